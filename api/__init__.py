@@ -1,0 +1,1 @@
+"""The REST API: authenticated, organisation-scoped views over the domain services."""

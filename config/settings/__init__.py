@@ -1,0 +1,1 @@
+"""Settings modules: `base` (local defaults, read from the environment) and `production`."""

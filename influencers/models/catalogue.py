@@ -1,0 +1,158 @@
+"""The shared creator catalogue: who a creator is, their platform accounts and content."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Platform(models.TextChoices):
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    XIAOHONGSHU = "xiaohongshu", "Xiaohongshu (RED)"
+    DOUYIN = "douyin", "Douyin"
+    BILIBILI = "bilibili", "Bilibili"
+    WEIBO = "weibo", "Weibo"
+    X = "x", "X (Twitter)"
+    PINTEREST = "pinterest", "Pinterest"
+    FACEBOOK = "facebook", "Facebook"
+
+
+# Platforms where views, not followers, are the natural engagement denominator.
+VIDEO_PLATFORMS = frozenset({Platform.YOUTUBE, Platform.TIKTOK, Platform.DOUYIN, Platform.BILIBILI})
+
+
+class PostType(models.TextChoices):
+    IMAGE = "image", "Image"
+    CAROUSEL = "carousel", "Carousel"
+    VIDEO = "video", "Video"
+    REEL = "reel", "Reel / short video"
+    STORY = "story", "Story"
+    LIVE = "live", "Live"
+    TEXT = "text", "Text"
+
+
+class Creator(models.Model):
+    """A person or brand behind one or more platform accounts."""
+
+    display_name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes, e.g. ['zh', 'en']")
+    categories = models.JSONField(default=list, blank=True, help_text="Niches, e.g. ['beauty', 'travel']")
+    contact_email = models.EmailField(blank=True)
+    notes = models.TextField(blank=True, help_text="Catalogue-wide notes kept by the catalogue editors")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        indexes = [models.Index(fields=["country"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Account(models.Model):
+    """One handle of a creator on one platform, with its public profile fields."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=100, help_text="Stored without '@', lower-cased where the platform is case-insensitive")
+    platform_user_id = models.CharField(max_length=100, blank=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    external_url = models.URLField(max_length=500, blank=True)
+    is_verified = models.BooleanField(default=False)
+    is_private = models.BooleanField(default=False)
+    profile_picture = models.ImageField(upload_to="avatars/", blank=True)
+    profile_picture_url = models.URLField(max_length=1000, blank=True)
+    tracked = models.BooleanField(default=True, help_text="Refreshed by the scheduled connector job")
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_platform_handle")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:@{self.handle}"
+
+
+class AccountSnapshot(models.Model):
+    """The public counters of an account on one day; the history growth metrics are built from."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField()
+    followers = models.PositiveBigIntegerField()
+    following = models.PositiveBigIntegerField(null=True, blank=True)
+    posts = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["account_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "date"], name="snapshot_unique_account_date"),
+            models.CheckConstraint(condition=Q(followers__gte=0), name="snapshot_followers_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.date}: {self.followers}"
+
+
+class Post(models.Model):
+    """One piece of content with its engagement counters at the time it was last seen."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="posts")
+    platform_post_id = models.CharField(max_length=200)
+    posted_at = models.DateTimeField()
+    post_type = models.CharField(max_length=20, choices=PostType.choices, default=PostType.IMAGE)
+    url = models.URLField(max_length=1000, blank=True)
+    caption = models.TextField(blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    mentions = models.JSONField(default=list, blank=True)
+    likes = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    shares = models.PositiveBigIntegerField(null=True, blank=True)
+    saves = models.PositiveBigIntegerField(null=True, blank=True)
+    views = models.PositiveBigIntegerField(null=True, blank=True)
+    is_sponsored = models.BooleanField(default=False)
+    sponsor = models.CharField(max_length=200, blank=True, help_text="Brand named as sponsor or paid partner")
+
+    class Meta:
+        ordering = ["-posted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "platform_post_id"], name="post_unique_account_post_id"),
+            models.CheckConstraint(condition=Q(likes__gte=0) & Q(comments__gte=0), name="post_counts_non_negative"),
+        ]
+        indexes = [models.Index(fields=["account", "-posted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} post {self.platform_post_id}"
+
+
+class MediaAsset(models.Model):
+    """An image of an account (a post image or thumbnail), the unit the vision module embeds.
+
+    The sha256 of the bytes is unique per account: the same picture on two unrelated accounts is
+    kept twice on purpose, because that reuse is itself a vetting signal.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="media")
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="media")
+    image = models.ImageField(upload_to="assets/%Y/%m/", blank=True)
+    source_url = models.URLField(max_length=1000, blank=True)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    phash = models.CharField(max_length=16, blank=True, help_text="64-bit perceptual hash, hex")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["account", "sha256"], name="media_unique_account_sha256")]
+        indexes = [models.Index(fields=["sha256"]), models.Index(fields=["phash"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} image {self.sha256[:12]}"

@@ -1,0 +1,52 @@
+"""Derived, denormalised numbers per account, recomputed from history after every change so
+discovery can filter and sort on them cheaply."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .catalogue import Account
+
+
+class AccountMetrics(models.Model):
+    """Engagement, growth and risk figures of an account, each with the formula it came from.
+
+    Written only by `influencers.services.metrics` (and the vetting service for the risk
+    fields); never edited by hand.
+    """
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="metrics")
+    followers = models.PositiveBigIntegerField(default=0)
+    following = models.PositiveBigIntegerField(null=True, blank=True)
+    posts_count = models.PositiveBigIntegerField(null=True, blank=True)
+    engagement_rate = models.FloatField(null=True, blank=True, help_text="Headline ER; see er_formula")
+    er_formula = models.CharField(max_length=200, blank=True)
+    er_by_followers = models.FloatField(null=True, blank=True)
+    er_by_views = models.FloatField(null=True, blank=True)
+    er_xiaohongshu = models.FloatField(null=True, blank=True, help_text="(likes+saves+comments)/followers")
+    er_posts_used = models.PositiveIntegerField(default=0)
+    avg_likes = models.FloatField(null=True, blank=True)
+    avg_comments = models.FloatField(null=True, blank=True)
+    avg_views = models.FloatField(null=True, blank=True)
+    growth_7d = models.FloatField(null=True, blank=True, help_text="Relative follower change over 7 days")
+    growth_30d = models.FloatField(null=True, blank=True)
+    growth_90d = models.FloatField(null=True, blank=True)
+    posts_per_week = models.FloatField(null=True, blank=True)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    fake_risk = models.FloatField(null=True, blank=True, help_text="Combined fake-follower risk 0..1")
+    risk_level = models.CharField(max_length=10, blank=True)
+    risk_confidence = models.FloatField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True, help_text="Formulas and inputs behind each figure")
+    vetting = models.JSONField(default=dict, blank=True, help_text="The last vetting report (signals, evidence)")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "account metrics"
+        indexes = [
+            models.Index(fields=["followers"]),
+            models.Index(fields=["engagement_rate"]),
+            models.Index(fields=["fake_risk"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"metrics of {self.account_id}"

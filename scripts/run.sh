@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up everything and runs Vetted on its embedded defaults: SQLite, Celery eager, offline,
+# bundled synthetic demo data. Serves http://127.0.0.1:8000/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$(bash scripts/bootstrap.sh | tail -n 1)"
+export HF_HUB_OFFLINE=1
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"
+py="$venv/bin/python"
+"$py" manage.py migrate --noinput
+"$py" manage.py seed_demo --if-empty
+"$py" manage.py build_index --if-stale || echo ">> image index not built; aesthetic search will build it on first use" >&2
+"$py" manage.py collectstatic --noinput >/dev/null
+"$py" manage.py demo_login
+echo ">> Vetted is running at http://127.0.0.1:8000/  (API: /api/, health: /api/health/; demo data is synthetic)"
+exec "$py" manage.py runserver 127.0.0.1:8000 --noreload

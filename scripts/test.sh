@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what it needs itself (a reused virtual environment).
+# On the defaults (SQLite, eager Celery) always; again on PostgreSQL, with the real-worker
+# Celery tests, when DATABASE_URL and CELERY_BROKER_URL are set (as .ci/run sets them).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$(bash scripts/bootstrap.sh | tail -n 1)"
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export DJANGO_SETTINGS_MODULE=config.settings.test
+export PATH="$venv/bin:$PATH"
+py="$venv/bin/python"
+
+status=0
+echo ">> test run 1/2: embedded defaults (SQLite, eager Celery)"
+env -u DATABASE_URL -u CELERY_BROKER_URL "$py" -m pytest "$@" || status=$?
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  echo ">> test run 2/2: PostgreSQL ($DATABASE_URL) and broker ${CELERY_BROKER_URL:-<none: eager>}"
+  "$py" -m pytest -m "not sqlite_only" "$@" || status=$?
+else
+  echo ">> test run 2/2 skipped: DATABASE_URL is not set (PostgreSQL and real-worker tests need it)"
+fi
+exit $status

@@ -1,0 +1,34 @@
+"""Shared fixtures. Real-service markers skip with a clear reason when the service is absent."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    for item in items:
+        if "sqlite_only" in item.keywords and on_postgres:
+            item.add_marker(pytest.mark.skip(reason="runs on the SQLite defaults only"))
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL (.ci/run sets it)"))
+        if "celery_worker" in item.keywords and not has_broker:
+            item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL pointing at Redis (.ci/run sets it)"))
+
+
+@pytest.fixture
+def db_vendor(db) -> str:  # noqa: ANN001
+    return connection.vendor
+
+
+@pytest.fixture
+def org_user(db):  # noqa: ANN001
+    """(organisation, user) with the user an editor of the organisation."""
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    return membership.organization, membership.user

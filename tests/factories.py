@@ -1,0 +1,187 @@
+"""factory_boy factories for every model; use `.build()` when no database row is needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from influencers import models as m
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = m.Role.EDITOR
+
+
+class CreatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Creator
+
+    display_name = factory.Sequence(lambda n: f"Creator {n}")
+    country = "CN"
+    languages = factory.LazyFunction(lambda: ["zh", "en"])
+    categories = factory.LazyFunction(lambda: ["beauty"])
+    contact_email = factory.LazyAttribute(lambda o: f"{o.display_name.lower().replace(' ', '.')}@example.com")
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Account
+
+    creator = factory.SubFactory(CreatorFactory)
+    platform = m.Platform.INSTAGRAM
+    handle = factory.Sequence(lambda n: f"creator_{n}")
+    bio = "Beauty and travel · 美妆与旅行"
+
+
+class AccountSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AccountSnapshot
+
+    account = factory.SubFactory(AccountFactory)
+    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    followers = 10_000
+    following = 300
+    posts = 120
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Post
+
+    account = factory.SubFactory(AccountFactory)
+    platform_post_id = factory.Sequence(lambda n: f"post-{n}")
+    posted_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+    caption = "Morning light 晨光 #skincare"
+    hashtags = factory.LazyFunction(lambda: ["skincare"])
+    likes = 500
+    comments = 20
+
+
+class MediaAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MediaAsset
+
+    account = factory.SubFactory(AccountFactory)
+    post = None
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"asset-{n}".encode()).hexdigest())
+    width = 64
+    height = 64
+
+
+class AudienceProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AudienceProfile
+
+    account = factory.SubFactory(AccountFactory)
+    source = "test"
+    as_of = factory.LazyFunction(lambda: timezone.now().date())
+    age = factory.LazyFunction(lambda: {"18-24": 0.4, "25-34": 0.4, "35-44": 0.2})
+    gender = factory.LazyFunction(lambda: {"female": 0.7, "male": 0.3})
+    countries = factory.LazyFunction(lambda: {"CN": 0.6, "TW": 0.2, "US": 0.2})
+    languages = factory.LazyFunction(lambda: {"zh": 0.8, "en": 0.2})
+    interests = factory.LazyFunction(lambda: {"beauty": 0.6, "travel": 0.4})
+
+
+class FollowerSampleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.FollowerSample
+
+    account = factory.SubFactory(AccountFactory)
+    username = factory.Sequence(lambda n: f"follower_{n}")
+    full_name = "Real Person"
+    biography = "Coffee and books"
+    followers_count = 350
+    following_count = 280
+    media_count = 45
+    has_profile_pic = True
+    is_private = False
+    is_verified = False
+
+
+class CommentSampleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CommentSample
+
+    post = factory.SubFactory(PostFactory)
+    external_id = factory.Sequence(lambda n: f"c{n}")
+    commenter = factory.Sequence(lambda n: f"commenter_{n}")
+    text = "Love this look! 好看"
+    posted_at = factory.LazyFunction(timezone.now)
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Brand
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    description = "Clean skincare for sensitive skin"
+    values = factory.LazyFunction(lambda: ["natural", "sustainable", "天然"])
+    target_audience = factory.LazyFunction(
+        lambda: {
+            "age": {"weight": 1.0, "values": {"18-24": 0.5, "25-34": 0.5}},
+            "gender": {"weight": 1.0, "values": {"female": 1.0}},
+            "countries": {"weight": 0.5, "values": {"CN": 0.7, "TW": 0.3}},
+        }
+    )
+    excluded_keywords = factory.LazyFunction(lambda: ["gambling", "赌博"])
+
+
+class ShortlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Shortlist
+
+    organization = factory.SubFactory(OrganizationFactory)
+    brand = factory.SubFactory(BrandFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Shortlist {n}")
+
+
+class ShortlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ShortlistEntry
+
+    shortlist = factory.SubFactory(ShortlistFactory)
+    creator = factory.SubFactory(CreatorFactory)
+
+
+class CreatorNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CreatorNote
+
+    organization = factory.SubFactory(OrganizationFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    text = "Responsive, good rates"
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Job
+
+    kind = m.JobKind.IMPORT
