@@ -24,7 +24,9 @@ if [ ! -f "$stamp" ]; then
   rm -rf "$venv"
   "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip >&2 || true
-  "$venv/bin/python" -m pip install --quiet -r "$root/requirements.txt" >&2
+  # pip warns once per package about this machine's local index mirror; those lines are noise.
+  "$venv/bin/python" -m pip install --quiet -r "$root/requirements.txt" 2>&1 | grep -v "is ignored: it is neither" >&2
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "pip install failed" >&2; exit 1; }
   touch "$stamp"
 else
   echo ">> reusing virtual environment $venv" >&2

@@ -48,9 +48,8 @@ def run_job(*, job_id: int) -> Job:
         job = job_start(job_id=job_id)
     except InvalidState:
         return Job.objects.get(pk=job_id)
-    handler = _handler_for(job.kind)
     try:
-        result = handler(job)
+        result = _handler_for(job.kind)(job)
     except Exception as exc:
         job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
         raise
