@@ -1,0 +1,149 @@
+"""Job lifecycle: status transitions that make retried or duplicated tasks harmless."""
+
+from __future__ import annotations
+
+import pytest
+
+from influencers.errors import InvalidState
+from influencers.models import Job, JobKind, JobStatus
+from influencers.services import job_runner
+from influencers.services.job_runner import enqueue_job, register_job_handler, run_job
+from influencers.services.jobs import job_create, job_fail, job_log, job_progress, job_start
+
+pytestmark = pytest.mark.django_db
+
+CALLS: list[int] = []
+
+
+def counting_handler(job: Job) -> dict:
+    CALLS.append(job.pk)
+    job_progress(job=job, done=3, counts={"seen": 3})
+    return {"answer": 42}
+
+
+def failing_handler(job: Job) -> dict:
+    raise ValueError("row 3, field 'followers': not a number")
+
+
+@pytest.fixture(autouse=True)
+def test_handlers(monkeypatch):
+    monkeypatch.setitem(job_runner.JOB_HANDLERS, "test-ok", f"{__name__}.counting_handler")
+    monkeypatch.setitem(job_runner.JOB_HANDLERS, "test-fail", f"{__name__}.failing_handler")
+    CALLS.clear()
+
+
+def test_run_job_records_result_counts_and_timestamps():
+    job = job_create(kind="test-ok")
+    finished = run_job(job_id=job.pk)
+    assert finished.status == JobStatus.SUCCEEDED
+    assert finished.result == {"answer": 42}
+    assert finished.counts == {"seen": 3}
+    assert finished.started_at is not None and finished.finished_at >= finished.started_at
+    assert finished.progress == 1.0
+
+
+def test_a_succeeded_job_is_not_run_twice():
+    job = job_create(kind="test-ok")
+    run_job(job_id=job.pk)
+    run_job(job_id=job.pk)
+    assert CALLS == [job.pk]
+
+
+def test_a_failing_handler_leaves_the_job_failed_with_its_message():
+    job = job_create(kind="test-fail")
+    with pytest.raises(ValueError):
+        run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "field 'followers'" in job.error
+
+
+def test_a_failed_job_can_be_retried_and_counts_attempts():
+    job = job_create(kind="test-fail")
+    with pytest.raises(ValueError):
+        run_job(job_id=job.pk)
+    job_runner.JOB_HANDLERS["test-fail"] = f"{__name__}.counting_handler"
+    finished = run_job(job_id=job.pk)
+    assert finished.status == JobStatus.SUCCEEDED
+    assert finished.attempts == 2
+    assert finished.error == ""
+
+
+def test_unknown_kind_fails_the_job_instead_of_leaving_it_running():
+    job = job_create(kind="no-such-kind")
+    with pytest.raises(InvalidState):
+        run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+
+
+def test_start_refuses_a_succeeded_job():
+    job = job_create(kind="test-ok")
+    run_job(job_id=job.pk)
+    with pytest.raises(InvalidState):
+        job_start(job_id=job.pk)
+
+
+def test_fail_does_not_overwrite_success():
+    job = job_create(kind="test-ok")
+    run_job(job_id=job.pk)
+    job_fail(job_id=job.pk, error="late errback")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+
+
+def test_progress_is_share_of_total_while_running():
+    job = job_start(job_id=job_create(kind=JobKind.IMPORT).pk, total=8)
+    job_progress(job=job, done=2)
+    job.refresh_from_db()
+    assert job.progress == pytest.approx(0.25)
+    job_log(job=job, message="halfway")
+    job.refresh_from_db()
+    assert job.log.endswith("halfway\n")
+
+
+def test_enqueue_runs_eagerly_after_commit(django_capture_on_commit_callbacks):
+    job = job_create(kind="test-ok")
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_job(job)
+        assert CALLS == []  # nothing runs before the transaction commits
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and CALLS == [job.pk]
+
+
+def test_enqueue_refuses_jobs_that_are_not_pending():
+    job = job_create(kind="test-ok")
+    run_job(job_id=job.pk)
+    job.refresh_from_db()
+    with pytest.raises(InvalidState):
+        enqueue_job(job)
+
+
+def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(settings, django_capture_on_commit_callbacks):
+    from config.celery import app
+    from influencers.errors import ServiceUnavailable
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    old_url, old_timeout = app.conf.broker_url, app.conf.broker_connection_timeout
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.broker_connection_timeout = 0.5
+    try:
+        job = job_create(kind="test-ok")
+        with pytest.raises(ServiceUnavailable):
+            with django_capture_on_commit_callbacks(execute=True):
+                enqueue_job(job)
+    finally:
+        app.conf.broker_url, app.conf.broker_connection_timeout = old_url, old_timeout
+        app.conf.task_always_eager = True
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "job queue" in job.error
+    assert CALLS == []
+
+
+def test_register_job_handler_adds_a_kind(monkeypatch):
+    monkeypatch.setattr(job_runner, "JOB_HANDLERS", dict(job_runner.JOB_HANDLERS))
+    register_job_handler("test-registered", f"{__name__}.counting_handler")
+    job = job_create(kind="test-registered")
+    assert run_job(job_id=job.pk).status == JobStatus.SUCCEEDED
