@@ -1,0 +1,134 @@
+"""All the stored metrics of one account from its posts and snapshots (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engagement import (
+    DEFAULT_POSTS,
+    DEFAULT_WINDOW_DAYS,
+    XIAOHONGSHU,
+    EngagementResult,
+    PostPoint,
+    engagement_by_followers,
+    engagement_by_views,
+    engagement_xiaohongshu,
+    headline_engagement,
+    recent_posts,
+)
+from .growth import SnapshotPoint, follower_growth, posting_cadence
+
+GROWTH_HORIZONS = (7, 30, 90)
+
+
+@dataclass(frozen=True)
+class AccountMetricsResult:
+    """The figures stored on AccountMetrics, with `details` holding each formula and its inputs."""
+
+    followers: int
+    following: int | None
+    posts_count: int | None
+    engagement_rate: float | None
+    er_formula: str
+    er_by_followers: float | None
+    er_by_views: float | None
+    er_xiaohongshu: float | None
+    er_posts_used: int
+    avg_likes: float | None
+    avg_comments: float | None
+    avg_views: float | None
+    growth_7d: float | None
+    growth_30d: float | None
+    growth_90d: float | None
+    posts_per_week: float | None
+    last_post_at: dt.datetime | None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def compute_account_metrics(
+    *,
+    platform: str,
+    posts: Sequence[PostPoint],
+    snapshots: Sequence[SnapshotPoint],
+    as_of: dt.datetime,
+    last_post_at: dt.datetime | None = None,
+    n_posts: int = DEFAULT_POSTS,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> AccountMetricsResult:
+    """Engagement, averages, growth and cadence of an account as of `as_of`.
+
+    `posts` need only cover the `window_days` before `as_of` (older ones are ignored);
+    `last_post_at` may be given when older posts were not passed in (else the newest post).
+    `snapshots` are sorted here; the latest one gives followers/following/posts_count and
+    the "current followers" fallback for posts with no snapshot history.
+    """
+    snaps = sorted(snapshots, key=lambda s: s.date)
+    latest = snaps[-1] if snaps else None
+    current_followers = latest.followers if latest else None
+    used = recent_posts(posts, as_of, n_posts, window_days)
+
+    by_followers = engagement_by_followers(used, snaps, current_followers)
+    by_views = engagement_by_views(used)
+    xhs: EngagementResult | None = engagement_xiaohongshu(used, snaps, current_followers) if platform == XIAOHONGSHU else None
+    headline, formula, why = headline_engagement(platform, by_followers=by_followers, by_views=by_views, xiaohongshu=xhs)
+    chosen = next((r for r in (by_views, xhs, by_followers) if r is not None and r.formula == formula), None)
+    posts_used = chosen.posts_used if headline is not None and chosen is not None else 0
+
+    avg_likes = _mean([p.likes for p in used])
+    avg_comments = _mean([p.comments for p in used])
+    avg_views = _mean([p.views for p in used if p.views is not None])
+    growth = {h: follower_growth(snaps, h) for h in GROWTH_HORIZONS}
+    cadence, cadence_details = posting_cadence([p.posted_at for p in posts], as_of, window_days)
+    newest = max((p.posted_at for p in posts if p.posted_at <= as_of), default=None)
+    last_post = max(filter(None, (last_post_at, newest)), default=None)
+
+    averages_basis = f"mean over the {len(used)} newest posts of the last {window_days} days (at most {n_posts})"
+    details: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "window": {"posts": n_posts, "days": window_days, "posts_in_window": len(used)},
+        "engagement_rate": {"value": headline, "formula": formula, "why": why, "platform": platform},
+        "er_by_followers": by_followers.as_details(),
+        "er_by_views": by_views.as_details(),
+        "avg_likes": {"value": avg_likes, "formula": averages_basis + " of likes"},
+        "avg_comments": {"value": avg_comments, "formula": averages_basis + " of comments"},
+        "avg_views": {"value": avg_views, "formula": averages_basis + " of views (posts with a view count)"},
+        "posts_per_week": cadence_details,
+        "followers": {
+            "value": current_followers or 0,
+            "formula": "followers of the latest snapshot",
+            "date": latest.date.isoformat() if latest else None,
+        },
+    }
+    if xhs is not None:
+        details["er_xiaohongshu"] = xhs.as_details()
+    for horizon, result in growth.items():
+        details[f"growth_{horizon}d"] = result.as_details()
+
+    return AccountMetricsResult(
+        followers=current_followers or 0,
+        following=latest.following if latest else None,
+        posts_count=latest.posts if latest else None,
+        engagement_rate=headline,
+        er_formula=formula,
+        er_by_followers=by_followers.value,
+        er_by_views=by_views.value,
+        er_xiaohongshu=xhs.value if xhs is not None else None,
+        er_posts_used=posts_used,
+        avg_likes=avg_likes,
+        avg_comments=avg_comments,
+        avg_views=avg_views,
+        growth_7d=growth[7].value,
+        growth_30d=growth[30].value,
+        growth_90d=growth[90].value,
+        posts_per_week=cadence,
+        last_post_at=last_post,
+        details=details,
+    )

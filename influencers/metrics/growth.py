@@ -1,0 +1,121 @@
+"""Follower growth and posting cadence from an account's history (pure functions)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SnapshotPoint:
+    """The public counters of an account on one day."""
+
+    date: dt.date
+    followers: int
+    following: int | None = None
+    posts: int | None = None
+
+
+@dataclass(frozen=True)
+class GrowthResult:
+    """Relative follower change over a horizon, or None with the reason it cannot be computed."""
+
+    horizon_days: int
+    value: float | None
+    formula: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def as_details(self) -> dict[str, Any]:
+        return {"value": self.value, "formula": self.formula, **self.inputs}
+
+
+def followers_at(snapshots: Sequence[SnapshotPoint], day: dt.date) -> SnapshotPoint | None:
+    """The snapshot nearest to `day` (either side; on a tie the earlier one), or None.
+
+    `snapshots` must be sorted by date. Nearest rather than "at or before" because a post's
+    audience at posting time is best approximated by whichever count was taken closest to it.
+    """
+    if not snapshots:
+        return None
+    dates = [s.date for s in snapshots]
+    i = bisect.bisect_left(dates, day)
+    if i == 0:
+        return snapshots[0]
+    if i == len(snapshots):
+        return snapshots[-1]
+    before, after = snapshots[i - 1], snapshots[i]
+    if after.date == day:
+        return after
+    return before if (day - before.date) <= (after.date - day) else after
+
+
+def snapshot_at_or_before(snapshots: Sequence[SnapshotPoint], day: dt.date) -> SnapshotPoint | None:
+    """The latest snapshot dated `day` or earlier (snapshots sorted by date), or None."""
+    dates = [s.date for s in snapshots]
+    i = bisect.bisect_right(dates, day)
+    return snapshots[i - 1] if i else None
+
+
+def follower_growth(
+    snapshots: Sequence[SnapshotPoint], horizon_days: int, *, max_gap_days: int | None = None
+) -> GrowthResult:
+    """Relative follower growth over `horizon_days`, measured back from the latest snapshot.
+
+    growth = (followers_latest − followers_then) / followers_then, where "then" is the nearest
+    snapshot at or before (latest date − horizon). None when the history does not reach back that
+    far, when that snapshot is more than `max_gap_days` (default: half the horizon, at least 3)
+    older than the horizon (the figure would describe a much longer period), or when it had 0
+    followers. `snapshots` must be sorted by date.
+    """
+    formula = f"(followers[latest] − followers[latest − {horizon_days}d]) / followers[latest − {horizon_days}d]"
+    if not snapshots:
+        return GrowthResult(horizon_days, None, formula, {"reason": "no snapshots"})
+    latest = snapshots[-1]
+    target = latest.date - dt.timedelta(days=horizon_days)
+    then = snapshot_at_or_before(snapshots, target)
+    if then is None:
+        first = snapshots[0].date
+        return GrowthResult(
+            horizon_days,
+            None,
+            formula,
+            {"reason": f"history starts {first.isoformat()}, after the horizon {target.isoformat()}"},
+        )
+    gap_limit = max(3, horizon_days // 2) if max_gap_days is None else max_gap_days
+    gap = (target - then.date).days
+    inputs: dict[str, Any] = {
+        "from_date": then.date.isoformat(),
+        "from_followers": then.followers,
+        "to_date": latest.date.isoformat(),
+        "to_followers": latest.followers,
+    }
+    if gap > gap_limit:
+        inputs["reason"] = f"nearest snapshot before the horizon is {gap} days older than it (limit {gap_limit})"
+        return GrowthResult(horizon_days, None, formula, inputs)
+    if then.followers == 0:
+        inputs["reason"] = "0 followers at the start of the period"
+        return GrowthResult(horizon_days, None, formula, inputs)
+    value = (latest.followers - then.followers) / then.followers
+    return GrowthResult(horizon_days, value, formula, inputs)
+
+
+def posting_cadence(
+    post_times: Sequence[dt.datetime], as_of: dt.datetime, window_days: int = 90
+) -> tuple[float, dict[str, Any]]:
+    """Posts per week over the `window_days` before `as_of`: count / (window_days / 7).
+
+    The whole window is the denominator even for a young account: we cannot tell a new account
+    from one whose older posts were never collected, and a low figure is the safer error.
+    """
+    start = as_of - dt.timedelta(days=window_days)
+    count = sum(1 for t in post_times if start < t <= as_of)
+    value = count / (window_days / 7)
+    return value, {
+        "value": value,
+        "formula": f"posts in the last {window_days} days / ({window_days} / 7)",
+        "posts": count,
+        "window_days": window_days,
+    }
