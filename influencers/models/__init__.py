@@ -5,10 +5,32 @@ from .brands import Brand, MoodBoardImage
 from .catalogue import Account, AccountSnapshot, Creator, MediaAsset, Platform, Post, PostType
 from .jobs import Job, JobKind, JobStatus
 from .metrics import AccountMetrics
+from .monitoring import (
+    Alert,
+    AlertStatus,
+    DeliveryStatus,
+    NotificationSettings,
+    RuleKind,
+    Severity,
+    Watch,
+    WatchRule,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from .shortlists import CreatorNote, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 from .tenancy import Membership, Organization, Role
 
 __all__ = [
+    "Alert",
+    "AlertStatus",
+    "DeliveryStatus",
+    "NotificationSettings",
+    "RuleKind",
+    "Severity",
+    "Watch",
+    "WatchRule",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "Account",
     "AccountMetrics",
     "AccountSnapshot",
