@@ -192,6 +192,9 @@ VISION_TORCH_THREADS = env_int("VISION_TORCH_THREADS", 0)  # 0: torch's default
 YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY", "")
 INSTAGRAM_ACCESS_TOKEN = env_str("INSTAGRAM_ACCESS_TOKEN", "")
 INSTAGRAM_BUSINESS_ACCOUNT_ID = env_str("INSTAGRAM_BUSINESS_ACCOUNT_ID", "")
+INSTAGRAM_GRAPH_API_VERSION = env_str("INSTAGRAM_GRAPH_API_VERSION", "v25.0")
+# Most YouTube quota units one refresh run may spend (the default project quota is 10,000/day).
+YOUTUBE_QUOTA_BUDGET = env_int("YOUTUBE_QUOTA_BUDGET", 9_000)
 
 # --- Tenancy --------------------------------------------------------------------------------
 # Members of this organisation (with the editor or owner role) may edit the shared catalogue.
