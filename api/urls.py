@@ -3,10 +3,38 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.views import brands, creators, exports, jobs, notes, search, shortlists
 from api.views.health import HealthView
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Catalogue (readable by every member)
+    path("creators/", creators.CreatorListView.as_view(), name="creator-list"),
+    path("creators/<int:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),
+    path("creators/<int:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
+    path("search/aesthetic/", search.AestheticSearchView.as_view(), name="aesthetic-search"),
+    path("imports/", jobs.ImportUploadView.as_view(), name="import-upload"),
+    # Organisation-owned
+    path("brands/", brands.BrandListView.as_view(), name="brand-list"),
+    path("brands/<int:pk>/", brands.BrandDetailView.as_view(), name="brand-detail"),
+    path("brands/<int:pk>/mood-board/", brands.MoodBoardView.as_view(), name="brand-mood-board"),
+    path("brands/<int:pk>/mood-board/<int:image_id>/", brands.MoodBoardImageView.as_view(), name="brand-mood-board-image"),
+    path(
+        "brands/<int:pk>/mood-board/<int:image_id>/file/", brands.MoodBoardFileView.as_view(), name="brand-mood-board-file"
+    ),
+    path("brands/<int:pk>/matches/", brands.BrandMatchesView.as_view(), name="brand-matches"),
+    path("shortlists/", shortlists.ShortlistListView.as_view(), name="shortlist-list"),
+    path("shortlists/<int:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
+    path("shortlists/<int:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
+    path("shortlists/<int:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"),
+    path("shortlists/<int:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"),
+    path("shortlists/<int:pk>/entries/<int:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
+    path("notes/", notes.NoteListView.as_view(), name="note-list"),
+    path("notes/<int:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
+    path("exports/", exports.ExportCreateView.as_view(), name="export-create"),
+    path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
+    path("jobs/", jobs.JobListView.as_view(), name="job-list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served locally, so /api/docs/ works offline
     "influencers",
     "vision",
     "api",
@@ -176,6 +177,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "influencers.models.catalogue.Platform.choices",
+        "EntryStatusEnum": "influencers.models.shortlists.EntryStatus.choices",
+        "JobStatusEnum": "influencers.models.jobs.JobStatus.choices",
+        "JobKindEnum": "influencers.models.jobs.JobKind.choices",
+    },
 }
 
 # --- Vision ---------------------------------------------------------------------------------

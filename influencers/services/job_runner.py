@@ -24,6 +24,7 @@ JOB_HANDLERS: dict[str, str] = {
     JobKind.IMPORT: "influencers.services.imports.run_import_job",
     JobKind.SEED: "influencers.services.demo.run_seed_job",
     JobKind.METRICS: "influencers.services.metrics.run_metrics_job",
+    JobKind.EXPORT: "influencers.services.exports.run_export_job",
 }
 
 

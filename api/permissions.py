@@ -1,0 +1,51 @@
+"""Who may do what: organisation members read, editors and owners write, and only editors of
+the deployment's admin organisation change the shared catalogue."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from influencers.models import Membership, Organization
+from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_request
+
+
+def request_membership(request) -> Membership:  # noqa: ANN001
+    """The caller's membership, or 403 when the user belongs to no (or not to the named) organisation."""
+    membership = membership_for_request(request)
+    if membership is None:
+        if request.headers.get(ORGANIZATION_HEADER):
+            raise PermissionDenied(f"you are not a member of the organisation named by the {ORGANIZATION_HEADER} header")
+        raise PermissionDenied("you are not a member of any organisation")
+    return membership
+
+
+def request_organization(request) -> Organization:  # noqa: ANN001
+    """The organisation the caller acts for (403 when none)."""
+    return request_membership(request).organization
+
+
+class IsOrganizationMember(BasePermission):
+    """Authenticated and a member of an organisation; writes need the editor or owner role."""
+
+    message = "your role in this organisation cannot make changes (viewer)"
+
+    def has_permission(self, request, view) -> bool:  # noqa: ANN001
+        if not (request.user and request.user.is_authenticated):
+            return False
+        membership = request_membership(request)
+        if request.method in SAFE_METHODS or getattr(view, "member_may_write", False):
+            return True
+        return membership.can_write
+
+
+class IsCatalogueEditor(BasePermission):
+    """Editors and owners of the admin organisation (settings.ADMIN_ORGANIZATION_NAME)."""
+
+    message = "only editors of the catalogue admin organisation may change the creator catalogue"
+
+    def has_permission(self, request, view) -> bool:  # noqa: ANN001
+        if not (request.user and request.user.is_authenticated):
+            return False
+        membership = request_membership(request)
+        return membership.can_write and membership.organization.is_catalogue_admin

@@ -1,0 +1,220 @@
+"""Creator shapes: list rows (discovery), the full profile, and catalogue images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
+
+
+def media_url(asset: MediaAsset, request: Any = None) -> str:
+    """Where an image can be fetched: the stored file, else its source URL."""
+    if asset.image:
+        url = asset.image.url
+        return request.build_absolute_uri(url) if request is not None else url
+    return asset.source_url
+
+
+class MetricsSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccountMetrics
+        fields = ["followers", "engagement_rate", "er_formula", "growth_30d", "fake_risk", "risk_level"]
+
+
+class MetricsSerializer(serializers.ModelSerializer):
+    """Every figure with the formula and inputs behind it (`er_formula`, `details`)."""
+
+    class Meta:
+        model = AccountMetrics
+        exclude = ["account", "vetting"]
+
+
+class AccountSummarySerializer(serializers.ModelSerializer):
+    metrics = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = ["id", "platform", "handle", "display_name", "is_verified", "profile_picture_url", "metrics"]
+
+    @extend_schema_field(MetricsSummarySerializer(allow_null=True))
+    def get_metrics(self, account: Account) -> dict | None:
+        metrics = getattr(account, "metrics", None) if _has_metrics(account) else None
+        return MetricsSummarySerializer(metrics).data if metrics else None
+
+
+def _has_metrics(account: Account) -> bool:
+    try:
+        return account.metrics is not None
+    except AccountMetrics.DoesNotExist:
+        return False
+
+
+class MatchedAccountSerializer(serializers.Serializer):
+    """The account a discovery row matched through (the creator's largest matching account)."""
+
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+    followers = serializers.IntegerField(allow_null=True)
+    engagement_rate = serializers.FloatField(allow_null=True)
+    growth_30d = serializers.FloatField(allow_null=True)
+    fake_risk = serializers.FloatField(allow_null=True)
+
+
+class CreatorListSerializer(serializers.ModelSerializer):
+    accounts = AccountSummarySerializer(many=True, read_only=True)
+    matched_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Creator
+        fields = ["id", "display_name", "country", "languages", "categories", "contact_email", "matched_account", "accounts"]
+
+    @extend_schema_field(MatchedAccountSerializer(allow_null=True))
+    def get_matched_account(self, creator: Creator) -> dict | None:
+        if getattr(creator, "rep_account_id", None) is None:
+            return None
+        return {
+            "id": creator.rep_account_id,
+            "platform": creator.rep_platform,
+            "handle": creator.rep_handle,
+            "followers": creator.rep_followers,
+            "engagement_rate": creator.rep_engagement_rate,
+            "growth_30d": creator.rep_growth_30d,
+            "fake_risk": creator.rep_fake_risk,
+        }
+
+
+class MediaAssetSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MediaAsset
+        fields = ["id", "account", "post", "url", "width", "height", "sha256"]
+
+    def get_url(self, asset: MediaAsset) -> str:
+        return media_url(asset, self.context.get("request"))
+
+
+class PostSerializer(serializers.ModelSerializer):
+    engagement = serializers.IntegerField(read_only=True)
+    images = MediaAssetSerializer(many=True, read_only=True, source="media")
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "platform_post_id",
+            "posted_at",
+            "post_type",
+            "url",
+            "caption",
+            "hashtags",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "views",
+            "is_sponsored",
+            "sponsor",
+            "engagement",
+            "images",
+        ]
+
+
+class GrowthPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    followers = serializers.IntegerField()
+    following = serializers.IntegerField(allow_null=True)
+    posts = serializers.IntegerField(allow_null=True)
+
+
+class AudienceSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    as_of = serializers.DateField()
+    age = serializers.DictField(child=serializers.FloatField())
+    gender = serializers.DictField(child=serializers.FloatField())
+    countries = serializers.DictField(child=serializers.FloatField())
+    languages = serializers.DictField(child=serializers.FloatField())
+    interests = serializers.DictField(child=serializers.FloatField())
+
+
+class AccountDetailSerializer(serializers.ModelSerializer):
+    """An account with its metrics (and formulas), vetting report, audience, growth and top posts.
+    The view passes `growth`, `top_posts` and `vetting` by account id in the context."""
+
+    metrics = serializers.SerializerMethodField()
+    vetting = serializers.SerializerMethodField()
+    audience = serializers.SerializerMethodField()
+    growth = serializers.SerializerMethodField()
+    top_posts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "platform",
+            "handle",
+            "display_name",
+            "bio",
+            "external_url",
+            "is_verified",
+            "is_private",
+            "profile_picture_url",
+            "last_refreshed_at",
+            "metrics",
+            "vetting",
+            "audience",
+            "growth",
+            "top_posts",
+        ]
+
+    @extend_schema_field(MetricsSerializer(allow_null=True))
+    def get_metrics(self, account: Account) -> dict | None:
+        return MetricsSerializer(account.metrics).data if _has_metrics(account) else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_vetting(self, account: Account) -> dict:
+        return self.context.get("vetting", {}).get(account.pk) or {}
+
+    @extend_schema_field(AudienceSerializer(allow_null=True))
+    def get_audience(self, account: Account) -> dict | None:
+        profiles = list(account.audience_profiles.all())
+        return AudienceSerializer(profiles[0]).data if profiles else None
+
+    @extend_schema_field(GrowthPointSerializer(many=True))
+    def get_growth(self, account: Account) -> list:
+        return GrowthPointSerializer(self.context.get("growth", {}).get(account.pk, []), many=True).data
+
+    @extend_schema_field(PostSerializer(many=True))
+    def get_top_posts(self, account: Account) -> list:
+        posts = self.context.get("top_posts", {}).get(account.pk, [])
+        return PostSerializer(posts, many=True, context=self.context).data
+
+
+class CreatorDetailSerializer(serializers.ModelSerializer):
+    accounts = AccountDetailSerializer(many=True, read_only=True)
+    images = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Creator
+        fields = [
+            "id",
+            "display_name",
+            "country",
+            "languages",
+            "categories",
+            "contact_email",
+            "notes",
+            "created_at",
+            "updated_at",
+            "accounts",
+            "images",
+        ]
+
+    @extend_schema_field(MediaAssetSerializer(many=True))
+    def get_images(self, creator: Creator) -> list:
+        return MediaAssetSerializer(self.context.get("images", []), many=True, context=self.context).data

@@ -1,0 +1,75 @@
+"""Job status shapes, the import upload and the export request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from influencers.models import Job, JobKind, JobStatus
+
+
+class JobSerializer(serializers.ModelSerializer):
+    progress = serializers.FloatField(read_only=True, help_text="Share of the work done, 0..1")
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    result = serializers.SerializerMethodField()
+    log_tail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "total",
+            "done",
+            "counts",
+            "result",
+            "error",
+            "log_tail",
+            "attempts",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_result(self, job: Job) -> dict[str, Any]:
+        # Server paths stay on the server: an export is offered as its download URL.
+        result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}
+        if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
+            url = reverse("api:export-download", kwargs={"pk": job.pk})
+            request = self.context.get("request")
+            result["download_url"] = request.build_absolute_uri(url) if request is not None else url
+        return result
+
+    def get_log_tail(self, job: Job) -> str:
+        return "\n".join((job.log or "").splitlines()[-20:])
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, help_text="CSV, JSON or ZIP in the documented import format")
+    dry_run = serializers.BooleanField(default=False, help_text="Validate only, write nothing")
+
+
+EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF vetting report"))
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    """Export a shortlist (`shortlist`) or a discovery search (`filters`: the same parameters
+    as GET /api/creators/)."""
+
+    format = serializers.ChoiceField(choices=EXPORT_FORMATS)
+    shortlist = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    filters = serializers.DictField(child=serializers.JSONField(), required=False, allow_empty=True)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
+
+    def validate(self, attrs: dict) -> dict:
+        if (attrs.get("shortlist") is None) == ("filters" not in attrs):
+            raise serializers.ValidationError({"shortlist": "give either a shortlist id or search filters"})
+        return attrs

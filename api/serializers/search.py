@@ -1,0 +1,57 @@
+"""Aesthetic search: the request (images and/or text, filters) and the ranked answer."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from influencers.models import Platform
+
+from .creators import CreatorListSerializer
+
+MAX_QUERY_IMAGES = 8
+
+
+class AestheticSearchRequestSerializer(serializers.Serializer):
+    """Multipart: `images` (repeat the field for several files) and/or `text`; optional filters."""
+
+    images = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False), required=False, max_length=MAX_QUERY_IMAGES, default=list
+    )
+    negative_images = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False), required=False, max_length=MAX_QUERY_IMAGES, default=list
+    )
+    text = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    platform = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False, default=list)
+    min_followers = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
+    max_followers = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
+    country = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2), required=False, default=list
+    )
+    top = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("images") and not (attrs.get("text") or "").strip():
+            raise serializers.ValidationError({"images": "give at least one image or a text prompt"})
+        low, high = attrs.get("min_followers"), attrs.get("max_followers")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_followers": "is below min_followers"})
+        return attrs
+
+
+class ImageMatchSerializer(serializers.Serializer):
+    asset_id = serializers.IntegerField()
+    account_id = serializers.IntegerField(allow_null=True)
+    similarity = serializers.FloatField()
+    image_url = serializers.CharField(allow_blank=True)
+
+
+class AestheticHitSerializer(serializers.Serializer):
+    creator = CreatorListSerializer()
+    score = serializers.FloatField()
+    matches = ImageMatchSerializer(many=True, help_text="The creator's images closest to the query: the evidence")
+
+
+class AestheticResultSerializer(serializers.Serializer):
+    embedder = serializers.CharField(help_text="The embedder that produced the vectors (model + weights)")
+    index_state = serializers.JSONField()
+    results = AestheticHitSerializer(many=True)

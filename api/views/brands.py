@@ -1,0 +1,220 @@
+"""Brands (CRUD), mood boards (upload, list, delete, file) and ranked matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.mixins import ListModelMixin
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.serializers.brands import (
+    BrandSerializer,
+    MatchesSerializer,
+    MoodBoardImageSerializer,
+    MoodBoardUploadSerializer,
+)
+from api.serializers.creators import CreatorListSerializer
+from api.views.base import OrganizationScopedView
+from influencers.models import Brand
+from influencers.errors import ServiceUnavailable
+from influencers.selectors.brands import brand_get, brand_list, mood_board_list
+from influencers.selectors.creators import creators_by_ids
+from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
+
+WEIGHT_PARAMS = ("audience", "authenticity", "value", "engagement")
+
+
+class BrandListView(ListModelMixin, OrganizationScopedView):
+    """The organisation's brands; POST creates one (editors)."""
+
+    serializer_class = BrandSerializer
+    queryset = Brand.objects.none()  # for the schema; get_queryset scopes to the organisation
+
+    def get_queryset(self):  # noqa: ANN201
+        return brand_list(organization=self.organization)
+
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+    def post(self, request: Request) -> Response:
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        brand = brand_create(organization=self.organization, data=dict(payload.validated_data))
+        return Response(self.get_serializer(brand).data, status=status.HTTP_201_CREATED)
+
+
+class BrandDetailView(OrganizationScopedView):
+    serializer_class = BrandSerializer
+
+    def get_object(self):  # noqa: ANN201
+        return brand_get(organization=self.organization, brand_id=self.kwargs["pk"])
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def _update(self, request: Request, partial: bool) -> Response:
+        brand = self.get_object()
+        payload = self.get_serializer(brand, data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        brand = brand_update(brand=brand, data=dict(payload.validated_data))
+        return Response(self.get_serializer(brand_get(organization=self.organization, brand_id=brand.pk)).data)
+
+    def put(self, request: Request, pk: int) -> Response:
+        return self._update(request, partial=False)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._update(request, partial=True)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        brand_delete(brand=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MoodBoardView(OrganizationScopedView):
+    """A brand's mood board; POST uploads an image (multipart field `image`)."""
+
+    serializer_class = MoodBoardImageSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    pagination_class = None
+
+    def get(self, request: Request, pk: int) -> Response:
+        brand = brand_get(organization=self.organization, brand_id=pk)
+        return Response(self.get_serializer(mood_board_list(brand=brand), many=True).data)
+
+    @extend_schema(request=MoodBoardUploadSerializer, responses={201: MoodBoardImageSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        brand = brand_get(organization=self.organization, brand_id=pk)
+        upload = MoodBoardUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["image"]
+        image = mood_board_add(brand=brand, data=file.read(), filename=file.name or "", field="image")
+        return Response(self.get_serializer(image).data, status=status.HTTP_201_CREATED)
+
+
+class MoodBoardImageView(OrganizationScopedView):
+    serializer_class = MoodBoardImageSerializer
+
+    def _image(self, pk: int, image_id: int):  # noqa: ANN202
+        brand = brand_get(organization=self.organization, brand_id=pk)
+        image = mood_board_list(brand=brand).filter(pk=image_id).first()
+        if image is None:
+            raise Http404("image not found")
+        return image
+
+    def delete(self, request: Request, pk: int, image_id: int) -> Response:
+        mood_board_remove(image=self._image(pk, image_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MoodBoardFileView(MoodBoardImageView):
+    """The image file itself, for members of the brand's organisation only."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request: Request, pk: int, image_id: int) -> FileResponse:
+        image = self._image(pk, image_id)
+        try:
+            handle = image.image.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404("image file is missing") from exc
+        return FileResponse(handle, filename=image.image.name.rsplit("/", 1)[-1])
+
+
+class MatchesQuerySerializer(serializers.Serializer):
+    w_audience = serializers.FloatField(min_value=0, max_value=10, required=False)
+    w_authenticity = serializers.FloatField(min_value=0, max_value=10, required=False)
+    w_value = serializers.FloatField(min_value=0, max_value=10, required=False)
+    w_engagement = serializers.FloatField(min_value=0, max_value=10, required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
+    offset = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
+
+    def validate(self, attrs: dict) -> dict:
+        given = [attrs[f"w_{n}"] for n in WEIGHT_PARAMS if f"w_{n}" in attrs]
+        if given and len(given) == len(WEIGHT_PARAMS) and sum(given) == 0:
+            raise serializers.ValidationError({"w_audience": "at least one weight must be above 0"})
+        return attrs
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def _parts(row: Any) -> list[dict[str, Any]]:
+    raw = _get(row, "parts", []) or []
+    items = raw.items() if isinstance(raw, dict) else [(_get(p, "name"), p) for p in raw]
+    parts = []
+    for name, part in items:
+        details = _get(part, "details", None)
+        if details is None:
+            details = _get(part, "evidence", None)
+        parts.append(
+            {
+                "name": str(name or _get(part, "name", "")),
+                "score": _get(part, "score", None),
+                "weight": float(_get(part, "weight", 0.0) or 0.0),
+                "explanation": str(_get(part, "explanation", "") or ""),
+                "details": details if details is not None else {},
+            }
+        )
+    return parts
+
+
+def serialize_ranking(result: Any, *, brand_id: int, weights: dict, limit: int, offset: int, request: Request) -> dict:
+    """The matching module's RankingResult as JSON rows with each creator's list row."""
+    rows = list(_get(result, "rows", None) or _get(result, "results", None) or [])
+    creators = creators_by_ids(_get(r, "creator_id") for r in rows)
+    out = []
+    for index, row in enumerate(rows):
+        creator = creators.get(_get(row, "creator_id"))
+        if creator is None:
+            continue
+        explanations = _get(row, "explanations", None) or [p["explanation"] for p in _parts(row) if p["explanation"]]
+        out.append(
+            {
+                "rank": int(_get(row, "rank", offset + index + 1) or offset + index + 1),
+                "creator": CreatorListSerializer(creator, context={"request": request}).data,
+                "score": float(_get(row, "score", None) or _get(row, "composite", 0.0) or 0.0),
+                "parts": _parts(row),
+                "explanations": [str(e) for e in explanations],
+            }
+        )
+    used = _get(result, "weights", None) or weights
+    return {
+        "brand": brand_id,
+        "weights": {str(k): float(v) for k, v in dict(used).items()},
+        "count": _get(result, "total", None) if _get(result, "total", None) is not None else _get(result, "count", None),
+        "limit": limit,
+        "offset": offset,
+        "results": out,
+    }
+
+
+class BrandMatchesView(OrganizationScopedView):
+    """Creators ranked for the brand by audience fit, authenticity, value alignment and
+    engagement; each row carries its parts and their explanations. Weights are overridable."""
+
+    serializer_class = MatchesSerializer
+
+    @extend_schema(parameters=[MatchesQuerySerializer])
+    def get(self, request: Request, pk: int) -> Response:
+        brand = brand_get(organization=self.organization, brand_id=pk)
+        query = MatchesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        weights = {n: params[f"w_{n}"] for n in WEIGHT_PARAMS if f"w_{n}" in params}
+        try:
+            from influencers.services.matching import rank_creators_for_brand
+        except ImportError as exc:
+            raise ServiceUnavailable("matching is not available: the matching module is not installed") from exc
+        result = rank_creators_for_brand(
+            brand=brand, weights=weights or None, filters=None, limit=params["limit"], offset=params["offset"]
+        )
+        return Response(
+            serialize_ranking(
+                result, brand_id=brand.pk, weights=weights, limit=params["limit"], offset=params["offset"], request=request
+            )
+        )

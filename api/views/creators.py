@@ -1,0 +1,78 @@
+"""Discovery and creator profiles: GET /api/creators/, /api/creators/{id}/, lookalikes."""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.mixins import ListModelMixin
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
+from api.serializers.search import AestheticResultSerializer
+from api.views.base import OrganizationScopedView
+from influencers.filters import CreatorFilterSet
+from influencers.models import Creator
+from influencers.selectors.creators import (
+    account_vetting_reports,
+    creator_detail,
+    creator_growth_series,
+    creator_images,
+    creator_list_prefetches,
+    creator_top_posts,
+)
+
+
+class CreatorListView(ListModelMixin, OrganizationScopedView):
+    """Discovery: filter, sort and page through the creator catalogue."""
+
+    serializer_class = CreatorListSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CreatorFilterSet
+    queryset = Creator.objects.all()
+
+    def get_queryset(self):  # noqa: ANN201
+        return Creator.objects.prefetch_related(*creator_list_prefetches())
+
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+
+class CreatorDetailView(OrganizationScopedView):
+    """A creator's full profile: accounts, metrics with formulas, vetting reports, audience,
+    growth history, top posts and images."""
+
+    serializer_class = CreatorDetailSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        creator = creator_detail(creator_id=pk)
+        accounts = list(creator.accounts.all())
+        context = {
+            **self.get_serializer_context(),
+            "growth": creator_growth_series(creator=creator),
+            "top_posts": creator_top_posts(creator=creator),
+            "vetting": account_vetting_reports(accounts=accounts),
+            "images": creator_images(creator=creator),
+        }
+        return Response(CreatorDetailSerializer(creator, context=context).data)
+
+
+class LookalikeQuerySerializer(serializers.Serializer):
+    top = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
+class CreatorLookalikesView(OrganizationScopedView):
+    """Creators whose images look like this creator's (the vision module's aesthetic profile)."""
+
+    serializer_class = AestheticResultSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("top", int, description="How many creators (1-100, default 20)")])
+    def get(self, request: Request, pk: int) -> Response:
+        from api.views.search import run_vision, serialize_search_result
+
+        creator = creator_detail(creator_id=pk)
+        query = LookalikeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = run_vision("lookalikes", creator_id=creator.pk, top=query.validated_data["top"])
+        return Response(serialize_search_result(result, request=request))

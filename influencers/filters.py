@@ -1,0 +1,155 @@
+"""`CreatorFilterSet`: the one set of discovery filters behind the API (`GET /api/creators/`)
+and the web UI's discovery page.
+
+Creator-level filters (country, language, category, contact email) filter creators directly.
+Account-level filters (platform, followers, engagement, growth, fake-follower risk, audience,
+keyword) are collected and applied together to one account of the creator (see
+`influencers.selectors.creators.creator_search_queryset`), so "TikTok, ≥ 100k followers,
+ER ≥ 3%" means one TikTok account meeting all three.
+
+Rates are fractions: `min_engagement_rate=0.03` is 3%, `audience_country_min=0.2` is 20%.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from influencers.models import AudienceProfile, Creator, Platform, Post
+from influencers.models.audience import AGE_BANDS, GENDERS
+from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT, AccountTerm, creator_search_queryset
+
+# Audience keys become JSON paths: only plain codes are accepted.
+_COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
+_LANGUAGE_CODE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", "expected an ISO language code, e.g. zh")
+RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"))
+
+
+class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """Comma-separated values: `?country=CN,TW`."""
+
+
+def _audience_term(dimension: str, key: str, minimum: float) -> AccountTerm:
+    def term(prefix: str, ref: str) -> Q:
+        lookup = {f"{dimension}__{key}__gte": minimum} if minimum > 0 else {f"{dimension}__{key}__gt": 0}
+        return Q(Exists(AudienceProfile.objects.filter(account_id=OuterRef(ref), **lookup)))
+
+    return term
+
+
+def _metric_term(path: str, lookup: str, value: Any) -> AccountTerm:
+    def term(prefix: str, ref: str) -> Q:
+        return Q(**{f"{prefix}{path}__{lookup}": value})
+
+    return term
+
+
+def _keyword_term(keyword: str) -> AccountTerm:
+    def term(prefix: str, ref: str) -> Q:
+        posts = Post.objects.filter(account_id=OuterRef(ref)).filter(
+            Q(caption__icontains=keyword) | Q(hashtags__icontains=keyword)
+        )
+        return (
+            Q(**{f"{prefix}handle__icontains": keyword})
+            | Q(**{f"{prefix}display_name__icontains": keyword})
+            | Q(**{f"{prefix}bio__icontains": keyword})
+            | Q(**{f"{prefix}creator__display_name__icontains": keyword})
+            | Q(Exists(posts))
+        )
+
+    return term
+
+
+class CreatorFilterSet(django_filters.FilterSet):
+    """Discovery filters and the sort order, shared by API and web UI."""
+
+    q = django_filters.CharFilter(method="filter_account", label="Keyword in name, handle, bio, captions or hashtags")
+    platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
+    min_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
+    max_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
+    min_engagement_rate = django_filters.NumberFilter(min_value=0, method="filter_account", label="Minimum ER (0.03 = 3%)")
+    max_engagement_rate = django_filters.NumberFilter(min_value=0, method="filter_account")
+    min_growth_30d = django_filters.NumberFilter(method="filter_account", label="Minimum 30-day follower growth (0.05 = 5%)")
+    max_growth_30d = django_filters.NumberFilter(method="filter_account")
+    max_fake_risk = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_account")
+    risk_level = django_filters.MultipleChoiceFilter(choices=RISK_LEVELS, method="filter_account")
+    verified = django_filters.BooleanFilter(method="filter_account")
+    audience_country = django_filters.CharFilter(
+        method="filter_account", label="Audience country (ISO code)", validators=[_COUNTRY_CODE]
+    )
+    audience_country_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
+    audience_age = django_filters.ChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
+    audience_age_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
+    audience_gender = django_filters.ChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
+    audience_gender_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
+    audience_language = django_filters.CharFilter(
+        method="filter_account", label="Audience language (ISO code)", validators=[_LANGUAGE_CODE]
+    )
+    audience_language_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
+
+    country = CharInFilter(field_name="country", lookup_expr="in", label="Creator country codes, comma-separated")
+    language = django_filters.CharFilter(method="filter_json_list", label="Creator language (ISO code)")
+    category = django_filters.CharFilter(method="filter_json_list")
+    has_contact_email = django_filters.BooleanFilter(method="filter_has_email")
+    sort = django_filters.ChoiceFilter(
+        choices=[(s, s) for s in CREATOR_SORTS], method="filter_noop", empty_label=None, label="Sort order"
+    )
+
+    class Meta:
+        model = Creator
+        fields: list[str] = []
+
+    _ACCOUNT_BUILDERS = {
+        "platform": lambda v, d: _metric_term("platform", "in", list(v)) if v else None,
+        "min_followers": lambda v, d: _metric_term("metrics__followers", "gte", int(v)),
+        "max_followers": lambda v, d: _metric_term("metrics__followers", "lte", int(v)),
+        "min_engagement_rate": lambda v, d: _metric_term("metrics__engagement_rate", "gte", float(v)),
+        "max_engagement_rate": lambda v, d: _metric_term("metrics__engagement_rate", "lte", float(v)),
+        "min_growth_30d": lambda v, d: _metric_term("metrics__growth_30d", "gte", float(v)),
+        "max_growth_30d": lambda v, d: _metric_term("metrics__growth_30d", "lte", float(v)),
+        "max_fake_risk": lambda v, d: _metric_term("metrics__fake_risk", "lte", float(v)),
+        "risk_level": lambda v, d: _metric_term("metrics__risk_level", "in", list(v)) if v else None,
+        "verified": lambda v, d: _metric_term("is_verified", "exact", bool(v)),
+        "audience_country": lambda v, d: _audience_term("countries", v.strip().upper(), float(d.get("audience_country_min") or 0)),
+        "audience_age": lambda v, d: _audience_term("age", v, float(d.get("audience_age_min") or 0)),
+        "audience_gender": lambda v, d: _audience_term("gender", v, float(d.get("audience_gender_min") or 0)),
+        "audience_language": lambda v, d: _audience_term("languages", v.strip().lower(), float(d.get("audience_language_min") or 0)),
+        "q": lambda v, d: _keyword_term(v.strip()) if v.strip() else None,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_terms: list[AccountTerm] = []
+
+    def filter_account(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """Account-level filters are only collected here; `filter_queryset` applies them together."""
+        term = self._ACCOUNT_BUILDERS[name](value, self.form.cleaned_data)
+        if term is not None:
+            self.account_terms.append(term)
+        return queryset
+
+    def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset
+
+    def filter_json_list(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # A JSON list contains "x": matching on the quoted JSON text works on SQLite and PostgreSQL
+        # alike (SQLite has no JSON containment lookup).
+        value = value.strip()
+        if not value:
+            return queryset
+        field = {"language": "languages", "category": "categories"}[name]
+        return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
+
+    def filter_has_email(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.exclude(contact_email="") if value else queryset.filter(contact_email="")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        self.account_terms = []
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return creator_search_queryset(queryset, account_terms=self.account_terms, sort=sort)

@@ -1,0 +1,33 @@
+"""Brand reads, always within one organisation."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from influencers.models import Brand, MoodBoardImage, Organization
+
+
+def brand_list(*, organization: Organization) -> QuerySet[Brand]:
+    """The organisation's brands with their mood-board size."""
+    return Brand.objects.filter(organization=organization).annotate(mood_board_count=Count("mood_board")).order_by(
+        "name", "id"
+    )
+
+
+def brand_get(*, organization: Organization, brand_id: object) -> Brand:
+    """One of the organisation's brands; another organisation's brand is a 404, like a missing one."""
+    return get_object_or_404(brand_list(organization=organization), pk=_int_or_404(brand_id))
+
+
+def mood_board_list(*, brand: Brand) -> QuerySet[MoodBoardImage]:
+    return MoodBoardImage.objects.filter(brand=brand).order_by("id")
+
+
+def _int_or_404(value: object) -> int:
+    from django.http import Http404
+
+    try:
+        return int(str(value))
+    except (TypeError, ValueError) as exc:
+        raise Http404("not found") from exc

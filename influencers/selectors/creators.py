@@ -1,0 +1,186 @@
+"""Creator discovery and detail reads.
+
+Discovery lists creators, each once, through its *representative account*: the account with
+the most followers among the creator's accounts that satisfy every account-level filter
+(platform, followers, engagement, growth, risk, audience, keyword). All account-level filters
+apply to the same account (a creator with a big Instagram and a small TikTok does not match
+"TikTok with ≥ 1M followers"), and sorting by a metric sorts by the representative account's
+value. The SQL is one join Creator ⋈ Account ⋈ AccountMetrics plus an anti-join ("no better
+matching account of the same creator"), which PostgreSQL answers from the metric indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from influencers.errors import InputError
+from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
+
+# An account-level condition, written once and applied in two places: on the outer query
+# (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
+# the anti-join subquery on Account (no prefix, id at "pk").
+AccountTerm = Callable[[str, str], Q]
+
+# sort name → (metric path below the account, descending?) or a creator field.
+CREATOR_SORTS: dict[str, tuple[str, bool]] = {
+    "-followers": ("metrics__followers", True),
+    "followers": ("metrics__followers", False),
+    "-engagement_rate": ("metrics__engagement_rate", True),
+    "engagement_rate": ("metrics__engagement_rate", False),
+    "-growth_30d": ("metrics__growth_30d", True),
+    "growth_30d": ("metrics__growth_30d", False),
+    "fake_risk": ("metrics__fake_risk", False),
+    "-fake_risk": ("metrics__fake_risk", True),
+    "name": ("display_name", False),
+    "-name": ("display_name", True),
+    "-created": ("created_at", True),
+}
+DEFAULT_SORT = "-followers"
+_CREATOR_FIELD_SORTS = {"name", "-name", "-created"}
+
+
+def creator_list_prefetches() -> list[Prefetch]:
+    """What a list row shows: every account with its metrics (two queries per page in all)."""
+    return [Prefetch("accounts", queryset=Account.objects.select_related("metrics").order_by("platform", "handle"))]
+
+
+def creator_search_queryset(
+    queryset: QuerySet[Creator] | None = None, *, account_terms: Iterable[AccountTerm] = (), sort: str = DEFAULT_SORT
+) -> QuerySet[Creator]:
+    """Creators of `queryset` having an account that meets every term, one row per creator,
+    annotated with the representative account (`rep_account_id`, `rep_platform`,
+    `rep_followers`, `rep_engagement_rate`, `rep_fake_risk`) and ordered by `sort`."""
+    if sort not in CREATOR_SORTS:
+        raise InputError(f"unknown sort {sort!r} (choose from {', '.join(CREATOR_SORTS)})", field="sort")
+    queryset = Creator.objects.all() if queryset is None else queryset
+    terms = list(account_terms)
+    path, descending = CREATOR_SORTS[sort]
+    if not terms and sort in _CREATOR_FIELD_SORTS:
+        order = F(path).desc() if descending else F(path).asc()
+        return queryset.order_by(order, "id")
+
+    outer = Q()
+    inner = Q()
+    for term in terms:
+        outer &= term("accounts__", "accounts__id")
+        inner &= term("", "pk")
+    # "A better matching account of the same creator exists": more followers, or as many and a
+    # smaller id. Accounts without metrics rows take no part in metric-driven discovery.
+    better = Account.objects.filter(inner, creator_id=OuterRef("accounts__creator_id"), metrics__isnull=False).filter(
+        Q(metrics__followers__gt=OuterRef("accounts__metrics__followers"))
+        | Q(metrics__followers=OuterRef("accounts__metrics__followers"), pk__lt=OuterRef("accounts__id"))
+    )
+    queryset = queryset.filter(outer, ~Exists(better), accounts__metrics__isnull=False).annotate(
+        rep_account_id=F("accounts__id"),
+        rep_platform=F("accounts__platform"),
+        rep_handle=F("accounts__handle"),
+        rep_followers=F("accounts__metrics__followers"),
+        rep_engagement_rate=F("accounts__metrics__engagement_rate"),
+        rep_growth_30d=F("accounts__metrics__growth_30d"),
+        rep_fake_risk=F("accounts__metrics__fake_risk"),
+    )
+    full_path = path if sort in _CREATOR_FIELD_SORTS else f"accounts__{path}"
+    order = F(full_path).desc(nulls_last=True) if descending else F(full_path).asc(nulls_last=True)
+    return queryset.order_by(order, "id")
+
+
+def creator_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Creator]:
+    """Discovery: creators matching `filters` (the CreatorFilterSet's query parameters), sorted,
+    with accounts and metrics prefetched. Invalid filters raise InputError naming the field."""
+    from influencers.filters import CreatorFilterSet
+
+    filterset = CreatorFilterSet(data=dict(filters or {}), queryset=Creator.objects.all())
+    if not filterset.is_valid():
+        field, messages = next(iter(filterset.errors.items()))
+        raise InputError("; ".join(str(m) for m in messages), field=field)
+    return filterset.qs.prefetch_related(*creator_list_prefetches())
+
+
+def creators_by_ids(ids: Iterable[int]) -> dict[int, Creator]:
+    """Creators by id with accounts and metrics prefetched (for ranked results and exports)."""
+    creators = Creator.objects.filter(pk__in=list(ids)).prefetch_related(*creator_list_prefetches())
+    return {c.pk: c for c in creators}
+
+
+def creator_detail(*, creator_id: int) -> Creator:
+    """A creator with everything its profile page shows: accounts with metrics and their newest
+    audience profile, prefetched. 404 when unknown."""
+    accounts = Account.objects.select_related("metrics").prefetch_related(
+        Prefetch("audience_profiles", queryset=AudienceProfile.objects.order_by("account_id", "-as_of", "-id"))
+    )
+    return get_object_or_404(Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), pk=creator_id)
+
+
+def creator_growth_series(*, creator: Creator, limit_days: int = 730) -> dict[int, list[dict[str, Any]]]:
+    """Follower history per account id: [{date, followers, following, posts}] oldest first,
+    at most the last `limit_days` snapshots of each account."""
+    series: dict[int, list[dict[str, Any]]] = {a.pk: [] for a in creator.accounts.all()}
+    rows = AccountSnapshot.objects.filter(account__creator=creator).order_by("account_id", "date")
+    for row in rows.values("account_id", "date", "followers", "following", "posts"):
+        series.setdefault(row["account_id"], []).append(
+            {"date": row["date"], "followers": row["followers"], "following": row["following"], "posts": row["posts"]}
+        )
+    return {k: v[-limit_days:] for k, v in series.items()}
+
+
+def creator_top_posts(*, creator: Creator, per_account: int = 6) -> dict[int, list[Post]]:
+    """The most engaging posts of each account (likes + comments + shares + saves), with their images."""
+    result: dict[int, list[Post]] = {}
+    for account in creator.accounts.all():
+        posts = (
+            Post.objects.filter(account=account)
+            .annotate(
+                engagement=F("likes")
+                + F("comments")
+                + _coalesce_zero("shares")
+                + _coalesce_zero("saves")
+            )
+            .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
+            .order_by("-engagement", "-posted_at")[:per_account]
+        )
+        result[account.pk] = list(posts)
+    return result
+
+
+def creator_images(*, creator: Creator, limit: int = 24) -> list[MediaAsset]:
+    """The creator's newest images across accounts."""
+    return list(MediaAsset.objects.filter(account__creator=creator).order_by("-created_at", "-id")[:limit])
+
+
+def _coalesce_zero(field: str):  # noqa: ANN202
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(F(field), Value(0))
+
+
+
+
+def account_vetting_reports(*, accounts: Iterable[Account]) -> dict[int, dict[str, Any]]:
+    """The vetting report of each account: the one stored with its metrics, or, when none is
+    stored yet and the vetting service is installed, a freshly computed one."""
+    try:
+        from influencers.services.vetting import vetting_report
+    except ImportError:  # the vetting module has not landed in this deployment
+        vetting_report = None
+    reports: dict[int, dict[str, Any]] = {}
+    for account in accounts:
+        metrics = getattr(account, "metrics", None) if _has_metrics(account) else None
+        stored = (metrics.vetting if metrics else None) or {}
+        if not stored and vetting_report is not None:
+            stored = vetting_report(account.pk) or {}
+        reports[account.pk] = stored
+    return reports
+
+
+def _has_metrics(account: Account) -> bool:
+    from influencers.models import AccountMetrics
+
+    try:
+        return account.metrics is not None
+    except AccountMetrics.DoesNotExist:
+        return False
