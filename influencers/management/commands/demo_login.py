@@ -1,0 +1,23 @@
+"""`python manage.py demo_login`: ensure the demo user exists and print its login."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from influencers.errors import VettedError
+from influencers.services.demo.login import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure
+from influencers.services.demo.seed import DEMO_ORGANIZATION
+
+
+class Command(BaseCommand):
+    help = "Create/update the demo user (editor of Demo Agency and of the admin organisation) and print its login."
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        try:
+            demo_user_ensure()
+        except VettedError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f">> demo login: username {DEMO_USERNAME}  password {DEMO_PASSWORD}  "
+            f"(editor of {DEMO_ORGANIZATION!r} and the admin organisation; the demo data is synthetic)"
+        )

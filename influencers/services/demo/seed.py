@@ -1,0 +1,441 @@
+"""Writes the synthetic demo catalogue (see `plan`) to the database and media storage, plus a
+demo tenant (Organization "Demo Agency" with three brands and a shortlist).
+
+Images are drawn first (the slow part, outside any transaction), then every row is written in
+one transaction with bulk_create, then metrics (and vetting, when that service exists) are
+computed for the new accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from influencers.errors import InputError, InvalidState
+from influencers.models import (
+    Account,
+    AccountSnapshot,
+    AudienceProfile,
+    Brand,
+    CommentSample,
+    Creator,
+    EntryStatus,
+    FollowerSample,
+    Job,
+    MediaAsset,
+    MoodBoardImage,
+    Organization,
+    Post,
+    Shortlist,
+    ShortlistEntry,
+)
+from influencers.services.media import ImageInfo, image_content_file, inspect_image_bytes
+from influencers.services.metrics import refresh_metrics
+
+from . import content as c
+from .images import draw_style_image
+from .plan import DemoPlan, ImagePlan, build_demo_plan
+
+logger = logging.getLogger(__name__)
+
+NOTE_PREFIX = "Synthetic demo creator"
+DEMO_ORGANIZATION = "Demo Agency"
+JPEG_QUALITY = 85
+BATCH = 2000
+MAX_CREATORS = 20_000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class DemoSummary:
+    """What seeding wrote: each creator's visual style, the fraud marks per account id, counts."""
+
+    style_by_creator: dict[int, str]
+    fraud_accounts: dict[int, list[str]]
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=False)
+    return buffer.getvalue()
+
+
+def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: int) -> dict[tuple[int, int, int], ImageInfo]:
+    """Every image of the plan as checked JPEG bytes, keyed by (creator, account, image) index.
+
+    Copies are made after their sources: 'identical' reuses the bytes, 're-encoded' decodes,
+    crops a few pixels and re-encodes at a lower quality (same picture, different sha256).
+    """
+    rendered: dict[tuple[int, int, int], ImageInfo] = {}
+    copies: list[tuple[tuple[int, int, int], ImagePlan]] = []
+    for creator in plan.creators:
+        for a, account in enumerate(creator.accounts):
+            for k, image_plan in enumerate(account.images):
+                key = (creator.index, a, k)
+                if image_plan.copy_of is not None:
+                    copies.append((key, image_plan))
+                    continue
+                data = _jpeg(draw_style_image(image_plan.style, image_plan.seed, size))
+                rendered[key] = inspect_image_bytes(data, source=f"demo image {key}")
+        if progress is not None:
+            progress(creator.index + 1, total)
+    for key, image_plan in copies:
+        source_creator, source_image = image_plan.copy_of  # type: ignore[misc]
+        source = rendered[(source_creator, 0, source_image)]
+        if image_plan.copy_mode == "identical":
+            rendered[key] = source
+            continue
+        with Image.open(io.BytesIO(source.data)) as original:
+            w, h = original.size
+            cropped = original.convert("RGB").crop((2, 2, w - 2, h - 2)).resize((w, h), Image.Resampling.BICUBIC)
+        rendered[key] = inspect_image_bytes(_jpeg(cropped, quality=72), source=f"demo image {key}")
+    return rendered
+
+
+def _colliding_handles(plan: DemoPlan) -> list[tuple[str, str]]:
+    wanted = {(a.platform, a.handle) for cr in plan.creators for a in cr.accounts}
+    platforms = {p for p, _ in wanted}
+    existing = Account.objects.filter(platform__in=platforms, handle__in={h for _, h in wanted}).values_list(
+        "platform", "handle"
+    )
+    return sorted(pair for pair in existing if pair in wanted)
+
+
+def demo_creators_delete() -> int:
+    """Delete the creators earlier demo seeds wrote (recognised by their notes); returns how many."""
+    deleted, per_model = Creator.objects.filter(notes__startswith=NOTE_PREFIX).delete()
+    return per_model.get(Creator._meta.label, 0)
+
+
+def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageInfo]) -> tuple[list[Creator], list[list[Account]]]:
+    creators = Creator.objects.bulk_create(
+        [
+            Creator(
+                display_name=cr.display_name,
+                country=cr.country,
+                languages=cr.languages,
+                categories=cr.categories,
+                contact_email=cr.contact_email,
+                notes=f"{NOTE_PREFIX} · visual style: {cr.style}",
+            )
+            for cr in plan.creators
+        ],
+        batch_size=BATCH,
+    )
+    account_rows = []
+    for creator, cr in zip(creators, plan.creators):
+        for ap in cr.accounts:
+            account_rows.append(
+                Account(
+                    creator=creator,
+                    platform=ap.platform,
+                    handle=ap.handle,
+                    platform_user_id=ap.platform_user_id,
+                    display_name=ap.display_name,
+                    bio=ap.bio,
+                    external_url=ap.external_url,
+                    is_verified=ap.is_verified,
+                    last_refreshed_at=dt.datetime.combine(plan.end_date, dt.time(6, 0), tzinfo=dt.timezone.utc),
+                )
+            )
+    flat_accounts = Account.objects.bulk_create(account_rows, batch_size=BATCH)
+    accounts: list[list[Account]] = []
+    cursor = 0
+    for cr in plan.creators:
+        accounts.append(flat_accounts[cursor : cursor + len(cr.accounts)])
+        cursor += len(cr.accounts)
+
+    snapshots, posts, audiences, followers = [], [], [], []
+    post_plans = []
+    for cr, accs in zip(plan.creators, accounts):
+        for ap, account in zip(cr.accounts, accs):
+            snapshots.extend(
+                AccountSnapshot(account=account, date=d, followers=f, following=fo, posts=p) for d, f, fo, p in ap.snapshots
+            )
+            for pp in ap.posts:
+                posts.append(
+                    Post(
+                        account=account,
+                        platform_post_id=pp.platform_post_id,
+                        posted_at=pp.posted_at,
+                        post_type=pp.post_type,
+                        url=pp.url,
+                        caption=pp.caption,
+                        hashtags=pp.hashtags,
+                        mentions=pp.mentions,
+                        likes=pp.likes,
+                        comments=pp.comments,
+                        shares=pp.shares,
+                        saves=pp.saves,
+                        views=pp.views,
+                        is_sponsored=pp.is_sponsored,
+                        sponsor=pp.sponsor,
+                    )
+                )
+                post_plans.append(pp)
+            audiences.append(AudienceProfile(account=account, source="demo", as_of=plan.end_date, **ap.audience))
+            followers.extend(
+                FollowerSample(account=account, sampled_at=plan.end_date, **row) for row in ap.follower_samples
+            )
+    AccountSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
+    created_posts = Post.objects.bulk_create(posts, batch_size=BATCH)
+    AudienceProfile.objects.bulk_create(audiences, batch_size=BATCH)
+    FollowerSample.objects.bulk_create(followers, batch_size=BATCH)
+    comments = [
+        CommentSample(
+            post=post,
+            external_id=f"{pp.platform_post_id}-c{k}",
+            commenter=cp.commenter,
+            text=cp.text,
+            posted_at=cp.posted_at,
+            likes=cp.likes,
+        )
+        for post, pp in zip(created_posts, post_plans)
+        for k, cp in enumerate(pp.comment_samples)
+    ]
+    CommentSample.objects.bulk_create(comments, batch_size=BATCH)
+
+    # Media: files go through the storage (named by content hash), rows in bulk.
+    post_offset = 0
+    media = []
+    for cr, accs in zip(plan.creators, accounts):
+        for a, (ap, account) in enumerate(zip(cr.accounts, accs)):
+            account_posts = created_posts[post_offset : post_offset + len(ap.posts)]
+            post_offset += len(ap.posts)
+            for k, image_plan in enumerate(ap.images):
+                info = rendered[(cr.index, a, k)]
+                asset = MediaAsset(
+                    account=account,
+                    post=account_posts[image_plan.post_index] if image_plan.post_index is not None else None,
+                    source_url=(
+                        account_posts[image_plan.post_index].url if image_plan.post_index is not None else ""
+                    ),
+                    sha256=info.sha256,
+                    width=info.width,
+                    height=info.height,
+                    phash=info.phash,
+                )
+                content = image_content_file(info)
+                asset.image.save(content.name, content, save=False)
+                media.append(asset)
+    MediaAsset.objects.bulk_create(media, batch_size=BATCH)
+    return creators, accounts
+
+
+# --- demo tenant --------------------------------------------------------------------------------
+
+DEMO_BRANDS: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Verdant Skin 青植",
+        "description": "Clean-beauty skincare for sensitive skin: short ingredient lists, refillable packaging. "
+        "青植：为敏感肌打造的纯净护肤。",
+        "values": ["clean beauty", "sustainable", "gentle on sensitive skin", "天然", "环保", "温和", "成分透明"],
+        "target_audience": {
+            "age": {"weight": 1.0, "values": {"18-24": 0.45, "25-34": 0.55}},
+            "gender": {"weight": 1.0, "values": {"female": 1.0}},
+            "countries": {"weight": 0.8, "values": {"CN": 0.7, "TW": 0.3}},
+            "languages": {"weight": 0.5, "values": {"zh": 1.0}},
+            "interests": {"weight": 0.6, "values": {"beauty": 0.7, "fashion": 0.3}},
+        },
+        "excluded_topics": ["gambling", "vaping", "alcohol"],
+        "excluded_keywords": ["赌博", "博彩", "casino", "betting", "vape", "电子烟", "喝酒", "whisky"],
+        "competitors": list(c.SPONSORS_BEAUTY),
+        "preferred_platforms": ["xiaohongshu", "douyin", "instagram"],
+        "min_followers": 10_000,
+        "max_followers": 2_000_000,
+        "mood_board_style": "pastel-minimal",
+    },
+    {
+        "name": "Northridge Outfitters",
+        "description": "Durable outdoor gear for hikers and campers, repaired not replaced.",
+        "values": ["durability", "outdoors", "leave no trace", "adventure", "repairable"],
+        "target_audience": {
+            "age": {"weight": 1.0, "values": {"25-34": 0.55, "35-44": 0.45}},
+            "languages": {"weight": 1.0, "values": {"en": 1.0}},
+            "countries": {"weight": 0.6, "values": {"US": 0.5, "GB": 0.25, "CA": 0.15, "AU": 0.1}},
+            "interests": {"weight": 0.8, "values": {"outdoor": 0.6, "travel": 0.25, "fitness": 0.15}},
+        },
+        "excluded_topics": ["gambling", "vaping"],
+        "excluded_keywords": ["casino", "betting", "vape"],
+        "competitors": list(c.SPONSORS_OUTDOOR),
+        "preferred_platforms": ["instagram", "youtube"],
+        "min_followers": 5_000,
+        "max_followers": None,
+        "mood_board_style": "earthy-film",
+    },
+    {
+        "name": "Pulse Arena Gear",
+        "description": "Gaming peripherals (mice, keyboards, headsets) for competitive players. 电竞外设。",
+        "values": ["performance", "esports", "competitive", "电竞", "高性能"],
+        "target_audience": {
+            "age": {"weight": 1.0, "values": {"18-24": 0.6, "25-34": 0.4}},
+            "gender": {"weight": 1.0, "values": {"male": 1.0}},
+            "interests": {"weight": 1.0, "values": {"gaming": 0.8, "tech": 0.2}},
+            "countries": {"weight": 0.3, "values": {"CN": 0.4, "US": 0.3, "KR": 0.15, "JP": 0.15}},
+        },
+        "excluded_topics": ["gambling"],
+        "excluded_keywords": ["赌博", "博彩", "casino", "betting"],
+        "competitors": list(c.SPONSORS_GAMING),
+        "preferred_platforms": ["bilibili", "youtube", "douyin", "tiktok"],
+        "min_followers": 10_000,
+        "max_followers": None,
+        "mood_board_style": "neon-night",
+    },
+)
+
+
+def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Account]], image_size: int) -> dict[str, int]:
+    """Demo Agency with its brands (mood boards included) and a shortlist; the admin org."""
+    Organization.objects.get_or_create(name=settings.ADMIN_ORGANIZATION_NAME)
+    org, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
+    brands, mood_images = [], 0
+    for spec in DEMO_BRANDS:
+        values = {k: v for k, v in spec.items() if k not in ("name", "mood_board_style")}
+        brand, _ = Brand.objects.update_or_create(organization=org, name=spec["name"], defaults=values)
+        brands.append(brand)
+        if not brand.mood_board.exists():
+            for k in range(3):
+                info = inspect_image_bytes(
+                    _jpeg(draw_style_image(spec["mood_board_style"], 9_000 + 10 * k + len(brands), image_size)),
+                    source=f"mood board of {brand.name}",
+                )
+                board = MoodBoardImage(brand=brand, sha256=info.sha256, width=info.width, height=info.height)
+                content = image_content_file(info)
+                board.image.save(content.name, content, save=False)
+                board.save()
+                mood_images += 1
+
+    # Shortlist for the skincare brand: CN/TW beauty creators, one of them with a fraud mark so
+    # the vetting report has something to flag.
+    shortlist, _ = Shortlist.objects.get_or_create(
+        organization=org, name="Spring skincare launch 2026", defaults={"brand": brands[0], "campaign": "Spring 2026"}
+    )
+    clean, flagged = [], []
+    for cr, creator, accs in zip(plan.creators, creators, accounts):
+        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK"):
+            (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
+    picks = clean[:4] + flagged[:1]
+    if len(picks) < 3:  # a tiny catalogue: take any beauty/fashion creators
+        picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][: 3 - len(picks)]
+    statuses = [EntryStatus.APPROVED, EntryStatus.CONTACTED, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE]
+    ShortlistEntry.objects.bulk_create(
+        [
+            ShortlistEntry(shortlist=shortlist, creator=creator, status=statuses[k % len(statuses)], notes="")
+            for k, creator in enumerate(dict.fromkeys(picks))
+        ],
+        ignore_conflicts=True,
+    )
+    return {
+        "brands": len(brands),
+        "mood_board_images": mood_images,
+        "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
+    }
+
+
+def _vet(account_ids: list[int]) -> int | None:
+    """Run the vetting service on the new accounts when it is installed (another module)."""
+    try:
+        from influencers.services.vetting import vet_accounts  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    result = vet_accounts(account_ids)
+    return result if isinstance(result, int) else len(account_ids)
+
+
+def seed_demo_catalogue(
+    *,
+    creators: int = 300,
+    seed: int = 20261123,
+    progress: Progress | None = None,
+    end_date: dt.date | None = None,
+    image_size: int = 256,
+    replace: bool = False,
+) -> DemoSummary:
+    """Generate and store the synthetic demo catalogue; deterministic for a (creators, seed).
+
+    `end_date` (default today) is the last day of the 180 days of history. `progress(done,
+    total)` is called per creator while images are drawn, then after writing and after
+    metrics. With `replace`, creators of an earlier demo seed are deleted first; otherwise a
+    handle that already exists is an InvalidState and nothing is written.
+    """
+    if not 1 <= creators <= MAX_CREATORS:
+        raise InputError(f"must be between 1 and {MAX_CREATORS:,}, got {creators}", source="seed_demo", field="creators")
+    if not 32 <= image_size <= 1024:
+        raise InputError(f"must be between 32 and 1024, got {image_size}", source="seed_demo", field="image_size")
+    today = timezone.localdate()
+    end_date = end_date or today
+    total = creators + 2
+    plan = build_demo_plan(creators=creators, seed=seed, end_date=end_date)
+    if replace:
+        demo_creators_delete()
+    collisions = _colliding_handles(plan)
+    if collisions:
+        shown = ", ".join(f"{p}:@{h}" for p, h in collisions[:5])
+        raise InvalidState(
+            f"{len(collisions)} demo handle(s) already exist ({shown}); the demo catalogue seems loaded already "
+            "(use --if-empty to skip or --replace to reload it)"
+        )
+    rendered = _render_images(plan, image_size, progress, total)
+    with transaction.atomic():
+        created, accounts = _write_catalogue(plan, rendered)
+        tenant_counts = _demo_tenant(plan, created, accounts, image_size)
+    if progress is not None:
+        progress(creators + 1, total)
+
+    account_ids = [a.pk for accs in accounts for a in accs]
+    as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.timezone.utc)
+    metrics = refresh_metrics(account_ids, as_of=as_of)
+    try:
+        vetted = _vet(account_ids)
+    except Exception:  # noqa: BLE001 - vetting is another module's job; the catalogue stays usable
+        logger.exception("vetting the demo accounts failed")
+        vetted = None
+    if progress is not None:
+        progress(total, total)
+
+    counts: dict[str, Any] = {**plan.counts(), **tenant_counts, "metrics": metrics}
+    if vetted is not None:
+        counts["vetted"] = vetted
+    return DemoSummary(
+        style_by_creator={creator.pk: cr.style for creator, cr in zip(created, plan.creators)},
+        fraud_accounts={
+            account.pk: list(ap.fraud)
+            for cr, accs in zip(plan.creators, accounts)
+            for ap, account in zip(cr.accounts, accs)
+            if ap.fraud
+        },
+        counts=counts,
+    )
+
+
+def run_seed_job(job: Job) -> dict[str, Any]:
+    """JobKind.SEED handler: `job.params` may set creators, seed and replace."""
+    from influencers.services.jobs import job_log, job_progress, job_set_total
+
+    params = job.params or {}
+    for name in ("creators", "seed"):
+        value = params.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise InputError("must be an integer", source=f"job {job.pk}", field=name)
+    creators = params.get("creators") or 300
+    job_set_total(job=job, total=creators + 2)
+    summary = seed_demo_catalogue(
+        creators=creators,
+        seed=params.get("seed") or 20261123,
+        replace=bool(params.get("replace", False)),
+        progress=lambda done, total: job_progress(job=job, done=done) if done % 10 == 0 or done >= total else None,
+    )
+    job_progress(job=job, done=creators + 2, counts=summary.counts)
+    job_log(job=job, message=f"synthetic demo catalogue seeded: {summary.counts}")
+    return {"counts": summary.counts, "fraud_accounts": len(summary.fraud_accounts)}
