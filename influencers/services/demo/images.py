@@ -124,20 +124,19 @@ def _earthy_film(rng: np.random.Generator, size: int) -> Image.Image:
 
 
 def _mono_street(rng: np.random.Generator, size: int) -> Image.Image:
-    """Greyscale, high contrast, hard geometric blocks, stripes and diagonals."""
-    dark_bg = rng.random() < 0.5
-    image, draw = _canvas(size, (int(rng.integers(10, 40)),) * 3 if dark_bg else (int(rng.integers(215, 245)),) * 3)
+    """Greyscale, high contrast: black blocks, stripes and diagonals on pale concrete."""
+    image, draw = _canvas(size, (int(rng.integers(205, 240)),) * 3)
     s = size * _SS
-    for _ in range(int(rng.integers(4, 9))):
-        grey = int(rng.choice([int(rng.integers(0, 35)), int(rng.integers(220, 256)), int(rng.integers(100, 150))]))
+    for _ in range(int(rng.integers(4, 8))):
+        grey = int(rng.integers(0, 30)) if rng.random() < 0.75 else int(rng.integers(110, 150))
         kind = rng.random()
         if kind < 0.45:
             x0, y0 = rng.uniform(0, 0.8, 2) * s
-            w, h = rng.uniform(0.1, 0.5, 2) * s
+            w, h = rng.uniform(0.08, 0.3, 2) * s
             draw.rectangle([x0, y0, x0 + w, y0 + h], fill=(grey,) * 3)
         elif kind < 0.75:
             x0, x1 = rng.uniform(0, 1, 2) * s
-            draw.polygon([(x0, 0), (x1, s), (x1 + s * 0.08, s), (x0 + s * 0.08, 0)], fill=(grey,) * 3)
+            draw.polygon([(x0, 0), (x1, s), (x1 + s * 0.05, s), (x0 + s * 0.05, 0)], fill=(grey,) * 3)
         else:
             pts = [tuple(rng.uniform(0, 1, 2) * s) for _ in range(3)]
             draw.polygon(pts, fill=(grey,) * 3)
