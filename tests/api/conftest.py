@@ -1,0 +1,87 @@
+"""Fixtures for API tests: members of two organisations with each role, and clients for them."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from influencers.models import Membership, Organization, Role
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@dataclass
+class Member:
+    """A user acting for an organisation, with an authenticated API client."""
+
+    user: object
+    organization: Organization
+    role: str
+    client: APIClient
+
+
+def client_for(user, organization: Organization | None = None) -> APIClient:  # noqa: ANN001
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    if organization is not None:
+        client.defaults["HTTP_X_ORGANIZATION"] = str(organization.pk)
+    return client
+
+
+@pytest.fixture
+def make_member(db):  # noqa: ANN001, ANN201
+    """make_member(role, organization=None) → Member with a token-authenticated client."""
+
+    def make(role: str = Role.EDITOR, organization: Organization | None = None) -> Member:
+        organization = organization or OrganizationFactory()
+        membership = MembershipFactory(user=UserFactory(), organization=organization, role=role)
+        return Member(membership.user, organization, role, client_for(membership.user))
+
+    return make
+
+
+@pytest.fixture
+def org_a(db) -> Organization:  # noqa: ANN001
+    return OrganizationFactory(name="Agency A")
+
+
+@pytest.fixture
+def editor(make_member, org_a) -> Member:  # noqa: ANN001
+    return make_member(Role.EDITOR, org_a)
+
+
+@pytest.fixture
+def viewer(make_member, org_a) -> Member:  # noqa: ANN001
+    return make_member(Role.VIEWER, org_a)
+
+
+@pytest.fixture
+def intruder(make_member) -> Member:  # noqa: ANN001
+    """An editor of another organisation, who must see none of org A's objects."""
+    return make_member(Role.EDITOR, OrganizationFactory(name="Agency B"))
+
+
+@pytest.fixture
+def catalogue_editor(make_member, settings) -> Member:  # noqa: ANN001
+    org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME)
+    return make_member(Role.EDITOR, org)
+
+
+def png_bytes(size: tuple[int, int] = (32, 32), color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):  # noqa: ANN201
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+__all__ = ["Member", "Membership", "client_for", "png_bytes", "upload"]

@@ -1,0 +1,163 @@
+"""GET /api/creators/: each discovery filter narrows the results to exactly the creators that
+meet it (constructed data), sorting, the page-size cap, errors naming the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from influencers.models import AccountMetrics
+from tests.factories import AccountFactory, AudienceProfileFactory, CreatorFactory, PostFactory
+
+
+def make_creator(name: str, *, platform: str = "instagram", followers: int = 10_000, er: float = 0.03,
+                 growth: float = 0.01, fake: float = 0.1, country: str = "CN", languages=("zh",),
+                 categories=("beauty",), email: str = "x@example.com", bio: str = "", audience: dict | None = None,
+                 verified: bool = False, risk: str = "low"):  # noqa: ANN001, ANN201
+    creator = CreatorFactory(display_name=name, country=country, languages=list(languages),
+                             categories=list(categories), contact_email=email)
+    account = AccountFactory(creator=creator, platform=platform, bio=bio, is_verified=verified)
+    AccountMetrics.objects.create(account=account, followers=followers, engagement_rate=er, growth_30d=growth,
+                                  fake_risk=fake, risk_level=risk, er_formula="(likes+comments)/followers")
+    if audience is not None:
+        AudienceProfileFactory(account=account, **audience)
+    return creator
+
+
+@pytest.fixture
+def catalogue(db):  # noqa: ANN001, ANN201
+    c = {}
+    c["big_ig"] = make_creator("Big IG", followers=1_000_000, er=0.01, growth=0.10, fake=0.40, risk="high")
+    c["small_tt"] = make_creator("Small TT", platform="tiktok", followers=5_000, er=0.08, growth=-0.02,
+                                 country="TW", languages=("zh", "en"), categories=("travel",), email="")
+    c["mid_yt"] = make_creator(
+        "Mid YT", platform="youtube", followers=80_000, er=0.04, fake=0.05, country="US", languages=("en",),
+        categories=("tech",), bio="Gadget reviews 科技", verified=True,
+        audience={"countries": {"US": 0.7, "CN": 0.3}, "age": {"18-24": 0.6, "25-34": 0.4},
+                  "gender": {"male": 0.8, "female": 0.2}, "languages": {"en": 0.9, "zh": 0.1}},
+    )
+    c["cn_aud"] = make_creator(
+        "CN audience", followers=200_000, er=0.02,
+        audience={"countries": {"CN": 0.9, "US": 0.1}, "age": {"25-34": 0.5, "35-44": 0.5},
+                  "gender": {"female": 0.9, "male": 0.1}, "languages": {"zh": 1.0}},
+    )
+    # A creator whose two accounts each meet one half of a filter must not match both halves.
+    split = make_creator("Split", platform="instagram", followers=900_000, er=0.005)
+    other = AccountFactory(creator=split, platform="tiktok")
+    AccountMetrics.objects.create(account=other, followers=2_000, er_formula="x", engagement_rate=0.2)
+    c["split"] = split
+    PostFactory(account=c["small_tt"].accounts.get(), caption="Night market 夜市 food tour", hashtags=["streetfood"])
+    return c
+
+
+def ids(response) -> set[int]:  # noqa: ANN001
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("platform=tiktok", {"small_tt", "split"}),
+        ("platform=youtube&platform=tiktok", {"mid_yt", "small_tt", "split"}),
+        ("min_followers=100000", {"big_ig", "cn_aud", "split"}),
+        ("max_followers=10000", {"small_tt", "split"}),
+        ("min_engagement_rate=0.035", {"mid_yt", "small_tt", "split"}),
+        ("max_engagement_rate=0.015", {"big_ig", "split"}),
+        ("min_growth_30d=0.05", {"big_ig"}),
+        ("max_growth_30d=0", {"small_tt"}),
+        ("max_fake_risk=0.06", {"mid_yt"}),
+        ("risk_level=high", {"big_ig"}),
+        ("verified=true", {"mid_yt"}),
+        ("country=TW,US", {"small_tt", "mid_yt"}),
+        ("language=en", {"small_tt", "mid_yt"}),
+        ("category=travel", {"small_tt"}),
+        ("has_contact_email=false", {"small_tt"}),
+        ("q=gadget", {"mid_yt"}),
+        ("q=夜市", {"small_tt"}),
+        ("q=streetfood", {"small_tt"}),
+        ("audience_country=CN&audience_country_min=0.5", {"cn_aud"}),
+        ("audience_country=cn&audience_country_min=0.2", {"cn_aud", "mid_yt"}),
+        ("audience_age=18-24&audience_age_min=0.5", {"mid_yt"}),
+        ("audience_gender=female&audience_gender_min=0.5", {"cn_aud"}),
+        ("audience_language=zh&audience_language_min=0.5", {"cn_aud"}),
+        # Same-account semantics: Split has a TikTok (2k) and a big Instagram; no single TikTok ≥ 100k.
+        ("platform=tiktok&min_followers=100000", set()),
+        ("platform=tiktok&min_engagement_rate=0.1", {"split"}),
+    ],
+)
+def test_each_filter_narrows_to_exactly_the_matching_creators(editor, catalogue, query, expected):  # noqa: ANN001
+    response = editor.client.get(f"/api/creators/?{query}")
+    assert ids(response) == {catalogue[name].pk for name in expected}
+
+
+def test_without_filters_every_creator_is_listed_once(editor, catalogue):  # noqa: ANN001
+    response = editor.client.get("/api/creators/")
+    rows = response.json()["results"]
+    assert sorted(r["id"] for r in rows) == sorted(c.pk for c in catalogue.values())
+    assert response.json()["count"] == len(catalogue)
+
+
+def test_sort_by_followers_and_engagement(editor, catalogue):  # noqa: ANN001
+    rows = editor.client.get("/api/creators/?sort=-followers").json()["results"]
+    followers = [r["matched_account"]["followers"] for r in rows]
+    assert followers == sorted(followers, reverse=True)
+    assert rows[0]["id"] == catalogue["big_ig"].pk
+    rows = editor.client.get("/api/creators/?sort=-engagement_rate&platform=instagram").json()["results"]
+    rates = [r["matched_account"]["engagement_rate"] for r in rows]
+    assert rates == sorted(rates, reverse=True)
+    names = [r["display_name"] for r in editor.client.get("/api/creators/?sort=name").json()["results"]]
+    assert names == sorted(names)
+
+
+def test_matched_account_is_the_one_meeting_the_filters(editor, catalogue):  # noqa: ANN001
+    rows = editor.client.get("/api/creators/?platform=tiktok&min_engagement_rate=0.1").json()["results"]
+    assert rows[0]["matched_account"]["platform"] == "tiktok"
+    assert rows[0]["matched_account"]["followers"] == 2_000
+    assert len(rows[0]["accounts"]) == 2
+
+
+def test_page_size_is_capped(editor, catalogue):  # noqa: ANN001
+    from api.pagination import CappedPageNumberPagination
+
+    response = editor.client.get("/api/creators/?page_size=100000")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) <= CappedPageNumberPagination.max_page_size
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("min_followers=lots", "min_followers"),
+        ("platform=myspace", "platform"),
+        ("sort=cheapest", "sort"),
+        ("audience_country=C__N", "audience_country"),
+        ("max_fake_risk=2", "max_fake_risk"),
+        ("audience_age=12-99", "audience_age"),
+    ],
+)
+def test_bad_filters_answer_400_naming_the_field(editor, catalogue, query, field):  # noqa: ANN001
+    response = editor.client.get(f"/api/creators/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_creator_list_selector_raises_input_error_naming_the_field(catalogue):  # noqa: ANN001
+    from influencers.errors import InputError
+    from influencers.selectors import creator_list
+
+    assert {c.pk for c in creator_list(filters={"platform": ["tiktok"]})} == {
+        catalogue["small_tt"].pk, catalogue["split"].pk
+    }
+    with pytest.raises(InputError) as caught:
+        creator_list(filters={"min_followers": "many"})
+    assert caught.value.field == "min_followers"
+
+
+def test_user_without_membership_gets_403(db):  # noqa: ANN001
+    from tests.factories import UserFactory
+
+    from .conftest import client_for
+
+    response = client_for(UserFactory()).get("/api/creators/")
+    assert response.status_code == 403
+    assert "organisation" in response.json()["detail"]
