@@ -1,0 +1,156 @@
+"""HTML forms of the web UI. They only turn what a person types (comma lists, "key: percent"
+lines) into the data the services take; the services validate and save."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from influencers.models import Platform
+from influencers.models.audience import DISTRIBUTION_FIELDS
+
+_SPLIT = re.compile(r"[,\n;，、]+")  # Chinese commas too: people type 环保，天然
+_SHARE_LINE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*$")
+
+DIMENSION_LABELS = {
+    "age": _("Age bands"),
+    "gender": _("Gender"),
+    "countries": _("Countries"),
+    "languages": _("Languages"),
+    "interests": _("Interests"),
+}
+DIMENSION_HINTS = {
+    "age": "18-24: 50\n25-34: 50",
+    "gender": "female: 80\nmale: 20",
+    "countries": "CN: 70\nTW: 30",
+    "languages": "zh: 90\nen: 10",
+    "interests": "beauty: 60\nwellness: 40",
+}
+
+
+def split_list(text: str) -> list[str]:
+    """"a, b\nc" → ["a", "b", "c"] (empty items dropped)."""
+    return [part.strip() for part in _SPLIT.split(text or "") if part.strip()]
+
+
+def join_list(values: Any) -> str:
+    return ", ".join(str(v) for v in values or [])
+
+
+def parse_shares(text: str, *, field: str) -> dict[str, float]:
+    """Lines of "key: percent" → {key: share}; raises ValidationError naming the bad line."""
+    shares: dict[str, float] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _SHARE_LINE.match(line)
+        if not match:
+            raise forms.ValidationError(
+                _("line %(n)s: write it as “key: percent”, e.g. “CN: 70”"), params={"n": number}, code=field
+            )
+        shares[match.group(1).strip()] = float(match.group(2)) / 100
+    return shares
+
+
+def format_shares(values: dict[str, float] | None) -> str:
+    return "\n".join(f"{key}: {round(share * 100, 1):g}" for key, share in (values or {}).items())
+
+
+class BrandForm(forms.Form):
+    """A brand brief as a person edits it; `to_service_data()` gives the brand service's input."""
+
+    name = forms.CharField(label=_("Brand name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    values = forms.CharField(
+        label=_("Values"), required=False, help_text=_("Comma-separated, any language: sustainable, 环保, playful")
+    )
+    excluded_topics = forms.CharField(label=_("Excluded topics"), required=False, help_text=_("Comma-separated"))
+    excluded_keywords = forms.CharField(
+        label=_("Excluded keywords"), required=False, help_text=_("Brand-safety words to flag in recent posts")
+    )
+    competitors = forms.CharField(label=_("Competitors"), required=False, help_text=_("Brand names, comma-separated"))
+    preferred_platforms = forms.MultipleChoiceField(
+        label=_("Preferred platforms"), required=False, choices=Platform.choices, widget=forms.CheckboxSelectMultiple
+    )
+    min_followers = forms.IntegerField(label=_("Minimum followers"), required=False, min_value=0)
+    max_followers = forms.IntegerField(label=_("Maximum followers"), required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for dimension in DISTRIBUTION_FIELDS:
+            self.fields[f"ta_{dimension}"] = forms.CharField(
+                label=DIMENSION_LABELS[dimension],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "placeholder": DIMENSION_HINTS[dimension]}),
+                help_text=_("One “key: percent” per line; should add up to 100"),
+            )
+            self.fields[f"ta_{dimension}_weight"] = forms.FloatField(
+                label=_("Importance"), required=False, min_value=0, max_value=10, initial=1.0
+            )
+
+    @classmethod
+    def initial_for(cls, brand: Any) -> dict[str, Any]:
+        """Form values of an existing brand."""
+        initial: dict[str, Any] = {
+            "name": brand.name,
+            "description": brand.description,
+            "values": join_list(brand.values),
+            "excluded_topics": join_list(brand.excluded_topics),
+            "excluded_keywords": join_list(brand.excluded_keywords),
+            "competitors": join_list(brand.competitors),
+            "preferred_platforms": list(brand.preferred_platforms or []),
+            "min_followers": brand.min_followers,
+            "max_followers": brand.max_followers,
+        }
+        for dimension in DISTRIBUTION_FIELDS:
+            spec = (brand.target_audience or {}).get(dimension) or {}
+            initial[f"ta_{dimension}"] = format_shares(spec.get("values"))
+            initial[f"ta_{dimension}_weight"] = spec.get("weight", 1.0)
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for dimension in DISTRIBUTION_FIELDS:
+            key = f"ta_{dimension}"
+            if key in cleaned:
+                try:
+                    cleaned[key] = parse_shares(cleaned.get(key, ""), field=key)
+                except forms.ValidationError as exc:
+                    self.add_error(key, exc)
+        return cleaned
+
+    def to_service_data(self) -> dict[str, Any]:
+        """The brand service's `data` (lists, numbers, target audience) from the cleaned form."""
+        data = self.cleaned_data
+        target: dict[str, Any] = {}
+        for dimension in DISTRIBUTION_FIELDS:
+            values = data.get(f"ta_{dimension}") or {}
+            if values:
+                weight = data.get(f"ta_{dimension}_weight")
+                target[dimension] = {"weight": 1.0 if weight is None else weight, "values": values}
+        return {
+            "name": data["name"],
+            "description": data.get("description", ""),
+            "values": split_list(data.get("values", "")),
+            "excluded_topics": split_list(data.get("excluded_topics", "")),
+            "excluded_keywords": split_list(data.get("excluded_keywords", "")),
+            "competitors": split_list(data.get("competitors", "")),
+            "preferred_platforms": list(data.get("preferred_platforms") or []),
+            "min_followers": data.get("min_followers"),
+            "max_followers": data.get("max_followers"),
+            "target_audience": target,
+        }
+
+    def identity_fields(self) -> list[Any]:
+        """The brief's text fields, in the order the form shows them."""
+        names = ("name", "competitors", "description", "values", "excluded_topics", "excluded_keywords")
+        return [self[name] for name in names]
+
+    def dimension_rows(self) -> list[tuple[str, Any, Any]]:
+        """(label, shares field, weight field) per audience dimension, for the template."""
+        return [
+            (DIMENSION_LABELS[d], self[f"ta_{d}"], self[f"ta_{d}_weight"]) for d in DISTRIBUTION_FIELDS
+        ]

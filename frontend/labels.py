@@ -1,0 +1,32 @@
+"""Model choice labels shown in the UI, marked for translation.
+
+The models' TextChoices labels are plain strings (the catalogue is language-neutral);
+templates translate them with `{% translate label %}`, and these no-op markers put the
+strings into the message catalogue."""
+
+from django.utils.translation import gettext_noop
+
+CHOICE_LABELS = (
+    # EntryStatus
+    gettext_noop("Candidate"),
+    gettext_noop("Approved"),
+    gettext_noop("Rejected"),
+    gettext_noop("Contacted"),
+    gettext_noop("Booked"),
+    # JobKind
+    gettext_noop("Import"),
+    gettext_noop("Demo data"),
+    gettext_noop("Metrics"),
+    gettext_noop("Image embedding"),
+    gettext_noop("Index build"),
+    gettext_noop("Scoring"),
+    gettext_noop("Export"),
+    gettext_noop("Connector refresh"),
+    gettext_noop("Watch evaluation"),
+    # JobStatus
+    gettext_noop("Pending"),
+    gettext_noop("Running"),
+    gettext_noop("Succeeded"),
+    gettext_noop("Failed"),
+    gettext_noop("Cancelled"),
+)

@@ -1,0 +1,271 @@
+/* Vetted web UI behaviour: keyboard navigation, image drop zones, charts, htmx error states.
+   Plain JS, no build step; htmx and Chart.js are vendored under /static/vendor/. */
+(function () {
+  "use strict";
+
+  // ---- Toasts / errors ------------------------------------------------------------------------
+  function toast(message, kind) {
+    let box = document.getElementById("toast-box");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "toast-box";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:90;display:grid;gap:8px;max-width:380px";
+      document.body.appendChild(box);
+    }
+    const item = document.createElement("div");
+    item.className = kind === "error" ? "error-box" : "notice";
+    item.style.boxShadow = "var(--shadow-lg)";
+    item.textContent = message;
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 6000);
+  }
+  window.vettedToast = toast;
+
+  document.addEventListener("htmx:responseError", function (evt) {
+    const xhr = evt.detail.xhr;
+    // A 4xx fragment (form errors) is swapped in by the server-chosen target; anything else
+    // gets a readable message instead of a silent failure.
+    let msg = document.body.dataset.errorGeneric || "Something went wrong. Please try again.";
+    if (xhr && xhr.status === 404) msg = document.body.dataset.errorNotFound || "Not found.";
+    if (xhr && xhr.status === 403) msg = document.body.dataset.errorForbidden || "You are not allowed to do that.";
+    toast(msg + (xhr ? " (" + xhr.status + ")" : ""), "error");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast(document.body.dataset.errorNetwork || "The server could not be reached.", "error");
+  });
+  // Let 422 responses (validation errors rendered as fragments) swap like 200s.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    if (evt.detail.xhr && evt.detail.xhr.status === 422) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
+  // ---- Keyboard navigation ------------------------------------------------------------------
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  function activate(index) {
+    const all = rows();
+    if (!all.length) return;
+    index = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach(function (r) { r.classList.remove("is-active"); });
+    const row = all[index];
+    row.classList.add("is-active");
+    const link = row.querySelector("[data-row-link]");
+    if (link) link.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (evt) {
+    if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
+    if (typing(document.activeElement)) {
+      if (evt.key === "Escape") document.activeElement.blur();
+      return;
+    }
+    const all = rows();
+    const current = all.findIndex(function (r) { return r.classList.contains("is-active"); });
+    if (evt.key === "/") {
+      const search = document.querySelector("[data-search]");
+      if (search) { evt.preventDefault(); search.focus(); search.select(); }
+    } else if (evt.key === "j" || evt.key === "ArrowDown" && all.length && current >= 0) {
+      evt.preventDefault(); activate(current + 1);
+    } else if (evt.key === "k" || evt.key === "ArrowUp" && all.length && current >= 0) {
+      evt.preventDefault(); activate(current < 0 ? 0 : current - 1);
+    } else if (evt.key === "Enter" && current >= 0 && document.activeElement === document.body) {
+      const link = all[current].querySelector("[data-row-link]");
+      if (link) link.click();
+    }
+  });
+
+  // ---- Image drop zones ---------------------------------------------------------------------
+  function bindDropzone(zone) {
+    if (zone.dataset.bound) return;
+    zone.dataset.bound = "1";
+    const input = zone.querySelector("input[type=file]");
+    const thumbs = zone.querySelector(".thumbs");
+    function preview() {
+      if (!thumbs || !input.files) return;
+      thumbs.innerHTML = "";
+      Array.prototype.slice.call(input.files, 0, 8).forEach(function (file) {
+        const img = document.createElement("img");
+        img.alt = file.name;
+        img.src = URL.createObjectURL(file);
+        thumbs.appendChild(img);
+      });
+    }
+    zone.addEventListener("click", function (evt) { if (evt.target === zone || evt.target.closest(".dz-hint")) input.click(); });
+    zone.addEventListener("keydown", function (evt) { if (evt.key === "Enter" || evt.key === " ") { evt.preventDefault(); input.click(); } });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (evt) { evt.preventDefault(); zone.classList.add("is-over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove("is-over"); });
+    });
+    zone.addEventListener("drop", function (evt) {
+      evt.preventDefault();
+      if (!evt.dataTransfer || !evt.dataTransfer.files.length) return;
+      const transfer = new DataTransfer();
+      Array.prototype.forEach.call(evt.dataTransfer.files, function (f) { if (f.type.indexOf("image/") === 0) transfer.items.add(f); });
+      input.files = transfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    input.addEventListener("change", function () {
+      preview();
+      if (zone.dataset.autosubmit && input.files.length) {
+        const form = input.form;
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }
+    });
+  }
+
+  // ---- Range outputs (weight sliders) ---------------------------------------------------------
+  function bindRange(input) {
+    if (input.dataset.bound) return;
+    input.dataset.bound = "1";
+    const out = document.querySelector('output[for="' + input.id + '"]');
+    const sync = function () { if (out) out.textContent = input.value; };
+    input.addEventListener("input", sync);
+    sync();
+  }
+
+  // ---- Charts -------------------------------------------------------------------------------
+  const palette = ["#6366f1", "#ec4899", "#14b8a6", "#f59e0b", "#0ea5e9", "#8b5cf6", "#22c55e", "#f43f5e"];
+  function compact(n) {
+    if (n === null || n === undefined) return "—";
+    const abs = Math.abs(n);
+    if (abs >= 1e6) return (n / 1e6).toFixed(abs >= 1e7 ? 0 : 1) + "M";
+    if (abs >= 1e3) return (n / 1e3).toFixed(abs >= 1e4 ? 0 : 1) + "K";
+    return String(Math.round(n));
+  }
+  const charts = new WeakMap();
+
+  function growthChart(canvas, data) {
+    const labels = data.dates;
+    const anomalyPoints = labels.map(function () { return null; });
+    const anomalyInfo = {};
+    (data.anomalies || []).forEach(function (a) {
+      const i = labels.indexOf(a.date);
+      if (i >= 0) { anomalyPoints[i] = data.followers[i]; anomalyInfo[i] = a.label; }
+    });
+    return new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: labels,
+        datasets: [
+          {
+            label: data.label || "Followers", data: data.followers, borderColor: "#6366f1", borderWidth: 2,
+            backgroundColor: "rgba(99,102,241,0.08)", fill: true, pointRadius: 0, tension: 0.25, order: 2,
+          },
+          {
+            label: data.anomalyLabel || "Anomaly", data: anomalyPoints, type: "line", showLine: false,
+            pointRadius: 6, pointHoverRadius: 8, pointBackgroundColor: "#f04438", pointBorderColor: "#fff",
+            pointBorderWidth: 2, order: 1,
+          },
+        ],
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, spanGaps: true,
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                if (ctx.datasetIndex === 1) return anomalyInfo[ctx.dataIndex] ? "⚠ " + anomalyInfo[ctx.dataIndex] : null;
+                return ctx.dataset.label + ": " + compact(ctx.parsed.y);
+              },
+            },
+          },
+        },
+        scales: {
+          x: { grid: { display: false }, ticks: { maxTicksLimit: 8, maxRotation: 0, color: "#5d6675" } },
+          y: { ticks: { callback: compact, color: "#5d6675" }, grid: { color: "#eef0f3" } },
+        },
+      },
+    });
+  }
+
+  function seriesChart(canvas, data) {
+    return new window.Chart(canvas, {
+      type: data.type || "line",
+      data: {
+        labels: data.labels,
+        datasets: (data.datasets || []).map(function (ds, i) {
+          return Object.assign({
+            borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length] + (data.type === "bar" ? "cc" : "22"),
+            borderWidth: 2, pointRadius: data.type === "bar" ? 0 : 2, tension: 0.25, borderRadius: 4,
+          }, ds);
+        }),
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, indexAxis: data.horizontal ? "y" : "x",
+        plugins: {
+          legend: { display: (data.datasets || []).length > 1, position: "bottom", labels: { boxWidth: 10 } },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                const v = data.horizontal ? ctx.parsed.x : ctx.parsed.y;
+                return ctx.dataset.label + ": " + (data.percent ? (v * 100).toFixed(1) + "%" : compact(v));
+              },
+            },
+          },
+        },
+        scales: {
+          x: { grid: { display: false }, ticks: { maxTicksLimit: 8, maxRotation: 0, color: "#5d6675",
+               callback: data.horizontal && data.percent ? function (v) { return (v * 100).toFixed(0) + "%"; } : undefined } },
+          y: { grid: { color: "#eef0f3" }, ticks: { color: "#5d6675",
+               callback: !data.horizontal && data.percent ? function (v) { return (v * 100).toFixed(1) + "%"; } : undefined } },
+        },
+      },
+    });
+  }
+
+  function doughnutChart(canvas, data) {
+    return new window.Chart(canvas, {
+      type: "doughnut",
+      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: palette, borderWidth: 0 }] },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, cutout: "62%",
+        plugins: { legend: { position: "right", labels: { boxWidth: 10 } },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.label + ": " + (ctx.parsed * 100).toFixed(1) + "%"; } } } },
+      },
+    });
+  }
+
+  function renderCharts(root) {
+    if (!window.Chart) return;
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (charts.has(canvas)) return;
+      const source = document.getElementById(canvas.dataset.chart);
+      if (!source) return;
+      const data = JSON.parse(source.textContent);
+      const kind = canvas.dataset.kind;
+      const chart = kind === "growth" ? growthChart(canvas, data) : kind === "doughnut" ? doughnutChart(canvas, data) : seriesChart(canvas, data);
+      charts.set(canvas, chart);
+      canvas.dataset.rendered = "1";
+    });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll(".dropzone").forEach(bindDropzone);
+    (root || document).querySelectorAll("input[type=range]").forEach(bindRange);
+    renderCharts(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) { init(evt.detail.elt); });
+
+  // "Select all" checkboxes for bulk actions.
+  document.addEventListener("change", function (evt) {
+    const t = evt.target;
+    if (t.matches && t.matches("[data-select-all]")) {
+      document.querySelectorAll(t.dataset.selectAll).forEach(function (c) { c.checked = t.checked; });
+    }
+    if (t.matches && t.matches("[data-bulk-item], [data-select-all]")) {
+      const count = document.querySelectorAll("[data-bulk-item]:checked").length;
+      document.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = count; });
+      document.querySelectorAll("[data-bulk-needs]").forEach(function (el) { el.disabled = count === 0; });
+    }
+  });
+})();

@@ -1,0 +1,203 @@
+"""Presentation filters for the web UI: number formats, badges, avatars, bars.
+
+Formatting only: no figure is computed here, every value comes from a selector or service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+_AVATAR_COLOURS = ("#6366f1", "#8b5cf6", "#ec4899", "#f97316", "#14b8a6", "#0ea5e9", "#22c55e", "#e11d48", "#a855f7")
+
+
+def _as_float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def compact(value: Any) -> str:
+    """12_345 → "12.3K" (English) or "1.2万" (Chinese); "—" when unknown."""
+    number = _as_float(value)
+    if number is None:
+        return "—"
+    sign = "-" if number < 0 else ""
+    number = abs(number)
+    if (get_language() or "").startswith("zh"):
+        for size, unit in ((1e8, "亿"), (1e4, "万")):
+            if number >= size:
+                return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
+        return f"{sign}{number:,.0f}"
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if number >= size:
+            return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
+    return f"{sign}{number:,.0f}"
+
+
+@register.filter
+def pct(value: Any, digits: int = 1) -> str:
+    """A share 0..1 as a percentage ("3.4%"); "—" when unknown."""
+    number = _as_float(value)
+    if number is None:
+        return "—"
+    return f"{number * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def signed_pct(value: Any, digits: int = 1) -> str:
+    """A relative change as "+2.1%" / "-0.4%"."""
+    number = _as_float(value)
+    if number is None:
+        return "—"
+    return f"{number * 100:+.{int(digits)}f}%"
+
+
+@register.filter
+def score100(value: Any) -> str:
+    """A score 0..1 as a whole number out of 100."""
+    number = _as_float(value)
+    return "—" if number is None else f"{round(number * 100):d}"
+
+
+@register.filter
+def width_pct(value: Any) -> str:
+    """A 0..1 share as a CSS width percentage, clamped."""
+    number = _as_float(value) or 0.0
+    return f"{max(0.0, min(1.0, number)) * 100:.1f}%"
+
+
+@register.filter
+def bar_class(value: Any) -> str:
+    """good / ok / bad for a 0..1 score where higher is better."""
+    number = _as_float(value)
+    if number is None:
+        return ""
+    return "good" if number >= 0.66 else "ok" if number >= 0.4 else "bad"
+
+
+@register.simple_tag
+def risk_badge(level: str | None, risk: Any = None) -> str:
+    """A coloured badge for a risk level (low/medium/high), with the risk score when known."""
+    level = (level or "").lower()
+    labels = {"low": _("Low risk"), "medium": _("Medium risk"), "high": _("High risk")}
+    label = labels.get(level, _("Not vetted"))
+    css = level if level in labels else "unknown"
+    number = _as_float(risk)
+    title = _("Fake-follower risk %(score)s / 100") % {"score": round(number * 100)} if number is not None else label
+    return format_html('<span class="badge badge-{}" title="{}">{}</span>', css, title, label)
+
+
+@register.filter
+def initials(name: Any) -> str:
+    """Up to two initials (or the first CJK character) for an avatar placeholder."""
+    text = str(name or "?").strip()
+    if not text:
+        return "?"
+    if ord(text[0]) > 0x2E80:  # CJK: one character reads better than two
+        return text[0]
+    parts = [p for p in text.replace("_", " ").replace(".", " ").split() if p]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+@register.filter
+def avatar_colour(name: Any) -> str:
+    """A stable colour per name so a creator keeps the same placeholder everywhere."""
+    digest = hashlib.sha256(str(name or "").encode()).digest()
+    return _AVATAR_COLOURS[digest[0] % len(_AVATAR_COLOURS)]
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """mapping[key] in templates (None when absent)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def sorted_shares(mapping: Any, limit: int = 6) -> list[tuple[str, float]]:
+    """A {key: share} distribution as (key, share) pairs, largest first."""
+    if not isinstance(mapping, dict):
+        return []
+    pairs = [(str(k), float(v)) for k, v in mapping.items() if isinstance(v, (int, float))]
+    return sorted(pairs, key=lambda kv: -kv[1])[: int(limit)]
+
+
+@register.filter
+def json_script_safe(value: Any) -> str:
+    """JSON for a data attribute (escaped by the template engine)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None removes one); for pager
+    and sort links that keep the active filters."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+    if params is None:
+        return ""
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+# Stroke icons (24×24, 2px stroke) drawn inline so nothing is fetched; paths kept minimal.
+_ICONS = {
+    "search": '<circle cx="11" cy="11" r="7"/><path d="m20 20-3.5-3.5"/>',
+    "users": '<circle cx="9" cy="8" r="4"/><path d="M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1"/>'
+    '<path d="M16 3.5a4 4 0 0 1 0 9"/><path d="M22 21v-1a6 6 0 0 0-4-5.6"/>',
+    "tag": '<path d="M3 12V4a1 1 0 0 1 1-1h8l9 9-9 9z"/><circle cx="7.5" cy="7.5" r="1.5"/>',
+    "list": '<path d="M9 6h12M9 12h12M9 18h12"/><circle cx="4" cy="6" r="1"/><circle cx="4" cy="12" r="1"/>'
+    '<circle cx="4" cy="18" r="1"/>',
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+    "image": '<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/>'
+    '<path d="m21 15-5-5L5 21"/>',
+    "upload": '<path d="M12 16V4m0 0-4 4m4-4 4 4"/><path d="M4 16v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"/>',
+    "download": '<path d="M12 4v12m0 0-4-4m4 4 4-4"/><path d="M4 16v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"/>',
+    "plus": '<path d="M12 5v14M5 12h14"/>',
+    "check": '<path d="m5 12 5 5L20 7"/>',
+    "alert": '<path d="M12 3 2 20h20z"/><path d="M12 10v4M12 17.5v.5"/>',
+    "info": '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
+    "shield": '<path d="M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6z"/><path d="m9 12 2 2 4-4"/>',
+    "sparkles": '<path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M6 18l2.5-2.5M15.5 8.5 18 6"/>',
+    "chart": '<path d="M3 3v18h18"/><path d="m7 15 4-4 3 3 5-6"/>',
+    "star": '<path d="m12 3 2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z"/>',
+    "logout": '<path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3"/><path d="M10 17l-5-5 5-5M5 12h11"/>',
+    "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18"/>',
+    "trash": '<path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3"/>',
+    "external": '<path d="M14 4h6v6M20 4l-9 9"/><path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5"/>',
+    "filter": '<path d="M3 5h18l-7 8v6l-4 2v-8z"/>',
+    "x": '<path d="M6 6l12 12M18 6 6 18"/>',
+}
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An inline SVG icon; decorative (aria-hidden) unless a label is given."""
+    body = _ICONS.get(name, _ICONS["info"])
+    aria = format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"')
+    return format_html(
+        '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
+        'stroke-linejoin="round" {}>{}</svg>',
+        aria,
+        mark_safe(body),  # noqa: S308 (constant markup defined above)
+    )

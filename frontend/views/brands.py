@@ -1,0 +1,190 @@
+"""Brand pages: the organisation's brands, a brief (values, audience, exclusions, mood board,
+competitors) and its ranked creator matches with live weight sliders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontend.forms import BrandForm
+from frontend.views import presenters
+from frontend.views.common import can_write, is_htmx, render_page, require_organization
+from influencers import selectors
+from influencers.errors import InputError, VettedError
+
+MATCH_PAGE_SIZE = 25
+WEIGHT_KEYS = ("audience_fit", "authenticity", "value_alignment", "engagement_quality")
+
+
+@login_required
+def brand_list(request: HttpRequest) -> HttpResponse:
+    org = require_organization(request)
+    brands = list(selectors.brand_list(organization=org))
+    return render_page(request, "frontend/brands.html", {"brands": brands})
+
+
+@login_required
+def brand_create(request: HttpRequest) -> HttpResponse:
+    """A new brand brief (GET: empty form; POST: create and open it)."""
+    from influencers.services.brands import brand_create as create
+
+    org = require_organization(request)
+    form = BrandForm(request.POST or None)
+    if request.method == "POST":
+        if not can_write(request):
+            form.add_error(None, _("Your role (viewer) cannot create brands."))
+        elif form.is_valid():
+            try:
+                brand = create(organization=org, data=form.to_service_data())
+            except InputError as exc:
+                _attach_error(form, exc)
+            else:
+                messages.success(request, _("Brand created. Add mood-board images to search by look."))
+                return redirect("frontend:brand", brand_id=brand.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "frontend/brand_form.html", {"form": form, "brand": None}, status=status)
+
+
+@login_required
+def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
+    """Edit a brand brief (404 for another organisation's brand)."""
+    from influencers.services.brands import brand_update
+
+    org = require_organization(request)
+    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    form = BrandForm(request.POST or None, initial=BrandForm.initial_for(brand))
+    if request.method == "POST":
+        if not can_write(request):
+            form.add_error(None, _("Your role (viewer) cannot edit brands."))
+        elif form.is_valid():
+            try:
+                brand_update(brand=brand, data=form.to_service_data())
+            except InputError as exc:
+                _attach_error(form, exc)
+            else:
+                messages.success(request, _("Brand saved."))
+                return redirect("frontend:brand", brand_id=brand.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "frontend/brand_form.html", {"form": form, "brand": brand}, status=status)
+
+
+@login_required
+def brand_detail(request: HttpRequest, brand_id: int) -> HttpResponse:
+    """The brief at a glance with its mood board and shortlists."""
+    org = require_organization(request)
+    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    context = {
+        "brand": brand,
+        "mood_board": list(selectors.mood_board_list(brand=brand)),
+        "shortlists": list(selectors.shortlist_list(organization=org, brand_id=brand.pk)),
+        "target_rows": presenters.target_rows(brand),
+    }
+    return render_page(request, "frontend/brand.html", context)
+
+
+@login_required
+@require_POST
+def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
+    """Add uploaded images to the brand's mood board; each file is checked by the brand service."""
+    from influencers.services.brands import mood_board_add
+
+    org = require_organization(request)
+    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    errors: list[str] = []
+    added = 0
+    if not can_write(request):
+        errors.append(_("Your role (viewer) cannot change the mood board."))
+    else:
+        files = request.FILES.getlist("images")
+        if not files:
+            errors.append(_("Choose or drop at least one image."))
+        for upload in files:
+            try:
+                mood_board_add(brand=brand, data=upload.read(), filename=upload.name, field="images")
+                added += 1
+            except InputError as exc:
+                errors.append(str(exc))
+    if not is_htmx(request):
+        for error in errors:
+            messages.error(request, error)
+        if added:
+            messages.success(request, _("%(n)s image(s) added to the mood board.") % {"n": added})
+        return redirect("frontend:brand", brand_id=brand.pk)
+    context = {"brand": brand, "mood_board": list(selectors.mood_board_list(brand=brand)), "upload_errors": errors, "added": added}
+    return render_page(request, "frontend/_mood_board.html", context, status=422 if errors and not added else 200)
+
+
+@login_required
+def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
+    """Creators ranked for the brand, each part of the score as a bar with its explanation.
+    The weight sliders re-rank through htmx (the same view returning the table fragment)."""
+    org = require_organization(request)
+    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    weights = _weights_from(request)
+    page = _page_number(request)
+    context: dict[str, Any] = {
+        "brand": brand,
+        "weights": weights,
+        "weight_keys": WEIGHT_KEYS,
+        "page_number": page,
+        "rows": [],
+        "error": None,
+        "has_next": False,
+        "offset": (page - 1) * MATCH_PAGE_SIZE,
+    }
+    try:
+        from influencers.services.matching import rank_creators_for_brand
+    except ImportError:
+        context["error"] = _("Matching is not available on this server yet.")
+    else:
+        try:
+            ranked = rank_creators_for_brand(
+                brand=brand, weights=weights, limit=MATCH_PAGE_SIZE + 1, offset=context["offset"]
+            )
+        except VettedError as exc:
+            context["error"] = str(exc)
+        else:
+            rows = presenters.match_rows(list(ranked))
+            context["has_next"] = len(rows) > MATCH_PAGE_SIZE
+            context["rows"] = rows[:MATCH_PAGE_SIZE]
+    context["shortlists"] = list(selectors.shortlist_list(organization=org, brand_id=brand.pk))
+    return render_page(request, "frontend/brand_matches.html", context, partial="frontend/_matches.html")
+
+
+def _weights_from(request: HttpRequest) -> dict[str, float] | None:
+    """Slider values (0..100) as the matching service's weights; None when none were moved."""
+    weights: dict[str, float] = {}
+    for key in WEIGHT_KEYS:
+        raw = request.GET.get(f"w_{key}")
+        if raw in (None, ""):
+            continue
+        try:
+            weights[key] = max(0.0, min(100.0, float(raw))) / 100
+        except ValueError:
+            continue
+    return weights or None
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _attach_error(form: BrandForm, exc: InputError) -> None:
+    """Show a service error next to the field it names (target_audience.age → the age box)."""
+    field = (exc.field or "").split("[")[0]
+    parts = field.split(".")
+    name = f"ta_{parts[1]}" if parts[0] == "target_audience" and len(parts) > 1 else parts[0]
+    message = getattr(exc, "reason", None) or str(exc)
+    if name in form.fields:
+        form.add_error(name, message)
+    else:
+        form.add_error(None, str(exc))

@@ -1,0 +1,69 @@
+"""What every page view needs: the user's organisation, htmx detection, page-or-fragment
+rendering. No business logic: organisations come from the tenancy service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """True for requests htmx sent (they get a fragment, not the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str | None = None, status: int = 200
+) -> HttpResponse:
+    """Render the full page, or only `partial` when htmx asked for a fragment."""
+    chosen = partial if partial and is_htmx(request) else template
+    return render(request, chosen, context, status=status)
+
+
+def membership_for(request: HttpRequest):  # noqa: ANN201 (Membership | None)
+    """The signed-in user's membership (organisation and role), or None; cached on the request
+    by the tenancy service."""
+    if not request.user.is_authenticated:
+        return None
+    from influencers.services.tenancy import membership_for_request
+
+    return membership_for_request(request)
+
+
+def organization_for(request: HttpRequest):  # noqa: ANN201 (Organization | None)
+    """The organisation the signed-in user works in, or None."""
+    membership = membership_for(request)
+    return membership.organization if membership else None
+
+
+def require_organization(request: HttpRequest):  # noqa: ANN201 (Organization)
+    """The user's organisation; 404 when they belong to none (nothing of any tenant to show)."""
+    org = organization_for(request)
+    if org is None:
+        raise Http404("You are not a member of any organisation.")
+    return org
+
+
+def can_write(request: HttpRequest) -> bool:
+    """Whether the user's role lets them change their organisation's brands and shortlists."""
+    membership = membership_for(request)
+    return bool(membership and membership.can_write)
+
+
+def catalogue_is_demo() -> bool:
+    """Whether the catalogue holds the synthetic demo data (pages then say so in a banner).
+    Asks the demo service, cached briefly so it costs no query on most requests."""
+    from django.core.cache import cache
+
+    cached = cache.get("vetted:catalogue_is_demo")
+    if cached is None:
+        try:
+            from influencers.services.demo import catalogue_is_demo as demo_check
+        except ImportError:  # the demo service does not say yet
+            cached = False
+        else:
+            cached = bool(demo_check())
+        cache.set("vetted:catalogue_is_demo", cached, 30)
+    return cached

@@ -1,0 +1,133 @@
+"""The creator page: identity, accounts, growth with anomalies, engagement, audience, vetting
+signals with evidence, images with lookalike creators, sponsored posts, notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontend.views import charts, presenters
+from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
+from influencers import selectors
+from influencers.errors import InputError, VettedError
+
+
+@login_required
+def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
+    """The creator page for one account of the creator (`?account=<id>`, default the biggest)."""
+    creator = selectors.creator_detail(creator_id=creator_id)
+    org = organization_for(request)
+    accounts = list(creator.accounts.all())
+    account = _chosen_account(accounts, request.GET.get("account")) or presenters.representative_account(creator)
+    metrics = presenters.account_metrics(account)
+    growth = selectors.creator_growth_series(creator=creator).get(account.pk, []) if account else []
+    report = presenters.vetting_report(account)
+    context: dict[str, Any] = {
+        "creator": creator,
+        "accounts": accounts,
+        "account": account,
+        "metrics": metrics,
+        "benchmark": presenters.er_benchmark(account, metrics),
+        "avatar_url": presenters.avatar_url(account),
+        "audience": presenters.newest_audience(account),
+        "report": report,
+        "growth_chart": charts.growth_chart(growth, presenters.growth_anomalies(report)),
+        "engagement_chart": charts.engagement_chart(presenters.engagement_points(account, metrics)),
+        "top_posts": selectors.creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
+        "sponsored_posts": presenters.sponsored_posts(creator),
+        "images": presenters.creator_images(creator),
+        "lookalikes": presenters.lookalikes(creator),
+        "notes": list(selectors.note_list(organization=org, creator_id=creator.pk)) if org else [],
+        "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
+        "on_shortlists": presenters.shortlists_with_creator(org, creator) if org else [],
+    }
+    context["audience_charts"] = charts.audience_charts(context["audience"])
+    return render_page(request, "frontend/creator.html", context)
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, creator_id: int) -> HttpResponse:
+    """Add an organisation note on the creator; htmx gets the refreshed notes panel."""
+    from influencers.services.notes import note_create
+
+    org = require_organization(request)
+    creator = selectors.creator_detail(creator_id=creator_id)
+    error = None
+    if not can_write(request):
+        error = _("Your role (viewer) cannot add notes.")
+    else:
+        try:
+            note_create(organization=org, creator=creator, text=request.POST.get("text", ""), user=request.user)
+        except InputError as exc:
+            error = exc.reason if hasattr(exc, "reason") else str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect("frontend:creator", creator_id=creator.pk)
+    notes = selectors.note_list(organization=org, creator_id=creator.pk)
+    return render_page(
+        request,
+        "frontend/_notes.html",
+        {"creator": creator, "notes": notes, "note_error": error, "can_write": can_write(request)},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
+    """Put the creator on one of the organisation's shortlists (or a new one named in the form)."""
+    from influencers.services.shortlists import entries_add, shortlist_create
+
+    org = require_organization(request)
+    creator = selectors.creator_detail(creator_id=creator_id)
+    message, ok, shortlist = "", False, None
+    if not can_write(request):
+        message = _("Your role (viewer) cannot change shortlists.")
+    else:
+        try:
+            new_name = (request.POST.get("new_shortlist") or "").strip()
+            if new_name:
+                shortlist = shortlist_create(organization=org, user=request.user, name=new_name)
+            else:
+                shortlist = selectors.shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
+            added, present = entries_add(shortlist=shortlist, creator_ids=[creator.pk], user=request.user)
+        except Http404:
+            message = _("Choose one of your shortlists.")
+        except VettedError as exc:
+            message = str(exc)
+        else:
+            ok = True
+            message = (
+                _("Added to %(name)s.") % {"name": shortlist.name}
+                if added
+                else _("Already on %(name)s.") % {"name": shortlist.name}
+            )
+    if not is_htmx(request):
+        (messages.success if ok else messages.error)(request, message)
+        return redirect("frontend:creator", creator_id=creator.pk)
+    context = {
+        "creator": creator,
+        "shortlists": list(selectors.shortlist_list(organization=org)),
+        "on_shortlists": presenters.shortlists_with_creator(org, creator),
+        "flash": message,
+        "flash_ok": ok,
+        "last_shortlist": shortlist,
+    }
+    return render_page(request, "frontend/_shortlist_add.html", context, status=200 if ok else 422)
+
+
+def _chosen_account(accounts: list, raw_id: str | None):  # noqa: ANN202
+    if not raw_id:
+        return None
+    for account in accounts:
+        if str(account.pk) == raw_id:
+            return account
+    return None

@@ -1,0 +1,42 @@
+"""Jobs page: the organisation's imports, embedding runs and exports with live progress."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+
+from frontend.views.common import render_page, require_organization
+from influencers import selectors
+from influencers.errors import InvalidState
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """All jobs of the user's organisation, newest first; the list refreshes itself while any
+    job is still running."""
+    org = require_organization(request)
+    jobs = list(selectors.job_list(organization=org)[:100])
+    context = {"jobs": jobs, "any_running": any(not job.is_finished for job in jobs)}
+    return render_page(request, "frontend/jobs.html", context, partial="frontend/_jobs_list.html")
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One job with its counts, log and error (404 for another organisation's job)."""
+    org = require_organization(request)
+    job = selectors.job_get(organization=org, job_id=job_id)
+    return render_page(request, "frontend/job_detail.html", {"job": job}, partial="frontend/_job_card.html")
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The file an export job produced (404 for another organisation's job or a missing file)."""
+    org = require_organization(request)
+    job = selectors.job_get(organization=org, job_id=job_id)
+    from influencers.services.exports import export_file
+
+    try:
+        path, filename, content_type = export_file(job=job)
+    except InvalidState as exc:
+        raise Http404(str(exc)) from exc
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)

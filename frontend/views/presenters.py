@@ -1,0 +1,290 @@
+"""Shapes selector and service results into what templates show. Presentation only: every
+figure here was computed by a selector or a service; this module picks and arranges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from influencers.models import Account, Brand, Creator
+
+FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
+
+
+def selected_brand(brands: Iterable[Brand], raw_id: str | None) -> Brand | None:
+    """The brand picked in the discovery header (one of the organisation's brands), or None."""
+    if not raw_id:
+        return None
+    for brand in brands:
+        if str(brand.pk) == str(raw_id):
+            return brand
+    return None
+
+
+def active_filter_count(query: Mapping[str, Any]) -> int:
+    """How many filters are set (shown on the "Clear filters" control)."""
+    return sum(1 for key, value in query.items() if key not in FILTER_KEYS_IGNORED and str(value).strip())
+
+
+def representative_account(creator: Creator) -> Account | None:
+    """The account a discovery row shows: the one the search matched (its `rep_account_id`
+    annotation), else the creator's biggest account."""
+    accounts = list(creator.accounts.all())
+    rep_id = getattr(creator, "rep_account_id", None)
+    for account in accounts:
+        if account.pk == rep_id:
+            return account
+    with_metrics = [a for a in accounts if getattr(a, "metrics", None) is not None]
+    if with_metrics:
+        return max(with_metrics, key=lambda a: a.metrics.followers)
+    return accounts[0] if accounts else None
+
+
+def account_metrics(account: Account | None) -> Any:
+    """The account's AccountMetrics row, or None when it has not been computed."""
+    if account is None:
+        return None
+    try:
+        return account.metrics
+    except Exception:  # noqa: BLE001 (RelatedObjectDoesNotExist)
+        return None
+
+
+def er_benchmark(account: Account | None, metrics: Any) -> dict[str, Any] | None:
+    """The engagement benchmark of the account's platform and follower tier, from the vetting
+    service (None until it offers one)."""
+    if account is None or metrics is None or metrics.engagement_rate is None:
+        return None
+    try:
+        from influencers.services.vetting import engagement_benchmark
+    except ImportError:
+        return None
+    return engagement_benchmark(platform=account.platform, followers=metrics.followers)
+
+
+def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list[dict[str, Any]]:
+    """One row per creator for the results table: representative account, its metrics, the ER
+    benchmark and, with a brand, the audience fit from the matching service."""
+    fits = audience_fits(brand, creators) if brand is not None else {}
+    rows = []
+    for creator in creators:
+        account = representative_account(creator)
+        metrics = account_metrics(account)
+        rows.append(
+            {
+                "creator": creator,
+                "account": account,
+                "accounts": list(creator.accounts.all()),
+                "metrics": metrics,
+                "benchmark": er_benchmark(account, metrics),
+                "fit": fits.get(creator.pk),
+                "avatar_url": avatar_url(account),
+            }
+        )
+    return rows
+
+
+def audience_fits(brand: Brand, creators: list[Creator]) -> dict[int, dict[str, Any]]:
+    """{creator_id: {"score": 0..1, "summary": text}} from the matching service, when present."""
+    try:
+        from influencers.services.matching import audience_fit_for_creators
+    except ImportError:
+        return {}
+    return audience_fit_for_creators(brand=brand, creator_ids=[c.pk for c in creators])
+
+
+def avatar_url(account: Account | None) -> str:
+    """The account's stored profile picture URL, or "" (templates then draw initials)."""
+    if account is None:
+        return ""
+    if account.profile_picture:
+        try:
+            return account.profile_picture.url
+        except ValueError:
+            return ""
+    return ""
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) -> dict[str, Any]:
+    """An aesthetic-search / lookalike outcome of the vision service as template rows:
+    {"results": [{creator_id, display_name, handle, score, image_urls}], "embedder": label}."""
+    from influencers.selectors import creators_by_ids
+
+    hits = [h for h in list(_get(outcome, "results", []) or []) if _get(h, "creator_id") != exclude_creator_id]
+    creators = creators_by_ids(_get(h, "creator_id") for h in hits)
+    rows = []
+    for hit in hits:
+        creator = creators.get(_get(hit, "creator_id"))
+        if creator is None:  # deleted since the index was built
+            continue
+        account = representative_account(creator)
+        rows.append(
+            {
+                "creator_id": creator.pk,
+                "display_name": creator.display_name,
+                "handle": account.handle if account else "",
+                "platform": account.platform if account else "",
+                "followers": account_metrics(account).followers if account_metrics(account) else None,
+                "score": float(_get(hit, "score", 0.0) or 0.0),
+                "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
+            }
+        )
+    embedder = _get(outcome, "embedder", None)
+    return {"results": rows, "embedder": str(embedder) if embedder else None}
+
+
+# --- Creator page ----------------------------------------------------------------------------
+# The reads below are plain, scoped look-ups the creator page needs and no shared selector
+# offers yet; they move to influencers.selectors when one does.
+
+
+def newest_audience(account: Account | None) -> Any:
+    """The account's newest AudienceProfile (prefetched by `creator_detail`), or None."""
+    if account is None:
+        return None
+    profiles = list(account.audience_profiles.all())
+    return profiles[0] if profiles else None
+
+
+def vetting_report(account: Account | None) -> dict[str, Any] | None:
+    """The vetting service's report for the account (every signal with value, benchmark,
+    weight and evidence), or None when the service is not available or has nothing."""
+    if account is None:
+        return None
+    try:
+        from influencers.services.vetting import vetting_report as build_report
+    except ImportError:
+        metrics = account_metrics(account)
+        return (metrics.vetting or None) if metrics is not None else None
+    return build_report(account.pk)
+
+
+def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The follower-growth anomalies the vetting report found, as [{date, label}]."""
+    if not report:
+        return []
+    found: list[dict[str, Any]] = []
+    for signal in report.get("signals", []) or []:
+        for item in signal.get("anomalies", []) or []:
+            if isinstance(item, dict) and item.get("date"):
+                found.append({"date": str(item["date"]), "label": item.get("label") or item.get("reason") or signal.get("name", "")})
+    for item in report.get("anomalies", []) or []:
+        if isinstance(item, dict) and item.get("date"):
+            found.append({"date": str(item["date"]), "label": item.get("label") or item.get("reason") or ""})
+    return found
+
+
+def engagement_points(account: Account | None, metrics: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """The account's newest posts, oldest first, with their public counters."""
+    if account is None:
+        return []
+    from influencers.models import Post
+
+    posts = Post.objects.filter(account=account).order_by("-posted_at", "-id").values(
+        "posted_at", "likes", "comments", "views", "saves", "is_sponsored"
+    )[:limit]
+    return list(reversed(list(posts)))
+
+
+def sponsored_posts(creator: Creator, limit: int = 20) -> list[Any]:
+    """The creator's sponsored posts, newest first, with their first image."""
+    from django.db.models import Prefetch
+
+    from influencers.models import MediaAsset, Post
+
+    return list(
+        Post.objects.filter(account__creator=creator, is_sponsored=True)
+        .select_related("account")
+        .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
+        .order_by("-posted_at", "-id")[:limit]
+    )
+
+
+def creator_images(creator: Creator, limit: int = 18) -> list[Any]:
+    """The creator's newest images."""
+    from influencers.selectors.creators import creator_images as select_images
+
+    return [asset for asset in select_images(creator=creator, limit=limit) if asset.image]
+
+
+def lookalikes(creator: Creator, limit: int = 6) -> dict[str, Any]:
+    """Creators whose images look like this creator's, from the vision service:
+    {"results": [...], "embedder": label, "error": text}."""
+    try:
+        from vision.services.search import lookalikes as find_lookalikes
+    except ImportError:
+        return {"results": [], "embedder": None, "error": "unavailable"}
+    try:
+        outcome = find_lookalikes(creator_id=creator.pk, top=limit)
+    except Exception as exc:  # noqa: BLE001 (an index not built yet must not break the page)
+        return {"results": [], "embedder": None, "error": str(exc)}
+    context = aesthetic_results(outcome)
+    context["error"] = None
+    return context
+
+
+def shortlists_with_creator(organization: Any, creator: Creator) -> list[Any]:
+    """The organisation's shortlists the creator is on, with the entry status."""
+    from influencers.models import ShortlistEntry
+
+    return list(
+        ShortlistEntry.objects.filter(shortlist__organization=organization, creator=creator)
+        .select_related("shortlist")
+        .order_by("-updated_at")
+    )
+
+
+# --- Brands ----------------------------------------------------------------------------------
+
+
+def target_rows(brand: Brand) -> list[dict[str, Any]]:
+    """The brand's target audience per dimension: label, importance and wanted shares."""
+    from frontend.forms import DIMENSION_LABELS
+    from frontend.templatetags.vetted_ui import sorted_shares
+
+    rows = []
+    for dimension, spec in (brand.target_audience or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        rows.append(
+            {
+                "label": DIMENSION_LABELS.get(dimension, dimension),
+                "weight": spec.get("weight", 1.0),
+                "shares": sorted_shares(spec.get("values") or {}, 8),
+            }
+        )
+    return rows
+
+
+def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
+    """Ranked matches from the matching service as template rows (creator + parts)."""
+    rows = []
+    for item in ranked:
+        row = item if isinstance(item, dict) else getattr(item, "__dict__", {"item": item})
+        rows.append(row)
+    return rows
+
+
+# --- Shortlists ------------------------------------------------------------------------------
+
+
+def entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
+    """Shortlist entries with the creator's main account and its current metrics."""
+    rows = []
+    for entry in entries:
+        account = representative_account(entry.creator)
+        rows.append(
+            {
+                "entry": entry,
+                "creator": entry.creator,
+                "account": account,
+                "metrics": account_metrics(account),
+                "avatar_url": avatar_url(account),
+                "events": list(entry.events.all()) if hasattr(entry, "events") else [],
+            }
+        )
+    return rows

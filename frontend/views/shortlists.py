@@ -1,0 +1,179 @@
+"""Shortlists: the organisation's lists, one list with statuses, notes and bulk actions, and
+exports (CSV / XLSX / PDF) that run as jobs with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontend.views import presenters
+from frontend.views.common import can_write, is_htmx, render_page, require_organization
+from influencers import selectors
+from influencers.errors import VettedError
+from influencers.models import EntryStatus
+
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+@login_required
+def shortlist_list(request: HttpRequest) -> HttpResponse:
+    org = require_organization(request)
+    context = {
+        "shortlists": list(selectors.shortlist_list(organization=org)),
+        "brands": list(selectors.brand_list(organization=org)),
+    }
+    return render_page(request, "frontend/shortlists.html", context)
+
+
+@login_required
+@require_POST
+def shortlist_create(request: HttpRequest) -> HttpResponse:
+    from influencers.services.shortlists import shortlist_create as create
+
+    org = require_organization(request)
+    if not can_write(request):
+        messages.error(request, _("Your role (viewer) cannot create shortlists."))
+        return redirect("frontend:shortlists")
+    brand = None
+    if request.POST.get("brand"):
+        brand = selectors.brand_get(organization=org, brand_id=request.POST["brand"])
+    try:
+        shortlist = create(
+            organization=org, user=request.user, name=request.POST.get("name", ""), brand=brand,
+            campaign=request.POST.get("campaign", ""),
+        )
+    except VettedError as exc:
+        messages.error(request, str(exc))
+        return redirect("frontend:shortlists")
+    return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
+
+
+@login_required
+def shortlist_detail(request: HttpRequest, shortlist_id: int) -> HttpResponse:
+    """One shortlist: entries with status and notes, bulk actions, exports and their jobs."""
+    org = require_organization(request)
+    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    return render_page(request, "frontend/shortlist.html", _detail_context(request, org, shortlist))
+
+
+@login_required
+@require_POST
+def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> HttpResponse:
+    """Change one entry's status or notes inline; htmx gets the refreshed row."""
+    from influencers.services.shortlists import entry_update as update
+
+    org = require_organization(request)
+    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    entry = selectors.entry_get(shortlist=shortlist, entry_id=entry_id)
+    error = None
+    if not can_write(request):
+        error = _("Your role (viewer) cannot change shortlists.")
+    else:
+        try:
+            update(
+                entry=entry,
+                user=request.user,
+                status=request.POST.get("status") or None,
+                notes=request.POST["notes"] if "notes" in request.POST else None,
+            )
+        except VettedError as exc:
+            error = str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
+    entry = selectors.entry_get(shortlist=shortlist, entry_id=entry_id)
+    row = presenters.entry_rows([entry])[0]
+    context = {"shortlist": shortlist, "row": row, "statuses": EntryStatus.choices, "row_error": error, "saved": not error}
+    return render_page(request, "frontend/_entry_row.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
+    """Set the status of, or remove, the selected entries."""
+    from influencers.services.shortlists import entries_remove, entries_set_status
+
+    org = require_organization(request)
+    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    action = request.POST.get("action", "")
+    try:
+        if not can_write(request):
+            raise VettedError(_("Your role (viewer) cannot change shortlists."))
+        if not ids:
+            raise VettedError(_("Select at least one creator first."))
+        if action == "remove":
+            count = entries_remove(shortlist=shortlist, entry_ids=ids)
+            messages.success(request, _("%(n)s removed.") % {"n": count})
+        elif action.startswith("status:"):
+            count = entries_set_status(shortlist=shortlist, entry_ids=ids, status=action[7:], user=request.user)
+            messages.success(request, _("%(n)s updated.") % {"n": count})
+        else:
+            raise VettedError(_("Choose an action."))
+    except VettedError as exc:
+        messages.error(request, str(exc))
+    except Http404:
+        messages.error(request, _("Some selected creators are no longer on this shortlist."))
+    if is_htmx(request):
+        return render_page(request, "frontend/_shortlist_body.html", _detail_context(request, org, shortlist))
+    return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
+
+
+@login_required
+@require_POST
+def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
+    """Start an export job (CSV, XLSX or PDF); htmx gets the job card that follows its progress."""
+    org = require_organization(request)
+    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    from influencers.services.exports import export_create
+
+    fmt = request.POST.get("format", "")
+    error, job = None, None
+    if fmt not in EXPORT_FORMATS:
+        error = _("Unknown export format.")
+    else:
+        try:
+            job = export_create(organization=org, user=request.user, fmt=fmt, shortlist=shortlist)
+        except VettedError as exc:
+            error = str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
+    if error:
+        return render_page(request, "frontend/_export_error.html", {"error": error}, status=422)
+    job.refresh_from_db()
+    return render_page(request, "frontend/_job_card.html", {"job": job})
+
+
+def _detail_context(request: HttpRequest, org: Any, shortlist: Any) -> dict[str, Any]:
+    entries = list(selectors.entry_list(shortlist=shortlist))
+    rows = presenters.entry_rows(entries)
+    status_filter = request.GET.get("status") or ""
+    if status_filter:
+        rows = [row for row in rows if row["entry"].status == status_filter]
+    jobs = [
+        job
+        for job in selectors.job_list(organization=org).filter(kind="export")[:30]
+        if str(job.params.get("shortlist_id")) == str(shortlist.pk)
+    ][:5]
+    counts = {value: 0 for value, _label in EntryStatus.choices}
+    for entry in entries:
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    return {
+        "shortlist": shortlist,
+        "rows": rows,
+        "total": len(entries),
+        "statuses": EntryStatus.choices,
+        "status_counts": [(value, label, counts.get(value, 0)) for value, label in EntryStatus.choices],
+        "status_filter": status_filter,
+        "export_jobs": jobs,
+        "export_formats": EXPORT_FORMATS,
+    }

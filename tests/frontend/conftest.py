@@ -1,0 +1,74 @@
+"""Fixtures of the web UI tests: a signed-in member of an organisation and a small catalogue
+whose metrics come from the real metrics service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from tests.factories import (
+    AccountFactory,
+    AccountSnapshotFactory,
+    AudienceProfileFactory,
+    CreatorFactory,
+    MembershipFactory,
+    PostFactory,
+)
+
+
+def png_bytes(colour: tuple[int, int, int] = (200, 120, 90), size: int = 48) -> bytes:
+    """A small real PNG."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def member(db):  # noqa: ANN001
+    """An editor membership (user + organisation)."""
+    return MembershipFactory()
+
+
+@pytest.fixture
+def ui(client, member):  # noqa: ANN001
+    """A Django test client signed in as the editor."""
+    client.force_login(member.user)
+    return client
+
+
+def make_creator(name: str, *, followers: int, platform: str = "instagram", handle: str | None = None, days: int = 40):
+    """A creator with one account, daily follower history, recent posts, an audience profile,
+    and its metrics computed by the metrics service."""
+    from influencers.services.metrics import refresh_metrics
+
+    creator = CreatorFactory(display_name=name)
+    account = AccountFactory(creator=creator, platform=platform, handle=handle or name.lower().replace(" ", "_"))
+    today = timezone.now().date()
+    for offset in range(days, -1, -1):
+        AccountSnapshotFactory(account=account, date=today - dt.timedelta(days=offset), followers=followers - offset * 50)
+    for index in range(8):
+        PostFactory(
+            account=account,
+            posted_at=timezone.now() - dt.timedelta(days=2 + index * 3),
+            likes=int(followers * 0.03),
+            comments=int(followers * 0.002),
+            is_sponsored=index == 0,
+            sponsor="Acme Skincare" if index == 0 else "",
+        )
+    AudienceProfileFactory(account=account)
+    refresh_metrics([account.pk])
+    return creator
+
+
+@pytest.fixture
+def catalogue(db):  # noqa: ANN001
+    """Three creators: two on Instagram, one on TikTok, different sizes."""
+    return [
+        make_creator("Lin Mei 林美", followers=120_000),
+        make_creator("Alex Rivera", followers=45_000),
+        make_creator("Tok Star", followers=900_000, platform="tiktok"),
+    ]

@@ -1,0 +1,347 @@
+"""Every page of the web UI through the Django test client: status, key content, empty
+states, Chinese rendering, and organisation isolation (another organisation's brand,
+shortlist or job is a 404)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from influencers.models import JobKind, JobStatus
+from tests.factories import (
+    BrandFactory,
+    CreatorNoteFactory,
+    JobFactory,
+    MembershipFactory,
+    ShortlistEntryFactory,
+    ShortlistFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:  # noqa: ANN001
+    return response.content.decode()
+
+
+# --- Login / shell --------------------------------------------------------------------------
+
+
+def test_pages_require_login(client):  # noqa: ANN001
+    for name in ("frontend:discovery", "frontend:brands", "frontend:shortlists", "frontend:jobs"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("frontend:login"))
+
+
+def test_login_page_renders_form_and_signs_in(client, member):  # noqa: ANN001
+    page = client.get(reverse("frontend:login"))
+    assert page.status_code == 200
+    assert 'name="username"' in text(page) and 'name="password"' in text(page)
+    response = client.post(reverse("frontend:login"), {"username": member.user.username, "password": "pass-word-123"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("frontend:discovery")
+
+
+def test_login_with_a_wrong_password_shows_an_error_not_a_500(client, member):  # noqa: ANN001
+    response = client.post(reverse("frontend:login"), {"username": member.user.username, "password": "nope"})
+    assert response.status_code == 200
+    assert 'role="alert"' in text(response)
+
+
+def test_layout_shows_organisation_language_switcher_and_local_assets(ui, member):  # noqa: ANN001
+    body = text(ui.get(reverse("frontend:jobs")))
+    assert member.organization.name in body
+    assert reverse("set_language") in body and "简体中文" in body
+    assert "/static/vendor/htmx/htmx.min.js" in body
+    assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
+
+
+def test_logout_is_a_post_and_ends_the_session(ui):  # noqa: ANN001
+    response = ui.post(reverse("frontend:logout"))
+    assert response.status_code == 302
+    assert ui.get(reverse("frontend:jobs")).status_code == 302
+
+
+# --- Discovery ------------------------------------------------------------------------------
+
+
+def test_discovery_empty_catalogue_explains_how_to_fill_it(ui):  # noqa: ANN001
+    response = ui.get(reverse("frontend:discovery"))
+    assert response.status_code == 200
+    assert 'data-testid="results-empty"' in text(response)
+    assert "seed_demo" in text(response)
+
+
+def test_discovery_lists_creators_with_metrics(ui, catalogue):  # noqa: ANN001
+    body = text(ui.get(reverse("frontend:discovery")))
+    for creator in catalogue:
+        assert creator.display_name in body
+    # Sorted by followers (the default): the TikTok star first.
+    assert body.index("Tok Star") < body.index("Lin Mei 林美") < body.index("Alex Rivera")
+    assert "900K" in body  # followers, compact
+
+
+def test_discovery_filters_through_the_shared_filterset(ui, catalogue):  # noqa: ANN001
+    body = text(ui.get(reverse("frontend:discovery"), {"platform": "tiktok"}))
+    assert "Tok Star" in body and "Alex Rivera" not in body
+    body = text(ui.get(reverse("frontend:discovery"), {"min_followers": "100000", "max_followers": "500000"}))
+    assert "Lin Mei 林美" in body and "Tok Star" not in body and "Alex Rivera" not in body
+
+
+def test_discovery_htmx_request_gets_only_the_results_fragment(ui, catalogue):  # noqa: ANN001
+    response = ui.get(reverse("frontend:discovery"), {"q": "Alex"}, HTTP_HX_REQUEST="true")
+    body = text(response)
+    assert response.status_code == 200
+    assert "<html" not in body and 'data-testid="results-table"' in body
+    assert "Alex Rivera" in body and "Tok Star" not in body
+
+
+def test_discovery_percent_inputs_become_fractions(ui, catalogue):  # noqa: ANN001
+    # Every creator in the fixture has an ER of about 3.2%; 50% excludes all of them.
+    assert "Alex Rivera" in text(ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "1"}))
+    body = text(ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "50"}))
+    assert "Alex Rivera" not in body and 'data-testid="results-empty"' in body
+
+
+def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):  # noqa: ANN001
+    response = ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "lots"})
+    assert response.status_code == 422
+    assert "cannot be applied" in text(response)
+    response = ui.get(reverse("frontend:discovery"), {"audience_country": "China"})
+    assert response.status_code == 422
+
+
+def test_discovery_pages_results(ui, db):  # noqa: ANN001
+    from tests.factories import AccountFactory, CreatorFactory
+
+    from influencers.services.metrics import refresh_metrics
+
+    accounts = [AccountFactory(creator=CreatorFactory(display_name=f"Creator {i:02d}")) for i in range(30)]
+    refresh_metrics([a.pk for a in accounts])
+    first = text(ui.get(reverse("frontend:discovery"), {"sort": "name"}))
+    second = text(ui.get(reverse("frontend:discovery"), {"sort": "name", "page": "2"}))
+    assert "Creator 00" in first and "Creator 29" not in first
+    assert "Creator 29" in second and "Creator 00" not in second
+    assert "30 creators" in first
+
+
+# --- Creator page ---------------------------------------------------------------------------
+
+
+def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, catalogue):  # noqa: ANN001
+    creator = catalogue[0]
+    response = ui.get(reverse("frontend:creator", args=[creator.pk]))
+    body = text(response)
+    assert response.status_code == 200
+    assert creator.display_name in body
+    assert 'data-kind="growth"' in body and 'id="growth-data"' in body
+    assert "Acme Skincare" in body  # sponsored post history
+    assert 'data-testid="vetting"' in body
+    assert "chart.umd.min.js" in body
+
+
+def test_creator_page_unknown_creator_is_a_404(ui):  # noqa: ANN001
+    assert ui.get(reverse("frontend:creator", args=[999999])).status_code == 404
+
+
+def test_creator_notes_are_private_to_the_organisation(ui, member, catalogue):  # noqa: ANN001
+    creator = catalogue[0]
+    CreatorNoteFactory(creator=creator, text="Other agency's secret rate")
+    url = reverse("frontend:creator_note_add", args=[creator.pk])
+    response = ui.post(url, {"text": "Quoted 8k per post"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Quoted 8k per post" in text(response)
+    page = text(ui.get(reverse("frontend:creator", args=[creator.pk])))
+    assert "Quoted 8k per post" in page and "secret rate" not in page
+
+
+def test_empty_note_is_refused_with_a_message(ui, catalogue):  # noqa: ANN001
+    response = ui.post(reverse("frontend:creator_note_add", args=[catalogue[0].pk]), {"text": "  "}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and 'role="alert"' in text(response)
+
+
+def test_add_creator_to_a_new_and_an_existing_shortlist(ui, member, catalogue):  # noqa: ANN001
+    creator = catalogue[1]
+    url = reverse("frontend:creator_shortlist_add", args=[creator.pk])
+    response = ui.post(url, {"new_shortlist": "Spring launch"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Spring launch" in text(response)
+    shortlist = member.organization.shortlists.get(name="Spring launch")
+    assert list(shortlist.entries.values_list("creator_id", flat=True)) == [creator.pk]
+    again = ui.post(url, {"shortlist": shortlist.pk}, HTTP_HX_REQUEST="true")
+    assert "Already on" in text(again)
+
+
+def test_cannot_add_to_another_organisations_shortlist(ui, catalogue):  # noqa: ANN001
+    foreign = ShortlistFactory()
+    response = ui.post(
+        reverse("frontend:creator_shortlist_add", args=[catalogue[0].pk]), {"shortlist": foreign.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert foreign.entries.count() == 0
+
+
+# --- Brands ---------------------------------------------------------------------------------
+
+
+def test_brands_empty_state(ui):  # noqa: ANN001
+    body = text(ui.get(reverse("frontend:brands")))
+    assert 'data-testid="brands-empty"' in body
+
+
+def test_brand_create_from_the_form_parses_lists_and_audience(ui, member):  # noqa: ANN001
+    response = ui.post(
+        reverse("frontend:brand_create"),
+        {
+            "name": "Lotus Skin",
+            "values": "sustainable, 环保，天然",
+            "excluded_keywords": "gambling",
+            "ta_age": "18-24: 50\n25-34: 50",
+            "ta_age_weight": "2",
+            "ta_countries": "CN: 100",
+        },
+    )
+    assert response.status_code == 302
+    brand = member.organization.brands.get(name="Lotus Skin")
+    assert brand.values == ["sustainable", "环保", "天然"]
+    assert brand.target_audience["age"] == {"weight": 2.0, "values": {"18-24": 0.5, "25-34": 0.5}}
+    page = text(ui.get(reverse("frontend:brand", args=[brand.pk])))
+    assert "环保" in page and "18-24" in page
+
+
+def test_brand_form_shows_the_services_error_next_to_the_field(ui):  # noqa: ANN001
+    response = ui.post(reverse("frontend:brand_create"), {"name": "Bad", "ta_gender": "female: 30\nmale: 30"})
+    assert response.status_code == 422
+    assert "shares sum to" in text(response)
+    response = ui.post(reverse("frontend:brand_create"), {"name": "Bad", "ta_gender": "female thirty"})
+    assert response.status_code == 422 and "line 1" in text(response)
+
+
+def test_mood_board_upload_adds_images_and_refuses_non_images(ui, member):  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.frontend.conftest import png_bytes
+
+    brand = BrandFactory(organization=member.organization)
+    url = reverse("frontend:brand_mood_board", args=[brand.pk])
+    good = SimpleUploadedFile("pastel.png", png_bytes(), content_type="image/png")
+    response = ui.post(url, {"images": [good]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and brand.mood_board.count() == 1
+    bad = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
+    response = ui.post(url, {"images": [bad]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and "notes.png" in text(response)
+    assert brand.mood_board.count() == 1
+
+
+def test_brand_matches_page_renders_with_sliders(ui, member, catalogue):  # noqa: ANN001
+    brand = BrandFactory(organization=member.organization)
+    response = ui.get(reverse("frontend:brand_matches", args=[brand.pk]))
+    assert response.status_code == 200
+    assert 'type="range"' in text(response) and 'id="matches"' in text(response)
+
+
+@pytest.mark.parametrize("name", ["frontend:brand", "frontend:brand_edit", "frontend:brand_matches"])
+def test_another_organisations_brand_is_a_404(ui, name):  # noqa: ANN001
+    foreign = BrandFactory()
+    assert ui.get(reverse(name, args=[foreign.pk])).status_code == 404
+
+
+# --- Shortlists -----------------------------------------------------------------------------
+
+
+def test_shortlists_empty_state_and_create(ui, member):  # noqa: ANN001
+    assert 'data-testid="shortlists-empty"' in text(ui.get(reverse("frontend:shortlists")))
+    response = ui.post(reverse("frontend:shortlist_create"), {"name": "Q3 campaign"})
+    shortlist = member.organization.shortlists.get(name="Q3 campaign")
+    assert response["Location"] == reverse("frontend:shortlist", args=[shortlist.pk])
+    assert 'data-testid="entries-empty"' in text(ui.get(response["Location"]))
+
+
+def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, catalogue):  # noqa: ANN001
+    shortlist = ShortlistFactory(organization=member.organization, name="Launch")
+    entry = ShortlistEntryFactory(shortlist=shortlist, creator=catalogue[0])
+    body = text(ui.get(reverse("frontend:shortlist", args=[shortlist.pk])))
+    assert catalogue[0].display_name in body and 'data-testid="export-pdf"' in body
+    url = reverse("frontend:shortlist_entry", args=[shortlist.pk, entry.pk])
+    response = ui.post(url, {"status": "approved"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'value="approved" selected' in text(response)
+    entry.refresh_from_db()
+    assert entry.status == "approved"
+    assert entry.events.filter(action="status", new_value="approved").exists()
+
+
+def test_shortlist_bulk_status_and_remove(ui, member, catalogue):  # noqa: ANN001
+    shortlist = ShortlistFactory(organization=member.organization)
+    entries = [ShortlistEntryFactory(shortlist=shortlist, creator=c) for c in catalogue]
+    url = reverse("frontend:shortlist_bulk", args=[shortlist.pk])
+    ui.post(url, {"entry": [entries[0].pk, entries[1].pk], "action": "status:contacted"})
+    assert sorted(shortlist.entries.filter(status="contacted").values_list("pk", flat=True)) == sorted(
+        [entries[0].pk, entries[1].pk]
+    )
+    ui.post(url, {"entry": [entries[2].pk], "action": "remove"})
+    assert shortlist.entries.count() == 2
+
+
+def test_shortlist_export_csv_runs_as_a_job_with_a_download(
+    ui, member, catalogue, django_capture_on_commit_callbacks  # noqa: ANN001
+):
+    shortlist = ShortlistFactory(organization=member.organization, name="Export me")
+    ShortlistEntryFactory(shortlist=shortlist, creator=catalogue[0])
+    url = reverse("frontend:shortlist_export", args=[shortlist.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # the job is enqueued on commit
+        response = ui.post(url, {"format": "csv"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'id="job-' in text(response)
+    job = member.organization.jobs.get(kind=JobKind.EXPORT)
+    assert job.status == JobStatus.SUCCEEDED  # eager Celery in tests
+    page = text(ui.get(reverse("frontend:shortlist", args=[shortlist.pk])))
+    assert reverse("frontend:job_download", args=[job.pk]) in page
+    download = ui.get(reverse("frontend:job_download", args=[job.pk]))
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert catalogue[0].display_name in content
+
+
+@pytest.mark.parametrize("name", ["frontend:shortlist"])
+def test_another_organisations_shortlist_is_a_404(ui, name):  # noqa: ANN001
+    foreign = ShortlistFactory()
+    assert ui.get(reverse(name, args=[foreign.pk])).status_code == 404
+    assert ui.post(reverse("frontend:shortlist_export", args=[foreign.pk]), {"format": "csv"}).status_code == 404
+
+
+# --- Jobs -----------------------------------------------------------------------------------
+
+
+def test_jobs_empty_state(ui):  # noqa: ANN001
+    assert "No jobs yet" in text(ui.get(reverse("frontend:jobs")))
+
+
+def test_jobs_page_shows_progress_and_polls_while_running(ui, member):  # noqa: ANN001
+    JobFactory(organization=member.organization, kind=JobKind.EMBED, status=JobStatus.RUNNING, total=200, done=50)
+    body = text(ui.get(reverse("frontend:jobs")))
+    assert 'aria-valuenow="25"' in body
+    assert 'hx-trigger="every 2s"' in body
+
+
+def test_jobs_page_stops_polling_when_all_finished(ui, member):  # noqa: ANN001
+    JobFactory(organization=member.organization, kind=JobKind.IMPORT, status=JobStatus.FAILED, error="row 3: bad")
+    body = text(ui.get(reverse("frontend:jobs")))
+    assert "row 3: bad" in body and "every 2s" not in body
+
+
+def test_another_organisations_job_is_a_404(ui):  # noqa: ANN001
+    other = MembershipFactory().organization
+    job = JobFactory(organization=other, kind=JobKind.EXPORT)
+    assert ui.get(reverse("frontend:job", args=[job.pk])).status_code == 404
+    assert ui.get(reverse("frontend:job_download", args=[job.pk])).status_code == 404
+
+
+# --- Chinese --------------------------------------------------------------------------------
+
+
+def test_chinese_interface_after_switching_language(ui, catalogue):  # noqa: ANN001
+    response = ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:discovery")})
+    assert response.status_code == 302
+    body = text(ui.get(reverse("frontend:discovery")))
+    assert 'lang="zh-Hans"' in body
+    assert "发现" in body  # "Discovery" translated
+    assert "Lin Mei 林美" in body  # Chinese data displays as it is
+    assert "12万" in body  # 120,000 followers in Chinese number units
