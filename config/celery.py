@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("vetted")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic work (run `celery -A config beat` next to the workers). Times are in settings.TIME_ZONE.
+app.conf.beat_schedule = {
+    "refresh-tracked-accounts-daily": {
+        "task": "influencers.tasks.refresh_tracked_accounts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

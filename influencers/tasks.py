@@ -24,3 +24,14 @@ def run_job_task(self, job_id: int) -> dict:
     except VettedError:
         return {"job_id": job_id, "status": "failed"}
     return {"job_id": job.pk, "status": job.status}
+
+
+@shared_task(name="influencers.tasks.refresh_tracked_accounts", acks_late=True)
+def refresh_tracked_accounts_task() -> dict:
+    """Celery beat: refresh every tracked account from its platform API, as one REFRESH job."""
+    from influencers.services.refresh import refresh_schedule_run
+
+    job = refresh_schedule_run()
+    if job is None:
+        return {"job_id": None, "status": "skipped"}
+    return {"job_id": job.pk, "status": job.status, "counts": job.counts}

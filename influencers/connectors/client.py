@@ -177,7 +177,9 @@ class ApiClient:
                     last_error = ConnectorUnavailable(f"{self.platform} {endpoint}: HTTP {response.status_code}")
                     continue
                 if response.status_code >= 400:
-                    raise ConnectorError(f"{self.platform} {endpoint}: HTTP {response.status_code} for {self.scrub(url)}")
+                    raise ConnectorError(
+                        f"{self.platform} {endpoint}: HTTP {response.status_code} for {self.scrub(url)}"
+                    )
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_content(64 * 1024):

@@ -90,7 +90,13 @@ def classify_graph_error(status: int, payload: Any, endpoint: str) -> tuple[Conn
             ),
             False,
         )
-    if code in _RATE_LIMIT_CODES or code in _TRANSIENT_CODES or error.get("is_transient") or status == 429 or status >= 500:
+    if (
+        code in _RATE_LIMIT_CODES
+        or code in _TRANSIENT_CODES
+        or error.get("is_transient")
+        or status == 429
+        or status >= 500
+    ):
         return ConnectorUnavailable(f"{where}: temporarily unavailable or rate-limited{detail}"), True
     if code == 110 or subcode == _NOT_FOUND_SUBCODE:
         return (
@@ -123,9 +129,7 @@ def parse_username(text: str) -> AccountRef:
         raw = parts[0]
     username = raw.removeprefix("@")
     if not USERNAME_RE.match(username):
-        raise InputError(
-            f"{text!r} is not an Instagram username (1-30 letters, digits, '.' or '_')", field="ref"
-        )
+        raise InputError(f"{text!r} is not an Instagram username (1-30 letters, digits, '.' or '_')", field="ref")
     return AccountRef(handle=username.lower())
 
 
@@ -148,7 +152,11 @@ class InstagramConnector(Connector):
     ) -> None:
         token = settings.INSTAGRAM_ACCESS_TOKEN if access_token is None else access_token
         account_id = settings.INSTAGRAM_BUSINESS_ACCOUNT_ID if business_account_id is None else business_account_id
-        missing = [name for name, value in (("INSTAGRAM_ACCESS_TOKEN", token), ("INSTAGRAM_BUSINESS_ACCOUNT_ID", account_id)) if not value]
+        missing = [
+            name
+            for name, value in (("INSTAGRAM_ACCESS_TOKEN", token), ("INSTAGRAM_BUSINESS_ACCOUNT_ID", account_id))
+            if not value
+        ]
         if missing:
             raise ConnectorNotConfigured(
                 f"instagram: {' and '.join(missing)} not set (a Facebook user token and the id of your own "
@@ -156,7 +164,9 @@ class InstagramConnector(Connector):
             )
         self.access_token = token
         self.business_account_id = str(account_id)
-        self.graph_version = graph_version or getattr(settings, "INSTAGRAM_GRAPH_API_VERSION", "") or DEFAULT_GRAPH_VERSION
+        self.graph_version = (
+            graph_version or getattr(settings, "INSTAGRAM_GRAPH_API_VERSION", "") or DEFAULT_GRAPH_VERSION
+        )
         self.max_posts = max_posts
         self.page_size = page_size
         client_kwargs: dict[str, Any] = {"max_retries": max_retries}
@@ -185,7 +195,9 @@ class InstagramConnector(Connector):
             params={"fields": fields, "access_token": self.access_token},
             endpoint="business_discovery",
         )
-        return as_object(payload.get("business_discovery"), where="instagram business_discovery", field_path="business_discovery")
+        return as_object(
+            payload.get("business_discovery"), where="instagram business_discovery", field_path="business_discovery"
+        )
 
     def fetch(self, ref: AccountRef) -> FetchedAccount:
         if not ref.handle:
@@ -200,7 +212,9 @@ class InstagramConnector(Connector):
         profile = FetchedProfile(
             platform=Platform.INSTAGRAM,
             platform_user_id=as_text(user.get("id"), where=where, field_path="business_discovery.id"),
-            handle=(as_text(user.get("username"), where=where, field_path="business_discovery.username") or username).lower(),
+            handle=(
+                as_text(user.get("username"), where=where, field_path="business_discovery.username") or username
+            ).lower(),
             display_name=as_text(user.get("name"), where=where, field_path="business_discovery.name"),
             bio=as_text(user.get("biography"), where=where, field_path="business_discovery.biography"),
             external_url=as_text(user.get("website"), where=where, field_path="business_discovery.website"),
@@ -208,7 +222,10 @@ class InstagramConnector(Connector):
                 user.get("profile_picture_url"), where=where, field_path="business_discovery.profile_picture_url"
             ),
             followers=as_count(
-                user.get("followers_count"), where=where, field_path="business_discovery.followers_count", allow_missing=False
+                user.get("followers_count"),
+                where=where,
+                field_path="business_discovery.followers_count",
+                allow_missing=False,
             ),
             following=as_count(user.get("follows_count"), where=where, field_path="business_discovery.follows_count"),
             posts_count=as_count(user.get("media_count"), where=where, field_path="business_discovery.media_count"),
@@ -221,7 +238,9 @@ class InstagramConnector(Connector):
         media = as_object(user.get("media"), where=where, field_path="business_discovery.media", required=False)
         page = 0
         while True:
-            for index, item in enumerate(as_list(media.get("data"), where=where, field_path=f"media.data (page {page + 1})")):
+            for index, item in enumerate(
+                as_list(media.get("data"), where=where, field_path=f"media.data (page {page + 1})")
+            ):
                 post = _media_post(item, where=where, at=f"media.data[{index}] (page {page + 1})")
                 if post.platform_post_id not in seen and len(posts) < self.max_posts:
                     seen.add(post.platform_post_id)
@@ -257,10 +276,15 @@ def _media_post(item: Any, *, where: str, at: str) -> FetchedPost:
     product = as_text(item.get("media_product_type"), where=where, field_path=f"{at}.media_product_type")
     post_type = PostType.REEL if product == "REELS" else _MEDIA_TYPES.get(media_type, PostType.IMAGE)
     # A video's media_url is the video file; only images and carousels (first image) give a picture.
-    image_url = as_text(item.get("media_url"), where=where, field_path=f"{at}.media_url") if media_type in {
-        "IMAGE",
-        "CAROUSEL_ALBUM",
-    } else ""
+    image_url = (
+        as_text(item.get("media_url"), where=where, field_path=f"{at}.media_url")
+        if media_type
+        in {
+            "IMAGE",
+            "CAROUSEL_ALBUM",
+        }
+        else ""
+    )
     return FetchedPost(
         platform_post_id=media_id,
         posted_at=as_datetime(item.get("timestamp"), where=where, field_path=f"{at}.timestamp"),

@@ -242,16 +242,16 @@ class YouTubeConnector(Connector):
         items = as_list(payload.get("items"), where=where, field_path="items")
         if not items:
             # The API answers 200 with no items for unknown, deleted and terminated channels.
-            raise AccountNotFound(
-                f"youtube: channel {ref} not found (deleted, terminated, or a wrong id/handle)"
-            )
+            raise AccountNotFound(f"youtube: channel {ref} not found (deleted, terminated, or a wrong id/handle)")
         item = as_object(items[0], where=where, field_path="items[0]")
         channel_id = as_text(dig(item, "id", where=where), where=where, field_path="items[0].id")
         snippet = as_object(item.get("snippet"), where=where, field_path="items[0].snippet")
         stats = as_object(item.get("statistics"), where=where, field_path="items[0].statistics")
         hidden = bool(stats.get("hiddenSubscriberCount"))
-        subscribers = None if hidden else as_count(
-            stats.get("subscriberCount"), where=where, field_path="items[0].statistics.subscriberCount"
+        subscribers = (
+            None
+            if hidden
+            else as_count(stats.get("subscriberCount"), where=where, field_path="items[0].statistics.subscriberCount")
         )
         custom_url = as_text(snippet.get("customUrl"), where=where, field_path="items[0].snippet.customUrl")
         thumbnails = snippet.get("thumbnails") or {}
@@ -316,13 +316,18 @@ class YouTubeConnector(Connector):
                 posts.append(
                     FetchedPost(
                         platform_post_id=video_id,
-                        posted_at=as_datetime(snippet.get("publishedAt"), where=where, field_path=f"{at}.snippet.publishedAt"),
+                        posted_at=as_datetime(
+                            snippet.get("publishedAt"), where=where, field_path=f"{at}.snippet.publishedAt"
+                        ),
                         post_type=PostType.VIDEO,
                         url=f"https://www.youtube.com/watch?v={video_id}",
                         caption=f"{title}\n\n{description}".strip(),
                         # Hidden like counts and disabled comments are absent: stored as 0.
-                        likes=as_count(stats.get("likeCount"), where=where, field_path=f"{at}.statistics.likeCount") or 0,
-                        comments=as_count(stats.get("commentCount"), where=where, field_path=f"{at}.statistics.commentCount")
+                        likes=as_count(stats.get("likeCount"), where=where, field_path=f"{at}.statistics.likeCount")
+                        or 0,
+                        comments=as_count(
+                            stats.get("commentCount"), where=where, field_path=f"{at}.statistics.commentCount"
+                        )
                         or 0,
                         views=as_count(stats.get("viewCount"), where=where, field_path=f"{at}.statistics.viewCount"),
                         image_url=_best_thumbnail(snippet.get("thumbnails") or {}),
@@ -360,16 +365,25 @@ class YouTubeConnector(Connector):
         comments: list[FetchedComment] = []
         for index, item in enumerate(as_list(payload.get("items"), where=where, field_path="items")):
             at = f"items[{index}].snippet.topLevelComment"
-            top = as_object(dig(item, "snippet.topLevelComment", where=f"{where} items[{index}]"), where=where, field_path=at)
+            top = as_object(
+                dig(item, "snippet.topLevelComment", where=f"{where} items[{index}]"), where=where, field_path=at
+            )
             snippet = as_object(top.get("snippet"), where=where, field_path=f"{at}.snippet")
-            text = as_text(snippet.get("textOriginal") or snippet.get("textDisplay"), where=where, field_path=f"{at}.snippet.textOriginal")
+            text = as_text(
+                snippet.get("textOriginal") or snippet.get("textDisplay"),
+                where=where,
+                field_path=f"{at}.snippet.textOriginal",
+            )
             comments.append(
                 FetchedComment(
                     external_id=as_text(dig(top, "id", where=f"{where} {at}"), where=where, field_path=f"{at}.id"),
-                    commenter=as_text(snippet.get("authorDisplayName"), where=where, field_path=f"{at}.snippet.authorDisplayName")
-                    .removeprefix("@")[:150],
+                    commenter=as_text(
+                        snippet.get("authorDisplayName"), where=where, field_path=f"{at}.snippet.authorDisplayName"
+                    ).removeprefix("@")[:150],
                     text=text,
-                    posted_at=as_datetime(snippet.get("publishedAt"), where=where, field_path=f"{at}.snippet.publishedAt"),
+                    posted_at=as_datetime(
+                        snippet.get("publishedAt"), where=where, field_path=f"{at}.snippet.publishedAt"
+                    ),
                     likes=as_count(snippet.get("likeCount"), where=where, field_path=f"{at}.snippet.likeCount"),
                 )
             )

@@ -25,6 +25,7 @@ JOB_HANDLERS: dict[str, str] = {
     JobKind.SEED: "influencers.services.demo.run_seed_job",
     JobKind.METRICS: "influencers.services.metrics.run_metrics_job",
     JobKind.EXPORT: "influencers.services.exports.run_export_job",
+    JobKind.REFRESH: "influencers.services.refresh.run_refresh_job",
 }
 
 

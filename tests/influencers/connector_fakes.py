@@ -56,14 +56,17 @@ def yt_error(code: int, reason: str, message: str, domain: str = "global") -> di
 YT_QUOTA_EXCEEDED = yt_error(
     403,
     "quotaExceeded",
-    'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+    "The request cannot be completed because you have exceeded your "
+    '<a href="/youtube/v3/getting-started#quota">quota</a>.',
     "youtube.quota",
 )
 YT_KEY_INVALID = {
     "error": {
         "code": 400,
         "message": "API key not valid. Please pass a valid API key.",
-        "errors": [{"message": "API key not valid. Please pass a valid API key.", "domain": "global", "reason": "badRequest"}],
+        "errors": [
+            {"message": "API key not valid. Please pass a valid API key.", "domain": "global", "reason": "badRequest"}
+        ],
         "status": "INVALID_ARGUMENT",
         "details": [
             {
@@ -76,7 +79,9 @@ YT_KEY_INVALID = {
     }
 }
 YT_KEY_INVALID_LEGACY = yt_error(400, "keyInvalid", "Bad Request", "usageLimits")
-YT_RATE_LIMITED = yt_error(403, "rateLimitExceeded", "The request cannot be completed because you have exceeded your quota.", "youtube.quota")
+YT_RATE_LIMITED = yt_error(
+    403, "rateLimitExceeded", "The request cannot be completed because you have exceeded your quota.", "youtube.quota"
+)
 YT_BACKEND_ERROR = yt_error(503, "backendError", "Backend Error")
 YT_COMMENTS_DISABLED = yt_error(
     403,
@@ -118,7 +123,11 @@ class YtChannel:
         return "UU" + self.id[2:]
 
     def channel_item(self) -> dict:
-        stats = {"viewCount": "1234567", "videoCount": str(self.video_count), "hiddenSubscriberCount": self.hidden_subscribers}
+        stats = {
+            "viewCount": "1234567",
+            "videoCount": str(self.video_count),
+            "hiddenSubscriberCount": self.hidden_subscribers,
+        }
         if not self.hidden_subscribers:
             stats["subscriberCount"] = str(self.subscribers)
         return {
@@ -229,7 +238,12 @@ class FakeYouTube:
         channel = next((c for c in self.channels.values() if c.uploads == q["playlistId"]), None)
         if channel is None:
             return self._json(
-                yt_error(404, "playlistNotFound", "The playlist identified with the request's <code>playlistId</code> parameter cannot be found.", "youtube.playlistItem"),
+                yt_error(
+                    404,
+                    "playlistNotFound",
+                    "The playlist identified with the request's <code>playlistId</code> parameter cannot be found.",
+                    "youtube.playlistItem",
+                ),
                 404,
             )
         start = int(q.get("pageToken", "0").removeprefix("PT") or 0)
@@ -261,7 +275,12 @@ class FakeYouTube:
                 if video.id in ids:
                     items.append(channel.video_item(video))
         return self._json(
-            {"kind": "youtube#videoListResponse", "etag": "etag-v", "items": items, "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}}
+            {
+                "kind": "youtube#videoListResponse",
+                "etag": "etag-v",
+                "items": items,
+                "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
+            }
         )
 
     def _comments(self, request):  # noqa: ANN001, ANN202
@@ -305,7 +324,12 @@ class FakeYouTube:
             for i, text in enumerate(["Love this routine!", "太好看了 😍"])
         ]
         return self._json(
-            {"kind": "youtube#commentThreadListResponse", "etag": "etag-ctl", "pageInfo": {"totalResults": 2, "resultsPerPage": 20}, "items": items}
+            {
+                "kind": "youtube#commentThreadListResponse",
+                "etag": "etag-ctl",
+                "pageInfo": {"totalResults": 2, "resultsPerPage": 20},
+                "items": items,
+            }
         )
 
     def _thumbnail(self, request):  # noqa: ANN001, ANN202
@@ -329,7 +353,8 @@ def graph_error(code: int, message: str, *, subcode: int | None = None, type_: s
 
 IG_TOKEN_EXPIRED = graph_error(
     190,
-    "Error validating access token: Session has expired on Friday, 27-Feb-26 10:00:00 PST. The current time is Sunday, 01-Mar-26 09:00:00 PST.",
+    "Error validating access token: Session has expired on Friday, 27-Feb-26 10:00:00 PST. "
+    "The current time is Sunday, 01-Mar-26 09:00:00 PST.",
     subcode=463,
 )
 IG_PERMISSION_10 = graph_error(10, "(#10) Application does not have permission for this action")
@@ -391,7 +416,13 @@ class IgUser:
 
 def default_media(n: int = 3, *, seed: int = 100) -> list[IgMedia]:
     return [
-        IgMedia(id=f"1785884326921{i:04d}", timestamp=f"2026-02-{25 - i:02d}T18:20:00+0000", likes=1000 + i, comments=40 + i, seed=seed + i)
+        IgMedia(
+            id=f"1785884326921{i:04d}",
+            timestamp=f"2026-02-{25 - i:02d}T18:20:00+0000",
+            likes=1000 + i,
+            comments=40 + i,
+            seed=seed + i,
+        )
         for i in range(n)
     ]
 
@@ -441,7 +472,11 @@ class FakeInstagram:
                 media_count=user.media_count,
                 profile_picture_url=f"https://scontent.xx.fbcdn.net/v/t51/{user.id}_n.jpg",
             )
-        return 200, {"Content-Type": "application/json"}, json.dumps({"business_discovery": discovery, "id": IG_BUSINESS_ID})
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"business_discovery": discovery, "id": IG_BUSINESS_ID}),
+        )
 
     def _image(self, request):  # noqa: ANN001, ANN202
         path = urlparse(request.url).path

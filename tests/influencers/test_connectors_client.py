@@ -90,7 +90,11 @@ def test_non_retryable_error_is_raised_at_once() -> None:
 
 @pytest.mark.parametrize(
     "body, what",
-    [(b"{'items': [", "not valid JSON"), (b"<html>ok</html>", "not valid JSON"), (b"[1, 2]", "JSON list, not an object")],
+    [
+        (b"{'items': [", "not valid JSON"),
+        (b"<html>ok</html>", "not valid JSON"),
+        (b"[1, 2]", "JSON list, not an object"),
+    ],
 )
 @responses.activate
 def test_a_success_that_is_not_a_json_object_is_malformed_and_not_retried(body: bytes, what: str) -> None:

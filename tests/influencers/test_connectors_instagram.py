@@ -66,7 +66,9 @@ def test_bad_usernames_are_input_errors(text: str) -> None:
 def test_missing_settings_are_named(settings) -> None:  # noqa: ANN001
     settings.INSTAGRAM_ACCESS_TOKEN = ""
     settings.INSTAGRAM_BUSINESS_ACCOUNT_ID = ""
-    with pytest.raises(ConnectorNotConfigured, match="INSTAGRAM_ACCESS_TOKEN and INSTAGRAM_BUSINESS_ACCOUNT_ID not set"):
+    with pytest.raises(
+        ConnectorNotConfigured, match="INSTAGRAM_ACCESS_TOKEN and INSTAGRAM_BUSINESS_ACCOUNT_ID not set"
+    ):
         InstagramConnector()
 
 
@@ -124,7 +126,9 @@ def test_hidden_likes_are_zero() -> None:
 def test_expired_token_is_explained_without_leaking_it() -> None:
     responses.get(DISCOVERY_URL, status=400, json=IG_TOKEN_EXPIRED)
 
-    with pytest.raises(ConnectorAuthError, match=r"token has expired \(long-lived tokens last 60 days\).*code 190/463") as info:
+    with pytest.raises(
+        ConnectorAuthError, match=r"token has expired \(long-lived tokens last 60 days\).*code 190/463"
+    ) as info:
         connector().fetch(AccountRef(handle="bluebottle"))
     assert IG_TOKEN not in str(info.value)
     assert len(responses.calls) == 1
@@ -159,8 +163,8 @@ def test_invalid_username_parameter_is_not_found() -> None:
 def test_wrong_business_account_id_is_a_configuration_error() -> None:
     body = {
         "error": {
-            "message": "Unsupported get request. Object with ID '17841405309211844' does not exist, cannot be loaded due "
-            "to missing permissions, or does not support this operation.",
+            "message": "Unsupported get request. Object with ID '17841405309211844' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation.",
             "type": "GraphMethodException",
             "code": 100,
             "error_subcode": 33,
@@ -176,7 +180,11 @@ def test_wrong_business_account_id_is_a_configuration_error() -> None:
 @responses.activate
 def test_rate_limit_and_5xx_are_retried() -> None:
     responses.get(DISCOVERY_URL, status=403, json=IG_RATE_LIMIT)
-    responses.get(DISCOVERY_URL, status=500, json={"error": {"message": "An unknown error occurred", "code": 1, "type": "OAuthException"}})
+    responses.get(
+        DISCOVERY_URL,
+        status=500,
+        json={"error": {"message": "An unknown error occurred", "code": 1, "type": "OAuthException"}},
+    )
     FakeInstagram(responses.mock, IgUser(media=default_media(1)))
     sleeps: list[float] = []
 
@@ -207,7 +215,9 @@ def test_malformed_json_is_reported() -> None:
 
 @responses.activate
 def test_missing_followers_count_is_malformed() -> None:
-    responses.get(DISCOVERY_URL, json={"business_discovery": {"id": "1784", "username": "bluebottle"}, "id": IG_BUSINESS_ID})
+    responses.get(
+        DISCOVERY_URL, json={"business_discovery": {"id": "1784", "username": "bluebottle"}, "id": IG_BUSINESS_ID}
+    )
 
     with pytest.raises(MalformedResponse, match="'business_discovery.followers_count' is missing"):
         connector().fetch(AccountRef(handle="bluebottle"))
