@@ -491,6 +491,7 @@ def test_new_images_are_queued_for_embedding_when_vision_offers_it(
     fake_embedding = types.ModuleType("vision.services.embedding")
     fake_embedding.embed_pending_assets = lambda **kwargs: 0
     monkeypatch.setitem(sys.modules, "vision.services.embedding", fake_embedding)
+    monkeypatch.setitem(sys.modules, "vision.services.jobs", None)  # no embed_request_job: our own job
     monkeypatch.setitem(JOB_HANDLERS, JobKind.EMBED, "vision.services.embedding.run_embed_job")
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
@@ -507,6 +508,30 @@ def test_new_images_are_queued_for_embedding_when_vision_offers_it(
     # A refresh with no new image queues nothing more.
     account_refresh(account=account, connector=youtube(), today=DAY)
     assert Job.objects.filter(kind=JobKind.EMBED).count() == 1
+
+
+@responses.activate
+def test_new_images_go_through_the_vision_embed_request_when_there_is_one(monkeypatch) -> None:  # noqa: ANN001
+    requests_made: list[dict] = []
+    fake_embedding = types.ModuleType("vision.services.embedding")
+    fake_embedding.embed_pending_assets = lambda **kwargs: 0
+    fake_jobs = types.ModuleType("vision.services.jobs")
+
+    def embed_request_job(**kwargs):  # noqa: ANN003, ANN202
+        requests_made.append(kwargs)
+        return None  # "an EMBED job is already waiting"
+
+    fake_jobs.embed_request_job = embed_request_job
+    monkeypatch.setitem(sys.modules, "vision.services.embedding", fake_embedding)
+    monkeypatch.setitem(sys.modules, "vision.services.jobs", fake_jobs)
+    channel = YtChannel(videos=default_videos(n=2))
+    FakeYouTube(responses.mock, channel)
+    account = yt_account(channel)
+
+    account_refresh(account=account, connector=youtube(), today=DAY)
+
+    assert requests_made == [{"account_ids": [account.pk], "reason": "refresh"}]
+    assert not Job.objects.filter(kind=JobKind.EMBED).exists()
 
 
 @responses.activate
