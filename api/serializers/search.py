@@ -52,6 +52,6 @@ class AestheticHitSerializer(serializers.Serializer):
 
 
 class AestheticResultSerializer(serializers.Serializer):
-    embedder = serializers.CharField(help_text="The embedder that produced the vectors (model + weights)")
-    index_state = serializers.JSONField()
+    embedder = serializers.DictField(help_text="The embedder that produced the vectors: id, kind (clip | style), label")
+    index_state = serializers.CharField(help_text="ready, rebuilding or empty")
     results = AestheticHitSerializer(many=True)

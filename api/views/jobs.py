@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -46,24 +48,47 @@ class JobDetailView(OrganizationScopedView):
         return Response(self.get_serializer(job_get(organization=self.organization, job_id=pk)).data)
 
 
-def sniff_import_kind(head: bytes) -> str:
-    """'zip', 'json' or 'csv' from the first bytes of an upload (its name is not trusted)."""
+def sniff_import_kind(upload) -> str:  # noqa: ANN001
+    """The importer's file type ('xlsx', 'json', 'jsonl', 'tsv' or 'csv') from the upload's
+    content; its name is not trusted. Anything else is an InputError naming the field."""
+    head = upload.read(8192)
+    upload.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        return "zip"
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise InputError("a broken ZIP/XLSX file", field="file") from exc
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise InputError("a ZIP file that is not an XLSX workbook", field="file")
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text[:1] in (b"{", b"["):
+    if text[:1] == b"[":
         return "json"
+    if text[:1] == b"{":
+        first, _, rest = text.partition(b"\n")
+        try:
+            json.loads(first)
+        except ValueError:
+            return "json"  # one object over several lines
+        return "jsonl" if rest.lstrip()[:1] == b"{" else "json"
     try:
         decoded = head.decode("utf-8")
     except UnicodeDecodeError:
-        # The head may end inside a multi-byte character; a true binary file fails earlier.
-        try:
+        try:  # the head may end inside a multi-byte character
             decoded = head[:-4].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError("not a CSV, JSON or ZIP file (not UTF-8 text)", field="file") from exc
-    if "\x00" in decoded or "," not in decoded.split("\n", 1)[0]:
-        raise InputError("not a CSV, JSON or ZIP file (no comma-separated header line)", field="file")
-    return "csv"
+            raise InputError("not a CSV, TSV, XLSX, JSON or JSONL file (not UTF-8 text)", field="file") from exc
+    header = decoded.lstrip("\ufeff").split("\n", 1)[0]
+    if "\x00" in decoded or not header.strip():
+        raise InputError("not a CSV, TSV, XLSX, JSON or JSONL file", field="file")
+    if "\t" in header:
+        return "tsv"
+    if "," in header or ";" in header:
+        return "csv"
+    raise InputError("not a CSV, TSV, XLSX, JSON or JSONL file (no delimited header line)", field="file")
 
 
 class ImportUploadView(OrganizationScopedView):
@@ -81,9 +106,7 @@ class ImportUploadView(OrganizationScopedView):
         upload = payload.validated_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise InputError(f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file")
-        head = upload.read(4096)
-        upload.seek(0)
-        kind = sniff_import_kind(head)
+        kind = sniff_import_kind(upload)
         stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(upload.name or "upload").stem)[:80] or "upload"
         folder = Path(tempfile.mkdtemp(prefix="vetted-import-"))
         path = folder / f"{stem}.{kind}"

@@ -55,10 +55,10 @@ def serialize_search_result(result: Any, *, request: Request) -> dict[str, Any]:
                 ],
             }
         )
-    index_state = _get(result, "index_state", {})
-    if not isinstance(index_state, (dict, list, str, int, float, type(None))):
-        index_state = getattr(index_state, "__dict__", str(index_state))
-    return {"embedder": str(_get(result, "embedder", "")), "index_state": index_state, "results": rows}
+    embedder = _get(result, "embedder", {})
+    if not isinstance(embedder, dict):
+        embedder = {"id": str(embedder)}
+    return {"embedder": embedder, "index_state": str(_get(result, "index_state", "") or ""), "results": rows}
 
 
 class AestheticSearchThrottle(UserRateThrottle):

@@ -1,0 +1,90 @@
+"""POST /api/search/aesthetic/ and lookalikes: uploads checked before the vision module sees
+them; results carry each creator's row, the evidence images and the embedder. The vision
+service is replaced by a double at its boundary (no weights in tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import CreatorFactory
+
+from .conftest import png_bytes, upload
+
+
+@pytest.fixture
+def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
+    calls = []
+    creator = CreatorFactory(display_name="Moody 暗调")
+
+    def run_vision(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append((operation, kwargs))
+        return {
+            "embedder": {"id": "style-v1", "kind": "style", "label": "colour/texture descriptor"},
+            "index_state": "ready",
+            "results": [
+                {"creator_id": creator.pk, "score": 0.91,
+                 "matches": [{"asset_id": 7, "account_id": 3, "similarity": 0.93, "image_url": "/media/a.jpg"}]},
+                {"creator_id": 987654, "score": 0.5, "matches": []},  # deleted since indexing: dropped
+            ],
+        }
+
+    monkeypatch.setattr("api.views.search.run_vision", run_vision)
+    return calls, creator
+
+
+def test_search_with_images_and_text_returns_ranked_creators_with_evidence(viewer, vision_calls):  # noqa: ANN001
+    calls, creator = vision_calls
+    response = viewer.client.post(
+        "/api/search/aesthetic/",
+        {"images": [upload("a.png", png_bytes()), upload("b.png", png_bytes(color=(0, 0, 0)))], "text": "moody film",
+         "platform": ["instagram"], "min_followers": 1000, "country": ["cn"], "top": 5},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["embedder"]["kind"] == "style" and body["index_state"] == "ready"
+    assert [r["creator"]["id"] for r in body["results"]] == [creator.pk]
+    assert body["results"][0]["matches"][0]["similarity"] == 0.93
+    operation, kwargs = calls[0]
+    assert operation == "aesthetic_search"
+    assert len(kwargs["images"]) == 2 and kwargs["images"][0] == png_bytes()
+    assert kwargs["text"] == "moody film" and kwargs["platforms"] == ["instagram"] and kwargs["countries"] == ["CN"]
+    assert kwargs["top"] == 5 and kwargs["min_followers"] == 1000
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({}, "images"),
+        ({"text": "  "}, "images"),
+        ({"images": [upload("x.png", b"GIF89a-not-really")]}, "images[0]"),
+        ({"text": "x", "top": 0}, "top"),
+        ({"text": "x", "min_followers": 10, "max_followers": 5}, "max_followers"),
+        ({"text": "x", "platform": ["friendster"]}, "platform"),
+    ],
+)
+def test_bad_search_input_is_400_naming_the_field_and_never_reaches_vision(editor, vision_calls, data, field):  # noqa: ANN001
+    calls, _ = vision_calls
+    response = editor.client.post("/api/search/aesthetic/", data, format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert body.get("field") == field or field in body, body
+    assert calls == []
+
+
+def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls):  # noqa: ANN001
+    calls, creator = vision_calls
+    assert editor.client.get("/api/creators/999999/lookalikes/").status_code == 404
+    response = editor.client.get(f"/api/creators/{creator.pk}/lookalikes/?top=3")
+    assert response.status_code == 200
+    assert calls[-1] == ("lookalikes", {"creator_id": creator.pk, "top": 3})
+    assert editor.client.get(f"/api/creators/{creator.pk}/lookalikes/?top=1000").status_code == 400
+
+
+def test_without_the_vision_module_search_is_503_json(editor, db, monkeypatch):  # noqa: ANN001
+    import sys
+
+    monkeypatch.setitem(sys.modules, "vision.services.search", None)  # import fails
+    response = editor.client.post("/api/search/aesthetic/", {"text": "red"}, format="json")
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"

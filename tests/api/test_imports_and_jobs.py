@@ -1,0 +1,75 @@
+"""Catalogue imports by upload: only editors of the admin organisation; type by content; the
+IMPORT job is visible at /api/jobs/{id}/."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from influencers.models import Job, JobKind, Role
+
+from .conftest import upload
+
+CSV = "platform,handle,display_name,followers\ninstagram,lin_xh,林小红,12000\n".encode()
+
+
+def test_admin_org_editor_can_upload_and_the_job_reads_the_saved_file(catalogue_editor, django_capture_on_commit_callbacks):  # noqa: ANN001
+    with django_capture_on_commit_callbacks(execute=False):
+        response = catalogue_editor.client.post(
+            "/api/imports/", {"file": upload("creators.bin", CSV), "dry_run": "true"}, format="multipart"
+        )
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get(pk=response.json()["id"])
+    assert job.kind == JobKind.IMPORT and job.params["dry_run"] is True
+    saved = Path(job.params["path"])
+    assert saved.suffix == ".csv" and saved.read_bytes() == CSV  # named by content, not by upload name
+    body = catalogue_editor.client.get(f"/api/jobs/{job.pk}/").json()
+    assert body["kind"] == "import" and body["status"] == "pending" and body["progress"] == 0.0
+
+
+@pytest.mark.parametrize("role, admin_org, expected", [
+    (Role.EDITOR, False, 403),
+    (Role.OWNER, False, 403),
+    (Role.VIEWER, True, 403),
+])
+def test_catalogue_import_is_refused_to_others(make_member, settings, role, admin_org, expected):  # noqa: ANN001
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME if admin_org else "Brand team")
+    member = make_member(role, org)
+    response = member.client.post("/api/imports/", {"file": upload("c.csv", CSV)}, format="multipart")
+    assert response.status_code == expected
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00binary", b"PK\x03\x04broken zip", b"just one line"])
+def test_uploads_that_are_not_import_files_are_400_naming_the_field(catalogue_editor, data):  # noqa: ANN001
+    response = catalogue_editor.client.post("/api/imports/", {"file": upload("c.csv", data)}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["field"] == "file"
+    assert not Job.objects.exists()
+
+
+def test_xlsx_and_jsonl_are_recognised_by_content(catalogue_editor, django_capture_on_commit_callbacks):  # noqa: ANN001
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["platform", "handle"])
+    workbook.save(buffer)
+    jsonl = b'{"platform": "instagram", "handle": "a"}\n{"platform": "instagram", "handle": "b"}\n'
+    for data, suffix in [(buffer.getvalue(), ".xlsx"), (jsonl, ".jsonl"), (b'[{"handle": "a"}]', ".json")]:
+        with django_capture_on_commit_callbacks(execute=False):
+            response = catalogue_editor.client.post("/api/imports/", {"file": upload("x", data)}, format="multipart")
+        assert response.status_code == 202
+        assert Path(Job.objects.get(pk=response.json()["id"]).params["path"]).suffix == suffix
+
+
+def test_catalogue_jobs_without_organisation_are_visible_to_the_admin_org_only(catalogue_editor, editor):  # noqa: ANN001
+    from tests.factories import JobFactory
+
+    job = JobFactory(kind=JobKind.EMBED, organization=None)
+    assert catalogue_editor.client.get(f"/api/jobs/{job.pk}/").status_code == 200
+    assert editor.client.get(f"/api/jobs/{job.pk}/").status_code == 404
