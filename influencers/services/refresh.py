@@ -334,9 +334,27 @@ def _as_of(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
 
 
+def _optional_hook(dotted: str, account_ids: list[int], *, what: str, log: Callable[[str], None]) -> None:
+    """Call `module.function(account_ids)` when that module and function exist (services other
+    helpers own and may not have shipped yet); a failure is logged, not raised."""
+    module_name, _, function_name = dotted.rpartition(".")
+    try:
+        function = getattr(import_module(module_name), function_name, None)
+    except ModuleNotFoundError:
+        return
+    if function is None:
+        return
+    try:
+        function(account_ids)
+    except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
+        logger.exception("%s after refresh failed", what)
+        log(f"{what} after the refresh failed: {exc}")
+
+
 def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], None]) -> None:
-    """Metrics, then vetting (when that service exists) for the refreshed accounts. A failure
-    here is logged, not raised: the fetched data is already committed and correct."""
+    """After the write: metrics, vetting (when that service exists) and the monitoring hook that
+    re-evaluates watches on changed accounts. A failure here is logged, not raised: the fetched
+    data is already committed and correct."""
     if not account_ids:
         return
     from influencers.services.metrics import refresh_metrics
@@ -346,18 +364,10 @@ def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], N
     except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
         logger.exception("metrics after refresh failed")
         log(f"metrics could not be recomputed: {exc}")
-    try:
-        vetting = import_module("influencers.services.vetting")
-    except ModuleNotFoundError:
-        return
-    vet_accounts = getattr(vetting, "vet_accounts", None)
-    if vet_accounts is None:
-        return
-    try:
-        vet_accounts(account_ids)
-    except Exception as exc:  # noqa: BLE001
-        logger.exception("vetting after refresh failed")
-        log(f"vetting could not be recomputed: {exc}")
+    _optional_hook("influencers.services.vetting.vet_accounts", account_ids, what="vetting", log=log)
+    _optional_hook(
+        "influencers.services.monitoring.evaluate_after_data_change", account_ids, what="watch evaluation", log=log
+    )
 
 
 def queue_embedding(*, account_ids: list[int], new_images: int, log: Callable[[str], None]) -> Job | None:

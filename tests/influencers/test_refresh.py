@@ -547,5 +547,31 @@ def test_without_vision_embedding_is_skipped_with_a_log_line(keys, no_vision) ->
     assert not Job.objects.filter(kind=JobKind.EMBED).exists()
 
 
+@responses.activate
+def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, monkeypatch) -> None:  # noqa: ANN001
+    calls: dict[str, list] = {"vet": [], "watch": []}
+    vetting = types.ModuleType("influencers.services.vetting")
+    vetting.vet_accounts = lambda ids: calls["vet"].append(list(ids))
+    monitoring = types.ModuleType("influencers.services.monitoring")
+
+    def broken_hook(ids):  # noqa: ANN001, ANN202
+        calls["watch"].append(list(ids))
+        raise RuntimeError("watch store offline")
+
+    monitoring.evaluate_after_data_change = broken_hook
+    monkeypatch.setitem(sys.modules, "influencers.services.vetting", vetting)
+    monkeypatch.setitem(sys.modules, "influencers.services.monitoring", monitoring)
+    channel = YtChannel(videos=default_videos(n=1))
+    FakeYouTube(responses.mock, channel)
+    ok = yt_account(channel)
+    AccountFactory(platform=Platform.YOUTUBE, handle="gone_channel")
+
+    job = run_job(job_id=JobFactory(kind=JobKind.REFRESH, params={}).pk)
+
+    assert calls == {"vet": [[ok.pk]], "watch": [[ok.pk]]}  # only the refreshed account
+    assert job.status == JobStatus.SUCCEEDED  # a failing hook does not undo a good refresh
+    assert "watch evaluation after the refresh failed: watch store offline" in job.log
+
+
 def test_quota_exceeded_is_a_platform_stopper() -> None:
     assert issubclass(QuotaExceeded, refresh_service.PLATFORM_STOPPERS)
