@@ -138,6 +138,21 @@ def test_partial_failure_succeeds_and_names_the_failed_account(monkeypatch) -> N
     assert Job.objects.get(kind=JobKind.REFRESH).status == JobStatus.SUCCEEDED
 
 
+@responses.activate
+def test_progress_bar_counts_accounts(monkeypatch) -> None:  # noqa: ANN001
+    channel = YtChannel(videos=default_videos(n=1))
+    FakeYouTube(responses.mock, channel)
+    AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id=channel.id)
+    AccountFactory(platform=Platform.TIKTOK, handle="dancer")
+    monkeypatch.setattr(refresh_service, "current_date", lambda: DAY)
+    err = io.StringIO()
+
+    call_command("refresh_accounts", stdout=io.StringIO(), stderr=err)
+
+    assert "refreshing" in err.getvalue()
+    assert "2/2" in err.getvalue()
+
+
 def test_explicit_platform_without_key_is_refused(settings) -> None:  # noqa: ANN001
     settings.YOUTUBE_API_KEY = ""
     with pytest.raises(CommandError, match="YOUTUBE_API_KEY is not set"):

@@ -49,7 +49,16 @@ class Command(BaseCommand):
         params = {"trigger": "cli", "platform": platform, "account_ids": account_ids}
         job = job_create(kind=JobKind.REFRESH, params={k: v for k, v in params.items() if v})
         job = job_start(job_id=job.pk)
-        bar = tqdm(total=0, unit="account", disable=options["no_progress"], file=self.stderr)
+        # tqdm draws with "\r"; Django's OutputWrapper would append a newline to every write.
+        stream = getattr(self.stderr, "_out", self.stderr)
+        bar = tqdm(
+            total=0,
+            desc="refreshing",
+            unit="account",
+            file=stream,
+            disable=options["no_progress"] or options["verbosity"] < 1,
+            dynamic_ncols=True,
+        )
 
         def progress(done: int, total: int) -> None:
             bar.total = total
