@@ -185,3 +185,59 @@ class JobFactory(factory.django.DjangoModelFactory):
         model = m.Job
 
     kind = m.JobKind.IMPORT
+
+
+# --- monitoring -------------------------------------------------------------------------------
+
+
+class WatchFactory(factory.django.DjangoModelFactory):
+    """A watch on picked creators: pass `creators=[...]` (or set `shortlist`)."""
+
+    class Meta:
+        model = m.Watch
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    brand = factory.SubFactory(BrandFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Watch {n}")
+
+    @factory.post_generation
+    def creators(self, create, extracted, **kwargs):  # noqa: ANN001
+        if create and extracted:
+            self.creators.set(extracted)
+
+
+class WatchRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.WatchRule
+
+    watch = factory.SubFactory(WatchFactory)
+    kind = m.RuleKind.KEYWORD
+    params = factory.LazyFunction(dict)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Alert
+
+    organization = factory.SubFactory(OrganizationFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    kind = m.RuleKind.KEYWORD
+    severity = m.Severity.MEDIUM
+    title = "2 posts with excluded terms"
+    summary = "Two posts mention gambling within 7 days"
+    evidence = factory.LazyFunction(lambda: {"posts": []})
+    cause_key = factory.Sequence(lambda n: f"test-cause-{n}")
+
+
+class NotificationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.NotificationSettings
+        django_get_or_create = ("organization",)
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email_enabled = True
+    email_recipients = factory.LazyFunction(lambda: ["alerts@example.com"])
+    webhook_enabled = True
+    webhook_url = "https://hooks.example.com/vetted"
+    webhook_secret = "whsec_test_secret"
