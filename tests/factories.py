@@ -241,3 +241,49 @@ class NotificationSettingsFactory(factory.django.DjangoModelFactory):
     webhook_enabled = True
     webhook_url = "https://hooks.example.com/vetted"
     webhook_secret = "whsec_test_secret"
+
+
+# --- vision ---------------------------------------------------------------------------------
+def _unit_vector_bytes(n: int, dim: int = 8) -> bytes:
+    import numpy as np
+
+    vector = np.random.default_rng(n).normal(size=dim).astype("<f4")
+    return (vector / np.linalg.norm(vector)).astype("<f4").tobytes()
+
+
+class ImageEmbeddingFactory(factory.django.DjangoModelFactory):
+    """A stored vector (random unit vector of `dim` 8 unless given) for an asset."""
+
+    class Meta:
+        model = "vision.ImageEmbedding"
+
+    asset = factory.SubFactory(MediaAssetFactory)
+    account = factory.LazyAttribute(lambda o: o.asset.account)
+    embedder_id = "test-embedder"
+    dim = 8
+    vector = factory.Sequence(lambda n: _unit_vector_bytes(n))
+
+
+class EmbeddingFailureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vision.EmbeddingFailure"
+
+    asset = factory.SubFactory(MediaAssetFactory)
+    embedder_id = "test-embedder"
+    error = "OSError: cannot identify image file"
+
+
+class AestheticProfileFactory(factory.django.DjangoModelFactory):
+    """A one-prototype profile whose centroid and prototype are the same random unit vector."""
+
+    class Meta:
+        model = "vision.AestheticProfile"
+
+    account = factory.SubFactory(AccountFactory)
+    embedder_id = "test-embedder"
+    dim = 8
+    image_count = 1
+    centroid = factory.Sequence(lambda n: _unit_vector_bytes(n))
+    prototypes = factory.LazyAttribute(lambda o: o.centroid)
+    prototype_weights = factory.LazyFunction(lambda: [1.0])
+    consistency = 1.0

@@ -1,0 +1,162 @@
+"""Embedding assets: each exactly once, failures recorded, jobs with progress, thin tasks,
+and the embed_images / build_index commands."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from influencers.models import Job, JobKind, JobStatus
+from influencers.services.job_runner import run_job
+from tests.factories import AccountFactory, MediaAssetFactory
+from tests.vision.conftest import add_image_asset
+from tests.vision.style_zoo import zoo_image
+from vision.embedders import get_embedder
+from vision.models import AestheticProfile, EmbeddingFailure, ImageEmbedding
+from vision.services.embedding import embed_pending_assets, pending_assets
+from vision.services.index import get_index, index_status
+
+pytestmark = pytest.mark.django_db
+
+
+def _assets(n: int, style: str = "vivid_pop", account=None):  # noqa: ANN001, ANN202
+    account = account or AccountFactory()
+    return [add_image_asset(account, zoo_image(style, seed=i, size=64)) for i in range(n)]
+
+
+def test_every_asset_is_embedded_once_and_rerunning_embeds_nothing():
+    assets = _assets(3)
+    MediaAssetFactory()  # no image file: not pending, not an error
+    calls = []
+    assert embed_pending_assets(progress=lambda done, total: calls.append((done, total))) == 3
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+    embedder = get_embedder()
+    rows = ImageEmbedding.objects.filter(embedder_id=embedder.id)
+    assert sorted(rows.values_list("asset_id", flat=True)) == sorted(a.pk for a in assets)
+    first = {r.asset_id: r.as_array().copy() for r in rows}
+    assert all(np.isclose(np.linalg.norm(v), 1.0, atol=1e-5) and v.shape == (embedder.dim,) for v in first.values())
+
+    assert embed_pending_assets() == 0
+    assert ImageEmbedding.objects.count() == 3
+    assert {r.asset_id: r.as_array() for r in rows}.keys() == first.keys()
+
+
+def test_the_stored_vector_equals_the_vector_of_the_same_image_as_a_query():
+    image = zoo_image("sepia_vignette", seed=3, size=80)
+    asset = add_image_asset(AccountFactory(), image)
+    embed_pending_assets()
+    stored = ImageEmbedding.objects.get(asset=asset).as_array()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    from PIL import Image
+
+    assert np.array_equal(stored, get_embedder().embed_images([Image.open(io.BytesIO(buffer.getvalue()))])[0])
+
+
+def test_broken_image_is_recorded_as_failure_skipped_next_time_and_retried_on_request(settings):
+    good, broken = _assets(2)
+    path = settings.MEDIA_ROOT / broken.image.name
+    path.write_bytes(b"not an image any more")
+    report: dict = {}
+    assert embed_pending_assets(report=report) == 1
+    assert report["failed"] == 1
+    failure = EmbeddingFailure.objects.get()
+    assert failure.asset_id == broken.pk and broken.image.name in failure.error
+    assert not pending_assets(embedder_id=get_embedder().id).exists()
+    assert embed_pending_assets() == 0
+
+    add_image_asset(broken.account, zoo_image("vivid_pop", seed=99, size=64))  # unrelated new image
+    path.write_bytes((settings.MEDIA_ROOT / good.image.name).read_bytes())  # file repaired
+    assert embed_pending_assets() == 1  # only the new one; the failed one waits for --retry-failed
+    assert embed_pending_assets(retry_failed=True) == 1
+    assert not EmbeddingFailure.objects.exists()
+
+
+def test_embedding_updates_index_and_profiles():
+    assets = _assets(4)
+    embed_pending_assets()
+    index = get_index()
+    assert index is not None and sorted(index.asset_ids.tolist()) == sorted(a.pk for a in assets)
+    profile = AestheticProfile.objects.get(account=assets[0].account)
+    assert profile.image_count == 4
+    assert index_status()["state"] == "ready"
+
+
+def test_embed_job_runs_with_progress_and_a_second_delivery_is_harmless():
+    _assets(3)
+    job = Job.objects.create(kind=JobKind.EMBED, params={})
+    run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert (job.done, job.total) == (3, 3)
+    assert job.result["embedded"] == 3 and job.result["index"]["count"] == 3
+    run_job(job_id=job.pk)  # duplicate delivery
+    assert ImageEmbedding.objects.count() == 3
+
+
+def test_celery_task_is_a_thin_wrapper_over_the_job_runner():
+    from vision.tasks import run_vision_job
+
+    _assets(2)
+    job = Job.objects.create(kind=JobKind.INDEX, params={"mode": "rebuild"})
+    embed_pending_assets(update_index=False)
+    outcome = run_vision_job.apply(args=[job.pk]).get()
+    job.refresh_from_db()
+    assert outcome == {"job_id": job.pk, "status": JobStatus.SUCCEEDED}
+    assert job.result["action"] == "rebuilt" and job.result["count"] == 2
+
+
+def test_embed_request_job_is_deduplicated_while_one_waits(settings, django_capture_on_commit_callbacks):
+    from vision.services.jobs import embed_request_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    _assets(2)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = embed_request_job(reason="test")
+        second = embed_request_job(reason="test again")
+    assert first is not None and second is None
+    assert Job.objects.filter(kind=JobKind.EMBED).count() == 1
+
+
+def test_embed_images_command_reports_and_is_idempotent():
+    _assets(2)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("embed_images", "--no-progress", stdout=out, stderr=err)
+    assert "embedded 2 image(s)" in out.getvalue()
+    assert "Style descriptor (colour/texture, not CLIP)" in err.getvalue()
+    out = io.StringIO()
+    call_command("embed_images", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "embedded 0 image(s)" in out.getvalue()
+
+
+def test_build_index_if_stale_does_only_what_is_needed():
+    _assets(3)
+    out = io.StringIO()
+    call_command("build_index", "--if-stale", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "embedded 3 image(s)" in out.getvalue() and "3 vectors" in out.getvalue()
+    version = get_index().version
+
+    out = io.StringIO()
+    call_command("build_index", "--if-stale", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "already up to date" in out.getvalue()
+    assert get_index().version == version
+
+    call_command("build_index", "--check", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    _assets(1)
+    with pytest.raises(CommandError, match="not up to date"):
+        call_command("build_index", "--check", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+
+    out = io.StringIO()
+    call_command("build_index", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "index rebuilt: 4 vectors" in out.getvalue()
+    assert get_index().version == version + 1
+
+
+def test_build_index_on_an_empty_catalogue_says_so():
+    out = io.StringIO()
+    call_command("build_index", "--if-stale", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "no vectors stored yet" in out.getvalue()

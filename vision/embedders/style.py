@@ -1,0 +1,328 @@
+"""A weight-free image descriptor for visual style: palette, tone, colour statistics, texture and
+layout, computed with numpy in a perceptual colour space (CIELAB).
+
+It is NOT CLIP: it knows nothing about objects or scenes. It answers "does this feed *look*
+like that one" — pastel and airy, dark and neon, warm and grainy, black-and-white and graphic —
+which is what a mood-board search mostly asks, and it works offline with no model weights.
+
+How the vector is built (docs/vision.md has the long version):
+
+Every aspect is a block that is L2-normalised on its own and multiplied by sqrt(weight); the
+final vector is normalised again. So the cosine of two descriptors is exactly the weighted mean
+of the per-aspect cosines. Every block is either a (square-rooted) distribution, whose cosine is
+the Bhattacharyya coefficient, or a scalar encoded with Gaussian bumps ("soft one-hot"), whose
+cosine falls smoothly as the two values move apart. No aspect can dominate by its units.
+
+1. palette   joint soft histogram over Lab in polar form: near-neutral pixels by lightness (5
+             bins), coloured pixels by lightness (3) × chroma (2) × hue (12, circular) —
+             which colours, how light, how vivid.
+2. tone      16-bin lightness histogram: high-key / low-key / full range.
+3. colour    soft-encoded scalars: mean lightness, lightness spread (contrast), 5–95% range,
+   stats     mean chroma, colourfulness (Hasler & Süsstrunk 2003), warmth (mean b* − a*/2
+             direction), share of near-neutral pixels.
+4. texture   histogram of log gradient magnitude (flat / soft / detailed / noisy), edge
+             orientation histogram (geometric vs organic), fine-grain residual energy and
+             edge density, at two scales.
+5. layout    3×3 grid of mean Lab relative to the image mean (light top, dark corners...),
+             damped so flat images do not produce a random direction.
+
+Square roots on histograms keep small accent colours visible next to a dominant background.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from vision.embedders.base import Embedder, l2_normalize
+
+DESCRIPTOR_VERSION = 1
+WORK_SIZE = 128  # pixels per side the descriptor is computed at
+
+# Relative weight of each aspect in the final cosine (they sum to 10 for readability).
+BLOCK_WEIGHTS: dict[str, float] = {
+    "palette": 3.0,
+    "tone": 1.0,
+    "stats": 2.5,
+    "texture": 2.5,
+    "layout": 1.0,
+}
+
+_NEUTRAL_CHROMA = (6.0, 14.0)  # below the first: grey; above the second: coloured; linear between
+_NEUTRAL_L_CENTRES = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
+_COLOUR_L_CENTRES = np.array([20.0, 50.0, 80.0])
+_CHROMA_CENTRES = np.array([20.0, 55.0])
+_HUE_BINS = 12
+_TONE_BINS = 16
+_RBF_CENTRES = 8
+_GRAD_BINS = 10
+
+_CONFIG = {
+    "version": DESCRIPTOR_VERSION,
+    "work_size": WORK_SIZE,
+    "weights": BLOCK_WEIGHTS,
+    "neutral_chroma": _NEUTRAL_CHROMA,
+    "neutral_l": _NEUTRAL_L_CENTRES.tolist(),
+    "colour_l": _COLOUR_L_CENTRES.tolist(),
+    "chroma": _CHROMA_CENTRES.tolist(),
+    "hue_bins": _HUE_BINS,
+    "tone_bins": _TONE_BINS,
+    "rbf": _RBF_CENTRES,
+    "grad_bins": _GRAD_BINS,
+    "resize": "bilinear-reducing_gap2",
+    "colour": "sRGB-D65-CIELAB",
+    "colour_scale": "box2",
+}
+
+# sRGB 8-bit → linear light, as a lookup table.
+_SRGB = np.arange(256, dtype=np.float64) / 255.0
+_LINEAR_LUT = np.where(_SRGB <= 0.04045, _SRGB / 12.92, ((_SRGB + 0.055) / 1.055) ** 2.4).astype(np.float32)
+# Linear sRGB → XYZ (D65), rows pre-divided by the D65 white point so white maps to (1, 1, 1).
+_RGB_TO_XYZN = (
+    np.array(
+        [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+    )
+    / np.array([[0.95047], [1.0], [1.08883]])
+).astype(np.float32)
+
+
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """uint8 (..., 3) sRGB → float32 (..., 3) CIELAB (D65): L in 0..100, a/b roughly −100..100."""
+    linear = _LINEAR_LUT[rgb]
+    xyz = linear @ _RGB_TO_XYZN.T
+    delta = 6.0 / 29.0
+    f = np.cbrt(xyz)
+    low = xyz <= delta**3  # the linear toe of the Lab curve (very dark colours)
+    if low.any():
+        f[low] = xyz[low] / (3 * delta**2) + 4.0 / 29.0
+    lab = np.empty_like(f)
+    lab[..., 0] = 116.0 * f[..., 1] - 16.0
+    lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
+    lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
+    return lab
+
+
+def _soft_bins(values: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Triangular (linear) soft assignment of each value to its two nearest centres.
+    Returns (lower index, upper index, weight of the upper) — values outside clamp to the ends."""
+    values = np.clip(values, centres[0], centres[-1])
+    upper = np.clip(np.searchsorted(centres, values, side="right"), 1, len(centres) - 1)
+    lower = upper - 1
+    span = centres[upper] - centres[lower]
+    w_upper = (values - centres[lower]) / span
+    return lower, upper, w_upper.astype(np.float32)
+
+
+def _rbf(value: float, lo: float, hi: float, n: int = _RBF_CENTRES) -> np.ndarray:
+    """A scalar as Gaussian bumps on `n` evenly spaced centres over [lo, hi], unit length.
+    The cosine of two encodings is ~exp(-(Δ/spacing)²/4): 1 when equal, ~0.78 one step apart."""
+    centres = np.linspace(lo, hi, n)
+    spacing = (hi - lo) / (n - 1)
+    x = float(np.clip(value, lo, hi))
+    bumps = np.exp(-0.5 * ((x - centres) / spacing) ** 2)
+    return bumps / np.linalg.norm(bumps)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 1e-12 else v
+
+
+def _palette(lab: np.ndarray) -> np.ndarray:
+    L, a, b = lab[..., 0].ravel(), lab[..., 1].ravel(), lab[..., 2].ravel()
+    chroma = np.hypot(a, b)
+    lo, hi = _NEUTRAL_CHROMA
+    colour_w = np.clip((chroma - lo) / (hi - lo), 0.0, 1.0)
+    neutral_w = 1.0 - colour_w
+
+    neutral = np.zeros(len(_NEUTRAL_L_CENTRES), dtype=np.float64)
+    l0, l1, wl = _soft_bins(L, _NEUTRAL_L_CENTRES)
+    neutral += np.bincount(l0, weights=neutral_w * (1 - wl), minlength=len(neutral))
+    neutral += np.bincount(l1, weights=neutral_w * wl, minlength=len(neutral))
+
+    n_l, n_c = len(_COLOUR_L_CENTRES), len(_CHROMA_CENTRES)
+    coloured = np.zeros(n_l * n_c * _HUE_BINS, dtype=np.float64)
+    mask = colour_w > 0
+    if mask.any():
+        Lc, cc, wc = L[mask], chroma[mask], colour_w[mask]
+        hue = (np.degrees(np.arctan2(b[mask], a[mask])) % 360.0) / (360.0 / _HUE_BINS)
+        h0 = np.floor(hue).astype(np.int64) % _HUE_BINS
+        h1 = (h0 + 1) % _HUE_BINS
+        wh = (hue - np.floor(hue)).astype(np.float32)
+        cl0, cl1, wlc = _soft_bins(Lc, _COLOUR_L_CENTRES)
+        c0, c1, wcc = _soft_bins(cc, _CHROMA_CENTRES)
+        # All 2×2×2 corner combinations of the trilinear assignment in one bincount.
+        idx, wts = [], []
+        for li, lw in ((cl0, 1 - wlc), (cl1, wlc)):
+            for ci, cw in ((c0, 1 - wcc), (c1, wcc)):
+                base = (li * n_c + ci) * _HUE_BINS
+                lcw = wc * lw * cw
+                idx += [base + h0, base + h1]
+                wts += [lcw * (1 - wh), lcw * wh]
+        coloured += np.bincount(np.concatenate(idx), weights=np.concatenate(wts), minlength=len(coloured))
+    hist = np.concatenate([neutral, coloured])
+    return _unit(np.sqrt(hist / max(hist.sum(), 1e-12)))
+
+
+def _tone(L: np.ndarray) -> np.ndarray:
+    centres = np.linspace(0.0, 100.0, _TONE_BINS)
+    l0, l1, w = _soft_bins(L.ravel(), centres)
+    hist = np.bincount(l0, weights=1 - w, minlength=_TONE_BINS) + np.bincount(l1, weights=w, minlength=_TONE_BINS)
+    return _unit(np.sqrt(hist / max(hist.sum(), 1e-12)))
+
+
+def _colourfulness(rgb: np.ndarray) -> float:
+    """Hasler & Süsstrunk (2003) colourfulness on 8-bit RGB: ~0 greyscale, >100 extremely vivid."""
+    r, g, b = (rgb[..., i].astype(np.float32) for i in range(3))
+    rg = r - g
+    yb = 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def _stats(lab: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    chroma = np.hypot(a, b)
+    p5, p95 = np.percentile(L, [5, 95])
+    # Warmth: projection of the mean colour on the warm (orange-yellow) direction of the a*b* plane.
+    warmth = float(0.45 * a.mean() + 0.9 * b.mean())
+    parts = [
+        _rbf(float(L.mean()), 0.0, 100.0),
+        _rbf(float(L.std()), 0.0, 40.0),
+        _rbf(float(p95 - p5), 0.0, 100.0),
+        _rbf(float(chroma.mean()), 0.0, 60.0),
+        _rbf(_colourfulness(rgb), 0.0, 120.0),
+        _rbf(warmth, -40.0, 40.0),
+        _rbf(float((chroma < _NEUTRAL_CHROMA[1]).mean()), 0.0, 1.0),
+    ]
+    return _unit(np.concatenate(parts))
+
+
+def _gradients(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Central-difference gradients (magnitude, orientation in [0, π)) of a 2-D array."""
+    gx = np.zeros_like(L)
+    gy = np.zeros_like(L)
+    gx[:, 1:-1] = 0.5 * (L[:, 2:] - L[:, :-2])
+    gy[1:-1, :] = 0.5 * (L[2:, :] - L[:-2, :])
+    return np.hypot(gx, gy), np.mod(np.arctan2(gy, gx), np.pi)
+
+
+def _box3(x: np.ndarray) -> np.ndarray:
+    padded = np.pad(x, 1, mode="edge")
+    acc = np.zeros_like(x)
+    for dy in range(3):
+        for dx in range(3):
+            acc += padded[dy : dy + x.shape[0], dx : dx + x.shape[1]]
+    return acc / 9.0
+
+
+def _texture(L: np.ndarray) -> np.ndarray:
+    mag, ori = _gradients(L)
+    # Log-magnitude histogram: 0.25 (smooth gradients) ... 40 (hard edges) lightness units/pixel.
+    log_centres = np.linspace(np.log(0.25), np.log(40.0), _GRAD_BINS)
+    g0, g1, wg = _soft_bins(np.log(np.maximum(mag.ravel(), 0.25)), log_centres)
+    ghist = np.bincount(g0, weights=1 - wg, minlength=_GRAD_BINS) + np.bincount(g1, weights=wg, minlength=_GRAD_BINS)
+    ghist = _unit(np.sqrt(ghist / ghist.sum()))
+
+    # Orientation of clear edges, 8 bins over 180°, weighted by magnitude; a flat image gets a
+    # uniform histogram (no preferred direction) rather than an empty one.
+    strong = mag > 2.0
+    obins = 8
+    pos = ori[strong] / (np.pi / obins)
+    o0 = np.floor(pos).astype(np.int64) % obins
+    o1 = (o0 + 1) % obins
+    wo = pos - np.floor(pos)
+    ohist = np.full(obins, 1e-3)
+    if strong.any():
+        m = mag[strong]
+        ohist += np.bincount(o0, weights=m * (1 - wo), minlength=obins) + np.bincount(o1, weights=m * wo, minlength=obins)
+    ohist = _unit(np.sqrt(ohist / ohist.sum()))
+
+    residual = L - _box3(L)
+    half = L.reshape(L.shape[0] // 2, 2, L.shape[1] // 2, 2).mean(axis=(1, 3))
+    mag_half, _ = _gradients(half)
+    scalars = np.concatenate(
+        [
+            _rbf(float(np.log1p(residual.std())), 0.0, np.log1p(12.0)),  # film grain / noise / fine detail
+            _rbf(float(strong.mean()), 0.0, 0.6),  # edge density
+            _rbf(float(np.log1p(mag_half.mean())), 0.0, np.log1p(20.0)),  # coarse structure
+        ]
+    )
+    return np.concatenate([ghist * np.sqrt(0.45), ohist * np.sqrt(0.2), _unit(scalars) * np.sqrt(0.35)])
+
+
+def _layout(lab: np.ndarray) -> np.ndarray:
+    h, w = lab.shape[:2]
+    cells = lab[: h - h % 3, : w - w % 3].reshape(3, h // 3, 3, w // 3, 3).mean(axis=(1, 3))  # (3, 3, Lab)
+    rel = (cells - lab.reshape(-1, 3).mean(axis=0)) / np.array([25.0, 25.0, 25.0])
+    v = rel.ravel()
+    # Damped normalisation: a flat image (all cells ≈ mean) stays near zero instead of taking
+    # a random direction, so it neither matches nor opposes any layout.
+    return v / np.sqrt(float(v @ v) + 0.25)
+
+
+def _prepare_pixels(image: Image.Image) -> np.ndarray:
+    # Full decode (no JPEG draft) so an image gives the same vector however it was opened; the
+    # bilinear resize with reducing_gap box-averages large images down first, which is fast.
+    image = image.convert("RGB")
+    resized = image.resize((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(resized, dtype=np.uint8)
+
+
+def style_descriptor(image: Image.Image) -> np.ndarray:
+    """The style vector of one image (float32, unit length)."""
+    rgb = _prepare_pixels(image)
+    lab = srgb_to_lab(rgb)
+    # Colour aspects on a 2×2 box-averaged copy (4× fewer pixels, same distribution of colours
+    # at feed-thumbnail scale); texture needs the full working resolution.
+    h, w = lab.shape[:2]
+    lab_small = lab.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    rgb_small = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
+    blocks = {
+        "palette": _palette(lab_small),
+        "tone": _tone(lab_small[..., 0]),
+        "stats": _stats(lab_small, rgb_small),
+        "texture": _texture(lab[..., 0]),
+        "layout": _layout(lab_small),
+    }
+    vector = np.concatenate([blocks[name] * np.sqrt(weight) for name, weight in BLOCK_WEIGHTS.items()])
+    return l2_normalize(vector[None, :])[0]
+
+
+def _config_hash() -> str:
+    return hashlib.sha256(json.dumps(_CONFIG, sort_keys=True).encode()).hexdigest()[:10]
+
+
+class StyleEmbedder(Embedder):
+    """The weight-free style descriptor behind the Embedder interface."""
+
+    kind = "style"
+    label = "Style descriptor (colour/texture, not CLIP)"
+    supports_text = False
+
+    def __init__(self, *, batch_size: int = 64) -> None:
+        self._batch_size = batch_size
+        self._id = f"style-v{DESCRIPTOR_VERSION}-{_config_hash()}"
+        self._dim = int(style_descriptor(Image.new("RGB", (8, 8))).shape[0])
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    def prepare(self, image: Image.Image) -> np.ndarray:
+        # The whole descriptor is "preprocessing": it runs in the prefetch thread.
+        return style_descriptor(image)
+
+    def embed_prepared(self, items: Sequence[np.ndarray]) -> np.ndarray:
+        return l2_normalize(np.stack(items))

@@ -1,0 +1,287 @@
+"""The FAISS index of the current embedder, kept in step with the database.
+
+- `get_index()`: the loaded index, cached per process and reloaded when a save anywhere (another
+  worker, the CLI) changed the manifest on disk.
+- `index_build()`: full rebuild from the stored vectors (no re-embedding).
+- `index_sync()`: the consistency check — compare the index with the database and apply the
+  difference incrementally (add new vectors, drop deleted assets, follow accounts that moved to
+  another creator), or rebuild when the index is missing, corrupt, of the wrong kind for its size,
+  or when most of it changed.
+- `index_status()`: ready / stale / missing / corrupt / empty, from one aggregate query.
+- `index_request_job()`: enqueue a rebuild or sync as a Job (deduplicated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+
+from influencers.models import Job, JobKind, JobStatus
+from vision.ann import VectorIndex, ids_fingerprint, read_manifest
+from vision.errors import IndexCorrupt
+from vision.models import ImageEmbedding
+
+logger = logging.getLogger(__name__)
+
+_SQL_CHUNK = 900  # ids per IN (...) clause, under SQLite's variable limit
+_lock = threading.Lock()
+_cache: dict[Path, tuple[tuple[int, int, int], VectorIndex]] = {}
+
+Progress = Callable[[str, int, int], None]
+
+
+def current_embedder_id() -> str:
+    """Id of the configured embedder (loads it if needed)."""
+    from vision.embedders import get_embedder
+
+    return get_embedder().id
+
+
+def index_dir(embedder_id: str) -> Path:
+    """The folder of an embedder's index under VISION_INDEX_DIR (readable name + hash)."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", embedder_id).strip("-")[:80]
+    digest = hashlib.sha256(embedder_id.encode()).hexdigest()[:8]
+    return Path(settings.VISION_INDEX_DIR) / f"{readable}-{digest}"
+
+
+def _manifest_signature(directory: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = (directory / "manifest.json").stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def get_index(embedder_id: str | None = None) -> VectorIndex | None:
+    """The index of `embedder_id` (default: the current embedder), loaded on first use and
+    reloaded when its on-disk version changes. None when there is no index yet; IndexCorrupt
+    when its files are damaged (callers report "rebuilding" and request a rebuild)."""
+    directory = index_dir(embedder_id or current_embedder_id())
+    signature = _manifest_signature(directory)
+    if signature is None:
+        _cache.pop(directory, None)
+        return None
+    cached = _cache.get(directory)
+    if cached and cached[0] == signature:
+        return cached[1]
+    with _lock:
+        cached = _cache.get(directory)
+        if cached and cached[0] == signature:
+            return cached[1]
+        index = VectorIndex.load(directory)
+        if index is None:
+            return None
+        _cache[directory] = (_manifest_signature(directory) or signature, index)
+        return index
+
+
+def reset_index_cache() -> None:
+    """Forget loaded indexes (tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def db_fingerprint(embedder_id: str) -> dict[str, int]:
+    """count / sum / max of the embedded asset ids of an embedder, in one aggregate query."""
+    agg = ImageEmbedding.objects.filter(embedder_id=embedder_id).aggregate(
+        count=Count("id"), id_sum=Sum("asset_id"), id_max=Max("asset_id")
+    )
+    return {"count": int(agg["count"] or 0), "id_sum": int(agg["id_sum"] or 0), "id_max": int(agg["id_max"] or 0)}
+
+
+def index_status(embedder_id: str | None = None) -> dict[str, Any]:
+    """Where the index of an embedder stands: {'state': 'ready' | 'stale' | 'missing' |
+    'corrupt' | 'empty', 'count', 'db_count', 'version', 'kind', 'error'}."""
+    embedder_id = embedder_id or current_embedder_id()
+    db = db_fingerprint(embedder_id)
+    status: dict[str, Any] = {"embedder_id": embedder_id, "db_count": db["count"], "count": 0, "version": 0, "kind": ""}
+    try:
+        manifest = read_manifest(index_dir(embedder_id))
+    except IndexCorrupt as exc:
+        return {**status, "state": "corrupt", "error": str(exc)}
+    if manifest is None:
+        return {**status, "state": "empty" if db["count"] == 0 else "missing"}
+    status.update(count=manifest["count"], version=manifest["version"], kind=manifest["kind"])
+    if manifest.get("embedder_id") != embedder_id:
+        return {**status, "state": "corrupt", "error": f"manifest is for {manifest.get('embedder_id')}"}
+    return {**status, "state": "ready" if manifest.get("fingerprint") == db else "stale"}
+
+
+def load_vectors(
+    embedder_id: str, *, asset_ids: np.ndarray | None = None, progress: Progress | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(vectors, asset_ids, account_ids, creator_ids) of stored embeddings, by asset id."""
+    base = ImageEmbedding.objects.filter(embedder_id=embedder_id)
+    fields = ("asset_id", "account_id", "account__creator_id", "dim", "vector")
+    if asset_ids is None:
+        total = base.count()
+        rows_iter = base.order_by("asset_id").values_list(*fields).iterator(chunk_size=4000)
+    else:
+        wanted = [int(a) for a in np.unique(asset_ids)]
+        total = len(wanted)
+        rows_iter = (
+            row
+            for start in range(0, len(wanted), _SQL_CHUNK)
+            for row in base.filter(asset_id__in=wanted[start : start + _SQL_CHUNK]).order_by("asset_id").values_list(*fields)
+        )
+    ids: list[int] = []
+    accounts: list[int] = []
+    creators: list[int] = []
+    blobs: list[bytes] = []
+    dim = 0
+    for asset_id, account_id, creator_id, row_dim, vector in rows_iter:
+        if dim and row_dim != dim:
+            raise IndexCorrupt(f"embeddings of {embedder_id} have mixed dimensions ({dim} and {row_dim})")
+        dim = row_dim
+        ids.append(asset_id)
+        accounts.append(account_id)
+        creators.append(creator_id)
+        blobs.append(bytes(vector))
+        if progress and len(ids) % 20_000 == 0:
+            progress("load", len(ids), total)
+    vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(ids), dim) if ids else np.zeros((0, 0), "<f4")
+    return (
+        np.ascontiguousarray(vectors, dtype=np.float32),
+        np.asarray(ids, dtype=np.int64),
+        np.asarray(accounts, dtype=np.int64),
+        np.asarray(creators, dtype=np.int64),
+    )
+
+
+def index_build(*, embedder_id: str | None = None, progress: Progress | None = None) -> VectorIndex | None:
+    """Rebuild the index of an embedder from its stored vectors and save it (None: no vectors,
+    and any old index folder content is left as it is)."""
+    embedder_id = embedder_id or current_embedder_id()
+    vectors, asset_ids, account_ids, creator_ids = load_vectors(embedder_id, progress=progress)
+    if len(asset_ids) == 0:
+        return None
+    index = VectorIndex.build(
+        embedder_id=embedder_id,
+        vectors=vectors,
+        asset_ids=asset_ids,
+        account_ids=account_ids,
+        creator_ids=creator_ids,
+        progress=progress,
+    )
+    del vectors
+    index.save(index_dir(embedder_id))
+    logger.info("built %s index of %s vectors for %s in %.1fs", index.kind, index.count, embedder_id, index.build_seconds)
+    return index
+
+
+def index_sync(*, embedder_id: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Bring the on-disk index in line with the database (the consistency check).
+
+    Returns {'action': 'unchanged' | 'updated' | 'rebuilt' | 'empty', 'added', 'removed',
+    'moved', 'count', 'version', 'reason', 'account_ids': accounts whose vectors changed}.
+    """
+    embedder_id = embedder_id or current_embedder_id()
+    directory = index_dir(embedder_id)
+    result: dict[str, Any] = {"action": "unchanged", "added": 0, "removed": 0, "moved": 0, "reason": "", "account_ids": []}
+    try:
+        index = VectorIndex.load(directory)
+        reason = "" if index else "no index yet"
+        if index is not None and index.embedder_id != embedder_id:
+            index, reason = None, f"the index folder holds {index.embedder_id}"
+    except IndexCorrupt as exc:
+        index, reason = None, f"index unreadable: {exc}"
+
+    rows = ImageEmbedding.objects.filter(embedder_id=embedder_id).order_by("asset_id")
+    db = np.array(list(rows.values_list("asset_id", "account_id", "account__creator_id")), dtype=np.int64).reshape(-1, 3)
+    if index is None:
+        built = index_build(embedder_id=embedder_id, progress=progress)
+        if built is None:
+            return {**result, "action": "empty", "count": 0, "version": 0, "reason": reason}
+        return {
+            **result,
+            "action": "rebuilt",
+            "added": built.count,
+            "count": built.count,
+            "version": built.version,
+            "reason": reason,
+            "account_ids": sorted(set(built.account_ids.tolist())),
+        }
+
+    db_assets = db[:, 0]
+    missing = np.setdiff1d(db_assets, index.asset_ids, assume_unique=True)
+    stale = np.setdiff1d(index.asset_ids, db_assets, assume_unique=True)
+    common = np.intersect1d(db_assets, index.asset_ids, assume_unique=True)
+    db_pos = np.searchsorted(db_assets, common)
+    idx_pos = index.positions(common)
+    moved_mask = (db[db_pos, 1] != index.account_ids[idx_pos]) | (db[db_pos, 2] != index.creator_ids[idx_pos])
+    changes = len(missing) + len(stale) + int(moved_mask.sum())
+    if changes == 0:
+        return {**result, "count": index.count, "version": index.version}
+
+    touched = set(index.account_ids[index.positions(stale)].tolist()) if len(stale) else set()
+    touched |= set(index.account_ids[idx_pos[moved_mask]].tolist()) | set(db[db_pos[moved_mask], 1].tolist())
+    if changes > max(1000, index.count // 2):
+        built = index_build(embedder_id=embedder_id, progress=progress)
+        touched |= set(db[np.searchsorted(db_assets, missing), 1].tolist())
+        return {
+            **result,
+            "action": "rebuilt" if built else "empty",
+            "added": len(missing),
+            "removed": len(stale),
+            "moved": int(moved_mask.sum()),
+            "count": built.count if built else 0,
+            "version": built.version if built else 0,
+            "reason": f"{changes} changes out of {index.count} vectors",
+            "account_ids": sorted(touched),
+        }
+
+    index.remove(stale)
+    if moved_mask.any():
+        moved = common[moved_mask]
+        pos = np.searchsorted(db_assets, moved)
+        index.set_owners(asset_ids=moved, account_ids=db[pos, 1], creator_ids=db[pos, 2])
+    if len(missing):
+        vectors, ids, accounts, creators = load_vectors(embedder_id, asset_ids=missing)
+        index.add(vectors=vectors, asset_ids=ids, account_ids=accounts, creator_ids=creators)
+        touched |= set(accounts.tolist())
+    rebuild_reason = index.needs_rebuild()
+    if rebuild_reason:
+        built = index_build(embedder_id=embedder_id, progress=progress)
+        action, count, version = "rebuilt", built.count if built else 0, built.version if built else 0
+    else:
+        index.save(directory)
+        action, count, version = "updated", index.count, index.version
+    return {
+        **result,
+        "action": action,
+        "added": len(missing),
+        "removed": len(stale),
+        "moved": int(moved_mask.sum()),
+        "count": count,
+        "version": version,
+        "reason": rebuild_reason,
+        "account_ids": sorted(touched),
+    }
+
+
+def index_request_job(*, mode: str = "sync", reason: str = "", embedder_id: str | None = None) -> Job | None:
+    """Enqueue an INDEX job ('sync' or 'rebuild') unless one is already waiting to run.
+    In eager mode (no broker) it runs when the current transaction commits."""
+    from vision.services.jobs import vision_job_enqueue
+
+    if Job.objects.filter(kind=JobKind.INDEX, status=JobStatus.PENDING).exists():
+        return None
+    job = Job.objects.create(
+        kind=JobKind.INDEX, params={"mode": mode, "reason": reason, "embedder_id": embedder_id or ""}
+    )
+    vision_job_enqueue(job)
+    return job
+
+
+def fingerprint_matches(index: VectorIndex, embedder_id: str) -> bool:
+    """True when the index holds exactly the set of assets embedded in the database (cheap check)."""
+    return ids_fingerprint(index.asset_ids) == db_fingerprint(embedder_id)
