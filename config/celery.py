@@ -17,4 +17,10 @@ app.conf.beat_schedule = {
         "task": "influencers.tasks.refresh_tracked_accounts",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Refreshes trigger watch evaluation themselves; this daily pass catches windows that move
+    # with the calendar (a sentiment spike ageing out, a keyword window closing) without new data.
+    "evaluate-watches-daily": {
+        "task": "influencers.tasks.evaluate_watches",
+        "schedule": crontab(hour=5, minute=45),
+    },
 }

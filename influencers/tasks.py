@@ -35,3 +35,37 @@ def refresh_tracked_accounts_task() -> dict:
     if job is None:
         return {"job_id": None, "status": "skipped"}
     return {"job_id": job.pk, "status": job.status, "counts": job.counts}
+
+
+@shared_task(name="influencers.tasks.notify_alert", acks_late=True)
+def notify_alert_task(alert_id: int) -> dict:
+    """Email a new alert and queue its webhook (idempotent: a notified alert is skipped)."""
+    from influencers.services.notifications import alert_notify
+
+    return alert_notify(alert_id=alert_id)
+
+
+@shared_task(bind=True, name="influencers.tasks.deliver_webhook", acks_late=True, max_retries=50)
+def deliver_webhook_task(self, delivery_id: int) -> dict:
+    """One attempt of a webhook delivery; a failure is retried with exponential backoff (the
+    service decides when to stop and logs every attempt)."""
+    from influencers.services.notifications import backoff_sleep, webhook_attempt
+
+    attempt = webhook_attempt(delivery_id=delivery_id)
+    if attempt is None:
+        return {"delivery_id": delivery_id, "status": "finished"}
+    if attempt.retry_in_seconds is not None:
+        if self.request.is_eager:
+            # Eager mode re-runs the task at once; wait here so the backoff still holds.
+            backoff_sleep(attempt.retry_in_seconds)
+        raise self.retry(countdown=attempt.retry_in_seconds)
+    return {"delivery_id": delivery_id, "attempt": attempt.number, "succeeded": attempt.succeeded}
+
+
+@shared_task(name="influencers.tasks.evaluate_watches", acks_late=True)
+def evaluate_watches_task() -> dict:
+    """Celery beat: evaluate every active watch as one WATCH job."""
+    from influencers.services.monitoring import watch_evaluation_enqueue
+
+    job = watch_evaluation_enqueue()
+    return {"job_id": job.pk}

@@ -214,6 +214,17 @@ ADMIN_ORGANIZATION_NAME = env_str("ADMIN_ORGANIZATION_NAME", "Vetted Admin")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vetted@localhost")
 
+# --- Monitoring (docs/monitoring.md) -------------------------------------------------------
+# Rate table behind price/reach estimates; empty = the bundled influencers/monitoring/data/rate_table.json.
+MONITORING_RATE_TABLE = env_str("MONITORING_RATE_TABLE", "")
+# Webhook retries: wait base × 2^(n−1) seconds after failed attempt n (capped), at most MAX_ATTEMPTS tries.
+MONITORING_WEBHOOK_MAX_ATTEMPTS = env_int("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5)
+MONITORING_WEBHOOK_BACKOFF_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_SECONDS", 30)
+MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+MONITORING_WEBHOOK_TIMEOUT_SECONDS = env_int("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Without a Celery worker (eager mode) retries run in-process; each wait is capped at this many seconds.
+MONITORING_WEBHOOK_EAGER_SLEEP_CAP = env_int("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

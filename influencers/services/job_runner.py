@@ -26,6 +26,7 @@ JOB_HANDLERS: dict[str, str] = {
     JobKind.METRICS: "influencers.services.metrics.run_metrics_job",
     JobKind.EXPORT: "influencers.services.exports.run_export_job",
     JobKind.REFRESH: "influencers.services.refresh.run_refresh_job",
+    JobKind.WATCH: "influencers.services.monitoring.run_watch_job",
 }
 
 
