@@ -1,10 +1,19 @@
 """API routes, namespaced under "api"."""
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import brands, creators, exports, jobs, notes, search, shortlists
 from api.views.health import HealthView
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal here would be an HTML 403 for any write method
+def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Unknown /api/ paths answer a JSON 404 like every other API error (not the HTML page)."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
@@ -37,4 +46,6 @@ urlpatterns = [
     path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),
     path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
+    # Last: anything else under /api/ (also malformed ids such as /api/brands/-1/) is a JSON 404.
+    re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

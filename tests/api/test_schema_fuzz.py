@@ -1,0 +1,95 @@
+"""Schema-driven fuzzing: schemathesis generates requests for every operation in /api/schema/
+(fetched from the live test server) and sends them with a member's token. No response may be
+a server error. A bounded number of examples per operation keeps the run well under a minute.
+
+The one tolerated 5xx is the documented 503 of an endpoint whose optional module (matching,
+vision search) is not installed in this checkout; once the module is present, 503 fails too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+
+from influencers.models import Role
+from tests.factories import BrandFactory, CreatorFactory, MembershipFactory, OrganizationFactory, ShortlistFactory
+
+EXAMPLES_PER_OPERATION = 4
+
+OPTIONAL_MODULE_OF_PATH = {
+    "/api/brands/{id}/matches/": "influencers.services.matching",
+    "/api/search/aesthetic/": "vision.services.search",
+    "/api/creators/{id}/lookalikes/": "vision.services.search",
+}
+
+
+def _module_missing(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is None
+    except ModuleNotFoundError:
+        return True
+
+
+def _make_probe(operation, tolerate_503, base_url, session, headers, failures):  # noqa: ANN001, ANN202
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def probe(case):  # noqa: ANN001, ANN202
+        response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
+        if response.status_code >= 500 and not (tolerate_503 and response.status_code == 503):
+            failures.append(
+                f"{operation.method.upper()} {operation.path} -> {response.status_code}: "
+                f"{response.text[:300]!r} (request: {case.as_curl_command(headers=headers)})"
+            )
+        if response.status_code >= 400:
+            # Every error is JSON (the exception handler), never an HTML page.
+            content_type = (response.headers.get("content-type") or [""])[0]
+            assert content_type.startswith("application/json"), (
+                operation.path, response.status_code, response.text[:200]
+            )
+
+    return probe
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_no_operation_answers_a_server_error(live_server, settings):  # noqa: ANN001
+    from rest_framework.authtoken.models import Token
+
+    org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME)  # may also import: more code paths
+    membership = MembershipFactory(organization=org, role=Role.OWNER)
+    for _ in range(3):
+        BrandFactory(organization=org)
+        ShortlistFactory(organization=org)
+        CreatorFactory()
+    token = Token.objects.create(user=membership.user).key
+    headers = {"Authorization": f"Token {token}"}
+
+    raw = requests.get(f"{live_server.url}/api/schema/?format=json", headers=headers, timeout=30)
+    assert raw.status_code == 200
+    schema = schemathesis.openapi.from_dict(raw.json())
+
+    failures: list[str] = []
+    operations = 0
+    with requests.Session() as session:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            operations += 1
+            optional = OPTIONAL_MODULE_OF_PATH.get(operation.path)
+            tolerate_503 = optional is not None and _module_missing(optional)
+
+            probe = _make_probe(operation, tolerate_503, live_server.url, session, headers, failures)
+            probe()
+    assert operations >= 25
+    assert not failures, "\n".join(failures[:20])
