@@ -47,18 +47,19 @@ def notify_alert_task(alert_id: int) -> dict:
 
 @shared_task(bind=True, name="influencers.tasks.deliver_webhook", acks_late=True, max_retries=50)
 def deliver_webhook_task(self, delivery_id: int) -> dict:
-    """One attempt of a webhook delivery; a failure is retried with exponential backoff (the
-    service decides when to stop and logs every attempt)."""
+    """One attempt of a webhook delivery; a failure is retried with exponential backoff as a
+    Celery retry (the service decides when to stop and logs every attempt). Without a worker
+    (eager mode) Celery cannot defer a retry, so the attempts run here, waiting in between."""
     from influencers.services.notifications import backoff_sleep, webhook_attempt
 
     attempt = webhook_attempt(delivery_id=delivery_id)
+    while attempt is not None and attempt.retry_in_seconds is not None:
+        if not self.request.is_eager:
+            raise self.retry(countdown=attempt.retry_in_seconds)
+        backoff_sleep(attempt.retry_in_seconds)
+        attempt = webhook_attempt(delivery_id=delivery_id)
     if attempt is None:
         return {"delivery_id": delivery_id, "status": "finished"}
-    if attempt.retry_in_seconds is not None:
-        if self.request.is_eager:
-            # Eager mode re-runs the task at once; wait here so the backoff still holds.
-            backoff_sleep(attempt.retry_in_seconds)
-        raise self.retry(countdown=attempt.retry_in_seconds)
     return {"delivery_id": delivery_id, "attempt": attempt.number, "succeeded": attempt.succeeded}
 
 

@@ -1,0 +1,143 @@
+"""Notifications: signed webhooks (recipe, tampering, replay), retries with backoff, delivery log, email."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import requests
+import responses
+from django.core import mail
+
+from influencers.models import DeliveryStatus, Severity, WebhookDelivery
+from influencers.services import notifications as n
+from tests.factories import AlertFactory, NotificationSettingsFactory
+
+HOOK = "https://hooks.example.com/vetted"
+
+
+def documented_verify(secret: str, body: bytes, timestamp: str, signature: str, now: float) -> bool:
+    """The recipe of docs/monitoring.md, written out independently of the service's code."""
+    if abs(now - int(timestamp)) > 300:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+
+
+@pytest.fixture
+def hook(db):  # noqa: ANN001, ANN201
+    config = NotificationSettingsFactory(webhook_url=HOOK, webhook_secret="whsec_s3cret", email_recipients=["ops@example.com"])
+    return config
+
+
+@pytest.fixture
+def sleeps(monkeypatch, settings):  # noqa: ANN001, ANN201
+    calls: list[float] = []
+    monkeypatch.setattr(n, "sleep", calls.append)
+    settings.MONITORING_WEBHOOK_EAGER_SLEEP_CAP = 10_000  # record the true backoff, never really wait
+    settings.MONITORING_WEBHOOK_BACKOFF_SECONDS = 30
+    settings.MONITORING_WEBHOOK_MAX_ATTEMPTS = 4
+    return calls
+
+
+@responses.activate
+def test_webhook_signature_verifies_with_the_documented_recipe(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    responses.add(responses.POST, HOOK, status=204)
+    alert = AlertFactory(organization=hook.organization, severity=Severity.HIGH)
+    with django_capture_on_commit_callbacks(execute=True):
+        n.alert_notify(alert_id=alert.pk)
+    (call,) = responses.calls
+    body = call.request.body
+    headers = call.request.headers
+    timestamp, signature = headers["X-Vetted-Timestamp"], headers["X-Vetted-Signature"]
+    assert documented_verify("whsec_s3cret", body, timestamp, signature, now=time.time())
+    assert n.verify_signature(secret="whsec_s3cret", body=body, timestamp=timestamp, signature=signature)
+    payload = json.loads(body)
+    assert payload["event"] == "alert.created" and payload["alert"]["id"] == alert.pk
+    assert headers["X-Vetted-Delivery"] == payload["delivery_id"]
+
+    tampered = body.replace(b'"severity":"high"', b'"severity":"low"')
+    assert tampered != body
+    assert not documented_verify("whsec_s3cret", tampered, timestamp, signature, now=time.time())
+    assert not n.verify_signature(secret="whsec_s3cret", body=tampered, timestamp=timestamp, signature=signature)
+    assert not n.verify_signature(secret="wrong", body=body, timestamp=timestamp, signature=signature)
+    # A replay more than five minutes later is refused even with a valid signature.
+    assert not n.verify_signature(
+        secret="whsec_s3cret", body=body, timestamp=timestamp, signature=signature, now=int(timestamp) + 301
+    )
+    assert sleeps == []  # first attempt succeeded: no retry
+
+
+@responses.activate
+def test_failed_deliveries_are_retried_with_backoff_and_logged(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    responses.add(responses.POST, HOOK, body=requests.ConnectionError("connection refused"))
+    responses.add(responses.POST, HOOK, status=500, body="oops")
+    responses.add(responses.POST, HOOK, status=200, body="ok")
+    alert = AlertFactory(organization=hook.organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        n.alert_notify(alert_id=alert.pk)
+
+    delivery = WebhookDelivery.objects.get(alert=alert)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == (DeliveryStatus.SUCCEEDED, 3, 200)
+    log = list(delivery.attempt_log.order_by("number"))
+    assert [a.number for a in log] == [1, 2, 3]
+    assert "ConnectionError" in log[0].error and log[0].status_code is None
+    assert (log[1].status_code, log[1].error) == (500, "HTTP 500")
+    assert log[2].succeeded and log[2].retry_in_seconds is None
+    assert [a.retry_in_seconds for a in log[:2]] == [30, 60]  # exponential backoff
+    assert sleeps == [30, 60]
+    # Every attempt sent the same body, each with its own fresh signature.
+    assert len({c.request.body for c in responses.calls}) == 1
+
+
+@responses.activate
+def test_a_delivery_gives_up_after_the_last_attempt(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    responses.add(responses.POST, HOOK, status=503)
+    alert = AlertFactory(organization=hook.organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        n.alert_notify(alert_id=alert.pk)
+    delivery = WebhookDelivery.objects.get(alert=alert)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 4)
+    assert delivery.finished_at is not None
+    assert [a.retry_in_seconds for a in delivery.attempt_log.order_by("number")] == [30, 60, 120, None]
+    assert sleeps == [30, 60, 120]
+    assert len(responses.calls) == 4
+
+
+def test_email_goes_to_the_configured_recipients_once(hook, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    hook.webhook_enabled = False
+    hook.save()
+    alert = AlertFactory(organization=hook.organization, evidence={"posts": [{"posted_at": "2026-01-02", "handle": "amy", "caption": "casino"}]})
+    n.alert_notify(alert_id=alert.pk)
+    n.alert_notify(alert_id=alert.pk)  # already notified: skipped
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ops@example.com"]
+    assert alert.title in mail.outbox[0].subject and "casino" in mail.outbox[0].body
+
+
+def test_alerts_below_the_minimum_severity_are_not_sent(hook) -> None:  # noqa: ANN001
+    hook.min_severity = Severity.HIGH
+    hook.save()
+    alert = AlertFactory(organization=hook.organization, severity=Severity.MEDIUM)
+    assert n.alert_notify(alert_id=alert.pk)["below_min_severity"] is True
+    assert mail.outbox == [] and not WebhookDelivery.objects.exists()
+
+
+def test_settings_validation_and_secret_creation(db) -> None:  # noqa: ANN001
+    from influencers.errors import InputError
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory()
+    with pytest.raises(InputError) as err:
+        n.notification_settings_update(organization=org, webhook_url="ftp://example.com/x")
+    assert err.value.field == "webhook_url"
+    with pytest.raises(InputError) as err:
+        n.notification_settings_update(organization=org, email_recipients=["ok@example.com", "nope"])
+    assert err.value.field == "email_recipients[1]"
+    config = n.notification_settings_update(organization=org, webhook_url=HOOK, webhook_enabled=True)
+    assert config.webhook_secret.startswith("whsec_")
+    old = config.webhook_secret
+    assert n.webhook_secret_rotate(organization=org).webhook_secret != old
