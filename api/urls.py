@@ -1,7 +1,7 @@
 """API routes, namespaced under "api"."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -46,6 +46,7 @@ urlpatterns = [
     path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),
     path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
+    path("monitoring/", include(("api.urls_monitoring", "monitoring"))),  # watches, alerts, notifications, estimates
     # Last: anything else under /api/ (also malformed ids such as /api/brands/-1/) is a JSON 404.
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),
 ]

@@ -186,6 +186,10 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "influencers.models.shortlists.EntryStatus.choices",
         "JobStatusEnum": "influencers.models.jobs.JobStatus.choices",
         "JobKindEnum": "influencers.models.jobs.JobKind.choices",
+        "RuleKindEnum": "influencers.models.monitoring.RuleKind.choices",
+        "SeverityEnum": "influencers.models.monitoring.Severity.choices",
+        "AlertStatusEnum": "influencers.models.monitoring.AlertStatus.choices",
+        "DeliveryStatusEnum": "influencers.models.monitoring.DeliveryStatus.choices",
     },
 }
 

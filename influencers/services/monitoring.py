@@ -97,9 +97,11 @@ def watch_create(
     shortlist: Shortlist | None = None,
     creator_ids: Sequence[int] = (),
     is_active: bool = True,
+    rules: Sequence[dict[str, Any]] = (),
     user=None,  # noqa: ANN001
 ) -> Watch:
-    """A watch on a shortlist (followed as it changes) or on picked creators, not both."""
+    """A watch on a shortlist (followed as it changes) or on picked creators, not both, with
+    optional `rules` ({kind, params, name, is_active} each) created in the same transaction."""
     name = _clean_name(name)
     _check_owned(organization, brand, shortlist)
     if shortlist is None and not creator_ids:
@@ -118,6 +120,17 @@ def watch_create(
         created_by=user if user is not None and user.pk else None,
     )
     watch.creators.set(creators)
+    for i, spec in enumerate(rules):
+        try:
+            watch_rule_create(
+                watch=watch,
+                kind=spec.get("kind", ""),
+                params=spec.get("params") or {},
+                name=spec.get("name", ""),
+                is_active=spec.get("is_active", True),
+            )
+        except InputError as exc:
+            raise InputError(exc.reason, field=f"rules[{i}].{exc.field or 'kind'}") from exc
     return watch
 
 
