@@ -23,8 +23,9 @@ def shortlist(editor):  # noqa: ANN001, ANN201
         AccountMetrics.objects.create(
             account=account, followers=10_000 * (index + 1), engagement_rate=0.04, er_formula="(likes+saves+comments)/followers",
             fake_risk=0.1, risk_level="low",
-            vetting={"signals": [{"name": "audience_quality", "value": 0.1, "benchmark": 0.2, "weight": 0.4,
-                                  "evidence": "10% 可疑粉丝"}]},
+            vetting={"risk": {"risk": 0.1, "level": "low", "summary": "低风险 low risk", "signals": [
+                {"name": "audience_quality", "label": "Audience quality", "value": 0.1, "benchmark": "≤ 0.2",
+                 "weight": 0.4, "risk": 0.1, "explanation": "10% 可疑粉丝", "evidence": {"sampled": 200}}]}},
         )
         for day in range(5):
             AccountSnapshotFactory(account=account, date=dt.date(2026, 1, 1) + dt.timedelta(days=day),

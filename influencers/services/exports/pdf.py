@@ -99,28 +99,40 @@ def _table(rows: list[list[Any]], widths: list[float], styles: dict[str, Paragra
     return table
 
 
-def _signal_rows(vetting: dict[str, Any]) -> list[list[Any]]:
-    """Risk signals of a vetting report as table rows (name, value, benchmark, weight, evidence)."""
-    signals = vetting.get("signals") or vetting.get("risk_signals") or []
+def _signals(vetting: dict[str, Any]) -> list[dict[str, Any]]:
+    """The signals of a vetting report (`risk.signals` of the vetting service; a flat
+    `signals` list or mapping is read too)."""
+    signals = vetting.get("signals") or (vetting.get("risk") or {}).get("signals") or []
     if isinstance(signals, dict):
         signals = [{"name": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in signals.items()]
-    rows = []
-    for signal in signals if isinstance(signals, list) else []:
-        if not isinstance(signal, dict):
-            continue
-        evidence = signal.get("evidence") or signal.get("explanation") or ""
-        if isinstance(evidence, (list, dict)):
-            evidence = "; ".join(str(e) for e in (evidence if isinstance(evidence, list) else evidence.items()))[:400]
-        rows.append(
-            [
-                signal.get("label") or signal.get("name", ""),
-                _num(signal.get("value")),
-                _num(signal.get("benchmark")),
-                _num(signal.get("weight")),
-                str(evidence)[:400],
-            ]
-        )
-    return rows
+    return [s for s in signals if isinstance(s, dict)] if isinstance(signals, list) else []
+
+
+def _evidence_text(signal: dict[str, Any]) -> str:
+    parts = [str(signal.get("explanation") or "")]
+    evidence = signal.get("evidence")
+    if isinstance(evidence, dict):
+        parts.append("; ".join(f"{k}: {v}" for k, v in list(evidence.items())[:6]))
+    elif isinstance(evidence, list):
+        parts.append("; ".join(str(e) for e in evidence[:6]))
+    elif evidence:
+        parts.append(str(evidence))
+    return " — ".join(p for p in parts if p)[:400]
+
+
+def _signal_rows(vetting: dict[str, Any]) -> list[list[Any]]:
+    """Risk signals as table rows: signal, value, benchmark, weight, risk, explanation and evidence."""
+    return [
+        [
+            s.get("label") or s.get("name", ""),
+            _num(s.get("value")),
+            _num(s.get("benchmark")),
+            _num(s.get("weight")),
+            _num(s.get("risk")) if s.get("risk") is not None else "no data",
+            _evidence_text(s),
+        ]
+        for s in _signals(vetting)
+    ]
 
 
 def _audience_text(row: ExportRow) -> str:
@@ -167,9 +179,16 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
         Paragraph("Risk signals", styles["h2"]),
     ]
     signals = _signal_rows(row.vetting)
+    summary = (row.vetting.get("risk") or {}).get("summary") if isinstance(row.vetting.get("risk"), dict) else ""
+    if summary:
+        story.append(Paragraph(escape(str(summary)), styles["body"]))
     if signals:
         story.append(
-            _table([["Signal", "Value", "Benchmark", "Weight", "Evidence"], *signals], [34 * mm, 18 * mm, 20 * mm, 14 * mm, 84 * mm], styles)
+            _table(
+                [["Signal", "Value", "Benchmark", "Weight", "Risk", "Explanation and evidence"], *signals],
+                [30 * mm, 18 * mm, 24 * mm, 13 * mm, 14 * mm, 81 * mm],
+                styles,
+            )
         )
     else:
         story.append(Paragraph("No vetting report computed for this account yet.", styles["body"]))

@@ -156,7 +156,12 @@ def export_rows(
     matches = _matches(brand, ids)
     primaries = {cid: _primary_account(c) for cid, c in creators.items()}
     history: dict[int, list[tuple[Any, int]]] = {}
+    reports: dict[int, dict[str, Any]] = {}
     if with_history:
+        from influencers.selectors.creators import account_vetting_reports
+
+        # The stored report, or one computed now when none is stored yet (PDF only: it costs queries).
+        reports = account_vetting_reports(accounts=[a for a in primaries.values() if a is not None])
         account_ids = [a.pk for a in primaries.values() if a is not None]
         for snap in AccountSnapshot.objects.filter(account_id__in=account_ids).order_by("account_id", "date").values(
             "account_id", "date", "followers"
@@ -215,7 +220,7 @@ def export_rows(
         rows.append(
             ExportRow(
                 values=values,
-                vetting=(metrics.vetting if metrics else None) or {},
+                vetting=reports.get(account.pk) if account and account.pk in reports else ((metrics.vetting if metrics else None) or {}),
                 growth=history.get(account.pk, []) if account else [],
                 audience=audience,
                 match=match,
