@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,7 @@ class DemoSummary:
     style_by_creator: dict[int, str]
     fraud_accounts: dict[int, list[str]]
     counts: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
 
 def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
@@ -416,7 +418,17 @@ def seed_demo_catalogue(
     today = timezone.localdate()
     end_date = end_date or today
     total = creators + 2
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[phase] = round(now - clock, 2)
+        clock = now
+
     plan = build_demo_plan(creators=creators, seed=seed, end_date=end_date)
+    lap("plan")
     if replace:
         demo_creators_delete()
     collisions = _colliding_handles(plan)
@@ -427,20 +439,24 @@ def seed_demo_catalogue(
             "(use --if-empty to skip or --replace to reload it)"
         )
     rendered = _render_images(plan, image_size, progress, total)
+    lap("images")
     with transaction.atomic():
         created, accounts = _write_catalogue(plan, rendered)
         tenant_counts = _demo_tenant(plan, created, accounts, image_size)
+    lap("write")
     if progress is not None:
         progress(creators + 1, total)
 
     account_ids = [a.pk for accs in accounts for a in accs]
     as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.timezone.utc)
     metrics = refresh_metrics(account_ids, as_of=as_of)
+    lap("metrics")
     try:
         vetted = _vet(account_ids) if vet else None
     except Exception:  # noqa: BLE001 - vetting is another module's job; the catalogue stays usable
         logger.exception("vetting the demo accounts failed")
         vetted = None
+    lap("vetting")
     if progress is not None:
         progress(total, total)
 
@@ -456,6 +472,7 @@ def seed_demo_catalogue(
             if ap.fraud
         },
         counts=counts,
+        timings=timings,
     )
 
 
