@@ -154,12 +154,17 @@ def _insert_values(model: type[models.Model], fields: tuple[str, ...], rows: lis
 
 
 def _colliding_handles(plan: DemoPlan) -> list[tuple[str, str]]:
-    wanted = {(a.platform, a.handle) for cr in plan.creators for a in cr.accounts}
-    platforms = {p for p, _ in wanted}
-    existing = Account.objects.filter(platform__in=platforms, handle__in={h for _, h in wanted}).values_list(
-        "platform", "handle"
-    )
-    return sorted(pair for pair in existing if pair in wanted)
+    """(platform, handle) pairs of the plan that already exist (queried in chunks, so the
+    parameter count stays under SQLite's limit for large catalogues)."""
+    wanted = sorted({(a.platform, a.handle) for cr in plan.creators for a in cr.accounts})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), 5000):
+        chunk = set(wanted[start : start + 5000])
+        existing = Account.objects.filter(
+            platform__in={p for p, _ in chunk}, handle__in={h for _, h in chunk}
+        ).values_list("platform", "handle")
+        found.update(pair for pair in existing if pair in chunk)
+    return sorted(found)
 
 
 def demo_creators_delete() -> int:
