@@ -1,0 +1,115 @@
+"""Fault: a Celery worker dies (SIGKILL, as the OOM killer would) in the middle of an embedding
+job. The job must still end SUCCEEDED with every asset embedded exactly once.
+
+How it holds: the task is acknowledged only after it finishes (acks_late), so the killed worker's
+message stays unacknowledged in Redis and is delivered again after the visibility timeout
+(CELERY_VISIBILITY_TIMEOUT, short here); the job runner restarts a RUNNING job; the embedding
+service commits per batch and only picks assets without a vector, so the second run continues
+where the first stopped, and the (asset, embedder) unique constraint rules out duplicates.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from PIL import Image
+
+from influencers.models import Job, JobKind, JobStatus, MediaAsset
+from tests.factories import AccountFactory, MediaAssetFactory
+from tests.infra.faults_support import real_broker, start_worker, wait_for  # noqa: F401 - fixture
+from vision.ann import read_manifest
+from vision.models import ImageEmbedding
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+ASSETS = 160
+BATCH = 4  # small batches: many commits, so the kill lands between two of them
+
+
+@pytest.fixture
+def isolated_vision(settings, tmp_path):  # noqa: ANN001
+    from vision.embedders import reset_embedder_cache
+    from vision.services.index import reset_index_cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VISION_INDEX_DIR = tmp_path / "index"
+    settings.VISION_EMBEDDER = "style"
+    reset_embedder_cache()
+    reset_index_cache()
+    yield
+    reset_embedder_cache()
+    reset_index_cache()
+
+
+def _make_assets(count: int) -> list[int]:
+    """`count` assets over 8 accounts, each with its own real JPEG file in media storage."""
+    rng = np.random.default_rng(7)
+    accounts = [AccountFactory() for _ in range(8)]
+    ids = []
+    for n in range(count):
+        base = rng.integers(0, 255, size=3)
+        pixels = np.clip(base + rng.normal(0, 40, size=(160, 160, 3)), 0, 255).astype(np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
+        name = default_storage.save(f"assets/fault/{n:04d}.jpg", ContentFile(buffer.getvalue()))
+        asset = MediaAssetFactory(account=accounts[n % len(accounts)], width=160, height=160)
+        MediaAsset.objects.filter(pk=asset.pk).update(image=name)
+        ids.append(asset.pk)
+    return ids
+
+
+def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
+    from vision.embedders import get_embedder
+    from vision.services.index import index_dir
+    from vision.services.jobs import vision_job_enqueue
+
+    asset_ids = _make_assets(ASSETS)
+    worker_env = {"CELERY_VISIBILITY_TIMEOUT": "2", "VISION_BATCH_SIZE": str(BATCH)}
+    first = start_worker(tmp_path / "w1", name="fault-first", env=worker_env)
+    second = None
+    try:
+        job = Job.objects.create(kind=JobKind.EMBED, params={"reason": "fault test"})
+        vision_job_enqueue(job)  # on_commit fires at once: no transaction around this test
+        job.refresh_from_db()
+        assert job.celery_task_id, "the job was not sent through the broker"
+
+        # Kill once a few batches are committed, well before the end.
+        started = wait_for(
+            lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=first
+        )
+        first.kill()
+        embedded_at_kill = ImageEmbedding.objects.count()
+        assert started, f"the first worker embedded nothing:\n{first.tail()}"
+        assert embedded_at_kill < ASSETS, "the job finished before the kill: make it bigger"
+        job.refresh_from_db()
+        assert job.status == JobStatus.RUNNING, "a killed worker cannot have finished the job"
+
+        second = start_worker(tmp_path / "w2", name="fault-second", env=worker_env)
+        finished = wait_for(lambda: Job.objects.get(pk=job.pk).is_finished, timeout=120, interval=0.25, alive=second)
+        job.refresh_from_db()
+        assert finished and job.status == JobStatus.SUCCEEDED, (
+            f"{job.status} {job.error}\n--- second worker:\n{second.tail()}"
+        )
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
+
+    embedder_id = get_embedder().id
+    per_asset = dict(
+        ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id"))
+    )
+    assert set(per_asset) == set(asset_ids), "some assets were never embedded"
+    assert set(per_asset.values()) == {1}, "an asset was embedded more than once"
+    # The same job (same message, redelivered) ran twice and the second run only did what was left.
+    assert job.attempts == 2
+    assert job.celery_task_id in second.log.read_text()
+    assert job.result["embedded"] == ASSETS - embedded_at_kill
+    # ...and the index it published at the end holds every vector.
+    manifest = read_manifest(index_dir(embedder_id))
+    assert manifest is not None and manifest["count"] == ASSETS
