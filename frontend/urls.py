@@ -1,7 +1,7 @@
 """Web UI routes, namespaced under "frontend" (settings name frontend:login / frontend:discovery)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from frontend.views import brands, creators, discovery, jobs, shortlists
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<int:job_id>/download/", jobs.job_download, name="job_download"),
+    # Monitoring alert inbox (frontend:alerts, frontend:alert_action)
+    path("alerts/", include("frontend.views_alerts")),
 ]

@@ -10,8 +10,8 @@ browser=""
 for candidate in chromium chromium-browser; do
   if have "$candidate"; then browser="$candidate"; break; fi
 done
-if [ -n "$browser" ] && have chromedriver; then
-  echo ">> browser tests: $browser and chromedriver present" >&2
+if [ -n "$browser" ] && have chromedriver && have pdftotext && [ -d /usr/share/poppler/cMap ]; then
+  echo ">> browser tests: $browser, chromedriver and pdftotext present" >&2
   exit 0
 fi
 
@@ -26,11 +26,13 @@ if [ "$(id -u)" != "0" ]; then
     exit 1
   fi
 fi
-echo ">> browser tests: installing Debian chromium + chromium-driver (apt-get)" >&2
+echo ">> browser tests: installing Debian chromium + chromium-driver (apt-get; about a minute)" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo_cmd apt-get update -qq >&2 || true
-# fonts-noto-cjk: Chinese text renders in screenshots instead of boxes.
-if ! $sudo_cmd apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk >&2; then
+# fonts-noto-cjk / -color-emoji: Chinese text and emoji render in screenshots instead of boxes;
+# poppler-utils + poppler-data (CJK CMaps): pdftotext reads the downloaded PDF export back.
+packages="chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji poppler-utils poppler-data"
+if ! $sudo_cmd apt-get install -y -qq --no-install-recommends $packages >&2; then
   echo ">> browser tests: apt-get could not install chromium + chromium-driver" >&2
   exit 1
 fi

@@ -201,3 +201,72 @@ def icon(name: str, label: str = "") -> str:
         aria,
         mark_safe(body),  # noqa: S308 (constant markup defined above)
     )
+
+
+def _fmt_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        # Shares and rates are fractions in the reports; larger floats are plain numbers.
+        return f"{value * 100:.1f}%" if -1.0 <= value <= 1.0 else f"{value:,.1f}"
+    return str(value)
+
+
+@register.filter
+def signal_value(value: Any) -> str:
+    """A vetting signal's value for display: shares as percentages, dicts as "key: value"."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return " · ".join(f"{str(k).replace('_', ' ')}: {_fmt_scalar(v)}" for k, v in value.items() if v is not None)
+    return _fmt_scalar(value)
+
+
+_EVIDENCE_SKIP = {"sources", "formula", "audience_types", "tpr", "fpr", "threshold", "mean_confidence"}
+
+
+@register.filter
+def evidence_items(evidence: Any, limit: int = 8) -> list[str]:
+    """A vetting signal's evidence as short lines: anomalies by their reason, example comments
+    quoted, numbers formatted. Shows what the signal saw, never more than `limit` lines."""
+    lines: list[str] = []
+
+    def add(line: str) -> None:
+        if line and len(lines) < int(limit):
+            lines.append(line)
+
+    def walk(item: Any, label: str = "") -> None:
+        if item in (None, "", [], {}):
+            return
+        if isinstance(item, dict):
+            if "reason" in item:
+                add(f"{item.get('date', '')} {item['reason']}".strip())
+                return
+            if "text" in item and isinstance(item["text"], str):
+                who = item.get("commenter") or item.get("username") or ""
+                add(f"“{item['text']}”" + (f" — @{who}" if who else ""))
+                return
+            for key, value in item.items():
+                if key in _EVIDENCE_SKIP:
+                    continue
+                if isinstance(value, (dict, list)):
+                    walk(value, key.replace("_", " "))
+                else:
+                    add(f"{key.replace('_', ' ')}: {_fmt_scalar(value)}")
+            return
+        if isinstance(item, list):
+            if item and all(isinstance(v, str) for v in item):
+                add(f"{label}: " + ", ".join(f"“{v}”" for v in item[:5]) if label else ", ".join(item[:5]))
+                return
+            if item and all(isinstance(v, (int, float)) for v in item):
+                add(f"{label}: " + " – ".join(_fmt_scalar(v) for v in item[:4]) if label else str(item[:4]))
+                return
+            for value in item:
+                walk(value, label)
+            return
+        add(f"{label}: {_fmt_scalar(item)}" if label else _fmt_scalar(item))
+
+    walk(evidence)
+    return lines

@@ -53,17 +53,16 @@ def can_write(request: HttpRequest) -> bool:
 
 
 def catalogue_is_demo() -> bool:
-    """Whether the catalogue holds the synthetic demo data (pages then say so in a banner).
-    Asks the demo service, cached briefly so it costs no query on most requests."""
+    """Whether the catalogue holds synthetic demo creators (pages then say so in a banner).
+    The demo seeder marks each of its creators' notes with NOTE_PREFIX; cached briefly so it
+    costs no query on most requests."""
     from django.core.cache import cache
 
     cached = cache.get("vetted:catalogue_is_demo")
     if cached is None:
-        try:
-            from influencers.services.demo import catalogue_is_demo as demo_check
-        except ImportError:  # the demo service does not say yet
-            cached = False
-        else:
-            cached = bool(demo_check())
+        from influencers.models import Creator
+        from influencers.services.demo.seed import NOTE_PREFIX
+
+        cached = Creator.objects.filter(notes__startswith=NOTE_PREFIX).exists()
         cache.set("vetted:catalogue_is_demo", cached, 30)
     return cached

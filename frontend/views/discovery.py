@@ -3,6 +3,7 @@ look of mood-board images / a prompt. Results render as an htmx fragment."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from PIL import Image
 
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
 from influencers import selectors
-from influencers.errors import InputError, ServiceUnavailable
+from influencers.errors import InputError, VettedError
 from influencers.services.media import inspect_image_bytes
 
 PAGE_SIZE = 25
@@ -128,17 +130,23 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
         context["error"] = _("Aesthetic search is not available on this server (the vision module is not installed).")
     else:
         try:
-            blobs = [
-                inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data
+            pictures = [
+                _open_image(inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data)
                 for index, upload in enumerate(images)
             ]
-            outcome = run_search(images=blobs, text=prompt or None, top=24)
-        except (InputError, ServiceUnavailable) as exc:
+            outcome = run_search(images=pictures, text=prompt or None, top=24)
+        except VettedError as exc:  # bad image, text without a text encoder, no index yet
             context["error"] = str(exc)
         else:
             context.update(presenters.aesthetic_results(outcome))
     status = 422 if context["error"] else 200
     return render_page(request, "frontend/_aesthetic_results.html", context, status=status)
+
+
+def _open_image(data: bytes) -> Image.Image:
+    """A checked upload as an RGB picture for the vision service."""
+    with Image.open(io.BytesIO(data)) as picture:
+        return picture.convert("RGB")
 
 
 def _page_number(request: HttpRequest) -> int:

@@ -51,15 +51,25 @@ def account_metrics(account: Account | None) -> Any:
 
 
 def er_benchmark(account: Account | None, metrics: Any) -> dict[str, Any] | None:
-    """The engagement benchmark of the account's platform and follower tier, from the vetting
-    service (None until it offers one)."""
-    if account is None or metrics is None or metrics.engagement_rate is None:
+    """How the account's engagement compares with its platform/tier benchmark, as the vetting
+    service stored it: {"ratio", "median", "tier", "position", "formula"}; None before vetting.
+    The ratio is the vetting ER over the benchmark median (both by the benchmark's formula)."""
+    if metrics is None:
         return None
-    try:
-        from influencers.services.vetting import engagement_benchmark
-    except ImportError:
+    engagement = (metrics.vetting or {}).get("engagement") or {}
+    benchmark = engagement.get("benchmark") or {}
+    if not benchmark.get("median"):
         return None
-    return engagement_benchmark(platform=account.platform, followers=metrics.followers)
+    return {
+        "ratio": engagement.get("er_ratio"),
+        "median": benchmark.get("median"),
+        "low": benchmark.get("low"),
+        "high": benchmark.get("high"),
+        "tier": benchmark.get("tier"),
+        "position": engagement.get("position"),
+        "engagement_rate": engagement.get("engagement_rate"),
+        "formula": benchmark.get("formula") or engagement.get("formula"),
+    }
 
 
 def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list[dict[str, Any]]:
@@ -133,8 +143,17 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
                 "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
             }
         )
-    embedder = _get(outcome, "embedder", None)
-    return {"results": rows, "embedder": str(embedder) if embedder else None}
+    return {"results": rows, "embedder": embedder_label(_get(outcome, "embedder", None))}
+
+
+def embedder_label(embedder: Any) -> str | None:
+    """The human label of the embedder that ranked a result (the vision service names it so a
+    colour/texture descriptor is never taken for CLIP)."""
+    if not embedder:
+        return None
+    if isinstance(embedder, dict):
+        return str(embedder.get("label") or embedder.get("id") or "")
+    return str(embedder)
 
 
 # --- Creator page ----------------------------------------------------------------------------
@@ -151,30 +170,28 @@ def newest_audience(account: Account | None) -> Any:
 
 
 def vetting_report(account: Account | None) -> dict[str, Any] | None:
-    """The vetting service's report for the account (every signal with value, benchmark,
-    weight and evidence), or None when the service is not available or has nothing."""
+    """The account's vetting report (every signal with value, benchmark, weight and evidence):
+    the one the vetting service stored with the metrics, else computed now; None without one."""
     if account is None:
         return None
+    metrics = account_metrics(account)
+    if metrics is not None and (metrics.vetting or {}).get("risk"):
+        return metrics.vetting
     try:
         from influencers.services.vetting import vetting_report as build_report
     except ImportError:
-        metrics = account_metrics(account)
-        return (metrics.vetting or None) if metrics is not None else None
+        return None
     return build_report(account.pk)
 
 
 def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The follower-growth anomalies the vetting report found, as [{date, label}]."""
+    """The follower-growth anomalies the vetting report found, as [{date, label, kind}]."""
     if not report:
         return []
-    found: list[dict[str, Any]] = []
-    for signal in report.get("signals", []) or []:
-        for item in signal.get("anomalies", []) or []:
-            if isinstance(item, dict) and item.get("date"):
-                found.append({"date": str(item["date"]), "label": item.get("label") or item.get("reason") or signal.get("name", "")})
-    for item in report.get("anomalies", []) or []:
+    found = []
+    for item in ((report.get("growth") or {}).get("anomalies") or []):
         if isinstance(item, dict) and item.get("date"):
-            found.append({"date": str(item["date"]), "label": item.get("label") or item.get("reason") or ""})
+            found.append({"date": str(item["date"])[:10], "label": item.get("reason") or item.get("kind") or "", "kind": item.get("kind", "")})
     return found
 
 

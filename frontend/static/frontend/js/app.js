@@ -132,13 +132,12 @@
 
   // ---- Charts -------------------------------------------------------------------------------
   const palette = ["#6366f1", "#ec4899", "#14b8a6", "#f59e0b", "#0ea5e9", "#8b5cf6", "#22c55e", "#f43f5e"];
+  const numberFormat = new Intl.NumberFormat(document.documentElement.lang || "en", { notation: "compact", maximumSignificantDigits: 3 });
   function compact(n) {
     if (n === null || n === undefined) return "—";
-    const abs = Math.abs(n);
-    if (abs >= 1e6) return (n / 1e6).toFixed(abs >= 1e7 ? 0 : 1) + "M";
-    if (abs >= 1e3) return (n / 1e3).toFixed(abs >= 1e4 ? 0 : 1) + "K";
-    return String(Math.round(n));
+    return numberFormat.format(n);
   }
+  function percentTick(v) { return (v * 100).toFixed(0) + "%"; }
   const charts = new WeakMap();
 
   function growthChart(canvas, data) {
@@ -212,14 +211,20 @@
             },
           },
         },
-        scales: {
-          x: { grid: { display: false }, ticks: { maxTicksLimit: 8, maxRotation: 0, color: "#5d6675",
-               callback: data.horizontal && data.percent ? function (v) { return (v * 100).toFixed(0) + "%"; } : undefined } },
-          y: { grid: { color: "#eef0f3" }, ticks: { color: "#5d6675",
-               callback: !data.horizontal && data.percent ? function (v) { return (v * 100).toFixed(1) + "%"; } : undefined } },
-        },
+        scales: seriesScales(data),
       },
     });
+  }
+
+  function seriesScales(data) {
+    // Only the value axis gets a formatter: an explicit `callback: undefined` would replace
+    // Chart.js's default and print category indexes instead of labels.
+    const value = { grid: { color: "#eef0f3" }, ticks: { color: "#5d6675", callback: data.percent ? percentTick : compact } };
+    const category = { grid: { display: false }, ticks: { maxTicksLimit: 10, maxRotation: 0, color: "#5d6675" } };
+    if (data.type === "bar" && data.datasets && data.datasets.some(function (d) { return d.stack; })) {
+      value.stacked = true; category.stacked = true;
+    }
+    return data.horizontal ? { x: value, y: category } : { x: category, y: value };
   }
 
   function doughnutChart(canvas, data) {

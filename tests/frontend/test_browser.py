@@ -1,0 +1,244 @@
+"""The main journeys of a marketer, in real headless Chromium against the live test server:
+log in → filter discovery → aesthetic search with an uploaded image → open a creator → growth
+chart and risk signals → add to a shortlist → export CSV and PDF and read the downloaded files
+→ switch to Chinese. Screenshots of every page land in test-artifacts/screenshots/.
+
+Skipped, with the reason, only where Debian's chromium / chromedriver are not installed
+(scripts/install_browser.sh installs them; scripts/test.sh calls it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.frontend.browser import DOWNLOADS, browser_missing_reason, make_driver, screenshot
+
+MISSING = browser_missing_reason()
+# One run is enough: the SQLite run of scripts/test.sh (the view tests cover both databases).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.sqlite_only, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
+
+WAIT = 20  # seconds; the machine is small and shared
+
+
+@pytest.fixture
+def demo_site(transactional_db, settings, tmp_path):  # noqa: ANN001
+    """A small synthetic demo catalogue (the real seeder), its images embedded with the
+    weight-free style descriptor, the demo tenant, and the demo login; media served."""
+    from django.core.cache import cache
+
+    from influencers.services.demo.login import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure
+    from influencers.services.demo.seed import seed_demo_catalogue
+    from vision.services.embedding import embed_pending_assets
+    from vision.services.index import reset_index_cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VISION_INDEX_DIR = tmp_path / "index"
+    settings.ROOT_URLCONF = "tests.frontend.urls_with_media"
+    reset_index_cache()
+    cache.clear()
+    summary = seed_demo_catalogue(creators=14, image_size=96)
+    embed_pending_assets()
+    demo_user_ensure()
+    yield {"summary": summary, "username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+    reset_index_cache()
+    cache.clear()
+
+
+@pytest.fixture
+def browser(tmp_path):  # noqa: ANN001
+    downloads = DOWNLOADS / tmp_path.name
+    if downloads.exists():
+        shutil.rmtree(downloads)
+    driver = make_driver(downloads=downloads)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):  # noqa: ANN001, ANN201
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    condition = ec.visibility_of_element_located if visible else ec.presence_of_element_located
+    return WebDriverWait(driver, timeout).until(condition((By.CSS_SELECTOR, css)))
+
+
+def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def htmx_idle(driver) -> bool:  # noqa: ANN001
+    return driver.execute_script("return document.querySelectorAll('.htmx-request').length === 0")
+
+
+def log_in(driver, base: str, username: str, password: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/login/")
+    wait_for(driver, "#id_username")
+    screenshot(driver, "01-login")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(driver, "[data-testid=results-table]")
+
+
+def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:  # noqa: ANN001
+    """The finished download ending in `suffix` (Chromium writes .crdownload until done)."""
+
+    def ready() -> Path | None:
+        files = [p for p in driver.downloads.glob(f"*{suffix}") if p.stat().st_size > 0]
+        return files[0] if files else None
+
+    return wait_until(ready, timeout=timeout, what=f"a downloaded {suffix} file")
+
+
+def test_marketer_journey_from_login_to_client_export(demo_site, live_server, browser, tmp_path):  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from influencers.models import Creator, Organization
+    from influencers.services.demo.images import draw_style_image
+    from influencers.services.demo.seed import DEMO_ORGANIZATION
+
+    base = live_server.url
+    driver = browser
+    log_in(driver, base, demo_site["username"], demo_site["password"])
+
+    # Discovery: every demo creator is listed; the demo banner says the data is synthetic.
+    total = Creator.objects.count()
+    assert driver.find_element(By.CSS_SELECTOR, "[data-testid=result-count]").text.startswith(f"{total} ")
+    assert "synthetic" in driver.find_element(By.CSS_SELECTOR, ".banner").text
+    screenshot(driver, "02-discovery")
+
+    # Filter: Instagram only (htmx swaps the results and pushes the URL).
+    before = driver.find_element(By.CSS_SELECTOR, "[data-testid=result-count]").text
+    driver.find_element(By.CSS_SELECTOR, "input[name=platform][value=instagram]").click()
+    wait_until(lambda: "platform=instagram" in driver.current_url and htmx_idle(driver), what="the filtered results")
+    after = driver.find_element(By.CSS_SELECTOR, "[data-testid=result-count]").text
+    assert after != before
+    platforms = {cell.text.split("\n")[0] for cell in driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] tbody td:nth-child(2)")}
+    assert platforms == {"Instagram"}, platforms
+    screenshot(driver, "03-discovery-filtered")
+
+    # Aesthetic search: upload an image of one demo style; the embedder is named.
+    style = sorted(set(demo_site["summary"].style_by_creator.values()))[0]
+    query = tmp_path / "mood.jpg"
+    draw_style_image(style, seed=4242, size=96).convert("RGB").save(query, "JPEG")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=open-aesthetic]").click()
+    wait_for(driver, "#aesthetic-panel")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=aesthetic-images]").send_keys(str(query))
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=aesthetic-submit]").click()
+    wait_for(driver, "[data-testid=aesthetic-results]")
+    assert "Style descriptor" in driver.find_element(By.CSS_SELECTOR, "[data-testid=embedder-label]").text
+    top_name = driver.find_element(By.CSS_SELECTOR, "[data-testid=aesthetic-results] tbody tr a.name").text
+    top_creator = Creator.objects.get(display_name=top_name)
+    assert demo_site["summary"].style_by_creator[top_creator.pk] == style  # the look we asked for
+    screenshot(driver, "04-aesthetic-search")
+
+    # Open the creator with a planted follower jump: growth chart drawn, risk signals listed.
+    jumped = next(a for a, marks in demo_site["summary"].fraud_accounts.items() if "follower_jump" in marks)
+    from influencers.models import Account
+
+    creator = Account.objects.get(pk=jumped).creator
+    driver.get(f"{base}/creators/{creator.pk}/?account={jumped}")
+    canvas = wait_for(driver, "[data-testid=growth-chart]")
+    wait_until(lambda: canvas.get_attribute("data-rendered") == "1", what="the growth chart to render")
+    assert driver.find_element(By.CSS_SELECTOR, "[data-testid=creator-name]").text.startswith(creator.display_name)
+    vetting = driver.find_element(By.CSS_SELECTOR, "[data-testid=vetting]")
+    assert vetting.find_elements(By.CSS_SELECTOR, "[data-testid=signal]"), "no risk signal listed"
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-testid=anomaly-list] li"), "the follower jump is not marked"
+    screenshot(driver, "05-creator")
+
+    # Add to the demo shortlist.
+    org = Organization.objects.get(name=DEMO_ORGANIZATION)
+    shortlist = org.shortlists.order_by("id").first()
+    Select(driver.find_element(By.ID, "shortlist-choice")).select_by_value(str(shortlist.pk))
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=shortlist-add]").click()
+    flash = wait_for(driver, "[data-testid=shortlist-flash]")
+    assert shortlist.name in flash.text
+    assert shortlist.entries.filter(creator=creator).exists()
+
+    # Shortlist → export CSV and PDF, download both, read them back.
+    driver.get(f"{base}/shortlists/{shortlist.pk}/")
+    wait_for(driver, "[data-testid=entries-table]")
+    assert creator.display_name in driver.find_element(By.CSS_SELECTOR, "[data-testid=entries-table]").text
+    screenshot(driver, "06-shortlist")
+    names = list(shortlist.entries.values_list("creator__display_name", flat=True))
+    for fmt in ("csv", "pdf"):
+        earlier = {e.get_attribute("id") for e in driver.find_elements(By.CSS_SELECTOR, "#export-jobs .job")}
+        driver.find_element(By.CSS_SELECTOR, f"[data-testid=export-{fmt}]").click()
+        # The new job's card arrives at the top and follows the job until its download is ready.
+        card = wait_until(
+            lambda: next((e for e in driver.find_elements(By.CSS_SELECTOR, "#export-jobs .job")
+                          if e.get_attribute("id") not in earlier), None),
+            what=f"the {fmt} export job",
+        )
+        card_id = card.get_attribute("id")
+        link = wait_for(driver, f"#{card_id} [data-testid^=download-]")
+        link.click()
+        path = downloaded(driver, f".{fmt}")
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+            assert sorted(r["display_name"] for r in rows) == sorted(names)
+        else:
+            assert path.read_bytes().startswith(b"%PDF")
+            if shutil.which("pdftotext"):
+                text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+                assert creator.display_name in text
+                chinese = [n for n in names if any(ord(ch) > 0x2E80 for ch in n)]
+                assert all(n in text for n in chinese), (chinese, text[:500])
+        path.unlink()
+        driver.get(f"{base}/shortlists/{shortlist.pk}/")
+        wait_for(driver, "[data-testid=entries-table]")
+    screenshot(driver, "07-shortlist-exported")
+
+    # The brand's matches and the jobs page, for the screenshots (and that they render).
+    brand = shortlist.brand or org.brands.first()
+    driver.get(f"{base}/brands/{brand.pk}/")
+    wait_for(driver, "[data-testid=brand-name]")
+    screenshot(driver, "08-brand")
+    driver.get(f"{base}/brands/{brand.pk}/matches/")
+    wait_for(driver, "#matches")
+    screenshot(driver, "09-brand-matches")
+    driver.get(f"{base}/jobs/")
+    wait_for(driver, "#jobs-list")
+    assert "Export" in driver.find_element(By.CSS_SELECTOR, "#jobs-list").text
+    screenshot(driver, "10-jobs")
+
+
+def test_switch_to_chinese(demo_site, live_server, browser):  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from influencers.models import Creator
+
+    driver = browser
+    log_in(driver, live_server.url, demo_site["username"], demo_site["password"])
+    Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=language]")).select_by_value("zh-hans")
+    wait_until(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans", what="Chinese page")
+    nav = driver.find_element(By.CSS_SELECTOR, ".nav").text
+    assert "发现" in nav and "候选名单" in nav
+    assert "合成" in driver.find_element(By.CSS_SELECTOR, ".banner").text
+    screenshot(driver, "11-zh-discovery")
+    chinese = next(c for c in Creator.objects.order_by("id") if any(ord(ch) > 0x2E80 for ch in c.display_name))
+    driver.get(f"{live_server.url}/creators/{chinese.pk}/")
+    wait_for(driver, "[data-testid=creator-name]")
+    assert chinese.display_name in driver.find_element(By.CSS_SELECTOR, "[data-testid=creator-name]").text
+    assert "粉丝增长" in driver.page_source
+    screenshot(driver, "12-zh-creator")
