@@ -169,6 +169,14 @@ def ensure_users(clients: int) -> tuple[list[str], int]:
     return tokens, brand.pk
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -187,6 +195,8 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} (port {port} taken?)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/health/")
@@ -305,7 +315,7 @@ def main() -> None:
     parser.add_argument("--creators", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--reload", action="store_true", help="Drop the bench catalogue and load it again")
@@ -327,11 +337,12 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_server(args.database_url, args.port, args.workers, args.threads)
+    port = args.port or free_port()
+    server = start_server(args.database_url, port, args.workers, args.threads)
     try:
         # Warm up: each worker's first requests import modules and open connections.
-        run_clients(args.port, tokens, brand_id, min(5.0, args.seconds / 6), matching)
-        results = run_clients(args.port, tokens, brand_id, args.seconds, matching)
+        run_clients(port, tokens, brand_id, min(5.0, args.seconds / 6), matching)
+        results = run_clients(port, tokens, brand_id, args.seconds, matching)
     finally:
         stop_server(server)
     report(results, args.seconds, args.clients)

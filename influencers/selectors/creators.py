@@ -41,6 +41,7 @@ CREATOR_SORTS: dict[str, tuple[str, bool]] = {
 }
 DEFAULT_SORT = "-followers"
 _CREATOR_FIELD_SORTS = {"name", "-name", "-created"}
+_NOT_NULL_SORTS = {"metrics__followers", "display_name", "created_at"}
 
 
 def creator_list_prefetches() -> list[Prefetch]:
@@ -84,7 +85,11 @@ def creator_search_queryset(
         rep_fake_risk=F("accounts__metrics__fake_risk"),
     )
     full_path = path if sort in _CREATOR_FIELD_SORTS else f"accounts__{path}"
-    order = F(full_path).desc(nulls_last=True) if descending else F(full_path).asc(nulls_last=True)
+    if path in _NOT_NULL_SORTS:
+        # No NULLs to place: a plain ORDER BY lets PostgreSQL walk the column's index.
+        order = F(full_path).desc() if descending else F(full_path).asc()
+    else:
+        order = F(full_path).desc(nulls_last=True) if descending else F(full_path).asc(nulls_last=True)
     return queryset.order_by(order, "id")
 
 

@@ -161,3 +161,15 @@ def test_user_without_membership_gets_403(db):  # noqa: ANN001
     response = client_for(UserFactory()).get("/api/creators/")
     assert response.status_code == 403
     assert "organisation" in response.json()["detail"]
+
+
+def test_count_stops_at_the_cap_and_says_so(editor, catalogue, monkeypatch):  # noqa: ANN001
+    from api.pagination import CountCappedPaginator
+
+    monkeypatch.setattr(CountCappedPaginator, "count_cap", 3)
+    body = editor.client.get("/api/creators/?page_size=2").json()
+    assert body["count"] == 3 and body["count_exact"] is False
+    assert editor.client.get("/api/creators/?page_size=2&page=2").status_code == 200
+    assert editor.client.get("/api/creators/?page_size=2&page=3").status_code == 404
+    body = editor.client.get("/api/creators/?platform=tiktok").json()
+    assert body["count"] == 2 and body["count_exact"] is True
