@@ -96,3 +96,14 @@ def test_seeding_computes_metrics_and_runs_vetting_when_installed():
     metrics = AccountMetrics.objects.all()
     assert all(m.engagement_rate is not None and m.er_formula for m in metrics)
     assert all(m.fake_risk is not None for m in metrics)
+
+
+@pytest.mark.django_db
+def test_bad_arguments_are_refused_before_anything_is_written():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="creators"):
+        call_command("seed_demo", "--creators", "0", stdout=io.StringIO(), verbosity=0)
+    with pytest.raises(CommandError, match="image_size"):
+        call_command("seed_demo", "--creators", "1", "--image-size", "8", stdout=io.StringIO(), verbosity=0)
+    assert not Creator.objects.exists()

@@ -153,18 +153,30 @@ def _insert_values(model: type[models.Model], fields: tuple[str, ...], rows: lis
     return len(rows)
 
 
-def _colliding_handles(plan: DemoPlan) -> list[tuple[str, str]]:
+def _colliding_handles(plan: DemoPlan, *, ignore_demo: bool) -> list[tuple[str, str]]:
     """(platform, handle) pairs of the plan that already exist (queried in chunks, so the
-    parameter count stays under SQLite's limit for large catalogues)."""
+    parameter count stays under SQLite's limit for large catalogues); with `ignore_demo`,
+    accounts of earlier demo seeds (about to be replaced) do not count."""
     wanted = sorted({(a.platform, a.handle) for cr in plan.creators for a in cr.accounts})
     found: set[tuple[str, str]] = set()
     for start in range(0, len(wanted), 5000):
         chunk = set(wanted[start : start + 5000])
-        existing = Account.objects.filter(
-            platform__in={p for p, _ in chunk}, handle__in={h for _, h in chunk}
-        ).values_list("platform", "handle")
-        found.update(pair for pair in existing if pair in chunk)
+        existing = Account.objects.filter(platform__in={p for p, _ in chunk}, handle__in={h for _, h in chunk})
+        if ignore_demo:
+            existing = existing.exclude(creator__notes__startswith=NOTE_PREFIX)
+        found.update(pair for pair in existing.values_list("platform", "handle") if pair in chunk)
     return sorted(found)
+
+
+def _store_file(instance: MediaAsset | MoodBoardImage, info: ImageInfo) -> None:
+    """Put the image file in storage, reusing an existing file of the same content (files are
+    named by sha256), so re-seeding and byte-identical copies do not duplicate files."""
+    content = image_content_file(info)
+    name = instance.image.field.generate_filename(instance, content.name)
+    if instance.image.storage.exists(name):
+        instance.image.name = name
+    else:
+        instance.image.save(content.name, content, save=False)
 
 
 def demo_creators_delete() -> int:
@@ -272,8 +284,7 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
                     height=info.height,
                     phash=info.phash,
                 )
-                content = image_content_file(info)
-                asset.image.save(content.name, content, save=False)
+                _store_file(asset, info)
                 media.append(asset)
     MediaAsset.objects.bulk_create(media, batch_size=BATCH)
     return creators, accounts
@@ -357,8 +368,7 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
                     source=f"mood board of {brand.name}",
                 )
                 board = MoodBoardImage(brand=brand, sha256=info.sha256, width=info.width, height=info.height)
-                content = image_content_file(info)
-                board.image.save(content.name, content, save=False)
+                _store_file(board, info)
                 board.save()
 
     # Shortlist for the skincare brand: CN/TW beauty creators, one of them with a fraud mark so
@@ -413,8 +423,9 @@ def seed_demo_catalogue(
     `end_date` (default today) is the last day of the 180 days of history. `progress(done,
     total)` is called per creator while images are drawn, then after writing and after
     metrics. `vet` runs the vetting service (when installed) on the new accounts. With
-    `replace`, creators of an earlier demo seed are deleted first; otherwise a
-    handle that already exists is an InvalidState and nothing is written.
+    `replace`, creators of an earlier demo seed are deleted in the same transaction; otherwise
+    a handle that already exists is an InvalidState and nothing is written. (Image files are
+    stored before the rows; a failed write may leave unreferenced files, never partial rows.)
     """
     if not 1 <= creators <= MAX_CREATORS:
         raise InputError(f"must be between 1 and {MAX_CREATORS:,}, got {creators}", source="seed_demo", field="creators")
@@ -434,9 +445,7 @@ def seed_demo_catalogue(
 
     plan = build_demo_plan(creators=creators, seed=seed, end_date=end_date)
     lap("plan")
-    if replace:
-        demo_creators_delete()
-    collisions = _colliding_handles(plan)
+    collisions = _colliding_handles(plan, ignore_demo=replace)
     if collisions:
         shown = ", ".join(f"{p}:@{h}" for p, h in collisions[:5])
         raise InvalidState(
@@ -446,6 +455,8 @@ def seed_demo_catalogue(
     rendered = _render_images(plan, image_size, progress, total)
     lap("images")
     with transaction.atomic():
+        if replace:  # inside the transaction: a failed reseed leaves the old demo in place
+            demo_creators_delete()
         created, accounts = _write_catalogue(plan, rendered)
         tenant_counts = _demo_tenant(plan, created, accounts, image_size)
     lap("write")
