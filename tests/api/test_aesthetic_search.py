@@ -88,3 +88,19 @@ def test_without_the_vision_module_search_is_503_json(editor, db, monkeypatch): 
     response = editor.client.post("/api/search/aesthetic/", {"text": "red"}, format="json")
     assert response.status_code == 503
     assert response.json()["code"] == "service_unavailable"
+
+
+def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa: ANN001
+    pytest.importorskip("vision.services.search")
+    response = editor.client.post(
+        "/api/search/aesthetic/", {"images": [upload("a.png", png_bytes(size=(64, 64)))], "top": 3}, format="multipart"
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["embedder"], body  # names the embedder even when nothing is indexed yet
+    assert isinstance(body["results"], list)
+    # The weight-free style embedder of the test settings has no text encoder: 400 naming `text`.
+    response = editor.client.post("/api/search/aesthetic/", {"text": "moody film"}, format="json")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["field"] == "text"
