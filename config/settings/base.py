@@ -160,6 +160,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     # A broker that does not answer makes job submission fail fast (API 503), not hang.
     "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 3),
+    # ...and one that accepts connections but never answers (hung, half-open) too.
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 10),
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {

@@ -119,10 +119,14 @@ def test_enqueue_refuses_jobs_that_are_not_pending():
         enqueue_job(job)
 
 
-def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(settings, django_capture_on_commit_callbacks):
+def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
     from config.celery import app
     from influencers.errors import ServiceUnavailable
 
+    # Celery reads the CELERY_BROKER_URL environment variable (set in CI) before app.conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     old_url, old_timeout = app.conf.broker_url, app.conf.broker_connection_timeout
