@@ -17,6 +17,7 @@ urlpatterns = [
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
     # Creators
     path("creators/<int:creator_id>/", creators.creator_detail, name="creator"),
+    path("creators/<int:creator_id>/lookalikes/", creators.lookalikes, name="creator_lookalikes"),
     path("creators/<int:creator_id>/notes/", creators.note_add, name="creator_note_add"),
     path("creators/<int:creator_id>/shortlist/", creators.shortlist_add, name="creator_shortlist_add"),
     # Brands

@@ -187,6 +187,7 @@ _ICONS = {
     "external": '<path d="M14 4h6v6M20 4l-9 9"/><path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5"/>',
     "filter": '<path d="M3 5h18l-7 8v6l-4 2v-8z"/>',
     "x": '<path d="M6 6l12 12M18 6 6 18"/>',
+    "bell": '<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/>',
 }
 
 

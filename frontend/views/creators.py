@@ -42,13 +42,20 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "top_posts": selectors.creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
         "sponsored_posts": presenters.sponsored_posts(creator),
         "images": presenters.creator_images(creator),
-        "lookalikes": presenters.lookalikes(creator),
         "notes": list(selectors.note_list(organization=org, creator_id=creator.pk)) if org else [],
         "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
         "on_shortlists": presenters.shortlists_with_creator(org, creator) if org else [],
     }
     context["audience_charts"] = charts.audience_charts(context["audience"])
     return render_page(request, "frontend/creator.html", context)
+
+
+@login_required
+def lookalikes(request: HttpRequest, creator_id: int) -> HttpResponse:
+    """Creators whose feeds look like this one (vision service), loaded by the creator page
+    after it renders so the nearest-neighbour search never delays the page."""
+    creator = selectors.creator_detail(creator_id=creator_id)
+    return render_page(request, "frontend/_lookalikes.html", {"outcome": presenters.lookalikes(creator)})
 
 
 @login_required

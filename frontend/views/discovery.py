@@ -7,13 +7,15 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from PIL import Image
 
+# One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
+from api.pagination import CountCappedPaginator as Paginator
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
 from influencers import selectors

@@ -141,6 +141,15 @@ def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, cata
     assert "chart.umd.min.js" in body
 
 
+def test_lookalikes_load_after_the_page_and_explain_an_empty_index(ui, catalogue):  # noqa: ANN001
+    page = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
+    url = reverse("frontend:creator_lookalikes", args=[catalogue[0].pk])
+    assert f'hx-get="{url}"' in page and 'hx-trigger="load"' in page
+    response = ui.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "once images are embedded" in text(response)  # nothing embedded in this fixture
+
+
 def test_creator_page_unknown_creator_is_a_404(ui):  # noqa: ANN001
     assert ui.get(reverse("frontend:creator", args=[999999])).status_code == 404
 
