@@ -2,7 +2,7 @@
 count that stops at COUNT_CAP.
 
 Counting every match of a broad discovery query over 100,000+ creators costs more than the
-page itself; no one pages through more than a thousand results, they narrow the filters. So
+page itself; no one pages through more than a few hundred results, they narrow the filters. So
 the count is exact up to COUNT_CAP (`count_exact: true`) and reads COUNT_CAP beyond it
 (`count_exact: false`); pages past the cap answer 404.
 """
@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-COUNT_CAP = 1000
+COUNT_CAP = 500
 
 
 class CountCappedPaginator(Paginator):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from influencers.errors import InputError
@@ -98,11 +99,27 @@ def creator_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Creato
     with accounts and metrics prefetched. Invalid filters raise InputError naming the field."""
     from influencers.filters import CreatorFilterSet
 
-    filterset = CreatorFilterSet(data=dict(filters or {}), queryset=Creator.objects.all())
+    filterset = CreatorFilterSet(data=_as_query_dict(filters), queryset=Creator.objects.all())
     if not filterset.is_valid():
         field, messages = next(iter(filterset.errors.items()))
         raise InputError("; ".join(str(m) for m in messages), field=field)
     return filterset.qs.prefetch_related(*creator_list_prefetches())
+
+
+def _as_query_dict(filters: Mapping[str, Any] | None) -> QueryDict:
+    """Filters as the FilterSet reads them: a QueryDict as it is; a plain mapping with lists for
+    repeated parameters (`{"platform": ["tiktok", "douyin"]}`) and booleans as true/false."""
+    if isinstance(filters, QueryDict):
+        return filters
+    data = QueryDict(mutable=True)
+    for key, value in (filters or {}).items():
+        if isinstance(value, (list, tuple)):
+            data.setlist(key, ["true" if v is True else "false" if v is False else str(v) for v in value])
+        elif isinstance(value, bool):
+            data[key] = "true" if value else "false"
+        elif value is not None:
+            data[key] = str(value)
+    return data
 
 
 def creators_by_ids(ids: Iterable[int]) -> dict[int, Creator]:

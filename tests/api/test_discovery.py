@@ -186,3 +186,15 @@ def test_hand_built_list_rows_match_the_declared_serializer(catalogue):  # noqa:
         fast = CreatorListSerializer(creator).data
         slow = serializers.ModelSerializer.to_representation(CreatorListSerializer(creator), creator)
         assert fast == slow
+
+
+def test_creator_list_takes_plain_dicts_and_query_dicts_alike(catalogue):  # noqa: ANN001
+    from django.http import QueryDict
+
+    from influencers.selectors import creator_list
+
+    expected = {catalogue["small_tt"].pk, catalogue["mid_yt"].pk, catalogue["split"].pk}
+    as_dict = {"platform": ["tiktok", "youtube"], "sort": "-engagement_rate", "verified": False}
+    as_query = QueryDict("platform=tiktok&platform=youtube&sort=-engagement_rate&verified=false")
+    assert {c.pk for c in creator_list(filters=as_dict)} == {c.pk for c in creator_list(filters=as_query)}
+    assert {c.pk for c in creator_list(filters=as_query)} == expected - {catalogue["mid_yt"].pk}
