@@ -23,6 +23,12 @@ CHOICE_LABELS = (
     gettext_noop("Export"),
     gettext_noop("Connector refresh"),
     gettext_noop("Watch evaluation"),
+    # Platform (brand names stay as they are; Chinese platforms get their Chinese names)
+    gettext_noop("Xiaohongshu (RED)"),
+    gettext_noop("Douyin"),
+    gettext_noop("Bilibili"),
+    gettext_noop("Weibo"),
+    gettext_noop("X (Twitter)"),
     # JobStatus
     gettext_noop("Pending"),
     gettext_noop("Running"),

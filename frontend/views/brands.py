@@ -17,9 +17,10 @@ from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
 from influencers import selectors
 from influencers.errors import InputError, VettedError
+from influencers.scoring.ranking import DEFAULT_WEIGHTS, PARTS
 
 MATCH_PAGE_SIZE = 25
-WEIGHT_KEYS = ("audience_fit", "authenticity", "value_alignment", "engagement_quality")
+WEIGHT_KEYS = PARTS  # one slider per part of the composite, named as the ranking names them
 
 
 @login_required
@@ -128,9 +129,11 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     brand = selectors.brand_get(organization=org, brand_id=brand_id)
     weights = _weights_from(request)
     page = _page_number(request)
+    shown = {key: round((weights or DEFAULT_WEIGHTS).get(key, DEFAULT_WEIGHTS[key]) * 100) for key in WEIGHT_KEYS}
     context: dict[str, Any] = {
         "brand": brand,
         "weights": weights,
+        "slider_values": shown,
         "weight_keys": WEIGHT_KEYS,
         "page_number": page,
         "rows": [],

@@ -132,13 +132,16 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
         if creator is None:  # deleted since the index was built
             continue
         account = representative_account(creator)
+        metrics = account_metrics(account)
         rows.append(
             {
                 "creator_id": creator.pk,
                 "display_name": creator.display_name,
+                "account": account,
+                "metrics": metrics,
                 "handle": account.handle if account else "",
                 "platform": account.platform if account else "",
-                "followers": account_metrics(account).followers if account_metrics(account) else None,
+                "followers": metrics.followers if metrics else None,
                 "score": float(_get(hit, "score", 0.0) or 0.0),
                 "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
             }

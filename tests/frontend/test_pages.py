@@ -354,3 +354,35 @@ def test_chinese_interface_after_switching_language(ui, catalogue):  # noqa: ANN
     assert "发现" in body  # "Discovery" translated
     assert "Lin Mei 林美" in body  # Chinese data displays as it is
     assert "12万" in body  # 120,000 followers in Chinese number units
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):  # noqa: ANN001
+    from influencers.models import Role
+
+    viewer = MembershipFactory(role=Role.VIEWER)
+    client.force_login(viewer.user)
+    creator = catalogue[0]
+    page = text(client.get(reverse("frontend:creator", args=[creator.pk])))
+    assert 'name="text"' not in page  # no note form
+    response = client.post(reverse("frontend:creator_note_add", args=[creator.pk]), {"text": "hi"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and not creator.org_notes.exists()
+    assert "New brand" not in text(client.get(reverse("frontend:brands")))
+    response = client.post(reverse("frontend:brand_create"), {"name": "Nope"})
+    assert response.status_code == 422 and not viewer.organization.brands.exists()
+
+
+def test_entry_of_another_organisations_shortlist_is_a_404(ui, catalogue):  # noqa: ANN001
+    foreign = ShortlistEntryFactory(creator=catalogue[0])
+    url = reverse("frontend:shortlist_entry", args=[foreign.shortlist_id, foreign.pk])
+    assert ui.post(url, {"status": "rejected"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "candidate"
+
+
+def test_matches_weights_come_from_the_sliders(ui, member, catalogue):  # noqa: ANN001
+    brand = BrandFactory(organization=member.organization)
+    body = text(ui.get(reverse("frontend:brand_matches", args=[brand.pk]), {"w_audience_fit": "80"}))
+    assert 'id="w_audience_fit" name="w_audience_fit" min="0" max="100" step="5" value="80"' in body
