@@ -3,6 +3,7 @@ Redis of CELERY_BROKER_URL, a clean broker, and polling with a deadline."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -12,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = ("default", "heavy")
@@ -123,3 +128,44 @@ def real_broker(settings):  # noqa: ANN001
     yield
     purge_broker()
     celery_app.conf.task_always_eager = True
+
+
+def make_image_assets(count: int, *, accounts: int = 8, size: int = 160, seed: int = 7) -> list[int]:
+    """`count` MediaAssets spread over `accounts` accounts (one creator each), each with its own
+    JPEG file in media storage. Each account has its own base colour, so its images share a look."""
+    from influencers.models import MediaAsset
+    from tests.factories import AccountFactory, MediaAssetFactory
+
+    rng = np.random.default_rng(seed)
+    owners = [AccountFactory() for _ in range(accounts)]
+    looks = rng.integers(0, 255, size=(accounts, 3))
+    ids = []
+    for n in range(count):
+        owner = n % accounts
+        pixels = np.clip(looks[owner] + rng.normal(0, 40, size=(size, size, 3)), 0, 255).astype(np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
+        name = default_storage.save(f"assets/fault/{n:04d}.jpg", ContentFile(buffer.getvalue()))
+        asset = MediaAssetFactory(account=owners[owner], width=size, height=size)
+        MediaAsset.objects.filter(pk=asset.pk).update(image=name)
+        ids.append(asset.pk)
+    return ids
+
+
+@pytest.fixture
+def isolated_vision(settings, tmp_path):  # noqa: ANN001
+    """Media and index folders of this test only, the weight-free style embedder, no caches."""
+    from vision.embedders import reset_embedder_cache
+    from vision.services.index import reset_index_cache
+    from vision.services.search import reset_stale_checks
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VISION_INDEX_DIR = tmp_path / "index"
+    settings.VISION_EMBEDDER = "style"
+    reset_embedder_cache()
+    reset_index_cache()
+    reset_stale_checks()
+    yield
+    reset_embedder_cache()
+    reset_index_cache()
+    reset_stale_checks()

@@ -10,18 +10,17 @@ where the first stopped, and the (asset, embedder) unique constraint rules out d
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count
-from PIL import Image
 
-from influencers.models import Job, JobKind, JobStatus, MediaAsset
-from tests.factories import AccountFactory, MediaAssetFactory
-from tests.infra.faults_support import real_broker, start_worker, wait_for  # noqa: F401 - fixture
+from influencers.models import Job, JobKind, JobStatus
+from tests.infra.faults_support import (  # noqa: F401 - fixtures
+    isolated_vision,
+    make_image_assets,
+    real_broker,
+    start_worker,
+    wait_for,
+)
 from vision.ann import read_manifest
 from vision.models import ImageEmbedding
 
@@ -31,44 +30,12 @@ ASSETS = 160
 BATCH = 4  # small batches: many commits, so the kill lands between two of them
 
 
-@pytest.fixture
-def isolated_vision(settings, tmp_path):  # noqa: ANN001
-    from vision.embedders import reset_embedder_cache
-    from vision.services.index import reset_index_cache
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VISION_INDEX_DIR = tmp_path / "index"
-    settings.VISION_EMBEDDER = "style"
-    reset_embedder_cache()
-    reset_index_cache()
-    yield
-    reset_embedder_cache()
-    reset_index_cache()
-
-
-def _make_assets(count: int) -> list[int]:
-    """`count` assets over 8 accounts, each with its own real JPEG file in media storage."""
-    rng = np.random.default_rng(7)
-    accounts = [AccountFactory() for _ in range(8)]
-    ids = []
-    for n in range(count):
-        base = rng.integers(0, 255, size=3)
-        pixels = np.clip(base + rng.normal(0, 40, size=(160, 160, 3)), 0, 255).astype(np.uint8)
-        buffer = io.BytesIO()
-        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
-        name = default_storage.save(f"assets/fault/{n:04d}.jpg", ContentFile(buffer.getvalue()))
-        asset = MediaAssetFactory(account=accounts[n % len(accounts)], width=160, height=160)
-        MediaAsset.objects.filter(pk=asset.pk).update(image=name)
-        ids.append(asset.pk)
-    return ids
-
-
 def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
     from vision.embedders import get_embedder
     from vision.services.index import index_dir
     from vision.services.jobs import vision_job_enqueue
 
-    asset_ids = _make_assets(ASSETS)
+    asset_ids = make_image_assets(ASSETS)
     worker_env = {"CELERY_VISIBILITY_TIMEOUT": "2", "VISION_BATCH_SIZE": str(BATCH)}
     first = start_worker(tmp_path / "w1", name="fault-first", env=worker_env)
     second = None
