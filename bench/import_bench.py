@@ -1,0 +1,144 @@
+"""Benchmark of `manage.py import_creators` on a fresh SQLite database.
+
+Generates N accounts (one creator each) with S daily snapshots each as a JSON Lines file in a
+temporary directory, migrates a throwaway SQLite database there, and times the import command
+(the same command and code path users run), then optionally a second, unchanged import.
+By default the command runs with --skip-refresh (the metrics refresh that follows an import
+is another service, timed with --with-refresh).
+
+    /tmp/probe-venv/bin/python bench/import_bench.py                 # 100,000 accounts × 30 days
+    /tmp/probe-venv/bin/python bench/import_bench.py --accounts 5000 --reimport
+    /tmp/probe-venv/bin/python bench/import_bench.py --snapshot-form arrays
+
+Target: ≥ 5,000 accounts/s including their snapshots on SQLite on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLATFORMS = ("instagram", "tiktok", "xiaohongshu", "douyin", "youtube", "bilibili", "weibo")
+
+
+def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int = 1) -> int:
+    """Write the benchmark JSON Lines file; returns the number of snapshot rows."""
+    rng = random.Random(seed)
+    start = dt.date(2026, 1, 1)
+    dates = [(start + dt.timedelta(days=day)).isoformat() for day in range(snapshots)]
+    rows = 0
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(accounts):
+            followers = rng.randint(1_000, 2_000_000)
+            following = rng.randint(10, 3_000)
+            posts = rng.randint(10, 3_000)
+            history = []
+            for date in dates:
+                followers += rng.randint(-50, 400)
+                posts += rng.random() < 0.3
+                if form == "arrays":
+                    history.append([date, max(followers, 0), following, posts])
+                else:
+                    history.append({"date": date, "followers": max(followers, 0), "following": following, "posts": posts})
+            rows += len(history)
+            record = {
+                "name": f"创作者 Creator {index}",
+                "country": rng.choice(("CN", "TW", "US", "GB", "JP")),
+                "languages": ["zh", "en"],
+                "categories": [rng.choice(("beauty", "travel", "food", "fashion", "tech"))],
+                "accounts": [
+                    {
+                        "platform": PLATFORMS[index % len(PLATFORMS)],
+                        "handle": f"creator_{index:07d}",
+                        "display_name": f"Creator {index}",
+                        "bio": "Bench account · 基准测试",
+                        "snapshots": history,
+                    }
+                ],
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--snapshots", type=int, default=30, help="daily snapshots per account")
+    parser.add_argument("--snapshot-form", choices=("objects", "arrays"), default="objects",
+                        help="snapshot objects {date, followers, ...} or compact arrays [date, followers, ...]")
+    parser.add_argument("--reimport", action="store_true", help="also time a second import of the same file")
+    parser.add_argument("--with-refresh", action="store_true",
+                        help="let the command also recompute metrics/vetting of the imported accounts "
+                             "(another service's cost; skipped by default with --skip-refresh)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="vetted-import-bench-"))
+    # A throwaway SQLite database and media folder: never the developer's or a PostgreSQL one.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["VETTED_VAR_DIR"] = str(workdir / "var")
+    os.environ["MEDIA_ROOT"] = str(workdir / "var" / "media")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    (workdir / "var").mkdir()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows the wall time)")
+    sys.path.insert(0, str(ROOT))
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        from django.db import connection
+
+        path = workdir / "creators.jsonl"
+        started = time.perf_counter()
+        rows = write_file(path, args.accounts, args.snapshots, args.snapshot_form)
+        size_mb = path.stat().st_size / 1e6
+        print(f"generated {args.accounts:,} accounts × {args.snapshots} snapshots ({args.snapshot_form}) = "
+              f"{rows:,} snapshot rows, {size_mb:.0f} MB, in {time.perf_counter() - started:.1f} s")
+        call_command("migrate", verbosity=0)
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+
+        runs = [("first import", True)] + ([("re-import (no changes)", False)] if args.reimport else [])
+        for label, expect_writes in runs:
+            out = io.StringIO()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            options = ["--no-progress"] + ([] if args.with_refresh else ["--skip-refresh"])
+            call_command("import_creators", str(path), *options, verbosity=2, stdout=out)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            report = out.getvalue()
+            timings = next((line for line in report.splitlines() if line.startswith("Timings:")), "")
+            total_rows = args.accounts * 2 + rows  # creators + accounts + snapshots
+            print(f"{label}: {seconds:.2f} s wall → {args.accounts / seconds:,.0f} accounts/s, "
+                  f"{total_rows / seconds:,.0f} rows/s ({'written' if expect_writes else 'compared'}); "
+                  f"{cpu:.2f} s CPU → {args.accounts / cpu:,.0f} accounts/s")
+            print(f"  {timings}")
+            phases = dict(
+                (name, float(value.rstrip(" s")))
+                for name, value in (part.split(" ", 1) for part in timings.removeprefix("Timings: ").split(", "))
+                if value.endswith(" s")
+            ) if timings else {}
+            if "refresh" in phases:
+                own = phases["total"] - phases["refresh"]
+                print(f"  import without the metrics refresh: {own:.2f} s → {args.accounts / own:,.0f} accounts/s, "
+                      f"{total_rows / own:,.0f} rows/s")
+            if not expect_writes and " 0 created, 0 changed" not in report:
+                print("  WARNING: the re-import changed data:\n" + report)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

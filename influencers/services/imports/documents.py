@@ -1,0 +1,375 @@
+"""Validating the nested JSON / JSON Lines format: creators → accounts → snapshots, posts
+(→ images, comment samples), audience profiles, follower samples, account images.
+
+Snapshots are the bulk of a large file (30+ per account), so their loop is written for speed:
+integers are accepted without a function call and dates are parsed once per distinct string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from .records import ACCOUNTS, COMMENTS, CREATORS, FOLLOWERS, POSTS, AccountIn, CreatorIn, PostIn
+from .validation import Validator, suggestion
+from .values import (
+    MAX_COUNT,
+    ValueInvalid,
+    is_blank,
+    parse_bool,
+    parse_count,
+    parse_country,
+    parse_date,
+    parse_datetime,
+    parse_email,
+    parse_handle,
+    parse_languages,
+    parse_list,
+    parse_platform,
+    parse_post_type,
+    parse_text,
+    parse_url,
+    parse_username,
+)
+
+Parser = Callable[[Any], Any]
+
+
+def _text(limit: int | None = None) -> Parser:
+    return lambda value: parse_text(value, limit)
+
+
+def _tags(prefix: str) -> Parser:
+    def parse(value: Any) -> list[str] | None:
+        items = parse_list(value, max_item_length=200)
+        return None if items is None else [item.lstrip(prefix) for item in items if item.lstrip(prefix)]
+
+    return parse
+
+
+def _spec(table_values: tuple[str, ...], fields: dict[str, tuple[str, Parser]]) -> dict[str, tuple[int, Parser]]:
+    """JSON key → (position in the table's value tuple, parser)."""
+    return {key: (table_values.index(column), parser) for key, (column, parser) in fields.items()}
+
+
+CREATOR_FIELDS = _spec(
+    CREATORS.values,
+    {
+        "name": ("display_name", _text(200)),
+        "country": ("country", parse_country),
+        "languages": ("languages", parse_languages),
+        "categories": ("categories", parse_list),
+        "contact_email": ("contact_email", parse_email),
+        "notes": ("notes", _text()),
+    },
+)
+CREATOR_KEYS = frozenset(CREATOR_FIELDS) | {"accounts"}
+ACCOUNT_FIELDS = _spec(
+    ACCOUNTS.values,
+    {
+        "platform_user_id": ("platform_user_id", _text(100)),
+        "display_name": ("display_name", _text(200)),
+        "bio": ("bio", _text()),
+        "external_url": ("external_url", lambda v: parse_url(v, 500)),
+        "is_verified": ("is_verified", parse_bool),
+        "is_private": ("is_private", parse_bool),
+        "profile_picture_url": ("profile_picture_url", parse_url),
+        "tracked": ("tracked", parse_bool),
+    },
+)
+ACCOUNT_KEYS = frozenset(ACCOUNT_FIELDS) | {
+    "platform",
+    "handle",
+    "snapshots",
+    "posts",
+    "images",
+    "audience",
+    "follower_samples",
+}
+SNAPSHOT_KEYS = frozenset({"date", "followers", "following", "posts"})
+POST_FIELDS = _spec(
+    POSTS.values,
+    {
+        "posted_at": ("posted_at", parse_datetime),
+        "type": ("post_type", parse_post_type),
+        "url": ("url", parse_url),
+        "caption": ("caption", _text()),
+        "hashtags": ("hashtags", _tags("#")),
+        "mentions": ("mentions", _tags("@")),
+        "likes": ("likes", parse_count),
+        "comments": ("comments", parse_count),
+        "shares": ("shares", parse_count),
+        "saves": ("saves", parse_count),
+        "views": ("views", parse_count),
+        "is_sponsored": ("is_sponsored", parse_bool),
+        "sponsor": ("sponsor", _text(200)),
+    },
+)
+POST_KEYS = frozenset(POST_FIELDS) | {"id", "images", "comment_samples"}
+COMMENT_FIELDS = _spec(
+    COMMENTS.values,
+    {
+        "commenter": ("commenter", parse_username),
+        "text": ("text", _text()),
+        "posted_at": ("posted_at", parse_datetime),
+        "likes": ("likes", parse_count),
+    },
+)
+COMMENT_KEYS = frozenset(COMMENT_FIELDS) | {"id"}
+FOLLOWER_FIELDS = _spec(
+    FOLLOWERS.values,
+    {
+        "full_name": ("full_name", _text(200)),
+        "biography": ("biography", _text()),
+        "followers_count": ("followers_count", parse_count),
+        "following_count": ("following_count", parse_count),
+        "media_count": ("media_count", parse_count),
+        "has_profile_pic": ("has_profile_pic", parse_bool),
+        "is_private": ("is_private", parse_bool),
+        "is_verified": ("is_verified", parse_bool),
+        "external_url": ("external_url", lambda v: parse_url(v, 500)),
+        "sampled_at": ("sampled_at", parse_date),
+    },
+)
+FOLLOWER_KEYS = frozenset(FOLLOWER_FIELDS) | {"username"}
+AUDIENCE_KEYS = frozenset({"source", "as_of", "age", "gender", "countries", "languages", "interests"})
+
+
+def comment_key(commenter: str, text: str, posted_at: dt.datetime | None, occurrence: int) -> str:
+    """A stable id for a comment the file gives without one: a hash of who, what and when, plus
+    its occurrence number, so a bot posting the same words twice stays two comments."""
+    moment = posted_at.astimezone(dt.timezone.utc).isoformat() if posted_at else ""
+    digest = hashlib.sha256(f"{commenter}\x1f{text}\x1f{moment}\x1f{occurrence}".encode()).hexdigest()
+    return f"h:{digest[:40]}"
+
+
+class DocumentValidator(Validator):
+    """Turns raw JSON creator objects into CreatorIn records, collecting every problem."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._date_cache: dict[str, dt.date] = {}  # a large file repeats the same few hundred dates
+
+    def _required(self, raw: dict, key: str, location: str, what: str) -> None:
+        """Record that `key` is missing, unless it is present and merely invalid (already reported)."""
+        if is_blank(raw.get(key)):
+            self.error(location, f"{what} is required", key)
+
+    def _object(self, raw: Any, location: str, allowed: frozenset[str], what: str) -> bool:
+        if not isinstance(raw, dict):
+            self.error(location, f"expected a {what} object, got {type(raw).__name__}")
+            return False
+        unknown = raw.keys() - allowed
+        for key in sorted(map(str, unknown)):
+            self.error(location, f"unknown field '{key}' in a {what}{suggestion(key, allowed)}", key)
+        return not unknown
+
+    def _fields(self, raw: dict, location: str, spec: dict[str, tuple[int, Parser]], size: int) -> list[Any]:
+        values: list[Any] = [None] * size
+        for key, (position, parser) in spec.items():
+            if key in raw:
+                try:
+                    values[position] = parser(raw[key])
+                except ValueInvalid as exc:
+                    self.error(location, str(exc), key)
+        return values
+
+    def _list(self, raw: dict, key: str, location: str) -> list:
+        value = raw.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(location, f"'{key}' must be a list", key)
+            return []
+        return value
+
+    def creator(self, location: str, raw: Any) -> CreatorIn | None:
+        """One creator record, or None when it has errors (they are recorded)."""
+        if not self._object(raw, location, CREATOR_KEYS, "creator"):
+            if not isinstance(raw, dict):
+                return None
+        values = self._fields(raw, location, CREATOR_FIELDS, len(CREATORS.values))
+        creator = CreatorIn(location=location, values=tuple(values), fallback_name="")
+        raw_accounts = raw.get("accounts")
+        if not isinstance(raw_accounts, list) or not raw_accounts:
+            self.error(location, "a creator needs a non-empty 'accounts' list", "accounts")
+            return None
+        for index, raw_account in enumerate(raw_accounts):
+            account = self.account(f"{location}.accounts[{index}]", raw_account)
+            if account is not None:
+                creator.accounts.append(account)
+        first = creator.accounts[0] if creator.accounts else None
+        creator.fallback_name = values[0] or (first and (first.values[1] or first.handle)) or ""
+        return creator
+
+    def account(self, location: str, raw: Any) -> AccountIn | None:
+        if not self._object(raw, location, ACCOUNT_KEYS, "account") and not isinstance(raw, dict):
+            return None
+        platform = self.value(parse_platform, raw.get("platform"), location, "platform")
+        handle = self.value(parse_handle, raw.get("handle"), location, "handle")
+        self._required(raw, "platform", location, "the platform")
+        self._required(raw, "handle", location, "the handle")
+        values = self._fields(raw, location, ACCOUNT_FIELDS, len(ACCOUNTS.values))
+        if platform is None or handle is None:
+            return None
+        account = AccountIn(location=location, platform=platform, handle=handle, values=tuple(values))
+        self.claim_account(account)
+        self._snapshots(account, self._list(raw, "snapshots", location), location)
+        for index, raw_post in enumerate(self._list(raw, "posts", location)):
+            post = self.post(account, f"{location}.posts[{index}]", raw_post)
+            if post is not None:
+                account.posts.append(post)
+        seen_posts: dict[str, str] = {}
+        for post in account.posts:
+            if post.key in seen_posts:
+                self.error(post.location, f"duplicate post id {post.key!r} (also at {seen_posts[post.key]})", "id")
+            seen_posts.setdefault(post.key, post.location)
+        seen_images = {image.sha256 for post in account.posts for image in post.images}
+        for index, raw_image in enumerate(self._list(raw, "images", location)):
+            image = self.image(raw_image, location, f"images[{index}]")
+            if image is not None and image.sha256 not in seen_images:
+                seen_images.add(image.sha256)
+                account.images.append(image)
+        self._audiences(account, raw.get("audience"), location)
+        self._followers(account, self._list(raw, "follower_samples", location), location)
+        return account
+
+    def _snapshots(self, account: AccountIn, raw_snapshots: list, location: str) -> None:
+        """The hot loop of large imports (millions of snapshots): keep it free of calls."""
+        dates = self._date_cache
+        snapshots = account.snapshots
+        append = snapshots.append
+        keys = SNAPSHOT_KEYS
+        for index, raw in enumerate(raw_snapshots):
+            if type(raw) is dict:
+                if not raw.keys() <= keys:
+                    self._object(raw, f"{location}.snapshots[{index}]", keys, "snapshot")
+                    continue
+                date, followers, following, posts = raw.get("date"), raw.get("followers"), raw.get("following"), raw.get("posts")
+            elif type(raw) is list and 2 <= len(raw) <= 4:
+                # Compact form for large files: [date, followers, following, posts].
+                date, followers, following, posts = (*raw, None, None)[:4]
+            else:
+                self.error(f"{location}.snapshots[{index}]",
+                           "a snapshot is an object {date, followers, following, posts} "
+                           "or an array [date, followers, following, posts]")
+                continue
+            day = dates.get(date) if type(date) is str else None
+            if day is None or not (type(followers) is int and 0 <= followers <= MAX_COUNT) or not (
+                following is None or (type(following) is int and 0 <= following <= MAX_COUNT)) or not (
+                    posts is None or (type(posts) is int and 0 <= posts <= MAX_COUNT)):
+                checked = self._snapshot_slow(f"{location}.snapshots[{index}]", date, followers, following, posts)
+                if checked is None:
+                    continue
+                day, followers, following, posts = checked
+            append((day, followers, following, posts))
+        if len({snapshot[0] for snapshot in snapshots}) != len(snapshots):
+            seen: set[dt.date] = set()
+            for snapshot in snapshots:
+                if snapshot[0] in seen:
+                    self.error(f"{location}.snapshots", f"two snapshots for {snapshot[0]}; keep one per day", "date")
+                seen.add(snapshot[0])
+            account.snapshots = list({snapshot[0]: snapshot for snapshot in snapshots}.values())
+
+    def _snapshot_slow(self, location: str, date: Any, followers: Any, following: Any, posts: Any,
+                       ) -> tuple[dt.date, int, int | None, int | None] | None:
+        before = self.problems.total
+        day = self.value(parse_date, date, location, "date")
+        if is_blank(date):
+            self.error(location, "the date is required", "date")
+        elif day is not None and isinstance(date, str):
+            self._date_cache[date] = day
+        if is_blank(followers):
+            self.error(location, "followers is required", "followers")
+        followers = self.value(parse_count, followers, location, "followers")
+        following = self.value(parse_count, following, location, "following")
+        posts = self.value(parse_count, posts, location, "posts")
+        if self.problems.total > before:
+            return None
+        return day, followers, following, posts
+
+    def post(self, account: AccountIn, location: str, raw: Any) -> PostIn | None:
+        if not self._object(raw, location, POST_KEYS, "post") and not isinstance(raw, dict):
+            return None
+        before = self.problems.total
+        key = self.value(lambda v: parse_text(v, 200), raw.get("id"), location, "id")
+        self._required(raw, "id", location, "the post id (the platform's id of the post)")
+        values = self._fields(raw, location, POST_FIELDS, len(POSTS.values))
+        self._required(raw, "posted_at", location, "posted_at")
+        post = PostIn(location=location, key=key or "", values=tuple(values))
+        seen: set[str] = set()
+        for index, raw_image in enumerate(self._list(raw, "images", location)):
+            image = self.image(raw_image, location, f"images[{index}]")
+            if image is not None and image.sha256 not in seen:
+                seen.add(image.sha256)
+                post.images.append(image)
+        occurrences: dict[tuple, int] = {}
+        ids: dict[str, str] = {}
+        for index, raw_comment in enumerate(self._list(raw, "comment_samples", location)):
+            where = f"{location}.comment_samples[{index}]"
+            comment = self.comment(where, raw_comment, occurrences)
+            if comment is None:
+                continue
+            if comment[0] in ids:
+                self.error(where, f"duplicate comment id {comment[0]!r} (also at {ids[comment[0]]})", "id")
+                continue
+            ids[comment[0]] = where
+            post.comments.append(comment)
+        return post if self.problems.total == before else None
+
+    def comment(self, location: str, raw: Any, occurrences: dict[tuple, int]) -> tuple[Any, ...] | None:
+        if not self._object(raw, location, COMMENT_KEYS, "comment") and not isinstance(raw, dict):
+            return None
+        before = self.problems.total
+        external_id = self.value(lambda v: parse_text(v, 200), raw.get("id"), location, "id")
+        values = self._fields(raw, location, COMMENT_FIELDS, len(COMMENTS.values))
+        commenter, text, posted_at = values[0], values[1], values[2]
+        self._required(raw, "commenter", location, "the commenter")
+        self._required(raw, "text", location, "the comment text")
+        if self.problems.total > before:
+            return None
+        if external_id is None:
+            identity = (commenter, text, posted_at)
+            occurrence = occurrences.get(identity, 0)
+            occurrences[identity] = occurrence + 1
+            external_id = comment_key(commenter, text, posted_at, occurrence)
+        return (external_id, *values)
+
+    def _audiences(self, account: AccountIn, raw: Any, location: str) -> None:
+        if raw is None:
+            return
+        profiles = raw if isinstance(raw, list) else [raw]
+        seen: dict[tuple, str] = {}
+        for index, profile in enumerate(profiles):
+            where = f"{location}.audience" + (f"[{index}]" if isinstance(raw, list) else "")
+            if not self._object(profile, where, AUDIENCE_KEYS, "audience profile"):
+                continue
+            checked = self.audience(profile, profile.get("source"), profile.get("as_of"), where)
+            if checked is None:
+                continue
+            key = checked[:2]
+            if key in seen:
+                self.error(where, f"a second audience profile from {key[0]!r} on {key[1]} (also at {seen[key]})")
+                continue
+            seen[key] = where
+            account.audiences.append(checked)
+
+    def _followers(self, account: AccountIn, raw_followers: list, location: str) -> None:
+        seen: dict[str, str] = {}
+        for index, raw in enumerate(raw_followers):
+            where = f"{location}.follower_samples[{index}]"
+            if not self._object(raw, where, FOLLOWER_KEYS, "follower sample") and not isinstance(raw, dict):
+                continue
+            before = self.problems.total
+            username = self.value(parse_username, raw.get("username"), where, "username")
+            self._required(raw, "username", where, "the username")
+            values = self._fields(raw, where, FOLLOWER_FIELDS, len(FOLLOWERS.values))
+            if self.problems.total > before:
+                continue
+            if username in seen:
+                self.error(where, f"duplicate follower @{username} (also at {seen[username]})", "username")
+                continue
+            seen[username] = where
+            account.followers.append((username, *values))

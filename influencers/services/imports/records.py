@@ -1,0 +1,185 @@
+"""The validated, normalised content of an import file, ready for the writer.
+
+Values are tuples aligned with the `Table` specs below; None in a value position means "not
+given in the file": a new row gets the model default, an existing row keeps its value.
+Child rows (snapshots, audience profiles, follower samples, comments) are plain tuples of
+key columns followed by value columns, because a large file holds millions of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models
+
+from influencers.models import (
+    Account,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Post,
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """How the importer writes one model: the parent foreign key, the natural key columns that
+    identify a row under its parent, and the value columns an import may set."""
+
+    model: type[models.Model]
+    parent: str | None
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    label: str
+
+    @property
+    def key_length(self) -> int:
+        return len(self.keys)
+
+
+CREATORS = Table(
+    Creator, None, (), ("display_name", "country", "languages", "categories", "contact_email", "notes"), "creators"
+)
+ACCOUNTS = Table(
+    Account,
+    "creator_id",
+    ("platform", "handle"),
+    (
+        "platform_user_id",
+        "display_name",
+        "bio",
+        "external_url",
+        "is_verified",
+        "is_private",
+        "profile_picture_url",
+        "tracked",
+    ),
+    "accounts",
+)
+SNAPSHOTS = Table(AccountSnapshot, "account_id", ("date",), ("followers", "following", "posts"), "snapshots")
+AUDIENCES = Table(
+    AudienceProfile,
+    "account_id",
+    ("source", "as_of"),
+    ("age", "gender", "countries", "languages", "interests"),
+    "audience_profiles",
+)
+FOLLOWERS = Table(
+    FollowerSample,
+    "account_id",
+    ("username",),
+    (
+        "full_name",
+        "biography",
+        "followers_count",
+        "following_count",
+        "media_count",
+        "has_profile_pic",
+        "is_private",
+        "is_verified",
+        "external_url",
+        "sampled_at",
+    ),
+    "follower_samples",
+)
+POSTS = Table(
+    Post,
+    "account_id",
+    ("platform_post_id",),
+    (
+        "posted_at",
+        "post_type",
+        "url",
+        "caption",
+        "hashtags",
+        "mentions",
+        "likes",
+        "comments",
+        "shares",
+        "saves",
+        "views",
+        "is_sponsored",
+        "sponsor",
+    ),
+    "posts",
+)
+COMMENTS = Table(CommentSample, "post_id", ("external_id",), ("commenter", "text", "posted_at", "likes"), "comments")
+MEDIA = Table(MediaAsset, "account_id", ("sha256",), ("post_id", "source_url"), "media")
+
+TABLES = (CREATORS, ACCOUNTS, SNAPSHOTS, AUDIENCES, FOLLOWERS, POSTS, COMMENTS, MEDIA)
+
+
+@dataclass(slots=True, eq=False)
+class ImageIn:
+    """A checked local image file; its bytes are read again when written (not kept in memory)."""
+
+    location: str
+    path: Path
+    sha256: str
+    width: int
+    height: int
+    phash: str
+    extension: str
+    source_url: str | None
+
+
+@dataclass(slots=True, eq=False)
+class PostIn:
+    location: str
+    key: str  # platform_post_id
+    values: tuple[Any, ...]
+    images: list[ImageIn] = field(default_factory=list)
+    comments: list[tuple[Any, ...]] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class AccountIn:
+    location: str
+    platform: str
+    handle: str
+    values: tuple[Any, ...]
+    snapshots: list[tuple[Any, ...]] = field(default_factory=list)
+    audiences: list[tuple[Any, ...]] = field(default_factory=list)
+    followers: list[tuple[Any, ...]] = field(default_factory=list)
+    posts: list[PostIn] = field(default_factory=list)
+    images: list[ImageIn] = field(default_factory=list)
+    # Filled when resolved against the database:
+    id: int | None = None
+    creator_id: int | None = None
+    current: tuple[Any, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.platform}:@{self.handle}"
+
+
+@dataclass(slots=True, eq=False)
+class CreatorIn:
+    location: str
+    values: tuple[Any, ...]
+    fallback_name: str  # display name for a new creator whose file record names none
+    accounts: list[AccountIn] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass
+class ImportBatch:
+    """Everything a file holds, validated."""
+
+    source: str
+    creators: list[CreatorIn]
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def accounts(self) -> list[AccountIn]:
+        return [account for creator in self.creators for account in creator.accounts]
+
+    @property
+    def account_count(self) -> int:
+        return sum(len(creator.accounts) for creator in self.creators)

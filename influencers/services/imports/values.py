@@ -1,0 +1,363 @@
+"""Parsing single cell/field values of import files into the Python values the catalogue stores.
+
+Every parser returns None for "not given" (None, empty or blank text) and raises `ValueInvalid`
+with a message a user can act on; the validators add file, row/record path and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils import timezone
+
+from influencers.models import Platform, PostType
+
+MAX_COUNT = 2**63 - 1  # PositiveBigIntegerField
+PLATFORMS = frozenset(Platform.values)
+POST_TYPES = frozenset(PostType.values)
+_TRUE = frozenset({"true", "yes", "y", "1", "t", "是", "对", "✓", "✔"})
+_FALSE = frozenset({"false", "no", "n", "0", "f", "否", "不是", "✗", "✘"})
+_INT_TEXT = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.0*)?")
+_LIST_SEPARATORS = re.compile(r"[;,|、，；]")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+_HUMAN_NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]*)\+?")
+# Suffixes of humanised counts in Chinese and English exports: 1.2万, 3.5w, 12.3k, 1.2M, 1.1亿.
+_MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "千": 1_000,
+    "w": 10_000,
+    "万": 10_000,
+    "萬": 10_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "b": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "亿": 100_000_000,
+    "億": 100_000_000,
+}
+_email = EmailValidator()
+_url = URLValidator()
+
+
+class ValueInvalid(ValueError):
+    """A single value that cannot be read; the message says what was expected."""
+
+
+def is_blank(value: object) -> bool:
+    """True for None and empty/whitespace-only text: the value was not given."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_text(value: object, max_length: int | None = None) -> str | None:
+    """Text, stripped. Whole numbers from spreadsheets (an ID typed as a number) become digits."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueInvalid(f"expected text, got {_show(value)}")
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueInvalid(f"expected text, got the number {value}")
+        value = str(int(value))
+    elif not isinstance(value, str):
+        raise ValueInvalid(f"expected text, got {type(value).__name__} {_show(value)}")
+    value = value.strip()
+    if not value:
+        return None
+    if max_length is not None and len(value) > max_length:
+        raise ValueInvalid(f"is {len(value)} characters long, the limit is {max_length}")
+    return value
+
+
+def parse_count(value: object) -> int | None:
+    """A non-negative whole number: 12000, 12000.0, '12000', '12,000'. Humanised forms such as
+    '1.2万' need the `number` transform of a column mapping."""
+    if type(value) is int:
+        if value < 0:
+            raise ValueInvalid(f"must not be negative (got {value})")
+        if value > MAX_COUNT:
+            raise ValueInvalid(f"{value} is too large")
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueInvalid(f"expected a whole number, got {_show(value)}")
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise ValueInvalid(f"expected a whole number, got {value}")
+        return parse_count(int(value))
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+        if not text:
+            return None
+        if not _INT_TEXT.fullmatch(text):
+            raise ValueInvalid(f"not a whole number: {_show(value)}")
+        return parse_count(int(text.split(".")[0].replace(",", "")))
+    raise ValueInvalid(f"expected a whole number, got {type(value).__name__} {_show(value)}")
+
+
+def parse_human_number(value: object) -> float | int | None:
+    """A number written the way exports show it: '1,234', '12.3k', '1.2M', '1.2万', '3.5w', '1.1亿',
+    '10万+' (the '+' of a floor is dropped). Whole results are ints."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else _fail_number(value)
+    if isinstance(value, (int, float)):
+        return value
+    if not isinstance(value, str):
+        _fail_number(value)
+    text = unicodedata.normalize("NFKC", value).strip().lower().replace(",", "").replace(" ", "")
+    if not text or text in {"-", "--", "—", "n/a", "na"}:
+        return None
+    match = _HUMAN_NUMBER.fullmatch(text)
+    if not match or match.group(2) not in _MULTIPLIERS:
+        _fail_number(value)
+    number = float(match.group(1)) * _MULTIPLIERS[match.group(2)]
+    rounded = round(number)
+    return rounded if abs(number - rounded) < 1e-6 * max(1.0, abs(number)) else number
+
+
+def _fail_number(value: object) -> None:
+    raise ValueInvalid(f"not a number: {_show(value)} (expected e.g. 1234, 1,234, 12.3k, 1.2M, 1.2万, 3.5w)")
+
+
+def parse_percent(value: object) -> float | None:
+    """A percentage to a fraction: '3.4%', '3.4' and 3.4 all give 0.034."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().rstrip("%").strip()
+        if not text:
+            return None
+        try:
+            return float(text.replace(",", "")) / 100
+        except ValueError:
+            raise ValueInvalid(f"not a percentage: {_show(value)}") from None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value) / 100
+    raise ValueInvalid(f"not a percentage: {_show(value)}")
+
+
+def parse_share(value: object) -> float | None:
+    """A share of an audience: a fraction 0..1 (0.34) or a percentage ('34%')."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.endswith("%"):
+            share = parse_percent(text)
+        else:
+            try:
+                share = float(text)
+            except ValueError:
+                raise ValueInvalid(f"not a share: {_show(value)} (expected a fraction like 0.34 or 34%)") from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        share = float(value)
+    else:
+        raise ValueInvalid(f"not a share: {_show(value)} (expected a fraction like 0.34 or 34%)")
+    assert share is not None
+    if not math.isfinite(share) or share < 0:
+        raise ValueInvalid(f"share must be between 0 and 1, got {_show(value)}")
+    if share > 1:
+        raise ValueInvalid(f"share {_show(value)} is above 1; write it as a fraction (0.34) or a percentage (34%)")
+    return share
+
+
+def parse_bool(value: object) -> bool | None:
+    """true/false, yes/no, 1/0, 是/否."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueInvalid(f"expected true or false (yes/no, 1/0), got {_show(value)}")
+
+
+def parse_date(value: object, formats: Sequence[str] = ()) -> dt.date | None:
+    """A calendar date: ISO 'YYYY-MM-DD', a spreadsheet date cell, or one of `formats` (strptime)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueInvalid(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    text = value.strip()
+    if not text:
+        return None
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in "T " else text)
+    except ValueError:
+        expected = " or ".join([*formats, "YYYY-MM-DD"]) if formats else "YYYY-MM-DD"
+        raise ValueInvalid(f"not a date: {_show(value)} (expected {expected})") from None
+
+
+def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | None:
+    """A moment: ISO 8601 ('2026-01-03T10:00:00+08:00', 'Z' allowed; a bare date is midnight).
+    Times without an offset are read in the server's TIME_ZONE."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        moment = None
+        for fmt in formats:
+            try:
+                moment = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueInvalid(
+                    f"not a date and time: {_show(value)} (expected ISO 8601, e.g. 2026-01-03T10:00:00+08:00)"
+                ) from None
+    else:
+        raise ValueInvalid(f"expected a date and time (ISO 8601), got {_show(value)}")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def parse_list(value: object, max_item_length: int = 100) -> list[str] | None:
+    """A list of short strings: a JSON list, or text separated by ; , | or 、."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        items = [item.strip() for item in _LIST_SEPARATORS.split(value)]
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueInvalid(f"expected a list of strings, found {_show(item)}")
+            items.append(item.strip())
+    else:
+        raise ValueInvalid(f"expected a list of strings, got {_show(value)}")
+    items = [item for item in items if item]
+    for item in items:
+        if len(item) > max_item_length:
+            raise ValueInvalid(f"item {_show(item)} is longer than {max_item_length} characters")
+    return items
+
+
+def parse_languages(value: object) -> list[str] | None:
+    """ISO 639-1 language codes, lower-cased: 'zh;en' or ['zh', 'en']."""
+    items = parse_list(value, max_item_length=10)
+    if items is None:
+        return None
+    codes = [item.lower() for item in items]
+    for code in codes:
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", code):
+            raise ValueInvalid(f"{code!r} is not a language code (expected ISO 639-1 such as 'zh' or 'en')")
+    return codes
+
+
+def parse_country(value: object) -> str | None:
+    """An ISO 3166-1 alpha-2 country code, upper-cased."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    code = text.upper()
+    if not _COUNTRY.fullmatch(code):
+        raise ValueInvalid(
+            f"{text!r} is not a two-letter country code (ISO 3166-1, e.g. CN, US); "
+            "a column mapping can translate names with `values`"
+        )
+    return code
+
+
+def parse_platform(value: object) -> str | None:
+    """One of the catalogue's platforms, case-insensitive ('Instagram' → 'instagram')."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    platform = text.lower()
+    if platform not in PLATFORMS:
+        raise ValueInvalid(f"unknown platform {text!r} (expected one of: {', '.join(Platform.values)})")
+    return platform
+
+
+def parse_handle(value: object, max_length: int = 100) -> str | None:
+    """An account handle, normalised: surrounding spaces and a leading '@' removed, lower-cased."""
+    text = parse_text(value)
+    if text is None:
+        return None
+    handle = text.lstrip("@").strip().lower()
+    if not handle:
+        raise ValueInvalid(f"{text!r} is not a handle")
+    if any(ch.isspace() for ch in handle):
+        raise ValueInvalid(f"handle {text!r} contains spaces")
+    if len(handle) > max_length:
+        raise ValueInvalid(f"handle is {len(handle)} characters long, the limit is {max_length}")
+    return handle
+
+
+def parse_username(value: object, max_length: int = 150) -> str | None:
+    """A follower's or commenter's username, normalised like handles."""
+    return parse_handle(value, max_length=max_length)
+
+
+def parse_post_type(value: object) -> str | None:
+    text = parse_text(value)
+    if text is None:
+        return None
+    post_type = text.lower()
+    if post_type not in POST_TYPES:
+        raise ValueInvalid(f"unknown post type {text!r} (expected one of: {', '.join(PostType.values)})")
+    return post_type
+
+
+def parse_email(value: object) -> str | None:
+    text = parse_text(value, max_length=254)
+    if text is None:
+        return None
+    try:
+        _email(text)
+    except ValidationError:
+        raise ValueInvalid(f"{text!r} is not an email address") from None
+    return text
+
+
+def parse_url(value: object, max_length: int = 1000) -> str | None:
+    text = parse_text(value, max_length=max_length)
+    if text is None:
+        return None
+    try:
+        _url(text)
+    except ValidationError:
+        raise ValueInvalid(f"{text!r} is not a URL (expected http:// or https://...)") from None
+    return text

@@ -1,0 +1,393 @@
+"""Writing a validated ImportBatch: upsert by natural keys, in chunks, with bulk statements.
+
+For every table the writer fetches the existing rows of the chunk's parents in a few chunked
+`IN` queries, compares them with the file, and then inserts the new rows and updates the
+changed ones in bulk; unchanged rows are counted and left alone, so importing the same file
+twice writes nothing the second time. Parents whose rows are all new (a fresh catalogue) cost
+no reads at all. With `dry_run` the same comparison runs and only the writes are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.files.storage import Storage
+from django.db import models
+from django.utils import timezone
+
+from influencers.errors import InputError
+from influencers.models import Account, Creator, MediaAsset
+from influencers.services.media import ImageInfo, image_content_file
+
+from .problems import Problems
+from .records import (
+    ACCOUNTS,
+    AUDIENCES,
+    COMMENTS,
+    CREATORS,
+    FOLLOWERS,
+    MEDIA,
+    POSTS,
+    SNAPSHOTS,
+    TABLES,
+    AccountIn,
+    CreatorIn,
+    ImageIn,
+    ImportBatch,
+    PostIn,
+    Table,
+)
+from .sql import BulkTable
+
+IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
+ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements
+MEDIA_INSERT_ONLY = ("image", "width", "height", "phash")
+ACTIONS_LISTED = 1000
+_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
+
+Progress = Callable[[int, int], None]
+
+
+def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def resolve_accounts(batch: ImportBatch, problems: Problems) -> None:
+    """Find the accounts of the file that already exist (by platform and normalised handle) and
+    with them the creator each record updates. A record whose accounts belong to two different
+    creators of the catalogue is an error: merging creators is not something an import guesses."""
+    by_platform: dict[str, dict[str, AccountIn]] = {}
+    for account in batch.accounts:
+        by_platform.setdefault(account.platform, {})[account.handle] = account
+    for platform, accounts in by_platform.items():
+        handles = list(accounts)
+        for chunk in _chunks(handles):
+            rows = Account.objects.filter(platform=platform, handle__in=chunk).values_list(
+                "id", "creator_id", "handle", *ACCOUNTS.values
+            )
+            for account_id, creator_id, handle, *current in rows:
+                account = accounts[handle]
+                account.id, account.creator_id, account.current = account_id, creator_id, tuple(current)
+    for creator in batch.creators:
+        owners = {account.creator_id for account in creator.accounts if account.creator_id is not None}
+        if len(owners) > 1:
+            listed = ", ".join(
+                f"{account.label} (creator #{account.creator_id})" for account in creator.accounts if account.creator_id
+            )
+            problems.add(
+                creator.location,
+                f"these accounts belong to different creators in the catalogue: {listed}; "
+                "import them as separate creators, or merge the creators first",
+                "accounts",
+            )
+        creator.id = owners.pop() if len(owners) == 1 else None
+
+
+class _TableWriter:
+    """Insert/update statements and default values for one Table."""
+
+    def __init__(self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), returning: bool = False):
+        model = table.model
+        self.table = table
+        own = ([table.parent] if table.parent else []) + list(table.keys) + list(table.values) + list(insert_only)
+        fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
+        # Columns the file never sets (timestamps, defaults) get one value for the whole import.
+        self.extra_columns = [name for name in fields if name not in own]
+        returning_columns = ["id", table.parent, *table.keys] if returning and table.parent else (["id"] if returning else [])
+        self.inserter = BulkTable(model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns)
+        # Adapted once here rather than once per row (timestamps cost microseconds each on SQLite).
+        self.extra_values = tuple(
+            self.inserter.adapt(name, self._constant(fields[name], now)) for name in self.extra_columns
+        )
+        self.has_updated_at = "updated_at" in fields
+        self.updater = BulkTable(model, list(table.values) + (["updated_at"] if self.has_updated_at else []))
+        self.now = now
+        value_fields = [fields[name] for name in table.values]
+        # Non-null columns the file may leave out: a new row gets the model default.
+        self.fill = [(i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None]
+
+    @staticmethod
+    def _constant(field: models.Field, now: dt.datetime) -> Any:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return now
+        return field.get_default()
+
+    def complete(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`values` with model defaults in place of the columns the file left out."""
+        if not self.fill:
+            return values
+        filled = list(values)
+        for index, field in self.fill:
+            if filled[index] is None:
+                filled[index] = field.get_default()
+        return tuple(filled)
+
+    def update_row(self, merged: tuple[Any, ...], pk: int) -> tuple[Any, ...]:
+        return (*merged, self.now, pk) if self.has_updated_at else (*merged, pk)
+
+
+def merge(given: tuple[Any, ...], current: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row after the import: values the file gives replace the current ones."""
+    return tuple(current[i] if value is None else value for i, value in enumerate(given))
+
+
+class Writer:
+    """Writes (or, with dry_run, only compares) an ImportBatch chunk by chunk."""
+
+    def __init__(self, *, dry_run: bool, storage: Storage | None = None) -> None:
+        self.dry_run = dry_run
+        self.now = timezone.now()
+        self.counts: dict[str, dict[str, int]] = {
+            table.label: {"created": 0, "updated": 0, "unchanged": 0} for table in TABLES
+        }
+        self.touched: set[int] = set()
+        self.account_actions: list[tuple[str, str]] = []  # (created/updated/unchanged, label), the first ones
+        self.saved_files: list[str] = []
+        self.image_field = MediaAsset._meta.get_field("image")
+        self.storage = storage or self.image_field.storage
+        self.creators = _TableWriter(CREATORS, self.now, returning=True)
+        self.accounts = _TableWriter(ACCOUNTS, self.now, returning=True)
+        self.snapshots = _TableWriter(SNAPSHOTS, self.now)
+        self.audiences = _TableWriter(AUDIENCES, self.now)
+        self.followers = _TableWriter(FOLLOWERS, self.now)
+        self.posts = _TableWriter(POSTS, self.now, returning=True)
+        self.comments = _TableWriter(COMMENTS, self.now)
+        self.media = _TableWriter(MEDIA, self.now, insert_only=MEDIA_INSERT_ONLY)
+
+    def write(self, batch: ImportBatch, progress: Progress | None = None) -> None:
+        total = batch.account_count
+        done = 0
+        chunk: list[CreatorIn] = []
+        size = 0
+        for creator in batch.creators:
+            chunk.append(creator)
+            size += len(creator.accounts)
+            if size >= ACCOUNTS_PER_CHUNK:
+                self._write_chunk(chunk)
+                done += size
+                if progress:
+                    progress(done, total)
+                chunk, size = [], 0
+        if chunk:
+            self._write_chunk(chunk)
+            done += size
+            if progress:
+                progress(done, total)
+
+    def _count(self, label: str, action: str, n: int = 1) -> None:
+        self.counts[label][action] += n
+
+    # -- chunk -------------------------------------------------------------------------------
+    def _write_chunk(self, creators: list[CreatorIn]) -> None:
+        self._creators(creators)
+        accounts = [account for creator in creators for account in creator.accounts]
+        self._accounts(creators)
+        self._children(self.snapshots, [(a, a.id, a.snapshots) for a in accounts if a.snapshots])
+        self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
+        self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
+        posts = [(a, a.id, [(p.key, *p.values) for p in a.posts]) for a in accounts if a.posts]
+        ids = self._children(self.posts, posts)
+        for account in accounts:
+            for post in account.posts:
+                post.id = ids.get((account.id, post.key)) if account.id is not None else None
+        self._children(
+            self.comments,
+            [(a, p.id, p.comments) for a in accounts for p in a.posts if p.comments],
+        )
+        self._media(accounts)
+
+    def _creators(self, creators: list[CreatorIn]) -> None:
+        writer = self.creators
+        existing = [creator for creator in creators if creator.id is not None]
+        current: dict[int, tuple[Any, ...]] = {}
+        for chunk in _chunks([creator.id for creator in existing]):
+            for pk, *values in Creator.objects.filter(pk__in=chunk).values_list("pk", *CREATORS.values):
+                current[pk] = tuple(values)
+        updates = []
+        for creator in existing:
+            before = current[creator.id]
+            after = merge(creator.values, before)
+            if after == before:
+                self._count("creators", "unchanged")
+            else:
+                self._count("creators", "updated")
+                updates.append(writer.update_row(after, creator.id))
+        new = [creator for creator in creators if creator.id is None]
+        self._count("creators", "created", len(new))
+        if self.dry_run:
+            return
+        writer.updater.update(updates)
+        rows = []
+        for creator in new:
+            values = creator.values if creator.values[0] is not None else (creator.fallback_name, *creator.values[1:])
+            rows.append((*writer.complete(values), *writer.extra_values))
+        for creator, (pk,) in zip(new, writer.inserter.insert(rows), strict=True):
+            creator.id = pk
+
+    def _accounts(self, creators: list[CreatorIn]) -> None:
+        writer = self.accounts
+        updates = []
+        new: list[AccountIn] = []
+        listed = self.account_actions
+        for creator in creators:
+            for account in creator.accounts:
+                if account.id is None:
+                    new.append(account)
+                    action = "created"
+                else:
+                    after = merge(account.values, account.current)
+                    if after == account.current:
+                        action = "unchanged"
+                    else:
+                        action = "updated"
+                        self.touched.add(account.id)
+                        updates.append(writer.update_row(after, account.id))
+                    self._count("accounts", action)
+                if len(listed) < ACTIONS_LISTED:
+                    listed.append((action, account.label))
+        self._count("accounts", "created", len(new))
+        if self.dry_run:
+            return
+        writer.updater.update(updates)
+        rows = [
+            (creator.id, account.platform, account.handle, *writer.complete(account.values), *writer.extra_values)
+            for creator in creators
+            for account in creator.accounts
+            if account.id is None
+        ]
+        by_key = {(account.platform, account.handle): account for account in new}
+        for pk, _creator_id, platform, handle in writer.inserter.insert(rows):
+            account = by_key[(platform, handle)]
+            account.id = pk
+            self.touched.add(pk)
+
+    def _children(
+        self,
+        writer: _TableWriter,
+        parents: list[tuple[AccountIn, int | None, list[tuple[Any, ...]]]],
+        prepare: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
+    ) -> dict[tuple[Any, ...], int]:
+        """Upsert the child rows of each (account, parent id, rows). Returns (parent id, *key) → id
+        of every row when the table returns ids (posts)."""
+        table = writer.table
+        k = table.key_length
+        existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
+        parent_ids = [parent_id for _account, parent_id, _rows in parents if parent_id is not None]
+        for chunk in _chunks(parent_ids):
+            rows = table.model.objects.filter(**{f"{table.parent}__in": chunk}).values_list(
+                "pk", table.parent, *table.keys, *table.values
+            )
+            for pk, parent_id, *rest in rows:
+                existing[(parent_id, *rest[:k])] = (pk, tuple(rest[k:]))
+        ids = {key: found[0] for key, found in existing.items()}
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        created = updated = unchanged = 0
+        complete, extra = writer.complete, writer.extra_values
+        for account, parent_id, rows in parents:
+            changed = False
+            if parent_id is None or not existing:
+                # A new parent (or one without rows yet): every row is new. The hot path.
+                if parent_id is not None:
+                    if prepare is None and not writer.fill and not extra:
+                        inserts.extend([(parent_id, *row) for row in rows])
+                    else:
+                        for row in rows:
+                            row = prepare(parent_id, row) if prepare else row
+                            inserts.append((parent_id, *row[:k], *complete(row[k : k + len(table.values)]),
+                                            *row[k + len(table.values) :], *extra))
+                created += len(rows)
+                changed = bool(rows)
+            else:
+                for row in rows:
+                    found = existing.get((parent_id, *row[:k]))
+                    if found is None:
+                        row = prepare(parent_id, row) if prepare else row
+                        inserts.append((parent_id, *row[:k], *complete(row[k : k + len(table.values)]),
+                                        *row[k + len(table.values) :], *extra))
+                        created += 1
+                        changed = True
+                        continue
+                    pk, before = found
+                    after = merge(row[k : k + len(table.values)], before)
+                    if after == before:
+                        unchanged += 1
+                    else:
+                        updates.append(writer.update_row(after, pk))
+                        updated += 1
+                        changed = True
+            if changed and account.id is not None:
+                self.touched.add(account.id)
+        self._count(table.label, "created", created)
+        self._count(table.label, "updated", updated)
+        self._count(table.label, "unchanged", unchanged)
+        if self.dry_run:
+            return ids
+        writer.updater.update(updates)
+        returned = writer.inserter.insert(inserts)
+        for pk, parent_id, *key in returned:
+            ids[(parent_id, *key)] = pk
+        return ids
+
+    # -- media ---------------------------------------------------------------------------------
+    def _media(self, accounts: list[AccountIn]) -> None:
+        parents = []
+        images: dict[tuple[int | None, str], ImageIn] = {}
+        for account in accounts:
+            rows = []
+            seen: set[str] = set()
+            for post in account.posts:
+                for image in post.images:
+                    if image.sha256 not in seen:
+                        seen.add(image.sha256)
+                        rows.append((image.sha256, post.id, image.source_url))
+                        images[(account.id, image.sha256)] = image
+            for image in account.images:
+                if image.sha256 not in seen:
+                    seen.add(image.sha256)
+                    rows.append((image.sha256, None, image.source_url))
+                    images[(account.id, image.sha256)] = image
+            if rows:
+                parents.append((account, account.id, rows))
+        if not parents:
+            return
+
+        def prepare(account_id: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+            # Only called for rows to create, so only new images are read and stored.
+            image = images[(account_id, row[0])]
+            return (*row, self._store(image), image.width, image.height, image.phash)
+
+        self._children(self.media, parents, prepare=None if self.dry_run else prepare)
+
+    def _store(self, image: ImageIn) -> str:
+        """Save the image file (named by content hash, so a file already stored is reused)."""
+        try:
+            data = image.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read image file: {exc.strerror or exc}", source=str(image.path),
+                             location=image.location) from exc
+        if hashlib.sha256(data).hexdigest() != image.sha256:
+            raise InputError("the image file changed while it was being imported", source=str(image.path),
+                             location=image.location)
+        info = ImageInfo(data=data, sha256=image.sha256, width=image.width, height=image.height,
+                         format=_FORMATS[image.extension], phash=image.phash)
+        content = image_content_file(info)
+        name = self.image_field.generate_filename(None, content.name)
+        if self.storage.exists(name):
+            return name
+        saved = self.storage.save(name, content)
+        self.saved_files.append(saved)
+        return saved
+
+    def discard_saved_files(self) -> None:
+        """After a rollback: remove the image files this import added, so none is orphaned."""
+        for name in self.saved_files:
+            try:
+                self.storage.delete(name)
+            except OSError:
+                pass
+        self.saved_files.clear()
