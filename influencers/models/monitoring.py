@@ -93,9 +93,10 @@ class WatchRule(models.Model):
 class Alert(models.Model):
     """A rule hit on a creator, with the evidence (posts, comments, dates, numbers) that raised it.
 
-    `cause_key` names the cause (rule, creator and the episode that fired, e.g. the first post of
+    `cause_key` names the cause (creator, brand and the episode that fired, e.g. the first post of
     a keyword burst or the first day of a sentiment spike). The database refuses a second alert
-    with the same cause while one is open or acknowledged, so re-evaluating never duplicates.
+    with the same cause in one organisation while one is open or acknowledged, so re-evaluating
+    (or two watches seeing the same thing) never duplicates.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")

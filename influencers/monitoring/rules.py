@@ -2,8 +2,8 @@
 
 Every evaluator returns `Hit`s. A hit's `cause` names the episode that fired (the first post of a
 keyword burst, the first day of a sentiment spike, the date of an anomaly, the first sponsored
-post for a competitor); the service turns (rule, creator, cause) into the alert's `cause_key`, so
-the same episode seen again on the next evaluation updates its alert instead of raising another.
+post for a competitor); the service turns (creator, brand, cause) into the alert's `cause_key`,
+so the same episode seen again on the next evaluation updates its alert instead of raising another.
 
 Kinds and their parameters (`parse_params` validates them and fills the defaults):
 - keyword: `keywords`, `topics` (lists of words or phrases, any language), `use_brand_exclusions`
@@ -44,6 +44,9 @@ SEVERITIES = (LOW, MEDIUM, HIGH)
 SEVERITY_RANK = {LOW: 1, MEDIUM: 2, HIGH: 3}
 
 EVIDENCE_LIMIT = 25  # items listed per alert; the totals are always given
+# A period's negative share enters the spread of the sentiment baseline only when measured on at
+# least this many comments (at 30 its own sampling noise is about ±6 points at a 15% share).
+RELIABLE_PERIOD_COMMENTS = 30
 
 # Words that mark a post as paid content, besides the platform's own sponsor flag.
 AD_MARKERS = ("#ad", "#sponsored", "#partner", "#paidpartnership", "#广告", "广告", "合作", "赞助", "#合作")
@@ -118,6 +121,8 @@ class Anomaly:
     severity: str
     why: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    headline: str = ""  # short description for the alert title, e.g. "+20,000 followers"
+    last_day: dt.date | None = None  # an episode's last day (its `day` is the first); None: one day
 
 
 @dataclass(frozen=True)
@@ -362,9 +367,13 @@ def evaluate_keyword(
                 kind=KEYWORD,
                 cause=f"keyword:post{first.id}",
                 severity=severity,
-                title=f"{len(posts)} posts with excluded terms ({', '.join(found_terms[:5])}) in {span_days:.0f} days",
+                title=(
+                    f"{len(posts)} posts with excluded terms ({', '.join(found_terms[:5])}) within {span_days:.0f} days"
+                    if len(posts) > 1
+                    else f"A post with excluded terms ({', '.join(found_terms[:5])})"
+                ),
                 summary=(
-                    f"{data.name} published {len(posts)} posts mentioning {', '.join(found_terms)} between "
+                    f"{data.name} published {len(posts)} post(s) mentioning {', '.join(found_terms)} between "
                     f"{first.posted_at:%Y-%m-%d} and {last.posted_at:%Y-%m-%d}; the rule fires at {params.min_count} "
                     f"or more posts within {params.window_days} days."
                 ),
@@ -391,13 +400,30 @@ def sentiment_series(comments: Sequence[CommentData]) -> list[DayPoint]:
     return daily_series(LabelledText(day=comment_day(c), label=c.label, score=c.score) for c in comments)
 
 
+def _period_shares(
+    comments: Sequence[CommentData], *, end: dt.datetime, days: int, periods: int
+) -> list[tuple[float, int]]:
+    """(negative share, comments) of each `days`-long period back from `end`, empty periods skipped."""
+    shares = []
+    for k in range(periods):
+        stop = end - dt.timedelta(days=days * k)
+        start = stop - dt.timedelta(days=days)
+        group = [c for c in comments if start < c.posted_at <= stop]
+        if group:
+            shares.append((sum(1 for c in group if c.label == "negative") / len(group), len(group)))
+    return shares
+
+
 def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.datetime) -> list[Hit]:
     """Negative comments well above the creator's own baseline in the recent window.
 
-    Baseline: the median of the daily negative shares over the `history_days` before the window
-    (days with at least one comment), spread: the scaled MAD; the recent window's pooled negative
-    share must exceed the baseline by `margin` and score a robust z ≥ `z_threshold`. The episode
-    is named by its onset: the first day in the window whose own share exceeds baseline + margin.
+    Like is compared with like: the baseline is the median negative share of the creator's
+    earlier periods of the same length (`window_days`, over the `history_days` before the window),
+    never below 10% (`spikes.P_FLOOR`); the spread is the scaled MAD of the periods with at least
+    RELIABLE_PERIOD_COMMENTS comments (smaller periods swing by sampling noise alone), floored by
+    the binomial noise of a share measured on as many comments as the window has. The window's negative share must exceed the baseline by `margin`
+    and score a robust z ≥ `z_threshold`. The episode is named by its onset: the first day in the
+    window whose own share exceeds baseline + margin.
     """
     window_start = as_of - dt.timedelta(days=params.window_days)
     history_start = window_start - dt.timedelta(days=params.history_days)
@@ -405,18 +431,24 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
     history = [c for c in data.comments if history_start < c.posted_at <= window_start]
     if len(recent) < params.min_comments:
         return []
-    history_days = sentiment_series(history)
-    if len(history_days) < params.min_history_days:
+    if len(sentiment_series(history)) < params.min_history_days:
         return []
+    periods = max(1, params.history_days // params.window_days)
+    periods_seen = _period_shares(history, end=window_start, days=params.window_days, periods=periods)
     negatives = [c for c in recent if c.label == "negative"]
     share = len(negatives) / len(recent)
-    stats = robust_z(share, [p.negative_share for p in history_days])
-    if share < stats.median + params.margin or stats.z < params.z_threshold:
+    stats = robust_z(
+        share,
+        [s for s, _ in periods_seen],
+        n=len(recent),
+        spread_history=[s for s, n in periods_seen if n >= RELIABLE_PERIOD_COMMENTS],
+    )
+    if share < stats.center + params.margin or stats.z < params.z_threshold:
         return []
     recent_days = sentiment_series(recent)
-    elevated = [p for p in recent_days if p.negative and p.negative_share >= stats.median + params.margin]
+    elevated = [p for p in recent_days if p.negative and p.negative_share >= stats.center + params.margin]
     onset = elevated[0].day if elevated else min(comment_day(c) for c in negatives)
-    severity = HIGH if (share >= stats.median + 2 * params.margin or stats.z >= 2 * params.z_threshold) else MEDIUM
+    severity = HIGH if (share >= stats.center + 2 * params.margin or stats.z >= 2 * params.z_threshold) else MEDIUM
     negatives.sort(key=lambda c: (c.posted_at, c.id))
     account_id = max({c.account_id for c in negatives}, key=lambda a: sum(1 for c in negatives if c.account_id == a))
     return [
@@ -424,12 +456,12 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
             kind=SENTIMENT,
             cause=f"sentiment:{onset.isoformat()}",
             severity=severity,
-            title=f"Negative comments at {share:.0%}, baseline {stats.median:.0%}",
+            title=f"Negative comments at {share:.0%}, baseline {stats.center:.0%}",
             summary=(
                 f"{len(negatives)} of {len(recent)} comments on {data.name}'s posts in the last {params.window_days} days "
-                f"are negative ({share:.0%}); their usual daily share is {stats.median:.0%} (median of "
-                f"{stats.n} days), robust z {stats.z:.1f}. The rule fires at baseline + {params.margin:.0%} and "
-                f"z ≥ {params.z_threshold:g}."
+                f"are negative ({share:.0%}); their usual share is {stats.center:.0%} (median of {stats.n} earlier "
+                f"{params.window_days}-day periods), robust z {stats.z:.1f}. The rule fires at baseline + "
+                f"{params.margin:.0%} and z ≥ {params.z_threshold:g}."
             ),
             evidence={
                 "window": {"from": window_start.isoformat(), "to": as_of.isoformat(), "days": params.window_days},
@@ -451,24 +483,26 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
 def evaluate_anomalies(
     data: CreatorData, params: AnomalyParams, *, kind: str, as_of: dt.datetime
 ) -> list[Hit]:
-    """One hit per anomaly of at least `min_severity` dated within `lookback_days`."""
+    """One hit per anomaly (or anomaly episode) of at least `min_severity` reaching into the last
+    `lookback_days`."""
     anomalies = data.growth_anomalies if kind == GROWTH_ANOMALY else data.engagement_anomalies
     start = (as_of - dt.timedelta(days=params.lookback_days)).date()
     floor = SEVERITY_RANK[params.min_severity]
     label = "Follower growth" if kind == GROWTH_ANOMALY else "Engagement"
     hits = []
     for anomaly in sorted(anomalies, key=lambda a: (a.day, a.account_id, a.kind)):
-        if not (start < anomaly.day <= as_of.date()) or SEVERITY_RANK.get(anomaly.severity, 0) < floor:
+        # An episode counts while its last day is in the lookback; its first day names it.
+        if not (start < (anomaly.last_day or anomaly.day) and anomaly.day <= as_of.date()):
             continue
-        size = f" ({anomaly.size:+,.0f})" if anomaly.size is not None and abs(anomaly.size) >= 1 else (
-            f" ({anomaly.size:+.1%})" if anomaly.size is not None else ""
-        )
+        if SEVERITY_RANK.get(anomaly.severity, 0) < floor:
+            continue
+        headline = anomaly.headline or anomaly.kind.replace("_", " ")
         hits.append(
             Hit(
                 kind=kind,
                 cause=f"{kind}:a{anomaly.account_id}:{anomaly.kind}:{anomaly.day.isoformat()}",
                 severity=anomaly.severity,
-                title=f"{label} anomaly: {anomaly.kind.replace('_', ' ')}{size} on {anomaly.day:%Y-%m-%d}",
+                title=f"{label} anomaly: {headline} ({anomaly.day:%Y-%m-%d})",
                 summary=f"{data.name}: {anomaly.why}",
                 evidence={
                     "anomaly": anomaly.kind,

@@ -265,11 +265,30 @@ def _severity_from_z(z: float, *, high: float, medium: float) -> str:
     return r.HIGH if z >= high else (r.MEDIUM if z >= medium else r.LOW)
 
 
+CHURN_EPISODE_GAP_DAYS = 30
+
+
+def _churn_episodes(churn: Sequence[Any]) -> list[list[Any]]:
+    """Following-churn moves grouped into episodes (moves less than 30 days apart)."""
+    episodes: list[list[Any]] = []
+    for move in sorted(churn, key=lambda a: a.date):
+        if episodes and (move.date - episodes[-1][-1].date).days <= CHURN_EPISODE_GAP_DAYS:
+            episodes[-1].append(move)
+        else:
+            episodes.append([move])
+    return episodes
+
+
 def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
-    """Growth anomalies of an account from the vetting helper's scorer
-    (`influencers.scoring.growth.growth_anomalies`), with a severity for the watch rule:
-    high for a purge, a jump matching a bought-follower package, or |z| ≥ 12; medium for other
-    jumps/drops and following churn at |z| ≥ 6; low otherwise."""
+    """Growth anomalies of an account from the vetting scorer
+    (`influencers.scoring.growth.growth_anomalies`) with a severity for the watch rule:
+    - jump: high when it matches a bought-follower package or |z| ≥ 12 (medium when a viral post
+      just before may explain it), else medium; purge (bought followers removed): high;
+      drop: medium; burst (the decaying shape of organic virality): low;
+    - following churn: every move of one episode (moves < 30 days apart) is one anomaly dated by
+      the episode's first move, so an account that keeps churning has one alert, not one per move;
+      medium, high from three waves on.
+    Only anomalies (episodes) reaching into the lookback (after `since`) are returned."""
     try:
         from influencers.scoring.growth import growth_anomalies
     except ImportError:  # the scorer is not installed: nothing to report rather than a guess
@@ -278,16 +297,40 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
     if not snapshots:
         return []
     report = growth_anomalies([s[0] for s in snapshots], [s[1] for s in snapshots], [s[2] for s in snapshots])
+    base = {"handle": account.handle, "platform": account.platform, "detector": "influencers.scoring.growth"}
     out = []
     for a in report.anomalies:
-        if a.date <= since:
+        if a.kind == "following_churn" or a.date <= since:
             continue
-        severity = getattr(a, "severity", None) or _severity_from_z(a.robust_z, high=12, medium=6)
-        if a.kind == "purge" or getattr(a, "round_package", None):
+        package = getattr(a, "round_package", None)
+        if a.kind == "purge":
             severity = r.HIGH
-        evidence = a.as_dict() if hasattr(a, "as_dict") else {}
-        evidence.update({"handle": account.handle, "platform": account.platform, "detector": "influencers.scoring.growth"})
-        out.append(r.Anomaly(account.pk, a.kind, a.date, float(a.size), severity, a.reason, evidence))
+        elif a.kind == "burst":
+            severity = r.LOW
+        elif a.kind == "jump":
+            severity = r.HIGH if (package or abs(a.robust_z) >= 12) else r.MEDIUM
+            if getattr(a, "explained_by_post", None) and not package:
+                severity = r.MEDIUM
+        else:
+            severity = r.MEDIUM
+        headline = f"{a.kind} of {a.size:+,} followers"
+        if package:
+            headline += f" (a {package:,} package?)"
+        out.append(r.Anomaly(account.pk, a.kind, a.date, float(a.size), severity, a.reason, {**a.as_dict(), **base}, headline))
+    for episode in _churn_episodes([a for a in report.anomalies if a.kind == "following_churn"]):
+        first, last = episode[0], episode[-1]
+        if last.date <= since:
+            continue
+        waves = 1 + sum(1 for x, y in zip(episode, episode[1:]) if (y.date - x.date).days > 7)
+        why = (
+            f"{len(episode)} outlying following-count moves in {waves} follow/unfollow wave(s) between "
+            f"{first.date.isoformat()} and {last.date.isoformat()}; latest: {last.reason}"
+        )
+        evidence = {**base, "moves": [m.as_dict() for m in episode[-20:]], "waves": waves,
+                    "first_move": first.date.isoformat(), "last_move": last.date.isoformat()}
+        severity = r.HIGH if waves >= 3 else r.MEDIUM
+        out.append(r.Anomaly(account.pk, "following_churn", first.date, float(len(episode)), severity, why, evidence,
+                             f"follow/unfollow churn, {waves} wave(s) from", last_day=last.date))
     return out
 
 
@@ -325,7 +368,12 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
             severity = _severity_from_z(change.robust_z, high=8, medium=4)
         evidence = {**base, "post_id": change.post_id, "engagement_rate": change.engagement_rate,
                     "expected": change.expected, "robust_z": None if change.robust_z != change.robust_z else round(change.robust_z, 1)}
-        out.append(r.Anomaly(account.pk, f"engagement_{change.kind}", day, change.engagement_rate, severity, change.reason, evidence))
+        if change.kind == "shift":
+            headline = f"engagement level shift {change.expected:.2%} → {change.engagement_rate:.2%}"
+        else:
+            headline = f"engagement {change.kind} {change.engagement_rate:.2%} vs {change.expected:.2%} expected"
+        out.append(r.Anomaly(account.pk, f"engagement_{change.kind}", day, change.engagement_rate, severity, change.reason,
+                             evidence, headline))
     if report.available and report.position in ("far below", "far above") and report.benchmark:
         bench = report.benchmark
         latest = max(p.posted_at for p in posts).date()
@@ -338,7 +386,8 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
         kind = "engagement_far_below_benchmark" if report.position == "far below" else "engagement_far_above_benchmark"
         # Dated by the latest post so it sits in the lookback; the cause key keeps the tier, not
         # the date, so the standing condition stays one alert (see _anomaly_cause).
-        out.append(r.Anomaly(account.pk, kind, latest, report.er_ratio, r.MEDIUM, why, evidence))
+        headline = f"engagement {report.position} the {bench['tier']} benchmark ({report.engagement_rate:.2%})"
+        out.append(r.Anomaly(account.pk, kind, latest, report.er_ratio, r.MEDIUM, why, evidence, headline))
     return out
 
 
@@ -424,11 +473,13 @@ def brand_context(brand: Brand | None) -> r.BrandContext:
 # --- raising alerts -----------------------------------------------------------------------------------
 
 
-def cause_key(*, rule_id: int, creator_id: int, cause: str) -> str:
-    """The alert's cause key: rule, creator and episode; hashed when too long for the column."""
-    key = f"r{rule_id}:c{creator_id}:{cause}"
+def cause_key(*, creator_id: int, brand_id: int | None, cause: str) -> str:
+    """The alert's cause key within its organisation: creator, brand and episode (hashed when too
+    long for the column). Not the rule or the watch: two watches of one brand that see the same
+    posts (or the same spike) raise one alert, and editing or re-creating a rule does not re-raise."""
+    key = f"c{creator_id}:b{brand_id or 0}:{cause}"
     if len(key) > CAUSE_KEY_LENGTH:
-        key = f"r{rule_id}:c{creator_id}:sha1:{hashlib.sha1(cause.encode()).hexdigest()}"
+        key = f"c{creator_id}:b{brand_id or 0}:sha1:{hashlib.sha1(cause.encode()).hexdigest()}"
     return key
 
 
@@ -471,7 +522,7 @@ def _raise_alert(*, watch: Watch, rule: WatchRule, creator_id: int, hit: r.Hit, 
     """Create the alert of `hit`, or refresh the live one with the same cause. Returns
     ("created" | "updated" | "suppressed", alert)."""
     cause = _anomaly_cause(hit) if hit.kind in (RuleKind.GROWTH_ANOMALY, RuleKind.ENGAGEMENT_ANOMALY) else hit.cause
-    key = cause_key(rule_id=rule.pk, creator_id=creator_id, cause=cause)
+    key = cause_key(creator_id=creator_id, brand_id=watch.brand_id, cause=cause)
     organization = watch.organization
     with transaction.atomic():
         live = (

@@ -132,11 +132,22 @@ def test_usual_negativity_does_not_fire() -> None:
 
 
 def test_margin_is_respected() -> None:
-    # 50% negative recently against a 20% baseline: fires with margin 0.2, not with margin 0.4.
-    recent = [comment(i, 1 + 0.1 * i, "negative" if i % 2 else "positive") for i in range(10)]
+    # 50% negative recently (20 comments) against a 20% baseline: fires with margin 0.2, not 0.4.
+    recent = [comment(i, 1 + 0.1 * i, "negative" if i % 2 else "positive") for i in range(20)]
     data = creator(comments=tuple(_calm_history() + recent))
     assert len(r.evaluate_sentiment(data, r.SentimentParams(margin=0.2), as_of=AS_OF)) == 1
     assert r.evaluate_sentiment(data, r.SentimentParams(margin=0.4), as_of=AS_OF) == []
+
+
+def test_a_few_negative_comments_on_a_quiet_week_are_sampling_noise() -> None:
+    # 3 of 8 comments negative against a 0% baseline: above the margin, but with 8 comments the
+    # binomial noise is large, so the robust z stays below the threshold.
+    history = [comment(1000 + i, 10 + i, "positive") for i in range(30)]
+    recent = [comment(i, 1 + 0.1 * i, "negative" if i < 3 else "positive") for i in range(8)]
+    data = creator(comments=tuple(history + recent))
+    assert r.evaluate_sentiment(data, r.SentimentParams(), as_of=AS_OF) == []
+    loud = [comment(i, 1 + 0.02 * i, "negative" if i < 30 else "positive") for i in range(80)]
+    assert len(r.evaluate_sentiment(creator(comments=tuple(history + loud)), r.SentimentParams(), as_of=AS_OF)) == 1
 
 
 def test_sentiment_needs_history_and_enough_recent_comments() -> None:
@@ -159,7 +170,7 @@ def test_anomalies_are_filtered_by_minimum_severity_and_lookback() -> None:
     data = creator(growth_anomalies=anomalies)
     hits = r.evaluate_anomalies(data, r.AnomalyParams(min_severity="medium"), kind=r.GROWTH_ANOMALY, as_of=AS_OF)
     assert [h.evidence["size"] for h in hits] == [20_000]
-    assert hits[0].severity == "high" and "+20,000" in hits[0].title
+    assert hits[0].severity == "high" and hits[0].summary == "Amy: +20,000 in a day"
     low = r.evaluate_anomalies(data, r.AnomalyParams(min_severity="low"), kind=r.GROWTH_ANOMALY, as_of=AS_OF)
     assert len(low) == 2
 
