@@ -75,10 +75,10 @@ def er_benchmark(account: Account | None, metrics: Any) -> dict[str, Any] | None
 def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list[dict[str, Any]]:
     """One row per creator for the results table: representative account, its metrics, the ER
     benchmark and, with a brand, the audience fit from the matching service."""
-    fits = audience_fits(brand, creators) if brand is not None else {}
+    picked = [(creator, representative_account(creator)) for creator in creators]
+    fits = audience_fits(brand, picked) if brand is not None else {}
     rows = []
-    for creator in creators:
-        account = representative_account(creator)
+    for creator, account in picked:
         metrics = account_metrics(account)
         rows.append(
             {
@@ -94,13 +94,28 @@ def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list
     return rows
 
 
-def audience_fits(brand: Brand, creators: list[Creator]) -> dict[int, dict[str, Any]]:
-    """{creator_id: {"score": 0..1, "summary": text}} from the matching service, when present."""
-    try:
-        from influencers.services.matching import audience_fit_for_creators
-    except ImportError:
-        return {}
-    return audience_fit_for_creators(brand=brand, creator_ids=[c.pk for c in creators])
+def audience_fits(brand: Brand, rows: list[tuple[Creator, Account | None]]) -> dict[int, dict[str, Any]]:
+    """{creator_id: {"score", "confidence", "summary"}}: the brand's audience fit of each row's
+    account, by the pure audience-fit scorer over the account's newest audience profile (one
+    query for the page)."""
+    from influencers.models import AudienceProfile
+    from influencers.scoring.audience_fit import DIMENSIONS, audience_fit
+
+    account_ids = [account.pk for _creator, account in rows if account is not None]
+    newest: dict[int, Any] = {}
+    for profile in AudienceProfile.objects.filter(account_id__in=account_ids).order_by("account_id", "-as_of", "-id"):
+        newest.setdefault(profile.account_id, profile)
+    fits: dict[int, dict[str, Any]] = {}
+    for creator, account in rows:
+        profile = newest.get(account.pk) if account is not None else None
+        if profile is None:
+            continue
+        result = audience_fit(
+            brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of
+        )
+        if result.fit is not None:
+            fits[creator.pk] = {"score": result.fit, "confidence": result.confidence, "summary": result.summary}
+    return fits
 
 
 def avatar_url(account: Account | None) -> str:

@@ -386,3 +386,18 @@ def test_matches_weights_come_from_the_sliders(ui, member, catalogue):  # noqa: 
     brand = BrandFactory(organization=member.organization)
     body = text(ui.get(reverse("frontend:brand_matches", args=[brand.pk]), {"w_audience_fit": "80"}))
     assert 'id="w_audience_fit" name="w_audience_fit" min="0" max="100" step="5" value="80"' in body
+
+
+def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalogue):  # noqa: ANN001
+    from influencers.scoring.audience_fit import DIMENSIONS, audience_fit
+
+    brand = BrandFactory(organization=member.organization)
+    without = text(ui.get(reverse("frontend:discovery")))
+    assert "Audience fit</th>" not in without
+    body = text(ui.get(reverse("frontend:discovery"), {"brand": brand.pk}))
+    assert "Audience fit</th>" in body
+    profile = catalogue[0].accounts.get().audience_profiles.get()
+    expected = audience_fit(brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of)
+    assert f'<span class="fit-pill num">{round(expected.fit * 100)}</span>' in body
+    # Another organisation's brand is ignored, not an error.
+    assert "Audience fit</th>" not in text(ui.get(reverse("frontend:discovery"), {"brand": BrandFactory().pk}))
