@@ -104,3 +104,25 @@ def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert response.json()["field"] == "text"
+
+
+def test_search_is_throttled_per_user_with_a_json_429(editor, viewer, vision_calls, monkeypatch):  # noqa: ANN001
+    from django.core.cache import cache
+
+    from api.views.search import AestheticSearchThrottle
+
+    cache.clear()
+    monkeypatch.setattr(AestheticSearchThrottle, "rate", "2/min")
+    codes = [editor.client.post("/api/search/aesthetic/", {"text": "x"}, format="json").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    response = editor.client.post("/api/search/aesthetic/", {"text": "x"}, format="json")
+    assert response.status_code == 429 and "detail" in response.json()
+    # Per user: another member is not affected.
+    assert viewer.client.post("/api/search/aesthetic/", {"text": "x"}, format="json").status_code == 200
+
+
+def test_the_whole_api_has_a_per_user_throttle_in_production_settings():
+    from config.settings import base
+
+    assert "rest_framework.throttling.UserRateThrottle" in base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]
