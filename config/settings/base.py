@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_organization_header",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",
         "EntryStatusEnum": "influencers.models.shortlists.EntryStatus.choices",

@@ -31,3 +31,11 @@ def test_schema_and_docs_are_served_to_members_and_docs_load_no_cdn(editor):  # 
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+def test_schema_declares_the_organisation_header_on_scoped_operations(db):  # noqa: ANN001
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    brand_params = {p["name"] for p in schema["paths"]["/api/brands/"]["get"]["parameters"]}
+    assert "X-Organization" in brand_params
+    health = schema["paths"]["/api/health/"]["get"].get("parameters", [])
+    assert all(p["name"] != "X-Organization" for p in health)
