@@ -64,6 +64,8 @@ class Command(BaseCommand):
             )
         except ImportValidationError as exc:
             bars.close()
+            if len(exc.errors) == 1:
+                raise CommandError(f"{exc.errors[0]} (nothing was imported)") from exc
             for error in exc.errors:
                 self.stderr.write(f"  - {error}")
             raise CommandError(f"{len(exc.errors)} error(s) found; nothing was imported") from exc

@@ -224,6 +224,13 @@ def _after_import(account_ids: list[int]) -> list[str]:
         except Exception as exc:  # noqa: BLE001
             logger.exception("vetting after import failed")
             warnings.append(f"the data was imported, but vetting the accounts failed: {exc}")
+    try:  # continuous vetting: re-check the watched creators among the imported accounts
+        from influencers.services.monitoring import evaluate_after_data_change
+
+        evaluate_after_data_change(account_ids)
+    except Exception as exc:  # noqa: BLE001 - the daily evaluation catches up; the import stands
+        logger.exception("watch evaluation after import failed")
+        warnings.append(f"the data was imported, but queueing the watch evaluation failed: {exc}")
     return warnings
 
 

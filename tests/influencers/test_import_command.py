@@ -1,0 +1,101 @@
+"""The import_creators command and the IMPORT job: summaries, exit codes, job error lists."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from influencers.errors import ImportValidationError
+from influencers.models import Account, AccountMetrics, JobKind, JobStatus
+from influencers.services.job_runner import run_job
+from influencers.services.jobs import job_create
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_creators", *args, "--no-progress", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_command_prints_counts_and_refreshes_metrics(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle,followers,snapshot_date\ninstagram,a,100,2026-03-01\ntiktok,b,7,2026-03-01\n")
+
+    out, _ = run(str(path))
+
+    assert "2 account(s)" in out
+    assert "accounts" in out and "total: 6 created, 0 changed" in out
+    metrics = AccountMetrics.objects.get(account__handle="a")
+    assert metrics.followers == 100
+
+    out, _ = run(str(path))
+    assert "total: 0 created, 0 changed" in out
+
+
+def test_dry_run_prints_what_would_change(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle\ninstagram,a\n")
+    out, _ = run(str(path), "--dry-run", "-v", "3")
+    assert "Dry run" in out and "nothing was written" in out and "created    instagram:@a" in out
+    assert not Account.objects.exists()
+
+
+def test_command_lists_every_error_and_fails(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle,followers\nmyspace,a,1\ninstagram,b,-1\n")
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 error\\(s\\) found; nothing was imported"):
+        call_command("import_creators", str(path), "--no-progress", stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert any("row 2" in line and "unknown platform" in line for line in lines)
+    assert any("row 3" in line and "negative" in line for line in lines)
+
+
+def test_missing_file_and_unsupported_type(tmp_path):
+    with pytest.raises(CommandError, match="file not found"):
+        run(str(tmp_path / "nope.csv"))
+    other = tmp_path / "c.pdf"
+    other.write_bytes(b"%PDF")
+    with pytest.raises(CommandError, match="unsupported file type '.pdf'"):
+        run(str(other))
+
+
+def test_import_job_succeeds_with_counts(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle,followers\ninstagram,a,100\n")
+    job = job_create(kind=JobKind.IMPORT, params={"path": str(path)})
+
+    job = run_job(job_id=job.pk)
+
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.counts["accounts"]["created"] == 1 and job.result["counts"]["snapshots"]["created"] == 1
+    assert (job.done, job.total) == (1, 1)
+    assert "accounts: 1 created" in job.log
+    assert Account.objects.filter(handle="a").exists()
+
+
+def test_import_job_fails_with_the_error_list_and_writes_nothing(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle,followers\ninstagram,a,1\ninstagram,b,lots\nfoo,c,1\n")
+    job = job_create(kind=JobKind.IMPORT, params={"path": str(path)})
+
+    with pytest.raises(ImportValidationError):
+        run_job(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "row 3" in job.error and "lots" in job.error and "row 4" in job.error and "unknown platform" in job.error
+    assert not Account.objects.exists()
+
+
+def test_import_job_dry_run(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle\ninstagram,a\n")
+    job = run_job(job_id=job_create(kind=JobKind.IMPORT, params={"path": str(path), "dry_run": True}).pk)
+    assert job.status == JobStatus.SUCCEEDED and job.result["dry_run"] is True
+    assert job.result["counts"]["accounts"]["created"] == 1
+    assert not Account.objects.exists()
