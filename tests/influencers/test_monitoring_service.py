@@ -245,3 +245,21 @@ def test_engagement_anomaly_rule_uses_the_vetting_engagement_scorer() -> None:
     alerts = list(Alert.objects.all())
     assert [a.evidence.get("post_id") for a in alerts] == [spike.pk]
     assert alerts[0].evidence["anomaly"] == "engagement_spike"
+
+
+def test_import_and_refresh_hooks_queue_the_watch_evaluation(django_capture_on_commit_callbacks) -> None:
+    from influencers.services.imports.service import _after_import
+    from influencers.services.refresh import _recompute
+
+    account = AccountFactory()
+    PostFactory(account=account, caption="gambling", posted_at=NOW - dt.timedelta(days=2))
+    PostFactory(account=account, caption="gambling", posted_at=NOW - dt.timedelta(days=1))
+    _watch(OrganizationFactory(), [account.creator], RuleKind.KEYWORD, {"keywords": ["gambling"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _after_import([account.pk]) == []
+    assert Job.objects.filter(kind=JobKind.WATCH, status=JobStatus.SUCCEEDED).count() == 1
+    assert Alert.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _recompute([account.pk], today=timezone.localdate(), log=lambda message: None)
+    assert Job.objects.filter(kind=JobKind.WATCH).count() == 2
+    assert Alert.objects.count() == 1  # the second evaluation found the same cause
