@@ -1,12 +1,28 @@
 """API routes, namespaced under "api"."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import brands, creators, exports, jobs, notes, search, shortlists
 from api.views.health import HealthView
+
+
+class IdConverter:
+    """Object ids in paths: 1-18 digits, so an id never overflows a 64-bit database column
+    (a longer one is simply an unknown path: JSON 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 
 @csrf_exempt  # it changes nothing; a CSRF refusal here would be an HTML 403 for any write method
@@ -21,31 +37,31 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Catalogue (readable by every member)
     path("creators/", creators.CreatorListView.as_view(), name="creator-list"),
-    path("creators/<int:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),
-    path("creators/<int:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
+    path("creators/<id:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),
+    path("creators/<id:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
     path("search/aesthetic/", search.AestheticSearchView.as_view(), name="aesthetic-search"),
     path("imports/", jobs.ImportUploadView.as_view(), name="import-upload"),
     # Organisation-owned
     path("brands/", brands.BrandListView.as_view(), name="brand-list"),
-    path("brands/<int:pk>/", brands.BrandDetailView.as_view(), name="brand-detail"),
-    path("brands/<int:pk>/mood-board/", brands.MoodBoardView.as_view(), name="brand-mood-board"),
-    path("brands/<int:pk>/mood-board/<int:image_id>/", brands.MoodBoardImageView.as_view(), name="brand-mood-board-image"),
+    path("brands/<id:pk>/", brands.BrandDetailView.as_view(), name="brand-detail"),
+    path("brands/<id:pk>/mood-board/", brands.MoodBoardView.as_view(), name="brand-mood-board"),
+    path("brands/<id:pk>/mood-board/<id:image_id>/", brands.MoodBoardImageView.as_view(), name="brand-mood-board-image"),
     path(
-        "brands/<int:pk>/mood-board/<int:image_id>/file/", brands.MoodBoardFileView.as_view(), name="brand-mood-board-file"
+        "brands/<id:pk>/mood-board/<id:image_id>/file/", brands.MoodBoardFileView.as_view(), name="brand-mood-board-file"
     ),
-    path("brands/<int:pk>/matches/", brands.BrandMatchesView.as_view(), name="brand-matches"),
+    path("brands/<id:pk>/matches/", brands.BrandMatchesView.as_view(), name="brand-matches"),
     path("shortlists/", shortlists.ShortlistListView.as_view(), name="shortlist-list"),
-    path("shortlists/<int:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
-    path("shortlists/<int:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
-    path("shortlists/<int:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"),
-    path("shortlists/<int:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"),
-    path("shortlists/<int:pk>/entries/<int:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
+    path("shortlists/<id:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
+    path("shortlists/<id:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
+    path("shortlists/<id:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"),
+    path("shortlists/<id:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"),
+    path("shortlists/<id:pk>/entries/<id:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
     path("notes/", notes.NoteListView.as_view(), name="note-list"),
-    path("notes/<int:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
+    path("notes/<id:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
     path("exports/", exports.ExportCreateView.as_view(), name="export-create"),
-    path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
+    path("exports/<id:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),
-    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<id:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
     path("monitoring/", include(("api.urls_monitoring", "monitoring"))),  # watches, alerts, notifications, estimates
     # Last: anything else under /api/ (also malformed ids such as /api/brands/-1/) is a JSON 404.
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),

@@ -11,7 +11,7 @@ from .creators import AccountSummarySerializer
 
 
 class ShortlistSerializer(serializers.ModelSerializer):
-    brand = serializers.IntegerField(source="brand_id", allow_null=True, required=False)
+    brand = serializers.IntegerField(source="brand_id", allow_null=True, required=False, min_value=1, max_value=2**62)
     brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
     entry_count = serializers.IntegerField(read_only=True, default=0)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)

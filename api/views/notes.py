@@ -30,6 +30,8 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
                 creator_id = int(creator_param)
             except ValueError as exc:
                 raise InputError("not a valid id", field="creator") from exc
+            if not 0 < creator_id < 2**63:
+                raise InputError("not a valid id", field="creator")
         return note_list(organization=self.organization, creator_id=creator_id)
 
     @extend_schema(parameters=[OpenApiParameter("creator", int, description="Only notes on this creator")])

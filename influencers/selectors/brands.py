@@ -24,10 +24,16 @@ def mood_board_list(*, brand: Brand) -> QuerySet[MoodBoardImage]:
     return MoodBoardImage.objects.filter(brand=brand).order_by("id")
 
 
+MAX_ID = 2**63
+
+
 def _int_or_404(value: object) -> int:
     from django.http import Http404
 
     try:
-        return int(str(value))
+        number = int(str(value))
     except (TypeError, ValueError) as exc:
         raise Http404("not found") from exc
+    if not 0 < number < MAX_ID:  # out of the id column's range: unknown, not a database error
+        raise Http404("not found")
+    return number

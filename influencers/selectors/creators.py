@@ -134,7 +134,11 @@ def creator_detail(*, creator_id: int) -> Creator:
     accounts = Account.objects.select_related("metrics").prefetch_related(
         Prefetch("audience_profiles", queryset=AudienceProfile.objects.order_by("account_id", "-as_of", "-id"))
     )
-    return get_object_or_404(Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), pk=creator_id)
+    from .brands import _int_or_404
+
+    return get_object_or_404(
+        Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), pk=_int_or_404(creator_id)
+    )
 
 
 def creator_growth_series(*, creator: Creator, limit_days: int = 730) -> dict[int, list[dict[str, Any]]]:

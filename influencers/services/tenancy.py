@@ -75,6 +75,8 @@ def membership_for_user(user, *, organization_id: object = None) -> Membership |
             org_pk = int(str(organization_id).strip())
         except ValueError:
             return None
+        if not 0 < org_pk < 2**63:
+            return None
         return memberships.filter(organization_id=org_pk).first()
     return memberships.order_by("created_at", "id").first()
 

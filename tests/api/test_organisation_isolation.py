@@ -61,3 +61,21 @@ def test_another_organisations_brand_cannot_be_attached_to_a_shortlist(editor, i
     assert response.status_code == 404
     mine.refresh_from_db()
     assert mine.brand_id is None
+
+
+@pytest.mark.parametrize("header", ["99999999999999999999999", "-1", "0", "1e5", "١٢"])
+def test_out_of_range_or_odd_organisation_headers_are_403_not_500(editor, header):  # noqa: ANN001
+    editor.client.defaults["HTTP_X_ORGANIZATION"] = header
+    assert editor.client.get("/api/brands/").status_code == 403
+
+
+@pytest.mark.parametrize("path", [
+    "/api/brands/99999999999999999999999/",
+    "/api/creators/9223372036854775807/",
+    "/api/notes/?creator=99999999999999999999999",
+    "/api/shortlists/?brand=99999999999999999999999",
+])
+def test_out_of_range_ids_are_4xx_json_not_500(editor, path):  # noqa: ANN001
+    response = editor.client.get(path)
+    assert response.status_code in (400, 404), path
+    assert response["Content-Type"].startswith("application/json")
