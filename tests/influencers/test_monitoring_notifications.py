@@ -141,3 +141,98 @@ def test_settings_validation_and_secret_creation(db) -> None:  # noqa: ANN001
     assert config.webhook_secret.startswith("whsec_")
     old = config.webhook_secret
     assert n.webhook_secret_rotate(organization=org).webhook_secret != old
+
+
+# --- through a real broker and worker: the Celery retry path --------------------------------------
+
+
+@pytest.fixture
+def flaky_receiver():  # noqa: ANN201
+    """A local HTTP receiver that answers 500 to the first POST and 200 after, recording bodies."""
+    import http.server
+    import threading
+
+    received: list[dict] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append({"body": body, "headers": dict(self.headers), "at": time.time()})
+            self.send_response(500 if len(received) == 1 else 200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receiver, tmp_path, settings) -> None:  # noqa: ANN001
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    from config.celery import app as celery_app
+    from tests.factories import OrganizationFactory
+
+    url, received = flaky_receiver
+    db = connection.settings_dict
+    db_url = (
+        f"sqlite:///{db['NAME']}" if connection.vendor == "sqlite"
+        else f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"monitoring-test-{os.getpid()}"  # a queue of our own: no other test's worker takes the task
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": db_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0", "VETTED_VAR_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1",
+        "MONITORING_WEBHOOK_BACKOFF_SECONDS": "2", "MONITORING_WEBHOOK_MAX_ATTEMPTS": "3",
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    routes_before = celery_app.conf.task_routes
+    celery_app.conf.task_routes = {"influencers.tasks.deliver_webhook": {"queue": queue}}
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)  # the router caches the routes it was built with
+    org = OrganizationFactory()
+    n.notification_settings_update(organization=org, webhook_url=url, webhook_enabled=True)
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
+            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            delivery = n.webhook_ping(organization=org)  # autocommit: sent to the broker at once
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and proc.poll() is None:
+                delivery.refresh_from_db()
+                if delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
+                    break
+                time.sleep(0.5)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            celery_app.conf.task_always_eager = True
+            celery_app.conf.task_routes = routes_before
+            celery_app.amqp.flush_routes()
+            celery_app.amqp.__dict__.pop("router", None)
+    assert delivery.status == DeliveryStatus.SUCCEEDED, log.read_text()[-3000:]
+    attempts = list(delivery.attempt_log.order_by("number"))
+    assert [(a.number, a.status_code, a.retry_in_seconds) for a in attempts] == [(1, 500, 2), (2, 200, None)]
+    assert len(received) == 2 and received[1]["at"] - received[0]["at"] >= 1.9  # the countdown was honoured
+    assert received[0]["body"] == received[1]["body"]
