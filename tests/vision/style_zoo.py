@@ -9,6 +9,8 @@ finds these styles follows the look, not the objects.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -124,7 +126,13 @@ def grade(style: str, img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
-def zoo_image(style: str, seed: int, size: int = 128) -> Image.Image:
-    """A fresh random scene graded in `style` (deterministic for a seed)."""
+@lru_cache(maxsize=512)
+def _zoo_pixels(style: str, seed: int, size: int) -> bytes:
     rng = np.random.default_rng([ZOO_STYLES.index(style), seed])
-    return Image.fromarray((grade(style, random_scene(rng, size), rng) * 255).astype(np.uint8))
+    return (grade(style, random_scene(rng, size), rng) * 255).astype(np.uint8).tobytes()
+
+
+def zoo_image(style: str, seed: int, size: int = 128) -> Image.Image:
+    """A fresh random scene graded in `style` (deterministic for a seed; cached, since tests
+    build the same small catalogues again and again)."""
+    return Image.frombytes("RGB", (size, size), _zoo_pixels(style, seed, size))

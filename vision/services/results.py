@@ -32,7 +32,7 @@ class AestheticSearchResult:
 
     `embedder` always names the embedder ({'id', 'kind': 'clip' | 'style', 'label', ...}) so a
     style-descriptor result is never mistaken for CLIP. `index_state` is 'ready', 'rebuilding'
-    (the index is being (re)built; results, if any, come from an exact scan of stored vectors)
+    (images are being embedded or a large index rebuilt by a job; no results until it is done)
     or 'empty' (nothing embedded yet).
     """
 

@@ -348,11 +348,11 @@ def reset_stale_checks() -> None:
 
 
 def _index_for_search(embedder_id: str) -> tuple[VectorIndex | None, str]:
-    """The index to search and the state to report. A missing or damaged index triggers a
-    rebuild job; meanwhile a catalogue of up to FLAT_MAX vectors is scanned exactly from the
-    stored vectors, so results stay right while the state says "rebuilding"."""
+    """The index to search and the state to report. A missing or damaged index of up to
+    FLAT_MAX vectors is rebuilt on the spot from the stored vectors; a larger one gets a rebuild
+    job and the state says "rebuilding" until it is done (no results meanwhile)."""
     from vision.services.embedding import pending_assets
-    from vision.services.index import get_index, index_request_job, load_vectors
+    from vision.services.index import get_index, index_build, index_request_job
 
     try:
         index = get_index(embedder_id)
@@ -362,32 +362,20 @@ def _index_for_search(embedder_id: str) -> tuple[VectorIndex | None, str]:
     if index is not None:
         return _refreshed_if_stale(embedder_id, index), "ready"
 
-    has_vectors = ImageEmbedding.objects.filter(embedder_id=embedder_id).exists()
-    if not has_vectors:
+    stored = ImageEmbedding.objects.filter(embedder_id=embedder_id).count()
+    if stored == 0:
         if not pending_assets(embedder_id=embedder_id).exists():
             return None, "empty"
         from vision.services.jobs import embed_request_job
 
         embed_request_job(reason="search found images that are not embedded yet")
+    elif stored <= FLAT_MAX:
+        # An exact index of this size rebuilds from stored vectors in about a second: do it now.
+        return index_build(embedder_id=embedder_id), "ready"
     else:
         index_request_job(mode="rebuild", reason="search found no usable index")
-    try:  # eager mode (no broker) has just run the job
+    try:  # eager mode (no broker) may have run the job already
         index = get_index(embedder_id)
     except IndexCorrupt:
         index = None
-    if index is not None:
-        return index, "ready"
-    if not has_vectors:
-        return None, "rebuilding"
-    vectors, asset_ids, account_ids, creator_ids = load_vectors(embedder_id)
-    if len(asset_ids) > FLAT_MAX:
-        return None, "rebuilding"
-    temporary = VectorIndex.build(
-        embedder_id=embedder_id,
-        vectors=vectors,
-        asset_ids=asset_ids,
-        account_ids=account_ids,
-        creator_ids=creator_ids,
-        kind="flat",
-    )
-    return temporary, "rebuilding"
+    return (index, "ready") if index is not None else (None, "rebuilding")
