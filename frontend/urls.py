@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import api.urls  # noqa: F401  (registers the "id" path converter: 1-18 digits, never overflows a column)
 from frontend.views import brands, creators, discovery, jobs, shortlists
 
 urlpatterns = [
@@ -16,28 +17,28 @@ urlpatterns = [
     path("", discovery.discovery, name="discovery"),
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
     # Creators
-    path("creators/<int:creator_id>/", creators.creator_detail, name="creator"),
-    path("creators/<int:creator_id>/lookalikes/", creators.lookalikes, name="creator_lookalikes"),
-    path("creators/<int:creator_id>/notes/", creators.note_add, name="creator_note_add"),
-    path("creators/<int:creator_id>/shortlist/", creators.shortlist_add, name="creator_shortlist_add"),
+    path("creators/<id:creator_id>/", creators.creator_detail, name="creator"),
+    path("creators/<id:creator_id>/lookalikes/", creators.lookalikes, name="creator_lookalikes"),
+    path("creators/<id:creator_id>/notes/", creators.note_add, name="creator_note_add"),
+    path("creators/<id:creator_id>/shortlist/", creators.shortlist_add, name="creator_shortlist_add"),
     # Brands
     path("brands/", brands.brand_list, name="brands"),
     path("brands/new/", brands.brand_create, name="brand_create"),
-    path("brands/<int:brand_id>/", brands.brand_detail, name="brand"),
-    path("brands/<int:brand_id>/edit/", brands.brand_edit, name="brand_edit"),
-    path("brands/<int:brand_id>/mood-board/", brands.mood_board_upload, name="brand_mood_board"),
-    path("brands/<int:brand_id>/matches/", brands.brand_matches, name="brand_matches"),
+    path("brands/<id:brand_id>/", brands.brand_detail, name="brand"),
+    path("brands/<id:brand_id>/edit/", brands.brand_edit, name="brand_edit"),
+    path("brands/<id:brand_id>/mood-board/", brands.mood_board_upload, name="brand_mood_board"),
+    path("brands/<id:brand_id>/matches/", brands.brand_matches, name="brand_matches"),
     # Shortlists
     path("shortlists/", shortlists.shortlist_list, name="shortlists"),
     path("shortlists/new/", shortlists.shortlist_create, name="shortlist_create"),
-    path("shortlists/<int:shortlist_id>/", shortlists.shortlist_detail, name="shortlist"),
-    path("shortlists/<int:shortlist_id>/entries/<int:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
-    path("shortlists/<int:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),
-    path("shortlists/<int:shortlist_id>/export/", shortlists.export_start, name="shortlist_export"),
+    path("shortlists/<id:shortlist_id>/", shortlists.shortlist_detail, name="shortlist"),
+    path("shortlists/<id:shortlist_id>/entries/<id:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
+    path("shortlists/<id:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),
+    path("shortlists/<id:shortlist_id>/export/", shortlists.export_start, name="shortlist_export"),
     # Jobs
     path("jobs/", jobs.job_list, name="jobs"),
-    path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
-    path("jobs/<int:job_id>/download/", jobs.job_download, name="job_download"),
+    path("jobs/<id:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<id:job_id>/download/", jobs.job_download, name="job_download"),
     # Monitoring alert inbox (frontend:alerts, frontend:alert_action)
     path("alerts/", include("frontend.views_alerts")),
 ]

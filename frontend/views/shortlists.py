@@ -102,7 +102,7 @@ def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
 
     org = require_organization(request)
     shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
-    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit() and len(v) <= 18]
     action = request.POST.get("action", "")
     try:
         if not can_write(request):

@@ -401,3 +401,9 @@ def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalog
     assert f'<span class="fit-pill num">{round(expected.fit * 100)}</span>' in body
     # Another organisation's brand is ignored, not an error.
     assert "Audience fit</th>" not in text(ui.get(reverse("frontend:discovery"), {"brand": BrandFactory().pk}))
+
+
+def test_out_of_range_ids_are_a_404_not_a_500(ui):  # noqa: ANN001
+    huge = "9" * 25
+    for path in (f"/creators/{huge}/", f"/brands/{huge}/", f"/shortlists/{huge}/", f"/jobs/{huge}/"):
+        assert ui.get(path).status_code == 404, path
