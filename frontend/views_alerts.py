@@ -31,9 +31,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         status = AlertStatus.OPEN
     kind = request.GET.get("kind") if request.GET.get("kind") in RuleKind.values else None
     severity = request.GET.get("severity") if request.GET.get("severity") in Severity.values else None
-    alerts = alert_list(
-        organization=org, status=None if status == "all" else status, kind=kind, severity=severity
-    )
+    alerts = alert_list(organization=org, status=None if status == "all" else status, kind=kind, severity=severity)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = alert_counts(organization=org)
     context = {

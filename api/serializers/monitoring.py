@@ -56,8 +56,19 @@ class WatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Watch
         fields = [
-            "id", "name", "brand", "brand_name", "shortlist", "shortlist_name", "creators", "is_active", "rules",
-            "open_alerts", "created_by", "created_at", "updated_at",
+            "id",
+            "name",
+            "brand",
+            "brand_name",
+            "shortlist",
+            "shortlist_name",
+            "creators",
+            "is_active",
+            "rules",
+            "open_alerts",
+            "created_by",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -105,9 +116,27 @@ class AlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "kind", "severity", "status", "title", "summary", "evidence", "creator", "account", "brand",
-            "watch", "rule", "cause_key", "created_at", "last_seen_at", "acknowledged_by", "acknowledged_at",
-            "resolved_by", "resolved_at", "resolution_note", "notified_at",
+            "id",
+            "kind",
+            "severity",
+            "status",
+            "title",
+            "summary",
+            "evidence",
+            "creator",
+            "account",
+            "brand",
+            "watch",
+            "rule",
+            "cause_key",
+            "created_at",
+            "last_seen_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+            "resolution_note",
+            "notified_at",
         ]
 
 
@@ -122,8 +151,14 @@ class NotificationSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationSettings
         fields = [
-            "email_enabled", "email_recipients", "webhook_enabled", "webhook_url", "webhook_secret_set",
-            "min_severity", "updated_by", "updated_at",
+            "email_enabled",
+            "email_recipients",
+            "webhook_enabled",
+            "webhook_url",
+            "webhook_secret_set",
+            "min_severity",
+            "updated_by",
+            "updated_at",
         ]
 
     def get_webhook_secret_set(self, obj: NotificationSettings) -> bool:
@@ -147,8 +182,15 @@ class AttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = [
-            "number", "at", "signed_timestamp", "status_code", "succeeded", "error", "duration_ms",
-            "retry_in_seconds", "response_excerpt",
+            "number",
+            "at",
+            "signed_timestamp",
+            "status_code",
+            "succeeded",
+            "error",
+            "duration_ms",
+            "retry_in_seconds",
+            "response_excerpt",
         ]
 
 
@@ -158,8 +200,19 @@ class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "delivery_id", "event", "url", "alert", "status", "attempts", "last_status_code", "last_error",
-            "next_attempt_at", "created_at", "finished_at", "attempt_log",
+            "id",
+            "delivery_id",
+            "event",
+            "url",
+            "alert",
+            "status",
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "finished_at",
+            "attempt_log",
         ]
 
 

@@ -172,7 +172,9 @@ class AlertListView(ListModelMixin, OrganizationScopedView):
         parameters=[
             OpenApiParameter("status", str, description="open, acknowledged, resolved (comma-separated)"),
             OpenApiParameter("severity", str, description="low, medium, high (comma-separated)"),
-            OpenApiParameter("kind", str, description="keyword, sentiment, growth_anomaly, engagement_anomaly, competitor"),
+            OpenApiParameter(
+                "kind", str, description="keyword, sentiment, growth_anomaly, engagement_anomaly, competitor"
+            ),
             OpenApiParameter("creator", int),
             OpenApiParameter("brand", int),
             OpenApiParameter("watch", int),
@@ -244,7 +246,9 @@ class NotificationSettingsView(OrganizationScopedView):
         payload = NotificationSettingsUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         had_secret = bool(notify.notification_settings_get(organization=self.organization).webhook_secret)
-        config = notify.notification_settings_update(organization=self.organization, user=request.user, **payload.validated_data)
+        config = notify.notification_settings_update(
+            organization=self.organization, user=request.user, **payload.validated_data
+        )
         body = NotificationSettingsSerializer(config).data
         if config.webhook_secret and not had_secret:
             body["webhook_secret"] = config.webhook_secret  # shown once, on creation

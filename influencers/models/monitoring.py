@@ -53,9 +53,7 @@ class Watch(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="watches")
     brand = models.ForeignKey(Brand, on_delete=models.SET_NULL, null=True, blank=True, related_name="watches")
     name = models.CharField(max_length=200)
-    shortlist = models.ForeignKey(
-        Shortlist, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
-    )
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, null=True, blank=True, related_name="watches")
     creators = models.ManyToManyField(Creator, blank=True, related_name="watches")
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
@@ -217,9 +215,7 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["delivery_id", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_unique_number")]
 
     def __str__(self) -> str:
         outcome = "ok" if self.succeeded else (self.status_code or self.error[:40])

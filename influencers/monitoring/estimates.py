@@ -133,7 +133,9 @@ def parse_rate_table(raw: object, *, source: str) -> RateTable:
             if unknown:
                 raise InputError(f"names unknown source(s) {', '.join(unknown)}", source=source, location=tw)
             if not cost_sources:
-                raise InputError("must cite at least one source for its cost", source=source, location=f"{tw}.cost_sources")
+                raise InputError(
+                    "must cite at least one source for its cost", source=source, location=f"{tw}.cost_sources"
+                )
             max_f = t.get("max_followers")
             tiers.append(
                 RateTier(
@@ -152,7 +154,7 @@ def parse_rate_table(raw: object, *, source: str) -> RateTable:
                 )
             )
         tiers.sort(key=lambda x: x.min_followers)
-        for a, b in zip(tiers, tiers[1:]):
+        for a, b in zip(tiers, tiers[1:], strict=False):
             if a.max_followers != b.min_followers:
                 raise InputError(
                     f"tiers {a.tier} and {b.tier} leave a gap or overlap ({a.max_followers} vs {b.min_followers})",

@@ -341,7 +341,9 @@ def evaluate_keyword(
         return []
     match = matcher(terms)
     matched: list[tuple[PostData, list[str]]] = []
-    for post in sorted(_recent(data.posts, "posted_at", as_of, params.lookback_days), key=lambda p: (p.posted_at, p.id)):
+    for post in sorted(
+        _recent(data.posts, "posted_at", as_of, params.lookback_days), key=lambda p: (p.posted_at, p.id)
+    ):
         found = match(_post_text(post))
         if found:
             matched.append((post, found))
@@ -421,9 +423,10 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
     earlier periods of the same length (`window_days`, over the `history_days` before the window),
     never below 10% (`spikes.P_FLOOR`); the spread is the scaled MAD of the periods with at least
     RELIABLE_PERIOD_COMMENTS comments (smaller periods swing by sampling noise alone), floored by
-    the binomial noise of a share measured on as many comments as the window has. The window's negative share must exceed the baseline by `margin`
-    and score a robust z ≥ `z_threshold`. The episode is named by its onset: the first day in the
-    window whose own share exceeds baseline + margin.
+    the binomial noise of a share measured on as many comments as the window has. The window's
+    negative share must exceed the baseline by `margin` and score a robust z ≥ `z_threshold`.
+    The episode is named by its onset: the first day in the window whose own share exceeds
+    baseline + margin.
     """
     window_start = as_of - dt.timedelta(days=params.window_days)
     history_start = window_start - dt.timedelta(days=params.history_days)
@@ -458,7 +461,8 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
             severity=severity,
             title=f"Negative comments at {share:.0%}, baseline {stats.center:.0%}",
             summary=(
-                f"{len(negatives)} of {len(recent)} comments on {data.name}'s posts in the last {params.window_days} days "
+                f"{len(negatives)} of {len(recent)} comments on {data.name}'s posts in the last "
+                f"{params.window_days} days "
                 f"are negative ({share:.0%}); their usual share is {stats.center:.0%} (median of {stats.n} earlier "
                 f"{params.window_days}-day periods), robust z {stats.z:.1f}. The rule fires at baseline + "
                 f"{params.margin:.0%} and z ≥ {params.z_threshold:g}."
@@ -480,9 +484,7 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
     ]
 
 
-def evaluate_anomalies(
-    data: CreatorData, params: AnomalyParams, *, kind: str, as_of: dt.datetime
-) -> list[Hit]:
+def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, as_of: dt.datetime) -> list[Hit]:
     """One hit per anomaly (or anomaly episode) of at least `min_severity` reaching into the last
     `lookback_days`."""
     anomalies = data.growth_anomalies if kind == GROWTH_ANOMALY else data.engagement_anomalies

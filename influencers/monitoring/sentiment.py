@@ -112,7 +112,7 @@ class _Engines:
 
 
 def detect_language(text: str) -> str:
-    """"zh" when the text has Han characters and no Latin words, "en" for Latin words only,
+    """ "zh" when the text has Han characters and no Latin words, "en" for Latin words only,
     "mixed" for both, "none" for neither (emoji or punctuation only)."""
     han = len(_HAN.findall(text))
     words = len(_LATIN_WORD.findall(text))

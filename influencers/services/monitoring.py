@@ -247,7 +247,9 @@ def _targets(watches: Sequence[Watch]) -> dict[int, set[int]]:
     return targets
 
 
-def watched_creator_ids(*, creator_ids: Iterable[int] | None = None, organization: Organization | None = None) -> set[int]:
+def watched_creator_ids(
+    *, creator_ids: Iterable[int] | None = None, organization: Organization | None = None
+) -> set[int]:
     """Creators covered by an active watch with an active rule (optionally among `creator_ids`)."""
     watched: set[int] = set()
     for creators in _targets(_active_watches(organization)).values():
@@ -293,7 +295,9 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
         from influencers.scoring.growth import growth_anomalies
     except ImportError:  # the scorer is not installed: nothing to report rather than a guess
         return []
-    snapshots = list(AccountSnapshot.objects.filter(account=account).order_by("date").values_list("date", "followers", "following"))
+    snapshots = list(
+        AccountSnapshot.objects.filter(account=account).order_by("date").values_list("date", "followers", "following")
+    )
     if not snapshots:
         return []
     report = growth_anomalies([s[0] for s in snapshots], [s[1] for s in snapshots], [s[2] for s in snapshots])
@@ -316,21 +320,39 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
         headline = f"{a.kind} of {a.size:+,} followers"
         if package:
             headline += f" (a {package:,} package?)"
-        out.append(r.Anomaly(account.pk, a.kind, a.date, float(a.size), severity, a.reason, {**a.as_dict(), **base}, headline))
+        out.append(
+            r.Anomaly(account.pk, a.kind, a.date, float(a.size), severity, a.reason, {**a.as_dict(), **base}, headline)
+        )
     for episode in _churn_episodes([a for a in report.anomalies if a.kind == "following_churn"]):
         first, last = episode[0], episode[-1]
         if last.date <= since:
             continue
-        waves = 1 + sum(1 for x, y in zip(episode, episode[1:]) if (y.date - x.date).days > 7)
+        waves = 1 + sum(1 for x, y in zip(episode, episode[1:], strict=False) if (y.date - x.date).days > 7)
         why = (
             f"{len(episode)} outlying following-count moves in {waves} follow/unfollow wave(s) between "
             f"{first.date.isoformat()} and {last.date.isoformat()}; latest: {last.reason}"
         )
-        evidence = {**base, "moves": [m.as_dict() for m in episode[-20:]], "waves": waves,
-                    "first_move": first.date.isoformat(), "last_move": last.date.isoformat()}
+        evidence = {
+            **base,
+            "moves": [m.as_dict() for m in episode[-20:]],
+            "waves": waves,
+            "first_move": first.date.isoformat(),
+            "last_move": last.date.isoformat(),
+        }
         severity = r.HIGH if waves >= 3 else r.MEDIUM
-        out.append(r.Anomaly(account.pk, "following_churn", first.date, float(len(episode)), severity, why, evidence,
-                             f"follow/unfollow churn, {waves} wave(s) from", last_day=last.date))
+        out.append(
+            r.Anomaly(
+                account.pk,
+                "following_churn",
+                first.date,
+                float(len(episode)),
+                severity,
+                why,
+                evidence,
+                f"follow/unfollow churn, {waves} wave(s) from",
+                last_day=last.date,
+            )
+        )
     return out
 
 
@@ -345,11 +367,24 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
     metrics = getattr(account, "metrics", None)
     followers = float(metrics.followers) if metrics is not None and metrics.followers else 0.0
     if not followers:
-        latest = AccountSnapshot.objects.filter(account=account).order_by("-date").values_list("followers", flat=True).first()
+        latest = (
+            AccountSnapshot.objects.filter(account=account)
+            .order_by("-date")
+            .values_list("followers", flat=True)
+            .first()
+        )
         followers = float(latest or 0)
     stats = [
-        PostStats(post_id=p.pk, posted_at=p.posted_at, likes=p.likes, comments=p.comments, shares=p.shares,
-                  saves=p.saves, views=p.views, is_sponsored=p.is_sponsored)
+        PostStats(
+            post_id=p.pk,
+            posted_at=p.posted_at,
+            likes=p.likes,
+            comments=p.comments,
+            shares=p.shares,
+            saves=p.saves,
+            views=p.views,
+            is_sponsored=p.is_sponsored,
+        )
         for p in posts
     ]
     if not stats:
@@ -362,27 +397,49 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
         if day <= since:
             continue
         if change.kind == "shift":
-            factor = max(change.engagement_rate, change.expected) / max(min(change.engagement_rate, change.expected), 1e-9)
+            factor = max(change.engagement_rate, change.expected) / max(
+                min(change.engagement_rate, change.expected), 1e-9
+            )
             severity = r.HIGH if factor >= 5 else r.MEDIUM
         else:
             severity = _severity_from_z(change.robust_z, high=8, medium=4)
-        evidence = {**base, "post_id": change.post_id, "engagement_rate": change.engagement_rate,
-                    "expected": change.expected, "robust_z": None if change.robust_z != change.robust_z else round(change.robust_z, 1)}
+        evidence = {
+            **base,
+            "post_id": change.post_id,
+            "engagement_rate": change.engagement_rate,
+            "expected": change.expected,
+            "robust_z": None if change.robust_z != change.robust_z else round(change.robust_z, 1),
+        }
         if change.kind == "shift":
             headline = f"engagement level shift {change.expected:.2%} → {change.engagement_rate:.2%}"
         else:
             headline = f"engagement {change.kind} {change.engagement_rate:.2%} vs {change.expected:.2%} expected"
-        out.append(r.Anomaly(account.pk, f"engagement_{change.kind}", day, change.engagement_rate, severity, change.reason,
-                             evidence, headline))
+        out.append(
+            r.Anomaly(
+                account.pk,
+                f"engagement_{change.kind}",
+                day,
+                change.engagement_rate,
+                severity,
+                change.reason,
+                evidence,
+                headline,
+            )
+        )
     if report.available and report.position in ("far below", "far above") and report.benchmark:
         bench = report.benchmark
         latest = max(p.posted_at for p in posts).date()
         why = (
-            f"engagement rate {report.engagement_rate:.2%} is {report.position} the {bench['platform']} {bench['tier']} "
+            f"engagement rate {report.engagement_rate:.2%} is {report.position} the "
+            f"{bench['platform']} {bench['tier']} "
             f"benchmark ({bench['low']:.2%}–{bench['high']:.2%}, median {bench['median']:.2%}; {report.formula})"
         )
-        evidence = {**base, "engagement_rate": report.engagement_rate, "benchmark": {k: bench.get(k) for k in ("tier", "low", "median", "high", "as_of")},
-                    "posts_used": report.posts_used}
+        evidence = {
+            **base,
+            "engagement_rate": report.engagement_rate,
+            "benchmark": {k: bench.get(k) for k in ("tier", "low", "median", "high", "as_of")},
+            "posts_used": report.posts_used,
+        }
         kind = "engagement_far_below_benchmark" if report.position == "far below" else "engagement_far_above_benchmark"
         # Dated by the latest post so it sits in the lookback; the cause key keeps the tier, not
         # the date, so the standing condition stays one alert (see _anomaly_cause).
@@ -409,9 +466,7 @@ def _post_data(post: Post, account: Account) -> r.PostData:
     )
 
 
-def load_creator_data(
-    creator: Creator, *, kinds: set[str], lookback_days: int, as_of: dt.datetime
-) -> r.CreatorData:
+def load_creator_data(creator: Creator, *, kinds: set[str], lookback_days: int, as_of: dt.datetime) -> r.CreatorData:
     """The posts, scored comments and anomalies of `creator` that rules of `kinds` read."""
     since = as_of - dt.timedelta(days=min(lookback_days, MAX_LOOKBACK_DAYS))
     accounts = list(Account.objects.filter(creator=creator).select_related("metrics"))
@@ -433,8 +488,14 @@ def load_creator_data(
             sentiment = analyze(c.text)
             scored.append(
                 r.CommentData(
-                    id=c.pk, post_id=c.post_id, account_id=c.post.account_id, commenter=c.commenter, text=c.text,
-                    posted_at=c.posted_at or c.post.posted_at, label=sentiment.label, score=sentiment.score,
+                    id=c.pk,
+                    post_id=c.post_id,
+                    account_id=c.post.account_id,
+                    commenter=c.commenter,
+                    text=c.text,
+                    posted_at=c.posted_at or c.post.posted_at,
+                    label=sentiment.label,
+                    score=sentiment.score,
                 )
             )
         comments = tuple(scored)
@@ -518,7 +579,9 @@ class EvaluationResult:
         }
 
 
-def _raise_alert(*, watch: Watch, rule: WatchRule, creator_id: int, hit: r.Hit, as_of: dt.datetime) -> tuple[str, Alert | None]:
+def _raise_alert(
+    *, watch: Watch, rule: WatchRule, creator_id: int, hit: r.Hit, as_of: dt.datetime
+) -> tuple[str, Alert | None]:
     """Create the alert of `hit`, or refresh the live one with the same cause. Returns
     ("created" | "updated" | "suppressed", alert)."""
     cause = _anomaly_cause(hit) if hit.kind in (RuleKind.GROWTH_ANOMALY, RuleKind.ENGAGEMENT_ANOMALY) else hit.cause
@@ -666,7 +729,8 @@ def run_watch_job(job: Job) -> dict[str, Any]:
     params = job.params or {}
     creator_ids = params.get("creator_ids")
     if creator_ids is not None and (
-        not isinstance(creator_ids, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in creator_ids)
+        not isinstance(creator_ids, list)
+        or not all(isinstance(c, int) and not isinstance(c, bool) for c in creator_ids)
     ):
         raise InputError("must be a list of creator ids", source=f"job {job.pk}", field="creator_ids")
     organization = None
@@ -725,7 +789,9 @@ def alert_resolve(*, alert: Alert, user, note: str = "") -> Alert:  # noqa: ANN0
 # --- sentiment series -----------------------------------------------------------------------------------
 
 
-def sentiment_series_for_creator(*, creator: Creator, days: int = 90, as_of: dt.datetime | None = None) -> dict[str, Any]:
+def sentiment_series_for_creator(
+    *, creator: Creator, days: int = 90, as_of: dt.datetime | None = None
+) -> dict[str, Any]:
     """The creator's daily comment sentiment over `days`, with spike days flagged against their own
     earlier days (robust z), and the mean caption sentiment of the period."""
     if not 1 <= days <= MAX_LOOKBACK_DAYS:
@@ -739,7 +805,10 @@ def sentiment_series_for_creator(*, creator: Creator, days: int = 90, as_of: dt.
         "creator_id": creator.pk,
         "days": days,
         "as_of": as_of.isoformat(),
-        "method": "comments: VADER (English) / SnowNLP (Chinese), labels per docs/monitoring.md; spikes: robust z (median/MAD) against the creator's earlier days",
+        "method": (
+            "comments: VADER (English) / SnowNLP (Chinese), labels per docs/monitoring.md; "
+            "spikes: robust z (median/MAD) against the creator's earlier days"
+        ),
         "comments": len(data.comments),
         "captions": {
             "count": len(captions),
@@ -747,7 +816,11 @@ def sentiment_series_for_creator(*, creator: Creator, days: int = 90, as_of: dt.
             "negative": sum(1 for c in captions if c.label == "negative"),
         },
         "series": [
-            {**p.as_dict(), "spike": p.day in spikes, **({"spike_stats": spikes[p.day].stats.as_dict()} if p.day in spikes else {})}
+            {
+                **p.as_dict(),
+                "spike": p.day in spikes,
+                **({"spike_stats": spikes[p.day].stats.as_dict()} if p.day in spikes else {}),
+            }
             for p in series
         ],
     }
@@ -768,7 +841,11 @@ def rate_table() -> est.RateTable:
 
 def _recent_post_figures(account: Account, *, limit: int = 12) -> tuple[float | None, float | None]:
     """(median views, median engagements) of the account's `limit` newest posts."""
-    rows = list(Post.objects.filter(account=account).order_by("-posted_at").values("likes", "comments", "saves", "views")[:limit])
+    rows = list(
+        Post.objects.filter(account=account)
+        .order_by("-posted_at")
+        .values("likes", "comments", "saves", "views")[:limit]
+    )
     if not rows:
         return None, None
     views = [row["views"] for row in rows if row["views"]]
@@ -785,7 +862,11 @@ def estimate_for_account(account: Account, *, table: est.RateTable | None = None
     followers = int(metrics.followers) if metrics is not None and metrics.followers else 0
     if not followers:
         followers = int(
-            AccountSnapshot.objects.filter(account=account).order_by("-date").values_list("followers", flat=True).first() or 0
+            AccountSnapshot.objects.filter(account=account)
+            .order_by("-date")
+            .values_list("followers", flat=True)
+            .first()
+            or 0
         )
     median_views, median_engagements = _recent_post_figures(account)
     estimate = est.estimate_account(
@@ -802,7 +883,9 @@ def estimates_for_creator(creator_id: int) -> dict[str, Any]:
     """Estimates for every account of a creator, the primary (largest) account's figures as the
     creator's CPM/CPE, and the rate table's name, as-of date, sources and disclaimer."""
     table = rate_table()
-    accounts = list(Account.objects.filter(creator_id=creator_id).select_related("metrics").order_by("platform", "handle"))
+    accounts = list(
+        Account.objects.filter(creator_id=creator_id).select_related("metrics").order_by("platform", "handle")
+    )
     per_account = [estimate_for_account(a, table=table) for a in accounts]
     primary = max(per_account, key=lambda e: e["followers"], default=None)
     return {

@@ -73,7 +73,9 @@ def _demo_organization() -> Organization:
 
     org = Organization.objects.filter(name=DEMO_ORGANIZATION).first()
     if org is None or not org.brands.exists():
-        raise InvalidState(f"the demo organisation {DEMO_ORGANIZATION!r} is not there: run `python manage.py seed_demo` first")
+        raise InvalidState(
+            f"the demo organisation {DEMO_ORGANIZATION!r} is not there: run `python manage.py seed_demo` first"
+        )
     return org
 
 
@@ -181,13 +183,22 @@ def demo_watches_seed(*, as_of: dt.datetime | None = None, evaluate: bool = True
 
     picked: dict[str, list[int]] = {}
     picked[RuleKind.KEYWORD] = _pick(
-        RuleKind.KEYWORD, parsed[RuleKind.KEYWORD], _candidates_by_posts(creators, RuleKind.KEYWORD, everything), context, as_of
+        RuleKind.KEYWORD,
+        parsed[RuleKind.KEYWORD],
+        _candidates_by_posts(creators, RuleKind.KEYWORD, everything),
+        context,
+        as_of,
     )
     picked[RuleKind.COMPETITOR] = _pick(
-        RuleKind.COMPETITOR, parsed[RuleKind.COMPETITOR], _candidates_by_posts(creators, RuleKind.COMPETITOR, everything),
-        context, as_of,
+        RuleKind.COMPETITOR,
+        parsed[RuleKind.COMPETITOR],
+        _candidates_by_posts(creators, RuleKind.COMPETITOR, everything),
+        context,
+        as_of,
     )
-    picked[RuleKind.GROWTH_ANOMALY] = _pick(RuleKind.GROWTH_ANOMALY, parsed[RuleKind.GROWTH_ANOMALY], creators, context, as_of)
+    picked[RuleKind.GROWTH_ANOMALY] = _pick(
+        RuleKind.GROWTH_ANOMALY, parsed[RuleKind.GROWTH_ANOMALY], creators, context, as_of
+    )
     picked[RuleKind.ENGAGEMENT_ANOMALY] = _pick(
         RuleKind.ENGAGEMENT_ANOMALY, parsed[RuleKind.ENGAGEMENT_ANOMALY], creators, context, as_of
     )
@@ -233,4 +244,3 @@ def demo_watches_seed(*, as_of: dt.datetime | None = None, evaluate: bool = True
             by_kind[kind] += 1
         summary["alerts_by_kind"] = {kind: by_kind.get(kind, 0) for kind in RuleKind.values}
     return summary
-

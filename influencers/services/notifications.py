@@ -242,9 +242,14 @@ def _email_text(alert: Alert) -> str:
         lines.append(f"Brand: {alert.brand.name}")
     evidence = alert.evidence or {}
     for post in (evidence.get("posts") or [])[:10]:
-        lines.append(f"- post {post.get('posted_at', '')[:10]} @{post.get('handle', '')}: {post.get('caption', '')[:140]}")
+        lines.append(
+            f"- post {post.get('posted_at', '')[:10]} @{post.get('handle', '')}: {post.get('caption', '')[:140]}"
+        )
     for comment in (evidence.get("comment_list") or [])[:10]:
-        lines.append(f"- comment {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: {comment.get('text', '')[:140]}")
+        lines.append(
+            f"- comment {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
+            f"{comment.get('text', '')[:140]}"
+        )
     if evidence.get("why"):
         lines.append(f"- {evidence['why']}")
     lines += ["", "Open the alert inbox in Vetted to acknowledge or resolve it."]
@@ -283,7 +288,9 @@ def alert_notify(*, alert_id: int) -> dict[str, Any]:
             except Exception:  # noqa: BLE001 - a mail server hiccup must not lose the webhook
                 logger.exception("alert %s: email failed", alert.pk)
     if config.webhook_enabled and config.webhook_url and config.webhook_secret:
-        delivery = webhook_queue(organization=alert.organization, url=config.webhook_url, payload=alert_payload(alert), alert=alert)
+        delivery = webhook_queue(
+            organization=alert.organization, url=config.webhook_url, payload=alert_payload(alert), alert=alert
+        )
         outcome["webhook"] = str(delivery.delivery_id)
     return outcome
 
@@ -328,7 +335,11 @@ def webhook_ping(*, organization: Organization) -> WebhookDelivery:
     config = notification_settings_get(organization=organization)
     if not config.webhook_url or not config.webhook_secret:
         raise InputError("set a webhook URL (and enable it) first", field="webhook_url")
-    payload = {"event": "ping", "organization": {"id": organization.pk, "name": organization.name}, "sent_at": timezone.now().isoformat()}
+    payload = {
+        "event": "ping",
+        "organization": {"id": organization.pk, "name": organization.name},
+        "sent_at": timezone.now().isoformat(),
+    }
     return webhook_queue(organization=organization, url=config.webhook_url, payload=payload)
 
 

@@ -59,10 +59,14 @@ def test_create_a_watch_with_rules_then_evaluate_into_the_inbox(editor, django_c
 
 def test_rule_params_are_validated_with_the_field_named(editor) -> None:  # noqa: ANN001
     watch = WatchFactory(organization=editor.organization, creators=[CreatorFactory()])
-    response = editor.client.post(url("watch-rules", pk=watch.pk), {"kind": "sentiment", "params": {"margin": 3}}, format="json")
+    response = editor.client.post(
+        url("watch-rules", pk=watch.pk), {"kind": "sentiment", "params": {"margin": 3}}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["field"] == "params.margin"
-    response = editor.client.post(url("watch-rules", pk=watch.pk), {"kind": "sentiment", "params": {"margin": 0.3}}, format="json")
+    response = editor.client.post(
+        url("watch-rules", pk=watch.pk), {"kind": "sentiment", "params": {"margin": 0.3}}, format="json"
+    )
     assert response.status_code == 201
     rule_id = response.json()["id"]
     response = editor.client.patch(url("rule-detail", pk=rule_id), {"is_active": False}, format="json")
@@ -75,7 +79,9 @@ def test_watch_needs_a_target_and_keeps_brands_in_the_organisation(editor, intru
     assert response.status_code == 400 and response.json()["field"] == "creator_ids"
     their_brand = BrandFactory(organization=intruder.organization)
     response = editor.client.post(
-        url("watch-list"), {"name": "x", "brand_id": their_brand.pk, "creator_ids": [CreatorFactory().pk]}, format="json"
+        url("watch-list"),
+        {"name": "x", "brand_id": their_brand.pk, "creator_ids": [CreatorFactory().pk]},
+        format="json",
     )
     assert response.status_code == 404
     shortlist = ShortlistFactory(organization=editor.organization)
@@ -90,7 +96,11 @@ def test_acknowledge_and_resolve_through_the_api(editor) -> None:  # noqa: ANN00
     assert response.json()["status"] == "acknowledged" and response.json()["acknowledged_by"] == editor.user.username
     response = editor.client.post(url("alert-resolve", pk=alert.pk), {"note": "creator apologised"}, format="json")
     body = response.json()
-    assert (body["status"], body["resolved_by"], body["resolution_note"]) == ("resolved", editor.user.username, "creator apologised")
+    assert (body["status"], body["resolved_by"], body["resolution_note"]) == (
+        "resolved",
+        editor.user.username,
+        "creator apologised",
+    )
     assert body["resolved_at"] is not None
     again = editor.client.post(url("alert-resolve", pk=alert.pk), {}, format="json")
     assert again.status_code == 400 and again.json()["code"] == "invalid_state"
@@ -144,7 +154,9 @@ def test_notification_settings_show_the_secret_only_once(editor) -> None:  # noq
 def test_test_webhook_is_logged_as_a_delivery(editor, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     import responses
 
-    editor.client.patch(url("settings"), {"webhook_url": "https://hooks.example.com/x", "webhook_enabled": True}, format="json")
+    editor.client.patch(
+        url("settings"), {"webhook_url": "https://hooks.example.com/x", "webhook_enabled": True}, format="json"
+    )
     with responses.RequestsMock() as mock:
         mock.add(responses.POST, "https://hooks.example.com/x", status=200)
         with django_capture_on_commit_callbacks(execute=True):
@@ -172,8 +184,12 @@ def test_sentiment_series_endpoint(editor) -> None:  # noqa: ANN001
     post = PostFactory(caption="Lovely day")
     from influencers.models import CommentSample
 
-    CommentSample.objects.create(post=post, external_id="a", commenter="x", text="Love it!", posted_at=NOW - dt.timedelta(days=1))
-    CommentSample.objects.create(post=post, external_id="b", commenter="y", text="This is a scam", posted_at=NOW - dt.timedelta(days=1))
+    CommentSample.objects.create(
+        post=post, external_id="a", commenter="x", text="Love it!", posted_at=NOW - dt.timedelta(days=1)
+    )
+    CommentSample.objects.create(
+        post=post, external_id="b", commenter="y", text="This is a scam", posted_at=NOW - dt.timedelta(days=1)
+    )
     body = editor.client.get(url("creator-sentiment", pk=post.account.creator_id), {"days": 30}).json()
     assert body["comments"] == 2
     assert body["series"][-1]["negative"] == 1 and body["series"][-1]["positive"] == 1

@@ -20,8 +20,18 @@ def test_inbox_shows_own_alerts_with_evidence_only(client) -> None:  # noqa: ANN
     membership = _login(client)
     mine = AlertFactory(
         organization=membership.organization,
-        evidence={"posts": [{"post_id": 1, "posted_at": "2026-05-01T10:00:00", "handle": "amy", "platform": "instagram",
-                             "caption": "Casino night 赌博", "matched_terms": ["赌博"]}]},
+        evidence={
+            "posts": [
+                {
+                    "post_id": 1,
+                    "posted_at": "2026-05-01T10:00:00",
+                    "handle": "amy",
+                    "platform": "instagram",
+                    "caption": "Casino night 赌博",
+                    "matched_terms": ["赌博"],
+                }
+            ]
+        },
     )
     theirs = AlertFactory(title="Someone else's alert")
     html = client.get("/alerts/").content.decode()

@@ -29,7 +29,9 @@ def documented_verify(secret: str, body: bytes, timestamp: str, signature: str, 
 
 @pytest.fixture
 def hook(db):  # noqa: ANN001, ANN201
-    config = NotificationSettingsFactory(webhook_url=HOOK, webhook_secret="whsec_s3cret", email_recipients=["ops@example.com"])
+    config = NotificationSettingsFactory(
+        webhook_url=HOOK, webhook_secret="whsec_s3cret", email_recipients=["ops@example.com"]
+    )
     return config
 
 
@@ -44,7 +46,9 @@ def sleeps(monkeypatch, settings):  # noqa: ANN001, ANN201
 
 
 @responses.activate
-def test_webhook_signature_verifies_with_the_documented_recipe(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_webhook_signature_verifies_with_the_documented_recipe(
+    hook, sleeps, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     responses.add(responses.POST, HOOK, status=204)
     alert = AlertFactory(organization=hook.organization, severity=Severity.HIGH)
     with django_capture_on_commit_callbacks(execute=True):
@@ -72,7 +76,9 @@ def test_webhook_signature_verifies_with_the_documented_recipe(hook, sleeps, dja
 
 
 @responses.activate
-def test_failed_deliveries_are_retried_with_backoff_and_logged(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_failed_deliveries_are_retried_with_backoff_and_logged(
+    hook, sleeps, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     responses.add(responses.POST, HOOK, body=requests.ConnectionError("connection refused"))
     responses.add(responses.POST, HOOK, status=500, body="oops")
     responses.add(responses.POST, HOOK, status=200, body="ok")
@@ -110,7 +116,10 @@ def test_a_delivery_gives_up_after_the_last_attempt(hook, sleeps, django_capture
 def test_email_goes_to_the_configured_recipients_once(hook, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     hook.webhook_enabled = False
     hook.save()
-    alert = AlertFactory(organization=hook.organization, evidence={"posts": [{"posted_at": "2026-01-02", "handle": "amy", "caption": "casino"}]})
+    alert = AlertFactory(
+        organization=hook.organization,
+        evidence={"posts": [{"posted_at": "2026-01-02", "handle": "amy", "caption": "casino"}]},
+    )
     n.alert_notify(alert_id=alert.pk)
     n.alert_notify(alert_id=alert.pk)  # already notified: skipped
     assert len(mail.outbox) == 1
@@ -189,14 +198,20 @@ def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receive
     url, received = flaky_receiver
     db = connection.settings_dict
     db_url = (
-        f"sqlite:///{db['NAME']}" if connection.vendor == "sqlite"
+        f"sqlite:///{db['NAME']}"
+        if connection.vendor == "sqlite"
         else f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     queue = f"monitoring-test-{os.getpid()}"  # a queue of our own: no other test's worker takes the task
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": db_url,
-        "CELERY_TASK_ALWAYS_EAGER": "0", "VETTED_VAR_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1",
-        "MONITORING_WEBHOOK_BACKOFF_SECONDS": "2", "MONITORING_WEBHOOK_MAX_ATTEMPTS": "3",
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": db_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "VETTED_VAR_DIR": str(tmp_path),
+        "HF_HUB_OFFLINE": "1",
+        "MONITORING_WEBHOOK_BACKOFF_SECONDS": "2",
+        "MONITORING_WEBHOOK_MAX_ATTEMPTS": "3",
     }
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
@@ -209,9 +224,27 @@ def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receive
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                queue,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             delivery = n.webhook_ping(organization=org)  # autocommit: sent to the broker at once

@@ -9,21 +9,32 @@ import pytest
 from influencers.errors import InputError
 from influencers.monitoring import rules as r
 
-AS_OF = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.timezone.utc)
+AS_OF = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
 
 
 def post(pid: int, days_ago: float, caption: str = "Morning routine", **kw) -> r.PostData:  # noqa: ANN003
     return r.PostData(
-        id=pid, account_id=1, platform="instagram", handle="amy", posted_at=AS_OF - dt.timedelta(days=days_ago),
-        caption=caption, **kw,
+        id=pid,
+        account_id=1,
+        platform="instagram",
+        handle="amy",
+        posted_at=AS_OF - dt.timedelta(days=days_ago),
+        caption=caption,
+        **kw,
     )
 
 
 def comment(cid: int, days_ago: float, label: str, text: str = "", score: float | None = None) -> r.CommentData:
     score = {"negative": -0.7, "neutral": 0.0, "positive": 0.6}[label] if score is None else score
     return r.CommentData(
-        id=cid, post_id=1, account_id=1, commenter=f"u{cid}", text=text or label,
-        posted_at=AS_OF - dt.timedelta(days=days_ago), label=label, score=score,
+        id=cid,
+        post_id=1,
+        account_id=1,
+        commenter=f"u{cid}",
+        text=text or label,
+        posted_at=AS_OF - dt.timedelta(days=days_ago),
+        label=label,
+        score=score,
     )
 
 
@@ -188,9 +199,9 @@ def test_competitor_sponsorship_matches_sponsor_mentions_and_bilingual_names() -
     assert [p["post_id"] for p in hits[0].evidence["posts"]] == [1, 2]
     assert [p["matched_by"] for p in hits[0].evidence["posts"]] == ["sponsor", "caption"]
     extra = r.CompetitorParams(competitors=("dewlab",), use_brand_competitors=False)
-    assert [h.evidence["competitor"] for h in r.evaluate_competitor(creator(posts=posts), extra, brand, as_of=AS_OF)] == [
-        "dewlab"
-    ]
+    assert [
+        h.evidence["competitor"] for h in r.evaluate_competitor(creator(posts=posts), extra, brand, as_of=AS_OF)
+    ] == ["dewlab"]
 
 
 # --- parameters ------------------------------------------------------------------------------------

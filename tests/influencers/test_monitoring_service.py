@@ -36,7 +36,10 @@ def _comments(post: Post, texts: list[tuple[str, float]], start: int) -> list[Co
     return CommentSample.objects.bulk_create(
         [
             CommentSample(
-                post=post, external_id=f"c{start + i}", commenter=f"fan{start + i}", text=text,
+                post=post,
+                external_id=f"c{start + i}",
+                commenter=f"fan{start + i}",
+                text=text,
                 posted_at=NOW - dt.timedelta(days=days_ago),
             )
             for i, (text, days_ago) in enumerate(texts)
@@ -55,17 +58,29 @@ def _creator_with_burst():
     _comments(new_post, [("Thanks, great tips!", 2.5), ("Love it", 2.6)], 500)
     burst = _comments(
         new_post,
-        [(text, 1 + 0.05 * i) for i, text in enumerate(
-            ["This is a scam, unfollowing", "Disgusting, you sold out", "Worst product ever, awful",
-             "So fake. Lost all respect", "Terrible advice, stop lying", "Awful, hate this", "What a scam, disgusting"]
-        )],
+        [
+            (text, 1 + 0.05 * i)
+            for i, text in enumerate(
+                [
+                    "This is a scam, unfollowing",
+                    "Disgusting, you sold out",
+                    "Worst product ever, awful",
+                    "So fake. Lost all respect",
+                    "Terrible advice, stop lying",
+                    "Awful, hate this",
+                    "What a scam, disgusting",
+                ]
+            )
+        ],
         900,
     )
     return account.creator, burst
 
 
 def _watch(org, creators, kind, params=None, brand=None):  # noqa: ANN001, ANN202
-    watch = svc.watch_create(organization=org, name=f"watch {kind} {org.pk}", brand=brand, creator_ids=[c.pk for c in creators])
+    watch = svc.watch_create(
+        organization=org, name=f"watch {kind} {org.pk}", brand=brand, creator_ids=[c.pk for c in creators]
+    )
     rule = svc.watch_rule_create(watch=watch, kind=kind, params=params or {})
     return watch, rule
 
@@ -171,7 +186,9 @@ def test_a_shortlist_watch_follows_the_shortlist() -> None:
 def test_competitor_rule_uses_the_brands_competitors() -> None:
     brand = BrandFactory(competitors=["Lumiskin 璐美肤"])
     account = AccountFactory()
-    sponsored = PostFactory(account=account, is_sponsored=True, sponsor="Lumiskin", posted_at=NOW - dt.timedelta(days=4))
+    sponsored = PostFactory(
+        account=account, is_sponsored=True, sponsor="Lumiskin", posted_at=NOW - dt.timedelta(days=4)
+    )
     PostFactory(account=account, is_sponsored=True, sponsor="Other Co", posted_at=NOW - dt.timedelta(days=2))
     _watch(brand.organization, [account.creator], RuleKind.COMPETITOR, brand=brand)
     svc.evaluate_watches()

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--no-evaluate", action="store_true", help="only set up the watches")
         parser.add_argument(
-            "--webhook-url", default="", help="also enable the demo organisation's webhook to this URL (prints the secret)"
+            "--webhook-url",
+            default="",
+            help="also enable the demo organisation's webhook to this URL (prints the secret)",
         )
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
@@ -41,7 +43,9 @@ class Command(BaseCommand):
             )
         if "evaluation" in summary:
             self.stdout.write("  evaluation: " + ", ".join(f"{k} {v}" for k, v in summary["evaluation"].items()))
-            self.stdout.write("  alerts by kind: " + ", ".join(f"{k} {v}" for k, v in summary["alerts_by_kind"].items()))
+            self.stdout.write(
+                "  alerts by kind: " + ", ".join(f"{k} {v}" for k, v in summary["alerts_by_kind"].items())
+            )
             missing = [k for k, v in summary["alerts_by_kind"].items() if not v]
             if missing:
                 self.stderr.write(f"no alert for: {', '.join(missing)}")
