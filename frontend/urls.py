@@ -31,6 +31,7 @@ urlpatterns = [
     # Shortlists
     path("shortlists/", shortlists.shortlist_list, name="shortlists"),
     path("shortlists/new/", shortlists.shortlist_create, name="shortlist_create"),
+    path("shortlists/add/", shortlists.add_creators, name="shortlist_add_creators"),
     path("shortlists/<id:shortlist_id>/", shortlists.shortlist_detail, name="shortlist"),
     path("shortlists/<id:shortlist_id>/entries/<id:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
     path("shortlists/<id:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),

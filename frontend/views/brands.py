@@ -156,7 +156,9 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
             rows = presenters.match_rows(list(ranked))
             context["has_next"] = len(rows) > MATCH_PAGE_SIZE
             context["rows"] = rows[:MATCH_PAGE_SIZE]
-    context["shortlists"] = list(selectors.shortlist_list(organization=org, brand_id=brand.pk))
+    # The brand's own shortlists first in the "add to shortlist" menu.
+    shortlists = list(selectors.shortlist_list(organization=org))
+    context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)
     return render_page(request, "frontend/brand_matches.html", context, partial="frontend/_matches.html")
 
 

@@ -85,6 +85,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "brands": brands,
         "brand": brand,
+        "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
         "sort_labels": SORT_LABELS,
         "current_sort": request.GET.get("sort") or "-followers",
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},

@@ -96,6 +96,47 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
 
 @login_required
 @require_POST
+def add_creators(request: HttpRequest) -> HttpResponse:
+    """Add the creators selected in discovery or in a brand's matches to a shortlist (one of the
+    organisation's, or a new one named in the form); htmx gets a one-line status."""
+    from influencers.services.shortlists import entries_add
+    from influencers.services.shortlists import shortlist_create as create
+
+    org = require_organization(request)
+    ids = [int(v) for v in request.POST.getlist("creator") if v.isdigit() and len(v) <= 18]
+    message, ok, shortlist = "", False, None
+    try:
+        if not can_write(request):
+            raise VettedError(_("Your role (viewer) cannot change shortlists."))
+        if not ids:
+            raise VettedError(_("Select at least one creator first."))
+        new_name = (request.POST.get("new_shortlist") or "").strip()
+        if new_name:
+            brand = None
+            if request.POST.get("brand"):
+                brand = selectors.brand_get(organization=org, brand_id=request.POST["brand"])
+            shortlist = create(organization=org, user=request.user, name=new_name, brand=brand)
+        else:
+            shortlist = selectors.shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
+        added, present = entries_add(shortlist=shortlist, creator_ids=ids, user=request.user)
+    except Http404:
+        message = _("Choose one of your shortlists.")
+    except VettedError as exc:
+        message = str(exc)
+    else:
+        ok = True
+        message = _("%(added)s added to %(name)s, %(present)s already on it.") % {
+            "added": len(added), "name": shortlist.name, "present": len(present)
+        }
+    if not is_htmx(request):
+        (messages.success if ok else messages.error)(request, message)
+        return redirect(request.POST.get("next") or "frontend:shortlists")
+    context = {"message": message, "ok": ok, "shortlist": shortlist if ok else None}
+    return render_page(request, "frontend/_add_status.html", context, status=200 if ok else 422)
+
+
+@login_required
+@require_POST
 def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     """Set the status of, or remove, the selected entries."""
     from influencers.services.shortlists import entries_remove, entries_set_status

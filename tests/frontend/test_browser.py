@@ -132,9 +132,23 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     wait_until(lambda: "platform=instagram" in driver.current_url and htmx_idle(driver), what="the filtered results")
     after = driver.find_element(By.CSS_SELECTOR, "[data-testid=result-count]").text
     assert after != before
-    platforms = {cell.text.split("\n")[0] for cell in driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] tbody td:nth-child(2)")}
+    platforms = {e.text for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] [data-col=platform] .platform")}
     assert platforms == {"Instagram"}, platforms
     screenshot(driver, "03-discovery-filtered")
+
+    # Select two results and add them to a new shortlist without leaving the page.
+    url_before = driver.current_url
+    boxes = driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] [data-bulk-item]")
+    picked = [int(b.get_attribute("value")) for b in boxes[:2]]
+    for box in boxes[:2]:
+        box.click()
+    assert driver.find_element(By.CSS_SELECTOR, "[data-bulk-count]").text == "2"
+    driver.find_element(By.ID, "add-new").send_keys("Journey picks")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=add-selected]").click()
+    status = wait_for(driver, "[data-testid=add-status]")
+    assert "Journey picks" in status.text and driver.current_url == url_before
+    journey = Organization.objects.get(name=DEMO_ORGANIZATION).shortlists.get(name="Journey picks")
+    assert sorted(journey.entries.values_list("creator_id", flat=True)) == sorted(picked)
 
     # Aesthetic search: upload an image of one demo style; the embedder is named.
     style = sorted(set(demo_site["summary"].style_by_creator.values()))[0]

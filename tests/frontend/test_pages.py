@@ -407,3 +407,20 @@ def test_out_of_range_ids_are_a_404_not_a_500(ui):  # noqa: ANN001
     huge = "9" * 25
     for path in (f"/creators/{huge}/", f"/brands/{huge}/", f"/shortlists/{huge}/", f"/jobs/{huge}/"):
         assert ui.get(path).status_code == 404, path
+
+
+def test_add_selected_creators_from_discovery_to_a_shortlist(ui, member, catalogue):  # noqa: ANN001
+    body = text(ui.get(reverse("frontend:discovery")))
+    assert 'form="add-form" data-bulk-item' in body and 'id="add-form"' in body
+    url = reverse("frontend:shortlist_add_creators")
+    ids = [catalogue[0].pk, catalogue[1].pk]
+    response = ui.post(url, {"creator": ids, "new_shortlist": "From discovery"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "2 added" in text(response)
+    shortlist = member.organization.shortlists.get(name="From discovery")
+    assert sorted(shortlist.entries.values_list("creator_id", flat=True)) == sorted(ids)
+    again = ui.post(url, {"creator": [catalogue[0].pk, catalogue[2].pk], "shortlist": shortlist.pk}, HTTP_HX_REQUEST="true")
+    assert "1 added" in text(again) and "1 already" in text(again)
+    nothing = ui.post(url, {"shortlist": shortlist.pk}, HTTP_HX_REQUEST="true")
+    assert nothing.status_code == 422
+    foreign = ui.post(url, {"creator": ids, "shortlist": ShortlistFactory().pk}, HTTP_HX_REQUEST="true")
+    assert foreign.status_code == 422

@@ -261,6 +261,16 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (evt) { init(evt.detail.elt); });
 
+  // After creators were added to a shortlist: clear the selection and the new-list name.
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    const form = evt.detail.elt;
+    if (form && form.id === "add-form" && evt.detail.successful) {
+      form.reset();
+      document.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = 0; });
+      document.querySelectorAll("[data-bulk-needs]").forEach(function (el) { el.disabled = true; });
+    }
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;
