@@ -9,6 +9,7 @@ vision search) is not installed in this checkout; once the module is present, 50
 from __future__ import annotations
 
 import importlib.util
+import os
 
 import pytest
 import requests
@@ -19,7 +20,8 @@ from hypothesis import settings as hypothesis_settings
 from influencers.models import Role
 from tests.factories import BrandFactory, CreatorFactory, MembershipFactory, OrganizationFactory, ShortlistFactory
 
-EXAMPLES_PER_OPERATION = 4
+# FUZZ_EXAMPLES=25 for a deeper run (about 3 minutes); 4 keeps the suite fast.
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
 OPTIONAL_MODULE_OF_PATH = {
     "/api/brands/{id}/matches/": "influencers.services.matching",
