@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from operator import itemgetter
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +90,7 @@ ACCOUNT_KEYS = frozenset(ACCOUNT_FIELDS) | {
     "follower_samples",
 }
 SNAPSHOT_KEYS = frozenset({"date", "followers", "following", "posts"})
+_SNAPSHOT_GETTER = itemgetter("date", "followers", "following", "posts")
 POST_FIELDS = _spec(
     POSTS.values,
     {
@@ -237,34 +239,41 @@ class DocumentValidator(Validator):
         return account
 
     def _snapshots(self, account: AccountIn, raw_snapshots: list, location: str) -> None:
-        """The hot loop of large imports (millions of snapshots): keep it free of calls."""
+        """The hot loop of large imports (millions of snapshots): the common case, a complete
+        snapshot with a date seen before and plain non-negative integers, costs no Python call;
+        everything else goes through `_snapshot_slow`, which explains what is wrong."""
         dates = self._date_cache
         snapshots = account.snapshots
         append = snapshots.append
-        keys = SNAPSHOT_KEYS
+        get4 = _SNAPSHOT_GETTER
+        limit = MAX_COUNT
         for index, raw in enumerate(raw_snapshots):
-            if type(raw) is dict:
-                if not raw.keys() <= keys:
-                    self._object(raw, f"{location}.snapshots[{index}]", keys, "snapshot")
-                    continue
-                date, followers, following, posts = raw.get("date"), raw.get("followers"), raw.get("following"), raw.get("posts")
-            elif type(raw) is list and 2 <= len(raw) <= 4:
-                # Compact form for large files: [date, followers, following, posts].
-                date, followers, following, posts = (*raw, None, None)[:4]
-            else:
-                self.error(f"{location}.snapshots[{index}]",
-                           "a snapshot is an object {date, followers, following, posts} "
-                           "or an array [date, followers, following, posts]")
-                continue
-            day = dates.get(date) if type(date) is str else None
-            if day is None or not (type(followers) is int and 0 <= followers <= MAX_COUNT) or not (
-                following is None or (type(following) is int and 0 <= following <= MAX_COUNT)) or not (
-                    posts is None or (type(posts) is int and 0 <= posts <= MAX_COUNT)):
-                checked = self._snapshot_slow(f"{location}.snapshots[{index}]", date, followers, following, posts)
-                if checked is None:
-                    continue
-                day, followers, following, posts = checked
-            append((day, followers, following, posts))
+            kind = type(raw)
+            try:
+                if kind is dict and len(raw) == 4:
+                    date, followers, following, posts = get4(raw)
+                elif kind is list and len(raw) == 4:
+                    date, followers, following, posts = raw
+                else:
+                    raise KeyError
+                if (
+                    type(date) is str
+                    and type(followers) is int
+                    and type(following) is int
+                    and type(posts) is int
+                    and 0 <= followers <= limit
+                    and 0 <= following <= limit
+                    and 0 <= posts <= limit
+                ):
+                    day = dates.get(date)
+                    if day is not None:
+                        append((day, followers, following, posts))
+                        continue
+            except KeyError:
+                pass
+            checked = self._snapshot_general(raw, f"{location}.snapshots[{index}]")
+            if checked is not None:
+                append(checked)
         if len({snapshot[0] for snapshot in snapshots}) != len(snapshots):
             seen: set[dt.date] = set()
             for snapshot in snapshots:
@@ -272,6 +281,19 @@ class DocumentValidator(Validator):
                     self.error(f"{location}.snapshots", f"two snapshots for {snapshot[0]}; keep one per day", "date")
                 seen.add(snapshot[0])
             account.snapshots = list({snapshot[0]: snapshot for snapshot in snapshots}.values())
+
+    def _snapshot_general(self, raw: Any, location: str) -> tuple[dt.date, int, int | None, int | None] | None:
+        if type(raw) is dict:
+            if not self._object(raw, location, SNAPSHOT_KEYS, "snapshot"):
+                return None
+            return self._snapshot_slow(location, raw.get("date"), raw.get("followers"), raw.get("following"),
+                                       raw.get("posts"))
+        if type(raw) is list and 2 <= len(raw) <= 4:
+            # Compact form for large files: [date, followers, following, posts].
+            return self._snapshot_slow(location, *(*raw, None, None)[:4])
+        self.error(location, "a snapshot is an object {date, followers, following, posts} "
+                   "or an array [date, followers, following, posts]")
+        return None
 
     def _snapshot_slow(self, location: str, date: Any, followers: Any, following: Any, posts: Any,
                        ) -> tuple[dt.date, int, int | None, int | None] | None:

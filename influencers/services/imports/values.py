@@ -26,6 +26,7 @@ _FALSE = frozenset({"false", "no", "n", "0", "f", "否", "不是", "✗", "✘"}
 _INT_TEXT = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)(\.0*)?")
 _LIST_SEPARATORS = re.compile(r"[;,|、，；]")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_SPACE = re.compile(r"\s")
 _HUMAN_NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]*)\+?")
 # Suffixes of humanised counts in Chinese and English exports: 1.2万, 3.5w, 12.3k, 1.2M, 1.1亿.
 _MULTIPLIERS = {
@@ -319,7 +320,7 @@ def parse_handle(value: object, max_length: int = 100) -> str | None:
     handle = text.lstrip("@").strip().lower()
     if not handle:
         raise ValueInvalid(f"{text!r} is not a handle")
-    if any(ch.isspace() for ch in handle):
+    if _SPACE.search(handle):
         raise ValueInvalid(f"handle {text!r} contains spaces")
     if len(handle) > max_length:
         raise ValueInvalid(f"handle is {len(handle)} characters long, the limit is {max_length}")

@@ -40,7 +40,7 @@ from .records import (
     PostIn,
     Table,
 )
-from .sql import BulkTable
+from .sql import BulkTable, StatementRunner
 
 IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
 ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements
@@ -147,6 +147,9 @@ class Writer:
         self.touched: set[int] = set()
         self.account_actions: list[tuple[str, str]] = []  # (created/updated/unchanged, label), the first ones
         self.saved_files: list[str] = []
+        self.runner = StatementRunner()
+        # Rows created by this import: their children need no lookup of existing rows.
+        self.new_parents: dict[str, set[int]] = {"account_id": set(), "post_id": set()}
         self.image_field = MediaAsset._meta.get_field("image")
         self.storage = storage or self.image_field.storage
         self.creators = _TableWriter(CREATORS, self.now, returning=True)
@@ -159,33 +162,41 @@ class Writer:
         self.media = _TableWriter(MEDIA, self.now, insert_only=MEDIA_INSERT_ONLY)
 
     def write(self, batch: ImportBatch, progress: Progress | None = None) -> None:
-        total = batch.account_count
-        done = 0
+        """Creators and accounts of every chunk first (their ids are needed by everything else),
+        then the rows below them chunk by chunk, so statements of one chunk run on the runner's
+        thread while the next chunk's rows are prepared."""
+        chunks: list[list[CreatorIn]] = []
         chunk: list[CreatorIn] = []
         size = 0
         for creator in batch.creators:
             chunk.append(creator)
             size += len(creator.accounts)
             if size >= ACCOUNTS_PER_CHUNK:
-                self._write_chunk(chunk)
-                done += size
-                if progress:
-                    progress(done, total)
+                chunks.append(chunk)
                 chunk, size = [], 0
         if chunk:
-            self._write_chunk(chunk)
-            done += size
-            if progress:
-                progress(done, total)
+            chunks.append(chunk)
+        total = batch.account_count
+        done = 0
+        try:
+            for chunk in chunks:
+                self._creators(chunk)
+                self._accounts(chunk)
+            for chunk in chunks:
+                self._content(chunk)
+                done += sum(len(creator.accounts) for creator in chunk)
+                if progress:
+                    progress(done, total)
+            self.runner.flush()
+        finally:
+            self.runner.close()
 
     def _count(self, label: str, action: str, n: int = 1) -> None:
         self.counts[label][action] += n
 
     # -- chunk -------------------------------------------------------------------------------
-    def _write_chunk(self, creators: list[CreatorIn]) -> None:
-        self._creators(creators)
+    def _content(self, creators: list[CreatorIn]) -> None:
         accounts = [account for creator in creators for account in creator.accounts]
-        self._accounts(creators)
         self._children(self.snapshots, [(a, a.id, a.snapshots) for a in accounts if a.snapshots])
         self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
         self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
@@ -204,6 +215,8 @@ class Writer:
         writer = self.creators
         existing = [creator for creator in creators if creator.id is not None]
         current: dict[int, tuple[Any, ...]] = {}
+        if existing:
+            self.runner.flush()
         for chunk in _chunks([creator.id for creator in existing]):
             for pk, *values in Creator.objects.filter(pk__in=chunk).values_list("pk", *CREATORS.values):
                 current[pk] = tuple(values)
@@ -220,12 +233,12 @@ class Writer:
         self._count("creators", "created", len(new))
         if self.dry_run:
             return
-        writer.updater.update(updates)
+        writer.updater.update(updates, self.runner)
         rows = []
         for creator in new:
             values = creator.values if creator.values[0] is not None else (creator.fallback_name, *creator.values[1:])
             rows.append((*writer.complete(values), *writer.extra_values))
-        for creator, (pk,) in zip(new, writer.inserter.insert(rows), strict=True):
+        for creator, (pk,) in zip(new, writer.inserter.insert(rows, self.runner), strict=True):
             creator.id = pk
 
     def _accounts(self, creators: list[CreatorIn]) -> None:
@@ -252,7 +265,7 @@ class Writer:
         self._count("accounts", "created", len(new))
         if self.dry_run:
             return
-        writer.updater.update(updates)
+        writer.updater.update(updates, self.runner)
         rows = [
             (creator.id, account.platform, account.handle, *writer.complete(account.values), *writer.extra_values)
             for creator in creators
@@ -260,10 +273,11 @@ class Writer:
             if account.id is None
         ]
         by_key = {(account.platform, account.handle): account for account in new}
-        for pk, _creator_id, platform, handle in writer.inserter.insert(rows):
+        for pk, _creator_id, platform, handle in writer.inserter.insert(rows, self.runner):
             account = by_key[(platform, handle)]
             account.id = pk
             self.touched.add(pk)
+            self.new_parents["account_id"].add(pk)
 
     def _children(
         self,
@@ -276,7 +290,10 @@ class Writer:
         table = writer.table
         k = table.key_length
         existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-        parent_ids = [parent_id for _account, parent_id, _rows in parents if parent_id is not None]
+        new_parents = self.new_parents[table.parent]
+        parent_ids = [pid for _account, pid, _rows in parents if pid is not None and pid not in new_parents]
+        if parent_ids and not self.dry_run:
+            self.runner.flush()  # the reads below use the connection the runner writes on
         for chunk in _chunks(parent_ids):
             rows = table.model.objects.filter(**{f"{table.parent}__in": chunk}).values_list(
                 "pk", table.parent, *table.keys, *table.values
@@ -327,10 +344,12 @@ class Writer:
         self._count(table.label, "unchanged", unchanged)
         if self.dry_run:
             return ids
-        writer.updater.update(updates)
-        returned = writer.inserter.insert(inserts)
+        writer.updater.update(updates, self.runner)
+        returned = writer.inserter.insert(inserts, self.runner)
         for pk, parent_id, *key in returned:
             ids[(parent_id, *key)] = pk
+        if table is POSTS:
+            self.new_parents["post_id"].update(pk for pk, *_rest in returned)
         return ids
 
     # -- media ---------------------------------------------------------------------------------
