@@ -67,13 +67,18 @@ def main() -> int:
         pages.append(("creator (biggest)", reverse("frontend:creator", args=[biggest.creator_id])))
         pages.append(("creator lookalikes (htmx)", reverse("frontend:creator_lookalikes", args=[biggest.creator_id])))
     if risky:
-        pages.append(("creator (high risk)", reverse("frontend:creator", args=[risky.creator_id]) + f"?account={risky.pk}"))
+        pages.append(
+            ("creator (high risk)", reverse("frontend:creator", args=[risky.creator_id]) + f"?account={risky.pk}")
+        )
     pages.append(("brands", reverse("frontend:brands")))
     if brand:
         pages += [
             ("brand", reverse("frontend:brand", args=[brand.pk])),
             ("brand matches", reverse("frontend:brand_matches", args=[brand.pk])),
-            ("brand matches, re-weighted (htmx)", reverse("frontend:brand_matches", args=[brand.pk]) + "?w_audience_fit=80"),
+            (
+                "brand matches, re-weighted (htmx)",
+                reverse("frontend:brand_matches", args=[brand.pk]) + "?w_audience_fit=80",
+            ),
             ("discovery with audience fit", reverse("frontend:discovery") + f"?brand={brand.pk}"),
         ]
     pages.append(("shortlists", reverse("frontend:shortlists")))

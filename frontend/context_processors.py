@@ -11,8 +11,7 @@ def vetted_ui(request: HttpRequest) -> dict[str, Any]:
     """`current_org`, `can_write` and `demo_data` (whether the catalogue is the synthetic demo)."""
     if not request.path.startswith("/") or request.path.startswith(("/api/", "/admin/", "/static/")):
         return {}
-    from frontend.views.common import membership_for
-    from frontend.views.common import catalogue_is_demo
+    from frontend.views.common import catalogue_is_demo, membership_for
 
     membership = membership_for(request) if hasattr(request, "user") else None
     return {

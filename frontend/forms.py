@@ -32,7 +32,7 @@ DIMENSION_HINTS = {
 
 
 def split_list(text: str) -> list[str]:
-    """"a, b\nc" → ["a", "b", "c"] (empty items dropped)."""
+    """ "a, b\nc" → ["a", "b", "c"] (empty items dropped)."""
     return [part.strip() for part in _SPLIT.split(text or "") if part.strip()]
 
 
@@ -151,6 +151,4 @@ class BrandForm(forms.Form):
 
     def dimension_rows(self) -> list[tuple[str, Any, Any]]:
         """(label, shares field, weight field) per audience dimension, for the template."""
-        return [
-            (DIMENSION_LABELS[d], self[f"ta_{d}"], self[f"ta_{d}_weight"]) for d in DISTRIBUTION_FIELDS
-        ]
+        return [(DIMENSION_LABELS[d], self[f"ta_{d}"], self[f"ta_{d}_weight"]) for d in DISTRIBUTION_FIELDS]

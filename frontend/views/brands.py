@@ -117,7 +117,12 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
         if added:
             messages.success(request, _("%(n)s image(s) added to the mood board.") % {"n": added})
         return redirect("frontend:brand", brand_id=brand.pk)
-    context = {"brand": brand, "mood_board": list(selectors.mood_board_list(brand=brand)), "upload_errors": errors, "added": added}
+    context = {
+        "brand": brand,
+        "mood_board": list(selectors.mood_board_list(brand=brand)),
+        "upload_errors": errors,
+        "added": added,
+    }
     return render_page(request, "frontend/_mood_board.html", context, status=422 if errors and not added else 200)
 
 

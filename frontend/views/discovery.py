@@ -120,7 +120,13 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
     Renders the results fragment; always names the embedder that produced the ranking."""
     images = request.FILES.getlist("images")
     prompt = (request.POST.get("prompt") or "").strip()
-    context: dict[str, Any] = {"error": None, "results": [], "embedder": None, "prompt": prompt, "image_count": len(images)}
+    context: dict[str, Any] = {
+        "error": None,
+        "results": [],
+        "embedder": None,
+        "prompt": prompt,
+        "image_count": len(images),
+    }
     if not images and not prompt:
         context["error"] = _("Drop one or more images, or type a prompt describing the look you want.")
         return render_page(request, "frontend/_aesthetic_results.html", context, status=422)

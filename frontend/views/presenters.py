@@ -110,9 +110,7 @@ def audience_fits(brand: Brand, rows: list[tuple[Creator, Account | None]]) -> d
         profile = newest.get(account.pk) if account is not None else None
         if profile is None:
             continue
-        result = audience_fit(
-            brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of
-        )
+        result = audience_fit(brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of)
         if result.fit is not None:
             fits[creator.pk] = {"score": result.fit, "confidence": result.confidence, "summary": result.summary}
     return fits
@@ -207,9 +205,15 @@ def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not report:
         return []
     found = []
-    for item in ((report.get("growth") or {}).get("anomalies") or []):
+    for item in (report.get("growth") or {}).get("anomalies") or []:
         if isinstance(item, dict) and item.get("date"):
-            found.append({"date": str(item["date"])[:10], "label": item.get("reason") or item.get("kind") or "", "kind": item.get("kind", "")})
+            found.append(
+                {
+                    "date": str(item["date"])[:10],
+                    "label": item.get("reason") or item.get("kind") or "",
+                    "kind": item.get("kind", ""),
+                }
+            )
     return found
 
 
@@ -219,9 +223,11 @@ def engagement_points(account: Account | None, metrics: Any, limit: int = 30) ->
         return []
     from influencers.models import Post
 
-    posts = Post.objects.filter(account=account).order_by("-posted_at", "-id").values(
-        "posted_at", "likes", "comments", "views", "saves", "is_sponsored"
-    )[:limit]
+    posts = (
+        Post.objects.filter(account=account)
+        .order_by("-posted_at", "-id")
+        .values("posted_at", "likes", "comments", "views", "saves", "is_sponsored")[:limit]
+    )
     return list(reversed(list(posts)))
 
 

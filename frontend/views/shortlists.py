@@ -45,7 +45,10 @@ def shortlist_create(request: HttpRequest) -> HttpResponse:
         brand = selectors.brand_get(organization=org, brand_id=request.POST["brand"])
     try:
         shortlist = create(
-            organization=org, user=request.user, name=request.POST.get("name", ""), brand=brand,
+            organization=org,
+            user=request.user,
+            name=request.POST.get("name", ""),
+            brand=brand,
             campaign=request.POST.get("campaign", ""),
         )
     except VettedError as exc:
@@ -90,7 +93,13 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
         return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
     entry = selectors.entry_get(shortlist=shortlist, entry_id=entry_id)
     row = presenters.entry_rows([entry])[0]
-    context = {"shortlist": shortlist, "row": row, "statuses": EntryStatus.choices, "row_error": error, "saved": not error}
+    context = {
+        "shortlist": shortlist,
+        "row": row,
+        "statuses": EntryStatus.choices,
+        "row_error": error,
+        "saved": not error,
+    }
     return render_page(request, "frontend/_entry_row.html", context, status=422 if error else 200)
 
 
@@ -126,7 +135,9 @@ def add_creators(request: HttpRequest) -> HttpResponse:
     else:
         ok = True
         message = _("%(added)s added to %(name)s, %(present)s already on it.") % {
-            "added": len(added), "name": shortlist.name, "present": len(present)
+            "added": len(added),
+            "name": shortlist.name,
+            "present": len(present),
         }
     if not is_htmx(request):
         (messages.success if ok else messages.error)(request, message)

@@ -21,7 +21,12 @@ from tests.frontend.browser import DOWNLOADS, browser_missing_reason, make_drive
 
 MISSING = browser_missing_reason()
 # One run is enough: the SQLite run of scripts/test.sh (the view tests cover both databases).
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.sqlite_only, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.sqlite_only,
+    pytest.mark.skipif(MISSING is not None, reason=str(MISSING)),
+]
 
 WAIT = 20  # seconds; the machine is small and shared
 
@@ -132,7 +137,10 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     wait_until(lambda: "platform=instagram" in driver.current_url and htmx_idle(driver), what="the filtered results")
     after = driver.find_element(By.CSS_SELECTOR, "[data-testid=result-count]").text
     assert after != before
-    platforms = {e.text for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] [data-col=platform] .platform")}
+    platforms = {
+        e.text
+        for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] [data-col=platform] .platform")
+    }
     assert platforms == {"Instagram"}, platforms
     screenshot(driver, "03-discovery-filtered")
 
@@ -199,8 +207,14 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
         driver.find_element(By.CSS_SELECTOR, f"[data-testid=export-{fmt}]").click()
         # The new job's card arrives at the top and follows the job until its download is ready.
         card = wait_until(
-            lambda: next((e for e in driver.find_elements(By.CSS_SELECTOR, "#export-jobs .job")
-                          if e.get_attribute("id") not in earlier), None),
+            lambda earlier=earlier: next(
+                (
+                    e
+                    for e in driver.find_elements(By.CSS_SELECTOR, "#export-jobs .job")
+                    if e.get_attribute("id") not in earlier
+                ),
+                None,
+            ),
             what=f"the {fmt} export job",
         )
         card_id = card.get_attribute("id")

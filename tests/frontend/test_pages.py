@@ -113,9 +113,8 @@ def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):  # noq
 
 
 def test_discovery_pages_results(ui, db):  # noqa: ANN001
-    from tests.factories import AccountFactory, CreatorFactory
-
     from influencers.services.metrics import refresh_metrics
+    from tests.factories import AccountFactory, CreatorFactory
 
     accounts = [AccountFactory(creator=CreatorFactory(display_name=f"Creator {i:02d}")) for i in range(30)]
     refresh_metrics([a.pk for a in accounts])
@@ -165,7 +164,9 @@ def test_creator_notes_are_private_to_the_organisation(ui, member, catalogue):  
 
 
 def test_empty_note_is_refused_with_a_message(ui, catalogue):  # noqa: ANN001
-    response = ui.post(reverse("frontend:creator_note_add", args=[catalogue[0].pk]), {"text": "  "}, HTTP_HX_REQUEST="true")
+    response = ui.post(
+        reverse("frontend:creator_note_add", args=[catalogue[0].pk]), {"text": "  "}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422 and 'role="alert"' in text(response)
 
 
@@ -183,7 +184,9 @@ def test_add_creator_to_a_new_and_an_existing_shortlist(ui, member, catalogue): 
 def test_cannot_add_to_another_organisations_shortlist(ui, catalogue):  # noqa: ANN001
     foreign = ShortlistFactory()
     response = ui.post(
-        reverse("frontend:creator_shortlist_add", args=[catalogue[0].pk]), {"shortlist": foreign.pk}, HTTP_HX_REQUEST="true"
+        reverse("frontend:creator_shortlist_add", args=[catalogue[0].pk]),
+        {"shortlist": foreign.pk},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
     assert foreign.entries.count() == 0
@@ -291,7 +294,10 @@ def test_shortlist_bulk_status_and_remove(ui, member, catalogue):  # noqa: ANN00
 
 
 def test_shortlist_export_csv_runs_as_a_job_with_a_download(
-    ui, member, catalogue, django_capture_on_commit_callbacks  # noqa: ANN001
+    ui,
+    member,
+    catalogue,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
 ):
     shortlist = ShortlistFactory(organization=member.organization, name="Export me")
     ShortlistEntryFactory(shortlist=shortlist, creator=catalogue[0])
@@ -367,7 +373,9 @@ def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):  # n
     creator = catalogue[0]
     page = text(client.get(reverse("frontend:creator", args=[creator.pk])))
     assert 'name="text"' not in page  # no note form
-    response = client.post(reverse("frontend:creator_note_add", args=[creator.pk]), {"text": "hi"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("frontend:creator_note_add", args=[creator.pk]), {"text": "hi"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422 and not creator.org_notes.exists()
     assert "New brand" not in text(client.get(reverse("frontend:brands")))
     response = client.post(reverse("frontend:brand_create"), {"name": "Nope"})
@@ -418,7 +426,9 @@ def test_add_selected_creators_from_discovery_to_a_shortlist(ui, member, catalog
     assert response.status_code == 200 and "2 added" in text(response)
     shortlist = member.organization.shortlists.get(name="From discovery")
     assert sorted(shortlist.entries.values_list("creator_id", flat=True)) == sorted(ids)
-    again = ui.post(url, {"creator": [catalogue[0].pk, catalogue[2].pk], "shortlist": shortlist.pk}, HTTP_HX_REQUEST="true")
+    again = ui.post(
+        url, {"creator": [catalogue[0].pk, catalogue[2].pk], "shortlist": shortlist.pk}, HTTP_HX_REQUEST="true"
+    )
     assert "1 added" in text(again) and "1 already" in text(again)
     nothing = ui.post(url, {"shortlist": shortlist.pk}, HTTP_HX_REQUEST="true")
     assert nothing.status_code == 422
