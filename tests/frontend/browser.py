@@ -44,7 +44,7 @@ def browser_missing_reason() -> str | None:
     except ImportError:
         return "the selenium package is not installed (pip install -r requirements.txt)"
     if _first(CHROMIUM_CANDIDATES, "chromium") is None:
-        return "Debian's chromium is not installed (scripts/install_browser.sh: apt-get install chromium chromium-driver)"
+        return "Debian's chromium is not installed (scripts/install_browser.sh: apt-get install chromium)"
     if _first(CHROMEDRIVER_CANDIDATES, "chromedriver") is None:
         return "chromedriver is not installed (run scripts/install_browser.sh: apt-get install chromium-driver)"
     return None
