@@ -1,0 +1,53 @@
+"""The bulk writer: database errors from background statements surface and roll back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from influencers.models import Account, AccountSnapshot, Creator
+from influencers.services.imports import read_import_file
+from influencers.services.imports.problems import Problems
+from influencers.services.imports import writer as writer_module
+from influencers.services.imports.writer import Writer, resolve_accounts
+
+pytestmark = pytest.mark.django_db
+CHUNK = 5
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(writer_module, "ACCOUNTS_PER_CHUNK", CHUNK)
+
+
+def test_database_error_in_a_background_insert_is_raised_and_rolls_back(tmp_path):
+    lines = ["platform,handle,followers,snapshot_date"]
+    lines += [f"instagram,user{i},{i},2026-03-01" for i in range(CHUNK * 3 + 2)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines) + "\n")
+    batch = read_import_file(path)
+    resolve_accounts(batch, Problems(str(path)))
+    # Corrupt one snapshot after validation, as a database-level failure would appear.
+    last = batch.creators[-1].accounts[0]
+    last.snapshots[0] = (last.snapshots[0][0], -1, None, None)
+
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            Writer(dry_run=False).write(batch)
+
+    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountSnapshot.objects.exists()
+
+
+def test_large_batch_across_chunks_is_written_completely(tmp_path):
+    count = CHUNK * 4 + 3
+    lines = ["platform,handle,followers,snapshot_date"] + [f"tiktok,u{i},{i},2026-03-01" for i in range(count)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines) + "\n")
+    batch = read_import_file(path)
+    resolve_accounts(batch, Problems(str(path)))
+    writer = Writer(dry_run=False)
+    with transaction.atomic():
+        writer.write(batch)
+    assert AccountSnapshot.objects.count() == count
+    assert AccountSnapshot.objects.get(account__handle=f"u{count - 1}").followers == count - 1
+    assert writer.counts["snapshots"]["created"] == count
