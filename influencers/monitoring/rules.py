@@ -293,19 +293,42 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     if _CJK.search(term):
         # Chinese/Japanese/Korean have no spaces between words: match the characters anywhere.
         return re.compile(escaped)
-    # Latin script: whole words (so "bet" does not match "better"), plural -s/-es allowed.
-    return re.compile(rf"(?<![\w]){escaped}(?:e?s)?(?![\w])")
+    # Latin script: whole words or phrases (so "bet" does not match "better").
+    return re.compile(rf"(?<![\w])#?{escaped}(?![\w])")
+
+
+def _shared_term_pattern() -> Callable[[str], re.Pattern[str]]:
+    """The vetting scorer's brand-safety matcher when installed (so an alert and the vetting
+    report find the same hits), else the local equivalent `_term_pattern`."""
+    try:
+        from influencers.scoring.value_alignment import term_pattern
+    except ImportError:
+        return _term_pattern
+    return term_pattern
 
 
 def term_matcher(terms: Sequence[str]) -> Callable[[str], list[str]]:
-    """A function text → the terms it contains (each once, in the order of `terms`)."""
-    compiled = [(t, _term_pattern(t)) for t in dict.fromkeys(t for t in terms if t and t.strip())]
+    """A function text → the terms it contains (each once, in the order of `terms`): whole words
+    for Latin script, substrings for Chinese, case- and width-insensitive."""
+    pattern_for = _shared_term_pattern()
+    compiled = [(t, pattern_for(t)) for t in dict.fromkeys(t.strip() for t in terms if t and t.strip())]
 
     def match(text: str) -> list[str]:
         folded = normalise(text)
         return [term for term, pattern in compiled if pattern.search(folded)]
 
     return match
+
+
+def expand_topic(topic: str) -> list[str]:
+    """The keywords of an excluded topic, from the vetting scorer's bilingual concept table
+    (`influencers.scoring.value_alignment.topic_terms`: "gambling" → 赌博, casino, betting, ...);
+    just the topic itself when that table is not installed."""
+    try:
+        from influencers.scoring.value_alignment import topic_terms
+    except ImportError:
+        return [topic.strip()]
+    return list(topic_terms(topic)) or [topic.strip()]
 
 
 def _post_text(post: PostData) -> str:
@@ -334,12 +357,23 @@ def evaluate_keyword(
     that share posts are merged into one episode, so a creator who keeps posting such content has
     one alert that grows, named by the episode's first post.
     """
-    terms = list(params.keywords) + list(params.topics)
-    if params.use_brand_exclusions:
-        terms += list(brand.excluded_keywords) + list(brand.excluded_topics)
-    if not terms:
+    keywords = list(params.keywords) + (list(brand.excluded_keywords) if params.use_brand_exclusions else [])
+    topics = list(params.topics) + (list(brand.excluded_topics) if params.use_brand_exclusions else [])
+    shown: dict[str, str] = {}  # search term → how the evidence names it
+    for keyword in keywords:
+        if keyword.strip():
+            shown.setdefault(keyword.strip(), keyword.strip())
+    for topic in topics:
+        for term in expand_topic(topic) if topic.strip() else []:
+            same = normalise(term).strip() == normalise(topic).strip()
+            shown.setdefault(term, topic.strip() if same else f"{topic.strip()}: {term}")
+    if not shown:
         return []
-    match = matcher(terms)
+    search = matcher(list(shown))
+
+    def match(text: str) -> list[str]:
+        return list(dict.fromkeys(shown[t] for t in search(text)))
+
     matched: list[tuple[PostData, list[str]]] = []
     for post in sorted(
         _recent(data.posts, "posted_at", as_of, params.lookback_days), key=lambda p: (p.posted_at, p.id)

@@ -95,10 +95,23 @@ def test_keyword_matching_is_word_based_for_latin_and_substring_for_chinese() ->
     params = r.KeywordParams(keywords=("bet", "赌"), use_brand_exclusions=False, min_count=1)
     better = creator(posts=(post(1, 1, "A better routine"),))
     assert r.evaluate_keyword(better, params, r.BrandContext(), as_of=AS_OF) == []
-    bets = creator(posts=(post(1, 1, "Placing BETS tonight"), post(2, 20, "小赌怡情")))
+    bets = creator(posts=(post(1, 1, "Placing a BET tonight"), post(2, 20, "小赌怡情")))
     hits = r.evaluate_keyword(bets, params, r.BrandContext(), as_of=AS_OF)
-    # Two 1-post episodes far apart; "bets" matched by the plural rule, "赌" inside a word.
+    # Two 1-post episodes far apart; "BET" matched as a word, "赌" inside a word.
     assert [h.evidence["terms"] for h in hits] == [["赌"], ["bet"]]
+
+
+def test_topics_expand_to_their_bilingual_keywords_when_the_concept_table_is_installed() -> None:
+    pytest.importorskip("influencers.scoring.value_alignment")
+    from influencers.scoring.value_alignment import topic_terms
+
+    terms = [t for t in topic_terms("gambling") if t != "gambling"]
+    assert terms, "the concept table names keywords for gambling"
+    other = terms[0]
+    params = r.KeywordParams(topics=("gambling",), use_brand_exclusions=False, min_count=1)
+    data = creator(posts=(post(1, 1, f"tonight: {other}"),))
+    (hit,) = r.evaluate_keyword(data, params, r.BrandContext(), as_of=AS_OF)
+    assert hit.evidence["terms"] == [f"gambling: {other}"]
 
 
 def test_brand_exclusions_and_topics_are_used_when_asked() -> None:
