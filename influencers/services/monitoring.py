@@ -899,3 +899,39 @@ def estimates_for_creator(creator_id: int) -> dict[str, Any]:
         "cpe_usd": primary["cpe_usd"] if primary else None,
         "accounts": per_account,
     }
+
+
+ESTIMATE_EXPORT_COLUMNS = (
+    "est_reach_per_post",
+    "est_cost_per_post_usd",
+    "est_cpm_usd",
+    "est_cpe_usd",
+    "est_tier",
+    "est_rate_table",
+)
+
+
+def _range_text(low: float | None, high: float | None, digits: int = 0) -> str:
+    if low is None or high is None:
+        return ""
+    fmt = f"{{:,.{digits}f}}"
+    return fmt.format(low) if low == high else f"{fmt.format(low)}–{fmt.format(high)}"
+
+
+def estimate_export_fields(account: Account | None, *, table: est.RateTable | None = None) -> dict[str, str]:
+    """Flat, labelled text columns (ESTIMATE_EXPORT_COLUMNS) for CSV/XLSX/PDF exports: reach, cost
+    per post, CPM and CPE ranges of `account` and the rate table's name and date. Empty strings
+    when there is no account."""
+    if account is None:
+        return dict.fromkeys(ESTIMATE_EXPORT_COLUMNS, "")
+    table = table or rate_table()
+    e = estimate_for_account(account, table=table)
+    cost = e["cost_per_post_usd"]
+    return {
+        "est_reach_per_post": _range_text(e["reach_per_post"]["low"], e["reach_per_post"]["high"]),
+        "est_cost_per_post_usd": _range_text(cost["low"], cost["high"]) + ("+" if cost["open_ended_high"] else ""),
+        "est_cpm_usd": _range_text(e["cpm_usd"]["low"], e["cpm_usd"]["high"], 2),
+        "est_cpe_usd": _range_text(e["cpe_usd"]["low"], e["cpe_usd"]["high"], 3),
+        "est_tier": f"{e['platform']} {e['tier']}",
+        "est_rate_table": f"estimate; {table.name}, as of {table.as_of}",
+    }

@@ -88,3 +88,23 @@ def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None
     assert est.estimate_account(table, platform="instagram", followers=20_000)["cost_per_post_usd"]["high"] == 2
     with pytest.raises(InputError, match="not found"):
         est.load_rate_table(tmp_path / "missing.json")
+
+
+@pytest.mark.django_db
+def test_export_fields_are_labelled_ranges() -> None:
+    from django.utils import timezone
+
+    from influencers.services.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
+    from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+
+    account = AccountFactory(platform="instagram")
+    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
+    PostFactory(account=account, likes=480, comments=20)
+    fields = estimate_export_fields(account)
+    assert tuple(fields) == ESTIMATE_EXPORT_COLUMNS
+    table = est.load_rate_table()
+    tier = est.tier_for(table, "instagram", 20_000)[0]
+    assert fields["est_cost_per_post_usd"] == f"{tier.cost_low:,.0f}–{tier.cost_high:,.0f}"
+    assert fields["est_reach_per_post"] == f"{20_000 * tier.reach_low:,.0f}–{20_000 * tier.reach_high:,.0f}"
+    assert fields["est_rate_table"].startswith("estimate;") and table.as_of in fields["est_rate_table"]
+    assert estimate_export_fields(None) == dict.fromkeys(ESTIMATE_EXPORT_COLUMNS, "")
