@@ -49,7 +49,9 @@ def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int =
                 if form == "arrays":
                     history.append([date, max(followers, 0), following, posts])
                 else:
-                    history.append({"date": date, "followers": max(followers, 0), "following": following, "posts": posts})
+                    history.append(
+                        {"date": date, "followers": max(followers, 0), "following": following, "posts": posts}
+                    )
             rows += len(history)
             record = {
                 "name": f"创作者 Creator {index}",
@@ -74,12 +76,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--snapshots", type=int, default=30, help="daily snapshots per account")
-    parser.add_argument("--snapshot-form", choices=("objects", "arrays"), default="objects",
-                        help="snapshot objects {date, followers, ...} or compact arrays [date, followers, ...]")
+    parser.add_argument(
+        "--snapshot-form",
+        choices=("objects", "arrays"),
+        default="objects",
+        help="snapshot objects {date, followers, ...} or compact arrays [date, followers, ...]",
+    )
     parser.add_argument("--reimport", action="store_true", help="also time a second import of the same file")
-    parser.add_argument("--with-refresh", action="store_true",
-                        help="let the command also recompute metrics/vetting of the imported accounts "
-                             "(another service's cost; skipped by default with --skip-refresh)")
+    parser.add_argument(
+        "--with-refresh",
+        action="store_true",
+        help="let the command also recompute metrics/vetting of the imported accounts "
+        "(another service's cost; skipped by default with --skip-refresh)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
 
@@ -103,8 +112,10 @@ def main() -> None:
         started = time.perf_counter()
         rows = write_file(path, args.accounts, args.snapshots, args.snapshot_form)
         size_mb = path.stat().st_size / 1e6
-        print(f"generated {args.accounts:,} accounts × {args.snapshots} snapshots ({args.snapshot_form}) = "
-              f"{rows:,} snapshot rows, {size_mb:.0f} MB, in {time.perf_counter() - started:.1f} s")
+        print(
+            f"generated {args.accounts:,} accounts × {args.snapshots} snapshots ({args.snapshot_form}) = "
+            f"{rows:,} snapshot rows, {size_mb:.0f} MB, in {time.perf_counter() - started:.1f} s"
+        )
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
 
@@ -118,19 +129,20 @@ def main() -> None:
             report = out.getvalue()
             timings = next((line for line in report.splitlines() if line.startswith("Timings:")), "")
             total_rows = args.accounts * 2 + rows  # creators + accounts + snapshots
-            print(f"{label}: {seconds:.2f} s wall → {args.accounts / seconds:,.0f} accounts/s, "
-                  f"{total_rows / seconds:,.0f} rows/s ({'written' if expect_writes else 'compared'}); "
-                  f"{cpu:.2f} s CPU → {args.accounts / cpu:,.0f} accounts/s")
+            print(
+                f"{label}: {seconds:.2f} s wall → {args.accounts / seconds:,.0f} accounts/s, "
+                f"{total_rows / seconds:,.0f} rows/s ({'written' if expect_writes else 'compared'}); "
+                f"{cpu:.2f} s CPU → {args.accounts / cpu:,.0f} accounts/s"
+            )
             print(f"  {timings}")
-            phases = dict(
-                (name, float(value.rstrip(" s")))
-                for name, value in (part.split(" ", 1) for part in timings.removeprefix("Timings: ").split(", "))
-                if value.endswith(" s")
-            ) if timings else {}
+            parts = (part.split(" ", 1) for part in timings.removeprefix("Timings: ").split(", ")) if timings else ()
+            phases = {name: float(value.rstrip(" s")) for name, value in parts if value.endswith(" s")}
             if "refresh" in phases:
                 own = phases["total"] - phases["refresh"]
-                print(f"  import without the metrics refresh: {own:.2f} s → {args.accounts / own:,.0f} accounts/s, "
-                      f"{total_rows / own:,.0f} rows/s")
+                print(
+                    f"  import without the metrics refresh: {own:.2f} s → {args.accounts / own:,.0f} accounts/s, "
+                    f"{total_rows / own:,.0f} rows/s"
+                )
             if not expect_writes and " 0 created, 0 changed" not in report:
                 print("  WARNING: the re-import changed data:\n" + report)
     finally:

@@ -15,7 +15,9 @@ from tests.factories import AccountFactory, AccountSnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "creator_key,creator_name,country,languages,platform,handle,display_name,snapshot_date,followers,following,posts"
+HEADER = (
+    "creator_key,creator_name,country,languages,platform,handle,display_name,snapshot_date,followers,following,posts"
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "creators.csv", encoding: str = "utf-8") -> Path:
@@ -47,7 +49,12 @@ def test_rows_become_creators_accounts_and_snapshots(tmp_path):
         ("xiaohongshu", "linxiaoyu"),
     ]
     snapshot = AccountSnapshot.objects.get(account__handle="linxiaoyu")
-    assert (snapshot.date, snapshot.followers, snapshot.following, snapshot.posts) == (dt.date(2026, 3, 1), 128000, 312, 486)
+    assert (snapshot.date, snapshot.followers, snapshot.following, snapshot.posts) == (
+        dt.date(2026, 3, 1),
+        128000,
+        312,
+        486,
+    )
     assert AccountSnapshot.objects.get(account__handle="linxiaoyu.skin").following is None
 
 

@@ -87,7 +87,11 @@ def test_nested_record_with_posts_images_comments_audience_and_followers(tmp_pat
     asset = MediaAsset.objects.get()
     facts = inspect_image_path(picture)
     assert (asset.post_id, asset.sha256, asset.width, asset.height, asset.phash) == (
-        post.id, facts.sha256, 32, 24, facts.phash
+        post.id,
+        facts.sha256,
+        32,
+        24,
+        facts.phash,
     )
     assert default_storage.open(asset.image.name).read() == picture.read_bytes()
     comments = CommentSample.objects.filter(post=post)
@@ -102,9 +106,19 @@ def test_reimport_of_json_with_derived_comment_ids_changes_nothing(tmp_path):
     image(tmp_path / "a.jpg")
     path = document(
         tmp_path,
-        [creator(posts=[{"id": "p1", "posted_at": "2026-02-28", "images": ["a.jpg"],
-                         "comment_samples": [{"commenter": "u", "text": "好看", "posted_at": "2026-02-28T10:00:00Z"}]}],
-                 images=["a.jpg"])],
+        [
+            creator(
+                posts=[
+                    {
+                        "id": "p1",
+                        "posted_at": "2026-02-28",
+                        "images": ["a.jpg"],
+                        "comment_samples": [{"commenter": "u", "text": "好看", "posted_at": "2026-02-28T10:00:00Z"}],
+                    }
+                ],
+                images=["a.jpg"],
+            )
+        ],
     )
     creators_import_file(path=path)
     ids = list(CommentSample.objects.values_list("id", "external_id"))
@@ -117,11 +131,23 @@ def test_reimport_of_json_with_derived_comment_ids_changes_nothing(tmp_path):
 
 
 def test_changed_counts_update_rows_in_place(tmp_path):
-    creators_import_file(path=document(tmp_path, [creator(snapshots=[["2026-03-01", 100, 5, 1]],
-                                                          posts=[{"id": "p", "posted_at": "2026-03-01", "likes": 1}])]))
-    result = creators_import_file(path=document(tmp_path, [creator(snapshots=[["2026-03-01", 150]],
-                                                                   posts=[{"id": "p", "posted_at": "2026-03-01",
-                                                                           "likes": 9}])], "second.json"))
+    creators_import_file(
+        path=document(
+            tmp_path,
+            [
+                creator(
+                    snapshots=[["2026-03-01", 100, 5, 1]], posts=[{"id": "p", "posted_at": "2026-03-01", "likes": 1}]
+                )
+            ],
+        )
+    )
+    result = creators_import_file(
+        path=document(
+            tmp_path,
+            [creator(snapshots=[["2026-03-01", 150]], posts=[{"id": "p", "posted_at": "2026-03-01", "likes": 9}])],
+            "second.json",
+        )
+    )
     assert result.counts["snapshots"]["updated"] == 1 and result.counts["posts"]["updated"] == 1
     snapshot = AccountSnapshot.objects.get()
     assert (snapshot.followers, snapshot.following, snapshot.posts) == (150, 5, 1)
@@ -143,8 +169,18 @@ def test_json_lines_file(tmp_path):
 
 def test_creator_of_existing_account_is_updated_and_gets_the_new_account(tmp_path):
     existing = AccountFactory(platform="xiaohongshu", handle="lin", creator=CreatorFactory(display_name="Lin"))
-    path = document(tmp_path, [{"name": "林小雨", "accounts": [{"platform": "xiaohongshu", "handle": "LIN"},
-                                                             {"platform": "instagram", "handle": "lin.skin"}]}])
+    path = document(
+        tmp_path,
+        [
+            {
+                "name": "林小雨",
+                "accounts": [
+                    {"platform": "xiaohongshu", "handle": "LIN"},
+                    {"platform": "instagram", "handle": "lin.skin"},
+                ],
+            }
+        ],
+    )
     creators_import_file(path=path)
     assert Creator.objects.count() == 1
     assert set(existing.creator.accounts.values_list("handle", flat=True)) == {"lin", "lin.skin"}
@@ -166,8 +202,9 @@ def test_invalid_json_names_line_and_column(tmp_path):
 
 def test_every_broken_json_line_is_reported(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_text('{"accounts": []\n{"name": "ok", "accounts": [{"platform": "x", "handle": "a"}]}\n[1,\n',
-                    encoding="utf-8")
+    path.write_text(
+        '{"accounts": []\n{"name": "ok", "accounts": [{"platform": "x", "handle": "a"}]}\n[1,\n', encoding="utf-8"
+    )
     with pytest.raises(ImportValidationError) as excinfo:
         creators_import_file(path=path)
     errors = errors_of(excinfo)
@@ -180,11 +217,23 @@ def test_record_paths_locate_nested_errors(tmp_path):
         tmp_path,
         [
             creator(),
-            {"name": "B", "accounts": [{"platform": "tiktok", "handle": "b", "snapshots": [
-                {"date": "2026-03-01", "followers": 1},
-                {"date": "2026-03-02", "followers": "many"},
-            ], "posts": [{"id": "p", "posted_at": "2026-03-01"}, {"id": "q", "posted_at": "2026-03-01",
-                                                                      "likes": -1}]}]},
+            {
+                "name": "B",
+                "accounts": [
+                    {
+                        "platform": "tiktok",
+                        "handle": "b",
+                        "snapshots": [
+                            {"date": "2026-03-01", "followers": 1},
+                            {"date": "2026-03-02", "followers": "many"},
+                        ],
+                        "posts": [
+                            {"id": "p", "posted_at": "2026-03-01"},
+                            {"id": "q", "posted_at": "2026-03-01", "likes": -1},
+                        ],
+                    }
+                ],
+            },
         ],
     )
     with pytest.raises(ImportValidationError) as excinfo:
@@ -227,8 +276,17 @@ def test_broken_and_non_image_files_are_refused(tmp_path):
 
 
 def test_audience_distribution_must_sum_to_one(tmp_path):
-    path = document(tmp_path, [creator(audience=[{"as_of": "2026-03-01", "age": {"18-24": 0.5, "25-34": 0.2}},
-                                                 {"as_of": "2026-03-02", "gender": {"female": 0.5, "robot": 0.5}}])])
+    path = document(
+        tmp_path,
+        [
+            creator(
+                audience=[
+                    {"as_of": "2026-03-01", "age": {"18-24": 0.5, "25-34": 0.2}},
+                    {"as_of": "2026-03-02", "gender": {"female": 0.5, "robot": 0.5}},
+                ]
+            )
+        ],
+    )
     with pytest.raises(ImportValidationError) as excinfo:
         creators_import_file(path=path)
     errors = errors_of(excinfo)

@@ -49,7 +49,10 @@ def test_english_tool_export_sample():
     assert sofia.is_verified and sofia.snapshots.get().followers == 1_200_000
     profile = AudienceProfile.objects.get(account=sofia)
     assert profile.age == {
-        "18-24": pytest.approx(0.44), "25-34": pytest.approx(0.38), "35-44": pytest.approx(0.12), "45-54": pytest.approx(0.06)
+        "18-24": pytest.approx(0.44),
+        "25-34": pytest.approx(0.38),
+        "35-44": pytest.approx(0.12),
+        "45-54": pytest.approx(0.06),
     }
     assert profile.as_of == dt.date(2026, 3, 1)  # "Mar 1, 2026"
 
@@ -91,8 +94,11 @@ def test_bad_humanised_number_names_the_transform_column(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text("账号ID,粉丝数\nabc,很多\n", encoding="utf-8")
     mapping = tmp_path / "m.json"
-    mapping.write_text('{"columns": {"账号ID": "handle", "粉丝数": {"to": "followers", "transform": "number"}},'
-                       ' "constants": {"platform": "douyin"}}', encoding="utf-8")
+    mapping.write_text(
+        '{"columns": {"账号ID": "handle", "粉丝数": {"to": "followers", "transform": "number"}},'
+        ' "constants": {"platform": "douyin"}}',
+        encoding="utf-8",
+    )
     with pytest.raises(ImportValidationError) as excinfo:
         creators_import_file(path=path, mapping=mapping)
     (error,) = [str(e) for e in excinfo.value.errors]

@@ -77,7 +77,7 @@ def test_dates_with_formats_and_times_with_offsets():
     with pytest.raises(ValueInvalid, match="not a date"):
         parse_date("01.03.2026")
     moment = parse_datetime("2026-02-28T20:15:00+08:00")
-    assert moment == dt.datetime(2026, 2, 28, 12, 15, tzinfo=dt.timezone.utc)
+    assert moment == dt.datetime(2026, 2, 28, 12, 15, tzinfo=dt.UTC)
     assert parse_datetime("2026-02-28T12:15:00Z") == moment
 
 

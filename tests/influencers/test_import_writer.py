@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 
 from influencers.models import Account, AccountSnapshot, Creator
 from influencers.services.imports import read_import_file
-from influencers.services.imports.problems import Problems
 from influencers.services.imports import writer as writer_module
+from influencers.services.imports.problems import Problems
 from influencers.services.imports.writer import Writer, resolve_accounts
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,8 @@ def test_database_error_in_a_background_insert_is_raised_and_rolls_back(tmp_path
     last = batch.creators[-1].accounts[0]
     last.snapshots[0] = (last.snapshots[0][0], -1, None, None)
 
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            Writer(dry_run=False).write(batch)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Writer(dry_run=False).write(batch)
 
     assert not Creator.objects.exists() and not Account.objects.exists() and not AccountSnapshot.objects.exists()
 

@@ -24,8 +24,14 @@ class _Bars:
             return
         bar = self.bars.get(stage)
         if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit=" records" if total is None else " accounts",
-                                          disable=None, leave=False, mininterval=0.5)
+            bar = self.bars[stage] = tqdm(
+                total=total,
+                desc=stage,
+                unit=" records" if total is None else " accounts",
+                disable=None,
+                leave=False,
+                mininterval=0.5,
+            )
         if total is not None and bar.total != total:
             bar.total = total
         bar.update(done - bar.n)
@@ -43,7 +49,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="the file to import")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report what would change, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report what would change, write nothing"
+        )
         parser.add_argument("--mapping", help="a YAML/JSON column mapping for a foreign CSV/XLSX export")
         parser.add_argument(
             "--skip-refresh",
@@ -78,7 +86,9 @@ class Command(BaseCommand):
     def _report(self, result: ImportResult, *, verbosity: int) -> None:
         seconds = result.timings.get("total", 0.0)
         if result.dry_run:
-            self.stdout.write(f"Dry run of {result.source}: {result.accounts_total} account(s) valid; nothing was written.")
+            self.stdout.write(
+                f"Dry run of {result.source}: {result.accounts_total} account(s) valid; nothing was written."
+            )
             self.stdout.write("Would be:")
         else:
             self.stdout.write(f"Imported {result.source}: {result.accounts_total} account(s) in {seconds:.1f} s.")

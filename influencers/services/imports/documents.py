@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from operator import itemgetter
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
-from .records import ACCOUNTS, COMMENTS, CREATORS, FOLLOWERS, POSTS, AccountIn, CreatorIn, PostIn
+from .records import (
+    ACCOUNTS,
+    COMMENTS,
+    CREATORS,
+    FOLLOWERS,
+    POSTS,
+    AccountIn,
+    CreatorIn,
+    PostIn,
+)
 from .validation import Validator, suggestion
 from .values import (
     MAX_COUNT,
@@ -142,7 +151,7 @@ AUDIENCE_KEYS = frozenset({"source", "as_of", "age", "gender", "countries", "lan
 def comment_key(commenter: str, text: str, posted_at: dt.datetime | None, occurrence: int) -> str:
     """A stable id for a comment the file gives without one: a hash of who, what and when, plus
     its occurrence number, so a bot posting the same words twice stays two comments."""
-    moment = posted_at.astimezone(dt.timezone.utc).isoformat() if posted_at else ""
+    moment = posted_at.astimezone(dt.UTC).isoformat() if posted_at else ""
     digest = hashlib.sha256(f"{commenter}\x1f{text}\x1f{moment}\x1f{occurrence}".encode()).hexdigest()
     return f"h:{digest[:40]}"
 
@@ -189,9 +198,8 @@ class DocumentValidator(Validator):
 
     def creator(self, location: str, raw: Any) -> CreatorIn | None:
         """One creator record, or None when it has errors (they are recorded)."""
-        if not self._object(raw, location, CREATOR_KEYS, "creator"):
-            if not isinstance(raw, dict):
-                return None
+        if not self._object(raw, location, CREATOR_KEYS, "creator") and not isinstance(raw, dict):
+            return None
         values = self._fields(raw, location, CREATOR_FIELDS, len(CREATORS.values))
         creator = CreatorIn(location=location, values=tuple(values), fallback_name="")
         raw_accounts = raw.get("accounts")
@@ -286,17 +294,27 @@ class DocumentValidator(Validator):
         if type(raw) is dict:
             if not self._object(raw, location, SNAPSHOT_KEYS, "snapshot"):
                 return None
-            return self._snapshot_slow(location, raw.get("date"), raw.get("followers"), raw.get("following"),
-                                       raw.get("posts"))
+            return self._snapshot_slow(
+                location, raw.get("date"), raw.get("followers"), raw.get("following"), raw.get("posts")
+            )
         if type(raw) is list and 2 <= len(raw) <= 4:
             # Compact form for large files: [date, followers, following, posts].
             return self._snapshot_slow(location, *(*raw, None, None)[:4])
-        self.error(location, "a snapshot is an object {date, followers, following, posts} "
-                   "or an array [date, followers, following, posts]")
+        self.error(
+            location,
+            "a snapshot is an object {date, followers, following, posts} "
+            "or an array [date, followers, following, posts]",
+        )
         return None
 
-    def _snapshot_slow(self, location: str, date: Any, followers: Any, following: Any, posts: Any,
-                       ) -> tuple[dt.date, int, int | None, int | None] | None:
+    def _snapshot_slow(
+        self,
+        location: str,
+        date: Any,
+        followers: Any,
+        following: Any,
+        posts: Any,
+    ) -> tuple[dt.date, int, int | None, int | None] | None:
         before = self.problems.total
         day = self.value(parse_date, date, location, "date")
         if is_blank(date):

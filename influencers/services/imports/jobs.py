@@ -43,8 +43,11 @@ def run_import_job(job: Job) -> dict[str, Any]:
     job_progress(job=job, done=result.accounts_total, counts=result.counts)
     for table, counts in result.counts.items():
         if any(counts.values()):
-            job_log(job=job, message=f"{table}: {counts['created']} created, {counts['updated']} updated, "
-                    f"{counts['unchanged']} unchanged")
+            job_log(
+                job=job,
+                message=f"{table}: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged",
+            )
     for warning in result.warnings:
         job_log(job=job, message=f"warning: {warning}")
     return result.as_dict()

@@ -23,10 +23,26 @@ import yaml
 
 from .columns import canonical_name, is_column
 from .problems import Problems, fail
-from .values import is_blank, parse_date, parse_datetime, parse_human_number, parse_percent
+from .values import (
+    is_blank,
+    parse_date,
+    parse_datetime,
+    parse_human_number,
+    parse_percent,
+)
 
 TRANSFORMS = ("number", "percent", "date", "datetime")
-_MAPPING_KEYS = {"name", "description", "encoding", "delimiter", "sheet", "header_row", "columns", "constants", "ignore"}
+_MAPPING_KEYS = {
+    "name",
+    "description",
+    "encoding",
+    "delimiter",
+    "sheet",
+    "header_row",
+    "columns",
+    "constants",
+    "ignore",
+}
 _RULE_KEYS = {"to", "transform", "format", "values", "default"}
 
 
@@ -148,7 +164,9 @@ def _parse_mapping(source: str, data: dict[str, Any]) -> ColumnMapping:
     for header, spec in columns.items():
         for rule in _parse_rules(problems, str(header), spec):
             if rule.target in targets:
-                problems.add(f"columns.{header}", f"column '{rule.target}' is already mapped from '{targets[rule.target]}'")
+                problems.add(
+                    f"columns.{header}", f"column '{rule.target}' is already mapped from '{targets[rule.target]}'"
+                )
                 continue
             targets[rule.target] = str(header)
             mapping.rules.setdefault(_fold(str(header)), []).append(rule)
@@ -205,7 +223,9 @@ def _parse_rule(problems: Problems, where: str, header: str, target: str, spec: 
     transform = spec.get("transform")
     if transform is not None:
         if transform not in TRANSFORMS:
-            problems.add(where, f"unknown transform {transform!r} (expected one of: {', '.join(TRANSFORMS)})", "transform")
+            problems.add(
+                where, f"unknown transform {transform!r} (expected one of: {', '.join(TRANSFORMS)})", "transform"
+            )
         rule.transform = transform
     formats = spec.get("format") or ()
     if isinstance(formats, str):

@@ -16,7 +16,15 @@ from typing import Any
 
 from .problems import Problems, fail
 
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 TOP_LEVEL_KEYS = frozenset({"creators", "format", "version", "source", "generated_at", "description"})
 
 
@@ -61,8 +69,11 @@ def decode_text(data: bytes, source: str, encoding: str = "utf-8") -> str:
             if name == "UTF-8"
             else ""
         )
-        fail(source, f"the file is not {name} text: byte 0x{bad} at byte offset {exc.start} cannot be decoded{hint}",
-             f"line {line}")
+        fail(
+            source,
+            f"the file is not {name} text: byte 0x{bad} at byte offset {exc.start} cannot be decoded{hint}",
+            f"line {line}",
+        )
     if not text.strip():
         fail(source, "the file is empty")
     return text
@@ -74,8 +85,13 @@ def _sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str | None = None, header_row: int = 1,
-             ) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_csv(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    header_row: int = 1,
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(header, rows) of a delimited text file; rows are (spreadsheet row number, cells)."""
     source = str(path)
     text = decode_text(read_bytes(path), source, encoding)
@@ -103,8 +119,12 @@ def read_csv(path: Path, *, encoding: str = "utf-8", delimiter: str | None = Non
     return header, data_rows()
 
 
-def read_xlsx(path: Path, *, sheet: str | None = None, header_row: int = 1,
-              ) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_xlsx(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    header_row: int = 1,
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(header, rows) of one sheet of an Excel workbook (the first unless `sheet` names one)."""
     import openpyxl  # only XLSX imports pay for loading it
 
@@ -147,7 +167,9 @@ def read_json(path: Path) -> list[tuple[str, Any]]:
     if isinstance(document, dict):
         unknown = sorted(set(document) - TOP_LEVEL_KEYS)
         if unknown:
-            fail(source, f"unknown top-level field(s) {', '.join(map(repr, unknown))}; creators go in a 'creators' list")
+            fail(
+                source, f"unknown top-level field(s) {', '.join(map(repr, unknown))}; creators go in a 'creators' list"
+            )
         if "creators" not in document:
             fail(source, "no 'creators' list in the file")
         creators = document["creators"]

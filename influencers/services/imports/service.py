@@ -214,21 +214,21 @@ def _after_import(account_ids: list[int]) -> list[str]:
 
     try:
         refresh_metrics(account_ids)
-    except Exception as exc:  # noqa: BLE001 - the data is in; say what is stale instead of failing
+    except Exception as exc:
         logger.exception("metrics refresh after import failed")
         warnings.append(f"the data was imported, but refreshing metrics failed: {exc}")
     vet_accounts = _vetting_hook()
     if vet_accounts is not None:
         try:
             vet_accounts(account_ids)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             logger.exception("vetting after import failed")
             warnings.append(f"the data was imported, but vetting the accounts failed: {exc}")
     try:  # continuous vetting: re-check the watched creators among the imported accounts
         from influencers.services.monitoring import evaluate_after_data_change
 
         evaluate_after_data_change(account_ids)
-    except Exception as exc:  # noqa: BLE001 - the daily evaluation catches up; the import stands
+    except Exception as exc:
         logger.exception("watch evaluation after import failed")
         warnings.append(f"the data was imported, but queueing the watch evaluation failed: {exc}")
     return warnings

@@ -229,9 +229,11 @@ class BulkTable:
             sql = self._insert_sql.get(len(batch))
             if sql is None:
                 group = "(" + ", ".join([placeholder] * self.width) + ")"
-                sql = f"INSERT INTO {self.table} ({self.column_sql}) VALUES " + ", ".join(
-                    [group] * len(batch)
-                ) + self.returning_sql
+                sql = (
+                    f"INSERT INTO {self.table} ({self.column_sql}) VALUES "
+                    + ", ".join([group] * len(batch))
+                    + self.returning_sql
+                )
                 self._insert_sql[len(batch)] = sql
             params = self._adapt_flat(list(chain.from_iterable(batch)))
             if background:

@@ -9,7 +9,13 @@ from typing import Any
 
 from influencers.models.audience import DISTRIBUTION_FIELDS
 
-from .columns import AUDIENCE_SHARE, FIXED_COLUMNS, REQUIRED_COLUMNS, canonical_name, is_column
+from .columns import (
+    AUDIENCE_SHARE,
+    FIXED_COLUMNS,
+    REQUIRED_COLUMNS,
+    canonical_name,
+    is_column,
+)
 from .mapping import ColumnMapping, ColumnRule
 from .records import ACCOUNTS, CREATORS, AccountIn, CreatorIn
 from .validation import Validator, suggestion
@@ -98,9 +104,12 @@ class RowValidator(Validator):
                     if self.mapping:
                         self.ignored.append(name)
                     else:
-                        self.error(location, f"unknown column '{name}'{suggestion(target, FIXED_COLUMNS)}; "
-                                   "rename it, remove it, or read the file with a column mapping (--mapping)",
-                                   name)
+                        self.error(
+                            location,
+                            f"unknown column '{name}'{suggestion(target, FIXED_COLUMNS)}; "
+                            "rename it, remove it, or read the file with a column mapping (--mapping)",
+                            name,
+                        )
                     continue
                 targets = [(target, None)]
             for target, rule in targets:
@@ -168,8 +177,11 @@ class RowValidator(Validator):
         posts = read("posts", parse_count)
         date = read("snapshot_date", parse_date)
         if followers is None and "followers" not in values and (following is not None or posts is not None):
-            self.error(location, "a snapshot needs followers when following or posts are given",
-                       labels.get("followers", "followers"))
+            self.error(
+                location,
+                "a snapshot needs followers when following or posts are given",
+                labels.get("followers", "followers"),
+            )
 
         audience = self._row_audience(location, values, labels)
         if self.problems.total > before or platform is None or handle is None:
@@ -200,8 +212,9 @@ class RowValidator(Validator):
         if not dims:  # audience_source/audience_date alone (e.g. mapping constants) describe nothing
             return None
         raw_dims = {name: dims.get(name) for name in DISTRIBUTION_FIELDS}
-        return self.audience(raw_dims, values.get("audience_source"), values.get("audience_date"), location,
-                             field_prefix="audience_")
+        return self.audience(
+            raw_dims, values.get("audience_source"), values.get("audience_date"), location, field_prefix="audience_"
+        )
 
     def _attach(self, location: str, key: str | None, creator_values: tuple, account: AccountIn) -> None:
         """Add the account to its creator: a new one per row, or the one sharing its creator_key."""
@@ -223,7 +236,8 @@ class RowValidator(Validator):
                     merged[position] = new
                 elif old != new:
                     column = CREATORS.values[position]
-                    self.error(location, f"creator '{key}' has {column} {new!r} here but {old!r} at "
-                               f"{creator.location}", column)
+                    self.error(
+                        location, f"creator '{key}' has {column} {new!r} here but {old!r} at {creator.location}", column
+                    )
             creator.values = tuple(merged)
         creator.accounts.append(account)

@@ -11,7 +11,12 @@ from typing import Any
 from django.utils import timezone
 
 from influencers.errors import InputError
-from influencers.models.audience import AGE_BANDS, DISTRIBUTION_FIELDS, GENDERS, distribution_error
+from influencers.models.audience import (
+    AGE_BANDS,
+    DISTRIBUTION_FIELDS,
+    GENDERS,
+    distribution_error,
+)
 from influencers.services.media import inspect_image_path
 
 from .problems import Problems
@@ -68,12 +73,14 @@ class Validator:
         return True
 
     # -- audience ----------------------------------------------------------------------------
-    def distribution(self, raw: Any, location: str, field: str, dimension: str | None = None) -> dict[str, float] | None:
+    def distribution(
+        self, raw: Any, location: str, field: str, dimension: str | None = None
+    ) -> dict[str, float] | None:
         """A {key: share} distribution with normalised keys, checked to sum to 1."""
         if raw is None:
             return None
         if not isinstance(raw, dict):
-            self.error(location, "must be an object mapping each key to its share, e.g. {\"female\": 0.7}", field)
+            self.error(location, 'must be an object mapping each key to its share, e.g. {"female": 0.7}', field)
             return None
         normalised: dict[str, float] = {}
         for key, share in raw.items():
@@ -113,20 +120,25 @@ class Validator:
             return None
         return key
 
-    def audience(self, raw_dims: dict[str, Any], source: Any, as_of: Any, location: str,
-                 field_prefix: str = "") -> tuple[Any, ...] | None:
+    def audience(
+        self, raw_dims: dict[str, Any], source: Any, as_of: Any, location: str, field_prefix: str = ""
+    ) -> tuple[Any, ...] | None:
         """(source, as_of, age, gender, countries, languages, interests) or None if invalid."""
         errors_before = self.problems.total
         source_text = self.value(lambda v: parse_text(v, 100), source, location, f"{field_prefix}source")
         date = self.value(parse_date, as_of, location, f"{field_prefix}as_of")
         dims = [
-            self.distribution(raw_dims.get(name), location, f"{field_prefix}{name}", name) for name in DISTRIBUTION_FIELDS
+            self.distribution(raw_dims.get(name), location, f"{field_prefix}{name}", name)
+            for name in DISTRIBUTION_FIELDS
         ]
         if self.problems.total > errors_before:
             return None
         if all(dim is None for dim in dims):
-            self.error(location, "an audience profile needs at least one distribution "
-                       f"({', '.join(DISTRIBUTION_FIELDS)})", field_prefix.rstrip(".") or None)
+            self.error(
+                location,
+                f"an audience profile needs at least one distribution ({', '.join(DISTRIBUTION_FIELDS)})",
+                field_prefix.rstrip(".") or None,
+            )
             return None
         return (source_text or DEFAULT_AUDIENCE_SOURCE, date or self.today, *dims)
 
@@ -148,8 +160,9 @@ class Validator:
             return None
         relative = Path(raw.strip())
         if relative.is_absolute() or ".." in relative.parts:
-            self.error(location, f"image path {raw!r} must be relative to the JSON file's folder and stay inside it",
-                       field)
+            self.error(
+                location, f"image path {raw!r} must be relative to the JSON file's folder and stay inside it", field
+            )
             return None
         path = (self.base_dir or Path(".")) / relative
         if path not in self._images:
@@ -173,5 +186,10 @@ class Validator:
         if checked is None:
             self.error(location, f"{raw}: not a usable image (see the error above)", field)
             return None
-        return ImageIn(**{**{slot: getattr(checked, slot) for slot in ImageIn.__slots__},
-                          "location": location, "source_url": source_url})
+        return ImageIn(
+            **{
+                **{slot: getattr(checked, slot) for slot in ImageIn.__slots__},
+                "location": location,
+                "source_url": source_url,
+            }
+        )

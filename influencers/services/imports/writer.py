@@ -37,7 +37,6 @@ from .records import (
     CreatorIn,
     ImageIn,
     ImportBatch,
-    PostIn,
     Table,
 )
 from .sql import BulkTable, StatementRunner
@@ -97,8 +96,12 @@ class _TableWriter:
         fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         # Columns the file never sets (timestamps, defaults) get one value for the whole import.
         self.extra_columns = [name for name in fields if name not in own]
-        returning_columns = ["id", table.parent, *table.keys] if returning and table.parent else (["id"] if returning else [])
-        self.inserter = BulkTable(model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns)
+        returning_columns = (
+            ["id", table.parent, *table.keys] if returning and table.parent else (["id"] if returning else [])
+        )
+        self.inserter = BulkTable(
+            model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns
+        )
         # Adapted once here rather than once per row (timestamps cost microseconds each on SQLite).
         self.extra_values = tuple(
             self.inserter.adapt(name, self._constant(fields[name], now)) for name in self.extra_columns
@@ -108,7 +111,9 @@ class _TableWriter:
         self.now = now
         value_fields = [fields[name] for name in table.values]
         # Non-null columns the file may leave out: a new row gets the model default.
-        self.fill = [(i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None]
+        self.fill = [
+            (i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None
+        ]
 
     @staticmethod
     def _constant(field: models.Field, now: dt.datetime) -> Any:
@@ -315,8 +320,15 @@ class Writer:
                     else:
                         for row in rows:
                             row = prepare(parent_id, row) if prepare else row
-                            inserts.append((parent_id, *row[:k], *complete(row[k : k + len(table.values)]),
-                                            *row[k + len(table.values) :], *extra))
+                            inserts.append(
+                                (
+                                    parent_id,
+                                    *row[:k],
+                                    *complete(row[k : k + len(table.values)]),
+                                    *row[k + len(table.values) :],
+                                    *extra,
+                                )
+                            )
                 created += len(rows)
                 changed = bool(rows)
             else:
@@ -324,8 +336,15 @@ class Writer:
                     found = existing.get((parent_id, *row[:k]))
                     if found is None:
                         row = prepare(parent_id, row) if prepare else row
-                        inserts.append((parent_id, *row[:k], *complete(row[k : k + len(table.values)]),
-                                        *row[k + len(table.values) :], *extra))
+                        inserts.append(
+                            (
+                                parent_id,
+                                *row[:k],
+                                *complete(row[k : k + len(table.values)]),
+                                *row[k + len(table.values) :],
+                                *extra,
+                            )
+                        )
                         created += 1
                         changed = True
                         continue
@@ -387,13 +406,21 @@ class Writer:
         try:
             data = image.path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read image file: {exc.strerror or exc}", source=str(image.path),
-                             location=image.location) from exc
+            raise InputError(
+                f"cannot read image file: {exc.strerror or exc}", source=str(image.path), location=image.location
+            ) from exc
         if hashlib.sha256(data).hexdigest() != image.sha256:
-            raise InputError("the image file changed while it was being imported", source=str(image.path),
-                             location=image.location)
-        info = ImageInfo(data=data, sha256=image.sha256, width=image.width, height=image.height,
-                         format=_FORMATS[image.extension], phash=image.phash)
+            raise InputError(
+                "the image file changed while it was being imported", source=str(image.path), location=image.location
+            )
+        info = ImageInfo(
+            data=data,
+            sha256=image.sha256,
+            width=image.width,
+            height=image.height,
+            format=_FORMATS[image.extension],
+            phash=image.phash,
+        )
         content = image_content_file(info)
         name = self.image_field.generate_filename(None, content.name)
         if self.storage.exists(name):
