@@ -27,6 +27,7 @@ JOB_HANDLERS: dict[str, str] = {
     JobKind.EXPORT: "influencers.services.exports.run_export_job",
     JobKind.REFRESH: "influencers.services.refresh.run_refresh_job",
     JobKind.WATCH: "influencers.services.monitoring.run_watch_job",
+    JobKind.SCORE: "influencers.services.vetting.run_scoring_job",
 }
 
 

@@ -1,0 +1,241 @@
+"""Engagement against the benchmark of the account's platform and follower tier, and
+engagement anomalies (likes/comments ratio, views/followers, sudden changes between posts).
+
+The benchmark table is data (`data/er_benchmarks.json`, with sources and date); pass another
+table (same format) to override it. Each platform row states its formula: engagement by
+followers (Instagram, Xiaohongshu, Weibo, X, Facebook, Pinterest) or by views (TikTok, Douyin,
+YouTube, Bilibili), because platforms and tools disagree on the denominator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
+RECENT_POSTS = 30
+SPIKE_Z = 4.0
+LOG_NOISE_FLOOR = 0.15  # post-to-post ER varies at least ~15% for any account
+SHIFT_FACTOR = 3.0
+
+
+@dataclass
+class PostStats:
+    """The counters of one post that engagement needs."""
+
+    post_id: Any
+    posted_at: dt.datetime | dt.date
+    likes: float = 0
+    comments: float = 0
+    shares: float | None = None
+    saves: float | None = None
+    views: float | None = None
+    is_sponsored: bool = False
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_benchmarks(path: str | Path | None = None) -> dict[str, Any]:
+    """The benchmark table (default: the committed one)."""
+    return _load(str(path or BENCHMARKS_PATH))
+
+
+def tier_for(followers: float, table: dict[str, Any] | None = None) -> str:
+    """Follower tier name (nano, micro, mid, macro, mega) of a follower count."""
+    table = table or load_benchmarks()
+    for tier in table["tiers"]:
+        top = tier["max_followers"]
+        if followers >= tier["min_followers"] and (top is None or followers < top):
+            return tier["name"]
+    return table["tiers"][-1]["name"]
+
+
+def benchmark_for(platform: str, followers: float, table: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """{platform, tier, median, low, high, formula, denominator, counts, evidence, sources} or
+    None when the table has no row for the platform."""
+    table = table or load_benchmarks()
+    row = table["platforms"].get(platform)
+    if row is None:
+        return None
+    tier = tier_for(followers, table)
+    return {
+        "platform": platform,
+        "tier": tier,
+        **row["tiers"][tier],
+        "formula": row["formula"],
+        "denominator": row["denominator"],
+        "counts": row["counts"],
+        "evidence": row.get("evidence", ""),
+        "likes_per_comment": row.get("likes_per_comment"),
+        "views_per_follower": row.get("views_per_follower"),
+        "sources": {key: table["sources"].get(key, key) for key in row.get("sources", [])},
+        "as_of": table.get("as_of"),
+    }
+
+
+@dataclass
+class EngagementChange:
+    """A post whose engagement breaks sharply from the account's recent level."""
+
+    post_id: Any
+    date: str
+    kind: str  # spike | dip | shift
+    engagement_rate: float
+    expected: float
+    robust_z: float
+    reason: str
+
+
+@dataclass
+class EngagementReport:
+    """Engagement figures of an account with the benchmark they are compared against."""
+
+    available: bool
+    platform: str
+    followers: float
+    posts_used: int
+    engagement_rate: float | None = None
+    formula: str = ""
+    benchmark: dict[str, Any] | None = None
+    er_ratio: float | None = None  # engagement_rate / benchmark median
+    position: str = "unknown"  # far below | below | within | above | far above
+    likes_per_comment: float | None = None
+    views_per_follower: float | None = None
+    changes: list[EngagementChange] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _post_rate(post: PostStats, counts: Sequence[str], denominator: str, followers: float) -> float | None:
+    total = 0.0
+    for name in counts:
+        value = getattr(post, name)
+        if value is None:
+            if name in ("likes", "comments"):
+                return None
+            continue  # shares/saves unknown: counted as 0, the benchmark is a lower bound then
+        total += float(value)
+    if denominator == "views":
+        if not post.views:
+            return None
+        return total / float(post.views)
+    return total / followers if followers > 0 else None
+
+
+def _date(value: dt.datetime | dt.date) -> str:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def engagement_report(
+    *,
+    platform: str,
+    followers: float,
+    posts: Sequence[PostStats],
+    table: dict[str, Any] | None = None,
+    recent: int = RECENT_POSTS,
+) -> EngagementReport:
+    """Engagement rate (median per-post rate over the `recent` newest posts) against the
+    platform/tier benchmark, likes per comment, views per follower and sudden changes."""
+    table = table or load_benchmarks()
+    chosen = sorted(posts, key=lambda p: (p.posted_at if isinstance(p.posted_at, dt.datetime)
+                                          else dt.datetime.combine(p.posted_at, dt.time())))[-recent:]
+    report = EngagementReport(available=False, platform=platform, followers=followers, posts_used=len(chosen))
+    bench = benchmark_for(platform, followers, table)
+    report.benchmark = bench
+    if not chosen:
+        report.note = "no posts"
+        return report
+    if bench is None:
+        report.note = f"no benchmark for platform {platform!r}"
+        counts, denominator = ["likes", "comments"], "followers"
+    else:
+        counts, denominator = bench["counts"], bench["denominator"]
+    report.formula = bench["formula"] if bench else "(likes + comments) / followers"
+    rates = [(_post_rate(p, counts, denominator, followers), p) for p in chosen]
+    known = [(r, p) for r, p in rates if r is not None]
+    likes = sum(float(p.likes or 0) for p in chosen)
+    comments = sum(float(p.comments or 0) for p in chosen)
+    if comments > 0:
+        report.likes_per_comment = likes / comments
+    elif likes > 0:
+        report.likes_per_comment = math.inf
+    views = [float(p.views) for p in chosen if p.views]
+    if views and followers > 0:
+        report.views_per_follower = float(np.median(views)) / followers
+    if not known:
+        report.note = f"no post has the counters for {report.formula}"
+        return report
+    report.available = True
+    values = np.array([r for r, _ in known])
+    report.engagement_rate = float(np.median(values))
+    if bench is not None and bench["median"] > 0:
+        report.er_ratio = report.engagement_rate / bench["median"]
+        er = report.engagement_rate
+        if er < bench["low"] / 2:
+            report.position = "far below"
+        elif er < bench["low"]:
+            report.position = "below"
+        elif er > bench["high"] * 2:
+            report.position = "far above"
+        elif er > bench["high"]:
+            report.position = "above"
+        else:
+            report.position = "within"
+    report.changes = engagement_changes([p for _, p in known], values)
+    return report
+
+
+def engagement_changes(posts: Sequence[PostStats], rates: np.ndarray, *, z_threshold: float = SPIKE_Z) -> list[EngagementChange]:
+    """Posts whose rate is a robust outlier against the neighbouring posts (log scale), and a
+    level shift between the older two thirds and the newest third of the posts."""
+    out: list[EngagementChange] = []
+    if len(rates) < 6:
+        return out
+    logs = np.log(np.maximum(rates, 1e-6))
+    window = 5
+    padded = np.concatenate([np.full(window, np.nan), logs, np.full(window, np.nan)])
+    local = np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1), axis=1)
+    residual = logs - local
+    mad = float(np.median(np.abs(residual - np.median(residual))))
+    scale = max(1.4826 * mad, LOG_NOISE_FLOOR)
+    z = residual / scale
+    for i in np.flatnonzero(np.abs(z) >= z_threshold):
+        kind = "spike" if z[i] > 0 else "dip"
+        expected = float(math.exp(local[i]))
+        out.append(EngagementChange(
+            post_id=posts[i].post_id, date=_date(posts[i].posted_at), kind=kind,
+            engagement_rate=float(rates[i]), expected=expected, robust_z=float(z[i]),
+            reason=(f"engagement {rates[i]:.2%} against {expected:.2%} on the neighbouring posts "
+                    f"({abs(z[i]):.0f} robust SDs {'above' if z[i] > 0 else 'below'})"),
+        ))
+    cut = len(rates) * 2 // 3
+    older, newer = float(np.median(rates[:cut])), float(np.median(rates[cut:]))
+    if older > 0 and newer > 0 and (newer / older >= SHIFT_FACTOR or older / newer >= SHIFT_FACTOR):
+        first_new = posts[cut]
+        out.append(EngagementChange(
+            post_id=first_new.post_id, date=_date(first_new.posted_at), kind="shift",
+            engagement_rate=newer, expected=older, robust_z=float("nan"),
+            reason=f"median engagement moved from {older:.2%} to {newer:.2%} from this post on (×{newer / older:.1f})",
+        ))
+    return out
+
+
+def engagement_quality(engagement_rate: np.ndarray, benchmark_median: np.ndarray) -> np.ndarray:
+    """Engagement quality in [0, 1) for ranking: ratio/(ratio + 0.5) of the rate to its tier's
+    median (1× the median gives 0.67, 2× gives 0.8, 0.25× gives 0.33). NaN where unknown."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = engagement_rate / benchmark_median
+        return ratio / (ratio + 0.5)

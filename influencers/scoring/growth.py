@@ -1,0 +1,309 @@
+"""Follower-growth anomalies from daily snapshots, judged against the account's own trend.
+
+Method (robust statistics, no fixed jump size):
+- The daily change between consecutive snapshots (a change over a gap of g days counts as g
+  days at its average rate) is compared with the rolling median of the surrounding changes
+  (± `window` snapshots): that median is the account's own local trend.
+- Residuals are scaled by the account's robust spread, 1.4826 × MAD of all residuals, with a
+  small noise floor (0.05% of the follower level per day, at least 1 follower) so a perfectly
+  smooth series does not turn every ±1 into an anomaly.
+- The scale is the larger of that global spread and the local one (rolling MAD), because
+  growth noise grows with the growth rate.
+- A jump is a residual of at least `z_threshold` robust standard deviations (default 6, about
+  one in a billion for Gaussian noise) that adds at least 1% of the followers beyond the trend
+  (smaller outliers cannot change who the audience is). Consecutive outlying days whose excess
+  shrinks day by day are one "burst": the decay of organic virality, reported but not counted
+  as risk; a jump 0–3 days after a post whose engagement spiked is marked as possibly organic.
+  A jump is "round" when its excess over the trend is within
+  noise of a common bought-follower package size (1k, 2k, 2.5k, 5k, 10k, ... followers). A drop
+  of at least z_threshold / 2 within `purge_days` after a jump is a purge (bought followers
+  removed by the platform or the seller); other large drops are reported as drops.
+- Following churn: days whose following-count change is an outlier of the following series,
+  grouped into bursts where a big rise is followed by a big fall (or the reverse) within
+  `churn_days`: the follow/unfollow pattern of growth tools (HypeAuditor, "following graph").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+PACKAGE_SIZES = (1_000, 2_000, 2_500, 3_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000,
+                 75_000, 100_000, 150_000, 200_000, 250_000, 500_000, 1_000_000)
+MIN_SNAPSHOTS = 10
+NOISE_FLOOR_SHARE = 0.0005  # of the follower level, per day
+MIN_JUMP_SHARE = 0.01  # a jump must add at least 1% of the followers beyond the trend to matter
+
+
+@dataclass
+class Anomaly:
+    """One unusual day: what happened, how big, and why it is unusual."""
+
+    kind: str  # jump | purge | drop | following_churn
+    date: dt.date
+    size: int  # the change on that day (followers, or following for churn)
+    expected: float  # what the account's own trend predicted
+    robust_z: float
+    reason: str
+    round_package: int | None = None
+    related_date: dt.date | None = None  # the jump a purge undoes; the other side of a churn burst
+    explained_by_post: dt.date | None = None  # a post with an engagement spike just before the jump
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["date"] = self.date.isoformat()
+        out["related_date"] = self.related_date.isoformat() if self.related_date else None
+        out["explained_by_post"] = self.explained_by_post.isoformat() if self.explained_by_post else None
+        out["robust_z"] = round(self.robust_z, 1)
+        out["expected"] = round(self.expected, 1)
+        return out
+
+
+@dataclass
+class GrowthReport:
+    """Anomalies and the figures the growth signal is built from."""
+
+    available: bool
+    n_snapshots: int
+    anomalies: list[Anomaly] = field(default_factory=list)
+    trend_per_day: float | None = None
+    noise_per_day: float | None = None
+    anomalous_gain: int = 0  # followers gained in jumps beyond the trend
+    anomalous_gain_share: float = 0.0  # of the latest follower count
+    purge_loss: int = 0
+    burst_gain: int = 0  # followers gained in decaying multi-day bursts (organic virality)
+    churn_bursts: int = 0  # follow/unfollow waves
+    max_gap_days: int = 0
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["anomalies"] = [a.as_dict() for a in self.anomalies]
+        return out
+
+
+def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
+    padded = np.concatenate([np.full(window, np.nan), values, np.full(window, np.nan)])
+    views = np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1)
+    return np.nanmedian(views, axis=1)
+
+
+def _robust_scale(residuals: np.ndarray, floor: float) -> float:
+    mad = float(np.median(np.abs(residuals - np.median(residuals))))
+    return max(1.4826 * mad, floor)
+
+
+def round_package(excess: float, tolerance: float) -> int | None:
+    """The bought-follower package size `excess` is indistinguishable from, if any."""
+    for size in PACKAGE_SIZES:
+        if abs(excess - size) <= max(0.01 * size, tolerance):
+            return size
+    return None
+
+
+def _series(dates: Sequence[dt.date], values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray, list[dt.date]]:
+    pairs = sorted({d: v for d, v in zip(dates, values) if v is not None}.items())
+    ds = [d for d, _ in pairs]
+    vals = np.array([float(v) for _, v in pairs])
+    days = np.array([(d - ds[0]).days for d in ds], dtype=float) if ds else np.array([])
+    return days, vals, ds
+
+
+def growth_anomalies(
+    dates: Sequence[dt.date],
+    followers: Sequence[float | None],
+    following: Sequence[float | None] | None = None,
+    *,
+    z_threshold: float = 6.0,
+    window: int = 14,
+    purge_days: int = 60,
+    churn_days: int = 7,
+    viral_dates: Sequence[dt.date] = (),
+) -> GrowthReport:
+    """Jumps, round jumps, purges, drops, bursts and following churn in a snapshot history.
+
+    `viral_dates`: days of posts whose engagement spiked; a jump 0–3 days after one is marked
+    as possibly organic (`explained_by_post`)."""
+    days, vals, ds = _series(dates, followers)
+    if len(vals) < MIN_SNAPSHOTS:
+        return GrowthReport(available=False, n_snapshots=len(vals),
+                            note=f"needs at least {MIN_SNAPSHOTS} snapshots, has {len(vals)}")
+    gaps = np.diff(days)
+    change = np.diff(vals)
+    rate = change / gaps
+    trend = _rolling_median(rate, window)
+    level = float(np.median(vals))
+    floor = max(1.0, NOISE_FLOOR_SHARE * level)
+    residual = rate - trend
+    # The account's own variation: the larger of its overall robust spread and the local one
+    # (growth noise scales with the growth rate, so a fast-growing month is noisier).
+    scale_global = _robust_scale(residual, floor)
+    local = 1.4826 * _rolling_median(np.abs(residual - np.median(residual)), window * 2)
+    scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
+    z = residual / scale_local
+    scale = scale_global
+    report = GrowthReport(
+        available=True,
+        n_snapshots=len(vals),
+        trend_per_day=float(np.median(rate)),
+        noise_per_day=scale,
+        max_gap_days=int(gaps.max()),
+    )
+    if report.max_gap_days > 7:
+        report.note = f"snapshots have gaps of up to {report.max_gap_days} days; jumps inside gaps are spread out"
+
+    jumps: list[Anomaly] = []
+    bursts: list[Anomaly] = []
+    viral = sorted(set(viral_dates or ()))
+    for episode in _episodes(np.flatnonzero(z >= z_threshold)):
+        sizes = [float(residual[i] * gaps[i]) for i in episode]
+        first = episode[0]
+        if len(episode) >= 2 and all(b <= a * 1.05 for a, b in zip(sizes, sizes[1:])):
+            # Several days in a row, each smaller than the one before: the decay of organic
+            # virality (a post travelling), not the step of a delivered follower package.
+            total = sum(sizes)
+            reason = (
+                f"+{int(sum(change[i] for i in episode)):,} followers over {len(episode)} days from "
+                f"{ds[first + 1].isoformat()}, decaying day by day ({', '.join(f'{x:+,.0f}' for x in sizes)} beyond "
+                f"the trend): the shape of organic virality rather than a bought package"
+            )
+            post = _viral_post_near(ds[first + 1], viral)
+            if post:
+                reason += f"; a post on {post.isoformat()} had an engagement spike"
+            bursts.append(Anomaly("burst", ds[first + 1], int(sum(change[i] for i in episode)),
+                                  float(sum(trend[i] * gaps[i] for i in episode)), float(z[first]), reason))
+            report.burst_gain += int(max(total, 0))
+            continue
+        for i in episode:
+            excess = float(residual[i] * gaps[i])
+            expected = float(trend[i] * gaps[i])
+            if excess < MIN_JUMP_SHARE * level:
+                continue  # statistically odd but too small to change who the audience is
+            package = round_package(excess, 3 * scale_local[i] * gaps[i])
+            reason = (
+                f"+{int(change[i]):,} followers in {int(gaps[i])} day(s) against a trend of {expected:+,.0f}: "
+                f"{z[i]:.0f} robust standard deviations above the account's own day-to-day variation"
+            )
+            if package:
+                reason += f"; the excess (≈{excess:,.0f}) matches a common bought-follower package of {package:,}"
+            post = _viral_post_near(ds[i + 1], viral)
+            if post:
+                reason += f"; it follows an engagement spike on a post of {post.isoformat()} (possibly organic)"
+            jump = Anomaly("jump", ds[i + 1], int(change[i]), expected, float(z[i]), reason, package,
+                           explained_by_post=post)
+            jumps.append(jump)
+            report.anomalous_gain += int(max(excess, 0))
+    drops: list[Anomaly] = []
+    for i in np.flatnonzero(z <= -z_threshold / 2):
+        date = ds[i + 1]
+        loss = float(-residual[i] * gaps[i])
+        expected = float(trend[i] * gaps[i])
+        before = [j for j in jumps if 0 < (date - j.date).days <= purge_days]
+        # A purge takes followers away (a real loss) worth a fifth of the jump or more.
+        if before and change[i] < 0 and -change[i] >= 0.2 * (before[-1].size - before[-1].expected):
+            jump = before[-1]
+            reason = (
+                f"{int(change[i]):,} followers {(date - jump.date).days} day(s) after a jump of +{jump.size:,} on "
+                f"{jump.date.isoformat()}: removal of bought followers (purge)"
+            )
+            drops.append(Anomaly("purge", date, int(change[i]), expected, float(z[i]), reason, related_date=jump.date))
+            report.purge_loss += int(loss)
+        elif z[i] <= -z_threshold:
+            reason = (
+                f"{int(change[i]):,} followers in {int(gaps[i])} day(s) against a trend of {expected:+,.0f}: "
+                f"{-z[i]:.0f} robust standard deviations below the account's own variation"
+            )
+            drops.append(Anomaly("drop", date, int(change[i]), expected, float(z[i]), reason))
+    report.anomalies = sorted(jumps + bursts + drops, key=lambda a: a.date)
+    report.anomalous_gain_share = report.anomalous_gain / max(float(vals[-1]), 1.0)
+
+    if following is not None:
+        churn = following_churn(dates, following, z_threshold=z_threshold * 0.75, window=window, churn_days=churn_days)
+        report.anomalies.extend(churn)
+        report.anomalies.sort(key=lambda a: (a.date, a.kind))
+        # Waves: churn moves less than `churn_days` apart belong to one follow-then-unfollow wave.
+        days_churn = sorted({a.date for a in churn})
+        report.churn_bursts = sum(
+            1 for i, d in enumerate(days_churn) if i == 0 or (d - days_churn[i - 1]).days > churn_days
+        )
+    return report
+
+
+def _episodes(indices: np.ndarray) -> list[list[int]]:
+    """Runs of consecutive indices: [3, 4, 5, 9] → [[3, 4, 5], [9]]."""
+    out: list[list[int]] = []
+    for i in indices.tolist():
+        if out and i == out[-1][-1] + 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _viral_post_near(day: dt.date, viral: Sequence[dt.date], before: int = 3) -> dt.date | None:
+    for d in viral:
+        if 0 <= (day - d).days <= before:
+            return d
+    return None
+
+
+def following_churn(
+    dates: Sequence[dt.date],
+    following: Sequence[float | None],
+    *,
+    z_threshold: float = 4.5,
+    window: int = 14,
+    churn_days: int = 7,
+) -> list[Anomaly]:
+    """Follow/unfollow bursts: an outlying rise of the following count followed within
+    `churn_days` by an outlying fall (or the reverse)."""
+    days, vals, ds = _series(dates, following)
+    if len(vals) < MIN_SNAPSHOTS:
+        return []
+    gaps = np.diff(days)
+    change = np.diff(vals)
+    rate = change / gaps
+    trend = _rolling_median(rate, window)
+    residual = rate - trend
+    scale = _robust_scale(residual, max(2.0, 0.002 * float(np.median(vals))))
+    z = residual / scale
+    big = [i for i in range(len(z)) if abs(z[i]) >= z_threshold]
+    out: list[Anomaly] = []
+    used: set[int] = set()
+    for a in big:
+        if a in used:
+            continue
+        for b in big:
+            if b <= a or b in used or np.sign(z[a]) == np.sign(z[b]):
+                continue
+            if (ds[b + 1] - ds[a + 1]).days > churn_days:
+                break
+            reason = (
+                f"following count {int(change[a]):+,} on {ds[a + 1].isoformat()} then {int(change[b]):+,} on "
+                f"{ds[b + 1].isoformat()}: follow/unfollow churn ({abs(z[a]):.0f} and {abs(z[b]):.0f} robust SDs "
+                f"from the account's own following trend)"
+            )
+            for i, j in ((a, b), (b, a)):
+                out.append(Anomaly("following_churn", ds[i + 1], int(change[i]), float(trend[i] * gaps[i]),
+                                   float(z[i]), reason, related_date=ds[j + 1]))
+            used.update((a, b))
+            break
+    return out
+
+
+def growth_summary(report: GrowthReport) -> str:
+    """One sentence for the vetting report."""
+    if not report.available:
+        return f"growth history unavailable ({report.note})"
+    kinds: dict[str, int] = {}
+    for a in report.anomalies:
+        kinds[a.kind] = kinds.get(a.kind, 0) + 1
+    if not kinds:
+        return f"steady growth over {report.n_snapshots} snapshots, no anomaly"
+    parts = [f"{n} {k.replace('_', ' ')}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items())]
+    gain = f"; {report.anomalous_gain:,} followers ({report.anomalous_gain_share:.1%}) gained in jumps" if report.anomalous_gain else ""
+    return ", ".join(parts) + gain

@@ -1,0 +1,183 @@
+"""Small offline text similarity for Chinese and English (and other Latin-script languages).
+
+Tokens: Latin words (lower-cased, accents kept, a light plural strip, stop words dropped),
+hashtags as words, and for runs of Chinese characters their single characters and bigrams
+(the usual word-segmentation-free approach for Chinese retrieval). A bilingual concept table maps
+English and Chinese surface forms of the same idea ("sustainable", "eco-friendly", "环保", "可持续")
+to one concept token, so "eco skincare" and "环保护肤" meet. Documents become sublinear-tf
+vectors (1 + log tf), L2-normalised; similarity is the cosine, with IDF weights on the query side
+when a corpus is given. No model, no download.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "sustainability": ("sustainable", "sustainability", "eco", "eco-friendly", "ecofriendly", "green", "recycle",
+                       "recycled", "recycling", "zero waste", "zerowaste", "planet", "climate", "环保", "可持续", "绿色",
+                       "低碳", "回收", "零浪费"),
+    "natural": ("natural", "organic", "clean", "plant-based", "plantbased", "botanical", "vegan", "天然", "有机", "纯净",
+                "植物", "无添加"),
+    "skincare": ("skincare", "skin", "moisturizer", "moisturiser", "serum", "sunscreen", "cleanser", "护肤", "保湿",
+                 "精华", "肌肤", "面霜", "防晒", "洁面"),
+    "sensitive_skin": ("sensitive", "gentle", "soothing", "敏感肌", "温和", "舒缓"),
+    "makeup": ("makeup", "cosmetics", "lipstick", "foundation", "eyeshadow", "beauty", "美妆", "化妆", "口红", "彩妆",
+               "粉底"),
+    "fashion": ("fashion", "outfit", "style", "ootd", "streetwear", "wardrobe", "穿搭", "时尚", "搭配", "衣橱"),
+    "travel": ("travel", "trip", "journey", "wanderlust", "vacation", "holiday", "旅行", "旅游", "出行", "度假"),
+    "food": ("food", "recipe", "foodie", "cooking", "restaurant", "dessert", "美食", "食谱", "做饭", "料理", "探店",
+             "甜品"),
+    "fitness": ("fitness", "workout", "gym", "yoga", "running", "training", "pilates", "健身", "运动", "瑜伽", "跑步",
+                "训练", "普拉提"),
+    "wellness": ("wellness", "wellbeing", "mindfulness", "health", "healthy", "selfcare", "meditation", "健康", "养生",
+                 "冥想", "自律"),
+    "luxury": ("luxury", "premium", "designer", "haute", "奢侈", "高端", "轻奢", "奢华"),
+    "minimalism": ("minimalist", "minimal", "minimalism", "simple", "simplicity", "极简", "简约", "简单"),
+    "handmade": ("handmade", "craft", "crafted", "artisan", "handcrafted", "手工", "匠心", "手作"),
+    "family": ("mom", "mum", "mother", "baby", "parenting", "kids", "family", "母婴", "宝宝", "育儿", "亲子", "妈妈"),
+    "tech": ("tech", "technology", "gadget", "smartphone", "laptop", "科技", "数码", "手机", "电脑"),
+    "gaming": ("gaming", "gamer", "esports", "videogame", "游戏", "电竞", "手游"),
+    "pets": ("pet", "pets", "dog", "puppy", "cat", "kitten", "宠物", "猫咪", "狗狗", "萌宠", "铲屎官"),
+    "home": ("home", "interior", "decor", "homedecor", "家居", "装修", "软装", "居家"),
+    "art": ("art", "artist", "design", "illustration", "painting", "艺术", "设计", "插画", "绘画"),
+    "photography": ("photography", "photographer", "photo", "camera", "摄影", "拍照", "相机"),
+    "cruelty_free": ("cruelty-free", "crueltyfree", "零残忍", "不做动物实验"),
+    "innovation": ("innovation", "innovative", "science", "research", "创新", "科研", "研发"),
+    "quality": ("quality", "craftsmanship", "durable", "品质", "质量", "耐用"),
+    "affordable": ("affordable", "budget", "cheap", "value", "平价", "性价比", "实惠"),
+    # topics brands commonly exclude (brand safety)
+    "alcohol": ("alcohol", "beer", "wine", "whisky", "whiskey", "vodka", "cocktail", "drunk", "酒精", "啤酒", "白酒",
+                "红酒", "喝酒", "醉"),
+    "gambling": ("gambling", "casino", "betting", "bet", "poker", "slots", "lottery", "赌博", "博彩", "赌场", "彩票",
+                 "下注"),
+    "tobacco": ("smoking", "cigarette", "cigarettes", "vape", "vaping", "tobacco", "吸烟", "香烟", "电子烟", "烟草"),
+    "politics": ("politics", "political", "election", "protest", "政治", "选举", "抗议"),
+    "adult": ("nsfw", "onlyfans", "xxx", "成人", "色情", "擦边"),
+    "weapons": ("gun", "guns", "weapon", "weapons", "rifle", "枪支", "武器"),
+    "drugs": ("drugs", "cannabis", "weed", "marijuana", "cocaine", "毒品", "大麻"),
+    "fast_fashion": ("fast fashion", "haul", "shein", "快时尚"),
+}
+
+STOPWORDS = set(
+    "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
+    "those i me my we our you your he she they them his her their what which who whom so very just not no yes do does "
+    "did have has had will would can could should about into over under more most some any all each other than then "
+    "too also only own same there here when where why how up down out off again once my your our new get got like "
+    "der die das und ist nicht ein eine mit für auf le la les et est un une des pour avec el los las y es que con por "
+    "的 了 是 在 我 你 他 她 和 也 就 都 很 还 这 那 有 一 个 吧 啊 呢 吗".split()
+)
+
+_LATIN = re.compile(r"[#]?[0-9a-zà-öø-ÿ][0-9a-zà-öø-ÿ'\-]*")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
+
+# surface form → concept, split by script for matching
+_LATIN_FORMS: dict[str, str] = {}
+_HAN_FORMS: list[tuple[str, str]] = []
+for _concept, _forms in CONCEPTS.items():
+    for _form in _forms:
+        if _HAN.fullmatch(_form):
+            _HAN_FORMS.append((_form, _concept))
+        else:
+            _LATIN_FORMS[_form.lower()] = _concept
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def concept_label(token: str) -> str:
+    """Readable form of a token ("concept:skincare" → "skincare", "b:环保" → "环保")."""
+    return token.split(":", 1)[1].replace("_", " ") if ":" in token else token
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKC", text).lower()
+    out: list[str] = []
+    words = [w.lstrip("#").strip("'-") for w in _LATIN.findall(text)]
+    words = [w for w in words if w]
+    for i, word in enumerate(words):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        stem = _stem(word)
+        out.append(stem)
+        concept = _LATIN_FORMS.get(word) or _LATIN_FORMS.get(stem)
+        if concept:
+            out.append(f"concept:{concept}")
+        if i + 1 < len(words):  # two-word forms ("zero waste", "fast fashion")
+            pair = _LATIN_FORMS.get(f"{word} {words[i + 1]}")
+            if pair:
+                out.append(f"concept:{pair}")
+    for run in _HAN.findall(text):
+        out.extend(f"c:{ch}" for ch in run if ch not in STOPWORDS)
+        out.extend(f"b:{run[i:i + 2]}" for i in range(len(run) - 1))
+        for form, concept in _HAN_FORMS:
+            if form in run:
+                out.extend([f"concept:{concept}"] * run.count(form))
+    return out
+
+
+def term_vector(texts: Iterable[str], *, limit: int | None = None) -> dict[str, float]:
+    """L2-normalised sublinear-tf vector of some texts (the top `limit` terms if given)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(tokens(text))
+    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    if limit is not None and len(weights) > limit:
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+def idf_from(documents: Sequence[Mapping[str, float]], terms: Iterable[str]) -> dict[str, float]:
+    """Smoothed IDF of `terms` over `documents` (term vectors): log((1+N)/(1+df)) + 1."""
+    n = len(documents)
+    out = {}
+    for term in set(terms):
+        df = sum(1 for doc in documents if term in doc)
+        out[term] = math.log((1 + n) / (1 + df)) + 1.0
+    return out
+
+
+def cosine(query: Mapping[str, float], document: Mapping[str, float], idf: Mapping[str, float] | None = None) -> float:
+    """Cosine of two term vectors, IDF-weighting the query side when `idf` is given."""
+    if not query or not document:
+        return 0.0
+    q = {t: w * (idf.get(t, 1.0) if idf else 1.0) for t, w in query.items()}
+    norm = math.sqrt(sum(w * w for w in q.values()))
+    if norm == 0:
+        return 0.0
+    return sum(w * document.get(t, 0.0) for t, w in q.items()) / norm
+
+
+def shared_terms(query: Mapping[str, float], document: Mapping[str, float], top: int = 5) -> list[str]:
+    """The readable terms that contribute most to the similarity (concepts and words first)."""
+    scored = [(query[t] * document[t], t) for t in query if t in document]
+    scored.sort(key=lambda st: (-st[0], st[1]))
+    out: list[str] = []
+    for _, term in scored:
+        label = concept_label(term)
+        if term.startswith("c:") or label in out:
+            continue  # single CJK characters are too small to show
+        out.append(label)
+        if len(out) == top:
+            break
+    return out
+
+
+def similarity(a: str | Sequence[str], b: str | Sequence[str]) -> float:
+    """Cosine similarity of two texts (or lists of texts), 0..1."""
+    texts_a = [a] if isinstance(a, str) else list(a)
+    texts_b = [b] if isinstance(b, str) else list(b)
+    return cosine(term_vector(texts_a), term_vector(texts_b))

@@ -1,0 +1,90 @@
+"""Bilingual text similarity, value alignment and brand safety (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from influencers.scoring.text_similarity import similarity, term_vector, tokens
+from influencers.scoring.value_alignment import PostText, brand_safety_hits, topic_terms, value_alignment
+
+BRAND_VALUES = ["sustainable", "natural skincare", "天然"]
+BRAND_DESCRIPTION = "Clean skincare for sensitive skin, made with plant-based ingredients."
+
+
+def test_chinese_is_tokenised_without_segmentation():
+    toks = tokens("环保护肤分享")
+    assert "b:环保" in toks and "b:护肤" in toks and "c:肤" in toks
+    assert "concept:sustainability" in toks and "concept:skincare" in toks
+
+
+def test_english_and_chinese_meet_through_concepts():
+    assert similarity("eco-friendly skincare routine", "环保护肤日常") > 0.2
+    assert similarity("eco-friendly skincare routine", "游戏直播 电竞") == 0.0
+
+
+def test_related_texts_score_above_unrelated_ones():
+    creator = ["My morning skincare routine with a gentle organic serum", "sunset hike in the alps"]
+    gamer = ["ranked grind tonight, new gaming headset", "esports finals watch party"]
+    assert similarity(BRAND_VALUES + [BRAND_DESCRIPTION], creator) > similarity(BRAND_VALUES + [BRAND_DESCRIPTION], gamer)
+
+
+def test_term_vector_is_normalised_and_limited():
+    vec = term_vector(["alpha beta gamma delta " * 3, "epsilon zeta"], limit=3)
+    assert len(vec) == 3
+    assert sum(w * w for w in vec.values()) == pytest.approx(1.0)
+
+
+def test_excluded_keyword_in_a_caption_is_cited_with_its_post():
+    posts = [
+        PostText(1, dt.date(2026, 2, 1), "New serum day #skincare"),
+        PostText(2, dt.date(2026, 2, 3), "Friday night at the casino, lucky again"),
+        PostText(3, dt.date(2026, 2, 4), "周末去了澳门，赌博真刺激"),
+    ]
+    hits = brand_safety_hits(posts, excluded_keywords=["赌博"], excluded_topics=["gambling"])
+    assert {h.post_id for h in hits} == {2, 3}
+    casino = [h for h in hits if h.post_id == 2]
+    assert casino[0].kind == "excluded_topic" and "casino" in casino[0].term and casino[0].date == "2026-02-03"
+    keyword = [h for h in hits if h.post_id == 3 and h.kind == "excluded_keyword"]
+    assert keyword and keyword[0].term == "赌博" and "赌博" in keyword[0].snippet
+    # several hits in one post are charged once
+    assert sum(h.penalty for h in hits if h.post_id == 3) == pytest.approx(0.25)
+
+
+def test_keywords_match_whole_words_only():
+    posts = [PostText(1, None, "A bettering routine"), PostText(2, None, "place your bet now")]
+    assert [h.post_id for h in brand_safety_hits(posts, excluded_keywords=["bet"])] == [2]
+
+
+def test_competitor_sponsorship_is_a_hit():
+    posts = [PostText(7, None, "my favourite cream", is_sponsored=True, sponsor="GlowCo"),
+             PostText(8, None, "GlowCo haul (not sponsored)")]
+    hits = brand_safety_hits(posts, competitors=["glowco"])
+    assert [(h.kind, h.post_id) for h in hits] == [("competitor_sponsored", 7)]
+
+
+def test_topic_terms_expand_through_the_concept_table():
+    assert {"casino", "赌博", "gambling"} <= set(topic_terms("gambling"))
+    assert "alcohol" in topic_terms("beer") and "啤酒" in topic_terms("alcohol")
+
+
+def test_value_alignment_subtracts_safety_hits_and_explains():
+    captions = ["Gentle organic skincare for sensitive skin 天然护肤", "plant-based serum, zero waste packaging"]
+    clean = value_alignment(brand_values=BRAND_VALUES, brand_description=BRAND_DESCRIPTION, captions=captions,
+                            posts=[PostText(i, None, c) for i, c in enumerate(captions)],
+                            excluded_keywords=["gambling"])
+    unsafe_posts = [PostText(i, None, c) for i, c in enumerate(captions)] + [PostText(9, None, "gambling night!")]
+    unsafe = value_alignment(brand_values=BRAND_VALUES, brand_description=BRAND_DESCRIPTION, captions=captions,
+                             posts=unsafe_posts, excluded_keywords=["gambling"])
+    assert clean.score > 0.5 and clean.safety_penalty == 0
+    assert "skincare" in clean.shared_terms
+    assert unsafe.score == pytest.approx(clean.score - 0.25, abs=1e-3)
+    assert "gambling in post 9" in unsafe.explanation
+
+
+def test_moodboard_similarity_blends_in():
+    base = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"])
+    with_images = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"], moodboard_similarity=1.0)
+    assert with_images.score > base.score
+    assert "mood board 1.00" in with_images.explanation

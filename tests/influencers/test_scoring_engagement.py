@@ -1,0 +1,134 @@
+"""Engagement against platform/tier benchmarks and engagement anomalies (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from influencers.scoring.engagement import (
+    BENCHMARKS_PATH,
+    PostStats,
+    benchmark_for,
+    engagement_quality,
+    engagement_report,
+    load_benchmarks,
+    tier_for,
+)
+from influencers.scoring.risk import engagement_signals
+
+T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
+
+
+def posts(n: int, likes, comments, views=None, shares=None) -> list[PostStats]:  # noqa: ANN001
+    def at(x, i):  # noqa: ANN001, ANN202
+        return x[i] if isinstance(x, (list, np.ndarray)) else x
+
+    return [
+        PostStats(i, T0 - dt.timedelta(days=3 * (n - i)), at(likes, i), at(comments, i),
+                  at(shares, i) if shares is not None else None, None, at(views, i) if views is not None else None)
+        for i in range(n)
+    ]
+
+
+def test_benchmark_table_is_documented_data():
+    data = json.loads(BENCHMARKS_PATH.read_text())
+    assert data["as_of"] and data["sources"]
+    for name, row in data["platforms"].items():
+        assert row["formula"] and row["sources"], name
+        for key in row["sources"]:
+            assert key in data["sources"], (name, key)
+        for tier in ("nano", "micro", "mid", "macro", "mega"):
+            values = row["tiers"][tier]
+            assert values["low"] < values["median"] < values["high"], (name, tier)
+
+
+def test_tiers_and_platform_rows():
+    assert [tier_for(f) for f in (500, 9_999, 10_000, 60_000, 600_000, 3_000_000)] == [
+        "nano", "nano", "micro", "mid", "macro", "mega"]
+    bench = benchmark_for("tiktok", 40_000)
+    assert bench["denominator"] == "views" and bench["tier"] == "micro"
+    assert benchmark_for("myspace", 100) is None
+
+
+def test_normal_engagement_is_within_the_benchmark():
+    bench = benchmark_for("instagram", 20_000)
+    report = engagement_report(platform="instagram", followers=20_000,
+                               posts=posts(20, likes=int(20_000 * bench["median"]), comments=8))
+    assert report.position == "within"
+    assert report.er_ratio == pytest.approx(1.0, abs=0.05)
+    assert engagement_signals(report)[0].risk == 0.0
+
+
+def test_engagement_far_below_the_tier_raises_risk():
+    report = engagement_report(platform="instagram", followers=200_000, posts=posts(20, likes=150, comments=4))
+    assert report.position == "far below"
+    signal = engagement_signals(report)[0]
+    assert signal.risk >= 0.8
+    assert "mid" in signal.benchmark and "below" in signal.explanation
+
+
+def test_engagement_far_above_is_suspicious_but_less_than_far_below():
+    above = engagement_report(platform="instagram", followers=50_000, posts=posts(20, likes=15_000, comments=300))
+    below = engagement_report(platform="instagram", followers=50_000, posts=posts(20, likes=20, comments=1))
+    assert above.position == "far above"
+    assert 0 < engagement_signals(above)[0].risk < engagement_signals(below)[0].risk
+
+
+def test_video_platform_uses_views_and_reach_per_follower():
+    healthy = engagement_report(platform="tiktok", followers=100_000,
+                                posts=posts(15, likes=2_400, comments=100, views=40_000, shares=80))
+    ghost = engagement_report(platform="tiktok", followers=100_000,
+                              posts=posts(15, likes=120, comments=5, views=2_000, shares=4))
+    assert healthy.formula.endswith("median over recent posts") and "views" in healthy.formula
+    assert healthy.engagement_rate == pytest.approx((2_400 + 100 + 80) / 40_000)
+    assert engagement_signals(healthy)[0].risk == 0.0
+    signal = engagement_signals(ghost)[0]
+    assert signal.risk > 0.5 and "do not watch" in signal.explanation
+
+
+def test_likes_without_comments_and_comment_heavy_posts_are_flagged():
+    no_comments = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=400, comments=0))
+    pods = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=300, comments=120))
+    normal = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=400, comments=10))
+    assert engagement_signals(no_comments)[1].risk >= 0.5
+    assert engagement_signals(pods)[1].risk >= 0.5 and "pods" in engagement_signals(pods)[1].explanation
+    assert engagement_signals(normal)[1].risk == 0.0
+
+
+def test_sudden_engagement_spike_names_the_post():
+    likes = [400] * 20
+    likes[13] = 9_000
+    report = engagement_report(platform="instagram", followers=20_000, posts=posts(20, likes=likes, comments=10))
+    spikes = [c for c in report.changes if c.kind == "spike"]
+    assert [c.post_id for c in spikes] == [13]
+    assert spikes[0].date == (T0 - dt.timedelta(days=3 * 7)).date().isoformat()
+
+
+def test_level_shift_is_found():
+    likes = [600] * 14 + [90] * 7
+    report = engagement_report(platform="instagram", followers=20_000, posts=posts(21, likes=likes, comments=10))
+    assert any(c.kind == "shift" for c in report.changes)
+    assert engagement_signals(report)[1].risk >= 0.3
+
+
+def test_no_posts_is_unavailable_not_clean():
+    report = engagement_report(platform="instagram", followers=1_000, posts=[])
+    assert not report.available
+    assert all(s.risk is None for s in engagement_signals(report))
+
+
+def test_custom_benchmark_table_overrides_the_default():
+    table = json.loads(json.dumps(load_benchmarks()))
+    table["platforms"]["instagram"]["tiers"]["micro"] = {"median": 0.2, "low": 0.1, "high": 0.4}
+    report = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=600, comments=10),
+                               table=table)
+    assert report.position == "far below"
+
+
+def test_engagement_quality_is_monotone_and_nan_safe():
+    q = engagement_quality(np.array([0.005, 0.01, 0.02, np.nan]), np.array([0.01, 0.01, 0.01, 0.01]))
+    assert q[0] < q[1] < q[2] < 1 and np.isnan(q[3])
+    assert q[1] == pytest.approx(2 / 3)

@@ -1,0 +1,173 @@
+"""Vetting service: bulk load → pure scorers → stored, explained report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from influencers.errors import InputError
+from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample, Job, JobKind, JobStatus
+from influencers.services.job_runner import run_job
+from influencers.services.vetting import vet_accounts, vetting_report
+from tests.factories import (
+    AccountFactory,
+    AudienceProfileFactory,
+    CommentSampleFactory,
+    FollowerSampleFactory,
+    PostFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def add_history(account, *, days: int = 120, base: int = 60_000, per_day: int = 150, jump_day: int | None = None,
+                jump: int = 0) -> None:  # noqa: ANN001
+    rows = []
+    followers = base
+    for i in range(days):
+        followers += per_day + (i * 37) % 41 - 20  # steady with a little deterministic noise
+        value = followers + (jump if jump_day is not None and i >= jump_day else 0)
+        rows.append(AccountSnapshot(account=account, date=TODAY - dt.timedelta(days=days - 1 - i), followers=value,
+                                    following=400, posts=100 + i // 3))
+    AccountSnapshot.objects.bulk_create(rows)
+
+
+def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -> list:  # noqa: ANN001
+    now = timezone.now()
+    return [
+        PostFactory(account=account, posted_at=now - dt.timedelta(days=2 * i + 1), likes=likes + (i * 13) % 50,
+                    comments=comments, caption=f"Skincare morning routine {i} 护肤")
+        for i in range(n)
+    ]
+
+
+def add_followers(account, *, fake: int, real: int) -> None:  # noqa: ANN001
+    rows = [
+        FollowerSampleFactory.build(account=account, username=f"user{58213 + i * 7919}", full_name="", biography="",
+                                    followers_count=i % 9, following_count=2_500 + i * 13, media_count=0,
+                                    has_profile_pic=False)
+        for i in range(fake)
+    ] + [FollowerSampleFactory.build(account=account, username=f"anna.meier{i}x") for i in range(real)]
+    FollowerSample.objects.bulk_create(rows)
+
+
+def test_empty_mass_following_sample_makes_the_account_high_risk():
+    account = AccountFactory()
+    add_history(account)
+    add_posts(account)
+    add_followers(account, fake=150, real=50)
+    assert vet_accounts([account.pk]) == 1
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.risk_level == "high" and metrics.fake_risk >= 0.9
+    quality = metrics.vetting["audience_quality"]
+    # 75% are empty mass-followers; obvious fakes are caught more often than the calibrated TPR
+    # assumes, so adjusted counting errs high here (see docs/scoring.md, robustness).
+    assert quality["fake_share"] >= 0.7 and quality["n"] == 200
+    assert quality["raw_share"] == pytest.approx(0.75, abs=0.02)
+    assert quality["interval"][0] <= quality["fake_share"] <= quality["interval"][1]
+    signal = {s["name"]: s for s in metrics.vetting["risk"]["signals"]}["audience_quality"]
+    assert signal["contribution"] > 0 and "interval" in signal["explanation"] and signal["benchmark"]
+
+
+def test_bought_follower_jump_is_reported_with_its_date():
+    account = AccountFactory()
+    add_history(account, jump_day=80, jump=20_000)
+    add_posts(account)
+    vet_accounts([account.pk])
+    report = AccountMetrics.objects.get(account=account).vetting
+    jumps = [a for a in report["growth"]["anomalies"] if a["kind"] == "jump"]
+    assert [a["date"] for a in jumps] == [(TODAY - dt.timedelta(days=39)).isoformat()]
+    assert jumps[0]["round_package"] == 20_000
+    growth = {s["name"]: s for s in report["risk"]["signals"]}["growth_anomalies"]
+    assert growth["risk"] >= 0.8 and growth["evidence"][0]["date"] == jumps[0]["date"]
+    assert report["risk"]["level"] in ("medium", "high")
+
+
+def test_clean_account_is_low_risk_with_good_confidence():
+    account = AccountFactory()
+    add_history(account)
+    posts = add_posts(account)
+    add_followers(account, fake=4, real=96)
+    AudienceProfileFactory(account=account)
+    CommentSample.objects.bulk_create([
+        CommentSampleFactory.build(post=posts[i % 8], external_id=f"c{i}", commenter=f"fan{i}",
+                                   text=f"Which cleanser did you use in step {i}? My skin is dry")
+        for i in range(24)
+    ])
+    vet_accounts([account.pk])
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.risk_level == "low" and metrics.fake_risk < 0.3
+    assert metrics.risk_confidence > 0.7
+    assert metrics.vetting["data"]["comments"] == 24
+
+
+def test_account_without_data_is_unknown_not_clean():
+    account = AccountFactory()
+    vet_accounts([account.pk])
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.fake_risk is None and metrics.risk_level == "unknown" and metrics.risk_confidence == 0.0
+    assert all(not s["available"] for s in metrics.vetting["risk"]["signals"])
+
+
+def test_missing_follower_sample_lowers_confidence():
+    with_sample, without = AccountFactory(), AccountFactory()
+    for account in (with_sample, without):
+        add_history(account)
+        add_posts(account)
+    add_followers(with_sample, fake=5, real=95)
+    vet_accounts([with_sample.pk, without.pk])
+    conf = dict(AccountMetrics.objects.values_list("account_id", "risk_confidence"))
+    assert conf[without.pk] < conf[with_sample.pk]
+
+
+def test_vetting_keeps_metric_columns_and_uses_a_fixed_number_of_queries(django_assert_max_num_queries):
+    accounts = [AccountFactory() for _ in range(6)]
+    for account in accounts:
+        add_history(account, days=20)
+        add_posts(account, n=4)
+    AccountMetrics.objects.create(account=accounts[0], followers=123, engagement_rate=0.042, er_formula="x")
+    with django_assert_max_num_queries(12):
+        assert vet_accounts([a.pk for a in accounts] + [999_999]) == 6
+    kept = AccountMetrics.objects.get(account=accounts[0])
+    assert kept.engagement_rate == 0.042 and kept.followers == 123 and kept.vetting["version"] == 1
+    assert AccountMetrics.objects.count() == 6
+
+
+def test_vetting_report_is_the_full_explained_report():
+    account = AccountFactory()
+    add_history(account)
+    add_posts(account)
+    report = vetting_report(account.pk)
+    assert set(report) >= {"risk", "audience_quality", "growth", "engagement", "comments", "data", "post_refs"}
+    for signal in report["risk"]["signals"]:
+        assert {"value", "benchmark", "weight", "contribution", "risk", "confidence", "explanation"} <= set(signal)
+    assert report["engagement"]["benchmark"]["sources"]
+    assert not AccountMetrics.objects.filter(account=account).exists()  # computed, not stored
+
+
+def test_vetting_report_of_unknown_account_is_an_input_error():
+    with pytest.raises(InputError, match="does not exist"):
+        vetting_report(424242)
+    with pytest.raises(InputError, match="not an account id"):
+        vetting_report("abc")
+
+
+def test_score_job_runs_through_the_job_runner():
+    account = AccountFactory()
+    add_history(account)
+    job = Job.objects.create(kind=JobKind.SCORE, params={"account_ids": [account.pk]})
+    job = run_job(job_id=job.pk)
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result["accounts"] == 1 and "vetted 1 account" in job.log
+    assert AccountMetrics.objects.get(account=account).vetting
+
+
+def test_score_job_rejects_bad_params():
+    job = Job.objects.create(kind=JobKind.SCORE, params={"account_ids": "all"})
+    with pytest.raises(InputError, match="account_ids"):
+        run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
