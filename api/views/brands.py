@@ -20,13 +20,19 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
-from influencers.models import Brand
+from influencers.models import Brand, Platform
 from influencers.errors import ServiceUnavailable
 from influencers.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
 
-WEIGHT_PARAMS = ("audience", "authenticity", "value", "engagement")
+# Query parameter w_<short name> → the ranking's part name (influencers.scoring.ranking.PARTS).
+WEIGHT_PARAMS = {
+    "audience": "audience_fit",
+    "authenticity": "authenticity",
+    "value": "value_alignment",
+    "engagement": "engagement",
+}
 
 
 class BrandListView(ListModelMixin, OrganizationScopedView):
@@ -131,9 +137,19 @@ class MatchesQuerySerializer(serializers.Serializer):
     w_engagement = serializers.FloatField(min_value=0, max_value=10, required=False)
     limit = serializers.IntegerField(min_value=1, max_value=100, default=50)
     offset = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
+    platform = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False)
+    min_followers = serializers.IntegerField(min_value=0, max_value=2**62, required=False)
+    max_followers = serializers.IntegerField(min_value=0, max_value=2**62, required=False)
+    country = serializers.ListField(child=serializers.RegexField(r"^[A-Za-z]{2}$"), required=False)
+    language = serializers.ListField(child=serializers.RegexField(r"^[A-Za-z]{2,3}$"), required=False)
+    max_risk = serializers.FloatField(min_value=0, max_value=1, required=False)
+    include_unvetted = serializers.BooleanField(required=False, help_text="With max_risk: keep accounts not vetted yet")
 
     def validate(self, attrs: dict) -> dict:
         given = [attrs[f"w_{n}"] for n in WEIGHT_PARAMS if f"w_{n}" in attrs]
+        low, high = attrs.get("min_followers"), attrs.get("max_followers")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"max_followers": "is below min_followers"})
         if given and len(given) == len(WEIGHT_PARAMS) and sum(given) == 0:
             raise serializers.ValidationError({"w_audience": "at least one weight must be above 0"})
         return attrs
@@ -154,7 +170,7 @@ def _parts(row: Any) -> list[dict[str, Any]]:
         parts.append(
             {
                 "name": str(name or _get(part, "name", "")),
-                "score": _get(part, "score", None),
+                "score": _get(part, "score", None) if _get(part, "score", None) is not None else _get(part, "value", None),
                 "weight": float(_get(part, "weight", 0.0) or 0.0),
                 "explanation": str(_get(part, "explanation", "") or ""),
                 "details": details if details is not None else {},
@@ -205,13 +221,23 @@ class BrandMatchesView(OrganizationScopedView):
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        weights = {n: params[f"w_{n}"] for n in WEIGHT_PARAMS if f"w_{n}" in params}
+        weights = {part: params[f"w_{short}"] for short, part in WEIGHT_PARAMS.items() if f"w_{short}" in params}
+        filters = {
+            "platforms": params.get("platform"),
+            "min_followers": params.get("min_followers"),
+            "max_followers": params.get("max_followers"),
+            "countries": [c.upper() for c in params.get("country", [])],
+            "languages": [code.lower() for code in params.get("language", [])],
+            "max_risk": params.get("max_risk"),
+            "include_unvetted": params.get("include_unvetted"),
+        }
+        filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
         try:
             from influencers.services.matching import rank_creators_for_brand
         except ImportError as exc:
             raise ServiceUnavailable("matching is not available: the matching module is not installed") from exc
         result = rank_creators_for_brand(
-            brand=brand, weights=weights or None, filters=None, limit=params["limit"], offset=params["offset"]
+            brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"], offset=params["offset"]
         )
         return Response(
             serialize_ranking(

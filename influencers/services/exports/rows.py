@@ -104,7 +104,10 @@ def _matches(brand: Brand | None, creator_ids: list[int]) -> dict[int, dict[str,
         raw_parts = _get(row, "parts", []) or []
         items = raw_parts.items() if isinstance(raw_parts, dict) else [(_get(p, "name"), p) for p in raw_parts]
         parts = {
-            str(name): {"score": _get(p, "score"), "explanation": str(_get(p, "explanation", "") or "")}
+            str(name): {
+                "score": _get(p, "score") if _get(p, "score") is not None else _get(p, "value"),
+                "explanation": str(_get(p, "explanation", "") or ""),
+            }
             for name, p in items
         }
         out[_get(row, "creator_id")] = {

@@ -1,0 +1,75 @@
+"""GET /api/brands/{id}/matches/: weights from w_* parameters (mapped to the ranking's part
+names), hard filters passed through, every row with its parts and explanations. The matching
+service is replaced at its boundary by a double while it has not landed."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from tests.factories import BrandFactory, CreatorFactory
+
+
+@pytest.fixture
+def matching(monkeypatch, db):  # noqa: ANN001, ANN201
+    calls = []
+    creators = [CreatorFactory(display_name="First"), CreatorFactory(display_name="Second")]
+
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
+        calls.append({"brand": brand.pk, "weights": weights, "filters": filters, "limit": limit, "offset": offset})
+        rows = [
+            {"creator_id": c.pk, "score": 0.9 - i / 10,
+             "parts": {"audience_fit": {"value": 0.8, "weight": 0.35, "explanation": "62% of audience is 18-34 women"},
+                       "authenticity": {"value": 0.9, "weight": 0.3, "explanation": "fake share 8% ± 3%"}},
+             "explanations": ["62% of audience is 18-34 women", "fake share 8% ± 3%"]}
+            for i, c in enumerate(creators)
+        ]
+        return {"rows": rows, "total": 2, "weights": weights or {"audience_fit": 0.35}}
+
+    module = types.ModuleType("influencers.services.matching")
+    module.rank_creators_for_brand = rank_creators_for_brand
+    monkeypatch.setitem(sys.modules, "influencers.services.matching", module)
+    return calls, creators
+
+
+def test_matches_map_weights_and_filters_and_explain_rows(editor, matching):  # noqa: ANN001
+    calls, creators = matching
+    brand = BrandFactory(organization=editor.organization)
+    response = editor.client.get(
+        f"/api/brands/{brand.pk}/matches/?w_audience=0.4&w_value=0.2&platform=instagram&platform=tiktok"
+        "&min_followers=1000&country=cn&max_risk=0.5&limit=10&offset=5"
+    )
+    assert response.status_code == 200, response.json()
+    assert calls == [{
+        "brand": brand.pk,
+        "weights": {"audience_fit": 0.4, "value_alignment": 0.2},
+        "filters": {"platforms": ["instagram", "tiktok"], "min_followers": 1000, "countries": ["CN"], "max_risk": 0.5},
+        "limit": 10,
+        "offset": 5,
+    }]
+    body = response.json()
+    assert body["count"] == 2 and body["offset"] == 5
+    assert [r["creator"]["id"] for r in body["results"]] == [c.pk for c in creators]
+    assert [r["rank"] for r in body["results"]] == [6, 7]
+    first = body["results"][0]
+    assert first["parts"][0] == {"name": "audience_fit", "score": 0.8, "weight": 0.35,
+                                 "explanation": "62% of audience is 18-34 women", "details": {}}
+    assert first["explanations"] == ["62% of audience is 18-34 women", "fake share 8% ± 3%"]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("w_audience=-1", "w_audience"),
+    ("w_audience=0&w_authenticity=0&w_value=0&w_engagement=0", "w_audience"),
+    ("limit=1000", "limit"),
+    ("platform=myspace", "platform"),
+    ("min_followers=10&max_followers=5", "max_followers"),
+])
+def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, field):  # noqa: ANN001
+    calls, _ = matching
+    brand = BrandFactory(organization=editor.organization)
+    response = editor.client.get(f"/api/brands/{brand.pk}/matches/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert calls == []
