@@ -107,12 +107,18 @@ def profile_refresh(*, account_ids: Iterable[int], embedder_id: str | None = Non
                 consistency=float(np.mean(vectors @ centroid)),
             )
         )
+    without = sorted(set(account_ids) - set(by_account))
     with transaction.atomic():
-        for start in range(0, len(account_ids), _SQL_CHUNK):
-            AestheticProfile.objects.filter(
-                embedder_id=embedder_id, account_id__in=account_ids[start : start + _SQL_CHUNK]
-            ).delete()
-        AestheticProfile.objects.bulk_create(profiles, batch_size=500)
+        for start in range(0, len(without), _SQL_CHUNK):
+            AestheticProfile.objects.filter(embedder_id=embedder_id, account_id__in=without[start : start + _SQL_CHUNK]).delete()
+        # Upsert: a profile keeps its row (and id) across refreshes.
+        AestheticProfile.objects.bulk_create(
+            profiles,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["account", "embedder_id"],
+            update_fields=["dim", "image_count", "centroid", "prototypes", "prototype_weights", "consistency", "updated_at"],
+        )
     return len(profiles)
 
 

@@ -7,15 +7,24 @@ account. Hashes come from `influencers.services.media.perceptual_hash`, stored o
 
 The catalogue's hashes are held as a uint64 numpy array (cached per process, refreshed when the
 asset table changes) so each comparison is one XOR + popcount over all assets.
+
+A close hash alone is not proof: low-contrast pictures (pastel cards, flat lays on a plain
+background) can share a hash without being the same picture. So every near-duplicate candidate is
+verified on pixels: 32×32 grey thumbnails of both images must correlate at ≥ PIXEL_CORRELATION
+(a re-encoded or slightly cropped copy scores > 0.99; distinct pictures of one style measured up
+to 0.97). When an image file cannot be read, only a hash distance ≤ UNVERIFIED_MAX_BITS counts.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
 import numpy as np
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max
+from PIL import Image
 
 from influencers.models import Account, MediaAsset
 from influencers.services.media import hamming_distance
@@ -24,6 +33,9 @@ NEAR_DUPLICATE_BITS = 6  # ≤ ~10% of the 64 bits; random pairs differ by ~32 �
 # A hash with almost all bits equal comes from a nearly flat picture (a plain colour card); such
 # pictures match each other without being copies, so they are not used for near-duplicates.
 MIN_HASH_BITS_SET = 8
+
+PIXEL_CORRELATION = 0.98
+UNVERIFIED_MAX_BITS = 2
 
 _lock = threading.Lock()
 _table: dict[str, Any] = {}
@@ -76,7 +88,8 @@ def reused_image_signal(*, account_id: int) -> list[dict[str, Any]]:
         distance = hamming_distance(own_phash[mine], other_phash) if own_phash[mine] and other_phash else 0
         found[(mine, other_id)] = {"asset_id": mine, "other_asset_id": other_id, "hamming_distance": distance, "kind": "identical"}
 
-    # Near-duplicates: XOR + popcount against every other creator's hashes.
+    # Near-duplicates: XOR + popcount against every other creator's hashes, then a pixel check.
+    thumbs: dict[int, np.ndarray | None] = {}
     table = _hash_table()
     others = table["creators"] != creator_id
     hashes, ids = table["hashes"][others], table["ids"][others]
@@ -89,9 +102,17 @@ def reused_image_signal(*, account_id: int) -> list[dict[str, Any]]:
         distances = np.bitwise_count(hashes ^ value)
         for row in np.flatnonzero(distances <= NEAR_DUPLICATE_BITS):
             key = (asset_id, int(ids[row]))
-            found.setdefault(
-                key, {"asset_id": asset_id, "other_asset_id": int(ids[row]), "hamming_distance": int(distances[row]), "kind": "near_duplicate"}
-            )
+            if key in found:
+                continue
+            agree = _pixels_agree(asset_id, int(ids[row]), thumbs)
+            if agree is False or (agree is None and distances[row] > UNVERIFIED_MAX_BITS):
+                continue
+            found[key] = {
+                "asset_id": asset_id,
+                "other_asset_id": int(ids[row]),
+                "hamming_distance": int(distances[row]),
+                "kind": "near_duplicate",
+            }
     if not found:
         return []
     other_assets = {
@@ -116,3 +137,29 @@ def reused_image_signal(*, account_id: int) -> list[dict[str, Any]]:
         )
     signal.sort(key=lambda s: (s["kind"] != "identical", s["hamming_distance"], s["asset_id"], s["other_asset_id"]))
     return signal
+
+
+def _thumbnail(asset_id: int, cache: dict[int, np.ndarray | None]) -> np.ndarray | None:
+    """32×32 grey thumbnail of an asset's image (None when its file cannot be read)."""
+    if asset_id not in cache:
+        name = MediaAsset.objects.filter(pk=asset_id).values_list("image", flat=True).first()
+        thumb = None
+        if name:
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    image = Image.open(io.BytesIO(handle.read()))
+                    thumb = np.asarray(image.convert("L").resize((32, 32), Image.Resampling.BOX), dtype=np.float64)
+            except (OSError, ValueError, Image.DecompressionBombError):
+                thumb = None
+        cache[asset_id] = thumb
+    return cache[asset_id]
+
+
+def _pixels_agree(a: int, b: int, cache: dict[int, np.ndarray | None]) -> bool | None:
+    """True/False when both images could be compared, None when one cannot be read."""
+    ta, tb = _thumbnail(a, cache), _thumbnail(b, cache)
+    if ta is None or tb is None:
+        return None
+    if ta.std() < 1.0 or tb.std() < 1.0:  # a flat picture: correlation says nothing, no proof of copy
+        return False
+    return float(np.corrcoef(ta.ravel(), tb.ravel())[0, 1]) >= PIXEL_CORRELATION
