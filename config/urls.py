@@ -1,9 +1,26 @@
 """Top-level URLs: the web UI at /, the API at /api/, the admin at /admin/."""
 
+import posixpath
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """SERVE_MEDIA (production on one host without a proxy for /media/, docs/deploy.md): only
+    the public catalogue images. Mood boards and exports live under MEDIA_ROOT too but are served
+    by their authenticated views; the path is normalised first, so `assets/../` cannot reach them."""
+    clean = posixpath.normpath(path).lstrip("/")
+    if not clean.startswith(PUBLIC_MEDIA_FOLDERS):
+        raise Http404("not a public media file")
+    return serve(request, clean, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,3 +30,5 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif getattr(settings, "SERVE_MEDIA", False):
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", public_media, name="public-media")]

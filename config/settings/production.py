@@ -1,14 +1,20 @@
 """Production settings: the base settings plus the checks and hardening a deployment needs.
 
-Refuses to start without a real SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
+Refuses to start without a real SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS. Static files
+are served by whitenoise (hashed names, compressed, cached forever); media from the filesystem
+(MEDIA_ROOT; nginx or SERVE_MEDIA) or, when AWS_STORAGE_BUCKET_NAME is set, from S3-compatible
+object storage through django-storages. `manage.py check --deploy` warns about engines that do
+not suit several processes (SQLite, no broker, per-process cache). docs/deploy.md walks through a
+deployment and lists every variable.
 """
 
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import DEV_SECRET_KEY, SECRET_KEY, STORAGES
+from .base import CACHES, CELERY_BROKER_URL, DATABASES, DEV_SECRET_KEY, SECRET_KEY, STORAGES
 
 if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
@@ -31,10 +37,56 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Persistent connections (DB_CONN_MAX_AGE) are checked before reuse, so a database restart costs
+# one reconnect instead of one failed request per process.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env_str("AWS_STORAGE_BUCKET_NAME"):
+
+# Single host without a reverse proxy for /media/: let Django serve the public media folders
+# (catalogue images and avatars; never mood boards or exports, which have authenticated views).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
     # Media on S3-compatible object storage (django-storages), e.g. for several web hosts.
+    # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment (boto3 reads them)
+    # or the host's instance role.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None  # MinIO, Ceph, R2...: their URL
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None  # a CDN in front of the bucket
+    AWS_LOCATION = env_str("AWS_LOCATION", "media")  # key prefix inside the bucket
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", True)  # signed, expiring URLs: the bucket stays private
+    AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
+    AWS_S3_FILE_OVERWRITE = False  # images are named by content hash; never replace another file
+    AWS_DEFAULT_ACL = None
+    SERVE_MEDIA = False
+
+
+@checks.register(deploy=True)
+def _engines_for_several_processes(app_configs, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    """`check --deploy`: say which defaults of a one-process setup are still in use."""
+    warnings = []
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        warnings.append(checks.Warning(
+            "DATABASE_URL is not set: the database is a SQLite file.",
+            hint="Use PostgreSQL (DATABASE_URL=postgres://...) for several web and worker processes.",
+            id="vetted.W001",
+        ))
+    if not CELERY_BROKER_URL:
+        warnings.append(checks.Warning(
+            "CELERY_BROKER_URL is not set: jobs (imports, embedding, exports) run inside web requests.",
+            hint="Set CELERY_BROKER_URL=redis://... and run the Celery workers (docs/deploy.md).",
+            id="vetted.W002",
+        ))
+    if "locmem" in CACHES["default"]["BACKEND"].lower():
+        warnings.append(checks.Warning(
+            "CACHE_URL is not set: each process keeps its own cache, so API rate limits apply per process.",
+            hint="Set CACHE_URL=redis://.../1 (another Redis database than the broker's).",
+            id="vetted.W003",
+        ))
+    return warnings

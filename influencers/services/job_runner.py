@@ -31,6 +31,11 @@ JOB_HANDLERS: dict[str, str] = {
 }
 
 
+# Kinds whose work is CPU- or memory-heavy go to the "heavy" Celery queue (its own workers, see
+# docs/deploy.md), so a long export or embedding run never delays an import or an alert.
+HEAVY_JOB_KINDS = frozenset({JobKind.EXPORT, JobKind.EMBED, JobKind.INDEX})
+
+
 def register_job_handler(kind: str, dotted_path: str) -> None:
     """Let another app (vision, exports, connectors) declare the handler of its job kind."""
     JOB_HANDLERS[kind] = dotted_path
@@ -81,7 +86,8 @@ def enqueue_job(job: Job) -> Job:
                 logger.exception("job %s failed", job.pk)
             return
         try:
-            result = run_job_task.apply_async(args=[job.pk], retry=False)
+            queue = {"queue": "heavy"} if job.kind in HEAVY_JOB_KINDS else {}
+            result = run_job_task.apply_async(args=[job.pk], retry=False, **queue)
         except Exception as exc:  # broker down: kombu raises OperationalError and friends
             job_fail(job_id=job.pk, error=f"could not reach the job queue: {exc}")
             raise ServiceUnavailable("the job queue is unavailable, try again shortly") from exc

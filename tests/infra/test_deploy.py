@@ -1,0 +1,157 @@
+"""The deployment kit: production settings (S3 media, deploy checks, SERVE_MEDIA), the process
+files, heavy-job routing, and docs/deploy.md naming every environment variable that is read."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import clear_url_caches
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "testserver"}
+_ENV_READ = re.compile(r"""(?:env_(?:str|int|bool|list)|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with only the given Vetted variables (others removed)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL", "AWS_"))}
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_deploy_doc_names_every_environment_variable_the_code_reads():
+    sources = [*sorted((ROOT / "config").rglob("*.py")), ROOT / "deploy/gunicorn.conf.py"]
+    read = {name for path in sources for name in _ENV_READ.findall(path.read_text())}
+    assert {"DATABASE_URL", "CELERY_BROKER_URL", "WEB_CONCURRENCY"} <= read  # the scan finds them
+    doc = (ROOT / "docs/deploy.md").read_text()
+    missing = sorted(name for name in read if f"`{name}`" not in doc)
+    assert not missing, f"docs/deploy.md does not document: {missing}"
+
+
+def test_process_files_run_both_queues_and_beat():
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    procfile = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if re.match(r"^[a-z]+:", line)
+    )
+    assert set(procfile) == {"web", "worker", "heavy", "beat"}
+    queues = {re.search(r"-Q (\S+)", procfile[name]).group(1) for name in ("worker", "heavy")}
+    assert queues == routed == {"default", "heavy"}
+    assert "deploy/gunicorn.conf.py" in procfile["web"] and (ROOT / "deploy/gunicorn.conf.py").is_file()
+    target = (ROOT / "deploy/systemd/vetted.target").read_text()
+    for queue in routed:
+        assert f"vetted-worker@{queue}.service" in target
+    assert "vetted-beat.service" in target and "vetted-web.service" in target
+
+
+def test_gunicorn_config_loads():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "WEB_CONCURRENCY": "3"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_puts_media_on_s3_when_a_bucket_is_set():
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__name__, s.bucket_name, s.url('assets/a.jpg'))\n"
+    )
+    result = _run(
+        code, **PRODUCTION, AWS_STORAGE_BUCKET_NAME="vetted-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test-secret", AWS_S3_REGION_NAME="us-east-1",
+    )
+    assert result.returncode == 0, result.stderr
+    kind, bucket, url = result.stdout.split()
+    assert (kind, bucket) == ("S3Storage", "vetted-media")
+    # Signed (private bucket), on the configured endpoint, under the media/ prefix.
+    assert url.startswith("http://127.0.0.1:9000/vetted-media/media/assets/a.jpg?") and "Signature" in url
+
+
+def test_production_media_stays_on_the_filesystem_without_a_bucket():
+    code = "import django; django.setup()\nfrom django.core.files.storage import storages\nprint(type(storages['default']).__name__)"
+    result = _run(code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "FileSystemStorage"
+
+
+def test_check_deploy_names_the_single_process_defaults_still_in_use():
+    bare = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in {**os.environ, **PRODUCTION}.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}},
+    )
+    for warning in ("vetted.W001", "vetted.W002", "vetted.W003"):
+        assert warning in bare.stderr + bare.stdout, bare.stderr
+    configured = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, **PRODUCTION, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CACHE_URL": "redis://127.0.0.1:6379/1"},
+    )
+    assert "vetted.W00" not in configured.stderr + configured.stdout
+
+
+@pytest.fixture
+def media_files(settings, tmp_path):  # noqa: ANN001
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for folder in ("assets/2026/01", "avatars", "moodboards/2026/01", "exports/1"):
+        (settings.MEDIA_ROOT / folder).mkdir(parents=True)
+        (settings.MEDIA_ROOT / folder / "f.jpg").write_bytes(b"\xff\xd8\xff" + folder.encode())
+
+
+def _urlconf_with(settings, *, serve_media: bool) -> None:  # noqa: ANN001
+    import config.urls
+
+    settings.DEBUG = False
+    settings.SERVE_MEDIA = serve_media
+    importlib.reload(config.urls)  # the media route is decided when the URLconf is loaded
+    clear_url_caches()
+
+
+MEDIA_PATHS = ["assets/2026/01/f.jpg", "avatars/f.jpg", "moodboards/2026/01/f.jpg", "exports/1/f.jpg",
+               "assets/../moodboards/2026/01/f.jpg", "assets/%2e%2e/exports/1/f.jpg"]
+
+
+@pytest.mark.django_db
+def test_serve_media_serves_only_the_public_folders(settings, media_files, client):  # noqa: ANN001
+    _urlconf_with(settings, serve_media=True)
+    try:
+        served = {path: client.get(f"/media/{path}").status_code for path in MEDIA_PATHS}
+    finally:
+        _urlconf_with(settings, serve_media=False)
+    assert served == dict(zip(MEDIA_PATHS, [200, 200, 404, 404, 404, 404], strict=True))
+    assert {path: client.get(f"/media/{path}").status_code for path in MEDIA_PATHS[:2]} == dict.fromkeys(MEDIA_PATHS[:2], 404)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_heavy_jobs_are_queued_on_the_heavy_queue(settings):
+    from config.celery import app
+    from influencers.models import JobKind
+    from influencers.services.job_runner import enqueue_job
+    from influencers.services.jobs import job_create
+    from tests.infra.faults_support import purge_broker
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    purge_broker()
+    try:
+        enqueue_job(job_create(kind=JobKind.EXPORT))
+        enqueue_job(job_create(kind=JobKind.IMPORT))
+        enqueue_job(job_create(kind=JobKind.EMBED))
+        with app.connection_for_write() as conn:
+            client = conn.default_channel.client
+            waiting = {queue: client.llen(queue) for queue in ("default", "heavy")}
+    finally:
+        purge_broker()
+        app.conf.task_always_eager = True
+    assert waiting == {"default": 1, "heavy": 2}
