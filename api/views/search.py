@@ -13,7 +13,6 @@ from rest_framework.throttling import UserRateThrottle
 from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
-from influencers.errors import ServiceUnavailable
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.media import inspect_image_bytes
 
@@ -23,11 +22,9 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def run_vision(operation: str, **kwargs: Any) -> Any:
-    """Call the vision module's search; 503 (ServiceUnavailable) while it is not installed."""
-    try:
-        from vision.services import search as vision_search
-    except ImportError as exc:
-        raise ServiceUnavailable("aesthetic search is not available: the vision module is not installed") from exc
+    """Call the vision module's search (imported on first use: it loads faiss)."""
+    from vision.services import search as vision_search
+
     return getattr(vision_search, operation)(**kwargs)
 
 

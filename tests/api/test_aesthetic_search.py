@@ -81,15 +81,6 @@ def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls
     assert editor.client.get(f"/api/creators/{creator.pk}/lookalikes/?top=1000").status_code == 400
 
 
-def test_without_the_vision_module_search_is_503_json(editor, db, monkeypatch):  # noqa: ANN001
-    import sys
-
-    monkeypatch.setitem(sys.modules, "vision.services.search", None)  # import fails
-    response = editor.client.post("/api/search/aesthetic/", {"text": "red"}, format="json")
-    assert response.status_code == 503
-    assert response.json()["code"] == "service_unavailable"
-
-
 def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa: ANN001
     pytest.importorskip("vision.services.search")
     response = editor.client.post(
