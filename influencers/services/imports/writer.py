@@ -63,6 +63,8 @@ def resolve_accounts(batch: ImportBatch, problems: Problems) -> None:
     for account in batch.accounts:
         by_platform.setdefault(account.platform, {})[account.handle] = account
     for platform, accounts in by_platform.items():
+        if not Account.objects.filter(platform=platform).exists():
+            continue  # nothing to match (a first import into an empty catalogue): skip the lookups
         handles = list(accounts)
         for chunk in _chunks(handles):
             rows = Account.objects.filter(platform=platform, handle__in=chunk).values_list(
