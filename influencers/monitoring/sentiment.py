@@ -22,6 +22,7 @@ scoring (`SOCIAL_EMOJI`).
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from dataclasses import dataclass
@@ -105,8 +106,17 @@ class _Engines:
         if cls._snownlp is None:
             with cls._lock:
                 if cls._snownlp is None:
-                    from snownlp import SnowNLP
-
+                    # The segmenter unmarshals millions of small objects: with the cyclic GC
+                    # running that takes far longer, and every later full collection would walk
+                    # them again. Load with GC paused, then freeze them out of its way.
+                    enabled = gc.isenabled()
+                    gc.disable()
+                    try:
+                        from snownlp import SnowNLP
+                    finally:
+                        gc.freeze()
+                        if enabled:
+                            gc.enable()
                     cls._snownlp = SnowNLP
         return cls._snownlp
 

@@ -356,7 +356,7 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
     return out
 
 
-def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.date) -> list[r.Anomaly]:
+def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], since: dt.date) -> list[r.Anomaly]:
     """Engagement anomalies from `influencers.scoring.engagement.engagement_report`: post-level
     spikes/dips (high at |z| ≥ 8, medium at ≥ 4), a level shift (medium; high at ×5), and an
     engagement rate far below or far above its platform/tier benchmark (medium)."""
@@ -376,14 +376,14 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
         followers = float(latest or 0)
     stats = [
         PostStats(
-            post_id=p.pk,
-            posted_at=p.posted_at,
-            likes=p.likes,
-            comments=p.comments,
-            shares=p.shares,
-            saves=p.saves,
-            views=p.views,
-            is_sponsored=p.is_sponsored,
+            post_id=p["id"],
+            posted_at=p["posted_at"],
+            likes=p["likes"],
+            comments=p["comments"],
+            shares=p["shares"],
+            saves=p["saves"],
+            views=p["views"],
+            is_sponsored=p["is_sponsored"],
         )
         for p in posts
     ]
@@ -428,7 +428,7 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
         )
     if report.available and report.position in ("far below", "far above") and report.benchmark:
         bench = report.benchmark
-        latest = max(p.posted_at for p in posts).date()
+        latest = max(p["posted_at"] for p in posts).date()
         why = (
             f"engagement rate {report.engagement_rate:.2%} is {report.position} the "
             f"{bench['platform']} {bench['tier']} "
@@ -448,57 +448,72 @@ def _engagement_anomalies(account: Account, posts: Sequence[Post], since: dt.dat
     return out
 
 
-def _post_data(post: Post, account: Account) -> r.PostData:
+POST_FIELDS = (
+    "id", "account_id", "posted_at", "caption", "hashtags", "mentions", "is_sponsored", "sponsor", "url", "likes",
+    "comments",
+)  # fmt: skip
+ENGAGEMENT_FIELDS = ("id", "posted_at", "likes", "comments", "shares", "saves", "views", "is_sponsored")
+ENGAGEMENT_POSTS = 60  # the engagement scorer compares each post with its neighbours
+
+
+def _post_data(row: dict[str, Any], account: Account) -> r.PostData:
     return r.PostData(
-        id=post.pk,
+        id=row["id"],
         account_id=account.pk,
         platform=account.platform,
         handle=account.handle,
-        posted_at=post.posted_at,
-        caption=post.caption or "",
-        hashtags=tuple(str(h) for h in (post.hashtags or [])),
-        mentions=tuple(str(m) for m in (post.mentions or [])),
-        is_sponsored=post.is_sponsored,
-        sponsor=post.sponsor or "",
-        url=post.url or "",
-        likes=post.likes,
-        comments=post.comments,
+        posted_at=row["posted_at"],
+        caption=row["caption"] or "",
+        hashtags=tuple(str(h) for h in (row["hashtags"] or [])),
+        mentions=tuple(str(m) for m in (row["mentions"] or [])),
+        is_sponsored=row["is_sponsored"],
+        sponsor=row["sponsor"] or "",
+        url=row["url"] or "",
+        likes=row["likes"],
+        comments=row["comments"],
     )
+
+
+def _scored_comments(accounts: Sequence[Account], since: dt.datetime, as_of: dt.datetime) -> tuple[r.CommentData, ...]:
+    rows = (
+        CommentSample.objects.filter(post__account__in=accounts)
+        .filter(Q(posted_at__gt=since, posted_at__lte=as_of) | Q(posted_at__isnull=True, post__posted_at__gt=since))
+        .order_by("posted_at", "id")
+        .values_list("id", "post_id", "post__account_id", "commenter", "text", "posted_at", "post__posted_at")
+    )
+    scored = []
+    for pk, post_id, account_id, commenter, text, posted_at, post_posted_at in rows:
+        sentiment = analyze(text)
+        scored.append(
+            r.CommentData(
+                id=pk,
+                post_id=post_id,
+                account_id=account_id,
+                commenter=commenter,
+                text=text,
+                posted_at=posted_at or post_posted_at,
+                label=sentiment.label,
+                score=sentiment.score,
+            )
+        )
+    return tuple(scored)
 
 
 def load_creator_data(creator: Creator, *, kinds: set[str], lookback_days: int, as_of: dt.datetime) -> r.CreatorData:
-    """The posts, scored comments and anomalies of `creator` that rules of `kinds` read."""
+    """The posts, scored comments and anomalies of `creator` that rules of `kinds` read (plain
+    values, not model instances: evaluation runs over every watched creator)."""
     since = as_of - dt.timedelta(days=min(lookback_days, MAX_LOOKBACK_DAYS))
     accounts = list(Account.objects.filter(creator=creator).select_related("metrics"))
     by_id = {a.pk: a for a in accounts}
-    posts = list(
-        Post.objects.filter(account__in=accounts, posted_at__gt=since, posted_at__lte=as_of).order_by("posted_at", "id")
-    )
-    post_data = tuple(_post_data(p, by_id[p.account_id]) for p in posts)
-    comments: tuple[r.CommentData, ...] = ()
-    if RuleKind.SENTIMENT in kinds:
+    post_data: tuple[r.PostData, ...] = ()
+    if kinds & {RuleKind.KEYWORD, RuleKind.COMPETITOR}:
         rows = (
-            CommentSample.objects.filter(post__account__in=accounts)
-            .filter(Q(posted_at__gt=since, posted_at__lte=as_of) | Q(posted_at__isnull=True, post__posted_at__gt=since))
-            .select_related("post")
+            Post.objects.filter(account__in=accounts, posted_at__gt=since, posted_at__lte=as_of)
             .order_by("posted_at", "id")
+            .values(*POST_FIELDS)
         )
-        scored = []
-        for c in rows:
-            sentiment = analyze(c.text)
-            scored.append(
-                r.CommentData(
-                    id=c.pk,
-                    post_id=c.post_id,
-                    account_id=c.post.account_id,
-                    commenter=c.commenter,
-                    text=c.text,
-                    posted_at=c.posted_at or c.post.posted_at,
-                    label=sentiment.label,
-                    score=sentiment.score,
-                )
-            )
-        comments = tuple(scored)
+        post_data = tuple(_post_data(row, by_id[row["account_id"]]) for row in rows)
+    comments = _scored_comments(accounts, since, as_of) if RuleKind.SENTIMENT in kinds else ()
     growth: list[r.Anomaly] = []
     engagement: list[r.Anomaly] = []
     if RuleKind.GROWTH_ANOMALY in kinds:
@@ -506,9 +521,13 @@ def load_creator_data(creator: Creator, *, kinds: set[str], lookback_days: int, 
             growth += _growth_anomalies(account, since.date())
     if RuleKind.ENGAGEMENT_ANOMALY in kinds:
         for account in accounts:
-            # The engagement scorer compares posts with their neighbours: give it the account's
-            # recent history even beyond the lookback, then keep anomalies inside it.
-            recent = list(Post.objects.filter(account=account, posted_at__lte=as_of).order_by("-posted_at")[:60])
+            # Give the scorer the account's recent history even beyond the lookback (it compares
+            # posts with their neighbours), then keep the anomalies inside the lookback.
+            recent = list(
+                Post.objects.filter(account=account, posted_at__lte=as_of)
+                .order_by("-posted_at")
+                .values(*ENGAGEMENT_FIELDS)[:ENGAGEMENT_POSTS]
+            )
             engagement += _engagement_anomalies(account, recent[::-1], since.date())
     return r.CreatorData(
         creator_id=creator.pk,
@@ -800,7 +819,10 @@ def sentiment_series_for_creator(
     data = load_creator_data(creator, kinds={RuleKind.SENTIMENT}, lookback_days=days, as_of=as_of)
     series = r.sentiment_series(data.comments)
     spikes = {s.point.day: s for s in detect_spike_days(series)}
-    captions = [analyze(p.caption) for p in data.posts if p.caption.strip()]
+    caption_texts = Post.objects.filter(
+        account__creator=creator, posted_at__gt=as_of - dt.timedelta(days=days), posted_at__lte=as_of
+    ).values_list("caption", flat=True)
+    captions = [analyze(text) for text in caption_texts if (text or "").strip()]
     return {
         "creator_id": creator.pk,
         "days": days,

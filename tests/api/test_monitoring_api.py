@@ -212,3 +212,12 @@ def test_alert_list_query_count_is_flat(editor, rows, django_assert_max_num_quer
         AlertFactory(organization=editor.organization, creator=account.creator, account=account)
     with django_assert_max_num_queries(4):  # token + membership + count + page (joins, no N+1)
         assert editor.client.get(url("alert-list")).status_code == 200
+
+
+def test_sentiment_series_includes_caption_sentiment(editor) -> None:  # noqa: ANN001
+    account = AccountFactory()
+    PostFactory(account=account, caption="I love this wonderful serum", posted_at=NOW - dt.timedelta(days=2))
+    PostFactory(account=account, caption="Terrible, awful day", posted_at=NOW - dt.timedelta(days=1))
+    PostFactory(account=account, caption="Old post, great", posted_at=NOW - dt.timedelta(days=60))
+    body = editor.client.get(url("creator-sentiment", pk=account.creator_id), {"days": 30}).json()
+    assert body["captions"]["count"] == 2 and body["captions"]["negative"] == 1
