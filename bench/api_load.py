@@ -302,6 +302,14 @@ def report(results: dict[str, list], seconds: float, clients: int) -> None:
         )
     print(f"throughput: {len(everything) / seconds:.1f} requests/s (successful)")
     print(f"errors: {len(results['errors'])}")
+    # Machine-readable lines for bench/run_all.py.
+    for kind, values in (("discovery", results["discovery"]), ("matching", results["matching"]), ("all", everything)):
+        if values:
+            print("BENCH " + json.dumps({"metric": f"API p95 {kind} ({clients} clients)", "unit": "ms", "better": "lower",
+                                         "value": round(percentile(values, 95) * 1000, 1)}))
+    print("BENCH " + json.dumps({"metric": "API throughput", "value": round(len(everything) / seconds, 1),
+                                 "unit": "req/s", "better": "higher"}))
+    print("BENCH " + json.dumps({"metric": "API errors", "value": len(results["errors"]), "unit": "", "better": "lower"}))
     shown: set = set()
     for kind, path, status, detail in results["errors"]:
         if (kind, status) not in shown:
@@ -319,6 +327,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--reload", action="store_true", help="Drop the bench catalogue and load it again")
+    parser.add_argument("--no-matching", action="store_true", help="Benchmark discovery only")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -330,7 +339,7 @@ def main() -> None:
     try:
         import influencers.services.matching  # noqa: F401
 
-        matching = True
+        matching = not args.no_matching
     except ImportError:
         matching = False
         print("matching module not installed: benchmarking discovery only")

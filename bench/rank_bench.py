@@ -12,6 +12,7 @@ deterministic sort, and the explanations of the returned page. Prints the best o
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -102,6 +103,9 @@ def main() -> None:
     print(f"ranked {args.n:,} candidate accounts ({total:,} passed the filters) for one brand")
     print(f"best {min(times) * 1000:.1f} ms, median {sorted(times)[len(times) // 2] * 1000:.1f} ms over {args.repeat} runs")
     print(f"rank time for {args.n:,} accounts: {min(times):.3f} s")
+    # Machine-readable line for bench/run_all.py.
+    print("BENCH " + json.dumps({"metric": f"rank {args.n:,} accounts", "value": round(min(times) * 1000, 1),
+                                 "unit": "ms", "better": "lower"}))
 
 
 if __name__ == "__main__":

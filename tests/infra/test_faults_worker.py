@@ -80,3 +80,46 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
     # ...and the index it published at the end holds every vector.
     manifest = read_manifest(index_dir(embedder_id))
     assert manifest is not None and manifest["count"] == ASSETS
+
+
+def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
+    """The scale path: a backlog split into EMBED jobs by account, run by two heavy workers at the
+    same time, plus a third job over everything that overlaps both. Every asset ends with exactly
+    one vector, and the index holds them all once the last sync has run."""
+    from influencers.models import MediaAsset
+    from vision.embedders import get_embedder
+    from vision.services.index import index_dir, index_sync
+    from vision.services.jobs import vision_job_enqueue
+
+    asset_ids = make_image_assets(96, accounts=6)
+    accounts = sorted(set(MediaAsset.objects.values_list("account_id", flat=True)))
+    env = {"VISION_BATCH_SIZE": str(BATCH)}
+    workers = [start_worker(tmp_path / f"w{n}", name=f"spread-{n}", queues=("heavy",), env=env) for n in (1, 2)]
+    try:
+        jobs = [
+            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[:3]}),
+            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[3:]}),
+            Job.objects.create(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
+        ]
+        for job in jobs:
+            vision_job_enqueue(job)
+        done = wait_for(
+            lambda: Job.objects.filter(pk__in=[j.pk for j in jobs], status=JobStatus.SUCCEEDED).count() == 3,
+            timeout=150, interval=0.25,
+        )
+        assert done, "\n".join(f"{j.pk}: {Job.objects.get(pk=j.pk).status}" for j in jobs) + workers[0].tail() + workers[1].tail()
+    finally:
+        for worker in workers:
+            worker.stop()
+
+    finished = {job.pk: Job.objects.get(pk=job.pk) for job in jobs}
+    ran_on = {w.log.name for w in workers for job in jobs if finished[job.pk].celery_task_id in w.log.read_text()}
+    assert len(ran_on) == 2, "both workers should have taken jobs"
+    embedder_id = get_embedder().id
+    per_asset = dict(ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id")))
+    assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
+    # Jobs syncing the index concurrently may leave it one step behind; one sync (what the next
+    # search requests when it sees the difference) completes it without re-embedding anything.
+    sync = index_sync(embedder_id=embedder_id)
+    assert sync["count"] == len(asset_ids)
+    assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
