@@ -74,7 +74,7 @@ def test_import_job_succeeds_with_counts(tmp_path):
     assert job.status == JobStatus.SUCCEEDED
     assert job.counts["accounts"]["created"] == 1 and job.result["counts"]["snapshots"]["created"] == 1
     assert (job.done, job.total) == (1, 1)
-    assert "accounts: 1 created" in job.log
+    assert "1 account(s) valid, writing" in job.log and "accounts: 1 created" in job.log
     assert Account.objects.filter(handle="a").exists()
 
 

@@ -20,7 +20,7 @@ class _Bars:
         self.bars: dict[str, tqdm] = {}
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if not self.enabled:
+        if not self.enabled or stage == "validated":
             return
         bar = self.bars.get(stage)
         if bar is None:

@@ -10,13 +10,14 @@ from influencers.services.jobs import job_log, job_progress, job_set_total
 
 from .service import creators_import_file
 
-PROGRESS_EVERY = 2000  # accounts between two progress writes
+PROGRESS_EVERY = 2000  # records validated between two progress writes
 
 
 def run_import_job(job: Job) -> dict[str, Any]:
     """Import `job.params["path"]` (optional "mapping": a mapping file path, "dry_run": bool).
 
-    Progress counts accounts; the counts per table are stored on the job. Invalid input raises
+    While validating, `done` counts the records read; then `total` is the number of accounts
+    and `done` reaches it when they are written. The counts per table are stored on the job. Invalid input raises
     ImportValidationError, which the job runner records as the job's error (every problem
     listed) with nothing written.
     """
@@ -29,13 +30,18 @@ def run_import_job(job: Job) -> dict[str, Any]:
     last = {"done": -PROGRESS_EVERY}
 
     def progress(stage: str, done: int, total: int | None) -> None:
-        if stage != "writing" or total is None:
-            return
-        if job.total != total:
-            job_set_total(job=job, total=total)
-        if done - last["done"] >= PROGRESS_EVERY or done >= total:
+        # Only the validation happens outside the import's transaction: progress written while
+        # writing would be invisible to other connections until the commit (and would share the
+        # connection with the writer thread), so the write phase reports once, at the end.
+        if stage == "validating" and total is None and done - last["done"] >= PROGRESS_EVERY:
             last["done"] = done
             job_progress(job=job, done=done)
+        elif stage == "validated":
+            job_set_total(job=job, total=total or 0)
+            job_progress(job=job, done=0)
+            job_log(
+                job=job, message=f"{total} account(s) valid, writing" if not dry_run else f"{total} account(s) valid"
+            )
 
     result = creators_import_file(path=path, mapping=params.get("mapping"), dry_run=dry_run, progress=progress)
     if job.total != result.accounts_total:

@@ -26,7 +26,10 @@ from .writer import Writer, resolve_accounts
 
 logger = logging.getLogger(__name__)
 
-# progress(stage, done, total): stage is "validating" (total may be None) or "writing".
+# progress(stage, done, total): "validating" (records read; total None until the end), "validated"
+# (total = accounts), then "writing" (accounts written). "writing" is reported from inside the
+# import's transaction, while the writer thread may use the connection: a callback must not touch
+# the database then (the CLI's progress bar does not; the job handler ignores that stage).
 ImportProgress = Callable[[str, int, int | None], None]
 VALIDATE_PROGRESS_EVERY = 1000
 
@@ -164,6 +167,8 @@ def creators_import_file(
     with _gc_paused():
         batch = read_import_file(path, mapping=column_mapping, progress=progress)
         timings["validate"] = time.perf_counter() - started
+        if progress:
+            progress("validated", 0, batch.account_count)
 
         mark = time.perf_counter()
         problems = Problems(str(path))
