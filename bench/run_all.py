@@ -216,18 +216,19 @@ def run_bench(bench: Bench, *, full: bool, log_dir: Path) -> Outcome:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **bench.env}
     log = log_dir / f"{bench.name}.log"
     started = time.perf_counter()
-    print(f"[run_all] {bench.name}: python bench/{bench.script} {' '.join(args)}", flush=True)
-    try:
-        result = subprocess.run(
-            [sys.executable, str(script), *args], cwd=ROOT, env=env, capture_output=True, text=True,
-            timeout=bench.timeout_full if full else bench.timeout_small,
-        )
-        output, code = result.stdout + result.stderr, result.returncode
-    except subprocess.TimeoutExpired as exc:
-        output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        output, code = output + "\n[run_all] timed out", -1
+    print(f"[run_all] {bench.name}: python bench/{bench.script} {' '.join(args)}  (log: {log})", flush=True)
+    # Output goes to the log as it comes (`tail -f` it to watch a long run), then is parsed.
+    with log.open("w") as out:
+        try:
+            code = subprocess.run(
+                [sys.executable, str(script), *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                timeout=bench.timeout_full if full else bench.timeout_small,
+            ).returncode
+        except subprocess.TimeoutExpired:
+            out.write("\n[run_all] timed out\n")
+            code = -1
     seconds = time.perf_counter() - started
-    log.write_text(output)
+    output = log.read_text(errors="replace")
     metrics = parse_output(output, bench.fallback)
     if code != 0:
         tail = "\n".join(output.strip().splitlines()[-5:])
