@@ -4,8 +4,29 @@ discovery can filter and sort on them cheaply."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, OrderBy
 
 from .catalogue import Account
+
+
+class NullsLastIndex(models.Index):
+    """An index on `OrderBy(..., nulls_last=True)` expressions that also builds on SQLite.
+
+    PostgreSQL walks an index for ORDER BY only when the NULLs placement matches, so "highest
+    first, not computed yet last" needs DESC NULLS LAST in the index. SQLite refuses NULLS
+    LAST in an index definition, but its DESC order already puts NULLs last: there the
+    modifier is simply dropped.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):  # noqa: ANN001, ANN003, ANN201, D102
+        if schema_editor.connection.vendor != "postgresql" and self.expressions:
+            plain = [
+                OrderBy(e.expression, descending=e.descending) if isinstance(e, OrderBy) else e
+                for e in self.expressions
+            ]
+            index = models.Index(*plain, name=self.name, db_tablespace=self.db_tablespace, condition=self.condition)
+            return index.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class AccountMetrics(models.Model):
@@ -46,6 +67,13 @@ class AccountMetrics(models.Model):
             models.Index(fields=["followers"]),
             models.Index(fields=["engagement_rate"]),
             models.Index(fields=["fake_risk"]),
+            # Discovery sorts "highest first" with NULLs (not computed yet) last: PostgreSQL walks
+            # an index only when its order matches exactly, and a backward scan of an ascending
+            # index puts NULLs first. growth_30d also gets its ascending twin (range filters and
+            # "lowest first").
+            NullsLastIndex(F("engagement_rate").desc(nulls_last=True), name="metrics_er_desc_idx"),
+            NullsLastIndex(F("growth_30d").desc(nulls_last=True), name="metrics_growth30_desc_idx"),
+            models.Index(fields=["growth_30d"], name="metrics_growth30_idx"),
         ]
 
     def __str__(self) -> str:
