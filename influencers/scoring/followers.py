@@ -437,15 +437,45 @@ def batch_from_synthetic(data: Any) -> FollowerBatch:
 
 
 @lru_cache(maxsize=256)
-def error_rates(available_fields: frozenset[str]) -> tuple[float, float]:
-    """(TPR, FPR) of the decision threshold when only `available_fields` are known, measured
-    on the synthetic calibration set with the other fields hidden."""
+def decision_rule(available_fields: frozenset[str]) -> tuple[float, float, float]:
+    """(threshold, TPR, FPR) of the decision rule when only `available_fields` are known.
+
+    With fewer fields the probabilities are lower (unknown features add nothing), so one global
+    threshold would flag fewer fakes and make TPR depend on how obvious the fakes are. The
+    threshold is therefore set per field profile, on the synthetic calibration set with the
+    other fields hidden, at the same false-positive rate the full scorecard was calibrated to
+    (`target_fpr`); TPR and FPR are measured there too."""
     card = load_scorecard()
     X, K, y = _calibration_features()
     keep = np.array([all(r in available_fields for r in f.requires) for f in FEATURES])
     p = _sigmoid(card.logits(X, K & keep))
-    flagged = p >= card.threshold
-    return float(flagged[y].mean()), float(flagged[~y].mean())
+    if available_fields >= frozenset(FIELDS):
+        threshold = card.threshold
+    else:
+        target = float(card.meta.get("calibration", {}).get("target_fpr", 0.03))
+        negatives = np.sort(p[~y])[::-1]
+        k = int(math.floor(target * len(negatives)))
+        threshold = float(np.nextafter(negatives[k], np.inf)) if k < len(negatives) else 0.0
+        threshold = min(max(threshold, 1e-6), 1.0)
+    flagged = p >= threshold
+    return threshold, float(flagged[y].mean()), float(flagged[~y].mean())
+
+
+def error_rates(available_fields: frozenset[str]) -> tuple[float, float]:
+    """(TPR, FPR) of the decision rule for `available_fields` (see `decision_rule`)."""
+    return decision_rule(available_fields)[1:]
+
+
+def row_thresholds(scores: BatchScores) -> np.ndarray:
+    """The decision threshold of each row, from the fields that row knows."""
+    cache: dict[tuple[bool, ...], float] = {}
+    out = np.empty(len(scores))
+    for i, row in enumerate(scores.fields):
+        key = tuple(bool(v) for v in row)
+        if key not in cache:
+            cache[key] = decision_rule(frozenset(name for name, ok in zip(FIELDS, key) if ok))[0]
+        out[i] = cache[key]
+    return out
 
 
 def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -503,11 +533,11 @@ class AudienceQuality:
         }
 
 
-def audience_types(batch: FollowerBatch, scores: BatchScores, threshold: float | None = None) -> list[str]:
+def audience_types(batch: FollowerBatch, scores: BatchScores, thresholds: np.ndarray | None = None) -> list[str]:
     """HypeAuditor-style type per follower, in HypeAuditor's priority order: 'mass_follower'
     (following > 1,500), 'influencer' (followers > 5,000), 'suspicious' (scored fake), 'real';
     'unknown' when the row is too sparse to judge."""
-    t = load_scorecard().threshold if threshold is None else threshold
+    t = row_thresholds(scores) if thresholds is None else thresholds
     out = []
     for i in range(len(batch)):
         ing, fol = batch.following_count[i], batch.followers_count[i]
@@ -517,7 +547,7 @@ def audience_types(batch: FollowerBatch, scores: BatchScores, threshold: float |
             out.append("influencer")
         elif scores.confidence[i] < MIN_CONFIDENCE_FOR_SHARE:
             out.append("unknown")
-        elif scores.probability[i] >= t:
+        elif scores.probability[i] >= t[i]:
             out.append("suspicious")
         else:
             out.append("real")
@@ -533,7 +563,8 @@ def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) ->
     scorer without bios."""
     card = load_scorecard()
     scores = scores or score_batch(batch, card)
-    types = audience_types(batch, scores, card.threshold)
+    thresholds = row_thresholds(scores)
+    types = audience_types(batch, scores, thresholds)
     type_share = {t: 0.0 for t in ("real", "suspicious", "mass_follower", "influencer", "unknown")}
     for t in types:
         type_share[t] += 1
@@ -544,8 +575,9 @@ def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) ->
     n = int(use.sum())
     if n == 0:
         return AudienceQuality(None, None, 0, n_sampled, 0, None, None, None, card.threshold, 0.0, type_share)
-    flagged = scores.probability[use] >= card.threshold
+    flagged = scores.probability[use] >= thresholds[use]
     k = int(flagged.sum())
+    threshold = float(np.median(thresholds[use]))
     profiles: dict[frozenset[str], int] = {}
     for row in scores.fields[use]:
         key = frozenset(name for name, ok in zip(FIELDS, row) if ok)
@@ -562,7 +594,7 @@ def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) ->
 
     share, lo, hi = adjust(q), adjust(lo_q), adjust(hi_q)
     if math.isnan(share):
-        return AudienceQuality(None, None, n, n_sampled, k, q, tpr, fpr, card.threshold,
+        return AudienceQuality(None, None, n, n_sampled, k, q, tpr, fpr, threshold,
                                float(scores.confidence[use].mean()), type_share)
     return AudienceQuality(
         fake_share=share,
@@ -573,7 +605,7 @@ def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) ->
         raw_share=q,
         tpr=tpr,
         fpr=fpr,
-        threshold=card.threshold,
+        threshold=threshold,
         mean_confidence=float(scores.confidence[use].mean()),
         audience_types=type_share,
     )
