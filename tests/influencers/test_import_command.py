@@ -99,3 +99,50 @@ def test_import_job_dry_run(tmp_path):
     assert job.status == JobStatus.SUCCEEDED and job.result["dry_run"] is True
     assert job.result["counts"]["accounts"]["created"] == 1
     assert not Account.objects.exists()
+
+
+def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, monkeypatch):
+    import influencers.services.monitoring as monitoring
+    import influencers.services.vetting as vetting
+    import vision.services.jobs as vision_jobs
+    from influencers.services.imports import creators_import_file
+
+    calls: dict[str, object] = {}
+    monkeypatch.setattr(vetting, "vet_accounts", lambda ids: calls.setdefault("vet", list(ids)))
+    monkeypatch.setattr(monitoring, "evaluate_after_data_change", lambda ids: calls.setdefault("watch", list(ids)))
+    monkeypatch.setattr(vision_jobs, "embed_request_job", lambda **kw: calls.setdefault("embed", kw))
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(tmp_path / "a.png")
+    path = tmp_path / "c.json"
+    path.write_text('[{"name": "A", "accounts": [{"platform": "instagram", "handle": "a", "images": ["a.png"]}]}]')
+
+    result = creators_import_file(path=path)
+
+    account_id = Account.objects.get(handle="a").pk
+    assert calls["vet"] == [account_id] and calls["watch"] == [account_id]
+    assert calls["embed"] == {"account_ids": [account_id], "reason": "import"}
+    assert result.warnings == []
+
+
+def test_a_failing_follow_up_is_a_warning_not_a_lost_import(tmp_path, monkeypatch):
+    import influencers.services.metrics as metrics
+
+    def broken(ids):  # noqa: ANN001
+        raise RuntimeError("metrics store offline")
+
+    monkeypatch.setattr(metrics, "refresh_metrics", broken)
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle\ninstagram,a\n")
+
+    _, err = run(str(path))
+
+    assert Account.objects.filter(handle="a").exists()
+    assert "refreshing metrics failed: metrics store offline" in err
+
+
+def test_skip_refresh_leaves_metrics_alone(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("platform,handle,followers\ninstagram,a,5\n")
+    run(str(path), "--skip-refresh")
+    assert Account.objects.filter(handle="a").exists() and not AccountMetrics.objects.exists()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -203,49 +204,59 @@ def creators_import_file(
         ignored_columns=batch.ignored_columns,
         timings=timings,
     )
-    if not dry_run and refresh and writer.touched:
+    if not dry_run and writer.touched:
         mark = time.perf_counter()
-        result.warnings.extend(_after_import(sorted(writer.touched)))
+        result.warnings.extend(
+            _after_import(sorted(writer.touched), refresh=refresh, new_images=writer.counts["media"]["created"])
+        )
         timings["refresh"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return result
 
 
-def _after_import(account_ids: list[int]) -> list[str]:
-    """Recompute metrics (and vetting, where that service exists) of the accounts the import
-    touched. The import is committed by now; a failure here is reported, not rolled back."""
-    warnings = []
-    from influencers.services.metrics import refresh_metrics
+def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> list[str]:
+    """What follows a committed import, for the accounts it touched: metrics, vetting (where that
+    service exists) and the re-evaluation of watches (with `refresh`), and embedding of the new
+    images. The data is in by now: a failure here is reported as a warning, not rolled back."""
+    warnings: list[str] = []
+    if refresh:
+        from influencers.services.metrics import refresh_metrics
 
-    try:
-        refresh_metrics(account_ids)
-    except Exception as exc:
-        logger.exception("metrics refresh after import failed")
-        warnings.append(f"the data was imported, but refreshing metrics failed: {exc}")
-    vet_accounts = _vetting_hook()
-    if vet_accounts is not None:
         try:
-            vet_accounts(account_ids)
-        except Exception as exc:
-            logger.exception("vetting after import failed")
-            warnings.append(f"the data was imported, but vetting the accounts failed: {exc}")
-    try:  # continuous vetting: re-check the watched creators among the imported accounts
-        from influencers.services.monitoring import evaluate_after_data_change
-
-        evaluate_after_data_change(account_ids)
-    except Exception as exc:
-        logger.exception("watch evaluation after import failed")
-        warnings.append(f"the data was imported, but queueing the watch evaluation failed: {exc}")
+            refresh_metrics(account_ids)
+        except Exception as exc:  # noqa: BLE001 - the data is in; say what is stale instead of failing
+            logger.exception("metrics refresh after import failed")
+            warnings.append(f"the data was imported, but refreshing metrics failed: {exc}")
+        _optional_hook("influencers.services.vetting.vet_accounts", warnings, "vetting the accounts", account_ids)
+        _optional_hook(
+            "influencers.services.monitoring.evaluate_after_data_change", warnings, "re-evaluating watches", account_ids
+        )
+    if new_images:
+        _optional_hook(
+            "vision.services.jobs.embed_request_job",
+            warnings,
+            "queueing the new images for embedding",
+            account_ids=account_ids,
+            reason="import",
+        )
     return warnings
 
 
-def _vetting_hook() -> Callable[[list[int]], Any] | None:
+def _optional_hook(dotted: str, warnings: list[str], what: str, *args: Any, **kwargs: Any) -> None:
+    """Call a service another part of the platform owns, when it is installed."""
+    module_name, _, name = dotted.rpartition(".")
     try:
-        from influencers.services.vetting import vet_accounts
+        function = getattr(import_module(module_name), name, None)
     except ModuleNotFoundError as exc:
-        if exc.name != "influencers.services.vetting":
-            raise
-        return None
-    except ImportError:  # the module exists but has no vet_accounts (yet)
-        return None
-    return vet_accounts
+        if exc.name and module_name.startswith(exc.name):
+            return  # not installed (yet): nothing to call
+        logger.exception("%s after import: %s cannot be loaded", what, module_name)
+        warnings.append(f"the data was imported, but {what} was skipped: {exc}")
+        return
+    if function is None:
+        return
+    try:
+        function(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the data is in; report what did not follow
+        logger.exception("%s after import failed", what)
+        warnings.append(f"the data was imported, but {what} failed: {exc}")
