@@ -29,6 +29,11 @@ CHOICE_LABELS = (
     gettext_noop("Bilibili"),
     gettext_noop("Weibo"),
     gettext_noop("X (Twitter)"),
+    # Parts of a brand match (influencers.services.matching.PART_LABELS)
+    gettext_noop("Audience fit"),
+    gettext_noop("Authenticity"),
+    gettext_noop("Value alignment"),
+    gettext_noop("Engagement"),
     # JobStatus
     gettext_noop("Pending"),
     gettext_noop("Running"),

@@ -152,15 +152,14 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
         context["error"] = _("Matching is not available on this server yet.")
     else:
         try:
-            ranked = rank_creators_for_brand(
-                brand=brand, weights=weights, limit=MATCH_PAGE_SIZE + 1, offset=context["offset"]
-            )
+            ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
         except VettedError as exc:
             context["error"] = str(exc)
         else:
-            rows = presenters.match_rows(list(ranked))
-            context["has_next"] = len(rows) > MATCH_PAGE_SIZE
-            context["rows"] = rows[:MATCH_PAGE_SIZE]
+            context["rows"] = presenters.match_rows(list(ranked))
+            context["total"] = getattr(ranked, "total", None)
+            context["notes"] = list(getattr(ranked, "notes", []) or [])
+            context["has_next"] = (context["total"] or 0) > context["offset"] + len(context["rows"])
     # The brand's own shortlists first in the "add to shortlist" menu.
     shortlists = list(selectors.shortlist_list(organization=org))
     context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)

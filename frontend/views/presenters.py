@@ -302,10 +302,15 @@ def target_rows(brand: Brand) -> list[dict[str, Any]]:
 
 
 def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
-    """Ranked matches from the matching service as template rows (creator + parts)."""
+    """The matching service's ranked rows (dicts: creator, score, parts with explanations) with
+    the parts whose data was missing marked, for the template."""
+    from django.utils.translation import gettext
+
     rows = []
     for item in ranked:
-        row = item if isinstance(item, dict) else getattr(item, "__dict__", {"item": item})
+        row = dict(item) if isinstance(item, dict) else dict(getattr(item, "__dict__", {}))
+        # Labels translated once per part here, not per use in the template (25 rows × 4 parts × 2).
+        row["parts"] = [{**part, "label": gettext(str(part.get("label", "")))} for part in row.get("parts", [])]
         rows.append(row)
     return rows
 
@@ -325,7 +330,6 @@ def entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
                 "account": account,
                 "metrics": account_metrics(account),
                 "avatar_url": avatar_url(account),
-                "events": list(entry.events.all()) if hasattr(entry, "events") else [],
             }
         )
     return rows

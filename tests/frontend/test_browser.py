@@ -242,8 +242,18 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     wait_for(driver, "[data-testid=brand-name]")
     screenshot(driver, "08-brand")
     driver.get(f"{base}/brands/{brand.pk}/matches/")
-    wait_for(driver, "#matches")
+    wait_for(driver, "[data-testid=matches-table]")
     screenshot(driver, "09-brand-matches")
+    # Moving a weight slider re-ranks in place (htmx) and keeps the weights in the URL.
+    driver.execute_script(
+        "const s = document.getElementById('w_authenticity'); s.value = 100;"
+        "s.dispatchEvent(new Event('input', {bubbles: true}));"
+    )
+    wait_until(lambda: "w_authenticity=100" in driver.current_url and htmx_idle(driver), what="the re-ranked matches")
+    first = driver.find_element(By.CSS_SELECTOR, "[data-testid=matches-table] tbody tr")
+    assert first.find_element(By.CSS_SELECTOR, "[data-testid=match-score]").text.isdigit()
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=match-why] summary").click()
+    screenshot(driver, "09b-brand-matches-reweighted")
     driver.get(f"{base}/jobs/")
     wait_for(driver, "#jobs-list")
     assert "Export" in driver.find_element(By.CSS_SELECTOR, "#jobs-list").text

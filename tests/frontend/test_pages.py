@@ -434,3 +434,42 @@ def test_add_selected_creators_from_discovery_to_a_shortlist(ui, member, catalog
     assert nothing.status_code == 422
     foreign = ui.post(url, {"creator": ids, "shortlist": ShortlistFactory().pk}, HTTP_HX_REQUEST="true")
     assert foreign.status_code == 422
+
+
+def _ranked_creator_ids(body: str) -> list[int]:
+    import re
+
+    return [int(i) for i in re.findall(r'class="match-row" data-row data-creator-id="(\d+)"', body)]
+
+
+def test_brand_matches_show_the_ranking_and_rerank_with_the_sliders(ui, member, catalogue):  # noqa: ANN001
+    from influencers.services.matching import rank_creators_for_brand
+
+    # Alex's audience is all men, the brand's target: first on audience fit alone.
+    alex = catalogue[1].accounts.get().audience_profiles.get()
+    alex.gender = {"male": 1.0}
+    alex.save()
+    brand = BrandFactory(
+        organization=member.organization, target_audience={"gender": {"weight": 1, "values": {"male": 1.0}}}
+    )
+    url = reverse("frontend:brand_matches", args=[brand.pk])
+    body = text(ui.get(url))
+    expected = [row["creator_id"] for row in rank_creators_for_brand(brand=brand, limit=25)]
+    assert expected and _ranked_creator_ids(body) == expected
+    assert 'data-testid="match-why"' in body and "Audience fit" in body
+    # Sliders (0..100) re-rank the fragment with the weights they send (0..1).
+    orders = []
+    for part in ("audience_fit", "authenticity"):
+        sliders = {
+            f"w_{p}": "100" if p == part else "0"
+            for p in ("audience_fit", "authenticity", "value_alignment", "engagement")
+        }
+        fragment = text(ui.get(url, sliders, HTTP_HX_REQUEST="true"))
+        weights = {key[2:]: float(value) / 100 for key, value in sliders.items()}
+        ranked = [row["creator_id"] for row in rank_creators_for_brand(brand=brand, weights=weights, limit=25)]
+        assert "<html" not in fragment and _ranked_creator_ids(fragment) == ranked
+        orders.append(ranked)
+    assert orders[0][0] == catalogue[1].pk and orders[0] != orders[1]
+    # All weights at zero is refused by the ranking with a message, not a 500.
+    zero = {f"w_{p}": "0" for p in ("audience_fit", "authenticity", "value_alignment", "engagement")}
+    assert "cannot be ranked" in text(ui.get(url, zero, HTTP_HX_REQUEST="true"))
