@@ -59,6 +59,8 @@ def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_c
     assert [r["display_name"] for r in rows] == ["林小红", "Ann Lee", "'=cmd|' /C calc'!A0"]  # formula defused
     assert rows[0]["er_formula"] == "(likes+saves+comments)/followers"
     assert rows[1]["followers"] == "20000" and rows[1]["notes"] == "note 1" and rows[1]["status"] == "candidate"
+    # price estimates travel with the export, labelled as estimates with their rate table
+    assert rows[1]["est_cost_per_post_usd"] and rows[1]["est_rate_table"].startswith("estimate; ")
 
 
 def test_xlsx_export_of_a_search(editor, shortlist, django_capture_on_commit_callbacks):  # noqa: ANN001

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from influencers.models import Account, AccountSnapshot, AudienceProfile, Brand, Creator, Shortlist
+from influencers.services.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ COLUMNS: tuple[str, ...] = (
     "authenticity",
     "value_alignment",
     "engagement_quality",
+    *ESTIMATE_EXPORT_COLUMNS,
 )
 
 
@@ -214,6 +216,7 @@ def export_rows(
             "authenticity": _part_score(match, "authenticity"),
             "value_alignment": _part_score(match, "value"),
             "engagement_quality": _part_score(match, "engagement"),
+            **estimate_export_fields(account),
         }
         audience = {}
         if profiles:
