@@ -54,7 +54,7 @@ REPORT_VERSION = 1
 CHUNK_SIZE = 200
 HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
 RECENT_POSTS = 30
-TEXT_TERMS = 300  # terms of bio + captions kept for value alignment at ranking time
+TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at ranking time (small rows to load)
 VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "vetting"]
 
 
