@@ -146,20 +146,17 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
         "has_next": False,
         "offset": (page - 1) * MATCH_PAGE_SIZE,
     }
+    from influencers.services.matching import rank_creators_for_brand
+
     try:
-        from influencers.services.matching import rank_creators_for_brand
-    except ImportError:
-        context["error"] = _("Matching is not available on this server yet.")
+        ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
+    except VettedError as exc:  # e.g. every weight at zero
+        context["error"] = str(exc)
     else:
-        try:
-            ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
-        except VettedError as exc:
-            context["error"] = str(exc)
-        else:
-            context["rows"] = presenters.match_rows(list(ranked))
-            context["total"] = getattr(ranked, "total", None)
-            context["notes"] = list(getattr(ranked, "notes", []) or [])
-            context["has_next"] = (context["total"] or 0) > context["offset"] + len(context["rows"])
+        context["rows"] = presenters.match_rows(list(ranked))
+        context["total"] = ranked.total
+        context["notes"] = list(ranked.notes)
+        context["has_next"] = ranked.total > context["offset"] + len(context["rows"])
     # The brand's own shortlists first in the "add to shortlist" menu.
     shortlists = list(selectors.shortlist_list(organization=org))
     context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)

@@ -133,21 +133,18 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
     if len(images) > 12:
         context["error"] = _("At most 12 images per search.")
         return render_page(request, "frontend/_aesthetic_results.html", context, status=422)
+    from vision.services.search import aesthetic_search as run_search  # lazy: loads FAISS
+
     try:
-        from vision.services.search import aesthetic_search as run_search
-    except ImportError:
-        context["error"] = _("Aesthetic search is not available on this server (the vision module is not installed).")
+        pictures = [
+            _open_image(inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data)
+            for index, upload in enumerate(images)
+        ]
+        outcome = run_search(images=pictures, text=prompt or None, top=24)
+    except VettedError as exc:  # bad image, text without a text encoder, no index yet
+        context["error"] = str(exc)
     else:
-        try:
-            pictures = [
-                _open_image(inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data)
-                for index, upload in enumerate(images)
-            ]
-            outcome = run_search(images=pictures, text=prompt or None, top=24)
-        except VettedError as exc:  # bad image, text without a text encoder, no index yet
-            context["error"] = str(exc)
-        else:
-            context.update(presenters.aesthetic_results(outcome))
+        context.update(presenters.aesthetic_results(outcome))
     status = 422 if context["error"] else 200
     return render_page(request, "frontend/_aesthetic_results.html", context, status=status)
 

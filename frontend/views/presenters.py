@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
+from influencers.errors import VettedError
 from influencers.models import Account, Brand, Creator
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
@@ -46,7 +49,7 @@ def account_metrics(account: Account | None) -> Any:
         return None
     try:
         return account.metrics
-    except Exception:  # noqa: BLE001 (RelatedObjectDoesNotExist)
+    except ObjectDoesNotExist:  # no metrics row yet
         return None
 
 
@@ -193,10 +196,8 @@ def vetting_report(account: Account | None) -> dict[str, Any] | None:
     metrics = account_metrics(account)
     if metrics is not None and (metrics.vetting or {}).get("risk"):
         return metrics.vetting
-    try:
-        from influencers.services.vetting import vetting_report as build_report
-    except ImportError:
-        return None
+    from influencers.services.vetting import vetting_report as build_report
+
     return build_report(account.pk)
 
 
@@ -255,13 +256,11 @@ def creator_images(creator: Creator, limit: int = 18) -> list[Any]:
 def lookalikes(creator: Creator, limit: int = 6) -> dict[str, Any]:
     """Creators whose images look like this creator's, from the vision service:
     {"results": [...], "embedder": label, "error": text}."""
-    try:
-        from vision.services.search import lookalikes as find_lookalikes
-    except ImportError:
-        return {"results": [], "embedder": None, "error": "unavailable"}
+    from vision.services.search import lookalikes as find_lookalikes  # lazy: loads FAISS
+
     try:
         outcome = find_lookalikes(creator_id=creator.pk, top=limit)
-    except Exception as exc:  # noqa: BLE001 (an index not built yet must not break the page)
+    except VettedError as exc:  # no embedded images yet, index being rebuilt, embedder unavailable
         return {"results": [], "embedder": None, "error": str(exc)}
     context = aesthetic_results(outcome)
     context["error"] = None
