@@ -72,17 +72,32 @@ def run_once(data: dict, limit: int = 50) -> tuple[float, int]:
     start = time.perf_counter()
     fit, fit_conf = audience_fit_vectorised(BRAND_TARGET, data["matrices"], data["age_days"])
     candidates = Candidates(
-        ids=data["ids"], platform=data["platform"], followers=data["followers"], country=data["country"],
-        languages=data["languages"], risk=data["risk"], risk_confidence=data["risk_confidence"],
-        audience_fit=fit, fit_confidence=fit_conf, value_alignment=data["alignment"],
+        ids=data["ids"],
+        platform=data["platform"],
+        followers=data["followers"],
+        country=data["country"],
+        languages=data["languages"],
+        risk=data["risk"],
+        risk_confidence=data["risk_confidence"],
+        audience_fit=fit,
+        fit_confidence=fit_conf,
+        value_alignment=data["alignment"],
         engagement=engagement_quality(data["er"], data["er_median"]),
-        platform_names=PLATFORMS, country_names=COUNTRIES, language_names=LANGUAGES,
+        platform_names=PLATFORMS,
+        country_names=COUNTRIES,
+        language_names=LANGUAGES,
     )
     page = rank(
         candidates,
-        filters={"platforms": ["instagram", "xiaohongshu", "douyin"], "min_followers": 10_000,
-                 "max_followers": 2_000_000, "countries": ["CN", "TW", "HK"], "languages": ["zh"], "max_risk": 0.6,
-                 "include_unvetted": True},
+        filters={
+            "platforms": ["instagram", "xiaohongshu", "douyin"],
+            "min_followers": 10_000,
+            "max_followers": 2_000_000,
+            "countries": ["CN", "TW", "HK"],
+            "languages": ["zh"],
+            "max_risk": 0.6,
+            "include_unvetted": True,
+        },
         limit=limit,
     )
     _ = [explain_row(page, i) for i in range(len(page.indices))]
@@ -101,11 +116,21 @@ def main() -> None:
         elapsed, total = run_once(data)
         times.append(elapsed)
     print(f"ranked {args.n:,} candidate accounts ({total:,} passed the filters) for one brand")
-    print(f"best {min(times) * 1000:.1f} ms, median {sorted(times)[len(times) // 2] * 1000:.1f} ms over {args.repeat} runs")
+    median = sorted(times)[len(times) // 2]
+    print(f"best {min(times) * 1000:.1f} ms, median {median * 1000:.1f} ms over {args.repeat} runs")
     print(f"rank time for {args.n:,} accounts: {min(times):.3f} s")
     # Machine-readable line for bench/run_all.py.
-    print("BENCH " + json.dumps({"metric": f"rank {args.n:,} accounts", "value": round(min(times) * 1000, 1),
-                                 "unit": "ms", "better": "lower"}))
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "metric": f"rank {args.n:,} accounts",
+                "value": round(min(times) * 1000, 1),
+                "unit": "ms",
+                "better": "lower",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

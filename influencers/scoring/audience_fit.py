@@ -141,8 +141,17 @@ def audience_fit(
         target_share = sum(target[k] for k in keys)
         label = _describe(dim, keys)
         if not dist:
-            dims.append(DimensionFit(dim, weight, None, keys, None, target_share,
-                                     f"no audience data for {dim} (target: {target_share:.0%} {label})"))
+            dims.append(
+                DimensionFit(
+                    dim,
+                    weight,
+                    None,
+                    keys,
+                    None,
+                    target_share,
+                    f"no audience data for {dim} (target: {target_share:.0%} {label})",
+                )
+            )
             continue
         fit = overlap(target, dist)
         share = sum(dist.get(k, 0.0) for k in keys)
@@ -151,17 +160,34 @@ def audience_fit(
         joint_share *= share
         joint_target *= target_share
         described.append(label)
-        dims.append(DimensionFit(dim, weight, round(fit, 4), keys, round(share, 4), round(target_share, 4),
-                                 f"{share:.0%} of the audience is {label} (target {target_share:.0%})"))
+        dims.append(
+            DimensionFit(
+                dim,
+                weight,
+                round(fit, 4),
+                keys,
+                round(share, 4),
+                round(target_share, 4),
+                f"{share:.0%} of the audience is {label} (target {target_share:.0%})",
+            )
+        )
     if covered_weight == 0:
-        return AudienceFit(fit=None, confidence=0.0, dimensions=dims, summary="no audience data for the target",
-                           as_of=as_of.isoformat() if as_of else None, age_days=age_days)
+        return AudienceFit(
+            fit=None,
+            confidence=0.0,
+            dimensions=dims,
+            summary="no audience data for the target",
+            as_of=as_of.isoformat() if as_of else None,
+            age_days=age_days,
+        )
     fit_value = weighted / covered_weight
     confidence = (covered_weight / total_weight) * freshness
     subject = ", ".join(described)
     if len(described) > 1:
-        summary = (f"≈{joint_share:.0%} of the audience is {subject}, target {joint_target:.0%} "
-                   f"(dimensions assumed independent); fit {fit_value:.2f}")
+        summary = (
+            f"≈{joint_share:.0%} of the audience is {subject}, target {joint_target:.0%} "
+            f"(dimensions assumed independent); fit {fit_value:.2f}"
+        )
     else:
         summary = f"{joint_share:.0%} of the audience is {subject}, target {joint_target:.0%}; fit {fit_value:.2f}"
     if age_days is not None and age_days > HALF_LIFE_DAYS:
@@ -170,9 +196,14 @@ def audience_fit(
     if missing:
         summary += "; no data for " + ", ".join(missing)
     return AudienceFit(
-        fit=round(fit_value, 4), confidence=round(confidence, 4), dimensions=dims,
-        joint_share=round(joint_share, 4), joint_target=round(joint_target, 4), summary=summary,
-        as_of=as_of.isoformat() if as_of else None, age_days=age_days,
+        fit=round(fit_value, 4),
+        confidence=round(confidence, 4),
+        dimensions=dims,
+        joint_share=round(joint_share, 4),
+        joint_target=round(joint_target, 4),
+        summary=summary,
+        as_of=as_of.isoformat() if as_of else None,
+        age_days=age_days,
     )
 
 

@@ -45,10 +45,20 @@ MAX_FPR_AT_THRESHOLD = 0.03  # decision threshold: the largest TPR with FPR at m
 # Field sets the scorer is evaluated with, besides "all fields".
 PROFILES = {
     "counts, picture, private, username (SRF-like)": (
-        "username", "followers_count", "following_count", "media_count", "has_profile_pic", "is_private",
+        "username",
+        "followers_count",
+        "following_count",
+        "media_count",
+        "has_profile_pic",
+        "is_private",
     ),
     "counts, picture, private, bio, username (InstaFake-like)": (
-        "username", "followers_count", "following_count", "media_count", "has_profile_pic", "is_private",
+        "username",
+        "followers_count",
+        "following_count",
+        "media_count",
+        "has_profile_pic",
+        "is_private",
         "biography",
     ),
     "counts only": ("followers_count", "following_count", "media_count"),
@@ -183,7 +193,9 @@ def fit(write: bool = True, path: Path = SCORECARD_PATH) -> dict[str, Any]:
         by_profile[label] = evaluate(_mask_fields(Kc, kept))
 
     # Stress test: fakes that look more human than the sources describe.
-    stress = synthetic.generate(CALIBRATION_N, fake_share=0.5, seed=CALIBRATION_SEED + 1, populations=synthetic.harder())
+    stress = synthetic.generate(
+        CALIBRATION_N, fake_share=0.5, seed=CALIBRATION_SEED + 1, populations=synthetic.harder()
+    )
     Xh, Kh = feature_matrix(batch_from_synthetic(stress))
     sh = _logits(intercept, weights, Xh, Kh)
     fh = sh >= t_logit

@@ -24,24 +24,145 @@ from typing import Any
 
 GENERIC_PHRASES = {
     # English
-    "nice", "nice pic", "nice photo", "nice post", "nice shot", "great", "great post", "great pic", "great shot",
-    "amazing", "awesome", "beautiful", "so beautiful", "gorgeous", "stunning", "cute", "so cute", "wow", "cool",
-    "love it", "love this", "i love it", "i love this", "lovely", "perfect", "super", "so good", "great content",
-    "great job", "good job", "well done", "keep it up", "keep going", "fire", "lit", "goals", "omg", "yes",
-    "love", "like", "first", "follow me", "follow back", "check my profile", "dm me", "nice feed", "great feed",
-    "awesome post", "amazing post", "amazing content", "love your content", "love your feed", "so nice",
-    "beautiful picture", "beautiful photo", "wonderful", "fantastic", "incredible", "this is great", "woww", "wowww",
+    "nice",
+    "nice pic",
+    "nice photo",
+    "nice post",
+    "nice shot",
+    "great",
+    "great post",
+    "great pic",
+    "great shot",
+    "amazing",
+    "awesome",
+    "beautiful",
+    "so beautiful",
+    "gorgeous",
+    "stunning",
+    "cute",
+    "so cute",
+    "wow",
+    "cool",
+    "love it",
+    "love this",
+    "i love it",
+    "i love this",
+    "lovely",
+    "perfect",
+    "super",
+    "so good",
+    "great content",
+    "great job",
+    "good job",
+    "well done",
+    "keep it up",
+    "keep going",
+    "fire",
+    "lit",
+    "goals",
+    "omg",
+    "yes",
+    "love",
+    "like",
+    "first",
+    "follow me",
+    "follow back",
+    "check my profile",
+    "dm me",
+    "nice feed",
+    "great feed",
+    "awesome post",
+    "amazing post",
+    "amazing content",
+    "love your content",
+    "love your feed",
+    "so nice",
+    "beautiful picture",
+    "beautiful photo",
+    "wonderful",
+    "fantastic",
+    "incredible",
+    "this is great",
+    "woww",
+    "wowww",
     # German / French / Spanish / Italian
-    "toll", "mega", "schön", "wunderschön", "super schön", "sehr schön", "traumhaft", "magnifique", "trop beau",
-    "j'adore", "jadore", "belle", "superbe", "hermoso", "hermosa", "precioso", "que bonito", "bellissimo",
-    "bellissima", "stupendo", "che bello",
+    "toll",
+    "mega",
+    "schön",
+    "wunderschön",
+    "super schön",
+    "sehr schön",
+    "traumhaft",
+    "magnifique",
+    "trop beau",
+    "j'adore",
+    "jadore",
+    "belle",
+    "superbe",
+    "hermoso",
+    "hermosa",
+    "precioso",
+    "que bonito",
+    "bellissimo",
+    "bellissima",
+    "stupendo",
+    "che bello",
     # Chinese
-    "好看", "好美", "太美了", "美", "赞", "点赞", "喜欢", "好喜欢", "爱了", "爱了爱了", "绝了", "好棒", "棒", "太棒了",
-    "漂亮", "好漂亮", "真好看", "哇", "哇塞", "厉害", "牛", "优秀", "支持", "沙发", "好可爱", "可爱", "学到了", "冲",
-    "互关", "互粉", "求关注", "回关", "好会拍", "博主好会拍", "太好看了", "好好看", "666", "顶", "打卡", "好看好看",
+    "好看",
+    "好美",
+    "太美了",
+    "美",
+    "赞",
+    "点赞",
+    "喜欢",
+    "好喜欢",
+    "爱了",
+    "爱了爱了",
+    "绝了",
+    "好棒",
+    "棒",
+    "太棒了",
+    "漂亮",
+    "好漂亮",
+    "真好看",
+    "哇",
+    "哇塞",
+    "厉害",
+    "牛",
+    "优秀",
+    "支持",
+    "沙发",
+    "好可爱",
+    "可爱",
+    "学到了",
+    "冲",
+    "互关",
+    "互粉",
+    "求关注",
+    "回关",
+    "好会拍",
+    "博主好会拍",
+    "太好看了",
+    "好好看",
+    "666",
+    "顶",
+    "打卡",
+    "好看好看",
 }
-_GENERIC_WORDS = {w for p in GENERIC_PHRASES for w in p.split()} | {"so", "very", "really", "this", "the", "pic",
-                                                                    "photo", "post", "shot", "you", "your", "!"}
+_GENERIC_WORDS = {w for p in GENERIC_PHRASES for w in p.split()} | {
+    "so",
+    "very",
+    "really",
+    "this",
+    "the",
+    "pic",
+    "photo",
+    "post",
+    "shot",
+    "you",
+    "your",
+    "!",
+}
 _MENTION = re.compile(r"[@＠][\w.]+")
 _PUNCT = re.compile(r"[^\w\s'\u4e00-\u9fff]+")
 _REPEAT = re.compile(r"(.)\1{2,}")
@@ -177,8 +298,9 @@ class CommentReport:
         return asdict(self)
 
 
-def find_pod(comments: Sequence[CommentItem], *, min_members: int = 3, min_posts: int = 3,
-             min_consistency: float = 0.9) -> PodEvidence | None:
+def find_pod(
+    comments: Sequence[CommentItem], *, min_members: int = 3, min_posts: int = 3, min_consistency: float = 0.9
+) -> PodEvidence | None:
     """The group of commenters that comments on many posts in the same order, if any.
 
     Candidates are commenters present on at least `min_posts` posts and on at least half of the
@@ -218,7 +340,7 @@ def find_pod(comments: Sequence[CommentItem], *, min_members: int = 3, min_posts
         if len(members) < min_members:
             continue
         ranks = [index[name] for name in members]
-        pairs = [(a, b) for i, a in enumerate(ranks) for b in ranks[i + 1:]]
+        pairs = [(a, b) for i, a in enumerate(ranks) for b in ranks[i + 1 :]]
         ok = sum(a < b for a, b in pairs)
         agree += ok
         total += len(pairs)
@@ -274,12 +396,14 @@ def comment_report(
         coordinated = len(who) >= 2 and _text_size(norm) >= COORDINATED_MIN_WORDS
         if len(items) >= 2 and (copy_paste or coordinated):
             duplicated += len(items)
-            dup_groups.append({
-                "text": items[0].text,
-                "count": len(items),
-                "commenters": sorted(who)[:10],
-                "post_ids": sorted(where, key=str)[:10],
-            })
+            dup_groups.append(
+                {
+                    "text": items[0].text,
+                    "count": len(items),
+                    "commenters": sorted(who)[:10],
+                    "post_ids": sorted(where, key=str)[:10],
+                }
+            )
     report.duplicate_share = duplicated / n
     report.duplicates = sorted(dup_groups, key=lambda g: -g["count"])[:10]
     report.pod = find_pod(comments)

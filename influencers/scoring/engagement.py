@@ -150,8 +150,12 @@ def engagement_report(
     """Engagement rate (median per-post rate over the `recent` newest posts) against the
     platform/tier benchmark, likes per comment, views per follower and sudden changes."""
     table = table or load_benchmarks()
-    chosen = sorted(posts, key=lambda p: (p.posted_at if isinstance(p.posted_at, dt.datetime)
-                                          else dt.datetime.combine(p.posted_at, dt.time())))[-recent:]
+    chosen = sorted(
+        posts,
+        key=lambda p: (
+            p.posted_at if isinstance(p.posted_at, dt.datetime) else dt.datetime.combine(p.posted_at, dt.time())
+        ),
+    )[-recent:]
     report = EngagementReport(available=False, platform=platform, followers=followers, posts_used=len(chosen))
     bench = benchmark_for(platform, followers, table)
     report.benchmark = bench
@@ -198,7 +202,9 @@ def engagement_report(
     return report
 
 
-def engagement_changes(posts: Sequence[PostStats], rates: np.ndarray, *, z_threshold: float = SPIKE_Z) -> list[EngagementChange]:
+def engagement_changes(
+    posts: Sequence[PostStats], rates: np.ndarray, *, z_threshold: float = SPIKE_Z
+) -> list[EngagementChange]:
     """Posts whose rate is a robust outlier against the neighbouring posts (log scale), and a
     level shift between the older two thirds and the newest third of the posts."""
     out: list[EngagementChange] = []
@@ -215,21 +221,37 @@ def engagement_changes(posts: Sequence[PostStats], rates: np.ndarray, *, z_thres
     for i in np.flatnonzero(np.abs(z) >= z_threshold):
         kind = "spike" if z[i] > 0 else "dip"
         expected = float(math.exp(local[i]))
-        out.append(EngagementChange(
-            post_id=posts[i].post_id, date=_date(posts[i].posted_at), kind=kind,
-            engagement_rate=float(rates[i]), expected=expected, robust_z=float(z[i]),
-            reason=(f"engagement {rates[i]:.2%} against {expected:.2%} on the neighbouring posts "
-                    f"({abs(z[i]):.0f} robust SDs {'above' if z[i] > 0 else 'below'})"),
-        ))
+        out.append(
+            EngagementChange(
+                post_id=posts[i].post_id,
+                date=_date(posts[i].posted_at),
+                kind=kind,
+                engagement_rate=float(rates[i]),
+                expected=expected,
+                robust_z=float(z[i]),
+                reason=(
+                    f"engagement {rates[i]:.2%} against {expected:.2%} on the neighbouring posts "
+                    f"({abs(z[i]):.0f} robust SDs {'above' if z[i] > 0 else 'below'})"
+                ),
+            )
+        )
     cut = len(rates) * 2 // 3
     older, newer = float(np.median(rates[:cut])), float(np.median(rates[cut:]))
     if older > 0 and newer > 0 and (newer / older >= SHIFT_FACTOR or older / newer >= SHIFT_FACTOR):
         first_new = posts[cut]
-        out.append(EngagementChange(
-            post_id=first_new.post_id, date=_date(first_new.posted_at), kind="shift",
-            engagement_rate=newer, expected=older, robust_z=float("nan"),
-            reason=f"median engagement moved from {older:.2%} to {newer:.2%} from this post on (×{newer / older:.1f})",
-        ))
+        out.append(
+            EngagementChange(
+                post_id=first_new.post_id,
+                date=_date(first_new.posted_at),
+                kind="shift",
+                engagement_rate=newer,
+                expected=older,
+                robust_z=float("nan"),
+                reason=(
+                    f"median engagement moved from {older:.2%} to {newer:.2%} from this post on (×{newer / older:.1f})"
+                ),
+            )
+        )
     return out
 
 

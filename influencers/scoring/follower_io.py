@@ -117,7 +117,9 @@ def read_follower_csv(path: str | os.PathLike[str]) -> FollowerCsv:
                 continue  # blank line
             if len(row) > len(header):
                 raise InputError(
-                    f"{len(row)} values but the header has {len(header)} columns", source=source, location=f"line {line}"
+                    f"{len(row)} values but the header has {len(header)} columns",
+                    source=source,
+                    location=f"line {line}",
                 )
             row = row + [""] * (len(header) - len(row))
             values: dict[str, object] = {}

@@ -155,16 +155,31 @@ class Feature:
 
 FEATURES: tuple[Feature, ...] = (
     Feature("no_profile_pic", ("has_profile_pic",), +1, "no profile picture", "[S1][S2][S4]"),
-    Feature("following_over_followers", ("followers_count", "following_count"), +1,
-            "follows far more accounts than follow it", "[S1][S4] following/followers ratio (log10, above 1:1)"),
-    Feature("followers_over_following", ("followers_count", "following_count"), -1,
-            "followed by far more accounts than it follows", "[S1][S2] (log10 of followers/following, above 1:1)"),
+    Feature(
+        "following_over_followers",
+        ("followers_count", "following_count"),
+        +1,
+        "follows far more accounts than follow it",
+        "[S1][S4] following/followers ratio (log10, above 1:1)",
+    ),
+    Feature(
+        "followers_over_following",
+        ("followers_count", "following_count"),
+        -1,
+        "followed by far more accounts than it follows",
+        "[S1][S2] (log10 of followers/following, above 1:1)",
+    ),
     Feature("mass_following", ("following_count",), +1, "mass following (> 1,500)", "[S5]"),
     Feature("following_volume", ("following_count",), +1, "follows many accounts", "[S1] log10(following) above 500"),
     Feature("no_posts", ("media_count",), +1, "no posts", "[S1][S4] never posted"),
     Feature("few_posts", ("media_count",), +1, "few posts", "[S1][S2][S3] log10 hinge below ~30 posts"),
-    Feature("following_per_post", ("following_count", "media_count"), +1,
-            "follows many accounts per post", "[S1] following/posts ratio, most discriminative in SRF"),
+    Feature(
+        "following_per_post",
+        ("following_count", "media_count"),
+        +1,
+        "follows many accounts per post",
+        "[S1] following/posts ratio, most discriminative in SRF",
+    ),
     Feature("few_followers", ("followers_count",), +1, "few followers", "[S4] Camisani-Calzolari: < 30 followers"),
     Feature("empty_bio", ("biography",), +1, "empty bio", "[S2][S3][S4]"),
     Feature("has_external_url", ("external_url",), -1, "has an external link", "[S2]"),
@@ -174,8 +189,13 @@ FEATURES: tuple[Feature, ...] = (
     Feature("username_digit_tail", ("username",), +1, "username ends in a long number", "[S1] has_number_at_end"),
     Feature("username_random", ("username",), +1, "random-looking username", "trade rule (random handles)"),
     Feature("empty_full_name", ("full_name",), +1, "no display name", "[S2] fullname words = 0"),
-    Feature("name_username_mismatch", ("full_name", "username"), +1,
-            "display name unrelated to username", "trade rule (name/username mismatch)"),
+    Feature(
+        "name_username_mismatch",
+        ("full_name", "username"),
+        +1,
+        "display name unrelated to username",
+        "trade rule (name/username mismatch)",
+    ),
     Feature("full_name_digits", ("full_name",), +1, "digits in display name", "[S2] nums/length fullname"),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
@@ -260,11 +280,17 @@ def feature_matrix(batch: FollowerBatch) -> tuple[np.ndarray, np.ndarray]:
         put("private_no_posts", ((priv == 1) & (med == 0)).astype(float), ~np.isnan(priv) & k_med)
 
     bio = batch.biography
-    put("empty_bio", np.array([1.0 if (b is not None and not b.strip()) else 0.0 for b in bio]),
-        np.array([b is not None for b in bio]))
+    put(
+        "empty_bio",
+        np.array([1.0 if (b is not None and not b.strip()) else 0.0 for b in bio]),
+        np.array([b is not None for b in bio]),
+    )
     url = batch.external_url
-    put("has_external_url", np.array([1.0 if (u and u.strip()) else 0.0 for u in url]),
-        np.array([u is not None for u in url]))
+    put(
+        "has_external_url",
+        np.array([1.0 if (u and u.strip()) else 0.0 for u in url]),
+        np.array([u is not None for u in url]),
+    )
 
     u_known = np.array([u is not None and bool(u.strip()) for u in batch.username])
     u_vals = np.array([_username_features(u) if u else (0.0, 0.0, 0.0) for u in batch.username]).reshape(n, 3)
@@ -594,8 +620,9 @@ def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) ->
 
     share, lo, hi = adjust(q), adjust(lo_q), adjust(hi_q)
     if math.isnan(share):
-        return AudienceQuality(None, None, n, n_sampled, k, q, tpr, fpr, threshold,
-                               float(scores.confidence[use].mean()), type_share)
+        return AudienceQuality(
+            None, None, n, n_sampled, k, q, tpr, fpr, threshold, float(scores.confidence[use].mean()), type_share
+        )
     return AudienceQuality(
         fake_share=share,
         interval=(lo, hi),

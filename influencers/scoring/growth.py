@@ -32,8 +32,27 @@ from typing import Any
 
 import numpy as np
 
-PACKAGE_SIZES = (1_000, 2_000, 2_500, 3_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000,
-                 75_000, 100_000, 150_000, 200_000, 250_000, 500_000, 1_000_000)
+PACKAGE_SIZES = (
+    1_000,
+    2_000,
+    2_500,
+    3_000,
+    5_000,
+    10_000,
+    15_000,
+    20_000,
+    25_000,
+    30_000,
+    40_000,
+    50_000,
+    75_000,
+    100_000,
+    150_000,
+    200_000,
+    250_000,
+    500_000,
+    1_000_000,
+)
 MIN_SNAPSHOTS = 10
 NOISE_FLOOR_SHARE = 0.0005  # of the follower level, per day
 MIN_JUMP_SHARE = 0.01  # a jump must add at least 1% of the followers beyond the trend to matter
@@ -130,8 +149,9 @@ def growth_anomalies(
     as possibly organic (`explained_by_post`)."""
     days, vals, ds = _series(dates, followers)
     if len(vals) < MIN_SNAPSHOTS:
-        return GrowthReport(available=False, n_snapshots=len(vals),
-                            note=f"needs at least {MIN_SNAPSHOTS} snapshots, has {len(vals)}")
+        return GrowthReport(
+            available=False, n_snapshots=len(vals), note=f"needs at least {MIN_SNAPSHOTS} snapshots, has {len(vals)}"
+        )
     gaps = np.diff(days)
     change = np.diff(vals)
     rate = change / gaps
@@ -174,8 +194,16 @@ def growth_anomalies(
             post = _viral_post_near(ds[first + 1], viral)
             if post:
                 reason += f"; a post on {post.isoformat()} had an engagement spike"
-            bursts.append(Anomaly("burst", ds[first + 1], int(sum(change[i] for i in episode)),
-                                  float(sum(trend[i] * gaps[i] for i in episode)), float(z[first]), reason))
+            bursts.append(
+                Anomaly(
+                    "burst",
+                    ds[first + 1],
+                    int(sum(change[i] for i in episode)),
+                    float(sum(trend[i] * gaps[i] for i in episode)),
+                    float(z[first]),
+                    reason,
+                )
+            )
             report.burst_gain += int(max(total, 0))
             continue
         for i in episode:
@@ -193,8 +221,9 @@ def growth_anomalies(
             post = _viral_post_near(ds[i + 1], viral)
             if post:
                 reason += f"; it follows an engagement spike on a post of {post.isoformat()} (possibly organic)"
-            jump = Anomaly("jump", ds[i + 1], int(change[i]), expected, float(z[i]), reason, package,
-                           explained_by_post=post)
+            jump = Anomaly(
+                "jump", ds[i + 1], int(change[i]), expected, float(z[i]), reason, package, explained_by_post=post
+            )
             jumps.append(jump)
             report.anomalous_gain += int(max(excess, 0))
     drops: list[Anomaly] = []
@@ -288,8 +317,17 @@ def following_churn(
                 f"from the account's own following trend)"
             )
             for i, j in ((a, b), (b, a)):
-                out.append(Anomaly("following_churn", ds[i + 1], int(change[i]), float(trend[i] * gaps[i]),
-                                   float(z[i]), reason, related_date=ds[j + 1]))
+                out.append(
+                    Anomaly(
+                        "following_churn",
+                        ds[i + 1],
+                        int(change[i]),
+                        float(trend[i] * gaps[i]),
+                        float(z[i]),
+                        reason,
+                        related_date=ds[j + 1],
+                    )
+                )
             used.update((a, b))
             break
     return out
@@ -305,5 +343,9 @@ def growth_summary(report: GrowthReport) -> str:
     if not kinds:
         return f"steady growth over {report.n_snapshots} snapshots, no anomaly"
     parts = [f"{n} {k.replace('_', ' ')}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items())]
-    gain = f"; {report.anomalous_gain:,} followers ({report.anomalous_gain_share:.1%}) gained in jumps" if report.anomalous_gain else ""
+    gain = (
+        f"; {report.anomalous_gain:,} followers ({report.anomalous_gain_share:.1%}) gained in jumps"
+        if report.anomalous_gain
+        else ""
+    )
     return ", ".join(parts) + gain

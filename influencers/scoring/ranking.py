@@ -103,8 +103,10 @@ def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
     filters = dict(filters or {})
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
-        raise InputError(f"unknown filter(s): {', '.join(sorted(unknown))}; expected any of {', '.join(FILTER_KEYS)}",
-                         field="filters")
+        raise InputError(
+            f"unknown filter(s): {', '.join(sorted(unknown))}; expected any of {', '.join(FILTER_KEYS)}",
+            field="filters",
+        )
     mask = np.ones(len(c), dtype=bool)
     if filters.get("platforms"):
         mask &= np.isin(c.platform, _codes(c.platform_names, list(filters["platforms"])))
@@ -126,7 +128,9 @@ def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
         try:
             limit = float(filters["max_risk"])
         except (TypeError, ValueError) as exc:
-            raise InputError(f"max_risk must be a number, got {filters['max_risk']!r}", field="filters.max_risk") from exc
+            raise InputError(
+                f"max_risk must be a number, got {filters['max_risk']!r}", field="filters.max_risk"
+            ) from exc
         known = ~np.isnan(c.risk)
         ok = known & (np.nan_to_num(c.risk, nan=1.0) <= limit)
         if filters.get("include_unvetted"):

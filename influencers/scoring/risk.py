@@ -113,10 +113,24 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     if quality is None or quality.fake_share is None:
         note = "no follower sample" if quality is None or quality.n_sampled == 0 else "follower sample too sparse"
         return [
-            _signal("audience_quality", "Fake followers (sampled)", value=None, benchmark=bench_fake, risk=None,
-                    confidence=0.0, explanation=note),
-            _signal("mass_followers", "Mass followers", value=None, benchmark=bench_mass, risk=None, confidence=0.0,
-                    explanation=note),
+            _signal(
+                "audience_quality",
+                "Fake followers (sampled)",
+                value=None,
+                benchmark=bench_fake,
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
+            _signal(
+                "mass_followers",
+                "Mass followers",
+                value=None,
+                benchmark=bench_mass,
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
         ]
     lo, hi = quality.interval or (quality.fake_share, quality.fake_share)
     # Confidence grows with the sample (200 followers ≈ full) and with how much each profile showed.
@@ -125,15 +139,25 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     mass = quality.audience_types.get("mass_follower", 0.0)
     return [
         _signal(
-            "audience_quality", "Fake followers (sampled)", value=round(share, 4), benchmark=bench_fake,
-            risk=_ramp(share, 0.10, 0.40), confidence=conf,
-            explanation=(f"{share:.1%} of the sampled followers look fake (95% interval {lo:.1%}–{hi:.1%}, "
-                         f"n={quality.n}), corrected for the scorer's error rates"),
+            "audience_quality",
+            "Fake followers (sampled)",
+            value=round(share, 4),
+            benchmark=bench_fake,
+            risk=_ramp(share, 0.10, 0.40),
+            confidence=conf,
+            explanation=(
+                f"{share:.1%} of the sampled followers look fake (95% interval {lo:.1%}–{hi:.1%}, "
+                f"n={quality.n}), corrected for the scorer's error rates"
+            ),
             evidence=quality.as_dict(),
         ),
         _signal(
-            "mass_followers", "Mass followers", value=round(mass, 4), benchmark=bench_mass,
-            risk=_ramp(mass, 0.10, 0.35), confidence=conf,
+            "mass_followers",
+            "Mass followers",
+            value=round(mass, 4),
+            benchmark=bench_mass,
+            risk=_ramp(mass, 0.10, 0.35),
+            confidence=conf,
             explanation=f"{mass:.1%} of the sampled followers follow more than 1,500 accounts",
             evidence={"audience_types": quality.audience_types},
         ),
@@ -146,10 +170,24 @@ def growth_signals(report: GrowthReport | None) -> list[Signal]:
     if report is None or not report.available:
         note = report.note if report else "no snapshot history"
         return [
-            _signal("growth_anomalies", "Follower growth anomalies", value=None, benchmark=bench, risk=None,
-                    confidence=0.0, explanation=note),
-            _signal("following_churn", "Following churn", value=None, benchmark="no follow/unfollow bursts",
-                    risk=None, confidence=0.0, explanation=note),
+            _signal(
+                "growth_anomalies",
+                "Follower growth anomalies",
+                value=None,
+                benchmark=bench,
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
+            _signal(
+                "following_churn",
+                "Following churn",
+                value=None,
+                benchmark="no follow/unfollow bursts",
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
         ]
     jumps = [a for a in report.anomalies if a.kind == "jump"]
     purges = [a for a in report.anomalies if a.kind == "purge"]
@@ -165,25 +203,37 @@ def growth_signals(report: GrowthReport | None) -> list[Signal]:
     conf = _clip(report.n_snapshots / 60.0)
     explanation = (
         f"{len(jumps)} jump(s), {len(rounds)} round, {len(purges)} purge(s); {report.anomalous_gain:,} followers "
-        f"({report.anomalous_gain_share:.1%}) gained beyond the trend" if jumps or purges
+        f"({report.anomalous_gain_share:.1%}) gained beyond the trend"
+        if jumps or purges
         else f"no jump against the account's own trend over {report.n_snapshots} snapshots"
     )
     if bursts:
-        explanation += (f"; {len(bursts)} decaying growth burst(s) (+{report.burst_gain:,}) with the shape of organic "
-                        f"virality, not counted as risk")
+        explanation += (
+            f"; {len(bursts)} decaying growth burst(s) (+{report.burst_gain:,}) with the shape of organic "
+            f"virality, not counted as risk"
+        )
     churn = [a for a in report.anomalies if a.kind == "following_churn"]
     return [
         _signal(
-            "growth_anomalies", "Follower growth anomalies", value=round(report.anomalous_gain_share, 4),
-            benchmark=bench, risk=risk, confidence=conf, explanation=explanation,
+            "growth_anomalies",
+            "Follower growth anomalies",
+            value=round(report.anomalous_gain_share, 4),
+            benchmark=bench,
+            risk=risk,
+            confidence=conf,
+            explanation=explanation,
             evidence=[a.as_dict() for a in report.anomalies if a.kind in ("jump", "purge", "drop", "burst")],
         ),
         _signal(
-            "following_churn", "Following churn", value=report.churn_bursts,
-            benchmark="0 follow/unfollow bursts; risk 1 at 3", risk=_clip(report.churn_bursts / 3.0),
+            "following_churn",
+            "Following churn",
+            value=report.churn_bursts,
+            benchmark="0 follow/unfollow bursts; risk 1 at 3",
+            risk=_clip(report.churn_bursts / 3.0),
             confidence=conf,
-            explanation=(f"{report.churn_bursts} follow/unfollow burst(s)" if report.churn_bursts
-                         else "no follow/unfollow churn"),
+            explanation=(
+                f"{report.churn_bursts} follow/unfollow burst(s)" if report.churn_bursts else "no follow/unfollow churn"
+            ),
             evidence=[a.as_dict() for a in churn],
         ),
     ]
@@ -204,18 +254,33 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     if report is None or not report.available or report.engagement_rate is None:
         note = report.note if report else "no posts"
         return [
-            _signal("engagement_rate", "Engagement rate vs benchmark", value=None, benchmark="", risk=None,
-                    confidence=0.0, explanation=note),
-            _signal("engagement_pattern", "Engagement pattern", value=None, benchmark="", risk=None, confidence=0.0,
-                    explanation=note),
+            _signal(
+                "engagement_rate",
+                "Engagement rate vs benchmark",
+                value=None,
+                benchmark="",
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
+            _signal(
+                "engagement_pattern",
+                "Engagement pattern",
+                value=None,
+                benchmark="",
+                risk=None,
+                confidence=0.0,
+                explanation=note,
+            ),
         ]
     conf = _clip(report.posts_used / 12.0)
     er = report.engagement_rate
     bench = report.benchmark
     if bench:
         low, high, median = bench["low"], bench["high"], bench["median"]
-        benchmark = (f"{bench['platform']} {bench['tier']}: median {median:.2%}, usual {low:.2%}–{high:.2%} "
-                     f"({bench['formula']})")
+        benchmark = (
+            f"{bench['platform']} {bench['tier']}: median {median:.2%}, usual {low:.2%}–{high:.2%} ({bench['formula']})"
+        )
         # Fake followers inflate the denominator: far below the tier is the classic sign; far
         # above it suggests bought likes/comments or pods.
         risk = _below_risk(er, median, low)
@@ -233,15 +298,25 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
                 explanation += " — followers who do not watch"
             value = {"engagement_rate": round(er, 5), "views_per_follower": round(vpf, 5)}
         rate_signal = _signal(
-            "engagement_rate", "Engagement rate vs benchmark", value=value, benchmark=benchmark, risk=risk,
+            "engagement_rate",
+            "Engagement rate vs benchmark",
+            value=value,
+            benchmark=benchmark,
+            risk=risk,
             confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
             explanation=explanation,
             evidence={"posts_used": report.posts_used, "formula": report.formula, "sources": bench["sources"]},
         )
     else:
-        rate_signal = _signal("engagement_rate", "Engagement rate vs benchmark", value=round(er, 5),
-                              benchmark="no benchmark for this platform", risk=None, confidence=0.0,
-                              explanation=report.note)
+        rate_signal = _signal(
+            "engagement_rate",
+            "Engagement rate vs benchmark",
+            value=round(er, 5),
+            benchmark="no benchmark for this platform",
+            risk=None,
+            confidence=0.0,
+            explanation=report.note,
+        )
     parts: list[str] = []
     risk = 0.0
     lpc_bench = (bench or {}).get("likes_per_comment") or {"low": 8, "median": 40, "high": 400}
@@ -249,12 +324,16 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     if lpc is not None:
         if lpc > lpc_bench["high"]:
             risk = max(risk, 0.5 if math.isinf(lpc) else _clip(0.3 + math.log(lpc / lpc_bench["high"]) / math.log(10)))
-            parts.append(f"{'no comments at all' if math.isinf(lpc) else f'{lpc:,.0f} likes per comment'} "
-                         f"(usual {lpc_bench['low']}–{lpc_bench['high']}): likes without conversation")
+            parts.append(
+                f"{'no comments at all' if math.isinf(lpc) else f'{lpc:,.0f} likes per comment'} "
+                f"(usual {lpc_bench['low']}–{lpc_bench['high']}): likes without conversation"
+            )
         elif lpc < lpc_bench["low"]:
             risk = max(risk, _clip(0.3 + math.log(lpc_bench["low"] / max(lpc, 0.1)) / math.log(10)))
-            parts.append(f"{lpc:.1f} likes per comment (usual {lpc_bench['low']}–{lpc_bench['high']}): "
-                         f"comment-heavy, typical of pods or bought comments")
+            parts.append(
+                f"{lpc:.1f} likes per comment (usual {lpc_bench['low']}–{lpc_bench['high']}): "
+                f"comment-heavy, typical of pods or bought comments"
+            )
     spikes = [c for c in report.changes if c.kind in ("spike", "dip")]
     shifts = [c for c in report.changes if c.kind == "shift"]
     if spikes:
@@ -265,11 +344,15 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
         parts.append(shifts[0].reason)
     lpc_value = "inf" if lpc is not None and math.isinf(lpc) else lpc
     pattern = _signal(
-        "engagement_pattern", "Engagement pattern",
+        "engagement_pattern",
+        "Engagement pattern",
         value={"likes_per_comment": lpc_value, "sudden_changes": len(report.changes)},
-        benchmark=(f"likes per comment {lpc_bench['low']}–{lpc_bench['high']}; no post ≥ 4 robust SDs off its "
-                   f"neighbours; no ×3 level shift"),
-        risk=risk, confidence=conf,
+        benchmark=(
+            f"likes per comment {lpc_bench['low']}–{lpc_bench['high']}; no post ≥ 4 robust SDs off its "
+            f"neighbours; no ×3 level shift"
+        ),
+        risk=risk,
+        confidence=conf,
         explanation="; ".join(parts) if parts else "likes/comments ratio and post-to-post engagement look normal",
         evidence=[asdict(c) for c in report.changes],
     )
@@ -278,35 +361,58 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
 
 def comment_signals(report: CommentReport | None) -> list[Signal]:
     """Comment authenticity: low-effort share, duplicates, pods, language mismatch."""
-    bench = ("generic/emoji-only ≤40% normal (risk 1 at 85%); copy-pasted/coordinated texts ≤5% (risk 1 at 30%); "
-             "no pod; comments in the audience's or creator's languages (≤30% foreign; at most 0.6 from this alone)")
+    bench = (
+        "generic/emoji-only ≤40% normal (risk 1 at 85%); copy-pasted/coordinated texts ≤5% (risk 1 at 30%); "
+        "no pod; comments in the audience's or creator's languages (≤30% foreign; at most 0.6 from this alone)"
+    )
     if report is None or not report.available:
         n = report.n_comments if report else 0
-        return [_signal("comment_authenticity", "Comment authenticity", value=None, benchmark=bench, risk=None,
-                        confidence=0.0, explanation=f"too few sampled comments ({n})")]
+        return [
+            _signal(
+                "comment_authenticity",
+                "Comment authenticity",
+                value=None,
+                benchmark=bench,
+                risk=None,
+                confidence=0.0,
+                explanation=f"too few sampled comments ({n})",
+            )
+        ]
     parts = []
     risks = [_ramp(report.low_effort_share or 0.0, 0.40, 0.85), _ramp(report.duplicate_share or 0.0, 0.05, 0.30)]
     parts.append(f"{report.low_effort_share:.0%} generic or emoji-only")
     parts.append(f"{report.duplicate_share:.0%} duplicated texts")
     if report.pod:
         risks.append(0.8)
-        parts.append(f"pod: {', '.join(report.pod.commenters[:6])} comment in the same order on "
-                     f"{len(report.pod.post_ids)} posts")
+        parts.append(
+            f"pod: {', '.join(report.pod.commenters[:6])} comment in the same order on {len(report.pod.post_ids)} posts"
+        )
     if report.language_mismatch_share is not None:
         # Weak alone (bilingual fans, expats): capped at 0.6.
         risks.append(0.6 * _ramp(report.language_mismatch_share, 0.30, 0.80))
         parts.append(f"{report.language_mismatch_share:.0%} in languages the audience barely speaks")
-    return [_signal(
-        "comment_authenticity", "Comment authenticity",
-        value={"low_effort_share": round(report.low_effort_share or 0, 4),
-               "duplicate_share": round(report.duplicate_share or 0, 4),
-               "pod_size": len(report.pod.commenters) if report.pod else 0,
-               "language_mismatch_share": report.language_mismatch_share},
-        benchmark=bench, risk=max(risks), confidence=_clip(report.n_comments / 50.0),
-        explanation="; ".join(parts),
-        evidence={"duplicates": report.duplicates, "pod": asdict(report.pod) if report.pod else None,
-                  "examples": report.examples, "languages": report.comment_languages},
-    )]
+    return [
+        _signal(
+            "comment_authenticity",
+            "Comment authenticity",
+            value={
+                "low_effort_share": round(report.low_effort_share or 0, 4),
+                "duplicate_share": round(report.duplicate_share or 0, 4),
+                "pod_size": len(report.pod.commenters) if report.pod else 0,
+                "language_mismatch_share": report.language_mismatch_share,
+            },
+            benchmark=bench,
+            risk=max(risks),
+            confidence=_clip(report.n_comments / 50.0),
+            explanation="; ".join(parts),
+            evidence={
+                "duplicates": report.duplicates,
+                "pod": asdict(report.pod) if report.pod else None,
+                "examples": report.examples,
+                "languages": report.comment_languages,
+            },
+        )
+    ]
 
 
 def combine(signals: list[Signal]) -> RiskResult:
@@ -314,8 +420,14 @@ def combine(signals: list[Signal]) -> RiskResult:
     available = [s for s in signals if s.available]
     total_weight = sum(s.weight for s in signals)
     if not available:
-        return RiskResult(None, "unknown", 0.0, signals, "no signal has data",
-                          "not enough data to judge: no follower sample, history, posts or comments")
+        return RiskResult(
+            None,
+            "unknown",
+            0.0,
+            signals,
+            "no signal has data",
+            "not enough data to judge: no follower sample, history, posts or comments",
+        )
     w = sum(s.weight for s in available)
     for s in available:
         s.contribution = s.weight * s.risk / w

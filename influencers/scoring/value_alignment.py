@@ -91,7 +91,7 @@ def topic_terms(topic: str) -> list[str]:
     key = _norm(topic).strip().replace(" ", "_").replace("-", "_")
     forms = list(CONCEPTS.get(key, ()))
     if not forms:
-        for concept, concept_forms in CONCEPTS.items():
+        for concept_forms in CONCEPTS.values():
             if _norm(topic).strip() in (f.lower() for f in concept_forms):
                 forms = list(concept_forms)
                 break
@@ -124,8 +124,13 @@ def brand_safety_hits(
     for topic in excluded_topics:
         if topic and str(topic).strip():
             for term in topic_terms(str(topic)):
-                rules.append(("excluded_topic", f"{topic}: {term}" if term != _norm(topic).strip() else str(topic),
-                              term_pattern(term)))
+                rules.append(
+                    (
+                        "excluded_topic",
+                        f"{topic}: {term}" if term != _norm(topic).strip() else str(topic),
+                        term_pattern(term),
+                    )
+                )
     rivals = [(str(c).strip(), term_pattern(str(c))) for c in competitors if c and str(c).strip()]
     hits: list[SafetyHit] = []
     for post in posts:
@@ -143,8 +148,15 @@ def brand_safety_hits(
                 match = pattern.search(sponsor) or pattern.search(low)
                 if match:
                     where = post.sponsor if pattern.search(sponsor) else _snippet(text, match)
-                    hits.append(SafetyHit("competitor_sponsored", name, post.post_id, _date(post.posted_at),
-                                          f"sponsored by {where}" if where == post.sponsor else where))
+                    hits.append(
+                        SafetyHit(
+                            "competitor_sponsored",
+                            name,
+                            post.post_id,
+                            _date(post.posted_at),
+                            f"sponsored by {where}" if where == post.sponsor else where,
+                        )
+                    )
                     break
     # One penalty per post and kind family, so ten hits in one caption count once.
     charged: set[tuple[Any, str]] = set()
@@ -188,8 +200,9 @@ def value_alignment(
     base = text_score
     if moodboard_similarity is not None and not math.isnan(moodboard_similarity):
         base = (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * min(1.0, max(0.0, moodboard_similarity))
-    hits = brand_safety_hits(posts, excluded_keywords=excluded_keywords, excluded_topics=excluded_topics,
-                             competitors=competitors)
+    hits = brand_safety_hits(
+        posts, excluded_keywords=excluded_keywords, excluded_topics=excluded_topics, competitors=competitors
+    )
     penalty = min(MAX_PENALTY, sum(h.penalty for h in hits))
     score = max(0.0, base - penalty)
     terms = shared_terms(query, doc)
@@ -198,10 +211,17 @@ def value_alignment(
         parts.append(f"mood board {moodboard_similarity:.2f}")
     if hits:
         counted = [h for h in hits if h.penalty]
-        parts.append(f"−{penalty:.2f} for {len(counted)} brand-safety hit(s): "
-                     + "; ".join(f"{h.term} in post {h.post_id}" for h in counted[:5]))
+        parts.append(
+            f"−{penalty:.2f} for {len(counted)} brand-safety hit(s): "
+            + "; ".join(f"{h.term} in post {h.post_id}" for h in counted[:5])
+        )
     return ValueAlignment(
-        score=round(score, 4), text_similarity=round(sim, 4), text_score=round(text_score, 4),
-        moodboard_similarity=moodboard_similarity, safety_penalty=round(penalty, 4), hits=hits,
-        shared_terms=terms, explanation="; ".join(parts),
+        score=round(score, 4),
+        text_similarity=round(sim, 4),
+        text_score=round(text_score, 4),
+        moodboard_similarity=moodboard_similarity,
+        safety_penalty=round(penalty, 4),
+        hits=hits,
+        shared_terms=terms,
+        explanation="; ".join(parts),
     )

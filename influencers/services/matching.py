@@ -142,8 +142,11 @@ def _safety_posts(accounts: QuerySet[Account], brand: Brand) -> dict[int, list[P
         .filter(query)
         .values("id", "account_id", "platform_post_id", "posted_at", "caption", "hashtags", "is_sponsored", "sponsor")
     ):
-        out[row["account_id"]].append(PostText(row["id"], row["posted_at"], row["caption"], row["hashtags"] or (),
-                                                row["is_sponsored"], row["sponsor"]))
+        out[row["account_id"]].append(
+            PostText(
+                row["id"], row["posted_at"], row["caption"], row["hashtags"] or (), row["is_sponsored"], row["sponsor"]
+            )
+        )
     return out
 
 
@@ -197,11 +200,24 @@ def rank_creators_for_brand(
             raise InputError("creator_ids must be a list of integers", field="filters.creator_ids") from exc
     effective = _effective_filters(brand, request_filters)
     accounts = _candidate_queryset(effective, creator_ids)
-    rows = list(accounts.values_list(
-        "pk", "creator_id", "platform", "handle", "creator__display_name", "creator__country", "creator__languages",
-        "metrics__followers", "metrics__fake_risk", "metrics__risk_confidence", "metrics__risk_level",
-        "metrics__engagement_rate", "metrics__vetting__rank", "metrics__vetting__text",
-    ))
+    rows = list(
+        accounts.values_list(
+            "pk",
+            "creator_id",
+            "platform",
+            "handle",
+            "creator__display_name",
+            "creator__country",
+            "creator__languages",
+            "metrics__followers",
+            "metrics__fake_risk",
+            "metrics__risk_confidence",
+            "metrics__risk_level",
+            "metrics__engagement_rate",
+            "metrics__vetting__rank",
+            "metrics__vetting__text",
+        )
+    )
     notes: list[str] = []
     if not rows:
         filter_mask(_empty_candidates(), effective)  # still reject unknown filter names
@@ -261,15 +277,22 @@ def rank_creators_for_brand(
     if mood_note:
         notes.append(mood_note)
     mood_arr = np.array([mood[a][0] if a in mood else np.nan for a in ids.tolist()])
-    base = np.where(np.isnan(mood_arr), text_score, (1 - MOODBOARD_WEIGHT) * text_score
-                    + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1))
+    base = np.where(
+        np.isnan(mood_arr),
+        text_score,
+        (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
+    )
     safety_posts = _safety_posts(accounts, brand)
     hits_by_account = {}
     penalty = np.zeros(n)
     index = {int(a): i for i, a in enumerate(ids)}
     for account_id, posts in safety_posts.items():
-        hits = brand_safety_hits(posts, excluded_keywords=brand.excluded_keywords or [],
-                                 excluded_topics=brand.excluded_topics or [], competitors=brand.competitors or [])
+        hits = brand_safety_hits(
+            posts,
+            excluded_keywords=brand.excluded_keywords or [],
+            excluded_topics=brand.excluded_topics or [],
+            competitors=brand.competitors or [],
+        )
         if hits:
             hits_by_account[account_id] = hits
             penalty[index[account_id]] = min(MAX_PENALTY, sum(h.penalty for h in hits))
@@ -294,10 +317,20 @@ def rank_creators_for_brand(
                 language_vocab[code] = len(language_vocab)
             lang_bits[i] |= np.int64(1) << language_vocab[code]
     cands = Candidates(
-        ids=ids, platform=platform_codes, followers=followers, country=country_codes, languages=lang_bits,
-        risk=risk, risk_confidence=risk_conf, audience_fit=fit, fit_confidence=fit_conf,
-        value_alignment=alignment, engagement=eq,
-        platform_names=list(platform_vocab), country_names=list(country_vocab), language_names=list(language_vocab),
+        ids=ids,
+        platform=platform_codes,
+        followers=followers,
+        country=country_codes,
+        languages=lang_bits,
+        risk=risk,
+        risk_confidence=risk_conf,
+        audience_fit=fit,
+        fit_confidence=fit_conf,
+        value_alignment=alignment,
+        engagement=eq,
+        platform_names=list(platform_vocab),
+        country_names=list(country_vocab),
+        language_names=list(language_vocab),
     )
     # Rank every passing account, keep each creator's best account, then page.
     full = rank(cands, weights=resolved, filters=effective, limit=n, offset=0)
@@ -312,61 +345,96 @@ def rank_creators_for_brand(
         r = rows[i]
         parts = explain_row(full, int(pos))
         explanations = _explanations(
-            brand=brand, audience=audiences.get(r[0]), fit_known=not math.isnan(fit[i]),
-            risk=risk[i], risk_level=r[10], risk_conf=risk_conf[i], sims=float(sims[i]), doc=docs[i], query=query,
-            mood=mood.get(r[0]), hits=hits_by_account.get(r[0], []), has_text=bool(has_text[i]),
-            engagement=eq[i], ranked_inputs=r[12] or {}, er=r[11], today=today,
+            brand=brand,
+            audience=audiences.get(r[0]),
+            fit_known=not math.isnan(fit[i]),
+            risk=risk[i],
+            risk_level=r[10],
+            risk_conf=risk_conf[i],
+            sims=float(sims[i]),
+            doc=docs[i],
+            query=query,
+            mood=mood.get(r[0]),
+            hits=hits_by_account.get(r[0], []),
+            has_text=bool(has_text[i]),
+            engagement=eq[i],
+            ranked_inputs=r[12] or {},
+            er=r[11],
+            today=today,
         )
         part_rows = []
         for name in PARTS:
             info = parts[name]
-            part_rows.append({
-                "name": name,
-                "label": PART_LABELS[name],
-                "score": info["value"],
-                "value": info["value"],
-                "weight": info["weight"],
-                "contribution": info["contribution"],
-                "known": info["known"],
-                "explanation": "; ".join(explanations[name]["lines"]),
-                "explanations": explanations[name]["lines"],
-                "details": explanations[name]["details"],
-            })
-        out.append({
-            "rank": rank_no,
-            "creator_id": int(r[1]),
-            "account_id": int(r[0]),
-            "platform": r[2],
-            "handle": r[3],
-            "display_name": r[4],
-            "followers": None if math.isnan(followers[i]) else int(followers[i]),
-            "score": round(float(full.composite[pos]), 4),
-            "risk_level": r[10] or "unknown",
-            "parts": part_rows,
-            "explanations": [line for p in part_rows for line in p["explanations"]],
-        })
+            part_rows.append(
+                {
+                    "name": name,
+                    "label": PART_LABELS[name],
+                    "score": info["value"],
+                    "value": info["value"],
+                    "weight": info["weight"],
+                    "contribution": info["contribution"],
+                    "known": info["known"],
+                    "explanation": "; ".join(explanations[name]["lines"]),
+                    "explanations": explanations[name]["lines"],
+                    "details": explanations[name]["details"],
+                }
+            )
+        out.append(
+            {
+                "rank": rank_no,
+                "creator_id": int(r[1]),
+                "account_id": int(r[0]),
+                "platform": r[2],
+                "handle": r[3],
+                "display_name": r[4],
+                "followers": None if math.isnan(followers[i]) else int(followers[i]),
+                "score": round(float(full.composite[pos]), 4),
+                "risk_level": r[10] or "unknown",
+                "parts": part_rows,
+                "explanations": [line for p in part_rows for line in p["explanations"]],
+            }
+        )
     return RankingResult(out, total, resolved, effective, brand.pk, notes)
 
 
 def _empty_candidates() -> Candidates:
     empty_f = np.zeros(0)
     empty_i = np.zeros(0, dtype=np.int64)
-    return Candidates(empty_i, empty_i, empty_f, empty_i, empty_i, empty_f, empty_f, empty_f, empty_f, empty_f,
-                      empty_f)
+    return Candidates(empty_i, empty_i, empty_f, empty_i, empty_i, empty_f, empty_f, empty_f, empty_f, empty_f, empty_f)
 
 
 def _explanations(
-    *, brand: Brand, audience: dict | None, fit_known: bool, risk: float, risk_level: str | None, risk_conf: float,
-    sims: float, doc: dict, query: dict, mood: tuple | None, hits: list, has_text: bool, engagement: float,
-    ranked_inputs: dict, er: float | None, today: dt.date,
+    *,
+    brand: Brand,
+    audience: dict | None,
+    fit_known: bool,
+    risk: float,
+    risk_level: str | None,
+    risk_conf: float,
+    sims: float,
+    doc: dict,
+    query: dict,
+    mood: tuple | None,
+    hits: list,
+    has_text: bool,
+    engagement: float,
+    ranked_inputs: dict,
+    er: float | None,
+    today: dt.date,
 ) -> dict[str, dict[str, Any]]:
     """Plain-language lines and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
     if fit_known and audience:
         fit = audience_fit(brand.target_audience, audience, as_of=audience["as_of"], today=today)
         lines = [fit.summary] + [d.sentence for d in fit.dimensions if d.fit is not None]
-        out["audience_fit"] = {"lines": lines, "details": {"confidence": fit.confidence, "as_of": fit.as_of,
-                                                           "dimensions": [d.__dict__ for d in fit.dimensions]}}
+        out["audience_fit"] = {
+            "lines": lines,
+            "details": {
+                "confidence": fit.confidence,
+                "as_of": fit.as_of,
+                "dimensions": [d.__dict__ for d in fit.dimensions],
+            },
+        }
     else:
         reason = "no audience data" if not audience else "no audience data for the brand's target dimensions"
         if not target_vectors(brand.target_audience):
@@ -383,8 +451,10 @@ def _explanations(
     if has_text and query:
         shared = [concept_label(t) for t in sorted(query, key=lambda t: -query[t] * doc.get(t, 0.0)) if t in doc]
         shared = [s for s in dict.fromkeys(shared) if len(s) > 1][:5]
-        lines.append(f"text similarity {sims:.2f} with the brand's values" + (f" (shared: {', '.join(shared)})"
-                                                                                 if shared else ""))
+        lines.append(
+            f"text similarity {sims:.2f} with the brand's values"
+            + (f" (shared: {', '.join(shared)})" if shared else "")
+        )
     elif query:
         lines.append("no bio or captions analysed yet")
     if mood is not None:
@@ -392,13 +462,24 @@ def _explanations(
     evidence = []
     for hit in hits:
         if hit.penalty:
-            lines.append(f"−{hit.penalty:.2f}: {hit.kind.replace('_', ' ')} '{hit.term}' in post {hit.post_id}"
-                         + (f" ({hit.date})" if hit.date else ""))
-        evidence.append({"kind": hit.kind, "term": hit.term, "post_id": hit.post_id, "date": hit.date,
-                         "snippet": hit.snippet, "penalty": hit.penalty})
-    out["value_alignment"] = {"lines": lines or ["not scored: counted as neutral (0.5)"],
-                              "details": {"text_similarity": sims, "brand_safety": evidence,
-                                          "moodboard": None if mood is None else mood[0]}}
+            lines.append(
+                f"−{hit.penalty:.2f}: {hit.kind.replace('_', ' ')} '{hit.term}' in post {hit.post_id}"
+                + (f" ({hit.date})" if hit.date else "")
+            )
+        evidence.append(
+            {
+                "kind": hit.kind,
+                "term": hit.term,
+                "post_id": hit.post_id,
+                "date": hit.date,
+                "snippet": hit.snippet,
+                "penalty": hit.penalty,
+            }
+        )
+    out["value_alignment"] = {
+        "lines": lines or ["not scored: counted as neutral (0.5)"],
+        "details": {"text_similarity": sims, "brand_safety": evidence, "moodboard": None if mood is None else mood[0]},
+    }
     if math.isnan(engagement):
         out["engagement"] = {"lines": ["no engagement data: counted as neutral (0.5)"], "details": {}}
     else:

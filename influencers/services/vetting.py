@@ -103,8 +103,9 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
         "pk", "platform", "handle", "bio", "creator__languages"
     ):
-        out[pk] = AccountEvidence(pk, platform, handle, bio or "", metrics.get(pk),
-                                  creator_languages=list(languages or []))
+        out[pk] = AccountEvidence(
+            pk, platform, handle, bio or "", metrics.get(pk), creator_languages=list(languages or [])
+        )
     ids = list(out)
     # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
     # so an account's age or a catalogue seeded in the past does not matter).
@@ -123,8 +124,22 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
         .annotate(rn=newest_post)
         .filter(rn__lte=RECENT_POSTS)
         .order_by("account_id", "-posted_at", "id")
-        .values("id", "account_id", "platform_post_id", "posted_at", "url", "caption", "hashtags", "likes", "comments",
-                "shares", "saves", "views", "is_sponsored", "sponsor")
+        .values(
+            "id",
+            "account_id",
+            "platform_post_id",
+            "posted_at",
+            "url",
+            "caption",
+            "hashtags",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "views",
+            "is_sponsored",
+            "sponsor",
+        )
     )
     for row in post_rows:
         out[row["account_id"]].posts.append(row)
@@ -136,14 +151,29 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             .values_list("post_id", "commenter", "text", "posted_at")
         ):
             out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
-    for row in FollowerSample.objects.filter(account_id__in=ids).order_by("account_id", "id").values(
-        "account_id", "username", "full_name", "biography", "followers_count", "following_count", "media_count",
-        "has_profile_pic", "is_private", "is_verified", "external_url",
+    for row in (
+        FollowerSample.objects.filter(account_id__in=ids)
+        .order_by("account_id", "id")
+        .values(
+            "account_id",
+            "username",
+            "full_name",
+            "biography",
+            "followers_count",
+            "following_count",
+            "media_count",
+            "has_profile_pic",
+            "is_private",
+            "is_verified",
+            "external_url",
+        )
     ):
         account_id = row.pop("account_id")
         out[account_id].follower_sample.append(FollowerProfile(**row))
-    for row in AudienceProfile.objects.filter(account_id__in=ids).order_by("account_id", "-as_of", "-id").values(
-        "account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests"
+    for row in (
+        AudienceProfile.objects.filter(account_id__in=ids)
+        .order_by("account_id", "-as_of", "-id")
+        .values("account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests")
     ):
         evidence = out[row["account_id"]]
         if evidence.audience is None:
@@ -154,8 +184,9 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     return out
 
 
-def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
-                 benchmarks: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_report(
+    evidence: AccountEvidence, *, now: dt.datetime | None = None, benchmarks: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The full explained vetting report of one account (pure given its evidence)."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
@@ -169,8 +200,9 @@ def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
     stats = [
-        PostStats(p["id"], p["posted_at"], p["likes"], p["comments"], p["shares"], p["saves"], p["views"],
-                  p["is_sponsored"])
+        PostStats(
+            p["id"], p["posted_at"], p["likes"], p["comments"], p["shares"], p["saves"], p["views"], p["is_sponsored"]
+        )
         for p in evidence.posts
     ]
     engagement = engagement_report(platform=evidence.platform, followers=followers, posts=stats, table=benchmarks)
@@ -187,8 +219,9 @@ def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
 
     # Comment sample → authenticity (languages compared with the declared audience).
     audience_languages = (evidence.audience or {}).get("languages") or None
-    comments = comment_report(evidence.comments, audience_languages=audience_languages,
-                              creator_languages=evidence.creator_languages)
+    comments = comment_report(
+        evidence.comments, audience_languages=audience_languages, creator_languages=evidence.creator_languages
+    )
 
     signals = (
         risk_mod.audience_signals(quality)
@@ -205,7 +238,8 @@ def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
         referenced.update(group["post_ids"])
     post_refs = {
         str(p["id"]): {"platform_post_id": p["platform_post_id"], "posted_at": p["posted_at"], "url": p["url"]}
-        for p in evidence.posts if p["id"] in referenced
+        for p in evidence.posts
+        if p["id"] in referenced
     }
     bench_median = (engagement.benchmark or {}).get("median")
     quality_value = None
@@ -215,8 +249,12 @@ def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
     report = {
         "version": REPORT_VERSION,
         "computed_at": now,
-        "account": {"id": evidence.account_id, "platform": evidence.platform, "handle": evidence.handle,
-                    "followers": evidence.followers},
+        "account": {
+            "id": evidence.account_id,
+            "platform": evidence.platform,
+            "handle": evidence.handle,
+            "followers": evidence.followers,
+        },
         "risk": result.as_dict(),
         "audience_quality": quality.as_dict() if quality else None,
         "growth": {**growth.as_dict(), "summary": growth_summary(growth)},
@@ -237,8 +275,10 @@ def build_report(evidence: AccountEvidence, *, now: dt.datetime | None = None,
             "benchmark_median": bench_median,
             "engagement_quality": quality_value,
         },
-        "text": {"terms": term_vector([evidence.bio, *[p["caption"] for p in evidence.posts]], limit=TEXT_TERMS),
-                 "posts": len(evidence.posts)},
+        "text": {
+            "terms": term_vector([evidence.bio, *[p["caption"] for p in evidence.posts]], limit=TEXT_TERMS),
+            "posts": len(evidence.posts),
+        },
     }
     return _json_safe(report)
 
@@ -273,14 +313,16 @@ def _vet(
             report = build_report(ev, now=now, benchmarks=benchmarks)
             risk = report["risk"]
             levels[risk["level"]] += 1
-            rows.append(AccountMetrics(
-                account_id=account_id,
-                followers=int(ev.followers or 0),
-                fake_risk=risk["risk"],
-                risk_level=risk["level"],
-                risk_confidence=risk["confidence"],
-                vetting=report,
-            ))
+            rows.append(
+                AccountMetrics(
+                    account_id=account_id,
+                    followers=int(ev.followers or 0),
+                    fake_risk=risk["risk"],
+                    risk_level=risk["level"],
+                    risk_confidence=risk["confidence"],
+                    vetting=report,
+                )
+            )
         with transaction.atomic():
             AccountMetrics.objects.bulk_create(
                 rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
@@ -312,7 +354,9 @@ def run_scoring_job(job: Job) -> dict[str, Any]:
     if requested is None:
         ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        if not isinstance(requested, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in requested):
+        if not isinstance(requested, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in requested
+        ):
             raise InputError("must be a list of account ids (integers)", source=f"job {job.pk}", field="account_ids")
         ids = requested
     job_set_total(job=job, total=len(ids))

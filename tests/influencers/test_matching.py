@@ -26,20 +26,37 @@ GOOD_AUDIENCE = {"age": {"18-24": 0.5, "25-34": 0.5}, "gender": {"female": 1.0},
 OFF_AUDIENCE = {"age": {"45-54": 0.6, "55-64": 0.4}, "gender": {"male": 1.0}, "countries": {"US": 1.0}}
 
 
-def candidate(*, audience=None, risk=0.1, platform="instagram", country="CN", languages=("zh",), followers=50_000,
-              captions=("Gentle natural skincare 天然护肤",), er=0.02, terms=None, name=None):  # noqa: ANN001
+def candidate(
+    *,
+    audience=None,
+    risk=0.1,
+    platform="instagram",
+    country="CN",
+    languages=("zh",),
+    followers=50_000,
+    captions=("Gentle natural skincare 天然护肤",),
+    er=0.02,
+    terms=None,
+    name=None,
+):  # noqa: ANN001
     creator = CreatorFactory(country=country, languages=list(languages), **({"display_name": name} if name else {}))
     account = AccountFactory(creator=creator, platform=platform)
     vetting = {}
     if terms is not None:
         vetting["text"] = {"terms": terms}
-    AccountMetrics.objects.create(account=account, followers=followers, fake_risk=risk,
-                                  risk_confidence=None if risk is None else 0.9,
-                                  risk_level="" if risk is None else ("low" if risk < 0.3 else "high"),
-                                  engagement_rate=er, vetting=vetting)
+    AccountMetrics.objects.create(
+        account=account,
+        followers=followers,
+        fake_risk=risk,
+        risk_confidence=None if risk is None else 0.9,
+        risk_level="" if risk is None else ("low" if risk < 0.3 else "high"),
+        engagement_rate=er,
+        vetting=vetting,
+    )
     if audience is not None:
-        AudienceProfileFactory(account=account, as_of=timezone.localdate(), languages={"zh": 1.0}, interests={},
-                               **audience)
+        AudienceProfileFactory(
+            account=account, as_of=timezone.localdate(), languages={"zh": 1.0}, interests={}, **audience
+        )
     for i, caption in enumerate(captions):
         PostFactory(account=account, caption=caption, posted_at=timezone.now() - dt.timedelta(days=i + 1))
     return account
@@ -52,8 +69,13 @@ def text_terms(text: str) -> dict:
 
 
 def brand(**kwargs):  # noqa: ANN003, ANN201
-    defaults = {"values": ["natural", "sustainable", "天然"], "description": "Clean skincare for sensitive skin",
-                "excluded_keywords": ["gambling", "赌博"], "preferred_platforms": [], "min_followers": None}
+    defaults = {
+        "values": ["natural", "sustainable", "天然"],
+        "description": "Clean skincare for sensitive skin",
+        "excluded_keywords": ["gambling", "赌博"],
+        "preferred_platforms": [],
+        "min_followers": None,
+    }
     return BrandFactory(**{**defaults, **kwargs})
 
 
@@ -112,8 +134,13 @@ def test_excluded_keyword_in_a_caption_is_cited_and_costs_alignment():
 
 def test_competitor_sponsored_post_is_cited():
     account = candidate(audience=GOOD_AUDIENCE, terms=text_terms("skincare"))
-    PostFactory(account=account, caption="my night cream", is_sponsored=True, sponsor="GlowCo",
-                posted_at=timezone.now() - dt.timedelta(days=3))
+    PostFactory(
+        account=account,
+        caption="my night cream",
+        is_sponsored=True,
+        sponsor="GlowCo",
+        posted_at=timezone.now() - dt.timedelta(days=3),
+    )
     row = rank_creators_for_brand(brand=brand(competitors=["GlowCo"])).rows[0]
     part = {p["name"]: p for p in row["parts"]}["value_alignment"]
     assert "competitor sponsored 'GlowCo'" in part["explanation"]

@@ -58,9 +58,7 @@ def test_scores_rows_in_input_order_and_keeps_extra_columns(tmp_path):
 def test_missing_values_and_subset_of_columns_are_allowed(tmp_path):
     src = write(
         tmp_path / "in.csv",
-        "username;media_count;is_private\n"
-        "someone;;\n"
-        "other;12;yes\n",
+        "username;media_count;is_private\nsomeone;;\nother;12;yes\n",
     )
     out = tmp_path / "out.csv"
     stdout = run(str(src), "--output", str(out))

@@ -27,7 +27,9 @@ def test_english_and_chinese_meet_through_concepts():
 def test_related_texts_score_above_unrelated_ones():
     creator = ["My morning skincare routine with a gentle organic serum", "sunset hike in the alps"]
     gamer = ["ranked grind tonight, new gaming headset", "esports finals watch party"]
-    assert similarity(BRAND_VALUES + [BRAND_DESCRIPTION], creator) > similarity(BRAND_VALUES + [BRAND_DESCRIPTION], gamer)
+    assert similarity(BRAND_VALUES + [BRAND_DESCRIPTION], creator) > similarity(
+        BRAND_VALUES + [BRAND_DESCRIPTION], gamer
+    )
 
 
 def test_term_vector_is_normalised_and_limited():
@@ -58,8 +60,10 @@ def test_keywords_match_whole_words_only():
 
 
 def test_competitor_sponsorship_is_a_hit():
-    posts = [PostText(7, None, "my favourite cream", is_sponsored=True, sponsor="GlowCo"),
-             PostText(8, None, "GlowCo haul (not sponsored)")]
+    posts = [
+        PostText(7, None, "my favourite cream", is_sponsored=True, sponsor="GlowCo"),
+        PostText(8, None, "GlowCo haul (not sponsored)"),
+    ]
     hits = brand_safety_hits(posts, competitors=["glowco"])
     assert [(h.kind, h.post_id) for h in hits] == [("competitor_sponsored", 7)]
 
@@ -71,12 +75,21 @@ def test_topic_terms_expand_through_the_concept_table():
 
 def test_value_alignment_subtracts_safety_hits_and_explains():
     captions = ["Gentle organic skincare for sensitive skin 天然护肤", "plant-based serum, zero waste packaging"]
-    clean = value_alignment(brand_values=BRAND_VALUES, brand_description=BRAND_DESCRIPTION, captions=captions,
-                            posts=[PostText(i, None, c) for i, c in enumerate(captions)],
-                            excluded_keywords=["gambling"])
+    clean = value_alignment(
+        brand_values=BRAND_VALUES,
+        brand_description=BRAND_DESCRIPTION,
+        captions=captions,
+        posts=[PostText(i, None, c) for i, c in enumerate(captions)],
+        excluded_keywords=["gambling"],
+    )
     unsafe_posts = [PostText(i, None, c) for i, c in enumerate(captions)] + [PostText(9, None, "gambling night!")]
-    unsafe = value_alignment(brand_values=BRAND_VALUES, brand_description=BRAND_DESCRIPTION, captions=captions,
-                             posts=unsafe_posts, excluded_keywords=["gambling"])
+    unsafe = value_alignment(
+        brand_values=BRAND_VALUES,
+        brand_description=BRAND_DESCRIPTION,
+        captions=captions,
+        posts=unsafe_posts,
+        excluded_keywords=["gambling"],
+    )
     assert clean.score > 0.5 and clean.safety_penalty == 0
     assert "skincare" in clean.shared_terms
     assert unsafe.score == pytest.approx(clean.score - 0.25, abs=1e-3)

@@ -40,8 +40,11 @@ def test_fit_falls_as_the_distributions_move_apart():
 
 
 def test_sentences_say_it_in_numbers():
-    audience = {"age": {"18-24": 0.3, "25-34": 0.32, "35-44": 0.38}, "gender": {"female": 0.58, "male": 0.42},
-                "countries": {"CN": 0.5, "TW": 0.2, "US": 0.3}}
+    audience = {
+        "age": {"18-24": 0.3, "25-34": 0.32, "35-44": 0.38},
+        "gender": {"female": 0.58, "male": 0.42},
+        "countries": {"CN": 0.5, "TW": 0.2, "US": 0.3},
+    }
     fit = audience_fit(TARGET, audience, as_of=TODAY, today=TODAY)
     sentences = {d.dimension: d.sentence for d in fit.dimensions}
     assert sentences["gender"] == "58% of the audience is women (target 60%)"
@@ -76,8 +79,9 @@ def test_vectorised_fit_matches_the_scalar_one():
     ages = np.array([0, 30, 90, 200, 400, np.nan])
     fit, conf = audience_fit_vectorised(TARGET, matrices, ages)
     for i in range(6):
-        audience = {dim: dict(zip(k, matrices[dim][1][i])) for dim, k in keys.items()
-                    if not np.isnan(matrices[dim][1][i]).all()}
+        audience = {
+            dim: dict(zip(k, matrices[dim][1][i])) for dim, k in keys.items() if not np.isnan(matrices[dim][1][i]).all()
+        }
         as_of = None if np.isnan(ages[i]) else TODAY - dt.timedelta(days=int(ages[i]))
         scalar = audience_fit(TARGET, audience, as_of=as_of, today=TODAY)
         assert fit[i] == pytest.approx(scalar.fit, abs=1e-4)

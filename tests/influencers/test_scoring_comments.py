@@ -34,9 +34,17 @@ def real_comments(posts: int = 6, per_post: int = 6) -> list[CommentItem]:
             # Real people write their own sentences: same topics, different words.
             text = REAL_TEXTS[(p * 3 + k) % len(REAL_TEXTS)]
             words = text.split()
-            text = " ".join(words[: 2 + (p + k) % max(len(words) - 1, 1)]) + f" {['!', '?', ' :)', '…'][k % 4]}" * (p % 2)
-            out.append(CommentItem(p, f"fan_{p}_{k}", f"{text} #{p}{k}" if len(words) > 3 else text,
-                                   T0 + dt.timedelta(days=p, minutes=30 + 17 * k)))
+            text = " ".join(words[: 2 + (p + k) % max(len(words) - 1, 1)]) + f" {['!', '?', ' :)', '…'][k % 4]}" * (
+                p % 2
+            )
+            out.append(
+                CommentItem(
+                    p,
+                    f"fan_{p}_{k}",
+                    f"{text} #{p}{k}" if len(words) > 3 else text,
+                    T0 + dt.timedelta(days=p, minutes=30 + 17 * k),
+                )
+            )
     return out
 
 
@@ -74,7 +82,7 @@ def test_same_commenters_in_shuffled_order_are_not_a_pod():
     comments = real_comments()
     ring = ["a1", "b2", "c3", "d4"]
     for p in range(6):
-        order = ring[p % 4:] + ring[: p % 4]
+        order = ring[p % 4 :] + ring[: p % 4]
         for k, member in enumerate(order):
             comments.append(CommentItem(p, member, "so cool to see this place", T0 + dt.timedelta(days=p, minutes=k)))
     assert find_pod(comments) is None
@@ -99,18 +107,25 @@ def test_copy_pasted_comments_are_cited():
 
 
 def test_generic_flood_raises_risk():
-    comments = [CommentItem(p, f"u{p}_{k}", ["Nice pic", "🔥🔥", "love it", "好看", "Amazing"][k % 5], T0)
-                for p in range(5) for k in range(8)]
+    comments = [
+        CommentItem(p, f"u{p}_{k}", ["Nice pic", "🔥🔥", "love it", "好看", "Amazing"][k % 5], T0)
+        for p in range(5)
+        for k in range(8)
+    ]
     report = comment_report(comments)
     assert report.low_effort_share == 1.0
     assert comment_signals(report)[0].risk == 1.0
 
 
 def test_language_mismatch_ignores_creator_languages_and_halves_english():
-    comments = [CommentItem(p, f"u{p}{k}", "muito lindo, obrigado você é linda", T0) for p in range(4) for k in range(5)]
+    comments = [
+        CommentItem(p, f"u{p}{k}", "muito lindo, obrigado você é linda", T0) for p in range(4) for k in range(5)
+    ]
     report = comment_report(comments, audience_languages={"zh": 0.9, "en": 0.1})
     assert report.language_mismatch_share == 1.0
-    assert comment_report(comments, audience_languages={"zh": 0.9}, creator_languages=["pt"]).language_mismatch_share == 0
+    assert (
+        comment_report(comments, audience_languages={"zh": 0.9}, creator_languages=["pt"]).language_mismatch_share == 0
+    )
     english = [CommentItem(p, f"e{p}{k}", "where is this and what is that", T0) for p in range(4) for k in range(5)]
     assert comment_report(english, audience_languages={"zh": 1.0}).language_mismatch_share == 0.5
 

@@ -27,8 +27,15 @@ def posts(n: int, likes, comments, views=None, shares=None) -> list[PostStats]: 
         return x[i] if isinstance(x, (list, np.ndarray)) else x
 
     return [
-        PostStats(i, T0 - dt.timedelta(days=3 * (n - i)), at(likes, i), at(comments, i),
-                  at(shares, i) if shares is not None else None, None, at(views, i) if views is not None else None)
+        PostStats(
+            i,
+            T0 - dt.timedelta(days=3 * (n - i)),
+            at(likes, i),
+            at(comments, i),
+            at(shares, i) if shares is not None else None,
+            None,
+            at(views, i) if views is not None else None,
+        )
         for i in range(n)
     ]
 
@@ -47,7 +54,13 @@ def test_benchmark_table_is_documented_data():
 
 def test_tiers_and_platform_rows():
     assert [tier_for(f) for f in (500, 9_999, 10_000, 60_000, 600_000, 3_000_000)] == [
-        "nano", "nano", "micro", "mid", "macro", "mega"]
+        "nano",
+        "nano",
+        "micro",
+        "mid",
+        "macro",
+        "mega",
+    ]
     bench = benchmark_for("tiktok", 40_000)
     assert bench["denominator"] == "views" and bench["tier"] == "micro"
     assert benchmark_for("myspace", 100) is None
@@ -55,8 +68,9 @@ def test_tiers_and_platform_rows():
 
 def test_normal_engagement_is_within_the_benchmark():
     bench = benchmark_for("instagram", 20_000)
-    report = engagement_report(platform="instagram", followers=20_000,
-                               posts=posts(20, likes=int(20_000 * bench["median"]), comments=8))
+    report = engagement_report(
+        platform="instagram", followers=20_000, posts=posts(20, likes=int(20_000 * bench["median"]), comments=8)
+    )
     assert report.position == "within"
     assert report.er_ratio == pytest.approx(1.0, abs=0.05)
     assert engagement_signals(report)[0].risk == 0.0
@@ -78,10 +92,12 @@ def test_engagement_far_above_is_suspicious_but_less_than_far_below():
 
 
 def test_video_platform_uses_views_and_reach_per_follower():
-    healthy = engagement_report(platform="tiktok", followers=100_000,
-                                posts=posts(15, likes=2_400, comments=100, views=40_000, shares=80))
-    ghost = engagement_report(platform="tiktok", followers=100_000,
-                              posts=posts(15, likes=120, comments=5, views=2_000, shares=4))
+    healthy = engagement_report(
+        platform="tiktok", followers=100_000, posts=posts(15, likes=2_400, comments=100, views=40_000, shares=80)
+    )
+    ghost = engagement_report(
+        platform="tiktok", followers=100_000, posts=posts(15, likes=120, comments=5, views=2_000, shares=4)
+    )
     assert healthy.formula.endswith("median over recent posts") and "views" in healthy.formula
     assert healthy.engagement_rate == pytest.approx((2_400 + 100 + 80) / 40_000)
     assert engagement_signals(healthy)[0].risk == 0.0
@@ -123,8 +139,9 @@ def test_no_posts_is_unavailable_not_clean():
 def test_custom_benchmark_table_overrides_the_default():
     table = json.loads(json.dumps(load_benchmarks()))
     table["platforms"]["instagram"]["tiers"]["micro"] = {"median": 0.2, "low": 0.1, "high": 0.4}
-    report = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=600, comments=10),
-                               table=table)
+    report = engagement_report(
+        platform="instagram", followers=20_000, posts=posts(12, likes=600, comments=10), table=table
+    )
     assert report.position == "far below"
 
 

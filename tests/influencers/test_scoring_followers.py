@@ -84,7 +84,8 @@ def test_mixed_sample_share_is_corrected_towards_the_truth():
     full = batch_from_synthetic(pool)
     batch = FollowerBatch(
         **{
-            name: getattr(full, name)[idx] if isinstance(getattr(full, name), np.ndarray)
+            name: getattr(full, name)[idx]
+            if isinstance(getattr(full, name), np.ndarray)
             else [getattr(full, name)[i] for i in idx]
             for name in FIELDS
         }
@@ -96,12 +97,19 @@ def test_mixed_sample_share_is_corrected_towards_the_truth():
     assert abs(quality.fake_share - 0.30) <= abs(quality.raw_share - 0.30) + 0.01
 
 
-@pytest.mark.parametrize("field", ["has_profile_pic", "followers_count", "following_count", "media_count",
-                                   "biography", "full_name", "username"])
+@pytest.mark.parametrize(
+    "field",
+    ["has_profile_pic", "followers_count", "following_count", "media_count", "biography", "full_name", "username"],
+)
 def test_unknown_field_never_reads_as_its_fake_value(field):
     fake_values = {
-        "has_profile_pic": False, "followers_count": 0, "following_count": 7_500, "media_count": 0,
-        "biography": "", "full_name": "", "username": "xq7r2k99871234",
+        "has_profile_pic": False,
+        "followers_count": 0,
+        "following_count": 7_500,
+        "media_count": 0,
+        "biography": "",
+        "full_name": "",
+        "username": "xq7r2k99871234",
     }
     base = genuine(1)
     known = FollowerProfile(**{**base.__dict__, field: fake_values[field]})
@@ -134,8 +142,9 @@ def test_blank_text_column_in_a_large_sample_is_read_as_not_collected():
 
 
 def test_reasons_cite_the_numbers():
-    profile = FollowerProfile(username="andre003143", followers_count=5, following_count=3_200, media_count=0,
-                              has_profile_pic=False)
+    profile = FollowerProfile(
+        username="andre003143", followers_count=5, following_count=3_200, media_count=0, has_profile_pic=False
+    )
     batch = FollowerBatch.from_profiles([profile])
     reasons = reasons_for(batch, score_batch(batch), 0)
     text = "; ".join(reasons)
@@ -156,7 +165,9 @@ def test_verified_account_is_read_as_real():
 
 def test_audience_types_follow_hypeauditor_priority():
     profiles = [
-        FollowerProfile(username="a", followers_count=9_000, following_count=2_000, media_count=50, has_profile_pic=True),
+        FollowerProfile(
+            username="a", followers_count=9_000, following_count=2_000, media_count=50, has_profile_pic=True
+        ),
         FollowerProfile(username="b", followers_count=9_000, following_count=300, media_count=50, has_profile_pic=True),
         empty_mass_follower(1).__class__(**{**empty_mass_follower(1).__dict__, "following_count": 900}),
         genuine(4),

@@ -69,7 +69,7 @@ def test_jump_followed_by_a_drop_is_a_purge():
 def test_decaying_viral_burst_is_not_a_bought_jump():
     series = steady()
     for k, extra in enumerate([9_000, 6_000, 3_000, 2_000]):
-        series[70 + k:] += extra
+        series[70 + k :] += extra
     report = growth_anomalies(days(150), series)
     assert [a.kind for a in report.anomalies] == ["burst"]
     assert report.anomalous_gain == 0
@@ -90,7 +90,7 @@ def test_jump_after_a_viral_post_is_marked_possibly_organic():
 def test_following_churn_waves_are_found():
     following = 400 + np.random.default_rng(2).integers(-2, 4, 150).cumsum().astype(float)
     for start in (20, 45, 70, 100):
-        following[start:start + 6] += 2_500 * np.array([0.5, 1, 1, 0.6, 0.25, 0.05])
+        following[start : start + 6] += 2_500 * np.array([0.5, 1, 1, 0.6, 0.25, 0.05])
     report = growth_anomalies(days(150), steady(), following)
     churn = [a for a in report.anomalies if a.kind == "following_churn"]
     assert churn and all(a.related_date for a in churn)

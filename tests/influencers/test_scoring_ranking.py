@@ -49,8 +49,17 @@ def test_composite_is_the_weighted_mean_of_the_parts():
 
 def test_hard_filters():
     c = candidates()
-    page = rank(c, filters={"platforms": ["instagram", "xiaohongshu"], "min_followers": 10_000, "max_followers": 1e6,
-                            "countries": ["CN", "TW"], "languages": ["zh"], "max_risk": 0.5})
+    page = rank(
+        c,
+        filters={
+            "platforms": ["instagram", "xiaohongshu"],
+            "min_followers": 10_000,
+            "max_followers": 1e6,
+            "countries": ["CN", "TW"],
+            "languages": ["zh"],
+            "max_risk": 0.5,
+        },
+    )
     assert ranked_ids(page, c) == [11]
     assert page.total == 1
     unvetted = rank(c, filters={"max_risk": 0.5, "include_unvetted": True})
@@ -83,10 +92,17 @@ def test_bad_weights_and_filters_are_input_errors():
 def test_ties_are_broken_by_id_and_pages_do_not_overlap():
     n = 50
     c = candidates(
-        ids=np.arange(100, 100 + n)[::-1].copy(), platform=np.zeros(n, dtype=int), followers=np.full(n, 1e4),
-        country=np.zeros(n, dtype=int), languages=np.ones(n, dtype=np.int64), risk=np.full(n, 0.2),
-        risk_confidence=np.ones(n), audience_fit=np.full(n, 0.5), fit_confidence=np.ones(n),
-        value_alignment=np.full(n, 0.5), engagement=np.full(n, 0.5),
+        ids=np.arange(100, 100 + n)[::-1].copy(),
+        platform=np.zeros(n, dtype=int),
+        followers=np.full(n, 1e4),
+        country=np.zeros(n, dtype=int),
+        languages=np.ones(n, dtype=np.int64),
+        risk=np.full(n, 0.2),
+        risk_confidence=np.ones(n),
+        audience_fit=np.full(n, 0.5),
+        fit_confidence=np.ones(n),
+        value_alignment=np.full(n, 0.5),
+        engagement=np.full(n, 0.5),
     )
     first = rank(c, limit=20)
     second = rank(c, limit=20, offset=20)

@@ -9,8 +9,16 @@ from influencers.scoring.risk import SIGNAL_WEIGHTS, Signal, combine
 
 def sig(name: str, risk: float | None, confidence: float = 1.0) -> Signal:
     weight, decisive = SIGNAL_WEIGHTS[name]
-    return Signal(name, name.replace("_", " "), value=risk, benchmark="b", risk=risk, weight=weight,
-                  decisive=decisive, confidence=confidence)
+    return Signal(
+        name,
+        name.replace("_", " "),
+        value=risk,
+        benchmark="b",
+        risk=risk,
+        weight=weight,
+        decisive=decisive,
+        confidence=confidence,
+    )
 
 
 def test_clean_signals_give_low_risk_and_full_confidence():
@@ -20,9 +28,15 @@ def test_clean_signals_give_low_risk_and_full_confidence():
 
 
 def test_contributions_add_up_to_the_risk():
-    signals = [sig("audience_quality", 0.2), sig("growth_anomalies", 0.5), sig("engagement_rate", 0.1),
-               sig("comment_authenticity", 0.3), sig("mass_followers", 0.0), sig("following_churn", 0.0),
-               sig("engagement_pattern", 0.0)]
+    signals = [
+        sig("audience_quality", 0.2),
+        sig("growth_anomalies", 0.5),
+        sig("engagement_rate", 0.1),
+        sig("comment_authenticity", 0.3),
+        sig("mass_followers", 0.0),
+        sig("following_churn", 0.0),
+        sig("engagement_pattern", 0.0),
+    ]
     result = combine(signals)
     assert sum(s.contribution for s in result.signals) == pytest.approx(result.risk)
     weights = {s.name: s.weight for s in signals}

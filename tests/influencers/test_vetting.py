@@ -23,32 +23,52 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def add_history(account, *, days: int = 120, base: int = 60_000, per_day: int = 150, jump_day: int | None = None,
-                jump: int = 0) -> None:  # noqa: ANN001
+def add_history(
+    account, *, days: int = 120, base: int = 60_000, per_day: int = 150, jump_day: int | None = None, jump: int = 0
+) -> None:  # noqa: ANN001
     rows = []
     followers = base
     for i in range(days):
         followers += per_day + (i * 37) % 41 - 20  # steady with a little deterministic noise
         value = followers + (jump if jump_day is not None and i >= jump_day else 0)
-        rows.append(AccountSnapshot(account=account, date=TODAY - dt.timedelta(days=days - 1 - i), followers=value,
-                                    following=400, posts=100 + i // 3))
+        rows.append(
+            AccountSnapshot(
+                account=account,
+                date=TODAY - dt.timedelta(days=days - 1 - i),
+                followers=value,
+                following=400,
+                posts=100 + i // 3,
+            )
+        )
     AccountSnapshot.objects.bulk_create(rows)
 
 
 def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -> list:  # noqa: ANN001
     now = timezone.now()
     return [
-        PostFactory(account=account, posted_at=now - dt.timedelta(days=2 * i + 1), likes=likes + (i * 13) % 50,
-                    comments=comments, caption=f"Skincare morning routine {i} 护肤")
+        PostFactory(
+            account=account,
+            posted_at=now - dt.timedelta(days=2 * i + 1),
+            likes=likes + (i * 13) % 50,
+            comments=comments,
+            caption=f"Skincare morning routine {i} 护肤",
+        )
         for i in range(n)
     ]
 
 
 def add_followers(account, *, fake: int, real: int) -> None:  # noqa: ANN001
     rows = [
-        FollowerSampleFactory.build(account=account, username=f"user{58213 + i * 7919}", full_name="", biography="",
-                                    followers_count=i % 9, following_count=2_500 + i * 13, media_count=0,
-                                    has_profile_pic=False)
+        FollowerSampleFactory.build(
+            account=account,
+            username=f"user{58213 + i * 7919}",
+            full_name="",
+            biography="",
+            followers_count=i % 9,
+            following_count=2_500 + i * 13,
+            media_count=0,
+            has_profile_pic=False,
+        )
         for i in range(fake)
     ] + [FollowerSampleFactory.build(account=account, username=f"anna.meier{i}x") for i in range(real)]
     FollowerSample.objects.bulk_create(rows)
@@ -92,11 +112,17 @@ def test_clean_account_is_low_risk_with_good_confidence():
     posts = add_posts(account)
     add_followers(account, fake=4, real=96)
     AudienceProfileFactory(account=account)
-    CommentSample.objects.bulk_create([
-        CommentSampleFactory.build(post=posts[i % 8], external_id=f"c{i}", commenter=f"fan{i}",
-                                   text=f"Which cleanser did you use in step {i}? My skin is dry")
-        for i in range(24)
-    ])
+    CommentSample.objects.bulk_create(
+        [
+            CommentSampleFactory.build(
+                post=posts[i % 8],
+                external_id=f"c{i}",
+                commenter=f"fan{i}",
+                text=f"Which cleanser did you use in step {i}? My skin is dry",
+            )
+            for i in range(24)
+        ]
+    )
     vet_accounts([account.pk])
     metrics = AccountMetrics.objects.get(account=account)
     assert metrics.risk_level == "low" and metrics.fake_risk < 0.3

@@ -54,13 +54,16 @@ def test_fraud_marked_accounts_score_higher_than_clean_ones(vetted):  # noqa: AN
     assert sum(r >= 0.3 for r in clean) / len(clean) <= 0.1  # few clean accounts reach medium
 
 
-@pytest.mark.parametrize(("mark", "signal"), [
-    ("follower_jump", "growth_anomalies"),
-    ("following_churn", "following_churn"),
-    ("engagement_pod", "comment_authenticity"),
-    ("fake_follower_sample", "audience_quality"),
-    ("low_engagement", "engagement_rate"),
-])
+@pytest.mark.parametrize(
+    ("mark", "signal"),
+    [
+        ("follower_jump", "growth_anomalies"),
+        ("following_churn", "following_churn"),
+        ("engagement_pod", "comment_authenticity"),
+        ("fake_follower_sample", "audience_quality"),
+        ("low_engagement", "engagement_rate"),
+    ],
+)
 def test_each_fraud_kind_is_caught_by_its_signal(vetted, mark, signal):  # noqa: ANN001
     summary, metrics = vetted
     accounts = [a for a in metrics if mark in _marks(summary, a)]

@@ -19,8 +19,11 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
-        parser.add_argument("input", help="CSV with any of: username, full_name, biography, followers_count, "
-                            "following_count, media_count, has_profile_pic, is_private, is_verified, external_url")
+        parser.add_argument(
+            "input",
+            help="CSV with any of: username, full_name, biography, followers_count, "
+            "following_count, media_count, has_profile_pic, is_private, is_verified, external_url",
+        )
         parser.add_argument("--output", required=True, help="where to write the scored CSV")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
