@@ -10,6 +10,11 @@ where the first stopped, and the (asset, embedder) unique constraint rules out d
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 import pytest
 from django.db.models import Count
 
@@ -50,6 +55,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
             lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=first
         )
         first.kill()
+        time.sleep(0.3)  # a COMMIT the worker sent just before dying still lands: count after it
         embedded_at_kill = ImageEmbedding.objects.count()
         assert started, f"the first worker embedded nothing:\n{first.tail()}"
         assert embedded_at_kill < ASSETS, "the job finished before the kill: make it bigger"
@@ -123,3 +129,41 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     sync = index_sync(embedder_id=embedder_id)
     assert sync["count"] == len(asset_ids)
     assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
+
+
+def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, isolated_vision, tmp_path):
+    """The OOM killer usually takes the pool process doing the work, not the worker's main
+    process: reject_on_worker_lost makes the main process put the message back at once (no
+    visibility timeout: it is an hour here), and its next pool process finishes the job."""
+    import subprocess
+
+    from vision.embedders import get_embedder
+    from vision.services.jobs import vision_job_enqueue
+
+    asset_ids = make_image_assets(ASSETS)
+    env = {"CELERY_VISIBILITY_TIMEOUT": "3600", "VISION_BATCH_SIZE": str(BATCH)}
+    worker = start_worker(tmp_path / "w", name="fault-pool", queues=("heavy",), pool="prefork", env=env)
+    try:
+        job = Job.objects.create(kind=JobKind.EMBED, params={})
+        vision_job_enqueue(job)
+        started = wait_for(lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=worker)
+        children = subprocess.run(["pgrep", "-P", str(worker.proc.pid)], capture_output=True, text=True).stdout.split()
+        assert started and len(children) == 1, f"{children}\n{worker.tail()}"
+        os.kill(int(children[0]), signal.SIGKILL)
+        wait_for(lambda: not Path(f"/proc/{children[0]}").exists(), timeout=10)
+        time.sleep(0.3)  # a COMMIT the process sent just before dying still lands: count after it
+        embedded_at_kill = ImageEmbedding.objects.count()
+        assert embedded_at_kill < ASSETS, "the job finished before the kill: make it bigger"
+
+        finished = wait_for(lambda: Job.objects.get(pk=job.pk).is_finished, timeout=120, interval=0.25, alive=worker)
+        job.refresh_from_db()
+        assert finished and job.status == JobStatus.SUCCEEDED, f"{job.status} {job.error}\n{worker.tail()}"
+    finally:
+        worker.stop()
+    assert "WorkerLostError" in worker.log.read_text() or "exited with 'signal 9" in worker.log.read_text()
+    per_asset = dict(
+        ImageEmbedding.objects.filter(embedder_id=get_embedder().id).values_list("asset").annotate(n=Count("id"))
+    )
+    assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
+    assert job.attempts == 2
+    assert job.result["embedded"] == ASSETS - embedded_at_kill
