@@ -6,8 +6,8 @@ Usage (against a database holding the demo catalogue, e.g. after `scripts/run.sh
     python bench/frontend_pages.py [--repeat 5] [--username demo]
 
 Prints, per page, the median and worst server time over the repeats (after one warm-up
-request that fills caches and loads the vision index), the response size and the number of
-SQL queries. The target is < 300 ms per page; this script reports, it asserts nothing.
+request that fills caches and loads the vision index), the median CPU time of this process,
+the response size and the number of SQL queries. The target is < 300 ms per page; this script reports, it asserts nothing.
 """
 
 from __future__ import annotations
@@ -87,24 +87,27 @@ def main() -> int:
     pages.append(("jobs", reverse("frontend:jobs")))
 
     print(f"{Creator.objects.count()} creators, {Account.objects.count()} accounts; {args.repeat} runs per page")
-    print(f"{'page':<38} {'median ms':>9} {'max ms':>7} {'KB':>6} {'queries':>8}  status")
+    # cpu ms: this process's CPU time (database included for SQLite), less sensitive than wall
+    # time to other load on a shared machine.
+    print(f"{'page':<38} {'median ms':>9} {'max ms':>7} {'cpu ms':>7} {'KB':>6} {'queries':>8}  status")
     worst = 0.0
     for label, url in pages:
         anonymous = label.endswith("(anonymous)")
         htmx = {"HTTP_HX_REQUEST": "true"} if "(htmx)" in label else {}
         browser = Client() if anonymous else client
         browser.get(url, **htmx)  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = browser.get(url, **htmx)
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
         median = statistics.median(times)
         worst = max(worst, median)
         print(
-            f"{label:<38} {median:9.1f} {max(times):7.1f} {len(response.content) / 1024:6.1f} "
-            f"{len(queries.captured_queries):8d}  {response.status_code}"
+            f"{label:<38} {median:9.1f} {max(times):7.1f} {statistics.median(cpu):7.1f} "
+            f"{len(response.content) / 1024:6.1f} {len(queries.captured_queries):8d}  {response.status_code}"
         )
     print(f"slowest page median: {worst:.1f} ms (target < 300 ms)")
     return 0

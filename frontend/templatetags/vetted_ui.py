@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -89,16 +90,18 @@ def bar_class(value: Any) -> str:
     return "good" if number >= 0.66 else "ok" if number >= 0.4 else "bad"
 
 
+_RISK_LABELS = {"low": gettext_lazy("Low risk"), "medium": gettext_lazy("Medium risk"), "high": gettext_lazy("High risk")}
+
+
 @register.simple_tag
 def risk_badge(level: str | None, risk: Any = None) -> str:
     """A coloured badge for a risk level (low/medium/high), with the risk score when known."""
     level = (level or "").lower()
-    labels = {"low": _("Low risk"), "medium": _("Medium risk"), "high": _("High risk")}
-    label = labels.get(level, _("Not vetted"))
-    css = level if level in labels else "unknown"
+    known = level in _RISK_LABELS
+    label = _RISK_LABELS[level] if known else _("Not vetted")
     number = _as_float(risk)
     title = _("Fake-follower risk %(score)s / 100") % {"score": round(number * 100)} if number is not None else label
-    return format_html('<span class="badge badge-{}" title="{}">{}</span>', css, title, label)
+    return format_html('<span class="badge badge-{}" title="{}">{}</span>', level if known else "unknown", title, label)
 
 
 @register.filter
