@@ -7,7 +7,8 @@ Usage (against a database holding the demo catalogue, e.g. after `scripts/run.sh
 
 Prints, per page, the median and worst server time over the repeats (after one warm-up
 request that fills caches and loads the vision index), the median CPU time of this process,
-the response size and the number of SQL queries. The target is < 300 ms per page; this script reports, it asserts nothing.
+the response size and the number of SQL queries. The target is < 300 ms per page; this
+script reports, it asserts nothing.
 """
 
 from __future__ import annotations

@@ -89,7 +89,11 @@ def bar_class(value: Any) -> str:
     return "good" if number >= 0.66 else "ok" if number >= 0.4 else "bad"
 
 
-_RISK_LABELS = {"low": gettext_lazy("Low risk"), "medium": gettext_lazy("Medium risk"), "high": gettext_lazy("High risk")}
+_RISK_LABELS = {
+    "low": gettext_lazy("Low risk"),
+    "medium": gettext_lazy("Medium risk"),
+    "high": gettext_lazy("High risk"),
+}
 
 
 @register.simple_tag
