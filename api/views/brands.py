@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
@@ -22,6 +23,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from influencers.models import Brand, Platform
 from influencers.errors import ServiceUnavailable
+from influencers.services.cache_versions import get_or_compute
 from influencers.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
@@ -236,11 +238,23 @@ class BrandMatchesView(OrganizationScopedView):
             from influencers.services.matching import rank_creators_for_brand
         except ImportError as exc:
             raise ServiceUnavailable("matching is not available: the matching module is not installed") from exc
-        result = rank_creators_for_brand(
-            brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"], offset=params["offset"]
-        )
-        return Response(
-            serialize_ranking(
+
+        def compute() -> dict:
+            result = rank_creators_for_brand(
+                brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"],
+                offset=params["offset"],
+            )
+            return serialize_ranking(
                 result, brand_id=brand.pk, weights=weights, limit=params["limit"], offset=params["offset"], request=request
             )
+
+        # Cached per organisation, brand, parameters and data version (brand edits, mood boards,
+        # metrics, vetting and audiences all change the version); the date is in the key because
+        # audience age and the brand-safety window are counted from today.
+        data = get_or_compute(
+            "matches",
+            organization_id=self.organization.pk,
+            parts=[brand.pk, timezone.localdate().isoformat(), sorted(params.items())],
+            compute=compute,
         )
+        return Response(data)

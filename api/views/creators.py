@@ -14,6 +14,7 @@ from api.serializers.search import AestheticResultSerializer
 from api.views.base import OrganizationScopedView
 from influencers.filters import CreatorFilterSet
 from influencers.models import Creator
+from influencers.services.cache_versions import get_or_compute
 from influencers.selectors.creators import (
     account_vetting_reports,
     creator_detail,
@@ -36,7 +37,21 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
         return Creator.objects.prefetch_related(*creator_list_prefetches())
 
     def get(self, request: Request) -> Response:
-        return self.list(request)
+        # Cached per organisation, query and data version (never stale: any write to the
+        # catalogue, metrics or audiences changes the version). The host is part of the key
+        # because the page links are absolute.
+        data = get_or_compute(
+            "creators",
+            organization_id=self.organization.pk,
+            parts=[request.scheme, request.get_host(), normalised_query(request)],
+            compute=lambda: self.list(request).data,
+        )
+        return Response(data)
+
+
+def normalised_query(request: Request) -> list[tuple[str, list[str]]]:
+    """The query parameters in a canonical order (parameter order never changes a result)."""
+    return sorted((key, sorted(values)) for key, values in request.query_params.lists())
 
 
 class CreatorDetailView(OrganizationScopedView):

@@ -134,6 +134,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
     )
 }
+# Discovery and matching responses cached per organisation and data version (never stale, see
+# influencers/services/cache_versions.py). On by default only with a cache shared by every
+# process (CACHE_URL); 0 turns it off.
+API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_URL else 0)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

@@ -1,0 +1,228 @@
+"""Response caching that is never stale: a *data version* that changes whenever catalogue,
+metrics, vetting, audience, brand or vision data change, and a get-or-compute helper keyed on it.
+
+Why a version and not invalidation by key: a discovery page depends on thousands of rows, so no
+write can know which cached pages it affects. Instead every cached value's key contains the
+current data version; a write replaces the version with a fresh random token, and every key
+built afterwards is new. Old entries are never read again and expire with their TTL.
+
+How writes are noticed: every Django database connection gets an execute wrapper that looks at
+each statement's first words. An INSERT/UPDATE/DELETE/TRUNCATE/COPY on a table that feeds
+discovery or matching (every `influencers_*` and `vision_*` table except the workflow ones in
+`IGNORED_MODELS`: jobs, shortlists, notes, alerts, tenancy) bumps the version right after the
+statement and once more when its transaction commits. So bulk_create/update()/raw SQL through
+Django in any process (web, Celery worker, management command) are all seen, and no read inside
+the write's transaction can cache the old data under the new version. Statements run on a raw
+DB-API connection bypass Django and are not seen: call `data_version_bump()` after them (the
+import service's background writer is one; its transaction also runs refresh_metrics, which is
+seen). Writes made outside the application (psql) are bounded by the TTL.
+
+The version lives in the default cache, so it is shared by all processes only when the cache is
+(Redis via CACHE_URL). Response caching is therefore on by default only with CACHE_URL; with the
+per-process locmem cache a write in another process (a CLI import) could not reach this one.
+Setting `API_RESPONSE_CACHE_SECONDS` forces it either way (0 turns it off).
+
+If the cache cannot be reached the version reads None and callers compute without caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.backends.signals import connection_created
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "vetted:data-version"
+LOCK_SUFFIX = ":computing"
+
+# Models whose rows never change a discovery page or a ranking: writing them must not throw the
+# response caches away (jobs write progress every few seconds during an import).
+IGNORED_MODELS = frozenset(
+    {
+        "influencers.job",
+        "influencers.organization",
+        "influencers.membership",
+        "influencers.shortlist",
+        "influencers.shortlistentry",
+        "influencers.shortlistevent",
+        "influencers.creatornote",
+        "influencers.watch",
+        "influencers.watchrule",
+        "influencers.alert",
+        "influencers.notificationsettings",
+        "influencers.webhookdelivery",
+        "influencers.webhookattempt",
+    }
+)
+WATCHED_APPS = ("influencers", "vision")
+
+_WRITE_START = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "COPY", "REPLAC", "WITH", "MERGE")
+_TABLE = re.compile(
+    r"""^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|
+    DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|COPY|MERGE\s+INTO)\s+(?:ONLY\s+)?
+    (?P<tables>{name}(?:\s*,\s*{name})*)""".format(name=r'(?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?'),
+    re.IGNORECASE | re.DOTALL | re.VERBOSE,
+)
+
+T = TypeVar("T")
+
+
+def response_cache_seconds() -> int:
+    """How long a cached API response lives (0: response caching is off)."""
+    configured = getattr(settings, "API_RESPONSE_CACHE_SECONDS", None)
+    if configured is not None:
+        return max(0, int(configured))
+    return 300 if getattr(settings, "CACHE_URL", "") else 0
+
+
+def data_version() -> str | None:
+    """The current data version, created on first use; None when the cache is unreachable."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def data_version_bump() -> None:
+    """Make every cached response built so far unreachable. A fresh random token, never a
+    counter: if the key is evicted or Redis restarts, an old version can never come back."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def cache_key(kind: str, *, organization_id: int, version: str, parts: Iterable[Any]) -> str:
+    """`vetted:<kind>:<version>:org<organization_id>:<digest of parts>`; the organisation is part
+    of every key, so one organisation's entry can never answer another's request."""
+    digest = hashlib.sha256(json.dumps(list(parts), sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"vetted:{kind}:{version}:org{int(organization_id)}:{digest}"
+
+
+def get_or_compute(
+    kind: str,
+    *,
+    organization_id: int,
+    parts: Iterable[Any],
+    compute: Callable[[], T],
+    wait_seconds: float = 30.0,
+) -> T:
+    """`compute()`'s value for (kind, organisation, parts) at the current data version, from the
+    cache when there. One process computes a missing value while concurrent callers for the same
+    key wait for it (up to `wait_seconds`, then compute themselves): a cold ranking costs the
+    machine once, not once per waiting client. Errors raised by `compute` are not cached."""
+    seconds = response_cache_seconds()
+    version = data_version() if seconds else None
+    if version is None:
+        return compute()
+    key = cache_key(kind, organization_id=organization_id, version=version, parts=parts)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    lock = key + LOCK_SUFFIX
+    if not cache.add(lock, 1, timeout=max(int(wait_seconds * 2), 10)):
+        deadline = time.monotonic() + wait_seconds
+        delay = 0.01
+        while time.monotonic() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+            if cache.get(lock) is None:  # the computing caller failed or finished without storing
+                break
+    try:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+        return value
+    finally:
+        cache.delete(lock)
+
+
+# --- noticing writes ------------------------------------------------------------------------
+
+_watched_tables: frozenset[str] | None = None
+_tables_lock = threading.Lock()
+
+
+def watched_tables() -> frozenset[str]:
+    """Database tables whose writes change the data version."""
+    global _watched_tables
+    if _watched_tables is None:
+        from django.apps import apps
+
+        with _tables_lock:
+            tables = set()
+            for app_label in WATCHED_APPS:
+                try:
+                    config = apps.get_app_config(app_label)
+                except LookupError:
+                    continue
+                for model in config.get_models(include_auto_created=True):
+                    if model._meta.label_lower not in IGNORED_MODELS:
+                        tables.add(model._meta.db_table.lower())
+            _watched_tables = frozenset(tables)
+    return _watched_tables
+
+
+def written_tables(sql: str) -> list[str]:
+    """The tables a write statement changes ([] for reads and statements it cannot parse)."""
+    head = sql.lstrip()[:6].upper()
+    if not head.startswith(_WRITE_START):
+        return []
+    match = _TABLE.match(sql[:2000])
+    if not match:
+        return []
+    return [name.strip().rsplit(".", 1)[-1].strip('"').lower() for name in match["tables"].split(",")]
+
+
+def _bump_after_commit() -> None:
+    data_version_bump()
+
+
+def _watch_writes(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql.lstrip()[:6].upper().startswith(_WRITE_START):
+        tables = watched_tables()
+        if any(name in tables for name in written_tables(sql)):
+            _on_relevant_write(context["connection"])
+    return result
+
+
+def _on_relevant_write(connection: Any) -> None:
+    try:
+        data_version_bump()
+        if connection.in_atomic_block and not any(
+            entry[1] is _bump_after_commit for entry in connection.run_on_commit
+        ):
+            # Readers cannot see the new rows before the commit: bump again once they can.
+            connection.on_commit(_bump_after_commit)
+    except Exception:  # noqa: BLE001 - a cache problem must never fail the write itself
+        logger.warning("could not bump the data version", exc_info=True)
+
+
+def _install_on(connection: Any) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def _connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
+    _install_on(connection)
+
+
+def install_write_watch() -> None:
+    """Watch writes on every Django database connection, current and future (AppConfig.ready)."""
+    from django.db import connections
+
+    connection_created.connect(_connection_created, dispatch_uid="vetted-data-version")
+    for connection in connections.all(initialized_only=True):
+        _install_on(connection)

@@ -1,0 +1,267 @@
+"""Response caching of discovery and matching (influencers/services/cache_versions.py): a repeated
+request is answered from the cache, any write that can change a result (ORM save, bulk update,
+bulk_create, raw SQL, brand edit) makes the next request recompute, workflow writes (jobs,
+notes) do not, and no organisation is ever answered from another's entry."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import types
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from influencers.models import AccountMetrics, AudienceProfile, Creator
+from influencers.services import cache_versions
+from influencers.services.cache_versions import data_version, get_or_compute, written_tables
+from tests.factories import AccountFactory, BrandFactory, CreatorFactory, CreatorNoteFactory, JobFactory
+
+LIST = "/api/creators/?sort=-followers"
+
+
+@pytest.fixture
+def caching(settings):  # noqa: ANN001, ANN201
+    settings.API_RESPONSE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def creator_with(followers: int, name: str = "C") -> Creator:
+    creator = CreatorFactory(display_name=name)
+    account = AccountFactory(creator=creator, platform="instagram")
+    AccountMetrics.objects.create(account=account, followers=followers, engagement_rate=0.02)
+    return creator
+
+
+def queries_of(client, path: str) -> int:  # noqa: ANN001
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def names(response) -> list[str]:  # noqa: ANN001
+    assert response.status_code == 200, response.content
+    return [row["display_name"] for row in response.json()["results"]]
+
+
+def test_a_repeated_discovery_request_is_answered_from_the_cache(editor, caching, django_assert_max_num_queries):  # noqa: ANN001
+    creator_with(5000, "Big")
+    creator_with(100, "Small")
+    first = editor.client.get(LIST)
+    assert names(first) == ["Big", "Small"]
+    # Token and membership lookups only: no discovery query runs.
+    with django_assert_max_num_queries(2):
+        second = editor.client.get(LIST)
+    assert second.json() == first.json()
+
+
+def test_parameter_order_does_not_split_the_cache(editor, caching, django_assert_max_num_queries):  # noqa: ANN001
+    creator_with(5000, "Big")
+    assert names(editor.client.get("/api/creators/?platform=instagram&sort=-followers")) == ["Big"]
+    with django_assert_max_num_queries(2):
+        assert names(editor.client.get("/api/creators/?sort=-followers&platform=instagram")) == ["Big"]
+
+
+def test_caching_is_off_without_a_shared_cache(editor, settings):  # noqa: ANN001
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    creator_with(5000, "Big")
+    editor.client.get(LIST)
+    assert queries_of(editor.client, LIST) > 2  # the discovery queries run again
+
+
+@pytest.mark.parametrize("write", ["save", "bulk_update", "bulk_create", "raw_sql", "delete"])
+def test_any_metrics_or_catalogue_write_is_seen_by_the_next_request(editor, caching, write):  # noqa: ANN001
+    big = creator_with(5000, "Big")
+    small = creator_with(100, "Small")
+    assert names(editor.client.get(LIST)) == ["Big", "Small"]
+    if write == "save":
+        metrics = AccountMetrics.objects.get(account__creator=small)
+        metrics.followers = 9000
+        metrics.save()
+        expected = ["Small", "Big"]
+    elif write == "bulk_update":  # QuerySet.update sends no signals
+        AccountMetrics.objects.filter(account__creator=small).update(followers=9000)
+        expected = ["Small", "Big"]
+    elif write == "bulk_create":
+        newcomer = Creator.objects.bulk_create([Creator(display_name="Newcomer")])[0]
+        account = AccountFactory(creator=newcomer)
+        AccountMetrics.objects.bulk_create([AccountMetrics(account=account, followers=7000)])
+        expected = ["Newcomer", "Big", "Small"]
+    elif write == "raw_sql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AccountMetrics._meta.db_table} SET followers = %s WHERE account_id IN "
+                f"(SELECT id FROM influencers_account WHERE creator_id = %s)",
+                [9000, small.pk],
+            )
+        expected = ["Small", "Big"]
+    else:
+        big.delete()
+        expected = ["Small"]
+    assert names(editor.client.get(LIST)) == expected
+
+
+def test_an_audience_change_changes_an_audience_filtered_page(editor, caching):  # noqa: ANN001
+    creator = creator_with(5000, "Big")
+    account = creator.accounts.get()
+    profile = AudienceProfile.objects.create(account=account, as_of="2026-01-01", countries={"CN": 0.2, "US": 0.8})
+    path = "/api/creators/?audience_country=CN&audience_country_min=0.5"
+    assert names(editor.client.get(path)) == []
+    AudienceProfile.objects.filter(pk=profile.pk).update(countries={"CN": 0.7, "US": 0.3})
+    assert names(editor.client.get(path)) == ["Big"]
+
+
+def test_workflow_writes_keep_the_cache(editor, caching):  # noqa: ANN001
+    creator = creator_with(5000, "Big")
+    editor.client.get(LIST)
+    version = data_version()
+    JobFactory(organization=editor.organization)
+    CreatorNoteFactory(organization=editor.organization, creator=creator)
+    assert data_version() == version
+    AccountMetrics.objects.update(followers=1)
+    assert data_version() != version
+
+
+def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):  # noqa: ANN001
+    def pending() -> list:
+        return [entry[1] for entry in connection.run_on_commit if entry[1] is cache_versions._bump_after_commit]
+
+    assert connection.in_atomic_block and pending() == []
+    creator = creator_with(5000)
+    AccountMetrics.objects.update(followers=1)
+    Creator.objects.filter(pk=creator.pk).update(display_name="Renamed")
+    # One commit callback however many writes: readers see the new rows only after the commit.
+    assert len(pending()) == 1
+    before = data_version()
+    pending()[0]()
+    assert data_version() != before
+
+
+def test_an_evicted_version_never_comes_back(db, caching):  # noqa: ANN001
+    first = data_version()
+    cache.delete(cache_versions.VERSION_KEY)
+    assert data_version() not in (None, first)
+
+
+@pytest.mark.parametrize(
+    "sql, tables",
+    [
+        ('SELECT * FROM "influencers_creator"', []),
+        ('INSERT INTO "influencers_accountmetrics" ("account_id") VALUES (%s)', ["influencers_accountmetrics"]),
+        ('UPDATE "influencers_account" SET "bio" = %s', ["influencers_account"]),
+        ('  delete from influencers_post where id = 1', ["influencers_post"]),
+        ('TRUNCATE influencers_creator, influencers_account RESTART IDENTITY', ["influencers_creator", "influencers_account"]),
+        ('INSERT OR IGNORE INTO "vision_imageembedding" VALUES (1)', ["vision_imageembedding"]),
+        ('UPDATE "public"."influencers_brand" SET name = 1', ["influencers_brand"]),
+    ],
+)
+def test_written_tables_reads_the_statement(sql, tables):  # noqa: ANN001
+    assert written_tables(sql) == tables
+
+
+def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):  # noqa: ANN001
+    monkeypatch.setattr(cache_versions, "data_version", lambda: None)
+    calls = []
+    for _ in range(2):
+        assert get_or_compute("x", organization_id=1, parts=[1], compute=lambda: calls.append(1) or "v") == "v"
+    assert calls == [1, 1]
+
+
+def test_concurrent_misses_wait_for_the_one_computing(db, caching):  # noqa: ANN001
+    key = cache_versions.cache_key("slow", organization_id=1, version=data_version(), parts=["q"])
+    cache.add(key + cache_versions.LOCK_SUFFIX, 1, timeout=10)  # another process is computing
+
+    def finish() -> None:
+        time.sleep(0.1)
+        cache.set(key, "from the other process", timeout=60)
+
+    threading.Thread(target=finish).start()
+    calls = []
+    value = get_or_compute("slow", organization_id=1, parts=["q"], compute=lambda: calls.append(1) or "mine")
+    assert value == "from the other process" and calls == []
+
+
+def test_cache_keys_differ_per_organisation_and_version():
+    keys = {
+        cache_versions.cache_key("creators", organization_id=org, version=version, parts=["q"])
+        for org in (1, 2)
+        for version in ("a", "b")
+    }
+    assert len(keys) == 4
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ranking(monkeypatch, db):  # noqa: ANN001, ANN201
+    """A matching double that ranks by the database's current follower counts."""
+    calls = []
+
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
+        calls.append(brand.pk)
+        rows = AccountMetrics.objects.order_by("-followers").values_list("account__creator_id", "followers")
+        return {
+            "rows": [{"creator_id": c, "score": f / 10_000, "parts": {}, "explanations": []} for c, f in rows],
+            "total": len(rows),
+            "weights": {"audience_fit": 1.0},
+        }
+
+    module = types.ModuleType("influencers.services.matching")
+    module.rank_creators_for_brand = rank_creators_for_brand
+    monkeypatch.setitem(sys.modules, "influencers.services.matching", module)
+    return calls
+
+
+def matched(response) -> list[str]:  # noqa: ANN001
+    assert response.status_code == 200, response.content
+    return [row["creator"]["display_name"] for row in response.json()["results"]]
+
+
+def test_matches_are_cached_and_recomputed_after_a_metrics_write(editor, caching, ranking):  # noqa: ANN001
+    brand = BrandFactory(organization=editor.organization)
+    creator_with(5000, "Big")
+    small = creator_with(100, "Small")
+    path = f"/api/brands/{brand.pk}/matches/"
+    assert matched(editor.client.get(path)) == ["Big", "Small"]
+    assert matched(editor.client.get(path)) == ["Big", "Small"]
+    assert ranking == [brand.pk]
+    AccountMetrics.objects.filter(account__creator=small).update(followers=9000)
+    assert matched(editor.client.get(path)) == ["Small", "Big"]
+    assert ranking == [brand.pk, brand.pk]
+
+
+def test_a_brand_edit_recomputes_its_matches(editor, caching, ranking):  # noqa: ANN001
+    brand = BrandFactory(organization=editor.organization)
+    creator_with(5000, "Big")
+    path = f"/api/brands/{brand.pk}/matches/"
+    editor.client.get(path)
+    response = editor.client.patch(f"/api/brands/{brand.pk}/", {"values": ["natural"]}, format="json")
+    assert response.status_code == 200, response.content
+    editor.client.get(path)
+    assert ranking == [brand.pk, brand.pk]
+
+
+def test_another_organisation_never_reads_a_cached_ranking(editor, intruder, caching, ranking):  # noqa: ANN001
+    brand = BrandFactory(organization=editor.organization)
+    creator_with(5000, "Big")
+    path = f"/api/brands/{brand.pk}/matches/"
+    assert matched(editor.client.get(path)) == ["Big"]
+    assert intruder.client.get(path).status_code == 404
+    own = BrandFactory(organization=intruder.organization)
+    assert matched(intruder.client.get(f"/api/brands/{own.pk}/matches/")) == ["Big"]
+    assert ranking == [brand.pk, own.pk]
+
+
+def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, django_assert_max_num_queries):  # noqa: ANN001
+    creator_with(5000, "Big")
+    assert names(editor.client.get(LIST)) == ["Big"]
+    # The catalogue is shared, but the entry is not: the other organisation computes its own.
+    assert queries_of(intruder.client, LIST) > 2
+    with django_assert_max_num_queries(2):
+        assert names(intruder.client.get(LIST)) == ["Big"]
