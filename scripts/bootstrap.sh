@@ -23,10 +23,13 @@ if [ ! -f "$stamp" ]; then
   mkdir -p "$(dirname "$venv")"
   rm -rf "$venv"
   "$py" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip >&2 || true
+  "$venv/bin/python" -m pip install --quiet --upgrade pip 2>/dev/null >&2 || true
   # pip warns once per package about this machine's local index mirror; those lines are noise.
-  "$venv/bin/python" -m pip install --quiet -r "$root/requirements.txt" 2>&1 | grep -v "is ignored: it is neither" >&2
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "pip install failed" >&2; exit 1; }
+  # (grep exits 1 when it filters every line, so its status is not the pipeline's)
+  if ! "$venv/bin/python" -m pip install --quiet -r "$root/requirements.txt" 2> >(grep -v "is ignored: it is neither" >&2); then
+    echo "pip install -r requirements.txt failed" >&2
+    exit 1
+  fi
   touch "$stamp"
 else
   echo ">> reusing virtual environment $venv" >&2
