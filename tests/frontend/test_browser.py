@@ -260,7 +260,7 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     screenshot(driver, "10-jobs")
 
 
-def test_switch_to_chinese(demo_site, live_server, browser):  # noqa: ANN001
+def test_switch_to_chinese_and_use_the_keyboard(demo_site, live_server, browser):  # noqa: ANN001
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -274,6 +274,21 @@ def test_switch_to_chinese(demo_site, live_server, browser):  # noqa: ANN001
     assert "发现" in nav and "候选名单" in nav
     assert "合成" in driver.find_element(By.CSS_SELECTOR, ".banner").text
     screenshot(driver, "11-zh-discovery")
+
+    # Keyboard: "/" focuses the search box, Esc leaves it, j/j moves to the second row, Enter opens it.
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(driver).send_keys("/").perform()
+    assert driver.switch_to.active_element.get_attribute("id") == "id_q"
+    ActionChains(driver).send_keys(Keys.ESCAPE).send_keys("j").send_keys("j").perform()
+    active = driver.find_element(By.CSS_SELECTOR, "[data-row].is-active")
+    rows = driver.find_elements(By.CSS_SELECTOR, "[data-testid=results-table] [data-row]")
+    assert active == rows[1]
+    target = active.find_element(By.CSS_SELECTOR, "[data-row-link]").get_attribute("href")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait_until(lambda: driver.current_url == target, what="Enter to open the active row")
+
     chinese = next(c for c in Creator.objects.order_by("id") if any(ord(ch) > 0x2E80 for ch in c.display_name))
     driver.get(f"{live_server.url}/creators/{chinese.pk}/")
     wait_for(driver, "[data-testid=creator-name]")
