@@ -17,6 +17,7 @@ from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
 from influencers import selectors
 from influencers.errors import InputError, VettedError
+from influencers.models import Platform
 from influencers.scoring.ranking import DEFAULT_WEIGHTS, PARTS
 
 MATCH_PAGE_SIZE = 25
@@ -85,6 +86,7 @@ def brand_detail(request: HttpRequest, brand_id: int) -> HttpResponse:
         "mood_board": list(selectors.mood_board_list(brand=brand)),
         "shortlists": list(selectors.shortlist_list(organization=org, brand_id=brand.pk)),
         "target_rows": presenters.target_rows(brand),
+        "platforms": [(code, Platform(code).label) for code in brand.preferred_platforms if code in Platform.values],
     }
     return render_page(request, "frontend/brand.html", context)
 
