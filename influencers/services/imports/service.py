@@ -209,7 +209,8 @@ def creators_import_file(
         result.warnings.extend(
             _after_import(sorted(writer.touched), refresh=refresh, new_images=writer.counts["media"]["created"])
         )
-        timings["refresh"] = time.perf_counter() - mark
+        if refresh:
+            timings["refresh"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return result
 
