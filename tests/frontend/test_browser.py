@@ -254,6 +254,14 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     assert first.find_element(By.CSS_SELECTOR, "[data-testid=match-score]").text.isdigit()
     driver.find_element(By.CSS_SELECTOR, "[data-testid=match-why] summary").click()
     screenshot(driver, "09b-brand-matches-reweighted")
+    for path, css, name in (
+        ("/brands/", "[data-testid=brand-card]", "10a-brands"),
+        ("/shortlists/", "[data-testid=shortlists-table]", "10b-shortlists"),
+        (f"/brands/{brand.pk}/edit/", "[data-testid=brand-save]", "10c-brand-edit"),
+    ):
+        driver.get(base + path)
+        wait_for(driver, css)
+        screenshot(driver, name)
     driver.get(f"{base}/jobs/")
     wait_for(driver, "#jobs-list")
     assert "Export" in driver.find_element(By.CSS_SELECTOR, "#jobs-list").text
