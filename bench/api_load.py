@@ -1,6 +1,7 @@
 """Load benchmark of the API: discovery and matching under 20 concurrent clients.
 
     python bench/api_load.py [--seconds 60] [--clients 20] [--creators 100000] [--reload]
+        [--workers N] [--threads N] [--no-cache] [--no-matching] [--no-prime]
 
 1. Creates the PostgreSQL database named by DATABASE_URL (default
    postgres://postgres@127.0.0.1:5432/vetted_bench) if needed and migrates it.
@@ -8,9 +9,12 @@
    AccountMetrics and an AudienceProfile, in bulk; skipped when the database already holds N
    (use --reload to start over). A brand and 20 member users with tokens are created.
 3. Starts gunicorn on 127.0.0.1 (DEBUG off), waits for /api/health/.
-4. Runs the clients (threads, keep-alive http.client connections) for --seconds against a mix
+4. Sends each distinct query once, one at a time, and prints these cold latencies (what the
+   first user after a data change waits; --no-prime skips it). Responses are cached in the
+   Redis database --cache-url (flushed first; --no-cache turns response caching off).
+5. Runs the clients (threads, keep-alive http.client connections) for --seconds against a mix
    of discovery queries (filters, sorts, pages) and brand matching.
-5. Prints p50/p95/p99 latency per kind and overall, throughput and the error count.
+6. Prints p50/p95/p99 latency per kind and overall, throughput and the error count.
 
 Target: p95 ≤ 150 ms for discovery and matching at 20 concurrent clients, no errors.
 """
@@ -177,10 +181,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int, cache_url: str = "", cache_seconds: int = 0) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        # Response caching needs a cache every worker shares (the data version lives there).
+        "CACHE_URL": cache_url,
+        "API_RESPONSE_CACHE_SECONDS": str(cache_seconds if cache_url else 0),
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -233,6 +240,34 @@ DISCOVERY_QUERIES = [
 ]
 
 
+MATCHING_QUERIES = ["", "?w_audience=0.6&w_authenticity=0.2&w_value=0.1&w_engagement=0.1", "?offset=50"]
+
+
+def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, list[float]]:
+    """Each distinct query once, one at a time: what the first user after a data change waits
+    (nothing is cached yet). Also leaves the response cache warm for the measured run."""
+    cold: dict[str, list[float]] = {"discovery": [], "matching": []}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    paths = [("discovery", "/api/creators/" + (f"?{q}" if q else "")) for q in DISCOVERY_QUERIES]
+    if matching:
+        paths += [("matching", f"/api/brands/{brand_id}/matches/{q}") for q in MATCHING_QUERIES]
+    for kind, path in paths:
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        cold[kind].append(time.perf_counter() - started)
+        if response.status != 200:
+            print(f"  prime {path} -> {response.status}")
+    conn.close()
+    for kind, values in cold.items():
+        if values:
+            print(f"cold (first request of each query, sequential) {kind}: n={len(values)} "
+                  f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms")
+    return cold
+
+
 def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, matching: bool) -> dict[str, list]:
     """Each client alternates discovery queries and (when available) matching requests."""
     results: dict[str, list] = {"discovery": [], "matching": [], "errors": []}
@@ -247,7 +282,7 @@ def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, mat
         while time.perf_counter() < stop_at:
             if matching and rng.random() < 0.3:
                 kind = "matching"
-                weights = rng.choice(["", "?w_audience=0.6&w_authenticity=0.2&w_value=0.1&w_engagement=0.1", "?offset=50"])
+                weights = rng.choice(MATCHING_QUERIES)
                 path = f"/api/brands/{brand_id}/matches/{weights}"
             else:
                 kind = "discovery"
@@ -328,6 +363,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--reload", action="store_true", help="Drop the bench catalogue and load it again")
     parser.add_argument("--no-matching", action="store_true", help="Benchmark discovery only")
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
+                        help="Shared cache of the server (response caching and throttles)")
+    parser.add_argument("--cache-seconds", type=int, default=900, help="Response cache TTL")
+    parser.add_argument("--no-cache", action="store_true", help="Response caching off: every request computes")
+    parser.add_argument("--no-prime", action="store_true", help="Skip the sequential cold pass")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -347,14 +387,26 @@ def main() -> None:
 
     connections.close_all()
     port = args.port or free_port()
-    server = start_server(args.database_url, port, args.workers, args.threads)
+    cache_seconds = 0 if args.no_cache else args.cache_seconds
+    print(f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
+          f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if cache_seconds and args.cache_url:
+        import redis
+
+        # The bench's own Redis database: emptied so the cold pass really is cold.
+        redis.Redis.from_url(args.cache_url).flushdb()
+    server = start_server(args.database_url, port, args.workers, args.threads, args.cache_url, cache_seconds)
     try:
+        if not args.no_prime:
+            prime(port, tokens[0], brand_id, matching)
         # Warm up: each worker's first requests import modules and open connections.
         run_clients(port, tokens, brand_id, min(5.0, args.seconds / 6), matching)
         results = run_clients(port, tokens, brand_id, args.seconds, matching)
     finally:
         stop_server(server)
     report(results, args.seconds, args.clients)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.caching import cached_json_response
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -23,7 +24,6 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from influencers.models import Brand, Platform
 from influencers.errors import ServiceUnavailable
-from influencers.services.cache_versions import get_or_compute
 from influencers.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
@@ -251,10 +251,10 @@ class BrandMatchesView(OrganizationScopedView):
         # Cached per organisation, brand, parameters and data version (brand edits, mood boards,
         # metrics, vetting and audiences all change the version); the date is in the key because
         # audience age and the brand-safety window are counted from today.
-        data = get_or_compute(
-            "matches",
+        return cached_json_response(
+            request,
+            kind="matches",
             organization_id=self.organization.pk,
             parts=[brand.pk, timezone.localdate().isoformat(), sorted(params.items())],
             compute=compute,
         )
-        return Response(data)

@@ -9,12 +9,12 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.caching import cached_json_response, normalised_query
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
 from api.views.base import OrganizationScopedView
 from influencers.filters import CreatorFilterSet
 from influencers.models import Creator
-from influencers.services.cache_versions import get_or_compute
 from influencers.selectors.creators import (
     account_vetting_reports,
     creator_detail,
@@ -40,18 +40,13 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
         # Cached per organisation, query and data version (never stale: any write to the
         # catalogue, metrics or audiences changes the version). The host is part of the key
         # because the page links are absolute.
-        data = get_or_compute(
-            "creators",
+        return cached_json_response(
+            request,
+            kind="creators",
             organization_id=self.organization.pk,
             parts=[request.scheme, request.get_host(), normalised_query(request)],
             compute=lambda: self.list(request).data,
         )
-        return Response(data)
-
-
-def normalised_query(request: Request) -> list[tuple[str, list[str]]]:
-    """The query parameters in a canonical order (parameter order never changes a result)."""
-    return sorted((key, sorted(values)) for key, values in request.query_params.lists())
 
 
 class CreatorDetailView(OrganizationScopedView):

@@ -2,9 +2,13 @@
 metrics, vetting, audience, brand or vision data change, and a get-or-compute helper keyed on it.
 
 Why a version and not invalidation by key: a discovery page depends on thousands of rows, so no
-write can know which cached pages it affects. Instead every cached value's key contains the
-current data version; a write replaces the version with a fresh random token, and every key
-built afterwards is new. Old entries are never read again and expire with their TTL.
+write can know which cached pages it affects. Instead every cached value carries the data
+version it was computed at; a write replaces the version with a fresh random token, and no entry
+computed before it is accepted again.
+
+Entries are stored under a key without the version, stamped with the version they were computed
+at; a request reads the version and the entry in one round trip and accepts only an entry of
+the current version (a new version simply overwrites old entries).
 
 How writes are noticed: every Django database connection gets an execute wrapper that looks at
 each statement's first words. An INSERT/UPDATE/DELETE/TRUNCATE/COPY on a table that feeds
@@ -101,11 +105,11 @@ def data_version_bump() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def cache_key(kind: str, *, organization_id: int, version: str, parts: Iterable[Any]) -> str:
-    """`vetted:<kind>:<version>:org<organization_id>:<digest of parts>`; the organisation is part
-    of every key, so one organisation's entry can never answer another's request."""
+def cache_key(kind: str, *, organization_id: int, parts: Iterable[Any]) -> str:
+    """`vetted:<kind>:org<organization_id>:<digest of parts>`; the organisation is part of every
+    key, so one organisation's entry can never answer another's request."""
     digest = hashlib.sha256(json.dumps(list(parts), sort_keys=True, default=str).encode()).hexdigest()[:32]
-    return f"vetted:{kind}:{version}:org{int(organization_id)}:{digest}"
+    return f"vetted:{kind}:org{int(organization_id)}:{digest}"
 
 
 def get_or_compute(
@@ -117,32 +121,40 @@ def get_or_compute(
     wait_seconds: float = 30.0,
 ) -> T:
     """`compute()`'s value for (kind, organisation, parts) at the current data version, from the
-    cache when there. One process computes a missing value while concurrent callers for the same
-    key wait for it (up to `wait_seconds`, then compute themselves): a cold ranking costs the
-    machine once, not once per waiting client. Errors raised by `compute` are not cached."""
+    cache when there.
+
+    An entry is stored with the version it was computed at, and the version and the entry are
+    read together (one cache round trip): an entry of another version is a miss. The version is
+    read *before* computing, so a write during the computation leaves an entry no one accepts.
+    One caller computes a missing value while concurrent callers for the same key wait for it
+    (up to `wait_seconds`, then compute themselves): a cold ranking costs the machine once, not
+    once per waiting client. Errors raised by `compute` are not cached."""
     seconds = response_cache_seconds()
-    version = data_version() if seconds else None
-    if version is None:
+    if not seconds:
         return compute()
-    key = cache_key(kind, organization_id=organization_id, version=version, parts=parts)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    lock = key + LOCK_SUFFIX
+    key = cache_key(kind, organization_id=organization_id, parts=parts)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or data_version()
+    if version is None:  # the cache cannot be reached
+        return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    lock = f"{key}:{version}{LOCK_SUFFIX}"
     if not cache.add(lock, 1, timeout=max(int(wait_seconds * 2), 10)):
         deadline = time.monotonic() + wait_seconds
         delay = 0.01
         while time.monotonic() < deadline:
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
-            hit = cache.get(key)
-            if hit is not None:
-                return hit
+            entry = cache.get(key)
+            if entry is not None and entry[0] == version:
+                return entry[1]
             if cache.get(lock) is None:  # the computing caller failed or finished without storing
                 break
     try:
         value = compute()
-        cache.set(key, value, timeout=seconds)
+        cache.set(key, (version, value), timeout=seconds)
         return value
     finally:
         cache.delete(lock)

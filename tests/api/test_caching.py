@@ -58,6 +58,7 @@ def test_a_repeated_discovery_request_is_answered_from_the_cache(editor, caching
     with django_assert_max_num_queries(2):
         second = editor.client.get(LIST)
     assert second.json() == first.json()
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
 
 
 def test_parameter_order_does_not_split_the_cache(editor, caching, django_assert_max_num_queries):  # noqa: ANN001
@@ -165,7 +166,10 @@ def test_written_tables_reads_the_statement(sql, tables):  # noqa: ANN001
 
 
 def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):  # noqa: ANN001
-    monkeypatch.setattr(cache_versions, "data_version", lambda: None)
+    # What the fail-open Redis cache answers while Redis is down.
+    monkeypatch.setattr(cache, "get_many", lambda keys: {})
+    monkeypatch.setattr(cache, "get", lambda key, default=None: default)
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
     calls = []
     for _ in range(2):
         assert get_or_compute("x", organization_id=1, parts=[1], compute=lambda: calls.append(1) or "v") == "v"
@@ -173,12 +177,13 @@ def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):  # noq
 
 
 def test_concurrent_misses_wait_for_the_one_computing(db, caching):  # noqa: ANN001
-    key = cache_versions.cache_key("slow", organization_id=1, version=data_version(), parts=["q"])
-    cache.add(key + cache_versions.LOCK_SUFFIX, 1, timeout=10)  # another process is computing
+    version = data_version()
+    key = cache_versions.cache_key("slow", organization_id=1, parts=["q"])
+    cache.add(f"{key}:{version}{cache_versions.LOCK_SUFFIX}", 1, timeout=10)  # another process is computing
 
     def finish() -> None:
         time.sleep(0.1)
-        cache.set(key, "from the other process", timeout=60)
+        cache.set(key, (version, "from the other process"), timeout=60)
 
     threading.Thread(target=finish).start()
     calls = []
@@ -186,13 +191,27 @@ def test_concurrent_misses_wait_for_the_one_computing(db, caching):  # noqa: ANN
     assert value == "from the other process" and calls == []
 
 
-def test_cache_keys_differ_per_organisation_and_version():
-    keys = {
-        cache_versions.cache_key("creators", organization_id=org, version=version, parts=["q"])
-        for org in (1, 2)
-        for version in ("a", "b")
-    }
-    assert len(keys) == 4
+def test_cache_keys_differ_per_organisation():
+    keys = {cache_versions.cache_key("creators", organization_id=org, parts=["q"]) for org in (1, 2)}
+    assert len(keys) == 2
+
+
+def test_an_entry_of_an_older_version_is_recomputed(db, caching):  # noqa: ANN001
+    calls = []
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert get_or_compute("k", organization_id=1, parts=[], compute=compute) == 1
+    assert get_or_compute("k", organization_id=1, parts=[], compute=compute) == 1
+    cache_versions.data_version_bump()
+    assert get_or_compute("k", organization_id=1, parts=[], compute=compute) == 2
+
+
+def test_the_browsable_api_is_not_cached(editor, caching):  # noqa: ANN001
+    creator_with(5000, "Big")
+    editor.client.get(LIST)
+    with CaptureQueriesContext(connection) as captured:
+        response = editor.client.get(LIST, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and b"Big" in response.content
+    assert len(captured.captured_queries) > 2
 
 
 # --- matching ---------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Cached JSON answers for the hot read endpoints (discovery, matches): the rendered bytes are
+kept per organisation, query and data version (`influencers.services.cache_versions`), so a hit
+costs one cache round trip and no serialisation. Only JSON is cached; the browsable API and
+other formats are computed every time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from influencers.services.cache_versions import get_or_compute
+
+
+def normalised_query(request: Request) -> list[tuple[str, list[str]]]:
+    """The query parameters in a canonical order (parameter order never changes a result)."""
+    return sorted((key, sorted(values)) for key, values in request.query_params.lists())
+
+
+def cached_json_response(
+    request: Request,
+    *,
+    kind: str,
+    organization_id: int,
+    parts: Iterable[Any],
+    compute: Callable[[], Any],
+) -> HttpResponse | Response:
+    """The JSON of `compute()` (response data) from the cache when current, else computed,
+    rendered and stored. `parts` must name everything the data depends on besides the data
+    version and the organisation."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if type(renderer) is not JSONRenderer:
+        return Response(compute())
+    media_type = getattr(request, "accepted_media_type", "") or renderer.media_type
+    body = get_or_compute(
+        kind,
+        organization_id=organization_id,
+        parts=[*parts, media_type],
+        compute=lambda: renderer.render(compute(), media_type, {"request": request}),
+    )
+    return HttpResponse(body, content_type=renderer.media_type)
