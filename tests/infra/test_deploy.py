@@ -85,6 +85,16 @@ def test_production_media_stays_on_the_filesystem_without_a_bucket():
     assert result.stdout.strip() == "FileSystemStorage"
 
 
+def test_production_refuses_a_cache_sharing_the_brokers_redis_database():
+    # The cache is emptied after a Redis outage; on the broker's database that would drop jobs.
+    same = _run("import config.settings.production", **PRODUCTION, CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+                CACHE_URL="redis://127.0.0.1:6379/0")
+    assert same.returncode != 0 and "CACHE_URL must name another Redis database" in same.stderr
+    apart = _run("import config.settings.production", **PRODUCTION, CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+                 CACHE_URL="redis://127.0.0.1:6379/1")
+    assert apart.returncode == 0, apart.stderr
+
+
 def test_check_deploy_names_the_single_process_defaults_still_in_use():
     bare = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True, text=True, timeout=120,

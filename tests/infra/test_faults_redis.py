@@ -15,6 +15,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from config.cache import reset_outage_state
 from influencers.models import Creator, Job, JobKind, JobStatus
 from tests.factories import AccountFactory, AccountSnapshotFactory, MembershipFactory, OrganizationFactory
 
@@ -108,7 +110,8 @@ def editor_client(settings):  # noqa: ANN001
     token, _ = Token.objects.get_or_create(user=membership.user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    yield client
+    reset_outage_state()
 
 
 @pytest.fixture
@@ -194,3 +197,47 @@ def test_plain_redis_cache_would_have_failed_every_request():
     assert fail_open.get("key", 7) == 7
     assert fail_open.add("key", 1) is False
     assert fail_open.get_many(["a", "b"]) == {}
+    reset_outage_state()
+
+
+@pytest.mark.celery_worker  # needs a real Redis (the one of CELERY_BROKER_URL, another database)
+def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(monkeypatch):
+    """During an outage the cache is skipped (no timeout per call); afterwards entries written
+    before it are gone, since writes made during it could not invalidate them."""
+    import redis
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    import config.cache
+    from config.cache import FailOpenRedisCache
+
+    broker = urlsplit(os.environ["CELERY_BROKER_URL"])
+    database = (int(broker.path.strip("/") or 0) + 1) % 16
+    cache_url = f"redis://{broker.hostname}:{broker.port or 6379}/{database}"
+    fail_open = FailOpenRedisCache(cache_url, {})
+    fail_open.set("vetted:test:answer", "computed before the outage")
+    assert fail_open.get("vetted:test:answer") == "computed before the outage"
+
+    calls = {"n": 0}
+    real_get_client = RedisCacheClient.get_client
+
+    def unreachable(self, key=None, *, write=False):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        raise redis.ConnectionError("Error 111 connecting: Connection refused.")
+
+    try:
+        monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
+        assert fail_open.get("vetted:test:answer") is None
+        for _ in range(20):  # within RETRY_AFTER_SECONDS: answered without touching Redis
+            assert fail_open.get("vetted:test:answer", "miss") == "miss"
+            fail_open.set("vetted:test:other", 1)
+        assert calls["n"] == 1
+
+        monkeypatch.setattr(RedisCacheClient, "get_client", real_get_client)  # Redis is back...
+        monkeypatch.setattr(config.cache, "RETRY_AFTER_SECONDS", 0.0)
+        fail_open._state["retry_at"] = 0.0  # ...and the skip window is over
+        assert fail_open.get("vetted:test:answer") is None, "an entry from before the outage survived it"
+        fail_open.set("vetted:test:answer", "fresh")
+        assert fail_open.get("vetted:test:answer") == "fresh"
+    finally:
+        fail_open.delete("vetted:test:answer")
+        reset_outage_state()
