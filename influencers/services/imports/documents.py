@@ -59,6 +59,24 @@ def _tags(prefix: str) -> Parser:
     return parse
 
 
+def _memo(parser: Parser) -> Parser:
+    """`parser` remembering its results for repeated values: a catalogue repeats the same few
+    countries, language lists and categories thousands of times. Results are never mutated."""
+    cache: dict[Any, Any] = {}
+
+    def parse(value: Any) -> Any:
+        try:
+            key = tuple(value) if type(value) is list else value
+            return cache[key]
+        except KeyError:
+            result = cache[key] = parser(value)  # a ValueInvalid is not cached: each one is reported
+            return result
+        except TypeError:  # unhashable: parse every time
+            return parser(value)
+
+    return parse
+
+
 def _spec(table_values: tuple[str, ...], fields: dict[str, tuple[str, Parser]]) -> dict[str, tuple[int, Parser]]:
     """JSON key → (position in the table's value tuple, parser)."""
     return {key: (table_values.index(column), parser) for key, (column, parser) in fields.items()}
@@ -68,9 +86,9 @@ CREATOR_FIELDS = _spec(
     CREATORS.values,
     {
         "name": ("display_name", _text(200)),
-        "country": ("country", parse_country),
-        "languages": ("languages", parse_languages),
-        "categories": ("categories", parse_list),
+        "country": ("country", _memo(parse_country)),
+        "languages": ("languages", _memo(parse_languages)),
+        "categories": ("categories", _memo(parse_list)),
         "contact_email": ("contact_email", parse_email),
         "notes": ("notes", _text()),
     },
@@ -83,10 +101,10 @@ ACCOUNT_FIELDS = _spec(
         "display_name": ("display_name", _text(200)),
         "bio": ("bio", _text()),
         "external_url": ("external_url", lambda v: parse_url(v, 500)),
-        "is_verified": ("is_verified", parse_bool),
-        "is_private": ("is_private", parse_bool),
+        "is_verified": ("is_verified", _memo(parse_bool)),
+        "is_private": ("is_private", _memo(parse_bool)),
         "profile_picture_url": ("profile_picture_url", parse_url),
-        "tracked": ("tracked", parse_bool),
+        "tracked": ("tracked", _memo(parse_bool)),
     },
 )
 ACCOUNT_KEYS = frozenset(ACCOUNT_FIELDS) | {
@@ -98,6 +116,7 @@ ACCOUNT_KEYS = frozenset(ACCOUNT_FIELDS) | {
     "audience",
     "follower_samples",
 }
+_PLATFORM = _memo(parse_platform)
 SNAPSHOT_KEYS = frozenset({"date", "followers", "following", "posts"})
 _SNAPSHOT_GETTER = itemgetter("date", "followers", "following", "posts")
 POST_FIELDS = _spec(
@@ -217,7 +236,7 @@ class DocumentValidator(Validator):
     def account(self, location: str, raw: Any) -> AccountIn | None:
         if not self._object(raw, location, ACCOUNT_KEYS, "account") and not isinstance(raw, dict):
             return None
-        platform = self.value(parse_platform, raw.get("platform"), location, "platform")
+        platform = self.value(_PLATFORM, raw.get("platform"), location, "platform")
         handle = self.value(parse_handle, raw.get("handle"), location, "handle")
         self._required(raw, "platform", location, "the platform")
         self._required(raw, "handle", location, "the handle")
