@@ -106,6 +106,7 @@ def editor_client(settings):  # noqa: ANN001
     throttle on (it reads and writes the cache on every request) and the cache on dead Redis."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS}}
+    settings.API_RESPONSE_CACHE_SECONDS = 300  # as in production with CACHE_URL: responses use the cache too
     membership = MembershipFactory(organization=OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME))
     token, _ = Token.objects.get_or_create(user=membership.user)
     client = APIClient()
