@@ -302,14 +302,29 @@ def target_rows(brand: Brand) -> list[dict[str, Any]]:
 
 def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
     """The matching service's ranked rows (dicts: creator, score, parts with explanations) with
-    the parts whose data was missing marked, for the template."""
+    display values prepared once here (a page is 25 rows × 4 parts, each shown twice)."""
     from django.utils.translation import gettext
+
+    from frontend.templatetags.vetted_ui import bar_class, width_pct
 
     rows = []
     for item in ranked:
         row = dict(item) if isinstance(item, dict) else dict(getattr(item, "__dict__", {}))
-        # Labels translated once per part here, not per use in the template (25 rows × 4 parts × 2).
-        row["parts"] = [{**part, "label": gettext(str(part.get("label", "")))} for part in row.get("parts", [])]
+        parts = []
+        for part in row.get("parts", []):
+            score = part.get("score")
+            parts.append(
+                {
+                    **part,
+                    "label": gettext(str(part.get("label", ""))),
+                    "pct": None if score is None else round(score * 100),
+                    "width": width_pct(score),
+                    "css": bar_class(score) if part.get("known", True) else "",
+                    "adds": round((part.get("contribution") or 0) * 100),
+                }
+            )
+        row["parts"] = parts
+        row["pct"] = round((row.get("score") or 0) * 100)
         rows.append(row)
     return rows
 
