@@ -82,6 +82,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/ yet, and SQLite does not create missing folders.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets a local Celery worker write while the web process reads; IMMEDIATE avoids
     # "database is locked" upgrades from read to write transactions.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
