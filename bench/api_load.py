@@ -368,6 +368,8 @@ def main() -> None:
     parser.add_argument("--cache-seconds", type=int, default=900, help="Response cache TTL")
     parser.add_argument("--no-cache", action="store_true", help="Response caching off: every request computes")
     parser.add_argument("--no-prime", action="store_true", help="Skip the sequential cold pass")
+    parser.add_argument("--keep-cache", action="store_true",
+                        help="Keep the previous run's cached responses (still valid while the data is unchanged)")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -391,7 +393,7 @@ def main() -> None:
     print(f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
           f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    if cache_seconds and args.cache_url:
+    if cache_seconds and args.cache_url and not args.keep_cache:
         import redis
 
         # The bench's own Redis database: emptied so the cold pass really is cold.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -9,6 +11,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.pagination import CappedPageNumberPagination, CountCappedPaginator
 from api.caching import cached_json_response, normalised_query
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
@@ -19,10 +22,37 @@ from influencers.selectors.creators import (
     account_vetting_reports,
     creator_detail,
     creator_growth_series,
+    creator_head,
     creator_images,
-    creator_list_prefetches,
+    creator_rows,
     creator_top_posts,
 )
+
+
+class DiscoveryPaginator(CountCappedPaginator):
+    """The capped count and the page from ONE run of the discovery query: the ids (and matched
+    account ids) of its first COUNT_CAP + 1 rows are read once, the count is their number and a
+    page is a slice of them, loaded by primary key. The filtered, anti-joined query is the
+    expensive part of discovery; running it a second time for the page doubled its cost."""
+
+    @cached_property
+    def head(self) -> list[tuple[int, int | None]]:
+        return creator_head(self.object_list, limit=self.count_cap + 1)
+
+    @cached_property
+    def count(self) -> int:
+        seen = len(self.head)
+        self.count_exact = seen <= self.count_cap
+        return min(seen, self.count_cap)
+
+    def page(self, number: int | str):  # noqa: ANN201
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(creator_rows(self.head[bottom : bottom + self.per_page]), number, self)
+
+
+class DiscoveryPagination(CappedPageNumberPagination):
+    django_paginator_class = DiscoveryPaginator
 
 
 class CreatorListView(ListModelMixin, OrganizationScopedView):
@@ -31,10 +61,12 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
     serializer_class = CreatorListSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = CreatorFilterSet
+    pagination_class = DiscoveryPagination
     queryset = Creator.objects.all()
 
     def get_queryset(self):  # noqa: ANN201
-        return Creator.objects.prefetch_related(*creator_list_prefetches())
+        # No prefetch here: DiscoveryPaginator loads the page's creators with their accounts.
+        return Creator.objects.all()
 
     def get(self, request: Request) -> Response:
         # Cached per organisation, query and data version (never stale: any write to the

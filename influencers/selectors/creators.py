@@ -122,6 +122,45 @@ def _as_query_dict(filters: Mapping[str, Any] | None) -> QueryDict:
     return data
 
 
+def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, int | None]]:
+    """The first `limit` rows of a `creator_search_queryset` as (creator id, representative
+    account id or None), in its order: the one heavy discovery query, serving the capped count
+    and every page (`creator_rows` loads a page's creators by primary key)."""
+    if "rep_account_id" in queryset.query.annotations:
+        return list(queryset.values_list("pk", "rep_account_id")[:limit])
+    return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
+
+
+def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:
+    """The creators of `rows` ((creator id, representative account id)) in that order, with
+    accounts and metrics prefetched and the `rep_*` values of `creator_search_queryset` set from
+    the representative account (two queries whatever the page size)."""
+    rows = list(rows)
+    creators = {c.pk: c for c in Creator.objects.filter(pk__in=[r[0] for r in rows]).prefetch_related(
+        *creator_list_prefetches()
+    )}
+    out = []
+    for creator_id, account_id in rows:
+        creator = creators.get(creator_id)
+        if creator is None:  # deleted since the head was read
+            continue
+        if account_id is not None:
+            account = next((a for a in creator.accounts.all() if a.pk == account_id), None)
+            metrics = getattr(account, "metrics", None) if account is not None else None
+            if metrics is None:  # changed since the head was read: no matched account to show
+                out.append(creator)
+                continue
+            creator.rep_account_id = account.pk
+            creator.rep_platform = account.platform
+            creator.rep_handle = account.handle
+            creator.rep_followers = metrics.followers
+            creator.rep_engagement_rate = metrics.engagement_rate
+            creator.rep_growth_30d = metrics.growth_30d
+            creator.rep_fake_risk = metrics.fake_risk
+        out.append(creator)
+    return out
+
+
 def creators_by_ids(ids: Iterable[int]) -> dict[int, Creator]:
     """Creators by id with accounts and metrics prefetched (for ranked results and exports)."""
     creators = Creator.objects.filter(pk__in=list(ids)).prefetch_related(*creator_list_prefetches())
