@@ -17,6 +17,7 @@ from typing import Any
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import translation
 
 from influencers.models import AudienceProfile, Creator, Platform, Post
 from influencers.models.audience import AGE_BANDS, GENDERS
@@ -123,6 +124,17 @@ class CreatorFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account_terms: list[AccountTerm] = []
+
+    # The form class depends only on the declared filters (and the language of their labels):
+    # django-filter builds a new one, with new fields, on every request (a few ms of discovery).
+    _form_classes: dict[tuple[type, str | None], type] = {}
+
+    def get_form_class(self):  # noqa: ANN201
+        key = (type(self), translation.get_language())
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
 
     def filter_account(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """Account-level filters are only collected here; `filter_queryset` applies them together."""

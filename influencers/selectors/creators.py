@@ -122,6 +122,23 @@ def _as_query_dict(filters: Mapping[str, Any] | None) -> QueryDict:
     return data
 
 
+# What a discovery row shows (api.serializers.creators.CreatorListSerializer) and nothing else:
+# the metrics' `details` and `vetting` reports are large JSON documents a list never shows.
+ROW_CREATOR_FIELDS = ("id", "display_name", "country", "languages", "categories", "contact_email")
+ROW_ACCOUNT_FIELDS = ("id", "creator_id", "platform", "handle", "display_name", "is_verified", "profile_picture_url")
+ROW_METRICS_FIELDS = ("followers", "engagement_rate", "er_formula", "growth_30d", "fake_risk", "risk_level")
+
+
+def creator_row_prefetches() -> list[Prefetch]:
+    """`creator_list_prefetches` narrowed to the fields of a discovery row."""
+    accounts = (
+        Account.objects.select_related("metrics")
+        .only(*ROW_ACCOUNT_FIELDS, *(f"metrics__{f}" for f in ROW_METRICS_FIELDS))
+        .order_by("platform", "handle")
+    )
+    return [Prefetch("accounts", queryset=accounts)]
+
+
 def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, int | None]]:
     """The first `limit` rows of a `creator_search_queryset` as (creator id, representative
     account id or None), in its order: the one heavy discovery query, serving the capped count
@@ -136,9 +153,8 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:
     accounts and metrics prefetched and the `rep_*` values of `creator_search_queryset` set from
     the representative account (two queries whatever the page size)."""
     rows = list(rows)
-    creators = {c.pk: c for c in Creator.objects.filter(pk__in=[r[0] for r in rows]).prefetch_related(
-        *creator_list_prefetches()
-    )}
+    page = Creator.objects.filter(pk__in=[r[0] for r in rows]).only(*ROW_CREATOR_FIELDS)
+    creators = {c.pk: c for c in page.prefetch_related(*creator_row_prefetches())}
     out = []
     for creator_id, account_id in rows:
         creator = creators.get(creator_id)
