@@ -273,7 +273,7 @@ def test_import_and_refresh_hooks_queue_the_watch_evaluation(django_capture_on_c
     PostFactory(account=account, caption="gambling", posted_at=NOW - dt.timedelta(days=1))
     _watch(OrganizationFactory(), [account.creator], RuleKind.KEYWORD, {"keywords": ["gambling"]})
     with django_capture_on_commit_callbacks(execute=True):
-        assert _after_import([account.pk]) == []
+        assert _after_import([account.pk], refresh=True, new_images=0) == []
     assert Job.objects.filter(kind=JobKind.WATCH, status=JobStatus.SUCCEEDED).count() == 1
     assert Alert.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
