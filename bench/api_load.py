@@ -268,6 +268,23 @@ def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, lis
     return cold
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of process group `pgid`
+    (gunicorn's master and workers): a per-request cost the shared machine's load does not skew
+    the way it skews latency."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after "(comm)": state ppid pgrp ... utime(12) stime(13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, matching: bool) -> dict[str, list]:
     """Each client alternates discovery queries and (when available) matching requests."""
     results: dict[str, list] = {"discovery": [], "matching": [], "errors": []}
@@ -404,10 +421,16 @@ def main() -> None:
             prime(port, tokens[0], brand_id, matching)
         # Warm up: each worker's first requests import modules and open connections.
         run_clients(port, tokens, brand_id, min(5.0, args.seconds / 6), matching)
+        cpu_before = group_cpu_seconds(server.pid)
         results = run_clients(port, tokens, brand_id, args.seconds, matching)
+        server_cpu = group_cpu_seconds(server.pid) - cpu_before
     finally:
         stop_server(server)
     report(results, args.seconds, args.clients)
+    served = len(results["discovery"]) + len(results["matching"]) + len(results["errors"])
+    if served:
+        print(f"server CPU: {server_cpu:.1f} s for {served} requests = {server_cpu / served * 1000:.1f} ms per request "
+              f"(gunicorn processes only; PostgreSQL and Redis not counted)")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,21 @@ def _connection_errors() -> tuple[type[Exception], ...]:
     return (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client with one redis.Redis object per connection pool. Django builds a new
+    redis.Redis for every cache operation, and redis-py (5+) fills a table of ~170 response
+    callbacks in each: about 1 ms of CPU per operation, a third of a cached API answer. A
+    redis.Redis is thread-safe over its pool (and Django keeps one cache object per thread)."""
+
+    def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201, D102
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """RedisCache whose operations answer "miss" / "not stored" when Redis is down."""
 
@@ -55,6 +70,7 @@ class FailOpenRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 1.0)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         self._errors = _connection_errors()
         with _lock:
             self._state = _states.setdefault(str(server), _fresh_state())
