@@ -16,6 +16,7 @@ from frontend.views import charts, presenters
 from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
 from influencers import selectors
 from influencers.errors import InputError, VettedError
+from influencers.services import monitoring
 
 
 @login_required
@@ -47,6 +48,10 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "on_shortlists": presenters.shortlists_with_creator(org, creator) if org else [],
     }
     context["audience_charts"] = charts.audience_charts(context["audience"])
+    if account:
+        table = monitoring.rate_table()
+        context["estimate"] = monitoring.estimate_for_account(account, table=table)
+        context["estimate_table"] = table
     return render_page(request, "frontend/creator.html", context)
 
 

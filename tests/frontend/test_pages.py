@@ -140,6 +140,15 @@ def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, cata
     assert "chart.umd.min.js" in body
 
 
+def test_creator_page_shows_price_and_reach_labelled_as_an_estimate(ui, catalogue):  # noqa: ANN001
+    from influencers.services.monitoring import rate_table
+
+    body = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
+    section = body[body.index('data-testid="estimate"'):]
+    assert "Estimate" in section[:400] and "Cost per post" in section and "Reach per post" in section
+    assert rate_table().as_of in section  # the rate table's date is named beside the figures
+
+
 def test_lookalikes_load_after_the_page_and_explain_an_empty_index(ui, catalogue):  # noqa: ANN001
     page = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
     url = reverse("frontend:creator_lookalikes", args=[catalogue[0].pk])
