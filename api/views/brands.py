@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.caching import cached_json_response
+from api.caching import cached_json_response, normalised_query
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -219,6 +219,21 @@ class BrandMatchesView(OrganizationScopedView):
 
     @extend_schema(parameters=[MatchesQuerySerializer])
     def get(self, request: Request, pk: int) -> Response:
+        # Cached per organisation, brand id, raw query and data version; the date is in the key
+        # because audience age and the brand-safety window are counted from today. A hit skips
+        # the brand lookup and the parameter validation safely: an entry exists only if this
+        # organisation's request for this brand succeeded at the current version, and creating,
+        # editing, moving or deleting a brand (or its mood board, or any metrics, vetting or
+        # audience) changes the version. Membership is still checked on every request.
+        return cached_json_response(
+            request,
+            kind="matches",
+            organization_id=self.organization.pk,
+            parts=[int(pk), timezone.localdate().isoformat(), normalised_query(request)],
+            compute=lambda: self._matches(request, pk),
+        )
+
+    def _matches(self, request: Request, pk: int) -> dict:
         brand = brand_get(organization=self.organization, brand_id=pk)
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -238,23 +253,9 @@ class BrandMatchesView(OrganizationScopedView):
             from influencers.services.matching import rank_creators_for_brand
         except ImportError as exc:
             raise ServiceUnavailable("matching is not available: the matching module is not installed") from exc
-
-        def compute() -> dict:
-            result = rank_creators_for_brand(
-                brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"],
-                offset=params["offset"],
-            )
-            return serialize_ranking(
-                result, brand_id=brand.pk, weights=weights, limit=params["limit"], offset=params["offset"], request=request
-            )
-
-        # Cached per organisation, brand, parameters and data version (brand edits, mood boards,
-        # metrics, vetting and audiences all change the version); the date is in the key because
-        # audience age and the brand-safety window are counted from today.
-        return cached_json_response(
-            request,
-            kind="matches",
-            organization_id=self.organization.pk,
-            parts=[brand.pk, timezone.localdate().isoformat(), sorted(params.items())],
-            compute=compute,
+        result = rank_creators_for_brand(
+            brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"], offset=params["offset"]
+        )
+        return serialize_ranking(
+            result, brand_id=brand.pk, weights=weights, limit=params["limit"], offset=params["offset"], request=request
         )

@@ -284,3 +284,27 @@ def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, 
     assert queries_of(intruder.client, LIST) > 2
     with django_assert_max_num_queries(2):
         assert names(intruder.client.get(LIST)) == ["Big"]
+
+
+def test_a_cached_ranking_is_not_served_for_a_deleted_or_moved_brand(editor, intruder, caching, ranking):  # noqa: ANN001
+    from influencers.models import Brand
+
+    creator_with(5000, "Big")
+    moved = BrandFactory(organization=editor.organization)
+    deleted = BrandFactory(organization=editor.organization)
+    for brand in (moved, deleted):
+        assert matched(editor.client.get(f"/api/brands/{brand.pk}/matches/")) == ["Big"]
+    Brand.objects.filter(pk=moved.pk).update(organization=intruder.organization)
+    deleted_pk = deleted.pk
+    deleted.delete()
+    assert editor.client.get(f"/api/brands/{moved.pk}/matches/").status_code == 404
+    assert editor.client.get(f"/api/brands/{deleted_pk}/matches/").status_code == 404
+    assert matched(intruder.client.get(f"/api/brands/{moved.pk}/matches/")) == ["Big"]
+
+
+def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):  # noqa: ANN001
+    brand = BrandFactory(organization=editor.organization)
+    for _ in range(2):
+        response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=1000")
+        assert response.status_code == 400 and "limit" in response.json()
+    assert ranking == []
