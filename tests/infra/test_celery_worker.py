@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from influencers.models import AccountMetrics, Job, JobKind, JobStatus
@@ -84,7 +85,7 @@ def test_broker_health_reports_the_real_broker(real_broker):
 def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker):
     proc, log = worker
     account = AccountFactory()
-    AccountSnapshotFactory(account=account, followers=12_345)
+    AccountSnapshotFactory(account=account, followers=12_345, date=timezone.localdate())
     job = job_create(kind=JobKind.METRICS, params={"account_ids": [account.pk]})
     enqueue_job(job)  # on_commit fires at once: this test runs outside a transaction
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from kombu import pools as kombu_pools
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -71,6 +72,9 @@ def _drop_pools(app) -> None:  # noqa: ANN001
             pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry keyed by connection: without a reset
+    # the next producer for the same broker URL is the closed pool ("Acquire on closed pool").
+    kombu_pools.reset()
 
 
 @contextmanager
