@@ -1,19 +1,25 @@
 """The FAISS index of one embedder, its on-disk format, and atomic saves. No Django here.
 
 Kind of index, chosen by size (`choose_kind`):
-- up to FLAT_MAX (50,000) vectors: exact search, `IndexIDMap2(IndexFlatIP)`. At that size a
-  query scans 100 MB at most and takes a few ms; nothing approximate is worth its recall loss.
-- above: `IndexIVFFlat` (inner product, spherical k-means coarse quantizer with ~4·√N lists,
-  trained on a sample), ids stored by the IVF itself (+ a hash-table direct map so vectors can be
-  read back and removed by id). `nprobe` is calibrated at build time: the smallest number of
-  lists that reaches recall@50 ≥ RECALL_TARGET against exact search on queries drawn from the
-  catalogue itself (its vectors and midpoints of random pairs, which sit between clusters and
-  are harder than typical queries). IVF builds in minutes at 1M on 2 cores; HNSW needs ~10× as long.
+- up to FLAT_MAX (50,000) vectors: exact search, `IndexFlatIP`. At that size a query scans
+  100 MB at most and takes a few ms; nothing approximate is worth its recall loss.
+- above: HNSW (`IndexHNSWFlat`, inner product, M = 32, efConstruction = 40). efSearch is
+  calibrated at build time: the smallest value reaching recall@50 ≥ RECALL_TARGET against exact
+  search on queries drawn from the catalogue itself (its vectors and midpoints of random pairs,
+  which sit between clusters and are harder than typical queries).
+  Why not IVF: on clustered CLIP-like data, IVF needs to scan 2–3% of the catalogue for
+  recall@50 ≥ 0.95, and faiss's per-vector IVF scan is slower than its brute-force scan, so it
+  stays below a 40× speed-up at 1M; HNSW visits a few thousand vectors per query (measured
+  100×+), at the price of a longer build (bench/vision_bench.py measures it).
+
+FAISS rows are numbered in insertion order; the meta arrays map rows to assets, accounts and
+creators. HNSW cannot delete nodes, so a removed asset becomes a tombstone skipped through an id
+selector; an index with more than 20% tombstones asks to be rebuilt.
 
 On disk, one folder per embedder:
-    manifest.json          {"format", "version", "embedder_id", "kind", "count", "nprobe", files + sha256...}
+    manifest.json          {"format", "version", "embedder_id", "kind", "count", "ef_search", files + sha256...}
     index-v<N>.faiss       faiss.write_index of version N
-    meta-v<N>.npz          asset_ids (sorted), account_ids, creator_ids, vector_sum
+    meta-v<N>.npz          row_asset, asset_ids (sorted), account_ids, creator_ids, rows, vector_sum
 A save writes the new version's files under temporary names, fsyncs, renames them, then replaces
 manifest.json the same way and fsyncs the folder. Readers only follow manifest.json, so a crash
 at any point leaves the previous version readable; the previous version's files are kept one
@@ -29,6 +35,7 @@ import json
 import math
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -41,24 +48,23 @@ import numpy as np
 
 from vision.errors import IndexCorrupt
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FLAT_MAX = 50_000
+HNSW_M = 32  # graph degree (faiss default); 2·M links per vector on the bottom layer
+HNSW_EF_CONSTRUCTION = 40  # faiss default: build time ∝ this
 RECALL_TARGET = 0.97  # calibration target; leaves margin over the 0.95 promised for real queries
 CALIBRATION_K = 50
-EXACT_SUBSET_MAX = 20_000  # filtered searches over at most this many vectors are done exactly
+EF_CHOICES = (50, 64, 80, 96, 128, 160, 192, 256, 384, 512, 768, 1024)
+EF_MAX = 4096
+EXACT_SUBSET_MAX = 20_000
+TOMBSTONE_REBUILD_SHARE = 0.2
 MANIFEST = "manifest.json"
 _VERSIONED = re.compile(r"^(index|meta)-v(\d+)\.(faiss|npz)$")
 
 
 def choose_kind(count: int) -> str:
-    """'flat' (exact) up to FLAT_MAX vectors, 'ivf' above."""
-    return "flat" if count <= FLAT_MAX else "ivf"
-
-
-def ivf_nlist(count: int) -> int:
-    """Number of IVF lists: the power of two nearest 4·√N, with ≥ 39 training points per list."""
-    nlist = 2 ** round(math.log2(max(4 * math.sqrt(max(count, 1)), 1)))
-    return int(max(16, min(nlist, 65536, count // 39 or 16)))
+    """'flat' (exact) up to FLAT_MAX vectors, 'hnsw' above."""
+    return "flat" if count <= FLAT_MAX else "hnsw"
 
 
 def ids_fingerprint(asset_ids: np.ndarray) -> dict[str, int]:
@@ -67,21 +73,36 @@ def ids_fingerprint(asset_ids: np.ndarray) -> dict[str, int]:
     return {"count": int(ids.size), "id_sum": int(ids.sum()) if ids.size else 0, "id_max": int(ids.max()) if ids.size else 0}
 
 
+def _new_faiss_index(kind: str, dim: int) -> Any:
+    if kind == "flat":
+        return faiss.IndexFlatIP(dim)
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        return index
+    raise ValueError(f"unknown index kind {kind!r}")
+
+
 @dataclass
 class VectorIndex:
-    """A FAISS index of asset vectors plus the asset → account → creator map of its rows."""
+    """A FAISS index of asset vectors plus the asset → account → creator map of its rows.
+
+    FAISS rows are numbered in the order vectors were added; `row_asset[row]` is the asset of a
+    row (−1 once removed). HNSW graphs cannot drop nodes, so removal leaves a tombstone that
+    searches skip (an id selector) until a rebuild (when tombstones pass 20% of the rows).
+    """
 
     embedder_id: str
     dim: int
     kind: str
     index: Any
-    asset_ids: np.ndarray  # sorted int64
+    row_asset: np.ndarray  # (ntotal,) int64, -1 = removed
+    asset_ids: np.ndarray  # sorted int64, live assets only
     account_ids: np.ndarray  # aligned with asset_ids
     creator_ids: np.ndarray  # aligned with asset_ids
-    vector_sum: np.ndarray  # float64 (dim,): sum of all vectors, for the catalogue mean
-    nprobe: int = 0
-    nlist: int = 0
-    trained_on: int = 0
+    rows: np.ndarray  # aligned with asset_ids: the FAISS row of each asset
+    vector_sum: np.ndarray  # float64 (dim,): sum of the live vectors, for the catalogue mean
+    ef_search: int = 0
     version: int = 0
     build_seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -109,48 +130,38 @@ class VectorIndex:
         if len(np.unique(asset_ids)) != count:
             raise ValueError("asset ids must be unique")
         kind = kind or choose_kind(count)
-        nprobe = nlist = trained_on = 0
-        if kind == "flat":
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-            _add_chunked(index, vectors, asset_ids, progress)
-        elif kind == "ivf":
-            nlist = ivf_nlist(count)
-            quantizer = faiss.IndexFlatIP(dim)
-            index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-            index.cp.spherical = True  # centroids on the unit sphere, like the data
-            index.cp.niter = 10
-            rng = np.random.default_rng(seed)
-            trained_on = min(count, 50 * nlist)
-            sample = vectors[np.sort(rng.choice(count, trained_on, replace=False))] if trained_on < count else vectors
+        index = _new_faiss_index(kind, dim)
+        step = 50_000
+        for start in range(0, count, step):
+            index.add(vectors[start : start + step])
             if progress:
-                progress("train", 0, 1)
-            index.train(sample)
-            del sample
-            index.set_direct_map_type(faiss.DirectMap.Hashtable)
-            _add_chunked(index, vectors, asset_ids, progress)
-            nprobe = calibrate_nprobe(index, vectors, asset_ids, target=recall_target, seed=seed, progress=progress)
-        else:
-            raise ValueError(f"unknown index kind {kind!r}")
+                progress("add", min(start + step, count), count)
+        ef = calibrate_ef_search(index, vectors, target=recall_target, seed=seed, progress=progress) if kind == "hnsw" else 0
         order = np.argsort(asset_ids, kind="stable")
         built = cls(
             embedder_id=embedder_id,
             dim=dim,
             kind=kind,
             index=index,
+            row_asset=asset_ids.copy(),
             asset_ids=asset_ids[order],
             account_ids=np.asarray(account_ids, dtype=np.int64)[order],
             creator_ids=np.asarray(creator_ids, dtype=np.int64)[order],
+            rows=order.astype(np.int64),
             vector_sum=vectors.sum(axis=0, dtype=np.float64),
-            nprobe=nprobe,
-            nlist=nlist,
-            trained_on=trained_on,
+            ef_search=ef,
         )
         built.build_seconds = time.perf_counter() - started
         return built
 
     @property
     def count(self) -> int:
-        return int(self.index.ntotal)
+        """Live vectors (removed ones excluded)."""
+        return int(len(self.asset_ids))
+
+    @property
+    def tombstones(self) -> int:
+        return int(self.index.ntotal) - self.count
 
     @property
     def mean_vector(self) -> np.ndarray:
@@ -162,9 +173,8 @@ class VectorIndex:
         want = choose_kind(self.count)
         if want != self.kind:
             return f"{self.count} vectors call for a {want} index, this one is {self.kind}"
-        if self.kind == "ivf" and not (self.nlist / 4 < ivf_nlist(self.count) < self.nlist * 4):
-            # The catalogue grew or shrank ~16×: the lists no longer fit it (too long or too short).
-            return f"{self.nlist} IVF lists were trained for a catalogue of another size than {self.count}"
+        if self.tombstones > TOMBSTONE_REBUILD_SHARE * max(int(self.index.ntotal), 1):
+            return f"{self.tombstones} of {int(self.index.ntotal)} rows are removed images"
         return ""
 
     # --- updates ----------------------------------------------------------------------------
@@ -175,13 +185,17 @@ class VectorIndex:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.remove(asset_ids[np.isin(asset_ids, self.asset_ids)])
-        self.index.add_with_ids(vectors, asset_ids)
+        first_row = int(self.index.ntotal)
+        self.index.add(vectors)
+        new_rows = np.arange(first_row, first_row + len(asset_ids), dtype=np.int64)
+        self.row_asset = np.concatenate([self.row_asset, asset_ids])
         self.vector_sum = self.vector_sum + vectors.sum(axis=0, dtype=np.float64)
         merged = np.concatenate([self.asset_ids, asset_ids])
         order = np.argsort(merged, kind="stable")
         self.asset_ids = merged[order]
         self.account_ids = np.concatenate([self.account_ids, np.asarray(account_ids, dtype=np.int64)])[order]
         self.creator_ids = np.concatenate([self.creator_ids, np.asarray(creator_ids, dtype=np.int64)])[order]
+        self.rows = np.concatenate([self.rows, new_rows])[order]
 
     def remove(self, asset_ids: np.ndarray) -> int:
         """Remove vectors by asset id (unknown ids are ignored); returns how many were removed."""
@@ -189,59 +203,76 @@ class VectorIndex:
         present = present[np.isin(present, self.asset_ids)]
         if present.size == 0:
             return 0
+        pos = self.positions(present)
         self.vector_sum = self.vector_sum - self.reconstruct(present).sum(axis=0, dtype=np.float64)
-        removed = int(self.index.remove_ids(faiss.IDSelectorArray(present)))
-        keep = ~np.isin(self.asset_ids, present)
-        self.asset_ids, self.account_ids, self.creator_ids = self.asset_ids[keep], self.account_ids[keep], self.creator_ids[keep]
-        return removed
+        self.row_asset[self.rows[pos]] = -1
+        keep = np.ones(len(self.asset_ids), dtype=bool)
+        keep[pos] = False
+        self.asset_ids, self.account_ids = self.asset_ids[keep], self.account_ids[keep]
+        self.creator_ids, self.rows = self.creator_ids[keep], self.rows[keep]
+        return int(present.size)
 
     def set_owners(self, *, asset_ids: np.ndarray, account_ids: np.ndarray, creator_ids: np.ndarray) -> None:
         """Update the account/creator of assets already in the index (an account moved creator)."""
-        pos = np.searchsorted(self.asset_ids, asset_ids)
+        pos = self.positions(asset_ids)
         self.account_ids[pos] = account_ids
         self.creator_ids[pos] = creator_ids
 
     # --- queries ----------------------------------------------------------------------------
     def positions(self, asset_ids: np.ndarray) -> np.ndarray:
-        """Row positions in the meta arrays of asset ids known to be in the index."""
+        """Positions in the (sorted) meta arrays of asset ids known to be in the index."""
         return np.searchsorted(self.asset_ids, asset_ids)
 
     def reconstruct(self, asset_ids: np.ndarray) -> np.ndarray:
         """The stored vectors of these asset ids."""
-        asset_ids = np.ascontiguousarray(asset_ids, dtype=np.int64)
+        asset_ids = np.asarray(asset_ids, dtype=np.int64)
         if asset_ids.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self.index.reconstruct_batch(asset_ids)
+        return self.index.reconstruct_batch(np.ascontiguousarray(self.rows[self.positions(asset_ids)]))
 
     def search(
-        self, queries: np.ndarray, k: int, *, allowed: np.ndarray | None = None, nprobe: int | None = None
+        self, queries: np.ndarray, k: int, *, allowed: np.ndarray | None = None, ef_search: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (similarities, asset ids) per query row; ids are -1 where fewer than k exist.
 
         `allowed` restricts the search to those asset ids without losing recall: a small subset
-        is searched exactly, a large one through an id selector with nprobe raised in
-        proportion to how much of the catalogue is filtered out.
+        (≤ EXACT_SUBSET_MAX) is searched exactly; a large one through an id selector inside the
+        graph search, with efSearch raised in proportion to the share filtered out.
         """
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        k = max(1, int(k))
-        probe = nprobe or self.nprobe
-        if allowed is None:
-            params = faiss.SearchParametersIVF(nprobe=min(probe, self.nlist)) if self.kind == "ivf" else None
-            return self.index.search(queries, k, params=params)
-        allowed = np.asarray(allowed, dtype=np.int64)
-        if allowed.size == 0:
-            return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full((len(queries), k), -1, dtype=np.int64)
-        if allowed.size <= EXACT_SUBSET_MAX:
-            return _exact_topk(self.reconstruct(allowed), allowed, queries, k)
-        bitmap = np.packbits(_mask_for(allowed), bitorder="little")
-        selector = faiss.IDSelectorBitmap(int(allowed.max()) + 1, faiss.swig_ptr(bitmap))
-        if self.kind == "ivf":
-            share = allowed.size / max(self.count, 1)
-            params = faiss.SearchParametersIVF(sel=selector, nprobe=min(self.nlist, math.ceil(probe / share)))
+        with _threads_for(len(queries)):
+            return self._search(queries, max(1, int(k)), allowed=allowed, ef_search=ef_search)
+
+    def _search(
+        self, queries: np.ndarray, k: int, *, allowed: np.ndarray | None, ef_search: int | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        ef = max(ef_search or self.ef_search, k)
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+            allowed = allowed[np.isin(allowed, self.asset_ids)]
+            if allowed.size == 0:
+                return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full((len(queries), k), -1, dtype=np.int64)
+            if allowed.size <= EXACT_SUBSET_MAX:
+                return _exact_topk(self.reconstruct(allowed), allowed, queries, k)
+            rows = self.rows[self.positions(allowed)]
+        elif self.tombstones:
+            rows = self.rows
         else:
-            params = faiss.SearchParameters(sel=selector)
-        sims, ids = self.index.search(queries, k, params=params)
-        del bitmap  # kept alive until the search is done (the selector only holds a pointer)
+            rows = None
+        selector = bitmap = None
+        if rows is not None:
+            mask = np.zeros(int(self.index.ntotal), dtype=bool)
+            mask[rows] = True
+            bitmap = np.packbits(mask, bitorder="little")
+            selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bitmap))
+            ef = min(EF_MAX, math.ceil(ef * int(self.index.ntotal) / len(rows)))
+        if self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector) if selector else faiss.SearchParametersHNSW(efSearch=ef)
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector else None
+        sims, labels = self.index.search(queries, k, params=params)
+        del bitmap  # kept alive until here: the selector only holds a pointer to it
+        ids = np.where(labels >= 0, self.row_asset[np.maximum(labels, 0)], -1)
         return sims, ids
 
     # --- persistence ------------------------------------------------------------------------
@@ -258,9 +289,11 @@ class VectorIndex:
                 with path.open("wb") as handle:
                     np.savez(
                         handle,
+                        row_asset=self.row_asset,
                         asset_ids=self.asset_ids,
                         account_ids=self.account_ids,
                         creator_ids=self.creator_ids,
+                        rows=self.rows,
                         vector_sum=self.vector_sum,
                     )
 
@@ -272,9 +305,9 @@ class VectorIndex:
                 "dim": self.dim,
                 "kind": self.kind,
                 "count": self.count,
-                "nprobe": self.nprobe,
-                "nlist": self.nlist,
-                "trained_on": self.trained_on,
+                "rows": int(self.index.ntotal),
+                "ef_search": self.ef_search,
+                "hnsw_m": HNSW_M if self.kind == "hnsw" else 0,
                 "build_seconds": round(self.build_seconds, 3),
                 "fingerprint": ids_fingerprint(self.asset_ids),
                 "ids_sha256": hashlib.sha256(self.asset_ids.tobytes()).hexdigest(),
@@ -315,31 +348,104 @@ class VectorIndex:
             for path, key in ((index_path, "index_sha256"), (meta_path, "meta_sha256")):
                 if _sha256_file(path) != manifest.get(key):
                     raise IndexCorrupt(f"{path} does not match its checksum in {directory / MANIFEST}")
+        names = ("row_asset", "asset_ids", "account_ids", "creator_ids", "rows", "vector_sum")
         try:
             index = faiss.read_index(str(index_path))
             with np.load(meta_path) as meta:
-                arrays = {name: meta[name] for name in ("asset_ids", "account_ids", "creator_ids", "vector_sum")}
+                arrays = {name: meta[name] for name in names}
         except FileNotFoundError:
             raise
         except Exception as exc:  # faiss raises RuntimeError, numpy ValueError/OSError/BadZipFile
             raise IndexCorrupt(f"cannot read the index in {directory}: {exc}") from exc
-        if not (index.ntotal == len(arrays["asset_ids"]) == manifest.get("count")):
-            raise IndexCorrupt(f"index in {directory} holds {index.ntotal} vectors, its manifest says {manifest.get('count')}")
-        if manifest.get("kind") == "ivf" and not isinstance(index, faiss.IndexIVF):
-            raise IndexCorrupt(f"index in {directory} is a {type(index).__name__}, its manifest says ivf")
+        if not (index.ntotal == len(arrays["row_asset"]) and len(arrays["asset_ids"]) == manifest.get("count")):
+            raise IndexCorrupt(f"index in {directory} holds {index.ntotal} rows, its manifest says {manifest.get('count')} vectors")
+        expected = {"flat": faiss.IndexFlat, "hnsw": faiss.IndexHNSW}.get(manifest.get("kind"))
+        if expected is None or not isinstance(index, expected):
+            raise IndexCorrupt(f"index in {directory} is a {type(index).__name__}, its manifest says {manifest.get('kind')}")
         return cls(
             embedder_id=manifest["embedder_id"],
             dim=int(manifest["dim"]),
             kind=manifest["kind"],
             index=index,
-            nprobe=int(manifest.get("nprobe", 0)),
-            nlist=int(manifest.get("nlist", 0)),
-            trained_on=int(manifest.get("trained_on", 0)),
+            ef_search=int(manifest.get("ef_search", 0)),
             version=int(manifest["version"]),
             build_seconds=float(manifest.get("build_seconds", 0.0)),
             extra=dict(manifest.get("extra", {})),
             **arrays,
         )
+
+
+def calibrate_ef_search(
+    index: Any,
+    vectors: np.ndarray,
+    *,
+    target: float = RECALL_TARGET,
+    k: int = CALIBRATION_K,
+    queries: int = 200,
+    seed: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> int:
+    """Smallest efSearch (from EF_CHOICES) whose recall@k against exact search reaches `target`
+    on catalogue-drawn queries: half catalogue vectors, half normalised midpoints of random
+    pairs (between clusters, harder than typical queries)."""
+    rng = np.random.default_rng(seed + 1)
+    n = len(vectors)
+    half = queries // 2
+    own = vectors[rng.choice(n, half, replace=False)]
+    pairs = vectors[rng.choice(n, queries - half)] + vectors[rng.choice(n, queries - half)]
+    pairs /= np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-12)
+    xq = np.ascontiguousarray(np.concatenate([own, pairs]), dtype=np.float32)
+    if progress:
+        progress("calibrate", 0, 1)
+    _, exact = faiss.knn(xq, vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
+    for ef in EF_CHOICES:
+        _, found = index.search(xq, k, params=faiss.SearchParametersHNSW(efSearch=max(ef, k)))
+        hits = sum(len(np.intersect1d(f, e)) for f, e in zip(found, exact, strict=True))
+        if hits / exact.size >= target:
+            return max(ef, k)
+    return EF_CHOICES[-1]
+
+
+def _exact_topk(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    sims = queries @ vectors.T
+    kk = min(k, sims.shape[1])
+    top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < sims.shape[1] else np.tile(np.arange(kk), (len(queries), 1))
+    top_sims = np.take_along_axis(sims, top, axis=1)
+    order = np.argsort(-top_sims, axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    out_sims = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    out_ids = np.full((len(queries), k), -1, dtype=np.int64)
+    out_sims[:, :kk] = np.take_along_axis(top_sims, order, axis=1)
+    out_ids[:, :kk] = ids[top]
+    return out_sims, out_ids
+
+
+_omp_lock = threading.Lock()
+_omp_users = 0
+_omp_saved = 0
+
+
+@contextlib.contextmanager
+def _threads_for(n_queries: int) -> Iterator[None]:
+    """One OpenMP thread for a handful of queries: faiss parallelises over queries, so a single
+    query gains nothing from a thread team and loses a lot to it on a busy machine (measured 2–5×
+    slower with 2 threads under load). Batches keep every thread."""
+    global _omp_users, _omp_saved
+    if n_queries >= 4:
+        yield
+        return
+    with _omp_lock:
+        if _omp_users == 0:
+            _omp_saved = faiss.omp_get_max_threads()
+            faiss.omp_set_num_threads(1)
+        _omp_users += 1
+    try:
+        yield
+    finally:
+        with _omp_lock:
+            _omp_users -= 1
+            if _omp_users == 0:
+                faiss.omp_set_num_threads(_omp_saved)
 
 
 def read_manifest(directory: Path | str) -> dict[str, Any] | None:
@@ -361,78 +467,6 @@ def read_manifest(directory: Path | str) -> dict[str, Any] | None:
     if manifest["format"] != FORMAT_VERSION:
         raise IndexCorrupt(f"{path} has format {manifest['format']}, this code reads format {FORMAT_VERSION}")
     return manifest
-
-
-def calibrate_nprobe(
-    index: Any,
-    vectors: np.ndarray,
-    ids: np.ndarray,
-    *,
-    target: float = RECALL_TARGET,
-    k: int = CALIBRATION_K,
-    queries: int = 200,
-    seed: int = 0,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> int:
-    """Smallest nprobe whose recall@k against exact search reaches `target` on catalogue-drawn
-    queries (half catalogue vectors, half normalised midpoints of random pairs)."""
-    rng = np.random.default_rng(seed + 1)
-    n = len(vectors)
-    half = queries // 2
-    own = vectors[rng.choice(n, half, replace=False)]
-    pairs = vectors[rng.choice(n, queries - half)] + vectors[rng.choice(n, queries - half)]
-    pairs /= np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-12)
-    xq = np.ascontiguousarray(np.concatenate([own, pairs]), dtype=np.float32)
-    if progress:
-        progress("calibrate", 0, 1)
-    _, exact_rows = faiss.knn(xq, vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
-    exact = np.asarray(ids)[exact_rows]  # exact search gives row numbers, the index asset ids
-
-    def recall(nprobe: int) -> float:
-        _, found = index.search(xq, k, params=faiss.SearchParametersIVF(nprobe=nprobe))
-        hits = sum(len(np.intersect1d(f, e)) for f, e in zip(found, exact, strict=True))
-        return hits / exact.size
-
-    nlist = index.nlist
-    lo, hi = 0, 1
-    while hi < nlist and recall(hi) < target:
-        lo, hi = hi, hi * 2
-    hi = min(hi, nlist)
-    while hi - lo > max(1, lo // 8):  # refine to ~12% between the last two powers of two
-        mid = (lo + hi) // 2
-        if recall(mid) >= target:
-            hi = mid
-        else:
-            lo = mid
-    return int(hi)
-
-
-def _add_chunked(index: Any, vectors: np.ndarray, ids: np.ndarray, progress: Callable[[str, int, int], None] | None) -> None:
-    step = 65_536
-    for start in range(0, len(vectors), step):
-        index.add_with_ids(vectors[start : start + step], ids[start : start + step])
-        if progress:
-            progress("add", min(start + step, len(vectors)), len(vectors))
-
-
-def _exact_topk(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    sims = queries @ vectors.T
-    kk = min(k, sims.shape[1])
-    top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < sims.shape[1] else np.tile(np.arange(kk), (len(queries), 1))
-    top_sims = np.take_along_axis(sims, top, axis=1)
-    order = np.argsort(-top_sims, axis=1, kind="stable")
-    top = np.take_along_axis(top, order, axis=1)
-    out_sims = np.full((len(queries), k), -np.inf, dtype=np.float32)
-    out_ids = np.full((len(queries), k), -1, dtype=np.int64)
-    out_sims[:, :kk] = np.take_along_axis(top_sims, order, axis=1)
-    out_ids[:, :kk] = ids[top]
-    return out_sims, out_ids
-
-
-def _mask_for(allowed: np.ndarray) -> np.ndarray:
-    mask = np.zeros(int(allowed.max()) + 1, dtype=bool)
-    mask[allowed] = True
-    return mask
 
 
 # --- atomic files -------------------------------------------------------------------------

@@ -36,10 +36,10 @@ def _exact(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) ->
     return ids[np.argsort(-(queries @ vectors.T), axis=1)[:, :k]]
 
 
-def test_kind_is_exact_for_small_catalogues_and_ivf_for_large():
+def test_kind_is_exact_for_small_catalogues_and_hnsw_for_large():
     assert choose_kind(10) == "flat"
     assert choose_kind(ann.FLAT_MAX) == "flat"
-    assert choose_kind(ann.FLAT_MAX + 1) == "ivf"
+    assert choose_kind(ann.FLAT_MAX + 1) == "hnsw"
 
 
 def test_flat_index_returns_exact_neighbours_by_asset_id():
@@ -51,18 +51,18 @@ def test_flat_index_returns_exact_neighbours_by_asset_id():
     assert np.array_equal(ids, _exact(vectors, np.arange(1, 501) * 7, queries, 10))
 
 
-def test_ivf_calibrated_nprobe_reaches_the_recall_target():
+def test_hnsw_calibrated_ef_search_reaches_the_recall_target():
     data = _clustered(8100, clusters=60)
     vectors, queries = data[:8000], data[8000:]  # queries: fresh vectors from the same distribution
-    index = _build(vectors, kind="ivf")
-    assert index.kind == "ivf" and 1 <= index.nprobe <= index.nlist
+    index = _build(vectors, kind="hnsw")
+    assert index.kind == "hnsw" and ann.CALIBRATION_K <= index.ef_search <= ann.EF_CHOICES[-1]
     _, found = index.search(queries, 50)
     truth = _exact(vectors, np.arange(1, 8001) * 7, queries, 50)
     recall = np.mean([len(np.intersect1d(f, t)) / 50 for f, t in zip(found, truth, strict=True)])
     assert recall >= 0.95
 
 
-@pytest.mark.parametrize("kind", ["flat", "ivf"])
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
 @pytest.mark.parametrize("share", [0.01, 0.6])
 def test_filtered_search_only_returns_allowed_ids_and_keeps_recall(kind, share, monkeypatch):
     monkeypatch.setattr(ann, "EXACT_SUBSET_MAX", 500)  # so the 60% subset goes through the id selector
@@ -147,22 +147,35 @@ def test_corrupt_index_files_are_detected(tmp_path):
     (tmp_path / "manifest.json").write_text("{not json")
     with pytest.raises(IndexCorrupt, match="not valid JSON"):
         VectorIndex.load(tmp_path)
-    (tmp_path / "manifest.json").write_text(json.dumps({"format": 1}))
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": ann.FORMAT_VERSION}))
     with pytest.raises(IndexCorrupt, match="lacks"):
         VectorIndex.load(tmp_path)
 
 
-def test_add_replaces_and_remove_drops_and_the_mean_follows():
-    vectors = _clustered(100)
-    index = _build(vectors)
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_add_replaces_and_remove_drops_and_the_mean_follows(kind, tmp_path, monkeypatch):
+    monkeypatch.setattr(ann, "FLAT_MAX", 400 if kind == "flat" else 100)  # this size counts as small / large
+    vectors = _clustered(400)
+    index = _build(vectors, kind=kind)
     replacement = _clustered(1, seed=42)
     index.add(vectors=replacement, asset_ids=np.array([7]), account_ids=np.array([0]), creator_ids=np.array([0]))
-    assert index.count == 100
+    assert index.count == 400
     assert np.allclose(index.reconstruct(np.array([7]))[0], replacement[0])
+    _, found = index.search(replacement, 1)
+    assert found[0, 0] == 7  # the new vector, not the replaced one
     assert index.remove(np.array([7, 14, 999_999])) == 2
-    assert index.count == 98
-    expected = (vectors[2:].sum(axis=0)) / 98
+    assert index.count == 398
+    expected = (vectors[2:].sum(axis=0)) / 398
     assert np.allclose(index.mean_vector, expected, atol=1e-5)
+
+    # Removed assets never come back, also after a save and load (tombstones persist).
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path)
+    _, found = loaded.search(vectors[:2], 400)
+    assert not np.isin(found, [7, 14]).any() and (found >= 0).sum() == 2 * 398
+    assert loaded.needs_rebuild() == ""
+    loaded.remove(loaded.asset_ids[:100])
+    assert "removed images" in loaded.needs_rebuild()
 
 
 # --- with the database ---------------------------------------------------------------------

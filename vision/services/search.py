@@ -12,7 +12,7 @@ image slot) and the search is repeated with 4× more until `top` creators are fo
 catalogue is exhausted, so filters never starve the result.
 
 Filters (platform, follower range, country, creator ids) become a set of allowed asset ids,
-searched exactly when small and through a FAISS id selector with proportionally raised nprobe
+searched exactly when small and through a FAISS id selector with proportionally raised efSearch
 when large (see vision.ann.VectorIndex.search): filtering happens inside the search, not after.
 """
 
