@@ -66,10 +66,9 @@ def hung_redis():
 
 
 def _drop_pools(app) -> None:  # noqa: ANN001
-    # Celery caches a connection pool on the app and a producer pool on app.amqp (as after a fork).
-    for pool in (app._pool, app.amqp._producer_pool):
-        if pool is not None:
-            pool.force_close_all()
+    # Celery caches a connection pool on the app and a producer pool on app.amqp (as after a fork);
+    # forget them so the next send picks the pools of the current URL. Never close them: kombu
+    # keeps them in a global registry by URL, and the real broker's would stay closed for good.
     app._pool = None
     app.amqp._producer_pool = None
     # kombu keeps producer pools in a process-wide registry keyed by connection: without a reset
@@ -210,7 +209,6 @@ def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(m
     """During an outage the cache is skipped (no timeout per call); afterwards entries written
     before it are gone, since writes made during it could not invalidate them."""
     import redis
-    from django.core.cache.backends.redis import RedisCacheClient
 
     import config.cache
     from config.cache import FailOpenRedisCache
@@ -223,21 +221,22 @@ def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(m
     assert fail_open.get("vetted:test:answer") == "computed before the outage"
 
     calls = {"n": 0}
-    real_get_client = RedisCacheClient.get_client
+    client_class = type(fail_open._cache)  # the client class the backend really uses
+    real_get_client = client_class.get_client
 
     def unreachable(self, key=None, *, write=False):  # noqa: ANN001, ANN202
         calls["n"] += 1
         raise redis.ConnectionError("Error 111 connecting: Connection refused.")
 
     try:
-        monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
+        monkeypatch.setattr(client_class, "get_client", unreachable)
         assert fail_open.get("vetted:test:answer") is None
         for _ in range(20):  # within RETRY_AFTER_SECONDS: answered without touching Redis
             assert fail_open.get("vetted:test:answer", "miss") == "miss"
             fail_open.set("vetted:test:other", 1)
         assert calls["n"] == 1
 
-        monkeypatch.setattr(RedisCacheClient, "get_client", real_get_client)  # Redis is back...
+        monkeypatch.setattr(client_class, "get_client", real_get_client)  # Redis is back...
         monkeypatch.setattr(config.cache, "RETRY_AFTER_SECONDS", 0.0)
         fail_open._state["retry_at"] = 0.0  # ...and the skip window is over
         assert fail_open.get("vetted:test:answer") is None, "an entry from before the outage survived it"
