@@ -78,7 +78,9 @@ class CreatorListSerializer(serializers.ModelSerializer):
         # faster than nested ModelSerializers). The declared fields above stay the schema;
         # tests/api/test_discovery.py checks the two agree.
         accounts = []
-        for account in creator.accounts.all():
+        # `row_accounts`: set by influencers.selectors.creators.creator_rows (discovery pages).
+        row_accounts = getattr(creator, "row_accounts", None)
+        for account in creator.accounts.all() if row_accounts is None else row_accounts:
             metrics = account.metrics if _has_metrics(account) else None
             accounts.append(
                 {
