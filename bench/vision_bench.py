@@ -1,0 +1,453 @@
+"""Vision benchmarks, each measured side by side in one run. Prints numbers; asserts nothing.
+
+Usage:
+    python bench/vision_bench.py pipeline [--images 96] [--size 1080] [--rounds 3]
+    python bench/vision_bench.py index [--sizes 100000,1000000] [--queries 200]
+    python bench/vision_bench.py search [--creators 100000] [--images-per-creator 5] [--queries 200]
+    python bench/vision_bench.py all
+
+pipeline  Embedding throughput of the whole pipeline (read JPEG file → decode → open_clip
+          preprocessing → model, with the background prefetch thread `Embedder.embed_stream`
+          uses) against the model's forward pass alone on the same, already preprocessed
+          batches. ViT-B-32 with random weights (no weights can be downloaded here; the compute
+          is the same), VISION_BATCH_SIZE images per batch, interleaved rounds.
+index     For each size: build time of `vision.ann.VectorIndex` (HNSW above 50k vectors, incl.
+          adding and efSearch calibration), then single-query top-50 latency p50/p95 of
+          the index and of exact search (faiss.knn, brute force over the same array), and
+          recall@50 of the index against exact search, on fresh queries.
+search    End-to-end creator search over a catalogue of N creators in a throw-away SQLite
+          database: query vector → index → creator aggregation → image/creator rows from the
+          database, through `vision.services.search.search_by_vector` (what aesthetic_search
+          calls after embedding), unfiltered and with filters; plus the cost of embedding the
+          query image with the style descriptor and with CLIP ViT-B-32 on this CPU.
+
+Synthetic vectors (`clip_like_vectors`) imitate the structure of CLIP ViT-B image embeddings:
+- a shared offset: every embedding sits in a narrow cone (random pairs have cosine ≈ 0.45);
+- anisotropy: variance decays with a power law over a random orthonormal basis, so a few
+  hundred directions carry most of it (as in CLIP's spectrum);
+- hierarchy, as in CLIP's semantic space: 1,000 topics × 16 subtopics with Zipf popularity at
+  both levels (a few huge, many small), creators drawn around a subtopic, each creator's images
+  around the creator (mean cosine: same topic ≈ 0.58, same subtopic ≈ 0.7, same creator ≈ 0.8).
+Queries are fresh images: half from existing creators, half from new creators of existing topics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+# --- synthetic CLIP-like vectors -------------------------------------------------------------
+
+
+class ClipLikeSpace:
+    """The generator: shared offset + anisotropic, hierarchical noise
+    (topic → subtopic → creator → image)."""
+
+    def __init__(self, *, dim: int = 512, topics: int = 1000, subtopics: int = 16, seed: int = 0) -> None:
+        self.dim = dim
+        self.rng = np.random.default_rng(seed)
+        basis, _ = np.linalg.qr(self.rng.standard_normal((dim, dim)))
+        spectrum = (1.0 + np.arange(dim)) ** -1.0
+        self.transform = (basis * np.sqrt(spectrum / spectrum.sum())).astype(np.float32).T  # (dim, dim)
+        offset = self.rng.standard_normal(dim)
+        self.offset = (offset / np.linalg.norm(offset)).astype(np.float32)
+        # Popularity: Zipf over topics, and again over the subtopics of a topic.
+        topic_pop = 1.0 / (1.0 + np.arange(topics)) ** 1.1
+        sub_pop = 1.0 / (1.0 + np.arange(subtopics)) ** 1.0
+        self.popularity = (np.outer(topic_pop / topic_pop.sum(), sub_pop / sub_pop.sum())).ravel()
+        # Scales chosen for mean cosines: random pairs ≈ 0.45, same topic ≈ 0.58, same subtopic
+        # ≈ 0.7, same creator ≈ 0.8.
+        topic_centres = self.noise(topics, 0.54)
+        self.subtopic_centres = np.repeat(topic_centres, subtopics, axis=0) + self.noise(topics * subtopics, 0.52)
+        self.creator_scale, self.image_scale = 0.47, 0.66
+
+    def noise(self, n: int, scale: float) -> np.ndarray:
+        return (self.rng.standard_normal((n, self.dim), dtype=np.float32) @ self.transform) * np.float32(scale)
+
+    def creators(self, n: int) -> np.ndarray:
+        cells = self.rng.choice(len(self.popularity), size=n, p=self.popularity)
+        return self.subtopic_centres[cells] + self.noise(n, self.creator_scale)
+
+    def images(self, creator_centres: np.ndarray, per_creator: int, *, chunk: int = 100_000) -> np.ndarray:
+        """`per_creator` images around each centre, creator-major order, L2-normalised float32."""
+        n = len(creator_centres) * per_creator
+        out = np.empty((n, self.dim), dtype=np.float32)
+        owner = np.repeat(np.arange(len(creator_centres)), per_creator)
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            x = self.offset + creator_centres[owner[start:stop]] + self.noise(stop - start, self.image_scale)
+            out[start:stop] = x / np.linalg.norm(x, axis=1, keepdims=True)
+        return out
+
+
+def clip_like_vectors(n_creators: int, per_creator: int, *, seed: int = 0) -> tuple[ClipLikeSpace, np.ndarray, np.ndarray]:
+    """(space, creator centres, vectors) for a catalogue of n_creators × per_creator images."""
+    space = ClipLikeSpace(seed=seed)
+    centres = space.creators(n_creators)
+    return space, centres, space.images(centres, per_creator)
+
+
+def fresh_queries(space: ClipLikeSpace, centres: np.ndarray, n: int) -> np.ndarray:
+    half = n // 2
+    known = space.images(centres[space.rng.choice(len(centres), half, replace=False)], 1)
+    new = space.images(space.creators(n - half), 1)
+    return np.ascontiguousarray(np.concatenate([known, new]))
+
+
+def structure_stats(space: ClipLikeSpace, vectors: np.ndarray, per_creator: int) -> str:
+    rng = np.random.default_rng(1)
+    i, j = rng.integers(0, len(vectors), 2000), rng.integers(0, len(vectors), 2000)
+    random_pairs = float(np.mean(np.sum(vectors[i] * vectors[j], axis=1)))
+    c = rng.integers(0, len(vectors) // per_creator, 2000) * per_creator
+    same_creator = float(np.mean(np.sum(vectors[c] * vectors[c + 1], axis=1)))
+    # How close the 50th nearest neighbour of a catalogue image is (CLIP catalogues: ~0.8–0.9).
+    sample = vectors[rng.integers(0, len(vectors), 20)]
+    import faiss
+
+    sims, _ = faiss.knn(sample, vectors, 51, metric=faiss.METRIC_INNER_PRODUCT)
+    return (
+        f"mean cosine: random pairs {random_pairs:.2f}, same creator {same_creator:.2f}, "
+        f"50th nearest neighbour {float(np.mean(sims[:, 50])):.2f}"
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+
+def bench_pipeline(args: argparse.Namespace) -> None:
+    import torch
+    from PIL import Image
+
+    from influencers.services.demo.images import DEMO_STYLES, draw_style_image
+    from vision.embedders.clip import OpenClipEmbedder
+
+    import open_clip
+
+    with tempfile.TemporaryDirectory(prefix="vision-bench-") as tmp:
+        tmp_path = Path(tmp)
+        checkpoint = args.pretrained
+        if not checkpoint:
+            torch.manual_seed(0)
+            model = open_clip.create_model(args.model)
+            checkpoint = str(tmp_path / "random-weights.pt")
+            torch.save(model.state_dict(), checkpoint)
+            del model
+        embedder = OpenClipEmbedder(model=args.model, pretrained=checkpoint, batch_size=args.batch_size, torch_threads=args.threads)
+        print(f"pipeline: {embedder.label}, batch {embedder.batch_size}, torch threads {torch.get_num_threads()}")
+
+        rng = np.random.default_rng(0)
+        paths = []
+        for k in range(args.images):
+            base = draw_style_image(DEMO_STYLES[k % len(DEMO_STYLES)], seed=k, size=256)
+            big = np.asarray(base.resize((args.size, args.size), Image.Resampling.BICUBIC), dtype=np.int16)
+            big = np.clip(big + rng.normal(0, 6, big.shape), 0, 255).astype(np.uint8)  # photo-like detail for the codec
+            path = tmp_path / f"img{k:04d}.jpg"
+            Image.fromarray(big).save(path, format="JPEG", quality=90)
+            paths.append(path)
+        mean_kb = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        print(f"  {len(paths)} JPEG files {args.size}×{args.size}, mean {mean_kb:.0f} KB")
+
+        def load(path: Path) -> Image.Image:
+            image = Image.open(io.BytesIO(path.read_bytes()))
+            image.load()
+            return image
+
+        prepared = [embedder.prepare(load(p).convert("RGB")) for p in paths]
+        batches = [torch.stack(prepared[i : i + embedder.batch_size]) for i in range(0, len(prepared), embedder.batch_size)]
+
+        def raw() -> tuple[float, np.ndarray]:
+            start = time.perf_counter()
+            out = np.concatenate([embedder.forward(b) for b in batches])
+            return len(paths) / (time.perf_counter() - start), out
+
+        def pipeline(prefetch: bool) -> tuple[float, np.ndarray]:
+            start = time.perf_counter()
+            out = np.concatenate([b.vectors for b in embedder.embed_stream(paths, load, prefetch=prefetch)])
+            return len(paths) / (time.perf_counter() - start), out
+
+        raw()  # warm-up (allocator, kernels)
+        raws, pipes, serials = [], [], []
+        for _ in range(args.rounds):
+            r, raw_vectors = raw()
+            p, pipe_vectors = pipeline(True)
+            s, _ = pipeline(False)
+            raws.append(r)
+            pipes.append(p)
+            serials.append(s)
+            print(f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | pipeline without prefetch {s:6.1f} img/s")
+        assert np.allclose(raw_vectors, pipe_vectors, atol=1e-4), "pipeline and forward disagree"
+        r, p, s = statistics.median(raws), statistics.median(pipes), statistics.median(serials)
+        print(
+            f"RESULT pipeline: forward pass alone {r:.1f} img/s, whole pipeline {p:.1f} img/s = {100 * p / r:.0f}% "
+            f"(without prefetch {100 * s / r:.0f}%) [median of {args.rounds}]"
+        )
+
+
+# --- index -----------------------------------------------------------------------------------
+
+
+def bench_index(args: argparse.Namespace) -> None:
+    import faiss
+
+    from vision.ann import VectorIndex
+
+    k = 50
+    for n in [int(s) for s in args.sizes.split(",")]:
+        per_creator = 10
+        t0 = time.perf_counter()
+        space, centres, vectors = clip_like_vectors(n // per_creator, per_creator, seed=1)
+        ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
+        print(f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; {structure_stats(space, vectors, per_creator)}")
+
+        last = {"stage": ""}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage != last["stage"]:
+                last["stage"] = stage
+                print(f"  [{time.perf_counter() - t0:6.1f}s] {stage}", flush=True)
+
+        t0 = time.perf_counter()
+        index = VectorIndex.build(
+            embedder_id="bench", vectors=vectors, asset_ids=ids, account_ids=ids, creator_ids=(ids - 1) // per_creator, progress=progress
+        )
+        build = time.perf_counter() - t0
+        print(f"  built {index.kind} (efSearch {index.ef_search}) in {build:.0f}s")
+
+        queries = fresh_queries(space, centres, args.queries)
+        exact_times, blas_times, index_times, recalls = [], [], [], []
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)  # one query at a time on one thread, like the index does
+        for q in queries:
+            q = q[None, :]
+            t = time.perf_counter()
+            _, exact_rows = faiss.knn(q, vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
+            exact_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            sims = vectors @ q[0]  # exact with multi-threaded BLAS, for comparison
+            top = np.argpartition(-sims, k)[:k]
+            top[np.argsort(-sims[top])]
+            blas_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            _, found = index.search(q, k)
+            index_times.append(time.perf_counter() - t)
+            recalls.append(len(np.intersect1d(found[0], ids[exact_rows[0]])) / k)
+        faiss.omp_set_num_threads(threads)
+        multi = []
+        for q in queries[:20]:
+            t = time.perf_counter()
+            faiss.knn(q[None, :], vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
+            multi.append(time.perf_counter() - t)
+        e50, e95 = pct(exact_times, 50) * 1e3, pct(exact_times, 95) * 1e3
+        i50, i95 = pct(index_times, 50) * 1e3, pct(index_times, 95) * 1e3
+        print(
+            f"RESULT index n={len(vectors):,}: build {build:.0f}s ({build / 60:.1f} min); top-{k} query p50 {i50:.2f} ms p95 {i95:.2f} ms; "
+            f"exact p50 {e50:.1f} ms p95 {e95:.1f} ms; speed-up {e50 / i50:.0f}× (p50); recall@{k} {np.mean(recalls):.3f} "
+            f"(min {np.min(recalls):.2f}) over {len(queries)} fresh queries"
+        )
+        print(
+            f"  other exact baselines: numpy/BLAS p50 {pct(blas_times, 50) * 1e3:.1f} ms, faiss with {threads} threads "
+            f"p50 {pct(multi, 50) * 1e3:.1f} ms; speed-up over the fastest exact "
+            f"{min(e50, pct(blas_times, 50) * 1e3, pct(multi, 50) * 1e3) / i50:.0f}×"
+        )
+        with tempfile.TemporaryDirectory(prefix="vision-bench-index-") as folder:
+            t = time.perf_counter()
+            index.save(folder)
+            saved = time.perf_counter() - t
+            t = time.perf_counter()
+            VectorIndex.load(folder)
+            print(f"  atomic save {saved:.1f}s, load with checksum {time.perf_counter() - t:.1f}s")
+        del index, vectors
+
+
+# --- end-to-end creator search ---------------------------------------------------------------
+
+
+def _setup_django(database_url: str, index_dir: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["VISION_INDEX_DIR"] = index_dir
+    os.environ["VISION_EMBEDDER"] = "style"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def bench_search(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="vision-bench-db-") as tmp:
+        _setup_django(args.database_url or f"sqlite:///{tmp}/bench.sqlite3", f"{tmp}/index")
+        from django.core.management import call_command
+        from PIL import Image
+
+        from influencers.models import Account, AccountMetrics, Creator, MediaAsset
+        from influencers.services.demo.images import draw_style_image
+        from vision.ann import VectorIndex
+        from vision.embedders import Embedder
+        from vision.embedders.style import StyleEmbedder
+        from vision.services import search as search_service
+        from vision.services.index import index_dir
+
+        call_command("migrate", verbosity=0)
+        n_creators, per = args.creators, args.images_per_creator
+        t0 = time.perf_counter()
+        space, centres, vectors = clip_like_vectors(n_creators, per, seed=2)
+        platforms = ["instagram", "tiktok", "xiaohongshu", "youtube", "weibo"]
+        countries = ["CN", "TW", "US", "GB", "JP", "SG", "DE", "FR"]
+        rng = np.random.default_rng(3)
+        step = 5000
+        for start in range(0, n_creators, step):
+            stop = min(n_creators, start + step)
+            Creator.objects.bulk_create(
+                [Creator(id=i + 1, display_name=f"Creator {i + 1}", country=countries[i % len(countries)]) for i in range(start, stop)]
+            )
+            Account.objects.bulk_create(
+                [Account(id=i + 1, creator_id=i + 1, platform=platforms[i % len(platforms)], handle=f"c{i + 1}") for i in range(start, stop)]
+            )
+            AccountMetrics.objects.bulk_create(
+                [AccountMetrics(account_id=i + 1, followers=int(rng.lognormal(10, 1.5))) for i in range(start, stop)]
+            )
+            MediaAsset.objects.bulk_create(
+                [
+                    MediaAsset(
+                        id=i * per + j + 1,
+                        account_id=i + 1,
+                        sha256=f"{i * per + j + 1:064x}",
+                        source_url=f"https://cdn.example.com/{i * per + j + 1}.jpg",
+                    )
+                    for i in range(start, stop)
+                    for j in range(per)
+                ]
+            )
+        print(f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s")
+
+        class VectorQuery(Embedder):
+            """Stands in for the embedder so the timing covers search, not feature extraction."""
+
+            kind, label = "clip", "synthetic CLIP-like vectors (benchmark)"
+
+            @property
+            def id(self) -> str:
+                return "bench-clip-like-512"
+
+            @property
+            def dim(self) -> int:
+                return 512
+
+            def prepare(self, image):  # noqa: ANN001, ANN201
+                raise NotImplementedError
+
+            def embed_prepared(self, items):  # noqa: ANN001, ANN201
+                raise NotImplementedError
+
+        embedder = VectorQuery()
+        ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
+        owners = (ids - 1) // per + 1
+        t = time.perf_counter()
+        index = VectorIndex.build(embedder_id=embedder.id, vectors=vectors, asset_ids=ids, account_ids=owners, creator_ids=owners)
+        index.save(index_dir(embedder.id))
+        print(f"  {index.kind} index built and saved in {time.perf_counter() - t:.0f}s (efSearch {index.ef_search})")
+        del vectors
+        # No ImageEmbedding rows were written (they would be 1 GB of blobs): skip the
+        # once-a-minute staleness check, which would otherwise see an index with no rows behind it.
+        search_service._last_stale_check[embedder.id] = time.monotonic() + 10**9
+
+        queries = fresh_queries(space, centres, args.queries)
+        search_service.search_by_vector(embedder=embedder, vector=queries[0], top=20)  # loads the index (first use)
+        cases = {
+            "unfiltered": {},
+            "platform=instagram, 10k–1M followers": {"platforms": ["instagram"], "min_followers": 10_000, "max_followers": 1_000_000},
+            "country=CN": {"countries": ["CN"]},
+        }
+        for name, filters in cases.items():
+            times, counts = [], []
+            for q in queries:
+                t = time.perf_counter()
+                result = search_service.search_by_vector(embedder=embedder, vector=q, top=20, **filters)
+                times.append(time.perf_counter() - t)
+                counts.append(len(result.results))
+            print(
+                f"RESULT creator search over {n_creators:,} creators ({name}): p50 {pct(times, 50) * 1e3:.1f} ms, "
+                f"p95 {pct(times, 95) * 1e3:.1f} ms, {np.mean(counts):.0f} creators returned"
+            )
+
+        image = draw_style_image("earthy-film", seed=1, size=1080)
+        style = StyleEmbedder()
+        style.embed_images([image])
+        times = []
+        for _ in range(20):
+            t = time.perf_counter()
+            style.embed_images([image])
+            times.append(time.perf_counter() - t)
+        print(f"RESULT query embedding, style descriptor, 1080px image: p50 {pct(times, 50) * 1e3:.1f} ms")
+        if not args.skip_clip:
+            import open_clip
+            import torch
+
+            model = open_clip.create_model("ViT-B-32").eval()
+            _, _, preprocess = open_clip.create_model_and_transforms("ViT-B-32")
+            with torch.inference_mode():
+                model.encode_image(preprocess(image.convert("RGB"))[None])
+                times = []
+                for _ in range(10):
+                    t = time.perf_counter()
+                    model.encode_image(preprocess(image.convert("RGB"))[None])
+                    times.append(time.perf_counter() - t)
+            print(f"RESULT query embedding, CLIP ViT-B-32 (preprocess + forward, 1 image): p50 {pct(times, 50) * 1e3:.1f} ms")
+        del Image
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("section", choices=["pipeline", "index", "search", "all"])
+    parser.add_argument("--images", type=int, default=96)
+    parser.add_argument("--size", type=int, default=1080)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--model", default="ViT-B-32")
+    parser.add_argument("--pretrained", default="", help="a real checkpoint, if you have one (default: random weights)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--creators", type=int, default=100_000)
+    parser.add_argument("--images-per-creator", type=int, default=5)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--skip-clip", action="store_true")
+    args = parser.parse_args()
+    if args.section == "all":  # each section in its own process: separate Django settings and memory
+        import subprocess
+
+        rest = sys.argv[2:]
+        for section in ("pipeline", "index", "search"):
+            subprocess.run([sys.executable, __file__, section, *rest], check=True)
+        return
+    if args.section == "pipeline":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+        import django
+
+        django.setup()
+        bench_pipeline(args)
+    if args.section == "index":
+        bench_index(args)
+    if args.section == "search":
+        bench_search(args)
+
+
+if __name__ == "__main__":
+    main()
