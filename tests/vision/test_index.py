@@ -160,13 +160,14 @@ def test_add_replaces_and_remove_drops_and_the_mean_follows(kind, tmp_path, monk
     replacement = _clustered(1, seed=42)
     index.add(vectors=replacement, asset_ids=np.array([7]), account_ids=np.array([0]), creator_ids=np.array([0]))
     assert index.count == 400
-    assert np.allclose(index.reconstruct(np.array([7]))[0], replacement[0])
+    tolerance = 1e-6 if kind == "flat" else 0.02  # HNSW keeps 8-bit codes of the vectors
+    assert np.allclose(index.reconstruct(np.array([7]))[0], replacement[0], atol=tolerance)
     _, found = index.search(replacement, 1)
     assert found[0, 0] == 7  # the new vector, not the replaced one
     assert index.remove(np.array([7, 14, 999_999])) == 2
     assert index.count == 398
     expected = (vectors[2:].sum(axis=0)) / 398
-    assert np.allclose(index.mean_vector, expected, atol=1e-5)
+    assert np.allclose(index.mean_vector, expected, atol=max(tolerance / 100, 1e-5))
 
     # Removed assets never come back, also after a save and load (tombstones persist).
     index.save(tmp_path)
