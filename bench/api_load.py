@@ -409,14 +409,18 @@ def main() -> None:
     connections.close_all()
     port = args.port or free_port()
     cache_seconds = 0 if args.no_cache else args.cache_seconds
-    print(f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
-          f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if cache_seconds and args.cache_url and not args.keep_cache:
         import redis
 
-        # The bench's own Redis database: emptied so the cold pass really is cold.
-        redis.Redis.from_url(args.cache_url).flushdb()
+        try:
+            # The bench's own Redis database: emptied so the cold pass really is cold.
+            redis.Redis.from_url(args.cache_url, socket_connect_timeout=2).flushdb()
+        except redis.RedisError as exc:
+            print(f"Redis at {args.cache_url} unavailable ({exc}): response caching off")
+            cache_seconds, args.cache_url = 0, ""
+    print(f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
+          f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     server = start_server(args.database_url, port, args.workers, args.threads, args.cache_url, cache_seconds)
     try:
         if not args.no_prime:
