@@ -229,7 +229,7 @@ class BrandMatchesView(OrganizationScopedView):
             request,
             kind="matches",
             organization_id=self.organization.pk,
-            parts=[int(pk), timezone.localdate().isoformat(), normalised_query(request)],
+            parts=[int(pk), timezone.localdate().isoformat(), request.scheme, request.get_host(), normalised_query(request)],
             compute=lambda: self._matches(request, pk),
         )
 
