@@ -13,7 +13,7 @@ Rates are fractions: `min_engagement_rate=0.03` is 3%, `audience_country_min=0.2
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django.core.validators import RegexValidator
@@ -146,7 +146,7 @@ class CreatorFilterSet(django_filters.FilterSet):
 
     # The form class depends only on the declared filters (and the language of their labels):
     # django-filter builds a new one, with new fields, on every request (a few ms of discovery).
-    _form_classes: dict[tuple[type, str | None], type] = {}
+    _form_classes: ClassVar[dict[tuple[type, str | None], type]] = {}
 
     def get_form_class(self):  # noqa: ANN201
         key = (type(self), translation.get_language())

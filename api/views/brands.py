@@ -22,8 +22,8 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
-from influencers.models import Brand, Platform
 from influencers.errors import ServiceUnavailable
+from influencers.models import Brand, Platform
 from influencers.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove

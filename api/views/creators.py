@@ -11,8 +11,8 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import CappedPageNumberPagination, CountCappedPaginator
 from api.caching import cached_json_response, normalised_query
+from api.pagination import CappedPageNumberPagination, CountCappedPaginator
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
 from api.views.base import OrganizationScopedView

@@ -213,9 +213,7 @@ def _watch_writes(execute, sql, params, many, context):  # noqa: ANN001, ANN202
 def _on_relevant_write(connection: Any) -> None:
     try:
         data_version_bump()
-        if connection.in_atomic_block and not any(
-            entry[1] is _bump_after_commit for entry in connection.run_on_commit
-        ):
+        if connection.in_atomic_block and not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
             # Readers cannot see the new rows before the commit: bump again once they can.
             connection.on_commit(_bump_after_commit)
     except Exception:  # noqa: BLE001 - a cache problem must never fail the write itself

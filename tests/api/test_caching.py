@@ -155,8 +155,11 @@ def test_an_evicted_version_never_comes_back(db, caching):  # noqa: ANN001
         ('SELECT * FROM "influencers_creator"', []),
         ('INSERT INTO "influencers_accountmetrics" ("account_id") VALUES (%s)', ["influencers_accountmetrics"]),
         ('UPDATE "influencers_account" SET "bio" = %s', ["influencers_account"]),
-        ('  delete from influencers_post where id = 1', ["influencers_post"]),
-        ('TRUNCATE influencers_creator, influencers_account RESTART IDENTITY', ["influencers_creator", "influencers_account"]),
+        ("  delete from influencers_post where id = 1", ["influencers_post"]),
+        (
+            "TRUNCATE influencers_creator, influencers_account RESTART IDENTITY",
+            ["influencers_creator", "influencers_account"],
+        ),
         ('INSERT OR IGNORE INTO "vision_imageembedding" VALUES (1)', ["vision_imageembedding"]),
         ('UPDATE "public"."influencers_brand" SET name = 1', ["influencers_brand"]),
     ],
