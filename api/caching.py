@@ -5,7 +5,7 @@ other formats are computed every time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -28,10 +28,11 @@ def cached_json_response(
     organization_id: int,
     parts: Iterable[Any],
     compute: Callable[[], Any],
+    scopes: Sequence[str] = ("catalogue",),
 ) -> HttpResponse | Response:
     """The JSON of `compute()` (response data) from the cache when current, else computed,
-    rendered and stored. `parts` must name everything the data depends on besides the data
-    version and the organisation."""
+    rendered and stored. `parts` must name everything the data depends on besides the
+    organisation and the data `scopes` (see `influencers.services.cache_versions.SCOPES`)."""
     renderer = getattr(request, "accepted_renderer", None)
     if type(renderer) is not JSONRenderer:
         return Response(compute())
@@ -40,6 +41,7 @@ def cached_json_response(
         kind,
         organization_id=organization_id,
         parts=[*parts, media_type],
+        scopes=scopes,
         compute=lambda: renderer.render(compute(), media_type, {"request": request}),
     )
     return HttpResponse(body, content_type=renderer.media_type)

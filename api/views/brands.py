@@ -231,6 +231,7 @@ class BrandMatchesView(OrganizationScopedView):
             organization_id=self.organization.pk,
             parts=[int(pk), timezone.localdate().isoformat(), request.scheme, request.get_host(), normalised_query(request)],
             compute=lambda: self._matches(request, pk),
+            scopes=("catalogue", "brands", "vision"),
         )
 
     def _matches(self, request: Request, pk: int) -> dict:

@@ -10,6 +10,11 @@ Entries are stored under a key without the version, stamped with the version the
 at; a request reads the version and the entry in one round trip and accepts only an entry of
 the current version (a new version simply overwrites old entries).
 
+There are three versions, one per data scope (`SCOPES`): "catalogue" (creators, accounts, posts,
+metrics, audiences, ...), "brands" (brands and mood boards) and "vision" (embeddings, aesthetic
+profiles). Discovery depends on the catalogue only, so a brand edit or a running embedding job
+keeps it cached; matching depends on all three.
+
 How writes are noticed: every Django database connection gets an execute wrapper that looks at
 each statement's first words. An INSERT/UPDATE/DELETE/TRUNCATE/COPY on a table that feeds
 discovery or matching (every `influencers_*` and `vision_*` table except the workflow ones in
@@ -38,7 +43,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -70,6 +75,11 @@ IGNORED_MODELS = frozenset(
     }
 )
 WATCHED_APPS = ("influencers", "vision")
+# Data scopes, each with its own version: a brand edit must not empty every organisation's
+# discovery cache, nor an embedding job (vision tables, written continuously while it runs).
+# Discovery depends on "catalogue"; matching on all three.
+SCOPES = ("catalogue", "brands", "vision")
+BRAND_MODELS = frozenset({"influencers.brand", "influencers.moodboardimage"})
 
 _WRITE_START = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "COPY", "REPLAC", "WITH", "MERGE")
 _TABLE = re.compile(
@@ -90,19 +100,29 @@ def response_cache_seconds() -> int:
     return 300 if getattr(settings, "CACHE_URL", "") else 0
 
 
-def data_version() -> str | None:
-    """The current data version, created on first use; None when the cache is unreachable."""
-    version = cache.get(VERSION_KEY)
+def version_key(scope: str) -> str:
+    """The cache key holding the current version of `scope`."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown data scope {scope!r} (choose from {', '.join(SCOPES)})")
+    return f"{VERSION_KEY}:{scope}"
+
+
+def data_version(scope: str = "catalogue") -> str | None:
+    """The current version of `scope`, created on first use; None when the cache is unreachable."""
+    key = version_key(scope)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
     return version
 
 
-def data_version_bump() -> None:
-    """Make every cached response built so far unreachable. A fresh random token, never a
-    counter: if the key is evicted or Redis restarts, an old version can never come back."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def data_version_bump(scope: str | None = None) -> None:
+    """Make every cached response that depends on `scope` (every scope when None) unreachable.
+    A fresh random token, never a counter: if the key is evicted or Redis restarts, an old
+    version can never come back."""
+    for name in SCOPES if scope is None else (scope,):
+        cache.set(version_key(name), uuid.uuid4().hex, timeout=None)
 
 
 def cache_key(kind: str, *, organization_id: int, parts: Iterable[Any]) -> str:
@@ -118,13 +138,14 @@ def get_or_compute(
     organization_id: int,
     parts: Iterable[Any],
     compute: Callable[[], T],
+    scopes: Sequence[str] = ("catalogue",),
     wait_seconds: float = 30.0,
 ) -> T:
-    """`compute()`'s value for (kind, organisation, parts) at the current data version, from the
-    cache when there.
+    """`compute()`'s value for (kind, organisation, parts) at the current versions of the data
+    `scopes` it depends on, from the cache when there.
 
-    An entry is stored with the version it was computed at, and the version and the entry are
-    read together (one cache round trip): an entry of another version is a miss. The version is
+    An entry is stored with the versions it was computed at, and the versions and the entry are
+    read together (one cache round trip): an entry of other versions is a miss. The versions are
     read *before* computing, so a write during the computation leaves an entry no one accepts.
     One caller computes a missing value while concurrent callers for the same key wait for it
     (up to `wait_seconds`, then compute themselves): a cold ranking costs the machine once, not
@@ -133,14 +154,15 @@ def get_or_compute(
     if not seconds:
         return compute()
     key = cache_key(kind, organization_id=organization_id, parts=parts)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or data_version()
-    if version is None:  # the cache cannot be reached
+    keys = [version_key(scope) for scope in scopes]
+    found = cache.get_many([*keys, key])
+    versions = tuple(found.get(k) or data_version(scope) for k, scope in zip(keys, scopes, strict=True))
+    if None in versions:  # the cache cannot be reached
         return compute()
     entry = found.get(key)
-    if entry is not None and entry[0] == version:
+    if entry is not None and entry[0] == versions:
         return entry[1]
-    lock = f"{key}:{version}{LOCK_SUFFIX}"
+    lock = f"{key}:{':'.join(versions)}{LOCK_SUFFIX}"
     if not cache.add(lock, 1, timeout=max(int(wait_seconds * 2), 10)):
         deadline = time.monotonic() + wait_seconds
         delay = 0.01
@@ -148,13 +170,13 @@ def get_or_compute(
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
             entry = cache.get(key)
-            if entry is not None and entry[0] == version:
+            if entry is not None and entry[0] == versions:
                 return entry[1]
             if cache.get(lock) is None:  # the computing caller failed or finished without storing
                 break
     try:
         value = compute()
-        cache.set(key, (version, value), timeout=seconds)
+        cache.set(key, (versions, value), timeout=seconds)
         return value
     finally:
         cache.delete(lock)
@@ -162,27 +184,30 @@ def get_or_compute(
 
 # --- noticing writes ------------------------------------------------------------------------
 
-_watched_tables: frozenset[str] | None = None
+_watched_tables: dict[str, str] | None = None
 _tables_lock = threading.Lock()
 
 
-def watched_tables() -> frozenset[str]:
-    """Database tables whose writes change the data version."""
+def watched_tables() -> dict[str, str]:
+    """Database tables whose writes change a data version, with the scope each one changes."""
     global _watched_tables
     if _watched_tables is None:
         from django.apps import apps
 
         with _tables_lock:
-            tables = set()
+            tables = {}
             for app_label in WATCHED_APPS:
                 try:
                     config = apps.get_app_config(app_label)
                 except LookupError:
                     continue
                 for model in config.get_models(include_auto_created=True):
-                    if model._meta.label_lower not in IGNORED_MODELS:
-                        tables.add(model._meta.db_table.lower())
-            _watched_tables = frozenset(tables)
+                    label = model._meta.label_lower
+                    if label in IGNORED_MODELS:
+                        continue
+                    scope = "vision" if app_label == "vision" else "brands" if label in BRAND_MODELS else "catalogue"
+                    tables[model._meta.db_table.lower()] = scope
+            _watched_tables = tables
     return _watched_tables
 
 
@@ -197,25 +222,35 @@ def written_tables(sql: str) -> list[str]:
     return [name.strip().rsplit(".", 1)[-1].strip('"').lower() for name in match["tables"].split(",")]
 
 
-def _bump_after_commit() -> None:
-    data_version_bump()
+def _after_commit_bumper(scope: str) -> Callable[[], None]:
+    def bump() -> None:
+        data_version_bump(scope)
+
+    bump.__name__ = f"bump_{scope}_after_commit"
+    return bump
+
+
+# One function per scope, so a transaction's pending bump can be recognised (and not repeated).
+AFTER_COMMIT = {scope: _after_commit_bumper(scope) for scope in ("catalogue", "brands", "vision")}
 
 
 def _watch_writes(execute, sql, params, many, context):  # noqa: ANN001, ANN202
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and sql.lstrip()[:6].upper().startswith(_WRITE_START):
         tables = watched_tables()
-        if any(name in tables for name in written_tables(sql)):
-            _on_relevant_write(context["connection"])
+        scopes = {tables[name] for name in written_tables(sql) if name in tables}
+        for scope in scopes:
+            _on_relevant_write(context["connection"], scope)
     return result
 
 
-def _on_relevant_write(connection: Any) -> None:
+def _on_relevant_write(connection: Any, scope: str) -> None:
     try:
-        data_version_bump()
-        if connection.in_atomic_block and not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
+        data_version_bump(scope)
+        bumper = AFTER_COMMIT[scope]
+        if connection.in_atomic_block and not any(entry[1] is bumper for entry in connection.run_on_commit):
             # Readers cannot see the new rows before the commit: bump again once they can.
-            connection.on_commit(_bump_after_commit)
+            connection.on_commit(bumper)
     except Exception:  # noqa: BLE001 - a cache problem must never fail the write itself
         logger.warning("could not bump the data version", exc_info=True)
 

@@ -130,7 +130,8 @@ def test_workflow_writes_keep_the_cache(editor, caching):  # noqa: ANN001
 
 def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):  # noqa: ANN001
     def pending() -> list:
-        return [entry[1] for entry in connection.run_on_commit if entry[1] is cache_versions._bump_after_commit]
+        bumper = cache_versions.AFTER_COMMIT["catalogue"]
+        return [entry[1] for entry in connection.run_on_commit if entry[1] is bumper]
 
     assert connection.in_atomic_block and pending() == []
     creator = creator_with(5000)
@@ -145,7 +146,7 @@ def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):  # n
 
 def test_an_evicted_version_never_comes_back(db, caching):  # noqa: ANN001
     first = data_version()
-    cache.delete(cache_versions.VERSION_KEY)
+    cache.delete(cache_versions.version_key("catalogue"))
     assert data_version() not in (None, first)
 
 
@@ -186,7 +187,7 @@ def test_concurrent_misses_wait_for_the_one_computing(db, caching):  # noqa: ANN
 
     def finish() -> None:
         time.sleep(0.1)
-        cache.set(key, (version, "from the other process"), timeout=60)
+        cache.set(key, ((version,), "from the other process"), timeout=60)
 
     threading.Thread(target=finish).start()
     calls = []
@@ -311,3 +312,25 @@ def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):  #
         response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=1000")
         assert response.status_code == 400 and "limit" in response.json()
     assert ranking == []
+
+
+def test_a_brand_edit_keeps_discovery_cached_but_not_matches(editor, caching, ranking, django_assert_max_num_queries):  # noqa: ANN001
+    brand = BrandFactory(organization=editor.organization)
+    creator_with(5000, "Big")
+    editor.client.get(LIST)
+    editor.client.get(f"/api/brands/{brand.pk}/matches/")
+    response = editor.client.patch(f"/api/brands/{brand.pk}/", {"values": ["natural"]}, format="json")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(2):
+        assert names(editor.client.get(LIST)) == ["Big"]
+    editor.client.get(f"/api/brands/{brand.pk}/matches/")
+    assert ranking == [brand.pk, brand.pk]
+
+
+def test_each_table_changes_its_own_scope(db):  # noqa: ANN001
+    tables = cache_versions.watched_tables()
+    assert tables["influencers_accountmetrics"] == "catalogue"
+    assert tables["influencers_audienceprofile"] == "catalogue"
+    assert tables["influencers_brand"] == "brands" and tables["influencers_moodboardimage"] == "brands"
+    assert tables["vision_imageembedding"] == "vision"
+    assert "influencers_job" not in tables and "influencers_creatornote" not in tables
