@@ -5,6 +5,7 @@ notes) do not, and no organisation is ever answered from another's entry."""
 
 from __future__ import annotations
 
+import io
 import sys
 import threading
 import time
@@ -334,3 +335,18 @@ def test_each_table_changes_its_own_scope(db):  # noqa: ANN001
     assert tables["influencers_brand"] == "brands" and tables["influencers_moodboardimage"] == "brands"
     assert tables["vision_imageembedding"] == "vision"
     assert "influencers_job" not in tables and "influencers_creatornote" not in tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_changes_the_catalogue_version(tmp_path, settings):  # noqa: ANN001
+    # The importer writes through its own connection, unseen by the write watcher.
+    from django.core.management import call_command
+
+    from influencers.services.cache_versions import data_version, data_version_bump
+
+    data_version_bump("catalogue")
+    before = data_version("catalogue")
+    path = tmp_path / "one.csv"
+    path.write_text("platform,handle,display_name,followers\ninstagram,fresh_handle,Fresh,1200\n", encoding="utf-8")
+    call_command("import_creators", str(path), "--skip-refresh", stdout=io.StringIO())
+    assert data_version("catalogue") != before

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from influencers.errors import ImportValidationError, InputError
+from influencers.services.cache_versions import data_version_bump
 
 from .documents import DocumentValidator
 from .mapping import ColumnMapping, load_mapping
@@ -205,6 +206,9 @@ def creators_import_file(
         timings=timings,
     )
     if not dry_run and writer.touched:
+        # The bulk writer uses its own connection, which the response cache's write watcher does not
+        # see: say here that the catalogue changed, so no cached discovery answer outlives the import.
+        data_version_bump("catalogue")
         mark = time.perf_counter()
         result.warnings.extend(
             _after_import(sorted(writer.touched), refresh=refresh, new_images=writer.counts["media"]["created"])
