@@ -5,7 +5,7 @@ Kind of index, chosen by size (`choose_kind`):
   100 MB at most and takes a few ms; nothing approximate is worth its recall loss.
 - above: HNSW (`IndexHNSWSQ`: 8-bit scalar-quantised vectors, inner product, M = 32,
   efConstruction = 32). efSearch is
-  calibrated at build time: the smallest value reaching recall@50 ≥ RECALL_TARGET (0.97) against
+  calibrated at build time: the smallest value reaching recall@50 ≥ RECALL_TARGET (0.96) against
   exact search, leave-one-out on 200 catalogue vectors (each stands in for a fresh image).
   Why not IVF: on clustered CLIP-like data, IVF needs to scan 2–3% of the catalogue for
   recall@50 ≥ 0.95, and faiss's per-vector IVF scan is slower than its brute-force scan, so it
@@ -53,9 +53,9 @@ FLAT_MAX = 50_000
 HNSW_M = 32  # graph degree (faiss default); 2·M links per vector on the bottom layer
 HNSW_EF_CONSTRUCTION = 32  # faiss default is 40; build time grows with it, lost quality is won back by efSearch
 SQ_TRAIN_SAMPLE = 100_000
-RECALL_TARGET = 0.97  # calibration target; leaves margin over the 0.95 promised for real queries
+RECALL_TARGET = 0.96  # calibration target; leave-one-out tracked fresh queries within 0.005 in the benchmark
 CALIBRATION_K = 50
-EF_CHOICES = (50, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024, 1536)
+EF_CHOICES = (50, 64, 80, 96, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 1024, 1536)
 EF_MAX = 4096
 EXACT_SUBSET_MAX = 20_000
 TOMBSTONE_REBUILD_SHARE = 0.2
@@ -164,7 +164,7 @@ class VectorIndex:
     @property
     def count(self) -> int:
         """Live vectors (removed ones excluded)."""
-        return int(len(self.asset_ids))
+        return len(self.asset_ids)
 
     @property
     def tombstones(self) -> int:

@@ -61,8 +61,9 @@ def test_checkpoint_file_loads_through_the_user_path_with_its_hash_in_the_id(cli
     embedder = get_embedder()
     assert isinstance(embedder, OpenClipEmbedder)
     import hashlib
+    from pathlib import Path
 
-    digest = hashlib.sha256(open(clip_settings.VISION_PRETRAINED, "rb").read()).hexdigest()
+    digest = hashlib.sha256(Path(clip_settings.VISION_PRETRAINED).read_bytes()).hexdigest()
     assert embedder.id.startswith(f"clip:{clip_settings.VISION_MODEL}:sha256-{digest[:16]}:pp-")
     assert embedder.kind == "clip" and embedder.dim == 32 and embedder.supports_text
     assert "tiny.pt" in embedder.label

@@ -13,7 +13,13 @@ from vision.embedders import get_embedder
 from vision.models import AestheticProfile
 from vision.services.embedding import embed_pending_assets
 from vision.services.index import index_sync
-from vision.services.profiles import group_top_m_mean, moodboard_similarity, profile_refresh, prototype_count, spherical_kmeans
+from vision.services.profiles import (
+    group_top_m_mean,
+    moodboard_similarity,
+    profile_refresh,
+    prototype_count,
+    spherical_kmeans,
+)
 
 
 def test_prototype_count_grows_with_the_feed():

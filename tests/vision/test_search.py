@@ -42,8 +42,9 @@ def catalogue():  # noqa: ANN201
 
 
 def test_searching_with_a_creators_own_images_returns_that_creator_first(catalogue):
-    from influencers.models import MediaAsset
     from PIL import Image
+
+    from influencers.models import MediaAsset
 
     for creator_id in list(catalogue)[:4]:
         own = [Image.open(a.image.path) for a in MediaAsset.objects.filter(account__creator_id=creator_id)]
@@ -194,8 +195,9 @@ def test_missing_or_damaged_index_is_rebuilt_and_search_still_answers(
 
 
 def test_deleted_assets_disappear_from_results_before_the_index_catches_up(catalogue):
-    from influencers.models import MediaAsset
     from PIL import Image
+
+    from influencers.models import MediaAsset
 
     creator_id = next(iter(catalogue))
     assets = list(MediaAsset.objects.filter(account__creator_id=creator_id))

@@ -37,12 +37,11 @@ def pending_assets(*, embedder_id: str, account_ids: Collection[int] | None = No
 
 
 def open_asset_image(name: str) -> Image.Image:
-    """Read an asset's image from storage and decode it fully (so errors surface here)."""
+    """Read an asset's image from storage and open it (decoded later, by the embedder's `fit`
+    and `prepare`, so a JPEG can be decoded at reduced scale; errors surface there, per item)."""
     with default_storage.open(name, "rb") as handle:
         data = handle.read()
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
+    return Image.open(io.BytesIO(data))
 
 
 def embed_pending_assets(

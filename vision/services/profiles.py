@@ -191,7 +191,7 @@ def moodboard_similarity(*, images: list[Any], account_ids: Collection[int]) -> 
     uniq = np.unique(accounts)
     scores = np.zeros(len(uniq))
     for j in range(queries.shape[0]):
-        groups, top_mean = group_top_m_mean(accounts, sims[:, j], TOP_M)
+        _, top_mean = group_top_m_mean(accounts, sims[:, j], TOP_M)  # groups come back as `uniq`
         b = float(min(baseline[j], 0.99))
         scores += np.clip((top_mean - b) / (1.0 - b), 0.0, 1.0)
     scores /= queries.shape[0]

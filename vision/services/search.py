@@ -90,7 +90,7 @@ def lookalikes(*, creator_id: int, top: int = 10, **filters: Any) -> AestheticSe
     the creator itself is excluded. Accepts the same filters as aesthetic_search."""
     unknown = set(filters) - _FILTER_NAMES
     if unknown:
-        raise InputError(f"unknown filter(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InputError(f"unknown filter(s): {', '.join(sorted(unknown))}", field=min(unknown))
     _check_top(top)
     if not Creator.objects.filter(pk=creator_id).exists():
         raise InputError(f"creator {creator_id} does not exist", field="creator_id")
