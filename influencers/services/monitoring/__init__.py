@@ -1,0 +1,75 @@
+"""Continuous vetting: watches and rules, evaluation into alerts, alert triage, price estimates.
+
+- `watch_*` / `watch_rule_*`: an organisation's watches (a shortlist or picked creators, with an
+  optional brand) and their rules, validated by `influencers.monitoring.rules.parse_params`.
+- `evaluate_watches`: loads the data of the watched creators, runs the pure rule evaluators and
+  raises alerts idempotently: one live (open or acknowledged) alert per cause, enforced by the
+  database (`alert_unique_live_cause`); a cause already resolved is not raised again. New alerts
+  are sent by email and webhook after the transaction commits (`influencers.services.notifications`).
+- `evaluate_after_data_change(account_ids)`: called at the end of every import and refresh;
+  queues a WATCH job for the watched creators among the changed accounts.
+- `alert_acknowledge` / `alert_resolve`: triage, recording who and when.
+- `estimates_for_creator` / `estimate_for_account`: reach, cost per post, CPM and CPE, labelled
+  as estimates, with the rate table's sources and date.
+"""
+
+from __future__ import annotations
+
+from .creator_data import MAX_LOOKBACK_DAYS, brand_context, load_creator_data
+from .estimates import (
+    ESTIMATE_EXPORT_COLUMNS,
+    estimate_export_fields,
+    estimate_for_account,
+    estimates_for_creator,
+    rate_table,
+)
+from .evaluation import (
+    EvaluationResult,
+    cause_key,
+    evaluate_after_data_change,
+    evaluate_watches,
+    run_watch_job,
+    watch_evaluation_enqueue,
+)
+from .sentiment import sentiment_series_for_creator
+from .triage import alert_acknowledge, alert_resolve
+from .watches import (
+    active_watches,
+    watch_create,
+    watch_delete,
+    watch_rule_create,
+    watch_rule_delete,
+    watch_rule_update,
+    watch_targets,
+    watch_update,
+    watched_creator_ids,
+)
+
+__all__ = [
+    "ESTIMATE_EXPORT_COLUMNS",
+    "MAX_LOOKBACK_DAYS",
+    "EvaluationResult",
+    "active_watches",
+    "alert_acknowledge",
+    "alert_resolve",
+    "brand_context",
+    "cause_key",
+    "estimate_export_fields",
+    "estimate_for_account",
+    "estimates_for_creator",
+    "evaluate_after_data_change",
+    "evaluate_watches",
+    "load_creator_data",
+    "rate_table",
+    "run_watch_job",
+    "sentiment_series_for_creator",
+    "watch_create",
+    "watch_delete",
+    "watch_evaluation_enqueue",
+    "watch_rule_create",
+    "watch_rule_delete",
+    "watch_rule_update",
+    "watch_targets",
+    "watch_update",
+    "watched_creator_ids",
+]
