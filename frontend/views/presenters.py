@@ -10,6 +10,12 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from influencers.errors import VettedError
 from influencers.models import Account, Brand, Creator
+from influencers.selectors.creators import (
+    account_recent_post_counters,
+    creator_sponsored_posts,
+    newest_audience_profiles,
+)
+from influencers.selectors.shortlists import creator_shortlist_entries
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
 
@@ -101,13 +107,9 @@ def audience_fits(brand: Brand, rows: list[tuple[Creator, Account | None]]) -> d
     """{creator_id: {"score", "confidence", "summary"}}: the brand's audience fit of each row's
     account, by the pure audience-fit scorer over the account's newest audience profile (one
     query for the page)."""
-    from influencers.models import AudienceProfile
     from influencers.scoring.audience_fit import DIMENSIONS, audience_fit
 
-    account_ids = [account.pk for _creator, account in rows if account is not None]
-    newest: dict[int, Any] = {}
-    for profile in AudienceProfile.objects.filter(account_id__in=account_ids).order_by("account_id", "-as_of", "-id"):
-        newest.setdefault(profile.account_id, profile)
+    newest = newest_audience_profiles(account_ids=[account.pk for _creator, account in rows if account is not None])
     fits: dict[int, dict[str, Any]] = {}
     for creator, account in rows:
         profile = newest.get(account.pk) if account is not None else None
@@ -222,28 +224,12 @@ def engagement_points(account: Account | None, metrics: Any, limit: int = 30) ->
     """The account's newest posts, oldest first, with their public counters."""
     if account is None:
         return []
-    from influencers.models import Post
-
-    posts = (
-        Post.objects.filter(account=account)
-        .order_by("-posted_at", "-id")
-        .values("posted_at", "likes", "comments", "views", "saves", "is_sponsored")[:limit]
-    )
-    return list(reversed(list(posts)))
+    return account_recent_post_counters(account=account, limit=limit)
 
 
 def sponsored_posts(creator: Creator, limit: int = 20) -> list[Any]:
     """The creator's sponsored posts, newest first, with their first image."""
-    from django.db.models import Prefetch
-
-    from influencers.models import MediaAsset, Post
-
-    return list(
-        Post.objects.filter(account__creator=creator, is_sponsored=True)
-        .select_related("account")
-        .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
-        .order_by("-posted_at", "-id")[:limit]
-    )
+    return creator_sponsored_posts(creator=creator, limit=limit)
 
 
 def creator_images(creator: Creator, limit: int = 18) -> list[Any]:
@@ -269,13 +255,7 @@ def lookalikes(creator: Creator, limit: int = 6) -> dict[str, Any]:
 
 def shortlists_with_creator(organization: Any, creator: Creator) -> list[Any]:
     """The organisation's shortlists the creator is on, with the entry status."""
-    from influencers.models import ShortlistEntry
-
-    return list(
-        ShortlistEntry.objects.filter(shortlist__organization=organization, creator=creator)
-        .select_related("shortlist")
-        .order_by("-updated_at")
-    )
+    return creator_shortlist_entries(organization=organization, creator=creator)
 
 
 # --- Brands ----------------------------------------------------------------------------------

@@ -231,6 +231,35 @@ def creator_images(*, creator: Creator, limit: int = 24) -> list[MediaAsset]:
     return list(MediaAsset.objects.filter(account__creator=creator).order_by("-created_at", "-id")[:limit])
 
 
+def creator_sponsored_posts(*, creator: Creator, limit: int = 20) -> list[Post]:
+    """The creator's sponsored posts, newest first, with their account and images."""
+    return list(
+        Post.objects.filter(account__creator=creator, is_sponsored=True)
+        .select_related("account")
+        .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
+        .order_by("-posted_at", "-id")[:limit]
+    )
+
+
+def account_recent_post_counters(*, account: Account, limit: int = 30) -> list[dict[str, Any]]:
+    """The account's `limit` newest posts, oldest first, as their public counters."""
+    posts = (
+        Post.objects.filter(account=account)
+        .order_by("-posted_at", "-id")
+        .values("posted_at", "likes", "comments", "views", "saves", "is_sponsored")[:limit]
+    )
+    return list(reversed(list(posts)))
+
+
+def newest_audience_profiles(*, account_ids: Iterable[int]) -> dict[int, AudienceProfile]:
+    """{account_id: its newest AudienceProfile} for the accounts that have one (one query)."""
+    newest: dict[int, AudienceProfile] = {}
+    profiles = AudienceProfile.objects.filter(account_id__in=list(account_ids)).order_by("account_id", "-as_of", "-id")
+    for profile in profiles:
+        newest.setdefault(profile.account_id, profile)
+    return newest
+
+
 def _coalesce_zero(field: str):  # noqa: ANN202
     from django.db.models import Value
     from django.db.models.functions import Coalesce
@@ -242,16 +271,14 @@ def _coalesce_zero(field: str):  # noqa: ANN202
 
 def account_vetting_reports(*, accounts: Iterable[Account]) -> dict[int, dict[str, Any]]:
     """The vetting report of each account: the one stored with its metrics, or, when none is
-    stored yet and the vetting service is installed, a freshly computed one."""
-    try:
-        from influencers.services.vetting import vetting_report
-    except ImportError:  # the vetting module has not landed in this deployment
-        vetting_report = None
+    stored yet, a freshly computed one."""
+    from influencers.services.vetting import vetting_report  # services import selectors: lazy against the cycle
+
     reports: dict[int, dict[str, Any]] = {}
     for account in accounts:
         metrics = getattr(account, "metrics", None) if _has_metrics(account) else None
         stored = (metrics.vetting if metrics else None) or {}
-        if not stored and vetting_report is not None:
+        if not stored:
             stored = vetting_report(account.pk) or {}
         reports[account.pk] = stored
     return reports

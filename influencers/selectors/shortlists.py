@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from influencers.models import Account, Organization, Shortlist, ShortlistEntry, ShortlistEvent
+from influencers.models import Account, Creator, Organization, Shortlist, ShortlistEntry, ShortlistEvent
 
 from .brands import _int_or_404
 
@@ -38,3 +38,12 @@ def entry_list(*, shortlist: Shortlist, with_events: bool = True) -> QuerySet[Sh
 
 def entry_get(*, shortlist: Shortlist, entry_id: object) -> ShortlistEntry:
     return get_object_or_404(entry_list(shortlist=shortlist), pk=_int_or_404(entry_id))
+
+
+def creator_shortlist_entries(*, organization: Organization, creator: Creator) -> list[ShortlistEntry]:
+    """The organisation's shortlist entries of `creator`, with their shortlist, newest change first."""
+    return list(
+        ShortlistEntry.objects.filter(shortlist__organization=organization, creator=creator)
+        .select_related("shortlist")
+        .order_by("-updated_at")
+    )
