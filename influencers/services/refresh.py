@@ -334,16 +334,11 @@ def _as_of(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
 
 
-def _optional_hook(dotted: str, account_ids: list[int], *, what: str, log: Callable[[str], None]) -> None:
-    """Call `module.function(account_ids)` when that module and function exist (services other
-    helpers own and may not have shipped yet); a failure is logged, not raised."""
-    module_name, _, function_name = dotted.rpartition(".")
-    try:
-        function = getattr(import_module(module_name), function_name, None)
-    except ModuleNotFoundError:
-        return
-    if function is None:
-        return
+def _after_refresh(
+    what: str, function: Callable[[list[int]], object], account_ids: list[int], log: Callable[[str], None]
+) -> None:
+    """Run a follow-up service on the refreshed accounts; a failure is logged on the job, not
+    raised: the fetched data is already committed and correct."""
     try:
         function(account_ids)
     except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
@@ -352,22 +347,22 @@ def _optional_hook(dotted: str, account_ids: list[int], *, what: str, log: Calla
 
 
 def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], None]) -> None:
-    """After the write: metrics, vetting (when that service exists) and the monitoring hook that
+    """After the write: metrics, vetting and the monitoring hook that
     re-evaluates watches on changed accounts. A failure here is logged, not raised: the fetched
     data is already committed and correct."""
     if not account_ids:
         return
     from influencers.services.metrics import refresh_metrics
+    from influencers.services.monitoring import evaluate_after_data_change
+    from influencers.services.vetting import vet_accounts
 
     try:
         refresh_metrics(account_ids, as_of=_as_of(today))
     except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
         logger.exception("metrics after refresh failed")
         log(f"metrics could not be recomputed: {exc}")
-    _optional_hook("influencers.services.vetting.vet_accounts", account_ids, what="vetting", log=log)
-    _optional_hook(
-        "influencers.services.monitoring.evaluate_after_data_change", account_ids, what="watch evaluation", log=log
-    )
+    _after_refresh("vetting", vet_accounts, account_ids, log)
+    _after_refresh("watch evaluation", evaluate_after_data_change, account_ids, log)
 
 
 def queue_embedding(*, account_ids: list[int], new_images: int, log: Callable[[str], None]) -> Job | None:

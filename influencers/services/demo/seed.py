@@ -398,14 +398,11 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
     }
 
 
-def _vet(account_ids: list[int]) -> int | None:
-    """Run the vetting service on the new accounts when it is installed (another module)."""
-    try:
-        from influencers.services.vetting import vet_accounts  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result = vet_accounts(account_ids)
-    return result if isinstance(result, int) else len(account_ids)
+def _vet(account_ids: list[int]) -> int:
+    """Run the vetting service on the new accounts."""
+    from influencers.services.vetting import vet_accounts
+
+    return vet_accounts(account_ids)
 
 
 def seed_demo_catalogue(
