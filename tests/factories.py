@@ -65,7 +65,8 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
         model = m.AccountSnapshot
 
     account = factory.SubFactory(AccountFactory)
-    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    # Distinct past dates (ten years from 2016), never in the future however many a session makes.
+    date = factory.Sequence(lambda n: dt.date(2016, 1, 1) + dt.timedelta(days=n % 3650))
     followers = 10_000
     following = 300
     posts = 120
