@@ -91,3 +91,40 @@ class AestheticProfile(models.Model):
     def prototype_array(self) -> np.ndarray:
         """The prototypes as a float32 (k, dim) numpy array."""
         return np.frombuffer(bytes(self.prototypes), dtype="<f4").reshape(-1, self.dim)
+
+
+class EmbedBatch(models.Model):
+    """One slice of an EMBED job's backlog: the assets pending for one embedder with ids in
+    [first_asset_id, last_asset_id], embedded by whichever job claims it (its own batch job, or the
+    coordinating job when no other worker took it, or took it and stalled).
+
+    The claim is a conditional UPDATE, so two workers never embed a batch at the same time unless
+    one stalled; even then the unique (asset, embedder) constraint keeps the vectors single.
+    """
+
+    parent_job = models.ForeignKey("influencers.Job", on_delete=models.CASCADE, related_name="embed_batches")
+    batch_job = models.ForeignKey(
+        "influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The job enqueued for this batch (none when the coordinator runs every batch itself)",
+    )
+    embedder_id = models.CharField(max_length=200)
+    first_asset_id = models.BigIntegerField()
+    last_asset_id = models.BigIntegerField()
+    total = models.PositiveIntegerField(help_text="Assets pending in the range when the backlog was split")
+    done = models.PositiveIntegerField(default=0)
+    embedded = models.PositiveIntegerField(default=0, help_text="Vectors written, over every attempt")
+    failed = models.PositiveIntegerField(default=0)
+    claimed_by = models.ForeignKey("influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Refreshed after every committed model batch: a claim whose heartbeat is older than the stall
+    # limit may be taken over (its worker died or hangs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["parent_job_id", "first_asset_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent_job", "first_asset_id"], name="embed_batch_unique_parent_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"embed batch {self.first_asset_id}-{self.last_asset_id} of job {self.parent_job_id}"

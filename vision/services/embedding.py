@@ -25,15 +25,32 @@ from vision.models import EmbeddingFailure, ImageEmbedding
 logger = logging.getLogger(__name__)
 
 
-def pending_assets(*, embedder_id: str, account_ids: Collection[int] | None = None, include_failed: bool = False) -> QuerySet:
-    """Assets with an image file and no vector from `embedder_id` (nor a failure, by default)."""
+def pending_assets(
+    *,
+    embedder_id: str,
+    account_ids: Collection[int] | None = None,
+    include_failed: bool = False,
+    asset_id_range: tuple[int, int] | None = None,
+) -> QuerySet:
+    """Assets with an image file and no vector from `embedder_id` (nor a failure, by default),
+    optionally only of some accounts and with ids in `asset_id_range` (inclusive)."""
     qs = MediaAsset.objects.exclude(image="").exclude(image__isnull=True)
     qs = qs.filter(~Exists(ImageEmbedding.objects.filter(asset=OuterRef("pk"), embedder_id=embedder_id)))
     if not include_failed:
         qs = qs.filter(~Exists(EmbeddingFailure.objects.filter(asset=OuterRef("pk"), embedder_id=embedder_id)))
     if account_ids is not None:
         qs = qs.filter(account_id__in=list(account_ids))
+    if asset_id_range is not None:
+        qs = qs.filter(id__gte=asset_id_range[0], id__lte=asset_id_range[1])
     return qs.order_by("id")
+
+
+def embedding_failures_clear(*, embedder_id: str, account_ids: Collection[int] | None = None) -> int:
+    """Forget recorded failures (optionally of some accounts) so those assets are pending again."""
+    failed = EmbeddingFailure.objects.filter(embedder_id=embedder_id)
+    if account_ids is not None:
+        failed = failed.filter(asset__account_id__in=list(account_ids))
+    return failed.delete()[0]
 
 
 def open_asset_image(name: str) -> Image.Image:
@@ -49,12 +66,14 @@ def embed_pending_assets(
     batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     account_ids: Collection[int] | None = None,
+    asset_id_range: tuple[int, int] | None = None,
     retry_failed: bool = False,
     update_index: bool = True,
     report: dict[str, Any] | None = None,
 ) -> int:
-    """Embed every pending asset (optionally of some accounts) with the current embedder;
-    returns how many vectors were written. `progress(done, total)` is called after each batch.
+    """Embed every pending asset (optionally of some accounts, with ids in `asset_id_range`) with
+    the current embedder; returns how many vectors were written. `progress(done, total)` is called
+    after each committed batch (an exception it raises stops the run there, nothing half-written).
 
     Afterwards (when `update_index`) the index is synced — new vectors added incrementally —
     and the aesthetic profiles of the accounts that got vectors are refreshed. `report`, when
@@ -62,11 +81,9 @@ def embed_pending_assets(
     """
     embedder: Embedder = get_embedder()
     if retry_failed:
-        failed = EmbeddingFailure.objects.filter(embedder_id=embedder.id)
-        if account_ids is not None:
-            failed = failed.filter(asset__account_id__in=list(account_ids))
-        failed.delete()
-    rows = list(pending_assets(embedder_id=embedder.id, account_ids=account_ids).values_list("id", "account_id", "image"))
+        embedding_failures_clear(embedder_id=embedder.id, account_ids=account_ids)
+    pending = pending_assets(embedder_id=embedder.id, account_ids=account_ids, asset_id_range=asset_id_range)
+    rows = list(pending.values_list("id", "account_id", "image"))
     total = len(rows)
     done = embedded = failures = 0
     touched: set[int] = set()

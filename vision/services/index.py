@@ -9,20 +9,27 @@
   or when most of it changed.
 - `index_status()`: ready / stale / missing / corrupt / empty, from one aggregate query.
 - `index_request_job()`: enqueue a rebuild or sync as a Job (deduplicated).
+
+Writers are serialised per embedder (`index_writer_lock`): a sync or build reads the published
+version and the database and publishes the next version while holding the lock, so two jobs
+updating the index at the same time cannot publish a version that lacks the other's vectors.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Sum
 
 from influencers.models import Job, JobKind, JobStatus
@@ -35,6 +42,7 @@ logger = logging.getLogger(__name__)
 _SQL_CHUNK = 900  # ids per IN (...) clause, under SQLite's variable limit
 _lock = threading.Lock()
 _cache: dict[Path, tuple[tuple[int, int, int], VectorIndex]] = {}
+_writer = threading.local()  # embedder ids whose writer lock this thread holds (the lock is re-entrant)
 
 Progress = Callable[[str, int, int], None]
 
@@ -74,13 +82,20 @@ def get_index(embedder_id: str | None = None) -> VectorIndex | None:
     if cached and cached[0] == signature:
         return cached[1]
     with _lock:
+        # Taken before loading: should another process publish meanwhile, the cache holds an older
+        # signature than what was loaded and the next call loads again. Taken after, it could pair
+        # the new signature with the old version and keep serving that until the next publish.
+        signature = _manifest_signature(directory)
+        if signature is None:
+            _cache.pop(directory, None)
+            return None
         cached = _cache.get(directory)
         if cached and cached[0] == signature:
             return cached[1]
         index = VectorIndex.load(directory)
         if index is None:
             return None
-        _cache[directory] = (_manifest_signature(directory) or signature, index)
+        _cache[directory] = (signature, index)
         return index
 
 
@@ -88,6 +103,47 @@ def reset_index_cache() -> None:
     """Forget loaded indexes (tests)."""
     with _lock:
         _cache.clear()
+
+
+@contextlib.contextmanager
+def index_writer_lock(embedder_id: str) -> Iterator[None]:
+    """Hold the right to publish `embedder_id`'s index: one writer at a time across threads and
+    processes (a file lock in the index folder) and across hosts on PostgreSQL (a session
+    advisory lock). Re-entrant within a thread, so a sync may call a build."""
+    held: set[str] = _writer.__dict__.setdefault("held", set())
+    if embedder_id in held:
+        yield
+        return
+    directory = index_dir(embedder_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    key = int.from_bytes(hashlib.sha256(f"vetted-index:{embedder_id}".encode()).digest()[:8], "big", signed=True)
+    with (directory / ".writer.lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        advisory = connection.vendor == "postgresql"
+        try:
+            if advisory:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+            held.add(embedder_id)
+            try:
+                yield
+            finally:
+                held.discard(embedder_id)
+                if advisory:
+                    _advisory_unlock(key)
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _advisory_unlock(key: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    except DatabaseError:
+        # An aborted transaction refuses the unlock; the lock belongs to the session, so ending
+        # the session is what releases it (Django reconnects on the next query).
+        logger.exception("could not release the index writer lock; closing the database connection")
+        connection.close()
 
 
 def db_fingerprint(embedder_id: str) -> dict[str, int]:
@@ -161,6 +217,11 @@ def index_build(*, embedder_id: str | None = None, progress: Progress | None = N
     """Rebuild the index of an embedder from its stored vectors and save it (None: no vectors,
     and any old index folder content is left as it is)."""
     embedder_id = embedder_id or current_embedder_id()
+    with index_writer_lock(embedder_id):
+        return _index_build(embedder_id, progress)
+
+
+def _index_build(embedder_id: str, progress: Progress | None) -> VectorIndex | None:
     vectors, asset_ids, account_ids, creator_ids = load_vectors(embedder_id, progress=progress)
     if len(asset_ids) == 0:
         return None
@@ -185,6 +246,13 @@ def index_sync(*, embedder_id: str | None = None, progress: Progress | None = No
     'moved', 'count', 'version', 'reason', 'account_ids': accounts whose vectors changed}.
     """
     embedder_id = embedder_id or current_embedder_id()
+    # The database is read after the lock is taken: vectors committed before this sync started
+    # are in what it publishes, and those committed later are their own job's next sync.
+    with index_writer_lock(embedder_id):
+        return _index_sync(embedder_id, progress)
+
+
+def _index_sync(embedder_id: str, progress: Progress | None) -> dict[str, Any]:
     directory = index_dir(embedder_id)
     result: dict[str, Any] = {"action": "unchanged", "added": 0, "removed": 0, "moved": 0, "reason": "", "account_ids": []}
     try:

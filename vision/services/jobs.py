@@ -1,8 +1,14 @@
 """Embedding and index jobs: the handlers the job runner calls, and how they are enqueued.
 
-EMBED job params: {"account_ids": [...] (optional, default all), "retry_failed": bool}
-    embeds pending assets in batches (progress = images done / pending), then syncs the index
-    and refreshes the aesthetic profiles of the accounts whose vectors changed.
+EMBED job params: {"account_ids": [...] (optional, default all), "retry_failed": bool,
+    "batch_assets": N (default 2000), "stall_seconds": S (default 900)}
+    the coordinator: splits the pending assets into batches of N consecutive pending ids, queues
+    one batch job per batch (with a broker, when there is more than one), embeds every batch no
+    other worker took, waits for the rest (taking over a batch whose worker stalled for S
+    seconds), then syncs the index once and refreshes the profiles of the accounts whose vectors
+    changed. Progress = images done / pending, summed over the batches.
+EMBED batch job params: {"embed_batch_id", "parent_job_id"}: embeds one batch (vision.models.
+    EmbedBatch) unless another job holds or finished it (then it does nothing).
 INDEX job params: {"mode": "sync" | "rebuild", "reason": str}
     "sync" applies the database/index difference (rebuilding when needed), "rebuild" always
     rebuilds from stored vectors; both refresh the profiles of touched accounts.
@@ -50,7 +56,8 @@ def vision_job_enqueue(job: Job) -> Job:
 
 def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "") -> Job | None:
     """Enqueue an EMBED job unless one is already waiting (it will pick up every pending asset)."""
-    if Job.objects.filter(kind=JobKind.EMBED, status=JobStatus.PENDING).exists():
+    waiting = Job.objects.filter(kind=JobKind.EMBED, status=JobStatus.PENDING).exclude(params__has_key="embed_batch_id")
+    if waiting.exists():
         return None
     params: dict[str, Any] = {"reason": reason}
     if account_ids:
@@ -61,24 +68,90 @@ def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "")
 
 
 def run_embed_job(job: Job) -> dict[str, Any]:
-    """Handler of EMBED jobs."""
-    from vision.services.embedding import embed_pending_assets
+    """Handler of EMBED jobs: a batch job embeds its batch, any other EMBED job coordinates."""
+    if job.params.get("embed_batch_id"):
+        return run_embed_batch_job(job)
+    return run_embed_coordinator_job(job)
 
-    counts: dict[str, Any] = {}
 
-    def progress(done: int, total: int) -> None:
-        if job.total != total:
-            job_set_total(job=job, total=total)
-        job_progress(job=job, done=done)
+def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
+    """Split the backlog into asset-id batches, hand them to batch jobs (with a broker), embed
+    every batch no other worker took, then sync the index and the touched profiles once."""
+    from vision.embedders import get_embedder
+    from vision.models import EmbedBatch
+    from vision.services import embed_batches
+    from vision.services.embedding import embedding_failures_clear
+    from vision.services.index import index_sync
+    from vision.services.profiles import profile_refresh
 
-    embedded = embed_pending_assets(
-        progress=progress,
-        account_ids=job.params.get("account_ids") or None,
-        retry_failed=bool(job.params.get("retry_failed")),
-        report=counts,
+    embedder_id = get_embedder().id
+    account_ids = job.params.get("account_ids") or None
+    first_attempt = not EmbedBatch.objects.filter(parent_job=job).exists()
+    if job.params.get("retry_failed") and first_attempt:
+        embedding_failures_clear(embedder_id=embedder_id, account_ids=account_ids)
+    batch_assets = int(job.params.get("batch_assets") or embed_batches.DEFAULT_BATCH_ASSETS)
+    batches = embed_batches.embed_batches_plan(
+        job=job, embedder_id=embedder_id, account_ids=account_ids, batch_assets=batch_assets
     )
-    job_log(job=job, message=f"embedded {embedded} image(s); index {counts.get('index', {}).get('action', '-')}")
-    return {"embedded": embedded, **counts}
+    # In-process (no broker) there is nobody to share with: the coordinator runs every batch.
+    if len(batches) > 1 and not settings.CELERY_TASK_ALWAYS_EAGER:
+        sent = embed_batches.embed_batch_jobs_enqueue(job=job, batches=batches)
+        if sent:
+            job_log(job=job, message=f"{len(batches)} batches of up to {batch_assets} images, {sent} batch job(s) queued")
+
+    def progress() -> None:
+        totals = embed_batches.embed_batches_progress(job)
+        if job.total != totals["total"]:
+            job_set_total(job=job, total=totals["total"])
+        job_progress(job=job, done=totals["done"])
+
+    progress()
+    embedded = embed_batches.embed_batches_work(
+        job=job,
+        account_ids=account_ids,
+        stall_seconds=float(job.params.get("stall_seconds") or embed_batches.STALL_SECONDS),
+        progress=progress,
+    )
+    totals = embed_batches.embed_batches_progress(job)
+    sync = index_sync(embedder_id=embedder_id)
+    profiles = profile_refresh(account_ids=sync.pop("account_ids"), embedder_id=embedder_id)
+    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {sync['action']}")
+    return {
+        "embedded": embedded,
+        "embedded_total": totals["embedded"],
+        "failed": totals["failed"],
+        "batches": totals["batches"],
+        "index": sync,
+        "profiles": profiles,
+    }
+
+
+def run_embed_batch_job(job: Job) -> dict[str, Any]:
+    """Embed one batch of a coordinating EMBED job, unless another job holds it or finished it."""
+    from vision.models import EmbedBatch
+    from vision.services import embed_batches
+
+    batch = EmbedBatch.objects.select_related("parent_job").filter(pk=job.params["embed_batch_id"]).first()
+    if batch is None:
+        return {"embedded": 0, "skipped": "the batch no longer exists"}
+    parent_params = batch.parent_job.params
+    stall_seconds = float(parent_params.get("stall_seconds") or embed_batches.STALL_SECONDS)
+    span = f"assets {batch.first_asset_id}-{batch.last_asset_id}"
+    if not embed_batches.embed_batch_claim(batch_id=batch.pk, job_id=job.pk, stall_seconds=stall_seconds):
+        batch.refresh_from_db()
+        holder = "finished" if batch.finished_at else f"held by job {batch.claimed_by_id}"
+        job_log(job=job, message=f"{span}: {holder}, nothing to do")
+        return {"embedded": 0, "skipped": holder, "batch": [batch.first_asset_id, batch.last_asset_id]}
+    job_set_total(job=job, total=batch.total)
+
+    def progress() -> None:
+        job_progress(job=job, done=EmbedBatch.objects.values_list("done", flat=True).get(pk=batch.pk))
+
+    outcome = embed_batches.embed_batch_run(
+        batch=batch, job_id=job.pk, account_ids=parent_params.get("account_ids") or None, progress=progress
+    )
+    job_log(job=job, message=f"{span}: embedded {outcome['embedded']} image(s)")
+    return {**outcome, "batch": [batch.first_asset_id, batch.last_asset_id]}
 
 
 def run_index_job(job: Job) -> dict[str, Any]:

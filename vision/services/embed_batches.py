@@ -1,0 +1,170 @@
+"""Embedding spread over several workers: an EMBED job's backlog split into asset-id batches.
+
+The coordinating EMBED job splits the assets pending for its embedder into batches of at most
+`batch_assets` consecutive pending ids (`embed_batches_plan`), enqueues one batch job per batch
+when a broker is configured (`embed_batch_jobs_enqueue`), then claims and embeds whatever batch no
+other worker has taken, waits for the batches other workers hold, and syncs the index once.
+
+Why it cannot lose or duplicate work:
+- a batch is claimed by a conditional UPDATE (free, already ours, or stalled), so one job embeds it
+  at a time; a worker that finds its claim taken over stops after its current model batch;
+- embedding only picks assets without a vector, and (asset, embedder) is unique: a retried or
+  duplicated batch writes nothing twice;
+- the coordinator never waits on a batch nobody works on (it takes those itself), so a single
+  heavy worker with concurrency 1 runs the whole job alone instead of deadlocking; a batch whose
+  heartbeat stops for `stall_seconds` (its worker died) is taken over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from influencers.models import Job, JobKind
+from vision.models import EmbedBatch
+
+DEFAULT_BATCH_ASSETS = 2000  # ~30 min of CLIP ViT-B-32 on a 2-core CPU host; a few s with the style embedder
+STALL_SECONDS = 900  # no committed model batch for this long: the claim's worker is presumed dead
+POLL_SECONDS = 2.0
+
+
+class BatchTakenOver(Exception):
+    """Another job claimed the batch this worker was embedding (it had stalled): stop here."""
+
+
+def embed_batches_plan(
+    *, job: Job, embedder_id: str, account_ids: Collection[int] | None, batch_assets: int
+) -> list[EmbedBatch]:
+    """The batches of `job`, created from the pending assets the first time (a retried
+    coordinator reuses them, so it never splits twice)."""
+    from vision.services.embedding import pending_assets
+
+    existing = list(EmbedBatch.objects.filter(parent_job=job))
+    if existing:
+        return existing
+    ids = list(pending_assets(embedder_id=embedder_id, account_ids=account_ids).values_list("id", flat=True))
+    chunks = [ids[start : start + batch_assets] for start in range(0, len(ids), batch_assets)]
+    batches = [
+        EmbedBatch(
+            parent_job=job, embedder_id=embedder_id, first_asset_id=chunk[0], last_asset_id=chunk[-1], total=len(chunk)
+        )
+        for chunk in chunks
+    ]
+    EmbedBatch.objects.bulk_create(batches, ignore_conflicts=True)  # a concurrent duplicate run made the same ones
+    return list(EmbedBatch.objects.filter(parent_job=job))
+
+
+def embed_batch_jobs_enqueue(*, job: Job, batches: list[EmbedBatch]) -> int:
+    """One EMBED batch job per batch that has none yet and is not finished; returns how many."""
+    from vision.services.jobs import vision_job_enqueue
+
+    created = 0
+    for batch in batches:
+        if batch.batch_job_id or batch.finished_at:
+            continue
+        with transaction.atomic():
+            child = Job.objects.create(
+                kind=JobKind.EMBED,
+                organization=job.organization,
+                created_by=job.created_by,
+                params={"embed_batch_id": batch.pk, "parent_job_id": job.pk},
+                total=batch.total,
+            )
+            EmbedBatch.objects.filter(pk=batch.pk).update(batch_job=child)
+            batch.batch_job = child
+            vision_job_enqueue(child)  # sent when this block commits
+        created += 1
+    return created
+
+
+def embed_batch_claim(*, batch_id: int, job_id: int, stall_seconds: float = STALL_SECONDS) -> bool:
+    """Claim an unfinished batch for `job_id`: when nobody holds it, `job_id` already does (a
+    restarted job), or its holder has not committed anything for `stall_seconds`."""
+    now = timezone.now()
+    claimable = Q(claimed_by__isnull=True) | Q(claimed_by_id=job_id) | Q(heartbeat_at__lt=now - timedelta(seconds=stall_seconds))
+    updated = (
+        EmbedBatch.objects.filter(pk=batch_id, finished_at__isnull=True)
+        .filter(claimable)
+        .update(claimed_by_id=job_id, heartbeat_at=now)
+    )
+    return updated == 1
+
+
+def embed_batch_run(
+    *, batch: EmbedBatch, job_id: int, account_ids: Collection[int] | None, progress: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Embed the pending assets of a batch this job has claimed; no index update (the
+    coordinator syncs once). Returns {'embedded', 'failed', 'taken_over'}."""
+    from vision.services.embedding import embed_pending_assets
+
+    def heartbeat(done: int, total: int) -> None:
+        held = EmbedBatch.objects.filter(pk=batch.pk, claimed_by_id=job_id).update(
+            heartbeat_at=timezone.now(), done=min(batch.total, done + (batch.total - total))
+        )
+        if not held:
+            raise BatchTakenOver(f"batch {batch.pk} was taken over by another job")
+        if progress:
+            progress()
+
+    report: dict[str, Any] = {}
+    try:
+        embedded = embed_pending_assets(
+            account_ids=account_ids,
+            asset_id_range=(batch.first_asset_id, batch.last_asset_id),
+            update_index=False,
+            progress=heartbeat,
+            report=report,
+        )
+    except BatchTakenOver:
+        return {"embedded": 0, "failed": 0, "taken_over": True}
+    EmbedBatch.objects.filter(pk=batch.pk).update(
+        done=batch.total,
+        embedded=F("embedded") + embedded,
+        failed=F("failed") + report.get("failed", 0),
+        finished_at=timezone.now(),
+    )
+    return {"embedded": embedded, "failed": report.get("failed", 0), "taken_over": False}
+
+
+def embed_batches_progress(job: Job) -> dict[str, int]:
+    """{'total', 'done', 'embedded', 'failed', 'batches', 'finished'} over a job's batches."""
+    batches = EmbedBatch.objects.filter(parent_job=job)
+    sums = batches.aggregate(total=Sum("total"), done=Sum("done"), embedded=Sum("embedded"), failed=Sum("failed"))
+    return {
+        **{key: int(value or 0) for key, value in sums.items()},
+        "batches": batches.count(),
+        "finished": batches.filter(finished_at__isnull=False).count(),
+    }
+
+
+def embed_batches_work(
+    *,
+    job: Job,
+    account_ids: Collection[int] | None,
+    stall_seconds: float = STALL_SECONDS,
+    poll_seconds: float = POLL_SECONDS,
+    progress: Callable[[], None] | None = None,
+) -> int:
+    """The coordinator's loop: embed every batch it can claim, wait for those other jobs hold,
+    until all are finished. Returns how many vectors this job wrote itself."""
+    embedded = 0
+    while True:
+        candidates = EmbedBatch.objects.filter(parent_job=job, finished_at__isnull=True).order_by("first_asset_id")
+        if not candidates.exists():
+            return embedded
+        claimed = next(
+            (b for b in candidates if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)), None
+        )
+        if claimed is None:
+            if progress:
+                progress()
+            time.sleep(poll_seconds)
+            continue
+        embedded += embed_batch_run(batch=claimed, job_id=job.pk, account_ids=account_ids, progress=progress)["embedded"]
+
