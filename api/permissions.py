@@ -6,13 +6,41 @@ from __future__ import annotations
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from api.access_memo import instance_of, memoised, request_access_version, row_of
 from influencers.models import Membership, Organization
-from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_request
+from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_user
+
+_REQUEST_ATTR = "_vetted_membership"
+
+
+def memoised_membership(request) -> Membership | None:  # noqa: ANN001
+    """`membership_for_request`, memoised per process at the access data version
+    (api/access_memo.py): a removed membership or a changed role is seen by the next request.
+    Kept on the request too, so permission checks and views share one lookup."""
+    cached = getattr(request, _REQUEST_ATTR, False)
+    if cached is not False:
+        return cached
+    user = getattr(request, "user", None)
+    membership = None
+    if user is not None and user.is_authenticated:
+        header = request.headers.get(ORGANIZATION_HEADER) or ""
+
+        def load() -> tuple | None:
+            found = membership_for_user(user, organization_id=header)
+            return None if found is None else (row_of(found), row_of(found.organization))
+
+        rows = memoised(("membership", user.pk, header), version=request_access_version(request), load=load)
+        if rows is not None:
+            membership = instance_of(rows[0])
+            membership.organization = instance_of(rows[1])
+            membership.user = user
+    setattr(request, _REQUEST_ATTR, membership)
+    return membership
 
 
 def request_membership(request) -> Membership:  # noqa: ANN001
     """The caller's membership, or 403 when the user belongs to no (or not to the named) organisation."""
-    membership = membership_for_request(request)
+    membership = memoised_membership(request)
     if membership is None:
         if request.headers.get(ORGANIZATION_HEADER):
             raise PermissionDenied(f"you are not a member of the organisation named by the {ORGANIZATION_HEADER} header")

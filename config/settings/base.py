@@ -140,6 +140,9 @@ CACHES = {
 # influencers/services/cache_versions.py). On by default only with a cache shared by every
 # process (CACHE_URL); 0 turns it off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_URL else 0)
+# Token and membership lookups memoised per process at the shared "access" version (api/access_memo.py):
+# needs the shared cache like response caching; bounds writes made outside Django; 0 turns it off.
+API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL else 0)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -178,7 +181,7 @@ CELERY_TASK_ROUTES = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.MemoisedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

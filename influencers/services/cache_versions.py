@@ -10,10 +10,12 @@ Entries are stored under a key without the version, stamped with the version the
 at; a request reads the version and the entry in one round trip and accepts only an entry of
 the current version (a new version simply overwrites old entries).
 
-There are three versions, one per data scope (`SCOPES`): "catalogue" (creators, accounts, posts,
+There is one version per data scope (`SCOPES`): "catalogue" (creators, accounts, posts,
 metrics, audiences, ...), "brands" (brands and mood boards) and "vision" (embeddings, aesthetic
 profiles). Discovery depends on the catalogue only, so a brand edit or a running embedding job
-keeps it cached; matching depends on all three.
+keeps it cached; matching depends on all three. A fourth, "access" (tokens, users, memberships,
+organisations), keys no response: it keys the API's per-process memo of who a token is and what
+organisation a request acts for (api/access_memo.py).
 
 How writes are noticed: every Django database connection gets an execute wrapper that looks at
 each statement's first words. An INSERT/UPDATE/DELETE/TRUNCATE/COPY on a table that feeds
@@ -78,8 +80,12 @@ WATCHED_APPS = ("influencers", "vision")
 # Data scopes, each with its own version: a brand edit must not empty every organisation's
 # discovery cache, nor an embedding job (vision tables, written continuously while it runs).
 # Discovery depends on "catalogue"; matching on all three.
-SCOPES = ("catalogue", "brands", "vision")
+SCOPES = ("catalogue", "brands", "vision", "access")
 BRAND_MODELS = frozenset({"influencers.brand", "influencers.moodboardimage"})
+# Who may call the API as whom: tokens, users (is_active), memberships and organisations. The
+# API memoises token and membership lookups per process at this scope's version
+# (api/access_memo.py), so a revoked token or membership is refused on the very next request.
+ACCESS_MODELS = ("authtoken.token", settings.AUTH_USER_MODEL, "influencers.membership", "influencers.organization")
 
 _WRITE_START = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "COPY", "REPLAC", "WITH", "MERGE")
 _TABLE = re.compile(
@@ -207,6 +213,12 @@ def watched_tables() -> dict[str, str]:
                         continue
                     scope = "vision" if app_label == "vision" else "brands" if label in BRAND_MODELS else "catalogue"
                     tables[model._meta.db_table.lower()] = scope
+            for label in ACCESS_MODELS:
+                try:
+                    model = apps.get_model(label)
+                except LookupError:
+                    continue
+                tables[model._meta.db_table.lower()] = "access"
             _watched_tables = tables
     return _watched_tables
 
@@ -231,7 +243,7 @@ def _after_commit_bumper(scope: str) -> Callable[[], None]:
 
 
 # One function per scope, so a transaction's pending bump can be recognised (and not repeated).
-AFTER_COMMIT = {scope: _after_commit_bumper(scope) for scope in ("catalogue", "brands", "vision")}
+AFTER_COMMIT = {scope: _after_commit_bumper(scope) for scope in SCOPES}
 
 
 def _watch_writes(execute, sql, params, many, context):  # noqa: ANN001, ANN202
