@@ -23,4 +23,9 @@ app.conf.beat_schedule = {
         "task": "influencers.tasks.evaluate_watches",
         "schedule": crontab(hour=5, minute=45),
     },
+    # After the refresh: a channel refreshed this morning is never purged.
+    "purge-stale-api-data-daily": {
+        "task": "influencers.tasks.purge_stale_api_data",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }

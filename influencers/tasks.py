@@ -70,3 +70,11 @@ def evaluate_watches_task() -> dict:
 
     job = watch_evaluation_enqueue()
     return {"job_id": job.pk}
+
+
+@shared_task(name="influencers.tasks.purge_stale_api_data", acks_late=True)
+def purge_stale_api_data_task() -> dict:
+    """Celery beat: delete platform-API data past its retention period (influencers.services.retention)."""
+    from influencers.services.retention import purge_stale_api_data
+
+    return purge_stale_api_data().as_dict()

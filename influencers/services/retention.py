@@ -1,0 +1,146 @@
+"""Retention of platform-API data: delete what a platform's terms do not let us keep.
+
+The YouTube API Services policies allow API data to be stored only while it is refreshed at
+least every 30 days. A channel Vetted refreshes daily stays current; a channel that stops being
+refreshed (untracked, deleted on YouTube, or failing for a month) must have its API data
+deleted. `purge_stale_api_data` does that, daily from Celery beat and on demand with
+`manage.py purge_stale_api_data`.
+
+What counts as API data: the connector is the only writer that sets `Account.last_refreshed_at`,
+so an account with that date came from the API. Rows carry no per-row provenance, so for such an
+account every snapshot, post (with its comments), image and audience/follower sample is treated
+as API data and deleted, with its computed metrics and vetting report; the profile fields the
+connector writes are cleared. The creator, the account's platform, handle and channel id stay (an
+identifier is what lets a user re-track it), and `last_refreshed_at` is reset so the account is not
+purged twice. Documented in docs/connectors.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    FollowerSample,
+    MediaAsset,
+    Platform,
+    Post,
+)
+
+logger = logging.getLogger(__name__)
+
+# Days API data of each platform may be kept without a refresh, from the platform's terms.
+API_DATA_RETENTION_DAYS: dict[str, int] = {Platform.YOUTUBE: 30}
+CHUNK = 200  # accounts purged per transaction
+
+
+@dataclass
+class PurgeResult:
+    """What a purge deleted (or, with dry_run, would delete)."""
+
+    dry_run: bool
+    account_ids: list[int] = field(default_factory=list)
+    deleted: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "accounts": len(self.account_ids), "deleted": dict(self.deleted)}
+
+
+def stale_api_accounts(*, platform: str, days: int, now: dt.datetime | None = None) -> QuerySet[Account]:
+    """Accounts of `platform` whose API data was last refreshed more than `days` days before `now`."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return Account.objects.filter(platform=platform, last_refreshed_at__isnull=False, last_refreshed_at__lt=cutoff)
+
+
+def _count_or_delete(queryset: QuerySet, dry_run: bool) -> int:
+    """Rows of the queryset's own model deleted (or counted); cascades run as Django defines them."""
+    if dry_run:
+        return queryset.count()
+    return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+
+def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) -> dict[str, int]:
+    deleted: dict[str, int] = {}
+    deleted["comments"] = _count_or_delete(CommentSample.objects.filter(post__account_id__in=account_ids), dry_run)
+    media = MediaAsset.objects.filter(account_id__in=account_ids)
+    files += [name for name in media.exclude(image="").values_list("image", flat=True)]
+    deleted["images"] = _count_or_delete(media, dry_run)
+    for name, model in (
+        ("posts", Post),
+        ("snapshots", AccountSnapshot),
+        ("audience_profiles", AudienceProfile),
+        ("follower_samples", FollowerSample),
+        ("metrics", AccountMetrics),
+    ):
+        deleted[name] = _count_or_delete(model.objects.filter(account_id__in=account_ids), dry_run)
+    accounts = Account.objects.filter(pk__in=account_ids)
+    files += [name for name in accounts.exclude(profile_picture="").values_list("profile_picture", flat=True)]
+    if not dry_run:
+        accounts.update(
+            display_name="",
+            bio="",
+            external_url="",
+            profile_picture="",
+            profile_picture_url="",
+            last_refreshed_at=None,
+            updated_at=timezone.now(),
+        )
+    return deleted
+
+
+def purge_stale_api_data(
+    *, now: dt.datetime | None = None, dry_run: bool = False, platforms: list[str] | None = None
+) -> PurgeResult:
+    """Delete the API data of every account not refreshed within its platform's retention period
+    (API_DATA_RETENTION_DAYS); with `dry_run`, only count it. Each chunk of accounts is purged in
+    one transaction; stored image files are deleted after it commits, and the image index is
+    asked to drop the deleted images."""
+    result = PurgeResult(dry_run=dry_run)
+    for platform, days in API_DATA_RETENTION_DAYS.items():
+        if platforms is not None and platform not in platforms:
+            continue
+        ids = list(
+            stale_api_accounts(platform=platform, days=days, now=now).order_by("pk").values_list("pk", flat=True)
+        )
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            files: list[str] = []
+            with transaction.atomic():
+                counts = _purge_accounts(chunk, dry_run=dry_run, files=files)
+                if not dry_run:
+                    transaction.on_commit(lambda names=tuple(files): _delete_files(names))
+            for name, count in counts.items():
+                result.deleted[name] = result.deleted.get(name, 0) + count
+            result.account_ids += chunk
+    if result.deleted.get("images") and not dry_run:
+        _request_index_sync()
+    if result.account_ids:
+        logger.info("API data retention: %s", result.as_dict())
+    return result
+
+
+def _delete_files(names: tuple[str, ...]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the storage is briefly unreachable: the rows are gone either way
+            logger.warning("could not delete stored file %s", name, exc_info=True)
+
+
+def _request_index_sync() -> None:
+    from vision.services.index import index_request_job
+
+    index_request_job(mode="sync", reason="API data retention deleted images")
