@@ -124,10 +124,49 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     embedder_id = get_embedder().id
     per_asset = dict(ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id")))
     assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
-    # Jobs syncing the index concurrently may leave it one step behind; one sync (what the next
-    # search requests when it sees the difference) completes it without re-embedding anything.
-    sync = index_sync(embedder_id=embedder_id)
-    assert sync["count"] == len(asset_ids)
+    # Index writers take turns and read the database once they hold the lock, so the last job's
+    # sync published every vector: nothing left for a later sync to add.
+    assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
+    assert index_sync(embedder_id=embedder_id)["action"] == "unchanged"
+
+
+def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once(real_broker, isolated_vision, tmp_path):
+    """The scale path for one big backlog: the coordinating EMBED job splits it into asset-id
+    batches and queues a batch job per batch; the other worker takes batch jobs while the
+    coordinator embeds the batches nobody took. Every asset ends with one vector, the parent's
+    progress covers every batch, and the index is published by the coordinator with all of them."""
+    from vision.embedders import get_embedder
+    from vision.models import EmbedBatch
+    from vision.services.index import index_dir
+    from vision.services.jobs import vision_job_enqueue
+
+    asset_ids = make_image_assets(96, accounts=6)
+    env = {"VISION_BATCH_SIZE": str(BATCH)}
+    workers = [start_worker(tmp_path / f"w{n}", name=f"batches-{n}", queues=("heavy",), env=env) for n in (1, 2)]
+    try:
+        parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 12})
+        vision_job_enqueue(parent)
+        done = wait_for(lambda: Job.objects.get(pk=parent.pk).is_finished, timeout=150, interval=0.25)
+        parent.refresh_from_db()
+        assert done and parent.status == JobStatus.SUCCEEDED, f"{parent.status} {parent.error}" + workers[0].tail() + workers[1].tail()
+        # Batch jobs delivered after the coordinator finished their batch only log that they had nothing to do.
+        batch_job_ids = list(EmbedBatch.objects.filter(parent_job=parent).values_list("batch_job_id", flat=True))
+        wait_for(lambda: Job.objects.filter(pk__in=batch_job_ids, status=JobStatus.SUCCEEDED).count() == 8, timeout=60)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+    batches = list(EmbedBatch.objects.filter(parent_job=parent))
+    assert len(batches) == 8 and all(b.finished_at and b.batch_job_id for b in batches)
+    assert sum(b.embedded for b in batches) == len(asset_ids) == parent.result["embedded_total"]
+    assert (parent.done, parent.total) == (96, 96)
+    holders = {b.claimed_by_id for b in batches}
+    logs = {w.log.name: w.log.read_text() for w in workers}
+    ran_on = {name for job in Job.objects.filter(pk__in=holders) for name, text in logs.items() if job.celery_task_id in text}
+    assert len(ran_on) == 2, f"batches were embedded by jobs {holders}, all on one worker"
+    embedder_id = get_embedder().id
+    per_asset = dict(ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id")))
+    assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
     assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
 
 

@@ -16,7 +16,8 @@ from tests.factories import AccountFactory, MediaAssetFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image
 from vision.embedders import get_embedder
-from vision.models import AestheticProfile, EmbeddingFailure, ImageEmbedding
+from vision.models import AestheticProfile, EmbedBatch, EmbeddingFailure, ImageEmbedding
+from vision.services.embed_batches import embed_batch_jobs_enqueue, embed_batches_plan
 from vision.services.embedding import embed_pending_assets, pending_assets
 from vision.services.index import get_index, index_status
 
@@ -160,3 +161,100 @@ def test_build_index_on_an_empty_catalogue_says_so():
     out = io.StringIO()
     call_command("build_index", "--if-stale", "--no-progress", stdout=out, stderr=io.StringIO())
     assert "no vectors stored yet" in out.getvalue()
+
+
+# --- embedding spread over workers: asset-id batches -------------------------------------------
+
+
+def test_embed_job_in_process_runs_every_batch_itself_and_syncs_the_index_once():
+    assets = _assets(7)
+    job = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3})
+    run_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    batches = list(EmbedBatch.objects.filter(parent_job=job))
+    assert [(b.total, b.embedded, b.claimed_by_id) for b in batches] == [(3, 3, job.pk), (3, 3, job.pk), (1, 1, job.pk)]
+    assert all(b.batch_job_id is None for b in batches)  # no broker: nobody to share with
+    assert (job.done, job.total) == (7, 7)
+    assert job.result["embedded"] == 7 and job.result["batches"] == 3
+    assert sorted(get_index().asset_ids.tolist()) == sorted(a.pk for a in assets)
+    assert get_index().version == 1  # one publish for the whole job
+
+
+def test_with_a_broker_every_batch_gets_a_job_and_no_batch_is_embedded_twice(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A backlog of 7 in batches of 3: batch job 1 runs on another worker; batch job 2's worker died
+    after claiming (stale heartbeat); the coordinator takes over 2, runs 3, and publishes once.
+    Late deliveries of batch jobs find their batch done and write nothing."""
+    from django.utils import timezone
+
+    from vision.services.embed_batches import embed_batch_claim
+    from vision.services.jobs import embed_request_job
+    from vision.tasks import run_vision_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent: list[int] = []
+    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: sent.append(args[0]) or type("R", (), {"id": "t"}))
+    assets = _assets(7)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3, "stall_seconds": 60})
+    plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert embed_batch_jobs_enqueue(job=parent, batches=plan) == 3
+    first, second, third = (b.batch_job_id for b in EmbedBatch.objects.filter(parent_job=parent))
+    assert sent == [first, second, third]
+
+    run_job(job_id=first)
+    assert ImageEmbedding.objects.count() == 3
+    assert Job.objects.get(pk=first).result["embedded"] == 3
+    assert embed_batch_claim(batch_id=plan[1].pk, job_id=second)
+    EmbedBatch.objects.filter(pk=plan[1].pk).update(heartbeat_at=timezone.now() - timezone.timedelta(hours=1))
+
+    assert embed_batch_jobs_enqueue(job=parent, batches=plan) == 0  # a restarted coordinator queues nothing new
+    run_job(job_id=parent.pk)
+    parent.refresh_from_db()
+    assert parent.status == JobStatus.SUCCEEDED, parent.error
+    assert parent.result["embedded"] == 4 and parent.result["embedded_total"] == 7
+    assert (parent.done, parent.total) == (7, 7)
+    assert EmbedBatch.objects.get(pk=plan[1].pk).claimed_by_id == parent.pk
+    assert sorted(get_index().asset_ids.tolist()) == sorted(a.pk for a in assets)
+
+    assert embed_request_job(reason="batch jobs still waiting are not an EMBED request") is not None
+    for late in (second, third):
+        run_job(job_id=late)
+        assert Job.objects.get(pk=late).result["skipped"] == "finished"
+    assert ImageEmbedding.objects.count() == 7
+    assert get_index().version == 1
+
+
+def test_a_worker_whose_stalled_batch_was_taken_over_stops_without_writing():
+    from django.utils import timezone
+
+    from vision.services.embed_batches import embed_batch_claim, embed_batch_run
+
+    _assets(3)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={})
+    slow, rescuer = (Job.objects.create(kind=JobKind.EMBED, params={}) for _ in range(2))
+    (batch,) = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=10)
+    assert embed_batch_claim(batch_id=batch.pk, job_id=slow.pk)
+    assert not embed_batch_claim(batch_id=batch.pk, job_id=rescuer.pk)  # held and alive
+    EmbedBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(hours=1))
+    assert embed_batch_claim(batch_id=batch.pk, job_id=rescuer.pk, stall_seconds=60)
+
+    assert embed_batch_run(batch=batch, job_id=slow.pk, account_ids=None) == {"embedded": 0, "failed": 0, "taken_over": True}
+    assert ImageEmbedding.objects.count() == 0
+    assert embed_batch_run(batch=batch, job_id=rescuer.pk, account_ids=None)["embedded"] == 3
+
+
+def test_a_batch_job_embeds_only_its_range_and_accounts():
+    own, other = AccountFactory(), AccountFactory()
+    mine = _assets(4, account=own)
+    _assets(2, account=other)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={"account_ids": [own.pk]})
+    plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=[own.pk], batch_assets=2)
+    assert [(b.first_asset_id, b.last_asset_id) for b in plan] == [(mine[0].pk, mine[1].pk), (mine[2].pk, mine[3].pk)]
+    child = Job.objects.create(kind=JobKind.EMBED, params={"embed_batch_id": plan[1].pk, "parent_job_id": parent.pk})
+    run_job(job_id=child.pk)
+    child.refresh_from_db()
+    assert sorted(ImageEmbedding.objects.values_list("asset_id", flat=True)) == [mine[2].pk, mine[3].pk]
+    assert (child.status, child.done, child.total) == (JobStatus.SUCCEEDED, 2, 2)
