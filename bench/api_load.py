@@ -243,12 +243,18 @@ DISCOVERY_QUERIES = [
 MATCHING_QUERIES = ["", "?w_audience=0.6&w_authenticity=0.2&w_value=0.1&w_engagement=0.1", "?offset=50"]
 
 
+def request_headers(token: str) -> dict[str, str]:
+    # A fixed Host (not 127.0.0.1:<port>): cached answers are keyed by host, and each run picks a
+    # free port, so --keep-cache would otherwise never find the previous run's entries.
+    return {"Authorization": f"Token {token}", "Accept": "application/json", "Host": "localhost"}
+
+
 def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, list[float]]:
     """Each distinct query once, one at a time: what the first user after a data change waits
     (nothing is cached yet). Also leaves the response cache warm for the measured run."""
     cold: dict[str, list[float]] = {"discovery": [], "matching": []}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    headers = request_headers(token)
     paths = [("discovery", "/api/creators/" + (f"?{q}" if q else "")) for q in DISCOVERY_QUERIES]
     if matching:
         paths += [("matching", f"/api/brands/{brand_id}/matches/{q}") for q in MATCHING_QUERIES]
@@ -294,7 +300,7 @@ def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, mat
     def client(index: int) -> None:
         rng = random.Random(index)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Token {tokens[index]}", "Accept": "application/json"}
+        headers = request_headers(tokens[index])
         local: dict[str, list] = {"discovery": [], "matching": [], "errors": []}
         while time.perf_counter() < stop_at:
             if matching and rng.random() < 0.3:
