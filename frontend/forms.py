@@ -152,3 +152,15 @@ class BrandForm(forms.Form):
     def dimension_rows(self) -> list[tuple[str, Any, Any]]:
         """(label, shares field, weight field) per audience dimension, for the template."""
         return [(DIMENSION_LABELS[d], self[f"ta_{d}"], self[f"ta_{d}_weight"]) for d in DISTRIBUTION_FIELDS]
+
+
+def attach_input_error(form: forms.Form, exc: Any, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's InputError next to the field it names: "params.window_days" → the
+    window_days box, "email_recipients[2]" → the recipients box, `aliases` for fields the form
+    calls differently; anything else goes above the form with the full message."""
+    field = re.sub(r"\[\d+\]", "", getattr(exc, "field", None) or "").removeprefix("params.")
+    name = (aliases or {}).get(field, field)
+    if name in form.fields:
+        form.add_error(name, getattr(exc, "reason", None) or str(exc))
+    else:
+        form.add_error(None, str(exc))

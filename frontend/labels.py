@@ -40,4 +40,20 @@ CHOICE_LABELS = (
     gettext_noop("Succeeded"),
     gettext_noop("Failed"),
     gettext_noop("Cancelled"),
+    # RuleKind
+    gettext_noop("Excluded keywords or topics"),
+    gettext_noop("Negative comment sentiment"),
+    gettext_noop("Follower growth anomaly"),
+    gettext_noop("Engagement anomaly"),
+    gettext_noop("Competitor sponsorship"),
+    # Severity
+    gettext_noop("Low"),
+    gettext_noop("Medium"),
+    gettext_noop("High"),
+    # AlertStatus
+    gettext_noop("Open"),
+    gettext_noop("Acknowledged"),
+    gettext_noop("Resolved"),
+    # DeliveryStatus (Pending, Succeeded and Failed are above)
+    gettext_noop("Retrying"),
 )

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import api.urls  # noqa: F401  (registers the "id" path converter: 1-18 digits, never overflows a column)
-from frontend.views import brands, creators, discovery, jobs, shortlists
+from frontend.views import brands, creators, discovery, jobs, notifications, shortlists, watches
 
 urlpatterns = [
     path(
@@ -40,6 +40,20 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<id:job_id>/download/", jobs.job_download, name="job_download"),
-    # Monitoring alert inbox (frontend:alerts, frontend:alert_action)
+    # Monitoring: watches and rules, notification settings (names start with "alert" so the
+    # sidebar marks Alerts), and the alert inbox (frontend:alerts, frontend:alert_action)
+    path("alerts/watches/", watches.watch_list, name="alert_watches"),
+    path("alerts/watches/new/", watches.watch_create, name="alert_watch_create"),
+    path("alerts/watches/evaluate/", watches.evaluate_now, name="alert_evaluate"),
+    path("alerts/watches/<id:watch_id>/", watches.watch_detail, name="alert_watch"),
+    path("alerts/watches/<id:watch_id>/edit/", watches.watch_edit, name="alert_watch_edit"),
+    path("alerts/watches/<id:watch_id>/delete/", watches.watch_delete, name="alert_watch_delete"),
+    path("alerts/watches/<id:watch_id>/rules/new/", watches.rule_create, name="alert_rule_create"),
+    path("alerts/rules/<id:rule_id>/edit/", watches.rule_edit, name="alert_rule_edit"),
+    path("alerts/rules/<id:rule_id>/toggle/", watches.rule_toggle, name="alert_rule_toggle"),
+    path("alerts/rules/<id:rule_id>/delete/", watches.rule_delete, name="alert_rule_delete"),
+    path("alerts/settings/", notifications.notification_settings, name="alert_settings"),
+    path("alerts/settings/rotate-secret/", notifications.rotate_secret, name="alert_settings_rotate"),
+    path("alerts/settings/test-webhook/", notifications.send_test_ping, name="alert_settings_ping"),
     path("alerts/", include("frontend.views_alerts")),
 ]

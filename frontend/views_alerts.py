@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from frontend.views.common import can_write, render_page, require_organization
 from influencers.errors import VettedError
 from influencers.models import AlertStatus, RuleKind, Severity
-from influencers.selectors.monitoring import alert_counts, alert_get, alert_list
+from influencers.selectors.monitoring import alert_counts, alert_get, alert_list, watch_get
 from influencers.services.monitoring import alert_acknowledge, alert_resolve
 
 PAGE_SIZE = 25
@@ -31,7 +31,14 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         status = AlertStatus.OPEN
     kind = request.GET.get("kind") if request.GET.get("kind") in RuleKind.values else None
     severity = request.GET.get("severity") if request.GET.get("severity") in Severity.values else None
-    alerts = alert_list(organization=org, status=None if status == "all" else status, kind=kind, severity=severity)
+    watch = _watch_filter(org, request.GET.get("watch"))
+    alerts = alert_list(
+        organization=org,
+        status=None if status == "all" else status,
+        kind=kind,
+        severity=severity,
+        watch_id=watch.pk if watch else None,
+    )
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = alert_counts(organization=org)
     context = {
@@ -40,6 +47,7 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         "status": status,
         "kind": kind or "",
         "severity": severity or "",
+        "watch": watch,
         "counts": counts,
         "total": sum(counts.values()),
         "tabs": [(s.value, s.label) for s in AlertStatus],
@@ -48,6 +56,17 @@ def alert_inbox(request: HttpRequest) -> HttpResponse:
         "can_write": can_write(request),
     }
     return render_page(request, "frontend/alerts.html", context)
+
+
+def _watch_filter(org, value: str | None):  # noqa: ANN001, ANN202 (Organization, Watch | None)
+    """The organisation's watch named by ?watch= (the watches page links to its open alerts);
+    None when absent or not one of the organisation's watches."""
+    if not value:
+        return None
+    try:
+        return watch_get(organization=org, watch_id=value)
+    except Http404:
+        return None
 
 
 @login_required

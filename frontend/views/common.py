@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 
@@ -50,6 +51,23 @@ def can_write(request: HttpRequest) -> bool:
     """Whether the user's role lets them change their organisation's brands and shortlists."""
     membership = membership_for(request)
     return bool(membership and membership.can_write)
+
+
+def require_write(request: HttpRequest) -> None:
+    """Refuse (403) a change asked for by a member whose role cannot write (viewers). The pages
+    hide their write controls from viewers, so only a crafted request gets here."""
+    if not can_write(request):
+        raise PermissionDenied("Your role in this organisation (viewer) cannot change this.")
+
+
+def htmx_aware_redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to `url` after a write: a plain redirect, or for htmx an HX-Redirect (a 302 would be
+    followed inside the fragment)."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
 
 
 def catalogue_is_demo() -> bool:

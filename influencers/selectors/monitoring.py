@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -108,4 +110,22 @@ def delivery_list(*, organization: Organization) -> QuerySet[WebhookDelivery]:
         WebhookDelivery.objects.filter(organization=organization)
         .prefetch_related(Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("number")))
         .order_by("-created_at", "-id")
+    )
+
+
+def recent_deliveries(*, organization: Organization, limit: int = 20) -> list[WebhookDelivery]:
+    """The organisation's newest webhook deliveries (at most `limit`) with their alert and every
+    attempt, for the notification settings page."""
+    return list(delivery_list(organization=organization).select_related("alert")[:limit])
+
+
+def watch_creator_choices(*, organization: Organization, include_ids: Iterable[int] = ()) -> QuerySet[Creator]:
+    """Creators a person can pick for a watch: those on any of the organisation's shortlists,
+    plus `include_ids` (a watch's current picks), by name. Only id and name are loaded."""
+    ids = [int(i) for i in include_ids]
+    return (
+        Creator.objects.filter(Q(shortlist_entries__shortlist__organization=organization) | Q(pk__in=ids))
+        .distinct()
+        .only("id", "display_name")
+        .order_by("display_name", "id")
     )

@@ -271,6 +271,16 @@
     }
   });
 
+  // Filter a long checkbox list by the text typed in its search box (watch form: creators).
+  document.addEventListener("input", function (evt) {
+    const t = evt.target;
+    if (!t.matches || !t.matches("[data-filter-list]")) return;
+    const needle = t.value.trim().toLowerCase();
+    document.querySelectorAll(t.dataset.filterList + " label").forEach(function (label) {
+      label.hidden = needle !== "" && label.textContent.toLowerCase().indexOf(needle) < 0;
+    });
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;

@@ -1,0 +1,106 @@
+"""Notification settings page: who hears about new alerts (email recipients, webhook URL,
+minimum severity), the webhook signing secret (shown once, in the response that creates or
+rotates it, never stored in the session or shown again), a test ping, and the last webhook
+deliveries with every attempt. Owners and editors change it; viewers read it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from frontend.forms import attach_input_error
+from frontend.forms_monitoring import NotificationSettingsForm
+from frontend.views.common import can_write, render_page, require_organization, require_write
+from influencers.errors import InputError
+from influencers.models import DeliveryStatus
+from influencers.selectors.monitoring import recent_deliveries
+from influencers.services import notifications as notification_services
+
+DELIVERIES_SHOWN = 20
+
+
+def _page(
+    request: HttpRequest, org: Any, form: NotificationSettingsForm, *, new_secret: str = "", status: int = 200
+) -> HttpResponse:
+    config = notification_services.notification_settings_get(organization=org)
+    deliveries = recent_deliveries(organization=org, limit=DELIVERIES_SHOWN)
+    context = {
+        "form": form,
+        "config": config,
+        "has_secret": bool(config.webhook_secret),
+        "new_secret": new_secret,
+        "signature_header": notification_services.SIGNATURE_HEADER,
+        "timestamp_header": notification_services.TIMESTAMP_HEADER,
+        "deliveries": deliveries,
+        "any_pending": any(d.status == DeliveryStatus.PENDING for d in deliveries),
+    }
+    return render_page(
+        request, "frontend/notification_settings.html", context, partial="frontend/_deliveries.html", status=status
+    )
+
+
+@never_cache
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """GET: the settings (read-only for viewers) and deliveries (htmx polls the deliveries alone
+    while one is pending). POST: save; the response shows the secret when saving created one."""
+    org = require_organization(request)
+    if request.method != "POST":
+        config = notification_services.notification_settings_get(organization=org)
+        form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_for(config))
+        if not can_write(request):
+            form.make_read_only()
+        return _page(request, org, form)
+    require_write(request)
+    form = NotificationSettingsForm(request.POST)
+    if form.is_valid():
+        had_secret = bool(notification_services.notification_settings_get(organization=org).webhook_secret)
+        try:
+            config = notification_services.notification_settings_update(
+                organization=org, user=request.user, **form.to_service_data()
+            )
+        except InputError as exc:
+            attach_input_error(form, exc)
+        else:
+            if config.webhook_secret and not had_secret:
+                messages.success(request, _("Settings saved. The webhook's signing secret was created."))
+                return _page(request, org, form, new_secret=config.webhook_secret)
+            messages.success(request, _("Settings saved."))
+            return redirect("frontend:alert_settings")
+    return _page(request, org, form, status=422)
+
+
+@never_cache
+@login_required
+@require_POST
+def rotate_secret(request: HttpRequest) -> HttpResponse:
+    """Replace the webhook signing secret and show the new one, once."""
+    org = require_organization(request)
+    require_write(request)
+    config = notification_services.webhook_secret_rotate(organization=org, user=request.user)
+    messages.success(request, _("New signing secret created; the old one no longer verifies."))
+    form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_for(config))
+    return _page(request, org, form, new_secret=config.webhook_secret)
+
+
+@login_required
+@require_POST
+def send_test_ping(request: HttpRequest) -> HttpResponse:
+    """Send a signed `ping` event to the webhook; it shows up in the deliveries."""
+    org = require_organization(request)
+    require_write(request)
+    try:
+        notification_services.webhook_ping(organization=org)
+    except InputError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("Test ping queued; its delivery is listed below."))
+    return redirect(reverse("frontend:alert_settings") + "#deliveries")

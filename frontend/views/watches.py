@@ -1,0 +1,230 @@
+"""Watch pages: the organisation's watches (what monitoring looks at), one watch with its rules,
+forms to create, edit and delete both, and "evaluate now". Reads through
+`influencers.selectors.monitoring`, writes through `influencers.services.monitoring`; the rule
+validator's InputError is shown next to the parameter it names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontend.forms import attach_input_error
+from frontend.forms_monitoring import RULE_KIND_HELP, RuleForm, WatchForm, param_summary
+from frontend.views.common import htmx_aware_redirect, is_htmx, render_page, require_organization, require_write
+from influencers import selectors
+from influencers.errors import InputError, VettedError
+from influencers.models import RuleKind
+from influencers.selectors import monitoring as monitoring_selectors
+from influencers.services import monitoring as monitoring_services
+
+# Service field names → WatchForm field names.
+WATCH_FIELD_ALIASES = {"creator_ids": "creators", "rules.kind": "start_rules"}
+
+
+def _rule_kinds() -> list[tuple[str, str, Any]]:
+    """(kind, label, what it looks for) of every rule kind, for the "add a rule" buttons."""
+    return [(kind.value, kind.label, RULE_KIND_HELP[kind]) for kind in RuleKind]
+
+
+def _rule_row(rule: Any) -> dict[str, Any]:
+    return {"rule": rule, "params": param_summary(rule.kind, rule.params)}
+
+
+@login_required
+def watch_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's watches: brand, what they watch, active, rules and open alerts."""
+    org = require_organization(request)
+    watches = list(monitoring_selectors.watch_list(organization=org))
+    for watch in watches:
+        rules = list(watch.rules.all())
+        watch.rule_count = len(rules)
+        watch.active_rule_count = sum(1 for rule in rules if rule.is_active)
+    return render_page(request, "frontend/watches.html", {"watches": watches})
+
+
+def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchForm:
+    picked = [c.pk for c in watch.creators.all()] if watch is not None else []
+    return WatchForm(
+        request.POST if request.method == "POST" else None,
+        initial=WatchForm.initial_for(watch) if watch is not None else None,
+        brands=selectors.brand_list(organization=org),
+        shortlists=selectors.shortlist_list(organization=org),
+        creator_choices=monitoring_selectors.watch_creator_choices(organization=org, include_ids=picked),
+        creating=watch is None,
+    )
+
+
+@login_required
+def watch_create(request: HttpRequest) -> HttpResponse:
+    """A new watch (GET: the form; POST: create it with the chosen starting rules and open it)."""
+    org = require_organization(request)
+    require_write(request)
+    form = _watch_form(request, org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            watch = monitoring_services.watch_create(
+                organization=org, user=request.user, rules=form.starting_rules(), **form.to_service_data()
+            )
+        except InputError as exc:
+            attach_input_error(form, exc, WATCH_FIELD_ALIASES)
+        else:
+            messages.success(request, _("Watch created. It is evaluated after every import and refresh."))
+            return redirect("frontend:alert_watch", watch_id=watch.pk)
+    context = {"form": form, "watch": None}
+    return render_page(request, "frontend/watch_form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def watch_edit(request: HttpRequest, watch_id: int) -> HttpResponse:
+    """Change a watch's name, brand, what it watches and whether it is active."""
+    org = require_organization(request)
+    watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)
+    require_write(request)
+    form = _watch_form(request, org, watch=watch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring_services.watch_update(watch=watch, **form.to_service_data())
+        except InputError as exc:
+            attach_input_error(form, exc, WATCH_FIELD_ALIASES)
+            watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)  # unsaved changes out
+        else:
+            messages.success(request, _("Watch saved."))
+            return redirect("frontend:alert_watch", watch_id=watch.pk)
+    context = {"form": form, "watch": watch}
+    return render_page(request, "frontend/watch_form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def watch_detail(request: HttpRequest, watch_id: int) -> HttpResponse:
+    """One watch: what it covers, its rules (toggle, edit, delete) and buttons to add one."""
+    org = require_organization(request)
+    watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)
+    context = {
+        "watch": watch,
+        "rule_rows": [_rule_row(rule) for rule in watch.rules.all()],
+        "picked": list(watch.creators.all()),
+        "rule_kinds": _rule_kinds(),
+    }
+    return render_page(request, "frontend/watch.html", context)
+
+
+@login_required
+@require_POST
+def watch_delete(request: HttpRequest, watch_id: int) -> HttpResponse:
+    """Delete a watch and its rules (its alerts stay in the inbox)."""
+    org = require_organization(request)
+    watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)
+    require_write(request)
+    monitoring_services.watch_delete(watch=watch)
+    messages.success(request, _("Watch “%(name)s” deleted; its alerts stay in the inbox.") % {"name": watch.name})
+    return redirect("frontend:alert_watches")
+
+
+@login_required
+@require_POST
+def evaluate_now(request: HttpRequest) -> HttpResponse:
+    """Queue a watch evaluation job for the organisation and follow it on its job page."""
+    org = require_organization(request)
+    require_write(request)
+    try:
+        job = monitoring_services.watch_evaluation_enqueue(organization=org, user=request.user)
+    except VettedError as exc:  # e.g. the broker is down
+        messages.error(request, str(exc))
+        return redirect("frontend:alert_watches")
+    messages.success(request, _("Evaluation queued; new alerts appear in the inbox when it finishes."))
+    return redirect("frontend:job", job_id=job.pk)
+
+
+def _render_rule_form(request: HttpRequest, context: dict[str, Any], *, status: int) -> HttpResponse:
+    context["kind_help"] = RULE_KIND_HELP[context["form"].kind]
+    context["kind_label"] = RuleKind(context["form"].kind).label
+    return render_page(request, "frontend/rule_form.html", context, partial="frontend/_rule_form.html", status=status)
+
+
+@login_required
+def rule_create(request: HttpRequest, watch_id: int) -> HttpResponse:
+    """Add a rule of the kind in ?kind= (or the posted kind) to a watch; htmx loads the form
+    into the watch page and gets it back with the field errors, or is sent to the watch."""
+    org = require_organization(request)
+    watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)
+    require_write(request)
+    kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("kind")
+    if kind not in RuleKind.values:
+        raise Http404("Unknown rule kind.")
+    form = RuleForm(request.POST if request.method == "POST" else None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring_services.watch_rule_create(
+                watch=watch,
+                kind=kind,
+                params=form.to_params(),
+                name=form.cleaned_data["name"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except InputError as exc:
+            attach_input_error(form, exc)
+        else:
+            messages.success(request, _("Rule added."))
+            return htmx_aware_redirect(request, reverse("frontend:alert_watch", args=[watch.pk]))
+    context = {"form": form, "watch": watch, "rule": None}
+    return _render_rule_form(request, context, status=422 if form.errors else 200)
+
+
+@login_required
+def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Change a rule's thresholds, name or active flag (404 for another organisation's rule)."""
+    org = require_organization(request)
+    rule = monitoring_selectors.rule_get(organization=org, rule_id=rule_id)
+    require_write(request)
+    data = request.POST if request.method == "POST" else None
+    form = RuleForm(data, kind=rule.kind, initial=RuleForm.initial_for(rule))
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring_services.watch_rule_update(
+                rule=rule,
+                params=form.to_params(),
+                name=form.cleaned_data["name"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except InputError as exc:
+            attach_input_error(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return htmx_aware_redirect(request, reverse("frontend:alert_watch", args=[rule.watch_id]))
+    context = {"form": form, "watch": rule.watch, "rule": rule}
+    return _render_rule_form(request, context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Switch a rule on or off; htmx gets the refreshed table row."""
+    org = require_organization(request)
+    rule = monitoring_selectors.rule_get(organization=org, rule_id=rule_id)
+    require_write(request)
+    rule = monitoring_services.watch_rule_update(rule=rule, is_active=not rule.is_active)
+    context = {"row": _rule_row(rule), "watch": rule.watch}
+    return render_page(request, "frontend/_rule_row.html", context) if is_htmx(request) else _back_to(rule.watch_id)
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Delete one rule of a watch (its alerts stay)."""
+    org = require_organization(request)
+    rule = monitoring_selectors.rule_get(organization=org, rule_id=rule_id)
+    require_write(request)
+    monitoring_services.watch_rule_delete(rule=rule)
+    messages.success(request, _("Rule deleted."))
+    return _back_to(rule.watch_id)
+
+
+def _back_to(watch_id: int) -> HttpResponse:
+    return redirect("frontend:alert_watch", watch_id=watch_id)
