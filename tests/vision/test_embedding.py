@@ -258,3 +258,15 @@ def test_a_batch_job_embeds_only_its_range_and_accounts():
     child.refresh_from_db()
     assert sorted(ImageEmbedding.objects.values_list("asset_id", flat=True)) == [mine[2].pk, mine[3].pk]
     assert (child.status, child.done, child.total) == (JobStatus.SUCCEEDED, 2, 2)
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as from a shell: the job starts at once
+def test_embed_images_as_job_splits_into_batches_and_reports():
+    _assets(5)
+    out = io.StringIO()
+    call_command("embed_images", "--as-job", "--job-batch", "2", "--no-progress", stdout=out, stderr=io.StringIO())
+    job = Job.objects.get(kind=JobKind.EMBED)
+    assert f"EMBED job {job.pk}: embedded 5 image(s) in 3 batch(es); index rebuilt" in out.getvalue()
+    assert EmbedBatch.objects.filter(parent_job=job).count() == 3 and get_index().count == 5
+    with pytest.raises(CommandError, match="--job-batch"):
+        call_command("embed_images", "--job-batch", "2", stdout=io.StringIO(), stderr=io.StringIO())
