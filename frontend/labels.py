@@ -4,7 +4,7 @@ The models' TextChoices labels are plain strings (the catalogue is language-neut
 templates translate them with `{% translate label %}`, and these no-op markers put the
 strings into the message catalogue."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 CHOICE_LABELS = (
     # EntryStatus
@@ -50,10 +50,14 @@ CHOICE_LABELS = (
     gettext_noop("Low"),
     gettext_noop("Medium"),
     gettext_noop("High"),
-    # AlertStatus
-    gettext_noop("Open"),
-    gettext_noop("Acknowledged"),
-    gettext_noop("Resolved"),
     # DeliveryStatus (Pending, Succeeded and Failed are above)
     gettext_noop("Retrying"),
+)
+
+# AlertStatus, in their own context: "Open" is a state here, not the verb of an "Open →" link.
+# Templates: {% translate label context "alert status" %}.
+ALERT_STATUS_LABELS = (
+    pgettext_lazy("alert status", "Open"),
+    pgettext_lazy("alert status", "Acknowledged"),
+    pgettext_lazy("alert status", "Resolved"),
 )
