@@ -1,13 +1,15 @@
 """Importing a catalogue file: read → validate everything → resolve against the catalogue →
-write in one transaction → refresh metrics (and vetting) of the touched accounts."""
+write in one transaction → refresh metrics (and vetting) of the touched accounts. Reading,
+resolving and writing go chunk by chunk; with `overlap` a chunk is written while the next one is
+validated, still in one transaction that any problem rolls back."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -22,16 +24,18 @@ from .documents import DocumentValidator
 from .mapping import ColumnMapping, load_mapping
 from .problems import Problems, fail
 from .readers import detect_format, read_csv, read_json, read_jsonl, read_xlsx
-from .records import ImportBatch
+from .records import CreatorIn, ImportBatch
 from .tabular import RowValidator
-from .writer import Writer, resolve_accounts
+from .writer import AccountResolver, Writer, creator_chunks
 
 logger = logging.getLogger(__name__)
 
 # progress(stage, done, total): "validating" (records read; total None until the end), "validated"
 # (total = accounts), then "writing" (accounts written). "writing" is reported from inside the
 # import's transaction, while the writer thread may use the connection: a callback must not touch
-# the database then (the CLI's progress bar does not; the job handler ignores that stage).
+# the database then (the CLI's progress bar does not; the job handler ignores that stage). With
+# `overlap` there is no "validated" stage, "writing" has no total, and "validating" is reported
+# from inside the transaction too.
 ImportProgress = Callable[[str, int, int | None], None]
 VALIDATE_PROGRESS_EVERY = 1000
 
@@ -89,48 +93,68 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_import_file(
-    path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None
-) -> ImportBatch:
-    """Read and validate a whole file; raises ImportValidationError listing every problem."""
-    source = str(path)
-    fmt = detect_format(path)
-    problems = Problems(source)
-    if fmt in ("csv", "xlsx"):
-        if fmt == "csv":
+class FileReader:
+    """Reads and validates one import file, yielding each valid creator record as soon as it is
+    checked; every problem goes to `problems` (raised by the caller once the file is read)."""
+
+    def __init__(self, path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None):
+        self.path = path
+        self.source = str(path)
+        self.format = detect_format(path)
+        self.mapping = mapping
+        self.progress = progress
+        self.problems = Problems(self.source)
+        self.ignored_columns: list[str] = []
+
+    def creators(self) -> Iterator[CreatorIn]:
+        """The valid creator records. A JSON or JSON Lines record is yielded as soon as it is
+        validated; CSV/XLSX rows of one creator may lie anywhere in the file (`creator_key`), so
+        their records come once every row is read."""
+        if self.format in ("csv", "xlsx"):
+            yield from self._rows()
+            return
+        if self.mapping is not None:
+            fail(self.source, "a column mapping applies to CSV and XLSX files; JSON files use the documented format")
+        records = read_json(self.path) if self.format == "json" else read_jsonl(self.path, self.problems)
+        documents = DocumentValidator(self.source, self.problems, base_dir=self.path.parent)
+        seen = 0
+        for location, raw in _counting(records, self.progress):
+            seen += 1
+            creator = documents.creator(location, raw)
+            if creator is not None:
+                yield creator
+        if not seen and not self.problems:
+            fail(self.source, "the file contains no creators")
+
+    def _rows(self) -> list[CreatorIn]:
+        mapping, path = self.mapping, self.path
+        header_row = mapping.header_row if mapping else 1
+        if self.format == "csv":
             header, rows = read_csv(
                 path,
                 encoding=mapping.encoding if mapping else "utf-8",
                 delimiter=mapping.delimiter if mapping else None,
-                header_row=mapping.header_row if mapping else 1,
+                header_row=header_row,
             )
         else:
-            header, rows = read_xlsx(
-                path, sheet=mapping.sheet if mapping else None, header_row=mapping.header_row if mapping else 1
-            )
-        validator = RowValidator(source, problems, mapping=mapping)
-        if validator.read_header(header, mapping.header_row if mapping else 1):
-            validator.rows(_counting(rows, progress))
-        if not validator.records and not problems:
-            fail(source, "the file has a header but no data rows")
-        batch = ImportBatch(source=source, creators=validator.records, ignored_columns=validator.ignored)
-    else:
-        if mapping is not None:
-            fail(source, "a column mapping applies to CSV and XLSX files; JSON files use the documented format")
-        records = read_json(path) if fmt == "json" else read_jsonl(path, problems)
-        documents = DocumentValidator(source, problems, base_dir=path.parent)
-        creators = []
-        seen = 0
-        for location, raw in _counting(records, progress):
-            seen += 1
-            creator = documents.creator(location, raw)
-            if creator is not None:
-                creators.append(creator)
-        if not seen and not problems:
-            fail(source, "the file contains no creators")
-        batch = ImportBatch(source=source, creators=creators)
-    problems.raise_if_any()
-    return batch
+            header, rows = read_xlsx(path, sheet=mapping.sheet if mapping else None, header_row=header_row)
+        validator = RowValidator(self.source, self.problems, mapping=mapping)
+        if validator.read_header(header, header_row):
+            validator.rows(_counting(rows, self.progress))
+        if not validator.records and not self.problems:
+            fail(self.source, "the file has a header but no data rows")
+        self.ignored_columns = validator.ignored
+        return validator.records
+
+
+def read_import_file(
+    path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None
+) -> ImportBatch:
+    """Read and validate a whole file; raises ImportValidationError listing every problem."""
+    reader = FileReader(path, mapping=mapping, progress=progress)
+    creators = list(reader.creators())
+    reader.problems.raise_if_any()
+    return ImportBatch(source=reader.source, creators=creators, ignored_columns=reader.ignored_columns)
 
 
 def _counting(items: Any, progress: ImportProgress | None) -> Iterator[Any]:
@@ -146,6 +170,33 @@ def _counting(items: Any, progress: ImportProgress | None) -> Iterator[Any]:
     progress("validating", done, done)
 
 
+class _Stopwatch:
+    """Seconds spent per phase of an import whose phases interleave chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {"validate": 0.0, "resolve": 0.0}
+
+    def timed(self, phase: str, items: Iterator[Any]) -> Iterator[Any]:
+        """`items`, adding the time spent producing each one to `phase`."""
+        while True:
+            mark = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                self.seconds[phase] += time.perf_counter() - mark
+                return
+            self.seconds[phase] += time.perf_counter() - mark
+            yield item
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        mark = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - mark
+
+
 def creators_import_file(
     *,
     path: Path | str,
@@ -153,56 +204,85 @@ def creators_import_file(
     dry_run: bool = False,
     refresh: bool = True,
     progress: ImportProgress | None = None,
+    overlap: bool = False,
 ) -> ImportResult:
     """Import a creators file (CSV, TSV, XLSX, JSON or JSON Lines; docs/import-format.md).
 
-    All or nothing: every record is validated first and all problems are raised together as
+    All or nothing: every record is validated and all problems are raised together as
     ImportValidationError; only a fully valid file is written, in one transaction. With
     `dry_run` nothing is written and the result tells what would be created or updated.
     With `refresh` (the default) the metrics (and vetting) of the touched accounts are
     recomputed afterwards; a bulk backfill may skip that and run a METRICS job later.
+
+    With `overlap`, a JSON or JSON Lines file is written chunk by chunk while the rest of it is
+    still being validated (the database inserts one chunk while Python checks the next), inside
+    the same single transaction: a problem anywhere stops the writing, every problem is still
+    reported, and the transaction is rolled back. Without it the whole file is validated before
+    the transaction starts. `progress` is then called from inside the transaction for every
+    stage and must not use the database.
     """
     path = Path(path)
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     column_mapping = load_mapping(mapping) if isinstance(mapping, (str, Path)) else mapping
+    reader = FileReader(path, mapping=column_mapping, progress=progress)
+    watch = _Stopwatch()
+    resolver = AccountResolver()
+    resolve_problems = Problems(reader.source)
+    writer = Writer(dry_run=dry_run)
+    accounts_done = 0
     with _gc_paused():
-        batch = read_import_file(path, mapping=column_mapping, progress=progress)
-        timings["validate"] = time.perf_counter() - started
-        if progress:
-            progress("validated", 0, batch.account_count)
-
-        mark = time.perf_counter()
-        problems = Problems(str(path))
-        resolve_accounts(batch, problems)
-        problems.raise_if_any()
-        timings["resolve"] = time.perf_counter() - mark
-
-        mark = time.perf_counter()
-        writer = Writer(dry_run=dry_run)
-        report = (lambda done, total: progress("writing", done, total)) if progress else None
-        if dry_run:
-            writer.write(batch, report)
-        else:
-            try:
-                with transaction.atomic():
-                    writer.write(batch, report)
-            except InputError as exc:  # an image file changed between validation and writing
-                writer.discard_saved_files()
-                raise ImportValidationError([exc]) from exc
-            except BaseException:
-                writer.discard_saved_files()
-                raise
-        timings["write"] = time.perf_counter() - mark
+        chunks: Iterable[list[CreatorIn]] = watch.timed("validate", creator_chunks(reader.creators()))
+        accounts_total: int | None = None
+        if not overlap:
+            chunks = list(chunks)
+            reader.problems.raise_if_any()
+            accounts_total = sum(len(creator.accounts) for chunk in chunks for creator in chunk)
+            if progress:
+                progress("validated", 0, accounts_total)
+        try:
+            with ExitStack() as scope:
+                in_transaction = False
+                for chunk in chunks:
+                    if reader.problems or resolve_problems:
+                        continue  # nothing more is written; the rest is read only to report every problem
+                    if not dry_run and not in_transaction:
+                        # Opened at the first chunk to write, so a file broken from its start never
+                        # takes the database's write lock; the account lookups below are inside it.
+                        scope.enter_context(transaction.atomic())
+                        # Exited before the transaction: a statement still running on the writer's
+                        # thread must end (or be skipped) before a rollback, never run after it.
+                        scope.enter_context(writer.running())
+                        in_transaction = True
+                    with watch.phase("resolve"):
+                        resolver.resolve(chunk, resolve_problems)
+                    if resolve_problems:
+                        continue
+                    writer.write_chunk(chunk)
+                    accounts_done += sum(len(creator.accounts) for creator in chunk)
+                    if progress:
+                        progress("writing", accounts_done, accounts_total)
+                reader.problems.raise_if_any()  # inside the transaction: a problem rolls back what was written
+                resolve_problems.raise_if_any()
+                writer.finish()
+        except InputError as exc:  # an image file changed between validation and writing
+            writer.discard_saved_files()
+            raise ImportValidationError([exc]) from exc
+        except BaseException:
+            writer.discard_saved_files()
+            raise
+        finally:
+            writer.close()
+    timings = dict(watch.seconds)
+    timings["write"] = time.perf_counter() - started - sum(timings.values())
 
     result = ImportResult(
-        source=str(path),
-        format=detect_format(path),
+        source=reader.source,
+        format=reader.format,
         dry_run=dry_run,
-        accounts_total=batch.account_count,
+        accounts_total=accounts_done,
         counts=writer.counts,
         account_actions=writer.account_actions,
-        ignored_columns=batch.ignored_columns,
+        ignored_columns=reader.ignored_columns,
         timings=timings,
     )
     if not dry_run and writer.touched:

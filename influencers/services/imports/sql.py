@@ -109,7 +109,9 @@ class StatementRunner:
     """
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[str, Any, bool] | None] = queue.Queue(maxsize=2)
+        # Unbounded: the caller must be free to queue a whole chunk and go on preparing the next
+        # one; its next statement that returns rows (or reads) flushes, so about one chunk waits.
+        self._queue: queue.Queue[tuple[str, Any, bool] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._cancelled = False
@@ -151,11 +153,11 @@ class StatementRunner:
             with connection.wrap_database_errors:
                 raise error
 
-    def close(self) -> None:
-        """Stop the thread (statements still queued after an error are skipped)."""
+    def close(self, cancel: bool = False) -> None:
+        """Stop the thread (statements still queued after an error, or with `cancel`, are skipped)."""
         if self._thread is None:
             return
-        if self._error is not None or sys.exc_info()[0] is not None:
+        if cancel or self._error is not None or sys.exc_info()[0] is not None:
             self._cancelled = True
         self._queue.put(None)
         self._thread.join()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.storage import Storage
@@ -55,37 +56,79 @@ def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any
         yield items[start : start + size]
 
 
+def creator_chunks(creators: Iterable[CreatorIn], accounts_per_chunk: int | None = None) -> Iterator[list[CreatorIn]]:
+    """Consecutive groups of creators holding about `accounts_per_chunk` (ACCOUNTS_PER_CHUNK)
+    accounts each."""
+    accounts_per_chunk = accounts_per_chunk or ACCOUNTS_PER_CHUNK
+    chunk: list[CreatorIn] = []
+    size = 0
+    for creator in creators:
+        chunk.append(creator)
+        size += len(creator.accounts)
+        if size >= accounts_per_chunk:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class AccountResolver:
+    """Finds the accounts of an import that already exist (by platform and normalised handle) and
+    with them the creator each record updates, chunk by chunk.
+
+    Whether a platform has any account is read once, for the first chunk that names one: the
+    accounts an import creates in earlier chunks never match later ones (a valid file names each
+    account once), so they must not cost lookups, and a platform without accounts needs none."""
+
+    def __init__(self) -> None:
+        self._platforms_in_catalogue: dict[str, bool] = {}
+
+    def _catalogue_has(self, platform: str) -> bool:
+        known = self._platforms_in_catalogue.get(platform)
+        if known is None:
+            known = self._platforms_in_catalogue[platform] = Account.objects.filter(platform=platform).exists()
+        return known
+
+    def resolve(self, creators: Iterable[CreatorIn], problems: Problems) -> None:
+        """Set `id`, `creator_id` and `current` of the accounts that exist and `id` of the creator
+        each record updates. A record whose accounts belong to two different creators of the
+        catalogue is an error: merging creators is not something an import guesses."""
+        creators = list(creators)
+        by_platform: dict[str, dict[str, AccountIn]] = {}
+        for creator in creators:
+            for account in creator.accounts:
+                by_platform.setdefault(account.platform, {})[account.handle] = account
+        for platform, accounts in by_platform.items():
+            if not self._catalogue_has(platform):
+                continue  # nothing to match (e.g. a first import into an empty catalogue): skip the lookups
+            handles = list(accounts)
+            for chunk in _chunks(handles):
+                rows = Account.objects.filter(platform=platform, handle__in=chunk).values_list(
+                    "id", "creator_id", "handle", *ACCOUNTS.values
+                )
+                for account_id, creator_id, handle, *current in rows:
+                    account = accounts[handle]
+                    account.id, account.creator_id, account.current = account_id, creator_id, tuple(current)
+        for creator in creators:
+            owners = {account.creator_id for account in creator.accounts if account.creator_id is not None}
+            if len(owners) > 1:
+                listed = ", ".join(
+                    f"{account.label} (creator #{account.creator_id})"
+                    for account in creator.accounts
+                    if account.creator_id
+                )
+                problems.add(
+                    creator.location,
+                    f"these accounts belong to different creators in the catalogue: {listed}; "
+                    "import them as separate creators, or merge the creators first",
+                    "accounts",
+                )
+            creator.id = owners.pop() if len(owners) == 1 else None
+
+
 def resolve_accounts(batch: ImportBatch, problems: Problems) -> None:
-    """Find the accounts of the file that already exist (by platform and normalised handle) and
-    with them the creator each record updates. A record whose accounts belong to two different
-    creators of the catalogue is an error: merging creators is not something an import guesses."""
-    by_platform: dict[str, dict[str, AccountIn]] = {}
-    for account in batch.accounts:
-        by_platform.setdefault(account.platform, {})[account.handle] = account
-    for platform, accounts in by_platform.items():
-        if not Account.objects.filter(platform=platform).exists():
-            continue  # nothing to match (a first import into an empty catalogue): skip the lookups
-        handles = list(accounts)
-        for chunk in _chunks(handles):
-            rows = Account.objects.filter(platform=platform, handle__in=chunk).values_list(
-                "id", "creator_id", "handle", *ACCOUNTS.values
-            )
-            for account_id, creator_id, handle, *current in rows:
-                account = accounts[handle]
-                account.id, account.creator_id, account.current = account_id, creator_id, tuple(current)
-    for creator in batch.creators:
-        owners = {account.creator_id for account in creator.accounts if account.creator_id is not None}
-        if len(owners) > 1:
-            listed = ", ".join(
-                f"{account.label} (creator #{account.creator_id})" for account in creator.accounts if account.creator_id
-            )
-            problems.add(
-                creator.location,
-                f"these accounts belong to different creators in the catalogue: {listed}; "
-                "import them as separate creators, or merge the creators first",
-                "accounts",
-            )
-        creator.id = owners.pop() if len(owners) == 1 else None
+    """Resolve every account of a whole batch against the catalogue (see AccountResolver)."""
+    AccountResolver().resolve(batch.creators, problems)
 
 
 class _TableWriter:
@@ -169,34 +212,45 @@ class Writer:
         self.media = _TableWriter(MEDIA, self.now, insert_only=MEDIA_INSERT_ONLY)
 
     def write(self, batch: ImportBatch, progress: Progress | None = None) -> None:
-        """Creators and accounts of every chunk first (their ids are needed by everything else),
-        then the rows below them chunk by chunk, so statements of one chunk run on the runner's
-        thread while the next chunk's rows are prepared."""
-        chunks: list[list[CreatorIn]] = []
-        chunk: list[CreatorIn] = []
-        size = 0
-        for creator in batch.creators:
-            chunk.append(creator)
-            size += len(creator.accounts)
-            if size >= ACCOUNTS_PER_CHUNK:
-                chunks.append(chunk)
-                chunk, size = [], 0
-        if chunk:
-            chunks.append(chunk)
+        """Write a whole batch chunk by chunk (see `write_chunk`)."""
         total = batch.account_count
         done = 0
         try:
-            for chunk in chunks:
-                self._creators(chunk)
-                self._accounts(chunk)
-            for chunk in chunks:
-                self._content(chunk)
+            for chunk in creator_chunks(batch.creators):
+                self.write_chunk(chunk)
                 done += sum(len(creator.accounts) for creator in chunk)
                 if progress:
                     progress(done, total)
-            self.runner.flush()
+            self.finish()
         finally:
-            self.runner.close()
+            self.close()
+
+    def write_chunk(self, creators: list[CreatorIn]) -> None:
+        """Creators, accounts, then the rows below them. Statements that return nothing run on
+        the runner's thread: the caller prepares (or validates) the next chunk meanwhile, and
+        the next chunk's first statement that returns ids waits for them."""
+        self._creators(creators)
+        self._accounts(creators)
+        self._content(creators)
+
+    def finish(self) -> None:
+        """Wait for every statement of the import; raise the first database error."""
+        self.runner.flush()
+
+    def close(self) -> None:
+        """Stop the runner's thread (statements still queued after an error are skipped)."""
+        self.runner.close()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Stops the runner's thread when the block ends; after an error in the block, the
+        statements still queued are skipped."""
+        try:
+            yield
+        except BaseException:
+            self.runner.close(cancel=True)
+            raise
+        self.runner.close()
 
     def _count(self, label: str, action: str, n: int = 1) -> None:
         self.counts[label][action] += n
@@ -204,14 +258,16 @@ class Writer:
     # -- chunk -------------------------------------------------------------------------------
     def _content(self, creators: list[CreatorIn]) -> None:
         accounts = [account for creator in creators for account in creator.accounts]
-        self._children(self.snapshots, [(a, a.id, a.snapshots) for a in accounts if a.snapshots])
-        self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
-        self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
+        # Posts first: their insert returns ids, so it waits for the runner; the tables after
+        # it queue behind on the runner's thread.
         posts = [(a, a.id, [(p.key, *p.values) for p in a.posts]) for a in accounts if a.posts]
         ids = self._children(self.posts, posts)
         for account in accounts:
             for post in account.posts:
                 post.id = ids.get((account.id, post.key)) if account.id is not None else None
+        self._children(self.snapshots, [(a, a.id, a.snapshots) for a in accounts if a.snapshots])
+        self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
+        self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
         self._children(
             self.comments,
             [(a, p.id, p.comments) for a in accounts for p in a.posts if p.comments],

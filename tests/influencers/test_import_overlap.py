@@ -1,0 +1,123 @@
+"""Imports that write chunk by chunk while the rest of the file is still being validated
+(`overlap=True`, what `import_creators` uses): still all or nothing, every problem reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from influencers.errors import ImportValidationError
+from influencers.models import Account, AccountSnapshot, Creator
+from influencers.services.imports import creators_import_file
+from influencers.services.imports import writer as writer_module
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+CHUNK = 3  # accounts per written chunk, so a small file spans several chunks
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(writer_module, "ACCOUNTS_PER_CHUNK", CHUNK)
+
+
+def record(index: int, **account_fields) -> dict:
+    return {
+        "name": f"Creator {index}",
+        "accounts": [
+            {
+                "platform": "tiktok",
+                "handle": f"user{index}",
+                "snapshots": [["2026-03-01", 100 + index, 5, 1], ["2026-03-02", 110 + index]],
+                **account_fields,
+            }
+        ],
+    }
+
+
+def lines(tmp_path: Path, records: list[dict]) -> Path:
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def errors_of(excinfo) -> list[str]:
+    return [str(error) for error in excinfo.value.errors]
+
+
+def test_file_spanning_many_chunks_is_written_completely_and_reimports_unchanged(tmp_path):
+    path = lines(tmp_path, [record(i) for i in range(CHUNK * 4 + 1)])
+
+    result = creators_import_file(path=path, overlap=True)
+
+    assert result.accounts_total == CHUNK * 4 + 1
+    assert result.counts["snapshots"]["created"] == 2 * (CHUNK * 4 + 1)
+    assert AccountSnapshot.objects.filter(account__handle="user12").count() == 2
+    again = creators_import_file(path=path, overlap=True)
+    assert (again.created, again.updated) == (0, 0)
+
+
+def test_problems_in_later_chunks_roll_back_the_chunks_already_written(tmp_path, monkeypatch):
+    written = []
+    real_write_chunk = writer_module.Writer.write_chunk
+
+    def write_chunk(self, creators):  # noqa: ANN001, ANN202
+        real_write_chunk(self, creators)
+        written.append(Creator.objects.count())  # inside the import's transaction
+
+    monkeypatch.setattr(writer_module.Writer, "write_chunk", write_chunk)
+    records = [record(i) for i in range(CHUNK * 3)]
+    records[CHUNK + 1]["accounts"][0]["snapshots"][1] = ["2026-03-02", "lots"]
+    records[CHUNK * 2 + 2]["accounts"][0]["snapshots"][0] = ["2026-13-01", 1]
+
+    with pytest.raises(ImportValidationError) as excinfo:
+        creators_import_file(path=lines(tmp_path, records), overlap=True)
+
+    errors = errors_of(excinfo)
+    assert len(errors) == 2
+    assert f"line {CHUNK + 2}" in errors[0] and "snapshots[1]" in errors[0] and "field 'followers'" in errors[0]
+    assert f"line {CHUNK * 2 + 3}" in errors[1] and "field 'date'" in errors[1] and "not a date" in errors[1]
+    assert written == [CHUNK], "the first chunk was not written before the problem: the test proves nothing"
+    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountSnapshot.objects.exists()
+
+
+def test_account_of_another_creator_in_a_later_chunk_rolls_back(tmp_path):
+    AccountFactory(platform="instagram", handle="taken")
+    AccountFactory(platform="instagram", handle="other")
+    records = [record(i) for i in range(CHUNK * 2)]
+    records.append(
+        {
+            "name": "Merged",
+            "accounts": [{"platform": "instagram", "handle": "taken"}, {"platform": "instagram", "handle": "other"}],
+        }
+    )
+
+    with pytest.raises(ImportValidationError) as excinfo:
+        creators_import_file(path=lines(tmp_path, records), overlap=True)
+
+    (error,) = errors_of(excinfo)
+    assert f"line {CHUNK * 2 + 1}" in error and "belong to different creators" in error
+    assert not Account.objects.filter(platform="tiktok").exists()
+
+
+def test_existing_account_in_a_later_chunk_is_updated_not_duplicated(tmp_path):
+    existing = AccountFactory(platform="tiktok", handle=f"user{CHUNK * 2}", display_name="Old")
+    path = lines(tmp_path, [record(i, display_name=f"New {i}") for i in range(CHUNK * 3)])
+
+    result = creators_import_file(path=path, overlap=True)
+
+    existing.refresh_from_db()
+    assert existing.display_name == f"New {CHUNK * 2}"
+    assert result.counts["accounts"] == {"created": CHUNK * 3 - 1, "updated": 1, "unchanged": 0}
+    assert Account.objects.filter(handle=f"user{CHUNK * 2}").count() == 1
+
+
+def test_dry_run_with_overlap_writes_nothing(tmp_path):
+    path = lines(tmp_path, [record(i) for i in range(CHUNK * 2 + 1)])
+
+    result = creators_import_file(path=path, overlap=True, dry_run=True)
+
+    assert result.counts["accounts"]["created"] == CHUNK * 2 + 1
+    assert not Account.objects.exists()
