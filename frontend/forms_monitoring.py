@@ -130,6 +130,11 @@ class RuleForm(forms.Form):
     def param_fields(self) -> list[Any]:
         return [self[name] for name, _default in rule_defaults(self.kind)]
 
+    def to_service_data(self) -> dict[str, Any]:
+        """The rule service's `params`, `name` and `is_active`."""
+        data = self.cleaned_data
+        return {"params": self.to_params(), "name": data["name"], "is_active": data["is_active"]}
+
     def to_params(self) -> dict[str, Any]:
         """The rule service's `params` (lists, booleans, numbers; empty number boxes left out)."""
         data = self.cleaned_data

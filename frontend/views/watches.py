@@ -66,19 +66,7 @@ def watch_create(request: HttpRequest) -> HttpResponse:
     """A new watch (GET: the form; POST: create it with the chosen starting rules and open it)."""
     org = require_organization(request)
     require_write(request)
-    form = _watch_form(request, org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            watch = monitoring_services.watch_create(
-                organization=org, user=request.user, rules=form.starting_rules(), **form.to_service_data()
-            )
-        except InputError as exc:
-            attach_input_error(form, exc, WATCH_FIELD_ALIASES)
-        else:
-            messages.success(request, _("Watch created. It is evaluated after every import and refresh."))
-            return redirect("frontend:alert_watch", watch_id=watch.pk)
-    context = {"form": form, "watch": None}
-    return render_page(request, "frontend/watch_form.html", context, status=422 if form.errors else 200)
+    return _watch_form_page(request, org, watch=None)
 
 
 @login_required
@@ -87,16 +75,31 @@ def watch_edit(request: HttpRequest, watch_id: int) -> HttpResponse:
     org = require_organization(request)
     watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)
     require_write(request)
+    return _watch_form_page(request, org, watch=watch)
+
+
+def _watch_form_page(request: HttpRequest, org: Any, *, watch: Any) -> HttpResponse:
+    """The watch form; a valid POST creates (`watch` None) or updates the watch through the
+    service, whose InputError is shown at the field it names."""
     form = _watch_form(request, org, watch=watch)
     if request.method == "POST" and form.is_valid():
+        data = form.to_service_data()
         try:
-            monitoring_services.watch_update(watch=watch, **form.to_service_data())
+            if watch is None:
+                saved = monitoring_services.watch_create(
+                    organization=org, user=request.user, rules=form.starting_rules(), **data
+                )
+                message = _("Watch created. It is evaluated after every import and refresh.")
+            else:
+                saved = monitoring_services.watch_update(watch=watch, **data)
+                message = _("Watch saved.")
         except InputError as exc:
             attach_input_error(form, exc, WATCH_FIELD_ALIASES)
-            watch = monitoring_selectors.watch_get(organization=org, watch_id=watch_id)  # unsaved changes out
+            if watch is not None:  # the service may have changed it in memory before refusing
+                watch = monitoring_selectors.watch_get(organization=org, watch_id=watch.pk)
         else:
-            messages.success(request, _("Watch saved."))
-            return redirect("frontend:alert_watch", watch_id=watch.pk)
+            messages.success(request, message)
+            return redirect("frontend:alert_watch", watch_id=saved.pk)
     context = {"form": form, "watch": watch}
     return render_page(request, "frontend/watch_form.html", context, status=422 if form.errors else 200)
 
@@ -142,12 +145,6 @@ def evaluate_now(request: HttpRequest) -> HttpResponse:
     return redirect("frontend:job", job_id=job.pk)
 
 
-def _render_rule_form(request: HttpRequest, context: dict[str, Any], *, status: int) -> HttpResponse:
-    context["kind_help"] = RULE_KIND_HELP[context["form"].kind]
-    context["kind_label"] = RuleKind(context["form"].kind).label
-    return render_page(request, "frontend/rule_form.html", context, partial="frontend/_rule_form.html", status=status)
-
-
 @login_required
 def rule_create(request: HttpRequest, watch_id: int) -> HttpResponse:
     """Add a rule of the kind in ?kind= (or the posted kind) to a watch; htmx loads the form
@@ -159,22 +156,7 @@ def rule_create(request: HttpRequest, watch_id: int) -> HttpResponse:
     if kind not in RuleKind.values:
         raise Http404("Unknown rule kind.")
     form = RuleForm(request.POST if request.method == "POST" else None, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            monitoring_services.watch_rule_create(
-                watch=watch,
-                kind=kind,
-                params=form.to_params(),
-                name=form.cleaned_data["name"],
-                is_active=form.cleaned_data["is_active"],
-            )
-        except InputError as exc:
-            attach_input_error(form, exc)
-        else:
-            messages.success(request, _("Rule added."))
-            return htmx_aware_redirect(request, reverse("frontend:alert_watch", args=[watch.pk]))
-    context = {"form": form, "watch": watch, "rule": None}
-    return _render_rule_form(request, context, status=422 if form.errors else 200)
+    return _rule_form_page(request, form, watch=watch, rule=None)
 
 
 @login_required
@@ -185,21 +167,35 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
     require_write(request)
     data = request.POST if request.method == "POST" else None
     form = RuleForm(data, kind=rule.kind, initial=RuleForm.initial_for(rule))
+    return _rule_form_page(request, form, watch=rule.watch, rule=rule)
+
+
+def _rule_form_page(request: HttpRequest, form: RuleForm, *, watch: Any, rule: Any) -> HttpResponse:
+    """The rule form (a page, or the fragment htmx loads into the watch page); a valid POST
+    creates (`rule` None) or updates the rule through the service, whose InputError (e.g.
+    params.window_days) is shown at the field it names."""
     if request.method == "POST" and form.is_valid():
         try:
-            monitoring_services.watch_rule_update(
-                rule=rule,
-                params=form.to_params(),
-                name=form.cleaned_data["name"],
-                is_active=form.cleaned_data["is_active"],
-            )
+            if rule is None:
+                monitoring_services.watch_rule_create(watch=watch, kind=form.kind, **form.to_service_data())
+                message = _("Rule added.")
+            else:
+                monitoring_services.watch_rule_update(rule=rule, **form.to_service_data())
+                message = _("Rule saved.")
         except InputError as exc:
             attach_input_error(form, exc)
         else:
-            messages.success(request, _("Rule saved."))
-            return htmx_aware_redirect(request, reverse("frontend:alert_watch", args=[rule.watch_id]))
-    context = {"form": form, "watch": rule.watch, "rule": rule}
-    return _render_rule_form(request, context, status=422 if form.errors else 200)
+            messages.success(request, message)
+            return htmx_aware_redirect(request, reverse("frontend:alert_watch", args=[watch.pk]))
+    context = {
+        "form": form,
+        "watch": watch,
+        "rule": rule,
+        "kind_label": RuleKind(form.kind).label,
+        "kind_help": RULE_KIND_HELP[form.kind],
+    }
+    status = 422 if form.errors else 200
+    return render_page(request, "frontend/rule_form.html", context, partial="frontend/_rule_form.html", status=status)
 
 
 @login_required
