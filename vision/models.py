@@ -112,7 +112,7 @@ class EmbedBatch(models.Model):
     last_asset_id = models.BigIntegerField()
     total = models.PositiveIntegerField(help_text="Assets pending in the range when the backlog was split")
     done = models.PositiveIntegerField(default=0)
-    embedded = models.PositiveIntegerField(default=0, help_text="Vectors written, over every attempt")
+    embedded = models.PositiveIntegerField(default=0, help_text="Vectors written by the runs that completed this batch")
     failed = models.PositiveIntegerField(default=0)
     claimed_by = models.ForeignKey("influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Refreshed after every committed model batch: a claim whose heartbeat is older than the stall

@@ -270,3 +270,30 @@ def test_embed_images_as_job_splits_into_batches_and_reports():
     assert EmbedBatch.objects.filter(parent_job=job).count() == 3 and get_index().count == 5
     with pytest.raises(CommandError, match="--job-batch"):
         call_command("embed_images", "--job-batch", "2", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job_syncs(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A task has a time limit, a backlog does not: with its budget spent the coordinator leaves the
+    unfinished batches to their queued batch jobs, and the one finishing the last batch publishes."""
+    from vision.tasks import run_vision_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    assets = _assets(6)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    with django_capture_on_commit_callbacks(execute=True):
+        run_job(job_id=parent.pk)
+    parent.refresh_from_db()
+    assert parent.status == JobStatus.SUCCEEDED and parent.result["handed_over"] == 3
+    assert ImageEmbedding.objects.count() == 0 and get_index() is None
+
+    first, second, third = (b.batch_job_id for b in EmbedBatch.objects.filter(parent_job=parent))
+    for batch_job in (first, second):
+        run_job(job_id=batch_job)
+        assert "index" not in Job.objects.get(pk=batch_job).result  # not the last batch: no publish
+    assert get_index() is None
+    run_job(job_id=third)
+    assert Job.objects.get(pk=third).result["index"]["count"] == 6
+    assert sorted(get_index().asset_ids.tolist()) == sorted(a.pk for a in assets)

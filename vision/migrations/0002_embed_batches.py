@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('last_asset_id', models.BigIntegerField()),
                 ('total', models.PositiveIntegerField(help_text='Assets pending in the range when the backlog was split')),
                 ('done', models.PositiveIntegerField(default=0)),
-                ('embedded', models.PositiveIntegerField(default=0, help_text='Vectors written, over every attempt')),
+                ('embedded', models.PositiveIntegerField(default=0, help_text='Vectors written by the runs that completed this batch')),
                 ('failed', models.PositiveIntegerField(default=0)),
                 ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),

@@ -13,6 +13,11 @@ Why it cannot lose or duplicate work:
 - the coordinator never waits on a batch nobody works on (it takes those itself), so a single
   heavy worker with concurrency 1 runs the whole job alone instead of deadlocking; a batch whose
   heartbeat stops for `stall_seconds` (its worker died) is taken over.
+
+A Celery task has a time limit (CELERY_TASK_SOFT_TIME_LIMIT), a large backlog does not: once the
+coordinator has worked for `budget_seconds` (half the soft limit) it stops taking batches and hands
+the rest to their queued batch jobs, and whichever batch job then finishes the last batch syncs the
+index (`embed_batches_handed_over_and_done`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from django.utils import timezone
 from influencers.models import Job, JobKind
 from vision.models import EmbedBatch
 
-DEFAULT_BATCH_ASSETS = 2000  # ~30 min of CLIP ViT-B-32 on a 2-core CPU host; a few s with the style embedder
+DEFAULT_BATCH_ASSETS = 1000  # ~15 min of CLIP ViT-B-32 on a 2-core CPU host (well inside a task's time limit)
 STALL_SECONDS = 900  # no committed model batch for this long: the claim's worker is presumed dead
 POLL_SECONDS = 2.0
 
@@ -149,15 +154,21 @@ def embed_batches_work(
     account_ids: Collection[int] | None,
     stall_seconds: float = STALL_SECONDS,
     poll_seconds: float = POLL_SECONDS,
+    budget_seconds: float | None = None,
     progress: Callable[[], None] | None = None,
-) -> int:
+) -> tuple[int, bool]:
     """The coordinator's loop: embed every batch it can claim, wait for those other jobs hold,
-    until all are finished. Returns how many vectors this job wrote itself."""
+    until all are finished. After `budget_seconds` (None: no limit) it hands every unfinished batch
+    that has a batch job over to it and returns. Returns (vectors this job wrote, handed over)."""
     embedded = 0
+    started = time.monotonic()
     while True:
         candidates = EmbedBatch.objects.filter(parent_job=job, finished_at__isnull=True).order_by("first_asset_id")
         if not candidates.exists():
-            return embedded
+            return embedded, False
+        over_budget = budget_seconds is not None and time.monotonic() - started > budget_seconds
+        if over_budget and not candidates.filter(batch_job__isnull=True).exists():
+            return embedded, _hand_over(job)
         claimed = next(
             (b for b in candidates if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)), None
         )
@@ -167,4 +178,20 @@ def embed_batches_work(
             time.sleep(poll_seconds)
             continue
         embedded += embed_batch_run(batch=claimed, job_id=job.pk, account_ids=account_ids, progress=progress)["embedded"]
+
+
+def _hand_over(job: Job) -> bool:
+    """Record that the batch jobs finish this job, then look again: True when batches remain (the
+    last batch job syncs the index), False when they all finished meanwhile (the coordinator does).
+    Flag first, check second, and the batch jobs the other way round: one side always sees the other."""
+    Job.objects.filter(pk=job.pk).update(counts={**job.counts, "handed_over": True})
+    job.counts = {**job.counts, "handed_over": True}
+    return EmbedBatch.objects.filter(parent_job=job, finished_at__isnull=True).exists()
+
+
+def embed_batches_handed_over_and_done(parent_job_id: int) -> bool:
+    """True when the coordinator handed its batches over and none is left unfinished: the batch
+    job that sees this (after marking its own batch finished) syncs the index."""
+    handed_over = bool((Job.objects.values_list("counts", flat=True).get(pk=parent_job_id) or {}).get("handed_over"))
+    return handed_over and not EmbedBatch.objects.filter(parent_job_id=parent_job_id, finished_at__isnull=True).exists()
 

@@ -1,12 +1,14 @@
 """Embedding and index jobs: the handlers the job runner calls, and how they are enqueued.
 
 EMBED job params: {"account_ids": [...] (optional, default all), "retry_failed": bool,
-    "batch_assets": N (default 2000), "stall_seconds": S (default 900)}
+    "batch_assets": N (default 1000), "stall_seconds": S (default 900), "budget_seconds": B
+    (default half of CELERY_TASK_SOFT_TIME_LIMIT with a broker, none in-process)}
     the coordinator: splits the pending assets into batches of N consecutive pending ids, queues
     one batch job per batch (with a broker, when there is more than one), embeds every batch no
     other worker took, waits for the rest (taking over a batch whose worker stalled for S
     seconds), then syncs the index once and refreshes the profiles of the accounts whose vectors
-    changed. Progress = images done / pending, summed over the batches.
+    changed. Progress = images done / pending, summed over the batches. After B seconds it leaves
+    the unfinished batches to their batch jobs and the one that finishes the last batch syncs.
 EMBED batch job params: {"embed_batch_id", "parent_job_id"}: embeds one batch (vision.models.
     EmbedBatch) unless another job holds or finished it (then it does nothing).
 INDEX job params: {"mode": "sync" | "rebuild", "reason": str}
@@ -81,8 +83,6 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
     from vision.models import EmbedBatch
     from vision.services import embed_batches
     from vision.services.embedding import embedding_failures_clear
-    from vision.services.index import index_sync
-    from vision.services.profiles import profile_refresh
 
     embedder_id = get_embedder().id
     account_ids = job.params.get("account_ids") or None
@@ -106,24 +106,38 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
         job_progress(job=job, done=totals["done"])
 
     progress()
-    embedded = embed_batches.embed_batches_work(
+    budget = job.params.get("budget_seconds")
+    if budget is None and not settings.CELERY_TASK_ALWAYS_EAGER:
+        budget = settings.CELERY_TASK_SOFT_TIME_LIMIT / 2  # then at most one more batch: inside the limit
+    embedded, handed_over = embed_batches.embed_batches_work(
         job=job,
         account_ids=account_ids,
         stall_seconds=float(job.params.get("stall_seconds") or embed_batches.STALL_SECONDS),
+        budget_seconds=float(budget) if budget is not None else None,
         progress=progress,
     )
     totals = embed_batches.embed_batches_progress(job)
-    sync = index_sync(embedder_id=embedder_id)
-    profiles = profile_refresh(account_ids=sync.pop("account_ids"), embedder_id=embedder_id)
-    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {sync['action']}")
-    return {
+    result = {
         "embedded": embedded,
         "embedded_total": totals["embedded"],
         "failed": totals["failed"],
         "batches": totals["batches"],
-        "index": sync,
-        "profiles": profiles,
     }
+    if handed_over:
+        left = totals["batches"] - totals["finished"]
+        job_log(job=job, message=f"embedded {embedded} image(s) here; {left} batch(es) left to their batch jobs")
+        return {**result, "handed_over": left}
+    result.update(_sync_after_embedding(embedder_id))
+    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {result['index']['action']}")
+    return result
+
+
+def _sync_after_embedding(embedder_id: str) -> dict[str, Any]:
+    from vision.services.index import index_sync
+    from vision.services.profiles import profile_refresh
+
+    sync = index_sync(embedder_id=embedder_id)
+    return {"index": sync, "profiles": profile_refresh(account_ids=sync.pop("account_ids"), embedder_id=embedder_id)}
 
 
 def run_embed_batch_job(job: Job) -> dict[str, Any]:
@@ -151,7 +165,11 @@ def run_embed_batch_job(job: Job) -> dict[str, Any]:
         batch=batch, job_id=job.pk, account_ids=parent_params.get("account_ids") or None, progress=progress
     )
     job_log(job=job, message=f"{span}: embedded {outcome['embedded']} image(s)")
-    return {**outcome, "batch": [batch.first_asset_id, batch.last_asset_id]}
+    result = {**outcome, "batch": [batch.first_asset_id, batch.last_asset_id]}
+    if embed_batches.embed_batches_handed_over_and_done(batch.parent_job_id):
+        result.update(_sync_after_embedding(batch.embedder_id))
+        job_log(job=job, message=f"last batch of job {batch.parent_job_id}: index {result['index']['action']}")
+    return result
 
 
 def run_index_job(job: Job) -> dict[str, Any]:
