@@ -138,6 +138,15 @@ def cache_key(kind: str, *, organization_id: int, parts: Iterable[Any]) -> str:
     return f"vetted:{kind}:org{int(organization_id)}:{digest}"
 
 
+def current_versions(scopes: Sequence[str], *, also: str | None = None) -> tuple[tuple[str, ...] | None, dict]:
+    """The current versions of `scopes` (None when the cache cannot be reached) and what the
+    same round trip found under the key `also` ({also: value} when present)."""
+    keys = [version_key(scope) for scope in scopes]
+    found = cache.get_many([*keys, also] if also else keys)
+    versions = tuple(found.get(k) or data_version(scope) for k, scope in zip(keys, scopes, strict=True))
+    return (None if None in versions else versions), found
+
+
 def get_or_compute(
     kind: str,
     *,
@@ -160,10 +169,8 @@ def get_or_compute(
     if not seconds:
         return compute()
     key = cache_key(kind, organization_id=organization_id, parts=parts)
-    keys = [version_key(scope) for scope in scopes]
-    found = cache.get_many([*keys, key])
-    versions = tuple(found.get(k) or data_version(scope) for k, scope in zip(keys, scopes, strict=True))
-    if None in versions:  # the cache cannot be reached
+    versions, found = current_versions(scopes, also=key)
+    if versions is None:  # the cache cannot be reached
         return compute()
     entry = found.get(key)
     if entry is not None and entry[0] == versions:

@@ -13,11 +13,12 @@ brand has a mood board, the mood-board similarity of each account's images.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from influencers.scoring.value_alignment import (
     brand_vector,
     topic_terms,
 )
+from influencers.services.version_memo import VersionMemo
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +181,47 @@ def _codes(values: list[Any], vocabulary: dict[str, int]) -> np.ndarray:
     return out
 
 
+ROW_FIELDS = (
+    "pk",
+    "creator_id",
+    "platform",
+    "handle",
+    "creator__display_name",
+    "creator__country",
+    "creator__languages",
+    "metrics__followers",
+    "metrics__fake_risk",
+    "metrics__risk_confidence",
+    "metrics__risk_level",
+    "metrics__engagement_rate",
+    "metrics__vetting__rank",
+    "metrics__vetting__text",
+)
+
+
+@dataclass
+class Features:
+    """Every candidate's ranking inputs for one brand, filters and day, independent of the weights
+    and the page: what other weights, pages and offsets of the same ranking reuse (see
+    `_features`). Arrays only, plus the little the page explanations need besides the page's own
+    rows (loaded per page): the brand's text query and terms, mood-board scores, brand-safety hits."""
+
+    cands: Candidates
+    creator: np.ndarray
+    fit: np.ndarray
+    sims: np.ndarray
+    has_text: np.ndarray
+    query: dict
+    mood: dict[int, tuple[float, list[Any]]]
+    hits_by_account: dict[int, list[Any]]
+    notes: list[str]
+    dimensions: list[str]
+
+
+# A brand's candidate features at the current catalogue, brand and vision versions, per process:
+# other weights, pages and offsets of a ranking reuse them (~10 MB per 100k candidates).
+features_memo: VersionMemo[Features] = VersionMemo(("catalogue", "brands", "vision"), max_entries=8)
+
 def rank_creators_for_brand(
     *,
     brand: Brand,
@@ -202,29 +245,98 @@ def rank_creators_for_brand(
         except (TypeError, ValueError) as exc:
             raise InputError("creator_ids must be a list of integers", field="filters.creator_ids") from exc
     effective = _effective_filters(brand, request_filters)
-    accounts = _candidate_queryset(effective, creator_ids)
-    rows = list(
-        accounts.values_list(
-            "pk",
-            "creator_id",
-            "platform",
-            "handle",
-            "creator__display_name",
-            "creator__country",
-            "creator__languages",
-            "metrics__followers",
-            "metrics__fake_risk",
-            "metrics__risk_confidence",
-            "metrics__risk_level",
-            "metrics__engagement_rate",
-            "metrics__vetting__rank",
-            "metrics__vetting__text",
-        )
+    today = timezone.localdate()
+    features = features_memo.get_or_compute(
+        (brand.pk, json.dumps(effective, sort_keys=True, default=str), creator_ids and tuple(creator_ids), today),
+        lambda: _features(brand, effective, creator_ids, today),
     )
-    notes: list[str] = []
-    if not rows:
+    notes = list(features.notes)
+    cands = features.cands
+    if not len(cands.ids):
         filter_mask(_empty_candidates(), effective)  # still reject unknown filter names
         return RankingResult([], 0, resolved, effective, brand.pk, notes)
+    # Rank every passing account, keep each creator's best account, then page.
+    full = rank(cands, weights=resolved, filters=effective, limit=len(cands.ids), offset=0)
+    _, first = np.unique(features.creator[full.indices], return_index=True)
+    keep = np.sort(first)
+    total = int(len(keep))
+    page_rows = keep[offset : offset + limit]
+    page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
+    page_accounts = Account.objects.filter(pk__in=page_ids)
+    rows = {r[0]: r for r in page_accounts.values_list(*ROW_FIELDS)}
+    audiences = _latest_audiences(page_accounts, features.dimensions)
+
+    out = []
+    for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
+        i = int(full.indices[pos])
+        r = rows.get(account_id)
+        if r is None:  # deleted since the features were computed: the next request recomputes
+            continue
+        parts = explain_row(full, int(pos))
+        explanations = _explanations(
+            brand=brand,
+            audience=audiences.get(account_id),
+            fit_known=not math.isnan(features.fit[i]),
+            risk=cands.risk[i],
+            risk_level=r[10],
+            risk_conf=cands.risk_confidence[i],
+            sims=float(features.sims[i]),
+            doc=(r[13] or {}).get("terms") or {},
+            query=features.query,
+            mood=features.mood.get(account_id),
+            hits=features.hits_by_account.get(account_id, []),
+            has_text=bool(features.has_text[i]),
+            engagement=cands.engagement[i],
+            ranked_inputs=r[12] or {},
+            er=r[11],
+            today=today,
+        )
+        part_rows = []
+        for name in PARTS:
+            info = parts[name]
+            part_rows.append(
+                {
+                    "name": name,
+                    "label": PART_LABELS[name],
+                    "score": info["value"],
+                    "value": info["value"],
+                    "weight": info["weight"],
+                    "contribution": info["contribution"],
+                    "known": info["known"],
+                    "explanation": "; ".join(explanations[name]["lines"]),
+                    "explanations": explanations[name]["lines"],
+                    "details": explanations[name]["details"],
+                }
+            )
+        followers = cands.followers[i]
+        out.append(
+            {
+                "rank": rank_no,
+                "creator_id": int(r[1]),
+                "account_id": account_id,
+                "platform": r[2],
+                "handle": r[3],
+                "display_name": r[4],
+                "followers": None if math.isnan(followers) else int(followers),
+                "score": round(float(full.composite[pos]), 4),
+                "risk_level": r[10] or "unknown",
+                "parts": part_rows,
+                "explanations": [line for p in part_rows for line in p["explanations"]],
+            }
+        )
+    return RankingResult(out, total, resolved, effective, brand.pk, notes)
+
+
+def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date) -> Features:
+    """Load and compute every candidate's ranking inputs (the expensive part of a ranking)."""
+    accounts = _candidate_queryset(effective, creator_ids)
+    rows = list(accounts.values_list(*ROW_FIELDS))
+    notes: list[str] = []
+    targets = target_vectors(brand.target_audience)
+    if not rows:
+        empty = np.zeros(0)
+        return Features(_empty_candidates(), np.zeros(0, dtype=np.int64), empty, empty, empty.astype(bool), {}, {}, {},
+                        notes, sorted(targets))
     n = len(rows)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     creator = np.array([r[1] for r in rows], dtype=np.int64)
@@ -251,11 +363,9 @@ def rank_creators_for_brand(
     eq[from_metrics] = engagement_quality(rates[from_metrics], medians[from_metrics])
 
     # Audience fit for every candidate, vectorised over the target's keys.
-    targets = target_vectors(brand.target_audience)
     audiences = _latest_audiences(accounts, sorted(targets))
     matrices = {}
     ages = np.full(n, np.nan)
-    today = timezone.localdate()
     for i, r in enumerate(rows):
         profile = audiences.get(r[0])
         if profile:
@@ -270,6 +380,7 @@ def rank_creators_for_brand(
                 A[i] = [max(float(dist.get(k, 0.0) or 0.0), 0.0) / total for k in keys]
         matrices[dim] = (keys, A)
     fit, fit_conf = audience_fit_vectorised(brand.target_audience, matrices, ages)
+    del audiences, matrices
 
     # Value alignment: brand terms (IDF over the candidates) against each account's cached
     # terms, blended with the mood board, minus brand-safety hits.
@@ -278,6 +389,7 @@ def rank_creators_for_brand(
     has_text = np.array([bool(d) for d in docs])
     idf = idf_from(docs, query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
+    del docs
     text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
     mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
     if mood_note:
@@ -338,69 +450,10 @@ def rank_creators_for_brand(
         country_names=list(country_vocab),
         language_names=list(language_vocab),
     )
-    # Rank every passing account, keep each creator's best account, then page.
-    full = rank(cands, weights=resolved, filters=effective, limit=n, offset=0)
-    _, first = np.unique(creator[full.indices], return_index=True)
-    keep = np.sort(first)
-    total = int(len(keep))
-    page_rows = keep[offset : offset + limit]
-
-    out = []
-    for rank_no, pos in enumerate(page_rows, start=offset + 1):
-        i = int(full.indices[pos])
-        r = rows[i]
-        parts = explain_row(full, int(pos))
-        explanations = _explanations(
-            brand=brand,
-            audience=audiences.get(r[0]),
-            fit_known=not math.isnan(fit[i]),
-            risk=risk[i],
-            risk_level=r[10],
-            risk_conf=risk_conf[i],
-            sims=float(sims[i]),
-            doc=docs[i],
-            query=query,
-            mood=mood.get(r[0]),
-            hits=hits_by_account.get(r[0], []),
-            has_text=bool(has_text[i]),
-            engagement=eq[i],
-            ranked_inputs=r[12] or {},
-            er=r[11],
-            today=today,
-        )
-        part_rows = []
-        for name in PARTS:
-            info = parts[name]
-            part_rows.append(
-                {
-                    "name": name,
-                    "label": PART_LABELS[name],
-                    "score": info["value"],
-                    "value": info["value"],
-                    "weight": info["weight"],
-                    "contribution": info["contribution"],
-                    "known": info["known"],
-                    "explanation": "; ".join(explanations[name]["lines"]),
-                    "explanations": explanations[name]["lines"],
-                    "details": explanations[name]["details"],
-                }
-            )
-        out.append(
-            {
-                "rank": rank_no,
-                "creator_id": int(r[1]),
-                "account_id": int(r[0]),
-                "platform": r[2],
-                "handle": r[3],
-                "display_name": r[4],
-                "followers": None if math.isnan(followers[i]) else int(followers[i]),
-                "score": round(float(full.composite[pos]), 4),
-                "risk_level": r[10] or "unknown",
-                "parts": part_rows,
-                "explanations": [line for p in part_rows for line in p["explanations"]],
-            }
-        )
-    return RankingResult(out, total, resolved, effective, brand.pk, notes)
+    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, fit, sims, has_text):
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)  # shared by every later ranking of this brand in the process
+    return Features(cands, creator, fit, sims, has_text, query, mood, hits_by_account, notes, sorted(targets))
 
 
 def _empty_candidates() -> Candidates:
