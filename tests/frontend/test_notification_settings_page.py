@@ -40,7 +40,8 @@ def test_url_and_defaults(ui, member):  # noqa: ANN001
 
 
 def test_save_recipients_and_minimum_severity(ui, member):  # noqa: ANN001
-    response = ui.post(URL, settings_data(email_recipients="a@example.com\nb@example.com, a@example.com", min_severity="high"))
+    recipients = "a@example.com\nb@example.com, a@example.com"
+    response = ui.post(URL, settings_data(email_recipients=recipients, min_severity="high"))
     assert response.status_code == 302
     config = NotificationSettings.objects.get(organization=member.organization)
     assert config.email_recipients == ["a@example.com", "b@example.com"] and config.min_severity == "high"
@@ -89,7 +90,9 @@ def test_bad_settings_show_the_field_error_and_change_nothing(ui, member, data, 
     assert (after.min_severity, after.webhook_enabled, after.webhook_secret) == (before.min_severity, False, "")
 
 
-def test_test_ping_is_queued_and_listed_with_its_status(ui, member, django_capture_on_commit_callbacks, monkeypatch):  # noqa: ANN001
+def test_test_ping_is_queued_and_listed_with_its_status(
+    ui, member, django_capture_on_commit_callbacks, monkeypatch  # noqa: ANN001
+) -> None:
     from influencers import tasks
 
     NotificationSettingsFactory(organization=member.organization)

@@ -68,7 +68,7 @@ def test_watch_list_shows_own_watches_with_rules_and_open_alerts(ui, org, watch)
     assert foreign.name not in body
 
 
-def test_watch_list_query_count_does_not_grow_with_watches(ui, org, shortlist, django_assert_max_num_queries):  # noqa: ANN001
+def test_watch_list_query_count_does_not_grow_with_watches(ui, org, django_assert_max_num_queries):  # noqa: ANN001
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -124,7 +124,8 @@ def test_create_a_watch_on_picked_creators_by_checkbox_id_and_page_link(ui, org,
     assert set(watch.creators.values_list("pk", flat=True)) == {on_list.pk, by_id.pk, by_link.pk}
 
 
-def test_watch_form_offers_only_the_organisations_brands_shortlists_and_shortlisted_creators(ui, shortlist):  # noqa: ANN001
+def test_watch_form_offers_only_the_organisations_choices(ui, shortlist):  # noqa: ANN001
+    """Brands, shortlists and creators (those on its shortlists) of the organisation only."""
     foreign_brand, foreign_list = BrandFactory(name="Rival brand"), ShortlistFactory(name="Rival list")
     stranger = CreatorFactory(display_name="Not on any list")
     body = text(ui.get(reverse("frontend:alert_watch_create")))
@@ -143,7 +144,9 @@ def test_watch_form_offers_only_the_organisations_brands_shortlists_and_shortlis
         ({"target": "shortlist", "name": ""}, "name", "required"),
     ],
 )
-def test_bad_watch_input_shows_the_field_error_and_writes_nothing(ui, org, shortlist, watch, data, field, message):  # noqa: ANN001
+def test_bad_watch_input_shows_the_field_error_and_writes_nothing(
+    ui, org, shortlist, watch, data, field, message  # noqa: ANN001
+) -> None:
     posted = {"name": "New one", "shortlist": shortlist.pk if field != "shortlist" else "", **data}
     response = ui.post(reverse("frontend:alert_watch_create"), posted)
     assert response.status_code == 422
@@ -204,7 +207,8 @@ def test_watch_page_lists_rules_with_their_thresholds_and_kinds_to_add(ui, watch
     body = text(ui.get(reverse("frontend:alert_watch", args=[watch.pk])))
     rule = watch.rules.get()
     row = re.search(rf'<tr id="rule-{rule.pk}".*?</tr>', body, re.S).group(0)
-    assert "Excluded keywords or topics" in row and "Keywords: <b>casino</b>" in row and "Window (days): <b>7</b>" in row
+    assert "Excluded keywords or topics" in row
+    assert "Keywords: <b>casino</b>" in row and "Window (days): <b>7</b>" in row
     for kind in RuleKind.values:
         assert f'data-testid="add-rule-{kind}"' in body
 
@@ -215,7 +219,14 @@ def test_add_a_rule_with_parameters(ui, watch):  # noqa: ANN001
     assert 'name="margin"' in form and 'name="history_days"' in form and 'name="keywords"' not in form
     response = ui.post(
         url,
-        {"kind": "sentiment", "name": "Pile-on", "margin": "0.3", "z_threshold": "4", "window_days": "5", "is_active": "on"},
+        {
+            "kind": "sentiment",
+            "name": "Pile-on",
+            "margin": "0.3",
+            "z_threshold": "4",
+            "window_days": "5",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     rule = watch.rules.get(kind="sentiment")
@@ -230,13 +241,15 @@ def test_add_a_rule_with_parameters(ui, watch):  # noqa: ANN001
         ("keyword", {"window_days": "abc"}, "window_days", "must be a number"),
         ("keyword", {"window_days": "0"}, "window_days", "must be between 1 and 365"),
         ("keyword", {"min_count": "2.5"}, "min_count", "must be a whole number"),
-        ("keyword", {"window_days": "120", "lookback_days": "30"}, "window_days", "must not be longer than lookback_days"),
+        ("keyword", {"window_days": "120", "lookback_days": "30"}, "window_days", "must not be longer than lookback"),
         ("sentiment", {"window_days": "30", "history_days": "20"}, "history_days", "must be longer than window_days"),
         ("sentiment", {"margin": "1.5"}, "margin", "must be between 0 and 1"),
         ("growth_anomaly", {"min_severity": "extreme"}, "min_severity", "valid choice"),
     ],
 )
-def test_bad_rule_parameters_show_the_validators_error_at_the_field(ui, watch, kind, data, field, message):  # noqa: ANN001
+def test_bad_rule_parameters_show_the_validators_error_at_the_field(
+    ui, watch, kind, data, field, message  # noqa: ANN001
+) -> None:
     response = ui.post(reverse("frontend:alert_rule_create", args=[watch.pk]), {"kind": kind, **data})
     assert response.status_code == 422
     errors = field_errors(text(response), field)
@@ -332,14 +345,16 @@ def test_viewer_reads_watches_without_write_controls(viewer_ui, watch):  # noqa:
     listing = text(viewer_ui.get(reverse("frontend:alert_watches")))
     assert "Spring watch" in listing and "New watch" not in listing and "evaluate-now" not in listing
     page = text(viewer_ui.get(reverse("frontend:alert_watch", args=[watch.pk])))
-    assert "casino" in page and "rule-toggle" not in page and "add-rule-keyword" not in page and "watch-delete" not in page
+    assert "casino" in page
+    assert "rule-toggle" not in page and "add-rule-keyword" not in page and "watch-delete" not in page
 
 
 def test_viewer_cannot_write_watches_or_rules(viewer_ui, watch, shortlist):  # noqa: ANN001
     rule = watch.rules.get()
+    new_watch = {"name": "V", "shortlist": shortlist.pk, "target": "shortlist"}
     attempts = [
         ("get", reverse("frontend:alert_watch_create"), {}),
-        ("post", reverse("frontend:alert_watch_create"), {"name": "V", "target": "shortlist", "shortlist": shortlist.pk}),
+        ("post", reverse("frontend:alert_watch_create"), new_watch),
         ("post", reverse("frontend:alert_watch_edit", args=[watch.pk]), {"name": "V", "target": "creators"}),
         ("post", reverse("frontend:alert_watch_delete", args=[watch.pk]), {}),
         ("post", reverse("frontend:alert_rule_create", args=[watch.pk]), {"kind": "keyword"}),
@@ -364,7 +379,8 @@ def test_alert_inbox_links_to_watches_and_settings_and_filters_by_watch(ui, org,
     mine = AlertFactory(organization=org, watch=watch, title="From the watch")
     other = AlertFactory(organization=org, title="From elsewhere")
     inbox = text(ui.get(reverse("frontend:alerts")))
-    assert f'href="{reverse("frontend:alert_watches")}"' in inbox and f'href="{reverse("frontend:alert_settings")}"' in inbox
+    assert f'href="{reverse("frontend:alert_watches")}"' in inbox
+    assert f'href="{reverse("frontend:alert_settings")}"' in inbox
     filtered = text(ui.get(reverse("frontend:alerts"), {"watch": watch.pk}))
     assert f'id="alert-{mine.pk}"' in filtered and f'id="alert-{other.pk}"' not in filtered
     assert 'data-testid="watch-filter"' in filtered and f"&watch={watch.pk}\"" in filtered  # tabs keep the filter
@@ -372,3 +388,13 @@ def test_alert_inbox_links_to_watches_and_settings_and_filters_by_watch(ui, org,
     foreign = WatchFactory(creators=[CreatorFactory()])
     unfiltered = text(ui.get(reverse("frontend:alerts"), {"watch": foreign.pk}))
     assert f'id="alert-{other.pk}"' in unfiltered and 'data-testid="watch-filter"' not in unfiltered
+
+
+def test_watch_pages_in_chinese(ui, watch):  # noqa: ANN001
+    ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:alert_watches")})
+    listing = text(ui.get(reverse("frontend:alert_watches")))
+    assert "监控" in listing and "新建监控" in listing
+    page = text(ui.get(reverse("frontend:alert_watch", args=[watch.pk])))
+    assert "排除的关键词或话题" in page and "时间窗口（天）: <b>7</b>" in page  # rule kind and parameter labels
+    form = text(ui.get(reverse("frontend:alert_rule_create", args=[watch.pk]), {"kind": "keyword"}))
+    assert "默认 7" in form  # the default shown beside an empty box
