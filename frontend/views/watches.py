@@ -50,10 +50,18 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 
 
 def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchForm:
-    picked = [c.pk for c in watch.creators.all()] if watch is not None else []
+    """The watch form with the organisation's choices. A new watch opened from a creator's page
+    (?creator=ID) starts on picked creators with that one ticked."""
+    if watch is not None:
+        picked = [c.pk for c in watch.creators.all()]
+        initial = WatchForm.initial_for(watch)
+    else:
+        from_page = request.GET.get("creator", "")
+        picked = [int(from_page)] if from_page.isdigit() and len(from_page) <= 18 else []
+        initial = {"target": "creators", "creators": picked} if picked else None
     return WatchForm(
         request.POST if request.method == "POST" else None,
-        initial=WatchForm.initial_for(watch) if watch is not None else None,
+        initial=initial,
         brands=selectors.brand_list(organization=org),
         shortlists=selectors.shortlist_list(organization=org),
         creator_choices=monitoring_selectors.watch_creator_choices(organization=org, include_ids=picked),

@@ -398,3 +398,14 @@ def test_watch_pages_in_chinese(ui, watch):  # noqa: ANN001
     assert "排除的关键词或话题" in page and "时间窗口（天）: <b>7</b>" in page  # rule kind and parameter labels
     form = text(ui.get(reverse("frontend:alert_rule_create", args=[watch.pk]), {"kind": "keyword"}))
     assert "默认 7" in form  # the default shown beside an empty box
+
+
+def test_watch_a_creator_from_their_page(ui, org, shortlist):  # noqa: ANN001
+    creator = CreatorFactory(display_name="Not shortlisted yet")
+    page = text(ui.get(reverse("frontend:creator", args=[creator.pk])))
+    link = f"{reverse('frontend:alert_watch_create')}?creator={creator.pk}"
+    assert f'href="{link}"' in page
+    form = text(ui.get(link))
+    assert re.search(rf'<input type="checkbox" name="creators" value="{creator.pk}"[^>]*checked', form)
+    assert re.search(r'<input type="radio" name="target" value="creators"[^>]*checked', form)
+    assert "Not shortlisted yet" in form
