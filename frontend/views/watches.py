@@ -57,7 +57,7 @@ def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchFo
         initial = WatchForm.initial_for(watch)
     else:
         from_page = request.GET.get("creator", "")
-        picked = [int(from_page)] if from_page.isdigit() and len(from_page) <= 18 else []
+        picked = [int(from_page)] if from_page.isdecimal() and len(from_page) <= 18 else []
         initial = {"target": "creators", "creators": picked} if picked else None
     return WatchForm(
         request.POST if request.method == "POST" else None,

@@ -409,3 +409,6 @@ def test_watch_a_creator_from_their_page(ui, org, shortlist):  # noqa: ANN001
     assert re.search(rf'<input type="checkbox" name="creators" value="{creator.pk}"[^>]*checked', form)
     assert re.search(r'<input type="radio" name="target" value="creators"[^>]*checked', form)
     assert "Not shortlisted yet" in form
+    # A malformed ?creator= is ignored (superscript digits pass str.isdigit but not int()).
+    for junk in ("²", "abc", "9" * 30):
+        assert ui.get(reverse("frontend:alert_watch_create"), {"creator": junk}).status_code == 200
