@@ -102,6 +102,21 @@ class FailOpenRedisCache(RedisCache):
             self._state["logged_at"] = now
             logger.warning("cache unavailable (%s failed: %s); continuing without it", operation, exc)
 
+    def count_in_window(self, key: str, seconds: int) -> int | None:
+        """Add one to the counter `key` of a fixed window of `seconds` and return its new value, in
+        one round trip (SET NX with the expiry, then INCR, pipelined); None when Redis is down. For
+        the API throttle: Django's cache API needs a read and a write per request for the same job."""
+        full_key = self.make_and_validate_key(key)
+
+        def call() -> int:
+            client = self._cache.get_client(full_key, write=True)
+            pipe = client.pipeline(transaction=False)
+            pipe.set(full_key, 0, ex=seconds, nx=True)
+            pipe.incr(full_key)
+            return int(pipe.execute()[1])
+
+        return self._call("count_in_window", None, call)
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
         return self._call("add", False, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version))
 

@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WindowedUserRateThrottle"],  # one Redis round trip
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_USER", "6000/min")},
 }
 SPECTACULAR_SETTINGS = {

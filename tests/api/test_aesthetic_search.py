@@ -115,5 +115,5 @@ def test_search_is_throttled_per_user_with_a_json_429(editor, viewer, vision_cal
 def test_the_whole_api_has_a_per_user_throttle_in_production_settings():
     from config.settings import base
 
-    assert "rest_framework.throttling.UserRateThrottle" in base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    assert "api.throttling.WindowedUserRateThrottle" in base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
     assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]
