@@ -1,5 +1,6 @@
 """Imports that write chunk by chunk while the rest of the file is still being validated
-(`overlap=True`, what `import_creators` uses): still all or nothing, every problem reported."""
+(`overlap=True`, what `import_creators` uses): still all or nothing, every problem reported.
+Every test runs twice: validating in this process, and in a forked one (large files)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError
 
 from influencers.errors import ImportValidationError
 from influencers.models import Account, AccountSnapshot, Creator
 from influencers.services.imports import creators_import_file
+from influencers.services.imports import forked
 from influencers.services.imports import writer as writer_module
 from tests.factories import AccountFactory
 
@@ -18,9 +21,15 @@ pytestmark = pytest.mark.django_db
 CHUNK = 3  # accounts per written chunk, so a small file spans several chunks
 
 
-@pytest.fixture(autouse=True)
-def small_chunks(monkeypatch):
+@pytest.fixture(autouse=True, params=["in-process", "forked"])
+def small_chunks(request, monkeypatch):
     monkeypatch.setattr(writer_module, "ACCOUNTS_PER_CHUNK", CHUNK)
+    monkeypatch.setattr(forked, "FORK_ABOVE_BYTES", 0 if request.param == "forked" else 10**12)
+    forks = []
+    real = forked.validated_chunks_from_child
+    monkeypatch.setattr(forked, "validated_chunks_from_child", lambda reader: forks.append(1) or real(reader))
+    yield
+    assert bool(forks) == (request.param == "forked")
 
 
 def record(index: int, **account_fields) -> dict:
@@ -121,3 +130,44 @@ def test_dry_run_with_overlap_writes_nothing(tmp_path):
 
     assert result.counts["accounts"]["created"] == CHUNK * 2 + 1
     assert not Account.objects.exists()
+
+
+def test_unreadable_file_is_reported_and_nothing_written(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text('{"creators": [\n  {"name": "a",}\n]}', encoding="utf-8")
+
+    with pytest.raises(ImportValidationError) as excinfo:
+        creators_import_file(path=path, overlap=True)
+
+    (error,) = errors_of(excinfo)
+    assert "line 2, column 16" in error and "invalid JSON" in error
+
+
+def test_progress_counts_the_records_read_and_the_accounts_written(tmp_path):
+    calls = []
+    path = lines(tmp_path, [record(i) for i in range(CHUNK * 2 + 1)])
+
+    creators_import_file(path=path, overlap=True, progress=lambda *call: calls.append(call))
+
+    assert ("validating", CHUNK * 2 + 1, CHUNK * 2 + 1) in calls
+    assert [call for call in calls if call[0] == "writing"][-1] == ("writing", CHUNK * 2 + 1, None)
+
+
+def test_database_error_in_a_later_chunk_rolls_back_everything(tmp_path, monkeypatch):
+    real_write_chunk = writer_module.Writer.write_chunk
+    chunks_written = []
+
+    def failing_write_chunk(self, creators):  # noqa: ANN001, ANN202
+        if chunks_written:
+            raise IntegrityError("disk on fire")
+        real_write_chunk(self, creators)
+        chunks_written.append(len(creators))
+
+    monkeypatch.setattr(writer_module.Writer, "write_chunk", failing_write_chunk)
+    path = lines(tmp_path, [record(i) for i in range(CHUNK * 3)])
+
+    with pytest.raises(IntegrityError):
+        creators_import_file(path=path, overlap=True)
+
+    assert chunks_written == [CHUNK]
+    assert not Creator.objects.exists() and not AccountSnapshot.objects.exists()

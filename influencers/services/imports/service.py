@@ -20,6 +20,7 @@ from django.db import transaction
 from influencers.errors import ImportValidationError, InputError
 from influencers.services.cache_versions import data_version_bump
 
+from . import forked
 from .documents import DocumentValidator
 from .mapping import ColumnMapping, load_mapping
 from .problems import Problems, fail
@@ -197,6 +198,58 @@ class _Stopwatch:
             self.seconds[name] += time.perf_counter() - mark
 
 
+def _worth_a_process(reader: FileReader) -> bool:
+    """Whether to validate in a forked process (large JSON / JSON Lines files, where fork exists)."""
+    if reader.format not in ("json", "jsonl") or not forked.fork_available():
+        return False
+    try:
+        return reader.path.stat().st_size > forked.FORK_ABOVE_BYTES
+    except OSError:
+        return False  # the reader reports it
+
+
+def _write_chunks(
+    chunks: Iterable[list[CreatorIn]],
+    reader: FileReader,
+    writer: Writer,
+    watch: _Stopwatch,
+    *,
+    dry_run: bool,
+    progress: ImportProgress | None,
+    accounts_total: int | None,
+) -> int:
+    """Resolve and write (or compare, for a dry run) each valid chunk in one transaction, which
+    a problem found anywhere in the file rolls back. Returns the number of accounts."""
+    resolver = AccountResolver()
+    resolve_problems = Problems(reader.source)
+    accounts_done = 0
+    with ExitStack() as scope:
+        in_transaction = False
+        for chunk in chunks:
+            if reader.problems or resolve_problems:
+                continue  # nothing more is written; the rest is read only to report every problem
+            if not dry_run and not in_transaction:
+                # Opened at the first chunk to write, so a file broken from its start never takes
+                # the database's write lock; the account lookups below are inside it.
+                scope.enter_context(transaction.atomic())
+                # Exited before the transaction: a statement still running on the writer's thread
+                # must end (or be skipped) before a rollback, never run after it.
+                scope.enter_context(writer.running())
+                in_transaction = True
+            with watch.phase("resolve"):
+                resolver.resolve(chunk, resolve_problems)
+            if resolve_problems:
+                continue
+            writer.write_chunk(chunk)
+            accounts_done += sum(len(creator.accounts) for creator in chunk)
+            if progress:
+                progress("writing", accounts_done, accounts_total)
+        reader.problems.raise_if_any()  # inside the transaction: a problem rolls back what was written
+        resolve_problems.raise_if_any()
+        writer.finish()
+    return accounts_done
+
+
 def creators_import_file(
     *,
     path: Path | str,
@@ -226,12 +279,14 @@ def creators_import_file(
     column_mapping = load_mapping(mapping) if isinstance(mapping, (str, Path)) else mapping
     reader = FileReader(path, mapping=column_mapping, progress=progress)
     watch = _Stopwatch()
-    resolver = AccountResolver()
-    resolve_problems = Problems(reader.source)
     writer = Writer(dry_run=dry_run)
-    accounts_done = 0
     with _gc_paused():
-        chunks: Iterable[list[CreatorIn]] = watch.timed("validate", creator_chunks(reader.creators()))
+        validated = (
+            forked.validated_chunks_from_child(reader)
+            if overlap and _worth_a_process(reader)
+            else creator_chunks(reader.creators())
+        )
+        chunks: Iterable[list[CreatorIn]] = watch.timed("validate", validated)
         accounts_total: int | None = None
         if not overlap:
             chunks = list(chunks)
@@ -240,30 +295,9 @@ def creators_import_file(
             if progress:
                 progress("validated", 0, accounts_total)
         try:
-            with ExitStack() as scope:
-                in_transaction = False
-                for chunk in chunks:
-                    if reader.problems or resolve_problems:
-                        continue  # nothing more is written; the rest is read only to report every problem
-                    if not dry_run and not in_transaction:
-                        # Opened at the first chunk to write, so a file broken from its start never
-                        # takes the database's write lock; the account lookups below are inside it.
-                        scope.enter_context(transaction.atomic())
-                        # Exited before the transaction: a statement still running on the writer's
-                        # thread must end (or be skipped) before a rollback, never run after it.
-                        scope.enter_context(writer.running())
-                        in_transaction = True
-                    with watch.phase("resolve"):
-                        resolver.resolve(chunk, resolve_problems)
-                    if resolve_problems:
-                        continue
-                    writer.write_chunk(chunk)
-                    accounts_done += sum(len(creator.accounts) for creator in chunk)
-                    if progress:
-                        progress("writing", accounts_done, accounts_total)
-                reader.problems.raise_if_any()  # inside the transaction: a problem rolls back what was written
-                resolve_problems.raise_if_any()
-                writer.finish()
+            accounts_done = _write_chunks(
+                chunks, reader, writer, watch, dry_run=dry_run, progress=progress, accounts_total=accounts_total
+            )
         except InputError as exc:  # an image file changed between validation and writing
             writer.discard_saved_files()
             raise ImportValidationError([exc]) from exc
@@ -272,6 +306,7 @@ def creators_import_file(
             raise
         finally:
             writer.close()
+            validated.close()  # stops a validating process the write did not wait for (after a database error)
     timings = dict(watch.seconds)
     timings["write"] = time.perf_counter() - started - sum(timings.values())
 
