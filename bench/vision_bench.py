@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -293,141 +294,180 @@ def _setup_django(database_url: str, index_dir: str) -> None:
 
 
 def bench_search(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="vision-bench-db-") as tmp:
-        _setup_django(args.database_url or f"sqlite:///{tmp}/bench.sqlite3", f"{tmp}/index")
-        from django.core.management import call_command
-        from PIL import Image
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
+        _bench_search_in(args, args.workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="vision-bench-db-") as tmp:
+            _bench_search_in(args, tmp)
 
-        from influencers.models import Account, AccountMetrics, Creator, MediaAsset
-        from influencers.services.demo.images import draw_style_image
-        from vision.ann import VectorIndex
-        from vision.embedders import Embedder
-        from vision.embedders.style import StyleEmbedder
-        from vision.services import search as search_service
-        from vision.services.index import index_dir
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
+    """The catalogue (SQLite rows, index, vectors) lives in `workdir`; with --workdir a second
+    run over the same catalogue reuses it instead of spending minutes rebuilding it."""
+    _setup_django(args.database_url or f"sqlite:///{workdir}/bench.sqlite3", f"{workdir}/index")
+    from django.core.management import call_command
+    from PIL import Image
+
+    from influencers.models import Account, AccountMetrics, Creator, MediaAsset
+    from influencers.services.demo.images import draw_style_image
+    from vision.ann import VectorIndex
+    from vision.embedders import Embedder
+    from vision.embedders.style import StyleEmbedder
+    from vision.services import search as search_service
+    from vision.services.index import get_index, index_dir
+
+    class VectorQuery(Embedder):
+        """Stands in for the embedder so the timing covers search, not feature extraction."""
+
+        kind, label = "clip", "synthetic CLIP-like vectors (benchmark)"
+
+        @property
+        def id(self) -> str:
+            return "bench-clip-like-512"
+
+        @property
+        def dim(self) -> int:
+            return 512
+
+        def prepare(self, image):  # noqa: ANN001, ANN201
+            raise NotImplementedError
+
+        def embed_prepared(self, items):  # noqa: ANN001, ANN201
+            raise NotImplementedError
+
+    embedder = VectorQuery()
+    n_creators, per = args.creators, args.images_per_creator
+    marker = Path(workdir) / "catalogue.txt"
+    shape = f"{n_creators} {per} {args.database_url}"
+    t0 = time.perf_counter()
+    space, centres, vectors = clip_like_vectors(n_creators, per, seed=2)
+    ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
+    owners = (ids - 1) // per + 1
+    if marker.exists() and marker.read_text() == shape and get_index(embedder.id) is not None:
+        print(f"search: reusing the catalogue of {n_creators:,} creators in {workdir}")
+    else:
         call_command("migrate", verbosity=0)
-        n_creators, per = args.creators, args.images_per_creator
-        t0 = time.perf_counter()
-        space, centres, vectors = clip_like_vectors(n_creators, per, seed=2)
-        platforms = ["instagram", "tiktok", "xiaohongshu", "youtube", "weibo"]
-        countries = ["CN", "TW", "US", "GB", "JP", "SG", "DE", "FR"]
-        rng = np.random.default_rng(3)
-        step = 5000
-        for start in range(0, n_creators, step):
-            stop = min(n_creators, start + step)
-            Creator.objects.bulk_create(
-                [Creator(id=i + 1, display_name=f"Creator {i + 1}", country=countries[i % len(countries)]) for i in range(start, stop)]
-            )
-            Account.objects.bulk_create(
-                [Account(id=i + 1, creator_id=i + 1, platform=platforms[i % len(platforms)], handle=f"c{i + 1}") for i in range(start, stop)]
-            )
-            AccountMetrics.objects.bulk_create(
-                [AccountMetrics(account_id=i + 1, followers=int(rng.lognormal(10, 1.5))) for i in range(start, stop)]
-            )
-            MediaAsset.objects.bulk_create(
-                [
-                    MediaAsset(
-                        id=i * per + j + 1,
-                        account_id=i + 1,
-                        sha256=f"{i * per + j + 1:064x}",
-                        source_url=f"https://cdn.example.com/{i * per + j + 1}.jpg",
-                    )
-                    for i in range(start, stop)
-                    for j in range(per)
-                ]
-            )
+        _fill_catalogue(n_creators, per, Account=Account, AccountMetrics=AccountMetrics, Creator=Creator, MediaAsset=MediaAsset)
         print(f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s")
-
-        class VectorQuery(Embedder):
-            """Stands in for the embedder so the timing covers search, not feature extraction."""
-
-            kind, label = "clip", "synthetic CLIP-like vectors (benchmark)"
-
-            @property
-            def id(self) -> str:
-                return "bench-clip-like-512"
-
-            @property
-            def dim(self) -> int:
-                return 512
-
-            def prepare(self, image):  # noqa: ANN001, ANN201
-                raise NotImplementedError
-
-            def embed_prepared(self, items):  # noqa: ANN001, ANN201
-                raise NotImplementedError
-
-        embedder = VectorQuery()
-        ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
-        owners = (ids - 1) // per + 1
         t = time.perf_counter()
         index = VectorIndex.build(embedder_id=embedder.id, vectors=vectors, asset_ids=ids, account_ids=owners, creator_ids=owners)
         index.save(index_dir(embedder.id))
+        marker.write_text(shape)
         print(f"  {index.kind} index built and saved in {time.perf_counter() - t:.0f}s (efSearch {index.ef_search})")
-        # No ImageEmbedding rows were written (they would be 1 GB of blobs): skip the
-        # once-a-minute staleness check, which would otherwise see an index with no rows behind it.
-        search_service._last_stale_check[embedder.id] = time.monotonic() + 10**9
+    # No ImageEmbedding rows were written (they would be 1 GB of blobs): skip the
+    # once-a-minute staleness check, which would otherwise see an index with no rows behind it.
+    search_service._last_stale_check[embedder.id] = time.monotonic() + 10**9
 
-        queries = fresh_queries(space, centres, args.queries)
-        search_service.search_by_vector(embedder=embedder, vector=queries[0], top=20)  # loads the index (first use)
-        cases = {
-            "unfiltered": {},
-            "platform=instagram, 10k–1M followers": {"platforms": ["instagram"], "min_followers": 10_000, "max_followers": 1_000_000},
-            "country=CN": {"countries": ["CN"]},
-        }
-        from vision.services.index import get_index
+    queries = fresh_queries(space, centres, args.queries)
+    search_service.search_by_vector(embedder=embedder, vector=queries[0], top=20)  # loads the index (first use)
+    cases = {
+        "unfiltered": {},
+        "platform=instagram, 10k–1M followers": {"platforms": ["instagram"], "min_followers": 10_000, "max_followers": 1_000_000},
+        "country=CN": {"countries": ["CN"]},
+    }
+    live = get_index(embedder.id)
+    profiler = None
+    if args.profile:
+        import cProfile
 
-        live = get_index(embedder.id)
-        for name, filters in cases.items():
-            times, counts = [], []
-            for q in queries:
-                t = time.perf_counter()
-                result = search_service.search_by_vector(embedder=embedder, vector=q, top=20, **filters)
-                times.append(time.perf_counter() - t)
-                counts.append(len(result.results))
-            # Image-level recall@50 of the filtered index search against exact search over the same subset.
-            clean = search_service._clean_filters(**filters)
-            names = ("platforms", "min_followers", "max_followers", "countries", "creator_ids")
-            allowed = search_service._allowed_assets(live, exclude_creator_ids=(), **{n: clean.get(n) for n in names})
-            subset = ids if allowed is None else allowed
-            rows = subset - 1
-            recalls = []
-            for q in queries[:50]:
-                _, found = live.search(q[None, :], 50, allowed=allowed)
-                exact = subset[np.argsort(-(vectors[rows] @ q))[:50]]
-                recalls.append(len(np.intersect1d(found[0], exact)) / 50)
-            print(
-                f"RESULT creator search over {n_creators:,} creators ({name}): p50 {pct(times, 50) * 1e3:.1f} ms, "
-                f"p95 {pct(times, 95) * 1e3:.1f} ms, {np.mean(counts):.0f} creators returned; "
-                f"image recall@50 in the allowed subset {np.mean(recalls):.3f} ({len(subset):,} images allowed)"
-            )
-        del vectors
-
-        image = draw_style_image("earthy-film", seed=1, size=1080)
-        style = StyleEmbedder()
-        style.embed_images([image])
-        times = []
-        for _ in range(20):
-            t = time.perf_counter()
-            style.embed_images([image])
+        profiler = cProfile.Profile()
+    for name, filters in cases.items():
+        times, cpu_times, counts = [], [], []
+        for q in queries:
+            t, c = time.perf_counter(), _cpu_seconds()
+            if profiler:
+                profiler.enable()
+            result = search_service.search_by_vector(embedder=embedder, vector=q, top=20, **filters)
+            if profiler:
+                profiler.disable()
             times.append(time.perf_counter() - t)
-        print(f"RESULT query embedding, style descriptor, 1080px image: p50 {pct(times, 50) * 1e3:.1f} ms")
-        if not args.skip_clip:
-            import open_clip
-            import torch
+            cpu_times.append(_cpu_seconds() - c)
+            counts.append(len(result.results))
+        # Image-level recall@50 of the filtered index search against exact search over the same subset.
+        clean = search_service._clean_filters(**filters)
+        names = ("platforms", "min_followers", "max_followers", "countries", "creator_ids")
+        allowed = search_service._allowed_assets(live, exclude_creator_ids=(), **{n: clean.get(n) for n in names})
+        subset = ids if allowed is None else allowed
+        rows = subset - 1
+        recalls = []
+        for q in queries[:50]:
+            _, found = live.search(q[None, :], 50, allowed=allowed)
+            exact = subset[np.argsort(-(vectors[rows] @ q))[:50]]
+            recalls.append(len(np.intersect1d(found[0], exact)) / 50)
+        print(
+            f"RESULT creator search over {n_creators:,} creators ({name}): p50 {pct(times, 50) * 1e3:.1f} ms, "
+            f"p95 {pct(times, 95) * 1e3:.1f} ms (CPU p50 {pct(cpu_times, 50) * 1e3:.1f} ms, p95 {pct(cpu_times, 95) * 1e3:.1f} ms), "
+            f"{np.mean(counts):.0f} creators returned; "
+            f"image recall@50 in the allowed subset {np.mean(recalls):.3f} ({len(subset):,} images allowed); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+    if profiler:
+        import pstats
 
-            model = open_clip.create_model("ViT-B-32").eval()
-            _, _, preprocess = open_clip.create_model_and_transforms("ViT-B-32")
-            with torch.inference_mode():
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    del vectors
+
+    image = draw_style_image("earthy-film", seed=1, size=1080)
+    style = StyleEmbedder()
+    style.embed_images([image])
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        style.embed_images([image])
+        times.append(time.perf_counter() - t)
+    print(f"RESULT query embedding, style descriptor, 1080px image: p50 {pct(times, 50) * 1e3:.1f} ms")
+    if not args.skip_clip:
+        import open_clip
+        import torch
+
+        model = open_clip.create_model("ViT-B-32").eval()
+        _, _, preprocess = open_clip.create_model_and_transforms("ViT-B-32")
+        with torch.inference_mode():
+            model.encode_image(preprocess(image.convert("RGB"))[None])
+            times = []
+            for _ in range(10):
+                t = time.perf_counter()
                 model.encode_image(preprocess(image.convert("RGB"))[None])
-                times = []
-                for _ in range(10):
-                    t = time.perf_counter()
-                    model.encode_image(preprocess(image.convert("RGB"))[None])
-                    times.append(time.perf_counter() - t)
-            print(f"RESULT query embedding, CLIP ViT-B-32 (preprocess + forward, 1 image): p50 {pct(times, 50) * 1e3:.1f} ms")
-        del Image
+                times.append(time.perf_counter() - t)
+        print(f"RESULT query embedding, CLIP ViT-B-32 (preprocess + forward, 1 image): p50 {pct(times, 50) * 1e3:.1f} ms")
+    del Image
+
+
+def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creator, MediaAsset) -> None:  # noqa: ANN001, N803
+    """n_creators creators, one account each with metrics, `per` image assets per account."""
+    platforms = ["instagram", "tiktok", "xiaohongshu", "youtube", "weibo"]
+    countries = ["CN", "TW", "US", "GB", "JP", "SG", "DE", "FR"]
+    rng = np.random.default_rng(3)
+    step = 5000
+    for start in range(0, n_creators, step):
+        stop = min(n_creators, start + step)
+        Creator.objects.bulk_create(
+            [Creator(id=i + 1, display_name=f"Creator {i + 1}", country=countries[i % len(countries)]) for i in range(start, stop)]
+        )
+        Account.objects.bulk_create(
+            [Account(id=i + 1, creator_id=i + 1, platform=platforms[i % len(platforms)], handle=f"c{i + 1}") for i in range(start, stop)]
+        )
+        AccountMetrics.objects.bulk_create(
+            [AccountMetrics(account_id=i + 1, followers=int(rng.lognormal(10, 1.5))) for i in range(start, stop)]
+        )
+        MediaAsset.objects.bulk_create(
+            [
+                MediaAsset(
+                    id=i * per + j + 1,
+                    account_id=i + 1,
+                    sha256=f"{i * per + j + 1:064x}",
+                    source_url=f"https://cdn.example.com/{i * per + j + 1}.jpg",
+                )
+                for i in range(start, stop)
+                for j in range(per)
+            ]
+        )
 
 
 def main() -> None:
@@ -446,6 +486,8 @@ def main() -> None:
     parser.add_argument("--images-per-creator", type=int, default=5)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--skip-clip", action="store_true")
+    parser.add_argument("--workdir", default="", help="search: keep (and reuse) the catalogue, database and index here")
+    parser.add_argument("--profile", action="store_true", help="search: print a cProfile of the searches")
     args = parser.parse_args()
     if args.section == "all":  # each section in its own process: separate Django settings and memory
         import subprocess

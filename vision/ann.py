@@ -36,7 +36,6 @@ import json
 import math
 import os
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -136,19 +135,20 @@ class VectorIndex:
             raise ValueError("asset ids must be unique")
         kind = kind or choose_kind(count)
         index = _new_faiss_index(kind, dim)
-        if not index.is_trained:  # the scalar quantizer learns each dimension's range
-            sample = vectors if count <= SQ_TRAIN_SAMPLE else vectors[np.random.default_rng(seed).choice(count, SQ_TRAIN_SAMPLE, replace=False)]
-            index.train(sample)
-        step = 50_000
-        for start in range(0, count, step):
-            index.add(vectors[start : start + step])
-            if progress:
-                progress("add", min(start + step, count), count)
-        ef = 0
-        if kind == "hnsw":
-            ef = calibrate_ef_search(
-                index, vectors, groups=np.asarray(creator_ids), target=recall_target, seed=seed, progress=progress
-            )
+        with _omp_threads(_cores()):  # a build runs on every core (faiss adds vectors in parallel)
+            if not index.is_trained:  # the scalar quantizer learns each dimension's range
+                sample = vectors if count <= SQ_TRAIN_SAMPLE else vectors[np.random.default_rng(seed).choice(count, SQ_TRAIN_SAMPLE, replace=False)]
+                index.train(sample)
+            step = 50_000
+            for start in range(0, count, step):
+                index.add(vectors[start : start + step])
+                if progress:
+                    progress("add", min(start + step, count), count)
+            ef = 0
+            if kind == "hnsw":
+                ef = calibrate_ef_search(
+                    index, vectors, groups=np.asarray(creator_ids), target=recall_target, seed=seed, progress=progress
+                )
         order = np.argsort(asset_ids, kind="stable")
         built = cls(
             embedder_id=embedder_id,
@@ -446,32 +446,30 @@ def _exact_topk(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: in
     return out_sims, out_ids
 
 
-_omp_lock = threading.Lock()
-_omp_users = 0
-_omp_saved = 0
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextlib.contextmanager
-def _threads_for(n_queries: int) -> Iterator[None]:
-    """One OpenMP thread for a handful of queries: faiss parallelises over queries, so a single
-    query gains nothing from a thread team and loses a lot to it on a busy machine (measured 2–5×
-    slower with 2 threads under load). Batches keep every thread."""
-    global _omp_users, _omp_saved
-    if n_queries >= 4:
-        yield
-        return
-    with _omp_lock:
-        if _omp_users == 0:
-            _omp_saved = faiss.omp_get_max_threads()
-            faiss.omp_set_num_threads(1)
-        _omp_users += 1
+def _omp_threads(n: int) -> Iterator[None]:
+    """faiss on `n` OpenMP threads for the calling thread, restored afterwards.
+
+    The OpenMP thread count is a per-thread setting (libgomp keeps it in the calling thread's own
+    task), so concurrent searches on other threads are unaffected and need no lock; and a build
+    sets it explicitly, so a thread that served single queries before never builds on one core."""
+    saved = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(max(1, n))
     try:
         yield
     finally:
-        with _omp_lock:
-            _omp_users -= 1
-            if _omp_users == 0:
-                faiss.omp_set_num_threads(_omp_saved)
+        faiss.omp_set_num_threads(saved)
+
+
+def _threads_for(n_queries: int) -> contextlib.AbstractContextManager[None]:
+    """One OpenMP thread for a handful of queries: faiss parallelises over queries, so a single
+    query gains nothing from a thread team and loses a lot to it on a busy machine (measured 2–5×
+    slower with 2 threads under load). Batches use every core."""
+    return _omp_threads(1 if n_queries < 4 else _cores())
 
 
 def read_manifest(directory: Path | str) -> dict[str, Any] | None:
