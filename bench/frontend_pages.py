@@ -36,7 +36,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from influencers.models import Account, Brand, Creator, Shortlist
+    from influencers.models import Account, Brand, Creator, Shortlist, Watch
     from influencers.services.tenancy import organization_for_user
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -86,6 +86,12 @@ def main() -> int:
     if shortlist:
         pages.append(("shortlist", reverse("frontend:shortlist", args=[shortlist.pk])))
     pages.append(("jobs", reverse("frontend:jobs")))
+    pages.append(("alerts", reverse("frontend:alerts")))
+    pages.append(("watches", reverse("frontend:alert_watches")))
+    watch = Watch.objects.filter(organization=org).first()
+    if watch:
+        pages.append(("watch", reverse("frontend:alert_watch", args=[watch.pk])))
+    pages.append(("notification settings", reverse("frontend:alert_settings")))
 
     print(f"{Creator.objects.count()} creators, {Account.objects.count()} accounts; {args.repeat} runs per page")
     # cpu ms: this process's CPU time (database included for SQLite), less sensitive than wall
