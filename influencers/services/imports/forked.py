@@ -53,7 +53,8 @@ def validated_chunks_from_child(reader: FileReader) -> Iterator[list[CreatorIn]]
                 try:  # it may have ended right after sending its last message
                     kind, payload = messages.get(timeout=1)
                 except queue.Empty:
-                    raise RuntimeError(f"the import's validating process ended unexpectedly ({child.exitcode})") from None
+                    ended = f"the import's validating process ended unexpectedly (exit code {child.exitcode})"
+                    raise RuntimeError(ended) from None
             if kind == "chunk":
                 yield payload
             elif kind == "progress":
