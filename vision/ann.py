@@ -211,8 +211,7 @@ class VectorIndex:
 
     def remove(self, asset_ids: np.ndarray) -> int:
         """Remove vectors by asset id (unknown ids are ignored); returns how many were removed."""
-        present = np.unique(np.asarray(asset_ids, dtype=np.int64))
-        present = present[np.isin(present, self.asset_ids)]
+        present = self.present(np.unique(np.asarray(asset_ids, dtype=np.int64)))
         if present.size == 0:
             return 0
         pos = self.positions(present)
@@ -234,6 +233,14 @@ class VectorIndex:
     def positions(self, asset_ids: np.ndarray) -> np.ndarray:
         """Positions in the (sorted) meta arrays of asset ids known to be in the index."""
         return np.searchsorted(self.asset_ids, asset_ids)
+
+    def present(self, asset_ids: np.ndarray) -> np.ndarray:
+        """The given asset ids that are in the index (binary search: no sort of the whole index)."""
+        asset_ids = np.asarray(asset_ids, dtype=np.int64)
+        if asset_ids.size == 0 or self.asset_ids.size == 0:
+            return asset_ids[:0]
+        pos = np.minimum(np.searchsorted(self.asset_ids, asset_ids), len(self.asset_ids) - 1)
+        return asset_ids[self.asset_ids[pos] == asset_ids]
 
     def reconstruct(self, asset_ids: np.ndarray) -> np.ndarray:
         """The stored vectors of these asset ids."""
@@ -260,8 +267,7 @@ class VectorIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         ef = max(ef_search or self.ef_search, k)
         if allowed is not None:
-            allowed = np.asarray(allowed, dtype=np.int64)
-            allowed = allowed[np.isin(allowed, self.asset_ids)]
+            allowed = self.present(allowed)
             if allowed.size == 0:
                 return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full((len(queries), k), -1, dtype=np.int64)
             if allowed.size <= EXACT_SUBSET_MAX:

@@ -142,9 +142,11 @@ def image_urls(asset_ids: Collection[int]) -> dict[int, str]:
     """{asset_id: URL of its stored image (or its source URL)} for existing assets."""
     urls: dict[int, str] = {}
     wanted = sorted({int(a) for a in asset_ids})
+    storage = MediaAsset._meta.get_field("image").storage  # what asset.image.url calls, without a model per row
     for start in range(0, len(wanted), _SQL_CHUNK):
-        for asset in MediaAsset.objects.filter(pk__in=wanted[start : start + _SQL_CHUNK]).only("id", "image", "source_url"):
-            urls[asset.pk] = asset.image.url if asset.image else asset.source_url
+        chunk = wanted[start : start + _SQL_CHUNK]
+        for asset_id, name, source_url in MediaAsset.objects.filter(pk__in=chunk).values_list("id", "image", "source_url"):
+            urls[asset_id] = storage.url(name) if name else source_url
     return urls
 
 
