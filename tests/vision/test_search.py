@@ -105,6 +105,29 @@ def test_filters_restrict_results_without_losing_the_best_matches(catalogue):
     assert aesthetic_search(images=query, max_followers=5_000).results == []
 
 
+def test_memoised_filters_follow_a_catalogue_edit_on_the_next_search(catalogue, settings):
+    # With a shared cache the accounts passing a filter are memoised per catalogue version: a
+    # repeated filter skips the account query, and an edit shows in the very next search.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from influencers.models import Creator
+
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    query = [zoo_image("vivid_pop", seed=6000, size=64)]
+    with CaptureQueriesContext(connection) as first:
+        before = {m.creator_id for m in aesthetic_search(images=query, countries=["US"], top=8).results}
+    with CaptureQueriesContext(connection) as repeat:
+        again = {m.creator_id for m in aesthetic_search(images=query, countries=["US"], top=8).results}
+    assert again == before and len(before) == 4
+    assert len(repeat.captured_queries) < len(first.captured_queries)
+
+    moved = next(c for c in catalogue if c not in before)
+    Creator.objects.filter(pk=moved).update(country="US")
+    after = {m.creator_id for m in aesthetic_search(images=query, countries=["US"], top=8).results}
+    assert after == before | {moved}
+
+
 def test_bad_filters_are_input_errors_naming_the_field(catalogue):
     query = [zoo_image("vivid_pop", seed=1, size=64)]
     for kwargs, field in (

@@ -30,6 +30,7 @@ from PIL import Image
 
 from influencers.errors import InputError
 from influencers.models import Account, Creator, Platform
+from influencers.services.version_memo import VersionMemo
 from vision.ann import FLAT_MAX, VectorIndex
 from vision.embedders import Embedder, get_embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
@@ -284,17 +285,38 @@ def _allowed_assets(
     if exclude_creator_ids:
         mask &= ~np.isin(index.creator_ids, np.fromiter(exclude_creator_ids, dtype=np.int64))
     if platforms or min_followers is not None or max_followers is not None or countries:
-        accounts = Account.objects.all()
-        if platforms:
-            accounts = accounts.filter(platform__in=platforms)
-        if min_followers is not None:
-            accounts = accounts.filter(metrics__followers__gte=min_followers)
-        if max_followers is not None:
-            accounts = accounts.filter(metrics__followers__lte=max_followers)
-        if countries:
-            accounts = accounts.filter(creator__country__in=countries)
-        mask &= np.isin(index.account_ids, _selected_ids(accounts))
+        key = (tuple(platforms or ()), min_followers, max_followers, tuple(countries or ()))
+        accounts = _filter_accounts.get_or_compute(
+            key,
+            lambda: _account_ids_passing(
+                platforms=platforms, min_followers=min_followers, max_followers=max_followers, countries=countries
+            ),
+        )
+        mask &= np.isin(index.account_ids, accounts)
     return index.asset_ids[mask]
+
+
+# The accounts passing a set of account-level filters, at the current catalogue version: the query
+# reads every account (20-40 ms of CPU at 100,000 accounts, measured on SQLite) and the same
+# filters come back search after search. On only with a shared cache (VersionMemo).
+_filter_accounts: VersionMemo[np.ndarray] = VersionMemo(("catalogue",), max_entries=64)
+
+
+def _account_ids_passing(
+    *, platforms: list[str] | None, min_followers: int | None, max_followers: int | None, countries: list[str] | None
+) -> np.ndarray:
+    accounts = Account.objects.all()
+    if platforms:
+        accounts = accounts.filter(platform__in=platforms)
+    if min_followers is not None:
+        accounts = accounts.filter(metrics__followers__gte=min_followers)
+    if max_followers is not None:
+        accounts = accounts.filter(metrics__followers__lte=max_followers)
+    if countries:
+        accounts = accounts.filter(creator__country__in=countries)
+    ids = _selected_ids(accounts)
+    ids.setflags(write=False)  # shared by every search that memo serves
+    return ids
 
 
 def _selected_ids(queryset: QuerySet) -> np.ndarray:
@@ -353,8 +375,10 @@ def _refreshed_if_stale(embedder_id: str, index: VectorIndex) -> VectorIndex:
 
 
 def reset_stale_checks() -> None:
-    """Forget when the staleness of each index was last checked (tests)."""
+    """Forget this process's search state: when each index was last checked for staleness, and
+    the memoised filter results (tests)."""
     _last_stale_check.clear()
+    _filter_accounts.clear()
 
 
 def _index_for_search(embedder_id: str) -> tuple[VectorIndex | None, str]:
