@@ -297,3 +297,21 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
     run_job(job_id=third)
     assert Job.objects.get(pk=third).result["index"]["count"] == 6
     assert sorted(get_index().asset_ids.tolist()) == sorted(a.pk for a in assets)
+
+
+def test_an_embed_job_requested_during_a_long_one_takes_only_the_images_that_arrived_since():
+    account = AccountFactory()
+    backlog = _assets(6, account=account)
+    first = Job.objects.create(kind=JobKind.EMBED, status=JobStatus.RUNNING, params={})
+    embedder_id = get_embedder().id
+    embed_batches_plan(job=first, embedder_id=embedder_id, account_ids=None, batch_assets=2)
+    arrived = _assets(2, style="sepia_vignette", account=account)
+
+    second = Job.objects.create(kind=JobKind.EMBED, params={})
+    (only,) = embed_batches_plan(job=second, embedder_id=embedder_id, account_ids=None, batch_assets=5)
+    assert (only.first_asset_id, only.last_asset_id, only.total) == (arrived[0].pk, arrived[1].pk, 2)
+
+    Job.objects.filter(pk=first.pk).update(status=JobStatus.FAILED)  # its batches are nobody's now
+    third = Job.objects.create(kind=JobKind.EMBED, params={})
+    (rest,) = embed_batches_plan(job=third, embedder_id=embedder_id, account_ids=None, batch_assets=10)
+    assert (rest.first_asset_id, rest.last_asset_id, rest.total) == (backlog[0].pk, backlog[-1].pk, 6)

@@ -27,11 +27,12 @@ from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from influencers.models import Job, JobKind
+from influencers.models import Job, JobKind, JobStatus
 from vision.models import EmbedBatch
 
 DEFAULT_BATCH_ASSETS = 1000  # ~15 min of CLIP ViT-B-32 on a 2-core CPU host (well inside a task's time limit)
@@ -53,7 +54,10 @@ def embed_batches_plan(
     existing = list(EmbedBatch.objects.filter(parent_job=job))
     if existing:
         return existing
-    ids = list(pending_assets(embedder_id=embedder_id, account_ids=account_ids).values_list("id", flat=True))
+    ids = np.fromiter(
+        pending_assets(embedder_id=embedder_id, account_ids=account_ids).values_list("id", flat=True), dtype=np.int64
+    )
+    ids = ids[~_in_live_batches(ids, embedder_id=embedder_id, job=job)].tolist()
     chunks = [ids[start : start + batch_assets] for start in range(0, len(ids), batch_assets)]
     batches = [
         EmbedBatch(
@@ -63,6 +67,24 @@ def embed_batches_plan(
     ]
     EmbedBatch.objects.bulk_create(batches, ignore_conflicts=True)  # a concurrent duplicate run made the same ones
     return list(EmbedBatch.objects.filter(parent_job=job))
+
+
+def _in_live_batches(ids: np.ndarray, *, embedder_id: str, job: Job) -> np.ndarray:
+    """Mask of the ids inside unfinished batches another live coordinator (without an account
+    filter, so its ranges cover every pending id in them) will still embed: a second EMBED job
+    requested during a long one takes only the images that arrived since, not the same backlog."""
+    live = [JobStatus.PENDING, JobStatus.RUNNING]
+    ranges = (
+        EmbedBatch.objects.filter(embedder_id=embedder_id, finished_at__isnull=True)
+        .exclude(parent_job=job)
+        .exclude(parent_job__params__has_key="account_ids")
+        .filter(Q(parent_job__status__in=live) | Q(batch_job__status__in=live))
+        .values_list("first_asset_id", "last_asset_id")
+    )
+    mask = np.zeros(len(ids), dtype=bool)
+    for first, last in ranges:
+        mask[np.searchsorted(ids, first) : np.searchsorted(ids, last, side="right")] = True
+    return mask
 
 
 def embed_batch_jobs_enqueue(*, job: Job, batches: list[EmbedBatch]) -> int:
