@@ -6,10 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from influencers.models import Account, AccountSnapshot, Creator
-from influencers.services.imports import read_import_file
+from influencers.services.imports import creators_import_file, read_import_file
 from influencers.services.imports import writer as writer_module
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.writer import Writer, resolve_accounts
+from tests.factories import AccountFactory, CreatorFactory
 
 pytestmark = pytest.mark.django_db
 CHUNK = 5
@@ -50,3 +51,21 @@ def test_large_batch_across_chunks_is_written_completely(tmp_path):
     assert AccountSnapshot.objects.count() == count
     assert AccountSnapshot.objects.get(account__handle=f"u{count - 1}").followers == count - 1
     assert writer.counts["snapshots"]["created"] == count
+
+
+def test_rows_created_after_an_import_get_fresh_ids(tmp_path):
+    # New creators and accounts are inserted with ids the writer reserves: the table's own id
+    # source (SQLite's sqlite_sequence, PostgreSQL's sequence) must move past them.
+    CreatorFactory()
+    lines = ["platform,handle,followers,snapshot_date"] + [f"tiktok,r{i},{i},2026-03-01" for i in range(CHUNK * 2 + 1)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines) + "\n")
+    creators_import_file(path=path)
+
+    imported = set(Account.objects.values_list("id", flat=True))
+    later = AccountFactory()
+
+    others = Creator.objects.exclude(pk=later.creator.pk).values_list("pk", flat=True)
+    assert later.pk > max(imported) and later.creator.pk > max(others)
+    assert len(imported) == CHUNK * 2 + 1
+    assert not AccountSnapshot.objects.exclude(account_id__in=imported).exists()

@@ -174,6 +174,42 @@ def _execute(sql: str, params: Any, *, many: bool = False, fetch: bool = False) 
             cursor.close()
 
 
+class IdReserver:
+    """Primary keys for rows this import inserts with explicit ids, so their INSERTs need no
+    RETURNING and can run on the runner's thread while Python prepares the rows that refer to
+    them (accounts → creators, snapshots → accounts) instead of waiting for each chunk's ids.
+
+    PostgreSQL: taken from the table's sequence (safe with concurrent writers). SQLite: the next
+    free id is read once, inside the import's transaction, which holds the database's only write
+    lock until it ends, and counted on from there; inserting explicit ids moves AUTOINCREMENT's
+    `sqlite_sequence` past them, as an insert without an id would."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.table = model._meta.db_table
+        self.pk_column = model._meta.pk.column
+        self._next: int | None = None
+
+    def reserve(self, count: int, runner: StatementRunner) -> list[int]:
+        if not count:
+            return []
+        if connection.vendor == "postgresql":
+            runner.flush()  # the connection is the runner's while it runs a statement
+            sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+            return [pk for (pk,) in _execute(sql, [self.table, self.pk_column, count], fetch=True)]
+        if self._next is None:
+            runner.flush()
+            quote = connection.ops.quote_name
+            sql = (
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), "
+                f"coalesce((SELECT max({quote(self.pk_column)}) FROM {quote(self.table)}), 0))"
+            )
+            ((last,),) = _execute(sql, [self.table], fetch=True)
+            self._next = last + 1
+        first = self._next
+        self._next += count
+        return list(range(first, first + count))
+
+
 class BulkTable:
     """INSERT/UPDATE of `columns` (field names or attnames) of one model."""
 

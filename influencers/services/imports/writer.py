@@ -40,7 +40,7 @@ from .records import (
     ImportBatch,
     Table,
 )
-from .sql import BulkTable, StatementRunner
+from .sql import BulkTable, IdReserver, StatementRunner
 
 IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
 ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements
@@ -202,8 +202,12 @@ class Writer:
         self.new_parents: dict[str, set[int]] = {"account_id": set(), "post_id": set()}
         self.image_field = MediaAsset._meta.get_field("image")
         self.storage = storage or self.image_field.storage
-        self.creators = _TableWriter(CREATORS, self.now, returning=True)
-        self.accounts = _TableWriter(ACCOUNTS, self.now, returning=True)
+        # New creators and accounts get ids from IdReserver, so their inserts return nothing and
+        # queue on the runner's thread like the rows below them.
+        self.creators = _TableWriter(CREATORS, self.now, insert_only=("id",))
+        self.accounts = _TableWriter(ACCOUNTS, self.now, insert_only=("id",))
+        self.creator_ids = IdReserver(Creator)
+        self.account_ids = IdReserver(Account)
         self.snapshots = _TableWriter(SNAPSHOTS, self.now)
         self.audiences = _TableWriter(AUDIENCES, self.now)
         self.followers = _TableWriter(FOLLOWERS, self.now)
@@ -298,21 +302,21 @@ class Writer:
             return
         writer.updater.update(updates, self.runner)
         rows = []
-        for creator in new:
-            values = creator.values if creator.values[0] is not None else (creator.fallback_name, *creator.values[1:])
-            rows.append((*writer.complete(values), *writer.extra_values))
-        for creator, (pk,) in zip(new, writer.inserter.insert(rows, self.runner), strict=True):
+        for creator, pk in zip(new, self.creator_ids.reserve(len(new), self.runner), strict=True):
             creator.id = pk
+            values = creator.values if creator.values[0] is not None else (creator.fallback_name, *creator.values[1:])
+            rows.append((*writer.complete(values), pk, *writer.extra_values))
+        writer.inserter.insert(rows, self.runner)
 
     def _accounts(self, creators: list[CreatorIn]) -> None:
         writer = self.accounts
         updates = []
-        new: list[AccountIn] = []
+        new: list[tuple[CreatorIn, AccountIn]] = []
         listed = self.account_actions
         for creator in creators:
             for account in creator.accounts:
                 if account.id is None:
-                    new.append(account)
+                    new.append((creator, account))
                     action = "created"
                 else:
                     after = merge(account.values, account.current)
@@ -329,18 +333,16 @@ class Writer:
         if self.dry_run:
             return
         writer.updater.update(updates, self.runner)
-        rows = [
-            (creator.id, account.platform, account.handle, *writer.complete(account.values), *writer.extra_values)
-            for creator in creators
-            for account in creator.accounts
-            if account.id is None
-        ]
-        by_key = {(account.platform, account.handle): account for account in new}
-        for pk, _creator_id, platform, handle in writer.inserter.insert(rows, self.runner):
-            account = by_key[(platform, handle)]
+        rows = []
+        for (creator, account), pk in zip(new, self.account_ids.reserve(len(new), self.runner), strict=True):
             account.id = pk
-            self.touched.add(pk)
-            self.new_parents["account_id"].add(pk)
+            rows.append(
+                (creator.id, account.platform, account.handle, *writer.complete(account.values), pk, *writer.extra_values)
+            )
+        writer.inserter.insert(rows, self.runner)
+        new_ids = [account.id for _creator, account in new]
+        self.touched.update(new_ids)
+        self.new_parents["account_id"].update(new_ids)
 
     def _children(
         self,
