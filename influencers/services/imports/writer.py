@@ -336,9 +336,8 @@ class Writer:
         rows = []
         for (creator, account), pk in zip(new, self.account_ids.reserve(len(new), self.runner), strict=True):
             account.id = pk
-            rows.append(
-                (creator.id, account.platform, account.handle, *writer.complete(account.values), pk, *writer.extra_values)
-            )
+            values = writer.complete(account.values)
+            rows.append((creator.id, account.platform, account.handle, *values, pk, *writer.extra_values))
         writer.inserter.insert(rows, self.runner)
         new_ids = [account.id for _creator, account in new]
         self.touched.update(new_ids)
