@@ -114,7 +114,9 @@ class EmbedBatch(models.Model):
     done = models.PositiveIntegerField(default=0)
     embedded = models.PositiveIntegerField(default=0, help_text="Vectors written by the runs that completed this batch")
     failed = models.PositiveIntegerField(default=0)
-    claimed_by = models.ForeignKey("influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    claimed_by = models.ForeignKey(
+        "influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Refreshed after every committed model batch: a claim whose heartbeat is older than the stall
     # limit may be taken over (its worker died or hangs).
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -130,7 +130,9 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     assert index_sync(embedder_id=embedder_id)["action"] == "unchanged"
 
 
-def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once(real_broker, isolated_vision, tmp_path):
+def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once(
+    real_broker, isolated_vision, tmp_path
+):
     """The scale path for one big backlog: the coordinating EMBED job splits it into asset-id
     batches and queues a batch job per batch; the other worker takes batch jobs while the
     coordinator embeds the batches nobody took. Every asset ends with one vector, the parent's
@@ -148,7 +150,8 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
         vision_job_enqueue(parent)
         done = wait_for(lambda: Job.objects.get(pk=parent.pk).is_finished, timeout=150, interval=0.25)
         parent.refresh_from_db()
-        assert done and parent.status == JobStatus.SUCCEEDED, f"{parent.status} {parent.error}" + workers[0].tail() + workers[1].tail()
+        logs = workers[0].tail() + workers[1].tail()
+        assert done and parent.status == JobStatus.SUCCEEDED, f"{parent.status} {parent.error}\n{logs}"
         # Batch jobs delivered after the coordinator finished their batch only log that they had nothing to do.
         batch_job_ids = list(EmbedBatch.objects.filter(parent_job=parent).values_list("batch_job_id", flat=True))
         wait_for(lambda: Job.objects.filter(pk__in=batch_job_ids, status=JobStatus.SUCCEEDED).count() == 8, timeout=60)
@@ -162,10 +165,13 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     assert (parent.done, parent.total) == (96, 96)
     holders = {b.claimed_by_id for b in batches}
     logs = {w.log.name: w.log.read_text() for w in workers}
-    ran_on = {name for job in Job.objects.filter(pk__in=holders) for name, text in logs.items() if job.celery_task_id in text}
+    holder_tasks = [job.celery_task_id for job in Job.objects.filter(pk__in=holders)]
+    ran_on = {name for task in holder_tasks for name, text in logs.items() if task in text}
     assert len(ran_on) == 2, f"batches were embedded by jobs {holders}, all on one worker"
     embedder_id = get_embedder().id
-    per_asset = dict(ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id")))
+    per_asset = dict(
+        ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id"))
+    )
     assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
     assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
 

@@ -195,7 +195,8 @@ def test_with_a_broker_every_batch_gets_a_job_and_no_batch_is_embedded_twice(
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sent: list[int] = []
-    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: sent.append(args[0]) or type("R", (), {"id": "t"}))
+    sent_result = type("Sent", (), {"id": "task-id"})
+    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: sent.append(args[0]) or sent_result)
     assets = _assets(7)
     parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3, "stall_seconds": 60})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=3)
@@ -241,7 +242,8 @@ def test_a_worker_whose_stalled_batch_was_taken_over_stops_without_writing():
     EmbedBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(hours=1))
     assert embed_batch_claim(batch_id=batch.pk, job_id=rescuer.pk, stall_seconds=60)
 
-    assert embed_batch_run(batch=batch, job_id=slow.pk, account_ids=None) == {"embedded": 0, "failed": 0, "taken_over": True}
+    outcome = embed_batch_run(batch=batch, job_id=slow.pk, account_ids=None)
+    assert outcome == {"embedded": 0, "failed": 0, "taken_over": True}
     assert ImageEmbedding.objects.count() == 0
     assert embed_batch_run(batch=batch, job_id=rescuer.pk, account_ids=None)["embedded"] == 3
 

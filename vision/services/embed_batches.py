@@ -114,7 +114,8 @@ def embed_batch_claim(*, batch_id: int, job_id: int, stall_seconds: float = STAL
     """Claim an unfinished batch for `job_id`: when nobody holds it, `job_id` already does (a
     restarted job), or its holder has not committed anything for `stall_seconds`."""
     now = timezone.now()
-    claimable = Q(claimed_by__isnull=True) | Q(claimed_by_id=job_id) | Q(heartbeat_at__lt=now - timedelta(seconds=stall_seconds))
+    stalled = Q(heartbeat_at__lt=now - timedelta(seconds=stall_seconds))
+    claimable = Q(claimed_by__isnull=True) | Q(claimed_by_id=job_id) | stalled
     updated = (
         EmbedBatch.objects.filter(pk=batch_id, finished_at__isnull=True)
         .filter(claimable)
@@ -192,14 +193,16 @@ def embed_batches_work(
         if over_budget and not candidates.filter(batch_job__isnull=True).exists():
             return embedded, _hand_over(job)
         claimed = next(
-            (b for b in candidates if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)), None
+            (b for b in candidates if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)),
+            None,
         )
         if claimed is None:
             if progress:
                 progress()
             time.sleep(poll_seconds)
             continue
-        embedded += embed_batch_run(batch=claimed, job_id=job.pk, account_ids=account_ids, progress=progress)["embedded"]
+        outcome = embed_batch_run(batch=claimed, job_id=job.pk, account_ids=account_ids, progress=progress)
+        embedded += outcome["embedded"]
 
 
 def _hand_over(job: Job) -> bool:

@@ -97,7 +97,7 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
     if len(batches) > 1 and not settings.CELERY_TASK_ALWAYS_EAGER:
         sent = embed_batches.embed_batch_jobs_enqueue(job=job, batches=batches)
         if sent:
-            job_log(job=job, message=f"{len(batches)} batches of up to {batch_assets} images, {sent} batch job(s) queued")
+            job_log(job=job, message=f"{len(batches)} batches of ≤ {batch_assets} images, {sent} batch job(s) queued")
 
     def progress() -> None:
         totals = embed_batches.embed_batches_progress(job)
@@ -128,7 +128,8 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
         job_log(job=job, message=f"embedded {embedded} image(s) here; {left} batch(es) left to their batch jobs")
         return {**result, "handed_over": left}
     result.update(_sync_after_embedding(embedder_id))
-    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {result['index']['action']}")
+    index_action = result["index"]["action"]
+    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {index_action}")
     return result
 
 

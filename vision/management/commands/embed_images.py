@@ -26,7 +26,9 @@ class Command(BaseCommand):
             help="Run as an EMBED job split into asset-id batches, one batch job each, spread over every heavy "
             "worker (in this process when no broker is configured)",
         )
-        parser.add_argument("--job-batch", type=int, default=None, help="Images per batch job with --as-job (default 1000)")
+        parser.add_argument(
+            "--job-batch", type=int, default=None, help="Images per batch job with --as-job (default 1000)"
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
