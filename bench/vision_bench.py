@@ -220,7 +220,7 @@ def bench_index(args: argparse.Namespace) -> None:
         ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
         print(f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; {structure_stats(space, vectors, per_creator)}")
 
-        t0 = time.perf_counter()
+        t0, cpu0, load0 = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
 
         def progress(stage: str, done: int, total: int, last: dict = {"stage": ""}, t0: float = t0) -> None:  # noqa: B006
             if stage != last["stage"]:
@@ -230,8 +230,10 @@ def bench_index(args: argparse.Namespace) -> None:
         index = VectorIndex.build(
             embedder_id="bench", vectors=vectors, asset_ids=ids, account_ids=ids, creator_ids=(ids - 1) // per_creator, progress=progress
         )
-        build = time.perf_counter() - t0
-        print(f"  built {index.kind} (efSearch {index.ef_search}) in {build:.0f}s")
+        build, build_cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
+        build_load = f"load average {load0:.1f} → {os.getloadavg()[0]:.1f}"
+        print(f"  built {index.kind} (efSearch {index.ef_search}) in {build:.0f}s wall, {build_cpu:.0f}s CPU, "
+              f"{build_load}")
 
         queries = fresh_queries(space, centres, args.queries)
         exact_times, blas_times, index_times, recalls = [], [], [], []
@@ -260,7 +262,8 @@ def bench_index(args: argparse.Namespace) -> None:
         e50, e95 = pct(exact_times, 50) * 1e3, pct(exact_times, 95) * 1e3
         i50, i95 = pct(index_times, 50) * 1e3, pct(index_times, 95) * 1e3
         print(
-            f"RESULT index n={len(vectors):,}: build {build:.0f}s ({build / 60:.1f} min); top-{k} query p50 {i50:.2f} ms p95 {i95:.2f} ms; "
+            f"RESULT index n={len(vectors):,}: build {build:.0f}s ({build / 60:.1f} min; CPU {build_cpu:.0f}s on "
+            f"{faiss.omp_get_max_threads()} threads, {build_load}); top-{k} query p50 {i50:.2f} ms p95 {i95:.2f} ms; "
             f"exact p50 {e50:.1f} ms p95 {e95:.1f} ms; speed-up {e50 / i50:.0f}× (p50); recall@{k} {np.mean(recalls):.3f} "
             f"(min {np.min(recalls):.2f}) over {len(queries)} fresh queries"
         )

@@ -137,7 +137,9 @@ class VectorIndex:
         index = _new_faiss_index(kind, dim)
         with _omp_threads(_cores()):  # a build runs on every core (faiss adds vectors in parallel)
             if not index.is_trained:  # the scalar quantizer learns each dimension's range
-                sample = vectors if count <= SQ_TRAIN_SAMPLE else vectors[np.random.default_rng(seed).choice(count, SQ_TRAIN_SAMPLE, replace=False)]
+                sample = vectors
+                if count > SQ_TRAIN_SAMPLE:
+                    sample = vectors[np.random.default_rng(seed).choice(count, SQ_TRAIN_SAMPLE, replace=False)]
                 index.train(sample)
             step = 50_000
             for start in range(0, count, step):

@@ -145,7 +145,8 @@ def image_urls(asset_ids: Collection[int]) -> dict[int, str]:
     storage = MediaAsset._meta.get_field("image").storage  # what asset.image.url calls, without a model per row
     for start in range(0, len(wanted), _SQL_CHUNK):
         chunk = wanted[start : start + _SQL_CHUNK]
-        for asset_id, name, source_url in MediaAsset.objects.filter(pk__in=chunk).values_list("id", "image", "source_url"):
+        rows = MediaAsset.objects.filter(pk__in=chunk).values_list("id", "image", "source_url")
+        for asset_id, name, source_url in rows:
             urls[asset_id] = storage.url(name) if name else source_url
     return urls
 
