@@ -375,6 +375,9 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
         "country=CN": {"countries": ["CN"]},
     }
     live = get_index(embedder.id)
+    from influencers.services.cache_versions import response_cache_seconds
+
+    memo = "filter memo on (shared cache)" if response_cache_seconds() else "filter memo off (no shared cache: set CACHE_URL)"
     profiler = None
     if args.profile:
         import cProfile
@@ -408,7 +411,7 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
             f"p95 {pct(times, 95) * 1e3:.1f} ms (CPU p50 {pct(cpu_times, 50) * 1e3:.1f} ms, p95 {pct(cpu_times, 95) * 1e3:.1f} ms), "
             f"{np.mean(counts):.0f} creators returned; "
             f"image recall@50 in the allowed subset {np.mean(recalls):.3f} ({len(subset):,} images allowed); "
-            f"load average {os.getloadavg()[0]:.1f}"
+            f"load average {os.getloadavg()[0]:.1f}; {memo}"
         )
     if profiler:
         import pstats
