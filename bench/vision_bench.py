@@ -377,7 +377,7 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
     live = get_index(embedder.id)
     from influencers.services.cache_versions import response_cache_seconds
 
-    memo = "filter memo on (shared cache)" if response_cache_seconds() else "filter memo off (no shared cache: set CACHE_URL)"
+    memo = "filter memo on (shared cache)" if response_cache_seconds() else "filter memo off (no CACHE_URL)"
     profiler = None
     if args.profile:
         import cProfile
