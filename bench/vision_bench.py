@@ -356,7 +356,9 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
         print(f"search: reusing the catalogue of {n_creators:,} creators in {workdir}")
     else:
         call_command("migrate", verbosity=0)
-        _fill_catalogue(n_creators, per, Account=Account, AccountMetrics=AccountMetrics, Creator=Creator, MediaAsset=MediaAsset)
+        _fill_catalogue(
+            n_creators, per, Account=Account, AccountMetrics=AccountMetrics, Creator=Creator, MediaAsset=MediaAsset
+        )
         print(f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s")
         t = time.perf_counter()
         index = VectorIndex.build(embedder_id=embedder.id, vectors=vectors, asset_ids=ids, account_ids=owners, creator_ids=owners)
