@@ -11,6 +11,7 @@ touches the database: it inherits the connection and must leave it alone (it exi
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import traceback
 from collections.abc import Iterator
@@ -25,11 +26,20 @@ if TYPE_CHECKING:
     from .service import FileReader
 
 FORK_ABOVE_BYTES = 4_000_000  # smaller files validate in a moment: not worth a process
+FREE_CORE_SHARE = 0.5  # of a core, idle by the load average, for validating in a second process
 CHILD_SILENCE_SECONDS = 5  # how often a silent child is checked for being alive
 
 
 def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def core_free() -> bool:
+    """Whether about one core is idle (by the 1-minute load average): the validator then runs
+    beside this process instead of taking turns with it. On a busy machine it would only add
+    the cost of sending the records across (about a fifth more CPU) and finish later."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores - os.getloadavg()[0] >= FREE_CORE_SHARE
 
 
 def validated_chunks_from_child(reader: FileReader) -> Iterator[list[CreatorIn]]:

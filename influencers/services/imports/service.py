@@ -199,13 +199,15 @@ class _Stopwatch:
 
 
 def _worth_a_process(reader: FileReader) -> bool:
-    """Whether to validate in a forked process (large JSON / JSON Lines files, where fork exists)."""
+    """Whether to validate in a forked process: large JSON / JSON Lines files, where fork exists
+    and a core is free for it."""
     if reader.format not in ("json", "jsonl") or not forked.fork_available():
         return False
     try:
-        return reader.path.stat().st_size > forked.FORK_ABOVE_BYTES
+        large = reader.path.stat().st_size > forked.FORK_ABOVE_BYTES
     except OSError:
         return False  # the reader reports it
+    return large and forked.core_free()
 
 
 def _write_chunks(
