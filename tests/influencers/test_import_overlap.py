@@ -1,6 +1,5 @@
 """Imports that write chunk by chunk while the rest of the file is still being validated
-(`overlap=True`, what `import_creators` uses): still all or nothing, every problem reported.
-Every test runs twice: validating in this process, and in a forked one (large files)."""
+(`overlap=True`, what `import_creators` uses): still all or nothing, every problem reported."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from django.db import IntegrityError
 from influencers.errors import ImportValidationError
 from influencers.models import Account, AccountSnapshot, Creator
 from influencers.services.imports import creators_import_file
-from influencers.services.imports import forked
 from influencers.services.imports import writer as writer_module
 from tests.factories import AccountFactory
 
@@ -21,16 +19,9 @@ pytestmark = pytest.mark.django_db
 CHUNK = 3  # accounts per written chunk, so a small file spans several chunks
 
 
-@pytest.fixture(autouse=True, params=["in-process", "forked"])
-def small_chunks(request, monkeypatch):
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
     monkeypatch.setattr(writer_module, "ACCOUNTS_PER_CHUNK", CHUNK)
-    monkeypatch.setattr(forked, "FORK_ABOVE_BYTES", 0 if request.param == "forked" else 10**12)
-    monkeypatch.setattr(forked, "core_free", lambda: True)  # whatever else the machine is doing
-    forks = []
-    real = forked.validated_chunks_from_child
-    monkeypatch.setattr(forked, "validated_chunks_from_child", lambda reader: forks.append(1) or real(reader))
-    yield
-    assert bool(forks) == (request.param == "forked")
 
 
 def record(index: int, **account_fields) -> dict:

@@ -70,12 +70,3 @@ def test_rows_created_after_an_import_get_fresh_ids(tmp_path):
     assert len(imported) == CHUNK * 2 + 1
     assert not AccountSnapshot.objects.exclude(account_id__in=imported).exists()
 
-
-def test_validator_process_only_when_a_core_is_free(monkeypatch):
-    from influencers.services.imports import forked
-
-    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(forked.os, "getloadavg", lambda: (1.8, 1.0, 1.0))
-    assert not forked.core_free()  # another job keeps a core busy: one process does less work
-    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.9, 1.0, 1.0))
-    assert forked.core_free()

@@ -103,6 +103,7 @@ def test_database_error_after_images_are_stored_leaves_nothing(example_import, s
 
     def media_then_fail(self, accounts):  # noqa: ANN001, ANN202
         original(self, accounts)
+        self.finish()  # the inserts queued on the writer's thread ran (reading meanwhile would race them)
         seen["files"] = list(self.saved_files)
         seen["rows"] = _catalogue_counts()  # inside the import's transaction
         raise OperationalError("injected fault: database is locked")

@@ -20,7 +20,6 @@ from django.db import transaction
 from influencers.errors import ImportValidationError, InputError
 from influencers.services.cache_versions import data_version_bump
 
-from . import forked
 from .documents import DocumentValidator
 from .mapping import ColumnMapping, load_mapping
 from .problems import Problems, fail
@@ -198,18 +197,6 @@ class _Stopwatch:
             self.seconds[name] += time.perf_counter() - mark
 
 
-def _worth_a_process(reader: FileReader) -> bool:
-    """Whether to validate in a forked process: large JSON / JSON Lines files, where fork exists
-    and a core is free for it."""
-    if reader.format not in ("json", "jsonl") or not forked.fork_available():
-        return False
-    try:
-        large = reader.path.stat().st_size > forked.FORK_ABOVE_BYTES
-    except OSError:
-        return False  # the reader reports it
-    return large and forked.core_free()
-
-
 def _write_chunks(
     chunks: Iterable[list[CreatorIn]],
     reader: FileReader,
@@ -222,7 +209,7 @@ def _write_chunks(
 ) -> int:
     """Resolve and write (or compare, for a dry run) each valid chunk in one transaction, which
     a problem found anywhere in the file rolls back. Returns the number of accounts."""
-    resolver = AccountResolver()
+    resolver = AccountResolver(before_read=writer.finish)
     resolve_problems = Problems(reader.source)
     accounts_done = 0
     with ExitStack() as scope:
@@ -283,12 +270,7 @@ def creators_import_file(
     watch = _Stopwatch()
     writer = Writer(dry_run=dry_run)
     with _gc_paused():
-        validated = (
-            forked.validated_chunks_from_child(reader)
-            if overlap and _worth_a_process(reader)
-            else creator_chunks(reader.creators())
-        )
-        chunks: Iterable[list[CreatorIn]] = watch.timed("validate", validated)
+        chunks: Iterable[list[CreatorIn]] = watch.timed("validate", creator_chunks(reader.creators()))
         accounts_total: int | None = None
         if not overlap:
             chunks = list(chunks)
@@ -308,7 +290,6 @@ def creators_import_file(
             raise
         finally:
             writer.close()
-            validated.close()  # stops a validating process the write did not wait for (after a database error)
     timings = dict(watch.seconds)
     timings["write"] = time.perf_counter() - started - sum(timings.values())
 

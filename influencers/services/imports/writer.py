@@ -80,12 +80,16 @@ class AccountResolver:
     accounts an import creates in earlier chunks never match later ones (a valid file names each
     account once), so they must not cost lookups, and a platform without accounts needs none."""
 
-    def __init__(self) -> None:
+    def __init__(self, before_read: Callable[[], None] | None = None) -> None:
+        """`before_read` runs before each query: a writer's `finish`, when its thread may be
+        writing on the same connection."""
         self._platforms_in_catalogue: dict[str, bool] = {}
+        self._before_read = before_read or (lambda: None)
 
     def _catalogue_has(self, platform: str) -> bool:
         known = self._platforms_in_catalogue.get(platform)
         if known is None:
+            self._before_read()
             known = self._platforms_in_catalogue[platform] = Account.objects.filter(platform=platform).exists()
         return known
 
@@ -102,6 +106,7 @@ class AccountResolver:
             if not self._catalogue_has(platform):
                 continue  # nothing to match (e.g. a first import into an empty catalogue): skip the lookups
             handles = list(accounts)
+            self._before_read()
             for chunk in _chunks(handles):
                 rows = Account.objects.filter(platform=platform, handle__in=chunk).values_list(
                     "id", "creator_id", "handle", *ACCOUNTS.values
