@@ -15,10 +15,7 @@ from api.serializers.search import AestheticResultSerializer, AestheticSearchReq
 from api.views.base import OrganizationScopedView
 from influencers.selectors.creators import creators_by_ids
 from influencers.services.media import inspect_image_bytes
-
-
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+from vision.services.results import AestheticSearchResult
 
 
 def run_vision(operation: str, **kwargs: Any) -> Any:
@@ -28,34 +25,30 @@ def run_vision(operation: str, **kwargs: Any) -> Any:
     return getattr(vision_search, operation)(**kwargs)
 
 
-def serialize_search_result(result: Any, *, request: Request) -> dict[str, Any]:
+def serialize_search_result(result: AestheticSearchResult, *, request: Request) -> dict[str, Any]:
     """The vision result with each creator's list row (one query batch for all creators)."""
-    hits = list(_get(result, "results", []) or [])
-    creators = creators_by_ids(_get(hit, "creator_id") for hit in hits)
+    creators = creators_by_ids(hit.creator_id for hit in result.results)
     rows = []
-    for hit in hits:
-        creator = creators.get(_get(hit, "creator_id"))
+    for hit in result.results:
+        creator = creators.get(hit.creator_id)
         if creator is None:  # deleted since the index was built
             continue
         rows.append(
             {
                 "creator": CreatorListSerializer(creator, context={"request": request}).data,
-                "score": float(_get(hit, "score", 0.0)),
+                "score": float(hit.score),
                 "matches": [
                     {
-                        "asset_id": _get(m, "asset_id"),
-                        "account_id": _get(m, "account_id"),
-                        "similarity": float(_get(m, "similarity", 0.0)),
-                        "image_url": _get(m, "image_url", "") or "",
+                        "asset_id": m.asset_id,
+                        "account_id": m.account_id,
+                        "similarity": float(m.similarity),
+                        "image_url": m.image_url or "",
                     }
-                    for m in _get(hit, "matches", []) or []
+                    for m in hit.matches
                 ],
             }
         )
-    embedder = _get(result, "embedder", {})
-    if not isinstance(embedder, dict):
-        embedder = {"id": str(embedder)}
-    return {"embedder": embedder, "index_state": str(_get(result, "index_state", "") or ""), "results": rows}
+    return {"embedder": dict(result.embedder), "index_state": result.index_state, "results": rows}
 
 
 class AestheticSearchThrottle(UserRateThrottle):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import CreatorFactory
+from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
 
 from .conftest import png_bytes, upload
 
@@ -18,15 +19,16 @@ def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
 
     def run_vision(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
         calls.append((operation, kwargs))
-        return {
-            "embedder": {"id": "style-v1", "kind": "style", "label": "colour/texture descriptor"},
-            "index_state": "ready",
-            "results": [
-                {"creator_id": creator.pk, "score": 0.91,
-                 "matches": [{"asset_id": 7, "account_id": 3, "similarity": 0.93, "image_url": "/media/a.jpg"}]},
-                {"creator_id": 987654, "score": 0.5, "matches": []},  # deleted since indexing: dropped
+        return AestheticSearchResult(
+            embedder={"id": "style-v1", "kind": "style", "label": "colour/texture descriptor"},
+            index_state="ready",
+            results=[
+                CreatorMatch(
+                    creator.pk, 0.91, [ImageMatch(asset_id=7, account_id=3, similarity=0.93, image_url="/media/a.jpg")]
+                ),
+                CreatorMatch(987654, 0.5, []),  # deleted since indexing: dropped
             ],
-        }
+        )
 
     monkeypatch.setattr("api.views.search.run_vision", run_vision)
     return calls, creator

@@ -123,6 +123,23 @@ def test_embed_request_job_is_deduplicated_while_one_waits(settings, django_capt
     assert Job.objects.filter(kind=JobKind.EMBED).count() == 1
 
 
+def test_a_waiting_embed_job_for_other_accounts_does_not_swallow_a_request(
+    settings, django_capture_on_commit_callbacks
+):
+    from vision.services.jobs import embed_request_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with django_capture_on_commit_callbacks(execute=False):
+        narrow = embed_request_job(account_ids=[1, 2], reason="import")
+        covered = embed_request_job(account_ids=[2], reason="refresh")
+        other = embed_request_job(account_ids=[3], reason="refresh")
+        everything = embed_request_job(reason="search")
+        after_everything = embed_request_job(account_ids=[4], reason="refresh")
+    assert narrow is not None and covered is None  # the waiting job already covers account 2
+    assert other is not None and other.params["account_ids"] == [3]
+    assert everything is not None and after_everything is None  # a job for every pending asset covers all
+
+
 def test_embed_images_command_reports_and_is_idempotent():
     _assets(2)
     out, err = io.StringIO(), io.StringIO()

@@ -57,10 +57,14 @@ def vision_job_enqueue(job: Job) -> Job:
 
 
 def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "") -> Job | None:
-    """Enqueue an EMBED job unless one is already waiting (it will pick up every pending asset)."""
+    """Enqueue an EMBED job unless one already waiting will pick these assets up: one for every
+    pending asset, or one whose accounts include all of `account_ids`."""
     waiting = Job.objects.filter(kind=JobKind.EMBED, status=JobStatus.PENDING).exclude(params__has_key="embed_batch_id")
-    if waiting.exists():
-        return None
+    wanted = set(account_ids or ())
+    for params in waiting.values_list("params", flat=True):
+        covered = (params or {}).get("account_ids")
+        if not covered or (wanted and wanted <= set(covered)):
+            return None
     params: dict[str, Any] = {"reason": reason}
     if account_ids:
         params["account_ids"] = sorted(set(account_ids))

@@ -59,10 +59,6 @@ class ExportRow:
     brand: dict[str, Any] = field(default_factory=dict)
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
-
-
 def _primary_account(creator: Creator) -> Account | None:
     """The creator's largest account (by followers), the one an export row describes."""
     accounts = list(creator.accounts.all())
@@ -86,13 +82,12 @@ def _metrics(account: Account) -> Any:
 
 
 def _matches(brand: Brand | None, creator_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Match rows of the brand for these creators, when the matching module is installed."""
+    """{creator_id: {"score", "parts": {name: {"score", "explanation"}}, "explanations"}}: the
+    brand's match rows for these creators."""
     if brand is None or not creator_ids:
         return {}
-    try:
-        from influencers.services.matching import rank_creators_for_brand
-    except ImportError:
-        return {}
+    from influencers.services.matching import rank_creators_for_brand
+
     try:
         result = rank_creators_for_brand(
             brand=brand, filters={"creator_ids": creator_ids}, limit=len(creator_ids), offset=0
@@ -100,24 +95,16 @@ def _matches(brand: Brand | None, creator_ids: list[int]) -> dict[int, dict[str,
     except Exception:  # noqa: BLE001 - an export without match scores beats a failed export
         logger.exception("matching failed for brand %s; exporting without match scores", brand.pk)
         return {}
-    rows = _get(result, "rows", None) or _get(result, "results", None) or []
-    out: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        raw_parts = _get(row, "parts", []) or []
-        items = raw_parts.items() if isinstance(raw_parts, dict) else [(_get(p, "name"), p) for p in raw_parts]
-        parts = {
-            str(name): {
-                "score": _get(p, "score") if _get(p, "score") is not None else _get(p, "value"),
-                "explanation": str(_get(p, "explanation", "") or ""),
-            }
-            for name, p in items
+    return {
+        row["creator_id"]: {
+            "score": row["score"],
+            "parts": {
+                part["name"]: {"score": part["score"], "explanation": part["explanation"]} for part in row["parts"]
+            },
+            "explanations": list(row["explanations"]),
         }
-        out[_get(row, "creator_id")] = {
-            "score": _get(row, "score", None),
-            "parts": parts,
-            "explanations": [str(e) for e in (_get(row, "explanations", None) or [])],
-        }
-    return out
+        for row in result.rows
+    }
 
 
 def _part_score(match: dict[str, Any], *names: str) -> Any:

@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -318,46 +317,29 @@ def creators_import_file(
 
 
 def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> list[str]:
-    """What follows a committed import, for the accounts it touched: metrics, vetting (where that
-    service exists) and the re-evaluation of watches (with `refresh`), and embedding of the new
-    images. The data is in by now: a failure here is reported as a warning, not rolled back."""
+    """What follows a committed import, for the accounts it touched: metrics, vetting and the
+    re-evaluation of watches (with `refresh`), and embedding of the new images. The data is in by
+    now: a failure here is reported as a warning, not rolled back."""
+    from influencers.services.metrics import refresh_metrics
+    from influencers.services.monitoring import evaluate_after_data_change
+    from influencers.services.vetting import vet_accounts
+
     warnings: list[str] = []
     if refresh:
-        from influencers.services.metrics import refresh_metrics
-
-        try:
-            refresh_metrics(account_ids)
-        except Exception as exc:  # noqa: BLE001 - the data is in; say what is stale instead of failing
-            logger.exception("metrics refresh after import failed")
-            warnings.append(f"the data was imported, but refreshing metrics failed: {exc}")
-        _optional_hook("influencers.services.vetting.vet_accounts", warnings, "vetting the accounts", account_ids)
-        _optional_hook(
-            "influencers.services.monitoring.evaluate_after_data_change", warnings, "re-evaluating watches", account_ids
-        )
+        _follow_up(warnings, "refreshing metrics", refresh_metrics, account_ids)
+        _follow_up(warnings, "vetting the accounts", vet_accounts, account_ids)
+        _follow_up(warnings, "re-evaluating watches", evaluate_after_data_change, account_ids)
     if new_images:
-        _optional_hook(
-            "vision.services.jobs.embed_request_job",
-            warnings,
-            "queueing the new images for embedding",
-            account_ids=account_ids,
-            reason="import",
+        from vision.services.jobs import embed_request_job
+
+        _follow_up(
+            warnings, "queueing the new images for embedding", embed_request_job, account_ids=account_ids, reason="import"
         )
     return warnings
 
 
-def _optional_hook(dotted: str, warnings: list[str], what: str, *args: Any, **kwargs: Any) -> None:
-    """Call a service another part of the platform owns, when it is installed."""
-    module_name, _, name = dotted.rpartition(".")
-    try:
-        function = getattr(import_module(module_name), name, None)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return  # not installed (yet): nothing to call
-        logger.exception("%s after import: %s cannot be loaded", what, module_name)
-        warnings.append(f"the data was imported, but {what} was skipped: {exc}")
-        return
-    if function is None:
-        return
+def _follow_up(warnings: list[str], what: str, function: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Run a service that follows the import; its failure becomes a warning (the data is in)."""
     try:
         function(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - the data is in; report what did not follow
