@@ -341,3 +341,54 @@ def test_examples_can_be_copied_elsewhere(tmp_path):
     shutil.copytree(examples, tmp_path / "examples")
     result = creators_import_file(path=tmp_path / "examples" / "creators.json", dry_run=True)
     assert result.counts["media"]["created"] == 4 and not MediaAsset.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"followers": NaN}',  # not JSON proper, but the standard library accepts it
+        '{"a": 1, "a": 2}',  # duplicate keys: the last wins
+        '{"name": "晨光 \\u2728"}',
+    ],
+)
+def test_fast_json_parsing_accepts_what_the_standard_library_accepts(text):
+    from influencers.services.imports.readers import loads_json
+
+    parsed, expected = loads_json(text), json.loads(text)
+    assert repr(parsed) == repr(expected)  # repr: NaN != NaN
+
+
+@pytest.mark.parametrize("text", ['{"followers": 12,}', '{"a": [1, 2}', "{'single': 1}", ""])
+def test_invalid_json_errors_are_the_standard_librarys(text):
+    from influencers.services.imports.readers import loads_json
+
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError) as got:
+        loads_json(text)
+    assert (got.value.msg, got.value.lineno, got.value.colno) == (
+        expected.value.msg,
+        expected.value.lineno,
+        expected.value.colno,
+    )
+
+
+def test_an_id_written_as_a_number_too_large_to_be_exact_is_refused_not_rounded(tmp_path):
+    record = {
+        "display_name": "Big ids",
+        "accounts": [
+            {
+                "platform": "tiktok",
+                "handle": "big_ids",
+                "posts": [{"id": 123456789012345678901234567890, "posted_at": "2026-10-01T10:00:00Z", "likes": 5}],
+            }
+        ],
+    }
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as error:
+        creators_import_file(path=path)
+    assert "too large to be exact; write it as text" in str(error.value)
+    assert "posts[0]" in str(error.value) and "id" in str(error.value)
+    assert not Account.objects.filter(handle="big_ids").exists()
+

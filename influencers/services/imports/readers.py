@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .problems import Problems, fail
 
 FORMATS = {
@@ -156,12 +158,24 @@ def read_xlsx(
     return header, data_rows()
 
 
+def loads_json(text: str) -> Any:
+    """Parse JSON with orjson (about 3x faster on large imports). Whatever orjson refuses (NaN,
+    invalid documents) is parsed again by the standard library, so what is accepted and every
+    error message are the standard library's. One difference: orjson reads an integer beyond
+    64 bits as a float, which the value checks then refuse where digits matter (ids: "write it
+    as text"; counts: "too large")."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def read_json(path: Path) -> list[tuple[str, Any]]:
     """(record path, creator object) of a JSON file: a list of creators or {"creators": [...]}."""
     source = str(path)
     text = decode_text(read_bytes(path), source)
     try:
-        document = json.loads(text)
+        document = loads_json(text)
     except json.JSONDecodeError as exc:
         fail(source, f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}")
     if isinstance(document, dict):
@@ -190,7 +204,7 @@ def read_jsonl(path: Path, problems: Problems) -> Iterator[tuple[str, Any]]:
     so one run reports every broken line."""
     source = str(path)
     text = decode_text(read_bytes(path), source)
-    loads = json.loads
+    loads = loads_json
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue

@@ -61,6 +61,9 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+EXACT_FLOAT_LIMIT = 2**53  # floats hold every whole number below this, and not all above
+
+
 def parse_text(value: object, max_length: int | None = None) -> str | None:
     """Text, stripped. Whole numbers from spreadsheets (an ID typed as a number) become digits."""
     if value is None:
@@ -72,6 +75,10 @@ def parse_text(value: object, max_length: int | None = None) -> str | None:
     elif isinstance(value, float):
         if not value.is_integer():
             raise ValueInvalid(f"expected text, got the number {value}")
+        if abs(value) >= EXACT_FLOAT_LIMIT:
+            # A number this large has lost digits on its way here (a spreadsheet cell, or an
+            # integer beyond 64 bits in JSON): storing it would invent an id.
+            raise ValueInvalid(f"the number {value:.0f} is too large to be exact; write it as text in quotes")
         value = str(int(value))
     elif not isinstance(value, str):
         raise ValueInvalid(f"expected text, got {type(value).__name__} {_show(value)}")
