@@ -39,13 +39,15 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "audience": presenters.newest_audience(account),
         "report": report,
         "growth_chart": charts.growth_chart(growth, presenters.growth_anomalies(report)),
-        "engagement_chart": charts.engagement_chart(presenters.engagement_points(account, metrics)),
+        "engagement_chart": charts.engagement_chart(
+            selectors.account_recent_post_counters(account=account) if account else []
+        ),
         "top_posts": selectors.creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
-        "sponsored_posts": presenters.sponsored_posts(creator),
+        "sponsored_posts": selectors.creator_sponsored_posts(creator=creator),
         "images": presenters.creator_images(creator),
         "notes": list(selectors.note_list(organization=org, creator_id=creator.pk)) if org else [],
         "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
-        "on_shortlists": presenters.shortlists_with_creator(org, creator) if org else [],
+        "on_shortlists": selectors.creator_shortlist_entries(organization=org, creator=creator) if org else [],
     }
     context["audience_charts"] = charts.audience_charts(context["audience"])
     if account:
@@ -128,7 +130,7 @@ def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
     context = {
         "creator": creator,
         "shortlists": list(selectors.shortlist_list(organization=org)),
-        "on_shortlists": presenters.shortlists_with_creator(org, creator),
+        "on_shortlists": selectors.creator_shortlist_entries(organization=org, creator=creator),
         "flash": message,
         "flash_ok": ok,
         "last_shortlist": shortlist,

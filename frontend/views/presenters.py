@@ -10,12 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from influencers.errors import VettedError
 from influencers.models import Account, Brand, Creator
-from influencers.selectors.creators import (
-    account_recent_post_counters,
-    creator_sponsored_posts,
-    newest_audience_profiles,
-)
-from influencers.selectors.shortlists import creator_shortlist_entries
+from influencers.selectors.creators import newest_audience_profiles
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
 
@@ -220,18 +215,6 @@ def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     return found
 
 
-def engagement_points(account: Account | None, metrics: Any, limit: int = 30) -> list[dict[str, Any]]:
-    """The account's newest posts, oldest first, with their public counters."""
-    if account is None:
-        return []
-    return account_recent_post_counters(account=account, limit=limit)
-
-
-def sponsored_posts(creator: Creator, limit: int = 20) -> list[Any]:
-    """The creator's sponsored posts, newest first, with their first image."""
-    return creator_sponsored_posts(creator=creator, limit=limit)
-
-
 def creator_images(creator: Creator, limit: int = 18) -> list[Any]:
     """The creator's newest images."""
     from influencers.selectors.creators import creator_images as select_images
@@ -251,11 +234,6 @@ def lookalikes(creator: Creator, limit: int = 6) -> dict[str, Any]:
     context = aesthetic_results(outcome)
     context["error"] = None
     return context
-
-
-def shortlists_with_creator(organization: Any, creator: Creator) -> list[Any]:
-    """The organisation's shortlists the creator is on, with the entry status."""
-    return creator_shortlist_entries(organization=organization, creator=creator)
 
 
 # --- Brands ----------------------------------------------------------------------------------

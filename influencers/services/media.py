@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from PIL import Image, UnidentifiedImageError
 
 from influencers.errors import InputError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 _PHASH_SIZE = 32
@@ -128,3 +133,15 @@ def inspect_image_path(path: Path | str, *, source: str = "", field: str = "imag
 def image_content_file(info: ImageInfo) -> ContentFile:
     """A ContentFile named by content hash, ready for an ImageField's `save`."""
     return ContentFile(info.data, name=f"{info.sha256[:2]}/{info.sha256}.{info.extension}")
+
+
+def delete_stored_files(names: Iterable[str], storage: Storage | None = None) -> None:
+    """Delete stored files whose rows are gone (rolled back or purged). A file that cannot be
+    deleted is logged, not raised: the rows are what count, and this often runs while another
+    error is being handled."""
+    storage = storage or default_storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete stored file %s", name, exc_info=True)

@@ -53,7 +53,7 @@ from influencers.models import (
     Post,
 )
 from influencers.services.jobs import job_create, job_log, job_progress, job_set_total
-from influencers.services.media import ImageInfo, image_content_file, inspect_image_bytes
+from influencers.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -317,10 +317,7 @@ def _write_atomically(
             result.account = locked
     except Exception:
         # Rows rolled back; the image files written inside the transaction go too.
-        from django.core.files.storage import default_storage
-
-        for name in saved_files:
-            default_storage.delete(name)
+        delete_stored_files(saved_files)
         raise
 
 

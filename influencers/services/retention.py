@@ -37,6 +37,7 @@ from influencers.models import (
     Platform,
     Post,
 )
+from influencers.services.media import delete_stored_files
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def purge_stale_api_data(
             with transaction.atomic():
                 counts = _purge_accounts(chunk, dry_run=dry_run, files=files)
                 if not dry_run:
-                    transaction.on_commit(lambda names=tuple(files): _delete_files(names))
+                    transaction.on_commit(lambda names=tuple(files): delete_stored_files(names))
             for name, count in counts.items():
                 result.deleted[name] = result.deleted.get(name, 0) + count
             result.account_ids += chunk
@@ -128,16 +129,6 @@ def purge_stale_api_data(
     if result.account_ids:
         logger.info("API data retention: %s", result.as_dict())
     return result
-
-
-def _delete_files(names: tuple[str, ...]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:  # already gone, or the storage is briefly unreachable: the rows are gone either way
-            logger.warning("could not delete stored file %s", name, exc_info=True)
 
 
 def _request_index_sync() -> None:

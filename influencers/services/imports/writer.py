@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from influencers.errors import InputError
 from influencers.models import Account, Creator, MediaAsset
-from influencers.services.media import ImageInfo, image_content_file
+from influencers.services.media import ImageInfo, delete_stored_files, image_content_file
 
 from .problems import Problems
 from .records import (
@@ -495,9 +495,5 @@ class Writer:
 
     def discard_saved_files(self) -> None:
         """After a rollback: remove the image files this import added, so none is orphaned."""
-        for name in self.saved_files:
-            try:
-                self.storage.delete(name)
-            except OSError:
-                pass
+        delete_stored_files(self.saved_files, self.storage)
         self.saved_files.clear()
