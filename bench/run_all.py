@@ -77,17 +77,18 @@ def _vision_pipeline(output: str) -> list[Metric]:
 def _vision_index(output: str) -> list[Metric]:
     metrics = []
     pattern = (
-        r"RESULT index n=([\d,]+): build ([\d.]+)s.*?query p50 ([\d.]+) ms p95 ([\d.]+) ms;"
-        r".*?exact p50 ([\d.]+) ms.*?recall@(\d+) ([\d.]+)"
+        r"RESULT index n=(?P<n>[\d,]+)(?: in (?P<shards>\d+) shards)?: build (?P<build>[\d.]+)s.*?"
+        r"query p50 (?P<p50>[\d.]+) ms p95 (?P<p95>[\d.]+) ms;.*?exact p50 (?P<exact>[\d.]+) ms.*?"
+        r"recall@(?P<k>\d+) (?P<recall>[\d.]+)"
     )
     for match in re.finditer(pattern, output):
-        n = f"{int(_num(match.group(1))):,}"
+        n = f"{int(_num(match['n'])):,}" + (f" in {match['shards']} shards" if match["shards"] else "")
         metrics += [
-            {"metric": f"index {n}: query p50", "value": float(match.group(3)), "unit": "ms", "better": "lower"},
-            {"metric": f"index {n}: query p95", "value": float(match.group(4)), "unit": "ms", "better": "lower"},
-            {"metric": f"index {n}: recall@{match.group(6)}", "value": float(match.group(7)), "unit": "", "better": "higher"},
-            {"metric": f"index {n}: exact search p50", "value": float(match.group(5)), "unit": "ms", "better": "lower"},
-            {"metric": f"index {n}: build", "value": float(match.group(2)), "unit": "s", "better": "lower"},
+            {"metric": f"index {n}: query p50", "value": float(match["p50"]), "unit": "ms", "better": "lower"},
+            {"metric": f"index {n}: query p95", "value": float(match["p95"]), "unit": "ms", "better": "lower"},
+            {"metric": f"index {n}: recall@{match['k']}", "value": float(match["recall"]), "unit": "", "better": "higher"},
+            {"metric": f"index {n}: exact search p50", "value": float(match["exact"]), "unit": "ms", "better": "lower"},
+            {"metric": f"index {n}: build", "value": float(match["build"]), "unit": "s", "better": "lower"},
         ]
     return metrics
 
@@ -145,6 +146,13 @@ BENCHES = [
         small=["index", "--sizes", "100000", "--queries", "100"],
         full=["index", "--sizes", "100000,1000000", "--queries", "200"],
         what="FAISS index (vision.ann) on CLIP-like vectors: top-50 query p50/p95 and recall vs exact search",
+        fallback=_vision_index,
+    ),
+    Bench(
+        "index_sharded", "vision_bench.py",
+        small=["index", "--sizes", "100000", "--queries", "100", "--shards", "4"],
+        full=["index", "--sizes", "1000000", "--queries", "200", "--shards", "4"],
+        what="the same index in 4 shards (VISION_INDEX_SHARDS=4): parallel shard search, exact merge",
         fallback=_vision_index,
     ),
     Bench(

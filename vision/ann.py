@@ -74,6 +74,25 @@ def ids_fingerprint(asset_ids: np.ndarray) -> dict[str, int]:
     return {"count": int(ids.size), "id_sum": int(ids.sum()) if ids.size else 0, "id_max": int(ids.max()) if ids.size else 0}
 
 
+class AssetLookup:
+    """Lookups in `asset_ids` (sorted; account_ids and creator_ids aligned with it), shared by an
+    index and a sharded index."""
+
+    asset_ids: np.ndarray
+
+    def positions(self, asset_ids: np.ndarray) -> np.ndarray:
+        """Positions in the (sorted) meta arrays of asset ids known to be in the index."""
+        return np.searchsorted(self.asset_ids, asset_ids)
+
+    def present(self, asset_ids: np.ndarray) -> np.ndarray:
+        """The given asset ids that are in the index (binary search: no sort of the whole index)."""
+        asset_ids = np.asarray(asset_ids, dtype=np.int64)
+        if asset_ids.size == 0 or self.asset_ids.size == 0:
+            return asset_ids[:0]
+        pos = np.minimum(np.searchsorted(self.asset_ids, asset_ids), len(self.asset_ids) - 1)
+        return asset_ids[self.asset_ids[pos] == asset_ids]
+
+
 def _new_faiss_index(kind: str, dim: int) -> Any:
     if kind == "flat":
         return faiss.IndexFlatIP(dim)
@@ -88,7 +107,7 @@ def _new_faiss_index(kind: str, dim: int) -> Any:
 
 
 @dataclass
-class VectorIndex:
+class VectorIndex(AssetLookup):
     """A FAISS index of asset vectors plus the asset → account → creator map of its rows.
 
     FAISS rows are numbered in the order vectors were added; `row_asset[row]` is the asset of a
@@ -231,19 +250,7 @@ class VectorIndex:
         self.account_ids[pos] = account_ids
         self.creator_ids[pos] = creator_ids
 
-    # --- queries ----------------------------------------------------------------------------
-    def positions(self, asset_ids: np.ndarray) -> np.ndarray:
-        """Positions in the (sorted) meta arrays of asset ids known to be in the index."""
-        return np.searchsorted(self.asset_ids, asset_ids)
-
-    def present(self, asset_ids: np.ndarray) -> np.ndarray:
-        """The given asset ids that are in the index (binary search: no sort of the whole index)."""
-        asset_ids = np.asarray(asset_ids, dtype=np.int64)
-        if asset_ids.size == 0 or self.asset_ids.size == 0:
-            return asset_ids[:0]
-        pos = np.minimum(np.searchsorted(self.asset_ids, asset_ids), len(self.asset_ids) - 1)
-        return asset_ids[self.asset_ids[pos] == asset_ids]
-
+    # --- queries (positions and present: AssetLookup) ---------------------------------------
     def reconstruct(self, asset_ids: np.ndarray) -> np.ndarray:
         """The stored vectors of these asset ids."""
         asset_ids = np.asarray(asset_ids, dtype=np.int64)
@@ -268,10 +275,13 @@ class VectorIndex:
         self, queries: np.ndarray, k: int, *, allowed: np.ndarray | None, ef_search: int | None
     ) -> tuple[np.ndarray, np.ndarray]:
         ef = max(ef_search or self.ef_search, k)
+        nothing = np.full((len(queries), k), -np.inf, dtype=np.float32), np.full((len(queries), k), -1, dtype=np.int64)
+        if self.count == 0:  # e.g. a shard without images
+            return nothing
         if allowed is not None:
             allowed = self.present(allowed)
             if allowed.size == 0:
-                return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full((len(queries), k), -1, dtype=np.int64)
+                return nothing
             if allowed.size <= EXACT_SUBSET_MAX:
                 return _exact_topk(self.reconstruct(allowed), allowed, queries, k)
             rows = self.rows[self.positions(allowed)]

@@ -1,28 +1,54 @@
 """A sharded index for catalogues too large for one index: S `VectorIndex` shards by asset id,
-searched together and merged. No Django here; not wired into search yet (docs/deploy.md, "Past one
-index", says when it is worth it).
+searched together and merged. No Django here; `vision.services.index` builds and syncs the shards
+(one INDEX job per shard) and `get_index` returns a `ShardedIndex` when VISION_INDEX_SHARDS > 1.
 
 Shard s holds the assets with asset_id % S == s: stable (an image never moves), even for the
 sequential ids the database hands out, and a change touches one shard. Each shard is a complete
 `VectorIndex` in its own folder (`shard-<s>-of-<S>/`) with its own manifest and versions, so S
 jobs can build or publish shards in parallel. The merge is exact: each shard returns its own top-k,
 and the global top-k is within their union.
+
+A `ShardedIndex` answers what readers ask of a `VectorIndex` (count, search with an allowed-id
+set, the asset → account → creator arrays sorted by asset id, positions, present, reconstruct,
+the catalogue mean); updates go to the shards themselves.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from vision.ann import VectorIndex
+from vision.ann import AssetLookup, VectorIndex
+
+_SEARCH_THREADS = 8
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool): a forked process makes its own
+
+
+def _search_pool() -> ThreadPoolExecutor:
+    """Threads that search shards, kept for the life of the process: starting threads for every
+    query cost more than searching a small shard (measured ~2.5 ms a query with 3 shards)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=_SEARCH_THREADS, thread_name_prefix="shard-search"))
+        return _pool[1]
 
 
 def shard_of(asset_ids: np.ndarray, shards: int) -> np.ndarray:
     """The shard of each asset id."""
     return np.asarray(asset_ids, dtype=np.int64) % shards
+
+
+def sharded_kind(kinds: list[str]) -> str:
+    """How the kinds of the shards read as one: e.g. 'sharded 3 × hnsw', 'sharded 2 × flat + 1 × hnsw'."""
+    counts = {kind: kinds.count(kind) for kind in sorted(set(kinds))}
+    return "sharded " + " + ".join(f"{n} × {kind}" for kind, n in counts.items())
 
 
 def shard_folder(directory: Path | str, shard: int, shards: int) -> Path:
@@ -31,10 +57,22 @@ def shard_folder(directory: Path | str, shard: int, shards: int) -> Path:
 
 
 @dataclass
-class ShardedIndex:
+class ShardedIndex(AssetLookup):
     """S shards of one embedder's vectors, searched as one index."""
 
     shards: list[VectorIndex]
+    asset_ids: np.ndarray = field(init=False)  # sorted, every shard's live assets
+    account_ids: np.ndarray = field(init=False)  # aligned with asset_ids
+    creator_ids: np.ndarray = field(init=False)  # aligned with asset_ids
+
+    def __post_init__(self) -> None:
+        if not self.shards:
+            raise ValueError("a sharded index needs at least one shard")
+        ids = np.concatenate([shard.asset_ids for shard in self.shards])
+        order = np.argsort(ids, kind="stable")
+        self.asset_ids = ids[order]
+        self.account_ids = np.concatenate([shard.account_ids for shard in self.shards])[order]
+        self.creator_ids = np.concatenate([shard.creator_ids for shard in self.shards])[order]
 
     @classmethod
     def build(
@@ -71,6 +109,39 @@ class ShardedIndex:
     def count(self) -> int:
         return sum(shard.count for shard in self.shards)
 
+    @property
+    def embedder_id(self) -> str:
+        return self.shards[0].embedder_id
+
+    @property
+    def dim(self) -> int:
+        return self.shards[0].dim
+
+    @property
+    def kind(self) -> str:
+        return sharded_kind([shard.kind for shard in self.shards])
+
+    @property
+    def version(self) -> int:
+        """Sum of the shard versions: grows with every publish of any shard."""
+        return sum(shard.version for shard in self.shards)
+
+    @property
+    def mean_vector(self) -> np.ndarray:
+        total = np.sum([shard.vector_sum for shard in self.shards], axis=0)
+        return (total / max(self.count, 1)).astype(np.float32)
+
+    def reconstruct(self, asset_ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of these asset ids (each from its shard), in the order given."""
+        asset_ids = np.asarray(asset_ids, dtype=np.int64)
+        out = np.zeros((asset_ids.size, self.dim), dtype=np.float32)
+        owner = shard_of(asset_ids, len(self.shards))
+        for s, shard in enumerate(self.shards):
+            mine = owner == s
+            if mine.any():
+                out[mine] = shard.reconstruct(asset_ids[mine])
+        return out
+
     def search(
         self, queries: np.ndarray, k: int, *, allowed: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -84,8 +155,9 @@ class ShardedIndex:
             subset = np.asarray(allowed)[owner == shard] if allowed is not None else None
             return self.shards[shard].search(queries, k, allowed=subset)
 
-        with ThreadPoolExecutor(max_workers=min(total, 8)) as pool:
-            parts = list(pool.map(search_shard, range(total)))
+        # The calling thread searches the first shard while pool threads search the others.
+        others = [_search_pool().submit(search_shard, shard) for shard in range(1, total)]
+        parts = [search_shard(0)] + [future.result() for future in others]
         sims = np.concatenate([part[0] for part in parts], axis=1)
         ids = np.concatenate([part[1] for part in parts], axis=1)
         sims = np.where(ids >= 0, sims, -np.inf)

@@ -226,6 +226,9 @@ VISION_EMBEDDER = env_str("VISION_EMBEDDER", "auto")
 VISION_MODEL = env_str("VISION_MODEL", "ViT-B-32")
 VISION_PRETRAINED = env_str("VISION_PRETRAINED", "")
 VISION_INDEX_DIR = Path(env_str("VISION_INDEX_DIR", str(VAR_DIR / "index")))
+# Shards of each embedder's index (asset_id % S); > 1 only for catalogues one index cannot serve.
+# Changing it needs `build_index` (the old layout is left on disk): docs/deploy.md "Past one index".
+VISION_INDEX_SHARDS = env_int("VISION_INDEX_SHARDS", 1)
 VISION_BATCH_SIZE = env_int("VISION_BATCH_SIZE", 32)
 VISION_TORCH_THREADS = env_int("VISION_TORCH_THREADS", 0)  # 0: torch's default
 

@@ -30,12 +30,16 @@ def test_vision_summary_lines_are_read():
         "RESULT pipeline: forward pass alone 20.0 img/s, whole pipeline 18.0 img/s = 90% (without prefetch 70%)\n"
         "RESULT index n=1,000,000: build 600s (10.0 min); top-50 query p50 3.10 ms p95 5.20 ms; exact p50 900.0 ms "
         "p95 950.0 ms; speed-up 290× (p50); recall@50 0.981 (min 0.90) over 200 fresh queries\n"
+        "RESULT index n=1,000,000 in 4 shards: build 700s (11.7 min); top-50 query p50 4.10 ms p95 6.20 ms; exact "
+        "p50 900.0 ms p95 950.0 ms; speed-up 220× (p50); recall@50 0.990 (min 0.90) over 200 fresh queries\n"
     )
     pipeline = {m["metric"]: m["value"] for m in run_all._vision_pipeline(output)}
     assert pipeline["pipeline / raw model"] == 90.0
     index = {m["metric"]: m["value"] for m in run_all._vision_index(output)}
     assert index["index 1,000,000: query p95"] == 5.2
     assert index["index 1,000,000: recall@50"] == 0.981
+    assert index["index 1,000,000 in 4 shards: query p95"] == 6.2
+    assert index["index 1,000,000 in 4 shards: recall@50"] == 0.99
 
 
 def test_change_flags_only_the_worse_direction():

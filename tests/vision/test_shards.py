@@ -58,3 +58,17 @@ def test_shards_are_published_separately_and_load_only_when_all_are_there(tmp_pa
     assert np.array_equal(loaded.search(vectors[:3], 5)[1], sharded.search(vectors[:3], 5)[1])
     (shard_folder(tmp_path, 1, 2) / "manifest.json").unlink()
     assert ShardedIndex.load(tmp_path, shards=2) is None
+
+
+def test_the_merged_arrays_answer_like_one_index():
+    single, sharded, vectors = _both(3)
+    assert np.array_equal(sharded.asset_ids, single.asset_ids)
+    assert np.array_equal(sharded.account_ids, single.account_ids)
+    assert np.array_equal(sharded.creator_ids, single.creator_ids)
+    some = single.asset_ids[[5, 500, 17, 1199]]
+    assert np.array_equal(sharded.creator_ids[sharded.positions(some)], single.creator_ids[single.positions(some)])
+    asked = np.array([some[0], 3, some[1], 10**9], dtype=np.int64)  # 3 and 10**9 are not in the index
+    assert sharded.present(asked).tolist() == [some[0], some[1]]
+    assert np.allclose(sharded.reconstruct(some), single.reconstruct(some))
+    assert np.allclose(sharded.mean_vector, single.mean_vector, atol=1e-6)
+    assert sharded.version == 0 and sharded.kind == "sharded 3 × flat" and sharded.dim == vectors.shape[1]

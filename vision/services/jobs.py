@@ -178,17 +178,24 @@ def run_embed_batch_job(job: Job) -> dict[str, Any]:
 
 
 def run_index_job(job: Job) -> dict[str, Any]:
-    """Handler of INDEX jobs."""
-    from vision.services.index import index_build, index_sync
+    """Handler of INDEX jobs: a rebuild or sync of one shard, or of the whole index when the job
+    names none (or was requested under another shard count)."""
+    from vision.services.index import index_build, index_shards, index_sync
     from vision.services.profiles import profile_refresh, profiles_refresh_all
 
     embedder_id = job.params.get("embedder_id") or None
+    shard = job.params.get("shard") if job.params.get("shards") == index_shards() > 1 else None
+    where = "" if shard is None else f" (shard {shard} of {index_shards()})"
     if job.params.get("mode") == "rebuild":
-        index = index_build(embedder_id=embedder_id)
-        refreshed = profiles_refresh_all(embedder_id=embedder_id)
+        index = index_build(embedder_id=embedder_id, shard=shard)
+        # Profiles come from the stored vectors, not the index: one job of a sharded rebuild
+        # refreshes them all.
+        refreshed = profiles_refresh_all(embedder_id=embedder_id) if shard in (None, 0) else 0
         result = {"action": "rebuilt" if index else "empty", "count": index.count if index else 0, "profiles": refreshed}
     else:
-        result = index_sync(embedder_id=embedder_id)
+        result = index_sync(embedder_id=embedder_id, shard=shard)
         result["profiles"] = profile_refresh(account_ids=result.pop("account_ids"), embedder_id=embedder_id)
-    job_log(job=job, message=f"index {result['action']}: {result.get('count', 0)} vectors")
+    if shard is not None:
+        result["shard"] = shard
+    job_log(job=job, message=f"index {result['action']}{where}: {result.get('count', 0)} vectors")
     return result

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connections
@@ -31,13 +31,16 @@ from PIL import Image
 from influencers.errors import InputError
 from influencers.models import Account, Creator, Platform
 from influencers.services.version_memo import VersionMemo
-from vision.ann import FLAT_MAX, VectorIndex
+from vision.ann import FLAT_MAX
 from vision.embedders import Embedder, get_embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
 from vision.services.images import load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
+
+if TYPE_CHECKING:
+    from vision.services.index import SearchIndex
 
 __all__ = ["AestheticSearchResult", "CreatorMatch", "ImageMatch", "aesthetic_search", "lookalikes", "search_by_vector"]
 
@@ -267,7 +270,7 @@ def _clean_filters(
 
 
 def _allowed_assets(
-    index: VectorIndex,
+    index: SearchIndex,
     *,
     platforms: list[str] | None,
     min_followers: int | None,
@@ -349,7 +352,7 @@ STALE_CHECK_SECONDS = 60.0
 _last_stale_check: dict[str, float] = {}
 
 
-def _refreshed_if_stale(embedder_id: str, index: VectorIndex) -> VectorIndex:
+def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
     """At most once a minute per process: if images were added or deleted since the index was
     saved, request the embed/sync job (it runs right away in eager mode) and use its result."""
     from vision.ann import ids_fingerprint
@@ -381,7 +384,7 @@ def reset_stale_checks() -> None:
     _filter_accounts.clear()
 
 
-def _index_for_search(embedder_id: str) -> tuple[VectorIndex | None, str]:
+def _index_for_search(embedder_id: str) -> tuple[SearchIndex | None, str]:
     """The index to search and the state to report. A missing or damaged index of up to
     FLAT_MAX vectors is rebuilt on the spot from the stored vectors; a larger one gets a rebuild
     job and the state says "rebuilding" until it is done (no results meanwhile)."""
