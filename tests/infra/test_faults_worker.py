@@ -214,3 +214,38 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     # The retry starts at once and may already have embedded a batch when `embedded_at_kill` was
     # counted; what is certain is that it skipped the >= 3 batches the first attempt had committed.
     assert 0 < job.result["embedded"] <= ASSETS - 3 * BATCH
+
+
+def test_a_sharded_index_is_built_by_one_job_per_shard_on_two_workers(real_broker, isolated_vision, settings, tmp_path):
+    """VISION_INDEX_SHARDS=2: a rebuild request is one INDEX job per shard on the heavy queue;
+    two workers take them, each publishes its shard, and readers then see every asset."""
+    from vision.services.embedding import embed_pending_assets
+    from vision.services.index import get_index, index_request_job, index_status, reset_index_cache
+    from vision.shards import ShardedIndex
+
+    settings.VISION_INDEX_SHARDS = 2
+    asset_ids = make_image_assets(24, accounts=4)
+    assert embed_pending_assets(update_index=False) == 24
+    workers = [
+        start_worker(tmp_path / f"w{n}", name=f"shards-{n}", queues=("heavy",), env={"VISION_INDEX_SHARDS": "2"})
+        for n in (1, 2)
+    ]
+    try:
+        jobs = index_request_job(mode="rebuild", reason="a new shard layout")
+        assert [job.params["shard"] for job in jobs] == [0, 1]
+        done = wait_for(lambda: all(Job.objects.get(pk=job.pk).is_finished for job in jobs), timeout=120, interval=0.25)
+        logs = workers[0].tail() + workers[1].tail()
+        assert done, logs
+    finally:
+        for worker in workers:
+            worker.stop()
+
+    for job in jobs:
+        job.refresh_from_db()
+        shard = job.params["shard"]
+        assert job.status == JobStatus.SUCCEEDED, f"{job.error}\n{logs}"
+        assert job.result["shard"] == shard and job.result["count"] == sum(1 for a in asset_ids if a % 2 == shard)
+    reset_index_cache()
+    index = get_index()
+    assert isinstance(index, ShardedIndex) and sorted(index.asset_ids.tolist()) == sorted(asset_ids)
+    assert index_status()["state"] == "ready"
