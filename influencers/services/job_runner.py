@@ -1,7 +1,8 @@
 """Runs a Job by its kind, and enqueues jobs on Celery after the transaction commits.
 
 Every long operation is a `Job` row plus one handler `handler(job) -> dict | None` (the
-returned dict becomes `job.result`). Handlers are named here by dotted path so this module
+returned dict becomes `job.result`; `HandedOver(result)` leaves the job RUNNING for other jobs
+to finish). Handlers are named here by dotted path so this module
 imports nothing heavy (torch, faiss) until a job of that kind actually runs.
 """
 
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from influencers.errors import InvalidState, ServiceUnavailable
 from influencers.models import Job, JobKind, JobStatus
-from influencers.services.jobs import job_fail, job_start, job_succeed
+from influencers.services.jobs import HandedOver, job_fail, job_hand_over, job_start, job_succeed
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def register_job_handler(kind: str, dotted_path: str) -> None:
     JOB_HANDLERS[kind] = dotted_path
 
 
-def _handler_for(kind: str) -> Callable[[Job], dict[str, Any] | None]:
+def _handler_for(kind: str) -> Callable[[Job], dict[str, Any] | HandedOver | None]:
     try:
         dotted = JOB_HANDLERS[kind]
     except KeyError as exc:
@@ -63,6 +64,8 @@ def run_job(*, job_id: int) -> Job:
         job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
         raise
     job.refresh_from_db(fields=["counts", "log", "done", "total"])
+    if isinstance(result, HandedOver):
+        return job_hand_over(job=job, result=result.result)
     return job_succeed(job=job, result=result if result is not None else job.result)
 
 

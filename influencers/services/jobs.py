@@ -1,12 +1,14 @@
 """Job lifecycle: create, start, report progress, finish or fail.
 
 Transitions are guarded so a Celery task that is retried or delivered twice cannot run a
-finished job again: `job_start` refuses jobs that already succeeded.
+finished job again: `job_start` refuses jobs that already succeeded. A handler whose work other
+jobs finish returns `HandedOver`: its job stays RUNNING until one of them ends it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +20,15 @@ from influencers.models import Job, JobKind, JobStatus
 from influencers.models.jobs import FINISHED_STATUSES
 
 LOG_LIMIT = 200_000  # characters kept in Job.log; the head of a long log is dropped
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """A handler's answer when other jobs finish its work (an EMBED coordinator out of time leaves
+    its batches to batch jobs): the job stays RUNNING with this result until one of them calls
+    `job_succeed` or `job_fail` on it."""
+
+    result: dict[str, Any]
 
 
 def job_create(*, kind: JobKind | str, params: dict[str, Any] | None = None, organization=None, user=None) -> Job:
@@ -76,6 +87,14 @@ def job_succeed(*, job: Job, counts: dict[str, Any] | None = None, result: dict[
         job.result = result
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "done", "counts", "result", "finished_at"])
+    return job
+
+
+def job_hand_over(*, job: Job, result: dict[str, Any]) -> Job:
+    """Record the result so far of a job that other jobs will finish; it stays RUNNING. A job
+    they already finished meanwhile is left as it is."""
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(result=result, counts=job.counts, done=job.done)
+    job.refresh_from_db()
     return job
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from influencers.models import AccountMetrics, Job, JobKind, JobStatus
+from influencers.models import AccountMetrics, JobKind, JobStatus
 from influencers.services.health import broker_health
 from influencers.services.job_runner import enqueue_job
 from influencers.services.jobs import job_create

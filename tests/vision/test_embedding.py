@@ -305,17 +305,46 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
     with django_capture_on_commit_callbacks(execute=True):
         run_job(job_id=parent.pk)
     parent.refresh_from_db()
-    assert parent.status == JobStatus.SUCCEEDED and parent.result["handed_over"] == 3
+    # Not done until its batches are: it stays RUNNING, saying how many it handed over.
+    assert parent.status == JobStatus.RUNNING and parent.result["handed_over"] == 3 and not parent.is_finished
     assert ImageEmbedding.objects.count() == 0 and get_index() is None
 
     first, second, third = (b.batch_job_id for b in EmbedBatch.objects.filter(parent_job=parent))
-    for batch_job in (first, second):
+    for done, batch_job in ((2, first), (4, second)):
         run_job(job_id=batch_job)
         assert "index" not in Job.objects.get(pk=batch_job).result  # not the last batch: no publish
+        parent.refresh_from_db()
+        assert parent.status == JobStatus.RUNNING and (parent.done, parent.total) == (done, 6)
     assert get_index() is None
     run_job(job_id=third)
     assert Job.objects.get(pk=third).result["index"]["count"] == 6
     assert sorted(get_index().asset_ids.tolist()) == sorted(a.pk for a in assets)
+    parent.refresh_from_db()
+    assert parent.status == JobStatus.SUCCEEDED and (parent.done, parent.total) == (6, 6)
+    assert parent.result["embedded_total"] == 6 and parent.result["index"]["count"] == 6
+    assert "index updated" in parent.log or "index rebuilt" in parent.log
+
+
+def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings, monkeypatch):
+    from vision.services import embed_batches
+    from vision.tasks import run_vision_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    _assets(4)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    run_job(job_id=parent.pk)
+    first = EmbedBatch.objects.filter(parent_job=parent).order_by("pk").first().batch_job_id
+
+    def broken(**kwargs):  # noqa: ANN003, ANN202
+        raise OSError("media storage unreachable")
+
+    monkeypatch.setattr(embed_batches, "embed_batch_run", broken)
+    with pytest.raises(OSError):
+        run_job(job_id=first)
+    parent.refresh_from_db()
+    assert parent.status == JobStatus.FAILED and "media storage unreachable" in parent.error
+    assert f"batch job {first}" in parent.error
 
 
 def test_an_embed_job_requested_during_a_long_one_takes_only_the_images_that_arrived_since():

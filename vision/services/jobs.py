@@ -8,12 +8,14 @@ EMBED job params: {"account_ids": [...] (optional, default all), "retry_failed":
     other worker took, waits for the rest (taking over a batch whose worker stalled for S
     seconds), then syncs the index once and refreshes the profiles of the accounts whose vectors
     changed. Progress = images done / pending, summed over the batches. After B seconds it leaves
-    the unfinished batches to their batch jobs and the one that finishes the last batch syncs.
+    the unfinished batches to their batch jobs and stays RUNNING; the batch job that finishes the
+    last batch syncs and marks it SUCCEEDED (a batch job that fails marks it FAILED).
 EMBED batch job params: {"embed_batch_id", "parent_job_id"}: embeds one batch (vision.models.
     EmbedBatch) unless another job holds or finished it (then it does nothing).
-INDEX job params: {"mode": "sync" | "rebuild", "reason": str}
+INDEX job params: {"mode": "sync" | "rebuild", "reason": str, "shard": s, "shards": S (sharded)}
     "sync" applies the database/index difference (rebuilding when needed), "rebuild" always
-    rebuilds from stored vectors; both refresh the profiles of touched accounts.
+    rebuilds from stored vectors; both refresh the profiles of touched accounts. With
+    VISION_INDEX_SHARDS > 1 there is one job per shard.
 
 Vision jobs go to the Celery task `vision.tasks.run_vision_job` (routed to the "heavy" queue by
 CELERY_TASK_ROUTES, so a worker must consume it: `celery -A config worker -Q default,heavy`).
@@ -29,7 +31,7 @@ from django.db import transaction
 
 from influencers.errors import InvalidState, ServiceUnavailable
 from influencers.models import Job, JobKind, JobStatus
-from influencers.services.jobs import job_fail, job_log, job_progress, job_set_total
+from influencers.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_succeed
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +75,14 @@ def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "")
     return job
 
 
-def run_embed_job(job: Job) -> dict[str, Any]:
+def run_embed_job(job: Job) -> dict[str, Any] | HandedOver:
     """Handler of EMBED jobs: a batch job embeds its batch, any other EMBED job coordinates."""
     if job.params.get("embed_batch_id"):
         return run_embed_batch_job(job)
     return run_embed_coordinator_job(job)
 
 
-def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
+def run_embed_coordinator_job(job: Job) -> dict[str, Any] | HandedOver:
     """Split the backlog into asset-id batches, hand them to batch jobs (with a broker), embed
     every batch no other worker took, then sync the index and the touched profiles once."""
     from vision.embedders import get_embedder
@@ -128,9 +130,10 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any]:
         "batches": totals["batches"],
     }
     if handed_over:
+        # The job stays RUNNING: the batch job that finishes the last batch ends it.
         left = totals["batches"] - totals["finished"]
         job_log(job=job, message=f"embedded {embedded} image(s) here; {left} batch(es) left to their batch jobs")
-        return {**result, "handed_over": left}
+        return HandedOver({**result, "handed_over": left})
     result.update(_sync_after_embedding(embedder_id))
     index_action = result["index"]["action"]
     job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {index_action}")
@@ -166,15 +169,42 @@ def run_embed_batch_job(job: Job) -> dict[str, Any]:
     def progress() -> None:
         job_progress(job=job, done=EmbedBatch.objects.values_list("done", flat=True).get(pk=batch.pk))
 
-    outcome = embed_batches.embed_batch_run(
-        batch=batch, job_id=job.pk, account_ids=parent_params.get("account_ids") or None, progress=progress
-    )
+    parent = batch.parent_job
+    try:
+        outcome = embed_batches.embed_batch_run(
+            batch=batch, job_id=job.pk, account_ids=parent_params.get("account_ids") or None, progress=progress
+        )
+    except Exception as exc:
+        if Job.objects.filter(pk=parent.pk, status=JobStatus.RUNNING, counts__has_key="handed_over").exists():
+            job_fail(job_id=parent.pk, error=f"{span} (batch job {job.pk}) failed: {exc}")
+        raise
     job_log(job=job, message=f"{span}: embedded {outcome['embedded']} image(s)")
     result = {**outcome, "batch": [batch.first_asset_id, batch.last_asset_id]}
-    if embed_batches.embed_batches_handed_over_and_done(batch.parent_job_id):
+    totals = embed_batches.embed_batches_progress(parent)
+    Job.objects.filter(pk=parent.pk, status=JobStatus.RUNNING).update(done=totals["done"])
+    if embed_batches.embed_batches_handed_over_and_done(parent.pk):
         result.update(_sync_after_embedding(batch.embedder_id))
-        job_log(job=job, message=f"last batch of job {batch.parent_job_id}: index {result['index']['action']}")
+        job_log(job=job, message=f"last batch of job {parent.pk}: index {result['index']['action']}")
+        _finish_handed_over(parent, totals, result)
     return result
+
+
+def _finish_handed_over(parent: Job, totals: dict[str, int], last_batch: dict[str, Any]) -> None:
+    """The coordinator handed its batches over and the last one is done: end the coordinator."""
+    parent.refresh_from_db()
+    if parent.status != JobStatus.RUNNING:
+        return
+    job_log(job=parent, message=f"embedded {totals['embedded']} image(s); index {last_batch['index']['action']}")
+    job_succeed(
+        job=parent,
+        result={
+            **parent.result,
+            "embedded_total": totals["embedded"],
+            "failed": totals["failed"],
+            "index": last_batch["index"],
+            "profiles": last_batch["profiles"],
+        },
+    )
 
 
 def run_index_job(job: Job) -> dict[str, Any]:

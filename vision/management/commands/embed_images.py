@@ -82,8 +82,8 @@ class Command(BaseCommand):
         except VettedError as exc:
             raise CommandError(str(exc)) from exc
         job.refresh_from_db()
-        if job.status == JobStatus.PENDING:
-            self.stdout.write(f"EMBED job {job.pk} queued; follow it at /api/jobs/{job.pk}/")
+        if job.status in (JobStatus.PENDING, JobStatus.RUNNING):  # a worker may have started it already
+            self.stdout.write(f"EMBED job {job.pk} {job.status}; follow it at /api/jobs/{job.pk}/")
         elif job.status == JobStatus.SUCCEEDED:
             self.stdout.write(
                 f"EMBED job {job.pk}: embedded {job.result.get('embedded_total', 0)} image(s) in "
