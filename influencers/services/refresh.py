@@ -21,7 +21,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -363,38 +362,17 @@ def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], N
 
 
 def queue_embedding(*, account_ids: list[int], new_images: int, log: Callable[[str], None]) -> Job | None:
-    """Queue the new images for embedding, when the vision app offers it: through
-    `vision.services.jobs.embed_request_job` (one waiting EMBED job serves everyone) or, failing
-    that, an EMBED job of our own for the registered handler. Skipped with a log line otherwise."""
+    """Queue the new images for embedding through `vision.services.jobs.embed_request_job` (one
+    waiting EMBED job serves everyone); returns the job it created, if any."""
     if not new_images:
         return None
-    try:
-        embedding = import_module("vision.services.embedding")
-    except ModuleNotFoundError:
-        embedding = None
-    if embedding is None or not hasattr(embedding, "embed_pending_assets"):
-        log(f"{new_images} new image(s) not queued for embedding: vision.services.embedding is not available yet")
-        return None
-    try:
-        request_job = getattr(import_module("vision.services.jobs"), "embed_request_job", None)
-    except ModuleNotFoundError:
-        request_job = None
-    if request_job is not None:
-        job = request_job(account_ids=sorted(account_ids), reason="refresh")
-        if job is None:
-            log(f"{new_images} new image(s) left to the embed job already waiting")
-        else:
-            log(f"{new_images} new image(s) queued for embedding (job {job.pk})")
-        return job
+    from vision.services.jobs import embed_request_job
 
-    from influencers.services.job_runner import JOB_HANDLERS, enqueue_job
-
-    if JobKind.EMBED not in JOB_HANDLERS:
-        log(f"{new_images} new image(s) not queued for embedding: no handler for embed jobs is registered")
-        return None
-    job = job_create(kind=JobKind.EMBED, params={"trigger": "refresh", "account_ids": sorted(account_ids)})
-    enqueue_job(job)
-    log(f"{new_images} new image(s) queued for embedding (job {job.pk})")
+    job = embed_request_job(account_ids=sorted(account_ids), reason="refresh")
+    if job is None:
+        log(f"{new_images} new image(s) left to the embed job already waiting")
+    else:
+        log(f"{new_images} new image(s) queued for embedding (job {job.pk})")
     return job
 
 

@@ -93,8 +93,16 @@ def fast_retries(keys, monkeypatch):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def no_vision(monkeypatch):  # noqa: ANN001, ANN201
-    """As if the vision app had no embedding service yet."""
-    monkeypatch.setitem(sys.modules, "vision.services.embedding", None)
+    """Embedding requests are recorded, not run (the vision tests cover embedding): the list of
+    the requests' arguments."""
+    requests_made: list[dict] = []
+
+    def embed_request_job(**kwargs):  # noqa: ANN003, ANN202
+        requests_made.append(kwargs)
+        return None  # as if an EMBED job were already waiting
+
+    monkeypatch.setattr("vision.services.jobs.embed_request_job", embed_request_job)
+    return requests_made
 
 
 def yt_account(channel: YtChannel, **kwargs) -> Account:  # noqa: ANN003
@@ -485,25 +493,18 @@ def test_add_on_a_platform_without_connector_is_an_input_error() -> None:
 
 
 @responses.activate
-def test_new_images_are_queued_for_embedding_when_vision_offers_it(
-    monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
-    fake_embedding = types.ModuleType("vision.services.embedding")
-    fake_embedding.embed_pending_assets = lambda **kwargs: 0
-    monkeypatch.setitem(sys.modules, "vision.services.embedding", fake_embedding)
-    monkeypatch.setitem(sys.modules, "vision.services.jobs", None)  # no embed_request_job: our own job
-    monkeypatch.setitem(JOB_HANDLERS, JobKind.EMBED, "vision.services.embedding.run_embed_job")
+def test_new_images_are_queued_for_embedding(keys, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        account_refresh(account=account, connector=youtube(), today=DAY)
+        refresh_job = run_job(job_id=JobFactory(kind=JobKind.REFRESH, params={"account_ids": [account.pk]}).pk)
 
     job = Job.objects.get(kind=JobKind.EMBED)
-    assert job.status == JobStatus.PENDING
-    assert job.params == {"trigger": "refresh", "account_ids": [account.pk]}
-    assert len(callbacks) == 1  # sent to Celery on commit
+    assert job.status == JobStatus.PENDING and job.params["account_ids"] == [account.pk]
+    assert len(callbacks) == 1  # sent to the queue on commit
+    assert f"2 new image(s) queued for embedding (job {job.pk})" in refresh_job.log
 
     # A refresh with no new image queues nothing more.
     account_refresh(account=account, connector=youtube(), today=DAY)
@@ -511,39 +512,16 @@ def test_new_images_are_queued_for_embedding_when_vision_offers_it(
 
 
 @responses.activate
-def test_new_images_go_through_the_vision_embed_request_when_there_is_one(monkeypatch) -> None:  # noqa: ANN001
-    requests_made: list[dict] = []
-    fake_embedding = types.ModuleType("vision.services.embedding")
-    fake_embedding.embed_pending_assets = lambda **kwargs: 0
-    fake_jobs = types.ModuleType("vision.services.jobs")
-
-    def embed_request_job(**kwargs):  # noqa: ANN003, ANN202
-        requests_made.append(kwargs)
-        return None  # "an EMBED job is already waiting"
-
-    fake_jobs.embed_request_job = embed_request_job
-    monkeypatch.setitem(sys.modules, "vision.services.embedding", fake_embedding)
-    monkeypatch.setitem(sys.modules, "vision.services.jobs", fake_jobs)
-    channel = YtChannel(videos=default_videos(n=2))
-    FakeYouTube(responses.mock, channel)
-    account = yt_account(channel)
-
-    account_refresh(account=account, connector=youtube(), today=DAY)
-
-    assert requests_made == [{"account_ids": [account.pk], "reason": "refresh"}]
-    assert not Job.objects.filter(kind=JobKind.EMBED).exists()
-
-
-@responses.activate
-def test_without_vision_embedding_is_skipped_with_a_log_line(keys, no_vision) -> None:  # noqa: ANN001
+def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> None:  # noqa: ANN001
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
-    yt_account(channel)
+    account = yt_account(channel)
 
     job = run_job(job_id=JobFactory(kind=JobKind.REFRESH, params={}).pk)
 
     assert job.status == JobStatus.SUCCEEDED
-    assert "1 new image(s) not queued for embedding" in job.log
+    assert no_vision == [{"account_ids": [account.pk], "reason": "refresh"}]
+    assert "1 new image(s) left to the embed job already waiting" in job.log
     assert not Job.objects.filter(kind=JobKind.EMBED).exists()
 
 
