@@ -64,7 +64,8 @@ _VERSIONED = re.compile(r"^(index|meta)-v(\d+)\.(faiss|npz)$")
 
 
 def choose_kind(count: int) -> str:
-    """'flat' (exact) up to FLAT_MAX vectors, 'hnsw' above."""
+    """'flat' (exact) up to FLAT_MAX vectors, 'hnsw' above. For a sharded index, `count` is the
+    whole catalogue: a query scans every shard, so S exact shards cost one exact scan of it all."""
     return "flat" if count <= FLAT_MAX else "hnsw"
 
 
@@ -201,11 +202,13 @@ class VectorIndex(AssetLookup):
         """Mean of all vectors (not normalised): q·mean is the average similarity of q to the catalogue."""
         return (self.vector_sum / max(self.count, 1)).astype(np.float32)
 
-    def needs_rebuild(self) -> str:
-        """Why this index should be rebuilt rather than updated ('' when it is fine)."""
-        want = choose_kind(self.count)
+    def needs_rebuild(self, *, catalogue_size: int | None = None) -> str:
+        """Why this index should be rebuilt rather than updated ('' when it is fine). The kind
+        goes by `catalogue_size` when this index is one shard of a larger catalogue."""
+        want = choose_kind(self.count if catalogue_size is None or not self.count else catalogue_size)
         if want != self.kind:
-            return f"{self.count} vectors call for a {want} index, this one is {self.kind}"
+            size = self.count if catalogue_size is None else catalogue_size
+            return f"{size} vectors call for a {want} index, this one is {self.kind}"
         if self.tombstones > TOMBSTONE_REBUILD_SHARE * max(int(self.index.ntotal), 1):
             return f"{self.tombstones} of {int(self.index.ntotal)} rows are removed images"
         return ""

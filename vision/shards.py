@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vision.ann import AssetLookup, VectorIndex
+from vision.ann import AssetLookup, VectorIndex, choose_kind
 
 _SEARCH_THREADS = 8
 _pool_lock = threading.Lock()
@@ -86,7 +86,8 @@ class ShardedIndex(AssetLookup):
         creator_ids: np.ndarray,
         kind: str | None = None,
     ) -> ShardedIndex:
-        """Split the vectors by asset id and build every shard (each may pick its own kind by size)."""
+        """Split the vectors by asset id and build every shard, of the kind the whole catalogue
+        calls for (`choose_kind`; a shard without vectors is an empty exact index)."""
         if shards < 1:
             raise ValueError("a sharded index needs at least one shard")
         owner = shard_of(asset_ids, shards)
@@ -100,7 +101,7 @@ class ShardedIndex(AssetLookup):
                     asset_ids=np.asarray(asset_ids)[mine],
                     account_ids=np.asarray(account_ids)[mine],
                     creator_ids=np.asarray(creator_ids)[mine],
-                    kind=kind,
+                    kind=(kind or choose_kind(len(vectors))) if mine.any() else "flat",
                 )
             )
         return cls(parts)

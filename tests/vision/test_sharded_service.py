@@ -217,3 +217,20 @@ def test_a_shard_count_below_one_is_a_configuration_error(settings):
     settings.VISION_INDEX_SHARDS = 0
     with pytest.raises(ImproperlyConfigured, match="VISION_INDEX_SHARDS"):
         get_index("any-embedder")
+
+
+def test_the_kind_of_every_shard_goes_by_the_whole_catalogue(catalogue, settings, monkeypatch):
+    # A query scans every shard, so exact shards over a large catalogue cost an exact scan of it all.
+    monkeypatch.setattr("vision.ann.FLAT_MAX", 20)  # 36 images in all, 12 per shard
+    _switch_to(settings, 3)
+    index_build()
+    index = get_index()
+    assert [shard.kind for shard in index.shards] == ["hnsw"] * 3 and index_status()["kind"] == "sharded 3 × hnsw"
+    assert all(shard.count == 12 for shard in index.shards)
+    assert index_sync()["action"] == "unchanged"  # not "12 vectors call for a flat index"
+
+    for asset in MediaAsset.objects.order_by("pk")[:18]:  # 18 left: exact again
+        asset.delete()
+    result = index_sync()
+    assert result["action"] == "rebuilt" and result["count"] == 18
+    assert [shard.kind for shard in get_index().shards] == ["flat"] * 3

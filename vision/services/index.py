@@ -42,7 +42,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Mod
 
 from influencers.models import Job, JobKind, JobStatus
-from vision.ann import VectorIndex, ids_fingerprint, read_manifest
+from vision.ann import VectorIndex, choose_kind, ids_fingerprint, read_manifest
 from vision.errors import IndexCorrupt
 from vision.models import ImageEmbedding
 from vision.shards import ShardedIndex, shard_folder, sharded_kind
@@ -347,6 +347,7 @@ def _index_build(embedder_id: str, shard: int, progress: Progress | None) -> Vec
         asset_ids=asset_ids,
         account_ids=account_ids,
         creator_ids=creator_ids,
+        kind=choose_kind(_catalogue_size(embedder_id)) if index_shards() > 1 and len(asset_ids) else None,
         progress=progress,
     )
     del vectors
@@ -360,6 +361,11 @@ def _index_build(embedder_id: str, shard: int, progress: Progress | None) -> Vec
         index.build_seconds,
     )
     return index
+
+
+def _catalogue_size(embedder_id: str) -> int:
+    """Stored vectors of an embedder over every shard: a shard's kind goes by this (choose_kind)."""
+    return ImageEmbedding.objects.filter(embedder_id=embedder_id).count()
 
 
 _ACTION_RANK = {"empty": 0, "unchanged": 1, "updated": 2, "rebuilt": 3}
@@ -457,7 +463,7 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None) -> dict
         vectors, ids, accounts, creators = load_vectors(embedder_id, asset_ids=missing)
         index.add(vectors=vectors, asset_ids=ids, account_ids=accounts, creator_ids=creators)
         touched |= set(accounts.tolist())
-    rebuild_reason = index.needs_rebuild()
+    rebuild_reason = index.needs_rebuild(catalogue_size=_catalogue_size(embedder_id) if index_shards() > 1 else None)
     if rebuild_reason:
         built = _index_build(embedder_id, shard, progress)
         action, count, version = "rebuilt", built.count if built else 0, built.version if built else 0
