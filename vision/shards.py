@@ -32,7 +32,8 @@ _pool: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool): a forked pro
 
 def _search_pool() -> ThreadPoolExecutor:
     """Threads that search shards, kept for the life of the process: starting threads for every
-    query cost more than searching a small shard (measured ~2.5 ms a query with 3 shards)."""
+    query cost more than searching a small shard (3 exact shards of 20k vectors: p50 5.0 ms with
+    a pool per query, 3.2 ms with this one)."""
     global _pool
     with _pool_lock:
         if _pool is None or _pool[0] != os.getpid():
