@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,10 +22,10 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
-from influencers.errors import ServiceUnavailable
 from influencers.models import Brand, Platform
 from influencers.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
+from influencers.services import matching
 from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
 
 # Query parameter w_<short name> → the ranking's part name (influencers.scoring.ranking.PARTS).
@@ -157,54 +157,39 @@ class MatchesQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+def _part(part: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": part["name"],
+        "score": part["score"],
+        "weight": part["weight"],
+        "explanation": part["explanation"],
+        "details": part.get("details") or {},
+    }
 
 
-def _parts(row: Any) -> list[dict[str, Any]]:
-    raw = _get(row, "parts", []) or []
-    items = raw.items() if isinstance(raw, dict) else [(_get(p, "name"), p) for p in raw]
-    parts = []
-    for name, part in items:
-        details = _get(part, "details", None)
-        if details is None:
-            details = _get(part, "evidence", None)
-        parts.append(
-            {
-                "name": str(name or _get(part, "name", "")),
-                "score": _get(part, "score", None) if _get(part, "score", None) is not None else _get(part, "value", None),
-                "weight": float(_get(part, "weight", 0.0) or 0.0),
-                "explanation": str(_get(part, "explanation", "") or ""),
-                "details": details if details is not None else {},
-            }
-        )
-    return parts
-
-
-def serialize_ranking(result: Any, *, brand_id: int, weights: dict, limit: int, offset: int, request: Request) -> dict:
-    """The matching module's RankingResult as JSON rows with each creator's list row."""
-    rows = list(_get(result, "rows", None) or _get(result, "results", None) or [])
-    creators = creators_by_ids(_get(r, "creator_id") for r in rows)
+def serialize_ranking(
+    result: matching.RankingResult, *, limit: int, offset: int, request: Request
+) -> dict[str, Any]:
+    """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
+    creators = creators_by_ids(row["creator_id"] for row in result.rows)
     out = []
-    for index, row in enumerate(rows):
-        creator = creators.get(_get(row, "creator_id"))
-        if creator is None:
+    for row in result.rows:
+        creator = creators.get(row["creator_id"])
+        if creator is None:  # deleted since the ranking was computed
             continue
-        explanations = _get(row, "explanations", None) or [p["explanation"] for p in _parts(row) if p["explanation"]]
         out.append(
             {
-                "rank": int(_get(row, "rank", offset + index + 1) or offset + index + 1),
+                "rank": row["rank"],
                 "creator": CreatorListSerializer(creator, context={"request": request}).data,
-                "score": float(_get(row, "score", None) or _get(row, "composite", 0.0) or 0.0),
-                "parts": _parts(row),
-                "explanations": [str(e) for e in explanations],
+                "score": row["score"],
+                "parts": [_part(part) for part in row["parts"]],
+                "explanations": [str(line) for line in row["explanations"]],
             }
         )
-    used = _get(result, "weights", None) or weights
     return {
-        "brand": brand_id,
-        "weights": {str(k): float(v) for k, v in dict(used).items()},
-        "count": _get(result, "total", None) if _get(result, "total", None) is not None else _get(result, "count", None),
+        "brand": result.brand_id,
+        "weights": {str(k): float(v) for k, v in result.weights.items()},
+        "count": result.total,
         "limit": limit,
         "offset": offset,
         "results": out,
@@ -250,13 +235,7 @@ class BrandMatchesView(OrganizationScopedView):
             "include_unvetted": params.get("include_unvetted"),
         }
         filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
-        try:
-            from influencers.services.matching import rank_creators_for_brand
-        except ImportError as exc:
-            raise ServiceUnavailable("matching is not available: the matching module is not installed") from exc
-        result = rank_creators_for_brand(
+        result = matching.rank_creators_for_brand(
             brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"], offset=params["offset"]
         )
-        return serialize_ranking(
-            result, brand_id=brand.pk, weights=weights, limit=params["limit"], offset=params["offset"], request=request
-        )
+        return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)

@@ -299,7 +299,6 @@ def rank_creators_for_brand(
                     "name": name,
                     "label": PART_LABELS[name],
                     "score": info["value"],
-                    "value": info["value"],
                     "weight": info["weight"],
                     "contribution": info["contribution"],
                     "known": info["known"],

@@ -6,10 +6,8 @@ notes) do not, and no organisation is ever answered from another's entry."""
 from __future__ import annotations
 
 import io
-import sys
 import threading
 import time
-import types
 
 import pytest
 from django.core.cache import cache
@@ -19,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from influencers.models import AccountMetrics, AudienceProfile, Creator
 from influencers.services import cache_versions
 from influencers.services.cache_versions import data_version, get_or_compute, written_tables
+from influencers.services.matching import RankingResult
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, CreatorNoteFactory, JobFactory
 
 LIST = "/api/creators/?sort=-followers"
@@ -230,15 +229,17 @@ def ranking(monkeypatch, db):  # noqa: ANN001, ANN201
     def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
         calls.append(brand.pk)
         rows = AccountMetrics.objects.order_by("-followers").values_list("account__creator_id", "followers")
-        return {
-            "rows": [{"creator_id": c, "score": f / 10_000, "parts": {}, "explanations": []} for c, f in rows],
-            "total": len(rows),
-            "weights": {"audience_fit": 1.0},
-        }
+        return RankingResult(
+            [
+                {"rank": n, "creator_id": c, "score": f / 10_000, "parts": [], "explanations": []}
+                for n, (c, f) in enumerate(rows, start=1)
+            ],
+            len(rows),
+            {"audience_fit": 1.0},
+            brand_id=brand.pk,
+        )
 
-    module = types.ModuleType("influencers.services.matching")
-    module.rank_creators_for_brand = rank_creators_for_brand
-    monkeypatch.setitem(sys.modules, "influencers.services.matching", module)
+    monkeypatch.setattr("influencers.services.matching.rank_creators_for_brand", rank_creators_for_brand)
     return calls
 
 

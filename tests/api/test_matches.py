@@ -1,15 +1,20 @@
 """GET /api/brands/{id}/matches/: weights from w_* parameters (mapped to the ranking's part
 names), hard filters passed through, every row with its parts and explanations. The matching
-service is replaced at its boundary by a double while it has not landed."""
+service is replaced at its boundary by a double returning a real RankingResult (the ranking
+itself is tested in tests/influencers/test_matching.py)."""
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
+from influencers.services import matching as matching_service
+from influencers.services.matching import RankingResult
 from tests.factories import BrandFactory, CreatorFactory
+
+
+def _part(name: str, score: float, weight: float, explanation: str) -> dict:
+    return {"name": name, "label": name, "score": score, "weight": weight, "contribution": score * weight,
+            "known": True, "explanation": explanation, "explanations": [explanation], "details": {}}
 
 
 @pytest.fixture
@@ -20,17 +25,15 @@ def matching(monkeypatch, db):  # noqa: ANN001, ANN201
     def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
         calls.append({"brand": brand.pk, "weights": weights, "filters": filters, "limit": limit, "offset": offset})
         rows = [
-            {"creator_id": c.pk, "score": 0.9 - i / 10,
-             "parts": {"audience_fit": {"value": 0.8, "weight": 0.35, "explanation": "62% of audience is 18-34 women"},
-                       "authenticity": {"value": 0.9, "weight": 0.3, "explanation": "fake share 8% ± 3%"}},
+            {"rank": offset + i + 1, "creator_id": c.pk, "score": 0.9 - i / 10,
+             "parts": [_part("audience_fit", 0.8, 0.35, "62% of audience is 18-34 women"),
+                       _part("authenticity", 0.9, 0.3, "fake share 8% ± 3%")],
              "explanations": ["62% of audience is 18-34 women", "fake share 8% ± 3%"]}
             for i, c in enumerate(creators)
         ]
-        return {"rows": rows, "total": 2, "weights": weights or {"audience_fit": 0.35}}
+        return RankingResult(rows, 2, weights or {"audience_fit": 0.35}, filters or {}, brand.pk)
 
-    module = types.ModuleType("influencers.services.matching")
-    module.rank_creators_for_brand = rank_creators_for_brand
-    monkeypatch.setitem(sys.modules, "influencers.services.matching", module)
+    monkeypatch.setattr(matching_service, "rank_creators_for_brand", rank_creators_for_brand)
     return calls, creators
 
 
@@ -73,3 +76,24 @@ def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, 
     assert response.status_code == 400
     assert field in response.json()
     assert calls == []
+
+
+def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):  # noqa: ANN001
+    from influencers.models import AccountMetrics
+    from influencers.scoring.ranking import PARTS
+    from tests.factories import AccountFactory
+
+    brand = BrandFactory(organization=editor.organization)
+    for followers in (5_000, 50_000, 500_000):
+        AccountMetrics.objects.create(account=AccountFactory(), followers=followers, engagement_rate=0.03)
+    response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=2")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["brand"] == brand.pk and body["count"] == 3 and len(body["results"]) == 2
+    assert [row["rank"] for row in body["results"]] == [1, 2]
+    assert body["results"][0]["score"] >= body["results"][1]["score"]
+    for row in body["results"]:
+        assert [part["name"] for part in row["parts"]] == list(PARTS)
+        assert set(row["parts"][0]) == {"name", "score", "weight", "explanation", "details"}
+        assert all(part["explanation"] for part in row["parts"])
+    assert set(body["weights"]) == set(PARTS)
