@@ -51,6 +51,7 @@ from influencers.models import (
     Platform,
     Post,
 )
+from influencers.services.follow_ups import accounts_data_changed
 from influencers.services.jobs import job_create, job_log, job_progress, job_set_total
 from influencers.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
 
@@ -330,35 +331,13 @@ def _as_of(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
 
 
-def _after_refresh(
-    what: str, function: Callable[[list[int]], object], account_ids: list[int], log: Callable[[str], None]
-) -> None:
-    """Run a follow-up service on the refreshed accounts; a failure is logged on the job, not
-    raised: the fetched data is already committed and correct."""
-    try:
-        function(account_ids)
-    except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
-        logger.exception("%s after refresh failed", what)
-        log(f"{what} after the refresh failed: {exc}")
-
-
 def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], None]) -> None:
-    """After the write: metrics, vetting and the monitoring hook that
-    re-evaluates watches on changed accounts. A failure here is logged, not raised: the fetched
-    data is already committed and correct."""
-    if not account_ids:
-        return
-    from influencers.services.metrics import refresh_metrics
-    from influencers.services.monitoring import evaluate_after_data_change
-    from influencers.services.vetting import vet_accounts
-
-    try:
-        refresh_metrics(account_ids, as_of=_as_of(today))
-    except Exception as exc:  # noqa: BLE001 - logged on the job; the refresh itself succeeded
-        logger.exception("metrics after refresh failed")
-        log(f"metrics could not be recomputed: {exc}")
-    _after_refresh("vetting", vet_accounts, account_ids, log)
-    _after_refresh("watch evaluation", evaluate_after_data_change, account_ids, log)
+    """After the write: metrics, vetting and the re-evaluation of watches on the refreshed
+    accounts. A failure is logged on the job, not raised: the fetched data is committed and correct."""
+    if account_ids:
+        accounts_data_changed(
+            account_ids, as_of=_as_of(today), report=lambda what, exc: log(f"{what} after the refresh failed: {exc}")
+        )
 
 
 def queue_embedding(*, account_ids: list[int], new_images: int, log: Callable[[str], None]) -> Job | None:

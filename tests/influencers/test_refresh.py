@@ -548,7 +548,7 @@ def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision
 
     assert calls == {"vet": [[ok.pk]], "watch": [[ok.pk]]}  # only the refreshed account
     assert job.status == JobStatus.SUCCEEDED  # a failing hook does not undo a good refresh
-    assert "watch evaluation after the refresh failed: watch store offline" in job.log
+    assert "re-evaluating watches after the refresh failed: watch store offline" in job.log
 
 
 def test_quota_exceeded_is_a_platform_stopper() -> None:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from influencers.errors import ImportValidationError, InputError
 from influencers.services.cache_versions import data_version_bump
+from influencers.services.follow_ups import accounts_data_changed, run_follow_up
 
 from .documents import DocumentValidator
 from .mapping import ColumnMapping, load_mapping
@@ -320,28 +321,19 @@ def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> 
     """What follows a committed import, for the accounts it touched: metrics, vetting and the
     re-evaluation of watches (with `refresh`), and embedding of the new images. The data is in by
     now: a failure here is reported as a warning, not rolled back."""
-    from influencers.services.metrics import refresh_metrics
-    from influencers.services.monitoring import evaluate_after_data_change
-    from influencers.services.vetting import vet_accounts
-
     warnings: list[str] = []
+
+    def report(what: str, exc: Exception) -> None:
+        warnings.append(f"the data was imported, but {what} failed: {exc}")
+
     if refresh:
-        _follow_up(warnings, "refreshing metrics", refresh_metrics, account_ids)
-        _follow_up(warnings, "vetting the accounts", vet_accounts, account_ids)
-        _follow_up(warnings, "re-evaluating watches", evaluate_after_data_change, account_ids)
+        accounts_data_changed(account_ids, report=report)
     if new_images:
         from vision.services.jobs import embed_request_job
 
-        _follow_up(
-            warnings, "queueing the new images for embedding", embed_request_job, account_ids=account_ids, reason="import"
+        run_follow_up(
+            "queueing the new images for embedding",
+            lambda: embed_request_job(account_ids=account_ids, reason="import"),
+            report=report,
         )
     return warnings
-
-
-def _follow_up(warnings: list[str], what: str, function: Callable[..., object], *args: Any, **kwargs: Any) -> None:
-    """Run a service that follows the import; its failure becomes a warning (the data is in)."""
-    try:
-        function(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - the data is in; report what did not follow
-        logger.exception("%s after import failed", what)
-        warnings.append(f"the data was imported, but {what} failed: {exc}")
