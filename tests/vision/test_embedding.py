@@ -325,6 +325,27 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
     assert "index updated" in parent.log or "index rebuilt" in parent.log
 
 
+def test_a_coordinator_out_of_time_still_embeds_the_batches_whose_job_failed(settings, monkeypatch):
+    """A batch job that failed will not come back: its batch is not handed over to it."""
+    from vision.tasks import run_vision_job
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    _assets(6)
+    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=2)
+    embed_batch_jobs_enqueue(job=parent, batches=plan)
+    failed = EmbedBatch.objects.get(pk=plan[1].pk).batch_job_id
+    Job.objects.filter(pk=failed).update(status=JobStatus.FAILED, error="worker lost")
+
+    run_job(job_id=parent.pk)
+    parent.refresh_from_db()
+    assert parent.status == JobStatus.RUNNING and parent.result["handed_over"] == 2
+    batches = list(EmbedBatch.objects.filter(parent_job=parent).order_by("first_asset_id"))
+    assert [b.finished_at is not None for b in batches] == [False, True, False]
+    assert batches[1].claimed_by_id == parent.pk and ImageEmbedding.objects.count() == 2
+
+
 def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings, monkeypatch):
     from vision.services import embed_batches
     from vision.tasks import run_vision_job

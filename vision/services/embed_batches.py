@@ -182,7 +182,8 @@ def embed_batches_work(
 ) -> tuple[int, bool]:
     """The coordinator's loop: embed every batch it can claim, wait for those other jobs hold,
     until all are finished. After `budget_seconds` (None: no limit) it hands every unfinished batch
-    that has a batch job over to it and returns. Returns (vectors this job wrote, handed over)."""
+    over to its batch job and returns, once each has a live one (waiting or running); the others
+    it still embeds itself. Returns (vectors this job wrote, handed over)."""
     embedded = 0
     started = time.monotonic()
     while True:
@@ -190,10 +191,17 @@ def embed_batches_work(
         if not candidates.exists():
             return embedded, False
         over_budget = budget_seconds is not None and time.monotonic() - started > budget_seconds
-        if over_budget and not candidates.filter(batch_job__isnull=True).exists():
+        # Only batches whose job is still waiting or running can be left to it: a batch job that
+        # failed or was never sent will not come back, so its batch stays this job's work.
+        orphaned = candidates.exclude(batch_job__status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+        if over_budget and not orphaned.exists():
             return embedded, _hand_over(job)
         claimed = next(
-            (b for b in candidates if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)),
+            (
+                b
+                for b in (orphaned if over_budget else candidates)
+                if embed_batch_claim(batch_id=b.pk, job_id=job.pk, stall_seconds=stall_seconds)
+            ),
             None,
         )
         if claimed is None:
