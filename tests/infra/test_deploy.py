@@ -34,6 +34,14 @@ def test_deploy_doc_names_every_environment_variable_the_code_reads():
     assert not missing, f"docs/deploy.md does not document: {missing}"
 
 
+def test_env_example_names_every_environment_variable_the_code_reads():
+    sources = [*sorted((ROOT / "config").rglob("*.py")), ROOT / "deploy/gunicorn.conf.py"]
+    read = {name for path in sources for name in _ENV_READ.findall(path.read_text())}
+    example = (ROOT / ".env.example").read_text()
+    missing = sorted(name for name in read if not re.search(rf"^(# )?{name}=", example, re.MULTILINE))
+    assert not missing, f".env.example does not list: {missing}"
+
+
 def test_process_files_run_both_queues_and_beat():
     from django.conf import settings
 
