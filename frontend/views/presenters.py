@@ -134,7 +134,8 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) -> dict[str, Any]:
     """An aesthetic-search / lookalike outcome of the vision service as template rows:
-    {"results": [{creator_id, display_name, handle, score, image_urls}], "embedder": label}."""
+    {"results": [{creator_id, display_name, handle, score, image_urls}], "embedder": label,
+    "index_state": "ready" | "rebuilding" | "empty"}."""
     from influencers.selectors import creators_by_ids
 
     hits = [h for h in list(_get(outcome, "results", []) or []) if _get(h, "creator_id") != exclude_creator_id]
@@ -159,7 +160,11 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
                 "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
             }
         )
-    return {"results": rows, "embedder": embedder_label(_get(outcome, "embedder", None))}
+    return {
+        "results": rows,
+        "embedder": embedder_label(_get(outcome, "embedder", None)),
+        "index_state": _get(outcome, "index_state", "ready"),
+    }
 
 
 def embedder_label(embedder: Any) -> str | None:
