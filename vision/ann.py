@@ -205,9 +205,9 @@ class VectorIndex(AssetLookup):
     def needs_rebuild(self, *, catalogue_size: int | None = None) -> str:
         """Why this index should be rebuilt rather than updated ('' when it is fine). The kind
         goes by `catalogue_size` when this index is one shard of a larger catalogue."""
-        want = choose_kind(self.count if catalogue_size is None or not self.count else catalogue_size)
+        size = self.count if catalogue_size is None or not self.count else catalogue_size  # an empty shard: exact
+        want = choose_kind(size)
         if want != self.kind:
-            size = self.count if catalogue_size is None else catalogue_size
             return f"{size} vectors call for a {want} index, this one is {self.kind}"
         if self.tombstones > TOMBSTONE_REBUILD_SHARE * max(int(self.index.ntotal), 1):
             return f"{self.tombstones} of {int(self.index.ntotal)} rows are removed images"

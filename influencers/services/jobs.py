@@ -93,7 +93,9 @@ def job_succeed(*, job: Job, counts: dict[str, Any] | None = None, result: dict[
 def job_hand_over(*, job: Job, result: dict[str, Any]) -> Job:
     """Record the result so far of a job that other jobs will finish; it stays RUNNING. A job
     they already finished meanwhile is left as it is."""
-    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(result=result, counts=job.counts, done=job.done)
+    # Only the result: progress and counts are the other jobs' to write by now (writing back what
+    # was read here could move their progress backwards).
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(result=result)
     job.refresh_from_db()
     return job
 

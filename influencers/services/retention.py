@@ -75,7 +75,8 @@ def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) 
     deleted: dict[str, int] = {}
     deleted["comments"] = _count_or_delete(CommentSample.objects.filter(post__account_id__in=account_ids), dry_run)
     media = MediaAsset.objects.filter(account_id__in=account_ids)
-    files += [name for name in media.exclude(image="").values_list("image", flat=True)]
+    if not dry_run:
+        files += [name for name in media.exclude(image="").values_list("image", flat=True)]
     deleted["images"] = _count_or_delete(media, dry_run)
     for name, model in (
         ("posts", Post),
@@ -86,8 +87,8 @@ def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) 
     ):
         deleted[name] = _count_or_delete(model.objects.filter(account_id__in=account_ids), dry_run)
     accounts = Account.objects.filter(pk__in=account_ids)
-    files += [name for name in accounts.exclude(profile_picture="").values_list("profile_picture", flat=True)]
     if not dry_run:
+        files += [name for name in accounts.exclude(profile_picture="").values_list("profile_picture", flat=True)]
         accounts.update(
             display_name="",
             bio="",

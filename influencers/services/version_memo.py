@@ -47,7 +47,12 @@ class VersionMemo(Generic[T]):
             with self._lock:
                 if full in self._entries:
                     return self._entries[full]
-            value = compute()
+            try:
+                value = compute()
+            except BaseException:  # a failed compute must not leave its lock behind
+                with self._lock:
+                    self._computing.pop(full, None)
+                raise
             with self._lock:
                 self._entries[full] = value
                 while len(self._entries) > self.max_entries:

@@ -16,8 +16,8 @@ Why it cannot lose or duplicate work:
 
 A Celery task has a time limit (CELERY_TASK_SOFT_TIME_LIMIT), a large backlog does not: once the
 coordinator has worked for `budget_seconds` (half the soft limit) it stops taking batches and hands
-the rest to their queued batch jobs, and whichever batch job then finishes the last batch syncs the
-index (`embed_batches_handed_over_and_done`).
+the rest to their queued batch jobs (it stays running), and whichever batch job then finishes the
+last batch syncs the index and ends the coordinator (`embed_batches_handed_over_and_done`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from influencers.models import Job, JobKind, JobStatus
@@ -38,6 +38,7 @@ from vision.models import EmbedBatch
 DEFAULT_BATCH_ASSETS = 1000  # ~15 min of CLIP ViT-B-32 on a 2-core CPU host (well inside a task's time limit)
 STALL_SECONDS = 900  # no committed model batch for this long: the claim's worker is presumed dead
 POLL_SECONDS = 2.0
+LIVE_JOB_STATUSES = (JobStatus.PENDING, JobStatus.RUNNING)  # a job in these will still do its work
 
 
 class BatchTakenOver(Exception):
@@ -73,12 +74,11 @@ def _in_live_batches(ids: np.ndarray, *, embedder_id: str, job: Job) -> np.ndarr
     """Mask of the ids inside unfinished batches another live coordinator (without an account
     filter, so its ranges cover every pending id in them) will still embed: a second EMBED job
     requested during a long one takes only the images that arrived since, not the same backlog."""
-    live = [JobStatus.PENDING, JobStatus.RUNNING]
     ranges = (
         EmbedBatch.objects.filter(embedder_id=embedder_id, finished_at__isnull=True)
         .exclude(parent_job=job)
         .exclude(parent_job__params__has_key="account_ids")
-        .filter(Q(parent_job__status__in=live) | Q(batch_job__status__in=live))
+        .filter(Q(parent_job__status__in=LIVE_JOB_STATUSES) | Q(batch_job__status__in=LIVE_JOB_STATUSES))
         .values_list("first_asset_id", "last_asset_id")
     )
     mask = np.zeros(len(ids), dtype=bool)
@@ -162,13 +162,15 @@ def embed_batch_run(
 
 def embed_batches_progress(job: Job) -> dict[str, int]:
     """{'total', 'done', 'embedded', 'failed', 'batches', 'finished'} over a job's batches."""
-    batches = EmbedBatch.objects.filter(parent_job=job)
-    sums = batches.aggregate(total=Sum("total"), done=Sum("done"), embedded=Sum("embedded"), failed=Sum("failed"))
-    return {
-        **{key: int(value or 0) for key, value in sums.items()},
-        "batches": batches.count(),
-        "finished": batches.filter(finished_at__isnull=False).count(),
-    }
+    sums = EmbedBatch.objects.filter(parent_job=job).aggregate(
+        total=Sum("total"),
+        done=Sum("done"),
+        embedded=Sum("embedded"),
+        failed=Sum("failed"),
+        batches=Count("id"),
+        finished=Count("id", filter=Q(finished_at__isnull=False)),
+    )
+    return {key: int(value or 0) for key, value in sums.items()}
 
 
 def embed_batches_work(
@@ -193,7 +195,7 @@ def embed_batches_work(
         over_budget = budget_seconds is not None and time.monotonic() - started > budget_seconds
         # Only batches whose job is still waiting or running can be left to it: a batch job that
         # failed or was never sent will not come back, so its batch stays this job's work.
-        orphaned = candidates.exclude(batch_job__status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+        orphaned = candidates.exclude(batch_job__status__in=LIVE_JOB_STATUSES)
         if over_budget and not orphaned.exists():
             return embedded, _hand_over(job)
         claimed = next(

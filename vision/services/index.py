@@ -322,24 +322,27 @@ def index_build(
     it; returns what a reader gets (the whole index, or the rebuilt shard). None: no vectors, and
     any old index folder content is left as it is."""
     embedder_id = embedder_id or current_embedder_id()
+    catalogue_size = _catalogue_size(embedder_id)
     built: list[VectorIndex] = []
     for s in _shard_list(shard):
         with index_writer_lock(embedder_id, s):
-            part = _index_build(embedder_id, s, progress)
+            part = _index_build(embedder_id, s, progress, catalogue_size)
         if part is None:
             return None
         built.append(part)
     return built[0] if len(built) == 1 else ShardedIndex(built)
 
 
-def _index_build(embedder_id: str, shard: int, progress: Progress | None) -> VectorIndex | None:
+def _index_build(
+    embedder_id: str, shard: int, progress: Progress | None, catalogue_size: int | None
+) -> VectorIndex | None:
     vectors, asset_ids, account_ids, creator_ids = load_vectors(embedder_id, shard=shard, progress=progress)
     if len(asset_ids) == 0:
         # A shard without images is published empty (readers need every shard); no images at all
         # is no index.
-        dim = _embeddings(embedder_id).values_list("dim", flat=True).first() if index_shards() > 1 else None
-        if not dim:
+        if not catalogue_size:
             return None
+        dim = _embeddings(embedder_id).values_list("dim", flat=True).first()
         vectors = np.zeros((0, dim), dtype=np.float32)
     index = VectorIndex.build(
         embedder_id=embedder_id,
@@ -347,7 +350,7 @@ def _index_build(embedder_id: str, shard: int, progress: Progress | None) -> Vec
         asset_ids=asset_ids,
         account_ids=account_ids,
         creator_ids=creator_ids,
-        kind=choose_kind(_catalogue_size(embedder_id)) if index_shards() > 1 and len(asset_ids) else None,
+        kind=choose_kind(catalogue_size) if catalogue_size is not None and len(asset_ids) else None,
         progress=progress,
     )
     del vectors
@@ -363,9 +366,11 @@ def _index_build(embedder_id: str, shard: int, progress: Progress | None) -> Vec
     return index
 
 
-def _catalogue_size(embedder_id: str) -> int:
-    """Stored vectors of an embedder over every shard: a shard's kind goes by this (choose_kind)."""
-    return ImageEmbedding.objects.filter(embedder_id=embedder_id).count()
+def _catalogue_size(embedder_id: str) -> int | None:
+    """Stored vectors of an embedder over every shard, which a shard's kind goes by (choose_kind);
+    None when the index is not sharded (its kind goes by its own size). Read once per build or
+    sync of any number of shards."""
+    return ImageEmbedding.objects.filter(embedder_id=embedder_id).count() if index_shards() > 1 else None
 
 
 _ACTION_RANK = {"empty": 0, "unchanged": 1, "updated": 2, "rebuilt": 3}
@@ -382,12 +387,13 @@ def index_sync(
     several shards the sums, the strongest action, and 'shards': each shard's own summary.
     """
     embedder_id = embedder_id or current_embedder_id()
+    catalogue_size = _catalogue_size(embedder_id)  # only for the kind of shards: a hint, read before the locks
     results = []
     for s in _shard_list(shard):
         # The database is read after the lock is taken: vectors committed before this sync
         # started are in what it publishes, and those committed later are their own job's next sync.
         with index_writer_lock(embedder_id, s):
-            results.append(_index_sync(embedder_id, s, progress))
+            results.append(_index_sync(embedder_id, s, progress, catalogue_size))
     if len(results) == 1:
         return results[0]
     return {
@@ -399,7 +405,7 @@ def index_sync(
     }
 
 
-def _index_sync(embedder_id: str, shard: int, progress: Progress | None) -> dict[str, Any]:
+def _index_sync(embedder_id: str, shard: int, progress: Progress | None, catalogue_size: int | None) -> dict[str, Any]:
     directory = shard_dir(embedder_id, shard)
     result: dict[str, Any] = {"action": "unchanged", "added": 0, "removed": 0, "moved": 0, "reason": "", "account_ids": []}
     try:
@@ -413,7 +419,7 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None) -> dict
     rows = _embeddings(embedder_id, shard).order_by("asset_id")
     db = np.array(list(rows.values_list("asset_id", "account_id", "account__creator_id")), dtype=np.int64).reshape(-1, 3)
     if index is None:
-        built = _index_build(embedder_id, shard, progress)
+        built = _index_build(embedder_id, shard, progress, catalogue_size)
         if built is None:
             return {**result, "action": "empty", "count": 0, "version": 0, "reason": reason}
         return {
@@ -440,7 +446,7 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None) -> dict
     touched = set(index.account_ids[index.positions(stale)].tolist()) if len(stale) else set()
     touched |= set(index.account_ids[idx_pos[moved_mask]].tolist()) | set(db[db_pos[moved_mask], 1].tolist())
     if changes > max(1000, index.count // 2):
-        built = _index_build(embedder_id, shard, progress)
+        built = _index_build(embedder_id, shard, progress, catalogue_size)
         touched |= set(db[np.searchsorted(db_assets, missing), 1].tolist())
         return {
             **result,
@@ -463,9 +469,9 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None) -> dict
         vectors, ids, accounts, creators = load_vectors(embedder_id, asset_ids=missing)
         index.add(vectors=vectors, asset_ids=ids, account_ids=accounts, creator_ids=creators)
         touched |= set(accounts.tolist())
-    rebuild_reason = index.needs_rebuild(catalogue_size=_catalogue_size(embedder_id) if index_shards() > 1 else None)
+    rebuild_reason = index.needs_rebuild(catalogue_size=catalogue_size)
     if rebuild_reason:
-        built = _index_build(embedder_id, shard, progress)
+        built = _index_build(embedder_id, shard, progress, catalogue_size)
         action, count, version = "rebuilt", built.count if built else 0, built.version if built else 0
     else:
         index.save(directory)

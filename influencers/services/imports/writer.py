@@ -56,10 +56,9 @@ def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any
         yield items[start : start + size]
 
 
-def creator_chunks(creators: Iterable[CreatorIn], accounts_per_chunk: int | None = None) -> Iterator[list[CreatorIn]]:
-    """Consecutive groups of creators holding about `accounts_per_chunk` (ACCOUNTS_PER_CHUNK)
-    accounts each."""
-    accounts_per_chunk = accounts_per_chunk or ACCOUNTS_PER_CHUNK
+def creator_chunks(creators: Iterable[CreatorIn]) -> Iterator[list[CreatorIn]]:
+    """Consecutive groups of creators holding about ACCOUNTS_PER_CHUNK accounts each."""
+    accounts_per_chunk = ACCOUNTS_PER_CHUNK  # read per call: tests make it small
     chunk: list[CreatorIn] = []
     size = 0
     for creator in creators:
@@ -146,9 +145,8 @@ class _TableWriter:
         fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         # Columns the file never sets (timestamps, defaults) get one value for the whole import.
         self.extra_columns = [name for name in fields if name not in own]
-        returning_columns = (
-            ["id", table.parent, *table.keys] if returning and table.parent else (["id"] if returning else [])
-        )
+        # Only tables with a parent return their new ids (with the key columns to match them up).
+        returning_columns = ["id", table.parent, *table.keys] if returning else []
         self.inserter = BulkTable(
             model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns
         )
