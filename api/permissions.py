@@ -8,34 +8,31 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from api.access_memo import instance_of, memoised, request_access_version, row_of
 from influencers.models import Membership, Organization
-from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_user
-
-_REQUEST_ATTR = "_vetted_membership"
+from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_request, membership_for_user
 
 
 def memoised_membership(request) -> Membership | None:  # noqa: ANN001
-    """`membership_for_request`, memoised per process at the access data version
-    (api/access_memo.py): a removed membership or a changed role is seen by the next request.
-    Kept on the request too, so permission checks and views share one lookup."""
-    cached = getattr(request, _REQUEST_ATTR, False)
-    if cached is not False:
-        return cached
-    user = getattr(request, "user", None)
-    membership = None
-    if user is not None and user.is_authenticated:
-        header = request.headers.get(ORGANIZATION_HEADER) or ""
+    """`membership_for_request`, with the lookup memoised per process at the access data version
+    (api/access_memo.py): a removed membership or a changed role is seen by the next request."""
+
+    def lookup(user, *, organization_id: object = None) -> Membership | None:  # noqa: ANN001
+        if user is None or not user.is_authenticated:
+            return None
+        header = organization_id or ""
 
         def load() -> tuple | None:
             found = membership_for_user(user, organization_id=header)
             return None if found is None else (row_of(found), row_of(found.organization))
 
         rows = memoised(("membership", user.pk, header), version=request_access_version(request), load=load)
-        if rows is not None:
-            membership = instance_of(rows[0])
-            membership.organization = instance_of(rows[1])
-            membership.user = user
-    setattr(request, _REQUEST_ATTR, membership)
-    return membership
+        if rows is None:
+            return None
+        membership = instance_of(rows[0])
+        membership.organization = instance_of(rows[1])
+        membership.user = user
+        return membership
+
+    return membership_for_request(request, lookup=lookup)
 
 
 def request_membership(request) -> Membership:  # noqa: ANN001

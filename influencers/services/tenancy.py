@@ -8,6 +8,7 @@ endpoints answer 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -87,14 +88,17 @@ def organization_for_user(user, *, organization_id: object = None) -> Organizati
     return membership.organization if membership else None
 
 
-def membership_for_request(request) -> Membership | None:  # noqa: ANN001
+def membership_for_request(
+    request, *, lookup: Callable[..., Membership | None] = membership_for_user  # noqa: ANN001
+) -> Membership | None:
     """The membership of the request's user, honouring the X-Organization header; cached on the
-    request so permission checks and views share one query."""
+    request so permission checks and views share one lookup. `lookup(user, organization_id=…)`
+    finds it (the API passes a memoised one)."""
     cached = getattr(request, "_vetted_membership", False)
     if cached is not False:
         return cached
     header = request.headers.get(ORGANIZATION_HEADER) if hasattr(request, "headers") else None
-    membership = membership_for_user(getattr(request, "user", None), organization_id=header)
+    membership = lookup(getattr(request, "user", None), organization_id=header)
     try:
         request._vetted_membership = membership
     except AttributeError:  # pragma: no cover - immutable request doubles
