@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -251,13 +252,41 @@ def account_recent_post_counters(*, account: Account, limit: int = 30) -> list[d
     return list(reversed(list(posts)))
 
 
+def accounts_filtered(
+    *,
+    platforms: Iterable[str] | None = None,
+    min_followers: int | None = None,
+    max_followers: int | None = None,
+    countries: Iterable[str] | None = None,
+    creator_ids: Iterable[int] | None = None,
+) -> QuerySet[Account]:
+    """Accounts on these platforms, within the follower range (their metrics), of creators from
+    these countries (ISO codes, any case) or among these creators; a filter left None is off."""
+    accounts = Account.objects.all()
+    if creator_ids is not None:
+        accounts = accounts.filter(creator_id__in=list(creator_ids))
+    if platforms:
+        accounts = accounts.filter(platform__in=list(platforms))
+    if countries:
+        accounts = accounts.filter(creator__country__in=[str(c).upper() for c in countries])
+    if min_followers is not None:
+        accounts = accounts.filter(metrics__followers__gte=min_followers)
+    if max_followers is not None:
+        accounts = accounts.filter(metrics__followers__lte=max_followers)
+    return accounts
+
+
+def newest_audience_profiles_of(accounts: QuerySet[Account] | Iterable[int]) -> QuerySet[AudienceProfile]:
+    """The newest audience profile (latest `as_of`, then latest id) of each of the accounts (a
+    queryset of accounts or their ids), chosen in the database: older profiles are not loaded."""
+    scope = accounts.values("pk") if isinstance(accounts, QuerySet) else list(accounts)
+    newest = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("as_of").desc(), F("id").desc()])
+    return AudienceProfile.objects.filter(account_id__in=scope).annotate(rn=newest).filter(rn=1)
+
+
 def newest_audience_profiles(*, account_ids: Iterable[int]) -> dict[int, AudienceProfile]:
     """{account_id: its newest AudienceProfile} for the accounts that have one (one query)."""
-    newest: dict[int, AudienceProfile] = {}
-    profiles = AudienceProfile.objects.filter(account_id__in=list(account_ids)).order_by("account_id", "-as_of", "-id")
-    for profile in profiles:
-        newest.setdefault(profile.account_id, profile)
-    return newest
+    return {profile.account_id: profile for profile in newest_audience_profiles_of(account_ids)}
 
 
 def _coalesce_zero(field: str):  # noqa: ANN202

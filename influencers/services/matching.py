@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 import orjson
-from django.db.models import F, Q, QuerySet, TextField, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from influencers.errors import InputError
-from influencers.models import Account, AudienceProfile, Brand, Platform, Post
+from influencers.models import Account, Brand, Platform, Post
 from influencers.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
 from influencers.scoring.engagement import engagement_quality, load_benchmarks, tier_for
 from influencers.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
@@ -42,6 +42,7 @@ from influencers.scoring.value_alignment import (
     brand_vector,
     topic_terms,
 )
+from influencers.selectors.creators import accounts_filtered, newest_audience_profiles_of
 from influencers.services.version_memo import VersionMemo
 
 logger = logging.getLogger(__name__)
@@ -99,18 +100,13 @@ def _effective_filters(brand: Brand, filters: Mapping[str, Any] | None) -> dict[
 def _candidate_queryset(filters: dict[str, Any], creator_ids: list[int] | None) -> QuerySet[Account]:
     """Accounts narrowed by the filters the database answers cheaply (the pure ranking applies
     every filter again, so both paths agree)."""
-    qs = Account.objects.all()
-    if creator_ids is not None:
-        qs = qs.filter(creator_id__in=creator_ids)
-    if filters.get("platforms"):
-        qs = qs.filter(platform__in=filters["platforms"])
-    if filters.get("countries"):
-        qs = qs.filter(creator__country__in=[c.upper() for c in filters["countries"]])
-    if filters.get("min_followers") is not None:
-        qs = qs.filter(metrics__followers__gte=filters["min_followers"])
-    if filters.get("max_followers") is not None:
-        qs = qs.filter(metrics__followers__lte=filters["max_followers"])
-    return qs
+    return accounts_filtered(
+        platforms=filters.get("platforms"),
+        min_followers=filters.get("min_followers"),
+        max_followers=filters.get("max_followers"),
+        countries=filters.get("countries"),
+        creator_ids=creator_ids,
+    )
 
 
 def _values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
@@ -131,18 +127,12 @@ def _values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection
     return out
 
 
-def _newest_profiles(accounts: QuerySet[Account]) -> QuerySet[AudienceProfile]:
-    """The newest audience profile of each of the accounts."""
-    newest = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("as_of").desc(), F("id").desc()])
-    return AudienceProfile.objects.filter(account__in=accounts.values("pk")).annotate(rn=newest).filter(rn=1)
-
-
 def _latest_audiences(accounts: QuerySet[Account], dimensions: Iterable[str]) -> dict[int, dict[str, Any]]:
     """The newest audience profile of each account, with only the distributions in `dimensions`
     (the brand's target dimensions): neither the fit nor its explanation reads the rest."""
     dimensions = list(dimensions)
     names = ("account_id", "as_of", *dimensions)
-    rows = _values(_newest_profiles(accounts), names, json_fields=dimensions)
+    rows = _values(newest_audience_profiles_of(accounts), names, json_fields=dimensions)
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
@@ -469,7 +459,7 @@ def _audience_matrices(
     position = {int(a): i for i, a in enumerate(ids)}
     ages = np.full(len(ids), np.nan)
     matrices = {dim: (sorted(targets[dim][1]), np.full((len(ids), len(targets[dim][1])), np.nan)) for dim in dims}
-    for account_id, as_of, *dists in _values(_newest_profiles(accounts), ("account_id", "as_of", *dims), json_fields=dims):
+    for account_id, as_of, *dists in _values(newest_audience_profiles_of(accounts), ("account_id", "as_of", *dims), json_fields=dims):
         i = position[account_id]
         ages[i] = (today - as_of).days
         for dim, dist in zip(dims, dists, strict=True):

@@ -29,7 +29,8 @@ from django.db.models import QuerySet
 from PIL import Image
 
 from influencers.errors import InputError
-from influencers.models import Account, Creator, Platform
+from influencers.models import Creator, Platform
+from influencers.selectors.creators import accounts_filtered
 from influencers.services.version_memo import VersionMemo
 from vision.ann import FLAT_MAX
 from vision.embedders import Embedder, get_embedder, l2_normalize
@@ -308,15 +309,9 @@ _filter_accounts: VersionMemo[np.ndarray] = VersionMemo(("catalogue",), max_entr
 def _account_ids_passing(
     *, platforms: list[str] | None, min_followers: int | None, max_followers: int | None, countries: list[str] | None
 ) -> np.ndarray:
-    accounts = Account.objects.all()
-    if platforms:
-        accounts = accounts.filter(platform__in=platforms)
-    if min_followers is not None:
-        accounts = accounts.filter(metrics__followers__gte=min_followers)
-    if max_followers is not None:
-        accounts = accounts.filter(metrics__followers__lte=max_followers)
-    if countries:
-        accounts = accounts.filter(creator__country__in=countries)
+    accounts = accounts_filtered(
+        platforms=platforms, min_followers=min_followers, max_followers=max_followers, countries=countries
+    )
     ids = _selected_ids(accounts)
     ids.setflags(write=False)  # shared by every search that memo serves
     return ids
