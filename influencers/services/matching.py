@@ -219,9 +219,7 @@ class Features:
 
     cands: Candidates
     creator: np.ndarray
-    fit: np.ndarray
     sims: np.ndarray
-    has_text: np.ndarray
     query: dict
     mood: dict[int, tuple[float, list[Any]]]
     hits_by_account: dict[int, list[Any]]
@@ -284,19 +282,20 @@ def rank_creators_for_brand(
         if r is None:  # deleted since the features were computed: the next request recomputes
             continue
         parts = explain_row(full, int(pos))
+        doc = (r[13] or {}).get("terms") or {}
         explanations = _explanations(
             brand=brand,
             audience=audiences.get(account_id),
-            fit_known=not math.isnan(features.fit[i]),
+            fit_known=not math.isnan(cands.audience_fit[i]),
             risk=cands.risk[i],
             risk_level=r[10],
             risk_conf=cands.risk_confidence[i],
             sims=float(features.sims[i]),
-            doc=(r[13] or {}).get("terms") or {},
+            doc=doc,
             query=features.query,
             mood=features.mood.get(account_id),
             hits=features.hits_by_account.get(account_id, []),
-            has_text=bool(features.has_text[i]),
+            has_text=bool(doc),
             engagement=cands.engagement[i],
             ranked_inputs=r[12] or {},
             er=r[11],
@@ -345,8 +344,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     targets = target_vectors(brand.target_audience)
     if not rows:
         empty = np.zeros(0)
-        return Features(_empty_candidates(), np.zeros(0, dtype=np.int64), empty, empty, empty.astype(bool), {}, {}, {},
-                        notes, sorted(targets))
+        return Features(_empty_candidates(), np.zeros(0, dtype=np.int64), empty, {}, {}, {}, notes, sorted(targets))
     n = len(rows)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     creator = np.array([r[1] for r in rows], dtype=np.int64)
@@ -443,10 +441,10 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
         country_names=list(country_vocab),
         language_names=list(language_vocab),
     )
-    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, fit, sims, has_text):
+    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)  # shared by every later ranking of this brand in the process
-    return Features(cands, creator, fit, sims, has_text, query, mood, hits_by_account, notes, sorted(targets))
+    return Features(cands, creator, sims, query, mood, hits_by_account, notes, sorted(targets))
 
 
 def _audience_matrices(
