@@ -53,6 +53,11 @@ RULE_KIND_CHOICES = [(value, _(label)) for value, label in RuleKind.choices]
 _CREATOR_REF = re.compile(r"^(?:.*/creators/)?#?(\d{1,18})/?$")
 
 
+def _split_words(text: str | None) -> list[str]:
+    """`split_list` where spaces and line breaks separate too: "a b,c\nd" → ["a", "b", "c", "d"]."""
+    return split_list(re.sub(r"\s+", ",", text or ""))
+
+
 def rule_defaults(kind: str) -> list[tuple[str, Any]]:
     """(parameter name, default) of a rule kind, in the order the rules module declares them."""
     defaults = PARAM_TYPES[kind]()
@@ -220,7 +225,7 @@ class WatchForm(forms.Form):
 
     def clean_other_creators(self) -> list[int]:
         ids: list[int] = []
-        for token in split_list(re.sub(r"\s+", ",", self.cleaned_data.get("other_creators") or "")):
+        for token in _split_words(self.cleaned_data.get("other_creators")):
             match = _CREATOR_REF.match(token)
             if not match:
                 raise forms.ValidationError(
@@ -251,9 +256,6 @@ class WatchForm(forms.Form):
     def starting_rules(self) -> list[dict[str, Any]]:
         """Rules to create with a new watch: each chosen kind with its default parameters."""
         return [{"kind": kind} for kind in self.cleaned_data.get("start_rules") or []]
-
-
-_ADDRESS_SPLIT = re.compile(r"[\s,;，、]+")
 
 
 class NotificationSettingsForm(forms.Form):
@@ -296,7 +298,7 @@ class NotificationSettingsForm(forms.Form):
     def to_service_data(self) -> dict[str, Any]:
         """`notification_settings_update`'s keyword arguments."""
         data = self.cleaned_data
-        recipients = [a for a in _ADDRESS_SPLIT.split(data.get("email_recipients") or "") if a]
+        recipients = _split_words(data.get("email_recipients"))
         return {
             "email_enabled": bool(data.get("email_enabled")),
             "email_recipients": recipients,

@@ -12,16 +12,23 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontend.forms import BrandForm
+from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
 from influencers import selectors
 from influencers.errors import InputError, VettedError
 from influencers.models import Platform
+from influencers.models.audience import DISTRIBUTION_FIELDS
 from influencers.scoring.ranking import DEFAULT_WEIGHTS, PARTS
 
 MATCH_PAGE_SIZE = 25
 WEIGHT_KEYS = PARTS  # one slider per part of the composite, named as the ranking names them
+# Service field names → BrandForm field names: target_audience.age (and its .weight, .values) → the age box.
+BRAND_FIELD_ALIASES = {
+    f"target_audience.{dimension}{part}": f"ta_{dimension}"
+    for dimension in DISTRIBUTION_FIELDS
+    for part in ("", ".weight", ".values")
+}
 
 
 @login_required
@@ -45,7 +52,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
             try:
                 brand = create(organization=org, data=form.to_service_data())
             except InputError as exc:
-                _attach_error(form, exc)
+                attach_input_error(form, exc, BRAND_FIELD_ALIASES)
             else:
                 messages.success(request, _("Brand created. Add mood-board images to search by look."))
                 return redirect("frontend:brand", brand_id=brand.pk)
@@ -68,7 +75,7 @@ def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
             try:
                 brand_update(brand=brand, data=form.to_service_data())
             except InputError as exc:
-                _attach_error(form, exc)
+                attach_input_error(form, exc, BRAND_FIELD_ALIASES)
             else:
                 messages.success(request, _("Brand saved."))
                 return redirect("frontend:brand", brand_id=brand.pk)
@@ -184,15 +191,3 @@ def _page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
-
-
-def _attach_error(form: BrandForm, exc: InputError) -> None:
-    """Show a service error next to the field it names (target_audience.age → the age box)."""
-    field = (exc.field or "").split("[")[0]
-    parts = field.split(".")
-    name = f"ta_{parts[1]}" if parts[0] == "target_audience" and len(parts) > 1 else parts[0]
-    message = getattr(exc, "reason", None) or str(exc)
-    if name in form.fields:
-        form.add_error(name, message)
-    else:
-        form.add_error(None, str(exc))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
-from frontend.views.common import can_write, render_page, require_organization, require_write
+from frontend.views.common import can_write, is_htmx, render_page, require_organization, require_write
 from influencers.errors import InputError
 from influencers.models import DeliveryStatus
 from influencers.selectors.monitoring import recent_deliveries
@@ -27,20 +27,32 @@ from influencers.services import notifications as notification_services
 DELIVERIES_SHOWN = 20
 
 
-def _page(
-    request: HttpRequest, org: Any, form: NotificationSettingsForm, *, new_secret: str = "", status: int = 200
-) -> HttpResponse:
-    config = notification_services.notification_settings_get(organization=org)
+def _deliveries_context(org: Any) -> dict[str, Any]:
+    """What the deliveries fragment reads (also all an htmx poll of the page renders)."""
     deliveries = recent_deliveries(organization=org, limit=DELIVERIES_SHOWN)
+    return {
+        "deliveries": deliveries,
+        "any_pending": any(d.status == DeliveryStatus.PENDING for d in deliveries),
+    }
+
+
+def _page(
+    request: HttpRequest,
+    org: Any,
+    form: NotificationSettingsForm,
+    config: Any,
+    *,
+    new_secret: str = "",
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": form,
         "config": config,
-        "has_secret": bool(config.webhook_secret),
         "new_secret": new_secret,
         "signature_header": notification_services.SIGNATURE_HEADER,
         "timestamp_header": notification_services.TIMESTAMP_HEADER,
-        "deliveries": deliveries,
-        "any_pending": any(d.status == DeliveryStatus.PENDING for d in deliveries),
+        "deliveries_shown": DELIVERIES_SHOWN,
+        **_deliveries_context(org),
     }
     return render_page(
         request, "frontend/notification_settings.html", context, partial="frontend/_deliveries.html", status=status
@@ -54,28 +66,31 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     while one is pending). POST: save; the response shows the secret when saving created one."""
     org = require_organization(request)
     if request.method != "POST":
+        if is_htmx(request):  # the poll of the deliveries while one is pending: only the fragment
+            return render_page(request, "frontend/_deliveries.html", _deliveries_context(org))
         config = notification_services.notification_settings_get(organization=org)
         form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_for(config))
         if not can_write(request):
             form.make_read_only()
-        return _page(request, org, form)
+        return _page(request, org, form, config)
     require_write(request)
     form = NotificationSettingsForm(request.POST)
+    config = notification_services.notification_settings_get(organization=org)
     if form.is_valid():
-        had_secret = bool(notification_services.notification_settings_get(organization=org).webhook_secret)
+        had_secret = bool(config.webhook_secret)
         try:
             config = notification_services.notification_settings_update(
                 organization=org, user=request.user, **form.to_service_data()
             )
-        except InputError as exc:
+        except InputError as exc:  # nothing was saved: `config` is still what is stored
             attach_input_error(form, exc)
         else:
             if config.webhook_secret and not had_secret:
                 messages.success(request, _("Settings saved. The webhook's signing secret was created."))
-                return _page(request, org, form, new_secret=config.webhook_secret)
+                return _page(request, org, form, config, new_secret=config.webhook_secret)
             messages.success(request, _("Settings saved."))
             return redirect("frontend:alert_settings")
-    return _page(request, org, form, status=422)
+    return _page(request, org, form, config, status=422)
 
 
 @never_cache
@@ -88,7 +103,7 @@ def rotate_secret(request: HttpRequest) -> HttpResponse:
     config = notification_services.webhook_secret_rotate(organization=org, user=request.user)
     messages.success(request, _("New signing secret created; the old one no longer verifies."))
     form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_for(config))
-    return _page(request, org, form, new_secret=config.webhook_secret)
+    return _page(request, org, form, config, new_secret=config.webhook_secret)
 
 
 @login_required

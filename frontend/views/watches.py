@@ -53,8 +53,8 @@ def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchFo
     """The watch form with the organisation's choices. A new watch opened from a creator's page
     (?creator=ID) starts on picked creators with that one ticked."""
     if watch is not None:
-        picked = [c.pk for c in watch.creators.all()]
         initial = WatchForm.initial_for(watch)
+        picked = initial["creators"]
     else:
         from_page = request.GET.get("creator", "")
         picked = [int(from_page)] if from_page.isdecimal() and len(from_page) <= 18 else []
@@ -103,8 +103,6 @@ def _watch_form_page(request: HttpRequest, org: Any, *, watch: Any) -> HttpRespo
                 message = _("Watch saved.")
         except InputError as exc:
             attach_input_error(form, exc, WATCH_FIELD_ALIASES)
-            if watch is not None:  # the service may have changed it in memory before refusing
-                watch = monitoring_selectors.watch_get(organization=org, watch_id=watch.pk)
         else:
             messages.success(request, message)
             return redirect("frontend:alert_watch", watch_id=saved.pk)
@@ -214,7 +212,7 @@ def rule_toggle(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = monitoring_selectors.rule_get(organization=org, rule_id=rule_id)
     require_write(request)
     rule = monitoring_services.watch_rule_update(rule=rule, is_active=not rule.is_active)
-    context = {"row": _rule_row(rule), "watch": rule.watch}
+    context = {"row": _rule_row(rule)}
     return render_page(request, "frontend/_rule_row.html", context) if is_htmx(request) else _back_to(rule.watch_id)
 
 

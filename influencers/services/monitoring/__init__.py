@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from .creator_data import MAX_LOOKBACK_DAYS, brand_context, load_creator_data
+from .creator_data import brand_context, load_creator_data
 from .estimates import (
     ESTIMATE_EXPORT_COLUMNS,
     estimate_export_fields,
@@ -24,8 +24,6 @@ from .estimates import (
     rate_table,
 )
 from .evaluation import (
-    EvaluationResult,
-    cause_key,
     evaluate_after_data_change,
     evaluate_watches,
     run_watch_job,
@@ -34,26 +32,20 @@ from .evaluation import (
 from .sentiment import sentiment_series_for_creator
 from .triage import alert_acknowledge, alert_resolve
 from .watches import (
-    active_watches,
     watch_create,
     watch_delete,
     watch_rule_create,
     watch_rule_delete,
     watch_rule_update,
-    watch_targets,
     watch_update,
     watched_creator_ids,
 )
 
 __all__ = [
     "ESTIMATE_EXPORT_COLUMNS",
-    "MAX_LOOKBACK_DAYS",
-    "EvaluationResult",
-    "active_watches",
     "alert_acknowledge",
     "alert_resolve",
     "brand_context",
-    "cause_key",
     "estimate_export_fields",
     "estimate_for_account",
     "estimates_for_creator",
@@ -69,7 +61,6 @@ __all__ = [
     "watch_rule_create",
     "watch_rule_delete",
     "watch_rule_update",
-    "watch_targets",
     "watch_update",
     "watched_creator_ids",
 ]

@@ -15,6 +15,17 @@ from influencers.monitoring.sentiment import analyze
 MAX_LOOKBACK_DAYS = 730
 
 
+def account_followers(account: Account) -> int:
+    """The account's follower count from its metrics, or its latest snapshot's (0 if neither)."""
+    metrics = getattr(account, "metrics", None)
+    if metrics is not None and metrics.followers:
+        return int(metrics.followers)
+    latest = (
+        AccountSnapshot.objects.filter(account=account).order_by("-date").values_list("followers", flat=True).first()
+    )
+    return int(latest or 0)
+
+
 def _severity_from_z(z: float, *, high: float, medium: float) -> str:
     z = abs(z)
     return r.HIGH if z >= high else (r.MEDIUM if z >= medium else r.LOW)
@@ -117,16 +128,7 @@ def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], sin
         from influencers.scoring.engagement import PostStats, engagement_report
     except ImportError:
         return []
-    metrics = getattr(account, "metrics", None)
-    followers = float(metrics.followers) if metrics is not None and metrics.followers else 0.0
-    if not followers:
-        latest = (
-            AccountSnapshot.objects.filter(account=account)
-            .order_by("-date")
-            .values_list("followers", flat=True)
-            .first()
-        )
-        followers = float(latest or 0)
+    followers = float(account_followers(account))
     stats = [
         PostStats(
             post_id=p["id"],

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.conf import settings
 
-from influencers.models import Account, AccountSnapshot, Post
+from influencers.models import Account, Post
 from influencers.monitoring import estimates as est
+
+from .creator_data import account_followers
 
 
 @lru_cache(maxsize=4)
@@ -41,16 +43,7 @@ def estimate_for_account(account: Account, *, table: est.RateTable | None = None
     """Estimated reach per post, cost range per post, CPM and CPE of one account (an ESTIMATE:
     see the `label`, `basis` and the rate table's sources and date)."""
     table = table or rate_table()
-    metrics = getattr(account, "metrics", None)
-    followers = int(metrics.followers) if metrics is not None and metrics.followers else 0
-    if not followers:
-        followers = int(
-            AccountSnapshot.objects.filter(account=account)
-            .order_by("-date")
-            .values_list("followers", flat=True)
-            .first()
-            or 0
-        )
+    followers = account_followers(account)
     median_views, median_engagements = _recent_post_figures(account)
     estimate = est.estimate_account(
         table,

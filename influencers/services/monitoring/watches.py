@@ -96,27 +96,32 @@ def watch_update(
     creator_ids: Sequence[int] = _UNSET,
     is_active: bool = _UNSET,
 ) -> Watch:
-    """Change what a watch looks at; fields not given stay as they are."""
+    """Change what a watch looks at; fields not given stay as they are. Everything is checked
+    before the watch is touched, so a refused update leaves `watch` as it was."""
     organization = watch.organization
     if name is not _UNSET:
         name = _clean_name(name)
         if Watch.objects.filter(organization=organization, name=name).exclude(pk=watch.pk).exists():
             raise InputError(f"a watch named {name!r} exists already", field="name")
-        watch.name = name
     if brand is not _UNSET:
         _check_owned(organization, brand, None)
-        watch.brand = brand
     if shortlist is not _UNSET:
         _check_owned(organization, None, shortlist)
+    shortlist_id = watch.shortlist_id if shortlist is _UNSET else getattr(shortlist, "pk", None)
+    new_creators = _creators(creator_ids) if creator_ids is not _UNSET else None
+    has_creators = bool(new_creators) if new_creators is not None else watch.creators.exists()
+    if shortlist_id is None and not has_creators:
+        raise InputError("name a shortlist or at least one creator to watch", field="creator_ids")
+    if shortlist_id is not None and has_creators:
+        raise InputError("watch either a shortlist or picked creators, not both", field="creator_ids")
+    if name is not _UNSET:
+        watch.name = name
+    if brand is not _UNSET:
+        watch.brand = brand
+    if shortlist is not _UNSET:
         watch.shortlist = shortlist
     if is_active is not _UNSET:
         watch.is_active = bool(is_active)
-    new_creators = _creators(creator_ids) if creator_ids is not _UNSET else None
-    has_creators = bool(new_creators) if new_creators is not None else watch.creators.exists()
-    if watch.shortlist_id is None and not has_creators:
-        raise InputError("name a shortlist or at least one creator to watch", field="creator_ids")
-    if watch.shortlist_id is not None and has_creators:
-        raise InputError("watch either a shortlist or picked creators, not both", field="creator_ids")
     watch.save()
     if new_creators is not None:
         watch.creators.set(new_creators)
