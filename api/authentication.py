@@ -1,4 +1,4 @@
-"""Token authentication with the token's user memoised per process (api/access_memo.py): a hit
+"""Token authentication with the token's user memoised per process (core/caching/access.py): a hit
 costs no query, and deleting or rotating the token or deactivating the user is seen by the next
 request through the access data version."""
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from api.access_memo import instance_of, memoised, request_access_version, row_of
+from core.caching.access import instance_of, memoised, request_access_version, row_of
 
 
 class MemoisedTokenAuthentication(TokenAuthentication):

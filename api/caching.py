@@ -1,5 +1,5 @@
 """Cached JSON answers for the hot read endpoints (discovery, matches): the rendered bytes are
-kept per organisation, query and data version (`influencers.services.cache_versions`), so a hit
+kept per organisation, query and data version (`core.caching.versions`), so a hit
 costs one cache round trip and no serialisation. Only JSON is cached; the browsable API and
 other formats are computed every time."""
 
@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from influencers.services.cache_versions import get_or_compute
+from core.caching.versions import get_or_compute
 
 
 def normalised_query(request: Request) -> list[tuple[str, list[str]]]:
@@ -32,7 +32,7 @@ def cached_json_response(
 ) -> HttpResponse | Response:
     """The JSON of `compute()` (response data) from the cache when current, else computed,
     rendered and stored. `parts` must name everything the data depends on besides the
-    organisation and the data `scopes` (see `influencers.services.cache_versions.SCOPES`)."""
+    organisation and the data `scopes` (see `core.caching.versions.SCOPES`)."""
     renderer = getattr(request, "accepted_renderer", None)
     if type(renderer) is not JSONRenderer:
         return Response(compute())

@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from influencers.errors import ServiceUnavailable, VettedError
+from core.errors import ServiceUnavailable, VettedError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

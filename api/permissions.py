@@ -6,14 +6,14 @@ from __future__ import annotations
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from api.access_memo import instance_of, memoised, request_access_version, row_of
-from influencers.models import Membership, Organization
-from influencers.services.tenancy import ORGANIZATION_HEADER, membership_for_request, membership_for_user
+from core.caching.access import instance_of, memoised, request_access_version, row_of
+from core.models import Membership, Organization
+from core.services.tenancy import ORGANIZATION_HEADER, membership_for_request, membership_for_user
 
 
 def memoised_membership(request) -> Membership | None:  # noqa: ANN001
     """`membership_for_request`, with the lookup memoised per process at the access data version
-    (api/access_memo.py): a removed membership or a changed role is seen by the next request."""
+    (core/caching/access.py): a removed membership or a changed role is seen by the next request."""
 
     def lookup(user, *, organization_id: object = None) -> Membership | None:  # noqa: ANN001
         if user is None or not user.is_authenticated:

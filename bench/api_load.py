@@ -150,8 +150,8 @@ def load_catalogue(n: int, reload: bool) -> None:
 
 def ensure_users(clients: int) -> tuple[list[str], int]:
     """`clients` editors of the bench organisation (one token each: per-user throttling is real) and a brand."""
-    from influencers.models import Brand
-    from influencers.services.tenancy import member_add
+    from vetting.models import Brand
+    from core.services.tenancy import member_add
 
     tokens = []
     for i in range(clients):
@@ -404,7 +404,7 @@ def main() -> None:
     load_catalogue(args.creators, args.reload)
     tokens, brand_id = ensure_users(args.clients)
     try:
-        import influencers.services.matching  # noqa: F401
+        import vetting.services.matching  # noqa: F401
 
         matching = not args.no_matching
     except ImportError:

@@ -36,8 +36,9 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from influencers.models import Account, Brand, Creator, Shortlist, Watch
-    from influencers.services.tenancy import organization_for_user
+    from influencers.models import Account, Creator
+    from vetting.models import Brand, Shortlist, Watch
+    from core.services.tenancy import organization_for_user
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)

@@ -388,7 +388,7 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
         "country=CN": {"countries": ["CN"]},
     }
     live = get_index(embedder.id)
-    from influencers.services.cache_versions import response_cache_seconds
+    from core.caching.versions import response_cache_seconds
 
     memo = "filter memo on (shared cache)" if response_cache_seconds() else "filter memo off (no CACHE_URL)"
     profiler = None

@@ -1,5 +1,5 @@
 """Django project package: settings, URLs and the Celery app."""
 
-from .celery import app as celery_app
+from config.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -20,7 +20,7 @@ app.conf.beat_schedule = {
     # Refreshes trigger watch evaluation themselves; this daily pass catches windows that move
     # with the calendar (a sentiment spike ageing out, a keyword window closing) without new data.
     "evaluate-watches-daily": {
-        "task": "influencers.tasks.evaluate_watches",
+        "task": "vetting.tasks.evaluate_watches",
         "schedule": crontab(hour=5, minute=45),
     },
     # After the refresh: a channel refreshed this morning is never purged.

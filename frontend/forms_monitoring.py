@@ -1,7 +1,7 @@
 """HTML forms of the monitoring pages: a watch, one rule's parameters, the notification settings.
 
 They only turn what a person types (comma lists, number boxes, creator page links) into the
-monitoring services' input. The services validate (`influencers.monitoring.rules.parse_params`
+monitoring services' input. The services validate (`vetting.monitoring.rules.parse_params`
 for rule parameters, `notification_settings_update` for addresses and URLs) and the views put
 their InputError next to the field it names (`frontend.forms.attach_input_error`)."""
 
@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import join_list, split_list
-from influencers.models import RuleKind, Severity
-from influencers.monitoring.rules import PARAM_TYPES
+from vetting.models import RuleKind, Severity
+from vetting.monitoring.rules import PARAM_TYPES
 
 # What each rule kind looks for, shown on the "add a rule" buttons and above its form.
 RULE_KIND_HELP = {
@@ -96,7 +96,7 @@ def param_summary(kind: str, params: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 class RuleForm(forms.Form):
     """A watch rule of one kind: its name, active flag and the kind's parameters, one field each
-    (built from the parameter types in `influencers.monitoring.rules`, so a new parameter shows
+    (built from the parameter types in `vetting.monitoring.rules`, so a new parameter shows
     up here without a change). Empty number boxes take the default."""
 
     name = forms.CharField(label=_("Name"), required=False, help_text=_("Optional, e.g. “Gambling, strict”"))

@@ -29,7 +29,7 @@ CHOICE_LABELS = (
     gettext_noop("Bilibili"),
     gettext_noop("Weibo"),
     gettext_noop("X (Twitter)"),
-    # Parts of a brand match (influencers.services.matching.PART_LABELS)
+    # Parts of a brand match (vetting.services.matching.PART_LABELS)
     gettext_noop("Audience fit"),
     gettext_noop("Authenticity"),
     gettext_noop("Value alignment"),

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.views.common import can_write, render_page, require_organization
-from influencers.errors import VettedError
-from influencers.models import AlertStatus, RuleKind, Severity
-from influencers.selectors.monitoring import alert_counts, alert_get, alert_list, watch_get
-from influencers.services.monitoring import alert_acknowledge, alert_resolve
+from core.errors import VettedError
+from vetting.models import AlertStatus, RuleKind, Severity
+from vetting.monitoring.selectors import alert_counts, alert_get, alert_list, watch_get
+from vetting.monitoring import alert_acknowledge, alert_resolve
 
 PAGE_SIZE = 25
 

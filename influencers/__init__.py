@@ -1,2 +1,6 @@
-"""The influencer catalogue: creators, accounts, engagement history, audiences, and the
-organisation-owned objects (brands, shortlists, notes) that are scored against it."""
+"""The influencer catalogue: creators, their platform accounts, engagement history, audiences,
+follower and comment samples, the metrics derived from them, imports and connectors.
+
+It imports only `core`. When catalogue data changes it announces it through
+`influencers.follow_ups`, which the apps above (vision, vetting) subscribe to.
+"""

@@ -1,4 +1,4 @@
-"""Admin for every catalogue and tenancy model."""
+"""Admin for every catalogue model."""
 
 from django.contrib import admin
 
@@ -74,55 +74,3 @@ class CommentSampleAdmin(admin.ModelAdmin):
 class AccountMetricsAdmin(admin.ModelAdmin):
     list_display = ("account", "followers", "engagement_rate", "growth_30d", "fake_risk", "risk_level")
     raw_id_fields = ("account",)
-
-
-@admin.register(m.Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "status", "done", "total", "created_at", "finished_at")
-    list_filter = ("kind", "status")
-    readonly_fields = ("log", "error", "counts", "result")
-
-
-@admin.register(m.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
-    search_fields = ("name",)
-
-
-@admin.register(m.Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organization", "role")
-    list_filter = ("role",)
-
-
-@admin.register(m.Brand)
-class BrandAdmin(admin.ModelAdmin):
-    list_display = ("name", "organization", "updated_at")
-    list_filter = ("organization",)
-
-
-@admin.register(m.MoodBoardImage)
-class MoodBoardImageAdmin(admin.ModelAdmin):
-    list_display = ("id", "brand", "width", "height")
-
-
-@admin.register(m.Shortlist)
-class ShortlistAdmin(admin.ModelAdmin):
-    list_display = ("name", "organization", "brand", "campaign", "updated_at")
-
-
-@admin.register(m.ShortlistEntry)
-class ShortlistEntryAdmin(admin.ModelAdmin):
-    list_display = ("creator", "shortlist", "status", "updated_at")
-    list_filter = ("status",)
-    raw_id_fields = ("creator",)
-
-
-@admin.register(m.ShortlistEvent)
-class ShortlistEventAdmin(admin.ModelAdmin):
-    list_display = ("entry", "action", "user", "at")
-
-
-@admin.register(m.CreatorNote)
-class CreatorNoteAdmin(admin.ModelAdmin):
-    list_display = ("creator", "organization", "author", "created_at")

@@ -7,8 +7,13 @@ class InfluencersConfig(AppConfig):
     verbose_name = "Influencer catalogue"
 
     def ready(self) -> None:
-        # Writes to catalogue/metrics/brand tables change the data version the API response
-        # caches are keyed on (influencers/services/cache_versions.py).
-        from influencers.services.cache_versions import install_write_watch
+        from core.caching.versions import watch_writes
+        from core.models import JobKind
+        from core.services.jobs import register_job_kind
 
-        install_write_watch()
+        # Every catalogue table (metrics and stored vetting reports included) feeds discovery.
+        watch_writes("catalogue", "influencers")
+        register_job_kind(JobKind.IMPORT, handler="influencers.services.imports.jobs.run_import_job")
+        register_job_kind(JobKind.METRICS, handler="influencers.metrics.service.run_metrics_job")
+        register_job_kind(JobKind.REFRESH, handler="influencers.services.refresh.run_refresh_job")
+        register_job_kind(JobKind.SEED, handler="influencers.services.demo.seed.run_seed_job")

@@ -9,7 +9,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from influencers import models as m
+from core.models import Job, JobKind, Membership, Organization, Role
+from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Platform, Post
+from vetting.models import Alert, Brand, CreatorNote, NotificationSettings, RuleKind, Severity, Shortlist, ShortlistEntry, Watch, WatchRule
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Organization
+        model = Organization
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Agency {n}")
@@ -32,16 +34,16 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Membership
+        model = Membership
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
-    role = m.Role.EDITOR
+    role = Role.EDITOR
 
 
 class CreatorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Creator
+        model = Creator
 
     display_name = factory.Sequence(lambda n: f"Creator {n}")
     country = "CN"
@@ -52,17 +54,17 @@ class CreatorFactory(factory.django.DjangoModelFactory):
 
 class AccountFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Account
+        model = Account
 
     creator = factory.SubFactory(CreatorFactory)
-    platform = m.Platform.INSTAGRAM
+    platform = Platform.INSTAGRAM
     handle = factory.Sequence(lambda n: f"creator_{n}")
     bio = "Beauty and travel · 美妆与旅行"
 
 
 class AccountSnapshotFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.AccountSnapshot
+        model = AccountSnapshot
 
     account = factory.SubFactory(AccountFactory)
     # Distinct past dates (ten years from 2016), never in the future however many a session makes.
@@ -74,7 +76,7 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
 
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Post
+        model = Post
 
     account = factory.SubFactory(AccountFactory)
     platform_post_id = factory.Sequence(lambda n: f"post-{n}")
@@ -87,7 +89,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 class MediaAssetFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.MediaAsset
+        model = MediaAsset
 
     account = factory.SubFactory(AccountFactory)
     post = None
@@ -98,7 +100,7 @@ class MediaAssetFactory(factory.django.DjangoModelFactory):
 
 class AudienceProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.AudienceProfile
+        model = AudienceProfile
 
     account = factory.SubFactory(AccountFactory)
     source = "test"
@@ -112,7 +114,7 @@ class AudienceProfileFactory(factory.django.DjangoModelFactory):
 
 class FollowerSampleFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.FollowerSample
+        model = FollowerSample
 
     account = factory.SubFactory(AccountFactory)
     username = factory.Sequence(lambda n: f"follower_{n}")
@@ -128,7 +130,7 @@ class FollowerSampleFactory(factory.django.DjangoModelFactory):
 
 class CommentSampleFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.CommentSample
+        model = CommentSample
 
     post = factory.SubFactory(PostFactory)
     external_id = factory.Sequence(lambda n: f"c{n}")
@@ -139,7 +141,7 @@ class CommentSampleFactory(factory.django.DjangoModelFactory):
 
 class BrandFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Brand
+        model = Brand
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Brand {n}")
@@ -157,7 +159,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
 
 class ShortlistFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Shortlist
+        model = Shortlist
 
     organization = factory.SubFactory(OrganizationFactory)
     brand = factory.SubFactory(BrandFactory, organization=factory.SelfAttribute("..organization"))
@@ -166,7 +168,7 @@ class ShortlistFactory(factory.django.DjangoModelFactory):
 
 class ShortlistEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.ShortlistEntry
+        model = ShortlistEntry
 
     shortlist = factory.SubFactory(ShortlistFactory)
     creator = factory.SubFactory(CreatorFactory)
@@ -174,7 +176,7 @@ class ShortlistEntryFactory(factory.django.DjangoModelFactory):
 
 class CreatorNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.CreatorNote
+        model = CreatorNote
 
     organization = factory.SubFactory(OrganizationFactory)
     creator = factory.SubFactory(CreatorFactory)
@@ -183,9 +185,9 @@ class CreatorNoteFactory(factory.django.DjangoModelFactory):
 
 class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Job
+        model = Job
 
-    kind = m.JobKind.IMPORT
+    kind = JobKind.IMPORT
 
 
 # --- monitoring -------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ class WatchFactory(factory.django.DjangoModelFactory):
     """A watch on picked creators: pass `creators=[...]` (or set `shortlist`)."""
 
     class Meta:
-        model = m.Watch
+        model = Watch
         skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
@@ -210,21 +212,21 @@ class WatchFactory(factory.django.DjangoModelFactory):
 
 class WatchRuleFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.WatchRule
+        model = WatchRule
 
     watch = factory.SubFactory(WatchFactory)
-    kind = m.RuleKind.KEYWORD
+    kind = RuleKind.KEYWORD
     params = factory.LazyFunction(dict)
 
 
 class AlertFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Alert
+        model = Alert
 
     organization = factory.SubFactory(OrganizationFactory)
     creator = factory.SubFactory(CreatorFactory)
-    kind = m.RuleKind.KEYWORD
-    severity = m.Severity.MEDIUM
+    kind = RuleKind.KEYWORD
+    severity = Severity.MEDIUM
     title = "2 posts with excluded terms"
     summary = "Two posts mention gambling within 7 days"
     evidence = factory.LazyFunction(lambda: {"posts": []})
@@ -233,7 +235,7 @@ class AlertFactory(factory.django.DjangoModelFactory):
 
 class NotificationSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.NotificationSettings
+        model = NotificationSettings
         django_get_or_create = ("organization",)
 
     organization = factory.SubFactory(OrganizationFactory)

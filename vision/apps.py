@@ -10,8 +10,11 @@ class VisionConfig(AppConfig):
     verbose_name = "Vision"
 
     def ready(self) -> None:
-        from influencers.models import JobKind
-        from influencers.services.job_runner import register_job_handler
+        from core.caching.versions import watch_writes
+        from core.models import JobKind
+        from core.services.jobs import HEAVY_QUEUE, register_job_kind
 
-        register_job_handler(JobKind.EMBED, "vision.services.jobs.run_embed_job")
-        register_job_handler(JobKind.INDEX, "vision.services.jobs.run_index_job")
+        # Embeddings and aesthetic profiles feed matching (mood-board similarity), not discovery.
+        watch_writes("vision", "vision")
+        register_job_kind(JobKind.EMBED, handler="vision.services.jobs.run_embed_job", queue=HEAVY_QUEUE)
+        register_job_kind(JobKind.INDEX, handler="vision.services.jobs.run_index_job", queue=HEAVY_QUEUE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from influencers.errors import InputError, InvalidState, ServiceUnavailable
+from core.errors import InputError, InvalidState, ServiceUnavailable
 
 
 class WeightsMissing(ServiceUnavailable):

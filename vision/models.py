@@ -102,9 +102,9 @@ class EmbedBatch(models.Model):
     one stalled; even then the unique (asset, embedder) constraint keeps the vectors single.
     """
 
-    parent_job = models.ForeignKey("influencers.Job", on_delete=models.CASCADE, related_name="embed_batches")
+    parent_job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="embed_batches")
     batch_job = models.ForeignKey(
-        "influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="The job enqueued for this batch (none when the coordinator runs every batch itself)",
     )
     embedder_id = models.CharField(max_length=200)
@@ -115,7 +115,7 @@ class EmbedBatch(models.Model):
     embedded = models.PositiveIntegerField(default=0, help_text="Vectors written by the runs that completed this batch")
     failed = models.PositiveIntegerField(default=0)
     claimed_by = models.ForeignKey(
-        "influencers.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Refreshed after every committed model batch: a claim whose heartbeat is older than the stall
     # limit may be taken over (its worker died or hangs).

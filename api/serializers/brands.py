@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from influencers.models import Brand, MoodBoardImage, Platform
+from vetting.models import Brand, MoodBoardImage
+from influencers.models import Platform
 
-from .creators import CreatorListSerializer
+from api.serializers.creators import CreatorListSerializer
 
 
 class AudienceTargetSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from influencers.models import Job, JobKind, JobStatus
+from core.models import Job, JobKind, JobStatus
 
 
 class JobSerializer(serializers.ModelSerializer):

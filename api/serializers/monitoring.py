@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from influencers.models import (
-    Alert,
-    NotificationSettings,
-    RuleKind,
-    Severity,
-    Watch,
-    WatchRule,
-    WebhookAttempt,
-    WebhookDelivery,
-)
+from vetting.models import Alert, NotificationSettings, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
 
 
 class RuleSerializer(serializers.ModelSerializer):

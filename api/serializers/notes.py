@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from influencers.models import CreatorNote
+from vetting.models import CreatorNote
 
 
 class NoteSerializer(serializers.ModelSerializer):

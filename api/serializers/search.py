@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from influencers.models import Platform
 
-from .creators import CreatorListSerializer
+from api.serializers.creators import CreatorListSerializer
 
 MAX_QUERY_IMAGES = 8
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from influencers.models import EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
-from influencers.services.shortlists import BULK_LIMIT
+from vetting.models import EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
+from vetting.services.shortlists import BULK_LIMIT
 
-from .creators import AccountSummarySerializer
+from api.serializers.creators import AccountSummarySerializer
 
 
 class ShortlistSerializer(serializers.ModelSerializer):

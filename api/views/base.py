@@ -7,7 +7,7 @@ from functools import cached_property
 from rest_framework.generics import GenericAPIView
 
 from api.permissions import IsOrganizationMember, request_membership
-from influencers.models import Membership, Organization
+from core.models import Membership, Organization
 
 
 class OrganizationScopedView(GenericAPIView):

@@ -22,13 +22,14 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
-from influencers.models import Brand, Platform
-from influencers.selectors.brands import brand_get, brand_list, mood_board_list
+from vetting.models import Brand
+from influencers.models import Platform
+from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
-from influencers.services import matching
-from influencers.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
+from vetting.services import matching
+from vetting.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
 
-# Query parameter w_<short name> → the ranking's part name (influencers.scoring.ranking.PARTS).
+# Query parameter w_<short name> → the ranking's part name (vetting.scoring.ranking.PARTS).
 WEIGHT_PARAMS = {
     "audience": "audience_fit",
     "authenticity": "authenticity",

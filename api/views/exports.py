@@ -11,11 +11,11 @@ from rest_framework.response import Response
 
 from api.serializers.jobs import ExportRequestSerializer, JobSerializer
 from api.views.base import OrganizationScopedView
-from influencers.errors import InvalidState
-from influencers.models import JobKind
-from influencers.selectors.jobs import job_get
-from influencers.selectors.shortlists import shortlist_get
-from influencers.services.exports import export_create, export_file
+from core.errors import InvalidState
+from core.models import JobKind
+from core.selectors.jobs import job_get
+from vetting.selectors.shortlists import shortlist_get
+from vetting.services.exports import export_create, export_file
 
 
 class ExportCreateView(OrganizationScopedView):

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from influencers.services.health import platform_health
+from core.services.health import platform_health
 
 
 class HealthView(APIView):

@@ -19,11 +19,10 @@ from rest_framework.response import Response
 from api.permissions import IsCatalogueEditor
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
 from api.views.base import OrganizationScopedView
-from influencers.models import Job, JobKind
-from influencers.errors import InputError
-from influencers.selectors.jobs import job_get, job_list
-from influencers.services.job_runner import enqueue_job
-from influencers.services.jobs import job_create
+from core.models import Job, JobKind
+from core.errors import InputError
+from core.selectors.jobs import job_get, job_list
+from core.services.jobs import job_submit
 
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
@@ -113,11 +112,10 @@ class ImportUploadView(OrganizationScopedView):
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        job = job_create(
+        job = job_submit(
             kind=JobKind.IMPORT,
             params={"path": str(path), "dry_run": payload.validated_data["dry_run"], "original_name": upload.name or ""},
             organization=self.organization,
             user=request.user,
         )
-        enqueue_job(job)
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

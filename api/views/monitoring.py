@@ -28,13 +28,14 @@ from api.serializers.monitoring import (
     WebhookSecretSerializer,
 )
 from api.views.base import OrganizationScopedView
-from influencers.errors import InputError
-from influencers.models import Alert, Creator, Watch, WebhookDelivery
-from influencers.selectors.brands import _int_or_404, brand_get
-from influencers.selectors.monitoring import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
-from influencers.selectors.shortlists import shortlist_get
-from influencers.services import monitoring as svc
-from influencers.services import notifications as notify
+from core.errors import InputError
+from vetting.models import Alert, Watch, WebhookDelivery
+from influencers.models import Creator
+from vetting.selectors.brands import _int_or_404, brand_get
+from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
+from vetting.selectors.shortlists import shortlist_get
+from vetting import monitoring as svc
+from vetting.monitoring import notifications as notify
 
 
 def _brand(view: OrganizationScopedView, data: dict, key: str = "brand_id"):  # noqa: ANN202

@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
 from api.views.base import OrganizationScopedView
-from influencers.models import Creator, CreatorNote
-from influencers.errors import InputError
-from influencers.selectors.notes import note_get, note_list
-from influencers.services.notes import note_create, note_delete, note_update
+from influencers.models import Creator
+from vetting.models import CreatorNote
+from core.errors import InputError
+from vetting.selectors.notes import note_get, note_list
+from vetting.services.notes import note_create, note_delete, note_update
 
 
 class NoteListView(ListModelMixin, OrganizationScopedView):

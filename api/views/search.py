@@ -14,7 +14,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
 from influencers.selectors.creators import creators_by_ids
-from influencers.services.media import inspect_image_bytes
+from core.services.media import inspect_image_bytes
 from vision.services.results import AestheticSearchResult
 
 

@@ -19,19 +19,11 @@ from api.serializers.shortlists import (
     ShortlistSerializer,
 )
 from api.views.base import OrganizationScopedView
-from influencers.models import Shortlist, ShortlistEntry
-from influencers.errors import InputError
-from influencers.selectors.brands import brand_get
-from influencers.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list
-from influencers.services.shortlists import (
-    entries_add,
-    entries_remove,
-    entries_set_status,
-    entry_update,
-    shortlist_create,
-    shortlist_delete,
-    shortlist_update,
-)
+from vetting.models import Shortlist, ShortlistEntry
+from core.errors import InputError
+from vetting.selectors.brands import brand_get
+from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list
+from vetting.services.shortlists import entries_add, entries_remove, entries_set_status, entry_update, shortlist_create, shortlist_delete, shortlist_update
 
 
 class ShortlistListView(ListModelMixin, OrganizationScopedView):

@@ -36,8 +36,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served locally, so /api/docs/ works offline
+    "core",
     "influencers",
     "vision",
+    "vetting",
     "api",
     "frontend",
 ]
@@ -131,16 +133,16 @@ CACHE_URL = env_str("CACHE_URL", "")
 CACHES = {
     "default": (
         # Fails open: with Redis down, throttle counters miss instead of every request failing.
-        {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "core.caching.backend.FailOpenRedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vetted"}
     )
 }
 # Discovery and matching responses cached per organisation and data version (never stale, see
-# influencers/services/cache_versions.py). On by default only with a cache shared by every
+# core/caching/versions.py). On by default only with a cache shared by every
 # process (CACHE_URL); 0 turns it off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_URL else 0)
-# Token and membership lookups memoised per process at the shared "access" version (api/access_memo.py):
+# Token and membership lookups memoised per process at the shared "access" version (core/caching/access.py):
 # needs the shared cache like response caching; bounds writes made outside Django; 0 turns it off.
 API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL else 0)
 
@@ -172,11 +174,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # ...and one that accepts connections but never answers (hung, half-open) too.
     "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 10),
 }
+# Jobs name their queue when enqueued ("heavy" for embedding, index builds and exports: the app
+# owning a job kind registers it, see core/services/jobs.py); every other task goes to "default".
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {
-    "vision.tasks.*": {"queue": "heavy"},
-    "influencers.tasks.export_*": {"queue": "heavy"},
-}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -209,13 +209,13 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",
-        "EntryStatusEnum": "influencers.models.shortlists.EntryStatus.choices",
-        "JobStatusEnum": "influencers.models.jobs.JobStatus.choices",
-        "JobKindEnum": "influencers.models.jobs.JobKind.choices",
-        "RuleKindEnum": "influencers.models.monitoring.RuleKind.choices",
-        "SeverityEnum": "influencers.models.monitoring.Severity.choices",
-        "AlertStatusEnum": "influencers.models.monitoring.AlertStatus.choices",
-        "DeliveryStatusEnum": "influencers.models.monitoring.DeliveryStatus.choices",
+        "EntryStatusEnum": "vetting.models.shortlists.EntryStatus.choices",
+        "JobStatusEnum": "core.models.jobs.JobStatus.choices",
+        "JobKindEnum": "core.models.jobs.JobKind.choices",
+        "RuleKindEnum": "vetting.models.monitoring.RuleKind.choices",
+        "SeverityEnum": "vetting.models.monitoring.Severity.choices",
+        "AlertStatusEnum": "vetting.models.monitoring.AlertStatus.choices",
+        "DeliveryStatusEnum": "vetting.models.monitoring.DeliveryStatus.choices",
     },
 }
 
@@ -248,7 +248,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vetted@localhost")
 
 # --- Monitoring (docs/monitoring.md) -------------------------------------------------------
-# Rate table behind price/reach estimates; empty = the bundled influencers/monitoring/data/rate_table.json.
+# Rate table behind price/reach estimates; empty = the bundled vetting/monitoring/data/rate_table.json.
 MONITORING_RATE_TABLE = env_str("MONITORING_RATE_TABLE", "")
 # Webhook retries: wait base × 2^(n−1) seconds after failed attempt n (capped), at most MAX_ATTEMPTS tries.
 MONITORING_WEBHOOK_MAX_ATTEMPTS = env_int("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5)

@@ -13,8 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 
-from .base import *  # noqa: F403
-from .base import CACHE_URL, CACHES, CELERY_BROKER_URL, DATABASES, DEV_SECRET_KEY, SECRET_KEY, STORAGES
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHE_URL, CACHES, CELERY_BROKER_URL, DATABASES, DEV_SECRET_KEY, SECRET_KEY, STORAGES
 
 if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
@@ -38,7 +38,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 if CACHE_URL and CACHE_URL.rstrip("/") == CELERY_BROKER_URL.rstrip("/"):
-    # The cache is emptied after a Redis outage (config/cache.py): it must never hold the job queue.
+    # The cache is emptied after a Redis outage (core/caching/backend.py): it must never hold the job queue.
     raise ImproperlyConfigured("CACHE_URL must name another Redis database than CELERY_BROKER_URL (e.g. /1 and /0).")
 
 # Persistent connections (DB_CONN_MAX_AGE) are checked before reuse, so a database restart costs

@@ -4,8 +4,8 @@ password hashing, and Celery eager (tests that need a real worker start one them
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import DATABASES
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
 
 _tmp = Path(tempfile.mkdtemp(prefix="vetted-test-"))
 MEDIA_ROOT = _tmp / "media"

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
-from influencers import selectors
-from influencers.errors import InputError, VettedError
+from vetting.selectors.brands import brand_get, brand_list as select_brands, mood_board_list
+from vetting.selectors.shortlists import shortlist_list
+from core.errors import InputError, VettedError
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
-from influencers.scoring.ranking import DEFAULT_WEIGHTS, PARTS
+from vetting.scoring.ranking import DEFAULT_WEIGHTS, PARTS
 
 MATCH_PAGE_SIZE = 25
 WEIGHT_KEYS = PARTS  # one slider per part of the composite, named as the ranking names them
@@ -34,14 +35,14 @@ BRAND_FIELD_ALIASES = {
 @login_required
 def brand_list(request: HttpRequest) -> HttpResponse:
     org = require_organization(request)
-    brands = list(selectors.brand_list(organization=org))
+    brands = list(select_brands(organization=org))
     return render_page(request, "frontend/brands.html", {"brands": brands})
 
 
 @login_required
 def brand_create(request: HttpRequest) -> HttpResponse:
     """A new brand brief (GET: empty form; POST: create and open it)."""
-    from influencers.services.brands import brand_create as create
+    from vetting.services.brands import brand_create as create
 
     org = require_organization(request)
     form = BrandForm(request.POST or None)
@@ -63,10 +64,10 @@ def brand_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
     """Edit a brand brief (404 for another organisation's brand)."""
-    from influencers.services.brands import brand_update
+    from vetting.services.brands import brand_update
 
     org = require_organization(request)
-    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    brand = brand_get(organization=org, brand_id=brand_id)
     form = BrandForm(request.POST or None, initial=BrandForm.initial_for(brand))
     if request.method == "POST":
         if not can_write(request):
@@ -87,11 +88,11 @@ def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
 def brand_detail(request: HttpRequest, brand_id: int) -> HttpResponse:
     """The brief at a glance with its mood board and shortlists."""
     org = require_organization(request)
-    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    brand = brand_get(organization=org, brand_id=brand_id)
     context = {
         "brand": brand,
-        "mood_board": list(selectors.mood_board_list(brand=brand)),
-        "shortlists": list(selectors.shortlist_list(organization=org, brand_id=brand.pk)),
+        "mood_board": list(mood_board_list(brand=brand)),
+        "shortlists": list(shortlist_list(organization=org, brand_id=brand.pk)),
         "target_rows": presenters.target_rows(brand),
         "platforms": [(code, Platform(code).label) for code in brand.preferred_platforms if code in Platform.values],
     }
@@ -102,10 +103,10 @@ def brand_detail(request: HttpRequest, brand_id: int) -> HttpResponse:
 @require_POST
 def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
     """Add uploaded images to the brand's mood board; each file is checked by the brand service."""
-    from influencers.services.brands import mood_board_add
+    from vetting.services.brands import mood_board_add
 
     org = require_organization(request)
-    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    brand = brand_get(organization=org, brand_id=brand_id)
     errors: list[str] = []
     added = 0
     if not can_write(request):
@@ -128,7 +129,7 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
         return redirect("frontend:brand", brand_id=brand.pk)
     context = {
         "brand": brand,
-        "mood_board": list(selectors.mood_board_list(brand=brand)),
+        "mood_board": list(mood_board_list(brand=brand)),
         "upload_errors": errors,
         "added": added,
     }
@@ -140,7 +141,7 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     """Creators ranked for the brand, each part of the score as a bar with its explanation.
     The weight sliders re-rank through htmx (the same view returning the table fragment)."""
     org = require_organization(request)
-    brand = selectors.brand_get(organization=org, brand_id=brand_id)
+    brand = brand_get(organization=org, brand_id=brand_id)
     weights = _weights_from(request)
     page = _page_number(request)
     shown = {key: round((weights or DEFAULT_WEIGHTS).get(key, DEFAULT_WEIGHTS[key]) * 100) for key in WEIGHT_KEYS}
@@ -155,7 +156,7 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
         "has_next": False,
         "offset": (page - 1) * MATCH_PAGE_SIZE,
     }
-    from influencers.services.matching import rank_creators_for_brand
+    from vetting.services.matching import rank_creators_for_brand
 
     try:
         ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
@@ -167,7 +168,7 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
         context["notes"] = list(ranked.notes)
         context["has_next"] = ranked.total > context["offset"] + len(context["rows"])
     # The brand's own shortlists first in the "add to shortlist" menu.
-    shortlists = list(selectors.shortlist_list(organization=org))
+    shortlists = list(shortlist_list(organization=org))
     context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)
     return render_page(request, "frontend/brand_matches.html", context, partial="frontend/_matches.html")
 

@@ -28,7 +28,7 @@ def membership_for(request: HttpRequest):  # noqa: ANN201 (Membership | None)
     by the tenancy service."""
     if not request.user.is_authenticated:
         return None
-    from influencers.services.tenancy import membership_for_request
+    from core.services.tenancy import membership_for_request
 
     return membership_for_request(request)
 

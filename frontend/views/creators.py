@@ -14,20 +14,22 @@ from django.views.decorators.http import require_POST
 
 from frontend.views import charts, presenters
 from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
-from influencers import selectors
-from influencers.errors import InputError, VettedError
-from influencers.services import monitoring
+from influencers.selectors.creators import account_recent_post_counters, creator_detail as select_creator_detail, creator_growth_series, creator_sponsored_posts, creator_top_posts
+from vetting.selectors.notes import note_list
+from vetting.selectors.shortlists import creator_shortlist_entries, shortlist_get, shortlist_list
+from core.errors import InputError, VettedError
+from vetting import monitoring
 
 
 @login_required
 def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
     """The creator page for one account of the creator (`?account=<id>`, default the biggest)."""
-    creator = selectors.creator_detail(creator_id=creator_id)
+    creator = select_creator_detail(creator_id=creator_id)
     org = organization_for(request)
     accounts = list(creator.accounts.all())
     account = _chosen_account(accounts, request.GET.get("account")) or presenters.representative_account(creator)
     metrics = presenters.account_metrics(account)
-    growth = selectors.creator_growth_series(creator=creator).get(account.pk, []) if account else []
+    growth = creator_growth_series(creator=creator).get(account.pk, []) if account else []
     report = presenters.vetting_report(account)
     context: dict[str, Any] = {
         "creator": creator,
@@ -40,14 +42,14 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "report": report,
         "growth_chart": charts.growth_chart(growth, presenters.growth_anomalies(report)),
         "engagement_chart": charts.engagement_chart(
-            selectors.account_recent_post_counters(account=account) if account else []
+            account_recent_post_counters(account=account) if account else []
         ),
-        "top_posts": selectors.creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
-        "sponsored_posts": selectors.creator_sponsored_posts(creator=creator),
+        "top_posts": creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
+        "sponsored_posts": creator_sponsored_posts(creator=creator),
         "images": presenters.creator_images(creator),
-        "notes": list(selectors.note_list(organization=org, creator_id=creator.pk)) if org else [],
-        "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
-        "on_shortlists": selectors.creator_shortlist_entries(organization=org, creator=creator) if org else [],
+        "notes": list(note_list(organization=org, creator_id=creator.pk)) if org else [],
+        "shortlists": list(shortlist_list(organization=org)) if org else [],
+        "on_shortlists": creator_shortlist_entries(organization=org, creator=creator) if org else [],
     }
     context["audience_charts"] = charts.audience_charts(context["audience"])
     if account:
@@ -61,7 +63,7 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
 def lookalikes(request: HttpRequest, creator_id: int) -> HttpResponse:
     """Creators whose feeds look like this one (vision service), loaded by the creator page
     after it renders so the nearest-neighbour search never delays the page."""
-    creator = selectors.creator_detail(creator_id=creator_id)
+    creator = select_creator_detail(creator_id=creator_id)
     return render_page(request, "frontend/_lookalikes.html", {"outcome": presenters.lookalikes(creator)})
 
 
@@ -69,10 +71,10 @@ def lookalikes(request: HttpRequest, creator_id: int) -> HttpResponse:
 @require_POST
 def note_add(request: HttpRequest, creator_id: int) -> HttpResponse:
     """Add an organisation note on the creator; htmx gets the refreshed notes panel."""
-    from influencers.services.notes import note_create
+    from vetting.services.notes import note_create
 
     org = require_organization(request)
-    creator = selectors.creator_detail(creator_id=creator_id)
+    creator = select_creator_detail(creator_id=creator_id)
     error = None
     if not can_write(request):
         error = _("Your role (viewer) cannot add notes.")
@@ -85,7 +87,7 @@ def note_add(request: HttpRequest, creator_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("frontend:creator", creator_id=creator.pk)
-    notes = selectors.note_list(organization=org, creator_id=creator.pk)
+    notes = note_list(organization=org, creator_id=creator.pk)
     return render_page(
         request,
         "frontend/_notes.html",
@@ -98,10 +100,10 @@ def note_add(request: HttpRequest, creator_id: int) -> HttpResponse:
 @require_POST
 def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
     """Put the creator on one of the organisation's shortlists (or a new one named in the form)."""
-    from influencers.services.shortlists import entries_add, shortlist_create
+    from vetting.services.shortlists import entries_add, shortlist_create
 
     org = require_organization(request)
-    creator = selectors.creator_detail(creator_id=creator_id)
+    creator = select_creator_detail(creator_id=creator_id)
     message, ok, shortlist = "", False, None
     if not can_write(request):
         message = _("Your role (viewer) cannot change shortlists.")
@@ -111,7 +113,7 @@ def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
             if new_name:
                 shortlist = shortlist_create(organization=org, user=request.user, name=new_name)
             else:
-                shortlist = selectors.shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
+                shortlist = shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
             added, present = entries_add(shortlist=shortlist, creator_ids=[creator.pk], user=request.user)
         except Http404:
             message = _("Choose one of your shortlists.")
@@ -129,8 +131,8 @@ def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
         return redirect("frontend:creator", creator_id=creator.pk)
     context = {
         "creator": creator,
-        "shortlists": list(selectors.shortlist_list(organization=org)),
-        "on_shortlists": selectors.creator_shortlist_entries(organization=org, creator=creator),
+        "shortlists": list(shortlist_list(organization=org)),
+        "on_shortlists": creator_shortlist_entries(organization=org, creator=creator),
         "flash": message,
         "flash_ok": ok,
         "last_shortlist": shortlist,

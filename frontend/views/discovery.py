@@ -18,9 +18,11 @@ from PIL import Image
 from api.pagination import CountCappedPaginator as Paginator
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
-from influencers import selectors
-from influencers.errors import InputError, VettedError
-from influencers.services.media import inspect_image_bytes
+from influencers.selectors.creators import creator_list
+from vetting.selectors.brands import brand_list
+from vetting.selectors.shortlists import shortlist_list
+from core.errors import InputError, VettedError
+from core.services.media import inspect_image_bytes
 
 PAGE_SIZE = 25
 # The UI shows rates as percentages; the FilterSet takes fractions (0.03 = 3%).
@@ -78,14 +80,14 @@ def discovery(request: HttpRequest) -> HttpResponse:
     org = organization_for(request)
     params, bad_percent = filters_from_query(request.GET)
     filterset = CreatorFilterSet(data=params)
-    brands = list(selectors.brand_list(organization=org)) if org else []
+    brands = list(brand_list(organization=org)) if org else []
     brand = presenters.selected_brand(brands, request.GET.get("brand"))
     context: dict[str, Any] = {
         "filterset": filterset,
         "form": filterset.form,
         "brands": brands,
         "brand": brand,
-        "shortlists": list(selectors.shortlist_list(organization=org)) if org else [],
+        "shortlists": list(shortlist_list(organization=org)) if org else [],
         "sort_labels": SORT_LABELS,
         "current_sort": request.GET.get("sort") or "-followers",
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
@@ -98,12 +100,12 @@ def discovery(request: HttpRequest) -> HttpResponse:
         context["error"] = _("%(field)s must be a number.") % {"field": bad_percent[0]}
     else:
         try:
-            queryset = selectors.creator_list(filters=params)
+            queryset = creator_list(filters=params)
             page = Paginator(queryset, PAGE_SIZE).page(_page_number(request))
         except InputError as exc:
             context["error"] = str(exc)
         except EmptyPage:
-            page = Paginator(selectors.creator_list(filters=params), PAGE_SIZE).page(1)
+            page = Paginator(creator_list(filters=params), PAGE_SIZE).page(1)
             context["page"] = page
         else:
             context["page"] = page

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from frontend.views.common import render_page, require_organization
-from influencers import selectors
-from influencers.errors import InvalidState
+from core.selectors.jobs import job_get, job_list as select_jobs
+from core.errors import InvalidState
 
 
 @login_required
@@ -15,7 +15,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     """All jobs of the user's organisation, newest first; the list refreshes itself while any
     job is still running."""
     org = require_organization(request)
-    jobs = list(selectors.job_list(organization=org)[:100])
+    jobs = list(select_jobs(organization=org)[:100])
     context = {"jobs": jobs, "any_running": any(not job.is_finished for job in jobs)}
     return render_page(request, "frontend/jobs.html", context, partial="frontend/_jobs_list.html")
 
@@ -24,7 +24,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job with its counts, log and error (404 for another organisation's job)."""
     org = require_organization(request)
-    job = selectors.job_get(organization=org, job_id=job_id)
+    job = job_get(organization=org, job_id=job_id)
     return render_page(request, "frontend/job_detail.html", {"job": job}, partial="frontend/_job_card.html")
 
 
@@ -32,8 +32,8 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_download(request: HttpRequest, job_id: int) -> FileResponse:
     """The file an export job produced (404 for another organisation's job or a missing file)."""
     org = require_organization(request)
-    job = selectors.job_get(organization=org, job_id=job_id)
-    from influencers.services.exports import export_file
+    job = job_get(organization=org, job_id=job_id)
+    from vetting.services.exports import export_file
 
     try:
         path, filename, content_type = export_file(job=job)

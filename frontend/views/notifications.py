@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
 from frontend.views.common import can_write, is_htmx, render_page, require_organization, require_write
-from influencers.errors import InputError
-from influencers.models import DeliveryStatus
-from influencers.selectors.monitoring import recent_deliveries
-from influencers.services import notifications as notification_services
+from core.errors import InputError
+from vetting.models import DeliveryStatus
+from vetting.monitoring.selectors import recent_deliveries
+from vetting.monitoring import notifications as notification_services
 
 DELIVERIES_SHOWN = 20
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from influencers.errors import VettedError
-from influencers.models import Account, Brand, Creator
+from core.errors import VettedError
+from influencers.models import Account, Creator
+from vetting.models import Brand
 from influencers.selectors.creators import newest_audience_profiles
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
@@ -102,7 +103,7 @@ def audience_fits(brand: Brand, rows: list[tuple[Creator, Account | None]]) -> d
     """{creator_id: {"score", "confidence", "summary"}}: the brand's audience fit of each row's
     account, by the pure audience-fit scorer over the account's newest audience profile (one
     query for the page)."""
-    from influencers.scoring.audience_fit import DIMENSIONS, audience_fit
+    from vetting.scoring.audience_fit import DIMENSIONS, audience_fit
 
     newest = newest_audience_profiles(account_ids=[account.pk for _creator, account in rows if account is not None])
     fits: dict[int, dict[str, Any]] = {}
@@ -136,7 +137,7 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
     """An aesthetic-search / lookalike outcome of the vision service as template rows:
     {"results": [{creator_id, display_name, handle, score, image_urls}], "embedder": label,
     "index_state": "ready" | "rebuilding" | "empty"}."""
-    from influencers.selectors import creators_by_ids
+    from influencers.selectors.creators import creators_by_ids
 
     hits = [h for h in list(_get(outcome, "results", []) or []) if _get(h, "creator_id") != exclude_creator_id]
     creators = creators_by_ids(_get(h, "creator_id") for h in hits)
@@ -198,7 +199,7 @@ def vetting_report(account: Account | None) -> dict[str, Any] | None:
     metrics = account_metrics(account)
     if metrics is not None and (metrics.vetting or {}).get("risk"):
         return metrics.vetting
-    from influencers.services.vetting import vetting_report as build_report
+    from vetting.services.reports import vetting_report as build_report
 
     return build_report(account.pk)
 

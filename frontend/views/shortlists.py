@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
-from influencers import selectors
-from influencers.errors import VettedError
-from influencers.models import EntryStatus
+from core.selectors.jobs import job_list
+from vetting.selectors.brands import brand_get, brand_list
+from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list as select_shortlists
+from core.errors import VettedError
+from vetting.models import EntryStatus
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
@@ -25,8 +27,8 @@ EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 def shortlist_list(request: HttpRequest) -> HttpResponse:
     org = require_organization(request)
     context = {
-        "shortlists": list(selectors.shortlist_list(organization=org)),
-        "brands": list(selectors.brand_list(organization=org)),
+        "shortlists": list(select_shortlists(organization=org)),
+        "brands": list(brand_list(organization=org)),
     }
     return render_page(request, "frontend/shortlists.html", context)
 
@@ -34,7 +36,7 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def shortlist_create(request: HttpRequest) -> HttpResponse:
-    from influencers.services.shortlists import shortlist_create as create
+    from vetting.services.shortlists import shortlist_create as create
 
     org = require_organization(request)
     if not can_write(request):
@@ -42,7 +44,7 @@ def shortlist_create(request: HttpRequest) -> HttpResponse:
         return redirect("frontend:shortlists")
     brand = None
     if request.POST.get("brand"):
-        brand = selectors.brand_get(organization=org, brand_id=request.POST["brand"])
+        brand = brand_get(organization=org, brand_id=request.POST["brand"])
     try:
         shortlist = create(
             organization=org,
@@ -61,7 +63,7 @@ def shortlist_create(request: HttpRequest) -> HttpResponse:
 def shortlist_detail(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     """One shortlist: entries with status and notes, bulk actions, exports and their jobs."""
     org = require_organization(request)
-    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
     return render_page(request, "frontend/shortlist.html", _detail_context(request, org, shortlist))
 
 
@@ -69,11 +71,11 @@ def shortlist_detail(request: HttpRequest, shortlist_id: int) -> HttpResponse:
 @require_POST
 def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> HttpResponse:
     """Change one entry's status or notes inline; htmx gets the refreshed row."""
-    from influencers.services.shortlists import entry_update as update
+    from vetting.services.shortlists import entry_update as update
 
     org = require_organization(request)
-    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
-    entry = selectors.entry_get(shortlist=shortlist, entry_id=entry_id)
+    shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
+    entry = entry_get(shortlist=shortlist, entry_id=entry_id)
     error = None
     if not can_write(request):
         error = _("Your role (viewer) cannot change shortlists.")
@@ -91,7 +93,7 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
         if error:
             messages.error(request, error)
         return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
-    entry = selectors.entry_get(shortlist=shortlist, entry_id=entry_id)
+    entry = entry_get(shortlist=shortlist, entry_id=entry_id)
     row = presenters.entry_rows([entry])[0]
     context = {
         "shortlist": shortlist,
@@ -108,8 +110,8 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
 def add_creators(request: HttpRequest) -> HttpResponse:
     """Add the creators selected in discovery or in a brand's matches to a shortlist (one of the
     organisation's, or a new one named in the form); htmx gets a one-line status."""
-    from influencers.services.shortlists import entries_add
-    from influencers.services.shortlists import shortlist_create as create
+    from vetting.services.shortlists import entries_add
+    from vetting.services.shortlists import shortlist_create as create
 
     org = require_organization(request)
     ids = [int(v) for v in request.POST.getlist("creator") if v.isdigit() and len(v) <= 18]
@@ -123,10 +125,10 @@ def add_creators(request: HttpRequest) -> HttpResponse:
         if new_name:
             brand = None
             if request.POST.get("brand"):
-                brand = selectors.brand_get(organization=org, brand_id=request.POST["brand"])
+                brand = brand_get(organization=org, brand_id=request.POST["brand"])
             shortlist = create(organization=org, user=request.user, name=new_name, brand=brand)
         else:
-            shortlist = selectors.shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
+            shortlist = shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
         added, present = entries_add(shortlist=shortlist, creator_ids=ids, user=request.user)
     except Http404:
         message = _("Choose one of your shortlists.")
@@ -150,10 +152,10 @@ def add_creators(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     """Set the status of, or remove, the selected entries."""
-    from influencers.services.shortlists import entries_remove, entries_set_status
+    from vetting.services.shortlists import entries_remove, entries_set_status
 
     org = require_organization(request)
-    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
+    shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
     ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit() and len(v) <= 18]
     action = request.POST.get("action", "")
     try:
@@ -183,8 +185,8 @@ def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
 def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     """Start an export job (CSV, XLSX or PDF); htmx gets the job card that follows its progress."""
     org = require_organization(request)
-    shortlist = selectors.shortlist_get(organization=org, shortlist_id=shortlist_id)
-    from influencers.services.exports import export_create
+    shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
+    from vetting.services.exports import export_create
 
     fmt = request.POST.get("format", "")
     error, job = None, None
@@ -206,14 +208,14 @@ def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, org: Any, shortlist: Any) -> dict[str, Any]:
-    entries = list(selectors.entry_list(shortlist=shortlist))
+    entries = list(entry_list(shortlist=shortlist))
     rows = presenters.entry_rows(entries)
     status_filter = request.GET.get("status") or ""
     if status_filter:
         rows = [row for row in rows if row["entry"].status == status_filter]
     jobs = [
         job
-        for job in selectors.job_list(organization=org).filter(kind="export")[:30]
+        for job in job_list(organization=org).filter(kind="export")[:30]
         if str(job.params.get("shortlist_id")) == str(shortlist.pk)
     ][:5]
     counts = {value: 0 for value, _label in EntryStatus.choices}

@@ -1,6 +1,6 @@
 """Watch pages: the organisation's watches (what monitoring looks at), one watch with its rules,
 forms to create, edit and delete both, and "evaluate now". Reads through
-`influencers.selectors.monitoring`, writes through `influencers.services.monitoring`; the rule
+`vetting.monitoring.selectors`, writes through `vetting.monitoring`; the rule
 validator's InputError is shown next to the parameter it names."""
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import RULE_KIND_HELP, RuleForm, WatchForm, param_summary
 from frontend.views.common import htmx_aware_redirect, is_htmx, render_page, require_organization, require_write
-from influencers import selectors
-from influencers.errors import InputError, VettedError
-from influencers.models import RuleKind
-from influencers.selectors import monitoring as monitoring_selectors
-from influencers.services import monitoring as monitoring_services
+from vetting.selectors.brands import brand_list
+from vetting.selectors.shortlists import shortlist_list
+from core.errors import InputError, VettedError
+from vetting.models import RuleKind
+from vetting.monitoring import selectors as monitoring_selectors
+from vetting import monitoring as monitoring_services
 
 # Service field names → WatchForm field names.
 WATCH_FIELD_ALIASES = {"creator_ids": "creators", "rules.kind": "start_rules"}
@@ -62,8 +63,8 @@ def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchFo
     return WatchForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        brands=selectors.brand_list(organization=org),
-        shortlists=selectors.shortlist_list(organization=org),
+        brands=brand_list(organization=org),
+        shortlists=shortlist_list(organization=org),
         creator_choices=monitoring_selectors.watch_creator_choices(organization=org, include_ids=picked),
         creating=watch is None,
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Connector
-from .errors import (
+from influencers.connectors.base import Connector
+from influencers.connectors.errors import (
     AccountNotFound,
     ConnectorAuthError,
     ConnectorError,
@@ -19,12 +19,12 @@ from .errors import (
     MalformedResponse,
     QuotaExceeded,
 )
-from .fetched import AccountRef, FetchedAccount, FetchedComment, FetchedPost, FetchedProfile
+from influencers.connectors.fetched import AccountRef, FetchedAccount, FetchedComment, FetchedPost, FetchedProfile
 
 
 def _connector_classes() -> dict[str, type[Connector]]:
-    from .instagram import InstagramConnector
-    from .youtube import YouTubeConnector
+    from influencers.connectors.instagram import InstagramConnector
+    from influencers.connectors.youtube import YouTubeConnector
 
     return {YouTubeConnector.platform: YouTubeConnector, InstagramConnector.platform: InstagramConnector}
 

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 
 from django.conf import settings
 
-from .client import ApiClient
-from .fetched import AccountRef, FetchedAccount
+from influencers.connectors.client import ApiClient
+from influencers.connectors.fetched import AccountRef, FetchedAccount
 
 
 class Connector(ABC):

@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from .errors import ConnectorError, ConnectorUnavailable, MalformedResponse, QuotaExceeded
+from influencers.connectors.errors import ConnectorError, ConnectorUnavailable, MalformedResponse, QuotaExceeded
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ operator can do about it; none ever contains the API key or access token."""
 
 from __future__ import annotations
 
-from influencers.errors import ServiceUnavailable, VettedError
+from core.errors import ServiceUnavailable, VettedError
 
 
 class ConnectorError(VettedError):

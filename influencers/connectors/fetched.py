@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import MalformedResponse
+from influencers.connectors.errors import MalformedResponse
 
 HASHTAG_RE = re.compile(r"(?<![\w&])#(\w+)", re.UNICODE)
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9._]{1,30})")

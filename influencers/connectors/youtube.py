@@ -16,12 +16,12 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import Platform, PostType
 
-from .base import Connector
-from .client import ApiClient
-from .errors import (
+from influencers.connectors.base import Connector
+from influencers.connectors.client import ApiClient
+from influencers.connectors.errors import (
     AccountNotFound,
     ConnectorAuthError,
     ConnectorError,
@@ -29,7 +29,7 @@ from .errors import (
     ConnectorUnavailable,
     QuotaExceeded,
 )
-from .fetched import (
+from influencers.connectors.fetched import (
     AccountRef,
     FetchedAccount,
     FetchedComment,

@@ -2,8 +2,8 @@
 formulas that produced them out. No ORM here, so the figures are testable by hand and reusable
 from the metrics service, imports, connectors and the vetting scores."""
 
-from .account import AccountMetricsResult, compute_account_metrics
-from .engagement import (
+from influencers.metrics.account import AccountMetricsResult, compute_account_metrics
+from influencers.metrics.engagement import (
     VIDEO_PLATFORM_NAMES,
     EngagementResult,
     PostPoint,
@@ -13,7 +13,7 @@ from .engagement import (
     headline_engagement,
     recent_posts,
 )
-from .growth import GrowthResult, SnapshotPoint, follower_growth, followers_at, posting_cadence
+from influencers.metrics.growth import GrowthResult, SnapshotPoint, follower_growth, followers_at, posting_cadence
 
 __all__ = [
     "VIDEO_PLATFORM_NAMES",

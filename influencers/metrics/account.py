@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engagement import (
+from influencers.metrics.engagement import (
     DEFAULT_POSTS,
     DEFAULT_WINDOW_DAYS,
     XIAOHONGSHU,
@@ -20,7 +20,7 @@ from .engagement import (
     headline_engagement,
     recent_posts,
 )
-from .growth import SnapshotPoint, follower_growth, posting_cadence
+from influencers.metrics.growth import SnapshotPoint, follower_growth, posting_cadence
 
 GROWTH_HORIZONS = (7, 30, 90)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .growth import SnapshotPoint, followers_at
+from influencers.metrics.growth import SnapshotPoint, followers_at
 
 VIDEO_PLATFORM_NAMES = frozenset({"youtube", "tiktok", "douyin", "bilibili"})
 XIAOHONGSHU = "xiaohongshu"

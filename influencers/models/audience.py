@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .catalogue import Account, Post
+from influencers.models.catalogue import Account, Post
 
 DISTRIBUTION_FIELDS = ("age", "gender", "countries", "languages", "interests")
 DISTRIBUTION_TOLERANCE = 0.01

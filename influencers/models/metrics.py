@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, OrderBy
 
-from .catalogue import Account
+from influencers.models.catalogue import Account
 
 
 class NullsLastIndex(models.Index):
@@ -32,7 +32,7 @@ class NullsLastIndex(models.Index):
 class AccountMetrics(models.Model):
     """Engagement, growth and risk figures of an account, each with the formula it came from.
 
-    Written only by `influencers.services.metrics` (and the vetting service for the risk
+    Written only by `influencers.metrics.service` (and the vetting service for the risk
     fields); never edited by hand.
     """
 

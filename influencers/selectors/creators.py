@@ -19,7 +19,7 @@ from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 
 # An account-level condition, written once and applied in two places: on the outer query
@@ -189,7 +189,7 @@ def creator_detail(*, creator_id: int) -> Creator:
     accounts = Account.objects.select_related("metrics").prefetch_related(
         Prefetch("audience_profiles", queryset=AudienceProfile.objects.order_by("account_id", "-as_of", "-id"))
     )
-    from .brands import _int_or_404
+    from vetting.selectors.brands import _int_or_404
 
     return get_object_or_404(
         Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), pk=_int_or_404(creator_id)
@@ -301,7 +301,7 @@ def _coalesce_zero(field: str):  # noqa: ANN202
 def account_vetting_reports(*, accounts: Iterable[Account]) -> dict[int, dict[str, Any]]:
     """The vetting report of each account: the one stored with its metrics, or, when none is
     stored yet, a freshly computed one."""
-    from influencers.services.vetting import vetting_report  # services import selectors: lazy against the cycle
+    from vetting.services.reports import vetting_report  # services import selectors: lazy against the cycle
 
     reports: dict[int, dict[str, Any]] = {}
     for account in accounts:

@@ -1,1 +1,2 @@
-"""Write-side business logic of the influencers app (services), one module per job."""
+"""Write-side business logic of the catalogue (services): imports, connector refresh, retention
+and the demo catalogue."""

@@ -38,22 +38,12 @@ from influencers.connectors import (
     QuotaExceeded,
     get_connector,
 )
-from influencers.errors import InputError, VettedError
-from influencers.models import (
-    Account,
-    AccountSnapshot,
-    CommentSample,
-    Creator,
-    Job,
-    JobKind,
-    JobStatus,
-    MediaAsset,
-    Platform,
-    Post,
-)
-from influencers.services.follow_ups import accounts_data_changed
-from influencers.services.jobs import job_create, job_log, job_progress, job_set_total
-from influencers.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
+from core.errors import InputError, VettedError
+from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
+from core.models import Job, JobKind, JobStatus
+from influencers.follow_ups import accounts_data_changed
+from core.services.jobs import job_create, job_log, job_progress, job_set_total
+from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -614,7 +604,7 @@ def run_refresh_job(job: Job) -> dict[str, Any]:
 def refresh_schedule_run() -> Job | None:
     """The daily scheduled refresh: a REFRESH job for every tracked account, run here and now.
     Skipped (None) while another refresh job has been running for less than OVERLAP_GUARD."""
-    from influencers.services.job_runner import run_job
+    from core.services.jobs import run_job
 
     running = Job.objects.filter(
         kind=JobKind.REFRESH, status=JobStatus.RUNNING, started_at__gte=timezone.now() - OVERLAP_GUARD

@@ -37,7 +37,7 @@ from influencers.models import (
     Platform,
     Post,
 )
-from influencers.services.media import delete_stored_files
+from core.services.media import delete_stored_files
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
-from influencers.models import JobKind, JobStatus
+from core.models import JobKind, JobStatus
 from tests.factories import (
     BrandFactory,
     CreatorFactory,
@@ -25,12 +25,12 @@ from tests.factories import (
     ShortlistFactory,
 )
 
-from .conftest import png_bytes, upload
+from tests.api.conftest import png_bytes, upload
 
 
 def world(organization, user) -> dict[str, Any]:  # noqa: ANN001
     """Org A's objects every endpoint may need, created fresh per check."""
-    from influencers.services.brands import mood_board_add
+    from vetting.services.brands import mood_board_add
 
     brand = BrandFactory(organization=organization)
     shortlist = ShortlistFactory(organization=organization, brand=brand)

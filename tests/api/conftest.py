@@ -10,8 +10,8 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from influencers.models import Membership, Organization, Role
-from influencers.services.cache_versions import version_key
+from core.models import Membership, Organization, Role
+from core.caching.versions import version_key
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
@@ -36,11 +36,11 @@ def client_for(user, organization: Organization | None = None) -> APIClient:  # 
 
 @pytest.fixture(autouse=True)
 def access_memo_on(settings):  # noqa: ANN001, ANN201
-    """Every API test runs with the token and membership memo on (api/access_memo.py), as in a
+    """Every API test runs with the token and membership memo on (core/caching/access.py), as in a
     deployment with CACHE_URL: isolation and revocation tests then also prove the memo safe."""
     from django.core.cache import cache
 
-    from api import access_memo
+    from core.caching import access as access_memo
 
     settings.API_ACCESS_MEMO_SECONDS = 60
     access_memo.clear()

@@ -1,4 +1,4 @@
-"""The per-process memo of token users and memberships (api/access_memo.py): a repeated request
+"""The per-process memo of token users and memberships (core/caching/access.py): a repeated request
 looks up neither, and every change to who may do what is refused or granted on the very next
 request: a deleted or rotated token, a deactivated user (saved or bulk-updated), a removed,
 moved or re-roled membership, a renamed admin organisation. (The conftest turns the memo on for
@@ -13,12 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from api import access_memo
-from influencers.models import Membership, Organization, Role
-from influencers.services import cache_versions
+from core.caching import access as access_memo
+from core.models import Membership, Organization, Role
+from core.caching import versions as cache_versions
 from tests.factories import MembershipFactory, OrganizationFactory
 
-from .conftest import client_for
+from tests.api.conftest import client_for
 
 BRANDS = "/api/brands/"
 
@@ -30,7 +30,7 @@ def queries_of(client, path: str, **extra) -> list[str]:  # noqa: ANN001, ANN003
 
 
 def access_queries(sqls: list[str]) -> list[str]:
-    return [sql for sql in sqls if "authtoken_token" in sql or "influencers_membership" in sql]
+    return [sql for sql in sqls if "authtoken_token" in sql or "core_membership" in sql]
 
 
 def test_a_repeated_request_looks_up_neither_token_nor_membership(editor):  # noqa: ANN001
@@ -144,9 +144,9 @@ def test_each_request_gets_its_own_user_instance(editor):  # noqa: ANN001
 
 def test_access_tables_change_the_access_version(db):  # noqa: ANN001
     tables = cache_versions.watched_tables()
-    for table in ("authtoken_token", get_user_model()._meta.db_table, "influencers_membership"):
+    for table in ("authtoken_token", get_user_model()._meta.db_table, "core_membership"):
         assert tables[table] == "access"
-    assert tables["influencers_organization"] == "access"
+    assert tables["core_organization"] == "access"
     before = cache.get(cache_versions.version_key("access"))
     OrganizationFactory(name="New org")
     assert cache.get(cache_versions.version_key("access")) != before

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import CreatorFactory
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
 
-from .conftest import png_bytes, upload
+from tests.api.conftest import png_bytes, upload
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import io
 import pytest
 from PIL import Image
 
-from influencers.models import Brand, MoodBoardImage
+from vetting.models import Brand, MoodBoardImage
 
-from .conftest import png_bytes, upload
+from tests.api.conftest import png_bytes, upload
 
 
 def test_create_update_delete_brand(editor):  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""Response caching of discovery and matching (influencers/services/cache_versions.py): a repeated
+"""Response caching of discovery and matching (core/caching/versions.py): a repeated
 request is answered from the cache, any write that can change a result (ORM save, bulk update,
 bulk_create, raw SQL, brand edit) makes the next request recompute, workflow writes (jobs,
 notes) do not, and no organisation is ever answered from another's entry."""
@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from influencers.models import AccountMetrics, AudienceProfile, Creator
-from influencers.services import cache_versions
-from influencers.services.cache_versions import data_version, get_or_compute, written_tables
-from influencers.services.matching import RankingResult
+from core.caching import versions as cache_versions
+from core.caching.versions import data_version, get_or_compute, written_tables
+from vetting.services.matching import RankingResult
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, CreatorNoteFactory, JobFactory
 
 LIST = "/api/creators/?sort=-followers"
@@ -239,7 +239,7 @@ def ranking(monkeypatch, db):  # noqa: ANN001, ANN201
             brand_id=brand.pk,
         )
 
-    monkeypatch.setattr("influencers.services.matching.rank_creators_for_brand", rank_creators_for_brand)
+    monkeypatch.setattr("vetting.services.matching.rank_creators_for_brand", rank_creators_for_brand)
     return calls
 
 
@@ -293,7 +293,7 @@ def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, 
 
 
 def test_a_cached_ranking_is_not_served_for_a_deleted_or_moved_brand(editor, intruder, caching, ranking):  # noqa: ANN001
-    from influencers.models import Brand
+    from vetting.models import Brand
 
     creator_with(5000, "Big")
     moved = BrandFactory(organization=editor.organization)
@@ -333,9 +333,10 @@ def test_each_table_changes_its_own_scope(db):  # noqa: ANN001
     tables = cache_versions.watched_tables()
     assert tables["influencers_accountmetrics"] == "catalogue"
     assert tables["influencers_audienceprofile"] == "catalogue"
-    assert tables["influencers_brand"] == "brands" and tables["influencers_moodboardimage"] == "brands"
+    assert tables["vetting_brand"] == "brands" and tables["vetting_moodboardimage"] == "brands"
     assert tables["vision_imageembedding"] == "vision"
-    assert "influencers_job" not in tables and "influencers_creatornote" not in tables
+    assert tables["core_membership"] == "access"
+    assert "core_job" not in tables and "vetting_creatornote" not in tables and "vetting_alert" not in tables
 
 
 @pytest.mark.django_db(transaction=True)
@@ -343,7 +344,7 @@ def test_an_import_changes_the_catalogue_version(tmp_path, settings):  # noqa: A
     # The importer writes through its own connection, unseen by the write watcher.
     from django.core.management import call_command
 
-    from influencers.services.cache_versions import data_version, data_version_bump
+    from core.caching.versions import data_version, data_version_bump
 
     data_version_bump("catalogue")
     before = data_version("catalogue")

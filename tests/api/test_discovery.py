@@ -142,8 +142,8 @@ def test_bad_filters_answer_400_naming_the_field(editor, catalogue, query, field
 
 
 def test_creator_list_selector_raises_input_error_naming_the_field(catalogue):  # noqa: ANN001
-    from influencers.errors import InputError
-    from influencers.selectors import creator_list
+    from core.errors import InputError
+    from influencers.selectors.creators import creator_list
 
     assert {c.pk for c in creator_list(filters={"platform": ["tiktok"]})} == {
         catalogue["small_tt"].pk, catalogue["split"].pk
@@ -156,7 +156,7 @@ def test_creator_list_selector_raises_input_error_naming_the_field(catalogue):  
 def test_user_without_membership_gets_403(db):  # noqa: ANN001
     from tests.factories import UserFactory
 
-    from .conftest import client_for
+    from tests.api.conftest import client_for
 
     response = client_for(UserFactory()).get("/api/creators/")
     assert response.status_code == 403
@@ -180,7 +180,7 @@ def test_hand_built_list_rows_match_the_declared_serializer(catalogue):  # noqa:
     from rest_framework import serializers
 
     from api.serializers.creators import CreatorListSerializer
-    from influencers.selectors import creator_list
+    from influencers.selectors.creators import creator_list
 
     for creator in creator_list(filters={"sort": "-followers"}):
         fast = CreatorListSerializer(creator).data
@@ -191,7 +191,7 @@ def test_hand_built_list_rows_match_the_declared_serializer(catalogue):  # noqa:
 def test_creator_list_takes_plain_dicts_and_query_dicts_alike(catalogue):  # noqa: ANN001
     from django.http import QueryDict
 
-    from influencers.selectors import creator_list
+    from influencers.selectors.creators import creator_list
 
     expected = {catalogue["small_tt"].pk, catalogue["mid_yt"].pk, catalogue["split"].pk}
     as_dict = {"platform": ["tiktok", "youtube"], "sort": "-engagement_rate", "verified": False}

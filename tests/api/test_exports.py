@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from influencers.models import AccountMetrics, Job, JobStatus
+from influencers.models import AccountMetrics
+from core.models import Job, JobStatus
 from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, ShortlistEntryFactory, ShortlistFactory
 
 

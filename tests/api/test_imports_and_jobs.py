@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from influencers.models import Job, JobKind, Role
+from core.models import Job, JobKind, Role
 
-from .conftest import upload
+from tests.api.conftest import upload
 
 CSV = "platform,handle,display_name,followers\ninstagram,lin_xh,林小红,12000\n".encode()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.services import matching as matching_service
-from influencers.services.matching import RankingResult
+from vetting.services import matching as matching_service
+from vetting.services.matching import RankingResult
 from tests.factories import BrandFactory, CreatorFactory
 
 
@@ -80,7 +80,7 @@ def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, 
 
 def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):  # noqa: ANN001
     from influencers.models import AccountMetrics
-    from influencers.scoring.ranking import PARTS
+    from vetting.scoring.ranking import PARTS
     from tests.factories import AccountFactory
 
     brand = BrandFactory(organization=editor.organization)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from influencers.models import Alert, AlertStatus, NotificationSettings, Watch, WebhookDelivery
+from vetting.models import Alert, AlertStatus, NotificationSettings, Watch, WebhookDelivery
 from tests.factories import (
     AccountFactory,
     AccountSnapshotFactory,

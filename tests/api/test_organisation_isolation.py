@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import BrandFactory, CreatorNoteFactory, JobFactory, ShortlistEntryFactory, ShortlistFactory
 
-from .base import ORG_ENDPOINTS, check_endpoint
+from tests.api.base import ORG_ENDPOINTS, check_endpoint
 
 
 @pytest.mark.parametrize("endpoint", ORG_ENDPOINTS, ids=[e.name for e in ORG_ENDPOINTS])

@@ -45,7 +45,7 @@ def populate(editor, n: int) -> dict:  # noqa: ANN001
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_list_endpoints_have_pinned_query_counts(editor, rows, django_assert_max_num_queries):  # noqa: ANN001
-    from influencers.services.shortlists import entry_update
+    from vetting.services.shortlists import entry_update
 
     made = populate(editor, rows)
     for entry in made["shortlist"].entries.all()[:3]:

@@ -17,14 +17,14 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 
-from influencers.models import Role
+from core.models import Role
 from tests.factories import BrandFactory, CreatorFactory, MembershipFactory, OrganizationFactory, ShortlistFactory
 
 # FUZZ_EXAMPLES=25 for a deeper run (about 3 minutes); 4 keeps the suite fast.
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
 OPTIONAL_MODULE_OF_PATH = {
-    "/api/brands/{id}/matches/": "influencers.services.matching",
+    "/api/brands/{id}/matches/": "vetting.services.matching",
     "/api/search/aesthetic/": "vision.services.search",
     "/api/creators/{id}/lookalikes/": "vision.services.search",
 }

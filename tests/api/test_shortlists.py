@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.models import AccountMetrics, ShortlistEntry, ShortlistEvent
+from influencers.models import AccountMetrics
+from vetting.models import ShortlistEntry, ShortlistEvent
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory
 
 

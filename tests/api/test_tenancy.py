@@ -8,11 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
-from influencers.models import Membership, Organization, Role
-from influencers.services.tenancy import member_add
+from core.models import Membership, Organization, Role
+from core.services.tenancy import member_add
 from tests.factories import BrandFactory, MembershipFactory, OrganizationFactory
 
-from .conftest import client_for
+from tests.api.conftest import client_for
 
 
 @pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_add_member_refuses_bad_input_with_a_clear_error():
 
 @pytest.mark.django_db
 def test_member_add_rejects_unknown_role():
-    from influencers.errors import InputError
+    from core.errors import InputError
 
     with pytest.raises(InputError) as caught:
         member_add(org_name="A", username="b", role="god")

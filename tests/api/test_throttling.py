@@ -10,7 +10,7 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
 from api.throttling import WindowedUserRateThrottle
-from config.cache import FailOpenRedisCache, reset_outage_state
+from core.caching.backend import FailOpenRedisCache, reset_outage_state
 
 REDIS = "redis://127.0.0.1:6379/12"
 

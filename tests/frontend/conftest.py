@@ -43,7 +43,7 @@ def ui(client, member):  # noqa: ANN001
 def make_creator(name: str, *, followers: int, platform: str = "instagram", handle: str | None = None, days: int = 40):
     """A creator with one account, daily follower history, recent posts, an audience profile,
     and its metrics computed by the metrics service."""
-    from influencers.services.metrics import refresh_metrics
+    from influencers.metrics.service import refresh_metrics
 
     creator = CreatorFactory(display_name=name)
     account = AccountFactory(creator=creator, platform=platform, handle=handle or name.lower().replace(" ", "_"))

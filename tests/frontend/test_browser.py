@@ -117,7 +117,8 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from influencers.models import Creator, Organization
+    from influencers.models import Creator
+    from core.models import Organization
     from influencers.services.demo.images import draw_style_image
     from influencers.services.demo.seed import DEMO_ORGANIZATION
 

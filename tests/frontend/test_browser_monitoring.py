@@ -24,7 +24,8 @@ def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_ser
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from influencers.models import NotificationSettings, Organization, Watch, WatchRule
+    from vetting.models import NotificationSettings, Watch, WatchRule
+    from core.models import Organization
     from influencers.services.demo.seed import DEMO_ORGANIZATION
 
     base = live_server.url

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from influencers.models import Job, JobKind, JobStatus
+from core.models import Job, JobKind, JobStatus
 from tests.factories import AccountFactory, CreatorFactory
 from tests.infra.faults_support import isolated_vision  # noqa: F401 - fixture
 from tests.vision.conftest import add_image_asset, png_bytes

@@ -8,8 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from influencers.models import NotificationSettings, Role, WebhookDelivery
-from influencers.services.notifications import notification_settings_get
+from vetting.models import NotificationSettings, WebhookDelivery
+from core.models import Role
+from vetting.monitoring.notifications import notification_settings_get
 from tests.factories import MembershipFactory, NotificationSettingsFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_bad_settings_show_the_field_error_and_change_nothing(ui, member, data, 
 def test_test_ping_is_queued_and_listed_with_its_status(
     ui, member, django_capture_on_commit_callbacks, monkeypatch  # noqa: ANN001
 ) -> None:
-    from influencers import tasks
+    from vetting import tasks
 
     NotificationSettingsFactory(organization=member.organization)
     sent: list[int] = []
@@ -116,7 +117,7 @@ def test_ping_without_a_webhook_says_what_to_do(ui, member):  # noqa: ANN001
 
 
 def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation(ui, member):  # noqa: ANN001
-    from influencers.models import WebhookAttempt
+    from vetting.models import WebhookAttempt
 
     org = member.organization
     deliveries = [

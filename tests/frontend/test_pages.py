@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from influencers.models import JobKind, JobStatus
+from core.models import JobKind, JobStatus
 from tests.factories import (
     BrandFactory,
     CreatorNoteFactory,
@@ -113,7 +113,7 @@ def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):  # noq
 
 
 def test_discovery_pages_results(ui, db):  # noqa: ANN001
-    from influencers.services.metrics import refresh_metrics
+    from influencers.metrics.service import refresh_metrics
     from tests.factories import AccountFactory, CreatorFactory
 
     accounts = [AccountFactory(creator=CreatorFactory(display_name=f"Creator {i:02d}")) for i in range(30)]
@@ -141,7 +141,7 @@ def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, cata
 
 
 def test_creator_page_shows_price_and_reach_labelled_as_an_estimate(ui, catalogue):  # noqa: ANN001
-    from influencers.services.monitoring import rate_table
+    from vetting.monitoring import rate_table
 
     body = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
     section = body[body.index('data-testid="estimate"'):]
@@ -375,7 +375,7 @@ def test_chinese_interface_after_switching_language(ui, catalogue):  # noqa: ANN
 
 
 def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):  # noqa: ANN001
-    from influencers.models import Role
+    from core.models import Role
 
     viewer = MembershipFactory(role=Role.VIEWER)
     client.force_login(viewer.user)
@@ -406,7 +406,7 @@ def test_matches_weights_come_from_the_sliders(ui, member, catalogue):  # noqa: 
 
 
 def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalogue):  # noqa: ANN001
-    from influencers.scoring.audience_fit import DIMENSIONS, audience_fit
+    from vetting.scoring.audience_fit import DIMENSIONS, audience_fit
 
     brand = BrandFactory(organization=member.organization)
     without = text(ui.get(reverse("frontend:discovery")))
@@ -452,7 +452,7 @@ def _ranked_creator_ids(body: str) -> list[int]:
 
 
 def test_brand_matches_show_the_ranking_and_rerank_with_the_sliders(ui, member, catalogue):  # noqa: ANN001
-    from influencers.services.matching import rank_creators_for_brand
+    from vetting.services.matching import rank_creators_for_brand
 
     # Alex's audience is all men, the brand's target: first on audience fit alone.
     alex = catalogue[1].accounts.get().audience_profiles.get()

@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from influencers.models import Job, JobKind, Role, RuleKind, Watch, WatchRule
+from core.models import Job, JobKind, Role
+from vetting.models import RuleKind, Watch, WatchRule
 from tests.factories import (
     AlertFactory,
     BrandFactory,

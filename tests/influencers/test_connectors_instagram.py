@@ -16,10 +16,10 @@ from influencers.connectors import (
     MalformedResponse,
 )
 from influencers.connectors.instagram import InstagramConnector, parse_username
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import PostType
 
-from .connector_fakes import (
+from tests.influencers.connector_fakes import (
     GRAPH,
     IG_BUSINESS_ID,
     IG_INVALID_PARAM,

@@ -18,10 +18,10 @@ from influencers.connectors import (
     QuotaExceeded,
 )
 from influencers.connectors.youtube import YouTubeConnector, parse_channel_ref
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import PostType
 
-from .connector_fakes import (
+from tests.influencers.connector_fakes import (
     YT,
     YT_BACKEND_ERROR,
     YT_KEY,

@@ -18,26 +18,15 @@ from django.db import transaction
 from django.db.models import Count
 from PIL import Image
 
-from influencers.errors import InvalidState
-from influencers.models import (
-    Account,
-    AccountMetrics,
-    AccountSnapshot,
-    AudienceProfile,
-    Brand,
-    CommentSample,
-    Creator,
-    FollowerSample,
-    MediaAsset,
-    Organization,
-    Post,
-    Shortlist,
-)
+from core.errors import InvalidState
+from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
+from vetting.models import Brand, Shortlist
+from core.models import Organization
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
 from influencers.services.demo import seed_demo_catalogue
 from influencers.services.demo.images import DEMO_STYLES
 from influencers.services.demo.plan import build_demo_plan
-from influencers.services.media import hamming_distance
+from core.services.media import hamming_distance
 
 END = dt.date(2026, 3, 1)
 CREATORS = 36  # enough for every fraud kind (they rotate every 7th creator)

@@ -10,20 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from influencers.errors import InputError
-from influencers.models import (
-    Account,
-    AccountMetrics,
-    AccountSnapshot,
-    CommentSample,
-    Creator,
-    FollowerSample,
-    JobKind,
-    JobStatus,
-    MediaAsset,
-    Membership,
-    Post,
-)
+from core.errors import InputError
+from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, MediaAsset, Post
+from core.models import JobKind, JobStatus, Membership
 from influencers.services.demo import seed_demo_catalogue
 
 END = dt.date(2026, 3, 1)
@@ -74,8 +63,8 @@ def test_demo_login_creates_the_editor_of_both_organisations():
 
 @pytest.mark.django_db
 def test_seed_job_runs_and_reports_counts():
-    from influencers.services.job_runner import run_job
-    from influencers.services.jobs import job_create
+    from core.services.jobs import run_job
+    from core.services.jobs import job_create
 
     job = run_job(job_id=job_create(kind=JobKind.SEED, params={"creators": 2}).pk)
     assert job.status == JobStatus.SUCCEEDED, job.error
@@ -89,7 +78,7 @@ def test_seed_job_runs_and_reports_counts():
 
 @pytest.mark.django_db
 def test_seeding_computes_metrics_and_runs_vetting_when_installed():
-    pytest.importorskip("influencers.services.vetting")
+    pytest.importorskip("vetting.services.reports")
     summary = seed_demo_catalogue(creators=2, image_size=32)  # ends today, so every window has data
     accounts = Account.objects.count()
     assert summary.counts["metrics"] == accounts and summary.counts.get("vetted") == accounts

@@ -7,10 +7,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from influencers.errors import ImportValidationError
-from influencers.models import Account, AccountMetrics, JobKind, JobStatus
-from influencers.services.job_runner import run_job
-from influencers.services.jobs import job_create
+from core.errors import ImportValidationError
+from influencers.models import Account, AccountMetrics
+from core.models import JobKind, JobStatus
+from core.services.jobs import run_job
+from core.services.jobs import job_create
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,8 @@ def test_import_job_dry_run(tmp_path):
 
 
 def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, monkeypatch):
-    import influencers.services.monitoring as monitoring
-    import influencers.services.vetting as vetting
+    import vetting.monitoring as monitoring
+    import vetting.services.reports as vetting
     import vision.services.jobs as vision_jobs
     from influencers.services.imports import creators_import_file
 
@@ -126,7 +127,7 @@ def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, monke
 
 
 def test_a_failing_follow_up_is_a_warning_not_a_lost_import(tmp_path, monkeypatch):
-    import influencers.services.metrics as metrics
+    import influencers.metrics.service as metrics
 
     def broken(ids):  # noqa: ANN001
         raise RuntimeError("metrics store offline")

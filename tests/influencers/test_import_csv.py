@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from influencers.errors import ImportValidationError
+from core.errors import ImportValidationError
 from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator
 from influencers.services.imports import creators_import_file
 from tests.factories import AccountFactory, AccountSnapshotFactory

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from PIL import Image
 
-from influencers.errors import ImportValidationError
+from core.errors import ImportValidationError
 from influencers.models import (
     Account,
     AccountSnapshot,
@@ -23,7 +23,7 @@ from influencers.models import (
     Post,
 )
 from influencers.services.imports import creators_import_file
-from influencers.services.media import inspect_image_path
+from core.services.media import inspect_image_path
 from tests.factories import AccountFactory, CreatorFactory
 
 pytestmark = pytest.mark.django_db

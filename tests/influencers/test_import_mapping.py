@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from influencers.errors import ImportValidationError
+from core.errors import ImportValidationError
 from influencers.models import Account, AudienceProfile
 from influencers.services.imports import creators_import_file, load_mapping
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError
 
-from influencers.errors import ImportValidationError
+from core.errors import ImportValidationError
 from influencers.models import Account, AccountSnapshot, Creator
 from influencers.services.imports import creators_import_file
 from influencers.services.imports import writer as writer_module

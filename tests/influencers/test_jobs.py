@@ -1,14 +1,22 @@
-"""Job lifecycle: status transitions that make retried or duplicated tasks harmless."""
+"""Jobs: the registry of kinds, the status transitions that make retried or duplicated tasks
+harmless, and enqueueing on the kind's queue."""
 
 from __future__ import annotations
 
 import pytest
 
-from influencers.errors import InvalidState
-from influencers.models import Job, JobKind, JobStatus
-from influencers.services import job_runner
-from influencers.services.job_runner import enqueue_job, register_job_handler, run_job
-from influencers.services.jobs import job_create, job_fail, job_log, job_progress, job_start
+from core.errors import InvalidState
+from core.models import Job, JobKind, JobStatus
+from core.services import jobs
+from core.services.jobs import (
+    HEAVY_QUEUE,
+    job_enqueue,
+    job_kind_registration,
+    job_submit,
+    register_job_kind,
+    run_job,
+)
+from core.services.jobs import job_create, job_fail, job_log, job_progress, job_start
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +35,9 @@ def failing_handler(job: Job) -> dict:
 
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch):
-    monkeypatch.setitem(job_runner.JOB_HANDLERS, "test-ok", f"{__name__}.counting_handler")
-    monkeypatch.setitem(job_runner.JOB_HANDLERS, "test-fail", f"{__name__}.failing_handler")
+    monkeypatch.setattr(jobs, "_registry", dict(jobs._registry))
+    register_job_kind("test-ok", handler=f"{__name__}.counting_handler")
+    register_job_kind("test-fail", handler=f"{__name__}.failing_handler")
     CALLS.clear()
 
 
@@ -62,7 +71,7 @@ def test_a_failed_job_can_be_retried_and_counts_attempts():
     job = job_create(kind="test-fail")
     with pytest.raises(ValueError):
         run_job(job_id=job.pk)
-    job_runner.JOB_HANDLERS["test-fail"] = f"{__name__}.counting_handler"
+    register_job_kind("test-fail", handler=f"{__name__}.counting_handler")
     finished = run_job(job_id=job.pk)
     assert finished.status == JobStatus.SUCCEEDED
     assert finished.attempts == 2
@@ -105,7 +114,7 @@ def test_progress_is_share_of_total_while_running():
 def test_enqueue_runs_eagerly_after_commit(django_capture_on_commit_callbacks):
     job = job_create(kind="test-ok")
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_job(job)
+        job_enqueue(job)
         assert CALLS == []  # nothing runs before the transaction commits
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and CALLS == [job.pk]
@@ -116,7 +125,7 @@ def test_enqueue_refuses_jobs_that_are_not_pending():
     run_job(job_id=job.pk)
     job.refresh_from_db()
     with pytest.raises(InvalidState):
-        enqueue_job(job)
+        job_enqueue(job)
 
 
 def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(
@@ -126,8 +135,8 @@ def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(
     # broker's refusal is simulated where kombu raises it, so the test needs no broker.
     from kombu.exceptions import OperationalError
 
-    from influencers.errors import ServiceUnavailable
-    from influencers.tasks import run_job_task
+    from core.errors import ServiceUnavailable
+    from core.tasks import run_job_task
 
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -137,15 +146,43 @@ def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(
     job = job_create(kind="test-ok")
     with pytest.raises(ServiceUnavailable):
         with django_capture_on_commit_callbacks(execute=True):
-            enqueue_job(job)
+            job_enqueue(job)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "job queue" in job.error and "Connection refused" in job.error
     assert CALLS == []
 
 
-def test_register_job_handler_adds_a_kind(monkeypatch):
-    monkeypatch.setattr(job_runner, "JOB_HANDLERS", dict(job_runner.JOB_HANDLERS))
-    register_job_handler("test-registered", f"{__name__}.counting_handler")
-    job = job_create(kind="test-registered")
-    assert run_job(job_id=job.pk).status == JobStatus.SUCCEEDED
+def test_every_job_kind_is_registered_by_its_app_with_a_handler_that_exists():
+    from importlib import import_module
+
+    for kind in JobKind:
+        registration = job_kind_registration(kind)
+        module_name, _, attr = registration.handler.rpartition(".")
+        assert callable(getattr(import_module(module_name), attr)), kind
+
+
+def test_heavy_kinds_are_sent_to_the_heavy_queue_and_the_rest_to_default(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.tasks import run_job_task
+
+    sent: list[tuple[str, str]] = []
+
+    def record(args, retry, queue):  # noqa: ANN001, ANN202
+        sent.append((Job.objects.get(pk=args[0]).kind, queue))
+        return type("Result", (), {"id": "task-id"})()
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(run_job_task, "apply_async", record)
+    with django_capture_on_commit_callbacks(execute=True):
+        for kind in (JobKind.EXPORT, JobKind.EMBED, JobKind.INDEX, JobKind.IMPORT, JobKind.WATCH):
+            job_submit(kind=kind)
+    assert sent == [
+        (JobKind.EXPORT, HEAVY_QUEUE),
+        (JobKind.EMBED, HEAVY_QUEUE),
+        (JobKind.INDEX, HEAVY_QUEUE),
+        (JobKind.IMPORT, "default"),
+        (JobKind.WATCH, "default"),
+    ]
+    assert set(Job.objects.values_list("celery_task_id", flat=True)) == {"task-id"}

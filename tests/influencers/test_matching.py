@@ -9,9 +9,10 @@ import types
 import pytest
 from django.utils import timezone
 
-from influencers.errors import InputError
-from influencers.models import AccountMetrics, MoodBoardImage
-from influencers.services.matching import rank_creators_for_brand
+from core.errors import InputError
+from influencers.models import AccountMetrics
+from vetting.models import MoodBoardImage
+from vetting.services.matching import rank_creators_for_brand
 from tests.factories import (
     AccountFactory,
     AudienceProfileFactory,
@@ -63,7 +64,7 @@ def candidate(
 
 
 def text_terms(text: str) -> dict:
-    from influencers.scoring.text_similarity import term_vector
+    from vetting.scoring.text_similarity import term_vector
 
     return term_vector([text])
 

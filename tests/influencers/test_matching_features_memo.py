@@ -1,4 +1,4 @@
-"""The per-process memo of a brand's candidate features (influencers.services.matching.features_memo):
+"""The per-process memo of a brand's candidate features (vetting.services.matching.features_memo):
 other weights and pages of a ranking reuse them, and any catalogue, brand or vision write, or a
 cache that cannot be reached, makes the next ranking compute afresh."""
 
@@ -9,11 +9,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from influencers.models import AccountMetrics, Brand
-from influencers.services import matching
-from influencers.services.matching import rank_creators_for_brand
+from influencers.models import AccountMetrics
+from vetting.models import Brand
+from vetting.services import matching
+from vetting.services.matching import rank_creators_for_brand
 
-from .test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
+from tests.influencers.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_a_brand_edit_is_seen_by_the_next_ranking(memo_on, two):  # noqa: ANN001
 
 
 def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypatch):  # noqa: ANN001
-    from influencers.services import version_memo
+    from core.caching import memo as version_memo
 
     monkeypatch.setattr(version_memo, "current_versions", lambda scopes: (None, {}))
     b = brand()

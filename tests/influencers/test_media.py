@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from influencers.errors import InputError
-from influencers.services.media import hamming_distance, inspect_image_bytes, inspect_image_path
+from core.errors import InputError
+from core.services.media import hamming_distance, inspect_image_bytes, inspect_image_path
 
 
 def _png(width: int = 64, height: int = 48, seed: int = 0) -> bytes:

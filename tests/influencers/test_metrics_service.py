@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from influencers.models import AccountMetrics, JobKind, JobStatus, Platform
-from influencers.services.job_runner import run_job
-from influencers.services.jobs import job_create
-from influencers.services.metrics import refresh_metrics
+from influencers.models import AccountMetrics, Platform
+from core.models import JobKind, JobStatus
+from core.services.jobs import run_job
+from core.services.jobs import job_create
+from influencers.metrics.service import refresh_metrics
 from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
 
 pytestmark = pytest.mark.django_db

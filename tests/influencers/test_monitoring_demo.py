@@ -10,17 +10,18 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from influencers.models import Alert, Membership, Organization, RuleKind, Role
+from vetting.models import Alert, RuleKind
+from core.models import Membership, Organization, Role
 from influencers.services.demo import seed_demo_catalogue
-from influencers.services.monitoring_demo import BURST_PREFIX, demo_watches_seed
+from vetting.monitoring.demo import BURST_PREFIX, demo_watches_seed
 
 pytestmark = pytest.mark.slow
 
 # Growth and engagement anomalies come from the vetting scorers; a tree without them cannot raise
 # those two kinds (the service then reports none rather than guessing).
 SCORERS = {
-    RuleKind.GROWTH_ANOMALY: "influencers.scoring.growth",
-    RuleKind.ENGAGEMENT_ANOMALY: "influencers.scoring.engagement",
+    RuleKind.GROWTH_ANOMALY: "vetting.scoring.growth",
+    RuleKind.ENGAGEMENT_ANOMALY: "vetting.scoring.engagement",
 }
 EXPECTED_KINDS = {k for k in RuleKind.values if k not in SCORERS or importlib.util.find_spec(SCORERS[k])}
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from influencers.errors import InputError
-from influencers.monitoring import estimates as est
+from core.errors import InputError
+from vetting.monitoring import pricing as est
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None
 def test_export_fields_are_labelled_ranges() -> None:
     from django.utils import timezone
 
-    from influencers.services.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
+    from vetting.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
     from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
 
     account = AccountFactory(platform="instagram")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.models import AlertStatus, Role
+from vetting.models import AlertStatus
+from core.models import Role
 from tests.factories import AlertFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ import requests
 import responses
 from django.core import mail
 
-from influencers.models import DeliveryStatus, Severity, WebhookDelivery
-from influencers.services import notifications as n
+from vetting.models import DeliveryStatus, Severity, WebhookDelivery
+from vetting.monitoring import notifications as n
 from tests.factories import AlertFactory, NotificationSettingsFactory
 
 HOOK = "https://hooks.example.com/vetted"
@@ -136,7 +136,7 @@ def test_alerts_below_the_minimum_severity_are_not_sent(hook) -> None:  # noqa: 
 
 
 def test_settings_validation_and_secret_creation(db) -> None:  # noqa: ANN001
-    from influencers.errors import InputError
+    from core.errors import InputError
     from tests.factories import OrganizationFactory
 
     org = OrganizationFactory()
@@ -216,7 +216,7 @@ def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receive
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
     routes_before = celery_app.conf.task_routes
-    celery_app.conf.task_routes = {"influencers.tasks.deliver_webhook": {"queue": queue}}
+    celery_app.conf.task_routes = {"vetting.tasks.deliver_webhook": {"queue": queue}}
     celery_app.amqp.flush_routes()
     celery_app.amqp.__dict__.pop("router", None)  # the router caches the routes it was built with
     org = OrganizationFactory()

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from influencers.errors import InputError
-from influencers.monitoring import rules as r
+from core.errors import InputError
+from vetting.monitoring import rules as r
 
 AS_OF = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
 
@@ -102,8 +102,8 @@ def test_keyword_matching_is_word_based_for_latin_and_substring_for_chinese() ->
 
 
 def test_topics_expand_to_their_bilingual_keywords_when_the_concept_table_is_installed() -> None:
-    pytest.importorskip("influencers.scoring.value_alignment")
-    from influencers.scoring.value_alignment import topic_terms
+    pytest.importorskip("vetting.scoring.value_alignment")
+    from vetting.scoring.value_alignment import topic_terms
 
     terms = [t for t in topic_terms("gambling") if t != "gambling"]
     assert terms, "the concept table names keywords for gambling"

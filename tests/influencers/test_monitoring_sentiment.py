@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from influencers.monitoring import sentiment as s
-from influencers.monitoring.spikes import LabelledText, daily_series, detect_spike_days, robust_z
+from vetting.monitoring import sentiment as s
+from vetting.monitoring.spikes import LabelledText, daily_series, detect_spike_days, robust_z
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from influencers.errors import InputError, InvalidState
-from influencers.models import Alert, AlertStatus, CommentSample, Job, JobKind, JobStatus, Post, RuleKind
-from influencers.services import monitoring as svc
+from core.errors import InputError, InvalidState
+from vetting.models import Alert, AlertStatus, RuleKind
+from influencers.models import CommentSample, Post
+from core.models import Job, JobKind, JobStatus
+from vetting import monitoring as svc
 from tests.factories import (
     AccountFactory,
     AccountSnapshotFactory,
@@ -233,7 +235,7 @@ def test_data_change_queues_a_watch_job_only_for_watched_creators(django_capture
 
 
 def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
-    pytest.importorskip("influencers.scoring.growth")
+    pytest.importorskip("vetting.scoring.growth")
     account = AccountFactory()
     today = timezone.localdate()
     followers = 50_000
@@ -249,7 +251,7 @@ def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
 
 
 def test_engagement_anomaly_rule_uses_the_vetting_engagement_scorer() -> None:
-    pytest.importorskip("influencers.scoring.engagement")
+    pytest.importorskip("vetting.scoring.engagement")
     account = AccountFactory()
     AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
     spike = None

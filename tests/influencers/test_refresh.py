@@ -14,23 +14,11 @@ from django.core.files.storage import default_storage
 
 from influencers.connectors import AccountNotFound, ConnectorError, QuotaExceeded
 from influencers.connectors.youtube import YouTubeConnector
-from influencers.errors import InputError
-from influencers.models import (
-    Account,
-    AccountMetrics,
-    AccountSnapshot,
-    CommentSample,
-    Creator,
-    Job,
-    JobKind,
-    JobStatus,
-    MediaAsset,
-    Platform,
-    Post,
-    PostType,
-)
+from core.errors import InputError
+from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post, PostType
+from core.models import Job, JobKind, JobStatus
 from influencers.services import refresh as refresh_service
-from influencers.services.job_runner import JOB_HANDLERS, run_job
+from core.services.jobs import job_kind_registration, run_job
 from influencers.services.refresh import (
     RefreshFailed,
     account_add_from_platform,
@@ -39,7 +27,7 @@ from influencers.services.refresh import (
 )
 from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, JobFactory, PostFactory
 
-from .connector_fakes import (
+from tests.influencers.connector_fakes import (
     IG_BUSINESS_ID,
     IG_TOKEN,
     YT,
@@ -421,7 +409,7 @@ def test_unconfigured_platform_is_skipped_not_failed(settings, no_vision) -> Non
 
 
 def test_refresh_job_kind_has_a_handler() -> None:
-    assert JOB_HANDLERS[JobKind.REFRESH] == "influencers.services.refresh.run_refresh_job"
+    assert job_kind_registration(JobKind.REFRESH).handler == "influencers.services.refresh.run_refresh_job"
 
 
 @pytest.mark.parametrize(
@@ -528,17 +516,17 @@ def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> N
 @responses.activate
 def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, monkeypatch) -> None:  # noqa: ANN001
     calls: dict[str, list] = {"vet": [], "watch": []}
-    vetting = types.ModuleType("influencers.services.vetting")
+    vetting = types.ModuleType("vetting.services.reports")
     vetting.vet_accounts = lambda ids: calls["vet"].append(list(ids))
-    monitoring = types.ModuleType("influencers.services.monitoring")
+    monitoring = types.ModuleType("vetting.monitoring")
 
     def broken_hook(ids):  # noqa: ANN001, ANN202
         calls["watch"].append(list(ids))
         raise RuntimeError("watch store offline")
 
     monitoring.evaluate_after_data_change = broken_hook
-    monkeypatch.setitem(sys.modules, "influencers.services.vetting", vetting)
-    monkeypatch.setitem(sys.modules, "influencers.services.monitoring", monitoring)
+    monkeypatch.setitem(sys.modules, "vetting.services.reports", vetting)
+    monkeypatch.setitem(sys.modules, "vetting.monitoring", monitoring)
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     ok = yt_account(channel)

@@ -11,11 +11,12 @@ import responses
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from influencers.models import Account, AccountMetrics, AccountSnapshot, Job, JobKind, JobStatus, Platform
+from influencers.models import Account, AccountMetrics, AccountSnapshot, Platform
+from core.models import Job, JobKind, JobStatus
 from influencers.services import refresh as refresh_service
 from tests.factories import AccountFactory, JobFactory
 
-from .connector_fakes import (
+from tests.influencers.connector_fakes import (
     IG_BUSINESS_ID,
     IG_TOKEN,
     YT,

@@ -23,7 +23,7 @@ from influencers.models import (
     Platform,
     Post,
 )
-from influencers.services.metrics import refresh_metrics
+from influencers.metrics.service import refresh_metrics
 from influencers.services.retention import purge_stale_api_data
 from tests.factories import (
     AccountFactory,

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from influencers.scoring.text_similarity import similarity, term_vector, tokens
-from influencers.scoring.value_alignment import PostText, brand_safety_hits, topic_terms, value_alignment
+from vetting.scoring.text_similarity import similarity, term_vector, tokens
+from vetting.scoring.value_alignment import PostText, brand_safety_hits, topic_terms, value_alignment
 
 BRAND_VALUES = ["sustainable", "natural skincare", "天然"]
 BRAND_DESCRIPTION = "Clean skincare for sensitive skin, made with plant-based ingredients."

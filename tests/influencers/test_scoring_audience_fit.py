@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from influencers.scoring.audience_fit import audience_fit, audience_fit_vectorised, overlap
+from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, overlap
 
 TODAY = dt.date(2026, 6, 1)
 TARGET = {

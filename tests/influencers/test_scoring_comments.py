@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from influencers.scoring.comments import (
-    CommentItem,
-    comment_report,
-    detect_language,
-    find_pod,
-    is_emoji_only,
-    is_generic,
-)
-from influencers.scoring.risk import comment_signals
+from vetting.scoring.comments import CommentItem, comment_report, detect_language, find_pod, is_emoji_only, is_generic
+from vetting.scoring.risk import comment_signals
 
 T0 = dt.datetime(2026, 2, 1, 10, tzinfo=dt.timezone.utc)
 REAL_TEXTS = [

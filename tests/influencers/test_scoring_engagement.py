@@ -8,16 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from influencers.scoring.engagement import (
-    BENCHMARKS_PATH,
-    PostStats,
-    benchmark_for,
-    engagement_quality,
-    engagement_report,
-    load_benchmarks,
-    tier_for,
-)
-from influencers.scoring.risk import engagement_signals
+from vetting.scoring.engagement import BENCHMARKS_PATH, PostStats, benchmark_for, engagement_quality, engagement_report, load_benchmarks, tier_for
+from vetting.scoring.risk import engagement_signals
 
 T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
 

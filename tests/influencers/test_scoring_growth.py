@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 
-from influencers.scoring.growth import growth_anomalies, growth_summary, round_package
-from influencers.scoring.risk import growth_signals
+from vetting.scoring.growth import growth_anomalies, growth_summary, round_package
+from vetting.scoring.risk import growth_signals
 
 START = dt.date(2026, 1, 1)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from influencers.errors import InputError
-from influencers.scoring.ranking import DEFAULT_WEIGHTS, Candidates, explain_row, rank
+from core.errors import InputError
+from vetting.scoring.ranking import DEFAULT_WEIGHTS, Candidates, explain_row, rank
 
 PLATFORMS = ["instagram", "tiktok", "xiaohongshu"]
 COUNTRIES = ["CN", "TW", "US"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.scoring.risk import SIGNAL_WEIGHTS, Signal, combine
+from vetting.scoring.risk import SIGNAL_WEIGHTS, Signal, combine
 
 
 def sig(name: str, risk: float | None, confidence: float = 1.0) -> Signal:

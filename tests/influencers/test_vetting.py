@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from influencers.errors import InputError
-from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample, Job, JobKind, JobStatus
-from influencers.services.job_runner import run_job
-from influencers.services.vetting import vet_accounts, vetting_report
+from core.errors import InputError
+from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import run_job
+from vetting.services.reports import vet_accounts, vetting_report
 from tests.factories import (
     AccountFactory,
     AudienceProfileFactory,

@@ -15,10 +15,11 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from influencers.models import AccountMetrics, JobKind, JobStatus
-from influencers.services.health import broker_health
-from influencers.services.job_runner import enqueue_job
-from influencers.services.jobs import job_create
+from influencers.models import AccountMetrics
+from core.models import JobKind, JobStatus
+from core.services.health import broker_health
+from core.services.jobs import job_enqueue
+from core.services.jobs import job_create
 from tests.factories import AccountFactory, AccountSnapshotFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +88,7 @@ def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker
     account = AccountFactory()
     AccountSnapshotFactory(account=account, followers=12_345, date=timezone.localdate())
     job = job_create(kind=JobKind.METRICS, params={"account_ids": [account.pk]})
-    enqueue_job(job)  # on_commit fires at once: this test runs outside a transaction
+    job_enqueue(job)  # on_commit fires at once: this test runs outside a transaction
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

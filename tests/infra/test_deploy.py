@@ -45,7 +45,10 @@ def test_env_example_names_every_environment_variable_the_code_reads():
 def test_process_files_run_both_queues_and_beat():
     from django.conf import settings
 
-    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    from core.models import JobKind
+    from core.services.jobs import job_kind_registration
+
+    routed = {job_kind_registration(kind).queue for kind in JobKind} | {settings.CELERY_TASK_DEFAULT_QUEUE}
     procfile = dict(
         line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if re.match(r"^[a-z]+:", line)
     )
@@ -154,18 +157,18 @@ def test_serve_media_serves_only_the_public_folders(settings, media_files, clien
 @pytest.mark.django_db(transaction=True)
 def test_heavy_jobs_are_queued_on_the_heavy_queue(settings):
     from config.celery import app
-    from influencers.models import JobKind
-    from influencers.services.job_runner import enqueue_job
-    from influencers.services.jobs import job_create
+    from core.models import JobKind
+    from core.services.jobs import job_enqueue
+    from core.services.jobs import job_create
     from tests.infra.faults_support import purge_broker
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     purge_broker()
     try:
-        enqueue_job(job_create(kind=JobKind.EXPORT))
-        enqueue_job(job_create(kind=JobKind.IMPORT))
-        enqueue_job(job_create(kind=JobKind.EMBED))
+        job_enqueue(job_create(kind=JobKind.EXPORT))
+        job_enqueue(job_create(kind=JobKind.IMPORT))
+        job_enqueue(job_create(kind=JobKind.EMBED))
         with app.connection_for_write() as conn:
             client = conn.default_channel.client
             waiting = {queue: client.llen(queue) for queue in ("default", "heavy")}

@@ -16,21 +16,10 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connection
 
-from influencers.models import (
-    Account,
-    AccountSnapshot,
-    AudienceProfile,
-    CommentSample,
-    Creator,
-    FollowerSample,
-    Job,
-    JobKind,
-    JobStatus,
-    MediaAsset,
-    Post,
-)
-from influencers.services.job_runner import run_job
-from influencers.services.jobs import job_create
+from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import run_job
+from core.services.jobs import job_create
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = (Creator, Account, AccountSnapshot, AudienceProfile, FollowerSample, Post, CommentSample, MediaAsset)

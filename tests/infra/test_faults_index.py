@@ -15,8 +15,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from influencers.models import Job, JobKind, JobStatus
-from influencers.services.job_runner import run_job
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import run_job
 from tests.factories import MembershipFactory
 from tests.infra.faults_support import (  # noqa: F401 - fixtures
     isolated_vision,

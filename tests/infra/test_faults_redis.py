@@ -25,8 +25,9 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from config.cache import reset_outage_state
-from influencers.models import Creator, Job, JobKind, JobStatus
+from core.caching.backend import reset_outage_state
+from influencers.models import Creator
+from core.models import Job, JobKind, JobStatus
 from tests.factories import AccountFactory, AccountSnapshotFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit (the enqueue) must really fire
@@ -108,7 +109,7 @@ def editor_client(settings):  # noqa: ANN001
     """An API client with the token of an editor of the catalogue admin organisation, with the
     throttle on (it reads and writes the cache on every request) and the cache on dead Redis."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": DEAD_REDIS}}
+    settings.CACHES = {"default": {"BACKEND": "core.caching.backend.FailOpenRedisCache", "LOCATION": DEAD_REDIS}}
     settings.API_RESPONSE_CACHE_SECONDS = 300  # as in production with CACHE_URL: responses use the cache too
     membership = MembershipFactory(organization=OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME))
     token, _ = Token.objects.get_or_create(user=membership.user)
@@ -130,7 +131,7 @@ def _upload(client: APIClient):  # noqa: ANN202
 
 
 def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_client, throttled):
-    from influencers.services.metrics import refresh_metrics
+    from influencers.metrics.service import refresh_metrics
 
     accounts = AccountFactory.create_batch(3)
     for account in accounts:
@@ -193,7 +194,7 @@ def test_plain_redis_cache_would_have_failed_every_request():
     import redis
     from django.core.cache.backends.redis import RedisCache
 
-    from config.cache import FailOpenRedisCache
+    from core.caching.backend import FailOpenRedisCache
 
     with pytest.raises(redis.ConnectionError):
         RedisCache(DEAD_REDIS, {}).get("key")
@@ -210,8 +211,8 @@ def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(m
     before it are gone, since writes made during it could not invalidate them."""
     import redis
 
-    import config.cache
-    from config.cache import FailOpenRedisCache
+    import core.caching.backend
+    from core.caching.backend import FailOpenRedisCache
 
     broker = urlsplit(os.environ["CELERY_BROKER_URL"])
     database = (int(broker.path.strip("/") or 0) + 1) % 16
@@ -237,7 +238,7 @@ def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(m
         assert calls["n"] == 1
 
         monkeypatch.setattr(client_class, "get_client", real_get_client)  # Redis is back...
-        monkeypatch.setattr(config.cache, "RETRY_AFTER_SECONDS", 0.0)
+        monkeypatch.setattr(core.caching.backend, "RETRY_AFTER_SECONDS", 0.0)
         fail_open._state["retry_at"] = 0.0  # ...and the skip window is over
         assert fail_open.get("vetted:test:answer") is None, "an entry from before the outage survived it"
         fail_open.set("vetted:test:answer", "fresh")

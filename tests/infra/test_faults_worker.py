@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db.models import Count
 
-from influencers.models import Job, JobKind, JobStatus
+from core.models import Job, JobKind, JobStatus
 from tests.infra.faults_support import (  # noqa: F401 - fixtures
     isolated_vision,
     make_image_assets,
@@ -38,7 +38,7 @@ BATCH = 4  # small batches: many commits, so the kill lands between two of them
 def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
     from vision.embedders import get_embedder
     from vision.services.index import index_dir
-    from vision.services.jobs import vision_job_enqueue
+    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(ASSETS)
     worker_env = {"CELERY_VISIBILITY_TIMEOUT": "2", "VISION_BATCH_SIZE": str(BATCH)}
@@ -46,7 +46,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
     second = None
     try:
         job = Job.objects.create(kind=JobKind.EMBED, params={"reason": "fault test"})
-        vision_job_enqueue(job)  # on_commit fires at once: no transaction around this test
+        job_enqueue(job)  # on_commit fires at once: no transaction around this test
         job.refresh_from_db()
         assert job.celery_task_id, "the job was not sent through the broker"
 
@@ -95,7 +95,7 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     from influencers.models import MediaAsset
     from vision.embedders import get_embedder
     from vision.services.index import index_dir, index_sync
-    from vision.services.jobs import vision_job_enqueue
+    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(96, accounts=6)
     accounts = sorted(set(MediaAsset.objects.values_list("account_id", flat=True)))
@@ -108,7 +108,7 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
             Job.objects.create(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
         ]
         for job in jobs:
-            vision_job_enqueue(job)
+            job_enqueue(job)
         done = wait_for(
             lambda: Job.objects.filter(pk__in=[j.pk for j in jobs], status=JobStatus.SUCCEEDED).count() == 3,
             timeout=150, interval=0.25,
@@ -140,14 +140,14 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     from vision.embedders import get_embedder
     from vision.models import EmbedBatch
     from vision.services.index import index_dir
-    from vision.services.jobs import vision_job_enqueue
+    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(96, accounts=6)
     env = {"VISION_BATCH_SIZE": str(BATCH)}
     workers = [start_worker(tmp_path / f"w{n}", name=f"batches-{n}", queues=("heavy",), env=env) for n in (1, 2)]
     try:
         parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 12})
-        vision_job_enqueue(parent)
+        job_enqueue(parent)
         done = wait_for(lambda: Job.objects.get(pk=parent.pk).is_finished, timeout=150, interval=0.25)
         parent.refresh_from_db()
         logs = workers[0].tail() + workers[1].tail()
@@ -183,14 +183,14 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     import subprocess
 
     from vision.embedders import get_embedder
-    from vision.services.jobs import vision_job_enqueue
+    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(ASSETS)
     env = {"CELERY_VISIBILITY_TIMEOUT": "3600", "VISION_BATCH_SIZE": str(BATCH)}
     worker = start_worker(tmp_path / "w", name="fault-pool", queues=("heavy",), pool="prefork", env=env)
     try:
         job = Job.objects.create(kind=JobKind.EMBED, params={})
-        vision_job_enqueue(job)
+        job_enqueue(job)
         started = wait_for(lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=worker)
         children = subprocess.run(["pgrep", "-P", str(worker.proc.pid)], capture_output=True, text=True).stdout.split()
         assert started and len(children) == 1, f"{children}\n{worker.tail()}"

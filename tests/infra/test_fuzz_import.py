@@ -22,7 +22,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from influencers.errors import ImportValidationError, InputError
+from core.errors import ImportValidationError, InputError
 from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, MediaAsset, Post
 from influencers.services.imports import creators_import_file
 from influencers.services.imports.columns import ACCOUNT_COLUMNS, AUDIENCE_COLUMNS, CREATOR_COLUMNS, SNAPSHOT_COLUMNS

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from influencers.services.media import image_content_file, inspect_image_bytes
+from core.services.media import image_content_file, inspect_image_bytes
 
 
 @pytest.fixture(autouse=True)

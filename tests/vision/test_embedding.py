@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from influencers.models import Job, JobKind, JobStatus
-from influencers.services.job_runner import run_job
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import run_job
 from tests.factories import AccountFactory, MediaAssetFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image
@@ -99,13 +99,13 @@ def test_embed_job_runs_with_progress_and_a_second_delivery_is_harmless():
     assert ImageEmbedding.objects.count() == 3
 
 
-def test_celery_task_is_a_thin_wrapper_over_the_job_runner():
-    from vision.tasks import run_vision_job
+def test_the_celery_task_runs_a_vision_job_through_the_job_service():
+    from core.tasks import run_job_task
 
     _assets(2)
     job = Job.objects.create(kind=JobKind.INDEX, params={"mode": "rebuild"})
     embed_pending_assets(update_index=False)
-    outcome = run_vision_job.apply(args=[job.pk]).get()
+    outcome = run_job_task.apply(args=[job.pk]).get()
     job.refresh_from_db()
     assert outcome == {"job_id": job.pk, "status": JobStatus.SUCCEEDED}
     assert job.result["action"] == "rebuilt" and job.result["count"] == 2
@@ -208,12 +208,12 @@ def test_with_a_broker_every_batch_gets_a_job_and_no_batch_is_embedded_twice(
 
     from vision.services.embed_batches import embed_batch_claim
     from vision.services.jobs import embed_request_job
-    from vision.tasks import run_vision_job
+    from core.tasks import run_job_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sent: list[int] = []
     sent_result = type("Sent", (), {"id": "task-id"})
-    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: sent.append(args[0]) or sent_result)
+    monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: sent.append(args[0]) or sent_result)
     assets = _assets(7)
     parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3, "stall_seconds": 60})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=3)
@@ -296,10 +296,10 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
 ):
     """A task has a time limit, a backlog does not: with its budget spent the coordinator leaves the
     unfinished batches to their queued batch jobs, and the one finishing the last batch publishes."""
-    from vision.tasks import run_vision_job
+    from core.tasks import run_job_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     assets = _assets(6)
     parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     with django_capture_on_commit_callbacks(execute=True):
@@ -327,10 +327,10 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
 
 def test_a_coordinator_out_of_time_still_embeds_the_batches_whose_job_failed(settings, monkeypatch):
     """A batch job that failed will not come back: its batch is not handed over to it."""
-    from vision.tasks import run_vision_job
+    from core.tasks import run_job_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     _assets(6)
     parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=2)
@@ -348,10 +348,10 @@ def test_a_coordinator_out_of_time_still_embeds_the_batches_whose_job_failed(set
 
 def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings, monkeypatch):
     from vision.services import embed_batches
-    from vision.tasks import run_vision_job
+    from core.tasks import run_job_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(run_vision_job, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
+    monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     _assets(4)
     parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     run_job(job_id=parent.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import AccountMetrics
 from tests.factories import AccountFactory, CreatorFactory
 from tests.vision.conftest import add_image_asset, png_bytes
@@ -187,7 +187,7 @@ def test_empty_catalogue_reports_empty():
 def test_missing_or_damaged_index_is_rebuilt_and_search_still_answers(
     catalogue, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from influencers.models import Job, JobKind
+    from core.models import Job, JobKind
     from vision.embedders import get_embedder
     from vision.services.index import get_index, index_dir, reset_index_cache
 

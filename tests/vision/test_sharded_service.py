@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from influencers.models import AccountMetrics, Job, JobKind, JobStatus, MediaAsset
-from influencers.services.job_runner import run_job
+from influencers.models import AccountMetrics, MediaAsset
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import run_job
 from tests.factories import AccountFactory, CreatorFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image

@@ -32,7 +32,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from influencers.models import Job, JobKind, JobStatus
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import job_create, job_enqueue
 from vision.models import EmbedBatch
 
 DEFAULT_BATCH_ASSETS = 1000  # ~15 min of CLIP ViT-B-32 on a 2-core CPU host (well inside a task's time limit)
@@ -89,23 +90,21 @@ def _in_live_batches(ids: np.ndarray, *, embedder_id: str, job: Job) -> np.ndarr
 
 def embed_batch_jobs_enqueue(*, job: Job, batches: list[EmbedBatch]) -> int:
     """One EMBED batch job per batch that has none yet and is not finished; returns how many."""
-    from vision.services.jobs import vision_job_enqueue
-
     created = 0
     for batch in batches:
         if batch.batch_job_id or batch.finished_at:
             continue
         with transaction.atomic():
-            child = Job.objects.create(
+            child = job_create(
                 kind=JobKind.EMBED,
                 organization=job.organization,
-                created_by=job.created_by,
+                user=job.created_by,
                 params={"embed_batch_id": batch.pk, "parent_job_id": job.pk},
                 total=batch.total,
             )
             EmbedBatch.objects.filter(pk=batch.pk).update(batch_job=child)
             batch.batch_job = child
-            vision_job_enqueue(child)  # sent when this block commits
+            job_enqueue(child)  # sent when this block commits
         created += 1
     return created
 

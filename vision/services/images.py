@@ -10,8 +10,8 @@ from typing import Any
 
 from PIL import Image
 
-from influencers.errors import InputError
-from influencers.services.media import inspect_image_bytes, inspect_image_path
+from core.errors import InputError
+from core.services.media import inspect_image_bytes, inspect_image_path
 
 
 def load_query_images(items: list[Any] | None, *, field: str = "images") -> list[Image.Image]:

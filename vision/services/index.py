@@ -41,7 +41,8 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Mod
 
-from influencers.models import Job, JobKind, JobStatus
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import job_submit
 from vision.ann import VectorIndex, choose_kind, ids_fingerprint, read_manifest
 from vision.errors import IndexCorrupt
 from vision.models import ImageEmbedding
@@ -493,8 +494,6 @@ def index_request_job(*, mode: str = "sync", reason: str = "", embedder_id: str 
     """Enqueue INDEX jobs ('sync' or 'rebuild'), one per shard, for the shards no waiting job
     covers; returns the jobs created. In eager mode (no broker) they run when the current
     transaction commits."""
-    from vision.services.jobs import vision_job_enqueue
-
     shards = index_shards()
     waiting = set()
     for params in Job.objects.filter(kind=JobKind.INDEX, status=JobStatus.PENDING).values_list("params", flat=True):
@@ -508,9 +507,7 @@ def index_request_job(*, mode: str = "sync", reason: str = "", embedder_id: str 
         params = {"mode": mode, "reason": reason, "embedder_id": embedder_id or ""}
         if shards > 1:
             params.update(shard=shard, shards=shards)
-        job = Job.objects.create(kind=JobKind.INDEX, params=params)
-        vision_job_enqueue(job)
-        jobs.append(job)
+        jobs.append(job_submit(kind=JobKind.INDEX, params=params))
     return jobs
 
 

@@ -17,8 +17,8 @@ INDEX job params: {"mode": "sync" | "rebuild", "reason": str, "shard": s, "shard
     rebuilds from stored vectors; both refresh the profiles of touched accounts. With
     VISION_INDEX_SHARDS > 1 there is one job per shard.
 
-Vision jobs go to the Celery task `vision.tasks.run_vision_job` (routed to the "heavy" queue by
-CELERY_TASK_ROUTES, so a worker must consume it: `celery -A config worker -Q default,heavy`).
+Both kinds are registered on the "heavy" queue (vision/apps.py), so a worker must consume it:
+`celery -A config worker -Q default,heavy`.
 """
 
 from __future__ import annotations
@@ -29,33 +29,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from influencers.errors import InvalidState, ServiceUnavailable
-from influencers.models import Job, JobKind, JobStatus
-from influencers.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_succeed
+from core.errors import InvalidState, ServiceUnavailable
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_submit, job_succeed
 
 logger = logging.getLogger(__name__)
-
-
-def vision_job_enqueue(job: Job) -> Job:
-    """Send a PENDING vision job to Celery once the transaction commits (in-process when eager)."""
-    from influencers.services.job_runner import enqueue_job
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return enqueue_job(job)
-    if job.status != JobStatus.PENDING:
-        raise InvalidState(f"job {job.pk} is {job.status}, only pending jobs can be enqueued")
-    from vision.tasks import run_vision_job
-
-    def send() -> None:
-        try:
-            result = run_vision_job.apply_async(args=[job.pk], retry=False)
-        except Exception as exc:  # broker down
-            job_fail(job_id=job.pk, error=f"could not reach the job queue: {exc}")
-            raise ServiceUnavailable("the job queue is unavailable, try again shortly") from exc
-        Job.objects.filter(pk=job.pk).update(celery_task_id=result.id or "")
-
-    transaction.on_commit(send, robust=False)
-    return job
 
 
 def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "") -> Job | None:
@@ -70,9 +48,7 @@ def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "")
     params: dict[str, Any] = {"reason": reason}
     if account_ids:
         params["account_ids"] = sorted(set(account_ids))
-    job = Job.objects.create(kind=JobKind.EMBED, params=params)
-    vision_job_enqueue(job)
-    return job
+    return job_submit(kind=JobKind.EMBED, params=params)
 
 
 def run_embed_job(job: Job) -> dict[str, Any] | HandedOver:

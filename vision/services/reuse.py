@@ -3,7 +3,7 @@
 Identical bytes (same sha256) or a near-duplicate (64-bit DCT perceptual hash within
 NEAR_DUPLICATE_BITS of each other: survives re-encoding, resizing, light edits) on an account of
 *another creator* suggests stolen or stock content — a vetting signal shown with the other
-account. Hashes come from `influencers.services.media.perceptual_hash`, stored on MediaAsset.
+account. Hashes come from `core.services.media.perceptual_hash`, stored on MediaAsset.
 
 The catalogue's hashes are held as a uint64 numpy array (cached per process, refreshed when the
 asset table changes) so each comparison is one XOR + popcount over all assets.
@@ -27,7 +27,7 @@ from django.db.models import Count, Max
 from PIL import Image
 
 from influencers.models import Account, MediaAsset
-from influencers.services.media import hamming_distance
+from core.services.media import hamming_distance
 
 NEAR_DUPLICATE_BITS = 6  # ≤ ~10% of the 64 bits; random pairs differ by ~32 ± 4
 # A hash with almost all bits equal comes from a nearly flat picture (a plain colour card); such

@@ -28,10 +28,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from PIL import Image
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
-from influencers.services.version_memo import VersionMemo
+from core.caching.memo import VersionMemo
 from vision.ann import FLAT_MAX
 from vision.embedders import Embedder, get_embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from influencers.connectors import supported_platforms
-from influencers.errors import VettedError
+from core.errors import VettedError
 from influencers.models import Creator
 from influencers.services.refresh import account_add_from_platform
 

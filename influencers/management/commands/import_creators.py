@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from influencers.errors import ImportValidationError, InputError
+from core.errors import ImportValidationError, InputError
 from influencers.services.imports import ImportResult, creators_import_file
 
 

@@ -7,9 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from influencers.connectors import ConnectorNotConfigured, get_connector, supported_platforms
-from influencers.errors import VettedError
-from influencers.models import Account, JobKind
-from influencers.services.jobs import job_create, job_fail, job_start, job_succeed
+from core.errors import VettedError
+from influencers.models import Account
+from core.models import JobKind
+from core.services.jobs import job_create, job_fail, job_start, job_succeed
 from influencers.services.refresh import refresh_job_run
 
 

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from influencers.errors import VettedError
+from core.errors import VettedError
 from influencers.models import Creator
 from influencers.services.demo.seed import seed_demo_catalogue
 

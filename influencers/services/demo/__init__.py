@@ -16,7 +16,7 @@ __all__ = sorted(_SEED_NAMES)
 
 def __getattr__(name: str) -> Any:
     if name in _SEED_NAMES:
-        from . import seed
+        from influencers.services.demo import seed
 
         return getattr(seed, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

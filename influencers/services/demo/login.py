@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from influencers.models import Role
-from influencers.services.tenancy import member_add
+from core.models import Role
+from core.services.tenancy import member_add
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-pass-2026"  # a published demo credential, for local demo deployments only
@@ -17,7 +17,7 @@ DEMO_PASSWORD = "demo-pass-2026"  # a published demo credential, for local demo 
 def demo_user_ensure(*, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD):  # noqa: ANN201
     """Create or update the demo user: its password, and the editor role in Demo Agency (its
     default organisation, added first) and in the admin organisation. Returns the user."""
-    from .seed import DEMO_ORGANIZATION
+    from influencers.services.demo.seed import DEMO_ORGANIZATION
 
     with transaction.atomic():
         member_add(org_name=DEMO_ORGANIZATION, username=username, role=Role.EDITOR, email=f"{username}@example.com")

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import content as c
-from .images import DEMO_STYLES
+from influencers.services.demo import content as c
+from influencers.services.demo.images import DEMO_STYLES
 
 DAYS = 180
 UTC = dt.timezone.utc

@@ -21,30 +21,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from PIL import Image
 
-from influencers.errors import InputError, InvalidState
-from influencers.models import (
-    Account,
-    AccountSnapshot,
-    AudienceProfile,
-    Brand,
-    CommentSample,
-    Creator,
-    EntryStatus,
-    FollowerSample,
-    Job,
-    MediaAsset,
-    MoodBoardImage,
-    Organization,
-    Post,
-    Shortlist,
-    ShortlistEntry,
-)
-from influencers.services.media import ImageInfo, image_content_file, inspect_image_bytes
-from influencers.services.metrics import refresh_metrics
+from core.errors import InputError, InvalidState
+from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
+from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
+from core.models import Job, Organization
+from core.services.media import ImageInfo, image_content_file, inspect_image_bytes
+from influencers.metrics.service import refresh_metrics
 
-from . import content as c
-from .images import draw_style_image
-from .plan import DemoPlan, ImagePlan, build_demo_plan
+from influencers.services.demo import content as c
+from influencers.services.demo.images import draw_style_image
+from influencers.services.demo.plan import DemoPlan, ImagePlan, build_demo_plan
 
 logger = logging.getLogger(__name__)
 
@@ -400,7 +386,7 @@ def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Ac
 
 def _vet(account_ids: list[int]) -> int:
     """Run the vetting service on the new accounts."""
-    from influencers.services.vetting import vet_accounts
+    from vetting.services.reports import vet_accounts
 
     return vet_accounts(account_ids)
 
@@ -491,7 +477,7 @@ def seed_demo_catalogue(
 
 def run_seed_job(job: Job) -> dict[str, Any]:
     """JobKind.SEED handler: `job.params` may set creators, seed and replace."""
-    from influencers.services.jobs import job_log, job_progress, job_set_total
+    from core.services.jobs import job_log, job_progress, job_set_total
 
     params = job.params or {}
     for name in ("creators", "seed"):

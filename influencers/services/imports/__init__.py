@@ -5,9 +5,9 @@ Entry points: `creators_import_file` (service), `run_import_job` (Job handler of
 JobKind.IMPORT), `load_mapping`. The format is documented in docs/import-format.md.
 """
 
-from .jobs import run_import_job
-from .mapping import ColumnMapping, load_mapping
-from .service import ImportResult, creators_import_file, read_import_file
+from influencers.services.imports.jobs import run_import_job
+from influencers.services.imports.mapping import ColumnMapping, load_mapping
+from influencers.services.imports.service import ImportResult, creators_import_file, read_import_file
 
 __all__ = [
     "ColumnMapping",

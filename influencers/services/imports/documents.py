@@ -13,7 +13,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from .records import (
+from influencers.services.imports.records import (
     ACCOUNTS,
     COMMENTS,
     CREATORS,
@@ -23,8 +23,8 @@ from .records import (
     CreatorIn,
     PostIn,
 )
-from .validation import Validator, suggestion
-from .values import (
+from influencers.services.imports.validation import Validator, suggestion
+from influencers.services.imports.values import (
     MAX_COUNT,
     ValueInvalid,
     is_blank,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from influencers.errors import InputError
-from influencers.models import Job
-from influencers.services.jobs import job_log, job_progress, job_set_total
+from core.errors import InputError
+from core.models import Job
+from core.services.jobs import job_log, job_progress, job_set_total
 
-from .service import creators_import_file
+from influencers.services.imports.service import creators_import_file
 
 PROGRESS_EVERY = 2000  # records validated between two progress writes
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from .columns import canonical_name, is_column
-from .problems import Problems, fail
-from .values import (
+from influencers.services.imports.columns import canonical_name, is_column
+from influencers.services.imports.problems import Problems, fail
+from influencers.services.imports.values import (
     is_blank,
     parse_date,
     parse_datetime,

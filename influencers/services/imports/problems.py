@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from influencers.errors import ImportValidationError, InputError
+from core.errors import ImportValidationError, InputError
 
 ERROR_LIMIT = 1000  # listed errors; past this a file is clearly the wrong shape and more lines don't help
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from .problems import Problems, fail
+from influencers.services.imports.problems import Problems, fail
 
 FORMATS = {
     ".csv": "csv",

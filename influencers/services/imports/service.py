@@ -16,17 +16,17 @@ from typing import Any
 
 from django.db import transaction
 
-from influencers.errors import ImportValidationError, InputError
-from influencers.services.cache_versions import data_version_bump
-from influencers.services.follow_ups import accounts_data_changed, run_follow_up
+from core.errors import ImportValidationError, InputError
+from core.caching.versions import data_version_bump
+from influencers.follow_ups import accounts_data_changed, run_follow_up
 
-from .documents import DocumentValidator
-from .mapping import ColumnMapping, load_mapping
-from .problems import Problems, fail
-from .readers import detect_format, read_csv, read_json, read_jsonl, read_xlsx
-from .records import CreatorIn, ImportBatch
-from .tabular import RowValidator
-from .writer import AccountResolver, Writer, creator_chunks
+from influencers.services.imports.documents import DocumentValidator
+from influencers.services.imports.mapping import ColumnMapping, load_mapping
+from influencers.services.imports.problems import Problems, fail
+from influencers.services.imports.readers import detect_format, read_csv, read_json, read_jsonl, read_xlsx
+from influencers.services.imports.records import CreatorIn, ImportBatch
+from influencers.services.imports.tabular import RowValidator
+from influencers.services.imports.writer import AccountResolver, Writer, creator_chunks
 
 logger = logging.getLogger(__name__)
 

@@ -9,17 +9,17 @@ from typing import Any
 
 from influencers.models.audience import DISTRIBUTION_FIELDS
 
-from .columns import (
+from influencers.services.imports.columns import (
     AUDIENCE_SHARE,
     FIXED_COLUMNS,
     REQUIRED_COLUMNS,
     canonical_name,
     is_column,
 )
-from .mapping import ColumnMapping, ColumnRule
-from .records import ACCOUNTS, CREATORS, AccountIn, CreatorIn
-from .validation import Validator, suggestion
-from .values import (
+from influencers.services.imports.mapping import ColumnMapping, ColumnRule
+from influencers.services.imports.records import ACCOUNTS, CREATORS, AccountIn, CreatorIn
+from influencers.services.imports.validation import Validator, suggestion
+from influencers.services.imports.values import (
     ValueInvalid,
     is_blank,
     parse_bool,

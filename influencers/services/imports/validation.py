@@ -10,18 +10,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models.audience import (
     AGE_BANDS,
     DISTRIBUTION_FIELDS,
     GENDERS,
     distribution_error,
 )
-from influencers.services.media import inspect_image_path
+from core.services.media import inspect_image_path
 
-from .problems import Problems
-from .records import AccountIn, ImageIn
-from .values import ValueInvalid, parse_date, parse_text
+from influencers.services.imports.problems import Problems
+from influencers.services.imports.records import AccountIn, ImageIn
+from influencers.services.imports.values import ValueInvalid, parse_date, parse_text
 
 DEFAULT_AUDIENCE_SOURCE = "import"
 
@@ -151,7 +151,7 @@ class Validator:
             if unknown:
                 self.error(location, f"unknown image field(s) {', '.join(sorted(map(repr, unknown)))}", field)
                 return None
-            from .values import parse_url
+            from influencers.services.imports.values import parse_url
 
             source_url = self.value(parse_url, raw.get("source_url"), location, f"{field}.source_url")
             raw = raw.get("path")

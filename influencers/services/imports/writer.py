@@ -19,12 +19,12 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 
-from influencers.errors import InputError
+from core.errors import InputError
 from influencers.models import Account, Creator, MediaAsset
-from influencers.services.media import ImageInfo, delete_stored_files, image_content_file
+from core.services.media import ImageInfo, delete_stored_files, image_content_file
 
-from .problems import Problems
-from .records import (
+from influencers.services.imports.problems import Problems
+from influencers.services.imports.records import (
     ACCOUNTS,
     AUDIENCES,
     COMMENTS,
@@ -40,7 +40,7 @@ from .records import (
     ImportBatch,
     Table,
 )
-from .sql import BulkTable, IdReserver, StatementRunner
+from influencers.services.imports.sql import BulkTable, IdReserver, StatementRunner
 
 IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
 ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements

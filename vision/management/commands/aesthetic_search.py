@@ -8,8 +8,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from PIL import Image
 
-from influencers.errors import VettedError
-from influencers.services.media import inspect_image_path
+from core.errors import VettedError
+from core.services.media import inspect_image_path
 
 
 class Command(BaseCommand):

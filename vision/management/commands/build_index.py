@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from influencers.errors import VettedError
+from core.errors import VettedError
 from vision.management.commands._progress import image_bar, stage_bar
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from influencers.errors import VettedError
+from core.errors import VettedError
 from vision.management.commands._progress import image_bar
 
 
@@ -69,8 +69,8 @@ class Command(BaseCommand):
         self.stdout.write(line)
 
     def _enqueue_job(self, options: dict) -> None:
-        from influencers.models import Job, JobKind, JobStatus
-        from vision.services.jobs import vision_job_enqueue
+        from core.models import JobKind, JobStatus
+        from core.services.jobs import job_submit
 
         params: dict = {"reason": "embed_images --as-job", "retry_failed": options["retry_failed"]}
         if options["accounts"]:
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         if options["job_batch"]:
             params["batch_assets"] = options["job_batch"]
         try:
-            job = vision_job_enqueue(Job.objects.create(kind=JobKind.EMBED, params=params))
+            job = job_submit(kind=JobKind.EMBED, params=params)
         except VettedError as exc:
             raise CommandError(str(exc)) from exc
         job.refresh_from_db()

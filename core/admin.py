@@ -1,0 +1,24 @@
+"""Admin for jobs and tenancy."""
+
+from django.contrib import admin
+
+from core import models as m
+
+
+@admin.register(m.Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "done", "total", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+    readonly_fields = ("log", "error", "counts", "result")
+
+
+@admin.register(m.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role")
+    list_filter = ("role",)

@@ -1,0 +1,152 @@
+"""A Redis cache that fails open: when Redis cannot be reached, reads miss and writes are dropped
+(logged, at most once a minute per process) instead of raising.
+
+Everything this project keeps in the cache can be lost without harm (API throttle counters and
+API responses keyed by a data version), so an unreachable Redis must not turn every API request
+into a 500: DRF's throttles read and write the cache on each request. Django's own RedisCache
+raises redis.ConnectionError; django-redis has IGNORE_EXCEPTIONS for this, ~60 lines here avoid
+the dependency.
+
+While Redis is down, writes to the catalogue cannot bump the data version the response cache is
+keyed by (core/caching/versions.py), so what Redis still holds when it comes back
+may be stale. The first process that saw the outage and reaches Redis again therefore empties the
+cache (its own Redis database: CACHE_URL must not share one with the broker).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
+
+_LOG_EVERY_SECONDS = 60.0
+# After a failure, skip Redis for this long: a Redis that times out must not cost every cache call
+# of every request its timeout.
+RETRY_AFTER_SECONDS = 5.0
+# Per Redis location and process-wide (Django makes one cache object per thread): when Redis last
+# failed, whether this process saw an outage not yet followed by the clean-up, when it was logged.
+_states: dict[str, dict[str, Any]] = {}
+_lock = threading.Lock()
+
+
+def _fresh_state() -> dict[str, Any]:
+    return {"retry_at": 0.0, "outage": False, "logged_at": -_LOG_EVERY_SECONDS}
+
+
+def _connection_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.ConnectionError, redis.TimeoutError, OSError)
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client with one redis.Redis object per connection pool. Django builds a new
+    redis.Redis for every cache operation, and redis-py (5+) fills a table of ~170 response
+    callbacks in each: about 1 ms of CPU per operation, a third of a cached API answer. A
+    redis.Redis is thread-safe over its pool (and Django keeps one cache object per thread)."""
+
+    def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201, D102
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class FailOpenRedisCache(RedisCache):
+    """RedisCache whose operations answer "miss" / "not stored" when Redis is down."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS") or {})
+        # A Redis that is down must cost a request milliseconds, not the OS connect timeout.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 1.0)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
+        self._errors = _connection_errors()
+        with _lock:
+            self._state = _states.setdefault(str(server), _fresh_state())
+
+    def _call(self, operation: str, default: Any, call: Callable[[], Any]) -> Any:
+        if time.monotonic() < self._state["retry_at"]:
+            return default
+        try:
+            if self._state["outage"]:
+                self._clear_after_outage()
+            return call()
+        except self._errors as exc:
+            self._down(exc, operation)
+            return default
+
+    def _clear_after_outage(self) -> None:
+        """Writes made during the outage could not bump the data version: empty the cache."""
+        with _lock:
+            if not self._state["outage"]:
+                return
+            super().clear()  # raises while Redis is still down
+            self._state["outage"] = False
+        logger.warning("cache reachable again: emptied it (entries from before the outage may be stale)")
+
+    def _down(self, exc: Exception, operation: str) -> None:
+        now = time.monotonic()
+        self._state.update(retry_at=now + RETRY_AFTER_SECONDS, outage=True)
+        if now - self._state["logged_at"] >= _LOG_EVERY_SECONDS:
+            self._state["logged_at"] = now
+            logger.warning("cache unavailable (%s failed: %s); continuing without it", operation, exc)
+
+    def count_in_window(self, key: str, seconds: int) -> int | None:
+        """Add one to the counter `key` of a fixed window of `seconds` and return its new value, in
+        one round trip (SET NX with the expiry, then INCR, pipelined); None when Redis is down. For
+        the API throttle: Django's cache API needs a read and a write per request for the same job."""
+        full_key = self.make_and_validate_key(key)
+
+        def call() -> int:
+            client = self._cache.get_client(full_key, write=True)
+            pipe = client.pipeline(transaction=False)
+            pipe.set(full_key, 0, ex=seconds, nx=True)
+            pipe.incr(full_key)
+            return int(pipe.execute()[1])
+
+        return self._call("count_in_window", None, call)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("add", False, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version))
+
+    def get(self, key, default=None, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("get", default, lambda: super(FailOpenRedisCache, self).get(key, default, version))
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("set", None, lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("touch", False, lambda: super(FailOpenRedisCache, self).touch(key, timeout, version))
+
+    def delete(self, key, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("delete", False, lambda: super(FailOpenRedisCache, self).delete(key, version))
+
+    def get_many(self, keys, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("get_many", {}, lambda: super(FailOpenRedisCache, self).get_many(keys, version))
+
+    def has_key(self, key, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("has_key", False, lambda: super(FailOpenRedisCache, self).has_key(key, version))
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("set_many", list(data), lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version))
+
+    def delete_many(self, keys, version=None):  # noqa: ANN001, ANN201, D102
+        return self._call("delete_many", None, lambda: super(FailOpenRedisCache, self).delete_many(keys, version))
+
+
+def reset_outage_state() -> None:
+    """Forget any outage this process saw (tests)."""
+    with _lock:
+        for state in _states.values():
+            state.update(_fresh_state())

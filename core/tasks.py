@@ -1,0 +1,31 @@
+"""The one Celery task of jobs: load a Job by id and run it (core.services.jobs.run_job).
+
+Every other Celery task of the project is a beat schedule entry or a notification delivery,
+declared in the app it serves (influencers.tasks, vetting.tasks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from core.errors import VettedError
+from core.services.jobs import run_job
+
+
+@shared_task(
+    bind=True,
+    name="core.tasks.run_job",
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=3,
+    acks_late=True,
+)
+def run_job_task(self: Any, job_id: int) -> dict[str, Any]:
+    """Run the Job `job_id`. Input errors (VettedError) fail the job without retrying."""
+    try:
+        job = run_job(job_id=job_id)
+    except VettedError:
+        return {"job_id": job_id, "status": "failed"}
+    return {"job_id": job.pk, "status": job.status}

@@ -1,0 +1,36 @@
+"""Models of vetting: brand briefs, shortlists and notes, and monitoring (watches, alerts, notifications)."""
+
+from vetting.models.brands import Brand, MoodBoardImage
+from vetting.models.monitoring import (
+    Alert,
+    AlertStatus,
+    DeliveryStatus,
+    NotificationSettings,
+    RuleKind,
+    Severity,
+    Watch,
+    WatchRule,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from vetting.models.shortlists import CreatorNote, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
+
+__all__ = [
+    "Alert",
+    "AlertStatus",
+    "Brand",
+    "CreatorNote",
+    "DeliveryStatus",
+    "EntryStatus",
+    "MoodBoardImage",
+    "NotificationSettings",
+    "RuleKind",
+    "Severity",
+    "Shortlist",
+    "ShortlistEntry",
+    "ShortlistEvent",
+    "Watch",
+    "WatchRule",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

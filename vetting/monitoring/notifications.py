@@ -1,0 +1,424 @@
+"""Telling an organisation about new alerts: email and signed webhooks, per its settings.
+
+Email goes through Django's email backend (the console backend locally), to the settings'
+recipients or, when none are set, to the organisation's owners and editors.
+
+Webhooks are JSON POSTs signed so the receiver can check they come from us and are fresh:
+
+    X-Vetted-Timestamp: <unix seconds when this attempt was signed>
+    X-Vetted-Signature: sha256=<hex HMAC-SHA256 of f"{timestamp}.{body}" with the secret>
+    X-Vetted-Event:     alert.created | ping
+    X-Vetted-Delivery:  <delivery uuid, the same on every retry of one message>
+
+The receiver recomputes the HMAC over the raw body bytes, compares in constant time and
+rejects timestamps more than 5 minutes away from its clock (`verify_signature`, and the recipe
+in docs/monitoring.md). A failed attempt (network error or non-2xx answer) is retried with
+exponential backoff (base × 2^(n−1), capped) as Celery task retries, up to
+MONITORING_WEBHOOK_MAX_ATTEMPTS; every attempt is logged as a WebhookAttempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InputError
+from vetting.models import Alert, DeliveryStatus, NotificationSettings, Severity, WebhookAttempt, WebhookDelivery
+from core.models import Membership, Organization
+from vetting.models.monitoring import SEVERITY_RANK
+from core.models.tenancy import WRITE_ROLES
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Vetted-Signature"
+TIMESTAMP_HEADER = "X-Vetted-Timestamp"
+EVENT_HEADER = "X-Vetted-Event"
+DELIVERY_HEADER = "X-Vetted-Delivery"
+REPLAY_WINDOW_SECONDS = 300
+RESPONSE_EXCERPT = 2000
+MAX_RECIPIENTS = 50
+
+# Injectable for tests: how the eager (no broker) path waits between retries.
+sleep: Callable[[float], None] = time.sleep
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+# --- signing ----------------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: int | str, body: str | bytes) -> str:
+    """The X-Vetted-Signature value: "sha256=" + hex HMAC-SHA256 of f"{timestamp}.{body}"."""
+    raw = body if isinstance(body, bytes) else body.encode("utf-8")
+    message = f"{timestamp}.".encode() + raw
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    *,
+    secret: str,
+    body: str | bytes,
+    timestamp: str | None,
+    signature: str | None,
+    tolerance: int = REPLAY_WINDOW_SECONDS,
+    now: float | None = None,
+) -> bool:
+    """The receiver's check (also in docs/monitoring.md): a fresh timestamp and a matching HMAC."""
+    if not timestamp or not signature:
+        return False
+    try:
+        ts = int(timestamp)
+    except ValueError:
+        return False
+    current = time.time() if now is None else now
+    if abs(current - ts) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, ts, body), signature)
+
+
+def new_secret() -> str:
+    """A fresh webhook signing secret (256 bits, URL-safe)."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+# --- settings -------------------------------------------------------------------------------------------
+
+
+def notification_settings_get(*, organization: Organization) -> NotificationSettings:
+    """The organisation's settings (a default row is created on first use: email on, webhook off)."""
+    obj, _ = NotificationSettings.objects.get_or_create(organization=organization)
+    return obj
+
+
+def _check_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError("must be an http(s) URL", field="webhook_url")
+    if len(url) > 1000:
+        raise InputError("at most 1000 characters", field="webhook_url")
+    return url
+
+
+def _check_recipients(value: object) -> list[str]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError("must be a list of email addresses", field="email_recipients")
+    cleaned = list(dict.fromkeys(v.strip() for v in value if v.strip()))
+    if len(cleaned) > MAX_RECIPIENTS:
+        raise InputError(f"at most {MAX_RECIPIENTS} addresses", field="email_recipients")
+    for i, address in enumerate(cleaned):
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise InputError(f"{address!r} is not an email address", field=f"email_recipients[{i}]") from exc
+    return cleaned
+
+
+_UNSET: Any = object()
+
+
+def notification_settings_update(
+    *,
+    organization: Organization,
+    user=None,  # noqa: ANN001
+    email_enabled: bool = _UNSET,
+    email_recipients: list[str] = _UNSET,
+    webhook_enabled: bool = _UNSET,
+    webhook_url: str = _UNSET,
+    min_severity: str = _UNSET,
+) -> NotificationSettings:
+    """Change the organisation's notification settings. Enabling the webhook without a secret
+    creates one (read it once from the response, or rotate it with `webhook_secret_rotate`)."""
+    obj = notification_settings_get(organization=organization)
+    if email_enabled is not _UNSET:
+        obj.email_enabled = bool(email_enabled)
+    if email_recipients is not _UNSET:
+        obj.email_recipients = _check_recipients(email_recipients)
+    if webhook_url is not _UNSET:
+        obj.webhook_url = _check_url(webhook_url)
+    if webhook_enabled is not _UNSET:
+        obj.webhook_enabled = bool(webhook_enabled)
+    if min_severity is not _UNSET:
+        if min_severity not in Severity.values:
+            raise InputError(f"must be one of {', '.join(Severity.values)}", field="min_severity")
+        obj.min_severity = min_severity
+    if obj.webhook_enabled and not obj.webhook_url:
+        raise InputError("a webhook needs a URL", field="webhook_url")
+    if obj.webhook_enabled and not obj.webhook_secret:
+        obj.webhook_secret = new_secret()
+    obj.updated_by = user if user is not None and user.pk else None
+    obj.save()
+    return obj
+
+
+def webhook_secret_rotate(*, organization: Organization, user=None) -> NotificationSettings:  # noqa: ANN001
+    """Replace the webhook signing secret (the old one stops verifying at once)."""
+    obj = notification_settings_get(organization=organization)
+    obj.webhook_secret = new_secret()
+    obj.updated_by = user if user is not None and user.pk else None
+    obj.save(update_fields=["webhook_secret", "updated_by", "updated_at"])
+    return obj
+
+
+# --- payloads ----------------------------------------------------------------------------------------
+
+
+def alert_payload(alert: Alert, *, event: str = "alert.created") -> dict[str, Any]:
+    """What a webhook receives about an alert (and the API shows): ids, texts, evidence."""
+    account = alert.account
+    return {
+        "event": event,
+        "organization": {"id": alert.organization_id, "name": alert.organization.name},
+        "alert": {
+            "id": alert.pk,
+            "kind": alert.kind,
+            "severity": alert.severity,
+            "status": alert.status,
+            "title": alert.title,
+            "summary": alert.summary,
+            "created_at": alert.created_at.isoformat() if alert.created_at else None,
+            "creator": {"id": alert.creator_id, "name": alert.creator.display_name},
+            "account": {"id": account.pk, "platform": account.platform, "handle": account.handle} if account else None,
+            "brand": {"id": alert.brand_id, "name": alert.brand.name} if alert.brand else None,
+            "watch": {"id": alert.watch_id, "name": alert.watch.name} if alert.watch else None,
+            "rule_id": alert.rule_id,
+            "evidence": alert.evidence,
+        },
+    }
+
+
+def encode_body(payload: dict[str, Any]) -> str:
+    """Canonical JSON (sorted keys, no spaces, UTF-8 text) — signed and sent byte for byte."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+# --- dispatch --------------------------------------------------------------------------------------------
+
+
+def _recipients(organization: Organization, config: NotificationSettings) -> list[str]:
+    if config.email_recipients:
+        return list(config.email_recipients)
+    return sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(organization=organization, role__in=WRITE_ROLES).select_related("user")
+            if m.user.email
+        }
+    )
+
+
+def _email_text(alert: Alert) -> str:
+    lines = [alert.summary, "", f"Severity: {alert.get_severity_display()}", f"Creator: {alert.creator.display_name}"]
+    if alert.brand:
+        lines.append(f"Brand: {alert.brand.name}")
+    evidence = alert.evidence or {}
+    for post in (evidence.get("posts") or [])[:10]:
+        lines.append(
+            f"- post {post.get('posted_at', '')[:10]} @{post.get('handle', '')}: {post.get('caption', '')[:140]}"
+        )
+    for comment in (evidence.get("comment_list") or [])[:10]:
+        lines.append(
+            f"- comment {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
+            f"{comment.get('text', '')[:140]}"
+        )
+    if evidence.get("why"):
+        lines.append(f"- {evidence['why']}")
+    lines += ["", "Open the alert inbox in Vetted to acknowledge or resolve it."]
+    return "\n".join(lines)
+
+
+def alert_notify(*, alert_id: int) -> dict[str, Any]:
+    """Send one alert by email and queue its webhook, per the organisation's settings. Idempotent:
+    an alert already notified is skipped."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("organization", "creator", "account", "brand", "watch")
+            .filter(pk=alert_id)
+            .first()
+        )
+        if alert is None or alert.notified_at is not None:
+            return {"skipped": True}
+        alert.notified_at = timezone.now()
+        alert.save(update_fields=["notified_at"])
+    config = notification_settings_get(organization=alert.organization)
+    outcome: dict[str, Any] = {"email": 0, "webhook": None}
+    if SEVERITY_RANK.get(alert.severity, 0) < SEVERITY_RANK.get(config.min_severity, 0):
+        outcome["below_min_severity"] = True
+        return outcome
+    if config.email_enabled:
+        recipients = _recipients(alert.organization, config)
+        if recipients:
+            try:
+                outcome["email"] = send_mail(
+                    subject=f"[Vetted] {alert.get_severity_display()} alert: {alert.title}"[:200],
+                    message=_email_text(alert),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
+            except Exception:  # noqa: BLE001 - a mail server hiccup must not lose the webhook
+                logger.exception("alert %s: email failed", alert.pk)
+    if config.webhook_enabled and config.webhook_url and config.webhook_secret:
+        delivery = webhook_queue(
+            organization=alert.organization, url=config.webhook_url, payload=alert_payload(alert), alert=alert
+        )
+        outcome["webhook"] = str(delivery.delivery_id)
+    return outcome
+
+
+def alert_notify_on_commit(alert: Alert) -> None:
+    """Notify about a new alert once the transaction that created it commits."""
+    from vetting.tasks import notify_alert_task
+
+    def send() -> None:
+        try:
+            notify_alert_task.delay(alert.pk)
+        except Exception:  # noqa: BLE001 - broker down: the alert stays in the inbox, un-notified
+            logger.exception("could not queue the notification of alert %s", alert.pk)
+
+    transaction.on_commit(send)
+
+
+def webhook_queue(
+    *, organization: Organization, url: str, payload: dict[str, Any], alert: Alert | None = None
+) -> WebhookDelivery:
+    """Record a webhook message and send it (Celery task with retries) after commit."""
+    from vetting.tasks import deliver_webhook_task
+
+    delivery = WebhookDelivery.objects.create(
+        organization=organization, alert=alert, event=payload.get("event", "alert.created"), url=url, body=""
+    )
+    delivery.body = encode_body({**payload, "delivery_id": str(delivery.delivery_id)})
+    delivery.save(update_fields=["body"])
+
+    def send() -> None:
+        try:
+            deliver_webhook_task.delay(delivery.pk)
+        except Exception:  # noqa: BLE001
+            logger.exception("could not queue webhook delivery %s", delivery.pk)
+
+    transaction.on_commit(send)
+    return delivery
+
+
+def webhook_ping(*, organization: Organization) -> WebhookDelivery:
+    """Send a test event to the organisation's webhook."""
+    config = notification_settings_get(organization=organization)
+    if not config.webhook_url or not config.webhook_secret:
+        raise InputError("set a webhook URL (and enable it) first", field="webhook_url")
+    payload = {
+        "event": "ping",
+        "organization": {"id": organization.pk, "name": organization.name},
+        "sent_at": timezone.now().isoformat(),
+    }
+    return webhook_queue(organization=organization, url=config.webhook_url, payload=payload)
+
+
+def backoff_seconds(attempt: int) -> int:
+    """Wait after failed attempt `attempt` (1-based): base × 2^(attempt−1), capped."""
+    base = int(_setting("MONITORING_WEBHOOK_BACKOFF_SECONDS", 30))
+    cap = int(_setting("MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS", 3600))
+    return int(min(base * 2 ** (attempt - 1), cap))
+
+
+def max_attempts() -> int:
+    return int(_setting("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5))
+
+
+def webhook_attempt(*, delivery_id: int, post: Callable[..., Any] | None = None) -> WebhookAttempt | None:
+    """Make the next HTTP attempt of a delivery and log it. Returns the attempt (its
+    `retry_in_seconds` says whether and when to retry), or None when the delivery is finished."""
+    post = post or requests.post
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
+            return None
+        delivery.attempts += 1
+        number = delivery.attempts
+        delivery.save(update_fields=["attempts"])
+    config = NotificationSettings.objects.filter(organization_id=delivery.organization_id).first()
+    secret = config.webhook_secret if config else ""
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Vetted-Webhook/1",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret, timestamp, delivery.body),
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.delivery_id),
+    }
+    started = time.perf_counter()
+    status_code, excerpt, error = None, "", ""
+    if not secret:
+        error = "the organisation has no webhook secret any more"
+    else:
+        try:
+            response = post(
+                delivery.url,
+                data=delivery.body.encode("utf-8"),
+                headers=headers,
+                timeout=float(_setting("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10)),
+                allow_redirects=False,
+            )
+            status_code = int(response.status_code)
+            excerpt = (response.text or "")[:RESPONSE_EXCERPT]
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+    duration = int((time.perf_counter() - started) * 1000)
+    succeeded = not error
+    retry_in = None if succeeded or number >= max_attempts() or not secret else backoff_seconds(number)
+    attempt = WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=number,
+        signed_timestamp=timestamp,
+        status_code=status_code,
+        response_excerpt=excerpt,
+        error=error,
+        duration_ms=duration,
+        succeeded=succeeded,
+        retry_in_seconds=retry_in,
+    )
+    now = timezone.now()
+    delivery.last_status_code = status_code
+    delivery.last_error = error
+    if succeeded:
+        delivery.status, delivery.finished_at, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, now, None
+    elif retry_in is None:
+        delivery.status, delivery.finished_at, delivery.next_attempt_at = DeliveryStatus.FAILED, now, None
+    else:
+        delivery.status = DeliveryStatus.RETRYING
+        delivery.next_attempt_at = now + dt.timedelta(seconds=retry_in)
+    delivery.save(update_fields=["last_status_code", "last_error", "status", "finished_at", "next_attempt_at"])
+    if not succeeded:
+        logger.warning("webhook delivery %s attempt %s failed: %s", delivery.delivery_id, number, error)
+    return attempt
+
+
+def backoff_sleep(seconds: int) -> None:
+    """Wait before an in-process (eager) retry; capped by MONITORING_WEBHOOK_EAGER_SLEEP_CAP so a
+    local run without a worker is not blocked for minutes. A real worker waits the full countdown."""
+    cap = float(_setting("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2.0))
+    sleep(min(float(seconds), cap))

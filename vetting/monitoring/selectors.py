@@ -1,0 +1,122 @@
+"""Monitoring reads (watches, rules, alerts, webhook deliveries), always within one organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.errors import InputError
+from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
+from influencers.models import Creator
+from core.models import Organization
+
+from vetting.selectors.brands import _int_or_404
+
+
+def watch_list(*, organization: Organization) -> QuerySet[Watch]:
+    """The organisation's watches with their rules, picked creators, brand and shortlist."""
+    return (
+        Watch.objects.filter(organization=organization)
+        .select_related("brand", "shortlist", "created_by")
+        .prefetch_related(
+            Prefetch("rules", queryset=WatchRule.objects.order_by("kind", "id")),
+            Prefetch("creators", queryset=Creator.objects.only("id", "display_name").order_by("id")),
+        )
+        .annotate(open_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.OPEN), distinct=True))
+        .order_by("name", "id")
+    )
+
+
+def watch_get(*, organization: Organization, watch_id: object) -> Watch:
+    return get_object_or_404(watch_list(organization=organization), pk=_int_or_404(watch_id))
+
+
+def rule_get(*, organization: Organization, rule_id: object) -> WatchRule:
+    return get_object_or_404(
+        WatchRule.objects.select_related("watch").filter(watch__organization=organization), pk=_int_or_404(rule_id)
+    )
+
+
+def _choice(value: str | None, choices: list[str], field: str) -> list[str] | None:
+    """A comma-separated filter value checked against `choices` (None when not given)."""
+    if value in (None, ""):
+        return None
+    wanted = [v.strip() for v in str(value).split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in choices]
+    if unknown:
+        raise InputError(f"unknown value(s) {', '.join(unknown)} (choose from {', '.join(choices)})", field=field)
+    return wanted
+
+
+def alert_list(
+    *,
+    organization: Organization,
+    status: str | None = None,
+    severity: str | None = None,
+    kind: str | None = None,
+    creator_id: object = None,
+    brand_id: object = None,
+    watch_id: object = None,
+) -> QuerySet[Alert]:
+    """The organisation's alerts, newest first, filtered by status/severity/kind (comma-separated
+    values allowed), creator, brand or watch."""
+    alerts = Alert.objects.filter(organization=organization).select_related(
+        "creator", "account", "brand", "watch", "acknowledged_by", "resolved_by"
+    )
+    statuses = _choice(status, list(AlertStatus.values), "status")
+    if statuses:
+        alerts = alerts.filter(status__in=statuses)
+    severities = _choice(severity, list(Severity.values), "severity")
+    if severities:
+        alerts = alerts.filter(severity__in=severities)
+    kinds = _choice(kind, list(RuleKind.values), "kind")
+    if kinds:
+        alerts = alerts.filter(kind__in=kinds)
+    for field, value in (("creator_id", creator_id), ("brand_id", brand_id), ("watch_id", watch_id)):
+        if value not in (None, ""):
+            try:
+                alerts = alerts.filter(**{field: int(str(value))})
+            except ValueError as exc:
+                raise InputError("must be a whole number", field=field.removesuffix("_id")) from exc
+    return alerts.order_by("-created_at", "-id")
+
+
+def alert_get(*, organization: Organization, alert_id: object) -> Alert:
+    return get_object_or_404(alert_list(organization=organization), pk=_int_or_404(alert_id))
+
+
+def alert_counts(*, organization: Organization) -> dict[str, int]:
+    """Number of alerts per status (for the inbox tabs)."""
+    rows = Alert.objects.filter(organization=organization).values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in AlertStatus.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def delivery_list(*, organization: Organization) -> QuerySet[WebhookDelivery]:
+    """The organisation's webhook deliveries with every attempt, newest first."""
+    return (
+        WebhookDelivery.objects.filter(organization=organization)
+        .prefetch_related(Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("number")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def recent_deliveries(*, organization: Organization, limit: int = 20) -> list[WebhookDelivery]:
+    """The organisation's newest webhook deliveries (at most `limit`) with their alert and every
+    attempt, for the notification settings page."""
+    return list(delivery_list(organization=organization).select_related("alert")[:limit])
+
+
+def watch_creator_choices(*, organization: Organization, include_ids: Iterable[int] = ()) -> QuerySet[Creator]:
+    """Creators a person can pick for a watch: those on any of the organisation's shortlists,
+    plus `include_ids` (a watch's current picks), by name. Only id and name are loaded."""
+    ids = [int(i) for i in include_ids]
+    return (
+        Creator.objects.filter(Q(shortlist_entries__shortlist__organization=organization) | Q(pk__in=ids))
+        .distinct()
+        .only("id", "display_name")
+        .order_by("display_name", "id")
+    )

@@ -1,0 +1,212 @@
+"""One ranking of candidate accounts for one brand, vectorised over numpy arrays.
+
+Hard filters first (platform, follower range, country, language, maximum risk), then a
+composite of four parts in [0, 1]:
+
+    audience_fit     the brand-target overlap (`audience_fit`), shrunk towards 0.5 by its confidence
+    authenticity     1 − fake-follower risk, shrunk towards 0.5 by the risk's confidence
+    value_alignment  brand values/mood board vs the creator's content, minus brand-safety hits
+    engagement       engagement rate relative to its platform/tier benchmark (`engagement_quality`)
+
+A part without data is 0.5 (neutral) and is flagged in the explanation: missing data neither
+promotes nor buries an account, and is never read as "clean". composite = Σ wₖ·partₖ / Σ wₖ with
+DEFAULT_WEIGHTS unless the request overrides them. Ties are broken by account id, so the
+ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.errors import InputError
+
+PARTS = ("audience_fit", "authenticity", "value_alignment", "engagement")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "audience_fit": 0.35,
+    "authenticity": 0.30,
+    "value_alignment": 0.20,
+    "engagement": 0.15,
+}
+FILTER_KEYS = ("platforms", "min_followers", "max_followers", "countries", "languages", "max_risk", "include_unvetted")
+NEUTRAL = 0.5
+
+
+@dataclass
+class Candidates:
+    """Column arrays of candidate accounts (length n). Unknown floats are NaN.
+
+    Categorical columns are integer codes into the vocabularies: `platform` into
+    `platform_names`, `country` into `country_names` (-1 unknown); `languages` is a bit mask
+    over `language_names` (bit i set = speaks language i)."""
+
+    ids: np.ndarray
+    platform: np.ndarray
+    followers: np.ndarray
+    country: np.ndarray
+    languages: np.ndarray
+    risk: np.ndarray
+    risk_confidence: np.ndarray
+    audience_fit: np.ndarray
+    fit_confidence: np.ndarray
+    value_alignment: np.ndarray
+    engagement: np.ndarray
+    platform_names: Sequence[str] = ()
+    country_names: Sequence[str] = ()
+    language_names: Sequence[str] = ()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class RankedPage:
+    """A page of the ranking: row indices into the candidates, their scores and parts."""
+
+    indices: np.ndarray
+    composite: np.ndarray
+    parts: dict[str, np.ndarray]
+    known: dict[str, np.ndarray]
+    total: int  # candidates passing the filters
+    weights: dict[str, float]
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
+    """DEFAULT_WEIGHTS overridden by `weights` (unknown names or negative values are errors)."""
+    out = dict(DEFAULT_WEIGHTS)
+    for key, value in (weights or {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            raise InputError(f"unknown weight {key!r}; expected any of {', '.join(PARTS)}", field=f"weights.{key}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"weight {key!r} must be a number, got {value!r}", field=f"weights.{key}") from exc
+        if not np.isfinite(number) or number < 0:
+            raise InputError(f"weight {key!r} must be a non-negative number, got {value!r}", field=f"weights.{key}")
+        out[key] = number
+    if sum(out.values()) <= 0:
+        raise InputError("at least one weight must be positive", field="weights")
+    return out
+
+
+def _codes(names: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
+    index = {str(n).lower(): i for i, n in enumerate(names)}
+    return np.array([index[w.lower()] for w in wanted if w.lower() in index], dtype=np.int64)
+
+
+def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
+    """Boolean mask of the candidates passing the hard filters."""
+    filters = dict(filters or {})
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise InputError(
+            f"unknown filter(s): {', '.join(sorted(unknown))}; expected any of {', '.join(FILTER_KEYS)}",
+            field="filters",
+        )
+    mask = np.ones(len(c), dtype=bool)
+    if filters.get("platforms"):
+        mask &= np.isin(c.platform, _codes(c.platform_names, list(filters["platforms"])))
+    for key, op in (("min_followers", np.greater_equal), ("max_followers", np.less_equal)):
+        if filters.get(key) is not None:
+            try:
+                bound = float(filters[key])
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{key} must be a number, got {filters[key]!r}", field=f"filters.{key}") from exc
+            mask &= op(np.nan_to_num(c.followers, nan=-1.0), bound)
+    if filters.get("countries"):
+        mask &= np.isin(c.country, _codes(c.country_names, list(filters["countries"])))
+    if filters.get("languages"):
+        bits = 0
+        for code in _codes(c.language_names, list(filters["languages"])):
+            bits |= 1 << int(code)
+        mask &= (c.languages & np.int64(bits)) != 0
+    if filters.get("max_risk") is not None:
+        try:
+            limit = float(filters["max_risk"])
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"max_risk must be a number, got {filters['max_risk']!r}", field="filters.max_risk"
+            ) from exc
+        known = ~np.isnan(c.risk)
+        ok = known & (np.nan_to_num(c.risk, nan=1.0) <= limit)
+        if filters.get("include_unvetted"):
+            ok |= ~known
+        mask &= ok
+    return mask
+
+
+def _shrink(value: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    conf = np.clip(np.nan_to_num(confidence, nan=0.0), 0.0, 1.0)
+    return np.where(np.isnan(value), NEUTRAL, NEUTRAL + conf * (value - NEUTRAL))
+
+
+def part_values(c: Candidates) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The four parts per candidate (neutral 0.5 where unknown) and whether each was known."""
+    parts = {
+        "audience_fit": _shrink(c.audience_fit, c.fit_confidence),
+        "authenticity": _shrink(1.0 - c.risk, c.risk_confidence),
+        "value_alignment": np.where(np.isnan(c.value_alignment), NEUTRAL, c.value_alignment),
+        "engagement": np.where(np.isnan(c.engagement), NEUTRAL, c.engagement),
+    }
+    known = {
+        "audience_fit": ~np.isnan(c.audience_fit),
+        "authenticity": ~np.isnan(c.risk),
+        "value_alignment": ~np.isnan(c.value_alignment),
+        "engagement": ~np.isnan(c.engagement),
+    }
+    return parts, known
+
+
+def rank(
+    c: Candidates,
+    *,
+    weights: Mapping[str, Any] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> RankedPage:
+    """Filter, score and sort the candidates; return the page [offset, offset + limit)."""
+    if limit < 0 or offset < 0:
+        raise InputError("limit and offset must be non-negative", field="limit" if limit < 0 else "offset")
+    w = resolve_weights(weights)
+    mask = filter_mask(c, filters)
+    idx = np.flatnonzero(mask)
+    parts, known = part_values(c)
+    total_w = sum(w.values())
+    composite = np.zeros(len(c))
+    for name in PARTS:
+        if w[name]:
+            composite += w[name] * parts[name]
+    composite /= total_w
+    sub = composite[idx]
+    # lexsort: last key is primary → highest composite first, then smallest id.
+    order = np.lexsort((c.ids[idx], -sub))
+    page = idx[order[offset : offset + limit]]
+    return RankedPage(
+        indices=page,
+        composite=composite[page],
+        parts={k: v[page] for k, v in parts.items()},
+        known={k: v[page] for k, v in known.items()},
+        total=int(len(idx)),
+        weights=w,
+        filters=dict(filters or {}),
+    )
+
+
+def explain_row(page: RankedPage, row: int) -> dict[str, Any]:
+    """Each part of one ranked row: value, weight, contribution to the composite, known or not."""
+    total_w = sum(page.weights.values())
+    out = {}
+    for name in PARTS:
+        value = float(page.parts[name][row])
+        out[name] = {
+            "value": round(value, 4),
+            "weight": page.weights[name],
+            "contribution": round(page.weights[name] * value / total_w, 4),
+            "known": bool(page.known[name][row]),
+        }
+    return out

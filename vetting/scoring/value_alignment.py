@@ -1,0 +1,227 @@
+"""Brand-value alignment and brand safety.
+
+alignment = text part (brand values + description vs the creator's bio and recent captions,
+`text_similarity`), blended with the mood-board similarity from the vision module when there is
+one (60% text, 40% images), minus brand-safety penalties:
+- an excluded keyword, or a keyword of an excluded topic (topic → keywords via the bilingual
+  concept table), found in a recent caption or hashtag: −0.25 per post that has one;
+- a sponsored post for a competitor: −0.30 per post;
+penalties are capped at 0.9 and every hit is listed with the post that triggered it.
+
+The cosine similarity of short texts is small even when they agree (0.2 is a good match), so
+the text part is 1 − exp(−cosine / 0.2): 0.1 → 0.39, 0.2 → 0.63, 0.4 → 0.86.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from vetting.scoring.text_similarity import CONCEPTS, cosine, shared_terms, term_vector
+
+TEXT_SCALE = 0.2
+MOODBOARD_WEIGHT = 0.4
+KEYWORD_PENALTY = 0.25
+COMPETITOR_PENALTY = 0.30
+MAX_PENALTY = 0.9
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+@dataclass
+class PostText:
+    """The text of one post that alignment and brand safety read."""
+
+    post_id: Any
+    posted_at: dt.datetime | dt.date | None = None
+    caption: str = ""
+    hashtags: Sequence[str] = ()
+    is_sponsored: bool = False
+    sponsor: str = ""
+
+
+@dataclass
+class SafetyHit:
+    """One brand-safety problem found in one post."""
+
+    kind: str  # excluded_keyword | excluded_topic | competitor_sponsored
+    term: str
+    post_id: Any
+    date: str | None
+    snippet: str
+    penalty: float = 0.0
+
+
+@dataclass
+class ValueAlignment:
+    """Alignment score in [0, 1] with its parts and the evidence behind them."""
+
+    score: float
+    text_similarity: float
+    text_score: float
+    moodboard_similarity: float | None
+    safety_penalty: float
+    hits: list[SafetyHit] = field(default_factory=list)
+    shared_terms: list[str] = field(default_factory=list)
+    explanation: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Case-insensitive matcher: substring for Chinese terms, whole words/phrases otherwise."""
+    term = _norm(term).strip().lstrip("#")
+    if _HAN.search(term):
+        return re.compile(re.escape(term))
+    return re.compile(r"(?<![\w])#?" + re.escape(term) + r"(?![\w])")
+
+
+def topic_terms(topic: str) -> list[str]:
+    """Keywords of an excluded topic: its concept-table forms when the topic is (or names) a
+    concept, plus the topic itself."""
+    key = _norm(topic).strip().replace(" ", "_").replace("-", "_")
+    forms = list(CONCEPTS.get(key, ()))
+    if not forms:
+        for concept_forms in CONCEPTS.values():
+            if _norm(topic).strip() in (f.lower() for f in concept_forms):
+                forms = list(concept_forms)
+                break
+    return sorted({_norm(topic).strip(), *forms})
+
+
+def _snippet(text: str, match: re.Match[str], width: int = 40) -> str:
+    start, end = max(0, match.start() - width), min(len(text), match.end() + width)
+    return ("…" if start else "") + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+
+
+def _date(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def brand_safety_hits(
+    posts: Sequence[PostText],
+    *,
+    excluded_keywords: Iterable[str] = (),
+    excluded_topics: Iterable[str] = (),
+    competitors: Iterable[str] = (),
+) -> list[SafetyHit]:
+    """Every post that uses an excluded keyword or topic keyword, or is sponsored by a competitor."""
+    rules: list[tuple[str, str, re.Pattern[str]]] = []
+    for kw in excluded_keywords:
+        if kw and str(kw).strip():
+            rules.append(("excluded_keyword", str(kw).strip(), term_pattern(str(kw))))
+    for topic in excluded_topics:
+        if topic and str(topic).strip():
+            for term in topic_terms(str(topic)):
+                rules.append(
+                    (
+                        "excluded_topic",
+                        f"{topic}: {term}" if term != _norm(topic).strip() else str(topic),
+                        term_pattern(term),
+                    )
+                )
+    rivals = [(str(c).strip(), term_pattern(str(c))) for c in competitors if c and str(c).strip()]
+    hits: list[SafetyHit] = []
+    for post in posts:
+        text = (post.caption or "") + "\n" + " ".join(f"#{h.lstrip('#')}" for h in post.hashtags or ())
+        low = _norm(text)
+        seen: set[str] = set()
+        for kind, term, pattern in rules:
+            match = pattern.search(low)
+            if match and term not in seen:
+                seen.add(term)
+                hits.append(SafetyHit(kind, term, post.post_id, _date(post.posted_at), _snippet(text, match)))
+        if post.is_sponsored:
+            sponsor = _norm(post.sponsor or "")
+            for name, pattern in rivals:
+                match = pattern.search(sponsor) or pattern.search(low)
+                if match:
+                    where = post.sponsor if pattern.search(sponsor) else _snippet(text, match)
+                    hits.append(
+                        SafetyHit(
+                            "competitor_sponsored",
+                            name,
+                            post.post_id,
+                            _date(post.posted_at),
+                            f"sponsored by {where}" if where == post.sponsor else where,
+                        )
+                    )
+                    break
+    # One penalty per post and kind family, so ten hits in one caption count once.
+    charged: set[tuple[Any, str]] = set()
+    for hit in hits:
+        family = "competitor" if hit.kind == "competitor_sponsored" else "excluded"
+        if (hit.post_id, family) in charged:
+            continue
+        charged.add((hit.post_id, family))
+        hit.penalty = COMPETITOR_PENALTY if family == "competitor" else KEYWORD_PENALTY
+    return hits
+
+
+def brand_vector(values: Iterable[str], description: str = "") -> dict[str, float]:
+    """Term vector of a brand's values and description (values count twice: they are the brief)."""
+    values = [str(v) for v in values or () if v]
+    return term_vector(values + values + ([description] if description else []))
+
+
+def value_alignment(
+    *,
+    brand_values: Iterable[str],
+    brand_description: str = "",
+    bio: str = "",
+    captions: Sequence[str] = (),
+    posts: Sequence[PostText] = (),
+    excluded_keywords: Iterable[str] = (),
+    excluded_topics: Iterable[str] = (),
+    competitors: Iterable[str] = (),
+    moodboard_similarity: float | None = None,
+    creator_vector: Mapping[str, float] | None = None,
+    idf: Mapping[str, float] | None = None,
+) -> ValueAlignment:
+    """Alignment of a creator with a brand, minus brand-safety hits found in `posts`.
+
+    `creator_vector` (a cached `term_vector` of bio + captions) replaces `bio`/`captions` when
+    given; `idf` weights the brand's terms by how rare they are among the candidates."""
+    query = brand_vector(brand_values, brand_description)
+    doc = creator_vector if creator_vector is not None else term_vector([bio, *captions])
+    sim = cosine(query, doc, idf)
+    text_score = 1.0 - math.exp(-sim / TEXT_SCALE)
+    base = text_score
+    if moodboard_similarity is not None and not math.isnan(moodboard_similarity):
+        base = (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * min(1.0, max(0.0, moodboard_similarity))
+    hits = brand_safety_hits(
+        posts, excluded_keywords=excluded_keywords, excluded_topics=excluded_topics, competitors=competitors
+    )
+    penalty = min(MAX_PENALTY, sum(h.penalty for h in hits))
+    score = max(0.0, base - penalty)
+    terms = shared_terms(query, doc)
+    parts = [f"text similarity {sim:.2f} → {text_score:.2f}" + (f" (shared: {', '.join(terms)})" if terms else "")]
+    if moodboard_similarity is not None:
+        parts.append(f"mood board {moodboard_similarity:.2f}")
+    if hits:
+        counted = [h for h in hits if h.penalty]
+        parts.append(
+            f"−{penalty:.2f} for {len(counted)} brand-safety hit(s): "
+            + "; ".join(f"{h.term} in post {h.post_id}" for h in counted[:5])
+        )
+    return ValueAlignment(
+        score=round(score, 4),
+        text_similarity=round(sim, 4),
+        text_score=round(text_score, 4),
+        moodboard_similarity=moodboard_similarity,
+        safety_penalty=round(penalty, 4),
+        hits=hits,
+        shared_terms=terms,
+        explanation="; ".join(parts),
+    )

@@ -1,0 +1,35 @@
+"""An organisation's private notes on creators."""
+
+from __future__ import annotations
+
+from core.errors import InputError
+from influencers.models import Creator
+from vetting.models import CreatorNote
+from core.models import Organization
+
+NOTE_MAX_CHARS = 10_000
+
+
+def _clean_text(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("a note needs some text", field="text")
+    if len(text) > NOTE_MAX_CHARS:
+        raise InputError(f"at most {NOTE_MAX_CHARS:,} characters", field="text")
+    return text.strip()
+
+
+def note_create(*, organization: Organization, creator: Creator, text: str, user=None) -> CreatorNote:  # noqa: ANN001
+    """A note of `organization` on a catalogue creator (invisible to other organisations)."""
+    return CreatorNote.objects.create(
+        organization=organization, creator=creator, text=_clean_text(text), author=user if user and user.pk else None
+    )
+
+
+def note_update(*, note: CreatorNote, text: str) -> CreatorNote:
+    note.text = _clean_text(text)
+    note.save(update_fields=["text"])
+    return note
+
+
+def note_delete(*, note: CreatorNote) -> None:
+    note.delete()

@@ -1,0 +1,357 @@
+"""Vetting: load an account's evidence in bulk, run the pure scorers, store the explained report.
+
+`vet_accounts(account_ids)` writes AccountMetrics.fake_risk / risk_level / risk_confidence /
+vetting (the full JSON report) for many accounts, a chunk at a time with a fixed number of
+queries per chunk (no per-account queries) and one upsert per chunk that touches only the
+vetting columns (the metrics service owns the others). `vetting_report(account_id)` computes
+the same report for one account without storing it. `run_scoring_job` is the JobKind.SCORE
+handler.
+
+The report: the combined risk with every signal (value, benchmark, weight, risk, contribution,
+confidence, evidence), audience quality with its interval and error rates, growth anomalies
+with dates, engagement against its benchmark with the posts that stand out, comment
+authenticity with the comments and commenters cited, and what data was (not) available.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from core.errors import InputError
+from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, CommentSample, FollowerSample, Post
+from core.models import Job
+from vetting.scoring import risk as risk_mod
+from vetting.scoring.comments import CommentItem, comment_report
+from vetting.scoring.engagement import PostStats, engagement_quality, engagement_report, load_benchmarks
+from vetting.scoring.followers import FollowerBatch, FollowerProfile, audience_quality, score_batch
+from vetting.scoring.growth import growth_anomalies, growth_summary
+from vetting.scoring.text_similarity import term_vector
+
+logger = logging.getLogger(__name__)
+
+REPORT_VERSION = 1
+CHUNK_SIZE = 200
+HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
+RECENT_POSTS = 30
+TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at ranking time (small rows to load)
+VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "vetting"]
+
+
+@dataclass
+class AccountEvidence:
+    """Everything the scorers read about one account, as plain data."""
+
+    account_id: int
+    platform: str
+    handle: str
+    bio: str
+    followers: float | None
+    snapshots: list[tuple[dt.date, int, int | None]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[CommentItem] = field(default_factory=list)
+    follower_sample: list[FollowerProfile] = field(default_factory=list)
+    audience: dict[str, Any] | None = None
+    creator_languages: list[str] = field(default_factory=list)
+
+
+def _benchmarks() -> dict[str, Any]:
+    path = getattr(settings, "VETTING_ER_BENCHMARKS", None)
+    return load_benchmarks(path) if path else load_benchmarks()
+
+
+def _json_safe(value: Any) -> Any:
+    """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
+    """Bulk-load the evidence of `account_ids` (7 queries, whatever the number of accounts)."""
+    now = now or timezone.now()
+    out: dict[int, AccountEvidence] = {}
+    metrics = dict(AccountMetrics.objects.filter(account_id__in=account_ids).values_list("account_id", "followers"))
+    for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
+        "pk", "platform", "handle", "bio", "creator__languages"
+    ):
+        out[pk] = AccountEvidence(
+            pk, platform, handle, bio or "", metrics.get(pk), creator_languages=list(languages or [])
+        )
+    ids = list(out)
+    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
+    # so an account's age or a catalogue seeded in the past does not matter).
+    newest_snapshot = Window(RowNumber(), partition_by=F("account_id"), order_by=F("date").desc())
+    for account_id, date, followers, following in (
+        AccountSnapshot.objects.filter(account_id__in=ids, date__lte=now.date())
+        .annotate(rn=newest_snapshot)
+        .filter(rn__lte=HISTORY_DAYS)
+        .order_by("account_id", "date")
+        .values_list("account_id", "date", "followers", "following")
+    ):
+        out[account_id].snapshots.append((date, followers, following))
+    newest_post = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
+    post_rows = (
+        Post.objects.filter(account_id__in=ids, posted_at__lte=now)
+        .annotate(rn=newest_post)
+        .filter(rn__lte=RECENT_POSTS)
+        .order_by("account_id", "-posted_at", "id")
+        .values(
+            "id",
+            "account_id",
+            "platform_post_id",
+            "posted_at",
+            "url",
+            "caption",
+            "hashtags",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "views",
+            "is_sponsored",
+            "sponsor",
+        )
+    )
+    for row in post_rows:
+        out[row["account_id"]].posts.append(row)
+    post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
+    if post_account:
+        for post_id, commenter, text, posted_at in (
+            CommentSample.objects.filter(post_id__in=list(post_account))
+            .order_by("post_id", "posted_at", "id")
+            .values_list("post_id", "commenter", "text", "posted_at")
+        ):
+            out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
+    for row in (
+        FollowerSample.objects.filter(account_id__in=ids)
+        .order_by("account_id", "id")
+        .values(
+            "account_id",
+            "username",
+            "full_name",
+            "biography",
+            "followers_count",
+            "following_count",
+            "media_count",
+            "has_profile_pic",
+            "is_private",
+            "is_verified",
+            "external_url",
+        )
+    ):
+        account_id = row.pop("account_id")
+        out[account_id].follower_sample.append(FollowerProfile(**row))
+    for row in (
+        AudienceProfile.objects.filter(account_id__in=ids)
+        .order_by("account_id", "-as_of", "-id")
+        .values("account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests")
+    ):
+        evidence = out[row["account_id"]]
+        if evidence.audience is None:
+            evidence.audience = row
+    for evidence in out.values():
+        if evidence.followers is None and evidence.snapshots:
+            evidence.followers = float(evidence.snapshots[-1][1])
+    return out
+
+
+def build_report(
+    evidence: AccountEvidence, *, now: dt.datetime | None = None, benchmarks: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The full explained vetting report of one account (pure given its evidence)."""
+    now = now or timezone.now()
+    benchmarks = benchmarks or _benchmarks()
+
+    # Follower sample → audience quality (fake share with interval) and audience types.
+    quality = None
+    if evidence.follower_sample:
+        batch = FollowerBatch.from_profiles(evidence.follower_sample)
+        quality = audience_quality(batch, score_batch(batch))
+
+    # Recent posts → engagement against the platform/tier benchmark.
+    followers = float(evidence.followers or 0)
+    stats = [
+        PostStats(
+            p["id"], p["posted_at"], p["likes"], p["comments"], p["shares"], p["saves"], p["views"], p["is_sponsored"]
+        )
+        for p in evidence.posts
+    ]
+    engagement = engagement_report(platform=evidence.platform, followers=followers, posts=stats, table=benchmarks)
+
+    # Snapshot history → growth anomalies; a jump right after a post's engagement spike is
+    # marked as possibly organic.
+    viral_dates = [dt.date.fromisoformat(c.date) for c in engagement.changes if c.kind == "spike"]
+    growth = growth_anomalies(
+        [d for d, _, _ in evidence.snapshots],
+        [f for _, f, _ in evidence.snapshots],
+        [g for _, _, g in evidence.snapshots],
+        viral_dates=viral_dates,
+    )
+
+    # Comment sample → authenticity (languages compared with the declared audience).
+    audience_languages = (evidence.audience or {}).get("languages") or None
+    comments = comment_report(
+        evidence.comments, audience_languages=audience_languages, creator_languages=evidence.creator_languages
+    )
+
+    signals = (
+        risk_mod.audience_signals(quality)
+        + risk_mod.growth_signals(growth)
+        + risk_mod.engagement_signals(engagement)
+        + risk_mod.comment_signals(comments)
+    )
+    result = risk_mod.combine(signals)
+
+    referenced = {c.post_id for c in engagement.changes}
+    if comments.pod:
+        referenced.update(comments.pod.post_ids)
+    for group in comments.duplicates:
+        referenced.update(group["post_ids"])
+    post_refs = {
+        str(p["id"]): {"platform_post_id": p["platform_post_id"], "posted_at": p["posted_at"], "url": p["url"]}
+        for p in evidence.posts
+        if p["id"] in referenced
+    }
+    bench_median = (engagement.benchmark or {}).get("median")
+    quality_value = None
+    if engagement.engagement_rate is not None and bench_median:
+        quality_value = float(engagement_quality(np.array([engagement.engagement_rate]), np.array([bench_median]))[0])
+    audience = evidence.audience
+    report = {
+        "version": REPORT_VERSION,
+        "computed_at": now,
+        "account": {
+            "id": evidence.account_id,
+            "platform": evidence.platform,
+            "handle": evidence.handle,
+            "followers": evidence.followers,
+        },
+        "risk": result.as_dict(),
+        "audience_quality": quality.as_dict() if quality else None,
+        "growth": {**growth.as_dict(), "summary": growth_summary(growth)},
+        "engagement": engagement.as_dict(),
+        "comments": comments.as_dict(),
+        "post_refs": post_refs,
+        "data": {
+            "snapshots": len(evidence.snapshots),
+            "posts": len(evidence.posts),
+            "comments": len(evidence.comments),
+            "follower_sample": len(evidence.follower_sample),
+            "audience_as_of": audience["as_of"] if audience else None,
+            "audience_source": audience["source"] if audience else None,
+        },
+        # Compact inputs of the brand ranking (read back with values("vetting__rank")).
+        "rank": {
+            "engagement_rate": engagement.engagement_rate,
+            "benchmark_median": bench_median,
+            "engagement_quality": quality_value,
+        },
+        "text": {
+            "terms": term_vector([evidence.bio, *[p["caption"] for p in evidence.posts]], limit=TEXT_TERMS),
+            "posts": len(evidence.posts),
+        },
+    }
+    return _json_safe(report)
+
+
+def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def vet_accounts(
+    account_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None
+) -> int:
+    """Vet `account_ids` and store the results on AccountMetrics; returns how many were written.
+
+    Unknown ids are ignored. Per chunk: the evidence queries of `load_evidence` and one
+    upsert (INSERT … ON CONFLICT DO UPDATE of the vetting columns only)."""
+    return _vet(account_ids, chunk_size=chunk_size, progress=progress)[0]
+
+
+def _vet(
+    account_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None
+) -> tuple[int, dict[str, int]]:
+    ids = sorted({int(i) for i in account_ids})
+    now = timezone.now()
+    benchmarks = _benchmarks()
+    written = done = 0
+    levels: dict[str, int] = defaultdict(int)
+    for chunk in _chunks(ids, chunk_size):
+        evidence = load_evidence(chunk, now=now)
+        rows = []
+        for account_id, ev in evidence.items():
+            report = build_report(ev, now=now, benchmarks=benchmarks)
+            risk = report["risk"]
+            levels[risk["level"]] += 1
+            rows.append(
+                AccountMetrics(
+                    account_id=account_id,
+                    followers=int(ev.followers or 0),
+                    fake_risk=risk["risk"],
+                    risk_level=risk["level"],
+                    risk_confidence=risk["confidence"],
+                    vetting=report,
+                )
+            )
+        with transaction.atomic():
+            AccountMetrics.objects.bulk_create(
+                rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
+            )
+        written += len(rows)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    return written, dict(levels)
+
+
+def vetting_report(account_id: int) -> dict[str, Any]:
+    """The full explained vetting report of one account, computed now (not stored)."""
+    try:
+        account_id = int(account_id)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not an account id: {account_id!r}", field="account_id") from exc
+    evidence = load_evidence([account_id])
+    if account_id not in evidence:
+        raise InputError(f"account {account_id} does not exist", field="account_id")
+    return build_report(evidence[account_id])
+
+
+def run_scoring_job(job: Job) -> dict[str, Any]:
+    """JobKind.SCORE handler: vet `job.params["account_ids"]`, or every account."""
+    from core.services.jobs import job_log, job_set_total, progress_reporter
+
+    requested = job.params.get("account_ids")
+    if requested is None:
+        ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        if not isinstance(requested, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in requested
+        ):
+            raise InputError("must be a list of account ids (integers)", source=f"job {job.pk}", field="account_ids")
+        ids = requested
+    job_set_total(job=job, total=len(ids))
+    count, levels = _vet(ids, progress=progress_reporter(job, every=CHUNK_SIZE))
+    job_log(job=job, message=f"vetted {count} account(s): " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+    return {"accounts": count, "levels": levels}

@@ -1,0 +1,43 @@
+"""Celery tasks of monitoring: alert notifications, webhook deliveries and the beat evaluation of
+watches. Thin wrappers over vetting.monitoring services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+
+@shared_task(name="vetting.tasks.notify_alert", acks_late=True)
+def notify_alert_task(alert_id: int) -> dict[str, Any]:
+    """Email a new alert and queue its webhook (idempotent: a notified alert is skipped)."""
+    from vetting.monitoring.notifications import alert_notify
+
+    return alert_notify(alert_id=alert_id)
+
+
+@shared_task(bind=True, name="vetting.tasks.deliver_webhook", acks_late=True, max_retries=50)
+def deliver_webhook_task(self: Any, delivery_id: int) -> dict[str, Any]:
+    """One attempt of a webhook delivery; a failure is retried with exponential backoff as a
+    Celery retry (the service decides when to stop and logs every attempt). Without a worker
+    (eager mode) Celery cannot defer a retry, so the attempts run here, waiting in between."""
+    from vetting.monitoring.notifications import backoff_sleep, webhook_attempt
+
+    attempt = webhook_attempt(delivery_id=delivery_id)
+    while attempt is not None and attempt.retry_in_seconds is not None:
+        if not self.request.is_eager:
+            raise self.retry(countdown=attempt.retry_in_seconds)
+        backoff_sleep(attempt.retry_in_seconds)
+        attempt = webhook_attempt(delivery_id=delivery_id)
+    if attempt is None:
+        return {"delivery_id": delivery_id, "status": "finished"}
+    return {"delivery_id": delivery_id, "attempt": attempt.number, "succeeded": attempt.succeeded}
+
+
+@shared_task(name="vetting.tasks.evaluate_watches", acks_late=True)
+def evaluate_watches_task() -> dict[str, Any]:
+    """Celery beat: evaluate every active watch as one WATCH job."""
+    from vetting.monitoring.evaluation import watch_evaluation_enqueue
+
+    job = watch_evaluation_enqueue()
+    return {"job_id": job.pk}
