@@ -11,11 +11,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import ServiceUnavailable, VettedError
+from core.errors import NotFound, PermissionDenied, ServiceUnavailable, VettedError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, extended with Django's ValidationError and the domain's VettedError."""
+    """DRF's handler, extended with Django's ValidationError and the domain's errors: NotFound is a
+    404, PermissionDenied a 403, ServiceUnavailable a 503, any other VettedError a 400."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -23,6 +24,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, NotFound):
+        return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_404_NOT_FOUND)
+    elif isinstance(exc, PermissionDenied):
+        return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     elif isinstance(exc, ServiceUnavailable):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     elif isinstance(exc, VettedError):

@@ -9,32 +9,12 @@ the count is exact up to COUNT_CAP (`count_exact: true`) and reads COUNT_CAP bey
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-COUNT_CAP = 500
-
-
-class CountCappedPaginator(Paginator):
-    """Django's paginator with `count` bounded by COUNT_CAP. The ids of at most COUNT_CAP + 1
-    rows are fetched in the query's own order, so PostgreSQL can walk the sort index and stop."""
-
-    count_cap = COUNT_CAP
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            seen = len(self.object_list.values_list("pk", flat=True)[: self.count_cap + 1])
-        else:
-            seen = len(self.object_list)
-        self.count_exact = seen <= self.count_cap
-        return min(seen, self.count_cap)
-
+from core.pagination import COUNT_CAP, CountCappedPaginator
 
 class CappedPageNumberPagination(PageNumberPagination):
     page_size = 25

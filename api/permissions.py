@@ -8,31 +8,36 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.caching.access import instance_of, memoised, request_access_version, row_of
 from core.models import Membership, Organization
-from core.services.tenancy import ORGANIZATION_HEADER, membership_for_request, membership_for_user
+from core.selectors.tenancy import membership_for_user
+
+# The organisation a request acts for, by id; without it, the user's first membership.
+ORGANIZATION_HEADER = "X-Organization"
 
 
 def memoised_membership(request) -> Membership | None:  # noqa: ANN001
-    """`membership_for_request`, with the lookup memoised per process at the access data version
-    (core/caching/access.py): a removed membership or a changed role is seen by the next request."""
-
-    def lookup(user, *, organization_id: object = None) -> Membership | None:  # noqa: ANN001
-        if user is None or not user.is_authenticated:
-            return None
-        header = organization_id or ""
+    """The membership of the request's user in the organisation named by the X-Organization
+    header (or their first), looked up once per request and memoised per process at the access
+    data version (core/caching/access.py): a removed membership or a changed role is seen by the
+    next request."""
+    cached = getattr(request, "_vetted_membership", False)
+    if cached is not False:
+        return cached
+    user = getattr(request, "user", None)
+    membership = None
+    if user is not None and user.is_authenticated:
+        header = request.headers.get(ORGANIZATION_HEADER) or ""
 
         def load() -> tuple | None:
             found = membership_for_user(user, organization_id=header)
             return None if found is None else (row_of(found), row_of(found.organization))
 
         rows = memoised(("membership", user.pk, header), version=request_access_version(request), load=load)
-        if rows is None:
-            return None
-        membership = instance_of(rows[0])
-        membership.organization = instance_of(rows[1])
-        membership.user = user
-        return membership
-
-    return membership_for_request(request, lookup=lookup)
+        if rows is not None:
+            membership = instance_of(rows[0])
+            membership.organization = instance_of(rows[1])
+            membership.user = user
+    request._vetted_membership = membership
+    return membership
 
 
 def request_membership(request) -> Membership:  # noqa: ANN001

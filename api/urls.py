@@ -1,28 +1,12 @@
 """API routes, namespaced under "api"."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path, re_path, register_converter
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import brands, creators, exports, jobs, notes, search, shortlists
 from api.views.health import HealthView
-
-
-class IdConverter:
-    """Object ids in paths: 1-18 digits, so an id never overflows a 64-bit database column
-    (a longer one is simply an unknown path: JSON 404)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 
 @csrf_exempt  # it changes nothing; a CSRF refusal here would be an HTML 403 for any write method

@@ -38,7 +38,7 @@ def main() -> int:
 
     from influencers.models import Account, Creator
     from vetting.models import Brand, Shortlist, Watch
-    from core.services.tenancy import organization_for_user
+    from core.selectors.tenancy import organization_for_user
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)

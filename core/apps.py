@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from core.caching.versions import install_write_watch, watch_writes
+        from core.converters import IdConverter
+
+        register_converter(IdConverter, "id")
 
         # Who may call the API as whom: the API memoises these lookups at the "access" version.
         watch_writes("access", "authtoken.token", settings.AUTH_USER_MODEL, "core.membership", "core.organization")

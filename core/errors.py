@@ -50,3 +50,16 @@ class ServiceUnavailable(VettedError):
     """A dependency (broker, index) is not reachable right now; the caller may retry."""
 
     code = "service_unavailable"
+
+
+class NotFound(VettedError):
+    """The object asked for does not exist, or belongs to another organisation (the two look the
+    same from outside, so no one learns what another organisation has). The faces answer 404."""
+
+    code = "not_found"
+
+
+class PermissionDenied(VettedError):
+    """The caller's role does not allow this. The faces answer 403."""
+
+    code = "permission_denied"

@@ -3,7 +3,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-import api.urls  # noqa: F401  (registers the "id" path converter: 1-18 digits, never overflows a column)
 from frontend.views import brands, creators, discovery, jobs, notifications, shortlists, watches
 
 urlpatterns = [

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.views.common import can_write, render_page, require_organization
-from core.errors import VettedError
+from core.errors import NotFound, VettedError
 from vetting.models import AlertStatus, RuleKind, Severity
 from vetting.monitoring.selectors import alert_counts, alert_get, alert_list, watch_get
 from vetting.monitoring import alert_acknowledge, alert_resolve
@@ -65,7 +65,7 @@ def _watch_filter(org, value: str | None):  # noqa: ANN001, ANN202 (Organization
         return None
     try:
         return watch_get(organization=org, watch_id=value)
-    except Http404:
+    except NotFound:
         return None
 
 

@@ -10,10 +10,14 @@ class InfluencersConfig(AppConfig):
         from core.caching.versions import watch_writes
         from core.models import JobKind
         from core.services.jobs import register_job_kind
+        from influencers.follow_ups import AccountsChanged, register_follow_up
+        from influencers.metrics.service import metrics_after_change
 
         # Every catalogue table (metrics and stored vetting reports included) feeds discovery.
         watch_writes("catalogue", "influencers")
         register_job_kind(JobKind.IMPORT, handler="influencers.services.imports.jobs.run_import_job")
         register_job_kind(JobKind.METRICS, handler="influencers.metrics.service.run_metrics_job")
         register_job_kind(JobKind.REFRESH, handler="influencers.services.refresh.run_refresh_job")
-        register_job_kind(JobKind.SEED, handler="influencers.services.demo.seed.run_seed_job")
+        # Metrics first: everything above the catalogue reads them.
+        register_follow_up(AccountsChanged, what="recomputing metrics", step=metrics_after_change, order=10)
+

@@ -1,37 +1,109 @@
-"""What follows a committed change to accounts' data (an import, a refresh): metrics, vetting and
-the re-evaluation of watches. The data is in by then, so a step that fails is reported, not
-raised (each caller says how: a line on the job's log, a warning of the import) and the next step
-still runs."""
+"""What follows a committed change to the catalogue, announced to whoever subscribed.
+
+The catalogue imports nobody above it: when an import, a refresh, the demo seed or the retention
+purge has committed, it announces what changed (`AccountsChanged`, `ImagesDeleted`) and every
+follow-up registered for that kind of change runs, in order. The catalogue's own metrics come
+first; vetting (reports, then watches) and vision (embedding the new images, syncing the index)
+subscribe in their AppConfig.ready.
+
+The data is in by then, so a step that fails is reported, not raised (each caller says how: a
+line on the job's log, a warning of the import) and the next step still runs. A step may return
+a line saying what it did ("2 new image(s) queued for embedding (job 7)"), which the caller's
+`note` receives.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
 Report = Callable[[str, Exception], None]  # (what failed, the error)
+Note = Callable[[str], None]
 
 
-def run_follow_up(what: str, step: Callable[[], object], *, report: Report) -> None:
-    """Run one follow-up step; its failure is logged with its traceback and reported."""
+@dataclass(frozen=True)
+class AccountsChanged:
+    """Accounts whose data changed: their derived figures need recomputing (`recompute`; an
+    import run with --skip-refresh defers that) and `new_images` images were added to them.
+    `as_of` is the reference time of their metrics (None: now)."""
+
+    account_ids: tuple[int, ...]
+    new_images: int = 0
+    recompute: bool = True
+    as_of: dt.datetime | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ImagesDeleted:
+    """Images (MediaAsset rows and files) were deleted from the catalogue."""
+
+    count: int
+    reason: str = ""
+
+
+Change = AccountsChanged | ImagesDeleted
+FollowUp = Callable[[Change], "str | None"]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    what: str
+    step: FollowUp
+    order: int
+
+
+_registry: dict[type, list[_Registration]] = {AccountsChanged: [], ImagesDeleted: []}
+
+
+def register_follow_up(change_type: type, *, what: str, step: FollowUp, order: int) -> None:
+    """Run `step(change)` after every change of `change_type`, in increasing `order`. `what` names
+    the step in reports ("vetting the accounts"). Registering the same `what` again replaces it."""
+    steps = [r for r in _registry[change_type] if r.what != what]
+    steps.append(_Registration(what=what, step=step, order=order))
+    _registry[change_type] = sorted(steps, key=lambda r: r.order)
+
+
+def follow_ups_of(change_type: type) -> list[str]:
+    """What runs after a change of `change_type`, in order."""
+    return [r.what for r in _registry[change_type]]
+
+
+def run_follow_up(what: str, step: Callable[[], object], *, report: Report) -> object:
+    """Run one step; its failure is logged with its traceback and reported (None is returned)."""
     try:
-        step()
+        return step()
     except Exception as exc:  # noqa: BLE001 - the data is committed; say what did not follow
         logger.exception("%s after a data change failed", what)
         report(what, exc)
+        return None
 
 
-def accounts_data_changed(account_ids: Collection[int], *, report: Report, as_of: dt.datetime | None = None) -> None:
-    """Recompute metrics (as of `as_of`, default now), vet the accounts and re-evaluate the watches
-    that follow them."""
-    from influencers.metrics.service import refresh_metrics
-    from vetting.monitoring import evaluate_after_data_change
-    from vetting.services.reports import vet_accounts
+def announce(change: Change, *, report: Report, note: Note | None = None) -> None:
+    """Run every follow-up registered for this kind of change, in order."""
+    for registration in _registry[type(change)]:
+        said = run_follow_up(registration.what, lambda r=registration: r.step(change), report=report)
+        if said and note is not None:
+            note(str(said))
 
-    ids = list(account_ids)
-    metrics_args = {"as_of": as_of} if as_of is not None else {}
-    run_follow_up("recomputing metrics", lambda: refresh_metrics(ids, **metrics_args), report=report)
-    run_follow_up("vetting the accounts", lambda: vet_accounts(ids), report=report)
-    run_follow_up("re-evaluating watches", lambda: evaluate_after_data_change(ids), report=report)
+
+def accounts_changed(
+    account_ids: Collection[int],
+    *,
+    report: Report,
+    note: Note | None = None,
+    new_images: int = 0,
+    recompute: bool = True,
+    as_of: dt.datetime | None = None,
+    reason: str = "",
+) -> None:
+    """Announce that these accounts changed (see AccountsChanged)."""
+    ids = tuple(dict.fromkeys(int(a) for a in account_ids))
+    if not ids:
+        return
+    change = AccountsChanged(account_ids=ids, new_images=new_images, recompute=recompute, as_of=as_of, reason=reason)
+    announce(change, report=report, note=note)

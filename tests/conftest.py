@@ -32,3 +32,28 @@ def org_user(db):  # noqa: ANN001
 
     membership = MembershipFactory()
     return membership.organization, membership.user
+
+
+@pytest.fixture
+def follow_up_steps(monkeypatch):  # noqa: ANN001, ANN201
+    """Replace registered catalogue follow-ups by recorders: `replace(what, fail=None)` makes the
+    step named `what` record each change it gets in `calls[what]` (and raise `fail` when given).
+    The registry is restored after the test."""
+    from influencers import follow_ups
+
+    monkeypatch.setattr(follow_ups, "_registry", {kind: list(steps) for kind, steps in follow_ups._registry.items()})
+    calls: dict[str, list] = {}
+
+    def replace(what: str, *, fail: Exception | None = None) -> None:
+        registration = next(r for steps in follow_ups._registry.values() for r in steps if r.what == what)
+        change_type = next(kind for kind, steps in follow_ups._registry.items() if registration in steps)
+
+        def step(change):  # noqa: ANN001, ANN202
+            calls.setdefault(what, []).append(change)
+            if fail is not None:
+                raise fail
+
+        follow_ups.register_follow_up(change_type, what=what, step=step, order=registration.order)
+
+    replace.calls = calls
+    return replace

@@ -10,9 +10,16 @@ class VettingConfig(AppConfig):
         from core.caching.versions import watch_writes
         from core.models import JobKind
         from core.services.jobs import HEAVY_QUEUE, register_job_kind
+        from influencers.follow_ups import AccountsChanged, register_follow_up
+        from vetting.monitoring.evaluation import watches_after_change
+        from vetting.services.reports import vetting_after_change
 
         # Brand briefs and mood boards feed matching; shortlists, notes and alerts feed no cached answer.
         watch_writes("brands", "vetting.brand", "vetting.moodboardimage")
         register_job_kind(JobKind.SCORE, handler="vetting.services.reports.run_scoring_job")
         register_job_kind(JobKind.EXPORT, handler="vetting.services.exports.run_export_job", queue=HEAVY_QUEUE)
         register_job_kind(JobKind.WATCH, handler="vetting.monitoring.evaluation.run_watch_job")
+        register_job_kind(JobKind.SEED, handler="vetting.services.demo.run_seed_job")
+        # After the catalogue's metrics: the reports read them, and watch rules read the reports.
+        register_follow_up(AccountsChanged, what="vetting the accounts", step=vetting_after_change, order=20)
+        register_follow_up(AccountsChanged, what="re-evaluating watches", step=watches_after_change, order=30)

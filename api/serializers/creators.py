@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from influencers.selectors.creators import account_has_metrics
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
 
 
@@ -42,15 +43,8 @@ class AccountSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MetricsSummarySerializer(allow_null=True))
     def get_metrics(self, account: Account) -> dict | None:
-        metrics = getattr(account, "metrics", None) if _has_metrics(account) else None
+        metrics = getattr(account, "metrics", None) if account_has_metrics(account) else None
         return MetricsSummarySerializer(metrics).data if metrics else None
-
-
-def _has_metrics(account: Account) -> bool:
-    try:
-        return account.metrics is not None
-    except AccountMetrics.DoesNotExist:
-        return False
 
 
 class MatchedAccountSerializer(serializers.Serializer):
@@ -81,7 +75,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
         # `row_accounts`: set by influencers.selectors.creators.creator_rows (discovery pages).
         row_accounts = getattr(creator, "row_accounts", None)
         for account in creator.accounts.all() if row_accounts is None else row_accounts:
-            metrics = account.metrics if _has_metrics(account) else None
+            metrics = account.metrics if account_has_metrics(account) else None
             accounts.append(
                 {
                     "id": account.pk,
@@ -214,7 +208,7 @@ class AccountDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MetricsSerializer(allow_null=True))
     def get_metrics(self, account: Account) -> dict | None:
-        return MetricsSerializer(account.metrics).data if _has_metrics(account) else None
+        return MetricsSerializer(account.metrics).data if account_has_metrics(account) else None
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_vetting(self, account: Account) -> dict:

@@ -12,14 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caching import cached_json_response, normalised_query
-from api.pagination import CappedPageNumberPagination, CountCappedPaginator
+from api.pagination import CappedPageNumberPagination
+from core.pagination import CountCappedPaginator
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
 from api.views.base import OrganizationScopedView
+from api.views.search import serialize_search_result
 from influencers.filters import CreatorFilterSet
 from influencers.models import Creator
 from influencers.selectors.creators import (
-    account_vetting_reports,
     creator_detail,
     creator_growth_series,
     creator_head,
@@ -27,6 +28,8 @@ from influencers.selectors.creators import (
     creator_rows,
     creator_top_posts,
 )
+from vetting.selectors.reports import account_vetting_reports
+from vision.services.search import lookalikes
 
 
 class DiscoveryPaginator(CountCappedPaginator):
@@ -111,10 +114,8 @@ class CreatorLookalikesView(OrganizationScopedView):
 
     @extend_schema(parameters=[OpenApiParameter("top", int, description="How many creators (1-100, default 20)")])
     def get(self, request: Request, pk: int) -> Response:
-        from api.views.search import run_vision, serialize_search_result
-
         creator = creator_detail(creator_id=pk)
         query = LookalikeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        result = run_vision("lookalikes", creator_id=creator.pk, top=query.validated_data["top"])
+        result = lookalikes(creator_id=creator.pk, top=query.validated_data["top"])
         return Response(serialize_search_result(result, request=request))

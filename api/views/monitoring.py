@@ -31,7 +31,8 @@ from api.views.base import OrganizationScopedView
 from core.errors import InputError
 from vetting.models import Alert, Watch, WebhookDelivery
 from influencers.models import Creator
-from vetting.selectors.brands import _int_or_404, brand_get
+from core.selectors.lookup import get_or_not_found
+from vetting.selectors.brands import brand_get
 from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
 from vetting.selectors.shortlists import shortlist_get
 from vetting import monitoring as svc
@@ -295,9 +296,7 @@ class DeliveryListView(ListModelMixin, OrganizationScopedView):
 
 
 def _creator(pk: object) -> Creator:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Creator, pk=_int_or_404(pk))
+    return get_or_not_found(Creator.objects.all(), pk, what="creator")
 
 
 class CreatorEstimatesView(OrganizationScopedView):

@@ -16,13 +16,7 @@ from api.views.base import OrganizationScopedView
 from influencers.selectors.creators import creators_by_ids
 from core.services.media import inspect_image_bytes
 from vision.services.results import AestheticSearchResult
-
-
-def run_vision(operation: str, **kwargs: Any) -> Any:
-    """Call the vision module's search (imported on first use: it loads faiss)."""
-    from vision.services import search as vision_search
-
-    return getattr(vision_search, operation)(**kwargs)
+from vision.services.search import aesthetic_search
 
 
 def serialize_search_result(result: AestheticSearchResult, *, request: Request) -> dict[str, Any]:
@@ -84,8 +78,7 @@ class AestheticSearchView(OrganizationScopedView):
             inspect_image_bytes(f.read(), source=f.name or "", field=f"negative_images[{i}]").data
             for i, f in enumerate(data["negative_images"])
         ]
-        result = run_vision(
-            "aesthetic_search",
+        result = aesthetic_search(
             images=images,
             text=data["text"].strip() or None,
             negative_images=negatives,

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "frontend.middleware.DomainErrorMiddleware",  # NotFound/PermissionDenied from page views: 404/403
 ]
 
 ROOT_URLCONF = "config.urls"

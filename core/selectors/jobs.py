@@ -4,11 +4,10 @@ to the catalogue admin organisation only."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from core.models import Job, Organization
 
-from vetting.selectors.brands import _int_or_404
 
 
 def job_list(*, organization: Organization) -> QuerySet[Job]:
@@ -19,4 +18,4 @@ def job_list(*, organization: Organization) -> QuerySet[Job]:
 
 
 def job_get(*, organization: Organization, job_id: object) -> Job:
-    return get_object_or_404(job_list(organization=organization), pk=_int_or_404(job_id))
+    return get_or_not_found(job_list(organization=organization), job_id, what="job")

@@ -1,5 +1,5 @@
 """What every page view needs: the user's organisation, htmx detection, page-or-fragment
-rendering. No business logic: organisations come from the tenancy service."""
+rendering. No business logic: organisations come from the tenancy selectors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+
+from core.models import Membership
+from core.selectors.tenancy import membership_for_user
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -23,14 +26,17 @@ def render_page(
     return render(request, chosen, context, status=status)
 
 
-def membership_for(request: HttpRequest):  # noqa: ANN201 (Membership | None)
-    """The signed-in user's membership (organisation and role), or None; cached on the request
-    by the tenancy service."""
-    if not request.user.is_authenticated:
-        return None
-    from core.services.tenancy import membership_for_request
-
-    return membership_for_request(request)
+def membership_for(request: HttpRequest) -> Membership | None:
+    """The signed-in user's membership (organisation and role), or None; looked up once per
+    request. Like the API, an X-Organization header names one of several organisations."""
+    cached = getattr(request, "_vetted_membership", False)
+    if cached is not False:
+        return cached
+    membership = None
+    if request.user.is_authenticated:
+        membership = membership_for_user(request.user, organization_id=request.headers.get("X-Organization"))
+    request._vetted_membership = membership
+    return membership
 
 
 def organization_for(request: HttpRequest):  # noqa: ANN201 (Organization | None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from frontend.views.common import can_write, is_htmx, organization_for, render_p
 from influencers.selectors.creators import account_recent_post_counters, creator_detail as select_creator_detail, creator_growth_series, creator_sponsored_posts, creator_top_posts
 from vetting.selectors.notes import note_list
 from vetting.selectors.shortlists import creator_shortlist_entries, shortlist_get, shortlist_list
-from core.errors import InputError, VettedError
+from core.errors import InputError, NotFound, VettedError
 from vetting import monitoring
 
 
@@ -115,7 +115,7 @@ def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
             else:
                 shortlist = shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
             added, present = entries_add(shortlist=shortlist, creator_ids=[creator.pk], user=request.user)
-        except Http404:
+        except NotFound:
             message = _("Choose one of your shortlists.")
         except VettedError as exc:
             message = str(exc)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from PIL import Image
 
 # One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
-from api.pagination import CountCappedPaginator as Paginator
+from core.pagination import CountCappedPaginator as Paginator
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
 from influencers.selectors.creators import creator_list

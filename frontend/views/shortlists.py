@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from frontend.views.common import can_write, is_htmx, render_page, require_organ
 from core.selectors.jobs import job_list
 from vetting.selectors.brands import brand_get, brand_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list as select_shortlists
-from core.errors import VettedError
+from core.errors import NotFound, VettedError
 from vetting.models import EntryStatus
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
@@ -130,7 +130,7 @@ def add_creators(request: HttpRequest) -> HttpResponse:
         else:
             shortlist = shortlist_get(organization=org, shortlist_id=request.POST.get("shortlist"))
         added, present = entries_add(shortlist=shortlist, creator_ids=ids, user=request.user)
-    except Http404:
+    except NotFound:
         message = _("Choose one of your shortlists.")
     except VettedError as exc:
         message = str(exc)
@@ -171,10 +171,10 @@ def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
             messages.success(request, _("%(n)s updated.") % {"n": count})
         else:
             raise VettedError(_("Choose an action."))
+    except NotFound:
+        messages.error(request, _("Some selected creators are no longer on this shortlist."))
     except VettedError as exc:
         messages.error(request, str(exc))
-    except Http404:
-        messages.error(request, _("Some selected creators are no longer on this shortlist."))
     if is_htmx(request):
         return render_page(request, "frontend/_shortlist_body.html", _detail_context(request, org, shortlist))
     return redirect("frontend:shortlist", shortlist_id=shortlist.pk)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from influencers.follow_ups import AccountsChanged
 from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
 from influencers.metrics.account import GROWTH_HORIZONS
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
@@ -186,3 +187,10 @@ def run_metrics_job(job: Job) -> dict[str, Any]:
     count = refresh_metrics(ids, progress=progress_reporter(job, every=CHUNK_SIZE))
     job_log(job=job, message=f"metrics refreshed for {count} account(s)")
     return {"accounts": count}
+
+
+def metrics_after_change(change: AccountsChanged) -> None:
+    """Follow-up of a catalogue change: recompute the changed accounts' metrics (as of the
+    change's reference time), unless the change defers recomputing."""
+    if change.recompute:
+        refresh_metrics(change.account_ids, **({"as_of": change.as_of} if change.as_of else {}))

@@ -17,10 +17,10 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from core.errors import InputError
-from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
+from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -189,11 +189,8 @@ def creator_detail(*, creator_id: int) -> Creator:
     accounts = Account.objects.select_related("metrics").prefetch_related(
         Prefetch("audience_profiles", queryset=AudienceProfile.objects.order_by("account_id", "-as_of", "-id"))
     )
-    from vetting.selectors.brands import _int_or_404
 
-    return get_object_or_404(
-        Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), pk=_int_or_404(creator_id)
-    )
+    return get_or_not_found(Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), creator_id, what="creator")
 
 
 def creator_growth_series(*, creator: Creator, limit_days: int = 730) -> dict[int, list[dict[str, Any]]]:
@@ -296,26 +293,8 @@ def _coalesce_zero(field: str):  # noqa: ANN202
     return Coalesce(F(field), Value(0))
 
 
-
-
-def account_vetting_reports(*, accounts: Iterable[Account]) -> dict[int, dict[str, Any]]:
-    """The vetting report of each account: the one stored with its metrics, or, when none is
-    stored yet, a freshly computed one."""
-    from vetting.services.reports import vetting_report  # services import selectors: lazy against the cycle
-
-    reports: dict[int, dict[str, Any]] = {}
-    for account in accounts:
-        metrics = getattr(account, "metrics", None) if _has_metrics(account) else None
-        stored = (metrics.vetting if metrics else None) or {}
-        if not stored:
-            stored = vetting_report(account.pk) or {}
-        reports[account.pk] = stored
-    return reports
-
-
-def _has_metrics(account: Account) -> bool:
-    from influencers.models import AccountMetrics
-
+def account_has_metrics(account: Account) -> bool:
+    """Whether the account has its metrics row (a fresh account has none until they are computed)."""
     try:
         return account.metrics is not None
     except AccountMetrics.DoesNotExist:

@@ -41,7 +41,7 @@ from influencers.connectors import (
 from core.errors import InputError, VettedError
 from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
 from core.models import Job, JobKind, JobStatus
-from influencers.follow_ups import accounts_data_changed
+from influencers.follow_ups import accounts_changed
 from core.services.jobs import job_create, job_log, job_progress, job_set_total
 from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
 
@@ -321,31 +321,18 @@ def _as_of(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
 
 
-def _recompute(account_ids: list[int], *, today: dt.date, log: Callable[[str], None]) -> None:
-    """After the write: metrics, vetting and the re-evaluation of watches on the refreshed
-    accounts. A failure is logged on the job, not raised: the fetched data is committed and correct."""
-    if account_ids:
-        accounts_data_changed(
-            account_ids, as_of=_as_of(today), report=lambda what, exc: log(f"{what} after the refresh failed: {exc}")
-        )
-
-
-def queue_embedding(*, account_ids: list[int], new_images: int, log: Callable[[str], None]) -> Job | None:
-    """Queue the new images for embedding through `vision.services.jobs.embed_request_job` (one
-    waiting EMBED job serves everyone); returns the job it created, if any."""
-    if not new_images:
-        return None
-    from vision.services.jobs import embed_request_job
-
-    job = embed_request_job(account_ids=sorted(account_ids), reason="refresh")
-    if job is None:
-        log(f"{new_images} new image(s) left to the embed job already waiting")
-    else:
-        log(f"{new_images} new image(s) queued for embedding (job {job.pk})")
-    return job
-
-
-# --- public services -----------------------------------------------------------------------------
+def _announce(account_ids: list[int], *, new_images: int, today: dt.date, log: Callable[[str], None]) -> None:
+    """After the write: announce the refreshed accounts (influencers.follow_ups: metrics, vetting,
+    watches, embedding of the new images). A failure is logged on the job, not raised: the
+    fetched data is committed and correct."""
+    accounts_changed(
+        account_ids,
+        new_images=new_images,
+        as_of=_as_of(today),
+        reason="refresh",
+        note=log,
+        report=lambda what, exc: log(f"{what} after the refresh failed: {exc}"),
+    )
 
 
 def account_refresh(
@@ -374,8 +361,7 @@ def account_refresh(
     result.images_skipped, result.notes = skipped, notes
     _write_atomically(account=account, fetched=fetched, images=images, today=today, result=result)
     if recompute:
-        _recompute([account.pk], today=today, log=log)
-        queue_embedding(account_ids=[account.pk], new_images=result.images_new, log=log)
+        _announce([account.pk], new_images=result.images_new, today=today, log=log)
     return result
 
 
@@ -438,8 +424,7 @@ def account_add_from_platform(
             platform_user_id=profile.platform_user_id[:100],
         )
         _write_atomically(account=account, fetched=fetched, images=images, today=today, result=result)
-    _recompute([result.account.pk], today=today, log=lambda m: logger.info(m))
-    queue_embedding(account_ids=[result.account.pk], new_images=result.images_new, log=lambda m: logger.info(m))
+    _announce([result.account.pk], new_images=result.images_new, today=today, log=lambda m: logger.info(m))
     return result
 
 
@@ -553,8 +538,7 @@ def refresh_tracked_accounts(
     for name, connector in sorted(ready.items()):
         if connector.meter.calls:
             log(f"{name} quota: {connector.meter.summary()}")
-    _recompute(refreshed_ids, today=today, log=log)
-    queue_embedding(account_ids=refreshed_ids, new_images=counts["images_new"], log=log)
+    _announce(refreshed_ids, new_images=counts["images_new"], today=today, log=log)
     log(
         f"done: {counts['refreshed']} refreshed, {counts['failed']} failed, {counts['skipped']} skipped, "
         f"{counts['quota_units']} quota unit(s)"

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from influencers.follow_ups import ImagesDeleted, announce
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -126,13 +127,10 @@ def purge_stale_api_data(
                 result.deleted[name] = result.deleted.get(name, 0) + count
             result.account_ids += chunk
     if result.deleted.get("images") and not dry_run:
-        _request_index_sync()
+        announce(
+            ImagesDeleted(count=result.deleted["images"], reason="API data retention deleted images"),
+            report=lambda what, exc: logger.warning("%s after the retention purge failed: %s", what, exc),
+        )
     if result.account_ids:
         logger.info("API data retention: %s", result.as_dict())
     return result
-
-
-def _request_index_sync() -> None:
-    from vision.services.index import index_request_job
-
-    index_request_job(mode="sync", reason="API data retention deleted images")

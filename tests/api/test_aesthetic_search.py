@@ -17,8 +17,7 @@ def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
     calls = []
     creator = CreatorFactory(display_name="Moody 暗调")
 
-    def run_vision(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
-        calls.append((operation, kwargs))
+    def result() -> AestheticSearchResult:
         return AestheticSearchResult(
             embedder={"id": "style-v1", "kind": "style", "label": "colour/texture descriptor"},
             index_state="ready",
@@ -30,7 +29,16 @@ def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
             ],
         )
 
-    monkeypatch.setattr("api.views.search.run_vision", run_vision)
+    def aesthetic_search(**kwargs):  # noqa: ANN003, ANN202
+        calls.append(("aesthetic_search", kwargs))
+        return result()
+
+    def lookalikes(**kwargs):  # noqa: ANN003, ANN202
+        calls.append(("lookalikes", kwargs))
+        return result()
+
+    monkeypatch.setattr("api.views.search.aesthetic_search", aesthetic_search)
+    monkeypatch.setattr("api.views.creators.lookalikes", lookalikes)
     return calls, creator
 
 
@@ -84,7 +92,6 @@ def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls
 
 
 def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa: ANN001
-    pytest.importorskip("vision.services.search")
     response = editor.client.post(
         "/api/search/aesthetic/", {"images": [upload("a.png", png_bytes(size=(64, 64)))], "top": 3}, format="multipart"
     )

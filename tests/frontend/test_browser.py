@@ -37,8 +37,7 @@ def demo_site(transactional_db, settings, tmp_path):  # noqa: ANN001
     weight-free style descriptor, the demo tenant, and the demo login; media served."""
     from django.core.cache import cache
 
-    from influencers.services.demo.login import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure
-    from influencers.services.demo.seed import seed_demo_catalogue
+    from vetting.services.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure, seed_demo
     from vision.services.embedding import embed_pending_assets
     from vision.services.index import reset_index_cache
 
@@ -47,7 +46,7 @@ def demo_site(transactional_db, settings, tmp_path):  # noqa: ANN001
     settings.ROOT_URLCONF = "tests.frontend.urls_with_media"
     reset_index_cache()
     cache.clear()
-    summary = seed_demo_catalogue(creators=14, image_size=96)
+    summary = seed_demo(creators=14, image_size=96)
     embed_pending_assets()
     demo_user_ensure()
     yield {"summary": summary, "username": DEMO_USERNAME, "password": DEMO_PASSWORD}
@@ -120,7 +119,7 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     from influencers.models import Creator
     from core.models import Organization
     from influencers.services.demo.images import draw_style_image
-    from influencers.services.demo.seed import DEMO_ORGANIZATION
+    from vetting.services.demo import DEMO_ORGANIZATION
 
     base = live_server.url
     driver = browser

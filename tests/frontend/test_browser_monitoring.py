@@ -26,7 +26,7 @@ def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_ser
 
     from vetting.models import NotificationSettings, Watch, WatchRule
     from core.models import Organization
-    from influencers.services.demo.seed import DEMO_ORGANIZATION
+    from vetting.services.demo import DEMO_ORGANIZATION
 
     base = live_server.url
     driver = browser

@@ -23,7 +23,7 @@ from influencers.models import Account, AccountMetrics, AccountSnapshot, Audienc
 from vetting.models import Brand, Shortlist
 from core.models import Organization
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
-from influencers.services.demo import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 from influencers.services.demo.images import DEMO_STYLES
 from influencers.services.demo.plan import build_demo_plan
 from core.services.media import hamming_distance
@@ -40,7 +40,7 @@ def seeded(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield seed_demo_catalogue(creators=CREATORS, seed=7, end_date=END, image_size=48, vet=False)
+            yield seed_demo(creators=CREATORS, seed=7, end_date=END, image_size=48, vet=False)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -250,5 +250,5 @@ def test_seed_demo_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded):  # 
     assert "already has 36 creators" in out.getvalue()
     assert Creator.objects.count() == CREATORS
     with pytest.raises(InvalidState, match="already exist"):
-        seed_demo_catalogue(creators=3, seed=7, end_date=END, image_size=32, vet=False)
+        seed_demo(creators=3, seed=7, end_date=END, image_size=32, vet=False)
     assert Creator.objects.count() == CREATORS

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from core.errors import InputError
 from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, MediaAsset, Post
 from core.models import JobKind, JobStatus, Membership
-from influencers.services.demo import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 
 END = dt.date(2026, 3, 1)
 
@@ -30,9 +30,9 @@ def test_two_database_seeds_write_the_same_catalogue():
             FollowerSample.objects.count(),
         )
 
-    first = seed_demo_catalogue(creators=5, seed=3, end_date=END, image_size=32, vet=False)
+    first = seed_demo(creators=5, seed=3, end_date=END, image_size=32, vet=False)
     before = fingerprint()
-    second = seed_demo_catalogue(creators=5, seed=3, end_date=END, image_size=32, replace=True, vet=False)
+    second = seed_demo(creators=5, seed=3, end_date=END, image_size=32, replace=True, vet=False)
     assert fingerprint() == before
     assert first.counts == second.counts and Creator.objects.count() == 5
 
@@ -79,7 +79,7 @@ def test_seed_job_runs_and_reports_counts():
 @pytest.mark.django_db
 def test_seeding_computes_metrics_and_runs_vetting_when_installed():
     pytest.importorskip("vetting.services.reports")
-    summary = seed_demo_catalogue(creators=2, image_size=32)  # ends today, so every window has data
+    summary = seed_demo(creators=2, image_size=32)  # ends today, so every window has data
     accounts = Account.objects.count()
     assert summary.counts["metrics"] == accounts and summary.counts.get("vetted") == accounts
     metrics = AccountMetrics.objects.all()

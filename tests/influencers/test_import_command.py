@@ -102,16 +102,11 @@ def test_import_job_dry_run(tmp_path):
     assert not Account.objects.exists()
 
 
-def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, monkeypatch):
-    import vetting.monitoring as monitoring
-    import vetting.services.reports as vetting
-    import vision.services.jobs as vision_jobs
+def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, follow_up_steps):  # noqa: ANN001
     from influencers.services.imports import creators_import_file
 
-    calls: dict[str, object] = {}
-    monkeypatch.setattr(vetting, "vet_accounts", lambda ids: calls.setdefault("vet", list(ids)))
-    monkeypatch.setattr(monitoring, "evaluate_after_data_change", lambda ids: calls.setdefault("watch", list(ids)))
-    monkeypatch.setattr(vision_jobs, "embed_request_job", lambda **kw: calls.setdefault("embed", kw))
+    for what in ("vetting the accounts", "re-evaluating watches", "queueing the new images for embedding"):
+        follow_up_steps(what)
     from PIL import Image
 
     Image.new("RGB", (8, 8), (10, 20, 30)).save(tmp_path / "a.png")
@@ -121,8 +116,12 @@ def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, monke
     result = creators_import_file(path=path)
 
     account_id = Account.objects.get(handle="a").pk
-    assert calls["vet"] == [account_id] and calls["watch"] == [account_id]
-    assert calls["embed"] == {"account_ids": [account_id], "reason": "import"}
+    calls = follow_up_steps.calls
+    assert list(calls) == ["vetting the accounts", "re-evaluating watches", "queueing the new images for embedding"]
+    for changes in calls.values():
+        (change,) = changes
+        assert change.account_ids == (account_id,) and change.new_images == 1 and change.reason == "import"
+    assert AccountMetrics.objects.filter(account_id=account_id).exists()  # the catalogue's own step ran first
     assert result.warnings == []
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from vetting.models import Alert, RuleKind
 from core.models import Membership, Organization, Role
-from influencers.services.demo import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 from vetting.monitoring.demo import BURST_PREFIX, demo_watches_seed
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            seed_demo_catalogue(creators=36, seed=7, image_size=32, vet=False)
+            seed_demo(creators=36, seed=7, image_size=32, vet=False)
             yield demo_watches_seed()
         finally:
             transaction.set_rollback(True)

@@ -268,7 +268,7 @@ def test_engagement_anomaly_rule_uses_the_vetting_engagement_scorer() -> None:
 
 def test_import_and_refresh_hooks_queue_the_watch_evaluation(django_capture_on_commit_callbacks) -> None:
     from influencers.services.imports.service import _after_import
-    from influencers.services.refresh import _recompute
+    from influencers.services.refresh import _announce
 
     account = AccountFactory()
     PostFactory(account=account, caption="gambling", posted_at=NOW - dt.timedelta(days=2))
@@ -279,6 +279,6 @@ def test_import_and_refresh_hooks_queue_the_watch_evaluation(django_capture_on_c
     assert Job.objects.filter(kind=JobKind.WATCH, status=JobStatus.SUCCEEDED).count() == 1
     assert Alert.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        _recompute([account.pk], today=timezone.localdate(), log=lambda message: None)
+        _announce([account.pk], new_images=0, today=timezone.localdate(), log=lambda message: None)
     assert Job.objects.filter(kind=JobKind.WATCH).count() == 2
     assert Alert.objects.count() == 1  # the second evaluation found the same cause

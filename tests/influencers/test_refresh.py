@@ -514,19 +514,9 @@ def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> N
 
 
 @responses.activate
-def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, monkeypatch) -> None:  # noqa: ANN001
-    calls: dict[str, list] = {"vet": [], "watch": []}
-    vetting = types.ModuleType("vetting.services.reports")
-    vetting.vet_accounts = lambda ids: calls["vet"].append(list(ids))
-    monitoring = types.ModuleType("vetting.monitoring")
-
-    def broken_hook(ids):  # noqa: ANN001, ANN202
-        calls["watch"].append(list(ids))
-        raise RuntimeError("watch store offline")
-
-    monitoring.evaluate_after_data_change = broken_hook
-    monkeypatch.setitem(sys.modules, "vetting.services.reports", vetting)
-    monkeypatch.setitem(sys.modules, "vetting.monitoring", monitoring)
+def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, follow_up_steps) -> None:  # noqa: ANN001
+    follow_up_steps("vetting the accounts")
+    follow_up_steps("re-evaluating watches", fail=RuntimeError("watch store offline"))
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     ok = yt_account(channel)
@@ -534,7 +524,9 @@ def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision
 
     job = run_job(job_id=JobFactory(kind=JobKind.REFRESH, params={}).pk)
 
-    assert calls == {"vet": [[ok.pk]], "watch": [[ok.pk]]}  # only the refreshed account
+    calls = follow_up_steps.calls
+    seen = {what: [change.account_ids for change in changes] for what, changes in calls.items()}
+    assert seen == {"vetting the accounts": [(ok.pk,)], "re-evaluating watches": [(ok.pk,)]}  # only the refreshed
     assert job.status == JobStatus.SUCCEEDED  # a failing hook does not undo a good refresh
     assert "re-evaluating watches after the refresh failed: watch store offline" in job.log
 

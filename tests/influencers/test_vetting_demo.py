@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 
 from influencers.models import AccountMetrics
-from influencers.services.demo import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -26,7 +26,7 @@ def vetted(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            summary = seed_demo_catalogue(creators=36, seed=7, end_date=dt.date(2026, 3, 1), image_size=32)
+            summary = seed_demo(creators=36, seed=7, end_date=dt.date(2026, 3, 1), image_size=32)
             metrics = {m.account_id: m for m in AccountMetrics.objects.all()}
             yield summary, metrics
         finally:

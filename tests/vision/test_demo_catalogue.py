@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import Account
-from influencers.services.demo import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 from influencers.services.demo.images import DEMO_STYLES, draw_style_image
 from vision.services.embedding import embed_pending_assets
 from vision.services.reuse import reused_image_signal
@@ -22,7 +22,7 @@ FRESH_SEEDS = (987_001, 987_002)  # the plan hashes its image seeds to 64-bit va
 
 
 def test_fresh_images_find_creators_of_their_style_and_planted_reuse_is_flagged():
-    summary = seed_demo_catalogue(creators=110, vet=False)
+    summary = seed_demo(creators=110, vet=False)
     per_style = {style: sum(1 for s in summary.style_by_creator.values() if s == style) for style in DEMO_STYLES}
     assert min(per_style.values()) >= 10, per_style
     assert embed_pending_assets() == summary.counts["images"]

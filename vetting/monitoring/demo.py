@@ -24,6 +24,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from influencers.services.demo.seed import NOTE_PREFIX
+from vetting.services.demo import DEMO_ORGANIZATION
 from core.errors import InvalidState
 from vetting.models import Brand, RuleKind, Shortlist, Watch
 from influencers.models import CommentSample, Creator, Post
@@ -62,7 +64,6 @@ DEMO_PARAMS: dict[str, dict[str, Any]] = {
 
 
 def _demo_organization() -> Organization:
-    from influencers.services.demo.seed import DEMO_ORGANIZATION
 
     org = Organization.objects.filter(name=DEMO_ORGANIZATION).first()
     if org is None or not org.brands.exists():
@@ -73,7 +74,6 @@ def _demo_organization() -> Organization:
 
 
 def _demo_creators() -> list[Creator]:
-    from influencers.services.demo.seed import NOTE_PREFIX
 
     return list(Creator.objects.filter(notes__startswith=NOTE_PREFIX).order_by("id"))
 

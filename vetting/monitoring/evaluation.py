@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from influencers.follow_ups import AccountsChanged
 from core.errors import InputError
 from influencers.models import Account, Creator
 from vetting.models import Alert, AlertStatus, RuleKind, Watch, WatchRule
@@ -229,3 +230,11 @@ def run_watch_job(job: Job) -> dict[str, Any]:
     job_progress(job=job, done=job.total, counts=counts)
     job_log(job=job, message=f"watch evaluation: {counts}")
     return {"counts": counts, "alert_ids": outcome.alert_ids[:1000]}
+
+
+def watches_after_change(change: AccountsChanged) -> str | None:
+    """Follow-up of a catalogue change: re-evaluate the watches that follow the changed accounts."""
+    if not change.recompute:
+        return None
+    job = evaluate_after_data_change(change.account_ids)
+    return None if job is None else f"watches re-evaluated by job {job.pk}"

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from core.errors import InputError
 from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
 from influencers.models import Creator
 from core.models import Organization
 
-from vetting.selectors.brands import _int_or_404
 
 
 def watch_list(*, organization: Organization) -> QuerySet[Watch]:
@@ -30,13 +29,11 @@ def watch_list(*, organization: Organization) -> QuerySet[Watch]:
 
 
 def watch_get(*, organization: Organization, watch_id: object) -> Watch:
-    return get_object_or_404(watch_list(organization=organization), pk=_int_or_404(watch_id))
+    return get_or_not_found(watch_list(organization=organization), watch_id, what="watch")
 
 
 def rule_get(*, organization: Organization, rule_id: object) -> WatchRule:
-    return get_object_or_404(
-        WatchRule.objects.select_related("watch").filter(watch__organization=organization), pk=_int_or_404(rule_id)
-    )
+    return get_or_not_found(WatchRule.objects.select_related("watch").filter(watch__organization=organization), rule_id, what="rule")
 
 
 def _choice(value: str | None, choices: list[str], field: str) -> list[str] | None:
@@ -84,7 +81,7 @@ def alert_list(
 
 
 def alert_get(*, organization: Organization, alert_id: object) -> Alert:
-    return get_object_or_404(alert_list(organization=organization), pk=_int_or_404(alert_id))
+    return get_or_not_found(alert_list(organization=organization), alert_id, what="alert")
 
 
 def alert_counts(*, organization: Organization) -> dict[str, int]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from vetting.models import Brand, MoodBoardImage
 from core.models import Organization
 
@@ -18,23 +18,8 @@ def brand_list(*, organization: Organization) -> QuerySet[Brand]:
 
 def brand_get(*, organization: Organization, brand_id: object) -> Brand:
     """One of the organisation's brands; another organisation's brand is a 404, like a missing one."""
-    return get_object_or_404(brand_list(organization=organization), pk=_int_or_404(brand_id))
+    return get_or_not_found(brand_list(organization=organization), brand_id, what="brand")
 
 
 def mood_board_list(*, brand: Brand) -> QuerySet[MoodBoardImage]:
     return MoodBoardImage.objects.filter(brand=brand).order_by("id")
-
-
-MAX_ID = 2**63
-
-
-def _int_or_404(value: object) -> int:
-    from django.http import Http404
-
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError) as exc:
-        raise Http404("not found") from exc
-    if not 0 < number < MAX_ID:  # out of the id column's range: unknown, not a database error
-        raise Http404("not found")
-    return number

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from vetting.models import CreatorNote
 from core.models import Organization
 
-from vetting.selectors.brands import _int_or_404
 
 
 def note_list(*, organization: Organization, creator_id: int | None = None) -> QuerySet[CreatorNote]:
@@ -19,4 +18,4 @@ def note_list(*, organization: Organization, creator_id: int | None = None) -> Q
 
 
 def note_get(*, organization: Organization, note_id: object) -> CreatorNote:
-    return get_object_or_404(note_list(organization=organization), pk=_int_or_404(note_id))
+    return get_or_not_found(note_list(organization=organization), note_id, what="note")

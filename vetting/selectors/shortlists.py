@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, Creator
 from core.models import Organization
 from vetting.models import Shortlist, ShortlistEntry, ShortlistEvent
 
-from vetting.selectors.brands import _int_or_404
 
 
 def shortlist_list(*, organization: Organization, brand_id: int | None = None) -> QuerySet[Shortlist]:
@@ -24,7 +23,7 @@ def shortlist_list(*, organization: Organization, brand_id: int | None = None) -
 
 
 def shortlist_get(*, organization: Organization, shortlist_id: object) -> Shortlist:
-    return get_object_or_404(shortlist_list(organization=organization), pk=_int_or_404(shortlist_id))
+    return get_or_not_found(shortlist_list(organization=organization), shortlist_id, what="shortlist")
 
 
 def entry_list(*, shortlist: Shortlist, with_events: bool = True) -> QuerySet[ShortlistEntry]:
@@ -39,7 +38,7 @@ def entry_list(*, shortlist: Shortlist, with_events: bool = True) -> QuerySet[Sh
 
 
 def entry_get(*, shortlist: Shortlist, entry_id: object) -> ShortlistEntry:
-    return get_object_or_404(entry_list(shortlist=shortlist), pk=_int_or_404(entry_id))
+    return get_or_not_found(entry_list(shortlist=shortlist), entry_id, what="entry")
 
 
 def creator_shortlist_entries(*, organization: Organization, creator: Creator) -> list[ShortlistEntry]:

@@ -30,6 +30,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from influencers.follow_ups import AccountsChanged
 from core.errors import InputError
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, CommentSample, FollowerSample, Post
 from core.models import Job
@@ -355,3 +356,9 @@ def run_scoring_job(job: Job) -> dict[str, Any]:
     count, levels = _vet(ids, progress=progress_reporter(job, every=CHUNK_SIZE))
     job_log(job=job, message=f"vetted {count} account(s): " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
     return {"accounts": count, "levels": levels}
+
+
+def vetting_after_change(change: AccountsChanged) -> None:
+    """Follow-up of a catalogue change: vet the changed accounts again (after their metrics)."""
+    if change.recompute:
+        vet_accounts(change.account_ids)

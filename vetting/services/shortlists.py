@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
-from core.errors import InputError
+from core.errors import InputError, NotFound
 from influencers.models import Account, Creator
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 from core.models import Organization
@@ -46,7 +45,7 @@ def _clean_name(name: Any, field: str = "name") -> str:
 def _check_brand(organization: Organization, brand: Brand | None) -> None:
     # Views resolve brands within the organisation already; this guards other callers.
     if brand is not None and brand.organization_id != organization.pk:
-        raise Http404("brand not found")
+        raise NotFound("brand not found")
 
 
 def shortlist_create(
@@ -170,7 +169,7 @@ def _entries_in(shortlist: Shortlist, entry_ids: Any, field: str) -> list[Shortl
     entries = {e.pk: e for e in ShortlistEntry.objects.filter(shortlist=shortlist, pk__in=ids)}
     if len(entries) != len(ids):
         # An entry of another shortlist (or organisation) is as unknown as a missing one.
-        raise Http404("entry not found")
+        raise NotFound("entry not found")
     return [entries[i] for i in ids]
 
 

@@ -31,6 +31,7 @@ from django.db import transaction
 
 from core.errors import InvalidState, ServiceUnavailable
 from core.models import Job, JobKind, JobStatus
+from influencers.follow_ups import AccountsChanged, ImagesDeleted
 from core.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_submit, job_succeed
 
 logger = logging.getLogger(__name__)
@@ -205,3 +206,21 @@ def run_index_job(job: Job) -> dict[str, Any]:
         result["shard"] = shard
     job_log(job=job, message=f"index {result['action']}{where}: {result.get('count', 0)} vectors")
     return result
+
+
+def embed_after_change(change: AccountsChanged) -> str | None:
+    """Follow-up of a catalogue change: queue the new images for embedding (one waiting EMBED job
+    serves everyone)."""
+    if not change.new_images:
+        return None
+    job = embed_request_job(account_ids=sorted(change.account_ids), reason=change.reason)
+    if job is None:
+        return f"{change.new_images} new image(s) left to the embed job already waiting"
+    return f"{change.new_images} new image(s) queued for embedding (job {job.pk})"
+
+
+def index_after_deletion(change: ImagesDeleted) -> None:
+    """Follow-up of deleted catalogue images: drop them from the image index."""
+    from vision.services.index import index_request_job
+
+    index_request_job(mode="sync", reason=change.reason or f"{change.count} image(s) deleted from the catalogue")

@@ -1,9 +1,8 @@
-"""Writes the synthetic demo catalogue (see `plan`) to the database and media storage, plus a
-demo tenant (Organization "Demo Agency" with three brands and a shortlist).
+"""Writes the synthetic demo catalogue (see `plan`) to the database and media storage.
 
 Images are drawn first (the slow part, outside any transaction), then every row is written in
-one transaction with bulk_create, then metrics (and vetting, when that service exists) are
-computed for the new accounts.
+one transaction with bulk_create (with whatever `also_write` adds: the demo tenant of
+vetting.services.demo), then metrics are computed for the new accounts.
 """
 
 from __future__ import annotations
@@ -18,13 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Model
 from django.utils import timezone
 from PIL import Image
 
 from core.errors import InputError, InvalidState
 from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
-from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
-from core.models import Job, Organization
 from core.services.media import ImageInfo, image_content_file, inspect_image_bytes
 from influencers.metrics.service import refresh_metrics
 
@@ -35,7 +33,6 @@ from influencers.services.demo.plan import DemoPlan, ImagePlan, build_demo_plan
 logger = logging.getLogger(__name__)
 
 NOTE_PREFIX = "Synthetic demo creator"
-DEMO_ORGANIZATION = "Demo Agency"
 JPEG_QUALITY = 85
 BATCH = 2000
 MAX_CREATORS = 20_000
@@ -64,9 +61,15 @@ class DemoSummary:
     fraud_accounts: dict[int, list[str]]
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    account_ids: list[int] = field(default_factory=list)
 
 
-def _jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+# Writes more rows in the catalogue's transaction: (plan, creators, their accounts, image size) → counts.
+AlsoWrite = Callable[[DemoPlan, list[Creator], list[list[Account]], int], dict[str, int]]
+
+
+def jpeg_bytes(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+    """The image as JPEG bytes, as the demo stores every picture."""
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=False)
     return buffer.getvalue()
@@ -87,7 +90,7 @@ def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: 
                 if image_plan.copy_of is not None:
                     copies.append((key, image_plan))
                     continue
-                data = _jpeg(draw_style_image(image_plan.style, image_plan.seed, size))
+                data = jpeg_bytes(draw_style_image(image_plan.style, image_plan.seed, size))
                 rendered[key] = inspect_image_bytes(data, source=f"demo image {key}")
         if progress is not None:
             progress(creator.index + 1, total)
@@ -101,7 +104,7 @@ def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: 
             w, h = original.size
             edge = max(1, w // 128)  # trim ~1% of each side, as a re-post after a crop would
             cropped = original.convert("RGB").crop((edge, edge, w - edge, h - edge)).resize((w, h), Image.Resampling.BICUBIC)
-        rendered[key] = inspect_image_bytes(_jpeg(cropped, quality=72), source=f"demo image {key}")
+        rendered[key] = inspect_image_bytes(jpeg_bytes(cropped, quality=72), source=f"demo image {key}")
     return rendered
 
 
@@ -154,7 +157,7 @@ def _colliding_handles(plan: DemoPlan, *, ignore_demo: bool) -> list[tuple[str, 
     return sorted(found)
 
 
-def _store_file(instance: MediaAsset | MoodBoardImage, info: ImageInfo) -> None:
+def store_image_file(instance: Model, info: ImageInfo) -> None:
     """Put the image file in storage, reusing an existing file of the same content (files are
     named by sha256), so re-seeding and byte-identical copies do not duplicate files."""
     content = image_content_file(info)
@@ -270,126 +273,13 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
                     height=info.height,
                     phash=info.phash,
                 )
-                _store_file(asset, info)
+                store_image_file(asset, info)
                 media.append(asset)
     MediaAsset.objects.bulk_create(media, batch_size=BATCH)
     return creators, accounts
 
 
 # --- demo tenant --------------------------------------------------------------------------------
-
-DEMO_BRANDS: tuple[dict[str, Any], ...] = (
-    {
-        "name": "Verdant Skin 青植",
-        "description": "Clean-beauty skincare for sensitive skin: short ingredient lists, refillable packaging. "
-        "青植：为敏感肌打造的纯净护肤。",
-        "values": ["clean beauty", "sustainable", "gentle on sensitive skin", "天然", "环保", "温和", "成分透明"],
-        "target_audience": {
-            "age": {"weight": 1.0, "values": {"18-24": 0.45, "25-34": 0.55}},
-            "gender": {"weight": 1.0, "values": {"female": 1.0}},
-            "countries": {"weight": 0.8, "values": {"CN": 0.7, "TW": 0.3}},
-            "languages": {"weight": 0.5, "values": {"zh": 1.0}},
-            "interests": {"weight": 0.6, "values": {"beauty": 0.7, "fashion": 0.3}},
-        },
-        "excluded_topics": ["gambling", "vaping", "alcohol"],
-        "excluded_keywords": ["赌博", "博彩", "casino", "betting", "vape", "电子烟", "喝酒", "whisky"],
-        "competitors": list(c.SPONSORS_BEAUTY),
-        "preferred_platforms": ["xiaohongshu", "douyin", "instagram"],
-        "min_followers": 10_000,
-        "max_followers": 2_000_000,
-        "mood_board_style": "pastel-minimal",
-    },
-    {
-        "name": "Northridge Outfitters",
-        "description": "Durable outdoor gear for hikers and campers, repaired not replaced.",
-        "values": ["durability", "outdoors", "leave no trace", "adventure", "repairable"],
-        "target_audience": {
-            "age": {"weight": 1.0, "values": {"25-34": 0.55, "35-44": 0.45}},
-            "languages": {"weight": 1.0, "values": {"en": 1.0}},
-            "countries": {"weight": 0.6, "values": {"US": 0.5, "GB": 0.25, "CA": 0.15, "AU": 0.1}},
-            "interests": {"weight": 0.8, "values": {"outdoor": 0.6, "travel": 0.25, "fitness": 0.15}},
-        },
-        "excluded_topics": ["gambling", "vaping"],
-        "excluded_keywords": ["casino", "betting", "vape"],
-        "competitors": list(c.SPONSORS_OUTDOOR),
-        "preferred_platforms": ["instagram", "youtube"],
-        "min_followers": 5_000,
-        "max_followers": None,
-        "mood_board_style": "earthy-film",
-    },
-    {
-        "name": "Pulse Arena Gear",
-        "description": "Gaming peripherals (mice, keyboards, headsets) for competitive players. 电竞外设。",
-        "values": ["performance", "esports", "competitive", "电竞", "高性能"],
-        "target_audience": {
-            "age": {"weight": 1.0, "values": {"18-24": 0.6, "25-34": 0.4}},
-            "gender": {"weight": 1.0, "values": {"male": 1.0}},
-            "interests": {"weight": 1.0, "values": {"gaming": 0.8, "tech": 0.2}},
-            "countries": {"weight": 0.3, "values": {"CN": 0.4, "US": 0.3, "KR": 0.15, "JP": 0.15}},
-        },
-        "excluded_topics": ["gambling"],
-        "excluded_keywords": ["赌博", "博彩", "casino", "betting"],
-        "competitors": list(c.SPONSORS_GAMING),
-        "preferred_platforms": ["bilibili", "youtube", "douyin", "tiktok"],
-        "min_followers": 10_000,
-        "max_followers": None,
-        "mood_board_style": "neon-night",
-    },
-)
-
-
-def _demo_tenant(plan: DemoPlan, creators: list[Creator], accounts: list[list[Account]], image_size: int) -> dict[str, int]:
-    """Demo Agency with its brands (mood boards included) and a shortlist; the admin org."""
-    Organization.objects.get_or_create(name=settings.ADMIN_ORGANIZATION_NAME)
-    org, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
-    brands = []
-    for spec in DEMO_BRANDS:
-        values = {k: v for k, v in spec.items() if k not in ("name", "mood_board_style")}
-        brand, _ = Brand.objects.update_or_create(organization=org, name=spec["name"], defaults=values)
-        brands.append(brand)
-        if not brand.mood_board.exists():
-            for k in range(3):
-                info = inspect_image_bytes(
-                    _jpeg(draw_style_image(spec["mood_board_style"], 9_000 + 10 * k + len(brands), image_size)),
-                    source=f"mood board of {brand.name}",
-                )
-                board = MoodBoardImage(brand=brand, sha256=info.sha256, width=info.width, height=info.height)
-                _store_file(board, info)
-                board.save()
-
-    # Shortlist for the skincare brand: CN/TW beauty creators, one of them with a fraud mark so
-    # the vetting report has something to flag.
-    shortlist, _ = Shortlist.objects.get_or_create(
-        organization=org, name="Spring skincare launch 2026", defaults={"brand": brands[0], "campaign": "Spring 2026"}
-    )
-    clean, flagged = [], []
-    for cr, creator, accs in zip(plan.creators, creators, accounts):
-        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK"):
-            (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
-    picks = clean[:4] + flagged[:1]
-    if len(picks) < 3:  # a tiny catalogue: take any beauty/fashion creators
-        picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][: 3 - len(picks)]
-    statuses = [EntryStatus.APPROVED, EntryStatus.CONTACTED, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE]
-    ShortlistEntry.objects.bulk_create(
-        [
-            ShortlistEntry(shortlist=shortlist, creator=creator, status=statuses[k % len(statuses)], notes="")
-            for k, creator in enumerate(dict.fromkeys(picks))
-        ],
-        ignore_conflicts=True,
-    )
-    return {
-        "brands": len(brands),
-        "mood_board_images": MoodBoardImage.objects.filter(brand__in=brands).count(),
-        "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
-    }
-
-
-def _vet(account_ids: list[int]) -> int:
-    """Run the vetting service on the new accounts."""
-    from vetting.services.reports import vet_accounts
-
-    return vet_accounts(account_ids)
-
 
 def seed_demo_catalogue(
     *,
@@ -399,13 +289,14 @@ def seed_demo_catalogue(
     end_date: dt.date | None = None,
     image_size: int = 256,
     replace: bool = False,
-    vet: bool = True,
+    also_write: AlsoWrite | None = None,
 ) -> DemoSummary:
     """Generate and store the synthetic demo catalogue; deterministic for a (creators, seed).
 
     `end_date` (default today) is the last day of the 180 days of history. `progress(done,
     total)` is called per creator while images are drawn, then after writing and after
-    metrics. `vet` runs the vetting service (when installed) on the new accounts. With
+    metrics. `also_write(plan, creators, accounts, image_size)` writes more rows in the same
+    transaction as the catalogue and returns their counts (the demo tenant). With
     `replace`, creators of an earlier demo seed are deleted in the same transaction; otherwise
     a handle that already exists is an InvalidState and nothing is written. (Image files are
     stored before the rows; a failed write may leave unreferenced files, never partial rows.)
@@ -441,7 +332,7 @@ def seed_demo_catalogue(
         if replace:  # inside the transaction: a failed reseed leaves the old demo in place
             demo_creators_delete()
         created, accounts = _write_catalogue(plan, rendered)
-        tenant_counts = _demo_tenant(plan, created, accounts, image_size)
+        extra_counts = also_write(plan, created, accounts, image_size) if also_write else {}
     lap("write")
     if progress is not None:
         progress(creators + 1, total)
@@ -450,18 +341,10 @@ def seed_demo_catalogue(
     as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.timezone.utc)
     metrics = refresh_metrics(account_ids, as_of=as_of)
     lap("metrics")
-    try:
-        vetted = _vet(account_ids) if vet else None
-    except Exception:  # noqa: BLE001 - vetting is another module's job; the catalogue stays usable
-        logger.exception("vetting the demo accounts failed")
-        vetted = None
-    lap("vetting")
     if progress is not None:
         progress(total, total)
 
-    counts: dict[str, Any] = {**plan.counts(), **tenant_counts, "metrics": metrics}
-    if vetted is not None:
-        counts["vetted"] = vetted
+    counts: dict[str, Any] = {**plan.counts(), **extra_counts, "metrics": metrics}
     return DemoSummary(
         style_by_creator={creator.pk: cr.style for creator, cr in zip(created, plan.creators)},
         fraud_accounts={
@@ -472,26 +355,5 @@ def seed_demo_catalogue(
         },
         counts=counts,
         timings=timings,
+        account_ids=account_ids,
     )
-
-
-def run_seed_job(job: Job) -> dict[str, Any]:
-    """JobKind.SEED handler: `job.params` may set creators, seed and replace."""
-    from core.services.jobs import job_log, job_progress, job_set_total
-
-    params = job.params or {}
-    for name in ("creators", "seed"):
-        value = params.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise InputError("must be an integer", source=f"job {job.pk}", field=name)
-    creators = params.get("creators") or 300
-    job_set_total(job=job, total=creators + 2)
-    summary = seed_demo_catalogue(
-        creators=creators,
-        seed=params.get("seed") or 20261123,
-        replace=bool(params.get("replace", False)),
-        progress=lambda done, total: job_progress(job=job, done=done) if done % 10 == 0 or done >= total else None,
-    )
-    job_progress(job=job, done=creators + 2, counts=summary.counts)
-    job_log(job=job, message=f"synthetic demo catalogue seeded: {summary.counts}")
-    return {"counts": summary.counts, "fraud_accounts": len(summary.fraud_accounts)}

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from core.errors import ImportValidationError, InputError
 from core.caching.versions import data_version_bump
-from influencers.follow_ups import accounts_data_changed, run_follow_up
+from influencers.follow_ups import accounts_changed
 
 from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.mapping import ColumnMapping, load_mapping
@@ -318,22 +318,13 @@ def creators_import_file(
 
 
 def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> list[str]:
-    """What follows a committed import, for the accounts it touched: metrics, vetting and the
-    re-evaluation of watches (with `refresh`), and embedding of the new images. The data is in by
-    now: a failure here is reported as a warning, not rolled back."""
+    """Announce a committed import (influencers.follow_ups): metrics, vetting and the
+    re-evaluation of watches of the accounts it touched (with `refresh`), and embedding of the new
+    images. The data is in by now: a failure here is reported as a warning, not rolled back."""
     warnings: list[str] = []
 
     def report(what: str, exc: Exception) -> None:
         warnings.append(f"the data was imported, but {what} failed: {exc}")
 
-    if refresh:
-        accounts_data_changed(account_ids, report=report)
-    if new_images:
-        from vision.services.jobs import embed_request_job
-
-        run_follow_up(
-            "queueing the new images for embedding",
-            lambda: embed_request_job(account_ids=account_ids, reason="import"),
-            report=report,
-        )
+    accounts_changed(account_ids, report=report, new_images=new_images, recompute=refresh, reason="import")
     return warnings

@@ -151,7 +151,7 @@ def export_rows(
     history: dict[int, list[tuple[Any, int]]] = {}
     reports: dict[int, dict[str, Any]] = {}
     if with_history:
-        from influencers.selectors.creators import account_vetting_reports
+        from vetting.selectors.reports import account_vetting_reports
 
         # The stored report, or one computed now when none is stored yet (PDF only: it costs queries).
         reports = account_vetting_reports(accounts=[a for a in primaries.values() if a is not None])

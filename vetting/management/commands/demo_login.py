@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import VettedError
-from influencers.services.demo.login import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure
-from influencers.services.demo.seed import DEMO_ORGANIZATION
+from vetting.services.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure
 
 
 class Command(BaseCommand):

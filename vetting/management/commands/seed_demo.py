@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from core.errors import VettedError
 from influencers.models import Creator
-from influencers.services.demo.seed import seed_demo_catalogue
+from vetting.services.demo import seed_demo
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            summary = seed_demo_catalogue(
+            summary = seed_demo(
                 creators=options["creators"],
                 seed=options["seed"],
                 replace=options["replace"],
