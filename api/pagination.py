@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from core.pagination import COUNT_CAP, CountCappedPaginator
 
+
 class CappedPageNumberPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"

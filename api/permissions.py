@@ -45,7 +45,9 @@ def request_membership(request) -> Membership:  # noqa: ANN001
     membership = memoised_membership(request)
     if membership is None:
         if request.headers.get(ORGANIZATION_HEADER):
-            raise PermissionDenied(f"you are not a member of the organisation named by the {ORGANIZATION_HEADER} header")
+            raise PermissionDenied(
+                f"you are not a member of the organisation named by the {ORGANIZATION_HEADER} header"
+            )
         raise PermissionDenied("you are not a member of any organisation")
     return membership
 

@@ -29,16 +29,24 @@ urlpatterns = [
     path("brands/", brands.BrandListView.as_view(), name="brand-list"),
     path("brands/<id:pk>/", brands.BrandDetailView.as_view(), name="brand-detail"),
     path("brands/<id:pk>/mood-board/", brands.MoodBoardView.as_view(), name="brand-mood-board"),
-    path("brands/<id:pk>/mood-board/<id:image_id>/", brands.MoodBoardImageView.as_view(), name="brand-mood-board-image"),
     path(
-        "brands/<id:pk>/mood-board/<id:image_id>/file/", brands.MoodBoardFileView.as_view(), name="brand-mood-board-file"
+        "brands/<id:pk>/mood-board/<id:image_id>/", brands.MoodBoardImageView.as_view(), name="brand-mood-board-image"
+    ),
+    path(
+        "brands/<id:pk>/mood-board/<id:image_id>/file/",
+        brands.MoodBoardFileView.as_view(),
+        name="brand-mood-board-file",
     ),
     path("brands/<id:pk>/matches/", brands.BrandMatchesView.as_view(), name="brand-matches"),
     path("shortlists/", shortlists.ShortlistListView.as_view(), name="shortlist-list"),
     path("shortlists/<id:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
     path("shortlists/<id:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
-    path("shortlists/<id:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"),
-    path("shortlists/<id:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"),
+    path(
+        "shortlists/<id:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"
+    ),
+    path(
+        "shortlists/<id:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"
+    ),
     path("shortlists/<id:pk>/entries/<id:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
     path("notes/", notes.NoteListView.as_view(), name="note-list"),
     path("notes/<id:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),

@@ -110,8 +110,12 @@ def load_catalogue(n: int, reload: bool) -> None:
                 platforms = rng.sample(PLATFORMS, k=2 if rng.random() < 0.1 else 1)
                 for platform in platforms:
                     accounts.append(
-                        Account(creator=creator, platform=platform, handle=f"h{creator.pk}_{platform}",
-                                bio=rng.choice(["skincare 护肤", "travel vlog 旅行", "street food", "tech reviews"]))
+                        Account(
+                            creator=creator,
+                            platform=platform,
+                            handle=f"h{creator.pk}_{platform}",
+                            bio=rng.choice(["skincare 护肤", "travel vlog 旅行", "street food", "tech reviews"]),
+                        )
                     )
             accounts = Account.objects.bulk_create(accounts, batch_size=2000)
             metrics, audiences = [], []
@@ -119,10 +123,15 @@ def load_catalogue(n: int, reload: bool) -> None:
                 followers = int(10 ** rng.uniform(3, 7))
                 metrics.append(
                     AccountMetrics(
-                        account=account, followers=followers, engagement_rate=rng.uniform(0.002, 0.12),
-                        er_formula="(likes+comments)/followers", growth_7d=rng.uniform(-0.01, 0.03),
-                        growth_30d=rng.uniform(-0.05, 0.15), growth_90d=rng.uniform(-0.1, 0.4),
-                        posts_per_week=rng.uniform(0.2, 10), fake_risk=rng.random() ** 2,
+                        account=account,
+                        followers=followers,
+                        engagement_rate=rng.uniform(0.002, 0.12),
+                        er_formula="(likes+comments)/followers",
+                        growth_7d=rng.uniform(-0.01, 0.03),
+                        growth_30d=rng.uniform(-0.05, 0.15),
+                        growth_90d=rng.uniform(-0.1, 0.4),
+                        posts_per_week=rng.uniform(0.2, 10),
+                        fake_risk=rng.random() ** 2,
                         risk_level=rng.choice(["low", "low", "medium", "high"]),
                     )
                 )
@@ -133,7 +142,9 @@ def load_catalogue(n: int, reload: bool) -> None:
                 female = round(rng.uniform(0.2, 0.9), 2)
                 audiences.append(
                     AudienceProfile(
-                        account=account, source="bench", as_of=today,
+                        account=account,
+                        source="bench",
+                        as_of=today,
                         countries={home: share, other: round(1 - share, 2)},
                         age={"18-24": young, "25-34": round(1 - young, 2)},
                         gender={"female": female, "male": round(1 - female, 2)},
@@ -150,8 +161,8 @@ def load_catalogue(n: int, reload: bool) -> None:
 
 def ensure_users(clients: int) -> tuple[list[str], int]:
     """`clients` editors of the bench organisation (one token each: per-user throttling is real) and a brand."""
-    from vetting.models import Brand
     from core.services.tenancy import member_add
+    from vetting.models import Brand
 
     tokens = []
     for i in range(clients):
@@ -159,7 +170,8 @@ def ensure_users(clients: int) -> tuple[list[str], int]:
         tokens.append(added.token)
     organization = added.membership.organization
     brand, _ = Brand.objects.get_or_create(
-        organization=organization, name="Bench brand",
+        organization=organization,
+        name="Bench brand",
         defaults={
             "values": ["natural", "sustainable", "环保"],
             "target_audience": {
@@ -181,7 +193,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(url: str, port: int, workers: int, threads: int, cache_url: str = "", cache_seconds: int = 0) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, workers: int, threads: int, cache_url: str = "", cache_seconds: int = 0
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -195,9 +209,22 @@ def start_server(url: str, port: int, workers: int, threads: int, cache_url: str
         "HF_HUB_OFFLINE": "1",
     }
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-        "--log-level", "warning", "--timeout", "60",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 60
@@ -269,8 +296,10 @@ def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, lis
     conn.close()
     for kind, values in cold.items():
         if values:
-            print(f"cold (first request of each query, sequential) {kind}: n={len(values)} "
-                  f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms")
+            print(
+                f"cold (first request of each query, sequential) {kind}: n={len(values)} "
+                f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+            )
     return cold
 
 
@@ -363,11 +392,31 @@ def report(results: dict[str, list], seconds: float, clients: int) -> None:
     # Machine-readable lines for bench/run_all.py.
     for kind, values in (("discovery", results["discovery"]), ("matching", results["matching"]), ("all", everything)):
         if values:
-            print("BENCH " + json.dumps({"metric": f"API p95 {kind} ({clients} clients)", "unit": "ms", "better": "lower",
-                                         "value": round(percentile(values, 95) * 1000, 1)}))
-    print("BENCH " + json.dumps({"metric": "API throughput", "value": round(len(everything) / seconds, 1),
-                                 "unit": "req/s", "better": "higher"}))
-    print("BENCH " + json.dumps({"metric": "API errors", "value": len(results["errors"]), "unit": "", "better": "lower"}))
+            print(
+                "BENCH "
+                + json.dumps(
+                    {
+                        "metric": f"API p95 {kind} ({clients} clients)",
+                        "unit": "ms",
+                        "better": "lower",
+                        "value": round(percentile(values, 95) * 1000, 1),
+                    }
+                )
+            )
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "metric": "API throughput",
+                "value": round(len(everything) / seconds, 1),
+                "unit": "req/s",
+                "better": "higher",
+            }
+        )
+    )
+    print(
+        "BENCH " + json.dumps({"metric": "API errors", "value": len(results["errors"]), "unit": "", "better": "lower"})
+    )
     shown: set = set()
     for kind, path, status, detail in results["errors"]:
         if (kind, status) not in shown:
@@ -388,13 +437,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--reload", action="store_true", help="Drop the bench catalogue and load it again")
     parser.add_argument("--no-matching", action="store_true", help="Benchmark discovery only")
-    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
-                        help="Shared cache of the server (response caching and throttles)")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
+        help="Shared cache of the server (response caching and throttles)",
+    )
     parser.add_argument("--cache-seconds", type=int, default=900, help="Response cache TTL")
     parser.add_argument("--no-cache", action="store_true", help="Response caching off: every request computes")
     parser.add_argument("--no-prime", action="store_true", help="Skip the sequential cold pass")
-    parser.add_argument("--keep-cache", action="store_true",
-                        help="Keep the previous run's cached responses (still valid while the data is unchanged)")
+    parser.add_argument(
+        "--keep-cache",
+        action="store_true",
+        help="Keep the previous run's cached responses (still valid while the data is unchanged)",
+    )
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -424,9 +479,11 @@ def main() -> None:
         except redis.RedisError as exc:
             print(f"Redis at {args.cache_url} unavailable ({exc}): response caching off")
             cache_seconds, args.cache_url = 0, ""
-    print(f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
-          f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
+        f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     server = start_server(args.database_url, port, args.workers, args.threads, args.cache_url, cache_seconds)
     try:
         if not args.no_prime:
@@ -441,8 +498,10 @@ def main() -> None:
     report(results, args.seconds, args.clients)
     served = len(results["discovery"]) + len(results["matching"]) + len(results["errors"])
     if served:
-        print(f"server CPU: {server_cpu:.1f} s for {served} requests = {server_cpu / served * 1000:.1f} ms per request "
-              f"(gunicorn processes only; PostgreSQL and Redis not counted)")
+        print(
+            f"server CPU: {server_cpu:.1f} s for {served} requests = {server_cpu / served * 1000:.1f} ms per request "
+            f"(gunicorn processes only; PostgreSQL and Redis not counted)"
+        )
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -36,9 +36,9 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from core.selectors.tenancy import organization_for_user
     from influencers.models import Account, Creator
     from vetting.models import Brand, Shortlist, Watch
-    from core.selectors.tenancy import organization_for_user
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)

@@ -137,9 +137,13 @@ def main() -> None:
             )
             print(f"  {timings}")
             # Machine-readable lines for bench/run_all.py.
-            for metric, value, unit in ((f"{label} rows/s", total_rows / seconds, "rows/s"),
-                                        (f"{label} accounts/s", args.accounts / seconds, "accounts/s")):
-                print("BENCH " + json.dumps({"metric": metric, "value": round(value), "unit": unit, "better": "higher"}))
+            for metric, value, unit in (
+                (f"{label} rows/s", total_rows / seconds, "rows/s"),
+                (f"{label} accounts/s", args.accounts / seconds, "accounts/s"),
+            ):
+                print(
+                    "BENCH " + json.dumps({"metric": metric, "value": round(value), "unit": unit, "better": "higher"})
+                )
             parts = (part.split(" ", 1) for part in timings.removeprefix("Timings: ").split(", ")) if timings else ()
             phases = {name: float(value.rstrip(" s")) for name, value in parts if value.endswith(" s")}
             if "refresh" in phases:

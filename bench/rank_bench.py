@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vetting.scoring.audience_fit import audience_fit_vectorised  # noqa: E402
-from vetting.scoring.engagement import engagement_quality  # noqa: E402
-from vetting.scoring.ranking import Candidates, explain_row, rank  # noqa: E402
+from vetting.scoring.audience_fit import audience_fit_vectorised
+from vetting.scoring.engagement import engagement_quality
+from vetting.scoring.ranking import Candidates, explain_row, rank
 
 PLATFORMS = ["instagram", "tiktok", "youtube", "xiaohongshu", "douyin", "bilibili", "weibo"]
 COUNTRIES = ["CN", "TW", "HK", "SG", "US", "GB", "DE", "FR", "JP", "KR", "CH", "IT"]

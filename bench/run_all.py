@@ -70,7 +70,12 @@ def _vision_pipeline(output: str) -> list[Metric]:
     return [
         {"metric": "embedding pipeline (file → vector)", "value": pipeline, "unit": "img/s", "better": "higher"},
         {"metric": "embedding model forward alone", "value": forward, "unit": "img/s", "better": "higher"},
-        {"metric": "pipeline / raw model", "value": round(100 * pipeline / forward, 1), "unit": "%", "better": "higher"},
+        {
+            "metric": "pipeline / raw model",
+            "value": round(100 * pipeline / forward, 1),
+            "unit": "%",
+            "better": "higher",
+        },
     ]
 
 
@@ -86,7 +91,12 @@ def _vision_index(output: str) -> list[Metric]:
         metrics += [
             {"metric": f"index {n}: query p50", "value": float(match["p50"]), "unit": "ms", "better": "lower"},
             {"metric": f"index {n}: query p95", "value": float(match["p95"]), "unit": "ms", "better": "lower"},
-            {"metric": f"index {n}: recall@{match['k']}", "value": float(match["recall"]), "unit": "", "better": "higher"},
+            {
+                "metric": f"index {n}: recall@{match['k']}",
+                "value": float(match["recall"]),
+                "unit": "",
+                "better": "higher",
+            },
             {"metric": f"index {n}: exact search p50", "value": float(match["exact"]), "unit": "ms", "better": "lower"},
             {"metric": f"index {n}: build", "value": float(match["build"]), "unit": "s", "better": "lower"},
         ]
@@ -95,7 +105,9 @@ def _vision_index(output: str) -> list[Metric]:
 
 def _vision_search(output: str) -> list[Metric]:
     metrics = []
-    for match in re.finditer(r"RESULT creator search over ([\d,]+) creators \(([^)]*)\): p50 ([\d.]+) ms, p95 ([\d.]+) ms", output):
+    for match in re.finditer(
+        r"RESULT creator search over ([\d,]+) creators \(([^)]*)\): p50 ([\d.]+) ms, p95 ([\d.]+) ms", output
+    ):
         label = f"creator search {match.group(1)} ({match.group(2)})"
         metrics.append({"metric": f"{label} p95", "value": float(match.group(4)), "unit": "ms", "better": "lower"})
     return metrics
@@ -115,62 +127,77 @@ def _rank(output: str) -> list[Metric]:
     found = re.search(r"rank time for ([\d,]+) accounts: ([\d.]+) s", output)
     if not found:
         return []
-    return [{"metric": f"rank {found.group(1)} accounts", "value": round(float(found.group(2)) * 1000, 1), "unit": "ms",
-             "better": "lower"}]
+    return [
+        {
+            "metric": f"rank {found.group(1)} accounts",
+            "value": round(float(found.group(2)) * 1000, 1),
+            "unit": "ms",
+            "better": "lower",
+        }
+    ]
 
 
 def _api(output: str) -> list[Metric]:
     metrics = []
     for match in re.finditer(r"^(discovery|matching|all)\s+\d+\s+[\d.]+\s+([\d.]+)", output, re.MULTILINE):
-        metrics.append({"metric": f"API p95 {match.group(1)}", "value": float(match.group(2)), "unit": "ms", "better": "lower"})
+        metrics.append(
+            {"metric": f"API p95 {match.group(1)}", "value": float(match.group(2)), "unit": "ms", "better": "lower"}
+        )
     return metrics
 
 
 BENCHES = [
     Bench(
-        "import", "import_bench.py",
+        "import",
+        "import_bench.py",
         small=["--accounts", "10000", "--snapshots", "30"],
         full=["--accounts", "100000", "--snapshots", "30"],
         what="import_creators on SQLite (JSON Lines, 30 daily snapshots per account)",
         fallback=_import,
     ),
     Bench(
-        "embedding", "vision_bench.py",
+        "embedding",
+        "vision_bench.py",
         small=["pipeline", "--images", "32", "--size", "640", "--rounds", "1"],
         full=["pipeline", "--images", "96", "--size", "1080", "--rounds", "3"],
         what="CLIP ViT-B-32 (random weights) images/s: JPEG file → vector vs the model's forward pass alone",
         fallback=_vision_pipeline,
     ),
     Bench(
-        "index", "vision_bench.py",
+        "index",
+        "vision_bench.py",
         small=["index", "--sizes", "100000", "--queries", "100"],
         full=["index", "--sizes", "100000,1000000", "--queries", "200"],
         what="FAISS index (vision.ann) on CLIP-like vectors: top-50 query p50/p95 and recall vs exact search",
         fallback=_vision_index,
     ),
     Bench(
-        "index_sharded", "vision_bench.py",
+        "index_sharded",
+        "vision_bench.py",
         small=["index", "--sizes", "100000", "--queries", "100", "--shards", "4"],
         full=["index", "--sizes", "1000000", "--queries", "200", "--shards", "4"],
         what="the same index in 4 shards (VISION_INDEX_SHARDS=4): parallel shard search, exact merge",
         fallback=_vision_index,
     ),
     Bench(
-        "search", "vision_bench.py",
+        "search",
+        "vision_bench.py",
         small=["search", "--creators", "10000", "--queries", "50", "--skip-clip"],
         full=["search", "--creators", "100000", "--queries", "200"],
         what="end-to-end aesthetic creator search (index + aggregation + database rows)",
         fallback=_vision_search,
     ),
     Bench(
-        "ranking", "rank_bench.py",
+        "ranking",
+        "rank_bench.py",
         small=["100000", "--repeat", "3"],
         full=["100000", "--repeat", "5"],
         what="brand ranking of 100,000 candidate accounts (vectorised scoring, best run)",
         fallback=_rank,
     ),
     Bench(
-        "api", "api_load.py",
+        "api",
+        "api_load.py",
         small=["--creators", "10000", "--seconds", "15", "--clients", "10", "--database-url", SMALL_API_DB],
         full=["--creators", "100000", "--seconds", "60", "--clients", "20"],
         what="API under load: gunicorn + PostgreSQL, concurrent clients on discovery and matching",
@@ -229,7 +256,11 @@ def run_bench(bench: Bench, *, full: bool, log_dir: Path) -> Outcome:
     with log.open("w") as out:
         try:
             code = subprocess.run(
-                [sys.executable, str(script), *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, str(script), *args],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 timeout=bench.timeout_full if full else bench.timeout_small,
             ).returncode
         except subprocess.TimeoutExpired:
@@ -283,7 +314,11 @@ def print_table(outcomes: list[Outcome], previous: dict[str, dict[str, float]], 
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     aligns = ["<", "<", ">", "<", ">", "<"]
     for index, row in enumerate(rows):
-        print("  ".join(f"{str(cell):{align}{width}}" for cell, align, width in zip(row, aligns, widths, strict=True)).rstrip())
+        print(
+            "  ".join(
+                f"{str(cell):{align}{width}}" for cell, align, width in zip(row, aligns, widths, strict=True)
+            ).rstrip()
+        )
         if index == 0:
             print("  ".join("-" * width for width in widths).rstrip())
     return regressions
@@ -309,8 +344,10 @@ def main() -> int:
         chosen = [b for b in BENCHES if b.name in wanted]
     if args.list:
         for bench in chosen:
-            print(f"{bench.name:<10} bench/{bench.script} {' '.join(bench.full if args.full else bench.small)}\n"
-                  f"{'':<10} {bench.what}")
+            print(
+                f"{bench.name:<10} bench/{bench.script} {' '.join(bench.full if args.full else bench.small)}\n"
+                f"{'':<10} {bench.what}"
+            )
         return 0
 
     size = "full" if args.full else "small"
@@ -319,20 +356,28 @@ def main() -> int:
     previous: dict[str, dict[str, float]] = {}
     if compare.is_file():
         stored = json.loads(compare.read_text())
-        previous = {name: {m["metric"]: m["value"] for m in entry.get("metrics", [])} for name, entry in stored.get("benches", {}).items()}
+        previous = {
+            name: {m["metric"]: m["value"] for m in entry.get("metrics", [])}
+            for name, entry in stored.get("benches", {}).items()
+        }
     log_dir = save.parent / f"logs-{size}"
     log_dir.mkdir(parents=True, exist_ok=True)
 
-    print(f"[run_all] {len(chosen)} benchmark(s), {size} sizes, load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} CPUs (other work on the machine slows wall times)", flush=True)
+    print(
+        f"[run_all] {len(chosen)} benchmark(s), {size} sizes, load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs (other work on the machine slows wall times)",
+        flush=True,
+    )
     started = time.perf_counter()
     outcomes = [run_bench(bench, full=args.full, log_dir=log_dir) for bench in chosen]
     print()
     regressions = print_table(outcomes, previous, args.threshold)
-    print(f"\n{sum(o.status == 'ok' for o in outcomes)} ok, {sum(o.status == 'failed' for o in outcomes)} failed, "
-          f"{sum(o.status == 'skipped' for o in outcomes)} skipped in {time.perf_counter() - started:.0f} s; "
-          f"{regressions} number(s) worse than the last run by more than {args.threshold:.0f}%"
-          + (f" (compared with {compare})" if previous else " (no earlier run to compare with)"))
+    print(
+        f"\n{sum(o.status == 'ok' for o in outcomes)} ok, {sum(o.status == 'failed' for o in outcomes)} failed, "
+        f"{sum(o.status == 'skipped' for o in outcomes)} skipped in {time.perf_counter() - started:.0f} s; "
+        f"{regressions} number(s) worse than the last run by more than {args.threshold:.0f}%"
+        + (f" (compared with {compare})" if previous else " (no earlier run to compare with)")
+    )
     for outcome in outcomes:
         if outcome.status != "ok":
             print(f"\n{outcome.bench.name}: {outcome.status}: {outcome.detail}")
@@ -342,8 +387,11 @@ def main() -> int:
         merged = json.loads(save.read_text())
     for outcome in outcomes:
         if outcome.status == "ok":
-            merged["benches"][outcome.bench.name] = {"metrics": outcome.metrics, "seconds": round(outcome.seconds, 1),
-                                                     "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            merged["benches"][outcome.bench.name] = {
+                "metrics": outcome.metrics,
+                "seconds": round(outcome.seconds, 1),
+                "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            }
     save.parent.mkdir(parents=True, exist_ok=True)
     save.write_text(json.dumps(merged, indent=1, ensure_ascii=False))
     failed = any(o.status == "failed" for o in outcomes)

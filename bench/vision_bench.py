@@ -94,7 +94,9 @@ class ClipLikeSpace:
         return out
 
 
-def clip_like_vectors(n_creators: int, per_creator: int, *, seed: int = 0) -> tuple[ClipLikeSpace, np.ndarray, np.ndarray]:
+def clip_like_vectors(
+    n_creators: int, per_creator: int, *, seed: int = 0
+) -> tuple[ClipLikeSpace, np.ndarray, np.ndarray]:
     """(space, creator centres, vectors) for a catalogue of n_creators × per_creator images."""
     space = ClipLikeSpace(seed=seed)
     centres = space.creators(n_creators)
@@ -149,7 +151,9 @@ def bench_pipeline(args: argparse.Namespace) -> None:
             checkpoint = str(tmp_path / "random-weights.pt")
             torch.save(model.state_dict(), checkpoint)
             del model
-        embedder = OpenClipEmbedder(model=args.model, pretrained=checkpoint, batch_size=args.batch_size, torch_threads=args.threads)
+        embedder = OpenClipEmbedder(
+            model=args.model, pretrained=checkpoint, batch_size=args.batch_size, torch_threads=args.threads
+        )
         print(f"pipeline: {embedder.label}, batch {embedder.batch_size}, torch threads {torch.get_num_threads()}")
 
         rng = np.random.default_rng(0)
@@ -168,7 +172,9 @@ def bench_pipeline(args: argparse.Namespace) -> None:
             return Image.open(io.BytesIO(path.read_bytes()))  # decoded by the embedder (JPEG at reduced scale)
 
         prepared = [embedder.prepare(embedder.fit(load(p))) for p in paths]
-        batches = [torch.stack(prepared[i : i + embedder.batch_size]) for i in range(0, len(prepared), embedder.batch_size)]
+        batches = [
+            torch.stack(prepared[i : i + embedder.batch_size]) for i in range(0, len(prepared), embedder.batch_size)
+        ]
 
         def raw() -> tuple[float, np.ndarray]:
             start = time.perf_counter()
@@ -194,7 +200,9 @@ def bench_pipeline(args: argparse.Namespace) -> None:
             raws.append(r)
             pipes.append(p)
             serials.append(s)
-            print(f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | pipeline with prefetch {not embedder.prefetch_helps()} {s:6.1f} img/s")
+            print(
+                f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | pipeline with prefetch {not embedder.prefetch_helps()} {s:6.1f} img/s"
+            )
         assert np.allclose(raw_vectors, pipe_vectors, atol=1e-4), "pipeline and forward disagree"
         r, p, s = statistics.median(raws), statistics.median(pipes), statistics.median(serials)
         print(
@@ -219,7 +227,9 @@ def bench_index(args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         space, centres, vectors = clip_like_vectors(n // per_creator, per_creator, seed=1)
         ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
-        print(f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; {structure_stats(space, vectors, per_creator)}")
+        print(
+            f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; {structure_stats(space, vectors, per_creator)}"
+        )
 
         t0, cpu0, load0 = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
 
@@ -242,8 +252,10 @@ def bench_index(args: argparse.Namespace) -> None:
             # In production each shard is its own INDEX job on its own heavy worker: the slowest
             # shard is the wall time of a parallel build.
             per_shard = [shard.build_seconds for shard in index.shards]
-            print(f"  shard builds (one after another here): {', '.join(f'{t:.0f}s' for t in per_shard)}; "
-                  f"slowest {max(per_shard):.0f}s = the build's wall time with one heavy worker per shard")
+            print(
+                f"  shard builds (one after another here): {', '.join(f'{t:.0f}s' for t in per_shard)}; "
+                f"slowest {max(per_shard):.0f}s = the build's wall time with one heavy worker per shard"
+            )
 
         queries = fresh_queries(space, centres, args.queries)
         exact_times, blas_times, index_times, recalls = [], [], [], []
@@ -349,10 +361,10 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
         def dim(self) -> int:
             return 512
 
-        def prepare(self, image):  # noqa: ANN001, ANN201
+        def prepare(self, image):
             raise NotImplementedError
 
-        def embed_prepared(self, items):  # noqa: ANN001, ANN201
+        def embed_prepared(self, items):
             raise NotImplementedError
 
     embedder = VectorQuery()
@@ -370,9 +382,13 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
         _fill_catalogue(
             n_creators, per, Account=Account, AccountMetrics=AccountMetrics, Creator=Creator, MediaAsset=MediaAsset
         )
-        print(f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s")
+        print(
+            f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s"
+        )
         t = time.perf_counter()
-        index = VectorIndex.build(embedder_id=embedder.id, vectors=vectors, asset_ids=ids, account_ids=owners, creator_ids=owners)
+        index = VectorIndex.build(
+            embedder_id=embedder.id, vectors=vectors, asset_ids=ids, account_ids=owners, creator_ids=owners
+        )
         index.save(index_dir(embedder.id))
         marker.write_text(shape)
         print(f"  {index.kind} index built and saved in {time.perf_counter() - t:.0f}s (efSearch {index.ef_search})")
@@ -384,7 +400,11 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
     search_service.search_by_vector(embedder=embedder, vector=queries[0], top=20)  # loads the index (first use)
     cases = {
         "unfiltered": {},
-        "platform=instagram, 10k–1M followers": {"platforms": ["instagram"], "min_followers": 10_000, "max_followers": 1_000_000},
+        "platform=instagram, 10k–1M followers": {
+            "platforms": ["instagram"],
+            "min_followers": 10_000,
+            "max_followers": 1_000_000,
+        },
         "country=CN": {"countries": ["CN"]},
     }
     live = get_index(embedder.id)
@@ -454,11 +474,13 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
                 t = time.perf_counter()
                 model.encode_image(preprocess(image.convert("RGB"))[None])
                 times.append(time.perf_counter() - t)
-        print(f"RESULT query embedding, CLIP ViT-B-32 (preprocess + forward, 1 image): p50 {pct(times, 50) * 1e3:.1f} ms")
+        print(
+            f"RESULT query embedding, CLIP ViT-B-32 (preprocess + forward, 1 image): p50 {pct(times, 50) * 1e3:.1f} ms"
+        )
     del Image
 
 
-def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creator, MediaAsset) -> None:  # noqa: ANN001, N803
+def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creator, MediaAsset) -> None:
     """n_creators creators, one account each with metrics, `per` image assets per account."""
     platforms = ["instagram", "tiktok", "xiaohongshu", "youtube", "weibo"]
     countries = ["CN", "TW", "US", "GB", "JP", "SG", "DE", "FR"]
@@ -467,10 +489,16 @@ def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creat
     for start in range(0, n_creators, step):
         stop = min(n_creators, start + step)
         Creator.objects.bulk_create(
-            [Creator(id=i + 1, display_name=f"Creator {i + 1}", country=countries[i % len(countries)]) for i in range(start, stop)]
+            [
+                Creator(id=i + 1, display_name=f"Creator {i + 1}", country=countries[i % len(countries)])
+                for i in range(start, stop)
+            ]
         )
         Account.objects.bulk_create(
-            [Account(id=i + 1, creator_id=i + 1, platform=platforms[i % len(platforms)], handle=f"c{i + 1}") for i in range(start, stop)]
+            [
+                Account(id=i + 1, creator_id=i + 1, platform=platforms[i % len(platforms)], handle=f"c{i + 1}")
+                for i in range(start, stop)
+            ]
         )
         AccountMetrics.objects.bulk_create(
             [AccountMetrics(account_id=i + 1, followers=int(rng.lognormal(10, 1.5))) for i in range(start, stop)]

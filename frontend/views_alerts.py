@@ -13,11 +13,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontend.views.common import can_write, render_page, require_organization
 from core.errors import NotFound, VettedError
+from frontend.views.common import can_write, render_page, require_organization
 from vetting.models import AlertStatus, RuleKind, Severity
-from vetting.monitoring.selectors import alert_counts, alert_get, alert_list, watch_get
 from vetting.monitoring import alert_acknowledge, alert_resolve
+from vetting.monitoring.selectors import alert_counts, alert_get, alert_list, watch_get
 
 PAGE_SIZE = 25
 

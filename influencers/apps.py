@@ -20,4 +20,3 @@ class InfluencersConfig(AppConfig):
         register_job_kind(JobKind.REFRESH, handler="influencers.services.refresh.run_refresh_job")
         # Metrics first: everything above the catalogue reads them.
         register_follow_up(AccountsChanged, what="recomputing metrics", step=metrics_after_change, order=10)
-

@@ -72,9 +72,13 @@ class CreatorFilterSet(django_filters.FilterSet):
     platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
     min_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
     max_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
-    min_engagement_rate = django_filters.NumberFilter(min_value=0, method="filter_account", label="Minimum ER (0.03 = 3%)")
+    min_engagement_rate = django_filters.NumberFilter(
+        min_value=0, method="filter_account", label="Minimum ER (0.03 = 3%)"
+    )
     max_engagement_rate = django_filters.NumberFilter(min_value=0, method="filter_account")
-    min_growth_30d = django_filters.NumberFilter(method="filter_account", label="Minimum 30-day follower growth (0.05 = 5%)")
+    min_growth_30d = django_filters.NumberFilter(
+        method="filter_account", label="Minimum 30-day follower growth (0.05 = 5%)"
+    )
     max_growth_30d = django_filters.NumberFilter(method="filter_account")
     max_fake_risk = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_account")
     risk_level = django_filters.MultipleChoiceFilter(choices=RISK_LEVELS, method="filter_account")
@@ -115,10 +119,14 @@ class CreatorFilterSet(django_filters.FilterSet):
         "max_fake_risk": lambda v, d: _metric_term("metrics__fake_risk", "lte", float(v)),
         "risk_level": lambda v, d: _metric_term("metrics__risk_level", "in", list(v)) if v else None,
         "verified": lambda v, d: _metric_term("is_verified", "exact", bool(v)),
-        "audience_country": lambda v, d: _audience_term("countries", v.strip().upper(), float(d.get("audience_country_min") or 0)),
+        "audience_country": lambda v, d: _audience_term(
+            "countries", v.strip().upper(), float(d.get("audience_country_min") or 0)
+        ),
         "audience_age": lambda v, d: _audience_term("age", v, float(d.get("audience_age_min") or 0)),
         "audience_gender": lambda v, d: _audience_term("gender", v, float(d.get("audience_gender_min") or 0)),
-        "audience_language": lambda v, d: _audience_term("languages", v.strip().lower(), float(d.get("audience_language_min") or 0)),
+        "audience_language": lambda v, d: _audience_term(
+            "languages", v.strip().lower(), float(d.get("audience_language_min") or 0)
+        ),
         "q": lambda v, d: _keyword_term(v.strip()) if v.strip() else None,
     }
 

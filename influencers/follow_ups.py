@@ -77,7 +77,7 @@ def run_follow_up(what: str, step: Callable[[], object], *, report: Report) -> o
     """Run one step; its failure is logged with its traceback and reported (None is returned)."""
     try:
         return step()
-    except Exception as exc:  # noqa: BLE001 - the data is committed; say what did not follow
+    except Exception as exc:
         logger.exception("%s after a data change failed", what)
         report(what, exc)
         return None

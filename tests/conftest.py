@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 
-def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
     for item in items:
@@ -21,12 +21,12 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
 
 
 @pytest.fixture
-def db_vendor(db) -> str:  # noqa: ANN001
+def db_vendor(db) -> str:
     return connection.vendor
 
 
 @pytest.fixture
-def org_user(db):  # noqa: ANN001
+def org_user(db):
     """(organisation, user) with the user an editor of the organisation."""
     from tests.factories import MembershipFactory
 
@@ -35,7 +35,7 @@ def org_user(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def follow_up_steps(monkeypatch):  # noqa: ANN001, ANN201
+def follow_up_steps(monkeypatch):
     """Replace registered catalogue follow-ups by recorders: `replace(what, fail=None)` makes the
     step named `what` record each change it gets in `calls[what]` (and raise `fail` when given).
     The registry is restored after the test."""
@@ -48,7 +48,7 @@ def follow_up_steps(monkeypatch):  # noqa: ANN001, ANN201
         registration = next(r for steps in follow_ups._registry.values() for r in steps if r.what == what)
         change_type = next(kind for kind, steps in follow_ups._registry.items() if registration in steps)
 
-        def step(change):  # noqa: ANN001, ANN202
+        def step(change):
             calls.setdefault(what, []).append(change)
             if fail is not None:
                 raise fail

@@ -10,8 +10,29 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.models import Job, JobKind, Membership, Organization, Role
-from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Platform, Post
-from vetting.models import Alert, Brand, CreatorNote, NotificationSettings, RuleKind, Severity, Shortlist, ShortlistEntry, Watch, WatchRule
+from influencers.models import (
+    Account,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Platform,
+    Post,
+)
+from vetting.models import (
+    Alert,
+    Brand,
+    CreatorNote,
+    NotificationSettings,
+    RuleKind,
+    Severity,
+    Shortlist,
+    ShortlistEntry,
+    Watch,
+    WatchRule,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -205,7 +226,7 @@ class WatchFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Watch {n}")
 
     @factory.post_generation
-    def creators(self, create, extracted, **kwargs):  # noqa: ANN001
+    def creators(self, create, extracted, **kwargs):
         if create and extracted:
             self.creators.set(extracted)
 

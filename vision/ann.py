@@ -72,7 +72,11 @@ def choose_kind(count: int) -> str:
 def ids_fingerprint(asset_ids: np.ndarray) -> dict[str, int]:
     """Cheap summary of a set of ids the database can compute with one aggregate query."""
     ids = np.asarray(asset_ids, dtype=np.int64)
-    return {"count": int(ids.size), "id_sum": int(ids.sum()) if ids.size else 0, "id_max": int(ids.max()) if ids.size else 0}
+    return {
+        "count": int(ids.size),
+        "id_sum": int(ids.sum()) if ids.size else 0,
+        "id_max": int(ids.max()) if ids.size else 0,
+    }
 
 
 class AssetLookup:
@@ -214,7 +218,9 @@ class VectorIndex(AssetLookup):
         return ""
 
     # --- updates ----------------------------------------------------------------------------
-    def add(self, *, vectors: np.ndarray, asset_ids: np.ndarray, account_ids: np.ndarray, creator_ids: np.ndarray) -> None:
+    def add(
+        self, *, vectors: np.ndarray, asset_ids: np.ndarray, account_ids: np.ndarray, creator_ids: np.ndarray
+    ) -> None:
         """Add (or replace) vectors by asset id."""
         asset_ids = np.asarray(asset_ids, dtype=np.int64)
         if asset_ids.size == 0:
@@ -303,7 +309,11 @@ class VectorIndex(AssetLookup):
             # down to a 1/8 share; 1/share made filtered queries 5× slower for no gain).
             ef = min(EF_MAX, math.ceil(ef * math.sqrt(int(self.index.ntotal) / len(rows))))
         if self.kind == "hnsw":
-            params = faiss.SearchParametersHNSW(efSearch=ef, sel=selector) if selector else faiss.SearchParametersHNSW(efSearch=ef)
+            params = (
+                faiss.SearchParametersHNSW(efSearch=ef, sel=selector)
+                if selector
+                else faiss.SearchParametersHNSW(efSearch=ef)
+            )
         else:
             params = faiss.SearchParameters(sel=selector) if selector else None
         sims, labels = self.index.search(queries, k, params=params)
@@ -394,10 +404,14 @@ class VectorIndex(AssetLookup):
         except Exception as exc:  # faiss raises RuntimeError, numpy ValueError/OSError/BadZipFile
             raise IndexCorrupt(f"cannot read the index in {directory}: {exc}") from exc
         if not (index.ntotal == len(arrays["row_asset"]) and len(arrays["asset_ids"]) == manifest.get("count")):
-            raise IndexCorrupt(f"index in {directory} holds {index.ntotal} rows, its manifest says {manifest.get('count')} vectors")
+            raise IndexCorrupt(
+                f"index in {directory} holds {index.ntotal} rows, its manifest says {manifest.get('count')} vectors"
+            )
         expected = {"flat": faiss.IndexFlat, "hnsw": faiss.IndexHNSW}.get(manifest.get("kind"))
         if expected is None or not isinstance(index, expected):
-            raise IndexCorrupt(f"index in {directory} is a {type(index).__name__}, its manifest says {manifest.get('kind')}")
+            raise IndexCorrupt(
+                f"index in {directory} is a {type(index).__name__}, its manifest says {manifest.get('kind')}"
+            )
         return cls(
             embedder_id=manifest["embedder_id"],
             dim=int(manifest["dim"]),
@@ -456,7 +470,11 @@ def calibrate_ef_search(
 def _exact_topk(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     sims = queries @ vectors.T
     kk = min(k, sims.shape[1])
-    top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < sims.shape[1] else np.tile(np.arange(kk), (len(queries), 1))
+    top = (
+        np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        if kk < sims.shape[1]
+        else np.tile(np.arange(kk), (len(queries), 1))
+    )
     top_sims = np.take_along_axis(sims, top, axis=1)
     order = np.argsort(-top_sims, axis=1, kind="stable")
     top = np.take_along_axis(top, order, axis=1)

@@ -23,4 +23,6 @@ class VisionConfig(AppConfig):
         register_follow_up(
             AccountsChanged, what="queueing the new images for embedding", step=embed_after_change, order=40
         )
-        register_follow_up(ImagesDeleted, what="dropping deleted images from the index", step=index_after_deletion, order=10)
+        register_follow_up(
+            ImagesDeleted, what="dropping deleted images from the index", step=index_after_deletion, order=10
+        )

@@ -104,7 +104,11 @@ class EmbedBatch(models.Model):
 
     parent_job = models.ForeignKey("core.Job", on_delete=models.CASCADE, related_name="embed_batches")
     batch_job = models.ForeignKey(
-        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "core.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The job enqueued for this batch (none when the coordinator runs every batch itself)",
     )
     embedder_id = models.CharField(max_length=200)
@@ -114,9 +118,7 @@ class EmbedBatch(models.Model):
     done = models.PositiveIntegerField(default=0)
     embedded = models.PositiveIntegerField(default=0, help_text="Vectors written by the runs that completed this batch")
     failed = models.PositiveIntegerField(default=0)
-    claimed_by = models.ForeignKey(
-        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    claimed_by = models.ForeignKey("core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Refreshed after every committed model batch: a claim whose heartbeat is older than the stall
     # limit may be taken over (its worker died or hangs).
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from vetting.models import Brand, MoodBoardImage
-from influencers.models import Platform
-
 from api.serializers.creators import CreatorListSerializer
+from influencers.models import Platform
+from vetting.models import Brand, MoodBoardImage
 
 
 class AudienceTargetSerializer(serializers.Serializer):

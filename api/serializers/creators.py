@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from influencers.selectors.creators import account_has_metrics
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
+from influencers.selectors.creators import account_has_metrics
 
 
 def media_url(asset: MediaAsset, request: Any = None) -> str:
@@ -65,7 +65,16 @@ class CreatorListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Creator
-        fields = ["id", "display_name", "country", "languages", "categories", "contact_email", "matched_account", "accounts"]
+        fields = [
+            "id",
+            "display_name",
+            "country",
+            "languages",
+            "categories",
+            "contact_email",
+            "matched_account",
+            "accounts",
+        ]
 
     def to_representation(self, creator: Creator) -> dict[str, Any]:
         # Discovery serialises 25-100 rows per request under load: built by hand (about 5x

@@ -53,7 +53,10 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=False, help_text="CSV, TSV, XLSX, JSON or JSONL (docs/import-format.md); type checked by content")
+    file = serializers.FileField(
+        allow_empty_file=False,
+        help_text="CSV, TSV, XLSX, JSON or JSONL (docs/import-format.md); type checked by content",
+    )
     dry_run = serializers.BooleanField(default=False, help_text="Validate only, write nothing")
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from vetting.models import Alert, NotificationSettings, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
+from vetting.models import (
+    Alert,
+    NotificationSettings,
+    RuleKind,
+    Severity,
+    Watch,
+    WatchRule,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 
 class RuleSerializer(serializers.ModelSerializer):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from influencers.models import Platform
-
 from api.serializers.creators import CreatorListSerializer
+from influencers.models import Platform
 
 MAX_QUERY_IMAGES = 8
 
@@ -21,7 +20,9 @@ class AestheticSearchRequestSerializer(serializers.Serializer):
         child=serializers.FileField(allow_empty_file=False), required=False, max_length=MAX_QUERY_IMAGES, default=list
     )
     text = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-    platform = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False, default=list)
+    platform = serializers.ListField(
+        child=serializers.ChoiceField(choices=Platform.choices), required=False, default=list
+    )
     min_followers = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
     max_followers = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
     country = serializers.ListField(

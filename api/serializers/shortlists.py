@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.serializers.creators import AccountSummarySerializer
 from vetting.models import EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 from vetting.services.shortlists import BULK_LIMIT
-
-from api.serializers.creators import AccountSummarySerializer
 
 
 class ShortlistSerializer(serializers.ModelSerializer):
@@ -18,7 +17,17 @@ class ShortlistSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shortlist
-        fields = ["id", "name", "campaign", "brand", "brand_name", "entry_count", "created_by", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "campaign",
+            "brand",
+            "brand_name",
+            "entry_count",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
@@ -45,7 +54,17 @@ class EntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShortlistEntry
-        fields = ["id", "creator", "status", "notes", "vetting_snapshot", "added_by", "added_at", "updated_at", "events"]
+        fields = [
+            "id",
+            "creator",
+            "status",
+            "notes",
+            "vetting_snapshot",
+            "added_by",
+            "added_at",
+            "updated_at",
+            "events",
+        ]
 
 
 class EntryUpdateSerializer(serializers.Serializer):

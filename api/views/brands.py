@@ -22,10 +22,10 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
-from vetting.models import Brand
 from influencers.models import Platform
-from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from influencers.selectors.creators import creators_by_ids
+from vetting.models import Brand
+from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from vetting.services import matching
 from vetting.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
 
@@ -168,9 +168,7 @@ def _part(part: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def serialize_ranking(
-    result: matching.RankingResult, *, limit: int, offset: int, request: Request
-) -> dict[str, Any]:
+def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int, request: Request) -> dict[str, Any]:
     """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
     creators = creators_by_ids(row["creator_id"] for row in result.rows)
     out = []
@@ -215,7 +213,13 @@ class BrandMatchesView(OrganizationScopedView):
             request,
             kind="matches",
             organization_id=self.organization.pk,
-            parts=[int(pk), timezone.localdate().isoformat(), request.scheme, request.get_host(), normalised_query(request)],
+            parts=[
+                int(pk),
+                timezone.localdate().isoformat(),
+                request.scheme,
+                request.get_host(),
+                normalised_query(request),
+            ],
             compute=lambda: self._matches(request, pk),
             scopes=("catalogue", "brands", "vision"),
         )
@@ -237,6 +241,10 @@ class BrandMatchesView(OrganizationScopedView):
         }
         filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
         result = matching.rank_creators_for_brand(
-            brand=brand, weights=weights or None, filters=filters or None, limit=params["limit"], offset=params["offset"]
+            brand=brand,
+            weights=weights or None,
+            filters=filters or None,
+            limit=params["limit"],
+            offset=params["offset"],
         )
         return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)

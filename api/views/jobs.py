@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from api.permissions import IsCatalogueEditor
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
 from api.views.base import OrganizationScopedView
-from core.models import Job, JobKind
 from core.errors import InputError
+from core.models import Job, JobKind
 from core.selectors.jobs import job_get, job_list
 from core.services.jobs import job_submit
 
@@ -104,7 +104,9 @@ class ImportUploadView(OrganizationScopedView):
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
-            raise InputError(f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file")
+            raise InputError(
+                f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file"
+            )
         kind = sniff_import_kind(upload)
         stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(upload.name or "upload").stem)[:80] or "upload"
         folder = Path(tempfile.mkdtemp(prefix="vetted-import-"))
@@ -114,7 +116,11 @@ class ImportUploadView(OrganizationScopedView):
                 out.write(chunk)
         job = job_submit(
             kind=JobKind.IMPORT,
-            params={"path": str(path), "dry_run": payload.validated_data["dry_run"], "original_name": upload.name or ""},
+            params={
+                "path": str(path),
+                "dry_run": payload.validated_data["dry_run"],
+                "original_name": upload.name or "",
+            },
             organization=self.organization,
             user=request.user,
         )

@@ -29,14 +29,14 @@ from api.serializers.monitoring import (
 )
 from api.views.base import OrganizationScopedView
 from core.errors import InputError
-from vetting.models import Alert, Watch, WebhookDelivery
-from influencers.models import Creator
 from core.selectors.lookup import get_or_not_found
-from vetting.selectors.brands import brand_get
-from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
-from vetting.selectors.shortlists import shortlist_get
+from influencers.models import Creator
 from vetting import monitoring as svc
+from vetting.models import Alert, Watch, WebhookDelivery
 from vetting.monitoring import notifications as notify
+from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
+from vetting.selectors.brands import brand_get
+from vetting.selectors.shortlists import shortlist_get
 
 
 def _brand(view: OrganizationScopedView, data: dict, key: str = "brand_id"):  # noqa: ANN202

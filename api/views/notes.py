@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
 from api.views.base import OrganizationScopedView
+from core.errors import InputError
 from influencers.models import Creator
 from vetting.models import CreatorNote
-from core.errors import InputError
 from vetting.selectors.notes import note_get, note_list
 from vetting.services.notes import note_create, note_delete, note_update
 
@@ -67,5 +67,3 @@ class NoteDetailView(OrganizationScopedView):
     def delete(self, request: Request, pk: int) -> Response:
         note_delete(note=note_get(organization=self.organization, note_id=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-

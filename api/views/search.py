@@ -13,8 +13,8 @@ from rest_framework.throttling import UserRateThrottle
 from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
-from influencers.selectors.creators import creators_by_ids
 from core.services.media import inspect_image_bytes
+from influencers.selectors.creators import creators_by_ids
 from vision.services.results import AestheticSearchResult
 from vision.services.search import aesthetic_search
 
@@ -72,7 +72,8 @@ class AestheticSearchView(OrganizationScopedView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         images = [
-            inspect_image_bytes(f.read(), source=f.name or "", field=f"images[{i}]").data for i, f in enumerate(data["images"])
+            inspect_image_bytes(f.read(), source=f.name or "", field=f"images[{i}]").data
+            for i, f in enumerate(data["images"])
         ]
         negatives = [
             inspect_image_bytes(f.read(), source=f.name or "", field=f"negative_images[{i}]").data

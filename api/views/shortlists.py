@@ -19,11 +19,19 @@ from api.serializers.shortlists import (
     ShortlistSerializer,
 )
 from api.views.base import OrganizationScopedView
-from vetting.models import Shortlist, ShortlistEntry
 from core.errors import InputError
+from vetting.models import Shortlist, ShortlistEntry
 from vetting.selectors.brands import brand_get
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list
-from vetting.services.shortlists import entries_add, entries_remove, entries_set_status, entry_update, shortlist_create, shortlist_delete, shortlist_update
+from vetting.services.shortlists import (
+    entries_add,
+    entries_remove,
+    entries_set_status,
+    entry_update,
+    shortlist_create,
+    shortlist_delete,
+    shortlist_update,
+)
 
 
 class ShortlistListView(ListModelMixin, OrganizationScopedView):
@@ -76,7 +84,9 @@ class ShortlistDetailView(OrganizationScopedView):
         data = dict(payload.validated_data)
         if "brand_id" in data:
             brand_id = data.pop("brand_id")
-            data["brand"] = brand_get(organization=self.organization, brand_id=brand_id) if brand_id is not None else None
+            data["brand"] = (
+                brand_get(organization=self.organization, brand_id=brand_id) if brand_id is not None else None
+            )
         shortlist_update(shortlist=shortlist, data=data)
         return Response(self.get_serializer(self.get_object()).data)
 

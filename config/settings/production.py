@@ -12,7 +12,6 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
-
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHE_URL, CACHES, CELERY_BROKER_URL, DATABASES, DEV_SECRET_KEY, SECRET_KEY, STORAGES
 
@@ -72,25 +71,31 @@ if AWS_STORAGE_BUCKET_NAME:
 
 
 @checks.register(deploy=True)
-def _engines_for_several_processes(app_configs, **kwargs):  # noqa: ANN001, ANN003, ANN202
+def _engines_for_several_processes(app_configs, **kwargs):  # noqa: ANN001, ANN202
     """`check --deploy`: say which defaults of a one-process setup are still in use."""
     warnings = []
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        warnings.append(checks.Warning(
-            "DATABASE_URL is not set: the database is a SQLite file.",
-            hint="Use PostgreSQL (DATABASE_URL=postgres://...) for several web and worker processes.",
-            id="vetted.W001",
-        ))
+        warnings.append(
+            checks.Warning(
+                "DATABASE_URL is not set: the database is a SQLite file.",
+                hint="Use PostgreSQL (DATABASE_URL=postgres://...) for several web and worker processes.",
+                id="vetted.W001",
+            )
+        )
     if not CELERY_BROKER_URL:
-        warnings.append(checks.Warning(
-            "CELERY_BROKER_URL is not set: jobs (imports, embedding, exports) run inside web requests.",
-            hint="Set CELERY_BROKER_URL=redis://... and run the Celery workers (docs/deploy.md).",
-            id="vetted.W002",
-        ))
+        warnings.append(
+            checks.Warning(
+                "CELERY_BROKER_URL is not set: jobs (imports, embedding, exports) run inside web requests.",
+                hint="Set CELERY_BROKER_URL=redis://... and run the Celery workers (docs/deploy.md).",
+                id="vetted.W002",
+            )
+        )
     if "locmem" in CACHES["default"]["BACKEND"].lower():
-        warnings.append(checks.Warning(
-            "CACHE_URL is not set: each process keeps its own cache, so API rate limits apply per process.",
-            hint="Set CACHE_URL=redis://.../1 (another Redis database than the broker's).",
-            id="vetted.W003",
-        ))
+        warnings.append(
+            checks.Warning(
+                "CACHE_URL is not set: each process keeps its own cache, so API rate limits apply per process.",
+                hint="Set CACHE_URL=redis://.../1 (another Redis database than the broker's).",
+                id="vetted.W003",
+            )
+        )
     return warnings

@@ -52,7 +52,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
     callbacks in each: about 1 ms of CPU per operation, a third of a cached API answer. A
     redis.Redis is thread-safe over its pool (and Django keeps one cache object per thread)."""
 
-    def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201, D102
+    def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201
         pool = self._get_connection_pool(write)
         clients = self.__dict__.setdefault("_clients", {})
         client = clients.get(id(pool))
@@ -117,31 +117,33 @@ class FailOpenRedisCache(RedisCache):
 
         return self._call("count_in_window", None, call)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201
         return self._call("add", False, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version))
 
-    def get(self, key, default=None, version=None):  # noqa: ANN001, ANN201, D102
+    def get(self, key, default=None, version=None):  # noqa: ANN001, ANN201
         return self._call("get", default, lambda: super(FailOpenRedisCache, self).get(key, default, version))
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201
         return self._call("set", None, lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version))
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201
         return self._call("touch", False, lambda: super(FailOpenRedisCache, self).touch(key, timeout, version))
 
-    def delete(self, key, version=None):  # noqa: ANN001, ANN201, D102
+    def delete(self, key, version=None):  # noqa: ANN001, ANN201
         return self._call("delete", False, lambda: super(FailOpenRedisCache, self).delete(key, version))
 
-    def get_many(self, keys, version=None):  # noqa: ANN001, ANN201, D102
+    def get_many(self, keys, version=None):  # noqa: ANN001, ANN201
         return self._call("get_many", {}, lambda: super(FailOpenRedisCache, self).get_many(keys, version))
 
-    def has_key(self, key, version=None):  # noqa: ANN001, ANN201, D102
+    def has_key(self, key, version=None):  # noqa: ANN001, ANN201
         return self._call("has_key", False, lambda: super(FailOpenRedisCache, self).has_key(key, version))
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201, D102
-        return self._call("set_many", list(data), lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version))
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201
+        return self._call(
+            "set_many", list(data), lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version)
+        )
 
-    def delete_many(self, keys, version=None):  # noqa: ANN001, ANN201, D102
+    def delete_many(self, keys, version=None):  # noqa: ANN001, ANN201
         return self._call("delete_many", None, lambda: super(FailOpenRedisCache, self).delete_many(keys, version))
 
 

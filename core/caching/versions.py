@@ -82,6 +82,7 @@ def watch_writes(scope: str, *labels: str) -> None:
         _declared[label.lower()] = scope
     _watched_tables = None
 
+
 _WRITE_START = ("INSERT", "UPDATE", "DELETE", "TRUNCA", "COPY", "REPLAC", "WITH", "MERGE")
 _TABLE = re.compile(
     r"""^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|
@@ -255,7 +256,7 @@ def _on_relevant_write(connection: Any, scope: str) -> None:
         if connection.in_atomic_block and not any(entry[1] is bumper for entry in connection.run_on_commit):
             # Readers cannot see the new rows before the commit: bump again once they can.
             connection.on_commit(bumper)
-    except Exception:  # noqa: BLE001 - a cache problem must never fail the write itself
+    except Exception:
         logger.warning("could not bump the data version", exc_info=True)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core.selectors.lookup import get_or_not_found
 from core.models import Job, Organization
-
+from core.selectors.lookup import get_or_not_found
 
 
 def job_list(*, organization: Organization) -> QuerySet[Job]:

@@ -106,7 +106,7 @@ def job_enqueue(job: Job) -> Job:
             # In-process: the job row records any failure; the caller is not interrupted.
             try:
                 run_job(job_id=job.pk)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.exception("job %s failed", job.pk)
             return
         try:

@@ -84,7 +84,9 @@ def inspect_image_bytes(
     if not data:
         raise InputError("the image file is empty", source=source, field=field)
     if len(data) > max_bytes:
-        raise InputError(f"the image is {len(data):,} bytes, above the limit of {max_bytes:,}", source=source, field=field)
+        raise InputError(
+            f"the image is {len(data):,} bytes, above the limit of {max_bytes:,}", source=source, field=field
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -10,6 +10,7 @@ from django.db import transaction
 from core.errors import InputError
 from core.models import Membership, Organization, Role
 
+
 @dataclass(frozen=True)
 class MemberAdded:
     """What `member_add` did: the membership, whether rows were created, and the API token."""

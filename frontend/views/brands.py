@@ -12,15 +12,16 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import InputError, VettedError
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
-from vetting.selectors.brands import brand_get, brand_list as select_brands, mood_board_list
-from vetting.selectors.shortlists import shortlist_list
-from core.errors import InputError, VettedError
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 from vetting.scoring.ranking import DEFAULT_WEIGHTS, PARTS
+from vetting.selectors.brands import brand_get, mood_board_list
+from vetting.selectors.brands import brand_list as select_brands
+from vetting.selectors.shortlists import shortlist_list
 
 MATCH_PAGE_SIZE = 25
 WEIGHT_KEYS = PARTS  # one slider per part of the composite, named as the ranking names them

@@ -12,13 +12,21 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import InputError, NotFound, VettedError
 from frontend.views import charts, presenters
 from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
-from influencers.selectors.creators import account_recent_post_counters, creator_detail as select_creator_detail, creator_growth_series, creator_sponsored_posts, creator_top_posts
+from influencers.selectors.creators import (
+    account_recent_post_counters,
+    creator_growth_series,
+    creator_sponsored_posts,
+    creator_top_posts,
+)
+from influencers.selectors.creators import (
+    creator_detail as select_creator_detail,
+)
+from vetting import monitoring
 from vetting.selectors.notes import note_list
 from vetting.selectors.shortlists import creator_shortlist_entries, shortlist_get, shortlist_list
-from core.errors import InputError, NotFound, VettedError
-from vetting import monitoring
 
 
 @login_required
@@ -41,9 +49,7 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "audience": presenters.newest_audience(account),
         "report": report,
         "growth_chart": charts.growth_chart(growth, presenters.growth_anomalies(report)),
-        "engagement_chart": charts.engagement_chart(
-            account_recent_post_counters(account=account) if account else []
-        ),
+        "engagement_chart": charts.engagement_chart(account_recent_post_counters(account=account) if account else []),
         "top_posts": creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
         "sponsored_posts": creator_sponsored_posts(creator=creator),
         "images": presenters.creator_images(creator),

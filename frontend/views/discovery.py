@@ -14,15 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from PIL import Image
 
+from core.errors import InputError, VettedError
+
 # One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
 from core.pagination import CountCappedPaginator as Paginator
+from core.services.media import inspect_image_bytes
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
 from influencers.selectors.creators import creator_list
 from vetting.selectors.brands import brand_list
 from vetting.selectors.shortlists import shortlist_list
-from core.errors import InputError, VettedError
-from core.services.media import inspect_image_bytes
 
 PAGE_SIZE = 25
 # The UI shows rates as percentages; the FilterSet takes fractions (0.03 = 3%).

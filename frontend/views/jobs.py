@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
-from frontend.views.common import render_page, require_organization
-from core.selectors.jobs import job_get, job_list as select_jobs
 from core.errors import InvalidState
+from core.selectors.jobs import job_get
+from core.selectors.jobs import job_list as select_jobs
+from frontend.views.common import render_page, require_organization
 
 
 @login_required

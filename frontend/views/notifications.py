@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.errors import InputError
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
 from frontend.views.common import can_write, is_htmx, render_page, require_organization, require_write
-from core.errors import InputError
 from vetting.models import DeliveryStatus
-from vetting.monitoring.selectors import recent_deliveries
 from vetting.monitoring import notifications as notification_services
+from vetting.monitoring.selectors import recent_deliveries
 
 DELIVERIES_SHOWN = 20
 

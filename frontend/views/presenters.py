@@ -10,8 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from core.errors import VettedError
 from influencers.models import Account, Creator
-from vetting.models import Brand
 from influencers.selectors.creators import newest_audience_profiles
+from vetting.models import Brand
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
 

@@ -12,13 +12,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import NotFound, VettedError
+from core.selectors.jobs import job_list
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
-from core.selectors.jobs import job_list
-from vetting.selectors.brands import brand_get, brand_list
-from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get, shortlist_list as select_shortlists
-from core.errors import NotFound, VettedError
 from vetting.models import EntryStatus
+from vetting.selectors.brands import brand_get, brand_list
+from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
+from vetting.selectors.shortlists import shortlist_list as select_shortlists
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 

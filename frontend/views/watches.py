@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import InputError, VettedError
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import RULE_KIND_HELP, RuleForm, WatchForm, param_summary
 from frontend.views.common import htmx_aware_redirect, is_htmx, render_page, require_organization, require_write
-from vetting.selectors.brands import brand_list
-from vetting.selectors.shortlists import shortlist_list
-from core.errors import InputError, VettedError
+from vetting import monitoring as monitoring_services
 from vetting.models import RuleKind
 from vetting.monitoring import selectors as monitoring_selectors
-from vetting import monitoring as monitoring_services
+from vetting.selectors.brands import brand_list
+from vetting.selectors.shortlists import shortlist_list
 
 # Service field names → WatchForm field names.
 WATCH_FIELD_ALIASES = {"creator_ids": "creators", "rules.kind": "start_rules"}

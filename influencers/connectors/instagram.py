@@ -18,8 +18,6 @@ from urllib.parse import urlparse
 from django.conf import settings
 
 from core.errors import InputError
-from influencers.models import Platform, PostType
-
 from influencers.connectors.base import Connector
 from influencers.connectors.client import ApiClient
 from influencers.connectors.errors import (
@@ -41,6 +39,7 @@ from influencers.connectors.fetched import (
     as_object,
     as_text,
 )
+from influencers.models import Platform, PostType
 
 GRAPH_BASE = "https://graph.facebook.com"
 DEFAULT_GRAPH_VERSION = "v25.0"

@@ -17,8 +17,6 @@ from urllib.parse import urlparse
 from django.conf import settings
 
 from core.errors import InputError
-from influencers.models import Platform, PostType
-
 from influencers.connectors.base import Connector
 from influencers.connectors.client import ApiClient
 from influencers.connectors.errors import (
@@ -42,6 +40,7 @@ from influencers.connectors.fetched import (
     as_text,
     dig,
 )
+from influencers.models import Platform, PostType
 
 API_BASE = "https://www.googleapis.com/youtube/v3"
 # Quota cost per call (units); every list call used here costs 1, search.list would cost 100.

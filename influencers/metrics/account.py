@@ -77,8 +77,12 @@ def compute_account_metrics(
 
     by_followers = engagement_by_followers(used, snaps, current_followers)
     by_views = engagement_by_views(used)
-    xhs: EngagementResult | None = engagement_xiaohongshu(used, snaps, current_followers) if platform == XIAOHONGSHU else None
-    headline, formula, why = headline_engagement(platform, by_followers=by_followers, by_views=by_views, xiaohongshu=xhs)
+    xhs: EngagementResult | None = (
+        engagement_xiaohongshu(used, snaps, current_followers) if platform == XIAOHONGSHU else None
+    )
+    headline, formula, why = headline_engagement(
+        platform, by_followers=by_followers, by_views=by_views, xiaohongshu=xhs
+    )
     chosen = next((r for r in (by_views, xhs, by_followers) if r is not None and r.formula == formula), None)
     posts_used = chosen.posts_used if headline is not None and chosen is not None else 0
 

@@ -74,7 +74,9 @@ def recent_posts(
 
 
 def _median_rate(
-    posts: Sequence[PostPoint], numerator: Callable[[PostPoint], float], denominator: Callable[[PostPoint], float | None]
+    posts: Sequence[PostPoint],
+    numerator: Callable[[PostPoint], float],
+    denominator: Callable[[PostPoint], float | None],
 ) -> tuple[float | None, tuple[float, ...]]:
     rates = []
     for post in posts:

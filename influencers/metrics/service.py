@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.models import Job
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
 from influencers.metrics.account import GROWTH_HORIZONS
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
 from influencers.models import Account, AccountMetrics, AccountSnapshot, Post
-from core.models import Job
 
 CHUNK_SIZE = 500
 # Snapshots older than this before `as_of` are not read for fresh accounts: growth needs the
@@ -178,7 +178,9 @@ def run_metrics_job(job: Job) -> dict[str, Any]:
     if requested is None:
         ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        if not isinstance(requested, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in requested):
+        if not isinstance(requested, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in requested
+        ):
             from core.errors import InputError
 
             raise InputError("must be a list of account ids (integers)", source=f"job {job.pk}", field="account_ids")

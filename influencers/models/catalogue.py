@@ -58,7 +58,9 @@ class Account(models.Model):
 
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=20, choices=Platform.choices)
-    handle = models.CharField(max_length=100, help_text="Stored without '@', lower-cased where the platform is case-insensitive")
+    handle = models.CharField(
+        max_length=100, help_text="Stored without '@', lower-cased where the platform is case-insensitive"
+    )
     platform_user_id = models.CharField(max_length=100, blank=True)
     display_name = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)

@@ -18,7 +18,7 @@ class NullsLastIndex(models.Index):
     modifier is simply dropped.
     """
 
-    def create_sql(self, model, schema_editor, using="", **kwargs):  # noqa: ANN001, ANN003, ANN201, D102
+    def create_sql(self, model, schema_editor, using="", **kwargs):  # noqa: ANN001, ANN201
         if schema_editor.connection.vendor != "postgresql" and self.expressions:
             plain = [
                 OrderBy(e.expression, descending=e.descending) if isinstance(e, OrderBy) else e

@@ -18,8 +18,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
-from core.selectors.lookup import get_or_not_found
 from core.errors import InputError
+from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 
 # An account-level condition, written once and applied in two places: on the outer query
@@ -190,7 +190,9 @@ def creator_detail(*, creator_id: int) -> Creator:
         Prefetch("audience_profiles", queryset=AudienceProfile.objects.order_by("account_id", "-as_of", "-id"))
     )
 
-    return get_or_not_found(Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), creator_id, what="creator")
+    return get_or_not_found(
+        Creator.objects.prefetch_related(Prefetch("accounts", queryset=accounts)), creator_id, what="creator"
+    )
 
 
 def creator_growth_series(*, creator: Creator, limit_days: int = 730) -> dict[int, list[dict[str, Any]]]:
@@ -211,12 +213,7 @@ def creator_top_posts(*, creator: Creator, per_account: int = 6) -> dict[int, li
     for account in creator.accounts.all():
         posts = (
             Post.objects.filter(account=account)
-            .annotate(
-                engagement=F("likes")
-                + F("comments")
-                + _coalesce_zero("shares")
-                + _coalesce_zero("saves")
-            )
+            .annotate(engagement=F("likes") + F("comments") + _coalesce_zero("shares") + _coalesce_zero("saves"))
             .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
             .order_by("-engagement", "-posted_at")[:per_account]
         )

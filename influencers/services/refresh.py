@@ -29,6 +29,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import InputError, VettedError
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import job_create, job_log, job_progress, job_set_total
+from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
 from influencers.connectors import (
     Connector,
     ConnectorAuthError,
@@ -38,12 +42,8 @@ from influencers.connectors import (
     QuotaExceeded,
     get_connector,
 )
-from core.errors import InputError, VettedError
-from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
-from core.models import Job, JobKind, JobStatus
 from influencers.follow_ups import accounts_changed
-from core.services.jobs import job_create, job_log, job_progress, job_set_total
-from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
+from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
 
 logger = logging.getLogger(__name__)
 
@@ -510,7 +510,7 @@ def refresh_tracked_accounts(
             units_before, calls_before = connector.meter.units, connector.meter.calls
             try:
                 result = account_refresh(account=account, connector=connector, today=today, recompute=False, log=log)
-            except Exception as exc:  # noqa: BLE001 - one account's failure must not stop the run
+            except Exception as exc:
                 if not isinstance(exc, VettedError):
                     logger.exception("refresh of %s failed unexpectedly", account)
                 counts["failed"] += 1

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.services.media import delete_stored_files
 from influencers.follow_ups import ImagesDeleted, announce
 from influencers.models import (
     Account,
@@ -38,7 +39,6 @@ from influencers.models import (
     Platform,
     Post,
 )
-from core.services.media import delete_stored_files
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from core.models import JobKind, JobStatus
+from tests.api.conftest import png_bytes, upload
 from tests.factories import (
     BrandFactory,
     CreatorFactory,
@@ -25,10 +26,8 @@ from tests.factories import (
     ShortlistFactory,
 )
 
-from tests.api.conftest import png_bytes, upload
 
-
-def world(organization, user) -> dict[str, Any]:  # noqa: ANN001
+def world(organization, user) -> dict[str, Any]:
     """Org A's objects every endpoint may need, created fresh per check."""
     from vetting.services.brands import mood_board_add
 
@@ -66,7 +65,7 @@ class OrgEndpoint:
     viewer_allowed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def call(self, client: APIClient, w: dict[str, Any]):  # noqa: ANN201
+    def call(self, client: APIClient, w: dict[str, Any]):
         data = self.payload(w)
         kwargs: dict[str, Any] = {}
         if data is not None:
@@ -85,8 +84,12 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
     OrgEndpoint("brand-delete", "delete", lambda w: f"/api/brands/{w['brand'].pk}/", ok=(204,)),
     OrgEndpoint("mood-board-list", "get", lambda w: f"/api/brands/{w['brand'].pk}/mood-board/", write=False),
     OrgEndpoint(
-        "mood-board-upload", "post", lambda w: f"/api/brands/{w['brand'].pk}/mood-board/", _mood_board_upload,
-        ok=(201,), multipart=True,
+        "mood-board-upload",
+        "post",
+        lambda w: f"/api/brands/{w['brand'].pk}/mood-board/",
+        _mood_board_upload,
+        ok=(201,),
+        multipart=True,
     ),
     OrgEndpoint(
         "mood-board-file", "get", lambda w: f"/api/brands/{w['brand'].pk}/mood-board/{w['image'].pk}/file/", write=False
@@ -97,8 +100,11 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
     # 503 while the matching module is not installed; the organisation check comes first.
     OrgEndpoint("brand-matches", "get", lambda w: f"/api/brands/{w['brand'].pk}/matches/", write=False, ok=(200, 503)),
     OrgEndpoint(
-        "shortlist-create-for-brand", "post", lambda w: "/api/shortlists/",
-        lambda w: {"name": "Spring", "brand": w["brand"].pk}, ok=(201,),
+        "shortlist-create-for-brand",
+        "post",
+        lambda w: "/api/shortlists/",
+        lambda w: {"name": "Spring", "brand": w["brand"].pk},
+        ok=(201,),
     ),
     OrgEndpoint("shortlist-list-for-brand", "get", lambda w: f"/api/shortlists/?brand={w['brand'].pk}", write=False),
     OrgEndpoint("shortlist-get", "get", lambda w: f"/api/shortlists/{w['shortlist'].pk}/", write=False),
@@ -106,22 +112,31 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
     OrgEndpoint("shortlist-delete", "delete", lambda w: f"/api/shortlists/{w['shortlist'].pk}/", ok=(204,)),
     OrgEndpoint("entries-list", "get", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/", write=False),
     OrgEndpoint(
-        "entries-add", "post", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/",
-        lambda w: {"creator_ids": [w["creator"].pk]}, ok=(201,),
+        "entries-add",
+        "post",
+        lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/",
+        lambda w: {"creator_ids": [w["creator"].pk]},
+        ok=(201,),
     ),
     OrgEndpoint(
-        "entries-remove", "post", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/remove/",
+        "entries-remove",
+        "post",
+        lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/remove/",
         lambda w: {"entry_ids": [w["entry"].pk]},
     ),
     OrgEndpoint(
-        "entries-status", "post", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/status/",
+        "entries-status",
+        "post",
+        lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/status/",
         lambda w: {"entry_ids": [w["entry"].pk, w["other_entry"].pk], "status": "approved"},
     ),
     OrgEndpoint(
         "entry-get", "get", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/{w['entry'].pk}/", write=False
     ),
     OrgEndpoint(
-        "entry-patch", "patch", lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/{w['entry'].pk}/",
+        "entry-patch",
+        "patch",
+        lambda w: f"/api/shortlists/{w['shortlist'].pk}/entries/{w['entry'].pk}/",
         lambda w: {"status": "contacted", "notes": "called"},
     ),
     OrgEndpoint(
@@ -131,8 +146,12 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
     OrgEndpoint("note-patch", "patch", lambda w: f"/api/notes/{w['note'].pk}/", lambda w: {"text": "better"}),
     OrgEndpoint("note-delete", "delete", lambda w: f"/api/notes/{w['note'].pk}/", ok=(204,)),
     OrgEndpoint(
-        "export-shortlist", "post", lambda w: "/api/exports/",
-        lambda w: {"format": "csv", "shortlist": w["shortlist"].pk}, ok=(202,), viewer_allowed=True,
+        "export-shortlist",
+        "post",
+        lambda w: "/api/exports/",
+        lambda w: {"format": "csv", "shortlist": w["shortlist"].pk},
+        ok=(202,),
+        viewer_allowed=True,
     ),
     # A pending export answers 409 (not ready) to its own organisation, 404 to others.
     OrgEndpoint("export-download", "get", lambda w: f"/api/exports/{w['job'].pk}/download/", write=False, ok=(409,)),
@@ -140,7 +159,7 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
 ]
 
 
-def check_endpoint(endpoint: OrgEndpoint, *, editor, viewer, intruder) -> None:  # noqa: ANN001
+def check_endpoint(endpoint: OrgEndpoint, *, editor, viewer, intruder) -> None:
     anonymous = APIClient()
     w = world(editor.organization, editor.user)
     response = endpoint.call(anonymous, w)

@@ -10,8 +10,8 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import Membership, Organization, Role
 from core.caching.versions import version_key
+from core.models import Membership, Organization, Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
@@ -25,7 +25,7 @@ class Member:
     client: APIClient
 
 
-def client_for(user, organization: Organization | None = None) -> APIClient:  # noqa: ANN001
+def client_for(user, organization: Organization | None = None) -> APIClient:
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -35,7 +35,7 @@ def client_for(user, organization: Organization | None = None) -> APIClient:  # 
 
 
 @pytest.fixture(autouse=True)
-def access_memo_on(settings):  # noqa: ANN001, ANN201
+def access_memo_on(settings):
     """Every API test runs with the token and membership memo on (core/caching/access.py), as in a
     deployment with CACHE_URL: isolation and revocation tests then also prove the memo safe."""
     from django.core.cache import cache
@@ -50,7 +50,7 @@ def access_memo_on(settings):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def make_member(db):  # noqa: ANN001, ANN201
+def make_member(db):
     """make_member(role, organization=None) → Member with a token-authenticated client."""
 
     def make(role: str = Role.EDITOR, organization: Organization | None = None) -> Member:
@@ -62,28 +62,28 @@ def make_member(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def org_a(db) -> Organization:  # noqa: ANN001
+def org_a(db) -> Organization:
     return OrganizationFactory(name="Agency A")
 
 
 @pytest.fixture
-def editor(make_member, org_a) -> Member:  # noqa: ANN001
+def editor(make_member, org_a) -> Member:
     return make_member(Role.EDITOR, org_a)
 
 
 @pytest.fixture
-def viewer(make_member, org_a) -> Member:  # noqa: ANN001
+def viewer(make_member, org_a) -> Member:
     return make_member(Role.VIEWER, org_a)
 
 
 @pytest.fixture
-def intruder(make_member) -> Member:  # noqa: ANN001
+def intruder(make_member) -> Member:
     """An editor of another organisation, who must see none of org A's objects."""
     return make_member(Role.EDITOR, OrganizationFactory(name="Agency B"))
 
 
 @pytest.fixture
-def catalogue_editor(make_member, settings) -> Member:  # noqa: ANN001
+def catalogue_editor(make_member, settings) -> Member:
     org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME)
     return make_member(Role.EDITOR, org)
 
@@ -94,7 +94,7 @@ def png_bytes(size: tuple[int, int] = (32, 32), color: tuple[int, int, int] = (2
     return buffer.getvalue()
 
 
-def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):  # noqa: ANN201
+def upload(name: str, data: bytes, content_type: str = "application/octet-stream"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)

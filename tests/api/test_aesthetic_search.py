@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.conftest import png_bytes, upload
 from tests.factories import CreatorFactory
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
 
-from tests.api.conftest import png_bytes, upload
-
 
 @pytest.fixture
-def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
+def vision_calls(monkeypatch, db):
     calls = []
     creator = CreatorFactory(display_name="Moody 暗调")
 
@@ -29,11 +28,11 @@ def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
             ],
         )
 
-    def aesthetic_search(**kwargs):  # noqa: ANN003, ANN202
+    def aesthetic_search(**kwargs):
         calls.append(("aesthetic_search", kwargs))
         return result()
 
-    def lookalikes(**kwargs):  # noqa: ANN003, ANN202
+    def lookalikes(**kwargs):
         calls.append(("lookalikes", kwargs))
         return result()
 
@@ -42,12 +41,18 @@ def vision_calls(monkeypatch, db):  # noqa: ANN001, ANN201
     return calls, creator
 
 
-def test_search_with_images_and_text_returns_ranked_creators_with_evidence(viewer, vision_calls):  # noqa: ANN001
+def test_search_with_images_and_text_returns_ranked_creators_with_evidence(viewer, vision_calls):
     calls, creator = vision_calls
     response = viewer.client.post(
         "/api/search/aesthetic/",
-        {"images": [upload("a.png", png_bytes()), upload("b.png", png_bytes(color=(0, 0, 0)))], "text": "moody film",
-         "platform": ["instagram"], "min_followers": 1000, "country": ["cn"], "top": 5},
+        {
+            "images": [upload("a.png", png_bytes()), upload("b.png", png_bytes(color=(0, 0, 0)))],
+            "text": "moody film",
+            "platform": ["instagram"],
+            "min_followers": 1000,
+            "country": ["cn"],
+            "top": 5,
+        },
         format="multipart",
     )
     assert response.status_code == 200, response.json()
@@ -73,7 +78,7 @@ def test_search_with_images_and_text_returns_ranked_creators_with_evidence(viewe
         ({"text": "x", "platform": ["friendster"]}, "platform"),
     ],
 )
-def test_bad_search_input_is_400_naming_the_field_and_never_reaches_vision(editor, vision_calls, data, field):  # noqa: ANN001
+def test_bad_search_input_is_400_naming_the_field_and_never_reaches_vision(editor, vision_calls, data, field):
     calls, _ = vision_calls
     response = editor.client.post("/api/search/aesthetic/", data, format="multipart")
     assert response.status_code == 400
@@ -82,7 +87,7 @@ def test_bad_search_input_is_400_naming_the_field_and_never_reaches_vision(edito
     assert calls == []
 
 
-def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls):  # noqa: ANN001
+def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls):
     calls, creator = vision_calls
     assert editor.client.get("/api/creators/999999/lookalikes/").status_code == 404
     response = editor.client.get(f"/api/creators/{creator.pk}/lookalikes/?top=3")
@@ -91,7 +96,7 @@ def test_lookalikes_404_for_unknown_creator_and_uses_vision(editor, vision_calls
     assert editor.client.get(f"/api/creators/{creator.pk}/lookalikes/?top=1000").status_code == 400
 
 
-def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa: ANN001
+def test_real_vision_module_answers_with_the_embedder_named(editor, db):
     response = editor.client.post(
         "/api/search/aesthetic/", {"images": [upload("a.png", png_bytes(size=(64, 64)))], "top": 3}, format="multipart"
     )
@@ -106,7 +111,7 @@ def test_real_vision_module_answers_with_the_embedder_named(editor, db):  # noqa
         assert response.json()["field"] == "text"
 
 
-def test_search_is_throttled_per_user_with_a_json_429(editor, viewer, vision_calls, monkeypatch):  # noqa: ANN001
+def test_search_is_throttled_per_user_with_a_json_429(editor, viewer, vision_calls, monkeypatch):
     from django.core.cache import cache
 
     from api.views.search import AestheticSearchThrottle

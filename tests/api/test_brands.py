@@ -8,12 +8,11 @@ import io
 import pytest
 from PIL import Image
 
+from tests.api.conftest import png_bytes, upload
 from vetting.models import Brand, MoodBoardImage
 
-from tests.api.conftest import png_bytes, upload
 
-
-def test_create_update_delete_brand(editor):  # noqa: ANN001
+def test_create_update_delete_brand(editor):
     payload = {
         "name": "Lumi 露米",
         "values": ["sustainable", "环保"],
@@ -46,7 +45,7 @@ def test_create_update_delete_brand(editor):  # noqa: ANN001
         ({"name": "A", "min_followers": -5}, "min_followers"),
     ],
 )
-def test_bad_brand_input_is_400_naming_the_field(editor, payload, field):  # noqa: ANN001
+def test_bad_brand_input_is_400_naming_the_field(editor, payload, field):
     response = editor.client.post("/api/brands/", payload, format="json")
     assert response.status_code == 400
     body = response.json()
@@ -54,22 +53,23 @@ def test_bad_brand_input_is_400_naming_the_field(editor, payload, field):  # noq
     assert not Brand.objects.exists()
 
 
-def test_duplicate_brand_name_in_org_is_400(editor):  # noqa: ANN001
+def test_duplicate_brand_name_in_org_is_400(editor):
     assert editor.client.post("/api/brands/", {"name": "Same"}, format="json").status_code == 201
     response = editor.client.post("/api/brands/", {"name": "Same"}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "name"
 
 
 @pytest.fixture
-def brand(editor):  # noqa: ANN001, ANN201
+def brand(editor):
     from tests.factories import BrandFactory
 
     return BrandFactory(organization=editor.organization)
 
 
-def test_mood_board_accepts_an_image_by_content_whatever_its_name(editor, brand):  # noqa: ANN001
+def test_mood_board_accepts_an_image_by_content_whatever_its_name(editor, brand):
     response = editor.client.post(
-        f"/api/brands/{brand.pk}/mood-board/", {"image": upload("board.txt", png_bytes(), "text/plain")},
+        f"/api/brands/{brand.pk}/mood-board/",
+        {"image": upload("board.txt", png_bytes(), "text/plain")},
         format="multipart",
     )
     assert response.status_code == 201, response.json()
@@ -78,12 +78,13 @@ def test_mood_board_accepts_an_image_by_content_whatever_its_name(editor, brand)
     file_response = editor.client.get(f"/api/brands/{brand.pk}/mood-board/{image.pk}/file/")
     assert file_response.status_code == 200
     assert b"".join(file_response.streaming_content) == png_bytes()
-    again = editor.client.post(f"/api/brands/{brand.pk}/mood-board/", {"image": upload("b.png", png_bytes())},
-                               format="multipart")
+    again = editor.client.post(
+        f"/api/brands/{brand.pk}/mood-board/", {"image": upload("b.png", png_bytes())}, format="multipart"
+    )
     assert again.status_code == 400 and again.json()["field"] == "image"
 
 
-def test_mood_board_refuses_non_images_oversize_and_decompression_bombs(editor, brand, settings):  # noqa: ANN001
+def test_mood_board_refuses_non_images_oversize_and_decompression_bombs(editor, brand, settings):
     cases = [upload("fake.png", b"<html>not an image</html>", "image/png")]
     bomb = io.BytesIO()
     Image.new("1", (12_000, 12_000)).save(bomb, format="PNG")  # 144 Mpx in a few kB
@@ -97,6 +98,6 @@ def test_mood_board_refuses_non_images_oversize_and_decompression_bombs(editor, 
     assert not MoodBoardImage.objects.exists()
 
 
-def test_mood_board_upload_without_file_names_the_field(editor, brand):  # noqa: ANN001
+def test_mood_board_upload_without_file_names_the_field(editor, brand):
     response = editor.client.post(f"/api/brands/{brand.pk}/mood-board/", {}, format="multipart")
     assert response.status_code == 400 and "image" in response.json()

@@ -14,17 +14,17 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from influencers.models import AccountMetrics, AudienceProfile, Creator
 from core.caching import versions as cache_versions
 from core.caching.versions import data_version, get_or_compute, written_tables
-from vetting.services.matching import RankingResult
+from influencers.models import AccountMetrics, AudienceProfile, Creator
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, CreatorNoteFactory, JobFactory
+from vetting.services.matching import RankingResult
 
 LIST = "/api/creators/?sort=-followers"
 
 
 @pytest.fixture
-def caching(settings):  # noqa: ANN001, ANN201
+def caching(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 60
     cache.clear()
     yield
@@ -38,18 +38,18 @@ def creator_with(followers: int, name: str = "C") -> Creator:
     return creator
 
 
-def queries_of(client, path: str) -> int:  # noqa: ANN001
+def queries_of(client, path: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return len(captured.captured_queries)
 
 
-def names(response) -> list[str]:  # noqa: ANN001
+def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [row["display_name"] for row in response.json()["results"]]
 
 
-def test_a_repeated_discovery_request_is_answered_from_the_cache(editor, caching, django_assert_max_num_queries):  # noqa: ANN001
+def test_a_repeated_discovery_request_is_answered_from_the_cache(editor, caching, django_assert_max_num_queries):
     creator_with(5000, "Big")
     creator_with(100, "Small")
     first = editor.client.get(LIST)
@@ -61,14 +61,14 @@ def test_a_repeated_discovery_request_is_answered_from_the_cache(editor, caching
     assert second["Content-Type"] == first["Content-Type"] == "application/json"
 
 
-def test_parameter_order_does_not_split_the_cache(editor, caching, django_assert_max_num_queries):  # noqa: ANN001
+def test_parameter_order_does_not_split_the_cache(editor, caching, django_assert_max_num_queries):
     creator_with(5000, "Big")
     assert names(editor.client.get("/api/creators/?platform=instagram&sort=-followers")) == ["Big"]
     with django_assert_max_num_queries(2):
         assert names(editor.client.get("/api/creators/?sort=-followers&platform=instagram")) == ["Big"]
 
 
-def test_caching_is_off_without_a_shared_cache(editor, settings):  # noqa: ANN001
+def test_caching_is_off_without_a_shared_cache(editor, settings):
     settings.API_RESPONSE_CACHE_SECONDS = 0
     creator_with(5000, "Big")
     editor.client.get(LIST)
@@ -76,7 +76,7 @@ def test_caching_is_off_without_a_shared_cache(editor, settings):  # noqa: ANN00
 
 
 @pytest.mark.parametrize("write", ["save", "bulk_update", "bulk_create", "raw_sql", "delete"])
-def test_any_metrics_or_catalogue_write_is_seen_by_the_next_request(editor, caching, write):  # noqa: ANN001
+def test_any_metrics_or_catalogue_write_is_seen_by_the_next_request(editor, caching, write):
     big = creator_with(5000, "Big")
     small = creator_with(100, "Small")
     assert names(editor.client.get(LIST)) == ["Big", "Small"]
@@ -107,7 +107,7 @@ def test_any_metrics_or_catalogue_write_is_seen_by_the_next_request(editor, cach
     assert names(editor.client.get(LIST)) == expected
 
 
-def test_an_audience_change_changes_an_audience_filtered_page(editor, caching):  # noqa: ANN001
+def test_an_audience_change_changes_an_audience_filtered_page(editor, caching):
     creator = creator_with(5000, "Big")
     account = creator.accounts.get()
     profile = AudienceProfile.objects.create(account=account, as_of="2026-01-01", countries={"CN": 0.2, "US": 0.8})
@@ -117,7 +117,7 @@ def test_an_audience_change_changes_an_audience_filtered_page(editor, caching): 
     assert names(editor.client.get(path)) == ["Big"]
 
 
-def test_workflow_writes_keep_the_cache(editor, caching):  # noqa: ANN001
+def test_workflow_writes_keep_the_cache(editor, caching):
     creator = creator_with(5000, "Big")
     editor.client.get(LIST)
     version = data_version()
@@ -128,7 +128,7 @@ def test_workflow_writes_keep_the_cache(editor, caching):  # noqa: ANN001
     assert data_version() != version
 
 
-def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):  # noqa: ANN001
+def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):
     def pending() -> list:
         bumper = cache_versions.AFTER_COMMIT["catalogue"]
         return [entry[1] for entry in connection.run_on_commit if entry[1] is bumper]
@@ -144,7 +144,7 @@ def test_a_write_in_a_transaction_bumps_again_when_it_commits(db, caching):  # n
     assert data_version() != before
 
 
-def test_an_evicted_version_never_comes_back(db, caching):  # noqa: ANN001
+def test_an_evicted_version_never_comes_back(db, caching):
     first = data_version()
     cache.delete(cache_versions.version_key("catalogue"))
     assert data_version() not in (None, first)
@@ -165,11 +165,11 @@ def test_an_evicted_version_never_comes_back(db, caching):  # noqa: ANN001
         ('UPDATE "public"."influencers_brand" SET name = 1', ["influencers_brand"]),
     ],
 )
-def test_written_tables_reads_the_statement(sql, tables):  # noqa: ANN001
+def test_written_tables_reads_the_statement(sql, tables):
     assert written_tables(sql) == tables
 
 
-def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):  # noqa: ANN001
+def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):
     # What the fail-open Redis cache answers while Redis is down.
     monkeypatch.setattr(cache, "get_many", lambda keys: {})
     monkeypatch.setattr(cache, "get", lambda key, default=None: default)
@@ -180,7 +180,7 @@ def test_an_unreachable_cache_means_no_caching(db, caching, monkeypatch):  # noq
     assert calls == [1, 1]
 
 
-def test_concurrent_misses_wait_for_the_one_computing(db, caching):  # noqa: ANN001
+def test_concurrent_misses_wait_for_the_one_computing(db, caching):
     version = data_version()
     key = cache_versions.cache_key("slow", organization_id=1, parts=["q"])
     cache.add(f"{key}:{version}{cache_versions.LOCK_SUFFIX}", 1, timeout=10)  # another process is computing
@@ -200,7 +200,7 @@ def test_cache_keys_differ_per_organisation():
     assert len(keys) == 2
 
 
-def test_an_entry_of_an_older_version_is_recomputed(db, caching):  # noqa: ANN001
+def test_an_entry_of_an_older_version_is_recomputed(db, caching):
     calls = []
     compute = lambda: calls.append(1) or len(calls)  # noqa: E731
     assert get_or_compute("k", organization_id=1, parts=[], compute=compute) == 1
@@ -209,7 +209,7 @@ def test_an_entry_of_an_older_version_is_recomputed(db, caching):  # noqa: ANN00
     assert get_or_compute("k", organization_id=1, parts=[], compute=compute) == 2
 
 
-def test_the_browsable_api_is_not_cached(editor, caching):  # noqa: ANN001
+def test_the_browsable_api_is_not_cached(editor, caching):
     creator_with(5000, "Big")
     editor.client.get(LIST)
     with CaptureQueriesContext(connection) as captured:
@@ -222,11 +222,11 @@ def test_the_browsable_api_is_not_cached(editor, caching):  # noqa: ANN001
 
 
 @pytest.fixture
-def ranking(monkeypatch, db):  # noqa: ANN001, ANN201
+def ranking(monkeypatch, db):
     """A matching double that ranks by the database's current follower counts."""
     calls = []
 
-    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):
         calls.append(brand.pk)
         rows = AccountMetrics.objects.order_by("-followers").values_list("account__creator_id", "followers")
         return RankingResult(
@@ -243,12 +243,12 @@ def ranking(monkeypatch, db):  # noqa: ANN001, ANN201
     return calls
 
 
-def matched(response) -> list[str]:  # noqa: ANN001
+def matched(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [row["creator"]["display_name"] for row in response.json()["results"]]
 
 
-def test_matches_are_cached_and_recomputed_after_a_metrics_write(editor, caching, ranking):  # noqa: ANN001
+def test_matches_are_cached_and_recomputed_after_a_metrics_write(editor, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     creator_with(5000, "Big")
     small = creator_with(100, "Small")
@@ -261,7 +261,7 @@ def test_matches_are_cached_and_recomputed_after_a_metrics_write(editor, caching
     assert ranking == [brand.pk, brand.pk]
 
 
-def test_a_brand_edit_recomputes_its_matches(editor, caching, ranking):  # noqa: ANN001
+def test_a_brand_edit_recomputes_its_matches(editor, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     creator_with(5000, "Big")
     path = f"/api/brands/{brand.pk}/matches/"
@@ -272,7 +272,7 @@ def test_a_brand_edit_recomputes_its_matches(editor, caching, ranking):  # noqa:
     assert ranking == [brand.pk, brand.pk]
 
 
-def test_another_organisation_never_reads_a_cached_ranking(editor, intruder, caching, ranking):  # noqa: ANN001
+def test_another_organisation_never_reads_a_cached_ranking(editor, intruder, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     creator_with(5000, "Big")
     path = f"/api/brands/{brand.pk}/matches/"
@@ -283,7 +283,7 @@ def test_another_organisation_never_reads_a_cached_ranking(editor, intruder, cac
     assert ranking == [brand.pk, own.pk]
 
 
-def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, django_assert_max_num_queries):  # noqa: ANN001
+def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, django_assert_max_num_queries):
     creator_with(5000, "Big")
     assert names(editor.client.get(LIST)) == ["Big"]
     # The catalogue is shared, but the entry is not: the other organisation computes its own.
@@ -292,7 +292,7 @@ def test_discovery_entries_are_kept_per_organisation(editor, intruder, caching, 
         assert names(intruder.client.get(LIST)) == ["Big"]
 
 
-def test_a_cached_ranking_is_not_served_for_a_deleted_or_moved_brand(editor, intruder, caching, ranking):  # noqa: ANN001
+def test_a_cached_ranking_is_not_served_for_a_deleted_or_moved_brand(editor, intruder, caching, ranking):
     from vetting.models import Brand
 
     creator_with(5000, "Big")
@@ -308,7 +308,7 @@ def test_a_cached_ranking_is_not_served_for_a_deleted_or_moved_brand(editor, int
     assert matched(intruder.client.get(f"/api/brands/{moved.pk}/matches/")) == ["Big"]
 
 
-def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):  # noqa: ANN001
+def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     for _ in range(2):
         response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=1000")
@@ -316,7 +316,7 @@ def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):  #
     assert ranking == []
 
 
-def test_a_brand_edit_keeps_discovery_cached_but_not_matches(editor, caching, ranking, django_assert_max_num_queries):  # noqa: ANN001
+def test_a_brand_edit_keeps_discovery_cached_but_not_matches(editor, caching, ranking, django_assert_max_num_queries):
     brand = BrandFactory(organization=editor.organization)
     creator_with(5000, "Big")
     editor.client.get(LIST)
@@ -329,7 +329,7 @@ def test_a_brand_edit_keeps_discovery_cached_but_not_matches(editor, caching, ra
     assert ranking == [brand.pk, brand.pk]
 
 
-def test_each_table_changes_its_own_scope(db):  # noqa: ANN001
+def test_each_table_changes_its_own_scope(db):
     tables = cache_versions.watched_tables()
     assert tables["influencers_accountmetrics"] == "catalogue"
     assert tables["influencers_audienceprofile"] == "catalogue"
@@ -340,7 +340,7 @@ def test_each_table_changes_its_own_scope(db):  # noqa: ANN001
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_changes_the_catalogue_version(tmp_path, settings):  # noqa: ANN001
+def test_an_import_changes_the_catalogue_version(tmp_path, settings):
     # The importer writes through its own connection, unseen by the write watcher.
     from django.core.management import call_command
 

@@ -19,14 +19,30 @@ from tests.factories import (
 
 
 @pytest.fixture
-def creator(db):  # noqa: ANN001, ANN201
+def creator(db):
     creator = CreatorFactory(display_name="小红 Xiaohong")
     account = AccountFactory(creator=creator, platform="xiaohongshu")
-    vetting = {"signals": [{"name": "audience_quality", "value": 0.12, "benchmark": 0.2, "weight": 0.4,
-                            "evidence": "12% of sampled followers look fake"}]}
-    AccountMetrics.objects.create(account=account, followers=12_000, engagement_rate=0.051,
-                                  er_formula="(likes+saves+comments)/followers", details={"er": {"posts": 12}},
-                                  vetting=vetting, fake_risk=0.12, risk_level="low")
+    vetting = {
+        "signals": [
+            {
+                "name": "audience_quality",
+                "value": 0.12,
+                "benchmark": 0.2,
+                "weight": 0.4,
+                "evidence": "12% of sampled followers look fake",
+            }
+        ]
+    }
+    AccountMetrics.objects.create(
+        account=account,
+        followers=12_000,
+        engagement_rate=0.051,
+        er_formula="(likes+saves+comments)/followers",
+        details={"er": {"posts": 12}},
+        vetting=vetting,
+        fake_risk=0.12,
+        risk_level="low",
+    )
     for day, followers in [(3, 11_800), (1, 11_000), (2, 11_500)]:
         AccountSnapshotFactory(account=account, date=dt.date(2026, 1, day), followers=followers)
     AudienceProfileFactory(account=account, as_of=dt.date(2025, 1, 1), countries={"US": 1.0})
@@ -37,7 +53,7 @@ def creator(db):  # noqa: ANN001, ANN201
     return {"creator": creator, "account": account, "low": low, "high": high}
 
 
-def test_detail_has_metrics_formula_vetting_growth_audience_posts_images(editor, creator):  # noqa: ANN001
+def test_detail_has_metrics_formula_vetting_growth_audience_posts_images(editor, creator):
     response = editor.client.get(f"/api/creators/{creator['creator'].pk}/")
     assert response.status_code == 200
     body = response.json()
@@ -55,12 +71,12 @@ def test_detail_has_metrics_formula_vetting_growth_audience_posts_images(editor,
     assert body["images"][0]["url"] == "https://img.example/1.jpg"
 
 
-def test_unknown_creator_is_404_json(editor, db):  # noqa: ANN001
+def test_unknown_creator_is_404_json(editor, db):
     response = editor.client.get("/api/creators/999999/")
     assert response.status_code == 404
     assert "detail" in response.json()
 
 
-def test_viewer_can_read_the_catalogue(viewer, creator):  # noqa: ANN001
+def test_viewer_can_read_the_catalogue(viewer, creator):
     assert viewer.client.get(f"/api/creators/{creator['creator'].pk}/").status_code == 200
     assert viewer.client.get("/api/creators/").status_code == 200

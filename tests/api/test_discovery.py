@@ -9,36 +9,84 @@ from influencers.models import AccountMetrics
 from tests.factories import AccountFactory, AudienceProfileFactory, CreatorFactory, PostFactory
 
 
-def make_creator(name: str, *, platform: str = "instagram", followers: int = 10_000, er: float = 0.03,
-                 growth: float = 0.01, fake: float = 0.1, country: str = "CN", languages=("zh",),
-                 categories=("beauty",), email: str = "x@example.com", bio: str = "", audience: dict | None = None,
-                 verified: bool = False, risk: str = "low"):  # noqa: ANN001, ANN201
-    creator = CreatorFactory(display_name=name, country=country, languages=list(languages),
-                             categories=list(categories), contact_email=email)
+def make_creator(
+    name: str,
+    *,
+    platform: str = "instagram",
+    followers: int = 10_000,
+    er: float = 0.03,
+    growth: float = 0.01,
+    fake: float = 0.1,
+    country: str = "CN",
+    languages=("zh",),
+    categories=("beauty",),
+    email: str = "x@example.com",
+    bio: str = "",
+    audience: dict | None = None,
+    verified: bool = False,
+    risk: str = "low",
+):
+    creator = CreatorFactory(
+        display_name=name, country=country, languages=list(languages), categories=list(categories), contact_email=email
+    )
     account = AccountFactory(creator=creator, platform=platform, bio=bio, is_verified=verified)
-    AccountMetrics.objects.create(account=account, followers=followers, engagement_rate=er, growth_30d=growth,
-                                  fake_risk=fake, risk_level=risk, er_formula="(likes+comments)/followers")
+    AccountMetrics.objects.create(
+        account=account,
+        followers=followers,
+        engagement_rate=er,
+        growth_30d=growth,
+        fake_risk=fake,
+        risk_level=risk,
+        er_formula="(likes+comments)/followers",
+    )
     if audience is not None:
         AudienceProfileFactory(account=account, **audience)
     return creator
 
 
 @pytest.fixture
-def catalogue(db):  # noqa: ANN001, ANN201
+def catalogue(db):
     c = {}
     c["big_ig"] = make_creator("Big IG", followers=1_000_000, er=0.01, growth=0.10, fake=0.40, risk="high")
-    c["small_tt"] = make_creator("Small TT", platform="tiktok", followers=5_000, er=0.08, growth=-0.02,
-                                 country="TW", languages=("zh", "en"), categories=("travel",), email="")
+    c["small_tt"] = make_creator(
+        "Small TT",
+        platform="tiktok",
+        followers=5_000,
+        er=0.08,
+        growth=-0.02,
+        country="TW",
+        languages=("zh", "en"),
+        categories=("travel",),
+        email="",
+    )
     c["mid_yt"] = make_creator(
-        "Mid YT", platform="youtube", followers=80_000, er=0.04, fake=0.05, country="US", languages=("en",),
-        categories=("tech",), bio="Gadget reviews 科技", verified=True,
-        audience={"countries": {"US": 0.7, "CN": 0.3}, "age": {"18-24": 0.6, "25-34": 0.4},
-                  "gender": {"male": 0.8, "female": 0.2}, "languages": {"en": 0.9, "zh": 0.1}},
+        "Mid YT",
+        platform="youtube",
+        followers=80_000,
+        er=0.04,
+        fake=0.05,
+        country="US",
+        languages=("en",),
+        categories=("tech",),
+        bio="Gadget reviews 科技",
+        verified=True,
+        audience={
+            "countries": {"US": 0.7, "CN": 0.3},
+            "age": {"18-24": 0.6, "25-34": 0.4},
+            "gender": {"male": 0.8, "female": 0.2},
+            "languages": {"en": 0.9, "zh": 0.1},
+        },
     )
     c["cn_aud"] = make_creator(
-        "CN audience", followers=200_000, er=0.02,
-        audience={"countries": {"CN": 0.9, "US": 0.1}, "age": {"25-34": 0.5, "35-44": 0.5},
-                  "gender": {"female": 0.9, "male": 0.1}, "languages": {"zh": 1.0}},
+        "CN audience",
+        followers=200_000,
+        er=0.02,
+        audience={
+            "countries": {"CN": 0.9, "US": 0.1},
+            "age": {"25-34": 0.5, "35-44": 0.5},
+            "gender": {"female": 0.9, "male": 0.1},
+            "languages": {"zh": 1.0},
+        },
     )
     # A creator whose two accounts each meet one half of a filter must not match both halves.
     split = make_creator("Split", platform="instagram", followers=900_000, er=0.005)
@@ -49,7 +97,7 @@ def catalogue(db):  # noqa: ANN001, ANN201
     return c
 
 
-def ids(response) -> set[int]:  # noqa: ANN001
+def ids(response) -> set[int]:
     assert response.status_code == 200, response.content
     return {row["id"] for row in response.json()["results"]}
 
@@ -85,19 +133,19 @@ def ids(response) -> set[int]:  # noqa: ANN001
         ("platform=tiktok&min_engagement_rate=0.1", {"split"}),
     ],
 )
-def test_each_filter_narrows_to_exactly_the_matching_creators(editor, catalogue, query, expected):  # noqa: ANN001
+def test_each_filter_narrows_to_exactly_the_matching_creators(editor, catalogue, query, expected):
     response = editor.client.get(f"/api/creators/?{query}")
     assert ids(response) == {catalogue[name].pk for name in expected}
 
 
-def test_without_filters_every_creator_is_listed_once(editor, catalogue):  # noqa: ANN001
+def test_without_filters_every_creator_is_listed_once(editor, catalogue):
     response = editor.client.get("/api/creators/")
     rows = response.json()["results"]
     assert sorted(r["id"] for r in rows) == sorted(c.pk for c in catalogue.values())
     assert response.json()["count"] == len(catalogue)
 
 
-def test_sort_by_followers_and_engagement(editor, catalogue):  # noqa: ANN001
+def test_sort_by_followers_and_engagement(editor, catalogue):
     rows = editor.client.get("/api/creators/?sort=-followers").json()["results"]
     followers = [r["matched_account"]["followers"] for r in rows]
     assert followers == sorted(followers, reverse=True)
@@ -109,14 +157,14 @@ def test_sort_by_followers_and_engagement(editor, catalogue):  # noqa: ANN001
     assert names == sorted(names)
 
 
-def test_matched_account_is_the_one_meeting_the_filters(editor, catalogue):  # noqa: ANN001
+def test_matched_account_is_the_one_meeting_the_filters(editor, catalogue):
     rows = editor.client.get("/api/creators/?platform=tiktok&min_engagement_rate=0.1").json()["results"]
     assert rows[0]["matched_account"]["platform"] == "tiktok"
     assert rows[0]["matched_account"]["followers"] == 2_000
     assert len(rows[0]["accounts"]) == 2
 
 
-def test_page_size_is_capped(editor, catalogue):  # noqa: ANN001
+def test_page_size_is_capped(editor, catalogue):
     from api.pagination import CappedPageNumberPagination
 
     response = editor.client.get("/api/creators/?page_size=100000")
@@ -135,35 +183,35 @@ def test_page_size_is_capped(editor, catalogue):  # noqa: ANN001
         ("audience_age=12-99", "audience_age"),
     ],
 )
-def test_bad_filters_answer_400_naming_the_field(editor, catalogue, query, field):  # noqa: ANN001
+def test_bad_filters_answer_400_naming_the_field(editor, catalogue, query, field):
     response = editor.client.get(f"/api/creators/?{query}")
     assert response.status_code == 400
     assert field in response.json()
 
 
-def test_creator_list_selector_raises_input_error_naming_the_field(catalogue):  # noqa: ANN001
+def test_creator_list_selector_raises_input_error_naming_the_field(catalogue):
     from core.errors import InputError
     from influencers.selectors.creators import creator_list
 
     assert {c.pk for c in creator_list(filters={"platform": ["tiktok"]})} == {
-        catalogue["small_tt"].pk, catalogue["split"].pk
+        catalogue["small_tt"].pk,
+        catalogue["split"].pk,
     }
     with pytest.raises(InputError) as caught:
         creator_list(filters={"min_followers": "many"})
     assert caught.value.field == "min_followers"
 
 
-def test_user_without_membership_gets_403(db):  # noqa: ANN001
-    from tests.factories import UserFactory
-
+def test_user_without_membership_gets_403(db):
     from tests.api.conftest import client_for
+    from tests.factories import UserFactory
 
     response = client_for(UserFactory()).get("/api/creators/")
     assert response.status_code == 403
     assert "organisation" in response.json()["detail"]
 
 
-def test_count_stops_at_the_cap_and_says_so(editor, catalogue, monkeypatch):  # noqa: ANN001
+def test_count_stops_at_the_cap_and_says_so(editor, catalogue, monkeypatch):
     from api.pagination import CountCappedPaginator
 
     monkeypatch.setattr(CountCappedPaginator, "count_cap", 3)
@@ -175,7 +223,7 @@ def test_count_stops_at_the_cap_and_says_so(editor, catalogue, monkeypatch):  # 
     assert body["count"] == 2 and body["count_exact"] is True
 
 
-def test_hand_built_list_rows_match_the_declared_serializer(catalogue):  # noqa: ANN001
+def test_hand_built_list_rows_match_the_declared_serializer(catalogue):
     """CreatorListSerializer builds rows by hand for speed; they must equal DRF's own output."""
     from rest_framework import serializers
 
@@ -188,7 +236,7 @@ def test_hand_built_list_rows_match_the_declared_serializer(catalogue):  # noqa:
         assert fast == slow
 
 
-def test_creator_list_takes_plain_dicts_and_query_dicts_alike(catalogue):  # noqa: ANN001
+def test_creator_list_takes_plain_dicts_and_query_dicts_alike(catalogue):
     from django.http import QueryDict
 
     from influencers.selectors.creators import creator_list

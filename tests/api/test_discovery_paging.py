@@ -24,7 +24,7 @@ def make_catalogue(n: int) -> list[Creator]:
     return creators
 
 
-def test_pages_follow_each_other_and_show_the_matched_account(editor):  # noqa: ANN001
+def test_pages_follow_each_other_and_show_the_matched_account(editor):
     make_catalogue(7)
     pages = [editor.client.get(f"/api/creators/?sort=-followers&page_size=3&page={n}").json() for n in (1, 2, 3)]
     rows = [row for page in pages for row in page["results"]]
@@ -38,7 +38,7 @@ def test_pages_follow_each_other_and_show_the_matched_account(editor):  # noqa: 
     assert all(r["matched_account"]["engagement_rate"] == 0.2 for r in tiktok)
 
 
-def test_the_filtered_query_runs_once_per_request(editor):  # noqa: ANN001
+def test_the_filtered_query_runs_once_per_request(editor):
     make_catalogue(4)
     with CaptureQueriesContext(connection) as captured:
         response = editor.client.get("/api/creators/?platform=tiktok&sort=-engagement_rate")
@@ -47,12 +47,12 @@ def test_the_filtered_query_runs_once_per_request(editor):  # noqa: ANN001
     assert len(anti_joins) == 1
 
 
-def test_a_page_past_the_results_is_404(editor):  # noqa: ANN001
+def test_a_page_past_the_results_is_404(editor):
     make_catalogue(2)
     assert editor.client.get("/api/creators/?page=2").status_code == 404
 
 
-def test_filter_sets_share_no_per_request_state(db):  # noqa: ANN001
+def test_filter_sets_share_no_per_request_state(db):
     tiktok = CreatorFilterSet(data=QueryDict("platform=tiktok&min_followers=5"), queryset=Creator.objects.all())
     youtube = CreatorFilterSet(data=QueryDict("platform=youtube"), queryset=Creator.objects.all())
     tiktok.qs, youtube.qs  # noqa: B018 - evaluates the filters

@@ -10,32 +10,59 @@ import re
 
 import pytest
 
-from influencers.models import AccountMetrics
 from core.models import Job, JobStatus
-from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, ShortlistEntryFactory, ShortlistFactory
+from influencers.models import AccountMetrics
+from tests.factories import (
+    AccountFactory,
+    AccountSnapshotFactory,
+    CreatorFactory,
+    ShortlistEntryFactory,
+    ShortlistFactory,
+)
 
 
 @pytest.fixture
-def shortlist(editor):  # noqa: ANN001, ANN201
+def shortlist(editor):
     shortlist = ShortlistFactory(organization=editor.organization, name="春季 Spring")
     for index, name in enumerate(["林小红", "Ann Lee", "=cmd|' /C calc'!A0"]):
         creator = CreatorFactory(display_name=name)
         account = AccountFactory(creator=creator, platform="xiaohongshu")
         AccountMetrics.objects.create(
-            account=account, followers=10_000 * (index + 1), engagement_rate=0.04, er_formula="(likes+saves+comments)/followers",
-            fake_risk=0.1, risk_level="low",
-            vetting={"risk": {"risk": 0.1, "level": "low", "summary": "低风险 low risk", "signals": [
-                {"name": "audience_quality", "label": "Audience quality", "value": 0.1, "benchmark": "≤ 0.2",
-                 "weight": 0.4, "risk": 0.1, "explanation": "10% 可疑粉丝", "evidence": {"sampled": 200}}]}},
+            account=account,
+            followers=10_000 * (index + 1),
+            engagement_rate=0.04,
+            er_formula="(likes+saves+comments)/followers",
+            fake_risk=0.1,
+            risk_level="low",
+            vetting={
+                "risk": {
+                    "risk": 0.1,
+                    "level": "low",
+                    "summary": "低风险 low risk",
+                    "signals": [
+                        {
+                            "name": "audience_quality",
+                            "label": "Audience quality",
+                            "value": 0.1,
+                            "benchmark": "≤ 0.2",
+                            "weight": 0.4,
+                            "risk": 0.1,
+                            "explanation": "10% 可疑粉丝",
+                            "evidence": {"sampled": 200},
+                        }
+                    ],
+                }
+            },
         )
         for day in range(5):
-            AccountSnapshotFactory(account=account, date=dt.date(2026, 1, 1) + dt.timedelta(days=day),
-                                   followers=9_000 + 100 * day)
+            AccountSnapshotFactory(
+                account=account, date=dt.date(2026, 1, 1) + dt.timedelta(days=day), followers=9_000 + 100 * day
+            )
         ShortlistEntryFactory(shortlist=shortlist, creator=creator, notes=f"note {index}")
     return shortlist
 
 
-def run_export(member, payload, capture) -> Job:  # noqa: ANN001
+def run_export(member, payload, capture) -> Job:
     with capture(execute=True):
         response = member.client.post("/api/exports/", payload, format="json")
     assert response.status_code == 202, response.json()
@@ -44,7 +71,7 @@ def run_export(member, payload, capture) -> Job:  # noqa: ANN001
     return job
 
 
-def download(member, job: Job) -> bytes:  # noqa: ANN001
+def download(member, job: Job) -> bytes:
     status = member.client.get(f"/api/jobs/{job.pk}/").json()
     assert status["progress"] == 1.0 and status["status"] == "succeeded"
     assert status["result"]["download_url"].endswith(f"/api/exports/{job.pk}/download/")
@@ -54,7 +81,7 @@ def download(member, job: Job) -> bytes:  # noqa: ANN001
     return b"".join(response.streaming_content)
 
 
-def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_callbacks):
     job = run_export(editor, {"format": "csv", "shortlist": shortlist.pk}, django_capture_on_commit_callbacks)
     rows = list(csv.DictReader(io.StringIO(download(editor, job).decode("utf-8-sig"))))
     assert [r["display_name"] for r in rows] == ["林小红", "Ann Lee", "'=cmd|' /C calc'!A0"]  # formula defused
@@ -64,18 +91,21 @@ def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_c
     assert rows[1]["est_cost_per_post_usd"] and rows[1]["est_rate_table"].startswith("estimate; ")
 
 
-def test_xlsx_export_of_a_search(editor, shortlist, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_xlsx_export_of_a_search(editor, shortlist, django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
 
-    job = run_export(editor, {"format": "xlsx", "filters": {"min_followers": 15000, "sort": "-followers"}},
-                     django_capture_on_commit_callbacks)
+    job = run_export(
+        editor,
+        {"format": "xlsx", "filters": {"min_followers": 15000, "sort": "-followers"}},
+        django_capture_on_commit_callbacks,
+    )
     sheet = load_workbook(io.BytesIO(download(editor, job))).active
     header = [c.value for c in sheet[1]]
     names = [row[header.index("display_name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["'=cmd|' /C calc'!A0", "Ann Lee"]  # 30k then 20k; the 10k creator filtered out
 
 
-def test_pdf_report_has_one_page_per_creator_in_a_cjk_font(editor, shortlist, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_pdf_report_has_one_page_per_creator_in_a_cjk_font(editor, shortlist, django_capture_on_commit_callbacks):
     job = run_export(editor, {"format": "pdf", "shortlist": shortlist.pk}, django_capture_on_commit_callbacks)
     pdf = download(editor, job)
     assert pdf.startswith(b"%PDF")
@@ -83,7 +113,7 @@ def test_pdf_report_has_one_page_per_creator_in_a_cjk_font(editor, shortlist, dj
     assert b"STSong-Light" in pdf
 
 
-def test_bad_export_requests_name_the_field(editor, shortlist):  # noqa: ANN001
+def test_bad_export_requests_name_the_field(editor, shortlist):
     for payload, field in [
         ({"format": "docx", "shortlist": shortlist.pk}, "format"),
         ({"format": "csv"}, "shortlist"),
@@ -97,11 +127,14 @@ def test_bad_export_requests_name_the_field(editor, shortlist):  # noqa: ANN001
     assert not Job.objects.exists()
 
 
-def test_other_organisation_cannot_download_a_finished_export(editor, intruder, shortlist,
-                                                              django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_other_organisation_cannot_download_a_finished_export(
+    editor, intruder, shortlist, django_capture_on_commit_callbacks
+):
     job = run_export(editor, {"format": "csv", "shortlist": shortlist.pk}, django_capture_on_commit_callbacks)
     assert intruder.client.get(f"/api/exports/{job.pk}/download/").status_code == 404
     assert intruder.client.get(f"/api/jobs/{job.pk}/").status_code == 404
     from django.conf import settings
 
-    assert str(settings.MEDIA_ROOT) in job.result["path"] and f"/exports/{editor.organization.pk}/" in job.result["path"]
+    assert (
+        str(settings.MEDIA_ROOT) in job.result["path"] and f"/exports/{editor.organization.pk}/" in job.result["path"]
+    )

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from core.models import Job, JobKind, Role
-
 from tests.api.conftest import upload
 
 CSV = "platform,handle,display_name,followers\ninstagram,lin_xh,林小红,12000\n".encode()
 
 
-def test_admin_org_editor_can_upload_and_the_job_reads_the_saved_file(catalogue_editor, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_admin_org_editor_can_upload_and_the_job_reads_the_saved_file(
+    catalogue_editor, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         response = catalogue_editor.client.post(
             "/api/imports/", {"file": upload("creators.bin", CSV), "dry_run": "true"}, format="multipart"
@@ -29,12 +30,15 @@ def test_admin_org_editor_can_upload_and_the_job_reads_the_saved_file(catalogue_
     assert body["kind"] == "import" and body["status"] == "pending" and body["progress"] == 0.0
 
 
-@pytest.mark.parametrize("role, admin_org, expected", [
-    (Role.EDITOR, False, 403),
-    (Role.OWNER, False, 403),
-    (Role.VIEWER, True, 403),
-])
-def test_catalogue_import_is_refused_to_others(make_member, settings, role, admin_org, expected):  # noqa: ANN001
+@pytest.mark.parametrize(
+    "role, admin_org, expected",
+    [
+        (Role.EDITOR, False, 403),
+        (Role.OWNER, False, 403),
+        (Role.VIEWER, True, 403),
+    ],
+)
+def test_catalogue_import_is_refused_to_others(make_member, settings, role, admin_org, expected):
     from tests.factories import OrganizationFactory
 
     org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME if admin_org else "Brand team")
@@ -45,14 +49,14 @@ def test_catalogue_import_is_refused_to_others(make_member, settings, role, admi
 
 
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00binary", b"PK\x03\x04broken zip", b"just one line"])
-def test_uploads_that_are_not_import_files_are_400_naming_the_field(catalogue_editor, data):  # noqa: ANN001
+def test_uploads_that_are_not_import_files_are_400_naming_the_field(catalogue_editor, data):
     response = catalogue_editor.client.post("/api/imports/", {"file": upload("c.csv", data)}, format="multipart")
     assert response.status_code == 400
     assert response.json()["field"] == "file"
     assert not Job.objects.exists()
 
 
-def test_xlsx_and_jsonl_are_recognised_by_content(catalogue_editor, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_xlsx_and_jsonl_are_recognised_by_content(catalogue_editor, django_capture_on_commit_callbacks):
     from openpyxl import Workbook
 
     buffer = io.BytesIO()
@@ -67,7 +71,7 @@ def test_xlsx_and_jsonl_are_recognised_by_content(catalogue_editor, django_captu
         assert Path(Job.objects.get(pk=response.json()["id"]).params["path"]).suffix == suffix
 
 
-def test_catalogue_jobs_without_organisation_are_visible_to_the_admin_org_only(catalogue_editor, editor):  # noqa: ANN001
+def test_catalogue_jobs_without_organisation_are_visible_to_the_admin_org_only(catalogue_editor, editor):
     from tests.factories import JobFactory
 
     job = JobFactory(kind=JobKind.EMBED, organization=None)

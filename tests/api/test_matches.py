@@ -7,28 +7,43 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import BrandFactory, CreatorFactory
 from vetting.services import matching as matching_service
 from vetting.services.matching import RankingResult
-from tests.factories import BrandFactory, CreatorFactory
 
 
 def _part(name: str, score: float, weight: float, explanation: str) -> dict:
-    return {"name": name, "label": name, "score": score, "weight": weight, "contribution": score * weight,
-            "known": True, "explanation": explanation, "explanations": [explanation], "details": {}}
+    return {
+        "name": name,
+        "label": name,
+        "score": score,
+        "weight": weight,
+        "contribution": score * weight,
+        "known": True,
+        "explanation": explanation,
+        "explanations": [explanation],
+        "details": {},
+    }
 
 
 @pytest.fixture
-def matching(monkeypatch, db):  # noqa: ANN001, ANN201
+def matching(monkeypatch, db):
     calls = []
     creators = [CreatorFactory(display_name="First"), CreatorFactory(display_name="Second")]
 
-    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):  # noqa: ANN001, ANN202
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):
         calls.append({"brand": brand.pk, "weights": weights, "filters": filters, "limit": limit, "offset": offset})
         rows = [
-            {"rank": offset + i + 1, "creator_id": c.pk, "score": 0.9 - i / 10,
-             "parts": [_part("audience_fit", 0.8, 0.35, "62% of audience is 18-34 women"),
-                       _part("authenticity", 0.9, 0.3, "fake share 8% ± 3%")],
-             "explanations": ["62% of audience is 18-34 women", "fake share 8% ± 3%"]}
+            {
+                "rank": offset + i + 1,
+                "creator_id": c.pk,
+                "score": 0.9 - i / 10,
+                "parts": [
+                    _part("audience_fit", 0.8, 0.35, "62% of audience is 18-34 women"),
+                    _part("authenticity", 0.9, 0.3, "fake share 8% ± 3%"),
+                ],
+                "explanations": ["62% of audience is 18-34 women", "fake share 8% ± 3%"],
+            }
             for i, c in enumerate(creators)
         ]
         return RankingResult(rows, 2, weights or {"audience_fit": 0.35}, filters or {}, brand.pk)
@@ -37,7 +52,7 @@ def matching(monkeypatch, db):  # noqa: ANN001, ANN201
     return calls, creators
 
 
-def test_matches_map_weights_and_filters_and_explain_rows(editor, matching):  # noqa: ANN001
+def test_matches_map_weights_and_filters_and_explain_rows(editor, matching):
     calls, creators = matching
     brand = BrandFactory(organization=editor.organization)
     response = editor.client.get(
@@ -45,31 +60,46 @@ def test_matches_map_weights_and_filters_and_explain_rows(editor, matching):  # 
         "&min_followers=1000&country=cn&max_risk=0.5&limit=10&offset=5"
     )
     assert response.status_code == 200, response.json()
-    assert calls == [{
-        "brand": brand.pk,
-        "weights": {"audience_fit": 0.4, "value_alignment": 0.2},
-        "filters": {"platforms": ["instagram", "tiktok"], "min_followers": 1000, "countries": ["CN"], "max_risk": 0.5},
-        "limit": 10,
-        "offset": 5,
-    }]
+    assert calls == [
+        {
+            "brand": brand.pk,
+            "weights": {"audience_fit": 0.4, "value_alignment": 0.2},
+            "filters": {
+                "platforms": ["instagram", "tiktok"],
+                "min_followers": 1000,
+                "countries": ["CN"],
+                "max_risk": 0.5,
+            },
+            "limit": 10,
+            "offset": 5,
+        }
+    ]
     body = response.json()
     assert body["count"] == 2 and body["offset"] == 5
     assert [r["creator"]["id"] for r in body["results"]] == [c.pk for c in creators]
     assert [r["rank"] for r in body["results"]] == [6, 7]
     first = body["results"][0]
-    assert first["parts"][0] == {"name": "audience_fit", "score": 0.8, "weight": 0.35,
-                                 "explanation": "62% of audience is 18-34 women", "details": {}}
+    assert first["parts"][0] == {
+        "name": "audience_fit",
+        "score": 0.8,
+        "weight": 0.35,
+        "explanation": "62% of audience is 18-34 women",
+        "details": {},
+    }
     assert first["explanations"] == ["62% of audience is 18-34 women", "fake share 8% ± 3%"]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("w_audience=-1", "w_audience"),
-    ("w_audience=0&w_authenticity=0&w_value=0&w_engagement=0", "w_audience"),
-    ("limit=1000", "limit"),
-    ("platform=myspace", "platform"),
-    ("min_followers=10&max_followers=5", "max_followers"),
-])
-def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, field):  # noqa: ANN001
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("w_audience=-1", "w_audience"),
+        ("w_audience=0&w_authenticity=0&w_value=0&w_engagement=0", "w_audience"),
+        ("limit=1000", "limit"),
+        ("platform=myspace", "platform"),
+        ("min_followers=10&max_followers=5", "max_followers"),
+    ],
+)
+def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, field):
     calls, _ = matching
     brand = BrandFactory(organization=editor.organization)
     response = editor.client.get(f"/api/brands/{brand.pk}/matches/?{query}")
@@ -78,10 +108,10 @@ def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, 
     assert calls == []
 
 
-def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):  # noqa: ANN001
+def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):
     from influencers.models import AccountMetrics
-    from vetting.scoring.ranking import PARTS
     from tests.factories import AccountFactory
+    from vetting.scoring.ranking import PARTS
 
     brand = BrandFactory(organization=editor.organization)
     for followers in (5_000, 50_000, 500_000):

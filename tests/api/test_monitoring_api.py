@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vetting.models import Alert, AlertStatus, NotificationSettings, Watch, WebhookDelivery
 from tests.factories import (
     AccountFactory,
     AccountSnapshotFactory,
@@ -19,15 +18,16 @@ from tests.factories import (
     ShortlistFactory,
     WatchFactory,
 )
+from vetting.models import Alert, AlertStatus, NotificationSettings, Watch, WebhookDelivery
 
 NOW = timezone.now()
 
 
-def url(name: str, **kwargs) -> str:  # noqa: ANN003
+def url(name: str, **kwargs) -> str:
     return reverse(f"api:monitoring:{name}", kwargs=kwargs or None)
 
 
-def test_create_a_watch_with_rules_then_evaluate_into_the_inbox(editor, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_create_a_watch_with_rules_then_evaluate_into_the_inbox(editor, django_capture_on_commit_callbacks) -> None:
     account = AccountFactory()
     PostFactory(account=account, caption="Casino night 赌博", posted_at=NOW - dt.timedelta(days=3))
     PostFactory(account=account, caption="#gambling tips", posted_at=NOW - dt.timedelta(days=1))
@@ -57,7 +57,7 @@ def test_create_a_watch_with_rules_then_evaluate_into_the_inbox(editor, django_c
     assert {p["caption"] for p in alert["evidence"]["posts"]} == {"Casino night 赌博", "#gambling tips"}
 
 
-def test_rule_params_are_validated_with_the_field_named(editor) -> None:  # noqa: ANN001
+def test_rule_params_are_validated_with_the_field_named(editor) -> None:
     watch = WatchFactory(organization=editor.organization, creators=[CreatorFactory()])
     response = editor.client.post(
         url("watch-rules", pk=watch.pk), {"kind": "sentiment", "params": {"margin": 3}}, format="json"
@@ -74,7 +74,7 @@ def test_rule_params_are_validated_with_the_field_named(editor) -> None:  # noqa
     assert editor.client.delete(url("rule-detail", pk=rule_id)).status_code == 204
 
 
-def test_watch_needs_a_target_and_keeps_brands_in_the_organisation(editor, intruder) -> None:  # noqa: ANN001
+def test_watch_needs_a_target_and_keeps_brands_in_the_organisation(editor, intruder) -> None:
     response = editor.client.post(url("watch-list"), {"name": "empty"}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "creator_ids"
     their_brand = BrandFactory(organization=intruder.organization)
@@ -89,7 +89,7 @@ def test_watch_needs_a_target_and_keeps_brands_in_the_organisation(editor, intru
     assert response.status_code == 201 and response.json()["shortlist_name"] == shortlist.name
 
 
-def test_acknowledge_and_resolve_through_the_api(editor) -> None:  # noqa: ANN001
+def test_acknowledge_and_resolve_through_the_api(editor) -> None:
     alert = AlertFactory(organization=editor.organization)
     response = editor.client.post(url("alert-acknowledge", pk=alert.pk))
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_acknowledge_and_resolve_through_the_api(editor) -> None:  # noqa: ANN00
     assert again.status_code == 400 and again.json()["code"] == "invalid_state"
 
 
-def test_inbox_filters_by_status_and_rejects_unknown_values(editor) -> None:  # noqa: ANN001
+def test_inbox_filters_by_status_and_rejects_unknown_values(editor) -> None:
     AlertFactory(organization=editor.organization, status=AlertStatus.OPEN)
     AlertFactory(organization=editor.organization, status=AlertStatus.RESOLVED)
     assert editor.client.get(url("alert-list"), {"status": "open"}).json()["count"] == 1
@@ -115,7 +115,7 @@ def test_inbox_filters_by_status_and_rejects_unknown_values(editor) -> None:  # 
     assert bad.status_code == 400 and bad.json()["field"] == "status"
 
 
-def test_another_organisation_never_sees_the_alert(editor, intruder) -> None:  # noqa: ANN001
+def test_another_organisation_never_sees_the_alert(editor, intruder) -> None:
     alert = AlertFactory(organization=editor.organization)
     watch = WatchFactory(organization=editor.organization, creators=[alert.creator])
     assert intruder.client.get(url("alert-list")).json()["count"] == 0
@@ -129,14 +129,14 @@ def test_another_organisation_never_sees_the_alert(editor, intruder) -> None:  #
     assert editor.client.get(url("alert-detail", pk=alert.pk)).status_code == 200
 
 
-def test_viewers_read_but_cannot_triage_or_configure(viewer) -> None:  # noqa: ANN001
+def test_viewers_read_but_cannot_triage_or_configure(viewer) -> None:
     alert = AlertFactory(organization=viewer.organization)
     assert viewer.client.get(url("alert-list")).status_code == 200
     assert viewer.client.post(url("alert-acknowledge", pk=alert.pk)).status_code == 403
     assert viewer.client.patch(url("settings"), {"email_enabled": False}, format="json").status_code == 403
 
 
-def test_notification_settings_show_the_secret_only_once(editor) -> None:  # noqa: ANN001
+def test_notification_settings_show_the_secret_only_once(editor) -> None:
     response = editor.client.patch(
         url("settings"), {"webhook_url": "https://hooks.example.com/x", "webhook_enabled": True}, format="json"
     )
@@ -151,7 +151,7 @@ def test_notification_settings_show_the_secret_only_once(editor) -> None:  # noq
     assert bad.status_code == 400 and bad.json()["field"] == "email_recipients[0]"
 
 
-def test_test_webhook_is_logged_as_a_delivery(editor, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_test_webhook_is_logged_as_a_delivery(editor, django_capture_on_commit_callbacks) -> None:
     import responses
 
     editor.client.patch(
@@ -167,7 +167,7 @@ def test_test_webhook_is_logged_as_a_delivery(editor, django_capture_on_commit_c
     assert WebhookDelivery.objects.count() == 1
 
 
-def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:  # noqa: ANN001
+def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:
     account = AccountFactory(platform="instagram")
     AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=42_000)
     PostFactory(account=account, likes=900, comments=40)
@@ -180,7 +180,7 @@ def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:  # noqa
     assert editor.client.get(url("creator-estimates", pk=999_999)).status_code == 404
 
 
-def test_sentiment_series_endpoint(editor) -> None:  # noqa: ANN001
+def test_sentiment_series_endpoint(editor) -> None:
     post = PostFactory(caption="Lovely day")
     from influencers.models import CommentSample
 
@@ -196,7 +196,7 @@ def test_sentiment_series_endpoint(editor) -> None:  # noqa: ANN001
     assert editor.client.get(url("creator-sentiment", pk=post.account.creator_id), {"days": "x"}).status_code == 400
 
 
-def test_deleting_a_watch_keeps_its_alerts(editor) -> None:  # noqa: ANN001
+def test_deleting_a_watch_keeps_its_alerts(editor) -> None:
     watch = WatchFactory(organization=editor.organization, creators=[CreatorFactory()])
     alert = AlertFactory(organization=editor.organization, watch=watch)
     assert editor.client.delete(url("watch-detail", pk=watch.pk)).status_code == 204
@@ -206,7 +206,7 @@ def test_deleting_a_watch_keeps_its_alerts(editor) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_alert_list_query_count_is_flat(editor, rows, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_alert_list_query_count_is_flat(editor, rows, django_assert_max_num_queries) -> None:
     for _ in range(rows):
         account = AccountFactory()
         AlertFactory(organization=editor.organization, creator=account.creator, account=account)
@@ -214,7 +214,7 @@ def test_alert_list_query_count_is_flat(editor, rows, django_assert_max_num_quer
         assert editor.client.get(url("alert-list")).status_code == 200
 
 
-def test_sentiment_series_includes_caption_sentiment(editor) -> None:  # noqa: ANN001
+def test_sentiment_series_includes_caption_sentiment(editor) -> None:
     account = AccountFactory()
     PostFactory(account=account, caption="I love this wonderful serum", posted_at=NOW - dt.timedelta(days=2))
     PostFactory(account=account, caption="Terrible, awful day", posted_at=NOW - dt.timedelta(days=1))

@@ -28,7 +28,7 @@ PINS = {
 }
 
 
-def populate(editor, n: int) -> dict:  # noqa: ANN001
+def populate(editor, n: int) -> dict:
     shortlist = ShortlistFactory(organization=editor.organization, brand=None)
     for i in range(n):
         creator = CreatorFactory()
@@ -44,7 +44,7 @@ def populate(editor, n: int) -> dict:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_list_endpoints_have_pinned_query_counts(editor, rows, django_assert_max_num_queries):  # noqa: ANN001
+def test_list_endpoints_have_pinned_query_counts(editor, rows, django_assert_max_num_queries):
     from vetting.services.shortlists import entry_update
 
     made = populate(editor, rows)

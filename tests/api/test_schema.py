@@ -8,21 +8,29 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
 
-def test_schema_builds_without_warnings_or_errors(db):  # noqa: ANN001
+def test_schema_builds_without_warnings_or_errors(db):
     GENERATOR_STATS.reset()
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache, sorted(GENERATOR_STATS._warn_cache)
     assert not GENERATOR_STATS._error_cache, sorted(GENERATOR_STATS._error_cache)
     paths = schema["paths"]
-    for path in ("/api/creators/", "/api/creators/{id}/", "/api/search/aesthetic/", "/api/brands/{id}/matches/",
-                 "/api/shortlists/{id}/entries/", "/api/exports/", "/api/jobs/{id}/", "/api/imports/"):
+    for path in (
+        "/api/creators/",
+        "/api/creators/{id}/",
+        "/api/search/aesthetic/",
+        "/api/brands/{id}/matches/",
+        "/api/shortlists/{id}/entries/",
+        "/api/exports/",
+        "/api/jobs/{id}/",
+        "/api/imports/",
+    ):
         assert path in paths, path
     parameters = {p["name"] for p in paths["/api/creators/"]["get"]["parameters"]}
     assert {"platform", "min_followers", "audience_country", "audience_country_min", "sort", "page_size"} <= parameters
 
 
 @pytest.mark.django_db
-def test_schema_and_docs_are_served_to_members_and_docs_load_no_cdn(editor):  # noqa: ANN001
+def test_schema_and_docs_are_served_to_members_and_docs_load_no_cdn(editor):
     response = editor.client.get("/api/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
@@ -33,7 +41,7 @@ def test_schema_and_docs_are_served_to_members_and_docs_load_no_cdn(editor):  # 
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
 
 
-def test_schema_declares_the_organisation_header_on_scoped_operations(db):  # noqa: ANN001
+def test_schema_declares_the_organisation_header_on_scoped_operations(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     brand_params = {p["name"] for p in schema["paths"]["/api/brands/"]["get"]["parameters"]}
     assert "X-Organization" in brand_params

@@ -37,7 +37,7 @@ def _module_missing(name: str) -> bool:
         return True
 
 
-def _make_probe(operation, tolerate_503, base_url, session, headers, failures):  # noqa: ANN001, ANN202
+def _make_probe(operation, tolerate_503, base_url, session, headers, failures):
     @hypothesis_settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
@@ -47,7 +47,7 @@ def _make_probe(operation, tolerate_503, base_url, session, headers, failures): 
         suppress_health_check=list(HealthCheck),
     )
     @given(case=operation.as_strategy())
-    def probe(case):  # noqa: ANN001, ANN202
+    def probe(case):
         response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
         if response.status_code >= 500 and not (tolerate_503 and response.status_code == 503):
             failures.append(
@@ -58,7 +58,9 @@ def _make_probe(operation, tolerate_503, base_url, session, headers, failures): 
             # Every error is JSON (the exception handler), never an HTML page.
             content_type = (response.headers.get("content-type") or [""])[0]
             assert content_type.startswith("application/json"), (
-                operation.path, response.status_code, response.text[:200]
+                operation.path,
+                response.status_code,
+                response.text[:200],
             )
 
     return probe
@@ -66,7 +68,7 @@ def _make_probe(operation, tolerate_503, base_url, session, headers, failures): 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_no_operation_answers_a_server_error(live_server, settings):  # noqa: ANN001
+def test_no_operation_answers_a_server_error(live_server, settings):
     from rest_framework.authtoken.models import Token
 
     org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME)  # may also import: more code paths

@@ -6,26 +6,32 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import AccountMetrics
-from vetting.models import ShortlistEntry, ShortlistEvent
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory
+from vetting.models import ShortlistEntry, ShortlistEvent
 
 
 @pytest.fixture
-def creators(db):  # noqa: ANN001, ANN201
+def creators(db):
     made = []
     for followers in (5_000, 50_000, 500_000):
         creator = CreatorFactory()
         account = AccountFactory(creator=creator)
-        AccountMetrics.objects.create(account=account, followers=followers, fake_risk=0.2, risk_level="low",
-                                      vetting={"signals": [{"name": "growth", "value": 0.1}]})
+        AccountMetrics.objects.create(
+            account=account,
+            followers=followers,
+            fake_risk=0.2,
+            risk_level="low",
+            vetting={"signals": [{"name": "growth", "value": 0.1}]},
+        )
         made.append(creator)
     return made
 
 
-def test_shortlist_lifecycle_with_snapshot_and_audit(editor, creators):  # noqa: ANN001
+def test_shortlist_lifecycle_with_snapshot_and_audit(editor, creators):
     brand = BrandFactory(organization=editor.organization)
-    response = editor.client.post("/api/shortlists/", {"name": "Spring 春季", "brand": brand.pk, "campaign": "S26"},
-                                  format="json")
+    response = editor.client.post(
+        "/api/shortlists/", {"name": "Spring 春季", "brand": brand.pk, "campaign": "S26"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     shortlist_id = response.json()["id"]
     assert response.json()["brand_name"] == brand.name
@@ -50,8 +56,11 @@ def test_shortlist_lifecycle_with_snapshot_and_audit(editor, creators):  # noqa:
     assert body["vetting_snapshot"]["accounts"][0]["followers"] == 500_000
     assert body["creator"]["accounts"][0]["metrics"]["followers"] == 1
 
-    response = editor.client.patch(f"/api/shortlists/{shortlist_id}/entries/{entry.pk}/",
-                                   {"status": "approved", "notes": "Great fit 很合适"}, format="json")
+    response = editor.client.patch(
+        f"/api/shortlists/{shortlist_id}/entries/{entry.pk}/",
+        {"status": "approved", "notes": "Great fit 很合适"},
+        format="json",
+    )
     assert response.status_code == 200
     events = [(e["action"], e["old_value"], e["new_value"], e["user"]) for e in response.json()["events"]]
     assert events == [
@@ -60,14 +69,18 @@ def test_shortlist_lifecycle_with_snapshot_and_audit(editor, creators):  # noqa:
         ("notes", "", "Great fit 很合适", editor.user.username),
     ]
 
-    others = list(ShortlistEntry.objects.filter(shortlist_id=shortlist_id).exclude(pk=entry.pk).values_list("pk", flat=True))
-    response = editor.client.post(f"/api/shortlists/{shortlist_id}/entries/status/",
-                                  {"entry_ids": others, "status": "contacted"}, format="json")
+    others = list(
+        ShortlistEntry.objects.filter(shortlist_id=shortlist_id).exclude(pk=entry.pk).values_list("pk", flat=True)
+    )
+    response = editor.client.post(
+        f"/api/shortlists/{shortlist_id}/entries/status/", {"entry_ids": others, "status": "contacted"}, format="json"
+    )
     assert response.json() == {"count": 2}
     assert set(ShortlistEntry.objects.filter(pk__in=others).values_list("status", flat=True)) == {"contacted"}
 
-    response = editor.client.post(f"/api/shortlists/{shortlist_id}/entries/remove/", {"entry_ids": others},
-                                  format="json")
+    response = editor.client.post(
+        f"/api/shortlists/{shortlist_id}/entries/remove/", {"entry_ids": others}, format="json"
+    )
     assert response.json() == {"count": 2}
     assert list(ShortlistEntry.objects.filter(shortlist_id=shortlist_id).values_list("pk", flat=True)) == [entry.pk]
     listed = editor.client.get("/api/shortlists/").json()["results"]
@@ -83,7 +96,7 @@ def test_shortlist_lifecycle_with_snapshot_and_audit(editor, creators):  # noqa:
         ({"creator_ids": [1], "status": "maybe"}, "status"),
     ],
 )
-def test_bulk_add_errors_name_the_field_and_add_nothing(editor, payload, field):  # noqa: ANN001
+def test_bulk_add_errors_name_the_field_and_add_nothing(editor, payload, field):
     from tests.factories import ShortlistFactory
 
     shortlist = ShortlistFactory(organization=editor.organization)
@@ -94,7 +107,7 @@ def test_bulk_add_errors_name_the_field_and_add_nothing(editor, payload, field):
     assert not ShortlistEntry.objects.exists()
 
 
-def test_entry_patch_with_nothing_to_change_is_400(editor, creators):  # noqa: ANN001
+def test_entry_patch_with_nothing_to_change_is_400(editor, creators):
     from tests.factories import ShortlistEntryFactory, ShortlistFactory
 
     entry = ShortlistEntryFactory(shortlist=ShortlistFactory(organization=editor.organization), creator=creators[0])

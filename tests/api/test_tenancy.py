@@ -10,16 +10,25 @@ from rest_framework.authtoken.models import Token
 
 from core.models import Membership, Organization, Role
 from core.services.tenancy import member_add
-from tests.factories import BrandFactory, MembershipFactory, OrganizationFactory
-
 from tests.api.conftest import client_for
+from tests.factories import BrandFactory, MembershipFactory, OrganizationFactory
 
 
 @pytest.mark.django_db
 def test_add_member_creates_org_and_user_and_prints_a_working_token():
     out, err = io.StringIO(), io.StringIO()
-    call_command("add_member", "--org", "Acme 代理", "--username", "lin", "--role", "viewer", "--create-token",
-                 stdout=out, stderr=err)
+    call_command(
+        "add_member",
+        "--org",
+        "Acme 代理",
+        "--username",
+        "lin",
+        "--role",
+        "viewer",
+        "--create-token",
+        stdout=out,
+        stderr=err,
+    )
     token = out.getvalue().strip()
     assert Token.objects.get(key=token).user.username == "lin"
     membership = Membership.objects.get(user__username="lin")
@@ -34,8 +43,18 @@ def test_add_member_creates_org_and_user_and_prints_a_working_token():
 
     # Running it again changes the role and prints the same token.
     out2 = io.StringIO()
-    call_command("add_member", "--org", "Acme 代理", "--username", "lin", "--role", "editor", "--create-token",
-                 stdout=out2, stderr=io.StringIO())
+    call_command(
+        "add_member",
+        "--org",
+        "Acme 代理",
+        "--username",
+        "lin",
+        "--role",
+        "editor",
+        "--create-token",
+        stdout=out2,
+        stderr=io.StringIO(),
+    )
     assert out2.getvalue().strip() == token
     assert Membership.objects.get(user__username="lin").role == Role.EDITOR
     assert Organization.objects.filter(name="Acme 代理").count() == 1

@@ -19,7 +19,7 @@ def user(pk: int) -> types.SimpleNamespace:
     return types.SimpleNamespace(pk=pk, is_authenticated=True)
 
 
-def throttle_on(cache, rate: str = "3/min") -> WindowedUserRateThrottle:  # noqa: ANN001
+def throttle_on(cache, rate: str = "3/min") -> WindowedUserRateThrottle:
     throttle = WindowedUserRateThrottle.__new__(WindowedUserRateThrottle)
     throttle.cache = cache
     throttle.rate = rate
@@ -27,7 +27,7 @@ def throttle_on(cache, rate: str = "3/min") -> WindowedUserRateThrottle:  # noqa
     return throttle
 
 
-def allowed(cache, who, times: int) -> list[bool]:  # noqa: ANN001
+def allowed(cache, who, times: int) -> list[bool]:
     request = types.SimpleNamespace(user=who, META={})
     out = []
     for _ in range(times):
@@ -37,7 +37,7 @@ def allowed(cache, who, times: int) -> list[bool]:  # noqa: ANN001
 
 
 @pytest.fixture
-def redis_cache():  # noqa: ANN201
+def redis_cache():
     import redis
 
     try:
@@ -49,7 +49,7 @@ def redis_cache():  # noqa: ANN201
     return FailOpenRedisCache(REDIS, {"KEY_PREFIX": uuid.uuid4().hex})
 
 
-def test_the_rate_is_enforced_per_user_with_a_wait_until_the_window_ends(redis_cache):  # noqa: ANN001
+def test_the_rate_is_enforced_per_user_with_a_wait_until_the_window_ends(redis_cache):
     assert allowed(redis_cache, user(1), 4) == [True, True, True, False]
     assert allowed(redis_cache, user(2), 1) == [True]  # other users keep their own count
     throttle = throttle_on(redis_cache)
@@ -57,7 +57,7 @@ def test_the_rate_is_enforced_per_user_with_a_wait_until_the_window_ends(redis_c
     assert 0 <= throttle.wait() <= 60
 
 
-def test_the_window_counter_expires(redis_cache):  # noqa: ANN001
+def test_the_window_counter_expires(redis_cache):
     import redis
 
     allowed(redis_cache, user(1), 1)

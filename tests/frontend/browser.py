@@ -50,7 +50,7 @@ def browser_missing_reason() -> str | None:
     return None
 
 
-def make_driver(*, width: int = 1440, height: int = 900, downloads: Path = DOWNLOADS, language: str = "en-GB"):  # noqa: ANN201
+def make_driver(*, width: int = 1440, height: int = 900, downloads: Path = DOWNLOADS, language: str = "en-GB"):
     """A headless Chromium WebDriver that saves downloads to `downloads` without asking."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -81,7 +81,7 @@ def make_driver(*, width: int = 1440, height: int = 900, downloads: Path = DOWNL
     return driver
 
 
-def screenshot(driver, name: str) -> Path:  # noqa: ANN001
+def screenshot(driver, name: str) -> Path:
     """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

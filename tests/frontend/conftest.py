@@ -28,13 +28,13 @@ def png_bytes(colour: tuple[int, int, int] = (200, 120, 90), size: int = 48) -> 
 
 
 @pytest.fixture
-def member(db):  # noqa: ANN001
+def member(db):
     """An editor membership (user + organisation)."""
     return MembershipFactory()
 
 
 @pytest.fixture
-def ui(client, member):  # noqa: ANN001
+def ui(client, member):
     """A Django test client signed in as the editor."""
     client.force_login(member.user)
     return client
@@ -67,7 +67,7 @@ def make_creator(name: str, *, followers: int, platform: str = "instagram", hand
 
 
 @pytest.fixture
-def catalogue(db):  # noqa: ANN001
+def catalogue(db):
     """Three creators: two on Instagram, one on TikTok, different sizes."""
     return [
         make_creator("Lin Mei 林美", followers=120_000),

@@ -32,7 +32,7 @@ WAIT = 20  # seconds; the machine is small and shared
 
 
 @pytest.fixture
-def demo_site(transactional_db, settings, tmp_path):  # noqa: ANN001
+def demo_site(transactional_db, settings, tmp_path):
     """A small synthetic demo catalogue (the real seeder), its images embedded with the
     weight-free style descriptor, the demo tenant, and the demo login; media served."""
     from django.core.cache import cache
@@ -55,7 +55,7 @@ def demo_site(transactional_db, settings, tmp_path):  # noqa: ANN001
 
 
 @pytest.fixture
-def browser(tmp_path):  # noqa: ANN001
+def browser(tmp_path):
     downloads = DOWNLOADS / tmp_path.name
     if downloads.exists():
         shutil.rmtree(downloads)
@@ -67,7 +67,7 @@ def browser(tmp_path):  # noqa: ANN001
         driver.quit()
 
 
-def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):  # noqa: ANN001, ANN201
+def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -76,7 +76,7 @@ def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True): 
     return WebDriverWait(driver, timeout).until(condition((By.CSS_SELECTOR, css)))
 
 
-def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):  # noqa: ANN001, ANN201
+def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -86,11 +86,11 @@ def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):  #
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def htmx_idle(driver) -> bool:  # noqa: ANN001
+def htmx_idle(driver) -> bool:
     return driver.execute_script("return document.querySelectorAll('.htmx-request').length === 0")
 
 
-def log_in(driver, base: str, username: str, password: str) -> None:  # noqa: ANN001
+def log_in(driver, base: str, username: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/login/")
@@ -102,7 +102,7 @@ def log_in(driver, base: str, username: str, password: str) -> None:  # noqa: AN
     wait_for(driver, "[data-testid=results-table]")
 
 
-def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:  # noqa: ANN001
+def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:
     """The finished download ending in `suffix` (Chromium writes .crdownload until done)."""
 
     def ready() -> Path | None:
@@ -112,12 +112,12 @@ def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:  # noqa: 
     return wait_until(ready, timeout=timeout, what=f"a downloaded {suffix} file")
 
 
-def test_marketer_journey_from_login_to_client_export(demo_site, live_server, browser, tmp_path):  # noqa: ANN001
+def test_marketer_journey_from_login_to_client_export(demo_site, live_server, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from influencers.models import Creator
     from core.models import Organization
+    from influencers.models import Creator
     from influencers.services.demo.images import draw_style_image
     from vetting.services.demo import DEMO_ORGANIZATION
 
@@ -268,7 +268,7 @@ def test_marketer_journey_from_login_to_client_export(demo_site, live_server, br
     screenshot(driver, "10-jobs")
 
 
-def test_switch_to_chinese_and_use_the_keyboard(demo_site, live_server, browser):  # noqa: ANN001
+def test_switch_to_chinese_and_use_the_keyboard(demo_site, live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

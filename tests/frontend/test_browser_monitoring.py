@@ -20,12 +20,12 @@ pytestmark = [
 ]
 
 
-def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_server, browser):  # noqa: ANN001, F811
+def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_server, browser):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from vetting.models import NotificationSettings, Watch, WatchRule
     from core.models import Organization
+    from vetting.models import NotificationSettings, Watch, WatchRule
     from vetting.services.demo import DEMO_ORGANIZATION
 
     base = live_server.url

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unindexed_catalogue(isolated_vision, monkeypatch):  # noqa: ANN001, ANN201, F811
+def unindexed_catalogue(isolated_vision, monkeypatch):  # noqa: F811
     """Embedded images but no index, in a catalogue counted as too large to rebuild within a search."""
     from vision.services.embedding import embed_pending_assets
 
@@ -34,7 +34,7 @@ def unindexed_catalogue(isolated_vision, monkeypatch):  # noqa: ANN001, ANN201, 
     return creators
 
 
-def test_aesthetic_search_says_the_index_is_being_rebuilt(ui, unindexed_catalogue, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_aesthetic_search_says_the_index_is_being_rebuilt(ui, unindexed_catalogue, django_capture_on_commit_callbacks):
     upload = io.BytesIO(png_bytes(zoo_image("dark_moody", seed=99, size=48)))
     upload.name = "query.png"
     with django_capture_on_commit_callbacks(execute=False):  # the rebuild job has not run yet
@@ -52,7 +52,7 @@ def test_aesthetic_search_says_the_index_is_being_rebuilt(ui, unindexed_catalogu
     assert "图片索引正在重建" in chinese
 
 
-def test_lookalikes_say_the_index_is_being_rebuilt(ui, unindexed_catalogue, django_capture_on_commit_callbacks):  # noqa: ANN001
+def test_lookalikes_say_the_index_is_being_rebuilt(ui, unindexed_catalogue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         response = ui.get(reverse("frontend:creator_lookalikes", args=[unindexed_catalogue[0].pk]))
     assert response.status_code == 200
@@ -60,7 +60,7 @@ def test_lookalikes_say_the_index_is_being_rebuilt(ui, unindexed_catalogue, djan
     assert 'data-testid="index-rebuilding"' in body and 'data-testid="lookalikes"' not in body
 
 
-def test_once_the_rebuild_has_run_the_results_show(ui, unindexed_catalogue):  # noqa: ANN001
+def test_once_the_rebuild_has_run_the_results_show(ui, unindexed_catalogue):
     from vision.services.index import index_build
 
     index_build()

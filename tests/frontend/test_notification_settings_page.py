@@ -8,17 +8,17 @@ import re
 import pytest
 from django.urls import reverse
 
-from vetting.models import NotificationSettings, WebhookDelivery
 from core.models import Role
-from vetting.monitoring.notifications import notification_settings_get
 from tests.factories import MembershipFactory, NotificationSettingsFactory
+from vetting.models import NotificationSettings, WebhookDelivery
+from vetting.monitoring.notifications import notification_settings_get
 
 pytestmark = pytest.mark.django_db
 
 URL = "/alerts/settings/"
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.content.decode()
 
 
@@ -32,7 +32,7 @@ def settings_data(**changes: str) -> dict[str, str]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_url_and_defaults(ui, member):  # noqa: ANN001
+def test_url_and_defaults(ui, member):
     assert reverse("frontend:alert_settings") == URL
     body = text(ui.get(URL))
     assert 'name="email_enabled" id="id_email_enabled" checked' in body  # email on by default
@@ -40,7 +40,7 @@ def test_url_and_defaults(ui, member):  # noqa: ANN001
     assert 'data-testid="deliveries-empty"' in body
 
 
-def test_save_recipients_and_minimum_severity(ui, member):  # noqa: ANN001
+def test_save_recipients_and_minimum_severity(ui, member):
     recipients = "a@example.com\nb@example.com, a@example.com"
     response = ui.post(URL, settings_data(email_recipients=recipients, min_severity="high"))
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_save_recipients_and_minimum_severity(ui, member):  # noqa: ANN001
     assert "a@example.com\nb@example.com</textarea>" in text(ui.get(URL))
 
 
-def test_enabling_the_webhook_shows_the_new_secret_once(ui, member):  # noqa: ANN001
+def test_enabling_the_webhook_shows_the_new_secret_once(ui, member):
     response = ui.post(URL, settings_data(webhook_enabled="on", webhook_url="https://hooks.example.com/in"))
     config = NotificationSettings.objects.get(organization=member.organization)
     assert response.status_code == 200 and config.webhook_enabled and config.webhook_secret.startswith("whsec_")
@@ -63,7 +63,7 @@ def test_enabling_the_webhook_shows_the_new_secret_once(ui, member):  # noqa: AN
     assert again.status_code == 302 and config.webhook_secret not in text(ui.get(URL))
 
 
-def test_rotate_shows_the_new_secret_once_and_replaces_the_old(ui, member):  # noqa: ANN001
+def test_rotate_shows_the_new_secret_once_and_replaces_the_old(ui, member):
     old = NotificationSettingsFactory(organization=member.organization).webhook_secret
     response = ui.post(reverse("frontend:alert_settings_rotate"))
     new = notification_settings_get(organization=member.organization).webhook_secret
@@ -81,7 +81,7 @@ def test_rotate_shows_the_new_secret_once_and_replaces_the_old(ui, member):  # n
         ({"min_severity": "apocalyptic"}, "min_severity", "valid choice"),
     ],
 )
-def test_bad_settings_show_the_field_error_and_change_nothing(ui, member, data, field, message):  # noqa: ANN001
+def test_bad_settings_show_the_field_error_and_change_nothing(ui, member, data, field, message):
     before = notification_settings_get(organization=member.organization)
     response = ui.post(URL, settings_data(**{"min_severity": "high", **data}))
     assert response.status_code == 422
@@ -92,7 +92,10 @@ def test_bad_settings_show_the_field_error_and_change_nothing(ui, member, data, 
 
 
 def test_test_ping_is_queued_and_listed_with_its_status(
-    ui, member, django_capture_on_commit_callbacks, monkeypatch  # noqa: ANN001
+    ui,
+    member,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
 ) -> None:
     from vetting import tasks
 
@@ -110,13 +113,13 @@ def test_test_ping_is_queued_and_listed_with_its_status(
     assert 'hx-trigger="every 3s"' in body  # the list polls while a delivery is pending
 
 
-def test_ping_without_a_webhook_says_what_to_do(ui, member):  # noqa: ANN001
+def test_ping_without_a_webhook_says_what_to_do(ui, member):
     response = ui.post(reverse("frontend:alert_settings_ping"), follow=True)
     assert "set a webhook URL (and enable it) first" in text(response)
     assert not WebhookDelivery.objects.exists()
 
 
-def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation(ui, member):  # noqa: ANN001
+def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation(ui, member):
     from vetting.models import WebhookAttempt
 
     org = member.organization
@@ -140,7 +143,7 @@ def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation
     assert "badge-failed" in row and "HTTP 500" in row and "12 ms" in row
 
 
-def test_viewer_reads_the_settings_but_cannot_change_them(client, member):  # noqa: ANN001
+def test_viewer_reads_the_settings_but_cannot_change_them(client, member):
     config = NotificationSettingsFactory(organization=member.organization)
     viewer = MembershipFactory(organization=member.organization, role=Role.VIEWER)
     client.force_login(viewer.user)
@@ -156,7 +159,7 @@ def test_viewer_reads_the_settings_but_cannot_change_them(client, member):  # no
     assert not WebhookDelivery.objects.exists()
 
 
-def test_settings_page_in_chinese(ui, member):  # noqa: ANN001
+def test_settings_page_in_chinese(ui, member):
     ui.post(reverse("set_language"), {"language": "zh-hans", "next": URL})
     body = text(ui.get(URL))
     assert "通知设置" in body and "最近的投递" in body

@@ -20,21 +20,21 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.content.decode()
 
 
 # --- Login / shell --------------------------------------------------------------------------
 
 
-def test_pages_require_login(client):  # noqa: ANN001
+def test_pages_require_login(client):
     for name in ("frontend:discovery", "frontend:brands", "frontend:shortlists", "frontend:jobs"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("frontend:login"))
 
 
-def test_login_page_renders_form_and_signs_in(client, member):  # noqa: ANN001
+def test_login_page_renders_form_and_signs_in(client, member):
     page = client.get(reverse("frontend:login"))
     assert page.status_code == 200
     assert 'name="username"' in text(page) and 'name="password"' in text(page)
@@ -43,13 +43,13 @@ def test_login_page_renders_form_and_signs_in(client, member):  # noqa: ANN001
     assert response["Location"] == reverse("frontend:discovery")
 
 
-def test_login_with_a_wrong_password_shows_an_error_not_a_500(client, member):  # noqa: ANN001
+def test_login_with_a_wrong_password_shows_an_error_not_a_500(client, member):
     response = client.post(reverse("frontend:login"), {"username": member.user.username, "password": "nope"})
     assert response.status_code == 200
     assert 'role="alert"' in text(response)
 
 
-def test_layout_shows_organisation_language_switcher_and_local_assets(ui, member):  # noqa: ANN001
+def test_layout_shows_organisation_language_switcher_and_local_assets(ui, member):
     body = text(ui.get(reverse("frontend:jobs")))
     assert member.organization.name in body
     assert reverse("set_language") in body and "简体中文" in body
@@ -57,7 +57,7 @@ def test_layout_shows_organisation_language_switcher_and_local_assets(ui, member
     assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
 
 
-def test_logout_is_a_post_and_ends_the_session(ui):  # noqa: ANN001
+def test_logout_is_a_post_and_ends_the_session(ui):
     response = ui.post(reverse("frontend:logout"))
     assert response.status_code == 302
     assert ui.get(reverse("frontend:jobs")).status_code == 302
@@ -66,14 +66,14 @@ def test_logout_is_a_post_and_ends_the_session(ui):  # noqa: ANN001
 # --- Discovery ------------------------------------------------------------------------------
 
 
-def test_discovery_empty_catalogue_explains_how_to_fill_it(ui):  # noqa: ANN001
+def test_discovery_empty_catalogue_explains_how_to_fill_it(ui):
     response = ui.get(reverse("frontend:discovery"))
     assert response.status_code == 200
     assert 'data-testid="results-empty"' in text(response)
     assert "seed_demo" in text(response)
 
 
-def test_discovery_lists_creators_with_metrics(ui, catalogue):  # noqa: ANN001
+def test_discovery_lists_creators_with_metrics(ui, catalogue):
     body = text(ui.get(reverse("frontend:discovery")))
     for creator in catalogue:
         assert creator.display_name in body
@@ -82,14 +82,14 @@ def test_discovery_lists_creators_with_metrics(ui, catalogue):  # noqa: ANN001
     assert "900K" in body  # followers, compact
 
 
-def test_discovery_filters_through_the_shared_filterset(ui, catalogue):  # noqa: ANN001
+def test_discovery_filters_through_the_shared_filterset(ui, catalogue):
     body = text(ui.get(reverse("frontend:discovery"), {"platform": "tiktok"}))
     assert "Tok Star" in body and "Alex Rivera" not in body
     body = text(ui.get(reverse("frontend:discovery"), {"min_followers": "100000", "max_followers": "500000"}))
     assert "Lin Mei 林美" in body and "Tok Star" not in body and "Alex Rivera" not in body
 
 
-def test_discovery_htmx_request_gets_only_the_results_fragment(ui, catalogue):  # noqa: ANN001
+def test_discovery_htmx_request_gets_only_the_results_fragment(ui, catalogue):
     response = ui.get(reverse("frontend:discovery"), {"q": "Alex"}, HTTP_HX_REQUEST="true")
     body = text(response)
     assert response.status_code == 200
@@ -97,14 +97,14 @@ def test_discovery_htmx_request_gets_only_the_results_fragment(ui, catalogue):  
     assert "Alex Rivera" in body and "Tok Star" not in body
 
 
-def test_discovery_percent_inputs_become_fractions(ui, catalogue):  # noqa: ANN001
+def test_discovery_percent_inputs_become_fractions(ui, catalogue):
     # Every creator in the fixture has an ER of about 3.2%; 50% excludes all of them.
     assert "Alex Rivera" in text(ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "1"}))
     body = text(ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "50"}))
     assert "Alex Rivera" not in body and 'data-testid="results-empty"' in body
 
 
-def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):  # noqa: ANN001
+def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):
     response = ui.get(reverse("frontend:discovery"), {"min_engagement_rate_pct": "lots"})
     assert response.status_code == 422
     assert "cannot be applied" in text(response)
@@ -112,7 +112,7 @@ def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):  # noq
     assert response.status_code == 422
 
 
-def test_discovery_pages_results(ui, db):  # noqa: ANN001
+def test_discovery_pages_results(ui, db):
     from influencers.metrics.service import refresh_metrics
     from tests.factories import AccountFactory, CreatorFactory
 
@@ -128,7 +128,7 @@ def test_discovery_pages_results(ui, db):  # noqa: ANN001
 # --- Creator page ---------------------------------------------------------------------------
 
 
-def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, catalogue):  # noqa: ANN001
+def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, catalogue):
     creator = catalogue[0]
     response = ui.get(reverse("frontend:creator", args=[creator.pk]))
     body = text(response)
@@ -140,16 +140,16 @@ def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, cata
     assert "chart.umd.min.js" in body
 
 
-def test_creator_page_shows_price_and_reach_labelled_as_an_estimate(ui, catalogue):  # noqa: ANN001
+def test_creator_page_shows_price_and_reach_labelled_as_an_estimate(ui, catalogue):
     from vetting.monitoring import rate_table
 
     body = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
-    section = body[body.index('data-testid="estimate"'):]
+    section = body[body.index('data-testid="estimate"') :]
     assert "Estimate" in section[:400] and "Cost per post" in section and "Reach per post" in section
     assert rate_table().as_of in section  # the rate table's date is named beside the figures
 
 
-def test_lookalikes_load_after_the_page_and_explain_an_empty_index(ui, catalogue):  # noqa: ANN001
+def test_lookalikes_load_after_the_page_and_explain_an_empty_index(ui, catalogue):
     page = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
     url = reverse("frontend:creator_lookalikes", args=[catalogue[0].pk])
     assert f'hx-get="{url}"' in page and 'hx-trigger="load"' in page
@@ -158,11 +158,11 @@ def test_lookalikes_load_after_the_page_and_explain_an_empty_index(ui, catalogue
     assert "once images are embedded" in text(response)  # nothing embedded in this fixture
 
 
-def test_creator_page_unknown_creator_is_a_404(ui):  # noqa: ANN001
+def test_creator_page_unknown_creator_is_a_404(ui):
     assert ui.get(reverse("frontend:creator", args=[999999])).status_code == 404
 
 
-def test_creator_notes_are_private_to_the_organisation(ui, member, catalogue):  # noqa: ANN001
+def test_creator_notes_are_private_to_the_organisation(ui, member, catalogue):
     creator = catalogue[0]
     CreatorNoteFactory(creator=creator, text="Other agency's secret rate")
     url = reverse("frontend:creator_note_add", args=[creator.pk])
@@ -172,14 +172,14 @@ def test_creator_notes_are_private_to_the_organisation(ui, member, catalogue):  
     assert "Quoted 8k per post" in page and "secret rate" not in page
 
 
-def test_empty_note_is_refused_with_a_message(ui, catalogue):  # noqa: ANN001
+def test_empty_note_is_refused_with_a_message(ui, catalogue):
     response = ui.post(
         reverse("frontend:creator_note_add", args=[catalogue[0].pk]), {"text": "  "}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 422 and 'role="alert"' in text(response)
 
 
-def test_add_creator_to_a_new_and_an_existing_shortlist(ui, member, catalogue):  # noqa: ANN001
+def test_add_creator_to_a_new_and_an_existing_shortlist(ui, member, catalogue):
     creator = catalogue[1]
     url = reverse("frontend:creator_shortlist_add", args=[creator.pk])
     response = ui.post(url, {"new_shortlist": "Spring launch"}, HTTP_HX_REQUEST="true")
@@ -190,7 +190,7 @@ def test_add_creator_to_a_new_and_an_existing_shortlist(ui, member, catalogue): 
     assert "Already on" in text(again)
 
 
-def test_cannot_add_to_another_organisations_shortlist(ui, catalogue):  # noqa: ANN001
+def test_cannot_add_to_another_organisations_shortlist(ui, catalogue):
     foreign = ShortlistFactory()
     response = ui.post(
         reverse("frontend:creator_shortlist_add", args=[catalogue[0].pk]),
@@ -204,12 +204,12 @@ def test_cannot_add_to_another_organisations_shortlist(ui, catalogue):  # noqa: 
 # --- Brands ---------------------------------------------------------------------------------
 
 
-def test_brands_empty_state(ui):  # noqa: ANN001
+def test_brands_empty_state(ui):
     body = text(ui.get(reverse("frontend:brands")))
     assert 'data-testid="brands-empty"' in body
 
 
-def test_brand_create_from_the_form_parses_lists_and_audience(ui, member):  # noqa: ANN001
+def test_brand_create_from_the_form_parses_lists_and_audience(ui, member):
     response = ui.post(
         reverse("frontend:brand_create"),
         {
@@ -229,7 +229,7 @@ def test_brand_create_from_the_form_parses_lists_and_audience(ui, member):  # no
     assert "环保" in page and "18-24" in page
 
 
-def test_brand_form_shows_the_services_error_next_to_the_field(ui):  # noqa: ANN001
+def test_brand_form_shows_the_services_error_next_to_the_field(ui):
     response = ui.post(reverse("frontend:brand_create"), {"name": "Bad", "ta_gender": "female: 30\nmale: 30"})
     assert response.status_code == 422
     assert "shares sum to" in text(response)
@@ -237,7 +237,7 @@ def test_brand_form_shows_the_services_error_next_to_the_field(ui):  # noqa: ANN
     assert response.status_code == 422 and "line 1" in text(response)
 
 
-def test_mood_board_upload_adds_images_and_refuses_non_images(ui, member):  # noqa: ANN001
+def test_mood_board_upload_adds_images_and_refuses_non_images(ui, member):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.frontend.conftest import png_bytes
@@ -253,7 +253,7 @@ def test_mood_board_upload_adds_images_and_refuses_non_images(ui, member):  # no
     assert brand.mood_board.count() == 1
 
 
-def test_brand_matches_page_renders_with_sliders(ui, member, catalogue):  # noqa: ANN001
+def test_brand_matches_page_renders_with_sliders(ui, member, catalogue):
     brand = BrandFactory(organization=member.organization)
     response = ui.get(reverse("frontend:brand_matches", args=[brand.pk]))
     assert response.status_code == 200
@@ -261,7 +261,7 @@ def test_brand_matches_page_renders_with_sliders(ui, member, catalogue):  # noqa
 
 
 @pytest.mark.parametrize("name", ["frontend:brand", "frontend:brand_edit", "frontend:brand_matches"])
-def test_another_organisations_brand_is_a_404(ui, name):  # noqa: ANN001
+def test_another_organisations_brand_is_a_404(ui, name):
     foreign = BrandFactory()
     assert ui.get(reverse(name, args=[foreign.pk])).status_code == 404
 
@@ -269,7 +269,7 @@ def test_another_organisations_brand_is_a_404(ui, name):  # noqa: ANN001
 # --- Shortlists -----------------------------------------------------------------------------
 
 
-def test_shortlists_empty_state_and_create(ui, member):  # noqa: ANN001
+def test_shortlists_empty_state_and_create(ui, member):
     assert 'data-testid="shortlists-empty"' in text(ui.get(reverse("frontend:shortlists")))
     response = ui.post(reverse("frontend:shortlist_create"), {"name": "Q3 campaign"})
     shortlist = member.organization.shortlists.get(name="Q3 campaign")
@@ -277,7 +277,7 @@ def test_shortlists_empty_state_and_create(ui, member):  # noqa: ANN001
     assert 'data-testid="entries-empty"' in text(ui.get(response["Location"]))
 
 
-def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, catalogue):  # noqa: ANN001
+def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, catalogue):
     shortlist = ShortlistFactory(organization=member.organization, name="Launch")
     entry = ShortlistEntryFactory(shortlist=shortlist, creator=catalogue[0])
     body = text(ui.get(reverse("frontend:shortlist", args=[shortlist.pk])))
@@ -290,7 +290,7 @@ def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, cata
     assert entry.events.filter(action="status", new_value="approved").exists()
 
 
-def test_shortlist_bulk_status_and_remove(ui, member, catalogue):  # noqa: ANN001
+def test_shortlist_bulk_status_and_remove(ui, member, catalogue):
     shortlist = ShortlistFactory(organization=member.organization)
     entries = [ShortlistEntryFactory(shortlist=shortlist, creator=c) for c in catalogue]
     url = reverse("frontend:shortlist_bulk", args=[shortlist.pk])
@@ -306,7 +306,7 @@ def test_shortlist_export_csv_runs_as_a_job_with_a_download(
     ui,
     member,
     catalogue,
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    django_capture_on_commit_callbacks,
 ):
     shortlist = ShortlistFactory(organization=member.organization, name="Export me")
     ShortlistEntryFactory(shortlist=shortlist, creator=catalogue[0])
@@ -325,7 +325,7 @@ def test_shortlist_export_csv_runs_as_a_job_with_a_download(
 
 
 @pytest.mark.parametrize("name", ["frontend:shortlist"])
-def test_another_organisations_shortlist_is_a_404(ui, name):  # noqa: ANN001
+def test_another_organisations_shortlist_is_a_404(ui, name):
     foreign = ShortlistFactory()
     assert ui.get(reverse(name, args=[foreign.pk])).status_code == 404
     assert ui.post(reverse("frontend:shortlist_export", args=[foreign.pk]), {"format": "csv"}).status_code == 404
@@ -334,24 +334,24 @@ def test_another_organisations_shortlist_is_a_404(ui, name):  # noqa: ANN001
 # --- Jobs -----------------------------------------------------------------------------------
 
 
-def test_jobs_empty_state(ui):  # noqa: ANN001
+def test_jobs_empty_state(ui):
     assert "No jobs yet" in text(ui.get(reverse("frontend:jobs")))
 
 
-def test_jobs_page_shows_progress_and_polls_while_running(ui, member):  # noqa: ANN001
+def test_jobs_page_shows_progress_and_polls_while_running(ui, member):
     JobFactory(organization=member.organization, kind=JobKind.EMBED, status=JobStatus.RUNNING, total=200, done=50)
     body = text(ui.get(reverse("frontend:jobs")))
     assert 'aria-valuenow="25"' in body
     assert 'hx-trigger="every 2s"' in body
 
 
-def test_jobs_page_stops_polling_when_all_finished(ui, member):  # noqa: ANN001
+def test_jobs_page_stops_polling_when_all_finished(ui, member):
     JobFactory(organization=member.organization, kind=JobKind.IMPORT, status=JobStatus.FAILED, error="row 3: bad")
     body = text(ui.get(reverse("frontend:jobs")))
     assert "row 3: bad" in body and "every 2s" not in body
 
 
-def test_another_organisations_job_is_a_404(ui):  # noqa: ANN001
+def test_another_organisations_job_is_a_404(ui):
     other = MembershipFactory().organization
     job = JobFactory(organization=other, kind=JobKind.EXPORT)
     assert ui.get(reverse("frontend:job", args=[job.pk])).status_code == 404
@@ -361,7 +361,7 @@ def test_another_organisations_job_is_a_404(ui):  # noqa: ANN001
 # --- Chinese --------------------------------------------------------------------------------
 
 
-def test_chinese_interface_after_switching_language(ui, catalogue):  # noqa: ANN001
+def test_chinese_interface_after_switching_language(ui, catalogue):
     response = ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:discovery")})
     assert response.status_code == 302
     body = text(ui.get(reverse("frontend:discovery")))
@@ -374,7 +374,7 @@ def test_chinese_interface_after_switching_language(ui, catalogue):  # noqa: ANN
 # --- Roles ----------------------------------------------------------------------------------
 
 
-def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):  # noqa: ANN001
+def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):
     from core.models import Role
 
     viewer = MembershipFactory(role=Role.VIEWER)
@@ -391,7 +391,7 @@ def test_viewer_sees_no_write_controls_and_cannot_write(client, catalogue):  # n
     assert response.status_code == 422 and not viewer.organization.brands.exists()
 
 
-def test_entry_of_another_organisations_shortlist_is_a_404(ui, catalogue):  # noqa: ANN001
+def test_entry_of_another_organisations_shortlist_is_a_404(ui, catalogue):
     foreign = ShortlistEntryFactory(creator=catalogue[0])
     url = reverse("frontend:shortlist_entry", args=[foreign.shortlist_id, foreign.pk])
     assert ui.post(url, {"status": "rejected"}).status_code == 404
@@ -399,13 +399,13 @@ def test_entry_of_another_organisations_shortlist_is_a_404(ui, catalogue):  # no
     assert foreign.status == "candidate"
 
 
-def test_matches_weights_come_from_the_sliders(ui, member, catalogue):  # noqa: ANN001
+def test_matches_weights_come_from_the_sliders(ui, member, catalogue):
     brand = BrandFactory(organization=member.organization)
     body = text(ui.get(reverse("frontend:brand_matches", args=[brand.pk]), {"w_audience_fit": "80"}))
     assert 'id="w_audience_fit" name="w_audience_fit" min="0" max="100" step="5" value="80"' in body
 
 
-def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalogue):  # noqa: ANN001
+def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalogue):
     from vetting.scoring.audience_fit import DIMENSIONS, audience_fit
 
     brand = BrandFactory(organization=member.organization)
@@ -420,13 +420,13 @@ def test_discovery_shows_audience_fit_for_the_selected_brand(ui, member, catalog
     assert "Audience fit</th>" not in text(ui.get(reverse("frontend:discovery"), {"brand": BrandFactory().pk}))
 
 
-def test_out_of_range_ids_are_a_404_not_a_500(ui):  # noqa: ANN001
+def test_out_of_range_ids_are_a_404_not_a_500(ui):
     huge = "9" * 25
     for path in (f"/creators/{huge}/", f"/brands/{huge}/", f"/shortlists/{huge}/", f"/jobs/{huge}/"):
         assert ui.get(path).status_code == 404, path
 
 
-def test_add_selected_creators_from_discovery_to_a_shortlist(ui, member, catalogue):  # noqa: ANN001
+def test_add_selected_creators_from_discovery_to_a_shortlist(ui, member, catalogue):
     body = text(ui.get(reverse("frontend:discovery")))
     assert 'form="add-form" data-bulk-item' in body and 'id="add-form"' in body
     url = reverse("frontend:shortlist_add_creators")
@@ -451,7 +451,7 @@ def _ranked_creator_ids(body: str) -> list[int]:
     return [int(i) for i in re.findall(r'class="match-row" data-row data-creator-id="(\d+)"', body)]
 
 
-def test_brand_matches_show_the_ranking_and_rerank_with_the_sliders(ui, member, catalogue):  # noqa: ANN001
+def test_brand_matches_show_the_ranking_and_rerank_with_the_sliders(ui, member, catalogue):
     from vetting.services.matching import rank_creators_for_brand
 
     # Alex's audience is all men, the brand's target: first on audience fit alone.

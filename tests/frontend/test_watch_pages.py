@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from core.models import Job, JobKind, Role
-from vetting.models import RuleKind, Watch, WatchRule
 from tests.factories import (
     AlertFactory,
     BrandFactory,
@@ -20,11 +19,12 @@ from tests.factories import (
     WatchFactory,
     WatchRuleFactory,
 )
+from vetting.models import RuleKind, Watch, WatchRule
 
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:  # noqa: ANN001
+def text(response) -> str:
     return response.content.decode()
 
 
@@ -34,12 +34,12 @@ def field_errors(html: str, field: str) -> list[str]:
 
 
 @pytest.fixture
-def org(member):  # noqa: ANN001
+def org(member):
     return member.organization
 
 
 @pytest.fixture
-def shortlist(org):  # noqa: ANN001
+def shortlist(org):
     shortlist = ShortlistFactory(organization=org, name="Spring launch")
     for name in ("Lin Mei 林美", "Alex Rivera"):
         ShortlistEntryFactory(shortlist=shortlist, creator=CreatorFactory(display_name=name))
@@ -47,7 +47,7 @@ def shortlist(org):  # noqa: ANN001
 
 
 @pytest.fixture
-def watch(org, shortlist):  # noqa: ANN001
+def watch(org, shortlist):
     watch = WatchFactory(organization=org, shortlist=shortlist, name="Spring watch")
     WatchRuleFactory(watch=watch, kind=RuleKind.KEYWORD, params={"keywords": ["casino"], "window_days": 7})
     return watch
@@ -56,7 +56,7 @@ def watch(org, shortlist):  # noqa: ANN001
 # --- list -------------------------------------------------------------------------------------------
 
 
-def test_watch_list_shows_own_watches_with_rules_and_open_alerts(ui, org, watch):  # noqa: ANN001
+def test_watch_list_shows_own_watches_with_rules_and_open_alerts(ui, org, watch):
     WatchRuleFactory(watch=watch, kind=RuleKind.SENTIMENT, is_active=False)
     AlertFactory(organization=org, watch=watch)
     AlertFactory(organization=org, watch=watch, status="resolved")
@@ -69,7 +69,7 @@ def test_watch_list_shows_own_watches_with_rules_and_open_alerts(ui, org, watch)
     assert foreign.name not in body
 
 
-def test_watch_list_query_count_does_not_grow_with_watches(ui, org, django_assert_max_num_queries):  # noqa: ANN001
+def test_watch_list_query_count_does_not_grow_with_watches(ui, org, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -85,7 +85,7 @@ def test_watch_list_query_count_does_not_grow_with_watches(ui, org, django_asser
 # --- create / edit / delete a watch ---------------------------------------------------------------------
 
 
-def test_create_a_watch_on_a_shortlist_with_starting_rules(ui, org, shortlist, member):  # noqa: ANN001
+def test_create_a_watch_on_a_shortlist_with_starting_rules(ui, org, shortlist, member):
     brand = BrandFactory(organization=org)
     response = ui.post(
         reverse("frontend:alert_watch_create"),
@@ -106,7 +106,7 @@ def test_create_a_watch_on_a_shortlist_with_starting_rules(ui, org, shortlist, m
     assert keyword.params["window_days"] == 7 and keyword.params["min_count"] == 2  # the kind's defaults
 
 
-def test_create_a_watch_on_picked_creators_by_checkbox_id_and_page_link(ui, org, shortlist):  # noqa: ANN001
+def test_create_a_watch_on_picked_creators_by_checkbox_id_and_page_link(ui, org, shortlist):
     on_list = shortlist.entries.first().creator
     by_id, by_link = CreatorFactory(), CreatorFactory()
     response = ui.post(
@@ -125,7 +125,7 @@ def test_create_a_watch_on_picked_creators_by_checkbox_id_and_page_link(ui, org,
     assert set(watch.creators.values_list("pk", flat=True)) == {on_list.pk, by_id.pk, by_link.pk}
 
 
-def test_watch_form_offers_only_the_organisations_choices(ui, shortlist):  # noqa: ANN001
+def test_watch_form_offers_only_the_organisations_choices(ui, shortlist):
     """Brands, shortlists and creators (those on its shortlists) of the organisation only."""
     foreign_brand, foreign_list = BrandFactory(name="Rival brand"), ShortlistFactory(name="Rival list")
     stranger = CreatorFactory(display_name="Not on any list")
@@ -146,7 +146,13 @@ def test_watch_form_offers_only_the_organisations_choices(ui, shortlist):  # noq
     ],
 )
 def test_bad_watch_input_shows_the_field_error_and_writes_nothing(
-    ui, org, shortlist, watch, data, field, message  # noqa: ANN001
+    ui,
+    org,
+    shortlist,
+    watch,
+    data,
+    field,
+    message,
 ) -> None:
     posted = {"name": "New one", "shortlist": shortlist.pk if field != "shortlist" else "", **data}
     response = ui.post(reverse("frontend:alert_watch_create"), posted)
@@ -156,7 +162,7 @@ def test_bad_watch_input_shows_the_field_error_and_writes_nothing(
     assert Watch.objects.filter(organization=org).count() == 1
 
 
-def test_another_organisations_shortlist_or_brand_is_refused_at_the_field(ui, org):  # noqa: ANN001
+def test_another_organisations_shortlist_or_brand_is_refused_at_the_field(ui, org):
     foreign_list, foreign_brand = ShortlistFactory(), BrandFactory()
     data = {"name": "Sneaky", "target": "shortlist", "shortlist": foreign_list.pk, "brand": foreign_brand.pk}
     response = ui.post(reverse("frontend:alert_watch_create"), data)
@@ -166,7 +172,7 @@ def test_another_organisations_shortlist_or_brand_is_refused_at_the_field(ui, or
     assert not Watch.objects.filter(name="Sneaky").exists()
 
 
-def test_edit_a_watch_from_shortlist_to_picked_creators_and_pause_it(ui, org, watch):  # noqa: ANN001
+def test_edit_a_watch_from_shortlist_to_picked_creators_and_pause_it(ui, org, watch):
     creator = CreatorFactory()
     page = text(ui.get(reverse("frontend:alert_watch_edit", args=[watch.pk])))
     assert 'value="Spring watch"' in page and 'name="start_rules"' not in page
@@ -181,7 +187,7 @@ def test_edit_a_watch_from_shortlist_to_picked_creators_and_pause_it(ui, org, wa
     assert watch.rules.count() == 1  # rules untouched
 
 
-def test_failed_edit_changes_nothing(ui, org, watch):  # noqa: ANN001
+def test_failed_edit_changes_nothing(ui, org, watch):
     WatchFactory(organization=org, name="Taken", creators=[CreatorFactory()])
     response = ui.post(
         reverse("frontend:alert_watch_edit", args=[watch.pk]),
@@ -192,7 +198,7 @@ def test_failed_edit_changes_nothing(ui, org, watch):  # noqa: ANN001
     assert watch.name == "Spring watch"
 
 
-def test_delete_a_watch_keeps_its_alerts(ui, org, watch):  # noqa: ANN001
+def test_delete_a_watch_keeps_its_alerts(ui, org, watch):
     alert = AlertFactory(organization=org, watch=watch)
     response = ui.post(reverse("frontend:alert_watch_delete", args=[watch.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("frontend:alert_watches")
@@ -204,7 +210,7 @@ def test_delete_a_watch_keeps_its_alerts(ui, org, watch):  # noqa: ANN001
 # --- rules ------------------------------------------------------------------------------------------
 
 
-def test_watch_page_lists_rules_with_their_thresholds_and_kinds_to_add(ui, watch):  # noqa: ANN001
+def test_watch_page_lists_rules_with_their_thresholds_and_kinds_to_add(ui, watch):
     body = text(ui.get(reverse("frontend:alert_watch", args=[watch.pk])))
     rule = watch.rules.get()
     row = re.search(rf'<tr id="rule-{rule.pk}".*?</tr>', body, re.S).group(0)
@@ -214,7 +220,7 @@ def test_watch_page_lists_rules_with_their_thresholds_and_kinds_to_add(ui, watch
         assert f'data-testid="add-rule-{kind}"' in body
 
 
-def test_add_a_rule_with_parameters(ui, watch):  # noqa: ANN001
+def test_add_a_rule_with_parameters(ui, watch):
     url = reverse("frontend:alert_rule_create", args=[watch.pk])
     form = text(ui.get(url, {"kind": "sentiment"}))
     assert 'name="margin"' in form and 'name="history_days"' in form and 'name="keywords"' not in form
@@ -249,7 +255,12 @@ def test_add_a_rule_with_parameters(ui, watch):  # noqa: ANN001
     ],
 )
 def test_bad_rule_parameters_show_the_validators_error_at_the_field(
-    ui, watch, kind, data, field, message  # noqa: ANN001
+    ui,
+    watch,
+    kind,
+    data,
+    field,
+    message,
 ) -> None:
     response = ui.post(reverse("frontend:alert_rule_create", args=[watch.pk]), {"kind": kind, **data})
     assert response.status_code == 422
@@ -258,7 +269,7 @@ def test_bad_rule_parameters_show_the_validators_error_at_the_field(
     assert watch.rules.count() == 1
 
 
-def test_rule_form_over_htmx_returns_the_fragment_with_errors_then_redirects(ui, watch):  # noqa: ANN001
+def test_rule_form_over_htmx_returns_the_fragment_with_errors_then_redirects(ui, watch):
     url = reverse("frontend:alert_rule_create", args=[watch.pk])
     loaded = ui.get(url, {"kind": "competitor"}, HTTP_HX_REQUEST="true")
     assert loaded.status_code == 200 and "<html" not in text(loaded) and 'name="competitors"' in text(loaded)
@@ -270,13 +281,13 @@ def test_rule_form_over_htmx_returns_the_fragment_with_errors_then_redirects(ui,
     assert watch.rules.get(kind="competitor").params["competitors"] == ["Lumiskin 璐美肤", "Glowco"]
 
 
-def test_unknown_rule_kind_is_a_404(ui, watch):  # noqa: ANN001
+def test_unknown_rule_kind_is_a_404(ui, watch):
     url = reverse("frontend:alert_rule_create", args=[watch.pk])
     assert ui.get(url, {"kind": "telepathy"}).status_code == 404
     assert ui.post(url, {"kind": "telepathy"}).status_code == 404
 
 
-def test_edit_a_rule_keeps_its_kind_and_shows_its_values(ui, watch):  # noqa: ANN001
+def test_edit_a_rule_keeps_its_kind_and_shows_its_values(ui, watch):
     rule = watch.rules.get()
     url = reverse("frontend:alert_rule_edit", args=[rule.pk])
     form = text(ui.get(url))
@@ -291,7 +302,7 @@ def test_edit_a_rule_keeps_its_kind_and_shows_its_values(ui, watch):  # noqa: AN
     assert rule.params["lookback_days"] == 90
 
 
-def test_toggle_a_rule_over_htmx_returns_its_row(ui, watch):  # noqa: ANN001
+def test_toggle_a_rule_over_htmx_returns_its_row(ui, watch):
     rule = watch.rules.get()
     response = ui.post(reverse("frontend:alert_rule_toggle", args=[rule.pk]), HTTP_HX_REQUEST="true")
     rule.refresh_from_db()
@@ -302,13 +313,13 @@ def test_toggle_a_rule_over_htmx_returns_its_row(ui, watch):  # noqa: ANN001
     assert rule.is_active is True
 
 
-def test_delete_a_rule(ui, watch):  # noqa: ANN001
+def test_delete_a_rule(ui, watch):
     rule = watch.rules.get()
     response = ui.post(reverse("frontend:alert_rule_delete", args=[rule.pk]))
     assert response.status_code == 302 and not WatchRule.objects.filter(pk=rule.pk).exists()
 
 
-def test_evaluate_now_queues_a_watch_job_and_opens_it(ui, org, member, watch):  # noqa: ANN001
+def test_evaluate_now_queues_a_watch_job_and_opens_it(ui, org, member, watch):
     response = ui.post(reverse("frontend:alert_evaluate"))
     job = Job.objects.get(kind=JobKind.WATCH, organization=org)
     assert response.status_code == 302 and response["Location"] == reverse("frontend:job", args=[job.pk])
@@ -318,7 +329,7 @@ def test_evaluate_now_queues_a_watch_job_and_opens_it(ui, org, member, watch):  
 # --- organisation isolation and roles ---------------------------------------------------------------
 
 
-def test_another_organisations_watch_and_rule_are_404s(ui):  # noqa: ANN001
+def test_another_organisations_watch_and_rule_are_404s(ui):
     foreign = WatchFactory(name="Theirs", creators=[CreatorFactory()])
     rule = WatchRuleFactory(watch=foreign)
     for name in ("alert_watch", "alert_watch_edit"):
@@ -336,13 +347,13 @@ def test_another_organisations_watch_and_rule_are_404s(ui):  # noqa: ANN001
 
 
 @pytest.fixture
-def viewer_ui(client, watch):  # noqa: ANN001
+def viewer_ui(client, watch):
     viewer = MembershipFactory(organization=watch.organization, role=Role.VIEWER)
     client.force_login(viewer.user)
     return client
 
 
-def test_viewer_reads_watches_without_write_controls(viewer_ui, watch):  # noqa: ANN001
+def test_viewer_reads_watches_without_write_controls(viewer_ui, watch):
     listing = text(viewer_ui.get(reverse("frontend:alert_watches")))
     assert "Spring watch" in listing and "New watch" not in listing and "evaluate-now" not in listing
     page = text(viewer_ui.get(reverse("frontend:alert_watch", args=[watch.pk])))
@@ -350,7 +361,7 @@ def test_viewer_reads_watches_without_write_controls(viewer_ui, watch):  # noqa:
     assert "rule-toggle" not in page and "add-rule-keyword" not in page and "watch-delete" not in page
 
 
-def test_viewer_cannot_write_watches_or_rules(viewer_ui, watch, shortlist):  # noqa: ANN001
+def test_viewer_cannot_write_watches_or_rules(viewer_ui, watch, shortlist):
     rule = watch.rules.get()
     new_watch = {"name": "V", "shortlist": shortlist.pk, "target": "shortlist"}
     attempts = [
@@ -376,7 +387,7 @@ def test_viewer_cannot_write_watches_or_rules(viewer_ui, watch, shortlist):  # n
 # --- inbox links ------------------------------------------------------------------------------------
 
 
-def test_alert_inbox_links_to_watches_and_settings_and_filters_by_watch(ui, org, watch):  # noqa: ANN001
+def test_alert_inbox_links_to_watches_and_settings_and_filters_by_watch(ui, org, watch):
     mine = AlertFactory(organization=org, watch=watch, title="From the watch")
     other = AlertFactory(organization=org, title="From elsewhere")
     inbox = text(ui.get(reverse("frontend:alerts")))
@@ -384,14 +395,14 @@ def test_alert_inbox_links_to_watches_and_settings_and_filters_by_watch(ui, org,
     assert f'href="{reverse("frontend:alert_settings")}"' in inbox
     filtered = text(ui.get(reverse("frontend:alerts"), {"watch": watch.pk}))
     assert f'id="alert-{mine.pk}"' in filtered and f'id="alert-{other.pk}"' not in filtered
-    assert 'data-testid="watch-filter"' in filtered and f"&watch={watch.pk}\"" in filtered  # tabs keep the filter
+    assert 'data-testid="watch-filter"' in filtered and f'&watch={watch.pk}"' in filtered  # tabs keep the filter
     # Another organisation's watch id is ignored, not an error.
     foreign = WatchFactory(creators=[CreatorFactory()])
     unfiltered = text(ui.get(reverse("frontend:alerts"), {"watch": foreign.pk}))
     assert f'id="alert-{other.pk}"' in unfiltered and 'data-testid="watch-filter"' not in unfiltered
 
 
-def test_watch_pages_in_chinese(ui, watch):  # noqa: ANN001
+def test_watch_pages_in_chinese(ui, watch):
     ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:alert_watches")})
     listing = text(ui.get(reverse("frontend:alert_watches")))
     assert "监控" in listing and "新建监控" in listing
@@ -401,7 +412,7 @@ def test_watch_pages_in_chinese(ui, watch):  # noqa: ANN001
     assert "默认 7" in form  # the default shown beside an empty box
 
 
-def test_watch_a_creator_from_their_page(ui, org, shortlist):  # noqa: ANN001
+def test_watch_a_creator_from_their_page(ui, org, shortlist):
     creator = CreatorFactory(display_name="Not shortlisted yet")
     page = text(ui.get(reverse("frontend:creator", args=[creator.pk])))
     link = f"{reverse('frontend:alert_watch_create')}?creator={creator.pk}"

@@ -36,7 +36,7 @@ def image_bytes(seed: int, *, fmt: str = "JPEG", size: tuple[int, int] = (48, 36
     return buffer.getvalue()
 
 
-def query(request) -> dict[str, str]:  # noqa: ANN001
+def query(request) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(request.url).query).items()}
 
 
@@ -212,12 +212,12 @@ class FakeYouTube:
     def calls_to(self, resource: str) -> int:
         return sum(1 for call in self.rsps.calls if urlparse(call.request.url).path.endswith(f"/{resource}"))
 
-    def _json(self, body: dict, status: int = 200):  # noqa: ANN202
+    def _json(self, body: dict, status: int = 200):
         import json
 
         return status, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body)
 
-    def _channels(self, request):  # noqa: ANN001, ANN202
+    def _channels(self, request):
         q = query(request)
         assert q.get("key") == YT_KEY, "the API key is sent as ?key="
         found = []
@@ -233,7 +233,7 @@ class FakeYouTube:
             body["items"] = found
         return self._json(body)
 
-    def _playlist(self, request):  # noqa: ANN001, ANN202
+    def _playlist(self, request):
         q = query(request)
         channel = next((c for c in self.channels.values() if c.uploads == q["playlistId"]), None)
         if channel is None:
@@ -267,7 +267,7 @@ class FakeYouTube:
             body["nextPageToken"] = f"PT{start + size}"
         return self._json(body)
 
-    def _videos(self, request):  # noqa: ANN001, ANN202
+    def _videos(self, request):
         ids = query(request)["id"].split(",")
         items = []
         for channel in self.channels.values():
@@ -283,7 +283,7 @@ class FakeYouTube:
             }
         )
 
-    def _comments(self, request):  # noqa: ANN001, ANN202
+    def _comments(self, request):
         video_id = query(request)["videoId"]
         for channel in self.channels.values():
             if video_id in channel.comments_disabled:
@@ -332,7 +332,7 @@ class FakeYouTube:
             }
         )
 
-    def _thumbnail(self, request):  # noqa: ANN001, ANN202
+    def _thumbnail(self, request):
         video_id = urlparse(request.url).path.split("/")[2]
         for channel in self.channels.values():
             for video in channel.videos:
@@ -440,7 +440,7 @@ class FakeInstagram:
         rsps.add_callback(responses.GET, f"{GRAPH}/{IG_BUSINESS_ID}", callback=self._discover)
         rsps.add_callback(responses.GET, re.compile(r"https://scontent\.cdninstagram\.com/v/.+"), callback=self._image)
 
-    def _discover(self, request):  # noqa: ANN001, ANN202
+    def _discover(self, request):
         import json
 
         q = query(request)
@@ -478,7 +478,7 @@ class FakeInstagram:
             json.dumps({"business_discovery": discovery, "id": IG_BUSINESS_ID}),
         )
 
-    def _image(self, request):  # noqa: ANN001, ANN202
+    def _image(self, request):
         path = urlparse(request.url).path
         for user in self.users.values():
             for media in user.media:

@@ -19,13 +19,13 @@ BASE = "https://api.example.test/v1"
 SECRET = "s3cr3t-key-value"
 
 
-def classify(status, payload, endpoint):  # noqa: ANN001, ANN201
+def classify(status, payload, endpoint):
     if status >= 500 or status == 429:
         return ConnectorUnavailable(f"test {endpoint}: HTTP {status}"), True
     return ConnectorAuthError(f"test {endpoint}: refused"), False
 
 
-def make_client(**kwargs) -> tuple[ApiClient, list[float]]:  # noqa: ANN003
+def make_client(**kwargs) -> tuple[ApiClient, list[float]]:
     sleeps: list[float] = []
     client = ApiClient(
         platform="test",

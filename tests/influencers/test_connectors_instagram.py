@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import responses
 
+from core.errors import InputError
 from influencers.connectors import (
     AccountNotFound,
     AccountRef,
@@ -16,9 +17,7 @@ from influencers.connectors import (
     MalformedResponse,
 )
 from influencers.connectors.instagram import InstagramConnector, parse_username
-from core.errors import InputError
 from influencers.models import PostType
-
 from tests.influencers.connector_fakes import (
     GRAPH,
     IG_BUSINESS_ID,
@@ -38,7 +37,7 @@ from tests.influencers.connector_fakes import (
 DISCOVERY_URL = f"{GRAPH}/{IG_BUSINESS_ID}"
 
 
-def connector(**kwargs) -> InstagramConnector:  # noqa: ANN003
+def connector(**kwargs) -> InstagramConnector:
     return InstagramConnector(
         access_token=IG_TOKEN, business_account_id=IG_BUSINESS_ID, graph_version="v25.0", sleep=lambda s: None, **kwargs
     )
@@ -63,7 +62,7 @@ def test_bad_usernames_are_input_errors(text: str) -> None:
         parse_username(text)
 
 
-def test_missing_settings_are_named(settings) -> None:  # noqa: ANN001
+def test_missing_settings_are_named(settings) -> None:
     settings.INSTAGRAM_ACCESS_TOKEN = ""
     settings.INSTAGRAM_BUSINESS_ACCOUNT_ID = ""
     with pytest.raises(

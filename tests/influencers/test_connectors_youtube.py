@@ -8,6 +8,7 @@ import json
 import pytest
 import responses
 
+from core.errors import InputError
 from influencers.connectors import (
     AccountNotFound,
     AccountRef,
@@ -18,9 +19,7 @@ from influencers.connectors import (
     QuotaExceeded,
 )
 from influencers.connectors.youtube import YouTubeConnector, parse_channel_ref
-from core.errors import InputError
 from influencers.models import PostType
-
 from tests.influencers.connector_fakes import (
     YT,
     YT_BACKEND_ERROR,
@@ -36,7 +35,7 @@ from tests.influencers.connector_fakes import (
 )
 
 
-def connector(**kwargs) -> YouTubeConnector:  # noqa: ANN003
+def connector(**kwargs) -> YouTubeConnector:
     return YouTubeConnector(api_key=YT_KEY, sleep=lambda s: None, **kwargs)
 
 
@@ -71,7 +70,7 @@ def test_bad_channel_refs_are_input_errors(text: str, message: str) -> None:
         parse_channel_ref(text)
 
 
-def test_missing_key_is_a_clear_configuration_error(settings) -> None:  # noqa: ANN001
+def test_missing_key_is_a_clear_configuration_error(settings) -> None:
     settings.YOUTUBE_API_KEY = ""
     with pytest.raises(ConnectorNotConfigured, match="YOUTUBE_API_KEY is not set"):
         YouTubeConnector()
@@ -255,7 +254,7 @@ def test_wrong_shaped_counter_names_the_field() -> None:
     channel = YtChannel(videos=default_videos(n=2))
     fake = FakeYouTube(responses.mock, channel)
 
-    def broken_videos(request):  # noqa: ANN001, ANN202
+    def broken_videos(request):
         status, headers, body = fake._videos(request)
         payload = json.loads(body)
         payload["items"][1]["statistics"]["viewCount"] = "lots"

@@ -19,14 +19,24 @@ from django.db.models import Count
 from PIL import Image
 
 from core.errors import InvalidState
-from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
-from vetting.models import Brand, Shortlist
 from core.models import Organization
+from core.services.media import hamming_distance
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Post,
+)
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
-from vetting.services.demo import seed_demo
 from influencers.services.demo.images import DEMO_STYLES
 from influencers.services.demo.plan import build_demo_plan
-from core.services.media import hamming_distance
+from vetting.models import Brand, Shortlist
+from vetting.services.demo import seed_demo
 
 END = dt.date(2026, 3, 1)
 CREATORS = 36  # enough for every fraud kind (they rotate every 7th creator)
@@ -34,7 +44,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def seeded(django_db_setup, django_db_blocker):
     """Seed once inside a transaction that is rolled back after the module's tests."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -46,7 +56,7 @@ def seeded(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
             atomic.__exit__(None, None, None)
 
 
-def _accounts_with(summary, mark: str) -> list[Account]:  # noqa: ANN001
+def _accounts_with(summary, mark: str) -> list[Account]:
     ids = [pk for pk, marks in summary.fraud_accounts.items() if mark in marks]
     return list(Account.objects.filter(pk__in=ids))
 
@@ -57,7 +67,7 @@ def test_plan_is_deterministic_and_seed_dependent():
     other = build_demo_plan(creators=6, seed=100, end_date=END)
     prefix = build_demo_plan(creators=6, seed=99, end_date=END)
 
-    def handles(plan):  # noqa: ANN001, ANN202
+    def handles(plan):
         return [(a.platform, a.handle) for cr in plan.creators for a in cr.accounts]
 
     assert handles(first) == handles(again) and first.counts() == again.counts()
@@ -70,7 +80,7 @@ def test_plan_is_deterministic_and_seed_dependent():
 
 
 @pytest.mark.django_db
-def test_counts_match_the_database(seeded):  # noqa: ANN001
+def test_counts_match_the_database(seeded):
     counts = seeded.counts
     assert counts["creators"] == Creator.objects.count() == CREATORS
     assert counts["accounts"] == Account.objects.count()
@@ -82,7 +92,7 @@ def test_counts_match_the_database(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_platforms_languages_and_text(seeded):  # noqa: ANN001
+def test_platforms_languages_and_text(seeded):
     platforms = set(Account.objects.values_list("platform", flat=True))
     assert len(platforms) >= 5
     assert len(platforms & {"xiaohongshu", "douyin", "bilibili", "weibo"}) >= 2
@@ -101,7 +111,7 @@ def test_platforms_languages_and_text(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_history_is_180_daily_snapshots_per_account(seeded):  # noqa: ANN001
+def test_history_is_180_daily_snapshots_per_account(seeded):
     per_account = Account.objects.annotate(n=Count("snapshots")).values_list("n", flat=True)
     assert set(per_account) == {180}
     dates = AccountSnapshot.objects.filter(account=Account.objects.first()).values_list("date", flat=True)
@@ -111,7 +121,7 @@ def test_history_is_180_daily_snapshots_per_account(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_images_styles_and_notes(seeded):  # noqa: ANN001
+def test_images_styles_and_notes(seeded):
     per_creator = Counter(MediaAsset.objects.values_list("account__creator_id", flat=True))
     assert len(per_creator) == CREATORS and min(per_creator.values()) >= 4
     assert set(seeded.style_by_creator.values()) <= set(DEMO_STYLES)
@@ -126,7 +136,7 @@ def test_images_styles_and_notes(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_audiences_are_valid_distributions(seeded):  # noqa: ANN001
+def test_audiences_are_valid_distributions(seeded):
     profiles = list(AudienceProfile.objects.all())
     assert len(profiles) == Account.objects.count()
     for profile in profiles:
@@ -142,18 +152,25 @@ def test_audiences_are_valid_distributions(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_every_fraud_kind_is_planted(seeded):  # noqa: ANN001
+def test_every_fraud_kind_is_planted(seeded):
     marks = Counter(m for ms in seeded.fraud_accounts.values() for m in ms)
-    for kind in ("follower_jump", "following_churn", "engagement_pod", "fake_follower_sample", "low_engagement",
-                 "reused_images"):
+    for kind in (
+        "follower_jump",
+        "following_churn",
+        "engagement_pod",
+        "fake_follower_sample",
+        "low_engagement",
+        "reused_images",
+    ):
         assert marks[kind] >= 1, kind
 
 
 @pytest.mark.django_db
-def test_follower_jump_is_in_the_snapshot_series(seeded):  # noqa: ANN001
+def test_follower_jump_is_in_the_snapshot_series(seeded):
     for account in _accounts_with(seeded, "follower_jump"):
-        followers = np.array(AccountSnapshot.objects.filter(account=account).order_by("date").values_list(
-            "followers", flat=True))
+        followers = np.array(
+            AccountSnapshot.objects.filter(account=account).order_by("date").values_list("followers", flat=True)
+        )
         diffs = np.diff(followers)
         day = int(np.argmax(diffs))
         typical = float(np.median(np.abs(diffs)))
@@ -163,11 +180,12 @@ def test_follower_jump_is_in_the_snapshot_series(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_following_churn_waves(seeded):  # noqa: ANN001
+def test_following_churn_waves(seeded):
     churners = _accounts_with(seeded, "following_churn")
     for account in churners:
-        following = np.array(AccountSnapshot.objects.filter(account=account).order_by("date").values_list(
-            "following", flat=True))
+        following = np.array(
+            AccountSnapshot.objects.filter(account=account).order_by("date").values_list("following", flat=True)
+        )
         rises = np.diff(following) > 700
         waves = int(np.sum(rises[1:] & ~rises[:-1]))  # starts of big follow runs
         assert waves >= 5
@@ -177,15 +195,16 @@ def test_following_churn_waves(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_engagement_pod_comments_in_the_same_order(seeded):  # noqa: ANN001
+def test_engagement_pod_comments_in_the_same_order(seeded):
     for account in _accounts_with(seeded, "engagement_pod"):
         orders = []
         for post in Post.objects.filter(account=account, comment_samples__isnull=False).distinct():
             commenters = list(post.comment_samples.order_by("posted_at", "id").values_list("commenter", flat=True))
             orders.append(tuple(commenters[:10]))
         assert len(orders) >= 5 and len(set(orders)) == 1
-        texts = set(CommentSample.objects.filter(post__account=account, commenter__in=orders[0]).values_list(
-            "text", flat=True))
+        texts = set(
+            CommentSample.objects.filter(post__account=account, commenter__in=orders[0]).values_list("text", flat=True)
+        )
         assert {"Great post!", "🔥🔥", "好棒"} <= texts
 
 
@@ -196,7 +215,7 @@ def _empty_share(account: Account) -> float:
 
 
 @pytest.mark.django_db
-def test_fake_follower_sample_is_mostly_empty_accounts(seeded):  # noqa: ANN001
+def test_fake_follower_sample_is_mostly_empty_accounts(seeded):
     for account in _accounts_with(seeded, "fake_follower_sample"):
         assert FollowerSample.objects.filter(account=account).count() >= 100
         assert _empty_share(account) > 0.5
@@ -206,16 +225,19 @@ def test_fake_follower_sample_is_mostly_empty_accounts(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_low_engagement_is_far_below_peers(seeded):  # noqa: ANN001
+def test_low_engagement_is_far_below_peers(seeded):
     for account in _accounts_with(seeded, "low_engagement"):
         own = AccountMetrics.objects.get(account=account).er_by_followers
-        peers = AccountMetrics.objects.filter(account__platform=account.platform).exclude(
-            account_id__in=seeded.fraud_accounts).values_list("er_by_followers", flat=True)
+        peers = (
+            AccountMetrics.objects.filter(account__platform=account.platform)
+            .exclude(account_id__in=seeded.fraud_accounts)
+            .values_list("er_by_followers", flat=True)
+        )
         assert peers and own < 0.5 * min(peers)
 
 
 @pytest.mark.django_db
-def test_reused_images_are_copies_from_another_creator(seeded):  # noqa: ANN001
+def test_reused_images_are_copies_from_another_creator(seeded):
     for account in _accounts_with(seeded, "reused_images"):
         own = list(MediaAsset.objects.filter(account=account))
         others = list(MediaAsset.objects.exclude(account__creator=account.creator))
@@ -226,7 +248,7 @@ def test_reused_images_are_copies_from_another_creator(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_demo_tenant(seeded):  # noqa: ANN001
+def test_demo_tenant(seeded):
     org = Organization.objects.get(name="Demo Agency")
     assert Organization.objects.filter(name=settings.ADMIN_ORGANIZATION_NAME).exists()
     brands = list(Brand.objects.filter(organization=org))
@@ -244,7 +266,7 @@ def test_demo_tenant(seeded):  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_seed_demo_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded):  # noqa: ANN001
+def test_seed_demo_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded):
     out = io.StringIO()
     call_command("seed_demo", "--if-empty", "--creators", "3", stdout=out)
     assert "already has 36 creators" in out.getvalue()

@@ -11,8 +11,17 @@ from django.conf import settings
 from django.core.management import call_command
 
 from core.errors import InputError
-from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, MediaAsset, Post
 from core.models import JobKind, JobStatus, Membership
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Post,
+)
 from vetting.services.demo import seed_demo
 
 END = dt.date(2026, 3, 1)
@@ -63,8 +72,7 @@ def test_demo_login_creates_the_editor_of_both_organisations():
 
 @pytest.mark.django_db
 def test_seed_job_runs_and_reports_counts():
-    from core.services.jobs import run_job
-    from core.services.jobs import job_create
+    from core.services.jobs import job_create, run_job
 
     job = run_job(job_id=job_create(kind=JobKind.SEED, params={"creators": 2}).pk)
     assert job.status == JobStatus.SUCCEEDED, job.error

@@ -8,10 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.errors import ImportValidationError
-from influencers.models import Account, AccountMetrics
 from core.models import JobKind, JobStatus
-from core.services.jobs import run_job
-from core.services.jobs import job_create
+from core.services.jobs import job_create, run_job
+from influencers.models import Account, AccountMetrics
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,7 @@ def test_import_job_dry_run(tmp_path):
     assert not Account.objects.exists()
 
 
-def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, follow_up_steps):  # noqa: ANN001
+def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, follow_up_steps):
     from influencers.services.imports import creators_import_file
 
     for what in ("vetting the accounts", "re-evaluating watches", "queueing the new images for embedding"):
@@ -128,7 +127,7 @@ def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, follo
 def test_a_failing_follow_up_is_a_warning_not_a_lost_import(tmp_path, monkeypatch):
     import influencers.metrics.service as metrics
 
-    def broken(ids):  # noqa: ANN001
+    def broken(ids):
         raise RuntimeError("metrics store offline")
 
     monkeypatch.setattr(metrics, "refresh_metrics", broken)

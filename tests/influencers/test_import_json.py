@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from PIL import Image
 
 from core.errors import ImportValidationError
+from core.services.media import inspect_image_path
 from influencers.models import (
     Account,
     AccountSnapshot,
@@ -23,7 +24,6 @@ from influencers.models import (
     Post,
 )
 from influencers.services.imports import creators_import_file
-from core.services.media import inspect_image_path
 from tests.factories import AccountFactory, CreatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -391,4 +391,3 @@ def test_an_id_written_as_a_number_too_large_to_be_exact_is_refused_not_rounded(
     assert "too large to be exact; write it as text" in str(error.value)
     assert "posts[0]" in str(error.value) and "id" in str(error.value)
     assert not Account.objects.filter(handle="big_ids").exists()
-

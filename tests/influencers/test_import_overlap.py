@@ -64,7 +64,7 @@ def test_problems_in_later_chunks_roll_back_the_chunks_already_written(tmp_path,
     written = []
     real_write_chunk = writer_module.Writer.write_chunk
 
-    def write_chunk(self, creators):  # noqa: ANN001, ANN202
+    def write_chunk(self, creators):
         real_write_chunk(self, creators)
         written.append(Creator.objects.count())  # inside the import's transaction
 
@@ -149,7 +149,7 @@ def test_database_error_in_a_later_chunk_rolls_back_everything(tmp_path, monkeyp
     real_write_chunk = writer_module.Writer.write_chunk
     chunks_written = []
 
-    def failing_write_chunk(self, creators):  # noqa: ANN001, ANN202
+    def failing_write_chunk(self, creators):
         if chunks_written:
             raise IntegrityError("disk on fire")
         real_write_chunk(self, creators)

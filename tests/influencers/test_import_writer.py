@@ -69,4 +69,3 @@ def test_rows_created_after_an_import_get_fresh_ids(tmp_path):
     assert later.pk > max(imported) and later.creator.pk > max(others)
     assert len(imported) == CHUNK * 2 + 1
     assert not AccountSnapshot.objects.exclude(account_id__in=imported).exists()
-

@@ -10,13 +10,17 @@ from core.models import Job, JobKind, JobStatus
 from core.services import jobs
 from core.services.jobs import (
     HEAVY_QUEUE,
+    job_create,
     job_enqueue,
+    job_fail,
     job_kind_registration,
+    job_log,
+    job_progress,
+    job_start,
     job_submit,
     register_job_kind,
     run_job,
 )
-from core.services.jobs import job_create, job_fail, job_log, job_progress, job_start
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +173,7 @@ def test_heavy_kinds_are_sent_to_the_heavy_queue_and_the_rest_to_default(
 
     sent: list[tuple[str, str]] = []
 
-    def record(args, retry, queue):  # noqa: ANN001, ANN202
+    def record(args, retry, queue):
         sent.append((Job.objects.get(pk=args[0]).kind, queue))
         return type("Result", (), {"id": "task-id"})()
 

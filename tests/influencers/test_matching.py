@@ -11,8 +11,6 @@ from django.utils import timezone
 
 from core.errors import InputError
 from influencers.models import AccountMetrics
-from vetting.models import MoodBoardImage
-from vetting.services.matching import rank_creators_for_brand
 from tests.factories import (
     AccountFactory,
     AudienceProfileFactory,
@@ -20,6 +18,8 @@ from tests.factories import (
     CreatorFactory,
     PostFactory,
 )
+from vetting.models import MoodBoardImage
+from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def candidate(
     er=0.02,
     terms=None,
     name=None,
-):  # noqa: ANN001
+):
     creator = CreatorFactory(country=country, languages=list(languages), **({"display_name": name} if name else {}))
     account = AccountFactory(creator=creator, platform=platform)
     vetting = {}
@@ -69,7 +69,7 @@ def text_terms(text: str) -> dict:
     return term_vector([text])
 
 
-def brand(**kwargs):  # noqa: ANN003, ANN201
+def brand(**kwargs):
     defaults = {
         "values": ["natural", "sustainable", "天然"],
         "description": "Clean skincare for sensitive skin",
@@ -80,7 +80,7 @@ def brand(**kwargs):  # noqa: ANN003, ANN201
     return BrandFactory(**{**defaults, **kwargs})
 
 
-def ids(result) -> list[int]:  # noqa: ANN001
+def ids(result) -> list[int]:
     return [row["account_id"] for row in result]
 
 
@@ -206,7 +206,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
     MoodBoardImage.objects.create(brand=b, image="moodboards/a.png", sha256="0" * 64, width=8, height=8)
     seen = {}
 
-    def moodboard_similarity(*, images, account_ids):  # noqa: ANN001, ANN202
+    def moodboard_similarity(*, images, account_ids):
         seen["images"], seen["accounts"] = len(images), set(account_ids)
         return {look_alike.pk: (0.95, []), other.pk: (0.05, [])}
 
@@ -225,7 +225,7 @@ def test_failing_vision_module_falls_back_to_text(monkeypatch):
     b = brand()
     MoodBoardImage.objects.create(brand=b, image="moodboards/a.png", sha256="1" * 64, width=8, height=8)
 
-    def broken(**_kwargs):  # noqa: ANN003, ANN202
+    def broken(**_kwargs):
         raise RuntimeError("no embedder weights")
 
     fake = types.ModuleType("vision.services.profiles")

@@ -10,11 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from influencers.models import AccountMetrics
+from tests.influencers.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
 from vetting.models import Brand
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
-
-from tests.influencers.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ BY_RISK = {"audience_fit": 0.0, "authenticity": 1.0, "value_alignment": 0.0, "en
 
 
 @pytest.fixture
-def memo_on(settings):  # noqa: ANN001, ANN201
+def memo_on(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 60  # the memo needs the shared cache, as response caching does
     cache.clear()
     matching.features_memo.clear()
@@ -31,7 +30,7 @@ def memo_on(settings):  # noqa: ANN001, ANN201
     matching.features_memo.clear()
 
 
-def ranked(b: Brand, **kwargs) -> tuple[list[int], int]:  # noqa: ANN003
+def ranked(b: Brand, **kwargs) -> tuple[list[int], int]:
     """The ranking's account ids and how many queries it ran."""
     with CaptureQueriesContext(connection) as captured:
         result = rank_creators_for_brand(brand=b, **kwargs)
@@ -39,13 +38,13 @@ def ranked(b: Brand, **kwargs) -> tuple[list[int], int]:  # noqa: ANN003
 
 
 @pytest.fixture
-def two(db):  # noqa: ANN001, ANN201
+def two(db):
     fits = candidate(audience=GOOD_AUDIENCE, risk=0.8, terms=text_terms("skincare"), name="Fits, risky")
     clean = candidate(audience=OFF_AUDIENCE, risk=0.05, terms=text_terms("skincare"), name="Clean, off")
     return fits, clean
 
 
-def test_other_weights_and_pages_reuse_the_features(memo_on, two):  # noqa: ANN001
+def test_other_weights_and_pages_reuse_the_features(memo_on, two):
     fits, clean = two
     b = brand()
     first, cold = ranked(b, weights=BY_AUDIENCE)
@@ -55,7 +54,7 @@ def test_other_weights_and_pages_reuse_the_features(memo_on, two):  # noqa: ANN0
     assert warm == 2 < cold  # the page's rows and audiences only
 
 
-def test_the_memo_gives_the_same_rows_as_a_fresh_ranking(memo_on, two, settings):  # noqa: ANN001
+def test_the_memo_gives_the_same_rows_as_a_fresh_ranking(memo_on, two, settings):
     b = brand()
     rank_creators_for_brand(brand=b)
     memoised = rank_creators_for_brand(brand=b, weights=BY_RISK).rows
@@ -63,7 +62,7 @@ def test_the_memo_gives_the_same_rows_as_a_fresh_ranking(memo_on, two, settings)
     assert rank_creators_for_brand(brand=b, weights=BY_RISK).rows == memoised
 
 
-def test_a_metrics_write_is_seen_by_the_next_ranking(memo_on, two):  # noqa: ANN001
+def test_a_metrics_write_is_seen_by_the_next_ranking(memo_on, two):
     fits, clean = two
     b = brand()
     assert ranked(b, weights=BY_RISK)[0] == [clean.pk, fits.pk]
@@ -71,7 +70,7 @@ def test_a_metrics_write_is_seen_by_the_next_ranking(memo_on, two):  # noqa: ANN
     assert ranked(b, weights=BY_RISK)[0] == [fits.pk, clean.pk]
 
 
-def test_a_brand_edit_is_seen_by_the_next_ranking(memo_on, two):  # noqa: ANN001
+def test_a_brand_edit_is_seen_by_the_next_ranking(memo_on, two):
     fits, clean = two
     b = brand()
     assert ranked(b, weights=BY_AUDIENCE)[0] == [fits.pk, clean.pk]
@@ -80,7 +79,7 @@ def test_a_brand_edit_is_seen_by_the_next_ranking(memo_on, two):  # noqa: ANN001
     assert ranked(b, weights=BY_AUDIENCE)[0] == [clean.pk, fits.pk]
 
 
-def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypatch):  # noqa: ANN001
+def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypatch):
     from core.caching import memo as version_memo
 
     monkeypatch.setattr(version_memo, "current_versions", lambda scopes: (None, {}))
@@ -89,7 +88,7 @@ def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypa
     assert ranked(b)[1] == cold
 
 
-def test_memoised_arrays_cannot_be_changed_in_place(memo_on, two):  # noqa: ANN001
+def test_memoised_arrays_cannot_be_changed_in_place(memo_on, two):
     b = brand()
     rank_creators_for_brand(brand=b)
     (features,) = matching.features_memo._entries.values()

@@ -19,7 +19,7 @@ from influencers.metrics import (
     recent_posts,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 AS_OF = dt.datetime(2026, 3, 21, 12, 0, tzinfo=UTC)
 
 

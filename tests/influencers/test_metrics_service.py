@@ -7,23 +7,24 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from influencers.models import AccountMetrics, Platform
 from core.models import JobKind, JobStatus
-from core.services.jobs import run_job
-from core.services.jobs import job_create
+from core.services.jobs import job_create, run_job
 from influencers.metrics.service import refresh_metrics
+from influencers.models import AccountMetrics, Platform
 from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
-AS_OF = dt.datetime(2026, 3, 21, 12, 0, tzinfo=dt.timezone.utc)
+AS_OF = dt.datetime(2026, 3, 21, 12, 0, tzinfo=dt.UTC)
 
 
 def _account_with_history(platform: str = Platform.INSTAGRAM, *, days: int = 40, base: int = 1000):
     account = AccountFactory(platform=platform)
     start = AS_OF.date() - dt.timedelta(days=days - 1)
     for d in range(days):
-        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=base + 10 * d, following=200)
+        AccountSnapshotFactory(
+            account=account, date=start + dt.timedelta(days=d), followers=base + 10 * d, following=200
+        )
     return account
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from vetting.models import Alert, RuleKind
 from core.models import Membership, Organization, Role
-from vetting.services.demo import seed_demo
+from vetting.models import Alert, RuleKind
 from vetting.monitoring.demo import BURST_PREFIX, demo_watches_seed
+from vetting.services.demo import seed_demo
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ EXPECTED_KINDS = {k for k in RuleKind.values if k not in SCORERS or importlib.ut
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def demo(django_db_setup, django_db_blocker):
     """A small demo catalogue ending today, with the demo watches evaluated; rolled back afterwards."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -41,7 +41,7 @@ def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.django_db
-def test_every_rule_kind_raises_an_alert_on_the_demo(demo) -> None:  # noqa: ANN001
+def test_every_rule_kind_raises_an_alert_on_the_demo(demo) -> None:
     assert set(demo["alerts_by_kind"]) == set(RuleKind.values)
     missing = [kind for kind, n in demo["alerts_by_kind"].items() if n == 0 and kind in EXPECTED_KINDS]
     assert not missing, demo
@@ -58,7 +58,7 @@ def test_every_rule_kind_raises_an_alert_on_the_demo(demo) -> None:  # noqa: ANN
 
 
 @pytest.mark.django_db
-def test_running_the_demo_setup_again_raises_nothing_new(demo) -> None:  # noqa: ANN001
+def test_running_the_demo_setup_again_raises_nothing_new(demo) -> None:
     before = Alert.objects.count()
     again = demo_watches_seed()
     assert again["evaluation"]["alerts_created"] == 0
@@ -66,7 +66,7 @@ def test_running_the_demo_setup_again_raises_nothing_new(demo) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_demo_alerts_show_in_the_inbox_page_and_the_api(demo, client) -> None:  # noqa: ANN001
+def test_demo_alerts_show_in_the_inbox_page_and_the_api(demo, client) -> None:
     from tests.api.conftest import client_for
     from tests.factories import UserFactory
 
@@ -87,7 +87,7 @@ def test_demo_alerts_show_in_the_inbox_page_and_the_api(demo, client) -> None:  
 
 
 @pytest.mark.django_db
-def test_seed_demo_watches_command_reports_counts(demo) -> None:  # noqa: ANN001
+def test_seed_demo_watches_command_reports_counts(demo) -> None:
     out = io.StringIO()
     call_command("seed_demo_watches", stdout=out, stderr=io.StringIO())
     text = out.getvalue()

@@ -76,7 +76,7 @@ def test_bad_tables_are_refused_with_the_json_path() -> None:
         est.parse_rate_table(raw, source="custom.json")
 
 
-def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None:  # noqa: ANN001
+def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None:
     raw = copy.deepcopy(_raw())
     raw["as_of"] = "2030-01-01"
     for tier in raw["platforms"]["instagram"]["tiers"]:
@@ -94,8 +94,8 @@ def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None
 def test_export_fields_are_labelled_ranges() -> None:
     from django.utils import timezone
 
-    from vetting.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
     from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+    from vetting.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
 
     account = AccountFactory(platform="instagram")
     AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from vetting.models import AlertStatus
 from core.models import Role
 from tests.factories import AlertFactory, MembershipFactory
+from vetting.models import AlertStatus
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(client, role: str = Role.EDITOR):  # noqa: ANN001, ANN202
+def _login(client, role: str = Role.EDITOR):
     membership = MembershipFactory(role=role)
     client.force_login(membership.user)
     return membership
 
 
-def test_inbox_shows_own_alerts_with_evidence_only(client) -> None:  # noqa: ANN001
+def test_inbox_shows_own_alerts_with_evidence_only(client) -> None:
     membership = _login(client)
     mine = AlertFactory(
         organization=membership.organization,
@@ -40,7 +40,7 @@ def test_inbox_shows_own_alerts_with_evidence_only(client) -> None:  # noqa: ANN
     assert f'id="alert-{theirs.pk}"' not in html and "Someone else" not in html
 
 
-def test_acknowledge_then_resolve_from_the_page(client) -> None:  # noqa: ANN001
+def test_acknowledge_then_resolve_from_the_page(client) -> None:
     membership = _login(client)
     alert = AlertFactory(organization=membership.organization)
     response = client.post(f"/alerts/{alert.pk}/action/", {"action": "acknowledge", "back_status": "open"})
@@ -53,7 +53,7 @@ def test_acknowledge_then_resolve_from_the_page(client) -> None:  # noqa: ANN001
     assert "handled" in client.get("/alerts/?status=resolved").content.decode()
 
 
-def test_viewers_and_other_organisations_cannot_change_alerts(client) -> None:  # noqa: ANN001
+def test_viewers_and_other_organisations_cannot_change_alerts(client) -> None:
     viewer = _login(client, Role.VIEWER)
     alert = AlertFactory(organization=viewer.organization)
     client.post(f"/alerts/{alert.pk}/action/", {"action": "acknowledge"})

@@ -12,9 +12,9 @@ import requests
 import responses
 from django.core import mail
 
+from tests.factories import AlertFactory, NotificationSettingsFactory
 from vetting.models import DeliveryStatus, Severity, WebhookDelivery
 from vetting.monitoring import notifications as n
-from tests.factories import AlertFactory, NotificationSettingsFactory
 
 HOOK = "https://hooks.example.com/vetted"
 
@@ -28,7 +28,7 @@ def documented_verify(secret: str, body: bytes, timestamp: str, signature: str, 
 
 
 @pytest.fixture
-def hook(db):  # noqa: ANN001, ANN201
+def hook(db):
     config = NotificationSettingsFactory(
         webhook_url=HOOK, webhook_secret="whsec_s3cret", email_recipients=["ops@example.com"]
     )
@@ -36,7 +36,7 @@ def hook(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def sleeps(monkeypatch, settings):  # noqa: ANN001, ANN201
+def sleeps(monkeypatch, settings):
     calls: list[float] = []
     monkeypatch.setattr(n, "sleep", calls.append)
     settings.MONITORING_WEBHOOK_EAGER_SLEEP_CAP = 10_000  # record the true backoff, never really wait
@@ -48,7 +48,7 @@ def sleeps(monkeypatch, settings):  # noqa: ANN001, ANN201
 @responses.activate
 def test_webhook_signature_verifies_with_the_documented_recipe(
     hook, sleeps, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     responses.add(responses.POST, HOOK, status=204)
     alert = AlertFactory(organization=hook.organization, severity=Severity.HIGH)
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +78,7 @@ def test_webhook_signature_verifies_with_the_documented_recipe(
 @responses.activate
 def test_failed_deliveries_are_retried_with_backoff_and_logged(
     hook, sleeps, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     responses.add(responses.POST, HOOK, body=requests.ConnectionError("connection refused"))
     responses.add(responses.POST, HOOK, status=500, body="oops")
     responses.add(responses.POST, HOOK, status=200, body="ok")
@@ -100,7 +100,7 @@ def test_failed_deliveries_are_retried_with_backoff_and_logged(
 
 
 @responses.activate
-def test_a_delivery_gives_up_after_the_last_attempt(hook, sleeps, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_a_delivery_gives_up_after_the_last_attempt(hook, sleeps, django_capture_on_commit_callbacks) -> None:
     responses.add(responses.POST, HOOK, status=503)
     alert = AlertFactory(organization=hook.organization)
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +113,7 @@ def test_a_delivery_gives_up_after_the_last_attempt(hook, sleeps, django_capture
     assert len(responses.calls) == 4
 
 
-def test_email_goes_to_the_configured_recipients_once(hook, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_email_goes_to_the_configured_recipients_once(hook, django_capture_on_commit_callbacks) -> None:
     hook.webhook_enabled = False
     hook.save()
     alert = AlertFactory(
@@ -127,7 +127,7 @@ def test_email_goes_to_the_configured_recipients_once(hook, django_capture_on_co
     assert alert.title in mail.outbox[0].subject and "casino" in mail.outbox[0].body
 
 
-def test_alerts_below_the_minimum_severity_are_not_sent(hook) -> None:  # noqa: ANN001
+def test_alerts_below_the_minimum_severity_are_not_sent(hook) -> None:
     hook.min_severity = Severity.HIGH
     hook.save()
     alert = AlertFactory(organization=hook.organization, severity=Severity.MEDIUM)
@@ -135,7 +135,7 @@ def test_alerts_below_the_minimum_severity_are_not_sent(hook) -> None:  # noqa: 
     assert mail.outbox == [] and not WebhookDelivery.objects.exists()
 
 
-def test_settings_validation_and_secret_creation(db) -> None:  # noqa: ANN001
+def test_settings_validation_and_secret_creation(db) -> None:
     from core.errors import InputError
     from tests.factories import OrganizationFactory
 
@@ -156,7 +156,7 @@ def test_settings_validation_and_secret_creation(db) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def flaky_receiver():  # noqa: ANN201
+def flaky_receiver():
     """A local HTTP receiver that answers 500 to the first POST and 200 after, recording bodies."""
     import http.server
     import threading
@@ -164,13 +164,13 @@ def flaky_receiver():  # noqa: ANN201
     received: list[dict] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             received.append({"body": body, "headers": dict(self.headers), "at": time.time()})
             self.send_response(500 if len(received) == 1 else 200)
             self.end_headers()
 
-        def log_message(self, *args) -> None:  # noqa: ANN002
+        def log_message(self, *args) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -184,7 +184,7 @@ def flaky_receiver():  # noqa: ANN201
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receiver, tmp_path, settings) -> None:  # noqa: ANN001
+def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receiver, tmp_path, settings) -> None:
     import os
     import subprocess
     import sys

@@ -12,7 +12,7 @@ from vetting.monitoring import rules as r
 AS_OF = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
 
 
-def post(pid: int, days_ago: float, caption: str = "Morning routine", **kw) -> r.PostData:  # noqa: ANN003
+def post(pid: int, days_ago: float, caption: str = "Morning routine", **kw) -> r.PostData:
     return r.PostData(
         id=pid,
         account_id=1,
@@ -38,7 +38,7 @@ def comment(cid: int, days_ago: float, label: str, text: str = "", score: float 
     )
 
 
-def creator(**kw) -> r.CreatorData:  # noqa: ANN003
+def creator(**kw) -> r.CreatorData:
     return r.CreatorData(creator_id=7, name="Amy", **kw)
 
 

@@ -10,10 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import InputError, InvalidState
-from vetting.models import Alert, AlertStatus, RuleKind
-from influencers.models import CommentSample, Post
 from core.models import Job, JobKind, JobStatus
-from vetting import monitoring as svc
+from influencers.models import CommentSample, Post
 from tests.factories import (
     AccountFactory,
     AccountSnapshotFactory,
@@ -27,6 +25,8 @@ from tests.factories import (
     ShortlistFactory,
     UserFactory,
 )
+from vetting import monitoring as svc
+from vetting.models import Alert, AlertStatus, RuleKind
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def _creator_with_burst():
     return account.creator, burst
 
 
-def _watch(org, creators, kind, params=None, brand=None):  # noqa: ANN001, ANN202
+def _watch(org, creators, kind, params=None, brand=None):
     watch = svc.watch_create(
         organization=org, name=f"watch {kind} {org.pk}", brand=brand, creator_ids=[c.pk for c in creators]
     )

@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sys
-import types
 
 import pytest
 import responses
 from django.core.files.storage import default_storage
 
+from core.errors import InputError
+from core.models import Job, JobKind, JobStatus
+from core.services.jobs import job_kind_registration, run_job
 from influencers.connectors import AccountNotFound, ConnectorError, QuotaExceeded
 from influencers.connectors.youtube import YouTubeConnector
-from core.errors import InputError
-from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post, PostType
-from core.models import Job, JobKind, JobStatus
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    CommentSample,
+    Creator,
+    MediaAsset,
+    Platform,
+    Post,
+    PostType,
+)
 from influencers.services import refresh as refresh_service
-from core.services.jobs import job_kind_registration, run_job
 from influencers.services.refresh import (
     RefreshFailed,
     account_add_from_platform,
@@ -26,7 +34,6 @@ from influencers.services.refresh import (
     refresh_tracked_accounts,
 )
 from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, JobFactory, PostFactory
-
 from tests.influencers.connector_fakes import (
     IG_BUSINESS_ID,
     IG_TOKEN,
@@ -59,7 +66,7 @@ def youtube() -> YouTubeConnector:
 
 
 @pytest.fixture
-def keys(settings):  # noqa: ANN001, ANN201
+def keys(settings):
     settings.YOUTUBE_API_KEY = YT_KEY
     settings.INSTAGRAM_ACCESS_TOKEN = IG_TOKEN
     settings.INSTAGRAM_BUSINESS_ACCOUNT_ID = IG_BUSINESS_ID
@@ -68,11 +75,11 @@ def keys(settings):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def fast_retries(keys, monkeypatch):  # noqa: ANN001, ANN201
+def fast_retries(keys, monkeypatch):
     """Connectors made by the refresh service retry without waiting."""
     from influencers import connectors
 
-    def make(platform: str, **options):  # noqa: ANN003, ANN202
+    def make(platform: str, **options):
         cls = connectors._connector_classes().get(platform)
         return cls(sleep=no_sleep, **options) if cls else None
 
@@ -80,12 +87,12 @@ def fast_retries(keys, monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def no_vision(monkeypatch):  # noqa: ANN001, ANN201
+def no_vision(monkeypatch):
     """Embedding requests are recorded, not run (the vision tests cover embedding): the list of
     the requests' arguments."""
     requests_made: list[dict] = []
 
-    def embed_request_job(**kwargs):  # noqa: ANN003, ANN202
+    def embed_request_job(**kwargs):
         requests_made.append(kwargs)
         return None  # as if an EMBED job were already waiting
 
@@ -93,7 +100,7 @@ def no_vision(monkeypatch):  # noqa: ANN001, ANN201
     return requests_made
 
 
-def yt_account(channel: YtChannel, **kwargs) -> Account:  # noqa: ANN003
+def yt_account(channel: YtChannel, **kwargs) -> Account:
     return AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id=channel.id, **kwargs)
 
 
@@ -112,7 +119,7 @@ def thumbnail_calls() -> int:
 
 
 @responses.activate
-def test_refresh_writes_profile_snapshot_posts_images_and_comments(no_vision) -> None:  # noqa: ANN001
+def test_refresh_writes_profile_snapshot_posts_images_and_comments(no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=3), video_count=3)
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel, bio="old bio", display_name="")
@@ -155,7 +162,7 @@ def test_refresh_writes_profile_snapshot_posts_images_and_comments(no_vision) ->
 
 
 @responses.activate
-def test_refresh_again_updates_in_place_and_does_not_refetch_images(no_vision) -> None:  # noqa: ANN001
+def test_refresh_again_updates_in_place_and_does_not_refetch_images(no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel)
@@ -183,7 +190,7 @@ def test_refresh_again_updates_in_place_and_does_not_refetch_images(no_vision) -
 
 
 @responses.activate
-def test_a_broken_thumbnail_is_skipped_and_retried_next_time(no_vision) -> None:  # noqa: ANN001
+def test_a_broken_thumbnail_is_skipped_and_retried_next_time(no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=2))
     broken = channel.videos[1].id
     responses.get(f"https://i.ytimg.com/vi/{broken}/hqdefault.jpg", body=b"<html>not an image</html>")
@@ -202,7 +209,7 @@ def test_a_broken_thumbnail_is_skipped_and_retried_next_time(no_vision) -> None:
 
 
 @responses.activate
-def test_same_picture_on_two_posts_is_one_asset(no_vision) -> None:  # noqa: ANN001
+def test_same_picture_on_two_posts_is_one_asset(no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=2))
     channel.videos[1].thumbnail_seed = channel.videos[0].thumbnail_seed
     FakeYouTube(responses.mock, channel)
@@ -213,7 +220,7 @@ def test_same_picture_on_two_posts_is_one_asset(no_vision) -> None:  # noqa: ANN
 
 
 @responses.activate
-def test_instagram_refresh_writes_profile_posts_and_images(keys, no_vision) -> None:  # noqa: ANN001
+def test_instagram_refresh_writes_profile_posts_and_images(keys, no_vision) -> None:
     user = IgUser(media=default_media(3))
     user.media[2] = IgMedia(id="17858843269210077", media_type="VIDEO", product="REELS", seed=77)
     FakeInstagram(responses.mock, user)
@@ -235,7 +242,7 @@ def test_instagram_refresh_writes_profile_posts_and_images(keys, no_vision) -> N
 
 
 @responses.activate
-def test_a_handle_now_owned_by_another_account_is_refused(no_vision) -> None:  # noqa: ANN001
+def test_a_handle_now_owned_by_another_account_is_refused(no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     account = AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id="")
@@ -291,7 +298,7 @@ def _fail_playlist_5xx() -> None:
 @responses.activate
 def test_a_failed_refresh_writes_nothing_and_fails_its_job(
     fast_retries, no_vision, break_api, deleted, message
-) -> None:  # noqa: ANN001
+) -> None:
     channel = YtChannel(videos=default_videos(n=3))
     if break_api is not None:
         break_api()  # registered first: responses serves the first matching registration
@@ -320,13 +327,13 @@ def test_a_failed_refresh_writes_nothing_and_fails_its_job(
 
 
 @responses.activate
-def test_image_files_saved_before_a_failing_write_are_removed(no_vision, monkeypatch, settings, tmp_path) -> None:  # noqa: ANN001
+def test_image_files_saved_before_a_failing_write_are_removed(no_vision, monkeypatch, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel)
 
-    def disk_full(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def disk_full(self, *args, **kwargs):
         raise RuntimeError("disk full")
 
     # The image file is stored, then saving its row fails: rows roll back, the file must go too.
@@ -338,7 +345,7 @@ def test_image_files_saved_before_a_failing_write_are_removed(no_vision, monkeyp
     assert _walk(default_storage, "assets") == []
 
 
-def _walk(storage, path: str) -> list[str]:  # noqa: ANN001
+def _walk(storage, path: str) -> list[str]:
     if not storage.exists(path):
         return []
     dirs, files = storage.listdir(path)
@@ -352,7 +359,7 @@ def _walk(storage, path: str) -> list[str]:  # noqa: ANN001
 
 
 @responses.activate
-def test_one_failure_does_not_stop_the_others(keys, no_vision) -> None:  # noqa: ANN001
+def test_one_failure_does_not_stop_the_others(keys, no_vision) -> None:
     good = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, good)
     FakeInstagram(responses.mock, IgUser(media=default_media(2)))
@@ -382,7 +389,7 @@ def test_one_failure_does_not_stop_the_others(keys, no_vision) -> None:  # noqa:
 
 
 @responses.activate
-def test_quota_exhaustion_stops_the_platform_for_the_run(fast_retries, no_vision) -> None:  # noqa: ANN001
+def test_quota_exhaustion_stops_the_platform_for_the_run(fast_retries, no_vision) -> None:
     responses.get(f"{YT}/channels", status=403, json=YT_QUOTA_EXCEEDED)
     first = AccountFactory(platform=Platform.YOUTUBE, handle="first_channel")
     second = AccountFactory(platform=Platform.YOUTUBE, handle="second_channel")
@@ -395,7 +402,7 @@ def test_quota_exhaustion_stops_the_platform_for_the_run(fast_retries, no_vision
 
 
 @responses.activate
-def test_unconfigured_platform_is_skipped_not_failed(settings, no_vision) -> None:  # noqa: ANN001
+def test_unconfigured_platform_is_skipped_not_failed(settings, no_vision) -> None:
     settings.YOUTUBE_API_KEY = ""
     account = AccountFactory(platform=Platform.YOUTUBE, handle="somebody")
     job = JobFactory(kind=JobKind.REFRESH, params={"account_ids": [account.pk]})
@@ -433,7 +440,7 @@ def test_bad_job_params_fail_the_job_clearly(params: dict, field: str) -> None:
 
 
 @responses.activate
-def test_add_channel_by_url_then_by_handle_finds_the_same_account(keys, no_vision) -> None:  # noqa: ANN001
+def test_add_channel_by_url_then_by_handle_finds_the_same_account(keys, no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
 
@@ -454,7 +461,7 @@ def test_add_channel_by_url_then_by_handle_finds_the_same_account(keys, no_visio
 
 
 @responses.activate
-def test_add_to_an_existing_creator(keys, no_vision) -> None:  # noqa: ANN001
+def test_add_to_an_existing_creator(keys, no_vision) -> None:
     FakeInstagram(responses.mock, IgUser(media=default_media(1)))
     creator = CreatorFactory(display_name="Blue Bottle")
 
@@ -465,7 +472,7 @@ def test_add_to_an_existing_creator(keys, no_vision) -> None:  # noqa: ANN001
 
 
 @responses.activate
-def test_add_a_missing_channel_writes_nothing(keys, no_vision) -> None:  # noqa: ANN001
+def test_add_a_missing_channel_writes_nothing(keys, no_vision) -> None:
     FakeYouTube(responses.mock)
     with pytest.raises(AccountNotFound):
         account_add_from_platform(platform=Platform.YOUTUBE, ref="@nobodyhere")
@@ -481,7 +488,7 @@ def test_add_on_a_platform_without_connector_is_an_input_error() -> None:
 
 
 @responses.activate
-def test_new_images_are_queued_for_embedding(keys, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_new_images_are_queued_for_embedding(keys, django_capture_on_commit_callbacks) -> None:
     channel = YtChannel(videos=default_videos(n=2))
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel)
@@ -500,7 +507,7 @@ def test_new_images_are_queued_for_embedding(keys, django_capture_on_commit_call
 
 
 @responses.activate
-def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> None:  # noqa: ANN001
+def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> None:
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     account = yt_account(channel)
@@ -514,7 +521,7 @@ def test_new_images_left_to_a_waiting_embed_job_are_logged(keys, no_vision) -> N
 
 
 @responses.activate
-def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, follow_up_steps) -> None:  # noqa: ANN001
+def test_vetting_and_monitoring_hooks_get_the_refreshed_accounts(keys, no_vision, follow_up_steps) -> None:
     follow_up_steps("vetting the accounts")
     follow_up_steps("re-evaluating watches", fail=RuntimeError("watch store offline"))
     channel = YtChannel(videos=default_videos(n=1))

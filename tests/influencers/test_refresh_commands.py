@@ -11,11 +11,10 @@ import responses
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from influencers.models import Account, AccountMetrics, AccountSnapshot, Platform
 from core.models import Job, JobKind, JobStatus
+from influencers.models import Account, AccountMetrics, AccountSnapshot, Platform
 from influencers.services import refresh as refresh_service
 from tests.factories import AccountFactory, JobFactory
-
 from tests.influencers.connector_fakes import (
     IG_BUSINESS_ID,
     IG_TOKEN,
@@ -35,7 +34,7 @@ DAY = dt.date(2026, 3, 1)
 
 
 @pytest.fixture(autouse=True)
-def keys(settings, monkeypatch):  # noqa: ANN001, ANN201
+def keys(settings, monkeypatch):
     settings.YOUTUBE_API_KEY = YT_KEY
     settings.INSTAGRAM_ACCESS_TOKEN = IG_TOKEN
     settings.INSTAGRAM_BUSINESS_ACCOUNT_ID = IG_BUSINESS_ID
@@ -45,7 +44,7 @@ def keys(settings, monkeypatch):  # noqa: ANN001, ANN201
     return settings
 
 
-def run_on(day: dt.date, monkeypatch, *args: str) -> tuple[str, str]:  # noqa: ANN001
+def run_on(day: dt.date, monkeypatch, *args: str) -> tuple[str, str]:
     """Run refresh_accounts as if today were `day`."""
     monkeypatch.setattr(refresh_service, "current_date", lambda: day)
     out, err = io.StringIO(), io.StringIO()
@@ -54,7 +53,7 @@ def run_on(day: dt.date, monkeypatch, *args: str) -> tuple[str, str]:  # noqa: A
 
 
 @responses.activate
-def test_two_runs_on_two_days_give_two_snapshots_and_growth(monkeypatch) -> None:  # noqa: ANN001
+def test_two_runs_on_two_days_give_two_snapshots_and_growth(monkeypatch) -> None:
     """The issue's "done when": refresh twice on different (mocked) days → two snapshots per
     account, and the growth metrics follow the follower counts the platforms reported."""
     channel = YtChannel(subscribers=50_000, videos=default_videos(n=2))
@@ -94,7 +93,7 @@ def test_two_runs_on_two_days_give_two_snapshots_and_growth(monkeypatch) -> None
 
 
 @responses.activate
-def test_platform_and_account_filters(monkeypatch) -> None:  # noqa: ANN001
+def test_platform_and_account_filters(monkeypatch) -> None:
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     FakeInstagram(responses.mock, IgUser(media=default_media(1)))
@@ -113,7 +112,7 @@ def test_platform_and_account_filters(monkeypatch) -> None:  # noqa: ANN001
 
 
 @responses.activate
-def test_a_run_where_every_account_fails_is_a_failed_job_and_a_command_error(monkeypatch) -> None:  # noqa: ANN001
+def test_a_run_where_every_account_fails_is_a_failed_job_and_a_command_error(monkeypatch) -> None:
     responses.get(f"{YT}/channels", status=400, json=YT_KEY_INVALID)
     AccountFactory(platform=Platform.YOUTUBE, handle="one_channel")
 
@@ -126,7 +125,7 @@ def test_a_run_where_every_account_fails_is_a_failed_job_and_a_command_error(mon
 
 
 @responses.activate
-def test_partial_failure_succeeds_and_names_the_failed_account(monkeypatch) -> None:  # noqa: ANN001
+def test_partial_failure_succeeds_and_names_the_failed_account(monkeypatch) -> None:
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id=channel.id)
@@ -140,7 +139,7 @@ def test_partial_failure_succeeds_and_names_the_failed_account(monkeypatch) -> N
 
 
 @responses.activate
-def test_progress_bar_counts_accounts(monkeypatch) -> None:  # noqa: ANN001
+def test_progress_bar_counts_accounts(monkeypatch) -> None:
     channel = YtChannel(videos=default_videos(n=1))
     FakeYouTube(responses.mock, channel)
     AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id=channel.id)
@@ -154,7 +153,7 @@ def test_progress_bar_counts_accounts(monkeypatch) -> None:  # noqa: ANN001
     assert "2/2" in err.getvalue()
 
 
-def test_explicit_platform_without_key_is_refused(settings) -> None:  # noqa: ANN001
+def test_explicit_platform_without_key_is_refused(settings) -> None:
     settings.YOUTUBE_API_KEY = ""
     with pytest.raises(CommandError, match="YOUTUBE_API_KEY is not set"):
         call_command("refresh_accounts", "--platform", "youtube", "--no-progress")
@@ -211,7 +210,7 @@ def test_beat_schedules_the_daily_refresh_task() -> None:
 
 
 @responses.activate
-def test_scheduled_task_runs_a_refresh_job(monkeypatch) -> None:  # noqa: ANN001
+def test_scheduled_task_runs_a_refresh_job(monkeypatch) -> None:
     from influencers.tasks import refresh_tracked_accounts_task
 
     channel = YtChannel(videos=default_videos(n=1))
@@ -228,7 +227,7 @@ def test_scheduled_task_runs_a_refresh_job(monkeypatch) -> None:  # noqa: ANN001
 
 
 @responses.activate
-def test_scheduled_task_records_a_failed_run_without_raising(monkeypatch) -> None:  # noqa: ANN001
+def test_scheduled_task_records_a_failed_run_without_raising(monkeypatch) -> None:
     from influencers.tasks import refresh_tracked_accounts_task
 
     responses.get(f"{YT}/channels", status=400, json=YT_KEY_INVALID)

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from influencers.metrics.service import refresh_metrics
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -23,7 +24,6 @@ from influencers.models import (
     Platform,
     Post,
 )
-from influencers.metrics.service import refresh_metrics
 from influencers.services.retention import purge_stale_api_data
 from tests.factories import (
     AccountFactory,
@@ -77,7 +77,7 @@ def _stored_rows(account: Account) -> dict[str, int]:
 
 
 def test_a_youtube_channel_not_refreshed_for_30_days_loses_its_api_data_but_keeps_its_identity(
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    django_capture_on_commit_callbacks,
 ) -> None:
     stale = _channel(refreshed_days_ago=31)
     image_name = MediaAsset.objects.get(account=stale).image.name

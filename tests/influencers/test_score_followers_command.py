@@ -18,12 +18,12 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def write(path, text: str):  # noqa: ANN001
+def write(path, text: str):
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def read_rows(path) -> list[dict[str, str]]:  # noqa: ANN001
+def read_rows(path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 

@@ -7,7 +7,7 @@ import datetime as dt
 from vetting.scoring.comments import CommentItem, comment_report, detect_language, find_pod, is_emoji_only, is_generic
 from vetting.scoring.risk import comment_signals
 
-T0 = dt.datetime(2026, 2, 1, 10, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC)
 REAL_TEXTS = [
     "Where did you buy that jacket? I have been looking for one like it",
     "The light in the third photo is unreal, which lens was it",

@@ -8,14 +8,22 @@ import json
 import numpy as np
 import pytest
 
-from vetting.scoring.engagement import BENCHMARKS_PATH, PostStats, benchmark_for, engagement_quality, engagement_report, load_benchmarks, tier_for
+from vetting.scoring.engagement import (
+    BENCHMARKS_PATH,
+    PostStats,
+    benchmark_for,
+    engagement_quality,
+    engagement_report,
+    load_benchmarks,
+    tier_for,
+)
 from vetting.scoring.risk import engagement_signals
 
-T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 
 
-def posts(n: int, likes, comments, views=None, shares=None) -> list[PostStats]:  # noqa: ANN001
-    def at(x, i):  # noqa: ANN001, ANN202
+def posts(n: int, likes, comments, views=None, shares=None) -> list[PostStats]:
+    def at(x, i):
         return x[i] if isinstance(x, (list, np.ndarray)) else x
 
     return [

@@ -10,7 +10,21 @@ import pytest
 
 from vetting.scoring import synthetic
 from vetting.scoring.calibration import fit_logistic, roc_auc, tpr_at_fpr
-from vetting.scoring.followers import FIELDS, SCORECARD_PATH, FollowerBatch, FollowerProfile, audience_quality, audience_types, batch_from_synthetic, error_rates, load_scorecard, reasons_for, score_batch, score_profiles, wilson_interval
+from vetting.scoring.followers import (
+    FIELDS,
+    SCORECARD_PATH,
+    FollowerBatch,
+    FollowerProfile,
+    audience_quality,
+    audience_types,
+    batch_from_synthetic,
+    error_rates,
+    load_scorecard,
+    reasons_for,
+    score_batch,
+    score_profiles,
+    wilson_interval,
+)
 
 
 def empty_mass_follower(i: int) -> FollowerProfile:

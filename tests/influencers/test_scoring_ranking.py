@@ -13,7 +13,7 @@ COUNTRIES = ["CN", "TW", "US"]
 LANGS = ["zh", "en"]
 
 
-def candidates(**overrides) -> Candidates:  # noqa: ANN003
+def candidates(**overrides) -> Candidates:
     n = 6
     data = {
         "ids": np.array([10, 11, 12, 13, 14, 15]),
@@ -32,7 +32,7 @@ def candidates(**overrides) -> Candidates:  # noqa: ANN003
     return Candidates(**data, platform_names=PLATFORMS, country_names=COUNTRIES, language_names=LANGS)
 
 
-def ranked_ids(page, c) -> list[int]:  # noqa: ANN001
+def ranked_ids(page, c) -> list[int]:
     return [int(c.ids[i]) for i in page.indices]
 
 

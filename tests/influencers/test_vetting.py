@@ -8,10 +8,9 @@ import pytest
 from django.utils import timezone
 
 from core.errors import InputError
-from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
-from vetting.services.reports import vet_accounts, vetting_report
+from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample
 from tests.factories import (
     AccountFactory,
     AudienceProfileFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     FollowerSampleFactory,
     PostFactory,
 )
+from vetting.services.reports import vet_accounts, vetting_report
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -26,7 +26,7 @@ TODAY = timezone.localdate()
 
 def add_history(
     account, *, days: int = 120, base: int = 60_000, per_day: int = 150, jump_day: int | None = None, jump: int = 0
-) -> None:  # noqa: ANN001
+) -> None:
     rows = []
     followers = base
     for i in range(days):
@@ -44,7 +44,7 @@ def add_history(
     AccountSnapshot.objects.bulk_create(rows)
 
 
-def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -> list:  # noqa: ANN001
+def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -> list:
     now = timezone.now()
     return [
         PostFactory(
@@ -58,7 +58,7 @@ def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -
     ]
 
 
-def add_followers(account, *, fake: int, real: int) -> None:  # noqa: ANN001
+def add_followers(account, *, fake: int, real: int) -> None:
     rows = [
         FollowerSampleFactory.build(
             account=account,

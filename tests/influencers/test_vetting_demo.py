@@ -21,7 +21,7 @@ PLANTED = {"follower_jump", "following_churn", "engagement_pod", "fake_follower_
 
 
 @pytest.fixture(scope="module")
-def vetted(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def vetted(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -34,17 +34,17 @@ def vetted(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
             atomic.__exit__(None, None, None)
 
 
-def _marks(summary, account_id: int) -> set[str]:  # noqa: ANN001
+def _marks(summary, account_id: int) -> set[str]:
     return set(summary.fraud_accounts.get(account_id, [])) & PLANTED
 
 
-def test_every_account_was_vetted(vetted):  # noqa: ANN001
+def test_every_account_was_vetted(vetted):
     summary, metrics = vetted
     assert metrics and all(m.vetting.get("version") == 1 for m in metrics.values())
     assert summary.counts.get("vetted") == len(metrics)
 
 
-def test_fraud_marked_accounts_score_higher_than_clean_ones(vetted):  # noqa: ANN001
+def test_fraud_marked_accounts_score_higher_than_clean_ones(vetted):
     summary, metrics = vetted
     fraud = [m.fake_risk or 0.0 for a, m in metrics.items() if _marks(summary, a)]
     clean = [m.fake_risk or 0.0 for a, m in metrics.items() if not summary.fraud_accounts.get(a)]
@@ -64,7 +64,7 @@ def test_fraud_marked_accounts_score_higher_than_clean_ones(vetted):  # noqa: AN
         ("low_engagement", "engagement_rate"),
     ],
 )
-def test_each_fraud_kind_is_caught_by_its_signal(vetted, mark, signal):  # noqa: ANN001
+def test_each_fraud_kind_is_caught_by_its_signal(vetted, mark, signal):
     summary, metrics = vetted
     accounts = [a for a in metrics if mark in _marks(summary, a)]
     assert accounts, mark

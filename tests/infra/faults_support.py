@@ -59,8 +59,9 @@ class Worker:
                 self.proc.wait(timeout=15)
 
 
-def start_worker(workdir: Path, *, name: str, queues: tuple[str, ...] = QUEUES, pool: str = "solo",
-                 env: dict[str, str] | None = None) -> Worker:
+def start_worker(
+    workdir: Path, *, name: str, queues: tuple[str, ...] = QUEUES, pool: str = "solo", env: dict[str, str] | None = None
+) -> Worker:
     """Start a worker process on the test database; `env` adds or overrides variables."""
     workdir.mkdir(parents=True, exist_ok=True)
     full_env = {
@@ -79,15 +80,38 @@ def start_worker(workdir: Path, *, name: str, queues: tuple[str, ...] = QUEUES, 
     log = workdir / f"{name}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", pool, "-c", "1", "-Q", ",".join(queues),
-             "-n", f"{name}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                pool,
+                "-c",
+                "1",
+                "-Q",
+                ",".join(queues),
+                "-n",
+                f"{name}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     return Worker(proc=proc, log=log)
 
 
-def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.1,
-             alive: Worker | None = None) -> bool:
+def wait_for(
+    predicate: Callable[[], bool], *, timeout: float, interval: float = 0.1, alive: Worker | None = None
+) -> bool:
     """Poll `predicate` until it is true (True) or `timeout` seconds pass (False). Stops early
     when the `alive` worker has exited."""
     deadline = time.monotonic() + timeout
@@ -118,7 +142,7 @@ def purge_broker() -> None:
 
 
 @pytest.fixture
-def real_broker(settings):  # noqa: ANN001
+def real_broker(settings):
     """Jobs in this test go through the Redis of CELERY_BROKER_URL, not in-process."""
     from config.celery import app as celery_app
 
@@ -153,7 +177,7 @@ def make_image_assets(count: int, *, accounts: int = 8, size: int = 160, seed: i
 
 
 @pytest.fixture
-def isolated_vision(settings, tmp_path):  # noqa: ANN001
+def isolated_vision(settings, tmp_path):
     """Media and index folders of this test only, the weight-free style embedder, no caches."""
     from vision.embedders import reset_embedder_cache
     from vision.services.index import reset_index_cache

@@ -15,11 +15,10 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from influencers.models import AccountMetrics
 from core.models import JobKind, JobStatus
 from core.services.health import broker_health
-from core.services.jobs import job_enqueue
-from core.services.jobs import job_create
+from core.services.jobs import job_create, job_enqueue
+from influencers.models import AccountMetrics
 from tests.factories import AccountFactory, AccountSnapshotFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,9 +47,27 @@ def worker(tmp_path):
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", "default,heavy",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                "default,heavy",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield proc, log
@@ -63,7 +80,7 @@ def worker(tmp_path):
 
 
 @pytest.fixture
-def real_broker(settings):  # noqa: ANN001
+def real_broker(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
     with celery_app.connection_for_write() as conn:  # drop what an earlier, killed run left behind

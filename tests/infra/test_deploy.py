@@ -14,7 +14,11 @@ import pytest
 from django.urls import clear_url_caches
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "testserver"}
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "k" * 50,
+    "ALLOWED_HOSTS": "testserver",
+}
 _ENV_READ = re.compile(r"""(?:env_(?:str|int|bool|list)|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
@@ -22,7 +26,9 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run `code` in a fresh interpreter with only the given Vetted variables (others removed)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL", "AWS_"))}
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_deploy_doc_names_every_environment_variable_the_code_reads():
@@ -65,8 +71,11 @@ def test_process_files_run_both_queues_and_beat():
 def test_gunicorn_config_loads():
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "WEB_CONCURRENCY": "3"},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "WEB_CONCURRENCY": "3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
 
@@ -79,8 +88,13 @@ def test_production_puts_media_on_s3_when_a_bucket_is_set():
         "print(type(s).__name__, s.bucket_name, s.url('assets/a.jpg'))\n"
     )
     result = _run(
-        code, **PRODUCTION, AWS_STORAGE_BUCKET_NAME="vetted-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
-        AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test-secret", AWS_S3_REGION_NAME="us-east-1",
+        code,
+        **PRODUCTION,
+        AWS_STORAGE_BUCKET_NAME="vetted-media",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test-secret",
+        AWS_S3_REGION_NAME="us-east-1",
     )
     assert result.returncode == 0, result.stderr
     kind, bucket, url = result.stdout.split()
@@ -98,38 +112,63 @@ def test_production_media_stays_on_the_filesystem_without_a_bucket():
 
 def test_production_refuses_a_cache_sharing_the_brokers_redis_database():
     # The cache is emptied after a Redis outage; on the broker's database that would drop jobs.
-    same = _run("import config.settings.production", **PRODUCTION, CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
-                CACHE_URL="redis://127.0.0.1:6379/0")
+    same = _run(
+        "import config.settings.production",
+        **PRODUCTION,
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    )
     assert same.returncode != 0 and "CACHE_URL must name another Redis database" in same.stderr
-    apart = _run("import config.settings.production", **PRODUCTION, CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
-                 CACHE_URL="redis://127.0.0.1:6379/1")
+    apart = _run(
+        "import config.settings.production",
+        **PRODUCTION,
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
     assert apart.returncode == 0, apart.stderr
 
 
 def test_check_deploy_names_the_single_process_defaults_still_in_use():
     bare = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={k: v for k, v in {**os.environ, **PRODUCTION}.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}},
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            k: v
+            for k, v in {**os.environ, **PRODUCTION}.items()
+            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
+        },
     )
     for warning in ("vetted.W001", "vetted.W002", "vetted.W003"):
         assert warning in bare.stderr + bare.stdout, bare.stderr
     configured = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, **PRODUCTION, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
-             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CACHE_URL": "redis://127.0.0.1:6379/1"},
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+        },
     )
     assert "vetted.W00" not in configured.stderr + configured.stdout
 
 
 @pytest.fixture
-def media_files(settings, tmp_path):  # noqa: ANN001
+def media_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     for folder in ("assets/2026/01", "avatars", "moodboards/2026/01", "exports/1"):
         (settings.MEDIA_ROOT / folder).mkdir(parents=True)
         (settings.MEDIA_ROOT / folder / "f.jpg").write_bytes(b"\xff\xd8\xff" + folder.encode())
 
 
-def _urlconf_with(settings, *, serve_media: bool) -> None:  # noqa: ANN001
+def _urlconf_with(settings, *, serve_media: bool) -> None:
     import config.urls
 
     settings.DEBUG = False
@@ -138,19 +177,27 @@ def _urlconf_with(settings, *, serve_media: bool) -> None:  # noqa: ANN001
     clear_url_caches()
 
 
-MEDIA_PATHS = ["assets/2026/01/f.jpg", "avatars/f.jpg", "moodboards/2026/01/f.jpg", "exports/1/f.jpg",
-               "assets/../moodboards/2026/01/f.jpg", "assets/%2e%2e/exports/1/f.jpg"]
+MEDIA_PATHS = [
+    "assets/2026/01/f.jpg",
+    "avatars/f.jpg",
+    "moodboards/2026/01/f.jpg",
+    "exports/1/f.jpg",
+    "assets/../moodboards/2026/01/f.jpg",
+    "assets/%2e%2e/exports/1/f.jpg",
+]
 
 
 @pytest.mark.django_db
-def test_serve_media_serves_only_the_public_folders(settings, media_files, client):  # noqa: ANN001
+def test_serve_media_serves_only_the_public_folders(settings, media_files, client):
     _urlconf_with(settings, serve_media=True)
     try:
         served = {path: client.get(f"/media/{path}").status_code for path in MEDIA_PATHS}
     finally:
         _urlconf_with(settings, serve_media=False)
     assert served == dict(zip(MEDIA_PATHS, [200, 200, 404, 404, 404, 404], strict=True))
-    assert {path: client.get(f"/media/{path}").status_code for path in MEDIA_PATHS[:2]} == dict.fromkeys(MEDIA_PATHS[:2], 404)
+    assert {path: client.get(f"/media/{path}").status_code for path in MEDIA_PATHS[:2]} == dict.fromkeys(
+        MEDIA_PATHS[:2], 404
+    )
 
 
 @pytest.mark.celery_worker
@@ -158,8 +205,7 @@ def test_serve_media_serves_only_the_public_folders(settings, media_files, clien
 def test_heavy_jobs_are_queued_on_the_heavy_queue(settings):
     from config.celery import app
     from core.models import JobKind
-    from core.services.jobs import job_enqueue
-    from core.services.jobs import job_create
+    from core.services.jobs import job_create, job_enqueue
     from tests.infra.faults_support import purge_broker
 
     settings.CELERY_TASK_ALWAYS_EAGER = False

@@ -16,17 +16,25 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connection
 
-from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
 from core.models import Job, JobKind, JobStatus
-from core.services.jobs import run_job
-from core.services.jobs import job_create
+from core.services.jobs import job_create, run_job
+from influencers.models import (
+    Account,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Post,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = (Creator, Account, AccountSnapshot, AudienceProfile, FollowerSample, Post, CommentSample, MediaAsset)
 
 
 @pytest.fixture
-def example_import(settings, tmp_path) -> Path:  # noqa: ANN001
+def example_import(settings, tmp_path) -> Path:
     """The documented JSON example with its images, in a folder of this test; media of this test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     folder = tmp_path / "upload"
@@ -38,7 +46,7 @@ def _catalogue_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in CATALOGUE}
 
 
-def _stored_files(settings) -> list[Path]:  # noqa: ANN001
+def _stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
@@ -90,7 +98,7 @@ def test_database_error_after_images_are_stored_leaves_nothing(example_import, s
     original = Writer._media
     seen = {}
 
-    def media_then_fail(self, accounts):  # noqa: ANN001, ANN202
+    def media_then_fail(self, accounts):
         original(self, accounts)
         self.finish()  # the inserts queued on the writer's thread ran (reading meanwhile would race them)
         seen["files"] = list(self.saved_files)

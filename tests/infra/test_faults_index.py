@@ -62,13 +62,13 @@ def _damage(how: str) -> None:
         raise AssertionError(how)
 
 
-def _lookalikes(creator_id: int):  # noqa: ANN202
+def _lookalikes(creator_id: int):
     from vision.services.search import lookalikes
 
     return lookalikes(creator_id=creator_id, top=4)
 
 
-def _ranking(result) -> list[tuple[int, float]]:  # noqa: ANN001
+def _ranking(result) -> list[tuple[int, float]]:
     return [(match.creator_id, round(match.score, 3)) for match in result.results]
 
 
@@ -83,7 +83,7 @@ def _build_catalogue() -> int:
 
 
 @pytest.fixture
-def large_catalogue(monkeypatch):  # noqa: ANN001
+def large_catalogue(monkeypatch):
     """Make search treat the catalogue as too large to rebuild inside a request (above FLAT_MAX
     vectors it hands the rebuild to a job); index builds themselves are unchanged."""
     import vision.services.search as search
@@ -180,7 +180,9 @@ def test_corrupted_index_is_rebuilt_by_a_real_worker_and_the_api_recovers(
 
         rebuilt = wait_for(
             lambda: Job.objects.filter(kind=JobKind.INDEX, status=JobStatus.SUCCEEDED).exists(),
-            timeout=60, interval=0.25, alive=worker,
+            timeout=60,
+            interval=0.25,
+            alive=worker,
         )
         assert rebuilt, f"no rebuild finished:\n{worker.tail()}"
     finally:

@@ -18,16 +18,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from kombu import pools as kombu_pools
 from django.core.cache import cache
+from kombu import pools as kombu_pools
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from core.caching.backend import reset_outage_state
-from influencers.models import Creator
 from core.models import Job, JobKind, JobStatus
+from influencers.models import Creator
 from tests.factories import AccountFactory, AccountSnapshotFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit (the enqueue) must really fire
@@ -66,7 +66,7 @@ def hung_redis():
         server.close()
 
 
-def _drop_pools(app) -> None:  # noqa: ANN001
+def _drop_pools(app) -> None:
     # Celery caches a connection pool on the app and a producer pool on app.amqp (as after a fork);
     # forget them so the next send picks the pools of the current URL. Never close them: kombu
     # keeps them in a global registry by URL, and the real broker's would stay closed for good.
@@ -82,8 +82,12 @@ def broker_at(url: str, *, socket_timeout: float = 1.0):
     """Point the Celery app (and the settings the job runner reads) at `url` for the block."""
     from config.celery import app
 
-    saved = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.broker_connection_timeout,
-             app.conf.task_always_eager)
+    saved = (
+        app.conf.broker_url,
+        app.conf.broker_transport_options,
+        app.conf.broker_connection_timeout,
+        app.conf.task_always_eager,
+    )
     app.conf.broker_url = url
     # Celery prefers the CELERY_BROKER_URL environment variable (set in CI) over its settings.
     saved_env = os.environ.get("CELERY_BROKER_URL")
@@ -105,7 +109,7 @@ def broker_at(url: str, *, socket_timeout: float = 1.0):
 
 
 @pytest.fixture
-def editor_client(settings):  # noqa: ANN001
+def editor_client(settings):
     """An API client with the token of an editor of the catalogue admin organisation, with the
     throttle on (it reads and writes the cache on every request) and the cache on dead Redis."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -120,12 +124,12 @@ def editor_client(settings):  # noqa: ANN001
 
 
 @pytest.fixture
-def throttled(monkeypatch):  # noqa: ANN001
+def throttled(monkeypatch):
     # The test settings switch throttling off; production has it on, so the fault test does too.
     monkeypatch.setattr(APIView, "throttle_classes", [UserRateThrottle])
 
 
-def _upload(client: APIClient):  # noqa: ANN202
+def _upload(client: APIClient):
     with (ROOT / "docs/examples/creators.csv").open("rb") as handle:
         return client.post("/api/imports/", {"file": handle}, format="multipart")
 
@@ -225,7 +229,7 @@ def test_cache_outage_costs_nothing_while_it_lasts_and_empties_the_cache_after(m
     client_class = type(fail_open._cache)  # the client class the backend really uses
     real_get_client = client_class.get_client
 
-    def unreachable(self, key=None, *, write=False):  # noqa: ANN001, ANN202
+    def unreachable(self, key=None, *, write=False):
         calls["n"] += 1
         raise redis.ConnectionError("Error 111 connecting: Connection refused.")
 

@@ -36,9 +36,9 @@ BATCH = 4  # small batches: many commits, so the kill lands between two of them
 
 
 def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
+    from core.services.jobs import job_enqueue
     from vision.embedders import get_embedder
     from vision.services.index import index_dir
-    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(ASSETS)
     worker_env = {"CELERY_VISIBILITY_TIMEOUT": "2", "VISION_BATCH_SIZE": str(BATCH)}
@@ -51,9 +51,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
         assert job.celery_task_id, "the job was not sent through the broker"
 
         # Kill once a few batches are committed, well before the end.
-        started = wait_for(
-            lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=first
-        )
+        started = wait_for(lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=first)
         first.kill()
         time.sleep(0.3)  # a COMMIT the worker sent just before dying still lands: count after it
         embedded_at_kill = ImageEmbedding.objects.count()
@@ -92,10 +90,10 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     """The scale path: a backlog split into EMBED jobs by account, run by two heavy workers at the
     same time, plus a third job over everything that overlaps both. Every asset ends with exactly
     one vector, and the index holds them all once the last sync has run."""
+    from core.services.jobs import job_enqueue
     from influencers.models import MediaAsset
     from vision.embedders import get_embedder
     from vision.services.index import index_dir, index_sync
-    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(96, accounts=6)
     accounts = sorted(set(MediaAsset.objects.values_list("account_id", flat=True)))
@@ -111,9 +109,14 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
             job_enqueue(job)
         done = wait_for(
             lambda: Job.objects.filter(pk__in=[j.pk for j in jobs], status=JobStatus.SUCCEEDED).count() == 3,
-            timeout=150, interval=0.25,
+            timeout=150,
+            interval=0.25,
         )
-        assert done, "\n".join(f"{j.pk}: {Job.objects.get(pk=j.pk).status}" for j in jobs) + workers[0].tail() + workers[1].tail()
+        assert done, (
+            "\n".join(f"{j.pk}: {Job.objects.get(pk=j.pk).status}" for j in jobs)
+            + workers[0].tail()
+            + workers[1].tail()
+        )
     finally:
         for worker in workers:
             worker.stop()
@@ -122,7 +125,9 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     ran_on = {w.log.name for w in workers for job in jobs if finished[job.pk].celery_task_id in w.log.read_text()}
     assert len(ran_on) == 2, "both workers should have taken jobs"
     embedder_id = get_embedder().id
-    per_asset = dict(ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id")))
+    per_asset = dict(
+        ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("asset").annotate(n=Count("id"))
+    )
     assert set(per_asset) == set(asset_ids) and set(per_asset.values()) == {1}
     # Index writers take turns and read the database once they hold the lock, so the last job's
     # sync published every vector: nothing left for a later sync to add.
@@ -137,10 +142,10 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     batches and queues a batch job per batch; the other worker takes batch jobs while the
     coordinator embeds the batches nobody took. Every asset ends with one vector, the parent's
     progress covers every batch, and the index is published by the coordinator with all of them."""
+    from core.services.jobs import job_enqueue
     from vision.embedders import get_embedder
     from vision.models import EmbedBatch
     from vision.services.index import index_dir
-    from core.services.jobs import job_enqueue
 
     asset_ids = make_image_assets(96, accounts=6)
     env = {"VISION_BATCH_SIZE": str(BATCH)}
@@ -182,8 +187,8 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     visibility timeout: it is an hour here), and its next pool process finishes the job."""
     import subprocess
 
-    from vision.embedders import get_embedder
     from core.services.jobs import job_enqueue
+    from vision.embedders import get_embedder
 
     asset_ids = make_image_assets(ASSETS)
     env = {"CELERY_VISIBILITY_TIMEOUT": "3600", "VISION_BATCH_SIZE": str(BATCH)}

@@ -38,26 +38,70 @@ FUZZ = settings(
 )
 
 COLUMNS = list(CREATOR_COLUMNS + ACCOUNT_COLUMNS + SNAPSHOT_COLUMNS + AUDIENCE_COLUMNS) + [
-    "audience_age.18-24", "audience_gender.female", "audience_countries.CN", "audience_languages.zh",
-    "audience_interests.beauty", "audience_age.", "audience_nonsense.x",
+    "audience_age.18-24",
+    "audience_gender.female",
+    "audience_countries.CN",
+    "audience_languages.zh",
+    "audience_interests.beauty",
+    "audience_age.",
+    "audience_nonsense.x",
 ]
 HOSTILE = [
-    "", " ", "0", "-1", "1e309", "NaN", "inf", "12k", "1.5M", "３４５", "1,234,567", "99999999999999999999999",
-    "2026-02-30", "31/12/2026", "0000-00-00", "true", "yes", "maybe", "instagram", "tiktok", "myspace",
-    "@handle", "@", "a" * 5000, "emoji 🎉🔥", "=HYPERLINK(\"x\")", "\x00", "\u202eevil", "CN", "XX", "zh;en",
-    "-0.5", "150%", "0.7", "http://", "mailto:x", "../../etc/passwd", "images/linxiaoyu-serum.jpg",
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "inf",
+    "12k",
+    "1.5M",
+    "３４５",
+    "1,234,567",
+    "99999999999999999999999",
+    "2026-02-30",
+    "31/12/2026",
+    "0000-00-00",
+    "true",
+    "yes",
+    "maybe",
+    "instagram",
+    "tiktok",
+    "myspace",
+    "@handle",
+    "@",
+    "a" * 5000,
+    "emoji 🎉🔥",
+    '=HYPERLINK("x")',
+    "\x00",
+    "\u202eevil",
+    "CN",
+    "XX",
+    "zh;en",
+    "-0.5",
+    "150%",
+    "0.7",
+    "http://",
+    "mailto:x",
+    "../../etc/passwd",
+    "images/linxiaoyu-serum.jpg",
 ]
 VALID_COLUMNS = [c for c in COLUMNS if c not in ("audience_age.", "audience_nonsense.x")]
 cell = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
 json_value = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30) | st.sampled_from(HOSTILE),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.text(max_size=30)
+    | st.sampled_from(HOSTILE),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
 
 
 @pytest.fixture
-def workspace(settings, tmp_path) -> Path:  # noqa: ANN001
+def workspace(settings, tmp_path) -> Path:
     """A folder holding the example images (JSON imports reference them), and media of this test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     shutil.copytree(ROOT / "docs/examples/images", tmp_path / "images")
@@ -120,7 +164,7 @@ def test_wrong_csv_records_are_rejected_cleanly(workspace, header, data, delimit
     _import_must_not_crash(path, encoded, dry_run=dry_run, media_root=workspace / "media")
 
 
-def _paths(node, prefix=()):  # noqa: ANN001, ANN202
+def _paths(node, prefix=()):
     """Every path (tuple of keys/indexes) inside a JSON document."""
     yield prefix
     if isinstance(node, dict):
@@ -134,7 +178,7 @@ def _paths(node, prefix=()):  # noqa: ANN001, ANN202
 EXAMPLE_PATHS = [p for p in _paths(EXAMPLE) if p]
 
 
-def _replace(document, path, value):  # noqa: ANN001, ANN202
+def _replace(document, path, value):
     target = document
     for key in path[:-1]:
         target = target[key]
@@ -167,7 +211,7 @@ def test_documented_json_with_wrong_parts_is_rejected_cleanly(workspace, edits, 
     _import_must_not_crash(folder / name, data, dry_run=False, media_root=workspace / "media")
 
 
-def test_the_unmodified_example_imports(workspace, db):  # noqa: ANN001
+def test_the_unmodified_example_imports(workspace, db):
     """The fuzzed documents start from a valid file (so the edits are what gets rejected)."""
     path = workspace / "creators.json"
     path.write_text(json.dumps(EXAMPLE, ensure_ascii=False), encoding="utf-8")

@@ -12,7 +12,7 @@ from core.services.media import image_content_file, inspect_image_bytes
 
 
 @pytest.fixture(autouse=True)
-def vision_isolation(settings, tmp_path):  # noqa: ANN001
+def vision_isolation(settings, tmp_path):
     """Each test: its own index folder and media root, the style embedder, no cached state."""
     from vision.embedders import reset_embedder_cache
     from vision.services.index import reset_index_cache
@@ -36,19 +36,21 @@ def png_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def add_image_asset(account, image: Image.Image, *, fmt: str = "PNG"):  # noqa: ANN001, ANN201
+def add_image_asset(account, image: Image.Image, *, fmt: str = "PNG"):
     """Store `image` as a MediaAsset of `account` the way imports do (checked, hashed, saved)."""
     from tests.factories import MediaAssetFactory
 
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
     info = inspect_image_bytes(buffer.getvalue(), source="test")
-    asset = MediaAssetFactory.build(account=account, sha256=info.sha256, width=info.width, height=info.height, phash=info.phash)
+    asset = MediaAssetFactory.build(
+        account=account, sha256=info.sha256, width=info.width, height=info.height, phash=info.phash
+    )
     asset.image.save(image_content_file(info).name, image_content_file(info), save=False)
     asset.save()
     return asset
 
 
 @pytest.fixture
-def image_asset():  # noqa: ANN201
+def image_asset():
     return add_image_asset

@@ -113,10 +113,15 @@ def grade(style: str, img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         tint = np.array([[1.0, 0.86, 0.92], [0.9, 0.88, 1.0], [0.88, 1.0, 0.94]])[int(rng.integers(0, 3))]
         out = 0.62 + 0.3 * _saturate(img, j(0.6, 0.9))
         out = out * tint
-        out = np.asarray(
-            Image.fromarray((np.clip(out, 0, 1) * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(j(1.0, 2.0))),
-            dtype=np.float64,
-        ) / 255.0
+        out = (
+            np.asarray(
+                Image.fromarray((np.clip(out, 0, 1) * 255).astype(np.uint8)).filter(
+                    ImageFilter.GaussianBlur(j(1.0, 2.0))
+                ),
+                dtype=np.float64,
+            )
+            / 255.0
+        )
     elif style == "sepia_vignette":
         y = _curve(_luma(img), j(1.1, 1.3))[..., None]
         out = y * np.array([1.0, 0.82, 0.58]) + np.array([0.06, 0.03, 0.0])

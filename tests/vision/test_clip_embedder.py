@@ -31,7 +31,7 @@ TINY_CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def tiny_model_name(tmp_path_factory) -> str:  # noqa: ANN001
+def tiny_model_name(tmp_path_factory) -> str:
     """A tiny ViT + text transformer registered with open_clip under a unique name."""
     name = f"vetted-tiny-{uuid.uuid4().hex[:6]}"
     folder = tmp_path_factory.mktemp("configs")
@@ -40,7 +40,7 @@ def tiny_model_name(tmp_path_factory) -> str:  # noqa: ANN001
     return name
 
 
-def _checkpoint(name: str, path, seed: int = 0):  # noqa: ANN001, ANN202
+def _checkpoint(name: str, path, seed: int = 0):
     torch.manual_seed(seed)
     model = open_clip.create_model(name)  # random weights: the architecture is what matters here
     torch.save(model.state_dict(), path)
@@ -48,7 +48,7 @@ def _checkpoint(name: str, path, seed: int = 0):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture
-def clip_settings(settings, tiny_model_name, tmp_path):  # noqa: ANN001, ANN201
+def clip_settings(settings, tiny_model_name, tmp_path):
     settings.VISION_EMBEDDER = "clip"
     settings.VISION_MODEL = tiny_model_name
     settings.VISION_PRETRAINED = str(_checkpoint(tiny_model_name, tmp_path / "tiny.pt"))
@@ -154,7 +154,7 @@ def test_pretrained_tag_not_in_the_cache_is_missing_not_downloaded(settings, mon
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "empty-cache"))
 
-    def no_network(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_network(*args, **kwargs):
         raise AssertionError("tried to download")
 
     monkeypatch.setattr(huggingface_hub, "hf_hub_download", no_network)
@@ -181,7 +181,15 @@ def test_fetch_weights_offline_says_to_run_it_on_an_online_machine(monkeypatch):
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(CommandError) as caught:
-        call_command("vision_fetch_weights", "--model", "ViT-B-32", "--pretrained", "laion2b_s34b_b79k", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "vision_fetch_weights",
+            "--model",
+            "ViT-B-32",
+            "--pretrained",
+            "laion2b_s34b_b79k",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     assert "machine with internet access" in str(caught.value)
     assert "VISION_PRETRAINED" in str(caught.value)
     with pytest.raises(CommandError, match="not a pretrained tag"):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import Account
-from vetting.services.demo import seed_demo
 from influencers.services.demo.images import DEMO_STYLES, draw_style_image
+from vetting.services.demo import seed_demo
 from vision.services.embedding import embed_pending_assets
 from vision.services.reuse import reused_image_signal
 from vision.services.search import aesthetic_search

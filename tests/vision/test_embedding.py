@@ -24,7 +24,7 @@ from vision.services.index import get_index, index_status
 pytestmark = pytest.mark.django_db
 
 
-def _assets(n: int, style: str = "vivid_pop", account=None):  # noqa: ANN001, ANN202
+def _assets(n: int, style: str = "vivid_pop", account=None):
     account = account or AccountFactory()
     return [add_image_asset(account, zoo_image(style, seed=i, size=64)) for i in range(n)]
 
@@ -206,9 +206,9 @@ def test_with_a_broker_every_batch_gets_a_job_and_no_batch_is_embedded_twice(
     Late deliveries of batch jobs find their batch done and write nothing."""
     from django.utils import timezone
 
+    from core.tasks import run_job_task
     from vision.services.embed_batches import embed_batch_claim
     from vision.services.jobs import embed_request_job
-    from core.tasks import run_job_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sent: list[int] = []
@@ -347,8 +347,8 @@ def test_a_coordinator_out_of_time_still_embeds_the_batches_whose_job_failed(set
 
 
 def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings, monkeypatch):
-    from vision.services import embed_batches
     from core.tasks import run_job_task
+    from vision.services import embed_batches
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
@@ -357,7 +357,7 @@ def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings,
     run_job(job_id=parent.pk)
     first = EmbedBatch.objects.filter(parent_job=parent).order_by("pk").first().batch_job_id
 
-    def broken(**kwargs):  # noqa: ANN003, ANN202
+    def broken(**kwargs):
         raise OSError("media storage unreachable")
 
     monkeypatch.setattr(embed_batches, "embed_batch_run", broken)

@@ -28,7 +28,12 @@ def _clustered(n: int, dim: int = 32, clusters: int = 40, seed: int = 0) -> np.n
 def _build(vectors: np.ndarray, *, kind: str | None = None, first_id: int = 1) -> VectorIndex:
     ids = np.arange(first_id, first_id + len(vectors), dtype=np.int64) * 7  # ids unlike row numbers
     return VectorIndex.build(
-        embedder_id="test", vectors=vectors, asset_ids=ids, account_ids=ids // 7 // 3, creator_ids=ids // 7 // 6, kind=kind
+        embedder_id="test",
+        vectors=vectors,
+        asset_ids=ids,
+        account_ids=ids // 7 // 3,
+        creator_ids=ids // 7 // 6,
+        kind=kind,
     )
 
 
@@ -105,7 +110,7 @@ def test_a_crash_while_saving_leaves_the_previous_index_readable(tmp_path, monke
     new = _build(_clustered(250, seed=1))
     real_replace = os.replace
 
-    def crash_on_manifest(src, dst):  # noqa: ANN001, ANN202
+    def crash_on_manifest(src, dst):
         if str(dst).endswith("manifest.json"):
             raise OSError("power cut")
         return real_replace(src, dst)
@@ -118,7 +123,7 @@ def test_a_crash_while_saving_leaves_the_previous_index_readable(tmp_path, monke
     assert after.version == 1 and after.count == 200
     assert np.array_equal(after.search(queries, 5)[1], before[1])
 
-    def half_written(index, path):  # noqa: ANN001, ANN202
+    def half_written(index, path):
         with open(path, "wb") as handle:
             handle.write(b"\x00" * 100)
         raise OSError("disk full")

@@ -19,7 +19,7 @@ EMBEDDER = "test-publish-embedder"
 DIM = 8
 
 
-def _embed(asset, seed: int) -> None:  # noqa: ANN001
+def _embed(asset, seed: int) -> None:
     vector = np.random.default_rng(seed).normal(size=DIM).astype("<f4")
     vector /= np.linalg.norm(vector)
     ImageEmbedding.objects.create(
@@ -35,7 +35,7 @@ def _catalogue(n: int) -> list:
     return assets
 
 
-def _run_in_thread(name: str, target, errors: list) -> threading.Thread:  # noqa: ANN001
+def _run_in_thread(name: str, target, errors: list) -> threading.Thread:
     def run() -> None:
         try:
             target()
@@ -61,7 +61,7 @@ def test_two_concurrent_index_updates_both_end_up_in_the_published_index(monkeyp
     a_has_read, b_published = threading.Event(), threading.Event()
     original_add = VectorIndex.add
 
-    def add_then_let_b_go_first(self, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def add_then_let_b_go_first(self, **kwargs):
         if threading.current_thread().name == "sync-a":
             a_has_read.set()
             # Without the lock B publishes now; with it B is blocked until A is done (bounded wait).
@@ -140,7 +140,7 @@ def test_a_version_published_while_a_reader_loads_is_picked_up_on_its_next_searc
     original_load = VectorIndex.load.__func__
     published_during_load = []
 
-    def load_while_another_process_publishes(cls, directory, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def load_while_another_process_publishes(cls, directory, **kwargs):
         loaded = original_load(cls, directory, **kwargs)
         if not published_during_load:
             published_during_load.append(True)

@@ -63,7 +63,9 @@ def test_profiles_follow_the_accounts_images():
     assert 0 < profile.consistency < 1
 
     # Images deleted: the sync refreshes the profile of the account they belonged to.
-    MediaAsset.objects.filter(account=account).exclude(pk=MediaAsset.objects.filter(account=account).first().pk).delete()
+    MediaAsset.objects.filter(account=account).exclude(
+        pk=MediaAsset.objects.filter(account=account).first().pk
+    ).delete()
     result = index_sync()
     assert account.pk in result["account_ids"]
     profile_refresh(account_ids=result["account_ids"])
@@ -98,5 +100,7 @@ def test_moodboard_similarity_needs_no_query_per_account(django_assert_max_num_q
         add_image_asset(account, zoo_image("vivid_pop", seed=i, size=48))
     embed_pending_assets()
     with django_assert_max_num_queries(4):
-        scores = moodboard_similarity(images=[zoo_image("vivid_pop", seed=99, size=48)], account_ids=[a.pk for a in accounts])
+        scores = moodboard_similarity(
+            images=[zoo_image("vivid_pop", seed=99, size=48)], account_ids=[a.pk for a in accounts]
+        )
     assert len(scores) == 6

@@ -33,7 +33,11 @@ def test_identical_and_re_encoded_copies_on_another_creators_account_are_flagged
     ]
     near = signal[1]
     assert 0 <= near["hamming_distance"] <= 6
-    assert (near["other_account_id"], near["other_handle"], near["other_platform"]) == (victim.pk, "original_artist", "instagram")
+    assert (near["other_account_id"], near["other_handle"], near["other_platform"]) == (
+        victim.pk,
+        "original_artist",
+        "instagram",
+    )
     assert near["other_creator_id"] == victim.creator_id
     assert {s["other_asset_id"] for s in reused_image_signal(account_id=victim.pk)} == {stolen.pk, stolen_jpeg.pk}
 

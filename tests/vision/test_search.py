@@ -26,7 +26,7 @@ STYLES = ("bright_airy", "dark_moody", "bw_contrast", "vivid_pop")
 
 
 @pytest.fixture
-def catalogue():  # noqa: ANN201
+def catalogue():
     """8 creators, 2 per style, 2 images each; platform, followers and country vary."""
     creators = {}
     for i in range(8):
@@ -97,7 +97,9 @@ def test_filters_restrict_results_without_losing_the_best_matches(catalogue):
     assert len(expected) == 4
 
     by_platform = aesthetic_search(images=query, platforms=["xiaohongshu"], top=8)
-    assert {Creator.objects.get(pk=m.creator_id).accounts.get().platform for m in by_platform.results} == {"xiaohongshu"}
+    assert {Creator.objects.get(pk=m.creator_id).accounts.get().platform for m in by_platform.results} == {
+        "xiaohongshu"
+    }
     assert len(by_platform.results) == 4
 
     chosen = list(catalogue)[:3]
@@ -157,7 +159,9 @@ def test_negative_examples_push_their_look_down(catalogue):
     plain = aesthetic_search(images=mixed, top=8)
     steered = aesthetic_search(images=mixed, negative_images=[zoo_image("bw_contrast", seed=7002, size=64)], top=8)
     rank = lambda result, style: min(i for i, m in enumerate(result.results) if catalogue[m.creator_id] == style)  # noqa: E731
-    assert rank(steered, "bw_contrast") > rank(plain, "bw_contrast") or rank(steered, "bright_airy") < rank(plain, "bright_airy")
+    assert rank(steered, "bw_contrast") > rank(plain, "bw_contrast") or rank(steered, "bright_airy") < rank(
+        plain, "bright_airy"
+    )
     assert catalogue[steered.results[0].creator_id] != "bw_contrast"
     assert get_embedder().kind == "style"
 

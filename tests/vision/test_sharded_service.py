@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from influencers.models import AccountMetrics, MediaAsset
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
+from influencers.models import AccountMetrics, MediaAsset
 from tests.factories import AccountFactory, CreatorFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image
@@ -51,7 +51,7 @@ def catalogue() -> dict[int, str]:
     return creators
 
 
-def _switch_to(settings, shards: int) -> None:  # noqa: ANN001
+def _switch_to(settings, shards: int) -> None:
     settings.VISION_INDEX_SHARDS = shards
     reset_index_cache()
     reset_stale_checks()
@@ -68,10 +68,11 @@ def _stored_per_shard() -> list[int]:
 def _answers(catalogue: dict[int, str]) -> list:
     """What a user sees for a spread of searches: creators, scores, matched images."""
 
-    def shown(result) -> list:  # noqa: ANN001
+    def shown(result) -> list:
         assert result.index_state == "ready"
         return [
-            (m.creator_id, m.score, [(x.asset_id, x.account_id, x.similarity) for x in m.matches]) for m in result.results
+            (m.creator_id, m.score, [(x.asset_id, x.account_id, x.similarity) for x in m.matches])
+            for m in result.results
         ]
 
     answers = []

@@ -95,7 +95,7 @@ def _colour_histogram(image: Image.Image) -> np.ndarray:
     return np.sqrt(hist) / np.linalg.norm(np.sqrt(hist))
 
 
-def _leave_one_out_precision(describe, images, labels, k=5) -> np.ndarray:  # noqa: ANN001
+def _leave_one_out_precision(describe, images, labels, k=5) -> np.ndarray:
     vectors = np.stack([describe(image) for image in images])
     sims = vectors @ vectors.T
     np.fill_diagonal(sims, -np.inf)

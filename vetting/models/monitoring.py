@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from vetting.models.brands import Brand
-from influencers.models.catalogue import Account, Creator
-from vetting.models.shortlists import Shortlist
 from core.models.tenancy import Organization
+from influencers.models.catalogue import Account, Creator
+from vetting.models.brands import Brand
+from vetting.models.shortlists import Shortlist
 
 
 class RuleKind(models.TextChoices):

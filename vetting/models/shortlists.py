@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from vetting.models.brands import Brand
-from influencers.models.catalogue import Creator
 from core.models.tenancy import Organization
+from influencers.models.catalogue import Creator
+from vetting.models.brands import Brand
 
 
 class EntryStatus(models.TextChoices):

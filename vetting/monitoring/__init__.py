@@ -16,11 +16,30 @@
 from __future__ import annotations
 
 from vetting.monitoring.creator_data import brand_context, load_creator_data
-from vetting.monitoring.estimates import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields, estimate_for_account, estimates_for_creator, rate_table
-from vetting.monitoring.evaluation import evaluate_after_data_change, evaluate_watches, run_watch_job, watch_evaluation_enqueue
+from vetting.monitoring.estimates import (
+    ESTIMATE_EXPORT_COLUMNS,
+    estimate_export_fields,
+    estimate_for_account,
+    estimates_for_creator,
+    rate_table,
+)
+from vetting.monitoring.evaluation import (
+    evaluate_after_data_change,
+    evaluate_watches,
+    run_watch_job,
+    watch_evaluation_enqueue,
+)
 from vetting.monitoring.sentiment_series import sentiment_series_for_creator
 from vetting.monitoring.triage import alert_acknowledge, alert_resolve
-from vetting.monitoring.watches import watch_create, watch_delete, watch_rule_create, watch_rule_delete, watch_rule_update, watch_update, watched_creator_ids
+from vetting.monitoring.watches import (
+    watch_create,
+    watch_delete,
+    watch_rule_create,
+    watch_rule_delete,
+    watch_rule_update,
+    watch_update,
+    watched_creator_ids,
+)
 
 __all__ = [
     "ESTIMATE_EXPORT_COLUMNS",

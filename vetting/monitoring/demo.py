@@ -24,15 +24,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from influencers.services.demo.seed import NOTE_PREFIX
-from vetting.services.demo import DEMO_ORGANIZATION
 from core.errors import InvalidState
-from vetting.models import Brand, RuleKind, Shortlist, Watch
-from influencers.models import CommentSample, Creator, Post
 from core.models import Organization
-from vetting.monitoring import rules as r
-
+from influencers.models import CommentSample, Creator, Post
+from influencers.services.demo.seed import NOTE_PREFIX
 from vetting import monitoring as svc
+from vetting.models import Brand, RuleKind, Shortlist, Watch
+from vetting.monitoring import rules as r
+from vetting.services.demo import DEMO_ORGANIZATION
 
 SHORTLIST_WATCH = "Spring launch shortlist"
 PICKED_WATCH = "Demo: creators to watch"

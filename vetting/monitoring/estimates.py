@@ -10,7 +10,6 @@ from django.conf import settings
 
 from influencers.models import Account, Post
 from vetting.monitoring import pricing as est
-
 from vetting.monitoring.creator_data import account_followers
 
 

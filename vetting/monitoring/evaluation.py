@@ -13,15 +13,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from influencers.follow_ups import AccountsChanged
 from core.errors import InputError
-from influencers.models import Account, Creator
-from vetting.models import Alert, AlertStatus, RuleKind, Watch, WatchRule
 from core.models import Job, JobKind, Organization
 from core.services.jobs import job_submit
+from influencers.follow_ups import AccountsChanged
+from influencers.models import Account, Creator
+from vetting.models import Alert, AlertStatus, RuleKind, Watch, WatchRule
 from vetting.models.monitoring import SEVERITY_RANK
 from vetting.monitoring import rules as r
-
 from vetting.monitoring.creator_data import brand_context, load_creator_data
 from vetting.monitoring.watches import active_watches, watch_targets, watched_creator_ids
 

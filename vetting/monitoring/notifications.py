@@ -37,10 +37,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InputError
-from vetting.models import Alert, DeliveryStatus, NotificationSettings, Severity, WebhookAttempt, WebhookDelivery
 from core.models import Membership, Organization
-from vetting.models.monitoring import SEVERITY_RANK
 from core.models.tenancy import WRITE_ROLES
+from vetting.models import Alert, DeliveryStatus, NotificationSettings, Severity, WebhookAttempt, WebhookDelivery
+from vetting.models.monitoring import SEVERITY_RANK
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def alert_notify(*, alert_id: int) -> dict[str, Any]:
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=recipients,
                 )
-            except Exception:  # noqa: BLE001 - a mail server hiccup must not lose the webhook
+            except Exception:
                 logger.exception("alert %s: email failed", alert.pk)
     if config.webhook_enabled and config.webhook_url and config.webhook_secret:
         delivery = webhook_queue(
@@ -294,7 +294,7 @@ def alert_notify_on_commit(alert: Alert) -> None:
     def send() -> None:
         try:
             notify_alert_task.delay(alert.pk)
-        except Exception:  # noqa: BLE001 - broker down: the alert stays in the inbox, un-notified
+        except Exception:
             logger.exception("could not queue the notification of alert %s", alert.pk)
 
     transaction.on_commit(send)
@@ -315,7 +315,7 @@ def webhook_queue(
     def send() -> None:
         try:
             deliver_webhook_task.delay(delivery.pk)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("could not queue webhook delivery %s", delivery.pk)
 
     transaction.on_commit(send)

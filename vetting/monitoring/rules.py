@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import InputError
-
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
 
 KEYWORD = "keyword"

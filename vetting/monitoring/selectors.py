@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from core.selectors.lookup import get_or_not_found
 from core.errors import InputError
-from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
-from influencers.models import Creator
 from core.models import Organization
-
+from core.selectors.lookup import get_or_not_found
+from influencers.models import Creator
+from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
 
 
 def watch_list(*, organization: Organization) -> QuerySet[Watch]:
@@ -33,7 +32,9 @@ def watch_get(*, organization: Organization, watch_id: object) -> Watch:
 
 
 def rule_get(*, organization: Organization, rule_id: object) -> WatchRule:
-    return get_or_not_found(WatchRule.objects.select_related("watch").filter(watch__organization=organization), rule_id, what="rule")
+    return get_or_not_found(
+        WatchRule.objects.select_related("watch").filter(watch__organization=organization), rule_id, what="rule"
+    )
 
 
 def _choice(value: str | None, choices: list[str], field: str) -> list[str] | None:

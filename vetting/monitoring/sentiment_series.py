@@ -12,10 +12,9 @@ from core.errors import InputError
 from influencers.models import Creator, Post
 from vetting.models import RuleKind
 from vetting.monitoring import rules as r
+from vetting.monitoring.creator_data import MAX_LOOKBACK_DAYS, load_creator_data
 from vetting.monitoring.sentiment import analyze
 from vetting.monitoring.spikes import detect_spike_days
-
-from vetting.monitoring.creator_data import MAX_LOOKBACK_DAYS, load_creator_data
 
 
 def sentiment_series_for_creator(

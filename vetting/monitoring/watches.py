@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import InputError
-from vetting.models import Brand, RuleKind, Shortlist, ShortlistEntry, Watch, WatchRule
-from influencers.models import Creator
 from core.models import Organization
+from influencers.models import Creator
+from vetting.models import Brand, RuleKind, Shortlist, ShortlistEntry, Watch, WatchRule
 from vetting.monitoring import rules as r
 
 

@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 
 from vetting.scoring import synthetic
-from vetting.scoring.followers import FEATURE_NAMES, FEATURES, FIELDS, SCORECARD_PATH, batch_from_synthetic, feature_matrix
+from vetting.scoring.followers import (
+    FEATURE_NAMES,
+    FEATURES,
+    FIELDS,
+    SCORECARD_PATH,
+    batch_from_synthetic,
+    feature_matrix,
+)
 
 TRAIN_SEED = 7
 CALIBRATION_SEED = 20240601

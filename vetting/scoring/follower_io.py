@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError
-from vetting.scoring.followers import BOOL_FIELDS, COUNT_FIELDS, FIELDS, AudienceQuality, FollowerBatch, FollowerProfile, audience_quality, reasons_for, score_batch
+from vetting.scoring.followers import (
+    BOOL_FIELDS,
+    COUNT_FIELDS,
+    FIELDS,
+    AudienceQuality,
+    FollowerBatch,
+    FollowerProfile,
+    audience_quality,
+    reasons_for,
+    score_batch,
+)
 
 OUTPUT_COLUMNS = ("fake_probability", "reasons")
 _MISSING = {"", "na", "n/a", "null", "none", "nan", "-"}

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from core.models import Organization
 from core.selectors.lookup import get_or_not_found
 from vetting.models import Brand, MoodBoardImage
-from core.models import Organization
 
 
 def brand_list(*, organization: Organization) -> QuerySet[Brand]:
     """The organisation's brands with their mood-board size."""
-    return Brand.objects.filter(organization=organization).annotate(mood_board_count=Count("mood_board")).order_by(
-        "name", "id"
+    return (
+        Brand.objects.filter(organization=organization)
+        .annotate(mood_board_count=Count("mood_board"))
+        .order_by("name", "id")
     )
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from core.models import Organization
 from core.selectors.lookup import get_or_not_found
 from vetting.models import CreatorNote
-from core.models import Organization
-
 
 
 def note_list(*, organization: Organization, creator_id: int | None = None) -> QuerySet[CreatorNote]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from core.models import Organization
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, Creator
-from core.models import Organization
 from vetting.models import Shortlist, ShortlistEntry, ShortlistEvent
-
 
 
 def shortlist_list(*, organization: Organization, brand_id: int | None = None) -> QuerySet[Shortlist]:
@@ -33,7 +32,9 @@ def entry_list(*, shortlist: Shortlist, with_events: bool = True) -> QuerySet[Sh
         Prefetch("creator__accounts", queryset=Account.objects.select_related("metrics").order_by("platform", "handle"))
     ]
     if with_events:
-        prefetches.append(Prefetch("events", queryset=ShortlistEvent.objects.select_related("user").order_by("at", "id")))
+        prefetches.append(
+            Prefetch("events", queryset=ShortlistEvent.objects.select_related("user").order_by("at", "id"))
+        )
     return entries.prefetch_related(*prefetches).order_by("added_at", "id")
 
 

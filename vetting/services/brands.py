@@ -11,11 +11,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from core.errors import InputError
-from vetting.models import Brand, MoodBoardImage
 from core.models import Organization
+from core.services.media import image_content_file, inspect_image_bytes
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
-from core.services.media import image_content_file, inspect_image_bytes
+from vetting.models import Brand, MoodBoardImage
 
 LIST_FIELDS = ("values", "excluded_topics", "excluded_keywords", "competitors")
 EDITABLE_FIELDS = (
@@ -129,9 +129,10 @@ def brand_create(*, organization: Organization, data: dict[str, Any]) -> Brand:
 def brand_update(*, brand: Brand, data: dict[str, Any]) -> Brand:
     """Change the given fields of a brand's brief (a partial update)."""
     cleaned = _clean(data, current=brand)
-    if "name" in cleaned and Brand.objects.filter(organization=brand.organization_id, name=cleaned["name"]).exclude(
-        pk=brand.pk
-    ).exists():
+    if (
+        "name" in cleaned
+        and Brand.objects.filter(organization=brand.organization_id, name=cleaned["name"]).exclude(pk=brand.pk).exists()
+    ):
         raise InputError("your organisation already has a brand with this name", field="name")
     for field, value in cleaned.items():
         setattr(brand, field, value)

@@ -94,7 +94,9 @@ DEMO_BRANDS: tuple[dict[str, Any], ...] = (
 )
 
 
-def demo_tenant_write(plan: DemoPlan, creators: list[Creator], accounts: list[list[Account]], image_size: int) -> dict[str, int]:
+def demo_tenant_write(
+    plan: DemoPlan, creators: list[Creator], accounts: list[list[Account]], image_size: int
+) -> dict[str, int]:
     """Demo Agency with its brands (mood boards included) and a shortlist; the admin org."""
     Organization.objects.get_or_create(name=settings.ADMIN_ORGANIZATION_NAME)
     org, _ = Organization.objects.get_or_create(name=DEMO_ORGANIZATION)
@@ -124,8 +126,16 @@ def demo_tenant_write(plan: DemoPlan, creators: list[Creator], accounts: list[li
             (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
     picks = clean[:4] + flagged[:1]
     if len(picks) < 3:  # a tiny catalogue: take any beauty/fashion creators
-        picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][: 3 - len(picks)]
-    statuses = [EntryStatus.APPROVED, EntryStatus.CONTACTED, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE, EntryStatus.CANDIDATE]
+        picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][
+            : 3 - len(picks)
+        ]
+    statuses = [
+        EntryStatus.APPROVED,
+        EntryStatus.CONTACTED,
+        EntryStatus.CANDIDATE,
+        EntryStatus.CANDIDATE,
+        EntryStatus.CANDIDATE,
+    ]
     ShortlistEntry.objects.bulk_create(
         [
             ShortlistEntry(shortlist=shortlist, creator=creator, status=statuses[k % len(statuses)], notes="")

@@ -27,16 +27,24 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.caching.memo import VersionMemo
 from core.errors import InputError
 from influencers.models import Account, Platform, Post
+from influencers.selectors.creators import accounts_filtered, newest_audience_profiles_of
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
 from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
 from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine, idf_from
-from vetting.scoring.value_alignment import MAX_PENALTY, MOODBOARD_WEIGHT, TEXT_SCALE, PostText, brand_safety_hits, brand_vector, topic_terms
-from influencers.selectors.creators import accounts_filtered, newest_audience_profiles_of
-from core.caching.memo import VersionMemo
+from vetting.scoring.value_alignment import (
+    MAX_PENALTY,
+    MOODBOARD_WEIGHT,
+    TEXT_SCALE,
+    PostText,
+    brand_safety_hits,
+    brand_vector,
+    topic_terms,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +231,7 @@ class Features:
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
 # other weights, pages and offsets of a ranking reuse them (~10 MB per 100k candidates).
 features_memo: VersionMemo[Features] = VersionMemo(("catalogue", "brands", "vision"), max_entries=8)
+
 
 def rank_creators_for_brand(
     *,
@@ -450,7 +459,9 @@ def _audience_matrices(
     position = {int(a): i for i, a in enumerate(ids)}
     ages = np.full(len(ids), np.nan)
     matrices = {dim: (sorted(targets[dim][1]), np.full((len(ids), len(targets[dim][1])), np.nan)) for dim in dims}
-    for account_id, as_of, *dists in _values(newest_audience_profiles_of(accounts), ("account_id", "as_of", *dims), json_fields=dims):
+    for account_id, as_of, *dists in _values(
+        newest_audience_profiles_of(accounts), ("account_id", "as_of", *dims), json_fields=dims
+    ):
         i = position[account_id]
         ages[i] = (today - as_of).days
         for dim, dist in zip(dims, dists, strict=True):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.errors import InputError
+from core.models import Organization
 from influencers.models import Creator
 from vetting.models import CreatorNote
-from core.models import Organization
 
 NOTE_MAX_CHARS = 10_000
 

@@ -30,10 +30,18 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from influencers.follow_ups import AccountsChanged
 from core.errors import InputError
-from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, CommentSample, FollowerSample, Post
 from core.models import Job
+from influencers.follow_ups import AccountsChanged
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    FollowerSample,
+    Post,
+)
 from vetting.scoring import risk as risk_mod
 from vetting.scoring.comments import CommentItem, comment_report
 from vetting.scoring.engagement import PostStats, engagement_quality, engagement_report, load_benchmarks

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InputError, NotFound
+from core.models import Organization
 from influencers.models import Account, Creator
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
-from core.models import Organization
 
 BULK_LIMIT = 500
 SNAPSHOT_METRIC_FIELDS = (
@@ -49,7 +49,12 @@ def _check_brand(organization: Organization, brand: Brand | None) -> None:
 
 
 def shortlist_create(
-    *, organization: Organization, user=None, name: str, brand: Brand | None = None, campaign: str = ""  # noqa: ANN001
+    *,
+    organization: Organization,
+    user=None,
+    name: str,
+    brand: Brand | None = None,
+    campaign: str = "",
 ) -> Shortlist:
     """A new, empty shortlist of `organization`, optionally for one of its brands."""
     _check_brand(organization, brand)
@@ -138,7 +143,9 @@ def entries_add(
     if missing:
         position = ids.index(missing[0])
         raise InputError(f"no creator with id {missing[0]}", field=f"creator_ids[{position}]")
-    present = set(ShortlistEntry.objects.filter(shortlist=shortlist, creator_id__in=ids).values_list("creator_id", flat=True))
+    present = set(
+        ShortlistEntry.objects.filter(shortlist=shortlist, creator_id__in=ids).values_list("creator_id", flat=True)
+    )
     actor = user if user is not None and user.pk else None
     with transaction.atomic():
         entries = ShortlistEntry.objects.bulk_create(
@@ -156,7 +163,9 @@ def entries_add(
             ]
         )
         if not all(e.pk for e in entries):  # backends without RETURNING ids (none we support)
-            entries = list(ShortlistEntry.objects.filter(shortlist=shortlist, creator_id__in=[e.creator_id for e in entries]))
+            entries = list(
+                ShortlistEntry.objects.filter(shortlist=shortlist, creator_id__in=[e.creator_id for e in entries])
+            )
         ShortlistEvent.objects.bulk_create(
             [ShortlistEvent(entry=e, user=actor, action="added", new_value=e.status) for e in entries]
         )
@@ -182,20 +191,26 @@ def entries_remove(*, shortlist: Shortlist, entry_ids: Any) -> int:
     return len(entries)
 
 
-def entry_update(*, entry: ShortlistEntry, user=None, status: str | None = None, notes: str | None = None) -> ShortlistEntry:  # noqa: ANN001
+def entry_update(
+    *, entry: ShortlistEntry, user=None, status: str | None = None, notes: str | None = None
+) -> ShortlistEntry:
     """Change an entry's status and/or notes, recording each change as an event."""
     actor = user if user is not None and user.pk else None
     events = []
     if status is not None:
         status = _clean_status(status)
         if status != entry.status:
-            events.append(ShortlistEvent(entry=entry, user=actor, action="status", old_value=entry.status, new_value=status))
+            events.append(
+                ShortlistEvent(entry=entry, user=actor, action="status", old_value=entry.status, new_value=status)
+            )
             entry.status = status
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > 10_000:
             raise InputError("must be text of at most 10,000 characters", field="notes")
         if notes != entry.notes:
-            events.append(ShortlistEvent(entry=entry, user=actor, action="notes", old_value=entry.notes, new_value=notes))
+            events.append(
+                ShortlistEvent(entry=entry, user=actor, action="notes", old_value=entry.notes, new_value=notes)
+            )
             entry.notes = notes
     if events:
         with transaction.atomic():

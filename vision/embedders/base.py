@@ -112,7 +112,13 @@ class Embedder(ABC):
 
     def describe(self) -> dict[str, Any]:
         """What every result names: {'id', 'kind', 'label', 'dim', 'supports_text'}."""
-        return {"id": self.id, "kind": self.kind, "label": self.label, "dim": self.dim, "supports_text": self.supports_text}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "dim": self.dim,
+            "supports_text": self.supports_text,
+        }
 
     def embed_images(self, images: Sequence[Image.Image]) -> np.ndarray:
         """Vectors of in-memory images, in order, batched by `batch_size`."""

@@ -133,7 +133,9 @@ def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
     import open_clip
 
     pretrained = (pretrained or "").strip()
-    looks_like_path = os.sep in pretrained or pretrained.startswith((".", "~")) or pretrained.endswith(CHECKPOINT_SUFFIXES)
+    looks_like_path = (
+        os.sep in pretrained or pretrained.startswith((".", "~")) or pretrained.endswith(CHECKPOINT_SUFFIXES)
+    )
     if pretrained and (looks_like_path or Path(pretrained).expanduser().exists()):
         path = Path(pretrained).expanduser()
         if path.is_dir():
@@ -157,7 +159,9 @@ def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
                     f"VISION_MODEL={model} is not an open_clip model config (known: {', '.join(open_clip.list_models()[:12])}, ...)"
                 )
             return ClipWeights(model=model, source="file", checkpoint=path)
-        raise WeightsMissing(f"VISION_PRETRAINED={pretrained}: no such file or folder.\n{how_to_provide_weights(model, '')}")
+        raise WeightsMissing(
+            f"VISION_PRETRAINED={pretrained}: no such file or folder.\n{how_to_provide_weights(model, '')}"
+        )
 
     if model not in open_clip.list_models():
         raise EmbedderUnavailable(
@@ -177,7 +181,9 @@ def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
         )
     checkpoint = _cached_tag_file(cfg)
     if checkpoint is None:
-        raise WeightsMissing(f"CLIP weights {model} / {tag} are not on this machine.\n{how_to_provide_weights(model, tag)}")
+        raise WeightsMissing(
+            f"CLIP weights {model} / {tag} are not on this machine.\n{how_to_provide_weights(model, tag)}"
+        )
     return ClipWeights(model=model, source="tag", checkpoint=checkpoint, tag=tag, pretrained_cfg=dict(cfg))
 
 

@@ -83,9 +83,7 @@ _SRGB = np.arange(256, dtype=np.float64) / 255.0
 _LINEAR_LUT = np.where(_SRGB <= 0.04045, _SRGB / 12.92, ((_SRGB + 0.055) / 1.055) ** 2.4).astype(np.float32)
 # Linear sRGB → XYZ (D65), rows pre-divided by the D65 white point so white maps to (1, 1, 1).
 _RGB_TO_XYZN = (
-    np.array(
-        [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
-    )
+    np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]])
     / np.array([[0.95047], [1.0], [1.08883]])
 ).astype(np.float32)
 
@@ -238,7 +236,9 @@ def _texture(L: np.ndarray) -> np.ndarray:
     ohist = np.full(obins, 1e-3)
     if strong.any():
         m = mag[strong]
-        ohist += np.bincount(o0, weights=m * (1 - wo), minlength=obins) + np.bincount(o1, weights=m * wo, minlength=obins)
+        ohist += np.bincount(o0, weights=m * (1 - wo), minlength=obins) + np.bincount(
+            o1, weights=m * wo, minlength=obins
+        )
     ohist = _unit(np.sqrt(ohist / ohist.sum()))
 
     residual = L - _box3(L)

@@ -228,4 +228,3 @@ def embed_batches_handed_over_and_done(parent_job_id: int) -> bool:
     job that sees this (after marking its own batch finished) syncs the index."""
     handed_over = bool((Job.objects.values_list("counts", flat=True).get(pk=parent_job_id) or {}).get("handed_over"))
     return handed_over and not EmbedBatch.objects.filter(parent_job_id=parent_job_id, finished_at__isnull=True).exists()
-

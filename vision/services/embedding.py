@@ -89,7 +89,9 @@ def embed_pending_assets(
     touched: set[int] = set()
     if progress:
         progress(0, total)
-    stream = embedder.embed_stream(rows, lambda row: open_asset_image(row[2]), batch_size=batch_size or embedder.batch_size)
+    stream = embedder.embed_stream(
+        rows, lambda row: open_asset_image(row[2]), batch_size=batch_size or embedder.batch_size
+    )
     for batch in stream:
         with transaction.atomic():
             ImageEmbedding.objects.bulk_create(

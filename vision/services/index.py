@@ -231,7 +231,11 @@ def _db_fingerprints_by_shard(embedder_id: str) -> list[dict[str, int]]:
         .order_by()
     )
     found = {
-        row["shard_no"]: {"count": int(row["count"]), "id_sum": int(row["id_sum"] or 0), "id_max": int(row["id_max"] or 0)}
+        row["shard_no"]: {
+            "count": int(row["count"]),
+            "id_sum": int(row["id_sum"] or 0),
+            "id_max": int(row["id_max"] or 0),
+        }
         for row in rows
     }
     return [found.get(s, {"count": 0, "id_sum": 0, "id_max": 0}) for s in range(shards)]
@@ -246,7 +250,12 @@ def index_status(embedder_id: str | None = None) -> dict[str, Any]:
     dbs = _db_fingerprints_by_shard(embedder_id)
     db_count = sum(db["count"] for db in dbs)
     status: dict[str, Any] = {
-        "embedder_id": embedder_id, "db_count": db_count, "count": 0, "version": 0, "kind": "", "shards": shards
+        "embedder_id": embedder_id,
+        "db_count": db_count,
+        "count": 0,
+        "version": 0,
+        "kind": "",
+        "shards": shards,
     }
     manifests = []
     for shard in range(shards):
@@ -290,7 +299,9 @@ def load_vectors(
         rows_iter = (
             row
             for start in range(0, len(wanted), _SQL_CHUNK)
-            for row in base.filter(asset_id__in=wanted[start : start + _SQL_CHUNK]).order_by("asset_id").values_list(*fields)
+            for row in base.filter(asset_id__in=wanted[start : start + _SQL_CHUNK])
+            .order_by("asset_id")
+            .values_list(*fields)
         )
     ids: list[int] = []
     accounts: list[int] = []
@@ -408,7 +419,14 @@ def index_sync(
 
 def _index_sync(embedder_id: str, shard: int, progress: Progress | None, catalogue_size: int | None) -> dict[str, Any]:
     directory = shard_dir(embedder_id, shard)
-    result: dict[str, Any] = {"action": "unchanged", "added": 0, "removed": 0, "moved": 0, "reason": "", "account_ids": []}
+    result: dict[str, Any] = {
+        "action": "unchanged",
+        "added": 0,
+        "removed": 0,
+        "moved": 0,
+        "reason": "",
+        "account_ids": [],
+    }
     try:
         index = VectorIndex.load(directory)
         reason = "" if index else "no index yet"
@@ -418,7 +436,9 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None, catalog
         index, reason = None, f"index unreadable: {exc}"
 
     rows = _embeddings(embedder_id, shard).order_by("asset_id")
-    db = np.array(list(rows.values_list("asset_id", "account_id", "account__creator_id")), dtype=np.int64).reshape(-1, 3)
+    db = np.array(list(rows.values_list("asset_id", "account_id", "account__creator_id")), dtype=np.int64).reshape(
+        -1, 3
+    )
     if index is None:
         built = _index_build(embedder_id, shard, progress, catalogue_size)
         if built is None:

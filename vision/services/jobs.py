@@ -27,12 +27,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
-from core.errors import InvalidState, ServiceUnavailable
 from core.models import Job, JobKind, JobStatus
-from influencers.follow_ups import AccountsChanged, ImagesDeleted
 from core.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_submit, job_succeed
+from influencers.follow_ups import AccountsChanged, ImagesDeleted
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +196,11 @@ def run_index_job(job: Job) -> dict[str, Any]:
         # Profiles come from the stored vectors, not the index: one job of a sharded rebuild
         # refreshes them all.
         refreshed = profiles_refresh_all(embedder_id=embedder_id) if shard in (None, 0) else 0
-        result = {"action": "rebuilt" if index else "empty", "count": index.count if index else 0, "profiles": refreshed}
+        result = {
+            "action": "rebuilt" if index else "empty",
+            "count": index.count if index else 0,
+            "profiles": refreshed,
+        }
     else:
         result = index_sync(embedder_id=embedder_id, shard=shard)
         result["profiles"] = profile_refresh(account_ids=result.pop("account_ids"), embedder_id=embedder_id)

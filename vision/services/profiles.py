@@ -29,7 +29,9 @@ def prototype_count(n_images: int) -> int:
     return 1 if n_images < 4 else 2 if n_images < 9 else 3
 
 
-def spherical_kmeans(vectors: np.ndarray, k: int, *, seed: int = 0, iterations: int = 20) -> tuple[np.ndarray, np.ndarray]:
+def spherical_kmeans(
+    vectors: np.ndarray, k: int, *, seed: int = 0, iterations: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
     """k-means on the unit sphere (cosine), k-means++ seeding, deterministic for a seed.
     Returns (centres (k, d) normalised, label per row)."""
     n = len(vectors)
@@ -110,14 +112,24 @@ def profile_refresh(*, account_ids: Iterable[int], embedder_id: str | None = Non
     without = sorted(set(account_ids) - set(by_account))
     with transaction.atomic():
         for start in range(0, len(without), _SQL_CHUNK):
-            AestheticProfile.objects.filter(embedder_id=embedder_id, account_id__in=without[start : start + _SQL_CHUNK]).delete()
+            AestheticProfile.objects.filter(
+                embedder_id=embedder_id, account_id__in=without[start : start + _SQL_CHUNK]
+            ).delete()
         # Upsert: a profile keeps its row (and id) across refreshes.
         AestheticProfile.objects.bulk_create(
             profiles,
             batch_size=500,
             update_conflicts=True,
             unique_fields=["account", "embedder_id"],
-            update_fields=["dim", "image_count", "centroid", "prototypes", "prototype_weights", "consistency", "updated_at"],
+            update_fields=[
+                "dim",
+                "image_count",
+                "centroid",
+                "prototypes",
+                "prototype_weights",
+                "consistency",
+                "updated_at",
+            ],
         )
     return len(profiles)
 
@@ -126,7 +138,10 @@ def profiles_refresh_all(*, embedder_id: str | None = None, progress: Callable[[
     """Refresh the profile of every account that has vectors of this embedder."""
     embedder_id = embedder_id or get_embedder().id
     account_ids = list(
-        ImageEmbedding.objects.filter(embedder_id=embedder_id).values_list("account_id", flat=True).distinct().order_by()
+        ImageEmbedding.objects.filter(embedder_id=embedder_id)
+        .values_list("account_id", flat=True)
+        .distinct()
+        .order_by()
     )
     AestheticProfile.objects.filter(embedder_id=embedder_id).exclude(account_id__in=account_ids).delete()
     written = 0
@@ -166,7 +181,9 @@ def group_top_m_mean(groups: np.ndarray, sims: np.ndarray, m: int) -> tuple[np.n
     return uniq, totals / np.maximum(counts, 1)
 
 
-def moodboard_similarity(*, images: list[Any], account_ids: Collection[int]) -> dict[int, tuple[float, list[ImageMatch]]]:
+def moodboard_similarity(
+    *, images: list[Any], account_ids: Collection[int]
+) -> dict[int, tuple[float, list[ImageMatch]]]:
     """How much each account's images look like a mood board: {account_id: (score 0..1, the
     account's best-matching images as evidence)}. Accounts without embedded images are absent.
 

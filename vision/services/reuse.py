@@ -26,8 +26,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from PIL import Image
 
-from influencers.models import Account, MediaAsset
 from core.services.media import hamming_distance
+from influencers.models import Account, MediaAsset
 
 NEAR_DUPLICATE_BITS = 6  # ≤ ~10% of the 64 bits; random pairs differ by ~32 ± 4
 # A hash with almost all bits equal comes from a nearly flat picture (a plain colour card); such
@@ -43,11 +43,19 @@ _table: dict[str, Any] = {}
 
 def _hash_table() -> dict[str, np.ndarray]:
     """All assets with a perceptual hash: ids, account ids, creator ids, hashes (uint64)."""
-    signature = tuple(MediaAsset.objects.exclude(phash="").aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values())
+    signature = tuple(
+        MediaAsset.objects.exclude(phash="")
+        .aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+        .values()
+    )
     with _lock:
         if _table.get("signature") == signature:
             return _table
-        rows = list(MediaAsset.objects.exclude(phash="").values_list("id", "account_id", "account__creator_id", "phash").order_by("id"))
+        rows = list(
+            MediaAsset.objects.exclude(phash="")
+            .values_list("id", "account_id", "account__creator_id", "phash")
+            .order_by("id")
+        )
         _table.clear()
         _table.update(
             signature=signature,
@@ -86,7 +94,12 @@ def reused_image_signal(*, account_id: int) -> list[dict[str, Any]]:
     for other_id, sha, other_phash in identical:
         mine = shas[sha]
         distance = hamming_distance(own_phash[mine], other_phash) if own_phash[mine] and other_phash else 0
-        found[(mine, other_id)] = {"asset_id": mine, "other_asset_id": other_id, "hamming_distance": distance, "kind": "identical"}
+        found[(mine, other_id)] = {
+            "asset_id": mine,
+            "other_asset_id": other_id,
+            "hamming_distance": distance,
+            "kind": "identical",
+        }
 
     # Near-duplicates: XOR + popcount against every other creator's hashes, then a pixel check.
     thumbs: dict[int, np.ndarray | None] = {}

@@ -28,10 +28,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from PIL import Image
 
+from core.caching.memo import VersionMemo
 from core.errors import InputError
 from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
-from core.caching.memo import VersionMemo
 from vision.ann import FLAT_MAX
 from vision.embedders import Embedder, get_embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
@@ -84,11 +84,21 @@ def aesthetic_search(
         raise InputError("give at least one example image or a text description", field="images")
     _check_top(top)
     filters = _clean_filters(
-        platforms=platforms, min_followers=min_followers, max_followers=max_followers, countries=countries, creator_ids=creator_ids
+        platforms=platforms,
+        min_followers=min_followers,
+        max_followers=max_followers,
+        countries=countries,
+        creator_ids=creator_ids,
     )
     embedder = get_embedder()
     query = build_query_vector(embedder, images=images, text=text, negative_images=negative_images)
-    info = {"images": len(images), "text": text, "negative_images": len(negative_images), "top": top, "filters": filters}
+    info = {
+        "images": len(images),
+        "text": text,
+        "negative_images": len(negative_images),
+        "top": top,
+        "filters": filters,
+    }
     return search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, **filters)
 
 
@@ -172,7 +182,9 @@ def search_by_vector(
         found = ids >= 0
         sims, ids = sims[found], ids[found]
         creators = index.creator_ids[index.positions(ids)]
-        ranked_creators, scores, members = aggregate_by_creator(sims, creators, top_m=TOP_M, fill=float(sims[-1]) if len(sims) else 0.0)
+        ranked_creators, scores, members = aggregate_by_creator(
+            sims, creators, top_m=TOP_M, fill=float(sims[-1]) if len(sims) else 0.0
+        )
         if len(ranked_creators) >= top or k >= available:
             break
         k = min(available, k * 4)
@@ -194,7 +206,12 @@ def search_by_vector(
             matches.append(ImageMatch(asset_id, int(accounts[row]), round(float(sims[row]), 4), urls[asset_id]))
         if matches and int(creator_id) in names:
             result.results.append(
-                CreatorMatch(creator_id=int(creator_id), score=round(float(score), 4), matches=matches, display_name=names[int(creator_id)])
+                CreatorMatch(
+                    creator_id=int(creator_id),
+                    score=round(float(score), 4),
+                    matches=matches,
+                    display_name=names[int(creator_id)],
+                )
             )
     if missing:
         _request_sync(f"search met {missing} deleted asset(s) still in the index")
@@ -247,7 +264,9 @@ def _clean_filters(
         known = set(Platform.values)
         bad = [p for p in platforms if p not in known]
         if bad:
-            raise InputError(f"unknown platform(s) {', '.join(map(str, bad))} (known: {', '.join(sorted(known))})", field="platforms")
+            raise InputError(
+                f"unknown platform(s) {', '.join(map(str, bad))} (known: {', '.join(sorted(known))})", field="platforms"
+            )
         clean["platforms"] = sorted(set(platforms))
     for name, value in (("min_followers", min_followers), ("max_followers", max_followers)):
         if value is not None:
@@ -255,7 +274,9 @@ def _clean_filters(
                 raise InputError(f"{name} must be a non-negative integer, got {value!r}", field=name)
             clean[name] = value
     if min_followers is not None and max_followers is not None and min_followers > max_followers:
-        raise InputError(f"min_followers ({min_followers}) is above max_followers ({max_followers})", field="min_followers")
+        raise InputError(
+            f"min_followers ({min_followers}) is above max_followers ({max_followers})", field="min_followers"
+        )
     if countries:
         codes = [str(c).strip().upper() for c in countries]
         bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
@@ -281,7 +302,14 @@ def _allowed_assets(
     exclude_creator_ids: Collection[int],
 ) -> np.ndarray | None:
     """Asset ids passing the filters (None: no filter). Account-level filters are one query."""
-    if not (platforms or min_followers is not None or max_followers is not None or countries or creator_ids is not None or exclude_creator_ids):
+    if not (
+        platforms
+        or min_followers is not None
+        or max_followers is not None
+        or countries
+        or creator_ids is not None
+        or exclude_creator_ids
+    ):
         return None
     mask = np.ones(len(index.asset_ids), dtype=bool)
     if creator_ids is not None:
@@ -327,7 +355,9 @@ def _selected_ids(queryset: QuerySet) -> np.ndarray:
 
 
 def _creator_vectors(embedder_id: str, creator_id: int) -> np.ndarray:
-    rows = ImageEmbedding.objects.filter(embedder_id=embedder_id, account__creator_id=creator_id).values_list("dim", "vector")
+    rows = ImageEmbedding.objects.filter(embedder_id=embedder_id, account__creator_id=creator_id).values_list(
+        "dim", "vector"
+    )
     blobs = [(dim, bytes(v)) for dim, v in rows]
     if not blobs:
         return np.zeros((0, 0), dtype=np.float32)
@@ -339,7 +369,7 @@ def _request_sync(reason: str) -> None:
 
     try:
         index_request_job(mode="sync", reason=reason)
-    except Exception:  # noqa: BLE001 - the answer is still right; the job queue may be down
+    except Exception:
         logger.exception("could not request an index sync (%s)", reason)
 
 
@@ -367,7 +397,7 @@ def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
         else:
             return index
         return get_index(embedder_id) or index
-    except Exception:  # noqa: BLE001 - the current index still answers; the job will be retried later
+    except Exception:
         logger.exception("could not refresh the stale index of %s", embedder_id)
         return index
 

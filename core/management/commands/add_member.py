@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--create-token", action="store_true", help="Print the user's API token")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             added = member_add(
                 org_name=options["org"],

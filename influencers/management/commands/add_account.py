@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from influencers.connectors import supported_platforms
 from core.errors import VettedError
+from influencers.connectors import supported_platforms
 from influencers.models import Creator
 from influencers.services.refresh import account_add_from_platform
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("ref", help="Channel id (UC…), @handle, or profile/channel URL")
         parser.add_argument("--creator", type=int, metavar="ID", help="Attach to this existing creator id")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         creator = None
         if options["creator"] is not None:
             creator = Creator.objects.filter(pk=options["creator"]).first()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--platform", action="append", choices=sorted(API_DATA_RETENTION_DAYS), help="Only this platform"
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         result = purge_stale_api_data(dry_run=options["dry_run"], platforms=options["platform"])
         verb = "would delete" if result.dry_run else "deleted"
         self.stdout.write(f"{len(result.account_ids)} account(s) past retention; {verb}: {json.dumps(result.deleted)}")

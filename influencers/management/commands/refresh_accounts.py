@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from influencers.connectors import ConnectorNotConfigured, get_connector, supported_platforms
 from core.errors import VettedError
-from influencers.models import Account
 from core.models import JobKind
 from core.services.jobs import job_create, job_fail, job_start, job_succeed
+from influencers.connectors import ConnectorNotConfigured, get_connector, supported_platforms
+from influencers.models import Account
 from influencers.services.refresh import refresh_job_run
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         platform = options["platform"]
         account_ids = options["accounts"]
         if account_ids:

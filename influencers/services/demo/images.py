@@ -64,7 +64,9 @@ def _work_size(size: int) -> int:
 def _upscale(arr: np.ndarray, size: int) -> np.ndarray:
     if arr.shape[0] == size:
         return arr
-    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB").resize((size, size), Image.Resampling.BILINEAR)
+    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB").resize(
+        (size, size), Image.Resampling.BILINEAR
+    )
     return np.asarray(image, np.float32)
 
 

@@ -34,7 +34,7 @@ from influencers.services.demo import content as c
 from influencers.services.demo.images import DEMO_STYLES
 
 DAYS = 180
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FRAUD_KINDS = ("follower_jump", "following_churn", "engagement_pod", "fake_follower_sample", "low_engagement")
 VIDEO_PLATFORMS = frozenset({"youtube", "tiktok", "douyin", "bilibili"})
 CHINESE_PLATFORMS = frozenset({"xiaohongshu", "douyin", "bilibili", "weibo"})
@@ -55,10 +55,15 @@ VIDEO_RATES = {"tiktok": (0.55, 0.08), "douyin": (0.5, 0.07), "youtube": (0.22, 
 SPONSORED_SHARE = {"nano": 0.03, "micro": 0.08, "mid": 0.14, "macro": 0.18, "mega": 0.2}
 ROUND_JUMPS = (2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000)
 HANDLE_WORDS = {
-    "beauty": ("beauty", "glow", "makeup"), "fashion": ("style", "wears", "closet"),
-    "travel": ("travels", "wanders", "journeys"), "food": ("eats", "kitchen", "bites"),
-    "fitness": ("fit", "moves", "lifts"), "tech": ("tech", "codes", "gadgets"), "gaming": ("plays", "gg", "games"),
-    "parenting": ("mama", "family", "littles"), "home": ("home", "nest", "living"),
+    "beauty": ("beauty", "glow", "makeup"),
+    "fashion": ("style", "wears", "closet"),
+    "travel": ("travels", "wanders", "journeys"),
+    "food": ("eats", "kitchen", "bites"),
+    "fitness": ("fit", "moves", "lifts"),
+    "tech": ("tech", "codes", "gadgets"),
+    "gaming": ("plays", "gg", "games"),
+    "parenting": ("mama", "family", "littles"),
+    "home": ("home", "nest", "living"),
     "outdoor": ("outdoors", "trails", "wild"),
 }
 BOT_COUNTRIES = {"IN": {"hi": 0.5, "en": 0.5}, "BR": {"pt": 1.0}, "ID": {"id": 1.0}, "BD": {"bn": 1.0}}
@@ -264,8 +269,13 @@ def _identity(rng: _Rng, country: str, category: str) -> _Identity:
             display = nick
         else:
             display = f"{given}{english}"
-        bases = [f"{given_py}{sur_py}", f"{sur_py}.{given_py}", f"{given_py}_{word}", f"{english.lower()}{sur_py}",
-                 f"{given_py}{_digits(rng, 2)}"]
+        bases = [
+            f"{given_py}{sur_py}",
+            f"{sur_py}.{given_py}",
+            f"{given_py}_{word}",
+            f"{english.lower()}{sur_py}",
+            f"{given_py}{_digits(rng, 2)}",
+        ]
         if rng.random() < 0.5:
             bases.insert(0, f"{given_py}.{word}")
         return _Identity(display, display, bases, nick, english)
@@ -279,20 +289,34 @@ def _identity(rng: _Rng, country: str, category: str) -> _Identity:
         sur = _pick(rng, c.SEA_CHINESE_SURNAMES)
         (_, given_py) = _pick(rng, c.CN_GIVEN_NAMES)
         display = f"{english} {sur}"
-        bases = [f"{english.lower()}{sur.lower()}", f"{english.lower()}.{word}", f"{given_py}_{sur.lower()}",
-                 f"{english.lower()}_{sur.lower()}{_digits(rng, 2)}"]
+        bases = [
+            f"{english.lower()}{sur.lower()}",
+            f"{english.lower()}.{word}",
+            f"{given_py}_{sur.lower()}",
+            f"{english.lower()}_{sur.lower()}{_digits(rng, 2)}",
+        ]
         (zh_sur, _), (zh_given, _) = _pick(rng, c.CN_SURNAMES), _pick(rng, c.CN_GIVEN_NAMES)
         return _Identity(display, f"{zh_sur}{zh_given}", bases, f"{zh_given}{_pick(rng, c.CN_NICK_SUFFIXES)}", english)
     if country in ("JP", "KR"):
         first, last = _pick(rng, c.JP_NAMES if country == "JP" else c.KR_NAMES)
         f_ascii = first.lower().replace("-", "")
         display = f"{first} {last}"
-        bases = [f"{f_ascii}.{last.lower()}", f"{f_ascii}_{word}", f"{f_ascii}{last.lower()}", f"{f_ascii}{_digits(rng, 3)}"]
+        bases = [
+            f"{f_ascii}.{last.lower()}",
+            f"{f_ascii}_{word}",
+            f"{f_ascii}{last.lower()}",
+            f"{f_ascii}{_digits(rng, 3)}",
+        ]
         return _Identity(display, "", bases, "", first)
     first, last = _pick(rng, c.EN_FIRST_NAMES), _pick(rng, c.EN_LAST_NAMES)
     display = f"{first} {last}" if rng.random() < 0.7 else f"{first} {word.capitalize()}"
-    bases = [f"{first.lower()}.{word}", f"{first.lower()}{last.lower()}", f"the{first.lower()}{word}",
-             f"{first.lower()}_{last.lower()}", f"{first.lower()}{word}{_digits(rng, 2)}"]
+    bases = [
+        f"{first.lower()}.{word}",
+        f"{first.lower()}{last.lower()}",
+        f"the{first.lower()}{word}",
+        f"{first.lower()}_{last.lower()}",
+        f"{first.lower()}{word}{_digits(rng, 2)}",
+    ]
     if rng.random() < 0.5:
         bases.insert(0, f"{first.lower()}{last.lower()}")
     return _Identity(display, "", bases, "", first)
@@ -383,10 +407,16 @@ def _following_series(rng: _Rng, churn: bool, details: dict[str, Any]) -> np.nda
 
 def _post_type(rng: _Rng, platform: str) -> str:
     table = {
-        "youtube": {"video": 0.8, "reel": 0.2}, "tiktok": {"reel": 1.0}, "douyin": {"reel": 1.0},
-        "bilibili": {"video": 1.0}, "instagram": {"image": 0.5, "carousel": 0.3, "reel": 0.2},
-        "xiaohongshu": {"carousel": 0.6, "image": 0.2, "video": 0.2}, "weibo": {"image": 0.6, "text": 0.3, "video": 0.1},
-        "x": {"text": 0.5, "image": 0.5}, "pinterest": {"image": 1.0}, "facebook": {"image": 0.5, "video": 0.2, "text": 0.3},
+        "youtube": {"video": 0.8, "reel": 0.2},
+        "tiktok": {"reel": 1.0},
+        "douyin": {"reel": 1.0},
+        "bilibili": {"video": 1.0},
+        "instagram": {"image": 0.5, "carousel": 0.3, "reel": 0.2},
+        "xiaohongshu": {"carousel": 0.6, "image": 0.2, "video": 0.2},
+        "weibo": {"image": 0.6, "text": 0.3, "video": 0.1},
+        "x": {"text": 0.5, "image": 0.5},
+        "pinterest": {"image": 1.0},
+        "facebook": {"image": 0.5, "video": 0.2, "text": 0.3},
     }
     return _weighted(rng, table[platform])
 
@@ -429,9 +459,7 @@ def _sponsor_handle(sponsor: str) -> str:
     return latin.lower() or "brand"
 
 
-def _caption(
-    rng: _Rng, category: str, lang: str, sign_off_lang: str, sponsor: str
-) -> tuple[str, list[str]]:
+def _caption(rng: _Rng, category: str, lang: str, sign_off_lang: str, sponsor: str) -> tuple[str, list[str]]:
     topics_en, topics_zh, tags_en, tags_zh = c.TOPICS[category]
     emoji = _pick(rng, c.EMOJIS)
     if lang == "zh":
@@ -467,9 +495,7 @@ def _bio(rng: _Rng, country: str, category: str, lang: str, email: str) -> str:
 # --- audience ---------------------------------------------------------------------------------
 
 
-def _audience(
-    rng: _Rng, country: str, categories: list[str], platform: str, bots: bool
-) -> dict[str, dict[str, float]]:
+def _audience(rng: _Rng, country: str, categories: list[str], platform: str, bots: bool) -> dict[str, dict[str, float]]:
     from influencers.models.audience import AGE_BANDS
 
     base = np.array(c.CATEGORY_AGES[categories[0]], dtype=float)
@@ -586,8 +612,17 @@ def _pod_ring(ring: int) -> list[str]:
     names = []
     for k in range(10):
         first = _pick(rng, c.EN_FIRST_NAMES).lower()
-        names.append(_pick(rng, (f"{first}.growth{k}", f"{first}_daily_{_digits(rng, 2)}", f"boost.{first}{k}",
-                                  f"{first}creates{_digits(rng, 2)}")))
+        names.append(
+            _pick(
+                rng,
+                (
+                    f"{first}.growth{k}",
+                    f"{first}_daily_{_digits(rng, 2)}",
+                    f"boost.{first}{k}",
+                    f"{first}creates{_digits(rng, 2)}",
+                ),
+            )
+        )
     return names
 
 
@@ -626,9 +661,7 @@ def _platforms(rng: _Rng, country: str, category: str) -> list[str]:
     return chosen
 
 
-def _engagement(
-    rng: _Rng, platform: str, tier: str, organic: float, low: bool, boost: float
-) -> dict[str, int | None]:
+def _engagement(rng: _Rng, platform: str, tier: str, organic: float, low: bool, boost: float) -> dict[str, int | None]:
     noise = float(rng.lognormal(0, 0.35)) * boost
     if platform in VIDEO_PLATFORMS:
         view_ratio, er_views = VIDEO_RATES[platform]
@@ -638,16 +671,28 @@ def _engagement(
         views = int(organic * view_ratio * noise)
         interactions = views * er_views * float(rng.lognormal(0, 0.2))
         likes = int(interactions * 0.92)
-        return {"likes": likes, "comments": int(interactions * 0.08), "views": views,
-                "shares": int(likes * rng.uniform(0.02, 0.08)), "saves": int(likes * rng.uniform(0.03, 0.1))}
+        return {
+            "likes": likes,
+            "comments": int(interactions * 0.08),
+            "views": views,
+            "shares": int(likes * rng.uniform(0.02, 0.08)),
+            "saves": int(likes * rng.uniform(0.03, 0.1)),
+        }
     er = BASE_ER.get(platform, 0.01) * TIER_ER[tier] * (0.12 if low else 1.0)
     likes = int(organic * er * noise)
     comments = int(likes * rng.uniform(0.02, 0.06))
-    saves = int(likes * rng.uniform(0.3, 0.9)) if platform == "xiaohongshu" else (
-        int(likes * rng.uniform(0.02, 0.1)) if platform in ("instagram", "pinterest") else None
+    saves = (
+        int(likes * rng.uniform(0.3, 0.9))
+        if platform == "xiaohongshu"
+        else (int(likes * rng.uniform(0.02, 0.1)) if platform in ("instagram", "pinterest") else None)
     )
-    return {"likes": likes, "comments": comments, "views": None, "saves": saves,
-            "shares": int(likes * rng.uniform(0.01, 0.05)) if platform != "pinterest" else None}
+    return {
+        "likes": likes,
+        "comments": comments,
+        "views": None,
+        "saves": saves,
+        "shares": int(likes * rng.uniform(0.01, 0.05)) if platform != "pinterest" else None,
+    }
 
 
 def _account(
@@ -724,14 +769,24 @@ def _account(
         if sponsor:
             counts["likes"] = int(counts["likes"] * 0.8)
         pid, url = _post_ref(rng, platform, handle, uid)
-        posts.append(PostPlan(
-            platform_post_id=pid, posted_at=posted_at, post_type=_post_type(rng, platform), url=url, caption=caption,
-            hashtags=tags, mentions=mentions, is_sponsored=bool(sponsor), sponsor=sponsor, unsafe_keywords=unsafe,
-            **counts,  # type: ignore[arg-type]
-        ))
+        posts.append(
+            PostPlan(
+                platform_post_id=pid,
+                posted_at=posted_at,
+                post_type=_post_type(rng, platform),
+                url=url,
+                caption=caption,
+                hashtags=tags,
+                mentions=mentions,
+                is_sponsored=bool(sponsor),
+                sponsor=sponsor,
+                unsafe_keywords=unsafe,
+                **counts,  # type: ignore[arg-type]
+            )
+        )
 
     # Comment samples on the recent posts (on every sampled post for a pod member).
-    recent = posts[-(12 if pod else 6):]
+    recent = posts[-(12 if pod else 6) :]
     zh_audience = "zh" in languages
     for post in recent:
         real = int(min(post.comments, rng.integers(3, 9)))
@@ -770,8 +825,11 @@ def _account(
     visual = [i for i, p in enumerate(posts) if p.post_type != "text"]
     targets = visual[::-1][:n_images]
     images = [
-        ImagePlan(seed=_stable_int(seed, creator_index, account_index, k), style=style,
-                  post_index=targets[k] if k < len(targets) else None)
+        ImagePlan(
+            seed=_stable_int(seed, creator_index, account_index, k),
+            style=style,
+            post_index=targets[k] if k < len(targets) else None,
+        )
         for k in range(n_images)
     ]
     bio_lang = "zh" if zh_first else "en"
@@ -823,7 +881,11 @@ def build_demo_plan(*, creators: int = 300, seed: int = 20261123, end_date: dt.d
         if rng.random() < 0.6:
             domain = _pick(rng, ("example.com", "example.org", "example.net", "mail.example.com"))
             local = _pick(rng, (identity.handle_bases[0], f"{identity.handle_bases[0]}.collab", "hello"))
-            email = f"{local}@{domain}" if local != "hello" else f"hello@{identity.handle_bases[0].replace('_', '')}.example.com"
+            email = (
+                f"{local}@{domain}"
+                if local != "hello"
+                else f"hello@{identity.handle_bases[0].replace('_', '')}.example.com"
+            )
         accounts = []
         for a, platform in enumerate(_platforms(rng, country, category)):
             if a:
@@ -833,9 +895,22 @@ def build_demo_plan(*, creators: int = 300, seed: int = 20261123, end_date: dt.d
             else:
                 acc_followers, acc_tier, acc_fraud = followers, tier_name, fraud
             account = _account(
-                rng, creator_index=index, account_index=a, platform=platform, identity=identity, country=country,
-                languages=languages, categories=categories, email=email, style=style, final_followers=acc_followers,
-                tier=acc_tier, fraud=acc_fraud, end_date=end_date, taken=taken, collab_handles=collab_handles,
+                rng,
+                creator_index=index,
+                account_index=a,
+                platform=platform,
+                identity=identity,
+                country=country,
+                languages=languages,
+                categories=categories,
+                email=email,
+                style=style,
+                final_followers=acc_followers,
+                tier=acc_tier,
+                fraud=acc_fraud,
+                end_date=end_date,
+                taken=taken,
+                collab_handles=collab_handles,
                 seed=seed,
             )
             accounts.append(account)

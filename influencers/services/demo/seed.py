@@ -15,18 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Model
 from django.utils import timezone
 from PIL import Image
 
 from core.errors import InputError, InvalidState
-from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, FollowerSample, MediaAsset, Post
 from core.services.media import ImageInfo, image_content_file, inspect_image_bytes
 from influencers.metrics.service import refresh_metrics
-
-from influencers.services.demo import content as c
+from influencers.models import (
+    Account,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    MediaAsset,
+    Post,
+)
 from influencers.services.demo.images import draw_style_image
 from influencers.services.demo.plan import DemoPlan, ImagePlan, build_demo_plan
 
@@ -75,7 +81,9 @@ def jpeg_bytes(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buffer.getvalue()
 
 
-def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: int) -> dict[tuple[int, int, int], ImageInfo]:
+def _render_images(
+    plan: DemoPlan, size: int, progress: Progress | None, total: int
+) -> dict[tuple[int, int, int], ImageInfo]:
     """Every image of the plan as checked JPEG bytes, keyed by (creator, account, image) index.
 
     Copies are made after their sources: 'identical' reuses the bytes, 're-encoded' decodes,
@@ -103,7 +111,9 @@ def _render_images(plan: DemoPlan, size: int, progress: Progress | None, total: 
         with Image.open(io.BytesIO(source.data)) as original:
             w, h = original.size
             edge = max(1, w // 128)  # trim ~1% of each side, as a re-post after a crop would
-            cropped = original.convert("RGB").crop((edge, edge, w - edge, h - edge)).resize((w, h), Image.Resampling.BICUBIC)
+            cropped = (
+                original.convert("RGB").crop((edge, edge, w - edge, h - edge)).resize((w, h), Image.Resampling.BICUBIC)
+            )
         rendered[key] = inspect_image_bytes(jpeg_bytes(cropped, quality=72), source=f"demo image {key}")
     return rendered
 
@@ -174,7 +184,9 @@ def demo_creators_delete() -> int:
     return per_model.get(Creator._meta.label, 0)
 
 
-def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageInfo]) -> tuple[list[Creator], list[list[Account]]]:
+def _write_catalogue(
+    plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageInfo]
+) -> tuple[list[Creator], list[list[Account]]]:
     creators = Creator.objects.bulk_create(
         [
             Creator(
@@ -202,7 +214,7 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
                     bio=ap.bio,
                     external_url=ap.external_url,
                     is_verified=ap.is_verified,
-                    last_refreshed_at=dt.datetime.combine(plan.end_date, dt.time(6, 0), tzinfo=dt.timezone.utc),
+                    last_refreshed_at=dt.datetime.combine(plan.end_date, dt.time(6, 0), tzinfo=dt.UTC),
                 )
             )
     flat_accounts = Account.objects.bulk_create(account_rows, batch_size=BATCH)
@@ -265,9 +277,7 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
                 asset = MediaAsset(
                     account=account,
                     post=account_posts[image_plan.post_index] if image_plan.post_index is not None else None,
-                    source_url=(
-                        account_posts[image_plan.post_index].url if image_plan.post_index is not None else ""
-                    ),
+                    source_url=(account_posts[image_plan.post_index].url if image_plan.post_index is not None else ""),
                     sha256=info.sha256,
                     width=info.width,
                     height=info.height,
@@ -280,6 +290,7 @@ def _write_catalogue(plan: DemoPlan, rendered: dict[tuple[int, int, int], ImageI
 
 
 # --- demo tenant --------------------------------------------------------------------------------
+
 
 def seed_demo_catalogue(
     *,
@@ -302,7 +313,9 @@ def seed_demo_catalogue(
     stored before the rows; a failed write may leave unreferenced files, never partial rows.)
     """
     if not 1 <= creators <= MAX_CREATORS:
-        raise InputError(f"must be between 1 and {MAX_CREATORS:,}, got {creators}", source="seed_demo", field="creators")
+        raise InputError(
+            f"must be between 1 and {MAX_CREATORS:,}, got {creators}", source="seed_demo", field="creators"
+        )
     if not 32 <= image_size <= 1024:
         raise InputError(f"must be between 32 and 1024, got {image_size}", source="seed_demo", field="image_size")
     today = timezone.localdate()
@@ -338,7 +351,7 @@ def seed_demo_catalogue(
         progress(creators + 1, total)
 
     account_ids = [a.pk for accs in accounts for a in accs]
-    as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.timezone.utc)
+    as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.UTC)
     metrics = refresh_metrics(account_ids, as_of=as_of)
     lap("metrics")
     if progress is not None:

@@ -7,7 +7,6 @@ from typing import Any
 from core.errors import InputError
 from core.models import Job
 from core.services.jobs import job_log, job_progress, job_set_total
-
 from influencers.services.imports.service import creators_import_file
 
 PROGRESS_EVERY = 2000  # records validated between two progress writes

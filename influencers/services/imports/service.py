@@ -16,10 +16,9 @@ from typing import Any
 
 from django.db import transaction
 
-from core.errors import ImportValidationError, InputError
 from core.caching.versions import data_version_bump
+from core.errors import ImportValidationError, InputError
 from influencers.follow_ups import accounts_changed
-
 from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.mapping import ColumnMapping, load_mapping
 from influencers.services.imports.problems import Problems, fail

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from influencers.models.audience import DISTRIBUTION_FIELDS
-
 from influencers.services.imports.columns import (
     AUDIENCE_SHARE,
     FIXED_COLUMNS,

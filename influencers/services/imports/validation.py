@@ -11,14 +11,13 @@ from typing import Any
 from django.utils import timezone
 
 from core.errors import InputError
+from core.services.media import inspect_image_path
 from influencers.models.audience import (
     AGE_BANDS,
     DISTRIBUTION_FIELDS,
     GENDERS,
     distribution_error,
 )
-from core.services.media import inspect_image_path
-
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.records import AccountIn, ImageIn
 from influencers.services.imports.values import ValueInvalid, parse_date, parse_text

@@ -20,9 +20,8 @@ from django.db import models
 from django.utils import timezone
 
 from core.errors import InputError
-from influencers.models import Account, Creator, MediaAsset
 from core.services.media import ImageInfo, delete_stored_files, image_content_file
-
+from influencers.models import Account, Creator, MediaAsset
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.records import (
     ACCOUNTS,

@@ -11,7 +11,7 @@ from vetting.services.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAM
 class Command(BaseCommand):
     help = "Create/update the demo user (editor of Demo Agency and of the admin organisation) and print its login."
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             demo_user_ensure()
         except VettedError as exc:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", required=True, help="where to write the scored CSV")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             parsed = read_follower_csv(options["input"])
             scored = score_follower_csv(parsed)

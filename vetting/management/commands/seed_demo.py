@@ -14,7 +14,9 @@ from vetting.services.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Generate the synthetic demo catalogue: creators, 180 days of history, posts, audiences, images, fraud cases."
+    help = (
+        "Generate the synthetic demo catalogue: creators, 180 days of history, posts, audiences, images, fraud cases."
+    )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the catalogue has creators")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="delete an earlier demo catalogue first")
         parser.add_argument("--image-size", type=int, default=256, help="image side in pixels (default 256)")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         existing = Creator.objects.count()
         if options["if_empty"] and existing:
             self.stdout.write(f"the catalogue already has {existing:,} creators; demo data not loaded (--if-empty)")
@@ -48,7 +50,9 @@ class Command(BaseCommand):
         finally:
             bar.close()
         counts = summary.counts
-        self.stdout.write(f"seeded the SYNTHETIC demo catalogue in {time.monotonic() - started:.1f}s (seed {options['seed']}):")
+        self.stdout.write(
+            f"seeded the SYNTHETIC demo catalogue in {time.monotonic() - started:.1f}s (seed {options['seed']}):"
+        )
         for name, value in counts.items():
             self.stdout.write(f"  {name:>18}: {value:,}")
         marks: dict[str, int] = {}

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             help="also enable the demo organisation's webhook to this URL (prints the secret)",
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         try:
             if options["webhook_url"]:
                 from vetting.monitoring.demo import _demo_organization

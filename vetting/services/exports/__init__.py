@@ -17,7 +17,6 @@ from core.errors import InputError, InvalidState
 from core.models import Job, JobKind, JobStatus, Organization
 from core.services.jobs import job_submit
 from vetting.models import Shortlist
-
 from vetting.services.exports.rows import ExportRow, export_rows
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -83,7 +82,6 @@ def export_dir(organization_id: int) -> Path:
 def run_export_job(job: Job) -> dict[str, Any]:
     """The EXPORT job handler: gather rows, write the file, report progress."""
     from core.services.jobs import job_log, job_progress, job_set_total
-
     from vetting.services.exports.pdf import write_pdf
     from vetting.services.exports.tabular import write_csv, write_xlsx
 

@@ -212,7 +212,9 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
         story.append(Paragraph("Shortlist", styles["h2"]))
         story.append(
             Paragraph(
-                escape(f"Status {v['status']}, added {v['added_at'][:10]} by {v['added_by'] or '—'}. Notes: {v['notes'] or '—'}"),
+                escape(
+                    f"Status {v['status']}, added {v['added_at'][:10]} by {v['added_by'] or '—'}. Notes: {v['notes'] or '—'}"
+                ),
                 styles["body"],
             )
         )
@@ -223,8 +225,14 @@ def write_pdf(path: Path, rows: list[ExportRow], *, title: str, progress: Callab
     """One page per creator; an empty export still produces a one-page PDF saying so."""
     styles = _styles()
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title=f"Vetting report: {title}", author="Vetted",
+        str(path),
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Vetting report: {title}",
+        author="Vetted",
     )
     story: list[Any] = []
     if not rows:

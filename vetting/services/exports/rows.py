@@ -93,7 +93,7 @@ def _matches(brand: Brand | None, creator_ids: list[int]) -> dict[int, dict[str,
         result = rank_creators_for_brand(
             brand=brand, filters={"creator_ids": creator_ids}, limit=len(creator_ids), offset=0
         )
-    except Exception:  # noqa: BLE001 - an export without match scores beats a failed export
+    except Exception:
         logger.exception("matching failed for brand %s; exporting without match scores", brand.pk)
         return {}
     return {
@@ -156,8 +156,10 @@ def export_rows(
         # The stored report, or one computed now when none is stored yet (PDF only: it costs queries).
         reports = account_vetting_reports(accounts=[a for a in primaries.values() if a is not None])
         account_ids = [a.pk for a in primaries.values() if a is not None]
-        for snap in AccountSnapshot.objects.filter(account_id__in=account_ids).order_by("account_id", "date").values(
-            "account_id", "date", "followers"
+        for snap in (
+            AccountSnapshot.objects.filter(account_id__in=account_ids)
+            .order_by("account_id", "date")
+            .values("account_id", "date", "followers")
         ):
             history.setdefault(snap["account_id"], []).append((snap["date"], snap["followers"]))
 
@@ -209,16 +211,27 @@ def export_rows(
         audience = {}
         if profiles:
             p = profiles[0]
-            audience = {"source": p.source, "as_of": str(p.as_of), "age": p.age, "gender": p.gender,
-                        "countries": p.countries, "languages": p.languages, "interests": p.interests}
+            audience = {
+                "source": p.source,
+                "as_of": str(p.as_of),
+                "age": p.age,
+                "gender": p.gender,
+                "countries": p.countries,
+                "languages": p.languages,
+                "interests": p.interests,
+            }
         rows.append(
             ExportRow(
                 values=values,
-                vetting=reports.get(account.pk) if account and account.pk in reports else ((metrics.vetting if metrics else None) or {}),
+                vetting=reports.get(account.pk)
+                if account and account.pk in reports
+                else ((metrics.vetting if metrics else None) or {}),
                 growth=history.get(account.pk, []) if account else [],
                 audience=audience,
                 match=match,
-                brand={"name": brand.name, "values": brand.values, "target_audience": brand.target_audience} if brand else {},
+                brand={"name": brand.name, "values": brand.values, "target_audience": brand.target_audience}
+                if brand
+                else {},
             )
         )
     return rows, title

@@ -34,7 +34,9 @@ def stage_bar(stream: Any, *, disable: bool = False) -> Iterator[Callable[[str, 
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"index: {stage}", file=stream, disable=disable, dynamic_ncols=True)
+            bar = bars[stage] = tqdm(
+                total=total, desc=f"index: {stage}", file=stream, disable=disable, dynamic_ncols=True
+            )
         if bar.total != total:
             bar.total = total
         bar.update(done - bar.n)

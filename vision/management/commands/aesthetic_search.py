@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--image", nargs="+", action="extend", default=[], dest="images", metavar="PATH")
         parser.add_argument("--text", default="", help="Describe the look (needs CLIP weights)")
-        parser.add_argument("--negative", nargs="+", action="extend", default=[], metavar="PATH", help="Images to steer away from")
+        parser.add_argument(
+            "--negative", nargs="+", action="extend", default=[], metavar="PATH", help="Images to steer away from"
+        )
         parser.add_argument("--top", type=int, default=20)
         parser.add_argument("--platform", nargs="+", action="extend", dest="platforms")
         parser.add_argument("--country", nargs="+", action="extend", dest="countries")
@@ -26,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-followers", type=int)
         parser.add_argument("--json", action="store_true", help="Print the whole result as JSON")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         from vision.services.search import aesthetic_search
 
         if not options["images"] and not options["text"]:
@@ -51,7 +53,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"embedder: {result.embedder['label']} [{result.embedder['id']}]; index {result.index_state}")
         if not result.results:
-            self.stdout.write("no creators found" + (" (nothing embedded yet)" if result.index_state == "empty" else ""))
+            self.stdout.write(
+                "no creators found" + (" (nothing embedded yet)" if result.index_state == "empty" else "")
+            )
             return
         self.stdout.write(f"{'rank':>4}  {'score':>6}  {'creator':<40} best images (similarity)")
         for rank, match in enumerate(result.results, 1):

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Only report the index state; exit 1 unless ready")
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         from vision.embedders import get_embedder
         from vision.services.embedding import embed_pending_assets, pending_assets
         from vision.services.index import index_build, index_status, index_sync

@@ -16,8 +16,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
-        parser.add_argument("--account", type=int, nargs="+", action="extend", dest="accounts", help="Only these account ids")
-        parser.add_argument("--batch-size", type=int, default=None, help="Images per model batch (default VISION_BATCH_SIZE)")
+        parser.add_argument(
+            "--account", type=int, nargs="+", action="extend", dest="accounts", help="Only these account ids"
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=None, help="Images per model batch (default VISION_BATCH_SIZE)"
+        )
         parser.add_argument("--retry-failed", action="store_true", help="Try again the images that failed before")
         parser.add_argument("--no-index", action="store_true", help="Only store vectors; leave the index as it is")
         parser.add_argument(
@@ -31,7 +35,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         from vision.embedders import get_embedder
         from vision.services.embedding import embed_pending_assets
 

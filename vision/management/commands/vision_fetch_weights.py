@@ -21,17 +21,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--model", default=None, help="open_clip model name (default VISION_MODEL)")
-        parser.add_argument("--pretrained", default=None, help="open_clip pretrained tag (default VISION_PRETRAINED or the model's default tag)")
+        parser.add_argument(
+            "--pretrained",
+            default=None,
+            help="open_clip pretrained tag (default VISION_PRETRAINED or the model's default tag)",
+        )
         parser.add_argument("--output", default=None, help="Write a hub-style folder here to copy to offline machines")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         import open_clip
         from huggingface_hub import constants as hf_constants
 
         from vision.embedders.clip import DEFAULT_TAGS
 
         model = options["model"] or settings.VISION_MODEL
-        default_tag = settings.VISION_PRETRAINED if settings.VISION_PRETRAINED and "/" not in settings.VISION_PRETRAINED else ""
+        default_tag = (
+            settings.VISION_PRETRAINED if settings.VISION_PRETRAINED and "/" not in settings.VISION_PRETRAINED else ""
+        )
         if model not in open_clip.list_models():
             raise CommandError(f"--model {model}: not an open_clip model (see open_clip.list_models())")
         tags = open_clip.list_pretrained_tags_by_model(model)
@@ -51,7 +57,7 @@ class Command(BaseCommand):
         self.stderr.write(f"downloading {model} / {tag} ...")
         try:
             path = Path(open_clip.download_pretrained(cfg))
-        except Exception as exc:  # noqa: BLE001 - network errors come in many types
+        except Exception as exc:
             raise CommandError(f"could not download {model} / {tag}: {exc}\n{offline_help}") from exc
         if not path.is_file():
             raise CommandError(f"open_clip returned no weights file for {model} / {tag}")
@@ -69,6 +75,9 @@ class Command(BaseCommand):
         name = "open_clip_model.safetensors" if path.suffix == ".safetensors" else "open_clip_pytorch_model.bin"
         shutil.copyfile(path, out / name)
         (out / "open_clip_config.json").write_text(
-            json.dumps({"model_name": model, "pretrained_tag": tag, "model_cfg": model_cfg, "preprocess_cfg": preprocess}, indent=2)
+            json.dumps(
+                {"model_name": model, "pretrained_tag": tag, "model_cfg": model_cfg, "preprocess_cfg": preprocess},
+                indent=2,
+            )
         )
         self.stdout.write(f"wrote {out}/ — copy it to the offline machine and set VISION_PRETRAINED={out.resolve()}")
