@@ -97,8 +97,7 @@ ORG_ENDPOINTS: list[OrgEndpoint] = [
     OrgEndpoint(
         "mood-board-delete", "delete", lambda w: f"/api/brands/{w['brand'].pk}/mood-board/{w['image'].pk}/", ok=(204,)
     ),
-    # 503 while the matching module is not installed; the organisation check comes first.
-    OrgEndpoint("brand-matches", "get", lambda w: f"/api/brands/{w['brand'].pk}/matches/", write=False, ok=(200, 503)),
+    OrgEndpoint("brand-matches", "get", lambda w: f"/api/brands/{w['brand'].pk}/matches/", write=False),
     OrgEndpoint(
         "shortlist-create-for-brand",
         "post",

@@ -1,14 +1,10 @@
 """Schema-driven fuzzing: schemathesis generates requests for every operation in /api/schema/
 (fetched from the live test server) and sends them with a member's token. No response may be
 a server error. A bounded number of examples per operation keeps the run well under a minute.
-
-The one tolerated 5xx is the documented 503 of an endpoint whose optional module (matching,
-vision search) is not installed in this checkout; once the module is present, 503 fails too.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 import pytest
@@ -23,21 +19,8 @@ from tests.factories import BrandFactory, CreatorFactory, MembershipFactory, Org
 # FUZZ_EXAMPLES=25 for a deeper run (about 3 minutes); 4 keeps the suite fast.
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
-OPTIONAL_MODULE_OF_PATH = {
-    "/api/brands/{id}/matches/": "vetting.services.matching",
-    "/api/search/aesthetic/": "vision.services.search",
-    "/api/creators/{id}/lookalikes/": "vision.services.search",
-}
 
-
-def _module_missing(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is None
-    except ModuleNotFoundError:
-        return True
-
-
-def _make_probe(operation, tolerate_503, base_url, session, headers, failures):
+def _make_probe(operation, base_url, session, headers, failures):
     @hypothesis_settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
@@ -49,7 +32,7 @@ def _make_probe(operation, tolerate_503, base_url, session, headers, failures):
     @given(case=operation.as_strategy())
     def probe(case):
         response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
-        if response.status_code >= 500 and not (tolerate_503 and response.status_code == 503):
+        if response.status_code >= 500:
             failures.append(
                 f"{operation.method.upper()} {operation.path} -> {response.status_code}: "
                 f"{response.text[:300]!r} (request: {case.as_curl_command(headers=headers)})"
@@ -90,10 +73,7 @@ def test_no_operation_answers_a_server_error(live_server, settings):
         for result in schema.get_all_operations():
             operation = result.ok()
             operations += 1
-            optional = OPTIONAL_MODULE_OF_PATH.get(operation.path)
-            tolerate_503 = optional is not None and _module_missing(optional)
-
-            probe = _make_probe(operation, tolerate_503, live_server.url, session, headers, failures)
+            probe = _make_probe(operation, live_server.url, session, headers, failures)
             probe()
     assert operations >= 25
     assert not failures, "\n".join(failures[:20])

@@ -86,7 +86,6 @@ def test_seed_job_runs_and_reports_counts():
 
 @pytest.mark.django_db
 def test_seeding_computes_metrics_and_runs_vetting_when_installed():
-    pytest.importorskip("vetting.services.reports")
     summary = seed_demo(creators=2, image_size=32)  # ends today, so every window has data
     accounts = Account.objects.count()
     assert summary.counts["metrics"] == accounts and summary.counts.get("vetted") == accounts

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 from django.utils import timezone
@@ -210,9 +208,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
         seen["images"], seen["accounts"] = len(images), set(account_ids)
         return {look_alike.pk: (0.95, []), other.pk: (0.05, [])}
 
-    fake = types.ModuleType("vision.services.profiles")
-    fake.moodboard_similarity = moodboard_similarity
-    monkeypatch.setitem(sys.modules, "vision.services.profiles", fake)
+    monkeypatch.setattr("vetting.services.matching.moodboard_similarity", moodboard_similarity)
     result = rank_creators_for_brand(brand=b)
     assert seen == {"images": 1, "accounts": {look_alike.pk, other.pk}}
     assert ids(result)[0] == look_alike.pk
@@ -228,9 +224,7 @@ def test_failing_vision_module_falls_back_to_text(monkeypatch):
     def broken(**_kwargs):
         raise RuntimeError("no embedder weights")
 
-    fake = types.ModuleType("vision.services.profiles")
-    fake.moodboard_similarity = broken
-    monkeypatch.setitem(sys.modules, "vision.services.profiles", fake)
+    monkeypatch.setattr("vetting.services.matching.moodboard_similarity", broken)
     result = rank_creators_for_brand(brand=b)
     assert ids(result) == [account.pk]
     assert any("mood board not used" in note for note in result.notes)

@@ -102,7 +102,6 @@ def test_keyword_matching_is_word_based_for_latin_and_substring_for_chinese() ->
 
 
 def test_topics_expand_to_their_bilingual_keywords_when_the_concept_table_is_installed() -> None:
-    pytest.importorskip("vetting.scoring.value_alignment")
     from vetting.scoring.value_alignment import topic_terms
 
     terms = [t for t in topic_terms("gambling") if t != "gambling"]

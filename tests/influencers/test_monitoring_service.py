@@ -235,7 +235,6 @@ def test_data_change_queues_a_watch_job_only_for_watched_creators(django_capture
 
 
 def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
-    pytest.importorskip("vetting.scoring.growth")
     account = AccountFactory()
     today = timezone.localdate()
     followers = 50_000
@@ -251,7 +250,6 @@ def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
 
 
 def test_engagement_anomaly_rule_uses_the_vetting_engagement_scorer() -> None:
-    pytest.importorskip("vetting.scoring.engagement")
     account = AccountFactory()
     AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
     spike = None

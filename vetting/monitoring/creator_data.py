@@ -12,6 +12,8 @@ from influencers.models import Account, AccountSnapshot, CommentSample, Creator,
 from vetting.models import Brand, RuleKind
 from vetting.monitoring import rules as r
 from vetting.monitoring.sentiment import analyze
+from vetting.scoring.engagement import PostStats, engagement_report
+from vetting.scoring.growth import growth_anomalies
 
 MAX_LOOKBACK_DAYS = 730
 
@@ -56,10 +58,6 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
       the episode's first move, so an account that keeps churning has one alert, not one per move;
       medium, high from three waves on.
     Only anomalies (episodes) reaching into the lookback (after `since`) are returned."""
-    try:
-        from vetting.scoring.growth import growth_anomalies
-    except ImportError:  # the scorer is not installed: nothing to report rather than a guess
-        return []
     snapshots = list(
         AccountSnapshot.objects.filter(account=account).order_by("date").values_list("date", "followers", "following")
     )
@@ -125,10 +123,6 @@ def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], sin
     """Engagement anomalies from `vetting.scoring.engagement.engagement_report`: post-level
     spikes/dips (high at |z| ≥ 8, medium at ≥ 4), a level shift (medium; high at ×5), and an
     engagement rate far below or far above its platform/tier benchmark (medium)."""
-    try:
-        from vetting.scoring.engagement import PostStats, engagement_report
-    except ImportError:
-        return []
     followers = float(account_followers(account))
     stats = [
         PostStats(

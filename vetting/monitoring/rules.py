@@ -30,6 +30,7 @@ from typing import Any
 
 from core.errors import InputError
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
+from vetting.scoring.value_alignment import term_pattern, topic_terms
 
 KEYWORD = "keyword"
 SENTIMENT = "sentiment"
@@ -286,31 +287,10 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    term = normalise(term).strip().lstrip("#")
-    escaped = re.escape(term)
-    if _CJK.search(term):
-        # Chinese/Japanese/Korean have no spaces between words: match the characters anywhere.
-        return re.compile(escaped)
-    # Latin script: whole words or phrases (so "bet" does not match "better").
-    return re.compile(rf"(?<![\w])#?{escaped}(?![\w])")
-
-
-def _shared_term_pattern() -> Callable[[str], re.Pattern[str]]:
-    """The vetting scorer's brand-safety matcher when installed (so an alert and the vetting
-    report find the same hits), else the local equivalent `_term_pattern`."""
-    try:
-        from vetting.scoring.value_alignment import term_pattern
-    except ImportError:
-        return _term_pattern
-    return term_pattern
-
-
 def term_matcher(terms: Sequence[str]) -> Callable[[str], list[str]]:
     """A function text → the terms it contains (each once, in the order of `terms`): whole words
     for Latin script, substrings for Chinese, case- and width-insensitive."""
-    pattern_for = _shared_term_pattern()
-    compiled = [(t, pattern_for(t)) for t in dict.fromkeys(t.strip() for t in terms if t and t.strip())]
+    compiled = [(t, term_pattern(t)) for t in dict.fromkeys(t.strip() for t in terms if t and t.strip())]
 
     def match(text: str) -> list[str]:
         folded = normalise(text)
@@ -321,12 +301,7 @@ def term_matcher(terms: Sequence[str]) -> Callable[[str], list[str]]:
 
 def expand_topic(topic: str) -> list[str]:
     """The keywords of an excluded topic, from the vetting scorer's bilingual concept table
-    (`vetting.scoring.value_alignment.topic_terms`: "gambling" → 赌博, casino, betting, ...);
-    just the topic itself when that table is not installed."""
-    try:
-        from vetting.scoring.value_alignment import topic_terms
-    except ImportError:
-        return [topic.strip()]
+    (`vetting.scoring.value_alignment.topic_terms`: "gambling" → 赌博, casino, betting, ...)."""
     return list(topic_terms(topic)) or [topic.strip()]
 
 

@@ -45,6 +45,7 @@ from vetting.scoring.value_alignment import (
     brand_vector,
     topic_terms,
 )
+from vision.services.profiles import moodboard_similarity
 
 logger = logging.getLogger(__name__)
 
@@ -167,14 +168,10 @@ def _safety_posts(accounts: QuerySet[Account], brand: Brand) -> dict[int, list[P
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], str | None]:
-    """Mood-board similarity from the vision module, when installed and the brand has images."""
+    """Mood-board similarity from the vision module, when the brand has images."""
     images = [m.image for m in brand.mood_board.all()]
     if not images or not account_ids:
         return {}, None
-    try:
-        from vision.services.profiles import moodboard_similarity
-    except ImportError:
-        return {}, "mood board not used: the vision module is not installed"
     try:
         return dict(moodboard_similarity(images=images, account_ids=account_ids)), None
     except Exception as exc:  # noqa: BLE001 - the ranking still works on text when images cannot be compared
