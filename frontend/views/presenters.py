@@ -10,8 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from core.errors import VettedError
 from influencers.models import Account, Creator
-from influencers.selectors.creators import newest_audience_profiles
 from vetting.models import Brand
+from vetting.selectors.reports import account_vetting_reports, brand_audience_fits
 
 FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
 
@@ -81,7 +81,12 @@ def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list
     """One row per creator for the results table: representative account, its metrics, the ER
     benchmark and, with a brand, the audience fit from the matching service."""
     picked = [(creator, representative_account(creator)) for creator in creators]
-    fits = audience_fits(brand, picked) if brand is not None else {}
+    fits: dict[int, dict[str, Any]] = {}
+    if brand is not None:
+        by_account = brand_audience_fits(brand=brand, account_ids=[a.pk for _c, a in picked if a is not None])
+        fits = {
+            creator.pk: by_account[account.pk] for creator, account in picked if account and account.pk in by_account
+        }
     rows = []
     for creator, account in picked:
         metrics = account_metrics(account)
@@ -97,24 +102,6 @@ def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list
             }
         )
     return rows
-
-
-def audience_fits(brand: Brand, rows: list[tuple[Creator, Account | None]]) -> dict[int, dict[str, Any]]:
-    """{creator_id: {"score", "confidence", "summary"}}: the brand's audience fit of each row's
-    account, by the pure audience-fit scorer over the account's newest audience profile (one
-    query for the page)."""
-    from vetting.scoring.audience_fit import DIMENSIONS, audience_fit
-
-    newest = newest_audience_profiles(account_ids=[account.pk for _creator, account in rows if account is not None])
-    fits: dict[int, dict[str, Any]] = {}
-    for creator, account in rows:
-        profile = newest.get(account.pk) if account is not None else None
-        if profile is None:
-            continue
-        result = audience_fit(brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of)
-        if result.fit is not None:
-            fits[creator.pk] = {"score": result.fit, "confidence": result.confidence, "summary": result.summary}
-    return fits
 
 
 def avatar_url(account: Account | None) -> str:
@@ -196,12 +183,7 @@ def vetting_report(account: Account | None) -> dict[str, Any] | None:
     the one the vetting service stored with the metrics, else computed now; None without one."""
     if account is None:
         return None
-    metrics = account_metrics(account)
-    if metrics is not None and (metrics.vetting or {}).get("risk"):
-        return metrics.vetting
-    from vetting.services.reports import vetting_report as build_report
-
-    return build_report(account.pk)
+    return account_vetting_reports(accounts=[account])[account.pk] or None
 
 
 def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:

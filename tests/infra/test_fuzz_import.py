@@ -222,7 +222,7 @@ def test_the_unmodified_example_imports(workspace, db):
 @FUZZ
 @given(data=st.binary(max_size=2000), name=st.sampled_from(["x.csv", "x.json", "x.xlsx", "x", "x.exe"]))
 def test_upload_type_sniffing_only_raises_input_errors(data, name):
-    from api.views.jobs import sniff_import_kind
+    from influencers.services.imports.jobs import sniff_import_kind
 
     upload = SimpleUploadedFile(name, data)
     try:

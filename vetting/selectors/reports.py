@@ -1,4 +1,4 @@
-"""Vetting reports as stored with each account's metrics."""
+"""Vetting reads: the reports stored with each account's metrics, and a brand's audience fit of accounts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from influencers.models import Account
-from influencers.selectors.creators import account_has_metrics
+from influencers.selectors.creators import account_has_metrics, newest_audience_profiles
+from vetting.models import Brand
+from vetting.scoring.audience_fit import DIMENSIONS, audience_fit
 from vetting.services.reports import vetting_report
 
 
@@ -21,3 +23,14 @@ def account_vetting_reports(*, accounts: Iterable[Account]) -> dict[int, dict[st
             stored = vetting_report(account.pk) or {}
         reports[account.pk] = stored
     return reports
+
+
+def brand_audience_fits(*, brand: Brand, account_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """{account_id: {"score", "confidence", "summary"}}: the brand's audience fit of each account
+    with an audience profile, by the pure scorer over its newest profile (one query in all)."""
+    fits: dict[int, dict[str, Any]] = {}
+    for account_id, profile in newest_audience_profiles(account_ids=account_ids).items():
+        result = audience_fit(brand.target_audience, {d: getattr(profile, d) for d in DIMENSIONS}, as_of=profile.as_of)
+        if result.fit is not None:
+            fits[account_id] = {"score": result.fit, "confidence": result.confidence, "summary": result.summary}
+    return fits
