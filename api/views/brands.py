@@ -13,7 +13,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.caching import cached_json_response, normalised_query
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -22,6 +21,7 @@ from api.serializers.brands import (
 )
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
+from core.caching.responses import cached_json_response, normalised_query
 from influencers.models import Platform
 from influencers.selectors.creators import creators_by_ids
 from vetting.models import Brand

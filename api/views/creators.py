@@ -11,12 +11,12 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.caching import cached_json_response, normalised_query
 from api.pagination import CappedPageNumberPagination
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
 from api.views.base import OrganizationScopedView
 from api.views.search import serialize_search_result
+from core.caching.responses import cached_json_response, normalised_query
 from core.pagination import CountCappedPaginator
 from influencers.filters import CreatorFilterSet
 from influencers.models import Creator
