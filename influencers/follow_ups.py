@@ -1,7 +1,7 @@
 """What follows a committed change to the catalogue, announced to whoever subscribed.
 
-The catalogue imports nobody above it: when an import, a refresh, the demo seed or the retention
-purge has committed, it announces what changed (`AccountsChanged`, `ImagesDeleted`) and every
+The catalogue imports nobody above it: when an import, a refresh or the retention purge has
+committed, it announces what changed (`AccountsChanged`, `ImagesDeleted`) and every
 follow-up registered for that kind of change runs, in order. The catalogue's own metrics come
 first; vetting (reports, then watches) and vision (embedding the new images, syncing the index)
 subscribe in their AppConfig.ready.

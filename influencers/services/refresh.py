@@ -3,8 +3,8 @@
 One account: fetch everything first (profile, posts, comments, thumbnail bytes) with no
 database write, then write it all in one transaction: the account's profile fields, today's
 AccountSnapshot, Posts, MediaAssets and CommentSamples. A fetch that fails at any point writes
-nothing. Metrics (and vetting, when that service exists) are recomputed afterwards, and new
-images are queued for embedding through an EMBED job.
+nothing. Afterwards the refreshed accounts are announced (influencers.follow_ups): metrics,
+vetting and watches are recomputed and the new images queued for embedding.
 
 Many accounts (`refresh_tracked_accounts`, the daily Celery beat task, `manage.py
 refresh_accounts`): one account's failure never stops the others. Each failure is logged on
@@ -581,7 +581,7 @@ def refresh_job_run(*, job: Job, progress: Callable[[int, int], None] | None = N
 
 
 def run_refresh_job(job: Job) -> dict[str, Any]:
-    """JobKind.REFRESH handler (see JOB_HANDLERS)."""
+    """JobKind.REFRESH handler (registered in influencers/apps.py)."""
     return refresh_job_run(job=job)
 
 

@@ -1,4 +1,4 @@
-"""Embedding and index jobs: the handlers the job runner calls, and how they are enqueued.
+"""Embedding and index jobs: the handlers core.services.jobs runs, and how they are enqueued.
 
 EMBED job params: {"account_ids": [...] (optional, default all), "retry_failed": bool,
     "batch_assets": N (default 1000), "stall_seconds": S (default 900), "budget_seconds": B

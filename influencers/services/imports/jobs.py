@@ -28,7 +28,7 @@ def run_import_job(job: Job) -> dict[str, Any]:
 
     While validating, `done` counts the records read; then `total` is the number of accounts
     and `done` reaches it when they are written. The counts per table are stored on the job. Invalid input raises
-    ImportValidationError, which the job runner records as the job's error (every problem
+    ImportValidationError, which core.services.jobs.run_job records as the job's error (every problem
     listed) with nothing written.
     """
     params = job.params or {}
