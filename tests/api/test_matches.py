@@ -1,7 +1,7 @@
 """GET /api/brands/{id}/matches/: weights from w_* parameters (mapped to the ranking's part
 names), hard filters passed through, every row with its parts and explanations. The matching
 service is replaced at its boundary by a double returning a real RankingResult (the ranking
-itself is tested in tests/influencers/test_matching.py)."""
+itself is tested in tests/vetting/test_matching.py)."""
 
 from __future__ import annotations
 

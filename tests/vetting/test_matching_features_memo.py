@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from influencers.models import AccountMetrics
-from tests.influencers.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
+from tests.vetting.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
 from vetting.models import Brand
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
