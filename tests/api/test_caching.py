@@ -12,7 +12,15 @@ from django.test.utils import CaptureQueriesContext
 
 from core.caching.versions import data_version
 from influencers.models import AccountMetrics, AudienceProfile, Creator
-from tests.factories import AccountFactory, BrandFactory, CreatorFactory, CreatorNoteFactory, JobFactory
+from tests.factories import (
+    AccountFactory,
+    AccountMetricsFactory,
+    AudienceProfileFactory,
+    BrandFactory,
+    CreatorFactory,
+    CreatorNoteFactory,
+    JobFactory,
+)
 from vetting.services.matching import RankingResult
 
 LIST = "/api/creators/?sort=-followers"
@@ -29,7 +37,7 @@ def caching(settings):
 def creator_with(followers: int, name: str = "C") -> Creator:
     creator = CreatorFactory(display_name=name)
     account = AccountFactory(creator=creator, platform="instagram")
-    AccountMetrics.objects.create(account=account, followers=followers, engagement_rate=0.02)
+    AccountMetricsFactory(account=account, followers=followers, engagement_rate=0.02)
     return creator
 
 
@@ -105,7 +113,7 @@ def test_any_metrics_or_catalogue_write_is_seen_by_the_next_request(editor, cach
 def test_an_audience_change_changes_an_audience_filtered_page(editor, caching):
     creator = creator_with(5000, "Big")
     account = creator.accounts.get()
-    profile = AudienceProfile.objects.create(account=account, as_of="2026-01-01", countries={"CN": 0.2, "US": 0.8})
+    profile = AudienceProfileFactory(account=account, countries={"CN": 0.2, "US": 0.8})
     path = "/api/creators/?audience_country=CN&audience_country_min=0.5"
     assert names(editor.client.get(path)) == []
     AudienceProfile.objects.filter(pk=profile.pk).update(countries={"CN": 0.7, "US": 0.3})

@@ -17,7 +17,7 @@ from django.db import connection
 from core.caching import versions as cache_versions
 from core.caching.versions import data_version, get_or_compute, written_tables
 from influencers.models import AccountMetrics, Creator
-from tests.factories import AccountFactory, CreatorFactory, OrganizationFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory, OrganizationFactory
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def caching(settings):
 
 def creator_with(followers: int) -> Creator:
     creator = CreatorFactory()
-    AccountMetrics.objects.create(account=AccountFactory(creator=creator), followers=followers)
+    AccountMetricsFactory(account=AccountFactory(creator=creator), followers=followers)
     return creator
 
 

@@ -19,6 +19,7 @@ import pytest
 from django.db.models import Count
 
 from core.models import Job, JobKind, JobStatus
+from tests.factories import JobFactory
 from tests.vision.workers import make_image_assets, start_worker, wait_for
 from vision.ann import read_manifest
 from vision.models import ImageEmbedding
@@ -39,7 +40,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
     first = start_worker(tmp_path / "w1", name="fault-first", env=worker_env)
     second = None
     try:
-        job = Job.objects.create(kind=JobKind.EMBED, params={"reason": "fault test"})
+        job = JobFactory(kind=JobKind.EMBED, params={"reason": "fault test"})
         job_enqueue(job)  # on_commit fires at once: no transaction around this test
         job.refresh_from_db()
         assert job.celery_task_id, "the job was not sent through the broker"
@@ -95,9 +96,9 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     workers = [start_worker(tmp_path / f"w{n}", name=f"spread-{n}", queues=("heavy",), env=env) for n in (1, 2)]
     try:
         jobs = [
-            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[:3]}),
-            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[3:]}),
-            Job.objects.create(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
+            JobFactory(kind=JobKind.EMBED, params={"account_ids": accounts[:3]}),
+            JobFactory(kind=JobKind.EMBED, params={"account_ids": accounts[3:]}),
+            JobFactory(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
         ]
         for job in jobs:
             job_enqueue(job)
@@ -143,7 +144,7 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     env = {"VISION_BATCH_SIZE": str(BATCH)}
     workers = [start_worker(tmp_path / f"w{n}", name=f"batches-{n}", queues=("heavy",), env=env) for n in (1, 2)]
     try:
-        parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 12})
+        parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 12})
         job_enqueue(parent)
         done = wait_for(lambda: Job.objects.get(pk=parent.pk).is_finished, timeout=150, interval=0.25)
         parent.refresh_from_db()
@@ -186,7 +187,7 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     env = {"CELERY_VISIBILITY_TIMEOUT": "3600", "VISION_BATCH_SIZE": str(BATCH)}
     worker = start_worker(tmp_path / "w", name="fault-pool", queues=("heavy",), pool="prefork", env=env)
     try:
-        job = Job.objects.create(kind=JobKind.EMBED, params={})
+        job = JobFactory(kind=JobKind.EMBED, params={})
         job_enqueue(job)
         started = wait_for(lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=worker)
         children = subprocess.run(["pgrep", "-P", str(worker.proc.pid)], capture_output=True, text=True).stdout.split()
