@@ -85,6 +85,7 @@ def test_broker_health_reports_the_real_broker(real_broker):
     assert report["transport"] == "redis"
 
 
+@pytest.mark.slow
 def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker):
     proc, log = worker
     account = AccountFactory()

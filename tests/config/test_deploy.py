@@ -132,6 +132,7 @@ def test_production_refuses_a_cache_sharing_the_brokers_redis_database():
     assert apart.returncode == 0, apart.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_names_the_single_process_defaults_still_in_use():
     bare = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

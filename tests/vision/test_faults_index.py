@@ -146,6 +146,7 @@ def test_damaged_small_index_is_rebuilt_within_the_search(how):
     assert how == "missing_folder" or _manifest()["version"] > version_before
 
 
+@pytest.mark.slow
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_corrupted_index_is_rebuilt_by_a_real_worker_and_the_api_recovers(real_broker, large_catalogue, tmp_path):

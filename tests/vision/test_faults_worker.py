@@ -24,7 +24,7 @@ from tests.vision.workers import make_image_assets, start_worker, wait_for
 from vision.ann import read_manifest
 from vision.models import ImageEmbedding
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ASSETS = 160
 BATCH = 4  # small batches: many commits, so the kill lands between two of them

@@ -46,6 +46,7 @@ def _run_in_thread(name: str, target, errors: list) -> threading.Thread:
     return thread
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_index_updates_both_end_up_in_the_published_index(monkeypatch):
     """The lost update: sync A reads the published version and the database, sync B publishes
