@@ -57,3 +57,57 @@ def follow_up_steps(monkeypatch):
 
     replace.calls = calls
     return replace
+
+
+# The queues the project's workers consume (config/celery.py routes jobs to one of them).
+BROKER_QUEUES = ("default", "heavy")
+
+
+def _purge_broker() -> None:
+    """Empty our queues and the unacknowledged-message store, so nothing an earlier (killed) run
+    left behind is delivered into this test."""
+    from config.celery import app as celery_app
+
+    with celery_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in BROKER_QUEUES:
+            try:
+                channel.queue_purge(queue)
+            except Exception:  # noqa: BLE001 - a queue that does not exist yet has nothing to purge
+                pass
+        client = getattr(channel, "client", None)
+        if client is not None:
+            client.delete("unacked", "unacked_index")
+
+
+@pytest.fixture
+def real_broker(settings):
+    """Jobs in this test go through the Redis of CELERY_BROKER_URL, not in-process (tests using it
+    carry the celery_worker marker, so they skip where there is no broker)."""
+    from config.celery import app as celery_app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    _purge_broker()
+    yield
+    _purge_broker()
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def isolated_vision(settings, tmp_path):
+    """Media and index folders of this test only, the weight-free style embedder, no caches."""
+    from vision.embedders import reset_embedder_cache
+    from vision.services.index import reset_index_cache
+    from vision.services.search import reset_stale_checks
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VISION_INDEX_DIR = tmp_path / "index"
+    settings.VISION_EMBEDDER = "style"
+    reset_embedder_cache()
+    reset_index_cache()
+    reset_stale_checks()
+    yield
+    reset_embedder_cache()
+    reset_index_cache()
+    reset_stale_checks()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -139,13 +138,3 @@ def test_each_request_gets_its_own_user_instance(editor):
     first.first_name = "changed by a view"
     second, _ = auth.authenticate_credentials(key)
     assert second is not first and second.pk == first.pk and second.first_name == ""
-
-
-def test_access_tables_change_the_access_version(db):
-    tables = cache_versions.watched_tables()
-    for table in ("authtoken_token", get_user_model()._meta.db_table, "core_membership"):
-        assert tables[table] == "access"
-    assert tables["core_organization"] == "access"
-    before = cache.get(cache_versions.version_key("access"))
-    OrganizationFactory(name="New org")
-    assert cache.get(cache_versions.version_key("access")) != before

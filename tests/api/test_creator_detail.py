@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from influencers.models import AccountMetrics
 from tests.factories import (
     AccountFactory,
+    AccountMetricsFactory,
     AccountSnapshotFactory,
     AudienceProfileFactory,
     CreatorFactory,
@@ -33,7 +33,7 @@ def creator(db):
             }
         ]
     }
-    AccountMetrics.objects.create(
+    AccountMetricsFactory(
         account=account,
         followers=12_000,
         engagement_rate=0.051,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.models import AccountMetrics
-from tests.factories import AccountFactory, AudienceProfileFactory, CreatorFactory, PostFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, AudienceProfileFactory, CreatorFactory, PostFactory
 
 
 def make_creator(
@@ -30,7 +29,7 @@ def make_creator(
         display_name=name, country=country, languages=list(languages), categories=list(categories), contact_email=email
     )
     account = AccountFactory(creator=creator, platform=platform, bio=bio, is_verified=verified)
-    AccountMetrics.objects.create(
+    AccountMetricsFactory(
         account=account,
         followers=followers,
         engagement_rate=er,
@@ -91,7 +90,7 @@ def catalogue(db):
     # A creator whose two accounts each meet one half of a filter must not match both halves.
     split = make_creator("Split", platform="instagram", followers=900_000, er=0.005)
     other = AccountFactory(creator=split, platform="tiktok")
-    AccountMetrics.objects.create(account=other, followers=2_000, er_formula="x", engagement_rate=0.2)
+    AccountMetricsFactory(account=other, followers=2_000, er_formula="x", engagement_rate=0.2)
     c["split"] = split
     PostFactory(account=c["small_tt"].accounts.get(), caption="Night market 夜市 food tour", hashtags=["streetfood"])
     return c

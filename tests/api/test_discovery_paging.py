@@ -8,8 +8,8 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from influencers.filters import CreatorFilterSet
-from influencers.models import AccountMetrics, Creator
-from tests.factories import AccountFactory, CreatorFactory
+from influencers.models import Creator
+from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory
 
 
 def make_catalogue(n: int) -> list[Creator]:
@@ -17,9 +17,9 @@ def make_catalogue(n: int) -> list[Creator]:
     for i in range(n):
         creator = CreatorFactory(display_name=f"C{i:02d}")
         big = AccountFactory(creator=creator, platform="instagram")
-        AccountMetrics.objects.create(account=big, followers=10_000 + i, engagement_rate=0.01)
+        AccountMetricsFactory(account=big, followers=10_000 + i, engagement_rate=0.01)
         small = AccountFactory(creator=creator, platform="tiktok")
-        AccountMetrics.objects.create(account=small, followers=100 + i, engagement_rate=0.2)
+        AccountMetricsFactory(account=small, followers=100 + i, engagement_rate=0.2)
         creators.append(creator)
     return creators
 

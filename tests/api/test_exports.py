@@ -11,9 +11,9 @@ import re
 import pytest
 
 from core.models import Job, JobStatus
-from influencers.models import AccountMetrics
 from tests.factories import (
     AccountFactory,
+    AccountMetricsFactory,
     AccountSnapshotFactory,
     CreatorFactory,
     ShortlistEntryFactory,
@@ -27,7 +27,7 @@ def shortlist(editor):
     for index, name in enumerate(["林小红", "Ann Lee", "=cmd|' /C calc'!A0"]):
         creator = CreatorFactory(display_name=name)
         account = AccountFactory(creator=creator, platform="xiaohongshu")
-        AccountMetrics.objects.create(
+        AccountMetricsFactory(
             account=account,
             followers=10_000 * (index + 1),
             engagement_rate=0.04,

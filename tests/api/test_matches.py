@@ -1,13 +1,13 @@
 """GET /api/brands/{id}/matches/: weights from w_* parameters (mapped to the ranking's part
 names), hard filters passed through, every row with its parts and explanations. The matching
 service is replaced at its boundary by a double returning a real RankingResult (the ranking
-itself is tested in tests/influencers/test_matching.py)."""
+itself is tested in tests/vetting/test_matching.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.factories import BrandFactory, CreatorFactory
+from tests.factories import AccountMetricsFactory, BrandFactory, CreatorFactory
 from vetting.services import matching as matching_service
 from vetting.services.matching import RankingResult
 
@@ -109,13 +109,12 @@ def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, 
 
 
 def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):
-    from influencers.models import AccountMetrics
     from tests.factories import AccountFactory
     from vetting.scoring.ranking import PARTS
 
     brand = BrandFactory(organization=editor.organization)
     for followers in (5_000, 50_000, 500_000):
-        AccountMetrics.objects.create(account=AccountFactory(), followers=followers, engagement_rate=0.03)
+        AccountMetricsFactory(account=AccountFactory(), followers=followers, engagement_rate=0.03)
     response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=2")
     assert response.status_code == 200, response.json()
     body = response.json()

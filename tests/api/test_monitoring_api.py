@@ -13,6 +13,7 @@ from tests.factories import (
     AccountSnapshotFactory,
     AlertFactory,
     BrandFactory,
+    CommentSampleFactory,
     CreatorFactory,
     PostFactory,
     ShortlistFactory,
@@ -182,14 +183,8 @@ def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:
 
 def test_sentiment_series_endpoint(editor) -> None:
     post = PostFactory(caption="Lovely day")
-    from influencers.models import CommentSample
-
-    CommentSample.objects.create(
-        post=post, external_id="a", commenter="x", text="Love it!", posted_at=NOW - dt.timedelta(days=1)
-    )
-    CommentSample.objects.create(
-        post=post, external_id="b", commenter="y", text="This is a scam", posted_at=NOW - dt.timedelta(days=1)
-    )
+    CommentSampleFactory(post=post, text="Love it!", posted_at=NOW - dt.timedelta(days=1))
+    CommentSampleFactory(post=post, text="This is a scam", posted_at=NOW - dt.timedelta(days=1))
     body = editor.client.get(url("creator-sentiment", pk=post.account.creator_id), {"days": 30}).json()
     assert body["comments"] == 2
     assert body["series"][-1]["negative"] == 1 and body["series"][-1]["positive"] == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.models import AccountMetrics
 from tests.factories import (
     AccountFactory,
+    AccountMetricsFactory,
     BrandFactory,
     CreatorFactory,
     CreatorNoteFactory,
@@ -34,7 +34,7 @@ def populate(editor, n: int) -> dict:
         creator = CreatorFactory()
         for platform in ("instagram", "tiktok"):
             account = AccountFactory(creator=creator, platform=platform)
-            AccountMetrics.objects.create(account=account, followers=1000 + i, engagement_rate=0.01 * (i % 5))
+            AccountMetricsFactory(account=account, followers=1000 + i, engagement_rate=0.01 * (i % 5))
         BrandFactory(organization=editor.organization)
         CreatorNoteFactory(organization=editor.organization, creator=creator)
         JobFactory(organization=editor.organization)

@@ -4,8 +4,10 @@ offline (Swagger UI assets from drf-spectacular-sidecar, no CDN)."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 
 
 def test_schema_builds_without_warnings_or_errors(db):
@@ -47,3 +49,8 @@ def test_schema_declares_the_organisation_header_on_scoped_operations(db):
     assert "X-Organization" in brand_params
     health = schema["paths"]["/api/health/"]["get"].get("parameters", [])
     assert all(p["name"] != "X-Organization" for p in health)
+
+
+@pytest.mark.django_db
+def test_schema_requires_login():
+    assert APIClient().get(reverse("api:schema")).status_code in (401, 403)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import AccountMetrics
-from tests.factories import AccountFactory, BrandFactory, CreatorFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory
 from vetting.models import ShortlistEntry, ShortlistEvent
 
 
@@ -16,7 +16,7 @@ def creators(db):
     for followers in (5_000, 50_000, 500_000):
         creator = CreatorFactory()
         account = AccountFactory(creator=creator)
-        AccountMetrics.objects.create(
+        AccountMetricsFactory(
             account=account,
             followers=followers,
             fake_risk=0.2,

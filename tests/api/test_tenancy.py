@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from core.models import Membership, Organization, Role
-from core.services.tenancy import member_add
 from tests.api.conftest import client_for
 from tests.factories import BrandFactory, MembershipFactory, OrganizationFactory
 
@@ -58,22 +57,6 @@ def test_add_member_creates_org_and_user_and_prints_a_working_token():
     assert out2.getvalue().strip() == token
     assert Membership.objects.get(user__username="lin").role == Role.EDITOR
     assert Organization.objects.filter(name="Acme 代理").count() == 1
-
-
-@pytest.mark.django_db
-def test_add_member_refuses_bad_input_with_a_clear_error():
-    with pytest.raises(CommandError, match="organisation name"):
-        call_command("add_member", "--org", "  ", "--username", "x", stdout=io.StringIO(), stderr=io.StringIO())
-    assert not Organization.objects.exists()
-
-
-@pytest.mark.django_db
-def test_member_add_rejects_unknown_role():
-    from core.errors import InputError
-
-    with pytest.raises(InputError) as caught:
-        member_add(org_name="A", username="b", role="god")
-    assert caught.value.field == "role"
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ skip and say how to install them (scripts/install_browser.sh)."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -91,3 +92,51 @@ def screenshot(driver, name: str) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(width, 900)
     return path
+
+
+WAIT = 20  # seconds; the machine is small and shared
+
+
+def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    condition = ec.visibility_of_element_located if visible else ec.presence_of_element_located
+    return WebDriverWait(driver, timeout).until(condition((By.CSS_SELECTOR, css)))
+
+
+def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def htmx_idle(driver) -> bool:
+    return driver.execute_script("return document.querySelectorAll('.htmx-request').length === 0")
+
+
+def log_in(driver, base: str, username: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/login/")
+    wait_for(driver, "#id_username")
+    screenshot(driver, "01-login")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for(driver, "[data-testid=results-table]")
+
+
+def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:
+    """The finished download ending in `suffix` (Chromium writes .crdownload until done)."""
+
+    def ready() -> Path | None:
+        files = [p for p in driver.downloads.glob(f"*{suffix}") if p.stat().st_size > 0]
+        return files[0] if files else None
+
+    return wait_until(ready, timeout=timeout, what=f"a downloaded {suffix} file")

@@ -1,10 +1,12 @@
 """Fixtures of the web UI tests: a signed-in member of an organisation and a small catalogue
-whose metrics come from the real metrics service."""
+whose metrics come from the real metrics service; for the browser tests, the seeded demo site
+and a headless Chromium."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 
 import pytest
 from django.utils import timezone
@@ -18,6 +20,7 @@ from tests.factories import (
     MembershipFactory,
     PostFactory,
 )
+from tests.frontend.browser import DOWNLOADS, make_driver
 
 
 def png_bytes(colour: tuple[int, int, int] = (200, 120, 90), size: int = 48) -> bytes:
@@ -74,3 +77,39 @@ def catalogue(db):
         make_creator("Alex Rivera", followers=45_000),
         make_creator("Tok Star", followers=900_000, platform="tiktok"),
     ]
+
+
+@pytest.fixture
+def demo_site(transactional_db, settings, tmp_path):
+    """A small synthetic demo catalogue (the real seeder), its images embedded with the
+    weight-free style descriptor, the demo tenant, and the demo login; media served."""
+    from django.core.cache import cache
+
+    from vetting.services.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure, seed_demo
+    from vision.services.embedding import embed_pending_assets
+    from vision.services.index import reset_index_cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VISION_INDEX_DIR = tmp_path / "index"
+    settings.ROOT_URLCONF = "tests.frontend.urls_with_media"
+    reset_index_cache()
+    cache.clear()
+    summary = seed_demo(creators=14, image_size=96)
+    embed_pending_assets()
+    demo_user_ensure()
+    yield {"summary": summary, "username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+    reset_index_cache()
+    cache.clear()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    downloads = DOWNLOADS / tmp_path.name
+    if downloads.exists():
+        shutil.rmtree(downloads)
+    driver = make_driver(downloads=downloads)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -12,12 +12,18 @@ import csv
 import io
 import shutil
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
-from tests.frontend.browser import DOWNLOADS, browser_missing_reason, make_driver, screenshot
+from tests.frontend.browser import (
+    browser_missing_reason,
+    downloaded,
+    htmx_idle,
+    log_in,
+    screenshot,
+    wait_for,
+    wait_until,
+)
 
 MISSING = browser_missing_reason()
 # One run is enough: the SQLite run of scripts/test.sh (the view tests cover both databases).
@@ -27,89 +33,6 @@ pytestmark = [
     pytest.mark.sqlite_only,
     pytest.mark.skipif(MISSING is not None, reason=str(MISSING)),
 ]
-
-WAIT = 20  # seconds; the machine is small and shared
-
-
-@pytest.fixture
-def demo_site(transactional_db, settings, tmp_path):
-    """A small synthetic demo catalogue (the real seeder), its images embedded with the
-    weight-free style descriptor, the demo tenant, and the demo login; media served."""
-    from django.core.cache import cache
-
-    from vetting.services.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_user_ensure, seed_demo
-    from vision.services.embedding import embed_pending_assets
-    from vision.services.index import reset_index_cache
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VISION_INDEX_DIR = tmp_path / "index"
-    settings.ROOT_URLCONF = "tests.frontend.urls_with_media"
-    reset_index_cache()
-    cache.clear()
-    summary = seed_demo(creators=14, image_size=96)
-    embed_pending_assets()
-    demo_user_ensure()
-    yield {"summary": summary, "username": DEMO_USERNAME, "password": DEMO_PASSWORD}
-    reset_index_cache()
-    cache.clear()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    downloads = DOWNLOADS / tmp_path.name
-    if downloads.exists():
-        shutil.rmtree(downloads)
-    driver = make_driver(downloads=downloads)
-    driver.downloads = downloads  # type: ignore[attr-defined]
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    condition = ec.visibility_of_element_located if visible else ec.presence_of_element_located
-    return WebDriverWait(driver, timeout).until(condition((By.CSS_SELECTOR, css)))
-
-
-def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def htmx_idle(driver) -> bool:
-    return driver.execute_script("return document.querySelectorAll('.htmx-request').length === 0")
-
-
-def log_in(driver, base: str, username: str, password: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(base + "/login/")
-    wait_for(driver, "#id_username")
-    screenshot(driver, "01-login")
-    driver.find_element(By.ID, "id_username").send_keys(username)
-    driver.find_element(By.ID, "id_password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait_for(driver, "[data-testid=results-table]")
-
-
-def downloaded(driver, suffix: str, *, timeout: float = WAIT) -> Path:
-    """The finished download ending in `suffix` (Chromium writes .crdownload until done)."""
-
-    def ready() -> Path | None:
-        files = [p for p in driver.downloads.glob(f"*{suffix}") if p.stat().st_size > 0]
-        return files[0] if files else None
-
-    return wait_until(ready, timeout=timeout, what=f"a downloaded {suffix} file")
 
 
 def test_marketer_journey_from_login_to_client_export(demo_site, live_server, browser, tmp_path):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.frontend.browser import screenshot
-from tests.frontend.test_browser import MISSING, browser, demo_site, htmx_idle, log_in, wait_for, wait_until  # noqa: F401
+from tests.frontend.browser import browser_missing_reason, htmx_idle, log_in, screenshot, wait_for, wait_until
+
+MISSING = browser_missing_reason()
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,7 +21,7 @@ pytestmark = [
 ]
 
 
-def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_server, browser):  # noqa: F811
+def test_watch_a_shortlist_add_a_rule_and_set_up_the_webhook(demo_site, live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from core.models import Job, JobKind, JobStatus
 from tests.factories import AccountFactory, CreatorFactory
-from tests.infra.faults_support import isolated_vision  # noqa: F401 - fixture
 from tests.vision.conftest import add_image_asset, png_bytes
 from tests.vision.style_zoo import zoo_image
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unindexed_catalogue(isolated_vision, monkeypatch):  # noqa: F811
+def unindexed_catalogue(isolated_vision, monkeypatch):
     """Embedded images but no index, in a catalogue counted as too large to rebuild within a search."""
     from vision.services.embedding import embed_pending_assets
 

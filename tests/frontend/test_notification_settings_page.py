@@ -9,7 +9,12 @@ import pytest
 from django.urls import reverse
 
 from core.models import Role
-from tests.factories import MembershipFactory, NotificationSettingsFactory
+from tests.factories import (
+    MembershipFactory,
+    NotificationSettingsFactory,
+    WebhookAttemptFactory,
+    WebhookDeliveryFactory,
+)
 from vetting.models import NotificationSettings, WebhookDelivery
 from vetting.monitoring.notifications import notification_settings_get
 
@@ -120,22 +125,14 @@ def test_ping_without_a_webhook_says_what_to_do(ui, member):
 
 
 def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation(ui, member):
-    from vetting.models import WebhookAttempt
-
     org = member.organization
-    deliveries = [
-        WebhookDelivery.objects.create(organization=org, event="alert.created", url="https://h.example/x", body="{}")
-        for _ in range(22)
-    ]
-    failed = deliveries[-1]
-    failed.status, failed.attempts, failed.last_status_code, failed.last_error = "failed", 1, 500, "HTTP 500"
-    failed.save()
-    WebhookAttempt.objects.create(
-        delivery=failed, number=1, signed_timestamp=1, status_code=500, error="HTTP 500", duration_ms=12
+    deliveries = WebhookDeliveryFactory.create_batch(21, organization=org)
+    failed = WebhookDeliveryFactory(
+        organization=org, status="failed", attempts=1, last_status_code=500, last_error="HTTP 500"
     )
-    foreign = WebhookDelivery.objects.create(
-        organization=MembershipFactory().organization, event="ping", url="https://theirs.example/", body="{}"
-    )
+    deliveries.append(failed)
+    WebhookAttemptFactory(delivery=failed, number=1, status_code=500, error="HTTP 500", succeeded=False, duration_ms=12)
+    foreign = WebhookDeliveryFactory(organization=MembershipFactory().organization, event="ping")
     body = text(ui.get(URL))
     shown = re.findall(r'<tr id="delivery-(\d+)">', body)
     assert len(shown) == 20 and str(deliveries[0].pk) not in shown and str(foreign.pk) not in shown

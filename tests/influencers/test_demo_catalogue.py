@@ -1,6 +1,7 @@
 """The synthetic demo catalogue: deterministic, structurally complete, with its fraud cases
 really present in the data. One small catalogue is seeded once for the module (rolled back at
-the end) to keep the tests fast."""
+the end) to keep the tests fast. The demo tenant written with it is tested in
+tests/vetting/test_demo_tenant.py."""
 
 from __future__ import annotations
 
@@ -12,14 +13,10 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from PIL import Image
 
-from core.errors import InvalidState
-from core.models import Organization
 from core.services.media import hamming_distance
 from influencers.models import (
     Account,
@@ -35,8 +32,7 @@ from influencers.models import (
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
 from influencers.services.demo.images import DEMO_STYLES
 from influencers.services.demo.plan import build_demo_plan
-from vetting.models import Brand, Shortlist
-from vetting.services.demo import seed_demo
+from influencers.services.demo.seed import seed_demo_catalogue
 
 END = dt.date(2026, 3, 1)
 CREATORS = 36  # enough for every fraud kind (they rotate every 7th creator)
@@ -50,7 +46,7 @@ def seeded(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield seed_demo(creators=CREATORS, seed=7, end_date=END, image_size=48, vet=False)
+            yield seed_demo_catalogue(creators=CREATORS, seed=7, end_date=END, image_size=48)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -245,32 +241,3 @@ def test_reused_images_are_copies_from_another_creator(seeded):
         assert any(  # re-encoded copy: another file, the same picture
             a.sha256 != o.sha256 and hamming_distance(a.phash, o.phash) <= 10 for a in own for o in others
         )
-
-
-@pytest.mark.django_db
-def test_demo_tenant(seeded):
-    org = Organization.objects.get(name="Demo Agency")
-    assert Organization.objects.filter(name=settings.ADMIN_ORGANIZATION_NAME).exists()
-    brands = list(Brand.objects.filter(organization=org))
-    assert len(brands) == 3
-    sponsors = set(Post.objects.exclude(sponsor="").values_list("sponsor", flat=True))
-    for brand in brands:
-        assert brand.values and brand.excluded_keywords and brand.competitors
-        for dimension, spec in brand.target_audience.items():
-            assert dimension in DISTRIBUTION_FIELDS and spec["weight"] > 0
-            assert distribution_error(spec["values"]) is None
-        assert brand.mood_board.count() == 3
-    assert any(set(b.competitors) & sponsors for b in brands)
-    shortlist = Shortlist.objects.get(organization=org)
-    assert shortlist.brand in brands and shortlist.entries.count() >= 3
-
-
-@pytest.mark.django_db
-def test_seed_demo_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded):
-    out = io.StringIO()
-    call_command("seed_demo", "--if-empty", "--creators", "3", stdout=out)
-    assert "already has 36 creators" in out.getvalue()
-    assert Creator.objects.count() == CREATORS
-    with pytest.raises(InvalidState, match="already exist"):
-        seed_demo(creators=3, seed=7, end_date=END, image_size=32, vet=False)
-    assert Creator.objects.count() == CREATORS

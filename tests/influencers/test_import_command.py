@@ -1,4 +1,5 @@
-"""The import_creators command and the IMPORT job: summaries, exit codes, job error lists."""
+"""The import_creators command and the IMPORT job: summaries, exit codes, job error lists, and
+what follows an import (follow-ups, the catalogue's data version)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.caching.versions import data_version, data_version_bump
 from core.errors import ImportValidationError
 from core.models import JobKind, JobStatus
 from core.services.jobs import job_create, run_job
@@ -145,3 +147,15 @@ def test_skip_refresh_leaves_metrics_alone(tmp_path):
     path.write_text("platform,handle,followers\ninstagram,a,5\n")
     run(str(path), "--skip-refresh")
     assert Account.objects.filter(handle="a").exists() and not AccountMetrics.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_changes_the_catalogue_version(tmp_path):
+    # The importer writes through its own connection, unseen by the write watcher: it must bump
+    # the version itself, or discovery would keep answering from the cache.
+    data_version_bump("catalogue")
+    before = data_version("catalogue")
+    path = tmp_path / "one.csv"
+    path.write_text("platform,handle,display_name,followers\ninstagram,fresh_handle,Fresh,1200\n", encoding="utf-8")
+    call_command("import_creators", str(path), "--skip-refresh", stdout=StringIO())
+    assert data_version("catalogue") != before

@@ -71,7 +71,9 @@ def test_xlsx_export_through_a_mapping(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
         "sheet: 达人列表\nheader_row: 2\ncolumns:\n  达人昵称: creator_name\n"
-        "  平台: {to: platform, values: {微博: weibo}}\n  账号ID: handle\n  粉丝数: {to: followers, transform: number}\n",
+        "  平台: {to: platform, values: {微博: weibo}}\n"
+        "  账号ID: handle\n"
+        "  粉丝数: {to: followers, transform: number}\n",
         encoding="utf-8",
     )
     creators_import_file(path=path, mapping=mapping)
@@ -108,7 +110,8 @@ def test_bad_humanised_number_names_the_transform_column(tmp_path):
 def test_mapping_file_problems_are_all_reported(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
-        "colums: {}\ncolumns:\n  A: folowers\n  B: {to: followers, transform: magic}\n  C: {to: handle, format: '%Y'}\n",
+        "colums: {}\ncolumns:\n  A: folowers\n"
+        "  B: {to: followers, transform: magic}\n  C: {to: handle, format: '%Y'}\n",
         encoding="utf-8",
     )
     with pytest.raises(ImportValidationError) as excinfo:

@@ -11,7 +11,7 @@ from core.models import JobKind, JobStatus
 from core.services.jobs import job_create, run_job
 from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics, Platform
-from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, AccountSnapshotFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_refresh_stores_values_and_formulas():
 
 def test_refresh_keeps_vetting_fields_and_updates_in_place():
     account = _account_with_history()
-    AccountMetrics.objects.create(account=account, followers=1, fake_risk=0.7, risk_level="high", vetting={"x": 1})
+    AccountMetricsFactory(account=account, followers=1, fake_risk=0.7, risk_level="high", vetting={"x": 1})
     refresh_metrics([account.pk], as_of=AS_OF)
     metrics = AccountMetrics.objects.get(account=account)
     assert metrics.followers == 1390

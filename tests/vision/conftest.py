@@ -12,22 +12,8 @@ from core.services.media import image_content_file, inspect_image_bytes
 
 
 @pytest.fixture(autouse=True)
-def vision_isolation(settings, tmp_path):
+def vision_isolation(isolated_vision):
     """Each test: its own index folder and media root, the style embedder, no cached state."""
-    from vision.embedders import reset_embedder_cache
-    from vision.services.index import reset_index_cache
-    from vision.services.search import reset_stale_checks
-
-    settings.VISION_INDEX_DIR = tmp_path / "index"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VISION_EMBEDDER = "style"
-    reset_embedder_cache()
-    reset_index_cache()
-    reset_stale_checks()
-    yield
-    reset_embedder_cache()
-    reset_index_cache()
-    reset_stale_checks()
 
 
 def png_bytes(image: Image.Image) -> bytes:

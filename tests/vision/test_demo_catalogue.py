@@ -1,4 +1,5 @@
-"""On the demo catalogue (the one `seed_demo` loads): a fresh image in a style finds creators of
+"""On the demo catalogue (the one `seed_demo` loads, here without the demo tenant, which adds no
+creator image): a fresh image in a style finds creators of
 that style with the weight-free embedder, and the planted reused images are the only ones flagged.
 
 110 creators is the smallest size at which, with the demo's default seed, every style has at least
@@ -11,7 +12,7 @@ import pytest
 
 from influencers.models import Account
 from influencers.services.demo.images import DEMO_STYLES, draw_style_image
-from vetting.services.demo import seed_demo
+from influencers.services.demo.seed import seed_demo_catalogue
 from vision.services.embedding import embed_pending_assets
 from vision.services.reuse import reused_image_signal
 from vision.services.search import aesthetic_search
@@ -22,7 +23,7 @@ FRESH_SEEDS = (987_001, 987_002)  # the plan hashes its image seeds to 64-bit va
 
 
 def test_fresh_images_find_creators_of_their_style_and_planted_reuse_is_flagged():
-    summary = seed_demo(creators=110, vet=False)
+    summary = seed_demo_catalogue(creators=110)
     per_style = {style: sum(1 for s in summary.style_by_creator.values() if s == style) for style in DEMO_STYLES}
     assert min(per_style.values()) >= 10, per_style
     assert embed_pending_assets() == summary.counts["images"]

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
-from tests.factories import AccountFactory, MediaAssetFactory
+from tests.factories import AccountFactory, JobFactory, MediaAssetFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image
 from vision.embedders import get_embedder
@@ -89,7 +89,7 @@ def test_embedding_updates_index_and_profiles():
 
 def test_embed_job_runs_with_progress_and_a_second_delivery_is_harmless():
     _assets(3)
-    job = Job.objects.create(kind=JobKind.EMBED, params={})
+    job = JobFactory(kind=JobKind.EMBED, params={})
     run_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
@@ -103,7 +103,7 @@ def test_the_celery_task_runs_a_vision_job_through_the_job_service():
     from core.tasks import run_job_task
 
     _assets(2)
-    job = Job.objects.create(kind=JobKind.INDEX, params={"mode": "rebuild"})
+    job = JobFactory(kind=JobKind.INDEX, params={"mode": "rebuild"})
     embed_pending_assets(update_index=False)
     outcome = run_job_task.apply(args=[job.pk]).get()
     job.refresh_from_db()
@@ -185,7 +185,7 @@ def test_build_index_on_an_empty_catalogue_says_so():
 
 def test_embed_job_in_process_runs_every_batch_itself_and_syncs_the_index_once():
     assets = _assets(7)
-    job = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3})
+    job = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 3})
     run_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
@@ -215,7 +215,7 @@ def test_with_a_broker_every_batch_gets_a_job_and_no_batch_is_embedded_twice(
     sent_result = type("Sent", (), {"id": "task-id"})
     monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: sent.append(args[0]) or sent_result)
     assets = _assets(7)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 3, "stall_seconds": 60})
+    parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 3, "stall_seconds": 60})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=3)
     with django_capture_on_commit_callbacks(execute=True):
         assert embed_batch_jobs_enqueue(job=parent, batches=plan) == 3
@@ -251,8 +251,8 @@ def test_a_worker_whose_stalled_batch_was_taken_over_stops_without_writing():
     from vision.services.embed_batches import embed_batch_claim, embed_batch_run
 
     _assets(3)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={})
-    slow, rescuer = (Job.objects.create(kind=JobKind.EMBED, params={}) for _ in range(2))
+    parent = JobFactory(kind=JobKind.EMBED, params={})
+    slow, rescuer = (JobFactory(kind=JobKind.EMBED, params={}) for _ in range(2))
     (batch,) = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=10)
     assert embed_batch_claim(batch_id=batch.pk, job_id=slow.pk)
     assert not embed_batch_claim(batch_id=batch.pk, job_id=rescuer.pk)  # held and alive
@@ -269,10 +269,10 @@ def test_a_batch_job_embeds_only_its_range_and_accounts():
     own, other = AccountFactory(), AccountFactory()
     mine = _assets(4, account=own)
     _assets(2, account=other)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={"account_ids": [own.pk]})
+    parent = JobFactory(kind=JobKind.EMBED, params={"account_ids": [own.pk]})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=[own.pk], batch_assets=2)
     assert [(b.first_asset_id, b.last_asset_id) for b in plan] == [(mine[0].pk, mine[1].pk), (mine[2].pk, mine[3].pk)]
-    child = Job.objects.create(kind=JobKind.EMBED, params={"embed_batch_id": plan[1].pk, "parent_job_id": parent.pk})
+    child = JobFactory(kind=JobKind.EMBED, params={"embed_batch_id": plan[1].pk, "parent_job_id": parent.pk})
     run_job(job_id=child.pk)
     child.refresh_from_db()
     assert sorted(ImageEmbedding.objects.values_list("asset_id", flat=True)) == [mine[2].pk, mine[3].pk]
@@ -301,7 +301,7 @@ def test_a_coordinator_out_of_time_hands_its_batches_over_and_the_last_batch_job
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     assets = _assets(6)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     with django_capture_on_commit_callbacks(execute=True):
         run_job(job_id=parent.pk)
     parent.refresh_from_db()
@@ -332,7 +332,7 @@ def test_a_coordinator_out_of_time_still_embeds_the_batches_whose_job_failed(set
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     _assets(6)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     plan = embed_batches_plan(job=parent, embedder_id=get_embedder().id, account_ids=None, batch_assets=2)
     embed_batch_jobs_enqueue(job=parent, batches=plan)
     failed = EmbedBatch.objects.get(pk=plan[1].pk).batch_job_id
@@ -353,7 +353,7 @@ def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings,
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(run_job_task, "apply_async", lambda args, **kw: type("R", (), {"id": "t"}))
     _assets(4)
-    parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
+    parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 2, "budget_seconds": 0})
     run_job(job_id=parent.pk)
     first = EmbedBatch.objects.filter(parent_job=parent).order_by("pk").first().batch_job_id
 
@@ -371,16 +371,16 @@ def test_a_failing_batch_job_fails_the_coordinator_that_handed_it_over(settings,
 def test_an_embed_job_requested_during_a_long_one_takes_only_the_images_that_arrived_since():
     account = AccountFactory()
     backlog = _assets(6, account=account)
-    first = Job.objects.create(kind=JobKind.EMBED, status=JobStatus.RUNNING, params={})
+    first = JobFactory(kind=JobKind.EMBED, status=JobStatus.RUNNING, params={})
     embedder_id = get_embedder().id
     embed_batches_plan(job=first, embedder_id=embedder_id, account_ids=None, batch_assets=2)
     arrived = _assets(2, style="sepia_vignette", account=account)
 
-    second = Job.objects.create(kind=JobKind.EMBED, params={})
+    second = JobFactory(kind=JobKind.EMBED, params={})
     (only,) = embed_batches_plan(job=second, embedder_id=embedder_id, account_ids=None, batch_assets=5)
     assert (only.first_asset_id, only.last_asset_id, only.total) == (arrived[0].pk, arrived[1].pk, 2)
 
     Job.objects.filter(pk=first.pk).update(status=JobStatus.FAILED)  # its batches are nobody's now
-    third = Job.objects.create(kind=JobKind.EMBED, params={})
+    third = JobFactory(kind=JobKind.EMBED, params={})
     (rest,) = embed_batches_plan(job=third, embedder_id=embedder_id, account_ids=None, batch_assets=10)
     assert (rest.first_asset_id, rest.last_asset_id, rest.total) == (backlog[0].pk, backlog[-1].pk, 6)

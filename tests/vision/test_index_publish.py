@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from django.db import connections
 
-from tests.factories import AccountFactory, MediaAssetFactory
+from tests.factories import AccountFactory, ImageEmbeddingFactory, MediaAssetFactory
 from vision.ann import VectorIndex
-from vision.models import ImageEmbedding
 from vision.services import index as index_service
 from vision.services.index import get_index, index_build, index_dir, index_sync, index_writer_lock
 
@@ -22,9 +21,7 @@ DIM = 8
 def _embed(asset, seed: int) -> None:
     vector = np.random.default_rng(seed).normal(size=DIM).astype("<f4")
     vector /= np.linalg.norm(vector)
-    ImageEmbedding.objects.create(
-        asset=asset, account=asset.account, embedder_id=EMBEDDER, dim=DIM, vector=vector.tobytes()
-    )
+    ImageEmbeddingFactory(asset=asset, embedder_id=EMBEDDER, dim=DIM, vector=vector.tobytes())
 
 
 def _catalogue(n: int) -> list:
@@ -49,6 +46,7 @@ def _run_in_thread(name: str, target, errors: list) -> threading.Thread:
     return thread
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_index_updates_both_end_up_in_the_published_index(monkeypatch):
     """The lost update: sync A reads the published version and the database, sync B publishes

@@ -12,8 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.errors import InputError
-from influencers.models import AccountMetrics
-from tests.factories import AccountFactory, CreatorFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory
 from tests.vision.conftest import add_image_asset, png_bytes
 from tests.vision.style_zoo import zoo_image
 from vision.errors import NoVectors, TextSearchUnavailable
@@ -33,7 +32,7 @@ def catalogue():
         style = STYLES[i % 4]
         creator = CreatorFactory(display_name=f"{style} {i}", country="CN" if i < 4 else "US")
         account = AccountFactory(creator=creator, platform="instagram" if i % 2 == 0 else "xiaohongshu")
-        AccountMetrics.objects.create(account=account, followers=10_000 * (i + 1))
+        AccountMetricsFactory(account=account, followers=10_000 * (i + 1))
         for k in range(2):
             add_image_asset(account, zoo_image(style, seed=100 * i + k, size=64))
         creators[creator.pk] = style

@@ -10,8 +10,8 @@ import pytest
 
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
-from influencers.models import AccountMetrics, MediaAsset
-from tests.factories import AccountFactory, CreatorFactory
+from influencers.models import MediaAsset
+from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory, JobFactory
 from tests.vision.conftest import add_image_asset
 from tests.vision.style_zoo import zoo_image
 from vision.ann import VectorIndex
@@ -43,7 +43,7 @@ def catalogue() -> dict[int, str]:
         style = STYLES[i % 4]
         creator = CreatorFactory(display_name=f"{style} {i}", country="CN" if i < 6 else "US")
         account = AccountFactory(creator=creator, platform="instagram" if i % 2 == 0 else "tiktok")
-        AccountMetrics.objects.create(account=account, followers=10_000 * (i + 1))
+        AccountMetricsFactory(account=account, followers=10_000 * (i + 1))
         for k in range(3):
             add_image_asset(account, zoo_image(style, seed=100 * i + k, size=48))
         creators[creator.pk] = style
@@ -178,7 +178,7 @@ def test_index_jobs_are_one_per_shard_and_readers_wait_for_every_shard(
     assert index_status()["state"] == "ready"
 
     # A job requested under another shard count does the whole index.
-    stale = Job.objects.create(kind=JobKind.INDEX, params={"mode": "sync", "shard": 1, "shards": 5})
+    stale = JobFactory(kind=JobKind.INDEX, params={"mode": "sync", "shard": 1, "shards": 5})
     MediaAsset.objects.order_by("pk").first().delete()
     run_job(job_id=stale.pk)
     stale.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from influencers.models import AccountMetrics
-from tests.influencers.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
+from tests.vetting.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, brand, candidate, ids, text_terms
 from vetting.models import Brand
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
@@ -80,9 +80,9 @@ def test_a_brand_edit_is_seen_by_the_next_ranking(memo_on, two):
 
 
 def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypatch):
-    from core.caching import memo as version_memo
+    from core.caching import memo as caching_memo
 
-    monkeypatch.setattr(version_memo, "current_versions", lambda scopes: (None, {}))
+    monkeypatch.setattr(caching_memo, "current_versions", lambda scopes: (None, {}))
     b = brand()
     _, cold = ranked(b)
     assert ranked(b)[1] == cold

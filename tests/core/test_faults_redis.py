@@ -134,6 +134,7 @@ def _upload(client: APIClient):
         return client.post("/api/imports/", {"file": handle}, format="multipart")
 
 
+@pytest.mark.slow
 def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_client, throttled):
     from influencers.metrics.service import refresh_metrics
 
@@ -181,6 +182,7 @@ def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_cl
     assert health.json()["broker"]["ok"] is False
 
 
+@pytest.mark.slow
 def test_hung_redis_fails_the_submission_within_the_socket_timeout(editor_client, throttled):
     with hung_redis() as url, broker_at(url, socket_timeout=1.0):
         started = time.monotonic()

@@ -8,15 +8,15 @@ import pytest
 from django.utils import timezone
 
 from core.errors import InputError
-from influencers.models import AccountMetrics
 from tests.factories import (
     AccountFactory,
+    AccountMetricsFactory,
     AudienceProfileFactory,
     BrandFactory,
     CreatorFactory,
+    MoodBoardImageFactory,
     PostFactory,
 )
-from vetting.models import MoodBoardImage
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def candidate(
     vetting = {}
     if terms is not None:
         vetting["text"] = {"terms": terms}
-    AccountMetrics.objects.create(
+    AccountMetricsFactory(
         account=account,
         followers=followers,
         fake_risk=risk,
@@ -182,7 +182,7 @@ def test_old_audience_data_counts_less():
 def test_one_row_per_creator_deterministic_paging_and_creator_ids():
     creator = CreatorFactory(country="CN", languages=["zh"])
     weak = AccountFactory(creator=creator, platform="weibo")
-    AccountMetrics.objects.create(account=weak, followers=50_000, fake_risk=0.9, risk_confidence=0.9)
+    AccountMetricsFactory(account=weak, followers=50_000, fake_risk=0.9, risk_confidence=0.9)
     strong = candidate(audience=GOOD_AUDIENCE)
     strong.creator = creator
     strong.save()
@@ -201,7 +201,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
     look_alike = candidate(audience=GOOD_AUDIENCE, terms=text_terms("skincare"))
     other = candidate(audience=GOOD_AUDIENCE, terms=text_terms("skincare"))
     b = brand()
-    MoodBoardImage.objects.create(brand=b, image="moodboards/a.png", sha256="0" * 64, width=8, height=8)
+    MoodBoardImageFactory(brand=b)
     seen = {}
 
     def moodboard_similarity(*, images, account_ids):
@@ -219,7 +219,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
 def test_failing_vision_module_falls_back_to_text(monkeypatch):
     account = candidate(audience=GOOD_AUDIENCE, terms=text_terms("skincare"))
     b = brand()
-    MoodBoardImage.objects.create(brand=b, image="moodboards/a.png", sha256="1" * 64, width=8, height=8)
+    MoodBoardImageFactory(brand=b)
 
     def broken(**_kwargs):
         raise RuntimeError("no embedder weights")

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from core.models import Membership, Organization, Role
+from core.models import Organization, Role
 from vetting.models import Alert, RuleKind
 from vetting.monitoring.demo import BURST_PREFIX, demo_watches_seed
 from vetting.services.demo import seed_demo
@@ -68,11 +68,10 @@ def test_running_the_demo_setup_again_raises_nothing_new(demo) -> None:
 @pytest.mark.django_db
 def test_demo_alerts_show_in_the_inbox_page_and_the_api(demo, client) -> None:
     from tests.api.conftest import client_for
-    from tests.factories import UserFactory
+    from tests.factories import MembershipFactory
 
     org = Organization.objects.get(name=demo["organization"])
-    user = UserFactory()
-    Membership.objects.create(user=user, organization=org, role=Role.EDITOR)
+    user = MembershipFactory(organization=org, role=Role.EDITOR).user
     client.force_login(user)
     page = client.get("/alerts/?status=all")
     assert page.status_code == 200

@@ -19,23 +19,18 @@ import pytest
 from django.db.models import Count
 
 from core.models import Job, JobKind, JobStatus
-from tests.infra.faults_support import (  # noqa: F401 - fixtures
-    isolated_vision,
-    make_image_assets,
-    real_broker,
-    start_worker,
-    wait_for,
-)
+from tests.factories import JobFactory
+from tests.vision.workers import make_image_assets, start_worker, wait_for
 from vision.ann import read_manifest
 from vision.models import ImageEmbedding
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ASSETS = 160
 BATCH = 4  # small batches: many commits, so the kill lands between two of them
 
 
-def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
+def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(real_broker, tmp_path):
     from core.services.jobs import job_enqueue
     from vision.embedders import get_embedder
     from vision.services.index import index_dir
@@ -45,7 +40,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
     first = start_worker(tmp_path / "w1", name="fault-first", env=worker_env)
     second = None
     try:
-        job = Job.objects.create(kind=JobKind.EMBED, params={"reason": "fault test"})
+        job = JobFactory(kind=JobKind.EMBED, params={"reason": "fault test"})
         job_enqueue(job)  # on_commit fires at once: no transaction around this test
         job.refresh_from_db()
         assert job.celery_task_id, "the job was not sent through the broker"
@@ -86,7 +81,7 @@ def test_worker_killed_mid_embedding_job_resumes_and_embeds_every_asset_once(rea
     assert manifest is not None and manifest["count"] == ASSETS
 
 
-def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, isolated_vision, tmp_path):
+def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, tmp_path):
     """The scale path: a backlog split into EMBED jobs by account, run by two heavy workers at the
     same time, plus a third job over everything that overlaps both. Every asset ends with exactly
     one vector, and the index holds them all once the last sync has run."""
@@ -101,9 +96,9 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     workers = [start_worker(tmp_path / f"w{n}", name=f"spread-{n}", queues=("heavy",), env=env) for n in (1, 2)]
     try:
         jobs = [
-            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[:3]}),
-            Job.objects.create(kind=JobKind.EMBED, params={"account_ids": accounts[3:]}),
-            Job.objects.create(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
+            JobFactory(kind=JobKind.EMBED, params={"account_ids": accounts[:3]}),
+            JobFactory(kind=JobKind.EMBED, params={"account_ids": accounts[3:]}),
+            JobFactory(kind=JobKind.EMBED, params={}),  # overlaps both: only wasted work
         ]
         for job in jobs:
             job_enqueue(job)
@@ -135,9 +130,7 @@ def test_embedding_spread_over_two_workers_embeds_every_asset_once(real_broker, 
     assert index_sync(embedder_id=embedder_id)["action"] == "unchanged"
 
 
-def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once(
-    real_broker, isolated_vision, tmp_path
-):
+def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once(real_broker, tmp_path):
     """The scale path for one big backlog: the coordinating EMBED job splits it into asset-id
     batches and queues a batch job per batch; the other worker takes batch jobs while the
     coordinator embeds the batches nobody took. Every asset ends with one vector, the parent's
@@ -151,7 +144,7 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     env = {"VISION_BATCH_SIZE": str(BATCH)}
     workers = [start_worker(tmp_path / f"w{n}", name=f"batches-{n}", queues=("heavy",), env=env) for n in (1, 2)]
     try:
-        parent = Job.objects.create(kind=JobKind.EMBED, params={"batch_assets": 12})
+        parent = JobFactory(kind=JobKind.EMBED, params={"batch_assets": 12})
         job_enqueue(parent)
         done = wait_for(lambda: Job.objects.get(pk=parent.pk).is_finished, timeout=150, interval=0.25)
         parent.refresh_from_db()
@@ -181,7 +174,7 @@ def test_one_embed_job_split_into_batches_runs_on_two_workers_and_publishes_once
     assert read_manifest(index_dir(embedder_id))["count"] == len(asset_ids)
 
 
-def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, isolated_vision, tmp_path):
+def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, tmp_path):
     """The OOM killer usually takes the pool process doing the work, not the worker's main
     process: reject_on_worker_lost makes the main process put the message back at once (no
     visibility timeout: it is an hour here), and its next pool process finishes the job."""
@@ -194,7 +187,7 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     env = {"CELERY_VISIBILITY_TIMEOUT": "3600", "VISION_BATCH_SIZE": str(BATCH)}
     worker = start_worker(tmp_path / "w", name="fault-pool", queues=("heavy",), pool="prefork", env=env)
     try:
-        job = Job.objects.create(kind=JobKind.EMBED, params={})
+        job = JobFactory(kind=JobKind.EMBED, params={})
         job_enqueue(job)
         started = wait_for(lambda: ImageEmbedding.objects.count() >= 3 * BATCH, timeout=90, interval=0.05, alive=worker)
         children = subprocess.run(["pgrep", "-P", str(worker.proc.pid)], capture_output=True, text=True).stdout.split()
@@ -221,7 +214,7 @@ def test_pool_process_killed_mid_embedding_job_is_requeued_at_once(real_broker, 
     assert 0 < job.result["embedded"] <= ASSETS - 3 * BATCH
 
 
-def test_a_sharded_index_is_built_by_one_job_per_shard_on_two_workers(real_broker, isolated_vision, settings, tmp_path):
+def test_a_sharded_index_is_built_by_one_job_per_shard_on_two_workers(real_broker, settings, tmp_path):
     """VISION_INDEX_SHARDS=2: a rebuild request is one INDEX job per shard on the heavy queue;
     two workers take them, each publishes its shard, and readers then see every asset."""
     from vision.services.embedding import embed_pending_assets

@@ -1,5 +1,6 @@
-"""Helpers of the fault tests: real Celery worker processes against the test database and the
-Redis of CELERY_BROKER_URL, a clean broker, and polling with a deadline."""
+"""Helpers of the vision fault tests: real Celery worker processes against the test database and
+the Redis of CELERY_BROKER_URL, catalogues of real image files, and polling with a deadline.
+(The `real_broker` fixture that empties the broker is in tests/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -124,36 +124,6 @@ def wait_for(
     return bool(predicate())
 
 
-def purge_broker() -> None:
-    """Empty our queues and the unacknowledged-message store, so nothing an earlier (killed) run
-    left behind is delivered into this test."""
-    from config.celery import app as celery_app
-
-    with celery_app.connection_for_write() as conn:
-        channel = conn.default_channel
-        for queue in QUEUES:
-            try:
-                channel.queue_purge(queue)
-            except Exception:  # noqa: BLE001 - a queue that does not exist yet has nothing to purge
-                pass
-        client = getattr(channel, "client", None)
-        if client is not None:
-            client.delete("unacked", "unacked_index")
-
-
-@pytest.fixture
-def real_broker(settings):
-    """Jobs in this test go through the Redis of CELERY_BROKER_URL, not in-process."""
-    from config.celery import app as celery_app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.task_always_eager = False
-    purge_broker()
-    yield
-    purge_broker()
-    celery_app.conf.task_always_eager = True
-
-
 def make_image_assets(count: int, *, accounts: int = 8, size: int = 160, seed: int = 7) -> list[int]:
     """`count` MediaAssets spread over `accounts` accounts (one creator each), each with its own
     JPEG file in media storage. Each account has its own base colour, so its images share a look."""
@@ -174,22 +144,3 @@ def make_image_assets(count: int, *, accounts: int = 8, size: int = 160, seed: i
         MediaAsset.objects.filter(pk=asset.pk).update(image=name)
         ids.append(asset.pk)
     return ids
-
-
-@pytest.fixture
-def isolated_vision(settings, tmp_path):
-    """Media and index folders of this test only, the weight-free style embedder, no caches."""
-    from vision.embedders import reset_embedder_cache
-    from vision.services.index import reset_index_cache
-    from vision.services.search import reset_stale_checks
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.VISION_INDEX_DIR = tmp_path / "index"
-    settings.VISION_EMBEDDER = "style"
-    reset_embedder_cache()
-    reset_index_cache()
-    reset_stale_checks()
-    yield
-    reset_embedder_cache()
-    reset_index_cache()
-    reset_stale_checks()

@@ -104,7 +104,11 @@ def test_production_puts_media_on_s3_when_a_bucket_is_set():
 
 
 def test_production_media_stays_on_the_filesystem_without_a_bucket():
-    code = "import django; django.setup()\nfrom django.core.files.storage import storages\nprint(type(storages['default']).__name__)"
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "print(type(storages['default']).__name__)"
+    )
     result = _run(code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "FileSystemStorage"
@@ -128,6 +132,7 @@ def test_production_refuses_a_cache_sharing_the_brokers_redis_database():
     assert apart.returncode == 0, apart.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_names_the_single_process_defaults_still_in_use():
     bare = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
@@ -202,23 +207,15 @@ def test_serve_media_serves_only_the_public_folders(settings, media_files, clien
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_heavy_jobs_are_queued_on_the_heavy_queue(settings):
+def test_heavy_jobs_are_queued_on_the_heavy_queue(real_broker):
     from config.celery import app
     from core.models import JobKind
     from core.services.jobs import job_create, job_enqueue
-    from tests.infra.faults_support import purge_broker
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    purge_broker()
-    try:
-        job_enqueue(job_create(kind=JobKind.EXPORT))
-        job_enqueue(job_create(kind=JobKind.IMPORT))
-        job_enqueue(job_create(kind=JobKind.EMBED))
-        with app.connection_for_write() as conn:
-            client = conn.default_channel.client
-            waiting = {queue: client.llen(queue) for queue in ("default", "heavy")}
-    finally:
-        purge_broker()
-        app.conf.task_always_eager = True
+    job_enqueue(job_create(kind=JobKind.EXPORT))
+    job_enqueue(job_create(kind=JobKind.IMPORT))
+    job_enqueue(job_create(kind=JobKind.EMBED))
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        waiting = {queue: client.llen(queue) for queue in ("default", "heavy")}
     assert waiting == {"default": 1, "heavy": 2}

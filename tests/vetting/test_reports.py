@@ -8,14 +8,16 @@ import pytest
 from django.utils import timezone
 
 from core.errors import InputError
-from core.models import Job, JobKind, JobStatus
+from core.models import JobKind, JobStatus
 from core.services.jobs import run_job
 from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample
 from tests.factories import (
     AccountFactory,
+    AccountMetricsFactory,
     AudienceProfileFactory,
     CommentSampleFactory,
     FollowerSampleFactory,
+    JobFactory,
     PostFactory,
 )
 from vetting.services.reports import vet_accounts, vetting_report
@@ -155,7 +157,7 @@ def test_vetting_keeps_metric_columns_and_uses_a_fixed_number_of_queries(django_
     for account in accounts:
         add_history(account, days=20)
         add_posts(account, n=4)
-    AccountMetrics.objects.create(account=accounts[0], followers=123, engagement_rate=0.042, er_formula="x")
+    AccountMetricsFactory(account=accounts[0], followers=123, engagement_rate=0.042, er_formula="x")
     with django_assert_max_num_queries(12):
         assert vet_accounts([a.pk for a in accounts] + [999_999]) == 6
     kept = AccountMetrics.objects.get(account=accounts[0])
@@ -185,7 +187,7 @@ def test_vetting_report_of_unknown_account_is_an_input_error():
 def test_score_job_runs_through_the_job_runner():
     account = AccountFactory()
     add_history(account)
-    job = Job.objects.create(kind=JobKind.SCORE, params={"account_ids": [account.pk]})
+    job = JobFactory(kind=JobKind.SCORE, params={"account_ids": [account.pk]})
     job = run_job(job_id=job.pk)
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["accounts"] == 1 and "vetted 1 account" in job.log
@@ -193,7 +195,7 @@ def test_score_job_runs_through_the_job_runner():
 
 
 def test_score_job_rejects_bad_params():
-    job = Job.objects.create(kind=JobKind.SCORE, params={"account_ids": "all"})
+    job = JobFactory(kind=JobKind.SCORE, params={"account_ids": "all"})
     with pytest.raises(InputError, match="account_ids"):
         run_job(job_id=job.pk)
     job.refresh_from_db()

@@ -131,6 +131,7 @@ def _import_must_not_crash(path: Path, data: bytes, *, dry_run: bool, media_root
         transaction.set_rollback(True)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @FUZZ
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt"]))
@@ -149,6 +150,7 @@ HEADERS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @FUZZ
 @given(header=HEADERS, data=st.data(), delimiter=st.sampled_from([",", ";", "\t"]), dry_run=st.booleans())
@@ -186,6 +188,7 @@ def _replace(document, path, value):
     return document
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @FUZZ
 @given(

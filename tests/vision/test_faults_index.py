@@ -18,13 +18,7 @@ from rest_framework.test import APIClient
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
 from tests.factories import MembershipFactory
-from tests.infra.faults_support import (  # noqa: F401 - fixtures
-    isolated_vision,
-    make_image_assets,
-    real_broker,
-    start_worker,
-    wait_for,
-)
+from tests.vision.workers import make_image_assets, start_worker, wait_for
 
 ASSETS = 48
 ACCOUNTS = 6
@@ -108,9 +102,7 @@ def _assert_detected(how: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", DAMAGE)
-def test_damaged_large_index_searches_say_rebuilding_until_the_rebuild_job_restores_results(
-    isolated_vision, large_catalogue, how
-):
+def test_damaged_large_index_searches_say_rebuilding_until_the_rebuild_job_restores_results(large_catalogue, how):
     from vision.services.index import index_status
 
     creator_id = _build_catalogue()
@@ -138,7 +130,7 @@ def test_damaged_large_index_searches_say_rebuilding_until_the_rebuild_job_resto
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("how", DAMAGE)
-def test_damaged_small_index_is_rebuilt_within_the_search(isolated_vision, how):
+def test_damaged_small_index_is_rebuilt_within_the_search(how):
     from vision.services.index import get_index
 
     creator_id = _build_catalogue()
@@ -154,11 +146,10 @@ def test_damaged_small_index_is_rebuilt_within_the_search(isolated_vision, how):
     assert how == "missing_folder" or _manifest()["version"] > version_before
 
 
+@pytest.mark.slow
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_corrupted_index_is_rebuilt_by_a_real_worker_and_the_api_recovers(
-    real_broker, isolated_vision, large_catalogue, tmp_path
-):
+def test_corrupted_index_is_rebuilt_by_a_real_worker_and_the_api_recovers(real_broker, large_catalogue, tmp_path):
     creator_id = _build_catalogue()
     membership = MembershipFactory()
     client = APIClient()

@@ -135,7 +135,7 @@ def test_enqueue_refuses_jobs_that_are_not_pending():
 def test_broker_down_marks_the_job_failed_and_says_the_queue_is_unavailable(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    # The real "Redis unreachable" case runs in tests/infra/test_faults_redis.py; here the
+    # The real "Redis unreachable" case runs in tests/core/test_faults_redis.py; here the
     # broker's refusal is simulated where kombu raises it, so the test needs no broker.
     from kombu.exceptions import OperationalError
 

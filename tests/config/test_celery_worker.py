@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from core.models import JobKind, JobStatus
 from core.services.health import broker_health
 from core.services.jobs import job_create, job_enqueue
@@ -79,20 +78,6 @@ def worker(tmp_path):
                 proc.kill()
 
 
-@pytest.fixture
-def real_broker(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.task_always_eager = False
-    with celery_app.connection_for_write() as conn:  # drop what an earlier, killed run left behind
-        for queue in ("default", "heavy"):
-            try:
-                conn.default_channel.queue_purge(queue)
-            except Exception:  # noqa: BLE001 - a queue that does not exist yet has nothing to purge
-                pass
-    yield
-    celery_app.conf.task_always_eager = True
-
-
 def test_broker_health_reports_the_real_broker(real_broker):
     report = broker_health()
     assert report["ok"] is True, report
@@ -100,6 +85,7 @@ def test_broker_health_reports_the_real_broker(real_broker):
     assert report["transport"] == "redis"
 
 
+@pytest.mark.slow
 def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker):
     proc, log = worker
     account = AccountFactory()

@@ -1,0 +1,68 @@
+"""factory_boy factories for every model of core, influencers, vision and vetting (one module per
+app); use `.build()` when no database row is needed. Import them from here:
+`from tests.factories import BrandFactory`."""
+
+from tests.factories.core import JobFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories.influencers import (
+    AccountFactory,
+    AccountMetricsFactory,
+    AccountSnapshotFactory,
+    AudienceProfileFactory,
+    CommentSampleFactory,
+    CreatorFactory,
+    FollowerSampleFactory,
+    MediaAssetFactory,
+    PostFactory,
+)
+from tests.factories.vetting import (
+    AlertFactory,
+    BrandFactory,
+    CreatorNoteFactory,
+    MoodBoardImageFactory,
+    NotificationSettingsFactory,
+    ShortlistEntryFactory,
+    ShortlistEventFactory,
+    ShortlistFactory,
+    WatchFactory,
+    WatchRuleFactory,
+    WebhookAttemptFactory,
+    WebhookDeliveryFactory,
+)
+from tests.factories.vision import (
+    AestheticProfileFactory,
+    EmbedBatchFactory,
+    EmbeddingFailureFactory,
+    ImageEmbeddingFactory,
+)
+
+__all__ = [
+    "AccountFactory",
+    "AccountMetricsFactory",
+    "AccountSnapshotFactory",
+    "AestheticProfileFactory",
+    "AlertFactory",
+    "AudienceProfileFactory",
+    "BrandFactory",
+    "CommentSampleFactory",
+    "CreatorFactory",
+    "CreatorNoteFactory",
+    "EmbedBatchFactory",
+    "EmbeddingFailureFactory",
+    "FollowerSampleFactory",
+    "ImageEmbeddingFactory",
+    "JobFactory",
+    "MediaAssetFactory",
+    "MembershipFactory",
+    "MoodBoardImageFactory",
+    "NotificationSettingsFactory",
+    "OrganizationFactory",
+    "PostFactory",
+    "ShortlistEntryFactory",
+    "ShortlistEventFactory",
+    "ShortlistFactory",
+    "UserFactory",
+    "WatchFactory",
+    "WatchRuleFactory",
+    "WebhookAttemptFactory",
+    "WebhookDeliveryFactory",
+]

@@ -1,0 +1,46 @@
+"""Factories of core: users, organisations, memberships, jobs."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from core.models import Job, JobKind, Membership, Organization, Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    # Hashed when built: no second save after creation (what set_password would need).
+    password = factory.django.Password("pass-word-123")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.EDITOR
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A PENDING job of `kind` (IMPORT unless given), owned by no organisation."""
+
+    class Meta:
+        model = Job
+
+    kind = JobKind.IMPORT
+    params = factory.LazyFunction(dict)

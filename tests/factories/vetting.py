@@ -1,0 +1,182 @@
+"""Factories of vetting: brands and their mood boards, shortlists, notes, monitoring and its
+notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import factory
+
+from tests.factories.core import OrganizationFactory
+from tests.factories.influencers import CreatorFactory
+from vetting.models import (
+    Alert,
+    Brand,
+    CreatorNote,
+    MoodBoardImage,
+    NotificationSettings,
+    RuleKind,
+    Severity,
+    Shortlist,
+    ShortlistEntry,
+    ShortlistEvent,
+    Watch,
+    WatchRule,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    description = "Clean skincare for sensitive skin"
+    values = factory.LazyFunction(lambda: ["natural", "sustainable", "天然"])
+    target_audience = factory.LazyFunction(
+        lambda: {
+            "age": {"weight": 1.0, "values": {"18-24": 0.5, "25-34": 0.5}},
+            "gender": {"weight": 1.0, "values": {"female": 1.0}},
+            "countries": {"weight": 0.5, "values": {"CN": 0.7, "TW": 0.3}},
+        }
+    )
+    excluded_keywords = factory.LazyFunction(lambda: ["gambling", "赌博"])
+
+
+class MoodBoardImageFactory(factory.django.DjangoModelFactory):
+    """A mood-board image with a real PNG file of `width` × `height` in media storage."""
+
+    class Meta:
+        model = MoodBoardImage
+
+    brand = factory.SubFactory(BrandFactory)
+    width = 16
+    height = 16
+    image = factory.django.ImageField(
+        filename="mood.png",
+        format="PNG",
+        width=factory.SelfAttribute("..width"),
+        height=factory.SelfAttribute("..height"),
+    )
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"mood-board-{n}".encode()).hexdigest())
+
+
+class ShortlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shortlist
+
+    organization = factory.SubFactory(OrganizationFactory)
+    brand = factory.SubFactory(BrandFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Shortlist {n}")
+
+
+class ShortlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShortlistEntry
+
+    shortlist = factory.SubFactory(ShortlistFactory)
+    creator = factory.SubFactory(CreatorFactory)
+
+
+class ShortlistEventFactory(factory.django.DjangoModelFactory):
+    """A status change on an entry, as the shortlist service records it."""
+
+    class Meta:
+        model = ShortlistEvent
+
+    entry = factory.SubFactory(ShortlistEntryFactory)
+    action = "status"
+    old_value = "candidate"
+    new_value = "contacted"
+
+
+class CreatorNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreatorNote
+
+    organization = factory.SubFactory(OrganizationFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    text = "Responsive, good rates"
+
+
+class WatchFactory(factory.django.DjangoModelFactory):
+    """A watch on picked creators: pass `creators=[...]` (or set `shortlist`)."""
+
+    class Meta:
+        model = Watch
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    brand = factory.SubFactory(BrandFactory, organization=factory.SelfAttribute("..organization"))
+    name = factory.Sequence(lambda n: f"Watch {n}")
+
+    @factory.post_generation
+    def creators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.creators.set(extracted)
+
+
+class WatchRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WatchRule
+
+    watch = factory.SubFactory(WatchFactory)
+    kind = RuleKind.KEYWORD
+    params = factory.LazyFunction(dict)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alert
+
+    organization = factory.SubFactory(OrganizationFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    kind = RuleKind.KEYWORD
+    severity = Severity.MEDIUM
+    title = "2 posts with excluded terms"
+    summary = "Two posts mention gambling within 7 days"
+    evidence = factory.LazyFunction(lambda: {"posts": []})
+    cause_key = factory.Sequence(lambda n: f"test-cause-{n}")
+
+
+class NotificationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationSettings
+        django_get_or_create = ("organization",)
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email_enabled = True
+    email_recipients = factory.LazyFunction(lambda: ["alerts@example.com"])
+    webhook_enabled = True
+    webhook_url = "https://hooks.example.com/vetted"
+    webhook_secret = "whsec_test_secret"
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A PENDING webhook message not yet attempted (pass `alert` for an alert's delivery)."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    organization = factory.SubFactory(OrganizationFactory)
+    alert = None
+    event = "alert.created"
+    url = "https://hooks.example.com/vetted"
+    body = '{"event": "alert.created"}'
+
+
+class WebhookAttemptFactory(factory.django.DjangoModelFactory):
+    """A successful attempt (HTTP 200); pass `succeeded=False` with a `status_code` or `error`."""
+
+    class Meta:
+        model = WebhookAttempt
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    signed_timestamp = factory.LazyFunction(lambda: int(time.time()))
+    status_code = 200
+    succeeded = True
+    duration_ms = 120
