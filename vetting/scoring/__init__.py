@@ -13,6 +13,8 @@ Modules:
 - `growth`: follower/following history anomalies (jumps, round jumps, purges, churn).
 - `engagement`: engagement rate against platform/tier benchmarks and engagement anomalies.
 - `comments`: comment authenticity (generic/emoji-only, duplicates, pods, language mismatch).
+- `reuse`: the share of an account's images first posted by other creators (who copied whom by
+  post dates), from the copies `vision.services.reuse` finds.
 - `risk`: the combined fake-follower risk with every signal's value, benchmark and contribution.
 - `audience_fit`, `text_similarity`, `value_alignment`: brand fit.
 - `ranking`: the vectorised composite ranking of candidate accounts for one brand.

@@ -26,6 +26,7 @@ from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import EngagementReport
 from vetting.scoring.followers import AudienceQuality
 from vetting.scoring.growth import GrowthReport
+from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))
 
@@ -38,6 +39,10 @@ SIGNAL_WEIGHTS: dict[str, tuple[float, float]] = {
     "engagement_rate": (0.15, 0.8),
     "engagement_pattern": (0.10, 0.5),
     "comment_authenticity": (0.15, 0.8),
+    # Stolen content is a sign of a bought or farmed account, not a measure of the audience: a
+    # small weight (finding nothing barely dilutes the others), and decisive enough that a
+    # mostly copied feed alone reaches medium but never high.
+    "reused_images": (0.05, 0.55),
 }
 
 
@@ -426,7 +431,7 @@ def combine(signals: list[Signal]) -> RiskResult:
             0.0,
             signals,
             "no signal has data",
-            "not enough data to judge: no follower sample, history, posts or comments",
+            "not enough data to judge: no follower sample, history, posts, comments or images",
         )
     w = sum(s.weight for s in available)
     for s in available:
@@ -449,3 +454,61 @@ def combine(signals: list[Signal]) -> RiskResult:
     if missing:
         summary += "; no data for " + ", ".join(m.lower() for m in missing)
     return RiskResult(risk, level, confidence, signals, how, summary)
+
+
+def reuse_signals(report: ReuseReport | None) -> list[Signal]:
+    """Share of the account's images first posted by other creators (identical or verified
+    near-duplicates; the images it posted first are shown but not counted)."""
+    bench = (
+        "≤15% of the images first posted by other creators is normal (reposts, stock or campaign "
+        "pictures); risk 1 at 50%; fewer than 2 copied images give at most half the risk"
+    )
+    if report is None or not report.available:
+        return [
+            _signal(
+                "reused_images",
+                "Reused images",
+                value=None,
+                benchmark=bench,
+                risk=None,
+                confidence=0.0,
+                explanation="no images of this account in the catalogue",
+            )
+        ]
+    share = report.copied_share or 0.0
+    # One shared picture is common (a stock photo, a brand's campaign shot): it alone never
+    # gives more than half the risk, whatever the share.
+    risk = _ramp(share, 0.15, 0.50) * min(1.0, report.copied_weight / 2.0)
+    return [
+        _signal(
+            "reused_images",
+            "Reused images",
+            value=round(share, 4),
+            benchmark=bench,
+            risk=risk,
+            confidence=_clip(report.n_images / 10.0),  # a share of 1–2 images says little
+            explanation=_reuse_explanation(report, share),
+            evidence=report.images,
+        )
+    ]
+
+
+def _reuse_explanation(report: ReuseReport, share: float) -> str:
+    """The counts, and the accounts copied from (named here too for views that show only the
+    explanation, like the PDF export)."""
+    sources = list(
+        dict.fromkeys(
+            f"{place['platform']} @{place['handle']}"
+            for image in report.images
+            if image["direction"] != "first_here"
+            for place in image["seen_on"]
+        )
+    )
+    text = f"{report.copied_weight:g} of {report.n_images} image(s) ({share:.0%}) first posted by other creators"
+    if sources:
+        text += f" ({', '.join(sources[:3])}{' …' if len(sources) > 3 else ''})"
+    if report.undetermined:
+        text += f"; {report.undetermined} with no date to tell who posted first (counted half)"
+    if report.first_here:
+        text += f"; {report.first_here} posted here first and copied elsewhere (not counted)"
+    return text

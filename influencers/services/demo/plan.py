@@ -15,7 +15,8 @@ Fraud marks (on the primary account of every 7th creator, ~9% of accounts, kinds
   following thousands, digit-heavy usernames);
 - low_engagement: engagement far below the benchmark of the follower tier;
 - reused_images (a few other accounts): images copied from an unrelated creator, one byte-for-
-  byte, one re-encoded.
+  byte, one re-encoded, each posted after the original (only one when the copier's posts leave
+  no room for a second).
 """
 
 from __future__ import annotations
@@ -645,6 +646,37 @@ def _reuse_source(index: int) -> int | None:
     return index - 13 if index % 50 == 20 else None
 
 
+def _plant_reuse(copier: AccountPlan, source: AccountPlan, source_index: int) -> None:
+    """Make two of the copier's images (its newest ones that can be) copies of the source's
+    pictures: one byte-for-byte, one re-encoded. Each copies a picture the source posted
+    *before* the copier's post, as a thief copies what is already online (vetting tells the copy
+    from the original by the post dates); an image posted before all of the source's pictures
+    stays the copier's own."""
+
+    def posted(account: AccountPlan, image: ImagePlan) -> dt.datetime | None:
+        return account.posts[image.post_index].posted_at if image.post_index is not None else None
+
+    taken: set[int] = set()
+    for mode in ("identical", "re-encoded"):
+        for image in copier.images:
+            when = posted(copier, image)
+            if image.copy_of is not None or when is None:
+                continue
+            earlier = [
+                (date, k)
+                for k, original in enumerate(source.images)
+                if k not in taken and (date := posted(source, original)) is not None and date < when
+            ]
+            if earlier:
+                k = max(earlier)[1]  # the newest picture the source had posted by then
+                taken.add(k)
+                image.copy_of, image.copy_mode = (source_index, k), mode
+                break
+    if taken:
+        copier.fraud.append("reused_images")
+        copier.fraud_details["reused_from_creator"] = source_index
+
+
 def _platforms(rng: _Rng, country: str, category: str) -> list[str]:
     group = country if country in c.PLATFORM_WEIGHTS else ("WEST" if country not in ("JP", "KR") else country)
     weights = dict(c.PLATFORM_WEIGHTS[group])
@@ -916,13 +948,8 @@ def build_demo_plan(*, creators: int = 300, seed: int = 20261123, end_date: dt.d
             accounts.append(account)
             collab_handles.setdefault(platform, []).append(account.handle)
         source = _reuse_source(index)
-        if source is not None and accounts[0].images:
-            primary = accounts[0]
-            primary.images[0].copy_of, primary.images[0].copy_mode = (source, 0), "identical"
-            if len(primary.images) > 1:
-                primary.images[1].copy_of, primary.images[1].copy_mode = (source, 1), "re-encoded"
-            primary.fraud.append("reused_images")
-            primary.fraud_details["reused_from_creator"] = source
+        if source is not None:
+            _plant_reuse(accounts[0], plans[source].accounts[0], source)
         display = identity.display_name
         plans.append(CreatorPlan(index, display, country, languages, categories, email, style, accounts))
     return DemoPlan(seed=seed, end_date=end_date, creators=plans)
