@@ -392,10 +392,12 @@ class VectorIndex(AssetLookup):
                 return None
             try:
                 return cls._load_files(directory, manifest, verify=verify)
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
                 # A concurrent save replaced the manifest and removed old files: read it again.
                 if attempt == 2 or read_manifest(directory) == manifest:
-                    raise IndexCorrupt(f"index files of version {manifest.get('version')} are missing in {directory}")
+                    raise IndexCorrupt(
+                        f"index files of version {manifest.get('version')} are missing in {directory}"
+                    ) from exc
         return None  # pragma: no cover
 
     @classmethod

@@ -100,7 +100,8 @@ def inspect_image_bytes(
                 width, height = probe.size
                 if image_format not in ALLOWED_FORMATS:
                     raise InputError(
-                        f"unsupported image type {image_format or 'unknown'} (allowed: {', '.join(sorted(ALLOWED_FORMATS))})",
+                        f"unsupported image type {image_format or 'unknown'} "
+                        f"(allowed: {', '.join(sorted(ALLOWED_FORMATS))})",
                         source=source,
                         field=field,
                     )

@@ -549,8 +549,8 @@ def _real_username(rng: _Rng, zh: bool) -> tuple[str, str, bool]:
             name = f"{given_py}_{_alnum(rng, 3)}"
         return name, f"{sur}{given}", True
     first, last = _pick(rng, c.EN_FIRST_NAMES), _pick(rng, c.EN_LAST_NAMES)
-    f, l = first.lower(), last.lower()
-    name = (f"{f}.{l}", f"{f}{l[:3]}", f"{f}_{_digits(rng, 2)}", f"its{f}", f"{f}.{_alnum(rng, 3)}")[form]
+    fn, ln = first.lower(), last.lower()
+    name = (f"{fn}.{ln}", f"{fn}{ln[:3]}", f"{fn}_{_digits(rng, 2)}", f"its{fn}", f"{fn}.{_alnum(rng, 3)}")[form]
     return name, f"{first} {last}", False
 
 
