@@ -201,13 +201,15 @@ def bench_pipeline(args: argparse.Namespace) -> None:
             pipes.append(p)
             serials.append(s)
             print(
-                f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | pipeline with prefetch {not embedder.prefetch_helps()} {s:6.1f} img/s"
+                f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | "
+                f"pipeline with prefetch {not embedder.prefetch_helps()} {s:6.1f} img/s"
             )
         assert np.allclose(raw_vectors, pipe_vectors, atol=1e-4), "pipeline and forward disagree"
         r, p, s = statistics.median(raws), statistics.median(pipes), statistics.median(serials)
         print(
             f"RESULT pipeline: forward pass alone {r:.1f} img/s, whole pipeline {p:.1f} img/s = {100 * p / r:.0f}% "
-            f"(prefetch thread {'on' if embedder.prefetch_helps() else 'off'} on {os.cpu_count()} cores; the other way {100 * s / r:.0f}%) "
+            f"(prefetch thread {'on' if embedder.prefetch_helps() else 'off'} on {os.cpu_count()} cores; "
+            f"the other way {100 * s / r:.0f}%) "
             f"[median of {args.rounds}]"
         )
 
@@ -228,7 +230,8 @@ def bench_index(args: argparse.Namespace) -> None:
         space, centres, vectors = clip_like_vectors(n // per_creator, per_creator, seed=1)
         ids = np.arange(1, len(vectors) + 1, dtype=np.int64)
         print(
-            f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; {structure_stats(space, vectors, per_creator)}"
+            f"index n={len(vectors):,}: generated in {time.perf_counter() - t0:.0f}s; "
+            f"{structure_stats(space, vectors, per_creator)}"
         )
 
         t0, cpu0, load0 = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
@@ -285,9 +288,11 @@ def bench_index(args: argparse.Namespace) -> None:
         i50, i95 = pct(index_times, 50) * 1e3, pct(index_times, 95) * 1e3
         sharding = f" in {args.shards} shards" if args.shards > 1 else ""
         print(
-            f"RESULT index n={len(vectors):,}{sharding}: build {build:.0f}s ({build / 60:.1f} min; CPU {build_cpu:.0f}s on "
-            f"{faiss.omp_get_max_threads()} threads, {build_load}); top-{k} query p50 {i50:.2f} ms p95 {i95:.2f} ms; "
-            f"exact p50 {e50:.1f} ms p95 {e95:.1f} ms; speed-up {e50 / i50:.0f}× (p50); recall@{k} {np.mean(recalls):.3f} "
+            f"RESULT index n={len(vectors):,}{sharding}: build {build:.0f}s ({build / 60:.1f} min; "
+            f"CPU {build_cpu:.0f}s on {faiss.omp_get_max_threads()} threads, {build_load}); "
+            f"top-{k} query p50 {i50:.2f} ms p95 {i95:.2f} ms; "
+            f"exact p50 {e50:.1f} ms p95 {e95:.1f} ms; speed-up {e50 / i50:.0f}× (p50); "
+            f"recall@{k} {np.mean(recalls):.3f} "
             f"(min {np.min(recalls):.2f}) over {len(queries)} fresh queries"
         )
         print(
@@ -383,7 +388,8 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
             n_creators, per, Account=Account, AccountMetrics=AccountMetrics, Creator=Creator, MediaAsset=MediaAsset
         )
         print(
-            f"search: {n_creators:,} creators, {len(vectors):,} images in the database in {time.perf_counter() - t0:.0f}s"
+            f"search: {n_creators:,} creators, {len(vectors):,} images in the database "
+            f"in {time.perf_counter() - t0:.0f}s"
         )
         t = time.perf_counter()
         index = VectorIndex.build(
@@ -441,7 +447,8 @@ def _bench_search_in(args: argparse.Namespace, workdir: str) -> None:
             recalls.append(len(np.intersect1d(found[0], exact)) / 50)
         print(
             f"RESULT creator search over {n_creators:,} creators ({name}): p50 {pct(times, 50) * 1e3:.1f} ms, "
-            f"p95 {pct(times, 95) * 1e3:.1f} ms (CPU p50 {pct(cpu_times, 50) * 1e3:.1f} ms, p95 {pct(cpu_times, 95) * 1e3:.1f} ms), "
+            f"p95 {pct(times, 95) * 1e3:.1f} ms "
+            f"(CPU p50 {pct(cpu_times, 50) * 1e3:.1f} ms, p95 {pct(cpu_times, 95) * 1e3:.1f} ms), "
             f"{np.mean(counts):.0f} creators returned; "
             f"image recall@50 in the allowed subset {np.mean(recalls):.3f} ({len(subset):,} images allowed); "
             f"load average {os.getloadavg()[0]:.1f}; {memo}"

@@ -68,6 +68,9 @@ def _keyword_term(keyword: str) -> AccountTerm:
 class CreatorFilterSet(django_filters.FilterSet):
     """Discovery filters and the sort order, shared by API and web UI."""
 
+    # The declared filters by name, set on the class by django-filter's metaclass (untyped).
+    base_filters: dict[str, django_filters.Filter]
+
     q = django_filters.CharFilter(method="filter_account", label="Keyword in name, handle, bio, captions or hashtags")
     platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
     min_followers = django_filters.NumberFilter(min_value=0, method="filter_account")

@@ -15,9 +15,11 @@ a line saying what it did ("2 new image(s) queued for embedding (job 7)"), which
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +49,21 @@ class ImagesDeleted:
 
 
 Change = AccountsChanged | ImagesDeleted
-FollowUp = Callable[[Change], "str | None"]
+C = TypeVar("C", AccountsChanged, ImagesDeleted)
 
 
 @dataclass(frozen=True)
 class _Registration:
     what: str
-    step: FollowUp
+    # Takes a change of the type it is registered under (the registry is keyed by that type).
+    step: Callable[[Any], str | None]
     order: int
 
 
 _registry: dict[type, list[_Registration]] = {AccountsChanged: [], ImagesDeleted: []}
 
 
-def register_follow_up(change_type: type, *, what: str, step: FollowUp, order: int) -> None:
+def register_follow_up(change_type: type[C], *, what: str, step: Callable[[C], str | None], order: int) -> None:
     """Run `step(change)` after every change of `change_type`, in increasing `order`. `what` names
     the step in reports ("vetting the accounts"). Registering the same `what` again replaces it."""
     steps = [r for r in _registry[change_type] if r.what != what]
@@ -86,7 +89,7 @@ def run_follow_up(what: str, step: Callable[[], object], *, report: Report) -> o
 def announce(change: Change, *, report: Report, note: Note | None = None) -> None:
     """Run every follow-up registered for this kind of change, in order."""
     for registration in _registry[type(change)]:
-        said = run_follow_up(registration.what, lambda r=registration: r.step(change), report=report)
+        said = run_follow_up(registration.what, functools.partial(registration.step, change), report=report)
         if said and note is not None:
             note(str(said))
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what it needs itself (a reused virtual environment).
+# Runs the static checks (ruff, mypy) and the whole test suite. Installs what it needs itself (a
+# reused virtual environment).
 # On the defaults (SQLite, eager Celery) always; again on PostgreSQL, with the real-worker
 # Celery tests, when DATABASE_URL and CELERY_BROKER_URL are set (as .ci/run sets them).
 set -euo pipefail
@@ -15,6 +16,25 @@ py="$venv/bin/python"
 bash scripts/install_browser.sh || echo ">> chromium could not be installed: the browser tests will be skipped" >&2
 
 status=0
+# Static checks first (settings in pyproject.toml). A failed check fails the run, but the tests
+# still run, so one run shows everything; the last line names the checks that failed.
+failed_checks=()
+check() {
+  local name="$1"
+  shift
+  echo ">> check: $name"
+  if "$@"; then
+    echo ">> check passed: $name"
+  else
+    echo ">> check FAILED: $name" >&2
+    failed_checks+=("$name")
+  fi
+}
+check "ruff check" "$venv/bin/ruff" check --output-format concise .
+check "ruff format" "$venv/bin/ruff" format --check .
+# mypy's Django plugin loads the settings; it connects to nothing, so it needs no services.
+check "mypy" env -u DATABASE_URL -u CELERY_BROKER_URL "$venv/bin/mypy"
+
 echo ">> test run 1/2: embedded defaults (SQLite, eager Celery)"
 env -u DATABASE_URL -u CELERY_BROKER_URL "$py" -m pytest "$@" || status=$?
 
@@ -23,5 +43,9 @@ if [ -n "${DATABASE_URL:-}" ]; then
   "$py" -m pytest -m "not sqlite_only" "$@" || status=$?
 else
   echo ">> test run 2/2 skipped: DATABASE_URL is not set (PostgreSQL and real-worker tests need it)"
+fi
+if [ "${#failed_checks[@]}" -gt 0 ]; then
+  echo ">> static checks FAILED: ${failed_checks[*]} (see '>> check FAILED' above)" >&2
+  status=1
 fi
 exit $status

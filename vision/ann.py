@@ -98,6 +98,16 @@ class AssetLookup:
         return asset_ids[self.asset_ids[pos] == asset_ids]
 
 
+def _hnsw_search_params(ef: int, selector: Any = None) -> Any:
+    """faiss.SearchParametersHNSW(efSearch=ef[, sel=selector]): faiss's keyword constructor sets
+    the attributes the same way."""
+    params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from faiss's stubs
+    params.efSearch = ef
+    if selector is not None:
+        params.sel = selector
+    return params
+
+
 def _new_faiss_index(kind: str, dim: int) -> Any:
     if kind == "flat":
         return faiss.IndexFlatIP(dim)
@@ -105,7 +115,10 @@ def _new_faiss_index(kind: str, dim: int) -> Any:
         # Vectors kept as 8-bit scalar-quantised codes (per-dimension min/max): a graph walk is
         # dominated by fetching vectors from memory, and 512 bytes instead of 2 KB per vector
         # made both build and search faster on these machines; cosines move by ~1e-3.
-        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        # The stubs faiss ships type the second argument as a ScalarQuantizer; the constructor
+        # takes its QuantizerType, an int.
+        qtype = faiss.ScalarQuantizer.QT_8bit
+        index = faiss.IndexHNSWSQ(dim, qtype, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         return index
     raise ValueError(f"unknown index kind {kind!r}")
@@ -309,13 +322,12 @@ class VectorIndex(AssetLookup):
             # down to a 1/8 share; 1/share made filtered queries 5× slower for no gain).
             ef = min(EF_MAX, math.ceil(ef * math.sqrt(int(self.index.ntotal) / len(rows))))
         if self.kind == "hnsw":
-            params = (
-                faiss.SearchParametersHNSW(efSearch=ef, sel=selector)
-                if selector
-                else faiss.SearchParametersHNSW(efSearch=ef)
-            )
+            params = _hnsw_search_params(ef, selector)
+        elif selector is not None:
+            params = faiss.SearchParameters()
+            params.sel = selector
         else:
-            params = faiss.SearchParameters(sel=selector) if selector else None
+            params = None
         sims, labels = self.index.search(queries, k, params=params)
         del bitmap  # kept alive until here: the selector only holds a pointer to it
         ids = np.where(labels >= 0, self.row_asset[np.maximum(labels, 0)], -1)
@@ -380,10 +392,12 @@ class VectorIndex(AssetLookup):
                 return None
             try:
                 return cls._load_files(directory, manifest, verify=verify)
-            except FileNotFoundError:
+            except FileNotFoundError as exc:
                 # A concurrent save replaced the manifest and removed old files: read it again.
                 if attempt == 2 or read_manifest(directory) == manifest:
-                    raise IndexCorrupt(f"index files of version {manifest.get('version')} are missing in {directory}")
+                    raise IndexCorrupt(
+                        f"index files of version {manifest.get('version')} are missing in {directory}"
+                    ) from exc
         return None  # pragma: no cover
 
     @classmethod
@@ -407,7 +421,7 @@ class VectorIndex(AssetLookup):
             raise IndexCorrupt(
                 f"index in {directory} holds {index.ntotal} rows, its manifest says {manifest.get('count')} vectors"
             )
-        expected = {"flat": faiss.IndexFlat, "hnsw": faiss.IndexHNSW}.get(manifest.get("kind"))
+        expected = {"flat": faiss.IndexFlat, "hnsw": faiss.IndexHNSW}.get(manifest.get("kind", ""))
         if expected is None or not isinstance(index, expected):
             raise IndexCorrupt(
                 f"index in {directory} is a {type(index).__name__}, its manifest says {manifest.get('kind')}"
@@ -458,7 +472,7 @@ def calibrate_ef_search(
     _, exact = faiss.knn(xq, vectors, k + extra, metric=faiss.METRIC_INNER_PRODUCT)
     truth = [e[~np.isin(e, x)][:k] for e, x in zip(exact, excluded, strict=True)]
     for ef in EF_CHOICES:
-        _, found = index.search(xq, k + extra, params=faiss.SearchParametersHNSW(efSearch=max(ef, k + extra)))
+        _, found = index.search(xq, k + extra, params=_hnsw_search_params(max(ef, k + extra)))
         hits = sum(
             len(np.intersect1d(f[~np.isin(f, x)][:k], t)) for f, t, x in zip(found, truth, excluded, strict=True)
         )
@@ -543,7 +557,7 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(final: Path, writer: Callable[[Path], None]) -> None:
+def _write_atomic(final: Path, writer: Callable[[Path], object]) -> None:
     """writer(tmp) in the same folder, fsync, rename over `final`, fsync the folder."""
     tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:

@@ -50,10 +50,11 @@ def request_access_version(request: Any) -> str | None:
     """The access version for this request, read from the shared cache once per request (None:
     memo off or cache unreachable)."""
     raw = getattr(request, "_request", request)  # DRF Request wraps the HttpRequest
-    version = getattr(raw, _REQUEST_ATTR, False)
-    if version is False:
-        version = data_version("access") if memo_seconds() else None
-        setattr(raw, _REQUEST_ATTR, version)
+    if hasattr(raw, _REQUEST_ATTR):
+        cached: str | None = getattr(raw, _REQUEST_ATTR)
+        return cached
+    version = data_version("access") if memo_seconds() else None
+    setattr(raw, _REQUEST_ATTR, version)
     return version
 
 

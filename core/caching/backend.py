@@ -52,6 +52,11 @@ class ReusingRedisCacheClient(RedisCacheClient):
     callbacks in each: about 1 ms of CPU per operation, a third of a cached API answer. A
     redis.Redis is thread-safe over its pool (and Django keeps one cache object per thread)."""
 
+    # Private members of Django's RedisCacheClient that this class builds on; django-stubs declares
+    # only the public API.
+    _client: Callable[..., Any]  # redis.Redis
+    _get_connection_pool: Callable[[bool], Any]
+
     def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201
         pool = self._get_connection_pool(write)
         clients = self.__dict__.setdefault("_clients", {})

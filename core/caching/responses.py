@@ -34,7 +34,8 @@ def cached_json_response(
     rendered and stored. `parts` must name everything the data depends on besides the
     organisation and the data `scopes` (see `core.caching.versions.SCOPES`)."""
     renderer = getattr(request, "accepted_renderer", None)
-    if type(renderer) is not JSONRenderer:
+    # Exactly JSON (isinstance narrows the type; a subclass could render differently).
+    if not isinstance(renderer, JSONRenderer) or type(renderer) is not JSONRenderer:
         return Response(compute())
     media_type = getattr(request, "accepted_media_type", "") or renderer.media_type
     body = get_or_compute(

@@ -139,8 +139,9 @@ def current_versions(scopes: Sequence[str], *, also: str | None = None) -> tuple
     same round trip found under the key `also` ({also: value} when present)."""
     keys = [version_key(scope) for scope in scopes]
     found = cache.get_many([*keys, also] if also else keys)
-    versions = tuple(found.get(k) or data_version(scope) for k, scope in zip(keys, scopes, strict=True))
-    return (None if None in versions else versions), found
+    versions = [found.get(k) or data_version(scope) for k, scope in zip(keys, scopes, strict=True)]
+    present = tuple(version for version in versions if version is not None)
+    return (present if len(present) == len(versions) else None), found
 
 
 def get_or_compute(

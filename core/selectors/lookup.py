@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from core.errors import NotFound
@@ -30,5 +31,5 @@ def get_or_not_found(queryset: QuerySet[M], value: object, *, what: str = "objec
     the queryset to the caller's organisation: another organisation's row is "not found" too)."""
     try:
         return queryset.get(pk=object_id(value, what=what))
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # queryset.model.DoesNotExist (its base: M may be any model)
         raise NotFound(f"{what} not found") from exc

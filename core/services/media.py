@@ -41,6 +41,11 @@ class ImageInfo:
     def extension(self) -> str:
         return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[self.format]
 
+    @property
+    def file_name(self) -> str:
+        """The stored file's name, by content hash (the upload_to folder is not part of it)."""
+        return f"{self.sha256[:2]}/{self.sha256}.{self.extension}"
+
 
 def _dct_matrix(n: int) -> np.ndarray:
     k = np.arange(n)[:, None]
@@ -95,7 +100,8 @@ def inspect_image_bytes(
                 width, height = probe.size
                 if image_format not in ALLOWED_FORMATS:
                     raise InputError(
-                        f"unsupported image type {image_format or 'unknown'} (allowed: {', '.join(sorted(ALLOWED_FORMATS))})",
+                        f"unsupported image type {image_format or 'unknown'} "
+                        f"(allowed: {', '.join(sorted(ALLOWED_FORMATS))})",
                         source=source,
                         field=field,
                     )
@@ -134,7 +140,7 @@ def inspect_image_path(path: Path | str, *, source: str = "", field: str = "imag
 
 def image_content_file(info: ImageInfo) -> ContentFile:
     """A ContentFile named by content hash, ready for an ImageField's `save`."""
-    return ContentFile(info.data, name=f"{info.sha256[:2]}/{info.sha256}.{info.extension}")
+    return ContentFile(info.data, name=info.file_name)
 
 
 def delete_stored_files(names: Iterable[str], storage: Storage | None = None) -> None:

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 
 from django.conf import settings
 
-from influencers.connectors.client import ApiClient
+from influencers.connectors.client import ApiClient, QuotaMeter
 from influencers.connectors.fetched import AccountRef, FetchedAccount
 
 
@@ -23,7 +23,7 @@ class Connector(ABC):
         self.client = client
 
     @property
-    def meter(self):
+    def meter(self) -> QuotaMeter:
         """Calls and quota units spent by this connector so far."""
         return self.client.meter
 

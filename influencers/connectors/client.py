@@ -18,7 +18,13 @@ from typing import Any
 
 import requests
 
-from influencers.connectors.errors import ConnectorError, ConnectorUnavailable, MalformedResponse, QuotaExceeded
+from influencers.connectors.errors import (
+    ConnectorError,
+    ConnectorUnavailable,
+    MalformedResponse,
+    PlatformError,
+    QuotaExceeded,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +60,7 @@ class QuotaMeter:
 
 
 # classify_error(status, payload_or_None, endpoint) -> (exception, retryable)
-ErrorClassifier = Callable[[int, Any, str], tuple[ConnectorError, bool]]
+ErrorClassifier = Callable[[int, Any, str], tuple[PlatformError, bool]]
 
 
 class ApiClient:
@@ -109,7 +115,9 @@ class ApiClient:
                 return min(float(retry_after), self.backoff_max)
         return min(self.backoff_base * (2**attempt), self.backoff_max)
 
-    def _send(self, url: str, params: Mapping[str, Any] | None, endpoint: str, *, stream: bool = False):
+    def _send(
+        self, url: str, params: Mapping[str, Any] | None, endpoint: str, *, stream: bool = False
+    ) -> requests.Response:
         """One attempt; network errors come back as ConnectorUnavailable (retryable)."""
         try:
             return self.session.get(url, params=params, timeout=self.timeout, stream=stream)
@@ -130,7 +138,7 @@ class ApiClient:
         endpoint = endpoint or path
         url = path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
         cost = self.costs.get(endpoint, 1)
-        last_error: ConnectorError | None = None
+        last_error: PlatformError | None = None
         last_response: requests.Response | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
@@ -163,7 +171,7 @@ class ApiClient:
     def download(self, url: str, *, max_bytes: int, endpoint: str = "download") -> bytes:
         """The bytes at `url` (a CDN image), retried like API calls but free of quota units.
         Raises ConnectorError for a 4xx, a body above `max_bytes`, or when retries run out."""
-        last_error: ConnectorError | None = None
+        last_error: PlatformError | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.sleep(self._delay(attempt - 1, None))

@@ -3,6 +3,8 @@ operator can do about it; none ever contains the API key or access token."""
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from core.errors import ServiceUnavailable, VettedError
 
 
@@ -46,3 +48,8 @@ class ConnectorUnavailable(ServiceUnavailable):
     """The platform kept failing (5xx, rate limit, network) after every retry."""
 
     code = "connector_unavailable"
+
+
+# What a failed platform call ends in: a ConnectorError (retrying now will not help) or, for
+# 429/5xx and network errors, ConnectorUnavailable (a ServiceUnavailable: the caller may retry).
+PlatformError: TypeAlias = ConnectorError | ConnectorUnavailable

@@ -27,6 +27,7 @@ from influencers.connectors.errors import (
     ConnectorNotConfigured,
     ConnectorUnavailable,
     MalformedResponse,
+    PlatformError,
 )
 from influencers.connectors.fetched import (
     AccountRef,
@@ -63,7 +64,7 @@ _NOT_FOUND_SUBCODE = 2207013  # "Cannot find User": unknown username, or a perso
 _MISSING_OBJECT_SUBCODE = 33  # our INSTAGRAM_BUSINESS_ACCOUNT_ID does not exist / is not visible
 
 
-def classify_graph_error(status: int, payload: Any, endpoint: str) -> tuple[ConnectorError, bool]:
+def classify_graph_error(status: int, payload: Any, endpoint: str) -> tuple[PlatformError, bool]:
     """The exception for a Graph API error response and whether retrying later may help."""
     error = payload.get("error") if isinstance(payload, dict) else None
     error = error if isinstance(error, dict) else {}
@@ -73,7 +74,7 @@ def classify_graph_error(status: int, payload: Any, endpoint: str) -> tuple[Conn
     detail = f" (code {code}{f'/{subcode}' if subcode else ''}: {message})" if code is not None else f" (HTTP {status})"
     where = f"instagram {endpoint}"
     if code == _TOKEN_CODE:
-        why = _TOKEN_SUBCODES.get(subcode, "the token is invalid")
+        why = _TOKEN_SUBCODES.get(subcode, "the token is invalid") if subcode is not None else "the token is invalid"
         return (
             ConnectorAuthError(
                 f"{where}: INSTAGRAM_ACCESS_TOKEN was refused: {why}{detail}. Generate a new long-lived token "

@@ -25,6 +25,7 @@ from influencers.connectors.errors import (
     ConnectorError,
     ConnectorNotConfigured,
     ConnectorUnavailable,
+    PlatformError,
     QuotaExceeded,
 )
 from influencers.connectors.fetched import (
@@ -87,7 +88,7 @@ def _error_reasons(payload: Any) -> tuple[list[str], str]:
     return [r for r in reasons if r], message
 
 
-def classify_youtube_error(status: int, payload: Any, endpoint: str) -> tuple[ConnectorError, bool]:
+def classify_youtube_error(status: int, payload: Any, endpoint: str) -> tuple[PlatformError, bool]:
     """The exception for a YouTube error response and whether retrying later may help."""
     reasons, message = _error_reasons(payload)
     where = f"youtube {endpoint}"

@@ -195,4 +195,7 @@ def metrics_after_change(change: AccountsChanged) -> None:
     """Follow-up of a catalogue change: recompute the changed accounts' metrics (as of the
     change's reference time), unless the change defers recomputing."""
     if change.recompute:
-        refresh_metrics(change.account_ids, **({"as_of": change.as_of} if change.as_of else {}))
+        if change.as_of is None:
+            refresh_metrics(change.account_ids)
+        else:
+            refresh_metrics(change.account_ids, as_of=change.as_of)

@@ -135,7 +135,9 @@ def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, 
     account id or None), in its order: the one heavy discovery query, serving the capped count
     and every page (`creator_rows` loads a page's creators by primary key)."""
     if "rep_account_id" in queryset.query.annotations:
-        return list(queryset.values_list("pk", "rep_account_id")[:limit])
+        # The plugin checks names against Creator's fields; rep_account_id is an annotation of
+        # creator_search_queryset, invisible in the QuerySet[Creator] type.
+        return list(queryset.values_list("pk", "rep_account_id")[:limit])  # type: ignore[misc]
     return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
 
 
@@ -162,17 +164,24 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:
         creator = creators.get(creator_id)
         if creator is None:  # deleted since the head was read
             continue
-        creator.row_accounts = by_creator[creator_id]
-        account = next((a for a in creator.row_accounts if a.pk == account_id), None)
-        metrics = getattr(account, "metrics", None) if account is not None else None
-        if metrics is not None:  # else no matched account (or it changed since the head was read)
-            creator.rep_account_id = account.pk
-            creator.rep_platform = account.platform
-            creator.rep_handle = account.handle
-            creator.rep_followers = metrics.followers
-            creator.rep_engagement_rate = metrics.engagement_rate
-            creator.rep_growth_30d = metrics.growth_30d
-            creator.rep_fake_risk = metrics.fake_risk
+        row_accounts = by_creator[creator_id]
+        rep = next((a for a in row_accounts if a.pk == account_id), None)
+        metrics = getattr(rep, "metrics", None) if rep is not None else None
+        # Row attributes, not fields of Creator (the rep_* ones are what the annotations of
+        # creator_search_queryset carry), so they are set by name.
+        row: dict[str, Any] = {"row_accounts": row_accounts}
+        if rep is not None and metrics is not None:  # else no matched account (or it changed since the head was read)
+            row.update(
+                rep_account_id=rep.pk,
+                rep_platform=rep.platform,
+                rep_handle=rep.handle,
+                rep_followers=metrics.followers,
+                rep_engagement_rate=metrics.engagement_rate,
+                rep_growth_30d=metrics.growth_30d,
+                rep_fake_risk=metrics.fake_risk,
+            )
+        for name, value in row.items():
+            setattr(creator, name, value)
         out.append(creator)
     return out
 
@@ -236,7 +245,7 @@ def creator_sponsored_posts(*, creator: Creator, limit: int = 20) -> list[Post]:
     )
 
 
-def account_recent_post_counters(*, account: Account, limit: int = 30) -> list[dict[str, Any]]:
+def account_recent_post_counters(*, account: Account, limit: int = 30) -> list[Mapping[str, Any]]:
     """The account's `limit` newest posts, oldest first, as their public counters."""
     posts = (
         Post.objects.filter(account=account)
@@ -273,7 +282,7 @@ def accounts_filtered(
 def newest_audience_profiles_of(accounts: QuerySet[Account] | Iterable[int]) -> QuerySet[AudienceProfile]:
     """The newest audience profile (latest `as_of`, then latest id) of each of the accounts (a
     queryset of accounts or their ids), chosen in the database: older profiles are not loaded."""
-    scope = accounts.values("pk") if isinstance(accounts, QuerySet) else list(accounts)
+    scope = accounts.values_list("pk", flat=True) if isinstance(accounts, QuerySet) else list(accounts)
     newest = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("as_of").desc(), F("id").desc()])
     return AudienceProfile.objects.filter(account_id__in=scope).annotate(rn=newest).filter(rn=1)
 

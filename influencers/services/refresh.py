@@ -289,8 +289,8 @@ def _write(
             height=info.height,
             phash=info.phash,
         )
-        content = image_content_file(info)
-        asset.image.save(content.name, content, save=False)
+        asset.image.save(info.file_name, image_content_file(info), save=False)
+        assert asset.image.name is not None  # save() set it to the name the storage gave the file
         saved_files.append(asset.image.name)
         asset.save()
         result.images_new += 1

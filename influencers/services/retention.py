@@ -18,6 +18,7 @@ purged twice. Documented in docs/connectors.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,7 +123,7 @@ def purge_stale_api_data(
             with transaction.atomic():
                 counts = _purge_accounts(chunk, dry_run=dry_run, files=files)
                 if not dry_run:
-                    transaction.on_commit(lambda names=tuple(files): delete_stored_files(names))
+                    transaction.on_commit(functools.partial(delete_stored_files, tuple(files)))
             for name, count in counts.items():
                 result.deleted[name] = result.deleted.get(name, 0) + count
             result.account_ids += chunk

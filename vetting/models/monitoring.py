@@ -35,8 +35,8 @@ class Severity(models.TextChoices):
     HIGH = "high", "High"
 
 
-# Order of severities, for "at least medium" comparisons.
-SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
+# Order of severities, for "at least medium" comparisons (looked up by the stored strings).
+SEVERITY_RANK: dict[str, int] = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
 
 
 class AlertStatus(models.TextChoices):

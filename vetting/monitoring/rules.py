@@ -26,11 +26,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
 from vetting.scoring.value_alignment import term_pattern, topic_terms
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 KEYWORD = "keyword"
 SENTIMENT = "sentiment"
@@ -196,7 +199,7 @@ class CompetitorParams:
     lookback_days: int = 90
 
 
-PARAM_TYPES: dict[str, type] = {
+PARAM_TYPES: dict[str, type[DataclassInstance]] = {
     KEYWORD: KeywordParams,
     SENTIMENT: SentimentParams,
     GROWTH_ANOMALY: AnomalyParams,
@@ -265,9 +268,10 @@ def parse_params(kind: str, raw: object, *, source: str = "rule") -> Any:
                 raise InputError(f"must be one of {', '.join(SEVERITIES)}", source=source, field=where)
         values[name] = value
     params = params_type(**{**defaults.__dict__, **values})
-    if kind == SENTIMENT and params.history_days <= params.window_days:
+    # PARAM_TYPES gives each of these kinds its own class: the isinstance checks test the kind.
+    if isinstance(params, SentimentParams) and params.history_days <= params.window_days:
         raise InputError("must be longer than window_days", source=source, field="params.history_days")
-    if kind == KEYWORD and params.window_days > params.lookback_days:
+    if isinstance(params, KeywordParams) and params.window_days > params.lookback_days:
         raise InputError("must not be longer than lookback_days", source=source, field="params.window_days")
     return params
 

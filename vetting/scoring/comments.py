@@ -382,7 +382,7 @@ def comment_report(
         norm = normalise(c.text)
         if not is_generic(c.text) and _text_size(norm) >= 2:
             groups[norm].append(c)
-    dup_groups = []
+    dup_groups: list[dict[str, Any]] = []
     duplicated = 0
     for norm, items in groups.items():
         by_commenter = Counter(c.commenter for c in items)

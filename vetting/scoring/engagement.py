@@ -218,7 +218,7 @@ def engagement_changes(
     mad = float(np.median(np.abs(residual - np.median(residual))))
     scale = max(1.4826 * mad, LOG_NOISE_FLOOR)
     z = residual / scale
-    for i in np.flatnonzero(np.abs(z) >= z_threshold):
+    for i in np.flatnonzero(np.abs(z) >= z_threshold).tolist():
         kind = "spike" if z[i] > 0 else "dip"
         expected = float(math.exp(local[i]))
         out.append(

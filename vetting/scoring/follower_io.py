@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.errors import InputError
 from vetting.scoring.followers import (
@@ -122,7 +123,7 @@ def read_follower_csv(path: str | os.PathLike[str]) -> FollowerCsv:
                     location=f"line {line}",
                 )
             row = row + [""] * (len(header) - len(row))
-            values: dict[str, object] = {}
+            values: dict[str, Any] = {}  # FollowerProfile's fields, each of its own type
             for name, i in known.items():
                 cell = row[i]
                 try:
@@ -135,7 +136,7 @@ def read_follower_csv(path: str | os.PathLike[str]) -> FollowerCsv:
                 except ValueError as exc:
                     raise InputError(str(exc), source=source, location=f"line {line}", field=name) from exc
             rows.append(row)
-            profiles.append(FollowerProfile(**values))  # type: ignore[arg-type]
+            profiles.append(FollowerProfile(**values))
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", source=source, location=f"line {reader.line_num}") from exc
     if not rows:

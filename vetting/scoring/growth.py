@@ -227,7 +227,7 @@ def growth_anomalies(
             jumps.append(jump)
             report.anomalous_gain += int(max(excess, 0))
     drops: list[Anomaly] = []
-    for i in np.flatnonzero(z <= -z_threshold / 2):
+    for i in np.flatnonzero(z <= -z_threshold / 2).tolist():
         date = ds[i + 1]
         loss = float(-residual[i] * gaps[i])
         expected = float(trend[i] * gaps[i])

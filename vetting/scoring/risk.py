@@ -422,7 +422,8 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
 
 def combine(signals: list[Signal]) -> RiskResult:
     """Combined risk, level and confidence; fills each signal's contribution."""
-    available = [s for s in signals if s.available]
+    rated = [(s, s.risk) for s in signals if s.risk is not None]  # the available signals
+    available = [s for s, _risk in rated]
     total_weight = sum(s.weight for s in signals)
     if not available:
         return RiskResult(
@@ -434,11 +435,11 @@ def combine(signals: list[Signal]) -> RiskResult:
             "not enough data to judge: no follower sample, history, posts, comments or images",
         )
     w = sum(s.weight for s in available)
-    for s in available:
-        s.contribution = s.weight * s.risk / w
+    for s, signal_risk in rated:
+        s.contribution = s.weight * signal_risk / w
     mean = sum(s.contribution for s in available)
-    decider = max(available, key=lambda s: s.decisive * s.risk)
-    floor = decider.decisive * decider.risk
+    decider, decider_risk = max(rated, key=lambda pair: pair[0].decisive * pair[1])
+    floor = decider.decisive * decider_risk
     if floor > mean:
         decider.contribution += floor - mean
         risk, how = floor, f"decisive signal: {decider.label}"

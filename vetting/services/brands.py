@@ -158,7 +158,7 @@ def mood_board_add(*, brand: Brand, data: bytes, filename: str = "", field: str 
     if MoodBoardImage.objects.filter(brand=brand).count() >= MOOD_BOARD_LIMIT:
         raise InputError(f"a mood board holds at most {MOOD_BOARD_LIMIT} images", field=field)
     image = MoodBoardImage(brand=brand, sha256=info.sha256, width=info.width, height=info.height)
-    image.image.save(image_content_file(info).name, image_content_file(info), save=False)
+    image.image.save(info.file_name, image_content_file(info), save=False)
     try:
         with transaction.atomic():
             image.save()

@@ -120,8 +120,9 @@ def demo_tenant_write(
     shortlist, _ = Shortlist.objects.get_or_create(
         organization=org, name="Spring skincare launch 2026", defaults={"brand": brands[0], "campaign": "Spring 2026"}
     )
-    clean, flagged = [], []
-    for cr, creator, accs in zip(plan.creators, creators, accounts):
+    clean: list[Creator] = []
+    flagged: list[Creator] = []
+    for cr, creator, _accounts in zip(plan.creators, creators, accounts):
         if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK"):
             (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
     picks = clean[:4] + flagged[:1]

@@ -6,7 +6,8 @@ fixed number of queries whatever the catalogue size: accounts with their creator
 AccountMetrics (risk, engagement, the cached text terms and ranking inputs of the last vetting
 report), the newest AudienceProfile per account (a window function), the recent posts that hit
 the brand's excluded keywords/topics or are sponsored by a competitor (searched by the database,
-confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the mood-board similarity of each account's images.
+confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the mood-board
+similarity of each account's images.
 """
 
 from __future__ import annotations

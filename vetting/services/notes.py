@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.errors import InputError
 from core.models import Organization
 from influencers.models import Creator
 from vetting.models import CreatorNote
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 NOTE_MAX_CHARS = 10_000
 
@@ -18,7 +23,9 @@ def _clean_text(text: object) -> str:
     return text.strip()
 
 
-def note_create(*, organization: Organization, creator: Creator, text: str, user=None) -> CreatorNote:  # noqa: ANN001
+def note_create(
+    *, organization: Organization, creator: Creator, text: str, user: User | AnonymousUser | None = None
+) -> CreatorNote:
     """A note of `organization` on a catalogue creator (invisible to other organisations)."""
     return CreatorNote.objects.create(
         organization=organization, creator=creator, text=_clean_text(text), author=user if user and user.pk else None

@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,10 +72,10 @@ class AccountEvidence:
     bio: str
     followers: float | None
     snapshots: list[tuple[dt.date, int, int | None]] = field(default_factory=list)
-    posts: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[Mapping[str, Any]] = field(default_factory=list)
     comments: list[CommentItem] = field(default_factory=list)
     follower_sample: list[FollowerProfile] = field(default_factory=list)
-    audience: dict[str, Any] | None = None
+    audience: Mapping[str, Any] | None = None
     creator_languages: list[str] = field(default_factory=list)
     images: list[ImageRef] = field(default_factory=list)
     image_copies: list[ImageCopy] = field(default_factory=list)
@@ -148,8 +148,8 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             "sponsor",
         )
     )
-    for row in post_rows:
-        out[row["account_id"]].posts.append(row)
+    for post in post_rows:
+        out[post["account_id"]].posts.append(post)
     post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
     if post_account:
         for post_id, commenter, text, posted_at in (
@@ -158,33 +158,32 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             .values_list("post_id", "commenter", "text", "posted_at")
         ):
             out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
-    for row in (
+    profile_fields = (
+        "username",
+        "full_name",
+        "biography",
+        "followers_count",
+        "following_count",
+        "media_count",
+        "has_profile_pic",
+        "is_private",
+        "is_verified",
+        "external_url",
+    )
+    for account_id, *profile in (
         FollowerSample.objects.filter(account_id__in=ids)
         .order_by("account_id", "id")
-        .values(
-            "account_id",
-            "username",
-            "full_name",
-            "biography",
-            "followers_count",
-            "following_count",
-            "media_count",
-            "has_profile_pic",
-            "is_private",
-            "is_verified",
-            "external_url",
-        )
+        .values_list("account_id", *profile_fields)
     ):
-        account_id = row.pop("account_id")
-        out[account_id].follower_sample.append(FollowerProfile(**row))
-    for row in (
+        out[account_id].follower_sample.append(FollowerProfile(**dict(zip(profile_fields, profile))))
+    for audience in (
         AudienceProfile.objects.filter(account_id__in=ids)
         .order_by("account_id", "-as_of", "-id")
         .values("account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests")
     ):
-        evidence = out[row["account_id"]]
+        evidence = out[audience["account_id"]]
         if evidence.audience is None:
-            evidence.audience = row
+            evidence.audience = audience
     _load_image_reuse(out)
     for evidence in out.values():
         if evidence.followers is None and evidence.snapshots:

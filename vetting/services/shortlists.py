@@ -9,7 +9,7 @@ after the catalogue changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from core.errors import InputError, NotFound
 from core.models import Organization
 from influencers.models import Account, Creator
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 BULK_LIMIT = 500
 SNAPSHOT_METRIC_FIELDS = (
@@ -51,7 +54,7 @@ def _check_brand(organization: Organization, brand: Brand | None) -> None:
 def shortlist_create(
     *,
     organization: Organization,
-    user=None,
+    user: User | AnonymousUser | None = None,
     name: str,
     brand: Brand | None = None,
     campaign: str = "",
@@ -122,7 +125,7 @@ def entries_add(
     *,
     shortlist: Shortlist,
     creator_ids: Iterable[int],
-    user=None,  # noqa: ANN001
+    user: User | AnonymousUser | None = None,
     status: str = EntryStatus.CANDIDATE,
     notes: str = "",
 ) -> tuple[list[ShortlistEntry], list[int]]:
@@ -192,7 +195,11 @@ def entries_remove(*, shortlist: Shortlist, entry_ids: Any) -> int:
 
 
 def entry_update(
-    *, entry: ShortlistEntry, user=None, status: str | None = None, notes: str | None = None
+    *,
+    entry: ShortlistEntry,
+    user: User | AnonymousUser | None = None,
+    status: str | None = None,
+    notes: str | None = None,
 ) -> ShortlistEntry:
     """Change an entry's status and/or notes, recording each change as an event."""
     actor = user if user is not None and user.pk else None
@@ -220,7 +227,9 @@ def entry_update(
     return entry
 
 
-def entries_set_status(*, shortlist: Shortlist, entry_ids: Any, status: str, user=None) -> int:  # noqa: ANN001
+def entries_set_status(
+    *, shortlist: Shortlist, entry_ids: Any, status: str, user: User | AnonymousUser | None = None
+) -> int:
     """Set the status of many entries at once (all must be on this shortlist)."""
     status = _clean_status(status)
     entries = _entries_in(shortlist, entry_ids, "entry_ids")

@@ -87,7 +87,8 @@ def how_to_provide_weights(model: str, tag: str) -> str:
     return (
         "This machine cannot download weights. To provide them:\n"
         f"  1. on a machine with internet access run:\n"
-        f"       python manage.py vision_fetch_weights --model {model} --pretrained {tag or '<tag>'} --output clip-weights/\n"
+        f"       python manage.py vision_fetch_weights --model {model} --pretrained {tag or '<tag>'}"
+        " --output clip-weights/\n"
         "  2. copy the clip-weights/ folder here and set VISION_PRETRAINED=/path/to/clip-weights\n"
         "     (or set VISION_PRETRAINED to an open_clip checkpoint file: .bin, .pt, .pth or .safetensors;\n"
         "      or copy the Hugging Face cache folder ~/.cache/huggingface/hub and keep the tag);\n"
@@ -125,6 +126,12 @@ def _cached_tag_file(cfg: dict[str, Any]) -> Path | None:
     return None
 
 
+def _not_a_model_config(model: str, known: list[str]) -> EmbedderUnavailable:
+    return EmbedderUnavailable(
+        f"VISION_MODEL={model} is not an open_clip model config (known: {', '.join(known[:12])}, ...)"
+    )
+
+
 def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
     """Find the weights of VISION_MODEL / VISION_PRETRAINED on this machine, without loading them.
 
@@ -155,18 +162,14 @@ def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
             return ClipWeights(model=name, source="folder", checkpoint=checkpoint, folder=path)
         if path.is_file():
             if model not in open_clip.list_models():
-                raise EmbedderUnavailable(
-                    f"VISION_MODEL={model} is not an open_clip model config (known: {', '.join(open_clip.list_models()[:12])}, ...)"
-                )
+                raise _not_a_model_config(model, open_clip.list_models())
             return ClipWeights(model=model, source="file", checkpoint=path)
         raise WeightsMissing(
             f"VISION_PRETRAINED={pretrained}: no such file or folder.\n{how_to_provide_weights(model, '')}"
         )
 
     if model not in open_clip.list_models():
-        raise EmbedderUnavailable(
-            f"VISION_MODEL={model} is not an open_clip model config (known: {', '.join(open_clip.list_models()[:12])}, ...)"
-        )
+        raise _not_a_model_config(model, open_clip.list_models())
     tags = open_clip.list_pretrained_tags_by_model(model)
     tag = pretrained or DEFAULT_TAGS.get(model) or (tags[0] if tags else "")
     if not tag:

@@ -275,7 +275,7 @@ def index_status(embedder_id: str | None = None) -> dict[str, Any]:
     )
     if len(published) < shards:
         return {**status, "state": "empty" if db_count == 0 and not published else "missing"}
-    in_step = all(m.get("fingerprint") == db for m, db in zip(manifests, dbs, strict=True))
+    in_step = all(m.get("fingerprint") == db for m, db in zip(published, dbs, strict=True))  # every shard published
     return {**status, "state": "ready" if in_step else "stale"}
 
 
@@ -355,6 +355,8 @@ def _index_build(
         if not catalogue_size:
             return None
         dim = _embeddings(embedder_id).values_list("dim", flat=True).first()
+        # catalogue_size counted these embeddings; only their deletion since then leaves none.
+        assert dim is not None
         vectors = np.zeros((0, dim), dtype=np.float32)
     index = VectorIndex.build(
         embedder_id=embedder_id,
@@ -431,7 +433,8 @@ def _index_sync(embedder_id: str, shard: int, progress: Progress | None, catalog
         index = VectorIndex.load(directory)
         reason = "" if index else "no index yet"
         if index is not None and index.embedder_id != embedder_id:
-            index, reason = None, f"the index folder holds {index.embedder_id}"
+            reason = f"the index folder holds {index.embedder_id}"
+            index = None
     except IndexCorrupt as exc:
         index, reason = None, f"index unreadable: {exc}"
 

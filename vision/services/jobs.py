@@ -40,8 +40,8 @@ def embed_request_job(*, account_ids: list[int] | None = None, reason: str = "")
     pending asset, or one whose accounts include all of `account_ids`."""
     waiting = Job.objects.filter(kind=JobKind.EMBED, status=JobStatus.PENDING).exclude(params__has_key="embed_batch_id")
     wanted = set(account_ids or ())
-    for params in waiting.values_list("params", flat=True):
-        covered = (params or {}).get("account_ids")
+    for waiting_params in waiting.values_list("params", flat=True):
+        covered = (waiting_params or {}).get("account_ids")
         if not covered or (wanted and wanted <= set(covered)):
             return None
     params: dict[str, Any] = {"reason": reason}
@@ -98,7 +98,7 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any] | HandedOver:
         progress=progress,
     )
     totals = embed_batches.embed_batches_progress(job)
-    result = {
+    result: dict[str, Any] = {
         "embedded": embedded,
         "embedded_total": totals["embedded"],
         "failed": totals["failed"],
@@ -196,7 +196,7 @@ def run_index_job(job: Job) -> dict[str, Any]:
         # Profiles come from the stored vectors, not the index: one job of a sharded rebuild
         # refreshes them all.
         refreshed = profiles_refresh_all(embedder_id=embedder_id) if shard in (None, 0) else 0
-        result = {
+        result: dict[str, Any] = {
             "action": "rebuilt" if index else "empty",
             "count": index.count if index else 0,
             "profiles": refreshed,

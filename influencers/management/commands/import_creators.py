@@ -56,7 +56,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-refresh",
             action="store_true",
-            help="do not recompute metrics/vetting of the imported accounts now (bulk backfills; run a metrics job later)",
+            help=(
+                "do not recompute metrics/vetting of the imported accounts now "
+                "(bulk backfills; run a metrics job later)"
+            ),
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 

@@ -25,9 +25,9 @@ import datetime as dt
 import hashlib
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 
@@ -218,7 +218,7 @@ def _pick(rng: _Rng, items: Sequence[T]) -> T:
     return items[rng.py.randrange(len(items))]
 
 
-def _weighted(rng: _Rng, weights: dict[str, float]) -> str:
+def _weighted(rng: _Rng, weights: Mapping[str, float]) -> str:
     return rng.py.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -550,8 +550,8 @@ def _real_username(rng: _Rng, zh: bool) -> tuple[str, str, bool]:
             name = f"{given_py}_{_alnum(rng, 3)}"
         return name, f"{sur}{given}", True
     first, last = _pick(rng, c.EN_FIRST_NAMES), _pick(rng, c.EN_LAST_NAMES)
-    f, l = first.lower(), last.lower()
-    name = (f"{f}.{l}", f"{f}{l[:3]}", f"{f}_{_digits(rng, 2)}", f"its{f}", f"{f}.{_alnum(rng, 3)}")[form]
+    fn, ln = first.lower(), last.lower()
+    name = (f"{fn}.{ln}", f"{fn}{ln[:3]}", f"{fn}_{_digits(rng, 2)}", f"its{fn}", f"{fn}.{_alnum(rng, 3)}")[form]
     return name, f"{first} {last}", False
 
 
@@ -693,7 +693,17 @@ def _platforms(rng: _Rng, country: str, category: str) -> list[str]:
     return chosen
 
 
-def _engagement(rng: _Rng, platform: str, tier: str, organic: float, low: bool, boost: float) -> dict[str, int | None]:
+class _Counters(TypedDict):
+    """A post's counters, as PostPlan takes them."""
+
+    likes: int
+    comments: int
+    views: int | None
+    shares: int | None
+    saves: int | None
+
+
+def _engagement(rng: _Rng, platform: str, tier: str, organic: float, low: bool, boost: float) -> _Counters:
     noise = float(rng.lognormal(0, 0.35)) * boost
     if platform in VIDEO_PLATFORMS:
         view_ratio, er_views = VIDEO_RATES[platform]
@@ -813,7 +823,7 @@ def _account(
                 is_sponsored=bool(sponsor),
                 sponsor=sponsor,
                 unsafe_keywords=unsafe,
-                **counts,  # type: ignore[arg-type]
+                **counts,
             )
         )
 

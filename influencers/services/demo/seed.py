@@ -13,10 +13,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, models, transaction
-from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from PIL import Image
 
@@ -34,7 +34,8 @@ from influencers.models import (
     Post,
 )
 from influencers.services.demo.images import draw_style_image
-from influencers.services.demo.plan import DemoPlan, ImagePlan, build_demo_plan
+from influencers.services.demo.plan import DemoPlan, ImagePlan, PostPlan, build_demo_plan
+from influencers.services.imports.sql import column_field, column_name
 
 logger = logging.getLogger(__name__)
 
@@ -90,20 +91,20 @@ def _render_images(
     crops a few pixels and re-encodes at a lower quality (same picture, different sha256).
     """
     rendered: dict[tuple[int, int, int], ImageInfo] = {}
-    copies: list[tuple[tuple[int, int, int], ImagePlan]] = []
+    # (key, plan, its copy_of: the (creator, image) index of the source)
+    copies: list[tuple[tuple[int, int, int], ImagePlan, tuple[int, int]]] = []
     for creator in plan.creators:
         for a, account in enumerate(creator.accounts):
             for k, image_plan in enumerate(account.images):
                 key = (creator.index, a, k)
                 if image_plan.copy_of is not None:
-                    copies.append((key, image_plan))
+                    copies.append((key, image_plan, image_plan.copy_of))
                     continue
                 data = jpeg_bytes(draw_style_image(image_plan.style, image_plan.seed, size))
                 rendered[key] = inspect_image_bytes(data, source=f"demo image {key}")
         if progress is not None:
             progress(creator.index + 1, total)
-    for key, image_plan in copies:
-        source_creator, source_image = image_plan.copy_of  # type: ignore[misc]
+    for key, image_plan, (source_creator, source_image) in copies:
         source = rendered[(source_creator, 0, source_image)]
         if image_plan.copy_mode == "identical":
             rendered[key] = source
@@ -130,16 +131,16 @@ def _insert_values(model: type[models.Model], fields: tuple[str, ...], rows: lis
     if not rows:
         return 0
     ops = connection.ops
-    adapters = []
+    adapters: list[Callable[[Any], Any] | None] = []
     for name in fields:
-        kind = model._meta.get_field(name).get_internal_type()
+        kind = column_field(model, name).get_internal_type()
         if kind == "DateField":
             adapters.append(ops.adapt_datefield_value)
         elif kind == "DateTimeField":
             adapters.append(ops.adapt_datetimefield_value)
         else:
             adapters.append(None)
-    columns = ", ".join(ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(ops.quote_name(column_name(column_field(model, name))) for name in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
     adapted = [
@@ -167,15 +168,22 @@ def _colliding_handles(plan: DemoPlan, *, ignore_demo: bool) -> list[tuple[str, 
     return sorted(found)
 
 
-def store_image_file(instance: Model, info: ImageInfo) -> None:
+class WithImage(Protocol):
+    """A model instance with an `image` file field (a MediaAsset, a mood board image)."""
+
+    @property
+    def image(self) -> FieldFile: ...
+
+
+def store_image_file(instance: WithImage, info: ImageInfo) -> None:
     """Put the image file in storage, reusing an existing file of the same content (files are
     named by sha256), so re-seeding and byte-identical copies do not duplicate files."""
-    content = image_content_file(info)
-    name = instance.image.field.generate_filename(instance, content.name)
-    if instance.image.storage.exists(name):
-        instance.image.name = name
+    image = instance.image  # the same FieldFile on every access: its `instance` is `instance`
+    name = image.field.generate_filename(image.instance, info.file_name)
+    if image.storage.exists(name):
+        image.name = name
     else:
-        instance.image.save(content.name, content, save=False)
+        image.save(info.file_name, image_content_file(info), save=False)
 
 
 def demo_creators_delete() -> int:
@@ -225,7 +233,10 @@ def _write_catalogue(
         cursor += len(cr.accounts)
 
     snapshots: list[tuple] = []
-    posts, audiences, followers, post_plans = [], [], [], []
+    posts: list[Post] = []
+    audiences: list[AudienceProfile] = []
+    followers: list[tuple] = []
+    post_plans: list[PostPlan] = []
     for cr, accs in zip(plan.creators, accounts):
         for ap, account in zip(cr.accounts, accs):
             snapshots.extend((account.pk, d, f, fo, p) for d, f, fo, p in ap.snapshots)

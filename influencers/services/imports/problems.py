@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from core.errors import ImportValidationError, InputError
 
 ERROR_LIMIT = 1000  # listed errors; past this a file is clearly the wrong shape and more lines don't help
@@ -39,6 +41,6 @@ class Problems:
         raise ImportValidationError(errors)
 
 
-def fail(source: str, message: str, location: str = "", field: str | None = None) -> None:
+def fail(source: str, message: str, location: str = "", field: str | None = None) -> NoReturn:
     """Stop at a problem that makes the rest of the file unreadable (encoding, syntax, emptiness)."""
     raise ImportValidationError([InputError(message, source=source, location=location, field=field)])

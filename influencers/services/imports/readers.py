@@ -38,7 +38,7 @@ def detect_format(path: Path) -> str:
             str(path),
             f"unsupported file type '{path.suffix or '(none)'}' (expected .csv, .tsv, .xlsx, .json or .jsonl)",
         )
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 def read_bytes(path: Path) -> bytes:

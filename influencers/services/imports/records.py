@@ -41,6 +41,13 @@ class Table:
     def key_length(self) -> int:
         return len(self.keys)
 
+    @property
+    def parent_column(self) -> str:
+        """`parent`, of a table that has one (every table but creators')."""
+        if self.parent is None:
+            raise ValueError(f"the {self.label} table has no parent")
+        return self.parent
+
 
 CREATORS = Table(
     Creator, None, (), ("display_name", "country", "languages", "categories", "contact_email", "notes"), "creators"

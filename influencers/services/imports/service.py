@@ -96,7 +96,9 @@ class FileReader:
     """Reads and validates one import file, yielding each valid creator record as soon as it is
     checked; every problem goes to `problems` (raised by the caller once the file is read)."""
 
-    def __init__(self, path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None):
+    def __init__(
+        self, path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None
+    ) -> None:
         self.path = path
         self.source = str(path)
         self.format = detect_format(path)

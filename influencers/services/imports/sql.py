@@ -36,6 +36,22 @@ class _Memo(dict):
         return adapted
 
 
+def column_field(model: type[models.Model], name: str) -> models.Field:
+    """The field `name` (or attname) of `model` that has a column: never a reverse relation or a
+    many-to-many, which these statements cannot write."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model._meta.label}.{name} has no column")
+    return field
+
+
+def column_name(field: models.Field) -> str:
+    """The column of a field `column_field` returned (or of a primary key: always one)."""
+    if field.column is None:
+        raise ValueError(f"{field} has no column")
+    return field.column
+
+
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """The function turning a Python value of `field` into a DB parameter (None = as it is)."""
     kind = field.get_internal_type()
@@ -186,7 +202,7 @@ class IdReserver:
 
     def __init__(self, model: type[models.Model]) -> None:
         self.table = model._meta.db_table
-        self.pk_column = model._meta.pk.column
+        self.pk_column = column_name(model._meta.pk)
         self._next: int | None = None
 
     def reserve(self, count: int, runner: StatementRunner) -> list[int]:
@@ -222,7 +238,7 @@ class BulkTable:
     ) -> None:
         """`adapted` names columns whose values the caller passes already adapted (constants)."""
         meta = model._meta
-        self.fields = [meta.get_field(name) for name in columns]
+        self.fields = [column_field(model, name) for name in columns]
         self.width = len(self.fields)
         self.adapters = [
             (i, adapt)
@@ -231,12 +247,12 @@ class BulkTable:
         ]
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
-        self.column_sql = ", ".join(quote(field.column) for field in self.fields)
-        returning_fields = [meta.get_field(name) for name in returning]
+        self.column_sql = ", ".join(quote(column_name(field)) for field in self.fields)
+        returning_fields = [column_field(model, name) for name in returning]
         self.returning_sql = (
-            " RETURNING " + ", ".join(quote(field.column) for field in returning_fields) if returning else ""
+            " RETURNING " + ", ".join(quote(column_name(field)) for field in returning_fields) if returning else ""
         )
-        self.pk_column = quote(meta.pk.column)
+        self.pk_column = quote(column_name(meta.pk))
         self._insert_sql: dict[int, str] = {}
 
     def adapt(self, column: str, value: Any) -> Any:
@@ -257,8 +273,8 @@ class BulkTable:
         if not rows:
             return []
         returned: list[tuple[Any, ...]] = []
-        background = runner is not None and not self.returning_sql
-        if runner is not None and not background:
+        background = runner if not self.returning_sql else None
+        if runner is not None and background is None:
             runner.flush()
         per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params() // self.width))
         placeholder = _placeholder()
@@ -274,8 +290,8 @@ class BulkTable:
                 )
                 self._insert_sql[len(batch)] = sql
             params = self._adapt_flat(list(chain.from_iterable(batch)))
-            if background:
-                runner.submit(sql, params)
+            if background is not None:
+                background.submit(sql, params)
             else:
                 # Rows come back in VALUES order on SQLite and PostgreSQL (bulk_create relies on it too).
                 returned.extend(_execute(sql, params, fetch=bool(self.returning_sql)))
@@ -286,7 +302,9 @@ class BulkTable:
         if not rows:
             return
         placeholder = _placeholder()
-        assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = {placeholder}" for field in self.fields)
+        assignments = ", ".join(
+            f"{connection.ops.quote_name(column_name(field))} = {placeholder}" for field in self.fields
+        )
         sql = f"UPDATE {self.table} SET {assignments} WHERE {self.pk_column} = {placeholder}"
         adapted = []
         for row in rows:

@@ -3,7 +3,7 @@ the rows of a creator's accounts (joined by `creator_key`), current counts as a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,8 @@ from influencers.services.imports.values import (
     parse_url,
 )
 
-CREATOR_PARSERS = {
+# column → (model field, parser of its cell)
+CREATOR_PARSERS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "creator_name": ("display_name", lambda v: parse_text(v, 200)),
     "country": ("country", parse_country),
     "languages": ("languages", parse_languages),
@@ -43,7 +44,7 @@ CREATOR_PARSERS = {
     "contact_email": ("contact_email", parse_email),
     "creator_notes": ("notes", parse_text),
 }
-ACCOUNT_PARSERS = {
+ACCOUNT_PARSERS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "platform_user_id": ("platform_user_id", lambda v: parse_text(v, 100)),
     "display_name": ("display_name", lambda v: parse_text(v, 200)),
     "bio": ("bio", parse_text),
@@ -93,6 +94,7 @@ class RowValidator(Validator):
             if not name:
                 continue
             rules = self.mapping.rules_for(name) if self.mapping else []
+            targets: list[tuple[str, ColumnRule | None]]
             if rules:
                 targets = [(rule.target, rule) for rule in rules]
             elif self.mapping and self.mapping.ignores(name):

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -137,7 +138,7 @@ def parse_human_number(value: object) -> float | int | None:
     return rounded if abs(number - rounded) < 1e-6 * max(1.0, abs(number)) else number
 
 
-def _fail_number(value: object) -> None:
+def _fail_number(value: object) -> NoReturn:
     raise ValueInvalid(f"not a number: {_show(value)} (expected e.g. 1234, 1,234, 12.3k, 1.2M, 1.2万, 3.5w)")
 
 
@@ -240,20 +241,21 @@ def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | 
         text = value.strip()
         if not text:
             return None
-        moment = None
+        parsed: dt.datetime | None = None
         for fmt in formats:
             try:
-                moment = dt.datetime.strptime(text, fmt)
+                parsed = dt.datetime.strptime(text, fmt)
                 break
             except ValueError:
                 continue
-        if moment is None:
+        if parsed is None:
             try:
-                moment = dt.datetime.fromisoformat(text)
+                parsed = dt.datetime.fromisoformat(text)
             except ValueError:
                 raise ValueInvalid(
                     f"not a date and time: {_show(value)} (expected ISO 8601, e.g. 2026-01-03T10:00:00+08:00)"
                 ) from None
+        moment = parsed
     else:
         raise ValueInvalid(f"expected a date and time (ISO 8601), got {_show(value)}")
     if timezone.is_naive(moment):

@@ -137,7 +137,9 @@ def resolve_accounts(batch: ImportBatch, problems: Problems) -> None:
 class _TableWriter:
     """Insert/update statements and default values for one Table."""
 
-    def __init__(self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), returning: bool = False):
+    def __init__(
+        self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), returning: bool = False
+    ) -> None:
         model = table.model
         self.table = table
         own = ([table.parent] if table.parent else []) + list(table.keys) + list(table.values) + list(insert_only)
@@ -145,7 +147,7 @@ class _TableWriter:
         # Columns the file never sets (timestamps, defaults) get one value for the whole import.
         self.extra_columns = [name for name in fields if name not in own]
         # Only tables with a parent return their new ids (with the key columns to match them up).
-        returning_columns = ["id", table.parent, *table.keys] if returning else []
+        returning_columns = ["id", table.parent_column, *table.keys] if returning else []
         self.inserter = BulkTable(
             model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns
         )
@@ -282,22 +284,22 @@ class Writer:
 
     def _creators(self, creators: list[CreatorIn]) -> None:
         writer = self.creators
-        existing = [creator for creator in creators if creator.id is not None]
+        existing = [(creator, creator.id) for creator in creators if creator.id is not None]
         current: dict[int, tuple[Any, ...]] = {}
         if existing:
             self.runner.flush()
-        for chunk in _chunks([creator.id for creator in existing]):
+        for chunk in _chunks([creator_id for _creator, creator_id in existing]):
             for pk, *values in Creator.objects.filter(pk__in=chunk).values_list("pk", *CREATORS.values):
                 current[pk] = tuple(values)
         updates = []
-        for creator in existing:
-            before = current[creator.id]
+        for creator, creator_id in existing:
+            before = current[creator_id]
             after = merge(creator.values, before)
             if after == before:
                 self._count("creators", "unchanged")
             else:
                 self._count("creators", "updated")
-                updates.append(writer.update_row(after, creator.id))
+                updates.append(writer.update_row(after, creator_id))
         new = [creator for creator in creators if creator.id is None]
         self._count("creators", "created", len(new))
         if self.dry_run:
@@ -321,6 +323,7 @@ class Writer:
                     new.append((creator, account))
                     action = "created"
                 else:
+                    assert account.current is not None  # set with its id by AccountResolver.resolve
                     after = merge(account.values, account.current)
                     if after == account.current:
                         action = "unchanged"
@@ -336,12 +339,12 @@ class Writer:
             return
         writer.updater.update(updates, self.runner)
         rows = []
-        for (creator, account), pk in zip(new, self.account_ids.reserve(len(new), self.runner), strict=True):
+        new_ids = self.account_ids.reserve(len(new), self.runner)
+        for (creator, account), pk in zip(new, new_ids, strict=True):
             account.id = pk
             values = writer.complete(account.values)
             rows.append((creator.id, account.platform, account.handle, *values, pk, *writer.extra_values))
         writer.inserter.insert(rows, self.runner)
-        new_ids = [account.id for _creator, account in new]
         self.touched.update(new_ids)
         self.new_parents["account_id"].update(new_ids)
 
@@ -356,15 +359,15 @@ class Writer:
         table = writer.table
         k = table.key_length
         existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-        new_parents = self.new_parents[table.parent]
+        new_parents = self.new_parents[table.parent_column]
         parent_ids = [pid for _account, pid, _rows in parents if pid is not None and pid not in new_parents]
         if parent_ids and not self.dry_run:
             self.runner.flush()  # the reads below use the connection the runner writes on
         for chunk in _chunks(parent_ids):
-            rows = table.model.objects.filter(**{f"{table.parent}__in": chunk}).values_list(
-                "pk", table.parent, *table.keys, *table.values
+            stored = table.model._default_manager.filter(**{f"{table.parent_column}__in": chunk}).values_list(
+                "pk", table.parent_column, *table.keys, *table.values
             )
-            for pk, parent_id, *rest in rows:
+            for pk, parent_id, *rest in stored:
                 existing[(parent_id, *rest[:k])] = (pk, tuple(rest[k:]))
         ids = {key: found[0] for key, found in existing.items()}
         inserts: list[tuple[Any, ...]] = []
@@ -483,7 +486,9 @@ class Writer:
             phash=image.phash,
         )
         content = image_content_file(info)
-        name = self.image_field.generate_filename(None, content.name)
+        # The instance is read only by a callable upload_to (MediaAsset.image's is a string), so
+        # None does, though the stub asks for a Model.
+        name = self.image_field.generate_filename(None, info.file_name)  # type: ignore[arg-type]
         if self.storage.exists(name):
             return name
         saved = self.storage.save(name, content)

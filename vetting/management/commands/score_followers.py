@@ -37,7 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"scored {len(scored.rows)} rows -> {options['output']}")
         types = ", ".join(f"{name} {share * 100:.1f}%" for name, share in quality.audience_types.items() if share)
         self.stdout.write(f"audience types: {types}")
-        if quality.tpr is not None:
+        # Set together (None together when no follower could be judged).
+        if quality.tpr is not None and quality.fpr is not None and quality.raw_share is not None:
             self.stdout.write(
                 f"flagged {quality.flagged} of {quality.n} (raw {quality.raw_share * 100:.1f}%), corrected with "
                 f"TPR {quality.tpr:.3f} / FPR {quality.fpr:.3f} at threshold {quality.threshold:.2f}"

@@ -9,7 +9,7 @@ checks the organisation; never through /media/.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -18,6 +18,9 @@ from core.models import Job, JobKind, JobStatus, Organization
 from core.services.jobs import job_submit
 from vetting.models import Shortlist
 from vetting.services.exports.rows import ExportRow, export_rows
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
@@ -31,7 +34,7 @@ MAX_ROWS = {"csv": 1000, "xlsx": 1000, "pdf": 200}
 def export_create(
     *,
     organization: Organization,
-    user=None,  # noqa: ANN001
+    user: User | AnonymousUser | None = None,
     fmt: str,
     shortlist: Shortlist | None = None,
     filters: dict[str, Any] | None = None,
@@ -120,6 +123,8 @@ def export_file(*, job: Job) -> tuple[Path, str, str]:
     if job.status != JobStatus.SUCCEEDED:
         raise InvalidState(f"the export is {job.status}, not ready for download")
     path = Path((job.result or {}).get("path", ""))
+    if job.organization_id is None:  # run_export_job refuses such a job: it never wrote a file
+        raise InvalidState("the export file is gone; run the export again")
     root = export_dir(job.organization_id).resolve()
     if not path.is_file() or root not in path.resolve().parents:
         raise InvalidState("the export file is gone; run the export again")

@@ -152,7 +152,8 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
         Paragraph(escape(f"{v['display_name']}  ·  {v['platform']} @{v['handle']}"), styles["title"]),
         Paragraph(
             escape(
-                f"Country {v['country'] or '—'} · languages {v['languages'] or '—'} · categories {v['categories'] or '—'}"
+                f"Country {v['country'] or '—'} · languages {v['languages'] or '—'} "
+                f"· categories {v['categories'] or '—'}"
                 + (f" · other accounts: {v['other_accounts']}" if v["other_accounts"] else "")
             ),
             styles["small"],
@@ -213,7 +214,8 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
         story.append(
             Paragraph(
                 escape(
-                    f"Status {v['status']}, added {v['added_at'][:10]} by {v['added_by'] or '—'}. Notes: {v['notes'] or '—'}"
+                    f"Status {v['status']}, added {v['added_at'][:10]} by {v['added_by'] or '—'}. "
+                    f"Notes: {v['notes'] or '—'}"
                 ),
                 styles["body"],
             )

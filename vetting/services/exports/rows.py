@@ -172,7 +172,9 @@ def export_rows(
         metrics = _metrics(account) if account else None
         entry = entries_by_creator.get(cid)
         snapshot_accounts = (entry.vetting_snapshot or {}).get("accounts", []) if entry else []
-        snap = next((a for a in snapshot_accounts if account and a.get("account_id") == account.pk), {})
+        when_added: dict[str, Any] = next(
+            (a for a in snapshot_accounts if account and a.get("account_id") == account.pk), {}
+        )
         match = matches.get(cid, {})
         profiles = list(account.audience_profiles.all()) if account else []
         values = {
@@ -199,8 +201,8 @@ def export_rows(
             "notes": entry.notes if entry else "",
             "added_at": entry.added_at.isoformat() if entry else "",
             "added_by": entry.added_by.username if entry and entry.added_by else "",
-            "followers_when_added": snap.get("followers"),
-            "fake_risk_when_added": snap.get("fake_risk"),
+            "followers_when_added": when_added.get("followers"),
+            "fake_risk_when_added": when_added.get("fake_risk"),
             "match_score": match.get("score"),
             "audience_fit": _part_score(match, "audience"),
             "authenticity": _part_score(match, "authenticity"),
@@ -223,7 +225,7 @@ def export_rows(
         rows.append(
             ExportRow(
                 values=values,
-                vetting=reports.get(account.pk)
+                vetting=reports[account.pk]
                 if account and account.pk in reports
                 else ((metrics.vetting if metrics else None) or {}),
                 growth=history.get(account.pk, []) if account else [],

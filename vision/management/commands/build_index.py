@@ -67,5 +67,6 @@ class Command(BaseCommand):
             self.stdout.write(f"embedded {embedded} image(s); no vectors stored yet, so there is no index to build")
             return
         self.stdout.write(
-            f"embedded {embedded} image(s); {summary}: {count} vectors, version {version}; {profiles} profile(s) refreshed"
+            f"embedded {embedded} image(s); {summary}: {count} vectors, version {version}; "
+            f"{profiles} profile(s) refreshed"
         )
