@@ -14,6 +14,7 @@ from vetting.models import (
     Alert,
     Brand,
     CreatorNote,
+    FollowerScorerCalibration,
     MoodBoardImage,
     NotificationSettings,
     RuleKind,
@@ -26,6 +27,7 @@ from vetting.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from vetting.scoring.follower_calibration import load_default_calibration
 
 
 class BrandFactory(factory.django.DjangoModelFactory):
@@ -180,3 +182,18 @@ class WebhookAttemptFactory(factory.django.DjangoModelFactory):
     status_code = 200
     succeeded = True
     duration_ms = 120
+
+
+class FollowerScorerCalibrationFactory(factory.django.DjangoModelFactory):
+    """A stored calibration holding the committed default's parameters under another name."""
+
+    class Meta:
+        model = FollowerScorerCalibration
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"calibration {n}")
+    data = factory.LazyAttribute(lambda o: {**load_default_calibration().as_dict(), "name": o.name})
+    source_name = "labelled.csv"
+    rows = 500
+    fakes = 120
+    cv_roc_auc = 0.95

@@ -9,6 +9,9 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+# The command looks up the catalogue's calibration of the scorer in the database.
+pytestmark = pytest.mark.django_db
+
 SUMMARY = re.compile(r"^estimated fake share: \d+\.\d% \(95% interval \d+\.\d–\d+\.\d%, n=\d+\)$")
 
 

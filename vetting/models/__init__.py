@@ -1,6 +1,7 @@
 """Models of vetting: brand briefs, shortlists and notes, and monitoring (watches, alerts, notifications)."""
 
 from vetting.models.brands import Brand, MoodBoardImage
+from vetting.models.calibrations import FollowerScorerCalibration
 from vetting.models.monitoring import (
     Alert,
     AlertStatus,
@@ -22,6 +23,7 @@ __all__ = [
     "CreatorNote",
     "DeliveryStatus",
     "EntryStatus",
+    "FollowerScorerCalibration",
     "MoodBoardImage",
     "NotificationSettings",
     "RuleKind",

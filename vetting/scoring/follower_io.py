@@ -20,18 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from core.errors import InputError
-from vetting.scoring.followers import (
-    BOOL_FIELDS,
-    COUNT_FIELDS,
-    FIELDS,
-    AudienceQuality,
-    FollowerBatch,
-    FollowerProfile,
-    audience_quality,
-    reasons_for,
-    score_batch,
-)
+from vetting.scoring.audience_quality import AudienceQuality, score_audience
+from vetting.scoring.follower_calibration import FollowerCalibration
+from vetting.scoring.followers import BOOL_FIELDS, COUNT_FIELDS, FIELDS, FollowerBatch, FollowerProfile, reasons_for
 
 OUTPUT_COLUMNS = ("fake_probability", "reasons")
 _MISSING = {"", "na", "n/a", "null", "none", "nan", "-"}
@@ -48,6 +42,7 @@ class FollowerCsv:
     rows: list[list[str]]
     profiles: list[FollowerProfile]
     known_columns: dict[str, int]
+    lines: list[int]  # the file line of each row
 
 
 def parse_count(value: str) -> float | None:
@@ -111,6 +106,7 @@ def read_follower_csv(path: str | os.PathLike[str]) -> FollowerCsv:
         )
     rows: list[list[str]] = []
     profiles: list[FollowerProfile] = []
+    lines: list[int] = []
     try:
         for row in reader:
             line = reader.line_num
@@ -137,11 +133,12 @@ def read_follower_csv(path: str | os.PathLike[str]) -> FollowerCsv:
                     raise InputError(str(exc), source=source, location=f"line {line}", field=name) from exc
             rows.append(row)
             profiles.append(FollowerProfile(**values))
+            lines.append(line)
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", source=source, location=f"line {reader.line_num}") from exc
     if not rows:
         raise InputError("no data rows after the header", source=source)
-    return FollowerCsv(header=header, rows=rows, profiles=profiles, known_columns=known)
+    return FollowerCsv(header=header, rows=rows, profiles=profiles, known_columns=known, lines=lines)
 
 
 @dataclass
@@ -153,10 +150,11 @@ class ScoredCsv:
     quality: AudienceQuality
 
 
-def score_follower_csv(parsed: FollowerCsv) -> ScoredCsv:
-    """Append fake_probability and reasons to every row (input order kept)."""
+def score_follower_csv(parsed: FollowerCsv, calibration: FollowerCalibration | None = None) -> ScoredCsv:
+    """Append fake_probability (calibrated, at the sample's estimated share of fakes) and reasons
+    to every row (input order kept)."""
     batch = FollowerBatch.from_profiles(parsed.profiles)
-    scores = score_batch(batch)
+    scored = score_audience(batch, calibration)
     header = list(parsed.header)
     positions = {}
     for column in OUTPUT_COLUMNS:
@@ -169,10 +167,33 @@ def score_follower_csv(parsed: FollowerCsv) -> ScoredCsv:
     out_rows = []
     for i, row in enumerate(parsed.rows):
         new = row + [""] * (len(header) - len(row))
-        new[positions["fake_probability"]] = f"{scores.probability[i]:.4f}"
-        new[positions["reasons"]] = "; ".join(reasons_for(batch, scores, i))
+        new[positions["fake_probability"]] = f"{scored.probability[i]:.4f}"
+        new[positions["reasons"]] = "; ".join(reasons_for(batch, scored.scores, i))
         out_rows.append(new)
-    return ScoredCsv(header=header, rows=out_rows, quality=audience_quality(batch, scores))
+    return ScoredCsv(header=header, rows=out_rows, quality=scored.quality)
+
+
+LABEL_COLUMN = "is_fake"
+
+
+def read_labelled_follower_csv(path: str | os.PathLike[str]) -> tuple[FollowerBatch, np.ndarray]:
+    """A follower CSV with an `is_fake` column (true/false on every row): the batch and labels."""
+    parsed = read_follower_csv(path)
+    columns = [i for i, name in enumerate(parsed.header) if name.strip().lower() == LABEL_COLUMN]
+    if not columns:
+        raise InputError(f"no {LABEL_COLUMN!r} column (true/false per account)", source=str(path), location="line 1")
+    labels = []
+    for row, line in zip(parsed.rows, parsed.lines):
+        try:
+            label = parse_bool(row[columns[0]])
+        except ValueError as exc:
+            raise InputError(str(exc), source=str(path), location=f"line {line}", field=LABEL_COLUMN) from exc
+        if label is None:
+            raise InputError(
+                "missing label (true/false)", source=str(path), location=f"line {line}", field=LABEL_COLUMN
+            )
+        labels.append(label)
+    return FollowerBatch.from_profiles(parsed.profiles), np.array(labels, dtype=bool)
 
 
 def write_csv_atomic(path: str | os.PathLike[str], header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -9,13 +9,13 @@ the synthetic set of `synthetic.py`, see `calibration.py` and docs/scoring.md).
 
 Missing data: a feature whose inputs are unknown contributes 0, and every feature is encoded so
 that 0 is its "no evidence of fakeness" end; an unknown field can therefore never raise the
-probability. Each score carries a confidence (share of the scorecard's discriminating power
-whose inputs were known), and the fake-share estimate corrects for the scorer's error rates
-measured with exactly the fields that were available.
+logit. Each score carries a confidence (share of the scorecard's discriminating power whose
+inputs were known).
 
-Audience quality: adjusted counting (Forman 2008): with q the share of the sample scored above
-the decision threshold, the fake share is (q − FPR) / (TPR − FPR), clipped to [0, 1]; its 95%
-interval maps the Wilson interval of q through the same correction.
+The scorecard's logit ranks accounts; turning it into a probability that holds on real audiences
+is the calibration's job (`follower_calibration`, fitted on labelled real accounts with exactly
+the fields available), and the share of fakes in an audience is estimated from those
+probabilities by `audience_quality`.
 """
 
 from __future__ import annotations
@@ -357,8 +357,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class BatchScores:
-    """Per-row results of `score_batch`."""
+    """Per-row results of `score_batch`. `probability` is the scorecard's own (uncalibrated) one;
+    the calibrated probability of an account in an audience comes from `audience_quality`."""
 
+    logit: np.ndarray
     probability: np.ndarray
     confidence: np.ndarray
     contributions: np.ndarray  # rows × FEATURES, log-odds added by each feature
@@ -374,10 +376,10 @@ def score_batch(batch: FollowerBatch, scorecard: Scorecard | None = None) -> Bat
     card = scorecard or load_scorecard()
     X, K = feature_matrix(batch)
     contributions = np.where(K, X, 0.0) * card.weights
-    probability = _sigmoid(card.intercept + contributions.sum(axis=1))
+    logit = card.intercept + contributions.sum(axis=1)
     total = card.importance.sum()
     confidence = (K * card.importance).sum(axis=1) / total if total > 0 else np.zeros(len(batch))
-    return BatchScores(probability, confidence, contributions, K, batch.field_available())
+    return BatchScores(logit, _sigmoid(logit), confidence, contributions, K, batch.field_available())
 
 
 def _fmt(value: float) -> str:
@@ -430,20 +432,28 @@ def reasons_for(batch: FollowerBatch, scores: BatchScores, row: int, *, min_logi
     return reasons
 
 
-# --- error rates and audience quality ----------------------------------------------------------
+# --- audience types ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _calibration_features() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features of the synthetic calibration set (all fields known) and its labels."""
-    from vetting.scoring import synthetic
-
-    card = load_scorecard()
-    cal = card.meta.get("calibration", {})
-    data = synthetic.generate(int(cal.get("n", 20_000)), fake_share=0.5, seed=int(cal.get("seed", 20240601)))
-    batch = batch_from_synthetic(data)
-    X, K = feature_matrix(batch)
-    return X, K, data.is_fake
+def audience_types(batch: FollowerBatch, scores: BatchScores, probability: np.ndarray) -> list[str]:
+    """HypeAuditor-style type per follower, in HypeAuditor's priority order: 'mass_follower'
+    (following > 1,500), 'influencer' (followers > 5,000), 'suspicious' (more likely fake than
+    not by `probability`, the calibrated per-account probability), 'real'; 'unknown' when the row
+    is too sparse to judge."""
+    out = []
+    for i in range(len(batch)):
+        ing, fol = batch.following_count[i], batch.followers_count[i]
+        if not math.isnan(ing) and ing > MASS_FOLLOWING:
+            out.append("mass_follower")
+        elif not math.isnan(fol) and fol > INFLUENCER_FOLLOWERS:
+            out.append("influencer")
+        elif scores.confidence[i] < MIN_CONFIDENCE_FOR_SHARE:
+            out.append("unknown")
+        elif probability[i] >= 0.5:
+            out.append("suspicious")
+        else:
+            out.append("real")
+    return out
 
 
 def batch_from_synthetic(data: Any) -> FollowerBatch:
@@ -460,200 +470,6 @@ def batch_from_synthetic(data: Any) -> FollowerBatch:
         is_private=data.is_private.astype(float),
         is_verified=data.is_verified.astype(float),
     )
-
-
-@lru_cache(maxsize=256)
-def decision_rule(available_fields: frozenset[str]) -> tuple[float, float, float]:
-    """(threshold, TPR, FPR) of the decision rule when only `available_fields` are known.
-
-    With fewer fields the probabilities are lower (unknown features add nothing), so one global
-    threshold would flag fewer fakes and make TPR depend on how obvious the fakes are. The
-    threshold is therefore set per field profile, on the synthetic calibration set with the
-    other fields hidden, at the same false-positive rate the full scorecard was calibrated to
-    (`target_fpr`); TPR and FPR are measured there too."""
-    card = load_scorecard()
-    X, K, y = _calibration_features()
-    keep = np.array([all(r in available_fields for r in f.requires) for f in FEATURES])
-    p = _sigmoid(card.logits(X, K & keep))
-    if available_fields >= frozenset(FIELDS):
-        threshold = card.threshold
-    else:
-        target = float(card.meta.get("calibration", {}).get("target_fpr", 0.03))
-        negatives = np.sort(p[~y])[::-1]
-        k = int(math.floor(target * len(negatives)))
-        threshold = float(np.nextafter(negatives[k], np.inf)) if k < len(negatives) else 0.0
-        threshold = min(max(threshold, 1e-6), 1.0)
-    flagged = p >= threshold
-    return threshold, float(flagged[y].mean()), float(flagged[~y].mean())
-
-
-def error_rates(available_fields: frozenset[str]) -> tuple[float, float]:
-    """(TPR, FPR) of the decision rule for `available_fields` (see `decision_rule`)."""
-    return decision_rule(available_fields)[1:]
-
-
-def row_thresholds(scores: BatchScores) -> np.ndarray:
-    """The decision threshold of each row, from the fields that row knows."""
-    cache: dict[tuple[bool, ...], float] = {}
-    out = np.empty(len(scores))
-    for i, row in enumerate(scores.fields):
-        key = tuple(bool(v) for v in row)
-        if key not in cache:
-            cache[key] = decision_rule(frozenset(name for name, ok in zip(FIELDS, key) if ok))[0]
-        out[i] = cache[key]
-    return out
-
-
-def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval of a proportion k/n."""
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-@dataclass
-class AudienceQuality:
-    """Estimated fake share of an account's followers, from a follower sample."""
-
-    fake_share: float | None
-    interval: tuple[float, float] | None
-    n: int
-    n_sampled: int
-    flagged: int
-    raw_share: float | None
-    tpr: float | None
-    fpr: float | None
-    threshold: float
-    mean_confidence: float
-    audience_types: dict[str, float]
-    method: str = "adjusted counting (q − FPR)/(TPR − FPR), Wilson 95% interval on q, clipped to [0, 1]"
-
-    def summary_line(self) -> str:
-        """`estimated fake share: NN.N% (95% interval LL.L–UU.U%, n=N)`."""
-        if self.fake_share is None or self.interval is None:
-            return f"estimated fake share: n/a (no scorable rows, n={self.n})"
-        lo, hi = self.interval
-        return (
-            f"estimated fake share: {self.fake_share * 100:.1f}% "
-            f"(95% interval {lo * 100:.1f}–{hi * 100:.1f}%, n={self.n})"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "fake_share": self.fake_share,
-            "interval": list(self.interval) if self.interval else None,
-            "n": self.n,
-            "n_sampled": self.n_sampled,
-            "flagged": self.flagged,
-            "raw_share": self.raw_share,
-            "tpr": self.tpr,
-            "fpr": self.fpr,
-            "threshold": self.threshold,
-            "mean_confidence": self.mean_confidence,
-            "audience_types": self.audience_types,
-            "method": self.method,
-        }
-
-
-def audience_types(batch: FollowerBatch, scores: BatchScores, thresholds: np.ndarray | None = None) -> list[str]:
-    """HypeAuditor-style type per follower, in HypeAuditor's priority order: 'mass_follower'
-    (following > 1,500), 'influencer' (followers > 5,000), 'suspicious' (scored fake), 'real';
-    'unknown' when the row is too sparse to judge."""
-    t = row_thresholds(scores) if thresholds is None else thresholds
-    out = []
-    for i in range(len(batch)):
-        ing, fol = batch.following_count[i], batch.followers_count[i]
-        if not math.isnan(ing) and ing > MASS_FOLLOWING:
-            out.append("mass_follower")
-        elif not math.isnan(fol) and fol > INFLUENCER_FOLLOWERS:
-            out.append("influencer")
-        elif scores.confidence[i] < MIN_CONFIDENCE_FOR_SHARE:
-            out.append("unknown")
-        elif scores.probability[i] >= t[i]:
-            out.append("suspicious")
-        else:
-            out.append("real")
-    return out
-
-
-def audience_quality(batch: FollowerBatch, scores: BatchScores | None = None) -> AudienceQuality:
-    """Fake share of the sampled followers corrected for the scorer's error rates.
-
-    Rows whose confidence is below MIN_CONFIDENCE_FOR_SHARE are left out (they carry almost no
-    evidence). TPR and FPR are averaged over the rows' field-availability profiles, weighted by
-    how many rows have each profile, so a sample without bios is corrected with the rates of the
-    scorer without bios."""
-    card = load_scorecard()
-    scores = scores or score_batch(batch, card)
-    thresholds = row_thresholds(scores)
-    types = audience_types(batch, scores, thresholds)
-    type_share = {t: 0.0 for t in ("real", "suspicious", "mass_follower", "influencer", "unknown")}
-    for t in types:
-        type_share[t] += 1
-    n_sampled = len(batch)
-    if n_sampled:
-        type_share = {k: v / n_sampled for k, v in type_share.items()}
-    use = scores.confidence >= MIN_CONFIDENCE_FOR_SHARE
-    n = int(use.sum())
-    if n == 0:
-        return AudienceQuality(None, None, 0, n_sampled, 0, None, None, None, card.threshold, 0.0, type_share)
-    flagged = scores.probability[use] >= thresholds[use]
-    k = int(flagged.sum())
-    threshold = float(np.median(thresholds[use]))
-    profiles: dict[frozenset[str], int] = {}
-    for row in scores.fields[use]:
-        key = frozenset(name for name, ok in zip(FIELDS, row) if ok)
-        profiles[key] = profiles.get(key, 0) + 1
-    tpr = sum(error_rates(key)[0] * c for key, c in profiles.items()) / n
-    fpr = sum(error_rates(key)[1] * c for key, c in profiles.items()) / n
-    q = k / n
-    lo_q, hi_q = wilson_interval(k, n)
-
-    def adjust(x: float) -> float:
-        if tpr - fpr <= 0.05:  # the scorer cannot separate the classes with these fields
-            return float("nan")
-        return min(1.0, max(0.0, (x - fpr) / (tpr - fpr)))
-
-    share, lo, hi = adjust(q), adjust(lo_q), adjust(hi_q)
-    if math.isnan(share):
-        return AudienceQuality(
-            None, None, n, n_sampled, k, q, tpr, fpr, threshold, float(scores.confidence[use].mean()), type_share
-        )
-    return AudienceQuality(
-        fake_share=share,
-        interval=(lo, hi),
-        n=n,
-        n_sampled=n_sampled,
-        flagged=k,
-        raw_share=q,
-        tpr=tpr,
-        fpr=fpr,
-        threshold=threshold,
-        mean_confidence=float(scores.confidence[use].mean()),
-        audience_types=type_share,
-    )
-
-
-def score_profiles(profiles: Sequence[FollowerProfile]) -> tuple[list[dict[str, Any]], AudienceQuality]:
-    """Convenience wrapper: per-profile {fake_probability, confidence, reasons, type} and the
-    audience quality of the whole list."""
-    batch = FollowerBatch.from_profiles(profiles)
-    scores = score_batch(batch)
-    types = audience_types(batch, scores)
-    rows = [
-        {
-            "fake_probability": float(scores.probability[i]),
-            "confidence": float(scores.confidence[i]),
-            "reasons": reasons_for(batch, scores, i),
-            "type": types[i],
-        }
-        for i in range(len(batch))
-    ]
-    return rows, audience_quality(batch, scores)
 
 
 def profile_from_mapping(row: Mapping[str, Any]) -> FollowerProfile:

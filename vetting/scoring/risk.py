@@ -22,9 +22,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import EngagementReport
-from vetting.scoring.followers import AudienceQuality
 from vetting.scoring.growth import GrowthReport
 from vetting.scoring.reuse import ReuseReport
 

@@ -44,12 +44,15 @@ from influencers.models import (
     Post,
 )
 from vetting.scoring import risk as risk_mod
+from vetting.scoring.audience_quality import audience_quality
 from vetting.scoring.comments import CommentItem, comment_report
 from vetting.scoring.engagement import PostStats, engagement_quality, engagement_report, load_benchmarks
-from vetting.scoring.followers import FollowerBatch, FollowerProfile, audience_quality, score_batch
+from vetting.scoring.follower_calibration import FollowerCalibration
+from vetting.scoring.followers import FollowerBatch, FollowerProfile
 from vetting.scoring.growth import growth_anomalies, growth_summary
 from vetting.scoring.reuse import ImageCopy, ImageRef, reuse_report
 from vetting.scoring.text_similarity import term_vector
+from vetting.selectors.calibrations import catalogue_follower_calibration
 from vision.services.reuse import reused_images
 
 logger = logging.getLogger(__name__)
@@ -214,9 +217,14 @@ def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:
 
 
 def build_report(
-    evidence: AccountEvidence, *, now: dt.datetime | None = None, benchmarks: dict[str, Any] | None = None
+    evidence: AccountEvidence,
+    *,
+    now: dt.datetime | None = None,
+    benchmarks: dict[str, Any] | None = None,
+    calibration: FollowerCalibration | None = None,
 ) -> dict[str, Any]:
-    """The full explained vetting report of one account (pure given its evidence)."""
+    """The full explained vetting report of one account (pure given its evidence and the
+    follower scorer's calibration: the default one when None)."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -224,7 +232,7 @@ def build_report(
     quality = None
     if evidence.follower_sample:
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
-        quality = audience_quality(batch, score_batch(batch))
+        quality = audience_quality(batch, calibration)
 
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
@@ -339,13 +347,14 @@ def _vet(
     ids = sorted({int(i) for i in account_ids})
     now = timezone.now()
     benchmarks = _benchmarks()
+    calibration = catalogue_follower_calibration()
     written = done = 0
     levels: dict[str, int] = defaultdict(int)
     for chunk in _chunks(ids, chunk_size):
         evidence = load_evidence(chunk, now=now)
         rows = []
         for account_id, ev in evidence.items():
-            report = build_report(ev, now=now, benchmarks=benchmarks)
+            report = build_report(ev, now=now, benchmarks=benchmarks, calibration=calibration)
             risk = report["risk"]
             levels[risk["level"]] += 1
             rows.append(
@@ -378,7 +387,7 @@ def vetting_report(account_id: int) -> dict[str, Any]:
     evidence = load_evidence([account_id])
     if account_id not in evidence:
         raise InputError(f"account {account_id} does not exist", field="account_id")
-    return build_report(evidence[account_id])
+    return build_report(evidence[account_id], calibration=catalogue_follower_calibration())
 
 
 def run_scoring_job(job: Job) -> dict[str, Any]:
