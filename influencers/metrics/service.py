@@ -68,6 +68,7 @@ def _posts_by_account(ids: list[int], cutoff: dt.datetime, window_days: int) -> 
         Post.objects.filter(account_id__in=ids, posted_at__lte=cutoff)
         .annotate(newest=newest)
         .filter(posted_at__gt=F("newest") - dt.timedelta(days=window_days))
+        .order_by()
         .values_list("account_id", "posted_at", "likes", "comments", "saves", "views", "shares")
     )
     by_account: dict[int, list[PostPoint]] = defaultdict(list)

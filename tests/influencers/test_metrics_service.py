@@ -175,3 +175,21 @@ def test_posts_older_than_the_newest_snapshots_use_the_followers_of_their_day():
     assert metrics.engagement_rate == pytest.approx(100 / 1000)
     assert metrics.followers == 50_000
     assert metrics.data_as_of == start + dt.timedelta(days=399)
+
+
+def test_the_post_window_is_chosen_in_the_database_up_to_the_second():
+    """The 90 days end at the newest post: a post exactly 90 days before it is out, one a second
+    later is in (the database's window and the formula's agree)."""
+    account = AccountFactory(platform=Platform.INSTAGRAM)
+    AccountSnapshotFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
+    newest = dt.datetime(2019, 5, 30, 10, tzinfo=dt.UTC)
+    PostFactory(account=account, posted_at=newest, likes=10, comments=0)
+    PostFactory(account=account, posted_at=newest - dt.timedelta(days=90), likes=500, comments=0)
+    PostFactory(account=account, posted_at=newest - dt.timedelta(days=90) + dt.timedelta(seconds=1), likes=30)
+
+    refresh_metrics([account.pk])
+
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.er_posts_used == 2
+    assert metrics.engagement_rate == pytest.approx((10 / 1000 + 50 / 1000) / 2)  # likes 30 + comments 20
+    assert metrics.details["posts_per_week"]["posts"] == 2
