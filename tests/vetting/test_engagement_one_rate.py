@@ -89,3 +89,20 @@ def test_the_benchmarks_measure_each_platform_with_its_definition():
     for platform, definition in ER_DEFINITIONS.items():
         row = table["platforms"][platform]
         assert (row["denominator"], tuple(row["counts"])) == (definition.denominator, definition.counts), platform
+
+
+def test_a_sparse_posters_rate_rests_on_its_window_and_the_pattern_on_its_newest_posts():
+    """A post every 30 days: the ER's 90 days hold 3 posts (its confidence says so), while the
+    engagement pattern still reads the 20 newest posts (full confidence)."""
+    account = AccountFactory(platform="instagram")
+    AccountSnapshotFactory(account=account, date=NEWEST.date(), followers=10_000)
+    for i in range(20):
+        PostFactory(account=account, posted_at=NEWEST - dt.timedelta(days=30 * i), likes=300, comments=20)
+    refresh_metrics([account.pk])
+    vet_accounts([account.pk])
+
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.er_posts_used == 3 and metrics.engagement_rate == pytest.approx(0.032)
+    signals = {s["name"]: s for s in metrics.vetting["risk"]["signals"]}
+    assert signals["engagement_rate"]["confidence"] == pytest.approx(3 / 12)
+    assert signals["engagement_pattern"]["confidence"] == pytest.approx(1.0)
