@@ -8,6 +8,10 @@ keyword) are collected and applied together to one account of the creator (see
 ER ≥ 3%" means one TikTok account meeting all three.
 
 Rates are fractions: `min_engagement_rate=0.03` is 3%, `audience_country_min=0.2` is 20%.
+The engagement rate is the stored headline ER, one definition per platform (docs/metrics.md).
+Data age: `stale=true|false` (the newest post/snapshot older than METRICS_STALE_AFTER_DAYS, or
+no dated data: stale), `max_data_age_days=N` (newest data at most N days old); both are judged
+on today's date.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from typing import Any, ClassVar
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
+from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import AudienceProfile, Creator, Platform, Post
 from influencers.models.audience import AGE_BANDS, GENDERS
 from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT, AccountTerm, creator_search_queryset
@@ -45,6 +50,18 @@ def _audience_term(dimension: str, key: str, minimum: float) -> AccountTerm:
 def _metric_term(path: str, lookup: str, value: Any) -> AccountTerm:
     def term(prefix: str, ref: str) -> Q:
         return Q(**{f"{prefix}{path}__{lookup}": value})
+
+    return term
+
+
+def _stale_term(stale: bool) -> AccountTerm:
+    cutoff = stale_cutoff(timezone.localdate(), stale_after_days())
+
+    def term(prefix: str, ref: str) -> Q:
+        if stale:  # undated data cannot be trusted as fresh
+            older = Q(**{f"{prefix}metrics__data_as_of__lt": cutoff})
+            return older | Q(**{f"{prefix}metrics__data_as_of__isnull": True})
+        return Q(**{f"{prefix}metrics__data_as_of__gte": cutoff})
 
     return term
 
@@ -86,6 +103,12 @@ class CreatorFilterSet(django_filters.FilterSet):
     max_fake_risk = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_account")
     risk_level = django_filters.MultipleChoiceFilter(choices=RISK_LEVELS, method="filter_account")
     verified = django_filters.BooleanFilter(method="filter_account")
+    stale = django_filters.BooleanFilter(
+        method="filter_account", label="Stale data: the newest post or snapshot is older than the staleness limit"
+    )
+    max_data_age_days = django_filters.NumberFilter(
+        min_value=0, method="filter_account", label="Newest post or snapshot at most this many days old"
+    )
     audience_country = django_filters.CharFilter(
         method="filter_account", label="Audience country (ISO code)", validators=[_COUNTRY_CODE]
     )
@@ -122,6 +145,10 @@ class CreatorFilterSet(django_filters.FilterSet):
         "max_fake_risk": lambda v, d: _metric_term("metrics__fake_risk", "lte", float(v)),
         "risk_level": lambda v, d: _metric_term("metrics__risk_level", "in", list(v)) if v else None,
         "verified": lambda v, d: _metric_term("is_verified", "exact", bool(v)),
+        "stale": lambda v, d: _stale_term(bool(v)),
+        "max_data_age_days": lambda v, d: _metric_term(
+            "metrics__data_as_of", "gte", stale_cutoff(timezone.localdate(), int(v))
+        ),
         "audience_country": lambda v, d: _audience_term(
             "countries", v.strip().upper(), float(d.get("audience_country_min") or 0)
         ),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
 from influencers.selectors.creators import account_has_metrics
 
@@ -20,18 +22,43 @@ def media_url(asset: MediaAsset, request: Any = None) -> str:
     return asset.source_url
 
 
+def data_is_stale(data_as_of: Any) -> bool:
+    """Whether data dated `data_as_of` is stale today (docs/metrics.md, "Data age")."""
+    return is_stale(data_as_of, timezone.localdate(), stale_after_days())
+
+
 class MetricsSummarySerializer(serializers.ModelSerializer):
+    stale = serializers.SerializerMethodField(help_text="newest post/snapshot older than METRICS_STALE_AFTER_DAYS")
+
     class Meta:
         model = AccountMetrics
-        fields = ["followers", "engagement_rate", "er_formula", "growth_30d", "fake_risk", "risk_level"]
+        fields = [
+            "followers",
+            "engagement_rate",
+            "er_formula",
+            "growth_30d",
+            "fake_risk",
+            "risk_level",
+            "data_as_of",
+            "stale",
+        ]
+
+    def get_stale(self, metrics: AccountMetrics) -> bool:
+        return data_is_stale(metrics.data_as_of)
 
 
 class MetricsSerializer(serializers.ModelSerializer):
-    """Every figure with the formula and inputs behind it (`er_formula`, `details`)."""
+    """Every figure with the formula and inputs behind it (`er_formula`, `details`), the date
+    the data is as of and whether it is stale."""
+
+    stale = serializers.SerializerMethodField(help_text="newest post/snapshot older than METRICS_STALE_AFTER_DAYS")
 
     class Meta:
         model = AccountMetrics
         exclude = ["account", "vetting"]
+
+    def get_stale(self, metrics: AccountMetrics) -> bool:
+        return data_is_stale(metrics.data_as_of)
 
 
 class AccountSummarySerializer(serializers.ModelSerializer):
@@ -57,6 +84,8 @@ class MatchedAccountSerializer(serializers.Serializer):
     engagement_rate = serializers.FloatField(allow_null=True)
     growth_30d = serializers.FloatField(allow_null=True)
     fake_risk = serializers.FloatField(allow_null=True)
+    data_as_of = serializers.DateField(allow_null=True)
+    stale = serializers.BooleanField()
 
 
 class CreatorListSerializer(serializers.ModelSerializer):
@@ -102,6 +131,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
                         "growth_30d": metrics.growth_30d,
                         "fake_risk": metrics.fake_risk,
                         "risk_level": metrics.risk_level,
+                        "data_as_of": metrics.data_as_of.isoformat() if metrics.data_as_of else None,
+                        "stale": data_is_stale(metrics.data_as_of),
                     },
                 }
             )
@@ -120,6 +151,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
     def get_matched_account(self, creator: Creator) -> dict | None:
         if getattr(creator, "rep_account_id", None) is None:
             return None
+        data_as_of = getattr(creator, "rep_data_as_of", None)
         return {
             "id": creator.rep_account_id,
             "platform": creator.rep_platform,
@@ -128,6 +160,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "engagement_rate": creator.rep_engagement_rate,
             "growth_30d": creator.rep_growth_30d,
             "fake_risk": creator.rep_fake_risk,
+            "data_as_of": data_as_of.isoformat() if data_as_of else None,
+            "stale": data_is_stale(data_as_of),
         }
 
 

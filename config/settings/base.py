@@ -248,6 +248,11 @@ ADMIN_ORGANIZATION_NAME = env_str("ADMIN_ORGANIZATION_NAME", "Vetted Admin")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vetted@localhost")
 
+# --- Metrics (docs/metrics.md) ---------------------------------------------------------------
+# An account's data is stale when its newest post/snapshot is older than this many days (the
+# 90-day engagement window: older data no longer describes the account's last quarter).
+METRICS_STALE_AFTER_DAYS = env_int("METRICS_STALE_AFTER_DAYS", 90)
+
 # --- Monitoring (docs/monitoring.md) -------------------------------------------------------
 # Rate table behind price/reach estimates; empty = the bundled vetting/monitoring/data/rate_table.json.
 MONITORING_RATE_TABLE = env_str("MONITORING_RATE_TABLE", "")

@@ -107,6 +107,26 @@ def risk_badge(level: str | None, risk: Any = None) -> str:
     return format_html('<span class="badge badge-{}" title="{}">{}</span>', level if known else "unknown", title, label)
 
 
+@register.simple_tag
+def data_age(metrics: Any, days: Any = None) -> str:
+    """The "data as of 2019-05-30" line of an account's metrics, and a "Stale" badge when the stored
+    figures rest on data older than the staleness limit (AccountMetrics.data_is_stale)."""
+    if metrics is None or metrics == "":
+        return ""
+    day = getattr(metrics, "data_as_of", None)
+    text = _("data as of %(date)s") % {"date": day.isoformat()} if day else _("no dated data")
+    if not getattr(metrics, "data_is_stale", False):
+        return format_html('<span class="data-age" data-testid="data-age">{}</span>', text)
+    title = _("The newest data is older than the staleness limit: the figures describe the account as it was then.")
+    return format_html(
+        '<span class="data-age" data-testid="data-age">{}</span> '
+        '<span class="badge badge-medium plain" data-testid="stale-badge" title="{}">{}</span>',
+        text,
+        title,
+        _("Stale"),
+    )
+
+
 @register.filter
 def initials(name: Any) -> str:
     """Up to two initials (or the first CJK character) for an avatar placeholder."""

@@ -21,6 +21,7 @@ from core.pagination import CountCappedPaginator as Paginator
 from core.services.media import inspect_image_bytes
 from frontend.views import presenters
 from frontend.views.common import organization_for, render_page
+from influencers.metrics.freshness import stale_after_days
 from influencers.selectors.creators import creator_list
 from vetting.selectors.brands import brand_list
 from vetting.selectors.shortlists import shortlist_list
@@ -93,6 +94,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "current_sort": request.GET.get("sort") or "-followers",
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
         "active_filter_count": presenters.active_filter_count(request.GET),
+        "stale_after_days": stale_after_days(),
         "error": None,
         "rows": [],
         "page": None,

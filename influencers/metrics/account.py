@@ -17,7 +17,8 @@ from influencers.metrics.engagement import (
     engagement_by_followers,
     engagement_by_views,
     engagement_xiaohongshu,
-    headline_engagement,
+    newest_post_at,
+    platform_engagement,
     recent_posts,
 )
 from influencers.metrics.growth import SnapshotPoint, follower_growth, posting_cadence
@@ -46,6 +47,7 @@ class AccountMetricsResult:
     growth_90d: float | None
     posts_per_week: float | None
     last_post_at: dt.datetime | None
+    data_as_of: dt.date | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,47 +60,74 @@ def compute_account_metrics(
     platform: str,
     posts: Sequence[PostPoint],
     snapshots: Sequence[SnapshotPoint],
-    as_of: dt.datetime,
+    as_of: dt.datetime | None = None,
     last_post_at: dt.datetime | None = None,
     n_posts: int = DEFAULT_POSTS,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> AccountMetricsResult:
-    """Engagement, averages, growth and cadence of an account as of `as_of`.
+    """Engagement, averages, growth and cadence of an account, each measured back from the
+    newest date of the data it uses — never from today:
 
-    `posts` need only cover the `window_days` before `as_of` (older ones are ignored);
-    `last_post_at` may be given when older posts were not passed in (else the newest post).
-    `snapshots` are sorted here; the latest one gives followers/following/posts_count and
-    the "current followers" fallback for posts with no snapshot history.
+    - engagement, averages and cadence: the `window_days` ending at the newest post;
+    - growth, followers, following, posts count: the newest snapshot;
+    - `data_as_of`: the newest of the two (the date the figures describe).
+
+    `as_of` is a cut-off (None: none): posts and snapshots dated after it are ignored, as if
+    they had not been collected yet. `posts` need only cover the window before the newest
+    post; `last_post_at` may be given when older posts were not passed in. `snapshots` are
+    sorted here; the latest one gives followers/following/posts_count and the "current
+    followers" fallback for posts with no snapshot history.
     """
-    snaps = sorted(snapshots, key=lambda s: s.date)
+    posts = [p for p in posts if as_of is None or p.posted_at <= as_of]
+    snaps = sorted((s for s in snapshots if as_of is None or s.date <= as_of.date()), key=lambda s: s.date)
     latest = snaps[-1] if snaps else None
     current_followers = latest.followers if latest else None
-    used = recent_posts(posts, as_of, n_posts, window_days)
+    posts_end = newest_post_at(posts)
+    used = recent_posts(posts, posts_end, n_posts, window_days)
 
+    er = platform_engagement(platform, used, snaps, current_followers)
     by_followers = engagement_by_followers(used, snaps, current_followers)
     by_views = engagement_by_views(used)
     xhs: EngagementResult | None = (
         engagement_xiaohongshu(used, snaps, current_followers) if platform == XIAOHONGSHU else None
     )
-    headline, formula, why = headline_engagement(
-        platform, by_followers=by_followers, by_views=by_views, xiaohongshu=xhs
-    )
-    chosen = next((r for r in (by_views, xhs, by_followers) if r is not None and r.formula == formula), None)
-    posts_used = chosen.posts_used if headline is not None and chosen is not None else 0
 
     avg_likes = _mean([p.likes for p in used])
     avg_comments = _mean([p.comments for p in used])
     avg_views = _mean([p.views for p in used if p.views is not None])
     growth = {h: follower_growth(snaps, h) for h in GROWTH_HORIZONS}
-    cadence, cadence_details = posting_cadence([p.posted_at for p in posts], as_of, window_days)
-    newest = max((p.posted_at for p in posts if p.posted_at <= as_of), default=None)
-    last_post = max(filter(None, (last_post_at, newest)), default=None)
+    if posts_end is not None:
+        cadence, cadence_details = posting_cadence([p.posted_at for p in posts], posts_end, window_days)
+    else:
+        cadence, cadence_details = 0.0, {"value": 0.0, "formula": "no posts", "posts": 0, "window_days": window_days}
+    if last_post_at is not None and as_of is not None and last_post_at > as_of:
+        last_post_at = None
+    last_post = max(filter(None, (last_post_at, posts_end)), default=None)
+    data_as_of = max(
+        filter(None, (last_post.date() if last_post else None, latest.date if latest else None)), default=None
+    )
 
-    averages_basis = f"mean over the {len(used)} newest posts of the last {window_days} days (at most {n_posts})"
+    window_start = (posts_end - dt.timedelta(days=window_days)) if posts_end else None
+    averages_basis = (
+        f"mean over the {len(used)} newest posts of the {window_days} days up to the newest post (at most {n_posts})"
+    )
     details: dict[str, Any] = {
-        "as_of": as_of.isoformat(),
-        "window": {"posts": n_posts, "days": window_days, "posts_in_window": len(used)},
-        "engagement_rate": {"value": headline, "formula": formula, "why": why, "platform": platform},
+        "as_of": as_of.isoformat() if as_of else None,
+        "window": {
+            "posts": n_posts,
+            "days": window_days,
+            "posts_in_window": len(used),
+            "ends": "the newest post",
+            "from": window_start.isoformat() if window_start else None,
+            "to": posts_end.isoformat() if posts_end else None,
+        },
+        "data_as_of": {
+            "value": data_as_of.isoformat() if data_as_of else None,
+            "formula": "the newer of the newest post's and the newest snapshot's dates",
+            "newest_post": last_post.isoformat() if last_post else None,
+            "newest_snapshot": latest.date.isoformat() if latest else None,
+        },
+        "engagement_rate": {**er.as_details(), "platform": platform},
         "er_by_followers": by_followers.as_details(),
         "er_by_views": by_views.as_details(),
         "avg_likes": {"value": avg_likes, "formula": averages_basis + " of likes"},
@@ -120,12 +149,12 @@ def compute_account_metrics(
         followers=current_followers or 0,
         following=latest.following if latest else None,
         posts_count=latest.posts if latest else None,
-        engagement_rate=headline,
-        er_formula=formula,
+        engagement_rate=er.value,
+        er_formula=er.formula if er.value is not None else "",
         er_by_followers=by_followers.value,
         er_by_views=by_views.value,
         er_xiaohongshu=xhs.value if xhs is not None else None,
-        er_posts_used=posts_used,
+        er_posts_used=er.posts_used,
         avg_likes=avg_likes,
         avg_comments=avg_comments,
         avg_views=avg_views,
@@ -134,5 +163,6 @@ def compute_account_metrics(
         growth_90d=growth[90].value,
         posts_per_week=cadence,
         last_post_at=last_post,
+        data_as_of=data_as_of,
         details=details,
     )

@@ -1,14 +1,24 @@
 """Engagement rates per post and per account (pure functions).
 
-Platforms and tools disagree on the denominator, so every rate comes with its formula:
-- by followers: (likes + comments) / followers at posting time — the industry default for
-  feed platforms (Instagram, Weibo, X, Facebook, Pinterest);
-- by views: (likes + comments) / views — for video platforms (YouTube, TikTok, Douyin, Bilibili)
-  whose algorithmic feeds show videos far beyond the follower base, so followers say little
-  about who saw a post;
-- Xiaohongshu: (likes + saves + comments) / followers — RED's own "赞藏评" interaction count
-  treats a save (收藏) as a core engagement, and saves often rival likes there.
-Each is the MEDIAN over the recent posts, so one viral or flopped post does not set the figure.
+THE engagement rate of an account is one definition per platform (`ER_DEFINITIONS`), used by
+the stored headline (`AccountMetrics.engagement_rate`), the vetting signal, the discovery
+filters and the exports alike, and matching the benchmark table of the vetting scorer
+(`vetting/scoring/data/er_benchmarks.json`, whose counts and denominator a test keeps equal):
+- by followers at posting time for feed platforms, where followers are who a post is shown
+  to: Instagram (likes + comments), Xiaohongshu (likes + saves + comments: RED's own "赞藏评"
+  count treats a save, 收藏, as core engagement), Pinterest (likes + comments + saves: a save
+  is a pin's main interaction), Weibo, X, Facebook (likes + comments + shares: reposts are how
+  posts travel there);
+- by views for video platforms (YouTube: likes + comments; TikTok, Douyin, Bilibili: likes +
+  comments + shares), whose algorithmic feeds show videos far beyond the follower base, so
+  followers say little about who saw a post.
+An unknown share or save count is 0 (the rate is then a lower bound); a post without the
+denominator (no view count, no follower count) is skipped.
+The rate is the MEDIAN over the recent posts (`recent_posts`: the 12 newest posts of the 90 days
+ending at the account's own newest post), so one viral or flopped post does not set it.
+
+`er_by_followers` and `er_by_views` — (likes + comments) over followers or views on every
+platform — are stored beside it as comparison figures, never as "the" ER.
 """
 
 from __future__ import annotations
@@ -21,7 +31,6 @@ from typing import Any
 
 from influencers.metrics.growth import SnapshotPoint, followers_at
 
-VIDEO_PLATFORM_NAMES = frozenset({"youtube", "tiktok", "douyin", "bilibili"})
 XIAOHONGSHU = "xiaohongshu"
 
 DEFAULT_POSTS = 12
@@ -30,6 +39,55 @@ DEFAULT_WINDOW_DAYS = 90
 FORMULA_BY_FOLLOWERS = "median over recent posts of (likes + comments) / followers at posting time"
 FORMULA_BY_VIEWS = "median over recent posts of (likes + comments) / views"
 FORMULA_XIAOHONGSHU = "median over recent posts of (likes + saves + comments) / followers at posting time"
+
+FOLLOWERS = "followers"
+VIEWS = "views"
+
+
+@dataclass(frozen=True)
+class ERDefinition:
+    """How a platform's engagement rate is counted: the post counters added up (`counts`) over
+    `denominator` (followers at posting time, or the post's views), and why."""
+
+    counts: tuple[str, ...]
+    denominator: str
+    why: str
+
+    @property
+    def formula(self) -> str:
+        base = "followers at posting time" if self.denominator == FOLLOWERS else "views"
+        return f"median over recent posts of ({' + '.join(self.counts)}) / {base}"
+
+
+_FEED = "feed platform: followers are the audience a post is shown to"
+_VIDEO = "video platform: views, not followers, measure who saw a post"
+ER_DEFINITIONS: dict[str, ERDefinition] = {
+    "instagram": ERDefinition(("likes", "comments"), FOLLOWERS, _FEED),
+    "xiaohongshu": ERDefinition(
+        ("likes", "saves", "comments"), FOLLOWERS, "Xiaohongshu counts saves (收藏) as core engagement (赞藏评)"
+    ),
+    "pinterest": ERDefinition(
+        ("likes", "comments", "saves"), FOLLOWERS, _FEED + "; a save is a pin's main interaction"
+    ),
+    "weibo": ERDefinition(("likes", "comments", "shares"), FOLLOWERS, _FEED + "; reposts (转发) count as engagement"),
+    "x": ERDefinition(("likes", "comments", "shares"), FOLLOWERS, _FEED + "; reposts count as engagement"),
+    "facebook": ERDefinition(("likes", "comments", "shares"), FOLLOWERS, _FEED + "; shares count as engagement"),
+    "youtube": ERDefinition(("likes", "comments"), VIEWS, _VIDEO),
+    "tiktok": ERDefinition(("likes", "comments", "shares"), VIEWS, _VIDEO),
+    "douyin": ERDefinition(("likes", "comments", "shares"), VIEWS, _VIDEO),
+    "bilibili": ERDefinition(("likes", "comments", "shares"), VIEWS, _VIDEO),
+}
+# A platform the table does not know: the industry default for feeds.
+DEFAULT_ER_DEFINITION = ERDefinition(("likes", "comments"), FOLLOWERS, _FEED)
+
+
+# Platforms whose ER is by views (YouTube, TikTok, Douyin, Bilibili).
+VIDEO_PLATFORM_NAMES = frozenset(name for name, d in ER_DEFINITIONS.items() if d.denominator == VIEWS)
+
+
+def er_definition(platform: str) -> ERDefinition:
+    """The engagement-rate definition of `platform` (the feed default for an unknown one)."""
+    return ER_DEFINITIONS.get(platform, DEFAULT_ER_DEFINITION)
 
 
 @dataclass(frozen=True)
@@ -41,6 +99,7 @@ class PostPoint:
     comments: int
     saves: int | None = None
     views: int | None = None
+    shares: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,12 +122,28 @@ class EngagementResult:
         }
 
 
+def newest_post_at(posts: Sequence[PostPoint], cutoff: dt.datetime | None = None) -> dt.datetime | None:
+    """When the newest post no later than `cutoff` (None: any) was published: where the
+    engagement and cadence windows end."""
+    return max((p.posted_at for p in posts if cutoff is None or p.posted_at <= cutoff), default=None)
+
+
 def recent_posts(
-    posts: Sequence[PostPoint], as_of: dt.datetime, n: int = DEFAULT_POSTS, window_days: int = DEFAULT_WINDOW_DAYS
+    posts: Sequence[PostPoint],
+    as_of: dt.datetime | None = None,
+    n: int = DEFAULT_POSTS,
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[PostPoint]:
-    """The `n` newest posts published in the `window_days` up to `as_of`, newest first."""
-    start = as_of - dt.timedelta(days=window_days)
-    eligible = [p for p in posts if start < p.posted_at <= as_of]
+    """The `n` newest posts published in the `window_days` ending at the newest post no later
+    than `as_of` (None: the newest post of all), newest first.
+
+    The window hangs off the data's own newest post, not off today: a catalogue collected years
+    ago still has its engagement rate, and its age is shown beside it (`data_as_of`)."""
+    end = newest_post_at(posts, as_of)
+    if end is None:
+        return []
+    start = end - dt.timedelta(days=window_days)
+    eligible = [p for p in posts if start < p.posted_at <= end]
     eligible.sort(key=lambda p: p.posted_at, reverse=True)
     return eligible[:n]
 
@@ -87,7 +162,7 @@ def _median_rate(
 
 
 def _follower_denominator(
-    snapshots: Sequence[SnapshotPoint], current_followers: int | None
+    snapshots: Sequence[SnapshotPoint], current_followers: float | None
 ) -> Callable[[PostPoint], float | None]:
     def followers_for(post: PostPoint) -> float | None:
         nearest = followers_at(snapshots, post.posted_at.date())
@@ -128,27 +203,51 @@ def engagement_xiaohongshu(
     return EngagementResult(value, FORMULA_XIAOHONGSHU, len(rates), rates, {"followers_from": source})
 
 
-def headline_engagement(
-    platform: str,
-    *,
-    by_followers: EngagementResult,
-    by_views: EngagementResult | None = None,
-    xiaohongshu: EngagementResult | None = None,
-) -> tuple[float | None, str, str]:
-    """(value, formula, why) of the platform-appropriate headline engagement rate.
+def post_interactions(post: PostPoint, definition: ERDefinition) -> int:
+    """The interactions `definition` counts on `post` (an unknown share or save count is 0)."""
+    return sum(getattr(post, name) or 0 for name in definition.counts)
 
-    Video platforms use the by-views rate when any post has views (feeds are algorithmic, so
-    views measure reach), Xiaohongshu uses its likes+saves+comments form, everything else (and any
-    fallback when the preferred inputs are missing) the by-followers rate.
-    """
-    if platform in VIDEO_PLATFORM_NAMES and by_views is not None and by_views.value is not None:
-        return by_views.value, by_views.formula, "video platform: views, not followers, measure who saw a post"
-    if platform == XIAOHONGSHU and xiaohongshu is not None and xiaohongshu.value is not None:
-        return xiaohongshu.value, xiaohongshu.formula, "Xiaohongshu counts saves (收藏) as core engagement (赞藏评)"
-    if platform in VIDEO_PLATFORM_NAMES:
-        why = "video platform without view counts: fell back to followers"
-    elif platform == XIAOHONGSHU:
-        why = "Xiaohongshu without follower history: fell back to followers"
-    else:
-        why = "feed platform: followers are the audience a post is shown to"
-    return by_followers.value, by_followers.formula if by_followers.value is not None else "", why
+
+def post_engagement_rates(
+    posts: Sequence[PostPoint],
+    definition: ERDefinition,
+    snapshots: Sequence[SnapshotPoint],
+    current_followers: float | None = None,
+) -> list[float | None]:
+    """Each post's engagement rate by `definition` (None where its denominator is unknown or 0),
+    in the order of `posts`: what the account's ER is the median of, and what the vetting
+    scorer looks for spikes in."""
+    followers_for = _follower_denominator(snapshots, current_followers)
+    rates: list[float | None] = []
+    for post in posts:
+        base = post.views if definition.denominator == VIEWS else followers_for(post)
+        rates.append(post_interactions(post, definition) / base if base else None)
+    return rates
+
+
+def platform_engagement(
+    platform: str,
+    posts: Sequence[PostPoint],
+    snapshots: Sequence[SnapshotPoint],
+    current_followers: float | None = None,
+) -> EngagementResult:
+    """THE engagement rate of an account on `platform`: the median, over `posts` (normally
+    `recent_posts`), of the platform's per-post rate (`er_definition`). `inputs["why"]` says
+    why the platform is counted that way; `inputs["reason"]` why there is no value, if none.
+
+    There is no fallback to another denominator: a TikTok rate by followers would be compared
+    with by-views benchmarks and filtered against by-views rates of other accounts."""
+    definition = er_definition(platform)
+    rates = tuple(r for r in post_engagement_rates(posts, definition, snapshots, current_followers) if r is not None)
+    value = statistics.median(rates) if rates else None
+    inputs: dict[str, Any] = {"why": definition.why, "denominator": definition.denominator}
+    if definition.denominator == FOLLOWERS:
+        inputs["followers_from"] = "nearest snapshot" if snapshots else "current followers"
+    if value is None:
+        if not posts:
+            inputs["reason"] = "no posts"
+        elif definition.denominator == VIEWS:
+            inputs["reason"] = "no post in the window has a view count"
+        else:
+            inputs["reason"] = "the follower count is unknown"
+    return EngagementResult(value, definition.formula, len(rates), rates, inputs)

@@ -105,17 +105,20 @@ def follower_growth(
 def posting_cadence(
     post_times: Sequence[dt.datetime], as_of: dt.datetime, window_days: int = 90
 ) -> tuple[float, dict[str, Any]]:
-    """Posts per week over the `window_days` before `as_of`: count / (window_days / 7).
+    """Posts per week over the `window_days` ending at `as_of`: count / (window_days / 7).
 
-    The whole window is the denominator even for a young account: we cannot tell a new account
-    from one whose older posts were never collected, and a low figure is the safer error.
+    The metrics pass the account's newest post as `as_of`, so the window is the data's own last
+    quarter, not today's. The whole window is the denominator even for a young account: we
+    cannot tell a new account from one whose older posts were never collected, and a low figure
+    is the safer error.
     """
     start = as_of - dt.timedelta(days=window_days)
     count = sum(1 for t in post_times if start < t <= as_of)
     value = count / (window_days / 7)
     return value, {
         "value": value,
-        "formula": f"posts in the last {window_days} days / ({window_days} / 7)",
+        "formula": f"posts in the {window_days} days up to {as_of.date().isoformat()} / ({window_days} / 7)",
         "posts": count,
         "window_days": window_days,
+        "to": as_of.isoformat(),
     }

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.models import Job
@@ -25,11 +26,10 @@ from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
 from influencers.models import Account, AccountMetrics, AccountSnapshot, Post
 
 CHUNK_SIZE = 500
-# Snapshots older than this before `as_of` are not read for fresh accounts: growth needs the
-# longest horizon plus its allowed gap (half the horizon), ER needs the post window.
+# Snapshots are read back from each account's own newest one: growth needs the longest horizon
+# plus its allowed gap (half the horizon), and a snapshot is at most one a day, so this many
+# newest rows cover at least that many days.
 SNAPSHOT_LOOKBACK_DAYS = max(GROWTH_HORIZONS) * 3 // 2 + 5
-# An account whose newest snapshot is older than this is "stale": its whole history is read.
-FRESH_DAYS = 5
 
 METRIC_FIELDS = (
     "followers",
@@ -49,8 +49,10 @@ METRIC_FIELDS = (
     "growth_90d",
     "posts_per_week",
     "last_post_at",
+    "data_as_of",
     "details",
 )
+_SNAPSHOT_FIELDS = ("account_id", "date", "followers", "following", "posts")
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -58,42 +60,58 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _snapshots_by_account(ids: list[int], as_of: dt.datetime) -> dict[int, list[SnapshotPoint]]:
-    """Recent snapshots of every account in `ids` (two queries at most, however many accounts)."""
-    cutoff = as_of.date() - dt.timedelta(days=SNAPSHOT_LOOKBACK_DAYS)
-    fields = ("account_id", "date", "followers", "following", "posts")
-    by_account: dict[int, list[SnapshotPoint]] = defaultdict(list)
+def _posts_by_account(ids: list[int], cutoff: dt.datetime, window_days: int) -> dict[int, list[PostPoint]]:
+    """The posts of the `window_days` ending at each account's own newest post (no later than
+    `cutoff`): one query, the window chosen in the database per account."""
+    newest = Window(Max("posted_at"), partition_by=F("account_id"))
     rows = (
-        AccountSnapshot.objects.filter(account_id__in=ids, date__gte=cutoff, date__lte=as_of.date())
-        .order_by("account_id", "date")
-        .values_list(*fields)
+        Post.objects.filter(account_id__in=ids, posted_at__lte=cutoff)
+        .annotate(newest=newest)
+        .filter(posted_at__gt=F("newest") - dt.timedelta(days=window_days))
+        .order_by()
+        .values_list("account_id", "posted_at", "likes", "comments", "saves", "views", "shares")
     )
-    for account_id, date, followers, following, posts in rows:
-        by_account[account_id].append(SnapshotPoint(date, followers, following, posts))
-    fresh_since = as_of.date() - dt.timedelta(days=FRESH_DAYS)
-    stale = [i for i in ids if not by_account.get(i) or by_account[i][-1].date < fresh_since]
-    if stale:
-        # Accounts not refreshed lately: growth is measured back from their own latest snapshot.
-        rows = (
-            AccountSnapshot.objects.filter(account_id__in=stale, date__lte=as_of.date())
-            .order_by("account_id", "date")
-            .values_list(*fields)
-        )
-        for account_id in stale:
-            by_account.pop(account_id, None)
-        for account_id, date, followers, following, posts in rows:
-            by_account[account_id].append(SnapshotPoint(date, followers, following, posts))
+    by_account: dict[int, list[PostPoint]] = defaultdict(list)
+    for account_id, posted_at, likes, comments, saves, views, shares in rows:
+        by_account[account_id].append(PostPoint(posted_at, likes, comments, saves, views, shares))
     return by_account
 
 
-def _posts_by_account(ids: list[int], as_of: dt.datetime, window_days: int) -> dict[int, list[PostPoint]]:
-    start = as_of - dt.timedelta(days=window_days)
-    by_account: dict[int, list[PostPoint]] = defaultdict(list)
-    rows = Post.objects.filter(account_id__in=ids, posted_at__gt=start, posted_at__lte=as_of).values_list(
-        "account_id", "posted_at", "likes", "comments", "saves", "views"
+def _snapshots_by_account(
+    ids: list[int], cutoff: dt.date, posts: dict[int, list[PostPoint]]
+) -> dict[int, list[SnapshotPoint]]:
+    """Each account's newest snapshots up to `cutoff` (growth), and its whole history up to
+    `cutoff` when its posts are older than those (followers at posting time): two queries at
+    most, however many accounts."""
+    newest_first = Window(RowNumber(), partition_by=F("account_id"), order_by=F("date").desc())
+    rows = (
+        AccountSnapshot.objects.filter(account_id__in=ids, date__lte=cutoff)
+        .annotate(rn=newest_first)
+        .filter(rn__lte=SNAPSHOT_LOOKBACK_DAYS + 1)
+        .order_by("account_id", "date")
+        .values_list(*_SNAPSHOT_FIELDS)
     )
-    for account_id, posted_at, likes, comments, saves, views in rows:
-        by_account[account_id].append(PostPoint(posted_at, likes, comments, saves, views))
+    by_account: dict[int, list[SnapshotPoint]] = defaultdict(list)
+    for account_id, date, followers, following, count in rows:
+        by_account[account_id].append(SnapshotPoint(date, followers, following, count))
+    # A post older than the first snapshot read may be nearer an older, unread one (posts that
+    # stopped long before the snapshots did): read those accounts' whole history.
+    older = [
+        i
+        for i in ids
+        if len(by_account.get(i, ())) > SNAPSHOT_LOOKBACK_DAYS
+        and posts.get(i)
+        and min(p.posted_at for p in posts[i]).date() < by_account[i][0].date
+    ]
+    if older:
+        for account_id in older:
+            by_account.pop(account_id)
+        for account_id, date, followers, following, count in (
+            AccountSnapshot.objects.filter(account_id__in=older, date__lte=cutoff)
+            .order_by("account_id", "date")
+            .values_list(*_SNAPSHOT_FIELDS)
+        ):
+            by_account[account_id].append(SnapshotPoint(date, followers, following, count))
     return by_account
 
 
@@ -119,34 +137,34 @@ def refresh_metrics(
 ) -> int:
     """Recompute AccountMetrics for `account_ids`; returns the number of accounts updated.
 
-    Per chunk of `chunk_size` accounts: one query for the accounts, one or two for snapshots,
-    one for recent posts, one for the last post date, and one upsert — no per-account queries.
-    `as_of` (default now) is the reference time of the windows; `progress(done)` is called
-    after each chunk with the number of accounts processed so far. Unknown ids are ignored.
+    Every window ends at the account's own newest data (`compute_account_metrics`), never at
+    today: engagement and cadence at its newest post, growth at its newest snapshot, and
+    `data_as_of` records that date. `as_of` is only a cut-off — data dated after it is ignored,
+    as if not collected yet (the demo seed passes its end date, a refresh filed under a past
+    day the end of that day); by default, now (a post dated in the future is a clock error, not
+    data).
+
+    Per chunk of `chunk_size` accounts: one query for the accounts, one for the posts of their
+    windows, one or two for snapshots, and one upsert — no per-account queries.
+    `progress(done)` is called after each chunk with the number of accounts processed so far.
+    Unknown ids are ignored.
     """
-    as_of = as_of or timezone.now()
+    cutoff = as_of or timezone.now()
     ids = sorted({int(i) for i in account_ids})
     written = 0
     done = 0
     for chunk in _chunks(ids, chunk_size):
         platforms = dict(Account.objects.filter(pk__in=chunk).values_list("pk", "platform"))
         present = [i for i in chunk if i in platforms]
-        snapshots = _snapshots_by_account(present, as_of)
-        posts = _posts_by_account(present, as_of, window_days)
-        last_posts = dict(
-            Post.objects.filter(account_id__in=present, posted_at__lte=as_of)
-            .values("account_id")
-            .annotate(last=Max("posted_at"))
-            .values_list("account_id", "last")
-        )
+        posts = _posts_by_account(present, cutoff, window_days)
+        snapshots = _snapshots_by_account(present, cutoff.date(), posts)
         rows = []
         for account_id in present:
             result = compute_account_metrics(
                 platform=platforms[account_id],
                 posts=posts.get(account_id, []),
                 snapshots=snapshots.get(account_id, []),
-                as_of=as_of,
-                last_post_at=last_posts.get(account_id),
+                as_of=cutoff,
                 n_posts=n_posts,
                 window_days=window_days,
             )
@@ -192,8 +210,8 @@ def run_metrics_job(job: Job) -> dict[str, Any]:
 
 
 def metrics_after_change(change: AccountsChanged) -> None:
-    """Follow-up of a catalogue change: recompute the changed accounts' metrics (as of the
-    change's reference time), unless the change defers recomputing."""
+    """Follow-up of a catalogue change: recompute the changed accounts' metrics (ignoring data
+    after the change's cut-off, if it has one), unless the change defers recomputing."""
     if change.recompute:
         if change.as_of is None:
             refresh_metrics(change.account_ids)

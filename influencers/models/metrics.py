@@ -54,6 +54,11 @@ class AccountMetrics(models.Model):
     growth_90d = models.FloatField(null=True, blank=True)
     posts_per_week = models.FloatField(null=True, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
+    data_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the newest post or snapshot: the figures describe the account as of then",
+    )
     fake_risk = models.FloatField(null=True, blank=True, help_text="Combined fake-follower risk 0..1")
     risk_level = models.CharField(max_length=10, blank=True)
     risk_confidence = models.FloatField(null=True, blank=True)
@@ -74,7 +79,17 @@ class AccountMetrics(models.Model):
             NullsLastIndex(F("engagement_rate").desc(nulls_last=True), name="metrics_er_desc_idx"),
             NullsLastIndex(F("growth_30d").desc(nulls_last=True), name="metrics_growth30_desc_idx"),
             models.Index(fields=["growth_30d"], name="metrics_growth30_idx"),
+            models.Index(fields=["data_as_of"], name="metrics_data_as_of_idx"),  # the stale filter
         ]
 
     def __str__(self) -> str:
         return f"metrics of {self.account_id}"
+
+    @property
+    def data_is_stale(self) -> bool:
+        """Whether the data behind these figures is stale today (`influencers.metrics.freshness`)."""
+        from django.utils import timezone
+
+        from influencers.metrics.freshness import is_stale, stale_after_days
+
+        return is_stale(self.data_as_of, timezone.localdate(), stale_after_days())

@@ -56,7 +56,8 @@ def creator_search_queryset(
 ) -> QuerySet[Creator]:
     """Creators of `queryset` having an account that meets every term, one row per creator,
     annotated with the representative account (`rep_account_id`, `rep_platform`,
-    `rep_followers`, `rep_engagement_rate`, `rep_fake_risk`) and ordered by `sort`."""
+    `rep_followers`, `rep_engagement_rate`, `rep_fake_risk`, `rep_data_as_of`) and ordered by
+    `sort`."""
     if sort not in CREATOR_SORTS:
         raise InputError(f"unknown sort {sort!r} (choose from {', '.join(CREATOR_SORTS)})", field="sort")
     queryset = Creator.objects.all() if queryset is None else queryset
@@ -85,6 +86,7 @@ def creator_search_queryset(
         rep_engagement_rate=F("accounts__metrics__engagement_rate"),
         rep_growth_30d=F("accounts__metrics__growth_30d"),
         rep_fake_risk=F("accounts__metrics__fake_risk"),
+        rep_data_as_of=F("accounts__metrics__data_as_of"),
     )
     full_path = path if sort in _CREATOR_FIELD_SORTS else f"accounts__{path}"
     if path in _NOT_NULL_SORTS:
@@ -127,7 +129,15 @@ def _as_query_dict(filters: Mapping[str, Any] | None) -> QueryDict:
 # the metrics' `details` and `vetting` reports are large JSON documents a list never shows.
 ROW_CREATOR_FIELDS = ("id", "display_name", "country", "languages", "categories", "contact_email")
 ROW_ACCOUNT_FIELDS = ("id", "creator_id", "platform", "handle", "display_name", "is_verified", "profile_picture_url")
-ROW_METRICS_FIELDS = ("followers", "engagement_rate", "er_formula", "growth_30d", "fake_risk", "risk_level")
+ROW_METRICS_FIELDS = (
+    "followers",
+    "engagement_rate",
+    "er_formula",
+    "growth_30d",
+    "fake_risk",
+    "risk_level",
+    "data_as_of",
+)
 
 
 def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, int | None]]:
@@ -179,6 +189,7 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:
                 rep_engagement_rate=metrics.engagement_rate,
                 rep_growth_30d=metrics.growth_30d,
                 rep_fake_risk=metrics.fake_risk,
+                rep_data_as_of=metrics.data_as_of,
             )
         for name, value in row.items():
             setattr(creator, name, value)

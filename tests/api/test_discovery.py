@@ -245,3 +245,44 @@ def test_creator_list_takes_plain_dicts_and_query_dicts_alike(catalogue):
     as_query = QueryDict("platform=tiktok&platform=youtube&sort=-engagement_rate&verified=false")
     assert {c.pk for c in creator_list(filters=as_dict)} == {c.pk for c in creator_list(filters=as_query)}
     assert {c.pk for c in creator_list(filters=as_query)} == expected - {catalogue["mid_yt"].pk}
+
+
+def test_data_age_filters_and_row_fields(editor, db, settings):
+    """`stale` and `max_data_age_days` judge each account's data_as_of against today; rows and
+    the detail carry data_as_of and stale."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.METRICS_STALE_AFTER_DAYS = 90
+    today = timezone.localdate()
+    ages = {"fresh": 10, "edge": 90, "old": 91, "ancient": 2000, "undated": None}
+    creators = {}
+    for name, age in ages.items():
+        creator = CreatorFactory(display_name=name)
+        AccountMetricsFactory(
+            account=AccountFactory(creator=creator),
+            data_as_of=None if age is None else today - dt.timedelta(days=age),
+        )
+        creators[name] = creator.pk
+
+    def names(query: str) -> set[str]:
+        return {n for n, pk in creators.items() if pk in ids(editor.client.get(f"/api/creators/?{query}"))}
+
+    assert names("stale=true") == {"old", "ancient", "undated"}
+    assert names("stale=false") == {"fresh", "edge"}
+    assert names("max_data_age_days=30") == {"fresh"}
+    assert names("max_data_age_days=100") == {"fresh", "edge", "old"}
+    assert editor.client.get("/api/creators/?max_data_age_days=-1").status_code == 400
+
+    rows = {r["display_name"]: r for r in editor.client.get("/api/creators/?sort=name").json()["results"]}
+    old = rows["old"]["accounts"][0]["metrics"]
+    assert old["data_as_of"] == (today - dt.timedelta(days=91)).isoformat() and old["stale"] is True
+    assert rows["fresh"]["accounts"][0]["metrics"]["stale"] is False
+    undated = rows["undated"]["accounts"][0]["metrics"]
+    assert undated["data_as_of"] is None and undated["stale"] is True
+    detail = editor.client.get(f"/api/creators/{creators['edge']}/").json()
+    assert detail["accounts"][0]["metrics"]["stale"] is False
+    assert detail["accounts"][0]["metrics"]["data_as_of"] == (today - dt.timedelta(days=90)).isoformat()
+    matched = editor.client.get("/api/creators/?stale=true&sort=name").json()["results"][0]["matched_account"]
+    assert matched["stale"] is True and matched["data_as_of"] == (today - dt.timedelta(days=2000)).isoformat()

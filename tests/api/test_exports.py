@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 
 from core.models import Job, JobStatus
 from tests.factories import (
@@ -32,6 +33,8 @@ def shortlist(editor):
             followers=10_000 * (index + 1),
             engagement_rate=0.04,
             er_formula="(likes+saves+comments)/followers",
+            # the first creator's data is from today, the others' 400 days old (stale)
+            data_as_of=timezone.localdate() - dt.timedelta(days=0 if index == 0 else 400),
             fake_risk=0.1,
             risk_level="low",
             vetting={
@@ -86,6 +89,9 @@ def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_c
     rows = list(csv.DictReader(io.StringIO(download(editor, job).decode("utf-8-sig"))))
     assert [r["display_name"] for r in rows] == ["林小红", "Ann Lee", "'=cmd|' /C calc'!A0"]  # formula defused
     assert rows[0]["er_formula"] == "(likes+saves+comments)/followers"
+    assert rows[0]["data_as_of"] == timezone.localdate().isoformat() and rows[0]["data_stale"] == "no"
+    assert rows[1]["data_as_of"] == (timezone.localdate() - dt.timedelta(days=400)).isoformat()
+    assert rows[1]["data_stale"] == "yes"
     assert rows[1]["followers"] == "20000" and rows[1]["notes"] == "note 1" and rows[1]["status"] == "candidate"
     # price estimates travel with the export, labelled as estimates with their rate table
     assert rows[1]["est_cost_per_post_usd"] and rows[1]["est_rate_table"].startswith("estimate; ")

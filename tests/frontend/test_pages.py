@@ -112,6 +112,32 @@ def test_discovery_bad_filter_is_an_error_state_not_a_500(ui, catalogue):
     assert response.status_code == 422
 
 
+def test_discovery_shows_the_data_age_and_filters_stale_data(ui, catalogue):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from influencers.metrics.service import refresh_metrics
+    from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, PostFactory
+
+    old = AccountFactory(creator=CreatorFactory(display_name="Old Timer"))
+    AccountSnapshotFactory(account=old, date=dt.date(2019, 5, 1), followers=20_000)
+    PostFactory(account=old, posted_at=dt.datetime(2019, 5, 30, 9, tzinfo=dt.UTC), likes=600, comments=20)
+    refresh_metrics([old.pk])
+
+    body = text(ui.get(reverse("frontend:discovery")))
+    assert "data as of 2019-05-30" in body and f"data as of {timezone.localdate().isoformat()}" in body
+    assert body.count('data-testid="stale-badge"') == 1  # only the old account
+    assert 'name="stale"' in body and "Stale data only" in body
+    stale = text(ui.get(reverse("frontend:discovery"), {"stale": "true"}))
+    assert "Old Timer" in stale and "Alex Rivera" not in stale
+    recent = text(ui.get(reverse("frontend:discovery"), {"stale": "false"}))
+    assert "Old Timer" not in recent and "Alex Rivera" in recent
+    page = text(ui.get(reverse("frontend:creator", args=[old.creator_id])))
+    assert "data as of 2019-05-30" in page and 'data-testid="stale-badge"' in page
+    assert "3.10%" in page  # the headline ER of an account last seen in 2019: 620 / 20,000
+
+
 def test_discovery_pages_results(ui, db):
     from influencers.metrics.service import refresh_metrics
     from tests.factories import AccountFactory, CreatorFactory

@@ -138,10 +138,14 @@ def test_headline_er_is_by_views_on_video_platforms_and_by_followers_elsewhere()
     assert instagram.er_xiaohongshu is None
     red = compute_account_metrics(platform="xiaohongshu", **common)
     assert red.engagement_rate == pytest.approx(0.175) and "saves" in red.er_formula
+    # One definition per platform, no fallback to another denominator: a YouTube rate by
+    # followers would be compared with by-views benchmarks and rates. The by-followers figure
+    # is still there, as a comparison figure.
     no_views = [PostPoint(p.posted_at, p.likes, p.comments) for p in POSTS]
     youtube = compute_account_metrics(platform="youtube", posts=no_views, snapshots=SNAPSHOTS, as_of=AS_OF)
-    assert youtube.engagement_rate == pytest.approx(0.125)
-    assert "fell back" in youtube.details["engagement_rate"]["why"]
+    assert youtube.engagement_rate is None and youtube.er_formula == "" and youtube.er_posts_used == 0
+    assert "view count" in youtube.details["engagement_rate"]["reason"]
+    assert youtube.er_by_followers == pytest.approx(0.125)
 
 
 def test_account_metrics_averages_counters_and_details():
@@ -164,3 +168,94 @@ def test_account_without_anything_has_empty_metrics():
     result = compute_account_metrics(platform="weibo", posts=[], snapshots=[], as_of=AS_OF)
     assert result.followers == 0 and result.engagement_rate is None and result.er_formula == ""
     assert result.posts_per_week == 0 and result.last_post_at is None and result.growth_7d is None
+
+
+# --- windows anchored on the data's own dates -------------------------------------------------
+
+OLD_SNAPSHOTS = [SnapshotPoint(dt.date(2018, 1, 1) + dt.timedelta(days=d), 5000 + 10 * d) for d in range(0, 200, 5)]
+# Newest post 2018-07-10; 90 days back is 2018-04-11. Followers at posting time (snapshots every
+# 5 days from 2018-01-01): 07-10 is day 190 → 6900; 06-20 day 170 → 6700; 05-01 day 120 → 6200.
+OLD_POSTS = [
+    PostPoint(at("2018-07-10"), likes=676, comments=14),  # 690/6900 = 0.10
+    PostPoint(at("2018-06-20"), likes=1300, comments=40),  # 1340/6700 = 0.20
+    PostPoint(at("2018-05-01"), likes=1800, comments=60),  # 1860/6200 = 0.30
+    PostPoint(at("2018-03-01"), likes=9999, comments=999),  # before the window
+]
+
+
+def test_windows_end_at_the_accounts_newest_post_not_at_today():
+    result = compute_account_metrics(platform="instagram", posts=OLD_POSTS, snapshots=OLD_SNAPSHOTS)
+    assert result.engagement_rate == pytest.approx(0.20)  # median of 0.10, 0.20, 0.30
+    assert result.er_posts_used == 3
+    assert result.posts_per_week == pytest.approx(3 / (90 / 7))
+    assert result.last_post_at == at("2018-07-10")
+    # growth from the newest snapshot (day 195, 2018-07-15: 6950) back 30 days (day 165: 6650)
+    assert result.growth_30d == pytest.approx(300 / 6650)
+    assert result.data_as_of == dt.date(2018, 7, 15)  # the snapshot is newer than the newest post
+    assert result.details["window"]["to"] == at("2018-07-10").isoformat()
+    assert result.details["data_as_of"]["newest_post"] == at("2018-07-10").isoformat()
+
+
+def test_an_explicit_cutoff_ignores_later_posts_and_snapshots():
+    cutoff = dt.datetime(2018, 6, 30, 23, 59, tzinfo=UTC)
+    result = compute_account_metrics(platform="instagram", posts=OLD_POSTS, snapshots=OLD_SNAPSHOTS, as_of=cutoff)
+    # The 07-10 post and the snapshots after 06-30 were not collected yet: the window ends at
+    # 06-20 and holds 06-20 (0.20) and 05-01 (0.30).
+    assert result.engagement_rate == pytest.approx(0.25)
+    assert result.last_post_at == at("2018-06-20")
+    assert result.followers == 5000 + 10 * 180  # the 2018-06-30 snapshot (day 180)
+    assert result.data_as_of == dt.date(2018, 6, 30)
+
+
+def test_data_as_of_is_the_newest_post_when_snapshots_are_older():
+    result = compute_account_metrics(platform="instagram", posts=OLD_POSTS, snapshots=OLD_SNAPSHOTS[:10])
+    assert result.data_as_of == dt.date(2018, 7, 10)
+    only_snapshots = compute_account_metrics(platform="instagram", posts=[], snapshots=OLD_SNAPSHOTS[:3])
+    assert only_snapshots.data_as_of == dt.date(2018, 1, 11) and only_snapshots.engagement_rate is None
+
+
+# --- one engagement-rate definition per platform ----------------------------------------------
+
+ONE_POST = [PostPoint(at("2019-05-30"), likes=100, comments=10, saves=30, views=1000, shares=20)]
+ONE_SNAPSHOT = [SnapshotPoint(dt.date(2019, 5, 30), 2000)]
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [
+        ("instagram", 110 / 2000),  # likes + comments, by followers
+        ("xiaohongshu", 140 / 2000),  # + saves
+        ("pinterest", 140 / 2000),  # + saves
+        ("weibo", 130 / 2000),  # + shares
+        ("x", 130 / 2000),
+        ("facebook", 130 / 2000),
+        ("youtube", 110 / 1000),  # likes + comments, by views
+        ("tiktok", 130 / 1000),  # + shares, by views
+        ("douyin", 130 / 1000),
+        ("bilibili", 130 / 1000),
+    ],
+)
+def test_each_platform_has_one_engagement_rate_definition(platform, expected):
+    result = compute_account_metrics(platform=platform, posts=ONE_POST, snapshots=ONE_SNAPSHOT)
+    assert result.engagement_rate == pytest.approx(expected)
+    assert result.details["engagement_rate"]["per_post"] == [round(expected, 6)]
+
+
+def test_unknown_shares_and_saves_count_zero():
+    post = [PostPoint(at("2019-05-30"), likes=100, comments=10, views=1000)]
+    assert compute_account_metrics(platform="tiktok", posts=post, snapshots=[]).engagement_rate == pytest.approx(0.11)
+    weibo = compute_account_metrics(platform="weibo", posts=post, snapshots=ONE_SNAPSHOT)
+    assert weibo.engagement_rate == pytest.approx(110 / 2000)
+
+
+# --- staleness ---------------------------------------------------------------------------------
+
+
+def test_stale_after_the_limit_or_when_undated():
+    from influencers.metrics import data_age_days, is_stale
+
+    today = dt.date(2026, 3, 21)
+    assert not is_stale(dt.date(2025, 12, 21), today, 90)  # exactly 90 days old: still fresh
+    assert is_stale(dt.date(2025, 12, 20), today, 90)  # 91 days
+    assert is_stale(None, today, 90)
+    assert is_stale(dt.date(2019, 5, 30), today, 90) and data_age_days(dt.date(2019, 5, 30), today) == 2487

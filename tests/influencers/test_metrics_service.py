@@ -115,3 +115,81 @@ def test_default_as_of_is_now():
     PostFactory(account=account, posted_at=timezone.now() - dt.timedelta(hours=2), likes=70, comments=7)
     refresh_metrics([account.pk])
     assert AccountMetrics.objects.get(account=account).er_by_followers == pytest.approx(77 / 777)
+
+
+# --- windows anchored on the data's own dates -------------------------------------------------
+
+
+def test_an_old_history_gets_its_figures_without_an_as_of():
+    """Posts and snapshots of 2018 only: the default windows end at the account's own newest
+    data, so it has an engagement rate, growth and cadence, dated by data_as_of."""
+    account = AccountFactory(platform=Platform.INSTAGRAM)
+    start = dt.date(2018, 1, 1)
+    for d in range(0, 181):  # daily 2018-01-01 … 2018-06-30: 4000 … 5800 followers
+        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=4000 + 10 * d)
+    noon = dt.time(12, tzinfo=dt.UTC)
+    # 2018-06-30 (day 180: 5800 followers), 06-10 (day 160: 5600), 05-01 (day 120: 5200).
+    PostFactory(account=account, posted_at=dt.datetime.combine(dt.date(2018, 6, 30), noon), likes=560, comments=20)
+    PostFactory(account=account, posted_at=dt.datetime.combine(dt.date(2018, 6, 10), noon), likes=1100, comments=20)
+    PostFactory(account=account, posted_at=dt.datetime.combine(dt.date(2018, 5, 1), noon), likes=1500, comments=60)
+
+    refresh_metrics([account.pk])
+
+    metrics = AccountMetrics.objects.get(account=account)
+    # 580/5800 = 0.10, 1120/5600 = 0.20, 1560/5200 = 0.30 → median 0.20
+    assert metrics.engagement_rate == pytest.approx(0.20) and metrics.er_posts_used == 3
+    assert metrics.growth_30d == pytest.approx(300 / 5500)  # day 180 vs day 150
+    assert metrics.posts_per_week == pytest.approx(3 / (90 / 7))
+    assert metrics.data_as_of == dt.date(2018, 6, 30)
+    assert metrics.data_is_stale
+
+
+def test_an_explicit_as_of_ignores_posts_and_snapshots_after_it():
+    account = AccountFactory(platform=Platform.INSTAGRAM)
+    AccountSnapshotFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
+    AccountSnapshotFactory(account=account, date=dt.date(2019, 3, 1), followers=9000)  # after the cut-off
+    PostFactory(account=account, posted_at=dt.datetime(2019, 1, 20, tzinfo=dt.UTC), likes=45, comments=5)
+    PostFactory(account=account, posted_at=dt.datetime(2019, 2, 20, tzinfo=dt.UTC), likes=900, comments=0)
+
+    refresh_metrics([account.pk], as_of=dt.datetime(2019, 2, 1, tzinfo=dt.UTC))
+
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.engagement_rate == pytest.approx(50 / 1000)
+    assert metrics.followers == 1000
+    assert metrics.last_post_at == dt.datetime(2019, 1, 20, tzinfo=dt.UTC)
+    assert metrics.data_as_of == dt.date(2019, 1, 20)
+
+
+def test_posts_older_than_the_newest_snapshots_use_the_followers_of_their_day():
+    """Snapshots went on long after the posts stopped: the followers at posting time come from
+    the old snapshots (the service reads that account's whole history), not the newest ones."""
+    account = AccountFactory(platform=Platform.INSTAGRAM)
+    start = dt.date(2017, 1, 1)
+    for d in range(0, 400):
+        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=1000 if d < 30 else 50_000)
+    PostFactory(account=account, posted_at=dt.datetime(2017, 1, 10, 8, tzinfo=dt.UTC), likes=90, comments=10)
+
+    refresh_metrics([account.pk])
+
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.engagement_rate == pytest.approx(100 / 1000)
+    assert metrics.followers == 50_000
+    assert metrics.data_as_of == start + dt.timedelta(days=399)
+
+
+def test_the_post_window_is_chosen_in_the_database_up_to_the_second():
+    """The 90 days end at the newest post: a post exactly 90 days before it is out, one a second
+    later is in (the database's window and the formula's agree)."""
+    account = AccountFactory(platform=Platform.INSTAGRAM)
+    AccountSnapshotFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
+    newest = dt.datetime(2019, 5, 30, 10, tzinfo=dt.UTC)
+    PostFactory(account=account, posted_at=newest, likes=10, comments=0)
+    PostFactory(account=account, posted_at=newest - dt.timedelta(days=90), likes=500, comments=0)
+    PostFactory(account=account, posted_at=newest - dt.timedelta(days=90) + dt.timedelta(seconds=1), likes=30)
+
+    refresh_metrics([account.pk])
+
+    metrics = AccountMetrics.objects.get(account=account)
+    assert metrics.er_posts_used == 2
+    assert metrics.engagement_rate == pytest.approx((10 / 1000 + 50 / 1000) / 2)  # likes 30 + comments 20
+    assert metrics.details["posts_per_week"]["posts"] == 2

@@ -98,7 +98,8 @@ def test_video_platform_uses_views_and_reach_per_follower():
     ghost = engagement_report(
         platform="tiktok", followers=100_000, posts=posts(15, likes=120, comments=5, views=2_000, shares=4)
     )
-    assert healthy.formula.endswith("median over recent posts") and "views" in healthy.formula
+    # The catalogue's TikTok ER, the definition the benchmark row was measured with.
+    assert healthy.formula == "median over recent posts of (likes + comments + shares) / views"
     assert healthy.engagement_rate == pytest.approx((2_400 + 100 + 80) / 40_000)
     assert engagement_signals(healthy)[0].risk == 0.0
     signal = engagement_signals(ghost)[0]

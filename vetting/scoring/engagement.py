@@ -1,10 +1,15 @@
 """Engagement against the benchmark of the account's platform and follower tier, and
 engagement anomalies (likes/comments ratio, views/followers, sudden changes between posts).
 
-The benchmark table is data (`data/er_benchmarks.json`, with sources and date); pass another
-table (same format) to override it. Each platform row states its formula: engagement by
-followers (Instagram, Xiaohongshu, Weibo, X, Facebook, Pinterest) or by views (TikTok, Douyin,
-YouTube, Bilibili), because platforms and tools disagree on the denominator.
+The engagement rate is the catalogue's one ER per platform (`influencers.metrics.engagement`:
+`er_definition`, `platform_engagement`, the 12 newest posts of the 90 days ending at the newest
+post): the vetting service passes the stored headline (`StoredEngagement`), so the signal and
+the page show the same number; without one it is computed here by the same function. The
+benchmark table is data (`data/er_benchmarks.json`, with sources and date); pass another table
+(same format) to override it. Each platform row states the formula its figures were measured
+with, which is the ER definition of that platform (a test keeps the two equal): by followers
+(Instagram, Xiaohongshu, Weibo, X, Facebook, Pinterest) or by views (TikTok, Douyin, YouTube,
+Bilibili).
 """
 
 from __future__ import annotations
@@ -20,8 +25,17 @@ from typing import Any
 
 import numpy as np
 
+from influencers.metrics.engagement import (
+    PostPoint,
+    er_definition,
+    platform_engagement,
+    post_engagement_rates,
+    recent_posts,
+)
+from influencers.metrics.growth import SnapshotPoint
+
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
-RECENT_POSTS = 30
+RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
 SPIKE_Z = 4.0
 LOG_NOISE_FLOOR = 0.15  # post-to-post ER varies at least ~15% for any account
 SHIFT_FACTOR = 3.0
@@ -39,6 +53,17 @@ class PostStats:
     saves: float | None = None
     views: float | None = None
     is_sponsored: bool = False
+
+
+@dataclass(frozen=True)
+class StoredEngagement:
+    """An account's stored headline engagement rate (AccountMetrics.engagement_rate, er_formula,
+    er_posts_used): what the signal compares with the benchmark, so it is the figure the pages,
+    filters and exports show."""
+
+    value: float | None
+    formula: str
+    posts_used: int
 
 
 @lru_cache(maxsize=8)
@@ -104,7 +129,7 @@ class EngagementReport:
     available: bool
     platform: str
     followers: float
-    posts_used: int
+    posts_used: int  # posts the engagement rate is the median of
     engagement_rate: float | None = None
     formula: str = ""
     benchmark: dict[str, Any] | None = None
@@ -113,30 +138,34 @@ class EngagementReport:
     likes_per_comment: float | None = None
     views_per_follower: float | None = None
     changes: list[EngagementChange] = field(default_factory=list)
+    pattern_posts: int = 0  # newest posts read for likes per comment and sudden changes
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _post_rate(post: PostStats, counts: Sequence[str], denominator: str, followers: float) -> float | None:
-    total = 0.0
-    for name in counts:
-        value = getattr(post, name)
-        if value is None:
-            if name in ("likes", "comments"):
-                return None
-            continue  # shares/saves unknown: counted as 0, the benchmark is a lower bound then
-        total += float(value)
-    if denominator == "views":
-        if not post.views:
-            return None
-        return total / float(post.views)
-    return total / followers if followers > 0 else None
-
-
 def _date(value: dt.datetime | dt.date) -> str:
     return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def _moment(value: dt.datetime | dt.date) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
+
+
+def _count(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _point(post: PostStats) -> PostPoint:
+    return PostPoint(
+        _moment(post.posted_at),
+        int(post.likes or 0),
+        int(post.comments or 0),
+        saves=_count(post.saves),
+        views=_count(post.views),
+        shares=_count(post.shares),
+    )
 
 
 def engagement_report(
@@ -146,30 +175,40 @@ def engagement_report(
     posts: Sequence[PostStats],
     table: dict[str, Any] | None = None,
     recent: int = RECENT_POSTS,
+    snapshots: Sequence[SnapshotPoint] = (),
+    stored: StoredEngagement | None = None,
 ) -> EngagementReport:
-    """Engagement rate (median per-post rate over the `recent` newest posts) against the
-    platform/tier benchmark, likes per comment, views per follower and sudden changes."""
+    """The account's engagement rate against the platform/tier benchmark, likes per comment,
+    views per follower and sudden changes.
+
+    The rate is `stored` (the account's headline ER) when given, else `platform_engagement` over
+    the `recent_posts` of `posts`; `snapshots` give the followers at posting time (without them:
+    `followers`). The pattern figures read the `recent` newest posts, each rated by the same
+    per-post definition."""
     table = table or load_benchmarks()
-    chosen = sorted(
-        posts,
-        key=lambda p: (
-            p.posted_at if isinstance(p.posted_at, dt.datetime) else dt.datetime.combine(p.posted_at, dt.time())
-        ),
-    )[-recent:]
-    report = EngagementReport(available=False, platform=platform, followers=followers, posts_used=len(chosen))
+    chosen = sorted(posts, key=lambda p: _moment(p.posted_at))[-recent:]
+    report = EngagementReport(
+        available=False, platform=platform, followers=followers, posts_used=0, pattern_posts=len(chosen)
+    )
     bench = benchmark_for(platform, followers, table)
     report.benchmark = bench
+    definition = er_definition(platform)
+    points = [_point(p) for p in chosen]
+    snaps = sorted(snapshots, key=lambda s: s.date)
+    current = followers if followers > 0 else None
+    if stored is not None:
+        report.engagement_rate, report.formula, report.posts_used = stored.value, stored.formula, stored.posts_used
+        missing = "no engagement rate in the account's metrics"
+    else:
+        result = platform_engagement(platform, recent_posts(points), snaps, current)
+        report.engagement_rate, report.formula, report.posts_used = result.value, result.formula, result.posts_used
+        missing = f"no engagement rate: {result.inputs.get('reason', 'no posts')}"
+    report.formula = report.formula or definition.formula
     if not chosen:
         report.note = "no posts"
         return report
     if bench is None:
         report.note = f"no benchmark for platform {platform!r}"
-        counts, denominator = ["likes", "comments"], "followers"
-    else:
-        counts, denominator = bench["counts"], bench["denominator"]
-    report.formula = bench["formula"] if bench else "(likes + comments) / followers"
-    rates = [(_post_rate(p, counts, denominator, followers), p) for p in chosen]
-    known = [(r, p) for r, p in rates if r is not None]
     likes = sum(float(p.likes or 0) for p in chosen)
     comments = sum(float(p.comments or 0) for p in chosen)
     if comments > 0:
@@ -179,12 +218,10 @@ def engagement_report(
     views = [float(p.views) for p in chosen if p.views]
     if views and followers > 0:
         report.views_per_follower = float(np.median(views)) / followers
-    if not known:
-        report.note = f"no post has the counters for {report.formula}"
+    if report.engagement_rate is None:
+        report.note = missing
         return report
     report.available = True
-    values = np.array([r for r, _ in known])
-    report.engagement_rate = float(np.median(values))
     if bench is not None and bench["median"] > 0:
         report.er_ratio = report.engagement_rate / bench["median"]
         er = report.engagement_rate
@@ -198,7 +235,12 @@ def engagement_report(
             report.position = "above"
         else:
             report.position = "within"
-    report.changes = engagement_changes([p for _, p in known], values)
+    rated = [
+        (rate, post)
+        for rate, post in zip(post_engagement_rates(points, definition, snaps, current), chosen)
+        if rate is not None
+    ]
+    report.changes = engagement_changes([p for _, p in rated], np.array([r for r, _ in rated]))
     return report
 
 

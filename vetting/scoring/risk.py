@@ -278,7 +278,9 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
                 explanation=note,
             ),
         ]
-    conf = _clip(report.posts_used / 12.0)
+    conf = _clip(report.posts_used / 12.0)  # the posts the engagement rate is the median of
+    # The pattern reads the newest posts whatever their age (up to 30), not only the ER's window.
+    pattern_conf = _clip((report.pattern_posts or report.posts_used) / 12.0)
     er = report.engagement_rate
     bench = report.benchmark
     if bench:
@@ -357,7 +359,7 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
             f"neighbours; no ×3 level shift"
         ),
         risk=risk,
-        confidence=conf,
+        confidence=pattern_conf,
         explanation="; ".join(parts) if parts else "likes/comments ratio and post-to-post engagement look normal",
         evidence=[asdict(c) for c in report.changes],
     )

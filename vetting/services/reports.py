@@ -34,6 +34,7 @@ from django.utils import timezone
 from core.errors import InputError
 from core.models import Job
 from influencers.follow_ups import AccountsChanged
+from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -46,7 +47,13 @@ from influencers.models import (
 from vetting.scoring import risk as risk_mod
 from vetting.scoring.audience_quality import audience_quality
 from vetting.scoring.comments import CommentItem, comment_report
-from vetting.scoring.engagement import PostStats, engagement_quality, engagement_report, load_benchmarks
+from vetting.scoring.engagement import (
+    PostStats,
+    StoredEngagement,
+    engagement_quality,
+    engagement_report,
+    load_benchmarks,
+)
 from vetting.scoring.follower_calibration import FollowerCalibration
 from vetting.scoring.followers import FollowerBatch, FollowerProfile
 from vetting.scoring.growth import growth_anomalies, growth_summary
@@ -82,6 +89,10 @@ class AccountEvidence:
     creator_languages: list[str] = field(default_factory=list)
     images: list[ImageRef] = field(default_factory=list)
     image_copies: list[ImageCopy] = field(default_factory=list)
+    # The stored headline ER (None when the metrics were never computed): the engagement signal
+    # compares it, so the report and the pages show one engagement rate.
+    engagement: StoredEngagement | None = None
+    data_as_of: dt.date | None = None
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -109,12 +120,27 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     whatever the number of accounts."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
-    metrics = dict(AccountMetrics.objects.filter(account_id__in=account_ids).values_list("account_id", "followers"))
+    metrics = {
+        row[0]: row[1:]
+        for row in AccountMetrics.objects.filter(account_id__in=account_ids).values_list(
+            "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
+        )
+    }
     for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
         "pk", "platform", "handle", "bio", "creator__languages"
     ):
+        followers, er, formula, posts_used, data_as_of = metrics.get(pk, (None, None, "", 0, None))
         out[pk] = AccountEvidence(
-            pk, platform, handle, bio or "", metrics.get(pk), creator_languages=list(languages or [])
+            pk,
+            platform,
+            handle,
+            bio or "",
+            followers,
+            creator_languages=list(languages or []),
+            # data_as_of is set by every metrics computation over some data; a row without it
+            # was never computed (or has no data), and the signal computes the rate itself.
+            engagement=StoredEngagement(er, formula, posts_used) if data_as_of is not None else None,
+            data_as_of=data_as_of,
         )
     ids = list(out)
     # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
@@ -242,7 +268,14 @@ def build_report(
         )
         for p in evidence.posts
     ]
-    engagement = engagement_report(platform=evidence.platform, followers=followers, posts=stats, table=benchmarks)
+    engagement = engagement_report(
+        platform=evidence.platform,
+        followers=followers,
+        posts=stats,
+        table=benchmarks,
+        snapshots=[SnapshotPoint(d, f, g) for d, f, g in evidence.snapshots],
+        stored=evidence.engagement,
+    )
 
     # Snapshot history → growth anomalies; a jump right after a post's engagement spike is
     # marked as possibly organic.
@@ -309,6 +342,7 @@ def build_report(
             "comments": len(evidence.comments),
             "follower_sample": len(evidence.follower_sample),
             "images": len(evidence.images),
+            "data_as_of": evidence.data_as_of,
             "audience_as_of": audience["as_of"] if audience else None,
             "audience_source": audience["source"] if audience else None,
         },

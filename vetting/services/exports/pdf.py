@@ -155,6 +155,8 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
                 f"Country {v['country'] or '—'} · languages {v['languages'] or '—'} "
                 f"· categories {v['categories'] or '—'}"
                 + (f" · other accounts: {v['other_accounts']}" if v["other_accounts"] else "")
+                + (f" · data as of {v['data_as_of']}" if v["data_as_of"] else " · no dated data")
+                + (" (stale)" if v["data_stale"] == "yes" else "")
             ),
             styles["small"],
         ),

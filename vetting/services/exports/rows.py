@@ -27,6 +27,8 @@ COLUMNS: tuple[str, ...] = (
     "followers",
     "engagement_rate",
     "er_formula",
+    "data_as_of",
+    "data_stale",
     "growth_30d",
     "growth_90d",
     "posts_per_week",
@@ -189,6 +191,10 @@ def export_rows(
             "followers": metrics.followers if metrics else None,
             "engagement_rate": metrics.engagement_rate if metrics else None,
             "er_formula": metrics.er_formula if metrics else "",
+            # The date every figure of the row is measured back from, and whether it is older
+            # than the staleness limit (docs/metrics.md, "Data age").
+            "data_as_of": metrics.data_as_of.isoformat() if metrics and metrics.data_as_of else "",
+            "data_stale": ("yes" if metrics.data_is_stale else "no") if metrics else "",
             "growth_30d": metrics.growth_30d if metrics else None,
             "growth_90d": metrics.growth_90d if metrics else None,
             "posts_per_week": metrics.posts_per_week if metrics else None,
