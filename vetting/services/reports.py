@@ -54,12 +54,12 @@ from vision.services.reuse import reused_images
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: the evidence rule, the combination, views per follower as its own signal
 CHUNK_SIZE = 200
 HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
 RECENT_POSTS = 30
 TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at ranking time (small rows to load)
-VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "vetting"]
+VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "risk_missing", "vetting"]
 
 
 @dataclass
@@ -260,6 +260,7 @@ def build_report(
         risk_mod.audience_signals(quality)
         + risk_mod.growth_signals(growth)
         + risk_mod.engagement_signals(engagement)
+        + risk_mod.reach_signals(engagement)
         + risk_mod.comment_signals(comments)
         + risk_mod.reuse_signals(reuse)
     )
@@ -356,6 +357,7 @@ def _vet(
                     fake_risk=risk["risk"],
                     risk_level=risk["level"],
                     risk_confidence=risk["confidence"],
+                    risk_missing=risk["missing"],
                     vetting=report,
                 )
             )
