@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
+from influencers.risk import creator_risk_of
 from influencers.selectors.creators import account_has_metrics
 
 
@@ -23,7 +24,48 @@ def media_url(asset: MediaAsset, request: Any = None) -> str:
 class MetricsSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = AccountMetrics
-        fields = ["followers", "engagement_rate", "er_formula", "growth_30d", "fake_risk", "risk_level"]
+        fields = [
+            "followers",
+            "engagement_rate",
+            "er_formula",
+            "growth_30d",
+            "fake_risk",
+            "risk_level",
+            "risk_confidence",
+            "risk_missing",
+        ]
+
+
+class RiskAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+
+
+class AccountWithoutVerdictSerializer(RiskAccountSerializer):
+    level = serializers.CharField(help_text="insufficient (not enough evidence) or empty (not vetted yet)")
+
+
+class CreatorRiskSerializer(serializers.Serializer):
+    """The creator-level verdict: its worst vetted account's (named), with the evidence behind it."""
+
+    level = serializers.CharField(
+        help_text="low / medium / high; insufficient: not enough evidence for a verdict; empty: not vetted"
+    )
+    fake_risk = serializers.FloatField(allow_null=True, help_text="0..1; indicative when the level is insufficient")
+    confidence = serializers.FloatField(allow_null=True, help_text="0..1: the share of the full evidence available")
+    account = RiskAccountSerializer(allow_null=True, help_text="The account that sets the creator's risk")
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kinds of evidence that account's vetting had no data for: follower_sample, history, posts, "
+        "comments, images",
+    )
+    accounts_without_verdict = AccountWithoutVerdictSerializer(many=True)
+
+
+def creator_risk_data(accounts: Any) -> dict[str, Any]:
+    """The creator-level verdict of these accounts (metrics loaded) as CreatorRiskSerializer's shape."""
+    return creator_risk_of(accounts).as_dict()
 
 
 class MetricsSerializer(serializers.ModelSerializer):
@@ -56,12 +98,15 @@ class MatchedAccountSerializer(serializers.Serializer):
     followers = serializers.IntegerField(allow_null=True)
     engagement_rate = serializers.FloatField(allow_null=True)
     growth_30d = serializers.FloatField(allow_null=True)
-    fake_risk = serializers.FloatField(allow_null=True)
+    fake_risk = serializers.FloatField(
+        allow_null=True, help_text="This account's own risk; the creator's verdict is the row's `risk`"
+    )
 
 
 class CreatorListSerializer(serializers.ModelSerializer):
     accounts = AccountSummarySerializer(many=True, read_only=True)
     matched_account = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -73,6 +118,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "categories",
             "contact_email",
             "matched_account",
+            "risk",
             "accounts",
         ]
 
@@ -83,7 +129,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
         accounts = []
         # `row_accounts`: set by influencers.selectors.creators.creator_rows (discovery pages).
         row_accounts = getattr(creator, "row_accounts", None)
-        for account in creator.accounts.all() if row_accounts is None else row_accounts:
+        all_accounts = list(creator.accounts.all() if row_accounts is None else row_accounts)
+        for account in all_accounts:
             metrics = account.metrics if account_has_metrics(account) else None
             accounts.append(
                 {
@@ -102,6 +149,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
                         "growth_30d": metrics.growth_30d,
                         "fake_risk": metrics.fake_risk,
                         "risk_level": metrics.risk_level,
+                        "risk_confidence": metrics.risk_confidence,
+                        "risk_missing": metrics.risk_missing,
                     },
                 }
             )
@@ -113,8 +162,13 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "categories": creator.categories,
             "contact_email": creator.contact_email,
             "matched_account": self.get_matched_account(creator),
+            "risk": creator_risk_data(all_accounts),
             "accounts": accounts,
         }
+
+    @extend_schema_field(CreatorRiskSerializer)
+    def get_risk(self, creator: Creator) -> dict:
+        return creator_risk_data(creator.accounts.all())
 
     @extend_schema_field(MatchedAccountSerializer(allow_null=True))
     def get_matched_account(self, creator: Creator) -> dict | None:
@@ -241,6 +295,7 @@ class AccountDetailSerializer(serializers.ModelSerializer):
 class CreatorDetailSerializer(serializers.ModelSerializer):
     accounts = AccountDetailSerializer(many=True, read_only=True)
     images = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -254,9 +309,14 @@ class CreatorDetailSerializer(serializers.ModelSerializer):
             "notes",
             "created_at",
             "updated_at",
+            "risk",
             "accounts",
             "images",
         ]
+
+    @extend_schema_field(CreatorRiskSerializer)
+    def get_risk(self, creator: Creator) -> dict:
+        return creator_risk_data(creator.accounts.all())
 
     @extend_schema_field(MediaAssetSerializer(many=True))
     def get_images(self, creator: Creator) -> list:
