@@ -216,3 +216,12 @@ def test_the_reach_signal_is_separate_from_the_engagement_rate():
         True, "instagram", 200_000, 30, 0.02, benchmark={**bench, "denominator": "followers"}
     )
     assert reach_signals(follower_based) == []
+
+
+def test_the_floor_points_are_part_of_the_deciding_signals_points():
+    signals = [sig(n, 0.0) for n in SIGNAL_WEIGHTS if n != "audience_quality"]
+    result = combine([*signals, sig("audience_quality", 1.0)])
+    (decider,) = [s for s in result.signals if s.floor_part > 0]
+    # mean part 0.30 / 1.15 = 0.26 → 26 points; the floor tops the risk up to 1.00 → 74 more.
+    assert (decider.points, decider.floor_points) == (100, 74)
+    assert all(s.floor_points == 0 for s in result.signals if s is not decider)

@@ -107,6 +107,7 @@ class Signal:
     mean_part: float = 0.0  # wᵢ·rᵢ / Σw over the signals with data
     floor_part: float = 0.0  # what the decisive floor adds (deciding signal only)
     points: int = 0  # the contribution as a whole number out of 100 (they add up to the shown risk)
+    floor_points: int = 0  # of which from the decisive floor (points − floor_points from the mean)
 
     @property
     def available(self) -> bool:
@@ -603,6 +604,8 @@ def _points(available: list[Signal], risk: float) -> None:
         points[i] += 1
     for s, p in zip(available, points, strict=True):
         s.points = p
+        # The floor's share of the points, so "mean + floor" adds up to the points shown.
+        s.floor_points = min(p, max(0, p - round(s.mean_part * 100))) if s.floor_part > 0 else 0
 
 
 def _evidence(
