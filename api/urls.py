@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import brands, creators, exports, jobs, notes, search, shortlists
+from api.views import brands, creators, exports, jobs, notes, search, shortlists, vetting
 from api.views.health import HealthView
 
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("creators/<id:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
     path("search/aesthetic/", search.AestheticSearchView.as_view(), name="aesthetic-search"),
     path("imports/", jobs.ImportUploadView.as_view(), name="import-upload"),
+    path("vetting/runs/", vetting.VettingRunView.as_view(), name="vetting-runs"),
     # Organisation-owned
     path("brands/", brands.BrandListView.as_view(), name="brand-list"),
     path("brands/<id:pk>/", brands.BrandDetailView.as_view(), name="brand-detail"),

@@ -34,6 +34,16 @@ CHOICE_LABELS = (
     gettext_noop("Authenticity"),
     gettext_noop("Value alignment"),
     gettext_noop("Engagement"),
+    # Vetting signals (vetting.scoring.risk: Signal.label)
+    gettext_noop("Fake followers (sampled)"),
+    gettext_noop("Mass followers"),
+    gettext_noop("Follower growth anomalies"),
+    gettext_noop("Following churn"),
+    gettext_noop("Engagement rate vs benchmark"),
+    gettext_noop("Engagement pattern"),
+    gettext_noop("Views far below followers"),
+    gettext_noop("Comment authenticity"),
+    gettext_noop("Reused images"),
     # JobStatus
     gettext_noop("Pending"),
     gettext_noop("Running"),

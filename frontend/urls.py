@@ -20,6 +20,7 @@ urlpatterns = [
     path("creators/<id:creator_id>/lookalikes/", creators.lookalikes, name="creator_lookalikes"),
     path("creators/<id:creator_id>/notes/", creators.note_add, name="creator_note_add"),
     path("creators/<id:creator_id>/shortlist/", creators.shortlist_add, name="creator_shortlist_add"),
+    path("creators/<id:creator_id>/vetting/", creators.revet, name="creator_revet"),
     # Brands
     path("brands/", brands.brand_list, name="brands"),
     path("brands/new/", brands.brand_create, name="brand_create"),

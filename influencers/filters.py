@@ -1,11 +1,16 @@
 """`CreatorFilterSet`: the one set of discovery filters behind the API (`GET /api/creators/`)
 and the web UI's discovery page.
 
-Creator-level filters (country, language, category, contact email) filter creators directly.
-Account-level filters (platform, followers, engagement, growth, fake-follower risk, audience,
-keyword) are collected and applied together to one account of the creator (see
+Creator-level filters (country, language, category, contact email, and the fake-follower risk
+filters) filter creators directly. Account-level filters (platform, followers, engagement,
+growth, audience, keyword) are collected and applied together to one account of the creator (see
 `influencers.selectors.creators.creator_search_queryset`), so "TikTok, ≥ 100k followers,
 ER ≥ 3%" means one TikTok account meeting all three.
+
+Risk is a creator-level verdict (`influencers/risk.py`): `risk_level=low` lists a creator only
+when no account of it is medium or high, `max_fake_risk=0.3` only when it has a verdict and no
+account with a verdict is above 0.3 (accounts without enough evidence are never read as clean);
+`risk_level=insufficient` lists the creators none of whose accounts has a verdict.
 
 Rates are fractions: `min_engagement_rate=0.03` is 3%, `audience_country_min=0.2` is 20%.
 The engagement rate is the stored headline ER, one definition per platform (docs/metrics.md).
@@ -27,12 +32,19 @@ from django.utils import timezone, translation
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import AudienceProfile, Creator, Platform, Post
 from influencers.models.audience import AGE_BANDS, GENDERS
-from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT, AccountTerm, creator_search_queryset
+from influencers.selectors.creators import (
+    CREATOR_SORTS,
+    DEFAULT_SORT,
+    AccountTerm,
+    creator_max_risk_q,
+    creator_risk_level_q,
+    creator_search_queryset,
+)
 
 # Audience keys become JSON paths: only plain codes are accepted.
 _COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
 _LANGUAGE_CODE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", "expected an ISO language code, e.g. zh")
-RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"))
+RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -100,8 +112,17 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_account", label="Minimum 30-day follower growth (0.05 = 5%)"
     )
     max_growth_30d = django_filters.NumberFilter(method="filter_account")
-    max_fake_risk = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_account")
-    risk_level = django_filters.MultipleChoiceFilter(choices=RISK_LEVELS, method="filter_account")
+    max_fake_risk = django_filters.NumberFilter(
+        min_value=0,
+        max_value=1,
+        method="filter_creator_risk",
+        label="Maximum fake-follower risk of every vetted account (creators without a verdict excluded)",
+    )
+    risk_level = django_filters.MultipleChoiceFilter(
+        choices=RISK_LEVELS,
+        method="filter_creator_risk",
+        label="Creator-level risk (its worst account's); insufficient = not enough evidence",
+    )
     verified = django_filters.BooleanFilter(method="filter_account")
     stale = django_filters.BooleanFilter(
         method="filter_account", label="Stale data: the newest post or snapshot is older than the staleness limit"
@@ -142,8 +163,6 @@ class CreatorFilterSet(django_filters.FilterSet):
         "max_engagement_rate": lambda v, d: _metric_term("metrics__engagement_rate", "lte", float(v)),
         "min_growth_30d": lambda v, d: _metric_term("metrics__growth_30d", "gte", float(v)),
         "max_growth_30d": lambda v, d: _metric_term("metrics__growth_30d", "lte", float(v)),
-        "max_fake_risk": lambda v, d: _metric_term("metrics__fake_risk", "lte", float(v)),
-        "risk_level": lambda v, d: _metric_term("metrics__risk_level", "in", list(v)) if v else None,
         "verified": lambda v, d: _metric_term("is_verified", "exact", bool(v)),
         "stale": lambda v, d: _stale_term(bool(v)),
         "max_data_age_days": lambda v, d: _metric_term(
@@ -199,6 +218,12 @@ class CreatorFilterSet(django_filters.FilterSet):
         if term is not None:
             self.account_terms.append(term)
         return queryset
+
+    def filter_creator_risk(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """The risk filters are creator-level: the worst vetted account decides (module docstring)."""
+        if name == "max_fake_risk":
+            return queryset if value is None else queryset.filter(creator_max_risk_q(float(value)))
+        return queryset.filter(creator_risk_level_q(value)) if value else queryset
 
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset

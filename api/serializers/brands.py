@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.creators import CreatorListSerializer
+from api.serializers.creators import CreatorListSerializer, CreatorRiskSerializer
 from influencers.models import Platform
 from vetting.models import Brand, MoodBoardImage
 
@@ -79,10 +79,21 @@ class MatchPartSerializer(serializers.Serializer):
     details = serializers.JSONField(required=False)
 
 
+class CompetitorPostSerializer(serializers.Serializer):
+    post_id = serializers.IntegerField()
+    sponsor = serializers.CharField(help_text="The competitor named as sponsor")
+    date = serializers.CharField(allow_null=True)
+    url = serializers.CharField(help_text="The post's own URL when imported, else the creator's page at the post")
+
+
 class MatchRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     creator = CreatorListSerializer()
     score = serializers.FloatField()
+    risk = CreatorRiskSerializer(help_text="The creator's verdict: its worst vetted account's, named")
+    competitor_posts = CompetitorPostSerializer(
+        many=True, help_text="Recent posts sponsored by the brand's competitors"
+    )
     parts = MatchPartSerializer(many=True)
     explanations = serializers.ListField(child=serializers.CharField())
 

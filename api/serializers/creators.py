@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
+from influencers.risk import creator_risk_of
 from influencers.selectors.creators import account_has_metrics
 
 
@@ -41,10 +42,44 @@ class MetricsSummarySerializer(serializers.ModelSerializer):
             "risk_level",
             "data_as_of",
             "stale",
+            "risk_confidence",
+            "risk_missing",
         ]
 
     def get_stale(self, metrics: AccountMetrics) -> bool:
         return data_is_stale(metrics.data_as_of)
+
+
+class RiskAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+
+
+class AccountWithoutVerdictSerializer(RiskAccountSerializer):
+    level = serializers.CharField(help_text="insufficient (not enough evidence) or empty (not vetted yet)")
+
+
+class CreatorRiskSerializer(serializers.Serializer):
+    """The creator-level verdict: its worst vetted account's (named), with the evidence behind it."""
+
+    level = serializers.CharField(
+        help_text="low / medium / high; insufficient: not enough evidence for a verdict; empty: not vetted"
+    )
+    fake_risk = serializers.FloatField(allow_null=True, help_text="0..1; indicative when the level is insufficient")
+    confidence = serializers.FloatField(allow_null=True, help_text="0..1: the share of the full evidence available")
+    account = RiskAccountSerializer(allow_null=True, help_text="The account that sets the creator's risk")
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kinds of evidence that account's vetting had no data for: follower_sample, history, posts, "
+        "comments, images",
+    )
+    accounts_without_verdict = AccountWithoutVerdictSerializer(many=True)
+
+
+def creator_risk_data(accounts: Any) -> dict[str, Any]:
+    """The creator-level verdict of these accounts (metrics loaded) as CreatorRiskSerializer's shape."""
+    return creator_risk_of(accounts).as_dict()
 
 
 class MetricsSerializer(serializers.ModelSerializer):
@@ -83,7 +118,9 @@ class MatchedAccountSerializer(serializers.Serializer):
     followers = serializers.IntegerField(allow_null=True)
     engagement_rate = serializers.FloatField(allow_null=True)
     growth_30d = serializers.FloatField(allow_null=True)
-    fake_risk = serializers.FloatField(allow_null=True)
+    fake_risk = serializers.FloatField(
+        allow_null=True, help_text="This account's own risk; the creator's verdict is the row's `risk`"
+    )
     data_as_of = serializers.DateField(allow_null=True)
     stale = serializers.BooleanField()
 
@@ -91,6 +128,7 @@ class MatchedAccountSerializer(serializers.Serializer):
 class CreatorListSerializer(serializers.ModelSerializer):
     accounts = AccountSummarySerializer(many=True, read_only=True)
     matched_account = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -102,6 +140,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "categories",
             "contact_email",
             "matched_account",
+            "risk",
             "accounts",
         ]
 
@@ -112,7 +151,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
         accounts = []
         # `row_accounts`: set by influencers.selectors.creators.creator_rows (discovery pages).
         row_accounts = getattr(creator, "row_accounts", None)
-        for account in creator.accounts.all() if row_accounts is None else row_accounts:
+        all_accounts = list(creator.accounts.all() if row_accounts is None else row_accounts)
+        for account in all_accounts:
             metrics = account.metrics if account_has_metrics(account) else None
             accounts.append(
                 {
@@ -133,6 +173,8 @@ class CreatorListSerializer(serializers.ModelSerializer):
                         "risk_level": metrics.risk_level,
                         "data_as_of": metrics.data_as_of.isoformat() if metrics.data_as_of else None,
                         "stale": data_is_stale(metrics.data_as_of),
+                        "risk_confidence": metrics.risk_confidence,
+                        "risk_missing": metrics.risk_missing,
                     },
                 }
             )
@@ -144,8 +186,13 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "categories": creator.categories,
             "contact_email": creator.contact_email,
             "matched_account": self.get_matched_account(creator),
+            "risk": creator_risk_data(all_accounts),
             "accounts": accounts,
         }
+
+    @extend_schema_field(CreatorRiskSerializer)
+    def get_risk(self, creator: Creator) -> dict:
+        return creator_risk_data(creator.accounts.all())
 
     @extend_schema_field(MatchedAccountSerializer(allow_null=True))
     def get_matched_account(self, creator: Creator) -> dict | None:
@@ -275,6 +322,7 @@ class AccountDetailSerializer(serializers.ModelSerializer):
 class CreatorDetailSerializer(serializers.ModelSerializer):
     accounts = AccountDetailSerializer(many=True, read_only=True)
     images = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -288,9 +336,14 @@ class CreatorDetailSerializer(serializers.ModelSerializer):
             "notes",
             "created_at",
             "updated_at",
+            "risk",
             "accounts",
             "images",
         ]
+
+    @extend_schema_field(CreatorRiskSerializer)
+    def get_risk(self, creator: Creator) -> dict:
+        return creator_risk_data(creator.accounts.all())
 
     @extend_schema_field(MediaAssetSerializer(many=True))
     def get_images(self, creator: Creator) -> list:

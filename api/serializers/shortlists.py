@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.creators import AccountSummarySerializer
+from api.serializers.creators import AccountSummarySerializer, CreatorRiskSerializer, creator_risk_data
 from vetting.models import EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 from vetting.services.shortlists import BULK_LIMIT
 
@@ -43,7 +46,12 @@ class EntryCreatorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
     country = serializers.CharField()
+    risk = serializers.SerializerMethodField()
     accounts = AccountSummarySerializer(many=True)
+
+    @extend_schema_field(CreatorRiskSerializer)
+    def get_risk(self, creator: Any) -> dict:
+        return creator_risk_data(creator.accounts.all())
 
 
 class EntrySerializer(serializers.ModelSerializer):

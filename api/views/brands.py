@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -23,6 +24,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
 from influencers.models import Platform
+from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
 from vetting.models import Brand
 from vetting.selectors.brands import brand_get, brand_list, mood_board_list
@@ -168,6 +170,15 @@ def _part(part: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def post_link(*, url: str, creator_id: int, account_id: int | None, post_id: int, request: Request) -> str:
+    """Where a cited post can be seen: its own URL when it was imported, else the creator's web
+    page anchored at the post (which shows that post)."""
+    if url:
+        return url
+    query = f"?account={account_id}&post={post_id}" if account_id else f"?post={post_id}"
+    return request.build_absolute_uri(reverse("frontend:creator", args=[creator_id]) + f"{query}#post-{post_id}")
+
+
 def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int, request: Request) -> dict[str, Any]:
     """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
     creators = creators_by_ids(row["creator_id"] for row in result.rows)
@@ -181,6 +192,22 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                 "rank": row["rank"],
                 "creator": CreatorListSerializer(creator, context={"request": request}).data,
                 "score": row["score"],
+                "risk": row.get("risk") or NOT_VETTED.as_dict(),
+                "competitor_posts": [
+                    {
+                        "post_id": post["post_id"],
+                        "sponsor": post["term"],
+                        "date": post["date"],
+                        "url": post_link(
+                            url=post["url"],
+                            creator_id=row["creator_id"],
+                            account_id=post["account_id"],
+                            post_id=post["post_id"],
+                            request=request,
+                        ),
+                    }
+                    for post in row.get("competitor_posts", [])
+                ],
                 "parts": [_part(part) for part in row["parts"]],
                 "explanations": [str(line) for line in row["explanations"]],
             }

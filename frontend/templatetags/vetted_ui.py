@@ -93,18 +93,85 @@ _RISK_LABELS = {
     "low": gettext_lazy("Low risk"),
     "medium": gettext_lazy("Medium risk"),
     "high": gettext_lazy("High risk"),
+    "insufficient": gettext_lazy("Not enough evidence"),
+}
+# What a vetting had no data for (vetting.scoring.risk.MISSING_LABELS, by code).
+_MISSING_LABELS = {
+    "follower_sample": gettext_lazy("no follower sample"),
+    "history": gettext_lazy("no follower history"),
+    "posts": gettext_lazy("no posts"),
+    "comments": gettext_lazy("no comments"),
+    "images": gettext_lazy("no images"),
 }
 
 
 @register.simple_tag
 def risk_badge(level: str | None, risk: Any = None) -> str:
-    """A coloured badge for a risk level (low/medium/high), with the risk score when known."""
+    """A coloured badge for a risk level (low/medium/high), grey for "not enough evidence" (an
+    indicative score only in the title) and "not vetted"."""
     level = (level or "").lower()
+    if level == "unknown":  # reports from before the evidence rule: no data at all
+        level = "insufficient"
     known = level in _RISK_LABELS
     label = _RISK_LABELS[level] if known else _("Not vetted")
     number = _as_float(risk)
-    title = _("Fake-follower risk %(score)s / 100") % {"score": round(number * 100)} if number is not None else label
-    return format_html('<span class="badge badge-{}" title="{}">{}</span>', level if known else "unknown", title, label)
+    if number is not None and level == "insufficient":
+        title = _("Not enough evidence for a verdict; indicative risk %(score)s / 100") % {"score": round(number * 100)}
+    elif number is not None:
+        title = _("Fake-follower risk %(score)s / 100") % {"score": round(number * 100)}
+    else:
+        title = label
+    css = level if known and level != "insufficient" else "unknown"
+    return format_html('<span class="badge badge-{}" title="{}" data-level="{}">{}</span>', css, title, level, label)
+
+
+_KIND_LABELS = {
+    "follower_sample": gettext_lazy("follower sample"),
+    "history": gettext_lazy("follower history"),
+    "posts": gettext_lazy("posts"),
+    "comments": gettext_lazy("comments"),
+    "images": gettext_lazy("images"),
+}
+
+
+@register.filter
+def evidence_kinds(codes: Any) -> str:
+    """The kinds of evidence a vetting had data for, in words ("follower sample, posts")."""
+    return ", ".join(str(_KIND_LABELS.get(str(code), code)) for code in codes or ())
+
+
+@register.filter
+def missing_labels(codes: Any) -> str:
+    """The kinds of evidence a vetting had no data for, in words ("no follower sample, no comments")."""
+    if not codes:
+        return ""
+    return ", ".join(str(_MISSING_LABELS.get(str(code), code)) for code in codes)
+
+
+@register.filter
+def platform_name(code: Any) -> str:
+    """A platform code as its (translated) name."""
+    from influencers.models import Platform
+
+    try:
+        return _(str(Platform(str(code)).label))
+    except ValueError:
+        return str(code or "")
+
+
+@register.inclusion_tag("frontend/_risk.html")
+def creator_risk(risk: Any, shown_account_id: Any = None, link_account: bool = False) -> dict[str, Any]:
+    """A creator's verdict for a list row: the badge, the account that sets it when it is not
+    the one the row shows (a link to its tab on the creator page with `link_account`), the
+    confidence and what is missing, and how many accounts have no verdict of their own
+    (influencers.risk.CreatorRisk)."""
+    account = getattr(risk, "account", None)
+    return {
+        "risk": risk,
+        "named": account if account is not None and account.account_id != shown_account_id else None,
+        "link_account": link_account,
+        "others": len(getattr(risk, "without_verdict", ()) or ()),
+    }
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError, NotFound, VettedError
 from frontend.views import charts, presenters
 from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
+from influencers.risk import creator_risk_of
 from influencers.selectors.creators import (
     account_recent_post_counters,
     creator_growth_series,
+    creator_post,
     creator_sponsored_posts,
     creator_top_posts,
 )
@@ -52,6 +55,11 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "engagement_chart": charts.engagement_chart(account_recent_post_counters(account=account) if account else []),
         "top_posts": creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
         "sponsored_posts": creator_sponsored_posts(creator=creator),
+        # A post a brand match or an alert links to (`?post=`), shown at the top of the posts.
+        "linked_post": creator_post(creator=creator, post_id=request.GET.get("post")),
+        # The creator's verdict: its riskiest vetted account's, named (the KPI is this account's).
+        "creator_risk": creator_risk_of(accounts),
+        "can_revet": can_write(request),
         "images": presenters.creator_images(creator),
         "notes": list(note_list(organization=org, creator_id=creator.pk)) if org else [],
         "shortlists": list(shortlist_list(organization=org)) if org else [],
@@ -63,6 +71,25 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         context["estimate"] = monitoring.estimate_for_account(account, table=table)
         context["estimate_table"] = table
     return render_page(request, "frontend/creator.html", context)
+
+
+@login_required
+@require_POST
+def revet(request: HttpRequest, creator_id: int) -> HttpResponse:
+    """Re-run the vetting of the creator's accounts (a SCORE job); editors and owners only."""
+    from vetting.services.reports import vetting_run_submit
+
+    org = require_organization(request)
+    creator = select_creator_detail(creator_id=creator_id)
+    if not can_write(request):
+        raise PermissionDenied(_("Your role (viewer) cannot re-run vetting."))
+    try:
+        job = vetting_run_submit(creator_ids=[creator.pk], organization=org, user=request.user)
+    except VettedError as exc:
+        messages.error(request, str(exc))
+        return redirect("frontend:creator", creator_id=creator.pk)
+    messages.success(request, _("Vetting re-run as job %(id)s.") % {"id": job.pk})
+    return redirect("frontend:job", job_id=job.pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from core.errors import VettedError
 from influencers.models import Account, Creator
+from influencers.risk import creator_risk_from_dict, creator_risk_of
 from vetting.models import Brand
 from vetting.selectors.reports import account_vetting_reports, brand_audience_fits
 
@@ -90,11 +91,13 @@ def creator_rows(creators: list[Creator], *, brand: Brand | None = None) -> list
     rows = []
     for creator, account in picked:
         metrics = account_metrics(account)
+        accounts = list(creator.accounts.all())
         rows.append(
             {
                 "creator": creator,
                 "account": account,
-                "accounts": list(creator.accounts.all()),
+                "accounts": accounts,
+                "risk": creator_risk_of(accounts),  # the creator's verdict: its worst vetted account's
                 "metrics": metrics,
                 "benchmark": er_benchmark(account, metrics),
                 "fit": fits.get(creator.pk),
@@ -144,6 +147,7 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
                 "handle": account.handle if account else "",
                 "platform": account.platform if account else "",
                 "followers": metrics.followers if metrics else None,
+                "risk": creator_risk_of(creator.accounts.all()),
                 "score": float(_get(hit, "score", 0.0) or 0.0),
                 "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
             }
@@ -271,8 +275,26 @@ def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
             )
         row["parts"] = parts
         row["pct"] = round((row.get("score") or 0) * 100)
+        row["creator_risk"] = creator_risk_from_dict(row.get("risk"))
+        row["competitor_posts"] = [
+            {**post, "link": post_link(post, creator_id=row.get("creator_id"))}
+            for post in row.get("competitor_posts") or []
+        ]
         rows.append(row)
     return rows
+
+
+def post_link(post: Mapping[str, Any], *, creator_id: Any) -> str:
+    """Where a cited post can be seen: its own URL when it was imported, else the creator page
+    showing that post (`?post=` puts it at the top, the anchor scrolls to it)."""
+    from django.urls import reverse
+
+    if post.get("url"):
+        return str(post["url"])
+    query = f"?post={post.get('post_id')}"
+    if post.get("account_id"):
+        query = f"?account={post['account_id']}&post={post.get('post_id')}"
+    return reverse("frontend:creator", args=[creator_id]) + f"{query}#post-{post.get('post_id')}"
 
 
 # --- Shortlists ------------------------------------------------------------------------------
@@ -288,6 +310,7 @@ def entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
                 "entry": entry,
                 "creator": entry.creator,
                 "account": account,
+                "risk": creator_risk_of(entry.creator.accounts.all()),
                 "metrics": account_metrics(account),
                 "avatar_url": avatar_url(account),
             }

@@ -60,8 +60,13 @@ class AccountMetrics(models.Model):
         help_text="Date of the newest post or snapshot: the figures describe the account as of then",
     )
     fake_risk = models.FloatField(null=True, blank=True, help_text="Combined fake-follower risk 0..1")
-    risk_level = models.CharField(max_length=10, blank=True)
+    # low / medium / high, "insufficient" (below the evidence rule), "unknown" (reports before
+    # the rule: no data), "" (not vetted yet).
+    risk_level = models.CharField(max_length=16, blank=True)
     risk_confidence = models.FloatField(null=True, blank=True)
+    risk_missing = models.JSONField(
+        default=list, blank=True, help_text="Kinds of evidence the vetting had no data for, e.g. ['follower_sample']"
+    )
     details = models.JSONField(default=dict, blank=True, help_text="Formulas and inputs behind each figure")
     vetting = models.JSONField(default=dict, blank=True, help_text="The last vetting report (signals, evidence)")
     computed_at = models.DateTimeField(auto_now=True)

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
 from core.errors import InputError
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
+from influencers.risk import INSUFFICIENT, NO_VERDICT_LEVELS, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -43,6 +44,10 @@ CREATOR_SORTS: dict[str, tuple[str, bool]] = {
 }
 DEFAULT_SORT = "-followers"
 _CREATOR_FIELD_SORTS = {"name", "-name", "-created"}
+# Risk sorts order creators by their creator-level risk (the worst vetted account's, see
+# influencers/risk.py), not by the representative account's: a clean big account must not sort
+# a creator with a fraudulent one among the safest.
+_CREATOR_RISK_SORTS = {"fake_risk", "-fake_risk"}
 _NOT_NULL_SORTS = {"metrics__followers", "display_name", "created_at"}
 
 
@@ -89,12 +94,75 @@ def creator_search_queryset(
         rep_data_as_of=F("accounts__metrics__data_as_of"),
     )
     full_path = path if sort in _CREATOR_FIELD_SORTS else f"accounts__{path}"
+    if sort in _CREATOR_RISK_SORTS:
+        queryset = queryset.annotate(creator_fake_risk=creator_worst_risk())
+        full_path = "creator_fake_risk"
     if path in _NOT_NULL_SORTS:
         # No NULLs to place: a plain ORDER BY lets PostgreSQL walk the column's index.
         order = F(full_path).desc() if descending else F(full_path).asc()
     else:
         order = F(full_path).desc(nulls_last=True) if descending else F(full_path).asc(nulls_last=True)
     return queryset.order_by(order, "id")
+
+
+def _has_account_with(levels: Iterable[str], **extra: Any) -> Exists:
+    """A vetted account of the outer creator whose stored level is one of `levels`."""
+    return Exists(
+        AccountMetrics.objects.filter(account__creator_id=OuterRef("pk"), risk_level__in=list(levels), **extra)
+    )
+
+
+def creator_risk_level_q(levels: Iterable[str]) -> Q:
+    """Creators whose creator-level risk (influencers/risk.py) is one of `levels` (low, medium,
+    high, insufficient): the worst account with a verdict decides, so a creator is "low" only
+    when no account of it is medium or high, and "insufficient" only when none has a verdict."""
+    wanted = set(levels)
+    q = Q(pk__in=[])
+    if "high" in wanted:
+        q |= Q(_has_account_with(["high"]))
+    if "medium" in wanted:
+        q |= Q(_has_account_with(["medium"])) & ~Q(_has_account_with(["high"]))
+    if "low" in wanted:
+        q |= Q(_has_account_with(["low"])) & ~Q(_has_account_with(["medium", "high"]))
+    if INSUFFICIENT in wanted:
+        q |= Q(_has_account_with(NO_VERDICT_LEVELS)) & ~Q(_has_account_with(VERDICT_LEVELS))
+    return q
+
+
+def creator_max_risk_q(limit: float) -> Q:
+    """Creators with a verdict whose worst vetted account's risk is at most `limit`: accounts
+    without enough evidence are never read as clean (a creator none of whose accounts has a
+    verdict does not pass; ask for `risk_level=insufficient` to see those)."""
+    return Q(_has_account_with(VERDICT_LEVELS)) & ~Q(_has_account_with(VERDICT_LEVELS, fake_risk__gt=limit))
+
+
+def creator_worst_risk() -> Subquery:
+    """The creator-level risk as an SQL expression: the highest risk among its accounts with a
+    verdict (NULL when none has one)."""
+    return Subquery(
+        AccountMetrics.objects.filter(account__creator_id=OuterRef("pk"), risk_level__in=VERDICT_LEVELS)
+        .order_by(F("fake_risk").desc(nulls_last=True))
+        .values("fake_risk")[:1]
+    )
+
+
+def creator_risks(*, creators: QuerySet[Any] | Iterable[int]) -> dict[int, CreatorRisk]:
+    """{creator id: its creator-level verdict} over every account of these creators (a queryset
+    of creator ids, e.g. `accounts.values("creator_id")`, or the ids): one query."""
+    scope = creators if isinstance(creators, QuerySet) else list(creators)
+    by_creator: dict[int, list[Any]] = {}
+    for creator_id, *row in Account.objects.filter(creator_id__in=scope).values_list(
+        "creator_id",
+        "pk",
+        "platform",
+        "handle",
+        "metrics__risk_level",
+        "metrics__fake_risk",
+        "metrics__risk_confidence",
+        "metrics__risk_missing",
+    ):
+        by_creator.setdefault(creator_id, []).append(account_risk(*row))
+    return {creator_id: creator_risk(accounts) for creator_id, accounts in by_creator.items()}
 
 
 def creator_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Creator]:
@@ -137,6 +205,8 @@ ROW_METRICS_FIELDS = (
     "fake_risk",
     "risk_level",
     "data_as_of",
+    "risk_confidence",
+    "risk_missing",
 )
 
 
@@ -253,6 +323,21 @@ def creator_sponsored_posts(*, creator: Creator, limit: int = 20) -> list[Post]:
         .select_related("account")
         .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
         .order_by("-posted_at", "-id")[:limit]
+    )
+
+
+def creator_post(*, creator: Creator, post_id: Any) -> Post | None:
+    """One post of the creator (with its account and images) by id, or None when the id is not
+    a number or not one of the creator's posts."""
+    try:
+        post_id = int(post_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Post.objects.filter(account__creator=creator, pk=post_id)
+        .select_related("account")
+        .prefetch_related(Prefetch("media", queryset=MediaAsset.objects.order_by("id")))
+        .first()
     )
 
 

@@ -126,9 +126,11 @@ def test_excluded_keyword_in_a_caption_is_cited_and_costs_alignment():
     unsafe_part = {p["name"]: p for p in rows[unsafe.pk]["parts"]}["value_alignment"]
     clean_part = {p["name"]: p for p in rows[clean.pk]["parts"]}["value_alignment"]
     assert unsafe_part["score"] == pytest.approx(clean_part["score"] - 0.25, abs=1e-3)
-    assert "'gambling' in post" in unsafe_part["explanation"]
+    assert "excluded keyword 'gambling'" in unsafe_part["explanation"]
     hit = unsafe_part["details"]["brand_safety"][0]
     assert hit["term"] == "gambling" and "gambling" in hit["snippet"]
+    # Where the post is, for a link (its own URL when imported; the factory's posts have none).
+    assert hit["account_id"] == unsafe.pk and hit["url"] == ""
 
 
 def test_competitor_sponsored_post_is_cited():
@@ -234,8 +236,10 @@ def test_query_count_does_not_grow_with_candidates(django_assert_max_num_queries
     for _ in range(12):
         candidate(audience=GOOD_AUDIENCE, terms=text_terms("skincare"))
     b = brand()
-    # accounts+metrics, audiences, mood board, safety posts; then the page's rows and audiences
-    # (the features of all candidates are kept per process and reused by other weights and pages)
-    with django_assert_max_num_queries(6):
+    # accounts+metrics, the creators' verdicts over all their accounts, the catalogue IDF of the
+    # brand's terms (kept per process at the catalogue version in production), audiences, mood
+    # board, safety posts; then the page's rows and audiences (the features of all candidates are
+    # kept per process and reused by other weights and pages)
+    with django_assert_max_num_queries(8):
         result = rank_creators_for_brand(brand=b, limit=5)
     assert len(result) == 5 and result.total == 12

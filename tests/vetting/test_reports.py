@@ -136,7 +136,7 @@ def test_account_without_data_is_unknown_not_clean():
     account = AccountFactory()
     vet_accounts([account.pk])
     metrics = AccountMetrics.objects.get(account=account)
-    assert metrics.fake_risk is None and metrics.risk_level == "unknown" and metrics.risk_confidence == 0.0
+    assert metrics.fake_risk is None and metrics.risk_level == "insufficient" and metrics.risk_confidence == 0.0
     assert all(not s["available"] for s in metrics.vetting["risk"]["signals"])
 
 
@@ -160,7 +160,7 @@ def test_vetting_keeps_metric_columns_and_uses_a_fixed_number_of_queries(django_
     with django_assert_max_num_queries(12):
         assert vet_accounts([a.pk for a in accounts] + [999_999]) == 6
     kept = AccountMetrics.objects.get(account=accounts[0])
-    assert kept.engagement_rate == 0.042 and kept.followers == 123 and kept.vetting["version"] == 1
+    assert kept.engagement_rate == 0.042 and kept.followers == 123 and kept.vetting["version"] == 2
     assert AccountMetrics.objects.count() == 6
 
 

@@ -40,7 +40,7 @@ def _marks(summary, account_id: int) -> set[str]:
 
 def test_every_account_was_vetted(vetted):
     summary, metrics = vetted
-    assert metrics and all(m.vetting.get("version") == 1 for m in metrics.values())
+    assert metrics and all(m.vetting.get("version") == 2 for m in metrics.values())
     assert summary.counts.get("vetted") == len(metrics)
 
 
@@ -71,7 +71,10 @@ def test_each_fraud_kind_is_caught_by_its_signal(vetted, mark, signal):
     for account_id in accounts:
         report = metrics[account_id].vetting
         by_name = {s["name"]: s for s in report["risk"]["signals"]}
-        assert by_name[signal]["risk"] >= 0.3, (mark, by_name[signal]["explanation"])
+        names = [signal]
+        if signal == "engagement_rate" and "views_per_follower" in by_name:
+            names.append("views_per_follower")  # on video platforms bought followers show as views far below followers
+        assert max(by_name[n]["risk"] or 0.0 for n in names) >= 0.3, (mark, [by_name[n]["explanation"] for n in names])
         assert metrics[account_id].risk_level in ("medium", "high")
     if mark == "engagement_pod":
         pod = metrics[accounts[0]].vetting["comments"]["pod"]

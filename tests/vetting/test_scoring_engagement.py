@@ -17,7 +17,7 @@ from vetting.scoring.engagement import (
     load_benchmarks,
     tier_for,
 )
-from vetting.scoring.risk import engagement_signals
+from vetting.scoring.risk import engagement_signals, reach_signals
 
 T0 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 
@@ -102,8 +102,12 @@ def test_video_platform_uses_views_and_reach_per_follower():
     assert healthy.formula == "median over recent posts of (likes + comments + shares) / views"
     assert healthy.engagement_rate == pytest.approx((2_400 + 100 + 80) / 40_000)
     assert engagement_signals(healthy)[0].risk == 0.0
-    signal = engagement_signals(ghost)[0]
+    assert reach_signals(healthy)[0].risk == 0.0
+    # Reach is its own signal, named for what it measures (issue 15, item 7).
+    (signal,) = reach_signals(ghost)
+    assert signal.name == "views_per_follower" and signal.label == "Views far below followers"
     assert signal.risk > 0.5 and "do not watch" in signal.explanation
+    assert "do not watch" not in engagement_signals(ghost)[0].explanation
 
 
 def test_likes_without_comments_and_comment_heavy_posts_are_flagged():

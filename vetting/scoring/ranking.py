@@ -1,6 +1,7 @@
 """One ranking of candidate accounts for one brand, vectorised over numpy arrays.
 
-Hard filters first (platform, follower range, country, language, maximum risk), then a
+Hard filters first (platform, follower range, country, language, maximum risk: only risks that
+are verdicts pass it, `include_unvetted` keeps the creators without one), then a
 composite of four parts in [0, 1]:
 
     audience_fit     the brand-target overlap (`audience_fit`), shrunk towards 0.5 by its confidence
@@ -57,6 +58,8 @@ class Candidates:
     platform_names: Sequence[str] = ()
     country_names: Sequence[str] = ()
     language_names: Sequence[str] = ()
+    # Whether the risk is a verdict (the evidence rule met); None: every known risk is one.
+    verdict: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -131,7 +134,8 @@ def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
             raise InputError(
                 f"max_risk must be a number, got {filters['max_risk']!r}", field="filters.max_risk"
             ) from exc
-        known = ~np.isnan(c.risk)
+        # Only a verdict passes: a risk without enough evidence behind it is not "clean".
+        known = ~np.isnan(c.risk) if c.verdict is None else (c.verdict & ~np.isnan(c.risk))
         ok = known & (np.nan_to_num(c.risk, nan=1.0) <= limit)
         if filters.get("include_unvetted"):
             ok |= ~known

@@ -7,13 +7,21 @@ The combination is explainable:
     weighted mean  m = Σ wᵢ·rᵢ / Σ wᵢ          over the signals with data
     decisive floor f = max(dᵢ·rᵢ)               (one conclusive signal is enough: a 45% fake
                                                  audience is high risk even if comments are fine)
-    risk = max(m, f)
+    risk = min(max(m, f), max rᵢ)               (never above the worst signal: a level is never
+                                                 worse than every signal shown)
 
 Contributions add up to the risk: each signal contributes wᵢ·rᵢ/Σwᵢ, and when the decisive floor
-wins, the deciding signal also gets the difference. Signals without data are left out of the
+wins, the deciding signal also gets the difference (`points` are the same contributions as whole
+numbers out of 100 that add up to the rounded risk). Signals without data are left out of the
 mean (never counted as clean) and lower the confidence: Σ wᵢ·cᵢ over available signals / Σ wᵢ
 over all signals, cᵢ being each signal's own confidence (sample size, history length).
-Levels: low < 0.30 ≤ medium < 0.60 ≤ high.
+Levels: low < 0.30 ≤ medium < 0.60 ≤ high, each signal getting its own level by the same bounds.
+
+No verdict without evidence: a level needs a combined confidence ≥ MIN_CONFIDENCE and data of at
+least MIN_KINDS kinds of evidence (follower sample, follower history, posts, comments), or — for
+medium and high only — one signal with its own confidence ≥ DECISIVE_MIN_CONFIDENCE whose floor
+dᵢ·rᵢ alone reaches that level. Below it the level is `insufficient` (the risk figure is kept as
+indicative); with no data at all the risk is None and the level `insufficient` too.
 """
 
 from __future__ import annotations
@@ -29,6 +37,14 @@ from vetting.scoring.growth import GrowthReport
 from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))
+INSUFFICIENT = "insufficient"
+LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+# The evidence rule (docs/scoring.md, "No verdict without evidence").
+MIN_CONFIDENCE = 0.35
+RULE = "max(weighted mean, decisive floor), at most the worst signal"
+MIN_KINDS = 2
+DECISIVE_MIN_CONFIDENCE = 0.5
 
 # name: (weight, decisive factor) — documented in docs/scoring.md
 SIGNAL_WEIGHTS: dict[str, tuple[float, float]] = {
@@ -43,6 +59,33 @@ SIGNAL_WEIGHTS: dict[str, tuple[float, float]] = {
     # small weight (finding nothing barely dilutes the others), and decisive enough that a
     # mostly copied feed alone reaches medium but never high.
     "reused_images": (0.05, 0.55),
+    # Median views per follower on video platforms (bots follow but never watch); measured only
+    # where the platform has a views benchmark and the account ≥ 10k followers.
+    "views_per_follower": (0.10, 0.8),
+}
+
+# The kind of data each signal reads: a kind without any signal with data is "missing". Reused
+# images come with the posts and say little about an audience, so they do not count towards
+# the kinds a level needs (BREADTH_KINDS).
+SIGNAL_EVIDENCE: dict[str, str] = {
+    "audience_quality": "follower_sample",
+    "mass_followers": "follower_sample",
+    "growth_anomalies": "history",
+    "following_churn": "history",
+    "engagement_rate": "posts",
+    "engagement_pattern": "posts",
+    "views_per_follower": "posts",
+    "comment_authenticity": "comments",
+    "reused_images": "images",
+}
+EVIDENCE_KINDS = ("follower_sample", "history", "posts", "comments", "images")
+BREADTH_KINDS = ("follower_sample", "history", "posts", "comments")
+MISSING_LABELS = {
+    "follower_sample": "no follower sample",
+    "history": "no follower history",
+    "posts": "no posts",
+    "comments": "no comments",
+    "images": "no images",
 }
 
 
@@ -60,16 +103,34 @@ class Signal:
     confidence: float = 1.0
     explanation: str = ""
     evidence: Any = None
-    contribution: float = 0.0
+    contribution: float = 0.0  # mean_part + floor_part
+    mean_part: float = 0.0  # wᵢ·rᵢ / Σw over the signals with data
+    floor_part: float = 0.0  # what the decisive floor adds (deciding signal only)
+    points: int = 0  # the contribution as a whole number out of 100 (they add up to the shown risk)
+    floor_points: int = 0  # of which from the decisive floor (points − floor_points from the mean)
 
     @property
     def available(self) -> bool:
         return self.risk is not None
 
+    @property
+    def rated(self) -> float:
+        """The risk of a signal that has data (callers keep to `available` signals)."""
+        if self.risk is None:
+            raise ValueError(f"signal {self.name} has no data")
+        return self.risk
+
+    @property
+    def level(self) -> str:
+        """The signal's own level by the same bounds as the combined risk ("" without data)."""
+        return "" if self.risk is None else level_of(self.risk)
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["available"] = self.available
-        for key in ("risk", "contribution", "confidence"):
+        out["level"] = self.level
+        out["evidence_kind"] = SIGNAL_EVIDENCE.get(self.name, "")
+        for key in ("risk", "contribution", "confidence", "mean_part", "floor_part"):
             if isinstance(out[key], float):
                 out[key] = round(out[key], 4)
         return out
@@ -85,6 +146,15 @@ class RiskResult:
     signals: list[Signal] = field(default_factory=list)
     combined_by: str = ""
     summary: str = ""
+    # How the parts were combined, as numbers (see `combination_text` for the one-line form).
+    combination: dict[str, Any] = field(default_factory=dict)
+    # The evidence rule: met or not, by which path, the kinds with data and the missing ones.
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        """The kinds of evidence without any data (codes of MISSING_LABELS)."""
+        return list(self.evidence.get("missing", []))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,8 +163,23 @@ class RiskResult:
             "confidence": round(self.confidence, 4),
             "combined_by": self.combined_by,
             "summary": self.summary,
+            "combination": self.combination,
+            "evidence": self.evidence,
+            "missing": self.missing,
             "signals": [s.as_dict() for s in self.signals],
         }
+
+
+def level_of(risk: float) -> str:
+    """low / medium / high for a risk in [0, 1] (LEVELS)."""
+    return next(name for bound, name in LEVELS if risk >= bound)
+
+
+def missing_evidence(signals: list[Signal]) -> list[str]:
+    """The kinds of evidence (EVIDENCE_KINDS order) that none of `signals` has data for."""
+    present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.available}
+    asked = {SIGNAL_EVIDENCE.get(s.name) for s in signals}
+    return [kind for kind in EVIDENCE_KINDS if kind in asked and kind not in present]
 
 
 def _clip(x: float) -> float:
@@ -294,20 +379,12 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
         if er > 2 * high:
             risk = 0.2 + 0.6 * _clip(math.log(er / (2 * high)) / math.log(5))
         explanation = f"{er:.2%} is {report.position} the benchmark (×{report.er_ratio:.2f} the tier median)"
-        vpf_bench, vpf = bench.get("views_per_follower"), report.views_per_follower
-        value: Any = round(er, 5)
-        if bench["denominator"] == "views" and vpf_bench and vpf is not None and report.followers >= 10_000:
-            reach_risk = _below_risk(vpf, vpf_bench["median"], vpf_bench["median"] / 2)
-            benchmark += f"; views per follower median {vpf_bench['median']:.0%}, usual ≥ {vpf_bench['low']:.0%}"
-            explanation += f"; median views are {vpf:.1%} of followers"
-            if reach_risk > risk:
-                risk = reach_risk
-                explanation += " — followers who do not watch"
-            value = {"engagement_rate": round(er, 5), "views_per_follower": round(vpf, 5)}
+        # Reach (views per follower) is its own signal, `reach_signals`: a rate within its
+        # benchmark must not turn red because of what the views say.
         rate_signal = _signal(
             "engagement_rate",
             "Engagement rate vs benchmark",
-            value=value,
+            value=round(er, 5),
             benchmark=benchmark,
             risk=risk,
             confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
@@ -364,6 +441,41 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
         evidence=[asdict(c) for c in report.changes],
     )
     return [rate_signal, pattern]
+
+
+def reach_signals(report: EngagementReport | None) -> list[Signal]:
+    """Median views per follower on video platforms: bought followers follow but never watch.
+
+    Only where it can be measured (a platform whose benchmark has a views-per-follower row, an
+    account of at least 10k followers, posts with views): elsewhere no signal at all, so it
+    never lowers the confidence of accounts it does not apply to."""
+    if report is None or not report.available or not report.benchmark:
+        return []
+    bench = report.benchmark
+    vpf_bench, vpf = bench.get("views_per_follower"), report.views_per_follower
+    if bench.get("denominator") != "views" or not vpf_bench or vpf is None or report.followers < 10_000:
+        return []
+    median = vpf_bench["median"]
+    risk = _below_risk(vpf, median, median / 2)
+    explanation = f"median views are {vpf:.1%} of followers (tier median {median:.0%})"
+    if risk > 0:
+        explanation += ": followers who do not watch"
+    conf = _clip(report.posts_used / 12.0)
+    return [
+        _signal(
+            "views_per_follower",
+            "Views far below followers",
+            value=round(vpf, 5),
+            benchmark=(
+                f"{bench['platform']} {bench['tier']}: median views per follower {median:.0%}, usual ≥ "
+                f"{vpf_bench['low']:.0%}; risk 0.3 below half the median, 1 at a tenth of it"
+            ),
+            risk=risk,
+            confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
+            explanation=explanation,
+            evidence={"posts_used": report.posts_used, "sources": bench.get("sources")},
+        )
+    ]
 
 
 def comment_signals(report: CommentReport | None) -> list[Signal]:
@@ -423,40 +535,131 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
 
 
 def combine(signals: list[Signal]) -> RiskResult:
-    """Combined risk, level and confidence; fills each signal's contribution."""
-    rated = [(s, s.risk) for s in signals if s.risk is not None]  # the available signals
-    available = [s for s, _risk in rated]
+    """Combined risk, level and confidence under the evidence rule; fills each signal's
+    contribution (mean part, floor part, points)."""
+    available = [s for s in signals if s.available]
     total_weight = sum(s.weight for s in signals)
+    missing = missing_evidence(signals)
     if not available:
+        evidence = _evidence(signals, available, None, 0.0, missing)
         return RiskResult(
             None,
-            "unknown",
+            INSUFFICIENT,
             0.0,
             signals,
             "no signal has data",
-            "not enough data to judge: no follower sample, history, posts, comments or images",
+            "not enough evidence: no follower sample, history, posts, comments or images",
+            combination={"rule": RULE, "signals_with_data": 0, "text": "no signal has data"},
+            evidence=evidence,
         )
     w = sum(s.weight for s in available)
-    for s, signal_risk in rated:
-        s.contribution = s.weight * signal_risk / w
-    mean = sum(s.contribution for s in available)
-    decider, decider_risk = max(rated, key=lambda pair: pair[0].decisive * pair[1])
-    floor = decider.decisive * decider_risk
+    for s in available:
+        s.mean_part = s.weight * s.rated / w
+        s.floor_part = 0.0
+    mean = sum(s.mean_part for s in available)
+    decider = max(available, key=lambda s: s.decisive * s.rated)
+    floor = decider.decisive * decider.rated
+    worst = max(s.rated for s in available)
+    # Never above the worst signal (a decisive factor above 1 could do it): a level is never
+    # worse than every signal shown. With the factors of SIGNAL_WEIGHTS (≤ 1) this changes nothing.
     if floor > mean:
-        decider.contribution += floor - mean
-        risk, how = floor, f"decisive signal: {decider.label}"
+        risk = min(floor, worst)
+        decider.floor_part = risk - mean
+        how = f"decisive signal: {decider.label}"
     else:
         risk, how = mean, "weighted mean of the available signals"
+    for s in available:
+        s.contribution = s.mean_part + s.floor_part
+    _points(available, risk)
     confidence = sum(s.weight * s.confidence for s in available) / total_weight
-    level = next(name for bound, name in LEVELS if risk >= bound)
+    computed = level_of(risk)
+    evidence = _evidence(signals, available, computed, confidence, missing)
+    level = computed if evidence["met"] else INSUFFICIENT
+    combination = {
+        "rule": RULE,
+        "signals_with_data": len(available),
+        "weight_with_data": round(w, 4),
+        "mean": round(mean, 4),
+        "floor": round(floor, 4),
+        "floor_signal": decider.name,
+        "floor_label": decider.label,
+        "floor_risk": round(decider.rated, 4),
+        "floor_factor": decider.decisive,
+        "used": "floor" if floor > mean else "mean",
+        "risk": round(risk, 4),
+    }
+    combination["text"] = combination_text(combination)
     top = sorted(available, key=lambda s: -s.contribution)[:2]
-    missing = [s.label for s in signals if not s.available]
-    summary = f"{level} risk ({risk:.2f})"
+    missing_labels = [s.label for s in signals if not s.available]
+    if level == INSUFFICIENT:
+        summary = f"not enough evidence (indicative {computed} risk {risk:.2f}, confidence {confidence:.0%})"
+    else:
+        summary = f"{level} risk ({risk:.2f})"
     if top and top[0].contribution > 0:
         summary += "; mostly " + " and ".join(s.label.lower() for s in top if s.contribution > 0)
-    if missing:
-        summary += "; no data for " + ", ".join(m.lower() for m in missing)
-    return RiskResult(risk, level, confidence, signals, how, summary)
+    if missing_labels:
+        summary += "; no data for " + ", ".join(m.lower() for m in missing_labels)
+    return RiskResult(risk, level, confidence, signals, how, summary, combination, evidence)
+
+
+def _points(available: list[Signal], risk: float) -> None:
+    """Each contribution as whole points out of 100 that add up to round(100 × risk) (largest
+    remainders), so the numbers shown next to the signals sum to the risk shown."""
+    target = round(risk * 100)
+    raw = [max(s.contribution, 0.0) * 100 for s in available]
+    points = [math.floor(r + 1e-9) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - points[i]), -raw[i], i))
+    for i in order[: max(0, target - sum(points))]:
+        points[i] += 1
+    for s, p in zip(available, points, strict=True):
+        s.points = p
+        # The floor's share of the points, so "mean + floor" adds up to the points shown.
+        s.floor_points = min(p, max(0, p - round(s.mean_part * 100))) if s.floor_part > 0 else 0
+
+
+def _evidence(
+    signals: list[Signal], available: list[Signal], level: str | None, confidence: float, missing: list[str]
+) -> dict[str, Any]:
+    """Whether `level` meets the evidence rule, and how (module docstring)."""
+    kinds = sorted(
+        {SIGNAL_EVIDENCE[s.name] for s in available if SIGNAL_EVIDENCE.get(s.name) in BREADTH_KINDS},
+        key=BREADTH_KINDS.index,
+    )
+    breadth = confidence >= MIN_CONFIDENCE and len(kinds) >= MIN_KINDS
+    carrier = None
+    if level in ("medium", "high"):
+        bound = next(b for b, name in LEVELS if name == level)
+        carriers = [s for s in available if s.confidence >= DECISIVE_MIN_CONFIDENCE and s.decisive * s.rated >= bound]
+        carrier = max(carriers, key=lambda s: (s.decisive * s.rated, s.confidence), default=None)
+    met = level is not None and (breadth or carrier is not None)
+    return {
+        "met": met,
+        "rule": "breadth" if met and breadth else "decisive" if met else None,
+        "level_if_enough": level,
+        "confidence": round(confidence, 4),
+        "min_confidence": MIN_CONFIDENCE,
+        "kinds": kinds,
+        "min_kinds": MIN_KINDS,
+        "decisive_signal": carrier.name if carrier is not None else None,
+        "decisive_confidence": None if carrier is None else round(carrier.confidence, 4),
+        "decisive_min_confidence": DECISIVE_MIN_CONFIDENCE,
+        "missing": missing,
+    }
+
+
+def combination_text(combination: dict[str, Any]) -> str:
+    """The combination as one line anyone can check, e.g. "weighted mean of 7 signals with data
+    0.12; decisive floor: views far below followers 0.88 × 0.80 = 0.70; risk = the larger = 0.70"."""
+    if not combination.get("signals_with_data"):
+        return "no signal has data"
+    text = (
+        f"weighted mean of {combination['signals_with_data']} signal(s) with data {combination['mean']:.2f}; "
+        f"decisive floor: {str(combination['floor_label']).lower()} {combination['floor_risk']:.2f} × "
+        f"{combination['floor_factor']:.2f} = {combination['floor']:.2f}; "
+    )
+    if combination["risk"] < max(combination["mean"], combination["floor"]) - 1e-9:
+        return text + f"risk = the larger, capped at the worst signal = {combination['risk']:.2f}"
+    return text + f"risk = the larger = {combination['risk']:.2f}"
 
 
 def reuse_signals(report: ReuseReport | None) -> list[Signal]:

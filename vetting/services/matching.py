@@ -4,10 +4,17 @@ pure vectorised `vetting.scoring.ranking`, explain the returned page.
 Candidates are accounts (a creator's best account represents the creator). Features come in a
 fixed number of queries whatever the catalogue size: accounts with their creator and
 AccountMetrics (risk, engagement, the cached text terms and ranking inputs of the last vetting
-report), the newest AudienceProfile per account (a window function), the recent posts that hit
-the brand's excluded keywords/topics or are sponsored by a competitor (searched by the database,
-confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the mood-board
-similarity of each account's images.
+report), the newest AudienceProfile per account (a window function), the recent posts of the
+candidates' creators (any of their accounts) that hit the brand's excluded keywords/topics or
+are sponsored by a competitor (searched by the database,
+confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the
+mood-board similarity of each account's images.
+
+A creator's score for a brand and weights does not depend on the query: nothing is normalised
+over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
+version), the mood-board baseline is the catalogue's mean image, and authenticity is the
+creator-level risk (its worst vetted account's, `influencers.risk`), whatever accounts the
+filters let through.
 """
 
 from __future__ import annotations
@@ -23,19 +30,20 @@ from typing import Any
 
 import numpy as np
 import orjson
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.caching.memo import VersionMemo
 from core.errors import InputError
-from influencers.models import Account, Platform, Post
-from influencers.selectors.creators import accounts_filtered, newest_audience_profiles_of
+from influencers.models import Account, AccountMetrics, Platform, Post
+from influencers.risk import NOT_VETTED, CreatorRisk
+from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
 from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
 from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
-from vetting.scoring.text_similarity import concept_label, cosine, idf_from
+from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
     MAX_PENALTY,
     MOODBOARD_WEIGHT,
@@ -138,15 +146,19 @@ def _latest_audiences(accounts: QuerySet[Account], dimensions: Iterable[str]) ->
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
-def _safety_posts(accounts: QuerySet[Account], brand: Brand) -> dict[int, list[PostText]]:
-    """Recent posts that may hit the brand's exclusions or be sponsored by a competitor; the
-    database narrows with substring search, the pure matcher decides."""
+def _safety_posts(
+    accounts: QuerySet[Account], brand: Brand
+) -> tuple[dict[int, list[PostText]], dict[int, dict[str, Any]]]:
+    """Recent posts of the candidates' creators — on any of their accounts, as brand safety is
+    about the creator — that may hit the brand's exclusions or be sponsored by a competitor (the
+    database narrows with substring search, the pure matcher decides), by creator id; and where
+    each post is: {post id: {"url", "account_id"}} (its own URL when it was imported, else "")."""
     terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
     for topic in brand.excluded_topics or []:
         terms.extend(topic_terms(str(topic)))
     rivals = [str(c).strip() for c in brand.competitors or [] if str(c).strip()]
     if not terms and not rivals:
-        return {}
+        return {}, {}
     query = Q()
     for term in terms:
         query |= Q(caption__icontains=term)
@@ -154,17 +166,30 @@ def _safety_posts(accounts: QuerySet[Account], brand: Brand) -> dict[int, list[P
         query |= Q(is_sponsored=True, sponsor__icontains=rival) | Q(is_sponsored=True, caption__icontains=rival)
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
     out: dict[int, list[PostText]] = defaultdict(list)
+    where: dict[int, dict[str, Any]] = {}
     for row in (
-        Post.objects.filter(account__in=accounts.values("pk"), posted_at__gte=since)
+        Post.objects.filter(account__creator_id__in=accounts.values("creator_id"), posted_at__gte=since)
         .filter(query)
-        .values("id", "account_id", "platform_post_id", "posted_at", "caption", "hashtags", "is_sponsored", "sponsor")
+        .values(
+            "id",
+            "account_id",
+            "account__creator_id",
+            "posted_at",
+            "caption",
+            "hashtags",
+            "is_sponsored",
+            "sponsor",
+            "url",
+        )
+        .order_by("account__creator_id", "-posted_at", "id")
     ):
-        out[row["account_id"]].append(
+        out[row["account__creator_id"]].append(
             PostText(
                 row["id"], row["posted_at"], row["caption"], row["hashtags"] or (), row["is_sponsored"], row["sponsor"]
             )
         )
-    return out
+        where[row["id"]] = {"url": row["url"] or "", "account_id": row["account_id"]}
+    return out, where
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], str | None]:
@@ -220,9 +245,11 @@ class Features:
     sims: np.ndarray
     query: dict
     mood: dict[int, tuple[float, list[Any]]]
-    hits_by_account: dict[int, list[Any]]
+    hits_by_creator: dict[int, list[Any]]
     notes: list[str]
     dimensions: list[str]
+    creator_risks: dict[int, CreatorRisk] = field(default_factory=dict)
+    post_places: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
@@ -282,23 +309,24 @@ def rank_creators_for_brand(
             continue
         parts = explain_row(full, int(pos))
         doc = (r[13] or {}).get("terms") or {}
+        creator_risk = features.creator_risks.get(int(r[1]), NOT_VETTED)
         explanations = _explanations(
             brand=brand,
             audience=audiences.get(account_id),
             fit_known=not math.isnan(cands.audience_fit[i]),
             risk=cands.risk[i],
-            risk_level=r[10],
-            risk_conf=cands.risk_confidence[i],
+            creator_risk=creator_risk,
             sims=float(features.sims[i]),
             doc=doc,
             query=features.query,
             mood=features.mood.get(account_id),
-            hits=features.hits_by_account.get(account_id, []),
+            hits=features.hits_by_creator.get(int(r[1]), []),
             has_text=bool(doc),
             engagement=cands.engagement[i],
             ranked_inputs=r[12] or {},
             er=r[11],
             today=today,
+            post_places=features.post_places,
         )
         part_rows = []
         for name in PARTS:
@@ -327,7 +355,14 @@ def rank_creators_for_brand(
                 "display_name": r[4],
                 "followers": None if math.isnan(followers) else int(followers),
                 "score": round(float(full.composite[pos]), 4),
-                "risk_level": r[10] or "unknown",
+                # The creator's verdict (its worst vetted account's, named), not this account's.
+                "risk_level": creator_risk.level,
+                "risk": creator_risk.as_dict(),
+                "competitor_posts": [
+                    hit
+                    for hit in explanations["value_alignment"]["details"]["brand_safety"]
+                    if hit["kind"] == "competitor_sponsored"
+                ],
                 "parts": part_rows,
                 "explanations": [line for p in part_rows for line in p["explanations"]],
             }
@@ -349,8 +384,13 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     creator = np.array([r[1] for r in rows], dtype=np.int64)
     platforms = [r[2] for r in rows]
     followers = np.array([float(r[7]) if r[7] is not None else np.nan for r in rows])
-    risk = np.array([float(r[8]) if r[8] is not None else np.nan for r in rows])
-    risk_conf = np.array([float(r[9]) if r[9] is not None else 0.0 for r in rows])
+    # Authenticity and the max_risk filter read the creator-level verdict (its worst vetted
+    # account's, over all its accounts, not only those the filters let through).
+    risks = creator_risks(creators=accounts.values("creator_id"))
+    row_risks = [risks.get(int(r[1]), NOT_VETTED) for r in rows]
+    risk = np.array([np.nan if cr.risk is None else float(cr.risk) for cr in row_risks])
+    risk_conf = np.array([float(cr.confidence or 0.0) for cr in row_risks])
+    verdict = np.array([cr.has_verdict for cr in row_risks], dtype=bool)
 
     # Engagement quality: from the vetting report when present, else the metrics ER against the
     # benchmark median of the platform and tier.
@@ -372,12 +412,12 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     # Audience fit for every candidate, vectorised over the target's keys.
     fit, fit_conf = audience_fit_vectorised(brand.target_audience, *_audience_matrices(accounts, ids, targets, today))
 
-    # Value alignment: brand terms (IDF over the candidates) against each account's cached
-    # terms, blended with the mood board, minus brand-safety hits.
+    # Value alignment: brand terms (IDF over the whole catalogue, never over the candidates)
+    # against each account's cached terms, blended with the mood board, minus brand-safety hits.
     query = brand_vector(brand.values or [], brand.description or "")
     docs = [((r[13] or {}).get("terms") or {}) for r in rows]
     has_text = np.array([bool(d) for d in docs])
-    idf = idf_from(docs, query) if query else {}
+    idf = catalogue_idf(query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
     text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
@@ -390,11 +430,12 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
         text_score,
         (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
     )
-    safety_posts = _safety_posts(accounts, brand)
-    hits_by_account = {}
+    # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
+    # Instagram row as much, whatever platforms the query lets through.
+    safety_posts, post_places = _safety_posts(accounts, brand)
+    hits_by_creator = {}
     penalty = np.zeros(n)
-    index = {int(a): i for i, a in enumerate(ids)}
-    for account_id, posts in safety_posts.items():
+    for creator_id, posts in safety_posts.items():
         hits = brand_safety_hits(
             posts,
             excluded_keywords=brand.excluded_keywords or [],
@@ -402,8 +443,8 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
             competitors=brand.competitors or [],
         )
         if hits:
-            hits_by_account[account_id] = hits
-            penalty[index[account_id]] = min(MAX_PENALTY, sum(h.penalty for h in hits))
+            hits_by_creator[creator_id] = hits
+            penalty[creator == creator_id] = min(MAX_PENALTY, sum(h.penalty for h in hits))
     alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
     if not query and not mood:
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
@@ -439,11 +480,48 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
         platform_names=list(platform_vocab),
         country_names=list(country_vocab),
         language_names=list(language_vocab),
+        verdict=verdict,
     )
     for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)  # shared by every later ranking of this brand in the process
-    return Features(cands, creator, sims, query, mood, hits_by_account, notes, sorted(targets))
+    used = {int(c) for c in np.unique(creator)}
+    return Features(
+        cands,
+        creator,
+        sims,
+        query,
+        mood,
+        hits_by_creator,
+        notes,
+        sorted(targets),
+        {c: cr for c, cr in risks.items() if c in used},
+        post_places,
+    )
+
+
+# Catalogue-wide document frequencies of a brand's terms, per process at the catalogue version.
+idf_memo: VersionMemo[dict[str, float]] = VersionMemo(("catalogue",), max_entries=32)
+
+
+def catalogue_idf(query: Mapping[str, float]) -> dict[str, float]:
+    """Smoothed IDF of the query's terms over the whole catalogue: log((1 + N) / (1 + df)) + 1,
+    N = accounts with metrics, df = those whose cached text terms (the vetting report's
+    `text.terms`) contain the term. One aggregate query, cached at the catalogue version: the
+    same for every query, page, export and API response of the catalogue as it is."""
+    terms = sorted(query)
+    if not terms:
+        return {}
+    return dict(idf_memo.get_or_compute(tuple(terms), lambda: _catalogue_idf(terms)))
+
+
+def _catalogue_idf(terms: list[str]) -> dict[str, float]:
+    counts = AccountMetrics.objects.aggregate(
+        n=Count("pk"),
+        **{f"t{i}": Count("pk", filter=Q(vetting__text__terms__has_key=term)) for i, term in enumerate(terms)},
+    )
+    n = counts["n"] or 0
+    return {term: math.log((1 + n) / (1 + (counts[f"t{i}"] or 0))) + 1.0 for i, term in enumerate(terms)}
 
 
 def _audience_matrices(
@@ -484,8 +562,7 @@ def _explanations(
     audience: dict | None,
     fit_known: bool,
     risk: float,
-    risk_level: str | None,
-    risk_conf: float,
+    creator_risk: CreatorRisk,
     sims: float,
     doc: dict,
     query: dict,
@@ -496,6 +573,7 @@ def _explanations(
     ranked_inputs: dict,
     er: float | None,
     today: dt.date,
+    post_places: Mapping[int, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
     """Plain-language lines and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
@@ -516,12 +594,18 @@ def _explanations(
             reason = "the brand has no target audience"
         out["audience_fit"] = {"lines": [f"{reason}: counted as neutral (0.5)"], "details": {}}
     if math.isnan(risk):
-        out["authenticity"] = {"lines": ["not vetted yet: counted as neutral (0.5), not as clean"], "details": {}}
-    else:
         out["authenticity"] = {
-            "lines": [f"fake-follower risk {risk:.2f} ({risk_level or 'unknown'}), confidence {risk_conf:.0%}"],
-            "details": {"risk": risk, "level": risk_level, "confidence": risk_conf},
+            "lines": ["not vetted yet: counted as neutral (0.5), not as clean"],
+            "details": creator_risk.as_dict(),
         }
+    else:
+        account = creator_risk.account
+        where = f" of {account.platform} @{account.handle} (the creator's riskiest account)" if account else ""
+        level = creator_risk.level if creator_risk.level != "insufficient" else "not enough evidence"
+        line = f"fake-follower risk {risk:.2f}{where} ({level}), confidence {creator_risk.confidence or 0.0:.0%}"
+        if creator_risk.missing:
+            line += "; no data: " + ", ".join(m.replace("_", " ") for m in creator_risk.missing)
+        out["authenticity"] = {"lines": [line], "details": creator_risk.as_dict()}
     lines = []
     if has_text and query:
         shared = [concept_label(t) for t in sorted(query, key=lambda t: -query[t] * doc.get(t, 0.0)) if t in doc]
@@ -536,16 +620,18 @@ def _explanations(
         lines.append(f"mood-board similarity {mood[0]:.2f}")
     evidence = []
     for hit in hits:
+        place = post_places.get(hit.post_id, {})
         if hit.penalty:
-            lines.append(
-                f"−{hit.penalty:.2f}: {hit.kind.replace('_', ' ')} '{hit.term}' in post {hit.post_id}"
-                + (f" ({hit.date})" if hit.date else "")
-            )
+            kind = hit.kind.replace("_", " ")
+            lines.append(f"−{hit.penalty:.2f}: {kind} '{hit.term}'" + (f" ({hit.date})" if hit.date else ""))
+        # Faces link the post: its own URL when imported, else the creator page at the post.
         evidence.append(
             {
                 "kind": hit.kind,
                 "term": hit.term,
                 "post_id": hit.post_id,
+                "account_id": place.get("account_id"),
+                "url": place.get("url", ""),
                 "date": hit.date,
                 "snippet": hit.snippet,
                 "penalty": hit.penalty,

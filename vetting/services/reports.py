@@ -31,8 +31,8 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from core.errors import InputError
-from core.models import Job
+from core.errors import InputError, PermissionDenied
+from core.models import Job, JobKind
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
@@ -41,6 +41,7 @@ from influencers.models import (
     AccountSnapshot,
     AudienceProfile,
     CommentSample,
+    Creator,
     FollowerSample,
     Post,
 )
@@ -64,12 +65,12 @@ from vision.services.reuse import reused_images
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: the evidence rule, the combination, views per follower as its own signal
 CHUNK_SIZE = 200
 HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
 RECENT_POSTS = 30
 TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at ranking time (small rows to load)
-VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "vetting"]
+VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "risk_missing", "vetting"]
 
 
 @dataclass
@@ -300,6 +301,7 @@ def build_report(
         risk_mod.audience_signals(quality)
         + risk_mod.growth_signals(growth)
         + risk_mod.engagement_signals(engagement)
+        + risk_mod.reach_signals(engagement)
         + risk_mod.comment_signals(comments)
         + risk_mod.reuse_signals(reuse)
     )
@@ -398,6 +400,7 @@ def _vet(
                     fake_risk=risk["risk"],
                     risk_level=risk["level"],
                     risk_confidence=risk["confidence"],
+                    risk_missing=risk["missing"],
                     vetting=report,
                 )
             )
@@ -424,21 +427,121 @@ def vetting_report(account_id: int) -> dict[str, Any]:
     return build_report(evidence[account_id], calibration=catalogue_follower_calibration())
 
 
-def run_scoring_job(job: Job) -> dict[str, Any]:
-    """JobKind.SCORE handler: vet `job.params["account_ids"]`, or every account."""
+MAX_IDS = 10_000  # accounts or creators named in one request; more: vet the whole catalogue
+
+
+@dataclass(frozen=True)
+class VettingTargets:
+    """What a SCORE job vets: the job's params and the account ids they resolve to now."""
+
+    params: dict[str, Any]
+    account_ids: list[int]
+
+
+def _id_list(values: Any, *, field: str) -> list[int]:
+    """A list of positive integer ids (not booleans, not strings), or InputError naming the item."""
+    if not isinstance(values, (list, tuple)):
+        raise InputError("must be a list of ids (integers)", field=field)
+    if len(values) > MAX_IDS:
+        raise InputError(f"at most {MAX_IDS:,} ids per request; vet the whole catalogue instead", field=field)
+    out = []
+    for index, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"not an id: {value!r}", field=f"{field}[{index}]")
+        out.append(value)
+    return list(dict.fromkeys(out))
+
+
+def vetting_targets(*, account_ids: Any = None, creator_ids: Any = None, all_accounts: bool = False) -> VettingTargets:
+    """Check a request to re-run vetting — some accounts, the accounts of some creators, or the
+    whole catalogue (exactly one of them) — and resolve it to account ids. An id that does not
+    exist is an InputError naming it (`accounts[1]`: "no account with id 999")."""
+    given = [name for name, value in (("accounts", account_ids), ("creators", creator_ids)) if value is not None]
+    if all_accounts:
+        given.append("all")
+    if len(given) != 1:
+        raise InputError("give exactly one of: accounts (ids), creators (ids), all (true)", field="accounts")
+    if all_accounts:
+        return VettingTargets({"all": True}, list(Account.objects.order_by("pk").values_list("pk", flat=True)))
+    if account_ids is not None:
+        ids = _id_list(account_ids, field="accounts")
+        if not ids:
+            raise InputError("name at least one account", field="accounts")
+        found = set(Account.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for index, account_id in enumerate(ids):
+            if account_id not in found:
+                raise InputError(f"no account with id {account_id}", field=f"accounts[{index}]")
+        return VettingTargets({"account_ids": ids}, ids)
+    ids = _id_list(creator_ids, field="creators")
+    if not ids:
+        raise InputError("name at least one creator", field="creators")
+    accounts: dict[int, list[int]] = defaultdict(list)
+    for creator_id, account_id in Account.objects.filter(creator_id__in=ids).values_list("creator_id", "pk"):
+        accounts[creator_id].append(account_id)
+    known = set(Creator.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for index, creator_id in enumerate(ids):
+        if creator_id not in known:
+            raise InputError(f"no creator with id {creator_id}", field=f"creators[{index}]")
+    return VettingTargets({"creator_ids": ids}, sorted(a for c in ids for a in accounts[c]))
+
+
+def vetting_run_submit(
+    *,
+    account_ids: Any = None,
+    creator_ids: Any = None,
+    all_accounts: bool = False,
+    may_vet_catalogue: bool = False,
+    organization: Any = None,
+    user: Any = None,
+) -> Job:
+    """Queue a SCORE job re-running the vetting of some accounts, some creators' accounts or
+    (catalogue editors only: `may_vet_catalogue`) every account. Returns the PENDING job."""
+    from core.services.jobs import job_submit
+
+    if all_accounts and not may_vet_catalogue:
+        raise PermissionDenied(
+            "only editors of the catalogue admin organisation may re-run the vetting of every account"
+        )
+    targets = vetting_targets(account_ids=account_ids, creator_ids=creator_ids, all_accounts=all_accounts)
+    return job_submit(
+        kind=JobKind.SCORE,
+        params=targets.params,
+        organization=organization,
+        user=user,
+        total=len(targets.account_ids),
+    )
+
+
+def scoring_job_accounts(params: dict[str, Any]) -> list[int]:
+    """The account ids a SCORE job's params name, resolved when it runs: `account_ids`, the
+    accounts of `creator_ids` (as they are now), or every account (`all`, or no params at all,
+    as jobs queued before the params existed). Ids deleted since are skipped."""
+    if params.get("creator_ids") is not None:
+        creator_ids = _id_list(params["creator_ids"], field="creator_ids")
+        return list(Account.objects.filter(creator_id__in=creator_ids).order_by("pk").values_list("pk", flat=True))
+    if params.get("account_ids") is not None:
+        return _id_list(params["account_ids"], field="account_ids")
+    return list(Account.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def run_scoring_job(job: Job, *, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """JobKind.SCORE handler: vet the accounts its params name (`scoring_job_accounts`);
+    `progress(done)` is called after each chunk besides the job's own progress (the CLI's bar)."""
     from core.services.jobs import job_log, job_set_total, progress_reporter
 
-    requested = job.params.get("account_ids")
-    if requested is None:
-        ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
-    else:
-        if not isinstance(requested, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in requested
-        ):
-            raise InputError("must be a list of account ids (integers)", source=f"job {job.pk}", field="account_ids")
-        ids = requested
+    try:
+        ids = scoring_job_accounts(job.params or {})
+    except InputError as exc:
+        raise InputError(exc.reason, source=f"job {job.pk}", field=exc.field) from exc
     job_set_total(job=job, total=len(ids))
-    count, levels = _vet(ids, progress=progress_reporter(job, every=CHUNK_SIZE))
+    report = progress_reporter(job, every=CHUNK_SIZE)
+
+    def both(done: int) -> None:
+        report(done)
+        if progress is not None:
+            progress(done)
+
+    count, levels = _vet(ids, progress=both)
     job_log(job=job, message=f"vetted {count} account(s): " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
     return {"accounts": count, "levels": levels}
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.errors import InputError, NotFound
 from core.models import Organization
 from influencers.models import Account, Creator
+from influencers.risk import creator_risk_of
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ SNAPSHOT_METRIC_FIELDS = (
     "fake_risk",
     "risk_level",
     "risk_confidence",
+    "risk_missing",
 )
 
 
@@ -98,7 +100,9 @@ def vetting_snapshot(creator: Creator) -> dict[str, Any]:
             row["computed_at"] = metrics.computed_at.isoformat() if metrics.computed_at else None
             row["vetting"] = metrics.vetting or {}
         accounts.append(row)
-    return {"taken_at": timezone.now().isoformat(), "accounts": accounts}
+    # The creator's verdict as it was (its worst vetted account's, named): what the list showed.
+    risk = creator_risk_of(creator.accounts.all()).as_dict()
+    return {"taken_at": timezone.now().isoformat(), "risk": risk, "accounts": accounts}
 
 
 def _clean_ids(ids: Any, field: str) -> list[int]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
+from core.caching.memo import VersionMemo
 from influencers.models import MediaAsset
 from vision.embedders import get_embedder, l2_normalize
 from vision.models import AestheticProfile, ImageEmbedding
@@ -236,8 +237,15 @@ def moodboard_similarity(
     return {int(a): (round(float(s), 4), evidence[int(a)]) for a, s in zip(uniq, scores, strict=True)}
 
 
+# The profiles' catalogue mean per embedder at the current vision version (the fallback baseline).
+_profiles_mean_memo: VersionMemo[np.ndarray | None] = VersionMemo(("vision",), max_entries=4)
+
+
 def _catalogue_mean(embedder_id: str, *, fallback: np.ndarray) -> np.ndarray:
-    """Mean vector of the whole catalogue (from the index), else of the vectors at hand."""
+    """Mean vector of the whole catalogue: from the index, else from every account's aesthetic
+    profile, and only without either from the vectors at hand. Never from the accounts being
+    ranked when the catalogue is known: a brand's score of a creator must not depend on which
+    other creators a query happens to rank (docs/scoring.md, "Scores independent of the result set")."""
     from vision.services.index import get_index
 
     try:
@@ -246,4 +254,21 @@ def _catalogue_mean(embedder_id: str, *, fallback: np.ndarray) -> np.ndarray:
         index = None
     if index is not None and index.count:
         return index.mean_vector
+    from_profiles = _profiles_mean_memo.get_or_compute(embedder_id, lambda: _profiles_mean(embedder_id))
+    if from_profiles is not None and len(from_profiles) == fallback.shape[1]:
+        return from_profiles
     return fallback.mean(axis=0).astype(np.float32)
+
+
+def _profiles_mean(embedder_id: str) -> np.ndarray | None:
+    """The mean of every catalogue vector of `embedder_id`, from the aesthetic profiles: a
+    profile's centroid × its consistency (the mean cosine of its unit vectors to the centroid) is
+    the mean of its vectors, weighted here by the image count. None without profiles."""
+    total, count = None, 0
+    for image_count, consistency, centroid in AestheticProfile.objects.filter(embedder_id=embedder_id).values_list(
+        "image_count", "consistency", "centroid"
+    ):
+        vector = np.frombuffer(bytes(centroid), dtype="<f4").astype(np.float64) * consistency * image_count
+        total = vector if total is None else total + vector
+        count += image_count
+    return None if total is None or not count else (total / count).astype(np.float32)

@@ -121,7 +121,8 @@ def _evidence_text(signal: dict[str, Any]) -> str:
 
 
 def _signal_rows(vetting: dict[str, Any]) -> list[list[Any]]:
-    """Risk signals as table rows: signal, value, benchmark, weight, risk, explanation and evidence."""
+    """Risk signals as table rows: signal, value, benchmark, weight, risk, the points it adds
+    (they add up to the risk shown), explanation and evidence."""
     return [
         [
             s.get("label") or s.get("name", ""),
@@ -129,10 +130,75 @@ def _signal_rows(vetting: dict[str, Any]) -> list[list[Any]]:
             _num(s.get("benchmark")),
             _num(s.get("weight")),
             _num(s.get("risk")) if s.get("risk") is not None else "no data",
+            _num(s.get("points")) if s.get("risk") is not None else "—",
             _evidence_text(s),
         ]
         for s in _signals(vetting)
     ]
+
+
+MISSING_TEXT = {
+    "follower_sample": "no follower sample",
+    "history": "no follower history",
+    "posts": "no posts",
+    "comments": "no comments",
+    "images": "no images",
+}
+
+
+def creator_risk_lines(row: ExportRow) -> list[str]:
+    """The creator-level verdict in words: the level, the account that sets it, the confidence,
+    what is missing, and the accounts without a verdict of their own."""
+    risk = row.risk
+    if risk is None or not risk.level:
+        return ["Creator risk: not vetted yet."]
+    level = "NOT ENOUGH EVIDENCE" if risk.level == "insufficient" else f"{risk.level.upper()} risk"
+    line = f"Creator risk: {level}"
+    if risk.risk is not None:
+        line += f" ({risk.risk * 100:.0f}/100{', indicative' if risk.level == 'insufficient' else ''})"
+    if risk.account is not None:
+        line += f", set by {risk.account.platform} @{risk.account.handle} (the creator's riskiest vetted account)"
+    if risk.confidence is not None:
+        line += f"; confidence {risk.confidence:.0%}"
+    if risk.missing:
+        line += "; " + ", ".join(MISSING_TEXT.get(m, m) for m in risk.missing)
+    lines = [line + "."]
+    if risk.without_verdict:
+        lines.append(
+            "Without a verdict of their own: "
+            + ", ".join(
+                f"{a.platform} @{a.handle} ({'not enough evidence' if a.level == 'insufficient' else 'not vetted'})"
+                for a in risk.without_verdict
+            )
+            + "."
+        )
+    return lines
+
+
+def combination_lines(vetting: dict[str, Any]) -> list[str]:
+    """How the signals below were combined (one checkable line) and whether the evidence rule is met."""
+    stored = vetting.get("risk")
+    risk: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    lines = []
+    text = (risk.get("combination") or {}).get("text")
+    if text:
+        lines.append(f"Combination: {text}.")
+    evidence = risk.get("evidence") or {}
+    if evidence:
+        needs = (
+            f"confidence ≥ {evidence.get('min_confidence', 0):.0%} and {evidence.get('min_kinds')} kinds of evidence, "
+            f"or one decisive signal with confidence ≥ {evidence.get('decisive_min_confidence', 0):.0%}"
+        )
+        kinds = ", ".join(evidence.get("kinds") or []) or "none"
+        confidence = evidence.get("confidence", 0)
+        if evidence.get("met"):
+            lines.append(f"Evidence rule met ({evidence.get('rule')}): confidence {confidence:.0%}, kinds: {kinds}.")
+        else:
+            lines.append(
+                f"Not enough evidence for a verdict: confidence {confidence:.0%}, kinds: {kinds}; "
+                f"a level needs {needs}."
+            )
+    return lines
 
 
 def _audience_text(row: ExportRow) -> str:
@@ -148,12 +214,12 @@ def _audience_text(row: ExportRow) -> str:
 
 def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any]:
     v = row.values
+    place = f"Country {v['country'] or '—'} · languages {v['languages'] or '—'} · categories {v['categories'] or '—'}"
     story: list[Any] = [
         Paragraph(escape(f"{v['display_name']}  ·  {v['platform']} @{v['handle']}"), styles["title"]),
         Paragraph(
             escape(
-                f"Country {v['country'] or '—'} · languages {v['languages'] or '—'} "
-                f"· categories {v['categories'] or '—'}"
+                place
                 + (f" · other accounts: {v['other_accounts']}" if v["other_accounts"] else "")
                 + (f" · data as of {v['data_as_of']}" if v["data_as_of"] else " · no dated data")
                 + (" (stale)" if v["data_stale"] == "yes" else "")
@@ -171,25 +237,30 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
                     _pct(v["growth_30d"]),
                     _pct(v["growth_90d"]),
                     _num(v["posts_per_week"]),
-                    f"{_pct(v['fake_risk'])} {v['risk_level']}".strip(),
+                    f"{_pct(v['fake_risk'])} {v['risk_level']}".strip(),  # the creator's (worst account's)
                 ],
             ],
             [22 * mm, 18 * mm, 42 * mm, 20 * mm, 20 * mm, 18 * mm, 30 * mm],
             styles,
         ),
-        Paragraph("Follower growth", styles["h2"]),
-        growth_chart(row.growth),
-        Paragraph("Risk signals", styles["h2"]),
     ]
+    story += [Paragraph(escape(line), styles["body"]) for line in creator_risk_lines(row)]
+    story += [Paragraph("Follower growth", styles["h2"]), growth_chart(row.growth)]
+    account = (row.vetting.get("account") or {}) if isinstance(row.vetting, dict) else {}
+    heading = "Risk signals"
+    if account.get("handle"):
+        heading += f" — {account.get('platform')} @{account.get('handle')}"
+    story.append(Paragraph(escape(heading), styles["h2"]))
     signals = _signal_rows(row.vetting)
     summary = (row.vetting.get("risk") or {}).get("summary") if isinstance(row.vetting.get("risk"), dict) else ""
     if summary:
         story.append(Paragraph(escape(str(summary)), styles["body"]))
+    story += [Paragraph(escape(line), styles["small"]) for line in combination_lines(row.vetting)]
     if signals:
         story.append(
             _table(
-                [["Signal", "Value", "Benchmark", "Weight", "Risk", "Explanation and evidence"], *signals],
-                [30 * mm, 18 * mm, 24 * mm, 13 * mm, 14 * mm, 81 * mm],
+                [["Signal", "Value", "Benchmark", "Weight", "Risk", "Adds", "Explanation and evidence"], *signals],
+                [30 * mm, 18 * mm, 24 * mm, 13 * mm, 12 * mm, 11 * mm, 72 * mm],
                 styles,
             )
         )
@@ -204,6 +275,14 @@ def _creator_page(row: ExportRow, styles: dict[str, ParagraphStyle]) -> list[Any
         ]
         for line in lines:
             story.append(Paragraph(escape(line), styles["body"]))
+        for post in row.match.get("competitor_posts") or []:
+            where = post.get("url") or f"post {post.get('post_id')} (no public URL imported)"
+            story.append(
+                Paragraph(
+                    escape(f"Competitor sponsorship: {post.get('term')} on {post.get('date') or '—'}: {where}"),
+                    styles["body"],
+                )
+            )
     story.append(Paragraph("Value alignment", styles["h2"]))
     if row.brand:
         brand_values = ", ".join(row.brand.get("values") or []) or "—"

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator
+from influencers.risk import CreatorRisk, creator_risk_of
 from vetting.models import Brand, Shortlist
 from vetting.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
 
@@ -32,8 +33,14 @@ COLUMNS: tuple[str, ...] = (
     "growth_30d",
     "growth_90d",
     "posts_per_week",
+    # The creator's verdict: its worst vetted account's (named in risk_account), with the
+    # evidence behind it; the figures above are the primary (largest) account's.
     "fake_risk",
     "risk_level",
+    "risk_account",
+    "risk_confidence",
+    "risk_missing",
+    "accounts_without_verdict",
     "other_accounts",
     "status",
     "notes",
@@ -60,6 +67,7 @@ class ExportRow:
     audience: dict[str, Any] = field(default_factory=dict)
     match: dict[str, Any] = field(default_factory=dict)
     brand: dict[str, Any] = field(default_factory=dict)
+    risk: CreatorRisk | None = None  # the creator's verdict; `vetting` is the report of its account
 
 
 def _primary_account(creator: Creator) -> Account | None:
@@ -101,6 +109,7 @@ def _matches(brand: Brand | None, creator_ids: list[int]) -> dict[int, dict[str,
     return {
         row["creator_id"]: {
             "score": row["score"],
+            "competitor_posts": list(row.get("competitor_posts") or []),
             "parts": {
                 part["name"]: {"score": part["score"], "explanation": part["explanation"]} for part in row["parts"]
             },
@@ -150,13 +159,20 @@ def export_rows(
     }
     matches = _matches(brand, ids)
     primaries = {cid: _primary_account(c) for cid, c in creators.items()}
+    risks = {cid: creator_risk_of(c.accounts.all()) for cid, c in creators.items()}
+    # The PDF's signals are those of the account that sets the creator's risk (else the primary).
+    by_id = {a.pk: a for c in creators.values() for a in c.accounts.all()}
+    report_accounts = {}
+    for cid in creators:
+        deciding = risks[cid].account
+        report_accounts[cid] = by_id.get(deciding.account_id) if deciding else primaries[cid]
     history: dict[int, list[tuple[Any, int]]] = {}
     reports: dict[int, dict[str, Any]] = {}
     if with_history:
         from vetting.selectors.reports import account_vetting_reports
 
         # The stored report, or one computed now when none is stored yet (PDF only: it costs queries).
-        reports = account_vetting_reports(accounts=[a for a in primaries.values() if a is not None])
+        reports = account_vetting_reports(accounts=[a for a in report_accounts.values() if a is not None])
         account_ids = [a.pk for a in primaries.values() if a is not None]
         for snap in (
             AccountSnapshot.objects.filter(account_id__in=account_ids)
@@ -172,6 +188,9 @@ def export_rows(
             continue
         account = primaries[cid]
         metrics = _metrics(account) if account else None
+        risk = risks[cid]
+        report_account = report_accounts[cid]
+        report_metrics = _metrics(report_account) if report_account else None
         entry = entries_by_creator.get(cid)
         snapshot_accounts = (entry.vetting_snapshot or {}).get("accounts", []) if entry else []
         when_added: dict[str, Any] = next(
@@ -198,8 +217,14 @@ def export_rows(
             "growth_30d": metrics.growth_30d if metrics else None,
             "growth_90d": metrics.growth_90d if metrics else None,
             "posts_per_week": metrics.posts_per_week if metrics else None,
-            "fake_risk": metrics.fake_risk if metrics else None,
-            "risk_level": metrics.risk_level if metrics else "",
+            "fake_risk": risk.risk,
+            "risk_level": risk.level,
+            "risk_account": f"{risk.account.platform}:@{risk.account.handle}" if risk.account else "",
+            "risk_confidence": risk.confidence,
+            "risk_missing": ", ".join(risk.missing),
+            "accounts_without_verdict": ", ".join(
+                f"{a.platform}:@{a.handle} ({a.level or 'not vetted'})" for a in risk.without_verdict
+            ),
             "other_accounts": ", ".join(
                 f"{a.platform}:@{a.handle}" for a in creator.accounts.all() if account is None or a.pk != account.pk
             ),
@@ -231,15 +256,16 @@ def export_rows(
         rows.append(
             ExportRow(
                 values=values,
-                vetting=reports[account.pk]
-                if account and account.pk in reports
-                else ((metrics.vetting if metrics else None) or {}),
+                vetting=(reports.get(report_account.pk) if report_account else None)
+                or (report_metrics.vetting if report_metrics else None)
+                or {},
                 growth=history.get(account.pk, []) if account else [],
                 audience=audience,
                 match=match,
                 brand={"name": brand.name, "values": brand.values, "target_audience": brand.target_audience}
                 if brand
                 else {},
+                risk=risk,
             )
         )
     return rows, title

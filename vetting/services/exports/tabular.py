@@ -45,7 +45,7 @@ def write_xlsx(path: Path, rows: list[ExportRow], *, title: str, progress: Calla
         sheet.append([_safe(row.values.get(c)) for c in COLUMNS])
         if index % 50 == 0:
             progress(index)
-    for column in ("engagement_rate", "growth_30d", "growth_90d", "fake_risk", "match_score"):
+    for column in ("engagement_rate", "growth_30d", "growth_90d", "fake_risk", "risk_confidence", "match_score"):
         letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
         for cell in sheet[letter][1:]:
             cell.number_format = "0.00%" if column != "match_score" else "0.000"
