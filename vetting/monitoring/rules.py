@@ -554,7 +554,8 @@ def evaluate_competitor(
 
     A post is paid when the catalogue decided it is sponsored: the platform's flag, a sponsor
     named, or a disclosure marker (#ad, #sponsored, 广告, 品牌合作, 赞助 …, whole tokens). It is
-    for a competitor when the sponsor field, a mention or the caption names the competitor (its full name or either script part of a bilingual name).
+    for a competitor when the sponsor field, a mention or the caption names the competitor (its
+    full name or either script part of a bilingual name).
     """
     competitors = list(params.competitors) + (list(brand.competitors) if params.use_brand_competitors else [])
     competitors = list(dict.fromkeys(c.strip() for c in competitors if c and c.strip()))
