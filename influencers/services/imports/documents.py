@@ -27,6 +27,7 @@ from influencers.services.imports.validation import Validator, suggestion
 from influencers.services.imports.values import (
     MAX_COUNT,
     ValueInvalid,
+    check_handle,
     is_blank,
     parse_bool,
     parse_count,
@@ -243,6 +244,8 @@ class DocumentValidator(Validator):
         handle = self.value(parse_handle, raw.get("handle"), location, "handle")
         self._required(raw, "platform", location, "the platform")
         self._required(raw, "handle", location, "the handle")
+        if platform is not None and handle is not None:
+            handle = self.value(lambda text: check_handle(platform, text), handle, location, "handle")
         values = self._fields(raw, location, ACCOUNT_FIELDS, len(ACCOUNTS.values))
         if platform is None or handle is None:
             return None
