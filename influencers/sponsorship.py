@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 FLAG = "flag"
 SPONSOR = "sponsor"
@@ -195,3 +196,136 @@ def marker_partner(marker: str) -> str:
     """The partner's handle a marker names ("paid partnership with @brand" → "brand"), or ""."""
     match = _PARTNER.search(marker or "")
     return match.group(1).rstrip(".").lower() if match else ""
+
+
+# --- past brand partners -----------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_COMPACT = re.compile(r"[\W_]+")
+_MENTION = re.compile(r"(?<![\w@])@([\w.]{1,100})")
+SPONSOR_FIELD, PARTNER_MARKER, MENTION, NAMED = "sponsor", "marker", "mention", "caption"
+
+
+def compact(name: str) -> str:
+    """A brand or handle reduced to letters and digits, case-folded: '@Lumiskin', 'lumiskin'
+    and 'LumiSkin!' are one key."""
+    return _COMPACT.sub("", normalise(name))
+
+
+def name_variants(name: str) -> list[str]:
+    """A brand's full name and each script part of a bilingual name ("Lumiskin 璐美肤" → also
+    "lumiskin" and "璐美肤"), normalised, longest first."""
+    full = " ".join(normalise(name).strip().lstrip("@").split())
+    latin = " ".join(_CJK.sub(" ", full).split())
+    cjk = "".join(_CJK.findall(full))
+    parts = [full] + [p for p in (latin, cjk) if p and p != full and len(p) >= 2]
+    return [p for p in dict.fromkeys(parts) if compact(p)]
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """Where a caption (normalised) names `name`: Chinese names anywhere (no spaces between
+    words), Latin names as whole words, also written together as a #hashtag or @handle."""
+    alternatives = []
+    for variant in name_variants(name):
+        if _CJK.search(variant):
+            alternatives.append(re.escape(variant))
+        else:
+            alternatives.append(r"(?<![\w])[#@]?" + re.escape(variant) + r"(?![\w])")
+            joined = compact(variant)
+            if joined != variant:
+                alternatives.append(r"(?<![\w])[#@]?" + re.escape(joined) + r"(?![\w])")
+    return re.compile("|".join(alternatives) or r"(?!)")
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPost:
+    """What the partner summary reads of one sponsored post."""
+
+    id: int
+    posted_at: Any
+    caption: str = ""
+    mentions: tuple[str, ...] = ()
+    sponsor: str = ""
+    marker: str = ""
+    source: str = ""
+    url: str = ""
+    platform: str = ""
+    handle: str = ""
+
+
+@dataclass
+class BrandPartner:
+    """A brand the creator published paid posts for, with the posts (newest first) and how each
+    was attributed (`sponsor` field, partner named in the `marker`, a tagged `mention`, or a
+    known brand `caption` names)."""
+
+    name: str
+    key: str
+    posts: list[PartnerPost] = field(default_factory=list)
+    how: set[str] = field(default_factory=set)
+
+    @property
+    def count(self) -> int:
+        return len(self.posts)
+
+    @property
+    def last_posted_at(self) -> Any:
+        return self.posts[0].posted_at if self.posts else None
+
+    def as_dict(self, *, post_limit: int = 10) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "posts": self.count,
+            "last_posted_at": self.last_posted_at,
+            "matched_by": sorted(self.how),
+            "recent_posts": [
+                {"id": p.id, "posted_at": p.posted_at, "url": p.url, "platform": p.platform, "handle": p.handle}
+                for p in self.posts[:post_limit]
+            ],
+        }
+
+
+def post_partners(post: PartnerPost, known: Sequence[tuple[str, re.Pattern[str]]] = ()) -> list[tuple[str, str]]:
+    """(brand, how) for one sponsored post: the sponsor field, else the partner its marker names,
+    else its tagged @handles; plus every known brand its caption names."""
+    found: list[tuple[str, str]] = []
+    if post.sponsor.strip():
+        found.append((post.sponsor.strip(), SPONSOR_FIELD))
+    elif marker_partner(post.marker):
+        found.append((f"@{marker_partner(post.marker)}", PARTNER_MARKER))
+    else:
+        handles = [m.lstrip("@") for m in post.mentions] or _MENTION.findall(post.caption or "")
+        found.extend((f"@{h.rstrip('.').lower()}", MENTION) for h in dict.fromkeys(handles) if h.strip("."))
+    text = normalise(post.caption)
+    for name, pattern in known:
+        if pattern.search(text):
+            found.append((name, NAMED))
+    return found
+
+
+def brand_partners(posts: Iterable[PartnerPost], known_brands: Iterable[str] = ()) -> list[BrandPartner]:
+    """The brands a creator's sponsored `posts` were for, most posts first (then most recent).
+
+    A known brand (the organisation's brands and their competitors) absorbs the sponsor names
+    and handles that are one of its name variants, so "@lumiskin", "Lumiskin" and
+    "Lumiskin 璐美肤" are one partner, shown by its known name."""
+    known = [(name, name_pattern(name)) for name in dict.fromkeys(k.strip() for k in known_brands if k and k.strip())]
+    canonical: dict[str, str] = {}
+    for name, _pattern in known:
+        for variant in name_variants(name):
+            canonical.setdefault(compact(variant), name)
+    partners: dict[str, BrandPartner] = {}
+    for post in sorted(posts, key=lambda p: (p.posted_at, p.id), reverse=True):
+        for brand, how in post_partners(post, known):
+            key = compact(brand)
+            name = canonical.get(key, brand)
+            key = compact(name)
+            partner = partners.setdefault(key, BrandPartner(name=name, key=key))
+            if not partner.posts or partner.posts[-1].id != post.id:
+                partner.posts.append(post)
+            partner.how.add(how)
+    return sorted(partners.values(), key=lambda p: (-p.count, -_timestamp(p.last_posted_at), p.name))
+
+
+def _timestamp(value: Any) -> float:
+    return value.timestamp() if hasattr(value, "timestamp") else 0.0

@@ -1,5 +1,6 @@
 """The creator page: identity, accounts, growth with anomalies, engagement, audience, vetting
-signals with evidence, images with lookalike creators, sponsored posts, notes."""
+signals with evidence, images with lookalike creators, sponsored posts and past brand partners,
+notes."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from influencers.selectors.creators import (
 from influencers.selectors.creators import (
     creator_detail as select_creator_detail,
 )
+from influencers.selectors.partners import creator_brand_partners
 from vetting import monitoring
+from vetting.selectors.brands import brand_and_competitor_names
 from vetting.selectors.notes import note_list
 from vetting.selectors.shortlists import creator_shortlist_entries, shortlist_get, shortlist_list
 
@@ -52,6 +55,9 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         "engagement_chart": charts.engagement_chart(account_recent_post_counters(account=account) if account else []),
         "top_posts": creator_top_posts(creator=creator, per_account=6).get(account.pk, []) if account else [],
         "sponsored_posts": creator_sponsored_posts(creator=creator),
+        "brand_partners": creator_brand_partners(
+            creator=creator, known_brands=brand_and_competitor_names(organization=org) if org else ()
+        ),
         "images": presenters.creator_images(creator),
         "notes": list(note_list(organization=org, creator_id=creator.pk)) if org else [],
         "shortlists": list(shortlist_list(organization=org)) if org else [],
