@@ -171,3 +171,15 @@ def test_marker_names_the_partner_handle():
     assert marker_partner("paid partnership with @calmia") == "calmia"
     assert marker_partner("sponsored by @glow.lab.") == "glow.lab"
     assert marker_partner("#ad") == ""
+
+
+def test_the_documented_hashtags_are_the_rules_hashtags():
+    from pathlib import Path
+
+    from influencers.sponsorship import PAID_HASHTAGS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "import-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Paid partnerships") : doc.index("## Handles")]
+    row = next(line for line in section.splitlines() if line.startswith("| hashtags"))
+    documented = {token.lstrip("#") for token in row.replace("`", " ").split() if token.startswith("#")}
+    assert documented >= PAID_HASHTAGS, PAID_HASHTAGS - documented
