@@ -41,6 +41,7 @@ class Table:
     # Columns computed from the others (never from the file): applied to the row as it will be
     # stored, after the file's values are merged with the current ones.
     derive: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+    derive_from: tuple[str, ...] = ()  # the value columns `derive` reads
 
     @property
     def key_length(self) -> int:
@@ -130,7 +131,15 @@ def derive_post(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*values[:_SPONSORED], decided.is_sponsored, decided.source, decided.marker)
 
 
-POSTS = Table(POSTS.model, POSTS.parent, POSTS.keys, POSTS.values, POSTS.label, derive=derive_post)
+POSTS = Table(
+    POSTS.model,
+    POSTS.parent,
+    POSTS.keys,
+    POSTS.values,
+    POSTS.label,
+    derive=derive_post,
+    derive_from=("caption", "hashtags", "paid_partnership", "sponsor"),
+)
 COMMENTS = Table(CommentSample, "post_id", ("external_id",), ("commenter", "text", "posted_at", "likes"), "comments")
 MEDIA = Table(MediaAsset, "account_id", ("sha256",), ("post_id", "source_url"), "media")
 

@@ -162,6 +162,7 @@ class _TableWriter:
             (i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None
         ]
         self.derive = table.derive
+        self.derive_from = [table.values.index(name) for name in table.derive_from]
 
     @staticmethod
     def _constant(field: models.Field, now: dt.datetime) -> Any:
@@ -181,9 +182,12 @@ class _TableWriter:
         return self.derive(values) if self.derive else values
 
     def merged(self, given: tuple[Any, ...], current: tuple[Any, ...]) -> tuple[Any, ...]:
-        """An existing row after the import (see `merge`), with its derived columns again."""
+        """An existing row after the import (see `merge`), with its derived columns decided again
+        when a column they are derived from changed (a re-import of the same file costs none)."""
         after = merge(given, current)
-        return self.derive(after) if self.derive else after
+        if self.derive is None or all(after[i] == current[i] for i in self.derive_from):
+            return after
+        return self.derive(after)
 
     def update_row(self, merged: tuple[Any, ...], pk: int) -> tuple[Any, ...]:
         return (*merged, self.now, pk) if self.has_updated_at else (*merged, pk)
@@ -378,6 +382,8 @@ class Writer:
         updates: list[tuple[Any, ...]] = []
         created = updated = unchanged = 0
         complete, extra = writer.complete, writer.extra_values
+        # Tables without derived columns (snapshots: millions of rows) compare with plain `merge`.
+        merged = writer.merged if writer.derive else merge
         for account, parent_id, rows in parents:
             changed = False
             if parent_id is None or not existing:
@@ -417,7 +423,7 @@ class Writer:
                         changed = True
                         continue
                     pk, before = found
-                    after = writer.merged(row[k : k + len(table.values)], before)
+                    after = merged(row[k : k + len(table.values)], before)
                     if after == before:
                         unchanged += 1
                     else:
