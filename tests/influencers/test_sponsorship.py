@@ -183,3 +183,11 @@ def test_the_documented_hashtags_are_the_rules_hashtags():
     row = next(line for line in section.splitlines() if line.startswith("| hashtags"))
     documented = {token.lstrip("#") for token in row.replace("`", " ").split() if token.startswith("#")}
     assert documented >= PAID_HASHTAGS, PAID_HASHTAGS - documented
+
+
+def test_a_negation_only_covers_the_marker_it_stands_next_to():
+    near = "This video is not sponsored by anyone, I bought it myself."
+    assert find_marker(near) == ""
+    far = "Not sponsored: my own money paid for the flights and the hotel. The gear though was sponsored by @trailwise"
+    assert find_marker(far) == "sponsored by @trailwise"
+    assert find_marker("非广告！自费买的。第二条是广告合作款") == "广告"
