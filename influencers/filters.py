@@ -1,9 +1,10 @@
 """`CreatorFilterSet`: the one set of discovery filters behind the API (`GET /api/creators/`)
 and the web UI's discovery page.
 
-Creator-level filters (country, language, category, contact email, and the fake-follower risk
-filters) filter creators directly. Account-level filters (platform, followers, engagement,
-growth, audience, keyword) are collected and applied together to one account of the creator (see
+Creator-level filters (country, language, category, contact email, the fake-follower risk
+filters, and the brands a creator published paid posts for: `worked_with`, `not_worked_with`)
+filter creators directly. Account-level filters (platform, followers, engagement, growth,
+audience, keyword) are collected and applied together to one account of the creator (see
 `influencers.selectors.creators.creator_search_queryset`), so "TikTok, ≥ 100k followers,
 ER ≥ 3%" means one TikTok account meeting all three.
 
@@ -22,9 +23,11 @@ on today's date.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any, ClassVar
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
@@ -40,11 +43,27 @@ from influencers.selectors.creators import (
     creator_risk_level_q,
     creator_search_queryset,
 )
+from influencers.selectors.partners import worked_with
 
 # Audience keys become JSON paths: only plain codes are accepted.
 _COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
 _LANGUAGE_CODE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", "expected an ISO language code, e.g. zh")
 RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
+_BRAND_SEPARATORS = re.compile(r"[,，;；、]")
+MAX_BRANDS = 50
+
+
+def brand_names(value: str) -> list[str]:
+    """Brand names or @handles separated by commas (also ， ; 、), trimmed, without repeats."""
+    return list(dict.fromkeys(name.strip() for name in _BRAND_SEPARATORS.split(value or "") if name.strip()))
+
+
+def _few_brands(value: str) -> None:
+    names = brand_names(value)
+    if len(names) > MAX_BRANDS:
+        raise ValidationError(f"at most {MAX_BRANDS} brands, got {len(names)}")
+    if any(len(name) > 100 for name in names):
+        raise ValidationError("a brand name is at most 100 characters")
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -147,6 +166,16 @@ class CreatorFilterSet(django_filters.FilterSet):
     language = django_filters.CharFilter(method="filter_json_list", label="Creator language (ISO code)")
     category = django_filters.CharFilter(method="filter_json_list")
     has_contact_email = django_filters.BooleanFilter(method="filter_has_email")
+    worked_with = django_filters.CharFilter(
+        method="filter_worked_with",
+        validators=[_few_brands],
+        label="Published a paid post for any of these brands (names or @handles, comma-separated)",
+    )
+    not_worked_with = django_filters.CharFilter(
+        method="filter_worked_with",
+        validators=[_few_brands],
+        label="Never published a paid post for these brands, e.g. a brand's competitors (comma-separated)",
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(s, s) for s in CREATOR_SORTS], method="filter_noop", empty_label=None, label="Sort order"
     )
@@ -241,6 +270,15 @@ class CreatorFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.exclude(contact_email="") if value else queryset.filter(contact_email="")
+
+    def filter_worked_with(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Creator-level: a paid post on any of the creator's accounts counts
+        # (influencers.selectors.partners; the sponsorship rule is influencers.sponsorship).
+        names = brand_names(value)
+        if not names:
+            return queryset
+        condition = worked_with(names)
+        return queryset.filter(condition) if name == "worked_with" else queryset.exclude(condition)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         self.account_terms = []

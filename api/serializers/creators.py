@@ -244,6 +244,9 @@ class PostSerializer(serializers.ModelSerializer):
             "views",
             "is_sponsored",
             "sponsor",
+            "paid_partnership",
+            "sponsorship_source",
+            "sponsorship_marker",
             "engagement",
             "images",
         ]
@@ -319,10 +322,33 @@ class AccountDetailSerializer(serializers.ModelSerializer):
         return PostSerializer(posts, many=True, context=self.context).data
 
 
+class PartnerPostSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    posted_at = serializers.DateTimeField()
+    url = serializers.CharField(help_text="The post on its platform ('' when the data has no link)")
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+
+
+class BrandPartnerSerializer(serializers.Serializer):
+    """A brand the creator published sponsored posts for."""
+
+    name = serializers.CharField(help_text="The sponsor as named, an @handle, or the organisation's name for the brand")
+    posts = serializers.IntegerField(help_text="How many sponsored posts")
+    last_posted_at = serializers.DateTimeField()
+    matched_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="sponsor (the post's sponsor field), marker ('paid partnership with @x'), "
+        "mention (tagged in the post), caption (a known brand named in the caption)",
+    )
+    recent_posts = PartnerPostSerializer(many=True, help_text="The newest ten, newest first")
+
+
 class CreatorDetailSerializer(serializers.ModelSerializer):
     accounts = AccountDetailSerializer(many=True, read_only=True)
     images = serializers.SerializerMethodField()
     risk = serializers.SerializerMethodField()
+    brand_partners = serializers.SerializerMethodField()
 
     class Meta:
         model = Creator
@@ -339,6 +365,7 @@ class CreatorDetailSerializer(serializers.ModelSerializer):
             "risk",
             "accounts",
             "images",
+            "brand_partners",
         ]
 
     @extend_schema_field(CreatorRiskSerializer)
@@ -348,3 +375,8 @@ class CreatorDetailSerializer(serializers.ModelSerializer):
     @extend_schema_field(MediaAssetSerializer(many=True))
     def get_images(self, creator: Creator) -> list:
         return MediaAssetSerializer(self.context.get("images", []), many=True, context=self.context).data
+
+    @extend_schema_field(BrandPartnerSerializer(many=True))
+    def get_brand_partners(self, creator: Creator) -> list:
+        partners = self.context.get("brand_partners", [])
+        return BrandPartnerSerializer([p.as_dict() for p in partners], many=True).data

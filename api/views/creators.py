@@ -28,6 +28,8 @@ from influencers.selectors.creators import (
     creator_rows,
     creator_top_posts,
 )
+from influencers.selectors.partners import creator_brand_partners
+from vetting.selectors.brands import brand_and_competitor_names
 from vetting.selectors.reports import account_vetting_reports
 from vision.services.search import lookalikes
 
@@ -86,15 +88,18 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
 
 class CreatorDetailView(OrganizationScopedView):
     """A creator's full profile: accounts, metrics with formulas, vetting reports, audience,
-    growth history, top posts and images."""
+    growth history, top posts, images, and past brand partners (the brands of its sponsored
+    posts; the organisation's brands and competitors are also found by name in captions)."""
 
     serializer_class = CreatorDetailSerializer
 
     def get(self, request: Request, pk: int) -> Response:
         creator = creator_detail(creator_id=pk)
         accounts = list(creator.accounts.all())
+        known = brand_and_competitor_names(organization=self.organization)
         context = {
             **self.get_serializer_context(),
+            "brand_partners": creator_brand_partners(creator=creator, known_brands=known),
             "growth": creator_growth_series(creator=creator),
             "top_posts": creator_top_posts(creator=creator),
             "vetting": account_vetting_reports(accounts=accounts),

@@ -1,5 +1,6 @@
 """The creator page: identity, accounts, growth with anomalies, engagement, audience, vetting
-signals with evidence, images with lookalike creators, sponsored posts, notes."""
+signals with evidence, images with lookalike creators, sponsored posts and past brand partners,
+notes."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from influencers.selectors.creators import (
 from influencers.selectors.creators import (
     creator_detail as select_creator_detail,
 )
+from influencers.selectors.partners import creator_brand_partners
 from vetting import monitoring
+from vetting.selectors.brands import brand_and_competitor_names
 from vetting.selectors.notes import note_list
 from vetting.selectors.shortlists import creator_shortlist_entries, shortlist_get, shortlist_list
 
@@ -60,6 +63,9 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         # The creator's verdict: its riskiest vetted account's, named (the KPI is this account's).
         "creator_risk": creator_risk_of(accounts),
         "can_revet": can_write(request),
+        "brand_partners": creator_brand_partners(
+            creator=creator, known_brands=brand_and_competitor_names(organization=org) if org else ()
+        ),
         "images": presenters.creator_images(creator),
         "notes": list(note_list(organization=org, creator_id=creator.pk)) if org else [],
         "shortlists": list(shortlist_list(organization=org)) if org else [],

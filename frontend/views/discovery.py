@@ -57,7 +57,7 @@ def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
     names of percentage fields that were not numbers."""
     params: dict[str, Any] = {}
     for key in query:
-        if key in ("page", "brand") or key.endswith("_pct"):
+        if key in ("page", "brand", "no_competitor_partners") or key.endswith("_pct"):
             continue
         values = [v for v in query.getlist(key) if v.strip()]
         if values:
@@ -74,6 +74,17 @@ def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
     return params, bad
 
 
+def without_competitor_partners(params: dict[str, Any], competitors: list[str]) -> dict[str, Any]:
+    """`params` with the chosen brand's competitors added to `not_worked_with` (the checkbox
+    "never worked with the chosen brand's competitors")."""
+    from influencers.filters import brand_names
+
+    names = brand_names(params.get("not_worked_with", "")) + [str(c) for c in competitors if str(c).strip()]
+    if not names:
+        return params
+    return {**params, "not_worked_with": ", ".join(dict.fromkeys(names))}
+
+
 @login_required
 def discovery(request: HttpRequest) -> HttpResponse:
     """The discovery page (or, for htmx, just the results) for the current filters."""
@@ -81,9 +92,11 @@ def discovery(request: HttpRequest) -> HttpResponse:
 
     org = organization_for(request)
     params, bad_percent = filters_from_query(request.GET)
-    filterset = CreatorFilterSet(data=params)
     brands = list(brand_list(organization=org)) if org else []
     brand = presenters.selected_brand(brands, request.GET.get("brand"))
+    if request.GET.get("no_competitor_partners") == "true" and brand is not None:
+        params = without_competitor_partners(params, brand.competitors or [])
+    filterset = CreatorFilterSet(data=params)
     context: dict[str, Any] = {
         "filterset": filterset,
         "form": filterset.form,

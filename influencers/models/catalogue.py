@@ -120,8 +120,23 @@ class Post(models.Model):
     shares = models.PositiveBigIntegerField(null=True, blank=True)
     saves = models.PositiveBigIntegerField(null=True, blank=True)
     views = models.PositiveBigIntegerField(null=True, blank=True)
+    # Whether the post is a paid partnership, decided by `influencers.sponsorship.decide` from the
+    # platform's flag, the sponsor named and the caption's markers; how it was decided is kept
+    # beside it so the product can show the evidence.
     is_sponsored = models.BooleanField(default=False)
     sponsor = models.CharField(max_length=200, blank=True, help_text="Brand named as sponsor or paid partner")
+    paid_partnership = models.BooleanField(
+        null=True, blank=True, help_text="The platform's own paid-partnership flag as imported (empty: not given)"
+    )
+    sponsorship_source = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("flag", "Platform flag"), ("sponsor", "Sponsor named"), ("marker", "Caption marker")],
+        help_text="How is_sponsored was decided",
+    )
+    sponsorship_marker = models.CharField(
+        max_length=100, blank=True, help_text="The disclosure found in the caption (#ad, 广告, paid partnership …)"
+    )
 
     class Meta:
         ordering = ["-posted_at", "id"]

@@ -33,6 +33,7 @@ from core.errors import InputError, VettedError
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import job_create, job_log, job_progress, job_set_total
 from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
+from influencers import sponsorship
 from influencers.connectors import (
     Connector,
     ConnectorAuthError,
@@ -54,6 +55,7 @@ OVERLAP_GUARD = dt.timedelta(hours=6)
 
 _url_validator = URLValidator(schemes=["http", "https"])
 POST_FIELDS = ("posted_at", "post_type", "url", "caption", "hashtags", "mentions", "likes", "comments", "views")
+SPONSORSHIP_FIELDS = ("is_sponsored", "sponsorship_source", "sponsorship_marker")
 
 
 class RefreshFailed(ConnectorError):
@@ -239,13 +241,22 @@ def _write(
         }
         post = existing.get(item.platform_post_id)
         if post is None:
-            to_create.append(Post(account=account, platform_post_id=item.platform_post_id[:200], **values))
+            post = Post(account=account, platform_post_id=item.platform_post_id[:200], **values)
+            to_create.append(post)
         else:
             for name, value in values.items():
                 setattr(post, name, value)
             to_update.append(post)
+        # The connectors read no paid-partnership label: a flag or sponsor an import gave is
+        # kept, and the new caption is read for markers by the one rule.
+        decided = sponsorship.decide(
+            flag=post.paid_partnership, sponsor=post.sponsor, caption=post.caption, hashtags=post.hashtags
+        )
+        post.is_sponsored = decided.is_sponsored
+        post.sponsorship_source = decided.source
+        post.sponsorship_marker = decided.marker
     Post.objects.bulk_create(to_create, batch_size=200)
-    Post.objects.bulk_update(to_update, list(POST_FIELDS), batch_size=200)
+    Post.objects.bulk_update(to_update, [*POST_FIELDS, *SPONSORSHIP_FIELDS], batch_size=200)
     result.posts_created, result.posts_updated = len(to_create), len(to_update)
     post_ids = dict(
         Post.objects.filter(account=account, platform_post_id__in=fetched_ids).values_list("platform_post_id", "pk")

@@ -80,3 +80,38 @@ def test_unknown_creator_is_404_json(editor, db):
 def test_viewer_can_read_the_catalogue(viewer, creator):
     assert viewer.client.get(f"/api/creators/{creator['creator'].pk}/").status_code == 200
     assert viewer.client.get("/api/creators/").status_code == 200
+
+
+def test_detail_lists_past_brand_partners_with_links_to_the_posts(editor, creator):
+    from tests.factories import BrandFactory
+
+    BrandFactory(organization=editor.organization, name="Calmia", competitors=["Lumiskin 璐美肤"])
+    account = creator["account"]
+    first = PostFactory(
+        account=account,
+        is_sponsored=True,
+        sponsorship_source="flag",
+        sponsor="Lumiskin",
+        url="https://www.xiaohongshu.com/explore/1",
+        posted_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    )
+    second = PostFactory(
+        account=account,
+        is_sponsored=True,
+        sponsorship_source="marker",
+        sponsorship_marker="#广告",
+        caption="#广告 感谢璐美肤",
+        posted_at=dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+    )
+    PostFactory(account=account, is_sponsored=False, caption="Lumiskin is lovely")  # not paid: not a partner
+
+    body = editor.client.get(f"/api/creators/{creator['creator'].pk}/").json()
+
+    (partner,) = body["brand_partners"]
+    assert partner["name"] == "Lumiskin 璐美肤"  # the organisation's name for the competitor
+    assert partner["posts"] == 2
+    assert partner["last_posted_at"].startswith("2026-02-01")
+    assert sorted(partner["matched_by"]) == ["caption", "sponsor"]
+    assert [p["id"] for p in partner["recent_posts"]] == [second.pk, first.pk]
+    assert partner["recent_posts"][1]["url"] == "https://www.xiaohongshu.com/explore/1"
+    assert partner["recent_posts"][0]["platform"] == "xiaohongshu"

@@ -93,6 +93,8 @@ def catalogue(db):
     AccountMetricsFactory(account=other, followers=2_000, er_formula="x", engagement_rate=0.2)
     c["split"] = split
     PostFactory(account=c["small_tt"].accounts.get(), caption="Night market 夜市 food tour", hashtags=["streetfood"])
+    PostFactory(account=c["mid_yt"].accounts.get(), is_sponsored=True, caption="Sponsored by @hyperclick #ad")
+    PostFactory(account=c["big_ig"].accounts.get(), is_sponsored=False, caption="I like HyperClick mice")
     return c
 
 
@@ -130,6 +132,9 @@ def ids(response) -> set[int]:
         # Same-account semantics: Split has a TikTok (2k) and a big Instagram; no single TikTok ≥ 100k.
         ("platform=tiktok&min_followers=100000", set()),
         ("platform=tiktok&min_engagement_rate=0.1", {"split"}),
+        ("worked_with=HyperClick", {"mid_yt"}),
+        ("worked_with=%40hyperclick", {"mid_yt"}),
+        ("not_worked_with=Razorback,HyperClick", {"big_ig", "small_tt", "cn_aud", "split"}),
     ],
 )
 def test_each_filter_narrows_to_exactly_the_matching_creators(editor, catalogue, query, expected):

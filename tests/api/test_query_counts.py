@@ -20,6 +20,8 @@ from tests.factories import (
 PINS = {
     "/api/creators/": 5,
     "/api/creators/?platform=instagram&min_followers=10&sort=-engagement_rate": 5,
+    # the partner filters are subqueries of the same two queries
+    "/api/creators/?not_worked_with=Lumiskin,@dewlab,璐美肤": 5,
     "/api/brands/": 4,
     "/api/shortlists/": 4,
     "/api/notes/": 4,

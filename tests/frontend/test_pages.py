@@ -151,6 +151,24 @@ def test_discovery_pages_results(ui, db):
     assert "30 creators" in first
 
 
+def test_discovery_brand_partner_filters(ui, member, catalogue):
+    from tests.factories import BrandFactory
+
+    lin, alex, tok = catalogue
+    lin_post = lin.accounts.get().posts.get(is_sponsored=True)
+    lin_post.sponsor = "Rival Co"
+    lin_post.save()
+    brand = BrandFactory(organization=member.organization, name="Our Brand", competitors=["Rival Co"])
+
+    body = text(ui.get(reverse("frontend:discovery"), {"worked_with": "rival co"}))
+    assert "Lin Mei 林美" in body and "Alex Rivera" not in body
+    body = text(ui.get(reverse("frontend:discovery"), {"not_worked_with": "Acme Skincare"}))
+    assert "Lin Mei 林美" in body and "Alex Rivera" not in body and "Tok Star" not in body
+    body = text(ui.get(reverse("frontend:discovery"), {"brand": brand.pk, "no_competitor_partners": "true"}))
+    assert "Lin Mei 林美" not in body and "Alex Rivera" in body and "Tok Star" in body
+    assert 'name="no_competitor_partners" value="true" checked' in body
+
+
 # --- Creator page ---------------------------------------------------------------------------
 
 
@@ -162,6 +180,8 @@ def test_creator_page_shows_identity_metrics_growth_and_sponsored_posts(ui, cata
     assert creator.display_name in body
     assert 'data-kind="growth"' in body and 'id="growth-data"' in body
     assert "Acme Skincare" in body  # sponsored post history
+    partners = body[body.index('data-testid="brand-partners"') :]
+    assert "Past brand partners" in partners and "Acme Skincare" in partners[: partners.index("</section>")]
     assert 'data-testid="vetting"' in body
     assert "chart.umd.min.js" in body
 
@@ -508,3 +528,11 @@ def test_brand_matches_show_the_ranking_and_rerank_with_the_sliders(ui, member, 
     # All weights at zero is refused by the ranking with a message, not a 500.
     zero = {f"w_{p}": "0" for p in ("audience_fit", "authenticity", "value_alignment", "engagement")}
     assert "cannot be ranked" in text(ui.get(url, zero, HTTP_HX_REQUEST="true"))
+
+
+def test_brand_partner_texts_are_translated(ui, catalogue):
+    ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:discovery")})
+    body = text(ui.get(reverse("frontend:discovery")))
+    assert "从未与所选品牌的竞品合作" in body and "合作过（付费内容）" in body
+    body = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
+    assert "合作过的品牌" in body and "Past brand partners" not in body

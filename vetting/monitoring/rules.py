@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
+from influencers.sponsorship import find_marker
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
 from vetting.scoring.value_alignment import term_pattern, topic_terms
 
@@ -50,9 +51,6 @@ EVIDENCE_LIMIT = 25  # items listed per alert; the totals are always given
 # A period's negative share enters the spread of the sentiment baseline only when measured on at
 # least this many comments (at 30 its own sampling noise is about ±6 points at a 15% share).
 RELIABLE_PERIOD_COMMENTS = 30
-
-# Words that mark a post as paid content, besides the platform's own sponsor flag.
-AD_MARKERS = ("#ad", "#sponsored", "#partner", "#paidpartnership", "#广告", "广告", "合作", "赞助", "#合作")
 
 
 # --- plain inputs ---------------------------------------------------------------------------------
@@ -534,10 +532,9 @@ def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, a
 
 
 def _is_paid(post: PostData) -> bool:
-    if post.is_sponsored or post.sponsor:
-        return True
-    text = normalise(_post_text(post))
-    return any(marker in text for marker in AD_MARKERS)
+    """The catalogue's decision (`influencers.sponsorship`, stored on the post when it was
+    imported or refreshed); posts built by hand are read for markers by the same rule."""
+    return post.is_sponsored or bool(find_marker(post.caption, post.hashtags))
 
 
 def _name_variants(name: str) -> list[str]:
@@ -559,9 +556,10 @@ def evaluate_competitor(
 ) -> list[Hit]:
     """Paid posts for a competitor within `lookback_days`, one hit per competitor.
 
-    A post is paid when the platform flags it, names a sponsor, or carries an ad marker (#ad,
-    #sponsored, 广告, 合作, 赞助). It is for a competitor when the sponsor field, a mention or the
-    caption names the competitor (its full name or either script part of a bilingual name).
+    A post is paid when the catalogue decided it is sponsored: the platform's flag, a sponsor
+    named, or a disclosure marker (#ad, #sponsored, 广告, 品牌合作, 赞助 …, whole tokens). It is
+    for a competitor when the sponsor field, a mention or the caption names the competitor (its
+    full name or either script part of a bilingual name).
     """
     competitors = list(params.competitors) + (list(brand.competitors) if params.use_brand_competitors else [])
     competitors = list(dict.fromkeys(c.strip() for c in competitors if c and c.strip()))

@@ -22,6 +22,7 @@ from PIL import Image
 
 from core.errors import InputError, InvalidState
 from core.services.media import ImageInfo, image_content_file, inspect_image_bytes
+from influencers import sponsorship
 from influencers.metrics.service import refresh_metrics
 from influencers.models import (
     Account,
@@ -256,8 +257,8 @@ def _write_catalogue(
                         shares=pp.shares,
                         saves=pp.saves,
                         views=pp.views,
-                        is_sponsored=pp.is_sponsored,
                         sponsor=pp.sponsor,
+                        **_sponsorship(pp.is_sponsored, pp.sponsor, pp.caption, pp.hashtags),
                     )
                 )
                 post_plans.append(pp)
@@ -381,3 +382,15 @@ def seed_demo_catalogue(
         timings=timings,
         account_ids=account_ids,
     )
+
+
+def _sponsorship(flagged: bool, sponsor: str, caption: str, hashtags: list[str]) -> dict[str, Any]:
+    """The demo's sponsored posts carry the platform's flag, as an import of real data would."""
+    flag = True if flagged else None
+    decided = sponsorship.decide(flag=flag, sponsor=sponsor, caption=caption, hashtags=hashtags)
+    return {
+        "paid_partnership": flag,
+        "is_sponsored": decided.is_sponsored,
+        "sponsorship_source": decided.source,
+        "sponsorship_marker": decided.marker,
+    }

@@ -27,6 +27,7 @@ from influencers.services.imports.validation import Validator, suggestion
 from influencers.services.imports.values import (
     MAX_COUNT,
     ValueInvalid,
+    check_handle,
     is_blank,
     parse_bool,
     parse_count,
@@ -133,11 +134,14 @@ POST_FIELDS = _spec(
         "shares": ("shares", parse_count),
         "saves": ("saves", parse_count),
         "views": ("views", parse_count),
-        "is_sponsored": ("is_sponsored", parse_bool),
+        # The platform's paid-partnership flag, under its own name or the older `is_sponsored`;
+        # whether the post counts as sponsored is decided when it is written (records.derive_post).
+        "paid_partnership": ("paid_partnership", parse_bool),
         "sponsor": ("sponsor", _text(200)),
     },
 )
-POST_KEYS = frozenset(POST_FIELDS) | {"id", "images", "comment_samples"}
+_FLAG_POSITION = POSTS.values.index("paid_partnership")
+POST_KEYS = frozenset(POST_FIELDS) | {"id", "images", "comment_samples", "is_sponsored"}
 COMMENT_FIELDS = _spec(
     COMMENTS.values,
     {
@@ -240,6 +244,8 @@ class DocumentValidator(Validator):
         handle = self.value(parse_handle, raw.get("handle"), location, "handle")
         self._required(raw, "platform", location, "the platform")
         self._required(raw, "handle", location, "the handle")
+        if platform is not None and handle is not None:
+            handle = self.value(lambda text: check_handle(platform, text), handle, location, "handle")
         values = self._fields(raw, location, ACCOUNT_FIELDS, len(ACCOUNTS.values))
         if platform is None or handle is None:
             return None
@@ -356,6 +362,17 @@ class DocumentValidator(Validator):
         key = self.value(lambda v: parse_text(v, 200), raw.get("id"), location, "id")
         self._required(raw, "id", location, "the post id (the platform's id of the post)")
         values = self._fields(raw, location, POST_FIELDS, len(POSTS.values))
+        if "is_sponsored" in raw:
+            older = self.value(parse_bool, raw["is_sponsored"], location, "is_sponsored")
+            given = values[_FLAG_POSITION]
+            if older is not None and given is not None and older != given:
+                self.error(
+                    location,
+                    "paid_partnership and is_sponsored disagree; give one of them (they are the same flag)",
+                    "is_sponsored",
+                )
+            elif given is None:
+                values[_FLAG_POSITION] = older
         self._required(raw, "posted_at", location, "posted_at")
         post = PostIn(location=location, key=key or "", values=tuple(values))
         seen: set[str] = set()

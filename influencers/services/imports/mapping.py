@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from influencers.services.imports.columns import canonical_name, is_column
+from influencers.services.imports.columns import FIXED_COLUMNS, canonical_name, closest_name, is_column
 from influencers.services.imports.problems import Problems, fail
 from influencers.services.imports.values import (
     is_blank,
@@ -210,7 +210,9 @@ def _parse_rules(problems: Problems, header: str, spec: Any) -> list[ColumnRule]
         if not target:
             problems.add(where, "says nothing about where the column goes: add 'to: <our column>'")
         elif not is_column(target):
-            problems.add(where, f"unknown target column '{name}' (see docs/import-format.md)", "to")
+            close = closest_name(target, FIXED_COLUMNS)
+            hint = f" (did you mean '{close}'?)" if close else ""
+            problems.add(where, f"unknown target column '{name}'{hint} (see docs/import-format.md)", "to")
         else:
             rule = _parse_rule(problems, where, header, target, spec)
             if rule is not None:

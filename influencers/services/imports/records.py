@@ -8,12 +8,14 @@ key columns followed by value columns, because a large file holds millions of th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import models
 
+from influencers import sponsorship
 from influencers.models import (
     Account,
     AccountSnapshot,
@@ -36,6 +38,10 @@ class Table:
     keys: tuple[str, ...]
     values: tuple[str, ...]
     label: str
+    # Columns computed from the others (never from the file): applied to the row as it will be
+    # stored, after the file's values are merged with the current ones.
+    derive: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+    derive_from: tuple[str, ...] = ()  # the value columns `derive` reads
 
     @property
     def key_length(self) -> int:
@@ -110,10 +116,36 @@ POSTS = Table(
         "shares",
         "saves",
         "views",
-        "is_sponsored",
+        "paid_partnership",
         "sponsor",
+        "is_sponsored",
+        "sponsorship_source",
+        "sponsorship_marker",
     ),
     "posts",
+)
+_CAPTION, _HASHTAGS, _FLAG, _SPONSOR, _SPONSORED = (
+    POSTS.values.index(name) for name in ("caption", "hashtags", "paid_partnership", "sponsor", "is_sponsored")
+)
+
+
+def derive_post(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A post row with is_sponsored, sponsorship_source and sponsorship_marker decided from its
+    flag, sponsor and caption (`influencers.sponsorship`); they are the last three columns."""
+    decided = sponsorship.decide(
+        flag=values[_FLAG], sponsor=values[_SPONSOR] or "", caption=values[_CAPTION] or "", hashtags=values[_HASHTAGS]
+    )
+    return (*values[:_SPONSORED], decided.is_sponsored, decided.source, decided.marker)
+
+
+POSTS = Table(
+    POSTS.model,
+    POSTS.parent,
+    POSTS.keys,
+    POSTS.values,
+    POSTS.label,
+    derive=derive_post,
+    derive_from=("caption", "hashtags", "paid_partnership", "sponsor"),
 )
 COMMENTS = Table(CommentSample, "post_id", ("external_id",), ("commenter", "text", "posted_at", "likes"), "comments")
 MEDIA = Table(MediaAsset, "account_id", ("sha256",), ("post_id", "source_url"), "media")

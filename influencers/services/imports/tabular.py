@@ -20,6 +20,7 @@ from influencers.services.imports.records import ACCOUNTS, CREATORS, AccountIn, 
 from influencers.services.imports.validation import Validator, suggestion
 from influencers.services.imports.values import (
     ValueInvalid,
+    check_handle,
     is_blank,
     parse_bool,
     parse_count,
@@ -168,6 +169,8 @@ class RowValidator(Validator):
             account_values[ACCOUNTS.values.index(column)] = read(target, parser)
         platform = read("platform", parse_platform)
         handle = read("handle", parse_handle)
+        if platform is not None and handle is not None:
+            handle = read("handle", lambda _raw: check_handle(platform, handle))
         for required in REQUIRED_COLUMNS:
             if required not in values:
                 self.error(location, f"the {required} is empty", labels.get(required, required))

@@ -3,7 +3,6 @@ profiles, images, and reporting a bad value with its location and field."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from influencers.models.audience import (
     GENDERS,
     distribution_error,
 )
+from influencers.services.imports.columns import closest_name
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.records import AccountIn, ImageIn
 from influencers.services.imports.values import ValueInvalid, parse_date, parse_text
@@ -26,9 +26,10 @@ DEFAULT_AUDIENCE_SOURCE = "import"
 
 
 def suggestion(name: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when a close match exists, else ''."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """' (did you mean 'x'?)' when one of `choices` is what `name` likely means (the same words,
+    a synonym other exports use, or a near spelling: `columns.closest_name`), else ''."""
+    close = closest_name(name, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 class Validator:

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.core.exceptions import ValidationError
@@ -334,6 +335,59 @@ def parse_handle(value: object, max_length: int = 100) -> str | None:
     if len(handle) > max_length:
         raise ValueInvalid(f"handle is {len(handle)} characters long, the limit is {max_length}")
     return handle
+
+
+@dataclass(frozen=True)
+class HandleRule:
+    """What a platform accepts as a handle (after '@' is dropped and the text lower-cased)."""
+
+    pattern: re.Pattern[str]
+    rule: str  # for the error message and docs/import-format.md
+
+
+# Per platform, from its own sign-up rules (sources in docs/import-format.md, "Handles"). The
+# Chinese platforms are looser: exports give their ids (小红书号, 抖音号, UID) or nicknames, which
+# may be Chinese, so any letters of any script count there; what is refused everywhere is text
+# with no letter or digit at all ('=======', '#@!?/') and characters no handle has.
+HANDLE_RULES: dict[str, HandleRule] = {
+    Platform.INSTAGRAM: HandleRule(
+        re.compile(r"(?!\.)(?!.*\.\.)[a-z0-9._]{1,30}(?<!\.)"),
+        "1–30 of a–z, 0–9, '.' and '_', not starting or ending with '.', no '..'",
+    ),
+    Platform.TIKTOK: HandleRule(
+        re.compile(r"[a-z0-9._]{1,30}(?<!\.)"), "1–30 of a–z, 0–9, '.' and '_', not ending with '.'"
+    ),
+    Platform.YOUTUBE: HandleRule(
+        re.compile(r"(?=.*[^\W_])[\w.\-]{3,30}"),
+        "3–30 letters (any script), digits, '_', '-' and '.' (an @handle, or a channel id UC…)",
+    ),
+    Platform.X: HandleRule(re.compile(r"[a-z0-9_]{1,15}"), "1–15 of a–z, 0–9 and '_'"),
+    Platform.FACEBOOK: HandleRule(
+        re.compile(r"(?=.*[a-z0-9])[a-z0-9.]{1,50}"), "1–50 of a–z, 0–9 and '.' (a username or a numeric id)"
+    ),
+    Platform.PINTEREST: HandleRule(
+        re.compile(r"(?=.*[a-z0-9])[a-z0-9._\-]{1,30}"), "1–30 of a–z, 0–9, '_', '-' and '.'"
+    ),
+}
+_LOOSE_HANDLE = HandleRule(
+    re.compile(r"(?=.*[^\W_])[\w.\-·\u00b7\u30fb\u200d\ufe0f\U0001F300-\U0001FAFF\u2600-\u27bf]{1,50}"),
+    "1–50 letters (any script, e.g. a Chinese nickname), digits, emoji, '_', '-', '.' and '·', "
+    "with at least one letter or digit",
+)
+for _platform in (Platform.XIAOHONGSHU, Platform.DOUYIN, Platform.BILIBILI, Platform.WEIBO):
+    HANDLE_RULES[_platform] = _LOOSE_HANDLE
+_URL_LIKE = re.compile(r"(?:https?:|www\.|\.com/)")
+
+
+def check_handle(platform: str, handle: str) -> str:
+    """`handle` (as `parse_handle` returns it) if the platform could have it; else ValueInvalid
+    naming the platform's rule."""
+    rule = HANDLE_RULES.get(platform, _LOOSE_HANDLE)
+    if rule.pattern.fullmatch(handle):
+        return handle
+    hint = "; give the handle, not the profile URL" if _URL_LIKE.search(handle) else ""
+    label = Platform(platform).label if platform in PLATFORMS else platform
+    raise ValueInvalid(f"{_show(handle)} is not a valid handle on {label}: expected {rule.rule}{hint}")
 
 
 def parse_username(value: object, max_length: int = 150) -> str | None:
