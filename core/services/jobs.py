@@ -226,6 +226,20 @@ def job_fail(*, job_id: int, error: str) -> Job:
     return job
 
 
+def job_run_here(job: Job, work: Callable[[Job], dict[str, Any]]) -> tuple[Job, dict[str, Any]]:
+    """Run `work(job)` for a new job in this process (a management command drawing its own
+    progress): the job is started, then marked FAILED with the error (re-raised) or SUCCEEDED
+    with what `work` returned. Returns the finished job and that result."""
+    job = job_start(job_id=job.pk)
+    try:
+        result = work(job)
+    except Exception as exc:
+        job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
+        raise
+    job.refresh_from_db(fields=["counts", "log", "done", "total"])
+    return job_succeed(job=job, result=result), result
+
+
 def progress_reporter(job: Job, *, every: int = 1) -> Callable[[int], None]:
     """A callback(done) for services that report progress, writing at most every `every` items."""
     last = {"done": -every}

@@ -56,7 +56,7 @@ from vetting.scoring.engagement import (
     load_benchmarks,
 )
 from vetting.scoring.follower_calibration import FollowerCalibration
-from vetting.scoring.followers import FollowerBatch, FollowerProfile
+from vetting.scoring.followers import FIELDS, FollowerBatch, FollowerProfile
 from vetting.scoring.growth import growth_anomalies, growth_summary
 from vetting.scoring.reuse import ImageCopy, ImageRef, reuse_report
 from vetting.scoring.text_similarity import term_vector
@@ -188,24 +188,13 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             .values_list("post_id", "commenter", "text", "posted_at")
         ):
             out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
-    profile_fields = (
-        "username",
-        "full_name",
-        "biography",
-        "followers_count",
-        "following_count",
-        "media_count",
-        "has_profile_pic",
-        "is_private",
-        "is_verified",
-        "external_url",
-    )
+    # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
     for account_id, *profile in (
         FollowerSample.objects.filter(account_id__in=ids)
         .order_by("account_id", "id")
-        .values_list("account_id", *profile_fields)
+        .values_list("account_id", *FIELDS)
     ):
-        out[account_id].follower_sample.append(FollowerProfile(**dict(zip(profile_fields, profile))))
+        out[account_id].follower_sample.append(FollowerProfile(**dict(zip(FIELDS, profile))))
     for audience in (
         AudienceProfile.objects.filter(account_id__in=ids)
         .order_by("account_id", "-as_of", "-id")

@@ -4,11 +4,11 @@ from their platform APIs now, as one REFRESH job, with a progress bar."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from core.errors import VettedError
 from core.models import JobKind
-from core.services.jobs import job_create, job_fail, job_start, job_succeed
+from core.progress import command_progress
+from core.services.jobs import job_create, job_run_here
 from influencers.connectors import ConnectorNotConfigured, get_connector, supported_platforms
 from influencers.models import Account
 from influencers.services.refresh import refresh_job_run
@@ -49,36 +49,12 @@ class Command(BaseCommand):
 
         params = {"trigger": "cli", "platform": platform, "account_ids": account_ids}
         job = job_create(kind=JobKind.REFRESH, params={k: v for k, v in params.items() if v})
-        job = job_start(job_id=job.pk)
-        # tqdm draws with "\r"; Django's OutputWrapper would append a newline to every write.
-        stream = getattr(self.stderr, "_out", self.stderr)
-        bar = tqdm(
-            total=0,
-            desc="refreshing",
-            unit="account",
-            file=stream,
-            disable=options["no_progress"] or options["verbosity"] < 1,
-            dynamic_ncols=True,
-        )
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        try:
-            result = refresh_job_run(job=job, progress=progress)
-        except VettedError as exc:
-            bar.close()
-            job_fail(job_id=job.pk, error=str(exc))
-            raise CommandError(f"refresh job {job.pk} FAILED: {exc}") from exc
-        except Exception as exc:
-            bar.close()
-            job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
-            raise
-        bar.close()
-        job.refresh_from_db(fields=["counts", "log", "done", "total"])
-        job_succeed(job=job, result=result)
+        quiet = options["no_progress"] or options["verbosity"] < 1
+        with command_progress(self, desc="refreshing", unit="account", disable=quiet) as bar:
+            try:
+                job, result = job_run_here(job, lambda job: refresh_job_run(job=job, progress=bar))
+            except VettedError as exc:
+                raise CommandError(f"refresh job {job.pk} FAILED: {exc}") from exc
         counts = result["counts"]
         self.stdout.write(
             f"refresh job {job.pk}: {counts['refreshed']} refreshed, {counts['failed']} failed, "

@@ -7,11 +7,11 @@ An id that does not exist is named and nothing runs (exit status 1)."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from core.errors import VettedError
 from core.models import JobKind
-from core.services.jobs import job_create, job_fail, job_start, job_succeed
+from core.progress import command_progress
+from core.services.jobs import job_create, job_run_here
 from vetting.services.reports import run_scoring_job, vetting_targets
 
 
@@ -49,34 +49,13 @@ class Command(BaseCommand):
 
         params = {**targets.params, "trigger": "cli"}
         job = job_create(kind=JobKind.SCORE, params=params, total=len(targets.account_ids))
-        job = job_start(job_id=job.pk)
-        # tqdm draws with "\r"; Django's OutputWrapper would append a newline to every write.
-        stream = getattr(self.stderr, "_out", self.stderr)
-        bar = tqdm(
-            total=len(targets.account_ids),
-            desc="vetting",
-            unit="account",
-            file=stream,
-            disable=options["no_progress"] or options["verbosity"] < 1,
-            dynamic_ncols=True,
-        )
-
-        def progress(done: int) -> None:
-            bar.n = done
-            bar.refresh()
-
-        try:
-            result = run_scoring_job(job, progress=progress)
-        except VettedError as exc:
-            bar.close()
-            job_fail(job_id=job.pk, error=str(exc))
-            raise CommandError(f"vetting job {job.pk} FAILED: {exc}") from exc
-        except Exception as exc:
-            bar.close()
-            job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
-            raise
-        bar.close()
-        job.refresh_from_db(fields=["counts", "log", "done", "total"])
-        job_succeed(job=job, result=result)
+        quiet = options["no_progress"] or options["verbosity"] < 1
+        with command_progress(
+            self, desc="vetting", unit="account", total=len(targets.account_ids), disable=quiet
+        ) as bar:
+            try:
+                job, result = job_run_here(job, lambda job: run_scoring_job(job, progress=bar))
+            except VettedError as exc:
+                raise CommandError(f"vetting job {job.pk} FAILED: {exc}") from exc
         levels = ", ".join(f"{name} {count}" for name, count in sorted(result["levels"].items())) or "none"
         self.stdout.write(f"vetting job {job.pk}: {result['accounts']} account(s) vetted; levels: {levels}")
