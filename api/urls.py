@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import brands, creators, exports, jobs, notes, search, shortlists, vetting
+from api.views import brands, briefs, creators, exports, jobs, notes, search, shortlists, vetting
 from api.views.health import HealthView
 
 
@@ -39,6 +39,8 @@ urlpatterns = [
         name="brand-mood-board-file",
     ),
     path("brands/<id:pk>/matches/", brands.BrandMatchesView.as_view(), name="brand-matches"),
+    # A brief in plain words → filters and a target audience (nothing stored; "parse" with or without "/")
+    re_path(r"^briefs/parse/?$", briefs.BriefParseView.as_view(), name="brief-parse"),
     path("shortlists/", shortlists.ShortlistListView.as_view(), name="shortlist-list"),
     path("shortlists/<id:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
     path("shortlists/<id:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
