@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import brands, briefs, creators, exports, jobs, notes, search, shortlists, vetting
+from api.views import brands, briefs, creators, exports, jobs, notes, overlap, search, shortlists, vetting
 from api.views.health import HealthView
 
 
@@ -44,6 +44,7 @@ urlpatterns = [
     path("shortlists/", shortlists.ShortlistListView.as_view(), name="shortlist-list"),
     path("shortlists/<id:pk>/", shortlists.ShortlistDetailView.as_view(), name="shortlist-detail"),
     path("shortlists/<id:pk>/entries/", shortlists.EntryListView.as_view(), name="shortlist-entries"),
+    path("shortlists/<id:pk>/overlap/", overlap.ShortlistOverlapView.as_view(), name="shortlist-overlap"),
     path(
         "shortlists/<id:pk>/entries/remove/", shortlists.EntryBulkRemoveView.as_view(), name="shortlist-entries-remove"
     ),
