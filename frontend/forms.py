@@ -111,6 +111,30 @@ class BrandForm(forms.Form):
             initial[f"ta_{dimension}_weight"] = spec.get("weight", 1.0)
         return initial
 
+    @classmethod
+    def initial_from_brief(cls, query: Any) -> dict[str, Any]:
+        """Form values from the chips of a brief read on the discovery page (a QueryDict: one
+        `ta_<dimension>` "key: percent" line per chip, rescaled to 100 for the chips kept)."""
+        initial: dict[str, Any] = {
+            "description": (query.get("description") or "")[:2000],
+            "preferred_platforms": [p for p in query.getlist("preferred_platforms") if p in Platform.values],
+            "competitors": join_list(dict.fromkeys(query.getlist("competitors"))),
+            "excluded_topics": join_list(dict.fromkeys(query.getlist("excluded_topics"))),
+        }
+        for field in ("min_followers", "max_followers"):
+            raw = (query.get(field) or "").strip()
+            if raw.isdigit():
+                initial[field] = int(raw)
+        for dimension in DISTRIBUTION_FIELDS:
+            try:
+                shares = parse_shares("\n".join(query.getlist(f"ta_{dimension}")), field=f"ta_{dimension}")
+            except forms.ValidationError:
+                shares = {}  # a hand-edited URL: start the box empty rather than fail
+            total = sum(shares.values())
+            if total > 0:
+                initial[f"ta_{dimension}"] = format_shares({key: share / total for key, share in shares.items()})
+        return initial
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for dimension in DISTRIBUTION_FIELDS:

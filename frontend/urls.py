@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import brands, creators, discovery, jobs, notifications, shortlists, watches
+from frontend.views import brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
 
 urlpatterns = [
     path(
@@ -15,6 +15,7 @@ urlpatterns = [
     # Discovery
     path("", discovery.discovery, name="discovery"),
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
+    path("discovery/brief/", briefs.brief_parse, name="brief_parse"),
     # Creators
     path("creators/<id:creator_id>/", creators.creator_detail, name="creator"),
     path("creators/<id:creator_id>/lookalikes/", creators.lookalikes, name="creator_lookalikes"),

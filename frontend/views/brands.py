@@ -46,7 +46,9 @@ def brand_create(request: HttpRequest) -> HttpResponse:
     from vetting.services.brands import brand_create as create
 
     org = require_organization(request)
-    form = BrandForm(request.POST or None)
+    # "Save as a brand brief" on the discovery page opens this form pre-filled from the brief.
+    initial = BrandForm.initial_from_brief(request.GET) if request.GET.get("from_brief") else None
+    form = BrandForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_write(request):
             form.add_error(None, _("Your role (viewer) cannot create brands."))

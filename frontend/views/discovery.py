@@ -49,6 +49,8 @@ SORT_LABELS = {
 
 
 MULTI_VALUE_FIELDS = ("platform", "risk_level")
+# Comma-separated filters: repeated parameters (one per chip of a brief) are joined.
+COMMA_LIST_FIELDS = ("country", "worked_with", "not_worked_with")
 
 
 def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
@@ -61,7 +63,12 @@ def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
             continue
         values = [v for v in query.getlist(key) if v.strip()]
         if values:
-            params[key] = values if key in MULTI_VALUE_FIELDS else values[-1]
+            if key in MULTI_VALUE_FIELDS:
+                params[key] = values
+            elif key in COMMA_LIST_FIELDS:
+                params[key] = ", ".join(values)
+            else:
+                params[key] = values[-1]
     bad: list[str] = []
     for field in PERCENT_FIELDS:
         raw = (query.get(f"{field}_pct") or "").strip()
