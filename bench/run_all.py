@@ -196,6 +196,20 @@ BENCHES = [
         fallback=_rank,
     ),
     Bench(
+        "briefs",
+        "brief_parser.py",
+        small=["--quiet"],
+        full=["--quiet"],
+        what="the brief parser on its corpus (tests/vetting/briefs_corpus.py): per-field and exact accuracy",
+    ),
+    Bench(
+        "overlap",
+        "overlap_bench.py",
+        small=["--draws", "40"],
+        full=["--draws", "150"],
+        what="audience-overlap estimator on synthetic audiences of known overlap: bias and interval coverage",
+    ),
+    Bench(
         "api",
         "api_load.py",
         small=["--creators", "10000", "--seconds", "15", "--clients", "10", "--database-url", SMALL_API_DB],
