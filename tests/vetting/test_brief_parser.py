@@ -157,6 +157,14 @@ def test_a_budget_or_a_number_of_creators_is_not_a_follower_count():
     assert result["unknown"] == ["20", "budget 50k USD", "预算 5 万"]
 
 
+def test_what_the_brand_filter_would_refuse_is_left_unknown():
+    """`not_worked_with` takes names of at most 100 characters: a run of 40 capitalised words
+    is not read as one brand (and so is not sent to a filter that would refuse it)."""
+    result = parsed("not worked with " + " ".join(["Acme"] * 40))
+    assert "not_worked_with" not in result["filters"] and result["excluded_brands"] == []
+    assert result["unknown"] == ["not worked with " + " ".join(["Acme"] * 40)]
+
+
 def test_a_brief_longer_than_the_limit_is_cut_and_the_rest_reported():
     text = "beauty creators " + "x" * MAX_BRIEF_CHARS
     result = parsed(text)

@@ -33,6 +33,9 @@ from typing import Any
 from vetting.briefs import vocabulary as v
 
 MAX_BRIEF_CHARS = 2000
+# The `worked_with` / `not_worked_with` filters take at most 50 names of at most 100 characters
+# (influencers/filters.py): beyond that a phrase is left unread (and so reported unknown).
+MAX_BRANDS, MAX_BRAND_CHARS = 50, 100
 DEFAULT_GENDER_SHARE = 0.5  # "women" alone: most of the audience
 MOSTLY_SHARE = 0.5  # "mostly", "majority", "主要", "以…为主"
 APPROXIMATE = 0.2  # "around 50k followers": ± 20 %
@@ -408,6 +411,8 @@ def _brand_names(raw: str) -> list[str]:
         key = _key(part)
         if key not in _BRAND_OF and key in _OTHER_WORDS:
             return []
+        if len(part) > MAX_BRAND_CHARS:  # not a name: the discovery filter would refuse it
+            return []
         names.append(v_brand_canonical(part))
     return names
 
@@ -421,13 +426,13 @@ def _brands(text: _Text, found: _Found) -> None:
     for pattern in _BRAND_EXCLUDE:
         for match in text.matches(pattern):
             names = _brand_names(match.group("brands"))
-            if names:
+            if names and len(set(found.excluded_brands) | set(names)) <= MAX_BRANDS:
                 _add(found.excluded_brands, *names)
                 text.take(match)
     for pattern in _BRAND_POSITIVE:
         for match in text.matches(pattern):
             names = _brand_names(match.group("brands"))
-            if names:
+            if names and len(set(found.worked_with) | set(names)) <= MAX_BRANDS:
                 _add(found.worked_with, *names)
                 text.take(match)
 
@@ -465,8 +470,10 @@ def _topics(text: _Text, found: _Found) -> None:
             _add(found.topics, *topics)
             text.take(match)
     for match in text.matches(_BRAND_PLAIN_NEGATION):
-        _add(found.excluded_brands, *_brand_names(match.group("brands")))
-        text.take(match)
+        names = _brand_names(match.group("brands"))
+        if names and len(set(found.excluded_brands) | set(names)) <= MAX_BRANDS:
+            _add(found.excluded_brands, *names)
+            text.take(match)
 
 
 _NEGATION = (
