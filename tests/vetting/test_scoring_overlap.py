@@ -131,3 +131,24 @@ def test_unique_reach_bounds_hold_and_a_single_account_is_exact():
     assert 30_000 <= low <= truth <= high <= 60_000  # between the largest audience and the sum
     assert low <= reach.estimate <= high
     assert len(reach.pairs) == 3
+
+
+def test_samples_sharing_more_than_identical_audiences_could_are_flagged_not_believed():
+    # 4 shared between 156 sampled followers of a 564,798-follower account and 190 of a
+    # 3,845-follower one: even if all 3,845 followed the bigger account, 0.05 shared would be
+    # expected and P(X ≥ 4) ≈ 3·10⁻⁷ — the counts or the samples are wrong
+    big = Audience.of("big", 564_798, names(range(156)))
+    small = Audience.of("small", 3_845, names([*range(4), *range(10_000, 10_186)]))
+    pair = pair_overlap(big, small)
+    assert pair.shared_in_sample == 4
+    assert pair.consistent is False and pair.informative is False and pair.overlap_share is None
+    assert pair.interval == (0.0, 1.0)
+    # and the unique reach takes no constraint from it: anything from the bigger to the sum
+    reach = unique_reach([big, small])
+    assert reach.interval == (564_798.0, 564_798.0 + 3_845.0)
+
+
+def test_a_plausible_shared_follower_is_not_a_contradiction():
+    a = Audience.of("a", 2_000, names(range(200)))
+    b = Audience.of("b", 2_000, names([0, *range(5_000, 5_199)]))
+    assert pair_overlap(a, b).consistent is True

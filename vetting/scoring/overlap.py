@@ -21,7 +21,13 @@ inverted in M). It widens as samples shrink: with 150 sampled followers of two 1
 of the time. When even identical audiences would usually look disjoint (`informative: false`)
 there is no point estimate, only the interval: a 0 would read as "no overlap", and capping the
 scaled count at the smaller audience biases it. Whether a pair is informative depends only on
-the design (N and n), not on what the samples showed.
+the design (N and n), not on what the samples showed. When the samples share more than even
+identical audiences would explain (P(X ≥ x | M = the smaller audience) < 0.001), they contradict
+the model — a stale follower count, samples that are not random, or one username for two people
+— and the pair says so (`consistent: false`), with no estimate and the interval [0, 1]; the
+unique reach then takes nothing from that pair. (On the synthetic demo catalogue, whose follower
+usernames are drawn independently per account from short name lists, most pairs are such
+coincidences.)
 
 Why the scaling matters: the share of one sample found in the other (X / n_a) estimates
 M·p_b / N_a, not M / N_a, so it is biased towards 0 by the other account's sampling fraction
@@ -66,6 +72,9 @@ import numpy as np
 
 LEVEL = 0.95
 DETECTION = 0.95  # detectable_share: the overlap seen (X ≥ 1) this often
+# Samples sharing more than identical audiences would explain this rarely contradict the model
+# (the follower counts are wrong, the samples are not random, or one username is two people).
+CONTRADICTION = 0.001
 
 METHOD = (
     "Pairs: shared sampled followers scaled by both sampling fractions (M = X·N_a·N_b/(n_a·n_b), "
@@ -122,6 +131,9 @@ class PairOverlap:
     # False when a complete overlap would show in the samples less than 95 % of the time: no
     # point estimate then (0 shared would read as "no overlap"), only the interval.
     informative: bool
+    # False when the samples share more than even identical audiences would explain (probability
+    # below CONTRADICTION): the counts or the samples are wrong; no estimate, the interval [0, 1].
+    consistent: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -204,12 +216,21 @@ def count_interval(x: int, p: float, cap: int, level: float = LEVEL) -> tuple[in
 # --- pairs -----------------------------------------------------------------------------------
 
 
+def contradicts(shared: int, p: float, smaller: int) -> bool:
+    """Whether `shared` identities in both samples are more than even a complete overlap would
+    give, but with probability below CONTRADICTION: P(X ≥ shared | M = smaller)."""
+    if shared == 0 or p >= 1.0 or smaller <= 0:
+        return False
+    return 1 - binomial_cdf(shared - 1, smaller, p) < CONTRADICTION
+
+
 def pair_overlap(a: Audience, b: Audience, *, level: float = LEVEL) -> PairOverlap:
     """The overlap of two audiences of one platform (module docstring)."""
     shared = len(a.sample & b.sample)
     smaller = min(a.followers, b.followers)
     p = a.fraction * b.fraction
-    if smaller <= 0 or p <= 0:
+    consistent = not contradicts(shared, p, smaller)
+    if smaller <= 0 or p <= 0 or not consistent:
         estimate, low, high = 0.0, 0.0, float(max(smaller, 0))
     else:
         estimate = min(shared / p, float(smaller))
@@ -221,7 +242,7 @@ def pair_overlap(a: Audience, b: Audience, *, level: float = LEVEL) -> PairOverl
         detectable: float | None = needed / smaller
     else:
         detectable = None
-    informative = detectable is not None and detectable <= 1.0
+    informative = consistent and detectable is not None and detectable <= 1.0
     share = (lambda count: count / smaller) if smaller else (lambda count: 0.0)
     return PairOverlap(
         a=a.key,
@@ -235,6 +256,7 @@ def pair_overlap(a: Audience, b: Audience, *, level: float = LEVEL) -> PairOverl
         interval=(share(low), share(high)),
         detectable_share=detectable if informative else None,
         informative=informative,
+        consistent=consistent,
     )
 
 
@@ -289,7 +311,11 @@ def unique_reach(
             a, b = audiences[i], audiences[j]
             p = a.fraction * b.fraction
             smaller = min(a.followers, b.followers)
-            low, high = count_interval(len(a.sample & b.sample), p, smaller, joint) if p > 0 else (0, smaller)
+            shared = len(a.sample & b.sample)
+            if p > 0 and not contradicts(shared, p, smaller):
+                low, high = count_interval(shared, p, smaller, joint)
+            else:  # nothing known (or the samples contradict the counts): any overlap
+                low, high = 0, smaller
             low_pairs[(i, j)], high_pairs[(i, j)] = float(low), float(high)
     s2_high = sum(high_pairs.values())
     lower = max(

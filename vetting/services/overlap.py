@@ -89,6 +89,7 @@ def creators_overlap(*, creator_ids: Iterable[int]) -> dict[str, Any]:
             },
             "detectable_share": _round(pair.detectable_share),
             "informative": pair.informative,
+            "consistent": pair.consistent,
         }
         for platform, reach in reaches.items()
         for pair in reach.pairs
