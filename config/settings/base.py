@@ -260,9 +260,18 @@ MONITORING_RATE_TABLE = env_str("MONITORING_RATE_TABLE", "")
 MONITORING_WEBHOOK_MAX_ATTEMPTS = env_int("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5)
 MONITORING_WEBHOOK_BACKOFF_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_SECONDS", 30)
 MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+# One attempt in all (connect, send, read the answer) takes at most this long.
 MONITORING_WEBHOOK_TIMEOUT_SECONDS = env_int("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhooks go to public addresses only; these hosts, addresses or networks (CIDR) are allowed even
+# when loopback or private, e.g. a receiver on the LAN: "hooks.lan,10.20.0.0/16" (docs/monitoring.md).
+MONITORING_WEBHOOK_ALLOWED_HOSTS = env_list("MONITORING_WEBHOOK_ALLOWED_HOSTS", [])
 # Without a Celery worker (eager mode) retries run in-process; each wait is capped at this many seconds.
 MONITORING_WEBHOOK_EAGER_SLEEP_CAP = env_int("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2)
+# ...in a background thread, never inside the web request, for at most this many seconds in all.
+MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS = env_int("MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS", 60)
+# Without a worker, slow outgoing work (alert emails, webhooks) runs in a background thread; off in
+# the test settings, which run it inline so tests see its effects.
+BACKGROUND_THREADS = True
 
 LOGGING = {
     "version": 1,
