@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -23,6 +23,7 @@ from api.serializers.brands import (
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
+from core.http import private_file_response
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
@@ -126,13 +127,10 @@ class MoodBoardFileView(MoodBoardImageView):
     """The image file itself, for members of the brand's organisation only."""
 
     @extend_schema(responses={(200, "image/*"): bytes})
-    def get(self, request: Request, pk: int, image_id: int) -> FileResponse:
+    def get(self, request: Request, pk: int, image_id: int) -> HttpResponseBase:
         image = self._image(pk, image_id)
-        try:
-            handle = image.image.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404("image file is missing") from exc
-        return FileResponse(handle, filename=image.image.name.rsplit("/", 1)[-1])
+        name = image.image.name
+        return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
 
 
 class MatchesQuerySerializer(serializers.Serializer):

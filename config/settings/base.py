@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -123,6 +124,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Private files (mood boards, exports) are sent only by views that check who asks: by Django
+# ("django"), or handed to the web server after the check ("nginx": X-Accel-Redirect to the
+# internal location PRIVATE_MEDIA_INTERNAL_URL; "apache": X-Sendfile). docs/deploy.md, section 7.
+PRIVATE_MEDIA_SERVER = env_str("PRIVATE_MEDIA_SERVER", "django")
+if PRIVATE_MEDIA_SERVER not in ("django", "nginx", "apache"):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_SERVER must be django, nginx or apache")
+PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "/_private_media/")
 # Uploads (mood boards, aesthetic-search images, import files) are refused above these limits.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import InputError, VettedError
+from core.http import private_file_response
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
@@ -135,6 +136,19 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
         "added": added,
     }
     return render_page(request, "frontend/_mood_board.html", context, status=422 if errors and not added else 200)
+
+
+@login_required
+def mood_board_image(request: HttpRequest, brand_id: int, image_id: int) -> HttpResponseBase:
+    """One mood-board image, for members of the brand's organisation only (mood boards are
+    organisation-private: never under /media/); 404 for anyone else's."""
+    org = require_organization(request)
+    brand = brand_get(organization=org, brand_id=brand_id)
+    image = mood_board_list(brand=brand).filter(pk=image_id).first()
+    if image is None or not image.image:
+        raise Http404("image not found")
+    name = image.image.name
+    return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
 
 
 @login_required
