@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from frontend.forms_auth import AdminLoginForm
+
 PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
 
 
@@ -22,6 +24,9 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404("not a public media file")
     return serve(request, clean, document_root=settings.MEDIA_ROOT)
 
+
+# The admin's sign-in has the web UI's lock-out (frontend.forms_auth, core.services.login_guard).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""What the faces (API, web pages) share for HTTP: answering with a private file.
+"""What the faces (API, web pages) share for HTTP: answering with a private file, and the
+client's address behind reverse proxies.
 
 Mood boards and exports are organisation-private: they are never under a URL the web server or
 Django serves to anyone (only the catalogue's images and avatars are, docs/deploy.md section 7).
@@ -10,13 +11,14 @@ itself or, behind nginx or Apache, hands the sending to the web server
 
 from __future__ import annotations
 
+import ipaddress
 import mimetypes
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 
 SERVERS = ("django", "nginx", "apache")
@@ -73,3 +75,19 @@ def private_file_response(
     response["Cache-Control"] = f"private, max-age={max_age}" if max_age else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the client: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+    entry that many places from the right of X-Forwarded-For (each proxy appends the address it
+    saw; entries further left are whatever the client sent and are never trusted)."""
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    candidate = request.META.get("REMOTE_ADDR") or ""
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate.strip("[]")))
+    except ValueError:
+        return None

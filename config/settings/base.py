@@ -106,6 +106,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:discovery"
 LOGOUT_REDIRECT_URL = "frontend:login"
+# Brute-force protection of /login/ and /admin/login/ (core/services/login_guard.py): failures per
+# account name and per address within the window lock further attempts out until the window passes.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+PASSWORD_RESETS_PER_IP = env_int("PASSWORD_RESETS_PER_IP", 5)  # reset emails an address may ask for per window
+LOGIN_AUDIT_DAYS = env_int("LOGIN_AUDIT_DAYS", 90)  # sign-in attempts are kept this long
+# Reverse proxies in front of Django that append to X-Forwarded-For (1 behind the bundled nginx):
+# the client address the lock-out counts is taken that many entries from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -253,8 +263,16 @@ YOUTUBE_QUOTA_BUDGET = env_int("YOUTUBE_QUOTA_BUDGET", 9_000)
 # Members of this organisation (with the editor or owner role) may edit the shared catalogue.
 ADMIN_ORGANIZATION_NAME = env_str("ADMIN_ORGANIZATION_NAME", "Vetted Admin")
 
+# Alert emails and password-reset links. The console backend (default) prints them; a deployment
+# sets the SMTP backend (django.core.mail.backends.smtp.EmailBackend) and its server.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vetted@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Metrics (docs/metrics.md) ---------------------------------------------------------------
 # An account's data is stale when its newest post/snapshot is older than this many days (the
