@@ -187,7 +187,7 @@ def job_progress(*, job: Job, done: int, counts: dict[str, Any] | None = None) -
 
 def job_log(*, job: Job, message: str) -> None:
     """Append a timestamped line to the job's log."""
-    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {message}\n"
+    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {_storable(message)}\n"
     job.log = (job.log + line)[-LOG_LIMIT:]
     Job.objects.filter(pk=job.pk).update(log=job.log)
 
@@ -214,13 +214,19 @@ def job_hand_over(*, job: Job, result: dict[str, Any]) -> Job:
     return job
 
 
+def _storable(text: str) -> str:
+    """`text` as a text column takes it everywhere: a NUL (quoted from bad input in a message)
+    would make PostgreSQL refuse the row, leaving the job RUNNING for ever."""
+    return text.replace("\x00", "\\x00")
+
+
 def job_fail(*, job_id: int, error: str) -> Job:
     """Mark a job FAILED with the error shown to users. Finished jobs are left alone."""
     job = Job.objects.get(pk=job_id)
     if job.status in FINISHED_STATUSES and job.status != JobStatus.FAILED:
         return job
     job.status = JobStatus.FAILED
-    job.error = error[:10_000]
+    job.error = _storable(error)[:10_000]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
     return job
