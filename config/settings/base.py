@@ -212,6 +212,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WindowedUserRateThrottle"],  # one Redis round trip
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_USER", "6000/min")},
 }
+# Searches by look per user, web UI and API together (each embeds its query images: CPU).
+AESTHETIC_SEARCH_RATE = env_str("AESTHETIC_SEARCH_RATE", "60/min")
+# Brand rankings one user may have running at once (web UI and API together): more wait for a
+# "busy, try again" (429) so that one user's burst of uncached rankings cannot starve the others.
+MATCHING_CONCURRENCY_PER_USER = env_int("MATCHING_CONCURRENCY_PER_USER", 2)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vetted API",
     "DESCRIPTION": "Influencer discovery and vetting: catalogue, aesthetic search, scores, shortlists.",

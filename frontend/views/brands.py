@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import InputError, VettedError
+from core.errors import InputError, Throttled, VettedError
 from core.http import private_file_response
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
@@ -173,8 +173,14 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     }
     from vetting.services.matching import rank_creators_for_brand
 
+    status = 200
     try:
-        ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
+        ranked = rank_creators_for_brand(
+            brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"], user_id=request.user.pk
+        )
+    except Throttled:  # this user already has rankings running: say so, others are not slowed down
+        context["error"] = _("You already have other rankings running. Try again in a moment.")
+        status = 429
     except VettedError as exc:  # e.g. every weight at zero
         context["error"] = str(exc)
     else:
@@ -185,7 +191,12 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     # The brand's own shortlists first in the "add to shortlist" menu.
     shortlists = list(shortlist_list(organization=org))
     context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)
-    return render_page(request, "frontend/brand_matches.html", context, partial="frontend/_matches.html")
+    response = render_page(
+        request, "frontend/brand_matches.html", context, partial="frontend/_matches.html", status=status
+    )
+    if status == 429:
+        response["Retry-After"] = "2"
+    return response
 
 
 def _weights_from(request: HttpRequest) -> dict[str, float] | None:

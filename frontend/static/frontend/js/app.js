@@ -34,9 +34,10 @@
   document.addEventListener("htmx:sendError", function () {
     toast(document.body.dataset.errorNetwork || "The server could not be reached.", "error");
   });
-  // Let 422 responses (validation errors rendered as fragments) swap like 200s.
+  // Let 422 responses (validation errors rendered as fragments) and 429s ("try again in a
+  // moment", rendered the same way) swap like 200s.
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    if (evt.detail.xhr && evt.detail.xhr.status === 422) {
+    if (evt.detail.xhr && (evt.detail.xhr.status === 422 || evt.detail.xhr.status === 429)) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }
