@@ -193,6 +193,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 55 * 60)
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another worker
+# A running task goes on through a broker outage (its job row records the outcome); Celery 6 will
+# default to cancelling it on connection loss. The tests in tests/core/test_faults_broker_restart.py.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# PENDING jobs whose message the broker no longer holds after this long are sent again
+# (core.services.jobs.jobs_recover_lost, every 5 minutes by beat).
+JOB_RECOVER_AFTER_SECONDS = env_int("JOB_RECOVER_AFTER_SECONDS", 600)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
