@@ -120,10 +120,12 @@ def test_no_page_breaks_the_policy_in_chromium(demo_site, live_server, browser):
     wait_until(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans", what="Chinese")
     wait_for(driver, "[data-testid=results-table]")
     assert violations() == []
-    # The mood-board thumbnails load through their authorised view.
+    # The mood-board thumbnails load through their authorised view (scrolled into view: they are lazy).
     driver.get(base + f"/brands/{brand.pk}/")
-    loaded = driver.execute_script(
+    board = wait_for(driver, "[data-testid=mood-board]")
+    driver.execute_script("arguments[0].scrollIntoView()", board)
+    loaded = (
         "return Array.from(document.querySelectorAll('[data-testid=mood-board] img'))"
         ".map(function (i) { return i.complete && i.naturalWidth > 0; })"
     )
-    assert all(loaded), loaded
+    wait_until(lambda: (states := driver.execute_script(loaded)) and all(states), what="the mood-board thumbnails")

@@ -492,3 +492,25 @@ def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receive
     assert [(a.number, a.status_code, a.retry_in_seconds) for a in attempts] == [(1, 500, 2), (2, 200, None)]
     assert len(received) == 2 and received[1]["at"] - received[0]["at"] >= 1.9  # the countdown was honoured
     assert received[0]["body"] == received[1]["body"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_a_new_alerts_email_and_webhook_leave_the_request(settings) -> None:
+    """What an evaluation does for each new alert (alert_notify_on_commit): without a worker the
+    email and the webhook go to a background thread when the transaction commits."""
+    from django.db import transaction
+
+    settings.BACKGROUND_THREADS = True
+    settings.MONITORING_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    with receiving() as slow:
+        slow.script = [Answer(status=200, hang_seconds=2)]
+        config = NotificationSettingsFactory(webhook_url=slow.url(), email_recipients=["ops@example.com"])
+        started = time.monotonic()
+        with transaction.atomic():
+            alert = AlertFactory(organization=config.organization)
+            n.alert_notify_on_commit(alert)
+        assert time.monotonic() - started < 1.5
+        assert wait_for_background(20)
+    delivery = WebhookDelivery.objects.get(alert=alert)
+    assert delivery.status == DeliveryStatus.SUCCEEDED and len(slow.received) == 1
+    assert [m.to for m in mail.outbox] == [["ops@example.com"]]
