@@ -117,7 +117,8 @@ def test_no_page_breaks_the_policy_in_chromium(demo_site, live_server, browser):
     wait_until(lambda: not panel.is_displayed(), what="the panel closing")
     # ...and the language switcher submits itself.
     Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=language]")).select_by_value("zh-hans")
-    wait_until(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans", what="Chinese")
+    # Read by script: an element found before the navigation would be stale after it.
+    wait_until(lambda: driver.execute_script("return document.documentElement.lang") == "zh-Hans", what="Chinese")
     wait_for(driver, "[data-testid=results-table]")
     assert violations() == []
     # The mood-board thumbnails load through their authorised view (scrolled into view: they are lazy).
