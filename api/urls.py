@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import brands, briefs, creators, exports, jobs, notes, overlap, search, shortlists, vetting
 from api.views.health import HealthView
@@ -18,7 +18,8 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: the Content-Security-Policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Catalogue (readable by every member)
     path("creators/", creators.CreatorListView.as_view(), name="creator-list"),
     path("creators/<id:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),

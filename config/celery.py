@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=5, minute=45),
     },
     # After the refresh: a channel refreshed this morning is never purged.
+    # A Redis that restarted without its data forgets the jobs it held: send those again.
+    "recover-lost-jobs": {
+        "task": "core.tasks.recover_lost_jobs",
+        "schedule": 300.0,
+    },
     "purge-stale-api-data-daily": {
         "task": "influencers.tasks.purge_stale_api_data",
         "schedule": crontab(hour=4, minute=30),

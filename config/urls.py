@@ -3,24 +3,30 @@
 import posixpath
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from frontend.forms_auth import AdminLoginForm
+
 PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
 
 
 def public_media(request: HttpRequest, path: str) -> HttpResponse:
-    """SERVE_MEDIA (production on one host without a proxy for /media/, docs/deploy.md): only
-    the public catalogue images. Mood boards and exports live under MEDIA_ROOT too but are served
-    by their authenticated views; the path is normalised first, so `assets/../` cannot reach them."""
+    """/media/ on the default run (DEBUG) and with SERVE_MEDIA (production on one host without a
+    proxy for /media/, docs/deploy.md): only the public catalogue images, which every member
+    sees. Mood boards and exports live under MEDIA_ROOT too but are organisation-private, sent
+    only by views that check who asks; the path is normalised first, so `assets/../` cannot
+    reach them."""
     clean = posixpath.normpath(path).lstrip("/")
     if not clean.startswith(PUBLIC_MEDIA_FOLDERS):
         raise Http404("not a public media file")
     return serve(request, clean, document_root=settings.MEDIA_ROOT)
 
+
+# The admin's sign-in has the web UI's lock-out (frontend.forms_auth, core.services.login_guard).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -28,7 +34,6 @@ urlpatterns = [
     path("api/", include(("api.urls", "api"), namespace="api")),
     path("", include(("frontend.urls", "frontend"), namespace="frontend")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif getattr(settings, "SERVE_MEDIA", False):
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Never all of MEDIA_ROOT, not even on the default run: exports and mood boards are in it.
     urlpatterns += [re_path(r"^media/(?P<path>.+)$", public_media, name="public-media")]

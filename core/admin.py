@@ -22,3 +22,19 @@ class OrganizationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organization", "role")
     list_filter = ("role",)
+
+
+@admin.register(m.LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """The sign-in audit trail (read-only: rows are written by the sign-in forms)."""
+
+    list_display = ("at", "outcome", "username", "ip", "path")
+    list_filter = ("outcome", "path")
+    search_fields = ("username", "ip")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False

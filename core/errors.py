@@ -52,6 +52,17 @@ class ServiceUnavailable(VettedError):
     code = "service_unavailable"
 
 
+class Throttled(VettedError):
+    """The caller asked too often, or has too much running at once; `retry_after` seconds later
+    it may ask again. The faces answer 429 with Retry-After."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotFound(VettedError):
     """The object asked for does not exist, or belongs to another organisation (the two look the
     same from outside, so no one learns what another organisation has). The faces answer 404."""

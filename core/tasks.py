@@ -1,7 +1,8 @@
 """The one Celery task of jobs: load a Job by id and run it (core.services.jobs.run_job).
 
 Every other Celery task of the project is a beat schedule entry or a notification delivery,
-declared in the app it serves (influencers.tasks, vetting.tasks)."""
+declared in the app it serves (influencers.tasks, vetting.tasks); core's own beat entry sends
+again the jobs a restarted broker lost (`recover_lost_jobs`)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,12 @@ def run_job_task(self: Any, job_id: int) -> dict[str, Any]:
     except VettedError:
         return {"job_id": job_id, "status": "failed"}
     return {"job_id": job.pk, "status": job.status}
+
+
+@shared_task(name="core.tasks.recover_lost_jobs", acks_late=True)
+def recover_lost_jobs_task() -> dict[str, Any]:
+    """Celery beat: send again the PENDING jobs whose message the broker lost (a Redis restarted
+    without its data); see core.services.jobs.jobs_recover_lost."""
+    from core.services.jobs import jobs_recover_lost
+
+    return {"recovered": jobs_recover_lost()}

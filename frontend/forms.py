@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import MAX_BIGINT
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 
@@ -75,8 +76,9 @@ class BrandForm(forms.Form):
     preferred_platforms = forms.MultipleChoiceField(
         label=_("Preferred platforms"), required=False, choices=Platform.choices, widget=forms.CheckboxSelectMultiple
     )
-    min_followers = forms.IntegerField(label=_("Minimum followers"), required=False, min_value=0)
-    max_followers = forms.IntegerField(label=_("Maximum followers"), required=False, min_value=0)
+    # Follower counts are 64-bit columns: a larger number is a form error, not a database error.
+    min_followers = forms.IntegerField(label=_("Minimum followers"), required=False, min_value=0, max_value=MAX_BIGINT)
+    max_followers = forms.IntegerField(label=_("Maximum followers"), required=False, min_value=0, max_value=MAX_BIGINT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -51,6 +51,33 @@ SEVERITY_CHOICES = [(value, _(label)) for value, label in Severity.choices]
 RULE_KIND_CHOICES = [(value, _(label)) for value, label in RuleKind.choices]
 
 _CREATOR_REF = re.compile(r"^(?:.*/creators/)?#?(\d{1,18})/?$")
+_ID = re.compile(r"[0-9]{1,18}")  # like the id path converter: never beyond a 64-bit column
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool) and bool(_ID.fullmatch(str(value).strip()))
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses a value that is not an id before querying (a 20-digit
+    number would overflow the database's integer and fail with a 500 instead of a form error)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The multiple-choice counterpart of IdModelChoiceField."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if not _is_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 def _split_words(text: str | None) -> list[str]:
@@ -169,7 +196,7 @@ class WatchForm(forms.Form):
     )
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    brand = forms.ModelChoiceField(
+    brand = IdModelChoiceField(
         label=_("Brand"),
         queryset=None,
         required=False,
@@ -177,8 +204,8 @@ class WatchForm(forms.Form):
         help_text=_("Rules can use the brand's excluded keywords, topics and competitors."),
     )
     target = forms.ChoiceField(label=_("Watch"), choices=TARGETS, initial="shortlist", widget=forms.RadioSelect)
-    shortlist = forms.ModelChoiceField(label=_("Shortlist"), queryset=None, required=False, empty_label="—")
-    creators = forms.ModelMultipleChoiceField(
+    shortlist = IdModelChoiceField(label=_("Shortlist"), queryset=None, required=False, empty_label="—")
+    creators = IdModelMultipleChoiceField(
         label=_("Creators on your shortlists"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     other_creators = forms.CharField(

@@ -3,15 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
+from frontend.views import auth, brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="frontend/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # Discovery
     path("", discovery.discovery, name="discovery"),
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("brands/<id:brand_id>/", brands.brand_detail, name="brand"),
     path("brands/<id:brand_id>/edit/", brands.brand_edit, name="brand_edit"),
     path("brands/<id:brand_id>/mood-board/", brands.mood_board_upload, name="brand_mood_board"),
+    path("brands/<id:brand_id>/mood-board/<id:image_id>/", brands.mood_board_image, name="brand_mood_board_image"),
     path("brands/<id:brand_id>/matches/", brands.brand_matches, name="brand_matches"),
     # Shortlists
     path("shortlists/", shortlists.shortlist_list, name="shortlists"),

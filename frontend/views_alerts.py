@@ -96,5 +96,5 @@ def alert_action(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("", alert_inbox, name="alerts"),
-    path("<int:alert_id>/action/", alert_action, name="alert_action"),
+    path("<id:alert_id>/action/", alert_action, name="alert_action"),
 ]

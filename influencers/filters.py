@@ -32,6 +32,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
+from core.text import MAX_BIGINT
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import AudienceProfile, Creator, Platform, Post
 from influencers.models.audience import AGE_BANDS, GENDERS
@@ -121,8 +122,9 @@ class CreatorFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_account", label="Keyword in name, handle, bio, captions or hashtags")
     platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
-    min_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
-    max_followers = django_filters.NumberFilter(min_value=0, method="filter_account")
+    # Bounded like the columns they compare with: a larger number is a filter error, never a 500.
+    min_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
+    max_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
     min_engagement_rate = django_filters.NumberFilter(
         min_value=0, method="filter_account", label="Minimum ER (0.03 = 3%)"
     )
@@ -147,7 +149,10 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_account", label="Stale data: the newest post or snapshot is older than the staleness limit"
     )
     max_data_age_days = django_filters.NumberFilter(
-        min_value=0, method="filter_account", label="Newest post or snapshot at most this many days old"
+        min_value=0,
+        max_value=36_500,
+        method="filter_account",
+        label="Newest post or snapshot at most this many days old",
     )
     audience_country = django_filters.CharFilter(
         method="filter_account", label="Audience country (ISO code)", validators=[_COUNTRY_CODE]

@@ -20,6 +20,37 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL pointing at Redis (.ci/run sets it)"))
 
 
+# Test hosts under the reserved example domains resolve to a public address (the suite runs
+# offline); nothing else is faked. Connections may only go to loopback receivers a test starts.
+EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
+EXAMPLE_ADDRESS = "93.184.215.14"
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_network(monkeypatch):
+    """No test reaches the network: example domains resolve to a public address but connecting
+    to any address that is not loopback fails at once (as it would offline)."""
+    import errno
+    import ipaddress
+
+    from core.services import outbound
+
+    real_resolve, real_open = outbound.resolve_host, outbound.open_socket
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host.endswith(EXAMPLE_DOMAINS):
+            return [EXAMPLE_ADDRESS]
+        return real_resolve(host, port)
+
+    def open_socket(address: str, port: int, timeout: float):
+        if not ipaddress.ip_address(address).is_loopback:
+            raise OSError(errno.ENETUNREACH, "Network is unreachable (tests make no outbound connections)")
+        return real_open(address, port, timeout)
+
+    monkeypatch.setattr(outbound, "resolve_host", resolve)
+    monkeypatch.setattr(outbound, "open_socket", open_socket)
+
+
 @pytest.fixture
 def db_vendor(db) -> str:
     return connection.vendor

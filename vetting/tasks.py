@@ -19,16 +19,20 @@ def notify_alert_task(alert_id: int) -> dict[str, Any]:
 @shared_task(bind=True, name="vetting.tasks.deliver_webhook", acks_late=True, max_retries=50)
 def deliver_webhook_task(self: Any, delivery_id: int) -> dict[str, Any]:
     """One attempt of a webhook delivery; a failure is retried with exponential backoff as a
-    Celery retry (the service decides when to stop and logs every attempt). Without a worker
-    (eager mode) Celery cannot defer a retry, so the attempts run here, waiting in between."""
-    from vetting.monitoring.notifications import backoff_sleep, webhook_attempt
+    Celery retry (the service decides when to stop and logs every attempt). Run eagerly (no
+    worker; normally the service sends from a background thread instead), the attempts run here
+    within MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS."""
+    from django.conf import settings
 
-    attempt = webhook_attempt(delivery_id=delivery_id)
-    while attempt is not None and attempt.retry_in_seconds is not None:
-        if not self.request.is_eager:
-            raise self.retry(countdown=attempt.retry_in_seconds)
-        backoff_sleep(attempt.retry_in_seconds)
+    from vetting.monitoring.notifications import webhook_attempt, webhook_deliver_within
+
+    if self.request.is_eager:
+        budget = float(getattr(settings, "MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS", 60))
+        attempt = webhook_deliver_within(delivery_id=delivery_id, budget=budget)
+    else:
         attempt = webhook_attempt(delivery_id=delivery_id)
+        if attempt is not None and attempt.retry_in_seconds is not None:
+            raise self.retry(countdown=attempt.retry_in_seconds)
     if attempt is None:
         return {"delivery_id": delivery_id, "status": "finished"}
     return {"delivery_id": delivery_id, "attempt": attempt.number, "succeeded": attempt.succeeded}

@@ -179,6 +179,16 @@ class WebhookSecretSerializer(serializers.Serializer):
 
 
 class AttemptSerializer(serializers.ModelSerializer):
+    """One attempt. The receiver's answer (`response_excerpt`, short and sanitised) is shown to
+    owners only; editors and viewers see the status (null excerpt)."""
+
+    response_excerpt = serializers.SerializerMethodField()
+
+    def get_response_excerpt(self, attempt: WebhookAttempt) -> str | None:
+        if not self.context.get("show_excerpts"):
+            return None
+        return (attempt.response_excerpt or "")[:200]
+
     class Meta:
         model = WebhookAttempt
         fields = [

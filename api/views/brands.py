@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -23,6 +23,8 @@ from api.serializers.brands import (
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
+from core.errors import Throttled as DomainThrottled
+from core.http import private_file_response
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
@@ -126,13 +128,10 @@ class MoodBoardFileView(MoodBoardImageView):
     """The image file itself, for members of the brand's organisation only."""
 
     @extend_schema(responses={(200, "image/*"): bytes})
-    def get(self, request: Request, pk: int, image_id: int) -> FileResponse:
+    def get(self, request: Request, pk: int, image_id: int) -> HttpResponseBase:
         image = self._image(pk, image_id)
-        try:
-            handle = image.image.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404("image file is missing") from exc
-        return FileResponse(handle, filename=image.image.name.rsplit("/", 1)[-1])
+        name = image.image.name
+        return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
 
 
 class MatchesQuerySerializer(serializers.Serializer):
@@ -267,11 +266,15 @@ class BrandMatchesView(OrganizationScopedView):
             "include_unvetted": params.get("include_unvetted"),
         }
         filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
-        result = matching.rank_creators_for_brand(
-            brand=brand,
-            weights=weights or None,
-            filters=filters or None,
-            limit=params["limit"],
-            offset=params["offset"],
-        )
+        try:
+            result = matching.rank_creators_for_brand(
+                brand=brand,
+                weights=weights or None,
+                filters=filters or None,
+                limit=params["limit"],
+                offset=params["offset"],
+                user_id=request.user.pk,
+            )
+        except DomainThrottled as exc:  # too many of this user's rankings at once: 429 + Retry-After
+            raise exceptions.Throttled(wait=exc.retry_after, detail=str(exc)) from exc
         return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)

@@ -3,7 +3,7 @@ to members of the organisation that made it (never through /media/)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseBase
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from api.serializers.jobs import ExportRequestSerializer, JobSerializer
 from api.views.base import OrganizationScopedView
 from core.errors import InvalidState
+from core.http import private_file_response
 from core.models import JobKind
 from core.selectors.jobs import job_get
 from vetting.selectors.shortlists import shortlist_get
@@ -51,7 +52,7 @@ class ExportDownloadView(OrganizationScopedView):
     serializer_class = JobSerializer
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 409: dict})
-    def get(self, request: Request, pk: int) -> FileResponse | Response:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         job = job_get(organization=self.organization, job_id=pk)
         if job.kind != JobKind.EXPORT or job.organization_id != self.organization.pk:
             raise Http404("no such export")
@@ -59,4 +60,4 @@ class ExportDownloadView(OrganizationScopedView):
             path, filename, content_type = export_file(job=job)
         except InvalidState as exc:
             return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
-        return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+        return private_file_response(path=path, filename=filename, content_type=content_type, as_attachment=True)

@@ -29,6 +29,7 @@ from api.serializers.monitoring import (
 )
 from api.views.base import OrganizationScopedView
 from core.errors import InputError
+from core.models.tenancy import Role
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Creator
 from vetting import monitoring as svc
@@ -287,6 +288,10 @@ class DeliveryListView(ListModelMixin, OrganizationScopedView):
 
     def get_queryset(self):  # noqa: ANN201
         return delivery_list(organization=self.organization)
+
+    def get_serializer_context(self) -> dict:
+        # What a receiver answered is for owners only (it may echo what the receiver knows).
+        return {**super().get_serializer_context(), "show_excerpts": self.membership.role == Role.OWNER}
 
     def get(self, request: Request) -> Response:
         return self.list(request)

@@ -8,13 +8,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
 from core.services.media import inspect_image_bytes
 from influencers.selectors.creators import creators_by_ids
+from vision.limits import aesthetic_search_count
 from vision.services.results import AestheticSearchResult
 from vision.services.search import aesthetic_search
 
@@ -45,14 +46,21 @@ def serialize_search_result(result: AestheticSearchResult, *, request: Request) 
     return {"embedder": dict(result.embedder), "index_state": result.index_state, "results": rows}
 
 
-class AestheticSearchThrottle(UserRateThrottle):
-    """Embedding query images costs CPU: a tighter per-user limit than the rest of the API."""
+class AestheticSearchThrottle(BaseThrottle):
+    """Embedding query images costs CPU: a tighter per-user limit than the rest of the API, the
+    same allowance the web UI's search by look counts against (vision.limits)."""
 
-    scope = "aesthetic_search"
-    rate = "60/min"
+    rate: str | None = None  # AESTHETIC_SEARCH_RATE unless set
 
-    def get_rate(self) -> str:
-        return self.rate
+    def allow_request(self, request: Request, view: Any) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return True
+        self._wait = aesthetic_search_count(user.pk, rate=self.rate)
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
 
 
 class AestheticSearchView(OrganizationScopedView):

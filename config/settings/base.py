@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",  # CONTENT_SECURITY_POLICY on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,6 +58,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontend.middleware.DomainErrorMiddleware",  # NotFound/PermissionDenied from page views: 404/403
 ]
+
+# No inline script anywhere (core/middleware.py): behaviour is in static files. Images may be
+# data:/blob: URLs (upload previews); production adds the object store's origin (S3 media).
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -105,6 +122,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:discovery"
 LOGOUT_REDIRECT_URL = "frontend:login"
+# Brute-force protection of /login/ and /admin/login/ (core/services/login_guard.py): failures per
+# account name and per address within the window lock further attempts out until the window passes.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+PASSWORD_RESETS_PER_IP = env_int("PASSWORD_RESETS_PER_IP", 5)  # reset emails an address may ask for per window
+LOGIN_AUDIT_DAYS = env_int("LOGIN_AUDIT_DAYS", 90)  # sign-in attempts are kept this long
+# Reverse proxies in front of Django that append to X-Forwarded-For (1 behind the bundled nginx):
+# the client address the lock-out counts is taken that many entries from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -123,6 +150,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Private files (mood boards, exports) are sent only by views that check who asks: by Django
+# ("django"), or handed to the web server after the check ("nginx": X-Accel-Redirect to the
+# internal location PRIVATE_MEDIA_INTERNAL_URL; "apache": X-Sendfile). docs/deploy.md, section 7.
+PRIVATE_MEDIA_SERVER = env_str("PRIVATE_MEDIA_SERVER", "django")
+if PRIVATE_MEDIA_SERVER not in ("django", "nginx", "apache"):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_SERVER must be django, nginx or apache")
+PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "/_private_media/")
 # Uploads (mood boards, aesthetic-search images, import files) are refused above these limits.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
@@ -159,6 +193,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 55 * 60)
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another worker
+# A running task goes on through a broker outage (its job row records the outcome); Celery 6 will
+# default to cancelling it on connection loss. The tests in tests/core/test_faults_broker_restart.py.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# PENDING jobs whose message the broker no longer holds after this long are sent again
+# (core.services.jobs.jobs_recover_lost, every 5 minutes by beat).
+JOB_RECOVER_AFTER_SECONDS = env_int("JOB_RECOVER_AFTER_SECONDS", 600)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -194,6 +234,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WindowedUserRateThrottle"],  # one Redis round trip
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_USER", "6000/min")},
 }
+# Searches by look per user, web UI and API together (each embeds its query images: CPU).
+AESTHETIC_SEARCH_RATE = env_str("AESTHETIC_SEARCH_RATE", "60/min")
+# Brand rankings one user may have running at once (web UI and API together): more wait for a
+# "busy, try again" (429) so that one user's burst of uncached rankings cannot starve the others.
+MATCHING_CONCURRENCY_PER_USER = env_int("MATCHING_CONCURRENCY_PER_USER", 2)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vetted API",
     "DESCRIPTION": "Influencer discovery and vetting: catalogue, aesthetic search, scores, shortlists.",
@@ -245,8 +290,16 @@ YOUTUBE_QUOTA_BUDGET = env_int("YOUTUBE_QUOTA_BUDGET", 9_000)
 # Members of this organisation (with the editor or owner role) may edit the shared catalogue.
 ADMIN_ORGANIZATION_NAME = env_str("ADMIN_ORGANIZATION_NAME", "Vetted Admin")
 
+# Alert emails and password-reset links. The console backend (default) prints them; a deployment
+# sets the SMTP backend (django.core.mail.backends.smtp.EmailBackend) and its server.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vetted@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Metrics (docs/metrics.md) ---------------------------------------------------------------
 # An account's data is stale when its newest post/snapshot is older than this many days (the
@@ -260,9 +313,18 @@ MONITORING_RATE_TABLE = env_str("MONITORING_RATE_TABLE", "")
 MONITORING_WEBHOOK_MAX_ATTEMPTS = env_int("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5)
 MONITORING_WEBHOOK_BACKOFF_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_SECONDS", 30)
 MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("MONITORING_WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+# One attempt in all (connect, send, read the answer) takes at most this long.
 MONITORING_WEBHOOK_TIMEOUT_SECONDS = env_int("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhooks go to public addresses only; these hosts, addresses or networks (CIDR) are allowed even
+# when loopback or private, e.g. a receiver on the LAN: "hooks.lan,10.20.0.0/16" (docs/monitoring.md).
+MONITORING_WEBHOOK_ALLOWED_HOSTS = env_list("MONITORING_WEBHOOK_ALLOWED_HOSTS", [])
 # Without a Celery worker (eager mode) retries run in-process; each wait is capped at this many seconds.
 MONITORING_WEBHOOK_EAGER_SLEEP_CAP = env_int("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2)
+# ...in a background thread, never inside the web request, for at most this many seconds in all.
+MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS = env_int("MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS", 60)
+# Without a worker, slow outgoing work (alert emails, webhooks) runs in a background thread; off in
+# the test settings, which run it inline so tests see its effects.
+BACKGROUND_THREADS = True
 
 LOGGING = {
     "version": 1,

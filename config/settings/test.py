@@ -14,6 +14,7 @@ STATIC_ROOT = _tmp / "static"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 VISION_EMBEDDER = "style"
+BACKGROUND_THREADS = False  # work sent outside the request in eager mode runs inline in tests
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(_tmp / "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test-db.sqlite3")}

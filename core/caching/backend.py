@@ -122,6 +122,32 @@ class FailOpenRedisCache(RedisCache):
 
         return self._call("count_in_window", None, call)
 
+    def slot_take(self, key: str, seconds: int) -> int | None:
+        """Add one to the counter `key` (created with an expiry of `seconds`, renewed on each use)
+        and return its new value in one round trip; None when Redis is down. For the per-user
+        concurrency limit (core/caching/limits.py)."""
+        full_key = self.make_and_validate_key(key)
+
+        def call() -> int:
+            client = self._cache.get_client(full_key, write=True)
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(full_key)
+            pipe.expire(full_key, seconds)
+            return int(pipe.execute()[0])
+
+        return self._call("slot_take", None, call)
+
+    def slot_give(self, key: str) -> None:
+        """Take one off the counter `key` (never below zero)."""
+        full_key = self.make_and_validate_key(key)
+
+        def call() -> None:
+            client = self._cache.get_client(full_key, write=True)
+            if int(client.decr(full_key)) < 0:
+                client.delete(full_key)
+
+        self._call("slot_give", None, call)
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):  # noqa: ANN001, ANN201
         return self._call("add", False, lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version))
 

@@ -1,6 +1,17 @@
-"""Models every app shares: organisations with their members, and jobs."""
+"""Models every app shares: organisations with their members, jobs, and sign-in attempts."""
 
 from core.models.jobs import FINISHED_STATUSES, Job, JobKind, JobStatus
+from core.models.security import LoginAttempt, LoginOutcome
 from core.models.tenancy import Membership, Organization, Role
 
-__all__ = ["FINISHED_STATUSES", "Job", "JobKind", "JobStatus", "Membership", "Organization", "Role"]
+__all__ = [
+    "FINISHED_STATUSES",
+    "Job",
+    "JobKind",
+    "JobStatus",
+    "LoginAttempt",
+    "LoginOutcome",
+    "Membership",
+    "Organization",
+    "Role",
+]

@@ -17,7 +17,10 @@ until one of them ends it.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -187,7 +190,7 @@ def job_progress(*, job: Job, done: int, counts: dict[str, Any] | None = None) -
 
 def job_log(*, job: Job, message: str) -> None:
     """Append a timestamped line to the job's log."""
-    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {message}\n"
+    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {_storable(message)}\n"
     job.log = (job.log + line)[-LOG_LIMIT:]
     Job.objects.filter(pk=job.pk).update(log=job.log)
 
@@ -214,13 +217,19 @@ def job_hand_over(*, job: Job, result: dict[str, Any]) -> Job:
     return job
 
 
+def _storable(text: str) -> str:
+    """`text` as a text column takes it everywhere: a NUL (quoted from bad input in a message)
+    would make PostgreSQL refuse the row, leaving the job RUNNING for ever."""
+    return text.replace("\x00", "\\x00")
+
+
 def job_fail(*, job_id: int, error: str) -> Job:
     """Mark a job FAILED with the error shown to users. Finished jobs are left alone."""
     job = Job.objects.get(pk=job_id)
     if job.status in FINISHED_STATUSES and job.status != JobStatus.FAILED:
         return job
     job.status = JobStatus.FAILED
-    job.error = error[:10_000]
+    job.error = _storable(error)[:10_000]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
     return job
@@ -250,3 +259,97 @@ def progress_reporter(job: Job, *, every: int = 1) -> Callable[[int], None]:
             job_progress(job=job, done=done)
 
     return report
+
+
+# --- recovery: jobs whose message the broker lost -------------------------------------------------
+
+
+def broker_task_ids() -> set[str] | None:
+    """Ids of every task message the broker holds: waiting in a queue or delivered and not yet
+    acknowledged. None when the broker cannot be read (not Redis, or down): then nothing may be
+    judged lost."""
+    from celery import current_app
+
+    queues = {registration.queue for registration in _registry.values()} | {DEFAULT_QUEUE, HEAVY_QUEUE}
+    try:
+        with current_app.connection_for_write() as connection:
+            channel = connection.default_channel
+            client = getattr(channel, "client", None)
+            if client is None or not hasattr(channel, "_q_for_pri"):
+                return None  # not the Redis transport
+            ids: set[str] = set()
+            raw: list[bytes] = []
+            for queue in queues:
+                for priority in channel.priority_steps:
+                    raw.extend(client.lrange(channel._q_for_pri(queue, priority), 0, -1))
+            for value in client.hvals(channel.unacked_key):
+                raw.append(value)
+    except Exception:
+        logger.warning("could not read the broker's queues; no job is recovered now", exc_info=True)
+        return None
+    for item in raw:
+        try:
+            message = json.loads(item)
+            if isinstance(message, list):  # unacked: [message, exchange, routing key]
+                message = message[0]
+            ids.add(str(message["headers"]["id"]))
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue
+    return ids
+
+
+def jobs_recover_lost(*, older_than_seconds: float | None = None, recheck_after: float = 1.0) -> list[int]:
+    """Send again the PENDING jobs whose message is no longer in the broker: a Redis that
+    restarted without its data (no AOF, or its last writes not yet on disk) forgets the jobs it
+    was holding, and they would stay PENDING for ever. Only jobs sent at least
+    `older_than_seconds` ago (JOB_RECOVER_AFTER_SECONDS) are considered, and a job is sent again
+    only when its message is missing twice, `recheck_after` seconds apart (a worker taking a
+    message moves it from the queue to the unacknowledged set, never both at once). Returns the
+    ids of the jobs sent again. Run every few minutes by beat (`core.tasks.recover_lost_jobs`)."""
+    from core.tasks import run_job_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return []  # no broker: nothing can have been lost
+    age = float(
+        getattr(settings, "JOB_RECOVER_AFTER_SECONDS", 600) if older_than_seconds is None else older_than_seconds
+    )
+    cutoff = timezone.now() - dt.timedelta(seconds=age)
+    candidates = list(
+        Job.objects.filter(status=JobStatus.PENDING, created_at__lte=cutoff).exclude(celery_task_id="").order_by("pk")
+    )
+    if not candidates:
+        return []
+    held = broker_task_ids()
+    if held is None:
+        return []
+    suspects = [job for job in candidates if job.celery_task_id not in held]
+    if not suspects:
+        return []
+    time.sleep(recheck_after)
+    held_again = broker_task_ids()
+    if held_again is None:
+        return []
+    recovered: list[int] = []
+    for job in suspects:
+        if job.celery_task_id in held_again:
+            continue
+        if not Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).exists():
+            continue  # a worker started it meanwhile
+        queue = job_kind_registration(job.kind).queue
+        try:
+            # Retried briefly (unlike a submission from a request, nobody waits here): the
+            # producer's connection may still be the one the restart broke.
+            result = run_job_task.apply_async(
+                args=[job.pk],
+                queue=queue,
+                retry=True,
+                retry_policy={"max_retries": 3, "interval_start": 0.5, "interval_step": 0.5},
+            )
+        except Exception:
+            logger.warning("could not send lost job %s again", job.pk, exc_info=True)
+            break
+        Job.objects.filter(pk=job.pk).update(celery_task_id=result.id or "")
+        job_log(job=job, message="sent again: the job queue had lost its message (Redis restarted without its data)")
+        logger.warning("job %s was lost by the broker; sent again as task %s", job.pk, result.id)
+        recovered.append(job.pk)
+    return recovered

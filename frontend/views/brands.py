@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import InputError, VettedError
+from core.errors import InputError, Throttled, VettedError
+from core.http import private_file_response
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, is_htmx, render_page, require_organization
@@ -140,6 +141,19 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
 
 
 @login_required
+def mood_board_image(request: HttpRequest, brand_id: int, image_id: int) -> HttpResponseBase:
+    """One mood-board image, for members of the brand's organisation only (mood boards are
+    organisation-private: never under /media/); 404 for anyone else's."""
+    org = require_organization(request)
+    brand = brand_get(organization=org, brand_id=brand_id)
+    image = mood_board_list(brand=brand).filter(pk=image_id).first()
+    if image is None or not image.image:
+        raise Http404("image not found")
+    name = image.image.name
+    return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
+
+
+@login_required
 def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     """Creators ranked for the brand, each part of the score as a bar with its explanation.
     The weight sliders re-rank through htmx (the same view returning the table fragment)."""
@@ -161,8 +175,14 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     }
     from vetting.services.matching import rank_creators_for_brand
 
+    status = 200
     try:
-        ranked = rank_creators_for_brand(brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"])
+        ranked = rank_creators_for_brand(
+            brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"], user_id=request.user.pk
+        )
+    except Throttled:  # this user already has rankings running: say so, others are not slowed down
+        context["error"] = _("You already have other rankings running. Try again in a moment.")
+        status = 429
     except VettedError as exc:  # e.g. every weight at zero
         context["error"] = str(exc)
     else:
@@ -173,7 +193,12 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
     # The brand's own shortlists first in the "add to shortlist" menu.
     shortlists = list(shortlist_list(organization=org))
     context["shortlists"] = sorted(shortlists, key=lambda s: s.brand_id != brand.pk)
-    return render_page(request, "frontend/brand_matches.html", context, partial="frontend/_matches.html")
+    response = render_page(
+        request, "frontend/brand_matches.html", context, partial="frontend/_matches.html", status=status
+    )
+    if status == 429:
+        response["Retry-After"] = "2"
+    return response
 
 
 def _weights_from(request: HttpRequest) -> dict[str, float] | None:

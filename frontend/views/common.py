@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.models import Membership
 from core.selectors.tenancy import membership_for_user
@@ -64,6 +66,22 @@ def require_write(request: HttpRequest) -> None:
     hide their write controls from viewers, so only a crafted request gets here."""
     if not can_write(request):
         raise PermissionDenied("Your role in this organisation (viewer) cannot change this.")
+
+
+def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
+    """Where to go after a form: `candidate` (a `next` field) when it is a path on this site,
+    otherwise the URL of the view named `fallback`. Never another site (`https://evil.example`,
+    `//evil.example`, `/\\evil.example`) and never a name to reverse (`next=view_name` must not
+    turn into a lookup that fails with a 500)."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return reverse(fallback)
 
 
 def htmx_aware_redirect(request: HttpRequest, url: str) -> HttpResponse:

@@ -4,6 +4,7 @@ look of mood-board images / a prompt. Results render as an htmx fragment."""
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from influencers.metrics.freshness import stale_after_days
 from influencers.selectors.creators import creator_list
 from vetting.selectors.brands import brand_list
 from vetting.selectors.shortlists import shortlist_list
+from vision.limits import aesthetic_search_count
 
 PAGE_SIZE = 25
 # The UI shows rates as percentages; the FilterSet takes fractions (0.03 = 3%).
@@ -158,6 +160,13 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
     if len(images) > 12:
         context["error"] = _("At most 12 images per search.")
         return render_page(request, "frontend/_aesthetic_results.html", context, status=422)
+    wait = aesthetic_search_count(request.user.pk)  # the API's allowance, shared
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        context["error"] = _("Too many searches by look for now. Try again in %(seconds)s s.") % {"seconds": seconds}
+        response = render_page(request, "frontend/_aesthetic_results.html", context, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
     from vision.services.search import aesthetic_search as run_search  # lazy: loads FAISS
 
     try:

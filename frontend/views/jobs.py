@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 from core.errors import InvalidState
+from core.http import private_file_response
 from core.selectors.jobs import job_get
 from core.selectors.jobs import job_list as select_jobs
 from frontend.views.common import render_page, require_organization
@@ -30,8 +31,9 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, job_id: int) -> FileResponse:
-    """The file an export job produced (404 for another organisation's job or a missing file)."""
+def job_download(request: HttpRequest, job_id: int) -> HttpResponseBase:
+    """The file an export job produced (404 for another organisation's job or a missing file).
+    Exports are organisation-private: this view is the only way to them."""
     org = require_organization(request)
     job = job_get(organization=org, job_id=job_id)
     from vetting.services.exports import export_file
@@ -40,4 +42,4 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
         path, filename, content_type = export_file(job=job)
     except InvalidState as exc:
         raise Http404(str(exc)) from exc
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)
+    return private_file_response(path=path, filename=filename, content_type=content_type, as_attachment=True)

@@ -17,9 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import InputError
+from core.models.tenancy import Role
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
-from frontend.views.common import can_write, is_htmx, render_page, require_organization, require_write
+from frontend.views.common import (
+    can_write,
+    is_htmx,
+    membership_for,
+    render_page,
+    require_organization,
+    require_write,
+)
 from vetting.models import DeliveryStatus
 from vetting.monitoring import notifications as notification_services
 from vetting.monitoring.selectors import recent_deliveries
@@ -27,12 +35,15 @@ from vetting.monitoring.selectors import recent_deliveries
 DELIVERIES_SHOWN = 20
 
 
-def _deliveries_context(org: Any) -> dict[str, Any]:
-    """What the deliveries fragment reads (also all an htmx poll of the page renders)."""
+def _deliveries_context(request: HttpRequest, org: Any) -> dict[str, Any]:
+    """What the deliveries fragment reads (also all an htmx poll of the page renders). What a
+    receiver answered is shown to owners only; everyone else sees the status."""
     deliveries = recent_deliveries(organization=org, limit=DELIVERIES_SHOWN)
+    membership = membership_for(request)
     return {
         "deliveries": deliveries,
-        "any_pending": any(d.status == DeliveryStatus.PENDING for d in deliveries),
+        "any_pending": any(d.status in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING) for d in deliveries),
+        "show_excerpts": bool(membership and membership.role == Role.OWNER),
     }
 
 
@@ -52,7 +63,7 @@ def _page(
         "signature_header": notification_services.SIGNATURE_HEADER,
         "timestamp_header": notification_services.TIMESTAMP_HEADER,
         "deliveries_shown": DELIVERIES_SHOWN,
-        **_deliveries_context(org),
+        **_deliveries_context(request, org),
     }
     return render_page(
         request, "frontend/notification_settings.html", context, partial="frontend/_deliveries.html", status=status
@@ -67,7 +78,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     org = require_organization(request)
     if request.method != "POST":
         if is_htmx(request):  # the poll of the deliveries while one is pending: only the fragment
-            return render_page(request, "frontend/_deliveries.html", _deliveries_context(org))
+            return render_page(request, "frontend/_deliveries.html", _deliveries_context(request, org))
         config = notification_services.notification_settings_get(organization=org)
         form = NotificationSettingsForm(initial=NotificationSettingsForm.initial_for(config))
         if not can_write(request):
@@ -117,5 +128,6 @@ def send_test_ping(request: HttpRequest) -> HttpResponse:
     except InputError as exc:
         messages.error(request, exc.reason)
     else:
+        # Sent by a worker, or without one by a background thread: never while this page waits.
         messages.success(request, _("Test ping queued; its delivery is listed below."))
     return redirect(reverse("frontend:alert_settings") + "#deliveries")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.errors import NotFound, VettedError
 from core.selectors.jobs import job_list
 from frontend.views import presenters
-from frontend.views.common import can_write, is_htmx, render_page, require_organization
+from frontend.views.common import can_write, is_htmx, render_page, require_organization, safe_next
 from vetting.models import EntryStatus
 from vetting.selectors.brands import brand_get, brand_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
@@ -144,7 +144,7 @@ def add_creators(request: HttpRequest) -> HttpResponse:
         }
     if not is_htmx(request):
         (messages.success if ok else messages.error)(request, message)
-        return redirect(request.POST.get("next") or "frontend:shortlists")
+        return HttpResponseRedirect(safe_next(request, request.POST.get("next"), "frontend:shortlists"))
     context = {"message": message, "ok": ok, "shortlist": shortlist if ok else None}
     return render_page(request, "frontend/_add_status.html", context, status=200 if ok else 422)
 

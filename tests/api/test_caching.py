@@ -148,7 +148,7 @@ def ranking(monkeypatch, db):
     """A matching double that ranks by the database's current follower counts."""
     calls = []
 
-    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0, user_id=None):
         calls.append(brand.pk)
         rows = AccountMetrics.objects.order_by("-followers").values_list("account__creator_id", "followers")
         return RankingResult(

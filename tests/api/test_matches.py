@@ -31,7 +31,7 @@ def matching(monkeypatch, db):
     calls = []
     creators = [CreatorFactory(display_name="First"), CreatorFactory(display_name="Second")]
 
-    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0):
+    def rank_creators_for_brand(*, brand, weights=None, filters=None, limit=50, offset=0, user_id=None):
         calls.append({"brand": brand.pk, "weights": weights, "filters": filters, "limit": limit, "offset": offset})
         rows = [
             {

@@ -152,20 +152,46 @@ def test_notification_settings_show_the_secret_only_once(editor) -> None:
     assert bad.status_code == 400 and bad.json()["field"] == "email_recipients[0]"
 
 
-def test_test_webhook_is_logged_as_a_delivery(editor, django_capture_on_commit_callbacks) -> None:
-    import responses
+def test_test_webhook_is_logged_as_a_delivery(editor, settings, django_capture_on_commit_callbacks) -> None:
+    from tests.receivers import receiving
 
-    editor.client.patch(
-        url("settings"), {"webhook_url": "https://hooks.example.com/x", "webhook_enabled": True}, format="json"
-    )
-    with responses.RequestsMock() as mock:
-        mock.add(responses.POST, "https://hooks.example.com/x", status=200)
+    settings.MONITORING_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    with receiving() as receiver:
+        editor.client.patch(url("settings"), {"webhook_url": receiver.url(), "webhook_enabled": True}, format="json")
         with django_capture_on_commit_callbacks(execute=True):
-            assert editor.client.post(url("settings-test-webhook")).status_code == 202
+            queued = editor.client.post(url("settings-test-webhook"))
+        assert len(receiver.received) == 1
+    assert queued.status_code == 202 and queued.json()["status"] == "pending"  # queued, sent after the answer
     deliveries = editor.client.get(url("delivery-list")).json()["results"]
     assert [d["event"] for d in deliveries] == ["ping"]
     assert deliveries[0]["status"] == "succeeded" and deliveries[0]["attempt_log"][0]["status_code"] == 200
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_webhook_settings_refuse_internal_destinations(editor) -> None:
+    for target in ("http://127.0.0.1:6379/", "http://2130706433/", "http://169.254.169.254/", "http://[::1]/"):
+        response = editor.client.patch(url("settings"), {"webhook_url": target, "webhook_enabled": True}, format="json")
+        assert response.status_code == 400, target
+        assert response.json()["field"] == "webhook_url" and "refused" in response.json()["detail"]
+    assert not NotificationSettings.objects.filter(organization=editor.organization, webhook_enabled=True).exists()
+
+
+def test_only_owners_see_what_a_receiver_answered(make_member, org_a) -> None:
+    from core.models import Role
+    from tests.factories import WebhookAttemptFactory, WebhookDeliveryFactory
+
+    delivery = WebhookDeliveryFactory(organization=org_a, status="succeeded", attempts=1)
+    WebhookAttemptFactory(delivery=delivery, response_excerpt="receiver says: internal build 1.2.3")
+    shown = {}
+    for role in (Role.OWNER, Role.EDITOR, Role.VIEWER):
+        member = make_member(role, org_a)
+        (row,) = member.client.get(url("delivery-list")).json()["results"]
+        shown[role] = (row["status"], row["attempt_log"][0]["status_code"], row["attempt_log"][0]["response_excerpt"])
+    assert shown == {
+        Role.OWNER: ("succeeded", 200, "receiver says: internal build 1.2.3"),
+        Role.EDITOR: ("succeeded", 200, None),
+        Role.VIEWER: ("succeeded", 200, None),
+    }
 
 
 def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:

@@ -16,7 +16,7 @@ from django.urls import clear_url_caches
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    "SECRET_KEY": "k" * 50,
+    "SECRET_KEY": "kV3-9xQ_" * 7,
     "ALLOWED_HOSTS": "testserver",
 }
 _ENV_READ = re.compile(r"""(?:env_(?:str|int|bool|list)|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
@@ -163,6 +163,77 @@ def test_check_deploy_names_the_single_process_defaults_still_in_use():
         },
     )
     assert "vetted.W00" not in configured.stderr + configured.stdout
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL", "AWS_"))}
+    clean = {k: v for k, v in clean.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "PROXY_", "DEBUG"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+# A deployment's environment as docs/deploy.md (section 4) writes it, with real URLs.
+REALISTIC = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "gH7kP2vQ9xL4mN8rT1wY6zB3cD5fJ0sA-_eU8iO2pK7qV4nX9bM1",
+    "ALLOWED_HOSTS": "vetted.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://vetted.example.com",
+    "DATABASE_URL": "postgres://vetted:secret@db.internal:5432/vetted",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "TRUSTED_PROXY_COUNT": "1",
+    "PRIVATE_MEDIA_SERVER": "nginx",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.example.com",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"PROXY_ENFORCES_HTTPS": "1"}, {"SECURE_HSTS_PRELOAD": "1"}],
+    ids=["default", "behind a proxy enforcing HTTPS", "HSTS preload"],
+)
+def test_check_deploy_on_production_settings_with_real_urls_shows_no_warning(extra):
+    result = _check_deploy(**REALISTIC, **extra)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+
+
+@pytest.mark.slow
+def test_check_deploy_still_warns_when_https_is_switched_off_by_hand():
+    result = _check_deploy(**REALISTIC, SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "security.W004" in output and "security.W008" in output
+
+
+def test_production_urls_serve_no_private_media():
+    code = (
+        "import django; django.setup()\n"
+        "from django.urls import resolve, Resolver404\n"
+        "for path in ('/media/exports/1/export-1.csv', '/media/moodboards/2026/01/a.png', '/media/assets/a.jpg'):\n"
+        "    try:\n"
+        "        resolve(path); print('served', path)\n"
+        "    except Resolver404:\n"
+        "        print('404', path)\n"
+    )
+    plain = _run(code, **PRODUCTION)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.split("\n")[:3] == [
+        "404 /media/exports/1/export-1.csv",
+        "404 /media/moodboards/2026/01/a.png",
+    ] + ["404 /media/assets/a.jpg"]
+    # SERVE_MEDIA routes /media/ to the view that serves only assets/ and avatars/ (checked by
+    # test_serve_media_serves_only_the_public_folders and tests/frontend/test_private_media.py).
+    served = _run(code, **PRODUCTION, SERVE_MEDIA="1")
+    assert "served /media/assets/a.jpg" in served.stdout, served.stderr
 
 
 @pytest.fixture

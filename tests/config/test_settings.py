@@ -29,8 +29,45 @@ def test_production_refuses_the_development_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def _example_secret_key() -> str:
+    line = next(line for line in (ROOT / ".env.example").read_text().splitlines() if line.startswith("SECRET_KEY="))
+    return line.split("=", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        _example_secret_key(),  # the placeholder people copy
+        "change-me-to-a-long-random-string-of-at-least-32-characters",  # the older placeholder
+        "insecure-dev-key-only-for-local-use-never-in-production",  # the development default
+        "Zq8" * 16,  # 48 characters: too short
+        "ab" * 40,  # long but only two different characters
+        "django-insecure-" + "q7v" * 20,  # what startproject generates for development
+    ],
+)
+def test_production_refuses_placeholder_short_and_weak_secret_keys(key):
+    result = _import_production(SECRET_KEY=key, ALLOWED_HOSTS="vetted.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random string of at least 50 characters" in result.stderr
+
+
+def test_production_defaults_to_https_only():
+    code = (
+        "from config.settings import production as p;"
+        "print(p.SECURE_SSL_REDIRECT, p.SECURE_HSTS_SECONDS, p.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "PROXY_"))}
+    env.update(SECRET_KEY="s3cr3t-" * 8, ALLOWED_HOSTS="vetted.example.com", DJANGO_SETTINGS_MODULE="")
+    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert on.stdout.split()[:3] == ["True", "31536000", "True"], on.stderr
+    off = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**env, "PROXY_ENFORCES_HTTPS": "1"}, capture_output=True, text=True
+    )
+    assert off.stdout.split()[:2] == ["False", "0"], off.stderr
+
+
 def test_production_refuses_missing_allowed_hosts():
-    result = _import_production(SECRET_KEY="x" * 50)
+    result = _import_production(SECRET_KEY="s3cr3t-" * 8)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 

@@ -2,7 +2,13 @@
 app); use `.build()` when no database row is needed. Import them from here:
 `from tests.factories import BrandFactory`."""
 
-from tests.factories.core import JobFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories.core import (
+    JobFactory,
+    LoginAttemptFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 from tests.factories.influencers import (
     AccountFactory,
     AccountMetricsFactory,
@@ -53,6 +59,7 @@ __all__ = [
     "FollowerSampleFactory",
     "ImageEmbeddingFactory",
     "JobFactory",
+    "LoginAttemptFactory",
     "MediaAssetFactory",
     "MembershipFactory",
     "MoodBoardImageFactory",

@@ -1,11 +1,11 @@
-"""Factories of core: users, organisations, memberships, jobs."""
+"""Factories of core: users, organisations, memberships, jobs, sign-in attempts."""
 
 from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
 
-from core.models import Job, JobKind, Membership, Organization, Role
+from core.models import Job, JobKind, LoginAttempt, LoginOutcome, Membership, Organization, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,16 @@ class JobFactory(factory.django.DjangoModelFactory):
 
     kind = JobKind.IMPORT
     params = factory.LazyFunction(dict)
+
+
+class LoginAttemptFactory(factory.django.DjangoModelFactory):
+    """A failed sign-in as `maya` from a documentation address (pass `outcome` for another)."""
+
+    class Meta:
+        model = LoginAttempt
+
+    username = "maya"
+    username_key = factory.LazyAttribute(lambda o: o.username.casefold())
+    ip = "203.0.113.9"
+    outcome = LoginOutcome.FAILED
+    path = "/login/"

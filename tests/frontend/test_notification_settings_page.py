@@ -102,11 +102,11 @@ def test_test_ping_is_queued_and_listed_with_its_status(
     django_capture_on_commit_callbacks,
     monkeypatch,
 ) -> None:
-    from vetting import tasks
+    from vetting.monitoring import notifications
 
     NotificationSettingsFactory(organization=member.organization)
     sent: list[int] = []
-    monkeypatch.setattr(tasks.deliver_webhook_task, "delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr(notifications, "webhook_send_later", lambda pk: sent.append(pk))
     with django_capture_on_commit_callbacks(execute=True):
         response = ui.post(reverse("frontend:alert_settings_ping"))
     delivery = WebhookDelivery.objects.get(organization=member.organization)
@@ -138,6 +138,27 @@ def test_delivery_log_shows_the_last_20_with_attempts_and_only_this_organisation
     assert len(shown) == 20 and str(deliveries[0].pk) not in shown and str(foreign.pk) not in shown
     row = re.search(rf'<tr id="delivery-{failed.pk}">.*?</tr>', body, re.S).group(0)
     assert "badge-failed" in row and "HTTP 500" in row and "12 ms" in row
+
+
+def test_only_owners_see_what_a_receiver_answered(client, member):
+    delivery = WebhookDeliveryFactory(organization=member.organization, status="succeeded", attempts=1)
+    WebhookAttemptFactory(delivery=delivery, number=1, response_excerpt="receiver build 1.2.3")
+    seen = {}
+    for role in (Role.OWNER, Role.EDITOR, Role.VIEWER):
+        someone = MembershipFactory(organization=member.organization, role=role)
+        client.force_login(someone.user)
+        body = text(client.get(URL))
+        row = re.search(rf'<tr id="delivery-{delivery.pk}">.*?</tr>', body, re.S).group(0)
+        seen[role] = ("HTTP 200" in row, "receiver build 1.2.3" in body)
+    assert seen == {Role.OWNER: (True, True), Role.EDITOR: (True, False), Role.VIEWER: (True, False)}
+
+
+def test_refused_webhook_urls_are_form_errors(ui, member):
+    for target in ("http://127.0.0.1:5432/", "http://0x7f000001/", "http://metadata.google.internal/"):
+        response = ui.post(URL, settings_data(webhook_enabled="on", webhook_url=target))
+        assert response.status_code == 422, target
+        assert "refused" in text(response)
+    assert not notification_settings_get(organization=member.organization).webhook_url
 
 
 def test_viewer_reads_the_settings_but_cannot_change_them(client, member):

@@ -536,3 +536,42 @@ def test_brand_partner_texts_are_translated(ui, catalogue):
     assert "从未与所选品牌的竞品合作" in body and "合作过（付费内容）" in body
     body = text(ui.get(reverse("frontend:creator", args=[catalogue[0].pk])))
     assert "合作过的品牌" in body and "Past brand partners" not in body
+
+
+# --- `next` after adding to a shortlist: this site only, never a 500 -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://evil.example/phish", "/shortlists/"),
+        ("//evil.example/phish", "/shortlists/"),
+        ("/\\evil.example/phish", "/shortlists/"),
+        ("http://testserver.evil.example/", "/shortlists/"),
+        ("javascript:alert(1)", "/shortlists/"),
+        ("nonexistent_view_name", "/shortlists/"),
+        ("frontend:discovery", "/shortlists/"),
+        ("", "/shortlists/"),
+        ("/?q=serum&platform=instagram", "/?q=serum&platform=instagram"),
+    ],
+)
+def test_add_to_shortlist_returns_only_to_this_site(ui, member, given, expected):
+    from tests.factories import CreatorFactory, ShortlistFactory
+
+    shortlist = ShortlistFactory(organization=member.organization)
+    creator = CreatorFactory()
+    response = ui.post(
+        reverse("frontend:shortlist_add_creators"),
+        {"creator": [creator.pk], "shortlist": shortlist.pk, "next": given},
+    )
+    assert response.status_code == 302 and response["Location"] == expected
+
+
+def test_login_and_language_switch_ignore_a_foreign_next(client, member):
+    login = client.post(
+        reverse("frontend:login") + "?next=https://evil.example/",
+        {"username": member.user.username, "password": "pass-word-123", "next": "https://evil.example/"},
+    )
+    assert login.status_code == 302 and login["Location"] == reverse("frontend:discovery")
+    switched = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "https://evil.example/"})
+    assert switched.status_code == 302 and "evil.example" not in switched["Location"]

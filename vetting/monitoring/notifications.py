@@ -14,7 +14,15 @@ The receiver recomputes the HMAC over the raw body bytes, compares in constant t
 rejects timestamps more than 5 minutes away from its clock (`verify_signature`, and the recipe
 in docs/monitoring.md). A failed attempt (network error or non-2xx answer) is retried with
 exponential backoff (base × 2^(n−1), capped) as Celery task retries, up to
-MONITORING_WEBHOOK_MAX_ATTEMPTS; every attempt is logged as a WebhookAttempt.
+MONITORING_WEBHOOK_MAX_ATTEMPTS; every attempt is logged as a WebhookAttempt (status, timing,
+and a short sanitised excerpt of the answer that only owners see).
+
+Destinations are checked when saved and again before every attempt (`core.services.outbound`):
+loopback, private, link-local (cloud metadata), multicast and reserved addresses are refused
+unless MONITORING_WEBHOOK_ALLOWED_HOSTS names them, and the attempt connects to the address
+that was checked, following no redirect. Sending never happens inside a web request: with a
+worker it is a Celery task; without one (eager mode) a background thread with a total time
+budget (MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS).
 """
 
 from __future__ import annotations
@@ -28,9 +36,7 @@ import secrets
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -39,6 +45,8 @@ from django.utils import timezone
 from core.errors import InputError
 from core.models import Membership, Organization
 from core.models.tenancy import WRITE_ROLES
+from core.services import outbound
+from core.services.background import run_outside_request
 from vetting.models import Alert, DeliveryStatus, NotificationSettings, Severity, WebhookAttempt, WebhookDelivery
 from vetting.models.monitoring import SEVERITY_RANK
 
@@ -49,7 +57,8 @@ TIMESTAMP_HEADER = "X-Vetted-Timestamp"
 EVENT_HEADER = "X-Vetted-Event"
 DELIVERY_HEADER = "X-Vetted-Delivery"
 REPLAY_WINDOW_SECONDS = 300
-RESPONSE_EXCERPT = 2000
+RESPONSE_EXCERPT = 200  # characters of a receiver's answer kept (owners see them, others only the status)
+ERROR_CHARS = 300
 MAX_RECIPIENTS = 50
 
 # Injectable for tests: how the eager (no broker) path waits between retries.
@@ -106,16 +115,18 @@ def notification_settings_get(*, organization: Organization) -> NotificationSett
     return obj
 
 
+def allowed_webhook_hosts() -> list[str]:
+    """MONITORING_WEBHOOK_ALLOWED_HOSTS: hosts, addresses or networks a webhook may reach even
+    though they are not public (a receiver on the LAN, a local test receiver)."""
+    return list(_setting("MONITORING_WEBHOOK_ALLOWED_HOSTS", []))
+
+
 def _check_url(url: str) -> str:
+    """The webhook URL, once its host is known to resolve only to addresses webhooks may reach."""
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError("must be an http(s) URL", field="webhook_url")
-    if len(url) > 1000:
-        raise InputError("at most 1000 characters", field="webhook_url")
-    return url
+    return outbound.destination_check(url, allowed=allowed_webhook_hosts(), field="webhook_url").url
 
 
 def _check_recipients(value: object) -> list[str]:
@@ -287,38 +298,57 @@ def alert_notify(*, alert_id: int) -> dict[str, Any]:
     return outcome
 
 
+def _eager() -> bool:
+    """No worker: Celery would run a task inside the request that queued it."""
+    return bool(_setting("CELERY_TASK_ALWAYS_EAGER", False))
+
+
 def alert_notify_on_commit(alert: Alert) -> None:
-    """Notify about a new alert once the transaction that created it commits."""
+    """Notify about a new alert once the transaction that created it commits: a Celery task, or
+    without a worker a background thread (email and webhook never hold the request)."""
     from vetting.tasks import notify_alert_task
 
+    alert_id = alert.pk
+
     def send() -> None:
+        if _eager():
+            run_outside_request("alert-notify", lambda: alert_notify(alert_id=alert_id))
+            return
         try:
-            notify_alert_task.delay(alert.pk)
+            notify_alert_task.delay(alert_id)
         except Exception:
-            logger.exception("could not queue the notification of alert %s", alert.pk)
+            logger.exception("could not queue the notification of alert %s", alert_id)
 
     transaction.on_commit(send)
+
+
+def webhook_send_later(delivery_id: int) -> None:
+    """Send a recorded delivery: a Celery task with retries, or without a worker a background
+    thread trying for at most MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS."""
+    from vetting.tasks import deliver_webhook_task
+
+    if _eager():
+        budget = float(_setting("MONITORING_WEBHOOK_EAGER_BUDGET_SECONDS", 60))
+        run_outside_request("webhook", lambda: webhook_deliver_within(delivery_id=delivery_id, budget=budget))
+        return
+    try:
+        deliver_webhook_task.delay(delivery_id)
+    except Exception:
+        logger.exception("could not queue webhook delivery %s", delivery_id)
 
 
 def webhook_queue(
     *, organization: Organization, url: str, payload: dict[str, Any], alert: Alert | None = None
 ) -> WebhookDelivery:
-    """Record a webhook message and send it (Celery task with retries) after commit."""
-    from vetting.tasks import deliver_webhook_task
-
+    """Record a webhook message and send it after commit (`webhook_send_later`); the delivery
+    starts `pending` and its attempts appear as they are made."""
     delivery = WebhookDelivery.objects.create(
         organization=organization, alert=alert, event=payload.get("event", "alert.created"), url=url, body=""
     )
     delivery.body = encode_body({**payload, "delivery_id": str(delivery.delivery_id)})
     delivery.save(update_fields=["body"])
-
-    def send() -> None:
-        try:
-            deliver_webhook_task.delay(delivery.pk)
-        except Exception:
-            logger.exception("could not queue webhook delivery %s", delivery.pk)
-
-    transaction.on_commit(send)
+    delivery_id = delivery.pk
+    transaction.on_commit(lambda: webhook_send_later(delivery_id))
     return delivery
 
 
@@ -346,10 +376,13 @@ def max_attempts() -> int:
     return int(_setting("MONITORING_WEBHOOK_MAX_ATTEMPTS", 5))
 
 
-def webhook_attempt(*, delivery_id: int, post: Callable[..., Any] | None = None) -> WebhookAttempt | None:
+def webhook_attempt(*, delivery_id: int, timeout: float | None = None) -> WebhookAttempt | None:
     """Make the next HTTP attempt of a delivery and log it. Returns the attempt (its
-    `retry_in_seconds` says whether and when to retry), or None when the delivery is finished."""
-    post = post or requests.post
+    `retry_in_seconds` says whether and when to retry), or None when the delivery is finished.
+
+    The URL is checked again first (its host may resolve elsewhere since it was saved); a refused
+    destination fails the delivery at once. The attempt lasts at most `timeout` seconds in all
+    (default MONITORING_WEBHOOK_TIMEOUT_SECONDS)."""
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
@@ -368,28 +401,37 @@ def webhook_attempt(*, delivery_id: int, post: Callable[..., Any] | None = None)
         EVENT_HEADER: delivery.event,
         DELIVERY_HEADER: str(delivery.delivery_id),
     }
+    limit = float(_setting("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10))
+    timeout = limit if timeout is None else max(0.1, min(timeout, limit))
     started = time.perf_counter()
-    status_code, excerpt, error = None, "", ""
+    status_code, excerpt, error, permanent = None, "", "", False
     if not secret:
-        error = "the organisation has no webhook secret any more"
+        error, permanent = "the organisation has no webhook secret any more", True
     else:
         try:
-            response = post(
-                delivery.url,
-                data=delivery.body.encode("utf-8"),
+            destination = outbound.destination_check(delivery.url, allowed=allowed_webhook_hosts(), field="url")
+            response = outbound.post_pinned(
+                destination,
+                body=delivery.body.encode("utf-8"),
                 headers=headers,
-                timeout=float(_setting("MONITORING_WEBHOOK_TIMEOUT_SECONDS", 10)),
-                allow_redirects=False,
+                timeout=timeout,
+                max_bytes=4 * RESPONSE_EXCERPT,
             )
-            status_code = int(response.status_code)
-            excerpt = (response.text or "")[:RESPONSE_EXCERPT]
+        except outbound.DestinationRefused as exc:
+            error, permanent = exc.reason, True
+        except InputError as exc:  # the name does not resolve (now): may be temporary
+            error = exc.reason
+        except outbound.OutboundError as exc:
+            error = str(exc)
+        else:
+            status_code = response.status
+            excerpt = outbound.excerpt(response.body, RESPONSE_EXCERPT)
             if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}"
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+                error = f"HTTP {status_code}" + (" (redirects are not followed)" if 300 <= status_code < 400 else "")
+    error = error[:ERROR_CHARS]
     duration = int((time.perf_counter() - started) * 1000)
     succeeded = not error
-    retry_in = None if succeeded or number >= max_attempts() or not secret else backoff_seconds(number)
+    retry_in = None if succeeded or permanent or number >= max_attempts() else backoff_seconds(number)
     attempt = WebhookAttempt.objects.create(
         delivery=delivery,
         number=number,
@@ -401,10 +443,17 @@ def webhook_attempt(*, delivery_id: int, post: Callable[..., Any] | None = None)
         succeeded=succeeded,
         retry_in_seconds=retry_in,
     )
+    _record_outcome(delivery, status_code=status_code, error=error, retry_in=retry_in)
+    if not succeeded:
+        logger.warning("webhook delivery %s attempt %s failed: %s", delivery.delivery_id, number, error)
+    return attempt
+
+
+def _record_outcome(delivery: WebhookDelivery, *, status_code: int | None, error: str, retry_in: int | None) -> None:
     now = timezone.now()
     delivery.last_status_code = status_code
     delivery.last_error = error
-    if succeeded:
+    if not error:
         delivery.status, delivery.finished_at, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, now, None
     elif retry_in is None:
         delivery.status, delivery.finished_at, delivery.next_attempt_at = DeliveryStatus.FAILED, now, None
@@ -412,13 +461,35 @@ def webhook_attempt(*, delivery_id: int, post: Callable[..., Any] | None = None)
         delivery.status = DeliveryStatus.RETRYING
         delivery.next_attempt_at = now + dt.timedelta(seconds=retry_in)
     delivery.save(update_fields=["last_status_code", "last_error", "status", "finished_at", "next_attempt_at"])
-    if not succeeded:
-        logger.warning("webhook delivery %s attempt %s failed: %s", delivery.delivery_id, number, error)
+
+
+def webhook_deliver_within(*, delivery_id: int, budget: float) -> WebhookAttempt | None:
+    """All attempts of a delivery in this thread (no worker), waiting between them (each wait
+    capped by MONITORING_WEBHOOK_EAGER_SLEEP_CAP), within `budget` seconds in all: when the next
+    wait or attempt would not fit, the delivery ends `failed`, saying so."""
+    deadline = time.monotonic() + budget
+    attempt = webhook_attempt(delivery_id=delivery_id, timeout=budget)
+    while attempt is not None and attempt.retry_in_seconds is not None:
+        wait = eager_wait_seconds(attempt.retry_in_seconds)
+        if time.monotonic() + wait + 1 > deadline:
+            _give_up(delivery_id, budget)
+            break
+        sleep(wait)
+        attempt = webhook_attempt(delivery_id=delivery_id, timeout=deadline - time.monotonic())
     return attempt
 
 
-def backoff_sleep(seconds: int) -> None:
-    """Wait before an in-process (eager) retry; capped by MONITORING_WEBHOOK_EAGER_SLEEP_CAP so a
-    local run without a worker is not blocked for minutes. A real worker waits the full countdown."""
-    cap = float(_setting("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2.0))
-    sleep(min(float(seconds), cap))
+def _give_up(delivery_id: int, budget: float) -> None:
+    reason = f"gave up after {budget:g} s: without a worker a delivery is tried for a limited time"
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
+            return
+        delivery.status, delivery.finished_at, delivery.next_attempt_at = DeliveryStatus.FAILED, timezone.now(), None
+        delivery.last_error = f"{delivery.last_error}; {reason}" if delivery.last_error else reason
+        delivery.save(update_fields=["status", "finished_at", "next_attempt_at", "last_error"])
+
+
+def eager_wait_seconds(seconds: int) -> float:
+    """The wait before an in-process retry: the backoff capped by MONITORING_WEBHOOK_EAGER_SLEEP_CAP."""
+    return min(float(seconds), float(_setting("MONITORING_WEBHOOK_EAGER_SLEEP_CAP", 2.0)))

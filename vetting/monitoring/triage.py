@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InputError, InvalidState
+from core.text import refuse_nul
 from vetting.models import Alert, AlertStatus
 
 
@@ -31,6 +32,7 @@ def alert_resolve(*, alert: Alert, user, note: str = "") -> Alert:  # noqa: ANN0
         raise InputError("must be text", field="note")
     if len(note) > 5000:
         raise InputError("at most 5000 characters", field="note")
+    refuse_nul(note, field="note")
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.status == AlertStatus.RESOLVED:

@@ -30,10 +30,12 @@ from typing import Any
 
 import numpy as np
 import orjson
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
 from influencers.models import Account, AccountMetrics, Platform, Post
@@ -264,11 +266,25 @@ def rank_creators_for_brand(
     filters: dict | None = None,
     limit: int = 50,
     offset: int = 0,
+    user_id: int | None = None,
 ) -> RankingResult:
     """Creators ranked for `brand`: hard filters (platforms, min/max followers, countries,
     languages, max_risk with include_unvetted; creator_ids to rank a given set), then the
     composite of audience fit, authenticity, value alignment and engagement with the default
-    or given weights. Each row carries its parts, their explanations and the evidence."""
+    or given weights. Each row carries its parts, their explanations and the evidence.
+
+    A ranking asked for by a user (`user_id`, the web UI and the API) holds one of that user's
+    MATCHING_CONCURRENCY_PER_USER slots while it computes; past them it raises Throttled ("busy,
+    try again"), so one user's burst of uncached rankings cannot starve everyone else's."""
+    if user_id is None:
+        return _rank(brand=brand, weights=weights, filters=filters, limit=limit, offset=offset)
+    slots = int(getattr(settings, "MATCHING_CONCURRENCY_PER_USER", 2))
+    message = f"you already have {slots} rankings running; this one was not started, try again in a moment"
+    with concurrency_slot("matching", user_id, slots, message=message):
+        return _rank(brand=brand, weights=weights, filters=filters, limit=limit, offset=offset)
+
+
+def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: int, offset: int) -> RankingResult:
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must be non-negative", field="limit" if limit < 0 else "offset")
     resolved = resolve_weights(weights)

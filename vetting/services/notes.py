@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import InputError
 from core.models import Organization
+from core.text import refuse_nul
 from influencers.models import Creator
 from vetting.models import CreatorNote
 
@@ -20,7 +21,7 @@ def _clean_text(text: object) -> str:
         raise InputError("a note needs some text", field="text")
     if len(text) > NOTE_MAX_CHARS:
         raise InputError(f"at most {NOTE_MAX_CHARS:,} characters", field="text")
-    return text.strip()
+    return refuse_nul(text.strip(), field="text")
 
 
 def note_create(

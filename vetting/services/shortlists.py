@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import InputError, NotFound
 from core.models import Organization
+from core.text import refuse_nul
 from influencers.models import Account, Creator
 from influencers.risk import creator_risk_of
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
@@ -44,7 +45,13 @@ def _clean_name(name: Any, field: str = "name") -> str:
         raise InputError("must not be empty", field=field)
     if len(name.strip()) > 200:
         raise InputError("at most 200 characters", field=field)
-    return name.strip()
+    return refuse_nul(name.strip(), field=field)
+
+
+def _clean_campaign(campaign: Any) -> str:
+    if campaign is not None and not isinstance(campaign, str):
+        raise InputError("must be text", field="campaign")
+    return refuse_nul((campaign or "").strip()[:200], field="campaign")
 
 
 def _check_brand(organization: Organization, brand: Brand | None) -> None:
@@ -67,7 +74,7 @@ def shortlist_create(
         organization=organization,
         brand=brand,
         name=_clean_name(name),
-        campaign=(campaign or "").strip()[:200],
+        campaign=_clean_campaign(campaign),
         created_by=user if user is not None and user.pk else None,
     )
 
@@ -77,7 +84,7 @@ def shortlist_update(*, shortlist: Shortlist, data: dict[str, Any]) -> Shortlist
     if "name" in data:
         shortlist.name = _clean_name(data["name"])
     if "campaign" in data:
-        shortlist.campaign = (data["campaign"] or "").strip()[:200]
+        shortlist.campaign = _clean_campaign(data["campaign"])
     if "brand" in data:
         _check_brand(shortlist.organization, data["brand"])
         shortlist.brand = data["brand"]
@@ -218,6 +225,7 @@ def entry_update(
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > 10_000:
             raise InputError("must be text of at most 10,000 characters", field="notes")
+        refuse_nul(notes, field="notes")
         if notes != entry.notes:
             events.append(
                 ShortlistEvent(entry=entry, user=actor, action="notes", old_value=entry.notes, new_value=notes)

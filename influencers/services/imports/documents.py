@@ -28,6 +28,7 @@ from influencers.services.imports.values import (
     MAX_COUNT,
     ValueInvalid,
     check_handle,
+    date_problem,
     is_blank,
     parse_bool,
     parse_count,
@@ -120,6 +121,7 @@ ACCOUNT_KEYS = frozenset(ACCOUNT_FIELDS) | {
 _PLATFORM = _memo(parse_platform)
 SNAPSHOT_KEYS = frozenset({"date", "followers", "following", "posts"})
 _SNAPSHOT_GETTER = itemgetter("date", "followers", "following", "posts")
+_FIRST = itemgetter(0)
 POST_FIELDS = _spec(
     POSTS.values,
     {
@@ -152,6 +154,8 @@ COMMENT_FIELDS = _spec(
     },
 )
 COMMENT_KEYS = frozenset(COMMENT_FIELDS) | {"id"}
+_POSTED_AT = POSTS.values.index("posted_at")
+_COMMENT_POSTED_AT = COMMENTS.values.index("posted_at")
 FOLLOWER_FIELDS = _spec(
     FOLLOWERS.values,
     {
@@ -168,6 +172,7 @@ FOLLOWER_FIELDS = _spec(
     },
 )
 FOLLOWER_KEYS = frozenset(FOLLOWER_FIELDS) | {"username"}
+_SAMPLED_AT = FOLLOWERS.values.index("sampled_at")
 AUDIENCE_KEYS = frozenset({"source", "as_of", "age", "gender", "countries", "languages", "interests"})
 
 
@@ -197,7 +202,9 @@ class DocumentValidator(Validator):
             return False
         unknown = raw.keys() - allowed
         for key in sorted(map(str, unknown)):
-            self.error(location, f"unknown field '{key}' in a {what}{suggestion(key, allowed)}", key)
+            # Escaped: a key may hold any character (a NUL, a line break) and the message is stored.
+            shown = key if key.isprintable() else repr(key)[1:-1]
+            self.error(location, f"unknown field '{shown}' in a {what}{suggestion(key, allowed)}", shown)
         return not unknown
 
     def _fields(self, raw: dict, location: str, spec: dict[str, tuple[int, Parser]], size: int) -> list[Any]:
@@ -307,6 +314,14 @@ class DocumentValidator(Validator):
             checked = self._snapshot_general(raw, f"{location}.snapshots[{index}]")
             if checked is not None:
                 append(checked)
+        # Dates after tomorrow never reach the list (refused when first parsed, never cached);
+        # the platform's launch is checked once per account, on its earliest snapshot.
+        if snapshots and date_problem(min(map(_FIRST, snapshots)), account.platform, self.today) is not None:
+            early = sorted({s[0] for s in snapshots if date_problem(s[0], account.platform, self.today)})
+            for day in early[:3]:
+                self.plausible_date(day, account.platform, f"{location}.snapshots", "date")
+            if len(early) > 3:
+                self.error(f"{location}.snapshots", f"... and {len(early) - 3} more snapshot dates that early", "date")
         if len({snapshot[0] for snapshot in snapshots}) != len(snapshots):
             seen: set[dt.date] = set()
             for snapshot in snapshots:
@@ -344,8 +359,8 @@ class DocumentValidator(Validator):
         day = self.value(parse_date, date, location, "date")
         if is_blank(date):
             self.error(location, "the date is required", "date")
-        elif day is not None and isinstance(date, str):
-            self._date_cache[date] = day
+        elif day is not None and self.plausible_date(day, None, location, "date") and isinstance(date, str):
+            self._date_cache[date] = day  # only dates that are not in the future are cached
         if is_blank(followers):
             self.error(location, "followers is required", "followers")
         followers = self.value(parse_count, followers, location, "followers")
@@ -374,6 +389,7 @@ class DocumentValidator(Validator):
             elif given is None:
                 values[_FLAG_POSITION] = older
         self._required(raw, "posted_at", location, "posted_at")
+        self.plausible_date(values[_POSTED_AT], account.platform, location, "posted_at")
         post = PostIn(location=location, key=key or "", values=tuple(values))
         seen: set[str] = set()
         for index, raw_image in enumerate(self._list(raw, "images", location)):
@@ -385,7 +401,7 @@ class DocumentValidator(Validator):
         ids: dict[str, str] = {}
         for index, raw_comment in enumerate(self._list(raw, "comment_samples", location)):
             where = f"{location}.comment_samples[{index}]"
-            comment = self.comment(where, raw_comment, occurrences)
+            comment = self.comment(where, raw_comment, occurrences, account.platform)
             if comment is None:
                 continue
             if comment[0] in ids:
@@ -395,7 +411,9 @@ class DocumentValidator(Validator):
             post.comments.append(comment)
         return post if self.problems.total == before else None
 
-    def comment(self, location: str, raw: Any, occurrences: dict[tuple, int]) -> tuple[Any, ...] | None:
+    def comment(
+        self, location: str, raw: Any, occurrences: dict[tuple, int], platform: str | None = None
+    ) -> tuple[Any, ...] | None:
         if not self._object(raw, location, COMMENT_KEYS, "comment") and not isinstance(raw, dict):
             return None
         before = self.problems.total
@@ -404,6 +422,7 @@ class DocumentValidator(Validator):
         commenter, text, posted_at = values[0], values[1], values[2]
         self._required(raw, "commenter", location, "the commenter")
         self._required(raw, "text", location, "the comment text")
+        self.plausible_date(values[_COMMENT_POSTED_AT], platform, location, "posted_at")
         if self.problems.total > before:
             return None
         if external_id is None:
@@ -422,7 +441,9 @@ class DocumentValidator(Validator):
             where = f"{location}.audience" + (f"[{index}]" if isinstance(raw, list) else "")
             if not self._object(profile, where, AUDIENCE_KEYS, "audience profile"):
                 continue
-            checked = self.audience(profile, profile.get("source"), profile.get("as_of"), where)
+            checked = self.audience(
+                profile, profile.get("source"), profile.get("as_of"), where, platform=account.platform
+            )
             if checked is None:
                 continue
             key = checked[:2]
@@ -442,6 +463,7 @@ class DocumentValidator(Validator):
             username = self.value(parse_username, raw.get("username"), where, "username")
             self._required(raw, "username", where, "the username")
             values = self._fields(raw, where, FOLLOWER_FIELDS, len(FOLLOWERS.values))
+            self.plausible_date(values[_SAMPLED_AT], account.platform, where, "sampled_at")
             if self.problems.total > before:
                 continue
             if username in seen:

@@ -36,7 +36,9 @@ def run_import_job(job: Job) -> dict[str, Any]:
     if not path or not isinstance(path, str):
         raise InputError("the import job has no file path", field="path")
     dry_run = bool(params.get("dry_run", False))
-    job_log(job=job, message=f"{'checking' if dry_run else 'importing'} {path}")
+    # Users see the name of what they uploaded, never the server's temporary path.
+    source = upload_display_name(params.get("original_name")) or Path(path).name
+    job_log(job=job, message=f"{'checking' if dry_run else 'importing'} {source}")
     last = {"done": -PROGRESS_EVERY}
 
     def progress(stage: str, done: int, total: int | None) -> None:
@@ -53,7 +55,9 @@ def run_import_job(job: Job) -> dict[str, Any]:
                 job=job, message=f"{total} account(s) valid, writing" if not dry_run else f"{total} account(s) valid"
             )
 
-    result = creators_import_file(path=path, mapping=params.get("mapping"), dry_run=dry_run, progress=progress)
+    result = creators_import_file(
+        path=path, mapping=params.get("mapping"), dry_run=dry_run, progress=progress, source=source
+    )
     if job.total != result.accounts_total:
         job_set_total(job=job, total=result.accounts_total)
     job_progress(job=job, done=result.accounts_total, counts=result.counts)
@@ -67,6 +71,15 @@ def run_import_job(job: Job) -> dict[str, Any]:
     for warning in result.warnings:
         job_log(job=job, message=f"warning: {warning}")
     return result.as_dict()
+
+
+def upload_display_name(name: Any) -> str:
+    """An uploaded file's own name as messages show it: the last path part, printable, ≤ 200
+    characters ('' when there is none)."""
+    if not isinstance(name, str):
+        return ""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip()[:200]
 
 
 def sniff_import_kind(upload: IO[bytes]) -> str:
@@ -125,7 +138,7 @@ def import_upload_submit(*, upload: UploadedFile, dry_run: bool, organization: O
             out.write(chunk)
     return job_submit(
         kind=JobKind.IMPORT,
-        params={"path": str(path), "dry_run": dry_run, "original_name": upload.name or ""},
+        params={"path": str(path), "dry_run": dry_run, "original_name": upload_display_name(upload.name)},
         organization=organization,
         user=user,
     )

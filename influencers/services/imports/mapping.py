@@ -124,6 +124,8 @@ def load_mapping(path: Path | str) -> ColumnMapping:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         fail(source, f"invalid YAML: {getattr(exc, 'problem', None) or exc}", where)
+    except RecursionError:
+        fail(source, "the mapping is nested too deeply; a mapping is a few levels of sections and columns")
     if not isinstance(data, dict):
         fail(source, "a mapping file must be an object with a 'columns' section")
     return _parse_mapping(source, data)

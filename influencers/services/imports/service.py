@@ -97,11 +97,18 @@ class FileReader:
     checked; every problem goes to `problems` (raised by the caller once the file is read)."""
 
     def __init__(
-        self, path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None
+        self,
+        path: Path,
+        *,
+        mapping: ColumnMapping | None = None,
+        progress: ImportProgress | None = None,
+        source: str | None = None,
     ) -> None:
         self.path = path
-        self.source = str(path)
-        self.format = detect_format(path)
+        # How messages name the file: the path given, or for an upload its own name (never the
+        # server's temporary path).
+        self.source = source or str(path)
+        self.format = detect_format(path, self.source)
         self.mapping = mapping
         self.progress = progress
         self.problems = Problems(self.source)
@@ -116,7 +123,11 @@ class FileReader:
             return
         if self.mapping is not None:
             fail(self.source, "a column mapping applies to CSV and XLSX files; JSON files use the documented format")
-        records = read_json(self.path) if self.format == "json" else read_jsonl(self.path, self.problems)
+        records = (
+            read_json(self.path, self.source)
+            if self.format == "json"
+            else read_jsonl(self.path, self.problems, self.source)
+        )
         documents = DocumentValidator(self.source, self.problems, base_dir=self.path.parent)
         seen = 0
         for location, raw in _counting(records, self.progress):
@@ -136,9 +147,12 @@ class FileReader:
                 encoding=mapping.encoding if mapping else "utf-8",
                 delimiter=mapping.delimiter if mapping else None,
                 header_row=header_row,
+                source=self.source,
             )
         else:
-            header, rows = read_xlsx(path, sheet=mapping.sheet if mapping else None, header_row=header_row)
+            header, rows = read_xlsx(
+                path, sheet=mapping.sheet if mapping else None, header_row=header_row, source=self.source
+            )
         validator = RowValidator(self.source, self.problems, mapping=mapping)
         if validator.read_header(header, header_row):
             validator.rows(_counting(rows, self.progress))
@@ -149,10 +163,14 @@ class FileReader:
 
 
 def read_import_file(
-    path: Path, *, mapping: ColumnMapping | None = None, progress: ImportProgress | None = None
+    path: Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: ImportProgress | None = None,
+    source: str | None = None,
 ) -> ImportBatch:
     """Read and validate a whole file; raises ImportValidationError listing every problem."""
-    reader = FileReader(path, mapping=mapping, progress=progress)
+    reader = FileReader(path, mapping=mapping, progress=progress, source=source)
     creators = list(reader.creators())
     reader.problems.raise_if_any()
     return ImportBatch(source=reader.source, creators=creators, ignored_columns=reader.ignored_columns)
@@ -248,6 +266,7 @@ def creators_import_file(
     refresh: bool = True,
     progress: ImportProgress | None = None,
     overlap: bool = False,
+    source: str | None = None,
 ) -> ImportResult:
     """Import a creators file (CSV, TSV, XLSX, JSON or JSON Lines; docs/import-format.md).
 
@@ -263,11 +282,14 @@ def creators_import_file(
     reported, and the transaction is rolled back. Without it the whole file is validated before
     the transaction starts. `progress` is then called from inside the transaction for every
     stage and must not use the database.
+
+    `source` is how messages and the result name the file (default: the path given); an upload
+    passes its own name so nobody sees the server's temporary path.
     """
     path = Path(path)
     started = time.perf_counter()
     column_mapping = load_mapping(mapping) if isinstance(mapping, (str, Path)) else mapping
-    reader = FileReader(path, mapping=column_mapping, progress=progress)
+    reader = FileReader(path, mapping=column_mapping, progress=progress, source=source)
     watch = _Stopwatch()
     writer = Writer(dry_run=dry_run)
     with _gc_paused():

@@ -16,6 +16,7 @@ from influencers.services.imports.columns import (
     is_column,
 )
 from influencers.services.imports.mapping import ColumnMapping, ColumnRule
+from influencers.services.imports.readers import UncachedFormula
 from influencers.services.imports.records import ACCOUNTS, CREATORS, AccountIn, CreatorIn
 from influencers.services.imports.validation import Validator, suggestion
 from influencers.services.imports.values import (
@@ -36,9 +37,25 @@ from influencers.services.imports.values import (
     parse_url,
 )
 
+
+def _one_line(parser: Callable[[object], Any]) -> Callable[[object], Any]:
+    """`parser` for a value that is one line of text (a name, an id): a line break in it is what an
+    unclosed quote earlier in the row leaves behind, having joined the following lines into it."""
+
+    def parse(value: object) -> Any:
+        if isinstance(value, str) and ("\n" in value.strip() or "\r" in value.strip()):
+            raise ValueInvalid(
+                f'contains a line break: {value.strip()[:40]!r}...; if a quote (") opens this value, '
+                "close it where the value ends (otherwise the next lines are read into it)"
+            )
+        return parser(value)
+
+    return parse
+
+
 # column → (model field, parser of its cell)
 CREATOR_PARSERS: dict[str, tuple[str, Callable[[object], Any]]] = {
-    "creator_name": ("display_name", lambda v: parse_text(v, 200)),
+    "creator_name": ("display_name", _one_line(lambda v: parse_text(v, 200))),
     "country": ("country", parse_country),
     "languages": ("languages", parse_languages),
     "categories": ("categories", parse_list),
@@ -46,8 +63,8 @@ CREATOR_PARSERS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "creator_notes": ("notes", parse_text),
 }
 ACCOUNT_PARSERS: dict[str, tuple[str, Callable[[object], Any]]] = {
-    "platform_user_id": ("platform_user_id", lambda v: parse_text(v, 100)),
-    "display_name": ("display_name", lambda v: parse_text(v, 200)),
+    "platform_user_id": ("platform_user_id", _one_line(lambda v: parse_text(v, 100))),
+    "display_name": ("display_name", _one_line(lambda v: parse_text(v, 200))),
     "bio": ("bio", parse_text),
     "external_url": ("external_url", lambda v: parse_url(v, 500)),
     "is_verified": ("is_verified", parse_bool),
@@ -93,6 +110,10 @@ class RowValidator(Validator):
         for index, raw in enumerate(header):
             name = (raw or "").strip()
             if not name:
+                continue
+            if "\x00" in name or isinstance(raw, UncachedFormula):
+                why = "contains a NUL character (\\x00)" if "\x00" in name else "is a formula without a saved result"
+                self.error(location, f"the header of column {index + 1} {why}", f"column {index + 1}")
                 continue
             rules = self.mapping.rules_for(name) if self.mapping else []
             targets: list[tuple[str, ColumnRule | None]]
@@ -145,6 +166,14 @@ class RowValidator(Validator):
             for column in self.columns:
                 raw = cells[column.index] if column.index < len(cells) else None
                 labels[column.target] = column.label
+                if isinstance(raw, UncachedFormula):
+                    self.error(
+                        location,
+                        f"a formula without a saved result ({str(raw)[:60]}); open the file in Excel or "
+                        "LibreOffice and save it (that stores the results), or paste the values instead",
+                        column.label,
+                    )
+                    continue
                 if column.rule is not None:
                     try:
                         raw = column.rule.apply(raw)
@@ -174,12 +203,14 @@ class RowValidator(Validator):
         for required in REQUIRED_COLUMNS:
             if required not in values:
                 self.error(location, f"the {required} is empty", labels.get(required, required))
-        key = read("creator_key", lambda v: parse_text(v, 200))
+        key = read("creator_key", _one_line(lambda v: parse_text(v, 200)))
 
         followers = read("followers", parse_count)
         following = read("following", parse_count)
         posts = read("posts", parse_count)
         date = read("snapshot_date", parse_date)
+        if date is not None:
+            self.plausible_date(date, platform, location, labels.get("snapshot_date", "snapshot_date"))
         if followers is None and "followers" not in values and (following is not None or posts is not None):
             self.error(
                 location,
@@ -187,7 +218,7 @@ class RowValidator(Validator):
                 labels.get("followers", "followers"),
             )
 
-        audience = self._row_audience(location, values, labels)
+        audience = self._row_audience(location, values, labels, platform)
         if self.problems.total > before or platform is None or handle is None:
             return
         account = AccountIn(location=location, platform=platform, handle=handle, values=tuple(account_values))
@@ -199,7 +230,9 @@ class RowValidator(Validator):
             account.audiences.append(audience)
         self._attach(location, key, tuple(creator_values), account)
 
-    def _row_audience(self, location: str, values: dict[str, Any], labels: dict[str, str]) -> tuple | None:
+    def _row_audience(
+        self, location: str, values: dict[str, Any], labels: dict[str, str], platform: str | None
+    ) -> tuple | None:
         dims: dict[str, dict[str, Any]] = {}
         ok = True
         for target, raw in values.items():
@@ -217,7 +250,12 @@ class RowValidator(Validator):
             return None
         raw_dims = {name: dims.get(name) for name in DISTRIBUTION_FIELDS}
         return self.audience(
-            raw_dims, values.get("audience_source"), values.get("audience_date"), location, field_prefix="audience_"
+            raw_dims,
+            values.get("audience_source"),
+            values.get("audience_date"),
+            location,
+            field_prefix="audience_",
+            platform=platform,
         )
 
     def _attach(self, location: str, key: str | None, creator_values: tuple, account: AccountIn) -> None:

@@ -20,7 +20,7 @@ from influencers.models.audience import (
 from influencers.services.imports.columns import closest_name
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.records import AccountIn, ImageIn
-from influencers.services.imports.values import ValueInvalid, parse_date, parse_text
+from influencers.services.imports.values import ValueInvalid, date_problem, parse_date, parse_text
 
 DEFAULT_AUDIENCE_SOURCE = "import"
 
@@ -56,6 +56,14 @@ class Validator:
     def error(self, location: str, message: str, field: str | None = None) -> None:
         self.problems.add(location, message, field)
 
+    def plausible_date(self, day: Any, platform: str | None, location: str, field: str) -> bool:
+        """False (after recording why) for a date after tomorrow or before the platform existed."""
+        problem = date_problem(day, platform, self.today)
+        if problem is None:
+            return True
+        self.error(location, problem, field)
+        return False
+
     # -- accounts --------------------------------------------------------------------------
     def claim_account(self, account: AccountIn) -> bool:
         """Record that `account` appears in the file; a second appearance is an error."""
@@ -84,6 +92,9 @@ class Validator:
             return None
         normalised: dict[str, float] = {}
         for key, share in raw.items():
+            if "\x00" in str(key):
+                self.error(location, f"key {str(key)!r} contains a NUL character (\\x00)", field)
+                return None
             name = self._distribution_key(dimension or field, str(key).strip(), location, field)
             if name is None:
                 return None
@@ -121,12 +132,19 @@ class Validator:
         return key
 
     def audience(
-        self, raw_dims: dict[str, Any], source: Any, as_of: Any, location: str, field_prefix: str = ""
+        self,
+        raw_dims: dict[str, Any],
+        source: Any,
+        as_of: Any,
+        location: str,
+        field_prefix: str = "",
+        platform: str | None = None,
     ) -> tuple[Any, ...] | None:
         """(source, as_of, age, gender, countries, languages, interests) or None if invalid."""
         errors_before = self.problems.total
         source_text = self.value(lambda v: parse_text(v, 100), source, location, f"{field_prefix}source")
         date = self.value(parse_date, as_of, location, f"{field_prefix}as_of")
+        self.plausible_date(date, platform, location, f"{field_prefix}as_of")
         dims = [
             self.distribution(raw_dims.get(name), location, f"{field_prefix}{name}", name)
             for name in DISTRIBUTION_FIELDS
@@ -158,13 +176,22 @@ class Validator:
         if not isinstance(raw, str) or not raw.strip():
             self.error(location, "an image is the path of a local file, relative to the JSON file", field)
             return None
+        if not raw.isprintable():
+            self.error(location, f"image path {raw!r} contains control characters", field)
+            return None
         relative = Path(raw.strip())
         if relative.is_absolute() or ".." in relative.parts:
             self.error(
                 location, f"image path {raw!r} must be relative to the JSON file's folder and stay inside it", field
             )
             return None
-        path = (self.base_dir or Path(".")) / relative
+        base = self.base_dir or Path(".")
+        path = base / relative
+        if not _inside(path, base):
+            # A symbolic link in the folder pointing elsewhere: the file named is not the
+            # import's to read (the relative-path rule above would mean nothing otherwise).
+            self.error(location, f"image path {raw!r} leads outside the JSON file's folder (a symbolic link)", field)
+            return None
         if path not in self._images:
             try:
                 info = inspect_image_path(path, source=self.source, field=field)
@@ -193,3 +220,11 @@ class Validator:
                 "source_url": source_url,
             }
         )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, every symbolic link followed, is inside `folder` (also resolved)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False

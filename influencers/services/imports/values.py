@@ -84,6 +84,9 @@ def parse_text(value: object, max_length: int | None = None) -> str | None:
         value = str(int(value))
     elif not isinstance(value, str):
         raise ValueInvalid(f"expected text, got {type(value).__name__} {_show(value)}")
+    if "\x00" in value:
+        # PostgreSQL cannot store it (a DataError after validation); SQLite would.
+        raise ValueInvalid(f"contains a NUL character (\\x00): {_show(value)}")
     value = value.strip()
     if not value:
         return None
@@ -229,6 +232,41 @@ def parse_date(value: object, formats: Sequence[str] = ()) -> dt.date | None:
         raise ValueInvalid(f"not a date: {_show(value)} (expected {expected})") from None
 
 
+# The year each platform opened to the public (docs/import-format.md, "Dates"): a date before it
+# cannot describe an account there, so it is a typo or a broken export. TikTok counts from
+# musical.ly (2014), whose accounts and posts it took over.
+PLATFORM_LAUNCH_YEARS: dict[str, int] = {
+    Platform.FACEBOOK: 2004,
+    Platform.YOUTUBE: 2005,
+    Platform.X: 2006,
+    Platform.WEIBO: 2009,
+    Platform.BILIBILI: 2009,
+    Platform.PINTEREST: 2009,
+    Platform.INSTAGRAM: 2010,
+    Platform.XIAOHONGSHU: 2013,
+    Platform.TIKTOK: 2014,
+    Platform.DOUYIN: 2016,
+}
+EARLIEST_LAUNCH_YEAR = min(PLATFORM_LAUNCH_YEARS.values())
+
+
+def date_problem(day: dt.date | dt.datetime | None, platform: str | None, today: dt.date) -> str | None:
+    """Why `day` cannot be a date of data about an account on `platform` (None when it can): later
+    than tomorrow (allowing for time zones), or before the platform existed."""
+    if day is None:
+        return None
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    tomorrow = today + dt.timedelta(days=1)
+    if day > tomorrow:
+        return f"{day.isoformat()} is in the future (the latest date accepted is tomorrow, {tomorrow.isoformat()})"
+    launched = PLATFORM_LAUNCH_YEARS.get(platform or "", EARLIEST_LAUNCH_YEAR)
+    if day.year < launched:
+        label = Platform(platform).label if platform in PLATFORMS else "any of the platforms"
+        return f"{day.isoformat()} is before {label} existed (launched in {launched})"
+    return None
+
+
 def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | None:
     """A moment: ISO 8601 ('2026-01-03T10:00:00+08:00', 'Z' allowed; a bare date is midnight).
     Times without an offset are read in the server's TIME_ZONE."""
@@ -282,6 +320,8 @@ def parse_list(value: object, max_item_length: int = 100) -> list[str] | None:
     for item in items:
         if len(item) > max_item_length:
             raise ValueInvalid(f"item {_show(item)} is longer than {max_item_length} characters")
+        if "\x00" in item:
+            raise ValueInvalid(f"item {_show(item)} contains a NUL character (\\x00)")
     return items
 
 

@@ -34,9 +34,10 @@
   document.addEventListener("htmx:sendError", function () {
     toast(document.body.dataset.errorNetwork || "The server could not be reached.", "error");
   });
-  // Let 422 responses (validation errors rendered as fragments) swap like 200s.
+  // Let 422 responses (validation errors rendered as fragments) and 429s ("try again in a
+  // moment", rendered the same way) swap like 200s.
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    if (evt.detail.xhr && evt.detail.xhr.status === 422) {
+    if (evt.detail.xhr && (evt.detail.xhr.status === 422 || evt.detail.xhr.status === 429)) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }
@@ -293,4 +294,68 @@
       document.querySelectorAll("[data-bulk-needs]").forEach(function (el) { el.disabled = count === 0; });
     }
   });
+
+  // ---- Behaviour that used to be inline (the Content-Security-Policy runs no inline script) ----
+  // A form with data-confirm asks first; cancelling stops it before htmx or the browser sends it.
+  document.addEventListener("submit", function (evt) {
+    const form = evt.target;
+    if (form && form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      evt.preventDefault();
+      evt.stopImmediatePropagation();
+    }
+  }, true);
+  // Discovery re-filters when one of its own fields changes (not a row checkbox of the
+  // add-to-shortlist form inside it); a trigger filter expression would need eval.
+  document.addEventListener("change", function (evt) {
+    const form = evt.target && evt.target.form;
+    if (form && form.id === "discovery-form" && window.htmx) window.htmx.trigger(form, "filters-changed");
+  });
+  // A select with data-autosubmit submits its form when changed (language, inbox filters).
+  document.addEventListener("change", function (evt) {
+    const t = evt.target;
+    if (t.matches && t.matches("select[data-autosubmit]") && t.form) {
+      if (typeof t.form.requestSubmit === "function") t.form.requestSubmit(); else t.form.submit();
+    }
+  });
+  // A field with data-select-on-focus selects its text (the webhook secret, to copy it).
+  document.addEventListener("focusin", function (evt) {
+    const t = evt.target;
+    if (t.matches && t.matches("[data-select-on-focus]")) t.select();
+  });
+  // A button with data-copy-from copies that field's value.
+  document.addEventListener("click", function (evt) {
+    const button = evt.target.closest && evt.target.closest("[data-copy-from]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copyFrom);
+    if (field && navigator.clipboard) navigator.clipboard.writeText(field.value);
+  });
+  // Discovery: the "search by look" panel opens and closes with its toggle.
+  const lookToggle = document.getElementById("aesthetic-toggle");
+  const lookPanel = document.getElementById("aesthetic-panel");
+  if (lookToggle && lookPanel) {
+    lookToggle.addEventListener("toggle", function () {
+      lookPanel.hidden = !lookToggle.open;
+      const zone = lookPanel.querySelector(".dropzone");
+      if (lookToggle.open && zone) zone.focus();
+    });
+    const close = lookPanel.querySelector("[data-close-aesthetic]");
+    if (close) close.addEventListener("click", function () { lookToggle.open = false; });
+  }
+  // Discovery: the "describe your brief" panel; a chip of the read brief goes with its hidden
+  // inputs, so "Apply" and "Save" send what is left.
+  const briefToggle = document.getElementById("brief-toggle");
+  const briefPanel = document.getElementById("brief-panel");
+  if (briefToggle && briefPanel) {
+    briefToggle.addEventListener("toggle", function () {
+      briefPanel.hidden = !briefToggle.open;
+      const box = briefPanel.querySelector("textarea");
+      if (briefToggle.open && box) box.focus();
+    });
+    const closeBrief = briefPanel.querySelector("[data-close-brief]");
+    if (closeBrief) closeBrief.addEventListener("click", function () { briefToggle.open = false; });
+    briefPanel.addEventListener("click", function (evt) {
+      const remove = evt.target.closest("[data-remove-chip]");
+      if (remove) remove.closest("[data-chip]").remove();
+    });
+  }
 })();
