@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import NotFound, PermissionDenied, ServiceUnavailable, VettedError
+from core.errors import NotFound, PermissionDenied, ServiceUnavailable, Throttled, VettedError
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -28,6 +28,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_404_NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+    elif isinstance(exc, Throttled):
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=str(exc))
     elif isinstance(exc, ServiceUnavailable):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     elif isinstance(exc, VettedError):

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -23,7 +23,6 @@ from api.serializers.brands import (
 from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
-from core.errors import Throttled as DomainThrottled
 from core.http import private_file_response
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -266,15 +265,13 @@ class BrandMatchesView(OrganizationScopedView):
             "include_unvetted": params.get("include_unvetted"),
         }
         filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
-        try:
-            result = matching.rank_creators_for_brand(
-                brand=brand,
-                weights=weights or None,
-                filters=filters or None,
-                limit=params["limit"],
-                offset=params["offset"],
-                user_id=request.user.pk,
-            )
-        except DomainThrottled as exc:  # too many of this user's rankings at once: 429 + Retry-After
-            raise exceptions.Throttled(wait=exc.retry_after, detail=str(exc)) from exc
+        # Too many of this user's rankings at once: Throttled, a 429 with Retry-After (exception handler).
+        result = matching.rank_creators_for_brand(
+            brand=brand,
+            weights=weights or None,
+            filters=filters or None,
+            limit=params["limit"],
+            offset=params["offset"],
+            user_id=request.user.pk,
+        )
         return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)
