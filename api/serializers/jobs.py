@@ -9,7 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
+from core.selectors.jobs import job_log_text
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -42,6 +44,8 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result(self, job: Job) -> dict[str, Any]:
         # Server paths stay on the server: an export is offered as its download URL.
         result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}
+        if is_message(result.get("error_message")):
+            result["error_message"] = message_json(result["error_message"])
         if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
             url = reverse("api:export-download", kwargs={"pk": job.pk})
             request = self.context.get("request")
@@ -49,7 +53,8 @@ class JobSerializer(serializers.ModelSerializer):
         return result
 
     def get_log_tail(self, job: Job) -> str:
-        return "\n".join((job.log or "").splitlines()[-20:])
+        """The last 20 lines of the log, in the request's language."""
+        return job_log_text(job, last=20)
 
 
 class ImportUploadSerializer(serializers.Serializer):

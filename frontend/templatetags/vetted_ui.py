@@ -12,8 +12,11 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.messages import compact_number, join_texts, render_message
+from core.messages import label as message_label
 
 register = template.Library()
 
@@ -31,21 +34,27 @@ def _as_float(value: Any) -> float | None:
 
 @register.filter
 def compact(value: Any) -> str:
-    """12_345 → "12.3K" (English) or "1.2万" (Chinese); "—" when unknown."""
-    number = _as_float(value)
-    if number is None:
-        return "—"
-    sign = "-" if number < 0 else ""
-    number = abs(number)
-    if (get_language() or "").startswith("zh"):
-        for size, unit in ((1e8, "亿"), (1e4, "万")):
-            if number >= size:
-                return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
-        return f"{sign}{number:,.0f}"
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if number >= size:
-            return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
-    return f"{sign}{number:,.0f}"
+    """12_345 → "12.3K" (English) or "1.23万" (Chinese, as precise as the English); "—" when unknown."""
+    return compact_number(value)
+
+
+@register.filter
+def words(value: Any) -> str:
+    """A message ({"code", "params"}, core.messages) in the page's language; a plain string (a
+    text stored before messages) as it is."""
+    return render_message(value)
+
+
+@register.filter
+def label(code: Any, kind: str) -> str:
+    """The label of a code in the page's language: {{ account.platform|label:"platform" }}."""
+    return message_label(kind, code)
+
+
+@register.filter
+def labels(codes: Any, kind: str) -> str:
+    """The labels of a list of codes, joined as a list in the page's language."""
+    return join_texts(message_label(kind, code) for code in codes or ())
 
 
 @register.filter
@@ -150,13 +159,8 @@ def missing_labels(codes: Any) -> str:
 
 @register.filter
 def platform_name(code: Any) -> str:
-    """A platform code as its (translated) name."""
-    from influencers.models import Platform
-
-    try:
-        return _(str(Platform(str(code)).label))
-    except ValueError:
-        return str(code or "")
+    """A platform code as its name in the page's language (one name per platform: 小红书 in Chinese)."""
+    return message_label("platform", code)
 
 
 @register.inclusion_tag("frontend/_risk.html")

@@ -146,7 +146,7 @@ def test_a_match_row_carries_the_creators_verdict_and_competitor_posts_as_links(
     (row,) = [r for r in response.json()["results"] if r["creator"]["id"] == creators["momo"].pk]
     assert row["risk"]["level"] == "high" and row["risk"]["account"]["platform"] == "xiaohongshu"
     authenticity = {p["name"]: p for p in row["parts"]}["authenticity"]
-    assert "xiaohongshu @" in authenticity["explanation"] and authenticity["score"] < 0.5
+    assert "Xiaohongshu (RED) @" in authenticity["explanation"] and authenticity["score"] < 0.5
     links = {p["post_id"]: p["url"] for p in row["competitor_posts"]}
     assert links[with_url.pk] == "https://www.douyin.com/video/1"
     # The Xiaohongshu post is outside the douyin filter; on a search with both platforms it is

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
+from core.messages import Message, message_safe
 from influencers.sponsorship import find_marker
+from vetting import messages as m
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
 from vetting.scoring.value_alignment import term_pattern, topic_terms
 
@@ -120,9 +122,9 @@ class Anomaly:
     day: dt.date
     size: float | None
     severity: str
-    why: str
+    why: Message | str
     evidence: dict[str, Any] = field(default_factory=dict)
-    headline: str = ""  # short description for the alert title, e.g. "+20,000 followers"
+    headline: Message | str | None = None  # short description for the alert title, e.g. "jump of +20,000 followers"
     last_day: dt.date | None = None  # an episode's last day (its `day` is the first); None: one day
 
 
@@ -155,8 +157,8 @@ class Hit:
     kind: str
     cause: str
     severity: str
-    title: str
-    summary: str
+    title: Message
+    summary: Message
     evidence: dict[str, Any]
     account_id: int | None = None
 
@@ -380,14 +382,18 @@ def evaluate_keyword(
                 cause=f"keyword:post{first.id}",
                 severity=severity,
                 title=(
-                    f"{len(posts)} posts with excluded terms ({', '.join(found_terms[:5])}) within {span_days:.0f} days"
+                    m.KEYWORD_TITLE_MANY(n=len(posts), terms=found_terms[:5], days=span_days)
                     if len(posts) > 1
-                    else f"A post with excluded terms ({', '.join(found_terms[:5])})"
+                    else m.KEYWORD_TITLE_ONE(terms=found_terms[:5])
                 ),
-                summary=(
-                    f"{data.name} published {len(posts)} post(s) mentioning {', '.join(found_terms)} between "
-                    f"{first.posted_at:%Y-%m-%d} and {last.posted_at:%Y-%m-%d}; the rule fires at {params.min_count} "
-                    f"or more posts within {params.window_days} days."
+                summary=m.KEYWORD_SUMMARY(
+                    creator=data.name,
+                    n=len(posts),
+                    terms=found_terms,
+                    first=first.posted_at.date(),
+                    last=last.posted_at.date(),
+                    min=params.min_count,
+                    window=params.window_days,
                 ),
                 evidence={
                     "terms": found_terms,
@@ -469,13 +475,18 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
             kind=SENTIMENT,
             cause=f"sentiment:{onset.isoformat()}",
             severity=severity,
-            title=f"Negative comments at {share:.0%}, baseline {stats.center:.0%}",
-            summary=(
-                f"{len(negatives)} of {len(recent)} comments on {data.name}'s posts in the last "
-                f"{params.window_days} days "
-                f"are negative ({share:.0%}); their usual share is {stats.center:.0%} (median of {stats.n} earlier "
-                f"{params.window_days}-day periods), robust z {stats.z:.1f}. The rule fires at baseline + "
-                f"{params.margin:.0%} and z ≥ {params.z_threshold:g}."
+            title=m.SENTIMENT_TITLE(share=share, baseline=stats.center),
+            summary=m.SENTIMENT_SUMMARY(
+                negative=len(negatives),
+                comments=len(recent),
+                creator=data.name,
+                days=params.window_days,
+                share=share,
+                baseline=stats.center,
+                periods=stats.n,
+                z=stats.z,
+                margin=params.margin,
+                z_threshold=params.z_threshold,
             ),
             evidence={
                 "window": {"from": window_start.isoformat(), "to": as_of.isoformat(), "days": params.window_days},
@@ -500,7 +511,7 @@ def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, a
     anomalies = data.growth_anomalies if kind == GROWTH_ANOMALY else data.engagement_anomalies
     start = (as_of - dt.timedelta(days=params.lookback_days)).date()
     floor = SEVERITY_RANK[params.min_severity]
-    label = "Follower growth" if kind == GROWTH_ANOMALY else "Engagement"
+    title = m.GROWTH_ANOMALY_TITLE if kind == GROWTH_ANOMALY else m.ENGAGEMENT_ANOMALY_TITLE
     hits = []
     for anomaly in sorted(anomalies, key=lambda a: (a.day, a.account_id, a.kind)):
         # An episode counts while its last day is in the lookback; its first day names it.
@@ -508,20 +519,20 @@ def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, a
             continue
         if SEVERITY_RANK.get(anomaly.severity, 0) < floor:
             continue
-        headline = anomaly.headline or anomaly.kind.replace("_", " ")
+        headline = anomaly.headline or anomaly.why
         hits.append(
             Hit(
                 kind=kind,
                 cause=f"{kind}:a{anomaly.account_id}:{anomaly.kind}:{anomaly.day.isoformat()}",
                 severity=anomaly.severity,
-                title=f"{label} anomaly: {headline} ({anomaly.day:%Y-%m-%d})",
-                summary=f"{data.name}: {anomaly.why}",
+                title=title(headline=headline, date=anomaly.day),
+                summary=m.ANOMALY_SUMMARY(creator=data.name, why=anomaly.why),
                 evidence={
                     "anomaly": anomaly.kind,
                     "date": anomaly.day.isoformat(),
                     "size": anomaly.size,
                     "severity": anomaly.severity,
-                    "why": anomaly.why,
+                    "why": message_safe(anomaly.why),
                     "min_severity": params.min_severity,
                     **anomaly.evidence,
                 },
@@ -593,10 +604,13 @@ def evaluate_competitor(
                 kind=COMPETITOR,
                 cause=f"competitor:{_compact(competitor)}:post{first.id}",
                 severity=severity,
-                title=f"{len(found)} sponsored post(s) for competitor {competitor}",
-                summary=(
-                    f"{data.name} published {len(found)} paid post(s) for {competitor} in the last "
-                    f"{params.lookback_days} days, the latest on {found[-1][0].posted_at:%Y-%m-%d}."
+                title=m.COMPETITOR_TITLE(n=len(found), competitor=competitor),
+                summary=m.COMPETITOR_SUMMARY(
+                    creator=data.name,
+                    n=len(found),
+                    competitor=competitor,
+                    days=params.lookback_days,
+                    date=found[-1][0].posted_at.date(),
                 ),
                 evidence={
                     "competitor": competitor,
