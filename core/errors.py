@@ -57,10 +57,14 @@ class ImportValidationError(VettedError):
     code = "import_invalid"
 
     def __init__(self, errors: list[InputError]) -> None:
+        from core.messages import IMPORT_INVALID
+
         self.errors = errors
         shown = "\n".join(f"  - {e}" for e in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"{len(errors)} error(s), nothing was imported:\n{shown}{more}")
+        # The headline in the reader's language; the lines (row, column, reason) stay as written.
+        self.message = IMPORT_INVALID(n=len(errors))
 
 
 class InvalidState(VettedError):

@@ -386,3 +386,34 @@ JOB_FAILED_UNEXPECTEDLY = define(
 JOB_QUEUE_UNREACHABLE = define(
     "core.job.queue_unreachable", gettext_noop("The job queue could not be reached; try again shortly.")
 )
+
+# An error about one input, named by its label in the reader's language (never "field 'x'").
+FIELD_ERROR = define("core.field_error", gettext_noop("%(field)s: %(reason)s"), field=label_of("field"), reason=MESSAGE)
+IMPORT_INVALID = define(
+    "core.import_invalid",
+    gettext_noop("%(n)s problem found in the file, nothing was imported"),
+    plural=gettext_noop("%(n)s problems found in the file, nothing was imported"),
+    count="n",
+    n=INT,
+)
+
+# Checks of uploaded images (core.services.media).
+IMAGE_EMPTY = define("media.empty", gettext_noop("the image file is empty"))
+IMAGE_TOO_LARGE = define(
+    "media.too_large", gettext_noop("the image is %(size)s bytes, above the limit of %(limit)s"), size=INT, limit=INT
+)
+IMAGE_TYPE = define(
+    "media.type", gettext_noop("unsupported image type %(kind)s (allowed: %(allowed)s)"), kind=TEXT, allowed=LIST
+)
+IMAGE_TOO_MANY_PIXELS = define(
+    "media.pixels",
+    gettext_noop("the image is %(width)s×%(height)s = %(pixels)s pixels, above the limit of %(limit)s"),
+    width=INT,
+    height=INT,
+    pixels=INT,
+    limit=INT,
+)
+IMAGE_UNREADABLE = define("media.unreadable", gettext_noop("not a readable image"))
+IMAGE_BROKEN = define("media.broken", gettext_noop("a broken image file"))
+# Where an error was found, when that is a name the user gave (an uploaded file's name).
+IN_SOURCE = define("core.in_source", gettext_noop("%(source)s: %(text)s"), source=TEXT, text=MESSAGE)

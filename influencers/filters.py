@@ -44,6 +44,7 @@ from influencers.selectors.creators import (
     creator_search_queryset,
 )
 from influencers.selectors.partners import worked_with
+from influencers.vocabulary import code_for, codes_matching
 
 # Audience keys become JSON paths: only plain codes are accepted.
 _COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
@@ -98,17 +99,24 @@ def _stale_term(stale: bool) -> AccountTerm:
 
 
 def _keyword_term(keyword: str) -> AccountTerm:
+    # A niche named in either language ("美妆", "Beauty", "makeup") also finds the creators filed
+    # under it (influencers.vocabulary): categories are stored as codes, people search by words.
+    niches = codes_matching(keyword)
+
     def term(prefix: str, ref: str) -> Q:
         posts = Post.objects.filter(account_id=OuterRef(ref)).filter(
             Q(caption__icontains=keyword) | Q(hashtags__icontains=keyword)
         )
-        return (
+        found = (
             Q(**{f"{prefix}handle__icontains": keyword})
             | Q(**{f"{prefix}display_name__icontains": keyword})
             | Q(**{f"{prefix}bio__icontains": keyword})
             | Q(**{f"{prefix}creator__display_name__icontains": keyword})
             | Q(Exists(posts))
         )
+        for code in niches:
+            found |= Q(**{f"{prefix}creator__categories__icontains": f'"{code}"'})
+        return found
 
     return term
 
@@ -264,6 +272,8 @@ class CreatorFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         field = {"language": "languages", "category": "categories"}[name]
+        if name == "category":  # by code or by its label in either language: 美妆 → beauty
+            value = code_for(value)
         return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
 
     def filter_has_email(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:

@@ -27,7 +27,7 @@ NICHES: dict[str, str] = {
     "tech": gettext_noop("Tech"),
     "gaming": gettext_noop("Gaming"),
     "parenting": gettext_noop("Parenting"),
-    "home": gettext_noop("Home"),
+    "home": gettext_noop("Home & living"),
     "outdoor": gettext_noop("Outdoor"),
     "lifestyle": gettext_noop("Lifestyle"),
     "music": gettext_noop("Music"),
@@ -58,10 +58,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "home": ("interior", "decor", "家装", "家居生活"),
     "outdoor": ("hiking", "camping", "露营", "徒步"),
     "lifestyle": ("vlog", "日常"),
-    "pets": ("cats", "dogs", "萌宠", "猫", "狗"),
+    "pets": ("cats", "dogs", "萌宠", "猫咪", "狗狗"),
     "movies": ("film", "cinema", "影视"),
     "sports": ("sport", "体育"),
-    "automotive": ("cars", "auto", "车"),
+    "automotive": ("cars", "auto", "汽车", "车评"),
     "sustainability": ("eco", "sustainable", "环保", "可持续"),
 }
 

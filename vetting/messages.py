@@ -1067,3 +1067,17 @@ define_labels(
         "vetted": gettext_noop("accounts vetted"),
     },
 )
+
+# --- price and reach estimates (vetting/monitoring/pricing.py) --------------------------------------
+
+REACH_BASIS_VIEWS = define("estimate.reach_views", gettext_noop("median views of recent posts"))
+REACH_BASIS_RATE = define(
+    "estimate.reach_rate",
+    gettext_noop("followers × reach rate %(low)s–%(high)s of the %(tier)s tier"),
+    low=PCT0,
+    high=PCT0,
+    tier=label_of("tier"),
+)
+CPE_BASIS = define("estimate.cpe", gettext_noop("cost per post / median engagements of recent posts"))
+CPE_NONE = define("estimate.cpe_none", gettext_noop("no engagement figures for recent posts"))
+CPM_BASIS = define("estimate.cpm", gettext_noop("cost per post / estimated reach × 1,000"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django import template
@@ -15,8 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.messages import compact_number, join_texts, render_message
+from core.messages import compact_number, is_message, join_texts, render_message
 from core.messages import label as message_label
+from influencers.messages import TABLE_COUNTS
+from vetting.messages import COUNT_OF
+
+TABLE_COUNT_KEYS = ("created", "updated", "unchanged")
 
 register = template.Library()
 
@@ -146,7 +151,7 @@ _KIND_LABELS = {
 @register.filter
 def evidence_kinds(codes: Any) -> str:
     """The kinds of evidence a vetting had data for, in words ("follower sample, posts")."""
-    return ", ".join(str(_KIND_LABELS.get(str(code), code)) for code in codes or ())
+    return join_texts(str(_KIND_LABELS.get(str(code), code)) for code in codes or ())
 
 
 @register.filter
@@ -154,7 +159,7 @@ def missing_labels(codes: Any) -> str:
     """The kinds of evidence a vetting had no data for, in words ("no follower sample, no comments")."""
     if not codes:
         return ""
-    return ", ".join(str(_MISSING_LABELS.get(str(code), code)) for code in codes)
+    return join_texts(str(_MISSING_LABELS.get(str(code), code)) for code in codes)
 
 
 @register.filter
@@ -368,3 +373,54 @@ def evidence_items(evidence: Any, limit: int = 8) -> list[str]:
 
     walk(evidence)
     return lines
+
+
+# --- jobs: counts, log and error as sentences ---------------------------------------------------
+
+_SERVER_PATH = re.compile(r"(?:/[\w.@+-]+){2,}/?")
+
+
+def _without_paths(text: str, job: Any) -> str:
+    """A job's technical text with server paths out of it: an import's temporary file by the
+    name it was uploaded under, any other path by its last part."""
+    params = getattr(job, "params", None) or {}
+    path, original = params.get("path"), params.get("original_name")
+    if isinstance(path, str) and path:
+        text = text.replace(path, str(original or path.rsplit("/", 1)[-1]))
+    return _SERVER_PATH.sub(lambda match: match.group(0).rstrip("/").rsplit("/", 1)[-1], text)
+
+
+@register.filter
+def job_error(job: Any) -> str:
+    """Why a job failed, in the page's language: its message, else its text without server
+    paths (import problems list their rows as the importer wrote them)."""
+    message = (getattr(job, "result", None) or {}).get("error_message")
+    if is_message(message):
+        shown = render_message(message)
+        detail = (getattr(job, "error", "") or "").split("\n", 1)
+        # An import's problems: the headline above, then the rows, as written.
+        if len(detail) > 1 and message.get("code") == "core.import_invalid":
+            shown += "\n" + _without_paths(detail[1], job)
+        return shown
+    return _without_paths(getattr(job, "error", "") or "", job)
+
+
+@register.filter
+def job_counts(job: Any) -> list[str]:
+    """A job's counts as sentences ("3 alerts created" → "新建提醒：3"), never a raw dict."""
+    lines = []
+    for key, value in (getattr(job, "counts", None) or {}).items():
+        if isinstance(value, dict) and {"created", "updated", "unchanged"} <= set(value):
+            if any(value.values()):
+                lines.append(render_message(TABLE_COUNTS(table=key, **{k: value[k] for k in TABLE_COUNT_KEYS})))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            lines.append(render_message(COUNT_OF(what=key, n=value)))
+    return lines
+
+
+@register.filter
+def job_log(job: Any) -> list[str]:
+    """A job's log lines in the page's language (lines written as messages are worded here)."""
+    from core.selectors.jobs import job_log_lines
+
+    return [f"{stamp} {render_message(message)}".strip() for stamp, message in job_log_lines(job)]

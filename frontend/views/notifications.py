@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
-from frontend.views.common import can_write, is_htmx, render_page, require_organization, require_write
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, require_write
 from vetting.models import DeliveryStatus
 from vetting.monitoring import notifications as notification_services
 from vetting.monitoring.selectors import recent_deliveries
@@ -115,7 +115,7 @@ def send_test_ping(request: HttpRequest) -> HttpResponse:
     try:
         notification_services.webhook_ping(organization=org)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Test ping queued; its delivery is listed below."))
     return redirect(reverse("frontend:alert_settings") + "#deliveries")

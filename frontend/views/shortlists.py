@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.errors import NotFound, VettedError
 from core.selectors.jobs import job_list
 from frontend.views import presenters
-from frontend.views.common import can_write, is_htmx, render_page, require_organization
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization
 from vetting.models import EntryStatus
 from vetting.selectors.brands import brand_get, brand_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
@@ -55,7 +55,7 @@ def shortlist_create(request: HttpRequest) -> HttpResponse:
             campaign=request.POST.get("campaign", ""),
         )
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("frontend:shortlists")
     return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
 
@@ -89,7 +89,7 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
                 notes=request.POST["notes"] if "notes" in request.POST else None,
             )
         except VettedError as exc:
-            error = str(exc)
+            error = error_text(exc)
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -134,7 +134,7 @@ def add_creators(request: HttpRequest) -> HttpResponse:
     except NotFound:
         message = _("Choose one of your shortlists.")
     except VettedError as exc:
-        message = str(exc)
+        message = error_text(exc)
     else:
         ok = True
         message = _("%(added)s added to %(name)s, %(present)s already on it.") % {
@@ -175,7 +175,7 @@ def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     except NotFound:
         messages.error(request, _("Some selected creators are no longer on this shortlist."))
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     if is_htmx(request):
         return render_page(request, "frontend/_shortlist_body.html", _detail_context(request, org, shortlist))
     return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
@@ -197,7 +197,7 @@ def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
         try:
             job = export_create(organization=org, user=request.user, fmt=fmt, shortlist=shortlist)
         except VettedError as exc:
-            error = str(exc)
+            error = error_text(exc)
     if not is_htmx(request):
         if error:
             messages.error(request, error)

@@ -49,7 +49,12 @@ def test_feed_estimate_uses_followers_times_reach_rate(table: est.RateTable) -> 
 
 def test_video_estimate_prefers_the_accounts_own_views(table: est.RateTable) -> None:
     result = est.estimate_account(table, platform="douyin", followers=800_000, median_views=120_000)
-    assert result["reach_per_post"] == {"low": 120_000, "high": 120_000, "basis": "median views of recent posts"}
+    assert result["reach_per_post"] == {
+        "low": 120_000,
+        "high": 120_000,
+        "basis": "median views of recent posts",
+        "basis_message": {"code": "estimate.reach_views", "params": {}},
+    }
     assert result["cpe_usd"]["low"] is None  # no engagement figures: no CPE, said so
     assert "no engagement" in result["cpe_usd"]["basis"]
 
