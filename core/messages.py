@@ -53,6 +53,7 @@ SIGNED_NUM0 = "signed_num0"  # +1,234 (a trend per day, rounded)
 PCT0, PCT1, PCT2 = "pct0", "pct1", "pct2"  # a share 0.1034 → 10% / 10.3% / 10.34%
 SIGNED_PCT1 = "signed_pct1"  # +2.1%
 COMPACT = "compact"  # 10.2K / 1.02万
+TRANSLATED = "translated"  # a text the catalogue may know (a bundled table's name): translated, else as is
 NUMG = "num"  # as short as exact: 1.5, 2, 1,234.5
 DATE = "date"  # ISO date (the first 10 characters of a date or datetime)
 SIGNED_INTS = "signed_ints"  # a list of changes: "+1,200, +800"
@@ -271,6 +272,8 @@ def format_value(kind: str, value: Any) -> str:
         return join_texts((label(of, v) for v in value or []), style[7:])
     if kind == TEXT:
         return "—" if value is None else str(value)
+    if kind == TRANSLATED:
+        return "—" if value is None else translation.gettext(str(value))
     if kind == DATE:
         return "—" if not value else str(value)[:10]
     if kind == COMPACT:

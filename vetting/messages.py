@@ -34,6 +34,7 @@ from core.messages import (  # noqa: F401 - JOINED is re-exported for the scorer
     SIGNED_INTS,
     SIGNED_NUM0,
     TEXT,
+    TRANSLATED,
     define,
     define_labels,
     label_of,
@@ -1081,3 +1082,191 @@ REACH_BASIS_RATE = define(
 CPE_BASIS = define("estimate.cpe", gettext_noop("cost per post / median engagements of recent posts"))
 CPE_NONE = define("estimate.cpe_none", gettext_noop("no engagement figures for recent posts"))
 CPM_BASIS = define("estimate.cpm", gettext_noop("cost per post / estimated reach × 1,000"))
+
+# --- exports (vetting/services/exports/) ---------------------------------------------------------------
+
+# Column headers of the CSV and XLSX exports, by their stable codes (the CSV's machine header).
+define_labels(
+    "export_column",
+    {
+        "creator_id": gettext_noop("Creator ID"),
+        "display_name": gettext_noop("Creator"),
+        "country": gettext_noop("Country"),
+        "languages": gettext_noop("Languages"),
+        "categories": gettext_noop("Categories"),
+        "contact_email": gettext_noop("Contact email"),
+        "platform": gettext_noop("Platform"),
+        "handle": gettext_noop("Handle"),
+        "followers": gettext_noop("Followers"),
+        "engagement_rate": gettext_noop("Engagement rate"),
+        "er_formula": gettext_noop("Engagement rate formula"),
+        "data_as_of": gettext_noop("Data as of"),
+        "data_stale": gettext_noop("Stale data"),
+        "growth_30d": gettext_noop("Follower growth, 30 days"),
+        "growth_90d": gettext_noop("Follower growth, 90 days"),
+        "posts_per_week": gettext_noop("Posts per week"),
+        "fake_risk": gettext_noop("Fake-follower risk"),
+        "risk_level": gettext_noop("Risk level"),
+        "risk_reason": gettext_noop("Main reason"),
+        "risk_account": gettext_noop("Account setting the risk"),
+        "risk_confidence": gettext_noop("Risk confidence"),
+        "risk_missing": gettext_noop("Missing evidence"),
+        "accounts_without_verdict": gettext_noop("Accounts without a verdict"),
+        "other_accounts": gettext_noop("Other accounts"),
+        "status": gettext_noop("Status"),
+        "notes": gettext_noop("Notes"),
+        "added_at": gettext_noop("Added on"),
+        "added_by": gettext_noop("Added by"),
+        "followers_when_added": gettext_noop("Followers when added"),
+        "fake_risk_when_added": gettext_noop("Fake-follower risk when added"),
+        "match_score": gettext_noop("Match score (0–100)"),
+        "match_note": gettext_noop("Match note"),
+        "audience_fit": gettext_noop("Audience fit (0–100)"),
+        "authenticity": gettext_noop("Authenticity (0–100)"),
+        "value_alignment": gettext_noop("Value alignment (0–100)"),
+        "engagement_quality": gettext_noop("Engagement quality (0–100)"),
+        "est_reach_min": gettext_noop("Estimated reach per post, min"),
+        "est_reach_max": gettext_noop("Estimated reach per post, max"),
+        "est_cost_min_usd": gettext_noop("Estimated fee per post, min (USD)"),
+        "est_cost_max_usd": gettext_noop("Estimated fee per post, max (USD)"),
+        "est_cpm_min_usd": gettext_noop("Estimated CPM, min (USD)"),
+        "est_cpm_max_usd": gettext_noop("Estimated CPM, max (USD)"),
+        "est_cpe_min_usd": gettext_noop("Estimated CPE, min (USD)"),
+        "est_cpe_max_usd": gettext_noop("Estimated CPE, max (USD)"),
+        "est_tier": gettext_noop("Rate tier"),
+        "est_rate_table": gettext_noop("Rate table"),
+    },
+)
+define_labels("yes_no", {"yes": gettext_noop("yes"), "no": gettext_noop("no")})
+define_labels(
+    "entry_status",
+    {
+        "candidate": gettext_noop("Candidate"),
+        "approved": gettext_noop("Approved"),
+        "rejected": gettext_noop("Rejected"),
+        "contacted": gettext_noop("Contacted"),
+        "booked": gettext_noop("Booked"),
+    },
+)
+define_labels("language", {"en": gettext_noop("English"), "zh-hans": gettext_noop("Simplified Chinese")})
+ACCOUNT_LEVEL = define(
+    "export.account_level",
+    gettext_noop("%(platform)s @%(handle)s (%(level)s)"),
+    platform=label_of("platform"),
+    handle=TEXT,
+    level=label_of("risk_level"),
+)
+MATCH_NO_BRAND = define("export.match_no_brand", gettext_noop("no match score: the shortlist has no brand"))
+MATCH_SEARCH = define("export.match_search", gettext_noop("no match score: a search export is not tied to a brand"))
+MATCH_NOT_RANKED = define(
+    "export.match_not_ranked",
+    gettext_noop("no match score: the creator has no account the brand's matching could rank"),
+)
+MATCH_FAILED = define("export.match_failed", gettext_noop("no match score: the matching could not run for this export"))
+MAIN_REASON_MISSING = define(
+    "export.main_reason_missing",
+    gettext_noop("not enough evidence: %(missing)s"),
+    missing=labels_of("evidence_missing"),
+)
+NOT_VETTED_YET = define("export.not_vetted", gettext_noop("not vetted yet"))
+RANGE = define("export.range", gettext_noop("%(low)s–%(high)s"), low=INT, high=INT)
+USD_RANGE = define("export.usd_range", gettext_noop("US$%(low)s–%(high)s"), low=INT, high=INT)
+USD_RANGE_OPEN = define("export.usd_range_open", gettext_noop("US$%(low)s–%(high)s+"), low=INT, high=INT)
+
+# The method sheet (XLSX) and the PDF's method note.
+METHOD_ER = define(
+    "method.er",
+    gettext_noop(
+        "Engagement rate (ER): one definition per platform, the median per-post rate over the 12 newest posts of "
+        "the 90 days ending at the account's newest post. %(platform)s: %(formula)s."
+    ),
+    platform=label_of("platform"),
+    formula=MESSAGE,
+)
+METHOD_RISK = define(
+    "method.risk",
+    gettext_noop(
+        "Fake-follower risk (0–100%%): the weighted mean of up to nine signals (sampled followers, growth "
+        "anomalies, engagement against its benchmark, comment authenticity, reused images, views per follower), "
+        "raised by one conclusive signal and never above the worst signal. Low below 30%%, medium below 60%%, "
+        "high from 60%%. A creator's risk is its riskiest vetted account's."
+    ),
+)
+METHOD_EVIDENCE = define(
+    "method.evidence",
+    gettext_noop(
+        "No verdict without evidence: a level needs a combined confidence of at least 35%% and two kinds of "
+        "evidence (follower sample, follower history, posts, comments), or one decisive signal with its own "
+        "confidence of at least 50%%; otherwise the level is “not enough evidence” and the figure is indicative."
+    ),
+)
+METHOD_MATCH = define(
+    "method.match",
+    gettext_noop(
+        "Match score (0–100): weighted mean of audience fit (%(audience)s), authenticity (%(authenticity)s), value "
+        "alignment (%(value)s) and engagement quality (%(engagement)s) for the shortlist's brand; a part without "
+        "data counts as neutral (50)."
+    ),
+    audience=NUM2,
+    authenticity=NUM2,
+    value=NUM2,
+    engagement=NUM2,
+)
+METHOD_ESTIMATES = define(
+    "method.estimates",
+    gettext_noop(
+        "Fees, reach, CPM and CPE are estimates from a published rate table (%(table)s, as of %(date)s), not "
+        "quotes: %(disclaimer)s"
+    ),
+    table=TEXT,
+    date=TEXT,
+    disclaimer=TEXT,
+)
+METHOD_INTERVALS = define(
+    "method.intervals",
+    gettext_noop(
+        "Shares of fake followers come with a 95%% interval (e.g. 5.4%%–17.5%%): the range the true share lies in, "
+        "given the sample's size and the calibration's uncertainty."
+    ),
+)
+METHOD_SOURCE = define("method.source", gettext_noop("%(name)s: %(source)s"), name=TEXT, source=TEXT)
+
+# The bundled rate table's name and disclaimer (vetting/monitoring/data/rate_table.json), so pages
+# and exports show them in the reader's language; a table of one's own is shown as it is written.
+RATE_TABLE_AS_OF = define("estimate.rate_table", gettext_noop("%(name)s, as of %(date)s"), name=TRANSLATED, date=TEXT)
+RATE_TABLE_TEXTS = (
+    gettext_noop("Vetted default influencer rate table"),
+    gettext_noop(
+        "Estimates from published industry price ranges, not quotes. Real prices depend on niche, format, "
+        "usage rights, exclusivity and negotiation."
+    ),
+)
+ER_FORMULA_SHORT = define(
+    "engagement.formula_short",
+    gettext_noop("(%(counts)s) / %(base)s"),
+    counts=labels_of("er_count", "plus"),
+    base=label_of("er_base_short"),
+)
+define_labels("er_base_short", {"followers": gettext_noop("followers"), "views": gettext_noop("views")})
+CREATOR_RISK_LINE = define(
+    "export.creator_risk",
+    gettext_noop("Creator risk: %(level)s, set by %(account)s (the creator's riskiest vetted account)."),
+    level=label_of("risk_level"),
+    account=MESSAGE,
+)
+CREATOR_RISK_LINE_SCORE = define(
+    "export.creator_risk_score",
+    gettext_noop(
+        "Creator risk: %(level)s (%(score)s/100), set by %(account)s (the creator's riskiest vetted account); "
+        "confidence %(confidence)s."
+    ),
+    level=label_of("risk_level"),
+    score=NUM0,
+    account=MESSAGE,
+    confidence=PCT0,
+)
+WITHOUT_VERDICT = define(
+    "export.without_verdict",
+    gettext_noop("Without a verdict of their own: %(accounts)s."),
+    accounts=MESSAGE_LIST,
+)

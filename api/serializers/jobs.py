@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -76,6 +77,17 @@ class ExportRequestSerializer(serializers.Serializer):
     shortlist = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
     filters = serializers.DictField(child=serializers.JSONField(), required=False, allow_empty=True)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
+    language = serializers.ChoiceField(
+        choices=[(code, name) for code, name in settings.LANGUAGES],
+        required=False,
+        help_text="The file's language (headers, labels, sentences); default: the request's Accept-Language",
+    )
+    csv_header = serializers.ChoiceField(
+        choices=[("label", "Column labels in the file's language"), ("code", "Stable machine-readable codes")],
+        required=False,
+        default="label",
+        help_text="CSV only: the header row",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if (attrs.get("shortlist") is None) == ("filters" not in attrs):

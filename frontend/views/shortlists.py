@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -195,7 +196,10 @@ def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
         error = _("Unknown export format.")
     else:
         try:
-            job = export_create(organization=org, user=request.user, fmt=fmt, shortlist=shortlist)
+            # In the language of the page it was asked from: a Chinese page exports Chinese files.
+            job = export_create(
+                organization=org, user=request.user, fmt=fmt, shortlist=shortlist, language=get_language()
+            )
         except VettedError as exc:
             error = error_text(exc)
     if not is_htmx(request):

@@ -19,8 +19,17 @@ from tests.factories import BrandFactory, MembershipFactory, ShortlistEntryFacto
 pytestmark = pytest.mark.django_db
 
 PO = Path(__file__).resolve().parents[2] / "frontend/locale/zh_Hans/LC_MESSAGES/django.po"
-# Texts that read the same in Chinese: brand names of platforms and formats.
-SAME_IN_CHINESE = {"Instagram", "TikTok", "YouTube", "Pinterest", "Facebook", "CSV"}
+# Texts that read the same in Chinese: brand names of platforms and formats, dollar amounts.
+SAME_IN_CHINESE = {
+    "Instagram",
+    "TikTok",
+    "YouTube",
+    "Pinterest",
+    "Facebook",
+    "CSV",
+    "US$%(low)s–%(high)s",
+    "US$%(low)s–%(high)s+",
+}
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{[^}]*\}\}|\{%[^%]*%\}|%%")
 
 
