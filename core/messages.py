@@ -420,3 +420,19 @@ IMAGE_UNREADABLE = define("media.unreadable", gettext_noop("not a readable image
 IMAGE_BROKEN = define("media.broken", gettext_noop("a broken image file"))
 # Where an error was found, when that is a name the user gave (an uploaded file's name).
 IN_SOURCE = define("core.in_source", gettext_noop("%(source)s: %(text)s"), source=TEXT, text=MESSAGE)
+
+# Reasons of input errors, for any field (the faces put the field's label before them).
+MUST_NOT_BE_EMPTY = define("input.empty", gettext_noop("must not be empty"))
+AT_MOST_CHARS = define("input.max_chars", gettext_noop("at most %(n)s characters"), n=INT)
+MUST_BE_NUMBER = define("input.number", gettext_noop("must be a number"))
+MUST_BE_WHOLE = define("input.whole", gettext_noop("must be a whole number"))
+MUST_BE_BETWEEN = define(
+    "input.between",
+    gettext_noop("must be between %(low)s and %(high)s, got %(value)s"),
+    low=NUMG,
+    high=NUMG,
+    value=NUMG,
+)
+MUST_BE_BOOLEAN = define("input.boolean", gettext_noop("must be true or false"))
+MUST_BE_TEXTS = define("input.texts", gettext_noop("must be a list of texts"))
+MUST_BE_ONE_OF = define("input.one_of", gettext_noop("must be one of %(choices)s"), choices=LIST)

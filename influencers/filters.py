@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import AudienceProfile, Creator, Platform, Post
@@ -47,8 +48,11 @@ from influencers.selectors.partners import worked_with
 from influencers.vocabulary import code_for, codes_matching
 
 # Audience keys become JSON paths: only plain codes are accepted.
-_COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
-_LANGUAGE_CODE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", "expected an ISO language code, e.g. zh")
+# Messages people read next to the field, in their language (Django formats the params).
+_COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", gettext_lazy("expected a two-letter ISO country code, e.g. CN"))
+_LANGUAGE_CODE = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", gettext_lazy("expected an ISO language code, e.g. zh")
+)
 RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
 _BRAND_SEPARATORS = re.compile(r"[,，;；、]")
 MAX_BRANDS = 50
@@ -62,9 +66,11 @@ def brand_names(value: str) -> list[str]:
 def _few_brands(value: str) -> None:
     names = brand_names(value)
     if len(names) > MAX_BRANDS:
-        raise ValidationError(f"at most {MAX_BRANDS} brands, got {len(names)}")
+        raise ValidationError(
+            gettext_lazy("at most %(max)s brands, got %(n)s"), params={"max": MAX_BRANDS, "n": len(names)}
+        )
     if any(len(name) > 100 for name in names):
-        raise ValidationError("a brand name is at most 100 characters")
+        raise ValidationError(gettext_lazy("a brand name is at most 100 characters"))
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):

@@ -1270,3 +1270,23 @@ WITHOUT_VERDICT = define(
     gettext_noop("Without a verdict of their own: %(accounts)s."),
     accounts=MESSAGE_LIST,
 )
+
+# --- errors people read next to a form field ------------------------------------------------------
+
+BRAND_NEEDS_NAME = define("brand.needs_name", gettext_noop("a brand needs a name"))
+BRAND_NAME_TAKEN = define("brand.name_taken", gettext_noop("your organisation already has a brand with this name"))
+MIN_ABOVE_MAX = define("brand.min_above_max", gettext_noop("the minimum is above the maximum"))
+FOLLOWER_BOUND = define("brand.follower_bound", gettext_noop("must be a whole number ≥ 0, or empty"))
+ON_MOOD_BOARD = define("brand.on_mood_board", gettext_noop("this image is already on the mood board"))
+MOOD_BOARD_FULL = define("brand.mood_board_full", gettext_noop("a mood board holds at most %(n)s images"), n=INT)
+NOTE_NEEDS_TEXT = define("note.needs_text", gettext_noop("a note needs some text"))
+NO_SUCH_CREATOR = define("shortlist.no_creator", gettext_noop("no creator with id %(id)s"), id=INT)
+NOT_OUR_BRAND = define("watch.not_our_brand", gettext_noop("is not a brand of this organisation"))
+NOT_OUR_SHORTLIST = define("watch.not_our_shortlist", gettext_noop("is not a shortlist of this organisation"))
+WATCH_NEEDS_TARGET = define("watch.needs_target", gettext_noop("name a shortlist or at least one creator to watch"))
+WATCH_ONE_TARGET = define("watch.one_target", gettext_noop("watch either a shortlist or picked creators, not both"))
+WATCH_NAME_TAKEN = define("watch.name_taken", gettext_noop("a watch named “%(name)s” exists already"), name=TEXT)
+LONGER_THAN_WINDOW = define("rule.history_window", gettext_noop("must be longer than the window"))
+WINDOW_LONGER_THAN_LOOKBACK = define(
+    "rule.window_lookback", gettext_noop("must not be longer than the look-back period")
+)

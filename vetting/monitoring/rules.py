@@ -29,7 +29,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
-from core.messages import Message, message_safe
+from core.messages import (
+    MUST_BE_BETWEEN,
+    MUST_BE_BOOLEAN,
+    MUST_BE_NUMBER,
+    MUST_BE_ONE_OF,
+    MUST_BE_TEXTS,
+    MUST_BE_WHOLE,
+    Message,
+    message_safe,
+)
 from influencers.sponsorship import find_marker
 from vetting import messages as m
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
@@ -249,30 +258,30 @@ def parse_params(kind: str, raw: object, *, source: str = "rule") -> Any:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise InputError("must be a list of strings", source=source, field=where)
+                raise InputError(MUST_BE_TEXTS(), source=source, field=where)
             value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise InputError("must be true or false", source=source, field=where)
+                raise InputError(MUST_BE_BOOLEAN(), source=source, field=where)
         elif isinstance(default, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError("must be a number", source=source, field=where)
+                raise InputError(MUST_BE_NUMBER(), source=source, field=where)
             if isinstance(default, int) and not float(value).is_integer():
-                raise InputError("must be a whole number", source=source, field=where)
+                raise InputError(MUST_BE_WHOLE(), source=source, field=where)
             low, high = _BOUNDS[name]
             if not low <= value <= high:
-                raise InputError(f"must be between {low:g} and {high:g}, got {value}", source=source, field=where)
+                raise InputError(MUST_BE_BETWEEN(low=low, high=high, value=value), source=source, field=where)
             value = int(value) if isinstance(default, int) else float(value)
         elif name == "min_severity":
             if value not in SEVERITIES:
-                raise InputError(f"must be one of {', '.join(SEVERITIES)}", source=source, field=where)
+                raise InputError(MUST_BE_ONE_OF(choices=list(SEVERITIES)), source=source, field=where)
         values[name] = value
     params = params_type(**{**defaults.__dict__, **values})
     # PARAM_TYPES gives each of these kinds its own class: the isinstance checks test the kind.
     if isinstance(params, SentimentParams) and params.history_days <= params.window_days:
-        raise InputError("must be longer than window_days", source=source, field="params.history_days")
+        raise InputError(m.LONGER_THAN_WINDOW(), source=source, field="params.history_days")
     if isinstance(params, KeywordParams) and params.window_days > params.lookback_days:
-        raise InputError("must not be longer than lookback_days", source=source, field="params.window_days")
+        raise InputError(m.WINDOW_LONGER_THAN_LOOKBACK(), source=source, field="params.window_days")
     return params
 
 
