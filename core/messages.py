@@ -436,3 +436,30 @@ MUST_BE_BETWEEN = define(
 MUST_BE_BOOLEAN = define("input.boolean", gettext_noop("must be true or false"))
 MUST_BE_TEXTS = define("input.texts", gettext_noop("must be a list of texts"))
 MUST_BE_ONE_OF = define("input.one_of", gettext_noop("must be one of %(choices)s"), choices=LIST)
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def field_name(field: str | None) -> str | None:
+    """The input an error names, as forms call it: "filters.min_followers" and
+    "params.window_days" → the last part, "images[2]" → "images"; None when there is none."""
+    if not field:
+        return None
+    return _INDEX.sub("", field).rsplit(".", 1)[-1] or None
+
+
+def error_message(exc: BaseException) -> Message | str:
+    """What a person reads about a domain error: its message (or its English reason), after the
+    label of the input it names ("最少粉丝数：…", never "field 'min_followers'"), after the name of
+    the uploaded file it is about (never a server path). An input without a label is not named."""
+    message = getattr(exc, "message", None)
+    reason: Message | str = message if message is not None else getattr(exc, "reason", None) or str(exc)
+    name = field_name(getattr(exc, "field", None))
+    text: Message | str = reason
+    if name and name in _LABELS.get("field", {}):
+        text = FIELD_ERROR(field=name, reason=reason)
+    source = getattr(exc, "source", "") or ""
+    if source and "/" not in source and "\\" not in source:
+        text = IN_SOURCE(source=source, text=text)
+    return text

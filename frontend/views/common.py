@@ -3,14 +3,13 @@ rendering. No business logic: organisations come from the tenancy selectors."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from core.messages import FIELD_ERROR, IN_SOURCE, label_kinds, render_message
+from core.messages import error_message, render_message
 from core.models import Membership
 from core.selectors.tenancy import membership_for_user
 
@@ -94,27 +93,8 @@ def catalogue_is_demo() -> bool:
     return cached
 
 
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def field_name(field: str | None) -> str | None:
-    """The input an error names, as the forms call it: "filters.min_followers" and
-    "params.window_days" → the last part, "images[2]" → "images"; None when there is none."""
-    if not field:
-        return None
-    return _INDEX.sub("", field).rsplit(".", 1)[-1] or None
-
-
 def error_text(exc: BaseException) -> str:
-    """What a person reads about a domain error, in their language: its message (or its reason),
-    after the label of the input it names in their language ("最少粉丝数：…"); never "field 'x'",
-    an exception's name or a server path. An input without a label is not named."""
-    message = getattr(exc, "message", None)
-    reason = message if message is not None else getattr(exc, "reason", None) or str(exc)
-    name = field_name(getattr(exc, "field", None))
-    text = FIELD_ERROR(field=name, reason=reason) if name and name in label_kinds().get("field", {}) else reason
-    # An uploaded file is named by the name it was uploaded under; a server path never is.
-    source = getattr(exc, "source", "") or ""
-    if source and "/" not in source and "\\" not in source:
-        text = IN_SOURCE(source=source, text=text)
-    return render_message(text)
+    """What a person reads about a domain error, in their language (core.messages.error_message):
+    the input named by its label, the uploaded file by its name; never "field 'x'", an exception's
+    name or a server path."""
+    return render_message(error_message(exc))

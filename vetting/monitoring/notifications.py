@@ -256,12 +256,14 @@ def _email_text(alert: Alert, language: str = "en") -> str:
         if alert.brand:
             lines.append(f"{_('Brand')}: {alert.brand.name}")
         evidence = alert.evidence or {}
+        # Outside the f-strings, so makemessages finds the words.
+        post_word, comment_word = _("post"), _("comment")
         for post in (evidence.get("posts") or [])[:10]:
             when, handle = post.get("posted_at", "")[:10], post.get("handle", "")
-            lines.append(f"- {_('post')} {when} @{handle}: {post.get('caption', '')[:140]}")
+            lines.append(f"- {post_word} {when} @{handle}: {post.get('caption', '')[:140]}")
         for comment in (evidence.get("comment_list") or [])[:10]:
             lines.append(
-                f"- {_('comment')} {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
+                f"- {comment_word} {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
                 f"{comment.get('text', '')[:140]}"
             )
         if evidence.get("why"):
