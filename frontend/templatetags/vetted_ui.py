@@ -57,6 +57,14 @@ def label(code: Any, kind: str) -> str:
 
 
 @register.filter
+def er_formula(platform: Any) -> str:
+    """The platform's engagement-rate formula in the page's language ("" without a platform)."""
+    from vetting.scoring.engagement import er_formula_message
+
+    return render_message(er_formula_message(str(platform))) if platform else ""
+
+
+@register.filter
 def labels(codes: Any, kind: str) -> str:
     """The labels of a list of codes, joined as a list in the page's language."""
     return join_texts(message_label(kind, code) for code in codes or ())

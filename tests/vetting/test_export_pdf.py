@@ -145,3 +145,23 @@ def test_the_pdf_embeds_its_one_font_and_draws_both_languages(vetted_shortlist, 
     # The 3,000-character note is all there, wrapped over lines, not cut at the page's edge.
     flat = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", LONG_NOTE)[-200:] in flat
+
+
+def test_writing_a_pdf_leaves_truncated_uploads_refused(vetted_shortlist, tmp_path):
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; the
+    writer puts it back, so a worker that wrote a report still refuses a truncated image."""
+    import io
+
+    from PIL import Image, ImageFile
+
+    from core.errors import InputError
+    from core.services.media import inspect_image_bytes
+    from vetting.services.exports.pdf import write_pdf
+    from vetting.services.exports.rows import ExportContext
+
+    write_pdf(tmp_path / "r.pdf", [], context=ExportContext(title="t"), progress=lambda n: None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 10, 10)).save(buffer, format="PNG")
+    with pytest.raises(InputError):
+        inspect_image_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])

@@ -64,6 +64,19 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def _weasyprint_html() -> Any:
+    """WeasyPrint's HTML class. Importing WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES;
+    the flag is put back at once, so a worker that wrote a PDF still refuses truncated uploads
+    (core.services.media) — the report itself draws no raster image."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
 def _font_only_fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves the report's font and nothing else: a report never
     fetches anything (no network, no local file named in a note or a caption)."""
@@ -434,8 +447,7 @@ def write_pdf(
 ) -> None:
     """The report: cover, summary table, a page (or more) per creator; an empty export is a cover
     that says so."""
-    from weasyprint import HTML
-
+    HTML = _weasyprint_html()
     html = report_html(rows, context=context, language=language)
     progress(max(len(rows) // 2, 0))
     HTML(string=html, url_fetcher=_font_only_fetcher(), base_url=str(font_path().parent)).write_pdf(str(path))
