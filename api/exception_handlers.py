@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from core.errors import NotFound, PermissionDenied, ServiceUnavailable, Throttled, VettedError
+from core.messages import error_message, render_message
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -33,7 +34,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, ServiceUnavailable):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     elif isinstance(exc, VettedError):
-        body: dict[str, Any] = {"detail": str(exc), "code": exc.code}
+        # `detail` in English for developers; `message` for people, in the request's language.
+        body: dict[str, Any] = {"detail": str(exc), "code": exc.code, "message": render_message(error_message(exc))}
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

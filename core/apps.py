@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        import core.messages  # noqa: F401 - declares the core layer's message templates
         from core.caching.versions import install_write_watch, watch_writes
         from core.converters import IdConverter
 

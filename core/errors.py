@@ -3,15 +3,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.messages import Message
+
+
+def _english(message: str | Message) -> str:
+    """The error's text for logs, the CLI and the API's `detail`: English, whatever the request's
+    language (a Message is worded by the faces for people)."""
+    if isinstance(message, str):
+        return message
+    from core.messages import render_message
+
+    return render_message(message, "en")
+
 
 class VettedError(Exception):
-    """A problem the caller can fix (bad input, wrong state). Never a bug."""
+    """A problem the caller can fix (bad input, wrong state). Never a bug.
+
+    `message` is an English text or, for errors a person reads in the web UI, a `Message` the faces
+    word in the user's language (`user_message`)."""
 
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Message, *, field: str | None = None) -> None:
+        super().__init__(_english(message))
         self.field = field
+        self.message = None if isinstance(message, str) else message
 
 
 class InputError(VettedError):
@@ -19,13 +38,17 @@ class InputError(VettedError):
 
     code = "invalid_input"
 
-    def __init__(self, message: str, *, source: str = "", location: str = "", field: str | None = None) -> None:
+    def __init__(
+        self, message: str | Message, *, source: str = "", location: str = "", field: str | None = None
+    ) -> None:
         self.source = source
         self.location = location
+        reason = _english(message)
         parts = [p for p in (source, location, f"field '{field}'" if field else "") if p]
-        full = f"{', '.join(parts)}: {message}" if parts else message
+        full = f"{', '.join(parts)}: {reason}" if parts else reason
         super().__init__(full, field=field)
-        self.reason = message
+        self.message = None if isinstance(message, str) else message
+        self.reason = reason
 
 
 class ImportValidationError(VettedError):
@@ -34,10 +57,14 @@ class ImportValidationError(VettedError):
     code = "import_invalid"
 
     def __init__(self, errors: list[InputError]) -> None:
+        from core.messages import IMPORT_INVALID
+
         self.errors = errors
         shown = "\n".join(f"  - {e}" for e in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"{len(errors)} error(s), nothing was imported:\n{shown}{more}")
+        # The headline in the reader's language; the lines (row, column, reason) stay as written.
+        self.message = IMPORT_INVALID(n=len(errors))
 
 
 class InvalidState(VettedError):

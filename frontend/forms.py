@@ -74,7 +74,11 @@ class BrandForm(forms.Form):
     )
     competitors = forms.CharField(label=_("Competitors"), required=False, help_text=_("Brand names, comma-separated"))
     preferred_platforms = forms.MultipleChoiceField(
-        label=_("Preferred platforms"), required=False, choices=Platform.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Preferred platforms"),
+        required=False,
+        # The platforms' names in the page's language (小红书 in Chinese), as everywhere else.
+        choices=[(value, _(name)) for value, name in Platform.choices],
+        widget=forms.CheckboxSelectMultiple,
     )
     # Follower counts are 64-bit columns: a larger number is a form error, not a database error.
     min_followers = forms.IntegerField(label=_("Minimum followers"), required=False, min_value=0, max_value=MAX_BIGINT)
@@ -184,9 +188,13 @@ def attach_input_error(form: forms.Form, exc: Any, aliases: dict[str, str] | Non
     """Show a service's InputError next to the field it names: "params.window_days" → the
     window_days box, "email_recipients[2]" → the recipients box, `aliases` for fields the form
     calls differently; anything else goes above the form with the full message."""
+    from core.messages import render_message
+    from frontend.views.common import error_text
+
     field = re.sub(r"\[\d+\]", "", getattr(exc, "field", None) or "").removeprefix("params.")
     name = (aliases or {}).get(field, field)
-    if name in form.fields:
-        form.add_error(name, getattr(exc, "reason", None) or str(exc))
+    if name in form.fields:  # next to the field: its reason alone, in the reader's language
+        message = getattr(exc, "message", None)
+        form.add_error(name, render_message(message) if message is not None else getattr(exc, "reason", str(exc)))
     else:
-        form.add_error(None, str(exc))
+        form.add_error(None, error_text(exc))

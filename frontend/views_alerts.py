@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import NotFound, VettedError
-from frontend.views.common import can_write, render_page, require_organization
+from frontend.views.common import can_write, error_text, render_page, require_organization
 from vetting.models import AlertStatus, RuleKind, Severity
 from vetting.monitoring import alert_acknowledge, alert_resolve
 from vetting.monitoring.selectors import alert_counts, alert_get, alert_list, watch_get
@@ -90,7 +90,7 @@ def alert_action(request: HttpRequest, alert_id: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     return HttpResponseRedirect(back)
 
 

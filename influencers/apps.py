@@ -7,6 +7,8 @@ class InfluencersConfig(AppConfig):
     verbose_name = "Influencer catalogue"
 
     def ready(self) -> None:
+        import influencers.messages
+        import influencers.vocabulary  # noqa: F401 - declares the category and interest labels
         from core.caching.versions import watch_writes
         from core.models import JobKind
         from core.services.jobs import register_job_kind

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from core.text import MAX_BIGINT
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
@@ -45,10 +46,14 @@ from influencers.selectors.creators import (
     creator_search_queryset,
 )
 from influencers.selectors.partners import worked_with
+from influencers.vocabulary import code_for, codes_matching
 
 # Audience keys become JSON paths: only plain codes are accepted.
-_COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", "expected a two-letter ISO country code, e.g. CN")
-_LANGUAGE_CODE = RegexValidator(r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", "expected an ISO language code, e.g. zh")
+# Messages people read next to the field, in their language (Django formats the params).
+_COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", gettext_lazy("expected a two-letter ISO country code, e.g. CN"))
+_LANGUAGE_CODE = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", gettext_lazy("expected an ISO language code, e.g. zh")
+)
 RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
 _BRAND_SEPARATORS = re.compile(r"[,，;；、]")
 MAX_BRANDS = 50
@@ -62,9 +67,11 @@ def brand_names(value: str) -> list[str]:
 def _few_brands(value: str) -> None:
     names = brand_names(value)
     if len(names) > MAX_BRANDS:
-        raise ValidationError(f"at most {MAX_BRANDS} brands, got {len(names)}")
+        raise ValidationError(
+            gettext_lazy("at most %(max)s brands, got %(n)s"), params={"max": MAX_BRANDS, "n": len(names)}
+        )
     if any(len(name) > 100 for name in names):
-        raise ValidationError("a brand name is at most 100 characters")
+        raise ValidationError(gettext_lazy("a brand name is at most 100 characters"))
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -99,17 +106,24 @@ def _stale_term(stale: bool) -> AccountTerm:
 
 
 def _keyword_term(keyword: str) -> AccountTerm:
+    # A niche named in either language ("美妆", "Beauty", "makeup") also finds the creators filed
+    # under it (influencers.vocabulary): categories are stored as codes, people search by words.
+    niches = codes_matching(keyword)
+
     def term(prefix: str, ref: str) -> Q:
         posts = Post.objects.filter(account_id=OuterRef(ref)).filter(
             Q(caption__icontains=keyword) | Q(hashtags__icontains=keyword)
         )
-        return (
+        found = (
             Q(**{f"{prefix}handle__icontains": keyword})
             | Q(**{f"{prefix}display_name__icontains": keyword})
             | Q(**{f"{prefix}bio__icontains": keyword})
             | Q(**{f"{prefix}creator__display_name__icontains": keyword})
             | Q(Exists(posts))
         )
+        for code in niches:
+            found |= Q(**{f"{prefix}creator__categories__icontains": f'"{code}"'})
+        return found
 
     return term
 
@@ -269,6 +283,8 @@ class CreatorFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         field = {"language": "languages", "category": "categories"}[name]
+        if name == "category":  # by code or by its label in either language: 美妆 → beauty
+            value = code_for(value)
         return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
 
     def filter_has_email(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:

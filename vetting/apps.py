@@ -7,6 +7,7 @@ class VettingConfig(AppConfig):
     verbose_name = "Vetting"
 
     def ready(self) -> None:
+        import vetting.messages  # noqa: F401 - declares the vetting layer's messages and labels
         from core.caching.versions import watch_writes
         from core.models import JobKind
         from core.services.jobs import HEAVY_QUEUE, register_job_kind

@@ -10,6 +10,7 @@ class VisionConfig(AppConfig):
     verbose_name = "Vision"
 
     def ready(self) -> None:
+        import vision.messages  # noqa: F401 - declares the vision jobs' messages
         from core.caching.versions import watch_writes
         from core.models import JobKind
         from core.services.jobs import HEAVY_QUEUE, register_job_kind

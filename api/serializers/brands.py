@@ -71,11 +71,23 @@ class MoodBoardUploadSerializer(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=False, help_text="JPEG, PNG, WebP or GIF; checked by content")
 
 
+class MessageSerializer(serializers.Serializer):
+    """A sentence as data (core.messages): its stable code, its parameters (numbers unformatted,
+    codes rather than labels) and the sentence in the request's language (Accept-Language)."""
+
+    code = serializers.CharField()
+    params = serializers.DictField()
+    message = serializers.CharField()
+
+
 class MatchPartSerializer(serializers.Serializer):
     name = serializers.CharField()
+    label = serializers.CharField(help_text="The part's name in the request's language")
     score = serializers.FloatField(allow_null=True)
     weight = serializers.FloatField()
-    explanation = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True, help_text="In the request's language")
+    explanation_message = MessageSerializer(allow_null=True)
+    explanations_messages = MessageSerializer(many=True)
     details = serializers.JSONField(required=False)
 
 
@@ -95,7 +107,8 @@ class MatchRowSerializer(serializers.Serializer):
         many=True, help_text="Recent posts sponsored by the brand's competitors"
     )
     parts = MatchPartSerializer(many=True)
-    explanations = serializers.ListField(child=serializers.CharField())
+    explanations = serializers.ListField(child=serializers.CharField(), help_text="In the request's language")
+    explanations_messages = MessageSerializer(many=True)
 
 
 class MatchesSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.messages import localize
 from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
 from influencers.risk import creator_risk_of
@@ -305,7 +306,10 @@ class AccountDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_vetting(self, account: Account) -> dict:
-        return self.context.get("vetting", {}).get(account.pk) or {}
+        # Every sentence of the report in the request's language, and beside it as a message
+        # (`<field>_message`: code, params, message); reports stored before messages keep their
+        # English text and have no `_message` fields (docs/api.md, "Explanations").
+        return localize(self.context.get("vetting", {}).get(account.pk) or {}, structured=True)
 
     @extend_schema_field(AudienceSerializer(allow_null=True))
     def get_audience(self, account: Account) -> dict | None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
+from core.selectors.jobs import job_log_text
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -42,6 +45,8 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result(self, job: Job) -> dict[str, Any]:
         # Server paths stay on the server: an export is offered as its download URL.
         result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}
+        if is_message(result.get("error_message")):
+            result["error_message"] = message_json(result["error_message"])
         if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
             url = reverse("api:export-download", kwargs={"pk": job.pk})
             request = self.context.get("request")
@@ -49,7 +54,8 @@ class JobSerializer(serializers.ModelSerializer):
         return result
 
     def get_log_tail(self, job: Job) -> str:
-        return "\n".join((job.log or "").splitlines()[-20:])
+        """The last 20 lines of the log, in the request's language."""
+        return job_log_text(job, last=20)
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -71,6 +77,17 @@ class ExportRequestSerializer(serializers.Serializer):
     shortlist = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
     filters = serializers.DictField(child=serializers.JSONField(), required=False, allow_empty=True)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
+    language = serializers.ChoiceField(
+        choices=[(code, name) for code, name in settings.LANGUAGES],
+        required=False,
+        help_text="The file's language (headers, labels, sentences); default: the request's Accept-Language",
+    )
+    csv_header = serializers.ChoiceField(
+        choices=[("label", "Column labels in the file's language"), ("code", "Stable machine-readable codes")],
+        required=False,
+        default="label",
+        help_text="CSV only: the header row",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if (attrs.get("shortlist") is None) == ("filters" not in attrs):

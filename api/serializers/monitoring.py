@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.brands import MessageSerializer
+from core.messages import localize, message_json, render_message
 from vetting.models import (
     Alert,
     NotificationSettings,
@@ -111,7 +117,13 @@ class AlertSerializer(serializers.ModelSerializer):
     watch = NamedRefSerializer(read_only=True, allow_null=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", read_only=True, default=None)
     resolved_by = serializers.CharField(source="resolved_by.username", read_only=True, default=None)
-    evidence = serializers.JSONField(read_only=True, help_text="Posts, comments, dates and numbers behind the alert")
+    title = serializers.SerializerMethodField(help_text="In the request's language")
+    summary = serializers.SerializerMethodField(help_text="In the request's language")
+    title_message = serializers.SerializerMethodField()
+    summary_message = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField(
+        help_text="Posts, comments, dates and numbers behind the alert; sentences in the request's language"
+    )
 
     class Meta:
         model = Alert
@@ -122,6 +134,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "status",
             "title",
             "summary",
+            "title_message",
+            "summary_message",
             "evidence",
             "creator",
             "account",
@@ -138,6 +152,24 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolution_note",
             "notified_at",
         ]
+
+    def get_title(self, alert: Alert) -> str:
+        return render_message(alert.title_message) if alert.title_message else alert.title
+
+    def get_summary(self, alert: Alert) -> str:
+        return render_message(alert.summary_message) if alert.summary_message else alert.summary
+
+    @extend_schema_field(MessageSerializer(allow_null=True))
+    def get_title_message(self, alert: Alert) -> dict[str, Any] | None:
+        return message_json(alert.title_message) if alert.title_message else None
+
+    @extend_schema_field(MessageSerializer(allow_null=True))
+    def get_summary_message(self, alert: Alert) -> dict[str, Any] | None:
+        return message_json(alert.summary_message) if alert.summary_message else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_evidence(self, alert: Alert) -> Any:
+        return localize(alert.evidence or {}, structured=True)
 
 
 class AlertResolveSerializer(serializers.Serializer):

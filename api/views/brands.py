@@ -24,6 +24,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
+from core.messages import is_message, label, localize, message_json, render_message
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
@@ -159,12 +160,17 @@ class MatchesQuerySerializer(serializers.Serializer):
 
 
 def _part(part: dict[str, Any]) -> dict[str, Any]:
+    """A match part with its reasons in the request's language, and as messages."""
+    lines = part.get("explanations") or []
     return {
         "name": part["name"],
+        "label": label("match_part", part["name"]),
         "score": part["score"],
         "weight": part["weight"],
-        "explanation": part["explanation"],
-        "details": part.get("details") or {},
+        "explanation": render_message(part["explanation"]),
+        "explanation_message": message_json(part["explanation"]) if is_message(part["explanation"]) else None,
+        "explanations_messages": [message_json(line) for line in lines if is_message(line)],
+        "details": localize(part.get("details") or {}, structured=True),
     }
 
 
@@ -207,7 +213,8 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     for post in row.get("competitor_posts", [])
                 ],
                 "parts": [_part(part) for part in row["parts"]],
-                "explanations": [str(line) for line in row["explanations"]],
+                "explanations": [render_message(line) for line in row["explanations"]],
+                "explanations_messages": [message_json(line) for line in row["explanations"] if is_message(line)],
             }
         )
     return {

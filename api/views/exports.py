@@ -41,6 +41,8 @@ class ExportCreateView(OrganizationScopedView):
             shortlist=shortlist,
             filters=data.get("filters") if shortlist is None else None,
             limit=data["limit"],
+            language=data.get("language"),  # else the request's language (Accept-Language)
+            csv_header=data.get("csv_header") or "label",
         )
         job.refresh_from_db()
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

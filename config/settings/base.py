@@ -136,7 +136,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalogue for every app: `makemessages` run from the repository root writes the strings of
+# core, influencers, vision, vetting and frontend into it (docs/frontend.md, "Translations").
+LOCALE_PATHS = [BASE_DIR / "frontend" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,7 +42,8 @@ def cached_json_response(
     body = get_or_compute(
         kind,
         organization_id=organization_id,
-        parts=[*parts, media_type],
+        # Sentences and labels are in the request's language: one cached answer per language.
+        parts=[*parts, media_type, translation.get_language() or ""],
         scopes=scopes,
         compute=lambda: renderer.render(compute(), media_type, {"request": request}),
     )

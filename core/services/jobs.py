@@ -31,7 +31,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.errors import InvalidState, ServiceUnavailable
+from core.errors import InvalidState, ServiceUnavailable, VettedError
+from core.messages import JOB_FAILED_UNEXPECTEDLY, JOB_QUEUE_UNREACHABLE, Message
 from core.models import FINISHED_STATUSES, Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def job_enqueue(job: Job) -> Job:
         try:
             result = run_job_task.apply_async(args=[job.pk], retry=False, queue=queue)
         except Exception as exc:  # broker down: kombu raises OperationalError and friends
-            job_fail(job_id=job.pk, error=f"could not reach the job queue: {exc}")
+            job_fail(job_id=job.pk, error=f"could not reach the job queue: {exc}", message=JOB_QUEUE_UNREACHABLE())
             raise ServiceUnavailable("the job queue is unavailable, try again shortly") from exc
         Job.objects.filter(pk=job.pk).update(celery_task_id=result.id or "")
 
@@ -147,7 +148,7 @@ def run_job(*, job_id: int) -> Job:
         module_name, _, attr = job_kind_registration(job.kind).handler.rpartition(".")
         result = getattr(import_module(module_name), attr)(job)
     except Exception as exc:
-        job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
+        job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__, message=failure_message(exc))
         raise
     job.refresh_from_db(fields=["counts", "log", "done", "total"])
     if isinstance(result, HandedOver):
@@ -167,6 +168,7 @@ def job_start(*, job_id: int, total: int = 0) -> Job:
         job.attempts = F("attempts") + 1
         job.started_at = job.started_at or timezone.now()
         job.error = ""
+        job.result = {k: v for k, v in (job.result or {}).items() if k != "error_message"}
         job.finished_at = None
         job.save()
     job.refresh_from_db()
@@ -188,9 +190,12 @@ def job_progress(*, job: Job, done: int, counts: dict[str, Any] | None = None) -
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
-def job_log(*, job: Job, message: str) -> None:
-    """Append a timestamped line to the job's log."""
-    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {_storable(message)}\n"
+def job_log(*, job: Job, message: str | Message) -> None:
+    """Append a timestamped line to the job's log. A Message is written as its JSON form (one
+    line), which the faces word in the reader's language (`core.selectors.jobs.job_log_lines`);
+    a plain string stays as it is (lines of the CLI, and logs written before messages)."""
+    text = json.dumps(message.as_dict(), ensure_ascii=False) if isinstance(message, Message) else message
+    line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {_storable(text)}\n"
     job.log = (job.log + line)[-LOG_LIMIT:]
     Job.objects.filter(pk=job.pk).update(log=job.log)
 
@@ -223,16 +228,34 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "\\x00")
 
 
-def job_fail(*, job_id: int, error: str) -> Job:
-    """Mark a job FAILED with the error shown to users. Finished jobs are left alone."""
+def job_fail(*, job_id: int, error: str, message: Message | None = None) -> Job:
+    """Mark a job FAILED. `error` is the full technical text (admins, the CLI, the API's `error`);
+    `message`, when given, what the web pages show people instead, in their language (kept as
+    `result["error_message"]`). Finished jobs are left alone."""
     job = Job.objects.get(pk=job_id)
     if job.status in FINISHED_STATUSES and job.status != JobStatus.FAILED:
         return job
     job.status = JobStatus.FAILED
     job.error = _storable(error)[:10_000]
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at"])
+    fields = ["status", "error", "finished_at"]
+    result = {k: v for k, v in (job.result or {}).items() if k != "error_message"}
+    if message is not None:
+        result["error_message"] = message.as_dict()
+    if result != (job.result or {}):
+        job.result = result
+        fields.append("result")
+    job.save(update_fields=fields)
     return job
+
+
+def failure_message(exc: BaseException) -> Message | None:
+    """What a person is told about a job that failed on `exc`: the domain error's own message when
+    it has one; None for a domain error worded only in English (its text is shown); for anything
+    else (a bug, a lost connection) a sentence that names no exception and no server path."""
+    if isinstance(exc, VettedError):
+        return exc.message
+    return JOB_FAILED_UNEXPECTEDLY()
 
 
 def job_run_here(job: Job, work: Callable[[Job], dict[str, Any]]) -> tuple[Job, dict[str, Any]]:
@@ -243,7 +266,7 @@ def job_run_here(job: Job, work: Callable[[Job], dict[str, Any]]) -> tuple[Job, 
     try:
         result = work(job)
     except Exception as exc:
-        job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__)
+        job_fail(job_id=job.pk, error=str(exc) or type(exc).__name__, message=failure_message(exc))
         raise
     job.refresh_from_db(fields=["counts", "log", "done", "total"])
     return job_succeed(job=job, result=result), result

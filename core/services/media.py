@@ -18,6 +18,14 @@ from django.core.files.storage import Storage, default_storage
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import InputError
+from core.messages import (
+    IMAGE_BROKEN,
+    IMAGE_EMPTY,
+    IMAGE_TOO_LARGE,
+    IMAGE_TOO_MANY_PIXELS,
+    IMAGE_TYPE,
+    IMAGE_UNREADABLE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +95,9 @@ def inspect_image_bytes(
     max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     max_pixels = settings.UPLOAD_MAX_PIXELS if max_pixels is None else max_pixels
     if not data:
-        raise InputError("the image file is empty", source=source, field=field)
+        raise InputError(IMAGE_EMPTY(), source=source, field=field)
     if len(data) > max_bytes:
-        raise InputError(
-            f"the image is {len(data):,} bytes, above the limit of {max_bytes:,}", source=source, field=field
-        )
+        raise InputError(IMAGE_TOO_LARGE(size=len(data), limit=max_bytes), source=source, field=field)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -100,14 +106,13 @@ def inspect_image_bytes(
                 width, height = probe.size
                 if image_format not in ALLOWED_FORMATS:
                     raise InputError(
-                        f"unsupported image type {image_format or 'unknown'} "
-                        f"(allowed: {', '.join(sorted(ALLOWED_FORMATS))})",
+                        IMAGE_TYPE(kind=image_format or "?", allowed=sorted(ALLOWED_FORMATS)),
                         source=source,
                         field=field,
                     )
                 if width * height > max_pixels:
                     raise InputError(
-                        f"the image is {width}×{height} = {width * height:,} pixels, above the limit of {max_pixels:,}",
+                        IMAGE_TOO_MANY_PIXELS(width=width, height=height, pixels=width * height, limit=max_pixels),
                         source=source,
                         field=field,
                     )
@@ -116,9 +121,12 @@ def inspect_image_bytes(
     except InputError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InputError(f"not a readable image ({exc.__class__.__name__})", source=source, field=field) from exc
+        # The library's exception names nothing a person can act on: the log keeps it.
+        logger.info("unreadable image %s: %r", source or field, exc)
+        raise InputError(IMAGE_UNREADABLE(), source=source, field=field) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InputError(f"broken image file ({exc})", source=source, field=field) from exc
+        logger.info("broken image %s: %r", source or field, exc)
+        raise InputError(IMAGE_BROKEN(), source=source, field=field) from exc
     return ImageInfo(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.messages import compact_number, is_message, join_texts, render_message
+from core.messages import label as message_label
+from influencers.messages import TABLE_COUNTS
+from vetting.messages import COUNT_OF
+
+TABLE_COUNT_KEYS = ("created", "updated", "unchanged")
 
 register = template.Library()
 
@@ -31,21 +39,35 @@ def _as_float(value: Any) -> float | None:
 
 @register.filter
 def compact(value: Any) -> str:
-    """12_345 → "12.3K" (English) or "1.2万" (Chinese); "—" when unknown."""
-    number = _as_float(value)
-    if number is None:
-        return "—"
-    sign = "-" if number < 0 else ""
-    number = abs(number)
-    if (get_language() or "").startswith("zh"):
-        for size, unit in ((1e8, "亿"), (1e4, "万")):
-            if number >= size:
-                return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
-        return f"{sign}{number:,.0f}"
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if number >= size:
-            return f"{sign}{number / size:.1f}".rstrip("0").rstrip(".") + unit
-    return f"{sign}{number:,.0f}"
+    """12_345 → "12.3K" (English) or "1.23万" (Chinese, as precise as the English); "—" when unknown."""
+    return compact_number(value)
+
+
+@register.filter
+def words(value: Any) -> str:
+    """A message ({"code", "params"}, core.messages) in the page's language; a plain string (a
+    text stored before messages) as it is."""
+    return render_message(value)
+
+
+@register.filter
+def label(code: Any, kind: str) -> str:
+    """The label of a code in the page's language: {{ account.platform|label:"platform" }}."""
+    return message_label(kind, code)
+
+
+@register.filter
+def er_formula(platform: Any) -> str:
+    """The platform's engagement-rate formula in the page's language ("" without a platform)."""
+    from vetting.scoring.engagement import er_formula_message
+
+    return render_message(er_formula_message(str(platform))) if platform else ""
+
+
+@register.filter
+def labels(codes: Any, kind: str) -> str:
+    """The labels of a list of codes, joined as a list in the page's language."""
+    return join_texts(message_label(kind, code) for code in codes or ())
 
 
 @register.filter
@@ -137,7 +159,7 @@ _KIND_LABELS = {
 @register.filter
 def evidence_kinds(codes: Any) -> str:
     """The kinds of evidence a vetting had data for, in words ("follower sample, posts")."""
-    return ", ".join(str(_KIND_LABELS.get(str(code), code)) for code in codes or ())
+    return join_texts(str(_KIND_LABELS.get(str(code), code)) for code in codes or ())
 
 
 @register.filter
@@ -145,18 +167,13 @@ def missing_labels(codes: Any) -> str:
     """The kinds of evidence a vetting had no data for, in words ("no follower sample, no comments")."""
     if not codes:
         return ""
-    return ", ".join(str(_MISSING_LABELS.get(str(code), code)) for code in codes)
+    return join_texts(str(_MISSING_LABELS.get(str(code), code)) for code in codes)
 
 
 @register.filter
 def platform_name(code: Any) -> str:
-    """A platform code as its (translated) name."""
-    from influencers.models import Platform
-
-    try:
-        return _(str(Platform(str(code)).label))
-    except ValueError:
-        return str(code or "")
+    """A platform code as its name in the page's language (one name per platform: 小红书 in Chinese)."""
+    return message_label("platform", code)
 
 
 @register.inclusion_tag("frontend/_risk.html")
@@ -364,3 +381,54 @@ def evidence_items(evidence: Any, limit: int = 8) -> list[str]:
 
     walk(evidence)
     return lines
+
+
+# --- jobs: counts, log and error as sentences ---------------------------------------------------
+
+_SERVER_PATH = re.compile(r"(?:/[\w.@+-]+){2,}/?")
+
+
+def _without_paths(text: str, job: Any) -> str:
+    """A job's technical text with server paths out of it: an import's temporary file by the
+    name it was uploaded under, any other path by its last part."""
+    params = getattr(job, "params", None) or {}
+    path, original = params.get("path"), params.get("original_name")
+    if isinstance(path, str) and path:
+        text = text.replace(path, str(original or path.rsplit("/", 1)[-1]))
+    return _SERVER_PATH.sub(lambda match: match.group(0).rstrip("/").rsplit("/", 1)[-1], text)
+
+
+@register.filter
+def job_error(job: Any) -> str:
+    """Why a job failed, in the page's language: its message, else its text without server
+    paths (import problems list their rows as the importer wrote them)."""
+    message = (getattr(job, "result", None) or {}).get("error_message")
+    if is_message(message):
+        shown = render_message(message)
+        detail = (getattr(job, "error", "") or "").split("\n", 1)
+        # An import's problems: the headline above, then the rows, as written.
+        if len(detail) > 1 and message.get("code") == "core.import_invalid":
+            shown += "\n" + _without_paths(detail[1], job)
+        return shown
+    return _without_paths(getattr(job, "error", "") or "", job)
+
+
+@register.filter
+def job_counts(job: Any) -> list[str]:
+    """A job's counts as sentences ("3 alerts created" → "新建提醒：3"), never a raw dict."""
+    lines = []
+    for key, value in (getattr(job, "counts", None) or {}).items():
+        if isinstance(value, dict) and {"created", "updated", "unchanged"} <= set(value):
+            if any(value.values()):
+                lines.append(render_message(TABLE_COUNTS(table=key, **{k: value[k] for k in TABLE_COUNT_KEYS})))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            lines.append(render_message(COUNT_OF(what=key, n=value)))
+    return lines
+
+
+@register.filter
+def job_log(job: Any) -> list[str]:
+    """A job's log lines in the page's language (lines written as messages are worded here)."""
+    from core.selectors.jobs import job_log_lines
+
+    return [f"{stamp} {render_message(message)}".strip() for stamp, message in job_log_lines(job)]

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import InputError, Throttled, VettedError
 from core.http import private_file_response
+from core.messages import render_message
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
-from frontend.views.common import can_write, is_htmx, render_page, require_organization
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 from vetting.scoring.ranking import DEFAULT_WEIGHTS, PARTS
@@ -124,7 +125,7 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
                 mood_board_add(brand=brand, data=upload.read(), filename=upload.name, field="images")
                 added += 1
             except InputError as exc:
-                errors.append(str(exc))
+                errors.append(error_text(exc))
     if not is_htmx(request):
         for error in errors:
             messages.error(request, error)
@@ -184,11 +185,11 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
         context["error"] = _("You already have other rankings running. Try again in a moment.")
         status = 429
     except VettedError as exc:  # e.g. every weight at zero
-        context["error"] = str(exc)
+        context["error"] = error_text(exc)
     else:
         context["rows"] = presenters.match_rows(list(ranked))
         context["total"] = ranked.total
-        context["notes"] = list(ranked.notes)
+        context["notes"] = [render_message(note) for note in ranked.notes]
         context["has_next"] = ranked.total > context["offset"] + len(context["rows"])
     # The brand's own shortlists first in the "add to shortlist" menu.
     shortlists = list(shortlist_list(organization=org))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.messages import error_message, render_message
 from core.models import Membership
 from core.selectors.tenancy import membership_for_user
 
@@ -108,3 +109,10 @@ def catalogue_is_demo() -> bool:
         cached = Creator.objects.filter(notes__startswith=NOTE_PREFIX).exists()
         cache.set("vetted:catalogue_is_demo", cached, 30)
     return cached
+
+
+def error_text(exc: BaseException) -> str:
+    """What a person reads about a domain error, in their language (core.messages.error_message):
+    the input named by its label, the uploaded file by its name; never "field 'x'", an exception's
+    name or a server path."""
+    return render_message(error_message(exc))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import InputError, NotFound, VettedError
 from frontend.views import charts, presenters
-from frontend.views.common import can_write, is_htmx, organization_for, render_page, require_organization
+from frontend.views.common import can_write, error_text, is_htmx, organization_for, render_page, require_organization
 from influencers.risk import creator_risk_of
 from influencers.selectors.creators import (
     account_recent_post_counters,
@@ -92,7 +92,7 @@ def revet(request: HttpRequest, creator_id: int) -> HttpResponse:
     try:
         job = vetting_run_submit(creator_ids=[creator.pk], organization=org, user=request.user)
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("frontend:creator", creator_id=creator.pk)
     messages.success(request, _("Vetting re-run as job %(id)s.") % {"id": job.pk})
     return redirect("frontend:job", job_id=job.pk)
@@ -121,7 +121,7 @@ def note_add(request: HttpRequest, creator_id: int) -> HttpResponse:
         try:
             note_create(organization=org, creator=creator, text=request.POST.get("text", ""), user=request.user)
         except InputError as exc:
-            error = exc.reason if hasattr(exc, "reason") else str(exc)
+            error = error_text(exc)
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -157,7 +157,7 @@ def shortlist_add(request: HttpRequest, creator_id: int) -> HttpResponse:
         except NotFound:
             message = _("Choose one of your shortlists.")
         except VettedError as exc:
-            message = str(exc)
+            message = error_text(exc)
         else:
             ok = True
             message = (

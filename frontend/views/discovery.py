@@ -21,7 +21,7 @@ from core.errors import InputError, VettedError
 from core.pagination import CountCappedPaginator as Paginator
 from core.services.media import inspect_image_bytes
 from frontend.views import presenters
-from frontend.views.common import organization_for, render_page
+from frontend.views.common import error_text, organization_for, render_page
 from influencers.metrics.freshness import stale_after_days
 from influencers.selectors.creators import creator_list
 from vetting.selectors.brands import brand_list
@@ -128,7 +128,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
             queryset = creator_list(filters=params)
             page = Paginator(queryset, PAGE_SIZE).page(_page_number(request))
         except InputError as exc:
-            context["error"] = str(exc)
+            context["error"] = error_text(exc)
         except EmptyPage:
             page = Paginator(creator_list(filters=params), PAGE_SIZE).page(1)
             context["page"] = page
@@ -176,7 +176,7 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
         ]
         outcome = run_search(images=pictures, text=prompt or None, top=24)
     except VettedError as exc:  # bad image, text without a text encoder, no index yet
-        context["error"] = str(exc)
+        context["error"] = error_text(exc)
     else:
         context.update(presenters.aesthetic_results(outcome))
     status = 422 if context["error"] else 200

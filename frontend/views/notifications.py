@@ -22,6 +22,7 @@ from frontend.forms import attach_input_error
 from frontend.forms_monitoring import NotificationSettingsForm
 from frontend.views.common import (
     can_write,
+    error_text,
     is_htmx,
     membership_for,
     render_page,
@@ -126,7 +127,7 @@ def send_test_ping(request: HttpRequest) -> HttpResponse:
     try:
         notification_services.webhook_ping(organization=org)
     except InputError as exc:
-        messages.error(request, exc.reason)
+        messages.error(request, error_text(exc))
     else:
         # Sent by a worker, or without one by a background thread: never while this page waits.
         messages.success(request, _("Test ping queued; its delivery is listed below."))

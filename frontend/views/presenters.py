@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 
 from core.errors import VettedError
+from core.messages import label, render_message
+from frontend.views.common import error_text
 from influencers.models import Account, Creator
 from influencers.risk import creator_risk_from_dict, creator_risk_of
 from vetting.models import Brand
@@ -200,7 +202,7 @@ def growth_anomalies(report: dict[str, Any] | None) -> list[dict[str, Any]]:
             found.append(
                 {
                     "date": str(item["date"])[:10],
-                    "label": item.get("reason") or item.get("kind") or "",
+                    "label": render_message(item.get("reason")) or item.get("kind") or "",
                     "kind": item.get("kind", ""),
                 }
             )
@@ -222,7 +224,7 @@ def lookalikes(creator: Creator, limit: int = 6) -> dict[str, Any]:
     try:
         outcome = find_lookalikes(creator_id=creator.pk, top=limit)
     except VettedError as exc:  # no embedded images yet, index being rebuilt, embedder unavailable
-        return {"results": [], "embedder": None, "error": str(exc)}
+        return {"results": [], "embedder": None, "error": error_text(exc)}
     context = aesthetic_results(outcome)
     context["error"] = None
     return context
@@ -253,8 +255,6 @@ def target_rows(brand: Brand) -> list[dict[str, Any]]:
 def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
     """The matching service's ranked rows (dicts: creator, score, parts with explanations) with
     display values prepared once here (a page is 25 rows × 4 parts, each shown twice)."""
-    from django.utils.translation import gettext
-
     from frontend.templatetags.vetted_ui import bar_class, width_pct
 
     rows = []
@@ -266,7 +266,9 @@ def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
             parts.append(
                 {
                     **part,
-                    "label": gettext(str(part.get("label", ""))),
+                    "label": label("match_part", part.get("name")),
+                    "explanation": render_message(part.get("explanation")),
+                    "explanations": [render_message(line) for line in part.get("explanations") or []],
                     "pct": None if score is None else round(score * 100),
                     "width": width_pct(score),
                     "css": bar_class(score) if part.get("known", True) else "",

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import NotFound, VettedError
 from core.selectors.jobs import job_list
 from frontend.views import presenters
-from frontend.views.common import can_write, is_htmx, render_page, require_organization, safe_next
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, safe_next
 from vetting.models import EntryStatus
 from vetting.selectors.brands import brand_get, brand_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
@@ -55,7 +56,7 @@ def shortlist_create(request: HttpRequest) -> HttpResponse:
             campaign=request.POST.get("campaign", ""),
         )
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("frontend:shortlists")
     return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
 
@@ -89,7 +90,7 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
                 notes=request.POST["notes"] if "notes" in request.POST else None,
             )
         except VettedError as exc:
-            error = str(exc)
+            error = error_text(exc)
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -134,7 +135,7 @@ def add_creators(request: HttpRequest) -> HttpResponse:
     except NotFound:
         message = _("Choose one of your shortlists.")
     except VettedError as exc:
-        message = str(exc)
+        message = error_text(exc)
     else:
         ok = True
         message = _("%(added)s added to %(name)s, %(present)s already on it.") % {
@@ -175,7 +176,7 @@ def bulk_action(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     except NotFound:
         messages.error(request, _("Some selected creators are no longer on this shortlist."))
     except VettedError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
     if is_htmx(request):
         return render_page(request, "frontend/_shortlist_body.html", _detail_context(request, org, shortlist))
     return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
@@ -195,9 +196,12 @@ def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
         error = _("Unknown export format.")
     else:
         try:
-            job = export_create(organization=org, user=request.user, fmt=fmt, shortlist=shortlist)
+            # In the language of the page it was asked from: a Chinese page exports Chinese files.
+            job = export_create(
+                organization=org, user=request.user, fmt=fmt, shortlist=shortlist, language=get_language()
+            )
         except VettedError as exc:
-            error = str(exc)
+            error = error_text(exc)
     if not is_htmx(request):
         if error:
             messages.error(request, error)

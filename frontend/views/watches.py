@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError, VettedError
 from frontend.forms import attach_input_error
 from frontend.forms_monitoring import RULE_KIND_HELP, RuleForm, WatchForm, param_summary
-from frontend.views.common import htmx_aware_redirect, is_htmx, render_page, require_organization, require_write
+from frontend.views.common import (
+    error_text,
+    htmx_aware_redirect,
+    is_htmx,
+    render_page,
+    require_organization,
+    require_write,
+)
 from vetting import monitoring as monitoring_services
 from vetting.models import RuleKind
 from vetting.monitoring import selectors as monitoring_selectors
@@ -146,7 +153,7 @@ def evaluate_now(request: HttpRequest) -> HttpResponse:
     try:
         job = monitoring_services.watch_evaluation_enqueue(organization=org, user=request.user)
     except VettedError as exc:  # e.g. the broker is down
-        messages.error(request, str(exc))
+        messages.error(request, error_text(exc))
         return redirect("frontend:alert_watches")
     messages.success(request, _("Evaluation queued; new alerts appear in the inbox when it finishes."))
     return redirect("frontend:job", job_id=job.pk)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.models import Job
 from influencers.follow_ups import AccountsChanged
+from influencers.messages import METRICS_REFRESHED
 from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
 from influencers.metrics.account import GROWTH_HORIZONS
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
@@ -205,7 +206,7 @@ def run_metrics_job(job: Job) -> dict[str, Any]:
         ids = requested
     job_set_total(job=job, total=len(ids))
     count = refresh_metrics(ids, progress=progress_reporter(job, every=CHUNK_SIZE))
-    job_log(job=job, message=f"metrics refreshed for {count} account(s)")
+    job_log(job=job, message=METRICS_REFRESHED(n=count))
     return {"accounts": count}
 
 

@@ -30,9 +30,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import InputError, VettedError
+from core.messages import Message
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import job_create, job_log, job_progress, job_set_total
 from core.services.media import ImageInfo, delete_stored_files, image_content_file, inspect_image_bytes
+from influencers import messages as m
 from influencers import sponsorship
 from influencers.connectors import (
     Connector,
@@ -488,14 +490,18 @@ def refresh_tracked_accounts(
     skip_reason: dict[str, str] = {}
     stop_reason: dict[str, str] = {}
 
-    def log(message: str) -> None:
-        logger.info(message)
+    def log(message: str | Message) -> None:
+        logger.info("%s", message)
         if job is not None:
             job_log(job=job, message=message)
 
     if job is not None:
         job_set_total(job=job, total=total)
-    log(f"refreshing {total} account(s) for {today.isoformat()}" + (f" on {platform}" if platform else ""))
+    log(
+        m.REFRESHING_ON(n=total, date=today.isoformat(), platform=platform)
+        if platform
+        else m.REFRESHING(n=total, date=today.isoformat())
+    )
 
     for done, account in enumerate(accounts, start=1):
         name = account.platform
@@ -551,8 +557,12 @@ def refresh_tracked_accounts(
             log(f"{name} quota: {connector.meter.summary()}")
     _announce(refreshed_ids, new_images=counts["images_new"], today=today, log=log)
     log(
-        f"done: {counts['refreshed']} refreshed, {counts['failed']} failed, {counts['skipped']} skipped, "
-        f"{counts['quota_units']} quota unit(s)"
+        m.REFRESH_DONE(
+            refreshed=counts["refreshed"],
+            failed=counts["failed"],
+            skipped=counts["skipped"],
+            units=counts["quota_units"],
+        )
     )
     if failures:
         log("failed accounts:\n  " + "\n  ".join(failures))

@@ -146,7 +146,7 @@ def test_a_match_row_carries_the_creators_verdict_and_competitor_posts_as_links(
     (row,) = [r for r in response.json()["results"] if r["creator"]["id"] == creators["momo"].pk]
     assert row["risk"]["level"] == "high" and row["risk"]["account"]["platform"] == "xiaohongshu"
     authenticity = {p["name"]: p for p in row["parts"]}["authenticity"]
-    assert "xiaohongshu @" in authenticity["explanation"] and authenticity["score"] < 0.5
+    assert "Xiaohongshu (RED) @" in authenticity["explanation"] and authenticity["score"] < 0.5
     links = {p["post_id"]: p["url"] for p in row["competitor_posts"]}
     assert links[with_url.pk] == "https://www.douyin.com/video/1"
     # The Xiaohongshu post is outside the douyin filter; on a search with both platforms it is
@@ -188,17 +188,19 @@ def test_shortlist_rows_and_exports_carry_the_creators_verdict(editor, creators)
     momo = values["墨墨酱"]
     # The primary (largest) account is the Xiaohongshu here; the verdict columns are the creator's.
     assert (momo["fake_risk"], momo["risk_level"], momo["risk_confidence"]) == (1.0, "high", 0.83)
-    assert momo["risk_account"] == f"xiaohongshu:@{creators['xhs'].handle}" and momo["risk_missing"] == "images"
+    assert momo["risk_account"].params == {"platform": "xiaohongshu", "handle": creators["xhs"].handle}
+    assert momo["risk_missing"] == ["images"]
     thin = values["Thin"]
-    assert thin["risk_level"] == "insufficient" and thin["risk_missing"] == "follower_sample, history, comments"
+    assert thin["risk_level"] == "insufficient" and thin["risk_missing"] == ["follower_sample", "history", "comments"]
 
+    from vetting.services.exports.rows import ExportContext
     from vetting.services.exports.tabular import write_csv
 
     path = __import__("pathlib").Path(__import__("tempfile").mkdtemp()) / "x.csv"
-    write_csv(path, rows, title="t", progress=lambda n: None)
+    write_csv(path, rows, context=ExportContext(title="t"), progress=lambda n: None, header_row="code")
     table = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert {r["display_name"]: r["risk_account"] for r in table}["墨墨酱"].startswith("xiaohongshu:@")
-    assert {r["display_name"]: r["risk_level"] for r in table}["Thin"] == "insufficient"
+    assert {r["display_name"]: r["risk_account"] for r in table}["墨墨酱"].startswith("Xiaohongshu (RED) @")
+    assert {r["display_name"]: r["risk_level"] for r in table}["Thin"] == "Not enough evidence"
 
 
 def test_a_creator_led_by_a_clean_account_exports_the_risky_one(editor, creators):
@@ -210,4 +212,5 @@ def test_a_creator_led_by_a_clean_account_exports_the_risky_one(editor, creators
     ShortlistEntryFactory(shortlist=shortlist, creator=creator)
     (row,) = export_rows(organization_id=editor.organization.pk, shortlist_id=shortlist.pk)[0]
     assert row.values["platform"] == "instagram"
-    assert row.values["risk_level"] == "high" and row.values["risk_account"] == f"weibo:@{small.handle}"
+    assert row.values["risk_level"] == "high"
+    assert row.values["risk_account"].params == {"platform": "weibo", "handle": small.handle}

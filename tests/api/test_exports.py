@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 
 import pytest
 from django.utils import timezone
@@ -84,39 +83,90 @@ def download(member, job: Job) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_csv_export_of_a_shortlist(editor, shortlist, django_capture_on_commit_callbacks):
-    job = run_export(editor, {"format": "csv", "shortlist": shortlist.pk}, django_capture_on_commit_callbacks)
-    rows = list(csv.DictReader(io.StringIO(download(editor, job).decode("utf-8-sig"))))
-    assert [r["display_name"] for r in rows] == ["林小红", "Ann Lee", "'=cmd|' /C calc'!A0"]  # formula defused
-    assert rows[0]["er_formula"] == "(likes+saves+comments)/followers"
-    assert rows[0]["data_as_of"] == timezone.localdate().isoformat() and rows[0]["data_stale"] == "no"
-    assert rows[1]["data_as_of"] == (timezone.localdate() - dt.timedelta(days=400)).isoformat()
-    assert rows[1]["data_stale"] == "yes"
-    assert rows[1]["followers"] == "20000" and rows[1]["notes"] == "note 1" and rows[1]["status"] == "candidate"
-    # price estimates travel with the export, labelled as estimates with their rate table
-    assert rows[1]["est_cost_per_post_usd"] and rows[1]["est_rate_table"].startswith("estimate; ")
+def _csv(member, job) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(download(member, job).decode("utf-8-sig"))))
 
 
-def test_xlsx_export_of_a_search(editor, shortlist, django_capture_on_commit_callbacks):
+def test_csv_export_of_a_shortlist_has_human_headers_and_sortable_numbers(
+    editor, shortlist, django_capture_on_commit_callbacks
+):
+    job = run_export(
+        editor, {"format": "csv", "shortlist": shortlist.pk, "language": "en"}, django_capture_on_commit_callbacks
+    )
+    raw = download(editor, job)
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Excel wants it
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["Creator"] for r in rows] == ["林小红", "Ann Lee", "'=cmd|' /C calc'!A0"]  # formula defused
+    assert rows[0]["Platform"] == "Xiaohongshu (RED)" and rows[0]["Status"] == "Candidate"
+    assert rows[0]["Engagement rate formula"].startswith("median over recent posts of (likes + saves + comments)")
+    assert rows[0]["Data as of"] == timezone.localdate().isoformat() and rows[0]["Stale data"] == "no"
+    assert rows[1]["Data as of"] == (timezone.localdate() - dt.timedelta(days=400)).isoformat()
+    assert rows[1]["Stale data"] == "yes"
+    # Numbers as numbers: a count without separators, a share in percentage points, rounded.
+    assert rows[1]["Followers"] == "20000" and rows[1]["Engagement rate (%)"] == "4.0"
+    assert rows[1]["Notes"] == "note 1"
+    # Estimates as min/max numbers, the rate table named; no match score, and why.
+    low, high = int(rows[1]["Estimated fee per post, min (USD)"]), int(rows[1]["Estimated fee per post, max (USD)"])
+    assert 0 < low < high and rows[1]["Rate table"].startswith("Vetted default influencer rate table, as of ")
+    assert 0 <= float(rows[1]["Match score (0–100)"]) <= 100 and rows[1]["Match note"] == ""
+    # A report stored before messages keeps its English text.
+    assert rows[0]["Main reason"] == "10% 可疑粉丝"
+
+
+def test_csv_can_have_a_stable_machine_header_row(editor, shortlist, django_capture_on_commit_callbacks):
+    payload = {"format": "csv", "shortlist": shortlist.pk, "csv_header": "code"}
+    rows = _csv(editor, run_export(editor, payload, django_capture_on_commit_callbacks))
+    assert list(rows[0])[:3] == ["creator_id", "display_name", "country"]
+    assert rows[1]["engagement_rate_pct"] == "4.0" and rows[1]["followers"] == "20000"
+    assert rows[1]["est_cost_min_usd"].isdigit() and "fake_risk_pct" in rows[1]
+
+
+def test_an_export_asked_in_chinese_is_chinese(editor, shortlist, django_capture_on_commit_callbacks):
+    shortlist.brand = None  # a list of no brand: no match score, and the file says why
+    shortlist.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.client.post(
+            "/api/exports/", {"format": "csv", "shortlist": shortlist.pk}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    job = Job.objects.get(pk=response.json()["id"])
+    assert job.params["language"] == "zh-hans" and job.result["language"] == "zh-hans"
+    rows = _csv(editor, job)
+    assert rows[0]["平台"] == "小红书" and rows[0]["状态"] == "候选" and rows[1]["数据过期"] == "是"
+    assert rows[0]["互动率公式"].startswith("近期帖子的 (赞 + 收藏 + 评论)")
+    assert rows[1]["匹配得分（0–100）"] == "" and rows[1]["匹配说明"] == "无匹配得分：该候选名单未关联品牌"
+
+
+def test_xlsx_export_of_a_search_is_typed_formatted_and_filterable(
+    editor, shortlist, django_capture_on_commit_callbacks
+):
     from openpyxl import load_workbook
 
     job = run_export(
         editor,
-        {"format": "xlsx", "filters": {"min_followers": 15000, "sort": "-followers"}},
+        {"format": "xlsx", "filters": {"min_followers": 15000, "sort": "-followers"}, "language": "en"},
         django_capture_on_commit_callbacks,
     )
-    sheet = load_workbook(io.BytesIO(download(editor, job))).active
+    book = load_workbook(io.BytesIO(download(editor, job)))
+    sheet, method = book.worksheets
     header = [c.value for c in sheet[1]]
-    names = [row[header.index("display_name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    names = [row[header.index("Creator")] for row in rows]
     assert names == ["'=cmd|' /C calc'!A0", "Ann Lee"]  # 30k then 20k; the 10k creator filtered out
-
-
-def test_pdf_report_has_one_page_per_creator_in_a_cjk_font(editor, shortlist, django_capture_on_commit_callbacks):
-    job = run_export(editor, {"format": "pdf", "shortlist": shortlist.pk}, django_capture_on_commit_callbacks)
-    pdf = download(editor, job)
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
-    assert b"STSong-Light" in pdf
+    followers, rate = header.index("Followers"), header.index("Engagement rate")
+    assert [row[followers] for row in rows] == [30000, 20000]  # numbers, not "30,000"
+    assert rows[0][rate] == pytest.approx(0.04) and sheet.cell(2, rate + 1).number_format == "0.00%"
+    assert sheet.cell(2, followers + 1).number_format == "#,##0"
+    fee_min = header.index("Estimated fee per post, min (USD)")
+    assert isinstance(rows[0][fee_min], int) and isinstance(rows[0][fee_min + 1], int)
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    assert sheet.freeze_panes == "C2"
+    assert all(sheet.column_dimensions[sheet.cell(1, i).column_letter].width >= 8 for i in range(1, len(header) + 1))
+    assert method.title == "Method and sources"
+    topics = [row[0] for row in method.iter_rows(values_only=True)]
+    assert "Fake-follower risk" in topics and "Benchmark source" in topics and "Rate source" in topics
+    assert any(
+        "Xiaohongshu (RED): median over recent posts" in str(row[1]) for row in method.iter_rows(values_only=True)
+    )
 
 
 def test_bad_export_requests_name_the_field(editor, shortlist):
@@ -125,6 +175,8 @@ def test_bad_export_requests_name_the_field(editor, shortlist):
         ({"format": "csv"}, "shortlist"),
         ({"format": "csv", "filters": {"min_followers": "lots"}}, "min_followers"),
         ({"format": "pdf", "filters": {}, "limit": 5000}, "limit"),
+        ({"format": "csv", "shortlist": shortlist.pk, "language": "fr"}, "language"),
+        ({"format": "csv", "shortlist": shortlist.pk, "csv_header": "both"}, "csv_header"),
     ]:
         response = editor.client.post("/api/exports/", payload, format="json")
         assert response.status_code == 400, payload

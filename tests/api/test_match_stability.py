@@ -16,6 +16,7 @@ from tests.factories import (
     ShortlistFactory,
 )
 from tests.vetting.test_matching import GOOD_AUDIENCE, OFF_AUDIENCE, candidate, text_terms
+from tests.words import en
 from vetting.services.exports import export_rows
 from vetting.services.matching import rank_creators_for_brand
 
@@ -80,7 +81,7 @@ def test_the_same_creator_scores_identically_in_two_searches_the_api_and_the_exp
     parts = {p["name"]: p for p in _row(narrowed, star.creator_id)["parts"]}
     assert parts["value_alignment"]["known"] and parts["value_alignment"]["score"] > 0.3
     assert parts["authenticity"]["score"] == pytest.approx(0.5 + 0.8 * (0.3 - 0.5))
-    assert "weibo @" in parts["authenticity"]["explanation"]
+    assert "Weibo @" in en(parts["authenticity"]["explanation"])
 
     # The API, with yet other filters and a page offset.
     response = editor.client.get(

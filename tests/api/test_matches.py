@@ -81,9 +81,12 @@ def test_matches_map_weights_and_filters_and_explain_rows(editor, matching):
     first = body["results"][0]
     assert first["parts"][0] == {
         "name": "audience_fit",
+        "label": "Audience fit",
         "score": 0.8,
         "weight": 0.35,
         "explanation": "62% of audience is 18-34 women",
+        "explanation_message": None,  # a plain string: no message behind it
+        "explanations_messages": [],
         "details": {},
     }
     assert first["explanations"] == ["62% of audience is 18-34 women", "fake share 8% ± 3%"]
@@ -123,6 +126,16 @@ def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):
     assert body["results"][0]["score"] >= body["results"][1]["score"]
     for row in body["results"]:
         assert [part["name"] for part in row["parts"]] == list(PARTS)
-        assert set(row["parts"][0]) == {"name", "score", "weight", "explanation", "details"}
+        assert set(row["parts"][0]) == {
+            "name",
+            "label",
+            "score",
+            "weight",
+            "explanation",
+            "explanation_message",
+            "explanations_messages",
+            "details",
+        }
+        assert all(part["explanation_message"]["code"] for part in row["parts"])
         assert all(part["explanation"] for part in row["parts"])
     assert set(body["weights"]) == set(PARTS)

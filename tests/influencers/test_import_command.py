@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from core.caching.versions import data_version, data_version_bump
 from core.errors import ImportValidationError
 from core.models import JobKind, JobStatus
+from core.selectors.jobs import job_log_text
 from core.services.jobs import job_create, run_job
 from influencers.models import Account, AccountMetrics
 
@@ -76,7 +77,7 @@ def test_import_job_succeeds_with_counts(tmp_path):
     assert job.status == JobStatus.SUCCEEDED
     assert job.counts["accounts"]["created"] == 1 and job.result["counts"]["snapshots"]["created"] == 1
     assert (job.done, job.total) == (1, 1)
-    assert "1 account(s) valid, writing" in job.log and "accounts: 1 created" in job.log
+    assert "1 account valid, writing" in job_log_text(job, "en") and "accounts: 1 created" in job_log_text(job, "en")
     assert Account.objects.filter(handle="a").exists()
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.errors import ImportValidationError
 from core.models import Job, JobStatus
+from core.selectors.jobs import job_log_lines
 from influencers.models import AccountSnapshot, AudienceProfile, Creator
 from influencers.services.imports import creators_import_file
 from influencers.services.imports.jobs import import_upload_submit
@@ -319,4 +320,5 @@ def test_an_uploaded_file_is_named_by_its_own_name_in_the_job(settings, django_c
         )
     job = Job.objects.get(pk=job.pk)
     assert job.status == JobStatus.SUCCEEDED and job.result["source"] == "good.csv"
-    assert "importing good.csv" in job.log
+    messages = [message for _stamp, message in job_log_lines(job)]
+    assert {"code": "import.importing", "params": {"file": "good.csv"}} in messages

@@ -17,6 +17,7 @@ from tests.factories import (
     MoodBoardImageFactory,
     PostFactory,
 )
+from tests.words import en
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +93,9 @@ def test_best_fit_ranks_first_and_rows_explain_every_part():
     parts = {p["name"]: p for p in top["parts"]}
     assert set(parts) == {"audience_fit", "authenticity", "value_alignment", "engagement"}
     assert parts["audience_fit"]["score"] == pytest.approx(1.0, abs=0.02)
-    assert "100% of the audience is women (target 100%)" in parts["audience_fit"]["explanations"]
-    assert "fake-follower risk 0.10" in parts["authenticity"]["explanation"]
-    assert "shared:" in parts["value_alignment"]["explanation"]
+    assert "100% of the audience is women (target 100%)" in [en(line) for line in parts["audience_fit"]["explanations"]]
+    assert "fake-follower risk 0.10" in en(parts["authenticity"]["explanation"])
+    assert "shared:" in en(parts["value_alignment"]["explanation"])
     assert sum(p["contribution"] for p in top["parts"]) == pytest.approx(top["score"], abs=2e-3)
     assert top["explanations"] and top["display_name"] == "Good"
 
@@ -126,7 +127,7 @@ def test_excluded_keyword_in_a_caption_is_cited_and_costs_alignment():
     unsafe_part = {p["name"]: p for p in rows[unsafe.pk]["parts"]}["value_alignment"]
     clean_part = {p["name"]: p for p in rows[clean.pk]["parts"]}["value_alignment"]
     assert unsafe_part["score"] == pytest.approx(clean_part["score"] - 0.25, abs=1e-3)
-    assert "excluded keyword 'gambling'" in unsafe_part["explanation"]
+    assert "excluded keyword “gambling”" in en(unsafe_part["explanation"])
     hit = unsafe_part["details"]["brand_safety"][0]
     assert hit["term"] == "gambling" and "gambling" in hit["snippet"]
     # Where the post is, for a link (its own URL when imported; the factory's posts have none).
@@ -144,7 +145,7 @@ def test_competitor_sponsored_post_is_cited():
     )
     row = rank_creators_for_brand(brand=brand(competitors=["GlowCo"])).rows[0]
     part = {p["name"]: p for p in row["parts"]}["value_alignment"]
-    assert "competitor sponsored 'GlowCo'" in part["explanation"]
+    assert "sponsored by a competitor “GlowCo”" in en(part["explanation"])
 
 
 def test_weights_can_be_overridden_and_are_validated():
@@ -167,7 +168,7 @@ def test_missing_audience_is_neutral_and_said_so():
     without = candidate(audience=None)
     rows = {r["account_id"]: r for r in rank_creators_for_brand(brand=brand())}
     part = {p["name"]: p for p in rows[without.pk]["parts"]}["audience_fit"]
-    assert part["known"] is False and part["score"] == 0.5 and "no audience data" in part["explanation"]
+    assert part["known"] is False and part["score"] == 0.5 and "no audience data" in en(part["explanation"])
     assert rows[with_audience.pk]["rank"] < rows[without.pk]["rank"]
 
 
@@ -215,7 +216,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
     assert seen == {"images": 1, "accounts": {look_alike.pk, other.pk}}
     assert ids(result)[0] == look_alike.pk
     part = {p["name"]: p for p in result.rows[0]["parts"]}["value_alignment"]
-    assert "mood-board similarity 0.95" in part["explanation"]
+    assert "mood-board similarity 0.95" in en(part["explanation"])
 
 
 def test_failing_vision_module_falls_back_to_text(monkeypatch):
@@ -229,7 +230,7 @@ def test_failing_vision_module_falls_back_to_text(monkeypatch):
     monkeypatch.setattr("vetting.services.matching.moodboard_similarity", broken)
     result = rank_creators_for_brand(brand=b)
     assert ids(result) == [account.pk]
-    assert any("mood board not used" in note for note in result.notes)
+    assert any("mood board not used" in en(note) for note in result.notes)
 
 
 def test_query_count_does_not_grow_with_candidates(django_assert_max_num_queries):

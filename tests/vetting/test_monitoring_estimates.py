@@ -49,7 +49,12 @@ def test_feed_estimate_uses_followers_times_reach_rate(table: est.RateTable) -> 
 
 def test_video_estimate_prefers_the_accounts_own_views(table: est.RateTable) -> None:
     result = est.estimate_account(table, platform="douyin", followers=800_000, median_views=120_000)
-    assert result["reach_per_post"] == {"low": 120_000, "high": 120_000, "basis": "median views of recent posts"}
+    assert result["reach_per_post"] == {
+        "low": 120_000,
+        "high": 120_000,
+        "basis": "median views of recent posts",
+        "basis_message": {"code": "estimate.reach_views", "params": {}},
+    }
     assert result["cpe_usd"]["low"] is None  # no engagement figures: no CPE, said so
     assert "no engagement" in result["cpe_usd"]["basis"]
 
@@ -91,7 +96,7 @@ def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None
 
 
 @pytest.mark.django_db
-def test_export_fields_are_labelled_ranges() -> None:
+def test_export_fields_are_numbers_a_client_can_sort() -> None:
     from django.utils import timezone
 
     from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
@@ -101,10 +106,19 @@ def test_export_fields_are_labelled_ranges() -> None:
     AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
     PostFactory(account=account, likes=480, comments=20)
     fields = estimate_export_fields(account)
-    assert tuple(fields) == ESTIMATE_EXPORT_COLUMNS
+    assert set(ESTIMATE_EXPORT_COLUMNS) <= set(fields)
     table = est.load_rate_table()
     tier = est.tier_for(table, "instagram", 20_000)[0]
-    assert fields["est_cost_per_post_usd"] == f"{tier.cost_low:,.0f}–{tier.cost_high:,.0f}"
-    assert fields["est_reach_per_post"] == f"{20_000 * tier.reach_low:,.0f}–{20_000 * tier.reach_high:,.0f}"
-    assert fields["est_rate_table"].startswith("estimate;") and table.as_of in fields["est_rate_table"]
-    assert estimate_export_fields(None) == dict.fromkeys(ESTIMATE_EXPORT_COLUMNS, "")
+    assert (fields["est_cost_min_usd"], fields["est_cost_max_usd"]) == (tier.cost_low, tier.cost_high)
+    assert (fields["est_reach_min"], fields["est_reach_max"]) == (
+        round(20_000 * tier.reach_low),
+        round(20_000 * tier.reach_high),
+    )
+    assert isinstance(fields["est_cpm_min_usd"], float) and fields["est_cpm_min_usd"] == round(
+        fields["est_cpm_min_usd"], 2
+    )
+    assert fields["est_tier"] == tier.tier and fields["est_rate_table"].params == {
+        "name": table.name,
+        "date": table.as_of,
+    }
+    assert all(estimate_export_fields(None)[c] is None for c in ESTIMATE_EXPORT_COLUMNS)

@@ -514,3 +514,25 @@ def test_without_a_worker_a_new_alerts_email_and_webhook_leave_the_request(setti
     delivery = WebhookDelivery.objects.get(alert=alert)
     assert delivery.status == DeliveryStatus.SUCCEEDED and len(slow.received) == 1
     assert [m.to for m in mail.outbox] == [["ops@example.com"]]
+
+
+@pytest.mark.django_db
+def test_an_alert_email_carries_english_and_chinese(settings):
+    from django.core import mail
+
+    from tests.factories import AlertFactory, CreatorFactory
+    from vetting import messages as m
+    from vetting.monitoring.notifications import _email
+
+    creator = CreatorFactory(display_name="墨墨酱")
+    title = m.COMPETITOR_TITLE(n=2, competitor="Acme")
+    summary = m.COMPETITOR_SUMMARY(creator="墨墨酱", n=2, competitor="Acme", days=90, date="2026-11-20")
+    alert = AlertFactory(
+        creator=creator, severity="high", title_message=title.as_dict(), summary_message=summary.as_dict()
+    )
+    subject, body = _email(alert)
+    assert subject == "[Vetted] High alert: 2 sponsored posts for competitor Acme | 2 篇为竞品 Acme 发布的赞助帖子"
+    english, chinese = body.split("———")
+    assert "墨墨酱 published 2 paid posts for Acme in the last 90 days" in english and "Severity: High" in english
+    assert "墨墨酱 最近 90 天内为 Acme 发布了 2 篇付费帖子" in chinese and "严重程度: 高" in chinese
+    assert len(mail.outbox) == 0  # only worded here; alert_notify sends

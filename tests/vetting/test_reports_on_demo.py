@@ -40,7 +40,7 @@ def _marks(summary, account_id: int) -> set[str]:
 
 def test_every_account_was_vetted(vetted):
     summary, metrics = vetted
-    assert metrics and all(m.vetting.get("version") == 2 for m in metrics.values())
+    assert metrics and all(m.vetting.get("version") == 3 for m in metrics.values())
     assert summary.counts.get("vetted") == len(metrics)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.words import en
 from vetting.scoring.text_similarity import similarity, term_vector, tokens
 from vetting.scoring.value_alignment import PostText, brand_safety_hits, topic_terms, value_alignment
 
@@ -93,11 +94,11 @@ def test_value_alignment_subtracts_safety_hits_and_explains():
     assert clean.score > 0.5 and clean.safety_penalty == 0
     assert "skincare" in clean.shared_terms
     assert unsafe.score == pytest.approx(clean.score - 0.25, abs=1e-3)
-    assert "gambling in post 9" in unsafe.explanation
+    assert "gambling in post 9" in en(unsafe.explanation)
 
 
 def test_moodboard_similarity_blends_in():
     base = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"])
     with_images = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"], moodboard_similarity=1.0)
     assert with_images.score > base.score
-    assert "mood board 1.00" in with_images.explanation
+    assert "mood board 1.00" in en(with_images.explanation)

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from tests.words import en
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, overlap
 
 TODAY = dt.date(2026, 6, 1)
@@ -46,11 +47,11 @@ def test_sentences_say_it_in_numbers():
         "countries": {"CN": 0.5, "TW": 0.2, "US": 0.3},
     }
     fit = audience_fit(TARGET, audience, as_of=TODAY, today=TODAY)
-    sentences = {d.dimension: d.sentence for d in fit.dimensions}
+    sentences = {d.dimension: en(d.sentence) for d in fit.dimensions}
     assert sentences["gender"] == "58% of the audience is women (target 60%)"
     assert sentences["age"] == "62% of the audience is aged 18–34 (target 100%)"
     assert sentences["countries"] == "50% of the audience is in CN (target 70%)"
-    assert fit.summary.startswith("≈18% of the audience is aged 18–34, women, in CN, target 42%")  # .62·.58·.5
+    assert en(fit.summary).startswith("≈18% of the audience is aged 18–34, women, in CN, target 42%")  # .62·.58·.5
 
 
 def test_old_or_missing_audience_data_lowers_confidence():
@@ -61,9 +62,9 @@ def test_old_or_missing_audience_data_lowers_confidence():
     none = audience_fit(TARGET, None)
     assert fresh.confidence > old.confidence == pytest.approx(0.25)
     assert partial.confidence == pytest.approx(1.0 / 2.5)
-    assert "no data for gender, countries" in partial.summary
+    assert "no data for gender, countries" in en(partial.summary)
     assert none.fit is None and none.confidence == 0.0
-    assert "days old" in old.summary
+    assert "days old" in en(old.summary)
 
 
 def test_overlap_is_one_minus_total_variation():

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.words import en
 from vetting.scoring.engagement import (
     BENCHMARKS_PATH,
     PostStats,
@@ -81,7 +82,7 @@ def test_engagement_far_below_the_tier_raises_risk():
     assert report.position == "far below"
     signal = engagement_signals(report)[0]
     assert signal.risk >= 0.8
-    assert "mid" in signal.benchmark and "below" in signal.explanation
+    assert "mid" in en(signal.benchmark) and "below" in en(signal.explanation)
 
 
 def test_engagement_far_above_is_suspicious_but_less_than_far_below():
@@ -106,8 +107,8 @@ def test_video_platform_uses_views_and_reach_per_follower():
     # Reach is its own signal, named for what it measures (issue 15, item 7).
     (signal,) = reach_signals(ghost)
     assert signal.name == "views_per_follower" and signal.label == "Views far below followers"
-    assert signal.risk > 0.5 and "do not watch" in signal.explanation
-    assert "do not watch" not in engagement_signals(ghost)[0].explanation
+    assert signal.risk > 0.5 and "do not watch" in en(signal.explanation)
+    assert "do not watch" not in en(engagement_signals(ghost)[0].explanation)
 
 
 def test_likes_without_comments_and_comment_heavy_posts_are_flagged():
@@ -115,7 +116,7 @@ def test_likes_without_comments_and_comment_heavy_posts_are_flagged():
     pods = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=300, comments=120))
     normal = engagement_report(platform="instagram", followers=20_000, posts=posts(12, likes=400, comments=10))
     assert engagement_signals(no_comments)[1].risk >= 0.5
-    assert engagement_signals(pods)[1].risk >= 0.5 and "pods" in engagement_signals(pods)[1].explanation
+    assert engagement_signals(pods)[1].risk >= 0.5 and "pods" in en(engagement_signals(pods)[1].explanation)
     assert engagement_signals(normal)[1].risk == 0.0
 
 

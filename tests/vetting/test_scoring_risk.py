@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.words import en
 from vetting.scoring.risk import SIGNAL_WEIGHTS, Signal, combine
 
 
@@ -49,7 +50,7 @@ def test_one_conclusive_signal_makes_risk_high():
     signals.append(sig("audience_quality", 1.0))
     result = combine(signals)
     assert result.level == "high" and result.risk == pytest.approx(1.0)
-    assert "decisive" in result.combined_by
+    assert "decisive" in en(result.combined_by)
     top = max(result.signals, key=lambda s: s.contribution)
     assert top.name == "audience_quality"
 
@@ -59,7 +60,7 @@ def test_missing_signals_lower_confidence_and_are_not_counted_as_clean():
     sparse = combine([sig("engagement_rate", 0.6)] + [sig(n, None) for n in SIGNAL_WEIGHTS if n != "engagement_rate"])
     assert sparse.confidence < full.confidence
     assert sparse.risk > full.risk  # absent signals do not dilute the one that has data
-    assert "no data for" in sparse.summary
+    assert "no data for" in en(sparse.summary)
 
 
 def test_no_data_at_all_is_not_enough_evidence():
@@ -173,8 +174,8 @@ def test_high_with_six_clean_signals_names_the_red_one_and_shows_the_rule():
     assert [s.name for s in red] == ["views_per_follower"]
     # 0.10 × 0.88 / 1.15 = 0.0765 from the mean, and the floor tops it up to 0.704.
     assert red[0].mean_part == pytest.approx(0.088 / 1.15) and red[0].points == 70
-    assert result.combination["text"] == (
-        "weighted mean of 9 signal(s) with data 0.08; decisive floor: views per follower 0.88 × 0.80 "
+    assert en(result.combination["text"]) == (
+        "weighted mean of 9 signals with data 0.08; decisive floor: Views far below followers 0.88 × 0.80 "
         "= 0.70; risk = the larger = 0.70"
     )
 
@@ -208,9 +209,9 @@ def test_the_reach_signal_is_separate_from_the_engagement_rate():
     )
     rate, _pattern = engagement_signals(report)
     (reach,) = reach_signals(report)
-    assert rate.risk == 0.0 and "within the benchmark" in rate.explanation
+    assert rate.risk == 0.0 and "within the benchmark" in en(rate.explanation)
     assert reach.label == "Views far below followers" and reach.risk > 0.6
-    assert "3.6% of followers" in reach.explanation
+    assert "3.6% of followers" in en(reach.explanation)
     # Not applicable (a follower-based platform): no signal, so no lost confidence.
     follower_based = EngagementReport(
         True, "instagram", 200_000, 30, 0.02, benchmark={**bench, "denominator": "followers"}

@@ -90,6 +90,7 @@ class WatchRule(models.Model):
 
 class Alert(models.Model):
     """A rule hit on a creator, with the evidence (posts, comments, dates, numbers) that raised it.
+    Messages in the evidence (an anomaly's `why`) are stored as {"code", "params"} too.
 
     `cause_key` names the cause (creator, brand and the episode that fired, e.g. the first post of
     a keyword burst or the first day of a sentiment spike). The database refuses a second alert
@@ -105,8 +106,12 @@ class Alert(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="alerts")
     account = models.ForeignKey(Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, help_text="In English: emails, webhooks, search, the admin")
     summary = models.TextField(blank=True)
+    # The same as messages ({"code", "params"}, core.messages), worded in each reader's language by
+    # the faces; None for alerts raised before messages existed (their English text is shown).
+    title_message = models.JSONField(null=True, blank=True)
+    summary_message = models.JSONField(null=True, blank=True)
     evidence = models.JSONField(default=dict, blank=True)
     cause_key = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN)

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Q
 
 from influencers.models import Account, AccountSnapshot, CommentSample, Creator, Post
+from vetting import messages as m
 from vetting.models import Brand, RuleKind
 from vetting.monitoring import rules as r
 from vetting.monitoring.sentiment import analyze
-from vetting.scoring.engagement import PostStats, engagement_report
+from vetting.scoring.engagement import PostStats, engagement_report, er_formula_message
 from vetting.scoring.growth import growth_anomalies
 
 MAX_LOOKBACK_DAYS = 730
@@ -80,9 +81,11 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
                 severity = r.MEDIUM
         else:
             severity = r.MEDIUM
-        headline = f"{a.kind} of {a.size:+,} followers"
-        if package:
-            headline += f" (a {package:,} package?)"
+        headline = (
+            m.GROWTH_HEADLINE_PACKAGE(kind=a.kind, size=a.size, package=package)
+            if package
+            else m.GROWTH_HEADLINE(kind=a.kind, size=a.size)
+        )
         out.append(
             r.Anomaly(account.pk, a.kind, a.date, float(a.size), severity, a.reason, {**a.as_dict(), **base}, headline)
         )
@@ -91,13 +94,10 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
         if last.date <= since:
             continue
         waves = 1 + sum(1 for x, y in zip(episode, episode[1:], strict=False) if (y.date - x.date).days > 7)
-        why = (
-            f"{len(episode)} outlying following-count moves in {waves} follow/unfollow wave(s) between "
-            f"{first.date.isoformat()} and {last.date.isoformat()}; latest: {last.reason}"
-        )
+        why = m.CHURN_WHY(moves=len(episode), waves=waves, first=first.date, last=last.date, latest=last.reason)
         evidence = {
             **base,
-            "moves": [m.as_dict() for m in episode[-20:]],
+            "moves": [move.as_dict() for move in episode[-20:]],
             "waves": waves,
             "first_move": first.date.isoformat(),
             "last_move": last.date.isoformat(),
@@ -112,7 +112,7 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
                 severity,
                 why,
                 evidence,
-                f"follow/unfollow churn, {waves} wave(s) from",
+                m.CHURN_HEADLINE(waves=waves),
                 last_day=last.date,
             )
         )
@@ -161,9 +161,11 @@ def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], sin
             "robust_z": None if change.robust_z != change.robust_z else round(change.robust_z, 1),
         }
         if change.kind == "shift":
-            headline = f"engagement level shift {change.expected:.2%} → {change.engagement_rate:.2%}"
+            headline = m.SHIFT_HEADLINE(older=change.expected, newer=change.engagement_rate)
         else:
-            headline = f"engagement {change.kind} {change.engagement_rate:.2%} vs {change.expected:.2%} expected"
+            headline = (m.SPIKE_HEADLINE if change.kind == "spike" else m.DIP_HEADLINE)(
+                rate=change.engagement_rate, expected=change.expected
+            )
         out.append(
             r.Anomaly(
                 account.pk,
@@ -179,10 +181,15 @@ def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], sin
     if report.available and report.position in ("far below", "far above") and report.benchmark:
         bench = report.benchmark
         latest = max(p["posted_at"] for p in posts).date()
-        why = (
-            f"engagement rate {report.engagement_rate:.2%} is {report.position} the "
-            f"{bench['platform']} {bench['tier']} "
-            f"benchmark ({bench['low']:.2%}–{bench['high']:.2%}, median {bench['median']:.2%}; {report.formula})"
+        why = m.FAR_FROM_BENCHMARK_WHY(
+            er=report.engagement_rate,
+            position=report.position,
+            platform=bench["platform"],
+            tier=bench["tier"],
+            low=bench["low"],
+            high=bench["high"],
+            median=bench["median"],
+            formula=er_formula_message(bench["platform"]),
         )
         evidence = {
             **base,
@@ -193,7 +200,9 @@ def _engagement_anomalies(account: Account, posts: Sequence[dict[str, Any]], sin
         kind = "engagement_far_below_benchmark" if report.position == "far below" else "engagement_far_above_benchmark"
         # Dated by the latest post so it sits in the lookback; the cause key keeps the tier, not
         # the date, so the standing condition stays one alert (see _anomaly_cause).
-        headline = f"engagement {report.position} the {bench['tier']} benchmark ({report.engagement_rate:.2%})"
+        headline = m.FAR_FROM_BENCHMARK_HEADLINE(
+            position=report.position, tier=bench["tier"], er=report.engagement_rate
+        )
         out.append(r.Anomaly(account.pk, kind, latest, report.er_ratio, r.MEDIUM, why, evidence, headline))
     return out
 
@@ -215,7 +224,7 @@ def _post_data(row: dict[str, Any], account: Account) -> r.PostData:
         posted_at=row["posted_at"],
         caption=row["caption"] or "",
         hashtags=tuple(str(h) for h in (row["hashtags"] or [])),
-        mentions=tuple(str(m) for m in (row["mentions"] or [])),
+        mentions=tuple(str(mention) for mention in (row["mentions"] or [])),
         is_sponsored=row["is_sponsored"],
         sponsor=row["sponsor"] or "",
         url=row["url"] or "",

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 
 from influencers.models import Account, Post
+from vetting.messages import RATE_TABLE_AS_OF
 from vetting.monitoring import pricing as est
 from vetting.monitoring.creator_data import account_followers
 
@@ -76,37 +77,48 @@ def estimates_for_creator(creator_id: int) -> dict[str, Any]:
     }
 
 
+# Numbers a client can sort (ranges as min/max columns), and what they rest on.
 ESTIMATE_EXPORT_COLUMNS = (
-    "est_reach_per_post",
-    "est_cost_per_post_usd",
-    "est_cpm_usd",
-    "est_cpe_usd",
+    "est_reach_min",
+    "est_reach_max",
+    "est_cost_min_usd",
+    "est_cost_max_usd",
+    "est_cpm_min_usd",
+    "est_cpm_max_usd",
+    "est_cpe_min_usd",
+    "est_cpe_max_usd",
     "est_tier",
     "est_rate_table",
 )
 
 
-def _range_text(low: float | None, high: float | None, digits: int = 0) -> str:
-    if low is None or high is None:
-        return ""
-    fmt = f"{{:,.{digits}f}}"
-    return fmt.format(low) if low == high else f"{fmt.format(low)}–{fmt.format(high)}"
+def _rounded(value: float | None, digits: int) -> float | int | None:
+    if value is None:
+        return None
+    return round(value) if digits == 0 else round(value, digits)
 
 
-def estimate_export_fields(account: Account | None, *, table: est.RateTable | None = None) -> dict[str, str]:
-    """Flat, labelled text columns (ESTIMATE_EXPORT_COLUMNS) for CSV/XLSX/PDF exports: reach, cost
-    per post, CPM and CPE ranges of `account` and the rate table's name and date. Empty strings
-    when there is no account."""
+def estimate_export_fields(account: Account | None, *, table: est.RateTable | None = None) -> dict[str, Any]:
+    """The ESTIMATE_EXPORT_COLUMNS of `account` for the exports: reach and fee per post as whole
+    numbers, CPM to the cent, CPE to a tenth of a cent, the tier and the rate table (name and
+    date), plus `est_cost_open_ended` (the tier's fee has no upper bound: the max is a floor).
+    None everywhere when there is no account."""
+    empty: dict[str, Any] = dict.fromkeys(ESTIMATE_EXPORT_COLUMNS, None)
     if account is None:
-        return dict.fromkeys(ESTIMATE_EXPORT_COLUMNS, "")
+        return {**empty, "est_cost_open_ended": False}
     table = table or rate_table()
     e = estimate_for_account(account, table=table)
     cost = e["cost_per_post_usd"]
     return {
-        "est_reach_per_post": _range_text(e["reach_per_post"]["low"], e["reach_per_post"]["high"]),
-        "est_cost_per_post_usd": _range_text(cost["low"], cost["high"]) + ("+" if cost["open_ended_high"] else ""),
-        "est_cpm_usd": _range_text(e["cpm_usd"]["low"], e["cpm_usd"]["high"], 2),
-        "est_cpe_usd": _range_text(e["cpe_usd"]["low"], e["cpe_usd"]["high"], 3),
-        "est_tier": f"{e['platform']} {e['tier']}",
-        "est_rate_table": f"estimate; {table.name}, as of {table.as_of}",
+        "est_reach_min": _rounded(e["reach_per_post"]["low"], 0),
+        "est_reach_max": _rounded(e["reach_per_post"]["high"], 0),
+        "est_cost_min_usd": _rounded(cost["low"], 0),
+        "est_cost_max_usd": _rounded(cost["high"], 0),
+        "est_cpm_min_usd": _rounded(e["cpm_usd"]["low"], 2),
+        "est_cpm_max_usd": _rounded(e["cpm_usd"]["high"], 2),
+        "est_cpe_min_usd": _rounded(e["cpe_usd"]["low"], 3),
+        "est_cpe_max_usd": _rounded(e["cpe_usd"]["high"], 3),
+        "est_tier": e["tier"],
+        "est_rate_table": RATE_TABLE_AS_OF(name=table.name, date=table.as_of),
+        "est_cost_open_ended": bool(cost["open_ended_high"]),
     }

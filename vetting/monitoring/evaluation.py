@@ -14,10 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import InputError
+from core.messages import message_safe, render_message
 from core.models import Job, JobKind, Organization
 from core.services.jobs import job_submit
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, Creator
+from vetting import messages as m
 from vetting.models import Alert, AlertStatus, RuleKind, Watch, WatchRule
 from vetting.models.monitoring import SEVERITY_RANK
 from vetting.monitoring import rules as r
@@ -75,6 +77,17 @@ class EvaluationResult:
         }
 
 
+def _alert_words(hit: r.Hit) -> dict[str, Any]:
+    """An alert's texts: English for emails, webhooks and search; the messages for the faces."""
+    return {
+        "title": render_message(hit.title, "en")[:300],
+        "summary": render_message(hit.summary, "en"),
+        "title_message": hit.title.as_dict(),
+        "summary_message": hit.summary.as_dict(),
+        "evidence": message_safe(hit.evidence),
+    }
+
+
 def _raise_alert(
     *, watch: Watch, rule: WatchRule, creator_id: int, hit: r.Hit, as_of: dt.datetime
 ) -> tuple[str, Alert | None]:
@@ -90,14 +103,25 @@ def _raise_alert(
             .exclude(status=AlertStatus.RESOLVED)
             .first()
         )
+        words = _alert_words(hit)
         if live is not None:
-            live.evidence = hit.evidence
-            live.title = hit.title[:300]
-            live.summary = hit.summary
+            live.evidence = words["evidence"]
+            for name in ("title", "summary", "title_message", "summary_message"):
+                setattr(live, name, words[name])
             if SEVERITY_RANK.get(hit.severity, 0) > SEVERITY_RANK.get(live.severity, 0):
                 live.severity = hit.severity  # escalate, never quietly downgrade
             live.last_seen_at = as_of
-            live.save(update_fields=["evidence", "title", "summary", "severity", "last_seen_at"])
+            live.save(
+                update_fields=[
+                    "evidence",
+                    "title",
+                    "summary",
+                    "title_message",
+                    "summary_message",
+                    "severity",
+                    "last_seen_at",
+                ]
+            )
             return "updated", live
         if Alert.objects.filter(organization=organization, cause_key=key, status=AlertStatus.RESOLVED).exists():
             return "suppressed", None
@@ -112,10 +136,8 @@ def _raise_alert(
                     creator_id=creator_id,
                     account_id=hit.account_id,
                     severity=hit.severity,
-                    title=hit.title[:300],
-                    summary=hit.summary,
-                    evidence=hit.evidence,
                     cause_key=key,
+                    **words,
                 )
         except IntegrityError:
             # Another evaluation raised the same cause between our read and our insert: the
@@ -227,7 +249,18 @@ def run_watch_job(job: Job) -> dict[str, Any]:
     outcome = evaluate_watches(creator_ids=creator_ids, organization=organization)
     counts = outcome.counts()
     job_progress(job=job, done=job.total, counts=counts)
-    job_log(job=job, message=f"watch evaluation: {counts}")
+    job_log(
+        job=job,
+        message=m.WATCH_EVALUATED(
+            creators=outcome.creators,
+            rules=outcome.rules,
+            hits=outcome.hits,
+            created=outcome.created,
+            updated=outcome.updated,
+            suppressed=outcome.suppressed,
+            invalid=outcome.invalid_rules,
+        ),
+    )
     return {"counts": counts, "alert_ids": outcome.alert_ids[:1000]}
 
 

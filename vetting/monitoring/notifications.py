@@ -40,9 +40,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.errors import InputError
+from core.messages import localize, message_json, render_message
 from core.models import Membership, Organization
 from core.models.tenancy import WRITE_ROLES
 from core.services import outbound
@@ -208,13 +210,17 @@ def alert_payload(alert: Alert, *, event: str = "alert.created") -> dict[str, An
             "status": alert.status,
             "title": alert.title,
             "summary": alert.summary,
+            # The same as messages (code, params, English words): machines can word them too.
+            "title_message": message_json(alert.title_message, "en") if alert.title_message else None,
+            "summary_message": message_json(alert.summary_message, "en") if alert.summary_message else None,
             "created_at": alert.created_at.isoformat() if alert.created_at else None,
             "creator": {"id": alert.creator_id, "name": alert.creator.display_name},
             "account": {"id": account.pk, "platform": account.platform, "handle": account.handle} if account else None,
             "brand": {"id": alert.brand_id, "name": alert.brand.name} if alert.brand else None,
             "watch": {"id": alert.watch_id, "name": alert.watch.name} if alert.watch else None,
             "rule_id": alert.rule_id,
-            "evidence": alert.evidence,
+            # Sentences in English where they always were, with `<field>_message` beside them.
+            "evidence": localize(alert.evidence or {}, "en", structured=True),
         },
     }
 
@@ -239,24 +245,52 @@ def _recipients(organization: Organization, config: NotificationSettings) -> lis
     )
 
 
-def _email_text(alert: Alert) -> str:
-    lines = [alert.summary, "", f"Severity: {alert.get_severity_display()}", f"Creator: {alert.creator.display_name}"]
-    if alert.brand:
-        lines.append(f"Brand: {alert.brand.name}")
-    evidence = alert.evidence or {}
-    for post in (evidence.get("posts") or [])[:10]:
-        lines.append(
-            f"- post {post.get('posted_at', '')[:10]} @{post.get('handle', '')}: {post.get('caption', '')[:140]}"
-        )
-    for comment in (evidence.get("comment_list") or [])[:10]:
-        lines.append(
-            f"- comment {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
-            f"{comment.get('text', '')[:140]}"
-        )
-    if evidence.get("why"):
-        lines.append(f"- {evidence['why']}")
-    lines += ["", "Open the alert inbox in Vetted to acknowledge or resolve it."]
-    return "\n".join(lines)
+# The languages of an alert email, in order: an organisation's recipients have no language of
+# their own, so the email carries every language of the UI (English first, then 简体中文).
+EMAIL_LANGUAGES = ("en", "zh-hans")
+
+
+def _alert_title(alert: Alert, language: str) -> str:
+    return render_message(alert.title_message, language) if alert.title_message else alert.title
+
+
+def _email_text(alert: Alert, language: str = "en") -> str:
+    """The alert in one language: its summary, severity, creator, brand and evidence."""
+    with translation.override(language):
+        summary = render_message(alert.summary_message) if alert.summary_message else alert.summary
+        lines = [
+            summary,
+            "",
+            f"{_('Severity')}: {_(alert.get_severity_display())}",
+            f"{_('Creator')}: {alert.creator.display_name}",
+        ]
+        if alert.brand:
+            lines.append(f"{_('Brand')}: {alert.brand.name}")
+        evidence = alert.evidence or {}
+        # Outside the f-strings, so makemessages finds the words.
+        post_word, comment_word = _("post"), _("comment")
+        for post in (evidence.get("posts") or [])[:10]:
+            when, handle = post.get("posted_at", "")[:10], post.get("handle", "")
+            lines.append(f"- {post_word} {when} @{handle}: {post.get('caption', '')[:140]}")
+        for comment in (evidence.get("comment_list") or [])[:10]:
+            lines.append(
+                f"- {comment_word} {comment.get('posted_at', '')[:10]} @{comment.get('commenter', '')}: "
+                f"{comment.get('text', '')[:140]}"
+            )
+        if evidence.get("why"):
+            lines.append(f"- {render_message(evidence['why'])}")
+        lines += ["", _("Open the alert inbox in Vetted to acknowledge or resolve it.")]
+        return "\n".join(lines)
+
+
+def _email(alert: Alert) -> tuple[str, str]:
+    """(subject, body) of an alert email, in every language of EMAIL_LANGUAGES."""
+    titles = [_alert_title(alert, language) for language in EMAIL_LANGUAGES]
+    with translation.override(EMAIL_LANGUAGES[0]):
+        severity = _(alert.get_severity_display())
+    subject = f"[Vetted] {severity} alert: {' | '.join(dict.fromkeys(titles))}"[:200]
+    body = "\n\n———\n\n".join(_email_text(alert, language) for language in EMAIL_LANGUAGES)
+    return subject, body
 
 
 def alert_notify(*, alert_id: int) -> dict[str, Any]:
@@ -282,9 +316,10 @@ def alert_notify(*, alert_id: int) -> dict[str, Any]:
         recipients = _recipients(alert.organization, config)
         if recipients:
             try:
+                subject, body = _email(alert)
                 outcome["email"] = send_mail(
-                    subject=f"[Vetted] {alert.get_severity_display()} alert: {alert.title}"[:200],
-                    message=_email_text(alert),
+                    subject=subject,
+                    message=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=recipients,
                 )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InputError
+from vetting import messages as m
 
 DEFAULT_TABLE = Path(__file__).resolve().parent / "data" / "rate_table.json"
 VIDEO_PLATFORMS = frozenset({"youtube", "tiktok", "douyin", "bilibili"})
@@ -221,19 +222,29 @@ def estimate_account(
     if platform in VIDEO_PLATFORMS and median_views:
         reach_low = reach_high = float(median_views)
         reach_basis = "median views of recent posts"
+        reach_message = m.REACH_BASIS_VIEWS()
     else:
         reach_low, reach_high = followers * tier.reach_low, followers * tier.reach_high
         reach_basis = f"followers × reach rate {tier.reach_low:.0%}–{tier.reach_high:.0%} of the {tier.tier} tier"
+        reach_message = m.REACH_BASIS_RATE(low=tier.reach_low, high=tier.reach_high, tier=tier.tier)
         if tier.reach_note:
             reach_basis += f" ({tier.reach_note})"
     cpe: dict[str, Any]
     if median_engagements and median_engagements > 0:
         cpe = _ratio_range(tier.cost_low, tier.cost_high, median_engagements, median_engagements, 1.0)
         cpe["basis"] = "cost per post / median engagements of recent posts"
+        cpe["basis_message"] = m.CPE_BASIS().as_dict()
     else:
-        cpe = {"low": None, "mid": None, "high": None, "basis": "no engagement figures for recent posts"}
+        cpe = {
+            "low": None,
+            "mid": None,
+            "high": None,
+            "basis": "no engagement figures for recent posts",
+            "basis_message": m.CPE_NONE().as_dict(),
+        }
     cpm = _ratio_range(tier.cost_low, tier.cost_high, reach_low, reach_high, 1000.0)
     cpm["basis"] = "cost per post / estimated reach × 1,000"
+    cpm["basis_message"] = m.CPM_BASIS().as_dict()
     return {
         "label": LABEL,
         "platform": platform,
@@ -241,7 +252,13 @@ def estimate_account(
         "tier": tier.tier,
         "rate_entry": key,
         "basis": basis,
-        "reach_per_post": {"low": round(reach_low), "high": round(reach_high), "basis": reach_basis},
+        # `basis` in English (the API's field), `basis_message` for the faces (core.messages).
+        "reach_per_post": {
+            "low": round(reach_low),
+            "high": round(reach_high),
+            "basis": reach_basis,
+            "basis_message": reach_message.as_dict(),
+        },
         "cost_per_post_usd": {
             "low": tier.cost_low,
             "high": tier.cost_high,

@@ -29,7 +29,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
+from core.messages import (
+    MUST_BE_BETWEEN,
+    MUST_BE_BOOLEAN,
+    MUST_BE_NUMBER,
+    MUST_BE_ONE_OF,
+    MUST_BE_TEXTS,
+    MUST_BE_WHOLE,
+    Message,
+    message_safe,
+)
 from influencers.sponsorship import find_marker
+from vetting import messages as m
 from vetting.monitoring.spikes import DayPoint, LabelledText, daily_series, robust_z
 from vetting.scoring.value_alignment import term_pattern, topic_terms
 
@@ -120,9 +131,9 @@ class Anomaly:
     day: dt.date
     size: float | None
     severity: str
-    why: str
+    why: Message | str
     evidence: dict[str, Any] = field(default_factory=dict)
-    headline: str = ""  # short description for the alert title, e.g. "+20,000 followers"
+    headline: Message | str | None = None  # short description for the alert title, e.g. "jump of +20,000 followers"
     last_day: dt.date | None = None  # an episode's last day (its `day` is the first); None: one day
 
 
@@ -155,8 +166,8 @@ class Hit:
     kind: str
     cause: str
     severity: str
-    title: str
-    summary: str
+    title: Message
+    summary: Message
     evidence: dict[str, Any]
     account_id: int | None = None
 
@@ -247,30 +258,30 @@ def parse_params(kind: str, raw: object, *, source: str = "rule") -> Any:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise InputError("must be a list of strings", source=source, field=where)
+                raise InputError(MUST_BE_TEXTS(), source=source, field=where)
             value = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise InputError("must be true or false", source=source, field=where)
+                raise InputError(MUST_BE_BOOLEAN(), source=source, field=where)
         elif isinstance(default, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError("must be a number", source=source, field=where)
+                raise InputError(MUST_BE_NUMBER(), source=source, field=where)
             if isinstance(default, int) and not float(value).is_integer():
-                raise InputError("must be a whole number", source=source, field=where)
+                raise InputError(MUST_BE_WHOLE(), source=source, field=where)
             low, high = _BOUNDS[name]
             if not low <= value <= high:
-                raise InputError(f"must be between {low:g} and {high:g}, got {value}", source=source, field=where)
+                raise InputError(MUST_BE_BETWEEN(low=low, high=high, value=value), source=source, field=where)
             value = int(value) if isinstance(default, int) else float(value)
         elif name == "min_severity":
             if value not in SEVERITIES:
-                raise InputError(f"must be one of {', '.join(SEVERITIES)}", source=source, field=where)
+                raise InputError(MUST_BE_ONE_OF(choices=list(SEVERITIES)), source=source, field=where)
         values[name] = value
     params = params_type(**{**defaults.__dict__, **values})
     # PARAM_TYPES gives each of these kinds its own class: the isinstance checks test the kind.
     if isinstance(params, SentimentParams) and params.history_days <= params.window_days:
-        raise InputError("must be longer than window_days", source=source, field="params.history_days")
+        raise InputError(m.LONGER_THAN_WINDOW(), source=source, field="params.history_days")
     if isinstance(params, KeywordParams) and params.window_days > params.lookback_days:
-        raise InputError("must not be longer than lookback_days", source=source, field="params.window_days")
+        raise InputError(m.WINDOW_LONGER_THAN_LOOKBACK(), source=source, field="params.window_days")
     return params
 
 
@@ -380,14 +391,18 @@ def evaluate_keyword(
                 cause=f"keyword:post{first.id}",
                 severity=severity,
                 title=(
-                    f"{len(posts)} posts with excluded terms ({', '.join(found_terms[:5])}) within {span_days:.0f} days"
+                    m.KEYWORD_TITLE_MANY(n=len(posts), terms=found_terms[:5], days=span_days)
                     if len(posts) > 1
-                    else f"A post with excluded terms ({', '.join(found_terms[:5])})"
+                    else m.KEYWORD_TITLE_ONE(terms=found_terms[:5])
                 ),
-                summary=(
-                    f"{data.name} published {len(posts)} post(s) mentioning {', '.join(found_terms)} between "
-                    f"{first.posted_at:%Y-%m-%d} and {last.posted_at:%Y-%m-%d}; the rule fires at {params.min_count} "
-                    f"or more posts within {params.window_days} days."
+                summary=m.KEYWORD_SUMMARY(
+                    creator=data.name,
+                    n=len(posts),
+                    terms=found_terms,
+                    first=first.posted_at.date(),
+                    last=last.posted_at.date(),
+                    min=params.min_count,
+                    window=params.window_days,
                 ),
                 evidence={
                     "terms": found_terms,
@@ -469,13 +484,18 @@ def evaluate_sentiment(data: CreatorData, params: SentimentParams, *, as_of: dt.
             kind=SENTIMENT,
             cause=f"sentiment:{onset.isoformat()}",
             severity=severity,
-            title=f"Negative comments at {share:.0%}, baseline {stats.center:.0%}",
-            summary=(
-                f"{len(negatives)} of {len(recent)} comments on {data.name}'s posts in the last "
-                f"{params.window_days} days "
-                f"are negative ({share:.0%}); their usual share is {stats.center:.0%} (median of {stats.n} earlier "
-                f"{params.window_days}-day periods), robust z {stats.z:.1f}. The rule fires at baseline + "
-                f"{params.margin:.0%} and z ≥ {params.z_threshold:g}."
+            title=m.SENTIMENT_TITLE(share=share, baseline=stats.center),
+            summary=m.SENTIMENT_SUMMARY(
+                negative=len(negatives),
+                comments=len(recent),
+                creator=data.name,
+                days=params.window_days,
+                share=share,
+                baseline=stats.center,
+                periods=stats.n,
+                z=stats.z,
+                margin=params.margin,
+                z_threshold=params.z_threshold,
             ),
             evidence={
                 "window": {"from": window_start.isoformat(), "to": as_of.isoformat(), "days": params.window_days},
@@ -500,7 +520,7 @@ def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, a
     anomalies = data.growth_anomalies if kind == GROWTH_ANOMALY else data.engagement_anomalies
     start = (as_of - dt.timedelta(days=params.lookback_days)).date()
     floor = SEVERITY_RANK[params.min_severity]
-    label = "Follower growth" if kind == GROWTH_ANOMALY else "Engagement"
+    title = m.GROWTH_ANOMALY_TITLE if kind == GROWTH_ANOMALY else m.ENGAGEMENT_ANOMALY_TITLE
     hits = []
     for anomaly in sorted(anomalies, key=lambda a: (a.day, a.account_id, a.kind)):
         # An episode counts while its last day is in the lookback; its first day names it.
@@ -508,20 +528,20 @@ def evaluate_anomalies(data: CreatorData, params: AnomalyParams, *, kind: str, a
             continue
         if SEVERITY_RANK.get(anomaly.severity, 0) < floor:
             continue
-        headline = anomaly.headline or anomaly.kind.replace("_", " ")
+        headline = anomaly.headline or anomaly.why
         hits.append(
             Hit(
                 kind=kind,
                 cause=f"{kind}:a{anomaly.account_id}:{anomaly.kind}:{anomaly.day.isoformat()}",
                 severity=anomaly.severity,
-                title=f"{label} anomaly: {headline} ({anomaly.day:%Y-%m-%d})",
-                summary=f"{data.name}: {anomaly.why}",
+                title=title(headline=headline, date=anomaly.day),
+                summary=m.ANOMALY_SUMMARY(creator=data.name, why=anomaly.why),
                 evidence={
                     "anomaly": anomaly.kind,
                     "date": anomaly.day.isoformat(),
                     "size": anomaly.size,
                     "severity": anomaly.severity,
-                    "why": anomaly.why,
+                    "why": message_safe(anomaly.why),
                     "min_severity": params.min_severity,
                     **anomaly.evidence,
                 },
@@ -593,10 +613,13 @@ def evaluate_competitor(
                 kind=COMPETITOR,
                 cause=f"competitor:{_compact(competitor)}:post{first.id}",
                 severity=severity,
-                title=f"{len(found)} sponsored post(s) for competitor {competitor}",
-                summary=(
-                    f"{data.name} published {len(found)} paid post(s) for {competitor} in the last "
-                    f"{params.lookback_days} days, the latest on {found[-1][0].posted_at:%Y-%m-%d}."
+                title=m.COMPETITOR_TITLE(n=len(found), competitor=competitor),
+                summary=m.COMPETITOR_SUMMARY(
+                    creator=data.name,
+                    n=len(found),
+                    competitor=competitor,
+                    days=params.lookback_days,
+                    date=found[-1][0].posted_at.date(),
                 ),
                 evidence={
                     "competitor": competitor,

@@ -9,25 +9,27 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import InputError
+from core.messages import AT_MOST_CHARS, MUST_NOT_BE_EMPTY
 from core.models import Organization
 from influencers.models import Creator
+from vetting import messages as m
 from vetting.models import Brand, RuleKind, Shortlist, ShortlistEntry, Watch, WatchRule
 from vetting.monitoring import rules as r
 
 
 def _clean_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise InputError("must not be empty", field="name")
+        raise InputError(MUST_NOT_BE_EMPTY(), field="name")
     if len(name.strip()) > 200:
-        raise InputError("at most 200 characters", field="name")
+        raise InputError(AT_MOST_CHARS(n=200), field="name")
     return name.strip()
 
 
 def _check_owned(organization: Organization, brand: Brand | None, shortlist: Shortlist | None) -> None:
     if brand is not None and brand.organization_id != organization.pk:
-        raise InputError("is not a brand of this organisation", field="brand")
+        raise InputError(m.NOT_OUR_BRAND(), field="brand")
     if shortlist is not None and shortlist.organization_id != organization.pk:
-        raise InputError("is not a shortlist of this organisation", field="shortlist")
+        raise InputError(m.NOT_OUR_SHORTLIST(), field="shortlist")
 
 
 def _creators(creator_ids: Iterable[int]) -> list[Creator]:
@@ -56,11 +58,11 @@ def watch_create(
     name = _clean_name(name)
     _check_owned(organization, brand, shortlist)
     if shortlist is None and not creator_ids:
-        raise InputError("name a shortlist or at least one creator to watch", field="creator_ids")
+        raise InputError(m.WATCH_NEEDS_TARGET(), field="creator_ids")
     if shortlist is not None and creator_ids:
-        raise InputError("watch either a shortlist or picked creators, not both", field="creator_ids")
+        raise InputError(m.WATCH_ONE_TARGET(), field="creator_ids")
     if Watch.objects.filter(organization=organization, name=name).exists():
-        raise InputError(f"a watch named {name!r} exists already", field="name")
+        raise InputError(m.WATCH_NAME_TAKEN(name=name), field="name")
     creators = _creators(creator_ids)
     watch = Watch.objects.create(
         organization=organization,
@@ -81,7 +83,7 @@ def watch_create(
                 is_active=spec.get("is_active", True),
             )
         except InputError as exc:
-            raise InputError(exc.reason, field=f"rules[{i}].{exc.field or 'kind'}") from exc
+            raise InputError(exc.message or exc.reason, field=f"rules[{i}].{exc.field or 'kind'}") from exc
     return watch
 
 
@@ -104,7 +106,7 @@ def watch_update(
     if name is not _UNSET:
         name = _clean_name(name)
         if Watch.objects.filter(organization=organization, name=name).exclude(pk=watch.pk).exists():
-            raise InputError(f"a watch named {name!r} exists already", field="name")
+            raise InputError(m.WATCH_NAME_TAKEN(name=name), field="name")
     if brand is not _UNSET:
         _check_owned(organization, brand, None)
     if shortlist is not _UNSET:
@@ -113,9 +115,9 @@ def watch_update(
     new_creators = _creators(creator_ids) if creator_ids is not _UNSET else None
     has_creators = bool(new_creators) if new_creators is not None else watch.creators.exists()
     if shortlist_id is None and not has_creators:
-        raise InputError("name a shortlist or at least one creator to watch", field="creator_ids")
+        raise InputError(m.WATCH_NEEDS_TARGET(), field="creator_ids")
     if shortlist_id is not None and has_creators:
-        raise InputError("watch either a shortlist or picked creators, not both", field="creator_ids")
+        raise InputError(m.WATCH_ONE_TARGET(), field="creator_ids")
     if name is not _UNSET:
         watch.name = name
     if brand is not _UNSET:
@@ -143,7 +145,7 @@ def watch_rule_create(
         raise InputError(f"unknown rule kind {kind!r} (choose from {', '.join(RuleKind.values)})", field="kind")
     parsed = r.parse_params(kind, params or {})
     if len(name or "") > 200:
-        raise InputError("at most 200 characters", field="name")
+        raise InputError(AT_MOST_CHARS(n=200), field="name")
     return WatchRule.objects.create(
         watch=watch, kind=kind, name=(name or "").strip(), params=r.params_as_dict(parsed), is_active=is_active
     )
@@ -157,7 +159,7 @@ def watch_rule_update(
         rule.params = r.params_as_dict(r.parse_params(rule.kind, params or {}))
     if name is not _UNSET:
         if len(name or "") > 200:
-            raise InputError("at most 200 characters", field="name")
+            raise InputError(AT_MOST_CHARS(n=200), field="name")
         rule.name = (name or "").strip()
     if is_active is not _UNSET:
         rule.is_active = bool(is_active)

@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from core.messages import Message
+from vetting import messages as m
+
 DIMENSIONS = ("age", "gender", "countries", "languages", "interests")
 HALF_LIFE_DAYS = 180.0
 FOCUS_MASS = 0.5  # keys with the largest target shares covering at least this much are "the target"
-
-_GENDER_WORDS = {"female": "women", "male": "men", "other": "other genders"}
 
 
 @dataclass
@@ -40,7 +41,7 @@ class DimensionFit:
     focus: list[str]
     audience_share: float | None  # share of the audience inside the focus keys
     target_share: float  # share the brand wants inside the focus keys
-    sentence: str
+    sentence: Message
 
 
 @dataclass
@@ -52,7 +53,7 @@ class AudienceFit:
     dimensions: list[DimensionFit] = field(default_factory=list)
     joint_share: float | None = None
     joint_target: float | None = None
-    summary: str = ""
+    summary: Message | None = None
     as_of: str | None = None
     age_days: int | None = None
 
@@ -84,9 +85,10 @@ def _focus(target: dict[str, float]) -> list[str]:
     return keys
 
 
-def _describe(dimension: str, keys: list[str]) -> str:
+def _describe(dimension: str, keys: list[str]) -> Message:
+    """Who the keys of a dimension are: "women", "aged 18–34", "in CN or TW" (a Message)."""
     if dimension == "gender":
-        return " and ".join(_GENDER_WORDS.get(k, k) for k in keys)
+        return m.WHO_GENDER(genders=keys)
     if dimension == "age":
         bounds = []
         for k in keys:
@@ -94,18 +96,19 @@ def _describe(dimension: str, keys: list[str]) -> str:
             try:
                 bounds.append((int(parts[0]), int(parts[1])))
             except (ValueError, IndexError):
-                return "aged " + "/".join(keys)
+                return m.WHO_AGE_BANDS(bands=keys)
         bounds.sort()
         contiguous = all(b[0] == a[1] + 1 for a, b in zip(bounds, bounds[1:]))
         if contiguous:
-            hi = "+" if bounds[-1][1] >= 200 else f"–{bounds[-1][1]}"
-            return f"aged {bounds[0][0]}{hi}"
-        return "aged " + "/".join(keys)
+            if bounds[-1][1] >= 200:
+                return m.WHO_AGED_OVER(low=bounds[0][0])
+            return m.WHO_AGED(low=bounds[0][0], high=bounds[-1][1])
+        return m.WHO_AGE_BANDS(bands=keys)
     if dimension == "countries":
-        return "in " + " or ".join(keys)
+        return m.WHO_IN(countries=keys)
     if dimension == "languages":
-        return "speaking " + " or ".join(keys)
-    return "interested in " + " or ".join(keys)
+        return m.WHO_SPEAKING(languages=keys)
+    return m.WHO_INTERESTED(interests=keys)
 
 
 def audience_fit(
@@ -125,7 +128,7 @@ def audience_fit(
         if values and weight > 0:
             targets[dim] = (weight, values)
     if not targets:
-        return AudienceFit(fit=None, confidence=0.0, summary="the brand has no target audience")
+        return AudienceFit(fit=None, confidence=0.0, summary=m.FIT_NO_TARGET())
     today = today or dt.date.today()
     age_days = (today - as_of).days if as_of else None
     freshness = 0.5 ** (max(age_days, 0) / HALF_LIFE_DAYS) if age_days is not None else 0.5
@@ -134,7 +137,7 @@ def audience_fit(
     total_weight = sum(w for w, _ in targets.values())
     weighted = 0.0
     joint_share = joint_target = 1.0
-    described: list[str] = []
+    described: list[Message] = []
     for dim, (weight, target) in targets.items():
         dist = _normalise((audience or {}).get(dim))
         keys = _focus(target)
@@ -149,7 +152,7 @@ def audience_fit(
                     keys,
                     None,
                     target_share,
-                    f"no audience data for {dim} (target: {target_share:.0%} {label})",
+                    m.FIT_NO_DATA_FOR(dimension=dim, target=target_share, who=label),
                 )
             )
             continue
@@ -168,7 +171,7 @@ def audience_fit(
                 keys,
                 round(share, 4),
                 round(target_share, 4),
-                f"{share:.0%} of the audience is {label} (target {target_share:.0%})",
+                m.FIT_DIMENSION(share=share, who=label, target=target_share),
             )
         )
     if covered_weight == 0:
@@ -176,25 +179,23 @@ def audience_fit(
             fit=None,
             confidence=0.0,
             dimensions=dims,
-            summary="no audience data for the target",
+            summary=m.FIT_NO_DATA(),
             as_of=as_of.isoformat() if as_of else None,
             age_days=age_days,
         )
     fit_value = weighted / covered_weight
     confidence = (covered_weight / total_weight) * freshness
-    subject = ", ".join(described)
-    if len(described) > 1:
-        summary = (
-            f"≈{joint_share:.0%} of the audience is {subject}, target {joint_target:.0%} "
-            f"(dimensions assumed independent); fit {fit_value:.2f}"
+    parts = [
+        (m.FIT_JOINT if len(described) > 1 else m.FIT_ONE)(
+            share=joint_share, who=described, target=joint_target, fit=fit_value
         )
-    else:
-        summary = f"{joint_share:.0%} of the audience is {subject}, target {joint_target:.0%}; fit {fit_value:.2f}"
+    ]
     if age_days is not None and age_days > HALF_LIFE_DAYS:
-        summary += f"; audience data is {age_days} days old"
+        parts.append(m.FIT_OLD_DATA(days=age_days))
     missing = [d.dimension for d in dims if d.fit is None]
     if missing:
-        summary += "; no data for " + ", ".join(missing)
+        parts.append(m.FIT_MISSING_DIMENSIONS(dimensions=missing))
+    summary = parts[0] if len(parts) == 1 else m.JOINED(items=parts)
     return AudienceFit(
         fit=round(fit_value, 4),
         confidence=round(confidence, 4),

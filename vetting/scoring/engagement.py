@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from core.messages import Message
 from influencers.metrics.engagement import (
     PostPoint,
     er_definition,
@@ -33,6 +34,7 @@ from influencers.metrics.engagement import (
     recent_posts,
 )
 from influencers.metrics.growth import SnapshotPoint
+from vetting import messages as m
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -119,7 +121,7 @@ class EngagementChange:
     engagement_rate: float
     expected: float
     robust_z: float
-    reason: str
+    reason: Message
 
 
 @dataclass
@@ -139,7 +141,7 @@ class EngagementReport:
     views_per_follower: float | None = None
     changes: list[EngagementChange] = field(default_factory=list)
     pattern_posts: int = 0  # newest posts read for likes per comment and sudden changes
-    note: str = ""
+    note: Message | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,17 +200,17 @@ def engagement_report(
     current = followers if followers > 0 else None
     if stored is not None:
         report.engagement_rate, report.formula, report.posts_used = stored.value, stored.formula, stored.posts_used
-        missing = "no engagement rate in the account's metrics"
+        missing = m.NO_STORED_RATE()
     else:
         result = platform_engagement(platform, recent_posts(points), snaps, current)
         report.engagement_rate, report.formula, report.posts_used = result.value, result.formula, result.posts_used
-        missing = f"no engagement rate: {result.inputs.get('reason', 'no posts')}"
+        missing = m.NO_RATE(reason=result.inputs.get("reason", "no posts"))
     report.formula = report.formula or definition.formula
     if not chosen:
-        report.note = "no posts"
+        report.note = m.NO_POSTS()
         return report
     if bench is None:
-        report.note = f"no benchmark for platform {platform!r}"
+        report.note = m.NO_BENCHMARK_FOR(platform=platform)
     likes = sum(float(p.likes or 0) for p in chosen)
     comments = sum(float(p.comments or 0) for p in chosen)
     if comments > 0:
@@ -271,9 +273,8 @@ def engagement_changes(
                 engagement_rate=float(rates[i]),
                 expected=expected,
                 robust_z=float(z[i]),
-                reason=(
-                    f"engagement {rates[i]:.2%} against {expected:.2%} on the neighbouring posts "
-                    f"({abs(z[i]):.0f} robust SDs {'above' if z[i] > 0 else 'below'})"
+                reason=(m.ENGAGEMENT_SPIKE if z[i] > 0 else m.ENGAGEMENT_DIP)(
+                    rate=float(rates[i]), expected=expected, z=abs(float(z[i]))
                 ),
             )
         )
@@ -289,12 +290,17 @@ def engagement_changes(
                 engagement_rate=newer,
                 expected=older,
                 robust_z=float("nan"),
-                reason=(
-                    f"median engagement moved from {older:.2%} to {newer:.2%} from this post on (×{newer / older:.1f})"
-                ),
+                reason=m.ENGAGEMENT_SHIFT(older=older, newer=newer, factor=newer / older),
             )
         )
     return out
+
+
+def er_formula_message(platform: str) -> Message:
+    """The platform's engagement-rate formula as a message ("median over recent posts of (likes +
+    saves + comments) / followers at posting time"), from its one definition."""
+    definition = er_definition(platform)
+    return m.ER_FORMULA(counts=list(definition.counts), base=definition.denominator)
 
 
 def engagement_quality(engagement_rate: np.ndarray, benchmark_median: np.ndarray) -> np.ndarray:

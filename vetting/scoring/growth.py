@@ -32,6 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from core.messages import Message
+from vetting import messages as m
+
 PACKAGE_SIZES = (
     1_000,
     2_000,
@@ -67,7 +70,7 @@ class Anomaly:
     size: int  # the change on that day (followers, or following for churn)
     expected: float  # what the account's own trend predicted
     robust_z: float
-    reason: str
+    reason: Message
     round_package: int | None = None
     related_date: dt.date | None = None  # the jump a purge undoes; the other side of a churn burst
     explained_by_post: dt.date | None = None  # a post with an engagement spike just before the jump
@@ -97,7 +100,7 @@ class GrowthReport:
     burst_gain: int = 0  # followers gained in decaying multi-day bursts (organic virality)
     churn_bursts: int = 0  # follow/unfollow waves
     max_gap_days: int = 0
-    note: str = ""
+    note: Message | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -150,7 +153,7 @@ def growth_anomalies(
     days, vals, ds = _series(dates, followers)
     if len(vals) < MIN_SNAPSHOTS:
         return GrowthReport(
-            available=False, n_snapshots=len(vals), note=f"needs at least {MIN_SNAPSHOTS} snapshots, has {len(vals)}"
+            available=False, n_snapshots=len(vals), note=m.GROWTH_TOO_FEW(min=MIN_SNAPSHOTS, n=len(vals))
         )
     gaps = np.diff(days)
     change = np.diff(vals)
@@ -174,7 +177,7 @@ def growth_anomalies(
         max_gap_days=int(gaps.max()),
     )
     if report.max_gap_days > 7:
-        report.note = f"snapshots have gaps of up to {report.max_gap_days} days; jumps inside gaps are spread out"
+        report.note = m.GROWTH_GAPS(days=report.max_gap_days)
 
     jumps: list[Anomaly] = []
     bursts: list[Anomaly] = []
@@ -186,14 +189,12 @@ def growth_anomalies(
             # Several days in a row, each smaller than the one before: the decay of organic
             # virality (a post travelling), not the step of a delivered follower package.
             total = sum(sizes)
-            reason = (
-                f"+{int(sum(change[i] for i in episode)):,} followers over {len(episode)} days from "
-                f"{ds[first + 1].isoformat()}, decaying day by day ({', '.join(f'{x:+,.0f}' for x in sizes)} beyond "
-                f"the trend): the shape of organic virality rather than a bought package"
+            reason = m.BURST(
+                gain=int(sum(change[i] for i in episode)), days=len(episode), date=ds[first + 1], sizes=sizes
             )
             post = _viral_post_near(ds[first + 1], viral)
             if post:
-                reason += f"; a post on {post.isoformat()} had an engagement spike"
+                reason = m.JOINED(items=[reason, m.BURST_AFTER_POST(date=post)])
             bursts.append(
                 Anomaly(
                     "burst",
@@ -212,15 +213,13 @@ def growth_anomalies(
             if excess < MIN_JUMP_SHARE * level:
                 continue  # statistically odd but too small to change who the audience is
             package = round_package(excess, 3 * scale_local[i] * gaps[i])
-            reason = (
-                f"+{int(change[i]):,} followers in {int(gaps[i])} day(s) against a trend of {expected:+,.0f}: "
-                f"{z[i]:.0f} robust standard deviations above the account's own day-to-day variation"
-            )
+            parts = [m.JUMP(change=int(change[i]), days=int(gaps[i]), expected=expected, z=float(z[i]))]
             if package:
-                reason += f"; the excess (≈{excess:,.0f}) matches a common bought-follower package of {package:,}"
+                parts.append(m.JUMP_PACKAGE(excess=excess, package=package))
             post = _viral_post_near(ds[i + 1], viral)
             if post:
-                reason += f"; it follows an engagement spike on a post of {post.isoformat()} (possibly organic)"
+                parts.append(m.JUMP_AFTER_POST(date=post))
+            reason = parts[0] if len(parts) == 1 else m.JOINED(items=parts)
             jump = Anomaly(
                 "jump", ds[i + 1], int(change[i]), expected, float(z[i]), reason, package, explained_by_post=post
             )
@@ -235,17 +234,11 @@ def growth_anomalies(
         # A purge takes followers away (a real loss) worth a fifth of the jump or more.
         if before and change[i] < 0 and -change[i] >= 0.2 * (before[-1].size - before[-1].expected):
             jump = before[-1]
-            reason = (
-                f"{int(change[i]):,} followers {(date - jump.date).days} day(s) after a jump of +{jump.size:,} on "
-                f"{jump.date.isoformat()}: removal of bought followers (purge)"
-            )
+            reason = m.PURGE(change=int(change[i]), days=(date - jump.date).days, jump=jump.size, date=jump.date)
             drops.append(Anomaly("purge", date, int(change[i]), expected, float(z[i]), reason, related_date=jump.date))
             report.purge_loss += int(loss)
         elif z[i] <= -z_threshold:
-            reason = (
-                f"{int(change[i]):,} followers in {int(gaps[i])} day(s) against a trend of {expected:+,.0f}: "
-                f"{-z[i]:.0f} robust standard deviations below the account's own variation"
-            )
+            reason = m.DROP(change=int(change[i]), days=int(gaps[i]), expected=expected, z=float(-z[i]))
             drops.append(Anomaly("drop", date, int(change[i]), expected, float(z[i]), reason))
     report.anomalies = sorted(jumps + bursts + drops, key=lambda a: a.date)
     report.anomalous_gain_share = report.anomalous_gain / max(float(vals[-1]), 1.0)
@@ -311,10 +304,13 @@ def following_churn(
                 continue
             if (ds[b + 1] - ds[a + 1]).days > churn_days:
                 break
-            reason = (
-                f"following count {int(change[a]):+,} on {ds[a + 1].isoformat()} then {int(change[b]):+,} on "
-                f"{ds[b + 1].isoformat()}: follow/unfollow churn ({abs(z[a]):.0f} and {abs(z[b]):.0f} robust SDs "
-                f"from the account's own following trend)"
+            reason = m.CHURN(
+                first=int(change[a]),
+                first_date=ds[a + 1],
+                second=int(change[b]),
+                second_date=ds[b + 1],
+                z1=abs(float(z[a])),
+                z2=abs(float(z[b])),
             )
             for i, j in ((a, b), (b, a)):
                 out.append(
@@ -333,19 +329,16 @@ def following_churn(
     return out
 
 
-def growth_summary(report: GrowthReport) -> str:
+def growth_summary(report: GrowthReport) -> Message:
     """One sentence for the vetting report."""
     if not report.available:
-        return f"growth history unavailable ({report.note})"
+        return m.GROWTH_UNAVAILABLE(note=report.note)
     kinds: dict[str, int] = {}
     for a in report.anomalies:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
     if not kinds:
-        return f"steady growth over {report.n_snapshots} snapshots, no anomaly"
-    parts = [f"{n} {k.replace('_', ' ')}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items())]
-    gain = (
-        f"; {report.anomalous_gain:,} followers ({report.anomalous_gain_share:.1%}) gained in jumps"
-        if report.anomalous_gain
-        else ""
-    )
-    return ", ".join(parts) + gain
+        return m.GROWTH_STEADY(n=report.n_snapshots)
+    parts = [m.ANOMALY_COUNT(kind=k, n=n) for k, n in sorted(kinds.items())]
+    if report.anomalous_gain:
+        parts.append(m.GAINED_IN_JUMPS(gain=report.anomalous_gain, share=report.anomalous_gain_share))
+    return m.JOINED(items=parts)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import InputError
+from vetting import messages as m
 
 PARTS = ("audience_fit", "authenticity", "value_alignment", "engagement")
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -92,7 +93,7 @@ def resolve_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
             raise InputError(f"weight {key!r} must be a non-negative number, got {value!r}", field=f"weights.{key}")
         out[key] = number
     if sum(out.values()) <= 0:
-        raise InputError("at least one weight must be positive", field="weights")
+        raise InputError(m.NO_POSITIVE_WEIGHT(), field="weights")
     return out
 
 

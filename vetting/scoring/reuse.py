@@ -23,6 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.messages import Message
+from vetting import messages as m
+
 COPIED, FIRST_HERE, UNDETERMINED = "copied", "first_here", "undetermined"
 _ORDER = {COPIED: 0, UNDETERMINED: 1, FIRST_HERE: 2}
 MAX_IMAGES = 8  # evidence: at most this many images, copied ones first
@@ -141,16 +144,16 @@ def _evidence(image: ImageRef, places: list[ImageCopy], verdict: str) -> dict[st
         }
         for p in places[:MAX_PLACES]
     ]
-    names = [f"{p.other_platform} @{p.other_handle}" for p in places[:MAX_PLACES]]
-    more = f" and {len(places) - MAX_PLACES} more" if len(places) > MAX_PLACES else ""
-    accounts = ", ".join(names) + more
-    also = f" (also on {', '.join(names[1:])}{more})" if len(names) > 1 else ""
-    copy_word = "identical copy" if kind == "identical" else "near-duplicate"
-    reason = {
-        COPIED: f"image {image.asset_id}: {copy_word} of a picture posted earlier by {names[0]}{also}",
-        FIRST_HERE: f"image {image.asset_id}: posted here first; later {copy_word} on {accounts} (not counted)",
-        UNDETERMINED: f"image {image.asset_id}: {copy_word} also on {accounts}; who posted first is unknown",
+    accounts: list[Message] = [m.ACCOUNT(platform=p.other_platform, handle=p.other_handle) for p in places[:MAX_PLACES]]
+    if len(places) > MAX_PLACES:
+        accounts.append(m.MORE(n=len(places) - MAX_PLACES))
+    template = {
+        COPIED: m.REUSE_IMAGE_COPIED,
+        FIRST_HERE: m.REUSE_IMAGE_FIRST_HERE,
+        UNDETERMINED: m.REUSE_IMAGE_UNDETERMINED,
     }[verdict]
+    # The accounts are listed earliest first: for a copy, the first named posted it earliest.
+    reason = template(asset=str(image.asset_id), kind=kind, accounts=accounts)
     return {
         "asset_id": image.asset_id,
         "image_url": image.image_url,
@@ -159,5 +162,5 @@ def _evidence(image: ImageRef, places: list[ImageCopy], verdict: str) -> dict[st
         "kind": kind,
         "seen_on": seen_on,
         "seen_on_total": len(places),
-        "reason": reason,
+        "reason": reason.as_dict(),
     }

@@ -30,9 +30,11 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from core.messages import Message, as_message, label_kinds
+from vetting import messages as m
 from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
-from vetting.scoring.engagement import EngagementReport
+from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
 from vetting.scoring.growth import GrowthReport
 from vetting.scoring.reuse import ReuseReport
 
@@ -80,29 +82,30 @@ SIGNAL_EVIDENCE: dict[str, str] = {
 }
 EVIDENCE_KINDS = ("follower_sample", "history", "posts", "comments", "images")
 BREADTH_KINDS = ("follower_sample", "history", "posts", "comments")
-MISSING_LABELS = {
-    "follower_sample": "no follower sample",
-    "history": "no follower history",
-    "posts": "no posts",
-    "comments": "no comments",
-    "images": "no images",
-}
+# What a missing kind is called (English; the faces show the "evidence_missing" labels).
+MISSING_LABELS = label_kinds()["evidence_missing"]
 
 
 @dataclass
 class Signal:
-    """One vetting signal: measured value, what it is compared with, and what it adds to risk."""
+    """One vetting signal: measured value, what it is compared with, and what it adds to risk.
+
+    `benchmark`, `explanation` and `value_text` are Messages (worded by the faces); `evidence`
+    is the data behind the signal and `evidence_lines` the same evidence as messages, for pages
+    and the PDF that show it as sentences."""
 
     name: str
     label: str
     value: Any
-    benchmark: str
+    benchmark: Message | None
     risk: float | None  # None: no data
     weight: float
     decisive: float
     confidence: float = 1.0
-    explanation: str = ""
+    explanation: Message | None = None
     evidence: Any = None
+    value_text: Message | None = None
+    evidence_lines: list[Message] = field(default_factory=list)
     contribution: float = 0.0  # mean_part + floor_part
     mean_part: float = 0.0  # wᵢ·rᵢ / Σw over the signals with data
     floor_part: float = 0.0  # what the decisive floor adds (deciding signal only)
@@ -144,8 +147,8 @@ class RiskResult:
     level: str
     confidence: float
     signals: list[Signal] = field(default_factory=list)
-    combined_by: str = ""
-    summary: str = ""
+    combined_by: Message | None = None
+    summary: Message | None = None
     # How the parts were combined, as numbers (see `combination_text` for the one-line form).
     combination: dict[str, Any] = field(default_factory=dict)
     # The evidence rule: met or not, by which path, the kinds with data and the missing ones.
@@ -161,8 +164,8 @@ class RiskResult:
             "risk": None if self.risk is None else round(self.risk, 4),
             "level": self.level,
             "confidence": round(self.confidence, 4),
-            "combined_by": self.combined_by,
-            "summary": self.summary,
+            "combined_by": self.combined_by.as_dict() if self.combined_by else None,
+            "summary": self.summary.as_dict() if self.summary else None,
             "combination": self.combination,
             "evidence": self.evidence,
             "missing": self.missing,
@@ -182,6 +185,10 @@ def missing_evidence(signals: list[Signal]) -> list[str]:
     return [kind for kind in EVIDENCE_KINDS if kind in asked and kind not in present]
 
 
+def _unique(messages: list[Message]) -> list[Message]:
+    return list({repr(msg.as_dict()): msg for msg in messages}.values())
+
+
 def _clip(x: float) -> float:
     return min(1.0, max(0.0, x))
 
@@ -191,21 +198,23 @@ def _ramp(x: float, start: float, full: float) -> float:
     return _clip((x - start) / (full - start))
 
 
-def _signal(name: str, label: str, **kwargs: Any) -> Signal:
+SIGNAL_LABELS = label_kinds()["signal"]  # English labels by name (vetting.messages)
+
+
+def _signal(name: str, **kwargs: Any) -> Signal:
     weight, decisive = SIGNAL_WEIGHTS[name]
-    return Signal(name=name, label=label, weight=weight, decisive=decisive, **kwargs)
+    return Signal(name=name, label=SIGNAL_LABELS[name], weight=weight, decisive=decisive, **kwargs)
 
 
 def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     """Fake share (adjusted counting) and mass-follower share of the follower sample."""
-    bench_fake = "≤10% is normal (every account has some); risk rises to 1 at 40%"
-    bench_mass = "≤10% is normal; risk rises to 1 at 35% (HypeAuditor: >10% mass followers is a warning)"
+    bench_fake = m.BENCH_FAKE()
+    bench_mass = m.BENCH_MASS()
     if quality is None or quality.fake_share is None:
-        note = "no follower sample" if quality is None or quality.n_sampled == 0 else "follower sample too sparse"
+        note = m.NO_FOLLOWER_SAMPLE() if quality is None or quality.n_sampled == 0 else m.SPARSE_FOLLOWER_SAMPLE()
         return [
             _signal(
                 "audience_quality",
-                "Fake followers (sampled)",
                 value=None,
                 benchmark=bench_fake,
                 risk=None,
@@ -214,7 +223,6 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
             ),
             _signal(
                 "mass_followers",
-                "Mass followers",
                 value=None,
                 benchmark=bench_mass,
                 risk=None,
@@ -227,42 +235,49 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     conf = _clip(math.sqrt(quality.n / 200.0)) * _clip(quality.mean_confidence / 0.6)
     share = quality.fake_share
     mass = quality.audience_types.get("mass_follower", 0.0)
+    types = m.AUDIENCE_TYPES(
+        types=[
+            m.LABELLED_SHARE(key=kind, share=value)
+            for kind, value in sorted(quality.audience_types.items(), key=lambda kv: -kv[1])
+        ]
+    )
+    sample_lines = [m.SAMPLE_SIZE(n=quality.n, sampled=quality.n_sampled), types]
+    if quality.calibration:
+        sample_lines.append(m.CALIBRATION_USED(name=str(quality.calibration)))
     return [
         _signal(
             "audience_quality",
-            "Fake followers (sampled)",
             value=round(share, 4),
             benchmark=bench_fake,
             risk=_ramp(share, 0.10, 0.40),
             confidence=conf,
-            explanation=(
-                f"{share:.1%} of the sampled followers look fake (95% interval {lo:.1%}–{hi:.1%}, "
-                f"n={quality.n}), corrected for the scorer's error rates"
-            ),
+            explanation=m.FAKE_SHARE(share=share, low=lo, high=hi, n=quality.n),
             evidence=quality.as_dict(),
+            value_text=m.FAKE_SHARE_VALUE(share=share, low=lo, high=hi),
+            evidence_lines=sample_lines,
         ),
         _signal(
             "mass_followers",
-            "Mass followers",
             value=round(mass, 4),
             benchmark=bench_mass,
             risk=_ramp(mass, 0.10, 0.35),
             confidence=conf,
-            explanation=f"{mass:.1%} of the sampled followers follow more than 1,500 accounts",
+            explanation=m.MASS_SHARE(share=mass, limit=1500),
             evidence={"audience_types": quality.audience_types},
+            value_text=m.SHARE_VALUE(share=mass),
+            evidence_lines=[types],
         ),
     ]
 
 
 def growth_signals(report: GrowthReport | None) -> list[Signal]:
     """Unexplained follower jumps (round ones and purged ones weigh more) and following churn."""
-    bench = "jumps beyond the account's own trend: 0% of followers is normal; risk 1 at 10%"
+    bench = m.BENCH_GROWTH()
     if report is None or not report.available:
-        note = report.note if report else "no snapshot history"
+        note = (report.note if report else None) or m.NO_SNAPSHOT_HISTORY()
         return [
             _signal(
                 "growth_anomalies",
-                "Follower growth anomalies",
                 value=None,
                 benchmark=bench,
                 risk=None,
@@ -271,9 +286,8 @@ def growth_signals(report: GrowthReport | None) -> list[Signal]:
             ),
             _signal(
                 "following_churn",
-                "Following churn",
                 value=None,
-                benchmark="no follow/unfollow bursts",
+                benchmark=m.BENCH_CHURN_NONE(),
                 risk=None,
                 confidence=0.0,
                 explanation=note,
@@ -291,40 +305,43 @@ def growth_signals(report: GrowthReport | None) -> list[Signal]:
         risk *= 0.5  # jumps right after a post's engagement spike may be organic
     risk = _clip(risk + 0.2 * bool(rounds) + 0.2 * bool(purges))
     conf = _clip(report.n_snapshots / 60.0)
-    explanation = (
-        f"{len(jumps)} jump(s), {len(rounds)} round, {len(purges)} purge(s); {report.anomalous_gain:,} followers "
-        f"({report.anomalous_gain_share:.1%}) gained beyond the trend"
-        if jumps or purges
-        else f"no jump against the account's own trend over {report.n_snapshots} snapshots"
-    )
-    if bursts:
-        explanation += (
-            f"; {len(bursts)} decaying growth burst(s) (+{report.burst_gain:,}) with the shape of organic "
-            f"virality, not counted as risk"
+    parts = [
+        m.GROWTH_FOUND(
+            jumps=len(jumps),
+            rounds=len(rounds),
+            purges=len(purges),
+            gain=report.anomalous_gain,
+            share=report.anomalous_gain_share,
         )
+        if jumps or purges
+        else m.GROWTH_CLEAN(n=report.n_snapshots)
+    ]
+    if bursts:
+        parts.append(m.GROWTH_BURSTS(n=len(bursts), gain=report.burst_gain))
     churn = [a for a in report.anomalies if a.kind == "following_churn"]
+    shown = [a for a in report.anomalies if a.kind in ("jump", "purge", "drop", "burst")]
     return [
         _signal(
             "growth_anomalies",
-            "Follower growth anomalies",
             value=round(report.anomalous_gain_share, 4),
             benchmark=bench,
             risk=risk,
             confidence=conf,
-            explanation=explanation,
-            evidence=[a.as_dict() for a in report.anomalies if a.kind in ("jump", "purge", "drop", "burst")],
+            explanation=parts[0] if len(parts) == 1 else m.JOINED(items=parts),
+            evidence=[a.as_dict() for a in shown],
+            value_text=m.GROWTH_VALUE(share=report.anomalous_gain_share),
+            evidence_lines=[a.reason for a in shown],
         ),
         _signal(
             "following_churn",
-            "Following churn",
             value=report.churn_bursts,
-            benchmark="0 follow/unfollow bursts; risk 1 at 3",
+            benchmark=m.BENCH_CHURN(),
             risk=_clip(report.churn_bursts / 3.0),
             confidence=conf,
-            explanation=(
-                f"{report.churn_bursts} follow/unfollow burst(s)" if report.churn_bursts else "no follow/unfollow churn"
-            ),
+            explanation=m.CHURN_FOUND(n=report.churn_bursts) if report.churn_bursts else m.CHURN_CLEAN(),
             evidence=[a.as_dict() for a in churn],
+            value_text=m.COUNT_VALUE(n=report.churn_bursts),
+            evidence_lines=_unique([a.reason for a in churn]),  # a wave's two moves share their reason
         ),
     ]
 
@@ -342,26 +359,10 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     follower, since bots follow but never watch), and the engagement pattern: likes per comment
     and post-to-post changes."""
     if report is None or not report.available or report.engagement_rate is None:
-        note = report.note if report else "no posts"
+        note = (report.note if report else None) or m.NO_POSTS()
         return [
-            _signal(
-                "engagement_rate",
-                "Engagement rate vs benchmark",
-                value=None,
-                benchmark="",
-                risk=None,
-                confidence=0.0,
-                explanation=note,
-            ),
-            _signal(
-                "engagement_pattern",
-                "Engagement pattern",
-                value=None,
-                benchmark="",
-                risk=None,
-                confidence=0.0,
-                explanation=note,
-            ),
+            _signal("engagement_rate", value=None, benchmark=None, risk=None, confidence=0.0, explanation=note),
+            _signal("engagement_pattern", value=None, benchmark=None, risk=None, confidence=0.0, explanation=note),
         ]
     conf = _clip(report.posts_used / 12.0)  # the posts the engagement rate is the median of
     # The pattern reads the newest posts whatever their age (up to 30), not only the ER's window.
@@ -370,38 +371,42 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     bench = report.benchmark
     if bench:
         low, high, median = bench["low"], bench["high"], bench["median"]
-        benchmark = (
-            f"{bench['platform']} {bench['tier']}: median {median:.2%}, usual {low:.2%}–{high:.2%} ({bench['formula']})"
+        benchmark = m.BENCH_ER(
+            platform=bench["platform"],
+            tier=bench["tier"],
+            median=median,
+            low=low,
+            high=high,
+            formula=er_formula_message(bench["platform"]),
         )
         # Fake followers inflate the denominator: far below the tier is the classic sign; far
         # above it suggests bought likes/comments or pods.
         risk = _below_risk(er, median, low)
         if er > 2 * high:
             risk = 0.2 + 0.6 * _clip(math.log(er / (2 * high)) / math.log(5))
-        explanation = f"{er:.2%} is {report.position} the benchmark (×{report.er_ratio:.2f} the tier median)"
         # Reach (views per follower) is its own signal, `reach_signals`: a rate within its
         # benchmark must not turn red because of what the views say.
         rate_signal = _signal(
             "engagement_rate",
-            "Engagement rate vs benchmark",
             value=round(er, 5),
             benchmark=benchmark,
             risk=risk,
             confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
-            explanation=explanation,
+            explanation=m.ER_POSITION(er=er, position=report.position, ratio=report.er_ratio),
             evidence={"posts_used": report.posts_used, "formula": report.formula, "sources": bench["sources"]},
+            value_text=m.RATE_VALUE(rate=er),
         )
     else:
         rate_signal = _signal(
             "engagement_rate",
-            "Engagement rate vs benchmark",
             value=round(er, 5),
-            benchmark="no benchmark for this platform",
+            benchmark=m.NO_BENCHMARK(),
             risk=None,
             confidence=0.0,
-            explanation=report.note,
+            explanation=report.note or m.NO_BENCHMARK(),
+            value_text=m.RATE_VALUE(rate=er),
         )
-    parts: list[str] = []
+    parts: list[Message] = []
     risk = 0.0
     lpc_bench = (bench or {}).get("likes_per_comment") or {"low": 8, "median": 40, "high": 400}
     lpc = report.likes_per_comment
@@ -409,36 +414,38 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
         if lpc > lpc_bench["high"]:
             risk = max(risk, 0.5 if math.isinf(lpc) else _clip(0.3 + math.log(lpc / lpc_bench["high"]) / math.log(10)))
             parts.append(
-                f"{'no comments at all' if math.isinf(lpc) else f'{lpc:,.0f} likes per comment'} "
-                f"(usual {lpc_bench['low']}–{lpc_bench['high']}): likes without conversation"
+                m.LPC_NO_COMMENTS(low=lpc_bench["low"], high=lpc_bench["high"])
+                if math.isinf(lpc)
+                else m.LPC_HIGH(lpc=lpc, low=lpc_bench["low"], high=lpc_bench["high"])
             )
         elif lpc < lpc_bench["low"]:
             risk = max(risk, _clip(0.3 + math.log(lpc_bench["low"] / max(lpc, 0.1)) / math.log(10)))
-            parts.append(
-                f"{lpc:.1f} likes per comment (usual {lpc_bench['low']}–{lpc_bench['high']}): "
-                f"comment-heavy, typical of pods or bought comments"
-            )
+            parts.append(m.LPC_LOW(lpc=lpc, low=lpc_bench["low"], high=lpc_bench["high"]))
     spikes = [c for c in report.changes if c.kind in ("spike", "dip")]
     shifts = [c for c in report.changes if c.kind == "shift"]
     if spikes:
         risk = max(risk, _clip(0.15 * len(spikes)))
-        parts.append(f"{len(spikes)} post(s) with engagement far off the neighbouring posts")
+        parts.append(m.SPIKY_POSTS(n=len(spikes)))
     if shifts:
         risk = max(risk, 0.3)
         parts.append(shifts[0].reason)
     lpc_value = "inf" if lpc is not None and math.isinf(lpc) else lpc
+    if lpc is None:
+        value_text = m.PATTERN_VALUE_NO_LIKES(changes=len(report.changes))
+    elif math.isinf(lpc):
+        value_text = m.PATTERN_VALUE_NO_COMMENTS(changes=len(report.changes))
+    else:
+        value_text = m.PATTERN_VALUE(lpc=lpc, changes=len(report.changes))
     pattern = _signal(
         "engagement_pattern",
-        "Engagement pattern",
         value={"likes_per_comment": lpc_value, "sudden_changes": len(report.changes)},
-        benchmark=(
-            f"likes per comment {lpc_bench['low']}–{lpc_bench['high']}; no post ≥ 4 robust SDs off its "
-            f"neighbours; no ×3 level shift"
-        ),
+        benchmark=m.BENCH_PATTERN(low=lpc_bench["low"], high=lpc_bench["high"], z=SPIKE_Z, factor=SHIFT_FACTOR),
         risk=risk,
         confidence=pattern_conf,
-        explanation="; ".join(parts) if parts else "likes/comments ratio and post-to-post engagement look normal",
+        explanation=m.JOINED(items=parts) if parts else m.PATTERN_CLEAN(),
         evidence=[asdict(c) for c in report.changes],
+        value_text=value_text,
+        evidence_lines=[c.reason for c in report.changes],
     )
     return [rate_signal, pattern]
 
@@ -457,63 +464,74 @@ def reach_signals(report: EngagementReport | None) -> list[Signal]:
         return []
     median = vpf_bench["median"]
     risk = _below_risk(vpf, median, median / 2)
-    explanation = f"median views are {vpf:.1%} of followers (tier median {median:.0%})"
-    if risk > 0:
-        explanation += ": followers who do not watch"
+    explanation = (m.VIEWS_PER_FOLLOWER_LOW if risk > 0 else m.VIEWS_PER_FOLLOWER)(vpf=vpf, median=median)
     conf = _clip(report.posts_used / 12.0)
     return [
         _signal(
             "views_per_follower",
-            "Views far below followers",
             value=round(vpf, 5),
-            benchmark=(
-                f"{bench['platform']} {bench['tier']}: median views per follower {median:.0%}, usual ≥ "
-                f"{vpf_bench['low']:.0%}; risk 0.3 below half the median, 1 at a tenth of it"
+            benchmark=m.BENCH_VIEWS(
+                platform=bench["platform"], tier=bench["tier"], median=median, low=vpf_bench["low"]
             ),
             risk=risk,
             confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
             explanation=explanation,
             evidence={"posts_used": report.posts_used, "sources": bench.get("sources")},
+            value_text=m.SHARE_VALUE(share=vpf),
         )
     ]
 
 
 def comment_signals(report: CommentReport | None) -> list[Signal]:
     """Comment authenticity: low-effort share, duplicates, pods, language mismatch."""
-    bench = (
-        "generic/emoji-only ≤40% normal (risk 1 at 85%); copy-pasted/coordinated texts ≤5% (risk 1 at 30%); "
-        "no pod; comments in the audience's or creator's languages (≤30% foreign; at most 0.6 from this alone)"
-    )
+    bench = m.BENCH_COMMENTS()
     if report is None or not report.available:
         n = report.n_comments if report else 0
         return [
             _signal(
                 "comment_authenticity",
-                "Comment authenticity",
                 value=None,
                 benchmark=bench,
                 risk=None,
                 confidence=0.0,
-                explanation=f"too few sampled comments ({n})",
+                explanation=m.FEW_COMMENTS(n=n),
             )
         ]
-    parts = []
     risks = [_ramp(report.low_effort_share or 0.0, 0.40, 0.85), _ramp(report.duplicate_share or 0.0, 0.05, 0.30)]
-    parts.append(f"{report.low_effort_share:.0%} generic or emoji-only")
-    parts.append(f"{report.duplicate_share:.0%} duplicated texts")
+    parts = [m.LOW_EFFORT(share=report.low_effort_share), m.DUPLICATED(share=report.duplicate_share)]
     if report.pod:
         risks.append(0.8)
-        parts.append(
-            f"pod: {', '.join(report.pod.commenters[:6])} comment in the same order on {len(report.pod.post_ids)} posts"
-        )
+        parts.append(m.POD(members=report.pod.commenters[:6], posts=len(report.pod.post_ids)))
     if report.language_mismatch_share is not None:
         # Weak alone (bilingual fans, expats): capped at 0.6.
         risks.append(0.6 * _ramp(report.language_mismatch_share, 0.30, 0.80))
-        parts.append(f"{report.language_mismatch_share:.0%} in languages the audience barely speaks")
+        parts.append(m.FOREIGN_LANGUAGE(share=report.language_mismatch_share))
+    lines: list[Message] = [
+        m.DUPLICATE_GROUP(text=group["text"], times=group["count"], commenters=group["commenters"][:5])
+        for group in report.duplicates[:5]
+    ]
+    if report.pod:
+        lines.append(
+            m.POD_MEMBERS(
+                n=len(report.pod.commenters),
+                members=report.pod.commenters[:8],
+                posts=len(report.pod.post_ids),
+                total=report.pod.posts_with_comments,
+            )
+        )
+    if report.examples.get("generic"):
+        lines.append(m.GENERIC_EXAMPLES(texts=report.examples["generic"][:5]))
+    if report.examples.get("emoji_only"):
+        lines.append(m.EMOJI_EXAMPLES(texts=report.examples["emoji_only"][:5]))
+    if report.comment_languages:
+        lines.append(
+            m.COMMENT_LANGUAGES(
+                languages=[m.SHARE_OF_KEY(key=k, share=v) for k, v in list(report.comment_languages.items())[:5]]
+            )
+        )
     return [
         _signal(
             "comment_authenticity",
-            "Comment authenticity",
             value={
                 "low_effort_share": round(report.low_effort_share or 0, 4),
                 "duplicate_share": round(report.duplicate_share or 0, 4),
@@ -523,13 +541,15 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
             benchmark=bench,
             risk=max(risks),
             confidence=_clip(report.n_comments / 50.0),
-            explanation="; ".join(parts),
+            explanation=m.JOINED(items=parts),
             evidence={
                 "duplicates": report.duplicates,
                 "pod": asdict(report.pod) if report.pod else None,
                 "examples": report.examples,
                 "languages": report.comment_languages,
             },
+            value_text=m.COMMENTS_VALUE(low_effort=report.low_effort_share, duplicated=report.duplicate_share),
+            evidence_lines=lines,
         )
     ]
 
@@ -542,14 +562,15 @@ def combine(signals: list[Signal]) -> RiskResult:
     missing = missing_evidence(signals)
     if not available:
         evidence = _evidence(signals, available, None, 0.0, missing)
+        nothing = m.NO_SIGNAL_DATA()
         return RiskResult(
             None,
             INSUFFICIENT,
             0.0,
             signals,
-            "no signal has data",
-            "not enough evidence: no follower sample, history, posts, comments or images",
-            combination={"rule": RULE, "signals_with_data": 0, "text": "no signal has data"},
+            nothing,
+            m.SUMMARY_NOTHING(),
+            combination={"rule": RULE, "signals_with_data": 0, "text": nothing.as_dict()},
             evidence=evidence,
         )
     w = sum(s.weight for s in available)
@@ -565,9 +586,9 @@ def combine(signals: list[Signal]) -> RiskResult:
     if floor > mean:
         risk = min(floor, worst)
         decider.floor_part = risk - mean
-        how = f"decisive signal: {decider.label}"
+        how = m.DECIDED_BY(signal=decider.name)
     else:
-        risk, how = mean, "weighted mean of the available signals"
+        risk, how = mean, m.WEIGHTED_MEAN()
     for s in available:
         s.contribution = s.mean_part + s.floor_part
     _points(available, risk)
@@ -575,7 +596,7 @@ def combine(signals: list[Signal]) -> RiskResult:
     computed = level_of(risk)
     evidence = _evidence(signals, available, computed, confidence, missing)
     level = computed if evidence["met"] else INSUFFICIENT
-    combination = {
+    combination: dict[str, Any] = {
         "rule": RULE,
         "signals_with_data": len(available),
         "weight_with_data": round(w, 4),
@@ -588,18 +609,18 @@ def combine(signals: list[Signal]) -> RiskResult:
         "used": "floor" if floor > mean else "mean",
         "risk": round(risk, 4),
     }
-    combination["text"] = combination_text(combination)
+    combination["text"] = combination_text(combination).as_dict()
     top = sorted(available, key=lambda s: -s.contribution)[:2]
-    missing_labels = [s.label for s in signals if not s.available]
+    missing_names = [s.name for s in signals if not s.available]
     if level == INSUFFICIENT:
-        summary = f"not enough evidence (indicative {computed} risk {risk:.2f}, confidence {confidence:.0%})"
+        parts = [m.SUMMARY_INSUFFICIENT(level=computed, risk=risk, confidence=confidence)]
     else:
-        summary = f"{level} risk ({risk:.2f})"
+        parts = [m.SUMMARY_LEVEL(level=level, risk=risk)]
     if top and top[0].contribution > 0:
-        summary += "; mostly " + " and ".join(s.label.lower() for s in top if s.contribution > 0)
-    if missing_labels:
-        summary += "; no data for " + ", ".join(m.lower() for m in missing_labels)
-    return RiskResult(risk, level, confidence, signals, how, summary, combination, evidence)
+        parts.append(m.SUMMARY_MOSTLY(signals=[s.name for s in top if s.contribution > 0]))
+    if missing_names:
+        parts.append(m.SUMMARY_NO_DATA_FOR(signals=missing_names))
+    return RiskResult(risk, level, confidence, signals, how, m.JOINED(items=parts), combination, evidence)
 
 
 def _points(available: list[Signal], risk: float) -> None:
@@ -647,38 +668,37 @@ def _evidence(
     }
 
 
-def combination_text(combination: dict[str, Any]) -> str:
+def combination_text(combination: dict[str, Any]) -> Message:
     """The combination as one line anyone can check, e.g. "weighted mean of 7 signals with data
-    0.12; decisive floor: views far below followers 0.88 × 0.80 = 0.70; risk = the larger = 0.70"."""
+    0.12; decisive floor: views far below followers 0.88 × 0.80 = 0.70; risk = the larger = 0.70"
+    (a Message: the faces word it)."""
     if not combination.get("signals_with_data"):
-        return "no signal has data"
-    text = (
-        f"weighted mean of {combination['signals_with_data']} signal(s) with data {combination['mean']:.2f}; "
-        f"decisive floor: {str(combination['floor_label']).lower()} {combination['floor_risk']:.2f} × "
-        f"{combination['floor_factor']:.2f} = {combination['floor']:.2f}; "
+        return m.NO_SIGNAL_DATA()
+    capped = combination["risk"] < max(combination["mean"], combination["floor"]) - 1e-9
+    return (m.COMBINATION_CAPPED if capped else m.COMBINATION)(
+        n=combination["signals_with_data"],
+        mean=combination["mean"],
+        signal=combination["floor_signal"],
+        risk=combination["floor_risk"],
+        factor=combination["floor_factor"],
+        floor=combination["floor"],
+        result=combination["risk"],
     )
-    if combination["risk"] < max(combination["mean"], combination["floor"]) - 1e-9:
-        return text + f"risk = the larger, capped at the worst signal = {combination['risk']:.2f}"
-    return text + f"risk = the larger = {combination['risk']:.2f}"
 
 
 def reuse_signals(report: ReuseReport | None) -> list[Signal]:
     """Share of the account's images first posted by other creators (identical or verified
     near-duplicates; the images it posted first are shown but not counted)."""
-    bench = (
-        "≤15% of the images first posted by other creators is normal (reposts, stock or campaign "
-        "pictures); risk 1 at 50%; fewer than 2 copied images give at most half the risk"
-    )
+    bench = m.BENCH_REUSE()
     if report is None or not report.available:
         return [
             _signal(
                 "reused_images",
-                "Reused images",
                 value=None,
                 benchmark=bench,
                 risk=None,
                 confidence=0.0,
-                explanation="no images of this account in the catalogue",
+                explanation=m.NO_IMAGES(),
             )
         ]
     share = report.copied_share or 0.0
@@ -688,33 +708,36 @@ def reuse_signals(report: ReuseReport | None) -> list[Signal]:
     return [
         _signal(
             "reused_images",
-            "Reused images",
             value=round(share, 4),
             benchmark=bench,
             risk=risk,
             confidence=_clip(report.n_images / 10.0),  # a share of 1–2 images says little
             explanation=_reuse_explanation(report, share),
             evidence=report.images,
+            value_text=m.SHARE_VALUE(share=share),
+            evidence_lines=[as_message(image["reason"]) for image in report.images],
         )
     ]
 
 
-def _reuse_explanation(report: ReuseReport, share: float) -> str:
+def _reuse_explanation(report: ReuseReport, share: float) -> Message:
     """The counts, and the accounts copied from (named here too for views that show only the
-    explanation, like the PDF export)."""
+    explanation)."""
     sources = list(
         dict.fromkeys(
-            f"{place['platform']} @{place['handle']}"
+            (place["platform"], place["handle"])
             for image in report.images
             if image["direction"] != "first_here"
             for place in image["seen_on"]
         )
     )
-    text = f"{report.copied_weight:g} of {report.n_images} image(s) ({share:.0%}) first posted by other creators"
-    if sources:
-        text += f" ({', '.join(sources[:3])}{' …' if len(sources) > 3 else ''})"
+    accounts: list[Message] = [m.ACCOUNT(platform=p, handle=h) for p, h in sources[:3]]
+    if len(sources) > 3:
+        accounts.append(m.MORE(n=len(sources) - 3))
+    counts = {"copied": report.copied_weight, "n": report.n_images, "share": share}
+    parts = [m.REUSED_FROM(**counts, accounts=accounts) if accounts else m.REUSED(**counts)]
     if report.undetermined:
-        text += f"; {report.undetermined} with no date to tell who posted first (counted half)"
+        parts.append(m.REUSE_UNDATED(n=report.undetermined))
     if report.first_here:
-        text += f"; {report.first_here} posted here first and copied elsewhere (not counted)"
-    return text
+        parts.append(m.REUSE_FIRST_HERE(n=report.first_here))
+    return parts[0] if len(parts) == 1 else m.JOINED(items=parts)

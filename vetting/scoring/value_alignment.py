@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from core.messages import Message
+from vetting import messages as m
 from vetting.scoring.text_similarity import CONCEPTS, cosine, shared_terms, term_vector
 
 TEXT_SCALE = 0.2
@@ -67,7 +69,7 @@ class ValueAlignment:
     safety_penalty: float
     hits: list[SafetyHit] = field(default_factory=list)
     shared_terms: list[str] = field(default_factory=list)
-    explanation: str = ""
+    explanation: Message | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,7 +156,7 @@ def brand_safety_hits(
                             name,
                             post.post_id,
                             _date(post.posted_at),
-                            f"sponsored by {where}" if where == post.sponsor else where,
+                            where,
                         )
                     )
                     break
@@ -206,14 +208,21 @@ def value_alignment(
     penalty = min(MAX_PENALTY, sum(h.penalty for h in hits))
     score = max(0.0, base - penalty)
     terms = shared_terms(query, doc)
-    parts = [f"text similarity {sim:.2f} → {text_score:.2f}" + (f" (shared: {', '.join(terms)})" if terms else "")]
+    parts = [
+        m.TEXT_SIMILARITY_SHARED(similarity=sim, score=text_score, terms=terms)
+        if terms
+        else m.TEXT_SIMILARITY(similarity=sim, score=text_score)
+    ]
     if moodboard_similarity is not None:
-        parts.append(f"mood board {moodboard_similarity:.2f}")
+        parts.append(m.MOOD_BOARD(similarity=moodboard_similarity))
     if hits:
         counted = [h for h in hits if h.penalty]
         parts.append(
-            f"−{penalty:.2f} for {len(counted)} brand-safety hit(s): "
-            + "; ".join(f"{h.term} in post {h.post_id}" for h in counted[:5])
+            m.SAFETY_HITS(
+                penalty=penalty,
+                n=len(counted),
+                hits=[m.SAFETY_HIT_IN_POST(term=h.term, post=str(h.post_id)) for h in counted[:5]],
+            )
         )
     return ValueAlignment(
         score=round(score, 4),
@@ -223,5 +232,5 @@ def value_alignment(
         safety_penalty=round(penalty, 4),
         hits=hits,
         shared_terms=terms,
-        explanation="; ".join(parts),
+        explanation=m.JOINED(items=parts),
     )

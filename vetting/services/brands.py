@@ -11,10 +11,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from core.errors import InputError
+from core.messages import AT_MOST_CHARS
 from core.models import Organization
 from core.services.media import image_content_file, inspect_image_bytes
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
+from vetting import messages as m
 from vetting.models import Brand, MoodBoardImage
 
 LIST_FIELDS = ("values", "excluded_topics", "excluded_keywords", "competitors")
@@ -82,9 +84,9 @@ def _clean(data: dict[str, Any], *, current: Brand | None) -> dict[str, Any]:
     if "name" in data or current is None:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise InputError("a brand needs a name", field="name")
+            raise InputError(m.BRAND_NEEDS_NAME(), field="name")
         if len(name.strip()) > 200:
-            raise InputError("at most 200 characters", field="name")
+            raise InputError(AT_MOST_CHARS(n=200), field="name")
         cleaned["name"] = name.strip()
     if "description" in data:
         if not isinstance(data["description"], str):
@@ -105,12 +107,12 @@ def _clean(data: dict[str, Any], *, current: Brand | None) -> dict[str, Any]:
         if field in data:
             value = data[field]
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise InputError("must be a whole number ≥ 0 or null", field=field)
+                raise InputError(m.FOLLOWER_BOUND(), field=field)
             cleaned[field] = value
     low = cleaned.get("min_followers", current.min_followers if current else None)
     high = cleaned.get("max_followers", current.max_followers if current else None)
     if low is not None and high is not None and low > high:
-        raise InputError("min_followers is above max_followers", field="max_followers")
+        raise InputError(m.MIN_ABOVE_MAX(), field="max_followers")
     return cleaned
 
 
@@ -118,12 +120,12 @@ def brand_create(*, organization: Organization, data: dict[str, Any]) -> Brand:
     """A new brand of `organization` from the brief fields in `data`."""
     cleaned = _clean(data, current=None)
     if Brand.objects.filter(organization=organization, name=cleaned["name"]).exists():
-        raise InputError("your organisation already has a brand with this name", field="name")
+        raise InputError(m.BRAND_NAME_TAKEN(), field="name")
     try:
         with transaction.atomic():
             return Brand.objects.create(organization=organization, **cleaned)
     except IntegrityError as exc:  # a concurrent create with the same name
-        raise InputError("your organisation already has a brand with this name", field="name") from exc
+        raise InputError(m.BRAND_NAME_TAKEN(), field="name") from exc
 
 
 def brand_update(*, brand: Brand, data: dict[str, Any]) -> Brand:
@@ -133,7 +135,7 @@ def brand_update(*, brand: Brand, data: dict[str, Any]) -> Brand:
         "name" in cleaned
         and Brand.objects.filter(organization=brand.organization_id, name=cleaned["name"]).exclude(pk=brand.pk).exists()
     ):
-        raise InputError("your organisation already has a brand with this name", field="name")
+        raise InputError(m.BRAND_NAME_TAKEN(), field="name")
     for field, value in cleaned.items():
         setattr(brand, field, value)
     brand.save()
@@ -154,9 +156,9 @@ def mood_board_add(*, brand: Brand, data: bytes, filename: str = "", field: str 
     pixel count. The same image twice is refused."""
     info = inspect_image_bytes(data, source=filename, field=field)
     if MoodBoardImage.objects.filter(brand=brand, sha256=info.sha256).exists():
-        raise InputError("this image is already on the mood board", source=filename, field=field)
+        raise InputError(m.ON_MOOD_BOARD(), source=filename, field=field)
     if MoodBoardImage.objects.filter(brand=brand).count() >= MOOD_BOARD_LIMIT:
-        raise InputError(f"a mood board holds at most {MOOD_BOARD_LIMIT} images", field=field)
+        raise InputError(m.MOOD_BOARD_FULL(n=MOOD_BOARD_LIMIT), field=field)
     image = MoodBoardImage(brand=brand, sha256=info.sha256, width=info.width, height=info.height)
     image.image.save(info.file_name, image_content_file(info), save=False)
     try:
@@ -164,7 +166,7 @@ def mood_board_add(*, brand: Brand, data: bytes, filename: str = "", field: str 
             image.save()
     except IntegrityError as exc:
         image.image.delete(save=False)
-        raise InputError("this image is already on the mood board", source=filename, field=field) from exc
+        raise InputError(m.ON_MOOD_BOARD(), source=filename, field=field) from exc
     return image
 
 

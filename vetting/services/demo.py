@@ -27,6 +27,7 @@ from influencers.services.demo import content as c
 from influencers.services.demo.images import draw_style_image
 from influencers.services.demo.plan import DemoPlan
 from influencers.services.demo.seed import DemoSummary, jpeg_bytes, seed_demo_catalogue, store_image_file
+from vetting import messages as m
 from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
 from vetting.services.reports import vet_accounts
 
@@ -195,7 +196,12 @@ def run_seed_job(job: Job) -> dict[str, Any]:
         progress=lambda done, total: job_progress(job=job, done=done) if done % 10 == 0 or done >= total else None,
     )
     job_progress(job=job, done=creators + 2, counts=summary.counts)
-    job_log(job=job, message=f"synthetic demo catalogue seeded: {summary.counts}")
+    job_log(
+        job=job,
+        message=m.DEMO_SEEDED(
+            counts=[m.COUNT_OF(what=k, n=v) for k, v in summary.counts.items() if isinstance(v, (int, float))]
+        ),
+    )
     return {"counts": summary.counts, "fraud_accounts": len(summary.fraud_accounts)}
 
 

@@ -38,9 +38,11 @@ from django.utils import timezone
 from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
+from core.messages import Message, label_kinds
 from influencers.models import Account, AccountMetrics, Platform, Post
 from influencers.risk import NOT_VETTED, CreatorRisk
 from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
+from vetting import messages as m
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
 from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
@@ -60,12 +62,7 @@ from vision.services.profiles import moodboard_similarity
 logger = logging.getLogger(__name__)
 
 SAFETY_DAYS = 180  # "recent posts" for brand safety
-PART_LABELS = {
-    "audience_fit": "Audience fit",
-    "authenticity": "Authenticity",
-    "value_alignment": "Value alignment",
-    "engagement": "Engagement",
-}
+PART_LABELS = label_kinds()["match_part"]  # English; the faces show the "match_part" labels
 
 
 @dataclass
@@ -78,7 +75,7 @@ class RankingResult:
     weights: dict[str, float]
     filters: dict[str, Any] = field(default_factory=dict)
     brand_id: int | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -194,16 +191,16 @@ def _safety_posts(
     return out, where
 
 
-def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], str | None]:
+def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
     """Mood-board similarity from the vision module, when the brand has images."""
-    images = [m.image for m in brand.mood_board.all()]
+    images = [item.image for item in brand.mood_board.all()]
     if not images or not account_ids:
         return {}, None
     try:
         return dict(moodboard_similarity(images=images, account_ids=account_ids)), None
     except Exception as exc:  # noqa: BLE001 - the ranking still works on text when images cannot be compared
         logger.warning("mood-board similarity failed for brand %s: %s", brand.pk, exc)
-        return {}, f"mood board not used: {exc}"
+        return {}, m.MOOD_BOARD_UNUSED()
 
 
 def _codes(values: list[Any], vocabulary: dict[str, int]) -> np.ndarray:
@@ -248,7 +245,7 @@ class Features:
     query: dict
     mood: dict[int, tuple[float, list[Any]]]
     hits_by_creator: dict[int, list[Any]]
-    notes: list[str]
+    notes: list[Message]
     dimensions: list[str]
     creator_risks: dict[int, CreatorRisk] = field(default_factory=dict)
     post_places: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -355,8 +352,8 @@ def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: in
                     "weight": info["weight"],
                     "contribution": info["contribution"],
                     "known": info["known"],
-                    "explanation": "; ".join(explanations[name]["lines"]),
-                    "explanations": explanations[name]["lines"],
+                    "explanation": m.JOINED(items=explanations[name]["lines"]).as_dict(),
+                    "explanations": [line.as_dict() for line in explanations[name]["lines"]],
                     "details": explanations[name]["details"],
                 }
             )
@@ -390,7 +387,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     """Load and compute every candidate's ranking inputs (the expensive part of a ranking)."""
     accounts = _candidate_queryset(effective, creator_ids)
     rows = _values(accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)
-    notes: list[str] = []
+    notes: list[Message] = []
     targets = target_vectors(brand.target_audience)
     if not rows:
         empty = np.zeros(0)
@@ -464,7 +461,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
     if not query and not mood:
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
-        notes.append("value alignment not scored: the brand has no values, description or mood board")
+        notes.append(m.ALIGNMENT_UNSCORED())
 
     # Categorical columns as codes for the vectorised filters.
     platform_vocab: dict[str, int] = {}
@@ -591,55 +588,66 @@ def _explanations(
     today: dt.date,
     post_places: Mapping[int, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
-    """Plain-language lines and evidence for each part of one ranked row."""
+    """The reasons (messages) and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
     if fit_known and audience:
         fit = audience_fit(brand.target_audience, audience, as_of=audience["as_of"], today=today)
-        lines = [fit.summary] + [d.sentence for d in fit.dimensions if d.fit is not None]
+        lines: list[Message] = [d.sentence for d in fit.dimensions if d.fit is not None]
+        if fit.summary is not None:
+            lines.insert(0, fit.summary)
         out["audience_fit"] = {
             "lines": lines,
             "details": {
                 "confidence": fit.confidence,
                 "as_of": fit.as_of,
-                "dimensions": [d.__dict__ for d in fit.dimensions],
+                "dimensions": [{**d.__dict__, "sentence": d.sentence.as_dict()} for d in fit.dimensions],
             },
         }
     else:
-        reason = "no audience data" if not audience else "no audience data for the brand's target dimensions"
+        reason = m.NEUTRAL_NO_AUDIENCE() if not audience else m.NEUTRAL_NO_TARGET_DATA()
         if not target_vectors(brand.target_audience):
-            reason = "the brand has no target audience"
-        out["audience_fit"] = {"lines": [f"{reason}: counted as neutral (0.5)"], "details": {}}
+            reason = m.NEUTRAL_NO_TARGET()
+        out["audience_fit"] = {"lines": [reason], "details": {}}
     if math.isnan(risk):
-        out["authenticity"] = {
-            "lines": ["not vetted yet: counted as neutral (0.5), not as clean"],
-            "details": creator_risk.as_dict(),
-        }
+        out["authenticity"] = {"lines": [m.NEUTRAL_NOT_VETTED()], "details": creator_risk.as_dict()}
     else:
         account = creator_risk.account
-        where = f" of {account.platform} @{account.handle} (the creator's riskiest account)" if account else ""
-        level = creator_risk.level if creator_risk.level != "insufficient" else "not enough evidence"
-        line = f"fake-follower risk {risk:.2f}{where} ({level}), confidence {creator_risk.confidence or 0.0:.0%}"
+        level = creator_risk.level
+        confidence = creator_risk.confidence or 0.0
+        line = (
+            m.AUTHENTICITY_OF(
+                risk=risk,
+                account=m.ACCOUNT(platform=account.platform, handle=account.handle),
+                level=level,
+                confidence=confidence,
+            )
+            if account
+            else m.AUTHENTICITY(risk=risk, level=level, confidence=confidence)
+        )
+        lines = [line]
         if creator_risk.missing:
-            line += "; no data: " + ", ".join(m.replace("_", " ") for m in creator_risk.missing)
-        out["authenticity"] = {"lines": [line], "details": creator_risk.as_dict()}
+            lines.append(m.MISSING_EVIDENCE(kinds=list(creator_risk.missing)))
+        out["authenticity"] = {"lines": lines, "details": creator_risk.as_dict()}
     lines = []
     if has_text and query:
         shared = [concept_label(t) for t in sorted(query, key=lambda t: -query[t] * doc.get(t, 0.0)) if t in doc]
         shared = [s for s in dict.fromkeys(shared) if len(s) > 1][:5]
         lines.append(
-            f"text similarity {sims:.2f} with the brand's values"
-            + (f" (shared: {', '.join(shared)})" if shared else "")
+            m.TEXT_WITH_BRAND_SHARED(similarity=sims, terms=shared) if shared else m.TEXT_WITH_BRAND(similarity=sims)
         )
     elif query:
-        lines.append("no bio or captions analysed yet")
+        lines.append(m.NO_TEXT_YET())
     if mood is not None:
-        lines.append(f"mood-board similarity {mood[0]:.2f}")
+        lines.append(m.MOOD_BOARD_SIMILARITY(similarity=mood[0]))
     evidence = []
     for hit in hits:
         place = post_places.get(hit.post_id, {})
         if hit.penalty:
-            kind = hit.kind.replace("_", " ")
-            lines.append(f"−{hit.penalty:.2f}: {kind} '{hit.term}'" + (f" ({hit.date})" if hit.date else ""))
+            lines.append(
+                m.SAFETY_PENALTY_DATED(penalty=hit.penalty, kind=hit.kind, term=hit.term, date=hit.date)
+                if hit.date
+                else m.SAFETY_PENALTY(penalty=hit.penalty, kind=hit.kind, term=hit.term)
+            )
         # Faces link the post: its own URL when imported, else the creator page at the post.
         evidence.append(
             {
@@ -654,16 +662,19 @@ def _explanations(
             }
         )
     out["value_alignment"] = {
-        "lines": lines or ["not scored: counted as neutral (0.5)"],
+        "lines": lines or [m.NOT_SCORED()],
         "details": {"text_similarity": sims, "brand_safety": evidence, "moodboard": None if mood is None else mood[0]},
     }
     if math.isnan(engagement):
-        out["engagement"] = {"lines": ["no engagement data: counted as neutral (0.5)"], "details": {}}
+        out["engagement"] = {"lines": [m.NO_ENGAGEMENT()], "details": {}}
     else:
         rate = ranked_inputs.get("engagement_rate", er)
         median = ranked_inputs.get("benchmark_median")
-        line = f"engagement quality {engagement:.2f}"
-        if rate is not None:
-            line += f" (engagement rate {float(rate):.2%}" + (f", tier median {float(median):.2%})" if median else ")")
+        if rate is None:
+            line = m.ENGAGEMENT_QUALITY(quality=engagement)
+        elif median:
+            line = m.ENGAGEMENT_QUALITY_BENCH(quality=engagement, rate=float(rate), median=float(median))
+        else:
+            line = m.ENGAGEMENT_QUALITY_RATE(quality=engagement, rate=float(rate))
         out["engagement"] = {"lines": [line], "details": {"engagement_rate": rate, "benchmark_median": median}}
     return out

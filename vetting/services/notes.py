@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.errors import InputError
+from core.messages import AT_MOST_CHARS
 from core.models import Organization
 from core.text import refuse_nul
 from influencers.models import Creator
+from vetting.messages import NOTE_NEEDS_TEXT
 from vetting.models import CreatorNote
 
 if TYPE_CHECKING:
@@ -18,9 +20,9 @@ NOTE_MAX_CHARS = 10_000
 
 def _clean_text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise InputError("a note needs some text", field="text")
+        raise InputError(NOTE_NEEDS_TEXT(), field="text")
     if len(text) > NOTE_MAX_CHARS:
-        raise InputError(f"at most {NOTE_MAX_CHARS:,} characters", field="text")
+        raise InputError(AT_MOST_CHARS(n=NOTE_MAX_CHARS), field="text")
     return refuse_nul(text.strip(), field="text")
 
 

@@ -32,6 +32,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.errors import InputError, PermissionDenied
+from core.messages import Message
 from core.models import Job, JobKind
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics.growth import SnapshotPoint
@@ -45,6 +46,7 @@ from influencers.models import (
     FollowerSample,
     Post,
 )
+from vetting import messages as m
 from vetting.scoring import risk as risk_mod
 from vetting.scoring.audience_quality import audience_quality
 from vetting.scoring.comments import CommentItem, comment_report
@@ -65,7 +67,12 @@ from vision.services.reuse import reused_images
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 2  # 2: the evidence rule, the combination, views per follower as its own signal
+# 2: the evidence rule, the combination, views per follower as its own signal.
+# 3: explanations as data: every sentence (a signal's explanation, benchmark, value and evidence
+#    lines, anomaly and post reasons, the summary and the combination) is a message
+#    {"code", "params"} worded by the faces in the reader's language (core.messages); reports of
+#    versions 1–2 hold English strings there, which the faces show as they are.
+REPORT_VERSION = 3
 CHUNK_SIZE = 200
 HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
 RECENT_POSTS = 30
@@ -103,6 +110,8 @@ def _benchmarks() -> dict[str, Any]:
 
 def _json_safe(value: Any) -> Any:
     """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
+    if isinstance(value, Message):
+        return value.as_dict()
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
@@ -322,7 +331,7 @@ def build_report(
         },
         "risk": result.as_dict(),
         "audience_quality": quality.as_dict() if quality else None,
-        "growth": {**growth.as_dict(), "summary": growth_summary(growth)},
+        "growth": {**growth.as_dict(), "summary": growth_summary(growth).as_dict()},
         "engagement": engagement.as_dict(),
         "comments": comments.as_dict(),
         "reused_images": reuse.as_dict(),
@@ -531,7 +540,10 @@ def run_scoring_job(job: Job, *, progress: Callable[[int], None] | None = None) 
             progress(done)
 
     count, levels = _vet(ids, progress=both)
-    job_log(job=job, message=f"vetted {count} account(s): " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+    job_log(
+        job=job,
+        message=m.VETTED_COUNT(n=count, levels=[m.LEVEL_COUNT(level=k, n=v) for k, v in sorted(levels.items())]),
+    )
     return {"accounts": count, "levels": levels}
 
 

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InputError, NotFound
+from core.messages import AT_MOST_CHARS, MUST_NOT_BE_EMPTY
 from core.models import Organization
 from core.text import refuse_nul
 from influencers.models import Account, Creator
 from influencers.risk import creator_risk_of
+from vetting import messages as m
 from vetting.models import Brand, EntryStatus, Shortlist, ShortlistEntry, ShortlistEvent
 
 if TYPE_CHECKING:
@@ -42,9 +44,9 @@ SNAPSHOT_METRIC_FIELDS = (
 
 def _clean_name(name: Any, field: str = "name") -> str:
     if not isinstance(name, str) or not name.strip():
-        raise InputError("must not be empty", field=field)
+        raise InputError(MUST_NOT_BE_EMPTY(), field=field)
     if len(name.strip()) > 200:
-        raise InputError("at most 200 characters", field=field)
+        raise InputError(AT_MOST_CHARS(n=200), field=field)
     return refuse_nul(name.strip(), field=field)
 
 
@@ -156,7 +158,7 @@ def entries_add(
     missing = [i for i in ids if i not in creators]
     if missing:
         position = ids.index(missing[0])
-        raise InputError(f"no creator with id {missing[0]}", field=f"creator_ids[{position}]")
+        raise InputError(m.NO_SUCH_CREATOR(id=missing[0]), field=f"creator_ids[{position}]")
     present = set(
         ShortlistEntry.objects.filter(shortlist=shortlist, creator_id__in=ids).values_list("creator_id", flat=True)
     )
@@ -224,7 +226,7 @@ def entry_update(
             entry.status = status
     if notes is not None:
         if not isinstance(notes, str) or len(notes) > 10_000:
-            raise InputError("must be text of at most 10,000 characters", field="notes")
+            raise InputError(AT_MOST_CHARS(n=10_000), field="notes")
         refuse_nul(notes, field="notes")
         if notes != entry.notes:
             events.append(

@@ -31,6 +31,7 @@ from django.conf import settings
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import HandedOver, job_fail, job_log, job_progress, job_set_total, job_submit, job_succeed
 from influencers.follow_ups import AccountsChanged, ImagesDeleted
+from vision import messages as vm
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any] | HandedOver:
     if len(batches) > 1 and not settings.CELERY_TASK_ALWAYS_EAGER:
         sent = embed_batches.embed_batch_jobs_enqueue(job=job, batches=batches)
         if sent:
-            job_log(job=job, message=f"{len(batches)} batches of ≤ {batch_assets} images, {sent} batch job(s) queued")
+            job_log(job=job, message=vm.BATCHES_QUEUED(batches=len(batches), size=batch_assets, sent=sent))
 
     def progress() -> None:
         totals = embed_batches.embed_batches_progress(job)
@@ -107,11 +108,11 @@ def run_embed_coordinator_job(job: Job) -> dict[str, Any] | HandedOver:
     if handed_over:
         # The job stays RUNNING: the batch job that finishes the last batch ends it.
         left = totals["batches"] - totals["finished"]
-        job_log(job=job, message=f"embedded {embedded} image(s) here; {left} batch(es) left to their batch jobs")
+        job_log(job=job, message=vm.EMBEDDED_HERE_LEFT(n=embedded, left=left))
         return HandedOver({**result, "handed_over": left})
     result.update(_sync_after_embedding(embedder_id))
     index_action = result["index"]["action"]
-    job_log(job=job, message=f"embedded {totals['embedded']} image(s) ({embedded} here); index {index_action}")
+    job_log(job=job, message=vm.EMBEDDED_TOTAL(n=totals["embedded"], here=embedded, action=index_action))
     return result
 
 
@@ -137,7 +138,12 @@ def run_embed_batch_job(job: Job) -> dict[str, Any]:
     if not embed_batches.embed_batch_claim(batch_id=batch.pk, job_id=job.pk, stall_seconds=stall_seconds):
         batch.refresh_from_db()
         holder = "finished" if batch.finished_at else f"held by job {batch.claimed_by_id}"
-        job_log(job=job, message=f"{span}: {holder}, nothing to do")
+        job_log(
+            job=job,
+            message=vm.BATCH_FINISHED(first=batch.first_asset_id, last=batch.last_asset_id)
+            if batch.finished_at
+            else vm.BATCH_HELD(first=batch.first_asset_id, last=batch.last_asset_id, job=batch.claimed_by_id),
+        )
         return {"embedded": 0, "skipped": holder, "batch": [batch.first_asset_id, batch.last_asset_id]}
     job_set_total(job=job, total=batch.total)
 
@@ -153,13 +159,15 @@ def run_embed_batch_job(job: Job) -> dict[str, Any]:
         if Job.objects.filter(pk=parent.pk, status=JobStatus.RUNNING, counts__has_key="handed_over").exists():
             job_fail(job_id=parent.pk, error=f"{span} (batch job {job.pk}) failed: {exc}")
         raise
-    job_log(job=job, message=f"{span}: embedded {outcome['embedded']} image(s)")
+    job_log(
+        job=job, message=vm.BATCH_EMBEDDED(first=batch.first_asset_id, last=batch.last_asset_id, n=outcome["embedded"])
+    )
     result = {**outcome, "batch": [batch.first_asset_id, batch.last_asset_id]}
     totals = embed_batches.embed_batches_progress(parent)
     Job.objects.filter(pk=parent.pk, status=JobStatus.RUNNING).update(done=totals["done"])
     if embed_batches.embed_batches_handed_over_and_done(parent.pk):
         result.update(_sync_after_embedding(batch.embedder_id))
-        job_log(job=job, message=f"last batch of job {parent.pk}: index {result['index']['action']}")
+        job_log(job=job, message=vm.LAST_BATCH(job=parent.pk, action=result["index"]["action"]))
         _finish_handed_over(parent, totals, result)
     return result
 
@@ -169,7 +177,7 @@ def _finish_handed_over(parent: Job, totals: dict[str, int], last_batch: dict[st
     parent.refresh_from_db()
     if parent.status != JobStatus.RUNNING:
         return
-    job_log(job=parent, message=f"embedded {totals['embedded']} image(s); index {last_batch['index']['action']}")
+    job_log(job=parent, message=vm.EMBEDDED_INDEX(n=totals["embedded"], action=last_batch["index"]["action"]))
     job_succeed(
         job=parent,
         result={
@@ -190,7 +198,6 @@ def run_index_job(job: Job) -> dict[str, Any]:
 
     embedder_id = job.params.get("embedder_id") or None
     shard = job.params.get("shard") if job.params.get("shards") == index_shards() > 1 else None
-    where = "" if shard is None else f" (shard {shard} of {index_shards()})"
     if job.params.get("mode") == "rebuild":
         index = index_build(embedder_id=embedder_id, shard=shard)
         # Profiles come from the stored vectors, not the index: one job of a sharded rebuild
@@ -206,7 +213,14 @@ def run_index_job(job: Job) -> dict[str, Any]:
         result["profiles"] = profile_refresh(account_ids=result.pop("account_ids"), embedder_id=embedder_id)
     if shard is not None:
         result["shard"] = shard
-    job_log(job=job, message=f"index {result['action']}{where}: {result.get('count', 0)} vectors")
+    job_log(
+        job=job,
+        message=vm.INDEX_DONE(action=result["action"], vectors=result.get("count", 0))
+        if shard is None
+        else vm.INDEX_SHARD_DONE(
+            action=result["action"], shard=shard, shards=index_shards(), vectors=result.get("count", 0)
+        ),
+    )
     return result
 
 

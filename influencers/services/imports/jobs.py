@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from core.errors import InputError
 from core.models import Job, JobKind, Organization
 from core.services.jobs import job_log, job_progress, job_set_total, job_submit
+from influencers import messages as m
 from influencers.services.imports.service import creators_import_file
 
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024)
@@ -38,7 +39,7 @@ def run_import_job(job: Job) -> dict[str, Any]:
     dry_run = bool(params.get("dry_run", False))
     # Users see the name of what they uploaded, never the server's temporary path.
     source = upload_display_name(params.get("original_name")) or Path(path).name
-    job_log(job=job, message=f"{'checking' if dry_run else 'importing'} {source}")
+    job_log(job=job, message=(m.CHECKING if dry_run else m.IMPORTING)(file=source))
     last = {"done": -PROGRESS_EVERY}
 
     def progress(stage: str, done: int, total: int | None) -> None:
@@ -51,9 +52,7 @@ def run_import_job(job: Job) -> dict[str, Any]:
         elif stage == "validated":
             job_set_total(job=job, total=total or 0)
             job_progress(job=job, done=0)
-            job_log(
-                job=job, message=f"{total} account(s) valid, writing" if not dry_run else f"{total} account(s) valid"
-            )
+            job_log(job=job, message=(m.VALID if dry_run else m.VALID_WRITING)(n=total or 0))
 
     result = creators_import_file(
         path=path, mapping=params.get("mapping"), dry_run=dry_run, progress=progress, source=source
@@ -65,11 +64,12 @@ def run_import_job(job: Job) -> dict[str, Any]:
         if any(counts.values()):
             job_log(
                 job=job,
-                message=f"{table}: {counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged",
+                message=m.TABLE_COUNTS(
+                    table=table, created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"]
+                ),
             )
     for warning in result.warnings:
-        job_log(job=job, message=f"warning: {warning}")
+        job_log(job=job, message=m.IMPORT_WARNING(text=str(warning)))
     return result.as_dict()
 
 

@@ -4,6 +4,10 @@
 handler `run_export_job` gathers the rows, writes the file under MEDIA_ROOT/exports/<org id>/
 and records its path in `job.result`. Files are served only by the API's download view, which
 checks the organisation; never through /media/.
+
+An export is written in one language (`language`: "en" or "zh-hans", the requester's by
+default): headers, labels, sentences and the PDF throughout. A CSV's header row is of labels in
+that language, or of stable codes with `csv_header="code"`.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import translation
 
 from core.errors import InputError, InvalidState
 from core.models import Job, JobKind, JobStatus, Organization
 from core.services.jobs import job_submit
+from vetting import messages as m
 from vetting.models import Shortlist
-from vetting.services.exports.rows import ExportRow, export_rows
+from vetting.services.exports.rows import ExportContext, ExportRow, export_rows
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -29,6 +35,28 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 MAX_ROWS = {"csv": 1000, "xlsx": 1000, "pdf": 200}
+CSV_HEADERS = ("label", "code")
+
+
+def export_languages() -> tuple[str, ...]:
+    """The languages an export can be written in (settings.LANGUAGES)."""
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def export_language(requested: str | None = None) -> str:
+    """The export language for a request: `requested` when given (an InputError when it is not
+    one of the UI's languages), else the active language (the web page's, the API request's
+    Accept-Language), else the default."""
+    languages = export_languages()
+    if requested:
+        code = requested.lower().replace("_", "-")
+        if code in ("zh", "zh-cn", "zh-hans-cn"):
+            code = "zh-hans"
+        if code not in languages:
+            raise InputError(f"unknown language {requested!r} (choose from {', '.join(languages)})", field="language")
+        return code
+    active = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return next((code for code in languages if active.startswith(code.split("-")[0])), settings.LANGUAGE_CODE)
 
 
 def export_create(
@@ -39,9 +67,12 @@ def export_create(
     shortlist: Shortlist | None = None,
     filters: dict[str, Any] | None = None,
     limit: int = 200,
+    language: str | None = None,
+    csv_header: str = "label",
 ) -> Job:
     """Queue an export of `shortlist` (one of the organisation's) or of a discovery search
-    (`filters`, the GET /api/creators/ parameters). Returns the PENDING job."""
+    (`filters`, the GET /api/creators/ parameters) in `language` (see `export_language`).
+    Returns the PENDING job."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", field="format")
     if (shortlist is None) == (filters is None):
@@ -50,7 +81,11 @@ def export_create(
         raise InputError("no such shortlist", field="shortlist")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_ROWS[fmt]:
         raise InputError(f"limit must be between 1 and {MAX_ROWS[fmt]} for {fmt}", field="limit")
-    params: dict[str, Any] = {"format": fmt, "limit": limit}
+    if csv_header not in CSV_HEADERS:
+        raise InputError(f"csv_header must be one of {', '.join(CSV_HEADERS)}", field="csv_header")
+    params: dict[str, Any] = {"format": fmt, "limit": limit, "language": export_language(language)}
+    if fmt == "csv":
+        params["csv_header"] = csv_header
     if shortlist is not None:
         params["shortlist_id"] = shortlist.pk
     else:
@@ -83,16 +118,28 @@ def export_dir(organization_id: int) -> Path:
 
 
 def run_export_job(job: Job) -> dict[str, Any]:
-    """The EXPORT job handler: gather rows, write the file, report progress."""
-    from core.services.jobs import job_log, job_progress, job_set_total
-    from vetting.services.exports.pdf import write_pdf
-    from vetting.services.exports.tabular import write_csv, write_xlsx
+    """The EXPORT job handler: gather rows, write the file in the export's language, report
+    progress."""
 
     params = job.params or {}
     fmt = params.get("format")
     if fmt not in FORMATS or job.organization_id is None:
         raise InvalidState(f"export job {job.pk} has no valid format or organisation")
-    rows, title = export_rows(
+    # Jobs queued before exports had a language were English.
+    language = params.get("language") or "en"
+    if language not in export_languages():
+        raise InvalidState(f"export job {job.pk} asks for an unknown language {language!r}")
+    with translation.override(language):
+        return _write_export(job, fmt, params, language)
+
+
+def _write_export(job: Job, fmt: str, params: dict[str, Any], language: str) -> dict[str, Any]:
+    from core.services.jobs import job_log, job_progress, job_set_total
+    from vetting.services.exports.pdf import write_pdf
+    from vetting.services.exports.tabular import write_csv, write_xlsx
+
+    assert job.organization_id is not None  # checked by run_export_job
+    rows, context = export_rows(
         organization_id=job.organization_id,
         shortlist_id=params.get("shortlist_id"),
         filters=params.get("filters"),
@@ -100,7 +147,7 @@ def run_export_job(job: Job) -> dict[str, Any]:
         with_history=fmt == "pdf",
     )
     job_set_total(job=job, total=len(rows) + 1)
-    job_log(job=job, message=f"exporting {len(rows)} creator(s) as {fmt}")
+    job_log(job=job, message=m.EXPORTING(n=len(rows), format=fmt))
     folder = export_dir(job.organization_id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"export-{job.pk}.{fmt}"
@@ -109,11 +156,28 @@ def run_export_job(job: Job) -> dict[str, Any]:
     def progress(done: int) -> None:
         job_progress(job=job, done=done)
 
-    writer = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}[fmt]
-    writer(partial, rows, title=title, progress=progress)
+    if fmt == "csv":
+        write_csv(partial, rows, context=context, progress=progress, header_row=params.get("csv_header") or "label")
+    elif fmt == "xlsx":
+        write_xlsx(partial, rows, context=context, progress=progress)
+    else:
+        write_pdf(partial, rows, context=context, progress=progress, language=language)
     partial.replace(path)  # atomic: a download never sees half a file
-    safe_title = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in title)[:60].strip("-") or "export"
-    return {"path": str(path), "filename": f"{safe_title}.{fmt}", "format": fmt, "rows": len(rows)}
+    return {
+        "path": str(path),
+        "filename": f"{download_name(context)}.{fmt}",
+        "format": fmt,
+        "rows": len(rows),
+        "language": language,
+    }
+
+
+def download_name(context: ExportContext) -> str:
+    """A file name for the download: the shortlist's name (letters of any script kept), else
+    "search"."""
+    title = context.title if not context.is_search else "search"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in title)[:60].strip("-")
+    return safe or "export"
 
 
 def export_file(*, job: Job) -> tuple[Path, str, str]:
@@ -132,4 +196,12 @@ def export_file(*, job: Job) -> tuple[Path, str, str]:
     return path, job.result.get("filename", path.name), CONTENT_TYPES.get(fmt, "application/octet-stream")
 
 
-__all__ = ["ExportRow", "export_create", "export_file", "export_rows", "run_export_job"]
+__all__ = [
+    "ExportContext",
+    "ExportRow",
+    "export_create",
+    "export_file",
+    "export_language",
+    "export_rows",
+    "run_export_job",
+]

@@ -1,4 +1,12 @@
-"""CSV and XLSX writers: one row per creator, the COLUMNS in order."""
+"""CSV and XLSX writers: one row per creator, the columns of `columns.COLUMNS`, headers and words in
+the export's language (the caller activates it).
+
+CSV: UTF-8 with a BOM (Excel then reads Chinese right), a header row of labels ("Engagement rate
+(%)") or, with `header="code"`, of stable machine codes ("engagement_rate_pct"); percentages in
+points rounded to 0.01, scores 0–100 to 0.1, money and counts whole.
+XLSX: a "creators" sheet with numbers as numbers and their formats (thousands, 0.00%), column
+widths, an autofilter and a frozen header row; a second sheet with the method and the sources.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +14,79 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from vetting.services.exports.rows import COLUMNS, ExportRow
+from django.utils.translation import gettext as _
 
-# Spreadsheet apps execute cells starting with these characters as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from vetting.services.exports.columns import COLUMNS, PCT, defuse, header, row_cells
+from vetting.services.exports.method import method_lines
+from vetting.services.exports.rows import ExportContext, ExportRow
 
-
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+HEADERS = ("label", "code")
 
 
-def write_csv(path: Path, rows: list[ExportRow], *, title: str, progress: Callable[[int], None]) -> None:
+def write_csv(
+    path: Path,
+    rows: list[ExportRow],
+    *,
+    context: ExportContext,
+    progress: Callable[[int], None],
+    header_row: str = "label",
+) -> None:
     """UTF-8 with BOM, so Excel opens Chinese text correctly."""
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        if header_row == "code":
+            writer.writerow([c.csv_code for c in COLUMNS])
+        else:
+            writer.writerow([f"{header(c)} (%)" if c.kind == PCT else header(c) for c in COLUMNS])
         for index, row in enumerate(rows, start=1):
-            writer.writerow([_safe(row.values.get(c)) for c in COLUMNS])
+            writer.writerow(["" if v is None else v for v in row_cells(row.values, for_csv=True)])
             if index % 50 == 0:
                 progress(index)
     progress(len(rows))
 
 
-def write_xlsx(path: Path, rows: list[ExportRow], *, title: str, progress: Callable[[int], None]) -> None:
+def write_xlsx(path: Path, rows: list[ExportRow], *, context: ExportContext, progress: Callable[[int], None]) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
+    workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "creators"
-    sheet.append(list(COLUMNS))
+    sheet.title = _("Creators")[:31]
+    sheet.append([header(c) for c in COLUMNS])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F1F5F9")
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, row in enumerate(rows, start=1):
-        sheet.append([_safe(row.values.get(c)) for c in COLUMNS])
+        sheet.append(row_cells(row.values, for_csv=False))
         if index % 50 == 0:
             progress(index)
-    for column in ("engagement_rate", "growth_30d", "growth_90d", "fake_risk", "risk_confidence", "match_score"):
-        letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
-        for cell in sheet[letter][1:]:
-            cell.number_format = "0.00%" if column != "match_score" else "0.000"
+    for position, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(position)
+        # Wide enough for the header or the values, whichever is longer, within reason.
+        sheet.column_dimensions[letter].width = max(column.width, min(len(header(column)) + 2, 30))
+        if column.number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.number_format = column.number_format
+    sheet.row_dimensions[1].height = 30
+    sheet.freeze_panes = "C2"  # the header row and the creator's id and name stay in view
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+
+    method = workbook.create_sheet(_("Method and sources")[:31])
+    method.column_dimensions["A"].width = 28
+    method.column_dimensions["B"].width = 110
+    method.append([_("Vetting export"), defuse(context.shortlist or _("Discovery search"))])
+    method["A1"].font = bold
+    platforms = sorted({row.values["platform"] for row in rows if row.values.get("platform")})
+    for topic, text in method_lines(context, platforms=platforms or None):
+        method.append([topic, defuse(text)])
+    for (cell,) in method.iter_rows(min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for (cell,) in method.iter_rows(min_col=1, max_col=1):
+        cell.alignment = Alignment(vertical="top")
+        cell.font = bold
     workbook.save(path)
     progress(len(rows))

@@ -1,0 +1,159 @@
+"""Explanations as data (core.messages): a message is a code and its parameters, worded only when
+rendered, in the reader's language; stored texts from before messages read as they were."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils.translation import gettext_noop
+
+from core.messages import (
+    INT,
+    PCT1,
+    Message,
+    compact_number,
+    define,
+    is_message,
+    localize,
+    render_message,
+)
+from tests.factories import JobFactory
+
+SHARE = define(
+    "test.share",
+    gettext_noop("%(share)s of %(n)s followers"),
+    share=PCT1,
+    n=INT,
+)
+BURSTS = define(
+    "test.bursts",
+    gettext_noop("%(n)s burst"),
+    plural=gettext_noop("%(n)s bursts"),
+    count="n",
+    n=INT,
+)
+
+
+def test_a_message_keeps_numbers_unformatted_and_words_them_when_rendered():
+    message = SHARE(share=0.10340529208453735, n=12345)
+    assert message.as_dict() == {"code": "test.share", "params": {"share": 0.10340529208453735, "n": 12345}}
+    assert render_message(message, "en") == "10.3% of 12,345 followers"
+    # The stored form (JSON) renders the same.
+    stored = json.loads(json.dumps(message.as_dict()))
+    assert is_message(stored) and render_message(stored, "en") == "10.3% of 12,345 followers"
+
+
+def test_parameters_are_checked_where_the_message_is_made():
+    with pytest.raises(TypeError, match="missing"):
+        SHARE(share=0.1)
+    with pytest.raises(TypeError, match="unknown"):
+        SHARE(share=0.1, n=1, extra=2)
+
+
+def test_a_placeholder_without_a_format_is_refused_when_defined():
+    with pytest.raises(ValueError, match="no format"):
+        define("test.bad", gettext_noop("%(share)s and %(other)s"), share=PCT1)
+
+
+def test_the_english_plural_follows_the_count():
+    assert render_message(BURSTS(n=1), "en") == "1 burst"
+    assert render_message(BURSTS(n=3), "en") == "3 bursts"
+
+
+def test_stored_strings_and_unknown_codes_still_read():
+    assert render_message("12.5% of the sampled followers look fake", "zh-hans") == (
+        "12.5% of the sampled followers look fake"
+    )
+    assert render_message({"code": "no.such.code", "params": {}}, "en") == "no.such.code"
+    assert render_message(None) == ""
+
+
+def test_numpy_numbers_and_nan_are_stored_as_plain_json():
+    import numpy as np
+
+    message = SHARE(share=np.float64(0.25), n=np.int64(4))
+    assert json.dumps(message.as_dict()) == '{"code": "test.share", "params": {"share": 0.25, "n": 4}}'
+    assert SHARE(share=float("nan"), n=1).params["share"] is None
+    assert render_message(SHARE(share=float("nan"), n=1), "en") == "— of 1 followers"
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "chinese"),
+    [
+        (10_200, "10.2K", "1.02万"),
+        (120_000, "120K", "12万"),
+        (123_456, "123.5K", "12.35万"),
+        (1_234_567, "1.2M", "123.5万"),
+        (123_456_789, "123.5M", "1.23亿"),
+        (950, "950", "950"),
+        (None, "—", "—"),
+    ],
+)
+def test_compact_numbers_keep_their_precision_in_wan_and_yi(value, english, chinese):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert compact_number(value) == english
+    with translation.override("zh-hans"):
+        assert compact_number(value) == chinese
+
+
+def test_localize_puts_words_where_the_text_was_and_the_message_beside_it():
+    document = {
+        "explanation": SHARE(share=0.5, n=2).as_dict(),
+        "lines": [BURSTS(n=2).as_dict(), BURSTS(n=1).as_dict()],
+        "old": "stored before messages",
+        "nested": [{"reason": BURSTS(n=1).as_dict(), "date": "2026-01-01"}],
+    }
+    plain = localize(document, "en")
+    assert plain["explanation"] == "50.0% of 2 followers"
+    assert plain["lines"] == ["2 bursts", "1 burst"]
+    assert plain["nested"][0] == {"reason": "1 burst", "date": "2026-01-01"}
+    api = localize(document, "en", structured=True)
+    assert api["explanation_message"] == {
+        "code": "test.share",
+        "params": {"share": 0.5, "n": 2},
+        "message": "50.0% of 2 followers",
+    }
+    assert [m["message"] for m in api["lines_messages"]] == ["2 bursts", "1 burst"]
+    assert api["old"] == "stored before messages" and "old_message" not in api
+    assert api["nested"][0]["reason_message"]["code"] == "test.bursts"
+
+
+@pytest.mark.django_db
+def test_job_log_lines_are_stored_as_messages_and_read_in_words():
+    from core.selectors.jobs import job_log_lines, job_log_text
+    from core.services.jobs import job_log
+
+    job = JobFactory()
+    job_log(job=job, message=BURSTS(n=2))
+    job_log(job=job, message="a line written by hand")
+    job.refresh_from_db()
+    (_, first), (_, second) = job_log_lines(job)
+    assert first == {"code": "test.bursts", "params": {"n": 2}} and second == "a line written by hand"
+    lines = job_log_text(job, "en").splitlines()
+    assert lines[0].endswith(" 2 bursts") and lines[1].endswith(" a line written by hand")
+    assert '"code"' not in "\n".join(lines)  # no JSON where a person reads
+
+
+@pytest.mark.django_db
+def test_a_job_failing_on_a_bug_tells_people_a_sentence_and_keeps_the_details_for_admins():
+    from core.services.jobs import failure_message, job_fail
+
+    job = JobFactory()
+    failed = job_fail(
+        job_id=job.pk, error="KeyError: /tmp/vetted-x/a.png", message=failure_message(KeyError("/tmp/vetted-x"))
+    )
+    assert "KeyError" in failed.error  # the admins' detail
+    shown = render_message(failed.result["error_message"], "en")
+    assert shown.startswith("The job stopped on an unexpected error")
+    assert "/tmp" not in shown and "KeyError" not in shown
+
+
+def test_a_domain_error_carries_its_message_and_an_english_text():
+    from core.errors import InputError
+
+    error = InputError(SHARE(share=0.1, n=3), field="min_followers")
+    assert str(error) == "field 'min_followers': 10.0% of 3 followers"  # the API's detail, the CLI
+    assert isinstance(error.message, Message) and error.reason == "10.0% of 3 followers"
