@@ -51,6 +51,9 @@ METADATA_ADDRESSES = frozenset({ipaddress.ip_address("100.100.100.200"), ipaddre
 # (leading 0) or hex (0x): 2130706433, 0x7f000001, 0177.0.0.1, 127.1.
 _LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}\.?", re.IGNORECASE)
 MAX_URL_LENGTH = 1000
+WEBHOOK_REFUSAL_HINT = (
+    "webhooks only go to public addresses (an operator can allow a host with MONITORING_WEBHOOK_ALLOWED_HOSTS)"
+)
 
 
 class DestinationRefused(InputError):
@@ -182,10 +185,16 @@ def destination_check(
     allowed: Iterable[str] = (),
     field: str = "url",
     resolve: Callable[[str, int], list[str]] | None = None,
+    refusal_hint: str = WEBHOOK_REFUSAL_HINT,
+    unresolved_ok: bool = False,
 ) -> Destination:
     """Check that `url` is an http(s) URL whose host is, and resolves only to, addresses outgoing
     requests may reach (or that `allowed` names). Raises DestinationRefused (an InputError
-    naming `field`) saying which address was refused and why."""
+    naming `field`) saying which address was refused and why, followed by `refusal_hint`.
+
+    With `unresolved_ok`, a name that does not resolve passes with no addresses: for callers
+    whose own transport resolves it (and then fails as any unreachable host does), where
+    "cannot be resolved" is not the user's mistake to correct."""
     url = (url or "").strip()
     if len(url) > MAX_URL_LENGTH:
         raise InputError(f"at most {MAX_URL_LENGTH} characters", field=field)
@@ -217,8 +226,10 @@ def destination_check(
         try:
             addresses = (resolve or resolve_host)(host, port)
         except (OSError, UnicodeError) as exc:
+            if unresolved_ok:
+                return Destination(url=url, scheme=parts.scheme, host=host, port=port, target=target, addresses=())
             raise InputError(f"the host {host} cannot be resolved (check the spelling)", field=field) from exc
-        if not addresses:
+        if not addresses and not unresolved_ok:
             raise InputError(f"the host {host} cannot be resolved (check the spelling)", field=field)
     if not named:
         for text in addresses:
@@ -231,11 +242,7 @@ def destination_check(
                     what = f"{host} ({address}) is {reason}"
                 else:
                     what = f"{host} is {reason}"
-                raise DestinationRefused(
-                    f"refused: {what}; webhooks only go to public addresses "
-                    "(an operator can allow a host with MONITORING_WEBHOOK_ALLOWED_HOSTS)",
-                    field=field,
-                )
+                raise DestinationRefused(f"refused: {what}; {refusal_hint}", field=field)
     return Destination(url=url, scheme=parts.scheme, host=host, port=port, target=target, addresses=tuple(addresses))
 
 

@@ -15,9 +15,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
+from core.errors import InputError
+from core.services import outbound
 from influencers.connectors.errors import (
     ConnectorError,
     ConnectorUnavailable,
@@ -30,6 +33,10 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "Vetted/0.1 (+https://github.com/vetted; influencer vetting)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# A CDN may redirect once or twice; more than this is a loop or a detour worth refusing.
+MAX_DOWNLOAD_REDIRECTS = 3
+DOWNLOAD_REFUSAL_HINT = "images are only downloaded from public addresses"
 
 
 @dataclass
@@ -116,11 +123,19 @@ class ApiClient:
         return min(self.backoff_base * (2**attempt), self.backoff_max)
 
     def _send(
-        self, url: str, params: Mapping[str, Any] | None, endpoint: str, *, stream: bool = False
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        endpoint: str,
+        *,
+        stream: bool = False,
+        follow_redirects: bool = True,
     ) -> requests.Response:
         """One attempt; network errors come back as ConnectorUnavailable (retryable)."""
         try:
-            return self.session.get(url, params=params, timeout=self.timeout, stream=stream)
+            return self.session.get(
+                url, params=params, timeout=self.timeout, stream=stream, allow_redirects=follow_redirects
+            )
         except requests.RequestException as exc:
             # The exception text can contain the full URL with the key: scrub it.
             raise ConnectorUnavailable(
@@ -170,13 +185,18 @@ class ApiClient:
     # --- binary downloads (thumbnails) ----------------------------------------------------------
     def download(self, url: str, *, max_bytes: int, endpoint: str = "download") -> bytes:
         """The bytes at `url` (a CDN image), retried like API calls but free of quota units.
-        Raises ConnectorError for a 4xx, a body above `max_bytes`, or when retries run out."""
+
+        Image addresses come from the platform's answer, not from us: each one, and each redirect
+        it takes, is checked like a webhook destination (no loopback, private, link-local or
+        metadata address), so a poisoned post cannot make the server fetch from its own network.
+        Raises ConnectorError for a refused address, a 4xx, too many redirects or a body above
+        `max_bytes`; ConnectorUnavailable when retries run out."""
         last_error: PlatformError | None = None
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.sleep(self._delay(attempt - 1, None))
             try:
-                response = self._send(url, None, endpoint, stream=True)
+                response = self._get_following_checked_redirects(url, endpoint)
             except ConnectorUnavailable as exc:
                 last_error = exc
                 continue
@@ -184,7 +204,7 @@ class ApiClient:
                 if response.status_code in RETRY_STATUSES:
                     last_error = ConnectorUnavailable(f"{self.platform} {endpoint}: HTTP {response.status_code}")
                     continue
-                if response.status_code >= 400:
+                if response.status_code >= 300:
                     raise ConnectorError(
                         f"{self.platform} {endpoint}: HTTP {response.status_code} for {self.scrub(url)}"
                     )
@@ -197,6 +217,23 @@ class ApiClient:
                     chunks.append(chunk)
                 return b"".join(chunks)
         raise ConnectorUnavailable(f"{last_error} (gave up after {self.max_retries + 1} attempts)")
+
+    def _get_following_checked_redirects(self, url: str, endpoint: str) -> requests.Response:
+        for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+            self._check_download_address(url, endpoint)
+            response = self._send(url, None, endpoint, stream=True, follow_redirects=False)
+            location = response.headers.get("Location", "")
+            if response.status_code not in REDIRECT_STATUSES or not location:
+                return response
+            response.close()
+            url = urljoin(url, location)
+        raise ConnectorError(f"{self.platform} {endpoint}: more than {MAX_DOWNLOAD_REDIRECTS} redirects")
+
+    def _check_download_address(self, url: str, endpoint: str) -> None:
+        try:
+            outbound.destination_check(url, field="image_url", refusal_hint=DOWNLOAD_REFUSAL_HINT, unresolved_ok=True)
+        except InputError as exc:
+            raise ConnectorError(f"{self.platform} {endpoint}: {self.scrub(str(exc))}") from None
 
 
 def _json_or_none(response: requests.Response) -> Any:

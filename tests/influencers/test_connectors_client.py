@@ -162,3 +162,45 @@ def test_download_retries_5xx() -> None:
 
     assert client.download("https://cdn.example.test/a.jpg", max_bytes=100) == b"img"
     assert sleeps == [1.0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:6379/a.jpg",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost/a.jpg",
+        "http://2130706433/a.jpg",
+        "http://10.0.0.5/a.jpg",
+        "file:///etc/passwd",
+    ],
+)
+@responses.activate
+def test_download_refuses_addresses_inside_the_servers_network(url: str) -> None:
+    client, _ = make_client()
+
+    with pytest.raises(ConnectorError, match="image_url"):
+        client.download(url, max_bytes=1000)
+    assert len(responses.calls) == 0  # refused before any request was made
+
+
+@responses.activate
+def test_download_follows_a_redirect_only_to_a_public_address() -> None:
+    responses.get("https://cdn.example.test/moved.jpg", status=302, headers={"Location": "/a.jpg"})
+    responses.get("https://cdn.example.test/a.jpg", body=b"img")
+    responses.get("https://cdn.example.test/sneaky.jpg", status=302, headers={"Location": "http://127.0.0.1:5432/"})
+    client, _ = make_client()
+
+    assert client.download("https://cdn.example.test/moved.jpg", max_bytes=100) == b"img"
+    with pytest.raises(ConnectorError, match="loopback"):
+        client.download("https://cdn.example.test/sneaky.jpg", max_bytes=100)
+    assert [call.request.url for call in responses.calls][-1] == "https://cdn.example.test/sneaky.jpg"
+
+
+@responses.activate
+def test_download_gives_up_on_a_redirect_loop() -> None:
+    responses.get("https://cdn.example.test/loop.jpg", status=301, headers={"Location": "/loop.jpg"})
+    client, _ = make_client()
+
+    with pytest.raises(ConnectorError, match="redirects"):
+        client.download("https://cdn.example.test/loop.jpg", max_bytes=100)
