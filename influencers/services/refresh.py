@@ -46,6 +46,7 @@ from influencers.connectors import (
     get_connector,
 )
 from influencers.follow_ups import accounts_changed
+from influencers.handles import stored_handle
 from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
 
 logger = logging.getLogger(__name__)
@@ -383,7 +384,7 @@ def _find_account(platform: str, *, platform_user_id: str = "", handle: str = ""
     if platform_user_id:
         query |= Q(platform_user_id=platform_user_id)
     if handle:
-        query |= Q(handle=handle.lower())
+        query |= Q(handle=stored_handle(platform, handle))
     if not query:
         return None
     return Account.objects.filter(query, platform=platform).order_by("pk").first()

@@ -168,3 +168,22 @@ def test_json_unknown_post_field_partner_points_to_sponsor(tmp_path):
     with pytest.raises(ImportValidationError) as excinfo:
         creators_import_file(path=path)
     assert any("unknown field 'partner'" in e and "did you mean 'sponsor'" in e for e in errors_of(excinfo))
+
+
+def test_youtube_channel_ids_keep_their_case_other_handles_are_lower_cased():
+    channel_id = "UCX6OQ3DkcsbYNE6H8uQQuVA"  # ids are case-sensitive: lower-cased it names no channel
+    assert check_handle("youtube", channel_id) == channel_id
+    assert check_handle("youtube", "MrBeast") == "mrbeast"
+    assert check_handle("instagram", "Maya.Travels") == "maya.travels"
+    assert check_handle("tiktok", "UCX6OQ3DkcsbYNE6H8uQQuVA") == "ucx6oq3dkcsbyne6h8uqquva"
+
+
+def test_an_imported_youtube_channel_id_stays_fetchable_by_the_connector(tmp_path):
+    from influencers.connectors.youtube import YouTubeConnector
+
+    path = write(tmp_path, "platform,handle,followers\nyoutube,@UCX6OQ3DkcsbYNE6H8uQQuVA,1200\nyoutube,@MrBeast,10\n")
+    creators_import_file(path=path, refresh=False)
+
+    assert sorted(Account.objects.values_list("handle", flat=True)) == ["UCX6OQ3DkcsbYNE6H8uQQuVA", "mrbeast"]
+    ref = YouTubeConnector(api_key="test-key").ref_for(handle="UCX6OQ3DkcsbYNE6H8uQQuVA")
+    assert ref.platform_user_id == "UCX6OQ3DkcsbYNE6H8uQQuVA"

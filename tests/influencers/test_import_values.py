@@ -8,6 +8,7 @@ import pytest
 
 from influencers.services.imports.values import (
     ValueInvalid,
+    check_handle,
     parse_bool,
     parse_count,
     parse_date,
@@ -82,7 +83,8 @@ def test_dates_with_formats_and_times_with_offsets():
 
 
 def test_handles_and_platforms_are_normalised():
-    assert parse_handle("  @LinXiaoyu ") == "linxiaoyu"
+    assert parse_handle("  @LinXiaoyu ") == "LinXiaoyu"  # the case is settled per platform
+    assert check_handle("instagram", parse_handle("  @LinXiaoyu ")) == "linxiaoyu"
     with pytest.raises(ValueInvalid, match="spaces"):
         parse_handle("lin xiaoyu")
     assert parse_platform("Instagram") == "instagram"

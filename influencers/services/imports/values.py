@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 
+from influencers.handles import stored_handle
 from influencers.models import Platform, PostType
 
 MAX_COUNT = 2**63 - 1  # PositiveBigIntegerField
@@ -363,11 +364,12 @@ def parse_platform(value: object) -> str | None:
 
 
 def parse_handle(value: object, max_length: int = 100) -> str | None:
-    """An account handle, normalised: surrounding spaces and a leading '@' removed, lower-cased."""
+    """An account handle with surrounding spaces and a leading '@' removed; its case is settled by
+    `check_handle`, which knows the platform."""
     text = parse_text(value)
     if text is None:
         return None
-    handle = text.lstrip("@").strip().lower()
+    handle = text.lstrip("@").strip()
     if not handle:
         raise ValueInvalid(f"{text!r} is not a handle")
     if _SPACE.search(handle):
@@ -379,7 +381,8 @@ def parse_handle(value: object, max_length: int = 100) -> str | None:
 
 @dataclass(frozen=True)
 class HandleRule:
-    """What a platform accepts as a handle (after '@' is dropped and the text lower-cased)."""
+    """What a platform accepts as a handle (after '@' is dropped and the text stored as
+    `stored_handle` says)."""
 
     pattern: re.Pattern[str]
     rule: str  # for the error message and docs/import-format.md
@@ -420,9 +423,11 @@ _URL_LIKE = re.compile(r"(?:https?:|www\.|\.com/)")
 
 
 def check_handle(platform: str, handle: str) -> str:
-    """`handle` (as `parse_handle` returns it) if the platform could have it; else ValueInvalid
+    """`handle` (as `parse_handle` returns it) as the catalogue stores it (`stored_handle`:
+    lower-cased but for YouTube channel ids) if the platform could have it; else ValueInvalid
     naming the platform's rule."""
     rule = HANDLE_RULES.get(platform, _LOOSE_HANDLE)
+    handle = stored_handle(platform, handle)
     if rule.pattern.fullmatch(handle):
         return handle
     hint = "; give the handle, not the profile URL" if _URL_LIKE.search(handle) else ""
@@ -431,8 +436,9 @@ def check_handle(platform: str, handle: str) -> str:
 
 
 def parse_username(value: object, max_length: int = 150) -> str | None:
-    """A follower's or commenter's username, normalised like handles."""
-    return parse_handle(value, max_length=max_length)
+    """A follower's or commenter's username, lower-cased as handles are."""
+    username = parse_handle(value, max_length=max_length)
+    return None if username is None else username.lower()
 
 
 def parse_post_type(value: object) -> str | None:
