@@ -3,15 +3,9 @@ process, which writes its result to the same database the test reads."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from core.models import JobKind, JobStatus
@@ -19,63 +13,18 @@ from core.services.health import broker_health
 from core.services.jobs import job_create, job_enqueue
 from influencers.models import AccountMetrics
 from tests.factories import AccountFactory, AccountSnapshotFactory
+from tests.workers import start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url_for_worker() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def worker(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": _database_url_for_worker(),
-        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "VETTED_VAR_DIR": str(tmp_path),
-        "HF_HUB_OFFLINE": "1",
-    }
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-P",
-                "solo",
-                "-Q",
-                "default,heavy",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "info",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield proc, log
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    started = start_worker(tmp_path, name="jobs")
+    try:
+        yield started
+    finally:
+        started.stop()
 
 
 def test_broker_health_reports_the_real_broker(real_broker):
@@ -87,7 +36,7 @@ def test_broker_health_reports_the_real_broker(real_broker):
 
 @pytest.mark.slow
 def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker):
-    proc, log = worker
+    proc, log = worker.proc, worker.log
     account = AccountFactory()
     AccountSnapshotFactory(account=account, followers=12_345, date=timezone.localdate())
     job = job_create(kind=JobKind.METRICS, params={"account_ids": [account.pk]})

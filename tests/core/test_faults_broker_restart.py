@@ -27,7 +27,7 @@ from core.models import Job, JobKind, JobStatus
 from core.services.jobs import broker_task_ids, job_submit, jobs_recover_lost
 from influencers.models import Creator
 from tests.core.test_faults_redis import _drop_pools, broker_at
-from tests.vision.workers import start_worker, wait_for
+from tests.workers import start_worker, wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,

@@ -410,33 +410,12 @@ def flaky_receiver():
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receiver, tmp_path, settings) -> None:
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from django.db import connection
 
     from config.celery import app as celery_app
+    from tests.workers import start_worker, wait_for
 
     url, received = flaky_receiver
-    db = connection.settings_dict
-    db_url = (
-        f"sqlite:///{db['NAME']}"
-        if connection.vendor == "sqlite"
-        else f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     queue = f"monitoring-test-{os.getpid()}"  # a queue of our own: no other test's worker takes the task
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": db_url,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "VETTED_VAR_DIR": str(tmp_path),
-        "HF_HUB_OFFLINE": "1",
-        "MONITORING_WEBHOOK_BACKOFF_SECONDS": "2",
-        "MONITORING_WEBHOOK_MAX_ATTEMPTS": "3",
-        "MONITORING_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the test receiver listens on loopback
-    }
     settings.MONITORING_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
@@ -446,50 +425,31 @@ def test_a_real_worker_retries_a_failed_delivery_after_the_backoff(flaky_receive
     celery_app.amqp.__dict__.pop("router", None)  # the router caches the routes it was built with
     org = OrganizationFactory()
     n.notification_settings_update(organization=org, webhook_url=url, webhook_enabled=True)
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-P",
-                "solo",
-                "-Q",
-                queue,
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "info",
-            ],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            delivery = n.webhook_ping(organization=org)  # autocommit: sent to the broker at once
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and proc.poll() is None:
-                delivery.refresh_from_db()
-                if delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED):
-                    break
-                time.sleep(0.5)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            celery_app.conf.task_always_eager = True
-            celery_app.conf.task_routes = routes_before
-            celery_app.amqp.flush_routes()
-            celery_app.amqp.__dict__.pop("router", None)
-    assert delivery.status == DeliveryStatus.SUCCEEDED, log.read_text()[-3000:]
+    worker = start_worker(
+        tmp_path,
+        name="monitoring",
+        queues=(queue,),
+        env={
+            "MONITORING_WEBHOOK_BACKOFF_SECONDS": "2",
+            "MONITORING_WEBHOOK_MAX_ATTEMPTS": "3",
+            "MONITORING_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",  # the test receiver listens on loopback
+        },
+    )
+    try:
+        delivery = n.webhook_ping(organization=org)  # autocommit: sent to the broker at once
+
+        def finished() -> bool:
+            delivery.refresh_from_db()
+            return delivery.status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED)
+
+        wait_for(finished, timeout=90, interval=0.5, alive=worker)
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_routes = routes_before
+        celery_app.amqp.flush_routes()
+        celery_app.amqp.__dict__.pop("router", None)
+    assert delivery.status == DeliveryStatus.SUCCEEDED, worker.tail(3000)
     attempts = list(delivery.attempt_log.order_by("number"))
     assert [(a.number, a.status_code, a.retry_in_seconds) for a in attempts] == [(1, 500, 2), (2, 200, None)]
     assert len(received) == 2 and received[1]["at"] - received[0]["at"] >= 1.9  # the countdown was honoured

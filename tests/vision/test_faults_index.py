@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 from core.models import Job, JobKind, JobStatus
 from core.services.jobs import run_job
 from tests.factories import MembershipFactory
-from tests.vision.workers import make_image_assets, start_worker, wait_for
+from tests.vision.image_assets import make_image_assets
+from tests.workers import start_worker, wait_for
 
 ASSETS = 48
 ACCOUNTS = 6

@@ -20,7 +20,8 @@ from django.db.models import Count
 
 from core.models import Job, JobKind, JobStatus
 from tests.factories import JobFactory
-from tests.vision.workers import make_image_assets, start_worker, wait_for
+from tests.vision.image_assets import make_image_assets
+from tests.workers import start_worker, wait_for
 from vision.ann import read_manifest
 from vision.models import ImageEmbedding
 

@@ -1,10 +1,9 @@
-"""Helpers of the vision fault tests: real Celery worker processes against the test database and
-the Redis of CELERY_BROKER_URL, catalogues of real image files, and polling with a deadline.
-(The `real_broker` fixture that empties the broker is in tests/conftest.py.)"""
+"""Real Celery worker processes for the tests that need one: started against the test database and
+the Redis of CELERY_BROKER_URL, stopped or killed, and polling with a deadline. (The
+`real_broker` fixture that empties the broker is in tests/conftest.py.)"""
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -14,14 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
-from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 QUEUES = ("default", "heavy")
 
 
@@ -122,25 +117,3 @@ def wait_for(
             return bool(predicate())
         time.sleep(interval)
     return bool(predicate())
-
-
-def make_image_assets(count: int, *, accounts: int = 8, size: int = 160, seed: int = 7) -> list[int]:
-    """`count` MediaAssets spread over `accounts` accounts (one creator each), each with its own
-    JPEG file in media storage. Each account has its own base colour, so its images share a look."""
-    from influencers.models import MediaAsset
-    from tests.factories import AccountFactory, MediaAssetFactory
-
-    rng = np.random.default_rng(seed)
-    owners = [AccountFactory() for _ in range(accounts)]
-    looks = rng.integers(0, 255, size=(accounts, 3))
-    ids = []
-    for n in range(count):
-        owner = n % accounts
-        pixels = np.clip(looks[owner] + rng.normal(0, 40, size=(size, size, 3)), 0, 255).astype(np.uint8)
-        buffer = io.BytesIO()
-        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
-        name = default_storage.save(f"assets/fault/{n:04d}.jpg", ContentFile(buffer.getvalue()))
-        asset = MediaAssetFactory(account=owners[owner], width=size, height=size)
-        MediaAsset.objects.filter(pk=asset.pk).update(image=name)
-        ids.append(asset.pk)
-    return ids
