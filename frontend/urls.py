@@ -3,7 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import auth, brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
+from frontend.views import (
+    auth,
+    brands,
+    briefs,
+    creators,
+    discovery,
+    imports,
+    jobs,
+    notifications,
+    organizations,
+    shortlists,
+    watches,
+)
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -12,6 +24,7 @@ urlpatterns = [
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("organisation/", organizations.organization_switch, name="organization_switch"),
     # Discovery
     path("", discovery.discovery, name="discovery"),
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
@@ -38,6 +51,10 @@ urlpatterns = [
     path("shortlists/<id:shortlist_id>/entries/<id:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
     path("shortlists/<id:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),
     path("shortlists/<id:shortlist_id>/export/", shortlists.export_start, name="shortlist_export"),
+    # Imports (the jobs they start are on the Jobs pages)
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<str:token>/columns/", imports.import_mapping, name="import_mapping"),
+    path("jobs/<id:job_id>/import/", imports.import_run, name="import_run"),
     # Jobs
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),

@@ -282,6 +282,13 @@
     });
   });
 
+  // A job page marked data-reload-when-finished (an import's dry run) reloads once its polled
+  // card reports the job finished, so the refused rows or "Import now" appear.
+  document.addEventListener("htmx:afterSettle", function () {
+    const job = document.querySelector("[data-reload-when-finished] .job[data-status]");
+    if (job && ["succeeded", "failed", "cancelled"].indexOf(job.dataset.status) >= 0) window.location.reload();
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;
