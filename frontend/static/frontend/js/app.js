@@ -289,6 +289,40 @@
     if (job && ["succeeded", "failed", "cancelled"].indexOf(job.dataset.status) >= 0) window.location.reload();
   });
 
+  // Brand brief: each audience picker shows the total of its percents as they are typed, flagged
+  // when the rows in use do not add up to 100; "Add a row" copies an empty row.
+  function shareTotal(box) {
+    const out = box.querySelector("[data-share-total]");
+    if (!out) return;
+    let total = 0, used = 0;
+    box.querySelectorAll("[data-share-row]").forEach(function (row) {
+      const pct = row.querySelector("input");
+      const value = parseFloat((pct.value || "").replace("%", "").replace(",", "."));
+      if (!isNaN(value)) { total += value; used += 1; }
+    });
+    out.textContent = used ? (out.dataset.label || "Total") + ": " + (Math.round(total * 10) / 10) + "%" : "";
+    out.classList.toggle("is-off", used > 0 && Math.abs(total - 100) > 1);
+  }
+  document.addEventListener("input", function (evt) {
+    const box = evt.target.closest && evt.target.closest("[data-shares]");
+    if (box) shareTotal(box);
+  });
+  document.addEventListener("click", function (evt) {
+    const add = evt.target.closest && evt.target.closest("[data-add-share]");
+    if (!add) return;
+    const box = add.closest("[data-shares]");
+    const rows = box.querySelector("[data-share-rows]");
+    const last = rows.querySelector("[data-share-row]:last-child");
+    const copy = last.cloneNode(true);
+    copy.querySelector("select").value = "";
+    copy.querySelector("input").value = "";
+    rows.appendChild(copy);
+    copy.querySelector("select").focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-shares]").forEach(shareTotal);
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;
