@@ -42,6 +42,11 @@ urlpatterns = [
     path("brands/<id:brand_id>/edit/", brands.brand_edit, name="brand_edit"),
     path("brands/<id:brand_id>/mood-board/", brands.mood_board_upload, name="brand_mood_board"),
     path("brands/<id:brand_id>/mood-board/<id:image_id>/", brands.mood_board_image, name="brand_mood_board_image"),
+    path(
+        "brands/<id:brand_id>/mood-board/<id:image_id>/delete/",
+        brands.mood_board_delete,
+        name="brand_mood_board_delete",
+    ),
     path("brands/<id:brand_id>/matches/", brands.brand_matches, name="brand_matches"),
     # Shortlists
     path("shortlists/", shortlists.shortlist_list, name="shortlists"),

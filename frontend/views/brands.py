@@ -18,7 +18,7 @@ from core.http import private_file_response
 from core.messages import render_message
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
-from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, require_write
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 from vetting.scoring.ranking import DEFAULT_WEIGHTS, PARTS
@@ -156,6 +156,26 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
         "added": added,
     }
     return render_page(request, "frontend/_mood_board.html", context, status=422 if errors and not added else 200)
+
+
+@login_required
+@require_POST
+def mood_board_delete(request: HttpRequest, brand_id: int, image_id: int) -> HttpResponse:
+    """Remove one image from the brand's mood board (editors; 404 for another organisation's)."""
+    from vetting.services.brands import mood_board_remove
+
+    org = require_organization(request)
+    require_write(request)
+    brand = brand_get(organization=org, brand_id=brand_id)
+    image = mood_board_list(brand=brand).filter(pk=image_id).first()
+    if image is None:
+        raise Http404("image not found")
+    mood_board_remove(image=image)
+    if not is_htmx(request):
+        messages.success(request, _("Image removed from the mood board."))
+        return redirect("frontend:brand", brand_id=brand.pk)
+    context = {"brand": brand, "mood_board": list(mood_board_list(brand=brand)), "upload_errors": [], "added": 0}
+    return render_page(request, "frontend/_mood_board.html", context)
 
 
 @login_required

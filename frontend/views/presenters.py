@@ -273,6 +273,7 @@ def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
                     "width": width_pct(score),
                     "css": bar_class(score) if part.get("known", True) else "",
                     "adds": round((part.get("contribution") or 0) * 100),
+                    "images": (part.get("details") or {}).get("moodboard_images") or [],
                 }
             )
         row["parts"] = parts
