@@ -180,7 +180,8 @@
           },
         },
         scales: {
-          x: { grid: { display: false }, ticks: { maxTicksLimit: 8, maxRotation: 0, color: "#5d6675" } },
+          // Fewer date labels on a narrow chart, so they never overlap on a phone.
+          x: { grid: { display: false }, ticks: { maxTicksLimit: canvas.clientWidth < 480 ? 4 : 8, maxRotation: 0, autoSkipPadding: 12, color: "#5d6675" } },
           y: { ticks: { callback: compact, color: "#5d6675" }, grid: { color: "#eef0f3" } },
         },
       },
@@ -221,7 +222,7 @@
     // Only the value axis gets a formatter: an explicit `callback: undefined` would replace
     // Chart.js's default and print category indexes instead of labels.
     const value = { grid: { color: "#eef0f3" }, ticks: { color: "#5d6675", callback: data.percent ? percentTick : compact } };
-    const category = { grid: { display: false }, ticks: { maxTicksLimit: 10, maxRotation: 0, color: "#5d6675" } };
+    const category = { grid: { display: false }, ticks: { maxTicksLimit: window.innerWidth < 640 ? 5 : 10, maxRotation: 0, autoSkipPadding: 12, color: "#5d6675" } };
     if (data.type === "bar" && data.datasets && data.datasets.some(function (d) { return d.stack; })) {
       value.stacked = true; category.stacked = true;
     }
@@ -321,6 +322,17 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-shares]").forEach(shareTotal);
+  });
+
+  // Phones: the navigation and discovery's filters open as drawers (classes on <body>, CSS below
+  // 820 px decides what that looks like; on wide screens the buttons are hidden).
+  document.addEventListener("click", function (evt) {
+    const toggle = evt.target.closest && evt.target.closest("[data-nav-toggle], [data-filters-toggle]");
+    if (!toggle) return;
+    const cls = toggle.hasAttribute("data-nav-toggle") ? "nav-open" : "filters-open";
+    const open = document.body.classList.toggle(cls);
+    document.querySelectorAll(toggle.hasAttribute("data-nav-toggle") ? "[data-nav-toggle]" : "[data-filters-toggle]")
+      .forEach(function (b) { b.setAttribute("aria-expanded", open ? "true" : "false"); });
   });
 
   // "Select all" checkboxes for bulk actions.
