@@ -36,7 +36,9 @@ class ImportUploadForm(forms.Form):
         help_text=_("CSV, TSV, Excel (XLSX), JSON or JSON Lines; the type is read from the content."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.xlsx,.json,.jsonl,.txt"}),
     )
-    mapping = forms.ChoiceField(label=_("Columns"), required=False, choices=mapping_choices)
+    mapping = forms.ChoiceField(
+        label=_("Columns"), required=False, choices=mapping_choices, initial="", widget=forms.RadioSelect
+    )
 
 
 class ColumnMappingForm(forms.Form):

@@ -178,7 +178,11 @@ def _look_results(
     except EmptyPage:
         page = paginator.page(1)
     matches = {m.creator_id: m for m in page.object_list}
-    creators = creators_by_ids(matches)
+    # Through the filters again when there are any: each row then shows the account that met them.
+    if filtered:
+        creators = {c.pk: c for c in creator_list(filters=params).filter(pk__in=list(matches))}
+    else:
+        creators = creators_by_ids(matches)
     ordered = [creators[cid] for cid in matches if cid in creators]
     rows = presenters.creator_rows(ordered, brand=brand)
     for row in rows:
