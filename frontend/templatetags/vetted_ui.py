@@ -432,3 +432,19 @@ def job_log(job: Any) -> list[str]:
     from core.selectors.jobs import job_log_lines
 
     return [f"{stamp} {render_message(message)}".strip() for stamp, message in job_log_lines(job)]
+
+
+@register.filter
+def highlight(text: Any, query: Any) -> str:
+    """`text` escaped, with each case-insensitive occurrence of the search `query` in <mark>."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    words = str(query or "").strip()
+    escaped = escape(str(text or ""))
+    if not words:
+        return escaped
+    pattern = re.compile(re.escape(escape(words)), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))

@@ -117,6 +117,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
         "active_filter_count": presenters.active_filter_count(request.GET),
         "stale_after_days": stale_after_days(),
+        "keyword": (request.GET.get("q") or "").strip(),
         "error": None,
         "rows": [],
         "page": None,
@@ -124,8 +125,11 @@ def discovery(request: HttpRequest) -> HttpResponse:
     look = _look_of(request, brands)
     if look is not None:
         context["look"] = look
+    inverted = _min_above_max(params)
     if bad_percent:
         context["error"] = _("%(field)s must be a number.") % {"field": bad_percent[0]}
+    elif inverted:
+        context["error"] = inverted
     elif request.GET.get("look") and look is None:
         context["error"] = _("This search by look has expired. Drop the images again.")
     elif look is not None:
@@ -146,6 +150,25 @@ def discovery(request: HttpRequest) -> HttpResponse:
     context["text_search"], context["embedder_label"] = text_search_available()
     status = 422 if context["error"] else 200
     return render_page(request, "frontend/discovery.html", context, partial="frontend/_results.html", status=status)
+
+
+RANGES = (
+    ("min_followers", "max_followers", gettext_lazy("Followers")),
+    ("min_engagement_rate", "max_engagement_rate", gettext_lazy("Engagement rate")),
+    ("min_growth_30d", "max_growth_30d", gettext_lazy("30-day growth")),
+)
+
+
+def _min_above_max(params: dict[str, Any]) -> str | None:
+    """A sentence naming the first range whose minimum is above its maximum (nothing could
+    match it), or None."""
+    for low, high, label in RANGES:
+        try:
+            if low in params and high in params and float(params[low]) > float(params[high]):
+                return _("%(field)s: the minimum is above the maximum.") % {"field": label}
+        except ValueError:
+            continue  # the filter set names a value that is not a number
+    return None
 
 
 def _look_of(request: HttpRequest, brands: list[Any]) -> Look | None:

@@ -55,6 +55,17 @@ def test_discovery_creator_and_shortlist_fit_a_phone(demo_site, live_server, pho
     assert_no_sideways_scroll(driver, "discovery")
     screenshot(driver, "phone-01-discovery")
 
+    # Esc leaves the search box without clearing the query (type=search would clear it).
+    from selenium.webdriver.common.keys import Keys
+
+    search = driver.find_element(By.ID, "id_q")
+    search.send_keys("zz")
+    search.send_keys(Keys.ESCAPE)
+    assert search.get_attribute("value") == "zz"
+    assert driver.execute_script("return document.activeElement.id") != "id_q"
+    search.clear()
+    wait_until(lambda: htmx_idle(driver), what="the search to settle")
+
     # The navigation is behind a button; the filters open in a drawer.
     nav = driver.find_element(By.CSS_SELECTOR, ".sidebar")
     assert not nav.is_displayed() or nav.size["width"] < 80 or nav.location["x"] < 0

@@ -331,6 +331,13 @@ def test_evaluate_now_queues_a_watch_job_and_opens_it(ui, org, member, watch):
     assert job.created_by == member.user and job.params["organization_id"] == org.pk
 
 
+def test_evaluate_now_stays_on_the_watch(ui, org, watch):
+    back = reverse("frontend:alert_watch", args=[watch.pk])
+    response = ui.post(reverse("frontend:alert_evaluate"), {"next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert "Evaluation queued" in ui.get(back).content.decode()
+
+
 # --- organisation isolation and roles ---------------------------------------------------------------
 
 

@@ -62,7 +62,12 @@
   document.addEventListener("keydown", function (evt) {
     if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
     if (typing(document.activeElement)) {
-      if (evt.key === "Escape") document.activeElement.blur();
+      // Esc leaves the field; in a search box it must not also clear the query (the browser's
+      // default for type=search), which would silently drop the keyword filter.
+      if (evt.key === "Escape") {
+        if (document.activeElement.type === "search") evt.preventDefault();
+        document.activeElement.blur();
+      }
       return;
     }
     const all = rows();
@@ -232,7 +237,7 @@
   function doughnutChart(canvas, data) {
     return new window.Chart(canvas, {
       type: "doughnut",
-      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: palette, borderWidth: 0 }] },
+      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: data.colours || palette, borderWidth: 0 }] },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false, cutout: "62%",
         plugins: { legend: { position: "right", labels: { boxWidth: 10 } },
@@ -362,6 +367,14 @@
   document.addEventListener("change", function (evt) {
     const form = evt.target && evt.target.form;
     if (form && form.id === "discovery-form" && window.htmx) window.htmx.trigger(form, "filters-changed");
+  });
+  // Discovery's number filters re-filter half a second after the last keystroke.
+  let numberTimer = null;
+  document.addEventListener("input", function (evt) {
+    const t = evt.target;
+    if (!(t.matches && t.matches(".filters input[type=number]")) || !t.form || t.form.id !== "discovery-form") return;
+    clearTimeout(numberTimer);
+    numberTimer = setTimeout(function () { if (window.htmx) window.htmx.trigger(t.form, "filters-changed"); }, 500);
   });
   // A select with data-autosubmit submits its form when changed (language, inbox filters).
   document.addEventListener("change", function (evt) {
