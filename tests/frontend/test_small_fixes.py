@@ -52,3 +52,17 @@ def test_gender_chart_colours_belong_to_the_gender_not_the_rank():
     mostly_men = audience_charts(AudienceProfileFactory.build(gender={"male": 0.8, "female": 0.2}))["gender"]
     assert mostly_women["colours"] == mostly_men["colours"] == [GENDER_COLOURS["female"], GENDER_COLOURS["male"]]
     assert mostly_men["values"] == [0.2, 0.8]
+
+
+def test_the_creator_page_links_the_platform_profile(ui, catalogue):
+    account = catalogue[1].accounts.get()  # Alex Rivera on Instagram
+    page = text(ui.get(reverse("frontend:creator", args=[catalogue[1].pk])))
+    assert f'href="https://www.instagram.com/{account.handle}/"' in page and 'data-testid="profile-link"' in page
+
+
+def test_no_profile_link_where_the_platform_needs_an_id_we_do_not_have(catalogue):
+    from frontend.templatetags.vetted_ui import profile_url
+    from tests.factories import AccountFactory
+
+    assert profile_url(AccountFactory.build(platform="xiaohongshu", handle="lin", platform_user_id="")) == ""
+    assert profile_url(AccountFactory.build(platform="tiktok", handle="lin.mei")) == "https://www.tiktok.com/@lin.mei"
