@@ -96,6 +96,22 @@ def test_discovery_creator_and_shortlist_fit_a_phone(demo_site, live_server, pho
     assert_no_sideways_scroll(driver, "the shortlist")
     screenshot(driver, "phone-04-shortlist")
 
+    # A status changed inline: the status tabs' counts follow without a reload.
+    from selenium.webdriver.support.ui import Select
+
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+    def rejected_tab() -> str:
+        try:  # the tabs are being swapped while this looks
+            return driver.find_element(By.CSS_SELECTOR, "#shortlist-body .tabs a[href='?status=rejected'] .muted").text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return ""
+
+    before = int(rejected_tab())
+    entry = shortlist.entries.exclude(status="rejected").first()
+    Select(driver.find_element(By.ID, f"status-{entry.pk}")).select_by_value("rejected")
+    wait_until(lambda: rejected_tab() == str(before + 1), what="the rejected tab's count to follow")
+
 
 def test_a_new_users_day_on_a_phone(demo_site, live_server, phone, tmp_path):
     """At 390 px: import a Modash-style export (dry-run errors first, then the import watched to

@@ -331,6 +331,7 @@ def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, cata
     url = reverse("frontend:shortlist_entry", args=[shortlist.pk, entry.pk])
     response = ui.post(url, {"status": "approved"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'value="approved" selected' in text(response)
+    assert response["HX-Trigger"] == "entry-status-changed"  # app.js refreshes the status tabs
     entry.refresh_from_db()
     assert entry.status == "approved"
     assert entry.events.filter(action="status", new_value="approved").exists()

@@ -340,6 +340,15 @@
       .forEach(function (b) { b.setAttribute("aria-expanded", open ? "true" : "false"); });
   });
 
+  // Shortlist: after a status changed inline, the status tabs' counts are fetched again (only the
+  // tabs are swapped, so the row being edited keeps its focus).
+  document.addEventListener("entry-status-changed", function () {
+    const tabs = document.querySelector("#shortlist-body .tabs");
+    if (tabs && window.htmx) {
+      window.htmx.ajax("GET", window.location.href, { target: "#shortlist-body .tabs", select: ".tabs", swap: "outerHTML" });
+    }
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;
