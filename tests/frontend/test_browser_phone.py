@@ -97,9 +97,8 @@ def test_discovery_creator_and_shortlist_fit_a_phone(demo_site, live_server, pho
     screenshot(driver, "phone-04-shortlist")
 
     # A status changed inline: the status tabs' counts follow without a reload.
-    from selenium.webdriver.support.ui import Select
-
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import Select
 
     def rejected_tab() -> str:
         try:  # the tabs are being swapped while this looks
