@@ -69,15 +69,3 @@ class IsOrganizationMember(BasePermission):
         if request.method in SAFE_METHODS or getattr(view, "member_may_write", False):
             return True
         return membership.can_write
-
-
-class IsCatalogueEditor(BasePermission):
-    """Editors and owners of the admin organisation (settings.ADMIN_ORGANIZATION_NAME)."""
-
-    message = "only editors of the catalogue admin organisation may change the creator catalogue"
-
-    def has_permission(self, request, view) -> bool:  # noqa: ANN001
-        if not (request.user and request.user.is_authenticated):
-            return False
-        membership = request_membership(request)
-        return membership.can_write and membership.organization.is_catalogue_admin

@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from core.text import MAX_BIGINT
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
+from influencers.vocabulary import audience_choices
 
 _SPLIT = re.compile(r"[,\n;，、]+")  # Chinese commas too: people type 环保，天然
+_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*$")
+BLANK_PICKER_ROWS = 2  # empty rows under the chosen ones, so a brief grows without JavaScript too
 _SHARE_LINE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*$")
 
 DIMENSION_LABELS = {
@@ -58,6 +61,39 @@ def parse_shares(text: str, *, field: str) -> dict[str, float]:
 
 def format_shares(values: dict[str, float] | None) -> str:
     return "\n".join(f"{key}: {round(share * 100, 1):g}" for key, share in (values or {}).items())
+
+
+def _rows_from_text(text: str) -> list[tuple[str, str]]:
+    """(key, percent) rows of "key: percent" lines, best effort (the picker shows what it can)."""
+    rows = []
+    for line in (text or "").splitlines():
+        match = _SHARE_LINE.match(line)
+        if match:
+            rows.append((match.group(1).strip(), f"{float(match.group(2)):g}"))
+    return rows
+
+
+def parse_picker_rows(keys: list[str], percents: list[str]) -> dict[str, float]:
+    """The picker's (key, percent) rows → {key: share}; raises ValidationError listing every bad
+    row at once. Empty rows are skipped."""
+    shares: dict[str, float] = {}
+    errors = []
+    for number, (key, percent) in enumerate(zip(keys, percents), start=1):
+        key, percent = (key or "").strip(), (percent or "").strip()
+        if not key and not percent:
+            continue
+        match = _PERCENT.match(percent)
+        if not key:
+            errors.append(forms.ValidationError(_("row %(n)s: choose what the share is of"), params={"n": number}))
+        elif not match or float(match.group(1)) > 100:
+            errors.append(
+                forms.ValidationError(_("row %(n)s: the share must be a percent from 0 to 100"), params={"n": number})
+            )
+        else:
+            shares[key] = shares.get(key, 0.0) + float(match.group(1)) / 100
+    if errors:
+        raise forms.ValidationError(errors)
+    return shares
 
 
 class BrandForm(forms.Form):
@@ -145,24 +181,80 @@ class BrandForm(forms.Form):
         cleaned = super().clean()
         for dimension in DISTRIBUTION_FIELDS:
             key = f"ta_{dimension}"
-            if key in cleaned:
-                try:
+            keys, percents = self.data.getlist(f"{key}_key"), self.data.getlist(f"{key}_pct")
+            try:
+                if keys or percents:  # the pickers (the page); else "key: percent" lines
+                    cleaned[key] = parse_picker_rows(keys, percents)
+                elif key in cleaned:
                     cleaned[key] = parse_shares(cleaned.get(key, ""), field=key)
-                except forms.ValidationError as exc:
-                    self.add_error(key, exc)
+            except forms.ValidationError as exc:
+                self.add_error(key, exc)
         return cleaned
+
+    def picker_rows(self, dimension: str) -> list[tuple[str, str]]:
+        """(key, percent) rows the picker of `dimension` shows: what was posted, else the brief's,
+        then a few empty rows."""
+        key = f"ta_{dimension}"
+        if self.is_bound and (self.data.getlist(f"{key}_key") or self.data.getlist(f"{key}_pct")):
+            rows = list(zip(self.data.getlist(f"{key}_key"), self.data.getlist(f"{key}_pct")))
+        else:
+            source = self.data.get(key, "") if self.is_bound else self.initial.get(key, "")
+            rows = _rows_from_text(source if isinstance(source, str) else format_shares(source))
+        rows = [(k, p) for k, p in rows if (k or "").strip() or (p or "").strip()]
+        return rows + [("", "")] * BLANK_PICKER_ROWS
+
+    def pickers(self) -> list[dict[str, Any]]:
+        """Per audience dimension what the template draws: label, vocabulary, rows, weight, errors."""
+        out = []
+        for dimension in DISTRIBUTION_FIELDS:
+            choices = audience_choices(dimension)
+            known = {code for code, _label in choices}
+            rows = self.picker_rows(dimension)
+            # A key outside the vocabulary (an old brief) stays visible, so its error can be read.
+            extra = [k for k, _p in rows if k and k not in known]
+            out.append(
+                {
+                    "dimension": dimension,
+                    "label": DIMENSION_LABELS[dimension],
+                    "choices": choices + [(k, k) for k in dict.fromkeys(extra)],
+                    "rows": rows,
+                    "weight": self[f"ta_{dimension}_weight"],
+                    "field": self[f"ta_{dimension}"],
+                }
+            )
+        return out
+
+    def partial_service_data(self) -> dict[str, Any]:
+        """The brand service's `data` from whatever fields cleaned, so the service can name
+        every other problem while the form shows its own (all errors at once)."""
+        data = getattr(self, "cleaned_data", {})
+        keep = {
+            name: value
+            for name, value in self._service_data(data).items()
+            if name != "target_audience" and not self.errors.get(name)
+        }
+        keep["target_audience"] = self._target(data, skip_errors=True)
+        keep.setdefault("name", "")
+        return keep
 
     def to_service_data(self) -> dict[str, Any]:
         """The brand service's `data` (lists, numbers, target audience) from the cleaned form."""
-        data = self.cleaned_data
+        return self._service_data(self.cleaned_data)
+
+    def _target(self, data: dict[str, Any], *, skip_errors: bool = False) -> dict[str, Any]:
         target: dict[str, Any] = {}
         for dimension in DISTRIBUTION_FIELDS:
+            if skip_errors and self.errors.get(f"ta_{dimension}"):
+                continue
             values = data.get(f"ta_{dimension}") or {}
-            if values:
+            if isinstance(values, dict) and values:
                 weight = data.get(f"ta_{dimension}_weight")
                 target[dimension] = {"weight": 1.0 if weight is None else weight, "values": values}
+        return target
+
+    def _service_data(self, data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "name": data["name"],
+            "name": data.get("name", ""),
             "description": data.get("description", ""),
             "values": split_list(data.get("values", "")),
             "excluded_topics": split_list(data.get("excluded_topics", "")),
@@ -171,7 +263,7 @@ class BrandForm(forms.Form):
             "preferred_platforms": list(data.get("preferred_platforms") or []),
             "min_followers": data.get("min_followers"),
             "max_followers": data.get("max_followers"),
-            "target_audience": target,
+            "target_audience": self._target(data),
         }
 
     def identity_fields(self) -> list[Any]:

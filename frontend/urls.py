@@ -3,7 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import auth, brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
+from frontend.views import (
+    auth,
+    brands,
+    briefs,
+    creators,
+    discovery,
+    imports,
+    jobs,
+    notifications,
+    organizations,
+    shortlists,
+    watches,
+)
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -12,6 +24,7 @@ urlpatterns = [
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("organisation/", organizations.organization_switch, name="organization_switch"),
     # Discovery
     path("", discovery.discovery, name="discovery"),
     path("discovery/aesthetic/", discovery.aesthetic_search, name="aesthetic_search"),
@@ -29,6 +42,11 @@ urlpatterns = [
     path("brands/<id:brand_id>/edit/", brands.brand_edit, name="brand_edit"),
     path("brands/<id:brand_id>/mood-board/", brands.mood_board_upload, name="brand_mood_board"),
     path("brands/<id:brand_id>/mood-board/<id:image_id>/", brands.mood_board_image, name="brand_mood_board_image"),
+    path(
+        "brands/<id:brand_id>/mood-board/<id:image_id>/delete/",
+        brands.mood_board_delete,
+        name="brand_mood_board_delete",
+    ),
     path("brands/<id:brand_id>/matches/", brands.brand_matches, name="brand_matches"),
     # Shortlists
     path("shortlists/", shortlists.shortlist_list, name="shortlists"),
@@ -38,6 +56,10 @@ urlpatterns = [
     path("shortlists/<id:shortlist_id>/entries/<id:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
     path("shortlists/<id:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),
     path("shortlists/<id:shortlist_id>/export/", shortlists.export_start, name="shortlist_export"),
+    # Imports (the jobs they start are on the Jobs pages)
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<str:token>/columns/", imports.import_mapping, name="import_mapping"),
+    path("jobs/<id:job_id>/import/", imports.import_run, name="import_run"),
     # Jobs
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),

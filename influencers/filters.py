@@ -78,6 +78,15 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """Comma-separated values: `?country=CN,TW`."""
 
 
+class CountryInFilter(CharInFilter):
+    """Country codes, comma-separated, in any case: `cn` finds what `CN` finds (codes are stored
+    upper-case)."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        codes = [str(v).strip().upper() for v in value or [] if str(v).strip()]
+        return super().filter(qs, codes) if codes else qs
+
+
 def _audience_term(dimension: str, key: str, minimum: float) -> AccountTerm:
     def term(prefix: str, ref: str) -> Q:
         lookup = {f"{dimension}__{key}__gte": minimum} if minimum > 0 else {f"{dimension}__{key}__gt": 0}
@@ -181,7 +190,7 @@ class CreatorFilterSet(django_filters.FilterSet):
     )
     audience_language_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
 
-    country = CharInFilter(field_name="country", lookup_expr="in", label="Creator country codes, comma-separated")
+    country = CountryInFilter(field_name="country", lookup_expr="in", label="Creator country codes, comma-separated")
     language = django_filters.CharFilter(method="filter_json_list", label="Creator language (ISO code)")
     category = django_filters.CharFilter(method="filter_json_list")
     has_contact_email = django_filters.BooleanFilter(method="filter_has_email")

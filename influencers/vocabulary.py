@@ -104,3 +104,129 @@ def code_for(text: str) -> str:
         return value.casefold()
     exact = [code for code in NICHES if value.casefold() in (w.casefold() for w in search_words(code))]
     return exact[0] if exact else value
+
+
+# --- Audience vocabularies: the keys of AudienceProfile distributions and of brand targets ---------
+# Brand briefs pick their targets from these (labels in the reader's language), and the brand
+# service refuses a key outside them, so a target always names something audiences are stored by.
+
+COUNTRIES: dict[str, str] = {
+    "CN": gettext_noop("China"),
+    "TW": gettext_noop("Taiwan"),
+    "HK": gettext_noop("Hong Kong"),
+    "MO": gettext_noop("Macau"),
+    "SG": gettext_noop("Singapore"),
+    "MY": gettext_noop("Malaysia"),
+    "JP": gettext_noop("Japan"),
+    "KR": gettext_noop("South Korea"),
+    "TH": gettext_noop("Thailand"),
+    "VN": gettext_noop("Vietnam"),
+    "ID": gettext_noop("Indonesia"),
+    "PH": gettext_noop("Philippines"),
+    "IN": gettext_noop("India"),
+    "PK": gettext_noop("Pakistan"),
+    "BD": gettext_noop("Bangladesh"),
+    "AU": gettext_noop("Australia"),
+    "NZ": gettext_noop("New Zealand"),
+    "US": gettext_noop("United States"),
+    "CA": gettext_noop("Canada"),
+    "MX": gettext_noop("Mexico"),
+    "BR": gettext_noop("Brazil"),
+    "AR": gettext_noop("Argentina"),
+    "GB": gettext_noop("United Kingdom"),
+    "IE": gettext_noop("Ireland"),
+    "FR": gettext_noop("France"),
+    "DE": gettext_noop("Germany"),
+    "IT": gettext_noop("Italy"),
+    "ES": gettext_noop("Spain"),
+    "PT": gettext_noop("Portugal"),
+    "NL": gettext_noop("Netherlands"),
+    "BE": gettext_noop("Belgium"),
+    "CH": gettext_noop("Switzerland"),
+    "AT": gettext_noop("Austria"),
+    "SE": gettext_noop("Sweden"),
+    "NO": gettext_noop("Norway"),
+    "DK": gettext_noop("Denmark"),
+    "FI": gettext_noop("Finland"),
+    "PL": gettext_noop("Poland"),
+    "RU": gettext_noop("Russia"),
+    "TR": gettext_noop("Turkey"),
+    "AE": gettext_noop("United Arab Emirates"),
+    "SA": gettext_noop("Saudi Arabia"),
+    "EG": gettext_noop("Egypt"),
+    "NG": gettext_noop("Nigeria"),
+    "ZA": gettext_noop("South Africa"),
+}
+LANGUAGES: dict[str, str] = {
+    "zh": gettext_noop("Chinese"),
+    "en": gettext_noop("English"),
+    "ja": gettext_noop("Japanese"),
+    "ko": gettext_noop("Korean"),
+    "ms": gettext_noop("Malay"),
+    "id": gettext_noop("Indonesian"),
+    "th": gettext_noop("Thai"),
+    "vi": gettext_noop("Vietnamese"),
+    "hi": gettext_noop("Hindi"),
+    "ar": gettext_noop("Arabic"),
+    "fr": gettext_noop("French"),
+    "de": gettext_noop("German"),
+    "es": gettext_noop("Spanish"),
+    "pt": gettext_noop("Portuguese"),
+    "it": gettext_noop("Italian"),
+    "ru": gettext_noop("Russian"),
+    "tr": gettext_noop("Turkish"),
+    "nl": gettext_noop("Dutch"),
+}
+AUDIENCE_GENDERS: dict[str, str] = {
+    "female": gettext_noop("Female"),
+    "male": gettext_noop("Male"),
+    "other": gettext_noop("Other"),
+}
+AUDIENCE_AGE_BANDS: dict[str, str] = {
+    band: band for band in ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+}
+# Other words people type for the same key (both languages), beyond its code and labels.
+AUDIENCE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gender": {"female": ("women", "woman", "f", "女", "女性"), "male": ("men", "man", "m", "男", "男性")},
+    "countries": {"CN": ("中国大陆", "大陆", "mainland china", "prc"), "US": ("usa", "美国"), "GB": ("uk", "英国")},
+    "languages": {"zh": ("mandarin", "中文", "汉语", "普通话")},
+}
+
+define_labels("country", COUNTRIES)
+define_labels("spoken_language", LANGUAGES)
+define_labels("audience_gender", AUDIENCE_GENDERS)
+
+# Per audience dimension: its codes with their (English, translatable) labels and its label kind.
+AUDIENCE_VOCABULARY: dict[str, tuple[dict[str, str], str]] = {
+    "age": (AUDIENCE_AGE_BANDS, ""),
+    "gender": (AUDIENCE_GENDERS, "audience_gender"),
+    "countries": (COUNTRIES, "country"),
+    "languages": (LANGUAGES, "spoken_language"),
+    "interests": (NICHES, "interest"),
+}
+
+
+def audience_choices(dimension: str) -> list[tuple[str, str]]:
+    """(code, label in the active language) of an audience dimension, in vocabulary order."""
+    codes, _kind = AUDIENCE_VOCABULARY[dimension]
+    return [(code, translation.gettext(text) if text != code else code) for code, text in codes.items()]
+
+
+def audience_key_for(dimension: str, text: str) -> str | None:
+    """The code of an audience key given as a code (any case: "cn" → "CN"), or a label or synonym
+    in English or Chinese ("中国" → "CN", "女" → "female", "美妆" → "beauty"); None when it names
+    nothing of the dimension's vocabulary."""
+    value = (text or "").strip().casefold()
+    if not value:
+        return None
+    codes, _kind = AUDIENCE_VOCABULARY[dimension]
+    for code, english in codes.items():
+        words = {code, english, *AUDIENCE_SYNONYMS.get(dimension, {}).get(code, ())}
+        if dimension == "interests":
+            words.update(search_words(code))
+        else:
+            with translation.override("zh-hans"):
+                words.add(translation.gettext(english))
+        if value in {word.casefold() for word in words}:
+            return code
+    return None

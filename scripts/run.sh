@@ -7,6 +7,10 @@ cd "$root"
 venv="$(bash scripts/bootstrap.sh | tail -n 1)"
 export HF_HUB_OFFLINE=1
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"
+# The product's own error pages, never Django's technical ones with the URL list (DEBUG=1 asks for
+# those): with DEBUG off WhiteNoise serves the collected static files, SERVE_MEDIA the catalogue images.
+export DEBUG="${DEBUG:-0}"
+export SERVE_MEDIA="${SERVE_MEDIA:-1}"
 py="$venv/bin/python"
 "$py" manage.py migrate --noinput
 "$py" manage.py seed_demo --if-empty

@@ -1277,6 +1277,20 @@ BRAND_NEEDS_NAME = define("brand.needs_name", gettext_noop("a brand needs a name
 BRAND_NAME_TAKEN = define("brand.name_taken", gettext_noop("your organisation already has a brand with this name"))
 MIN_ABOVE_MAX = define("brand.min_above_max", gettext_noop("the minimum is above the maximum"))
 FOLLOWER_BOUND = define("brand.follower_bound", gettext_noop("must be a whole number ≥ 0, or empty"))
+TARGET_UNKNOWN_KEYS = define(
+    "brand.target_unknown_keys",
+    gettext_noop("%(keys)s: not in the catalogue's vocabulary (choose from %(allowed)s)"),
+    keys=LIST,
+    allowed=LIST,
+)
+TARGET_SHARES_TOTAL = define(
+    "brand.target_shares_total",
+    gettext_noop("the shares add up to %(total)s%%; they must add up to 100%%"),
+    total=NUMG,  # in percent, as people type the shares
+)
+TARGET_SHARE_RANGE = define(
+    "brand.target_share_range", gettext_noop("the share of %(key)s must be between 0 and 100%%"), key=TEXT
+)
 ON_MOOD_BOARD = define("brand.on_mood_board", gettext_noop("this image is already on the mood board"))
 MOOD_BOARD_FULL = define("brand.mood_board_full", gettext_noop("a mood board holds at most %(n)s images"), n=INT)
 NOTE_NEEDS_TEXT = define("note.needs_text", gettext_noop("a note needs some text"))

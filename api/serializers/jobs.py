@@ -64,6 +64,12 @@ class ImportUploadSerializer(serializers.Serializer):
         help_text="CSV, TSV, XLSX, JSON or JSONL (docs/import-format.md); type checked by content",
     )
     dry_run = serializers.BooleanField(default=False, help_text="Validate only, write nothing")
+    mapping = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="A shipped column mapping for a CSV/XLSX export: modash or chinese-agency (docs/import-format.md)",
+    )
 
 
 EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF vetting report"))

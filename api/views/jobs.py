@@ -9,7 +9,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.permissions import IsCatalogueEditor
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
 from api.views.base import OrganizationScopedView
 from core.models import Job
@@ -38,10 +37,10 @@ class JobDetailView(OrganizationScopedView):
 
 
 class ImportUploadView(OrganizationScopedView):
-    """Upload a catalogue import (editors of the catalogue admin organisation only); answers
-    with the IMPORT job to follow at /api/jobs/{id}/."""
+    """Upload a catalogue import (editors and owners of any organisation: the service's rule,
+    influencers.services.imports.jobs); answers with the IMPORT job, the organisation's own, to
+    follow at /api/jobs/{id}/. `mapping` names a shipped column mapping for a tool's export."""
 
-    permission_classes = [IsCatalogueEditor]
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImportUploadSerializer
 
@@ -54,5 +53,6 @@ class ImportUploadView(OrganizationScopedView):
             dry_run=payload.validated_data["dry_run"],
             organization=self.organization,
             user=request.user,
+            mapping=payload.validated_data.get("mapping") or None,
         )
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

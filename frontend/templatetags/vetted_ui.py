@@ -432,3 +432,48 @@ def job_log(job: Any) -> list[str]:
     from core.selectors.jobs import job_log_lines
 
     return [f"{stamp} {render_message(message)}".strip() for stamp, message in job_log_lines(job)]
+
+
+@register.filter
+def highlight(text: Any, query: Any) -> str:
+    """`text` escaped, with each case-insensitive occurrence of the search `query` in <mark>."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    words = str(query or "").strip()
+    escaped = escape(str(text or ""))
+    if not words:
+        return escaped
+    pattern = re.compile(re.escape(escape(words)), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
+
+
+# Public profile addresses by platform (the handle as stored: no "@", lower-case).
+PROFILE_URLS = {
+    "instagram": "https://www.instagram.com/{handle}/",
+    "tiktok": "https://www.tiktok.com/@{handle}",
+    "youtube": "https://www.youtube.com/@{handle}",
+    "x": "https://x.com/{handle}",
+    "pinterest": "https://www.pinterest.com/{handle}/",
+    "facebook": "https://www.facebook.com/{handle}",
+    "weibo": "https://weibo.com/n/{handle}",
+    "bilibili": "https://space.bilibili.com/{user_id}",
+    "xiaohongshu": "https://www.xiaohongshu.com/user/profile/{user_id}",
+    "douyin": "https://www.douyin.com/user/{user_id}",
+}
+
+
+@register.filter
+def profile_url(account: Any) -> str:
+    """The account's public profile on its platform ("" when it cannot be built: the platforms
+    addressed by numeric id need the stored platform user id)."""
+    from urllib.parse import quote
+
+    pattern = PROFILE_URLS.get(getattr(account, "platform", ""), "")
+    handle = getattr(account, "handle", "") or ""
+    user_id = getattr(account, "platform_user_id", "") or ""
+    if not pattern or ("{user_id}" in pattern and not user_id) or not handle:
+        return ""
+    return pattern.format(handle=quote(handle), user_id=quote(str(user_id)))

@@ -3,6 +3,7 @@ competitors) and its ranked creator matches with live weight sliders."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from core.http import private_file_response
 from core.messages import render_message
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
-from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization
+from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, require_write
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 from vetting.scoring.ranking import DEFAULT_WEIGHTS, PARTS
@@ -42,6 +43,22 @@ def brand_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "frontend/brands.html", {"brands": brands})
 
 
+def _attach_brief_problems(form: BrandForm, brand: Any) -> bool:
+    """Every problem the brand service finds in the brief, each at its field (fields that already
+    show the form's own error keep it alone); True when there was any."""
+    from vetting.services.brands import brand_problems
+
+    data = form.to_service_data() if form.is_valid() else form.partial_service_data()
+    found = bool(form.errors)
+    for exc in brand_problems(data=data, current=brand):
+        field = re.sub(r"\[\d+\]", "", exc.field or "")
+        if form.errors.get(BRAND_FIELD_ALIASES.get(field, field)):
+            continue
+        attach_input_error(form, exc, BRAND_FIELD_ALIASES)
+        found = True
+    return found
+
+
 @login_required
 def brand_create(request: HttpRequest) -> HttpResponse:
     """A new brand brief (GET: empty form; POST: create and open it)."""
@@ -54,7 +71,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_write(request):
             form.add_error(None, _("Your role (viewer) cannot create brands."))
-        elif form.is_valid():
+        elif not _attach_brief_problems(form, None):
             try:
                 brand = create(organization=org, data=form.to_service_data())
             except InputError as exc:
@@ -77,7 +94,7 @@ def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_write(request):
             form.add_error(None, _("Your role (viewer) cannot edit brands."))
-        elif form.is_valid():
+        elif not _attach_brief_problems(form, brand):
             try:
                 brand_update(brand=brand, data=form.to_service_data())
             except InputError as exc:
@@ -139,6 +156,26 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
         "added": added,
     }
     return render_page(request, "frontend/_mood_board.html", context, status=422 if errors and not added else 200)
+
+
+@login_required
+@require_POST
+def mood_board_delete(request: HttpRequest, brand_id: int, image_id: int) -> HttpResponse:
+    """Remove one image from the brand's mood board (editors; 404 for another organisation's)."""
+    from vetting.services.brands import mood_board_remove
+
+    org = require_organization(request)
+    require_write(request)
+    brand = brand_get(organization=org, brand_id=brand_id)
+    image = mood_board_list(brand=brand).filter(pk=image_id).first()
+    if image is None:
+        raise Http404("image not found")
+    mood_board_remove(image=image)
+    if not is_htmx(request):
+        messages.success(request, _("Image removed from the mood board."))
+        return redirect("frontend:brand", brand_id=brand.pk)
+    context = {"brand": brand, "mood_board": list(mood_board_list(brand=brand)), "upload_errors": [], "added": 0}
+    return render_page(request, "frontend/_mood_board.html", context)
 
 
 @login_required

@@ -8,8 +8,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from frontend.templatetags.vetted_ui import sorted_shares
-
 
 def growth_chart(series: Iterable[Mapping[str, Any]], anomalies: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
     """Followers per snapshot date, with anomaly markers placed on the dates they happened."""
@@ -48,6 +46,9 @@ def engagement_chart(posts: list[Mapping[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+GENDER_COLOURS = {"female": "#ec4899", "male": "#6366f1", "other": "#14b8a6"}
+
+
 def audience_charts(audience: Any) -> dict[str, Any]:
     """Age (bars) and gender (doughnut) payloads of an AudienceProfile; {} without one."""
     if audience is None:
@@ -64,6 +65,13 @@ def audience_charts(audience: Any) -> dict[str, Any]:
         }
     if audience.gender:
         names = {"female": _("Female"), "male": _("Male"), "other": _("Other")}
-        pairs = sorted_shares(audience.gender)
-        charts["gender"] = {"labels": [names.get(k, k) for k, _v in pairs], "values": [v for _k, v in pairs]}
+        # One order and one colour per gender on every creator page, whatever the shares.
+        order = [k for k in GENDER_COLOURS if k in audience.gender] + [
+            k for k in audience.gender if k not in GENDER_COLOURS
+        ]
+        charts["gender"] = {
+            "labels": [names.get(k, k) for k in order],
+            "values": [audience.gender[k] for k in order],
+            "colours": [GENDER_COLOURS.get(k, "#94a3b8") for k in order],
+        }
     return charts

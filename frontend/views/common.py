@@ -29,15 +29,23 @@ def render_page(
     return render(request, chosen, context, status=status)
 
 
+SESSION_ORGANIZATION = "vetted_organization_id"  # the organisation picked in the switcher
+
+
 def membership_for(request: HttpRequest) -> Membership | None:
     """The signed-in user's membership (organisation and role), or None; looked up once per
-    request. Like the API, an X-Organization header names one of several organisations."""
+    request. Like the API, an X-Organization header names one of several organisations; else the
+    one picked in the switcher (the first membership when the user has since left it)."""
     cached = getattr(request, "_vetted_membership", False)
     if cached is not False:
         return cached
     membership = None
     if request.user.is_authenticated:
-        membership = membership_for_user(request.user, organization_id=request.headers.get("X-Organization"))
+        header = request.headers.get("X-Organization")
+        picked = request.session.get(SESSION_ORGANIZATION) if hasattr(request, "session") else None
+        membership = membership_for_user(request.user, organization_id=header or picked)
+        if membership is None and not header and picked:
+            membership = membership_for_user(request.user)
     request._vetted_membership = membership
     return membership
 
@@ -60,6 +68,14 @@ def can_write(request: HttpRequest) -> bool:
     """Whether the user's role lets them change their organisation's brands and shortlists."""
     membership = membership_for(request)
     return bool(membership and membership.can_write)
+
+
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """Every organisation the signed-in user belongs to (the switcher lists them)."""
+    if not request.user.is_authenticated:
+        return []
+    memberships = Membership.objects.select_related("organization").filter(user=request.user)
+    return list(memberships.order_by("organization__name"))
 
 
 def require_write(request: HttpRequest) -> None:

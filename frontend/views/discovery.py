@@ -3,27 +3,27 @@ look of mood-board images / a prompt. Results render as an htmx fragment."""
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from PIL import Image
 
 from core.errors import InputError, VettedError
 
 # One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
 from core.pagination import CountCappedPaginator as Paginator
 from core.services.media import inspect_image_bytes
+from frontend.looks import Look, look_recall, look_remember, look_search, mood_board_look, text_search_available
 from frontend.views import presenters
-from frontend.views.common import error_text, organization_for, render_page
+from frontend.views.common import error_text, htmx_aware_redirect, organization_for, render_page
 from influencers.metrics.freshness import stale_after_days
-from influencers.selectors.creators import creator_list
+from influencers.selectors.creators import creator_list, creators_by_ids
 from vetting.selectors.brands import brand_list
 from vetting.selectors.shortlists import shortlist_list
 from vision.limits import aesthetic_search_count
@@ -117,12 +117,23 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
         "active_filter_count": presenters.active_filter_count(request.GET),
         "stale_after_days": stale_after_days(),
+        "keyword": (request.GET.get("q") or "").strip(),
         "error": None,
         "rows": [],
         "page": None,
     }
+    look = _look_of(request, brands)
+    if look is not None:
+        context["look"] = look
+    inverted = _min_above_max(params)
     if bad_percent:
         context["error"] = _("%(field)s must be a number.") % {"field": bad_percent[0]}
+    elif inverted:
+        context["error"] = inverted
+    elif request.GET.get("look") and look is None:
+        context["error"] = _("This search by look has expired. Drop the images again.")
+    elif look is not None:
+        _look_results(request, context, look, params, brand)
     else:
         try:
             queryset = creator_list(filters=params)
@@ -136,15 +147,79 @@ def discovery(request: HttpRequest) -> HttpResponse:
             context["page"] = page
         if context["page"] is not None:
             context["rows"] = presenters.creator_rows(list(context["page"].object_list), brand=brand)
+    context["text_search"], context["embedder_label"] = text_search_available()
     status = 422 if context["error"] else 200
     return render_page(request, "frontend/discovery.html", context, partial="frontend/_results.html", status=status)
+
+
+RANGES = (
+    ("min_followers", "max_followers", gettext_lazy("Followers")),
+    ("min_engagement_rate", "max_engagement_rate", gettext_lazy("Engagement rate")),
+    ("min_growth_30d", "max_growth_30d", gettext_lazy("30-day growth")),
+)
+
+
+def _min_above_max(params: dict[str, Any]) -> str | None:
+    """A sentence naming the first range whose minimum is above its maximum (nothing could
+    match it), or None."""
+    for low, high, label in RANGES:
+        try:
+            if low in params and high in params and float(params[low]) > float(params[high]):
+                return _("%(field)s: the minimum is above the maximum.") % {"field": label}
+        except ValueError:
+            continue  # the filter set names a value that is not a number
+    return None
+
+
+def _look_of(request: HttpRequest, brands: list[Any]) -> Look | None:
+    """The search by look the page shows: a session's uploaded images (`look=<token>`) or a
+    brand's mood board (`look_brand=<id>`, one of the organisation's brands)."""
+    token = request.GET.get("look")
+    if token:
+        return look_recall(request, token)
+    brand = presenters.selected_brand(brands, request.GET.get("look_brand"))
+    return mood_board_look(brand) if brand is not None else None
+
+
+def _look_results(
+    request: HttpRequest, context: dict[str, Any], look: Look, params: dict[str, Any], brand: Any
+) -> None:
+    """Discovery's rows for a search by look: vision's ranking over the creators passing the
+    filters, paged like any result list, each row with its similarity and evidence images."""
+    filtered = any(key != "sort" for key in params)
+    try:
+        ids = list(creator_list(filters=params).values_list("pk", flat=True)) if filtered else None
+        outcome = look_search(look, creator_ids=ids)
+    except VettedError as exc:
+        context["error"] = error_text(exc)
+        return
+    context["look_state"] = outcome.index_state
+    context["look_embedder"] = (outcome.embedder or {}).get("label", "")
+    paginator = Paginator(outcome.results, PAGE_SIZE)
+    try:
+        page = paginator.page(_page_number(request))
+    except EmptyPage:
+        page = paginator.page(1)
+    matches = {m.creator_id: m for m in page.object_list}
+    # Through the filters again when there are any: each row then shows the account that met them.
+    if filtered:
+        creators = {c.pk: c for c in creator_list(filters=params).filter(pk__in=list(matches))}
+    else:
+        creators = creators_by_ids(matches)
+    ordered = [creators[cid] for cid in matches if cid in creators]
+    rows = presenters.creator_rows(ordered, brand=brand)
+    for row in rows:
+        match = matches[row["creator"].pk]
+        row["look"] = {"score": match.score, "image_urls": [image.image_url for image in match.matches]}
+    context["page"], context["rows"] = page, rows
 
 
 @login_required
 @require_POST
 def aesthetic_search(request: HttpRequest) -> HttpResponse:
-    """Creators whose images look like the uploaded mood-board images and/or a text prompt.
-    Renders the results fragment; always names the embedder that produced the ranking."""
+    """Start a search by look: the uploaded images (and a prompt, where the embedder reads text)
+    are checked and kept for the session, then discovery shows the creators that look alike,
+    with the page's filters, paged, selectable for a shortlist. Problems render in place."""
     images = request.FILES.getlist("images")
     prompt = (request.POST.get("prompt") or "").strip()
     context: dict[str, Any] = {
@@ -167,26 +242,25 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
         response = render_page(request, "frontend/_aesthetic_results.html", context, status=429)
         response["Retry-After"] = str(seconds)
         return response
-    from vision.services.search import aesthetic_search as run_search  # lazy: loads FAISS
-
     try:
-        pictures = [
-            _open_image(inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data)
+        data = [
+            inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data
             for index, upload in enumerate(images)
         ]
-        outcome = run_search(images=pictures, text=prompt or None, top=24)
-    except VettedError as exc:  # bad image, text without a text encoder, no index yet
+        if prompt and not text_search_available()[0]:
+            from vision.errors import TextSearchUnavailable
+
+            raise TextSearchUnavailable(_("Describing a look needs a text-capable embedder (CLIP)."), field="text")
+    except VettedError as exc:  # bad image, text without a text encoder
         context["error"] = error_text(exc)
-    else:
-        context.update(presenters.aesthetic_results(outcome))
-    status = 422 if context["error"] else 200
-    return render_page(request, "frontend/_aesthetic_results.html", context, status=status)
-
-
-def _open_image(data: bytes) -> Image.Image:
-    """A checked upload as an RGB picture for the vision service."""
-    with Image.open(io.BytesIO(data)) as picture:
-        return picture.convert("RGB")
+        return render_page(request, "frontend/_aesthetic_results.html", context, status=422)
+    token = look_remember(request, images=data, prompt=prompt)
+    # On to discovery with the search by look and the filters the page had (hx-include).
+    query = request.POST.copy()
+    for key in ("csrfmiddlewaretoken", "prompt", "images", "page", "look", "look_brand"):
+        query.pop(key, None)
+    query["look"] = token
+    return htmx_aware_redirect(request, f"{reverse('frontend:discovery')}?{query.urlencode()}")
 
 
 def _page_number(request: HttpRequest) -> int:

@@ -16,7 +16,7 @@ from influencers.risk import creator_risk_from_dict, creator_risk_of
 from vetting.models import Brand
 from vetting.selectors.reports import account_vetting_reports, brand_audience_fits
 
-FILTER_KEYS_IGNORED = {"page", "sort", "brand"}
+FILTER_KEYS_IGNORED = {"page", "sort", "brand", "look", "look_brand"}
 
 
 def selected_brand(brands: Iterable[Brand], raw_id: str | None) -> Brand | None:
@@ -273,6 +273,7 @@ def match_rows(ranked: list[Any]) -> list[dict[str, Any]]:
                     "width": width_pct(score),
                     "css": bar_class(score) if part.get("known", True) else "",
                     "adds": round((part.get("contribution") or 0) * 100),
+                    "images": (part.get("details") or {}).get("moodboard_images") or [],
                 }
             )
         row["parts"] = parts

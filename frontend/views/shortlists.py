@@ -104,7 +104,11 @@ def entry_update(request: HttpRequest, shortlist_id: int, entry_id: int) -> Http
         "row_error": error,
         "saved": not error,
     }
-    return render_page(request, "frontend/_entry_row.html", context, status=422 if error else 200)
+    response = render_page(request, "frontend/_entry_row.html", context, status=422 if error else 200)
+    if not error and "status" in request.POST:
+        # The status tabs count entries per status: app.js refreshes them on this event.
+        response["HX-Trigger"] = "entry-status-changed"
+    return response
 
 
 @login_required

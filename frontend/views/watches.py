@@ -25,6 +25,7 @@ from frontend.views.common import (
     render_page,
     require_organization,
     require_write,
+    safe_next,
 )
 from vetting import monitoring as monitoring_services
 from vetting.models import RuleKind
@@ -147,7 +148,8 @@ def watch_delete(request: HttpRequest, watch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def evaluate_now(request: HttpRequest) -> HttpResponse:
-    """Queue a watch evaluation job for the organisation and follow it on its job page."""
+    """Queue a watch evaluation job for the organisation; back to the page it was asked from
+    (`next`: the watch stays in view, the message says where the job is), else its job page."""
     org = require_organization(request)
     require_write(request)
     try:
@@ -156,6 +158,9 @@ def evaluate_now(request: HttpRequest) -> HttpResponse:
         messages.error(request, error_text(exc))
         return redirect("frontend:alert_watches")
     messages.success(request, _("Evaluation queued; new alerts appear in the inbox when it finishes."))
+    back = request.POST.get("next")
+    if back:
+        return redirect(safe_next(request, back, "frontend:alert_watches"))
     return redirect("frontend:job", job_id=job.pk)
 
 

@@ -101,3 +101,15 @@ def test_mood_board_refuses_non_images_oversize_and_decompression_bombs(editor, 
 def test_mood_board_upload_without_file_names_the_field(editor, brand):
     response = editor.client.post(f"/api/brands/{brand.pk}/mood-board/", {}, format="multipart")
     assert response.status_code == 400 and "image" in response.json()
+
+
+def test_target_audience_keys_in_chinese_become_codes_and_unknown_keys_list_the_allowed(editor):
+    payload = {"name": "露米", "target_audience": {"gender": {"values": {"女": 0.8, "男": 0.2}}}}
+    response = editor.client.post("/api/brands/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert Brand.objects.get().target_audience["gender"]["values"] == {"female": 0.8, "male": 0.2}
+    bad = {"name": "B", "target_audience": {"countries": {"values": {"火星": 1.0}}}}
+    response = editor.client.post("/api/brands/", bad, format="json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "target_audience.countries.values"
+    assert "火星" in str(response.json()) and "CN" in str(response.json())

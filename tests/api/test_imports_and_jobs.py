@@ -1,5 +1,6 @@
-"""Catalogue imports by upload: only editors of the admin organisation; type by content; the
-IMPORT job is visible at /api/jobs/{id}/."""
+"""Catalogue imports by upload: editors and owners of any organisation, never viewers; type by
+content; a shipped column mapping by name; the IMPORT job is the uploader's organisation's, visible
+at /api/jobs/{id}/."""
 
 from __future__ import annotations
 
@@ -33,19 +34,50 @@ def test_admin_org_editor_can_upload_and_the_job_reads_the_saved_file(
 @pytest.mark.parametrize(
     "role, admin_org, expected",
     [
-        (Role.EDITOR, False, 403),
-        (Role.OWNER, False, 403),
+        (Role.EDITOR, False, 202),
+        (Role.OWNER, False, 202),
+        (Role.VIEWER, False, 403),
         (Role.VIEWER, True, 403),
     ],
 )
-def test_catalogue_import_is_refused_to_others(make_member, settings, role, admin_org, expected):
+def test_editors_of_any_organisation_import_and_the_job_is_theirs(
+    make_member, settings, role, admin_org, expected, django_capture_on_commit_callbacks
+):
     from tests.factories import OrganizationFactory
 
     org = OrganizationFactory(name=settings.ADMIN_ORGANIZATION_NAME if admin_org else "Brand team")
     member = make_member(role, org)
-    response = member.client.post("/api/imports/", {"file": upload("c.csv", CSV)}, format="multipart")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = member.client.post(
+            "/api/imports/", {"file": upload("c.csv", CSV), "dry_run": "true"}, format="multipart"
+        )
     assert response.status_code == expected
-    assert not Job.objects.exists()
+    if expected == 202:
+        job = Job.objects.get()
+        assert job.organization == org
+        assert member.client.get(f"/api/jobs/{job.pk}/").status_code == 200
+    else:
+        assert not Job.objects.exists()
+
+
+def test_a_shipped_mapping_is_taken_by_name_and_an_unknown_one_lists_the_allowed(
+    catalogue_editor, django_capture_on_commit_callbacks
+):
+    export = (Path(__file__).resolve().parents[2] / "docs/examples/mappings/modash-export.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = catalogue_editor.client.post(
+            "/api/imports/", {"file": upload("modash.csv", export), "mapping": "modash"}, format="multipart"
+        )
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get()
+    assert job.params["mapping_name"] == "modash"
+    assert job.params["mapping_data"]["columns"]["Followers"]["to"] == "followers"
+    refused = catalogue_editor.client.post(
+        "/api/imports/", {"file": upload("modash.csv", export), "mapping": "nope"}, format="multipart"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "mapping" and "modash" in str(refused.json())
+    assert Job.objects.count() == 1
 
 
 @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00binary", b"PK\x03\x04broken zip", b"just one line"])

@@ -103,4 +103,6 @@ def test_save_as_brand_prefills_the_form_rescaled_to_the_chips_kept(ui):
     assert initial["preferred_platforms"] == ["tiktok"]
     assert initial["competitors"] == "Zara" and initial["min_followers"] == 10_000
     page = text(ui.get(reverse("frontend:brand_create") + "?" + query.urlencode()))
-    assert "UK runners" in page and "GB: 100" in page
+    assert "UK runners" in page
+    # The country picker opens on GB with 100%.
+    assert '<option value="GB" selected>' in page and 'name="ta_countries_pct" value="100"' in page

@@ -37,17 +37,17 @@ def test_aesthetic_search_says_the_index_is_being_rebuilt(ui, unindexed_catalogu
     upload = io.BytesIO(png_bytes(zoo_image("dark_moody", seed=99, size=48)))
     upload.name = "query.png"
     with django_capture_on_commit_callbacks(execute=False):  # the rebuild job has not run yet
-        response = ui.post(reverse("frontend:aesthetic_search"), {"images": [upload]})
+        response = ui.post(reverse("frontend:aesthetic_search"), {"images": [upload]}, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="index-rebuilding"' in body and "The image index is being rebuilt" in body
-    assert 'data-testid="aesthetic-results"' not in body
+    assert 'data-testid="aesthetic-results"' not in body and 'data-testid="look-active"' in body
     assert Job.objects.filter(kind=JobKind.INDEX, status=JobStatus.PENDING).exists()
 
     ui.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     upload.seek(0)
     with django_capture_on_commit_callbacks(execute=False):
-        chinese = ui.post(reverse("frontend:aesthetic_search"), {"images": [upload]}).content.decode()
+        chinese = ui.post(reverse("frontend:aesthetic_search"), {"images": [upload]}, follow=True).content.decode()
     assert "图片索引正在重建" in chinese
 
 

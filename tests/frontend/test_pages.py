@@ -278,7 +278,7 @@ def test_brand_create_from_the_form_parses_lists_and_audience(ui, member):
 def test_brand_form_shows_the_services_error_next_to_the_field(ui):
     response = ui.post(reverse("frontend:brand_create"), {"name": "Bad", "ta_gender": "female: 30\nmale: 30"})
     assert response.status_code == 422
-    assert "shares sum to" in text(response)
+    assert "add up to 60%" in text(response)  # in percent, as the person typed them
     response = ui.post(reverse("frontend:brand_create"), {"name": "Bad", "ta_gender": "female thirty"})
     assert response.status_code == 422 and "line 1" in text(response)
 
@@ -331,6 +331,7 @@ def test_shortlist_page_lists_entries_and_changes_status_inline(ui, member, cata
     url = reverse("frontend:shortlist_entry", args=[shortlist.pk, entry.pk])
     response = ui.post(url, {"status": "approved"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'value="approved" selected' in text(response)
+    assert response["HX-Trigger"] == "entry-status-changed"  # app.js refreshes the status tabs
     entry.refresh_from_db()
     assert entry.status == "approved"
     assert entry.events.filter(action="status", new_value="approved").exists()

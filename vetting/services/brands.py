@@ -15,7 +15,8 @@ from core.messages import AT_MOST_CHARS
 from core.models import Organization
 from core.services.media import image_content_file, inspect_image_bytes
 from influencers.models import Platform
-from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
+from influencers.models.audience import DISTRIBUTION_FIELDS, DISTRIBUTION_TOLERANCE
+from influencers.vocabulary import AUDIENCE_VOCABULARY, audience_key_for
 from vetting import messages as m
 from vetting.models import Brand, MoodBoardImage
 
@@ -52,67 +53,130 @@ def _string_list(value: Any, field: str) -> list[str]:
     return cleaned
 
 
+def _target_dimension_clean(dimension: str, spec: Any) -> dict[str, Any]:
+    """One dimension of a target audience, its keys turned into the catalogue's codes (any case,
+    or a label or synonym in English or Chinese: "中国" → "CN"); an unknown key, a share outside
+    0..1 or shares not adding up to 1 raise InputError naming the dimension's values."""
+    field = f"target_audience.{dimension}"
+    if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict) or not spec["values"]:
+        raise InputError('expected {"weight": number, "values": {key: share}}', field=field)
+    weight = spec.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 10:
+        raise InputError("weight must be a number between 0 and 10", field=f"{field}.weight")
+    values: dict[str, float] = {}
+    unknown: list[str] = []
+    for key, share in spec["values"].items():
+        code = audience_key_for(dimension, str(key))
+        if code is None:
+            unknown.append(str(key))
+            continue
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise InputError(m.TARGET_SHARE_RANGE(key=str(key)), field=f"{field}.values")
+        values[code] = values.get(code, 0.0) + float(share)
+    if unknown:
+        allowed = list(AUDIENCE_VOCABULARY[dimension][0])
+        raise InputError(m.TARGET_UNKNOWN_KEYS(keys=unknown, allowed=allowed), field=f"{field}.values")
+    total = sum(values.values())
+    if abs(total - 1.0) > DISTRIBUTION_TOLERANCE:
+        raise InputError(m.TARGET_SHARES_TOTAL(total=round(total * 100, 1)), field=f"{field}.values")
+    return {"weight": float(weight), "values": values}
+
+
+def _target_audience_problems(value: Any) -> tuple[dict[str, Any], list[InputError]]:
+    if value in (None, {}):
+        return {}, []
+    if not isinstance(value, dict):
+        return {}, [InputError("must be an object keyed by dimension", field="target_audience")]
+    cleaned: dict[str, Any] = {}
+    problems: list[InputError] = []
+    for dimension, spec in value.items():
+        if dimension not in DISTRIBUTION_FIELDS:
+            problems.append(
+                InputError(
+                    f"unknown dimension (choose from {', '.join(DISTRIBUTION_FIELDS)})",
+                    field=f"target_audience.{dimension}",
+                )
+            )
+            continue
+        try:
+            cleaned[dimension] = _target_dimension_clean(dimension, spec)
+        except InputError as exc:
+            problems.append(exc)
+    return cleaned, problems
+
+
 def target_audience_clean(value: Any) -> dict[str, Any]:
     """Check a target audience ({dimension: {"weight": w, "values": {key: share}}}) and return it
-    normalised; raises InputError naming the bad dimension."""
-    if value in (None, {}):
-        return {}
-    if not isinstance(value, dict):
-        raise InputError("must be an object keyed by dimension", field="target_audience")
-    cleaned: dict[str, Any] = {}
-    for dimension, spec in value.items():
-        field = f"target_audience.{dimension}"
-        if dimension not in DISTRIBUTION_FIELDS:
-            raise InputError(f"unknown dimension (choose from {', '.join(DISTRIBUTION_FIELDS)})", field=field)
-        if not isinstance(spec, dict) or not isinstance(spec.get("values"), dict) or not spec["values"]:
-            raise InputError('expected {"weight": number, "values": {key: share}}', field=field)
-        weight = spec.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 10:
-            raise InputError("weight must be a number between 0 and 10", field=f"{field}.weight")
-        problem = distribution_error(spec["values"])
-        if problem:
-            raise InputError(problem, field=f"{field}.values")
-        cleaned[dimension] = {"weight": float(weight), "values": {str(k): float(v) for k, v in spec["values"].items()}}
+    with the catalogue's codes as keys; raises InputError naming the first bad dimension (the
+    audience vocabularies: influencers/vocabulary.py)."""
+    cleaned, problems = _target_audience_problems(value)
+    if problems:
+        raise problems[0]
     return cleaned
 
 
-def _clean(data: dict[str, Any], *, current: Brand | None) -> dict[str, Any]:
+def _clean_all(data: dict[str, Any], *, current: Brand | None) -> tuple[dict[str, Any], list[InputError]]:
+    """The cleaned brief and every problem found in it (each naming its field)."""
+    problems: list[InputError] = []
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InputError("unknown field", field=sorted(unknown)[0])
+        return {}, [InputError("unknown field", field=sorted(unknown)[0])]
     cleaned: dict[str, Any] = {}
     if "name" in data or current is None:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise InputError(m.BRAND_NEEDS_NAME(), field="name")
-        if len(name.strip()) > 200:
-            raise InputError(AT_MOST_CHARS(n=200), field="name")
-        cleaned["name"] = name.strip()
+            problems.append(InputError(m.BRAND_NEEDS_NAME(), field="name"))
+        elif len(name.strip()) > 200:
+            problems.append(InputError(AT_MOST_CHARS(n=200), field="name"))
+        else:
+            cleaned["name"] = name.strip()
     if "description" in data:
         if not isinstance(data["description"], str):
-            raise InputError("must be text", field="description")
-        cleaned["description"] = data["description"]
+            problems.append(InputError("must be text", field="description"))
+        else:
+            cleaned["description"] = data["description"]
     for field in LIST_FIELDS:
         if field in data:
-            cleaned[field] = _string_list(data[field], field)
+            try:
+                cleaned[field] = _string_list(data[field], field)
+            except InputError as exc:
+                problems.append(exc)
     if "preferred_platforms" in data:
-        platforms = _string_list(data["preferred_platforms"], "preferred_platforms")
-        for index, platform in enumerate(platforms):
-            if platform not in Platform.values:
-                raise InputError(f"unknown platform {platform!r}", field=f"preferred_platforms[{index}]")
-        cleaned["preferred_platforms"] = platforms
+        try:
+            platforms = _string_list(data["preferred_platforms"], "preferred_platforms")
+            for index, platform in enumerate(platforms):
+                if platform not in Platform.values:
+                    raise InputError(f"unknown platform {platform!r}", field=f"preferred_platforms[{index}]")
+            cleaned["preferred_platforms"] = platforms
+        except InputError as exc:
+            problems.append(exc)
     if "target_audience" in data:
-        cleaned["target_audience"] = target_audience_clean(data["target_audience"])
+        cleaned["target_audience"], audience_problems = _target_audience_problems(data["target_audience"])
+        problems.extend(audience_problems)
     for field in ("min_followers", "max_followers"):
         if field in data:
             value = data[field]
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise InputError(m.FOLLOWER_BOUND(), field=field)
-            cleaned[field] = value
+                problems.append(InputError(m.FOLLOWER_BOUND(), field=field))
+            else:
+                cleaned[field] = value
     low = cleaned.get("min_followers", current.min_followers if current else None)
     high = cleaned.get("max_followers", current.max_followers if current else None)
     if low is not None and high is not None and low > high:
-        raise InputError(m.MIN_ABOVE_MAX(), field="max_followers")
+        problems.append(InputError(m.MIN_ABOVE_MAX(), field="max_followers"))
+    return cleaned, problems
+
+
+def brand_problems(*, data: dict[str, Any], current: Brand | None = None) -> list[InputError]:
+    """Every problem of a brief at once (the web form shows each at its field); empty when
+    `brand_create` / `brand_update` would accept it (apart from a name already taken)."""
+    return _clean_all(data, current=current)[1]
+
+
+def _clean(data: dict[str, Any], *, current: Brand | None) -> dict[str, Any]:
+    cleaned, problems = _clean_all(data, current=current)
+    if problems:
+        raise problems[0]
     return cleaned
 
 

@@ -203,6 +203,11 @@ def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[fl
         return {}, m.MOOD_BOARD_UNUSED()
 
 
+def _image_url(match: Any) -> str:
+    """An evidence image's URL (vision's ImageMatch, or its dict form)."""
+    return str(match.get("image_url", "") if isinstance(match, dict) else getattr(match, "image_url", ""))
+
+
 def _codes(values: list[Any], vocabulary: dict[str, int]) -> np.ndarray:
     out = np.empty(len(values), dtype=np.int64)
     for i, value in enumerate(values):
@@ -663,7 +668,13 @@ def _explanations(
         )
     out["value_alignment"] = {
         "lines": lines or [m.NOT_SCORED()],
-        "details": {"text_similarity": sims, "brand_safety": evidence, "moodboard": None if mood is None else mood[0]},
+        "details": {
+            "text_similarity": sims,
+            "brand_safety": evidence,
+            "moodboard": None if mood is None else mood[0],
+            # The account's images closest to the mood board: the evidence of the mood-board part.
+            "moodboard_images": [] if mood is None else [_image_url(match) for match in mood[1]][:4],
+        },
     }
     if math.isnan(engagement):
         out["engagement"] = {"lines": [m.NO_ENGAGEMENT()], "details": {}}

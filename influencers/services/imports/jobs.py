@@ -1,5 +1,11 @@
-"""Imports as jobs: an uploaded file becomes an IMPORT job (`import_upload_submit`), and the job
-handler runs it with progress, counts and a log (`run_import_job`)."""
+"""Imports as jobs: an uploaded file becomes an IMPORT job (`import_upload_submit`, or
+`import_upload_store` then `import_submit` when the web UI asks for the column mapping in
+between), and the job handler runs it with progress, counts and a log (`run_import_job`).
+
+Who writes the shared catalogue: any editor or owner of any organisation (the people who own the
+data import it); viewers may not. The job belongs to the importing user's organisation, so its page
+and progress are theirs. The rule lives here (`catalogue_import_check`), for the API and the web UI
+alike (docs/import-format.md, "Who may import")."""
 
 from __future__ import annotations
 
@@ -7,21 +13,37 @@ import json
 import re
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from core.errors import InputError
-from core.models import Job, JobKind, Organization
+from core.errors import ImportValidationError, InputError, InvalidState, PermissionDenied
+from core.models import Job, JobKind, JobStatus, Organization
+from core.selectors.tenancy import membership_for_user
 from core.services.jobs import job_log, job_progress, job_set_total, job_submit
 from influencers import messages as m
+from influencers.services.imports.mapping import ColumnMapping, mapping_from_data
 from influencers.services.imports.service import creators_import_file
+from influencers.services.imports.shipped import shipped_mapping
 
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 PROGRESS_EVERY = 2000  # records validated between two progress writes
+PROBLEMS_KEPT = 1000  # refused rows a job keeps as data for its page (the error text lists 50)
+MAPPABLE_KINDS = ("csv", "tsv", "xlsx")  # JSON files use the documented format, never a mapping
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """An uploaded import file kept in a private temporary folder; `name` is the user's own name
+    for it (what messages show), `path` never leaves the server."""
+
+    path: str
+    name: str
+    kind: str
 
 
 def run_import_job(job: Job) -> dict[str, Any]:
@@ -54,9 +76,14 @@ def run_import_job(job: Job) -> dict[str, Any]:
             job_progress(job=job, done=0)
             job_log(job=job, message=(m.VALID if dry_run else m.VALID_WRITING)(n=total or 0))
 
-    result = creators_import_file(
-        path=path, mapping=params.get("mapping"), dry_run=dry_run, progress=progress, source=source
-    )
+    mapping: str | ColumnMapping | None = params.get("mapping")  # a mapping file (the CLI's jobs)
+    if params.get("mapping_data") is not None:
+        mapping = mapping_from_data(params["mapping_data"], source=str(params.get("mapping_name") or "column mapping"))
+    try:
+        result = creators_import_file(path=path, mapping=mapping, dry_run=dry_run, progress=progress, source=source)
+    except ImportValidationError as exc:
+        _keep_problems(job, exc.errors)
+        raise
     if job.total != result.accounts_total:
         job_set_total(job=job, total=result.accounts_total)
     job_progress(job=job, done=result.accounts_total, counts=result.counts)
@@ -71,6 +98,17 @@ def run_import_job(job: Job) -> dict[str, Any]:
     for warning in result.warnings:
         job_log(job=job, message=m.IMPORT_WARNING(text=str(warning)))
     return result.as_dict()
+
+
+def _keep_problems(job: Job, errors: list[InputError]) -> None:
+    """Store the refused rows as data (file, row, field, reason) for the job's page; the job's
+    failure keeps them (core.services.jobs.job_fail only replaces its message)."""
+    problems = [
+        {"file": e.source, "row": e.location, "field": e.field or "", "reason": e.reason}
+        for e in errors[:PROBLEMS_KEPT]
+    ]
+    job.result = {**(job.result or {}), "problems": problems}
+    Job.objects.filter(pk=job.pk).update(result=job.result)
 
 
 def upload_display_name(name: Any) -> str:
@@ -125,9 +163,17 @@ def sniff_import_kind(upload: IO[bytes]) -> str:
     raise InputError("not a CSV, TSV, XLSX, JSON or JSONL file (no delimited header line)", field="file")
 
 
-def import_upload_submit(*, upload: UploadedFile, dry_run: bool, organization: Organization, user: Any) -> Job:
-    """Check an uploaded import file (size, type sniffed from its content), keep it in a private
-    temporary folder and queue an IMPORT job for it; returns the job to follow."""
+def catalogue_import_check(*, user: Any, organization: Organization) -> None:
+    """Refuse (PermissionDenied) a user who may not import into the shared catalogue for
+    `organization`: editors and owners of any organisation may, viewers and non-members not."""
+    membership = membership_for_user(user, organization_id=organization.pk)
+    if membership is None or not membership.can_write:
+        raise PermissionDenied("your role in this organisation cannot import creators (viewers read only)")
+
+
+def import_upload_store(*, upload: UploadedFile) -> StoredUpload:
+    """Check an uploaded import file (size, type sniffed from its content) and keep it in a
+    private temporary folder."""
     if upload.size is not None and upload.size > IMPORT_MAX_BYTES:
         raise InputError(f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file")
     kind = sniff_import_kind(upload)
@@ -136,9 +182,71 @@ def import_upload_submit(*, upload: UploadedFile, dry_run: bool, organization: O
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    return StoredUpload(path=str(path), name=upload_display_name(upload.name), kind=kind)
+
+
+def import_mapping_data(mapping: str | dict[str, Any] | None, *, kind: str) -> tuple[str, dict[str, Any] | None]:
+    """(name, data) of the column mapping asked for: a shipped mapping's name, or the columns
+    chosen in the web UI as mapping data; checked now, so a bad mapping never becomes a job."""
+    if mapping in (None, "", {}):
+        return "", None
+    if kind not in MAPPABLE_KINDS:
+        raise InputError(
+            "a column mapping applies to CSV and XLSX files; JSON uses the documented format", field="mapping"
+        )
+    if isinstance(mapping, str):
+        name, data = mapping, shipped_mapping(mapping).data()
+    else:
+        name, data = "column mapping", mapping
+    mapping_from_data(data, source=name)
+    return name, data
+
+
+def import_submit(
+    *,
+    stored: StoredUpload,
+    dry_run: bool,
+    organization: Organization,
+    user: Any,
+    mapping: str | dict[str, Any] | None = None,
+) -> Job:
+    """Queue an IMPORT job (belonging to `organization`) for a stored upload; returns the job."""
+    catalogue_import_check(user=user, organization=organization)
+    name, data = import_mapping_data(mapping, kind=stored.kind)
+    params: dict[str, Any] = {"path": stored.path, "dry_run": dry_run, "original_name": stored.name}
+    if data is not None:
+        params.update(mapping_name=name, mapping_data=data)
+    return job_submit(kind=JobKind.IMPORT, params=params, organization=organization, user=user)
+
+
+def import_upload_submit(
+    *,
+    upload: UploadedFile,
+    dry_run: bool,
+    organization: Organization,
+    user: Any,
+    mapping: str | dict[str, Any] | None = None,
+) -> Job:
+    """Store an uploaded import file and queue its IMPORT job; returns the job to follow."""
+    catalogue_import_check(user=user, organization=organization)
+    stored = import_upload_store(upload=upload)
+    return import_submit(stored=stored, dry_run=dry_run, organization=organization, user=user, mapping=mapping)
+
+
+def import_confirm(*, job: Job, user: Any) -> Job:
+    """Import for real the file (and mapping) a dry run found valid: a new IMPORT job of the same
+    organisation. Anything but a succeeded dry run whose file is still there is refused."""
+    params = job.params or {}
+    if job.kind != JobKind.IMPORT or not params.get("dry_run") or job.status != JobStatus.SUCCEEDED:
+        raise InvalidState("only a dry run that found no problems can be imported")
+    if job.organization is None:
+        raise InvalidState("this dry run belongs to no organisation")
+    if not Path(str(params.get("path", ""))).is_file():
+        raise InvalidState("the checked file is gone; upload it again")
+    catalogue_import_check(user=user, organization=job.organization)
     return job_submit(
         kind=JobKind.IMPORT,
-        params={"path": str(path), "dry_run": dry_run, "original_name": upload_display_name(upload.name)},
-        organization=organization,
+        params={**params, "dry_run": False, "checked_by_job": job.pk},
+        organization=job.organization,
         user=user,
     )

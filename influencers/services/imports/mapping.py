@@ -131,6 +131,14 @@ def load_mapping(path: Path | str) -> ColumnMapping:
     return _parse_mapping(source, data)
 
 
+def mapping_from_data(data: Any, *, source: str = "column mapping") -> ColumnMapping:
+    """Check a mapping given as data (a shipped mapping, the web UI's column choices, the API);
+    every problem is reported at once, named by `source` (never a server path)."""
+    if not isinstance(data, dict):
+        fail(source, "a mapping must be an object with a 'columns' section")
+    return _parse_mapping(source, data)
+
+
 def _parse_mapping(source: str, data: dict[str, Any]) -> ColumnMapping:
     problems = Problems(source)
     for key in sorted(set(data) - _MAPPING_KEYS):

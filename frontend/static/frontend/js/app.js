@@ -62,7 +62,12 @@
   document.addEventListener("keydown", function (evt) {
     if (evt.ctrlKey || evt.metaKey || evt.altKey) return;
     if (typing(document.activeElement)) {
-      if (evt.key === "Escape") document.activeElement.blur();
+      // Esc leaves the field; in a search box it must not also clear the query (the browser's
+      // default for type=search), which would silently drop the keyword filter.
+      if (evt.key === "Escape") {
+        if (document.activeElement.type === "search") evt.preventDefault();
+        document.activeElement.blur();
+      }
       return;
     }
     const all = rows();
@@ -180,7 +185,8 @@
           },
         },
         scales: {
-          x: { grid: { display: false }, ticks: { maxTicksLimit: 8, maxRotation: 0, color: "#5d6675" } },
+          // Fewer date labels on a narrow chart, so they never overlap on a phone.
+          x: { grid: { display: false }, ticks: { maxTicksLimit: canvas.clientWidth < 480 ? 4 : 8, maxRotation: 0, autoSkipPadding: 12, color: "#5d6675" } },
           y: { ticks: { callback: compact, color: "#5d6675" }, grid: { color: "#eef0f3" } },
         },
       },
@@ -221,7 +227,7 @@
     // Only the value axis gets a formatter: an explicit `callback: undefined` would replace
     // Chart.js's default and print category indexes instead of labels.
     const value = { grid: { color: "#eef0f3" }, ticks: { color: "#5d6675", callback: data.percent ? percentTick : compact } };
-    const category = { grid: { display: false }, ticks: { maxTicksLimit: 10, maxRotation: 0, color: "#5d6675" } };
+    const category = { grid: { display: false }, ticks: { maxTicksLimit: window.innerWidth < 640 ? 5 : 10, maxRotation: 0, autoSkipPadding: 12, color: "#5d6675" } };
     if (data.type === "bar" && data.datasets && data.datasets.some(function (d) { return d.stack; })) {
       value.stacked = true; category.stacked = true;
     }
@@ -231,7 +237,7 @@
   function doughnutChart(canvas, data) {
     return new window.Chart(canvas, {
       type: "doughnut",
-      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: palette, borderWidth: 0 }] },
+      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: data.colours || palette, borderWidth: 0 }] },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false, cutout: "62%",
         plugins: { legend: { position: "right", labels: { boxWidth: 10 } },
@@ -282,6 +288,67 @@
     });
   });
 
+  // A job page marked data-reload-when-finished (an import's dry run) reloads once its polled
+  // card reports the job finished, so the refused rows or "Import now" appear.
+  document.addEventListener("htmx:afterSettle", function () {
+    const job = document.querySelector("[data-reload-when-finished] .job[data-status]");
+    if (job && ["succeeded", "failed", "cancelled"].indexOf(job.dataset.status) >= 0) window.location.reload();
+  });
+
+  // Brand brief: each audience picker shows the total of its percents as they are typed, flagged
+  // when the rows in use do not add up to 100; "Add a row" copies an empty row.
+  function shareTotal(box) {
+    const out = box.querySelector("[data-share-total]");
+    if (!out) return;
+    let total = 0, used = 0;
+    box.querySelectorAll("[data-share-row]").forEach(function (row) {
+      const pct = row.querySelector("input");
+      const value = parseFloat((pct.value || "").replace("%", "").replace(",", "."));
+      if (!isNaN(value)) { total += value; used += 1; }
+    });
+    out.textContent = used ? (out.dataset.label || "Total") + ": " + (Math.round(total * 10) / 10) + "%" : "";
+    out.classList.toggle("is-off", used > 0 && Math.abs(total - 100) > 1);
+  }
+  document.addEventListener("input", function (evt) {
+    const box = evt.target.closest && evt.target.closest("[data-shares]");
+    if (box) shareTotal(box);
+  });
+  document.addEventListener("click", function (evt) {
+    const add = evt.target.closest && evt.target.closest("[data-add-share]");
+    if (!add) return;
+    const box = add.closest("[data-shares]");
+    const rows = box.querySelector("[data-share-rows]");
+    const last = rows.querySelector("[data-share-row]:last-child");
+    const copy = last.cloneNode(true);
+    copy.querySelector("select").value = "";
+    copy.querySelector("input").value = "";
+    rows.appendChild(copy);
+    copy.querySelector("select").focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-shares]").forEach(shareTotal);
+  });
+
+  // Phones: the navigation and discovery's filters open as drawers (classes on <body>, CSS below
+  // 820 px decides what that looks like; on wide screens the buttons are hidden).
+  document.addEventListener("click", function (evt) {
+    const toggle = evt.target.closest && evt.target.closest("[data-nav-toggle], [data-filters-toggle]");
+    if (!toggle) return;
+    const cls = toggle.hasAttribute("data-nav-toggle") ? "nav-open" : "filters-open";
+    const open = document.body.classList.toggle(cls);
+    document.querySelectorAll(toggle.hasAttribute("data-nav-toggle") ? "[data-nav-toggle]" : "[data-filters-toggle]")
+      .forEach(function (b) { b.setAttribute("aria-expanded", open ? "true" : "false"); });
+  });
+
+  // Shortlist: after a status changed inline, the status tabs' counts are fetched again (only the
+  // tabs are swapped, so the row being edited keeps its focus).
+  document.addEventListener("entry-status-changed", function () {
+    const tabs = document.querySelector("#shortlist-body .tabs");
+    if (tabs && window.htmx) {
+      window.htmx.ajax("GET", window.location.href, { target: "#shortlist-body .tabs", select: ".tabs", swap: "outerHTML" });
+    }
+  });
+
   // "Select all" checkboxes for bulk actions.
   document.addEventListener("change", function (evt) {
     const t = evt.target;
@@ -309,6 +376,14 @@
   document.addEventListener("change", function (evt) {
     const form = evt.target && evt.target.form;
     if (form && form.id === "discovery-form" && window.htmx) window.htmx.trigger(form, "filters-changed");
+  });
+  // Discovery's number filters re-filter half a second after the last keystroke.
+  let numberTimer = null;
+  document.addEventListener("input", function (evt) {
+    const t = evt.target;
+    if (!(t.matches && t.matches(".filters input[type=number]")) || !t.form || t.form.id !== "discovery-form") return;
+    clearTimeout(numberTimer);
+    numberTimer = setTimeout(function () { if (window.htmx) window.htmx.trigger(t.form, "filters-changed"); }, 500);
   });
   // A select with data-autosubmit submits its form when changed (language, inbox filters).
   document.addEventListener("change", function (evt) {
