@@ -25,7 +25,7 @@ from core.services.tenancy import member_add
 from influencers.models import Account, Creator
 from influencers.services.demo import content as c
 from influencers.services.demo.images import draw_style_image
-from influencers.services.demo.plan import DemoPlan
+from influencers.services.demo.plan import CreatorPlan, DemoPlan
 from influencers.services.demo.seed import DemoSummary, jpeg_bytes, seed_demo_catalogue, store_image_file
 from vetting import messages as m
 from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
@@ -121,12 +121,14 @@ def demo_tenant_write(
     shortlist, _ = Shortlist.objects.get_or_create(
         organization=org, name="Spring skincare launch 2026", defaults={"brand": brands[0], "campaign": "Spring 2026"}
     )
-    clean: list[Creator] = []
-    flagged: list[Creator] = []
-    for cr, creator, _accounts in zip(plan.creators, creators, accounts):
-        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK"):
-            (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
-    picks = clean[:4] + flagged[:1]
+    beauty = [
+        (cr, creator)
+        for cr, creator in zip(plan.creators, creators)
+        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK")
+    ]
+    flagged = [creator for cr, creator in beauty if any(a.fraud for a in cr.accounts)]
+    clean = [(cr, creator) for cr, creator in beauty if not any(a.fraud for a in cr.accounts)]
+    picks = _overlapping(clean) + flagged[:1]
     if len(picks) < 3:  # a tiny catalogue: take any beauty/fashion creators
         picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][
             : 3 - len(picks)
@@ -150,6 +152,23 @@ def demo_tenant_write(
         "mood_board_images": MoodBoardImage.objects.filter(brand__in=brands).count(),
         "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
     }
+
+
+def _overlapping(clean: list[tuple[CreatorPlan, Creator]]) -> list[Creator]:
+    """Four creators whose audience overlap the shortlist page can show: the three smallest with
+    a follower sample on the platform where most of them have one (smaller accounts have samples
+    covering more of their audience), and one without a sample (an "unknown" row)."""
+    sampled: dict[str, list[tuple[int, Creator]]] = {}
+    for cr, creator in clean:
+        for account in cr.accounts:
+            if account.follower_samples:
+                sampled.setdefault(account.platform, []).append((account.snapshots[-1][1], creator))
+    if not sampled:
+        return [creator for _, creator in clean[:4]]
+    platform = max(sampled, key=lambda name: (len(sampled[name]), name))
+    picks = [creator for _, creator in sorted(sampled[platform], key=lambda row: row[0])[:3]]
+    without = [creator for cr, creator in clean if not any(a.follower_samples for a in cr.accounts)]
+    return picks + without[:1]
 
 
 def seed_demo(
