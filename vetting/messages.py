@@ -1290,3 +1290,89 @@ LONGER_THAN_WINDOW = define("rule.history_window", gettext_noop("must be longer 
 WINDOW_LONGER_THAN_LOOKBACK = define(
     "rule.window_lookback", gettext_noop("must not be longer than the look-back period")
 )
+
+# --- audience overlap of a shortlist (page, PDF, XLSX) ------------------------------------------------
+
+define_labels(
+    "overlap_unknown",
+    {
+        "no account": gettext_noop("no account"),
+        "no follower sample": gettext_noop("no follower sample"),
+        "no follower count": gettext_noop("no follower count"),
+    },
+)
+OVERLAP_PAIR = define(
+    "overlap.pair",
+    gettext_noop(
+        "%(share)s of the smaller audience also follows the other on %(platform)s (95%% interval "
+        "%(low)s–%(high)s; %(shared)s shared among %(n_a)s and %(n_b)s sampled followers)"
+    ),
+    share=PCT1,
+    low=PCT1,
+    high=PCT1,
+    platform=label_of("platform"),
+    shared=INT,
+    n_a=INT,
+    n_b=INT,
+)
+OVERLAP_TOO_SMALL = define(
+    "overlap.too_small",
+    gettext_noop(
+        "The samples on %(platform)s are too small to see an overlap: anything from %(low)s to %(high)s of "
+        "the smaller audience (%(n_a)s and %(n_b)s sampled followers)"
+    ),
+    platform=label_of("platform"),
+    low=PCT1,
+    high=PCT1,
+    n_a=INT,
+    n_b=INT,
+)
+OVERLAP_CONTRADICTION = define(
+    "overlap.contradiction",
+    gettext_noop(
+        "The samples on %(platform)s share more followers (%(shared)s) than even identical audiences would "
+        "explain: a follower count is out of date or a sample is not random; no estimate"
+    ),
+    platform=label_of("platform"),
+    shared=INT,
+)
+OVERLAP_NO_COMMON_PLATFORM = define(
+    "overlap.no_common_platform",
+    gettext_noop("No platform in common: followers cannot be matched across platforms"),
+)
+OVERLAP_UNKNOWN = define(
+    "overlap.unknown",
+    gettext_noop("Unknown: %(name)s has %(reason)s"),
+    name=TEXT,
+    reason=label_of("overlap_unknown"),
+)
+UNIQUE_REACH = define(
+    "overlap.unique_reach",
+    gettext_noop(
+        "Unique reach: %(estimate)s distinct followers (95%% interval %(low)s–%(high)s) of %(total)s "
+        "followers counted once per account on %(accounts)s accounts"
+    ),
+    estimate=INT,
+    low=INT,
+    high=INT,
+    total=INT,
+    accounts=INT,
+)
+UNIQUE_REACH_NOT_COUNTED = define(
+    "overlap.not_counted",
+    gettext_noop("%(n)s followers of accounts without a follower sample are not counted"),
+    n=INT,
+)
+UNIQUE_REACH_NONE = define(
+    "overlap.no_reach",
+    gettext_noop("Unique reach unknown: no creator on the list has a follower sample"),
+)
+OVERLAP_METHOD = define(
+    "overlap.method",
+    gettext_noop(
+        "Overlap is the share of the smaller audience that also follows the other creator, estimated from "
+        "follower samples matched by username within one platform, with a 95%% interval that widens when "
+        "samples are small; unique reach counts each follower once (same platform only: a person on two "
+        "platforms counts twice)."
+    ),
+)

@@ -19,6 +19,7 @@ from tests.factories.influencers import (
     FollowerSampleFactory,
     MediaAssetFactory,
     PostFactory,
+    sampled_account,
 )
 from tests.factories.vetting import (
     AlertFactory,
@@ -74,4 +75,5 @@ __all__ = [
     "WatchRuleFactory",
     "WebhookAttemptFactory",
     "WebhookDeliveryFactory",
+    "sampled_account",
 ]
