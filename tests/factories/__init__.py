@@ -35,6 +35,7 @@ from tests.factories.vetting import (
     WatchRuleFactory,
     WebhookAttemptFactory,
     WebhookDeliveryFactory,
+    overlap_shortlist,
 )
 from tests.factories.vision import (
     AestheticProfileFactory,
@@ -75,5 +76,6 @@ __all__ = [
     "WatchRuleFactory",
     "WebhookAttemptFactory",
     "WebhookDeliveryFactory",
+    "overlap_shortlist",
     "sampled_account",
 ]

@@ -197,3 +197,18 @@ class FollowerScorerCalibrationFactory(factory.django.DjangoModelFactory):
     rows = 500
     fakes = 120
     cv_roc_auc = 0.95
+
+
+def overlap_shortlist(organization, name: str = "Overlap") -> Shortlist:
+    """A shortlist of Anna, Ben and Cleo: Anna's and Ben's whole Instagram audiences sampled
+    (100 followers each, 40 in common, so 160 distinct), Cleo without a follower sample."""
+    from tests.factories.influencers import AccountFactory, sampled_account
+
+    shortlist = ShortlistFactory(organization=organization, name=name)
+    anna, ben, cleo = (CreatorFactory(display_name=n) for n in ("Anna", "Ben 本", "Cleo"))
+    sampled_account(anna, "instagram", 100, [f"fan{i}" for i in range(100)])
+    sampled_account(ben, "instagram", 100, [f"fan{i}" for i in range(60, 160)])
+    AccountFactory(creator=cleo, platform="instagram")
+    for creator in (anna, ben, cleo):
+        ShortlistEntryFactory(shortlist=shortlist, creator=creator)
+    return shortlist

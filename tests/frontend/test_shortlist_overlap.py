@@ -9,26 +9,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import (
-    AccountFactory,
-    CreatorFactory,
-    ShortlistEntryFactory,
-    ShortlistFactory,
-    sampled_account,
-)
+from tests.factories import CreatorFactory, ShortlistEntryFactory, ShortlistFactory, overlap_shortlist
 
 
 @pytest.fixture
 def shortlist(member):
-    shortlist = ShortlistFactory(organization=member.organization, name="Overlap test")
-    anna, ben, cleo = (CreatorFactory(display_name=n) for n in ("Anna", "Ben", "Cleo"))
-    # whole audiences: 40 of Anna's 100 followers follow Ben
-    sampled_account(anna, "instagram", 100, [f"fan{i}" for i in range(100)])
-    sampled_account(ben, "instagram", 100, [f"fan{i}" for i in range(60, 160)])
-    AccountFactory(creator=cleo, platform="instagram")
-    for creator in (anna, ben, cleo):
-        ShortlistEntryFactory(shortlist=shortlist, creator=creator)
-    return shortlist
+    return overlap_shortlist(member.organization, "Overlap test")
 
 
 def cells(body: str) -> list[tuple[str, str, str]]:

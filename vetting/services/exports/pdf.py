@@ -28,6 +28,7 @@ from core.messages import compact_number, label, render_message
 from vetting import messages as m
 from vetting.scoring.engagement import er_formula_message
 from vetting.services.exports.method import method_lines
+from vetting.services.exports.overlap import pdf_overlap
 from vetting.services.exports.rows import ExportContext, ExportRow
 
 FONT_FAMILY = "VettedSans"
@@ -426,6 +427,7 @@ def report_html(rows: list[ExportRow], *, context: ExportContext, language: str,
             "language_name": label("language", language),
             "language": language,
             "creators": pages,
+            "overlap": pdf_overlap(context.overlap),
             "method": method_lines(context, platforms=platforms),
             "method_notes": [
                 render_message(m.METHOD_RISK()),
