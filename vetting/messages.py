@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from core.messages import (  # noqa: F401 - JOINED is re-exported for the scorers
+    COMPACT,
     DATE,
     INT,
     JOINED,
@@ -33,6 +34,7 @@ from core.messages import (  # noqa: F401 - JOINED is re-exported for the scorer
     SIGNED_INT,
     SIGNED_INTS,
     SIGNED_NUM0,
+    SIGNED_PCT1,
     TEXT,
     TRANSLATED,
     define,
@@ -1374,5 +1376,85 @@ OVERLAP_METHOD = define(
         "follower samples matched by username within one platform, with a 95%% interval that widens when "
         "samples are small; unique reach counts each follower once (same platform only: a person on two "
         "platforms counts twice)."
+    ),
+)
+
+
+# --- campaigns: results against predictions ------------------------------------------------------------
+
+define_labels(
+    "prediction_type",
+    {
+        "reach": gettext_noop("Reach"),
+        "engagements": gettext_noop("Engagements"),
+        "er": gettext_noop("Engagement rate"),
+        "cost": gettext_noop("Cost"),
+        "cpe": gettext_noop("Cost per engagement"),
+        "cpm": gettext_noop("Cost per 1,000 reached"),
+    },
+)
+define_labels(
+    "prediction_source",
+    {
+        "shortlisted": gettext_noop("predicted when shortlisted"),
+        "now": gettext_noop("recomputed from today's data (the entry predates kept estimates)"),
+        "": gettext_noop("no prediction"),
+    },
+)
+define_labels("reach_basis", {"reach": gettext_noop("reach"), "views": gettext_noop("views"), "": ""})
+TRACK_RECORD_REACH = define(
+    "campaign.track_record_reach",
+    gettext_noop(
+        "In your campaigns (%(n)s creators, %(campaigns)s campaigns) our reach estimates were off by a median of "
+        "%(error)s (actual vs estimate: %(bias)s); the range that would have held 80%% of them: %(low)s–%(high)s"
+    ),
+    n=INT,
+    campaigns=INT,
+    error=PCT0,
+    bias=SIGNED_PCT1,
+    low=COMPACT,
+    high=COMPACT,
+)
+TRACK_RECORD_COST = define(
+    "campaign.track_record_cost",
+    gettext_noop(
+        "In your campaigns (%(n)s creators, %(campaigns)s campaigns) the fees paid differed from our estimates by "
+        "a median of %(error)s (paid vs estimate: %(bias)s); the range that would have held 80%% of them: "
+        "US$%(low)s–%(high)s"
+    ),
+    n=INT,
+    campaigns=INT,
+    error=PCT0,
+    bias=SIGNED_PCT1,
+    low=INT,
+    high=INT,
+)
+CAMPAIGN_ERROR_LINE = define(
+    "campaign.error_line",
+    gettext_noop(
+        "%(what)s: off by a median of %(error)s over %(n)s creators (actual vs prediction: %(bias)s); "
+        "inside the predicted range for %(within)s"
+    ),
+    what=label_of("prediction_type"),
+    error=PCT0,
+    n=INT,
+    bias=SIGNED_PCT1,
+    within=PCT0,
+)
+CAMPAIGN_ERROR_POINT = define(
+    "campaign.error_point",
+    gettext_noop("%(what)s: off by a median of %(error)s over %(n)s creators (actual vs prediction: %(bias)s)"),
+    what=label_of("prediction_type"),
+    error=PCT0,
+    n=INT,
+    bias=SIGNED_PCT1,
+)
+CAMPAIGN_METHOD = define(
+    "campaign.method",
+    gettext_noop(
+        "Actual figures are summed over each creator's campaign posts: reach from the creator's insights, else "
+        "views; engagements are likes + comments (+ saves on Xiaohongshu); the engagement rate uses the "
+        "platform's own formula. Predictions are those kept when the creator was shortlisted, times the number "
+        "of posts. Error = actual / middle of the predicted range − 1."
     ),
 )

@@ -3,6 +3,7 @@ notifications."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
@@ -13,6 +14,9 @@ from tests.factories.influencers import CreatorFactory
 from vetting.models import (
     Alert,
     Brand,
+    Campaign,
+    CampaignCreator,
+    CampaignPost,
     CreatorNote,
     FollowerScorerCalibration,
     MoodBoardImage,
@@ -212,3 +216,37 @@ def overlap_shortlist(organization, name: str = "Overlap") -> Shortlist:
     for creator in (anna, ben, cleo):
         ShortlistEntryFactory(shortlist=shortlist, creator=creator)
     return shortlist
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    shortlist = factory.SubFactory(ShortlistFactory)
+    organization = factory.LazyAttribute(lambda o: o.shortlist.organization)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    starts_on = dt.date(2026, 3, 1)
+
+
+class CampaignCreatorFactory(factory.django.DjangoModelFactory):
+    """A booking: the entry defaults to a new entry of the campaign's shortlist."""
+
+    class Meta:
+        model = CampaignCreator
+
+    campaign = factory.SubFactory(CampaignFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    entry = factory.LazyAttribute(lambda o: ShortlistEntryFactory(shortlist=o.campaign.shortlist, creator=o.creator))
+    fee_usd = 1000
+
+
+class CampaignPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignPost
+
+    booking = factory.SubFactory(CampaignCreatorFactory)
+    source = "imported"
+    platform = "instagram"
+    url = factory.Sequence(lambda n: f"https://www.instagram.com/p/campaign{n}/")
+    likes = 500
+    comments = 20
