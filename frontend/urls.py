@@ -3,7 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import auth, brands, briefs, creators, discovery, jobs, notifications, shortlists, watches
+from frontend.views import (
+    auth,
+    brands,
+    briefs,
+    campaigns,
+    creators,
+    discovery,
+    jobs,
+    notifications,
+    shortlists,
+    watches,
+)
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -38,6 +49,13 @@ urlpatterns = [
     path("shortlists/<id:shortlist_id>/entries/<id:entry_id>/", shortlists.entry_update, name="shortlist_entry"),
     path("shortlists/<id:shortlist_id>/bulk/", shortlists.bulk_action, name="shortlist_bulk"),
     path("shortlists/<id:shortlist_id>/export/", shortlists.export_start, name="shortlist_export"),
+    # Campaigns (run from a shortlist)
+    path("shortlists/<id:shortlist_id>/campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<id:campaign_id>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<id:campaign_id>/book/", campaigns.campaign_book, name="campaign_book"),
+    path("campaigns/<id:campaign_id>/import/", campaigns.campaign_import, name="campaign_import"),
+    path("campaigns/<id:campaign_id>/link/", campaigns.campaign_link, name="campaign_link"),
+    path("campaigns/<id:campaign_id>/report.<str:fmt>", campaigns.campaign_download, name="campaign_download"),
     # Jobs
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),

@@ -19,6 +19,7 @@ from frontend.views import presenters
 from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, safe_next
 from vetting.models import EntryStatus
 from vetting.selectors.brands import brand_get, brand_list
+from vetting.selectors.campaigns import campaign_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
 from vetting.selectors.shortlists import shortlist_list as select_shortlists
 from vetting.services.overlap import overlap_matrix, shortlist_overlap
@@ -69,6 +70,7 @@ def shortlist_detail(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
     context = _detail_context(request, org, shortlist)
     context["overlap"] = overlap_view(shortlist_overlap(shortlist=shortlist))
+    context["campaigns"] = list(campaign_list(organization=org, shortlist_id=shortlist.pk))
     return render_page(request, "frontend/shortlist.html", context)
 
 
