@@ -94,3 +94,26 @@ def test_a_viewer_reads_but_cannot_change(client, shortlist, catalogue):
     assert response.status_code == 403
     page = client.get(reverse("frontend:campaign", args=[campaign.pk])).content.decode()
     assert 'data-testid="book-form"' not in page
+
+
+def test_the_creator_page_estimate_states_our_track_record(ui, member, shortlist, catalogue):
+    from vetting.monitoring.estimates import estimate_for_account
+    from vetting.services.campaigns import campaign_book, campaign_create, campaign_posts_import
+
+    creator = catalogue[0]
+    estimate = estimate_for_account(creator.accounts.get())
+    middle = (estimate["reach_per_post"]["low"] + estimate["reach_per_post"]["high"]) / 2
+    url = reverse("frontend:creator", args=[creator.pk])
+    assert 'data-testid="track-record"' not in ui.get(url).content.decode()
+    for k in range(3):  # the reach came in at half the middle of the estimate, three times
+        campaign = campaign_create(shortlist=shortlist, name=f"C{k}", starts_on="2026-01-01")
+        campaign_book(campaign=campaign, creator_id=creator.pk, fee_usd=100)
+        line = f"{creator.pk},https://www.instagram.com/p/t{k}/,{int(middle / 2)},10,1"
+        campaign_posts_import(campaign=campaign, content=f"creator_id,url,reach,likes,comments\n{line}\n".encode())
+    body = ui.get(url).content.decode()
+    assert 'data-testid="track-record"' in body
+    assert "our reach estimates were off by a median of 50% (actual vs estimate: -50.0%)" in body
+    # another organisation's campaigns do not show
+    other = MembershipFactory()
+    ui.force_login(other.user)
+    assert 'data-testid="track-record"' not in ui.get(url).content.decode()
