@@ -203,3 +203,14 @@ def test_the_organisations_error_adjusts_the_estimates_it_shows(setup):
     assert adjusted["low"] == pytest.approx(middle * 2, rel=0.01) == pytest.approx(adjusted["high"], rel=0.01)
     # another organisation's campaigns say nothing about ours
     assert organization_prediction_error(organization=OrganizationFactory())["reach"]["n"] == 0
+
+
+def test_a_booking_outlives_its_shortlist_entry(setup):
+    from vetting.services.shortlists import entries_remove
+
+    campaign, (anna, _ben) = setup
+    campaign_posts_import(campaign=campaign, content=CSV.format(a=anna.pk).encode())
+    entry = campaign.shortlist.entries.get(creator=anna)
+    entries_remove(shortlist=campaign.shortlist, entry_ids=[entry.pk])
+    row = next(r for r in campaign_report(campaign=campaign)["creators"] if r["creator"]["id"] == anna.pk)
+    assert row["fee_usd"] == 1_500 and row["actual"]["posts"] == 2 and row["prediction_source"] == "now"

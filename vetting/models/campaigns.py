@@ -42,7 +42,9 @@ class CampaignCreator(models.Model):
     """A creator booked for a campaign, with the fee actually paid (USD, as the estimates are)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="bookings")
-    entry = models.ForeignKey(ShortlistEntry, on_delete=models.PROTECT, related_name="bookings")
+    # The shortlist entry whose snapshot holds the predictions; a booking outlives its entry (the
+    # creator taken off the list later), and is then predicted from the data of the day.
+    entry = models.ForeignKey(ShortlistEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="campaign_bookings")
     fee_usd = models.DecimalField(max_digits=12, decimal_places=2)
     booked_at = models.DateTimeField(auto_now_add=True)

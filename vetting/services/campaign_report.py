@@ -68,7 +68,7 @@ def _predicted_account(booking: CampaignCreator, platform: str) -> tuple[dict[st
     "now" (the entry predates kept estimates: recomputed from today's data, and said so)."""
     from vetting.monitoring.estimates import estimate_snapshot
 
-    snapshot = (booking.entry.vetting_snapshot or {}).get("accounts") or []
+    snapshot = ((booking.entry.vetting_snapshot if booking.entry else None) or {}).get("accounts") or []
     same = [a for a in snapshot if a.get("platform") == platform] or snapshot
     chosen = max(same, key=lambda a: a.get("followers") or 0, default=None)
     if chosen is not None and chosen.get("estimate"):

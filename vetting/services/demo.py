@@ -1,6 +1,6 @@
 """The whole demo: the synthetic catalogue (influencers.services.demo), the demo tenant written
-in the same transaction (organisation "Demo Agency" with three brand briefs, mood boards and a
-shortlist), vetting of every demo account, and the demo login.
+in the same transaction (organisation "Demo Agency" with three brand briefs, mood boards, a
+shortlist and a finished campaign on it), vetting of every demo account, and the demo login.
 
 Everything in it is invented by code; the product labels it as synthetic wherever it shows it.
 """
@@ -8,6 +8,7 @@ Everything in it is invented by code; the product labels it as synthetic whereve
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,17 @@ from influencers.services.demo.images import draw_style_image
 from influencers.services.demo.plan import CreatorPlan, DemoPlan
 from influencers.services.demo.seed import DemoSummary, jpeg_bytes, seed_demo_catalogue, store_image_file
 from vetting import messages as m
-from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
+from vetting.models import (
+    Brand,
+    Campaign,
+    CampaignCreator,
+    CampaignPost,
+    EntryStatus,
+    MoodBoardImage,
+    PostSource,
+    Shortlist,
+    ShortlistEntry,
+)
 from vetting.services.reports import vet_accounts
 
 DEMO_ORGANIZATION = "Demo Agency"
@@ -147,11 +158,61 @@ def demo_tenant_write(
         ],
         ignore_conflicts=True,
     )
+    by_creator = {creator.pk: cr for cr, creator in zip(plan.creators, creators)}
+    booked = list(dict.fromkeys(picks))[:4]
+    campaign_posts = _demo_campaign(plan, shortlist, [by_creator[c.pk] for c in booked], booked)
     return {
         "brands": len(brands),
         "mood_board_images": MoodBoardImage.objects.filter(brand__in=brands).count(),
         "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
+        "campaign_posts": campaign_posts,
     }
+
+
+def _demo_campaign(plan: DemoPlan, shortlist: Shortlist, plans: list[CreatorPlan], creators: list[Creator]) -> int:
+    """A finished campaign on the demo shortlist, so its report (and the track record beside the
+    estimates) has something to show: the first four creators booked at invented fees, each with
+    its two newest posts as campaign posts, their reach as the creator's insights would give it
+    (views on video platforms, else 12–40% of the followers). Returns the number of posts."""
+    rng = random.Random(plan.seed)
+    campaign, _ = Campaign.objects.get_or_create(
+        organization=shortlist.organization,
+        shortlist=shortlist,
+        name="Spring seeding 2026",
+        defaults={
+            "brand": shortlist.brand,
+            "starts_on": plan.end_date - dt.timedelta(days=30),
+            "ends_on": plan.end_date,
+        },
+    )
+    entries = {e.creator_id: e for e in ShortlistEntry.objects.filter(shortlist=shortlist)}
+    rows = []
+    for cr, creator in zip(plans, creators):
+        account = next((a for a in cr.accounts if a.follower_samples), cr.accounts[0])
+        followers = account.snapshots[-1][1]
+        fee = round(followers * rng.uniform(0.006, 0.03) / 50) * 50 + 100  # US$, invented
+        booking, _ = CampaignCreator.objects.update_or_create(
+            campaign=campaign, creator=creator, defaults={"entry": entries[creator.pk], "fee_usd": fee}
+        )
+        for post in account.posts[-2:]:
+            reach = post.views if post.views else int(followers * rng.uniform(0.12, 0.4))
+            rows.append(
+                CampaignPost(
+                    booking=booking,
+                    source=PostSource.IMPORTED,
+                    platform=account.platform,
+                    url=post.url,
+                    posted_at=post.posted_at,
+                    reach=reach,
+                    views=post.views,
+                    likes=post.likes,
+                    comments=post.comments,
+                    shares=post.shares,
+                    saves=post.saves,
+                )
+            )
+    CampaignPost.objects.bulk_create(rows, ignore_conflicts=True)
+    return CampaignPost.objects.filter(booking__campaign=campaign).count()
 
 
 def _overlapping(clean: list[tuple[CreatorPlan, Creator]]) -> list[Creator]:
