@@ -72,7 +72,8 @@ def test_compare_against_the_middle_of_the_range():
     rows = compare({"reach": (3_000, 9_000), "er": (0.02, 0.02)}, {"reach": 9_000, "er": 0.01})
     assert rows["reach"]["error"] == pytest.approx(0.5)  # 9,000 / 6,000 − 1
     assert rows["reach"]["within"] is True
-    assert rows["er"]["error"] == pytest.approx(-0.5) and rows["er"]["within"] is False
+    assert rows["er"]["error"] == pytest.approx(-0.5) and rows["er"]["within"] is None  # a point
+    assert compare({"reach": (3_000, 9_000)}, {"reach": 10_000})["reach"]["within"] is False
     assert rows["reach"]["log_ratio"] == pytest.approx(math.log(1.5))
     unknown = compare({"reach": (1, 2)}, {"reach": None})["reach"]
     assert unknown["error"] is None and unknown["within"] is None

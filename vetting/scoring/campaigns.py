@@ -140,7 +140,8 @@ def compare(predicted: Mapping[str, tuple[float, float]], actual: Mapping[str, A
             "actual": value,
             "error": ratio - 1 if ratio is not None else None,
             "log_ratio": math.log(ratio) if ratio is not None else None,
-            "within": (low <= value <= high) if value is not None else None,
+            # a point prediction has no range to be inside of
+            "within": (low <= value <= high) if value is not None and low < high else None,
         }
     return out
 
