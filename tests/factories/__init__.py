@@ -19,7 +19,9 @@ from tests.factories.influencers import (
     FollowerSampleFactory,
     MediaAssetFactory,
     PostFactory,
-    sampled_account,
+)
+from tests.factories.influencers import (
+    sampled_account as sampled_account,  # a helper, not a factory (no model)
 )
 from tests.factories.vetting import (
     AlertFactory,
@@ -38,7 +40,9 @@ from tests.factories.vetting import (
     WatchRuleFactory,
     WebhookAttemptFactory,
     WebhookDeliveryFactory,
-    overlap_shortlist,
+)
+from tests.factories.vetting import (
+    overlap_shortlist as overlap_shortlist,  # a helper, not a factory (no model)
 )
 from tests.factories.vision import (
     AestheticProfileFactory,
@@ -82,6 +86,4 @@ __all__ = [
     "WatchRuleFactory",
     "WebhookAttemptFactory",
     "WebhookDeliveryFactory",
-    "overlap_shortlist",
-    "sampled_account",
 ]

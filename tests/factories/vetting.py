@@ -236,7 +236,11 @@ class CampaignCreatorFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     creator = factory.SubFactory(CreatorFactory)
-    entry = factory.LazyAttribute(lambda o: ShortlistEntryFactory(shortlist=o.campaign.shortlist, creator=o.creator))
+    entry = factory.SubFactory(
+        ShortlistEntryFactory,
+        shortlist=factory.SelfAttribute("..campaign.shortlist"),
+        creator=factory.SelfAttribute("..creator"),
+    )
     fee_usd = 1000
 
 
