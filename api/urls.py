@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import brands, briefs, creators, exports, jobs, notes, overlap, search, shortlists, vetting
+from api.views import brands, briefs, campaigns, creators, exports, jobs, notes, overlap, search, shortlists, vetting
 from api.views.health import HealthView
 
 
@@ -53,6 +53,12 @@ urlpatterns = [
         "shortlists/<id:pk>/entries/status/", shortlists.EntryBulkStatusView.as_view(), name="shortlist-entries-status"
     ),
     path("shortlists/<id:pk>/entries/<id:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
+    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/<id:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<id:pk>/bookings/", campaigns.BookingView.as_view(), name="campaign-bookings"),
+    path("campaigns/<id:pk>/posts/", campaigns.PostImportView.as_view(), name="campaign-posts"),
+    path("campaigns/<id:pk>/posts/link/", campaigns.PostLinkView.as_view(), name="campaign-post-link"),
+    path("campaigns/<id:pk>/download/<str:fmt>/", campaigns.CampaignDownloadView.as_view(), name="campaign-download"),
     path("notes/", notes.NoteListView.as_view(), name="note-list"),
     path("notes/<id:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
     path("exports/", exports.ExportCreateView.as_view(), name="export-create"),

@@ -7,6 +7,7 @@ from frontend.views import (
     auth,
     brands,
     briefs,
+    campaigns,
     creators,
     discovery,
     imports,
@@ -60,6 +61,13 @@ urlpatterns = [
     path("imports/", imports.import_start, name="import_start"),
     path("imports/<str:token>/columns/", imports.import_mapping, name="import_mapping"),
     path("jobs/<id:job_id>/import/", imports.import_run, name="import_run"),
+    # Campaigns (run from a shortlist)
+    path("shortlists/<id:shortlist_id>/campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<id:campaign_id>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<id:campaign_id>/book/", campaigns.campaign_book, name="campaign_book"),
+    path("campaigns/<id:campaign_id>/import/", campaigns.campaign_import, name="campaign_import"),
+    path("campaigns/<id:campaign_id>/link/", campaigns.campaign_link, name="campaign_link"),
+    path("campaigns/<id:campaign_id>/report.<str:fmt>", campaigns.campaign_download, name="campaign_download"),
     # Jobs
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<id:job_id>/", jobs.job_detail, name="job"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from core.messages import (  # noqa: F401 - JOINED is re-exported for the scorers
+    COMPACT,
     DATE,
     INT,
     JOINED,
@@ -33,6 +34,7 @@ from core.messages import (  # noqa: F401 - JOINED is re-exported for the scorer
     SIGNED_INT,
     SIGNED_INTS,
     SIGNED_NUM0,
+    SIGNED_PCT1,
     TEXT,
     TRANSLATED,
     define,
@@ -1303,4 +1305,170 @@ WATCH_NAME_TAKEN = define("watch.name_taken", gettext_noop("a watch named “%(n
 LONGER_THAN_WINDOW = define("rule.history_window", gettext_noop("must be longer than the window"))
 WINDOW_LONGER_THAN_LOOKBACK = define(
     "rule.window_lookback", gettext_noop("must not be longer than the look-back period")
+)
+
+# --- audience overlap of a shortlist (page, PDF, XLSX) ------------------------------------------------
+
+define_labels(
+    "overlap_unknown",
+    {
+        "no account": gettext_noop("no account"),
+        "no follower sample": gettext_noop("no follower sample"),
+        "no follower count": gettext_noop("no follower count"),
+    },
+)
+OVERLAP_PAIR = define(
+    "overlap.pair",
+    gettext_noop(
+        "%(share)s of the smaller audience also follows the other on %(platform)s (95%% interval "
+        "%(low)s–%(high)s; %(shared)s shared among %(n_a)s and %(n_b)s sampled followers)"
+    ),
+    share=PCT1,
+    low=PCT1,
+    high=PCT1,
+    platform=label_of("platform"),
+    shared=INT,
+    n_a=INT,
+    n_b=INT,
+)
+OVERLAP_TOO_SMALL = define(
+    "overlap.too_small",
+    gettext_noop(
+        "The samples on %(platform)s are too small to see an overlap: anything from %(low)s to %(high)s of "
+        "the smaller audience (%(n_a)s and %(n_b)s sampled followers)"
+    ),
+    platform=label_of("platform"),
+    low=PCT1,
+    high=PCT1,
+    n_a=INT,
+    n_b=INT,
+)
+OVERLAP_CONTRADICTION = define(
+    "overlap.contradiction",
+    gettext_noop(
+        "The samples on %(platform)s share more followers (%(shared)s) than even identical audiences would "
+        "explain: a follower count is out of date or a sample is not random; no estimate"
+    ),
+    platform=label_of("platform"),
+    shared=INT,
+)
+OVERLAP_NO_COMMON_PLATFORM = define(
+    "overlap.no_common_platform",
+    gettext_noop("No platform in common: followers cannot be matched across platforms"),
+)
+OVERLAP_UNKNOWN = define(
+    "overlap.unknown",
+    gettext_noop("Unknown: %(name)s has %(reason)s"),
+    name=TEXT,
+    reason=label_of("overlap_unknown"),
+)
+UNIQUE_REACH = define(
+    "overlap.unique_reach",
+    gettext_noop(
+        "Unique reach: %(estimate)s distinct followers (95%% interval %(low)s–%(high)s) of %(total)s "
+        "followers counted once per account on %(accounts)s accounts"
+    ),
+    estimate=INT,
+    low=INT,
+    high=INT,
+    total=INT,
+    accounts=INT,
+)
+UNIQUE_REACH_NOT_COUNTED = define(
+    "overlap.not_counted",
+    gettext_noop("%(n)s followers of accounts without a follower sample are not counted"),
+    n=INT,
+)
+UNIQUE_REACH_NONE = define(
+    "overlap.no_reach",
+    gettext_noop("Unique reach unknown: no creator on the list has a follower sample"),
+)
+OVERLAP_METHOD = define(
+    "overlap.method",
+    gettext_noop(
+        "Overlap is the share of the smaller audience that also follows the other creator, estimated from "
+        "follower samples matched by username within one platform, with a 95%% interval that widens when "
+        "samples are small; unique reach counts each follower once (same platform only: a person on two "
+        "platforms counts twice)."
+    ),
+)
+
+
+# --- campaigns: results against predictions ------------------------------------------------------------
+
+define_labels(
+    "prediction_type",
+    {
+        "reach": gettext_noop("Reach"),
+        "engagements": gettext_noop("Engagements"),
+        "er": gettext_noop("Engagement rate"),
+        "cost": gettext_noop("Cost"),
+        "cpe": gettext_noop("Cost per engagement"),
+        "cpm": gettext_noop("Cost per 1,000 reached"),
+    },
+)
+define_labels(
+    "prediction_source",
+    {
+        "shortlisted": gettext_noop("predicted when shortlisted"),
+        "now": gettext_noop("recomputed from today's data (the entry predates kept estimates)"),
+        "": gettext_noop("no prediction"),
+    },
+)
+define_labels("reach_basis", {"reach": gettext_noop("reach"), "views": gettext_noop("views"), "": ""})
+TRACK_RECORD_REACH = define(
+    "campaign.track_record_reach",
+    gettext_noop(
+        "In your campaigns (%(n)s creators, %(campaigns)s campaigns) our reach estimates were off by a median of "
+        "%(error)s (actual vs estimate: %(bias)s); the range that would have held 80%% of them: %(low)s–%(high)s"
+    ),
+    n=INT,
+    campaigns=INT,
+    error=PCT0,
+    bias=SIGNED_PCT1,
+    low=COMPACT,
+    high=COMPACT,
+)
+TRACK_RECORD_COST = define(
+    "campaign.track_record_cost",
+    gettext_noop(
+        "In your campaigns (%(n)s creators, %(campaigns)s campaigns) the fees paid differed from our estimates by "
+        "a median of %(error)s (paid vs estimate: %(bias)s); the range that would have held 80%% of them: "
+        "US$%(low)s–%(high)s"
+    ),
+    n=INT,
+    campaigns=INT,
+    error=PCT0,
+    bias=SIGNED_PCT1,
+    low=INT,
+    high=INT,
+)
+CAMPAIGN_ERROR_LINE = define(
+    "campaign.error_line",
+    gettext_noop(
+        "%(what)s: off by a median of %(error)s over %(n)s creators (actual vs prediction: %(bias)s); "
+        "inside the predicted range for %(within)s"
+    ),
+    what=label_of("prediction_type"),
+    error=PCT0,
+    n=INT,
+    bias=SIGNED_PCT1,
+    within=PCT0,
+)
+CAMPAIGN_ERROR_POINT = define(
+    "campaign.error_point",
+    gettext_noop("%(what)s: off by a median of %(error)s over %(n)s creators (actual vs prediction: %(bias)s)"),
+    what=label_of("prediction_type"),
+    error=PCT0,
+    n=INT,
+    bias=SIGNED_PCT1,
+)
+CAMPAIGN_METHOD = define(
+    "campaign.method",
+    gettext_noop(
+        "Actual figures are summed over each creator's campaign posts: reach from the creator's insights, else "
+        "views; engagements are likes + comments (+ saves on Xiaohongshu); the engagement rate uses the "
+        "platform's own formula. Predictions are those kept when the creator was shortlisted, times the number "
+        "of posts. Error = actual / middle of the predicted range − 1."
+    ),
 )

@@ -76,6 +76,11 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
         table = monitoring.rate_table()
         context["estimate"] = monitoring.estimate_for_account(account, table=table)
         context["estimate_table"] = table
+        if org:
+            from vetting.services.campaign_report import track_record
+
+            # The organisation's own campaigns re-size the ranges: how well the estimates did last time.
+            context["estimate_track_record"] = track_record(organization=org, estimate=context["estimate"])
     return render_page(request, "frontend/creator.html", context)
 
 

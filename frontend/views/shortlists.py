@@ -19,8 +19,10 @@ from frontend.views import presenters
 from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, safe_next
 from vetting.models import EntryStatus
 from vetting.selectors.brands import brand_get, brand_list
+from vetting.selectors.campaigns import campaign_list
 from vetting.selectors.shortlists import entry_get, entry_list, shortlist_get
 from vetting.selectors.shortlists import shortlist_list as select_shortlists
+from vetting.services.overlap import overlap_matrix, shortlist_overlap
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
@@ -66,7 +68,27 @@ def shortlist_detail(request: HttpRequest, shortlist_id: int) -> HttpResponse:
     """One shortlist: entries with status and notes, bulk actions, exports and their jobs."""
     org = require_organization(request)
     shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
-    return render_page(request, "frontend/shortlist.html", _detail_context(request, org, shortlist))
+    context = _detail_context(request, org, shortlist)
+    context["overlap"] = overlap_view(shortlist_overlap(shortlist=shortlist))
+    context["campaigns"] = list(campaign_list(organization=org, shortlist_id=shortlist.pk))
+    return render_page(request, "frontend/shortlist.html", context)
+
+
+def overlap_view(result: dict[str, Any]) -> dict[str, Any]:
+    """The overlap matrix with each cell's shading: the estimated share as the strength of the
+    colour; samples too small to see overlap hatched, the rest blank."""
+    matrix = overlap_matrix(result)
+    for row in matrix["rows"]:
+        for cell in row["cells"]:
+            if cell["kind"] == "estimate":
+                alpha = 0.06 + 0.84 * min(max(float(cell["share"] or 0.0), 0.0), 1.0)
+                colour = "#fff" if alpha > 0.55 else "inherit"
+                cell["style"] = f"background:rgba(37,99,235,{alpha:.2f});color:{colour}"
+            elif cell["kind"] == "too_small":
+                cell["style"] = "background:repeating-linear-gradient(45deg,#f2f4f7,#f2f4f7 4px,#fff 4px,#fff 8px)"
+            else:
+                cell["style"] = ""
+    return matrix
 
 
 @login_required

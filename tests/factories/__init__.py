@@ -20,9 +20,15 @@ from tests.factories.influencers import (
     MediaAssetFactory,
     PostFactory,
 )
+from tests.factories.influencers import (
+    sampled_account as sampled_account,  # a helper, not a factory (no model)
+)
 from tests.factories.vetting import (
     AlertFactory,
     BrandFactory,
+    CampaignCreatorFactory,
+    CampaignFactory,
+    CampaignPostFactory,
     CreatorNoteFactory,
     FollowerScorerCalibrationFactory,
     MoodBoardImageFactory,
@@ -34,6 +40,9 @@ from tests.factories.vetting import (
     WatchRuleFactory,
     WebhookAttemptFactory,
     WebhookDeliveryFactory,
+)
+from tests.factories.vetting import (
+    overlap_shortlist as overlap_shortlist,  # a helper, not a factory (no model)
 )
 from tests.factories.vision import (
     AestheticProfileFactory,
@@ -50,6 +59,9 @@ __all__ = [
     "AlertFactory",
     "AudienceProfileFactory",
     "BrandFactory",
+    "CampaignCreatorFactory",
+    "CampaignFactory",
+    "CampaignPostFactory",
     "CommentSampleFactory",
     "CreatorFactory",
     "CreatorNoteFactory",

@@ -131,3 +131,13 @@ class CommentSampleFactory(factory.django.DjangoModelFactory):
     commenter = factory.Sequence(lambda n: f"commenter_{n}")
     text = "Love this look! 好看"
     posted_at = factory.LazyFunction(timezone.now)
+
+
+def sampled_account(creator, platform: str, followers: int, usernames) -> Account:
+    """An account of `creator` with a follower count and a follower sample of these usernames
+    (the overlap tests' audiences)."""
+    account = AccountFactory(creator=creator, platform=platform)
+    AccountMetricsFactory(account=account, followers=followers)
+    for name in usernames:
+        FollowerSampleFactory(account=account, username=name)
+    return account

@@ -3,6 +3,7 @@ notifications."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
@@ -13,6 +14,9 @@ from tests.factories.influencers import CreatorFactory
 from vetting.models import (
     Alert,
     Brand,
+    Campaign,
+    CampaignCreator,
+    CampaignPost,
     CreatorNote,
     FollowerScorerCalibration,
     MoodBoardImage,
@@ -197,3 +201,56 @@ class FollowerScorerCalibrationFactory(factory.django.DjangoModelFactory):
     rows = 500
     fakes = 120
     cv_roc_auc = 0.95
+
+
+def overlap_shortlist(organization, name: str = "Overlap") -> Shortlist:
+    """A shortlist of Anna, Ben and Cleo: Anna's and Ben's whole Instagram audiences sampled
+    (100 followers each, 40 in common, so 160 distinct), Cleo without a follower sample."""
+    from tests.factories.influencers import AccountFactory, sampled_account
+
+    shortlist = ShortlistFactory(organization=organization, name=name)
+    anna, ben, cleo = (CreatorFactory(display_name=n) for n in ("Anna", "Ben 本", "Cleo"))
+    sampled_account(anna, "instagram", 100, [f"fan{i}" for i in range(100)])
+    sampled_account(ben, "instagram", 100, [f"fan{i}" for i in range(60, 160)])
+    AccountFactory(creator=cleo, platform="instagram")
+    for creator in (anna, ben, cleo):
+        ShortlistEntryFactory(shortlist=shortlist, creator=creator)
+    return shortlist
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    shortlist = factory.SubFactory(ShortlistFactory)
+    organization = factory.LazyAttribute(lambda o: o.shortlist.organization)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    starts_on = dt.date(2026, 3, 1)
+
+
+class CampaignCreatorFactory(factory.django.DjangoModelFactory):
+    """A booking: the entry defaults to a new entry of the campaign's shortlist."""
+
+    class Meta:
+        model = CampaignCreator
+
+    campaign = factory.SubFactory(CampaignFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    entry = factory.SubFactory(
+        ShortlistEntryFactory,
+        shortlist=factory.SelfAttribute("..campaign.shortlist"),
+        creator=factory.SelfAttribute("..creator"),
+    )
+    fee_usd = 1000
+
+
+class CampaignPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignPost
+
+    booking = factory.SubFactory(CampaignCreatorFactory)
+    source = "imported"
+    platform = "instagram"
+    url = factory.Sequence(lambda n: f"https://www.instagram.com/p/campaign{n}/")
+    likes = 500
+    comments = 20

@@ -63,3 +63,19 @@ def test_seed_demo_if_empty_is_a_no_op_and_a_second_seed_is_refused(seeded):
     with pytest.raises(InvalidState, match="already exist"):
         seed_demo(creators=3, seed=7, end_date=END, image_size=32, vet=False)
     assert Creator.objects.count() == CREATORS
+
+
+@pytest.mark.django_db
+def test_demo_campaign_report(seeded):
+    from vetting.models import Campaign
+    from vetting.services.campaign_report import campaign_report
+
+    campaign = Campaign.objects.get(organization__name="Demo Agency")
+    report = campaign_report(campaign=campaign)
+    with_posts = [row for row in report["creators"] if row["actual"]["posts"]]
+    assert len(with_posts) >= 3 and all(row["actual"]["posts"] == 2 for row in with_posts)
+    assert all(row["actual"]["reach"] and row["fee_usd"] > 0 for row in with_posts)
+    # every creator's figures compared with a prediction (made from today's data: the demo
+    # entries were written before estimates were kept)
+    assert all(row["comparison"]["reach"]["error"] is not None for row in with_posts)
+    assert report["organisation_error"]["reach"]["n"] == len(with_posts)

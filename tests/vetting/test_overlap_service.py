@@ -7,21 +7,12 @@ import pytest
 
 from tests.factories import (
     AccountFactory,
-    AccountMetricsFactory,
     CreatorFactory,
-    FollowerSampleFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
+    sampled_account,
 )
 from vetting.services.overlap import creators_overlap, shortlist_overlap
-
-
-def sampled_account(creator, platform, followers, usernames):
-    account = AccountFactory(creator=creator, platform=platform)
-    AccountMetricsFactory(account=account, followers=followers)
-    for name in usernames:
-        FollowerSampleFactory(account=account, username=name)
-    return account
 
 
 @pytest.fixture
@@ -75,3 +66,50 @@ def test_the_queries_do_not_grow_with_the_list(db, django_assert_num_queries):
         result = creators_overlap(creator_ids=creators)
     assert len(result["pairs"]) == 15
     assert all(pair["shared_in_sample"] == 0 for pair in result["pairs"])
+
+
+# --- the matrix (shortlist page and exports) -----------------------------------------------------
+
+
+def test_matrix_cells_say_what_is_known(db):
+    from core.messages import render_message
+    from vetting.services.overlap import overlap_matrix
+
+    anna, ben, dora, eve = (CreatorFactory(display_name=n) for n in ("Anna", "Ben", "Dora", "Eve"))
+    sampled_account(anna, "instagram", 100, [f"fan{i}" for i in range(100)])
+    sampled_account(ben, "instagram", 100, [f"fan{i}" for i in range(60, 160)])
+    # Dora: only on TikTok, no platform in common with Anna or Ben
+    sampled_account(dora, "tiktok", 100, [f"t{i}" for i in range(100)])
+    # Eve: a tiny sample of a large Instagram audience: too small to see any overlap with Anna
+    sampled_account(eve, "instagram", 1_000_000, ["fan1", "x2"])
+    matrix = overlap_matrix(creators_overlap(creator_ids=[anna.pk, ben.pk, dora.pk, eve.pk]))
+    kinds = [[cell["kind"] for cell in row["cells"]] for row in matrix["rows"]]
+    assert kinds[0] == ["self", "estimate", "none", "contradiction"]
+    assert kinds[2] == ["none", "none", "self", "none"]
+    # symmetric
+    assert all(kinds[i][j] == kinds[j][i] for i in range(4) for j in range(4))
+    cell = matrix["rows"][0]["cells"][1]
+    assert cell["share"] == 0.4 and cell["interval"] == [0.4, 0.4] and cell["platform"] == "instagram"
+    assert render_message(cell["note"], "en").startswith("40.0% of the smaller audience also follows the other")
+    # one shared username out of 2 sampled of a million: more than identical audiences explain
+    assert "than even identical audiences" in render_message(matrix["rows"][0]["cells"][3]["note"], "en")
+
+
+def test_matrix_prefers_the_informative_platform_and_marks_small_samples(db):
+    from vetting.services.overlap import overlap_matrix
+
+    anna, ben = CreatorFactory(display_name="Anna"), CreatorFactory(display_name="Ben")
+    sampled_account(anna, "instagram", 100, [f"fan{i}" for i in range(100)])
+    sampled_account(ben, "instagram", 100, [f"fan{i}" for i in range(50, 150)])
+    # on TikTok both are large with small samples: not informative
+    sampled_account(anna, "tiktok", 500_000, [f"a{i}" for i in range(50)])
+    sampled_account(ben, "tiktok", 500_000, [f"b{i}" for i in range(50)])
+    result = creators_overlap(creator_ids=[anna.pk, ben.pk])
+    assert {p["platform"]: p["informative"] for p in result["pairs"]} == {"instagram": True, "tiktok": False}
+    cell = overlap_matrix(result)["rows"][0]["cells"][1]
+    assert (cell["kind"], cell["platform"], cell["share"]) == ("estimate", "instagram", 0.5)
+
+    only_tiktok = creators_overlap(creator_ids=[anna.pk, ben.pk])
+    only_tiktok["pairs"] = [p for p in only_tiktok["pairs"] if p["platform"] == "tiktok"]
+    small = overlap_matrix(only_tiktok)["rows"][0]["cells"][1]
+    assert small["kind"] == "too_small" and small["share"] is None and small["interval"][0] == 0.0

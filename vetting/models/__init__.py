@@ -1,7 +1,8 @@
-"""Models of vetting: brand briefs, shortlists and notes, and monitoring (watches, alerts, notifications)."""
+"""Models of vetting: brand briefs, shortlists and notes, campaigns, and monitoring (watches, alerts, notifications)."""
 
 from vetting.models.brands import Brand, MoodBoardImage
 from vetting.models.calibrations import FollowerScorerCalibration
+from vetting.models.campaigns import Campaign, CampaignCreator, CampaignPost, PostSource
 from vetting.models.monitoring import (
     Alert,
     AlertStatus,
@@ -20,12 +21,16 @@ __all__ = [
     "Alert",
     "AlertStatus",
     "Brand",
+    "Campaign",
+    "CampaignCreator",
+    "CampaignPost",
     "CreatorNote",
     "DeliveryStatus",
     "EntryStatus",
     "FollowerScorerCalibration",
     "MoodBoardImage",
     "NotificationSettings",
+    "PostSource",
     "RuleKind",
     "Severity",
     "Shortlist",

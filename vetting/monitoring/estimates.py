@@ -55,6 +55,29 @@ def estimate_for_account(account: Account, *, table: est.RateTable | None = None
     return {"account_id": account.pk, "handle": account.handle, **estimate}
 
 
+def estimate_snapshot(account: Account, *, table: est.RateTable | None = None) -> dict[str, Any]:
+    """What the product predicts per post of `account` now, compactly: kept in a shortlist
+    entry's snapshot when the creator is added, and compared with the campaign's results
+    (vetting.scoring.campaigns). Ranges are [low, high]."""
+    table = table or rate_table()
+    e = estimate_for_account(account, table=table)
+    median_views, median_engagements = _recent_post_figures(account)
+
+    def pair(figure: dict[str, Any]) -> list[float] | None:
+        return None if figure.get("low") is None else [figure["low"], figure["high"]]
+
+    return {
+        "reach_per_post": pair(e["reach_per_post"]),
+        "cost_per_post_usd": pair(e["cost_per_post_usd"]),
+        "cpm_usd": pair(e["cpm_usd"]),
+        "cpe_usd": pair(e["cpe_usd"]),
+        "engagements_per_post": median_engagements,
+        "views_per_post": median_views,
+        "tier": e["tier"],
+        "rate_table": {"name": table.name, "as_of": table.as_of},
+    }
+
+
 def estimates_for_creator(creator_id: int) -> dict[str, Any]:
     """Estimates for every account of a creator, the primary (largest) account's figures as the
     creator's CPM/CPE, and the rate table's name, as-of date, sources and disclaimer."""

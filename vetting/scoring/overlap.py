@@ -25,9 +25,8 @@ the design (N and n), not on what the samples showed. When the samples share mor
 identical audiences would explain (P(X ≥ x | M = the smaller audience) < 0.001), they contradict
 the model — a stale follower count, samples that are not random, or one username for two people
 — and the pair says so (`consistent: false`), with no estimate and the interval [0, 1]; the
-unique reach then takes nothing from that pair. (On the synthetic demo catalogue, whose follower
-usernames are drawn independently per account from short name lists, most pairs are such
-coincidences.)
+unique reach then takes nothing from that pair. (The synthetic demo's followers have one
+username per person and overlap by design, within a scene: docs/demo-data.md.)
 
 Why the scaling matters: the share of one sample found in the other (X / n_a) estimates
 M·p_b / N_a, not M / N_a, so it is biased towards 0 by the other account's sampling fraction

@@ -1,6 +1,6 @@
 """The whole demo: the synthetic catalogue (influencers.services.demo), the demo tenant written
-in the same transaction (organisation "Demo Agency" with three brand briefs, mood boards and a
-shortlist), vetting of every demo account, and the demo login.
+in the same transaction (organisation "Demo Agency" with three brand briefs, mood boards, a
+shortlist and a finished campaign on it), vetting of every demo account, and the demo login.
 
 Everything in it is invented by code; the product labels it as synthetic wherever it shows it.
 """
@@ -8,6 +8,7 @@ Everything in it is invented by code; the product labels it as synthetic whereve
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,10 +26,20 @@ from core.services.tenancy import member_add
 from influencers.models import Account, Creator
 from influencers.services.demo import content as c
 from influencers.services.demo.images import draw_style_image
-from influencers.services.demo.plan import DemoPlan
+from influencers.services.demo.plan import CreatorPlan, DemoPlan
 from influencers.services.demo.seed import DemoSummary, jpeg_bytes, seed_demo_catalogue, store_image_file
 from vetting import messages as m
-from vetting.models import Brand, EntryStatus, MoodBoardImage, Shortlist, ShortlistEntry
+from vetting.models import (
+    Brand,
+    Campaign,
+    CampaignCreator,
+    CampaignPost,
+    EntryStatus,
+    MoodBoardImage,
+    PostSource,
+    Shortlist,
+    ShortlistEntry,
+)
 from vetting.services.reports import vet_accounts
 
 DEMO_ORGANIZATION = "Demo Agency"
@@ -121,12 +132,14 @@ def demo_tenant_write(
     shortlist, _ = Shortlist.objects.get_or_create(
         organization=org, name="Spring skincare launch 2026", defaults={"brand": brands[0], "campaign": "Spring 2026"}
     )
-    clean: list[Creator] = []
-    flagged: list[Creator] = []
-    for cr, creator, _accounts in zip(plan.creators, creators, accounts):
-        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK"):
-            (flagged if any(a.fraud for a in cr.accounts) else clean).append(creator)
-    picks = clean[:4] + flagged[:1]
+    beauty = [
+        (cr, creator)
+        for cr, creator in zip(plan.creators, creators)
+        if cr.categories[0] == "beauty" and cr.country in ("CN", "TW", "HK")
+    ]
+    flagged = [creator for cr, creator in beauty if any(a.fraud for a in cr.accounts)]
+    clean = [(cr, creator) for cr, creator in beauty if not any(a.fraud for a in cr.accounts)]
+    picks = _overlapping(clean) + flagged[:1]
     if len(picks) < 3:  # a tiny catalogue: take any beauty/fashion creators
         picks += [cr for cr, p in zip(creators, plan.creators) if p.categories[0] in ("beauty", "fashion")][
             : 3 - len(picks)
@@ -145,11 +158,78 @@ def demo_tenant_write(
         ],
         ignore_conflicts=True,
     )
+    by_creator = {creator.pk: cr for cr, creator in zip(plan.creators, creators)}
+    booked = list(dict.fromkeys(picks))[:4]
+    campaign_posts = _demo_campaign(plan, shortlist, [by_creator[c.pk] for c in booked], booked)
     return {
         "brands": len(brands),
         "mood_board_images": MoodBoardImage.objects.filter(brand__in=brands).count(),
         "shortlist_entries": ShortlistEntry.objects.filter(shortlist=shortlist).count(),
+        "campaign_posts": campaign_posts,
     }
+
+
+def _demo_campaign(plan: DemoPlan, shortlist: Shortlist, plans: list[CreatorPlan], creators: list[Creator]) -> int:
+    """A finished campaign on the demo shortlist, so its report (and the track record beside the
+    estimates) has something to show: the first four creators booked at invented fees, each with
+    its two newest posts as campaign posts, their reach as the creator's insights would give it
+    (views on video platforms, else 12–40% of the followers). Returns the number of posts."""
+    rng = random.Random(plan.seed)
+    campaign, _ = Campaign.objects.get_or_create(
+        organization=shortlist.organization,
+        shortlist=shortlist,
+        name="Spring seeding 2026",
+        defaults={
+            "brand": shortlist.brand,
+            "starts_on": plan.end_date - dt.timedelta(days=30),
+            "ends_on": plan.end_date,
+        },
+    )
+    entries = {e.creator_id: e for e in ShortlistEntry.objects.filter(shortlist=shortlist)}
+    rows = []
+    for cr, creator in zip(plans, creators):
+        account = next((a for a in cr.accounts if a.follower_samples), cr.accounts[0])
+        followers = account.snapshots[-1][1]
+        fee = round(followers * rng.uniform(0.006, 0.03) / 50) * 50 + 100  # US$, invented
+        booking, _ = CampaignCreator.objects.update_or_create(
+            campaign=campaign, creator=creator, defaults={"entry": entries[creator.pk], "fee_usd": fee}
+        )
+        for post in account.posts[-2:]:
+            reach = post.views if post.views else int(followers * rng.uniform(0.12, 0.4))
+            rows.append(
+                CampaignPost(
+                    booking=booking,
+                    source=PostSource.IMPORTED,
+                    platform=account.platform,
+                    url=post.url,
+                    posted_at=post.posted_at,
+                    reach=reach,
+                    views=post.views,
+                    likes=post.likes,
+                    comments=post.comments,
+                    shares=post.shares,
+                    saves=post.saves,
+                )
+            )
+    CampaignPost.objects.bulk_create(rows, ignore_conflicts=True)
+    return CampaignPost.objects.filter(booking__campaign=campaign).count()
+
+
+def _overlapping(clean: list[tuple[CreatorPlan, Creator]]) -> list[Creator]:
+    """Four creators whose audience overlap the shortlist page can show: the three smallest with
+    a follower sample on the platform where most of them have one (smaller accounts have samples
+    covering more of their audience), and one without a sample (an "unknown" row)."""
+    sampled: dict[str, list[tuple[int, Creator]]] = {}
+    for cr, creator in clean:
+        for account in cr.accounts:
+            if account.follower_samples:
+                sampled.setdefault(account.platform, []).append((account.snapshots[-1][1], creator))
+    if not sampled:
+        return [creator for _, creator in clean[:4]]
+    platform = max(sampled, key=lambda name: (len(sampled[name]), name))
+    picks = [creator for _, creator in sorted(sampled[platform], key=lambda row: row[0])[:3]]
+    without = [creator for cr, creator in clean if not any(a.follower_samples for a in cr.accounts)]
+    return picks + without[:1]
 
 
 def seed_demo(

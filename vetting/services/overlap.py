@@ -8,7 +8,9 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from core.messages import Message
 from influencers.models import Account, Creator, FollowerSample
+from vetting import messages as m
 from vetting.models import Shortlist
 from vetting.scoring.overlap import LEVEL, METHOD, Audience, UniqueReach, combined_reach, unique_reach
 
@@ -144,3 +146,101 @@ def _round(value: float | None) -> float | None:
 
 def _whole(value: float | None) -> int | None:
     return None if value is None else int(round(float(value)))
+
+
+# --- the matrix the shortlist page and the exports show --------------------------------------------
+
+
+def overlap_matrix(result: dict[str, Any]) -> dict[str, Any]:
+    """`creators_overlap`'s result as a creators × creators matrix and the unique-reach lines.
+
+    {"creators": [{id, display_name}], "rows": [{creator, cells: [cell]}], "reach": Message,
+    "not_counted": Message | None, "method": Message}; a cell is {"kind", "share", "interval",
+    "note": Message | None, "platform"} with kind "self" (the diagonal), "unknown" (either creator
+    has no follower sample), "none" (no platform in common), "estimate", "too_small" (the samples
+    cannot see overlap: only the interval) or "contradiction". When two creators share several
+    platforms the cell shows the pair with the narrowest interval."""
+    unknown = {u["creator"]: u["reason"] for u in result["unknown"]}
+    best: dict[tuple[int, int], dict[str, Any]] = {}
+    for pair in result["pairs"]:
+        key = (min(pair["a"], pair["b"]), max(pair["a"], pair["b"]))
+        if key not in best or _rank(pair) < _rank(best[key]):
+            best[key] = pair
+    creators = [{"id": c["id"], "display_name": c["display_name"]} for c in result["creators"]]
+    rows = []
+    for row in creators:
+        cells = []
+        for column in creators:
+            key = (min(row["id"], column["id"]), max(row["id"], column["id"]))
+            cells.append(_cell(row, column, best.get(key), unknown))
+        rows.append({"creator": row, "cells": cells})
+    reach = result["unique_reach"]
+    if reach["estimate"] is None:
+        reach_message = m.UNIQUE_REACH_NONE()
+    else:
+        reach_message = m.UNIQUE_REACH(
+            estimate=reach["estimate"],
+            low=reach["interval"][0],
+            high=reach["interval"][1],
+            total=reach["followers_total"],
+            accounts=reach["accounts_counted"],
+        )
+    not_counted = reach["followers_not_counted"]
+    return {
+        "creators": creators,
+        "rows": rows,
+        "reach": reach_message,
+        "not_counted": m.UNIQUE_REACH_NOT_COUNTED(n=not_counted) if not_counted else None,
+        "method": m.OVERLAP_METHOD(),
+        "unique_reach": reach,
+    }
+
+
+def _rank(pair: dict[str, Any]) -> tuple[int, float]:
+    """Informative pairs first, then consistent ones, each by the width of their interval."""
+    width = pair["interval"][1] - pair["interval"][0]
+    return (0 if pair["informative"] else 1 if pair["consistent"] else 2, width)
+
+
+def _cell(
+    row: dict[str, Any], column: dict[str, Any], pair: dict[str, Any] | None, unknown: dict[int, str]
+) -> dict[str, Any]:
+    cell: dict[str, Any] = {"kind": "", "share": None, "interval": None, "note": None, "platform": ""}
+    if row["id"] == column["id"]:
+        cell["kind"] = "self"
+        return cell
+    missing = next((c for c in (row, column) if c["id"] in unknown), None)
+    if missing is not None:
+        cell["kind"] = "unknown"
+        cell["note"] = m.OVERLAP_UNKNOWN(name=missing["display_name"], reason=unknown[missing["id"]])
+        return cell
+    if pair is None:
+        cell["kind"] = "none"
+        cell["note"] = m.OVERLAP_NO_COMMON_PLATFORM()
+        return cell
+    cell["platform"] = pair["platform"]
+    cell["interval"] = pair["interval"]
+    n_a, n_b = pair["sample_sizes"]
+    note: Message
+    if not pair["consistent"]:
+        cell["kind"] = "contradiction"
+        note = m.OVERLAP_CONTRADICTION(platform=pair["platform"], shared=pair["shared_in_sample"])
+    elif not pair["informative"]:
+        cell["kind"] = "too_small"
+        low, high = pair["interval"]
+        note = m.OVERLAP_TOO_SMALL(platform=pair["platform"], low=low, high=high, n_a=n_a, n_b=n_b)
+    else:
+        cell["kind"] = "estimate"
+        cell["share"] = pair["overlap_share"]
+        low, high = pair["interval"]
+        note = m.OVERLAP_PAIR(
+            share=pair["overlap_share"],
+            low=low,
+            high=high,
+            platform=pair["platform"],
+            shared=pair["shared_in_sample"],
+            n_a=n_a,
+            n_b=n_b,
+        )
+    cell["note"] = note
+    return cell

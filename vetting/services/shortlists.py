@@ -99,7 +99,10 @@ def shortlist_delete(*, shortlist: Shortlist) -> None:
 
 
 def vetting_snapshot(creator: Creator) -> dict[str, Any]:
-    """The creator's figures now: per account, its metrics and the last vetting report."""
+    """The creator's figures now: per account, its metrics, the last vetting report and the
+    price and reach estimate (what a campaign's results are later compared with)."""
+    from vetting.monitoring.estimates import estimate_snapshot
+
     accounts = []
     for account in creator.accounts.all():
         metrics = getattr(account, "metrics", None)
@@ -108,6 +111,7 @@ def vetting_snapshot(creator: Creator) -> dict[str, Any]:
             row.update({field: getattr(metrics, field) for field in SNAPSHOT_METRIC_FIELDS})
             row["computed_at"] = metrics.computed_at.isoformat() if metrics.computed_at else None
             row["vetting"] = metrics.vetting or {}
+            row["estimate"] = estimate_snapshot(account)
         accounts.append(row)
     # The creator's verdict as it was (its worst vetted account's, named): what the list showed.
     risk = creator_risk_of(creator.accounts.all()).as_dict()

@@ -22,6 +22,7 @@ Fraud marks (on the primary account of every 7th creator, ~9% of accounts, kinds
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import random
@@ -69,6 +70,14 @@ HANDLE_WORDS = {
 }
 BOT_COUNTRIES = {"IN": {"hi": 0.5, "en": 0.5}, "BR": {"pt": 1.0}, "ID": {"id": 1.0}, "BD": {"bn": 1.0}}
 EXTRA_INTERESTS = ("music", "pets", "photography", "art", "movies")
+# Follower samples: the followers of an account are its scene's fans, people who follow it alone
+# and (fraud) fakes. A scene is a platform × main category × (Chinese-speaking or not) audience
+# with a core of SCENE_CORE fans who follow many of its creators: audiences overlap there, by
+# design. Samples are SAMPLE_FRACTION of the followers within SAMPLE_SIZES, large enough for
+# overlaps of small and micro accounts to show (docs/demo-data.md, "Follower samples").
+SCENE_CORE = 8_000
+SAMPLE_FRACTION = 0.08
+SAMPLE_SIZES = (150, 1_500)
 
 T = TypeVar("T")
 
@@ -136,6 +145,8 @@ class AccountPlan:
     images: list[ImagePlan]
     fraud: list[str]
     fraud_details: dict[str, Any] = field(default_factory=dict)
+    scene: tuple[object, ...] = ()  # (platform, main category, Chinese-speaking audience)
+    scene_fans: int = 0  # how many of the scene's SCENE_CORE fans follow the account
 
 
 @dataclass
@@ -193,9 +204,17 @@ class _Rng:
     same parts, both stable across runs and platforms."""
 
     def __init__(self, *parts: object) -> None:
-        seed = _stable_int(*parts)
-        self.py = random.Random(seed)
-        self.np = np.random.default_rng(seed)
+        self._seed = _stable_int(*parts)
+        self.py = random.Random(self._seed)
+        self._np: np.random.Generator | None = None
+
+    @property
+    def np(self) -> np.random.Generator:
+        # Made on first use: the streams of single followers draw only scalars, and a Generator
+        # costs more than all of their draws.
+        if self._np is None:
+            self._np = np.random.default_rng(self._seed)
+        return self._np
 
     def random(self) -> float:
         return self.py.random()
@@ -558,7 +577,9 @@ def _real_username(rng: _Rng, zh: bool) -> tuple[str, str, bool]:
 def _real_follower(rng: _Rng, zh: bool) -> dict[str, Any]:
     username, full_name, chinese = _real_username(rng, zh)
     return {
-        "username": username,
+        # A username names one person on a platform: the tag keeps two invented people from
+        # sharing one (a shared username is what the overlap estimator counts as one follower).
+        "username": f"{username}_{_alnum(rng, 5)}",
         "full_name": full_name,
         "biography": _pick(rng, c.FOLLOWER_BIOS_ZH if chinese else c.FOLLOWER_BIOS_EN),
         "followers_count": int(rng.lognormal(math.log(320), 1.1)),
@@ -573,14 +594,16 @@ def _real_follower(rng: _Rng, zh: bool) -> dict[str, Any]:
 
 def _fake_follower(rng: _Rng) -> dict[str, Any]:
     kind = rng.random()
+    # Digits enough that two farms' accounts never share a username by chance (one shared
+    # username between two large samples reads as a contradiction to the overlap estimator).
     if kind < 0.3:
-        username = f"user{_digits(rng, 8)}"
+        username = f"user{_digits(rng, 10)}"
     elif kind < 0.55:
         username = _alnum(rng, 10)
     elif kind < 0.8:
-        username = f"{_pick(rng, c.EN_FIRST_NAMES).lower()}{_digits(rng, int(rng.integers(6, 10)))}"
+        username = f"{_pick(rng, c.EN_FIRST_NAMES).lower()}{_digits(rng, int(rng.integers(9, 12)))}"
     else:
-        username = f"{_pick(rng, c.CN_GIVEN_NAMES)[1]}{_digits(rng, 7)}"
+        username = f"{_pick(rng, c.CN_GIVEN_NAMES)[1]}{_digits(rng, 9)}"
     return {
         "username": username,
         "full_name": "",
@@ -595,11 +618,48 @@ def _fake_follower(rng: _Rng) -> dict[str, Any]:
     }
 
 
-def _follower_sample(rng: _Rng, zh: bool, fake_share: float) -> list[dict[str, Any]]:
-    size = int(rng.integers(100, 201))
-    rows, seen = [], set()
+def sample_size(followers: int) -> int:
+    """How many followers of an account are sampled: SAMPLE_FRACTION of them, within SAMPLE_SIZES."""
+    low, high = SAMPLE_SIZES
+    return int(min(max(round(SAMPLE_FRACTION * followers), low), high))
+
+
+def scene_fans(rng: _Rng, followers: int) -> int:
+    """How many of its scene's SCENE_CORE fans follow an account: a share of the core, at most
+    a share of the account's own audience (a nano account's audience is half scene, a mega
+    account's almost none)."""
+    return int(min(rng.uniform(0.2, 0.6) * SCENE_CORE, rng.uniform(0.3, 0.6) * followers))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _scene_member(scene: tuple[object, ...], index: int) -> tuple[tuple[str, Any], ...]:
+    """Fan `index` of a scene: the same person (username and profile) in every sample holding it."""
+    return tuple(_real_follower(_Rng("scene", *scene, index), zh=bool(scene[-1])).items())
+
+
+def _follower_sample(
+    rng: _Rng, zh: bool, fake_share: float, *, followers: int, scene: tuple[object, ...], fans: int
+) -> list[dict[str, Any]]:
+    """A simple random sample of an account's `followers`: fakes (`fake_share`), its scene's fans
+    (`fans` of them follow it, each a uniform draw from the scene's core) and people who follow
+    it alone. Two accounts of a scene share fans_a·fans_b/SCENE_CORE followers on average, and
+    their samples hold each of them independently, as the overlap estimator assumes."""
+    size = sample_size(followers)
+    fan_share = fans / max(followers, 1)
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    members: set[int] = set()
     for _ in range(size):
-        row = _fake_follower(rng) if rng.random() < fake_share else _real_follower(rng, zh)
+        if rng.random() < fake_share:
+            row = _fake_follower(rng)
+        elif rng.random() < fan_share and len(members) < fans:
+            index = rng.integers(0, SCENE_CORE)
+            while index in members:  # without replacement, like the rest of the sample
+                index = rng.integers(0, SCENE_CORE)
+            members.add(index)
+            row = dict(_scene_member(scene, index))
+        else:
+            row = _real_follower(rng, zh)
         while row["username"] in seen:
             row["username"] += _digits(rng, 2)
         seen.add(row["username"])
@@ -855,13 +915,18 @@ def _account(
     bots = "follower_jump" in fraud or "fake_follower_sample" in fraud
     audience = _audience(rng, country, categories, platform, bots)
     samples: list[dict[str, Any]] = []
+    scene = (seed, platform, categories[0], zh_audience)
+    fans = scene_fans(rng, int(followers[-1]))
+
+    def sample(fake_share: float) -> list[dict[str, Any]]:
+        return _follower_sample(rng, zh_audience, fake_share, followers=int(followers[-1]), scene=scene, fans=fans)
+
     if "fake_follower_sample" in fraud:
-        samples = _follower_sample(rng, zh_audience, float(rng.uniform(0.55, 0.8)))
+        samples = sample(float(rng.uniform(0.55, 0.8)))
     elif "follower_jump" in fraud:
-        share = details["jump"] / max(int(followers[-1]), 1)
-        samples = _follower_sample(rng, zh_audience, float(np.clip(share, 0.2, 0.6)))
+        samples = sample(float(np.clip(details["jump"] / max(int(followers[-1]), 1), 0.2, 0.6)))
     elif rng.random() < 0.35:
-        samples = _follower_sample(rng, zh_audience, float(rng.uniform(0.03, 0.12)))
+        samples = sample(float(rng.uniform(0.03, 0.12)))
 
     n_images = (4 + int(rng.random() < 0.5)) if account_index == 0 else 1
     visual = [i for i, p in enumerate(posts) if p.post_type != "text"]
@@ -888,6 +953,8 @@ def _account(
         posts=posts,
         audience=audience,
         follower_samples=samples,
+        scene=scene[1:],
+        scene_fans=fans,
         images=images,
         fraud=list(fraud),
         fraud_details=details,

@@ -145,6 +145,7 @@ def _write_export(job: Job, fmt: str, params: dict[str, Any], language: str) -> 
         filters=params.get("filters"),
         limit=int(params.get("limit") or 200),
         with_history=fmt == "pdf",
+        with_overlap=fmt in ("pdf", "xlsx"),
     )
     job_set_total(job=job, total=len(rows) + 1)
     job_log(job=job, message=m.EXPORTING(n=len(rows), format=fmt))

@@ -28,6 +28,7 @@ from core.messages import compact_number, label, render_message
 from vetting import messages as m
 from vetting.scoring.engagement import er_formula_message
 from vetting.services.exports.method import method_lines
+from vetting.services.exports.overlap import pdf_overlap
 from vetting.services.exports.rows import ExportContext, ExportRow
 
 FONT_FAMILY = "VettedSans"
@@ -426,6 +427,7 @@ def report_html(rows: list[ExportRow], *, context: ExportContext, language: str,
             "language_name": label("language", language),
             "language": language,
             "creators": pages,
+            "overlap": pdf_overlap(context.overlap),
             "method": method_lines(context, platforms=platforms),
             "method_notes": [
                 render_message(m.METHOD_RISK()),
@@ -447,11 +449,16 @@ def write_pdf(
 ) -> None:
     """The report: cover, summary table, a page (or more) per creator; an empty export is a cover
     that says so."""
-    HTML = _weasyprint_html()
     html = report_html(rows, context=context, language=language)
     progress(max(len(rows) // 2, 0))
-    HTML(string=html, url_fetcher=_font_only_fetcher(), base_url=str(font_path().parent)).write_pdf(str(path))
+    pdf_from_html(html, path)
     progress(len(rows))
 
 
-__all__ = ["creator_page", "font_path", "growth_svg", "printable", "report_html", "write_pdf"]
+def pdf_from_html(html: str, path: Path) -> None:
+    """Lay out `html` (which names the embedded font and fetches nothing else) as a PDF at `path`."""
+    HTML = _weasyprint_html()
+    HTML(string=html, url_fetcher=_font_only_fetcher(), base_url=str(font_path().parent)).write_pdf(str(path))
+
+
+__all__ = ["creator_page", "font_path", "growth_svg", "pdf_from_html", "printable", "report_html", "write_pdf"]

@@ -49,6 +49,8 @@ class ExportContext:
     shortlist: str = ""
     brand: dict[str, Any] = field(default_factory=dict)
     is_search: bool = False
+    # A shortlist's audience overlap (vetting.services.overlap.overlap_matrix), for the PDF and XLSX.
+    overlap: dict[str, Any] | None = None
 
 
 def _primary_account(creator: Creator) -> Account | None:
@@ -147,9 +149,11 @@ def export_rows(
     filters: dict[str, Any] | None = None,
     limit: int = 200,
     with_history: bool = False,
+    with_overlap: bool = False,
 ) -> tuple[list[ExportRow], ExportContext]:
     """The rows of an export and what it is about. A shortlist must belong to `organization_id`.
-    `with_history` (the PDF) adds the vetting reports, follower history and posts."""
+    `with_history` (the PDF) adds the vetting reports, follower history and posts; `with_overlap`
+    (PDF and XLSX of a shortlist) the audience overlap of the exported creators."""
     from influencers.selectors.creators import creator_list
     from vetting.selectors.shortlists import entry_list
 
@@ -298,6 +302,11 @@ def export_rows(
                 sponsored_posts=sponsored.get(account.pk, []) if account else [],
             )
         )
+    if with_overlap and shortlist_id is not None:
+        from vetting.services.overlap import creators_overlap, overlap_matrix
+
+        # The exported creators, in the export's order (a shortlist longer than the limit is cut).
+        context.overlap = overlap_matrix(creators_overlap(creator_ids=[row.values["creator_id"] for row in rows]))
     return rows, context
 
 
