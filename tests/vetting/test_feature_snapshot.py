@@ -205,3 +205,17 @@ def test_no_snapshot_when_it_is_off_or_the_version_cannot_be_read(catalogue, sna
     settings.RANKING_FEATURE_SNAPSHOT = True
     monkeypatch.setattr(snapshots, "data_version", lambda scope: None)
     assert snapshots.current_snapshot() is None
+
+
+def test_a_brands_new_exclusions_are_searched_anew(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand(excluded_keywords=["lunch"], competitors=[])
+    first = ranked_from_snapshot(monkeypatch, brand=b)
+    b.excluded_keywords, b.competitors = ["gambling"], ["Rival Co"]
+    b.save()
+    second = ranked_from_snapshot(monkeypatch, brand=b)
+    assert second.rows == ranked_from_database(settings, brand=b).rows
+    terms = {
+        hit["term"] for row in second.rows for part in row["parts"] for hit in part["details"].get("brand_safety", [])
+    }
+    assert "lunch" not in terms and {"gambling", "Rival Co"} <= terms
+    assert first.rows != second.rows

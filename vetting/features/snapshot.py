@@ -34,11 +34,12 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import orjson
@@ -54,9 +55,11 @@ from vetting.scoring.audience_fit import DIMENSIONS
 from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORMAT = 1  # bump when the columns change: older folders are then never read
 LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
+MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
 
 ACCOUNT_FIELDS = (
@@ -166,6 +169,8 @@ class FeatureSnapshot:
     columns: dict[str, np.ndarray]
     meta: dict[str, Any]
     _term_codes: dict[str, int] | None = field(default=None, repr=False)
+    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
         return len(self.columns["account_id"])
@@ -176,6 +181,21 @@ class FeatureSnapshot:
     @property
     def accounts(self) -> int:
         return len(self)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute()'s value for `key`, kept with this snapshot (MEMO_ENTRIES, newest kept): for
+        other values derived from the catalogue as of this version, such as a brand's hits in
+        recent posts. Computed outside the lock: two threads may both compute a new key once."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
 
     def select(
         self,

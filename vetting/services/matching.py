@@ -58,6 +58,7 @@ from vetting.scoring.value_alignment import (
     MOODBOARD_WEIGHT,
     TEXT_SCALE,
     PostText,
+    SafetyHit,
     brand_safety_hits,
     brand_vector,
     topic_terms,
@@ -157,28 +158,42 @@ def _safety_posts(
     posts = Post.objects.filter(posted_at__gte=since)
     if creators is not None:
         posts = posts.filter(account__creator_id__in=creators if isinstance(creators, QuerySet) else list(creators))
-    for row in (
-        posts.filter(query)
-        .values(
-            "id",
-            "account_id",
-            "account__creator_id",
-            "posted_at",
-            "caption",
-            "hashtags",
-            "is_sponsored",
-            "sponsor",
-            "url",
-        )
-        .order_by("account__creator_id", "-posted_at", "id")
-    ):
-        out[row["account__creator_id"]].append(
-            PostText(
-                row["id"], row["posted_at"], row["caption"], row["hashtags"] or (), row["is_sponsored"], row["sponsor"]
-            )
-        )
-        where[row["id"]] = {"url": row["url"] or "", "account_id": row["account_id"]}
+    fields = ("id", "account_id", "account__creator_id", "posted_at", "caption", "hashtags", "is_sponsored", "sponsor")
+    rows = json_values(
+        posts.filter(query).order_by("account__creator_id", "-posted_at", "id"),
+        (*fields, "url"),
+        json_fields=("hashtags",),
+    )
+    for post_id, account_id, creator_id, posted_at, caption, hashtags, sponsored, sponsor, url in rows:
+        out[creator_id].append(PostText(post_id, posted_at, caption, hashtags or (), sponsored, sponsor))
+        where[post_id] = {"url": url or "", "account_id": account_id}
     return out, where
+
+
+@dataclass
+class Safety:
+    """The brand-safety hits of recent posts by creator id, and where each post is."""
+
+    hits_by_creator: dict[int, list[SafetyHit]]
+    post_places: dict[int, dict[str, Any]]
+
+
+def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
+    """The brand's hits in the recent posts of these creators (None: every creator): one pass
+    of the pure matcher over all the posts (its hits are per post), grouped by creator in the
+    posts' order."""
+    safety_posts, post_places = _safety_posts(creators, brand)
+    posts = [(creator_id, post) for creator_id, own in safety_posts.items() for post in own]
+    author = {post.post_id: creator_id for creator_id, post in posts}
+    hits_by_creator: dict[int, list[SafetyHit]] = {}
+    for hit in brand_safety_hits(
+        [post for _, post in posts],
+        excluded_keywords=brand.excluded_keywords or [],
+        excluded_topics=brand.excluded_topics or [],
+        competitors=brand.competitors or [],
+    ):
+        hits_by_creator.setdefault(author[hit.post_id], []).append(hit)
+    return Safety(hits_by_creator, post_places)
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
@@ -436,7 +451,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
     alignment = _alignment(
-        brand, ids, creator, has_text, sims, query, _safety_posts(accounts.values("creator_id"), brand)
+        brand, ids, creator, has_text, sims, query, _brand_safety(accounts.values("creator_id"), brand)
     )
 
     # Categorical columns as codes for the vectorised filters.
@@ -497,9 +512,20 @@ def _features_from_snapshot(
     query = brand_vector(brand.values or [], brand.description or "")
     has_text = snapshot["has_text"][rows]
     sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, rows)
-    # Brand safety of the candidates' creators; without a creator list the posts are searched
-    # catalogue-wide (one scan of the recent posts, no join with 100k candidates).
-    safety = _safety_posts(creator_ids, brand)
+    # Brand safety of the candidates' creators. Without a creator list the posts are searched
+    # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
+    # the posts are catalogue data, so the snapshot's version is theirs.
+    if creator_ids is not None:
+        safety = _brand_safety(creator_ids, brand)
+    else:
+        rules = (
+            tuple(brand.excluded_keywords or ()),
+            tuple(brand.excluded_topics or ()),
+            tuple(brand.competitors or ()),
+        )
+        safety = snapshot.memo(
+            ("brand safety", json.dumps(rules, default=str), today), lambda: _brand_safety(None, brand)
+        )
     alignment = _alignment(brand, ids, creator, has_text, sims, query, safety)
     # The SQL path's candidate vocabulary is the upper-cased stored country code.
     upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
@@ -576,10 +602,10 @@ def _alignment(
     has_text: np.ndarray,
     sims: np.ndarray,
     query: Mapping[str, float],
-    safety: tuple[dict[int, list[PostText]], dict[int, dict[str, Any]]],
+    safety: Safety,
 ) -> Alignment:
     """The text similarity blended with the mood board, minus the brand-safety penalty of each
-    candidate's creator (`safety`: recent posts by creator, and where they are)."""
+    candidate's creator (`safety`: the hits of recent posts by creator, and where they are)."""
     notes: list[Message] = []
     n = len(ids)
     text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
@@ -594,27 +620,20 @@ def _alignment(
     )
     # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
     # Instagram row as much, whatever platforms the query lets through.
-    safety_posts, post_places = safety
-    candidates = set(np.unique(creator).tolist()) if safety_posts else set()
-    hits_by_creator = {}
+    candidates = set(np.unique(creator).tolist()) if safety.hits_by_creator else set()
+    hits_by_creator = {c: hits for c, hits in safety.hits_by_creator.items() if c in candidates}
     penalty = np.zeros(n)
-    for creator_id, posts in safety_posts.items():
-        if creator_id not in candidates:
-            continue
-        hits = brand_safety_hits(
-            posts,
-            excluded_keywords=brand.excluded_keywords or [],
-            excluded_topics=brand.excluded_topics or [],
-            competitors=brand.competitors or [],
-        )
-        if hits:
-            hits_by_creator[creator_id] = hits
-            penalty[creator == creator_id] = min(MAX_PENALTY, sum(h.penalty for h in hits))
+    if hits_by_creator:
+        charged = np.array(sorted(hits_by_creator), dtype=np.int64)
+        amounts = np.array([min(MAX_PENALTY, sum(h.penalty for h in hits_by_creator[c])) for c in charged.tolist()])
+        at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
+        hit = charged[at] == creator
+        penalty[hit] = amounts[at[hit]]
     alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
     if not query and not mood:
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
-    return Alignment(alignment, mood, hits_by_creator, post_places, notes)
+    return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
 
 
 # Catalogue-wide document frequencies of a brand's terms, per process at the catalogue version.
