@@ -172,7 +172,7 @@ def end_to_end(database_url: str, creators: int, reload: bool, repeat: int) -> N
         settings.RANKING_FEATURE_SNAPSHOT = False
         sql_best, sql_median = _timed(ranking, repeat)
         settings.RANKING_FEATURE_SNAPSHOT = True
-        snapshots.current_snapshot()  # built (or mapped) once, outside the timings below
+        snapshots.current_snapshot(wait=True)  # built (or mapped) once, outside the timings below
         mapped_best, mapped_median = _timed(ranking, repeat)
         fresh_best, fresh_median = _timed(ranking, repeat, before=snapshots.forget_loaded)
         print(

@@ -219,3 +219,18 @@ def test_a_brands_new_exclusions_are_searched_anew(catalogue, snapshot_on, setti
     }
     assert "lunch" not in terms and {"gambling", "Rival Co"} <= terms
     assert first.rows != second.rows
+
+
+def test_no_ranking_waits_for_a_build_it_starts_one_in_the_background(catalogue, snapshot_on, settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(snapshots, "run_outside_request", lambda name, work: started.append(work))
+    b = brand()
+    from_database = rank_creators_for_brand(brand=b)  # no snapshot of this version yet: SQL
+    assert snapshots.current_snapshot() is None
+    assert len(started) == 1  # one build at a time per process, however many rankings ask
+    assert not list(snapshot_on.glob("v*"))
+    started[0]()  # the background build runs
+    assert snapshots.current_snapshot() is not None
+    assert ranked_from_snapshot(monkeypatch, brand=b).rows == from_database.rows
+    AccountMetrics.objects.filter(pk=AccountMetrics.objects.first().pk).update(followers=7)
+    assert snapshots.current_snapshot() is None and len(started) == 2  # a write: the next version

@@ -13,10 +13,12 @@ scores.
 
 Versioned with the catalogue's data version (`core.caching.versions`): a snapshot is named
 after the version it was built at, and a ranking only reads the one of the current version, so
-none is served after a catalogue write. It is built lazily by the first ranking after a write
-(or eagerly by the catalogue follow-up after an import or refresh), written atomically (a
-temporary folder renamed into place) under RANKING_FEATURES_DIR, and memory-mapped by every
-process of the host (one build per version per host: a file lock). On only where the version is
+none is served after a catalogue write. It is built in the background after the first ranking that finds
+none for the current version (that ranking, and any until the build is done, read the database
+as before: no request waits for a build), or at once by the catalogue follow-up after an import
+or refresh; written atomically (a temporary folder renamed into place) under
+RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
+host: a file lock). On only where the version is
 shared by every process (RANKING_FEATURE_SNAPSHOT, default: with CACHE_URL), for the reason
 response caching is.
 """
@@ -36,7 +38,6 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,6 +49,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from core.caching.versions import data_version
+from core.services.background import run_outside_request
 from influencers.models import Account
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creator_risks, newest_audience_profiles_of
@@ -427,11 +429,14 @@ def folder_for(version: str) -> str:
 
 _loaded: tuple[str, FeatureSnapshot] | None = None
 _lock = threading.Lock()
+_building = False  # this process has a background build running
 
 
-def current_snapshot() -> FeatureSnapshot | None:
-    """The snapshot of the catalogue as it is now, built if no process of this host has built it
-    yet; None when snapshots are off or the data version cannot be read (callers use SQL).
+def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
+    """The snapshot of the catalogue as it is now; None when snapshots are off, the data version
+    cannot be read, or no process of the host has built this version yet: then a build starts
+    in the background (one at a time per host) and the caller reads the database meanwhile, so
+    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches).
 
     The version is read before the data: a write committing during the build changes the
     version, so the snapshot labelled with the old one is never read after that commit."""
@@ -444,22 +449,59 @@ def current_snapshot() -> FeatureSnapshot | None:
     loaded = _loaded
     if loaded is not None and loaded[0] == version:
         return loaded[1]
-    with _lock:  # threads of one process wait for one build
-        if _loaded is not None and _loaded[0] == version:
-            return _loaded[1]
-        root = snapshot_dir()
-        path = root / folder_for(version)
+    root = snapshot_dir()
+    path = root / folder_for(version)
+    if not path.is_dir():
+        if wait:
+            _build(path, block=True)
+        else:
+            _build_in_background(path)  # inline where background threads are off (tests)
         if not path.is_dir():
-            root.mkdir(parents=True, exist_ok=True)
-            with _file_lock(root / ".build.lock"):  # processes of the host wait for one build
-                if not path.is_dir():
-                    started = time.perf_counter()
-                    snapshot = build_snapshot()
-                    write_snapshot(snapshot, path)
-                    logger.info("ranking features: %d accounts in %.2f s", len(snapshot), time.perf_counter() - started)
-                    _prune(root, keep=path.name)
-        _loaded = (version, load_snapshot(path))
+            return None
+    with _lock:
+        if _loaded is None or _loaded[0] != version:
+            _loaded = (version, load_snapshot(path))
         return _loaded[1]
+
+
+def _build_in_background(path: Path) -> None:
+    global _building
+    with _lock:
+        if _building:
+            return
+        _building = True
+
+    def work() -> None:
+        global _building
+        try:
+            _build(path, block=False)
+        finally:
+            with _lock:
+                _building = False
+
+    run_outside_request("ranking-features", work)
+
+
+def _build(path: Path, *, block: bool) -> None:
+    """Build and write the snapshot into `path` unless a process of the host has: under a file
+    lock, waited for (`block`) or else given up when another process is building."""
+    root = path.parent
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another process is building; a later request finds the result or retries
+        try:
+            if path.is_dir():
+                return
+            started = time.perf_counter()
+            snapshot = build_snapshot()
+            write_snapshot(snapshot, path)
+            logger.info("ranking features: %d accounts in %.2f s", len(snapshot), time.perf_counter() - started)
+            _prune(root, keep=path.name)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def forget_loaded() -> None:
@@ -467,16 +509,6 @@ def forget_loaded() -> None:
     global _loaded
     with _lock:
         _loaded = None
-
-
-@contextmanager
-def _file_lock(path: Path):  # noqa: ANN202
-    with open(path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(root: Path, *, keep: str) -> None:
@@ -502,5 +534,5 @@ def features_after_change(change: Any) -> str | None:
     after an import or refresh does not wait for it."""
     if not snapshot_enabled():
         return None
-    snapshot = current_snapshot()
+    snapshot = current_snapshot(wait=True)
     return None if snapshot is None else f"ranking features of {len(snapshot):,} accounts ready"
