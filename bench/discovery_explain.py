@@ -36,7 +36,7 @@ QUERIES = [
     "sort=name",
     "sort=-created",
     "platform=instagram",
-    "platform=tiktok,douyin",
+    "platform=tiktok&platform=douyin",
     "min_followers=100000",
     "max_followers=5000",
     "min_engagement_rate=0.05",
