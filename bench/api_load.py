@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_catalogue import CATEGORIES, COUNTRIES, PLATFORMS, ensure_database, load_catalogue, setup_django  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/vetted_bench"
+FEATURES_DIR = ROOT / "var" / "bench-ranking-features"
 ORG_NAME = "Bench Agency"
 
 
@@ -132,6 +133,7 @@ def start_server(
         "API_RESPONSE_CACHE_SECONDS": str(cache_seconds if cache_url else 0),
         # The ranking feature snapshot needs the shared data version too.
         "RANKING_FEATURE_SNAPSHOT": "true" if snapshot and cache_url else "false",
+        "RANKING_FEATURES_DIR": str(FEATURES_DIR),
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -231,6 +233,31 @@ def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, lis
                 f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
             )
     return cold
+
+
+def wait_for_snapshot(port: int, token: str, brand_id: int, timeout: float = 600) -> None:
+    """Ask for one ranking (which starts the feature snapshot's build in the background when
+    the catalogue version has none) and wait until no build holds the host's build lock: the
+    measured run then finds the snapshot, as a server does after its first minute."""
+    import fcntl
+
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", f"/api/brands/{brand_id}/matches/?limit=1", headers=request_headers(token))
+    conn.getresponse().read()
+    conn.close()
+    time.sleep(1.0)
+    FEATURES_DIR.mkdir(parents=True, exist_ok=True)
+    with open(FEATURES_DIR / ".build.lock", "a+b") as handle:
+        while time.perf_counter() - started < timeout:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                time.sleep(1.0)
+                continue
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            break
+    print(f"feature snapshot ready after {time.perf_counter() - started:.0f} s")
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -533,8 +560,12 @@ def run_phase(
     if args.cache_url and not args.keep_cache:
         import redis
 
-        # The bench's own Redis database: emptied so the cold pass really is cold.
-        redis.Redis.from_url(args.cache_url, socket_connect_timeout=2).flushdb()
+        # The bench's own Redis database: emptied of answers so the cold pass really is cold;
+        # the data versions stay (the data did not change, nor does its feature snapshot).
+        client = redis.Redis.from_url(args.cache_url, socket_connect_timeout=2)
+        for key in client.scan_iter(count=1000):
+            if b"vetted:data-version" not in key:
+                client.delete(key)
     port = args.port or free_port()
     print(
         f"\n{label or 'run'}: gunicorn {args.workers} workers x {args.threads} threads; response cache: "
@@ -553,6 +584,8 @@ def run_phase(
         snapshot=not args.no_snapshot,
     )
     try:
+        if matching and not args.no_snapshot and args.cache_url:
+            wait_for_snapshot(port, tokens[0], brand_ids[0])
         if not args.no_prime:
             prime(port, tokens[0], brand_ids[0], matching)
         # Warm up: each worker's first requests import modules and open connections (another
