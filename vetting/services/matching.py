@@ -8,7 +8,10 @@ report), the newest AudienceProfile per account (a window function), the recent 
 candidates' creators (any of their accounts) that hit the brand's excluded keywords/topics or
 are sponsored by a competitor (searched by the database,
 confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the
-mood-board similarity of each account's images.
+mood-board similarity of each account's images. Where the host keeps a feature snapshot of the
+catalogue (`vetting.features.snapshot`), the same features come from its memory-mapped arrays
+instead, with the same arithmetic (`_features_from_snapshot`); only brand safety, the mood board
+and the page's rows read the database.
 
 A creator's score for a brand and weights does not depend on the query: nothing is normalised
 over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
