@@ -7,6 +7,9 @@ Triggers, not application code: metrics rows are written by imports (bulk and ra
 vetting reports, the demo seed, admin edits and tests alike. PostgreSQL: statement-level
 triggers over the transition tables (one UPDATE per statement, for the creators whose risk
 inputs changed); SQLite: row-level triggers.
+
+Also a partial index on the sponsored posts, which discovery's worked_with / not_worked_with
+filters read (not_worked_with 322 → 131 ms at 100k creators and 550k posts).
 """
 
 import influencers.models.metrics
@@ -187,6 +190,14 @@ class Migration(migrations.Migration):
                 models.OrderBy(models.F("worst_fake_risk"), descending=True, nulls_last=True),
                 models.F("id"),
                 name="creator_worst_risk_desc_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("is_sponsored", True)),
+                fields=["account"],
+                name="post_sponsored_account_idx",
             ),
         ),
         migrations.RunPython(install, uninstall, elidable=False),
