@@ -2,19 +2,29 @@
 
     python bench/api_load.py [--seconds 60] [--clients 20] [--creators 100000] [--reload]
         [--workers N] [--threads N] [--no-cache] [--no-matching] [--no-prime]
+        [--varied] [--side-by-side] [--no-snapshot] [--database-url URL]
 
 1. Creates the PostgreSQL database named by DATABASE_URL (default
    postgres://postgres@127.0.0.1:5432/vetted_bench) if needed and migrates it.
-2. Loads N synthetic creators (one account each, every tenth with a second platform) with
-   AccountMetrics and an AudienceProfile, in bulk; skipped when the database already holds N
-   (use --reload to start over). A brand and 20 member users with tokens are created.
+2. Loads N synthetic creators (bench/bench_catalogue.py: metrics with vetting text terms, an
+   audience and 5 posts per account), in bulk; skipped when the database already holds N
+   (use --reload to start over). Brands and 20 member users with tokens are created.
 3. Starts gunicorn on 127.0.0.1 (DEBUG off), waits for /api/health/.
 4. Sends each distinct query once, one at a time, and prints these cold latencies (what the
    first user after a data change waits; --no-prime skips it). Responses are cached in the
    Redis database --cache-url (flushed first; --no-cache turns response caching off).
 5. Runs the clients (threads, keep-alive http.client connections) for --seconds against a mix
-   of discovery queries (filters, sorts, pages) and brand matching.
-6. Prints p50/p95/p99 latency per kind and overall, throughput and the error count.
+   of discovery queries (filters, sorts, pages), brand matching and /api/health/ (one request
+   in ten: the in-run anchor, what the server answers when it does no work). By default the
+   queries cycle through a fixed list of 15; --varied draws each one at random (filters, sorts,
+   pages, one of 8 brands, weights, matching filters), as marketers who do not repeat queries.
+6. Prints p50/p95/p99 latency per kind and overall, throughput, the error count and the
+   cache-hit ratio (the share of requests repeating a query already answered in the run with
+   response caching on: an upper bound of what the cache served).
+
+--side-by-side runs the clients twice on one catalogue, response caching on then off (with
+--no-cache semantics: Redis still holds data versions and throttles, no response is cached),
+and prints both columns. --no-snapshot turns the ranking feature snapshot off (the SQL path).
 
 Target: p95 ≤ 150 ms for discovery and matching at 20 concurrent clients, no errors.
 """
@@ -34,155 +44,67 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_catalogue import CATEGORIES, COUNTRIES, PLATFORMS, ensure_database, load_catalogue, setup_django  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/vetted_bench"
+FEATURES_DIR = ROOT / "var" / "bench-ranking-features"
 ORG_NAME = "Bench Agency"
-PLATFORMS = ["instagram", "tiktok", "youtube", "xiaohongshu", "douyin", "bilibili", "weibo"]
-COUNTRIES = ["CN", "TW", "HK", "SG", "US", "GB", "JP", "KR", "MY", "TH"]
-CATEGORIES = ["beauty", "travel", "food", "tech", "fashion", "fitness", "gaming", "parenting"]
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def load_catalogue(n: int, reload: bool) -> None:
-    """Bulk-load `n` creators with accounts, metrics and audiences (idempotent unless reload)."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from influencers.models import Account, AccountMetrics, AudienceProfile, Creator
-
-    call_command("migrate", verbosity=0)
-    if reload:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE influencers_creator, influencers_account, influencers_accountmetrics, "
-                "influencers_audienceprofile RESTART IDENTITY CASCADE"
-            )
-    have = Creator.objects.count()
-    if have >= n:
-        print(f"catalogue already holds {have:,} creators")
-        return
-    if have:
-        raise SystemExit(f"the bench database holds {have:,} creators (< {n:,}); run with --reload")
-    rng = random.Random(42)
-    started = time.perf_counter()
-    batch = 10_000
-    today = time.strftime("%Y-%m-%d")
-    for offset in range(0, n, batch):
-        size = min(batch, n - offset)
-        with transaction.atomic():
-            creators = Creator.objects.bulk_create(
-                [
-                    Creator(
-                        display_name=f"Creator {offset + i} 博主",
-                        country=rng.choice(COUNTRIES),
-                        languages=rng.sample(["zh", "en", "ja", "ko"], k=rng.randint(1, 2)),
-                        categories=rng.sample(CATEGORIES, k=rng.randint(1, 2)),
-                        contact_email=f"c{offset + i}@example.com" if rng.random() < 0.6 else "",
-                    )
-                    for i in range(size)
-                ],
-                batch_size=2000,
-            )
-            accounts = []
-            for creator in creators:
-                platforms = rng.sample(PLATFORMS, k=2 if rng.random() < 0.1 else 1)
-                for platform in platforms:
-                    accounts.append(
-                        Account(
-                            creator=creator,
-                            platform=platform,
-                            handle=f"h{creator.pk}_{platform}",
-                            bio=rng.choice(["skincare 护肤", "travel vlog 旅行", "street food", "tech reviews"]),
-                        )
-                    )
-            accounts = Account.objects.bulk_create(accounts, batch_size=2000)
-            metrics, audiences = [], []
-            for account in accounts:
-                followers = int(10 ** rng.uniform(3, 7))
-                metrics.append(
-                    AccountMetrics(
-                        account=account,
-                        followers=followers,
-                        engagement_rate=rng.uniform(0.002, 0.12),
-                        er_formula="(likes+comments)/followers",
-                        growth_7d=rng.uniform(-0.01, 0.03),
-                        growth_30d=rng.uniform(-0.05, 0.15),
-                        growth_90d=rng.uniform(-0.1, 0.4),
-                        posts_per_week=rng.uniform(0.2, 10),
-                        fake_risk=rng.random() ** 2,
-                        risk_level=rng.choice(["low", "low", "medium", "high"]),
-                    )
-                )
-                home = rng.choice(COUNTRIES)
-                other = rng.choice([c for c in COUNTRIES if c != home])
-                share = round(rng.uniform(0.3, 0.9), 2)
-                young = round(rng.uniform(0.2, 0.7), 2)
-                female = round(rng.uniform(0.2, 0.9), 2)
-                audiences.append(
-                    AudienceProfile(
-                        account=account,
-                        source="bench",
-                        as_of=today,
-                        countries={home: share, other: round(1 - share, 2)},
-                        age={"18-24": young, "25-34": round(1 - young, 2)},
-                        gender={"female": female, "male": round(1 - female, 2)},
-                        languages={"zh": 0.7, "en": 0.3},
-                        interests={rng.choice(CATEGORIES): 1.0},
-                    )
-                )
-            AccountMetrics.objects.bulk_create(metrics, batch_size=2000)
-            AudienceProfile.objects.bulk_create(audiences, batch_size=2000)
-        print(f"  loaded {offset + size:,}/{n:,} creators ({time.perf_counter() - started:.0f} s)", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+BRAND_VALUES = [
+    ["natural", "sustainable", "环保"],
+    ["travel", "adventure", "旅行"],
+    ["food", "street food", "美食"],
+    ["tech", "honest review"],
+    ["fashion", "sustainable", "穿搭"],
+    ["fitness", "workout"],
+    ["gaming"],
+    ["family", "亲子"],
+]
 
 
 def ensure_users(clients: int) -> tuple[list[str], int]:
-    """`clients` editors of the bench organisation (one token each: per-user throttling is real) and a brand."""
+    """`clients` editors of the bench organisation (one token each: per-user throttling is real),
+    and BRAND_COUNT brands (the first is "Bench brand"); returns the tokens and its id."""
+    tokens, brand_ids = ensure_users_and_brands(clients)
+    return tokens, brand_ids[0]
+
+
+def ensure_users_and_brands(clients: int) -> tuple[list[str], list[int]]:
     from core.services.tenancy import member_add
     from vetting.models import Brand
 
     tokens = []
-    for i in range(clients):
+    for i in range(max(1, clients)):
         added = member_add(org_name=ORG_NAME, username=f"bench{i}", role="editor", create_token=True)
         tokens.append(added.token)
     organization = added.membership.organization
-    brand, _ = Brand.objects.get_or_create(
-        organization=organization,
-        name="Bench brand",
-        defaults={
-            "values": ["natural", "sustainable", "环保"],
-            "target_audience": {
-                "countries": {"weight": 1.0, "values": {"CN": 0.7, "TW": 0.3}},
-                "age": {"weight": 1.0, "values": {"18-24": 0.5, "25-34": 0.5}},
-                "gender": {"weight": 0.5, "values": {"female": 1.0}},
+    rng = random.Random(7)
+    brand_ids = []
+    for i in range(BRAND_COUNT):
+        home = ["CN", "TW"] if i % 2 == 0 else rng.sample(COUNTRIES, k=2)
+        brand, _ = Brand.objects.get_or_create(
+            organization=organization,
+            name="Bench brand" if i == 0 else f"Bench brand {i + 1}",
+            defaults={
+                "values": BRAND_VALUES[i % len(BRAND_VALUES)],
+                "target_audience": {
+                    "countries": {"weight": 1.0, "values": {home[0]: 0.7, home[1]: 0.3}},
+                    "age": {"weight": 1.0, "values": {"18-24": 0.5, "25-34": 0.5}},
+                    "gender": {"weight": 0.5, "values": {"female" if i % 3 else "male": 1.0}},
+                    "interests": {"weight": 0.5, "values": {CATEGORIES[i % len(CATEGORIES)]: 1.0}},
+                },
+                "excluded_keywords": ["gambling", "赌博"] if i % 2 == 0 else [],
+                "competitors": ["Rival Cosmetics"] if i % 4 == 0 else [],
             },
-            "excluded_keywords": ["gambling", "赌博"],
-        },
-    )
-    return tokens, brand.pk
+        )
+        brand_ids.append(brand.pk)
+    return tokens[:clients], brand_ids
 
 
 def free_port() -> int:
@@ -194,7 +116,14 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, cache_url: str = "", cache_seconds: int = 0
+    url: str,
+    port: int,
+    workers: int,
+    threads: int,
+    cache_url: str = "",
+    cache_seconds: int = 0,
+    *,
+    snapshot: bool = True,
 ) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -202,6 +131,9 @@ def start_server(
         # Response caching needs a cache every worker shares (the data version lives there).
         "CACHE_URL": cache_url,
         "API_RESPONSE_CACHE_SECONDS": str(cache_seconds if cache_url else 0),
+        # The ranking feature snapshot needs the shared data version too.
+        "RANKING_FEATURE_SNAPSHOT": "true" if snapshot and cache_url else "false",
+        "RANKING_FEATURES_DIR": str(FEATURES_DIR),
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -303,6 +235,31 @@ def prime(port: int, token: str, brand_id: int, matching: bool) -> dict[str, lis
     return cold
 
 
+def wait_for_snapshot(port: int, token: str, brand_id: int, timeout: float = 600) -> None:
+    """Ask for one ranking (which starts the feature snapshot's build in the background when
+    the catalogue version has none) and wait until no build holds the host's build lock: the
+    measured run then finds the snapshot, as a server does after its first minute."""
+    import fcntl
+
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", f"/api/brands/{brand_id}/matches/?limit=1", headers=request_headers(token))
+    conn.getresponse().read()
+    conn.close()
+    time.sleep(1.0)
+    FEATURES_DIR.mkdir(parents=True, exist_ok=True)
+    with open(FEATURES_DIR / ".build.lock", "a+b") as handle:
+        while time.perf_counter() - started < timeout:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                time.sleep(1.0)
+                continue
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            break
+    print(f"feature snapshot ready after {time.perf_counter() - started:.0f} s")
+
+
 def group_cpu_seconds(pgid: int) -> float:
     """CPU seconds (user + system) used so far by the live processes of process group `pgid`
     (gunicorn's master and workers): a per-request cost the shared machine's load does not skew
@@ -320,26 +277,104 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, matching: bool) -> dict[str, list]:
-    """Each client alternates discovery queries and (when available) matching requests."""
-    results: dict[str, list] = {"discovery": [], "matching": [], "errors": []}
+BRAND_COUNT = 8
+SORTS = ["", "-followers", "-engagement_rate", "engagement_rate", "-growth_30d", "fake_risk", "name", "-created"]
+
+
+def varied_discovery(rng: random.Random) -> str:
+    """A random discovery query: 0-3 filters drawn from what marketers set, a sort, a page."""
+    params: list[tuple[str, str]] = []
+    choices = [
+        lambda: [("platform", p) for p in rng.sample(PLATFORMS, k=rng.choice([1, 1, 2]))],
+        lambda: [("min_followers", str(rng.choice([1, 2, 5]) * 10 ** rng.randint(3, 6)))],
+        lambda: [("max_followers", str(rng.choice([1, 2, 5]) * 10 ** rng.randint(4, 6)))],
+        lambda: [("min_engagement_rate", f"{rng.choice([1, 2, 3, 4, 5, 6, 8]) / 100:g}")],
+        lambda: [("country", ",".join(rng.sample(COUNTRIES, k=rng.choice([1, 2]))))],
+        lambda: [("language", rng.choice(["zh", "en", "ja", "ko"]))],
+        lambda: [("category", rng.choice(CATEGORIES))],
+        lambda: [("max_fake_risk", f"{rng.choice([0.2, 0.3, 0.4, 0.5]):g}")],
+        lambda: [("risk_level", rng.choice(["low", "medium"]))],
+        lambda: [("min_growth_30d", f"{rng.choice([0.02, 0.05, 0.1]):g}")],
+        lambda: [("has_contact_email", "true")],
+        lambda: [
+            ("audience_country", rng.choice(COUNTRIES)),
+            ("audience_country_min", f"{rng.choice([0.3, 0.5, 0.7]):g}"),
+        ],
+        lambda: [("audience_age", rng.choice(["18-24", "25-34"])), ("audience_age_min", f"{rng.choice([0.3, 0.5]):g}")],
+    ]
+    for build in rng.sample(choices, k=rng.choice([0, 1, 1, 2, 2, 3])):
+        params.extend(build())
+    sort = rng.choice(SORTS)
+    if sort:
+        params.append(("sort", sort))
+    if rng.random() < 0.2:
+        params.append(("page", str(rng.randint(2, 5))))
+    return "/api/creators/" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+
+
+def varied_matching(rng: random.Random, brand_ids: list[int]) -> str:
+    """A random ranking: one of the brands, weights in steps of 0.05 (or the defaults), maybe a
+    platform or follower filter, maybe a later page."""
+    params: list[tuple[str, str]] = []
+    if rng.random() < 0.7:
+        for name in ("audience", "authenticity", "value", "engagement"):
+            params.append((f"w_{name}", f"{rng.randint(1, 20) * 0.05:.2f}"))
+    if rng.random() < 0.4:
+        params.extend(("platform", p) for p in rng.sample(PLATFORMS, k=rng.choice([1, 2, 3])))
+    if rng.random() < 0.3:
+        params.append(("min_followers", str(rng.choice([1, 5]) * 10 ** rng.randint(3, 5))))
+    if rng.random() < 0.15:
+        params.append(("offset", str(rng.choice([50, 100]))))
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    return f"/api/brands/{rng.choice(brand_ids)}/matches/{query}"
+
+
+def next_request(rng: random.Random, brand_ids: list[int], matching: bool, varied: bool) -> tuple[str, str]:
+    """(kind, path) of a client's next request: health one in ten, matching 3 in ten (when on)."""
+    draw = rng.random()
+    if draw < 0.1:
+        return "health", "/api/health/"
+    if matching and draw < 0.4:
+        if varied:
+            return "matching", varied_matching(rng, brand_ids)
+        return "matching", f"/api/brands/{brand_ids[0]}/matches/{rng.choice(MATCHING_QUERIES)}"
+    if varied:
+        return "discovery", varied_discovery(rng)
+    query = rng.choice(DISCOVERY_QUERIES)
+    return "discovery", "/api/creators/" + (f"?{query}" if query else "")
+
+
+KINDS = ("discovery", "matching", "health")
+
+
+def run_clients(
+    port: int,
+    tokens: list[str],
+    brand_ids: list[int],
+    seconds: float,
+    matching: bool,
+    *,
+    varied: bool = False,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Each client sends its next request as soon as the last is answered, for `seconds`."""
+    results: dict[str, Any] = {kind: [] for kind in KINDS} | {"errors": [], "repeats": 0, "seconds": seconds}
     lock = threading.Lock()
+    seen: set[str] = set()
     stop_at = time.perf_counter() + seconds
 
     def client(index: int) -> None:
-        rng = random.Random(index)
+        rng = random.Random(seed * 1000 + index)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = request_headers(tokens[index])
-        local: dict[str, list] = {"discovery": [], "matching": [], "errors": []}
+        local: dict[str, list] = {kind: [] for kind in (*KINDS, "errors")}
+        repeats = 0
         while time.perf_counter() < stop_at:
-            if matching and rng.random() < 0.3:
-                kind = "matching"
-                weights = rng.choice(MATCHING_QUERIES)
-                path = f"/api/brands/{brand_id}/matches/{weights}"
-            else:
-                kind = "discovery"
-                query = rng.choice(DISCOVERY_QUERIES)
-                path = "/api/creators/" + (f"?{query}" if query else "")
+            kind, path = next_request(rng, brand_ids, matching, varied)
+            if kind != "health":
+                with lock:
+                    repeats += path in seen
+                    seen.add(path)
             started = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers)
@@ -356,8 +391,9 @@ def run_clients(port: int, tokens: list[str], brand_id: int, seconds: float, mat
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.close()
         with lock:
-            for key in results:
+            for key in (*KINDS, "errors"):
                 results[key].extend(local[key])
+            results["repeats"] += repeats
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
     for thread in threads:
@@ -375,11 +411,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def report(results: dict[str, list], seconds: float, clients: int) -> None:
-    print(f"\n{clients} clients, {seconds:.0f} s")
+def hit_ratio(results: dict[str, Any]) -> float:
+    sent = len(results["discovery"]) + len(results["matching"]) + sum(1 for e in results["errors"] if e[0] != "health")
+    return results["repeats"] / sent if sent else 0.0
+
+
+def report(results: dict[str, Any], seconds: float, clients: int, *, cached: bool, label: str = "") -> None:
+    print(f"\n{clients} clients, {seconds:.0f} s{f' ({label})' if label else ''}")
     print(f"{'kind':<10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     everything = results["discovery"] + results["matching"]
-    for kind, values in (("discovery", results["discovery"]), ("matching", results["matching"]), ("all", everything)):
+    rows = [(kind, results[kind]) for kind in KINDS] + [("all", everything)]
+    for kind, values in rows:
         if not values:
             print(f"{kind:<10} {0:>9}")
             continue
@@ -387,16 +429,21 @@ def report(results: dict[str, list], seconds: float, clients: int) -> None:
             f"{kind:<10} {len(values):>9} {percentile(values, 50) * 1000:>8.1f} {percentile(values, 95) * 1000:>8.1f} "
             f"{percentile(values, 99) * 1000:>8.1f} {statistics.mean(values) * 1000:>8.1f}"
         )
-    print(f"throughput: {len(everything) / seconds:.1f} requests/s (successful)")
+    print(f"throughput: {len(everything) / seconds:.1f} requests/s (successful, health not counted)")
     print(f"errors: {len(results['errors'])}")
+    ratio = hit_ratio(results) if cached else 0.0
+    print(
+        f"cache-hit ratio: {ratio:.0%}" + (" (repeats of a query answered before in the run)" if cached else " (off)")
+    )
     # Machine-readable lines for bench/run_all.py.
-    for kind, values in (("discovery", results["discovery"]), ("matching", results["matching"]), ("all", everything)):
+    suffix = f", {label}" if label else ""
+    for kind, values in rows:
         if values:
             print(
                 "BENCH "
                 + json.dumps(
                     {
-                        "metric": f"API p95 {kind} ({clients} clients)",
+                        "metric": f"API p95 {kind} ({clients} clients{suffix})",
                         "unit": "ms",
                         "better": "lower",
                         "value": round(percentile(values, 95) * 1000, 1),
@@ -407,7 +454,7 @@ def report(results: dict[str, list], seconds: float, clients: int) -> None:
         "BENCH "
         + json.dumps(
             {
-                "metric": "API throughput",
+                "metric": f"API throughput{suffix}",
                 "value": round(len(everything) / seconds, 1),
                 "unit": "req/s",
                 "better": "higher",
@@ -415,13 +462,32 @@ def report(results: dict[str, list], seconds: float, clients: int) -> None:
         )
     )
     print(
-        "BENCH " + json.dumps({"metric": "API errors", "value": len(results["errors"]), "unit": "", "better": "lower"})
+        "BENCH "
+        + json.dumps({"metric": f"API errors{suffix}", "value": len(results["errors"]), "unit": "", "better": "lower"})
     )
     shown: set = set()
     for kind, path, status, detail in results["errors"]:
         if (kind, status) not in shown:
             shown.add((kind, status))
             print(f"  {kind} {path} -> {status}: {detail!r}")
+
+
+def side_by_side(phases: dict[str, dict[str, Any]]) -> None:
+    """p50/p95 per kind of each phase in columns."""
+    names = list(phases)
+    print("\n" + f"{'kind':<10}" + "".join(f" {name + ' p50/p95 ms':>26}" for name in names))
+    for kind in (*KINDS, "all"):
+        cells = []
+        for name in names:
+            results = phases[name]
+            values = results["discovery"] + results["matching"] if kind == "all" else results[kind]
+            cells.append(
+                f"{percentile(values, 50) * 1000:.0f} / {percentile(values, 95) * 1000:.0f} (n={len(values)})"
+                if values
+                else "-"
+            )
+        print(f"{kind:<10}" + "".join(f" {cell:>26}" for cell in cells))
+    print(f"{'errors':<10}" + "".join(f" {len(phases[n]['errors']):>26}" for n in names))
 
 
 def main() -> None:
@@ -450,6 +516,11 @@ def main() -> None:
         action="store_true",
         help="Keep the previous run's cached responses (still valid while the data is unchanged)",
     )
+    parser.add_argument("--varied", action="store_true", help="Random queries instead of the fixed list")
+    parser.add_argument(
+        "--side-by-side", action="store_true", help="Run with response caching on, then off, and compare"
+    )
+    parser.add_argument("--no-snapshot", action="store_true", help="Ranking features from SQL, not the snapshot")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -457,52 +528,82 @@ def main() -> None:
     ensure_database(args.database_url)
     setup_django(args.database_url)
     load_catalogue(args.creators, args.reload)
-    tokens, brand_id = ensure_users(args.clients)
-    try:
-        import vetting.services.matching  # noqa: F401
-
-        matching = not args.no_matching
-    except ImportError:
-        matching = False
-        print("matching module not installed: benchmarking discovery only")
+    tokens, brand_ids = ensure_users_and_brands(args.clients)
+    matching = not args.no_matching
     from django.db import connections
 
     connections.close_all()
-    port = args.port or free_port()
-    cache_seconds = 0 if args.no_cache else args.cache_seconds
-    if cache_seconds and args.cache_url and not args.keep_cache:
+    if args.cache_url:
         import redis
 
         try:
-            # The bench's own Redis database: emptied so the cold pass really is cold.
-            redis.Redis.from_url(args.cache_url, socket_connect_timeout=2).flushdb()
+            redis.Redis.from_url(args.cache_url, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
-            print(f"Redis at {args.cache_url} unavailable ({exc}): response caching off")
-            cache_seconds, args.cache_url = 0, ""
+            print(f"Redis at {args.cache_url} unavailable ({exc}): response caching off, versions per process")
+            args.cache_url = ""
+    phases = {"cached": 0 if args.no_cache else args.cache_seconds}
+    if args.side_by_side:
+        phases = {"cached": args.cache_seconds, "uncached": 0}
+    outcomes = {}
+    for phase, cache_seconds in phases.items():
+        label = "" if len(phases) == 1 else phase
+        outcomes[phase] = run_phase(args, tokens, brand_ids, matching, cache_seconds, label=label)
+    if len(outcomes) > 1:
+        side_by_side(outcomes)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def run_phase(
+    args: argparse.Namespace, tokens: list[str], brand_ids: list[int], matching: bool, cache_seconds: int, *, label: str
+) -> dict[str, Any]:
+    """Start the server with this response-cache TTL (0: off), prime, warm up, measure, stop."""
+    if args.cache_url and not args.keep_cache:
+        import redis
+
+        # The bench's own Redis database: emptied of answers so the cold pass really is cold;
+        # the data versions stay (the data did not change, nor does its feature snapshot).
+        client = redis.Redis.from_url(args.cache_url, socket_connect_timeout=2)
+        for key in client.scan_iter(count=1000):
+            if b"vetted:data-version" not in key:
+                client.delete(key)
+    port = args.port or free_port()
     print(
-        f"gunicorn: {args.workers} workers x {args.threads} threads; response cache: "
+        f"\n{label or 'run'}: gunicorn {args.workers} workers x {args.threads} threads; response cache: "
         f"{f'{cache_seconds} s in {args.cache_url}' if cache_seconds and args.cache_url else 'off'}; "
+        f"ranking features: {'SQL' if args.no_snapshot or not args.cache_url else 'snapshot'}; "
+        f"queries: {'varied' if args.varied else 'fixed list'}; "
         f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    server = start_server(args.database_url, port, args.workers, args.threads, args.cache_url, cache_seconds)
+    server = start_server(
+        args.database_url,
+        port,
+        args.workers,
+        args.threads,
+        args.cache_url,
+        cache_seconds,
+        snapshot=not args.no_snapshot,
+    )
     try:
+        if matching and not args.no_snapshot and args.cache_url:
+            wait_for_snapshot(port, tokens[0], brand_ids[0])
         if not args.no_prime:
-            prime(port, tokens[0], brand_id, matching)
-        # Warm up: each worker's first requests import modules and open connections.
-        run_clients(port, tokens, brand_id, min(5.0, args.seconds / 6), matching)
+            prime(port, tokens[0], brand_ids[0], matching)
+        # Warm up: each worker's first requests import modules and open connections (another
+        # seed: the measured run's queries stay unseen).
+        run_clients(port, tokens, brand_ids, min(5.0, args.seconds / 6), matching, varied=args.varied, seed=99)
         cpu_before = group_cpu_seconds(server.pid)
-        results = run_clients(port, tokens, brand_id, args.seconds, matching)
+        results = run_clients(port, tokens, brand_ids, args.seconds, matching, varied=args.varied)
         server_cpu = group_cpu_seconds(server.pid) - cpu_before
     finally:
         stop_server(server)
-    report(results, args.seconds, args.clients)
-    served = len(results["discovery"]) + len(results["matching"]) + len(results["errors"])
+    report(results, args.seconds, args.clients, cached=bool(cache_seconds and args.cache_url), label=label)
+    served = sum(len(results[k]) for k in KINDS) + len(results["errors"])
     if served:
         print(
             f"server CPU: {server_cpu:.1f} s for {served} requests = {server_cpu / served * 1000:.1f} ms per request "
             f"(gunicorn processes only; PostgreSQL and Redis not counted)"
         )
-    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    return results
 
 
 if __name__ == "__main__":

@@ -1,29 +1,38 @@
-"""Time the brand ranking over 100,000 candidate accounts (pure, vectorised part).
+"""Time the brand ranking over 100,000 candidate accounts: the pure vectorised part, and with
+--database-url the cold ranking end to end (database → explained page).
 
 Usage: python bench/rank_bench.py [N] [--repeat R]
+       python bench/rank_bench.py --database-url postgres://.../vetted_perf [--creators N] [--reload]
 
-Builds N random candidates (platform, followers, country, languages, fake-follower risk with
+Pure part: builds N random candidates (platform, followers, country, languages, fake-follower risk with
 confidence, audience distributions over age/gender/countries/languages/interests, value
 alignment, engagement rate with its benchmark median) and times what one ranking request does
 for one brand: audience fit for every candidate, engagement quality, hard filters, composite,
 deterministic sort, and the explanations of the returned page. Prints the best of R runs.
+
+End to end (PostgreSQL, the catalogue of bench/bench_catalogue.py: metrics with cached text
+terms, audiences and 5 posts per account; a brand with values, an audience target and excluded
+keywords): `rank_creators_for_brand` with no features memoised, for the default and a filtered
+query, (a) reading the features from the database (no feature snapshot: the SQL path), (b) from
+the catalogue's feature snapshot already mapped in the process, after a ranking for this brand
+(its brand-safety hits in recent posts are kept with the snapshot), (c) mapping the snapshot
+first, as a fresh worker does, nothing known; plus the snapshot's build after a catalogue write
+(once per catalogue version and host). Each is the best and median of R runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from vetting.scoring.audience_fit import audience_fit_vectorised
-from vetting.scoring.engagement import engagement_quality
-from vetting.scoring.ranking import Candidates, explain_row, rank
 
 PLATFORMS = ["instagram", "tiktok", "youtube", "xiaohongshu", "douyin", "bilibili", "weibo"]
 COUNTRIES = ["CN", "TW", "HK", "SG", "US", "GB", "DE", "FR", "JP", "KR", "CH", "IT"]
@@ -69,6 +78,11 @@ def build(n: int, seed: int = 1) -> dict:
 
 
 def run_once(data: dict, limit: int = 50) -> tuple[float, int]:
+    # Imported here: their messages need Django's settings, configured in main() first.
+    from vetting.scoring.audience_fit import audience_fit_vectorised
+    from vetting.scoring.engagement import engagement_quality
+    from vetting.scoring.ranking import Candidates, explain_row, rank
+
     start = time.perf_counter()
     fit, fit_conf = audience_fit_vectorised(BRAND_TARGET, data["matrices"], data["age_days"])
     candidates = Candidates(
@@ -104,11 +118,91 @@ def run_once(data: dict, limit: int = 50) -> tuple[float, int]:
     return time.perf_counter() - start, page.total
 
 
+def _bench_line(metric: str, seconds: float) -> None:
+    print("BENCH " + json.dumps({"metric": metric, "value": round(seconds * 1000, 1), "unit": "ms", "better": "lower"}))
+
+
+def _timed(run: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> tuple[float, float]:
+    """Best and median seconds of `repeat` calls of run() (before() untimed ahead of each)."""
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times), sorted(times)[len(times) // 2]
+
+
+def end_to_end(database_url: str, creators: int, reload: bool, repeat: int) -> None:
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_catalogue import ensure_database, load_catalogue, setup_django
+
+    ensure_database(database_url)
+    setup_django(database_url)
+    load_catalogue(creators, reload)
+    from api_load import ensure_users
+    from django.conf import settings
+
+    from influencers.models import Account, Post
+    from vetting.features import snapshot as snapshots
+    from vetting.models import Brand
+    from vetting.services import matching
+
+    _, brand_id = ensure_users(1)
+    brand = Brand.objects.get(pk=brand_id)
+    settings.API_RESPONSE_CACHE_SECONDS = 0  # nothing memoised: every ranking loads its features
+    settings.RANKING_FEATURES_DIR = Path(tempfile.mkdtemp(prefix="rank-bench-features-"))
+    accounts, posts = Account.objects.count(), Post.objects.count()
+    print(
+        f"end to end: {accounts:,} accounts, {posts:,} posts; load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    queries = {
+        "all accounts": {},
+        "filtered": {"platforms": ["instagram", "xiaohongshu", "douyin"], "min_followers": 10_000},
+    }
+    for name, filters in queries.items():
+
+        def ranking(filters=filters) -> None:
+            matching.rank_creators_for_brand(brand=brand, filters=filters, limit=50)
+
+        settings.RANKING_FEATURE_SNAPSHOT = False
+        sql_best, sql_median = _timed(ranking, repeat)
+        settings.RANKING_FEATURE_SNAPSHOT = True
+        snapshots.current_snapshot(wait=True)  # built (or mapped) once, outside the timings below
+        mapped_best, mapped_median = _timed(ranking, repeat)
+        fresh_best, fresh_median = _timed(ranking, repeat, before=snapshots.forget_loaded)
+        print(
+            f"cold ranking, {name}: database {sql_best * 1000:.0f} ms (median {sql_median * 1000:.0f}); "
+            f"snapshot, brand seen {mapped_best * 1000:.0f} ms (median {mapped_median * 1000:.0f}); "
+            f"snapshot mapped first {fresh_best * 1000:.0f} ms (median {fresh_median * 1000:.0f})"
+        )
+        _bench_line(f"cold ranking {accounts:,} accounts, {name}, from the database", sql_best)
+        _bench_line(f"cold ranking {accounts:,} accounts, {name}, from the snapshot, brand seen", mapped_best)
+        _bench_line(f"cold ranking {accounts:,} accounts, {name}, snapshot mapped first", fresh_best)
+
+    def build() -> None:
+        snapshots.write_snapshot(snapshots.build_snapshot(), settings.RANKING_FEATURES_DIR / f"build-{time.time_ns()}")
+
+    build_best, build_median = _timed(build, max(1, repeat // 2))
+    print(f"snapshot build after a catalogue write: {build_best:.2f} s (median {build_median:.2f} s)")
+    _bench_line(f"feature snapshot build, {accounts:,} accounts", build_best)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL: also time the cold ranking end to end")
+    parser.add_argument("--creators", type=int, default=100_000, help="catalogue size for --database-url")
+    parser.add_argument("--reload", action="store_true", help="drop the bench catalogue and load it again")
     args = parser.parse_args()
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     data = build(args.n)
     times = []
     total = 0
@@ -131,6 +225,9 @@ def main() -> None:
             }
         )
     )
+
+    if args.database_url:
+        end_to_end(args.database_url, args.creators, args.reload, args.repeat)
 
 
 if __name__ == "__main__":

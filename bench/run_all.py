@@ -4,6 +4,12 @@
     python bench/run_all.py --full          # the sizes of the targets (100k/1M vectors, 100k accounts...)
     python bench/run_all.py --only import,ranking
     python bench/run_all.py --list          # what would run, with which arguments
+    python bench/run_all.py --database-url postgres://postgres@db:5432/vetted_bench
+
+The benchmarks that need PostgreSQL (the API load, the cold end-to-end ranking, discovery's
+EXPLAIN) run on --database-url (default $BENCH_DATABASE_URL, else
+postgres://postgres@127.0.0.1:5432/vetted_bench); a small run uses that name with "_small"
+appended, so the two catalogue sizes never share a database. Each is created when missing.
 
 Each benchmark runs as its own process (`bench/<script>.py ...`). A script reports its numbers
 on lines of the form
@@ -28,13 +34,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_LINE = re.compile(r"^BENCH (\{.*\})\s*$")
-SMALL_API_DB = "postgres://postgres@127.0.0.1:5432/vetted_bench_small"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/vetted_bench"
 
 Metric = dict  # {"metric", "value", "unit", "better"}
 
@@ -49,7 +56,7 @@ class Bench:
     full: list[str]
     what: str
     fallback: Callable[[str], list[Metric]] = lambda output: []
-    needs_postgres: bool = False
+    needs_postgres: bool = False  # runs with --database-url <the PostgreSQL database of this size>
     timeout_small: int = 900
     timeout_full: int = 7200
     env: dict[str, str] = field(default_factory=dict)
@@ -196,6 +203,24 @@ BENCHES = [
         fallback=_rank,
     ),
     Bench(
+        "ranking_e2e",
+        "rank_bench.py",
+        small=["20000", "--repeat", "3", "--creators", "20000"],
+        full=["100000", "--repeat", "5", "--creators", "100000"],
+        what="cold brand ranking end to end (database → explained page), SQL path vs feature snapshot, with posts",
+        needs_postgres=True,
+        timeout_small=1800,
+    ),
+    Bench(
+        "discovery",
+        "discovery_explain.py",
+        small=["--creators", "20000"],
+        full=["--creators", "100000"],
+        what="each discovery filter and sort uncached: the head query (capped count + page), EXPLAIN ANALYZE",
+        needs_postgres=True,
+        timeout_small=1800,
+    ),
+    Bench(
         "briefs",
         "brief_parser.py",
         small=["--quiet"],
@@ -212,14 +237,31 @@ BENCHES = [
     Bench(
         "api",
         "api_load.py",
-        small=["--creators", "10000", "--seconds", "15", "--clients", "10", "--database-url", SMALL_API_DB],
+        small=["--creators", "20000", "--seconds", "15", "--clients", "10"],
         full=["--creators", "100000", "--seconds", "60", "--clients", "20"],
         what="API under load: gunicorn + PostgreSQL, concurrent clients on discovery and matching",
         fallback=_api,
         needs_postgres=True,
         timeout_small=1800,
     ),
+    Bench(
+        "api_varied",
+        "api_load.py",
+        small=["--creators", "20000", "--seconds", "15", "--clients", "10", "--varied", "--side-by-side"],
+        full=["--creators", "100000", "--seconds", "60", "--clients", "20", "--varied", "--side-by-side"],
+        what="API under load with random queries (filters, brands, weights), response cache on and off",
+        needs_postgres=True,
+        timeout_small=1800,
+    ),
 ]
+
+
+def database_for(url: str, *, full: bool) -> str:
+    """The database of a run's size: the small run's name ends in "_small"."""
+    if full:
+        return url
+    parts = urllib.parse.urlparse(url)
+    return parts._replace(path=parts.path.rstrip("/") + "_small").geturl()
 
 
 @dataclass
@@ -231,9 +273,10 @@ class Outcome:
     detail: str = ""
 
 
-def _postgres_reachable() -> bool:
+def _postgres_reachable(url: str) -> bool:
+    parts = urllib.parse.urlparse(url)
     try:
-        socket.create_connection(("127.0.0.1", 5432), 2).close()
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
         return True
     except OSError:
         return False
@@ -254,14 +297,21 @@ def parse_output(output: str, fallback: Callable[[str], list[Metric]]) -> list[M
     return metrics or fallback(output)
 
 
-def run_bench(bench: Bench, *, full: bool, log_dir: Path) -> Outcome:
+def bench_args(bench: Bench, *, full: bool, database_url: str) -> list[str]:
+    args = list(bench.full if full else bench.small)
+    if bench.needs_postgres:
+        args += ["--database-url", database_for(database_url, full=full)]
+    return args
+
+
+def run_bench(bench: Bench, *, full: bool, log_dir: Path, database_url: str = DEFAULT_DATABASE_URL) -> Outcome:
     """Run one benchmark script to completion (or its timeout) and read its numbers."""
-    if bench.needs_postgres and not _postgres_reachable():
-        return Outcome(bench, "skipped", detail="PostgreSQL is not reachable on 127.0.0.1:5432")
+    if bench.needs_postgres and not _postgres_reachable(database_url):
+        return Outcome(bench, "skipped", detail=f"PostgreSQL is not reachable at {database_url}")
     script = ROOT / "bench" / bench.script
     if not script.is_file():
         return Outcome(bench, "skipped", detail=f"bench/{bench.script} does not exist")
-    args = bench.full if full else bench.small
+    args = bench_args(bench, full=full, database_url=database_url)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **bench.env}
     log = log_dir / f"{bench.name}.log"
     started = time.perf_counter()
@@ -347,6 +397,11 @@ def main() -> int:
     parser.add_argument("--compare", default="", help="results file to compare with (default: the --save file)")
     parser.add_argument("--threshold", type=float, default=15.0, help="percent worse that counts as a regression")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a benchmark fails or regresses")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="PostgreSQL of the benchmarks that need it (a small run appends _small to its name)",
+    )
     args = parser.parse_args()
 
     chosen = BENCHES
@@ -359,8 +414,9 @@ def main() -> int:
     if args.list:
         for bench in chosen:
             print(
-                f"{bench.name:<10} bench/{bench.script} {' '.join(bench.full if args.full else bench.small)}\n"
-                f"{'':<10} {bench.what}"
+                f"{bench.name:<12} bench/{bench.script} "
+                f"{' '.join(bench_args(bench, full=args.full, database_url=args.database_url))}\n"
+                f"{'':<12} {bench.what}"
             )
         return 0
 
@@ -383,7 +439,7 @@ def main() -> int:
         flush=True,
     )
     started = time.perf_counter()
-    outcomes = [run_bench(bench, full=args.full, log_dir=log_dir) for bench in chosen]
+    outcomes = [run_bench(bench, full=args.full, log_dir=log_dir, database_url=args.database_url) for bench in chosen]
     print()
     regressions = print_table(outcomes, previous, args.threshold)
     print(

@@ -12,6 +12,7 @@ class VettingConfig(AppConfig):
         from core.models import JobKind
         from core.services.jobs import HEAVY_QUEUE, register_job_kind
         from influencers.follow_ups import AccountsChanged, register_follow_up
+        from vetting.features.snapshot import features_after_change
         from vetting.monitoring.evaluation import watches_after_change
         from vetting.services.reports import vetting_after_change
 
@@ -24,3 +25,8 @@ class VettingConfig(AppConfig):
         # After the catalogue's metrics: the reports read them, and watch rules read the reports.
         register_follow_up(AccountsChanged, what="vetting the accounts", step=vetting_after_change, order=20)
         register_follow_up(AccountsChanged, what="re-evaluating watches", step=watches_after_change, order=30)
+        # Last, once the metrics and reports it copies are in (and the embedding queued, which may
+        # write the catalogue): the first ranking after an import need not build it.
+        register_follow_up(
+            AccountsChanged, what="refreshing the ranking features", step=features_after_change, order=50
+        )

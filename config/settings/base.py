@@ -186,6 +186,12 @@ API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_
 # needs the shared cache like response caching; bounds writes made outside Django; 0 turns it off.
 API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL else 0)
 
+# Ranking features as a memory-mapped columnar snapshot per catalogue version (vetting/features):
+# needs the shared cache's data version like response caching (a write in another process must
+# reach this one), so on by default only with CACHE_URL.
+RANKING_FEATURE_SNAPSHOT = env_bool("RANKING_FEATURE_SNAPSHOT", bool(CACHE_URL))
+RANKING_FEATURES_DIR = Path(env_str("RANKING_FEATURES_DIR", str(VAR_DIR / "ranking-features")))
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # Without a broker every task runs in-process, so the platform works with nothing else installed.

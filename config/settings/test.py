@@ -10,6 +10,7 @@ from config.settings.base import DATABASES
 _tmp = Path(tempfile.mkdtemp(prefix="vetted-test-"))
 MEDIA_ROOT = _tmp / "media"
 VISION_INDEX_DIR = _tmp / "index"
+RANKING_FEATURES_DIR = _tmp / "ranking-features"
 STATIC_ROOT = _tmp / "static"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

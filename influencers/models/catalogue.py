@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+
+from influencers.models.indexes import NullsLastIndex
 
 
 class Platform(models.TextChoices):
@@ -42,12 +44,26 @@ class Creator(models.Model):
     categories = models.JSONField(default=list, blank=True, help_text="Niches, e.g. ['beauty', 'travel']")
     contact_email = models.EmailField(blank=True)
     notes = models.TextField(blank=True, help_text="Catalogue-wide notes kept by the catalogue editors")
+    # Kept by database triggers (migration 0009) on every write of a metrics row or an account's
+    # creator, so discovery's risk sort walks an index instead of computing it per creator.
+    worst_fake_risk = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Highest fake-follower risk among the accounts with a verdict (low/medium/high); "
+        "maintained by the database",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["display_name", "id"]
-        indexes = [models.Index(fields=["country"])]
+        indexes = [
+            models.Index(fields=["country"]),
+            # Discovery's creator-level risk sorts, NULLs (no verdict) last both ways, ties by id.
+            NullsLastIndex(F("worst_fake_risk").asc(nulls_last=True), F("id"), name="creator_worst_risk_asc_idx"),
+            NullsLastIndex(F("worst_fake_risk").desc(nulls_last=True), F("id"), name="creator_worst_risk_desc_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -144,7 +160,11 @@ class Post(models.Model):
             models.UniqueConstraint(fields=["account", "platform_post_id"], name="post_unique_account_post_id"),
             models.CheckConstraint(condition=Q(likes__gte=0) & Q(comments__gte=0), name="post_counts_non_negative"),
         ]
-        indexes = [models.Index(fields=["account", "-posted_at"])]
+        indexes = [
+            models.Index(fields=["account", "-posted_at"]),
+            # Discovery's worked_with / not_worked_with read the sponsored posts only (~1 in 12).
+            models.Index(fields=["account"], condition=Q(is_sponsored=True), name="post_sponsored_account_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} post {self.platform_post_id}"

@@ -95,8 +95,10 @@ def creator_search_queryset(
     )
     full_path = path if sort in _CREATOR_FIELD_SORTS else f"accounts__{path}"
     if sort in _CREATOR_RISK_SORTS:
-        queryset = queryset.annotate(creator_fake_risk=creator_worst_risk())
-        full_path = "creator_fake_risk"
+        # The stored creator-level risk (Creator.worst_fake_risk, kept by database triggers: the
+        # value of `creator_worst_risk()`), so PostgreSQL walks its index instead of computing
+        # that subquery for every creator (2.5 s at 100k creators).
+        full_path = "worst_fake_risk"
     if path in _NOT_NULL_SORTS:
         # No NULLs to place: a plain ORDER BY lets PostgreSQL walk the column's index.
         order = F(full_path).desc() if descending else F(full_path).asc()
@@ -138,7 +140,7 @@ def creator_max_risk_q(limit: float) -> Q:
 
 def creator_worst_risk() -> Subquery:
     """The creator-level risk as an SQL expression: the highest risk among its accounts with a
-    verdict (NULL when none has one)."""
+    verdict (NULL when none has one). Stored as Creator.worst_fake_risk, which discovery sorts on."""
     return Subquery(
         AccountMetrics.objects.filter(account__creator_id=OuterRef("pk"), risk_level__in=VERDICT_LEVELS)
         .order_by(F("fake_risk").desc(nulls_last=True))

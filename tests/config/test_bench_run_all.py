@@ -49,3 +49,12 @@ def test_change_flags_only_the_worse_direction():
     assert run_all.change(fewer, {"r": 100.0}, 15) == ("-20%", True)
     assert run_all.change({"metric": "r", "value": 130.0, "better": "higher"}, {"r": 100.0}, 15) == ("+30%", False)
     assert run_all.change(slower, {}, 15) == ("", False)
+
+
+def test_the_database_url_reaches_the_benches_that_need_postgres():
+    url = "postgres://bench@db.example:5433/perf"
+    assert run_all.database_for(url, full=True) == url
+    assert run_all.database_for(url, full=False) == "postgres://bench@db.example:5433/perf_small"
+    by_name = {b.name: b for b in run_all.BENCHES}
+    assert run_all.bench_args(by_name["ranking_e2e"], full=True, database_url=url)[-2:] == ["--database-url", url]
+    assert "--database-url" not in run_all.bench_args(by_name["ranking"], full=True, database_url=url)

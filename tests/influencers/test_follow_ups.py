@@ -1,7 +1,7 @@
 """The follow-up registry (influencers/follow_ups.py) as the installed apps fill it: after accounts
 change, the catalogue's metrics first, then vetting's reports and watches, then vision's
-embedding of the new images; after images are deleted, vision's index. A step that fails is
-reported and the next one still runs."""
+embedding of the new images, then vetting's ranking feature snapshot; after images are deleted,
+vision's index. A step that fails is reported and the next one still runs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ AFTER_ACCOUNTS_CHANGED = [
     "vetting the accounts",
     "re-evaluating watches",
     "queueing the new images for embedding",
+    "refreshing the ranking features",
 ]
 
 
@@ -27,6 +28,7 @@ def test_each_app_subscribes_its_steps_in_layer_order():
         "vetting the accounts": "vetting.services.reports",
         "re-evaluating watches": "vetting.monitoring.evaluation",
         "queueing the new images for embedding": "vision.services.jobs",
+        "refreshing the ranking features": "vetting.features.snapshot",
         "dropping deleted images from the index": "vision.services.jobs",
     }
 
@@ -50,6 +52,7 @@ def test_a_failing_step_is_reported_and_the_next_steps_still_run(follow_up_steps
     follow_up_steps("vetting the accounts", fail=error)
     follow_up_steps("re-evaluating watches")
     follow_up_steps("queueing the new images for embedding")
+    follow_up_steps("refreshing the ranking features")
     reports = []
 
     accounts_changed([1], report=lambda what, exc: reports.append((what, exc)))

@@ -8,7 +8,10 @@ report), the newest AudienceProfile per account (a window function), the recent 
 candidates' creators (any of their accounts) that hit the brand's excluded keywords/topics or
 are sponsored by a competitor (searched by the database,
 confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the
-mood-board similarity of each account's images.
+mood-board similarity of each account's images. Where the host keeps a feature snapshot of the
+catalogue (`vetting.features.snapshot`), the same features come from its memory-mapped arrays
+instead, with the same arithmetic (`_features_from_snapshot`); only brand safety, the mood board
+and the page's rows read the database.
 
 A creator's score for a brand and weights does not depend on the query: nothing is normalised
 over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
@@ -24,15 +27,13 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
-import orjson
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.caching.limits import concurrency_slot
@@ -43,9 +44,16 @@ from influencers.models import Account, AccountMetrics, Platform, Post
 from influencers.risk import NOT_VETTED, CreatorRisk
 from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
 from vetting import messages as m
+from vetting.features.snapshot import (
+    LANGUAGE_BITS,
+    FeatureSnapshot,
+    current_snapshot,
+    engagement_column,
+    json_values,
+    normalised_shares,
+)
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
-from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
 from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
@@ -53,6 +61,7 @@ from vetting.scoring.value_alignment import (
     MOODBOARD_WEIGHT,
     TEXT_SCALE,
     PostText,
+    SafetyHit,
     brand_safety_hits,
     brand_vector,
     topic_terms,
@@ -118,37 +127,20 @@ def _candidate_queryset(filters: dict[str, Any], creator_ids: list[int] | None) 
     )
 
 
-def _values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
-    """`qs.values_list(*fields)` with the JSON columns among them read as text and parsed with
-    orjson: Django's JSONField decoding (a json.loads per value, through its converters) was the
-    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile)."""
-    aliases = {name: f"{name.replace('__', '_')}_json_text" for name in json_fields}
-    columns = [aliases.get(name, name) for name in fields]
-    positions = [i for i, name in enumerate(fields) if name in aliases]
-    rows = qs.annotate(**{alias: Cast(name, TextField()) for name, alias in aliases.items()}).values_list(*columns)
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in positions:
-            if row[i] is not None:
-                row[i] = orjson.loads(row[i])
-        out.append(tuple(row))
-    return out
-
-
 def _latest_audiences(accounts: QuerySet[Account], dimensions: Iterable[str]) -> dict[int, dict[str, Any]]:
     """The newest audience profile of each account, with only the distributions in `dimensions`
     (the brand's target dimensions): neither the fit nor its explanation reads the rest."""
     dimensions = list(dimensions)
     names = ("account_id", "as_of", *dimensions)
-    rows = _values(newest_audience_profiles_of(accounts), names, json_fields=dimensions)
+    rows = json_values(newest_audience_profiles_of(accounts), names, json_fields=dimensions)
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 def _safety_posts(
-    accounts: QuerySet[Account], brand: Brand
+    creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 ) -> tuple[dict[int, list[PostText]], dict[int, dict[str, Any]]]:
-    """Recent posts of the candidates' creators — on any of their accounts, as brand safety is
+    """Recent posts of these creators (a queryset of creator ids, the ids, or None: every
+    creator) — on any of their accounts, as brand safety is
     about the creator — that may hit the brand's exclusions or be sponsored by a competitor (the
     database narrows with substring search, the pure matcher decides), by creator id; and where
     each post is: {post id: {"url", "account_id"}} (its own URL when it was imported, else "")."""
@@ -166,29 +158,45 @@ def _safety_posts(
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
     out: dict[int, list[PostText]] = defaultdict(list)
     where: dict[int, dict[str, Any]] = {}
-    for row in (
-        Post.objects.filter(account__creator_id__in=accounts.values("creator_id"), posted_at__gte=since)
-        .filter(query)
-        .values(
-            "id",
-            "account_id",
-            "account__creator_id",
-            "posted_at",
-            "caption",
-            "hashtags",
-            "is_sponsored",
-            "sponsor",
-            "url",
-        )
-        .order_by("account__creator_id", "-posted_at", "id")
-    ):
-        out[row["account__creator_id"]].append(
-            PostText(
-                row["id"], row["posted_at"], row["caption"], row["hashtags"] or (), row["is_sponsored"], row["sponsor"]
-            )
-        )
-        where[row["id"]] = {"url": row["url"] or "", "account_id": row["account_id"]}
+    posts = Post.objects.filter(posted_at__gte=since)
+    if creators is not None:
+        posts = posts.filter(account__creator_id__in=creators if isinstance(creators, QuerySet) else list(creators))
+    fields = ("id", "account_id", "account__creator_id", "posted_at", "caption", "hashtags", "is_sponsored", "sponsor")
+    rows = json_values(
+        posts.filter(query).order_by("account__creator_id", "-posted_at", "id"),
+        (*fields, "url"),
+        json_fields=("hashtags",),
+    )
+    for post_id, account_id, creator_id, posted_at, caption, hashtags, sponsored, sponsor, url in rows:
+        out[creator_id].append(PostText(post_id, posted_at, caption, hashtags or (), sponsored, sponsor))
+        where[post_id] = {"url": url or "", "account_id": account_id}
     return out, where
+
+
+@dataclass
+class Safety:
+    """The brand-safety hits of recent posts by creator id, and where each post is."""
+
+    hits_by_creator: dict[int, list[SafetyHit]]
+    post_places: dict[int, dict[str, Any]]
+
+
+def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
+    """The brand's hits in the recent posts of these creators (None: every creator): one pass
+    of the pure matcher over all the posts (its hits are per post), grouped by creator in the
+    posts' order."""
+    safety_posts, post_places = _safety_posts(creators, brand)
+    posts = [(creator_id, post) for creator_id, own in safety_posts.items() for post in own]
+    author = {post.post_id: creator_id for creator_id, post in posts}
+    hits_by_creator: dict[int, list[SafetyHit]] = {}
+    for hit in brand_safety_hits(
+        [post for _, post in posts],
+        excluded_keywords=brand.excluded_keywords or [],
+        excluded_topics=brand.excluded_topics or [],
+        competitors=brand.competitors or [],
+    ):
+        hits_by_creator.setdefault(author[hit.post_id], []).append(hit)
+    return Safety(hits_by_creator, post_places)
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
@@ -253,6 +261,7 @@ class Features:
     notes: list[Message]
     dimensions: list[str]
     creator_risks: dict[int, CreatorRisk] = field(default_factory=dict)
+    page_risks: bool = False  # creator_risks left empty: read the page's when it is shown
     post_places: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -276,17 +285,10 @@ def rank_creators_for_brand(
     or given weights. Each row carries its parts, their explanations and the evidence.
 
     A ranking asked for by a user (`user_id`, the web UI and the API) holds one of that user's
-    MATCHING_CONCURRENCY_PER_USER slots while it computes; past them it raises Throttled ("busy,
-    try again"), so one user's burst of uncached rankings cannot starve everyone else's."""
-    if user_id is None:
-        return _rank(brand=brand, weights=weights, filters=filters, limit=limit, offset=offset)
-    slots = int(getattr(settings, "MATCHING_CONCURRENCY_PER_USER", 2))
-    message = f"you already have {slots} rankings running; this one was not started, try again in a moment"
-    with concurrency_slot("matching", user_id, slots, message=message):
-        return _rank(brand=brand, weights=weights, filters=filters, limit=limit, offset=offset)
-
-
-def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: int, offset: int) -> RankingResult:
+    MATCHING_CONCURRENCY_PER_USER slots while it loads and scores the candidates' features (the
+    uncached work; a ranking whose features this process already holds takes none); past them
+    it raises Throttled ("busy, try again"), so one user's burst of uncached rankings cannot
+    starve everyone else's."""
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must be non-negative", field="limit" if limit < 0 else "offset")
     resolved = resolve_weights(weights)
@@ -298,15 +300,47 @@ def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: in
         except (TypeError, ValueError) as exc:
             raise InputError("creator_ids must be a list of integers", field="filters.creator_ids") from exc
     effective = _effective_filters(brand, request_filters)
+    filter_mask(_empty_candidates(), effective)  # unknown names and non-numbers are refused before any work
     today = timezone.localdate()
+
+    def compute() -> Features:
+        if user_id is None:
+            return _compute_features(brand, effective, creator_ids, today)
+        slots = int(getattr(settings, "MATCHING_CONCURRENCY_PER_USER", 2))
+        message = f"you already have {slots} rankings running; this one was not started, try again in a moment"
+        with concurrency_slot("matching", user_id, slots, message=message):
+            return _compute_features(brand, effective, creator_ids, today)
+
     features = features_memo.get_or_compute(
         (brand.pk, json.dumps(effective, sort_keys=True, default=str), creator_ids and tuple(creator_ids), today),
-        lambda: _features(brand, effective, creator_ids, today),
+        compute,
     )
+    return _page(brand, features, resolved, effective, limit=limit, offset=offset, today=today)
+
+
+def _compute_features(
+    brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date
+) -> Features:
+    """From the catalogue's feature snapshot when this host keeps one, else from the database."""
+    snapshot = current_snapshot()
+    if snapshot is None:
+        return _features(brand, effective, creator_ids, today)
+    return _features_from_snapshot(snapshot, brand, effective, creator_ids, today)
+
+
+def _page(
+    brand: Brand,
+    features: Features,
+    resolved: dict[str, float],
+    effective: dict[str, Any],
+    *,
+    limit: int,
+    offset: int,
+    today: dt.date,
+) -> RankingResult:
     notes = list(features.notes)
     cands = features.cands
     if not len(cands.ids):
-        filter_mask(_empty_candidates(), effective)  # still reject unknown filter names
         return RankingResult([], 0, resolved, effective, brand.pk, notes)
     # Rank every passing account, keep each creator's best account, then page.
     full = rank(cands, weights=resolved, filters=effective, limit=len(cands.ids), offset=0)
@@ -316,8 +350,11 @@ def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: in
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
     page_accounts = Account.objects.filter(pk__in=page_ids)
-    rows = {r[0]: r for r in _values(page_accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)}
+    rows = {r[0]: r for r in json_values(page_accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)}
     audiences = _latest_audiences(page_accounts, features.dimensions)
+    risks = features.creator_risks
+    if features.page_risks:
+        risks = creator_risks(creators={int(r[1]) for r in rows.values()})
 
     out = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
@@ -327,7 +364,7 @@ def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: in
             continue
         parts = explain_row(full, int(pos))
         doc = (r[13] or {}).get("terms") or {}
-        creator_risk = features.creator_risks.get(int(r[1]), NOT_VETTED)
+        creator_risk = risks.get(int(r[1]), NOT_VETTED)
         explanations = _explanations(
             brand=brand,
             audience=audiences.get(account_id),
@@ -389,14 +426,13 @@ def _rank(*, brand: Brand, weights: dict | None, filters: dict | None, limit: in
 
 
 def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date) -> Features:
-    """Load and compute every candidate's ranking inputs (the expensive part of a ranking)."""
+    """Load and compute every candidate's ranking inputs from the database (the expensive part of
+    a ranking without a feature snapshot)."""
     accounts = _candidate_queryset(effective, creator_ids)
-    rows = _values(accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)
-    notes: list[Message] = []
+    rows = json_values(accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)
     targets = target_vectors(brand.target_audience)
     if not rows:
-        empty = np.zeros(0)
-        return Features(_empty_candidates(), np.zeros(0, dtype=np.int64), empty, {}, {}, {}, notes, sorted(targets))
+        return _no_features(targets)
     n = len(rows)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     creator = np.array([r[1] for r in rows], dtype=np.int64)
@@ -409,23 +445,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     risk = np.array([np.nan if cr.risk is None else float(cr.risk) for cr in row_risks])
     risk_conf = np.array([float(cr.confidence or 0.0) for cr in row_risks])
     verdict = np.array([cr.has_verdict for cr in row_risks], dtype=bool)
-
-    # Engagement quality: from the vetting report when present, else the metrics ER against the
-    # benchmark median of the platform and tier.
-    table = load_benchmarks()
-    eq = np.full(n, np.nan)
-    rates, medians = np.full(n, np.nan), np.full(n, np.nan)
-    for i, r in enumerate(rows):
-        ranked_inputs = r[12] or {}
-        if ranked_inputs.get("engagement_quality") is not None:
-            eq[i] = float(ranked_inputs["engagement_quality"])
-        elif r[11] is not None and not math.isnan(followers[i]):
-            platform_row = table["platforms"].get(r[2])
-            if platform_row:
-                rates[i] = float(r[11])
-                medians[i] = platform_row["tiers"][tier_for(followers[i], table)]["median"]
-    from_metrics = ~np.isnan(rates)
-    eq[from_metrics] = engagement_quality(rates[from_metrics], medians[from_metrics])
+    eq = engagement_column(platforms, followers, [r[11] for r in rows], [r[12] for r in rows])
 
     # Audience fit for every candidate, vectorised over the target's keys.
     fit, fit_conf = audience_fit_vectorised(brand.target_audience, *_audience_matrices(accounts, ids, targets, today))
@@ -438,35 +458,9 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     idf = catalogue_idf(query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
-    text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
-    mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
-    if mood_note:
-        notes.append(mood_note)
-    mood_arr = np.array([mood[a][0] if a in mood else np.nan for a in ids.tolist()])
-    base = np.where(
-        np.isnan(mood_arr),
-        text_score,
-        (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
+    alignment = _alignment(
+        brand, ids, creator, has_text, sims, query, _brand_safety(accounts.values("creator_id"), brand)
     )
-    # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
-    # Instagram row as much, whatever platforms the query lets through.
-    safety_posts, post_places = _safety_posts(accounts, brand)
-    hits_by_creator = {}
-    penalty = np.zeros(n)
-    for creator_id, posts in safety_posts.items():
-        hits = brand_safety_hits(
-            posts,
-            excluded_keywords=brand.excluded_keywords or [],
-            excluded_topics=brand.excluded_topics or [],
-            competitors=brand.competitors or [],
-        )
-        if hits:
-            hits_by_creator[creator_id] = hits
-            penalty[creator == creator_id] = min(MAX_PENALTY, sum(h.penalty for h in hits))
-    alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
-    if not query and not mood:
-        alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
-        notes.append(m.ALIGNMENT_UNSCORED())
 
     # Categorical columns as codes for the vectorised filters.
     platform_vocab: dict[str, int] = {}
@@ -479,7 +473,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
         for lang in r[6] or []:
             code = str(lang).lower()
             if code not in language_vocab:
-                if len(language_vocab) >= 62:
+                if len(language_vocab) >= LANGUAGE_BITS:
                     continue  # bit mask capacity; rare languages beyond it cannot be filtered on
                 language_vocab[code] = len(language_vocab)
             lang_bits[i] |= np.int64(1) << language_vocab[code]
@@ -493,29 +487,161 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
         risk_confidence=risk_conf,
         audience_fit=fit,
         fit_confidence=fit_conf,
-        value_alignment=alignment,
+        value_alignment=alignment.values,
         engagement=eq,
         platform_names=list(platform_vocab),
         country_names=list(country_vocab),
         language_names=list(language_vocab),
         verdict=verdict,
     )
+    used = {int(c) for c in np.unique(creator)}
+    return _frozen(cands, creator, sims, query, alignment, targets, {c: cr for c, cr in risks.items() if c in used})
+
+
+def _features_from_snapshot(
+    snapshot: FeatureSnapshot, brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date
+) -> Features:
+    """`_features` from the catalogue's feature snapshot: the candidate filters on its arrays,
+    the same arithmetic on its columns; the database is read only for brand safety (the
+    brand's terms in recent posts) and the mood board."""
+    rows = snapshot.select(
+        platforms=effective.get("platforms"),
+        min_followers=effective.get("min_followers"),
+        max_followers=effective.get("max_followers"),
+        countries=effective.get("countries"),
+        creator_ids=creator_ids,
+    )
+    targets = target_vectors(brand.target_audience)
+    if not len(rows):
+        return _no_features(targets)
+    ids = snapshot["account_id"][rows]
+    creator = snapshot["creator_id"][rows]
+    fit, fit_conf = audience_fit_vectorised(brand.target_audience, *snapshot.audience_matrices(rows, targets, today))
+    query = brand_vector(brand.values or [], brand.description or "")
+    has_text = snapshot["has_text"][rows]
+    sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, rows)
+    # Brand safety of the candidates' creators. Without a creator list the posts are searched
+    # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
+    # the posts are catalogue data, so the snapshot's version is theirs.
+    if creator_ids is not None:
+        safety = _brand_safety(creator_ids, brand)
+    else:
+        rules = (
+            tuple(brand.excluded_keywords or ()),
+            tuple(brand.excluded_topics or ()),
+            tuple(brand.competitors or ()),
+        )
+        safety = snapshot.memo(
+            ("brand safety", json.dumps(rules, default=str), today), lambda: _brand_safety(None, brand)
+        )
+    alignment = _alignment(brand, ids, creator, has_text, sims, query, safety)
+    # The SQL path's candidate vocabulary is the upper-cased stored country code.
+    upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
+    to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
+    cands = Candidates(
+        ids=ids,
+        platform=snapshot["platform"][rows].astype(np.int64),
+        followers=snapshot["followers"][rows],
+        country=to_upper[snapshot["country"][rows]],
+        languages=snapshot["languages"][rows],
+        risk=snapshot["risk"][rows],
+        risk_confidence=snapshot["risk_confidence"][rows],
+        audience_fit=fit,
+        fit_confidence=fit_conf,
+        value_alignment=alignment.values,
+        engagement=snapshot["engagement"][rows],
+        platform_names=list(snapshot.meta["platforms"]),
+        country_names=list(upper),
+        language_names=list(snapshot.meta["languages"]),
+        verdict=snapshot["verdict"][rows],
+    )
+    return _frozen(cands, creator, sims, query, alignment, targets, None)
+
+
+def _no_features(targets: Mapping[str, Any]) -> Features:
+    empty = np.zeros(0)
+    return Features(_empty_candidates(), np.zeros(0, dtype=np.int64), empty, {}, {}, {}, [], sorted(targets))
+
+
+def _frozen(
+    cands: Candidates,
+    creator: np.ndarray,
+    sims: np.ndarray,
+    query: dict,
+    alignment: Alignment,
+    targets: Mapping[str, Any],
+    risks: dict[int, CreatorRisk] | None,
+) -> Features:
+    """The features, read-only (shared by every later ranking of this brand in the process);
+    `risks` None: the page's creator risks are read when it is shown."""
     for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims):
         if isinstance(array, np.ndarray):
-            array.setflags(write=False)  # shared by every later ranking of this brand in the process
-    used = {int(c) for c in np.unique(creator)}
+            array.setflags(write=False)
     return Features(
         cands,
         creator,
         sims,
         query,
-        mood,
-        hits_by_creator,
-        notes,
+        alignment.mood,
+        alignment.hits_by_creator,
+        alignment.notes,
         sorted(targets),
-        {c: cr for c, cr in risks.items() if c in used},
-        post_places,
+        risks or {},
+        page_risks=risks is None,
+        post_places=alignment.post_places,
     )
+
+
+@dataclass
+class Alignment:
+    """Value alignment per candidate (NaN: unscored) and what its explanations show."""
+
+    values: np.ndarray
+    mood: dict[int, tuple[float, list[Any]]]
+    hits_by_creator: dict[int, list[Any]]
+    post_places: dict[int, dict[str, Any]]
+    notes: list[Message]
+
+
+def _alignment(
+    brand: Brand,
+    ids: np.ndarray,
+    creator: np.ndarray,
+    has_text: np.ndarray,
+    sims: np.ndarray,
+    query: Mapping[str, float],
+    safety: Safety,
+) -> Alignment:
+    """The text similarity blended with the mood board, minus the brand-safety penalty of each
+    candidate's creator (`safety`: the hits of recent posts by creator, and where they are)."""
+    notes: list[Message] = []
+    n = len(ids)
+    text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
+    mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
+    if mood_note:
+        notes.append(mood_note)
+    mood_arr = np.array([mood[a][0] if a in mood else np.nan for a in ids.tolist()])
+    base = np.where(
+        np.isnan(mood_arr),
+        text_score,
+        (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
+    )
+    # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
+    # Instagram row as much, whatever platforms the query lets through.
+    candidates = set(np.unique(creator).tolist()) if safety.hits_by_creator else set()
+    hits_by_creator = {c: hits for c, hits in safety.hits_by_creator.items() if c in candidates}
+    penalty = np.zeros(n)
+    if hits_by_creator:
+        charged = np.array(sorted(hits_by_creator), dtype=np.int64)
+        amounts = np.array([min(MAX_PENALTY, sum(h.penalty for h in hits_by_creator[c])) for c in charged.tolist()])
+        at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
+        hit = charged[at] == creator
+        penalty[hit] = amounts[at[hit]]
+    alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
+    if not query and not mood:
+        alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
+        notes.append(m.ALIGNMENT_UNSCORED())
+    return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
 
 
 # Catalogue-wide document frequencies of a brand's terms, per process at the catalogue version.
@@ -552,19 +678,16 @@ def _audience_matrices(
     position = {int(a): i for i, a in enumerate(ids)}
     ages = np.full(len(ids), np.nan)
     matrices = {dim: (sorted(targets[dim][1]), np.full((len(ids), len(targets[dim][1])), np.nan)) for dim in dims}
-    for account_id, as_of, *dists in _values(
+    for account_id, as_of, *dists in json_values(
         newest_audience_profiles_of(accounts), ("account_id", "as_of", *dims), json_fields=dims
     ):
         i = position[account_id]
         ages[i] = (today - as_of).days
         for dim, dist in zip(dims, dists, strict=True):
-            if not dist:
-                continue
-            shares = {k: max(float(v), 0.0) for k, v in dist.items() if v is not None}
-            total = sum(shares.values())
-            if total > 0:
+            shares = normalised_shares(dist)
+            if shares is not None:
                 keys, matrix = matrices[dim]
-                matrix[i] = [shares.get(k, 0.0) / total for k in keys]
+                matrix[i] = [shares.get(k, 0.0) for k in keys]
     return matrices, ages
 
 

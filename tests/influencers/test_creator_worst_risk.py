@@ -1,0 +1,69 @@
+"""Creator.worst_fake_risk (migration 0009's triggers) always equals the creator-level risk
+discovery sorts by, `creator_worst_risk()` (the highest fake_risk among the creator's accounts
+with a verdict), whatever writes the metrics or moves an account."""
+
+from __future__ import annotations
+
+import pytest
+
+from influencers.models import Account, AccountMetrics, Creator
+from influencers.selectors.creators import creator_list, creator_worst_risk
+from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_and_computed() -> dict[int, tuple[float | None, float | None]]:
+    rows = Creator.objects.annotate(computed=creator_worst_risk()).values_list("pk", "worst_fake_risk", "computed")
+    return {pk: (stored, computed) for pk, stored, computed in rows}
+
+
+def assert_in_step() -> dict[int, float | None]:
+    both = stored_and_computed()
+    assert all(stored == computed for stored, computed in both.values()), both
+    return {pk: stored for pk, (stored, _) in both.items()}
+
+
+def vetted(creator: Creator, risk: float | None, level: str = "low") -> AccountMetrics:
+    return AccountMetricsFactory(account=AccountFactory(creator=creator), fake_risk=risk, risk_level=level)
+
+
+def test_every_kind_of_write_keeps_the_stored_risk_in_step():
+    a, b = CreatorFactory(), CreatorFactory()
+    low = vetted(a, 0.1)
+    high = vetted(a, 0.7, "high")
+    vetted(a, 0.95, "insufficient")  # no verdict: never the creator's risk
+    assert assert_in_step()[a.pk] == 0.7
+
+    high.fake_risk = 0.2  # save()
+    high.save()
+    assert assert_in_step()[a.pk] == 0.2
+    AccountMetrics.objects.filter(pk=low.pk).update(fake_risk=0.4)  # queryset update
+    assert assert_in_step()[a.pk] == 0.4
+    low.risk_level, high.risk_level = "insufficient", "medium"
+    AccountMetrics.objects.bulk_update([low, high], ["risk_level"])
+    assert assert_in_step()[a.pk] == 0.2
+
+    Account.objects.filter(pk=high.account_id).update(creator=b)  # an account moves to another creator
+    stored = assert_in_step()
+    assert stored[a.pk] is None and stored[b.pk] == 0.2
+    AccountMetrics.objects.filter(pk=high.pk).delete()
+    assert assert_in_step()[b.pk] is None
+    AccountMetrics.objects.bulk_create(
+        [AccountMetrics(account=AccountFactory(creator=b), fake_risk=r, risk_level="low") for r in (0.3, 0.6)]
+    )
+    assert assert_in_step()[b.pk] == 0.6
+    Account.objects.filter(creator=b).delete()
+    assert assert_in_step()[b.pk] is None
+
+
+@pytest.mark.parametrize("sort", ["fake_risk", "-fake_risk"])
+def test_discovery_sorts_by_the_creator_level_risk(sort):
+    safe, risky, unvetted = CreatorFactory(), CreatorFactory(), CreatorFactory()
+    vetted(safe, 0.1)
+    vetted(risky, 0.05)  # a clean big account does not make a creator with a risky one safe
+    vetted(risky, 0.8, "high")
+    AccountMetricsFactory(account=AccountFactory(creator=unvetted), fake_risk=None, risk_level="")
+    order = [c.pk for c in creator_list(filters={"sort": sort})]
+    expected = [safe.pk, risky.pk] if sort == "fake_risk" else [risky.pk, safe.pk]
+    assert order == [*expected, unvetted.pk]  # no verdict: last both ways

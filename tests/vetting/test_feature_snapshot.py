@@ -1,0 +1,236 @@
+"""The ranking feature snapshot (vetting/features/snapshot.py): a ranking read from it gives the
+same rows, scores and explanations as one read from the database, a catalogue write is never
+answered from the snapshot of before, and the processes of a host share one written snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from influencers.models import Account, AccountMetrics, Platform
+from tests.factories import (
+    AccountFactory,
+    AccountMetricsFactory,
+    AudienceProfileFactory,
+    BrandFactory,
+    CreatorFactory,
+    PostFactory,
+)
+from vetting.features import snapshot as snapshots
+from vetting.scoring.text_similarity import term_vector
+from vetting.services import matching
+from vetting.services.matching import catalogue_idf, rank_creators_for_brand
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["natural", "skincare", "sustainable", "天然护肤", "gaming", "travel", "vlog", "makeup", "gambling", "food"]
+PLATFORMS = [Platform.INSTAGRAM, Platform.TIKTOK, Platform.XIAOHONGSHU, Platform.DOUYIN]
+COUNTRIES = ["CN", "TW", "US", "SG", ""]
+LEVELS = [("low", 0.1), ("medium", 0.45), ("high", 0.8), ("insufficient", 0.3), ("", None)]
+
+
+@pytest.fixture
+def catalogue():
+    """40 creators: some with two accounts, some accounts without metrics, audiences old and new
+    (some with empty or all-zero dimensions), cached text terms or none, vetting-report engagement
+    or the metrics' rate, and recent posts hitting the brand's exclusions or its competitor."""
+    rng = random.Random(20)
+    today = timezone.localdate()
+    for c in range(40):
+        creator = CreatorFactory(
+            country=rng.choice(COUNTRIES), languages=rng.sample(["zh", "en", "ja", "ko"], k=rng.randint(0, 2))
+        )
+        for platform in rng.sample(PLATFORMS, k=2 if c % 4 == 0 else 1):
+            account = AccountFactory(creator=creator, platform=platform)
+            if c % 9 == 5:
+                continue  # no metrics yet
+            level, risk = rng.choice(LEVELS)
+            vetting = {}
+            if rng.random() < 0.7:
+                vetting["text"] = {"terms": term_vector([" ".join(rng.sample(WORDS, k=3))])}
+            if rng.random() < 0.3:
+                vetting["rank"] = {"engagement_quality": round(rng.random(), 3)}
+            AccountMetricsFactory(
+                account=account,
+                followers=int(10 ** rng.uniform(3, 6.5)),
+                fake_risk=risk,
+                risk_confidence=None if risk is None else rng.uniform(0.3, 1.0),
+                risk_level=level,
+                engagement_rate=rng.choice([None, rng.uniform(0.005, 0.08)]),
+                vetting=vetting,
+            )
+            if rng.random() < 0.8:
+                AudienceProfileFactory(
+                    account=account,
+                    as_of=today - dt.timedelta(days=400),
+                    countries={"US": 1.0},
+                    age={},
+                    gender={},
+                    languages={},
+                    interests={},
+                )
+                female = rng.random()
+                AudienceProfileFactory(
+                    account=account,
+                    as_of=today - dt.timedelta(days=rng.randint(0, 300)),
+                    countries={rng.choice(["CN", "TW", "US"]): 0.6, "SG": 0.4},
+                    age={"18-24": rng.random(), "25-34": rng.random(), "45-54": 0.1},
+                    gender={"female": female, "male": 1 - female} if c % 5 else {"female": 0, "male": 0},
+                    languages={} if c % 3 else {"zh": 0.9, "en": 0.1},
+                    interests={"beauty": 1.0},
+                )
+            for days in (3, 40):
+                caption = rng.choice(["gambling night", "sponsored by Rival Co", "natural skincare routine", "lunch"])
+                PostFactory(
+                    account=account,
+                    caption=caption,
+                    is_sponsored="Rival" in caption,
+                    sponsor="Rival Co" if "Rival" in caption else "",
+                    posted_at=timezone.now() - dt.timedelta(days=days),
+                )
+
+
+def brand(**kwargs):
+    defaults = {
+        "values": ["natural", "sustainable", "天然"],
+        "description": "Clean skincare for sensitive skin",
+        "excluded_keywords": ["gambling"],
+        "competitors": ["Rival Co"],
+        "preferred_platforms": [],
+        "min_followers": None,
+        "target_audience": {
+            "countries": {"weight": 1.0, "values": {"CN": 0.7, "TW": 0.3}},
+            "age": {"weight": 1.0, "values": {"18-24": 0.5, "25-34": 0.5}},
+            "gender": {"weight": 0.5, "values": {"female": 1.0}},
+            "languages": {"weight": 0.5, "values": {"zh": 1.0, "fr": 0.0}},
+        },
+    }
+    return BrandFactory(**{**defaults, **kwargs})
+
+
+@pytest.fixture
+def snapshot_on(settings, tmp_path):
+    settings.RANKING_FEATURE_SNAPSHOT = True
+    settings.RANKING_FEATURES_DIR = tmp_path / "features"
+    cache.clear()
+    snapshots.forget_loaded()
+    matching.features_memo.clear()
+    matching.idf_memo.clear()
+    yield tmp_path / "features"
+    snapshots.forget_loaded()
+
+
+def ranked_from_database(settings, **kwargs):
+    settings.RANKING_FEATURE_SNAPSHOT = False
+    try:
+        return rank_creators_for_brand(**kwargs)
+    finally:
+        settings.RANKING_FEATURE_SNAPSHOT = True
+
+
+def ranked_from_snapshot(monkeypatch, **kwargs):
+    with monkeypatch.context() as patched:
+        patched.setattr(matching, "_features", lambda *a: pytest.fail("the ranking read the database"))
+        return rank_creators_for_brand(**kwargs)
+
+
+QUERIES = [
+    {},
+    {"filters": {"platforms": ["instagram", "tiktok"], "min_followers": 20_000}},
+    {"filters": {"countries": ["cn", "TW"], "languages": ["zh"], "max_risk": 0.5}},
+    {"filters": {"max_risk": 0.5, "include_unvetted": True, "max_followers": 900_000}},
+    {"weights": {"audience_fit": 1, "authenticity": 0, "value_alignment": 2, "engagement": 0.5}},
+    {"limit": 7, "offset": 5},
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_snapshot_ranks_exactly_as_the_database(catalogue, snapshot_on, settings, monkeypatch, query):
+    b = brand()
+    expected = ranked_from_database(settings, brand=b, **query)
+    got = ranked_from_snapshot(monkeypatch, brand=b, **query)
+    assert expected.total > 0 and len(expected.rows) > 0
+    assert got.total == expected.total
+    assert got.rows == expected.rows  # ranks, scores, parts, explanations and evidence
+
+
+def test_brand_safety_and_a_creator_list_agree_too(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand(target_audience={}, values=[], description="")  # only safety hits move alignment
+    creators = list(AccountMetrics.objects.values_list("account__creator_id", flat=True)[:12])
+    query = {"filters": {"creator_ids": creators}}
+    expected = ranked_from_database(settings, brand=b, **query)
+    got = ranked_from_snapshot(monkeypatch, brand=b, **query)
+    penalised = [r for r in expected.rows if r["competitor_posts"] or r["parts"][2]["known"]]
+    assert penalised, "the catalogue should have brand-safety hits"
+    assert got.rows == expected.rows and got.total == expected.total
+
+
+def test_the_snapshot_idf_is_the_catalogue_idf(catalogue, snapshot_on):
+    terms = dict.fromkeys([*term_vector(["natural skincare gaming"]), "absent-term"], 1.0)
+    snapshot = snapshots.current_snapshot()
+    assert snapshot is not None
+    assert snapshot.idf(terms) == catalogue_idf(terms)
+
+
+def test_a_write_is_never_answered_from_the_snapshot_of_before(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand()
+    before = ranked_from_snapshot(monkeypatch, brand=b, filters={"min_followers": 20_000})
+    last = before.rows[-1]["account_id"]
+    AccountMetrics.objects.filter(account_id=last).update(followers=50, fake_risk=0.99, risk_level="high")
+    after = ranked_from_snapshot(monkeypatch, brand=b, filters={"min_followers": 20_000})
+    assert last not in [r["account_id"] for r in after.rows] and after.total == before.total - 1
+    assert after.rows == ranked_from_database(settings, brand=b, filters={"min_followers": 20_000}).rows
+    assert len([p for p in snapshot_on.iterdir() if not p.name.startswith(".")]) == 2  # one per version
+
+
+def test_processes_of_a_host_share_the_written_snapshot(catalogue, snapshot_on, monkeypatch):
+    first = snapshots.current_snapshot()
+    assert first is not None and len(first) == Account.objects.count()
+    snapshots.forget_loaded()  # as another process of the host would start
+    monkeypatch.setattr(snapshots, "build_snapshot", lambda *a: pytest.fail("built twice"))
+    second = snapshots.current_snapshot()
+    assert second is not first and isinstance(second["followers"], np.memmap)
+    assert np.array_equal(second["account_id"], first["account_id"])
+    assert not [p for p in snapshot_on.iterdir() if p.name.startswith(".v")]  # no temporary folder left
+
+
+def test_no_snapshot_when_it_is_off_or_the_version_cannot_be_read(catalogue, snapshot_on, settings, monkeypatch):
+    settings.RANKING_FEATURE_SNAPSHOT = False
+    assert snapshots.current_snapshot() is None
+    settings.RANKING_FEATURE_SNAPSHOT = True
+    monkeypatch.setattr(snapshots, "data_version", lambda scope: None)
+    assert snapshots.current_snapshot() is None
+
+
+def test_a_brands_new_exclusions_are_searched_anew(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand(excluded_keywords=["lunch"], competitors=[])
+    first = ranked_from_snapshot(monkeypatch, brand=b)
+    b.excluded_keywords, b.competitors = ["gambling"], ["Rival Co"]
+    b.save()
+    second = ranked_from_snapshot(monkeypatch, brand=b)
+    assert second.rows == ranked_from_database(settings, brand=b).rows
+    terms = {
+        hit["term"] for row in second.rows for part in row["parts"] for hit in part["details"].get("brand_safety", [])
+    }
+    assert "lunch" not in terms and {"gambling", "Rival Co"} <= terms
+    assert first.rows != second.rows
+
+
+def test_no_ranking_waits_for_a_build_it_starts_one_in_the_background(catalogue, snapshot_on, settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(snapshots, "run_outside_request", lambda name, work: started.append(work))
+    b = brand()
+    from_database = rank_creators_for_brand(brand=b)  # no snapshot of this version yet: SQL
+    assert snapshots.current_snapshot() is None
+    assert len(started) == 1  # one build at a time per process, however many rankings ask
+    assert not list(snapshot_on.glob("v*"))
+    started[0]()  # the background build runs
+    assert snapshots.current_snapshot() is not None
+    assert ranked_from_snapshot(monkeypatch, brand=b).rows == from_database.rows
+    AccountMetrics.objects.filter(pk=AccountMetrics.objects.first().pk).update(followers=7)
+    assert snapshots.current_snapshot() is None and len(started) == 2  # a write: the next version

@@ -1,0 +1,559 @@
+"""A columnar snapshot of every account's ranking inputs, so that a cold brand ranking reads
+arrays instead of joining five tables (at 100k accounts the joins and JSON decoding were ~30×
+the vectorised scoring).
+
+One row per account, ordered by account id: creator, platform, country, languages (bit mask),
+followers, the creator-level fake-follower risk (risk, confidence, verdict), engagement quality,
+the newest audience profile (date, and per dimension its normalised shares in a key-major
+sparse layout) and the cached text terms of the last vetting report (term-major sparse layout,
+which also gives the catalogue IDF). Everything that depends on a brand (its audience keys,
+query terms, brand safety, mood board) is computed from these at ranking time by
+`vetting.services.matching`, with the same arithmetic as its SQL path, so both give the same
+scores.
+
+Versioned with the catalogue's data version (`core.caching.versions`): a snapshot is named
+after the version it was built at, and a ranking only reads the one of the current version, so
+none is served after a catalogue write. It is built in the background after the first ranking that finds
+none for the current version (that ranking, and any until the build is done, read the database
+as before: no request waits for a build), or at once by the catalogue follow-up after an import
+or refresh; written atomically (a temporary folder renamed into place) under
+RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
+host: a file lock). On only where the version is
+shared by every process (RANKING_FEATURE_SNAPSHOT, default: with CACHE_URL), for the reason
+response caching is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import orjson
+from django.conf import settings
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+
+from core.caching.versions import data_version
+from core.services.background import run_outside_request
+from influencers.models import Account
+from influencers.risk import NOT_VETTED
+from influencers.selectors.creators import creator_risks, newest_audience_profiles_of
+from vetting.scoring.audience_fit import DIMENSIONS
+from vetting.scoring.engagement import engagement_quality, load_benchmarks, tier_for
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+FORMAT = 1  # bump when the columns change: older folders are then never read
+LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
+MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
+KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
+
+ACCOUNT_FIELDS = (
+    "pk",
+    "creator_id",
+    "platform",
+    "creator__country",
+    "creator__languages",
+    "metrics__pk",
+    "metrics__followers",
+    "metrics__engagement_rate",
+    "metrics__vetting__rank",
+    "metrics__vetting__text__terms",
+)
+ACCOUNT_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text__terms")
+
+
+def json_values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
+    """`qs.values_list(*fields)` with the JSON columns among them read as text and parsed with
+    orjson: Django's JSONField decoding (a json.loads per value, through its converters) was the
+    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile)."""
+    aliases = {name: f"{name.replace('__', '_')}_json_text" for name in json_fields}
+    columns = [aliases.get(name, name) for name in fields]
+    positions = [i for i, name in enumerate(fields) if name in aliases]
+    rows = qs.annotate(**{alias: Cast(name, TextField()) for name, alias in aliases.items()}).values_list(*columns)
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in positions:
+            if row[i] is not None:
+                row[i] = orjson.loads(row[i])
+        out.append(tuple(row))
+    return out
+
+
+def normalised_shares(dist: Any) -> dict[str, float] | None:
+    """An audience distribution's shares over its own total (negative shares count as 0), or
+    None when it has no positive share: the ranking treats that dimension as unknown."""
+    if not dist:
+        return None
+    shares = {str(k): max(float(v), 0.0) for k, v in dist.items() if v is not None}
+    total = sum(shares.values())
+    if total <= 0:
+        return None
+    return {k: v / total for k, v in shares.items()}
+
+
+def engagement_column(
+    platforms: Sequence[str], followers: np.ndarray, rates: Sequence[float | None], ranked: Sequence[Any]
+) -> np.ndarray:
+    """Engagement quality per account: the vetting report's when it has one, else the metrics'
+    engagement rate against the benchmark median of its platform and follower tier."""
+    n = len(platforms)
+    table = load_benchmarks()
+    eq = np.full(n, np.nan)
+    er, medians = np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        inputs = ranked[i] or {}
+        if inputs.get("engagement_quality") is not None:
+            eq[i] = float(inputs["engagement_quality"])
+        elif rates[i] is not None and not math.isnan(followers[i]):
+            platform_row = table["platforms"].get(platforms[i])
+            if platform_row:
+                er[i] = float(rates[i])  # type: ignore[arg-type]
+                medians[i] = platform_row["tiers"][tier_for(followers[i], table)]["median"]
+    from_metrics = ~np.isnan(er)
+    eq[from_metrics] = engagement_quality(er[from_metrics], medians[from_metrics])
+    return eq
+
+
+class _Vocabulary:
+    def __init__(self, limit: int | None = None) -> None:
+        self.codes: dict[str, int] = {}
+        self.limit = limit
+
+    def code(self, value: str) -> int | None:
+        if value not in self.codes:
+            if self.limit is not None and len(self.codes) >= self.limit:
+                return None
+            self.codes[value] = len(self.codes)
+        return self.codes[value]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.codes)
+
+
+class _Entries:
+    """(key, row, value) entries of a sparse column, collected row by row with few Python steps
+    per entry (a catalogue holds millions of text terms)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.keys: list[int] = []
+        self.values: list[float] = []
+        self.rows: list[int] = []
+        self.counts: list[int] = []
+
+    def add(self, row: int, mapping: Mapping[str, float]) -> None:
+        codes = self.codes
+        self.keys.extend([codes.setdefault(k, len(codes)) for k in mapping])
+        self.values.extend(mapping.values())
+        self.rows.append(row)
+        self.counts.append(len(mapping))
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.codes)
+
+    def key_major(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries in a key-major layout: rows and values of key k are at
+        [ptr[k], ptr[k + 1]), rows ascending."""
+        size = len(self.codes)
+        keys = np.array(self.keys, dtype=np.int64)
+        rows = np.repeat(np.array(self.rows, dtype=np.int64), np.array(self.counts, dtype=np.int64))
+        values = np.array(self.values, dtype=np.float64)
+        order = np.lexsort((rows, keys))
+        ptr = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=size), out=ptr[1:])
+        return ptr, rows[order], values[order]
+
+
+@dataclass
+class FeatureSnapshot:
+    """The columns (name → array, one row per account unless the name says otherwise) and the
+    vocabularies their codes refer to (`meta`)."""
+
+    columns: dict[str, np.ndarray]
+    meta: dict[str, Any]
+    _term_codes: dict[str, int] | None = field(default=None, repr=False)
+    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.columns["account_id"])
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    @property
+    def accounts(self) -> int:
+        return len(self)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute()'s value for `key`, kept with this snapshot (MEMO_ENTRIES, newest kept): for
+        other values derived from the catalogue as of this version, such as a brand's hits in
+        recent posts. Computed outside the lock: two threads may both compute a new key once."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
+
+    def select(
+        self,
+        *,
+        platforms: Iterable[str] | None = None,
+        min_followers: float | None = None,
+        max_followers: float | None = None,
+        countries: Iterable[str] | None = None,
+        creator_ids: Iterable[int] | None = None,
+    ) -> np.ndarray:
+        """Row numbers of the accounts passing these filters, with the semantics of
+        `influencers.selectors.creators.accounts_filtered` (exact platform names, countries
+        matched upper-cased against the stored code, no metrics: outside any follower range)."""
+        mask = np.ones(len(self), dtype=bool)
+        if creator_ids is not None:
+            mask &= np.isin(self["creator_id"], np.array([int(c) for c in creator_ids], dtype=np.int64))
+        if platforms:
+            wanted = set(platforms)
+            mask &= np.isin(self["platform"], [i for i, p in enumerate(self.meta["platforms"]) if p in wanted])
+        if countries:
+            wanted = {str(c).upper() for c in countries}
+            mask &= np.isin(self["country"], [i for i, c in enumerate(self.meta["countries"]) if c in wanted])
+        followers = self["followers"]
+        if min_followers is not None:
+            mask &= ~np.isnan(followers) & (np.nan_to_num(followers, nan=-1.0) >= float(min_followers))
+        if max_followers is not None:
+            mask &= ~np.isnan(followers) & (np.nan_to_num(followers, nan=-1.0) <= float(max_followers))
+        return np.flatnonzero(mask)
+
+    def audience_matrices(
+        self, rows: np.ndarray, targets: Mapping[str, tuple[float, Mapping[str, float]]], today: dt.date
+    ) -> tuple[dict[str, tuple[list[str], np.ndarray]], np.ndarray]:
+        """What `vetting.services.matching._audience_matrices` gives for these rows: per target
+        dimension (keys, shares of the newest profile over the target's sorted keys; NaN rows
+        without data) and the age in days of each row's newest profile (NaN without one)."""
+        as_of = self["audience_as_of"][rows]
+        ages = np.where(as_of > 0, float(today.toordinal()) - as_of.astype(np.float64), np.nan)
+        position = np.full(len(self), -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        matrices: dict[str, tuple[list[str], np.ndarray]] = {}
+        for dim in sorted(targets):
+            keys = sorted(targets[dim][1])
+            has = self[f"audience_{dim}_has"][rows]
+            matrix = np.full((len(rows), len(keys)), np.nan)
+            matrix[has] = 0.0
+            codes = {k: i for i, k in enumerate(self.meta["audience_keys"][dim])}
+            ptr, key_rows, values = (self[f"audience_{dim}_{part}"] for part in ("ptr", "rows", "values"))
+            for j, key in enumerate(keys):
+                code = codes.get(key)
+                if code is None:
+                    continue
+                where = position[key_rows[ptr[code] : ptr[code + 1]]]
+                keep = where >= 0
+                matrix[where[keep], j] = values[ptr[code] : ptr[code + 1]][keep]
+            matrices[dim] = (keys, matrix)
+        return matrices, ages
+
+    def term_weights(self, term: str, rows: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """Each row's weight of `term` in its cached text terms (0 without it); `position` maps a
+        snapshot row to its place among `rows` (-1 elsewhere)."""
+        out = np.zeros(len(rows))
+        code = self._terms().get(term)
+        if code is None:
+            return out
+        ptr = self["terms_ptr"]
+        where = position[self["terms_rows"][ptr[code] : ptr[code + 1]]]
+        keep = where >= 0
+        out[where[keep]] = self["terms_values"][ptr[code] : ptr[code + 1]][keep]
+        return out
+
+    def cosine(self, query: Mapping[str, float], idf: Mapping[str, float], rows: np.ndarray) -> np.ndarray:
+        """`vetting.scoring.text_similarity.cosine(query, terms, idf)` of each row's cached text
+        terms (0 without any), over the query's terms in its order, as that function sums them."""
+        out = np.zeros(len(rows))
+        if not query:
+            return out
+        q = {t: w * (idf.get(t, 1.0) if idf else 1.0) for t, w in query.items()}
+        norm = math.sqrt(sum(w * w for w in q.values()))
+        if norm == 0:
+            return out
+        position = np.full(len(self), -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        for term, weight in q.items():
+            out = out + weight * self.term_weights(term, rows, position)
+        return np.where(self["has_text"][rows], out / norm, 0.0)
+
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """The catalogue IDF of `vetting.services.matching.catalogue_idf`, from the snapshot:
+        log((1 + N) / (1 + df)) + 1 with N accounts with metrics, df those whose terms hold it."""
+        n = int(np.count_nonzero(self["has_metrics"]))
+        ptr = self["terms_ptr"]
+        codes = self._terms()
+        out = {}
+        for term in terms:
+            code = codes.get(term)
+            df = 0 if code is None else int(ptr[code + 1] - ptr[code])
+            out[term] = math.log((1 + n) / (1 + df)) + 1.0
+        return out
+
+    def _terms(self) -> dict[str, int]:
+        if self._term_codes is None:
+            self._term_codes = {t: i for i, t in enumerate(self.meta["terms"])}
+        return self._term_codes
+
+
+def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot:
+    """Read every account's ranking inputs from the database (a few queries, JSON parsed with
+    orjson). `accounts` narrows it (tests); the creator-level risk always spans all of a
+    creator's accounts."""
+    accounts = (Account.objects.all() if accounts is None else accounts).order_by("pk")
+    rows = json_values(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS)
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    position = {int(a): i for i, a in enumerate(ids)}
+    platforms, countries, languages = _Vocabulary(), _Vocabulary(), _Vocabulary(LANGUAGE_BITS)
+    platform = np.fromiter((platforms.code(r[2] or "") or 0 for r in rows), dtype=np.int16, count=n)
+    country = np.fromiter((countries.code(r[3] or "") or 0 for r in rows), dtype=np.int32, count=n)
+    lang_bits = np.zeros(n, dtype=np.int64)
+    for i, r in enumerate(rows):
+        for lang in r[4] or []:
+            code = languages.code(str(lang).lower())
+            if code is not None:  # rare languages beyond the mask's capacity cannot be filtered on
+                lang_bits[i] |= np.int64(1) << code
+    followers = np.array([float(r[6]) if r[6] is not None else np.nan for r in rows])
+    risks = creator_risks(creators=accounts.values("creator_id"))
+    row_risks = [risks.get(int(r[1]), NOT_VETTED) for r in rows]
+    columns: dict[str, np.ndarray] = {
+        "account_id": ids,
+        "creator_id": np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+        "platform": platform,
+        "country": country,
+        "languages": lang_bits,
+        "followers": followers,
+        "has_metrics": np.array([r[5] is not None for r in rows], dtype=bool),
+        "risk": np.array([np.nan if cr.risk is None else float(cr.risk) for cr in row_risks]),
+        "risk_confidence": np.array([float(cr.confidence or 0.0) for cr in row_risks]),
+        "verdict": np.array([cr.has_verdict for cr in row_risks], dtype=bool),
+        "engagement": engagement_column([r[2] for r in rows], followers, [r[7] for r in rows], [r[8] for r in rows]),
+    }
+    terms = _Entries()
+    for i, r in enumerate(rows):
+        if r[9]:
+            terms.add(i, r[9])
+    columns["has_text"] = np.array([bool(r[9]) for r in rows], dtype=bool)
+    columns["terms_ptr"], columns["terms_rows"], columns["terms_values"] = terms.key_major()
+    del rows
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "platforms": platforms.names,
+        "countries": countries.names,
+        "languages": languages.names,
+        "terms": terms.names,
+        "audience_keys": {},
+    }
+    _audience_columns(accounts, position, columns, meta)
+    for array in columns.values():
+        array.setflags(write=False)
+    return FeatureSnapshot(columns, meta)
+
+
+def _audience_columns(
+    accounts: QuerySet[Account], position: dict[int, int], columns: dict[str, np.ndarray], meta: dict[str, Any]
+) -> None:
+    n = len(position)
+    as_of = np.zeros(n, dtype=np.int32)  # proleptic ordinal of the newest profile's date, 0: none
+    has = {dim: np.zeros(n, dtype=bool) for dim in DIMENSIONS}
+    entries = {dim: _Entries() for dim in DIMENSIONS}
+    profiles = newest_audience_profiles_of(accounts)
+    for account_id, date, *dists in json_values(profiles, ("account_id", "as_of", *DIMENSIONS), json_fields=DIMENSIONS):
+        i = position[account_id]
+        as_of[i] = date.toordinal()
+        for dim, dist in zip(DIMENSIONS, dists, strict=True):
+            shares = normalised_shares(dist)
+            if shares is None:
+                continue
+            has[dim][i] = True
+            entries[dim].add(i, shares)
+    columns["audience_as_of"] = as_of
+    for dim in DIMENSIONS:
+        columns[f"audience_{dim}_has"] = has[dim]
+        ptr, rows, values = entries[dim].key_major()
+        columns[f"audience_{dim}_ptr"], columns[f"audience_{dim}_rows"], columns[f"audience_{dim}_values"] = (
+            ptr,
+            rows,
+            values,
+        )
+        meta["audience_keys"][dim] = entries[dim].names
+
+
+def write_snapshot(snapshot: FeatureSnapshot, path: Path) -> None:
+    """Write the snapshot as one .npy per column plus meta.json into `path`, atomically: into a
+    temporary sibling folder first, renamed into place when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir()
+    try:
+        for name, array in snapshot.columns.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        meta = {**snapshot.meta, "columns": sorted(snapshot.columns)}
+        (tmp / "meta.json").write_bytes(orjson.dumps(meta))
+        os.rename(tmp, path)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not path.is_dir():  # not a lost race with another process writing the same version
+            raise
+
+
+def load_snapshot(path: Path) -> FeatureSnapshot:
+    """The snapshot in `path`, its columns memory-mapped read-only (the page cache holds one copy
+    for every process of the host)."""
+    meta = json.loads((path / "meta.json").read_bytes())
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path} holds ranking features of format {meta.get('format')}, expected {FORMAT}")
+    columns = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in meta["columns"]}
+    return FeatureSnapshot(columns, meta)
+
+
+def snapshot_enabled() -> bool:
+    return bool(getattr(settings, "RANKING_FEATURE_SNAPSHOT", False))
+
+
+def snapshot_dir() -> Path:
+    return Path(getattr(settings, "RANKING_FEATURES_DIR", Path(settings.VAR_DIR) / "ranking-features"))
+
+
+def folder_for(version: str) -> str:
+    return f"v{FORMAT}-{hashlib.sha256(version.encode()).hexdigest()[:20]}"
+
+
+_loaded: tuple[str, FeatureSnapshot] | None = None
+_lock = threading.Lock()
+_building = False  # this process has a background build running
+
+
+def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
+    """The snapshot of the catalogue as it is now; None when snapshots are off, the data version
+    cannot be read, or no process of the host has built this version yet: then a build starts
+    in the background (one at a time per host) and the caller reads the database meanwhile, so
+    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches).
+
+    The version is read before the data: a write committing during the build changes the
+    version, so the snapshot labelled with the old one is never read after that commit."""
+    global _loaded
+    if not snapshot_enabled():
+        return None
+    version = data_version("catalogue")
+    if version is None:
+        return None
+    loaded = _loaded
+    if loaded is not None and loaded[0] == version:
+        return loaded[1]
+    root = snapshot_dir()
+    path = root / folder_for(version)
+    if not path.is_dir():
+        if wait:
+            _build(path, block=True)
+        else:
+            _build_in_background(path)  # inline where background threads are off (tests)
+        if not path.is_dir():
+            return None
+    with _lock:
+        if _loaded is None or _loaded[0] != version:
+            _loaded = (version, load_snapshot(path))
+        return _loaded[1]
+
+
+def _build_in_background(path: Path) -> None:
+    global _building
+    with _lock:
+        if _building:
+            return
+        _building = True
+
+    def work() -> None:
+        global _building
+        try:
+            _build(path, block=False)
+        finally:
+            with _lock:
+                _building = False
+
+    run_outside_request("ranking-features", work)
+
+
+def _build(path: Path, *, block: bool) -> None:
+    """Build and write the snapshot into `path` unless a process of the host has: under a file
+    lock, waited for (`block`) or else given up when another process is building."""
+    root = path.parent
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another process is building; a later request finds the result or retries
+        try:
+            if path.is_dir():
+                return
+            started = time.perf_counter()
+            snapshot = build_snapshot()
+            write_snapshot(snapshot, path)
+            logger.info("ranking features: %d accounts in %.2f s", len(snapshot), time.perf_counter() - started)
+            _prune(root, keep=path.name)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def forget_loaded() -> None:
+    """Drop this process's mapped snapshot (tests; the files stay)."""
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+def _prune(root: Path, *, keep: str) -> None:
+    """Remove all but the newest KEEP_VERSIONS snapshot folders, and temporary folders of builds
+    that died more than an hour ago."""
+    now = time.time()
+    folders = []
+    for entry in root.iterdir():
+        if not entry.is_dir():
+            continue
+        if entry.name.startswith("."):
+            if now - entry.stat().st_mtime > 3600:
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name != keep:
+            folders.append(entry)
+    folders.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+    for entry in folders[KEEP_VERSIONS - 1 :]:
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def features_after_change(change: Any) -> str | None:
+    """Catalogue follow-up: build the snapshot of the changed catalogue now, so the first ranking
+    after an import or refresh does not wait for it."""
+    if not snapshot_enabled():
+        return None
+    snapshot = current_snapshot(wait=True)
+    return None if snapshot is None else f"ranking features of {len(snapshot):,} accounts ready"
