@@ -31,6 +31,8 @@ from vetting.scoring.followers import (
     FEATURES,
     FIELDS,
     SCORECARD_PATH,
+    FollowerBatch,
+    Scorecard,
     batch_from_synthetic,
     feature_matrix,
 )
@@ -392,6 +394,27 @@ def fit_real_weights(
     fitted = weights.astype(float).copy()
     fitted[free] = beta[1:]
     return fitted
+
+
+def with_real_weights(card: Scorecard, labelled: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Scorecard:
+    """`card` with its real-data terms refitted on `labelled` (not written anywhere): what the
+    leave-one-set-out validation scores a held-out set with."""
+    weights = fit_real_weights(labelled, card.weights)
+    X, K, _ = _training_matrix()
+    return Scorecard(
+        intercept=card.intercept,
+        weights=weights,
+        importance=_importance(weights, X, K),
+        threshold=card.threshold,
+        base_rate=card.base_rate,
+        meta={"real_data_fit": sorted(labelled)},
+    )
+
+
+def labelled_features(batch: FollowerBatch, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(feature values with unknown ones 0, labels): one labelled set as `fit_real_weights` takes it."""
+    X, K = feature_matrix(batch)
+    return np.where(K, X, 0.0), y
 
 
 def refit_real_weights(
