@@ -77,6 +77,14 @@ def test_the_synthetic_stage_keeps_the_real_data_terms_in_the_file(tmp_path):
     assert all(data["weights"][name] == committed[name] for name in committed if name != TERM)
 
 
+def test_the_committed_scorecard_says_which_real_sets_set_its_real_data_terms():
+    card = load_scorecard()
+    fit = card.meta["real_data_fit"]
+    assert set(fit["features"]) == set(calibration.REAL_DATA_FEATURES)
+    assert set(fit["sets"]) == {r.name for r in load_default_calibration().references}
+    assert card.weights[FEATURE_INDEX[TERM]] == pytest.approx(fit["weights"][TERM]) and fit["weights"][TERM] > 0
+
+
 def test_a_calibration_stored_before_a_term_existed_reads_its_weight_as_zero():
     stored = FollowerCalibration(
         name="old", scorecard=load_scorecard(), references=load_default_calibration().references
