@@ -3,8 +3,10 @@
 usage:
   python bench/vetting_validity.py LABELLED.csv [LABELLED.csv ...]          the catalogue's calibration
   python bench/vetting_validity.py LABELLED.csv --calibrate-on OTHER.csv    calibrate on another file first
-  python bench/vetting_validity.py A.csv B.csv C.csv --leave-one-out        default-style calibration on
-                                                                             all files but one, tested on it
+  python bench/vetting_validity.py A.csv B.csv C.csv --leave-one-out        the real-data scorecard terms
+                                                                             and a default-style calibration
+                                                                             fitted on all files but one,
+                                                                             tested on it
   python bench/vetting_validity.py                                          the synthetic generator (says so)
 
 A labelled CSV has the `score_followers` input columns plus `is_fake` (true/false). For each file
@@ -33,6 +35,7 @@ import numpy as np  # noqa: E402
 
 from vetting.scoring import synthetic  # noqa: E402
 from vetting.scoring.audience_quality import audience_quality  # noqa: E402
+from vetting.scoring.calibration import REAL_DATA_FEATURES, labelled_features, with_real_weights  # noqa: E402
 from vetting.scoring.follower_calibration import (  # noqa: E402
     FollowerCalibration,
     fields_mask,
@@ -43,7 +46,15 @@ from vetting.scoring.follower_calibration import (  # noqa: E402
     restricted_logits,
 )
 from vetting.scoring.follower_io import read_labelled_follower_csv  # noqa: E402
-from vetting.scoring.followers import FIELDS, FollowerBatch, batch_from_synthetic, feature_matrix, score_batch  # noqa: E402
+from vetting.scoring.followers import (  # noqa: E402
+    FEATURE_INDEX,
+    FIELDS,
+    FollowerBatch,
+    Scorecard,
+    batch_from_synthetic,
+    feature_matrix,
+    score_batch,
+)
 
 AUDIENCE = 200
 
@@ -86,10 +97,8 @@ def audiences(
     return float(np.mean(errors)), float(np.mean(covered)), float(np.mean(widths))
 
 
-def default_style(files: dict[str, tuple[FollowerBatch, np.ndarray]]) -> FollowerCalibration:
-    """A calibration built like the committed default (committed weights, one reference per file)."""
-    base = load_default_calibration()
-    card = base.scorecard
+def default_style(files: dict[str, tuple[FollowerBatch, np.ndarray]], card: Scorecard) -> FollowerCalibration:
+    """A calibration of `card` built like the committed default (one reference per file)."""
     references = []
     for name, (batch, y) in files.items():
         X, K = feature_matrix(batch)
@@ -125,7 +134,14 @@ def main() -> int:
     parser.add_argument(
         "--calibrate-on", help="fit a calibration on this labelled file first (calibrate_follower_scorer)"
     )
-    parser.add_argument("--leave-one-out", action="store_true", help="calibrate on the other files, test on each")
+    parser.add_argument(
+        "--leave-one-out", action="store_true", help="fit weights and calibration on the other files, test on each"
+    )
+    parser.add_argument(
+        "--committed-weights",
+        action="store_true",
+        help="with --leave-one-out: keep the committed scorecard weights (calibration only)",
+    )
     parser.add_argument("--reps", type=int, default=200, help="audiences per measurement (default 200)")
     args = parser.parse_args()
     if not args.labelled:
@@ -144,9 +160,17 @@ def main() -> int:
         return 0
     files = {Path(p).stem: read_labelled_follower_csv(p) for p in args.labelled}
     if args.leave_one_out:
+        committed = load_default_calibration().scorecard
         for name, (batch, y) in files.items():
             others = {k: v for k, v in files.items() if k != name}
-            report(name, batch, y, default_style(others), args.reps)
+            card = committed
+            if not args.committed_weights:
+                card = with_real_weights(
+                    committed, {k: labelled_features(b, labels) for k, (b, labels) in others.items()}
+                )
+                fitted = ", ".join(f"{f}={card.weights[FEATURE_INDEX[f]]:.3f}" for f in REAL_DATA_FEATURES)
+                print(f"{name} held out; real-data terms fitted on {', '.join(others)}: {fitted}")
+            report(name, batch, y, default_style(others, card), args.reps)
         return 0
     calibration = load_default_calibration()
     if args.calibrate_on:

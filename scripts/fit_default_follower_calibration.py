@@ -2,12 +2,14 @@
 public labelled sets of real accounts.
 
 usage: python scripts/fit_default_follower_calibration.py NAME=LABELLED.csv [NAME=LABELLED.csv ...]
-           [--source NAME="citation"] [--output PATH]
+           [--source NAME="citation"] [--output PATH] [--refit-weights]
 
-Each LABELLED.csv has the `score_followers` input columns plus `is_fake` (true/false). The
-committed scorecard's weights are kept (they rank well on real data: docs/scoring.md); each set
-becomes one reference calibration (Platt per set of known fields). The labelled files themselves
-are not redistributed: their sources are cited in the output's provenance.
+Each LABELLED.csv has the `score_followers` input columns plus `is_fake` (true/false). With
+--refit-weights, the scorecard terms that only real data sets (calibration.REAL_DATA_FEATURES)
+are first refitted on these sets and written to data/follower_scorecard.json (every other weight
+stays as the synthetic fit left it); then each set becomes one reference calibration (Platt per
+set of known fields) of that scorecard. The labelled files themselves are not redistributed:
+their sources are cited in the outputs' provenance.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
+from vetting.scoring.calibration import labelled_features, refit_real_weights  # noqa: E402
 from vetting.scoring.follower_calibration import (  # noqa: E402
     DEFAULT_CALIBRATION_PATH,
     DEFAULT_NAME,
@@ -45,14 +48,20 @@ def main() -> int:
     parser.add_argument("sets", nargs="+", help="NAME=path/to/labelled.csv")
     parser.add_argument("--source", action="append", default=[], help='NAME="where the set comes from"')
     parser.add_argument("--output", default=str(DEFAULT_CALIBRATION_PATH))
+    parser.add_argument(
+        "--refit-weights", action="store_true", help="refit the real-data scorecard terms on these sets first"
+    )
     args = parser.parse_args()
     sources = dict(item.split("=", 1) for item in args.source)
+    files = {name: read_labelled_follower_csv(path) for name, path in (item.split("=", 1) for item in args.sets)}
+    if args.refit_weights:
+        data = refit_real_weights({n: labelled_features(b, y) for n, (b, y) in files.items()}, sources=sources)
+        print(f"refitted real-data terms: {data['real_data_fit']['weights']}")
+        load_scorecard.cache_clear()
     card = load_scorecard()
     references = []
     metrics = {}
-    for item in args.sets:
-        name, path = item.split("=", 1)
-        batch, y = read_labelled_follower_csv(path)
+    for name, (batch, y) in files.items():
         X, K = feature_matrix(batch)
         known = fields_mask(n for n, share in zip(FIELDS, batch.field_available().mean(axis=0)) if share >= 0.5)
         reference = reference_from_labelled(
@@ -71,8 +80,9 @@ def main() -> int:
         references=tuple(references),
         provenance={
             "built": dt.date.today().isoformat(),
-            "method": "committed scorecard weights; per labelled set one Platt calibration per set of known fields "
-            "(balanced prior); estimates use the mean of the sets' parameters, intervals their envelope",
+            "method": "committed scorecard weights (real-data terms fitted on these sets, the rest on the synthetic "
+            "set); per labelled set one Platt calibration per set of known fields (balanced prior); estimates use "
+            "the mean of the sets' parameters, intervals their envelope",
             "sets": {r.name: {"rows": r.rows, "fakes": r.fakes, "source": r.source} for r in references},
         },
         metrics={"ranking_on_each_set": metrics, "fake_share_error": "see docs/scoring.md (bench/vetting_validity.py)"},

@@ -14,6 +14,7 @@ from vetting.scoring import synthetic
 from vetting.scoring.audience_quality import audience_quality
 from vetting.scoring.follower_calibration import (
     FIELDS,
+    MIN_PER_CLASS,
     FollowerCalibration,
     fields_mask,
     fit_follower_calibration,
@@ -75,7 +76,7 @@ def test_the_default_calibration_names_its_real_labelled_sources():
     assert calibration.name == "default"
     assert len(calibration.references) == 3
     for reference in calibration.references:
-        assert reference.rows > 500 and 0 < reference.fakes < reference.rows
+        assert reference.rows > 500 and MIN_PER_CLASS <= reference.fakes <= reference.rows - MIN_PER_CLASS
         assert reference.source  # where the labelled set comes from
         assert reference.platt_for(fields_mask(FIELDS)).b > 0  # higher logit, more likely fake
 

@@ -11,10 +11,12 @@ from vetting.scoring import synthetic
 from vetting.scoring.audience_quality import score_profiles
 from vetting.scoring.calibration import fit_logistic, roc_auc, tpr_at_fpr
 from vetting.scoring.followers import (
+    FEATURE_INDEX,
     FollowerBatch,
     FollowerProfile,
     audience_types,
     batch_from_synthetic,
+    feature_matrix,
     load_scorecard,
     reasons_for,
     score_batch,
@@ -196,3 +198,26 @@ def test_synthetic_generator_is_reproducible_and_labelled():
     assert a.username == b.username and np.array_equal(a.followers_count, b.followers_count)
     assert a.is_fake.sum() == 100
     assert (a.following_count <= synthetic.FOLLOWING_CAP).all()
+
+
+def test_following_over_twice_followers_starts_at_two_to_one_and_needs_both_counts():
+    profiles = [
+        FollowerProfile(followers_count=100, following_count=150),
+        FollowerProfile(followers_count=100, following_count=1_000),
+        FollowerProfile(followers_count=None, following_count=1_000),
+        FollowerProfile(followers_count=0, following_count=7_500),
+    ]
+    X, K = feature_matrix(FollowerBatch.from_profiles(profiles, blank_columns_unknown=False))
+    j = FEATURE_INDEX["following_over_twice_followers"]
+    assert X[0, j] == 0.0 and K[0, j]
+    # log10(1001 / 101) − log10(2) = 0.99612 − 0.30103
+    assert X[1, j] == pytest.approx(0.69509, abs=1e-4)
+    assert X[2, j] == 0.0 and not K[2, j]
+    assert X[3, j] == pytest.approx(3.0 - math.log10(2.0))  # capped like the 1:1 ratio term
+
+
+def test_the_two_ratio_terms_give_one_reason():
+    profile = FollowerProfile(followers_count=5, following_count=3_200, media_count=0, has_profile_pic=False)
+    batch = FollowerBatch.from_profiles([profile])
+    reasons = reasons_for(batch, score_batch(batch), 0)
+    assert sum("follows 3,200 accounts, followed by 5" in r for r in reasons) == 1

@@ -258,8 +258,9 @@ class FollowerCalibration:
         if stored:
             card = Scorecard(
                 intercept=float(stored["intercept"]),
-                weights=np.array([float(stored["weights"][f.name]) for f in FEATURES]),
-                importance=np.array([float(stored["importance"][f.name]) for f in FEATURES]),
+                # A calibration stored before a feature existed was fitted without it: weight 0.
+                weights=np.array([float(stored["weights"].get(f.name, 0.0)) for f in FEATURES]),
+                importance=np.array([float(stored["importance"].get(f.name, 0.0)) for f in FEATURES]),
                 threshold=card.threshold,
                 base_rate=card.base_rate,
                 meta={"calibration": data.get("name", "")},

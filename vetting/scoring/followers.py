@@ -51,6 +51,7 @@ BOOL_FIELDS = ("has_profile_pic", "is_private", "is_verified")
 SCORECARD_PATH = Path(__file__).with_name("data") / "follower_scorecard.json"
 
 MASS_FOLLOWING = 1_500  # HypeAuditor / infludata "mass follower" line
+TWICE = math.log10(2.0)  # following/followers above 2:1, where real labelled fakes part from real users
 INFLUENCER_FOLLOWERS = 5_000  # HypeAuditor "influencer" line
 MIN_CONFIDENCE_FOR_SHARE = 0.2  # rows knowing less than this are left out of the share estimate
 LOOKS_GENUINE = 0.1  # below this probability the reasons say why the account looks genuine
@@ -169,6 +170,13 @@ FEATURES: tuple[Feature, ...] = (
         "followed by far more accounts than it follows",
         "[S1][S2] (log10 of followers/following, above 1:1)",
     ),
+    Feature(
+        "following_over_twice_followers",
+        ("followers_count", "following_count"),
+        +1,
+        "follows more than twice as many accounts as follow it",
+        "[S1][S4] following/followers ratio (log10, above 2:1); weight fitted on real labelled accounts",
+    ),
     Feature("mass_following", ("following_count",), +1, "mass following (> 1,500)", "[S5]"),
     Feature("following_volume", ("following_count",), +1, "follows many accounts", "[S1] log10(following) above 500"),
     Feature("no_posts", ("media_count",), +1, "no posts", "[S1][S4] never posted"),
@@ -269,6 +277,7 @@ def feature_matrix(batch: FollowerBatch) -> tuple[np.ndarray, np.ndarray]:
         ratio = np.log10((ing + 1.0) / (fol + 1.0))
         put("following_over_followers", np.clip(ratio, 0.0, 3.0), k_fol & k_ing)
         put("followers_over_following", np.clip(-ratio, 0.0, 3.0), k_fol & k_ing)
+        put("following_over_twice_followers", np.clip(ratio - TWICE, 0.0, 3.0 - TWICE), k_fol & k_ing)
         put("mass_following", (ing > MASS_FOLLOWING).astype(float), k_ing)
         put("following_volume", np.clip(np.log10(ing + 1.0) - math.log10(500), 0.0, 1.2), k_ing)
         put("no_posts", (med == 0).astype(float), k_med)
@@ -389,15 +398,15 @@ def _fmt(value: float) -> str:
 def reasons_for(batch: FollowerBatch, scores: BatchScores, row: int, *, min_logit: float = 0.25) -> list[str]:
     """Plain-language reasons for one row: the features that pushed it towards fake, largest
     first, with the numbers behind them; then what was unknown."""
-    out: list[tuple[float, str]] = []
+    by_text: dict[str, float] = {}
     for j, feat in enumerate(FEATURES):
         c = scores.contributions[row, j]
-        if c < min_logit:
+        if c <= 0:
             continue
         fol = batch.followers_count[row]
         ing = batch.following_count[row]
         med = batch.media_count[row]
-        if feat.name == "following_over_followers":
+        if feat.name in ("following_over_followers", "following_over_twice_followers"):
             text = f"follows {_fmt(ing)} accounts, followed by {_fmt(fol)}"
         elif feat.name in ("mass_following", "following_volume"):
             text = f"{feat.label}: follows {_fmt(ing)} accounts"
@@ -412,7 +421,9 @@ def reasons_for(batch: FollowerBatch, scores: BatchScores, row: int, *, min_logi
             text = f"digit-heavy username ({sum(c.isdigit() for c in name)} of {len(name)} characters)"
         else:
             text = feat.label
-        out.append((c, text))
+        # Both ratio terms read the same two counts: one reason, with their summed weight.
+        by_text[text] = by_text.get(text, 0.0) + c
+    out = [(c, text) for text, c in by_text.items() if c >= min_logit]
     out.sort(key=lambda t: -t[0])
     reasons = [text for _, text in out]
     enough = scores.confidence[row] >= MIN_CONFIDENCE_FOR_SHARE
