@@ -1,0 +1,102 @@
+"""What keyword search reads, as pure functions: the search text of an account (from its names,
+bio, the creator's categories and its newest posts) and the words of a search query.
+
+Both sides are NFKC-normalised and case-folded here, once, so every engine compares plain
+strings the same way: SQLite's FTS5 trigram index, PostgreSQL's pg_trgm/LIKE and the short-word
+fallback (influencers.selectors.keyword) all see "Ｂｅａｕｔｙ" and "beauty" as one word.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from influencers.vocabulary import NICHES, search_words
+
+# The newest posts of an account whose captions and hashtags are searched, and at most this much
+# of their text: an account's voice is in its recent posts, and a bounded document keeps the
+# index (and each relevance computation) small at 100k+ accounts.
+MAX_POSTS = 30
+MAX_POSTS_CHARS = 4000
+# A query is at most this many words of at most this many characters (longer input is cut).
+MAX_WORDS = 8
+MAX_WORD_CHARS = 100
+# Marks a creator's category in the text: `codes_matching` turns "美妆博主" into the marker of
+# beauty, which no caption contains by accident.
+CATEGORY_MARKER = "category:"
+
+
+def fold(text: str) -> str:
+    """The comparable form of a text: NFKC (full-width → ASCII) and case-folded."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def is_cjk(text: str) -> bool:
+    """Whether every character is a CJK ideograph (Chinese and Japanese kanji)."""
+    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def cjk_bigrams(text: str) -> str:
+    """Every pair of neighbouring ideographs of `text`, space-delimited and space-padded
+    (" 夜市 市美 美食 "): a two-character Chinese word is the most common Chinese query and too short
+    for a trigram index, but " 夜市 " (four characters) is not, and it occurs here exactly when
+    夜市 occurs in the text."""
+    pairs = dict.fromkeys(a + b for a, b in zip(text, text[1:], strict=False) if is_cjk(a + b))
+    return f" {' '.join(pairs)} " if pairs else ""
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """The weighted parts of an account's search text (names weigh most, posts least) and the
+    Chinese bigrams of all of them (`grams`, see `cjk_bigrams`)."""
+
+    names: str
+    about: str
+    posts: str
+    grams: str
+
+
+@functools.cache
+def _category_text(code: str) -> str:
+    words = search_words(code) if code in NICHES else [code]
+    return " ".join([f"{CATEGORY_MARKER}{code}", *words])
+
+
+def search_text(
+    *,
+    handle: str,
+    display_name: str,
+    creator_name: str,
+    bio: str,
+    categories: Iterable[str],
+    posts: Iterable[tuple[str, Sequence[str]]],
+) -> SearchText:
+    """The search text of one account; `posts` are (caption, hashtags), newest first."""
+    names = " ".join(part for part in (handle, display_name, creator_name) if part)
+    about = " ".join([bio or "", *(_category_text(str(code)) for code in categories or () if str(code).strip())])
+    chunks: list[str] = []
+    size = 0
+    for caption, hashtags in list(posts)[:MAX_POSTS]:
+        tags = [f"#{str(tag).lstrip('#')}" for tag in hashtags or () if str(tag).strip()]
+        chunk = " ".join([caption or "", *tags]).strip()
+        if not chunk:
+            continue
+        chunks.append(chunk)
+        size += len(chunk) + 1
+        if size >= MAX_POSTS_CHARS:
+            break
+    names, about, posts_text = fold(names), fold(about.strip()), fold("\n".join(chunks))[:MAX_POSTS_CHARS]
+    return SearchText(names=names, about=about, posts=posts_text, grams=cjk_bigrams(f"{names}\n{about}\n{posts_text}"))
+
+
+def query_words(query: str) -> list[str]:
+    """The words a query asks for, each to be found in the text (all of them): folded, split on
+    white space, a leading @ dropped (handles are stored without it), repeats dropped."""
+    words = []
+    for raw in fold(query).split():
+        word = raw.lstrip("@")[:MAX_WORD_CHARS]
+        if word and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]

@@ -1,0 +1,158 @@
+"""Keyword search (discovery's `q=`) over the accounts' search text, answered by the database's
+own index: SQLite's FTS5 with the trigram tokenizer, PostgreSQL's pg_trgm (migration 0010).
+
+Matching is the same on both engines: an account matches when every word of the query occurs in
+its search text (influencers.search_text; case-folded substring, so a partial handle or a Chinese
+word inside a sentence is found), or when the query names a niche (`codes_matching`) its creator
+is filed under. How each word is looked up:
+- three or more characters: the trigram index (FTS5 MATCH of the phrase; LIKE over pg_trgm);
+- a two-character Chinese word: the same index, through the space-padded bigrams of the text
+  (" 夜市 " is four characters, see `cjk_bigrams`);
+- anything shorter (one character, or two Latin ones): a scan of the search text, the one
+  case no trigram index can serve (still one table, no joins).
+Relevance is each engine's own: FTS5's bm25 with the names weighted 10, the bio and categories
+4, posts and bigrams 1; on PostgreSQL ts_rank over the same parts weighted A/B/C/D plus the
+trigram word similarity of the query to the names (partial handles).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Expression, F, FloatField, Value
+from django.db.models.expressions import RawSQL
+
+from influencers.search_text import CATEGORY_MARKER, is_cjk, query_words
+from influencers.vocabulary import codes_matching
+
+DOC_TABLE = "influencers_accountsearchtext"
+FTS_TABLE = "influencers_accountsearch_fts"
+# The whole text as PostgreSQL's trigram index (migration 0010) is built over: queries must
+# repeat this expression exactly for the planner to use the index.
+PG_TEXT = "(names || ' ' || about || ' ' || posts || ' ' || grams)"
+_SCAN_TEXT = "(names || ' ' || about || ' ' || posts)"
+_BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 1.0)"
+
+
+def _phrase(text: str) -> str:
+    """`text` as one FTS5 phrase (a substring for the trigram tokenizer)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _indexed(word: str) -> str | None:
+    """What the trigram index is asked for this word, or None when it cannot serve it."""
+    if len(word) >= 3:
+        return word
+    if len(word) == 2 and is_cjk(word):
+        return f" {word} "
+    return None
+
+
+def _markers(query: str) -> list[str]:
+    # The marker is followed by a space in the text (search_text), so "sport" is not "sports".
+    return [f"{CATEGORY_MARKER}{code} " for code in codes_matching(query)]
+
+
+def fts_available() -> bool:
+    """Whether this database has the FTS5 trigram table (SQLite built without FTS5, or older
+    than 3.34, gets none from migration 0010: search then scans the text table)."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+        return cursor.fetchone() is not None
+
+
+def keyword_match(query: str) -> RawSQL:
+    """SQL for the ids of the accounts matching `query` (use as `account_id__in=...`)."""
+    words = query_words(query)
+    markers = _markers(query)
+    if not words and not markers:
+        return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE 1 = 0", [])
+    if connection.vendor == "postgresql":
+        return _pg_match(words, markers)
+    return _sqlite_match(words, markers, fts=fts_available())
+
+
+def _pg_match(words: list[str], markers: list[str]) -> RawSQL:
+    branches: list[str] = []
+    params: list[Any] = []
+    if words:
+        branches.append("(" + " AND ".join(f"{PG_TEXT} LIKE %s" for _ in words) + ")")
+        params += [_like(_indexed(w) or w) for w in words]
+    for marker in markers:
+        branches.append(f"{PG_TEXT} LIKE %s")
+        params.append(_like(marker))
+    return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE " + " OR ".join(branches), params)
+
+
+def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
+    indexed = [_indexed(w) for w in words] if fts else [None] * len(words)
+    phrases = [_phrase(i) for i in indexed if i is not None]
+    scanned = [w for w, i in zip(words, indexed, strict=True) if i is None]
+    selects: list[str] = []
+    params: list[Any] = []
+    if words:
+        scan_sql = " AND ".join(f"instr({_SCAN_TEXT}, %s) > 0" for _ in scanned)
+        if phrases:
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            params.append(" AND ".join(phrases))
+            if scanned:
+                sql += f" AND rowid IN (SELECT account_id FROM {DOC_TABLE} WHERE {scan_sql})"
+        else:
+            sql = f"SELECT account_id FROM {DOC_TABLE} WHERE {scan_sql}"
+        params += scanned
+        selects.append(sql)
+    if markers and fts:
+        selects.append(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s")
+        params.append(" OR ".join(_phrase(m) for m in markers))
+    elif markers:
+        selects.append(
+            f"SELECT account_id FROM {DOC_TABLE} WHERE " + " OR ".join("instr(about, %s) > 0" for _ in markers)
+        )
+        params += markers
+    return RawSQL(" UNION ".join(selects), params)
+
+
+class _AccountRank(Expression):
+    """A relevance subquery correlated with an account id expression (`{ref}` in the SQL)."""
+
+    output_field = FloatField()
+
+    def __init__(self, sql: str, params: list[Any], ref: Any) -> None:
+        super().__init__()
+        self.sql, self.params, self.ref = sql, params, ref
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        ref_sql, ref_params = compiler.compile(self.ref)
+        return self.sql.replace("{ref}", ref_sql), (*self.params, *ref_params)
+
+
+def keyword_rank(query: str, account_id: str) -> Expression:
+    """The relevance of the account at `account_id` (a field path) to `query`: higher is more
+    relevant, 0 for accounts the query does not match."""
+    words = query_words(query)
+    if connection.vendor == "postgresql":
+        sql = (
+            "COALESCE((SELECT ts_rank(kw.search_vector, plainto_tsquery('simple', %s)) + word_similarity(%s, kw.names)"
+            f" FROM {DOC_TABLE} kw WHERE kw.account_id = {{ref}}), 0.0)"
+        )
+        text = " ".join(words)
+        return _AccountRank(sql, [text, text], F(account_id))
+    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
+    phrases = [_phrase(i) for i in indexed] + [_phrase(m) for m in _markers(query)]
+    if not phrases or not fts_available():
+        return Value(0.0, output_field=FloatField())
+    sql = f"COALESCE((SELECT -{_BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {{ref}}), 0.0)"
+    return _AccountRank(sql, [" OR ".join(phrases)], F(account_id))
