@@ -9,6 +9,7 @@ fallback (influencers.selectors.keyword) all see "Ｂｅａｕｔｙ" and "beaut
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,29 +34,38 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+_IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"
+_IDEOGRAPHS = re.compile(f"^[{_IDEOGRAPH}]+$")
+_IDEOGRAPH_RUNS = re.compile(f"[{_IDEOGRAPH}]{{2,}}")
+
+
 def is_cjk(text: str) -> bool:
     """Whether every character is a CJK ideograph (Chinese and Japanese kanji)."""
-    return bool(text) and all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return _IDEOGRAPHS.match(text) is not None
 
 
 def cjk_bigrams(text: str) -> str:
     """Every pair of neighbouring ideographs of `text`, space-delimited and space-padded
     (" 夜市 市美 美食 "): a two-character Chinese word is the most common Chinese query and too short
     for a trigram index, but " 夜市 " (four characters) is not, and it occurs here exactly when
-    夜市 occurs in the text."""
-    pairs = dict.fromkeys(a + b for a, b in zip(text, text[1:], strict=False) if is_cjk(a + b))
+    夜市 occurs in the text. Appended to each part of the search text: no query word (words hold
+    no spaces) of three or more characters can match inside it, so nothing false is found."""
+    pairs = dict.fromkeys(run[i : i + 2] for run in _IDEOGRAPH_RUNS.findall(text) for i in range(len(run) - 1))
     return f" {' '.join(pairs)} " if pairs else ""
 
 
 @dataclass(frozen=True)
 class SearchText:
-    """The weighted parts of an account's search text (names weigh most, posts least) and the
-    Chinese bigrams of all of them (`grams`, see `cjk_bigrams`)."""
+    """The parts of an account's search text, each followed by its Chinese bigrams
+    (`cjk_bigrams`); a match in the names ranks above one in `about`, which ranks above posts."""
 
     names: str
     about: str
     posts: str
-    grams: str
+
+
+def _with_bigrams(text: str) -> str:
+    return text + cjk_bigrams(text)
 
 
 @functools.cache
@@ -87,8 +97,11 @@ def search_text(
         size += len(chunk) + 1
         if size >= MAX_POSTS_CHARS:
             break
-    names, about, posts_text = fold(names), fold(about.strip()), fold("\n".join(chunks))[:MAX_POSTS_CHARS]
-    return SearchText(names=names, about=about, posts=posts_text, grams=cjk_bigrams(f"{names}\n{about}\n{posts_text}"))
+    return SearchText(
+        names=_with_bigrams(fold(names)),
+        about=_with_bigrams(fold(about.strip())),
+        posts=_with_bigrams(fold("\n".join(chunks))[:MAX_POSTS_CHARS]),
+    )
 
 
 def query_words(query: str) -> list[str]:

@@ -5,7 +5,7 @@ influencers.services.search_index) indexed by the database's own engine.
   step by triggers). SQLite without FTS5 or older than 3.34 (no trigram tokenizer) gets no table
   and search scans the text table (influencers.selectors.keyword.fts_available).
 - PostgreSQL: pg_trgm's GIN index over the whole text (substring matches: Chinese, partial
-  handles) and a stored, weighted tsvector for relevance (ts_rank).
+  handles).
 
 The text of existing accounts is written here (a few seconds per 100k accounts).
 """
@@ -17,32 +17,29 @@ FTS = "influencers_accountsearch_fts"
 DOC = "influencers_accountsearchtext"
 
 SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE {FTS} USING fts5(names, about, posts, grams, content='{DOC}', "
+    f"CREATE VIRTUAL TABLE {FTS} USING fts5(names, about, posts, content='{DOC}', "
     "content_rowid='account_id', tokenize='trigram')",
     f"CREATE TRIGGER {FTS}_ai AFTER INSERT ON {DOC} BEGIN "
-    f"INSERT INTO {FTS}(rowid, names, about, posts, grams) "
-    "VALUES (new.account_id, new.names, new.about, new.posts, new.grams); END",
+    f"INSERT INTO {FTS}(rowid, names, about, posts) "
+    "VALUES (new.account_id, new.names, new.about, new.posts); END",
     f"CREATE TRIGGER {FTS}_ad AFTER DELETE ON {DOC} BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, names, about, posts, grams) "
-    "VALUES ('delete', old.account_id, old.names, old.about, old.posts, old.grams); END",
+    f"INSERT INTO {FTS}({FTS}, rowid, names, about, posts) "
+    "VALUES ('delete', old.account_id, old.names, old.about, old.posts); END",
     f"CREATE TRIGGER {FTS}_au AFTER UPDATE ON {DOC} BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, names, about, posts, grams) "
-    "VALUES ('delete', old.account_id, old.names, old.about, old.posts, old.grams); "
-    f"INSERT INTO {FTS}(rowid, names, about, posts, grams) "
-    "VALUES (new.account_id, new.names, new.about, new.posts, new.grams); END",
+    f"INSERT INTO {FTS}({FTS}, rowid, names, about, posts) "
+    "VALUES ('delete', old.account_id, old.names, old.about, old.posts); "
+    f"INSERT INTO {FTS}(rowid, names, about, posts) "
+    "VALUES (new.account_id, new.names, new.about, new.posts); END",
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 
 PG_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"ALTER TABLE {DOC} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple', names), 'A') || setweight(to_tsvector('simple', about), 'B') || "
-    "setweight(to_tsvector('simple', posts), 'C') || setweight(to_tsvector('simple', grams), 'D')) STORED",
     # The expression must stay the one influencers.selectors.keyword.PG_TEXT queries.
     f"CREATE INDEX influencers_search_text_trgm ON {DOC} "
-    "USING gin ((names || ' ' || about || ' ' || posts || ' ' || grams) gin_trgm_ops)",
+    "USING gin ((names || ' ' || about || ' ' || posts) gin_trgm_ops)",
 ]
-PG_DROP = ["DROP INDEX IF EXISTS influencers_search_text_trgm", f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS search_vector"]
+PG_DROP = ["DROP INDEX IF EXISTS influencers_search_text_trgm"]
 
 
 def _sqlite_has_fts5_trigram(cursor) -> bool:
@@ -105,12 +102,6 @@ class Migration(migrations.Migration):
                 ("names", models.TextField(blank=True)),
                 ("about", models.TextField(blank=True)),
                 ("posts", models.TextField(blank=True)),
-                (
-                    "grams",
-                    models.TextField(
-                        blank=True, help_text="Chinese bigrams of the text (influencers.search_text.cjk_bigrams)"
-                    ),
-                ),
             ],
         ),
         migrations.RunPython(create_index, drop_index),

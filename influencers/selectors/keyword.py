@@ -10,9 +10,11 @@ is filed under. How each word is looked up:
   (" 夜市 " is four characters, see `cjk_bigrams`);
 - anything shorter (one character, or two Latin ones): a scan of the search text, the one
   case no trigram index can serve (still one table, no joins).
-Relevance is each engine's own: FTS5's bm25 with the names weighted 10, the bio and categories
-4, posts and bigrams 1; on PostgreSQL ts_rank over the same parts weighted A/B/C/D plus the
-trigram word similarity of the query to the names (partial handles).
+
+Relevance is the same on both engines too, and can be said in one sentence: every word in the
+names (handle, account or creator name) ranks first, every word in the bio and categories
+next, the rest (posts, or words spread over several parts) last; ties keep the default order
+(most followers first). It is computed only for the accounts that matched, from their own row.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Expression, F, FloatField, Value
+from django.db.models import Expression, F, IntegerField
 from django.db.models.expressions import RawSQL
 
 from influencers.search_text import CATEGORY_MARKER, is_cjk, query_words
@@ -30,9 +32,10 @@ DOC_TABLE = "influencers_accountsearchtext"
 FTS_TABLE = "influencers_accountsearch_fts"
 # The whole text as PostgreSQL's trigram index (migration 0010) is built over: queries must
 # repeat this expression exactly for the planner to use the index.
-PG_TEXT = "(names || ' ' || about || ' ' || posts || ' ' || grams)"
+PG_TEXT = "(names || ' ' || about || ' ' || posts)"
 _SCAN_TEXT = "(names || ' ' || about || ' ' || posts)"
-_BM25 = f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 1.0)"
+# Relevance points of a part holding every word of the query.
+NAMES_POINTS, ABOUT_POINTS = 2, 1
 
 
 def _phrase(text: str) -> str:
@@ -120,13 +123,13 @@ def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
 
 
 class _AccountRank(Expression):
-    """A relevance subquery correlated with an account id expression (`{ref}` in the SQL)."""
+    """The relevance of the account whose id is `ref`, read from its own search text."""
 
-    output_field = FloatField()
+    output_field = IntegerField()
 
-    def __init__(self, sql: str, params: list[Any], ref: Any) -> None:
+    def __init__(self, words: list[str], ref: Any) -> None:
         super().__init__()
-        self.sql, self.params, self.ref = sql, params, ref
+        self.words, self.ref = words, ref
 
     def get_source_expressions(self) -> list[Any]:
         return [self.ref]
@@ -136,23 +139,28 @@ class _AccountRank(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         ref_sql, ref_params = compiler.compile(self.ref)
-        return self.sql.replace("{ref}", ref_sql), (*self.params, *ref_params)
+        if not self.words:
+            return "0", ()
+        if connection.vendor == "postgresql":
+            has = "kw.{part} LIKE %s"
+            word_params = [_like(w) for w in self.words]
+        else:
+            has = "instr(kw.{part}, %s) > 0"
+            word_params = list(self.words)
+
+        def all_in(part: str) -> str:
+            return " AND ".join(has.format(part=part) for _ in self.words)
+
+        sql = (
+            f"COALESCE((SELECT CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
+            f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
+            f" FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql}), 0)"
+        )
+        return sql, (*word_params, *word_params, *ref_params)
 
 
 def keyword_rank(query: str, account_id: str) -> Expression:
-    """The relevance of the account at `account_id` (a field path) to `query`: higher is more
-    relevant, 0 for accounts the query does not match."""
-    words = query_words(query)
-    if connection.vendor == "postgresql":
-        sql = (
-            "COALESCE((SELECT ts_rank(kw.search_vector, plainto_tsquery('simple', %s)) + word_similarity(%s, kw.names)"
-            f" FROM {DOC_TABLE} kw WHERE kw.account_id = {{ref}}), 0.0)"
-        )
-        text = " ".join(words)
-        return _AccountRank(sql, [text, text], F(account_id))
-    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
-    phrases = [_phrase(i) for i in indexed] + [_phrase(m) for m in _markers(query)]
-    if not phrases or not fts_available():
-        return Value(0.0, output_field=FloatField())
-    sql = f"COALESCE((SELECT -{_BM25} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {{ref}}), 0.0)"
-    return _AccountRank(sql, [" OR ".join(phrases)], F(account_id))
+    """The relevance of the account at `account_id` (a field path) to `query` (module
+    docstring): 2 when every word is in its names, +1 when every word is in its bio and
+    categories, 0 otherwise."""
+    return _AccountRank(query_words(query), F(account_id))

@@ -4,9 +4,9 @@ Three ways in, one writer (`index_accounts`): bulk writes (imports, connector re
 the accounts they changed and the follow-up `search_after_change` re-indexes them; ORM saves of
 one row (the admin, editors, the connectors' account rows) re-index through model signals
 (`connect_signals`); `index_all` rebuilds everything (migration 0010's backfill, the
-`rebuild_search_index` command). The database's own index over the text (FTS5 or pg_trgm and
-tsvector) follows the rows by itself (triggers on SQLite, expression/generated columns on
-PostgreSQL: migration 0010).
+`rebuild_search_index` command). The database's own index over the text (FTS5 or pg_trgm)
+follows the rows by itself (triggers on SQLite, an expression index on PostgreSQL: migration
+0010).
 """
 
 from __future__ import annotations
@@ -68,11 +68,9 @@ def index_accounts(account_ids: Iterable[int], *, models: tuple[Any, Any, Any] |
                 categories=categories if isinstance(categories, list) else [],
                 posts=posts.get(pk, ()),
             )
-            rows.append(
-                text_model(account_id=pk, names=text.names, about=text.about, posts=text.posts, grams=text.grams)
-            )
+            rows.append(text_model(account_id=pk, names=text.names, about=text.about, posts=text.posts))
         text_model.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["account"], update_fields=["names", "about", "posts", "grams"]
+            rows, update_conflicts=True, unique_fields=["account"], update_fields=["names", "about", "posts"]
         )
         written += len(rows)
     return written

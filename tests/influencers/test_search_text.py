@@ -12,7 +12,7 @@ def text(**overrides):
 
 def test_parts_are_folded_and_categories_carry_their_words_in_both_languages():
     t = text(handle="MeiMakeup", display_name="Ｍｅｉ", creator_name="美美", bio="Lipstick", categories=["beauty"])
-    assert t.names == "meimakeup mei 美美"
+    assert t.names == "meimakeup mei 美美 美美 "  # followed by its Chinese bigrams
     assert t.about.startswith("lipstick category:beauty beauty ")
     assert "美妆" in t.about and "makeup" in t.about
     assert text(categories=["knitting"]).about == "category:knitting knitting"  # outside the vocabulary
@@ -20,7 +20,7 @@ def test_parts_are_folded_and_categories_carry_their_words_in_both_languages():
 
 def test_posts_are_captions_and_hashtags_newest_first_and_bounded():
     t = text(posts=[("Night market", ["streetfood", "#food"]), ("", []), ("Tea", [])])
-    assert t.posts == "night market #streetfood #food\ntea"
+    assert t.posts == "night market #streetfood #food\ntea"  # no ideographs: no bigrams
     many = text(posts=[(f"post{i}", []) for i in range(MAX_POSTS + 5)])
     assert many.posts.split("\n")[-1] == f"post{MAX_POSTS - 1}"
     long = text(posts=[("x" * 3000, [])] * 5)
@@ -30,7 +30,7 @@ def test_posts_are_captions_and_hashtags_newest_first_and_bounded():
 def test_bigrams_cover_every_pair_of_neighbouring_ideographs_and_nothing_else():
     assert cjk_bigrams("夜市美食 ab 林") == " 夜市 市美 美食 "
     assert cjk_bigrams("abc") == ""
-    assert text(bio="夜市").grams == " 夜市 "
+    assert text(bio="夜市美食").about == "夜市美食 夜市 市美 美食 "
 
 
 def test_query_words_are_folded_without_at_signs_or_repeats():
