@@ -45,7 +45,7 @@ from influencers.selectors.creators import (
     creator_risk_level_q,
     creator_search_queryset,
 )
-from influencers.selectors.keyword import keyword_match, keyword_rank
+from influencers.selectors.keyword import keyword_match, keyword_own_text_has, keyword_rank
 from influencers.selectors.partners import worked_with
 from influencers.vocabulary import code_for
 
@@ -117,7 +117,10 @@ def _keyword_term(keyword: str) -> AccountTerm:
     match = keyword_match(keyword)
 
     def term(prefix: str, ref: str) -> Q:
-        return Q(**{f"{ref}__in": match})
+        if prefix:  # the outer query: the index answers once for all rows
+            return Q(**{f"{ref}__in": match})
+        # Inside the correlated "better account" subquery: each account's own row.
+        return Q(keyword_own_text_has(keyword, ref))
 
     return term
 

@@ -19,8 +19,8 @@ from influencers.vocabulary import NICHES, search_words
 # The newest posts of an account whose captions and hashtags are searched, and at most this much
 # of their text: an account's voice is in its recent posts, and a bounded document keeps the
 # index (and each relevance computation) small at 100k+ accounts.
-MAX_POSTS = 30
-MAX_POSTS_CHARS = 4000
+MAX_POSTS = 12
+MAX_POSTS_CHARS = 2000
 # A query is at most this many words of at most this many characters (longer input is cut).
 MAX_WORDS = 8
 MAX_WORD_CHARS = 100

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Expression, F, IntegerField
+from django.db.models import BooleanField, Expression, F, IntegerField
 from django.db.models.expressions import RawSQL
 
 from influencers.search_text import CATEGORY_MARKER, is_cjk, query_words
@@ -34,6 +34,7 @@ FTS_TABLE = "influencers_accountsearch_fts"
 # repeat this expression exactly for the planner to use the index.
 PG_TEXT = "(names || ' ' || about || ' ' || posts)"
 _SCAN_TEXT = "(names || ' ' || about || ' ' || posts)"
+_KW_TEXT = "(kw.names || ' ' || kw.about || ' ' || kw.posts)"
 # Relevance points of a part holding every word of the query.
 NAMES_POINTS, ABOUT_POINTS = 2, 1
 
@@ -120,6 +121,48 @@ def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
         )
         params += markers
     return RawSQL(" UNION ".join(selects), params)
+
+
+class _OwnTextHas(Expression):
+    """Whether the account whose id is `ref` matches, read from its own search text row: the
+    form for correlated subqueries (discovery's "a better account of the same creator"), where
+    an IN over the index would be evaluated again for every outer row."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, words: list[str], markers: list[str], ref: Any) -> None:
+        super().__init__()
+        self.words, self.markers, self.ref = words, markers, ref
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        ref_sql, ref_params = compiler.compile(self.ref)
+        if connection.vendor == "postgresql":
+            has, wrap = "{part} LIKE %s", _like
+        else:
+            has, wrap = "instr({part}, %s) > 0", str
+        branches, params = [], []
+        if self.words:
+            branches.append("(" + " AND ".join(has.format(part=_KW_TEXT) for _ in self.words) + ")")
+            params += [wrap(w) for w in self.words]
+        for marker in self.markers:
+            branches.append(has.format(part="kw.about"))
+            params.append(wrap(marker))
+        condition = " OR ".join(branches) or "1 = 0"
+        sql = f"EXISTS (SELECT 1 FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql} AND ({condition}))"
+        return sql, (*ref_params, *params)
+
+
+def keyword_own_text_has(query: str, account_id: str) -> Expression:
+    """The condition "the account at `account_id` (a field path) matches `query`", checked on
+    that account's row: the same answer as `account_id IN keyword_match(query)`."""
+    return _OwnTextHas(query_words(query), _markers(query), F(account_id))
 
 
 class _AccountRank(Expression):

@@ -184,3 +184,15 @@ def test_rebuild_command_restores_text_written_around_the_services(catalogue):
     call_command("rebuild_search_index", stdout=out)
     assert out.getvalue().startswith("search text of 5 account(s) written")
     assert found("夜市") == {"Night Owl"}
+
+
+def test_the_matched_account_is_the_largest_one_holding_the_words(db):
+    # The keyword is an account-level filter like the others: the creator is listed through
+    # its largest account that matches, not through its largest account.
+    c = creator("Two Accounts", handle="big_one", bio="gaming", followers=900_000)
+    small = AccountFactory(creator=c, platform="tiktok", handle="small_one", bio="露营 camping")
+    AccountMetricsFactory(account=small, followers=2_000)
+    (row,) = creator_list(filters={"q": "露营"})
+    assert row.rep_account_id == small.pk
+    (row,) = creator_list(filters={"q": "gaming"})
+    assert row.rep_account_id == c.accounts.get(handle="big_one").pk
