@@ -143,10 +143,12 @@ class _OwnTextHas(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         ref_sql, ref_params = compiler.compile(self.ref)
-        if connection.vendor == "postgresql":
-            has, wrap = "{part} LIKE %s", _like
-        else:
-            has, wrap = "instr({part}, %s) > 0", str
+        pg = connection.vendor == "postgresql"
+        has = "{part} LIKE %s" if pg else "instr({part}, %s) > 0"
+
+        def wrap(text: str) -> str:
+            return _like(text) if pg else text
+
         branches, params = [], []
         if self.words:
             branches.append("(" + " AND ".join(has.format(part=_KW_TEXT) for _ in self.words) + ")")
