@@ -9,6 +9,11 @@ is another service, timed with --with-refresh).
     python bench/import_bench.py                 # 100,000 accounts × 30 days
     python bench/import_bench.py --accounts 5000 --reimport
     python bench/import_bench.py --snapshot-form arrays
+    python bench/import_bench.py --accounts 20000 --real-shape   # posts too, follow-up included
+
+--real-shape is the shape of real exports (34k Instagram accounts measured in issue 20): 90 daily
+snapshots and 12 posts with captions and hashtags per account, and the import's follow-up
+(search text, metrics, vetting, watches) included and timed step by step.
 
 Target: ≥ 5,000 accounts/s including their snapshots on SQLite on a 2-core machine.
 """
@@ -31,10 +36,34 @@ ROOT = Path(__file__).resolve().parent.parent
 PLATFORMS = ("instagram", "tiktok", "xiaohongshu", "douyin", "youtube", "bilibili", "weibo")
 
 
-def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int = 1) -> int:
+CAPTION_WORDS = "daily vlog review skincare routine coffee travel 日常 分享 探店 护肤 好物 推荐".split()
+
+
+def post_records(rng: random.Random, index: int, count: int, last: dt.date) -> list[dict]:
+    """`count` posts of one account, one every three days back from `last`."""
+    posts = []
+    for p in range(count):
+        posted = dt.datetime.combine(last - dt.timedelta(days=3 * p), dt.time(12, 0), tzinfo=dt.UTC)
+        caption = " ".join(rng.choices(CAPTION_WORDS, k=12))
+        posts.append(
+            {
+                "id": f"{index}-{p}",
+                "posted_at": posted.isoformat(),
+                "caption": caption,
+                "hashtags": rng.sample(CAPTION_WORDS[:7], k=2),
+                "likes": rng.randint(10, 50_000),
+                "comments": rng.randint(0, 2_000),
+                "saves": rng.randint(0, 3_000),
+            }
+        )
+    return posts
+
+
+def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int = 1, post_count: int = 0) -> int:
     """Write the benchmark JSON Lines file; returns the number of snapshot rows."""
     rng = random.Random(seed)
     start = dt.date(2026, 1, 1)
+    last = start + dt.timedelta(days=max(snapshots - 1, 0))
     dates = [(start + dt.timedelta(days=day)).isoformat() for day in range(snapshots)]
     rows = 0
     with path.open("w", encoding="utf-8") as out:
@@ -65,11 +94,31 @@ def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int =
                         "display_name": f"Creator {index}",
                         "bio": "Bench account · 基准测试",
                         "snapshots": history,
+                        **({"posts": post_records(rng, index, post_count, last)} if post_count else {}),
                     }
                 ],
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return rows
+
+
+def time_follow_up_steps() -> dict[str, float]:
+    """Wrap each registered catalogue follow-up so its wall time is added to the returned dict."""
+    from influencers import follow_ups
+
+    seconds: dict[str, float] = {}
+    for steps in follow_ups._registry.values():
+        for index, registration in enumerate(steps):
+
+            def timed(change, step=registration.step, what=registration.what):
+                started = time.perf_counter()
+                try:
+                    return step(change)
+                finally:
+                    seconds[what] = seconds.get(what, 0.0) + time.perf_counter() - started
+
+            steps[index] = follow_ups._Registration(what=registration.what, step=timed, order=registration.order)
+    return seconds
 
 
 def main() -> None:
@@ -89,8 +138,16 @@ def main() -> None:
         help="let the command also recompute metrics/vetting of the imported accounts "
         "(another service's cost; skipped by default with --skip-refresh)",
     )
+    parser.add_argument("--posts", type=int, default=0, help="posts per account")
+    parser.add_argument(
+        "--real-shape",
+        action="store_true",
+        help="90 snapshots and 12 posts per account, follow-up included and timed per step",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
+    if args.real_shape:
+        args.snapshots, args.posts, args.with_refresh = 90, args.posts or 12, True
 
     workdir = Path(tempfile.mkdtemp(prefix="vetted-import-bench-"))
     # A throwaway SQLite database and media folder: never the developer's or a PostgreSQL one.
@@ -110,12 +167,14 @@ def main() -> None:
 
         path = workdir / "creators.jsonl"
         started = time.perf_counter()
-        rows = write_file(path, args.accounts, args.snapshots, args.snapshot_form)
+        rows = write_file(path, args.accounts, args.snapshots, args.snapshot_form, post_count=args.posts)
         size_mb = path.stat().st_size / 1e6
         print(
             f"generated {args.accounts:,} accounts × {args.snapshots} snapshots ({args.snapshot_form}) = "
-            f"{rows:,} snapshot rows, {size_mb:.0f} MB, in {time.perf_counter() - started:.1f} s"
+            f"{rows:,} snapshot rows, {args.posts} posts per account, {size_mb:.0f} MB, "
+            f"in {time.perf_counter() - started:.1f} s"
         )
+        step_seconds = time_follow_up_steps()
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
 
@@ -128,7 +187,7 @@ def main() -> None:
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
             report = out.getvalue()
             timings = next((line for line in report.splitlines() if line.startswith("Timings:")), "")
-            total_rows = args.accounts * 2 + rows  # creators + accounts + snapshots
+            total_rows = args.accounts * (2 + args.posts) + rows  # creators, accounts, posts, snapshots
             print(
                 f"{label}: {seconds:.2f} s wall → {args.accounts / seconds:,.0f} accounts/s, "
                 f"{total_rows / seconds:,.0f} rows/s ({'written' if expect_writes else 'compared'}); "
@@ -152,6 +211,9 @@ def main() -> None:
                     f"  import without the metrics refresh: {own:.2f} s → {args.accounts / own:,.0f} accounts/s, "
                     f"{total_rows / own:,.0f} rows/s"
                 )
+            if step_seconds:
+                print("  follow-up steps: " + ", ".join(f"{what} {sec:.2f} s" for what, sec in step_seconds.items()))
+                step_seconds.clear()
             if not expect_writes and " 0 created, 0 changed" not in report:
                 print("  WARNING: the re-import changed data:\n" + report)
     finally:

@@ -14,6 +14,7 @@ class InfluencersConfig(AppConfig):
         from core.services.jobs import register_job_kind
         from influencers.follow_ups import AccountsChanged, register_follow_up
         from influencers.metrics.service import metrics_after_change
+        from influencers.services.search_index import connect_signals, search_after_change
 
         # Every catalogue table (metrics and stored vetting reports included) feeds discovery.
         watch_writes("catalogue", "influencers")
@@ -21,4 +22,8 @@ class InfluencersConfig(AppConfig):
         register_job_kind(JobKind.METRICS, handler="influencers.metrics.service.run_metrics_job")
         register_job_kind(JobKind.REFRESH, handler="influencers.services.refresh.run_refresh_job")
         # Metrics first: everything above the catalogue reads them.
+        # The search text first: it needs nothing computed, and a failing step later must not
+        # leave imported creators unfindable.
+        register_follow_up(AccountsChanged, what="indexing for keyword search", step=search_after_change, order=5)
         register_follow_up(AccountsChanged, what="recomputing metrics", step=metrics_after_change, order=10)
+        connect_signals()

@@ -29,13 +29,13 @@ from typing import Any, ClassVar
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from core.text import MAX_BIGINT
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
-from influencers.models import AudienceProfile, Creator, Platform, Post
+from influencers.models import AudienceProfile, Creator, Platform
 from influencers.models.audience import AGE_BANDS, GENDERS
 from influencers.selectors.creators import (
     CREATOR_SORTS,
@@ -45,8 +45,9 @@ from influencers.selectors.creators import (
     creator_risk_level_q,
     creator_search_queryset,
 )
+from influencers.selectors.keyword import keyword_match, keyword_own_text_has, keyword_rank
 from influencers.selectors.partners import worked_with
-from influencers.vocabulary import code_for, codes_matching
+from influencers.vocabulary import code_for
 
 # Audience keys become JSON paths: only plain codes are accepted.
 # Messages people read next to the field, in their language (Django formats the params).
@@ -57,6 +58,9 @@ _LANGUAGE_CODE = RegexValidator(
 RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
 _BRAND_SEPARATORS = re.compile(r"[,，;；、]")
 MAX_BRANDS = 50
+# Ordered by keyword relevance: asked for by name, and the order when a keyword search names no
+# sort (the metric sorts stay available beside it).
+RELEVANCE = "relevance"
 
 
 def brand_names(value: str) -> list[str]:
@@ -115,24 +119,17 @@ def _stale_term(stale: bool) -> AccountTerm:
 
 
 def _keyword_term(keyword: str) -> AccountTerm:
-    # A niche named in either language ("美妆", "Beauty", "makeup") also finds the creators filed
-    # under it (influencers.vocabulary): categories are stored as codes, people search by words.
-    niches = codes_matching(keyword)
+    # The words are looked up in the accounts' search text (names, handle, bio, the categories'
+    # words in both languages, captions and hashtags) through the database's index
+    # (influencers.selectors.keyword); a niche named in either language ("美妆", "Beauty", "makeup")
+    # also finds the creators filed under it.
+    match = keyword_match(keyword)
 
     def term(prefix: str, ref: str) -> Q:
-        posts = Post.objects.filter(account_id=OuterRef(ref)).filter(
-            Q(caption__icontains=keyword) | Q(hashtags__icontains=keyword)
-        )
-        found = (
-            Q(**{f"{prefix}handle__icontains": keyword})
-            | Q(**{f"{prefix}display_name__icontains": keyword})
-            | Q(**{f"{prefix}bio__icontains": keyword})
-            | Q(**{f"{prefix}creator__display_name__icontains": keyword})
-            | Q(Exists(posts))
-        )
-        for code in niches:
-            found |= Q(**{f"{prefix}creator__categories__icontains": f'"{code}"'})
-        return found
+        if prefix:  # the outer query: the index answers once for all rows
+            return Q(**{f"{ref}__in": match})
+        # Inside the correlated "better account" subquery: each account's own row.
+        return Q(keyword_own_text_has(keyword, ref))
 
     return term
 
@@ -205,7 +202,10 @@ class CreatorFilterSet(django_filters.FilterSet):
         label="Never published a paid post for these brands, e.g. a brand's competitors (comma-separated)",
     )
     sort = django_filters.ChoiceFilter(
-        choices=[(s, s) for s in CREATOR_SORTS], method="filter_noop", empty_label=None, label="Sort order"
+        choices=[(s, s) for s in [*CREATOR_SORTS, RELEVANCE]],
+        method="filter_noop",
+        empty_label=None,
+        label="Sort order (relevance: best keyword match first; the default with q)",
     )
 
     class Meta:
@@ -313,5 +313,14 @@ class CreatorFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         self.account_terms = []
         queryset = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return creator_search_queryset(queryset, account_terms=self.account_terms, sort=sort)
+        sort = self.form.cleaned_data.get("sort") or ""
+        keyword = (self.form.cleaned_data.get("q") or "").strip()
+        by_relevance = bool(keyword) and sort in ("", RELEVANCE)
+        if sort in ("", RELEVANCE):
+            sort = DEFAULT_SORT
+        queryset = creator_search_queryset(queryset, account_terms=self.account_terms, sort=sort)
+        if by_relevance:
+            # The representative account's relevance; ties keep the default order.
+            queryset = queryset.annotate(keyword_rank=keyword_rank(keyword, "rep_account_id"))
+            queryset = queryset.order_by(F("keyword_rank").desc(), *queryset.query.order_by)
+        return queryset

@@ -41,6 +41,8 @@ PERCENT_FIELDS = (
     "audience_language_min",
 )
 SORT_LABELS = {
+    # Without a keyword the filter set falls back to the default order (most followers).
+    "relevance": gettext_lazy("Best keyword match"),
     "-followers": gettext_lazy("Most followers"),
     "followers": gettext_lazy("Fewest followers"),
     "-engagement_rate": gettext_lazy("Highest engagement"),
@@ -113,7 +115,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "brand": brand,
         "shortlists": list(shortlist_list(organization=org)) if org else [],
         "sort_labels": SORT_LABELS,
-        "current_sort": request.GET.get("sort") or "-followers",
+        "current_sort": request.GET.get("sort") or ("relevance" if params.get("q") else "-followers"),
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
         "active_filter_count": presenters.active_filter_count(request.GET),
         "stale_after_days": stale_after_days(),

@@ -3,10 +3,12 @@
 from influencers.models.audience import AudienceProfile, CommentSample, FollowerSample
 from influencers.models.catalogue import Account, AccountSnapshot, Creator, MediaAsset, Platform, Post, PostType
 from influencers.models.metrics import AccountMetrics
+from influencers.models.search import AccountSearchText
 
 __all__ = [
     "Account",
     "AccountMetrics",
+    "AccountSearchText",
     "AccountSnapshot",
     "AudienceProfile",
     "CommentSample",

@@ -12,6 +12,7 @@ from tests.factories.core import (
 from tests.factories.influencers import (
     AccountFactory,
     AccountMetricsFactory,
+    AccountSearchTextFactory,
     AccountSnapshotFactory,
     AudienceProfileFactory,
     CommentSampleFactory,
@@ -54,6 +55,7 @@ from tests.factories.vision import (
 __all__ = [
     "AccountFactory",
     "AccountMetricsFactory",
+    "AccountSearchTextFactory",
     "AccountSnapshotFactory",
     "AestheticProfileFactory",
     "AlertFactory",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from influencers.models import (
     Account,
     AccountMetrics,
+    AccountSearchText,
     AccountSnapshot,
     AudienceProfile,
     CommentSample,
@@ -53,6 +54,25 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
     followers = 10_000
     following = 300
     posts = 120
+
+
+class AccountSearchTextFactory(factory.django.DjangoModelFactory):
+    """An account's keyword-search text. Saving an account already writes it (model signals,
+    influencers.services.search_index), so a factory row replaces that one."""
+
+    class Meta:
+        model = AccountSearchText
+
+    account = factory.SubFactory(AccountFactory)
+    names = factory.LazyAttribute(lambda o: o.account.handle)
+    about = "skincare 护肤 护肤 "
+    posts = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        account = kwargs.pop("account")
+        row, _ = model_class.objects.update_or_create(account=account, defaults=kwargs)
+        return row
 
 
 class AccountMetricsFactory(factory.django.DjangoModelFactory):

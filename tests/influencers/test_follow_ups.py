@@ -1,7 +1,7 @@
 """The follow-up registry (influencers/follow_ups.py) as the installed apps fill it: after accounts
-change, the catalogue's metrics first, then vetting's reports and watches, then vision's
-embedding of the new images, then vetting's ranking feature snapshot; after images are deleted,
-vision's index. A step that fails is reported and the next one still runs."""
+change, the catalogue's keyword-search text and metrics first, then vetting's reports and watches,
+then vision's embedding of the new images, then vetting's ranking feature snapshot; after images
+are deleted, vision's index. A step that fails is reported and the next one still runs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from influencers import follow_ups
 from influencers.follow_ups import AccountsChanged, ImagesDeleted, accounts_changed, announce
 
 AFTER_ACCOUNTS_CHANGED = [
+    "indexing for keyword search",
     "recomputing metrics",
     "vetting the accounts",
     "re-evaluating watches",
@@ -24,6 +25,7 @@ def test_each_app_subscribes_its_steps_in_layer_order():
     assert follow_ups.follow_ups_of(ImagesDeleted) == ["dropping deleted images from the index"]
     owners = {r.what: r.step.__module__ for steps in follow_ups._registry.values() for r in steps}
     assert owners == {
+        "indexing for keyword search": "influencers.services.search_index",
         "recomputing metrics": "influencers.metrics.service",
         "vetting the accounts": "vetting.services.reports",
         "re-evaluating watches": "vetting.monitoring.evaluation",
@@ -48,6 +50,7 @@ def test_a_change_runs_every_step_in_order_with_the_change(follow_up_steps):
 
 def test_a_failing_step_is_reported_and_the_next_steps_still_run(follow_up_steps):
     error = RuntimeError("report store offline")
+    follow_up_steps("indexing for keyword search")
     follow_up_steps("recomputing metrics")
     follow_up_steps("vetting the accounts", fail=error)
     follow_up_steps("re-evaluating watches")
@@ -84,9 +87,10 @@ def test_a_step_is_placed_by_its_order_and_what_it_says_reaches_the_note(follow_
     accounts_changed([4, 5], report=lambda what, exc: pytest.fail(what), note=notes.append)
 
     assert follow_ups.follow_ups_of(AccountsChanged) == [
+        "indexing for keyword search",
         "recomputing metrics",
         "a step between metrics and vetting",
-        *AFTER_ACCOUNTS_CHANGED[1:],
+        *AFTER_ACCOUNTS_CHANGED[2:],
     ]
     assert notes == ["looked at 2 account(s)"]
 

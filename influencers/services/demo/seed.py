@@ -37,6 +37,7 @@ from influencers.models import (
 from influencers.services.demo.images import draw_style_image
 from influencers.services.demo.plan import DemoPlan, ImagePlan, PostPlan, build_demo_plan
 from influencers.services.imports.sql import column_field, column_name
+from influencers.services.search_index import index_accounts
 
 logger = logging.getLogger(__name__)
 
@@ -366,6 +367,8 @@ def seed_demo_catalogue(
     as_of = timezone.now() if end_date >= today else dt.datetime.combine(end_date, dt.time(23, 59), tzinfo=dt.UTC)
     metrics = refresh_metrics(account_ids, as_of=as_of)
     lap("metrics")
+    index_accounts(account_ids)  # bulk_create sends no signals: the demo is searchable by keyword too
+    lap("search text")
     if progress is not None:
         progress(total, total)
 
