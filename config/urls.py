@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
+from django.views import defaults
 from django.views.static import serve
 
+from api.exception_handlers import json_server_error
 from frontend.forms_auth import AdminLoginForm
 
 PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
@@ -24,6 +26,15 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404("not a public media file")
     return serve(request, clean, document_root=settings.MEDIA_ROOT)
 
+
+def server_error(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """A 500 under /api/ is JSON in the API's error shape; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return defaults.server_error(request)
+
+
+handler500 = server_error
 
 # The admin's sign-in has the web UI's lock-out (frontend.forms_auth, core.services.login_guard).
 admin.site.login_form = AdminLoginForm

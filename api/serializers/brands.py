@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.serializers.creators import CreatorListSerializer, CreatorRiskSerializer
+from core.text import MAX_BIGINT
 from influencers.models import Platform
 from vetting.models import Brand, MoodBoardImage
 
@@ -24,8 +25,8 @@ class BrandSerializer(serializers.ModelSerializer):
     competitors = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     preferred_platforms = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False)
     target_audience = serializers.DictField(child=AudienceTargetSerializer(), required=False)
-    min_followers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    max_followers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    min_followers = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, required=False, allow_null=True)
+    max_followers = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, required=False, allow_null=True)
     mood_board_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:

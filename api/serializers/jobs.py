@@ -17,7 +17,7 @@ from core.selectors.jobs import job_log_text
 
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True, help_text="Share of the work done, 0..1")
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
     result = serializers.SerializerMethodField()
     log_tail = serializers.SerializerMethodField()
 

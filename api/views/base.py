@@ -1,13 +1,27 @@
-"""What every organisation-scoped view shares: the permission and the caller's organisation."""
+"""What every organisation-scoped view shares: the permission, the caller's organisation, the
+parsers of PATCH endpoints, and the answers to creates (201 with Location)."""
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
+from django.urls import reverse
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from api.parsers import StrictJSONParser
 from api.permissions import IsOrganizationMember, request_membership
 from core.models import Membership, Organization
+
+# PATCH bodies are documented as JSON; HTML-form clients may still send them urlencoded or as
+# multipart. Partial serializers make either change only the fields that were sent.
+PATCH_PARSERS = [StrictJSONParser, FormParser, MultiPartParser]
+# Upload endpoints: multipart (documented), urlencoded for fields without files.
+UPLOAD_PARSERS = [MultiPartParser, FormParser]
 
 
 class OrganizationScopedView(GenericAPIView):
@@ -23,3 +37,12 @@ class OrganizationScopedView(GenericAPIView):
     @property
     def organization(self) -> Organization:
         return self.membership.organization
+
+
+def located(
+    request: Request, data: Any, *, to: str, kwargs: dict[str, Any], code: int = status.HTTP_201_CREATED
+) -> Response:
+    """A 201 (or 202) answer with `Location`: the URL of what was created (or of the job to follow)."""
+    response = Response(data, status=code)
+    response["Location"] = request.build_absolute_uri(reverse(to, kwargs=kwargs))
+    return response

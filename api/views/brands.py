@@ -10,7 +10,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,14 +20,14 @@ from api.serializers.brands import (
     MoodBoardUploadSerializer,
 )
 from api.serializers.creators import CreatorListSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json, render_message
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
-from vetting.models import Brand
+from vetting.models import Brand, MoodBoardImage
 from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from vetting.services import matching
 from vetting.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
@@ -54,15 +53,17 @@ class BrandListView(ListModelMixin, OrganizationScopedView):
     def get(self, request: Request) -> Response:
         return self.list(request)
 
+    @extend_schema(responses={201: BrandSerializer})
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         brand = brand_create(organization=self.organization, data=dict(payload.validated_data))
-        return Response(self.get_serializer(brand).data, status=status.HTTP_201_CREATED)
+        return located(request, self.get_serializer(brand).data, to="api:brand-detail", kwargs={"pk": brand.pk})
 
 
 class BrandDetailView(OrganizationScopedView):
     serializer_class = BrandSerializer
+    parser_classes = PATCH_PARSERS
 
     def get_object(self):  # noqa: ANN201
         return brand_get(organization=self.organization, brand_id=self.kwargs["pk"])
@@ -92,9 +93,12 @@ class MoodBoardView(OrganizationScopedView):
     """A brand's mood board; POST uploads an image (multipart field `image`)."""
 
     serializer_class = MoodBoardImageSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
+    upload_endpoint = True
     pagination_class = None
+    queryset = MoodBoardImage.objects.none()  # for the schema; the brand's board is read in get
 
+    @extend_schema(responses=MoodBoardImageSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         brand = brand_get(organization=self.organization, brand_id=pk)
         return Response(self.get_serializer(mood_board_list(brand=brand), many=True).data)
@@ -106,10 +110,15 @@ class MoodBoardView(OrganizationScopedView):
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["image"]
         image = mood_board_add(brand=brand, data=file.read(), filename=file.name or "", field="image")
-        return Response(self.get_serializer(image).data, status=status.HTTP_201_CREATED)
+        return located(
+            request,
+            self.get_serializer(image).data,
+            to="api:brand-mood-board-image",
+            kwargs={"pk": brand.pk, "image_id": image.pk},
+        )
 
 
-class MoodBoardImageView(OrganizationScopedView):
+class _MoodBoardImageBase(OrganizationScopedView):
     serializer_class = MoodBoardImageSerializer
 
     def _image(self, pk: int, image_id: int):  # noqa: ANN202
@@ -119,12 +128,19 @@ class MoodBoardImageView(OrganizationScopedView):
             raise Http404("image not found")
         return image
 
+
+class MoodBoardImageView(_MoodBoardImageBase):
+    """One mood-board image: GET its record, DELETE it."""
+
+    def get(self, request: Request, pk: int, image_id: int) -> Response:
+        return Response(self.get_serializer(self._image(pk, image_id)).data)
+
     def delete(self, request: Request, pk: int, image_id: int) -> Response:
         mood_board_remove(image=self._image(pk, image_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MoodBoardFileView(MoodBoardImageView):
+class MoodBoardFileView(_MoodBoardImageBase):
     """The image file itself, for members of the brand's organisation only."""
 
     @extend_schema(responses={(200, "image/*"): bytes})

@@ -5,13 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.permissions import IsCatalogueEditor
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, located
 from core.models import Job
 from core.selectors.jobs import job_get, job_list
 from influencers.services.imports.jobs import import_upload_submit
@@ -42,7 +41,8 @@ class ImportUploadView(OrganizationScopedView):
     with the IMPORT job to follow at /api/jobs/{id}/."""
 
     permission_classes = [IsCatalogueEditor]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
+    upload_endpoint = True
     serializer_class = ImportUploadSerializer
 
     @extend_schema(request=ImportUploadSerializer, responses={202: JobSerializer})
@@ -55,4 +55,5 @@ class ImportUploadView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
         )
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="api:job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

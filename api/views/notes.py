@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
 from core.errors import InputError
 from influencers.models import Creator
 from vetting.models import CreatorNote
@@ -39,6 +39,7 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
     def get(self, request: Request) -> Response:
         return self.list(request)
 
+    @extend_schema(responses={201: NoteSerializer})
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -48,11 +49,12 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
         note = note_create(
             organization=self.organization, creator=creator, text=payload.validated_data["text"], user=request.user
         )
-        return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
+        return located(request, self.get_serializer(note).data, to="api:note-detail", kwargs={"pk": note.pk})
 
 
 class NoteDetailView(OrganizationScopedView):
     serializer_class = NoteSerializer
+    parser_classes = PATCH_PARSERS
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(note_get(organization=self.organization, note_id=pk)).data)

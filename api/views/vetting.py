@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers.jobs import JobSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import OrganizationScopedView, located
 from vetting.services.reports import MAX_IDS, vetting_run_submit
 
 
@@ -55,4 +55,5 @@ class VettingRunView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
         )
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="api:job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

@@ -100,4 +100,17 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-__all__ = ["Member", "Membership", "client_for", "png_bytes", "upload"]
+def assert_error(response, field: str | None = None, status: int = 400) -> dict:
+    """The response is the API's one error shape (`code`, `detail`, `field`?, `errors`?) with this
+    status, naming `field` (or an item or member of it: `platform[0]`, `params.margin`)."""
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body.get("code"), str) and body["code"], body
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    if field is not None:
+        named = [body.get("field") or ""] + [e.get("field") or "" for e in body.get("errors", [])]
+        assert any(n == field or n.startswith((f"{field}[", f"{field}.")) for n in named), body
+    return body
+
+
+__all__ = ["Member", "Membership", "assert_error", "client_for", "png_bytes", "upload"]
