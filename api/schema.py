@@ -139,3 +139,28 @@ def add_enum_varnames(result: dict[str, Any], generator: Any, request: Any, publ
             names.append(name)
         schema["x-enum-varnames"] = names
     return result
+
+
+def typed_query_parameters(parameters: list[dict[str, Any]], view: Any) -> list[dict[str, Any]]:
+    """Query parameters as the view's QuerySpec reads them (api/filters.py): list parameters as
+    arrays (repeat them, or comma-separate the values), booleans as booleans, the typeless ones
+    (filters with a method) typed from their filter: numbers as numbers, the rest as strings."""
+    spec = getattr(view, "query_spec", None)
+    filterset_class = getattr(view, "filterset_class", None)
+    declared = getattr(filterset_class, "base_filters", {})
+    for parameter in parameters:
+        name = parameter.get("name")
+        if parameter.get("in") != "query" or spec is None:
+            continue
+        if name in spec.lists:
+            item = {"type": "string"}
+            if spec.lists[name].choices:
+                item["enum"] = list(spec.lists[name].choices)
+            parameter.update(schema={"type": "array", "items": item}, style="form", explode=True)
+            parameter["description"] = (parameter.get("description", "") + " (repeat or comma-separate)").strip()
+        elif name in spec.booleans:
+            parameter["schema"] = {"type": "boolean"}
+        elif not parameter.get("schema"):
+            kind = type(declared.get(name)).__name__
+            parameter["schema"] = {"type": "number"} if kind == "NumberFilter" else {"type": "string"}
+    return parameters

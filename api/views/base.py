@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
 from api.parsers import StrictJSONParser
 from api.permissions import IsOrganizationMember, request_membership
 from core.models import Membership, Organization
@@ -29,6 +30,14 @@ class OrganizationScopedView(GenericAPIView):
     Reads need membership, writes the editor or owner role."""
 
     permission_classes = [IsOrganizationMember]
+    # The query parameters this view reads (api/filters.py); any other is a 400.
+    query_spec = QuerySpec()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # After authentication: a stranger learns nothing about parameters. Filters, paginators
+        # and cache keys then all read the one normal form.
+        request._request.GET = self.query_spec.normalise(request.query_params)
 
     @cached_property
     def membership(self) -> Membership:

@@ -13,6 +13,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ListParam, QuerySpec
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -246,6 +247,18 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
 class BrandMatchesView(OrganizationScopedView):
     """Creators ranked for the brand by audience fit, authenticity, value alignment and
     engagement; each row carries its parts and their explanations. Weights are overridable."""
+
+    query_spec = QuerySpec(
+        single=frozenset({*(f"w_{n}" for n in WEIGHT_PARAMS), "limit", "offset", "min_followers", "max_followers"})
+        | {"max_risk"},
+        lists={
+            "platform": ListParam(case="lower", choices=tuple(Platform.values)),
+            "country": ListParam(case="upper"),
+            "language": ListParam(case="lower"),
+        },
+        booleans=frozenset({"include_unvetted"}),
+        ranges=(("min_followers", "max_followers"),),
+    )
 
     serializer_class = MatchesSerializer
 

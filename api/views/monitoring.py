@@ -9,6 +9,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ListParam, QuerySpec
 from api.permissions import IsOrganizationMember
 from api.serializers.jobs import JobSerializer
 from api.serializers.monitoring import (
@@ -35,7 +36,7 @@ from core.models.tenancy import Role
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Creator
 from vetting import monitoring as svc
-from vetting.models import Alert, Watch, WatchRule, WebhookDelivery
+from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookDelivery
 from vetting.monitoring import notifications as notify
 from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
 from vetting.selectors.brands import brand_get
@@ -164,6 +165,14 @@ class AlertListView(ListModelMixin, OrganizationScopedView):
 
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
+    query_spec = QuerySpec(
+        single=frozenset({"creator", "brand", "watch"}),
+        lists={
+            "status": ListParam(case="lower", choices=tuple(AlertStatus.values), joined=True),
+            "severity": ListParam(case="lower", choices=tuple(Severity.values), joined=True),
+            "kind": ListParam(case="lower", choices=tuple(RuleKind.values), joined=True),
+        },
+    )
 
     def get_queryset(self):  # noqa: ANN201
         q = self.request.query_params
@@ -179,11 +188,9 @@ class AlertListView(ListModelMixin, OrganizationScopedView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="open, acknowledged, resolved (comma-separated)"),
-            OpenApiParameter("severity", str, description="low, medium, high (comma-separated)"),
-            OpenApiParameter(
-                "kind", str, description="keyword, sentiment, growth_anomaly, engagement_anomaly, competitor"
-            ),
+            OpenApiParameter("status", str, many=True, explode=True, enum=AlertStatus.values),
+            OpenApiParameter("severity", str, many=True, explode=True, enum=Severity.values),
+            OpenApiParameter("kind", str, many=True, explode=True, enum=RuleKind.values),
             OpenApiParameter("creator", int),
             OpenApiParameter("brand", int),
             OpenApiParameter("watch", int),
@@ -329,6 +336,7 @@ class CreatorSentimentView(OrganizationScopedView):
     """A creator's daily comment sentiment with spikes against their own history."""
 
     serializer_class = SentimentSeriesSerializer
+    query_spec = QuerySpec(single=frozenset({"days"}))
 
     @extend_schema(parameters=[OpenApiParameter("days", int, description="Days back (default 90, at most 730)")])
     def get(self, request: Request, pk: int) -> Response:

@@ -8,6 +8,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
 from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
 from core.errors import InputError
@@ -19,6 +20,8 @@ from vetting.services.notes import note_create, note_delete, note_update
 
 class NoteListView(ListModelMixin, OrganizationScopedView):
     """The organisation's notes on creators (`?creator=ID` for one creator's); POST adds one."""
+
+    query_spec = QuerySpec(single=frozenset({"creator"}))
 
     serializer_class = NoteSerializer
     queryset = CreatorNote.objects.none()  # for the schema; get_queryset scopes to the organisation

@@ -8,6 +8,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
 from api.serializers.shortlists import (
     CountSerializer,
     EntriesAddedSerializer,
@@ -36,6 +37,8 @@ from vetting.services.shortlists import (
 
 class ShortlistListView(ListModelMixin, OrganizationScopedView):
     """The organisation's shortlists (`?brand=ID` for one brand's); POST creates one."""
+
+    query_spec = QuerySpec(single=frozenset({"brand"}))
 
     serializer_class = ShortlistSerializer
     queryset = Shortlist.objects.none()  # for the schema; get_queryset scopes to the organisation
