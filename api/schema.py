@@ -48,7 +48,9 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found (or another organisation's)",
     "429": "Too many requests: retry after `Retry-After` seconds",
     "500": "Unexpected server error",
+    "503": "A service behind the API (job queue, image index) is unavailable: retry later",
 }
+BODY_ERRORS = {"415": "Unsupported media type: send the body as the content type documented here"}
 
 
 class VettedAutoSchema(AutoSchema):
@@ -89,11 +91,12 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     error_content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}
     for path, _method, operation in _operations(result):
         responses = operation.setdefault("responses", {})
-        codes = ("500",) if path in OPEN_PATHS else tuple(ERROR_DESCRIPTIONS)
+        descriptions = {**ERROR_DESCRIPTIONS, **(BODY_ERRORS if "requestBody" in operation else {})}
+        codes = ("500",) if path in OPEN_PATHS else tuple(descriptions)
         for code in codes:
-            responses[code] = {"description": ERROR_DESCRIPTIONS[code], "content": error_content}
+            responses[code] = {"description": descriptions[code], "content": error_content}
         for code, response in list(responses.items()):
-            if code.startswith(("4", "5")) and code not in ERROR_DESCRIPTIONS and path not in OPEN_PATHS:
+            if code.startswith(("4", "5")) and code not in descriptions and path not in OPEN_PATHS:
                 description = response.get("description") or "Error"
                 responses[code] = {"description": description, "content": error_content}
         if "201" in responses:
@@ -125,6 +128,41 @@ def _enum_schemas(node: Any):  # noqa: ANN202
     elif isinstance(node, list):
         for value in node:
             yield from _enum_schemas(value)
+
+
+def _blank_or_format(node: dict[str, Any]) -> bool:
+    options = node.get("oneOf")
+    return (
+        isinstance(options, list)
+        and len(options) == 2
+        and all(isinstance(o, dict) and o.get("type") == "string" for o in options)
+        and options[1].get("maxLength") == 0
+    )
+
+
+def simplify_blank_strings(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: drf-spectacular writes a blank-allowed URL or e-mail field as
+    oneOf[string(format), string(maxLength 0)]; "" then matches both (formats are advisory), which
+    breaks oneOf, and clients generate a union of two strings. One string, its format named."""
+    for node in list(_dicts(result)):
+        if _blank_or_format(node):
+            first = node.pop("oneOf")[0]
+            node["type"] = "string"
+            if "maxLength" in first:
+                node["maxLength"] = first["maxLength"]
+            described = f"{first.get('format', 'text')} or empty"
+            node["description"] = f"{node['description']} ({described})" if node.get("description") else described
+    return result
+
+
+def _dicts(node: Any):  # noqa: ANN202
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _dicts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dicts(value)
 
 
 def add_enum_varnames(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

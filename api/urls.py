@@ -55,6 +55,7 @@ urlpatterns = [
     path("shortlists/<id:pk>/entries/<id:entry_id>/", shortlists.EntryDetailView.as_view(), name="shortlist-entry"),
     path("notes/", notes.NoteListView.as_view(), name="note-list"),
     path("notes/<id:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
+    path("audience-overlap", overlap.AudienceOverlapView.as_view(), name="audience-overlap"),
     path("exports/", exports.ExportCreateView.as_view(), name="export-create"),
     path("exports/<id:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),

@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_organization_header",
         "api.schema.add_error_responses",
         "api.schema.add_enum_varnames",
+        "api.schema.simplify_blank_strings",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",

@@ -34,6 +34,34 @@ def client_for(user, organization: Organization | None = None) -> APIClient:
     return client
 
 
+@pytest.fixture(scope="session")
+def api_contract(django_db_setup, django_db_blocker):
+    """The schema the API serves, as a response checker (tests/api/contract.py)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.api.contract import Contract
+
+    with django_db_blocker.unblock():
+        return Contract(SchemaGenerator().get_schema(request=None, public=True))
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_schema(request, monkeypatch):
+    """Every response an API test client receives is checked against the served schema: a test
+    that gets an undocumented status or a body the schema contradicts fails."""
+    contract = request.getfixturevalue("api_contract")
+    original = APIClient.request
+
+    def checked(self, **kwargs):
+        response = original(self, **kwargs)
+        accept = kwargs.get("HTTP_ACCEPT") or self._credentials.get("HTTP_ACCEPT", "")
+        contract.check(kwargs.get("REQUEST_METHOD", "GET"), kwargs.get("PATH_INFO", ""), response, accept=accept)
+        return response
+
+    monkeypatch.setattr(APIClient, "request", checked)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def access_memo_on(settings):
     """Every API test runs with the token and membership memo on (core/caching/access.py), as in a
