@@ -119,15 +119,14 @@ def enum_varname(value: Any) -> str:
     return prefix + name
 
 
-def _enum_schemas(node: Any):  # noqa: ANN202
+def _dicts(node: Any):  # noqa: ANN202
     if isinstance(node, dict):
-        if isinstance(node.get("enum"), list):
-            yield node
+        yield node
         for value in node.values():
-            yield from _enum_schemas(value)
+            yield from _dicts(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _enum_schemas(value)
+            yield from _dicts(value)
 
 
 def _blank_or_format(node: dict[str, Any]) -> bool:
@@ -155,20 +154,10 @@ def simplify_blank_strings(result: dict[str, Any], generator: Any, request: Any,
     return result
 
 
-def _dicts(node: Any):  # noqa: ANN202
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _dicts(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _dicts(value)
-
-
 def add_enum_varnames(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """Postprocessing hook: `x-enum-varnames` on every enum (components and inline parameters), so
     generated clients name the members after their values instead of VALUE_0, VALUE_1..."""
-    for schema in list(_enum_schemas(result)):
+    for schema in [node for node in _dicts(result) if isinstance(node.get("enum"), list)]:
         names: list[str] = []
         for value in schema["enum"]:
             name = enum_varname(value)
