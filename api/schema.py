@@ -191,3 +191,9 @@ def typed_query_parameters(parameters: list[dict[str, Any]], view: Any) -> list[
             kind = type(declared.get(name)).__name__
             parameter["schema"] = {"type": "number"} if kind == "NumberFilter" else {"type": "string"}
     return parameters
+
+
+def current_version_only(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """Preprocessing hook: document /api/v1/ only; the deprecated /api/ alias serves the same
+    operations (api/middleware.py) and would repeat every operation id."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -1,4 +1,4 @@
-"""Top-level URLs: the web UI at /, the API at /api/, the admin at /admin/."""
+"""Top-level URLs: the web UI at /, the API at /api/v1/ (and /api/, deprecated), the admin at /admin/."""
 
 import posixpath
 
@@ -42,7 +42,9 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include(("api.urls", "api"), namespace="api")),
+    # /api/v1/ is the API; /api/ is its deprecated alias for one release (api/middleware.py).
+    path("api/v1/", include(("api.urls", "api"), namespace="api")),
+    path("api/", include(("api.urls", "api"), namespace="api-legacy")),
     path("", include(("frontend.urls", "frontend"), namespace="frontend")),
 ]
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.links import api_url
 from api.serializers.creators import CreatorListSerializer, CreatorRiskSerializer
 from core.text import MAX_BIGINT
 from influencers.models import Platform
@@ -61,11 +62,8 @@ class MoodBoardImageSerializer(serializers.ModelSerializer):
 
     def get_url(self, image: MoodBoardImage) -> str:
         # Mood boards are organisation-private: served through the API, never /media/.
-        from django.urls import reverse
-
-        path = reverse("api:brand-mood-board-file", kwargs={"pk": image.brand_id, "image_id": image.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        kwargs = {"pk": image.brand_id, "image_id": image.pk}
+        return api_url("brand-mood-board-file", kwargs=kwargs, request=self.context.get("request"))
 
 
 class MoodBoardUploadSerializer(serializers.Serializer):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.links import api_url
 from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
 from core.selectors.jobs import job_log_text
@@ -48,9 +48,9 @@ class JobSerializer(serializers.ModelSerializer):
         if is_message(result.get("error_message")):
             result["error_message"] = message_json(result["error_message"])
         if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
-            url = reverse("api:export-download", kwargs={"pk": job.pk})
-            request = self.context.get("request")
-            result["download_url"] = request.build_absolute_uri(url) if request is not None else url
+            result["download_url"] = api_url(
+                "export-download", kwargs={"pk": job.pk}, request=self.context.get("request")
+            )
         return result
 
     def get_log_tail(self, job: Job) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.urls import reverse
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import QuerySpec
+from api.links import api_url
 from api.parsers import StrictJSONParser
 from api.permissions import IsOrganizationMember, request_membership
 from core.models import Membership, Organization
@@ -53,5 +53,12 @@ def located(
 ) -> Response:
     """A 201 (or 202) answer with `Location`: the URL of what was created (or of the job to follow)."""
     response = Response(data, status=code)
-    response["Location"] = request.build_absolute_uri(reverse(to, kwargs=kwargs))
+    response["Location"] = api_url(to, kwargs=kwargs, request=request)
+    return response
+
+
+def no_store(response: Response) -> Response:
+    """A secret-bearing answer: no cache anywhere keeps it (and it is not compressed)."""
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
     return response

@@ -59,7 +59,7 @@ class BrandListView(ListModelMixin, OrganizationScopedView):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         brand = brand_create(organization=self.organization, data=dict(payload.validated_data))
-        return located(request, self.get_serializer(brand).data, to="api:brand-detail", kwargs={"pk": brand.pk})
+        return located(request, self.get_serializer(brand).data, to="brand-detail", kwargs={"pk": brand.pk})
 
 
 class BrandDetailView(OrganizationScopedView):
@@ -114,7 +114,7 @@ class MoodBoardView(OrganizationScopedView):
         return located(
             request,
             self.get_serializer(image).data,
-            to="api:brand-mood-board-image",
+            to="brand-mood-board-image",
             kwargs={"pk": brand.pk, "image_id": image.pk},
         )
 

@@ -47,7 +47,7 @@ class ExportCreateView(OrganizationScopedView):
         )
         job.refresh_from_db()
         data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="api:job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
 
 
 class ExportNotReady(APIException):

@@ -30,7 +30,7 @@ from api.serializers.monitoring import (
     WatchWriteSerializer,
     WebhookSecretSerializer,
 )
-from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
+from api.views.base import PATCH_PARSERS, OrganizationScopedView, located, no_store
 from core.errors import InputError
 from core.models.tenancy import Role
 from core.selectors.lookup import get_or_not_found
@@ -84,7 +84,7 @@ class WatchListView(ListModelMixin, OrganizationScopedView):
             user=request.user,
         )
         fresh = watch_get(organization=self.organization, watch_id=watch.pk)
-        return located(request, WatchSerializer(fresh).data, to="api:monitoring:watch-detail", kwargs={"pk": watch.pk})
+        return located(request, WatchSerializer(fresh).data, to="monitoring:watch-detail", kwargs={"pk": watch.pk})
 
 
 class WatchDetailView(OrganizationScopedView):
@@ -134,7 +134,7 @@ class WatchRuleListView(OrganizationScopedView):
         payload = RuleCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rule = svc.watch_rule_create(watch=watch, **payload.validated_data)
-        return located(request, RuleSerializer(rule).data, to="api:monitoring:rule-detail", kwargs={"pk": rule.pk})
+        return located(request, RuleSerializer(rule).data, to="monitoring:rule-detail", kwargs={"pk": rule.pk})
 
 
 class WatchRuleDetailView(OrganizationScopedView):
@@ -243,7 +243,7 @@ class EvaluateView(OrganizationScopedView):
     def post(self, request: Request) -> Response:
         job = svc.watch_evaluation_enqueue(organization=self.organization, user=request.user)
         body = {**JobSerializer(job, context={"request": request}).data, "job_id": job.pk}
-        return located(request, body, to="api:job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return located(request, body, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
 
 
 # --- notification settings and deliveries -----------------------------------------------------------------
@@ -271,6 +271,7 @@ class NotificationSettingsView(OrganizationScopedView):
         body = NotificationSettingsSerializer(config).data
         if config.webhook_secret and not had_secret:
             body["webhook_secret"] = config.webhook_secret  # shown once, on creation
+            return no_store(Response(body))
         return Response(body)
 
 
@@ -282,7 +283,7 @@ class WebhookSecretRotateView(OrganizationScopedView):
     @extend_schema(request=None, responses={200: WebhookSecretSerializer})
     def post(self, request: Request) -> Response:
         config = notify.webhook_secret_rotate(organization=self.organization, user=request.user)
-        return Response({"webhook_secret": config.webhook_secret, "header": notify.SIGNATURE_HEADER})
+        return no_store(Response({"webhook_secret": config.webhook_secret, "header": notify.SIGNATURE_HEADER}))
 
 
 class WebhookTestView(OrganizationScopedView):

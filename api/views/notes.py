@@ -52,7 +52,7 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
         note = note_create(
             organization=self.organization, creator=creator, text=payload.validated_data["text"], user=request.user
         )
-        return located(request, self.get_serializer(note).data, to="api:note-detail", kwargs={"pk": note.pk})
+        return located(request, self.get_serializer(note).data, to="note-detail", kwargs={"pk": note.pk})
 
 
 class NoteDetailView(OrganizationScopedView):

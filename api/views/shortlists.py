@@ -69,7 +69,7 @@ class ShortlistListView(ListModelMixin, OrganizationScopedView):
             campaign=data.get("campaign", ""),
         )
         fresh = shortlist_get(organization=self.organization, shortlist_id=shortlist.pk)
-        return located(request, self.get_serializer(fresh).data, to="api:shortlist-detail", kwargs={"pk": shortlist.pk})
+        return located(request, self.get_serializer(fresh).data, to="shortlist-detail", kwargs={"pk": shortlist.pk})
 
 
 class ShortlistDetailView(OrganizationScopedView):
@@ -128,7 +128,7 @@ class EntryListView(ListModelMixin, OrganizationScopedView):
         )
         entries = list(entry_list(shortlist=shortlist).filter(pk__in=[e.pk for e in added]))
         body = {"added": EntrySerializer(entries, many=True).data, "already_present": present}
-        return located(request, body, to="api:shortlist-entries", kwargs={"pk": shortlist.pk})
+        return located(request, body, to="shortlist-entries", kwargs={"pk": shortlist.pk})
 
 
 class EntryBulkRemoveView(OrganizationScopedView):

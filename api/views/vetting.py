@@ -56,4 +56,4 @@ class VettingRunView(OrganizationScopedView):
             user=request.user,
         )
         data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="api:job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.ApiGZipMiddleware",  # /api/ answers only (not secret-bearing ones)
+    "api.middleware.ApiConventionsMiddleware",  # versioning, ETag, RateLimit-*, CORS (api/middleware.py)
     "core.middleware.ContentSecurityPolicyMiddleware",  # CONTENT_SECURITY_POLICY on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,6 +227,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.MemoisedTokenAuthentication",
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -240,6 +243,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Origins (scheme://host[:port]) whose browser scripts may call the API; none by default (CORS off).
+API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS", [])
 # Searches by look per user, web UI and API together (each embeds its query images: CPU).
 AESTHETIC_SEARCH_RATE = env_str("AESTHETIC_SEARCH_RATE", "60/min")
 # Brand rankings one user may have running at once (web UI and API together): more wait for a
@@ -258,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema describes /api/v1/ only; the deprecated /api/ alias answers the same operations.
+    "PREPROCESSING_HOOKS": ["api.schema.current_version_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_organization_header",

@@ -6,6 +6,7 @@ The schema is OpenAPI 3.0 (`nullable`); `json_schema` turns a component into JSO
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from functools import cached_property
@@ -20,7 +21,10 @@ NOT_IN_CONTRACT = ("/api/schema/", "/api/docs/", "/api/v1/schema/", "/api/v1/doc
 
 
 def _json(response: Any) -> Any:
-    return json.loads(response.content or b"null")
+    content = response.content or b"null"
+    if response.get("Content-Encoding") == "gzip":
+        content = gzip.decompress(content)
+    return json.loads(content)
 
 
 def _nullable(node: Any) -> Any:
@@ -56,6 +60,8 @@ class Contract:
         return routes
 
     def operation(self, path: str, method: str) -> tuple[str | None, dict[str, Any] | None]:
+        if path.startswith("/api/") and not path.startswith("/api/v1/"):  # the deprecated alias
+            path = "/api/v1/" + path[len("/api/") :]
         for candidate in (path, f"{path}/"):  # routes that take their path with or without the slash
             for pattern, template in self.routes:
                 if pattern.match(candidate):
@@ -75,7 +81,7 @@ class Contract:
         Accept: text/html) is not part of the contract."""
         status = response.status_code
         where = f"{method.upper()} {path} -> {status}"
-        if not path.startswith("/api/") or path.startswith(NOT_IN_CONTRACT) or status == 304:
+        if not path.startswith("/api/") or path.startswith(NOT_IN_CONTRACT) or status == 304 or method == "OPTIONS":
             return
         if "text/html" in accept and status < 400:
             return

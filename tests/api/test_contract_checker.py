@@ -7,7 +7,7 @@ from django.http import JsonResponse
 
 SCHEMA = {
     "paths": {
-        "/api/things/{id}/": {
+        "/api/v1/things/{id}/": {
             "get": {
                 "responses": {
                     "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},

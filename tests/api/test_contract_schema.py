@@ -9,7 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from tests.factories import BrandFactory, CreatorFactory
 
-UPLOADS = {"/api/brands/{id}/mood-board/", "/api/imports/", "/api/search/aesthetic/"}
+UPLOADS = {"/api/v1/brands/{id}/mood-board/", "/api/v1/imports/", "/api/v1/search/aesthetic/"}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_every_operation_documents_the_one_error_shape(schema):
     error = schema["components"]["schemas"]["Error"]
     assert error["required"] == ["code", "detail"]
     for path, method, operation in _operations(schema):
-        codes = ["500"] if path == "/api/health/" else ["400", "401", "403", "404", "429", "500"]
+        codes = ["500"] if path == "/api/v1/health/" else ["400", "401", "403", "404", "429", "500"]
         for code in codes:
             content = operation["responses"][code]["content"]["application/json"]["schema"]
             assert content == {"$ref": "#/components/schemas/Error"}, (method, path, code)
@@ -55,11 +55,11 @@ def test_every_operation_documents_the_one_error_shape(schema):
 @pytest.mark.parametrize(
     ("path", "code"),
     [
-        ("/api/brands/", "201"),
-        ("/api/notes/", "201"),
-        ("/api/shortlists/", "201"),
-        ("/api/monitoring/watches/", "201"),
-        ("/api/brands/{id}/mood-board/", "201"),
+        ("/api/v1/brands/", "201"),
+        ("/api/v1/notes/", "201"),
+        ("/api/v1/shortlists/", "201"),
+        ("/api/v1/monitoring/watches/", "201"),
+        ("/api/v1/brands/{id}/mood-board/", "201"),
     ],
 )
 def test_creates_are_documented_201_with_location(schema, path, code):
@@ -68,7 +68,7 @@ def test_creates_are_documented_201_with_location(schema, path, code):
     assert "Location" in responses[code]["headers"]
 
 
-@pytest.mark.parametrize("path", ["/api/brands/{id}/mood-board/", "/api/monitoring/watches/{id}/rules/"])
+@pytest.mark.parametrize("path", ["/api/v1/brands/{id}/mood-board/", "/api/v1/monitoring/watches/{id}/rules/"])
 def test_array_answers_are_documented_as_arrays(schema, path):
     body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert body["type"] == "array"
@@ -93,11 +93,11 @@ def test_path_ids_are_integers_and_the_stray_file_delete_is_gone(schema):
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path":
                 assert parameter["schema"]["type"] == "integer", (method, path, parameter)
-    assert list(schema["paths"]["/api/brands/{id}/mood-board/{image_id}/file/"]) == ["get"]
+    assert list(schema["paths"]["/api/v1/brands/{id}/mood-board/{image_id}/file/"]) == ["get"]
 
 
 def test_enums_carry_member_names(schema):
-    sort = next(p for p in schema["paths"]["/api/creators/"]["get"]["parameters"] if p["name"] == "sort")
+    sort = next(p for p in schema["paths"]["/api/v1/creators/"]["get"]["parameters"] if p["name"] == "sort")
     names = dict(zip(sort["schema"]["enum"], sort["schema"]["x-enum-varnames"], strict=True))
     assert names["-followers"] == "DESC_FOLLOWERS" and names["followers"] == "FOLLOWERS"
     platform = schema["components"]["schemas"]["PlatformEnum"]
@@ -105,10 +105,10 @@ def test_enums_carry_member_names(schema):
 
 
 def test_secret_and_download_are_typed(schema):
-    settings_answer = schema["paths"]["/api/monitoring/settings/"]["patch"]["responses"]["200"]
+    settings_answer = schema["paths"]["/api/v1/monitoring/settings/"]["patch"]["responses"]["200"]
     ref = settings_answer["content"]["application/json"]["schema"]
     assert "webhook_secret" in _resolve(schema, ref)["properties"]
-    download = schema["paths"]["/api/exports/{id}/download/"]["get"]["responses"]["200"]["content"]
+    download = schema["paths"]["/api/v1/exports/{id}/download/"]["get"]["responses"]["200"]["content"]
     assert set(download) == {
         "text/csv",
         "application/pdf",
@@ -118,12 +118,12 @@ def test_secret_and_download_are_typed(schema):
 
 @pytest.mark.django_db
 def test_creates_answer_201_with_the_location_of_what_was_made(editor):
-    response = editor.client.post("/api/brands/", {"name": "Nova"}, format="json")
+    response = editor.client.post("/api/v1/brands/", {"name": "Nova"}, format="json")
     assert response.status_code == 201
     brand_id = response.json()["id"]
     assert response["Location"].endswith(f"/brands/{brand_id}/")
     assert editor.client.get(response["Location"]).json()["name"] == "Nova"
-    note = editor.client.post("/api/notes/", {"creator": CreatorFactory().pk, "text": "met"}, format="json")
+    note = editor.client.post("/api/v1/notes/", {"creator": CreatorFactory().pk, "text": "met"}, format="json")
     assert note.status_code == 201 and note["Location"].endswith(f"/notes/{note.json()['id']}/")
 
 
