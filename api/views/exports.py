@@ -4,6 +4,7 @@ to members of the organisation that made it (never through /media/)."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -71,7 +72,8 @@ class ExportDownloadView(OrganizationScopedView):
 
     @extend_schema(
         responses={
-            **{(200, content_type): bytes for content_type in EXPORT_CONTENT_TYPES.values()},
+            # CSV is text (clients read it as a string); XLSX and PDF are binary.
+            **{(200, t): (OpenApiTypes.STR if t.startswith("text/") else bytes) for t in EXPORT_CONTENT_TYPES.values()},
             409: OpenApiResponse(description="The export is not ready (pending, running or failed)"),
         }
     )

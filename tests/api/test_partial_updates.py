@@ -43,7 +43,7 @@ def _watch(org) -> str:
 
 
 def _rule(org) -> str:
-    rule = WatchRuleFactory(watch=WatchFactory(organization=org), is_active=True, params={"terms": ["casino"]})
+    rule = WatchRuleFactory(watch=WatchFactory(organization=org), is_active=True, params={"keywords": ["casino"]})
     return f"/api/monitoring/rules/{rule.pk}/"
 
 
