@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 
 OPEN_PATHS = ("/api/health/", "/api/v1/health/")
 
@@ -53,10 +54,30 @@ ERROR_DESCRIPTIONS = {
 BODY_ERRORS = {"415": "Unsupported media type: send the body as the content type documented here"}
 
 
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Retry-safe: a retry with the same key and request answers the first answer again "
+    "(Idempotent-Replayed: true) and creates nothing; 422 if the key was used with another request",
+)
+IDEMPOTENCY_ERRORS = {
+    "409": "A request with this Idempotency-Key is still running",
+    "422": "This Idempotency-Key was used with a different request",
+}
+
+
 class VettedAutoSchema(AutoSchema):
     """Request bodies in ONE content type: JSON, or multipart on upload endpoints (views with
     `upload_endpoint = True`). A body declared for several types with one schema makes generated
     clients send multipart with every field twice and fail on nested objects."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        handler = getattr(self.view, self.method.lower(), None)
+        if getattr(handler, "idempotent", False):
+            parameters.append(IDEMPOTENCY_PARAMETER)
+        return parameters
 
     def map_parsers(self) -> list[str]:
         if getattr(self.view, "upload_endpoint", False):
@@ -92,6 +113,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     for path, _method, operation in _operations(result):
         responses = operation.setdefault("responses", {})
         descriptions = {**ERROR_DESCRIPTIONS, **(BODY_ERRORS if "requestBody" in operation else {})}
+        if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+            descriptions.update(IDEMPOTENCY_ERRORS)
         codes = ("500",) if path in OPEN_PATHS else tuple(descriptions)
         for code in codes:
             responses[code] = {"description": descriptions[code], "content": error_content}

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import ListParam, QuerySpec
+from api.idempotency import idempotent
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -55,6 +56,7 @@ class BrandListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(responses={201: BrandSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -105,6 +107,7 @@ class MoodBoardView(OrganizationScopedView):
         return Response(self.get_serializer(mood_board_list(brand=brand), many=True).data)
 
     @extend_schema(request=MoodBoardUploadSerializer, responses={201: MoodBoardImageSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         brand = brand_get(organization=self.organization, brand_id=pk)
         upload = MoodBoardUploadSerializer(data=request.data)

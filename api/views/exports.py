@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.serializers.jobs import ExportRequestSerializer, JobSerializer
 from api.views.base import OrganizationScopedView, located
 from core.errors import InvalidState
@@ -29,6 +30,7 @@ class ExportCreateView(OrganizationScopedView):
     member_may_write = True  # exporting changes nothing shared: viewers may export what they can read
 
     @extend_schema(request=ExportRequestSerializer, responses={202: JobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = ExportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.permissions import IsCatalogueEditor
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
 from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, located
@@ -46,6 +47,7 @@ class ImportUploadView(OrganizationScopedView):
     serializer_class = ImportUploadSerializer
 
     @extend_schema(request=ImportUploadSerializer, responses={202: JobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = ImportUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

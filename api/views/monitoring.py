@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import ListParam, QuerySpec
+from api.idempotency import idempotent
 from api.permissions import IsOrganizationMember
 from api.serializers.jobs import JobSerializer
 from api.serializers.monitoring import (
@@ -69,6 +70,7 @@ class WatchListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(request=WatchWriteSerializer, responses={201: WatchSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = WatchWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -129,6 +131,7 @@ class WatchRuleListView(OrganizationScopedView):
         return Response(RuleSerializer(watch.rules.all(), many=True).data)
 
     @extend_schema(request=RuleCreateSerializer, responses={201: RuleSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         watch = watch_get(organization=self.organization, watch_id=pk)
         payload = RuleCreateSerializer(data=request.data)
@@ -240,6 +243,7 @@ class EvaluateView(OrganizationScopedView):
     serializer_class = EvaluationJobSerializer
 
     @extend_schema(request=None, responses={202: EvaluationJobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         job = svc.watch_evaluation_enqueue(organization=self.organization, user=request.user)
         body = {**JobSerializer(job, context={"request": request}).data, "job_id": job.pk}

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import QuerySpec
+from api.idempotency import idempotent
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
 from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
 from core.errors import InputError
@@ -43,6 +44,7 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(responses={201: NoteSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)

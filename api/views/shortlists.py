@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.filters import QuerySpec
+from api.idempotency import idempotent
 from api.serializers.shortlists import (
     CountSerializer,
     EntriesAddedSerializer,
@@ -55,6 +56,7 @@ class ShortlistListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(responses={201: ShortlistSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -114,6 +116,7 @@ class EntryListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(request=EntriesAddSerializer, responses={201: EntriesAddedSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         shortlist = shortlist_get(organization=self.organization, shortlist_id=pk)
         payload = EntriesAddSerializer(data=request.data)
