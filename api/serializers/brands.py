@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.links import api_url
 from api.serializers.creators import CreatorListSerializer, CreatorRiskSerializer
+from api.serializers.messages import MessageSerializer
 from core.text import MAX_BIGINT
 from influencers.models import Platform
 from vetting.models import Brand, MoodBoardImage
@@ -68,15 +69,6 @@ class MoodBoardImageSerializer(serializers.ModelSerializer):
 
 class MoodBoardUploadSerializer(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=False, help_text="JPEG, PNG, WebP or GIF; checked by content")
-
-
-class MessageSerializer(serializers.Serializer):
-    """A sentence as data (core.messages): its stable code, its parameters (numbers unformatted,
-    codes rather than labels) and the sentence in the request's language (Accept-Language)."""
-
-    code = serializers.CharField()
-    params = serializers.DictField()
-    message = serializers.CharField()
 
 
 class MatchPartSerializer(serializers.Serializer):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.links import api_url
+from api.serializers.reports import JobResultSerializer
 from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
 from core.selectors.jobs import job_log_text
@@ -41,7 +41,7 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(JobResultSerializer)
     def get_result(self, job: Job) -> dict[str, Any]:
         # Server paths stay on the server: an export is offered as its download URL.
         result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}

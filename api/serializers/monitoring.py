@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.brands import MessageSerializer
 from api.serializers.jobs import JobSerializer
+from api.serializers.messages import MessageSerializer
 from core.messages import localize, message_json, render_message
 from vetting.models import (
     Alert,

@@ -26,7 +26,8 @@ def _operations(schema):
 
 
 def _resolve(schema, node):
-    while "$ref" in node:
+    while "$ref" in node or len(node.get("allOf", [])) == 1:
+        node = node["allOf"][0] if "allOf" in node else node
         node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
     return node
 
@@ -137,3 +138,15 @@ def test_the_mood_board_file_refuses_delete(editor):
     response = editor.client.delete(f"/api/brands/{brand.pk}/mood-board/{image.pk}/file/")
     assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
     assert brand.mood_board.count() == 1
+
+
+def test_explanations_are_typed_components(schema):
+    components = schema["components"]["schemas"]
+    vetting = components["AccountDetail"]["properties"]["vetting"]
+    assert _resolve(schema, vetting) is components["VettingReport"]
+    signals = components["RiskVerdict"]["properties"]["signals"]
+    assert signals["items"] == {"$ref": "#/components/schemas/RiskSignal"}
+    signal = components["RiskSignal"]["properties"]
+    assert {"value", "benchmark", "weight", "explanation_message", "evidence_lines_messages"} <= set(signal)
+    assert _resolve(schema, components["Job"]["properties"]["result"]) is components["JobResult"]
+    assert _resolve(schema, components["Overlap"]["properties"]["pairs"]["items"]) is components["OverlapPair"]
