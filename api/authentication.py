@@ -1,6 +1,7 @@
 """Token authentication with the token's user memoised per process (core/caching/access.py): a hit
 costs no query, and deleting or rotating the token or deactivating the user is seen by the next
-request through the access data version."""
+request through the access data version. The key is accepted as `Authorization: Token <key>` and,
+as most HTTP clients send it, `Authorization: Bearer <key>`."""
 
 from __future__ import annotations
 
@@ -34,3 +35,9 @@ class MemoisedTokenAuthentication(TokenAuthentication):
         model = self.get_model()
         token = model.objects.select_related("user").filter(key=key).first()
         return None if token is None else (row_of(token), row_of(token.user))
+
+
+class BearerTokenAuthentication(MemoisedTokenAuthentication):
+    """The same key sent as `Authorization: Bearer <key>`."""
+
+    keyword = "Bearer"

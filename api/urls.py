@@ -5,7 +5,20 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import brands, briefs, campaigns, creators, exports, jobs, notes, overlap, search, shortlists, vetting
+from api.views import (
+    brands,
+    briefs,
+    campaigns,
+    creators,
+    exports,
+    jobs,
+    notes,
+    overlap,
+    search,
+    shortlists,
+    sync,
+    vetting,
+)
 from api.views.health import HealthView
 
 
@@ -24,6 +37,10 @@ urlpatterns = [
     path("creators/", creators.CreatorListView.as_view(), name="creator-list"),
     path("creators/<id:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),
     path("creators/<id:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
+    path("accounts/lookup", sync.AccountLookupView.as_view(), name="account-lookup"),
+    path("sync/creators/", sync.CreatorSyncView.as_view(), name="sync-creators"),
+    path("sync/accounts/", sync.AccountSyncView.as_view(), name="sync-accounts"),
+    path("sync/alerts/", sync.AlertSyncView.as_view(), name="sync-alerts"),
     path("search/aesthetic/", search.AestheticSearchView.as_view(), name="aesthetic-search"),
     path("imports/", jobs.ImportUploadView.as_view(), name="import-upload"),
     path("vetting/runs/", vetting.VettingRunView.as_view(), name="vetting-runs"),
@@ -61,6 +78,7 @@ urlpatterns = [
     path("campaigns/<id:pk>/download/<str:fmt>/", campaigns.CampaignDownloadView.as_view(), name="campaign-download"),
     path("notes/", notes.NoteListView.as_view(), name="note-list"),
     path("notes/<id:pk>/", notes.NoteDetailView.as_view(), name="note-detail"),
+    path("audience-overlap", overlap.AudienceOverlapView.as_view(), name="audience-overlap"),
     path("exports/", exports.ExportCreateView.as_view(), name="export-create"),
     path("exports/<id:pk>/download/", exports.ExportDownloadView.as_view(), name="export-download"),
     path("jobs/", jobs.JobListView.as_view(), name="job-list"),

@@ -1,4 +1,4 @@
-"""Top-level URLs: the web UI at /, the API at /api/, the admin at /admin/."""
+"""Top-level URLs: the web UI at /, the API at /api/v1/ (and /api/, deprecated), the admin at /admin/."""
 
 import posixpath
 
@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
+from django.views import defaults
 from django.views.static import serve
 
+from api.exception_handlers import json_server_error
 from frontend.forms_auth import AdminLoginForm
 
 PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
@@ -25,13 +27,24 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
     return serve(request, clean, document_root=settings.MEDIA_ROOT)
 
 
+def server_error(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """A 500 under /api/ is JSON in the API's error shape; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return defaults.server_error(request)
+
+
+handler500 = server_error
+
 # The admin's sign-in has the web UI's lock-out (frontend.forms_auth, core.services.login_guard).
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include(("api.urls", "api"), namespace="api")),
+    # /api/v1/ is the API; /api/ is its deprecated alias for one release (api/middleware.py).
+    path("api/v1/", include(("api.urls", "api"), namespace="api")),
+    path("api/", include(("api.urls", "api"), namespace="api-legacy")),
     path("", include(("frontend.urls", "frontend"), namespace="frontend")),
 ]
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.links import api_url
 from api.serializers.creators import CreatorListSerializer, CreatorRiskSerializer
+from api.serializers.messages import MessageSerializer
+from core.text import MAX_BIGINT
 from influencers.models import Platform
 from vetting.models import Brand, MoodBoardImage
 
@@ -24,8 +27,8 @@ class BrandSerializer(serializers.ModelSerializer):
     competitors = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     preferred_platforms = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), required=False)
     target_audience = serializers.DictField(child=AudienceTargetSerializer(), required=False)
-    min_followers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    max_followers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    min_followers = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, required=False, allow_null=True)
+    max_followers = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, required=False, allow_null=True)
     mood_board_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -60,24 +63,12 @@ class MoodBoardImageSerializer(serializers.ModelSerializer):
 
     def get_url(self, image: MoodBoardImage) -> str:
         # Mood boards are organisation-private: served through the API, never /media/.
-        from django.urls import reverse
-
-        path = reverse("api:brand-mood-board-file", kwargs={"pk": image.brand_id, "image_id": image.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        kwargs = {"pk": image.brand_id, "image_id": image.pk}
+        return api_url("brand-mood-board-file", kwargs=kwargs, request=self.context.get("request"))
 
 
 class MoodBoardUploadSerializer(serializers.Serializer):
     image = serializers.FileField(allow_empty_file=False, help_text="JPEG, PNG, WebP or GIF; checked by content")
-
-
-class MessageSerializer(serializers.Serializer):
-    """A sentence as data (core.messages): its stable code, its parameters (numbers unformatted,
-    codes rather than labels) and the sentence in the request's language (Accept-Language)."""
-
-    code = serializers.CharField()
-    params = serializers.DictField()
-    message = serializers.CharField()
 
 
 class MatchPartSerializer(serializers.Serializer):

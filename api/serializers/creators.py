@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.reports import VettingReportSerializer
 from core.messages import localize
 from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
@@ -304,7 +304,7 @@ class AccountDetailSerializer(serializers.ModelSerializer):
     def get_metrics(self, account: Account) -> dict | None:
         return MetricsSerializer(account.metrics).data if account_has_metrics(account) else None
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(VettingReportSerializer)
     def get_vetting(self, account: Account) -> dict:
         # Every sentence of the report in the request's language, and beside it as a message
         # (`<field>_message`: code, params, message); reports stored before messages keep their

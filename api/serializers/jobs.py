@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.links import api_url
+from api.serializers.reports import JobResultSerializer
 from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
 from core.selectors.jobs import job_log_text
@@ -17,7 +17,7 @@ from core.selectors.jobs import job_log_text
 
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True, help_text="Share of the work done, 0..1")
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
     result = serializers.SerializerMethodField()
     log_tail = serializers.SerializerMethodField()
 
@@ -41,16 +41,16 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(JobResultSerializer)
     def get_result(self, job: Job) -> dict[str, Any]:
         # Server paths stay on the server: an export is offered as its download URL.
         result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}
         if is_message(result.get("error_message")):
             result["error_message"] = message_json(result["error_message"])
         if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
-            url = reverse("api:export-download", kwargs={"pk": job.pk})
-            request = self.context.get("request")
-            result["download_url"] = request.build_absolute_uri(url) if request is not None else url
+            result["download_url"] = api_url(
+                "export-download", kwargs={"pk": job.pk}, request=self.context.get("request")
+            )
         return result
 
     def get_log_tail(self, job: Job) -> str:

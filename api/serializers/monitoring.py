@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.brands import MessageSerializer
+from api.serializers.jobs import JobSerializer
+from api.serializers.messages import MessageSerializer
 from core.messages import localize, message_json, render_message
 from vetting.models import (
     Alert,
@@ -51,13 +52,13 @@ class CreatorRefSerializer(serializers.Serializer):
 
 class WatchSerializer(serializers.ModelSerializer):
     brand = serializers.IntegerField(source="brand_id", allow_null=True, read_only=True)
-    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None, allow_null=True)
     shortlist = serializers.IntegerField(source="shortlist_id", allow_null=True, read_only=True)
-    shortlist_name = serializers.CharField(source="shortlist.name", read_only=True, default=None)
+    shortlist_name = serializers.CharField(source="shortlist.name", read_only=True, default=None, allow_null=True)
     creators = CreatorRefSerializer(many=True, read_only=True)
     rules = RuleSerializer(many=True, read_only=True)
     open_alerts = serializers.IntegerField(read_only=True, default=0)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Watch
@@ -115,8 +116,10 @@ class AlertSerializer(serializers.ModelSerializer):
     account = AccountRefSerializer(read_only=True, allow_null=True)
     brand = NamedRefSerializer(read_only=True, allow_null=True)
     watch = NamedRefSerializer(read_only=True, allow_null=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", read_only=True, default=None)
-    resolved_by = serializers.CharField(source="resolved_by.username", read_only=True, default=None)
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.username", read_only=True, default=None, allow_null=True
+    )
+    resolved_by = serializers.CharField(source="resolved_by.username", read_only=True, default=None, allow_null=True)
     title = serializers.SerializerMethodField(help_text="In the request's language")
     summary = serializers.SerializerMethodField(help_text="In the request's language")
     title_message = serializers.SerializerMethodField()
@@ -178,7 +181,7 @@ class AlertResolveSerializer(serializers.Serializer):
 
 class NotificationSettingsSerializer(serializers.ModelSerializer):
     webhook_secret_set = serializers.SerializerMethodField()
-    updated_by = serializers.CharField(source="updated_by.username", read_only=True, default=None)
+    updated_by = serializers.CharField(source="updated_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = NotificationSettings
@@ -195,6 +198,18 @@ class NotificationSettingsSerializer(serializers.ModelSerializer):
 
     def get_webhook_secret_set(self, obj: NotificationSettings) -> bool:
         return bool(obj.webhook_secret)
+
+
+class NotificationSettingsSecretSerializer(NotificationSettingsSerializer):
+    """The settings as a PATCH answers them: with the signing secret the one time it is created."""
+
+    webhook_secret = serializers.CharField(
+        required=False,
+        help_text="Present once, in the answer that enabled the webhook and created the secret: store it",
+    )
+
+    class Meta(NotificationSettingsSerializer.Meta):
+        fields = [*NotificationSettingsSerializer.Meta.fields, "webhook_secret"]
 
 
 class NotificationSettingsUpdateSerializer(serializers.Serializer):
@@ -258,9 +273,13 @@ class DeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class EvaluationJobSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField()
-    status = serializers.CharField()
+class EvaluationJobSerializer(JobSerializer):
+    """The WATCH job; `job_id` repeats `id` for clients of the first release."""
+
+    job_id = serializers.IntegerField(read_only=True)
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "job_id"]
 
 
 class EstimatesSerializer(serializers.Serializer):

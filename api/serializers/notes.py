@@ -9,7 +9,7 @@ from vetting.models import CreatorNote
 
 class NoteSerializer(serializers.ModelSerializer):
     creator = serializers.IntegerField(source="creator_id", min_value=1, max_value=2**62)
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, allow_null=True, read_only=True)
     text = serializers.CharField(max_length=10_000)
 
     class Meta:

@@ -14,9 +14,9 @@ from vetting.services.shortlists import BULK_LIMIT
 
 class ShortlistSerializer(serializers.ModelSerializer):
     brand = serializers.IntegerField(source="brand_id", allow_null=True, required=False, min_value=1, max_value=2**62)
-    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None, allow_null=True)
     entry_count = serializers.IntegerField(read_only=True, default=0)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Shortlist
@@ -35,7 +35,7 @@ class ShortlistSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None, read_only=True)
+    user = serializers.CharField(source="user.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ShortlistEvent
@@ -56,7 +56,7 @@ class EntryCreatorSerializer(serializers.Serializer):
 
 class EntrySerializer(serializers.ModelSerializer):
     creator = EntryCreatorSerializer(read_only=True)
-    added_by = serializers.CharField(source="added_by.username", default=None, read_only=True)
+    added_by = serializers.CharField(source="added_by.username", default=None, allow_null=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     vetting_snapshot = serializers.JSONField(read_only=True, help_text="Metrics and vetting as they were when added")
 

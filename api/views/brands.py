@@ -10,10 +10,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ListParam, QuerySpec
+from api.idempotency import idempotent
 from api.serializers.brands import (
     BrandSerializer,
     MatchesSerializer,
@@ -21,14 +22,14 @@ from api.serializers.brands import (
     MoodBoardUploadSerializer,
 )
 from api.serializers.creators import CreatorListSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json, render_message
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
-from vetting.models import Brand
+from vetting.models import Brand, MoodBoardImage
 from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from vetting.services import matching
 from vetting.services.brands import brand_create, brand_delete, brand_update, mood_board_add, mood_board_remove
@@ -54,15 +55,18 @@ class BrandListView(ListModelMixin, OrganizationScopedView):
     def get(self, request: Request) -> Response:
         return self.list(request)
 
+    @extend_schema(responses={201: BrandSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         brand = brand_create(organization=self.organization, data=dict(payload.validated_data))
-        return Response(self.get_serializer(brand).data, status=status.HTTP_201_CREATED)
+        return located(request, self.get_serializer(brand).data, to="brand-detail", kwargs={"pk": brand.pk})
 
 
 class BrandDetailView(OrganizationScopedView):
     serializer_class = BrandSerializer
+    parser_classes = PATCH_PARSERS
 
     def get_object(self):  # noqa: ANN201
         return brand_get(organization=self.organization, brand_id=self.kwargs["pk"])
@@ -92,24 +96,33 @@ class MoodBoardView(OrganizationScopedView):
     """A brand's mood board; POST uploads an image (multipart field `image`)."""
 
     serializer_class = MoodBoardImageSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
+    upload_endpoint = True
     pagination_class = None
+    queryset = MoodBoardImage.objects.none()  # for the schema; the brand's board is read in get
 
+    @extend_schema(responses=MoodBoardImageSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         brand = brand_get(organization=self.organization, brand_id=pk)
         return Response(self.get_serializer(mood_board_list(brand=brand), many=True).data)
 
     @extend_schema(request=MoodBoardUploadSerializer, responses={201: MoodBoardImageSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         brand = brand_get(organization=self.organization, brand_id=pk)
         upload = MoodBoardUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["image"]
         image = mood_board_add(brand=brand, data=file.read(), filename=file.name or "", field="image")
-        return Response(self.get_serializer(image).data, status=status.HTTP_201_CREATED)
+        return located(
+            request,
+            self.get_serializer(image).data,
+            to="brand-mood-board-image",
+            kwargs={"pk": brand.pk, "image_id": image.pk},
+        )
 
 
-class MoodBoardImageView(OrganizationScopedView):
+class _MoodBoardImageBase(OrganizationScopedView):
     serializer_class = MoodBoardImageSerializer
 
     def _image(self, pk: int, image_id: int):  # noqa: ANN202
@@ -119,12 +132,19 @@ class MoodBoardImageView(OrganizationScopedView):
             raise Http404("image not found")
         return image
 
+
+class MoodBoardImageView(_MoodBoardImageBase):
+    """One mood-board image: GET its record, DELETE it."""
+
+    def get(self, request: Request, pk: int, image_id: int) -> Response:
+        return Response(self.get_serializer(self._image(pk, image_id)).data)
+
     def delete(self, request: Request, pk: int, image_id: int) -> Response:
         mood_board_remove(image=self._image(pk, image_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MoodBoardFileView(MoodBoardImageView):
+class MoodBoardFileView(_MoodBoardImageBase):
     """The image file itself, for members of the brand's organisation only."""
 
     @extend_schema(responses={(200, "image/*"): bytes})
@@ -230,6 +250,18 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
 class BrandMatchesView(OrganizationScopedView):
     """Creators ranked for the brand by audience fit, authenticity, value alignment and
     engagement; each row carries its parts and their explanations. Weights are overridable."""
+
+    query_spec = QuerySpec(
+        single=frozenset({*(f"w_{n}" for n in WEIGHT_PARAMS), "limit", "offset", "min_followers", "max_followers"})
+        | {"max_risk"},
+        lists={
+            "platform": ListParam(case="lower", choices=tuple(Platform.values)),
+            "country": ListParam(case="upper"),
+            "language": ListParam(case="lower"),
+        },
+        booleans=frozenset({"include_unvetted"}),
+        ranges=(("min_followers", "max_followers"),),
+    )
 
     serializer_class = MatchesSerializer
 

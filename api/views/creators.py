@@ -11,6 +11,7 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ListParam, QuerySpec
 from api.pagination import CappedPageNumberPagination
 from api.serializers.creators import CreatorDetailSerializer, CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer
@@ -18,9 +19,11 @@ from api.views.base import OrganizationScopedView
 from api.views.search import serialize_search_result
 from core.caching.responses import cached_json_response, normalised_query
 from core.pagination import CountCappedPaginator
-from influencers.filters import CreatorFilterSet
-from influencers.models import Creator
+from influencers.filters import RISK_LEVELS, CreatorFilterSet
+from influencers.models import Creator, Platform
+from influencers.models.audience import AGE_BANDS, GENDERS
 from influencers.selectors.creators import (
+    CREATOR_SORTS,
     creator_detail,
     creator_growth_series,
     creator_head,
@@ -60,8 +63,34 @@ class DiscoveryPagination(CappedPageNumberPagination):
     django_paginator_class = DiscoveryPaginator
 
 
+_DISCOVERY_LISTS = {
+    "platform": ListParam(case="lower", choices=tuple(Platform.values)),
+    "risk_level": ListParam(case="lower", choices=tuple(code for code, _ in RISK_LEVELS)),
+    "country": ListParam(case="upper", joined=True),
+}
+_DISCOVERY_BOOLEANS = frozenset({"verified", "stale", "has_contact_email"})
+_DISCOVERY_CHOICES = {"sort": tuple(CREATOR_SORTS), "audience_age": tuple(AGE_BANDS), "audience_gender": tuple(GENDERS)}
+DISCOVERY_QUERY = QuerySpec(
+    single=frozenset(CreatorFilterSet.base_filters)
+    - set(_DISCOVERY_LISTS)
+    - _DISCOVERY_BOOLEANS
+    - set(_DISCOVERY_CHOICES),
+    lists=_DISCOVERY_LISTS,
+    booleans=_DISCOVERY_BOOLEANS,
+    ranges=(
+        ("min_followers", "max_followers"),
+        ("min_engagement_rate", "max_engagement_rate"),
+        ("min_growth_30d", "max_growth_30d"),
+    ),
+    choices=_DISCOVERY_CHOICES,
+)
+
+
 class CreatorListView(ListModelMixin, OrganizationScopedView):
-    """Discovery: filter, sort and page through the creator catalogue."""
+    """Discovery: filter, sort and page through the creator catalogue. List parameters (platform,
+    country, risk_level) may be repeated or comma-separated; codes are case-insensitive."""
+
+    query_spec = DISCOVERY_QUERY
 
     serializer_class = CreatorListSerializer
     filter_backends = [DjangoFilterBackend]
@@ -114,6 +143,8 @@ class LookalikeQuerySerializer(serializers.Serializer):
 
 class CreatorLookalikesView(OrganizationScopedView):
     """Creators whose images look like this creator's (the vision module's aesthetic profile)."""
+
+    query_spec = QuerySpec(single=frozenset({"top"}))
 
     serializer_class = AestheticResultSerializer
 

@@ -4,13 +4,16 @@ to members of the organisation that made it (never through /media/)."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponseBase
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.serializers.jobs import ExportRequestSerializer, JobSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import OrganizationScopedView, located
 from core.errors import InvalidState
 from core.http import private_file_response
 from core.models import JobKind
@@ -27,6 +30,7 @@ class ExportCreateView(OrganizationScopedView):
     member_may_write = True  # exporting changes nothing shared: viewers may export what they can read
 
     @extend_schema(request=ExportRequestSerializer, responses={202: JobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = ExportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -45,15 +49,36 @@ class ExportCreateView(OrganizationScopedView):
             csv_header=data.get("csv_header") or "label",
         )
         job.refresh_from_db()
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+
+
+class ExportNotReady(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_state"
+
+
+# The file's type follows the export's format.
+EXPORT_CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 class ExportDownloadView(OrganizationScopedView):
-    """The export file, for members of the organisation that requested it."""
+    """The export file (CSV, XLSX or PDF, as requested), for members of the organisation that
+    requested it; 409 while the export is not ready."""
 
     serializer_class = JobSerializer
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, 409: dict})
+    @extend_schema(
+        responses={
+            # CSV is text (clients read it as a string); XLSX and PDF are binary.
+            **{(200, t): (OpenApiTypes.STR if t.startswith("text/") else bytes) for t in EXPORT_CONTENT_TYPES.values()},
+            409: OpenApiResponse(description="The export is not ready (pending, running or failed)"),
+        }
+    )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         job = job_get(organization=self.organization, job_id=pk)
         if job.kind != JobKind.EXPORT or job.organization_id != self.organization.pk:
@@ -61,5 +86,5 @@ class ExportDownloadView(OrganizationScopedView):
         try:
             path, filename, content_type = export_file(job=job)
         except InvalidState as exc:
-            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+            raise ExportNotReady(str(exc)) from exc
         return private_file_response(path=path, filename=filename, content_type=content_type, as_attachment=True)

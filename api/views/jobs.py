@@ -5,12 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.serializers.jobs import ImportUploadSerializer, JobSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, located
 from core.models import Job
 from core.selectors.jobs import job_get, job_list
 from influencers.services.imports.jobs import import_upload_submit
@@ -41,10 +41,12 @@ class ImportUploadView(OrganizationScopedView):
     influencers.services.imports.jobs); answers with the IMPORT job, the organisation's own, to
     follow at /api/jobs/{id}/. `mapping` names a shipped column mapping for a tool's export."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = UPLOAD_PARSERS
+    upload_endpoint = True
     serializer_class = ImportUploadSerializer
 
     @extend_schema(request=ImportUploadSerializer, responses={202: JobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = ImportUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -55,4 +57,5 @@ class ImportUploadView(OrganizationScopedView):
             user=request.user,
             mapping=payload.validated_data.get("mapping") or None,
         )
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

@@ -9,13 +9,17 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ListParam, QuerySpec
+from api.idempotency import idempotent
 from api.permissions import IsOrganizationMember
+from api.serializers.jobs import JobSerializer
 from api.serializers.monitoring import (
     AlertResolveSerializer,
     AlertSerializer,
     DeliverySerializer,
     EstimatesSerializer,
     EvaluationJobSerializer,
+    NotificationSettingsSecretSerializer,
     NotificationSettingsSerializer,
     NotificationSettingsUpdateSerializer,
     RuleCreateSerializer,
@@ -27,13 +31,13 @@ from api.serializers.monitoring import (
     WatchWriteSerializer,
     WebhookSecretSerializer,
 )
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, OrganizationScopedView, located, no_store
 from core.errors import InputError
 from core.models.tenancy import Role
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Creator
 from vetting import monitoring as svc
-from vetting.models import Alert, Watch, WebhookDelivery
+from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookDelivery
 from vetting.monitoring import notifications as notify
 from vetting.monitoring.selectors import alert_get, alert_list, delivery_list, rule_get, watch_get, watch_list
 from vetting.selectors.brands import brand_get
@@ -66,6 +70,7 @@ class WatchListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(request=WatchWriteSerializer, responses={201: WatchSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = WatchWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -81,11 +86,12 @@ class WatchListView(ListModelMixin, OrganizationScopedView):
             user=request.user,
         )
         fresh = watch_get(organization=self.organization, watch_id=watch.pk)
-        return Response(WatchSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return located(request, WatchSerializer(fresh).data, to="monitoring:watch-detail", kwargs={"pk": watch.pk})
 
 
 class WatchDetailView(OrganizationScopedView):
     serializer_class = WatchSerializer
+    parser_classes = PATCH_PARSERS
 
     def get_object(self) -> Watch:
         return watch_get(organization=self.organization, watch_id=self.kwargs["pk"])
@@ -96,7 +102,7 @@ class WatchDetailView(OrganizationScopedView):
     @extend_schema(request=WatchUpdateSerializer, responses={200: WatchSerializer})
     def patch(self, request: Request, pk: int) -> Response:
         watch = self.get_object()
-        payload = WatchUpdateSerializer(data=request.data)
+        payload = WatchUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         changes = {k: data[k] for k in ("name", "creator_ids", "is_active") if k in data}
@@ -117,22 +123,26 @@ class WatchRuleListView(OrganizationScopedView):
 
     serializer_class = RuleSerializer
     pagination_class = None
+    queryset = WatchRule.objects.none()  # for the schema; the watch's rules are read in get
 
+    @extend_schema(responses=RuleSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         watch = watch_get(organization=self.organization, watch_id=pk)
         return Response(RuleSerializer(watch.rules.all(), many=True).data)
 
     @extend_schema(request=RuleCreateSerializer, responses={201: RuleSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         watch = watch_get(organization=self.organization, watch_id=pk)
         payload = RuleCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rule = svc.watch_rule_create(watch=watch, **payload.validated_data)
-        return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+        return located(request, RuleSerializer(rule).data, to="monitoring:rule-detail", kwargs={"pk": rule.pk})
 
 
 class WatchRuleDetailView(OrganizationScopedView):
     serializer_class = RuleSerializer
+    parser_classes = PATCH_PARSERS
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(RuleSerializer(rule_get(organization=self.organization, rule_id=pk)).data)
@@ -140,7 +150,7 @@ class WatchRuleDetailView(OrganizationScopedView):
     @extend_schema(request=RuleUpdateSerializer, responses={200: RuleSerializer})
     def patch(self, request: Request, pk: int) -> Response:
         rule = rule_get(organization=self.organization, rule_id=pk)
-        payload = RuleUpdateSerializer(data=request.data)
+        payload = RuleUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         rule = svc.watch_rule_update(rule=rule, **payload.validated_data)
         return Response(RuleSerializer(rule).data)
@@ -158,6 +168,14 @@ class AlertListView(ListModelMixin, OrganizationScopedView):
 
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
+    query_spec = QuerySpec(
+        single=frozenset({"creator", "brand", "watch"}),
+        lists={
+            "status": ListParam(case="lower", choices=tuple(AlertStatus.values), joined=True),
+            "severity": ListParam(case="lower", choices=tuple(Severity.values), joined=True),
+            "kind": ListParam(case="lower", choices=tuple(RuleKind.values), joined=True),
+        },
+    )
 
     def get_queryset(self):  # noqa: ANN201
         q = self.request.query_params
@@ -173,11 +191,9 @@ class AlertListView(ListModelMixin, OrganizationScopedView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="open, acknowledged, resolved (comma-separated)"),
-            OpenApiParameter("severity", str, description="low, medium, high (comma-separated)"),
-            OpenApiParameter(
-                "kind", str, description="keyword, sentiment, growth_anomaly, engagement_anomaly, competitor"
-            ),
+            OpenApiParameter("status", str, many=True, explode=True, enum=AlertStatus.values),
+            OpenApiParameter("severity", str, many=True, explode=True, enum=Severity.values),
+            OpenApiParameter("kind", str, many=True, explode=True, enum=RuleKind.values),
             OpenApiParameter("creator", int),
             OpenApiParameter("brand", int),
             OpenApiParameter("watch", int),
@@ -221,14 +237,17 @@ class AlertResolveView(OrganizationScopedView):
 
 
 class EvaluateView(OrganizationScopedView):
-    """Evaluate the organisation's watches now (a WATCH job; 202 with its id)."""
+    """Evaluate the organisation's watches now: 202 with the WATCH job (as every job start answers;
+    `job_id` repeats its id for clients of the first release), Location: the job to follow."""
 
     serializer_class = EvaluationJobSerializer
 
     @extend_schema(request=None, responses={202: EvaluationJobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         job = svc.watch_evaluation_enqueue(organization=self.organization, user=request.user)
-        return Response({"job_id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)
+        body = {**JobSerializer(job, context={"request": request}).data, "job_id": job.pk}
+        return located(request, body, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
 
 
 # --- notification settings and deliveries -----------------------------------------------------------------
@@ -239,14 +258,15 @@ class NotificationSettingsView(OrganizationScopedView):
     it is returned once when first created (enabling the webhook) and by rotate-secret."""
 
     serializer_class = NotificationSettingsSerializer
+    parser_classes = PATCH_PARSERS
 
     def get(self, request: Request) -> Response:
         config = notify.notification_settings_get(organization=self.organization)
         return Response(NotificationSettingsSerializer(config).data)
 
-    @extend_schema(request=NotificationSettingsUpdateSerializer, responses={200: NotificationSettingsSerializer})
+    @extend_schema(request=NotificationSettingsUpdateSerializer, responses={200: NotificationSettingsSecretSerializer})
     def patch(self, request: Request) -> Response:
-        payload = NotificationSettingsUpdateSerializer(data=request.data)
+        payload = NotificationSettingsUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         had_secret = bool(notify.notification_settings_get(organization=self.organization).webhook_secret)
         config = notify.notification_settings_update(
@@ -255,6 +275,7 @@ class NotificationSettingsView(OrganizationScopedView):
         body = NotificationSettingsSerializer(config).data
         if config.webhook_secret and not had_secret:
             body["webhook_secret"] = config.webhook_secret  # shown once, on creation
+            return no_store(Response(body))
         return Response(body)
 
 
@@ -266,7 +287,7 @@ class WebhookSecretRotateView(OrganizationScopedView):
     @extend_schema(request=None, responses={200: WebhookSecretSerializer})
     def post(self, request: Request) -> Response:
         config = notify.webhook_secret_rotate(organization=self.organization, user=request.user)
-        return Response({"webhook_secret": config.webhook_secret, "header": notify.SIGNATURE_HEADER})
+        return no_store(Response({"webhook_secret": config.webhook_secret, "header": notify.SIGNATURE_HEADER}))
 
 
 class WebhookTestView(OrganizationScopedView):
@@ -320,6 +341,7 @@ class CreatorSentimentView(OrganizationScopedView):
     """A creator's daily comment sentiment with spikes against their own history."""
 
     serializer_class = SentimentSeriesSerializer
+    query_spec = QuerySpec(single=frozenset({"days"}))
 
     @extend_schema(parameters=[OpenApiParameter("days", int, description="Days back (default 90, at most 730)")])
     def get(self, request: Request, pk: int) -> Response:

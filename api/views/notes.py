@@ -8,8 +8,10 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
+from api.idempotency import idempotent
 from api.serializers.notes import NoteSerializer, NoteUpdateSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
 from core.errors import InputError
 from influencers.models import Creator
 from vetting.models import CreatorNote
@@ -19,6 +21,8 @@ from vetting.services.notes import note_create, note_delete, note_update
 
 class NoteListView(ListModelMixin, OrganizationScopedView):
     """The organisation's notes on creators (`?creator=ID` for one creator's); POST adds one."""
+
+    query_spec = QuerySpec(single=frozenset({"creator"}))
 
     serializer_class = NoteSerializer
     queryset = CreatorNote.objects.none()  # for the schema; get_queryset scopes to the organisation
@@ -39,6 +43,8 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
     def get(self, request: Request) -> Response:
         return self.list(request)
 
+    @extend_schema(responses={201: NoteSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -48,11 +54,12 @@ class NoteListView(ListModelMixin, OrganizationScopedView):
         note = note_create(
             organization=self.organization, creator=creator, text=payload.validated_data["text"], user=request.user
         )
-        return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
+        return located(request, self.get_serializer(note).data, to="note-detail", kwargs={"pk": note.pk})
 
 
 class NoteDetailView(OrganizationScopedView):
     serializer_class = NoteSerializer
+    parser_classes = PATCH_PARSERS
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(note_get(organization=self.organization, note_id=pk)).data)

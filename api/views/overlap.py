@@ -1,16 +1,18 @@
-"""GET /api/shortlists/{id}/overlap/: how much the audiences of a shortlist's creators overlap,
-and their unique reach, with intervals (vetting.scoring.overlap states the method)."""
+"""Audience overlap (vetting.scoring.overlap states the method): of a shortlist's creators, GET
+/api/v1/shortlists/{id}/overlap/, and of any list of creators, POST /api/v1/audience-overlap."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.serializers.overlap import OverlapRequestSerializer, OverlapSerializer
 from api.views.base import OrganizationScopedView
+from core.errors import NotFound
+from influencers.models import Creator
 from vetting.selectors.shortlists import shortlist_get
-from vetting.services.overlap import shortlist_overlap
+from vetting.services.overlap import creators_overlap, shortlist_overlap
 
 
 class ShortlistOverlapView(OrganizationScopedView):
@@ -18,16 +20,27 @@ class ShortlistOverlapView(OrganizationScopedView):
     and unique reach of the shortlist's creators; creators without a follower sample are listed
     in `unknown`. 404 for another organisation's shortlist."""
 
-    serializer_class = serializers.Serializer  # read-only; the answer is documented below
+    serializer_class = OverlapSerializer
 
-    @extend_schema(
-        responses=OpenApiResponse(
-            description="{method, level, creators: [...], pairs: [{a, b, platform, accounts, overlap_share, interval, "
-            "shared_in_sample, sample_sizes, followers, shared_followers, detectable_share, informative}], "
-            "unique_reach: {estimate, interval, followers_total, accounts_counted, followers_not_counted, "
-            "by_platform}, unknown: [{creator, display_name, reason}]}"
-        )
-    )
     def get(self, request: Request, pk: int) -> Response:
         shortlist = shortlist_get(organization=self.organization, shortlist_id=pk)
         return Response(shortlist_overlap(shortlist=shortlist))
+
+
+class AudienceOverlapView(OrganizationScopedView):
+    """The same estimate for any 2-50 creators of the catalogue (`creator_ids`, in the order
+    wanted); an unknown id is a 404 naming it. Changes nothing: viewers may ask."""
+
+    serializer_class = OverlapRequestSerializer
+    member_may_write = True
+
+    @extend_schema(request=OverlapRequestSerializer, responses={200: OverlapSerializer})
+    def post(self, request: Request) -> Response:
+        payload = OverlapRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(payload.validated_data["creator_ids"]))
+        found = set(Creator.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = [creator_id for creator_id in ids if creator_id not in found]
+        if missing:
+            raise NotFound(f"creator {missing[0]} not found", field="creator_ids")
+        return Response(creators_overlap(creator_ids=ids))

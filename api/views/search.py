@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from api.parsers import StrictJSONParser
 from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
@@ -67,7 +68,9 @@ class AestheticSearchView(OrganizationScopedView):
     """Rank creators by visual similarity to uploaded images and/or a text prompt, with the
     matching images as evidence and the embedder named."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # Documented as multipart (it takes files); a text-only search may also come as JSON.
+    parser_classes = [MultiPartParser, FormParser, StrictJSONParser]
+    upload_endpoint = True
     serializer_class = AestheticSearchRequestSerializer
     member_may_write = True  # a search changes nothing: viewers may run it
 

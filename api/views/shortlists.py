@@ -8,6 +8,8 @@ from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
+from api.idempotency import idempotent
 from api.serializers.shortlists import (
     CountSerializer,
     EntriesAddedSerializer,
@@ -18,7 +20,7 @@ from api.serializers.shortlists import (
     EntryUpdateSerializer,
     ShortlistSerializer,
 )
-from api.views.base import OrganizationScopedView
+from api.views.base import PATCH_PARSERS, OrganizationScopedView, located
 from core.errors import InputError
 from vetting.models import Shortlist, ShortlistEntry
 from vetting.selectors.brands import brand_get
@@ -37,6 +39,8 @@ from vetting.services.shortlists import (
 class ShortlistListView(ListModelMixin, OrganizationScopedView):
     """The organisation's shortlists (`?brand=ID` for one brand's); POST creates one."""
 
+    query_spec = QuerySpec(single=frozenset({"brand"}))
+
     serializer_class = ShortlistSerializer
     queryset = Shortlist.objects.none()  # for the schema; get_queryset scopes to the organisation
 
@@ -51,6 +55,8 @@ class ShortlistListView(ListModelMixin, OrganizationScopedView):
     def get(self, request: Request) -> Response:
         return self.list(request)
 
+    @extend_schema(responses={201: ShortlistSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -65,11 +71,12 @@ class ShortlistListView(ListModelMixin, OrganizationScopedView):
             campaign=data.get("campaign", ""),
         )
         fresh = shortlist_get(organization=self.organization, shortlist_id=shortlist.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return located(request, self.get_serializer(fresh).data, to="shortlist-detail", kwargs={"pk": shortlist.pk})
 
 
 class ShortlistDetailView(OrganizationScopedView):
     serializer_class = ShortlistSerializer
+    parser_classes = PATCH_PARSERS
 
     def get_object(self):  # noqa: ANN201
         return shortlist_get(organization=self.organization, shortlist_id=self.kwargs["pk"])
@@ -109,6 +116,7 @@ class EntryListView(ListModelMixin, OrganizationScopedView):
         return self.list(request)
 
     @extend_schema(request=EntriesAddSerializer, responses={201: EntriesAddedSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         shortlist = shortlist_get(organization=self.organization, shortlist_id=pk)
         payload = EntriesAddSerializer(data=request.data)
@@ -123,7 +131,7 @@ class EntryListView(ListModelMixin, OrganizationScopedView):
         )
         entries = list(entry_list(shortlist=shortlist).filter(pk__in=[e.pk for e in added]))
         body = {"added": EntrySerializer(entries, many=True).data, "already_present": present}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return located(request, body, to="shortlist-entries", kwargs={"pk": shortlist.pk})
 
 
 class EntryBulkRemoveView(OrganizationScopedView):
@@ -160,6 +168,7 @@ class EntryBulkStatusView(OrganizationScopedView):
 
 class EntryDetailView(OrganizationScopedView):
     serializer_class = EntrySerializer
+    parser_classes = PATCH_PARSERS
 
     def get_object(self):  # noqa: ANN201
         shortlist = shortlist_get(organization=self.organization, shortlist_id=self.kwargs["pk"])
@@ -171,7 +180,7 @@ class EntryDetailView(OrganizationScopedView):
     @extend_schema(request=EntryUpdateSerializer, responses=EntrySerializer)
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self.get_object()
-        payload = EntryUpdateSerializer(data=request.data)
+        payload = EntryUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         if not payload.validated_data:
             raise InputError("give a status and/or notes", field="status")

@@ -8,8 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.serializers.jobs import JobSerializer
-from api.views.base import OrganizationScopedView
+from api.views.base import OrganizationScopedView, located
 from vetting.services.reports import MAX_IDS, vetting_run_submit
 
 
@@ -42,6 +43,7 @@ class VettingRunView(OrganizationScopedView):
     serializer_class = VettingRunSerializer
 
     @extend_schema(request=VettingRunSerializer, responses={202: JobSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = VettingRunSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -55,4 +57,5 @@ class VettingRunView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
         )
-        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

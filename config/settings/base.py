@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.ApiGZipMiddleware",  # /api/ answers only (not secret-bearing ones)
+    "api.middleware.ApiConventionsMiddleware",  # versioning, ETag, RateLimit-*, CORS (api/middleware.py)
     "core.middleware.ContentSecurityPolicyMiddleware",  # CONTENT_SECURITY_POLICY on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,17 +236,24 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.MemoisedTokenAuthentication",
+        "api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.VettedAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.WindowedUserRateThrottle"],  # one Redis round trip
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_USER", "6000/min")},
+    # Bodies are JSON; upload endpoints (and PATCH, for form clients) name their parsers themselves,
+    # so the schema declares one content type per body (api/schema.py) and clients generate cleanly.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Origins (scheme://host[:port]) whose browser scripts may call the API; none by default (CORS off).
+API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS", [])
 # Searches by look per user, web UI and API together (each embeds its query images: CPU).
 AESTHETIC_SEARCH_RATE = env_str("AESTHETIC_SEARCH_RATE", "60/min")
 # Brand rankings one user may have running at once (web UI and API together): more wait for a
@@ -257,12 +266,20 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Our <id:...> path converter (positive bigint) is an integer in the schema.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema describes /api/v1/ only; the deprecated /api/ alias answers the same operations.
+    "PREPROCESSING_HOOKS": ["api.schema.current_version_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_organization_header",
+        "api.schema.add_error_responses",
+        "api.schema.add_enum_varnames",
+        "api.schema.simplify_blank_strings",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",

@@ -34,6 +34,34 @@ def client_for(user, organization: Organization | None = None) -> APIClient:
     return client
 
 
+@pytest.fixture(scope="session")
+def api_contract(django_db_setup, django_db_blocker):
+    """The schema the API serves, as a response checker (tests/api/contract.py)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.api.contract import Contract
+
+    with django_db_blocker.unblock():
+        return Contract(SchemaGenerator().get_schema(request=None, public=True))
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_schema(request, monkeypatch):
+    """Every response an API test client receives is checked against the served schema: a test
+    that gets an undocumented status or a body the schema contradicts fails."""
+    contract = request.getfixturevalue("api_contract")
+    original = APIClient.request
+
+    def checked(self, **kwargs):
+        response = original(self, **kwargs)
+        accept = kwargs.get("HTTP_ACCEPT") or self._credentials.get("HTTP_ACCEPT", "")
+        contract.check(kwargs.get("REQUEST_METHOD", "GET"), kwargs.get("PATH_INFO", ""), response, accept=accept)
+        return response
+
+    monkeypatch.setattr(APIClient, "request", checked)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def access_memo_on(settings):
     """Every API test runs with the token and membership memo on (core/caching/access.py), as in a
@@ -100,4 +128,17 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-__all__ = ["Member", "Membership", "client_for", "png_bytes", "upload"]
+def assert_error(response, field: str | None = None, status: int = 400) -> dict:
+    """The response is the API's one error shape (`code`, `detail`, `field`?, `errors`?) with this
+    status, naming `field` (or an item or member of it: `platform[0]`, `params.margin`)."""
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body.get("code"), str) and body["code"], body
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    if field is not None:
+        named = [body.get("field") or ""] + [e.get("field") or "" for e in body.get("errors", [])]
+        assert any(n == field or n.startswith((f"{field}[", f"{field}.")) for n in named), body
+    return body
+
+
+__all__ = ["Member", "Membership", "assert_error", "client_for", "png_bytes", "upload"]

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.caching.versions import data_version
 from influencers.models import AccountMetrics, AudienceProfile, Creator
+from tests.api.conftest import assert_error
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
@@ -234,7 +235,7 @@ def test_invalid_match_parameters_are_never_cached(editor, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     for _ in range(2):
         response = editor.client.get(f"/api/brands/{brand.pk}/matches/?limit=1000")
-        assert response.status_code == 400 and "limit" in response.json()
+        assert_error(response, "limit")
     assert ranking == []
 
 

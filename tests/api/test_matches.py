@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.conftest import assert_error
 from tests.factories import AccountMetricsFactory, BrandFactory, CreatorFactory
 from vetting.services import matching as matching_service
 from vetting.services.matching import RankingResult
@@ -106,8 +107,7 @@ def test_bad_match_parameters_are_400_naming_the_field(editor, matching, query, 
     calls, _ = matching
     brand = BrandFactory(organization=editor.organization)
     response = editor.client.get(f"/api/brands/{brand.pk}/matches/?{query}")
-    assert response.status_code == 400
-    assert field in response.json()
+    assert_error(response, field)
     assert calls == []
 
 

@@ -51,3 +51,31 @@ def test_another_organisation_s_shortlist_is_a_404(editor, intruder):
 def test_anonymous_callers_are_refused(db):
     shortlist = ShortlistFactory()
     assert APIClient().get(f"/api/shortlists/{shortlist.pk}/overlap/").status_code in (401, 403)
+
+
+def _creator_with_sample(start: int):
+    creator = CreatorFactory()
+    account = AccountFactory(creator=creator, platform="instagram")
+    AccountMetricsFactory(account=account, followers=100)
+    for i in range(start, start + 100):
+        FollowerSampleFactory(account=account, username=f"fan{i}")
+    return creator
+
+
+def test_audience_overlap_of_any_creators_states_method_and_samples(viewer):
+    a, b = _creator_with_sample(0), _creator_with_sample(50)
+    response = viewer.client.post("/api/audience-overlap", {"creator_ids": [a.pk, b.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "Binomial" in body["method"] and body["level"] == 0.95
+    (pair,) = body["pairs"]
+    assert (pair["a"], pair["b"]) == (a.pk, b.pk)
+    assert pair["overlap_share"] == 0.5 and pair["sample_sizes"] == [100, 100] and pair["shared_in_sample"] == 50
+
+
+def test_audience_overlap_refuses_unknown_ids_and_short_lists(editor):
+    a = _creator_with_sample(0)
+    missing = editor.client.post("/api/audience-overlap", {"creator_ids": [a.pk, 999_999]}, format="json")
+    assert missing.status_code == 404 and "999999" in missing.json()["detail"]
+    short = editor.client.post("/api/audience-overlap", {"creator_ids": [a.pk]}, format="json")
+    assert short.status_code == 400 and short.json()["field"] == "creator_ids"

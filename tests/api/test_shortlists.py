@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import AccountMetrics
+from tests.api.conftest import assert_error
 from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory
 from vetting.models import ShortlistEntry, ShortlistEvent
 
@@ -101,9 +102,7 @@ def test_bulk_add_errors_name_the_field_and_add_nothing(editor, payload, field):
 
     shortlist = ShortlistFactory(organization=editor.organization)
     response = editor.client.post(f"/api/shortlists/{shortlist.pk}/entries/", payload, format="json")
-    assert response.status_code == 400
-    body = response.json()
-    assert body.get("field") == field or field in body, body
+    assert_error(response, field)
     assert not ShortlistEntry.objects.exists()
 
 

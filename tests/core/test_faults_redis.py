@@ -143,7 +143,7 @@ def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_cl
         AccountSnapshotFactory(account=account, followers=10_000 + account.pk)
     refresh_metrics([account.pk for account in accounts])
     creators_before = Creator.objects.count()
-    listing_before = editor_client.get("/api/creators/?ordering=id")
+    listing_before = editor_client.get("/api/creators/?sort=name")
     assert listing_before.status_code == 200 and listing_before.json()["count"] == 3
     assert cache.get("anything", "fallback") == "fallback"  # the cache really is the dead Redis
 
@@ -152,7 +152,7 @@ def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_cl
         upload = _upload(editor_client)
         upload_seconds = time.monotonic() - started
         export = editor_client.post("/api/exports/", {"format": "csv", "filters": {}}, format="json")
-        creators = editor_client.get("/api/creators/?ordering=id")
+        creators = editor_client.get("/api/creators/?sort=name")
         jobs = editor_client.get("/api/jobs/")
         health = editor_client.get("/api/health/")
 

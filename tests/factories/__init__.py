@@ -3,6 +3,7 @@ app); use `.build()` when no database row is needed. Import them from here:
 `from tests.factories import BrandFactory`."""
 
 from tests.factories.core import (
+    IdempotencyKeyFactory,
     JobFactory,
     LoginAttemptFactory,
     MembershipFactory,
@@ -73,6 +74,7 @@ __all__ = [
     "FollowerSampleFactory",
     "ImageEmbeddingFactory",
     "JobFactory",
+    "IdempotencyKeyFactory",
     "LoginAttemptFactory",
     "MediaAssetFactory",
     "MembershipFactory",

@@ -1,11 +1,11 @@
-"""Factories of core: users, organisations, memberships, jobs, sign-in attempts."""
+"""Factories of core: users, organisations, memberships, jobs, sign-in attempts, idempotency keys."""
 
 from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
 
-from core.models import Job, JobKind, LoginAttempt, LoginOutcome, Membership, Organization, Role
+from core.models import IdempotencyKey, Job, JobKind, LoginAttempt, LoginOutcome, Membership, Organization, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +57,20 @@ class LoginAttemptFactory(factory.django.DjangoModelFactory):
     ip = "203.0.113.9"
     outcome = LoginOutcome.FAILED
     path = "/login/"
+
+
+class IdempotencyKeyFactory(factory.django.DjangoModelFactory):
+    """A key whose first request (a brand create) was answered 201."""
+
+    class Meta:
+        model = IdempotencyKey
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    key = factory.Sequence(lambda n: f"key-{n}")
+    method = "POST"
+    path = "/api/v1/brands/"
+    fingerprint = "0" * 64
+    status_code = 201
+    body = factory.LazyFunction(lambda: {"id": 1, "name": "Nova"})
+    location = "http://testserver/api/v1/brands/1/"
