@@ -41,19 +41,11 @@ from core.services.background import run_outside_request
 from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
 from vision.ann import FLAT_MAX
-from vision.creator_scores import (
-    REFERENCE_FEEDS,
-    REFERENCE_IMAGES,
-    SUBSET,
-    Calibration,
-    calibrate,
-    feed_scores,
-    rank_groups,
-    sample_groups,
-)
+from vision.creator_scores import SUBSET, feed_scores, rank_groups
 from vision.embedders import Embedder, get_embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
+from vision.services.calibration import calibration_for, reset_calibration_cache
 from vision.services.images import load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
@@ -253,7 +245,7 @@ def search_by_vector(
     sims = index.reconstruct(assets) @ vector
     groups, scores, counts = feed_scores(sims, owners)
     chosen = rank_groups(groups, scores, first=duplicates)[:top]
-    calibration = _calibration(index, vector)
+    calibration = calibration_for(index, vector, level="creator")
     result.calibration["reference_creators"] = int(len(calibration.sorted_scores))
 
     evidence = {}
@@ -311,26 +303,6 @@ def _duplicate_owners(
                 if owner not in owners:
                     owners.append(owner)
     return owners
-
-
-# Per embedder: (index identity, reference vectors, their creators). Rebuilt when the index changes.
-_references: dict[str, tuple[tuple[int, Any, int], np.ndarray, np.ndarray]] = {}
-
-
-def _calibration(index: SearchIndex, vector: np.ndarray) -> Calibration:
-    """The query's calibration against a fixed sample of the catalogue's creators (≤
-    REFERENCE_FEEDS creators, ≤ REFERENCE_IMAGES images), read from the index once per version."""
-    key = (id(index), index.version, index.count)
-    cached = _references.get(index.embedder_id)
-    if cached is None or cached[0] != key:
-        sample = sample_groups(index.creator_ids, REFERENCE_FEEDS)
-        mask = np.isin(index.creator_ids, sample)
-        if int(mask.sum()) > REFERENCE_IMAGES:
-            uniq, counts = np.unique(index.creator_ids[mask], return_counts=True)
-            mask = np.isin(index.creator_ids, uniq[np.cumsum(counts) <= REFERENCE_IMAGES])
-        cached = (key, index.reconstruct(index.asset_ids[mask]), index.creator_ids[mask].copy())
-        _references[index.embedder_id] = cached
-    return calibrate(vector, cached[1], cached[2])
 
 
 def _check_top(top: int) -> None:
@@ -532,7 +504,7 @@ def reset_stale_checks() -> None:
     pending counts, the calibration samples and the memoised filter results (tests)."""
     _last_stale_check.clear()
     _pending.clear()
-    _references.clear()
+    reset_calibration_cache()
     _filter_accounts.clear()
 
 
