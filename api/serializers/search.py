@@ -66,4 +66,9 @@ class AestheticResultSerializer(serializers.Serializer):
     index_state = serializers.CharField(help_text="ready, rebuilding or empty")
     pending_images = serializers.IntegerField(help_text="Catalogue images not embedded yet, so not searched")
     calibration = serializers.DictField(help_text="How `calibrated` is computed (method, reference creators)")
+    switching_to = serializers.DictField(
+        allow_null=True,
+        help_text="While the configured embedder is being switched to: that embedder and its pending_images "
+        "(results come from `embedder`, the previous one); null otherwise",
+    )
     results = AestheticHitSerializer(many=True)

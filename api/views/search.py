@@ -53,6 +53,7 @@ def serialize_search_result(result: AestheticSearchResult, *, request: Request) 
         "index_state": result.index_state,
         "pending_images": int(result.pending_images),
         "calibration": dict(result.calibration),
+        "switching_to": result.switching_to,
         "results": rows,
     }
 

@@ -168,6 +168,7 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
         "embedder": embedder_label(_get(outcome, "embedder", None)),
         "index_state": _get(outcome, "index_state", "ready"),
         "pending_images": int(_get(outcome, "pending_images", 0) or 0),
+        "switching_to": _get(outcome, "switching_to", None),
     }
 
 

@@ -47,6 +47,9 @@ class AestheticSearchResult:
     (images are being embedded or a large index rebuilt by a job; no results until it is done)
     or 'empty' (nothing embedded yet). `pending_images`: catalogue images not embedded yet, so
     not searched (a job is embedding them). `calibration`: how `calibrated` was computed.
+    `switching_to`: while the configured embedder is being switched to (its index not built
+    yet), that embedder with the images it still lacks ({..., 'pending_images'}); the results
+    come from the previous embedder named in `embedder`. None otherwise.
     """
 
     embedder: dict[str, Any]
@@ -56,6 +59,7 @@ class AestheticSearchResult:
     query: dict[str, Any] = field(default_factory=dict)
     pending_images: int = 0
     calibration: dict[str, Any] = field(default_factory=dict)
+    switching_to: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (API, `aesthetic_search --json`)."""

@@ -42,7 +42,7 @@ from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
 from vision.ann import FLAT_MAX
 from vision.creator_scores import SUBSET, feed_scores, rank_groups
-from vision.embedders import Embedder, get_embedder, l2_normalize
+from vision.embedders import Embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
 from vision.services.calibration import calibration_for, reset_calibration_cache
@@ -50,6 +50,7 @@ from vision.services.images import load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
 from vision.services.reuse import same_picture
+from vision.services.serving import serving_embedder
 
 if TYPE_CHECKING:
     from vision.services.index import SearchIndex
@@ -123,7 +124,8 @@ def aesthetic_search(
         countries=countries,
         creator_ids=creator_ids,
     )
-    embedder = get_embedder()
+    serving = serving_embedder()
+    embedder = serving.embedder
     query, image_vectors = embed_query(embedder, images=images, text=text, negative_images=negative_images)
     info = {
         "images": len(images),
@@ -133,7 +135,9 @@ def aesthetic_search(
         "filters": filters,
     }
     probes = list(zip(image_vectors, images, strict=True))
-    return search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, probes=probes, **filters)
+    result = search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, probes=probes, **filters)
+    result.switching_to = serving.switching_to
+    return result
 
 
 def lookalikes(*, creator_id: int, top: int = 10, **filters: Any) -> AestheticSearchResult:
@@ -146,15 +150,18 @@ def lookalikes(*, creator_id: int, top: int = 10, **filters: Any) -> AestheticSe
     if not Creator.objects.filter(pk=creator_id).exists():
         raise InputError(f"creator {creator_id} does not exist", field="creator_id")
     clean = _clean_filters(**filters)
-    embedder = get_embedder()
+    serving = serving_embedder()
+    embedder = serving.embedder
     vectors = _creator_vectors(embedder.id, creator_id)
     if len(vectors) == 0:
         raise NoVectors(f"creator {creator_id} has no embedded images yet, so there is no look to compare")
     query = l2_normalize(vectors.mean(axis=0, keepdims=True))[0]
     info = {"lookalikes_of": creator_id, "top": top, "filters": clean}
-    return search_by_vector(
+    result = search_by_vector(
         embedder=embedder, vector=query, top=top, query_info=info, exclude_creator_ids={creator_id}, **clean
     )
+    result.switching_to = serving.switching_to
+    return result
 
 
 def build_query_vector(
@@ -451,7 +458,7 @@ def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
     _last_stale_check[embedder_id] = now
     try:
         if _count_pending(embedder_id, index):
-            _request_embedding("search found images that are not embedded yet")
+            request_embedding("search found images that are not embedded yet")
         elif ids_fingerprint(index.asset_ids) != db_fingerprint(embedder_id):
             index_request_job(mode="sync", reason="search found the index out of step with the database")
         else:
@@ -462,7 +469,7 @@ def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
         return index
 
 
-def _request_embedding(reason: str) -> None:
+def request_embedding(reason: str) -> None:
     """Ask for the EMBED job. Without a broker the job would run inside this request (a backlog
     of hundreds of images is seconds of work), so it runs outside the request instead and the
     search answers at once with what is embedded, saying how many images are pending."""
@@ -527,7 +534,7 @@ def _index_for_search(embedder_id: str) -> tuple[SearchIndex | None, str]:
     if stored == 0:
         if not pending_assets(embedder_id=embedder_id).exists():
             return None, "empty"
-        _request_embedding("search found images that are not embedded yet")
+        request_embedding("search found images that are not embedded yet")
     elif stored <= FLAT_MAX:
         # An exact index of this size rebuilds from stored vectors in about a second: do it now.
         return index_build(embedder_id=embedder_id), "ready"
