@@ -52,3 +52,28 @@ def test_search_keeps_serving_the_previous_index_while_the_new_embedder_catches_
     after = aesthetic_search(images=[zoo_image("dark_moody", seed=500, size=48)], top=2)
     assert after.embedder["id"] == new.id and after.switching_to is None and after.pending_images == 0
     assert {looks[m.creator_id] for m in after.results} == {"dark_moody"}
+
+
+def test_build_index_if_stale_leaves_a_switch_to_the_job(monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    account = AccountFactory()
+    for i in range(2):
+        add_image_asset(account, zoo_image("vivid_pop", seed=i, size=48))
+    old = StyleEmbedder(version=1)
+    monkeypatch.setattr(embedders, "_build", lambda *key: old)
+    embedders.reset_embedder_cache()
+    embed_pending_assets()
+    monkeypatch.undo()
+    embedders.reset_embedder_cache()
+
+    out = io.StringIO()
+    call_command("build_index", "--if-stale", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "2 image(s) will be re-embedded by a job" in out.getvalue() and old.id in out.getvalue()
+    from vision.models import ImageEmbedding
+
+    assert not ImageEmbedding.objects.filter(embedder_id=embedders.get_embedder().id).exists()
+    call_command("build_index", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())  # explicit: embeds
+    assert ImageEmbedding.objects.filter(embedder_id=embedders.get_embedder().id).count() == 2

@@ -50,11 +50,26 @@ def serving_embedder() -> Serving:
     """The configured embedder once it has an index (the usual case: one cached look-up);
     while it has none, the previous embedder that has one (see the module docstring), and the
     re-embedding job is requested."""
+    current = get_embedder()
+    previous = previous_with_index(current)
+    if previous is None:
+        return Serving(current)
+    from vision.services.embedding import pending_assets
+    from vision.services.search import request_embedding
+
+    pending = pending_assets(embedder_id=current.id).count()
+    if pending:
+        request_embedding(f"switching embedder to {current.id}")
+    return Serving(previous, {**current.describe(), "pending_images": pending})
+
+
+def previous_with_index(current: Embedder) -> Embedder | None:
+    """While `current` has no index: the embedder with the most stored vectors that this code
+    can build and that has an index; None when `current` has one (or no other can serve)."""
     from vision.services.index import get_index
 
-    current = get_embedder()
     if _has_index(current.id, get_index):
-        return Serving(current)
+        return None
     stored = (
         ImageEmbedding.objects.exclude(embedder_id=current.id)
         .values("embedder_id")
@@ -64,14 +79,8 @@ def serving_embedder() -> Serving:
     for row in stored:
         previous = buildable_embedder(row["embedder_id"])
         if previous is not None and _has_index(previous.id, get_index):
-            from vision.services.embedding import pending_assets
-            from vision.services.search import request_embedding
-
-            pending = pending_assets(embedder_id=current.id).count()
-            if pending:
-                request_embedding(f"switching embedder to {current.id}")
-            return Serving(previous, {**current.describe(), "pending_images": pending})
-    return Serving(current)
+            return previous
+    return None
 
 
 def _has_index(embedder_id: str, get_index: Any) -> bool:

@@ -1,4 +1,8 @@
-"""`python manage.py build_index [--if-stale] [--no-embed] [--check]`."""
+"""`python manage.py build_index [--if-stale] [--no-embed] [--check]`.
+
+With --if-stale while the configured embedder is being switched to (no index yet, a previous
+embedder's index serving), nothing is embedded here: the server's searches keep using the previous
+index and hand the re-embedding to a job (vision.services.serving)."""
 
 from __future__ import annotations
 
@@ -42,6 +46,20 @@ class Command(BaseCommand):
                     raise CommandError("the index is not up to date (run `python manage.py build_index --if-stale`)")
                 return
             embedded = 0
+            if options["if_stale"] and not options["no_embed"]:
+                from vision.services.serving import previous_with_index
+
+                previous = previous_with_index(embedder)
+                if previous is not None:
+                    # Switching embedder: re-embedding the catalogue here would hold the start
+                    # for minutes; the server's searches use the previous index meanwhile and
+                    # hand the re-embedding to a job.
+                    pending = pending_assets(embedder_id=embedder.id).count()
+                    self.stdout.write(
+                        f"switching to {embedder.label} [{embedder.id}]: {pending} image(s) will be re-embedded "
+                        f"by a job; until then searches use {previous.label} [{previous.id}]"
+                    )
+                    return
             if not options["no_embed"]:
                 with image_bar(self.stderr, "embedding", disable=quiet) as progress:
                     embedded = embed_pending_assets(progress=progress, update_index=False)
