@@ -18,6 +18,9 @@ class Command(BaseCommand):
         "vectors and refresh every aesthetic profile. --if-stale only does what is needed: embeds what is "
         "pending and applies the database/index difference (nothing when they agree)."
     )
+    # A query or an index update from the shell: Django's system checks (every URL module and
+    # template tag imported) would cost more CPU than the work itself.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--if-stale", action="store_true", help="Only update when the index is out of step")

@@ -41,6 +41,9 @@ def hub_reachable(timeout: float) -> bool:
 
 class Command(BaseCommand):
     help = "Fetch the CLIP weights once when the hub is reachable; otherwise say the style descriptor is used."
+    # A query or an index update from the shell: Django's system checks (every URL module and
+    # template tag imported) would cost more CPU than the work itself.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--hub-timeout", type=float, default=4.0, help="Seconds to wait for the hub (default 4)")
