@@ -62,3 +62,16 @@ def test_calibration_is_a_standard_score_and_percentile_against_the_reference():
     assert calibration.std == pytest.approx(np.std([0, 0.2, 0.4, 0.6]))
     assert calibration.z(np.array([0.3, 0.3 + calibration.std])).tolist() == pytest.approx([0.0, 1.0])
     assert calibration.percentile(np.array([0.5, 0.7, -1.0])).tolist() == [75.0, 100.0, 0.0]
+
+
+def test_creator_rows_finds_every_image_of_the_creators():
+    from types import SimpleNamespace
+
+    from vision.services.calibration import creator_rows, reset_calibration_cache
+
+    reset_calibration_cache()
+    creators = np.array([5, 3, 5, 9, 3, 3, 7])
+    index = SimpleNamespace(embedder_id="x", version=1, count=7, creator_ids=creators)
+    assert sorted(creator_rows(index, np.array([3, 7])).tolist()) == [1, 4, 5, 6]
+    assert sorted(creator_rows(index, np.array([5, 4, 9])).tolist()) == [0, 2, 3]
+    assert creator_rows(index, np.array([4])).tolist() == []

@@ -37,6 +37,33 @@ def calibration_for(index: SearchIndex, vector: np.ndarray, *, level: str = "cre
     return calibrate(vector, cached[1], cached[2])
 
 
+# (embedder id) -> (index identity, row positions sorted by creator, the creators in that order)
+_by_creator: dict[str, tuple[tuple[int, Any, int], np.ndarray, np.ndarray]] = {}
+
+
+def creator_rows(index: SearchIndex, creator_ids: np.ndarray) -> np.ndarray:
+    """Positions (into index.asset_ids) of every image of these creators. The index's rows sorted
+    by creator are kept per index version, so a search finds its candidates' feeds by binary
+    search instead of scanning every asset (measured: ~25 ms of CPU per search at 500,000 images)."""
+    key = (id(index), index.version, index.count)
+    cached = _by_creator.get(index.embedder_id)
+    if cached is None or cached[0] != key:
+        order = np.argsort(index.creator_ids, kind="stable")
+        cached = (key, order, index.creator_ids[order])
+        _by_creator[index.embedder_id] = cached
+    _, order, sorted_creators = cached
+    wanted = np.asarray(creator_ids, dtype=sorted_creators.dtype)
+    starts = np.searchsorted(sorted_creators, wanted, side="left")
+    ends = np.searchsorted(sorted_creators, wanted, side="right")
+    lengths = ends - starts
+    if lengths.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    # All ranges [start, end) at once: a running index offset by each range's start.
+    offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    return order[np.arange(int(lengths.sum())) + offsets]
+
+
 def reset_calibration_cache() -> None:
-    """Forget the reference samples (tests)."""
+    """Forget the reference samples and creator orders (tests)."""
     _references.clear()
+    _by_creator.clear()

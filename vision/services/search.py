@@ -45,7 +45,7 @@ from vision.creator_scores import SUBSET, feed_scores, rank_groups
 from vision.embedders import Embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
-from vision.services.calibration import calibration_for, reset_calibration_cache
+from vision.services.calibration import calibration_for, creator_rows, reset_calibration_cache
 from vision.services.images import load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
@@ -245,9 +245,9 @@ def search_by_vector(
     candidates = np.union1d(candidates, np.array(duplicates, dtype=np.int64))
 
     # Every candidate creator's whole feed (inside the filters), scored exactly.
-    in_feed = np.isin(index.creator_ids, candidates)
+    in_feed = creator_rows(index, candidates)
     if allowed is not None:
-        in_feed &= np.isin(index.asset_ids, allowed)
+        in_feed = in_feed[np.isin(index.asset_ids[in_feed], allowed)]
     assets, owners, accounts = index.asset_ids[in_feed], index.creator_ids[in_feed], index.account_ids[in_feed]
     sims = index.reconstruct(assets) @ vector
     groups, scores, counts = feed_scores(sims, owners)
