@@ -3,7 +3,7 @@
 Per embedder and level ("creator" for search and lookalikes, "account" for mood-board scores of
 accounts): at most REFERENCE_FEEDS feeds drawn with a fixed seed from the index, at most
 REFERENCE_IMAGES of their vectors, read back from the index once per index version and kept in
-memory (≤ 20,000 × dim floats, 40 MB at 512-d). A query's calibration then costs one
+memory (≤ 5,000 × dim floats, 10 MB at 512-d). A query's calibration then costs one
 matrix-vector product.
 """
 
