@@ -4,6 +4,8 @@ Usage:
     python bench/vision_bench.py pipeline [--images 96] [--size 1080] [--rounds 3]
     python bench/vision_bench.py index [--sizes 100000,1000000] [--queries 200]
     python bench/vision_bench.py search [--creators 100000] [--images-per-creator 5] [--queries 200]
+    python bench/vision_bench.py zoo [--creators-per-look 10] [--distractors 110] [--zoo-queries 4]
+    python bench/vision_bench.py startup [--demo-creators 110] [--rounds 3]
     python bench/vision_bench.py all
 
 pipeline  Embedding throughput of the whole pipeline (read JPEG file → decode → open_clip
@@ -20,6 +22,15 @@ search    End-to-end creator search over a catalogue of N creators in a throw-aw
           database, through `vision.services.search.search_by_vector` (what aesthetic_search
           calls after embedding), unfiltered and with filters; plus the cost of embedding the
           query image with the style descriptor and with CLIP ViT-B-32 on this CPU.
+zoo       Aesthetic matching quality on the synthetic style zoo (tests/vision/zoo_eval.py): per
+          look precision@8 and MRR for single images and 3-image mood boards, with the demo
+          catalogue's styles as distractor creators, and the median rank of the same held-out
+          creators with 5-image and 3-image feeds; style descriptor v1 and v2, former ("mean of
+          the best 3") and current ("expected best of 3") creator scores. The zoo tests the code
+          on looks we generated; it does not stand for real feeds.
+startup   The default install (VISION_EMBEDDER=auto, no CLIP weights, SQLite, demo catalogue
+          in a throw-away VETTED_VAR_DIR): wall time of `manage.py aesthetic_search --image`
+          and of `manage.py build_index --if-stale`, each a fresh process as a user runs them.
 
 Synthetic vectors (`clip_like_vectors`) imitate the structure of CLIP ViT-B image embeddings:
 - a shared offset: every embedding sits in a narrow cone (random pairs have cosine ≈ 0.45);
@@ -524,9 +535,123 @@ def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creat
         )
 
 
+# --- style zoo -------------------------------------------------------------------------------
+
+
+def bench_zoo(args: argparse.Namespace) -> None:
+    from tests.vision.zoo_eval import rank_by_best_of_subset, rank_by_best_three, run_zoo
+    from vision.embedders.style import StyleEmbedder
+
+    runs = {}
+    for version in (1, 2):
+        embedder = StyleEmbedder(version=version)
+        cache: dict[int, np.ndarray] = {}
+
+        def embed(images, embedder=embedder, cache=cache):  # the zoo images repeat across rankers: embed once
+            keys = [hash(image.tobytes()) for image in images]
+            missing = [image for key, image in zip(keys, images, strict=True) if key not in cache]
+            if missing:
+                for key, vector in zip(
+                    [k for k in keys if k not in cache], embedder.embed_images(missing), strict=True
+                ):
+                    cache[key] = vector
+            return np.stack([cache[key] for key in keys])
+
+        for rule, ranker in (("best 3 (former)", rank_by_best_three), ("expected best of 3", rank_by_best_of_subset)):
+            started = time.perf_counter()
+            runs[(version, rule)] = run_zoo(
+                embed,
+                ranker=ranker,
+                creators_per_look=args.creators_per_look,
+                distractors=args.distractors,
+                queries_per_look=args.zoo_queries,
+            )
+            print(f"v{version} / {rule}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"style zoo: {args.creators_per_look} creators per look x 5 images, {args.distractors} demo distractor "
+        f"creators, {args.zoo_queries} queries per look (single image / 3-image board)"
+    )
+    print(
+        "| descriptor / creator score | p@8 single (worst) | p@8 board (worst) | MRR single / board "
+        "| median rank 5 vs 3 images |"
+    )
+    print("|---|---|---|---|---|")
+    for (version, rule), report in runs.items():
+        single, board = report.summary("single"), report.summary("board")
+        print(
+            f"| v{version} / {rule} | {single[0]:.3f} ({single[1]:.2f}) | {board[0]:.3f} ({board[1]:.2f}) | "
+            f"{single[2]:.3f} / {board[2]:.3f} | {report.median_rank[5]:g} vs {report.median_rank[3]:g} |"
+        )
+    current = runs[(2, "expected best of 3")]
+    print("\nper look, v2 / expected best of 3:")
+    print("| look | p@8 single | p@8 board | MRR single | MRR board |")
+    print("|---|---|---|---|---|")
+    for look in current.precision["single"]:
+        print(
+            f"| {look} | {current.precision['single'][look]:.2f} | {current.precision['board'][look]:.2f} | "
+            f"{current.mrr['single'][look]:.2f} | {current.mrr['board'][look]:.2f} |"
+        )
+
+
+# --- the default install, as a user starts it --------------------------------------------------
+
+
+def bench_startup(args: argparse.Namespace) -> None:
+    import subprocess
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="vision-bench-startup-") as tmp:
+        env = {
+            **os.environ,
+            "VETTED_VAR_DIR": tmp,
+            "HF_HUB_OFFLINE": "1",
+            "HF_HUB_CACHE": f"{tmp}/empty-hub",  # no CLIP weights: the default install
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("VISION_EMBEDDER", None)
+        env.pop("DATABASE_URL", None)
+
+        cpu: dict[str, list[float]] = {}
+
+        def manage(*argv: str) -> float:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            cpu.setdefault(argv[0] + (" " + argv[1] if argv[0] == "build_index" else ""), []).append(used)
+            return time.perf_counter() - started
+
+        print(f"setting up: migrate, seed_demo --creators {args.demo_creators}, build_index", file=sys.stderr)
+        manage("migrate", "--noinput")
+        manage("seed_demo", "--creators", str(args.demo_creators))
+        manage("build_index", "--no-progress")
+        from influencers.services.demo.images import draw_style_image
+
+        query = Path(tmp) / "query.jpg"
+        draw_style_image("pastel-minimal", seed=424_242, size=512).save(query, quality=90)
+        Image.open(query).verify()
+        searches = [manage("aesthetic_search", "--image", str(query), "--top", "20") for _ in range(args.rounds)]
+        stale = [manage("build_index", "--if-stale", "--no-progress") for _ in range(args.rounds)]
+        print(
+            "default install (VISION_EMBEDDER=auto, no CLIP weights), fresh process each; wall seconds, "
+            f"[CPU seconds]; load average {os.getloadavg()[0]:.1f}:"
+        )
+        for name, times, used in (
+            ("aesthetic_search --image", searches, cpu["aesthetic_search"]),
+            ("build_index --if-stale", stale, cpu["build_index --if-stale"]),
+        ):
+            listed = ", ".join(f"{t:.2f}" for t in times)
+            print(f"  {name:<25} {listed} (median {statistics.median(times):.2f}) [{statistics.median(used):.2f}]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("section", choices=["pipeline", "index", "search", "all"])
+    parser.add_argument("section", choices=["pipeline", "index", "search", "zoo", "startup", "all"])
     parser.add_argument("--images", type=int, default=96)
     parser.add_argument("--size", type=int, default=1080)
     parser.add_argument("--rounds", type=int, default=3)
@@ -543,12 +668,16 @@ def main() -> None:
     parser.add_argument("--skip-clip", action="store_true")
     parser.add_argument("--workdir", default="", help="search: keep (and reuse) the catalogue, database and index here")
     parser.add_argument("--profile", action="store_true", help="search: print a cProfile of the searches")
+    parser.add_argument("--creators-per-look", type=int, default=10, help="zoo: creators of each look")
+    parser.add_argument("--distractors", type=int, default=110, help="zoo: demo-catalogue distractor creators")
+    parser.add_argument("--zoo-queries", type=int, default=4, help="zoo: queries per look and mode")
+    parser.add_argument("--demo-creators", type=int, default=110, help="startup: creators of the demo catalogue")
     args = parser.parse_args()
     if args.section == "all":  # each section in its own process: separate Django settings and memory
         import subprocess
 
         rest = sys.argv[2:]
-        for section in ("pipeline", "index", "search"):
+        for section in ("pipeline", "index", "search", "zoo", "startup"):
             subprocess.run([sys.executable, __file__, section, *rest], check=True)
         return
     if args.section == "pipeline":
@@ -561,6 +690,12 @@ def main() -> None:
         bench_index(args)
     if args.section == "search":
         bench_search(args)
+    if args.section in ("zoo", "startup"):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+        import django
+
+        django.setup()
+        bench_zoo(args) if args.section == "zoo" else bench_startup(args)
 
 
 if __name__ == "__main__":

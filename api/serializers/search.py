@@ -48,11 +48,27 @@ class ImageMatchSerializer(serializers.Serializer):
 
 class AestheticHitSerializer(serializers.Serializer):
     creator = CreatorListSerializer()
-    score = serializers.FloatField()
+    score = serializers.FloatField(
+        help_text="Raw feed score: expected best cosine among 3 random images of the feed (embedder-specific scale)"
+    )
+    calibrated = serializers.FloatField(
+        help_text="The score standardised against the catalogue's creators for this query: 0 = typical, 2 = well above"
+    )
+    percentile = serializers.FloatField(help_text="Share (0-100) of catalogue creators scoring below")
+    image_count = serializers.IntegerField(help_text="Images of the creator's feed that were compared")
+    small_feed = serializers.BooleanField(help_text="Fewer than 3 images: too few to judge a look")
+    duplicate = serializers.BooleanField(help_text="The creator owns a copy of a query image (ranked first)")
     matches = ImageMatchSerializer(many=True, help_text="The creator's images closest to the query: the evidence")
 
 
 class AestheticResultSerializer(serializers.Serializer):
     embedder = serializers.DictField(help_text="The embedder that produced the vectors: id, kind (clip | style), label")
     index_state = serializers.CharField(help_text="ready, rebuilding or empty")
+    pending_images = serializers.IntegerField(help_text="Catalogue images not embedded yet, so not searched")
+    calibration = serializers.DictField(help_text="How `calibrated` is computed (method, reference creators)")
+    switching_to = serializers.DictField(
+        allow_null=True,
+        help_text="While the configured embedder is being switched to: that embedder and its pending_images "
+        "(results come from `embedder`, the previous one); null otherwise",
+    )
     results = AestheticHitSerializer(many=True)

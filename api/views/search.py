@@ -33,6 +33,11 @@ def serialize_search_result(result: AestheticSearchResult, *, request: Request) 
             {
                 "creator": CreatorListSerializer(creator, context={"request": request}).data,
                 "score": float(hit.score),
+                "calibrated": float(hit.calibrated),
+                "percentile": float(hit.percentile),
+                "image_count": int(hit.image_count),
+                "small_feed": bool(hit.small_feed),
+                "duplicate": bool(hit.duplicate),
                 "matches": [
                     {
                         "asset_id": m.asset_id,
@@ -44,7 +49,14 @@ def serialize_search_result(result: AestheticSearchResult, *, request: Request) 
                 ],
             }
         )
-    return {"embedder": dict(result.embedder), "index_state": result.index_state, "results": rows}
+    return {
+        "embedder": dict(result.embedder),
+        "index_state": result.index_state,
+        "pending_images": int(result.pending_images),
+        "calibration": dict(result.calibration),
+        "switching_to": result.switching_to,
+        "results": rows,
+    }
 
 
 class AestheticSearchThrottle(BaseThrottle):

@@ -3,6 +3,7 @@ figure here was computed by a selector or a service; this module picks and arran
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -127,8 +128,10 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) -> dict[str, Any]:
     """An aesthetic-search / lookalike outcome of the vision service as template rows:
-    {"results": [{creator_id, display_name, handle, score, image_urls}], "embedder": label,
-    "index_state": "ready" | "rebuilding" | "empty"}."""
+    {"results": [{creator_id, display_name, handle, score, calibrated, match_share, top_share,
+    small_feed, duplicate, image_urls}], "embedder": label, "index_state": "ready" | "rebuilding"
+    | "empty", "pending_images": n}. `calibrated` is the score against the catalogue (0 = a
+    typical creator); `match_share` draws it as a bar (3 = full); `top_share` = "top N %"."""
     from influencers.selectors.creators import creators_by_ids
 
     hits = [h for h in list(_get(outcome, "results", []) or []) if _get(h, "creator_id") != exclude_creator_id]
@@ -140,6 +143,7 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
             continue
         account = representative_account(creator)
         metrics = account_metrics(account)
+        calibrated = float(_get(hit, "calibrated", 0.0) or 0.0)
         rows.append(
             {
                 "creator_id": creator.pk,
@@ -151,6 +155,11 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
                 "followers": metrics.followers if metrics else None,
                 "risk": creator_risk_of(creator.accounts.all()),
                 "score": float(_get(hit, "score", 0.0) or 0.0),
+                "calibrated": calibrated,
+                "match_share": max(0.0, min(1.0, calibrated / 3.0)),
+                "top_share": max(1, math.ceil(100.0 - float(_get(hit, "percentile", 0.0) or 0.0))),
+                "small_feed": bool(_get(hit, "small_feed", False)),
+                "duplicate": bool(_get(hit, "duplicate", False)),
                 "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
             }
         )
@@ -158,6 +167,8 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
         "results": rows,
         "embedder": embedder_label(_get(outcome, "embedder", None)),
         "index_state": _get(outcome, "index_state", "ready"),
+        "pending_images": int(_get(outcome, "pending_images", 0) or 0),
+        "switching_to": _get(outcome, "switching_to", None),
     }
 
 

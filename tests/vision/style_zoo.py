@@ -23,7 +23,13 @@ ZOO_STYLES: tuple[str, ...] = (
     "teal_orange",
     "pastel_soft",
     "sepia_vignette",
+    # Two looks that share their colours and differ in shape: hard-edged flat graphics in primary
+    # colours (often red/orange/yellow) against soft, heavily blurred warm sunsets.
+    "flat_graphic",
+    "sunset_blur",
 )
+GRADES = ZOO_STYLES[:8]  # the styles that are only a grade over a random scene
+_PRIMARIES = np.array([[0.88, 0.12, 0.1], [0.98, 0.8, 0.1], [0.1, 0.3, 0.75], [0.95, 0.45, 0.1], [0.08, 0.08, 0.08]])
 
 
 def _pink_noise(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -131,10 +137,52 @@ def grade(style: str, img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
+def flat_graphic(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Flat primary-colour shapes with hard edges on a plain light or dark background."""
+    background = [(0.96, 0.94, 0.88), (1.0, 1.0, 1.0), (0.1, 0.1, 0.12), (0.98, 0.82, 0.2)][int(rng.integers(0, 4))]
+    canvas = Image.new("RGB", (size, size), tuple(int(255 * c) for c in background))
+    draw = ImageDraw.Draw(canvas)
+    for _ in range(int(rng.integers(2, 6))):
+        colour = tuple(int(255 * c) for c in _PRIMARIES[int(rng.integers(0, len(_PRIMARIES)))])
+        x0, y0 = rng.uniform(0, size * 0.7, size=2)
+        w, h = rng.uniform(size * 0.15, size * 0.5, size=2)
+        shape = int(rng.integers(0, 3))
+        if shape == 0:
+            draw.rectangle((x0, y0, x0 + w, y0 + h), fill=colour)
+        elif shape == 1:
+            draw.ellipse((x0, y0, x0 + w, y0 + w), fill=colour)
+        else:
+            draw.polygon([(x0, y0 + h), (x0 + w / 2, y0), (x0 + w, y0 + h)], fill=colour)
+    return np.asarray(canvas, dtype=np.float64) / 255.0
+
+
+def sunset_blur(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A warm sky gradient (orange, red, pink, yellow), a sun disc and a dark horizon, blurred hard."""
+    top = np.array([rng.uniform(0.85, 1.0), rng.uniform(0.35, 0.6), rng.uniform(0.1, 0.4)])
+    bottom = np.array([rng.uniform(0.9, 1.0), rng.uniform(0.6, 0.85), rng.uniform(0.1, 0.3)])
+    t = np.linspace(0, 1, size)[:, None, None]
+    img = np.broadcast_to(top * (1 - t) + bottom * t, (size, size, 3)).copy()
+    canvas = Image.fromarray((img * 255).astype(np.uint8))
+    draw = ImageDraw.Draw(canvas)
+    cx, cy, r = rng.uniform(0.2, 0.8) * size, rng.uniform(0.3, 0.6) * size, rng.uniform(0.06, 0.15) * size
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, int(rng.uniform(200, 240)), 150))
+    horizon = int(rng.uniform(0.6, 0.85) * size)
+    dark = tuple(int(c) for c in rng.uniform(20, 70, size=3))
+    draw.rectangle((0, horizon, size, size), fill=dark)
+    canvas = canvas.filter(ImageFilter.GaussianBlur(rng.uniform(4.0, 8.0) * size / 128))
+    return np.asarray(canvas, dtype=np.float64) / 255.0
+
+
 @lru_cache(maxsize=512)
 def _zoo_pixels(style: str, seed: int, size: int) -> bytes:
     rng = np.random.default_rng([ZOO_STYLES.index(style), seed])
-    return (grade(style, random_scene(rng, size), rng) * 255).astype(np.uint8).tobytes()
+    if style == "flat_graphic":
+        pixels = flat_graphic(rng, size)
+    elif style == "sunset_blur":
+        pixels = sunset_blur(rng, size)
+    else:
+        pixels = grade(style, random_scene(rng, size), rng)
+    return (pixels * 255).astype(np.uint8).tobytes()
 
 
 def zoo_image(style: str, seed: int, size: int = 128) -> Image.Image:

@@ -14,7 +14,6 @@ from vision.models import AestheticProfile
 from vision.services.embedding import embed_pending_assets
 from vision.services.index import index_sync
 from vision.services.profiles import (
-    group_top_m_mean,
     moodboard_similarity,
     profile_refresh,
     prototype_count,
@@ -36,14 +35,6 @@ def test_spherical_kmeans_separates_two_looks_and_is_deterministic():
     assert np.allclose(np.linalg.norm(centres, axis=1), 1.0, atol=1e-5)
     again, _ = spherical_kmeans(x, 2, seed=3)
     assert np.array_equal(centres, again)
-
-
-def test_group_top_m_mean_by_hand():
-    groups = np.array([5, 7, 5, 5, 7])
-    sims = np.array([0.1, 0.9, 0.8, 0.5, 0.3])
-    uniq, means = group_top_m_mean(groups, sims, 2)
-    assert uniq.tolist() == [5, 7]
-    assert np.allclose(means, [(0.8 + 0.5) / 2, (0.9 + 0.3) / 2])
 
 
 @pytest.mark.django_db

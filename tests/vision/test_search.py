@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -17,7 +16,7 @@ from tests.vision.conftest import add_image_asset, png_bytes
 from tests.vision.style_zoo import zoo_image
 from vision.errors import NoVectors, TextSearchUnavailable
 from vision.services.embedding import embed_pending_assets
-from vision.services.search import aesthetic_search, aggregate_by_creator, lookalikes
+from vision.services.search import aesthetic_search, lookalikes
 
 pytestmark = pytest.mark.django_db
 
@@ -234,23 +233,13 @@ def test_deleted_assets_disappear_from_results_before_the_index_catches_up(catal
     assert assets[0].pk not in shown
 
 
-def test_aggregation_averages_each_creators_best_images_and_fills_missing_slots():
-    sims = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
-    creators = np.array([1, 2, 1, 2, 3, 1])
-    ranked, scores, members = aggregate_by_creator(sims, creators, top_m=2, fill=0.4)
-    # creator 1: (0.9 + 0.7) / 2 = 0.8; creator 2: (0.8 + 0.6) / 2 = 0.7; creator 3: (0.5 + 0.4) / 2 = 0.45
-    assert ranked.tolist() == [1, 2, 3]
-    assert np.allclose(scores, [0.8, 0.7, 0.45])
-    assert [m.tolist() for m in members] == [[0, 2], [1, 3], [4]]
-
-
 def test_aesthetic_search_command_prints_a_table_or_json(catalogue, tmp_path):
     path = tmp_path / "q.png"
     zoo_image("vivid_pop", seed=9000, size=64).save(path)
     out = io.StringIO()
     call_command("aesthetic_search", "--image", str(path), "--top", "2", stdout=out)
     text = out.getvalue()
-    assert "Style descriptor (colour/texture, not CLIP)" in text and "vivid_pop" in text
+    assert "Style descriptor v2 (colour, texture and shape; not CLIP)" in text and "vivid_pop" in text
     out = io.StringIO()
     call_command("aesthetic_search", "--image", str(path), "--top", "2", "--json", stdout=out)
     data = json.loads(out.getvalue())

@@ -1,8 +1,11 @@
 """Brand-value alignment and brand safety.
 
 alignment = text part (brand values + description vs the creator's bio and recent captions,
-`text_similarity`), blended with the mood-board similarity from the vision module when there is
-one (60% text, 40% images), minus brand-safety penalties:
+`text_similarity`), blended with the mood-board score from the vision module when there is
+one (60% text, 40% images), minus brand-safety penalties. The mood-board score is already on a
+calibrated 0..1 scale (vision.services.profiles.moodboard_similarity: 0 = no closer to the board
+than a typical catalogue account, 1 = three standard deviations above), the same for every
+embedder, so it is blended as it comes:
 - an excluded keyword, or a keyword of an excluded topic (topic → keywords via the bilingual
   concept table), found in a recent caption or hashtag: −0.25 per post that has one;
 - a sponsored post for a competitor: −0.30 per post;

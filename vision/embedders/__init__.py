@@ -2,20 +2,22 @@
 
 VISION_EMBEDDER: "clip" (open_clip; fails with instructions if its weights are not here),
 "style" (weight-free style descriptor) or "auto" (CLIP when its weights are on this machine,
-otherwise the style descriptor).
+otherwise the style descriptor; decided from the files, without importing torch).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from django.conf import settings
 
 from vision.embedders.base import Embedder, l2_normalize
-from vision.errors import EmbedderUnavailable
+from vision.errors import EmbedderUnavailable, WeightsMissing
 
 __all__ = ["Embedder", "embedder_settings", "get_embedder", "l2_normalize", "reset_embedder_cache"]
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cache: dict[tuple, Embedder] = {}
 
@@ -32,16 +34,27 @@ def embedder_settings() -> tuple[str, str, str, int, int]:
 
 
 def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int) -> Embedder:
-    from vision.embedders.clip import OpenClipEmbedder, clip_weights_available
+    # open_clip (and torch with it) is imported only on the paths that build a CLIP embedder:
+    # importing it costs seconds, and most installs have no weights.
+    from vision.embedders.presence import clip_weights_present
     from vision.embedders.style import StyleEmbedder
 
     if kind == "style":
         return StyleEmbedder(batch_size=max(batch_size, 1))
     if kind == "clip":
+        from vision.embedders.clip import OpenClipEmbedder
+
         return OpenClipEmbedder(model=model, pretrained=pretrained, batch_size=batch_size, torch_threads=threads)
     if kind == "auto":
-        if clip_weights_available(model, pretrained):
-            return OpenClipEmbedder(model=model, pretrained=pretrained, batch_size=batch_size, torch_threads=threads)
+        if clip_weights_present(model, pretrained):
+            from vision.embedders.clip import OpenClipEmbedder
+
+            try:
+                return OpenClipEmbedder(
+                    model=model, pretrained=pretrained, batch_size=batch_size, torch_threads=threads
+                )
+            except (WeightsMissing, EmbedderUnavailable) as exc:
+                logger.warning("VISION_EMBEDDER=auto: CLIP weights not usable, using the style descriptor: %s", exc)
         return StyleEmbedder(batch_size=max(batch_size, 1))
     raise EmbedderUnavailable(f"VISION_EMBEDDER={kind!r} is not one of: clip, style, auto")
 

@@ -27,25 +27,12 @@ import numpy as np
 from PIL import Image
 
 from vision.embedders.base import Embedder, l2_normalize
+from vision.embedders.presence import DEFAULT_TAGS, looks_like_path
+from vision.embedders.presence import FOLDER_CHECKPOINTS as _FOLDER_CHECKPOINTS
 from vision.errors import EmbedderUnavailable, WeightsMissing
 
 logger = logging.getLogger(__name__)
 
-# The tag used when VISION_PRETRAINED is empty (open_clip's best-known weights per model).
-DEFAULT_TAGS = {
-    "ViT-B-32": "laion2b_s34b_b79k",
-    "ViT-B-16": "laion2b_s34b_b88k",
-    "ViT-L-14": "laion2b_s32b_b82k",
-}
-CHECKPOINT_SUFFIXES = (".bin", ".pt", ".pth", ".safetensors")
-_FOLDER_CHECKPOINTS = (
-    "open_clip_model.safetensors",
-    "open_clip_pytorch_model.safetensors",
-    "open_clip_pytorch_model.bin",
-    "open_clip_pytorch_model.pth",
-    "model.safetensors",
-    "pytorch_model.bin",
-)
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}
 
 
@@ -140,10 +127,7 @@ def resolve_clip_weights(model: str, pretrained: str) -> ClipWeights:
     import open_clip
 
     pretrained = (pretrained or "").strip()
-    looks_like_path = (
-        os.sep in pretrained or pretrained.startswith((".", "~")) or pretrained.endswith(CHECKPOINT_SUFFIXES)
-    )
-    if pretrained and (looks_like_path or Path(pretrained).expanduser().exists()):
+    if pretrained and looks_like_path(pretrained):
         path = Path(pretrained).expanduser()
         if path.is_dir():
             config = path / "open_clip_config.json"

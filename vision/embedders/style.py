@@ -25,6 +25,18 @@ cosine falls smoothly as the two values move apart. No aspect can dominate by it
              edge density, at two scales.
 5. layout    3×3 grid of mean Lab relative to the image mean (light top, dark corners...),
              damped so flat images do not produce a random direction.
+6. shape     (v2) share of truly flat pixels, edge density at five gradient thresholds,
+             sharpness (fine detail relative to coarse structure, contrast-free: blur removes
+             it, hard edges keep it) and the share of edge energy on the horizontal/vertical
+             axes — so hard-edged flat graphics and soft blurred photographs of the same
+             colours separate.
+7. grade     (v2) split toning and black/white points: mean a*, b* of the darkest and of the
+             lightest quarter of the pixels (teal shadows / orange highlights, warm fades),
+             2nd and 98th lightness percentiles (lifted blacks, clipped whites).
+
+Version 1 is the first five blocks with its own weights; it is still computable
+(`StyleEmbedder(version=1)`) so an index of v1 vectors keeps serving searches while the
+catalogue is re-embedded with v2 (docs/vision.md, "Switching embedders").
 
 Square roots on histograms keep small accent colours visible next to a dominant background.
 """
@@ -40,17 +52,24 @@ from PIL import Image
 
 from vision.embedders.base import Embedder, l2_normalize
 
-DESCRIPTOR_VERSION = 1
+DESCRIPTOR_VERSION = 2  # the current version; 1 stays computable (see the module docstring)
 WORK_SIZE = 128  # pixels per side the descriptor is computed at
 
-# Relative weight of each aspect in the final cosine (they sum to 10 for readability).
-BLOCK_WEIGHTS: dict[str, float] = {
-    "palette": 3.0,
-    "tone": 1.0,
-    "stats": 2.5,
-    "texture": 2.5,
-    "layout": 1.0,
+# Relative weight of each aspect in the final cosine, per version. v2's weights were chosen on
+# the synthetic style zoo (tests/vision/zoo_eval.py; docs/vision.md has the table).
+VERSION_WEIGHTS: dict[int, dict[str, float]] = {
+    1: {"palette": 3.0, "tone": 1.0, "stats": 2.5, "texture": 2.5, "layout": 1.0},
+    2: {
+        "palette": 3.0,
+        "tone": 1.0,
+        "stats": 1.5,
+        "texture": 2.5,
+        "layout": 0.5,
+        "shape": 2.0,
+        "grade": 1.0,
+    },
 }
+BLOCK_WEIGHTS = VERSION_WEIGHTS[DESCRIPTOR_VERSION]
 
 _NEUTRAL_CHROMA = (6.0, 14.0)  # below the first: grey; above the second: coloured; linear between
 _NEUTRAL_L_CENTRES = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
@@ -61,22 +80,34 @@ _TONE_BINS = 16
 _RBF_CENTRES = 8
 _GRAD_BINS = 10
 
-_CONFIG = {
-    "version": DESCRIPTOR_VERSION,
-    "work_size": WORK_SIZE,
-    "weights": BLOCK_WEIGHTS,
-    "neutral_chroma": _NEUTRAL_CHROMA,
-    "neutral_l": _NEUTRAL_L_CENTRES.tolist(),
-    "colour_l": _COLOUR_L_CENTRES.tolist(),
-    "chroma": _CHROMA_CENTRES.tolist(),
-    "hue_bins": _HUE_BINS,
-    "tone_bins": _TONE_BINS,
-    "rbf": _RBF_CENTRES,
-    "grad_bins": _GRAD_BINS,
-    "resize": "bilinear-reducing_gap2",
-    "colour": "sRGB-D65-CIELAB",
-    "colour_scale": "box2",
-}
+_FLAT_GRADIENT = 0.15  # lightness units per pixel below which a pixel counts as flat
+_EDGE_THRESHOLDS = (0.5, 1.5, 4.0, 10.0, 25.0)
+_AXIS_TOLERANCE = 0.2  # |sin 2θ| below this: an edge within ~6° of horizontal or vertical
+
+
+def _config(version: int) -> dict:
+    """Every parameter of a version (hashed into the embedder id)."""
+    config = {
+        "version": version,
+        "work_size": WORK_SIZE,
+        "weights": VERSION_WEIGHTS[version],
+        "neutral_chroma": _NEUTRAL_CHROMA,
+        "neutral_l": _NEUTRAL_L_CENTRES.tolist(),
+        "colour_l": _COLOUR_L_CENTRES.tolist(),
+        "chroma": _CHROMA_CENTRES.tolist(),
+        "hue_bins": _HUE_BINS,
+        "tone_bins": _TONE_BINS,
+        "rbf": _RBF_CENTRES,
+        "grad_bins": _GRAD_BINS,
+        "resize": "bilinear-reducing_gap2",
+        "colour": "sRGB-D65-CIELAB",
+        "colour_scale": "box2",
+    }
+    if version >= 2:
+        config["shape"] = {"flat": _FLAT_GRADIENT, "edges": _EDGE_THRESHOLDS, "axis": _AXIS_TOLERANCE, "coarse": 4}
+        config["grade"] = {"quartiles": [25, 75], "points": [2, 98]}
+    return config
+
 
 # sRGB 8-bit → linear light, as a lookup table.
 _SRGB = np.arange(256, dtype=np.float64) / 255.0
@@ -254,6 +285,50 @@ def _texture(L: np.ndarray) -> np.ndarray:
     return np.concatenate([ghist * np.sqrt(0.45), ohist * np.sqrt(0.2), _unit(scalars) * np.sqrt(0.35)])
 
 
+def _shape(L: np.ndarray) -> np.ndarray:
+    """Edges and flat regions: hard-edged flat graphics vs soft, blurred photographs."""
+    mag, ori = _gradients(L)
+    flat = float((mag < _FLAT_GRADIENT).mean())  # plain backgrounds, flat fills
+    density = np.array([(mag > t).mean() for t in _EDGE_THRESHOLDS])
+    # Sharpness: fine detail relative to coarse structure (both in lightness units per pixel),
+    # so independent of contrast. Blur removes the fine part; hard edges and grain keep it.
+    residual = float(np.abs(L - _box3(L)).mean())
+    quarter = L.reshape(L.shape[0] // 4, 4, L.shape[1] // 4, 4).mean(axis=(1, 3))
+    coarse, _ = _gradients(quarter)
+    sharpness = residual / (float(coarse.mean()) / 4.0 + residual + 1e-6)
+    strong = mag > 4.0
+    axis = 0.0
+    if strong.any():
+        weights = mag[strong]
+        aligned = np.abs(np.sin(2 * ori[strong])) < _AXIS_TOLERANCE
+        axis = float(weights[aligned].sum() / weights.sum())
+    parts = [
+        _rbf(flat, 0.0, 1.0),
+        _unit(np.sqrt(density + 1e-4)),
+        _rbf(sharpness, 0.0, 1.0),
+        _rbf(axis, 0.0, 1.0),
+    ]
+    return _unit(np.concatenate(parts))
+
+
+def _grade(lab: np.ndarray) -> np.ndarray:
+    """Split toning and black/white points: the colour of the shadows and of the highlights, and
+    how deep the blacks and how bright the whites go."""
+    L, a, b = lab[..., 0].ravel(), lab[..., 1].ravel(), lab[..., 2].ravel()
+    low, high = np.percentile(L, [25, 75])
+    dark, light = L <= low, L >= high
+    black, white = np.percentile(L, [2, 98])
+    parts = [
+        _rbf(float(a[dark].mean()), -30.0, 30.0),
+        _rbf(float(b[dark].mean()), -30.0, 30.0),
+        _rbf(float(a[light].mean()), -30.0, 30.0),
+        _rbf(float(b[light].mean()), -30.0, 30.0),
+        _rbf(float(black), 0.0, 60.0),
+        _rbf(float(white), 40.0, 100.0),
+    ]
+    return _unit(np.concatenate(parts))
+
+
 def _layout(lab: np.ndarray) -> np.ndarray:
     h, w = lab.shape[:2]
     cells = lab[: h - h % 3, : w - w % 3].reshape(3, h // 3, 3, w // 3, 3).mean(axis=(1, 3))  # (3, 3, Lab)
@@ -272,41 +347,51 @@ def _prepare_pixels(image: Image.Image) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8)
 
 
-def style_descriptor(image: Image.Image) -> np.ndarray:
-    """The style vector of one image (float32, unit length)."""
+def style_descriptor(image: Image.Image, version: int = DESCRIPTOR_VERSION) -> np.ndarray:
+    """The style vector of one image (float32, unit length) in descriptor `version`."""
+    weights = VERSION_WEIGHTS[version]
     rgb = _prepare_pixels(image)
     lab = srgb_to_lab(rgb)
     # Colour aspects on a 2×2 box-averaged copy (4× fewer pixels, same distribution of colours
-    # at feed-thumbnail scale); texture needs the full working resolution.
+    # at feed-thumbnail scale); texture and shape need the full working resolution.
     h, w = lab.shape[:2]
     lab_small = lab.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
     rgb_small = rgb.reshape(h // 2, 2, w // 2, 2, 3).mean(axis=(1, 3))
     blocks = {
-        "palette": _palette(lab_small),
-        "tone": _tone(lab_small[..., 0]),
-        "stats": _stats(lab_small, rgb_small),
-        "texture": _texture(lab[..., 0]),
-        "layout": _layout(lab_small),
+        "palette": lambda: _palette(lab_small),
+        "tone": lambda: _tone(lab_small[..., 0]),
+        "stats": lambda: _stats(lab_small, rgb_small),
+        "texture": lambda: _texture(lab[..., 0]),
+        "layout": lambda: _layout(lab_small),
+        "shape": lambda: _shape(lab[..., 0]),
+        "grade": lambda: _grade(lab_small),
     }
-    vector = np.concatenate([blocks[name] * np.sqrt(weight) for name, weight in BLOCK_WEIGHTS.items()])
+    vector = np.concatenate([blocks[name]() * np.sqrt(weight) for name, weight in weights.items()])
     return l2_normalize(vector[None, :])[0]
 
 
-def _config_hash() -> str:
-    return hashlib.sha256(json.dumps(_CONFIG, sort_keys=True).encode()).hexdigest()[:10]
+def _config_hash(version: int) -> str:
+    return hashlib.sha256(json.dumps(_config(version), sort_keys=True).encode()).hexdigest()[:10]
 
 
 class StyleEmbedder(Embedder):
     """The weight-free style descriptor behind the Embedder interface."""
 
     kind = "style"
-    label = "Style descriptor (colour/texture, not CLIP)"
     supports_text = False
 
-    def __init__(self, *, batch_size: int = 64) -> None:
+    def __init__(self, *, batch_size: int = 64, version: int = DESCRIPTOR_VERSION) -> None:
+        if version not in VERSION_WEIGHTS:
+            raise ValueError(f"unknown style descriptor version {version} (known: {sorted(VERSION_WEIGHTS)})")
         self._batch_size = batch_size
-        self._id = f"style-v{DESCRIPTOR_VERSION}-{_config_hash()}"
-        self._dim = int(style_descriptor(Image.new("RGB", (8, 8))).shape[0])
+        self.version = version
+        self._id = f"style-v{version}-{_config_hash(version)}"
+        self._dim = int(style_descriptor(Image.new("RGB", (8, 8)), version).shape[0])
+        self.label = (
+            "Style descriptor (colour/texture, not CLIP)"
+            if version == 1
+            else "Style descriptor v2 (colour, texture and shape; not CLIP)"
+        )
 
     @property
     def id(self) -> str:
@@ -322,7 +407,7 @@ class StyleEmbedder(Embedder):
 
     def prepare(self, image: Image.Image) -> np.ndarray:
         # The whole descriptor is "preprocessing": it runs in the prefetch thread.
-        return style_descriptor(image)
+        return style_descriptor(image, self.version)
 
     def embed_prepared(self, items: Sequence[np.ndarray]) -> np.ndarray:
         return l2_normalize(np.stack(items))

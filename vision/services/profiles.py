@@ -14,15 +14,15 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from core.caching.memo import VersionMemo
 from influencers.models import MediaAsset
+from vision.creator_scores import Calibration, calibrate, feed_scores
 from vision.embedders import get_embedder, l2_normalize
 from vision.models import AestheticProfile, ImageEmbedding
 from vision.services.results import ImageMatch
 
 _SQL_CHUNK = 900
-TOP_M = 3  # images per account averaged in mood-board similarity
 EVIDENCE = 3  # best-matching images returned per account
+MOODBOARD_Z_FULL = 3.0  # standard deviations above a typical account that make a full mood-board match
 
 
 def prototype_count(n_images: int) -> int:
@@ -167,59 +167,42 @@ def image_urls(asset_ids: Collection[int]) -> dict[int, str]:
     return urls
 
 
-def group_top_m_mean(groups: np.ndarray, sims: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean of the m largest `sims` within each group label (fewer when a group is smaller).
-    Returns (unique groups, means). Pure numpy: one sort, no loop over groups."""
-    order = np.lexsort((-sims, groups))
-    g, s = groups[order], sims[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    keep = rank < m
-    uniq = g[starts]
-    slot = np.searchsorted(uniq, g[keep])
-    totals = np.bincount(slot, weights=s[keep], minlength=len(uniq))
-    counts = np.bincount(slot, minlength=len(uniq))
-    return uniq, totals / np.maximum(counts, 1)
-
-
 def moodboard_similarity(
     *, images: list[Any], account_ids: Collection[int]
 ) -> dict[int, tuple[float, list[ImageMatch]]]:
-    """How much each account's images look like a mood board: {account_id: (score 0..1, the
+    """How much each account's feed looks like a mood board: {account_id: (score 0..1, the
     account's best-matching images as evidence)}. Accounts without embedded images are absent.
 
-    For mood-board image q and account a, s(q, a) is the mean of a's TOP_M highest cosine
-    similarities to q. It is rescaled against the catalogue: b(q) = q · mean(catalogue vectors)
-    is the average similarity of q to any catalogue image, and score(q, a) = clip((s − b) / (1 −
-    b), 0, 1): 0 = no closer than an average image, 1 = identical. The account's score is the
-    mean over mood-board images. One batch of vectors for all accounts, numpy throughout.
+    The mood board is one query, as in aesthetic search (the normalised mean of its images).
+    An account's raw score is its feed score (vision.creator_scores: the expected best cosine
+    among 3 random images of the feed, whatever the feed's size), calibrated against the
+    catalogue's accounts for the same query: z = (raw − mean) / std over a fixed sample of them,
+    and score = clip(z / MOODBOARD_Z_FULL, 0, 1) — 0: no closer than a typical catalogue
+    account, 1: MOODBOARD_Z_FULL (3) standard deviations above, which on the demo catalogue only
+    accounts of the mood board's look reach. The same scale for every embedder, so the mood
+    board weighs in the brand match as much with the style descriptor as with CLIP. One batch of
+    vectors for all accounts, numpy throughout.
     """
     if not images or not account_ids:
         return {}
     from vision.services.images import load_query_images
 
     embedder = get_embedder()
-    queries = embedder.embed_images(load_query_images(images, field="images"))  # (q, d)
+    boards = embedder.embed_images(load_query_images(images, field="images"))  # (q, d)
+    query = l2_normalize(boards.mean(axis=0, keepdims=True))[0]
     by_account = _vectors_by_account(embedder.id, account_ids)
     if not by_account:
         return {}
     accounts = np.concatenate([np.full(len(a), acc, dtype=np.int64) for acc, (a, _) in by_account.items()])
     assets = np.concatenate([a for a, _ in by_account.values()])
     vectors = np.concatenate([v for _, v in by_account.values()])
-    sims = vectors @ queries.T  # (n, q)
+    sims = vectors @ query
+    uniq, raw, _ = feed_scores(sims, accounts)
+    calibration = _account_calibration(embedder.id, query, fallback=(vectors, accounts))
+    scores = np.clip(calibration.z(raw) / MOODBOARD_Z_FULL, 0.0, 1.0)
 
-    baseline = _catalogue_mean(embedder.id, fallback=vectors) @ queries.T  # (q,)
-    uniq = np.unique(accounts)
-    scores = np.zeros(len(uniq))
-    for j in range(queries.shape[0]):
-        _, top_mean = group_top_m_mean(accounts, sims[:, j], TOP_M)  # groups come back as `uniq`
-        b = float(min(baseline[j], 0.99))
-        scores += np.clip((top_mean - b) / (1.0 - b), 0.0, 1.0)
-    scores /= queries.shape[0]
-
-    # Evidence: per account, its images ranked by their best similarity to any mood-board image.
-    best = sims.max(axis=1)
-    order = np.lexsort((-best, accounts))
+    # Evidence: per account, its images closest to the mood board.
+    order = np.lexsort((-sims, accounts))
     starts = np.r_[0, np.flatnonzero(np.diff(accounts[order])) + 1]
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     evidence_rows = order[rank < EVIDENCE]
@@ -230,45 +213,27 @@ def moodboard_similarity(
             ImageMatch(
                 asset_id=int(assets[row]),
                 account_id=int(accounts[row]),
-                similarity=round(float(best[row]), 4),
+                similarity=round(float(sims[row]), 4),
                 image_url=urls.get(int(assets[row]), ""),
             )
         )
     return {int(a): (round(float(s), 4), evidence[int(a)]) for a, s in zip(uniq, scores, strict=True)}
 
 
-# The profiles' catalogue mean per embedder at the current vision version (the fallback baseline).
-_profiles_mean_memo: VersionMemo[np.ndarray | None] = VersionMemo(("vision",), max_entries=4)
-
-
-def _catalogue_mean(embedder_id: str, *, fallback: np.ndarray) -> np.ndarray:
-    """Mean vector of the whole catalogue: from the index, else from every account's aesthetic
-    profile, and only without either from the vectors at hand. Never from the accounts being
-    ranked when the catalogue is known: a brand's score of a creator must not depend on which
-    other creators a query happens to rank (docs/scoring.md, "Scores independent of the result set")."""
+def _account_calibration(
+    embedder_id: str, query: np.ndarray, *, fallback: tuple[np.ndarray, np.ndarray]
+) -> Calibration:
+    """The query's calibration against the catalogue's accounts (from the index); only without
+    an index against the accounts at hand. Never from the ranked accounts when the catalogue is
+    known: a brand's score of a creator must not depend on which other creators a query happens
+    to rank (docs/scoring.md, "Scores independent of the result set")."""
+    from vision.services.calibration import calibration_for
     from vision.services.index import get_index
 
     try:
         index = get_index(embedder_id)
-    except Exception:  # noqa: BLE001 - a damaged index only costs the better baseline
+    except Exception:  # noqa: BLE001 - a damaged index only costs the better reference
         index = None
     if index is not None and index.count:
-        return index.mean_vector
-    from_profiles = _profiles_mean_memo.get_or_compute(embedder_id, lambda: _profiles_mean(embedder_id))
-    if from_profiles is not None and len(from_profiles) == fallback.shape[1]:
-        return from_profiles
-    return fallback.mean(axis=0).astype(np.float32)
-
-
-def _profiles_mean(embedder_id: str) -> np.ndarray | None:
-    """The mean of every catalogue vector of `embedder_id`, from the aesthetic profiles: a
-    profile's centroid × its consistency (the mean cosine of its unit vectors to the centroid) is
-    the mean of its vectors, weighted here by the image count. None without profiles."""
-    total, count = None, 0
-    for image_count, consistency, centroid in AestheticProfile.objects.filter(embedder_id=embedder_id).values_list(
-        "image_count", "consistency", "centroid"
-    ):
-        vector = np.frombuffer(bytes(centroid), dtype="<f4").astype(np.float64) * consistency * image_count
-        total = vector if total is None else total + vector
-        count += image_count
-    return None if total is None or not count else (total / count).astype(np.float32)
+        return calibration_for(index, query, level="account")
+    return calibrate(query, *fallback)

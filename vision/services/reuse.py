@@ -276,3 +276,13 @@ def _pixels_agree(ta: np.ndarray | None, tb: np.ndarray | None) -> bool | None:
     if ta.std() < 1.0 or tb.std() < 1.0:  # a flat picture: correlation says nothing, no proof of copy
         return False
     return float(np.corrcoef(ta.ravel(), tb.ravel())[0, 1]) >= PIXEL_CORRELATION
+
+
+def same_picture(image: Image.Image, asset_ids: Iterable[int]) -> list[int]:
+    """The assets among `asset_ids` whose image is the same picture as `image` (a copy,
+    re-encoded or resized), verified on pixels as near-duplicates are."""
+    wanted = {int(a) for a in asset_ids}
+    if not wanted:
+        return []
+    query = np.asarray(image.convert("L").resize((32, 32), Image.Resampling.BOX), dtype=np.float64)
+    return [asset_id for asset_id, thumb in _thumbnails(wanted).items() if _pixels_agree(query, thumb)]

@@ -4,57 +4,91 @@ Query vector (Rocchio): the normalised mean of the example images; with text, th
 that and the CLIP text vector; negative examples are subtracted with weight 0.5 before the final
 normalisation. One kNN search with that vector over the current embedder's index.
 
-Creator aggregation: a creator's score is the mean of its TOP_M (3) best image similarities.
-Images of the creator that were not among the retrieved candidates count as the similarity of
-the last candidate (an upper bound of what they could score), so a creator with one lucky image
-does not outrank one whose whole feed matches. Candidates are over-fetched (≥ 5 per wanted
-image slot) and the search is repeated with 4× more until `top` creators are found or the
-catalogue is exhausted, so filters never starve the result.
+Creators: the kNN finds the candidate creators (over-fetched, ≥ 5 images per wanted slot,
+repeated with 4× more until `top` creators are found or the catalogue is exhausted, so filters
+never starve the result); each candidate is then scored on its WHOLE feed (vectors read back
+from the index) with the feed score of vision.creator_scores — the expected best similarity
+among 3 random images of the feed, which does not grow with the feed's size — and calibrated
+against a fixed sample of the catalogue's creators for the same query (standard score and
+percentile). A creator owning a copy of a query image (cosine ≥ DUPLICATE_COSINE, confirmed on
+pixels) ranks first.
 
 Filters (platform, follower range, country, creator ids) become a set of allowed asset ids,
 searched exactly when small and through a FAISS id selector with proportionally raised efSearch
 when large (see vision.ann.VectorIndex.search): filtering happens inside the search, not after.
+
+Readiness: a search never embeds a backlog in the caller's request. Images not embedded yet are
+handed to an EMBED job (without a broker: run outside the request) and every result says how
+many are still pending (`pending_images`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from PIL import Image
 
 from core.caching.memo import VersionMemo
 from core.errors import InputError
+from core.services.background import run_outside_request
 from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
 from vision.ann import FLAT_MAX
-from vision.embedders import Embedder, get_embedder, l2_normalize
+from vision.creator_scores import SUBSET, feed_scores, rank_groups
+from vision.embedders import Embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
+from vision.services.calibration import calibration_for, creator_rows, reset_calibration_cache
 from vision.services.images import load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
+from vision.services.reuse import same_picture
+from vision.services.serving import serving_embedder
 
 if TYPE_CHECKING:
     from vision.services.index import SearchIndex
 
-__all__ = ["AestheticSearchResult", "CreatorMatch", "ImageMatch", "aesthetic_search", "lookalikes", "search_by_vector"]
+__all__ = [
+    "AestheticSearchResult",
+    "CreatorMatch",
+    "ImageMatch",
+    "aesthetic_search",
+    "build_query_vector",
+    "embed_query",
+    "lookalikes",
+    "search_by_vector",
+]
 
 logger = logging.getLogger(__name__)
 
-TOP_M = 3
 NEGATIVE_WEIGHT = 0.5
 TEXT_WEIGHT = 0.5
 MAX_TOP = 200
+EVIDENCE = 3  # a creator's closest images shown with it
+# A catalogue image this close to a query image is checked on pixels for being the same picture
+# (distinct pictures of one style reach ~0.99 with the style descriptor, so the vector alone
+# cannot decide); its owner then ranks first.
+DUPLICATE_COSINE = 0.97
+DUPLICATE_NEIGHBOURS = 4
 AGGREGATION = (
-    f"creator score = mean of the creator's {TOP_M} best image similarities; images not among the "
-    "retrieved candidates count as the last candidate's similarity"
+    f"creator score = the expected best similarity among {SUBSET} random images of the creator's feed "
+    "(the same whatever the feed's size); owners of a copy of a query image first"
 )
+CALIBRATION = {
+    "method": "z",
+    "description": (
+        "calibrated = (creator score − mean) / standard deviation of the scores of a fixed sample of the "
+        "catalogue's creators for the same query: 0 = a typical catalogue creator, 2 = well above; "
+        "percentile = share of that sample scoring below"
+    ),
+}
 _FILTER_NAMES = {"platforms", "min_followers", "max_followers", "countries", "creator_ids"}
 
 
@@ -90,8 +124,9 @@ def aesthetic_search(
         countries=countries,
         creator_ids=creator_ids,
     )
-    embedder = get_embedder()
-    query = build_query_vector(embedder, images=images, text=text, negative_images=negative_images)
+    serving = serving_embedder()
+    embedder = serving.embedder
+    query, image_vectors = embed_query(embedder, images=images, text=text, negative_images=negative_images)
     info = {
         "images": len(images),
         "text": text,
@@ -99,7 +134,10 @@ def aesthetic_search(
         "top": top,
         "filters": filters,
     }
-    return search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, **filters)
+    probes = list(zip(image_vectors, images, strict=True))
+    result = search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, probes=probes, **filters)
+    result.switching_to = serving.switching_to
+    return result
 
 
 def lookalikes(*, creator_id: int, top: int = 10, **filters: Any) -> AestheticSearchResult:
@@ -112,24 +150,35 @@ def lookalikes(*, creator_id: int, top: int = 10, **filters: Any) -> AestheticSe
     if not Creator.objects.filter(pk=creator_id).exists():
         raise InputError(f"creator {creator_id} does not exist", field="creator_id")
     clean = _clean_filters(**filters)
-    embedder = get_embedder()
+    serving = serving_embedder()
+    embedder = serving.embedder
     vectors = _creator_vectors(embedder.id, creator_id)
     if len(vectors) == 0:
         raise NoVectors(f"creator {creator_id} has no embedded images yet, so there is no look to compare")
     query = l2_normalize(vectors.mean(axis=0, keepdims=True))[0]
     info = {"lookalikes_of": creator_id, "top": top, "filters": clean}
-    return search_by_vector(
+    result = search_by_vector(
         embedder=embedder, vector=query, top=top, query_info=info, exclude_creator_ids={creator_id}, **clean
     )
+    result.switching_to = serving.switching_to
+    return result
 
 
 def build_query_vector(
     embedder: Embedder, *, images: list[Image.Image], text: str = "", negative_images: list[Image.Image] | None = None
 ) -> np.ndarray:
     """The single query vector (see the module docstring)."""
+    return embed_query(embedder, images=images, text=text, negative_images=negative_images)[0]
+
+
+def embed_query(
+    embedder: Embedder, *, images: list[Image.Image], text: str = "", negative_images: list[Image.Image] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the query vector, the vector of each example image)."""
     parts = []
+    image_vectors = embedder.embed_images(images) if images else np.zeros((0, embedder.dim), dtype=np.float32)
     if images:
-        parts.append(l2_normalize(embedder.embed_images(images).mean(axis=0, keepdims=True))[0])
+        parts.append(l2_normalize(image_vectors.mean(axis=0, keepdims=True))[0])
     if text:
         text_vector = embedder.embed_texts([text])[0]  # raises TextSearchUnavailable without CLIP
         parts.append(text_vector)
@@ -140,7 +189,7 @@ def build_query_vector(
     if negative_images:
         negative = l2_normalize(embedder.embed_images(negative_images).mean(axis=0, keepdims=True))[0]
         query = l2_normalize(query[None, :])[0] - NEGATIVE_WEIGHT * negative
-    return l2_normalize(query[None, :])[0]
+    return l2_normalize(query[None, :])[0], image_vectors
 
 
 def search_by_vector(
@@ -150,16 +199,24 @@ def search_by_vector(
     top: int = 20,
     query_info: dict[str, Any] | None = None,
     exclude_creator_ids: Collection[int] = (),
+    probes: Sequence[tuple[np.ndarray, Image.Image]] = (),
     platforms: list[str] | None = None,
     min_followers: int | None = None,
     max_followers: int | None = None,
     countries: list[str] | None = None,
     creator_ids: Collection[int] | None = None,
 ) -> AestheticSearchResult:
-    """Ranked creators for a query vector of `embedder` (filters already validated)."""
+    """Ranked creators for a query vector of `embedder` (filters already validated). `probes`:
+    the example images with their vectors, whose copies in the catalogue rank their owner first."""
     index, state = _index_for_search(embedder.id)
     result = AestheticSearchResult(
-        embedder=embedder.describe(), results=[], index_state=state, aggregation=AGGREGATION, query=query_info or {}
+        embedder=embedder.describe(),
+        results=[],
+        index_state=state,
+        aggregation=AGGREGATION,
+        query=query_info or {},
+        pending_images=_pending_images(embedder.id, index),
+        calibration=dict(CALIBRATION),
     )
     if index is None or index.count == 0:
         return result
@@ -175,42 +232,58 @@ def search_by_vector(
     available = index.count if allowed is None else len(allowed)
     if available == 0:
         return result
-    k = min(available, max(100, top * TOP_M * 5))
+    k = min(available, max(100, top * SUBSET * 5))
     while True:
-        sims, ids = index.search(vector[None, :], k, allowed=allowed)
-        sims, ids = sims[0], ids[0]
-        found = ids >= 0
-        sims, ids = sims[found], ids[found]
-        creators = index.creator_ids[index.positions(ids)]
-        ranked_creators, scores, members = aggregate_by_creator(
-            sims, creators, top_m=TOP_M, fill=float(sims[-1]) if len(sims) else 0.0
-        )
-        if len(ranked_creators) >= top or k >= available:
+        _, ids = index.search(vector[None, :], k, allowed=allowed)
+        ids = ids[0][ids[0] >= 0]
+        candidates = np.unique(index.creator_ids[index.positions(ids)])
+        if len(candidates) >= top or k >= available:
             break
         k = min(available, k * 4)
     result.query = {**result.query, "candidates": int(k)}
-    chosen = slice(0, top)
-    ranked_creators, scores, members = ranked_creators[chosen], scores[chosen], members[chosen]
-    match_rows = [row for rows in members for row in rows]
-    urls = image_urls(ids[match_rows].tolist())
-    accounts = index.account_ids[index.positions(ids)]
-    names = dict(Creator.objects.filter(pk__in=[int(c) for c in ranked_creators]).values_list("id", "display_name"))
+    duplicates = _duplicate_owners(index, probes, allowed)
+    candidates = np.union1d(candidates, np.array(duplicates, dtype=np.int64))
+
+    # Every candidate creator's whole feed (inside the filters), scored exactly.
+    in_feed = creator_rows(index, candidates)
+    if allowed is not None:
+        in_feed = in_feed[np.isin(index.asset_ids[in_feed], allowed)]
+    assets, owners, accounts = index.asset_ids[in_feed], index.creator_ids[in_feed], index.account_ids[in_feed]
+    sims = index.reconstruct(assets) @ vector
+    groups, scores, counts = feed_scores(sims, owners)
+    chosen = rank_groups(groups, scores, first=duplicates)[:top]
+    calibration = calibration_for(index, vector, level="creator")
+    result.calibration["reference_creators"] = int(len(calibration.sorted_scores))
+
+    evidence = {}
+    for g in groups[chosen]:
+        rows = np.flatnonzero(owners == g)
+        evidence[int(g)] = rows[np.argsort(-sims[rows], kind="stable")[:EVIDENCE]]
+    urls = image_urls(assets[np.concatenate(list(evidence.values()))].tolist() if evidence else [])
+    names = dict(Creator.objects.filter(pk__in=[int(g) for g in groups[chosen]]).values_list("id", "display_name"))
+    z, percentile = calibration.z(scores[chosen]), calibration.percentile(scores[chosen])
     missing = 0
-    for creator_id, score, rows in zip(ranked_creators, scores, members, strict=True):
+    for position, pos in enumerate(chosen):
+        creator_id = int(groups[pos])
         matches = []
-        for row in rows:
-            asset_id = int(ids[row])
+        for row in evidence[creator_id]:
+            asset_id = int(assets[row])
             if asset_id not in urls:
                 missing += 1  # deleted since the index was saved
                 continue
             matches.append(ImageMatch(asset_id, int(accounts[row]), round(float(sims[row]), 4), urls[asset_id]))
-        if matches and int(creator_id) in names:
+        if matches and creator_id in names:
             result.results.append(
                 CreatorMatch(
-                    creator_id=int(creator_id),
-                    score=round(float(score), 4),
+                    creator_id=creator_id,
+                    score=round(float(scores[pos]), 4),
                     matches=matches,
-                    display_name=names[int(creator_id)],
+                    display_name=names[creator_id],
+                    calibrated=round(float(z[position]), 2),
+                    percentile=round(float(percentile[position]), 1),
+                    image_count=int(counts[pos]),
+                    small_feed=bool(counts[pos] < SUBSET),
+                    duplicate=creator_id in duplicates,
                 )
             )
     if missing:
@@ -218,31 +291,25 @@ def search_by_vector(
     return result
 
 
-def aggregate_by_creator(
-    sims: np.ndarray, creators: np.ndarray, *, top_m: int = TOP_M, fill: float = 0.0
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Creator-level ranking of image candidates (sorted by similarity, best first).
-
-    Returns (creator ids best first, their scores, for each the candidate rows of its top_m
-    images). score = (sum of the creator's top_m similarities + fill × missing slots) / top_m.
-    Vectorised: one stable sort by creator, rank within creator, bincount.
-    """
-    if len(sims) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), []
-    order = np.lexsort((-sims, creators))  # by creator, best image first within a creator
-    g = creators[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    keep = rank < top_m
-    uniq = g[starts]
-    slot = np.searchsorted(uniq, g[keep])
-    totals = np.bincount(slot, weights=sims[order][keep], minlength=len(uniq))
-    counts = np.bincount(slot, minlength=len(uniq))
-    scores = (totals + (top_m - counts) * fill) / top_m
-    best_first = np.argsort(-scores, kind="stable")
-    kept_rows = order[keep]
-    groups = np.split(kept_rows, np.cumsum(counts)[:-1])
-    return uniq[best_first], scores[best_first], [groups[i] for i in best_first]
+def _duplicate_owners(
+    index: SearchIndex, probes: Sequence[tuple[np.ndarray, Image.Image]], allowed: np.ndarray | None
+) -> list[int]:
+    """Creators owning a copy of one of the probe images (nearest first, pixel-verified)."""
+    if not probes:
+        return []
+    sims, ids = index.search(np.stack([v for v, _ in probes]), DUPLICATE_NEIGHBOURS, allowed=allowed)
+    owners: list[int] = []
+    for (_, image), row_sims, row_ids in zip(probes, sims, ids, strict=True):
+        close = row_ids[(row_ids >= 0) & (row_sims >= DUPLICATE_COSINE)]
+        if close.size == 0:
+            continue
+        verified = set(same_picture(image, close.tolist()))
+        for asset_id in close:
+            if int(asset_id) in verified:
+                owner = int(index.creator_ids[index.positions(np.array([asset_id]))][0])
+                if owner not in owners:
+                    owners.append(owner)
+    return owners
 
 
 def _check_top(top: int) -> None:
@@ -379,19 +446,19 @@ _last_stale_check: dict[str, float] = {}
 
 def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
     """At most once a minute per process: if images were added or deleted since the index was
-    saved, request the embed/sync job (it runs right away in eager mode) and use its result."""
+    saved, request the embed/sync job and use its result when it is already done (a sync runs
+    at once without a broker; embedding a backlog never runs in the caller's request, see
+    `_request_embedding`)."""
     from vision.ann import ids_fingerprint
-    from vision.services.embedding import pending_assets
     from vision.services.index import db_fingerprint, get_index, index_request_job
-    from vision.services.jobs import embed_request_job
 
     now = time.monotonic()
     if now - _last_stale_check.get(embedder_id, -STALE_CHECK_SECONDS) < STALE_CHECK_SECONDS:
         return index
     _last_stale_check[embedder_id] = now
     try:
-        if pending_assets(embedder_id=embedder_id).exists():
-            embed_request_job(reason="search found images that are not embedded yet")
+        if _count_pending(embedder_id, index):
+            request_embedding("search found images that are not embedded yet")
         elif ids_fingerprint(index.asset_ids) != db_fingerprint(embedder_id):
             index_request_job(mode="sync", reason="search found the index out of step with the database")
         else:
@@ -402,10 +469,49 @@ def _refreshed_if_stale(embedder_id: str, index: SearchIndex) -> SearchIndex:
         return index
 
 
+def request_embedding(reason: str) -> None:
+    """Ask for the EMBED job. Without a broker the job would run inside this request (a backlog
+    of hundreds of images is seconds of work), so it runs outside the request instead and the
+    search answers at once with what is embedded, saying how many images are pending."""
+    from vision.services.jobs import embed_request_job
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_outside_request("vision-embed", lambda: embed_request_job(reason=reason))
+    else:
+        embed_request_job(reason=reason)
+
+
+# Per embedder: (the index it was counted for, images pending). Counted again when the index
+# changes (an embed job publishes a new version) and at every staleness check.
+_pending: dict[str, tuple[tuple[int, Any, int] | None, int]] = {}
+
+
+def _index_key(index: SearchIndex | None) -> tuple[int, Any, int] | None:
+    return None if index is None else (id(index), index.version, index.count)
+
+
+def _count_pending(embedder_id: str, index: SearchIndex | None) -> int:
+    from vision.services.embedding import pending_assets
+
+    count = pending_assets(embedder_id=embedder_id).count()
+    _pending[embedder_id] = (_index_key(index), count)
+    return count
+
+
+def _pending_images(embedder_id: str, index: SearchIndex | None) -> int:
+    """Catalogue images not embedded yet (so not searched), counted once per index version."""
+    cached = _pending.get(embedder_id)
+    if cached is not None and cached[0] == _index_key(index):
+        return cached[1]
+    return _count_pending(embedder_id, index)
+
+
 def reset_stale_checks() -> None:
-    """Forget this process's search state: when each index was last checked for staleness, and
-    the memoised filter results (tests)."""
+    """Forget this process's search state: when each index was last checked for staleness, the
+    pending counts, the calibration samples and the memoised filter results (tests)."""
     _last_stale_check.clear()
+    _pending.clear()
+    reset_calibration_cache()
     _filter_accounts.clear()
 
 
@@ -428,15 +534,13 @@ def _index_for_search(embedder_id: str) -> tuple[SearchIndex | None, str]:
     if stored == 0:
         if not pending_assets(embedder_id=embedder_id).exists():
             return None, "empty"
-        from vision.services.jobs import embed_request_job
-
-        embed_request_job(reason="search found images that are not embedded yet")
+        request_embedding("search found images that are not embedded yet")
     elif stored <= FLAT_MAX:
         # An exact index of this size rebuilds from stored vectors in about a second: do it now.
         return index_build(embedder_id=embedder_id), "ready"
     else:
         index_request_job(mode="rebuild", reason="search found no usable index")
-    try:  # eager mode (no broker) may have run the job already
+    try:  # the job may have run already (eager mode without background threads, e.g. tests)
         index = get_index(embedder_id)
     except IndexCorrupt:
         index = None

@@ -13,7 +13,10 @@ from core.services.media import inspect_image_path
 
 
 class Command(BaseCommand):
-    help = "Creators ranked by visual similarity to example images and/or a text description (CLIP only)."
+    help = "Creators ranked by visual similarity to example images and/or a text description (text needs CLIP)."
+    # A query or an index update from the shell: Django's system checks (every URL module and
+    # template tag imported) would cost more CPU than the work itself.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--image", nargs="+", action="extend", default=[], dest="images", metavar="PATH")

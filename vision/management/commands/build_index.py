@@ -1,4 +1,8 @@
-"""`python manage.py build_index [--if-stale] [--no-embed] [--check]`."""
+"""`python manage.py build_index [--if-stale] [--no-embed] [--check]`.
+
+With --if-stale while the configured embedder is being switched to (no index yet, a previous
+embedder's index serving), nothing is embedded here: the server's searches keep using the previous
+index and hand the re-embedding to a job (vision.services.serving)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ class Command(BaseCommand):
         "vectors and refresh every aesthetic profile. --if-stale only does what is needed: embeds what is "
         "pending and applies the database/index difference (nothing when they agree)."
     )
+    # A query or an index update from the shell: Django's system checks (every URL module and
+    # template tag imported) would cost more CPU than the work itself.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--if-stale", action="store_true", help="Only update when the index is out of step")
@@ -42,6 +49,20 @@ class Command(BaseCommand):
                     raise CommandError("the index is not up to date (run `python manage.py build_index --if-stale`)")
                 return
             embedded = 0
+            if options["if_stale"] and not options["no_embed"]:
+                from vision.services.serving import previous_with_index
+
+                previous = previous_with_index(embedder)
+                if previous is not None:
+                    # Switching embedder: re-embedding the catalogue here would hold the start
+                    # for minutes; the server's searches use the previous index meanwhile and
+                    # hand the re-embedding to a job.
+                    pending = pending_assets(embedder_id=embedder.id).count()
+                    self.stdout.write(
+                        f"switching to {embedder.label} [{embedder.id}]: {pending} image(s) will be re-embedded "
+                        f"by a job; until then searches use {previous.label} [{previous.id}]"
+                    )
+                    return
             if not options["no_embed"]:
                 with image_bar(self.stderr, "embedding", disable=quiet) as progress:
                     embedded = embed_pending_assets(progress=progress, update_index=False)

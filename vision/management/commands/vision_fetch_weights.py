@@ -32,7 +32,7 @@ class Command(BaseCommand):
         import open_clip
         from huggingface_hub import constants as hf_constants
 
-        from vision.embedders.clip import DEFAULT_TAGS
+        from vision.embedders.presence import DEFAULT_TAGS
 
         model = options["model"] or settings.VISION_MODEL
         default_tag = (
