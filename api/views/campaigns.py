@@ -12,21 +12,27 @@ from pathlib import Path
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import QuerySpec
+from api.idempotency import idempotent
+from api.parsers import StrictJSONParser
 from api.serializers.campaigns import (
     BookingSerializer,
     CampaignCreateSerializer,
+    CampaignReportSerializer,
     CampaignSerializer,
+    LinkedPostSerializer,
     PostImportSerializer,
     PostLinkSerializer,
+    PostsAddedSerializer,
 )
-from api.views.base import OrganizationScopedView
+from api.views.base import OrganizationScopedView, located
 from core.errors import InputError
 from vetting.models import Campaign
 from vetting.selectors.campaigns import campaign_get, campaign_list
@@ -40,11 +46,6 @@ from vetting.services.campaigns import (
     campaign_posts_import,
 )
 
-REPORT = OpenApiResponse(
-    description="{campaign, creators: [{booking_id, creator, platform, handle, fee_usd, posts, actual, predicted, "
-    "comparison: {type: {predicted, actual, error, log_ratio, within}}, prediction_source}], total, error_by_type, "
-    "organisation_error} (docs/campaigns.md)"
-)
 FILES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -54,8 +55,10 @@ FILES = {
 class CampaignListView(ListModelMixin, OrganizationScopedView):
     """The organisation's campaigns (`?shortlist=ID` for one shortlist's); POST creates one."""
 
+    query_spec = QuerySpec(single=frozenset({"shortlist"}))
+
     serializer_class = CampaignSerializer
-    queryset = Campaign.objects.none()
+    queryset = Campaign.objects.none()  # for the schema; get_queryset scopes to the organisation
 
     def get_queryset(self):  # noqa: ANN201
         raw = self.request.query_params.get("shortlist")
@@ -65,10 +68,12 @@ class CampaignListView(ListModelMixin, OrganizationScopedView):
             raise InputError("not a valid id", field="shortlist")
         return campaign_list(organization=self.organization, shortlist_id=int(raw))
 
+    @extend_schema(parameters=[OpenApiParameter("shortlist", int, description="Only this shortlist's campaigns")])
     def get(self, request: Request) -> Response:
         return self.list(request)
 
-    @extend_schema(request=CampaignCreateSerializer, responses=CampaignSerializer)
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    @idempotent
     def post(self, request: Request) -> Response:
         payload = CampaignCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -81,13 +86,13 @@ class CampaignListView(ListModelMixin, OrganizationScopedView):
             user=request.user,
         )
         campaign = campaign_get(organization=self.organization, campaign_id=campaign.pk)
-        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+        return located(request, CampaignSerializer(campaign).data, to="campaign-detail", kwargs={"pk": campaign.pk})
 
 
 class CampaignDetailView(OrganizationScopedView):
     serializer_class = serializers.Serializer
 
-    @extend_schema(responses=REPORT)
+    @extend_schema(responses=CampaignReportSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(campaign_report(campaign=campaign_get(organization=self.organization, campaign_id=pk)))
 
@@ -101,6 +106,8 @@ class BookingView(OrganizationScopedView):
 
     serializer_class = BookingSerializer
 
+    @extend_schema(responses={201: BookingSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         campaign = campaign_get(organization=self.organization, campaign_id=pk)
         payload = self.get_serializer(data=request.data)
@@ -110,17 +117,21 @@ class BookingView(OrganizationScopedView):
             creator_id=payload.validated_data["creator_id"],
             fee_usd=payload.validated_data["fee_usd"],
         )
-        return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
+        # A booking has no URL of its own: it is a row of the campaign's report.
+        return located(request, self.get_serializer(booking).data, to="campaign-detail", kwargs={"pk": campaign.pk})
 
 
 class PostImportView(OrganizationScopedView):
     """Campaign posts as JSON (`{"posts": [...]}`) or an uploaded CSV/JSON `file`, in the format
-    of docs/campaigns.md. All or nothing: a 400 lists every error with its row and field."""
+    of docs/campaigns.md. All or nothing: a 400 lists every error with its row and field. The
+    schema documents the JSON body (one content type per body); the multipart `file` upload is
+    the one other body accepted."""
 
     serializer_class = PostImportSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser]
 
-    @extend_schema(responses=OpenApiResponse(description="{added: n}"))
+    @extend_schema(responses={201: PostsAddedSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         campaign = campaign_get(organization=self.organization, campaign_id=pk)
         upload = request.FILES.get("file")
@@ -131,7 +142,7 @@ class PostImportView(OrganizationScopedView):
             if not isinstance(records, list):
                 raise InputError('send {"posts": [...]} or a file', field="posts")
             posts = campaign_posts_import(campaign=campaign, content=json.dumps(records).encode(), source="posts")
-        return Response({"added": len(posts)}, status=status.HTTP_201_CREATED)
+        return located(request, {"added": len(posts)}, to="campaign-detail", kwargs={"pk": campaign.pk})
 
 
 class PostLinkView(OrganizationScopedView):
@@ -139,15 +150,15 @@ class PostLinkView(OrganizationScopedView):
 
     serializer_class = PostLinkSerializer
 
-    @extend_schema(responses=OpenApiResponse(description="{id, url, creator_id}"))
+    @extend_schema(responses={201: LinkedPostSerializer})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         campaign = campaign_get(organization=self.organization, campaign_id=pk)
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         post = campaign_post_link(campaign=campaign, url=payload.validated_data["url"])
-        return Response(
-            {"id": post.pk, "url": post.url, "creator_id": post.booking.creator_id}, status=status.HTTP_201_CREATED
-        )
+        body = {"id": post.pk, "url": post.url, "creator_id": post.booking.creator_id}
+        return located(request, body, to="campaign-detail", kwargs={"pk": campaign.pk})
 
 
 class CampaignDownloadView(OrganizationScopedView):
@@ -155,7 +166,10 @@ class CampaignDownloadView(OrganizationScopedView):
 
     serializer_class = serializers.Serializer
 
-    @extend_schema(responses=OpenApiResponse(description="the file"))
+    @extend_schema(
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(FILES), description="The file type")],
+        responses={(200, content_type): bytes for content_type in FILES.values()},
+    )
     def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
         from vetting.services.exports.campaign import campaign_report_file
 

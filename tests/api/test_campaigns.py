@@ -24,7 +24,7 @@ from tests.factories import (
     ShortlistEntryFactory,
     ShortlistFactory,
 )
-from vetting.models import CampaignPost
+from vetting.models import Campaign, CampaignPost
 
 WORLDS = itertools.count()
 
@@ -162,3 +162,26 @@ def test_a_whole_campaign_through_the_api(editor):
     sheet = load_workbook(io.BytesIO(xlsx.content))["活动报告"]
     assert sheet["A1"].value == "活动报告"
     assert client.get(f"/api/campaigns/{campaign.pk}/download/doc/").status_code == 400
+
+
+def test_campaigns_follow_the_api_contract_under_v1(editor):
+    w = world(editor.organization)
+    client = editor.client
+    payload = {"shortlist": w["shortlist"].pk, "name": "Autumn", "starts_on": "2026-09-01"}
+    first = client.post("/api/v1/campaigns/", payload, format="json", HTTP_IDEMPOTENCY_KEY="autumn-1")
+    assert first.status_code == 201
+    assert first["Location"].endswith(f"/api/v1/campaigns/{first.json()['id']}/")
+    assert client.get(first["Location"]).json()["campaign"]["name"] == "Autumn"
+    again = client.post("/api/v1/campaigns/", payload, format="json", HTTP_IDEMPOTENCY_KEY="autumn-1")
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert Campaign.objects.filter(name="Autumn").count() == 1
+    # a filter that is not read is refused, naming it, instead of listing everything
+    unknown = client.get(f"/api/v1/campaigns/?shortlists={w['shortlist'].pk}")
+    assert unknown.status_code == 400 and unknown.json()["code"] and "shortlists" in str(unknown.json())
+    listed = client.get(f"/api/v1/campaigns/?shortlist={w['shortlist'].pk}").json()["results"]
+    assert {row["name"] for row in listed} == {w["campaign"].name, "Autumn"}
+    # urlencoded bodies are refused: campaign writes are JSON (posts also take a multipart file)
+    form = client.post(
+        "/api/v1/campaigns/", "name=Winter&starts_on=2026-12-01", content_type="application/x-www-form-urlencoded"
+    )
+    assert form.status_code == 415
