@@ -63,7 +63,9 @@ def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
     names of percentage fields that were not numbers."""
     params: dict[str, Any] = {}
     for key in query:
-        if key in ("page", "brand", "no_competitor_partners") or key.endswith("_pct"):
+        # Not filters: paging, the brand for audience fit, and the search by look itself (a look
+        # alone must rank the whole catalogue, not only the creators the filter set lists).
+        if key in ("page", "brand", "no_competitor_partners", "look", "look_brand") or key.endswith("_pct"):
             continue
         values = [v for v in query.getlist(key) if v.strip()]
         if values:
@@ -197,6 +199,9 @@ def _look_results(
         return
     context["look_state"] = outcome.index_state
     context["look_embedder"] = (outcome.embedder or {}).get("label", "")
+    # Images not yet embedded are not searched: the results say how many (_pending_images.html).
+    context["pending_images"] = int(getattr(outcome, "pending_images", 0) or 0)
+    context["switching_to"] = getattr(outcome, "switching_to", None)
     paginator = Paginator(outcome.results, PAGE_SIZE)
     try:
         page = paginator.page(_page_number(request))
@@ -211,8 +216,7 @@ def _look_results(
     ordered = [creators[cid] for cid in matches if cid in creators]
     rows = presenters.creator_rows(ordered, brand=brand)
     for row in rows:
-        match = matches[row["creator"].pk]
-        row["look"] = {"score": match.score, "image_urls": [image.image_url for image in match.matches]}
+        row["look"] = presenters.look_match(matches[row["creator"].pk])
     context["page"], context["rows"] = page, rows
 
 

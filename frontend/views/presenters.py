@@ -126,12 +126,28 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
+def look_match(hit: Any) -> dict[str, Any]:
+    """One creator's match of a search by look, as the templates show it: {score, calibrated,
+    match_share, top_share, small_feed, duplicate, image_urls}. `calibrated` is the score against
+    the catalogue (0 = a typical creator); `match_share` draws it as a bar (3 = full); `top_share`
+    = "top N %"."""
+    calibrated = float(_get(hit, "calibrated", 0.0) or 0.0)
+    return {
+        "score": float(_get(hit, "score", 0.0) or 0.0),
+        "calibrated": calibrated,
+        "match_share": max(0.0, min(1.0, calibrated / 3.0)),
+        "top_share": max(1, math.ceil(100.0 - float(_get(hit, "percentile", 0.0) or 0.0))),
+        "small_feed": bool(_get(hit, "small_feed", False)),
+        "duplicate": bool(_get(hit, "duplicate", False)),
+        "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
+    }
+
+
 def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) -> dict[str, Any]:
     """An aesthetic-search / lookalike outcome of the vision service as template rows:
     {"results": [{creator_id, display_name, handle, score, calibrated, match_share, top_share,
     small_feed, duplicate, image_urls}], "embedder": label, "index_state": "ready" | "rebuilding"
-    | "empty", "pending_images": n}. `calibrated` is the score against the catalogue (0 = a
-    typical creator); `match_share` draws it as a bar (3 = full); `top_share` = "top N %"."""
+    | "empty", "pending_images": n} (the match fields: `look_match`)."""
     from influencers.selectors.creators import creators_by_ids
 
     hits = [h for h in list(_get(outcome, "results", []) or []) if _get(h, "creator_id") != exclude_creator_id]
@@ -143,7 +159,6 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
             continue
         account = representative_account(creator)
         metrics = account_metrics(account)
-        calibrated = float(_get(hit, "calibrated", 0.0) or 0.0)
         rows.append(
             {
                 "creator_id": creator.pk,
@@ -154,13 +169,7 @@ def aesthetic_results(outcome: Any, *, exclude_creator_id: int | None = None) ->
                 "platform": account.platform if account else "",
                 "followers": metrics.followers if metrics else None,
                 "risk": creator_risk_of(creator.accounts.all()),
-                "score": float(_get(hit, "score", 0.0) or 0.0),
-                "calibrated": calibrated,
-                "match_share": max(0.0, min(1.0, calibrated / 3.0)),
-                "top_share": max(1, math.ceil(100.0 - float(_get(hit, "percentile", 0.0) or 0.0))),
-                "small_feed": bool(_get(hit, "small_feed", False)),
-                "duplicate": bool(_get(hit, "duplicate", False)),
-                "image_urls": [u for u in (_get(m, "image_url", "") for m in _get(hit, "matches", []) or []) if u],
+                **look_match(hit),
             }
         )
     return {

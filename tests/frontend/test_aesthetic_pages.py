@@ -37,6 +37,19 @@ def _upload(image) -> io.BytesIO:
     return buffer
 
 
+def _search_by_look(ui, picture) -> str:
+    """Drop an image on discovery: the upload answers with an htmx redirect to discovery's
+    results for the search by look (`look=<token>`); the results fragment is returned."""
+    started = ui.post(reverse("frontend:aesthetic_search"), {"images": [_upload(picture)]}, HTTP_HX_REQUEST="true")
+    assert started.status_code == 204, started.content.decode()
+    target = started["HX-Redirect"]
+    assert target.startswith(reverse("frontend:discovery")) and "look=" in target
+    response = ui.get(target, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200, body
+    return body
+
+
 def test_uploading_a_creators_own_image_shows_it_first_with_the_calibrated_match(ui, feeds, monkeypatch, settings):
     import vision.services.search as search
 
@@ -50,19 +63,16 @@ def test_uploading_a_creators_own_image_shows_it_first_with_the_calibrated_match
     search.reset_stale_checks()
     add_image_asset(AccountFactory(), zoo_image("vivid_pop", seed=999, size=64))
 
-    response = ui.post(reverse("frontend:aesthetic_search"), {"images": [_upload(picture)]}, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert response.status_code == 200, body
+    body = _search_by_look(ui, picture)
     assert "Match vs catalogue" in body and "of the catalogue" in body
-    first_row = body.split("data-row>")[1]
+    first_row = body.split("<tr data-row")[1]
     assert "vivid_pop creator" in first_row and 'data-testid="duplicate-badge"' in first_row
     assert body.count('data-testid="duplicate-badge"') == 1
     assert "few images" in body  # the dark creator has 2 images
     assert 'data-testid="pending-images"' in body and "1 image is still being embedded" in body
 
     ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:discovery")})
-    zh = ui.post(reverse("frontend:aesthetic_search"), {"images": [_upload(picture)]}, HTTP_HX_REQUEST="true")
-    zh_body = zh.content.decode()
+    zh_body = _search_by_look(ui, picture)
     assert "相对目录的匹配度" in zh_body and "含有这张原图" in zh_body and "张图片正在向量化" in zh_body
 
 
