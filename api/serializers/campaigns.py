@@ -40,10 +40,11 @@ class PostLinkSerializer(serializers.Serializer):
 
 
 class PostImportSerializer(serializers.Serializer):
-    """The posts as JSON (`posts`, the records of docs/campaigns.md) or an uploaded CSV/JSON `file`."""
+    """The posts as JSON: `posts`, the records of docs/campaigns.md. (The one other body the
+    endpoint takes, a multipart CSV/JSON `file`, is not documented as a second content type: one
+    content type per body.)"""
 
-    posts = serializers.ListField(child=serializers.DictField(), required=False, max_length=5_000)
-    file = serializers.FileField(required=False)
+    posts = serializers.ListField(child=serializers.DictField(), max_length=5_000)
 
 
 class PostsAddedSerializer(serializers.Serializer):
