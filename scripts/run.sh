@@ -25,5 +25,5 @@ export HF_HUB_OFFLINE=1
 "$py" manage.py build_index --if-stale || echo ">> image index not built; aesthetic search will build it on first use" >&2
 "$py" manage.py collectstatic --noinput >/dev/null
 "$py" manage.py demo_login
-echo ">> Vetted is running at http://127.0.0.1:8000/  (API: /api/, health: /api/health/; demo data is synthetic)"
+echo ">> Vetted is running at http://127.0.0.1:8000/  (API: /api/v1/, health: /api/health/; demo data is synthetic)"
 exec "$py" manage.py runserver 127.0.0.1:8000 --noreload
