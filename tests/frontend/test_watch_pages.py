@@ -440,3 +440,27 @@ def test_watch_a_creator_from_their_page(ui, org, shortlist):
     # A malformed ?creator= is ignored (superscript digits pass str.isdigit but not int()).
     for junk in ("²", "abc", "9" * 30):
         assert ui.get(reverse("frontend:alert_watch_create"), {"creator": junk}).status_code == 200
+
+
+def test_new_watch_on_an_already_watched_shortlist_shows_the_alerts_that_apply_to_it(ui, org, watch, shortlist):
+    # Alerts are kept once per cause in an organisation: the first watch raised it, and a second
+    # watch of the same brand, with a rule of the same kind on the same shortlist, covers it too.
+    watched = shortlist.entries.first().creator
+    AlertFactory(organization=org, watch=watch, brand=watch.brand, creator=watched, title="casino posts seen")
+    second = WatchFactory(organization=org, shortlist=shortlist, brand=watch.brand, name="Second look")
+    WatchRuleFactory(watch=second, kind=RuleKind.KEYWORD)
+    other_kind = WatchFactory(organization=org, shortlist=shortlist, brand=watch.brand, name="Sentiment only")
+    WatchRuleFactory(watch=other_kind, kind=RuleKind.SENTIMENT)
+    other_brand = WatchFactory(organization=org, shortlist=shortlist, name="Other brand")
+    WatchRuleFactory(watch=other_brand, kind=RuleKind.KEYWORD)
+    body = text(ui.get(reverse("frontend:alert_watches")))
+
+    def row(w):
+        return re.search(rf'<tr data-row id="watch-{w.pk}">.*?</tr>', body, re.S).group(0)
+
+    assert f'href="/alerts/?watch={second.pk}"' in row(second) and ">1</span>" in row(second)
+    assert f"?watch={other_kind.pk}" not in row(other_kind)  # no keyword rule: not its alert
+    assert f"?watch={other_brand.pk}" not in row(other_brand)  # another brand's cause
+    inbox = text(ui.get(reverse("frontend:alerts"), {"watch": second.pk}))
+    assert "casino posts seen" in inbox
+    assert "casino posts seen" not in text(ui.get(reverse("frontend:alerts"), {"watch": other_kind.pk}))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from core.errors import InputError
 from core.models import Organization
@@ -13,8 +14,35 @@ from influencers.models import Creator
 from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
 
 
+def _watch_covers_alert(watches: QuerySet[Watch]) -> Exists:
+    """Whether one of `watches` covers the outer Alert: it raised it, or it would have raised it
+    now. An alert's cause is kept once per organisation (`Alert.cause_key`: creator, brand,
+    episode), so a second watch of the same brand seeing the same cause does not get an alert
+    of its own; it covers the existing one when it has an active rule of the alert's kind, the
+    same brand (or none on both) and watches the alert's creator (picked or on its shortlist)."""
+    same_cause = (
+        Q(brand_key=Coalesce(OuterRef("brand_id"), Value(0)))
+        & Q(rules__kind=OuterRef("kind"), rules__is_active=True)
+        & (Q(creators=OuterRef("creator_id")) | Q(shortlist__entries__creator_id=OuterRef("creator_id")))
+    )
+    return Exists(
+        watches.filter(organization_id=OuterRef("organization_id"))
+        .annotate(brand_key=Coalesce("brand_id", Value(0)))
+        .filter(Q(pk=OuterRef("watch_id")) | same_cause)
+    )
+
+
 def watch_list(*, organization: Organization) -> QuerySet[Watch]:
-    """The organisation's watches with their rules, picked creators, brand and shortlist."""
+    """The organisation's watches with their rules, picked creators, brand and shortlist.
+    `open_alerts` counts the open alerts each watch covers (`_watch_covers_alert`), also those
+    raised first by another watch."""
+    covered = (
+        Alert.objects.filter(status=AlertStatus.OPEN)
+        .filter(_watch_covers_alert(Watch.objects.filter(pk=OuterRef(OuterRef("pk")))))
+        .order_by()
+        .annotate(n=Func(Value(1), function="COUNT"))
+        .values("n")
+    )
     return (
         Watch.objects.filter(organization=organization)
         .select_related("brand", "shortlist", "created_by")
@@ -22,7 +50,7 @@ def watch_list(*, organization: Organization) -> QuerySet[Watch]:
             Prefetch("rules", queryset=WatchRule.objects.order_by("kind", "id")),
             Prefetch("creators", queryset=Creator.objects.only("id", "display_name").order_by("id")),
         )
-        .annotate(open_alerts=Count("alerts", filter=Q(alerts__status=AlertStatus.OPEN), distinct=True))
+        .annotate(open_alerts=Coalesce(Subquery(covered, output_field=IntegerField()), 0))
         .order_by("name", "id")
     )
 
@@ -59,7 +87,7 @@ def alert_list(
     watch_id: object = None,
 ) -> QuerySet[Alert]:
     """The organisation's alerts, newest first, filtered by status/severity/kind (comma-separated
-    values allowed), creator, brand or watch."""
+    values allowed), creator, brand or watch (the alerts the watch covers: `_watch_covers_alert`)."""
     alerts = Alert.objects.filter(organization=organization).select_related(
         "creator", "account", "brand", "watch", "acknowledged_by", "resolved_by"
     )
@@ -75,7 +103,11 @@ def alert_list(
     for field, value in (("creator_id", creator_id), ("brand_id", brand_id), ("watch_id", watch_id)):
         if value not in (None, ""):
             try:
-                alerts = alerts.filter(**{field: int(str(value))})
+                number = int(str(value))
+                if field == "watch_id":
+                    alerts = alerts.filter(_watch_covers_alert(Watch.objects.filter(pk=number)))
+                else:
+                    alerts = alerts.filter(**{field: number})
             except ValueError as exc:
                 raise InputError("must be a whole number", field=field.removesuffix("_id")) from exc
     return alerts.order_by("-created_at", "-id")
