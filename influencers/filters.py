@@ -29,7 +29,9 @@ from typing import Any, ClassVar
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -91,10 +93,34 @@ class CountryInFilter(CharInFilter):
         return super().filter(qs, codes) if codes else qs
 
 
-def _audience_term(dimension: str, key: str, minimum: float) -> AccountTerm:
-    def term(prefix: str, ref: str) -> Q:
+def audience_codes(values: Any, case: str) -> list[str]:
+    """The (already validated) codes of a comma list in `case` ("upper"/"lower"), without repeats."""
+    codes = [str(v).strip() for v in values or [] if str(v).strip()]
+    return list(dict.fromkeys(c.upper() if case == "upper" else c.lower() for c in codes))
+
+
+def _audience_term(dimension: str, keys: list[str], minimum: float) -> AccountTerm | None:
+    """Accounts whose newest audience gives the union of `keys` a share ≥ `minimum` (> 0 without
+    a minimum): the shares of the chosen values add up, "CN or TW ≥ 30%" is CN + TW ≥ 0.3."""
+    if not keys:
+        return None
+    if len(keys) == 1:  # the JSON key lookup alone (no cast), as before several values existed
+        key = keys[0]
         lookup = {f"{dimension}__{key}__gte": minimum} if minimum > 0 else {f"{dimension}__{key}__gt": 0}
-        return Q(Exists(AudienceProfile.objects.filter(account_id=OuterRef(ref), **lookup)))
+
+        def single(prefix: str, ref: str) -> Q:
+            return Q(Exists(AudienceProfile.objects.filter(account_id=OuterRef(ref), **lookup)))
+
+        return single
+    share = sum(
+        (Coalesce(Cast(KeyTextTransform(key, dimension), FloatField()), Value(0.0)) for key in keys[1:]),
+        Coalesce(Cast(KeyTextTransform(keys[0], dimension), FloatField()), Value(0.0)),
+    )
+    union = {"union_share__gte": minimum} if minimum > 0 else {"union_share__gt": 0}
+
+    def term(prefix: str, ref: str) -> Q:
+        profiles = AudienceProfile.objects.filter(account_id=OuterRef(ref)).annotate(union_share=share)
+        return Q(Exists(profiles.filter(**union)))
 
     return term
 
@@ -174,16 +200,22 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_account",
         label="Newest post or snapshot at most this many days old",
     )
-    audience_country = django_filters.CharFilter(
-        method="filter_account", label="Audience country (ISO code)", validators=[_COUNTRY_CODE]
+    # Several values each (repeatable, comma-separated): the audience share of their union must
+    # reach the minimum (`_audience_term`).
+    audience_country = CharInFilter(
+        method="filter_account",
+        validators=[_COUNTRY_CODE],  # each value (the CSV field cleans them one by one)
+        label="Audience countries (ISO codes, comma-separated)",
     )
     audience_country_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_age = django_filters.ChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
+    audience_age = django_filters.MultipleChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
     audience_age_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_gender = django_filters.ChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
+    audience_gender = django_filters.MultipleChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
     audience_gender_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_language = django_filters.CharFilter(
-        method="filter_account", label="Audience language (ISO code)", validators=[_LANGUAGE_CODE]
+    audience_language = CharInFilter(
+        method="filter_account",
+        validators=[_LANGUAGE_CODE],
+        label="Audience languages (ISO codes, comma-separated)",
     )
     audience_language_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
 
@@ -226,12 +258,14 @@ class CreatorFilterSet(django_filters.FilterSet):
             "metrics__data_as_of", "gte", stale_cutoff(timezone.localdate(), int(v))
         ),
         "audience_country": lambda v, d: _audience_term(
-            "countries", v.strip().upper(), float(d.get("audience_country_min") or 0)
+            "countries", audience_codes(v, "upper"), float(d.get("audience_country_min") or 0)
         ),
-        "audience_age": lambda v, d: _audience_term("age", v, float(d.get("audience_age_min") or 0)),
-        "audience_gender": lambda v, d: _audience_term("gender", v, float(d.get("audience_gender_min") or 0)),
+        "audience_age": lambda v, d: _audience_term("age", list(v or []), float(d.get("audience_age_min") or 0)),
+        "audience_gender": lambda v, d: _audience_term(
+            "gender", list(v or []), float(d.get("audience_gender_min") or 0)
+        ),
         "audience_language": lambda v, d: _audience_term(
-            "languages", v.strip().lower(), float(d.get("audience_language_min") or 0)
+            "languages", audience_codes(v, "lower"), float(d.get("audience_language_min") or 0)
         ),
         "q": lambda v, d: _keyword_term(v.strip()) if v.strip() else None,
     }

@@ -67,9 +67,14 @@ _DISCOVERY_LISTS = {
     "platform": ListParam(case="lower", choices=tuple(Platform.values)),
     "risk_level": ListParam(case="lower", choices=tuple(code for code, _ in RISK_LEVELS)),
     "country": ListParam(case="upper", joined=True),
+    # Several audience values: the share of their union must reach the `_min` (influencers.filters).
+    "audience_country": ListParam(case="upper", joined=True),
+    "audience_language": ListParam(case="lower", joined=True),
+    "audience_age": ListParam(choices=tuple(AGE_BANDS)),
+    "audience_gender": ListParam(case="lower", choices=tuple(GENDERS)),
 }
 _DISCOVERY_BOOLEANS = frozenset({"verified", "stale", "has_contact_email"})
-_DISCOVERY_CHOICES = {"sort": tuple(CREATOR_SORTS), "audience_age": tuple(AGE_BANDS), "audience_gender": tuple(GENDERS)}
+_DISCOVERY_CHOICES = {"sort": tuple(CREATOR_SORTS)}
 DISCOVERY_QUERY = QuerySpec(
     single=frozenset(CreatorFilterSet.base_filters)
     - set(_DISCOVERY_LISTS)
@@ -88,7 +93,8 @@ DISCOVERY_QUERY = QuerySpec(
 
 class CreatorListView(ListModelMixin, OrganizationScopedView):
     """Discovery: filter, sort and page through the creator catalogue. List parameters (platform,
-    country, risk_level) may be repeated or comma-separated; codes are case-insensitive."""
+    country, risk_level, audience_country/age/gender/language) may be repeated or
+    comma-separated; codes are case-insensitive."""
 
     query_spec = DISCOVERY_QUERY
 

@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError, VettedError
 
 # One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
+from core.pagination import COUNT_CAP
 from core.pagination import CountCappedPaginator as Paginator
 from core.services.media import inspect_image_bytes
 from frontend.looks import Look, look_recall, look_remember, look_search, mood_board_look, text_search_available
 from frontend.views import presenters
 from frontend.views.common import error_text, htmx_aware_redirect, organization_for, render_page
 from influencers.metrics.freshness import stale_after_days
-from influencers.selectors.creators import creator_list, creators_by_ids
+from influencers.selectors.creators import creator_head, creator_list, creators_by_ids
 from vetting.selectors.brands import brand_list
+from vetting.selectors.reports import rank_by_audience_fit
 from vetting.selectors.shortlists import shortlist_list
 from vision.limits import aesthetic_search_count
 
@@ -50,11 +52,14 @@ SORT_LABELS = {
     "fake_risk": gettext_lazy("Lowest fake-follower risk"),
     "name": gettext_lazy("Name A–Z"),
 }
+# Not a sort of the filter set: the chosen brand's audience fit ranks the first COUNT_CAP matches
+# (vetting.selectors.reports.rank_by_audience_fit), bounded like the count.
+AUDIENCE_FIT = "audience_fit"
 
 
-MULTI_VALUE_FIELDS = ("platform", "risk_level")
+MULTI_VALUE_FIELDS = ("platform", "risk_level", "audience_age", "audience_gender")
 # Comma-separated filters: repeated parameters (one per chip of a brief) are joined.
-COMMA_LIST_FIELDS = ("country", "worked_with", "not_worked_with")
+COMMA_LIST_FIELDS = ("country", "worked_with", "not_worked_with", "audience_country", "audience_language")
 
 
 def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
@@ -66,6 +71,8 @@ def filters_from_query(query: QueryDict) -> tuple[dict[str, Any], list[str]]:
         # Not filters: paging, the brand for audience fit, and the search by look itself (a look
         # alone must rank the whole catalogue, not only the creators the filter set lists).
         if key in ("page", "brand", "no_competitor_partners", "look", "look_brand") or key.endswith("_pct"):
+            continue
+        if key == "sort" and query.get(key) == AUDIENCE_FIT:  # ranked here, not by the filter set
             continue
         values = [v for v in query.getlist(key) if v.strip()]
         if values:
@@ -116,7 +123,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
         "brands": brands,
         "brand": brand,
         "shortlists": list(shortlist_list(organization=org)) if org else [],
-        "sort_labels": SORT_LABELS,
+        "sort_labels": {**SORT_LABELS, AUDIENCE_FIT: _audience_fit_label(brand)},
         "current_sort": request.GET.get("sort") or ("relevance" if params.get("q") else "-followers"),
         "percent_values": {f: request.GET.get(f"{f}_pct", "") for f in PERCENT_FIELDS},
         "active_filter_count": presenters.active_filter_count(request.GET),
@@ -138,6 +145,8 @@ def discovery(request: HttpRequest) -> HttpResponse:
         context["error"] = _("This search by look has expired. Drop the images again.")
     elif look is not None:
         _look_results(request, context, look, params, brand)
+    elif request.GET.get("sort") == AUDIENCE_FIT:
+        _audience_fit_results(request, context, params, brand)
     else:
         try:
             queryset = creator_list(filters=params)
@@ -154,6 +163,34 @@ def discovery(request: HttpRequest) -> HttpResponse:
     context["text_search"], context["embedder_label"] = text_search_available()
     status = 422 if context["error"] else 200
     return render_page(request, "frontend/discovery.html", context, partial="frontend/_results.html", status=status)
+
+
+def _audience_fit_label(brand: Any) -> str:
+    if brand is None:
+        return _("Best audience fit (pick a brand)")
+    return _("Best audience fit for %(brand)s") % {"brand": brand.name}
+
+
+def _audience_fit_results(request: HttpRequest, context: dict[str, Any], params: dict[str, Any], brand: Any) -> None:
+    """Discovery's rows sorted by the chosen brand's audience fit: the first COUNT_CAP creators
+    passing the filters (most followers first) ranked by fit, paged."""
+    if brand is None:
+        context["error"] = _("Pick a brand to sort by its audience fit.")
+        return
+    try:
+        head = creator_head(creator_list(filters=params), limit=COUNT_CAP)
+    except InputError as exc:
+        context["error"] = error_text(exc)
+        return
+    paginator = Paginator(rank_by_audience_fit(brand=brand, rows=head), PAGE_SIZE)
+    try:
+        page = paginator.page(_page_number(request))
+    except EmptyPage:
+        page = paginator.page(1)
+    ids = list(page.object_list)
+    creators = {c.pk: c for c in creator_list(filters=params).filter(pk__in=ids)}
+    context["page"] = page
+    context["rows"] = presenters.creator_rows([creators[i] for i in ids if i in creators], brand=brand)
 
 
 RANGES = (

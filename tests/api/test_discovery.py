@@ -130,6 +130,14 @@ def ids(response) -> set[int]:
         ("audience_age=18-24&audience_age_min=0.5", {"mid_yt"}),
         ("audience_gender=female&audience_gender_min=0.5", {"cn_aud"}),
         ("audience_language=zh&audience_language_min=0.5", {"cn_aud"}),
+        # Several values: the share of their union reaches the minimum (neither alone does).
+        ("audience_age=25-34,35-44&audience_age_min=0.9", {"cn_aud"}),
+        ("audience_age=25-34&audience_age=35-44&audience_age_min=0.9", {"cn_aud"}),
+        ("audience_country=us&audience_country=tw&audience_country_min=0.5", {"mid_yt"}),
+        ("audience_country=US,CN&audience_country_min=0.95", {"mid_yt", "cn_aud"}),
+        ("audience_gender=Female,male&audience_gender_min=0.99", {"mid_yt", "cn_aud"}),
+        ("audience_language=EN,zh&audience_language_min=0.99", {"mid_yt", "cn_aud"}),
+        ("audience_language=en,fr", {"mid_yt"}),
         # Same-account semantics: Split has a TikTok (2k) and a big Instagram; no single TikTok ≥ 100k.
         ("platform=tiktok&min_followers=100000", set()),
         ("platform=tiktok&min_engagement_rate=0.1", {"split"}),
@@ -186,6 +194,8 @@ def test_page_size_is_capped(editor, catalogue):
         ("audience_country=C__N", "audience_country"),
         ("max_fake_risk=2", "max_fake_risk"),
         ("audience_age=12-99", "audience_age"),
+        ("audience_country=CN,C__N", "audience_country"),
+        ("audience_gender=female,robot", "audience_gender"),
     ],
 )
 def test_bad_filters_answer_400_naming_the_field(editor, catalogue, query, field):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from influencers.models import Account
@@ -34,3 +34,18 @@ def brand_audience_fits(*, brand: Brand, account_ids: Iterable[int]) -> dict[int
         if result.fit is not None:
             fits[account_id] = {"score": result.fit, "confidence": result.confidence, "summary": result.summary}
     return fits
+
+
+def rank_by_audience_fit(*, brand: Brand, rows: Sequence[tuple[int, int | None]]) -> list[int]:
+    """The creator ids of `rows` ((creator id, representative account id)), the brand's best
+    audience fit first (`brand_audience_fits` of the representative account). Creators without
+    a fit (no audience profile, or a brand without target) follow, in their given order; ties
+    keep it too."""
+    fits = brand_audience_fits(brand=brand, account_ids=[account for _creator, account in rows if account is not None])
+
+    def key(item: tuple[int, tuple[int, int | None]]) -> tuple[bool, float, int]:
+        index, (_creator, account) = item
+        fit = fits.get(account) if account is not None else None
+        return (fit is None, -float(fit["score"]) if fit else 0.0, index)
+
+    return [creator for _index, (creator, _account) in sorted(enumerate(rows), key=key)]
