@@ -38,6 +38,7 @@ urlpatterns = [
     path("creators/<id:pk>/", creators.CreatorDetailView.as_view(), name="creator-detail"),
     path("creators/<id:pk>/lookalikes/", creators.CreatorLookalikesView.as_view(), name="creator-lookalikes"),
     path("accounts/lookup", sync.AccountLookupView.as_view(), name="account-lookup"),
+    path("accounts/track", jobs.AccountTrackView.as_view(), name="account-track"),
     path("sync/creators/", sync.CreatorSyncView.as_view(), name="sync-creators"),
     path("sync/accounts/", sync.AccountSyncView.as_view(), name="sync-accounts"),
     path("sync/alerts/", sync.AlertSyncView.as_view(), name="sync-alerts"),

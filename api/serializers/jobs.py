@@ -13,6 +13,8 @@ from api.serializers.reports import JobResultSerializer
 from core.messages import is_message, message_json
 from core.models import Job, JobKind, JobStatus
 from core.selectors.jobs import job_log_text
+from influencers.models import Platform
+from influencers.services.track import REF_MAX_LENGTH
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -51,6 +53,11 @@ class JobSerializer(serializers.ModelSerializer):
             result["download_url"] = api_url(
                 "export-download", kwargs={"pk": job.pk}, request=self.context.get("request")
             )
+        if job.kind == JobKind.REFRESH and result.get("creator_id"):
+            # The vetting report of the account a track request added.
+            result["creator_url"] = api_url(
+                "creator-detail", kwargs={"pk": result["creator_id"]}, request=self.context.get("request")
+            )
         return result
 
     def get_log_tail(self, job: Job) -> str:
@@ -69,6 +76,15 @@ class ImportUploadSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=50,
         help_text="A shipped column mapping for a CSV/XLSX export: modash or chinese-agency (docs/import-format.md)",
+    )
+
+
+class AccountTrackSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(
+        choices=Platform.choices, help_text="A platform with a connector: youtube, instagram"
+    )
+    ref = serializers.CharField(
+        max_length=REF_MAX_LENGTH, help_text="The account: handle, @handle, platform id or profile URL"
     )
 
 

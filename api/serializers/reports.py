@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.messages import MessageSerializer
@@ -28,12 +29,24 @@ class ReportAccountSerializer(serializers.Serializer):
     followers = _opt(serializers.IntegerField)
 
 
+@extend_schema_field({"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}], "nullable": True})
+class SignalEvidenceField(serializers.JSONField):
+    """A signal's evidence: its figures (an object) or the items it found (a list: growth
+    anomalies, following-churn waves), as vetting.scoring.risk writes it."""
+
+
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "object"}], "nullable": True})
+class SignalValueField(serializers.JSONField):
+    """A signal's value: one number, or named figures (the comment signal's likes per comment
+    and sudden changes)."""
+
+
 class RiskSignalSerializer(serializers.Serializer):
     """One fake-follower signal: its value, benchmark and weight, its risk, and the evidence."""
 
     name = serializers.CharField(help_text="audience_quality, growth, engagement, comments, reused_images")
     label = serializers.CharField(required=False, help_text="In the request's language")
-    value = _opt(serializers.FloatField)
+    value = SignalValueField(required=False, allow_null=True)
     value_text = _opt(serializers.CharField)
     value_text_message = _message()
     benchmark = _opt(serializers.CharField)
@@ -44,8 +57,10 @@ class RiskSignalSerializer(serializers.Serializer):
     confidence = _opt(serializers.FloatField, help_text="0..1: how much evidence the signal had")
     explanation = _opt(serializers.CharField)
     explanation_message = _message()
-    evidence = serializers.DictField(
-        required=False, allow_null=True, help_text="The signal's figures (sample, interval, method...)"
+    evidence = SignalEvidenceField(
+        required=False,
+        allow_null=True,
+        help_text="The signal's figures (sample, interval, method...), or the anomalies it found (a list)",
     )
     evidence_lines = serializers.ListField(child=serializers.CharField(), required=False)
     evidence_lines_messages = MessageSerializer(many=True, required=False)
@@ -114,3 +129,7 @@ class JobResultSerializer(serializers.Serializer):
     download_url = serializers.CharField(required=False, help_text="Exports: where the file is")
     error_message = MessageSerializer(required=False, help_text="Failed jobs: the reason, as a message")
     counts = serializers.DictField(required=False)
+    account_id = serializers.IntegerField(required=False, help_text="Account tracks: the account added or refreshed")
+    creator_id = serializers.IntegerField(required=False, help_text="Account tracks: its creator")
+    created = serializers.BooleanField(required=False, help_text="Account tracks: false when it was already tracked")
+    creator_url = serializers.CharField(required=False, help_text="Account tracks: the creator's vetting report")

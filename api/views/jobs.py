@@ -9,11 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.idempotency import idempotent
-from api.serializers.jobs import ImportUploadSerializer, JobSerializer
+from api.serializers.jobs import AccountTrackSerializer, ImportUploadSerializer, JobSerializer
 from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, located
 from core.models import Job
 from core.selectors.jobs import job_get, job_list
 from influencers.services.imports.jobs import import_upload_submit
+from influencers.services.track import account_track_submit
 
 
 class JobListView(ListModelMixin, OrganizationScopedView):
@@ -56,6 +57,29 @@ class ImportUploadView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
             mapping=payload.validated_data.get("mapping") or None,
+        )
+        data = JobSerializer(job, context={"request": request}).data
+        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+
+
+class AccountTrackView(OrganizationScopedView):
+    """Track one platform account by handle, @handle, id or profile URL (editors and owners):
+    answers with the REFRESH job that adds it, the organisation's own, to follow at
+    /api/v1/jobs/{id}/; its result names the account and the creator (`creator_url`: the vetting
+    report). A platform without a configured connector is a 400 naming `platform`."""
+
+    serializer_class = AccountTrackSerializer
+
+    @extend_schema(request=AccountTrackSerializer, responses={202: JobSerializer})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        payload = AccountTrackSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        job = account_track_submit(
+            platform=payload.validated_data["platform"],
+            ref=payload.validated_data["ref"],
+            organization=self.organization,
+            user=request.user,
         )
         data = JobSerializer(job, context={"request": request}).data
         return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)

@@ -596,8 +596,34 @@ def _params(job: Job) -> dict[str, Any]:
     return {"platform": platform, "account_ids": account_ids, "today": today}
 
 
+def _add_params(job: Job) -> dict[str, str]:
+    """Validated `add` params of a REFRESH job that adds one account: platform and ref."""
+    add, source = job.params.get("add"), f"job {job.pk}"
+    if not isinstance(add, dict):
+        raise InputError("must be an object {platform, ref}", source=source, field="add")
+    platform, ref = add.get("platform"), add.get("ref")
+    if platform not in Platform.values:
+        raise InputError(f"unknown platform {platform!r}", source=source, field="add.platform")
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError("must be a handle, @handle, id or profile URL", source=source, field="add.ref")
+    return {"platform": platform, "ref": ref.strip()}
+
+
+def account_add_job_run(*, job: Job) -> dict[str, Any]:
+    """A REFRESH job with params {"add": {platform, ref}} (POST /api/v1/accounts/track): add or
+    refresh that one account; the result names the account and its creator."""
+    add = _add_params(job)
+    job_set_total(job=job, total=1)
+    result = account_add_from_platform(platform=add["platform"], ref=add["ref"])
+    job_log(job=job, message=("added " if result.created else "already tracked, refreshed ") + result.summary())
+    job_progress(job=job, done=1, counts={"refreshed": 1, "created": int(result.created)})
+    return {"account_id": result.account.pk, "creator_id": result.account.creator_id, "created": result.created}
+
+
 def refresh_job_run(*, job: Job, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Do the work of a REFRESH job (already RUNNING): used by the job handler and the CLI."""
+    if "add" in (job.params or {}):
+        return account_add_job_run(job=job)
     counts = refresh_tracked_accounts(**_params(job), progress=progress, job=job)
     return {"counts": counts}
 

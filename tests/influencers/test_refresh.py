@@ -425,6 +425,9 @@ def test_refresh_job_kind_has_a_handler() -> None:
         ({"platform": "myspace"}, "platform"),
         ({"account_ids": "1,2"}, "account_ids"),
         ({"today": "01/03/2026"}, "today"),
+        ({"add": "@x"}, "add"),
+        ({"add": {"platform": "myspace", "ref": "@x"}}, "add.platform"),
+        ({"add": {"platform": "youtube", "ref": " "}}, "add.ref"),
     ],
 )
 def test_bad_job_params_fail_the_job_clearly(params: dict, field: str) -> None:
@@ -458,6 +461,21 @@ def test_add_channel_by_url_then_by_handle_finds_the_same_account(keys, no_visio
     assert not again.created
     assert again.account.pk == account.pk
     assert Creator.objects.count() == 1 and Account.objects.count() == 1
+
+
+@responses.activate
+def test_a_refresh_job_with_add_params_adds_that_account_and_names_it(keys, no_vision) -> None:
+    channel = YtChannel(videos=default_videos(n=1))
+    FakeYouTube(responses.mock, channel)
+    job = JobFactory(kind=JobKind.REFRESH, params={"add": {"platform": "youtube", "ref": "@GlowWithMei"}})
+
+    run_job(job_id=job.pk)
+
+    job.refresh_from_db()
+    account = Account.objects.get(platform=Platform.YOUTUBE, platform_user_id=channel.id)
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result == {"account_id": account.pk, "creator_id": account.creator_id, "created": True}
+    assert (job.done, job.total) == (1, 1)
 
 
 @responses.activate
