@@ -17,8 +17,12 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ImportValidationError, VettedError
 from frontend.views.common import error_text, render_page, require_organization, require_write
+from vetting.models import Campaign
 from vetting.selectors.campaigns import campaign_get
 from vetting.selectors.shortlists import entry_list, shortlist_get
+from vetting.services import campaigns as campaign_services
+from vetting.services.campaign_report import campaign_report
+from vetting.services.exports.campaign import campaign_report_file, report_view
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -26,16 +30,21 @@ CONTENT_TYPES = {
 }
 
 
+def _writable_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+    """The organisation's campaign, for a member who may change it (else 403/404)."""
+    org = require_organization(request)
+    require_write(request)
+    return campaign_get(organization=org, campaign_id=campaign_id)
+
+
 @login_required
 @require_POST
 def campaign_create(request: HttpRequest, shortlist_id: int) -> HttpResponse:
-    from vetting.services.campaigns import campaign_create as create
-
     org = require_organization(request)
     require_write(request)
     shortlist = shortlist_get(organization=org, shortlist_id=shortlist_id)
     try:
-        campaign = create(
+        campaign = campaign_services.campaign_create(
             shortlist=shortlist,
             name=request.POST.get("name", ""),
             starts_on=request.POST.get("starts_on", ""),
@@ -52,9 +61,6 @@ def campaign_create(request: HttpRequest, shortlist_id: int) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The campaign's report (per creator and in total, against the predictions), with forms to
     book creators and add posts."""
-    from vetting.services.campaign_report import campaign_report
-    from vetting.services.exports.campaign import report_view
-
     org = require_organization(request)
     campaign = campaign_get(organization=org, campaign_id=campaign_id)
     report = report_view(campaign_report(campaign=campaign))
@@ -71,13 +77,11 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_book(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    from vetting.services.campaigns import campaign_book as book
-
-    org = require_organization(request)
-    require_write(request)
-    campaign = campaign_get(organization=org, campaign_id=campaign_id)
+    campaign = _writable_campaign(request, campaign_id)
     try:
-        book(campaign=campaign, creator_id=request.POST.get("creator", ""), fee_usd=request.POST.get("fee_usd", ""))
+        campaign_services.campaign_book(
+            campaign=campaign, creator_id=request.POST.get("creator", ""), fee_usd=request.POST.get("fee_usd", "")
+        )
     except VettedError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -89,17 +93,15 @@ def campaign_book(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def campaign_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Posts from an uploaded CSV or JSON file: all or nothing, every error listed."""
-    from vetting.services.campaigns import campaign_posts_import
-
-    org = require_organization(request)
-    require_write(request)
-    campaign = campaign_get(organization=org, campaign_id=campaign_id)
+    campaign = _writable_campaign(request, campaign_id)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a CSV or JSON file first."))
         return redirect("frontend:campaign", campaign_id=campaign.pk)
     try:
-        posts = campaign_posts_import(campaign=campaign, content=upload.read(), source=upload.name or "upload")
+        posts = campaign_services.campaign_posts_import(
+            campaign=campaign, content=upload.read(), source=upload.name or "upload"
+        )
     except ImportValidationError as exc:
         messages.error(request, error_text(exc))
         for line in exc.errors[:20]:
@@ -116,13 +118,9 @@ def campaign_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_link(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    from vetting.services.campaigns import campaign_post_link
-
-    org = require_organization(request)
-    require_write(request)
-    campaign = campaign_get(organization=org, campaign_id=campaign_id)
+    campaign = _writable_campaign(request, campaign_id)
     try:
-        campaign_post_link(campaign=campaign, url=request.POST.get("url", ""))
+        campaign_services.campaign_post_link(campaign=campaign, url=request.POST.get("url", ""))
     except VettedError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -133,9 +131,6 @@ def campaign_link(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 def campaign_download(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
     """The report as PDF or XLSX, in the page's language (written on the fly: it is small)."""
-    from vetting.services.campaign_report import campaign_report
-    from vetting.services.exports.campaign import campaign_report_file
-
     org = require_organization(request)
     campaign = campaign_get(organization=org, campaign_id=campaign_id)
     if fmt not in CONTENT_TYPES:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from core.models import Organization
-from influencers.models import Account
+from influencers.models import Account, Post
 from vetting import messages as m
 from vetting.models import Campaign, CampaignCreator, CampaignPost
 from vetting.scoring.campaigns import (
@@ -40,24 +40,14 @@ def _bookings(campaigns: Any) -> list[CampaignCreator]:
 def _figures(post: CampaignPost) -> PostFigures:
     """A linked post's counters are the catalogued post's (refreshed by the connectors); reach
     only an import can give."""
-    if post.post is not None:
-        source = post.post
-        return PostFigures(
-            platform=post.platform,
-            likes=source.likes,
-            comments=source.comments,
-            views=source.views,
-            shares=source.shares,
-            saves=source.saves,
-            reach=post.reach,
-        )
+    source: Post | CampaignPost = post.post if post.post is not None else post
     return PostFigures(
         platform=post.platform,
-        likes=post.likes,
-        comments=post.comments,
-        views=post.views,
-        shares=post.shares,
-        saves=post.saves,
+        likes=source.likes,
+        comments=source.comments,
+        views=source.views,
+        shares=source.shares,
+        saves=source.saves,
         reach=post.reach,
     )
 
