@@ -400,6 +400,14 @@ IMPORT_INVALID = define(
     n=INT,
 )
 
+# Reading uploaded files (core.services.uploads).
+UPLOAD_TOO_LARGE = define(
+    "upload.too_large", gettext_noop("the file is %(size)s bytes, above the limit of %(limit)s"), size=INT, limit=INT
+)
+UPLOAD_OVER_LIMIT = define(
+    "upload.over_limit", gettext_noop("the file is larger than the limit of %(limit)s bytes"), limit=INT
+)
+
 # Checks of uploaded images (core.services.media).
 IMAGE_EMPTY = define("media.empty", gettext_noop("the image file is empty"))
 IMAGE_TOO_LARGE = define(

@@ -26,6 +26,7 @@ from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json, render_message
+from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
@@ -113,7 +114,9 @@ class MoodBoardView(OrganizationScopedView):
         upload = MoodBoardUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["image"]
-        image = mood_board_add(brand=brand, data=file.read(), filename=file.name or "", field="image")
+        image = mood_board_add(
+            brand=brand, data=read_image_upload(file, field="image"), filename=file.name or "", field="image"
+        )
         return located(
             request,
             self.get_serializer(image).data,
