@@ -187,7 +187,6 @@ def test_campaigns_follow_the_api_contract_under_v1(editor):
     assert form.status_code == 415
 
 
-
 def test_a_posts_file_above_the_limit_is_refused_naming_the_file(editor):
     w = world(editor.organization)
     limit = 2 * 1024 * 1024  # docs/campaigns.md: files up to 2 MB

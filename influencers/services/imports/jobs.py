@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from core.errors import ImportValidationError, InputError, InvalidState, Permiss
 from core.models import Job, JobKind, JobStatus, Organization
 from core.selectors.tenancy import membership_for_user
 from core.services.jobs import job_log, job_progress, job_set_total, job_submit
+from core.services.upload_folders import upload_folder
 from influencers import messages as m
 from influencers.services.imports.mapping import ColumnMapping, mapping_from_data
 from influencers.services.imports.service import creators_import_file
@@ -178,7 +178,7 @@ def import_upload_store(*, upload: UploadedFile) -> StoredUpload:
         raise InputError(f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file")
     kind = sniff_import_kind(upload)
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(upload.name or "upload").stem)[:80] or "upload"
-    path = Path(tempfile.mkdtemp(prefix="vetted-import-")) / f"{stem}.{kind}"
+    path = upload_folder("imports") / f"{stem}.{kind}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
