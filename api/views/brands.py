@@ -185,15 +185,25 @@ class MatchesQuerySerializer(serializers.Serializer):
 def _part(part: dict[str, Any]) -> dict[str, Any]:
     """A match part with its reasons in the request's language, and as messages."""
     lines = part.get("explanations") or []
+    explanation = message_json(part["explanation"]) if is_message(part["explanation"]) else None
     return {
         "name": part["name"],
         "label": label("match_part", part["name"]),
         "score": part["score"],
         "weight": part["weight"],
-        "explanation": render_message(part["explanation"]),
-        "explanation_message": message_json(part["explanation"]) if is_message(part["explanation"]) else None,
+        "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
+        "explanation_message": explanation,
         "explanations_messages": [message_json(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True),
+    }
+
+
+def _explanations(lines: list[Any]) -> dict[str, list[Any]]:
+    """A row's reasons in words and, for those that are messages, as messages (rendered once)."""
+    as_json = [message_json(line) if is_message(line) else None for line in lines]
+    return {
+        "explanations": [m["message"] if m else render_message(line) for m, line in zip(as_json, lines, strict=True)],
+        "explanations_messages": [m for m in as_json if m],
     }
 
 
@@ -236,8 +246,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     for post in row.get("competitor_posts", [])
                 ],
                 "parts": [_part(part) for part in row["parts"]],
-                "explanations": [render_message(line) for line in row["explanations"]],
-                "explanations_messages": [message_json(line) for line in row["explanations"] if is_message(line)],
+                **_explanations(row["explanations"]),
             }
         )
     return {

@@ -620,7 +620,7 @@ def _alignment(
     mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
     if mood_note:
         notes.append(mood_note)
-    mood_arr = np.array([mood[a][0] if a in mood else np.nan for a in ids.tolist()])
+    mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
     base = np.where(
         np.isnan(mood_arr),
         text_score,
@@ -628,8 +628,9 @@ def _alignment(
     )
     # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
     # Instagram row as much, whatever platforms the query lets through.
-    candidates = set(np.unique(creator).tolist()) if safety.hits_by_creator else set()
-    hits_by_creator = {c: hits for c, hits in safety.hits_by_creator.items() if c in candidates}
+    charged_creators = np.fromiter(safety.hits_by_creator, dtype=np.int64, count=len(safety.hits_by_creator))
+    present = charged_creators[np.isin(charged_creators, creator)].tolist()
+    hits_by_creator = {c: safety.hits_by_creator[c] for c in present}
     penalty = np.zeros(n)
     if hits_by_creator:
         charged = np.array(sorted(hits_by_creator), dtype=np.int64)
@@ -642,6 +643,22 @@ def _alignment(
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
     return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
+
+
+def _by_key(values: Mapping[int, float], keys: np.ndarray) -> np.ndarray:
+    """values[k] for each of `keys` (NaN where absent), without a Python loop over the keys: a
+    ranking's candidates are every account of the catalogue."""
+    out = np.full(len(keys), np.nan)
+    if not values:
+        return out
+    known = np.fromiter(values, dtype=np.int64, count=len(values))
+    given = np.fromiter(values.values(), dtype=float, count=len(values))
+    order = np.argsort(known)
+    known, given = known[order], given[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    found = known[at] == keys
+    out[found] = given[at[found]]
+    return out
 
 
 # Catalogue-wide document frequencies of a brand's terms, per process at the catalogue version.
