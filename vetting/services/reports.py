@@ -550,4 +550,4 @@ def run_scoring_job(job: Job, *, progress: Callable[[int], None] | None = None) 
 def vetting_after_change(change: AccountsChanged) -> None:
     """Follow-up of a catalogue change: vet the changed accounts again (after their metrics)."""
     if change.recompute:
-        vet_accounts(change.account_ids)
+        vet_accounts(change.account_ids, progress=change.progress)
