@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from influencers.metrics.engagement import (
 )
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
+from vetting.scoring.records import asdict
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from core.messages import Message
 from vetting import messages as m
+from vetting.scoring.records import asdict
 
 PACKAGE_SIZES = (
     1_000,

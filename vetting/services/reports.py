@@ -108,8 +108,13 @@ def _benchmarks() -> dict[str, Any]:
     return load_benchmarks(path) if path else load_benchmarks()
 
 
+_KEPT = frozenset({str, int, bool, type(None)})  # exactly these types are stored as they are
+
+
 def _json_safe(value: Any) -> Any:
     """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
+    if type(value) in _KEPT:  # most of a report's leaves: answered before the isinstance checks
+        return value
     if isinstance(value, Message):
         return value.as_dict()
     if isinstance(value, dict):
