@@ -34,6 +34,6 @@ def test_same_concepts_as_searching_every_form(seed):
     for _ in range(50):
         pieces = [rng.choice(forms) if rng.random() < 0.4 else rng.choice(filler) for _ in range(rng.randint(1, 12))]
         run = "".join(pieces)
-        assert ts._han_forms_in(run) == [(form, c) for form, c in ts._HAN_FORMS if form in run]
+        assert list(ts._han_forms_in(run)) == [(form, c) for form, c in ts._HAN_FORMS if form in run]
         concepts = [t for t in ts.tokens(run) if t.startswith("concept:")]
         assert concepts == _searching_every_form(run)

@@ -11,6 +11,7 @@ when a corpus is given. No model, no download.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -210,7 +211,8 @@ for _index, (_form, _concept) in enumerate(_HAN_FORMS):
 _HAN_FORM_LENGTHS = sorted({len(form) for form in _HAN_FORM_INDEX})
 
 
-def _han_forms_in(run: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=65536)  # captions repeat their words: most runs were seen before
+def _han_forms_in(run: str) -> tuple[tuple[str, str], ...]:
     """The (form, concept) pairs of _HAN_FORMS found in `run`, in _HAN_FORMS order."""
     found = {
         index
@@ -218,7 +220,7 @@ def _han_forms_in(run: str) -> list[tuple[str, str]]:
         for start in range(len(run) - size + 1)
         for index in _HAN_FORM_INDEX.get(run[start : start + size], ())
     }
-    return [_HAN_FORMS[index] for index in sorted(found)]
+    return tuple(_HAN_FORMS[index] for index in sorted(found))
 
 
 def _stem(word: str) -> str:
