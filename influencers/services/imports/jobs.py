@@ -35,9 +35,8 @@ IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 PROGRESS_EVERY = 2000  # records validated between two progress writes
 PHASE_WRITES = 50  # at most this many progress writes per follow-up step (each a small UPDATE)
-WRITING = gettext_noop(
-    "writing the accounts"
-)  # the import's own phase, before the follow-ups (translated by the faces)
+# The import's own phase, before the follow-ups' (named in English, translated by the faces).
+WRITING = gettext_noop("writing the accounts")
 PROBLEMS_KEPT = 1000  # refused rows a job keeps as data for its page (the error text lists 50)
 MAPPABLE_KINDS = ("csv", "tsv", "xlsx")  # JSON files use the documented format, never a mapping
 
