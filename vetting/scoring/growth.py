@@ -35,6 +35,7 @@ import numpy as np
 from core.messages import Message
 from vetting import messages as m
 from vetting.scoring.records import asdict
+from vetting.scoring.robust import rolling_median
 
 PACKAGE_SIZES = (
     1_000,
@@ -109,21 +110,6 @@ class GrowthReport:
         return out
 
 
-def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
-    """The median of the values within `window` places of each (fewer at the ends), NaN
-    ignored: np.nanmedian over the windows, computed by sorting each window once (NaN sorts
-    last) and reading its middle, because np.nanmedian of short rows goes through masked
-    arrays and cost a third of vetting an account (tests/vetting/test_growth_median.py checks
-    the two give the same numbers)."""
-    padded = np.concatenate([np.full(window, np.nan), np.asarray(values, dtype=float), np.full(window, np.nan)])
-    views = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1), axis=1)
-    counts = np.count_nonzero(~np.isnan(views), axis=1)
-    rows = np.arange(len(views))
-    low = views[rows, np.maximum(counts - 1, 0) // 2]
-    high = views[rows, counts // 2 - (counts == 0)]
-    return np.where(counts > 0, (low + high) / 2, np.nan)
-
-
 def _robust_scale(residuals: np.ndarray, floor: float) -> float:
     mad = float(np.median(np.abs(residuals - np.median(residuals))))
     return max(1.4826 * mad, floor)
@@ -168,14 +154,14 @@ def growth_anomalies(
     gaps = np.diff(days)
     change = np.diff(vals)
     rate = change / gaps
-    trend = _rolling_median(rate, window)
+    trend = rolling_median(rate, window)
     level = float(np.median(vals))
     floor = max(1.0, NOISE_FLOOR_SHARE * level)
     residual = rate - trend
     # The account's own variation: the larger of its overall robust spread and the local one
     # (growth noise scales with the growth rate, so a fast-growing month is noisier).
     scale_global = _robust_scale(residual, floor)
-    local = 1.4826 * _rolling_median(np.abs(residual - np.median(residual)), window * 2)
+    local = 1.4826 * rolling_median(np.abs(residual - np.median(residual)), window * 2)
     scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
     z = residual / scale_local
     scale = scale_global
@@ -299,7 +285,7 @@ def following_churn(
     gaps = np.diff(days)
     change = np.diff(vals)
     rate = change / gaps
-    trend = _rolling_median(rate, window)
+    trend = rolling_median(rate, window)
     residual = rate - trend
     scale = _robust_scale(residual, max(2.0, 0.002 * float(np.median(vals))))
     z = residual / scale
