@@ -43,7 +43,8 @@ def _inner(obj: Any) -> Any:
     if kind in _ATOMIC:
         return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _inner(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        values = ((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj))
+        return {name: v if type(v) in _ATOMIC else _inner(v) for name, v in values}
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return kind(*[_inner(v) for v in obj])
     if isinstance(obj, (list, tuple)):
