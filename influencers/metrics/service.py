@@ -215,6 +215,6 @@ def metrics_after_change(change: AccountsChanged) -> None:
     after the change's cut-off, if it has one), unless the change defers recomputing."""
     if change.recompute:
         if change.as_of is None:
-            refresh_metrics(change.account_ids)
+            refresh_metrics(change.account_ids, progress=change.progress)
         else:
-            refresh_metrics(change.account_ids, as_of=change.as_of)
+            refresh_metrics(change.account_ids, as_of=change.as_of, progress=change.progress)
