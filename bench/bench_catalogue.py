@@ -232,7 +232,9 @@ def load_catalogue(n: int, reload: bool, *, posts: int = 5) -> None:
         for model in (Creator, Account, AudienceProfile, Post):
             table = model._meta.db_table
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE")
+        # VACUUM too: index-only scans (the sponsored-posts index) need the visibility map that
+        # autovacuum would set some time later.
+        cursor.execute("VACUUM ANALYZE")
     data_version_bump()  # COPY on psycopg's cursor bypasses the write watch
     print(f"loaded {n:,} creators in {time.perf_counter() - started:.0f} s", flush=True)
 
