@@ -45,8 +45,9 @@ from typing import Any, TypeVar
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from core.caching.versions import data_version
 from core.services.background import run_outside_request
@@ -63,6 +64,20 @@ FORMAT = 1  # bump when the columns change: older folders are then never read
 LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
 MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
+# A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
+# unless they are more than this share of it (a large import: a full build costs about the same)
+# or the previous one is this many incremental steps from a full build (bounds what writes no
+# follow-up announced could leave stale: an edit that bypasses both the follow-up and the
+# timestamps, e.g. a raw UPDATE of an audience profile).
+INCREMENTAL_MAX_SHARE = 0.05
+INCREMENTAL_MIN_ROWS = 1_000  # below this a small catalogue still takes the incremental path
+INCREMENTAL_MAX_ROWS = 20_000  # ids in one IN list (SQLite allows 32,766 parameters)
+INCREMENTAL_MAX_DEPTH = 50
+# auto_now timestamps come from the writing process's clock: rows saved this long before the
+# base was read are read again (a few seconds of clock skew between hosts).
+CLOCK_MARGIN = dt.timedelta(minutes=5)
+# Columns with one entry per account row; the others are sparse (name_ptr/_rows/_values).
+SPARSE = ("terms", *(f"audience_{dim}" for dim in DIMENSIONS))
 
 ACCOUNT_FIELDS = (
     "pk",
@@ -328,6 +343,7 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
     """Read every account's ranking inputs from the database (a few queries, JSON parsed with
     orjson). `accounts` narrows it (tests); the creator-level risk always spans all of a
     creator's accounts."""
+    read_at = timezone.now()
     accounts = (Account.objects.all() if accounts is None else accounts).order_by("pk")
     rows = json_values(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS)
     n = len(rows)
@@ -372,6 +388,8 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
         "languages": languages.names,
         "terms": terms.names,
         "audience_keys": {},
+        "read_at": read_at.isoformat(timespec="microseconds"),  # the database's clock when the build began reading
+        "depth": 0,  # incremental steps since the last full build
     }
     _audience_columns(accounts, position, columns, meta)
     for array in columns.values():
@@ -406,6 +424,126 @@ def _audience_columns(
             values,
         )
         meta["audience_keys"][dim] = entries[dim].names
+
+
+def _changed_since(since: dt.datetime) -> set[int]:
+    """Accounts whose account, creator or metrics row was saved through Django since `since`
+    (their auto_now timestamps): edits no follow-up announced (the admin, a creator edit)."""
+    recent = Q(updated_at__gte=since) | Q(creator__updated_at__gte=since) | Q(metrics__computed_at__gte=since)
+    return set(Account.objects.filter(recent).values_list("pk", flat=True))
+
+
+def incremental_snapshot(base: FeatureSnapshot, changed: Collection[int]) -> FeatureSnapshot | None:
+    """The snapshot of the catalogue as it is now, made from `base` by rewriting only the rows of
+    the `changed` accounts (and of those saved since `base` was read, `_changed_since`): updated
+    rows replaced, new accounts added, deleted ones dropped. None when a full build is due: a
+    base without the fields this needs, too many steps from a full build, or too many rows.
+
+    The creator-level columns (risk, country, languages) span every account of a creator, so
+    every account of a creator a changed account belongs to, before or now, is rewritten."""
+    if base.meta.get("format") != FORMAT or "read_at" not in base.meta:
+        return None
+    depth = int(base.meta.get("depth", 0))
+    if depth >= INCREMENTAL_MAX_DEPTH:
+        return None
+    read_at = timezone.now()
+    limit = min(max(INCREMENTAL_MIN_ROWS, INCREMENTAL_MAX_SHARE * len(base)), INCREMENTAL_MAX_ROWS)
+    since = dt.datetime.fromisoformat(base.meta["read_at"]) - CLOCK_MARGIN
+    ids = {int(a) for a in changed} | _changed_since(since)
+    if len(ids) > limit:
+        return None
+    wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    creators = set(base["creator_id"][np.isin(base["account_id"], wanted)].tolist())
+    creators |= set(Account.objects.filter(pk__in=ids).values_list("creator_id", flat=True))
+    fresh = set(Account.objects.filter(Q(pk__in=ids) | Q(creator_id__in=creators)).values_list("pk", flat=True))
+    before = base["account_id"][np.isin(base["creator_id"], np.fromiter(creators, dtype=np.int64))]
+    replaced = ids | fresh | set(before.tolist())
+    if len(replaced) > limit:
+        return None
+    part = build_snapshot(Account.objects.filter(pk__in=fresh))
+    merged = merge_snapshots(base, part, replaced)
+    if merged is not None:
+        merged.meta.update(read_at=read_at.isoformat(timespec="microseconds"), depth=depth + 1)
+    return merged
+
+
+def _extend(names: list[str], more: Sequence[str]) -> np.ndarray:
+    """Append to the vocabulary `names` the names of `more` it lacks; the new code of each of
+    `more`'s codes."""
+    codes = {name: i for i, name in enumerate(names)}
+    for name in more:
+        if name not in codes:
+            codes[name] = len(names)
+            names.append(name)
+    return np.array([codes[name] for name in more], dtype=np.int64)
+
+
+def _entries(snapshot: FeatureSnapshot, prefix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sparse column's (key, row, value) entries."""
+    ptr = np.asarray(snapshot[f"{prefix}_ptr"])
+    keys = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+    return keys, np.asarray(snapshot[f"{prefix}_rows"]), np.asarray(snapshot[f"{prefix}_values"])
+
+
+def merge_snapshots(base: FeatureSnapshot, part: FeatureSnapshot, replaced: Collection[int]) -> FeatureSnapshot | None:
+    """`base` without the rows of the `replaced` accounts, plus the rows of `part` (a snapshot of
+    some accounts built on its own), ordered by account id as a full build is. `part`'s codes are
+    translated into `base`'s vocabularies, extended with the values it adds (a vocabulary keeps
+    values no row uses any more: they weigh nothing). None when the languages no longer fit the
+    bit mask."""
+    meta = orjson.loads(orjson.dumps(base.meta))
+    gone = np.fromiter((int(a) for a in replaced), dtype=np.int64, count=len(replaced))
+    kept = np.flatnonzero(~np.isin(base["account_id"], gone))
+    ids = np.concatenate([base["account_id"][kept], part["account_id"]])
+    order = np.argsort(ids, kind="stable")
+    position = np.empty(len(ids), dtype=np.int64)
+    position[order] = np.arange(len(ids))  # merged row of each kept base row, then of each part row
+    base_position = np.full(len(base), -1, dtype=np.int64)
+    base_position[kept] = position[: len(kept)]
+    part_position = position[len(kept) :]
+
+    languages = _extend(meta["languages"], part.meta["languages"])
+    if len(meta["languages"]) > LANGUAGE_BITS:
+        return None
+    part_bits = np.asarray(part["languages"])
+    language_bits = np.zeros(len(part), dtype=np.int64)
+    for code, new in enumerate(languages):
+        language_bits |= ((part_bits >> code) & 1) << new
+    translated = {
+        "platform": _extend(meta["platforms"], part.meta["platforms"])[part["platform"]].astype(np.int16),
+        "country": _extend(meta["countries"], part.meta["countries"])[part["country"]].astype(np.int32),
+        "languages": language_bits,
+    }
+    sparse = {f"{prefix}_{piece}" for prefix in SPARSE for piece in ("ptr", "rows", "values")}
+    columns: dict[str, np.ndarray] = {}
+    for name, array in base.columns.items():
+        if name not in sparse:
+            added = translated.get(name, part[name])
+            columns[name] = np.concatenate([np.asarray(array)[kept], added])[order]
+    for prefix in SPARSE:
+        if prefix == "terms":
+            names, more = meta["terms"], part.meta["terms"]
+        else:
+            dim = prefix.removeprefix("audience_")
+            names, more = meta["audience_keys"][dim], part.meta["audience_keys"][dim]
+        key_codes = _extend(names, more)
+        keys, rows, values = _entries(base, prefix)
+        stay = base_position[rows] >= 0
+        new_keys, new_rows, new_values = _entries(part, prefix)
+        keys = np.concatenate([keys[stay], key_codes[new_keys]])
+        rows = np.concatenate([base_position[rows[stay]], part_position[new_rows]])
+        values = np.concatenate([values[stay], new_values])
+        by_key = np.lexsort((rows, keys))
+        ptr = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(names)), out=ptr[1:])
+        columns[f"{prefix}_ptr"], columns[f"{prefix}_rows"], columns[f"{prefix}_values"] = (
+            ptr,
+            rows[by_key],
+            values[by_key].astype(np.float64),
+        )
+    for array in columns.values():
+        array.setflags(write=False)
+    return FeatureSnapshot(columns, meta)
 
 
 def write_snapshot(snapshot: FeatureSnapshot, path: Path) -> None:
@@ -453,11 +591,13 @@ _lock = threading.Lock()
 _building = False  # this process has a background build running
 
 
-def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
+def current_snapshot(*, wait: bool = False, changed: Collection[int] | None = None) -> FeatureSnapshot | None:
     """The snapshot of the catalogue as it is now; None when snapshots are off, the data version
     cannot be read, or no process of the host has built this version yet: then a build starts
     in the background (one at a time per host) and the caller reads the database meanwhile, so
-    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches).
+    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches);
+    `changed`: the accounts the follow-up's change wrote, so the newest snapshot of the host can
+    be brought up to date by rewriting their rows (`incremental_snapshot`).
 
     The version is read before the data: a write committing during the build changes the
     version, so the snapshot labelled with the old one is never read after that commit."""
@@ -474,7 +614,7 @@ def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
     path = root / folder_for(version)
     if not path.is_dir():
         if wait:
-            _build(path, block=True)
+            _build(path, block=True, changed=changed)
         else:
             _build_in_background(path)  # inline where background threads are off (tests)
         if not path.is_dir():
@@ -503,9 +643,10 @@ def _build_in_background(path: Path) -> None:
     run_outside_request("ranking-features", work)
 
 
-def _build(path: Path, *, block: bool) -> None:
+def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> None:
     """Build and write the snapshot into `path` unless a process of the host has: under a file
-    lock, waited for (`block`) or else given up when another process is building."""
+    lock, waited for (`block`) or else given up when another process is building. With
+    `changed` (account ids) from the newest snapshot of the host when it can be (else in full)."""
     root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "a+b") as handle:
@@ -517,12 +658,30 @@ def _build(path: Path, *, block: bool) -> None:
             if path.is_dir():
                 return
             started = time.perf_counter()
-            snapshot = build_snapshot()
+            base = None if changed is None else _newest_snapshot(root)
+            snapshot = None if base is None else incremental_snapshot(base, changed or ())
+            how = "incrementally" if snapshot is not None else "in full"
+            if snapshot is None:
+                snapshot = build_snapshot()
             write_snapshot(snapshot, path)
-            logger.info("ranking features: %d accounts in %.2f s", len(snapshot), time.perf_counter() - started)
+            logger.info("ranking features: %d accounts %s in %.2f s", len(snapshot), how, time.perf_counter() - started)
             _prune(root, keep=path.name)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _newest_snapshot(root: Path) -> FeatureSnapshot | None:
+    """The snapshot of this format read last from the database among the folders of `root`."""
+    newest: tuple[str, Path] | None = None
+    for entry in root.glob(f"v{FORMAT}-*"):
+        try:
+            meta = json.loads((entry / "meta.json").read_bytes())
+        except (OSError, ValueError):
+            continue
+        read_at = meta.get("read_at")
+        if meta.get("format") == FORMAT and read_at and (newest is None or read_at > newest[0]):
+            newest = (read_at, entry)
+    return None if newest is None else load_snapshot(newest[1])
 
 
 def forget_loaded() -> None:
@@ -555,5 +714,5 @@ def features_after_change(change: Any) -> str | None:
     after an import or refresh does not wait for it."""
     if not snapshot_enabled():
         return None
-    snapshot = current_snapshot(wait=True)
+    snapshot = current_snapshot(wait=True, changed=change.account_ids)
     return None if snapshot is None else f"ranking features of {len(snapshot):,} accounts ready"
