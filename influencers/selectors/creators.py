@@ -153,16 +153,20 @@ def creator_risks(*, creators: QuerySet[Any] | Iterable[int]) -> dict[int, Creat
     of creator ids, e.g. `accounts.values("creator_id")`, or the ids): one query."""
     scope = creators if isinstance(creators, QuerySet) else list(creators)
     by_creator: dict[int, list[Any]] = {}
-    for creator_id, *row in Account.objects.filter(creator_id__in=scope).values_list(
-        "creator_id",
-        "pk",
-        "platform",
-        "handle",
-        "metrics__risk_level",
-        "metrics__fake_risk",
-        "metrics__risk_confidence",
-        "metrics__risk_missing",
-    ):
+    for creator_id, *row in (
+        Account.objects.filter(creator_id__in=scope)
+        .values_list(
+            "creator_id",
+            "pk",
+            "platform",
+            "handle",
+            "metrics__risk_level",
+            "metrics__fake_risk",
+            "metrics__risk_confidence",
+            "metrics__risk_missing",
+        )
+        .iterator(chunk_size=10_000)
+    ):  # streamed: the feature snapshot asks for every creator
         by_creator.setdefault(creator_id, []).append(account_risk(*row))
     return {creator_id: creator_risk(accounts) for creator_id, accounts in by_creator.items()}
 

@@ -36,8 +36,9 @@ import shutil
 import threading
 import time
 import uuid
+from array import array as typed_array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +71,7 @@ KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping
 # follow-up announced could leave stale: an edit that bypasses both the follow-up and the
 # timestamps, e.g. a raw UPDATE of an audience profile).
 INCREMENTAL_MAX_SHARE = 0.05
+STREAM_ROWS = 10_000  # rows fetched at a time by a build
 INCREMENTAL_MIN_ROWS = 1_000  # below this a small catalogue still takes the incremental path
 INCREMENTAL_MAX_ROWS = 20_000  # ids in one IN list (SQLite allows 32,766 parameters)
 INCREMENTAL_MAX_DEPTH = 50
@@ -94,22 +96,28 @@ ACCOUNT_FIELDS = (
 ACCOUNT_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text__terms")
 
 
-def json_values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
+def json_rows(
+    qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str], chunk_size: int | None = None
+) -> Iterator[tuple[Any, ...]]:
     """`qs.values_list(*fields)` with the JSON columns among them read as text and parsed with
     orjson: Django's JSONField decoding (a json.loads per value, through its converters) was the
-    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile)."""
+    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile). With `chunk_size`
+    the rows are streamed (a server-side cursor on PostgreSQL), never all held at once."""
     aliases = {name: f"{name.replace('__', '_')}_json_text" for name in json_fields}
     columns = [aliases.get(name, name) for name in fields]
     positions = [i for i, name in enumerate(fields) if name in aliases]
     rows = qs.annotate(**{alias: Cast(name, TextField()) for name, alias in aliases.items()}).values_list(*columns)
-    out = []
-    for row in rows:
+    for row in rows.iterator(chunk_size=chunk_size) if chunk_size else rows:
         row = list(row)
         for i in positions:
             if row[i] is not None:
                 row[i] = orjson.loads(row[i])
-        out.append(tuple(row))
-    return out
+        yield tuple(row)
+
+
+def json_values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
+    """`json_rows` as a list."""
+    return list(json_rows(qs, fields, json_fields=json_fields))
 
 
 def normalised_shares(dist: Any) -> dict[str, float] | None:
@@ -166,19 +174,20 @@ class _Vocabulary:
 
 class _Entries:
     """(key, row, value) entries of a sparse column, collected row by row with few Python steps
-    per entry (a catalogue holds millions of text terms)."""
+    per entry (a catalogue holds millions of text terms), in typed arrays (8 bytes an entry, not
+    a Python object: the build of 1M accounts must fit in memory)."""
 
     def __init__(self) -> None:
         self.codes: dict[str, int] = {}
-        self.keys: list[int] = []
-        self.values: list[float] = []
-        self.rows: list[int] = []
-        self.counts: list[int] = []
+        self.keys = typed_array("q")
+        self.values = typed_array("d")
+        self.rows = typed_array("q")
+        self.counts = typed_array("q")
 
     def add(self, row: int, mapping: Mapping[str, float]) -> None:
         codes = self.codes
         self.keys.extend([codes.setdefault(k, len(codes)) for k in mapping])
-        self.values.extend(mapping.values())
+        self.values.extend([float(v) for v in mapping.values()])
         self.rows.append(row)
         self.counts.append(len(mapping))
 
@@ -190,9 +199,12 @@ class _Entries:
         """The entries in a key-major layout: rows and values of key k are at
         [ptr[k], ptr[k + 1]), rows ascending."""
         size = len(self.codes)
-        keys = np.array(self.keys, dtype=np.int64)
-        rows = np.repeat(np.array(self.rows, dtype=np.int64), np.array(self.counts, dtype=np.int64))
-        values = np.array(self.values, dtype=np.float64)
+        keys = np.frombuffer(self.keys, dtype=np.int64) if self.keys else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(
+            np.frombuffer(self.rows, dtype=np.int64) if self.rows else np.zeros(0, dtype=np.int64),
+            np.frombuffer(self.counts, dtype=np.int64) if self.counts else np.zeros(0, dtype=np.int64),
+        )
+        values = np.frombuffer(self.values, dtype=np.float64) if self.values else np.zeros(0)
         order = np.lexsort((rows, keys))
         ptr = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=size), out=ptr[1:])
@@ -345,42 +357,69 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
     creator's accounts."""
     read_at = timezone.now()
     accounts = (Account.objects.all() if accounts is None else accounts).order_by("pk")
-    rows = json_values(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS)
-    n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    position = {int(a): i for i, a in enumerate(ids)}
+    risks = creator_risks(creators=accounts.values("creator_id"))
     platforms, countries, languages = _Vocabulary(), _Vocabulary(), _Vocabulary(LANGUAGE_BITS)
-    platform = np.fromiter((platforms.code(r[2] or "") or 0 for r in rows), dtype=np.int16, count=n)
-    country = np.fromiter((countries.code(r[3] or "") or 0 for r in rows), dtype=np.int32, count=n)
-    lang_bits = np.zeros(n, dtype=np.int64)
-    for i, r in enumerate(rows):
+    # One typed array per column, filled while the rows stream by (no row is kept).
+    ids, creator, platform, country, lang_bits = (
+        typed_array("q"),
+        typed_array("q"),
+        typed_array("h"),
+        typed_array("i"),
+        typed_array("q"),
+    )
+    followers, has_metrics, has_text = typed_array("d"), typed_array("b"), typed_array("b")
+    risk, confidence, verdict = typed_array("d"), typed_array("d"), typed_array("b")
+    rates: list[float | None] = []
+    ranked: list[Any] = []
+    terms = _Entries()
+    for i, r in enumerate(json_rows(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS, chunk_size=STREAM_ROWS)):
+        ids.append(r[0])
+        creator.append(r[1])
+        platform.append(platforms.code(r[2] or "") or 0)
+        country.append(countries.code(r[3] or "") or 0)
+        bits = 0
         for lang in r[4] or []:
             code = languages.code(str(lang).lower())
             if code is not None:  # rare languages beyond the mask's capacity cannot be filtered on
-                lang_bits[i] |= np.int64(1) << code
-    followers = np.array([float(r[6]) if r[6] is not None else np.nan for r in rows])
-    risks = creator_risks(creators=accounts.values("creator_id"))
-    row_risks = [risks.get(int(r[1]), NOT_VETTED) for r in rows]
-    columns: dict[str, np.ndarray] = {
-        "account_id": ids,
-        "creator_id": np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-        "platform": platform,
-        "country": country,
-        "languages": lang_bits,
-        "followers": followers,
-        "has_metrics": np.array([r[5] is not None for r in rows], dtype=bool),
-        "risk": np.array([np.nan if cr.risk is None else float(cr.risk) for cr in row_risks]),
-        "risk_confidence": np.array([float(cr.confidence or 0.0) for cr in row_risks]),
-        "verdict": np.array([cr.has_verdict for cr in row_risks], dtype=bool),
-        "engagement": engagement_column([r[2] for r in rows], followers, [r[7] for r in rows], [r[8] for r in rows]),
-    }
-    terms = _Entries()
-    for i, r in enumerate(rows):
+                bits |= 1 << code
+        lang_bits.append(bits)
+        followers.append(float(r[6]) if r[6] is not None else math.nan)
+        has_metrics.append(r[5] is not None)
+        cr = risks.get(int(r[1]), NOT_VETTED)
+        risk.append(math.nan if cr.risk is None else float(cr.risk))
+        confidence.append(float(cr.confidence or 0.0))
+        verdict.append(cr.has_verdict)
+        rates.append(r[7])
+        quality = (r[8] or {}).get("engagement_quality")
+        ranked.append(None if quality is None else {"engagement_quality": quality})
+        has_text.append(bool(r[9]))
         if r[9]:
             terms.add(i, r[9])
-    columns["has_text"] = np.array([bool(r[9]) for r in rows], dtype=bool)
+    del risks
+    n = len(ids)
+
+    def column(values: typed_array, dtype: Any) -> np.ndarray:
+        return np.frombuffer(values, dtype=values.typecode).astype(dtype) if n else np.zeros(0, dtype=dtype)
+
+    followers_column = column(followers, np.float64)
+    names = platforms.names
+    columns: dict[str, np.ndarray] = {
+        "account_id": column(ids, np.int64),
+        "creator_id": column(creator, np.int64),
+        "platform": column(platform, np.int16),
+        "country": column(country, np.int32),
+        "languages": column(lang_bits, np.int64),
+        "followers": followers_column,
+        "has_metrics": column(has_metrics, bool),
+        "risk": column(risk, np.float64),
+        "risk_confidence": column(confidence, np.float64),
+        "verdict": column(verdict, bool),
+        "engagement": engagement_column([names[c] for c in platform], followers_column, rates, ranked),
+        "has_text": column(has_text, bool),
+    }
+    del rates, ranked
     columns["terms_ptr"], columns["terms_rows"], columns["terms_values"] = terms.key_major()
-    del rows
+    position = {int(a): i for i, a in enumerate(ids)}
     meta: dict[str, Any] = {
         "format": FORMAT,
         "platforms": platforms.names,
@@ -388,7 +427,8 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
         "languages": languages.names,
         "terms": terms.names,
         "audience_keys": {},
-        "read_at": read_at.isoformat(timespec="microseconds"),  # the database's clock when the build began reading
+        # When the build began reading (this process's clock, as the auto_now timestamps are).
+        "read_at": read_at.isoformat(timespec="microseconds"),
         "depth": 0,  # incremental steps since the last full build
     }
     _audience_columns(accounts, position, columns, meta)
@@ -405,7 +445,8 @@ def _audience_columns(
     has = {dim: np.zeros(n, dtype=bool) for dim in DIMENSIONS}
     entries = {dim: _Entries() for dim in DIMENSIONS}
     profiles = newest_audience_profiles_of(accounts)
-    for account_id, date, *dists in json_values(profiles, ("account_id", "as_of", *DIMENSIONS), json_fields=DIMENSIONS):
+    fields = ("account_id", "as_of", *DIMENSIONS)
+    for account_id, date, *dists in json_rows(profiles, fields, json_fields=DIMENSIONS, chunk_size=STREAM_ROWS):
         i = position[account_id]
         as_of[i] = date.toordinal()
         for dim, dist in zip(DIMENSIONS, dists, strict=True):
