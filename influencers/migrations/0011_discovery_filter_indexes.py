@@ -12,12 +12,123 @@
   columns (INCLUDE, PostgreSQL), so the test is an index-only scan instead of reading the pages
   of every sponsored post (most of the post table's pages: 8% of posts, spread over all of it).
 - The creator-field sorts (name, -name, -created) walk an index (the model's Meta.indexes).
+- `risk_level` / `max_fake_risk`: the creator-level risk level is stored on the creator
+  (`Creator.worst_risk_level`) by 0009's triggers, extended here to keep it beside
+  `worst_fake_risk`, so the filters compare two columns of the row instead of running two to four
+  correlated subqueries over the creator's metrics for every row.
 
 SQLite (the embedded default) gets the sort indexes only: it has no trigram GIN index, and its
 plans for these filters are a scan of the creators either way.
 """
 
+import importlib
+
 from django.db import migrations, models
+
+# 0009's statements: its triggers are replaced by ones that keep both columns, and put back on
+# the way down.
+V0009 = importlib.import_module("influencers.migrations.0009_creator_worst_fake_risk")
+WORST = V0009.WORST
+# The creator-level level of influencers/risk.py in SQL: the worst verdict, else "insufficient"
+# when some account has no verdict ('unknown' is the older word for it), else "".
+LEVEL = (
+    "(SELECT CASE max(CASE m.risk_level WHEN 'high' THEN 4 WHEN 'medium' THEN 3 WHEN 'low' THEN 2 "
+    "WHEN 'insufficient' THEN 1 WHEN 'unknown' THEN 1 ELSE 0 END) "
+    "WHEN 4 THEN 'high' WHEN 3 THEN 'medium' WHEN 2 THEN 'low' WHEN 1 THEN 'insufficient' ELSE '' END "
+    "FROM influencers_accountmetrics m JOIN influencers_account a ON a.id = m.account_id "
+    "WHERE a.creator_id = {creator})"
+)
+PG_RISK = [
+    f"""
+CREATE OR REPLACE FUNCTION influencers_refresh_worst_risk(creator_ids bigint[]) RETURNS void AS $$
+    UPDATE influencers_creator c SET worst_fake_risk = s.worst, worst_risk_level = s.level
+    FROM (SELECT c2.id, {WORST.format(creator="c2.id")} AS worst, {LEVEL.format(creator="c2.id")} AS level
+          FROM influencers_creator c2 WHERE c2.id = ANY(creator_ids)) s
+    WHERE c.id = s.id AND (c.worst_fake_risk, c.worst_risk_level) IS DISTINCT FROM (s.worst, s.level)
+$$ LANGUAGE sql;
+""",
+    # Every inserted metrics row now matters (an "insufficient" or unvetted one sets the level).
+    """
+CREATE OR REPLACE FUNCTION influencers_metrics_inserted() RETURNS trigger AS $$
+BEGIN
+    PERFORM influencers_refresh_worst_risk(ARRAY(
+        SELECT DISTINCT a.creator_id FROM new_rows n JOIN influencers_account a ON a.id = n.account_id));
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+""",
+]
+PG_RISK_BACK = [s for s in V0009.POSTGRES if "CREATE FUNCTION influencers_refresh_worst_risk" in s or
+                "CREATE FUNCTION influencers_metrics_inserted" in s]
+
+
+def _sqlite_refresh(creator: str) -> str:
+    return (
+        f"UPDATE influencers_creator SET worst_fake_risk = {WORST.format(creator='influencers_creator.id')}, "
+        f"worst_risk_level = {LEVEL.format(creator='influencers_creator.id')} WHERE id = {creator};"
+    )
+
+
+def _account_creator(row: str) -> str:
+    return f"(SELECT creator_id FROM influencers_account WHERE id = {row}.account_id)"
+
+
+SQLITE_RISK = [
+    "CREATE TRIGGER influencers_metrics_inserted AFTER INSERT ON influencers_accountmetrics BEGIN "
+    + _sqlite_refresh(_account_creator("NEW"))
+    + " END",
+    "CREATE TRIGGER influencers_metrics_updated AFTER UPDATE OF fake_risk, risk_level "
+    "ON influencers_accountmetrics BEGIN " + _sqlite_refresh(_account_creator("NEW")) + " END",
+    "CREATE TRIGGER influencers_metrics_deleted AFTER DELETE ON influencers_accountmetrics BEGIN "
+    + _sqlite_refresh(_account_creator("OLD"))
+    + " END",
+    "CREATE TRIGGER influencers_account_moved AFTER UPDATE OF creator_id ON influencers_account BEGIN "
+    + _sqlite_refresh("OLD.creator_id")
+    + _sqlite_refresh("NEW.creator_id")
+    + " END",
+    "CREATE TRIGGER influencers_account_deleted AFTER DELETE ON influencers_account BEGIN "
+    + _sqlite_refresh("OLD.creator_id")
+    + " END",
+]
+
+
+def _sqlite(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+# SQLite rebuilds the creator table to add a column; triggers of other tables naming it would
+# break the rename, so 0009's are dropped first (and put back last on the way down).
+drop_sqlite_triggers = _sqlite(V0009.SQLITE_DROP)
+restore_sqlite_triggers = _sqlite(V0009.SQLITE)
+
+
+def install_risk_level(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = PG_RISK
+    elif vendor == "sqlite":
+        statements = SQLITE_RISK
+    else:
+        raise NotImplementedError(f"no Creator.worst_risk_level triggers for {vendor}")
+    for statement in statements:
+        schema_editor.execute(statement)
+    # Existing creators, in one statement.
+    schema_editor.execute(
+        f"UPDATE influencers_creator SET worst_risk_level = {LEVEL.format(creator='influencers_creator.id')}"
+    )
+
+
+def uninstall_risk_level(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        statements = [s.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION") for s in PG_RISK_BACK]
+    else:
+        statements = V0009.SQLITE_DROP  # before the column goes (restore_sqlite_triggers: after)
+    for statement in statements:
+        schema_editor.execute(statement)
 
 TRGM = "gin_trgm_ops"
 PG_CREATE = [
@@ -86,4 +197,18 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(install, uninstall, elidable=False),
+        migrations.RunPython(drop_sqlite_triggers, restore_sqlite_triggers, elidable=False),
+        migrations.AddField(
+            model_name="creator",
+            name="worst_risk_level",
+            field=models.CharField(
+                blank=True,
+                default="",
+                editable=False,
+                help_text="Creator-level risk: the worst verdict among its accounts (high, medium, low), else "
+                "insufficient when an account has too little evidence, else empty; maintained by the database",
+                max_length=16,
+            ),
+        ),
+        migrations.RunPython(install_risk_level, uninstall_risk_level, elidable=False),
     ]

@@ -53,6 +53,16 @@ class Creator(models.Model):
         help_text="Highest fake-follower risk among the accounts with a verdict (low/medium/high); "
         "maintained by the database",
     )
+    # Kept by the same triggers (migration 0011): discovery's risk_level / max_fake_risk filters
+    # read it instead of testing the creator's accounts for every row (influencers/risk.py).
+    worst_risk_level = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Creator-level risk: the worst verdict among its accounts (high, medium, low), else "
+        "insufficient when an account has too little evidence, else empty; maintained by the database",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
