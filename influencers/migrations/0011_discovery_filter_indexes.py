@@ -23,6 +23,8 @@ plans for these filters are a scan of the creators either way.
 
 import importlib
 
+import influencers.models.indexes
+
 from django.db import migrations, models
 
 # 0009's statements: its triggers are replaced by ones that keep both columns, and put back on
@@ -173,10 +175,10 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="post", name="post_sponsored_account_idx"),
         migrations.AddIndex(
             model_name="post",
-            index=models.Index(
+            index=influencers.models.indexes.CoveringIndex(
                 condition=models.Q(("is_sponsored", True)),
+                covering=["sponsor", "caption", "mentions"],
                 fields=["account"],
-                include=["sponsor", "caption", "mentions"],
                 name="post_sponsored_partner_idx",
             ),
         ),

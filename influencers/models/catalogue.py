@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from influencers.models.indexes import NullsLastIndex
+from influencers.models.indexes import CoveringIndex, NullsLastIndex
 
 
 class Platform(models.TextChoices):
@@ -180,9 +180,9 @@ class Post(models.Model):
             # Discovery's worked_with / not_worked_with read the sponsored posts only (~1 in 12),
             # and only these columns: on PostgreSQL an index-only scan, without reading the posts'
             # pages (migration 0011).
-            models.Index(
+            CoveringIndex(
                 fields=["account"],
-                include=["sponsor", "caption", "mentions"],
+                covering=["sponsor", "caption", "mentions"],
                 condition=Q(is_sponsored=True),
                 name="post_sponsored_partner_idx",
             ),
