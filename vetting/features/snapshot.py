@@ -18,7 +18,9 @@ none for the current version (that ranking, and any until the build is done, rea
 as before: no request waits for a build), or at once by the catalogue follow-up after an import
 or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
-host: a file lock). On only where the version is
+host: a file lock). The follow-up's build is incremental when it can be (`incremental_snapshot`):
+the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
+full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
 shared by every process (RANKING_FEATURE_SNAPSHOT, default: with CACHE_URL), for the reason
 response caching is.
 """
