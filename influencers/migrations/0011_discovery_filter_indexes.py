@@ -1,4 +1,4 @@
-"""Indexes for the discovery filters and sorts that read every creator or every sponsored post
+"""Indexes for the discovery filters and sorts that read every creator
 (bench/discovery_explain.py at 100k creators, before → after in docs/deploy.md):
 
 - `language` / `category` match the quoted code in the JSON list's text
@@ -7,23 +7,17 @@
   every creator and sorted them (~300 ms). Extended statistics on each expression give the real
   share (the planner then walks the followers index), and a pg_trgm GIN index on it answers the
   rare values (a language few creators speak).
-- `worked_with` / `not_worked_with` test sponsored posts' sponsor, caption (case-insensitive
-  regular expressions) and mentions: the partial index on sponsored posts now carries those
-  columns (INCLUDE, PostgreSQL), so the test is an index-only scan instead of reading the pages
-  of every sponsored post (most of the post table's pages: 8% of posts, spread over all of it).
 - The creator-field sorts (name, -name, -created) walk an index (the model's Meta.indexes).
 - `risk_level` / `max_fake_risk`: the creator-level risk level is stored on the creator
   (`Creator.worst_risk_level`) by 0009's triggers, extended here to keep it beside
   `worst_fake_risk`, so the filters compare two columns of the row instead of running two to four
   correlated subqueries over the creator's metrics for every row.
 
-SQLite (the embedded default) gets the sort indexes only: it has no trigram GIN index, and its
-plans for these filters are a scan of the creators either way.
+SQLite (the embedded default) gets the sort indexes and the stored risk level; it has no trigram
+GIN index, and its plans for language/category are a scan of the creators as before.
 """
 
 import importlib
-
-import influencers.models.indexes
 
 from django.db import migrations, models
 
@@ -172,16 +166,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(model_name="post", name="post_sponsored_account_idx"),
-        migrations.AddIndex(
-            model_name="post",
-            index=influencers.models.indexes.CoveringIndex(
-                condition=models.Q(("is_sponsored", True)),
-                covering=["sponsor", "caption", "mentions"],
-                fields=["account"],
-                name="post_sponsored_partner_idx",
-            ),
-        ),
         migrations.AddIndex(
             model_name="creator",
             index=models.Index(models.F("display_name"), models.F("id"), name="creator_name_idx"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from django.db import models
 from django.db.models import OrderBy
 
@@ -33,26 +30,3 @@ class NullsLastIndex(models.Index):
         # re-exports it): the same path keeps the autodetector from re-creating those indexes.
         _, args, kwargs = super().deconstruct()
         return "influencers.models.metrics.NullsLastIndex", args, kwargs
-
-
-class CoveringIndex(models.Index):
-    """An index that also carries `covering` columns (INCLUDE) on PostgreSQL, so a query reading
-    only those columns is an index-only scan; a plain index elsewhere. (Index.include itself makes
-    Django warn on every command on SQLite, the embedded default, which has no such indexes.)"""
-
-    def __init__(self, *args: Any, covering: Sequence[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.covering = tuple(covering)
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):  # noqa: ANN001, ANN201
-        if schema_editor.connection.vendor == "postgresql" and self.covering:
-            index = models.Index(
-                fields=self.fields, name=self.name, condition=self.condition, include=list(self.covering)
-            )
-            return index.create_sql(model, schema_editor, using=using, **kwargs)
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
-
-    def deconstruct(self):  # noqa: ANN201
-        path, args, kwargs = super().deconstruct()
-        kwargs["covering"] = list(self.covering)
-        return path, args, kwargs
