@@ -367,3 +367,21 @@ def test_the_follow_up_builds_the_next_version_incrementally(catalogue, snapshot
     assert len(built) == 1 and built[0] is not None  # only the changed creator's accounts were read
     b = brand()
     assert ranked_from_snapshot(monkeypatch, brand=b).rows == ranked_from_database(settings, brand=b).rows
+
+
+def test_a_follow_up_that_ran_late_still_gets_its_rows_rewritten(catalogue, snapshot_on, monkeypatch):
+    from influencers.follow_ups import AccountsChanged
+
+    monkeypatch.setattr(snapshots, "CLOCK_MARGIN", dt.timedelta(0))
+    assert snapshots.current_snapshot(wait=True) is not None
+    first = AccountMetrics.objects.order_by("pk").first()
+    second = AccountMetrics.objects.exclude(account__creator_id=first.account.creator_id).order_by("pk").first()
+    first, second = first.pk, second.pk  # of two creators: neither follow-up rewrites the other's rows
+    # Two imports commit (bulk writes: no timestamps), then their follow-ups run in the other order.
+    AccountMetrics.objects.filter(pk=first).update(followers=11)
+    AccountMetrics.objects.filter(pk=second).update(followers=22)
+    snapshots.features_after_change(AccountsChanged(account_ids=(second,)))
+    snapshots.features_after_change(AccountsChanged(account_ids=(first,)))  # this version exists already
+    current = snapshots.current_snapshot()
+    assert current is not None and current.meta["depth"] == 2
+    assert decoded(current) == decoded(snapshots.build_snapshot())
