@@ -108,6 +108,34 @@ def _copy(cursor: Any, model: Any, provided: Sequence[str], rows: Iterable[Seque
             copy.write_row(full(row))
 
 
+def _drop_secondary_indexes(tables: Sequence[str]) -> list[tuple[str, str]]:
+    """Drop the indexes of `tables` that back no constraint and are not a foreign key's (the
+    worst-risk triggers look accounts up by creator during the load): building them once after
+    the load is cheaper than maintaining them row by row. Their definitions, to recreate."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint) AND indexdef !~ '\\(\\w+_id\\)$'",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return indexes
+
+
+def _recreate_indexes(indexes: Sequence[tuple[str, str]]) -> None:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+    print(f"  {len(indexes)} indexes built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def load_catalogue(n: int, reload: bool, *, posts: int = 5) -> None:
     """Load `n` creators with accounts, metrics, audiences and `posts` posts per account
     (idempotent unless reload), by PostgreSQL COPY with ids given here: the rows never go through
@@ -140,94 +168,99 @@ def load_catalogue(n: int, reload: bool, *, posts: int = 5) -> None:
     now = dt.datetime.now(dt.UTC)
     dumps = orjson.dumps
     account_id = post_id = 0
-    for offset in range(0, n, batch):
-        size = min(batch, n - offset)
-        creators = [
-            (
-                offset + i + 1,
-                f"Creator {offset + i} 博主",
-                rng.choice(COUNTRIES),
-                dumps(rng.sample(["zh", "en", "ja", "ko"], k=rng.randint(1, 2))).decode(),
-                dumps(rng.sample(CATEGORIES, k=rng.randint(1, 2))).decode(),
-                f"c{offset + i}@example.com" if rng.random() < 0.6 else "",
-            )
-            for i in range(size)
-        ]
-        accounts = []
-        for creator in creators:
-            for platform in rng.sample(PLATFORMS, k=2 if rng.random() < 0.1 else 1):
-                account_id += 1
-                accounts.append((account_id, creator[0], platform, f"h{creator[0]}_{platform}", rng.choice(BIOS)))
-        metrics, audiences, post_rows = [], [], []
-        for account in accounts:
-            followers = int(10 ** rng.uniform(3, 7))
-            metrics.append(
+    tables = [m._meta.db_table for m in (Creator, Account, AccountMetrics, AudienceProfile, Post)]
+    dropped = _drop_secondary_indexes(tables)
+    try:
+        for offset in range(0, n, batch):
+            size = min(batch, n - offset)
+            creators = [
                 (
-                    account[0],
-                    followers,
-                    rng.uniform(0.002, 0.12),
-                    "(likes+comments)/followers",
-                    rng.uniform(-0.01, 0.03),
-                    rng.uniform(-0.05, 0.15),
-                    rng.uniform(-0.1, 0.4),
-                    rng.uniform(0.2, 10),
-                    rng.random() ** 2,
-                    rng.uniform(0.3, 1.0),
-                    rng.choice(["low", "low", "medium", "high"]),
-                    today - dt.timedelta(days=rng.randint(0, 120)),
-                    (
-                        b'{"text": {"terms": %b}, "rank": %b}'
-                        % (
-                            rng.choice(terms),
-                            dumps({"engagement_quality": round(rng.random(), 3)} if rng.random() < 0.5 else {}),
-                        )
-                    ).decode(),
+                    offset + i + 1,
+                    f"Creator {offset + i} 博主",
+                    rng.choice(COUNTRIES),
+                    dumps(rng.sample(["zh", "en", "ja", "ko"], k=rng.randint(1, 2))).decode(),
+                    dumps(rng.sample(CATEGORIES, k=rng.randint(1, 2))).decode(),
+                    f"c{offset + i}@example.com" if rng.random() < 0.6 else "",
                 )
-            )
-            home = rng.choice(COUNTRIES)
-            other = rng.choice([c for c in COUNTRIES if c != home])
-            share = round(rng.uniform(0.3, 0.9), 2)
-            young = round(rng.uniform(0.2, 0.7), 2)
-            female = round(rng.uniform(0.2, 0.9), 2)
-            audiences.append(
-                (
-                    account[0],
-                    account[0],
-                    "bench",
-                    today,
-                    dumps({home: share, other: round(1 - share, 2)}).decode(),
-                    dumps({"18-24": young, "25-34": round(1 - young, 2)}).decode(),
-                    dumps({"female": female, "male": round(1 - female, 2)}).decode(),
-                    '{"zh": 0.7, "en": 0.3}',
-                    dumps({rng.choice(CATEGORIES): 1.0}).decode(),
-                )
-            )
-            for p in range(posts):
-                caption = rng.choice(CAPTIONS)
-                sponsored = rng.random() < 0.08
-                post_id += 1
-                post_rows.append(
+                for i in range(size)
+            ]
+            accounts = []
+            for creator in creators:
+                for platform in rng.sample(PLATFORMS, k=2 if rng.random() < 0.1 else 1):
+                    account_id += 1
+                    accounts.append((account_id, creator[0], platform, f"h{creator[0]}_{platform}", rng.choice(BIOS)))
+            metrics, audiences, post_rows = [], [], []
+            for account in accounts:
+                followers = int(10 ** rng.uniform(3, 7))
+                metrics.append(
                     (
-                        post_id,
                         account[0],
-                        f"{account[0]}-{p}",
-                        now - dt.timedelta(days=rng.uniform(0, 365)),
-                        caption,
-                        dumps([w.strip("#") for w in caption.split() if w.startswith("#")]).decode(),
-                        int(followers * rng.uniform(0.005, 0.08)),
-                        int(followers * rng.uniform(0.0005, 0.004)),
-                        sponsored,
-                        rng.choice(SPONSORS) if sponsored else "",
+                        followers,
+                        rng.uniform(0.002, 0.12),
+                        "(likes+comments)/followers",
+                        rng.uniform(-0.01, 0.03),
+                        rng.uniform(-0.05, 0.15),
+                        rng.uniform(-0.1, 0.4),
+                        rng.uniform(0.2, 10),
+                        rng.random() ** 2,
+                        rng.uniform(0.3, 1.0),
+                        rng.choice(["low", "low", "medium", "high"]),
+                        today - dt.timedelta(days=rng.randint(0, 120)),
+                        (
+                            b'{"text": {"terms": %b}, "rank": %b}'
+                            % (
+                                rng.choice(terms),
+                                dumps({"engagement_quality": round(rng.random(), 3)} if rng.random() < 0.5 else {}),
+                            )
+                        ).decode(),
                     )
                 )
-        with transaction.atomic(), connection.cursor() as wrapper:
-            cursor = wrapper.cursor  # psycopg's own cursor: COPY
-            _copy(cursor, Creator, CREATOR_COPY, creators)
-            _copy(cursor, Account, ACCOUNT_COPY, accounts)
-            _copy(cursor, AccountMetrics, METRICS_COPY, metrics)
-            _copy(cursor, AudienceProfile, AUDIENCE_COPY, audiences)
-            _copy(cursor, Post, POST_COPY, post_rows)
-        print(f"  loaded {offset + size:,}/{n:,} creators ({time.perf_counter() - started:.0f} s)", flush=True)
+                home = rng.choice(COUNTRIES)
+                other = rng.choice([c for c in COUNTRIES if c != home])
+                share = round(rng.uniform(0.3, 0.9), 2)
+                young = round(rng.uniform(0.2, 0.7), 2)
+                female = round(rng.uniform(0.2, 0.9), 2)
+                audiences.append(
+                    (
+                        account[0],
+                        account[0],
+                        "bench",
+                        today,
+                        dumps({home: share, other: round(1 - share, 2)}).decode(),
+                        dumps({"18-24": young, "25-34": round(1 - young, 2)}).decode(),
+                        dumps({"female": female, "male": round(1 - female, 2)}).decode(),
+                        '{"zh": 0.7, "en": 0.3}',
+                        dumps({rng.choice(CATEGORIES): 1.0}).decode(),
+                    )
+                )
+                for p in range(posts):
+                    caption = rng.choice(CAPTIONS)
+                    sponsored = rng.random() < 0.08
+                    post_id += 1
+                    post_rows.append(
+                        (
+                            post_id,
+                            account[0],
+                            f"{account[0]}-{p}",
+                            now - dt.timedelta(days=rng.uniform(0, 365)),
+                            caption,
+                            dumps([w.strip("#") for w in caption.split() if w.startswith("#")]).decode(),
+                            int(followers * rng.uniform(0.005, 0.08)),
+                            int(followers * rng.uniform(0.0005, 0.004)),
+                            sponsored,
+                            rng.choice(SPONSORS) if sponsored else "",
+                        )
+                    )
+            with transaction.atomic(), connection.cursor() as wrapper:
+                cursor = wrapper.cursor  # psycopg's own cursor: COPY
+                _copy(cursor, Creator, CREATOR_COPY, creators)
+                _copy(cursor, Account, ACCOUNT_COPY, accounts)
+                _copy(cursor, AccountMetrics, METRICS_COPY, metrics)
+                _copy(cursor, AudienceProfile, AUDIENCE_COPY, audiences)
+                _copy(cursor, Post, POST_COPY, post_rows)
+            print(f"  loaded {offset + size:,}/{n:,} creators ({time.perf_counter() - started:.0f} s)", flush=True)
+    finally:
+        _recreate_indexes(dropped)
     with connection.cursor() as cursor:
         for model in (Creator, Account, AudienceProfile, Post):
             table = model._meta.db_table
