@@ -154,6 +154,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
             "notified_at",
+            "updated_at",
         ]
 
     def get_title(self, alert: Alert) -> str:
