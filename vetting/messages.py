@@ -1236,6 +1236,13 @@ METHOD_SOURCE = define("method.source", gettext_noop("%(name)s: %(source)s"), na
 # The bundled rate table's name and disclaimer (vetting/monitoring/data/rate_table.json), so pages
 # and exports show them in the reader's language; a table of one's own is shown as it is written.
 RATE_TABLE_AS_OF = define("estimate.rate_table", gettext_noop("%(name)s, as of %(date)s"), name=TRANSLATED, date=TEXT)
+RATE_TABLE_ADJUSTED = define(
+    "estimate.rate_table_adjusted",
+    gettext_noop("%(name)s, as of %(date)s, ranges re-sized by %(n)s outcomes of your campaigns"),
+    name=TRANSLATED,
+    date=TEXT,
+    n=INT,
+)
 RATE_TABLE_TEXTS = (
     gettext_noop("Vetted default influencer rate table"),
     gettext_noop(

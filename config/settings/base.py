@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
         "api.schema.add_enum_varnames",
         "api.schema.simplify_blank_strings",
+        "api.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",

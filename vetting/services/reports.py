@@ -46,6 +46,7 @@ from influencers.models import (
     FollowerSample,
     Post,
 )
+from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
 from vetting.scoring.audience_quality import audience_quality
@@ -412,6 +413,7 @@ def _vet(
             AccountMetrics.objects.bulk_create(
                 rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
             )
+            touch_accounts([row.account_id for row in rows])
         written += len(rows)
         done += len(chunk)
         if progress is not None:
