@@ -50,12 +50,20 @@ def test_the_former_top_three_rule_favoured_larger_feeds():
 
 
 def test_flat_graphics_and_blurred_sunsets_separate_better_than_with_v1():
-    def margin(embedder: StyleEmbedder) -> float:
-        flat = embedder.embed_images([zoo_image("flat_graphic", seed=s) for s in range(12)])
-        sunset = embedder.embed_images([zoo_image("sunset_blur", seed=s) for s in range(12)])
-        within = np.mean(
-            [(flat @ flat.T)[np.triu_indices(12, 1)].mean(), (sunset @ sunset.T)[np.triu_indices(12, 1)].mean()]
+    def separation(embedder: StyleEmbedder) -> float:
+        """Share of (same-look, other-look) neighbour pairs that rank the same look first, per image."""
+        vectors = embedder.embed_images(
+            [zoo_image(look, seed=s) for look in ("flat_graphic", "sunset_blur") for s in range(12)]
         )
-        return float(within - (flat @ sunset.T).mean())
+        looks = np.repeat([0, 1], 12)
+        sims = vectors @ vectors.T
+        shares = []
+        for i in range(len(looks)):
+            same = sims[i][(looks == looks[i]) & (np.arange(len(looks)) != i)]
+            other = sims[i][looks != looks[i]]
+            shares.append((same[:, None] > other[None, :]).mean())
+        return float(np.mean(shares))
 
-    assert margin(StyleEmbedder()) > margin(StyleEmbedder(version=1)) + 0.02
+    # Measured: v1 0.85, v2 0.97, v3 0.96 (v3's colour aspects see both as warm; shape still decides).
+    current, v1 = separation(StyleEmbedder()), separation(StyleEmbedder(version=1))
+    assert current >= 0.93 and current > v1 + 0.05, (current, v1)
