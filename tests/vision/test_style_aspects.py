@@ -13,6 +13,7 @@ from PIL import Image, ImageFilter
 
 from tests.vision.style_zoo import flat_graphic, random_scene
 from vision.embedders.style import VERSION_WEIGHTS, StyleEmbedder, style_aspects, style_descriptor
+from vision.services.serving import buildable_embedder
 
 SEEDS = range(1, 6)
 
@@ -131,3 +132,4 @@ def test_earlier_versions_keep_their_ids_so_their_indexes_keep_serving():
     assert StyleEmbedder(version=1).id == "style-v1-c383dff295"
     assert StyleEmbedder(version=2).id == "style-v2-40975c79a3"
     assert StyleEmbedder().id.startswith("style-v3-") and StyleEmbedder().version == 3
+    assert buildable_embedder("style-v2-40975c79a3").id == "style-v2-40975c79a3"

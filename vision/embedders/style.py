@@ -33,10 +33,24 @@ cosine falls smoothly as the two values move apart. No aspect can dominate by it
 7. grade     (v2) split toning and black/white points: mean a*, b* of the darkest and of the
              lightest quarter of the pixels (teal shadows / orange highlights, warm fades),
              2nd and 98th lightness percentiles (lifted blacks, clipped whites).
+8. key       (v3) tonal key and contrast: the 5/25/50/75/95 % lightness percentiles, the
+             interquartile range, the share of crushed blacks and of clipped whites.
+9. chroma    (v3) colour character whatever the hue: a joint lightness × chroma histogram
+             (pastel = light and softly coloured, airy = light and near neutral), how
+             concentrated the hues are (one tint vs many colours), the warm/cool balance of
+             the colour there is, median and 90th-percentile chroma, the chroma of the darkest
+             and of the lightest third (tinted vs clean whites) and the strength of the cast.
+10. split    (v3) colour as a function of tone: lightest-third minus darkest-third a*, b*
+             (the direction of a split toning) and the correlations of a*, b* and chroma with
+             lightness.
+11. colour_detail (v3) how much of the detail is colour rather than lightness: colour-edge
+             share and strength, local colour variation (blotchy colour vs luminance grain vs
+             smooth blended tints).
 
-Version 1 is the first five blocks with its own weights; it is still computable
-(`StyleEmbedder(version=1)`) so an index of v1 vectors keeps serving searches while the
-catalogue is re-embedded with v2 (docs/vision.md, "Switching embedders").
+Versions 1 (the first five blocks) and 2 (the first seven) stay computable, with their own
+weights and ids (`StyleEmbedder(version=1)`, `version=2`), so an index of older vectors keeps
+serving searches while the catalogue is re-embedded with v3 (docs/vision.md, "Switching
+embedders"). `style_aspects` returns the blocks of one image, unweighted.
 
 Square roots on histograms keep small accent colours visible next to a dominant background.
 """
@@ -52,7 +66,7 @@ from PIL import Image
 
 from vision.embedders.base import Embedder, l2_normalize
 
-DESCRIPTOR_VERSION = 3  # the current version; 1 stays computable (see the module docstring)
+DESCRIPTOR_VERSION = 3  # the current version; 1 and 2 stay computable (see the module docstring)
 WORK_SIZE = 128  # pixels per side the descriptor is computed at
 
 # Relative weight of each aspect in the final cosine, per version. v2's and v3's weights were
@@ -391,8 +405,7 @@ def _chroma(lab: np.ndarray) -> np.ndarray:
     # The chroma of the darkest and of the lightest third: clean whites and neutral shadows vs
     # tinted ones (a pastel wash colours the whole range, a neutral airy grade leaves it clean),
     # and the strength of the overall colour cast whatever its hue.
-    order = np.argsort(L, kind="stable")
-    third = max(len(order) // 3, 1)
+    dark, light = _darkest_and_lightest_third(L)
     cast = float(np.hypot(a.mean(), b.mean()))
     scalars = np.concatenate(
         [
@@ -400,8 +413,8 @@ def _chroma(lab: np.ndarray) -> np.ndarray:
             _rbf(warm, -1.0, 1.0),
             _rbf(float(np.percentile(chroma, 50)), 0.0, 60.0),
             _rbf(float(np.percentile(chroma, 90)), 0.0, 80.0),
-            _rbf(float(chroma[order[:third]].mean()), 0.0, 60.0),
-            _rbf(float(chroma[order[-third:]].mean()), 0.0, 60.0),
+            _rbf(float(chroma[dark].mean()), 0.0, 60.0),
+            _rbf(float(chroma[light].mean()), 0.0, 60.0),
             _rbf(cast, 0.0, 40.0),
         ]
     )
@@ -415,9 +428,7 @@ def _split(lab: np.ndarray) -> np.ndarray:
     follow lightness across the image (correlations, so free of the image's overall saturation:
     sepia and split-toned images have colour that rises with lightness)."""
     L, a, b = lab[..., 0].ravel(), lab[..., 1].ravel(), lab[..., 2].ravel()
-    order = np.argsort(L, kind="stable")
-    third = max(len(order) // 3, 1)
-    dark, light = order[:third], order[-third:]
+    dark, light = _darkest_and_lightest_third(L)
     da, db = float(a[light].mean() - a[dark].mean()), float(b[light].mean() - b[dark].mean())
     parts = [
         _rbf(da, -40.0, 40.0),
@@ -428,6 +439,14 @@ def _split(lab: np.ndarray) -> np.ndarray:
         _rbf(_correlation(L, np.hypot(a, b)), -1.0, 1.0),
     ]
     return _unit(np.concatenate(parts))
+
+
+def _darkest_and_lightest_third(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the darkest and of the lightest third of the pixels (a partial sort; ties in a
+    flat image are split by position, so both thirds are always non-empty)."""
+    third = max(L.size // 3, 1)
+    order = np.argpartition(L, (third - 1, L.size - third))
+    return order[:third], order[L.size - third :]
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> float:
