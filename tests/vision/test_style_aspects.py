@@ -132,4 +132,5 @@ def test_earlier_versions_keep_their_ids_so_their_indexes_keep_serving():
     assert StyleEmbedder(version=1).id == "style-v1-c383dff295"
     assert StyleEmbedder(version=2).id == "style-v2-40975c79a3"
     assert StyleEmbedder().id.startswith("style-v3-") and StyleEmbedder().version == 3
-    assert buildable_embedder("style-v2-40975c79a3").id == "style-v2-40975c79a3"
+    v2 = buildable_embedder("style-v2-40975c79a3")
+    assert v2 is not None and v2.id == "style-v2-40975c79a3"
