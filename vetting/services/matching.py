@@ -8,14 +8,15 @@ report), the newest AudienceProfile per account (a window function), the recent 
 candidates' creators (any of their accounts) that hit the brand's excluded keywords/topics or
 are sponsored by a competitor (searched by the database,
 confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the
-mood-board similarity of each account's images. Where the host keeps a feature snapshot of the
+calibrated mood-board match of each account's images (vision: its feed score against the board,
+standardised against the catalogue's accounts, 0–1). Where the host keeps a feature snapshot of the
 catalogue (`vetting.features.snapshot`), the same features come from its memory-mapped arrays
 instead, with the same arithmetic (`_features_from_snapshot`); only brand safety, the mood board
 and the page's rows read the database.
 
 A creator's score for a brand and weights does not depend on the query: nothing is normalised
 over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
-version), the mood-board baseline is the catalogue's mean image, and authenticity is the
+version), the mood-board match is calibrated against the catalogue's accounts, and authenticity is the
 creator-level risk (its worst vetted account's, `influencers.risk`), whatever accounts the
 filters let through.
 """
@@ -200,7 +201,7 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
-    """Mood-board similarity from the vision module, when the brand has images."""
+    """The calibrated mood-board match (0–1) from the vision module, when the brand has images."""
     images = [item.image for item in brand.mood_board.all()]
     if not images or not account_ids:
         return {}, None
@@ -783,7 +784,7 @@ def _explanations(
     elif query:
         lines.append(m.NO_TEXT_YET())
     if mood is not None:
-        lines.append(m.MOOD_BOARD_SIMILARITY(similarity=mood[0]))
+        lines.append(m.MOOD_BOARD_MATCH(similarity=mood[0]))
     evidence = []
     for hit in hits:
         place = post_places.get(hit.post_id, {})
