@@ -18,6 +18,14 @@ catalogue for the same query: z = (s − mean) / std over a fixed sample of the 
 scored the same way. 0 = as similar as a typical catalogue feed, 2 = well above (about the top
 2–3 % for a normal spread); the same meaning for every embedder and query. `percentile` is the
 share of the sample scoring below.
+
+**Query expansion (image queries).** A search by example images runs twice: the first pass finds
+the best-scoring feed, and the second searches with the query plus that feed's mean image vector
+(pseudo-relevance feedback at the feed level, as average query expansion does with the nearest
+images): one example image is a noisy sample of a look, a feed of that look is a steadier one.
+Widening toward a wrong feed entrenches the mistake, so it happens only when that feed stands
+out from the catalogue (calibrated z ≥ EXPAND_MIN_Z), and the result names it (`expanded_with`).
+Measured on the style zoo (docs/vision.md, with how the threshold was chosen).
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ import numpy as np
 SUBSET = 3  # images per random draw in the feed score; also the smallest feed judged as a look
 REFERENCE_FEEDS = 1_000  # catalogue feeds sampled for the calibration (percentiles to 0.1 %)
 REFERENCE_IMAGES = 5_000  # ... and at most this many of their images (a query scores them all: ~5 ms)
+# The first pass's best feed widens an image query only when it stands out this far (z).
+EXPAND_MIN_Z = 2.5
 # A query that matches every feed almost equally (spread below this) has no meaningful z.
 MIN_SPREAD = 1e-4
 
@@ -67,6 +77,15 @@ def feed_scores(sims: np.ndarray, groups: np.ndarray, m: int = SUBSET) -> tuple[
     slot = np.repeat(np.arange(len(starts)), counts)
     scores = np.bincount(slot, weights=weights * sims[order], minlength=len(starts))
     return g[starts], scores, counts
+
+
+def expanded_query(query: np.ndarray, feed_vectors: np.ndarray) -> np.ndarray:
+    """The query moved toward a feed: normalise(query + mean of the feed's unit image vectors)."""
+    if len(feed_vectors) == 0:
+        return query
+    moved = np.asarray(query, dtype=np.float64) + np.asarray(feed_vectors, dtype=np.float64).mean(axis=0)
+    norm = float(np.linalg.norm(moved))
+    return (moved / norm).astype(np.asarray(query).dtype) if norm > 0 else query
 
 
 def rank_groups(groups: np.ndarray, scores: np.ndarray, *, first: list[int] | None = None) -> np.ndarray:

@@ -71,4 +71,9 @@ class AestheticResultSerializer(serializers.Serializer):
         help_text="While the configured embedder is being switched to: that embedder and its pending_images "
         "(results come from `embedder`, the previous one); null otherwise",
     )
+    expanded_with = serializers.IntegerField(
+        allow_null=True,
+        help_text="Image queries are searched again widened with the feed of the best first-pass creator "
+        "(pseudo-relevance feedback, docs/vision.md): that creator's id; null when the query was not widened",
+    )
     results = AestheticHitSerializer(many=True)

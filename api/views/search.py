@@ -55,6 +55,7 @@ def serialize_search_result(result: AestheticSearchResult, *, request: Request) 
         "pending_images": int(result.pending_images),
         "calibration": dict(result.calibration),
         "switching_to": result.switching_to,
+        "expanded_with": result.expanded_with,
         "results": rows,
     }
 

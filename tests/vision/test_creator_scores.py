@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from vision.creator_scores import best_of_subset_weights, calibrate, feed_scores, rank_groups
+from vision.creator_scores import best_of_subset_weights, calibrate, expanded_query, feed_scores, rank_groups
 
 
 def _expected_best_of_three(sims: list[float]) -> float:
@@ -75,3 +75,13 @@ def test_creator_rows_finds_every_image_of_the_creators():
     assert sorted(creator_rows(index, np.array([3, 7])).tolist()) == [1, 4, 5, 6]
     assert sorted(creator_rows(index, np.array([5, 4, 9])).tolist()) == [0, 2, 3]
     assert creator_rows(index, np.array([4])).tolist() == []
+
+
+def test_a_widened_query_moves_toward_the_feed_and_stays_a_unit_vector():
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    feed = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    widened = expanded_query(query, feed)
+    # query + feed mean = (1, 0.5, 0.5), normalised by sqrt(1.5)
+    assert np.allclose(widened, np.array([1.0, 0.5, 0.5]) / np.sqrt(1.5), atol=1e-6)
+    assert widened.dtype == np.float32
+    assert np.array_equal(expanded_query(query, np.zeros((0, 3), dtype=np.float32)), query)

@@ -251,3 +251,17 @@ def test_aesthetic_search_command_prints_a_table_or_json(catalogue, tmp_path):
         call_command("aesthetic_search", "--image", str(tmp_path / "missing.png"), stdout=io.StringIO())
     with pytest.raises(CommandError, match="--image"):
         call_command("aesthetic_search", stdout=io.StringIO())
+
+
+def test_an_image_query_is_widened_by_its_first_creator_only_when_it_stands_out(catalogue, monkeypatch):
+    query = [zoo_image("dark_moody", seed=5000, size=64)]
+    monkeypatch.setattr("vision.services.search.EXPAND_MIN_Z", float("inf"))  # never stands out enough
+    plain = aesthetic_search(images=query, top=8)
+    monkeypatch.setattr("vision.services.search.EXPAND_MIN_Z", float("-inf"))  # always
+    widened = aesthetic_search(images=query, top=8)
+    assert plain.expanded_with is None and plain.as_dict()["expanded_with"] is None
+    assert widened.expanded_with == plain.results[0].creator_id
+    assert catalogue[widened.expanded_with] == "dark_moody"
+    # searched again with another vector: the same creators, scored against the widened query
+    assert {r.creator_id for r in widened.results} == {r.creator_id for r in plain.results}
+    assert [r.score for r in widened.results] != [r.score for r in plain.results]

@@ -24,7 +24,7 @@ from PIL import Image
 
 from influencers.services.demo.images import DEMO_STYLES, draw_style_image
 from tests.vision.style_zoo import ZOO_STYLES, zoo_image
-from vision.creator_scores import feed_scores, rank_groups
+from vision.creator_scores import EXPAND_MIN_Z, calibrate, expanded_query, feed_scores, rank_groups
 
 Embed = Callable[[Sequence[Image.Image]], np.ndarray]
 # (query, vectors, creator of each vector) -> creator ids best first
@@ -36,6 +36,16 @@ def rank_by_best_of_subset(query: np.ndarray, vectors: np.ndarray, creators: np.
     """The rule aesthetic search uses (vision.creator_scores: the expected best of 3)."""
     groups, scores, _ = feed_scores(vectors @ query, creators)
     return groups[rank_groups(groups, scores)]
+
+
+def rank_with_expansion(query: np.ndarray, vectors: np.ndarray, creators: np.ndarray) -> np.ndarray:
+    """What image queries use (vision.services.search): the expected best of 3, searched again
+    with the query widened by the first pass's best feed."""
+    groups, scores, _ = feed_scores(vectors @ query, creators)
+    order = rank_groups(groups, scores)
+    if calibrate(query, vectors, creators).z(scores[order[:1]])[0] < EXPAND_MIN_Z:
+        return groups[order]
+    return rank_by_best_of_subset(expanded_query(query, vectors[creators == groups[order[0]]]), vectors, creators)
 
 
 def rank_by_best_three(query: np.ndarray, vectors: np.ndarray, creators: np.ndarray) -> np.ndarray:

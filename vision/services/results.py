@@ -49,7 +49,8 @@ class AestheticSearchResult:
     not searched (a job is embedding them). `calibration`: how `calibrated` was computed.
     `switching_to`: while the configured embedder is being switched to (its index not built
     yet), that embedder with the images it still lacks ({..., 'pending_images'}); the results
-    come from the previous embedder named in `embedder`. None otherwise.
+    come from the previous embedder named in `embedder`. None otherwise. `expanded_with`: the
+    creator whose feed widened an image query (vision.creator_scores), or None.
     """
 
     embedder: dict[str, Any]
@@ -60,6 +61,7 @@ class AestheticSearchResult:
     pending_images: int = 0
     calibration: dict[str, Any] = field(default_factory=dict)
     switching_to: dict[str, Any] | None = None
+    expanded_with: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (API, `aesthetic_search --json`)."""

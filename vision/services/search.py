@@ -11,7 +11,8 @@ from the index) with the feed score of vision.creator_scores — the expected be
 among 3 random images of the feed, which does not grow with the feed's size — and calibrated
 against a fixed sample of the catalogue's creators for the same query (standard score and
 percentile). A creator owning a copy of a query image (cosine ≥ DUPLICATE_COSINE, confirmed on
-pixels) ranks first.
+pixels) ranks first. Image-only queries are expanded with the best first-pass creator's feed
+(vision.creator_scores.expanded_query) and searched again; the result names that creator.
 
 Filters (platform, follower range, country, creator ids) become a set of allowed asset ids,
 searched exactly when small and through a FAISS id selector with proportionally raised efSearch
@@ -41,7 +42,7 @@ from core.services.background import run_outside_request
 from influencers.models import Creator, Platform
 from influencers.selectors.creators import accounts_filtered
 from vision.ann import FLAT_MAX
-from vision.creator_scores import SUBSET, feed_scores, rank_groups
+from vision.creator_scores import EXPAND_MIN_Z, SUBSET, expanded_query, feed_scores, rank_groups
 from vision.embedders import Embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
@@ -135,7 +136,9 @@ def aesthetic_search(
         "filters": filters,
     }
     probes = list(zip(image_vectors, images, strict=True))
-    result = search_by_vector(embedder=embedder, vector=query, top=top, query_info=info, probes=probes, **filters)
+    result = search_by_vector(
+        embedder=embedder, vector=query, top=top, query_info=info, probes=probes, expand=not text, **filters
+    )
     result.switching_to = serving.switching_to
     return result
 
@@ -200,6 +203,7 @@ def search_by_vector(
     query_info: dict[str, Any] | None = None,
     exclude_creator_ids: Collection[int] = (),
     probes: Sequence[tuple[np.ndarray, Image.Image]] = (),
+    expand: bool = False,
     platforms: list[str] | None = None,
     min_followers: int | None = None,
     max_followers: int | None = None,
@@ -207,7 +211,9 @@ def search_by_vector(
     creator_ids: Collection[int] | None = None,
 ) -> AestheticSearchResult:
     """Ranked creators for a query vector of `embedder` (filters already validated). `probes`:
-    the example images with their vectors, whose copies in the catalogue rank their owner first."""
+    the example images with their vectors, whose copies in the catalogue rank their owner first.
+    With `expand`, the vector is first moved toward the best-ranked creator's feed (see the
+    module docstring) and `query["expanded_with"]` names that creator."""
     index, state = _index_for_search(embedder.id)
     result = AestheticSearchResult(
         embedder=embedder.describe(),
@@ -249,10 +255,28 @@ def search_by_vector(
     if allowed is not None:
         in_feed = in_feed[np.isin(index.asset_ids[in_feed], allowed)]
     assets, owners, accounts = index.asset_ids[in_feed], index.creator_ids[in_feed], index.account_ids[in_feed]
-    sims = index.reconstruct(assets) @ vector
+    feed_vectors = index.reconstruct(assets)
+    sims = feed_vectors @ vector
     groups, scores, counts = feed_scores(sims, owners)
     chosen = rank_groups(groups, scores, first=duplicates)[:top]
     calibration = calibration_for(index, vector, level="creator")
+    if expand and len(chosen) and calibration.z(scores[chosen[:1]])[0] >= EXPAND_MIN_Z:
+        leader = int(groups[chosen[0]])
+        expanded = search_by_vector(
+            embedder=embedder,
+            vector=expanded_query(vector, feed_vectors[owners == leader]),
+            top=top,
+            query_info={**result.query, "expanded_with": leader},
+            exclude_creator_ids=exclude_creator_ids,
+            probes=probes,
+            platforms=platforms,
+            min_followers=min_followers,
+            max_followers=max_followers,
+            countries=countries,
+            creator_ids=creator_ids,
+        )
+        expanded.expanded_with = leader
+        return expanded
     result.calibration["reference_creators"] = int(len(calibration.sorted_scores))
 
     evidence = {}
