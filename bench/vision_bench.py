@@ -9,10 +9,12 @@ Usage:
     python bench/vision_bench.py all
 
 pipeline  Embedding throughput of the whole pipeline (read JPEG file → decode → open_clip
-          preprocessing → model, with the background prefetch thread `Embedder.embed_stream`
-          uses) against the model's forward pass alone on the same, already preprocessed
-          batches. ViT-B-32 with random weights (no weights can be downloaded here; the compute
-          is the same), VISION_BATCH_SIZE images per batch, interleaved rounds.
+          preprocessing → model, `Embedder.embed_stream` with its prefetch thread, and without
+          it) against the model's forward pass alone on the same, already preprocessed batches,
+          in the same process, rounds in rotating order; checks the vectors are identical. Also
+          the CPU time per image of each part and the load average (the machine is shared).
+          ViT-B-32 with random weights (no weights can be downloaded here; the compute is the
+          same), --batch-size images per batch.
 index     For each size: build time of `vision.ann.VectorIndex` (HNSW above 50k vectors, incl.
           adding and efSearch calibration), then single-query top-50 latency p50/p95 of
           the index and of exact search (faiss.knn, brute force over the same array), and
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import resource
 import statistics
@@ -182,46 +185,73 @@ def bench_pipeline(args: argparse.Namespace) -> None:
         def load(path: Path) -> Image.Image:
             return Image.open(io.BytesIO(path.read_bytes()))  # decoded by the embedder (JPEG at reduced scale)
 
+        # CPU of each part, in this thread alone (comparable between a quiet and a loaded machine).
+        cpu = time.thread_time()
         prepared = [embedder.prepare(embedder.fit(load(p))) for p in paths]
-        batches = [
-            torch.stack(prepared[i : i + embedder.batch_size]) for i in range(0, len(prepared), embedder.batch_size)
-        ]
+        prepare_cpu = (time.thread_time() - cpu) / len(paths)
+        size = embedder.batch_size
+        cpu = time.process_time()
+        batches = [embedder.batch_tensor(prepared[i : i + size]) for i in range(0, len(prepared), size)]
+        tensor_cpu = (time.process_time() - cpu) / len(paths)
 
-        def raw() -> tuple[float, np.ndarray]:
-            start = time.perf_counter()
+        def raw() -> tuple[float, float, np.ndarray]:
+            start, cpu = time.perf_counter(), time.process_time()
             out = np.concatenate([embedder.forward(b) for b in batches])
-            return len(paths) / (time.perf_counter() - start), out
+            return len(paths) / (time.perf_counter() - start), (time.process_time() - cpu) / len(paths), out
 
-        def pipeline(prefetch: bool | None) -> tuple[float, np.ndarray]:
-            start = time.perf_counter()
+        def pipeline(prefetch: bool) -> tuple[float, float, np.ndarray]:
+            start, cpu = time.perf_counter(), time.process_time()
             out = np.concatenate([b.vectors for b in embedder.embed_stream(paths, load, prefetch=prefetch)])
-            return len(paths) / (time.perf_counter() - start), out
+            return len(paths) / (time.perf_counter() - start), (time.process_time() - cpu) / len(paths), out
 
-        raw()  # warm-up (allocator, kernels)
-        raws, pipes, serials = [], [], []
+        reference = raw()[2]  # also the warm-up (allocator, kernels)
+        worst = 0.0
+        loads = [os.getloadavg()[0]]
+        rates: dict[str, list[float]] = {"forward": [], "pipeline": [], "sequential": []}
+        cpus: dict[str, list[float]] = {"forward": [], "pipeline": [], "sequential": []}
         for round_no in range(args.rounds):
-            # Alternate the order so drift in machine load does not favour one side.
-            if round_no % 2 == 0:
-                r, raw_vectors = raw()
-                p, pipe_vectors = pipeline(None)  # what embed_pending_assets does
-            else:
-                p, pipe_vectors = pipeline(None)
-                r, raw_vectors = raw()
-            s, _ = pipeline(not embedder.prefetch_helps())
-            raws.append(r)
-            pipes.append(p)
-            serials.append(s)
+            # Same batches, same process; the order rotates so drift in machine load favours no side.
+            runs = [("forward", raw), ("pipeline", lambda: pipeline(True)), ("sequential", lambda: pipeline(False))]
+            for name, run in runs[round_no % 3 :] + runs[: round_no % 3]:
+                rate, used, vectors = run()
+                rates[name].append(rate)
+                cpus[name].append(used)
+                worst = max(worst, float(np.abs(vectors - reference).max()))
+            loads.append(os.getloadavg()[0])
             print(
-                f"  round: forward {r:6.1f} img/s | pipeline {p:6.1f} img/s | "
-                f"pipeline with prefetch {not embedder.prefetch_helps()} {s:6.1f} img/s"
+                "  round: "
+                + " | ".join(
+                    f"{name} {rates[name][-1]:6.1f} img/s ({1000 * cpus[name][-1]:.0f} ms CPU/img)" for name in rates
+                )
             )
-        assert np.allclose(raw_vectors, pipe_vectors, atol=1e-4), "pipeline and forward disagree"
-        r, p, s = statistics.median(raws), statistics.median(pipes), statistics.median(serials)
+        r, p, s = (statistics.median(rates[name]) for name in ("forward", "pipeline", "sequential"))
+        model_cpu = statistics.median(cpus["forward"])
+        print(
+            f"  CPU per image: decode + prepare {1000 * prepare_cpu:.1f} ms (one thread), batch to tensor "
+            f"{1000 * tensor_cpu:.2f} ms, model {1000 * model_cpu:.1f} ms (torch threads {torch.get_num_threads()}); "
+            f"load average {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores; "
+            f"largest vector difference to the forward pass {worst:.1e}"
+        )
+        assert worst < 1e-5, "the pipeline's vectors are not the forward pass's"
         print(
             f"RESULT pipeline: forward pass alone {r:.1f} img/s, whole pipeline {p:.1f} img/s = {100 * p / r:.0f}% "
-            f"(prefetch thread {'on' if embedder.prefetch_helps() else 'off'} on {os.cpu_count()} cores; "
-            f"the other way {100 * s / r:.0f}%) "
-            f"[median of {args.rounds}]"
+            f"(prefetch thread on {os.cpu_count()} cores; without it {100 * s / r:.0f}%) [median of {args.rounds}]"
+        )
+        for metric, value, unit in (
+            ("embedding pipeline (file → vector)", p, "img/s"),
+            ("embedding model forward alone", r, "img/s"),
+            ("pipeline / raw model", 100 * p / r, "%"),
+            ("pipeline without prefetch / raw model", 100 * s / r, "%"),
+        ):
+            print("BENCH " + json.dumps({"metric": metric, "value": round(value, 1), "unit": unit, "better": "higher"}))
+        for metric, value in (("embedding decode + prepare CPU", prepare_cpu), ("embedding model CPU", model_cpu)):
+            print(
+                "BENCH "
+                + json.dumps({"metric": metric, "value": round(1000 * value, 2), "unit": "ms/img", "better": "lower"})
+            )
+        print(
+            "BENCH "
+            + json.dumps({"metric": "embedding bench load average", "value": max(loads), "unit": "", "better": "lower"})
         )
 
 

@@ -215,6 +215,7 @@ class OpenClipEmbedder(Embedder):
         model_obj.eval()
         self._model = model_obj
         self._preprocess = preprocess
+        self._pil_steps, self._normalize = _split_preprocess(preprocess)
         self._torch = torch
         self._batch_size = max(1, batch_size)
         pp = open_clip.get_model_preprocess_cfg(model_obj)
@@ -251,10 +252,19 @@ class OpenClipEmbedder(Embedder):
         return self._model
 
     def prepare(self, image: Image.Image) -> Any:
-        return self._preprocess(image)
+        """open_clip's PIL steps (resize, crop, RGB) → (H, W, 3) uint8; its tensor steps run
+        batched in `batch_tensor`, on the model's thread (see the module docstring of base)."""
+        if self._normalize is None:
+            return self._preprocess(image)
+        return np.asarray(self._pil_steps(image), dtype=np.uint8)
 
-    def prefetch_helps(self) -> bool:
-        return (os.cpu_count() or 1) > self._torch.get_num_threads()
+    def batch_tensor(self, items: Sequence[Any]) -> Any:
+        """Prepared items → the (n, 3, H, W) float tensor open_clip's preprocessing gives, value
+        for value: `to_tensor` (÷255) and `Normalize` are element-wise, so batching changes none."""
+        if self._normalize is None:
+            return self._torch.stack(list(items))
+        pixels = self._torch.from_numpy(np.stack(items)).permute(0, 3, 1, 2).contiguous()
+        return self._normalize(pixels.to(dtype=self._torch.get_default_dtype()).div(255))
 
     def forward(self, batch: Any) -> np.ndarray:
         """The model alone on an already preprocessed (n, 3, H, W) tensor."""
@@ -263,10 +273,22 @@ class OpenClipEmbedder(Embedder):
         return l2_normalize(features.float().numpy())
 
     def embed_prepared(self, items: Sequence[Any]) -> np.ndarray:
-        return self.forward(self._torch.stack(list(items)))
+        return self.forward(self.batch_tensor(items))
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         tokens = self._tokenizer(list(texts))
         with self._torch.inference_mode():
             features = self._model.encode_text(tokens)
         return l2_normalize(features.float().numpy())
+
+
+def _split_preprocess(preprocess: Any) -> tuple[Any, Any]:
+    """open_clip's inference transform split where PIL ends: (the PIL steps, the Normalize after
+    ToTensor), or (None, None) when it is not that shape (then `prepare` runs it whole)."""
+    from torchvision import transforms
+
+    steps = list(getattr(preprocess, "transforms", []))
+    to_tensor = [i for i, step in enumerate(steps) if isinstance(step, transforms.ToTensor)]
+    if len(to_tensor) != 1 or [type(step) for step in steps[to_tensor[0] + 1 :]] != [transforms.Normalize]:
+        return None, None
+    return transforms.Compose(steps[: to_tensor[0]]), steps[-1]
