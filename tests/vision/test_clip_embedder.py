@@ -85,6 +85,7 @@ def test_same_image_same_vector_batched_or_not_and_unit_length(clip_settings):
 
 def test_uses_open_clips_real_preprocessing(clip_settings):
     embedder = get_embedder()
+    assert isinstance(embedder, OpenClipEmbedder)
     image = zoo_image("teal_orange", seed=2, size=64)
     _, _, reference = open_clip.create_model_and_transforms(
         clip_settings.VISION_MODEL, pretrained=clip_settings.VISION_PRETRAINED

@@ -17,6 +17,7 @@ from PIL import Image
 from tests.vision.style_zoo import zoo_image
 from tests.vision.test_clip_embedder import clip_settings, tiny_model_name  # noqa: F401 - fixtures
 from vision.embedders import get_embedder
+from vision.embedders.clip import OpenClipEmbedder
 from vision.embedders.style import StyleEmbedder
 
 STYLES = ("vivid_pop", "bw_contrast", "sepia_vignette", "teal_orange")
@@ -53,10 +54,9 @@ def _collect(stream) -> tuple[list, np.ndarray, list]:
 
 @pytest.mark.parametrize("kind", ["style", "clip"])
 def test_prefetch_gives_the_same_vectors_in_the_same_order_as_the_sequential_path(kind, request):
-    embedder = StyleEmbedder(batch_size=3) if kind == "style" else None
-    if embedder is None:
+    if kind == "clip":
         request.getfixturevalue("clip_settings")
-        embedder = get_embedder()
+    embedder = StyleEmbedder(batch_size=3) if kind == "style" else get_embedder()
     files = _files(11)
     names = list(files)
     load = _opener(files, slow=frozenset(names[1::3]))
@@ -72,6 +72,7 @@ def test_prefetch_gives_the_same_vectors_in_the_same_order_as_the_sequential_pat
 
 def test_clip_batches_get_open_clips_own_preprocessing_value_for_value(clip_settings):  # noqa: F811
     embedder = get_embedder()
+    assert isinstance(embedder, OpenClipEmbedder)
     _, _, reference = open_clip.create_model_and_transforms(
         clip_settings.VISION_MODEL, pretrained=clip_settings.VISION_PRETRAINED
     )

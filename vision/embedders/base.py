@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
@@ -136,7 +136,7 @@ class Embedder(ABC):
         batch_size: int | None = None,
         prefetch: bool = True,
         prefetch_batches: int = 2,
-    ) -> Iterator[StreamBatch[T]]:
+    ) -> Generator[StreamBatch[T], None, None]:
         """Embed many items whose images `load(item)` opens (from disk, storage...), in order.
 
         `load` should return the image without decoding it (`Image.open`), so `fit` can decode a
@@ -172,7 +172,7 @@ class Embedder(ABC):
             while True:
                 # Top up before waiting, so the helper moves on to the next batch while this
                 # thread finishes the current one and the model runs.
-                while len(ahead) <= max(prefetch_batches, 1) and (chunk := next(chunks, None)) is not None:
+                while len(ahead) <= max(prefetch_batches, 1) and (chunk := next(chunks, [])):
                     work = _BatchWork(chunk, prepare_one)
                     ahead.append(work)
                     queue.put(work)
