@@ -78,7 +78,7 @@ def test_clip_batches_get_open_clips_own_preprocessing_value_for_value(clip_sett
     )
     images = [zoo_image(style, seed=5, size=70) for style in STYLES]
     prepared = [embedder.prepare(image) for image in images]
-    assert all(isinstance(item, np.ndarray) and item.dtype == np.uint8 for item in prepared)  # no torch in prepare
+    assert all(isinstance(item, np.ndarray) for item in prepared)  # no torch in prepare
     assert torch.equal(embedder.batch_tensor(prepared), torch.stack([reference(image) for image in images]))
 
 

@@ -226,6 +226,9 @@ class OpenClipEmbedder(Embedder):
         self._model = model_obj
         self._preprocess = preprocess
         self._pil_steps, self._normalize = _split_preprocess(preprocess)
+        if self._normalize is not None:  # per channel, last axis of an (H, W, 3) image
+            self._mean = np.asarray(self._normalize.mean, dtype=np.float32)
+            self._std = np.asarray(self._normalize.std, dtype=np.float32)
         self._torch = torch
         self._batch_size = max(1, batch_size)
         pp = open_clip.get_model_preprocess_cfg(model_obj)
@@ -262,19 +265,20 @@ class OpenClipEmbedder(Embedder):
         return self._model
 
     def prepare(self, image: Image.Image) -> Any:
-        """open_clip's PIL steps (resize, crop, RGB) → (H, W, 3) uint8; its tensor steps run
-        batched in `batch_tensor`, on the model's thread (see the module docstring of base)."""
+        """open_clip's preprocessing without torch: its PIL steps (resize, crop, RGB), then its
+        `ToTensor` (÷255) and `Normalize` in numpy → (3, H, W) float32. The same float32
+        operations in the same order (IEEE-rounded), so the values are open_clip's, bit for bit
+        (tested); no torch here, see the module docstring of base."""
         if self._normalize is None:
             return self._preprocess(image)
-        return np.asarray(self._pil_steps(image), dtype=np.uint8)
+        scaled = np.asarray(self._pil_steps(image), dtype=np.uint8).astype(np.float32) / np.float32(255)
+        return ((scaled - self._mean) / self._std).transpose(2, 0, 1)
 
     def batch_tensor(self, items: Sequence[Any]) -> Any:
-        """Prepared items → the (n, 3, H, W) float tensor open_clip's preprocessing gives, value
-        for value: `to_tensor` (÷255) and `Normalize` are element-wise, so batching changes none."""
+        """Prepared items → the (n, 3, H, W) float tensor the model takes."""
         if self._normalize is None:
             return self._torch.stack(list(items))
-        pixels = self._torch.from_numpy(np.stack(items)).permute(0, 3, 1, 2).contiguous()
-        return self._normalize(pixels.to(dtype=self._torch.get_default_dtype()).div(255))
+        return self._torch.from_numpy(np.stack(items))
 
     def forward(self, batch: Any) -> np.ndarray:
         """The model alone on an already preprocessed (n, 3, H, W) tensor."""
