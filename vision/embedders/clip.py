@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 # torch's OpenMP threads busy-wait between operations by default (GNU OpenMP spins ~300,000 times
 # at each barrier): on a host whose cores are shared — with the embedding pipeline's prefetch
 # thread, or with other processes — the spinning takes the core a thread that has work needs, and
-# a preempted worker makes its partner spin longer. Passive waits give those cores back (measured
-# under load: 125-128 instead of 140-148 ms of CPU per image for the same forward pass, and the
-# overlapped pipeline no longer pays ~20 ms of CPU per image in spinning). Read once, when torch
+# a preempted worker makes its partner spin longer. Passive waits give those cores back (the
+# pipeline bench under load: 104-110 instead of 142-157 ms of CPU per image for the same forward
+# pass, and the overlapped pipeline 111-124 instead of 173-178). Read once, when torch
 # loads its OpenMP runtime, so it is set here, before any import of torch on the embedding paths;
 # an operator's own OMP_WAIT_POLICY wins (docs/vision.md, "The embedding pipeline").
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
