@@ -220,3 +220,77 @@ def current_version_only(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> lis
     """Preprocessing hook: document /api/v1/ only; the deprecated /api/ alias serves the same
     operations (api/middleware.py) and would repeat every operation id."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+# Where a create's answer points that the path does not say: {(POST path, status): [(target path,
+# {target path parameter: where its value comes from})]}.
+EXTRA_LINKS: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
+    ("/api/v1/monitoring/watches/{id}/rules/", "201"): [
+        ("/api/v1/monitoring/rules/{id}/", {"id": "$response.body#/id"})
+    ],
+    ("/api/v1/shortlists/{id}/entries/", "201"): [
+        (
+            "/api/v1/shortlists/{id}/entries/{entry_id}/",
+            {"id": "$request.path.id", "entry_id": "$response.body#/added/0/id"},
+        )
+    ],
+}
+JOB_PATH = "/api/v1/jobs/{id}/"
+PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+def _link_name(target_method: str, operation_id: str) -> str:
+    return "".join(part.capitalize() for part in f"{target_method}_{operation_id}".split("_"))
+
+
+def _created_id_links(path: str, paths: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """The operations on the object a POST to collection `path` creates: paths `path{x}/...`,
+    `x` from the answer's `id`, the collection's own path parameters from the request."""
+    out = []
+    own = PATH_PARAMETER.findall(path)
+    for target in paths:
+        rest = target[len(path) :] if target.startswith(path) else ""
+        first = PATH_PARAMETER.match(rest)
+        if first is None:
+            continue
+        parameters = {name: f"$request.path.{name}" for name in own}
+        parameters[first.group(1)] = "$response.body#/id"
+        out.append((target, parameters))
+    return out
+
+
+def add_links(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: OpenAPI links from every create (201/202 answering an object with an
+    `id`) to the operations on what it created (reads, updates, deletes and nested creates), and
+    from every job start (202 with a Job) to the job, so a client (or schemathesis' stateful
+    tests) can follow an id from one answer into the next request."""
+    paths = result.get("paths", {})
+    schemas = result.get("components", {}).get("schemas", {})
+    for path, method, operation in list(_operations(result)):
+        if method != "post":
+            continue
+        for status, response in operation.get("responses", {}).items():
+            if status not in ("201", "202"):
+                continue
+            schema = (response.get("content") or {}).get("application/json", {}).get("schema") or {}
+            component = schemas.get(schema.get("$ref", "").rsplit("/", 1)[-1], {})
+            targets = list(EXTRA_LINKS.get((path, status), []))
+            if "id" in component.get("properties", {}):
+                targets += _created_id_links(path, paths)
+            if component is schemas.get("Job") and JOB_PATH in paths:
+                targets.append((JOB_PATH, {"id": "$response.body#/id"}))
+            links = response.setdefault("links", {})
+            for target, parameters in targets:
+                if set(PATH_PARAMETER.findall(target)) - set(parameters):
+                    continue  # needs an id this answer does not give
+                for target_method, target_operation in paths[target].items():
+                    if target_method not in ("get", "put", "patch", "delete", "post") or target_operation is operation:
+                        continue
+                    operation_id = target_operation["operationId"]
+                    links[_link_name(target_method, operation_id)] = {
+                        "operationId": operation_id,
+                        "parameters": parameters,
+                    }
+            if not links:
+                response.pop("links")
+    return result

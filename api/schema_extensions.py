@@ -1,4 +1,4 @@
-"""drf-spectacular extension (registered on import, from ApiConfig.ready): discovery's filters
+"""drf-spectacular extension (registered on import, from api.urls): discovery's filters
 typed as the API reads them (api.schema.typed_query_parameters), and the bearer token scheme."""
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+# drf-spectacular's extensions register on import; the schema is only built through these routes,
+# so commands and workers that never serve the API don't pay for importing drf-spectacular.
+from api import schema_extensions  # noqa: F401
 from api.views import (
     brands,
     briefs,

@@ -284,10 +284,17 @@ SORTS = ["", "-followers", "-engagement_rate", "engagement_rate", "-growth_30d",
 def varied_discovery(rng: random.Random) -> str:
     """A random discovery query: 0-3 filters drawn from what marketers set, a sort, a page."""
     params: list[tuple[str, str]] = []
+
+    def follower_range() -> list[tuple[str, str]]:
+        # A band as marketers set it (micro, mid-tier...): never min > max, which the API refuses.
+        low = rng.choice([1, 2, 5]) * 10 ** rng.randint(3, 5)
+        return [("min_followers", str(low)), ("max_followers", str(low * rng.choice([5, 10, 20])))]
+
     choices = [
         lambda: [("platform", p) for p in rng.sample(PLATFORMS, k=rng.choice([1, 1, 2]))],
         lambda: [("min_followers", str(rng.choice([1, 2, 5]) * 10 ** rng.randint(3, 6)))],
         lambda: [("max_followers", str(rng.choice([1, 2, 5]) * 10 ** rng.randint(4, 6)))],
+        follower_range,
         lambda: [("min_engagement_rate", f"{rng.choice([1, 2, 3, 4, 5, 6, 8]) / 100:g}")],
         lambda: [("country", ",".join(rng.sample(COUNTRIES, k=rng.choice([1, 2]))))],
         lambda: [("language", rng.choice(["zh", "en", "ja", "ko"]))],
@@ -303,7 +310,14 @@ def varied_discovery(rng: random.Random) -> str:
         lambda: [("audience_age", rng.choice(["18-24", "25-34"])), ("audience_age_min", f"{rng.choice([0.3, 0.5]):g}")],
     ]
     for build in rng.sample(choices, k=rng.choice([0, 1, 1, 2, 2, 3])):
-        params.extend(build())
+        drawn = dict(params)
+        for name, value in build():
+            if name in drawn:  # two draws of a follower bound: the first one stands
+                continue
+            params.append((name, value))
+    bounds = dict(params)
+    if int(bounds.get("min_followers", 0)) > int(bounds.get("max_followers", 10**12)):
+        params = [p for p in params if p[0] != "max_followers"]
     sort = rng.choice(SORTS)
     if sort:
         params.append(("sort", sort))

@@ -6,8 +6,10 @@ count and the page) and what its plan scans, from EXPLAIN (ANALYZE, BUFFERS).
         [--creators 100000] [--repeat 3] [--plans] [--markdown]
 
 Loads the catalogue of bench/bench_catalogue.py when the database holds fewer creators. Prints
-one row per query: best of --repeat runs in ms, and the sequential scans of its plan (a full
-read of a table: what an index should avoid), or the full plan with --plans.
+one row per query: best of --repeat runs in ms, the 8 kB pages its plan touched (shared buffers
+hit + read: the query's work, comparable between runs on a loaded machine where the times are
+not), and the sequential scans of its plan (a full read of a table: what an index should
+avoid), or the full plan with --plans.
 """
 
 from __future__ import annotations
@@ -89,6 +91,16 @@ def scans(plan: str) -> str:
     return ", ".join(dict.fromkeys(out)) or "none"
 
 
+def pages(plan: str) -> int:
+    """Buffers the whole plan touched (shared hit + read): the work of the query in 8 kB pages,
+    which unlike its time does not depend on what else the machine is running."""
+    match = re.search(r"Buffers: shared((?: \w+=\d+)+)", plan)
+    if not match:
+        return 0
+    counts = dict(part.split("=") for part in match.group(1).split())
+    return int(counts.get("hit", 0)) + int(counts.get("read", 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""), required=False)
@@ -109,7 +121,7 @@ def main() -> None:
 
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.markdown:
-        print("| query | ms | full scans |\n|---|---:|---|")
+        print("| query | ms | pages | full scans |\n|---|---:|---:|---|")
     worst = 0.0
     for query in QUERIES:
         queryset = creator_list(filters=parse(query))
@@ -127,9 +139,9 @@ def main() -> None:
         worst = max(worst, best)
         shown = query or "(no filter)"
         if args.markdown:
-            print(f"| `{shown}` | {best:.0f} | {scans(plan)} |")
+            print(f"| `{shown}` | {best:.0f} | {pages(plan):,} | {scans(plan)} |")
         else:
-            print(f"{best:8.1f} ms  {shown:<70} full scans: {scans(plan)}")
+            print(f"{best:8.1f} ms {pages(plan):>8,} pages  {shown:<70} full scans: {scans(plan)}")
         if args.plans:
             print(plan)
     print(

@@ -5,6 +5,7 @@ Usage:
     python bench/vision_bench.py index [--sizes 100000,1000000] [--queries 200]
     python bench/vision_bench.py search [--creators 100000] [--images-per-creator 5] [--queries 200]
     python bench/vision_bench.py zoo [--creators-per-look 10] [--distractors 110] [--zoo-queries 4]
+                                     [--zoo-versions 1,2,3]
     python bench/vision_bench.py startup [--demo-creators 110] [--rounds 3]
     python bench/vision_bench.py all
 
@@ -27,9 +28,10 @@ search    End-to-end creator search over a catalogue of N creators in a throw-aw
 zoo       Aesthetic matching quality on the synthetic style zoo (tests/vision/zoo_eval.py): per
           look precision@8 and MRR for single images and 3-image mood boards, with the demo
           catalogue's styles as distractor creators, and the median rank of the same held-out
-          creators with 5-image and 3-image feeds; style descriptor v1 and v2, former ("mean of
-          the best 3") and current ("expected best of 3") creator scores. The zoo tests the code
-          on looks we generated; it does not stand for real feeds.
+          creators with 5-image and 3-image feeds; each style descriptor version (v1, v2, v3),
+          former ("mean of the best 3") and current ("expected best of 3") creator scores; and
+          the descriptor's cost per image at 128 and 1080 px. The zoo tests the code on looks
+          we generated; it does not stand for real feeds.
 startup   The default install (VISION_EMBEDDER=auto, no CLIP weights, SQLite, demo catalogue
           in a throw-away VETTED_VAR_DIR): wall time of `manage.py aesthetic_search --image`
           and of `manage.py build_index --if-stale`, each a fresh process as a user runs them.
@@ -610,12 +612,17 @@ def _fill_catalogue(n_creators: int, per: int, *, Account, AccountMetrics, Creat
 
 
 def bench_zoo(args: argparse.Namespace) -> None:
+    import json
+
+    from tests.vision.style_zoo import ZOO_STYLES, zoo_image
     from tests.vision.zoo_eval import rank_by_best_of_subset, rank_by_best_three, run_zoo
     from vision.embedders.style import StyleEmbedder
 
-    runs = {}
-    for version in (1, 2):
+    versions = [int(v) for v in args.zoo_versions.split(",")]
+    runs, cost = {}, {}
+    for version in versions:
         embedder = StyleEmbedder(version=version)
+        cost[version] = _descriptor_cost(embedder, zoo_image, ZOO_STYLES)
         cache: dict[int, np.ndarray] = {}
 
         def embed(images, embedder=embedder, cache=cache):  # the zoo images repeat across rankers: embed once
@@ -653,15 +660,44 @@ def bench_zoo(args: argparse.Namespace) -> None:
             f"| v{version} / {rule} | {single[0]:.3f} ({single[1]:.2f}) | {board[0]:.3f} ({board[1]:.2f}) | "
             f"{single[2]:.3f} / {board[2]:.3f} | {report.median_rank[5]:g} vs {report.median_rank[3]:g} |"
         )
-    current = runs[(2, "expected best of 3")]
-    print("\nper look, v2 / expected best of 3:")
-    print("| look | p@8 single | p@8 board | MRR single | MRR board |")
-    print("|---|---|---|---|---|")
-    for look in current.precision["single"]:
-        print(
-            f"| {look} | {current.precision['single'][look]:.2f} | {current.precision['board'][look]:.2f} | "
-            f"{current.mrr['single'][look]:.2f} | {current.mrr['board'][look]:.2f} |"
-        )
+        if rule == "expected best of 3":
+            metrics = {"single_p8": single[0], "single_worst": single[1], "board_p8": board[0]}
+            metrics |= {"board_worst": board[1], "mrr_single": single[2], "mrr_board": board[2]}
+            metrics |= {"median_rank_5": report.median_rank[5], "median_rank_3": report.median_rank[3]}
+            print("BENCH " + json.dumps({"bench": "zoo", "version": version, "queries": args.zoo_queries, **metrics}))
+    current = {version: runs[(version, "expected best of 3")] for version in versions}
+    print("\nper look, expected best of 3 (p@8 single / board, MRR single / board):")
+    print("| look | " + " | ".join(f"v{v}" for v in versions) + " |")
+    print("|---|" + "---|" * len(versions))
+    for look in current[versions[-1]].precision["single"]:
+        cells = [
+            f"{r.precision['single'][look]:.2f} / {r.precision['board'][look]:.2f}, "
+            f"MRR {r.mrr['single'][look]:.2f} / {r.mrr['board'][look]:.2f}"
+            for r in current.values()
+        ]
+        print(f"| {look} | " + " | ".join(cells) + " |")
+    print("\ndescriptor cost per image (one process, wall):")
+    for version, (small, large) in cost.items():
+        print(f"v{version}: {small:.1f} ms at 128 px, {large:.1f} ms at 1080 px (incl. the resize)")
+        print("BENCH " + json.dumps({"bench": "zoo_cost", "version": version, "ms_128": small, "ms_1080": large}))
+
+
+def _descriptor_cost(embedder, zoo_image, looks, rounds: int = 3) -> tuple[float, float]:
+    """Best-of-rounds wall ms per image of the descriptor on zoo images at 128 and at 1080 px."""
+    from PIL import Image
+
+    small = [zoo_image(look, seed=70_000 + i) for look in looks for i in range(4)]
+    large = [image.resize((1080, 1080), Image.Resampling.BICUBIC) for image in small[:: len(small) // 8][:8]]
+    out = []
+    for images in (small, large):
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for image in images:
+                embedder.prepare(image)
+            best = min(best, (time.perf_counter() - started) / len(images))
+        out.append(1000 * best)
+    return out[0], out[1]
 
 
 # --- the default install, as a user starts it --------------------------------------------------
@@ -742,6 +778,7 @@ def main() -> None:
     parser.add_argument("--creators-per-look", type=int, default=10, help="zoo: creators of each look")
     parser.add_argument("--distractors", type=int, default=110, help="zoo: demo-catalogue distractor creators")
     parser.add_argument("--zoo-queries", type=int, default=4, help="zoo: queries per look and mode")
+    parser.add_argument("--zoo-versions", default="1,2,3", help="zoo: style descriptor versions to compare")
     parser.add_argument("--demo-creators", type=int, default=110, help="startup: creators of the demo catalogue")
     args = parser.parse_args()
     if args.section == "all":  # each section in its own process: separate Django settings and memory

@@ -29,6 +29,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.recover_lost_jobs",
         "schedule": 300.0,
     },
+    # Import files and search-by-look images kept between requests (settings.UPLOAD_TEMP_MAX_AGE_HOURS).
+    "clean-upload-folders": {
+        "task": "core.tasks.clean_upload_folders",
+        "schedule": 3600.0,
+    },
     "purge-stale-api-data-daily": {
         "task": "influencers.tasks.purge_stale_api_data",
         "schedule": crontab(hour=4, minute=30),

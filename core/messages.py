@@ -35,12 +35,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
@@ -169,7 +170,28 @@ def label(kind: str, code: Any, *, language: str | None = None) -> str:
     if text is None:
         return "" if code is None else str(code)
     with translation.override(language) if language else nullcontext():
-        return translation.gettext(text)
+        return _declared_gettext(text)
+
+
+# Declared texts (templates and labels) translated once per language: a ranking page renders
+# thousands of messages, and Django's gettext costs more than the formatting around it.
+_TRANSLATED: dict[tuple[str, str], str] = {}
+
+
+def _declared_gettext(text: str) -> str:
+    key = (translation.get_language() or "", text)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = translation.gettext(text)
+    return found
+
+
+def _forget_translations(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"):
+        _TRANSLATED.clear()
+
+
+setting_changed.connect(_forget_translations)
 
 
 def is_message(value: Any) -> bool:
@@ -253,8 +275,29 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+_NUMBER_FORMATS: dict[str, Callable[[float], str]] = {
+    INT: lambda number: f"{round(number):,}",
+    SIGNED_INT: lambda number: f"{round(number):+,}",
+    SIGNED_NUM0: lambda number: f"{number:+,.0f}",
+    NUMG: lambda number: _trim(number, 2) if abs(number) < 1000 else f"{number:,.0f}",
+    NUM0: lambda number: f"{number:,.0f}",
+    NUM1: lambda number: f"{number:,.1f}",
+    NUM2: lambda number: f"{number:,.2f}",
+    PCT0: lambda number: f"{number * 100:.0f}%",
+    PCT1: lambda number: f"{number * 100:.1f}%",
+    PCT2: lambda number: f"{number * 100:.2f}%",
+    SIGNED_PCT1: lambda number: f"{number * 100:+.1f}%",
+}
+
+
 def format_value(kind: str, value: Any) -> str:
     """One parameter in words, by its format, in the active language."""
+    number_format = _NUMBER_FORMATS.get(kind)
+    if number_format is not None:  # most parameters are numbers: one lookup instead of the chain
+        number = _number(value)
+        if number is None:
+            return "∞" if isinstance(value, float) and math.isinf(value) else "—"
+        return number_format(number)
     if kind == MESSAGE:
         return render_message(value) if value is not None else "—"
     if kind == MESSAGES:
@@ -278,25 +321,6 @@ def format_value(kind: str, value: Any) -> str:
         return "—" if not value else str(value)[:10]
     if kind == COMPACT:
         return compact_number(value)
-    number = _number(value)
-    if number is None:
-        if isinstance(value, float) and math.isinf(value):
-            return "∞"
-        return "—"
-    if kind == INT:
-        return f"{round(number):,}"
-    if kind == SIGNED_INT:
-        return f"{round(number):+,}"
-    if kind == SIGNED_NUM0:
-        return f"{number:+,.0f}"
-    if kind == NUMG:
-        return _trim(number, 2) if abs(number) < 1000 else f"{number:,.0f}"
-    if kind in (NUM0, NUM1, NUM2):
-        return f"{number:,.{int(kind[-1])}f}"
-    if kind in (PCT0, PCT1, PCT2):
-        return f"{number * 100:.{int(kind[-1])}f}%"
-    if kind == SIGNED_PCT1:
-        return f"{number * 100:+.1f}%"
     raise ValueError(f"unknown parameter format {kind!r}")
 
 
@@ -315,7 +339,7 @@ def render_message(message: Any, language: str | None = None) -> str:
         if template is None:  # a code renamed since it was stored: show it rather than nothing
             return msg.code
         words = {name: format_value(kind, msg.params.get(name)) for name, kind in template.formats.items()}
-        return translation.gettext(template.text_for(msg.params)) % words
+        return _declared_gettext(template.text_for(msg.params)) % words
 
 
 def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
@@ -339,11 +363,14 @@ def _localize(data: Any, structured: bool) -> Any:
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for key, value in data.items():
-            out[key] = _localize(value, structured)
             if structured and is_message(value):
-                out[f"{key}_message"] = message_json(value)
+                out[f"{key}_message"] = as_json = message_json(value)
+                out[key] = as_json["message"]
             elif structured and isinstance(value, list) and value and all(is_message(v) for v in value):
-                out[f"{key}_messages"] = [message_json(v) for v in value]
+                out[f"{key}_messages"] = as_json_list = [message_json(v) for v in value]
+                out[key] = [m["message"] for m in as_json_list]
+            else:
+                out[key] = _localize(value, structured)
         return out
     if isinstance(data, list):
         return [_localize(v, structured) for v in data]
@@ -358,6 +385,16 @@ def message_safe(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     """A JSON-safe copy: messages as their stored form, numpy scalars as Python numbers, NaN as
     None (an infinite ratio stays a float: "no comments at all" is not "unknown"), dates as ISO."""
+    # Exact types first: nearly every value is one, and pages copy tens of thousands of them.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
     if isinstance(value, Message):
         return value.as_dict()
     if isinstance(value, Mapping):
@@ -398,6 +435,14 @@ IMPORT_INVALID = define(
     plural=gettext_noop("%(n)s problems found in the file, nothing was imported"),
     count="n",
     n=INT,
+)
+
+# Reading uploaded files (core.services.uploads).
+UPLOAD_TOO_LARGE = define(
+    "upload.too_large", gettext_noop("the file is %(size)s bytes, above the limit of %(limit)s"), size=INT, limit=INT
+)
+UPLOAD_OVER_LIMIT = define(
+    "upload.over_limit", gettext_noop("the file is larger than the limit of %(limit)s bytes"), limit=INT
 )
 
 # Checks of uploaded images (core.services.media).

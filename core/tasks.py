@@ -12,6 +12,7 @@ from celery import shared_task
 
 from core.errors import VettedError
 from core.services.jobs import run_job
+from core.services.upload_folders import upload_folders_clean
 
 
 @shared_task(
@@ -39,3 +40,9 @@ def recover_lost_jobs_task() -> dict[str, Any]:
     from core.services.jobs import jobs_recover_lost
 
     return {"recovered": jobs_recover_lost()}
+
+
+@shared_task(name="core.tasks.clean_upload_folders", acks_late=True)
+def clean_upload_folders_task() -> dict[str, Any]:
+    """Celery beat: delete kept uploads older than settings.UPLOAD_TEMP_MAX_AGE_HOURS."""
+    return {"deleted": upload_folders_clean()}

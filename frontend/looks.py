@@ -9,13 +9,14 @@ import hashlib
 import json
 import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.services.upload_folders import upload_folder
 
 SESSION_KEY = "vetted_looks"
 KEEP_LOOKS = 5  # searches by look a session remembers (older ones' images are deleted)
@@ -36,7 +37,7 @@ class Look:
 
 def look_remember(request: HttpRequest, *, images: list[bytes], prompt: str) -> str:
     """Keep checked image bytes in a private temporary folder for this session; returns the token."""
-    folder = Path(tempfile.mkdtemp(prefix="vetted-look-"))
+    folder = upload_folder("looks")
     for index, data in enumerate(images):
         (folder / f"{index}.img").write_bytes(data)
     looks: dict[str, Any] = request.session.get(SESSION_KEY, {})
@@ -69,11 +70,24 @@ def mood_board_look(brand: Any) -> Look | None:
     for image in mood_board_list(brand=brand):
         try:
             paths.append(image.image.path)
-        except (NotImplementedError, ValueError):  # object storage: no local path
+        except NotImplementedError:
+            paths.append(str(_local_copy(image.image)))
+        except ValueError:  # no file attached
             continue
     if not paths:
         return None
     return Look(token=f"brand-{brand.pk}", paths=tuple(paths), brand_id=brand.pk)
+
+
+def _local_copy(image: Any) -> Path:
+    """A mood-board image kept in object storage (no local path) copied into a kept-uploads folder
+    named after its storage name, so paging through a search reuses one copy."""
+    folder = upload_folder("looks", key=hashlib.sha256(image.name.encode()).hexdigest()[:32])
+    copy = folder / "image.img"
+    if not copy.is_file():
+        with image.open("rb") as source:
+            copy.write_bytes(source.read())
+    return copy
 
 
 def look_search(look: Look, *, creator_ids: list[int] | None) -> Any:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class InfluencersConfig(AppConfig):
@@ -24,6 +25,10 @@ class InfluencersConfig(AppConfig):
         # Metrics first: everything above the catalogue reads them.
         # The search text first: it needs nothing computed, and a failing step later must not
         # leave imported creators unfindable.
-        register_follow_up(AccountsChanged, what="indexing for keyword search", step=search_after_change, order=5)
-        register_follow_up(AccountsChanged, what="recomputing metrics", step=metrics_after_change, order=10)
+        register_follow_up(
+            AccountsChanged, what=gettext_noop("indexing for keyword search"), step=search_after_change, order=5
+        )
+        register_follow_up(
+            AccountsChanged, what=gettext_noop("recomputing metrics"), step=metrics_after_change, order=10
+        )
         connect_signals()

@@ -10,34 +10,43 @@ The data is in by then, so a step that fails is reported, not raised (each calle
 line on the job's log, a warning of the import) and the next step still runs. A step may return
 a line saying what it did ("2 new image(s) queued for embedding (job 7)"), which the caller's
 `note` receives.
+
+A caller that shows progress (an import job's bar) passes `progress(what, done, total)`: it is
+called when each step starts (done 0) and ends (done = total), and in between by the steps that
+report (`AccountsChanged.progress`, called with the number of accounts done so far).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
 Report = Callable[[str, Exception], None]  # (what failed, the error)
 Note = Callable[[str], None]
+StepProgress = Callable[[str, int, int], None]  # (the running step's `what`, done, total)
 
 
 @dataclass(frozen=True)
 class AccountsChanged:
     """Accounts whose data changed: their derived figures need recomputing (`recompute`; an
     import run with --skip-refresh defers that) and `new_images` images were added to them.
-    `as_of` is the reference time of their metrics (None: now)."""
+    `as_of` is the reference time of their metrics (None: now). A step that works through the
+    accounts in chunks calls `progress(done)` after each (set by `announce` for the running step
+    when its caller follows progress; None otherwise)."""
 
     account_ids: tuple[int, ...]
     new_images: int = 0
     recompute: bool = True
     as_of: dt.datetime | None = None
     reason: str = ""
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -86,10 +95,23 @@ def run_follow_up(what: str, step: Callable[[], object], *, report: Report) -> o
         return None
 
 
-def announce(change: Change, *, report: Report, note: Note | None = None) -> None:
-    """Run every follow-up registered for this kind of change, in order."""
+def _step_progress(progress: StepProgress, what: str, total: int) -> Callable[[int], None]:
+    return lambda done: progress(what, min(done, total), total)
+
+
+def announce(change: Change, *, report: Report, note: Note | None = None, progress: StepProgress | None = None) -> None:
+    """Run every follow-up registered for this kind of change, in order; `progress` follows them
+    (see the module's docstring)."""
+    total = len(change.account_ids) if isinstance(change, AccountsChanged) else change.count
     for registration in _registry[type(change)]:
-        said = run_follow_up(registration.what, functools.partial(registration.step, change), report=report)
+        what, step_change = registration.what, change
+        if progress is not None:
+            progress(what, 0, total)
+            if isinstance(change, AccountsChanged):
+                step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
+        said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
+        if progress is not None:
+            progress(what, total, total)
         if said and note is not None:
             note(str(said))
 
@@ -103,10 +125,11 @@ def accounts_changed(
     recompute: bool = True,
     as_of: dt.datetime | None = None,
     reason: str = "",
+    progress: StepProgress | None = None,
 ) -> None:
     """Announce that these accounts changed (see AccountsChanged)."""
     ids = tuple(dict.fromkeys(int(a) for a in account_ids))
     if not ids:
         return
     change = AccountsChanged(account_ids=ids, new_images=new_images, recompute=recompute, as_of=as_of, reason=reason)
-    announce(change, report=report, note=note)
+    announce(change, report=report, note=note, progress=progress)

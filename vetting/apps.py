@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class VettingConfig(AppConfig):
@@ -23,10 +24,14 @@ class VettingConfig(AppConfig):
         register_job_kind(JobKind.WATCH, handler="vetting.monitoring.evaluation.run_watch_job")
         register_job_kind(JobKind.SEED, handler="vetting.services.demo.run_seed_job")
         # After the catalogue's metrics: the reports read them, and watch rules read the reports.
-        register_follow_up(AccountsChanged, what="vetting the accounts", step=vetting_after_change, order=20)
-        register_follow_up(AccountsChanged, what="re-evaluating watches", step=watches_after_change, order=30)
+        register_follow_up(
+            AccountsChanged, what=gettext_noop("vetting the accounts"), step=vetting_after_change, order=20
+        )
+        register_follow_up(
+            AccountsChanged, what=gettext_noop("re-evaluating watches"), step=watches_after_change, order=30
+        )
         # Last, once the metrics and reports it copies are in (and the embedding queued, which may
         # write the catalogue): the first ranking after an import need not build it.
         register_follow_up(
-            AccountsChanged, what="refreshing the ranking features", step=features_after_change, order=50
+            AccountsChanged, what=gettext_noop("refreshing the ranking features"), step=features_after_change, order=50
         )

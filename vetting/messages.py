@@ -735,7 +735,11 @@ TEXT_SIMILARITY_SHARED = define(
     score=NUM2,
     terms=LIST,
 )
-MOOD_BOARD = define("alignment.mood_board", gettext_noop("mood board %(similarity)s"), similarity=NUM2)
+# The mood-board number is vision's calibrated match (0: no closer than a typical catalogue
+# account, 1: three standard deviations above), not a raw similarity: the wording says so.
+MOOD_BOARD = define(
+    "alignment.mood_board", gettext_noop("mood-board match vs the catalogue %(similarity)s"), similarity=NUM2
+)
 SAFETY_HITS = define(
     "alignment.safety_hits",
     gettext_noop("−%(penalty)s for %(n)s brand-safety hits: %(hits)s"),
@@ -785,8 +789,10 @@ TEXT_WITH_BRAND_SHARED = define(
     terms=LIST,
 )
 NO_TEXT_YET = define("match.no_text", gettext_noop("no bio or captions analysed yet"))
-MOOD_BOARD_SIMILARITY = define(
-    "match.mood_board", gettext_noop("mood-board similarity %(similarity)s"), similarity=NUM2
+MOOD_BOARD_MATCH = define(
+    "match.mood_board",
+    gettext_noop("mood-board match %(similarity)s (calibrated against the catalogue, 0–1)"),
+    similarity=NUM2,
 )
 SAFETY_PENALTY = define(
     "match.safety_hit",
@@ -1236,6 +1242,13 @@ METHOD_SOURCE = define("method.source", gettext_noop("%(name)s: %(source)s"), na
 # The bundled rate table's name and disclaimer (vetting/monitoring/data/rate_table.json), so pages
 # and exports show them in the reader's language; a table of one's own is shown as it is written.
 RATE_TABLE_AS_OF = define("estimate.rate_table", gettext_noop("%(name)s, as of %(date)s"), name=TRANSLATED, date=TEXT)
+RATE_TABLE_ADJUSTED = define(
+    "estimate.rate_table_adjusted",
+    gettext_noop("%(name)s, as of %(date)s, ranges re-sized by %(n)s outcomes of your campaigns"),
+    name=TRANSLATED,
+    date=TEXT,
+    n=INT,
+)
 RATE_TABLE_TEXTS = (
     gettext_noop("Vetted default influencer rate table"),
     gettext_noop(

@@ -2,6 +2,7 @@
 aesthetic search over creators' images."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class VisionConfig(AppConfig):
@@ -22,8 +23,14 @@ class VisionConfig(AppConfig):
         register_job_kind(JobKind.EMBED, handler="vision.services.jobs.run_embed_job", queue=HEAVY_QUEUE)
         register_job_kind(JobKind.INDEX, handler="vision.services.jobs.run_index_job", queue=HEAVY_QUEUE)
         register_follow_up(
-            AccountsChanged, what="queueing the new images for embedding", step=embed_after_change, order=40
+            AccountsChanged,
+            what=gettext_noop("queueing the new images for embedding"),
+            step=embed_after_change,
+            order=40,
         )
         register_follow_up(
-            ImagesDeleted, what="dropping deleted images from the index", step=index_after_deletion, order=10
+            ImagesDeleted,
+            what=gettext_noop("dropping deleted images from the index"),
+            step=index_after_deletion,
+            order=10,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,11 +18,23 @@ from influencers.models import Platform
 from influencers.services.track import REF_MAX_LENGTH
 
 
+class JobPhaseSerializer(serializers.Serializer):
+    """A job in several phases (an import: writing, then each follow-up step): the one running."""
+
+    name = serializers.CharField(help_text="The phase, in English (e.g. 'recomputing metrics')")
+    label = serializers.CharField(help_text="The phase in the request's language")
+    step = serializers.IntegerField(help_text="Which phase, from 1")
+    steps = serializers.IntegerField(help_text="How many phases")
+    done = serializers.IntegerField(help_text="Items (accounts) of this phase done")
+    total = serializers.IntegerField(help_text="Items (accounts) of this phase")
+
+
 class JobSerializer(serializers.ModelSerializer):
     progress = serializers.FloatField(read_only=True, help_text="Share of the work done, 0..1")
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
     result = serializers.SerializerMethodField()
     log_tail = serializers.SerializerMethodField()
+    phase = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
@@ -36,6 +49,7 @@ class JobSerializer(serializers.ModelSerializer):
             "result",
             "error",
             "log_tail",
+            "phase",
             "attempts",
             "created_by",
             "created_at",
@@ -46,7 +60,7 @@ class JobSerializer(serializers.ModelSerializer):
     @extend_schema_field(JobResultSerializer)
     def get_result(self, job: Job) -> dict[str, Any]:
         # Server paths stay on the server: an export is offered as its download URL.
-        result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file")}
+        result = {k: v for k, v in (job.result or {}).items() if k not in ("path", "file", "phase")}
         if is_message(result.get("error_message")):
             result["error_message"] = message_json(result["error_message"])
         if job.kind == JobKind.EXPORT and job.status == JobStatus.SUCCEEDED:
@@ -59,6 +73,12 @@ class JobSerializer(serializers.ModelSerializer):
                 "creator-detail", kwargs={"pk": result["creator_id"]}, request=self.context.get("request")
             )
         return result
+
+    @extend_schema_field(JobPhaseSerializer(allow_null=True))
+    def get_phase(self, job: Job) -> dict[str, Any] | None:
+        """The phase running now, its name also in the request's language; null when finished."""
+        phase = job.phase
+        return {**phase, "label": gettext(str(phase.get("name", "")))} if phase else None
 
     def get_log_tail(self, job: Job) -> str:
         """The last 20 lines of the log, in the request's language."""

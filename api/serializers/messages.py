@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.messages import message_json
 
 
 class MessageSerializer(serializers.Serializer):
@@ -12,3 +17,15 @@ class MessageSerializer(serializers.Serializer):
     code = serializers.CharField()
     params = serializers.DictField()
     message = serializers.CharField()
+
+
+@extend_schema_field(MessageSerializer)
+class MessageField(serializers.Field):
+    """A message of the domain (a `core.messages.Message` or its stored {"code", "params"}) as the
+    API shows it: code, params and the sentence in the request's language."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> dict[str, Any]:
+        return message_json(value)

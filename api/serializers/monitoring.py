@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.jobs import JobSerializer
-from api.serializers.messages import MessageSerializer
+from api.serializers.messages import MessageField, MessageSerializer
 from core.messages import localize, message_json, render_message
 from vetting.models import (
     Alert,
@@ -154,6 +154,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
             "notified_at",
+            "updated_at",
         ]
 
     def get_title(self, alert: Alert) -> str:
@@ -282,25 +283,158 @@ class EvaluationJobSerializer(JobSerializer):
         fields = [*JobSerializer.Meta.fields, "job_id"]
 
 
-class EstimatesSerializer(serializers.Serializer):
-    """Estimates are free-form data labelled `estimate` (see docs/monitoring.md)."""
+# --- estimates (vetting.monitoring.estimates, docs/monitoring.md "Price and reach") ----------------
 
-    label = serializers.CharField()
+
+class RateSourceSerializer(serializers.Serializer):
+    """A published source of the rate table."""
+
+    id = serializers.CharField(help_text="What tiers cite in `sources` / `reach_sources`")
+    title = serializers.CharField(required=False)
+    publisher = serializers.CharField(required=False)
+    url = serializers.CharField(required=False)
+    used_for = serializers.CharField(required=False, help_text="Which figures of the table it supports")
+
+
+class RateTableSerializer(serializers.Serializer):
+    """The rate table every estimate comes from."""
+
+    name = serializers.CharField()
+    as_of = serializers.CharField(help_text="The date its prices were collected (ISO date)")
+    currency = serializers.CharField(help_text="Currency of every cost figure (USD)")
+    disclaimer = serializers.CharField()
+    sources = RateSourceSerializer(many=True)
+
+
+class ReachEstimateSerializer(serializers.Serializer):
+    """People one post reaches (a count): the account's median views of recent posts (video
+    platforms, low == high) or followers × its tier's reach-rate range."""
+
+    low = serializers.IntegerField(help_text="People reached per post, low end")
+    high = serializers.IntegerField(help_text="People reached per post, high end")
+    basis = serializers.CharField(help_text="How it was estimated, in English")
+    basis_message = MessageField(help_text="The same as a message (estimate.reach_views / estimate.reach_rate)")
+
+
+class CostEstimateSerializer(serializers.Serializer):
+    """The fee per post of the account's tier, in US dollars."""
+
+    low = serializers.FloatField(help_text="USD per post, low end")
+    high = serializers.FloatField(help_text="USD per post, high end (a floor when `open_ended_high`)")
+    open_ended_high = serializers.BooleanField(help_text="The tier has no upper bound: `high` is where it starts")
+    note = serializers.CharField(allow_blank=True, help_text="The rate table's note on the tier (may be empty)")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Ids of `rate_table.sources`")
+
+
+class RatioEstimateSerializer(serializers.Serializer):
+    """A cost ratio in US dollars (CPM: per 1,000 people reached; CPE: per engagement); all three
+    figures are null when its base is unknown (no engagement figures for recent posts)."""
+
+    low = serializers.FloatField(allow_null=True, help_text="USD, low end: the low cost over the high base")
+    mid = serializers.FloatField(allow_null=True, help_text="USD: the middle cost over the middle base")
+    high = serializers.FloatField(allow_null=True, help_text="USD, high end: the high cost over the low base")
+    basis = serializers.CharField(help_text="How it was estimated, in English")
+    basis_message = MessageField(help_text="The same as a message (estimate.cpm, estimate.cpe, estimate.cpe_none)")
+
+
+class AdjustedRangeSerializer(serializers.Serializer):
+    """A range re-sized by the organisation's own campaign outcomes (the creator page's track record)."""
+
+    low = serializers.FloatField(help_text="Same unit as the figure it re-sizes (people, or USD per post)")
+    high = serializers.FloatField(help_text="Same unit as the figure it re-sizes")
+    message = MessageField(
+        help_text="campaign.track_record_reach / _cost: outcomes, campaigns, median error and bias (as the web UI)"
+    )
+
+
+class TrackRecordSerializer(serializers.Serializer):
+    """The organisation's adjustment of reach and cost per post; each null below 3 campaign outcomes."""
+
+    reach = AdjustedRangeSerializer(allow_null=True, help_text="People reached per post; null: not enough outcomes")
+    cost = AdjustedRangeSerializer(allow_null=True, help_text="USD per post; null: not enough outcomes")
+
+
+class AccountEstimateSerializer(serializers.Serializer):
+    """Price and reach ESTIMATE of one account, with the basis of each figure."""
+
+    account_id = serializers.IntegerField()
+    handle = serializers.CharField()
+    label = serializers.CharField(help_text='Always "estimate": nothing here is a quote')
+    platform = serializers.CharField()
+    followers = serializers.IntegerField(help_text="Followers the tier was chosen by")
+    tier = serializers.CharField(help_text="nano, micro, mid, macro, mega (the rate table's tier names)")
+    rate_entry = serializers.CharField(help_text='The rate table entry used: the platform, or "default"')
+    basis = serializers.CharField(help_text="What the entry's prices are based on, in English")
+    reach_per_post = ReachEstimateSerializer()
+    cost_per_post_usd = CostEstimateSerializer()
+    cpm_usd = RatioEstimateSerializer(help_text="USD per 1,000 people reached")
+    cpe_usd = RatioEstimateSerializer(help_text="USD per engagement")
+    engagements_per_post = serializers.FloatField(
+        allow_null=True, help_text="Median engagements of the 12 newest posts; null without posts"
+    )
+    reach_sources = serializers.ListField(child=serializers.CharField(), help_text="Ids of `rate_table.sources`")
+    track_record = TrackRecordSerializer(help_text="The same ranges re-sized by your organisation's campaigns")
+
+
+class EstimatesSerializer(serializers.Serializer):
+    """Price and reach ESTIMATES of a creator's accounts (docs/monitoring.md); the creator's
+    figures are its primary (most followed) account's, null when it has no account."""
+
+    label = serializers.CharField(help_text='Always "estimate"')
     creator_id = serializers.IntegerField()
     disclaimer = serializers.CharField()
-    rate_table = serializers.JSONField()
+    rate_table = RateTableSerializer()
     primary_account_id = serializers.IntegerField(allow_null=True)
-    cost_per_post_usd = serializers.JSONField(allow_null=True)
-    cpm_usd = serializers.JSONField(allow_null=True)
-    cpe_usd = serializers.JSONField(allow_null=True)
-    accounts = serializers.JSONField()
+    cost_per_post_usd = CostEstimateSerializer(allow_null=True)
+    cpm_usd = RatioEstimateSerializer(allow_null=True, help_text="USD per 1,000 people reached")
+    cpe_usd = RatioEstimateSerializer(allow_null=True, help_text="USD per engagement")
+    accounts = AccountEstimateSerializer(many=True)
+
+
+# --- comment sentiment (vetting.monitoring.sentiment_series) ---------------------------------------
+
+
+class SpikeStatsSerializer(serializers.Serializer):
+    """A spike day's negative share against the creator's earlier days (robust z: median / MAD)."""
+
+    value = serializers.FloatField(help_text="The day's negative share, 0..1")
+    baseline_median = serializers.FloatField(help_text="Median negative share of earlier days, 0..1")
+    baseline_used = serializers.FloatField(help_text="The baseline measured from (the median, floored), 0..1")
+    mad = serializers.FloatField(help_text="Median absolute deviation of earlier days")
+    spread_used = serializers.FloatField(help_text="The spread the z divides by (MAD scaled, floored)")
+    robust_z = serializers.FloatField(help_text="(value − baseline_used) / spread_used")
+    history_points = serializers.IntegerField(help_text="Earlier days compared with")
+
+
+class SentimentDaySerializer(serializers.Serializer):
+    """One day of comment sentiment."""
+
+    date = serializers.DateField()
+    total = serializers.IntegerField(help_text="Comments that day")
+    negative = serializers.IntegerField()
+    neutral = serializers.IntegerField()
+    positive = serializers.IntegerField()
+    negative_share = serializers.FloatField(help_text="negative / total, 0..1")
+    mean_score = serializers.FloatField(help_text="Mean comment score, -1 (negative) .. 1 (positive)")
+    spike = serializers.BooleanField(help_text="A negative spike against the creator's earlier days")
+    spike_stats = SpikeStatsSerializer(allow_null=True, help_text="Null unless `spike`")
+
+
+class CaptionSentimentSerializer(serializers.Serializer):
+    """The creator's own captions over the period."""
+
+    count = serializers.IntegerField(help_text="Captions with text")
+    mean_score = serializers.FloatField(allow_null=True, help_text="-1..1; null without captions")
+    negative = serializers.IntegerField(help_text="Captions labelled negative")
 
 
 class SentimentSeriesSerializer(serializers.Serializer):
+    """A creator's daily comment sentiment, days with comments only, oldest first."""
+
     creator_id = serializers.IntegerField()
-    days = serializers.IntegerField()
-    as_of = serializers.CharField()
-    method = serializers.CharField()
-    comments = serializers.IntegerField()
-    captions = serializers.JSONField()
-    series = serializers.JSONField()
+    days = serializers.IntegerField(help_text="Days back from `as_of`")
+    as_of = serializers.DateTimeField()
+    method = serializers.CharField(help_text="The scorers and the spike test, in English")
+    comments = serializers.IntegerField(help_text="Comments in the period")
+    captions = CaptionSentimentSerializer()
+    series = SentimentDaySerializer(many=True)

@@ -26,6 +26,7 @@ from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json, render_message
+from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
 from influencers.selectors.creators import creators_by_ids
@@ -113,7 +114,9 @@ class MoodBoardView(OrganizationScopedView):
         upload = MoodBoardUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["image"]
-        image = mood_board_add(brand=brand, data=file.read(), filename=file.name or "", field="image")
+        image = mood_board_add(
+            brand=brand, data=read_image_upload(file, field="image"), filename=file.name or "", field="image"
+        )
         return located(
             request,
             self.get_serializer(image).data,
@@ -182,15 +185,25 @@ class MatchesQuerySerializer(serializers.Serializer):
 def _part(part: dict[str, Any]) -> dict[str, Any]:
     """A match part with its reasons in the request's language, and as messages."""
     lines = part.get("explanations") or []
+    explanation = message_json(part["explanation"]) if is_message(part["explanation"]) else None
     return {
         "name": part["name"],
         "label": label("match_part", part["name"]),
         "score": part["score"],
         "weight": part["weight"],
-        "explanation": render_message(part["explanation"]),
-        "explanation_message": message_json(part["explanation"]) if is_message(part["explanation"]) else None,
+        "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
+        "explanation_message": explanation,
         "explanations_messages": [message_json(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True),
+    }
+
+
+def _explanations(lines: list[Any]) -> dict[str, list[Any]]:
+    """A row's reasons in words and, for those that are messages, as messages (rendered once)."""
+    as_json = [message_json(line) if is_message(line) else None for line in lines]
+    return {
+        "explanations": [m["message"] if m else render_message(line) for m, line in zip(as_json, lines, strict=True)],
+        "explanations_messages": [m for m in as_json if m],
     }
 
 
@@ -233,8 +246,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     for post in row.get("competitor_posts", [])
                 ],
                 "parts": [_part(part) for part in row["parts"]],
-                "explanations": [render_message(line) for line in row["explanations"]],
-                "explanations_messages": [message_json(line) for line in row["explanations"] if is_message(line)],
+                **_explanations(row["explanations"]),
             }
         )
     return {

@@ -34,11 +34,13 @@ from api.serializers.campaigns import (
 )
 from api.views.base import OrganizationScopedView, located
 from core.errors import InputError
+from core.services.uploads import read_upload
 from vetting.models import Campaign
 from vetting.selectors.campaigns import campaign_get, campaign_list
 from vetting.selectors.shortlists import shortlist_get
 from vetting.services.campaign_report import campaign_report
 from vetting.services.campaigns import (
+    MAX_FILE_BYTES,
     campaign_book,
     campaign_create,
     campaign_delete,
@@ -136,7 +138,11 @@ class PostImportView(OrganizationScopedView):
         campaign = campaign_get(organization=self.organization, campaign_id=pk)
         upload = request.FILES.get("file")
         if upload is not None:
-            posts = campaign_posts_import(campaign=campaign, content=upload.read(), source=upload.name or "file")
+            posts = campaign_posts_import(
+                campaign=campaign,
+                content=read_upload(upload, max_bytes=MAX_FILE_BYTES, field="file"),
+                source=upload.name or "file",
+            )
         else:
             records = request.data.get("posts") if hasattr(request.data, "get") else None
             if not isinstance(records, list):

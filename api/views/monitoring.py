@@ -327,14 +327,16 @@ def _creator(pk: object) -> Creator:
 
 class CreatorEstimatesView(OrganizationScopedView):
     """ESTIMATED reach per post, cost range per post, CPM and CPE of a creator's accounts, from
-    the documented rate table (its sources and as-of date are in `rate_table`)."""
+    the documented rate table (its sources and as-of date are in `rate_table`), each account's
+    reach and cost ranges also re-sized by your organisation's campaign outcomes (`track_record`)."""
 
     serializer_class = EstimatesSerializer
     permission_classes = [IsOrganizationMember]
 
     def get(self, request: Request, pk: int) -> Response:
         creator = _creator(pk)
-        return Response(svc.estimates_for_creator(creator.pk))
+        estimates = svc.estimates_for_creator(creator.pk, organization=self.organization)
+        return Response(EstimatesSerializer(estimates).data)
 
 
 class CreatorSentimentView(OrganizationScopedView):
@@ -351,4 +353,4 @@ class CreatorSentimentView(OrganizationScopedView):
             days = int(raw)
         except ValueError as exc:
             raise InputError("must be a whole number", field="days") from exc
-        return Response(svc.sentiment_series_for_creator(creator=creator, days=days))
+        return Response(SentimentSeriesSerializer(svc.sentiment_series_for_creator(creator=creator, days=days)).data)

@@ -14,7 +14,7 @@ from api.parsers import StrictJSONParser
 from api.serializers.creators import CreatorListSerializer
 from api.serializers.search import AestheticResultSerializer, AestheticSearchRequestSerializer
 from api.views.base import OrganizationScopedView
-from core.services.media import inspect_image_bytes
+from core.services.media import inspect_image_bytes, read_image_upload
 from influencers.selectors.creators import creators_by_ids
 from vision.limits import aesthetic_search_count
 from vision.services.results import AestheticSearchResult
@@ -95,11 +95,15 @@ class AestheticSearchView(OrganizationScopedView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         images = [
-            inspect_image_bytes(f.read(), source=f.name or "", field=f"images[{i}]").data
+            inspect_image_bytes(
+                read_image_upload(f, field=f"images[{i}]"), source=f.name or "", field=f"images[{i}]"
+            ).data
             for i, f in enumerate(data["images"])
         ]
         negatives = [
-            inspect_image_bytes(f.read(), source=f.name or "", field=f"negative_images[{i}]").data
+            inspect_image_bytes(
+                read_image_upload(f, field=f"negative_images[{i}]"), source=f.name or "", field=f"negative_images[{i}]"
+            ).data
             for i, f in enumerate(data["negative_images"])
         ]
         result = aesthetic_search(

@@ -86,11 +86,11 @@ class AccountSyncView(_SyncView):
 
 
 class AlertSyncView(_SyncView):
-    """The organisation's alerts raised or seen again since `updated_since` (`last_seen_at`)."""
+    """The organisation's alerts raised, seen again, acknowledged or resolved since `updated_since`
+    (`updated_at`)."""
 
     item_serializer = AlertSerializer
     serializer_class = AlertSerializer
-    field = "last_seen_at"
 
     def rows(self) -> Any:
         return alert_list(organization=self.organization)

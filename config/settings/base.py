@@ -169,6 +169,11 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# Uploads kept between requests (import files between the dry run and the import, search-by-look
+# images while a session pages through them) live here, one private folder each, and are deleted
+# by the hourly `clean-upload-folders` beat entry (or `manage.py clean_uploads`) after this many hours.
+UPLOAD_TEMP_DIR = Path(env_str("UPLOAD_TEMP_DIR", str(VAR_DIR / "uploads")))
+UPLOAD_TEMP_MAX_AGE_HOURS = env_int("UPLOAD_TEMP_MAX_AGE_HOURS", 24)
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = env_str("CACHE_URL", "")
@@ -280,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
         "api.schema.add_enum_varnames",
         "api.schema.simplify_blank_strings",
+        "api.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "influencers.models.catalogue.Platform.choices",

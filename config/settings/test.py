@@ -12,6 +12,7 @@ MEDIA_ROOT = _tmp / "media"
 VISION_INDEX_DIR = _tmp / "index"
 RANKING_FEATURES_DIR = _tmp / "ranking-features"
 STATIC_ROOT = _tmp / "static"
+UPLOAD_TEMP_DIR = _tmp / "uploads"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 VISION_EMBEDDER = "style"

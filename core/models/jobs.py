@@ -3,6 +3,8 @@ and CLI can follow."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -69,6 +71,13 @@ class Job(models.Model):
         if self.status in FINISHED_STATUSES:
             return 1.0
         return min(1.0, self.done / self.total) if self.total else 0.0
+
+    @property
+    def phase(self) -> dict[str, Any] | None:
+        """The phase running now ({name, step, steps, done, total}: core.services.jobs.job_phase),
+        None once the job finished or when it has no phases."""
+        phase = (self.result or {}).get("phase")
+        return phase if isinstance(phase, dict) and not self.is_finished else None
 
     @property
     def is_finished(self) -> bool:

@@ -190,6 +190,19 @@ def job_progress(*, job: Job, done: int, counts: dict[str, Any] | None = None) -
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
+def job_phase(*, job: Job, name: str, step: int, steps: int, done: int, total: int) -> None:
+    """Say which phase of a job in several phases runs now — `name` (the English name, which
+    the faces translate), the `step`-th of `steps` — and how far it got (`done` of `total`);
+    kept as result["phase"] (`Job.phase`) until the job's result replaces it. The job's own
+    done/total then counts every phase as `total` units, so its bar keeps moving through the
+    phases and never stands at 100% while one still runs."""
+    phase = {"name": name, "step": step, "steps": steps, "done": done, "total": total}
+    job.result = {**(job.result or {}), "phase": phase}
+    job.total = steps * total
+    job.done = (step - 1) * total + done
+    Job.objects.filter(pk=job.pk).update(result=job.result, total=job.total, done=job.done)
+
+
 def job_log(*, job: Job, message: str | Message) -> None:
     """Append a timestamped line to the job's log. A Message is written as its JSON form (one
     line), which the faces word in the reader's language (`core.selectors.jobs.job_log_lines`);

@@ -26,6 +26,7 @@ from core.messages import (
     IMAGE_TYPE,
     IMAGE_UNREADABLE,
 )
+from core.services.uploads import Upload, read_upload
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,11 @@ def perceptual_hash(image: Image.Image) -> str:
 def hamming_distance(hash_a: str, hash_b: str) -> int:
     """Number of differing bits between two hex perceptual hashes."""
     return (int(hash_a, 16) ^ int(hash_b, 16)).bit_count()
+
+
+def read_image_upload(upload: Upload, *, field: str) -> bytes:
+    """An uploaded image's bytes, refused unread when it is above UPLOAD_MAX_BYTES."""
+    return read_upload(upload, max_bytes=settings.UPLOAD_MAX_BYTES, field=field, too_large=IMAGE_TOO_LARGE)
 
 
 def inspect_image_bytes(

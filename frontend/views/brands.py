@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError, Throttled, VettedError
 from core.http import private_file_response
 from core.messages import render_message
+from core.services.media import read_image_upload
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
 from frontend.views.common import can_write, error_text, is_htmx, render_page, require_organization, require_write
@@ -139,7 +140,12 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
             errors.append(_("Choose or drop at least one image."))
         for upload in files:
             try:
-                mood_board_add(brand=brand, data=upload.read(), filename=upload.name, field="images")
+                mood_board_add(
+                    brand=brand,
+                    data=read_image_upload(upload, field="images"),
+                    filename=upload.name,
+                    field="images",
+                )
                 added += 1
             except InputError as exc:
                 errors.append(error_text(exc))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ImportValidationError, VettedError
+from core.services.uploads import read_upload
 from frontend.views.common import error_text, render_page, require_organization, require_write
 from vetting.models import Campaign
 from vetting.selectors.campaigns import campaign_get
@@ -100,7 +101,9 @@ def campaign_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return redirect("frontend:campaign", campaign_id=campaign.pk)
     try:
         posts = campaign_services.campaign_posts_import(
-            campaign=campaign, content=upload.read(), source=upload.name or "upload"
+            campaign=campaign,
+            content=read_upload(upload, max_bytes=campaign_services.MAX_FILE_BYTES, field="file"),
+            source=upload.name or "upload",
         )
     except ImportValidationError as exc:
         messages.error(request, error_text(exc))

@@ -74,13 +74,10 @@ def creator_detail(request: HttpRequest, creator_id: int) -> HttpResponse:
     context["audience_charts"] = charts.audience_charts(context["audience"])
     if account:
         table = monitoring.rate_table()
-        context["estimate"] = monitoring.estimate_for_account(account, table=table)
+        # The organisation's own campaigns re-size the ranges: how well the estimates did last time.
+        context["estimate"] = monitoring.organization_estimate(account, organization=org, table=table)
         context["estimate_table"] = table
-        if org:
-            from vetting.services.campaign_report import track_record
-
-            # The organisation's own campaigns re-size the ranges: how well the estimates did last time.
-            context["estimate_track_record"] = track_record(organization=org, estimate=context["estimate"])
+        context["estimate_track_record"] = {k: v for k, v in context["estimate"]["track_record"].items() if v}
     return render_page(request, "frontend/creator.html", context)
 
 

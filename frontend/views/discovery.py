@@ -19,7 +19,7 @@ from core.errors import InputError, VettedError
 # One count policy for API and UI: exact up to 1,000 matches, "1,000+" beyond.
 from core.pagination import COUNT_CAP
 from core.pagination import CountCappedPaginator as Paginator
-from core.services.media import inspect_image_bytes
+from core.services.media import inspect_image_bytes, read_image_upload
 from frontend.looks import Look, look_recall, look_remember, look_search, mood_board_look, text_search_available
 from frontend.views import presenters
 from frontend.views.common import error_text, htmx_aware_redirect, organization_for, render_page
@@ -287,7 +287,9 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
         return response
     try:
         data = [
-            inspect_image_bytes(upload.read(), source=upload.name or "", field=f"images[{index}]").data
+            inspect_image_bytes(
+                read_image_upload(upload, field=f"images[{index}]"), source=upload.name or "", field=f"images[{index}]"
+            ).data
             for index, upload in enumerate(images)
         ]
         if prompt and not text_search_available()[0]:

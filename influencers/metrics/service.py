@@ -25,6 +25,7 @@ from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metric
 from influencers.metrics.account import GROWTH_HORIZONS
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
 from influencers.models import Account, AccountMetrics, AccountSnapshot, Post
+from influencers.services.changes import touch_accounts
 
 CHUNK_SIZE = 500
 # Snapshots are read back from each account's own newest one: growth needs the longest horizon
@@ -182,6 +183,7 @@ def refresh_metrics(
                 unique_fields=["account"],
                 update_fields=[*METRIC_FIELDS, "computed_at"],
             )
+            touch_accounts(present)
         written += len(rows)
         done += len(chunk)
         if progress is not None:
@@ -215,6 +217,6 @@ def metrics_after_change(change: AccountsChanged) -> None:
     after the change's cut-off, if it has one), unless the change defers recomputing."""
     if change.recompute:
         if change.as_of is None:
-            refresh_metrics(change.account_ids)
+            refresh_metrics(change.account_ids, progress=change.progress)
         else:
-            refresh_metrics(change.account_ids, as_of=change.as_of)
+            refresh_metrics(change.account_ids, as_of=change.as_of, progress=change.progress)

@@ -53,6 +53,16 @@ class Creator(models.Model):
         help_text="Highest fake-follower risk among the accounts with a verdict (low/medium/high); "
         "maintained by the database",
     )
+    # Kept by the same triggers (migration 0011): discovery's risk_level / max_fake_risk filters
+    # read it instead of testing the creator's accounts for every row (influencers/risk.py).
+    worst_risk_level = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Creator-level risk: the worst verdict among its accounts (high, medium, low), else "
+        "insufficient when an account has too little evidence, else empty; maintained by the database",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +73,11 @@ class Creator(models.Model):
             # Discovery's creator-level risk sorts, NULLs (no verdict) last both ways, ties by id.
             NullsLastIndex(F("worst_fake_risk").asc(nulls_last=True), F("id"), name="creator_worst_risk_asc_idx"),
             NullsLastIndex(F("worst_fake_risk").desc(nulls_last=True), F("id"), name="creator_worst_risk_desc_idx"),
+            # Discovery's creator-field sorts without account filters (name, -name, -created),
+            # ties by id: the first page is an index walk, not a sort of every creator.
+            models.Index(F("display_name"), F("id"), name="creator_name_idx"),
+            models.Index(F("display_name").desc(), F("id"), name="creator_name_desc_idx"),
+            models.Index(F("created_at").desc(), F("id"), name="creator_created_desc_idx"),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +178,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["account", "-posted_at"]),
             # Discovery's worked_with / not_worked_with read the sponsored posts only (~1 in 12).
+            # (Not a covering index with the caption: a B-tree entry must fit in a page, and a
+            # long caption would make its insert fail.)
             models.Index(fields=["account"], condition=Q(is_sponsored=True), name="post_sponsored_account_idx"),
         ]
 

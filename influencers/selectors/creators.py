@@ -21,7 +21,7 @@ from django.http import QueryDict
 from core.errors import InputError
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
-from influencers.risk import INSUFFICIENT, NO_VERDICT_LEVELS, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
+from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -107,35 +107,20 @@ def creator_search_queryset(
     return queryset.order_by(order, "id")
 
 
-def _has_account_with(levels: Iterable[str], **extra: Any) -> Exists:
-    """A vetted account of the outer creator whose stored level is one of `levels`."""
-    return Exists(
-        AccountMetrics.objects.filter(account__creator_id=OuterRef("pk"), risk_level__in=list(levels), **extra)
-    )
-
-
 def creator_risk_level_q(levels: Iterable[str]) -> Q:
     """Creators whose creator-level risk (influencers/risk.py) is one of `levels` (low, medium,
     high, insufficient): the worst account with a verdict decides, so a creator is "low" only
-    when no account of it is medium or high, and "insufficient" only when none has a verdict."""
-    wanted = set(levels)
-    q = Q(pk__in=[])
-    if "high" in wanted:
-        q |= Q(_has_account_with(["high"]))
-    if "medium" in wanted:
-        q |= Q(_has_account_with(["medium"])) & ~Q(_has_account_with(["high"]))
-    if "low" in wanted:
-        q |= Q(_has_account_with(["low"])) & ~Q(_has_account_with(["medium", "high"]))
-    if INSUFFICIENT in wanted:
-        q |= Q(_has_account_with(NO_VERDICT_LEVELS)) & ~Q(_has_account_with(VERDICT_LEVELS))
-    return q
+    when no account of it is medium or high, and "insufficient" only when none has a verdict.
+    Read from Creator.worst_risk_level, which database triggers keep (influencers 0011)."""
+    return Q(worst_risk_level__in=[level for level in levels if level in (*VERDICT_LEVELS, INSUFFICIENT)])
 
 
 def creator_max_risk_q(limit: float) -> Q:
     """Creators with a verdict whose worst vetted account's risk is at most `limit`: accounts
     without enough evidence are never read as clean (a creator none of whose accounts has a
-    verdict does not pass; ask for `risk_level=insufficient` to see those)."""
-    return Q(_has_account_with(VERDICT_LEVELS)) & ~Q(_has_account_with(VERDICT_LEVELS, fake_risk__gt=limit))
+    verdict does not pass; ask for `risk_level=insufficient` to see those). Read from the stored
+    creator-level level and risk (Creator.worst_risk_level, worst_fake_risk)."""
+    return Q(worst_risk_level__in=VERDICT_LEVELS) & (Q(worst_fake_risk__isnull=True) | Q(worst_fake_risk__lte=limit))
 
 
 def creator_worst_risk() -> Subquery:
@@ -153,16 +138,20 @@ def creator_risks(*, creators: QuerySet[Any] | Iterable[int]) -> dict[int, Creat
     of creator ids, e.g. `accounts.values("creator_id")`, or the ids): one query."""
     scope = creators if isinstance(creators, QuerySet) else list(creators)
     by_creator: dict[int, list[Any]] = {}
-    for creator_id, *row in Account.objects.filter(creator_id__in=scope).values_list(
-        "creator_id",
-        "pk",
-        "platform",
-        "handle",
-        "metrics__risk_level",
-        "metrics__fake_risk",
-        "metrics__risk_confidence",
-        "metrics__risk_missing",
-    ):
+    for creator_id, *row in (
+        Account.objects.filter(creator_id__in=scope)
+        .values_list(
+            "creator_id",
+            "pk",
+            "platform",
+            "handle",
+            "metrics__risk_level",
+            "metrics__fake_risk",
+            "metrics__risk_confidence",
+            "metrics__risk_missing",
+        )
+        .iterator(chunk_size=10_000)
+    ):  # streamed: the feature snapshot asks for every creator
         by_creator.setdefault(creator_id, []).append(account_risk(*row))
     return {creator_id: creator_risk(accounts) for creator_id, accounts in by_creator.items()}
 

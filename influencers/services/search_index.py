@@ -12,7 +12,7 @@ follows the rows by itself (triggers on SQLite, an expression index on PostgreSQ
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import F, Window
@@ -47,12 +47,18 @@ def _newest_posts(post_model: Any, account_ids: list[int]) -> dict[int, list[tup
     return posts
 
 
-def index_accounts(account_ids: Iterable[int], *, models: tuple[Any, Any, Any] | None = None) -> int:
+def index_accounts(
+    account_ids: Iterable[int],
+    *,
+    models: tuple[Any, Any, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write the search text of these accounts (one upsert per chunk); returns how many.
-    `models` (Account, Post, AccountSearchText) lets migration 0010 pass its historical ones."""
+    `models` (Account, Post, AccountSearchText) lets migration 0010 pass its historical ones;
+    `progress(done)` is called after each chunk."""
     account_model, post_model, text_model = models or (Account, Post, AccountSearchText)
     ids = sorted({int(a) for a in account_ids})
-    written = 0
+    written = done = 0
     for chunk in _chunks(ids, CHUNK_SIZE):
         accounts = account_model.objects.filter(pk__in=chunk).values_list(
             "pk", "handle", "display_name", "bio", "creator__display_name", "creator__categories"
@@ -73,6 +79,9 @@ def index_accounts(account_ids: Iterable[int], *, models: tuple[Any, Any, Any] |
             rows, update_conflicts=True, unique_fields=["account"], update_fields=["names", "about", "posts"]
         )
         written += len(rows)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     return written
 
 
@@ -84,7 +93,7 @@ def index_all() -> int:
 def search_after_change(change: AccountsChanged) -> str | None:
     """Follow-up of every catalogue change, also of an import run with --skip-refresh: the text
     is cheap to rebuild and a creator missing from search looks like a lost import."""
-    index_accounts(change.account_ids)
+    index_accounts(change.account_ids, progress=change.progress)
     return None
 
 

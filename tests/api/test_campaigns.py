@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from tests.api.conftest import upload
+from tests.api.conftest import assert_error, upload
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
@@ -185,3 +185,14 @@ def test_campaigns_follow_the_api_contract_under_v1(editor):
         "/api/v1/campaigns/", "name=Winter&starts_on=2026-12-01", content_type="application/x-www-form-urlencoded"
     )
     assert form.status_code == 415
+
+
+def test_a_posts_file_above_the_limit_is_refused_naming_the_file(editor):
+    w = world(editor.organization)
+    limit = 2 * 1024 * 1024  # docs/campaigns.md: files up to 2 MB
+    row = b"https://www.instagram.com/p/x/,1,1\n"
+    big = upload("posts.csv", b"url,likes,comments\n" + row * (limit // len(row) + 1), "text/csv")
+    response = editor.client.post(f"/api/campaigns/{w['campaign'].pk}/posts/", {"file": big}, format="multipart")
+    body = assert_error(response, field="file")
+    assert "posts.csv" in body["detail"] and f"above the limit of {limit:,}" in body["detail"]
+    assert CampaignPost.objects.count() == 0

@@ -18,6 +18,7 @@ from tests.factories import (
     CreatorFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
+    campaign_outcomes,
 )
 
 
@@ -196,3 +197,20 @@ def test_other_organisation_cannot_download_a_finished_export(
     assert (
         str(settings.MEDIA_ROOT) in job.result["path"] and f"/exports/{editor.organization.pk}/" in job.result["path"]
     )
+
+
+def test_export_estimates_are_re_sized_by_the_organisations_campaigns(
+    editor, shortlist, django_capture_on_commit_callbacks
+):
+    """Regression: the estimate columns carried the rate table's ranges where the creator page and
+    the API showed the organisation-adjusted ones. Three bookings of Ann Lee paid US$1,234 for one
+    post reaching 5,000 people: with no spread between them, her ranges are exactly those figures,
+    and CPM follows from them."""
+    entry = shortlist.entries.get(creator__display_name="Ann Lee")
+    campaign_outcomes(entry, fee_usd=1_234, reach=5_000, platform="xiaohongshu")
+    payload = {"format": "csv", "shortlist": shortlist.pk, "csv_header": "code", "language": "en"}
+    ann = _csv(editor, run_export(editor, payload, django_capture_on_commit_callbacks))[1]
+    assert (ann["est_cost_min_usd"], ann["est_cost_max_usd"]) == ("1234", "1234")
+    assert (ann["est_reach_min"], ann["est_reach_max"]) == ("5000", "5000")
+    assert float(ann["est_cpm_min_usd"]) == pytest.approx(246.8) == float(ann["est_cpm_max_usd"])
+    assert ann["est_rate_table"].endswith("ranges re-sized by 3 outcomes of your campaigns")

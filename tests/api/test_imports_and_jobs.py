@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.models import Job, JobKind, Role
+from core.models import Job, JobKind, JobStatus, Role
 from tests.api.conftest import upload
 
 CSV = "platform,handle,display_name,followers\ninstagram,lin_xh,林小红,12000\n".encode()
@@ -109,3 +109,20 @@ def test_catalogue_jobs_without_organisation_are_visible_to_the_admin_org_only(c
     job = JobFactory(kind=JobKind.EMBED, organization=None)
     assert catalogue_editor.client.get(f"/api/jobs/{job.pk}/").status_code == 200
     assert editor.client.get(f"/api/jobs/{job.pk}/").status_code == 404
+
+
+def test_a_running_job_names_its_phase_in_the_request_language(catalogue_editor):
+    from tests.factories import JobFactory
+
+    phase = {"name": "recomputing metrics", "step": 3, "steps": 7, "done": 40, "total": 100}
+    job = JobFactory(status=JobStatus.RUNNING, result={"phase": phase}, done=240, total=700)
+
+    english = catalogue_editor.client.get(f"/api/v1/jobs/{job.pk}/").json()
+    chinese = catalogue_editor.client.get(f"/api/v1/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert english["phase"] == {**phase, "label": "recomputing metrics"}
+    assert chinese["phase"]["label"] == "重新计算指标"
+    assert english["progress"] == pytest.approx(240 / 700) and "phase" not in english["result"]
+    job.status = JobStatus.SUCCEEDED
+    job.save()
+    assert catalogue_editor.client.get(f"/api/v1/jobs/{job.pk}/").json()["phase"] is None

@@ -242,3 +242,12 @@ def test_sentiment_series_includes_caption_sentiment(editor) -> None:
     PostFactory(account=account, caption="Old post, great", posted_at=NOW - dt.timedelta(days=60))
     body = editor.client.get(url("creator-sentiment", pk=account.creator_id), {"days": 30}).json()
     assert body["captions"]["count"] == 2 and body["captions"]["negative"] == 1
+
+
+@pytest.mark.parametrize("param", ["creator", "brand", "watch"])
+def test_alert_filter_by_an_id_beyond_the_id_column_is_empty_not_a_500(editor, param) -> None:
+    """Regression (stateful schemathesis): `?creator=571102449219019276288` overflowed the database
+    integer and answered 500."""
+    AlertFactory(organization=editor.organization)
+    response = editor.client.get(url("alert-list"), {param: str(2**70)})
+    assert response.status_code == 200 and response.json()["results"] == []

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from influencers.models import Account, Creator
 from tests.api.conftest import assert_error
-from tests.factories import AccountFactory, AlertFactory, CreatorFactory
+from tests.factories import AccountFactory, AlertFactory, CreatorFactory, PostFactory
+from vetting.models import Alert
 
 
 def _age(model, pks, when):
@@ -67,3 +68,50 @@ def test_lookup_by_platform_and_handle(editor):
     missing = editor.client.get("/api/v1/accounts/lookup?platform=tiktok&handle=lin.mei")
     assert assert_error(missing, "handle", status=404)["code"] == "not_found"
     assert_error(editor.client.get("/api/v1/accounts/lookup?platform=myspace&handle=x"), "platform")
+
+
+def _since_hour_ago() -> str:
+    return (timezone.now() - dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+
+
+def _synced_ids(client, what: str) -> list[int]:
+    seen, _ = _pages(client, f"/api/v1/sync/{what}/?updated_since={_since_hour_ago()}")
+    return seen
+
+
+def test_a_metrics_refresh_brings_the_account_and_its_creator_back_into_sync(editor):
+    """Regression: a metrics refresh wrote AccountMetrics only, so updated_since missed it."""
+    from influencers.metrics.service import refresh_metrics
+
+    account = AccountFactory()
+    PostFactory(account=account)
+    quiet = AccountFactory()
+    _age(Account, [account.pk, quiet.pk], timezone.now() - dt.timedelta(days=3))
+    _age(Creator, [account.creator_id, quiet.creator_id], timezone.now() - dt.timedelta(days=3))
+    assert _synced_ids(editor.client, "accounts") == []
+
+    assert refresh_metrics([account.pk]) == 1
+    assert _synced_ids(editor.client, "accounts") == [account.pk]
+    assert _synced_ids(editor.client, "creators") == [account.creator_id]
+
+
+def test_a_vetting_run_brings_the_account_back_into_sync(editor):
+    from vetting.services.reports import vet_accounts
+
+    account = AccountFactory()
+    _age(Account, [account.pk], timezone.now() - dt.timedelta(days=3))
+    assert _synced_ids(editor.client, "accounts") == []
+
+    assert vet_accounts([account.pk]) == 1
+    assert _synced_ids(editor.client, "accounts") == [account.pk]
+
+
+def test_acknowledging_an_alert_brings_it_back_into_sync(editor):
+    alert = AlertFactory(organization=editor.organization)
+    Alert.objects.filter(pk=alert.pk).update(updated_at=timezone.now() - dt.timedelta(days=3))
+    assert _synced_ids(editor.client, "alerts") == []
+
+    response = editor.client.post(f"/api/v1/monitoring/alerts/{alert.pk}/acknowledge/")
+    assert response.status_code == 200, response.content
+    body = editor.client.get(f"/api/v1/sync/alerts/?updated_since={_since_hour_ago()}").json()
+    assert [(row["id"], row["status"]) for row in body["results"]] == [(alert.pk, "acknowledged")]

@@ -44,7 +44,10 @@ from tests.factories.vetting import (
     WebhookDeliveryFactory,
 )
 from tests.factories.vetting import (
-    overlap_shortlist as overlap_shortlist,  # a helper, not a factory (no model)
+    campaign_outcomes as campaign_outcomes,  # helpers, not factories (no model)
+)
+from tests.factories.vetting import (
+    overlap_shortlist as overlap_shortlist,
 )
 from tests.factories.vision import (
     AestheticProfileFactory,

@@ -254,3 +254,14 @@ class CampaignPostFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://www.instagram.com/p/campaign{n}/")
     likes = 500
     comments = 20
+
+
+def campaign_outcomes(entry: ShortlistEntry, *, fee_usd: float, reach: int, platform: str, times: int = 3) -> None:
+    """`times` campaigns on `entry`'s shortlist, each booking its creator for `fee_usd` with one
+    post that reached `reach` people: enough outcomes (vetting.scoring.campaigns.MIN_OUTCOMES)
+    for the organisation's track record to re-size its estimates."""
+    for _ in range(times):
+        booking = CampaignCreatorFactory(
+            campaign=CampaignFactory(shortlist=entry.shortlist), creator=entry.creator, entry=entry, fee_usd=fee_usd
+        )
+        CampaignPostFactory(booking=booking, platform=platform, reach=reach)

@@ -132,3 +132,27 @@ def test_matches_show_the_mood_board_evidence_images(ui, member, looks_catalogue
     mood_board_add(brand=brand, data=png_bytes(zoo_image("dark_moody", seed=5, size=48)), filename="m.png")
     page = ui.get(reverse("frontend:brand_matches", args=[brand.pk])).content.decode()
     assert 'data-testid="mood-evidence"' in page and "/media/assets/" in page
+
+
+def test_a_mood_board_in_object_storage_is_searched_from_a_kept_copy(
+    ui, member, looks_catalogue, monkeypatch, settings
+):
+    from django.db.models.fields.files import FieldFile
+
+    from vetting.services.brands import mood_board_add
+
+    brand = BrandFactory(organization=member.organization)
+    mood_board_add(brand=brand, data=png_bytes(zoo_image("bright_airy", seed=78, size=48)), filename="m.png")
+
+    def no_local_path(self):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    monkeypatch.setattr(FieldFile, "path", property(no_local_path))
+    url = reverse("frontend:discovery") + f"?look_brand={brand.pk}"
+    page = ui.get(url).content.decode()
+    table = page.split('data-testid="results-table"')[1]
+    assert table.index("bright_airy") < table.index("dark_moody")
+    copies = list((settings.UPLOAD_TEMP_DIR / "looks").glob("looks-*/image.img"))
+    assert len(copies) == 1
+    ui.get(url + "&page=1")
+    assert list((settings.UPLOAD_TEMP_DIR / "looks").glob("looks-*/image.img")) == copies  # reused

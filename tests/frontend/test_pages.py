@@ -392,6 +392,18 @@ def test_jobs_page_shows_progress_and_polls_while_running(ui, member):
     assert 'hx-trigger="every 2s"' in body
 
 
+def test_a_running_import_shows_its_phase_and_the_phase_progress(ui, member):
+    phase = {"name": "vetting the accounts", "step": 4, "steps": 7, "done": 50, "total": 200}
+    job = JobFactory(
+        organization=member.organization, status=JobStatus.RUNNING, result={"phase": phase}, done=650, total=1400
+    )
+    body = text(ui.get(reverse("frontend:job", args=[job.pk])))
+    assert "Step 4 of 7: vetting the accounts" in body and "50 / 200" in body
+    assert 'aria-valuenow="46"' in body  # the whole job: 650 of 1400 account-steps
+    ui.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("frontend:jobs")})
+    assert "第 4 步，共 7 步：审核账号" in text(ui.get(reverse("frontend:job", args=[job.pk])))
+
+
 def test_jobs_page_stops_polling_when_all_finished(ui, member):
     JobFactory(organization=member.organization, kind=JobKind.IMPORT, status=JobStatus.FAILED, error="row 3: bad")
     body = text(ui.get(reverse("frontend:jobs")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from influencers.models import Account, AccountMetrics, Creator
-from influencers.selectors.creators import creator_list, creator_worst_risk
+from influencers.selectors.creators import creator_list, creator_risks, creator_worst_risk
 from tests.factories import AccountFactory, AccountMetricsFactory, CreatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,54 @@ def test_discovery_sorts_by_the_creator_level_risk(sort):
     order = [c.pk for c in creator_list(filters={"sort": sort})]
     expected = [safe.pk, risky.pk] if sort == "fake_risk" else [risky.pk, safe.pk]
     assert order == [*expected, unvetted.pk]  # no verdict: last both ways
+
+
+def assert_level_in_step() -> dict[int, str]:
+    """Creator.worst_risk_level (0011's triggers) against the creator-level verdict computed in
+    Python from every account (influencers.risk.creator_risk)."""
+    stored = dict(Creator.objects.values_list("pk", "worst_risk_level"))
+    computed = {pk: risk.level for pk, risk in creator_risks(creators=list(stored)).items()}
+    assert stored == {pk: computed.get(pk, "") for pk in stored}
+    return stored
+
+
+def test_every_kind_of_write_keeps_the_stored_level_in_step():
+    a, b = CreatorFactory(), CreatorFactory()
+    assert assert_level_in_step()[a.pk] == ""  # no metrics at all
+    AccountMetricsFactory(account=AccountFactory(creator=a), fake_risk=None, risk_level="")
+    assert assert_level_in_step()[a.pk] == ""  # not vetted
+    unsure = vetted(a, 0.9, "unknown")  # the older word for insufficient
+    assert assert_level_in_step()[a.pk] == "insufficient"
+    low = vetted(a, 0.1)
+    assert assert_level_in_step()[a.pk] == "low"
+    AccountMetrics.objects.filter(pk=unsure.pk).update(risk_level="high")
+    assert assert_level_in_step()[a.pk] == "high"
+    AccountMetrics.objects.bulk_update([AccountMetrics(pk=unsure.pk, risk_level="medium")], ["risk_level"])
+    assert assert_level_in_step()[a.pk] == "medium"
+    Account.objects.filter(pk=unsure.account_id).update(creator=b)
+    stored = assert_level_in_step()
+    assert (stored[a.pk], stored[b.pk]) == ("low", "medium")
+    AccountMetrics.objects.filter(pk=low.pk).delete()
+    assert assert_level_in_step()[a.pk] == ""
+    Account.objects.filter(creator=b).delete()
+    assert assert_level_in_step()[b.pk] == ""
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"risk_level": "low"}, {"safe"}),
+        ({"risk_level": ["high", "insufficient"]}, {"risky", "unsure"}),
+        ({"max_fake_risk": 0.5}, {"safe"}),
+        ({"max_fake_risk": 0.8}, {"safe", "risky"}),
+    ],
+)
+def test_the_risk_filters_read_the_stored_level(filters, expected):
+    creators = {name: CreatorFactory(display_name=name) for name in ("safe", "risky", "unsure", "unvetted")}
+    vetted(creators["safe"], 0.1)
+    vetted(creators["safe"], 0.9, "insufficient")  # no verdict: does not make the creator risky
+    vetted(creators["risky"], 0.05)
+    vetted(creators["risky"], 0.8, "high")
+    vetted(creators["unsure"], 0.2, "insufficient")
+    AccountMetricsFactory(account=AccountFactory(creator=creators["unvetted"]), fake_risk=None, risk_level="")
+    assert {c.display_name for c in creator_list(filters=filters)} == expected

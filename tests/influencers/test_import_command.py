@@ -130,7 +130,7 @@ def test_services_that_follow_an_import_get_the_touched_accounts(tmp_path, follo
 def test_a_failing_follow_up_is_a_warning_not_a_lost_import(tmp_path, monkeypatch):
     import influencers.metrics.service as metrics
 
-    def broken(ids):
+    def broken(ids, **kwargs):
         raise RuntimeError("metrics store offline")
 
     monkeypatch.setattr(metrics, "refresh_metrics", broken)

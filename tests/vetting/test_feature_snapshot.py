@@ -234,3 +234,154 @@ def test_no_ranking_waits_for_a_build_it_starts_one_in_the_background(catalogue,
     assert ranked_from_snapshot(monkeypatch, brand=b).rows == from_database.rows
     AccountMetrics.objects.filter(pk=AccountMetrics.objects.first().pk).update(followers=7)
     assert snapshots.current_snapshot() is None and len(started) == 2  # a write: the next version
+
+
+# --- Incremental builds: a follow-up rewrites only the changed rows of the previous snapshot ---
+
+
+def decoded(snapshot):
+    """Every row as plain values (names for codes, a set of languages, {key: value} for the sparse
+    columns): two snapshots of the same data compare equal whatever codes their vocabularies
+    gave."""
+    meta = snapshot.meta
+    dense = [name for name in snapshot.columns if not name.endswith(("_ptr", "_rows", "_values"))]
+    rows = []
+    for i in range(len(snapshot)):
+        row = {}
+        for name in dense:
+            value = snapshot[name][i].item()
+            row[name] = None if isinstance(value, float) and np.isnan(value) else value
+        row["platform"] = meta["platforms"][row["platform"]]
+        row["country"] = meta["countries"][row["country"]]
+        row["languages"] = {lang for bit, lang in enumerate(meta["languages"]) if row["languages"] >> bit & 1}
+        rows.append(row)
+    for prefix in snapshots.SPARSE:
+        names = meta["terms"] if prefix == "terms" else meta["audience_keys"][prefix.removeprefix("audience_")]
+        ptr, where, values = (snapshot[f"{prefix}_{part}"] for part in ("ptr", "rows", "values"))
+        for row in rows:
+            row[prefix] = {}
+        for code, name in enumerate(names):
+            for r, v in zip(where[ptr[code] : ptr[code + 1]], values[ptr[code] : ptr[code + 1]], strict=True):
+                rows[r][prefix][name] = float(v)
+    return rows
+
+
+@pytest.fixture
+def base(catalogue, monkeypatch):
+    """A full snapshot of the catalogue; rows saved before it was read count as read."""
+    monkeypatch.setattr(snapshots, "CLOCK_MARGIN", dt.timedelta(0))
+    return snapshots.build_snapshot()
+
+
+def assert_incremental_is_a_full_build(base, changed):
+    incremental = snapshots.incremental_snapshot(base, changed)
+    assert incremental is not None, "expected the incremental path"
+    full = snapshots.build_snapshot()
+    assert sorted(incremental.columns) == sorted(full.columns)
+    assert decoded(incremental) == decoded(full)  # row for row, every column
+    assert incremental.meta["depth"] == base.meta["depth"] + 1
+    return incremental
+
+
+def test_an_update_rewrites_the_changed_rows_as_a_full_build_would(base):
+    with_sibling = [
+        m
+        for m in AccountMetrics.objects.select_related("account")
+        if Account.objects.filter(creator_id=m.account.creator_id, metrics__isnull=False).count() == 2
+    ]
+    single = AccountMetrics.objects.exclude(account__creator_id=with_sibling[0].account.creator_id).first()
+    metrics = [with_sibling[0], single]  # the first one's new risk is its sibling's creator-level risk too
+    # Bulk writes (no timestamps touched): only the announced ids tell what changed.
+    AccountMetrics.objects.filter(pk=metrics[0].pk).update(
+        followers=123, fake_risk=0.97, risk_level="high", vetting={"text": {"terms": {"brand-new-term": 0.5}}}
+    )
+    AccountMetrics.objects.filter(pk=metrics[1].pk).update(engagement_rate=0.2, vetting={})
+    creator = metrics[1].account.creator_id
+    from influencers.models import Creator
+
+    Creator.objects.filter(pk=creator).update(country="JP", languages=["fr", "zh"])
+    AudienceProfileFactory(
+        account=metrics[1].account,
+        as_of=timezone.localdate(),
+        countries={"JP": 1.0},
+        age={"18-24": 1.0},
+        gender={"female": 1.0},
+        languages={"ja": 1.0},
+        interests={},
+    )
+    incremental = assert_incremental_is_a_full_build(base, [m.account_id for m in metrics])
+    assert "brand-new-term" in incremental.meta["terms"] and "JP" in incremental.meta["countries"]
+
+
+def test_a_new_account_is_added_and_a_deleted_one_dropped(base):
+    creator = CreatorFactory(country="KR", languages=["ko", "de"])
+    added = AccountFactory(creator=creator, platform=Platform.YOUTUBE)
+    AccountMetricsFactory(account=added, followers=5000, fake_risk=0.2, risk_level="low", risk_confidence=0.9)
+    sibling_of = Account.objects.filter(creator__accounts__isnull=False).values("creator_id")
+    two = Account.objects.filter(creator_id__in=sibling_of).values_list("creator_id", flat=True)
+    pair = next(c for c in two if Account.objects.filter(creator_id=c).count() == 2)
+    deleted = Account.objects.filter(creator_id=pair).order_by("pk").first()
+    deleted_id = deleted.pk
+    deleted.delete()  # the sibling's creator-level risk changes with it
+    whole = Account.objects.exclude(creator_id=pair).exclude(pk=added.pk).first()
+    whole_ids = list(Account.objects.filter(creator_id=whole.creator_id).values_list("pk", flat=True))
+    whole.creator.delete()
+    incremental = assert_incremental_is_a_full_build(base, [added.pk, deleted_id, *whole_ids])
+    assert added.pk in incremental["account_id"] and deleted_id not in incremental["account_id"]
+    assert len(incremental) == len(base) + 1 - 1 - len(whole_ids)
+
+
+def test_an_edit_no_follow_up_announced_is_found_by_its_timestamp(base):
+    account = Account.objects.filter(metrics__isnull=False).first()
+    account.creator.country = "GB"
+    account.creator.save()  # an admin edit: updated_at moves, nobody announces it
+    assert_incremental_is_a_full_build(base, [])
+
+
+def test_a_large_change_or_a_long_chain_builds_in_full(base, monkeypatch):
+    monkeypatch.setattr(snapshots, "INCREMENTAL_MIN_ROWS", 3)
+    monkeypatch.setattr(snapshots, "INCREMENTAL_MAX_SHARE", 0.01)
+    assert snapshots.incremental_snapshot(base, Account.objects.values_list("pk", flat=True)[:4]) is None
+    one = Account.objects.values_list("pk", flat=True)[:1]
+    assert snapshots.incremental_snapshot(base, one) is not None
+    base.meta["depth"] = snapshots.INCREMENTAL_MAX_DEPTH
+    assert snapshots.incremental_snapshot(base, one) is None
+    del base.meta["read_at"]  # a snapshot written before incremental builds existed
+    base.meta["depth"] = 0
+    assert snapshots.incremental_snapshot(base, one) is None
+
+
+def test_the_follow_up_builds_the_next_version_incrementally(catalogue, snapshot_on, settings, monkeypatch):
+    from influencers.follow_ups import AccountsChanged
+
+    monkeypatch.setattr(snapshots, "CLOCK_MARGIN", dt.timedelta(0))
+    assert snapshots.current_snapshot(wait=True) is not None  # the full build of the first version
+    built = []
+    full_build = snapshots.build_snapshot
+    monkeypatch.setattr(
+        snapshots, "build_snapshot", lambda accounts=None: built.append(accounts) or full_build(accounts)
+    )
+    account = AccountMetrics.objects.order_by("pk").first().account_id
+    AccountMetrics.objects.filter(pk=account).update(followers=33_333_333)
+    assert snapshots.features_after_change(AccountsChanged(account_ids=(account,))) is not None
+    assert len(built) == 1 and built[0] is not None  # only the changed creator's accounts were read
+    b = brand()
+    assert ranked_from_snapshot(monkeypatch, brand=b).rows == ranked_from_database(settings, brand=b).rows
+
+
+def test_a_follow_up_that_ran_late_still_gets_its_rows_rewritten(catalogue, snapshot_on, monkeypatch):
+    from influencers.follow_ups import AccountsChanged
+
+    monkeypatch.setattr(snapshots, "CLOCK_MARGIN", dt.timedelta(0))
+    assert snapshots.current_snapshot(wait=True) is not None
+    first = AccountMetrics.objects.order_by("pk").first()
+    second = AccountMetrics.objects.exclude(account__creator_id=first.account.creator_id).order_by("pk").first()
+    first, second = first.pk, second.pk  # of two creators: neither follow-up rewrites the other's rows
+    # Two imports commit (bulk writes: no timestamps), then their follow-ups run in the other order.
+    AccountMetrics.objects.filter(pk=first).update(followers=11)
+    AccountMetrics.objects.filter(pk=second).update(followers=22)
+    snapshots.features_after_change(AccountsChanged(account_ids=(second,)))
+    snapshots.features_after_change(AccountsChanged(account_ids=(first,)))  # this version exists already
+    current = snapshots.current_snapshot()
+    assert current is not None and current.meta["depth"] == 2
+    assert decoded(current) == decoded(snapshots.build_snapshot())

@@ -216,7 +216,7 @@ def test_moodboard_similarity_from_vision_is_blended_in(monkeypatch):
     assert seen == {"images": 1, "accounts": {look_alike.pk, other.pk}}
     assert ids(result)[0] == look_alike.pk
     part = {p["name"]: p for p in result.rows[0]["parts"]}["value_alignment"]
-    assert "mood-board similarity 0.95" in en(part["explanation"])
+    assert "mood-board match 0.95 (calibrated against the catalogue" in en(part["explanation"])
 
 
 def test_failing_vision_module_falls_back_to_text(monkeypatch):

@@ -101,4 +101,4 @@ def test_moodboard_similarity_blends_in():
     base = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"])
     with_images = value_alignment(brand_values=BRAND_VALUES, captions=["skincare"], moodboard_similarity=1.0)
     assert with_images.score > base.score
-    assert "mood board 1.00" in en(with_images.explanation)
+    assert "mood-board match vs the catalogue 1.00" in en(with_images.explanation)

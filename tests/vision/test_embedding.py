@@ -146,7 +146,7 @@ def test_embed_images_command_reports_and_is_idempotent():
     out, err = io.StringIO(), io.StringIO()
     call_command("embed_images", "--no-progress", stdout=out, stderr=err)
     assert "embedded 2 image(s)" in out.getvalue()
-    assert "Style descriptor v2 (colour, texture and shape; not CLIP)" in err.getvalue()
+    assert "Style descriptor v3 (colour, tone, grade, texture and shape; not CLIP)" in err.getvalue()
     out = io.StringIO()
     call_command("embed_images", "--no-progress", stdout=out, stderr=io.StringIO())
     assert "embedded 0 image(s)" in out.getvalue()

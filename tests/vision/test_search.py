@@ -239,7 +239,7 @@ def test_aesthetic_search_command_prints_a_table_or_json(catalogue, tmp_path):
     out = io.StringIO()
     call_command("aesthetic_search", "--image", str(path), "--top", "2", stdout=out)
     text = out.getvalue()
-    assert "Style descriptor v2 (colour, texture and shape; not CLIP)" in text and "vivid_pop" in text
+    assert "Style descriptor v3 (colour, tone, grade, texture and shape; not CLIP)" in text and "vivid_pop" in text
     out = io.StringIO()
     call_command("aesthetic_search", "--image", str(path), "--top", "2", "--json", stdout=out)
     data = json.loads(out.getvalue())

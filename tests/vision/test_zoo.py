@@ -21,7 +21,7 @@ def report():
 
 def test_each_look_is_found_by_single_images_and_mood_boards(report):
     # Measured at this size (8 creators per look, so precision@8 needs every one of them):
-    # single 0.91 (worst 0.69), boards 0.97 (worst 0.88), MRR 0.975 / 1.0.
+    # v3 single 0.92 (worst 0.69), boards 0.975 (worst 0.88), MRR 0.975 / 1.0 (v2: 0.91, 0.97).
     single_mean, single_worst, single_mrr = report.summary("single")
     board_mean, board_worst, board_mrr = report.summary("board")
     assert single_mean >= 0.88 and single_worst >= 0.6, report.precision["single"]
@@ -31,7 +31,7 @@ def test_each_look_is_found_by_single_images_and_mood_boards(report):
 
 def test_feed_size_does_not_move_creators(report):
     # The same held-out creators with 5 and with 3 images: median rank within 10 % (plus half a
-    # rank: at this size the median moves in half steps). Measured: 4.0 and 4.5.
+    # rank: at this size the median moves in half steps). Measured (v3): 5.0 and 5.0.
     assert report.median_rank[3] <= 1.1 * report.median_rank[5] + 0.5, report.median_rank
 
 
@@ -50,12 +50,20 @@ def test_the_former_top_three_rule_favoured_larger_feeds():
 
 
 def test_flat_graphics_and_blurred_sunsets_separate_better_than_with_v1():
-    def margin(embedder: StyleEmbedder) -> float:
-        flat = embedder.embed_images([zoo_image("flat_graphic", seed=s) for s in range(12)])
-        sunset = embedder.embed_images([zoo_image("sunset_blur", seed=s) for s in range(12)])
-        within = np.mean(
-            [(flat @ flat.T)[np.triu_indices(12, 1)].mean(), (sunset @ sunset.T)[np.triu_indices(12, 1)].mean()]
+    def separation(embedder: StyleEmbedder) -> float:
+        """Share of (same-look, other-look) neighbour pairs that rank the same look first, per image."""
+        vectors = embedder.embed_images(
+            [zoo_image(look, seed=s) for look in ("flat_graphic", "sunset_blur") for s in range(12)]
         )
-        return float(within - (flat @ sunset.T).mean())
+        looks = np.repeat([0, 1], 12)
+        sims = vectors @ vectors.T
+        shares = []
+        for i in range(len(looks)):
+            same = sims[i][(looks == looks[i]) & (np.arange(len(looks)) != i)]
+            other = sims[i][looks != looks[i]]
+            shares.append((same[:, None] > other[None, :]).mean())
+        return float(np.mean(shares))
 
-    assert margin(StyleEmbedder()) > margin(StyleEmbedder(version=1)) + 0.02
+    # Measured: v1 0.85, v2 0.97, v3 0.96 (v3's colour aspects see both as warm; shape still decides).
+    current, v1 = separation(StyleEmbedder()), separation(StyleEmbedder(version=1))
+    assert current >= 0.93 and current > v1 + 0.05, (current, v1)

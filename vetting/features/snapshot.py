@@ -18,7 +18,9 @@ none for the current version (that ranking, and any until the build is done, rea
 as before: no request waits for a build), or at once by the catalogue follow-up after an import
 or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
-host: a file lock). On only where the version is
+host: a file lock). The follow-up's build is incremental when it can be (`incremental_snapshot`):
+the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
+full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
 shared by every process (RANKING_FEATURE_SNAPSHOT, default: with CACHE_URL), for the reason
 response caching is.
 """
@@ -36,8 +38,9 @@ import shutil
 import threading
 import time
 import uuid
+from array import array as typed_array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,10 +48,11 @@ from typing import Any, TypeVar
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
-from core.caching.versions import data_version
+from core.caching.versions import data_version, data_version_bump
 from core.services.background import run_outside_request
 from influencers.models import Account
 from influencers.risk import NOT_VETTED
@@ -63,6 +67,21 @@ FORMAT = 1  # bump when the columns change: older folders are then never read
 LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
 MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
+# A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
+# unless they are more than this share of it (a large import: a full build costs about the same)
+# or the previous one is this many incremental steps from a full build (bounds what writes no
+# follow-up announced could leave stale: an edit that bypasses both the follow-up and the
+# timestamps, e.g. a raw UPDATE of an audience profile).
+INCREMENTAL_MAX_SHARE = 0.05
+STREAM_ROWS = 10_000  # rows fetched at a time by a build
+INCREMENTAL_MIN_ROWS = 1_000  # below this a small catalogue still takes the incremental path
+INCREMENTAL_MAX_ROWS = 20_000  # ids in one IN list (SQLite allows 32,766 parameters)
+INCREMENTAL_MAX_DEPTH = 50
+# auto_now timestamps come from the writing process's clock: rows saved this long before the
+# base was read are read again (a few seconds of clock skew between hosts).
+CLOCK_MARGIN = dt.timedelta(minutes=5)
+# Columns with one entry per account row; the others are sparse (name_ptr/_rows/_values).
+SPARSE = ("terms", *(f"audience_{dim}" for dim in DIMENSIONS))
 
 ACCOUNT_FIELDS = (
     "pk",
@@ -79,22 +98,28 @@ ACCOUNT_FIELDS = (
 ACCOUNT_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text__terms")
 
 
-def json_values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
+def json_rows(
+    qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str], chunk_size: int | None = None
+) -> Iterator[tuple[Any, ...]]:
     """`qs.values_list(*fields)` with the JSON columns among them read as text and parsed with
     orjson: Django's JSONField decoding (a json.loads per value, through its converters) was the
-    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile)."""
+    largest part of a cold ranking of 100k accounts (2.8 s of 7 in a profile). With `chunk_size`
+    the rows are streamed (a server-side cursor on PostgreSQL), never all held at once."""
     aliases = {name: f"{name.replace('__', '_')}_json_text" for name in json_fields}
     columns = [aliases.get(name, name) for name in fields]
     positions = [i for i, name in enumerate(fields) if name in aliases]
     rows = qs.annotate(**{alias: Cast(name, TextField()) for name, alias in aliases.items()}).values_list(*columns)
-    out = []
-    for row in rows:
+    for row in rows.iterator(chunk_size=chunk_size) if chunk_size else rows:
         row = list(row)
         for i in positions:
             if row[i] is not None:
                 row[i] = orjson.loads(row[i])
-        out.append(tuple(row))
-    return out
+        yield tuple(row)
+
+
+def json_values(qs: QuerySet[Any], fields: Sequence[str], *, json_fields: Collection[str]) -> list[tuple[Any, ...]]:
+    """`json_rows` as a list."""
+    return list(json_rows(qs, fields, json_fields=json_fields))
 
 
 def normalised_shares(dist: Any) -> dict[str, float] | None:
@@ -151,19 +176,20 @@ class _Vocabulary:
 
 class _Entries:
     """(key, row, value) entries of a sparse column, collected row by row with few Python steps
-    per entry (a catalogue holds millions of text terms)."""
+    per entry (a catalogue holds millions of text terms), in typed arrays (8 bytes an entry, not
+    a Python object: the build of 1M accounts must fit in memory)."""
 
     def __init__(self) -> None:
         self.codes: dict[str, int] = {}
-        self.keys: list[int] = []
-        self.values: list[float] = []
-        self.rows: list[int] = []
-        self.counts: list[int] = []
+        self.keys = typed_array("q")
+        self.values = typed_array("d")
+        self.rows = typed_array("q")
+        self.counts = typed_array("q")
 
     def add(self, row: int, mapping: Mapping[str, float]) -> None:
         codes = self.codes
         self.keys.extend([codes.setdefault(k, len(codes)) for k in mapping])
-        self.values.extend(mapping.values())
+        self.values.extend([float(v) for v in mapping.values()])
         self.rows.append(row)
         self.counts.append(len(mapping))
 
@@ -175,9 +201,12 @@ class _Entries:
         """The entries in a key-major layout: rows and values of key k are at
         [ptr[k], ptr[k + 1]), rows ascending."""
         size = len(self.codes)
-        keys = np.array(self.keys, dtype=np.int64)
-        rows = np.repeat(np.array(self.rows, dtype=np.int64), np.array(self.counts, dtype=np.int64))
-        values = np.array(self.values, dtype=np.float64)
+        keys = np.frombuffer(self.keys, dtype=np.int64) if self.keys else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(
+            np.frombuffer(self.rows, dtype=np.int64) if self.rows else np.zeros(0, dtype=np.int64),
+            np.frombuffer(self.counts, dtype=np.int64) if self.counts else np.zeros(0, dtype=np.int64),
+        )
+        values = np.frombuffer(self.values, dtype=np.float64) if self.values else np.zeros(0)
         order = np.lexsort((rows, keys))
         ptr = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=size), out=ptr[1:])
@@ -328,43 +357,71 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
     """Read every account's ranking inputs from the database (a few queries, JSON parsed with
     orjson). `accounts` narrows it (tests); the creator-level risk always spans all of a
     creator's accounts."""
+    read_at = timezone.now()
     accounts = (Account.objects.all() if accounts is None else accounts).order_by("pk")
-    rows = json_values(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS)
-    n = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    position = {int(a): i for i, a in enumerate(ids)}
+    risks = creator_risks(creators=accounts.values("creator_id"))
     platforms, countries, languages = _Vocabulary(), _Vocabulary(), _Vocabulary(LANGUAGE_BITS)
-    platform = np.fromiter((platforms.code(r[2] or "") or 0 for r in rows), dtype=np.int16, count=n)
-    country = np.fromiter((countries.code(r[3] or "") or 0 for r in rows), dtype=np.int32, count=n)
-    lang_bits = np.zeros(n, dtype=np.int64)
-    for i, r in enumerate(rows):
+    # One typed array per column, filled while the rows stream by (no row is kept).
+    ids, creator, platform, country, lang_bits = (
+        typed_array("q"),
+        typed_array("q"),
+        typed_array("h"),
+        typed_array("i"),
+        typed_array("q"),
+    )
+    followers, has_metrics, has_text = typed_array("d"), typed_array("b"), typed_array("b")
+    risk, confidence, verdict = typed_array("d"), typed_array("d"), typed_array("b")
+    rates: list[float | None] = []
+    ranked: list[Any] = []
+    terms = _Entries()
+    for i, r in enumerate(json_rows(accounts, ACCOUNT_FIELDS, json_fields=ACCOUNT_JSON_FIELDS, chunk_size=STREAM_ROWS)):
+        ids.append(r[0])
+        creator.append(r[1])
+        platform.append(platforms.code(r[2] or "") or 0)
+        country.append(countries.code(r[3] or "") or 0)
+        bits = 0
         for lang in r[4] or []:
             code = languages.code(str(lang).lower())
             if code is not None:  # rare languages beyond the mask's capacity cannot be filtered on
-                lang_bits[i] |= np.int64(1) << code
-    followers = np.array([float(r[6]) if r[6] is not None else np.nan for r in rows])
-    risks = creator_risks(creators=accounts.values("creator_id"))
-    row_risks = [risks.get(int(r[1]), NOT_VETTED) for r in rows]
-    columns: dict[str, np.ndarray] = {
-        "account_id": ids,
-        "creator_id": np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-        "platform": platform,
-        "country": country,
-        "languages": lang_bits,
-        "followers": followers,
-        "has_metrics": np.array([r[5] is not None for r in rows], dtype=bool),
-        "risk": np.array([np.nan if cr.risk is None else float(cr.risk) for cr in row_risks]),
-        "risk_confidence": np.array([float(cr.confidence or 0.0) for cr in row_risks]),
-        "verdict": np.array([cr.has_verdict for cr in row_risks], dtype=bool),
-        "engagement": engagement_column([r[2] for r in rows], followers, [r[7] for r in rows], [r[8] for r in rows]),
-    }
-    terms = _Entries()
-    for i, r in enumerate(rows):
+                bits |= 1 << code
+        lang_bits.append(bits)
+        followers.append(float(r[6]) if r[6] is not None else math.nan)
+        has_metrics.append(r[5] is not None)
+        cr = risks.get(int(r[1]), NOT_VETTED)
+        risk.append(math.nan if cr.risk is None else float(cr.risk))
+        confidence.append(float(cr.confidence or 0.0))
+        verdict.append(cr.has_verdict)
+        rates.append(r[7])
+        quality = (r[8] or {}).get("engagement_quality")
+        ranked.append(None if quality is None else {"engagement_quality": quality})
+        has_text.append(bool(r[9]))
         if r[9]:
             terms.add(i, r[9])
-    columns["has_text"] = np.array([bool(r[9]) for r in rows], dtype=bool)
+    del risks
+    n = len(ids)
+
+    def column(values: typed_array, dtype: Any) -> np.ndarray:
+        return np.frombuffer(values, dtype=values.typecode).astype(dtype) if n else np.zeros(0, dtype=dtype)
+
+    followers_column = column(followers, np.float64)
+    names = platforms.names
+    columns: dict[str, np.ndarray] = {
+        "account_id": column(ids, np.int64),
+        "creator_id": column(creator, np.int64),
+        "platform": column(platform, np.int16),
+        "country": column(country, np.int32),
+        "languages": column(lang_bits, np.int64),
+        "followers": followers_column,
+        "has_metrics": column(has_metrics, bool),
+        "risk": column(risk, np.float64),
+        "risk_confidence": column(confidence, np.float64),
+        "verdict": column(verdict, bool),
+        "engagement": engagement_column([names[c] for c in platform], followers_column, rates, ranked),
+        "has_text": column(has_text, bool),
+    }
+    del rates, ranked
     columns["terms_ptr"], columns["terms_rows"], columns["terms_values"] = terms.key_major()
-    del rows
+    position = {int(a): i for i, a in enumerate(ids)}
     meta: dict[str, Any] = {
         "format": FORMAT,
         "platforms": platforms.names,
@@ -372,6 +429,9 @@ def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot
         "languages": languages.names,
         "terms": terms.names,
         "audience_keys": {},
+        # When the build began reading (this process's clock, as the auto_now timestamps are).
+        "read_at": read_at.isoformat(timespec="microseconds"),
+        "depth": 0,  # incremental steps since the last full build
     }
     _audience_columns(accounts, position, columns, meta)
     for array in columns.values():
@@ -387,7 +447,8 @@ def _audience_columns(
     has = {dim: np.zeros(n, dtype=bool) for dim in DIMENSIONS}
     entries = {dim: _Entries() for dim in DIMENSIONS}
     profiles = newest_audience_profiles_of(accounts)
-    for account_id, date, *dists in json_values(profiles, ("account_id", "as_of", *DIMENSIONS), json_fields=DIMENSIONS):
+    fields = ("account_id", "as_of", *DIMENSIONS)
+    for account_id, date, *dists in json_rows(profiles, fields, json_fields=DIMENSIONS, chunk_size=STREAM_ROWS):
         i = position[account_id]
         as_of[i] = date.toordinal()
         for dim, dist in zip(DIMENSIONS, dists, strict=True):
@@ -406,6 +467,128 @@ def _audience_columns(
             values,
         )
         meta["audience_keys"][dim] = entries[dim].names
+
+
+def _changed_since(since: dt.datetime) -> set[int]:
+    """Accounts whose account, creator or metrics row was saved through Django since `since`
+    (their auto_now timestamps): edits no follow-up announced (the admin, a creator edit)."""
+    recent = Q(updated_at__gte=since) | Q(creator__updated_at__gte=since) | Q(metrics__computed_at__gte=since)
+    return set(Account.objects.filter(recent).values_list("pk", flat=True))
+
+
+def incremental_snapshot(base: FeatureSnapshot, changed: Collection[int]) -> FeatureSnapshot | None:
+    """The snapshot of the catalogue as it is now, made from `base` by rewriting only the rows of
+    the `changed` accounts (and of those saved since `base` was read, `_changed_since`): updated
+    rows replaced, new accounts added, deleted ones dropped. None when a full build is due: a
+    base without the fields this needs, too many steps from a full build, or too many rows.
+
+    The creator-level columns (risk, country, languages) span every account of a creator, so
+    every account of a creator a changed account belongs to, before or now, is rewritten."""
+    if base.meta.get("format") != FORMAT or "read_at" not in base.meta:
+        return None
+    depth = int(base.meta.get("depth", 0))
+    if depth >= INCREMENTAL_MAX_DEPTH:
+        return None
+    read_at = timezone.now()
+    limit = min(max(INCREMENTAL_MIN_ROWS, INCREMENTAL_MAX_SHARE * len(base)), INCREMENTAL_MAX_ROWS)
+    since = dt.datetime.fromisoformat(base.meta["read_at"]) - CLOCK_MARGIN
+    ids = {int(a) for a in changed} | _changed_since(since)
+    if len(ids) > limit:
+        return None
+    wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    creators = set(base["creator_id"][np.isin(base["account_id"], wanted)].tolist())
+    creators |= set(Account.objects.filter(pk__in=ids).values_list("creator_id", flat=True))
+    fresh = set(Account.objects.filter(Q(pk__in=ids) | Q(creator_id__in=creators)).values_list("pk", flat=True))
+    before = base["account_id"][np.isin(base["creator_id"], np.fromiter(creators, dtype=np.int64))]
+    replaced = ids | fresh | set(before.tolist())
+    if len(replaced) > limit:
+        return None
+    part = build_snapshot(Account.objects.filter(pk__in=fresh))
+    merged = merge_snapshots(base, part, replaced)
+    if merged is not None:
+        merged.meta.update(
+            read_at=read_at.isoformat(timespec="microseconds"), depth=depth + 1, rewrote=sorted(replaced)
+        )
+    return merged
+
+
+def _extend(names: list[str], more: Sequence[str]) -> np.ndarray:
+    """Append to the vocabulary `names` the names of `more` it lacks; the new code of each of
+    `more`'s codes."""
+    codes = {name: i for i, name in enumerate(names)}
+    for name in more:
+        if name not in codes:
+            codes[name] = len(names)
+            names.append(name)
+    return np.array([codes[name] for name in more], dtype=np.int64)
+
+
+def _entries(snapshot: FeatureSnapshot, prefix: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sparse column's (key, row, value) entries."""
+    ptr = np.asarray(snapshot[f"{prefix}_ptr"])
+    keys = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+    return keys, np.asarray(snapshot[f"{prefix}_rows"]), np.asarray(snapshot[f"{prefix}_values"])
+
+
+def merge_snapshots(base: FeatureSnapshot, part: FeatureSnapshot, replaced: Collection[int]) -> FeatureSnapshot | None:
+    """`base` without the rows of the `replaced` accounts, plus the rows of `part` (a snapshot of
+    some accounts built on its own), ordered by account id as a full build is. `part`'s codes are
+    translated into `base`'s vocabularies, extended with the values it adds (a vocabulary keeps
+    values no row uses any more: they weigh nothing). None when the languages no longer fit the
+    bit mask."""
+    meta = orjson.loads(orjson.dumps(base.meta))
+    gone = np.fromiter((int(a) for a in replaced), dtype=np.int64, count=len(replaced))
+    kept = np.flatnonzero(~np.isin(base["account_id"], gone))
+    ids = np.concatenate([base["account_id"][kept], part["account_id"]])
+    order = np.argsort(ids, kind="stable")
+    position = np.empty(len(ids), dtype=np.int64)
+    position[order] = np.arange(len(ids))  # merged row of each kept base row, then of each part row
+    base_position = np.full(len(base), -1, dtype=np.int64)
+    base_position[kept] = position[: len(kept)]
+    part_position = position[len(kept) :]
+
+    languages = _extend(meta["languages"], part.meta["languages"])
+    if len(meta["languages"]) > LANGUAGE_BITS:
+        return None
+    part_bits = np.asarray(part["languages"])
+    language_bits = np.zeros(len(part), dtype=np.int64)
+    for code, new in enumerate(languages):
+        language_bits |= ((part_bits >> code) & 1) << new
+    translated = {
+        "platform": _extend(meta["platforms"], part.meta["platforms"])[part["platform"]].astype(np.int16),
+        "country": _extend(meta["countries"], part.meta["countries"])[part["country"]].astype(np.int32),
+        "languages": language_bits,
+    }
+    sparse = {f"{prefix}_{piece}" for prefix in SPARSE for piece in ("ptr", "rows", "values")}
+    columns: dict[str, np.ndarray] = {}
+    for name, array in base.columns.items():
+        if name not in sparse:
+            added = translated.get(name, part[name])
+            columns[name] = np.concatenate([np.asarray(array)[kept], added])[order]
+    for prefix in SPARSE:
+        if prefix == "terms":
+            names, more = meta["terms"], part.meta["terms"]
+        else:
+            dim = prefix.removeprefix("audience_")
+            names, more = meta["audience_keys"][dim], part.meta["audience_keys"][dim]
+        key_codes = _extend(names, more)
+        keys, rows, values = _entries(base, prefix)
+        stay = base_position[rows] >= 0
+        new_keys, new_rows, new_values = _entries(part, prefix)
+        keys = np.concatenate([keys[stay], key_codes[new_keys]])
+        rows = np.concatenate([base_position[rows[stay]], part_position[new_rows]])
+        values = np.concatenate([values[stay], new_values])
+        by_key = np.lexsort((rows, keys))
+        ptr = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(names)), out=ptr[1:])
+        columns[f"{prefix}_ptr"], columns[f"{prefix}_rows"], columns[f"{prefix}_values"] = (
+            ptr,
+            rows[by_key],
+            values[by_key].astype(np.float64),
+        )
+    for array in columns.values():
+        array.setflags(write=False)
+    return FeatureSnapshot(columns, meta)
 
 
 def write_snapshot(snapshot: FeatureSnapshot, path: Path) -> None:
@@ -453,11 +636,13 @@ _lock = threading.Lock()
 _building = False  # this process has a background build running
 
 
-def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
+def current_snapshot(*, wait: bool = False, changed: Collection[int] | None = None) -> FeatureSnapshot | None:
     """The snapshot of the catalogue as it is now; None when snapshots are off, the data version
     cannot be read, or no process of the host has built this version yet: then a build starts
     in the background (one at a time per host) and the caller reads the database meanwhile, so
-    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches).
+    no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches);
+    `changed`: the accounts the follow-up's change wrote, so the newest snapshot of the host can
+    be brought up to date by rewriting their rows (`incremental_snapshot`).
 
     The version is read before the data: a write committing during the build changes the
     version, so the snapshot labelled with the old one is never read after that commit."""
@@ -467,14 +652,23 @@ def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
     version = data_version("catalogue")
     if version is None:
         return None
+    root = snapshot_dir()
+    path = root / folder_for(version)
+    if changed and path.is_dir() and _missed(path, changed):
+        # Another follow-up built this version from an older snapshot before this change's
+        # follow-up ran (two imports committing close together): its rows of these accounts may
+        # predate this change. A new version, built from that one with these rows rewritten.
+        data_version_bump("catalogue")
+        version = data_version("catalogue")
+        if version is None:
+            return None
+        path = root / folder_for(version)
     loaded = _loaded
     if loaded is not None and loaded[0] == version:
         return loaded[1]
-    root = snapshot_dir()
-    path = root / folder_for(version)
     if not path.is_dir():
         if wait:
-            _build(path, block=True)
+            _build(path, block=True, changed=changed)
         else:
             _build_in_background(path)  # inline where background threads are off (tests)
         if not path.is_dir():
@@ -483,6 +677,13 @@ def current_snapshot(*, wait: bool = False) -> FeatureSnapshot | None:
         if _loaded is None or _loaded[0] != version:
             _loaded = (version, load_snapshot(path))
         return _loaded[1]
+
+
+def _missed(path: Path, changed: Collection[int]) -> bool:
+    """Whether the incremental snapshot in `path` may not hold the rows of `changed` as they are:
+    it rewrote other accounts only (a full build read them all)."""
+    meta = json.loads((path / "meta.json").read_bytes())
+    return int(meta.get("depth", 0)) > 0 and not {int(a) for a in changed} <= set(meta.get("rewrote", ()))
 
 
 def _build_in_background(path: Path) -> None:
@@ -503,9 +704,10 @@ def _build_in_background(path: Path) -> None:
     run_outside_request("ranking-features", work)
 
 
-def _build(path: Path, *, block: bool) -> None:
+def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> None:
     """Build and write the snapshot into `path` unless a process of the host has: under a file
-    lock, waited for (`block`) or else given up when another process is building."""
+    lock, waited for (`block`) or else given up when another process is building. With
+    `changed` (account ids) from the newest snapshot of the host when it can be (else in full)."""
     root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "a+b") as handle:
@@ -517,12 +719,30 @@ def _build(path: Path, *, block: bool) -> None:
             if path.is_dir():
                 return
             started = time.perf_counter()
-            snapshot = build_snapshot()
+            base = None if changed is None else _newest_snapshot(root)
+            snapshot = None if base is None else incremental_snapshot(base, changed or ())
+            how = "incrementally" if snapshot is not None else "in full"
+            if snapshot is None:
+                snapshot = build_snapshot()
             write_snapshot(snapshot, path)
-            logger.info("ranking features: %d accounts in %.2f s", len(snapshot), time.perf_counter() - started)
+            logger.info("ranking features: %d accounts %s in %.2f s", len(snapshot), how, time.perf_counter() - started)
             _prune(root, keep=path.name)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _newest_snapshot(root: Path) -> FeatureSnapshot | None:
+    """The snapshot of this format read last from the database among the folders of `root`."""
+    newest: tuple[str, Path] | None = None
+    for entry in root.glob(f"v{FORMAT}-*"):
+        try:
+            meta = json.loads((entry / "meta.json").read_bytes())
+        except (OSError, ValueError):
+            continue
+        read_at = meta.get("read_at")
+        if meta.get("format") == FORMAT and read_at and (newest is None or read_at > newest[0]):
+            newest = (read_at, entry)
+    return None if newest is None else load_snapshot(newest[1])
 
 
 def forget_loaded() -> None:
@@ -555,5 +775,5 @@ def features_after_change(change: Any) -> str | None:
     after an import or refresh does not wait for it."""
     if not snapshot_enabled():
         return None
-    snapshot = current_snapshot(wait=True)
+    snapshot = current_snapshot(wait=True, changed=change.account_ids)
     return None if snapshot is None else f"ranking features of {len(snapshot):,} accounts ready"

@@ -127,6 +127,9 @@ class Alert(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="Last change a client sees: raised, seen again, acknowledged, resolved (sync)"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -140,6 +143,7 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "-created_at"], name="alert_org_status_created"),
             models.Index(fields=["organization", "cause_key"], name="alert_org_cause"),
+            models.Index(fields=["organization", "updated_at"], name="alert_org_updated"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@
   queues a WATCH job for the watched creators among the changed accounts.
 - `alert_acknowledge` / `alert_resolve`: triage, recording who and when.
 - `estimates_for_creator` / `estimate_for_account`: reach, cost per post, CPM and CPE, labelled
-  as estimates, with the rate table's sources and date.
+  as estimates, with the rate table's sources and date; `organization_estimate`: the same with
+  the ranges re-sized by the organisation's campaign outcomes (what every face shows).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from vetting.monitoring.estimates import (
     estimate_export_fields,
     estimate_for_account,
     estimates_for_creator,
+    organization_estimate,
     rate_table,
 )
 from vetting.monitoring.evaluation import (
@@ -52,6 +54,7 @@ __all__ = [
     "evaluate_after_data_change",
     "evaluate_watches",
     "load_creator_data",
+    "organization_estimate",
     "rate_table",
     "run_watch_job",
     "sentiment_series_for_creator",

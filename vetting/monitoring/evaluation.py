@@ -120,6 +120,7 @@ def _raise_alert(
                     "summary_message",
                     "severity",
                     "last_seen_at",
+                    "updated_at",
                 ]
             )
             return "updated", live

@@ -198,7 +198,9 @@ def tier_for(table: RateTable, platform: str, followers: int) -> tuple[RateTier,
     return (rates.tiers[0] if followers < rates.tiers[0].min_followers else rates.tiers[-1]), basis, key
 
 
-def _ratio_range(cost_low: float, cost_high: float, base_low: float, base_high: float, scale: float) -> dict[str, Any]:
+def ratio_range(cost_low: float, cost_high: float, base_low: float, base_high: float, scale: float) -> dict[str, Any]:
+    """cost / base × scale as {low, mid, high}: low = cost_low / base_high, high = cost_high /
+    base_low, mid from the midpoints (module docstring); all None when a base is not positive."""
     if base_low <= 0 or base_high <= 0:
         return {"low": None, "mid": None, "high": None}
     mid = ((cost_low + cost_high) / 2) / ((base_low + base_high) / 2) * scale
@@ -231,7 +233,7 @@ def estimate_account(
             reach_basis += f" ({tier.reach_note})"
     cpe: dict[str, Any]
     if median_engagements and median_engagements > 0:
-        cpe = _ratio_range(tier.cost_low, tier.cost_high, median_engagements, median_engagements, 1.0)
+        cpe = ratio_range(tier.cost_low, tier.cost_high, median_engagements, median_engagements, 1.0)
         cpe["basis"] = "cost per post / median engagements of recent posts"
         cpe["basis_message"] = m.CPE_BASIS().as_dict()
     else:
@@ -242,7 +244,7 @@ def estimate_account(
             "basis": "no engagement figures for recent posts",
             "basis_message": m.CPE_NONE().as_dict(),
         }
-    cpm = _ratio_range(tier.cost_low, tier.cost_high, reach_low, reach_high, 1000.0)
+    cpm = ratio_range(tier.cost_low, tier.cost_high, reach_low, reach_high, 1000.0)
     cpm["basis"] = "cost per post / estimated reach × 1,000"
     cpm["basis_message"] = m.CPM_BASIS().as_dict()
     return {

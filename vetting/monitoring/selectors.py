@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from core.errors import InputError
 from core.models import Organization
-from core.selectors.lookup import get_or_not_found
+from core.selectors.lookup import MAX_ID, get_or_not_found
 from influencers.models import Creator
 from vetting.models import Alert, AlertStatus, RuleKind, Severity, Watch, WatchRule, WebhookAttempt, WebhookDelivery
 
@@ -104,7 +104,9 @@ def alert_list(
         if value not in (None, ""):
             try:
                 number = int(str(value))
-                if field == "watch_id":
+                if not 0 < number < MAX_ID:  # no row has an id beyond the column's range
+                    alerts = alerts.none()
+                elif field == "watch_id":
                     alerts = alerts.filter(_watch_covers_alert(Watch.objects.filter(pk=number)))
                 else:
                     alerts = alerts.filter(**{field: number})

@@ -50,7 +50,7 @@ def sentiment_series_for_creator(
             {
                 **p.as_dict(),
                 "spike": p.day in spikes,
-                **({"spike_stats": spikes[p.day].stats.as_dict()} if p.day in spikes else {}),
+                "spike_stats": spikes[p.day].stats.as_dict() if p.day in spikes else None,
             }
             for p in series
         ],

@@ -21,7 +21,7 @@ def alert_acknowledge(*, alert: Alert, user) -> Alert:  # noqa: ANN001
             alert.status = AlertStatus.ACKNOWLEDGED
             alert.acknowledged_by = user if user is not None and user.pk else None
             alert.acknowledged_at = timezone.now()
-            alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+            alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "updated_at"])
     return alert
 
 

@@ -19,8 +19,10 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from vetting.scoring.records import asdict
 
 GENERIC_PHRASES = {
     # English

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ from influencers.metrics.engagement import (
 )
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
+from vetting.scoring.records import asdict
+from vetting.scoring.robust import rolling_median
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -255,9 +257,7 @@ def engagement_changes(
     if len(rates) < 6:
         return out
     logs = np.log(np.maximum(rates, 1e-6))
-    window = 5
-    padded = np.concatenate([np.full(window, np.nan), logs, np.full(window, np.nan)])
-    local = np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1), axis=1)
+    local = rolling_median(logs, 5)
     residual = logs - local
     mad = float(np.median(np.abs(residual - np.median(residual))))
     scale = max(1.4826 * mad, LOG_NOISE_FLOOR)

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from core.messages import Message
 from vetting import messages as m
+from vetting.scoring.records import asdict
+from vetting.scoring.robust import rolling_median
 
 PACKAGE_SIZES = (
     1_000,
@@ -108,12 +110,6 @@ class GrowthReport:
         return out
 
 
-def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
-    padded = np.concatenate([np.full(window, np.nan), values, np.full(window, np.nan)])
-    views = np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1)
-    return np.nanmedian(views, axis=1)
-
-
 def _robust_scale(residuals: np.ndarray, floor: float) -> float:
     mad = float(np.median(np.abs(residuals - np.median(residuals))))
     return max(1.4826 * mad, floor)
@@ -158,14 +154,14 @@ def growth_anomalies(
     gaps = np.diff(days)
     change = np.diff(vals)
     rate = change / gaps
-    trend = _rolling_median(rate, window)
+    trend = rolling_median(rate, window)
     level = float(np.median(vals))
     floor = max(1.0, NOISE_FLOOR_SHARE * level)
     residual = rate - trend
     # The account's own variation: the larger of its overall robust spread and the local one
     # (growth noise scales with the growth rate, so a fast-growing month is noisier).
     scale_global = _robust_scale(residual, floor)
-    local = 1.4826 * _rolling_median(np.abs(residual - np.median(residual)), window * 2)
+    local = 1.4826 * rolling_median(np.abs(residual - np.median(residual)), window * 2)
     scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
     z = residual / scale_local
     scale = scale_global
@@ -289,7 +285,7 @@ def following_churn(
     gaps = np.diff(days)
     change = np.diff(vals)
     rate = change / gaps
-    trend = _rolling_median(rate, window)
+    trend = rolling_median(rate, window)
     residual = rate - trend
     scale = _robust_scale(residual, max(2.0, 0.002 * float(np.median(vals))))
     z = residual / scale

@@ -27,7 +27,7 @@ indicative); with no data at all the risk is None and the level `insufficient` t
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.messages import Message, as_message, label_kinds
@@ -36,6 +36,7 @@ from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
 from vetting.scoring.growth import GrowthReport
+from vetting.scoring.records import asdict
 from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))

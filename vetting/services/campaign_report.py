@@ -186,11 +186,16 @@ def organization_prediction_error(*, organization: Organization | int) -> dict[s
     return error
 
 
-def track_record(*, organization: Organization | int, estimate: dict[str, Any]) -> dict[str, Any]:
+def track_record(
+    *, organization: Organization | int, estimate: dict[str, Any], error: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The organisation's track record beside an account's estimate (`estimate_for_account`):
     for reach and cost per post, the range re-centred and re-sized by the past error when there
-    are enough outcomes, with the sentence that says so. {kind: {low, high, message}}."""
-    error = organization_prediction_error(organization=organization)
+    are enough outcomes, with the sentence that says so. {kind: {low, high, message}}. `error`:
+    the organisation's `organization_prediction_error`, when the caller has it already (an
+    export computes it once for all its rows)."""
+    if error is None:
+        error = organization_prediction_error(organization=organization)
     out: dict[str, Any] = {}
     for kind, key in (("reach", "reach_per_post"), ("cost", "cost_per_post_usd")):
         figure = estimate.get(key) or {}

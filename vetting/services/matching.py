@@ -8,14 +8,15 @@ report), the newest AudienceProfile per account (a window function), the recent 
 candidates' creators (any of their accounts) that hit the brand's excluded keywords/topics or
 are sponsored by a competitor (searched by the database,
 confirmed by the pure brand-safety matcher), and, when the brand has a mood board, the
-mood-board similarity of each account's images. Where the host keeps a feature snapshot of the
+calibrated mood-board match of each account's images (vision: its feed score against the board,
+standardised against the catalogue's accounts, 0–1). Where the host keeps a feature snapshot of the
 catalogue (`vetting.features.snapshot`), the same features come from its memory-mapped arrays
 instead, with the same arithmetic (`_features_from_snapshot`); only brand safety, the mood board
 and the page's rows read the database.
 
 A creator's score for a brand and weights does not depend on the query: nothing is normalised
 over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
-version), the mood-board baseline is the catalogue's mean image, and authenticity is the
+version), the mood-board match is calibrated against the catalogue's accounts, and authenticity is the
 creator-level risk (its worst vetted account's, `influencers.risk`), whatever accounts the
 filters let through.
 """
@@ -200,7 +201,7 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 
 
 def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
-    """Mood-board similarity from the vision module, when the brand has images."""
+    """The calibrated mood-board match (0–1) from the vision module, when the brand has images."""
     images = [item.image for item in brand.mood_board.all()]
     if not images or not account_ids:
         return {}, None
@@ -620,7 +621,7 @@ def _alignment(
     mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
     if mood_note:
         notes.append(mood_note)
-    mood_arr = np.array([mood[a][0] if a in mood else np.nan for a in ids.tolist()])
+    mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
     base = np.where(
         np.isnan(mood_arr),
         text_score,
@@ -628,8 +629,9 @@ def _alignment(
     )
     # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
     # Instagram row as much, whatever platforms the query lets through.
-    candidates = set(np.unique(creator).tolist()) if safety.hits_by_creator else set()
-    hits_by_creator = {c: hits for c, hits in safety.hits_by_creator.items() if c in candidates}
+    charged_creators = np.fromiter(safety.hits_by_creator, dtype=np.int64, count=len(safety.hits_by_creator))
+    present = charged_creators[np.isin(charged_creators, creator)].tolist()
+    hits_by_creator = {c: safety.hits_by_creator[c] for c in present}
     penalty = np.zeros(n)
     if hits_by_creator:
         charged = np.array(sorted(hits_by_creator), dtype=np.int64)
@@ -642,6 +644,22 @@ def _alignment(
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
     return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
+
+
+def _by_key(values: Mapping[int, float], keys: np.ndarray) -> np.ndarray:
+    """values[k] for each of `keys` (NaN where absent), without a Python loop over the keys: a
+    ranking's candidates are every account of the catalogue."""
+    out = np.full(len(keys), np.nan)
+    if not values:
+        return out
+    known = np.fromiter(values, dtype=np.int64, count=len(values))
+    given = np.fromiter(values.values(), dtype=float, count=len(values))
+    order = np.argsort(known)
+    known, given = known[order], given[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    found = known[at] == keys
+    out[found] = given[at[found]]
+    return out
 
 
 # Catalogue-wide document frequencies of a brand's terms, per process at the catalogue version.
@@ -766,7 +784,7 @@ def _explanations(
     elif query:
         lines.append(m.NO_TEXT_YET())
     if mood is not None:
-        lines.append(m.MOOD_BOARD_SIMILARITY(similarity=mood[0]))
+        lines.append(m.MOOD_BOARD_MATCH(similarity=mood[0]))
     evidence = []
     for hit in hits:
         place = post_places.get(hit.post_id, {})

@@ -46,6 +46,7 @@ from influencers.models import (
     FollowerSample,
     Post,
 )
+from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
 from vetting.scoring.audience_quality import audience_quality
@@ -108,14 +109,20 @@ def _benchmarks() -> dict[str, Any]:
     return load_benchmarks(path) if path else load_benchmarks()
 
 
+_KEPT = frozenset({str, int, bool, type(None)})  # exactly these types are stored as they are
+
+
 def _json_safe(value: Any) -> Any:
     """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
+    if type(value) in _KEPT:  # most of a report's leaves: answered before the isinstance checks
+        return value
     if isinstance(value, Message):
         return value.as_dict()
+    # Kept leaves are taken in place here too (no call per leaf: a report has ~450 of them).
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {(k if type(k) is str else str(k)): (v if type(v) in _KEPT else _json_safe(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_json_safe(v) for v in value]
+        return [v if type(v) in _KEPT else _json_safe(v) for v in value]
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, np.generic):
@@ -406,6 +413,7 @@ def _vet(
             AccountMetrics.objects.bulk_create(
                 rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
             )
+            touch_accounts([row.account_id for row in rows])
         written += len(rows)
         done += len(chunk)
         if progress is not None:
@@ -550,4 +558,4 @@ def run_scoring_job(job: Job, *, progress: Callable[[int], None] | None = None) 
 def vetting_after_change(change: AccountsChanged) -> None:
     """Follow-up of a catalogue change: vet the changed accounts again (after their metrics)."""
     if change.recompute:
-        vet_accounts(change.account_ids)
+        vet_accounts(change.account_ids, progress=change.progress)

@@ -33,10 +33,24 @@ cosine falls smoothly as the two values move apart. No aspect can dominate by it
 7. grade     (v2) split toning and black/white points: mean a*, b* of the darkest and of the
              lightest quarter of the pixels (teal shadows / orange highlights, warm fades),
              2nd and 98th lightness percentiles (lifted blacks, clipped whites).
+8. key       (v3) tonal key and contrast: the 5/25/50/75/95 % lightness percentiles, the
+             interquartile range, the share of crushed blacks and of clipped whites.
+9. chroma    (v3) colour character whatever the hue: a joint lightness × chroma histogram
+             (pastel = light and softly coloured, airy = light and near neutral), how
+             concentrated the hues are (one tint vs many colours), the warm/cool balance of
+             the colour there is, median and 90th-percentile chroma, the chroma of the darkest
+             and of the lightest third (tinted vs clean whites) and the strength of the cast.
+10. split    (v3) colour as a function of tone: lightest-third minus darkest-third a*, b*
+             (the direction of a split toning) and the correlations of a*, b* and chroma with
+             lightness.
+11. colour_detail (v3) how much of the detail is colour rather than lightness: colour-edge
+             share and strength, local colour variation (blotchy colour vs luminance grain vs
+             smooth blended tints).
 
-Version 1 is the first five blocks with its own weights; it is still computable
-(`StyleEmbedder(version=1)`) so an index of v1 vectors keeps serving searches while the
-catalogue is re-embedded with v2 (docs/vision.md, "Switching embedders").
+Versions 1 (the first five blocks) and 2 (the first seven) stay computable, with their own
+weights and ids (`StyleEmbedder(version=1)`, `version=2`), so an index of older vectors keeps
+serving searches while the catalogue is re-embedded with v3 (docs/vision.md, "Switching
+embedders"). `style_aspects` returns the blocks of one image, unweighted.
 
 Square roots on histograms keep small accent colours visible next to a dominant background.
 """
@@ -52,11 +66,12 @@ from PIL import Image
 
 from vision.embedders.base import Embedder, l2_normalize
 
-DESCRIPTOR_VERSION = 2  # the current version; 1 stays computable (see the module docstring)
+DESCRIPTOR_VERSION = 3  # the current version; 1 and 2 stay computable (see the module docstring)
 WORK_SIZE = 128  # pixels per side the descriptor is computed at
 
-# Relative weight of each aspect in the final cosine, per version. v2's weights were chosen on
-# the synthetic style zoo (tests/vision/zoo_eval.py; docs/vision.md has the table).
+# Relative weight of each aspect in the final cosine, per version. v2's and v3's weights were
+# chosen on the synthetic style zoo (tests/vision/zoo_eval.py, 12 queries per look; a few steps
+# of coordinate search over the block weights, no per-look rule; docs/vision.md has the table).
 VERSION_WEIGHTS: dict[int, dict[str, float]] = {
     1: {"palette": 3.0, "tone": 1.0, "stats": 2.5, "texture": 2.5, "layout": 1.0},
     2: {
@@ -67,6 +82,19 @@ VERSION_WEIGHTS: dict[int, dict[str, float]] = {
         "layout": 0.5,
         "shape": 2.0,
         "grade": 1.0,
+    },
+    3: {
+        "palette": 3.0,
+        "tone": 0.5,
+        "stats": 0.75,
+        "texture": 5.0,
+        "layout": 0.5,
+        "shape": 2.0,
+        "grade": 1.0,
+        "key": 1.0,
+        "chroma": 2.0,
+        "split": 1.0,
+        "colour_detail": 3.0,
     },
 }
 BLOCK_WEIGHTS = VERSION_WEIGHTS[DESCRIPTOR_VERSION]
@@ -83,6 +111,13 @@ _GRAD_BINS = 10
 _FLAT_GRADIENT = 0.15  # lightness units per pixel below which a pixel counts as flat
 _EDGE_THRESHOLDS = (0.5, 1.5, 4.0, 10.0, 25.0)
 _AXIS_TOLERANCE = 0.2  # |sin 2θ| below this: an edge within ~6° of horizontal or vertical
+
+# v3: tonal key, chroma character and split toning.
+_KEY_PERCENTILES = (5, 25, 50, 75, 95)
+_CLIP_L = (3.0, 97.0)  # lightness below / above which a pixel counts as crushed / clipped
+_LC_L_CENTRES = np.array([10.0, 30.0, 50.0, 70.0, 90.0])
+_LC_C_CENTRES = np.array([0.0, 10.0, 25.0, 45.0, 70.0])
+_WARM_HUE = 60.0  # a*b* hue angle (degrees) of the warm pole: orange-yellow; its opposite is teal-blue
 
 
 def _config(version: int) -> dict:
@@ -106,6 +141,11 @@ def _config(version: int) -> dict:
     if version >= 2:
         config["shape"] = {"flat": _FLAT_GRADIENT, "edges": _EDGE_THRESHOLDS, "axis": _AXIS_TOLERANCE, "coarse": 4}
         config["grade"] = {"quartiles": [25, 75], "points": [2, 98]}
+    if version >= 3:
+        config["key"] = {"percentiles": _KEY_PERCENTILES, "clip": _CLIP_L}
+        config["chroma"] = {"l": _LC_L_CENTRES.tolist(), "c": _LC_C_CENTRES.tolist(), "warm_hue": _WARM_HUE}
+        config["split"] = {"thirds": True, "correlations": ["a", "b", "chroma"]}
+        config["colour_detail"] = {"scale": "box2"}
     return config
 
 
@@ -329,6 +369,110 @@ def _grade(lab: np.ndarray) -> np.ndarray:
     return _unit(np.concatenate(parts))
 
 
+def _key(L: np.ndarray) -> np.ndarray:
+    """Tonal key and contrast: where the lightness quantiles sit (high-key = high median, low
+    contrast, lifted shadows) and how much is crushed to black or clipped to white."""
+    quantiles = np.percentile(L, _KEY_PERCENTILES)
+    crushed, clipped = float((L <= _CLIP_L[0]).mean()), float((L >= _CLIP_L[1]).mean())
+    parts = [_rbf(float(q), 0.0, 100.0, 12) for q in quantiles]
+    parts += [_rbf(float(quantiles[3] - quantiles[1]), 0.0, 60.0), _rbf(crushed, 0.0, 0.4), _rbf(clipped, 0.0, 0.4)]
+    return _unit(np.concatenate(parts))
+
+
+def _chroma(lab: np.ndarray) -> np.ndarray:
+    """Colour character independent of hue: the joint lightness × chroma distribution (pastel =
+    light and softly coloured, airy = light and nearly neutral, neon = dark and vivid), how
+    concentrated the hues are (one tint, as in sepia or duotone, vs many colours) and the
+    warm/cool balance of the colour that is there."""
+    L, a, b = lab[..., 0].ravel(), lab[..., 1].ravel(), lab[..., 2].ravel()
+    chroma = np.hypot(a, b)
+    l0, l1, wl = _soft_bins(L, _LC_L_CENTRES)
+    c0, c1, wc = _soft_bins(chroma, _LC_C_CENTRES)
+    n_c = len(_LC_C_CENTRES)
+    idx = np.concatenate([l0 * n_c + c0, l0 * n_c + c1, l1 * n_c + c0, l1 * n_c + c1])
+    wts = np.concatenate([(1 - wl) * (1 - wc), (1 - wl) * wc, wl * (1 - wc), wl * wc])
+    hist = np.bincount(idx, weights=wts, minlength=len(_LC_L_CENTRES) * n_c)
+    hist = _unit(np.sqrt(hist / hist.sum()))
+    # Hue statistics weighted by chroma, so near-grey pixels (whose hue is noise) do not count.
+    weight = np.clip(chroma - _NEUTRAL_CHROMA[0], 0.0, None)
+    total = float(weight.sum())
+    if total > 1e-6:
+        hue = np.arctan2(b, a)
+        concentration = float(np.hypot((weight * np.cos(hue)).sum(), (weight * np.sin(hue)).sum()) / total)
+        warm = float((weight * np.cos(hue - np.radians(_WARM_HUE))).sum() / total)
+    else:
+        concentration, warm = 0.0, 0.0
+    # The chroma of the darkest and of the lightest third: clean whites and neutral shadows vs
+    # tinted ones (a pastel wash colours the whole range, a neutral airy grade leaves it clean),
+    # and the strength of the overall colour cast whatever its hue.
+    dark, light = _darkest_and_lightest_third(L)
+    cast = float(np.hypot(a.mean(), b.mean()))
+    scalars = np.concatenate(
+        [
+            _rbf(concentration, 0.0, 1.0),
+            _rbf(warm, -1.0, 1.0),
+            _rbf(float(np.percentile(chroma, 50)), 0.0, 60.0),
+            _rbf(float(np.percentile(chroma, 90)), 0.0, 80.0),
+            _rbf(float(chroma[dark].mean()), 0.0, 60.0),
+            _rbf(float(chroma[light].mean()), 0.0, 60.0),
+            _rbf(cast, 0.0, 40.0),
+        ]
+    )
+    return np.concatenate([hist * np.sqrt(0.5), _unit(scalars) * np.sqrt(0.5)])
+
+
+def _split(lab: np.ndarray) -> np.ndarray:
+    """Colour as a function of tone — the heart of a colour grade: the tint of the lightest third
+    of the pixels minus that of the darkest third (teal shadows under orange highlights point one
+    way, warm-shadowed fades another, an evenly tinted image nowhere), and how a*, b* and chroma
+    follow lightness across the image (correlations, so free of the image's overall saturation:
+    sepia and split-toned images have colour that rises with lightness)."""
+    L, a, b = lab[..., 0].ravel(), lab[..., 1].ravel(), lab[..., 2].ravel()
+    dark, light = _darkest_and_lightest_third(L)
+    da, db = float(a[light].mean() - a[dark].mean()), float(b[light].mean() - b[dark].mean())
+    parts = [
+        _rbf(da, -40.0, 40.0),
+        _rbf(db, -40.0, 40.0),
+        _rbf(float(np.hypot(da, db)), 0.0, 50.0),
+        _rbf(_correlation(L, a), -1.0, 1.0),
+        _rbf(_correlation(L, b), -1.0, 1.0),
+        _rbf(_correlation(L, np.hypot(a, b)), -1.0, 1.0),
+    ]
+    return _unit(np.concatenate(parts))
+
+
+def _darkest_and_lightest_third(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the darkest and of the lightest third of the pixels (a partial sort; ties in a
+    flat image are split by position, so both thirds are always non-empty)."""
+    third = max(L.size // 3, 1)
+    order = np.argpartition(L, (third - 1, L.size - third))
+    return order[:third], order[L.size - third :]
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson correlation; 0 when either is constant (a grey image has no colour to follow tone)."""
+    xc, yc = x - x.mean(), y - y.mean()
+    denom = float(np.sqrt((xc @ xc) * (yc @ yc)))
+    return float(xc @ yc) / denom if denom > 1e-3 * x.size else 0.0
+
+
+def _colour_detail(lab: np.ndarray) -> np.ndarray:
+    """How much of the image's detail is in colour rather than lightness: colour edges and
+    blotches (saturated scenes, chroma noise) vs luminance-only grain and soft, blended tints."""
+    L, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    mag_l, _ = _gradients(L)
+    mag_a, _ = _gradients(a)
+    mag_b, _ = _gradients(b)
+    colour_edges = float(np.hypot(mag_a, mag_b).mean())
+    local = float((np.abs(a - _box3(a)) + np.abs(b - _box3(b))).mean())
+    parts = [
+        _rbf(colour_edges / (colour_edges + float(mag_l.mean()) + 1e-3), 0.0, 1.0),
+        _rbf(float(np.log1p(colour_edges)), 0.0, np.log1p(10.0)),
+        _rbf(float(np.log1p(local)), 0.0, np.log1p(6.0)),
+    ]
+    return _unit(np.concatenate(parts))
+
+
 def _layout(lab: np.ndarray) -> np.ndarray:
     h, w = lab.shape[:2]
     cells = lab[: h - h % 3, : w - w % 3].reshape(3, h // 3, 3, w // 3, 3).mean(axis=(1, 3))  # (3, 3, Lab)
@@ -347,9 +491,10 @@ def _prepare_pixels(image: Image.Image) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8)
 
 
-def style_descriptor(image: Image.Image, version: int = DESCRIPTOR_VERSION) -> np.ndarray:
-    """The style vector of one image (float32, unit length) in descriptor `version`."""
-    weights = VERSION_WEIGHTS[version]
+def style_aspects(image: Image.Image, version: int = DESCRIPTOR_VERSION) -> dict[str, np.ndarray]:
+    """Each aspect (block) of the descriptor of one image, unit length and unweighted: what the
+    descriptor compares, one aspect at a time (the cosine of two images' blocks is that aspect's
+    similarity)."""
     rgb = _prepare_pixels(image)
     lab = srgb_to_lab(rgb)
     # Colour aspects on a 2×2 box-averaged copy (4× fewer pixels, same distribution of colours
@@ -365,8 +510,20 @@ def style_descriptor(image: Image.Image, version: int = DESCRIPTOR_VERSION) -> n
         "layout": lambda: _layout(lab_small),
         "shape": lambda: _shape(lab[..., 0]),
         "grade": lambda: _grade(lab_small),
+        "key": lambda: _key(lab_small[..., 0].ravel()),
+        "chroma": lambda: _chroma(lab_small),
+        "split": lambda: _split(lab_small),
+        "colour_detail": lambda: _colour_detail(lab_small),
     }
-    vector = np.concatenate([blocks[name]() * np.sqrt(weight) for name, weight in weights.items()])
+    return {name: blocks[name]() for name in VERSION_WEIGHTS[version]}
+
+
+def style_descriptor(image: Image.Image, version: int = DESCRIPTOR_VERSION) -> np.ndarray:
+    """The style vector of one image (float32, unit length) in descriptor `version`: its aspects,
+    each multiplied by √weight, so the cosine of two vectors is the weighted mean of the aspects'."""
+    weights = VERSION_WEIGHTS[version]
+    aspects = style_aspects(image, version)
+    vector = np.concatenate([aspects[name] * np.sqrt(weight) for name, weight in weights.items()])
     return l2_normalize(vector[None, :])[0]
 
 
@@ -387,11 +544,11 @@ class StyleEmbedder(Embedder):
         self.version = version
         self._id = f"style-v{version}-{_config_hash(version)}"
         self._dim = int(style_descriptor(Image.new("RGB", (8, 8)), version).shape[0])
-        self.label = (
-            "Style descriptor (colour/texture, not CLIP)"
-            if version == 1
-            else "Style descriptor v2 (colour, texture and shape; not CLIP)"
-        )
+        self.label = {
+            1: "Style descriptor (colour/texture, not CLIP)",
+            2: "Style descriptor v2 (colour, texture and shape; not CLIP)",
+            3: "Style descriptor v3 (colour, tone, grade, texture and shape; not CLIP)",
+        }[version]
 
     @property
     def id(self) -> str:

@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 refresh=not options["skip_refresh"],
                 progress=bars,
+                follow_up_progress=bars,
                 # The bars never touch the database, so the file may be written while it is read.
                 overlap=True,
             )

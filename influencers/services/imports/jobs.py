@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,15 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_noop
 
 from core.errors import ImportValidationError, InputError, InvalidState, PermissionDenied
 from core.models import Job, JobKind, JobStatus, Organization
 from core.selectors.tenancy import membership_for_user
-from core.services.jobs import job_log, job_progress, job_set_total, job_submit
+from core.services.jobs import job_log, job_phase, job_progress, job_set_total, job_submit
+from core.services.upload_folders import upload_folder
 from influencers import messages as m
+from influencers.follow_ups import AccountsChanged, follow_ups_of
 from influencers.services.imports.mapping import ColumnMapping, mapping_from_data
 from influencers.services.imports.service import creators_import_file
 from influencers.services.imports.shipped import shipped_mapping
@@ -32,6 +34,9 @@ from influencers.services.imports.shipped import shipped_mapping
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 PROGRESS_EVERY = 2000  # records validated between two progress writes
+PHASE_WRITES = 50  # at most this many progress writes per follow-up step (each a small UPDATE)
+# The import's own phase, before the follow-ups' (named in English, translated by the faces).
+WRITING = gettext_noop("writing the accounts")
 PROBLEMS_KEPT = 1000  # refused rows a job keeps as data for its page (the error text lists 50)
 MAPPABLE_KINDS = ("csv", "tsv", "xlsx")  # JSON files use the documented format, never a mapping
 
@@ -49,8 +54,10 @@ class StoredUpload:
 def run_import_job(job: Job) -> dict[str, Any]:
     """Import `job.params["path"]` (optional "mapping": a mapping file path, "dry_run": bool).
 
-    While validating, `done` counts the records read; then `total` is the number of accounts
-    and `done` reaches it when they are written. The counts per table are stored on the job. Invalid input raises
+    While validating, `done` counts the records read. Then the job goes through phases
+    (`Job.phase`): writing the accounts, then each follow-up of the committed import (search
+    text, metrics, vetting, ...: influencers.follow_ups), each counting the accounts done; the
+    job's own done/total covers all phases. The counts per table are stored on the job. Invalid input raises
     ImportValidationError, which core.services.jobs.run_job records as the job's error (every problem
     listed) with nothing written.
     """
@@ -63,6 +70,16 @@ def run_import_job(job: Job) -> dict[str, Any]:
     source = upload_display_name(params.get("original_name")) or Path(path).name
     job_log(job=job, message=(m.CHECKING if dry_run else m.IMPORTING)(file=source))
     last = {"done": -PROGRESS_EVERY}
+    steps = [WRITING] + ([] if dry_run else follow_ups_of(AccountsChanged))
+    written: list[tuple[str, int]] = [("", 0)]  # the step and done last written
+
+    def follow_up(what: str, done: int, total: int) -> None:
+        # Written when a step starts and ends, and at most PHASE_WRITES times in between.
+        step_written, done_written = written[0]
+        if what != step_written or done >= total or done - done_written >= max(1, total // PHASE_WRITES):
+            written[0] = (what, done)
+            step = steps.index(what) + 1 if what in steps else len(steps)
+            job_phase(job=job, name=what, step=step, steps=len(steps), done=done, total=total)
 
     def progress(stage: str, done: int, total: int | None) -> None:
         # Only the validation happens outside the import's transaction: progress written while
@@ -72,20 +89,20 @@ def run_import_job(job: Job) -> dict[str, Any]:
             last["done"] = done
             job_progress(job=job, done=done)
         elif stage == "validated":
-            job_set_total(job=job, total=total or 0)
-            job_progress(job=job, done=0)
+            job_phase(job=job, name=WRITING, step=1, steps=len(steps), done=0, total=total or 0)
             job_log(job=job, message=(m.VALID if dry_run else m.VALID_WRITING)(n=total or 0))
 
     mapping: str | ColumnMapping | None = params.get("mapping")  # a mapping file (the CLI's jobs)
     if params.get("mapping_data") is not None:
         mapping = mapping_from_data(params["mapping_data"], source=str(params.get("mapping_name") or "column mapping"))
     try:
-        result = creators_import_file(path=path, mapping=mapping, dry_run=dry_run, progress=progress, source=source)
+        result = creators_import_file(
+            path=path, mapping=mapping, dry_run=dry_run, progress=progress, source=source, follow_up_progress=follow_up
+        )
     except ImportValidationError as exc:
         _keep_problems(job, exc.errors)
         raise
-    if job.total != result.accounts_total:
-        job_set_total(job=job, total=result.accounts_total)
+    job_set_total(job=job, total=result.accounts_total)
     job_progress(job=job, done=result.accounts_total, counts=result.counts)
     for table, counts in result.counts.items():
         if any(counts.values()):
@@ -178,7 +195,7 @@ def import_upload_store(*, upload: UploadedFile) -> StoredUpload:
         raise InputError(f"the file is {upload.size:,} bytes, above the limit of {IMPORT_MAX_BYTES:,}", field="file")
     kind = sniff_import_kind(upload)
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(upload.name or "upload").stem)[:80] or "upload"
-    path = Path(tempfile.mkdtemp(prefix="vetted-import-")) / f"{stem}.{kind}"
+    path = upload_folder("imports") / f"{stem}.{kind}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from core.caching.versions import data_version_bump
 from core.errors import ImportValidationError, InputError
-from influencers.follow_ups import accounts_changed
+from influencers.follow_ups import StepProgress, accounts_changed
 from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.mapping import ColumnMapping, load_mapping
 from influencers.services.imports.problems import Problems, fail
@@ -267,6 +267,7 @@ def creators_import_file(
     progress: ImportProgress | None = None,
     overlap: bool = False,
     source: str | None = None,
+    follow_up_progress: StepProgress | None = None,
 ) -> ImportResult:
     """Import a creators file (CSV, TSV, XLSX, JSON or JSON Lines; docs/import-format.md).
 
@@ -284,7 +285,8 @@ def creators_import_file(
     stage and must not use the database.
 
     `source` is how messages and the result name the file (default: the path given); an upload
-    passes its own name so nobody sees the server's temporary path.
+    passes its own name so nobody sees the server's temporary path. `follow_up_progress(what,
+    done, total)` follows the steps that run after the commit (influencers.follow_ups).
     """
     path = Path(path)
     started = time.perf_counter()
@@ -332,7 +334,12 @@ def creators_import_file(
         data_version_bump("catalogue")
         mark = time.perf_counter()
         result.warnings.extend(
-            _after_import(sorted(writer.touched), refresh=refresh, new_images=writer.counts["media"]["created"])
+            _after_import(
+                sorted(writer.touched),
+                refresh=refresh,
+                new_images=writer.counts["media"]["created"],
+                progress=follow_up_progress,
+            )
         )
         if refresh:
             timings["refresh"] = time.perf_counter() - mark
@@ -340,7 +347,9 @@ def creators_import_file(
     return result
 
 
-def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> list[str]:
+def _after_import(
+    account_ids: list[int], *, refresh: bool, new_images: int, progress: StepProgress | None
+) -> list[str]:
     """Announce a committed import (influencers.follow_ups): metrics, vetting and the
     re-evaluation of watches of the accounts it touched (with `refresh`), and embedding of the new
     images. The data is in by now: a failure here is reported as a warning, not rolled back."""
@@ -349,5 +358,7 @@ def _after_import(account_ids: list[int], *, refresh: bool, new_images: int) -> 
     def report(what: str, exc: Exception) -> None:
         warnings.append(f"the data was imported, but {what} failed: {exc}")
 
-    accounts_changed(account_ids, report=report, new_images=new_images, recompute=refresh, reason="import")
+    accounts_changed(
+        account_ids, report=report, new_images=new_images, recompute=refresh, reason="import", progress=progress
+    )
     return warnings

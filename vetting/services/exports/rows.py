@@ -16,8 +16,9 @@ from influencers.models import Account, AccountSnapshot, AudienceProfile, Creato
 from influencers.risk import CreatorRisk, creator_risk_of
 from vetting import messages as m
 from vetting.models import Brand, Shortlist
-from vetting.monitoring import estimate_export_fields
+from vetting.monitoring import estimate_export_fields, rate_table
 from vetting.scoring.engagement import er_formula_message
+from vetting.services.campaign_report import organization_prediction_error
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,9 @@ def export_rows(
         c.pk: c for c in Creator.objects.filter(pk__in=ids).prefetch_related(Prefetch("accounts", queryset=accounts))
     }
     matches, matched = _matches(brand, ids)
+    # The organisation's campaign outcomes re-size every row's estimate: measured once.
+    estimate_error = organization_prediction_error(organization=organization_id)
+    table = rate_table()
     primaries = {cid: _primary_account(c) for cid, c in creators.items()}
     risks = {cid: creator_risk_of(c.accounts.all()) for cid, c in creators.items()}
     # The signals shown are those of the account that sets the creator's risk (else the primary).
@@ -275,7 +279,7 @@ def export_rows(
             "match_score": match.get("score"),
             "match_note": _match_note(match, context, brand, matched),
             **{name: (match.get("parts", {}).get(part) or {}).get("score") for name, part in MATCH_PARTS.items()},
-            **estimate_export_fields(account),
+            **estimate_export_fields(account, table=table, organization=organization_id, error=estimate_error),
         }
         audience = {}
         if profiles:

@@ -1,0 +1,20 @@
+"""Robust statistics shared by the scorers (growth history, engagement of recent posts)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def rolling_median(values: np.ndarray, window: int) -> np.ndarray:
+    """The median of the values within `window` places of each (fewer at the ends), NaN
+    ignored: np.nanmedian over the windows, computed by sorting each window once (NaN sorts
+    last) and reading its middle, because np.nanmedian of short rows goes through masked
+    arrays and cost a third of vetting an account (tests/vetting/test_rolling_median.py checks
+    the two give the same numbers)."""
+    padded = np.concatenate([np.full(window, np.nan), np.asarray(values, dtype=float), np.full(window, np.nan)])
+    views = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1), axis=1)
+    counts = np.count_nonzero(~np.isnan(views), axis=1)
+    rows = np.arange(len(views))
+    low = views[rows, np.maximum(counts - 1, 0) // 2]
+    high = views[rows, counts // 2 - (counts == 0)]
+    return np.where(counts > 0, (low + high) / 2, np.nan)
