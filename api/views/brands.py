@@ -182,7 +182,18 @@ class MatchesQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def _part(part: dict[str, Any]) -> dict[str, Any]:
+class _Rendered(dict[int, dict[str, Any]]):
+    """message_json of each message of one response, by the identity of its stored form: a
+    row's reasons are its parts' reasons (the same objects), rendered once."""
+
+    def of(self, message: Any) -> dict[str, Any]:
+        found = self.get(id(message))
+        if found is None:
+            found = self[id(message)] = message_json(message)
+        return found
+
+
+def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     """A match part with its reasons in the request's language, and as messages."""
     lines = part.get("explanations") or []
     explanation = message_json(part["explanation"]) if is_message(part["explanation"]) else None
@@ -193,14 +204,14 @@ def _part(part: dict[str, Any]) -> dict[str, Any]:
         "weight": part["weight"],
         "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
         "explanation_message": explanation,
-        "explanations_messages": [message_json(line) for line in lines if is_message(line)],
+        "explanations_messages": [rendered.of(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True),
     }
 
 
-def _explanations(lines: list[Any]) -> dict[str, list[Any]]:
+def _explanations(lines: list[Any], rendered: _Rendered) -> dict[str, list[Any]]:
     """A row's reasons in words and, for those that are messages, as messages (rendered once)."""
-    as_json = [message_json(line) if is_message(line) else None for line in lines]
+    as_json = [rendered.of(line) if is_message(line) else None for line in lines]
     return {
         "explanations": [m["message"] if m else render_message(line) for m, line in zip(as_json, lines, strict=True)],
         "explanations_messages": [m for m in as_json if m],
@@ -219,6 +230,7 @@ def post_link(*, url: str, creator_id: int, account_id: int | None, post_id: int
 def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int, request: Request) -> dict[str, Any]:
     """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
     creators = creators_by_ids(row["creator_id"] for row in result.rows)
+    rendered = _Rendered()  # holds no message beyond this call: result keeps them all alive
     out = []
     for row in result.rows:
         creator = creators.get(row["creator_id"])
@@ -245,8 +257,8 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     }
                     for post in row.get("competitor_posts", [])
                 ],
-                "parts": [_part(part) for part in row["parts"]],
-                **_explanations(row["explanations"]),
+                "parts": [_part(part, rendered) for part in row["parts"]],
+                **_explanations(row["explanations"], rendered),
             }
         )
     return {
