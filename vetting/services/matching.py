@@ -29,6 +29,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -179,6 +180,16 @@ class Safety:
 
     hits_by_creator: dict[int, list[SafetyHit]]
     post_places: dict[int, dict[str, Any]]
+
+    @cached_property
+    def penalties(self) -> tuple[np.ndarray, np.ndarray]:
+        """The charged creators (sorted) and each one's penalty (its hits', capped): computed once
+        per Safety, which the snapshot path shares between the rankings of a brand's exclusions."""
+        charged = np.array(sorted(self.hits_by_creator), dtype=np.int64)
+        amounts = np.array(
+            [min(MAX_PENALTY, sum(h.penalty for h in self.hits_by_creator[c])) for c in charged.tolist()], dtype=float
+        )
+        return charged, amounts
 
 
 def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
@@ -633,8 +644,7 @@ def _alignment(
     hits_by_creator = {c: safety.hits_by_creator[c] for c in present}
     penalty = np.zeros(n)
     if hits_by_creator:
-        charged = np.array(sorted(hits_by_creator), dtype=np.int64)
-        amounts = np.array([min(MAX_PENALTY, sum(h.penalty for h in hits_by_creator[c])) for c in charged.tolist()])
+        charged, amounts = safety.penalties
         at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
         hit = charged[at] == creator
         penalty[hit] = amounts[at[hit]]
