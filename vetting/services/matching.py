@@ -527,10 +527,10 @@ def _features_from_snapshot(
         return _no_features(targets)
     ids = snapshot["account_id"][rows]
     creator = snapshot["creator_id"][rows]
-    fit, fit_conf = audience_fit_vectorised(brand.target_audience, *snapshot.audience_matrices(rows, targets, today))
     query = brand_vector(brand.values or [], brand.description or "")
+    every_fit, every_fit_conf, every_sims = _brand_columns(snapshot, brand, targets, query, today)
+    fit, fit_conf, sims = every_fit[rows], every_fit_conf[rows], every_sims[rows]
     has_text = snapshot["has_text"][rows]
-    sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, rows)
     # Brand safety of the candidates' creators. Without a creator list the posts are searched
     # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
     # the posts are catalogue data, so the snapshot's version is theirs.
@@ -567,6 +567,26 @@ def _features_from_snapshot(
         verdict=snapshot["verdict"][rows],
     )
     return _frozen(cands, creator, sims, query, alignment, targets, None)
+
+
+def _brand_columns(
+    snapshot: FeatureSnapshot, brand: Brand, targets: Mapping[str, Any], query: Mapping[str, float], today: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Audience fit, its confidence and the text similarity of every account of the snapshot for
+    the brand's target audience and words, kept with the snapshot per (those, day): each is per
+    account, so a ranking of any filters takes its rows' values instead of recomputing them (a
+    request without response caching has no features memo)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        every = np.arange(len(snapshot))
+        fit, fit_conf = audience_fit_vectorised(brand.target_audience, *snapshot.audience_matrices(every, targets, today))
+        sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, every)
+        for array in (fit, fit_conf, sims):
+            array.setflags(write=False)
+        return fit, fit_conf, sims
+
+    key = json.dumps([brand.target_audience, brand.values, brand.description], sort_keys=True, default=str)
+    return snapshot.memo(("brand columns", key, today), compute)
 
 
 def _no_features(targets: Mapping[str, Any]) -> Features:
