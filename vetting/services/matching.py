@@ -274,6 +274,10 @@ class Features:
     creator_risks: dict[int, CreatorRisk] = field(default_factory=dict)
     page_risks: bool = False  # creator_risks left empty: read the page's when it is shown
     post_places: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Each candidate's creator as a code in 0..creators-1: a page keeps each creator's best
+    # account without sorting every candidate by creator.
+    creator_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    creators: int = 0
 
 
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
@@ -355,8 +359,10 @@ def _page(
         return RankingResult([], 0, resolved, effective, brand.pk, notes)
     # Rank every passing account, keep each creator's best account, then page.
     full = rank(cands, weights=resolved, filters=effective, limit=len(cands.ids), offset=0)
-    _, first = np.unique(features.creator[full.indices], return_index=True)
-    keep = np.sort(first)
+    ranked_creators = features.creator_code[full.indices]
+    first = np.full(features.creators, len(ranked_creators), dtype=np.int64)
+    np.minimum.at(first, ranked_creators, np.arange(len(ranked_creators)))
+    keep = np.sort(first[first < len(ranked_creators)])
     total = int(len(keep))
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
@@ -566,7 +572,8 @@ def _features_from_snapshot(
         language_names=list(snapshot.meta["languages"]),
         verdict=snapshot["verdict"][rows],
     )
-    return _frozen(cands, creator, sims, query, alignment, targets, None)
+    codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
+    return _frozen(cands, creator, sims, query, alignment, targets, None, (codes[rows], creators))
 
 
 def _brand_columns(
@@ -602,10 +609,13 @@ def _frozen(
     alignment: Alignment,
     targets: Mapping[str, Any],
     risks: dict[int, CreatorRisk] | None,
+    creator_codes: tuple[np.ndarray, int] | None = None,
 ) -> Features:
     """The features, read-only (shared by every later ranking of this brand in the process);
-    `risks` None: the page's creator risks are read when it is shown."""
-    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims):
+    `risks` None: the page's creator risks are read when it is shown; `creator_codes` (codes,
+    how many), else coded here."""
+    codes, creators = creator_codes or _creator_codes(creator)
+    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims, codes):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)
     return Features(
@@ -620,7 +630,15 @@ def _frozen(
         risks or {},
         page_risks=risks is None,
         post_places=alignment.post_places,
+        creator_code=codes,
+        creators=creators,
     )
+
+
+def _creator_codes(creator: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each creator id as a code in 0..n-1, and n."""
+    unique, codes = np.unique(creator, return_inverse=True)
+    return codes.astype(np.int64, copy=False), len(unique)
 
 
 @dataclass
