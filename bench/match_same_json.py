@@ -25,7 +25,7 @@ os.environ.setdefault("API_RESPONSE_CACHE_SECONDS", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -586,7 +586,8 @@ def _brand_columns(
 
     def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         every = np.arange(len(snapshot))
-        fit, fit_conf = audience_fit_vectorised(brand.target_audience, *snapshot.audience_matrices(every, targets, today))
+        matrices = snapshot.audience_matrices(every, targets, today)
+        fit, fit_conf = audience_fit_vectorised(brand.target_audience, *matrices)
         sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, every)
         for array in (fit, fit_conf, sims):
             array.setflags(write=False)
