@@ -55,7 +55,7 @@ from vetting.features.snapshot import (
 )
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
-from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
+from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank_groups, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
     MAX_PENALTY,
@@ -358,12 +358,14 @@ def _page(
     if not len(cands.ids):
         return RankingResult([], 0, resolved, effective, brand.pk, notes)
     # Rank every passing account, keep each creator's best account, then page.
-    full = rank(cands, weights=resolved, filters=effective, limit=len(cands.ids), offset=0)
+    # Only as much of the order as holds the page's creators is sorted.
+    full, total = rank_groups(
+        cands, features.creator_code, features.creators, offset + limit, weights=resolved, filters=effective
+    )
     ranked_creators = features.creator_code[full.indices]
     first = np.full(features.creators, len(ranked_creators), dtype=np.int64)
     np.minimum.at(first, ranked_creators, np.arange(len(ranked_creators)))
     keep = np.sort(first[first < len(ranked_creators)])
-    total = int(len(keep))
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
     page_accounts = Account.objects.filter(pk__in=page_ids)
