@@ -25,7 +25,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
-from core.messages import is_message, label, localize, message_json, render_message
+from core.messages import JOINED, is_message, label, localize, message_json, message_safe, render_message
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -182,10 +182,23 @@ class MatchesQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def _part(part: dict[str, Any]) -> dict[str, Any]:
+class _Rendered(dict[int, dict[str, Any]]):
+    """message_json of each message of one response, by the identity of its stored form: a
+    row's reasons are its parts' reasons (the same objects), rendered once."""
+
+    def of(self, message: Any) -> dict[str, Any]:
+        found = self.get(id(message))
+        if found is None:
+            found = self[id(message)] = message_json(message)
+        return found
+
+
+def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     """A match part with its reasons in the request's language, and as messages."""
     lines = part.get("explanations") or []
-    explanation = message_json(part["explanation"]) if is_message(part["explanation"]) else None
+    explanation = _joined_json(part["explanation"], lines, rendered)
+    if explanation is None and is_message(part["explanation"]):
+        explanation = message_json(part["explanation"])
     return {
         "name": part["name"],
         "label": label("match_part", part["name"]),
@@ -193,14 +206,33 @@ def _part(part: dict[str, Any]) -> dict[str, Any]:
         "weight": part["weight"],
         "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
         "explanation_message": explanation,
-        "explanations_messages": [message_json(line) for line in lines if is_message(line)],
+        "explanations_messages": [rendered.of(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True),
     }
 
 
-def _explanations(lines: list[Any]) -> dict[str, list[Any]]:
+def _joined_json(explanation: Any, lines: list[Any], rendered: _Rendered) -> dict[str, Any] | None:
+    """message_json of a part's explanation that joins exactly its reasons (as the ranking
+    builds it), from the reasons' words already rendered: JOINED of texts renders them as
+    they are. None for any other explanation."""
+    if not (
+        isinstance(explanation, dict)
+        and explanation.get("code") == JOINED.code
+        and explanation["params"].get("items") == lines
+        and all(is_message(line) for line in lines)
+    ):
+        return None
+    texts = [rendered.of(line)["message"] for line in lines]
+    return {
+        "code": JOINED.code,
+        "params": message_safe(explanation["params"]),
+        "message": render_message(JOINED(items=texts)),
+    }
+
+
+def _explanations(lines: list[Any], rendered: _Rendered) -> dict[str, list[Any]]:
     """A row's reasons in words and, for those that are messages, as messages (rendered once)."""
-    as_json = [message_json(line) if is_message(line) else None for line in lines]
+    as_json = [rendered.of(line) if is_message(line) else None for line in lines]
     return {
         "explanations": [m["message"] if m else render_message(line) for m, line in zip(as_json, lines, strict=True)],
         "explanations_messages": [m for m in as_json if m],
@@ -219,6 +251,7 @@ def post_link(*, url: str, creator_id: int, account_id: int | None, post_id: int
 def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int, request: Request) -> dict[str, Any]:
     """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
     creators = creators_by_ids(row["creator_id"] for row in result.rows)
+    rendered = _Rendered()  # holds no message beyond this call: result keeps them all alive
     out = []
     for row in result.rows:
         creator = creators.get(row["creator_id"])
@@ -245,8 +278,8 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     }
                     for post in row.get("competitor_posts", [])
                 ],
-                "parts": [_part(part) for part in row["parts"]],
-                **_explanations(row["explanations"]),
+                "parts": [_part(part, rendered) for part in row["parts"]],
+                **_explanations(row["explanations"], rendered),
             }
         )
     return {

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.errors import InputError
-from vetting.scoring.ranking import DEFAULT_WEIGHTS, Candidates, explain_row, rank
+from vetting.scoring.ranking import DEFAULT_WEIGHTS, Candidates, explain_row, rank, rank_groups
 
 PLATFORMS = ["instagram", "tiktok", "xiaohongshu"]
 COUNTRIES = ["CN", "TW", "US"]
@@ -123,3 +123,32 @@ def test_missing_parts_are_neutral_and_flagged():
     r_low = explain_row(low_conf, list(low_conf.indices).index(2))["authenticity"]["value"]
     r_high = explain_row(high_conf, list(high_conf.indices).index(2))["authenticity"]["value"]
     assert 0.5 < r_low < r_high  # an unconfirmed clean score counts less than a confirmed one
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 50, 300, 2_000, 5_000])
+def test_rank_groups_is_the_start_of_the_full_order_with_enough_groups(wanted):
+    # Coarse scores (many ties, also at any cut) and groups of one to five candidates.
+    rng = np.random.default_rng(7)
+    n = 3_000
+    c = candidates(
+        ids=rng.permutation(n) + 1_000,
+        platform=rng.integers(0, 3, n),
+        followers=np.full(n, 1e4),
+        country=np.zeros(n, dtype=int),
+        languages=np.ones(n, dtype=np.int64),
+        risk=rng.choice([0.1, 0.5, np.nan], n),
+        risk_confidence=np.ones(n),
+        audience_fit=rng.choice([0.2, 0.6, 1.0], n),
+        fit_confidence=np.ones(n),
+        value_alignment=rng.choice([0.0, 0.5], n),
+        engagement=np.full(n, 0.5),
+    )
+    group = rng.integers(0, 900, n)
+    filters = {"platforms": ["instagram", "tiktok"]}
+    full = rank(c, filters=filters, limit=n)
+    got, total = rank_groups(c, group, 900, wanted, filters=filters)
+    start = len(got.indices)
+    assert got.indices.tolist() == full.indices[:start].tolist()
+    assert got.composite.tolist() == full.composite[:start].tolist()
+    assert len(set(group[got.indices].tolist())) >= wanted or start == len(full.indices)
+    assert total == len(set(group[full.indices].tolist()))

@@ -85,11 +85,13 @@ def test_same_image_same_vector_batched_or_not_and_unit_length(clip_settings):
 
 def test_uses_open_clips_real_preprocessing(clip_settings):
     embedder = get_embedder()
+    assert isinstance(embedder, OpenClipEmbedder)
     image = zoo_image("teal_orange", seed=2, size=64)
     _, _, reference = open_clip.create_model_and_transforms(
         clip_settings.VISION_MODEL, pretrained=clip_settings.VISION_PRETRAINED
     )
-    assert torch.equal(embedder.prepare(image), reference(image))
+    # prepare runs open_clip's PIL steps, batch_tensor its tensor steps for the whole batch.
+    assert torch.equal(embedder.batch_tensor([embedder.prepare(image)])[0], reference(image))
 
 
 def test_a_different_checkpoint_is_a_different_embedder(clip_settings, tmp_path):

@@ -178,8 +178,15 @@ def rank(
     if limit < 0 or offset < 0:
         raise InputError("limit and offset must be non-negative", field="limit" if limit < 0 else "offset")
     w = resolve_weights(weights)
-    mask = filter_mask(c, filters)
-    idx = np.flatnonzero(mask)
+    idx = np.flatnonzero(filter_mask(c, filters))
+    parts, known, composite = _scored(c, w)
+    sub = composite[idx]
+    # lexsort: last key is primary → highest composite first, then smallest id.
+    order = np.lexsort((c.ids[idx], -sub))
+    return _ranked(idx[order[offset : offset + limit]], parts, known, composite, len(idx), w, filters)
+
+
+def _scored(c: Candidates, w: Mapping[str, float]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
     parts, known = part_values(c)
     total_w = sum(w.values())
     composite = np.zeros(len(c))
@@ -187,19 +194,59 @@ def rank(
         if w[name]:
             composite += w[name] * parts[name]
     composite /= total_w
-    sub = composite[idx]
-    # lexsort: last key is primary → highest composite first, then smallest id.
-    order = np.lexsort((c.ids[idx], -sub))
-    page = idx[order[offset : offset + limit]]
+    return parts, known, composite
+
+
+def _ranked(
+    page: np.ndarray,
+    parts: Mapping[str, np.ndarray],
+    known: Mapping[str, np.ndarray],
+    composite: np.ndarray,
+    total: int,
+    w: dict[str, float],
+    filters: Mapping[str, Any] | None,
+) -> RankedPage:
     return RankedPage(
         indices=page,
         composite=composite[page],
         parts={k: v[page] for k, v in parts.items()},
         known={k: v[page] for k, v in known.items()},
-        total=int(len(idx)),
+        total=int(total),
         weights=w,
         filters=dict(filters or {}),
     )
+
+
+def rank_groups(
+    c: Candidates,
+    group: np.ndarray,
+    groups: int,
+    wanted: int,
+    *,
+    weights: Mapping[str, Any] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> tuple[RankedPage, int]:
+    """The start of `rank`'s full order (every passing candidate, best first) holding at least
+    `wanted` distinct groups (`group`: each candidate's code in 0..groups-1; all of it when there
+    are fewer), and how many groups pass the filters. Only the candidates scoring at least the
+    cut are sorted, ties at the cut included, so the start is exactly rank's."""
+    w = resolve_weights(weights)
+    idx = np.flatnonzero(filter_mask(c, filters))
+    parts, known, composite = _scored(c, w)
+    sub = composite[idx]
+    passing_groups = group[idx]
+    total = int(np.count_nonzero(np.bincount(passing_groups, minlength=groups)))
+    size = max(2 * wanted, 256)
+    while True:
+        if size >= len(idx):
+            chosen = np.arange(len(idx))
+        else:
+            cut = np.partition(sub, len(idx) - size)[len(idx) - size]  # the size-th highest score
+            chosen = np.flatnonzero(sub >= cut)
+        order = chosen[np.lexsort((c.ids[idx[chosen]], -sub[chosen]))]
+        if len(chosen) == len(idx) or len(np.unique(passing_groups[order])) >= wanted:
+            return _ranked(idx[order], parts, known, composite, total, w, filters), total
+        size *= 4
 
 
 def explain_row(page: RankedPage, row: int) -> dict[str, Any]:

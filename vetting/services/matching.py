@@ -30,6 +30,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -55,7 +56,7 @@ from vetting.features.snapshot import (
 )
 from vetting.models import Brand
 from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
-from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank, resolve_weights
+from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank_groups, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
     MAX_PENALTY,
@@ -181,6 +182,16 @@ class Safety:
     hits_by_creator: dict[int, list[SafetyHit]]
     post_places: dict[int, dict[str, Any]]
 
+    @cached_property
+    def penalties(self) -> tuple[np.ndarray, np.ndarray]:
+        """The charged creators (sorted) and each one's penalty (its hits', capped): computed once
+        per Safety, which the snapshot path shares between the rankings of a brand's exclusions."""
+        charged = np.array(sorted(self.hits_by_creator), dtype=np.int64)
+        amounts = np.array(
+            [min(MAX_PENALTY, sum(h.penalty for h in self.hits_by_creator[c])) for c in charged.tolist()], dtype=float
+        )
+        return charged, amounts
+
 
 def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
     """The brand's hits in the recent posts of these creators (None: every creator): one pass
@@ -264,6 +275,10 @@ class Features:
     creator_risks: dict[int, CreatorRisk] = field(default_factory=dict)
     page_risks: bool = False  # creator_risks left empty: read the page's when it is shown
     post_places: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Each candidate's creator as a code in 0..creators-1: a page keeps each creator's best
+    # account without sorting every candidate by creator.
+    creator_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    creators: int = 0
 
 
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
@@ -344,10 +359,14 @@ def _page(
     if not len(cands.ids):
         return RankingResult([], 0, resolved, effective, brand.pk, notes)
     # Rank every passing account, keep each creator's best account, then page.
-    full = rank(cands, weights=resolved, filters=effective, limit=len(cands.ids), offset=0)
-    _, first = np.unique(features.creator[full.indices], return_index=True)
-    keep = np.sort(first)
-    total = int(len(keep))
+    # Only as much of the order as holds the page's creators is sorted.
+    full, total = rank_groups(
+        cands, features.creator_code, features.creators, offset + limit, weights=resolved, filters=effective
+    )
+    ranked_creators = features.creator_code[full.indices]
+    first = np.full(features.creators, len(ranked_creators), dtype=np.int64)
+    np.minimum.at(first, ranked_creators, np.arange(len(ranked_creators)))
+    keep = np.sort(first[first < len(ranked_creators)])
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
     page_accounts = Account.objects.filter(pk__in=page_ids)
@@ -517,10 +536,10 @@ def _features_from_snapshot(
         return _no_features(targets)
     ids = snapshot["account_id"][rows]
     creator = snapshot["creator_id"][rows]
-    fit, fit_conf = audience_fit_vectorised(brand.target_audience, *snapshot.audience_matrices(rows, targets, today))
     query = brand_vector(brand.values or [], brand.description or "")
+    every_fit, every_fit_conf, every_sims = _brand_columns(snapshot, brand, targets, query, today)
+    fit, fit_conf, sims = every_fit[rows], every_fit_conf[rows], every_sims[rows]
     has_text = snapshot["has_text"][rows]
-    sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, rows)
     # Brand safety of the candidates' creators. Without a creator list the posts are searched
     # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
     # the posts are catalogue data, so the snapshot's version is theirs.
@@ -556,7 +575,29 @@ def _features_from_snapshot(
         language_names=list(snapshot.meta["languages"]),
         verdict=snapshot["verdict"][rows],
     )
-    return _frozen(cands, creator, sims, query, alignment, targets, None)
+    codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
+    return _frozen(cands, creator, sims, query, alignment, targets, None, (codes[rows], creators))
+
+
+def _brand_columns(
+    snapshot: FeatureSnapshot, brand: Brand, targets: Mapping[str, Any], query: Mapping[str, float], today: dt.date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Audience fit, its confidence and the text similarity of every account of the snapshot for
+    the brand's target audience and words, kept with the snapshot per (those, day): each is per
+    account, so a ranking of any filters takes its rows' values instead of recomputing them (a
+    request without response caching has no features memo)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        every = np.arange(len(snapshot))
+        matrices = snapshot.audience_matrices(every, targets, today)
+        fit, fit_conf = audience_fit_vectorised(brand.target_audience, *matrices)
+        sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, every)
+        for array in (fit, fit_conf, sims):
+            array.setflags(write=False)
+        return fit, fit_conf, sims
+
+    key = json.dumps([brand.target_audience, brand.values, brand.description], sort_keys=True, default=str)
+    return snapshot.memo(("brand columns", key, today), compute)
 
 
 def _no_features(targets: Mapping[str, Any]) -> Features:
@@ -572,10 +613,13 @@ def _frozen(
     alignment: Alignment,
     targets: Mapping[str, Any],
     risks: dict[int, CreatorRisk] | None,
+    creator_codes: tuple[np.ndarray, int] | None = None,
 ) -> Features:
     """The features, read-only (shared by every later ranking of this brand in the process);
-    `risks` None: the page's creator risks are read when it is shown."""
-    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims):
+    `risks` None: the page's creator risks are read when it is shown; `creator_codes` (codes,
+    how many), else coded here."""
+    codes, creators = creator_codes or _creator_codes(creator)
+    for array in (*(getattr(cands, f.name) for f in fields(cands)), creator, sims, codes):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)
     return Features(
@@ -590,7 +634,15 @@ def _frozen(
         risks or {},
         page_risks=risks is None,
         post_places=alignment.post_places,
+        creator_code=codes,
+        creators=creators,
     )
+
+
+def _creator_codes(creator: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each creator id as a code in 0..n-1, and n."""
+    unique, codes = np.unique(creator, return_inverse=True)
+    return codes.astype(np.int64, copy=False), len(unique)
 
 
 @dataclass
@@ -634,8 +686,7 @@ def _alignment(
     hits_by_creator = {c: safety.hits_by_creator[c] for c in present}
     penalty = np.zeros(n)
     if hits_by_creator:
-        charged = np.array(sorted(hits_by_creator), dtype=np.int64)
-        amounts = np.array([min(MAX_PENALTY, sum(h.penalty for h in hits_by_creator[c])) for c in charged.tolist()])
+        charged, amounts = safety.penalties
         at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
         hit = charged[at] == creator
         penalty[hit] = amounts[at[hit]]

@@ -3,8 +3,10 @@
 An embedder turns images (and, for CLIP, text) into L2-normalised float32 vectors. Work is split
 in two so decoding and preprocessing of the next batch can overlap the model on this batch:
 
-- `prepare(image)`: per image, thread-safe, CPU work outside the model (resize, normalise);
-- `embed_prepared(items)`: the model on a batch of prepared items.
+- `prepare(image)`: per image, thread-safe, CPU work outside the model (decode, resize). It runs
+  in `embed_stream`'s prefetch thread while the model computes, so it must not start torch work:
+  torch would give that thread its own pool of OpenMP threads, fighting the model's for the cores;
+- `embed_prepared(items)`: the model on a batch of prepared items (batch-wide tensor work here).
 
 `id` names the model, its weights and its preprocessing; it is stored with every vector and an
 index only ever holds vectors of one id.
@@ -12,10 +14,12 @@ index only ever holds vectors of one id.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -81,7 +85,7 @@ class Embedder(ABC):
 
     @abstractmethod
     def prepare(self, image: Image.Image) -> Any:
-        """Per-image work before the model (thread-safe)."""
+        """Per-image work before the model (thread-safe; PIL and numpy, no torch)."""
 
     @abstractmethod
     def embed_prepared(self, items: Sequence[Any]) -> np.ndarray:
@@ -95,12 +99,6 @@ class Embedder(ABC):
             "`python manage.py vision_fetch_weights` on an online machine, then VISION_PRETRAINED=...).",
             field="text",
         )
-
-    def prefetch_helps(self) -> bool:
-        """Whether a background decoding thread speeds `embed_stream` up: only when a core is
-        left over by the model (measured: on 2 cores with torch on both, a third busy thread
-        slowed ViT-B-32 batches more than the overlap gained)."""
-        return True
 
     def fit(self, image: Image.Image) -> Image.Image:
         """The image as the model's preprocessing wants it: RGB, and for a JPEG that is not
@@ -136,53 +134,121 @@ class Embedder(ABC):
         load: Callable[[T], Image.Image],
         *,
         batch_size: int | None = None,
-        prefetch: bool | None = None,
-    ) -> Iterator[StreamBatch[T]]:
-        """Embed many items whose images `load(item)` opens (from disk, storage...).
+        prefetch: bool = True,
+        prefetch_batches: int = 2,
+    ) -> Generator[StreamBatch[T], None, None]:
+        """Embed many items whose images `load(item)` opens (from disk, storage...), in order.
 
         `load` should return the image without decoding it (`Image.open`), so `fit` can decode a
-        JPEG at reduced scale. Loading, decoding and `prepare` of batch i+1 run in a background thread while the model
-        runs on batch i (PIL and torch release the GIL), so the model is not kept waiting.
-        An item whose image cannot be loaded is reported in `failures`, not raised.
-        `prefetch=None` uses `prefetch_helps()`.
+        JPEG at reduced scale. With `prefetch`, a background thread loads, decodes and prepares
+        the next `prefetch_batches` batches while the model runs on this one (PIL releases the GIL
+        while it decodes and resizes, torch while it computes), and when the model is ready before
+        the next batch is, this thread prepares the rest of it alongside: never slower than
+        preparing it here alone. Memory stays bounded: at most `prefetch_batches` + 1 batches of
+        prepared items wait. `items` is only iterated in this thread. An item whose image cannot
+        be loaded or prepared (missing file, broken data, too many pixels) is reported in
+        `failures`, not raised; the others are embedded. Vectors do not depend on `prefetch`.
         """
         size = batch_size or self.batch_size
-        if prefetch is None:
-            prefetch = self.prefetch_helps()
-
-        def prepare_chunk(chunk: list[T]) -> tuple[list[T], list[Any], list[tuple[T, str]]]:
-            ok, prepared, failed = [], [], []
-            for item in chunk:
-                try:
-                    image = load(item)
-                    prepared.append(self.prepare(self.fit(image)))
-                    ok.append(item)
-                except Exception as exc:  # noqa: BLE001 - any unreadable image is a per-item failure
-                    failed.append((item, f"{type(exc).__name__}: {exc}"))
-            return ok, prepared, failed
-
         chunks = _chunked(items, size)
+
+        def prepare_one(item: T) -> tuple[bool, Any]:
+            try:
+                return True, self.prepare(self.fit(load(item)))
+            except Exception as exc:  # noqa: BLE001 - any unreadable image is a per-item failure
+                return False, f"{type(exc).__name__}: {exc}"
+
         if not prefetch:
             for chunk in chunks:
-                ok, prepared, failed = prepare_chunk(chunk)
-                yield StreamBatch(ok, self._embed_or_empty(prepared), failed)
+                work = _BatchWork(chunk, prepare_one)
+                work.finish()
+                yield self._embed_work(work)
             return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vision-prefetch") as pool:
-            pending = None
-            for chunk in chunks:
-                future = pool.submit(prepare_chunk, chunk)
-                if pending is not None:
-                    ok, prepared, failed = pending.result()
-                    yield StreamBatch(ok, self._embed_or_empty(prepared), failed)
-                pending = future
-            if pending is not None:
-                ok, prepared, failed = pending.result()
-                yield StreamBatch(ok, self._embed_or_empty(prepared), failed)
+        ahead: deque[_BatchWork[T]] = deque()
+        queue: SimpleQueue[_BatchWork[T] | None] = SimpleQueue()
+        helper = threading.Thread(target=_prefetch_loop, args=(queue,), name="vision-prefetch", daemon=True)
+        helper.start()
+        try:
+            while True:
+                # Top up before waiting, so the helper moves on to the next batch while this
+                # thread finishes the current one and the model runs.
+                while len(ahead) <= max(prefetch_batches, 1) and (chunk := next(chunks, [])):
+                    work = _BatchWork(chunk, prepare_one)
+                    ahead.append(work)
+                    queue.put(work)
+                if not ahead:
+                    break
+                work = ahead.popleft()
+                work.finish()
+                yield self._embed_work(work)
+        finally:
+            for waiting in ahead:
+                waiting.cancel()  # the generator was closed early: drop what is not started
+            queue.put(None)
+            helper.join()
 
-    def _embed_or_empty(self, prepared: list[Any]) -> np.ndarray:
+    def _embed_work(self, work: _BatchWork[T]) -> StreamBatch[T]:
+        ok, prepared, failed = work.outcome()
         if not prepared:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self.embed_prepared(prepared)
+            return StreamBatch(ok, np.zeros((0, self.dim), dtype=np.float32), failed)
+        return StreamBatch(ok, self.embed_prepared(prepared), failed)
+
+
+class _BatchWork(Generic[T]):
+    """One batch's items, each prepared by whichever thread claims it first (the prefetch
+    helper or the consumer), the results kept in the items' order."""
+
+    def __init__(self, chunk: list[T], prepare_one: Callable[[T], tuple[bool, Any]]) -> None:
+        self.chunk = chunk
+        self._prepare_one = prepare_one
+        self._results: list[tuple[bool, Any] | None] = [None] * len(chunk)
+        self._claimed = 0
+        self._settled = 0
+        self._done = threading.Condition()
+
+    def run(self) -> None:
+        """Prepare unclaimed items until none is left (called by both threads)."""
+        while True:
+            with self._done:
+                index = self._claimed
+                if index >= len(self.chunk):
+                    return
+                self._claimed += 1
+            result: tuple[bool, Any] = (False, "preparation was interrupted")
+            try:
+                result = self._prepare_one(self.chunk[index])
+            finally:
+                with self._done:
+                    self._results[index] = result
+                    self._settled += 1
+                    self._done.notify_all()
+
+    def finish(self) -> None:
+        """Prepare what nobody has started, then wait for the items the helper is on."""
+        self.run()
+        with self._done:
+            self._done.wait_for(lambda: self._settled == self._claimed)
+
+    def cancel(self) -> None:
+        """Leave the items nobody has started unprepared (the stream was closed)."""
+        with self._done:
+            self._claimed = len(self.chunk)
+
+    def outcome(self) -> tuple[list[T], list[Any], list[tuple[T, str]]]:
+        """(items prepared, their prepared values, (item, reason) of the others), in order."""
+        ok, prepared, failed = [], [], []
+        for item, result in zip(self.chunk, self._results, strict=True):
+            if result is not None and result[0]:
+                ok.append(item)
+                prepared.append(result[1])
+            else:
+                failed.append((item, result[1] if result is not None else "not prepared"))
+        return ok, prepared, failed
+
+
+def _prefetch_loop(queue: SimpleQueue[_BatchWork[Any] | None]) -> None:
+    while (work := queue.get()) is not None:
+        work.run()
 
 
 def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

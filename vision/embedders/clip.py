@@ -33,6 +33,16 @@ from vision.errors import EmbedderUnavailable, WeightsMissing
 
 logger = logging.getLogger(__name__)
 
+# torch's OpenMP threads busy-wait between operations by default (GNU OpenMP spins ~300,000 times
+# at each barrier): on a host whose cores are shared — with the embedding pipeline's prefetch
+# thread, or with other processes — the spinning takes the core a thread that has work needs, and
+# a preempted worker makes its partner spin longer. Passive waits give those cores back (the
+# pipeline bench under load: 104-110 instead of 142-157 ms of CPU per image for the same forward
+# pass, and the overlapped pipeline 111-124 instead of 173-178). Read once, when torch
+# loads its OpenMP runtime, so it is set here, before any import of torch on the embedding paths;
+# an operator's own OMP_WAIT_POLICY wins (docs/vision.md, "The embedding pipeline").
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 _HASH_CACHE: dict[tuple[str, int, int], str] = {}
 
 
@@ -215,6 +225,10 @@ class OpenClipEmbedder(Embedder):
         model_obj.eval()
         self._model = model_obj
         self._preprocess = preprocess
+        self._pil_steps, self._normalize = _split_preprocess(preprocess)
+        if self._normalize is not None:  # per channel, last axis of an (H, W, 3) image
+            self._mean = np.asarray(self._normalize.mean, dtype=np.float32)
+            self._std = np.asarray(self._normalize.std, dtype=np.float32)
         self._torch = torch
         self._batch_size = max(1, batch_size)
         pp = open_clip.get_model_preprocess_cfg(model_obj)
@@ -251,10 +265,20 @@ class OpenClipEmbedder(Embedder):
         return self._model
 
     def prepare(self, image: Image.Image) -> Any:
-        return self._preprocess(image)
+        """open_clip's preprocessing without torch: its PIL steps (resize, crop, RGB), then its
+        `ToTensor` (÷255) and `Normalize` in numpy → (3, H, W) float32. The same float32
+        operations in the same order (IEEE-rounded), so the values are open_clip's, bit for bit
+        (tested); no torch here, see the module docstring of base."""
+        if self._normalize is None:
+            return self._preprocess(image)
+        scaled = np.asarray(self._pil_steps(image), dtype=np.uint8).astype(np.float32) / np.float32(255)
+        return ((scaled - self._mean) / self._std).transpose(2, 0, 1)
 
-    def prefetch_helps(self) -> bool:
-        return (os.cpu_count() or 1) > self._torch.get_num_threads()
+    def batch_tensor(self, items: Sequence[Any]) -> Any:
+        """Prepared items → the (n, 3, H, W) float tensor the model takes."""
+        if self._normalize is None:
+            return self._torch.stack(list(items))
+        return self._torch.from_numpy(np.stack(items))
 
     def forward(self, batch: Any) -> np.ndarray:
         """The model alone on an already preprocessed (n, 3, H, W) tensor."""
@@ -263,10 +287,22 @@ class OpenClipEmbedder(Embedder):
         return l2_normalize(features.float().numpy())
 
     def embed_prepared(self, items: Sequence[Any]) -> np.ndarray:
-        return self.forward(self._torch.stack(list(items)))
+        return self.forward(self.batch_tensor(items))
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         tokens = self._tokenizer(list(texts))
         with self._torch.inference_mode():
             features = self._model.encode_text(tokens)
         return l2_normalize(features.float().numpy())
+
+
+def _split_preprocess(preprocess: Any) -> tuple[Any, Any]:
+    """open_clip's inference transform split where PIL ends: (the PIL steps, the Normalize after
+    ToTensor), or (None, None) when it is not that shape (then `prepare` runs it whole)."""
+    from torchvision import transforms
+
+    steps = list(getattr(preprocess, "transforms", []))
+    to_tensor = [i for i, step in enumerate(steps) if isinstance(step, transforms.ToTensor)]
+    if len(to_tensor) != 1 or [type(step) for step in steps[to_tensor[0] + 1 :]] != [transforms.Normalize]:
+        return None, None
+    return transforms.Compose(steps[: to_tensor[0]]), steps[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Collection
+from contextlib import closing
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -20,6 +21,7 @@ from PIL import Image
 
 from influencers.models import MediaAsset
 from vision.embedders import Embedder, get_embedder
+from vision.embedders.base import StreamBatch
 from vision.models import EmbeddingFailure, ImageEmbedding
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,31 @@ def open_asset_image(name: str) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
+def _store_batch(embedder: Embedder, batch: StreamBatch) -> None:
+    """One embedded batch's vectors and failures, written together."""
+    with transaction.atomic():
+        ImageEmbedding.objects.bulk_create(
+            [
+                ImageEmbedding(
+                    asset_id=asset_id,
+                    account_id=account_id,
+                    embedder_id=embedder.id,
+                    dim=embedder.dim,
+                    vector=vector.astype("<f4").tobytes(),
+                )
+                for (asset_id, account_id, _), vector in zip(batch.items, batch.vectors, strict=True)
+            ],
+            ignore_conflicts=True,  # another worker embedded it meanwhile: same vector
+        )
+        EmbeddingFailure.objects.bulk_create(
+            [
+                EmbeddingFailure(asset_id=asset_id, embedder_id=embedder.id, error=f"{name}: {error}"[:2000])
+                for (asset_id, _, name), error in batch.failures
+            ],
+            ignore_conflicts=True,
+        )
+
+
 def embed_pending_assets(
     *,
     batch_size: int | None = None,
@@ -92,36 +119,19 @@ def embed_pending_assets(
     stream = embedder.embed_stream(
         rows, lambda row: open_asset_image(row[2]), batch_size=batch_size or embedder.batch_size
     )
-    for batch in stream:
-        with transaction.atomic():
-            ImageEmbedding.objects.bulk_create(
-                [
-                    ImageEmbedding(
-                        asset_id=asset_id,
-                        account_id=account_id,
-                        embedder_id=embedder.id,
-                        dim=embedder.dim,
-                        vector=vector.astype("<f4").tobytes(),
-                    )
-                    for (asset_id, account_id, _), vector in zip(batch.items, batch.vectors, strict=True)
-                ],
-                ignore_conflicts=True,  # another worker embedded it meanwhile: same vector
-            )
-            EmbeddingFailure.objects.bulk_create(
-                [
-                    EmbeddingFailure(asset_id=asset_id, embedder_id=embedder.id, error=f"{name}: {error}"[:2000])
-                    for (asset_id, _, name), error in batch.failures
-                ],
-                ignore_conflicts=True,
-            )
-        for (asset_id, _, name), error in batch.failures:
-            logger.warning("asset %s (%s) could not be embedded: %s", asset_id, name, error)
-        embedded += len(batch.items)
-        failures += len(batch.failures)
-        touched.update(account_id for _, account_id, _ in batch.items)
-        done += len(batch.items) + len(batch.failures)
-        if progress:
-            progress(done, total)
+    # closing: a progress callback that stops the run (its batch taken over) stops the prefetch
+    # thread at once, not whenever the generator is garbage-collected.
+    with closing(stream):
+        for batch in stream:
+            _store_batch(embedder, batch)
+            for (asset_id, _, name), error in batch.failures:
+                logger.warning("asset %s (%s) could not be embedded: %s", asset_id, name, error)
+            embedded += len(batch.items)
+            failures += len(batch.failures)
+            touched.update(account_id for _, account_id, _ in batch.items)
+            done += len(batch.items) + len(batch.failures)
+            if progress:
+                progress(done, total)
 
     details: dict[str, Any] = {"failed": failures}
     if update_index:
