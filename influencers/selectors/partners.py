@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from influencers.models import Creator, Post
+from influencers.models import Creator, CreatorPartnerTerm, Post
+from influencers.models.partners import PARTNER_TERM_LENGTH
 from influencers.sponsorship import BrandPartner, PartnerPost, brand_partners, compact, name_variants
 
 PARTNER_POSTS_READ = 2000  # the newest sponsored posts a summary reads: years of a busy creator
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[a-z0-9_]+")  # partner_post_q's word characters (case-folded)
 
 
 def creator_brand_partners(*, creator: Creator, known_brands: Iterable[str] = ()) -> list[BrandPartner]:
@@ -76,10 +79,37 @@ def partner_post_q(name: str) -> Q:
     return Q(is_sponsored=True) & query
 
 
-def worked_with(names: Iterable[str]) -> Exists:
-    """An `Exists` for a Creator queryset: the creator published a sponsored post for any of
-    `names` (`partner_post_q`)."""
+def partner_keys(name: str) -> set[str] | None:
+    """The CreatorPartnerTerm terms one of which every sponsored post `partner_post_q(name)`
+    finds contains: per variant and written form, its first run of [a-z0-9_] (the regular
+    expression's word characters, so the run is a whole term of the post's text) or, for a
+    Chinese variant, its first Chinese character. None when some form has neither (a name in
+    another script): no term narrows it down."""
+    keys = set()
+    for variant in name_variants(name):
+        cjk = _CJK.search(variant)
+        if cjk:  # found anywhere in the text, so its first Chinese character is in it too
+            keys.add(cjk.group())
+            continue
+        for form in dict.fromkeys((variant, compact(variant))):
+            word = _WORD.search(form)
+            if not word:
+                return None
+            keys.add(word.group()[:PARTNER_TERM_LENGTH])
+    return keys
+
+
+def worked_with(names: Iterable[str]) -> Q:
+    """A `Q` on Creator: the creator published a sponsored post for any of `names`
+    (`partner_post_q`). On PostgreSQL the creators come from the terms index (CreatorPartnerTerm)
+    and only their posts are read; the word rules stay `partner_post_q`'s."""
     query = Q()
+    keys: set[str] | None = set()
     for name in names:
         query |= partner_post_q(name)
-    return Exists(Post.objects.filter(query, account__creator_id=OuterRef("pk")))
+        name_keys = partner_keys(name)
+        keys = None if keys is None or name_keys is None else keys | name_keys
+    if keys is None or connection.vendor != "postgresql":
+        return Q(Exists(Post.objects.filter(query, account__creator_id=OuterRef("pk"))))
+    posts = Post.objects.filter(query, account__creator_id=OuterRef("creator_id"))
+    return Q(pk__in=CreatorPartnerTerm.objects.filter(Exists(posts), term__in=sorted(keys)).values("creator_id"))

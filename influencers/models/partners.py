@@ -1,0 +1,33 @@
+"""The words of each creator's sponsored posts: the index discovery's `worked_with` /
+`not_worked_with` filters look brand names up in (influencers.selectors.partners), kept by
+database triggers on PostgreSQL (migration 0012)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from influencers.models.catalogue import Creator
+
+PARTNER_TERM_LENGTH = 100  # longer words are kept (and looked up) cut to this length
+
+
+class CreatorPartnerTerm(models.Model):
+    """One normalised term of a creator's sponsored posts (their sponsor, caption and mentions):
+    a lower-cased run of ASCII letters, digits and underscores, or one Chinese character, with
+    when it was first and last posted and in how many sponsored posts. Maintained by the
+    database (PostgreSQL triggers on posts and accounts); never written by the application."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="partner_terms")
+    term = models.CharField(max_length=PARTNER_TERM_LENGTH)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    posts = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the lookup index: a brand's term gives its creators.
+            models.UniqueConstraint(fields=["term", "creator"], name="partner_term_unique_term_creator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} in the sponsored posts of creator {self.creator_id}"
