@@ -15,14 +15,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The terms of one post, as the filter looks them up (influencers.selectors.partners.partner_keys):
-# the lower-cased runs of [a-z0-9_] of its sponsor, caption and mentions' JSON text (cut to the
-# column's 100 characters), and each Chinese character (influencers.sponsorship._CJK).
+# the lower-cased runs of [a-z0-9_] of its sponsor and caption (cut to the column's 100
+# characters), each Chinese character of them (influencers.sponsorship._CJK), and "@" and each
+# whole mention, compared as the filter's `icontains` compares them (upper-cased).
 TERMS = r"""
-    SELECT left(w, 100) FROM regexp_split_to_table(lower({text}), '[^a-z0-9_]+') w WHERE w <> ''
+    SELECT left(w, 100) FROM regexp_split_to_table(lower(p.sponsor || ' ' || p.caption), '[^a-z0-9_]+') w
+    WHERE w <> ''
     UNION
-    SELECT m[1] FROM regexp_matches({text}, '([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])', 'g') m
+    SELECT m[1] FROM regexp_matches(p.sponsor || ' ' || p.caption, '([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])', 'g') m
+    UNION
+    SELECT '@' || left(lower(upper(e)), 99)
+    FROM jsonb_array_elements_text(CASE jsonb_typeof(p.mentions) WHEN 'array' THEN p.mentions END) e
 """
-POST_TEXT = "p.sponsor || ' ' || p.caption || ' ' || p.mentions::text"
 
 REFRESH = f"""
 CREATE FUNCTION influencers_refresh_partner_terms(creator_ids bigint[]) RETURNS void AS $$
@@ -30,7 +34,7 @@ CREATE FUNCTION influencers_refresh_partner_terms(creator_ids bigint[]) RETURNS 
     INSERT INTO influencers_creatorpartnerterm (creator_id, term, first_seen, last_seen, posts)
     SELECT a.creator_id, t.term, min(p.posted_at), max(p.posted_at), count(*)
     FROM influencers_post p JOIN influencers_account a ON a.id = p.account_id
-    CROSS JOIN LATERAL ({TERMS.format(text=POST_TEXT)}) t(term)
+    CROSS JOIN LATERAL ({TERMS}) t(term)
     WHERE a.creator_id = ANY(creator_ids) AND p.is_sponsored
     GROUP BY a.creator_id, t.term
     -- Two transactions refreshing one creator at once: the later one's counts win.
@@ -95,7 +99,7 @@ END $$ LANGUAGE plpgsql;
 INSERT INTO influencers_creatorpartnerterm (creator_id, term, first_seen, last_seen, posts)
 SELECT a.creator_id, t.term, min(p.posted_at), max(p.posted_at), count(*)
 FROM influencers_post p JOIN influencers_account a ON a.id = p.account_id
-CROSS JOIN LATERAL ({TERMS.format(text=POST_TEXT)}) t(term)
+CROSS JOIN LATERAL ({TERMS}) t(term)
 WHERE p.is_sponsored
 GROUP BY a.creator_id, t.term
 """,

@@ -19,6 +19,7 @@ from influencers.sponsorship import BrandPartner, PartnerPost, brand_partners, c
 PARTNER_POSTS_READ = 2000  # the newest sponsored posts a summary reads: years of a busy creator
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9_]+")  # partner_post_q's word characters (case-folded)
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
 def creator_brand_partners(*, creator: Creator, known_brands: Iterable[str] = ()) -> list[BrandPartner]:
@@ -79,37 +80,48 @@ def partner_post_q(name: str) -> Q:
     return Q(is_sponsored=True) & query
 
 
-def partner_keys(name: str) -> set[str] | None:
+def partner_keys(name: str) -> tuple[set[str], bool] | None:
     """The CreatorPartnerTerm terms one of which every sponsored post `partner_post_q(name)`
-    finds contains: per variant and written form, its first run of [a-z0-9_] (the regular
-    expression's word characters, so the run is a whole term of the post's text) or, for a
-    Chinese variant, its first Chinese character. None when some form has neither (a name in
-    another script): no term narrows it down."""
-    keys = set()
+    finds has, and whether having one is the same as being found. Per variant and written form:
+    its first run of [a-z0-9_] (the regular expression's word characters, so the run is a whole
+    word of the sponsor or caption) or, for a Chinese variant, its first Chinese character; and
+    "@" and the form (a whole mention). Exact when every form is one such word. None when some
+    form has neither, or characters the mentions' JSON text escapes: no term narrows it down."""
+    keys, exact = set(), True
     for variant in name_variants(name):
         cjk = _CJK.search(variant)
-        if cjk:  # found anywhere in the text, so its first Chinese character is in it too
-            keys.add(cjk.group())
-            continue
-        for form in dict.fromkeys((variant, compact(variant))):
+        forms = dict.fromkeys((variant, compact(variant)))
+        for form in forms:
             word = _WORD.search(form)
-            if not word:
+            if _JSON_ESCAPED.search(form) or not (cjk or word):
                 return None
-            keys.add(word.group()[:PARTNER_TERM_LENGTH])
-    return keys
+            keys.add("@" + form[: PARTNER_TERM_LENGTH - 1])
+            # Chinese names are found anywhere in the text, so their first character is there.
+            keys.add(cjk.group() if cjk else word.group()[:PARTNER_TERM_LENGTH])  # type: ignore[union-attr]
+            exact = exact and not cjk and word is not None and word.group() == form and len(form) < PARTNER_TERM_LENGTH
+    return keys, exact
 
 
 def worked_with(names: Iterable[str]) -> Q:
     """A `Q` on Creator: the creator published a sponsored post for any of `names`
-    (`partner_post_q`). On PostgreSQL the creators come from the terms index (CreatorPartnerTerm)
-    and only their posts are read; the word rules stay `partner_post_q`'s."""
-    query = Q()
-    keys: set[str] | None = set()
+    (`partner_post_q`). On PostgreSQL the creators come from the terms index (CreatorPartnerTerm):
+    a one-word name is a lookup; otherwise the creators found there have their posts read with
+    the word rules of `partner_post_q`, and the others are never read."""
+    postgres = connection.vendor == "postgresql"
+    condition, one_word = Q(pk__in=[]), set[str]()
     for name in names:
-        query |= partner_post_q(name)
-        name_keys = partner_keys(name)
-        keys = None if keys is None or name_keys is None else keys | name_keys
-    if keys is None or connection.vendor != "postgresql":
-        return Q(Exists(Post.objects.filter(query, account__creator_id=OuterRef("pk"))))
-    posts = Post.objects.filter(query, account__creator_id=OuterRef("creator_id"))
-    return Q(pk__in=CreatorPartnerTerm.objects.filter(Exists(posts), term__in=sorted(keys)).values("creator_id"))
+        posts = Exists(Post.objects.filter(partner_post_q(name), account__creator_id=OuterRef("pk")))
+        found = partner_keys(name) if postgres else None
+        if found is None:
+            condition |= Q(posts)
+            continue
+        keys, exact = found
+        if exact:
+            one_word |= keys
+        else:
+            condition |= _having_terms(keys) & Q(posts)
+    return condition | _having_terms(one_word) if one_word else condition
+
+
+def _having_terms(keys: set[str]) -> Q:
+    return Q(pk__in=CreatorPartnerTerm.objects.filter(term__in=sorted(keys)).values("creator_id"))

@@ -83,8 +83,9 @@ def test_the_terms_follow_every_kind_of_post_write():
     Post.objects.bulk_update([post], ["is_sponsored", "sponsor"])
     assert filtered("worked_with", "nike") == {a.pk}
     Post.objects.bulk_create([Post(account=post.account, platform_post_id="x", posted_at=post.posted_at,
-                                   is_sponsored=True, mentions=["NIKE"])])
+                                   is_sponsored=True, caption="NIKE x me", mentions=["NIKE"])])
     assert CreatorPartnerTerm.objects.get(creator=a, term="nike").posts == 2
+    assert CreatorPartnerTerm.objects.get(creator=a, term="@nike").posts == 1
     assert_same_as_scan()
 
     Account.objects.filter(pk=post.account_id).update(creator=b)  # an account moves to another creator
@@ -103,6 +104,11 @@ def test_names_without_a_term_keep_reading_the_posts():
     sponsored(creator, caption="라네즈 협찬 Crème Étoile")
     sponsored(other, caption="étoiles")
     assert partner_keys("라네즈") is None  # Korean: no ASCII word, no Chinese character to look up
-    assert partner_keys("Étoile") == {"toile"}  # the accented letter is not a word character there
-    assert partner_keys("Lumiskin 璐美肤") == {"lumiskin", "璐"}
+    assert partner_keys("Étoile") == ({"toile", "@étoile"}, False)  # é is no word character there
+    assert partner_keys("Lumiskin 璐美肤") == (
+        {"璐", "@lumiskin 璐美肤", "@lumiskin璐美肤", "lumiskin", "@lumiskin", "@璐美肤"},
+        False,
+    )
+    assert partner_keys("@GlowLab") == ({"glowlab", "@glowlab"}, True)  # one word: the terms decide
+    assert partner_keys('say "hi"') is None  # escaped in the mentions' JSON text
     assert filtered("worked_with", "라네즈") == {creator.pk} == filtered("worked_with", "Étoile")
