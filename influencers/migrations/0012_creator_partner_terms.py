@@ -15,12 +15,18 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The terms of one post, as the filter looks them up (influencers.selectors.partners.partner_keys):
-# the lower-cased runs of [a-z0-9_] of its sponsor and caption (cut to the column's 100
-# characters), each Chinese character of them (influencers.sponsorship._CJK), and "@" and each
-# whole mention, compared as the filter's `icontains` compares them (upper-cased).
+# the lower-cased runs of [a-z0-9_] of its sponsor and caption, each with the next one when one
+# space parts them ("rival cosmetics": a two-word brand is a lookup too), cut to the column's 100
+# characters; each Chinese character of them (influencers.sponsorship._CJK); and "@" and each
+# whole mention, compared as the filter's `icontains` compares them (upper-cased). A newline
+# parts the sponsor from the caption so no pair spans them.
 TERMS = r"""
-    SELECT left(w, 100) FROM regexp_split_to_table(lower(p.sponsor || ' ' || p.caption), '[^a-z0-9_]+') w
-    WHERE w <> ''
+    SELECT left(x.term, 100) FROM (
+        SELECT m[1] AS word, m[2] AS after, lead(m[1]) OVER (ORDER BY n) AS next
+        FROM regexp_matches(lower(p.sponsor || E'\n' || p.caption), '([a-z0-9_]+)([^a-z0-9_]*)', 'g')
+            WITH ORDINALITY r(m, n)
+    ) w, LATERAL (VALUES (w.word), (CASE WHEN w.after = ' ' THEN w.word || ' ' || w.next END)) x(term)
+    WHERE x.term IS NOT NULL
     UNION
     SELECT m[1] FROM regexp_matches(p.sponsor || ' ' || p.caption, '([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])', 'g') m
     UNION

@@ -18,7 +18,9 @@ from influencers.sponsorship import BrandPartner, PartnerPost, brand_partners, c
 
 PARTNER_POSTS_READ = 2000  # the newest sponsored posts a summary reads: years of a busy creator
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[a-z0-9_]+")  # partner_post_q's word characters (case-folded)
+# partner_post_q's word characters (case-folded): a run of them in a name is a whole word of
+# the text it matches, and two runs parted by one space are a pair of words there.
+_WORD = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)?")
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
@@ -83,22 +85,22 @@ def partner_post_q(name: str) -> Q:
 def partner_keys(name: str) -> tuple[set[str], bool] | None:
     """The CreatorPartnerTerm terms one of which every sponsored post `partner_post_q(name)`
     finds has, and whether having one is the same as being found. Per variant and written form:
-    its first run of [a-z0-9_] (the regular expression's word characters, so the run is a whole
-    word of the sponsor or caption) or, for a Chinese variant, its first Chinese character; and
-    "@" and the form (a whole mention). Exact when every form is one such word. None when some
-    form has neither, or characters the mentions' JSON text escapes: no term narrows it down."""
+    its first word, or pair of words parted by one space (a whole word or pair of the sponsor or
+    caption), or for a Chinese variant its first Chinese character; and "@" and the form (a
+    whole mention). Exact when every form is one word or one such pair. None when some form has
+    neither, or characters the mentions' JSON text escapes: no term narrows it down."""
     keys, exact = set(), True
     for variant in name_variants(name):
         cjk = _CJK.search(variant)
-        forms = dict.fromkeys((variant, compact(variant)))
-        for form in forms:
+        for form in dict.fromkeys((variant, compact(variant))):
             word = _WORD.search(form)
             if _JSON_ESCAPED.search(form) or not (cjk or word):
                 return None
             keys.add("@" + form[: PARTNER_TERM_LENGTH - 1])
             # Chinese names are found anywhere in the text, so their first character is there.
             keys.add(cjk.group() if cjk else word.group()[:PARTNER_TERM_LENGTH])  # type: ignore[union-attr]
-            exact = exact and not cjk and word is not None and word.group() == form and len(form) < PARTNER_TERM_LENGTH
+            whole = not cjk and word is not None and word.group() == form
+            exact = exact and whole and len(form) < PARTNER_TERM_LENGTH - 1  # never a cut term
     return keys, exact
 
 

@@ -14,7 +14,18 @@ from tests.factories import AccountFactory, CreatorFactory, PostFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-NAMES = ["GlowLab", "glow lab", "Rival Cosmetics", "@lumiskin", "Lumiskin 璐美肤", "璐美肤", "nike", "NIKE, adidas"]
+NAMES = [
+    "GlowLab",
+    "glow lab",
+    "Rival Cosmetics",
+    "@lumiskin",
+    "Lumiskin 璐美肤",
+    "璐美肤",
+    "nike",
+    "NIKE, adidas",
+    "La Roche-Posay",
+    "roche posay",
+]
 
 
 def scanned(names: list[str]) -> set[int]:
@@ -54,12 +65,16 @@ def test_sponsor_mentions_caption_and_case_find_the_same_creators_as_the_scan():
     sponsored(by_hashtag, caption="#ad #RivalCosmetics haul")
     sponsored(chinese, caption="和璐美肤合作 #广告")
     PostFactory(account=AccountFactory(creator=unpaid), caption="I love GlowLab and Nike")  # not sponsored
-    sponsored(lookalike, caption="glowlabs nikes adidasx")  # no whole word
+    sponsored(lookalike, caption="glowlabs nikes adidasx rival  cosmetics la roche posay")  # no whole word
+    split, pair = CreatorFactory(), CreatorFactory()
+    sponsored(split, sponsor="Rival", caption="Cosmetics haul, la roche-posay2")  # a pair across fields
+    sponsored(pair, caption="Rival Cosmetics! and La Roche-Posay.")
 
     assert filtered("worked_with", "GlowLab") == {by_sponsor.pk}
     assert filtered("worked_with", "glow lab") == {by_caption.pk, by_sponsor.pk}  # also written together
     assert filtered("worked_with", "@lumiskin") == {by_mention.pk}
-    assert filtered("worked_with", "Rival Cosmetics") == {by_hashtag.pk}
+    assert filtered("worked_with", "Rival Cosmetics") == {by_hashtag.pk, pair.pk}
+    assert filtered("worked_with", "La Roche-Posay") == {pair.pk}
     assert filtered("worked_with", "Lumiskin 璐美肤") == {by_mention.pk, chinese.pk}
     assert filtered("worked_with", "nike") == set()
     assert unpaid.pk in filtered("not_worked_with", "GlowLab")
@@ -110,5 +125,10 @@ def test_names_without_a_term_keep_reading_the_posts():
         False,
     )
     assert partner_keys("@GlowLab") == ({"glowlab", "@glowlab"}, True)  # one word: the terms decide
+    assert partner_keys("Rival  Cosmetics") == (
+        {"rival cosmetics", "@rival cosmetics", "rivalcosmetics", "@rivalcosmetics"},
+        True,
+    )
+    assert partner_keys("La Roche-Posay")[0] >= {"la roche", "larocheposay"}  # type: ignore[index]
     assert partner_keys('say "hi"') is None  # escaped in the mentions' JSON text
     assert filtered("worked_with", "라네즈") == {creator.pk} == filtered("worked_with", "Étoile")
