@@ -9,6 +9,9 @@ the demo seed, admin edits and tests alike. Any write to a post's sponsorship, s
 mentions, date or account (and an account moving to another creator) recomputes the terms of the
 creators concerned from their sponsored posts. SQLite (the embedded default, small catalogues)
 gets the empty table and the filters keep reading the posts there.
+
+Also a partial index on the creators whose risk level is "insufficient" (discovery's
+risk_level=insufficient read every creator, ~40 ms at 100k).
 """
 
 import django.db.models.deletion
@@ -170,4 +173,12 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install, uninstall, elidable=False),
+        migrations.AddIndex(
+            model_name="creator",
+            index=models.Index(
+                condition=models.Q(("worst_risk_level", "insufficient")),
+                fields=["id"],
+                name="creator_risk_insufficient_idx",
+            ),
+        ),
     ]
