@@ -97,8 +97,18 @@ def test_the_terms_follow_every_kind_of_post_write():
     post.is_sponsored, post.sponsor = True, "Nike"  # re-import: bulk_update as the refresh does
     Post.objects.bulk_update([post], ["is_sponsored", "sponsor"])
     assert filtered("worked_with", "nike") == {a.pk}
-    Post.objects.bulk_create([Post(account=post.account, platform_post_id="x", posted_at=post.posted_at,
-                                   is_sponsored=True, caption="NIKE x me", mentions=["NIKE"])])
+    Post.objects.bulk_create(
+        [
+            Post(
+                account=post.account,
+                platform_post_id="x",
+                posted_at=post.posted_at,
+                is_sponsored=True,
+                caption="NIKE x me",
+                mentions=["NIKE"],
+            )
+        ]
+    )
     assert CreatorPartnerTerm.objects.get(creator=a, term="nike").posts == 2
     assert CreatorPartnerTerm.objects.get(creator=a, term="@nike").posts == 1
     assert_same_as_scan()
