@@ -47,7 +47,7 @@ CREATE FUNCTION influencers_refresh_partner_terms(creator_ids bigint[]) RETURNS 
     WHERE a.creator_id = ANY(creator_ids) AND p.is_sponsored
     GROUP BY a.creator_id, t.term
     -- Two transactions refreshing one creator at once: the later one's counts win.
-    ON CONFLICT (term, creator_id) DO UPDATE SET first_seen = EXCLUDED.first_seen,
+    ON CONFLICT (creator_id, term) DO UPDATE SET first_seen = EXCLUDED.first_seen,
         last_seen = EXCLUDED.last_seen, posts = EXCLUDED.posts;
 $$ LANGUAGE sql;
 """
@@ -160,6 +160,7 @@ class Migration(migrations.Migration):
                 (
                     "creator",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="partner_terms",
                         to="influencers.creator",
@@ -168,8 +169,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "constraints": [
-                    models.UniqueConstraint(fields=("term", "creator"), name="partner_term_unique_term_creator")
+                    models.UniqueConstraint(fields=("creator", "term"), name="partner_term_unique_creator_term")
                 ],
+                "indexes": [models.Index(fields=["term", "creator"], name="partner_term_term_creator_idx")],
             },
         ),
         migrations.RunPython(install, uninstall, elidable=False),

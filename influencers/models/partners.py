@@ -17,17 +17,18 @@ class CreatorPartnerTerm(models.Model):
     when it was first and last posted and in how many sponsored posts. Maintained by the
     database (PostgreSQL triggers on posts and accounts); never written by the application."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="partner_terms")
+    # Indexed by the constraint below (creator first), which the triggers' refresh and the
+    # filter's per-creator probe read.
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="partner_terms", db_index=False)
     term = models.CharField(max_length=PARTNER_TERM_LENGTH)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     posts = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            # Also the lookup index: a brand's term gives its creators.
-            models.UniqueConstraint(fields=["term", "creator"], name="partner_term_unique_term_creator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["creator", "term"], name="partner_term_unique_creator_term")]
+        # A brand's terms give its creators (when few creators worked with it, the plan starts here).
+        indexes = [models.Index(fields=["term", "creator"], name="partner_term_term_creator_idx")]
 
     def __str__(self) -> str:
         return f"{self.term} in the sponsored posts of creator {self.creator_id}"
