@@ -1,6 +1,6 @@
 """CreatorPartnerTerm: the terms of each creator's sponsored posts, the index discovery's
-`worked_with` / `not_worked_with` filters look a brand's name up in before they check the
-candidates' posts with the same word rules as before (influencers.selectors.partners). Without
+`worked_with` / `not_worked_with` filters look a brand name of one or two words up in, with the
+same results as the word rules they apply to the posts (influencers.selectors.partners). Without
 it the filters read every sponsored post (~225k pages, 0.4–0.9 s at 100k creators); a covering
 index on the posts is impossible (a long caption overflows a B-tree entry).
 
@@ -18,11 +18,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # The terms of one post, as the filter looks them up (influencers.selectors.partners.partner_keys):
-# the lower-cased runs of [a-z0-9_] of its sponsor and caption, each with the next one when one
-# space parts them ("rival cosmetics": a two-word brand is a lookup too), cut to the column's 100
-# characters; each Chinese character of them (influencers.sponsorship._CJK); and "@" and each
-# whole mention, compared as the filter's `icontains` compares them (upper-cased). A newline
-# parts the sponsor from the caption so no pair spans them.
+# the lower-cased runs of [a-z0-9_] of its sponsor and caption, each also with the next one when
+# one space parts them ("rival cosmetics": a two-word brand is a lookup too), cut to the column's
+# 100 characters; and "@" and each whole mention, compared as the filter's `icontains` compares
+# them (upper-cased). A newline parts the sponsor from the caption so no pair spans them.
 TERMS = r"""
     SELECT left(x.term, 100) FROM (
         SELECT m[1] AS word, m[2] AS after, lead(m[1]) OVER (ORDER BY n) AS next
@@ -30,8 +29,6 @@ TERMS = r"""
             WITH ORDINALITY r(m, n)
     ) w, LATERAL (VALUES (w.word), (CASE WHEN w.after = ' ' THEN w.word || ' ' || w.next END)) x(term)
     WHERE x.term IS NOT NULL
-    UNION
-    SELECT m[1] FROM regexp_matches(p.sponsor || ' ' || p.caption, '([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])', 'g') m
     UNION
     SELECT '@' || left(lower(upper(e)), 99)
     FROM jsonb_array_elements_text(CASE jsonb_typeof(p.mentions) WHEN 'array' THEN p.mentions END) e

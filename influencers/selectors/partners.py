@@ -18,10 +18,9 @@ from influencers.sponsorship import BrandPartner, PartnerPost, brand_partners, c
 
 PARTNER_POSTS_READ = 2000  # the newest sponsored posts a summary reads: years of a busy creator
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# partner_post_q's word characters (case-folded): a run of them in a name is a whole word of
-# the text it matches, and two runs parted by one space are a pair of words there.
-_WORD = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)?")
-_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+# One word or two parted by one space, in partner_post_q's word characters (case-folded): such
+# a name matches where the sponsor or caption has that word or pair of words (CreatorPartnerTerm).
+_WORDS = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)?")
 
 
 def creator_brand_partners(*, creator: Creator, known_brands: Iterable[str] = ()) -> list[BrandPartner]:
@@ -82,50 +81,38 @@ def partner_post_q(name: str) -> Q:
     return Q(is_sponsored=True) & query
 
 
-def partner_keys(name: str) -> tuple[set[str], bool] | None:
-    """The CreatorPartnerTerm terms one of which every sponsored post `partner_post_q(name)`
-    finds has, and whether having one is the same as being found. Per variant and written form:
-    its first word, or pair of words parted by one space (a whole word or pair of the sponsor or
-    caption), or for a Chinese variant its first Chinese character; and "@" and the form (a
-    whole mention). Exact when every form is one word or one such pair. None when some form has
-    neither, or characters the mentions' JSON text escapes: no term narrows it down."""
-    keys, exact = set(), True
+def partner_keys(name: str) -> set[str] | None:
+    """The CreatorPartnerTerm terms that decide whether `partner_post_q(name)` finds a sponsored
+    post of a creator, when every variant and written form of the name is one word or two words
+    parted by one space (the regular expression's word characters, so such a form is a whole word
+    or pair of the sponsor or caption): the form itself, and "@" and the form (a whole mention).
+    None for other names (Chinese ones, found anywhere; three words or more; punctuation): their
+    posts are read."""
+    keys = set()
     for variant in name_variants(name):
-        cjk = _CJK.search(variant)
         for form in dict.fromkeys((variant, compact(variant))):
-            word = _WORD.search(form)
-            if _JSON_ESCAPED.search(form) or not (cjk or word):
+            # Shorter than the terms' cut length, so never equal to a cut term.
+            if not _WORDS.fullmatch(form) or len(form) >= PARTNER_TERM_LENGTH - 1:
                 return None
-            keys.add("@" + form[: PARTNER_TERM_LENGTH - 1])
-            # Chinese names are found anywhere in the text, so their first character is there.
-            keys.add(cjk.group() if cjk else word.group()[:PARTNER_TERM_LENGTH])  # type: ignore[union-attr]
-            whole = not cjk and word is not None and word.group() == form
-            exact = exact and whole and len(form) < PARTNER_TERM_LENGTH - 1  # never a cut term
-    return keys, exact
+            keys |= {form, "@" + form}
+    return keys or None
 
 
 def worked_with(names: Iterable[str]) -> Q:
     """A `Q` on Creator: the creator published a sponsored post for any of `names`
-    (`partner_post_q`). On PostgreSQL the creators come from the terms index (CreatorPartnerTerm):
-    a one-word name is a lookup; otherwise the creators found there have their posts read with
-    the word rules of `partner_post_q`, and the others are never read."""
+    (`partner_post_q`). On PostgreSQL a name of one or two words is looked up in the creators'
+    sponsored-post terms (CreatorPartnerTerm, an index); other names read the sponsored posts."""
     postgres = connection.vendor == "postgresql"
-    condition, one_word = Q(pk__in=[]), set[str]()
+    condition, terms = Q(pk__in=[]), set[str]()
     for name in names:
-        posts = Exists(Post.objects.filter(partner_post_q(name), account__creator_id=OuterRef("pk")))
-        found = partner_keys(name) if postgres else None
-        if found is None:
-            condition |= Q(posts)
-            continue
-        keys, exact = found
-        if exact:
-            one_word |= keys
+        keys = partner_keys(name) if postgres else None
+        if keys is None:
+            condition |= Q(Exists(Post.objects.filter(partner_post_q(name), account__creator_id=OuterRef("pk"))))
         else:
-            condition |= _having_terms(keys) & Q(posts)
-    return condition | _having_terms(one_word) if one_word else condition
-
-
-def _having_terms(keys: set[str]) -> Q:
+            terms |= keys
+    if not terms:
+        return condition
     # EXISTS rather than IN: PostgreSQL estimates the share of creators from the terms' statistics
     # (a hashed NOT IN is guessed at half of them, and the plan then sorts every other creator).
-    return Q(Exists(CreatorPartnerTerm.objects.filter(term__in=sorted(keys), creator_id=OuterRef("pk"))))
+    having = CreatorPartnerTerm.objects.filter(term__in=sorted(terms), creator_id=OuterRef("pk"))
+    return condition | Q(Exists(having))
