@@ -103,16 +103,21 @@ def worked_with(names: Iterable[str]) -> Q:
     (`partner_post_q`). On PostgreSQL a name of one or two words is looked up in the creators'
     sponsored-post terms (CreatorPartnerTerm, an index); other names read the sponsored posts."""
     postgres = connection.vendor == "postgresql"
-    condition, terms = Q(pk__in=[]), set[str]()
+    read, terms = Q(), set[str]()
     for name in names:
         keys = partner_keys(name) if postgres else None
         if keys is None:
-            condition |= Q(Exists(Post.objects.filter(partner_post_q(name), account__creator_id=OuterRef("pk"))))
+            read |= partner_post_q(name)
         else:
             terms |= keys
-    if not terms:
-        return condition
-    # EXISTS rather than IN: PostgreSQL estimates the share of creators from the terms' statistics
-    # (a hashed NOT IN is guessed at half of them, and the plan then sorts every other creator).
-    having = CreatorPartnerTerm.objects.filter(term__in=sorted(terms), creator_id=OuterRef("pk"))
-    return condition | Q(Exists(having))
+    # One EXISTS for all the names read (as many competitors' names as a brand has), one for all
+    # the terms. EXISTS rather than IN for the terms: PostgreSQL estimates the share of creators
+    # from their statistics (a hashed NOT IN is guessed at half of them, and the plan then sorts
+    # every other creator).
+    condition = Q(pk__in=[])
+    if read:
+        condition |= Q(Exists(Post.objects.filter(read, account__creator_id=OuterRef("pk"))))
+    if terms:
+        having = CreatorPartnerTerm.objects.filter(term__in=sorted(terms), creator_id=OuterRef("pk"))
+        condition |= Q(Exists(having))
+    return condition

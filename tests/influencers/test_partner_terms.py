@@ -25,6 +25,7 @@ NAMES = [
     "NIKE, adidas",
     "La Roche-Posay",
     "roche posay",
+    "GlowLab, 璐美肤, La Roche-Posay",
 ]
 
 
