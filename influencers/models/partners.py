@@ -8,13 +8,14 @@ from django.db import models
 
 from influencers.models.catalogue import Creator
 
-PARTNER_TERM_LENGTH = 100  # longer words are kept (and looked up) cut to this length
+PARTNER_TERM_LENGTH = 100  # longer terms are kept cut to this length (and never looked up)
 
 
 class CreatorPartnerTerm(models.Model):
-    """One normalised term of a creator's sponsored posts (their sponsor, caption and mentions):
-    a lower-cased run of ASCII letters, digits and underscores, or one Chinese character, with
-    when it was first and last posted and in how many sponsored posts. Maintained by the
+    """One normalised term of a creator's sponsored posts: a lower-cased run of ASCII letters,
+    digits and underscores of their sponsor or caption, such a run and the next one when one
+    space parts them ("rival cosmetics"), or "@" and a whole mention; with when it was first and
+    last posted and in how many sponsored posts. Maintained by the
     database (PostgreSQL triggers on posts and accounts); never written by the application."""
 
     # Indexed by the constraint below (creator first), which the triggers' refresh and the
