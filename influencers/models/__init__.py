@@ -3,6 +3,7 @@
 from influencers.models.audience import AudienceProfile, CommentSample, FollowerSample
 from influencers.models.catalogue import Account, AccountSnapshot, Creator, MediaAsset, Platform, Post, PostType
 from influencers.models.metrics import AccountMetrics
+from influencers.models.partners import CreatorPartnerTerm
 from influencers.models.search import AccountSearchText
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "AudienceProfile",
     "CommentSample",
     "Creator",
+    "CreatorPartnerTerm",
     "FollowerSample",
     "MediaAsset",
     "Platform",

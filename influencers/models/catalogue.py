@@ -78,6 +78,11 @@ class Creator(models.Model):
             models.Index(F("display_name"), F("id"), name="creator_name_idx"),
             models.Index(F("display_name").desc(), F("id"), name="creator_name_desc_idx"),
             models.Index(F("created_at").desc(), F("id"), name="creator_created_desc_idx"),
+            # risk_level=insufficient: creators no account of which has a verdict, few once vetted
+            # (the other levels are common enough for an index walk of the sort).
+            models.Index(
+                fields=["id"], condition=Q(worst_risk_level="insufficient"), name="creator_risk_insufficient_idx"
+            ),
         ]
 
     def __str__(self) -> str:

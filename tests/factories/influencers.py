@@ -16,6 +16,7 @@ from influencers.models import (
     AudienceProfile,
     CommentSample,
     Creator,
+    CreatorPartnerTerm,
     FollowerSample,
     MediaAsset,
     Platform,
@@ -54,6 +55,20 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
     followers = 10_000
     following = 300
     posts = 120
+
+
+class CreatorPartnerTermFactory(factory.django.DjangoModelFactory):
+    """A term of a creator's sponsored posts. The database keeps these rows from the posts (on
+    PostgreSQL), so a factory row stands for what a post write would have left."""
+
+    class Meta:
+        model = CreatorPartnerTerm
+
+    creator = factory.SubFactory(CreatorFactory)
+    term = factory.Sequence(lambda n: f"brand{n}")
+    first_seen = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+    last_seen = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+    posts = 2
 
 
 class AccountSearchTextFactory(factory.django.DjangoModelFactory):
