@@ -236,6 +236,10 @@ def _look_results(
         return
     context["look_state"] = outcome.index_state
     context["look_embedder"] = (outcome.embedder or {}).get("label", "")
+    # Image queries may be searched again widened by the closest creator's feed: say whose.
+    context["look_widened_by"] = next(
+        (m.display_name for m in outcome.results if m.creator_id == outcome.expanded_with), ""
+    )
     # Images not yet embedded are not searched: the results say how many (_pending_images.html).
     context["pending_images"] = int(getattr(outcome, "pending_images", 0) or 0)
     context["switching_to"] = getattr(outcome, "switching_to", None)

@@ -156,3 +156,12 @@ def test_a_mood_board_in_object_storage_is_searched_from_a_kept_copy(
     assert len(copies) == 1
     ui.get(url + "&page=1")
     assert list((settings.UPLOAD_TEMP_DIR / "looks").glob("looks-*/image.img")) == copies  # reused
+
+
+def test_a_widened_search_by_look_names_the_creator_it_was_widened_with(ui, looks_catalogue, monkeypatch):
+    monkeypatch.setattr("vision.services.search.EXPAND_MIN_Z", float("-inf"))  # always widen
+    page = ui.get(_start(ui)).content.decode()
+    note = page.split('data-testid="look-widened"')[1].split("</span>")[0]
+    assert "Widened with the look of dark_moody" in note
+    monkeypatch.setattr("vision.services.search.EXPAND_MIN_Z", float("inf"))  # never
+    assert 'data-testid="look-widened"' not in ui.get(_start(ui)).content.decode()
