@@ -348,7 +348,7 @@ def creators_import_file(
 
 
 def _after_import(
-    account_ids: list[int], *, refresh: bool, new_images: int, progress: StepProgress | None
+    account_ids: list[int], *, refresh: bool, new_images: int, progress: StepProgress | None = None
 ) -> list[str]:
     """Announce a committed import (influencers.follow_ups): metrics, vetting and the
     re-evaluation of watches of the accounts it touched (with `refresh`), and embedding of the new
