@@ -16,7 +16,8 @@ from api.filters import QuerySpec
 from api.links import api_url
 from api.parsers import StrictJSONParser
 from api.permissions import IsOrganizationMember, request_membership
-from core.models import Membership, Organization
+from api.serializers.jobs import JobSerializer
+from core.models import Job, Membership, Organization
 
 # PATCH bodies are documented as JSON; HTML-form clients may still send them urlencoded or as
 # multipart. Partial serializers make either change only the fields that were sent.
@@ -55,6 +56,12 @@ def located(
     response = Response(data, status=code)
     response["Location"] = api_url(to, kwargs=kwargs, request=request)
     return response
+
+
+def job_accepted(request: Request, job: Job) -> Response:
+    """A 202 answering a started job: the Job, with `Location` the URL to follow it at."""
+    data = JobSerializer(job, context={"request": request}).data
+    return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
 
 
 def no_store(response: Response) -> Response:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from api.idempotency import idempotent
 from api.serializers.jobs import ExportRequestSerializer, JobSerializer
-from api.views.base import OrganizationScopedView, located
+from api.views.base import OrganizationScopedView, job_accepted
 from core.errors import InvalidState
 from core.http import private_file_response
 from core.models import JobKind
@@ -49,8 +49,7 @@ class ExportCreateView(OrganizationScopedView):
             csv_header=data.get("csv_header") or "label",
         )
         job.refresh_from_db()
-        data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return job_accepted(request, job)
 
 
 class ExportNotReady(APIException):

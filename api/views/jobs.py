@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.idempotency import idempotent
 from api.serializers.jobs import AccountTrackSerializer, ImportUploadSerializer, JobSerializer
-from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, located
+from api.views.base import UPLOAD_PARSERS, OrganizationScopedView, job_accepted
 from core.models import Job
 from core.selectors.jobs import job_get, job_list
 from influencers.services.imports.jobs import import_upload_submit
@@ -58,8 +57,7 @@ class ImportUploadView(OrganizationScopedView):
             user=request.user,
             mapping=payload.validated_data.get("mapping") or None,
         )
-        data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return job_accepted(request, job)
 
 
 class AccountTrackView(OrganizationScopedView):
@@ -81,5 +79,4 @@ class AccountTrackView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
         )
-        data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return job_accepted(request, job)

@@ -4,13 +4,13 @@ whole catalogue (catalogue editors only) and answers 202 with the job to follow.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.idempotency import idempotent
 from api.serializers.jobs import JobSerializer
-from api.views.base import OrganizationScopedView, located
+from api.views.base import OrganizationScopedView, job_accepted
 from vetting.services.reports import MAX_IDS, vetting_run_submit
 
 
@@ -57,5 +57,4 @@ class VettingRunView(OrganizationScopedView):
             organization=self.organization,
             user=request.user,
         )
-        data = JobSerializer(job, context={"request": request}).data
-        return located(request, data, to="job-detail", kwargs={"pk": job.pk}, code=status.HTTP_202_ACCEPTED)
+        return job_accepted(request, job)
