@@ -203,6 +203,7 @@ def search_by_vector(
     query_info: dict[str, Any] | None = None,
     exclude_creator_ids: Collection[int] = (),
     probes: Sequence[tuple[np.ndarray, Image.Image]] = (),
+    copy_owners: list[int] | None = None,
     expand: bool = False,
     platforms: list[str] | None = None,
     min_followers: int | None = None,
@@ -211,7 +212,8 @@ def search_by_vector(
     creator_ids: Collection[int] | None = None,
 ) -> AestheticSearchResult:
     """Ranked creators for a query vector of `embedder` (filters already validated). `probes`:
-    the example images with their vectors, whose copies in the catalogue rank their owner first.
+    the example images with their vectors, whose copies in the catalogue rank their owner first
+    (`copy_owners`: those owners when already verified on pixels, so they are not checked again).
     With `expand`, the vector is first moved toward the best-ranked creator's feed (see the
     module docstring) and `query["expanded_with"]` names that creator."""
     index, state = _index_for_search(embedder.id)
@@ -247,7 +249,7 @@ def search_by_vector(
             break
         k = min(available, k * 4)
     result.query = {**result.query, "candidates": int(k)}
-    duplicates = _duplicate_owners(index, probes, allowed)
+    duplicates = _duplicate_owners(index, probes, allowed) if copy_owners is None else copy_owners
     candidates = np.union1d(candidates, np.array(duplicates, dtype=np.int64))
 
     # Every candidate creator's whole feed (inside the filters), scored exactly.
@@ -268,7 +270,7 @@ def search_by_vector(
             top=top,
             query_info={**result.query, "expanded_with": leader},
             exclude_creator_ids=exclude_creator_ids,
-            probes=probes,
+            copy_owners=duplicates,  # the copies do not depend on the query vector: checked once
             platforms=platforms,
             min_followers=min_followers,
             max_followers=max_followers,
