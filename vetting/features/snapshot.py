@@ -223,6 +223,7 @@ class FeatureSnapshot:
     _term_codes: dict[str, int] | None = field(default=None, repr=False)
     _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _memo_running: dict[Hashable, threading.Event] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.columns["account_id"])
@@ -237,16 +238,30 @@ class FeatureSnapshot:
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute()'s value for `key`, kept with this snapshot (MEMO_ENTRIES, newest kept): for
         other values derived from the catalogue as of this version, such as a brand's hits in
-        recent posts. Computed outside the lock: two threads may both compute a new key once."""
-        with self._memo_lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
-        value = compute()
-        with self._memo_lock:
-            self._memo[key] = value
-            while len(self._memo) > MEMO_ENTRIES:
-                self._memo.popitem(last=False)
+        recent posts. One thread computes a new key while the others asking for it wait for its
+        value: at 1M accounts a brand's post scan takes seconds, and every thread of a worker
+        starting the same scan at once ran it eight times over and timed clients out. If the
+        computing thread fails, a waiting one computes in its turn."""
+        while True:
+            with self._memo_lock:
+                if key in self._memo:
+                    self._memo.move_to_end(key)
+                    return self._memo[key]
+                running = self._memo_running.get(key)
+                if running is None:
+                    running = self._memo_running[key] = threading.Event()
+                    break
+            running.wait()
+        try:
+            value = compute()
+            with self._memo_lock:
+                self._memo[key] = value
+                while len(self._memo) > MEMO_ENTRIES:
+                    self._memo.popitem(last=False)
+        finally:
+            with self._memo_lock:
+                del self._memo_running[key]
+            running.set()
         return value
 
     def select(
