@@ -25,7 +25,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
-from core.messages import JOINED, is_message, label, localize, message_json, message_safe, render_message
+from core.messages import is_message, label, localize, message_json, render_message
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -196,9 +196,7 @@ class _Rendered(dict[int, dict[str, Any]]):
 def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     """A match part with its reasons in the request's language, and as messages."""
     lines = part.get("explanations") or []
-    explanation = _joined_json(part["explanation"], lines, rendered)
-    if explanation is None and is_message(part["explanation"]):
-        explanation = message_json(part["explanation"])
+    explanation = rendered.of(part["explanation"]) if is_message(part["explanation"]) else None
     return {
         "name": part["name"],
         "label": label("match_part", part["name"]),
@@ -208,25 +206,6 @@ def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
         "explanation_message": explanation,
         "explanations_messages": [rendered.of(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True),
-    }
-
-
-def _joined_json(explanation: Any, lines: list[Any], rendered: _Rendered) -> dict[str, Any] | None:
-    """message_json of a part's explanation that joins exactly its reasons (as the ranking
-    builds it), from the reasons' words already rendered: JOINED of texts renders them as
-    they are. None for any other explanation."""
-    if not (
-        isinstance(explanation, dict)
-        and explanation.get("code") == JOINED.code
-        and explanation["params"].get("items") == lines
-        and all(is_message(line) for line in lines)
-    ):
-        return None
-    texts = [rendered.of(line)["message"] for line in lines]
-    return {
-        "code": JOINED.code,
-        "params": message_safe(explanation["params"]),
-        "message": render_message(JOINED(items=texts)),
     }
 
 

@@ -9,13 +9,16 @@ import pytest
 from django.utils.translation import gettext_noop
 
 from core.messages import (
+    COMPACT,
     INT,
+    NUM2,
     PCT1,
     Message,
     compact_number,
     define,
     is_message,
     localize,
+    message_json,
     render_message,
 )
 from tests.factories import JobFactory
@@ -157,3 +160,33 @@ def test_a_domain_error_carries_its_message_and_an_english_text():
     error = InputError(SHARE(share=0.1, n=3), field="min_followers")
     assert str(error) == "field 'min_followers': 10.0% of 3 followers"  # the API's detail, the CLI
     assert isinstance(error.message, Message) and error.reason == "10.0% of 3 followers"
+
+
+RATIO = define("test.ratio", gettext_noop("%(ratio)s comments per like"), ratio=NUM2)
+REACH = define("test.reach", gettext_noop("%(n)s followers"), n=COMPACT)
+
+
+def test_a_message_rendered_again_reads_the_same_in_each_language():
+    # Rendered messages are remembered by their stored form and language: asking again, in
+    # another language, then in the first again, must give each language its own words.
+    message = REACH(n=10_200)
+    for _ in range(2):
+        assert render_message(message, "en") == "10.2K followers"
+        assert render_message(message, "zh-hans") == "1.02万 followers"
+        assert render_message(message.as_dict(), "en") == "10.2K followers"
+
+
+def test_infinity_none_and_nan_are_told_apart_when_remembered():
+    # JSON writes all three as null; a remembered rendering must not mix them up.
+    infinite = {"code": "test.ratio", "params": {"ratio": float("inf")}}
+    unknown = {"code": "test.ratio", "params": {"ratio": None}}
+    not_a_number = {"code": "test.ratio", "params": {"ratio": float("nan")}}
+    for _ in range(2):
+        assert render_message(infinite, "en") == "∞ comments per like"
+        assert render_message(unknown, "en") == "— comments per like"
+        assert render_message(not_a_number, "en") == "— comments per like"
+    assert message_json(RATIO(ratio=0.5), "en") == {
+        "code": "test.ratio",
+        "params": {"ratio": 0.5},
+        "message": "0.50 comments per like",
+    }
