@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.mixins import ListModelMixin
@@ -31,6 +33,7 @@ from influencers.selectors.creators import (
     creator_rows,
     creator_top_posts,
 )
+from influencers.selectors.discovery_columns import discovery_head
 from influencers.selectors.partners import creator_brand_partners
 from vetting.selectors.brands import brand_and_competitor_names
 from vetting.selectors.reports import account_vetting_reports
@@ -41,11 +44,19 @@ class DiscoveryPaginator(CountCappedPaginator):
     """The capped count and the page from ONE run of the discovery query: the ids (and matched
     account ids) of its first COUNT_CAP + 1 rows are read once, the count is their number and a
     page is a slice of them, loaded by primary key. The filtered, anti-joined query is the
-    expensive part of discovery; running it a second time for the page doubled its cost."""
+    expensive part of discovery; running it a second time for the page doubled its cost. Where
+    the in-memory discovery columns can answer the request's filters, they give the same rows
+    without the query (influencers.selectors.discovery_columns)."""
+
+    def __init__(self, object_list, per_page, *, filters: dict[str, Any] | None = None) -> None:  # noqa: ANN001
+        super().__init__(object_list, per_page)
+        self.filters = filters
 
     @cached_property
     def head(self) -> list[tuple[int, int | None]]:
-        return creator_head(self.object_list, limit=self.count_cap + 1)
+        limit = self.count_cap + 1
+        from_columns = None if self.filters is None else discovery_head(self.filters, limit=limit)
+        return from_columns if from_columns is not None else creator_head(self.object_list, limit=limit)
 
     @cached_property
     def count(self) -> int:
@@ -59,8 +70,28 @@ class DiscoveryPaginator(CountCappedPaginator):
         return self._get_page(creator_rows(self.head[bottom : bottom + self.per_page]), number, self)
 
 
+class DiscoveryFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend keeping the cleaned filters on the view, for DiscoveryPagination."""
+
+    def filter_queryset(self, request, queryset, view):  # noqa: ANN001, ANN201
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        view.discovery_filters = filterset.form.cleaned_data
+        return filterset.qs
+
+
 class DiscoveryPagination(CappedPageNumberPagination):
-    django_paginator_class = DiscoveryPaginator
+    filters: dict[str, Any] | None = None
+
+    def paginate_queryset(self, queryset, request, view=None):  # noqa: ANN001, ANN201
+        self.filters = getattr(view, "discovery_filters", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, per_page):  # type: ignore[override]  # noqa: ANN001, ANN201
+        return DiscoveryPaginator(queryset, per_page, filters=self.filters)
 
 
 _DISCOVERY_LISTS = {
@@ -99,7 +130,7 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
     query_spec = DISCOVERY_QUERY
 
     serializer_class = CreatorListSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DiscoveryFilterBackend]
     filterset_class = CreatorFilterSet
     pagination_class = DiscoveryPagination
     queryset = Creator.objects.all()

@@ -198,6 +198,9 @@ API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL els
 # reach this one), so on by default only with CACHE_URL.
 RANKING_FEATURE_SNAPSHOT = env_bool("RANKING_FEATURE_SNAPSHOT", bool(CACHE_URL))
 RANKING_FEATURES_DIR = Path(env_str("RANKING_FEATURES_DIR", str(VAR_DIR / "ranking-features")))
+# Uncached discovery answered from columns in each process's memory per catalogue version
+# (influencers/selectors/discovery_columns.py), for the same reason on only with CACHE_URL.
+DISCOVERY_COLUMNS = env_bool("DISCOVERY_COLUMNS", bool(CACHE_URL))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

@@ -1,0 +1,525 @@
+"""Discovery answered from columns in memory instead of the database.
+
+Every uncached discovery request ran the one heavy query of `creator_search_queryset` (a join of
+creators, accounts and metrics with an anti-join for the representative account): 10-110 ms of
+PostgreSQL per request at 100k creators, seconds at 1M, and under 20 concurrent clients the
+database was most of the server's CPU. The same answer is a few array operations over one row
+per account: the filters as boolean masks, the representative account (most followers, then the
+smallest id) by one lexsort, the order by another.
+
+`discovery_head(filters, limit)` gives what `creator_head` gives for the same cleaned filters of
+`CreatorFilterSet`: the first `limit` (creator id, representative account id) in the same order,
+or None when the columns cannot answer (they are off, not built for the current data version yet,
+or a filter needs the database: keyword search, the brands a creator worked with, sorting by name,
+a keyword relevance order, a creator-field sort without account filters). The caller then runs the
+query as before, so the answer never depends on which path served it; tests hold the two equal
+over random catalogues and filters.
+
+Versioned like the ranking feature snapshot: the columns are labelled with the catalogue's data
+version read before the data, and only served while it is current, so no write is ever missed.
+They are built per process in the background after the first request that finds none for the
+current version (that request, and any until the build is done, read the database). On only where
+the data version is shared by every process (DISCOVERY_COLUMNS, default: with CACHE_URL).
+Memory: about 60 bytes per account plus the audience shares (≈ 70 MB at 1M accounts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import orjson
+from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from core.caching.versions import data_version
+from core.services.background import run_outside_request
+from influencers.filters import audience_codes
+from influencers.metrics.freshness import stale_after_days, stale_cutoff
+from influencers.models import Account, AudienceProfile, Creator
+from influencers.risk import INSUFFICIENT, VERDICT_LEVELS
+from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT
+from influencers.vocabulary import code_for
+
+logger = logging.getLogger(__name__)
+
+STREAM_ROWS = 10_000
+# Filters the columns answer; a request with any other non-empty filter goes to the database.
+ANSWERED = frozenset(
+    {
+        "platform",
+        "min_followers",
+        "max_followers",
+        "min_engagement_rate",
+        "max_engagement_rate",
+        "min_growth_30d",
+        "max_growth_30d",
+        "verified",
+        "stale",
+        "max_data_age_days",
+        "audience_country",
+        "audience_country_min",
+        "audience_age",
+        "audience_age_min",
+        "audience_gender",
+        "audience_gender_min",
+        "audience_language",
+        "audience_language_min",
+        "country",
+        "language",
+        "category",
+        "has_contact_email",
+        "max_fake_risk",
+        "risk_level",
+        "sort",
+    }
+)
+# The account-level filters (applied to one account, the representative); the rest are the
+# creator's. Without any of them a creator-field sort lists every creator, accounts or not.
+ACCOUNT_FILTERS = frozenset(
+    {
+        "platform",
+        "min_followers",
+        "max_followers",
+        "min_engagement_rate",
+        "max_engagement_rate",
+        "min_growth_30d",
+        "max_growth_30d",
+        "verified",
+        "stale",
+        "max_data_age_days",
+        "audience_country",
+        "audience_age",
+        "audience_gender",
+        "audience_language",
+    }
+)
+# filter name → (audience dimension, the `_min` filter, how its codes are cased)
+AUDIENCE_FILTERS = {
+    "audience_country": ("countries", "audience_country_min", "upper"),
+    "audience_age": ("age", "audience_age_min", ""),
+    "audience_gender": ("gender", "audience_gender_min", ""),
+    "audience_language": ("languages", "audience_language_min", "lower"),
+}
+NO_DATE = -1  # data_as_of of an account whose metrics carry no date
+
+
+@dataclass
+class AudienceShares:
+    """One audience dimension of every profile of the columns' accounts: entry i gives profile
+    `profile[i]` the share `share[i]` of key `key[i]`; `account_row` maps a profile to its
+    account's row."""
+
+    keys: dict[str, int]
+    profile: np.ndarray
+    key: np.ndarray
+    share: np.ndarray
+
+
+@dataclass
+class DiscoveryColumns:
+    """One row per account with metrics, ordered by account id; creator-level values repeated on
+    each of the creator's rows."""
+
+    version: str
+    account_id: np.ndarray
+    creator_id: np.ndarray
+    platform: np.ndarray  # code into `platforms`
+    platforms: list[str]
+    followers: np.ndarray
+    engagement_rate: np.ndarray  # NaN: unknown
+    growth_30d: np.ndarray  # NaN: unknown
+    verified: np.ndarray  # int8: 1, 0, -1 unknown
+    data_as_of: np.ndarray  # date ordinal, NO_DATE without one
+    country: np.ndarray  # code into `countries` (the stored value, exact)
+    countries: list[str]
+    has_email: np.ndarray
+    worst_risk: np.ndarray  # NaN: none
+    worst_level: np.ndarray  # code into `levels`
+    levels: list[str]
+    created_at: np.ndarray  # seconds since the epoch
+    # lower-cased JSON list item → the rows of the creators holding it
+    languages: dict[str, np.ndarray]
+    categories: dict[str, np.ndarray]
+    profile_row: np.ndarray  # each audience profile's account row
+    audiences: dict[str, AudienceShares] = field(default_factory=dict)
+    # the rows by creator, then most followers, then account id: representatives come first
+    by_creator: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        if len(self.by_creator) != len(self.account_id):
+            self.by_creator = np.lexsort((self.account_id, -self.followers, self.creator_id))
+
+    def __len__(self) -> int:
+        return len(self.account_id)
+
+
+def columns_enabled() -> bool:
+    return bool(getattr(settings, "DISCOVERY_COLUMNS", False))
+
+
+def discovery_head(filters: Mapping[str, Any], *, limit: int) -> list[tuple[int, int | None]] | None:
+    """The first `limit` (creator id, representative account id) of the discovery for these
+    cleaned `CreatorFilterSet` filters, as `creator_head` gives them; None when the columns
+    cannot answer (module docstring)."""
+    given = {name for name, value in filters.items() if value not in (None, "", [], ())}
+    sort = filters.get("sort") or DEFAULT_SORT
+    if not given <= ANSWERED or sort not in CREATOR_SORTS or sort in ("name", "-name"):
+        return None
+    if sort == "-created" and not given & ACCOUNT_FILTERS:
+        return None  # every creator, accounts or not: the creators' own index answers that at once
+    columns = current_columns()
+    if columns is None:
+        return None
+    return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate())
+
+
+def head_from_columns(
+    columns: DiscoveryColumns, filters: Mapping[str, Any], *, sort: str, limit: int, today: dt.date
+) -> list[tuple[int, int | None]]:
+    """The discovery head over `columns` (the semantics of `creator_search_queryset` and the
+    filters of `CreatorFilterSet`)."""
+    mask = _account_mask(columns, filters, today) & _creator_mask(columns, filters)
+    # The representative account: the most followers among the creator's matching accounts,
+    # then the smallest account id: the first matching row of each creator in `by_creator`.
+    by_creator = columns.by_creator[mask[columns.by_creator]]
+    if not len(by_creator):
+        return []
+    creators = columns.creator_id[by_creator]
+    first = np.ones(len(by_creator), dtype=bool)
+    first[1:] = creators[1:] != creators[:-1]
+    reps = by_creator[first]
+    values, descending = _sort_values(columns, sort, reps)
+    unknown = np.isnan(values)
+    key = np.where(unknown, np.inf, -values if descending else values)  # unknown values last
+    if len(reps) > limit:  # only the rows up to the limit-th key (ties included) need ordering
+        kept = key <= np.partition(key, limit - 1)[limit - 1]
+        reps, key, unknown = reps[kept], key[kept], unknown[kept]
+    order = np.lexsort((columns.creator_id[reps], key, unknown))[:limit]
+    chosen = reps[order]
+    return list(zip(columns.creator_id[chosen].tolist(), columns.account_id[chosen].tolist(), strict=True))
+
+
+def _sort_values(columns: DiscoveryColumns, sort: str, reps: np.ndarray) -> tuple[np.ndarray, bool]:
+    path, descending = CREATOR_SORTS[sort]
+    source = {
+        "metrics__followers": columns.followers,
+        "metrics__engagement_rate": columns.engagement_rate,
+        "metrics__growth_30d": columns.growth_30d,
+        "metrics__fake_risk": columns.worst_risk,  # risk sorts are creator-level (creators.py)
+        "created_at": columns.created_at,
+    }[path]
+    return source[reps].astype(np.float64), descending
+
+
+def _account_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: dt.date) -> np.ndarray:
+    mask = np.ones(len(columns), dtype=bool)
+    platforms = filters.get("platform")
+    if platforms:
+        codes = [i for i, name in enumerate(columns.platforms) if name in set(platforms)]
+        mask &= np.isin(columns.platform, codes)
+    for name, column, above in (
+        ("min_followers", columns.followers, True),
+        ("max_followers", columns.followers, False),
+        ("min_engagement_rate", columns.engagement_rate, True),
+        ("max_engagement_rate", columns.engagement_rate, False),
+        ("min_growth_30d", columns.growth_30d, True),
+        ("max_growth_30d", columns.growth_30d, False),
+    ):
+        value = filters.get(name)
+        if value is None:
+            continue
+        # As the query compares: followers as an integer, rates as floats; unknown never passes.
+        bound = float(int(value)) if "followers" in name else float(value)
+        with np.errstate(invalid="ignore"):
+            mask &= column >= bound if above else column <= bound
+    verified = filters.get("verified")
+    if verified is not None:
+        mask &= columns.verified == (1 if verified else 0)
+    stale = filters.get("stale")
+    if stale is not None:
+        cutoff = stale_cutoff(today, stale_after_days()).toordinal()
+        fresh = columns.data_as_of >= cutoff  # NO_DATE is below every cutoff: undated is stale
+        mask &= ~fresh if stale else fresh
+    max_age = filters.get("max_data_age_days")
+    if max_age is not None:
+        mask &= columns.data_as_of >= stale_cutoff(today, int(max_age)).toordinal()
+    for name, (dimension, minimum_name, case) in AUDIENCE_FILTERS.items():
+        keys = audience_codes(filters.get(name), case) if case else list(dict.fromkeys(filters.get(name) or []))
+        if keys:
+            mask &= _audience_mask(columns, dimension, keys, float(filters.get(minimum_name) or 0))
+    return mask
+
+
+def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], minimum: float) -> np.ndarray:
+    """Accounts with a profile giving the union of `keys` a share ≥ `minimum` (> 0 without one)."""
+    shares = columns.audiences[dimension]
+    wanted = [shares.keys[k] for k in keys if k in shares.keys]
+    passing = np.zeros(len(columns), dtype=bool)
+    if not wanted:
+        return passing
+    entries = np.isin(shares.key, wanted)
+    union = np.bincount(shares.profile[entries], weights=shares.share[entries], minlength=len(columns.profile_row))
+    held = np.bincount(shares.profile[entries], minlength=len(columns.profile_row)) > 0
+    with np.errstate(invalid="ignore"):
+        ok = held & ((union >= minimum) if minimum > 0 else (union > 0))
+    passing[columns.profile_row[ok]] = True
+    return passing
+
+
+def _creator_mask(columns: DiscoveryColumns, filters: Mapping[str, Any]) -> np.ndarray:
+    mask = np.ones(len(columns), dtype=bool)
+    countries = [str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()]
+    if countries:
+        mask &= np.isin(columns.country, [i for i, c in enumerate(columns.countries) if c in set(countries)])
+    for name, index in (("language", columns.languages), ("category", columns.categories)):
+        value = (filters.get(name) or "").strip()
+        if not value:
+            continue
+        if name == "category":  # by code or by its label in either language, as the filter does
+            value = code_for(value)
+        holding = np.zeros(len(columns), dtype=bool)
+        holding[index.get(value.lower(), np.zeros(0, dtype=np.int64))] = True
+        mask &= holding
+    has_email = filters.get("has_contact_email")
+    if has_email is not None:
+        mask &= columns.has_email if has_email else ~columns.has_email
+    levels = filters.get("risk_level")
+    if levels:
+        known = [lv for lv in levels if lv in (*VERDICT_LEVELS, INSUFFICIENT)]
+        mask &= np.isin(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in known])
+    max_risk = filters.get("max_fake_risk")
+    if max_risk is not None:
+        verdict = np.isin(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in VERDICT_LEVELS])
+        with np.errstate(invalid="ignore"):
+            mask &= verdict & (np.isnan(columns.worst_risk) | (columns.worst_risk <= float(max_risk)))
+    return mask
+
+
+# --- building and serving -----------------------------------------------------------------------
+
+
+class _Codes:
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+
+    def code(self, value: str) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.codes)
+        return found
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.codes)
+
+
+def _json_text(queryset: Any, fields: list[str], json_fields: Iterable[str]) -> Any:
+    """values_list of `fields` with the JSON ones read as text (parsed with orjson by the caller:
+    Django's JSON decoding per value costs more than the rest of a build)."""
+    aliases = {name: f"{name}_as_text" for name in json_fields}
+    annotated = queryset.annotate(**{alias: Cast(name, TextField()) for name, alias in aliases.items()})
+    return annotated.values_list(*[aliases.get(name, name) for name in fields]).iterator(chunk_size=STREAM_ROWS)
+
+
+def _list_items(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return set()
+    return {item.lower() for item in value if isinstance(item, str)} if isinstance(value, list) else set()
+
+
+def build_columns(version: str) -> DiscoveryColumns:
+    """Read the catalogue into columns labelled `version` (read by the caller before this)."""
+    platforms, countries, levels = _Codes(), _Codes(), _Codes()
+    account_ids, creator_ids, platform, followers, er, growth, verified, as_of = ([] for _ in range(8))
+    accounts = Account.objects.filter(metrics__isnull=False).order_by("pk")
+    for pk, creator_id, platform_name, is_verified, n, rate, grow, date in accounts.values_list(
+        "pk",
+        "creator_id",
+        "platform",
+        "is_verified",
+        "metrics__followers",
+        "metrics__engagement_rate",
+        "metrics__growth_30d",
+        "metrics__data_as_of",
+    ).iterator(chunk_size=STREAM_ROWS):
+        account_ids.append(pk)
+        creator_ids.append(creator_id)
+        platform.append(platforms.code(platform_name))
+        followers.append(n)
+        er.append(np.nan if rate is None else rate)
+        growth.append(np.nan if grow is None else grow)
+        verified.append(-1 if is_verified is None else int(is_verified))
+        as_of.append(NO_DATE if date is None else date.toordinal())
+    creator_column = np.array(creator_ids, dtype=np.int64)
+
+    # Creator-level values, then repeated on the rows of each creator's accounts.
+    by_creator: dict[int, tuple[Any, ...]] = {}
+    languages: dict[str, list[int]] = {}
+    categories: dict[str, list[int]] = {}
+    creator_languages: dict[int, set[str]] = {}
+    creator_categories: dict[int, set[str]] = {}
+    for pk, country, langs, cats, email, risk, level, created in _json_text(
+        Creator.objects.all(),
+        [
+            "pk",
+            "country",
+            "languages",
+            "categories",
+            "contact_email",
+            "worst_fake_risk",
+            "worst_risk_level",
+            "created_at",
+        ],
+        ["languages", "categories"],
+    ):
+        by_creator[pk] = (
+            countries.code(country or ""),
+            bool(email),
+            np.nan if risk is None else risk,
+            levels.code(level or ""),
+            created.timestamp(),
+        )
+        creator_languages[pk] = _list_items(langs)
+        creator_categories[pk] = _list_items(cats)
+    size = len(account_ids)
+    country_column = np.zeros(size, dtype=np.int32)
+    email_column = np.zeros(size, dtype=bool)
+    risk_column = np.full(size, np.nan)
+    level_column = np.zeros(size, dtype=np.int16)
+    created_column = np.zeros(size)
+    for row, creator_id in enumerate(creator_ids):
+        values = by_creator.get(creator_id)
+        if values is None:  # created between the two reads: its version is already out of date
+            continue
+        country_column[row], email_column[row], risk_column[row], level_column[row], created_column[row] = values
+        for item in creator_languages[creator_id]:
+            languages.setdefault(item, []).append(row)
+        for item in creator_categories[creator_id]:
+            categories.setdefault(item, []).append(row)
+
+    account_column = np.array(account_ids, dtype=np.int64)
+    audiences, profile_row = _audience_shares(account_column)
+    return DiscoveryColumns(
+        version=version,
+        account_id=account_column,
+        creator_id=creator_column,
+        platform=np.array(platform, dtype=np.int16),
+        platforms=platforms.names,
+        followers=np.array(followers, dtype=np.float64),
+        engagement_rate=np.array(er, dtype=np.float64),
+        growth_30d=np.array(growth, dtype=np.float64),
+        verified=np.array(verified, dtype=np.int8),
+        data_as_of=np.array(as_of, dtype=np.int32),
+        country=country_column,
+        countries=countries.names,
+        has_email=email_column,
+        worst_risk=risk_column,
+        worst_level=level_column,
+        levels=levels.names,
+        created_at=created_column,
+        languages={k: np.array(v, dtype=np.int64) for k, v in languages.items()},
+        categories={k: np.array(v, dtype=np.int64) for k, v in categories.items()},
+        profile_row=profile_row,
+        audiences=audiences,
+    )
+
+
+def _audience_shares(account_column: np.ndarray) -> tuple[dict[str, AudienceShares], np.ndarray]:
+    """Every audience profile of these accounts, per dimension the numeric shares it holds."""
+    dimensions = [dim for dim, _, _ in AUDIENCE_FILTERS.values()]
+    keys = {dim: _Codes() for dim in dimensions}
+    entries: dict[str, tuple[list[int], list[int], list[float]]] = {dim: ([], [], []) for dim in dimensions}
+    profile_rows: list[int] = []
+    for account_id, *texts in _json_text(
+        AudienceProfile.objects.filter(account__metrics__isnull=False).order_by("pk"),
+        ["account_id", *dimensions],
+        dimensions,
+    ):
+        row = int(np.searchsorted(account_column, account_id))
+        if row >= len(account_column) or account_column[row] != account_id:
+            continue  # an account given metrics after the accounts were read
+        profile = len(profile_rows)
+        profile_rows.append(row)
+        for dim, text in zip(dimensions, texts, strict=True):
+            try:
+                shares = orjson.loads(text) if text else {}
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(shares, dict):
+                continue
+            profiles, codes, values = entries[dim]
+            for key, share in shares.items():
+                # Only numbers take part in a share comparison (a JSON null or text never passes).
+                if isinstance(share, (int, float)) and not isinstance(share, bool):
+                    profiles.append(profile)
+                    codes.append(keys[dim].code(key))
+                    values.append(float(share))
+    audiences = {
+        dim: AudienceShares(
+            keys=keys[dim].codes,
+            profile=np.array(entries[dim][0], dtype=np.int64),
+            key=np.array(entries[dim][1], dtype=np.int32),
+            share=np.array(entries[dim][2], dtype=np.float64),
+        )
+        for dim in dimensions
+    }
+    return audiences, np.array(profile_rows, dtype=np.int64)
+
+
+_loaded: DiscoveryColumns | None = None
+_lock = threading.Lock()
+_building: str | None = None  # the version this process is building
+
+
+def current_columns() -> DiscoveryColumns | None:
+    """The columns of the catalogue as it is now, or None (off, the version cannot be read, or
+    not built yet: then this process starts building them in the background)."""
+    global _building
+    if not columns_enabled():
+        return None
+    version = data_version("catalogue")
+    if version is None:
+        return None
+    loaded = _loaded
+    if loaded is not None and loaded.version == version:
+        return loaded
+    with _lock:
+        if _building is not None:
+            return None
+        _building = version
+    run_outside_request("discovery-columns", lambda: _build(version))  # inline where threads are off
+    loaded = _loaded
+    return loaded if loaded is not None and loaded.version == version else None
+
+
+def _build(version: str) -> None:
+    global _loaded, _building
+    try:
+        started = time.perf_counter()
+        columns = build_columns(version)
+        with _lock:
+            _loaded = columns
+        logger.info("discovery columns: %d accounts in %.2f s", len(columns), time.perf_counter() - started)
+    finally:
+        with _lock:
+            _building = None
+
+
+def forget_columns() -> None:
+    """Drop this process's columns (tests)."""
+    global _loaded
+    with _lock:
+        _loaded = None
