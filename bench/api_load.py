@@ -2,7 +2,7 @@
 
     python bench/api_load.py [--seconds 60] [--clients 20] [--creators 100000] [--reload]
         [--workers N] [--threads N] [--no-cache] [--no-matching] [--no-prime]
-        [--varied] [--side-by-side] [--no-snapshot] [--database-url URL]
+        [--varied] [--side-by-side] [--no-snapshot] [--no-columns] [--database-url URL]
 
 1. Creates the PostgreSQL database named by DATABASE_URL (default
    postgres://postgres@127.0.0.1:5432/vetted_bench) if needed and migrates it.
@@ -24,7 +24,8 @@
 
 --side-by-side runs the clients twice on one catalogue, response caching on then off (with
 --no-cache semantics: Redis still holds data versions and throttles, no response is cached),
-and prints both columns. --no-snapshot turns the ranking feature snapshot off (the SQL path).
+and prints both columns. --no-snapshot turns the ranking feature snapshot off (the SQL path), --no-columns the in-memory
+discovery columns (influencers/selectors/discovery_columns.py).
 
 Target: p95 ≤ 150 ms for discovery and matching at 20 concurrent clients, no errors.
 """
@@ -124,6 +125,7 @@ def start_server(
     cache_seconds: int = 0,
     *,
     snapshot: bool = True,
+    columns: bool = True,
 ) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -134,6 +136,8 @@ def start_server(
         # The ranking feature snapshot needs the shared data version too.
         "RANKING_FEATURE_SNAPSHOT": "true" if snapshot and cache_url else "false",
         "RANKING_FEATURES_DIR": str(FEATURES_DIR),
+        # Uncached discovery from the in-memory columns (they need the shared data version too).
+        "DISCOVERY_COLUMNS": "true" if columns and cache_url else "false",
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -258,6 +262,28 @@ def wait_for_snapshot(port: int, token: str, brand_id: int, timeout: float = 600
             fcntl.flock(handle, fcntl.LOCK_UN)
             break
     print(f"feature snapshot ready after {time.perf_counter() - started:.0f} s")
+
+
+def warm_discovery_columns(port: int, token: str, creators: int) -> None:
+    """Start every worker's build of the in-memory discovery columns (one discovery request on
+    each of 8 connections reaches every worker) and give them the time a build takes (~5 s per
+    100k creators on a loaded 2-core host, measured): the run then finds them, as a server does
+    after its first minute. Requests arriving before would read the database meanwhile."""
+
+    def ask() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        conn.request("GET", "/api/creators/?platform=tiktok", headers=request_headers(token))
+        conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wait = max(5.0, 8.0 * creators / 100_000)
+    time.sleep(wait)
+    print(f"discovery columns: waited {wait:.0f} s for their build")
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -537,6 +563,7 @@ def main() -> None:
         "--side-by-side", action="store_true", help="Run with response caching on, then off, and compare"
     )
     parser.add_argument("--no-snapshot", action="store_true", help="Ranking features from SQL, not the snapshot")
+    parser.add_argument("--no-columns", action="store_true", help="Discovery from SQL, not the in-memory columns")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: give --database-url postgres://...")
@@ -598,10 +625,13 @@ def run_phase(
         args.cache_url,
         cache_seconds,
         snapshot=not args.no_snapshot,
+        columns=not args.no_columns,
     )
     try:
         if matching and not args.no_snapshot and args.cache_url:
             wait_for_snapshot(port, tokens[0], brand_ids[0])
+        if not args.no_columns and args.cache_url:
+            warm_discovery_columns(port, tokens[0], args.creators)
         if not args.no_prime:
             prime(port, tokens[0], brand_ids[0], matching)
         # Warm up: each worker's first requests import modules and open connections (another
