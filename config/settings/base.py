@@ -258,6 +258,8 @@ REST_FRAMEWORK = {
     # Bodies are JSON; upload endpoints (and PATCH, for form clients) name their parsers themselves,
     # so the schema declares one content type per body (api/schema.py) and clients generate cleanly.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    # JSON written by orjson (core/renderers.py), then the browsable API.
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.FastJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Origins (scheme://host[:port]) whose browser scripts may call the API; none by default (CORS off).

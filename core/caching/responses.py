@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.caching.versions import get_or_compute
+from core.renderers import FastJSONRenderer
 
 
 def normalised_query(request: Request) -> list[tuple[str, list[str]]]:
@@ -35,8 +36,8 @@ def cached_json_response(
     rendered and stored. `parts` must name everything the data depends on besides the
     organisation and the data `scopes` (see `core.caching.versions.SCOPES`)."""
     renderer = getattr(request, "accepted_renderer", None)
-    # Exactly JSON (isinstance narrows the type; a subclass could render differently).
-    if not isinstance(renderer, JSONRenderer) or type(renderer) is not JSONRenderer:
+    # Exactly JSON (isinstance narrows the type; another subclass could render differently).
+    if not isinstance(renderer, JSONRenderer) or type(renderer) not in (JSONRenderer, FastJSONRenderer):
         return Response(compute())
     media_type = getattr(request, "accepted_media_type", "") or renderer.media_type
     body = get_or_compute(

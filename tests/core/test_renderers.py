@@ -1,0 +1,58 @@
+"""core.renderers.FastJSONRenderer writes the JSON DRF's JSONRenderer writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+
+import numpy as np
+from django.utils.translation import gettext_lazy
+from rest_framework.renderers import JSONRenderer
+
+from core.renderers import FastJSONRenderer
+
+DOCUMENT = {
+    "name": "林小厨 · Lin's kitchen",
+    "followers": 120_000,
+    "rate": 0.0345,
+    "tiny": 0.5,
+    "nothing": None,
+    "flags": [True, False],
+    "at": dt.datetime(2026, 12, 6, 5, 30, 12, 345678, tzinfo=dt.UTC),
+    "day": dt.date(2026, 12, 6),
+    "price": Decimal("12.50"),
+    "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "label": gettext_lazy("Followers"),
+    "by_id": {7: "seven"},
+    "shares": np.array([0.25, 0.75]),
+    "count": np.int64(3),
+    "nested": [{"a": [1, 2, {"b": "c"}]}],
+}
+
+
+def test_the_same_json_as_drf_writes():
+    fast = FastJSONRenderer().render(DOCUMENT)
+    assert json.loads(fast) == json.loads(JSONRenderer().render(DOCUMENT))
+    assert json.loads(fast)["at"] == "2026-12-06T05:30:12.345678Z"  # DRF encoder's form (Z, not +00:00)
+
+
+def test_compact_utf8_with_line_separators_escaped_as_drf_does():
+    document = {"caption": "a\u2028b\u2029c 护肤"}
+    fast = FastJSONRenderer().render(document)
+    assert fast == JSONRenderer().render(document)
+    assert b"\\u2028" in fast and "护肤".encode() in fast
+
+
+def test_nan_is_written_as_null_where_drf_refused_it():
+    assert json.loads(FastJSONRenderer().render({"er": float("nan"), "ratio": float("inf")})) == {
+        "er": None,
+        "ratio": None,
+    }
+
+
+def test_pretty_printing_goes_through_drf():
+    pretty = FastJSONRenderer().render({"a": 1}, "application/json; indent=2")
+    assert pretty == b'{\n  "a": 1\n}'
+    assert FastJSONRenderer().render(None) == b""
