@@ -290,15 +290,35 @@ def group_cpu_seconds(pgid: int) -> float:
     """CPU seconds (user + system) used so far by the live processes of process group `pgid`
     (gunicorn's master and workers): a per-request cost the shared machine's load does not skew
     the way it skews latency."""
+    return _cpu_seconds(lambda entry, fields: int(fields[2]) == pgid)
+
+
+def postgres_cpu_seconds(database: str) -> float:
+    """CPU seconds used so far by the live PostgreSQL backends connected to `database` (the
+    server keeps its connections, DB_CONN_MAX_AGE, so they live through the run)."""
+    marker = f" {database} ".encode()
+
+    def wanted(entry: Path, fields: list[str]) -> bool:
+        try:  # a backend's title: "postgres: USER DATABASE HOST(PORT) STATE"
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            return False
+        return title.startswith(b"postgres: ") and marker in title
+
+    return _cpu_seconds(wanted)
+
+
+def _cpu_seconds(wanted: Any) -> float:
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        except (OSError, IndexError):
             continue
-        if int(fields[2]) == pgid:  # fields after "(comm)": state ppid pgrp ... utime(12) stime(13)
+        # fields after "(comm)": state ppid pgrp ... utime(12) stime(13)
+        if wanted(entry, fields):
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -638,8 +658,12 @@ def run_phase(
         # seed: the measured run's queries stay unseen).
         run_clients(port, tokens, brand_ids, min(5.0, args.seconds / 6), matching, varied=args.varied, seed=99)
         cpu_before = group_cpu_seconds(server.pid)
+        database = urllib.parse.urlparse(args.database_url).path.lstrip("/")
+        postgres_before, client_before = postgres_cpu_seconds(database), time.process_time()
         results = run_clients(port, tokens, brand_ids, args.seconds, matching, varied=args.varied)
         server_cpu = group_cpu_seconds(server.pid) - cpu_before
+        postgres_cpu = postgres_cpu_seconds(database) - postgres_before
+        client_cpu = time.process_time() - client_before
     finally:
         stop_server(server)
     report(results, args.seconds, args.clients, cached=bool(cache_seconds and args.cache_url), label=label)
@@ -648,6 +672,11 @@ def run_phase(
         print(
             f"server CPU: {server_cpu:.1f} s for {served} requests = {server_cpu / served * 1000:.1f} ms per request "
             f"(gunicorn processes only; PostgreSQL and Redis not counted)"
+        )
+        print(
+            f"PostgreSQL CPU (backends of {database}): {postgres_cpu:.1f} s "
+            f"({postgres_cpu / served * 1000:.1f} ms per request); "
+            f"this load generator's CPU: {client_cpu:.1f} s, of {2 * args.seconds:.0f} core-seconds on 2 cores"
         )
     return results
 
