@@ -3,6 +3,7 @@
     python bench/search_bench.py                         # 100,000 creators, throwaway SQLite
     python bench/search_bench.py --database-url postgres://postgres@127.0.0.1:5432/vetted_search_bench
     python bench/search_bench.py --creators 20000 --repeats 9
+    python bench/search_bench.py --sqlite-path /tmp/search-bench.sqlite3   # SQLite file kept between runs
 
 Loads N creators (one account each, every tenth with a second platform) with metrics and
 --posts posts per account whose captions and bios are drawn from English and Chinese word pools
@@ -214,12 +215,17 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5, help="posts per account")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: a throwaway SQLite file)")
+    parser.add_argument(
+        "--sqlite-path", default="", help="SQLite file kept between runs (loaded once; default: a throwaway file)"
+    )
     parser.add_argument("--reload", action="store_true", help="PostgreSQL: drop the bench catalogue and load again")
     args = parser.parse_args()
     workdir = None
     url = args.database_url
     if url:
         ensure_pg_database(url)
+    elif args.sqlite_path:
+        url = f"sqlite:///{Path(args.sqlite_path).resolve()}"
     else:
         workdir = Path(tempfile.mkdtemp(prefix="vetted-search-bench-"))
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"

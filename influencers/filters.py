@@ -47,7 +47,7 @@ from influencers.selectors.creators import (
     creator_risk_level_q,
     creator_search_queryset,
 )
-from influencers.selectors.keyword import keyword_match, keyword_own_text_has, keyword_rank
+from influencers.selectors.keyword import keyword_is_common, keyword_match, keyword_own_text_has, keyword_rank
 from influencers.selectors.partners import worked_with
 from influencers.vocabulary import code_for
 
@@ -150,9 +150,12 @@ def _keyword_term(keyword: str) -> AccountTerm:
     # (influencers.selectors.keyword); a niche named in either language ("美妆", "Beauty", "makeup")
     # also finds the creators filed under it.
     match = keyword_match(keyword)
+    # A word in thousands of accounts is cheaper checked on each account's own row as discovery
+    # walks them by followers (it stops after a page) than read whole from the index.
+    selective = not keyword_is_common(keyword)
 
     def term(prefix: str, ref: str) -> Q:
-        if prefix:  # the outer query: the index answers once for all rows
+        if prefix and selective:  # the outer query: the index answers once for all rows
             return Q(**{f"{ref}__in": match})
         # Inside the correlated "better account" subquery: each account's own row.
         return Q(keyword_own_text_has(keyword, ref))

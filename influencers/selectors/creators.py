@@ -22,6 +22,7 @@ from core.errors import InputError
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
+from influencers.selectors.keyword import RANKS, keyword_rank_query, keyword_tier
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -206,10 +207,37 @@ def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, 
     account id or None), in its order: the one heavy discovery query, serving the capped count
     and every page (`creator_rows` loads a page's creators by primary key)."""
     if "rep_account_id" in queryset.query.annotations:
+        keyword = keyword_rank_query(queryset.query.annotations.get("keyword_rank"))
+        if keyword is not None:
+            return _keyword_head(queryset, keyword, limit=limit)
         # The plugin checks names against Creator's fields; rep_account_id is an annotation of
         # creator_search_queryset, invisible in the QuerySet[Creator] type.
         return list(queryset.values_list("pk", "rep_account_id")[:limit])  # type: ignore[misc]
     return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
+
+
+def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> list[tuple[int, int | None]]:
+    """`creator_head` of a search ordered by keyword relevance (the filter set's `keyword_rank`
+    first, then its sort), one relevance tier at a time, best first, each in the sort's order and
+    cut where the head is full: the same rows as ranking every match, but a common word fills
+    the head from its best tiers (or from the most followed accounts) without ranking the
+    tens of thousands of accounts that hold it. A tier the index lists in few accounts is read
+    from that list; a larger one is walked by the sort's index, each account's rank checked
+    on its own row."""
+    order = queryset.query.order_by[1:]  # the sort after the relevance (filter_queryset)
+    rows: list[tuple[int, int | None]] = []
+    for rank in RANKS:
+        need = limit - len(rows)
+        if need <= 0:
+            break
+        tier = queryset.filter(keyword_rank=rank)
+        empty, candidates = keyword_tier(keyword, rank)
+        if empty:
+            continue
+        if candidates is not None:
+            tier = tier.filter(rep_account_id__in=candidates)
+        rows += tier.order_by(*order).values_list("pk", "rep_account_id")[:need]  # type: ignore[misc]
+    return rows
 
 
 def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:

@@ -172,9 +172,9 @@ class _AccountRank(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, words: list[str], ref: Any) -> None:
+    def __init__(self, words: list[str], ref: Any, query: str = "") -> None:
         super().__init__()
-        self.words, self.ref = words, ref
+        self.words, self.ref, self.query = words, ref, query
 
     def get_source_expressions(self) -> list[Any]:
         return [self.ref]
@@ -208,4 +208,129 @@ def keyword_rank(query: str, account_id: str) -> Expression:
     """The relevance of the account at `account_id` (a field path) to `query` (module
     docstring): 2 when every word is in its names, +1 when every word is in its bio and
     categories, 0 otherwise."""
-    return _AccountRank(query_words(query), F(account_id))
+    return _AccountRank(query_words(query), F(account_id), query)
+
+
+def keyword_rank_query(expression: Any) -> str | None:
+    """The query of a `keyword_rank` expression (None for anything else): how discovery's head
+    recognises a relevance-ordered keyword search (influencers.selectors.creators.creator_head)."""
+    return expression.query if isinstance(expression, _AccountRank) else None
+
+
+# Above this many matching accounts (or candidates of one relevance tier) an index lookup costs
+# more than walking the accounts by followers and checking each one's own text: a page of 500
+# rows is found after ~500 / density accounts. Below it the index's list is read whole.
+WALK_THRESHOLD = 3000
+
+
+def _count_at_most(sql: str, params: list[Any], cap: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap)}) capped", params)
+        (count,) = cursor.fetchone()
+    return int(count)
+
+
+def keyword_is_common(query: str) -> bool:
+    """Whether at least WALK_THRESHOLD accounts match `query` (the index stops counting there)."""
+    match = keyword_match(query)
+    return _count_at_most(f"SELECT * FROM ({match.sql}) matched", list(match.params), WALK_THRESHOLD) >= WALK_THRESHOLD
+
+
+# Relevance tiers, best first (module docstring): the rank an account holds in each.
+RANKS = (NAMES_POINTS + ABOUT_POINTS, NAMES_POINTS, ABOUT_POINTS, 0)
+
+
+def keyword_tier_candidates(query: str, rank: int) -> RawSQL | None:
+    """SQL for the ids of accounts that may hold `rank` for `query`, from the index: exactly
+    those when every word is indexed, more when some are scanned (the caller checks the rank on
+    each row); None when the index cannot narrow the tier (every word scanned: a walk)."""
+    words = query_words(query)
+    markers = _markers(query)
+    if connection.vendor == "postgresql":
+        return _pg_tier(words, markers, rank)
+    if not fts_available():
+        return None
+    return _fts_tier(words, markers, rank)
+
+
+def _fts_tier(words: list[str], markers: list[str], rank: int) -> RawSQL | None:
+    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
+    exact = len(indexed) == len(words)
+
+    def all_in(column: str) -> str:
+        return "(" + " AND ".join(f"{column} : {_phrase(i)}" for i in indexed) + ")"
+
+    if rank and not indexed:
+        return None
+    if rank == NAMES_POINTS + ABOUT_POINTS:
+        expr = f"{all_in('names')} AND {all_in('about')}"
+    elif rank in (NAMES_POINTS, ABOUT_POINTS):
+        mine, other = ("names", "about") if rank == NAMES_POINTS else ("about", "names")
+        expr = f"{all_in(mine)} NOT {all_in(other)}" if exact else all_in(mine)
+    else:
+        branches = []
+        if words:
+            if not indexed:
+                return None
+            branches.append("(" + " AND ".join(_phrase(i) for i in indexed) + ")")
+        branches += [_phrase(m) for m in markers]
+        if not branches:
+            return None
+        expr = "(" + " OR ".join(branches) + ")"
+        if words and exact:
+            expr += f" NOT {all_in('names')} NOT {all_in('about')}"
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expr])
+
+
+def _pg_tier(words: list[str], markers: list[str], rank: int) -> RawSQL | None:
+    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
+    exact = len(indexed) == len(words)
+
+    def all_in(part: str) -> tuple[str, list[Any]]:
+        return "(" + " AND ".join(f"{part} LIKE %s" for _ in indexed) + ")", [_like(i) for i in indexed]
+
+    if rank and not indexed:
+        return None
+    names_sql, names_params = all_in("names")
+    about_sql, about_params = all_in("about")
+    if rank == NAMES_POINTS + ABOUT_POINTS:
+        sql, params = f"{names_sql} AND {about_sql}", names_params + about_params
+    elif rank == NAMES_POINTS:
+        sql, params = names_sql, names_params
+        if exact:
+            sql, params = f"{names_sql} AND NOT {about_sql}", names_params + about_params
+    elif rank == ABOUT_POINTS:
+        sql, params = about_sql, about_params
+        if exact:
+            sql, params = f"{about_sql} AND NOT {names_sql}", about_params + names_params
+    else:
+        branches: list[str] = []
+        params = []
+        if words:
+            if not indexed:
+                return None
+            text_sql = "(" + " AND ".join(f"{PG_TEXT} LIKE %s" for _ in indexed) + ")"
+            branches.append(text_sql)
+            params += [_like(i) for i in indexed]
+        for marker in markers:
+            branches.append(f"{PG_TEXT} LIKE %s")
+            params.append(_like(marker))
+        if not branches:
+            return None
+        sql = "(" + " OR ".join(branches) + ")"
+        if words and exact:
+            sql += f" AND NOT {names_sql} AND NOT {about_sql}"
+            params += names_params + about_params
+    return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE {sql}", params)
+
+
+def keyword_tier(query: str, rank: int) -> tuple[bool, RawSQL | None]:
+    """How discovery reads the accounts holding `rank` for `query`: (empty, candidates), where
+    `candidates` is the index's list of them when it is short (under WALK_THRESHOLD) and None
+    when the tier is better walked (large, or not narrowed by the index); `empty` says the index
+    knows it holds nobody."""
+    candidates = keyword_tier_candidates(query, rank)
+    if candidates is None:
+        return False, None
+    found = _count_at_most(candidates.sql, list(candidates.params), WALK_THRESHOLD)
+    return found == 0, (candidates if found < WALK_THRESHOLD else None)
