@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
-from influencers.selectors.keyword import RANKS, keyword_rank_query, keyword_tier
+from influencers.selectors.keyword import RANKS, KeywordTiers, keyword_rank_query, keyword_tier_queryset
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -80,9 +80,15 @@ def creator_search_queryset(
         inner &= term("", "pk")
     # "A better matching account of the same creator exists": more followers, or as many and a
     # smaller id. Accounts without metrics rows take no part in metric-driven discovery.
-    better = Account.objects.filter(inner, creator_id=OuterRef("accounts__creator_id"), metrics__isnull=False).filter(
-        Q(metrics__followers__gt=OuterRef("accounts__metrics__followers"))
-        | Q(metrics__followers=OuterRef("accounts__metrics__followers"), pk__lt=OuterRef("accounts__id"))
+    # The terms come last: the followers comparison rules out most accounts (a creator's only
+    # one, itself) before a costlier term (the keyword's text) is read.
+    better = (
+        Account.objects.filter(creator_id=OuterRef("accounts__creator_id"), metrics__isnull=False)
+        .filter(
+            Q(metrics__followers__gt=OuterRef("accounts__metrics__followers"))
+            | Q(metrics__followers=OuterRef("accounts__metrics__followers"), pk__lt=OuterRef("accounts__id"))
+        )
+        .filter(inner)
     )
     queryset = queryset.filter(outer, ~Exists(better), accounts__metrics__isnull=False).annotate(
         rep_account_id=F("accounts__id"),
@@ -226,16 +232,15 @@ def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> l
     on its own row."""
     order = queryset.query.order_by[1:]  # the sort after the relevance (filter_queryset)
     rows: list[tuple[int, int | None]] = []
+    tiers = KeywordTiers(keyword)
     for rank in RANKS:
         need = limit - len(rows)
         if need <= 0:
             break
-        tier = queryset.filter(keyword_rank=rank)
-        empty, candidates = keyword_tier(keyword, rank)
-        if empty:
+        candidates = tiers.candidates(rank)
+        if candidates == []:
             continue
-        if candidates is not None:
-            tier = tier.filter(rep_account_id__in=candidates)
+        tier = keyword_tier_queryset(queryset, rank, candidates)
         rows += tier.order_by(*order).values_list("pk", "rep_account_id")[:need]  # type: ignore[misc]
     return rows
 

@@ -30,11 +30,12 @@ from influencers.vocabulary import codes_matching
 
 DOC_TABLE = "influencers_accountsearchtext"
 FTS_TABLE = "influencers_accountsearch_fts"
+# The same index over the names and the bio/categories only (migration 0013): the relevance tiers.
+HEAD_FTS_TABLE = "influencers_accountsearch_head_fts"
 # The whole text as PostgreSQL's trigram index (migration 0010) is built over: queries must
 # repeat this expression exactly for the planner to use the index.
 PG_TEXT = "(names || ' ' || about || ' ' || posts)"
 _SCAN_TEXT = "(names || ' ' || about || ' ' || posts)"
-_KW_TEXT = "(kw.names || ' ' || kw.about || ' ' || kw.posts)"
 # Relevance points of a part holding every word of the query.
 NAMES_POINTS, ABOUT_POINTS = 2, 1
 
@@ -68,8 +69,11 @@ def fts_available() -> bool:
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
-        return cursor.fetchone() is not None
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (%s, %s)", [FTS_TABLE, HEAD_FTS_TABLE]
+        )
+        (tables,) = cursor.fetchone()
+        return tables == 2
 
 
 def keyword_match(query: str) -> RawSQL:
@@ -123,6 +127,15 @@ def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
     return RawSQL(" UNION ".join(selects), params)
 
 
+def _in_text(words: list[str], *, pg: bool) -> tuple[str, list[Any]]:
+    """Every word somewhere in the search text row `kw`, part by part: the same as in the
+    whole text (a word holds no space, the parts are joined by one), without building it."""
+    has = "kw.{part} LIKE %s" if pg else "instr(kw.{part}, %s) > 0"
+    one = "(" + " OR ".join(has.format(part=part) for part in ("names", "about", "posts")) + ")"
+    params = [_like(w) if pg else w for w in words for _ in range(3)]
+    return "(" + " AND ".join(one for _ in words) + ")", params
+
+
 class _OwnTextHas(Expression):
     """Whether the account whose id is `ref` matches, read from its own search text row: the
     form for correlated subqueries (discovery's "a better account of the same creator"), where
@@ -151,8 +164,9 @@ class _OwnTextHas(Expression):
 
         branches, params = [], []
         if self.words:
-            branches.append("(" + " AND ".join(has.format(part=_KW_TEXT) for _ in self.words) + ")")
-            params += [wrap(w) for w in self.words]
+            text_sql, text_params = _in_text(self.words, pg=pg)
+            branches.append(text_sql)
+            params += text_params
         for marker in self.markers:
             branches.append(has.format(part="kw.about"))
             params.append(wrap(marker))
@@ -165,6 +179,98 @@ def keyword_own_text_has(query: str, account_id: str) -> Expression:
     """The condition "the account at `account_id` (a field path) matches `query`", checked on
     that account's row: the same answer as `account_id IN keyword_match(query)`."""
     return _OwnTextHas(query_words(query), _markers(query), F(account_id))
+
+
+# The attribute of a Query naming the relevance tier its outer keyword term stands for
+# (`keyword_tier_queryset`): (rank, candidate ids or None). Set on one clone; the anti-join's
+# subquery is another Query, so it keeps matching the keyword.
+_TIER = "keyword_tier"
+
+
+def _tier_sql(words: list[str], markers: list[str], rank: int, *, pg: bool) -> tuple[str, list[Any]]:
+    """The condition, on the search text row `kw`, of holding `rank` for the query."""
+    has = "kw.{part} LIKE %s" if pg else "instr(kw.{part}, %s) > 0"
+
+    def wrap(text: str) -> str:
+        return _like(text) if pg else text
+
+    def all_in(part: str) -> tuple[str, list[Any]]:
+        return "(" + " AND ".join(has.format(part=part) for _ in words) + ")", [wrap(w) for w in words]
+
+    if not words:  # no word to rank by: every match holds rank 0
+        if rank:
+            return "1 = 0", []
+        return "(" + " OR ".join(has.format(part="about") for _ in markers) + ")", [wrap(m) for m in markers]
+    names_sql, names_params = all_in("names")
+    about_sql, about_params = all_in("about")
+    if rank == NAMES_POINTS + ABOUT_POINTS:
+        return f"{names_sql} AND {about_sql}", names_params + about_params
+    if rank == NAMES_POINTS:
+        return f"{names_sql} AND NOT {about_sql}", names_params + about_params
+    if rank == ABOUT_POINTS:
+        return f"{about_sql} AND NOT {names_sql}", about_params + names_params
+    text_sql, params = _in_text(words, pg=pg)
+    branches = [text_sql]
+    for marker in markers:
+        branches.append(has.format(part="about"))
+        params.append(wrap(marker))
+    match = "(" + " OR ".join(branches) + ")"
+    return f"{match} AND NOT {names_sql} AND NOT {about_sql}", params + names_params + about_params
+
+
+class _KeywordTerm(Expression):
+    """Discovery's outer keyword condition on the account at `ref`: "matches the query" (read
+    from the index's list when few accounts match, else from the account's own row, so a walk
+    by followers can stop after a page); in a clone made by `keyword_tier_queryset`, "holds this
+    relevance rank" instead (in the given candidate ids, or checked on its own row)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, query: str, ref: Any) -> None:
+        super().__init__()
+        self.query, self.ref = query, ref
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        tier = getattr(compiler.query, _TIER, None)
+        if tier is None:
+            # Short words only: no index lists them, each account's row is read as it is walked.
+            if not keyword_ranks(self.query) or keyword_is_common(self.query):
+                return _OwnTextHas(query_words(self.query), _markers(self.query), self.ref).as_sql(compiler, connection)
+            ref_sql, ref_params = compiler.compile(self.ref)
+            match = keyword_match(self.query)
+            return f"{ref_sql} IN ({match.sql})", (*ref_params, *match.params)
+        rank, ids = tier
+        ref_sql, ref_params = compiler.compile(self.ref)
+        words, markers = query_words(self.query), _markers(self.query)
+        sql, params = _tier_sql(words, markers, rank, pg=connection.vendor == "postgresql")
+        check = f"EXISTS (SELECT 1 FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql} AND {sql})"
+        if ids is None:
+            return check, (*ref_params, *params)
+        listed = f"{ref_sql} IN ({', '.join('%s' for _ in ids)})"
+        if rank or _exact(words):
+            return listed, (*ref_params, *ids)  # the list is exactly the tier (KeywordTiers)
+        return f"{listed} AND {check}", (*ref_params, *ids, *ref_params, *params)
+
+
+def keyword_term(query: str, account_id: str) -> Expression:
+    """Discovery's outer condition "the account at `account_id` (a field path) matches `query`"
+    (`_KeywordTerm`); the same accounts as `account_id IN keyword_match(query)`."""
+    return _KeywordTerm(query, F(account_id))
+
+
+def keyword_tier_queryset(queryset: Any, rank: int, ids: list[int] | None) -> Any:
+    """`queryset` (a discovery search with a `keyword_term`) narrowed to the accounts holding
+    `rank`: those of `ids` (from `keyword_tier`) or, when None, those whose own text says so."""
+    tier = queryset.all()
+    setattr(tier.query, _TIER, (rank, ids))
+    return tier
 
 
 class _AccountRank(Expression):
@@ -240,97 +346,163 @@ def keyword_is_common(query: str) -> bool:
 RANKS = (NAMES_POINTS + ABOUT_POINTS, NAMES_POINTS, ABOUT_POINTS, 0)
 
 
-def keyword_tier_candidates(query: str, rank: int) -> RawSQL | None:
-    """SQL for the ids of accounts that may hold `rank` for `query`, from the index: exactly
-    those when every word is indexed, more when some are scanned (the caller checks the rank on
-    each row); None when the index cannot narrow the tier (every word scanned: a walk)."""
+def keyword_ranks(query: str) -> bool:
+    """Whether discovery ranks `query` by relevance: when the index can list its best tiers (a
+    word of three or more characters, or a two-character Chinese one). A query of short words
+    only (one character, two Latin letters) is listed by followers: ranking it means reading
+    every account's text (2 s at 100k creators), as no index can say where a character is."""
     words = query_words(query)
-    markers = _markers(query)
-    if connection.vendor == "postgresql":
-        return _pg_tier(words, markers, rank)
-    if not fts_available():
-        return None
-    return _fts_tier(words, markers, rank)
+    return any(_indexed(w) is not None for w in words)
 
 
-def _fts_tier(words: list[str], markers: list[str], rank: int) -> RawSQL | None:
-    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
-    exact = len(indexed) == len(words)
+def _exact(words: list[str]) -> bool:
+    """Whether the index alone decides the match (no word is scanned)."""
+    return all(_indexed(w) is not None for w in words) and (connection.vendor == "postgresql" or fts_available())
 
-    def all_in(column: str) -> str:
-        return "(" + " AND ".join(f"{column} : {_phrase(i)}" for i in indexed) + ")"
 
-    if rank and not indexed:
-        return None
-    if rank == NAMES_POINTS + ABOUT_POINTS:
-        expr = f"{all_in('names')} AND {all_in('about')}"
-    elif rank in (NAMES_POINTS, ABOUT_POINTS):
-        mine, other = ("names", "about") if rank == NAMES_POINTS else ("about", "names")
-        expr = f"{all_in(mine)} NOT {all_in(other)}" if exact else all_in(mine)
-    else:
+def _read_ids(sql: str, params: list[Any]) -> list[int] | None:
+    """The ids `sql` lists, or None when there are WALK_THRESHOLD or more (read no further)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {int(WALK_THRESHOLD)}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) < WALK_THRESHOLD else None
+
+
+class KeywordTiers:
+    """The accounts holding each relevance rank for a query, read from the index once and only
+    as far as discovery's head needs (`candidates`)."""
+
+    def __init__(self, query: str) -> None:
+        self.words, self.markers = query_words(query), _markers(query)
+        self.pg = connection.vendor == "postgresql"
+        self._best: dict[int, list[int]] | None = None
+        self._best_read = False
+
+    def candidates(self, rank: int) -> list[int] | None:
+        """The ids of the accounts holding `rank` (for rank 0, a few more when a word is scanned:
+        `_KeywordTerm` checks those rows), or None when the tier is better walked."""
+        if not rank:
+            return self._rest()
+        best = self._best_tiers()
+        if best is not None:
+            return best.get(rank, [])
+        # Too many accounts have the words in their names or bio to rank them all: this tier
+        # alone may still be few (every word in both parts, say).
+        sql, params = self._tier_sql(rank)
+        ids = _read_ids(sql, params)
+        return None if ids is None else self._ranked(ids).get(rank, [])
+
+    def _indexed(self) -> list[str]:
+        return [i for i in (_indexed(w) for w in self.words) if i is not None]
+
+    def _usable(self) -> bool:
+        return bool(self.words) and bool(self._indexed()) and (self.pg or fts_available())
+
+    def _best_tiers(self) -> dict[int, list[int]] | None:
+        """{rank: ids} of ranks 1-3: the accounts with every word in their names or bio (one
+        read of the index over those two parts), ranked on their own rows; None when they are
+        WALK_THRESHOLD or more, or the index cannot list them."""
+        if self._best_read:
+            return self._best
+        self._best_read = True
+        if not self._usable():
+            return None
+        indexed = self._indexed()
+        if self.pg:
+            sql = f"SELECT account_id FROM {DOC_TABLE} WHERE " + " AND ".join(
+                "(names LIKE %s OR about LIKE %s)" for _ in indexed
+            )
+            ids = _read_ids(sql, [_like(i) for i in indexed for _ in range(2)])
+        else:
+            sql = f"SELECT rowid FROM {HEAD_FTS_TABLE} WHERE {HEAD_FTS_TABLE} MATCH %s"
+            ids = _read_ids(sql, [" AND ".join(_phrase(i) for i in indexed)])
+        self._best = None if ids is None else self._ranked(ids)
+        return self._best
+
+    def _tier_sql(self, rank: int) -> tuple[str, list[Any]]:
+        """SQL for the ids of the accounts that may hold `rank` (1-3), from the index."""
+        indexed = self._indexed()
+        exact = _exact(self.words)
+        mine, other = {NAMES_POINTS + ABOUT_POINTS: ("names", "about"), NAMES_POINTS: ("names", "about")}.get(
+            rank, ("about", "names")
+        )
+        if self.pg:
+
+            def all_in(part: str) -> str:
+                return "(" + " AND ".join(f"{part} LIKE %s" for _ in indexed) + ")"
+
+            likes = [_like(i) for i in indexed]
+            sql, params = all_in(mine), list(likes)
+            if rank == NAMES_POINTS + ABOUT_POINTS:
+                sql, params = f"{sql} AND {all_in(other)}", likes + likes
+            elif exact:
+                sql, params = f"{sql} AND NOT {all_in(other)}", likes + likes
+            return f"SELECT account_id FROM {DOC_TABLE} WHERE {sql}", params
+
+        def in_part(part: str) -> str:
+            return "(" + " AND ".join(f"{part} : {_phrase(i)}" for i in indexed) + ")"
+
+        expr = in_part(mine)
+        if rank == NAMES_POINTS + ABOUT_POINTS:
+            expr += f" AND {in_part(other)}"
+        elif exact:
+            expr += f" NOT {in_part(other)}"
+        return f"SELECT rowid FROM {HEAD_FTS_TABLE} WHERE {HEAD_FTS_TABLE} MATCH %s", [expr]
+
+    def _ranked(self, ids: list[int]) -> dict[int, list[int]]:
+        """{rank: ids} of these accounts, read from their own rows."""
+        ranked: dict[int, list[int]] = {}
+        if not ids:
+            return ranked
+        has = "kw.{part} LIKE %s" if self.pg else "instr(kw.{part}, %s) > 0"
+        wrapped = [_like(w) if self.pg else w for w in self.words]
+
+        def all_in(part: str) -> str:
+            return " AND ".join(has.format(part=part) for _ in self.words)
+
+        sql = (
+            f"SELECT kw.account_id, CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
+            f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
+            f" FROM {DOC_TABLE} kw WHERE kw.account_id IN ({', '.join('%s' for _ in ids)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*wrapped, *wrapped, *ids])
+            for account_id, rank in cursor.fetchall():
+                ranked.setdefault(rank, []).append(account_id)
+        return ranked
+
+    def _rest(self) -> list[int] | None:
+        """Rank 0: the matches with the words in neither the names nor the bio alone."""
+        indexed = self._indexed()
+        if self.words and not indexed:
+            return None
+        exact = _exact(self.words)
+        if self.pg:
+            branches, params = [], []
+            if self.words:
+                branches.append("(" + " AND ".join(f"{PG_TEXT} LIKE %s" for _ in indexed) + ")")
+                params += [_like(i) for i in indexed]
+            for marker in self.markers:
+                branches.append(f"{PG_TEXT} LIKE %s")
+                params.append(_like(marker))
+            if not branches:
+                return []
+            sql = f"SELECT account_id FROM {DOC_TABLE} WHERE (" + " OR ".join(branches) + ")"
+            if self.words and exact:
+                for part in ("names", "about"):
+                    sql += " AND NOT (" + " AND ".join(f"{part} LIKE %s" for _ in indexed) + ")"
+                    params += [_like(i) for i in indexed]
+            return _read_ids(sql, params)
+        if not fts_available():
+            return None
         branches = []
-        if words:
-            if not indexed:
-                return None
+        if self.words:
             branches.append("(" + " AND ".join(_phrase(i) for i in indexed) + ")")
-        branches += [_phrase(m) for m in markers]
+        branches += [_phrase(m) for m in self.markers]
         if not branches:
-            return None
+            return []
         expr = "(" + " OR ".join(branches) + ")"
-        if words and exact:
-            expr += f" NOT {all_in('names')} NOT {all_in('about')}"
-    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expr])
-
-
-def _pg_tier(words: list[str], markers: list[str], rank: int) -> RawSQL | None:
-    indexed = [i for i in (_indexed(w) for w in words) if i is not None]
-    exact = len(indexed) == len(words)
-
-    def all_in(part: str) -> tuple[str, list[Any]]:
-        return "(" + " AND ".join(f"{part} LIKE %s" for _ in indexed) + ")", [_like(i) for i in indexed]
-
-    if rank and not indexed:
-        return None
-    names_sql, names_params = all_in("names")
-    about_sql, about_params = all_in("about")
-    if rank == NAMES_POINTS + ABOUT_POINTS:
-        sql, params = f"{names_sql} AND {about_sql}", names_params + about_params
-    elif rank == NAMES_POINTS:
-        sql, params = names_sql, names_params
-        if exact:
-            sql, params = f"{names_sql} AND NOT {about_sql}", names_params + about_params
-    elif rank == ABOUT_POINTS:
-        sql, params = about_sql, about_params
-        if exact:
-            sql, params = f"{about_sql} AND NOT {names_sql}", about_params + names_params
-    else:
-        branches: list[str] = []
-        params = []
-        if words:
-            if not indexed:
-                return None
-            text_sql = "(" + " AND ".join(f"{PG_TEXT} LIKE %s" for _ in indexed) + ")"
-            branches.append(text_sql)
-            params += [_like(i) for i in indexed]
-        for marker in markers:
-            branches.append(f"{PG_TEXT} LIKE %s")
-            params.append(_like(marker))
-        if not branches:
-            return None
-        sql = "(" + " OR ".join(branches) + ")"
-        if words and exact:
-            sql += f" AND NOT {names_sql} AND NOT {about_sql}"
-            params += names_params + about_params
-    return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE {sql}", params)
-
-
-def keyword_tier(query: str, rank: int) -> tuple[bool, RawSQL | None]:
-    """How discovery reads the accounts holding `rank` for `query`: (empty, candidates), where
-    `candidates` is the index's list of them when it is short (under WALK_THRESHOLD) and None
-    when the tier is better walked (large, or not narrowed by the index); `empty` says the index
-    knows it holds nobody."""
-    candidates = keyword_tier_candidates(query, rank)
-    if candidates is None:
-        return False, None
-    found = _count_at_most(candidates.sql, list(candidates.params), WALK_THRESHOLD)
-    return found == 0, (candidates if found < WALK_THRESHOLD else None)
+        if self.words and exact:
+            for part in ("names", "about"):
+                expr += " NOT (" + " AND ".join(f"{part} : {_phrase(i)}" for i in indexed) + ")"
+        return _read_ids(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expr])
