@@ -76,15 +76,17 @@ def fts_available() -> bool:
         return tables == 2
 
 
-def keyword_match(query: str) -> RawSQL:
-    """SQL for the ids of the accounts matching `query` (use as `account_id__in=...`)."""
+def keyword_match(query: str, *, distinct: bool = True) -> RawSQL:
+    """SQL for the ids of the accounts matching `query` (use as `account_id__in=...`); with
+    `distinct=False` an id may come twice (a word and a niche), but the index stops reading
+    at a LIMIT instead of listing every match to remove repeats."""
     words = query_words(query)
     markers = _markers(query)
     if not words and not markers:
         return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE 1 = 0", [])
     if connection.vendor == "postgresql":
         return _pg_match(words, markers)
-    return _sqlite_match(words, markers, fts=fts_available())
+    return _sqlite_match(words, markers, fts=fts_available(), distinct=distinct)
 
 
 def _pg_match(words: list[str], markers: list[str]) -> RawSQL:
@@ -99,7 +101,7 @@ def _pg_match(words: list[str], markers: list[str]) -> RawSQL:
     return RawSQL(f"SELECT account_id FROM {DOC_TABLE} WHERE " + " OR ".join(branches), params)
 
 
-def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
+def _sqlite_match(words: list[str], markers: list[str], *, fts: bool, distinct: bool = True) -> RawSQL:
     indexed = [_indexed(w) for w in words] if fts else [None] * len(words)
     phrases = [_phrase(i) for i in indexed if i is not None]
     scanned = [w for w, i in zip(words, indexed, strict=True) if i is None]
@@ -124,7 +126,7 @@ def _sqlite_match(words: list[str], markers: list[str], *, fts: bool) -> RawSQL:
             f"SELECT account_id FROM {DOC_TABLE} WHERE " + " OR ".join("instr(about, %s) > 0" for _ in markers)
         )
         params += markers
-    return RawSQL(" UNION ".join(selects), params)
+    return RawSQL((" UNION " if distinct else " UNION ALL ").join(selects), params)
 
 
 def _in_text(words: list[str], *, pg: bool) -> tuple[str, list[Any]]:
@@ -338,7 +340,7 @@ def _count_at_most(sql: str, params: list[Any], cap: int) -> int:
 
 def keyword_is_common(query: str) -> bool:
     """Whether at least WALK_THRESHOLD accounts match `query` (the index stops counting there)."""
-    match = keyword_match(query)
+    match = keyword_match(query, distinct=False)
     return _count_at_most(f"SELECT * FROM ({match.sql}) matched", list(match.params), WALK_THRESHOLD) >= WALK_THRESHOLD
 
 
@@ -373,10 +375,11 @@ class KeywordTiers:
     as far as discovery's head needs (`candidates`)."""
 
     def __init__(self, query: str) -> None:
-        self.words, self.markers = query_words(query), _markers(query)
+        self.query, self.words, self.markers = query, query_words(query), _markers(query)
         self.pg = connection.vendor == "postgresql"
         self._best: dict[int, list[int]] | None = None
         self._best_read = False
+        self._by_part: dict[int, list[int] | None] = {}
 
     def candidates(self, rank: int) -> list[int] | None:
         """The ids of the accounts holding `rank` (for rank 0, a few more when a word is scanned:
@@ -388,9 +391,18 @@ class KeywordTiers:
             return best.get(rank, [])
         # Too many accounts have the words in their names or bio to rank them all: this tier
         # alone may still be few (every word in both parts, say).
+        if rank in self._by_part:
+            return self._by_part[rank]
         sql, params = self._tier_sql(rank)
         ids = _read_ids(sql, params)
-        return None if ids is None else self._ranked(ids).get(rank, [])
+        if ids is None:
+            if rank != ABOUT_POINTS:
+                self._by_part = {NAMES_POINTS + ABOUT_POINTS: None, NAMES_POINTS: None}
+            return None
+        ranked = self._ranked(ids)
+        if rank != ABOUT_POINTS:  # the names' list holds both ranks with every word in them
+            self._by_part = {r: ranked.get(r, []) for r in (NAMES_POINTS + ABOUT_POINTS, NAMES_POINTS)}
+        return ranked.get(rank, [])
 
     def _indexed(self) -> list[str]:
         return [i for i in (_indexed(w) for w in self.words) if i is not None]
@@ -420,7 +432,8 @@ class KeywordTiers:
         return self._best
 
     def _tier_sql(self, rank: int) -> tuple[str, list[Any]]:
-        """SQL for the ids of the accounts that may hold `rank` (1-3), from the index."""
+        """SQL for the ids of the accounts that may hold `rank` (1-3), from the index: ranks 3
+        and 2 read the accounts with every word in their names (both ranks at once)."""
         indexed = self._indexed()
         exact = _exact(self.words)
         mine, other = {NAMES_POINTS + ABOUT_POINTS: ("names", "about"), NAMES_POINTS: ("names", "about")}.get(
@@ -433,9 +446,7 @@ class KeywordTiers:
 
             likes = [_like(i) for i in indexed]
             sql, params = all_in(mine), list(likes)
-            if rank == NAMES_POINTS + ABOUT_POINTS:
-                sql, params = f"{sql} AND {all_in(other)}", likes + likes
-            elif exact:
+            if rank == ABOUT_POINTS and exact:
                 sql, params = f"{sql} AND NOT {all_in(other)}", likes + likes
             return f"SELECT account_id FROM {DOC_TABLE} WHERE {sql}", params
 
@@ -443,9 +454,7 @@ class KeywordTiers:
             return "(" + " AND ".join(f"{part} : {_phrase(i)}" for i in indexed) + ")"
 
         expr = in_part(mine)
-        if rank == NAMES_POINTS + ABOUT_POINTS:
-            expr += f" AND {in_part(other)}"
-        elif exact:
+        if rank == ABOUT_POINTS and exact:
             expr += f" NOT {in_part(other)}"
         return f"SELECT rowid FROM {HEAD_FTS_TABLE} WHERE {HEAD_FTS_TABLE} MATCH %s", [expr]
 
@@ -477,6 +486,13 @@ class KeywordTiers:
         if self.words and not indexed:
             return None
         exact = _exact(self.words)
+        if self._best is not None and exact:
+            # The better ranks are known: the rest is every match but them (one plain read of
+            # the index, where excluding the parts in the query reads its lists three times).
+            better = {i for rank, ids in self._best.items() if rank for i in ids}
+            match = keyword_match(self.query, distinct=False)
+            ids = _read_ids(f"SELECT * FROM ({match.sql}) matched", list(match.params))
+            return None if ids is None else [i for i in dict.fromkeys(ids) if i not in better]
         if self.pg:
             branches, params = [], []
             if self.words:

@@ -215,15 +215,15 @@ def tiers(catalogue):
 HEAD_QUERIES = ["beauty", "美妆", "lipstick", "beauty haul", "a", "林", "tv", "alexriv", "美妆博主", "nobody-has-this"]
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["index-lists", "walks"])
-def test_the_head_is_the_start_of_the_full_relevance_order(tiers, monkeypatch, walk):
+@pytest.mark.parametrize("threshold", [None, 1, 3], ids=["index-lists", "walks", "some-of-each"])
+def test_the_head_is_the_start_of_the_full_relevance_order(tiers, monkeypatch, threshold):
     # Discovery's page and capped count read the head tier by tier (creator_head); it must be
     # the same rows, in the same order, as ranking every match, whether a tier is read from the
     # index's list or walked by followers, and wherever the head is cut.
     from influencers.selectors.creators import creator_head
 
-    if walk:
-        monkeypatch.setattr(keyword, "WALK_THRESHOLD", 1)
+    if threshold is not None:
+        monkeypatch.setattr(keyword, "WALK_THRESHOLD", threshold)
     for q in HEAD_QUERIES:
         full = [(c.pk, c.rep_account_id) for c in creator_list(filters={"q": q})]
         for limit in (1, 2, 3, 5, 100):
