@@ -237,7 +237,7 @@ def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> l
         need = limit - len(rows)
         if need <= 0:
             break
-        candidates = tiers.candidates(rank)
+        candidates = tiers.candidates(rank, need=need)
         if candidates == []:
             continue
         tier = keyword_tier_queryset(queryset, rank, candidates)

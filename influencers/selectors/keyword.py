@@ -325,10 +325,15 @@ def keyword_rank_query(expression: Any) -> str | None:
     return expression.query if isinstance(expression, _AccountRank) else None
 
 
-# Above this many matching accounts (or candidates of one relevance tier) an index lookup costs
-# more than walking the accounts by followers and checking each one's own text: a page of 500
-# rows is found after ~500 / density accounts. Below it the index's list is read whole.
-WALK_THRESHOLD = 3000
+# Discovery's outer keyword term reads the index's list of matches when fewer than this many
+# accounts match, else checks each account's own row as it walks them by followers.
+COMMON_MATCHES = 3000
+# The head's tiers (KeywordTiers) read at most this many ids from the index; a longer tier is
+# walked. A shorter one is walked too when the walk is the cheaper: it finds `need` rows after
+# ~need × accounts / len(tier) accounts (each costing about twice a listed one), where the list
+# costs len(tier).
+WALK_THRESHOLD = 8000
+WALK_COST = 2
 
 
 def _count_at_most(sql: str, params: list[Any], cap: int) -> int:
@@ -339,9 +344,10 @@ def _count_at_most(sql: str, params: list[Any], cap: int) -> int:
 
 
 def keyword_is_common(query: str) -> bool:
-    """Whether at least WALK_THRESHOLD accounts match `query` (the index stops counting there)."""
+    """Whether at least COMMON_MATCHES accounts match `query` (the index stops counting there)."""
     match = keyword_match(query, distinct=False)
-    return _count_at_most(f"SELECT * FROM ({match.sql}) matched", list(match.params), WALK_THRESHOLD) >= WALK_THRESHOLD
+    matched = _count_at_most(f"SELECT * FROM ({match.sql}) matched", list(match.params), COMMON_MATCHES)
+    return matched >= COMMON_MATCHES
 
 
 # Relevance tiers, best first (module docstring): the rank an account holds in each.
@@ -380,10 +386,35 @@ class KeywordTiers:
         self._best: dict[int, list[int]] | None = None
         self._best_read = False
         self._by_part: dict[int, list[int] | None] = {}
+        self._total: int | None = None
 
-    def candidates(self, rank: int) -> list[int] | None:
+    def candidates(self, rank: int, *, need: int) -> list[int] | None:
         """The ids of the accounts holding `rank` (for rank 0, a few more when a word is scanned:
-        `_KeywordTerm` checks those rows), or None when the tier is better walked."""
+        `_KeywordTerm` checks those rows), or None when the tier is better walked to find the
+        first `need` rows (WALK_COST)."""
+        ids = self._candidates(rank)
+        if ids and len(ids) ** 2 > WALK_COST * need * self._accounts():
+            return None
+        return ids
+
+    def _accounts(self) -> int:
+        """About how many accounts have a search text (the size of a walk)."""
+        if self._total is None:
+            with connection.cursor() as cursor:
+                if self.pg:
+                    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DOC_TABLE])
+                    row = cursor.fetchone()
+                    estimate = int(row[0]) if row and row[0] and row[0] > 0 else 0
+                    if not estimate:  # never analysed
+                        cursor.execute(f"SELECT count(*) FROM {DOC_TABLE}")
+                        estimate = int(cursor.fetchone()[0])
+                else:  # ids are dense enough: the largest one, read from the primary key
+                    cursor.execute(f"SELECT max(account_id) FROM {DOC_TABLE}")
+                    estimate = int(cursor.fetchone()[0] or 0)
+            self._total = estimate
+        return self._total
+
+    def _candidates(self, rank: int) -> list[int] | None:
         if not rank:
             return self._rest()
         best = self._best_tiers()
