@@ -19,6 +19,8 @@ next, the rest (posts, or words spread over several parts) last; ties keep the d
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from django.db import connection
@@ -183,6 +185,14 @@ def keyword_own_text_has(query: str, account_id: str) -> Expression:
     return _OwnTextHas(query_words(query), _markers(query), F(account_id))
 
 
+def _in_ids(ref_sql: str, ids: list[int], *, pg: bool) -> tuple[str, list[Any]]:
+    """`ref_sql` is one of `ids`: one array parameter on PostgreSQL (thousands of parameters
+    cost more to plan than to run), a list on SQLite."""
+    if pg:
+        return f"{ref_sql} = ANY(%s::bigint[])", [list(ids)]
+    return f"{ref_sql} IN ({', '.join('%s' for _ in ids)})", list(ids)
+
+
 # The attribute of a Query naming the relevance tier its outer keyword term stands for
 # (`keyword_tier_queryset`): (rank, candidate ids or None). Set on one clone; the anti-join's
 # subquery is another Query, so it keeps matching the keyword.
@@ -255,10 +265,10 @@ class _KeywordTerm(Expression):
         check = f"EXISTS (SELECT 1 FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql} AND {sql})"
         if ids is None:
             return check, (*ref_params, *params)
-        listed = f"{ref_sql} IN ({', '.join('%s' for _ in ids)})"
+        listed, listed_params = _in_ids(ref_sql, ids, pg=connection.vendor == "postgresql")
         if rank or _exact(words):
-            return listed, (*ref_params, *ids)  # the list is exactly the tier (KeywordTiers)
-        return f"{listed} AND {check}", (*ref_params, *ids, *ref_params, *params)
+            return listed, (*ref_params, *listed_params)  # the list is exactly the tier (KeywordTiers)
+        return f"{listed} AND {check}", (*ref_params, *listed_params, *ref_params, *params)
 
 
 def keyword_term(query: str, account_id: str) -> Expression:
@@ -368,8 +378,23 @@ def _exact(words: list[str]) -> bool:
     return all(_indexed(w) is not None for w in words) and (connection.vendor == "postgresql" or fts_available())
 
 
-def _read_ids(sql: str, params: list[Any]) -> list[int] | None:
-    """The ids `sql` lists, or None when there are WALK_THRESHOLD or more (read no further)."""
+def _pg_rows(sql: str, params: list[Any]) -> float:
+    """PostgreSQL's estimate of the rows `sql` returns (from the statistics of the trigram
+    indexes' expressions: close enough to choose between a list and a walk)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _read_ids(sql: str, params: list[Any], *, bound: float | None = None) -> list[int] | None:
+    """The ids `sql` lists, or None when there are WALK_THRESHOLD or more (read no further).
+    PostgreSQL rechecks every row the trigram index proposes on the table (a random read each):
+    when its estimate is above `bound` nothing is read."""
+    if bound is not None and connection.vendor == "postgresql" and _pg_rows(sql, params) > bound:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT {int(WALK_THRESHOLD)}", params)
         ids = [row[0] for row in cursor.fetchall()]
@@ -387,13 +412,15 @@ class KeywordTiers:
         self._best_read = False
         self._by_part: dict[int, list[int] | None] = {}
         self._total: int | None = None
+        self._bound: float | None = None  # the longest list worth reading for this tier
 
     def candidates(self, rank: int, *, need: int) -> list[int] | None:
         """The ids of the accounts holding `rank` (for rank 0, a few more when a word is scanned:
         `_KeywordTerm` checks those rows), or None when the tier is better walked to find the
         first `need` rows (WALK_COST)."""
+        self._bound = min(float(WALK_THRESHOLD), math.sqrt(WALK_COST * need * self._accounts()))
         ids = self._candidates(rank)
-        if ids and len(ids) ** 2 > WALK_COST * need * self._accounts():
+        if ids and len(ids) > self._bound:
             return None
         return ids
 
@@ -425,7 +452,7 @@ class KeywordTiers:
         if rank in self._by_part:
             return self._by_part[rank]
         sql, params = self._tier_sql(rank)
-        ids = _read_ids(sql, params)
+        ids = _read_ids(sql, params, bound=self._bound)
         if ids is None:
             if rank != ABOUT_POINTS:
                 self._by_part = {NAMES_POINTS + ABOUT_POINTS: None, NAMES_POINTS: None}
@@ -448,7 +475,9 @@ class KeywordTiers:
         if self._best_read:
             return self._best
         self._best_read = True
-        if not self._usable():
+        # PostgreSQL reads each part's own index (names first: the shorter list, and two
+        # ranks): a combined read rechecks the union of both on the table.
+        if self.pg or not self._usable():
             return None
         indexed = self._indexed()
         if self.pg:
@@ -503,10 +532,10 @@ class KeywordTiers:
         sql = (
             f"SELECT kw.account_id, CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
             f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
-            f" FROM {DOC_TABLE} kw WHERE kw.account_id IN ({', '.join('%s' for _ in ids)})"
+            f" FROM {DOC_TABLE} kw WHERE {_in_ids('kw.account_id', ids, pg=self.pg)[0]}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*wrapped, *wrapped, *ids])
+            cursor.execute(sql, [*wrapped, *wrapped, *_in_ids("", ids, pg=self.pg)[1]])
             for account_id, rank in cursor.fetchall():
                 ranked.setdefault(rank, []).append(account_id)
         return ranked
@@ -539,7 +568,7 @@ class KeywordTiers:
                 for part in ("names", "about"):
                     sql += " AND NOT (" + " AND ".join(f"{part} LIKE %s" for _ in indexed) + ")"
                     params += [_like(i) for i in indexed]
-            return _read_ids(sql, params)
+            return _read_ids(sql, params, bound=self._bound)
         if not fts_available():
             return None
         branches = []
