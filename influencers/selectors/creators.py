@@ -19,6 +19,7 @@ from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
 from core.errors import InputError
+from core.pagination import COUNT_CAP
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
@@ -220,6 +221,18 @@ def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, 
         # creator_search_queryset, invisible in the QuerySet[Creator] type.
         return list(queryset.values_list("pk", "rep_account_id")[:limit])  # type: ignore[misc]
     return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
+
+
+def creator_page_queryset(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
+    """`queryset` (a `creator_list`) for a count-capped paginator: a search ordered by keyword
+    relevance is narrowed to its first COUNT_CAP + 1 creators (`creator_head`, all such a
+    paginator reads), so its pages and count rank a few hundred creators instead of every match;
+    other searches are returned as they are (their order walks an index and stops by itself)."""
+    keyword = keyword_rank_query(queryset.query.annotations.get("keyword_rank"))
+    if keyword is None:
+        return queryset
+    head = _keyword_head(queryset, keyword, limit=COUNT_CAP + 1)
+    return queryset.filter(pk__in=[creator_id for creator_id, _ in head])
 
 
 def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> list[tuple[int, int | None]]:
