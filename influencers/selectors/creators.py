@@ -254,7 +254,7 @@ def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> l
         if candidates == []:
             continue
         tier = keyword_tier_queryset(queryset, rank, candidates)
-        rows += tier.order_by(*order).values_list("pk", "rep_account_id")[:need]  # type: ignore[misc]
+        rows += tier.order_by(*order).values_list("pk", "rep_account_id")[:need]
     return rows
 
 

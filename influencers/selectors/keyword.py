@@ -15,6 +15,16 @@ Relevance is the same on both engines too, and can be said in one sentence: ever
 names (handle, account or creator name) ranks first, every word in the bio and categories
 next, the rest (posts, or words spread over several parts) last; ties keep the default order
 (most followers first). It is computed only for the accounts that matched, from their own row.
+A query of short words only (one character, two Latin letters: no index can say where they
+are) is listed by followers instead (`keyword_ranks`).
+
+Discovery's first page and capped count (`creator_head`: COUNT_CAP + 1 rows) never rank every
+match: the tiers are read best first (`KeywordTiers`), each in the sort's order and only until
+the head is full. A tier the index lists in few accounts is read from that list (SQLite: the
+FTS5 table over names and bio alone, migration 0013; PostgreSQL: the GIN indexes over each
+part); a larger one is walked by followers, each account's tier checked on its own row, which
+stops after a page (`_KeywordTerm` in a clone made by `keyword_tier_queryset`). The full
+queryset (exports, tests) still ranks every match, in the same order.
 """
 
 from __future__ import annotations
