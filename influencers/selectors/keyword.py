@@ -403,12 +403,15 @@ def _read_ids(sql: str, params: list[Any], *, bound: float | None = None) -> lis
     """The ids `sql` lists, or None when there are WALK_THRESHOLD or more (read no further).
     PostgreSQL rechecks every row the trigram index proposes on the table (a random read each):
     when its estimate is above `bound` nothing is read."""
-    if bound is not None and connection.vendor == "postgresql" and _pg_rows(sql, params) > bound:
-        return None
+    limit = WALK_THRESHOLD
+    if bound is not None and connection.vendor == "postgresql":
+        if _pg_rows(sql, params) > bound:
+            return None
+        limit = min(limit, int(bound) + 1)  # a longer list would be walked anyway: stop there
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT {int(WALK_THRESHOLD)}", params)
+        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
         ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) < WALK_THRESHOLD else None
+    return ids if len(ids) < limit else None
 
 
 class KeywordTiers:
