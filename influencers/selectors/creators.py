@@ -223,6 +223,9 @@ def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, 
     return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
 
 
+WALK_LIMIT = 150
+
+
 def creator_page_queryset(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
     """`queryset` (a `creator_list`) for a count-capped paginator: a search ordered by keyword
     relevance is narrowed to its first COUNT_CAP + 1 creators (`creator_head`, all such a
@@ -254,7 +257,11 @@ def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> l
         if candidates == []:
             continue
         tier = keyword_tier_queryset(queryset, rank, candidates)
-        rows += tier.order_by(*order).values_list("pk", "rep_account_id")[:need]
+        # SQLite walks the followers index for a LIMIT of 120 or more, but plans a few rows
+        # as a scan of every creator (measured: 23 rows of a 2 %-dense tier, 210 ms instead
+        # of 50 ms): a walk asks for at least WALK_LIMIT rows and keeps what it needs.
+        asked = need if candidates is not None else max(need, WALK_LIMIT)
+        rows += list(tier.order_by(*order).values_list("pk", "rep_account_id")[:asked])[:need]
     return rows
 
 
