@@ -463,6 +463,8 @@ class KeywordTiers:
         best = self._best_tiers()
         if best is not None:
             return best.get(rank, [])
+        if not self._usable():
+            return None
         # Too many accounts have the words in their names or bio to rank them all: this tier
         # alone may still be few (every word in both parts, say).
         if rank in self._by_part:

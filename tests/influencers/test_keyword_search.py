@@ -233,3 +233,17 @@ def test_the_head_is_the_start_of_the_full_relevance_order(tiers, monkeypatch, t
         "Beauty Base",
         "Beauty Name",
     ]
+
+
+def test_without_fts5_the_head_walks_to_the_same_rows(tiers, monkeypatch):
+    from django.db import connection
+
+    from influencers.selectors.creators import creator_head
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 fallback is SQLite's")
+    monkeypatch.setattr(keyword, "fts_available", lambda: False)
+    for q in ["beauty", "美妆", "beauty haul", "alexriv"]:
+        full = [(c.pk, c.rep_account_id) for c in creator_list(filters={"q": q})]
+        assert full
+        assert creator_head(creator_list(filters={"q": q}), limit=100) == full, q
