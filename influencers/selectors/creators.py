@@ -24,7 +24,13 @@ from core.pagination import COUNT_CAP
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
-from influencers.selectors.keyword import RANKS, KeywordTiers, keyword_rank_query, keyword_tier_queryset
+from influencers.selectors.keyword import (
+    RANKS,
+    KeywordTiers,
+    keyword_head_reads,
+    keyword_rank_query,
+    keyword_tier_queryset,
+)
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -247,6 +253,11 @@ def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> l
     tens of thousands of accounts that hold it. A tier the index lists in few accounts is read
     from that list; a larger one is walked by the sort's index, each account's rank checked
     on its own row."""
+    with keyword_head_reads():
+        return _keyword_tiers_head(queryset, keyword, limit=limit)
+
+
+def _keyword_tiers_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> list[tuple[int, int | None]]:
     order = queryset.query.order_by[1:]  # the sort after the relevance (filter_queryset)
     rows: list[tuple[int, int | None]] = []
     tiers = KeywordTiers(keyword)

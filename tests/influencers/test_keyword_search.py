@@ -247,3 +247,19 @@ def test_without_fts5_the_head_walks_to_the_same_rows(tiers, monkeypatch):
         full = [(c.pk, c.rep_account_id) for c in creator_list(filters={"q": q})]
         assert full
         assert creator_head(creator_list(filters={"q": q}), limit=100) == full, q
+
+
+def test_the_head_leaves_the_parallel_setting_as_it_found_it(tiers):
+    # The head reads without parallel workers (keyword_head_reads); a caller's transaction
+    # must get its own setting back.
+    from django.db import connection, transaction
+
+    from influencers.selectors.creators import creator_head
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        assert creator_head(creator_list(filters={"q": "beauty"}), limit=5)
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone()[0] == "3"
