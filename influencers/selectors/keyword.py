@@ -338,24 +338,37 @@ def keyword_rank(query: str, account_id: str) -> Expression:
     return _AccountRank(query_words(query), F(account_id), query)
 
 
+# Planner settings for the reads of a keyword head (PostgreSQL), set for them only.
+_HEAD_SETTINGS = {
+    # A few short reads, each stopping after a page: starting a parallel worker costs more than
+    # it saves (2-core host under load, 100k creators: the commonest word 85 → 51 ms p50).
+    "max_parallel_workers_per_gather": "0",
+    # The lists and walks look rows up by key in cached tables: at the default 4 the planner
+    # hash-joins a 1,400-id list against a scan of every account's metrics (elralo4: 92 → 71 ms).
+    "random_page_cost": "1.1",
+}
+
+
 @contextmanager
 def keyword_head_reads() -> Iterator[None]:
-    """Around the reads of a keyword head: on PostgreSQL, without parallel workers. The head is a
-    few short reads, each stopping after a page, and starting a worker costs more than it saves
-    (a 2-core host under load, 100k creators: the commonest word 85 → 51 ms p50, a common
-    Chinese word 151 → 87 ms). Restored afterwards, also inside a caller's transaction."""
+    """Around the reads of a keyword head: on PostgreSQL with `_HEAD_SETTINGS`, restored
+    afterwards (also inside a caller's transaction)."""
     if connection.vendor != "postgresql":
         yield
         return
+    names = list(_HEAD_SETTINGS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('max_parallel_workers_per_gather'),"
-            " set_config('max_parallel_workers_per_gather', '0', true)"
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [p for name in names for p in (name, name, _HEAD_SETTINGS[name])],
         )
-        (before, _) = cursor.fetchone()
+        before = cursor.fetchone()[::2]
         yield
-        # (After an error the atomic block's rollback undoes the local setting by itself.)
-        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [before])
+        # (After an error the atomic block's rollback undoes the local settings by itself.)
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [p for name, value in zip(names, before, strict=True) for p in (name, value)],
+        )
 
 
 def keyword_rank_query(expression: Any) -> str | None:

@@ -249,9 +249,9 @@ def test_without_fts5_the_head_walks_to_the_same_rows(tiers, monkeypatch):
         assert creator_head(creator_list(filters={"q": q}), limit=100) == full, q
 
 
-def test_the_head_leaves_the_parallel_setting_as_it_found_it(tiers):
-    # The head reads without parallel workers (keyword_head_reads); a caller's transaction
-    # must get its own setting back.
+def test_the_head_leaves_the_planner_settings_as_it_found_them(tiers):
+    # The head reads with its own planner settings (keyword_head_reads); a caller's
+    # transaction must get its own back.
     from django.db import connection, transaction
 
     from influencers.selectors.creators import creator_head
@@ -260,6 +260,7 @@ def test_the_head_leaves_the_parallel_setting_as_it_found_it(tiers):
         pytest.skip("a PostgreSQL setting")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        cursor.execute("SET LOCAL random_page_cost = 7")
         assert creator_head(creator_list(filters={"q": "beauty"}), limit=5)
-        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
-        assert cursor.fetchone()[0] == "3"
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("3", "7")
