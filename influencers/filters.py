@@ -47,7 +47,7 @@ from influencers.selectors.creators import (
     creator_risk_level_q,
     creator_search_queryset,
 )
-from influencers.selectors.keyword import keyword_match, keyword_own_text_has, keyword_rank
+from influencers.selectors.keyword import keyword_own_text_has, keyword_rank, keyword_ranks, keyword_term
 from influencers.selectors.partners import worked_with
 from influencers.vocabulary import code_for
 
@@ -149,11 +149,9 @@ def _keyword_term(keyword: str) -> AccountTerm:
     # words in both languages, captions and hashtags) through the database's index
     # (influencers.selectors.keyword); a niche named in either language ("美妆", "Beauty", "makeup")
     # also finds the creators filed under it.
-    match = keyword_match(keyword)
-
     def term(prefix: str, ref: str) -> Q:
-        if prefix:  # the outer query: the index answers once for all rows
-            return Q(**{f"{ref}__in": match})
+        if prefix:  # the outer query: the index's list, or a tier of it (keyword_tier_queryset)
+            return Q(keyword_term(keyword, ref))
         # Inside the correlated "better account" subquery: each account's own row.
         return Q(keyword_own_text_has(keyword, ref))
 
@@ -349,7 +347,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or ""
         keyword = (self.form.cleaned_data.get("q") or "").strip()
-        by_relevance = bool(keyword) and sort in ("", RELEVANCE)
+        by_relevance = bool(keyword) and sort in ("", RELEVANCE) and keyword_ranks(keyword)
         if sort in ("", RELEVANCE):
             sort = DEFAULT_SORT
         queryset = creator_search_queryset(queryset, account_terms=self.account_terms, sort=sort)

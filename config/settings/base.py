@@ -107,10 +107,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh checkout has no var/ yet, and SQLite does not create missing folders.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets a local Celery worker write while the web process reads; IMMEDIATE avoids
-    # "database is locked" upgrades from read to write transactions.
+    # "database is locked" upgrades from read to write transactions. mmap: each request opens a
+    # new connection (an empty page cache), and reading the file's pages in place instead of
+    # copying them in halves the row-by-row reads of discovery's walks (keyword search: 120 →
+    # 65 ms for a page of a common Chinese word at 100k creators).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }

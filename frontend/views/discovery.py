@@ -24,7 +24,7 @@ from frontend.looks import Look, look_recall, look_remember, look_search, mood_b
 from frontend.views import presenters
 from frontend.views.common import error_text, htmx_aware_redirect, organization_for, render_page
 from influencers.metrics.freshness import stale_after_days
-from influencers.selectors.creators import creator_head, creator_list, creators_by_ids
+from influencers.selectors.creators import creator_head, creator_list, creator_page_queryset, creators_by_ids
 from vetting.selectors.brands import brand_list
 from vetting.selectors.reports import rank_by_audience_fit
 from vetting.selectors.shortlists import shortlist_list
@@ -149,12 +149,12 @@ def discovery(request: HttpRequest) -> HttpResponse:
         _audience_fit_results(request, context, params, brand)
     else:
         try:
-            queryset = creator_list(filters=params)
+            queryset = creator_page_queryset(creator_list(filters=params))
             page = Paginator(queryset, PAGE_SIZE).page(_page_number(request))
         except InputError as exc:
             context["error"] = error_text(exc)
         except EmptyPage:
-            page = Paginator(creator_list(filters=params), PAGE_SIZE).page(1)
+            page = Paginator(queryset, PAGE_SIZE).page(1)
             context["page"] = page
         else:
             context["page"] = page

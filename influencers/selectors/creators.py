@@ -14,14 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 
 from core.errors import InputError
+from core.pagination import COUNT_CAP
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
+from influencers.selectors.keyword import (
+    RANKS,
+    KeywordTiers,
+    keyword_head_reads,
+    keyword_rank_query,
+    keyword_tier_queryset,
+)
 
 # An account-level condition, written once and applied in two places: on the outer query
 # (field paths prefixed with "accounts__", the account's own id at "accounts__id") and inside
@@ -79,9 +88,15 @@ def creator_search_queryset(
         inner &= term("", "pk")
     # "A better matching account of the same creator exists": more followers, or as many and a
     # smaller id. Accounts without metrics rows take no part in metric-driven discovery.
-    better = Account.objects.filter(inner, creator_id=OuterRef("accounts__creator_id"), metrics__isnull=False).filter(
-        Q(metrics__followers__gt=OuterRef("accounts__metrics__followers"))
-        | Q(metrics__followers=OuterRef("accounts__metrics__followers"), pk__lt=OuterRef("accounts__id"))
+    # The terms come last: the followers comparison rules out most accounts (a creator's only
+    # one, itself) before a costlier term (the keyword's text) is read.
+    better = (
+        Account.objects.filter(creator_id=OuterRef("accounts__creator_id"), metrics__isnull=False)
+        .filter(
+            Q(metrics__followers__gt=OuterRef("accounts__metrics__followers"))
+            | Q(metrics__followers=OuterRef("accounts__metrics__followers"), pk__lt=OuterRef("accounts__id"))
+        )
+        .filter(inner)
     )
     queryset = queryset.filter(outer, ~Exists(better), accounts__metrics__isnull=False).annotate(
         rep_account_id=F("accounts__id"),
@@ -206,10 +221,61 @@ def creator_head(queryset: QuerySet[Creator], *, limit: int) -> list[tuple[int, 
     account id or None), in its order: the one heavy discovery query, serving the capped count
     and every page (`creator_rows` loads a page's creators by primary key)."""
     if "rep_account_id" in queryset.query.annotations:
+        keyword = keyword_rank_query(queryset.query.annotations.get("keyword_rank"))
+        if keyword is not None:
+            return _keyword_head(queryset, keyword, limit=limit)
         # The plugin checks names against Creator's fields; rep_account_id is an annotation of
         # creator_search_queryset, invisible in the QuerySet[Creator] type.
         return list(queryset.values_list("pk", "rep_account_id")[:limit])  # type: ignore[misc]
     return [(pk, None) for pk in queryset.values_list("pk", flat=True)[:limit]]
+
+
+WALK_LIMIT = 150
+
+
+def creator_page_queryset(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
+    """`queryset` (a `creator_list`) for a count-capped paginator: a search ordered by keyword
+    relevance is narrowed to its first COUNT_CAP + 1 creators (`creator_head`, all such a
+    paginator reads), so its pages and count rank a few hundred creators instead of every match;
+    other searches are returned as they are (their order walks an index and stops by itself)."""
+    keyword = keyword_rank_query(queryset.query.annotations.get("keyword_rank"))
+    if keyword is None:
+        return queryset
+    head = _keyword_head(queryset, keyword, limit=COUNT_CAP + 1)
+    return queryset.filter(pk__in=[creator_id for creator_id, _ in head])
+
+
+def _keyword_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> list[tuple[int, int | None]]:
+    """`creator_head` of a search ordered by keyword relevance (the filter set's `keyword_rank`
+    first, then its sort), one relevance tier at a time, best first, each in the sort's order and
+    cut where the head is full: the same rows as ranking every match, but a common word fills
+    the head from its best tiers (or from the most followed accounts) without ranking the
+    tens of thousands of accounts that hold it. A tier the index lists in few accounts is read
+    from that list; a larger one is walked by the sort's index, each account's rank checked
+    on its own row."""
+    with keyword_head_reads():
+        return _keyword_tiers_head(queryset, keyword, limit=limit)
+
+
+def _keyword_tiers_head(queryset: QuerySet[Creator], keyword: str, *, limit: int) -> list[tuple[int, int | None]]:
+    order = queryset.query.order_by[1:]  # the sort after the relevance (filter_queryset)
+    rows: list[tuple[int, int | None]] = []
+    tiers = KeywordTiers(keyword)
+    for rank in RANKS:
+        need = limit - len(rows)
+        if need <= 0:
+            break
+        candidates = tiers.candidates(rank, need=need)
+        if candidates == []:
+            continue
+        tier = keyword_tier_queryset(queryset, rank, candidates)
+        # SQLite walks the followers index for a LIMIT of 120 or more, but plans a few rows
+        # as a scan of every creator (measured: 23 rows of a 2 %-dense tier, 210 ms instead
+        # of 50 ms): its walk asks for at least WALK_LIMIT rows and keeps what it needs.
+        walks_few = candidates is None and connection.vendor == "sqlite"
+        asked = max(need, WALK_LIMIT) if walks_few else need
+        rows += list(tier.order_by(*order).values_list("pk", "rep_account_id")[:asked])[:need]
+    return rows
 
 
 def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:

@@ -53,7 +53,8 @@ def index_accounts(
     models: tuple[Any, Any, Any] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the search text of these accounts (one upsert per chunk); returns how many.
+    """Write the search text of these accounts (one upsert per chunk, of the texts that changed);
+    returns how many accounts now have their current text.
     `models` (Account, Post, AccountSearchText) lets migration 0010 pass its historical ones;
     `progress(done)` is called after each chunk."""
     account_model, post_model, text_model = models or (Account, Post, AccountSearchText)
@@ -75,8 +76,18 @@ def index_accounts(
                 posts=posts.get(pk, ()),
             )
             rows.append(text_model(account_id=pk, names=text.names, about=text.about, posts=text.posts))
+        # Only the texts that changed are written: each write re-tokenises the text into the
+        # database's trigram index (most of the cost), and a re-import or a metrics refresh
+        # leaves most texts as they were.
+        stored = {
+            account_id: (names, about, posts)
+            for account_id, names, about, posts in text_model.objects.filter(account_id__in=chunk).values_list(
+                "account_id", "names", "about", "posts"
+            )
+        }
+        changed = [row for row in rows if stored.get(row.account_id) != (row.names, row.about, row.posts)]
         text_model.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["account"], update_fields=["names", "about", "posts"]
+            changed, update_conflicts=True, unique_fields=["account"], update_fields=["names", "about", "posts"]
         )
         written += len(rows)
         done += len(chunk)

@@ -301,3 +301,20 @@ def test_data_age_filters_and_row_fields(editor, db, settings):
     assert detail["accounts"][0]["metrics"]["data_as_of"] == (today - dt.timedelta(days=90)).isoformat()
     matched = editor.client.get("/api/creators/?stale=true&sort=name").json()["results"][0]["matched_account"]
     assert matched["stale"] is True and matched["data_as_of"] == (today - dt.timedelta(days=2000)).isoformat()
+
+
+def test_a_keyword_search_pages_and_counts_in_relevance_order(editor, catalogue, monkeypatch):
+    # The page and the capped count come from the keyword head, read tier by tier
+    # (influencers.selectors.creators.creator_head): same creators, same order as ranking all.
+    from api.pagination import CountCappedPaginator
+    from influencers.selectors import keyword
+    from influencers.selectors.creators import creator_list
+
+    make_creator("Beauty Name", followers=10, categories=("travel",))  # the word in its name only
+    monkeypatch.setattr(keyword, "WALK_THRESHOLD", 2)  # some tiers listed, some walked
+    expected = [c.display_name for c in creator_list(filters={"q": "beauty"})]
+    assert len(expected) >= 3 and expected[0] == "Beauty Name"
+    monkeypatch.setattr(CountCappedPaginator, "count_cap", len(expected) - 1)
+    pages = [editor.client.get(f"/api/creators/?q=beauty&page_size=2&page={n}").json() for n in (1, 2)]
+    assert pages[0]["count"] == len(expected) - 1 and pages[0]["count_exact"] is False
+    assert [r["display_name"] for p in pages for r in p["results"]] == expected[:4]

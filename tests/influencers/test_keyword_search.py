@@ -196,3 +196,71 @@ def test_the_matched_account_is_the_largest_one_holding_the_words(db):
     assert row.rep_account_id == small.pk
     (row,) = creator_list(filters={"q": "gaming"})
     assert row.rep_account_id == c.accounts.get(handle="big_one").pk
+
+
+@pytest.fixture
+def tiers(catalogue):
+    # Every tier filled, followers ties across tiers, and a creator whose largest matching account
+    # ranks lower than a smaller one (the larger decides: relevance is the listed account's).
+    creator("Beauty Base", handle="beautybase", bio="beauty tips", followers=1000)  # name + bio
+    creator("Beauty Name", handle="beauty_only", followers=1000)  # name
+    creator("Bio Fan", handle="biofan", bio="all about beauty", followers=70_000)  # bio
+    creator("Poster", handle="poster", followers=2_000_000, posts=[("beauty haul", ["lipstick"])])  # post
+    creator("Tied Poster", handle="tied", followers=1000, posts=[("my beauty shelf", [])])
+    two = creator("Two Sides", handle="twosides", followers=3_000_000, posts=[("beauty 美妆 day", [])])
+    small = AccountFactory(creator=two, platform="tiktok", handle="beauty_two", bio="beauty")
+    AccountMetricsFactory(account=small, followers=10)
+
+
+HEAD_QUERIES = ["beauty", "美妆", "lipstick", "beauty haul", "a", "林", "tv", "alexriv", "美妆博主", "nobody-has-this"]
+
+
+@pytest.mark.parametrize("threshold", [None, 1, 3], ids=["index-lists", "walks", "some-of-each"])
+def test_the_head_is_the_start_of_the_full_relevance_order(tiers, monkeypatch, threshold):
+    # Discovery's page and capped count read the head tier by tier (creator_head); it must be
+    # the same rows, in the same order, as ranking every match, whether a tier is read from the
+    # index's list or walked by followers, and wherever the head is cut.
+    from influencers.selectors.creators import creator_head
+
+    if threshold is not None:
+        monkeypatch.setattr(keyword, "WALK_THRESHOLD", threshold)
+    for q in HEAD_QUERIES:
+        full = [(c.pk, c.rep_account_id) for c in creator_list(filters={"q": q})]
+        for limit in (1, 2, 3, 5, 100):
+            assert creator_head(creator_list(filters={"q": q}), limit=limit) == full[:limit], (q, limit)
+    assert [name for name, *_ in [(c.display_name,) for c in creator_list(filters={"q": "beauty"})]][:3] == [
+        "Mei Beauty",
+        "Beauty Base",
+        "Beauty Name",
+    ]
+
+
+def test_without_fts5_the_head_walks_to_the_same_rows(tiers, monkeypatch):
+    from django.db import connection
+
+    from influencers.selectors.creators import creator_head
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 fallback is SQLite's")
+    monkeypatch.setattr(keyword, "fts_available", lambda: False)
+    for q in ["beauty", "美妆", "beauty haul", "alexriv"]:
+        full = [(c.pk, c.rep_account_id) for c in creator_list(filters={"q": q})]
+        assert full
+        assert creator_head(creator_list(filters={"q": q}), limit=100) == full, q
+
+
+def test_the_head_leaves_the_planner_settings_as_it_found_them(tiers):
+    # The head reads with its own planner settings (keyword_head_reads); a caller's
+    # transaction must get its own back.
+    from django.db import connection, transaction
+
+    from influencers.selectors.creators import creator_head
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        cursor.execute("SET LOCAL random_page_cost = 7")
+        assert creator_head(creator_list(filters={"q": "beauty"}), limit=5)
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("3", "7")
