@@ -114,8 +114,17 @@ _KEPT = frozenset({str, int, bool, type(None)})  # exactly these types are store
 
 def _json_safe(value: Any) -> Any:
     """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
-    if type(value) in _KEPT:  # most of a report's leaves: answered before the isinstance checks
+    kind = type(value)
+    if kind in _KEPT:  # most of a report's leaves: answered before the isinstance checks
         return value
+    # The exact types of most other nodes next (plain dicts, lists and floats), before the
+    # isinstance checks that subclasses and numpy scalars need.
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {(k if type(k) is str else str(k)): (v if type(v) in _KEPT else _json_safe(v)) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _KEPT else _json_safe(v) for v in value]
     if isinstance(value, Message):
         return value.as_dict()
     # Kept leaves are taken in place here too (no call per leaf: a report has ~450 of them).
