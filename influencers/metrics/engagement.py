@@ -164,8 +164,10 @@ def _median_rate(
 def _follower_denominator(
     snapshots: Sequence[SnapshotPoint], current_followers: float | None
 ) -> Callable[[PostPoint], float | None]:
+    dates = [s.date for s in snapshots]
+
     def followers_for(post: PostPoint) -> float | None:
-        nearest = followers_at(snapshots, post.posted_at.date())
+        nearest = followers_at(snapshots, post.posted_at.date(), dates=dates)
         return nearest.followers if nearest is not None else current_followers
 
     return followers_for
