@@ -6,12 +6,13 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class SnapshotPoint:
-    """The public counters of an account on one day."""
+class SnapshotPoint(NamedTuple):
+    """The public counters of an account on one day. A named tuple, not a frozen dataclass:
+    metrics and vetting make one per snapshot read (90-365 per account), and a frozen
+    dataclass's __init__ cost several times a tuple's."""
 
     date: dt.date
     followers: int
