@@ -62,8 +62,11 @@ def _inner(obj: Any) -> Any:
         return {name: v if type(v) in _ATOMIC else _inner(v) for name, v in values}
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return kind(*[_inner(v) for v in obj])
+    # Atomic items (the floats of a list of rates) are taken as they are, without a call each.
     if isinstance(obj, (list, tuple)):
-        return kind(_inner(v) for v in obj)
+        return kind(v if type(v) in _ATOMIC else _inner(v) for v in obj)
     if isinstance(obj, dict):
-        return kind((_inner(k), _inner(v)) for k, v in obj.items())
+        return kind(
+            (k if type(k) in _ATOMIC else _inner(k), v if type(v) in _ATOMIC else _inner(v)) for k, v in obj.items()
+        )
     return copy.deepcopy(obj)
