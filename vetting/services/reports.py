@@ -2,7 +2,7 @@
 
 `vet_accounts(account_ids)` writes AccountMetrics.fake_risk / risk_level / risk_confidence /
 vetting (the full JSON report) for many accounts, a chunk at a time with a fixed number of
-queries per chunk (no per-account queries) and one upsert per chunk that touches only the
+queries per chunk (no per-account queries) and one write per chunk that touches only the
 vetting columns (the metrics service owns the others). `vetting_report(account_id)` computes
 the same report for one account without storing it. `run_scoring_job` is the JobKind.SCORE
 handler.
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -102,6 +102,8 @@ class AccountEvidence:
     # compares it, so the report and the pages show one engagement rate.
     engagement: StoredEngagement | None = None
     data_as_of: dt.date | None = None
+    # Whether the account had an AccountMetrics row when its evidence was read.
+    stored_metrics: bool = False
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -167,6 +169,7 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             # was never computed (or has no data), and the signal computes the rate itself.
             engagement=StoredEngagement(er, formula, posts_used) if data_as_of is not None else None,
             data_as_of=data_as_of,
+            stored_metrics=pk in metrics,
         )
     ids = list(out)
     # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
@@ -381,13 +384,41 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
+def _write_vetting(rows: list[AccountMetrics], *, all_stored: bool) -> None:
+    """Store the vetting columns of `rows` (inside the caller's transaction). When every row
+    already exists (`all_stored`: the metrics follow-up ran first, as after every import), one
+    narrow UPDATE of those five columns sent with executemany; otherwise one upsert that writes
+    only them on conflict. The upsert of existing rows cost about twice as much: it binds and
+    assembles every column of the model for each row."""
+    if not all_stored:
+        AccountMetrics.objects.bulk_create(
+            rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
+        )
+        return
+    meta = AccountMetrics._meta
+    fields = [meta.get_field(name) for name in VETTING_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.account_id]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def vet_accounts(
     account_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None
 ) -> int:
     """Vet `account_ids` and store the results on AccountMetrics; returns how many were written.
 
-    Unknown ids are ignored. Per chunk: the evidence queries of `load_evidence` and one
-    upsert (INSERT … ON CONFLICT DO UPDATE of the vetting columns only)."""
+    Unknown ids are ignored. Per chunk: the evidence queries of `load_evidence` and one write
+    of the vetting columns only: an UPDATE (executemany) when every account of the chunk has its
+    metrics row, else an upsert (INSERT … ON CONFLICT DO UPDATE)."""
     return _vet(account_ids, chunk_size=chunk_size, progress=progress)[0]
 
 
@@ -419,9 +450,9 @@ def _vet(
                 )
             )
         with transaction.atomic():
-            AccountMetrics.objects.bulk_create(
-                rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
-            )
+            # A metrics row deleted since the evidence was read is one an account deletion took
+            # with it: the UPDATE then skips it, as the upsert's insert would have failed.
+            _write_vetting(rows, all_stored=all(ev.stored_metrics for ev in evidence.values()))
             touch_accounts([row.account_id for row in rows])
         written += len(rows)
         done += len(chunk)
