@@ -39,13 +39,13 @@ from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
     Account,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
     FollowerSample,
     Post,
 )
+from influencers.selectors.history import newest_snapshots, snapshot_count
 from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
@@ -144,7 +144,8 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 7 queries, and at most 6 for the reused images,
+    """Bulk-load the evidence of `account_ids`: 7 queries (8 when some accounts have more than
+    HISTORY_DAYS snapshots), and at most 6 for the reused images,
     whatever the number of accounts."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
@@ -154,9 +155,13 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
         )
     }
-    for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
-        "pk", "platform", "handle", "bio", "creator__languages"
+    snapshot_counts: dict[int, int | None] = {}
+    for pk, platform, handle, bio, languages, snapshot_rows in (
+        Account.objects.filter(pk__in=account_ids)
+        .annotate(snapshot_rows=snapshot_count(now.date()))
+        .values_list("pk", "platform", "handle", "bio", "creator__languages", "snapshot_rows")
     ):
+        snapshot_counts[pk] = snapshot_rows
         followers, er, formula, posts_used, data_as_of = metrics.get(pk, (None, None, "", 0, None))
         out[pk] = AccountEvidence(
             pk,
@@ -172,15 +177,10 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             stored_metrics=pk in metrics,
         )
     ids = list(out)
-    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
-    # so an account's age or a catalogue seeded in the past does not matter).
-    newest_snapshot = Window(RowNumber(), partition_by=F("account_id"), order_by=F("date").desc())
-    for account_id, date, followers, following in (
-        AccountSnapshot.objects.filter(account_id__in=ids, date__lte=now.date())
-        .annotate(rn=newest_snapshot)
-        .filter(rn__lte=HISTORY_DAYS)
-        .order_by("account_id", "date")
-        .values_list("account_id", "date", "followers", "following")
+    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (counted back from
+    # its own newest, so an account's age or a catalogue seeded in the past does not matter).
+    for account_id, date, followers, following in newest_snapshots(
+        snapshot_counts, until=now.date(), limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
     ):
         out[account_id].snapshots.append((date, followers, following))
     newest_post = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
