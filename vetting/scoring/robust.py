@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+
+@functools.lru_cache(maxsize=256)
+def _window_index(size: int, width: int) -> np.ndarray:
+    """Indices of the `size` windows of `width` places over a padded series (row i: i … i+width-1),
+    the rows of sliding_window_view as an index kept per shape (the series of one catalogue have
+    few lengths; building the view cost a third of the rolling median)."""
+    index = np.arange(size)[:, None] + np.arange(width)
+    index.flags.writeable = False
+    return index
 
 
 def rolling_median(values: np.ndarray, window: int) -> np.ndarray:
@@ -11,8 +23,9 @@ def rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     last) and reading its middle, because np.nanmedian of short rows goes through masked
     arrays and cost a third of vetting an account (tests/vetting/test_rolling_median.py checks
     the two give the same numbers)."""
-    padded = np.concatenate([np.full(window, np.nan), np.asarray(values, dtype=float), np.full(window, np.nan)])
-    views = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1), axis=1)
+    values = np.asarray(values, dtype=float)
+    padded = np.concatenate([np.full(window, np.nan), values, np.full(window, np.nan)])
+    views = np.sort(padded[_window_index(len(values), 2 * window + 1)], axis=1)
     counts = np.count_nonzero(~np.isnan(views), axis=1)
     rows = np.arange(len(views))
     low = views[rows, np.maximum(counts - 1, 0) // 2]
