@@ -141,8 +141,9 @@ def refresh_metrics(
     day the end of that day); by default, now (a post dated in the future is a clock error, not
     data).
 
-    Per chunk of `chunk_size` accounts: one query for the accounts, one for the posts of their
-    windows, one or two for snapshots, and one upsert — no per-account queries.
+    Per chunk of `chunk_size` accounts: one query for the accounts (with their snapshot counts),
+    one for the posts of their windows, one to three for snapshots (`_snapshots_by_account`),
+    and one upsert — no per-account queries.
     `progress(done)` is called after each chunk with the number of accounts processed so far.
     Unknown ids are ignored.
     """
@@ -151,7 +152,8 @@ def refresh_metrics(
     written = 0
     done = 0
     for chunk in _chunks(ids, chunk_size):
-        platforms, counts = {}, {}
+        platforms: dict[int, str] = {}
+        counts: dict[int, int | None] = {}
         for pk, platform, count in (
             Account.objects.filter(pk__in=chunk)
             .annotate(snapshot_rows=snapshot_count(cutoff.date()))

@@ -23,9 +23,7 @@ def _history(account, days: int) -> None:
 
 def _read(accounts, *, until: dt.date, limit: int) -> dict[int, list[tuple[dt.date, int]]]:
     counts = dict(
-        Account.objects.filter(pk__in=[a.pk for a in accounts])
-        .annotate(n=snapshot_count(until))
-        .values_list("pk", "n")
+        Account.objects.filter(pk__in=[a.pk for a in accounts]).annotate(n=snapshot_count(until)).values_list("pk", "n")
     )
     out: dict[int, list[tuple[dt.date, int]]] = {a.pk: [] for a in accounts}
     for account_id, date, followers in newest_snapshots(
