@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @functools.lru_cache(maxsize=256)
@@ -33,7 +34,7 @@ def rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     return np.where(counts > 0, (low + high) / 2, np.nan)
 
 
-def median(values: np.ndarray) -> np.floating:
+def median(values: ArrayLike) -> np.floating:
     """np.median of a 1-D float array (NaN when it holds a NaN or nothing), by one sort: the
     growth scorer takes about ten medians of short series per account, and np.median's general
     path (partition, mean of the middle, NaN checks) cost ten times the sort

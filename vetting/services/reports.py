@@ -395,13 +395,14 @@ def _write_vetting(rows: list[AccountMetrics], *, all_stored: bool) -> None:
             rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
         )
         return
-    meta = AccountMetrics._meta
-    fields = [meta.get_field(name) for name in VETTING_FIELDS]
+    by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
+    fields = [by_name[name] for name in VETTING_FIELDS]
     quote = connection.ops.quote_name
+    # The vetting fields and the key have no db_column: their columns are their attnames.
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(meta.pk.column),
+        quote(AccountMetrics._meta.db_table),
+        ", ".join(f"{quote(field.attname)} = %s" for field in fields),
+        quote(by_name["account"].attname),
     )
     params = [
         [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.account_id]
