@@ -27,7 +27,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from influencers.metrics.growth import SnapshotPoint, followers_at
 
@@ -90,9 +90,9 @@ def er_definition(platform: str) -> ERDefinition:
     return ER_DEFINITIONS.get(platform, DEFAULT_ER_DEFINITION)
 
 
-@dataclass(frozen=True)
-class PostPoint:
-    """The engagement counters of one post."""
+class PostPoint(NamedTuple):
+    """The engagement counters of one post (a named tuple: one is made per post read, see
+    SnapshotPoint)."""
 
     posted_at: dt.datetime
     likes: int
@@ -164,8 +164,10 @@ def _median_rate(
 def _follower_denominator(
     snapshots: Sequence[SnapshotPoint], current_followers: float | None
 ) -> Callable[[PostPoint], float | None]:
+    dates = [s.date for s in snapshots]
+
     def followers_for(post: PostPoint) -> float | None:
-        nearest = followers_at(snapshots, post.posted_at.date())
+        nearest = followers_at(snapshots, post.posted_at.date(), dates=dates)
         return nearest.followers if nearest is not None else current_followers
 
     return followers_for

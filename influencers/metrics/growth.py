@@ -6,12 +6,13 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class SnapshotPoint:
-    """The public counters of an account on one day."""
+class SnapshotPoint(NamedTuple):
+    """The public counters of an account on one day. A named tuple, not a frozen dataclass:
+    metrics and vetting make one per snapshot read (90-365 per account), and a frozen
+    dataclass's __init__ cost several times a tuple's."""
 
     date: dt.date
     followers: int
@@ -32,15 +33,20 @@ class GrowthResult:
         return {"value": self.value, "formula": self.formula, **self.inputs}
 
 
-def followers_at(snapshots: Sequence[SnapshotPoint], day: dt.date) -> SnapshotPoint | None:
+def followers_at(
+    snapshots: Sequence[SnapshotPoint], day: dt.date, *, dates: Sequence[dt.date] | None = None
+) -> SnapshotPoint | None:
     """The snapshot nearest to `day` (either side; on a tie the earlier one), or None.
 
     `snapshots` must be sorted by date. Nearest rather than "at or before" because a post's
     audience at posting time is best approximated by whichever count was taken closest to it.
+    `dates` (the snapshots' dates) may be passed by a caller that looks up many days, so they
+    are listed once, not once per post.
     """
     if not snapshots:
         return None
-    dates = [s.date for s in snapshots]
+    if dates is None:
+        dates = [s.date for s in snapshots]
     i = bisect.bisect_left(dates, day)
     if i == 0:
         return snapshots[0]

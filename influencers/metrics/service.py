@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.models import Job
@@ -25,6 +24,7 @@ from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metric
 from influencers.metrics.account import GROWTH_HORIZONS
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
 from influencers.models import Account, AccountMetrics, AccountSnapshot, Post
+from influencers.selectors.history import newest_snapshots, snapshot_count
 from influencers.services.changes import touch_accounts
 
 CHUNK_SIZE = 500
@@ -80,19 +80,14 @@ def _posts_by_account(ids: list[int], cutoff: dt.datetime, window_days: int) -> 
 
 
 def _snapshots_by_account(
-    ids: list[int], cutoff: dt.date, posts: dict[int, list[PostPoint]]
+    counts: Mapping[int, int | None], cutoff: dt.date, posts: dict[int, list[PostPoint]]
 ) -> dict[int, list[SnapshotPoint]]:
     """Each account's newest snapshots up to `cutoff` (growth), and its whole history up to
-    `cutoff` when its posts are older than those (followers at posting time): two queries at
-    most, however many accounts."""
-    newest_first = Window(RowNumber(), partition_by=F("account_id"), order_by=F("date").desc())
-    rows = (
-        AccountSnapshot.objects.filter(account_id__in=ids, date__lte=cutoff)
-        .annotate(rn=newest_first)
-        .filter(rn__lte=SNAPSHOT_LOOKBACK_DAYS + 1)
-        .order_by("account_id", "date")
-        .values_list(*_SNAPSHOT_FIELDS)
-    )
+    `cutoff` when its posts are older than those (followers at posting time): three queries at
+    most, however many accounts. `counts`: each account's number of snapshots up to `cutoff`
+    (`snapshot_count`)."""
+    ids = list(counts)
+    rows = newest_snapshots(counts, until=cutoff, limit=SNAPSHOT_LOOKBACK_DAYS + 1, fields=_SNAPSHOT_FIELDS)
     by_account: dict[int, list[SnapshotPoint]] = defaultdict(list)
     for account_id, date, followers, following, count in rows:
         by_account[account_id].append(SnapshotPoint(date, followers, following, count))
@@ -146,8 +141,9 @@ def refresh_metrics(
     day the end of that day); by default, now (a post dated in the future is a clock error, not
     data).
 
-    Per chunk of `chunk_size` accounts: one query for the accounts, one for the posts of their
-    windows, one or two for snapshots, and one upsert — no per-account queries.
+    Per chunk of `chunk_size` accounts: one query for the accounts (with their snapshot counts),
+    one for the posts of their windows, one to three for snapshots (`_snapshots_by_account`),
+    and one upsert — no per-account queries.
     `progress(done)` is called after each chunk with the number of accounts processed so far.
     Unknown ids are ignored.
     """
@@ -156,10 +152,17 @@ def refresh_metrics(
     written = 0
     done = 0
     for chunk in _chunks(ids, chunk_size):
-        platforms = dict(Account.objects.filter(pk__in=chunk).values_list("pk", "platform"))
+        platforms: dict[int, str] = {}
+        counts: dict[int, int | None] = {}
+        for pk, platform, count in (
+            Account.objects.filter(pk__in=chunk)
+            .annotate(snapshot_rows=snapshot_count(cutoff.date()))
+            .values_list("pk", "platform", "snapshot_rows")
+        ):
+            platforms[pk], counts[pk] = platform, count
         present = [i for i in chunk if i in platforms]
         posts = _posts_by_account(present, cutoff, window_days)
-        snapshots = _snapshots_by_account(present, cutoff.date(), posts)
+        snapshots = _snapshots_by_account({i: counts[i] for i in present}, cutoff.date(), posts)
         rows = []
         for account_id in present:
             result = compute_account_metrics(

@@ -202,3 +202,28 @@ def test_score_job_rejects_bad_params():
         run_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
+
+
+def test_vetting_accounts_that_all_have_metrics_updates_only_the_vetting_columns(django_assert_max_num_queries):
+    # After an import the metrics follow-up has written every row: the vetting then sends one
+    # narrow UPDATE (not the upsert), which must store the same report and keep the metrics.
+    accounts = [AccountFactory() for _ in range(3)]
+    for account in accounts:
+        add_history(account, days=40, jump_day=30, jump=20_000)
+        add_posts(account, n=4)
+        AccountMetricsFactory(account=account, followers=123, engagement_rate=0.042, er_formula="x")
+    with django_assert_max_num_queries(14):
+        assert vet_accounts([a.pk for a in accounts]) == 3
+    for account in accounts:
+        stored = AccountMetrics.objects.get(account=account)
+        assert (stored.followers, stored.engagement_rate, stored.er_formula) == (123, 0.042, "x")
+        report = vetting_report(account.pk)
+        assert {k: v for k, v in stored.vetting.items() if k != "computed_at"} == {
+            k: v for k, v in report.items() if k != "computed_at"
+        }
+        assert (stored.fake_risk, stored.risk_level, stored.risk_missing) == (
+            report["risk"]["risk"],
+            report["risk"]["level"],
+            report["risk"]["missing"],
+        )
+        assert any(a["kind"] == "jump" for a in stored.vetting["growth"]["anomalies"])

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from vetting.scoring.robust import rolling_median
+from vetting.scoring.robust import median, rolling_median
 
 
 def test_hand_checked_series():
@@ -35,3 +35,20 @@ def test_a_window_without_any_value_is_nan():
     values = np.array([np.nan, np.nan, np.nan, np.nan, 4.0])
     out = rolling_median(values, 1)
     assert np.isnan(out[:3]).all() and out[3:].tolist() == [4.0, 4.0]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_median_is_numpys_median_bit_for_bit(seed):
+    # The scorers' medians (growth trend, noise, engagement changes) must not move a stored number.
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 100))
+    values = rng.choice([rng.normal(0, 1e4), 0.0, 3.0, -7.5, 1e-9], size=size) * rng.integers(1, 4, size=size)
+    got, expected = median(values), np.median(values)
+    assert got.tobytes() == np.float64(expected).tobytes()
+    assert median(values.astype(int)) == np.median(values.astype(int))  # integer counts too
+
+
+def test_median_with_nan_or_nothing_is_nan():
+    assert np.isnan(median(np.array([1.0, np.nan, 3.0])))
+    assert np.isnan(median(np.array([])))
+    assert median(np.array([4.0, 1.0])) == 2.5 and median(np.array([5.0])) == 5.0

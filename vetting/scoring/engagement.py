@@ -36,7 +36,7 @@ from influencers.metrics.engagement import (
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
 from vetting.scoring.records import asdict
-from vetting.scoring.robust import rolling_median
+from vetting.scoring.robust import median, rolling_median
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -221,7 +221,7 @@ def engagement_report(
         report.likes_per_comment = math.inf
     views = [float(p.views) for p in chosen if p.views]
     if views and followers > 0:
-        report.views_per_follower = float(np.median(views)) / followers
+        report.views_per_follower = float(median(views)) / followers
     if report.engagement_rate is None:
         report.note = missing
         return report
@@ -259,7 +259,7 @@ def engagement_changes(
     logs = np.log(np.maximum(rates, 1e-6))
     local = rolling_median(logs, 5)
     residual = logs - local
-    mad = float(np.median(np.abs(residual - np.median(residual))))
+    mad = float(median(np.abs(residual - median(residual))))
     scale = max(1.4826 * mad, LOG_NOISE_FLOOR)
     z = residual / scale
     for i in np.flatnonzero(np.abs(z) >= z_threshold).tolist():
@@ -279,7 +279,7 @@ def engagement_changes(
             )
         )
     cut = len(rates) * 2 // 3
-    older, newer = float(np.median(rates[:cut])), float(np.median(rates[cut:]))
+    older, newer = float(median(rates[:cut])), float(median(rates[cut:]))
     if older > 0 and newer > 0 and (newer / older >= SHIFT_FACTOR or older / newer >= SHIFT_FACTOR):
         first_new = posts[cut]
         out.append(

@@ -35,7 +35,7 @@ import numpy as np
 from core.messages import Message
 from vetting import messages as m
 from vetting.scoring.records import asdict
-from vetting.scoring.robust import rolling_median
+from vetting.scoring.robust import median, rolling_median
 
 PACKAGE_SIZES = (
     1_000,
@@ -111,7 +111,7 @@ class GrowthReport:
 
 
 def _robust_scale(residuals: np.ndarray, floor: float) -> float:
-    mad = float(np.median(np.abs(residuals - np.median(residuals))))
+    mad = float(median(np.abs(residuals - median(residuals))))
     return max(1.4826 * mad, floor)
 
 
@@ -155,20 +155,20 @@ def growth_anomalies(
     change = np.diff(vals)
     rate = change / gaps
     trend = rolling_median(rate, window)
-    level = float(np.median(vals))
+    level = float(median(vals))
     floor = max(1.0, NOISE_FLOOR_SHARE * level)
     residual = rate - trend
     # The account's own variation: the larger of its overall robust spread and the local one
     # (growth noise scales with the growth rate, so a fast-growing month is noisier).
     scale_global = _robust_scale(residual, floor)
-    local = 1.4826 * rolling_median(np.abs(residual - np.median(residual)), window * 2)
+    local = 1.4826 * rolling_median(np.abs(residual - median(residual)), window * 2)
     scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
     z = residual / scale_local
     scale = scale_global
     report = GrowthReport(
         available=True,
         n_snapshots=len(vals),
-        trend_per_day=float(np.median(rate)),
+        trend_per_day=float(median(rate)),
         noise_per_day=scale,
         max_gap_days=int(gaps.max()),
     )
@@ -287,7 +287,7 @@ def following_churn(
     rate = change / gaps
     trend = rolling_median(rate, window)
     residual = rate - trend
-    scale = _robust_scale(residual, max(2.0, 0.002 * float(np.median(vals))))
+    scale = _robust_scale(residual, max(2.0, 0.002 * float(median(vals))))
     z = residual / scale
     big = [i for i in range(len(z)) if abs(z[i]) >= z_threshold]
     out: list[Anomaly] = []

@@ -236,6 +236,31 @@ def concept_label(token: str) -> str:
     return token.split(":", 1)[1].replace("_", " ") if ":" in token else token
 
 
+# First words of the two-word forms ("zero" of "zero waste"): only after one of these is the
+# next word looked at.
+_PAIR_FIRST = frozenset(form.split(" ", 1)[0] for form in _LATIN_FORMS if " " in form)
+
+
+@functools.lru_cache(maxsize=65536)  # captions repeat their words
+def _word_tokens(word: str) -> tuple[str, ...] | None:
+    """The tokens of one Latin word on its own (its stem, its concept); None for a stop word."""
+    if word in STOPWORDS or len(word) < 2:
+        return None
+    stem = _stem(word)
+    concept = _LATIN_FORMS.get(word) or _LATIN_FORMS.get(stem)
+    return (stem, f"concept:{concept}") if concept else (stem,)
+
+
+@functools.lru_cache(maxsize=65536)
+def _han_tokens(run: str) -> tuple[str, ...]:
+    """The tokens of one run of CJK characters: unigrams, bigrams, then its concepts."""
+    out = [f"c:{ch}" for ch in run if ch not in STOPWORDS]
+    out.extend(f"b:{run[i : i + 2]}" for i in range(len(run) - 1))
+    for form, concept in _han_forms_in(run):
+        out.extend([f"concept:{concept}"] * run.count(form))
+    return tuple(out)
+
+
 def tokens(text: str) -> list[str]:
     """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
     if not text:
@@ -244,23 +269,18 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     words = [w.lstrip("#").strip("'-") for w in _LATIN.findall(text)]
     words = [w for w in words if w]
+    last = len(words) - 1
     for i, word in enumerate(words):
-        if word in STOPWORDS or len(word) < 2:
+        own = _word_tokens(word)
+        if own is None:
             continue
-        stem = _stem(word)
-        out.append(stem)
-        concept = _LATIN_FORMS.get(word) or _LATIN_FORMS.get(stem)
-        if concept:
-            out.append(f"concept:{concept}")
-        if i + 1 < len(words):  # two-word forms ("zero waste", "fast fashion")
+        out.extend(own)
+        if i < last and word in _PAIR_FIRST:  # two-word forms ("zero waste", "fast fashion")
             pair = _LATIN_FORMS.get(f"{word} {words[i + 1]}")
             if pair:
                 out.append(f"concept:{pair}")
     for run in _HAN.findall(text):
-        out.extend(f"c:{ch}" for ch in run if ch not in STOPWORDS)
-        out.extend(f"b:{run[i : i + 2]}" for i in range(len(run) - 1))
-        for form, concept in _han_forms_in(run):
-            out.extend([f"concept:{concept}"] * run.count(form))
+        out.extend(_han_tokens(run))
     return out
 
 

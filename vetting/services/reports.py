@@ -2,7 +2,7 @@
 
 `vet_accounts(account_ids)` writes AccountMetrics.fake_risk / risk_level / risk_confidence /
 vetting (the full JSON report) for many accounts, a chunk at a time with a fixed number of
-queries per chunk (no per-account queries) and one upsert per chunk that touches only the
+queries per chunk (no per-account queries) and one write per chunk that touches only the
 vetting columns (the metrics service owns the others). `vetting_report(account_id)` computes
 the same report for one account without storing it. `run_scoring_job` is the JobKind.SCORE
 handler.
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -39,13 +39,13 @@ from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
     Account,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
     FollowerSample,
     Post,
 )
+from influencers.selectors.history import newest_snapshots, snapshot_count
 from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
@@ -102,6 +102,8 @@ class AccountEvidence:
     # compares it, so the report and the pages show one engagement rate.
     engagement: StoredEngagement | None = None
     data_as_of: dt.date | None = None
+    # Whether the account had an AccountMetrics row when its evidence was read.
+    stored_metrics: bool = False
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -114,8 +116,17 @@ _KEPT = frozenset({str, int, bool, type(None)})  # exactly these types are store
 
 def _json_safe(value: Any) -> Any:
     """JSON-storable copy: dates as ISO strings, numpy scalars as Python, NaN/inf as None."""
-    if type(value) in _KEPT:  # most of a report's leaves: answered before the isinstance checks
+    kind = type(value)
+    if kind in _KEPT:  # most of a report's leaves: answered before the isinstance checks
         return value
+    # The exact types of most other nodes next (plain dicts, lists and floats), before the
+    # isinstance checks that subclasses and numpy scalars need.
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {(k if type(k) is str else str(k)): (v if type(v) in _KEPT else _json_safe(v)) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _KEPT else _json_safe(v) for v in value]
     if isinstance(value, Message):
         return value.as_dict()
     # Kept leaves are taken in place here too (no call per leaf: a report has ~450 of them).
@@ -133,7 +144,8 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 7 queries, and at most 6 for the reused images,
+    """Bulk-load the evidence of `account_ids`: 7 queries (8 when some accounts have more than
+    HISTORY_DAYS snapshots), and at most 6 for the reused images,
     whatever the number of accounts."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
@@ -143,9 +155,13 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
         )
     }
-    for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
-        "pk", "platform", "handle", "bio", "creator__languages"
+    snapshot_counts: dict[int, int | None] = {}
+    for pk, platform, handle, bio, languages, snapshot_rows in (
+        Account.objects.filter(pk__in=account_ids)
+        .annotate(snapshot_rows=snapshot_count(now.date()))
+        .values_list("pk", "platform", "handle", "bio", "creator__languages", "snapshot_rows")
     ):
+        snapshot_counts[pk] = snapshot_rows
         followers, er, formula, posts_used, data_as_of = metrics.get(pk, (None, None, "", 0, None))
         out[pk] = AccountEvidence(
             pk,
@@ -158,17 +174,13 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             # was never computed (or has no data), and the signal computes the rate itself.
             engagement=StoredEngagement(er, formula, posts_used) if data_as_of is not None else None,
             data_as_of=data_as_of,
+            stored_metrics=pk in metrics,
         )
     ids = list(out)
-    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (window functions,
-    # so an account's age or a catalogue seeded in the past does not matter).
-    newest_snapshot = Window(RowNumber(), partition_by=F("account_id"), order_by=F("date").desc())
-    for account_id, date, followers, following in (
-        AccountSnapshot.objects.filter(account_id__in=ids, date__lte=now.date())
-        .annotate(rn=newest_snapshot)
-        .filter(rn__lte=HISTORY_DAYS)
-        .order_by("account_id", "date")
-        .values_list("account_id", "date", "followers", "following")
+    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (counted back from
+    # its own newest, so an account's age or a catalogue seeded in the past does not matter).
+    for account_id, date, followers, following in newest_snapshots(
+        snapshot_counts, until=now.date(), limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
     ):
         out[account_id].snapshots.append((date, followers, following))
     newest_post = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
@@ -372,13 +384,42 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
+def _write_vetting(rows: list[AccountMetrics], *, all_stored: bool) -> None:
+    """Store the vetting columns of `rows` (inside the caller's transaction). When every row
+    already exists (`all_stored`: the metrics follow-up ran first, as after every import), one
+    narrow UPDATE of those five columns sent with executemany; otherwise one upsert that writes
+    only them on conflict. The upsert of existing rows cost about twice as much: it binds and
+    assembles every column of the model for each row."""
+    if not all_stored:
+        AccountMetrics.objects.bulk_create(
+            rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
+        )
+        return
+    by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
+    fields = [by_name[name] for name in VETTING_FIELDS]
+    quote = connection.ops.quote_name
+    # The vetting fields and the key have no db_column: their columns are their attnames.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(AccountMetrics._meta.db_table),
+        ", ".join(f"{quote(field.attname)} = %s" for field in fields),
+        quote(by_name["account"].attname),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.account_id]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def vet_accounts(
     account_ids: Iterable[int], *, chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None
 ) -> int:
     """Vet `account_ids` and store the results on AccountMetrics; returns how many were written.
 
-    Unknown ids are ignored. Per chunk: the evidence queries of `load_evidence` and one
-    upsert (INSERT … ON CONFLICT DO UPDATE of the vetting columns only)."""
+    Unknown ids are ignored. Per chunk: the evidence queries of `load_evidence` and one write
+    of the vetting columns only: an UPDATE (executemany) when every account of the chunk has its
+    metrics row, else an upsert (INSERT … ON CONFLICT DO UPDATE)."""
     return _vet(account_ids, chunk_size=chunk_size, progress=progress)[0]
 
 
@@ -410,9 +451,9 @@ def _vet(
                 )
             )
         with transaction.atomic():
-            AccountMetrics.objects.bulk_create(
-                rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
-            )
+            # A metrics row deleted since the evidence was read is one an account deletion took
+            # with it: the UPDATE then skips it, as the upsert's insert would have failed.
+            _write_vetting(rows, all_stored=all(ev.stored_metrics for ev in evidence.values()))
             touch_accounts([row.account_id for row in rows])
         written += len(rows)
         done += len(chunk)

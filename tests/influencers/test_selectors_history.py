@@ -1,0 +1,53 @@
+"""The newest snapshots of each account (influencers.selectors.history), as the metrics and the
+vetting read them: short histories whole by a plain read, long ones cut by the window function."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from influencers.models import Account, AccountSnapshot
+from influencers.selectors.history import newest_snapshots, snapshot_count
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2026, 1, 1)
+
+
+def _history(account, days: int) -> None:
+    AccountSnapshot.objects.bulk_create(
+        AccountSnapshot(account=account, date=START + dt.timedelta(days=d), followers=1000 + d) for d in range(days)
+    )
+
+
+def _read(accounts, *, until: dt.date, limit: int) -> dict[int, list[tuple[dt.date, int]]]:
+    counts = dict(
+        Account.objects.filter(pk__in=[a.pk for a in accounts]).annotate(n=snapshot_count(until)).values_list("pk", "n")
+    )
+    out: dict[int, list[tuple[dt.date, int]]] = {a.pk: [] for a in accounts}
+    for account_id, date, followers in newest_snapshots(
+        counts, until=until, limit=limit, fields=("account_id", "date", "followers")
+    ):
+        out[account_id].append((date, followers))
+    return out
+
+
+def test_each_account_keeps_its_newest_snapshots_up_to_the_limit_in_date_order():
+    short, exact, long, empty = AccountFactory(), AccountFactory(), AccountFactory(), AccountFactory()
+    _history(short, 3)
+    _history(exact, 5)
+    _history(long, 9)
+    read = _read([short, exact, long, empty], until=START + dt.timedelta(days=30), limit=5)
+    assert [d.day for d, _ in read[short.pk]] == [1, 2, 3]
+    assert [d.day for d, _ in read[exact.pk]] == [1, 2, 3, 4, 5]
+    assert [d.day for d, _ in read[long.pk]] == [5, 6, 7, 8, 9]  # the 5 newest, oldest first
+    assert read[empty.pk] == []
+
+
+def test_snapshots_after_the_cut_off_are_neither_counted_nor_read():
+    account = AccountFactory()
+    _history(account, 9)
+    until = START + dt.timedelta(days=5)  # 6 snapshots up to it: more than the limit of 4
+    assert [d.day for d, _ in _read([account], until=until, limit=4)[account.pk]] == [3, 4, 5, 6]
+    assert [d.day for d, _ in _read([account], until=until, limit=6)[account.pk]] == [1, 2, 3, 4, 5, 6]
