@@ -1,8 +1,13 @@
-"""Matching responses byte for byte before and after a change, and their time per request.
+"""Matching (or discovery) responses byte for byte before and after a change, and their time per request.
 
     python bench/match_same_json.py record OUT.json   # the JSON of ~12 varied matching requests
     python bench/match_same_json.py check OUT.json    # the same requests again: exit 1 on any JSON value changed
     python bench/match_same_json.py time [N]          # ms per warm request (N rounds of the requests)
+    python bench/match_same_json.py record OUT.json --discovery   # ~30 discovery requests instead
+
+Discovery requests: 24 of api_load.varied_discovery (a fixed seed) plus keyword, brand, name-sort,
+Chinese and invalid-filter ones, so both the in-memory columns and the database path answer some
+(the script waits for the columns when they are on: CACHE_URL set, DISCOVERY_COLUMNS).
 
 Runs against the catalogue of DATABASE_URL (e.g. the 100k bench catalogue, read only) as the
 organisation of the oldest API token, with the response cache off, through the Django test client
@@ -37,6 +42,8 @@ from vetting.models import Brand  # noqa: E402
 
 
 def requests() -> tuple[Client, list[str]]:
+    if "--discovery" in sys.argv:
+        return discovery_requests()
     token = Token.objects.select_related("user").order_by("created").first()
     if token is None:
         sys.exit("no API token in this database")
@@ -61,6 +68,39 @@ def requests() -> tuple[Client, list[str]]:
     return client, paths
 
 
+def discovery_requests() -> tuple[Client, list[str]]:
+    import random
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import api_load
+
+    from influencers.selectors import discovery_columns
+
+    token = Token.objects.select_related("user").order_by("created").first()
+    if token is None:
+        sys.exit("no API token in this database")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="localhost")
+    rng = random.Random(20)
+    paths = [api_load.varied_discovery(rng) for _ in range(24)] + [
+        "/api/creators/?q=beauty",
+        "/api/creators/?q=美妆&platform=xiaohongshu",
+        "/api/creators/?worked_with=Nike&sort=-engagement_rate",
+        "/api/creators/?sort=name&page=3",
+        "/api/creators/?sort=-created",
+        "/api/creators/?min_followers=100000&lang=zh-hans",
+        "/api/creators/?platform=tiktok&risk_level=low&page=2&lang=zh-hans",
+        "/api/creators/?min_followers=abc",
+        "/api/creators/?audience_country=C1&lang=zh-hans",
+    ]
+    client.get(paths[0])  # starts building the columns (in the background)
+    started = time.perf_counter()
+    while discovery_columns.columns_enabled() and discovery_columns.current_columns() is None:
+        if time.perf_counter() - started > 300:
+            sys.exit("the discovery columns were not built in 300 s")
+        time.sleep(0.5)
+    return client, paths
+
+
 def get(client: Client, path: str) -> Any:
     """The response to `path`; "lang=zh-hans" in it asks for Chinese (Accept-Language)."""
     if "lang=" in path:
@@ -70,7 +110,8 @@ def get(client: Client, path: str) -> Any:
 
 
 def main() -> None:
-    mode = sys.argv[1] if len(sys.argv) > 1 else "time"
+    args = [arg for arg in sys.argv if not arg.startswith("--")]
+    mode = args[1] if len(args) > 1 else "time"
     client, paths = requests()
     if mode in ("record", "check"):
         got = {}
@@ -78,11 +119,11 @@ def main() -> None:
             response = get(client, path)
             got[path] = [response.status_code, response.content.decode()]
         if mode == "record":
-            with open(sys.argv[2], "w") as out:
+            with open(args[2], "w") as out:
                 json.dump(got, out)
-            print(f"recorded {len(got)} responses to {sys.argv[2]}")
+            print(f"recorded {len(got)} responses to {args[2]}")
             return
-        with open(sys.argv[2]) as f:
+        with open(args[2]) as f:
             want = json.load(f)
         changed = [p for p in paths if want.get(p) != got[p]]
         # Bytes may differ where the JSON does not (a number's spelling: 1e-05 and 1e-5).
@@ -96,7 +137,7 @@ def main() -> None:
             f"{len(paths) - len(values)} as JSON values"
         )
         sys.exit(1 if values else 0)
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    rounds = int(args[2]) if len(args) > 2 else 2
     for path in paths:  # warm: feature memo, snapshot, translations
         client.get(path)
     times = []
@@ -116,7 +157,8 @@ def main() -> None:
         "load": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(result))
-    print("BENCH " + json.dumps({"metric": "matching_warm_request", **result}))
+    metric = "discovery_warm_request" if "--discovery" in sys.argv else "matching_warm_request"
+    print("BENCH " + json.dumps({"metric": metric, **result}))
 
 
 if __name__ == "__main__":
