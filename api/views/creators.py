@@ -46,17 +46,24 @@ class DiscoveryPaginator(CountCappedPaginator):
     page is a slice of them, loaded by primary key. The filtered, anti-joined query is the
     expensive part of discovery; running it a second time for the page doubled its cost. Where
     the in-memory discovery columns can answer the request's filters, they give the same rows
-    without the query (influencers.selectors.discovery_columns)."""
+    without the query (influencers.selectors.discovery_columns).
 
-    def __init__(self, object_list, per_page, *, filters: dict[str, Any] | None = None) -> None:  # noqa: ANN001
+    With a validated `filterset`, `object_list` is the unfiltered catalogue and the filtered
+    query is only built (`filterset.qs`) when the columns cannot answer: building it (the
+    account terms, the anti-join, their resolution by the ORM) was a fifth of the Python time
+    of a request the columns answer."""
+
+    def __init__(self, object_list, per_page, *, filterset: CreatorFilterSet | None = None) -> None:  # noqa: ANN001
         super().__init__(object_list, per_page)
-        self.filters = filters
+        self.filterset = filterset
 
     @cached_property
     def head(self) -> list[tuple[int, int | None]]:
         limit = self.count_cap + 1
-        from_columns = None if self.filters is None else discovery_head(self.filters, limit=limit)
-        return from_columns if from_columns is not None else creator_head(self.object_list, limit=limit)
+        if self.filterset is None:
+            return creator_head(self.object_list, limit=limit)
+        from_columns = discovery_head(self.filterset.form.cleaned_data, limit=limit)
+        return from_columns if from_columns is not None else creator_head(self.filterset.qs, limit=limit)
 
     @cached_property
     def count(self) -> int:
@@ -71,7 +78,8 @@ class DiscoveryPaginator(CountCappedPaginator):
 
 
 class DiscoveryFilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend keeping the cleaned filters on the view, for DiscoveryPagination."""
+    """DjangoFilterBackend validating the filters and keeping the filter set on the view for
+    DiscoveryPagination, which filters (from the columns, or with the filtered query)."""
 
     def filter_queryset(self, request, queryset, view):  # noqa: ANN001, ANN201
         filterset = self.get_filterset(request, queryset, view)
@@ -79,19 +87,19 @@ class DiscoveryFilterBackend(DjangoFilterBackend):
             return queryset
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
-        view.discovery_filters = filterset.form.cleaned_data
-        return filterset.qs
+        view.discovery_filterset = filterset
+        return queryset
 
 
 class DiscoveryPagination(CappedPageNumberPagination):
-    filters: dict[str, Any] | None = None
+    filterset: CreatorFilterSet | None = None
 
     def paginate_queryset(self, queryset, request, view=None):  # noqa: ANN001, ANN201
-        self.filters = getattr(view, "discovery_filters", None)
+        self.filterset = getattr(view, "discovery_filterset", None)
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, queryset, per_page):  # type: ignore[override]  # noqa: ANN001, ANN201
-        return DiscoveryPaginator(queryset, per_page, filters=self.filters)
+        return DiscoveryPaginator(queryset, per_page, filterset=self.filterset)
 
 
 _DISCOVERY_LISTS = {
