@@ -13,7 +13,7 @@ from core.messages import localize
 from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
 from influencers.risk import creator_risk_of
-from influencers.selectors.creators import account_has_metrics
+from influencers.selectors.creators import CreatorRow, account_has_metrics
 
 
 def media_url(asset: MediaAsset, request: Any = None) -> str:
@@ -154,13 +154,14 @@ class CreatorListSerializer(serializers.ModelSerializer):
             found = self._stale_today = (timezone.localdate(), stale_after_days())
         return found
 
-    def to_representation(self, creator: Creator) -> dict[str, Any]:
+    def to_representation(self, creator: Creator | CreatorRow) -> dict[str, Any]:
         # Discovery serialises 25-100 rows per request under load: built by hand (about 5x
         # faster than nested ModelSerializers). The declared fields above stay the schema;
         # tests/api/test_discovery.py checks the two agree.
         today, stale_days = self._stale_on()
         accounts = []
-        # `row_accounts`: set by influencers.selectors.creators.creator_rows (discovery pages).
+        # Discovery pages serialise CreatorRows (influencers.selectors.creators.creator_rows):
+        # plain values read as a Creator's, with their accounts in `row_accounts`.
         row_accounts = getattr(creator, "row_accounts", None)
         all_accounts = list(creator.accounts.all() if row_accounts is None else row_accounts)
         for account in all_accounts:
@@ -209,7 +210,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
     def get_matched_account(self, creator: Creator) -> dict | None:
         return self._matched_account(creator, *self._stale_on())
 
-    def _matched_account(self, creator: Creator, today: Any, stale_days: int) -> dict | None:
+    def _matched_account(self, creator: Creator | CreatorRow, today: Any, stale_days: int) -> dict | None:
         if getattr(creator, "rep_account_id", None) is None:
             return None
         data_as_of = getattr(creator, "rep_data_as_of", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation

@@ -11,7 +11,10 @@ matching account of the same creator"), which PostgreSQL answers from the metric
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.db import connection
@@ -278,49 +281,112 @@ def _keyword_tiers_head(queryset: QuerySet[Creator], keyword: str, *, limit: int
     return rows
 
 
-def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[Creator]:
+@dataclass(slots=True)
+class RowMetrics:
+    """The metrics a discovery row shows (ROW_METRICS_FIELDS of AccountMetrics)."""
+
+    followers: int | None
+    engagement_rate: float | None
+    er_formula: str
+    growth_30d: float | None
+    fake_risk: float | None
+    risk_level: str
+    data_as_of: dt.date | None
+    risk_confidence: float | None
+    risk_missing: list[str] | None
+
+
+@dataclass(slots=True)
+class RowAccount:
+    """An account of a discovery row, read as an Account is (`pk`, `metrics` None without a
+    metrics row)."""
+
+    pk: int
+    platform: str
+    handle: str
+    display_name: str
+    is_verified: bool
+    profile_picture_url: str
+    metrics: RowMetrics | None
+
+
+@dataclass(slots=True)
+class CreatorRow:
+    """A discovery row, read as a Creator of `creator_search_queryset` is: the creator's fields,
+    its accounts (`row_accounts`) and the representative account's `rep_*` values (None when
+    there is none)."""
+
+    pk: int
+    display_name: str
+    country: str
+    languages: list[str]
+    categories: list[str]
+    contact_email: str
+    row_accounts: list[RowAccount] = dataclass_field(default_factory=list)
+    rep_account_id: int | None = None
+    rep_platform: str | None = None
+    rep_handle: str | None = None
+    rep_followers: int | None = None
+    rep_engagement_rate: float | None = None
+    rep_growth_30d: float | None = None
+    rep_fake_risk: float | None = None
+    rep_data_as_of: dt.date | None = None
+
+
+_ROW_COLUMNS = (
+    *(f"creator__{f}" for f in ROW_CREATOR_FIELDS),
+    *(f for f in ROW_ACCOUNT_FIELDS if f != "creator_id"),
+    "metrics__pk",
+    *(f"metrics__{f}" for f in ROW_METRICS_FIELDS),
+)
+_CREATOR_WIDTH = len(ROW_CREATOR_FIELDS)
+_ACCOUNT_WIDTH = len(ROW_ACCOUNT_FIELDS) - 1
+
+
+def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
     """The creators of `rows` ((creator id, representative account id)) in that order, each
     with `row_accounts` (its accounts with metrics, by platform and handle) and the `rep_*`
-    values of `creator_search_queryset` set from the representative account: two queries
-    whatever the page size, grouped by hand (Django's prefetch machinery costs more than the
-    queries for a 25-row page)."""
+    values of `creator_search_queryset` set from the representative account.
+
+    One query of plain values (creators, accounts and metrics joined), a second only for
+    creators without accounts: model instances and Django's prefetching cost more than the
+    query for a 25-row page, and discovery serves many pages."""
     rows = list(rows)
     ids = [r[0] for r in rows]
-    creators = {c.pk: c for c in Creator.objects.filter(pk__in=ids).only(*ROW_CREATOR_FIELDS)}
-    accounts = (
-        Account.objects.filter(creator_id__in=ids)
-        .select_related("metrics")
-        .only(*ROW_ACCOUNT_FIELDS, *(f"metrics__{f}" for f in ROW_METRICS_FIELDS))
-        .order_by("platform", "handle")
-    )
-    by_creator: dict[int, list[Account]] = {pk: [] for pk in creators}
-    for account in accounts:
-        by_creator[account.creator_id].append(account)
+    creators: dict[int, CreatorRow] = {}
+    for values in Account.objects.filter(creator_id__in=ids).order_by("platform", "handle").values_list(*_ROW_COLUMNS):
+        creator_id = values[0]
+        creator = creators.get(creator_id)
+        if creator is None:
+            creator = creators[creator_id] = CreatorRow(*values[:_CREATOR_WIDTH])
+        metrics_pk, *metrics = values[_CREATOR_WIDTH + _ACCOUNT_WIDTH :]
+        creator.row_accounts.append(
+            RowAccount(
+                *values[_CREATOR_WIDTH : _CREATOR_WIDTH + _ACCOUNT_WIDTH],
+                metrics=None if metrics_pk is None else RowMetrics(*metrics),
+            )
+        )
+    missing = [pk for pk in ids if pk not in creators]
+    if missing:  # creators without accounts (a creator-field sort lists every creator)
+        for values in Creator.objects.filter(pk__in=missing).values_list(*ROW_CREATOR_FIELDS):
+            creators[values[0]] = CreatorRow(*values)
     out = []
     for creator_id, account_id in rows:
-        creator = creators.get(creator_id)
-        if creator is None:  # deleted since the head was read
+        row = creators.get(creator_id)
+        if row is None:  # deleted since the head was read
             continue
-        row_accounts = by_creator[creator_id]
-        rep = next((a for a in row_accounts if a.pk == account_id), None)
-        metrics = getattr(rep, "metrics", None) if rep is not None else None
-        # Row attributes, not fields of Creator (the rep_* ones are what the annotations of
-        # creator_search_queryset carry), so they are set by name.
-        row: dict[str, Any] = {"row_accounts": row_accounts}
+        rep = next((a for a in row.row_accounts if a.pk == account_id), None)
+        metrics = rep.metrics if rep is not None else None
         if rep is not None and metrics is not None:  # else no matched account (or it changed since the head was read)
-            row.update(
-                rep_account_id=rep.pk,
-                rep_platform=rep.platform,
-                rep_handle=rep.handle,
-                rep_followers=metrics.followers,
-                rep_engagement_rate=metrics.engagement_rate,
-                rep_growth_30d=metrics.growth_30d,
-                rep_fake_risk=metrics.fake_risk,
-                rep_data_as_of=metrics.data_as_of,
-            )
-        for name, value in row.items():
-            setattr(creator, name, value)
-        out.append(creator)
+            row.rep_account_id = rep.pk
+            row.rep_platform = rep.platform
+            row.rep_handle = rep.handle
+            row.rep_followers = metrics.followers
+            row.rep_engagement_rate = metrics.engagement_rate
+            row.rep_growth_30d = metrics.growth_30d
+            row.rep_fake_risk = metrics.fake_risk
+            row.rep_data_as_of = metrics.data_as_of
+        out.append(row)
     return out
 
 
