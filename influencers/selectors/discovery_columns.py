@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -122,6 +123,21 @@ class AudienceShares:
     profile: np.ndarray
     key: np.ndarray
     share: np.ndarray
+    # The entries are kept ordered by key, key code k at [starts[k], starts[k + 1]): a filter reads
+    # its keys' entries as slices instead of gathering them from every entry (milliseconds).
+    starts: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        order = np.argsort(self.key, kind="stable")
+        self.profile, self.key, self.share = self.profile[order], self.key[order], self.share[order]
+        self.starts = np.searchsorted(self.key, np.arange(len(self.keys) + 1), side="left")
+
+    def entries_of(self, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(profile, share) of the entries of these key codes, key by key in this order."""
+        spans = [slice(self.starts[code], self.starts[code + 1]) for code in codes]
+        if len(spans) == 1:
+            return self.profile[spans[0]], self.share[spans[0]]
+        return np.concatenate([self.profile[s] for s in spans]), np.concatenate([self.share[s] for s in spans])
 
 
 @dataclass
@@ -158,6 +174,14 @@ class DiscoveryColumns:
         if len(self.by_creator) != len(self.account_id):
             self.by_creator = np.lexsort((self.account_id, -self.followers, self.creator_id))
 
+    # (sort, limit) → the head without filters (head_from_columns)
+    unfiltered_heads: dict[tuple[str, int], list[tuple[int, int | None]]] = field(default_factory=dict)
+
+    @cached_property
+    def representatives(self) -> np.ndarray:
+        """Every creator's representative row when no filter applies (the unfiltered discovery)."""
+        return _representatives(self.by_creator, self.creator_id)
+
     def __len__(self) -> int:
         return len(self.account_id)
 
@@ -188,15 +212,30 @@ def head_from_columns(
     """The discovery head over `columns` (the semantics of `creator_search_queryset` and the
     filters of `CreatorFilterSet`)."""
     mask = _account_mask(columns, filters, today) & _creator_mask(columns, filters)
-    # The representative account: the most followers among the creator's matching accounts,
-    # then the smallest account id: the first matching row of each creator in `by_creator`.
-    by_creator = columns.by_creator[mask[columns.by_creator]]
-    if not len(by_creator):
+    if not mask.all():
+        return _ordered_head(
+            columns,
+            _representatives(columns.by_creator[mask[columns.by_creator]], columns.creator_id),
+            sort=sort,
+            limit=limit,
+        )
+    # Every account matches (no filter): the head depends on the sort alone, and the columns
+    # never change, so it is ordered once per sort.
+    head = columns.unfiltered_heads.get((sort, limit))
+    if head is None:
+        head = columns.unfiltered_heads[(sort, limit)] = _ordered_head(
+            columns, columns.representatives, sort=sort, limit=limit
+        )
+    return list(head)
+
+
+def _ordered_head(
+    columns: DiscoveryColumns, reps: np.ndarray, *, sort: str, limit: int
+) -> list[tuple[int, int | None]]:
+    """The first `limit` of these representative rows in the order of `sort`, as (creator id,
+    account id)."""
+    if not len(reps):
         return []
-    creators = columns.creator_id[by_creator]
-    first = np.ones(len(by_creator), dtype=bool)
-    first[1:] = creators[1:] != creators[:-1]
-    reps = by_creator[first]
     values, descending = _sort_values(columns, sort, reps)
     unknown = np.isnan(values)
     key = np.where(unknown, np.inf, -values if descending else values)  # unknown values last
@@ -206,6 +245,18 @@ def head_from_columns(
     order = np.lexsort((columns.creator_id[reps], key, unknown))[:limit]
     chosen = reps[order]
     return list(zip(columns.creator_id[chosen].tolist(), columns.account_id[chosen].tolist(), strict=True))
+
+
+def _representatives(by_creator: np.ndarray, creator_id: np.ndarray) -> np.ndarray:
+    """The representative account of each creator among the rows `by_creator` (in the order of
+    `DiscoveryColumns.by_creator`): the most followers among the creator's matching accounts,
+    then the smallest account id, i.e. the first row of each creator."""
+    if not len(by_creator):
+        return by_creator
+    creators = creator_id[by_creator]
+    first = np.ones(len(by_creator), dtype=bool)
+    first[1:] = creators[1:] != creators[:-1]
+    return by_creator[first]
 
 
 def _sort_values(columns: DiscoveryColumns, sort: str, reps: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -220,12 +271,21 @@ def _sort_values(columns: DiscoveryColumns, sort: str, reps: np.ndarray) -> tupl
     return source[reps].astype(np.float64), descending
 
 
+def _among(column: np.ndarray, codes: Iterable[int]) -> np.ndarray:
+    """`np.isin(column, codes)` for the few codes a filter names: one comparison per code is
+    several times faster than isin's general method over 100k+ rows (a request's CPU counts)."""
+    found = np.zeros(len(column), dtype=bool)
+    for code in codes:
+        found |= column == code
+    return found
+
+
 def _account_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: dt.date) -> np.ndarray:
     mask = np.ones(len(columns), dtype=bool)
     platforms = filters.get("platform")
     if platforms:
         codes = [i for i, name in enumerate(columns.platforms) if name in set(platforms)]
-        mask &= np.isin(columns.platform, codes)
+        mask &= _among(columns.platform, codes)
     for name, column, above in (
         ("min_followers", columns.followers, True),
         ("max_followers", columns.followers, False),
@@ -266,9 +326,11 @@ def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], m
     passing = np.zeros(len(columns), dtype=bool)
     if not wanted:
         return passing
-    entries = np.isin(shares.key, wanted)
-    union = np.bincount(shares.profile[entries], weights=shares.share[entries], minlength=len(columns.profile_row))
-    held = np.bincount(shares.profile[entries], minlength=len(columns.profile_row)) > 0
+    # The shares add up key by key in the order asked, as the query's sum does.
+    profiles, weights = shares.entries_of(wanted)
+    union = np.bincount(profiles, weights=weights, minlength=len(columns.profile_row))
+    held = np.zeros(len(columns.profile_row), dtype=bool)
+    held[profiles] = True
     with np.errstate(invalid="ignore"):
         ok = held & ((union >= minimum) if minimum > 0 else (union > 0))
     passing[columns.profile_row[ok]] = True
@@ -279,7 +341,7 @@ def _creator_mask(columns: DiscoveryColumns, filters: Mapping[str, Any]) -> np.n
     mask = np.ones(len(columns), dtype=bool)
     countries = [str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()]
     if countries:
-        mask &= np.isin(columns.country, [i for i, c in enumerate(columns.countries) if c in set(countries)])
+        mask &= _among(columns.country, [i for i, c in enumerate(columns.countries) if c in set(countries)])
     for name, index in (("language", columns.languages), ("category", columns.categories)):
         value = (filters.get(name) or "").strip()
         if not value:
@@ -295,10 +357,10 @@ def _creator_mask(columns: DiscoveryColumns, filters: Mapping[str, Any]) -> np.n
     levels = filters.get("risk_level")
     if levels:
         known = [lv for lv in levels if lv in (*VERDICT_LEVELS, INSUFFICIENT)]
-        mask &= np.isin(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in known])
+        mask &= _among(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in known])
     max_risk = filters.get("max_fake_risk")
     if max_risk is not None:
-        verdict = np.isin(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in VERDICT_LEVELS])
+        verdict = _among(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in VERDICT_LEVELS])
         with np.errstate(invalid="ignore"):
             mask &= verdict & (np.isnan(columns.worst_risk) | (columns.worst_risk <= float(max_risk)))
     return mask
