@@ -318,3 +318,26 @@ def test_a_keyword_search_pages_and_counts_in_relevance_order(editor, catalogue,
     pages = [editor.client.get(f"/api/creators/?q=beauty&page_size=2&page={n}").json() for n in (1, 2)]
     assert pages[0]["count"] == len(expected) - 1 and pages[0]["count_exact"] is False
     assert [r["display_name"] for p in pages for r in p["results"]] == expected[:4]
+
+
+@pytest.mark.parametrize("sort", ["name", "-followers"])
+def test_discovery_page_rows_serialise_as_their_creators_do(catalogue, sort):
+    """Discovery pages serialise plain rows (creator_rows); matching and search serialise Creator
+    instances: both give the same JSON, for a creator without accounts and an account without
+    metrics too."""
+    from api.serializers.creators import CreatorListSerializer
+    from influencers.selectors.creators import creator_head, creator_list, creator_rows
+
+    CreatorFactory(display_name="No accounts")
+    AccountFactory(creator=catalogue["big_ig"], platform="tiktok")  # no metrics row yet
+    queryset = creator_list(filters={"sort": sort})
+    head = creator_head(queryset, limit=100)
+    rows = creator_rows(head)
+    creators = {creator.pk: creator for creator in queryset}
+    assert [row.pk for row in rows] == [creator_id for creator_id, _ in head] == list(creators)
+    for row in rows:
+        assert CreatorListSerializer(row).data == CreatorListSerializer(creators[row.pk]).data
+    if sort == "name":  # a creator-field sort lists every creator, with accounts or not
+        assert any(not row.row_accounts for row in rows)
+    else:
+        assert all(row.rep_account_id is not None for row in rows)
