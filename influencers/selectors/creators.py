@@ -340,7 +340,6 @@ _ROW_COLUMNS = (
     *(f"metrics__{f}" for f in ROW_METRICS_FIELDS),
 )
 _CREATOR_WIDTH = len(ROW_CREATOR_FIELDS)
-_ACCOUNT_WIDTH = len(ROW_ACCOUNT_FIELDS) - 1
 
 
 def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
@@ -359,11 +358,16 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
         creator = creators.get(creator_id)
         if creator is None:
             creator = creators[creator_id] = CreatorRow(*values[:_CREATOR_WIDTH])
-        metrics_pk, *metrics = values[_CREATOR_WIDTH + _ACCOUNT_WIDTH :]
+        account_id, platform, handle, display_name, is_verified, picture, metrics_pk, *metrics = values[_CREATOR_WIDTH:]
         creator.row_accounts.append(
             RowAccount(
-                *values[_CREATOR_WIDTH : _CREATOR_WIDTH + _ACCOUNT_WIDTH],
-                metrics=None if metrics_pk is None else RowMetrics(*metrics),
+                account_id,
+                platform,
+                handle,
+                display_name,
+                is_verified,
+                picture,
+                None if metrics_pk is None else RowMetrics(*metrics),  # None: no metrics row yet
             )
         )
     missing = [pk for pk in ids if pk not in creators]
