@@ -378,7 +378,7 @@ def build_columns(version: str) -> DiscoveryColumns:
     c_risk, c_level, c_created = typed_array("d"), typed_array("h"), typed_array("d")
     language_holders: dict[str, typed_array] = {}
     category_holders: dict[str, typed_array] = {}
-    for position, (pk, country, langs, cats, email, risk, level, created) in enumerate(
+    for creator_position, (pk, country, langs, cats, email, risk, level, created) in enumerate(
         _json_text(
             Creator.objects.order_by("pk"),
             [
@@ -401,9 +401,9 @@ def build_columns(version: str) -> DiscoveryColumns:
         c_level.append(levels.code(level or ""))
         c_created.append(created.timestamp())
         for item in _list_items(langs):
-            language_holders.setdefault(item, typed_array("q")).append(position)
+            language_holders.setdefault(item, typed_array("q")).append(creator_position)
         for item in _list_items(cats):
-            category_holders.setdefault(item, typed_array("q")).append(position)
+            category_holders.setdefault(item, typed_array("q")).append(creator_position)
     creator_ids_sorted = _array(c_ids, np.int64)
     position = np.searchsorted(creator_ids_sorted, creator_column)
     position = np.minimum(position, max(len(creator_ids_sorted) - 1, 0))
