@@ -38,11 +38,12 @@ from typing import Any
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.caching.versions import data_version
+from core.pagination import COUNT_CAP
 from core.services.background import run_outside_request
 from influencers.filters import audience_codes
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
@@ -182,6 +183,18 @@ def discovery_head(filters: Mapping[str, Any], *, limit: int) -> list[tuple[int,
     if columns is None:
         return None
     return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate())
+
+
+def discovery_page_queryset(queryset: QuerySet[Creator], filters: Mapping[str, Any]) -> QuerySet[Creator]:
+    """`queryset` (the `creator_list` of these cleaned filters) narrowed to its first COUNT_CAP + 1
+    creators when the columns can answer: a count-capped paginator over it (the web UI's
+    discovery page) then reads those creators by primary key instead of running the discovery
+    query for its count and again for its page. The rows, their order and representative accounts
+    are the query's own, only over fewer creators."""
+    head = discovery_head(filters, limit=COUNT_CAP + 1)
+    if head is None:
+        return queryset
+    return queryset.filter(pk__in=[creator_id for creator_id, _ in head])
 
 
 def head_from_columns(
