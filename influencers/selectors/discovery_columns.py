@@ -55,36 +55,6 @@ from influencers.vocabulary import code_for
 logger = logging.getLogger(__name__)
 
 STREAM_ROWS = 10_000
-# Filters the columns answer; a request with any other non-empty filter goes to the database.
-ANSWERED = frozenset(
-    {
-        "platform",
-        "min_followers",
-        "max_followers",
-        "min_engagement_rate",
-        "max_engagement_rate",
-        "min_growth_30d",
-        "max_growth_30d",
-        "verified",
-        "stale",
-        "max_data_age_days",
-        "audience_country",
-        "audience_country_min",
-        "audience_age",
-        "audience_age_min",
-        "audience_gender",
-        "audience_gender_min",
-        "audience_language",
-        "audience_language_min",
-        "country",
-        "language",
-        "category",
-        "has_contact_email",
-        "max_fake_risk",
-        "risk_level",
-        "sort",
-    }
-)
 # The account-level filters (applied to one account, the representative); the rest are the
 # creator's. Without any of them a creator-field sort lists every creator, accounts or not.
 ACCOUNT_FILTERS = frozenset(
@@ -105,6 +75,20 @@ ACCOUNT_FILTERS = frozenset(
         "audience_language",
     }
 )
+# Filters the columns answer; a request with any other non-empty filter goes to the database.
+ANSWERED = ACCOUNT_FILTERS | {
+    "audience_country_min",
+    "audience_age_min",
+    "audience_gender_min",
+    "audience_language_min",
+    "country",
+    "language",
+    "category",
+    "has_contact_email",
+    "max_fake_risk",
+    "risk_level",
+    "sort",
+}
 # filter name → (audience dimension, the `_min` filter, how its codes are cased)
 AUDIENCE_FILTERS = {
     "audience_country": ("countries", "audience_country_min", "upper"),
