@@ -29,7 +29,7 @@ from core.messages import is_message, label, localize, message_json, render_mess
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
-from influencers.selectors.creators import creators_by_ids
+from influencers.selectors.creators import creator_rows
 from vetting.models import Brand, MoodBoardImage
 from vetting.selectors.brands import brand_get, brand_list, mood_board_list
 from vetting.services import matching
@@ -229,7 +229,10 @@ def post_link(*, url: str, creator_id: int, account_id: int | None, post_id: int
 
 def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int, request: Request) -> dict[str, Any]:
     """A RankingResult as JSON: each row with the creator's list row, its parts and explanations."""
-    creators = creators_by_ids(row["creator_id"] for row in result.rows)
+    # creator_rows groups the page's accounts by hand (two queries, no prefetch machinery: ~10 ms
+    # less per page than creators_by_ids); without a representative account (None) no row gets
+    # a `matched_account`, as ranked rows never had one.
+    creators = {c.pk: c for c in creator_rows((row["creator_id"], None) for row in result.rows)}
     rendered = _Rendered()  # holds no message beyond this call: result keeps them all alive
     out = []
     for row in result.rows:
