@@ -352,31 +352,49 @@ def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
     return {"code": as_message(message).code, "params": params, "message": text}
 
 
+def message_json_renderer() -> Callable[[Any], dict[str, Any]]:
+    """`message_json` for many messages in the active language, which it reads once: a ranking
+    page renders ~600 messages, and each read of the active language costs as much as finding
+    the message's words in _RENDERED. Use it while that language stays active (one response)."""
+    active = translation.get_language() or ""
+
+    def render(message: Any) -> dict[str, Any]:
+        text, params = _rendered_in(message, active)
+        return {"code": as_message(message).code, "params": params, "message": text}
+
+    return render
+
+
 def _rendered(message: Any, language: str | None) -> tuple[str, dict[str, Any]]:
     """A message's words and its JSON-safe params, from _RENDERED or rendered now."""
     with translation.override(language) if language else nullcontext():
-        try:
-            stored = orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
-            if b"null" in stored:  # JSON writes None, NaN and infinity alike; they read differently
-                stored = repr(message).encode()
-            key: tuple[str, bytes] | None = (translation.get_language() or "", stored)
-        except TypeError:  # a parameter JSON cannot hold (a Decimal): rendered every time
-            key = None
-        found = _RENDERED.get(key) if key is not None else None
-        if found is None:
-            msg = as_message(message)
-            template = _TEMPLATES.get(msg.code)
-            if template is None:  # a code renamed since it was stored: show it rather than nothing
-                text = msg.code
-            else:
-                words = {name: format_value(kind, msg.params.get(name)) for name, kind in template.formats.items()}
-                text = _declared_gettext(template.text_for(msg.params)) % words
-            found = (text, _plain(msg.params))
-            if key is not None:
-                if len(_RENDERED) >= RENDERED_MAX:
-                    _RENDERED.clear()
-                _RENDERED[key] = found
-        return found
+        return _rendered_in(message, translation.get_language() or "")
+
+
+def _rendered_in(message: Any, active: str) -> tuple[str, dict[str, Any]]:
+    """`_rendered` in the active language, `active` (translation.get_language(), read by the caller)."""
+    try:
+        stored = orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+        if b"null" in stored:  # JSON writes None, NaN and infinity alike; they read differently
+            stored = repr(message).encode()
+        key: tuple[str, bytes] | None = (active, stored)
+    except TypeError:  # a parameter JSON cannot hold (a Decimal): rendered every time
+        key = None
+    found = _RENDERED.get(key) if key is not None else None
+    if found is None:
+        msg = as_message(message)
+        template = _TEMPLATES.get(msg.code)
+        if template is None:  # a code renamed since it was stored: show it rather than nothing
+            text = msg.code
+        else:
+            words = {name: format_value(kind, msg.params.get(name)) for name, kind in template.formats.items()}
+            text = _declared_gettext(template.text_for(msg.params)) % words
+        found = (text, _plain(msg.params))
+        if key is not None:
+            if len(_RENDERED) >= RENDERED_MAX:
+                _RENDERED.clear()
+            _RENDERED[key] = found
+    return found
 
 
 def localize(data: Any, language: str | None = None, *, structured: bool = False) -> Any:
@@ -385,26 +403,26 @@ def localize(data: Any, language: str | None = None, *, structured: bool = False
     ({"code", "params", "message"}) and each list of messages `x` gets `x_messages`: the API's
     shape, where the string stays where clients read it."""
     with translation.override(language) if language else nullcontext():
-        return _localize(data, structured)
+        return _localize(data, structured, message_json_renderer())
 
 
-def _localize(data: Any, structured: bool) -> Any:
+def _localize(data: Any, structured: bool, as_json: Callable[[Any], dict[str, Any]]) -> Any:
     if is_message(data):
-        return render_message(data)
+        return as_json(data)["message"]
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for key, value in data.items():
             if structured and is_message(value):
-                out[f"{key}_message"] = as_json = message_json(value)
-                out[key] = as_json["message"]
+                out[f"{key}_message"] = found = as_json(value)
+                out[key] = found["message"]
             elif structured and isinstance(value, list) and value and all(is_message(v) for v in value):
-                out[f"{key}_messages"] = as_json_list = [message_json(v) for v in value]
-                out[key] = [m["message"] for m in as_json_list]
+                out[f"{key}_messages"] = found_list = [as_json(v) for v in value]
+                out[key] = [m["message"] for m in found_list]
             else:
-                out[key] = _localize(value, structured)
+                out[key] = _localize(value, structured, as_json)
         return out
     if isinstance(data, list):
-        return [_localize(v, structured) for v in data]
+        return [_localize(v, structured, as_json) for v in data]
     return data
 
 

@@ -25,7 +25,7 @@ from api.serializers.creators import CreatorListSerializer
 from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
-from core.messages import is_message, label, localize, message_json, render_message
+from core.messages import is_message, label, localize, message_json_renderer, render_message
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -184,12 +184,24 @@ class MatchesQuerySerializer(serializers.Serializer):
 
 class _Rendered(dict[int, dict[str, Any]]):
     """message_json of each message of one response, by the identity of its stored form: a
-    row's reasons are its parts' reasons (the same objects), rendered once."""
+    row's reasons are its parts' reasons (the same objects), rendered once. Made while the
+    response's language is active: it reads that language once, and the part labels in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message_json = message_json_renderer()
+        self.labels: dict[str, str] = {}
 
     def of(self, message: Any) -> dict[str, Any]:
         found = self.get(id(message))
         if found is None:
-            found = self[id(message)] = message_json(message)
+            found = self[id(message)] = self.message_json(message)
+        return found
+
+    def label(self, part_name: str) -> str:
+        found = self.labels.get(part_name)
+        if found is None:
+            found = self.labels[part_name] = label("match_part", part_name)
         return found
 
 
@@ -199,7 +211,7 @@ def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     explanation = rendered.of(part["explanation"]) if is_message(part["explanation"]) else None
     return {
         "name": part["name"],
-        "label": label("match_part", part["name"]),
+        "label": rendered.label(part["name"]),
         "score": part["score"],
         "weight": part["weight"],
         "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
