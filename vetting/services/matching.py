@@ -55,7 +55,7 @@ from vetting.features.snapshot import (
     normalised_shares,
 )
 from vetting.models import Brand
-from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
+from vetting.scoring.audience_fit import FitTarget, audience_fit, audience_fit_vectorised, fit_targets, target_vectors
 from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank_groups, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
@@ -376,6 +376,7 @@ def _page(
     if features.page_risks:
         risks = creator_risks(creators={int(r[1]) for r in rows.values()})
 
+    targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
     out = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
@@ -386,7 +387,7 @@ def _page(
         doc = (r[13] or {}).get("terms") or {}
         creator_risk = risks.get(int(r[1]), NOT_VETTED)
         explanations = _explanations(
-            brand=brand,
+            targets=targets,
             audience=audiences.get(account_id),
             fit_known=not math.isnan(cands.audience_fit[i]),
             risk=cands.risk[i],
@@ -406,6 +407,7 @@ def _page(
         part_rows = []
         for name in PARTS:
             info = parts[name]
+            lines = [_stored(line) for line in explanations[name]["lines"]]
             part_rows.append(
                 {
                     "name": name,
@@ -414,8 +416,9 @@ def _page(
                     "weight": info["weight"],
                     "contribution": info["contribution"],
                     "known": info["known"],
-                    "explanation": m.JOINED(items=explanations[name]["lines"]).as_dict(),
-                    "explanations": [line.as_dict() for line in explanations[name]["lines"]],
+                    # m.JOINED(items=lines).as_dict() without copying the lines' stored forms again.
+                    "explanation": {"code": m.JOINED.code, "params": {"items": lines}},
+                    "explanations": lines,
                     "details": explanations[name]["details"],
                 }
             )
@@ -766,9 +769,15 @@ def _empty_candidates() -> Candidates:
     return Candidates(empty_i, empty_i, empty_f, empty_i, empty_i, empty_f, empty_f, empty_f, empty_f, empty_f, empty_f)
 
 
+def _stored(message: Message) -> dict[str, Any]:
+    """`message.as_dict()` of a message made by its template, whose params the template already
+    made JSON-safe (`_plain`), without copying them again: a page stores ~700 messages."""
+    return {"code": message.code, "params": message.params}
+
+
 def _explanations(
     *,
-    brand: Brand,
+    targets: list[FitTarget],
     audience: dict | None,
     fit_known: bool,
     risk: float,
@@ -788,7 +797,7 @@ def _explanations(
     """The reasons (messages) and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
     if fit_known and audience:
-        fit = audience_fit(brand.target_audience, audience, as_of=audience["as_of"], today=today)
+        fit = audience_fit(None, audience, as_of=audience["as_of"], today=today, targets=targets)
         lines: list[Message] = [d.sentence for d in fit.dimensions if d.fit is not None]
         if fit.summary is not None:
             lines.insert(0, fit.summary)
@@ -797,12 +806,12 @@ def _explanations(
             "details": {
                 "confidence": fit.confidence,
                 "as_of": fit.as_of,
-                "dimensions": [{**d.__dict__, "sentence": d.sentence.as_dict()} for d in fit.dimensions],
+                "dimensions": [{**d.__dict__, "sentence": _stored(d.sentence)} for d in fit.dimensions],
             },
         }
     else:
         reason = m.NEUTRAL_NO_AUDIENCE() if not audience else m.NEUTRAL_NO_TARGET_DATA()
-        if not target_vectors(brand.target_audience):
+        if not targets:
             reason = m.NEUTRAL_NO_TARGET()
         out["audience_fit"] = {"lines": [reason], "details": {}}
     if math.isnan(risk):
