@@ -349,7 +349,12 @@ def render_message(message: Any, language: str | None = None) -> str:
 def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
     """The API's form of a message: {"code", "params", "message"} (message in `language`)."""
     text, params = _rendered(message, language)
-    return {"code": as_message(message).code, "params": params, "message": text}
+    return {"code": _code(message), "params": params, "message": text}
+
+
+def _code(message: Any) -> str:
+    """The code of a message or its stored form (without copying the latter into a Message)."""
+    return message.code if isinstance(message, Message) else message["code"]
 
 
 def message_json_renderer() -> Callable[[Any], dict[str, Any]]:
@@ -360,7 +365,7 @@ def message_json_renderer() -> Callable[[Any], dict[str, Any]]:
 
     def render(message: Any) -> dict[str, Any]:
         text, params = _rendered_in(message, active)
-        return {"code": as_message(message).code, "params": params, "message": text}
+        return {"code": _code(message), "params": params, "message": text}
 
     return render
 
