@@ -192,6 +192,26 @@ class Safety:
         )
         return charged, amounts
 
+    def penalties_of(self, creator: np.ndarray) -> np.ndarray:
+        """The penalty of each of `creator` (creator ids; 0 for a creator without hits)."""
+        penalty = np.zeros(len(creator))
+        if self.hits_by_creator:
+            charged, amounts = self.penalties
+            at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
+            hit = charged[at] == creator
+            penalty[hit] = amounts[at[hit]]
+        return penalty
+
+    def snapshot_penalties(self, snapshot: FeatureSnapshot) -> np.ndarray:
+        """`penalties_of` every account of the snapshot this Safety was memoised with, computed
+        once (a search of 100k creators costs ~2 ms): rankings take their rows' penalties."""
+        found = self.__dict__.get("_snapshot_penalties")
+        if found is None:
+            found = self.penalties_of(snapshot["creator_id"])
+            found.setflags(write=False)
+            self.__dict__["_snapshot_penalties"] = found
+        return found
+
 
 def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
     """The brand's hits in the recent posts of these creators (None: every creator): one pass
@@ -483,9 +503,8 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     idf = catalogue_idf(query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
-    alignment = _alignment(
-        brand, ids, creator, has_text, sims, query, _brand_safety(accounts.values("creator_id"), brand)
-    )
+    safety = _brand_safety(accounts.values("creator_id"), brand)
+    alignment = _alignment(brand, ids, has_text, sims, query, safety, safety.penalties_of(creator))
 
     # Categorical columns as codes for the vectorised filters.
     platform_vocab: dict[str, int] = {}
@@ -550,6 +569,7 @@ def _features_from_snapshot(
     # the posts are catalogue data, so the snapshot's version is theirs.
     if creator_ids is not None:
         safety = _brand_safety(creator_ids, brand)
+        penalty = safety.penalties_of(creator)
     else:
         rules = (
             tuple(brand.excluded_keywords or ()),
@@ -559,7 +579,8 @@ def _features_from_snapshot(
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today), lambda: _brand_safety(None, brand)
         )
-    alignment = _alignment(brand, ids, creator, has_text, sims, query, safety)
+        penalty = safety.snapshot_penalties(snapshot)[rows]
+    alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty)
     # The SQL path's candidate vocabulary is the upper-cased stored country code.
     upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
     to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
@@ -664,42 +685,41 @@ class Alignment:
 def _alignment(
     brand: Brand,
     ids: np.ndarray,
-    creator: np.ndarray,
     has_text: np.ndarray,
     sims: np.ndarray,
     query: Mapping[str, float],
     safety: Safety,
+    penalty: np.ndarray,
 ) -> Alignment:
     """The text similarity blended with the mood board, minus the brand-safety penalty of each
-    candidate's creator (`safety`: the hits of recent posts by creator, and where they are)."""
+    candidate's creator (`safety`: the hits of recent posts by creator, and where they are;
+    `penalty`: each candidate's, from its creator's hits).
+
+    Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
+    Instagram row as much, whatever platforms the query lets through. The hits are kept by
+    reference, not narrowed to the candidates' creators: pages look up only their own
+    creators, and narrowing a catalogue-wide search costs milliseconds per ranking."""
     notes: list[Message] = []
-    n = len(ids)
     text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
     mood, mood_note = _moodboard(brand, ids) if brand.pk else ({}, None)
     if mood_note:
         notes.append(mood_note)
-    mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
-    base = np.where(
-        np.isnan(mood_arr),
-        text_score,
-        (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
-    )
-    # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
-    # Instagram row as much, whatever platforms the query lets through. The hits are kept by
-    # reference, not narrowed to the candidates' creators: pages look up only their own
-    # creators, and narrowing a catalogue-wide search costs milliseconds per ranking.
-    hits_by_creator = safety.hits_by_creator
-    penalty = np.zeros(n)
-    if hits_by_creator:
-        charged, amounts = safety.penalties
-        at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
-        hit = charged[at] == creator
-        penalty[hit] = amounts[at[hit]]
-    alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
+    if mood:
+        mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
+        base = np.where(
+            np.isnan(mood_arr),
+            text_score,
+            (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
+        )
+        scored = has_text | ~np.isnan(mood_arr) | (penalty > 0)
+    else:  # the same values without a mood board's arrays (most brands have none)
+        base = text_score
+        scored = has_text | (penalty > 0)
+    alignment = np.where(scored, np.maximum(base - penalty, 0.0), np.nan)
     if not query and not mood:
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
-    return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
+    return Alignment(alignment, mood, safety.hits_by_creator, safety.post_places, notes)
 
 
 def _by_key(values: Mapping[int, float], keys: np.ndarray) -> np.ndarray:
