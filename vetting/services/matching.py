@@ -277,6 +277,19 @@ ROW_FIELDS = (
     "metrics__vetting__text",
 )
 ROW_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text")
+# What a page's rows read besides the features: only the cached text terms of the vetting
+# report's text (not the rest of it) and no column the features already hold.
+PAGE_FIELDS = (
+    "pk",
+    "creator_id",
+    "platform",
+    "handle",
+    "creator__display_name",
+    "metrics__engagement_rate",
+    "metrics__vetting__rank",
+    "metrics__vetting__text__terms",
+)
+PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
 
 
 @dataclass
@@ -392,7 +405,7 @@ def _page(
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
     page_accounts = Account.objects.filter(pk__in=page_ids)
-    rows = {r[0]: r for r in json_values(page_accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)}
+    rows = {r[0]: r for r in json_values(page_accounts, PAGE_FIELDS, json_fields=PAGE_JSON_FIELDS)}
     audiences = _latest_audiences(page_accounts, features.dimensions)
     risks = features.creator_risks
     if features.page_risks:
@@ -406,8 +419,9 @@ def _page(
         if r is None:  # deleted since the features were computed: the next request recomputes
             continue
         parts = explain_row(full, int(pos))
-        doc = (r[13] or {}).get("terms") or {}
-        creator_risk = risks.get(int(r[1]), NOT_VETTED)
+        _, creator_id, platform, handle, display_name, er, ranked_inputs, terms = r
+        doc = terms or {}
+        creator_risk = risks.get(int(creator_id), NOT_VETTED)
         explanations = _explanations(
             targets=targets,
             audience=audiences.get(account_id),
@@ -418,11 +432,11 @@ def _page(
             doc=doc,
             query=features.query,
             mood=features.mood.get(account_id),
-            hits=features.hits_by_creator.get(int(r[1]), []),
+            hits=features.hits_by_creator.get(int(creator_id), []),
             has_text=bool(doc),
             engagement=cands.engagement[i],
-            ranked_inputs=r[12] or {},
-            er=r[11],
+            ranked_inputs=ranked_inputs or {},
+            er=er,
             today=today,
             post_places=features.post_places,
         )
@@ -448,11 +462,11 @@ def _page(
         out.append(
             {
                 "rank": rank_no,
-                "creator_id": int(r[1]),
+                "creator_id": int(creator_id),
                 "account_id": account_id,
-                "platform": r[2],
-                "handle": r[3],
-                "display_name": r[4],
+                "platform": platform,
+                "handle": handle,
+                "display_name": display_name,
                 "followers": None if math.isnan(followers) else int(followers),
                 "score": round(float(full.composite[pos]), 4),
                 # The creator's verdict (its worst vetted account's, named), not this account's.
