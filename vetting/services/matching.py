@@ -28,7 +28,7 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -572,12 +572,13 @@ def _features_from_snapshot(
     targets = target_vectors(brand.target_audience)
     if not len(rows):
         return _no_features(targets)
-    ids = snapshot["account_id"][rows]
-    creator = snapshot["creator_id"][rows]
+    take = _taker(rows, len(snapshot))
+    ids = take(snapshot["account_id"])
+    creator = take(snapshot["creator_id"])
     query = brand_vector(brand.values or [], brand.description or "")
     every_fit, every_fit_conf, every_sims = _brand_columns(snapshot, brand, targets, query, today)
-    fit, fit_conf, sims = every_fit[rows], every_fit_conf[rows], every_sims[rows]
-    has_text = snapshot["has_text"][rows]
+    fit, fit_conf, sims = take(every_fit), take(every_fit_conf), take(every_sims)
+    has_text = take(snapshot["has_text"])
     # Brand safety of the candidates' creators. Without a creator list the posts are searched
     # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
     # the posts are catalogue data, so the snapshot's version is theirs.
@@ -593,30 +594,39 @@ def _features_from_snapshot(
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today), lambda: _brand_safety(None, brand)
         )
-        penalty = safety.snapshot_penalties(snapshot)[rows]
+        penalty = take(safety.snapshot_penalties(snapshot))
     alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty)
     # The SQL path's candidate vocabulary is the upper-cased stored country code.
     upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
     to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
     cands = Candidates(
         ids=ids,
-        platform=snapshot["platform"][rows].astype(np.int64),
-        followers=snapshot["followers"][rows],
-        country=to_upper[snapshot["country"][rows]],
-        languages=snapshot["languages"][rows],
-        risk=snapshot["risk"][rows],
-        risk_confidence=snapshot["risk_confidence"][rows],
+        platform=take(snapshot["platform"]).astype(np.int64),
+        followers=take(snapshot["followers"]),
+        country=to_upper[take(snapshot["country"])],
+        languages=take(snapshot["languages"]),
+        risk=take(snapshot["risk"]),
+        risk_confidence=take(snapshot["risk_confidence"]),
         audience_fit=fit,
         fit_confidence=fit_conf,
         value_alignment=alignment.values,
-        engagement=snapshot["engagement"][rows],
+        engagement=take(snapshot["engagement"]),
         platform_names=list(snapshot.meta["platforms"]),
         country_names=list(upper),
         language_names=list(snapshot.meta["languages"]),
-        verdict=snapshot["verdict"][rows],
+        verdict=take(snapshot["verdict"]),
     )
     codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
-    return _frozen(cands, creator, sims, query, alignment, targets, None, (codes[rows], creators))
+    return _frozen(cands, creator, sims, query, alignment, targets, None, (take(codes), creators))
+
+
+def _taker(rows: np.ndarray, every: int) -> Callable[[np.ndarray], np.ndarray]:
+    """`column[rows]` of snapshot-wide columns, or the column itself (a view, never written:
+    the features are frozen) when `rows` are all `every` rows: a ranking without filters would
+    otherwise copy a dozen columns of every account."""
+    if len(rows) == every:  # select's rows are distinct and sorted: every row, in order
+        return np.asarray
+    return lambda column: column[rows]
 
 
 def _brand_columns(
