@@ -208,9 +208,12 @@ def is_message(value: Any) -> bool:
     """A Message, or its stored form: a dict of exactly a string `code` and a dict `params`."""
     if isinstance(value, Message):
         return True
+    # Exactly the two keys, checked without building a set: a ranking page asks ~2,000 times.
     return (
         isinstance(value, dict)
-        and value.keys() == {"code", "params"}
+        and len(value) == 2
+        and "code" in value
+        and "params" in value
         and isinstance(value["code"], str)
         and isinstance(value["params"], dict)
     )
