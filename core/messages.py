@@ -405,13 +405,20 @@ def _rendered_in(message: Any, active: str) -> tuple[str, dict[str, Any]]:
     return found
 
 
-def localize(data: Any, language: str | None = None, *, structured: bool = False) -> Any:
+def localize(
+    data: Any,
+    language: str | None = None,
+    *,
+    structured: bool = False,
+    as_json: Callable[[Any], dict[str, Any]] | None = None,
+) -> Any:
     """A copy of a JSON document (a vetting report, a match row, alert evidence) with every
     message in words. With `structured`, each message field `x` also gets `x_message`
     ({"code", "params", "message"}) and each list of messages `x` gets `x_messages`: the API's
-    shape, where the string stays where clients read it."""
+    shape, where the string stays where clients read it. `as_json`: `message_json` in the
+    active language as the caller keeps it (a response's memo), else a `message_json_renderer`."""
     with translation.override(language) if language else nullcontext():
-        return _localize(data, structured, message_json_renderer())
+        return _localize(data, structured, as_json or message_json_renderer())
 
 
 # Values _localize returns as they are, checked by exact type first: most of a document's values
@@ -439,7 +446,7 @@ def _localize(data: Any, structured: bool, as_json: Callable[[Any], dict[str, An
                 out[key] = _localize(value, structured, as_json)
         return out
     if isinstance(data, list):
-        return [_localize(v, structured, as_json) for v in data]
+        return [v if type(v) in _LEAF_TYPES else _localize(v, structured, as_json) for v in data]
     return data
 
 

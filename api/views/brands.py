@@ -217,7 +217,7 @@ def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
         "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
         "explanation_message": explanation,
         "explanations_messages": [rendered.of(line) for line in lines if is_message(line)],
-        "details": localize(part.get("details") or {}, structured=True),
+        "details": localize(part.get("details") or {}, structured=True, as_json=rendered.of),
     }
 
 

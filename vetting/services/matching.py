@@ -443,7 +443,7 @@ def _page(
         part_rows = []
         for name in PARTS:
             info = parts[name]
-            lines = [_stored(line) for line in explanations[name]["lines"]]
+            lines = explanations[name]["lines"]
             part_rows.append(
                 {
                     "name": name,
@@ -840,10 +840,14 @@ def _explanations(
     today: dt.date,
     post_places: Mapping[int, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
-    """The reasons (messages) and evidence for each part of one ranked row."""
+    """The reasons (messages, stored form) and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
+    # A dimension's sentence is both a reason and in the details: one stored form for both, so
+    # the faces render it once (they memoise a response's messages by identity).
+    stored: dict[int, dict[str, Any]] = {}
     if fit_known and audience:
         fit = audience_fit(None, audience, as_of=audience["as_of"], today=today, targets=targets)
+        stored = {id(d.sentence): _stored(d.sentence) for d in fit.dimensions}
         lines: list[Message] = [d.sentence for d in fit.dimensions if d.fit is not None]
         if fit.summary is not None:
             lines.insert(0, fit.summary)
@@ -852,7 +856,7 @@ def _explanations(
             "details": {
                 "confidence": fit.confidence,
                 "as_of": fit.as_of,
-                "dimensions": [{**d.__dict__, "sentence": _stored(d.sentence)} for d in fit.dimensions],
+                "dimensions": [{**d.__dict__, "sentence": stored[id(d.sentence)]} for d in fit.dimensions],
             },
         }
     else:
@@ -935,4 +939,6 @@ def _explanations(
         else:
             line = m.ENGAGEMENT_QUALITY_RATE(quality=engagement, rate=float(rate))
         out["engagement"] = {"lines": [line], "details": {"engagement_rate": rate, "benchmark_median": median}}
+    for part in out.values():
+        part["lines"] = [stored.get(id(line)) or _stored(line) for line in part["lines"]]
     return out
