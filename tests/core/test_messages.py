@@ -19,6 +19,7 @@ from core.messages import (
     is_message,
     localize,
     message_json,
+    message_json_renderer,
     render_message,
 )
 from tests.factories import JobFactory
@@ -190,3 +191,38 @@ def test_infinity_none_and_nan_are_told_apart_when_remembered():
         "params": {"ratio": 0.5},
         "message": "0.50 comments per like",
     }
+
+
+def test_a_renderer_words_messages_in_the_language_active_when_it_was_made():
+    # A response's messages are rendered with the language read once (message_json_renderer).
+    from django.utils import translation
+
+    stored = REACH(n=10_200).as_dict()
+    with translation.override("zh-hans"):
+        chinese = message_json_renderer()
+    with translation.override("en"):
+        english = message_json_renderer()
+        assert message_json(stored) == english(stored)
+    assert chinese(stored) == {"code": "test.reach", "params": {"n": 10_200}, "message": "1.02万 followers"}
+    assert english(REACH(n=10_200))["message"] == "10.2K followers"
+
+
+def test_localize_renders_through_the_callers_memo():
+    seen = []
+
+    def as_json(message):
+        seen.append(message)
+        return message_json(message, "en")
+
+    line = BURSTS(n=2).as_dict()
+    api = localize({"why": line, "dims": [{"sentence": line, "focus": ["a", "b"]}]}, structured=True, as_json=as_json)
+    assert api["why"] == "2 bursts" and api["dims"][0]["sentence_message"]["message"] == "2 bursts"
+    assert api["dims"][0]["focus"] == ["a", "b"]
+    assert seen == [line, line]
+
+
+def test_only_a_dict_of_exactly_code_and_params_is_a_stored_message():
+    assert is_message({"code": "test.bursts", "params": {"n": 1}})
+    assert not is_message({"code": "test.bursts", "params": {"n": 1}, "note": "x"})
+    assert not is_message({"code": "test.bursts", "extra": {}})
+    assert not is_message({"code": 1, "params": {}})
