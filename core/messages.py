@@ -110,9 +110,9 @@ class MessageTemplate:
     count: str | None = None
 
     def __call__(self, **params: Any) -> Message:
-        missing = set(self.formats) - set(params)
-        unknown = set(params) - set(self.formats)
-        if missing or unknown:
+        if params.keys() != self.formats.keys():  # compared as sets, without building them
+            missing = set(self.formats) - set(params)
+            unknown = set(params) - set(self.formats)
             raise TypeError(f"message {self.code}: missing {sorted(missing)}, unknown {sorted(unknown)}")
         return Message(self.code, _plain(params))
 
