@@ -468,6 +468,8 @@ def _plain(value: Any) -> Any:
         return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
     if kind is list:
         return [_plain(v) for v in value]
+    if isinstance(value, float):  # numpy's float64 is a float: as a Python float, without the checks below
+        return None if math.isnan(value) else float(value)
     if isinstance(value, Message):
         return value.as_dict()
     if isinstance(value, Mapping):

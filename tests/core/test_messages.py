@@ -79,6 +79,10 @@ def test_numpy_numbers_and_nan_are_stored_as_plain_json():
     message = SHARE(share=np.float64(0.25), n=np.int64(4))
     assert json.dumps(message.as_dict()) == '{"code": "test.share", "params": {"share": 0.25, "n": 4}}'
     assert SHARE(share=float("nan"), n=1).params["share"] is None
+    assert SHARE(share=np.float64("nan"), n=1).params["share"] is None
+    infinite = RATIO(ratio=np.float64("inf")).params["ratio"]
+    assert type(infinite) is float and infinite == float("inf")
+    assert type(SHARE(share=np.float64(0.25), n=1).params["share"]) is float
     assert render_message(SHARE(share=float("nan"), n=1), "en") == "— of 1 followers"
 
 
