@@ -293,19 +293,53 @@ def group_cpu_seconds(pgid: int) -> float:
     return _cpu_seconds(lambda entry, fields: int(fields[2]) == pgid)
 
 
-def postgres_cpu_seconds(database: str) -> float:
-    """CPU seconds used so far by the live PostgreSQL backends connected to `database` (the
-    server keeps its connections, DB_CONN_MAX_AGE, so they live through the run)."""
-    marker = f" {database} ".encode()
+class PostgresCpu:
+    """CPU seconds used by the PostgreSQL backends connected to `database` between start() and
+    stop(). Sampled twice a second per backend process, so a backend that exits during the run
+    (the server closes connections older than DB_CONN_MAX_AGE) still counts up to its last sample."""
 
-    def wanted(entry: Path, fields: list[str]) -> bool:
-        try:  # a backend's title: "postgres: USER DATABASE HOST(PORT) STATE"
-            title = (entry / "cmdline").read_bytes()
-        except OSError:
-            return False
-        return title.startswith(b"postgres: ") and marker in title
+    def __init__(self, database: str) -> None:
+        self.marker = f" {database} ".encode()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.running = threading.Event()
+        self.thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
 
-    return _cpu_seconds(wanted)
+    def _sample(self) -> dict[int, float]:
+        seen = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:  # a backend's title: "postgres: USER DATABASE HOST(PORT) STATE"
+                title = (entry / "cmdline").read_bytes()
+                if not (title.startswith(b"postgres: ") and self.marker in title):
+                    continue
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            seen[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return seen
+
+    def _sample_until_stopped(self) -> None:
+        while self.running.is_set():
+            for pid, cpu in self._sample().items():
+                self.first.setdefault(pid, 0.0)  # a backend started during the run counts from 0
+                self.last[pid] = cpu
+            time.sleep(0.5)
+
+    def start(self) -> None:
+        self.first = self._sample()
+        self.last = dict(self.first)
+        self.running.set()
+        self.thread.start()
+
+    def stop(self) -> float:
+        self.running.clear()
+        self.thread.join()
+        for pid, cpu in self._sample().items():
+            self.first.setdefault(pid, 0.0)
+            self.last[pid] = cpu
+        return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
 
 
 def _cpu_seconds(wanted: Any) -> float:
@@ -659,10 +693,11 @@ def run_phase(
         run_clients(port, tokens, brand_ids, min(5.0, args.seconds / 6), matching, varied=args.varied, seed=99)
         cpu_before = group_cpu_seconds(server.pid)
         database = urllib.parse.urlparse(args.database_url).path.lstrip("/")
-        postgres_before, client_before = postgres_cpu_seconds(database), time.process_time()
+        postgres, client_before = PostgresCpu(database), time.process_time()
+        postgres.start()
         results = run_clients(port, tokens, brand_ids, args.seconds, matching, varied=args.varied)
         server_cpu = group_cpu_seconds(server.pid) - cpu_before
-        postgres_cpu = postgres_cpu_seconds(database) - postgres_before
+        postgres_cpu = postgres.stop()
         client_cpu = time.process_time() - client_before
     finally:
         stop_server(server)

@@ -25,6 +25,7 @@ from frontend.views import presenters
 from frontend.views.common import error_text, htmx_aware_redirect, organization_for, render_page
 from influencers.metrics.freshness import stale_after_days
 from influencers.selectors.creators import creator_head, creator_list, creator_page_queryset, creators_by_ids
+from influencers.selectors.discovery_columns import discovery_page_queryset
 from vetting.selectors.brands import brand_list
 from vetting.selectors.reports import rank_by_audience_fit
 from vetting.selectors.shortlists import shortlist_list
@@ -150,6 +151,8 @@ def discovery(request: HttpRequest) -> HttpResponse:
     else:
         try:
             queryset = creator_page_queryset(creator_list(filters=params))
+            if filterset.is_valid():  # else creator_list has raised, naming the field
+                queryset = discovery_page_queryset(queryset, filterset.form.cleaned_data)
             page = Paginator(queryset, PAGE_SIZE).page(_page_number(request))
         except InputError as exc:
             context["error"] = error_text(exc)

@@ -150,6 +150,20 @@ def _has(*, pg: bool, part: str) -> str:
     return f"strpos({part}, %s) > 0" if pg else f"instr({part}, %s) > 0"
 
 
+def _points_sql(words: int, *, pg: bool) -> str:
+    """An account's relevance points from its row `kw` (NAMES_POINTS when its names hold every
+    word, plus ABOUT_POINTS when its bio does); the words are its parameters, twice."""
+    has = _has(pg=pg, part="kw.{part}")
+
+    def all_in(part: str) -> str:
+        return " AND ".join(has.format(part=part) for _ in range(words))
+
+    return (
+        f"CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
+        f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
+    )
+
+
 def _in_text(words: list[str], *, pg: bool) -> tuple[str, list[Any]]:
     """Every word somewhere in the search text row `kw`, part by part: the same as in the
     whole text (a word holds no space, the parts are joined by one), without building it."""
@@ -317,17 +331,9 @@ class _AccountRank(Expression):
         ref_sql, ref_params = compiler.compile(self.ref)
         if not self.words:
             return "0", ()
-        has = _has(pg=connection.vendor == "postgresql", part="kw.{part}")
         word_params = list(self.words)
-
-        def all_in(part: str) -> str:
-            return " AND ".join(has.format(part=part) for _ in self.words)
-
-        sql = (
-            f"COALESCE((SELECT CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
-            f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
-            f" FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql}), 0)"
-        )
+        points = _points_sql(len(self.words), pg=connection.vendor == "postgresql")
+        sql = f"COALESCE((SELECT {points} FROM {DOC_TABLE} kw WHERE kw.account_id = {ref_sql}), 0)"
         return sql, (*word_params, *word_params, *ref_params)
 
 
@@ -585,15 +591,9 @@ class KeywordTiers:
         ranked: dict[int, list[int]] = {}
         if not ids:
             return ranked
-        has = _has(pg=self.pg, part="kw.{part}")
         wrapped = list(self.words)
-
-        def all_in(part: str) -> str:
-            return " AND ".join(has.format(part=part) for _ in self.words)
-
         sql = (
-            f"SELECT kw.account_id, CASE WHEN {all_in('names')} THEN {NAMES_POINTS} ELSE 0 END"
-            f" + CASE WHEN {all_in('about')} THEN {ABOUT_POINTS} ELSE 0 END"
+            f"SELECT kw.account_id, {_points_sql(len(self.words), pg=self.pg)}"
             f" FROM {DOC_TABLE} kw WHERE {_in_ids('kw.account_id', ids, pg=self.pg)[0]}"
         )
         with connection.cursor() as cursor:

@@ -139,3 +139,22 @@ def test_the_real_ranking_reaches_the_api_with_every_part_explained(editor):
         assert all(part["explanation_message"]["code"] for part in row["parts"])
         assert all(part["explanation"] for part in row["parts"])
     assert set(body["weights"]) == set(PARTS)
+
+
+def test_a_ranked_creator_lists_all_its_accounts_and_no_matched_account(editor):
+    # The page's creators are read with creator_rows (no prefetch): every account of the creator,
+    # in platform and handle order, with its metrics; a ranked row has no discovery match.
+    from tests.factories import AccountFactory
+
+    brand = BrandFactory(organization=editor.organization)
+    creator = CreatorFactory(display_name="Two accounts")
+    weibo = AccountFactory(creator=creator, platform="weibo", handle="b")
+    instagram = AccountFactory(creator=creator, platform="instagram", handle="a")
+    AccountMetricsFactory(account=weibo, followers=90_000, engagement_rate=0.02)
+    AccountMetricsFactory(account=instagram, followers=10_000, engagement_rate=0.04)
+    response = editor.client.get(f"/api/brands/{brand.pk}/matches/")
+    assert response.status_code == 200, response.json()
+    (row,) = response.json()["results"]
+    assert row["creator"]["id"] == creator.pk and row["creator"]["matched_account"] is None
+    assert [a["id"] for a in row["creator"]["accounts"]] == [instagram.pk, weibo.pk]
+    assert [a["metrics"]["followers"] for a in row["creator"]["accounts"]] == [10_000, 90_000]

@@ -19,6 +19,7 @@ from core.messages import (
     is_message,
     localize,
     message_json,
+    message_json_renderer,
     render_message,
 )
 from tests.factories import JobFactory
@@ -78,6 +79,10 @@ def test_numpy_numbers_and_nan_are_stored_as_plain_json():
     message = SHARE(share=np.float64(0.25), n=np.int64(4))
     assert json.dumps(message.as_dict()) == '{"code": "test.share", "params": {"share": 0.25, "n": 4}}'
     assert SHARE(share=float("nan"), n=1).params["share"] is None
+    assert SHARE(share=np.float64("nan"), n=1).params["share"] is None
+    infinite = RATIO(ratio=np.float64("inf")).params["ratio"]
+    assert type(infinite) is float and infinite == float("inf")
+    assert type(SHARE(share=np.float64(0.25), n=1).params["share"]) is float
     assert render_message(SHARE(share=float("nan"), n=1), "en") == "— of 1 followers"
 
 
@@ -190,3 +195,38 @@ def test_infinity_none_and_nan_are_told_apart_when_remembered():
         "params": {"ratio": 0.5},
         "message": "0.50 comments per like",
     }
+
+
+def test_a_renderer_words_messages_in_the_language_active_when_it_was_made():
+    # A response's messages are rendered with the language read once (message_json_renderer).
+    from django.utils import translation
+
+    stored = REACH(n=10_200).as_dict()
+    with translation.override("zh-hans"):
+        chinese = message_json_renderer()
+    with translation.override("en"):
+        english = message_json_renderer()
+        assert message_json(stored) == english(stored)
+    assert chinese(stored) == {"code": "test.reach", "params": {"n": 10_200}, "message": "1.02万 followers"}
+    assert english(REACH(n=10_200))["message"] == "10.2K followers"
+
+
+def test_localize_renders_through_the_callers_memo():
+    seen = []
+
+    def as_json(message):
+        seen.append(message)
+        return message_json(message, "en")
+
+    line = BURSTS(n=2).as_dict()
+    api = localize({"why": line, "dims": [{"sentence": line, "focus": ["a", "b"]}]}, structured=True, as_json=as_json)
+    assert api["why"] == "2 bursts" and api["dims"][0]["sentence_message"]["message"] == "2 bursts"
+    assert api["dims"][0]["focus"] == ["a", "b"]
+    assert seen == [line, line]
+
+
+def test_only_a_dict_of_exactly_code_and_params_is_a_stored_message():
+    assert is_message({"code": "test.bursts", "params": {"n": 1}})
+    assert not is_message({"code": "test.bursts", "params": {"n": 1}, "note": "x"})
+    assert not is_message({"code": "test.bursts", "extra": {}})
+    assert not is_message({"code": 1, "params": {}})

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.words import en
-from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, overlap
+from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, fit_targets, overlap
 
 TODAY = dt.date(2026, 6, 1)
 TARGET = {
@@ -87,3 +87,16 @@ def test_vectorised_fit_matches_the_scalar_one():
         scalar = audience_fit(TARGET, audience, as_of=as_of, today=TODAY)
         assert fit[i] == pytest.approx(scalar.fit, abs=1e-4)
         assert conf[i] == pytest.approx(scalar.confidence, abs=1e-4)
+
+
+def test_prepared_targets_give_the_same_fit_as_the_raw_target():
+    # A ranking page prepares the brand's targets once (fit_targets) for its 50 rows.
+    audience = {"age": {"18-24": 0.3, "35-44": 0.7}, "gender": {"female": 0.58, "male": 0.42}}
+    targets = fit_targets(TARGET)
+    assert [t.dimension for t in targets] == ["age", "gender", "countries"]
+    assert targets[0].focus == ["18-24", "25-34"] and targets[0].target_share == pytest.approx(1.0)
+    for as_of in (TODAY, TODAY - dt.timedelta(days=400), None):
+        raw = audience_fit(TARGET, audience, as_of=as_of, today=TODAY)
+        prepared = audience_fit(None, audience, as_of=as_of, today=TODAY, targets=targets)
+        assert prepared == raw
+    assert audience_fit(None, audience, today=TODAY, targets=[]).summary == audience_fit({}, audience).summary

@@ -111,22 +111,41 @@ def _describe(dimension: str, keys: list[str]) -> Message:
     return m.WHO_INTERESTED(interests=keys)
 
 
+@dataclass(frozen=True)
+class FitTarget:
+    """One dimension of a brand's target audience, with what every audience's fit to it shares:
+    its weight, normalised distribution, focus keys, their target share and who they are."""
+
+    dimension: str
+    weight: float
+    values: dict[str, float]
+    focus: list[str]
+    target_share: float
+    who: Message
+
+
+def fit_targets(target_audience: Mapping[str, Any] | None) -> list[FitTarget]:
+    """The dimensions of a Brand.target_audience that `audience_fit` scores, prepared once: a
+    ranking page explains the fit of 50 audiences to the same target."""
+    out = []
+    for dim, (weight, values) in target_vectors(target_audience).items():
+        keys = _focus(values)
+        out.append(FitTarget(dim, weight, values, keys, sum(values[k] for k in keys), _describe(dim, keys)))
+    return out
+
+
 def audience_fit(
     target_audience: Mapping[str, Any] | None,
     audience: Mapping[str, Mapping[str, float] | None] | None,
     *,
     as_of: dt.date | None = None,
     today: dt.date | None = None,
+    targets: list[FitTarget] | None = None,
 ) -> AudienceFit:
-    """Fit of `audience` ({dimension: distribution}) to a Brand.target_audience."""
-    targets: dict[str, tuple[float, dict[str, float]]] = {}
-    for dim, spec in (target_audience or {}).items():
-        if dim not in DIMENSIONS or not isinstance(spec, Mapping):
-            continue
-        values = _normalise(spec.get("values"))
-        weight = float(spec.get("weight", 1.0) or 0.0)
-        if values and weight > 0:
-            targets[dim] = (weight, values)
+    """Fit of `audience` ({dimension: distribution}) to a Brand.target_audience (`targets`:
+    its `fit_targets`, when the caller prepared them)."""
+    if targets is None:
+        targets = fit_targets(target_audience)
     if not targets:
         return AudienceFit(fit=None, confidence=0.0, summary=m.FIT_NO_TARGET())
     today = today or dt.date.today()
@@ -134,15 +153,20 @@ def audience_fit(
     freshness = 0.5 ** (max(age_days, 0) / HALF_LIFE_DAYS) if age_days is not None else 0.5
     dims: list[DimensionFit] = []
     covered_weight = 0.0
-    total_weight = sum(w for w, _ in targets.values())
+    total_weight = sum(t.weight for t in targets)
     weighted = 0.0
     joint_share = joint_target = 1.0
     described: list[Message] = []
-    for dim, (weight, target) in targets.items():
+    for spec in targets:
+        dim, weight, target, keys, target_share, label = (
+            spec.dimension,
+            spec.weight,
+            spec.values,
+            list(spec.focus),
+            spec.target_share,
+            spec.who,
+        )
         dist = _normalise((audience or {}).get(dim))
-        keys = _focus(target)
-        target_share = sum(target[k] for k in keys)
-        label = _describe(dim, keys)
         if not dist:
             dims.append(
                 DimensionFit(

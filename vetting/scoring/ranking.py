@@ -145,25 +145,41 @@ def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
 
 
 def _shrink(value: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-    conf = np.clip(np.nan_to_num(confidence, nan=0.0), 0.0, 1.0)
-    return np.where(np.isnan(value), NEUTRAL, NEUTRAL + conf * (value - NEUTRAL))
+    """NEUTRAL + conf · (value − NEUTRAL), NEUTRAL where the value is unknown: computed in place
+    on its own temporaries (the same operations, so the same bits), as a ranking scores every
+    account of the catalogue."""
+    conf = np.nan_to_num(confidence, nan=0.0)
+    np.clip(conf, 0.0, 1.0, out=conf)
+    out = value - NEUTRAL
+    out *= conf
+    out += NEUTRAL
+    np.copyto(out, NEUTRAL, where=np.isnan(value))
+    return out
 
 
-def part_values(c: Candidates) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The four parts per candidate (neutral 0.5 where unknown) and whether each was known."""
-    parts = {
+def _part_scores(c: Candidates) -> dict[str, np.ndarray]:
+    """The four parts per candidate (neutral 0.5 where unknown)."""
+    return {
         "audience_fit": _shrink(c.audience_fit, c.fit_confidence),
         "authenticity": _shrink(1.0 - c.risk, c.risk_confidence),
         "value_alignment": np.where(np.isnan(c.value_alignment), NEUTRAL, c.value_alignment),
         "engagement": np.where(np.isnan(c.engagement), NEUTRAL, c.engagement),
     }
-    known = {
-        "audience_fit": ~np.isnan(c.audience_fit),
-        "authenticity": ~np.isnan(c.risk),
-        "value_alignment": ~np.isnan(c.value_alignment),
-        "engagement": ~np.isnan(c.engagement),
+
+
+def _known(c: Candidates, rows: np.ndarray | slice) -> dict[str, np.ndarray]:
+    """Whether each part of these candidates was known (only a page's rows are asked)."""
+    return {
+        "audience_fit": ~np.isnan(c.audience_fit[rows]),
+        "authenticity": ~np.isnan(c.risk[rows]),
+        "value_alignment": ~np.isnan(c.value_alignment[rows]),
+        "engagement": ~np.isnan(c.engagement[rows]),
     }
-    return parts, known
+
+
+def part_values(c: Candidates) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The four parts per candidate (neutral 0.5 where unknown) and whether each was known."""
+    return _part_scores(c), _known(c, slice(None))
 
 
 def rank(
@@ -179,28 +195,28 @@ def rank(
         raise InputError("limit and offset must be non-negative", field="limit" if limit < 0 else "offset")
     w = resolve_weights(weights)
     idx = np.flatnonzero(filter_mask(c, filters))
-    parts, known, composite = _scored(c, w)
+    parts, composite = _scored(c, w)
     sub = composite[idx]
     # lexsort: last key is primary → highest composite first, then smallest id.
     order = np.lexsort((c.ids[idx], -sub))
-    return _ranked(idx[order[offset : offset + limit]], parts, known, composite, len(idx), w, filters)
+    return _ranked(idx[order[offset : offset + limit]], c, parts, composite, len(idx), w, filters)
 
 
-def _scored(c: Candidates, w: Mapping[str, float]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
-    parts, known = part_values(c)
+def _scored(c: Candidates, w: Mapping[str, float]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    parts = _part_scores(c)
     total_w = sum(w.values())
     composite = np.zeros(len(c))
     for name in PARTS:
         if w[name]:
             composite += w[name] * parts[name]
     composite /= total_w
-    return parts, known, composite
+    return parts, composite
 
 
 def _ranked(
     page: np.ndarray,
+    c: Candidates,
     parts: Mapping[str, np.ndarray],
-    known: Mapping[str, np.ndarray],
     composite: np.ndarray,
     total: int,
     w: dict[str, float],
@@ -210,7 +226,7 @@ def _ranked(
         indices=page,
         composite=composite[page],
         parts={k: v[page] for k, v in parts.items()},
-        known={k: v[page] for k, v in known.items()},
+        known=_known(c, page),
         total=int(total),
         weights=w,
         filters=dict(filters or {}),
@@ -232,7 +248,7 @@ def rank_groups(
     cut are sorted, ties at the cut included, so the start is exactly rank's."""
     w = resolve_weights(weights)
     idx = np.flatnonzero(filter_mask(c, filters))
-    parts, known, composite = _scored(c, w)
+    parts, composite = _scored(c, w)
     sub = composite[idx]
     passing_groups = group[idx]
     total = int(np.count_nonzero(np.bincount(passing_groups, minlength=groups)))
@@ -245,7 +261,7 @@ def rank_groups(
             chosen = np.flatnonzero(sub >= cut)
         order = chosen[np.lexsort((c.ids[idx[chosen]], -sub[chosen]))]
         if len(chosen) == len(idx) or len(np.unique(passing_groups[order])) >= wanted:
-            return _ranked(idx[order], parts, known, composite, total, w, filters), total
+            return _ranked(idx[order], c, parts, composite, total, w, filters), total
         size *= 4
 
 

@@ -28,7 +28,7 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -55,7 +55,7 @@ from vetting.features.snapshot import (
     normalised_shares,
 )
 from vetting.models import Brand
-from vetting.scoring.audience_fit import audience_fit, audience_fit_vectorised, target_vectors
+from vetting.scoring.audience_fit import FitTarget, audience_fit, audience_fit_vectorised, fit_targets, target_vectors
 from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank_groups, resolve_weights
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
@@ -192,6 +192,26 @@ class Safety:
         )
         return charged, amounts
 
+    def penalties_of(self, creator: np.ndarray) -> np.ndarray:
+        """The penalty of each of `creator` (creator ids; 0 for a creator without hits)."""
+        penalty = np.zeros(len(creator))
+        if self.hits_by_creator:
+            charged, amounts = self.penalties
+            at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
+            hit = charged[at] == creator
+            penalty[hit] = amounts[at[hit]]
+        return penalty
+
+    def snapshot_penalties(self, snapshot: FeatureSnapshot) -> np.ndarray:
+        """`penalties_of` every account of the snapshot this Safety was memoised with, computed
+        once (a search of 100k creators costs ~2 ms): rankings take their rows' penalties."""
+        found = self.__dict__.get("_snapshot_penalties")
+        if found is None:
+            found = self.penalties_of(snapshot["creator_id"])
+            found.setflags(write=False)
+            self.__dict__["_snapshot_penalties"] = found
+        return found
+
 
 def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
     """The brand's hits in the recent posts of these creators (None: every creator): one pass
@@ -211,13 +231,15 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     return Safety(hits_by_creator, post_places)
 
 
-def _moodboard(brand: Brand, account_ids: list[int]) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
+def _moodboard(brand: Brand, account_ids: np.ndarray) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
     """The calibrated mood-board match (0–1) from the vision module, when the brand has images."""
     images = [item.image for item in brand.mood_board.all()]
-    if not images or not account_ids:
+    if not images or not len(account_ids):
         return {}, None
     try:
-        return dict(moodboard_similarity(images=images, account_ids=account_ids)), None
+        # The ids as a list only here: most brands have no mood board, and 100k candidates' ids
+        # cost ~1 ms to convert.
+        return dict(moodboard_similarity(images=images, account_ids=account_ids.tolist())), None
     except Exception as exc:  # noqa: BLE001 - the ranking still works on text when images cannot be compared
         logger.warning("mood-board similarity failed for brand %s: %s", brand.pk, exc)
         return {}, m.MOOD_BOARD_UNUSED()
@@ -255,6 +277,19 @@ ROW_FIELDS = (
     "metrics__vetting__text",
 )
 ROW_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text")
+# What a page's rows read besides the features: only the cached text terms of the vetting
+# report's text (not the rest of it) and no column the features already hold.
+PAGE_FIELDS = (
+    "pk",
+    "creator_id",
+    "platform",
+    "handle",
+    "creator__display_name",
+    "metrics__engagement_rate",
+    "metrics__vetting__rank",
+    "metrics__vetting__text__terms",
+)
+PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
 
 
 @dataclass
@@ -370,12 +405,13 @@ def _page(
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
     page_accounts = Account.objects.filter(pk__in=page_ids)
-    rows = {r[0]: r for r in json_values(page_accounts, ROW_FIELDS, json_fields=ROW_JSON_FIELDS)}
+    rows = {r[0]: r for r in json_values(page_accounts, PAGE_FIELDS, json_fields=PAGE_JSON_FIELDS)}
     audiences = _latest_audiences(page_accounts, features.dimensions)
     risks = features.creator_risks
     if features.page_risks:
         risks = creator_risks(creators={int(r[1]) for r in rows.values()})
 
+    targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
     out = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
@@ -383,10 +419,11 @@ def _page(
         if r is None:  # deleted since the features were computed: the next request recomputes
             continue
         parts = explain_row(full, int(pos))
-        doc = (r[13] or {}).get("terms") or {}
-        creator_risk = risks.get(int(r[1]), NOT_VETTED)
+        _, creator_id, platform, handle, display_name, er, ranked_inputs, terms = r
+        doc = terms or {}
+        creator_risk = risks.get(int(creator_id), NOT_VETTED)
         explanations = _explanations(
-            brand=brand,
+            targets=targets,
             audience=audiences.get(account_id),
             fit_known=not math.isnan(cands.audience_fit[i]),
             risk=cands.risk[i],
@@ -395,17 +432,18 @@ def _page(
             doc=doc,
             query=features.query,
             mood=features.mood.get(account_id),
-            hits=features.hits_by_creator.get(int(r[1]), []),
+            hits=features.hits_by_creator.get(int(creator_id), []),
             has_text=bool(doc),
             engagement=cands.engagement[i],
-            ranked_inputs=r[12] or {},
-            er=r[11],
+            ranked_inputs=ranked_inputs or {},
+            er=er,
             today=today,
             post_places=features.post_places,
         )
         part_rows = []
         for name in PARTS:
             info = parts[name]
+            lines = explanations[name]["lines"]
             part_rows.append(
                 {
                     "name": name,
@@ -414,8 +452,9 @@ def _page(
                     "weight": info["weight"],
                     "contribution": info["contribution"],
                     "known": info["known"],
-                    "explanation": m.JOINED(items=explanations[name]["lines"]).as_dict(),
-                    "explanations": [line.as_dict() for line in explanations[name]["lines"]],
+                    # m.JOINED(items=lines).as_dict() without copying the lines' stored forms again.
+                    "explanation": {"code": m.JOINED.code, "params": {"items": lines}},
+                    "explanations": lines,
                     "details": explanations[name]["details"],
                 }
             )
@@ -423,11 +462,11 @@ def _page(
         out.append(
             {
                 "rank": rank_no,
-                "creator_id": int(r[1]),
+                "creator_id": int(creator_id),
                 "account_id": account_id,
-                "platform": r[2],
-                "handle": r[3],
-                "display_name": r[4],
+                "platform": platform,
+                "handle": handle,
+                "display_name": display_name,
                 "followers": None if math.isnan(followers) else int(followers),
                 "score": round(float(full.composite[pos]), 4),
                 # The creator's verdict (its worst vetted account's, named), not this account's.
@@ -478,9 +517,8 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     idf = catalogue_idf(query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
-    alignment = _alignment(
-        brand, ids, creator, has_text, sims, query, _brand_safety(accounts.values("creator_id"), brand)
-    )
+    safety = _brand_safety(accounts.values("creator_id"), brand)
+    alignment = _alignment(brand, ids, has_text, sims, query, safety, safety.penalties_of(creator))
 
     # Categorical columns as codes for the vectorised filters.
     platform_vocab: dict[str, int] = {}
@@ -534,17 +572,19 @@ def _features_from_snapshot(
     targets = target_vectors(brand.target_audience)
     if not len(rows):
         return _no_features(targets)
-    ids = snapshot["account_id"][rows]
-    creator = snapshot["creator_id"][rows]
+    take = _taker(rows, len(snapshot))
+    ids = take(snapshot["account_id"])
+    creator = take(snapshot["creator_id"])
     query = brand_vector(brand.values or [], brand.description or "")
     every_fit, every_fit_conf, every_sims = _brand_columns(snapshot, brand, targets, query, today)
-    fit, fit_conf, sims = every_fit[rows], every_fit_conf[rows], every_sims[rows]
-    has_text = snapshot["has_text"][rows]
+    fit, fit_conf, sims = take(every_fit), take(every_fit_conf), take(every_sims)
+    has_text = take(snapshot["has_text"])
     # Brand safety of the candidates' creators. Without a creator list the posts are searched
     # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
     # the posts are catalogue data, so the snapshot's version is theirs.
     if creator_ids is not None:
         safety = _brand_safety(creator_ids, brand)
+        penalty = safety.penalties_of(creator)
     else:
         rules = (
             tuple(brand.excluded_keywords or ()),
@@ -554,29 +594,39 @@ def _features_from_snapshot(
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today), lambda: _brand_safety(None, brand)
         )
-    alignment = _alignment(brand, ids, creator, has_text, sims, query, safety)
+        penalty = take(safety.snapshot_penalties(snapshot))
+    alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty)
     # The SQL path's candidate vocabulary is the upper-cased stored country code.
     upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
     to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
     cands = Candidates(
         ids=ids,
-        platform=snapshot["platform"][rows].astype(np.int64),
-        followers=snapshot["followers"][rows],
-        country=to_upper[snapshot["country"][rows]],
-        languages=snapshot["languages"][rows],
-        risk=snapshot["risk"][rows],
-        risk_confidence=snapshot["risk_confidence"][rows],
+        platform=take(snapshot["platform"]).astype(np.int64),
+        followers=take(snapshot["followers"]),
+        country=to_upper[take(snapshot["country"])],
+        languages=take(snapshot["languages"]),
+        risk=take(snapshot["risk"]),
+        risk_confidence=take(snapshot["risk_confidence"]),
         audience_fit=fit,
         fit_confidence=fit_conf,
         value_alignment=alignment.values,
-        engagement=snapshot["engagement"][rows],
+        engagement=take(snapshot["engagement"]),
         platform_names=list(snapshot.meta["platforms"]),
         country_names=list(upper),
         language_names=list(snapshot.meta["languages"]),
-        verdict=snapshot["verdict"][rows],
+        verdict=take(snapshot["verdict"]),
     )
     codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
-    return _frozen(cands, creator, sims, query, alignment, targets, None, (codes[rows], creators))
+    return _frozen(cands, creator, sims, query, alignment, targets, None, (take(codes), creators))
+
+
+def _taker(rows: np.ndarray, every: int) -> Callable[[np.ndarray], np.ndarray]:
+    """`column[rows]` of snapshot-wide columns, or the column itself (a view, never written:
+    the features are frozen) when `rows` are all `every` rows: a ranking without filters would
+    otherwise copy a dozen columns of every account."""
+    if len(rows) == every:  # select's rows are distinct and sorted: every row, in order
+        return np.asarray
+    return lambda column: column[rows]
 
 
 def _brand_columns(
@@ -651,7 +701,7 @@ class Alignment:
 
     values: np.ndarray
     mood: dict[int, tuple[float, list[Any]]]
-    hits_by_creator: dict[int, list[Any]]
+    hits_by_creator: dict[int, list[Any]]  # every creator's of the searched posts (candidates' or not)
     post_places: dict[int, dict[str, Any]]
     notes: list[Message]
 
@@ -659,42 +709,41 @@ class Alignment:
 def _alignment(
     brand: Brand,
     ids: np.ndarray,
-    creator: np.ndarray,
     has_text: np.ndarray,
     sims: np.ndarray,
     query: Mapping[str, float],
     safety: Safety,
+    penalty: np.ndarray,
 ) -> Alignment:
     """The text similarity blended with the mood board, minus the brand-safety penalty of each
-    candidate's creator (`safety`: the hits of recent posts by creator, and where they are)."""
+    candidate's creator (`safety`: the hits of recent posts by creator, and where they are;
+    `penalty`: each candidate's, from its creator's hits).
+
+    Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
+    Instagram row as much, whatever platforms the query lets through. The hits are kept by
+    reference, not narrowed to the candidates' creators: pages look up only their own
+    creators, and narrowing a catalogue-wide search costs milliseconds per ranking."""
     notes: list[Message] = []
-    n = len(ids)
     text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
-    mood, mood_note = _moodboard(brand, ids.tolist()) if brand.pk else ({}, None)
+    mood, mood_note = _moodboard(brand, ids) if brand.pk else ({}, None)
     if mood_note:
         notes.append(mood_note)
-    mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
-    base = np.where(
-        np.isnan(mood_arr),
-        text_score,
-        (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
-    )
-    # Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
-    # Instagram row as much, whatever platforms the query lets through.
-    charged_creators = np.fromiter(safety.hits_by_creator, dtype=np.int64, count=len(safety.hits_by_creator))
-    present = charged_creators[np.isin(charged_creators, creator)].tolist()
-    hits_by_creator = {c: safety.hits_by_creator[c] for c in present}
-    penalty = np.zeros(n)
-    if hits_by_creator:
-        charged, amounts = safety.penalties
-        at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
-        hit = charged[at] == creator
-        penalty[hit] = amounts[at[hit]]
-    alignment = np.where(has_text | ~np.isnan(mood_arr) | (penalty > 0), np.maximum(base - penalty, 0.0), np.nan)
+    if mood:
+        mood_arr = _by_key({a: sim for a, (sim, _evidence) in mood.items()}, ids)
+        base = np.where(
+            np.isnan(mood_arr),
+            text_score,
+            (1 - MOODBOARD_WEIGHT) * text_score + MOODBOARD_WEIGHT * np.clip(np.nan_to_num(mood_arr), 0, 1),
+        )
+        scored = has_text | ~np.isnan(mood_arr) | (penalty > 0)
+    else:  # the same values without a mood board's arrays (most brands have none)
+        base = text_score
+        scored = has_text | (penalty > 0)
+    alignment = np.where(scored, np.maximum(base - penalty, 0.0), np.nan)
     if not query and not mood:
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
-    return Alignment(alignment, mood, hits_by_creator, safety.post_places, notes)
+    return Alignment(alignment, mood, safety.hits_by_creator, safety.post_places, notes)
 
 
 def _by_key(values: Mapping[int, float], keys: np.ndarray) -> np.ndarray:
@@ -766,9 +815,15 @@ def _empty_candidates() -> Candidates:
     return Candidates(empty_i, empty_i, empty_f, empty_i, empty_i, empty_f, empty_f, empty_f, empty_f, empty_f, empty_f)
 
 
+def _stored(message: Message) -> dict[str, Any]:
+    """`message.as_dict()` of a message made by its template, whose params the template already
+    made JSON-safe (`_plain`), without copying them again: a page stores ~700 messages."""
+    return {"code": message.code, "params": message.params}
+
+
 def _explanations(
     *,
-    brand: Brand,
+    targets: list[FitTarget],
     audience: dict | None,
     fit_known: bool,
     risk: float,
@@ -785,10 +840,14 @@ def _explanations(
     today: dt.date,
     post_places: Mapping[int, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
-    """The reasons (messages) and evidence for each part of one ranked row."""
+    """The reasons (messages, stored form) and evidence for each part of one ranked row."""
     out: dict[str, dict[str, Any]] = {}
+    # A dimension's sentence is both a reason and in the details: one stored form for both, so
+    # the faces render it once (they memoise a response's messages by identity).
+    stored: dict[int, dict[str, Any]] = {}
     if fit_known and audience:
-        fit = audience_fit(brand.target_audience, audience, as_of=audience["as_of"], today=today)
+        fit = audience_fit(None, audience, as_of=audience["as_of"], today=today, targets=targets)
+        stored = {id(d.sentence): _stored(d.sentence) for d in fit.dimensions}
         lines: list[Message] = [d.sentence for d in fit.dimensions if d.fit is not None]
         if fit.summary is not None:
             lines.insert(0, fit.summary)
@@ -797,12 +856,12 @@ def _explanations(
             "details": {
                 "confidence": fit.confidence,
                 "as_of": fit.as_of,
-                "dimensions": [{**d.__dict__, "sentence": d.sentence.as_dict()} for d in fit.dimensions],
+                "dimensions": [{**d.__dict__, "sentence": stored[id(d.sentence)]} for d in fit.dimensions],
             },
         }
     else:
         reason = m.NEUTRAL_NO_AUDIENCE() if not audience else m.NEUTRAL_NO_TARGET_DATA()
-        if not target_vectors(brand.target_audience):
+        if not targets:
             reason = m.NEUTRAL_NO_TARGET()
         out["audience_fit"] = {"lines": [reason], "details": {}}
     if math.isnan(risk):
@@ -880,4 +939,6 @@ def _explanations(
         else:
             line = m.ENGAGEMENT_QUALITY_RATE(quality=engagement, rate=float(rate))
         out["engagement"] = {"lines": [line], "details": {"engagement_rate": rate, "benchmark_median": median}}
+    for part in out.values():
+        part["lines"] = [stored.get(id(line)) or _stored(line) for line in part["lines"]]
     return out
