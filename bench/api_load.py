@@ -358,6 +358,7 @@ def _cpu_seconds(wanted: Any) -> float:
 
 
 BRAND_COUNT = 8
+BENCH_DATABASE_KEY = "vetted-bench:database"  # in the cache: the database whose data versions it holds
 SORTS = ["", "-followers", "-engagement_rate", "engagement_rate", "-growth_30d", "fake_risk", "name", "-created"]
 
 
@@ -658,11 +659,15 @@ def run_phase(
         import redis
 
         # The bench's own Redis database: emptied of answers so the cold pass really is cold;
-        # the data versions stay (the data did not change, nor does its feature snapshot).
+        # the data versions stay (the data did not change, nor does its feature snapshot) unless
+        # the last run was on another database: its versions name that catalogue's feature
+        # snapshot folders, which must not answer for this one.
         client = redis.Redis.from_url(args.cache_url, socket_connect_timeout=2)
+        same_database = client.get(BENCH_DATABASE_KEY) == args.database_url.encode()
         for key in client.scan_iter(count=1000):
-            if b"vetted:data-version" not in key:
+            if key != BENCH_DATABASE_KEY.encode() and (b"vetted:data-version" not in key or not same_database):
                 client.delete(key)
+        client.set(BENCH_DATABASE_KEY, args.database_url)
     port = args.port or free_port()
     print(
         f"\n{label or 'run'}: gunicorn {args.workers} workers x {args.threads} threads; response cache: "
