@@ -154,15 +154,13 @@ class DiscoveryColumns:
     categories: dict[str, np.ndarray]
     profile_row: np.ndarray  # each audience profile's account row
     audiences: dict[str, AudienceShares] = field(default_factory=dict)
-    # the rows by creator, then most followers, then account id: representatives come first
-    by_creator: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    def __post_init__(self) -> None:
-        if len(self.by_creator) != len(self.account_id):
-            self.by_creator = np.lexsort((self.account_id, -self.followers, self.creator_id))
-
     # (sort, limit) → the head without filters (head_from_columns)
     unfiltered_heads: dict[tuple[str, int], list[tuple[int, int | None]]] = field(default_factory=dict)
+
+    @cached_property
+    def by_creator(self) -> np.ndarray:
+        """The rows by creator, then most followers, then account id: representatives come first."""
+        return np.lexsort((self.account_id, -self.followers, self.creator_id))
 
     @cached_property
     def representatives(self) -> np.ndarray:
@@ -283,7 +281,8 @@ def _account_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: 
     mask = np.ones(len(columns), dtype=bool)
     platforms = filters.get("platform")
     if platforms:
-        codes = [i for i, name in enumerate(columns.platforms) if name in set(platforms)]
+        wanted = set(platforms)
+        codes = [i for i, name in enumerate(columns.platforms) if name in wanted]
         mask &= _among(columns.platform, codes)
     for name, column, above in (
         ("min_followers", columns.followers, True),
@@ -339,9 +338,9 @@ def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], m
 
 def _creator_mask(columns: DiscoveryColumns, filters: Mapping[str, Any]) -> np.ndarray:
     mask = np.ones(len(columns), dtype=bool)
-    countries = [str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()]
+    countries = {str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()}
     if countries:
-        mask &= _among(columns.country, [i for i, c in enumerate(columns.countries) if c in set(countries)])
+        mask &= _among(columns.country, [i for i, c in enumerate(columns.countries) if c in countries])
     for name, index in (("language", columns.languages), ("category", columns.categories)):
         value = (filters.get(name) or "").strip()
         if not value:
@@ -587,6 +586,7 @@ def _build(version: str) -> None:
     try:
         started = time.perf_counter()
         columns = build_columns(version)
+        columns.representatives  # noqa: B018  (ordered here, in the build, not by the first request)
         with _lock:
             _loaded = columns
         logger.info("discovery columns: %d accounts in %.2f s", len(columns), time.perf_counter() - started)
