@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponseBase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.mixins import ListModelMixin
@@ -205,20 +205,33 @@ class _Rendered(dict[int, dict[str, Any]]):
         return found
 
 
-def _part(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
-    """A match part with its reasons in the request's language, and as messages."""
+def _part_reasons(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
+    """A match part's reasons and evidence in the request's language, and as messages: all of
+    the part's JSON but its score and weight, which depend on the ranking's weights."""
     lines = part.get("explanations") or []
     explanation = rendered.of(part["explanation"]) if is_message(part["explanation"]) else None
     return {
-        "name": part["name"],
-        "label": rendered.label(part["name"]),
-        "score": part["score"],
-        "weight": part["weight"],
         "explanation": explanation["message"] if explanation else render_message(part["explanation"]),
         "explanation_message": explanation,
         "explanations_messages": [rendered.of(line) for line in lines if is_message(line)],
         "details": localize(part.get("details") or {}, structured=True, as_json=rendered.of),
     }
+
+
+def _row_reasons(row: dict[str, Any], rendered: _Rendered, language: str) -> tuple[list[Any], dict[str, list[Any]]]:
+    """Each part's `_part_reasons` and the row's `_explanations`, rendered once per language for
+    as long as the matching service reuses the row's explanations (its `renderings`)."""
+    renderings = row.get("renderings")
+    key = ("api", language)
+    found = renderings.get(key) if renderings is not None else None
+    if found is None:
+        found = (
+            [(part["name"], rendered.label(part["name"]), _part_reasons(part, rendered)) for part in row["parts"]],
+            _explanations(row["explanations"], rendered),
+        )
+        if renderings is not None:
+            renderings[key] = found
+    return found
 
 
 def _explanations(lines: list[Any], rendered: _Rendered) -> dict[str, list[Any]]:
@@ -246,6 +259,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
     # a `matched_account`, as ranked rows never had one.
     creators = {c.pk: c for c in creator_rows((row["creator_id"], None) for row in result.rows)}
     rendered = _Rendered()  # holds no message beyond this call: result keeps them all alive
+    language = translation.get_language() or ""
     # One serializer for every row (its to_representation is built by hand): a DRF serializer
     # made and read per row costs more than the row itself.
     creator_json = CreatorListSerializer(context={"request": request}).to_representation
@@ -254,6 +268,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
         creator = creators.get(row["creator_id"])
         if creator is None:  # deleted since the ranking was computed
             continue
+        parts, explanations = _row_reasons(row, rendered, language)
         out.append(
             {
                 "rank": row["rank"],
@@ -275,8 +290,11 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     }
                     for post in row.get("competitor_posts", [])
                 ],
-                "parts": [_part(part, rendered) for part in row["parts"]],
-                **_explanations(row["explanations"], rendered),
+                "parts": [
+                    {"name": name, "label": label, "score": part["score"], "weight": part["weight"], **reasons}
+                    for (name, label, reasons), part in zip(parts, row["parts"], strict=True)
+                ],
+                **explanations,
             }
         )
     return {

@@ -12,7 +12,8 @@ calibrated mood-board match of each account's images (vision: its feed score aga
 standardised against the catalogue's accounts, 0–1). Where the host keeps a feature snapshot of the
 catalogue (`vetting.features.snapshot`), the same features come from its memory-mapped arrays
 instead, with the same arithmetic (`_features_from_snapshot`); only brand safety, the mood board
-and the page's rows read the database.
+and the page's rows read the database, and the page's rows (with their explanations) only once per
+catalogue version (`vetting.services.page_inputs`).
 
 A creator's score for a brand and weights does not depend on the query: nothing is normalised
 over the candidates. The text IDF is catalogue-wide (`catalogue_idf`, cached at the catalogue
@@ -28,7 +29,7 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -68,6 +69,7 @@ from vetting.scoring.value_alignment import (
     brand_vector,
     topic_terms,
 )
+from vetting.services.page_inputs import PageInputsMemo, page_inputs
 from vision.services.profiles import moodboard_similarity
 
 logger = logging.getLogger(__name__)
@@ -127,15 +129,6 @@ def _candidate_queryset(filters: dict[str, Any], creator_ids: list[int] | None) 
         countries=filters.get("countries"),
         creator_ids=creator_ids,
     )
-
-
-def _latest_audiences(accounts: QuerySet[Account], dimensions: Iterable[str]) -> dict[int, dict[str, Any]]:
-    """The newest audience profile of each account, with only the distributions in `dimensions`
-    (the brand's target dimensions): neither the fit nor its explanation reads the rest."""
-    dimensions = list(dimensions)
-    names = ("account_id", "as_of", *dimensions)
-    rows = json_values(newest_audience_profiles_of(accounts), names, json_fields=dimensions)
-    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 def _safety_posts(
@@ -277,21 +270,10 @@ ROW_FIELDS = (
     "metrics__vetting__text",
 )
 ROW_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text")
+
+
 # What a page's rows read besides the features: only the cached text terms of the vetting
 # report's text (not the rest of it) and no column the features already hold.
-PAGE_FIELDS = (
-    "pk",
-    "creator_id",
-    "platform",
-    "handle",
-    "creator__display_name",
-    "metrics__engagement_rate",
-    "metrics__vetting__rank",
-    "metrics__vetting__text__terms",
-)
-PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
-
-
 @dataclass
 class Features:
     """Every candidate's ranking inputs for one brand, filters and day, independent of the weights
@@ -314,6 +296,8 @@ class Features:
     # account without sorting every candidate by creator.
     creator_code: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     creators: int = 0
+    # The page inputs read at the snapshot's catalogue version (None: the database path reads them per page).
+    page_memo: PageInputsMemo | None = None
 
 
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
@@ -404,14 +388,12 @@ def _page(
     keep = np.sort(first[first < len(ranked_creators)])
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
-    page_accounts = Account.objects.filter(pk__in=page_ids)
-    rows = {r[0]: r for r in json_values(page_accounts, PAGE_FIELDS, json_fields=PAGE_JSON_FIELDS)}
-    audiences = _latest_audiences(page_accounts, features.dimensions)
-    risks = features.creator_risks
-    if features.page_risks:
-        risks = creator_risks(creators={int(r[1]) for r in rows.values()})
+    inputs = page_inputs(page_ids, features.dimensions, memo=features.page_memo, risks=features.page_risks)
+    rows, audiences = inputs.rows, inputs.audiences
+    risks = inputs.risks if features.page_risks else features.creator_risks
 
     targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
+    memo, explanation_key = features.page_memo, _explanation_key(brand, today)
     out = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
@@ -422,24 +404,41 @@ def _page(
         _, creator_id, platform, handle, display_name, er, ranked_inputs, terms = r
         doc = terms or {}
         creator_risk = risks.get(int(creator_id), NOT_VETTED)
-        explanations = _explanations(
-            targets=targets,
-            audience=audiences.get(account_id),
-            fit_known=not math.isnan(cands.audience_fit[i]),
-            risk=cands.risk[i],
-            creator_risk=creator_risk,
-            sims=float(features.sims[i]),
-            doc=doc,
-            query=features.query,
-            mood=features.mood.get(account_id),
-            hits=features.hits_by_creator.get(int(creator_id), []),
-            has_text=bool(doc),
-            engagement=cands.engagement[i],
-            ranked_inputs=ranked_inputs or {},
-            er=er,
-            today=today,
-            post_places=features.post_places,
+        inputs_now = (
+            float(cands.risk[i]),
+            float(features.sims[i]),
+            not math.isnan(cands.audience_fit[i]),
+            float(cands.engagement[i]),
+            features.mood.get(account_id),
+            features.hits_by_creator.get(int(creator_id), []),
+            creator_risk,
         )
+        kept = memo.explanation(explanation_key, account_id) if memo is not None else None
+        if kept is not None and _same_inputs(kept[0], inputs_now):
+            _, explanations, renderings = kept
+        else:
+            renderings = {}
+            risk, sims, fit_known, engagement, mood, hits, _ = inputs_now
+            explanations = _explanations(
+                targets=targets,
+                audience=audiences.get(account_id),
+                fit_known=fit_known,
+                risk=risk,
+                creator_risk=creator_risk,
+                sims=sims,
+                doc=doc,
+                query=features.query,
+                mood=mood,
+                hits=hits,
+                has_text=bool(doc),
+                engagement=engagement,
+                ranked_inputs=ranked_inputs or {},
+                er=er,
+                today=today,
+                post_places=features.post_places,
+            )
+            if memo is not None:
+                memo.keep_explanation(explanation_key, account_id, (inputs_now, explanations, renderings))
         part_rows = []
         for name in PARTS:
             info = parts[name]
@@ -479,9 +478,33 @@ def _page(
                 ],
                 "parts": part_rows,
                 "explanations": [line for p in part_rows for line in p["explanations"]],
+                # Where a face may keep its rendering of the explanations: the same dict for every
+                # page showing this row's kept explanations (`PageInputsMemo`), else a new one.
+                "renderings": renderings,
             }
         )
     return RankingResult(out, total, resolved, effective, brand.pk, notes)
+
+
+def _explanation_key(brand: Brand, today: dt.date) -> tuple[Any, ...]:
+    """What a row's explanations depend on besides the catalogue and the row's own inputs: the
+    brand's audience target, words and brand-safety rules, and the day (audience age, the
+    brand-safety window)."""
+    said = [
+        brand.target_audience,
+        brand.values,
+        brand.description,
+        brand.excluded_keywords,
+        brand.excluded_topics,
+        brand.competitors,
+    ]
+    return (brand.pk, today, json.dumps(said, sort_keys=True, default=str))
+
+
+def _same_inputs(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Whether a row's explanation inputs are those its kept explanations were made from (NaN
+    equal to NaN: an unvetted account's risk stays unvetted)."""
+    return all(a is b or a == b or (isinstance(a, float) and a != a and b != b) for a, b in zip(kept, now, strict=True))
 
 
 def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date) -> Features:
@@ -617,7 +640,8 @@ def _features_from_snapshot(
         verdict=take(snapshot["verdict"]),
     )
     codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
-    return _frozen(cands, creator, sims, query, alignment, targets, None, (take(codes), creators))
+    page_memo = snapshot.memo(("page inputs",), PageInputsMemo)
+    return _frozen(cands, creator, sims, query, alignment, targets, None, (take(codes), creators), page_memo)
 
 
 def _taker(rows: np.ndarray, every: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -664,6 +688,7 @@ def _frozen(
     targets: Mapping[str, Any],
     risks: dict[int, CreatorRisk] | None,
     creator_codes: tuple[np.ndarray, int] | None = None,
+    page_memo: PageInputsMemo | None = None,
 ) -> Features:
     """The features, read-only (shared by every later ranking of this brand in the process);
     `risks` None: the page's creator risks are read when it is shown; `creator_codes` (codes,
@@ -686,6 +711,7 @@ def _frozen(
         post_places=alignment.post_places,
         creator_code=codes,
         creators=creators,
+        page_memo=page_memo,
     )
 
 

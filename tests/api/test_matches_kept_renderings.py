@@ -1,0 +1,49 @@
+"""GET /api/brands/{id}/matches/ from the feature snapshot: a row's explanations rendered for one
+response are kept with the row's kept explanations (vetting/services/page_inputs.py) and reused
+by later responses in the same language; what they show is what a fresh rendering shows, in
+every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.vetting.test_feature_snapshot import brand, catalogue, snapshot_on
+from vetting.features import snapshot as snapshots
+from vetting.services.page_inputs import PageInputsMemo
+
+__all__ = ["catalogue", "snapshot_on"]  # fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_kept_renderings_show_what_a_fresh_rendering_shows(catalogue, snapshot_on, editor):
+    b = brand(organization=editor.organization)
+    url = f"/api/brands/{b.pk}/matches/?limit=12"
+    english = editor.client.get(url)
+    chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    reweighted = editor.client.get(url + "&w_engagement=2&w_value=0.5")
+    assert english.status_code == chinese.status_code == reweighted.status_code == 200
+    rows, zh_rows = english.json()["results"], chinese.json()["results"]
+    assert rows and [r["creator"]["id"] for r in rows] == [r["creator"]["id"] for r in zh_rows]
+    # The same rows in another language are rendered in it, not served from the English rendering.
+    assert rows[0]["parts"][0]["label"] != zh_rows[0]["parts"][0]["label"]
+    assert rows[0]["explanations"] != zh_rows[0]["explanations"]
+    # Other weights: each part's score and weight are this ranking's, its reasons the row's.
+    for row in reweighted.json()["results"]:
+        weights = {p["name"]: p["weight"] for p in row["parts"]}
+        assert weights["engagement"] > weights["value_alignment"]
+
+    snapshot = snapshots.current_snapshot()
+    assert snapshot is not None
+    kept = snapshot.memo(("page inputs",), PageInputsMemo)
+    assert {r["creator"]["id"] for r in rows} <= {row[1] for row in kept.rows.values()}  # served from the snapshot
+
+    again_english = editor.client.get(url)
+    again_chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    snapshots.forget_loaded()  # a new snapshot object: nothing kept, every row rendered afresh
+    fresh_english = editor.client.get(url)
+    fresh_chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again_english.content == english.content == fresh_english.content
+    assert again_chinese.content == chinese.content == fresh_chinese.content
+    fresh_reweighted = editor.client.get(url + "&w_engagement=2&w_value=0.5")
+    assert fresh_reweighted.content == reweighted.content

@@ -1,0 +1,134 @@
+"""What a ranking page shows of its accounts (vetting/services/page_inputs.py): read once per
+catalogue version where the ranking comes from the feature snapshot, with explanations kept per
+brand and row; never shown after a write, and always what a ranking from the database shows."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from influencers.models import Account, AccountMetrics
+from vetting.services import page_inputs
+from vetting.services.matching import _same_inputs, rank_creators_for_brand
+
+from .test_feature_snapshot import brand, catalogue, ranked_from_database, ranked_from_snapshot, snapshot_on
+
+__all__ = ["catalogue", "snapshot_on"]  # fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The account ids each database read of page inputs asked for, by kind."""
+    seen: dict[str, list[int]] = {"rows": [], "audiences": [], "risks": []}
+    rows, audiences, risks = page_inputs._rows, page_inputs._audiences, page_inputs.creator_risks
+
+    def counting_rows(ids):
+        seen["rows"].extend(ids)
+        return rows(ids)
+
+    def counting_audiences(ids, dims):
+        seen["audiences"].extend(ids)
+        return audiences(ids, dims)
+
+    def counting_risks(*, creators):
+        seen["risks"].extend(creators)
+        return risks(creators=creators)
+
+    monkeypatch.setattr(page_inputs, "_rows", counting_rows)
+    monkeypatch.setattr(page_inputs, "_audiences", counting_audiences)
+    monkeypatch.setattr(page_inputs, "creator_risks", counting_risks)
+    return seen
+
+
+def test_a_page_reads_only_the_accounts_no_earlier_page_of_the_version_read(catalogue, snapshot_on, monkeypatch, reads):
+    b = brand()
+    first = ranked_from_snapshot(monkeypatch, brand=b, limit=10)
+    shown = [r["account_id"] for r in first.rows]
+    assert sorted(reads["rows"]) == sorted(shown) and reads["audiences"]
+    for seen in reads.values():
+        seen.clear()
+
+    other_weights = ranked_from_snapshot(
+        monkeypatch, brand=b, limit=10, weights={"audience_fit": 0, "authenticity": 1, "value_alignment": 0}
+    )
+    new = [r["account_id"] for r in other_weights.rows if r["account_id"] not in shown]
+    assert new, "other weights should bring other accounts onto the page"
+    assert sorted(reads["rows"]) == sorted(new)
+    assert set(reads["audiences"]) <= set(new)
+    assert set(reads["risks"]) <= {r["creator_id"] for r in other_weights.rows if r["account_id"] in new}
+
+
+def test_kept_inputs_and_explanations_give_the_rows_the_database_gives(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand()
+    weights = {"audience_fit": 2, "authenticity": 1, "value_alignment": 1, "engagement": 0}
+    ranked_from_snapshot(monkeypatch, brand=b, limit=15)  # fills the memo
+    again = ranked_from_snapshot(monkeypatch, brand=b, limit=15, weights=weights)
+    expected = ranked_from_database(settings, brand=b, limit=15, weights=weights)
+    assert [r["account_id"] for r in again.rows] == [r["account_id"] for r in expected.rows]
+    assert again.rows == expected.rows  # scores, parts, explanations and evidence
+
+
+def test_a_row_shown_twice_reuses_its_explanations(catalogue, snapshot_on, monkeypatch):
+    b = brand()
+    first = ranked_from_snapshot(monkeypatch, brand=b, limit=5)
+    second = ranked_from_snapshot(monkeypatch, brand=b, limit=8, filters={"min_followers": 1})
+    by_account = {r["account_id"]: r for r in first.rows}
+    shared = [r for r in second.rows if r["account_id"] in by_account]
+    assert shared
+    for row in shared:
+        assert row["renderings"] is by_account[row["account_id"]]["renderings"]
+        assert row["parts"][0]["explanations"] is by_account[row["account_id"]]["parts"][0]["explanations"]
+
+
+def test_a_brand_edit_explains_the_rows_anew(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand()
+    ranked_from_snapshot(monkeypatch, brand=b, limit=10)
+    b.values, b.description = ["gaming"], "Games and streams"
+    b.save()
+    after = ranked_from_snapshot(monkeypatch, brand=b, limit=10)
+    assert after.rows == ranked_from_database(settings, brand=b, limit=10).rows
+
+
+def test_a_write_is_never_shown_from_the_inputs_of_before(catalogue, snapshot_on, settings, monkeypatch):
+    b = brand()
+    before = ranked_from_snapshot(monkeypatch, brand=b, limit=10)
+    top = before.rows[0]
+    Account.objects.filter(pk=top["account_id"]).update(handle="renamed_since")
+    AccountMetrics.objects.filter(account_id=top["account_id"]).update(engagement_rate=0.5)
+    after = ranked_from_snapshot(monkeypatch, brand=b, limit=10)
+    row = next(r for r in after.rows if r["account_id"] == top["account_id"])
+    assert row["handle"] == "renamed_since"
+    assert after.rows == ranked_from_database(settings, brand=b, limit=10).rows
+
+
+def test_the_database_path_keeps_nothing(catalogue, settings, reads):
+    settings.RANKING_FEATURE_SNAPSHOT = False
+    b = brand()
+    rank_creators_for_brand(brand=b, limit=5)
+    rank_creators_for_brand(brand=b, limit=5)
+    assert len(reads["rows"]) == 10
+
+
+def test_same_inputs_reads_nan_as_equal_and_any_other_change_as_a_change():
+    risk = object()
+    kept = (math.nan, 0.25, True, 0.5, None, [], risk)
+    assert _same_inputs(kept, (float("nan"), 0.25, True, 0.5, None, [], risk))
+    assert not _same_inputs(kept, (0.1, 0.25, True, 0.5, None, [], risk))
+    assert not _same_inputs(kept, (math.nan, 0.26, True, 0.5, None, [], risk))
+    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, (0.8, []), [], risk))
+    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, None, ["hit"], risk))
+    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, None, [], object()))
+
+
+def test_the_memo_is_bounded(monkeypatch):
+    monkeypatch.setattr(page_inputs, "MEMO_ACCOUNTS", 3)
+    memo = page_inputs.PageInputsMemo()
+    memo.rows.update({1: (1,), 2: (2,)})
+    memo.keep_explanation("brand", 1, ((), {}, {}))
+    memo.make_room(1)
+    assert len(memo.rows) == 2 and memo.explanation("brand", 1) is not None
+    memo.make_room(2)
+    assert not memo.rows and memo.explanation("brand", 1) is None
