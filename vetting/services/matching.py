@@ -226,6 +226,8 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 
 def _moodboard(brand: Brand, account_ids: np.ndarray) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
     """The calibrated mood-board match (0–1) from the vision module, when the brand has images."""
+    if getattr(brand, "mood_board_count", None) == 0:  # counted when the brand was read (brand_get)
+        return {}, None
     images = [item.image for item in brand.mood_board.all()]
     if not images or not len(account_ids):
         return {}, None
