@@ -7,6 +7,7 @@ production engines; `config.settings.production` adds the checks a deployment ne
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,10 @@ CACHES = {
 # core/caching/versions.py). On by default only with a cache shared by every
 # process (CACHE_URL); 0 turns it off.
 API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_URL else 0)
+# Per-process memos of values computed from the data at its shared versions (core/caching/memo.py:
+# a brand's candidate features, the catalogue IDF), whether or not responses are cached. Unset:
+# on with CACHE_URL or response caching (core.caching.versions.data_memo_enabled).
+DATA_MEMO = env_bool("DATA_MEMO") if "DATA_MEMO" in os.environ else None
 # Token and membership lookups memoised per process at the shared "access" version (core/caching/access.py):
 # needs the shared cache like response caching; bounds writes made outside Django; 0 turns it off.
 API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL else 0)

@@ -3,9 +3,9 @@ computed at are current (`core.caching.versions`): never stale, and no cache rou
 trip for the value itself (numpy arrays of 100k+ candidates are too big to ship through Redis on
 every request).
 
-Like response caching, it is on only with a cache every process shares (a write in a Celery
-worker must reach the web processes' versions); otherwise, or when the cache cannot be reached,
-every call computes."""
+On only where the data versions are shared by every process (`data_memo_enabled`: a write in a
+Celery worker must reach the web processes' versions), whether or not responses are cached;
+otherwise, or when the cache cannot be reached, every call computes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
-from core.caching.versions import current_versions, response_cache_seconds
+from core.caching.versions import current_versions, data_memo_enabled
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ class VersionMemo(Generic[T]):
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        if not response_cache_seconds():
+        if not data_memo_enabled():
             return compute()
         versions, _ = current_versions(self.scopes)
         if versions is None:

@@ -102,6 +102,19 @@ def response_cache_seconds() -> int:
     return 300 if getattr(settings, "CACHE_URL", "") else 0
 
 
+def data_memo_enabled() -> bool:
+    """Whether per-process memos of values computed from the data (`core.caching.memo`) are on:
+    only where the data versions they are labelled with are shared by every process (a write in
+    a Celery worker must reach the web processes). Setting `DATA_MEMO` forces it either way; by
+    default it is on with CACHE_URL, or where response caching is on (which needs the same).
+    Unlike response caching it holds no answer to a query: values that queries of other
+    filters, weights and pages reuse (a brand's candidate features, the catalogue IDF)."""
+    configured = getattr(settings, "DATA_MEMO", None)
+    if configured is not None:
+        return bool(configured)
+    return bool(getattr(settings, "CACHE_URL", "")) or bool(response_cache_seconds())
+
+
 def version_key(scope: str) -> str:
     """The cache key holding the current version of `scope`."""
     if scope not in SCOPES:

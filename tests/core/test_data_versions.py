@@ -133,3 +133,19 @@ def test_access_tables_change_the_access_version(db):
     before = cache.get(cache_versions.version_key("access"))
     OrganizationFactory(name="New org")
     assert cache.get(cache_versions.version_key("access")) != before
+
+
+def test_data_memos_are_on_with_a_shared_cache_whether_or_not_responses_are_cached(settings):
+    from core.caching.versions import data_memo_enabled
+
+    settings.DATA_MEMO, settings.API_RESPONSE_CACHE_SECONDS = None, 0
+    settings.CACHE_URL = "redis://127.0.0.1:6379/9"
+    assert data_memo_enabled()
+    settings.CACHE_URL = ""
+    assert not data_memo_enabled()  # versions per process: a write elsewhere would not reach them
+    settings.API_RESPONSE_CACHE_SECONDS = 60
+    assert data_memo_enabled()
+    settings.DATA_MEMO = False
+    assert not data_memo_enabled()
+    settings.DATA_MEMO, settings.API_RESPONSE_CACHE_SECONDS = True, 0
+    assert data_memo_enabled()

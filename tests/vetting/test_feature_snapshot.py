@@ -159,6 +159,19 @@ def test_the_snapshot_ranks_exactly_as_the_database(catalogue, snapshot_on, sett
     assert got.rows == expected.rows  # ranks, scores, parts, explanations and evidence
 
 
+def test_one_memoised_features_per_brand_serves_every_filter(catalogue, snapshot_on, settings, monkeypatch):
+    settings.DATA_MEMO = True  # per-process memos on, response caching off
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    computed = []
+    real = matching._features_from_snapshot
+    monkeypatch.setattr(matching, "_features_from_snapshot", lambda *a: computed.append(a[2]) or real(*a))
+    b = brand()
+    for query in QUERIES:
+        got = ranked_from_snapshot(monkeypatch, brand=b, **query)
+        assert got.rows == ranked_from_database(settings, brand=b, **query).rows
+    assert computed == [{}]  # every account's features, once: the filters chose each query's candidates
+
+
 def test_brand_safety_and_a_creator_list_agree_too(catalogue, snapshot_on, settings, monkeypatch):
     b = brand(target_audience={}, values=[], description="")  # only safety hits move alignment
     creators = list(AccountMetrics.objects.values_list("account__creator_id", flat=True)[:12])

@@ -67,6 +67,13 @@ def test_hard_filters():
     assert 15 not in ranked_ids(rank(c, filters={"max_risk": 0.5}), c)
 
 
+def test_an_account_without_metrics_is_outside_any_follower_range():
+    c = candidates(followers=np.array([5e3, np.nan, 2e5, 8e4, np.nan, 3e4]))
+    assert set(ranked_ids(rank(c, filters={"max_followers": 1e5}), c)) == {10, 13, 15}
+    assert 11 not in ranked_ids(rank(c, filters={"min_followers": -5}), c)
+    assert {11, 14} <= set(ranked_ids(rank(c), c))  # no follower filter: listed
+
+
 def test_weights_are_overridable_per_request():
     c = candidates()
     by_alignment = rank(c, weights={"audience_fit": 0, "authenticity": 0, "engagement": 0, "value_alignment": 1})

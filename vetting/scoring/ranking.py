@@ -120,7 +120,8 @@ def filter_mask(c: Candidates, filters: Mapping[str, Any] | None) -> np.ndarray:
                 bound = float(filters[key])
             except (TypeError, ValueError) as exc:
                 raise InputError(f"{key} must be a number, got {filters[key]!r}", field=f"filters.{key}") from exc
-            mask &= op(np.nan_to_num(c.followers, nan=-1.0), bound)
+            # An account without metrics is outside any follower range (as in the database).
+            mask &= ~np.isnan(c.followers) & op(np.nan_to_num(c.followers, nan=-1.0), bound)
     if filters.get("countries"):
         mask &= np.isin(c.country, _codes(c.country_names, list(filters["countries"])))
     if filters.get("languages"):
@@ -157,7 +158,7 @@ def _shrink(value: np.ndarray, confidence: np.ndarray) -> np.ndarray:
     return out
 
 
-def _part_scores(c: Candidates) -> dict[str, np.ndarray]:
+def part_scores(c: Candidates) -> dict[str, np.ndarray]:
     """The four parts per candidate (neutral 0.5 where unknown)."""
     return {
         "audience_fit": _shrink(c.audience_fit, c.fit_confidence),
@@ -179,7 +180,7 @@ def _known(c: Candidates, rows: np.ndarray | slice) -> dict[str, np.ndarray]:
 
 def part_values(c: Candidates) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The four parts per candidate (neutral 0.5 where unknown) and whether each was known."""
-    return _part_scores(c), _known(c, slice(None))
+    return part_scores(c), _known(c, slice(None))
 
 
 def rank(
@@ -202,8 +203,10 @@ def rank(
     return _ranked(idx[order[offset : offset + limit]], c, parts, composite, len(idx), w, filters)
 
 
-def _scored(c: Candidates, w: Mapping[str, float]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    parts = _part_scores(c)
+def _scored(
+    c: Candidates, w: Mapping[str, float], parts: Mapping[str, np.ndarray] | None = None
+) -> tuple[Mapping[str, np.ndarray], np.ndarray]:
+    parts = part_scores(c) if parts is None else parts
     total_w = sum(w.values())
     composite = np.zeros(len(c))
     for name in PARTS:
@@ -241,14 +244,16 @@ def rank_groups(
     *,
     weights: Mapping[str, Any] | None = None,
     filters: Mapping[str, Any] | None = None,
+    parts: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[RankedPage, int]:
     """The start of `rank`'s full order (every passing candidate, best first) holding at least
     `wanted` distinct groups (`group`: each candidate's code in 0..groups-1; all of it when there
     are fewer), and how many groups pass the filters. Only the candidates scoring at least the
-    cut are sorted, ties at the cut included, so the start is exactly rank's."""
+    cut are sorted, ties at the cut included, so the start is exactly rank's. `parts`: the
+    candidates' `part_scores`, when the caller keeps them."""
     w = resolve_weights(weights)
     idx = np.flatnonzero(filter_mask(c, filters))
-    parts, composite = _scored(c, w)
+    parts, composite = _scored(c, w, parts)
     sub = composite[idx]
     passing_groups = group[idx]
     total = int(np.count_nonzero(np.bincount(passing_groups, minlength=groups)))

@@ -57,7 +57,15 @@ from vetting.features.snapshot import (
 )
 from vetting.models import Brand
 from vetting.scoring.audience_fit import FitTarget, audience_fit, audience_fit_vectorised, fit_targets, target_vectors
-from vetting.scoring.ranking import PARTS, Candidates, explain_row, filter_mask, rank_groups, resolve_weights
+from vetting.scoring.ranking import (
+    PARTS,
+    Candidates,
+    explain_row,
+    filter_mask,
+    part_scores,
+    rank_groups,
+    resolve_weights,
+)
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
     MAX_PENALTY,
@@ -301,10 +309,19 @@ class Features:
     # The page inputs read at the snapshot's catalogue version (None: the database path reads them per page).
     page_memo: PageInputsMemo | None = None
 
+    @cached_property
+    def part_scores(self) -> dict[str, np.ndarray]:
+        """The four parts of every candidate, whatever the weights (a memoised brand's rankings
+        of other weights and filters reuse them)."""
+        scores = part_scores(self.cands)
+        for array in scores.values():
+            array.setflags(write=False)
+        return scores
+
 
 # A brand's candidate features at the current catalogue, brand and vision versions, per process:
 # other weights, pages and offsets of a ranking reuse them (~10 MB per 100k candidates).
-features_memo: VersionMemo[Features] = VersionMemo(("catalogue", "brands", "vision"), max_entries=8)
+features_memo: VersionMemo[Features] = VersionMemo(("catalogue", "brands", "vision"), max_entries=16)
 
 
 def rank_creators_for_brand(
@@ -339,27 +356,36 @@ def rank_creators_for_brand(
     effective = _effective_filters(brand, request_filters)
     filter_mask(_empty_candidates(), effective)  # unknown names and non-numbers are refused before any work
     today = timezone.localdate()
+    snapshot = current_snapshot()
+    # From the snapshot a brand's features are every account's, and the page's ranking applies
+    # the filters (as it does to any features): one memo entry per brand serves every filter
+    # set, and a new filter costs a mask instead of a dozen columns taken for its rows. The
+    # database path narrows in SQL first.
+    narrowing = {} if snapshot is not None and creator_ids is None else effective
 
     def compute() -> Features:
         if user_id is None:
-            return _compute_features(brand, effective, creator_ids, today)
+            return _compute_features(brand, narrowing, creator_ids, today, snapshot)
         slots = int(getattr(settings, "MATCHING_CONCURRENCY_PER_USER", 2))
         message = f"you already have {slots} rankings running; this one was not started, try again in a moment"
         with concurrency_slot("matching", user_id, slots, message=message):
-            return _compute_features(brand, effective, creator_ids, today)
+            return _compute_features(brand, narrowing, creator_ids, today, snapshot)
 
+    key = json.dumps(narrowing, sort_keys=True, default=str)
     features = features_memo.get_or_compute(
-        (brand.pk, json.dumps(effective, sort_keys=True, default=str), creator_ids and tuple(creator_ids), today),
-        compute,
+        (brand.pk, key, creator_ids and tuple(creator_ids), today, snapshot is not None), compute
     )
     return _page(brand, features, resolved, effective, limit=limit, offset=offset, today=today)
 
 
 def _compute_features(
-    brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date
+    brand: Brand,
+    effective: dict[str, Any],
+    creator_ids: list[int] | None,
+    today: dt.date,
+    snapshot: FeatureSnapshot | None,
 ) -> Features:
     """From the catalogue's feature snapshot when this host keeps one, else from the database."""
-    snapshot = current_snapshot()
     if snapshot is None:
         return _features(brand, effective, creator_ids, today)
     return _features_from_snapshot(snapshot, brand, effective, creator_ids, today)
@@ -382,7 +408,13 @@ def _page(
     # Rank every passing account, keep each creator's best account, then page.
     # Only as much of the order as holds the page's creators is sorted.
     full, total = rank_groups(
-        cands, features.creator_code, features.creators, offset + limit, weights=resolved, filters=effective
+        cands,
+        features.creator_code,
+        features.creators,
+        offset + limit,
+        weights=resolved,
+        filters=effective,
+        parts=features.part_scores,
     )
     ranked_creators = features.creator_code[full.indices]
     first = np.full(features.creators, len(ranked_creators), dtype=np.int64)
