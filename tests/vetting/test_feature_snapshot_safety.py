@@ -6,6 +6,7 @@ reuses hits computed for other rules, another day or another catalogue version."
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 
@@ -250,3 +251,17 @@ def test_processes_asking_at_once_compute_once_and_the_others_read_its_file(tmp_
     assert calls == [1]
     assert answers == [{"hits": [1, 2]}] * 2
     assert not [p for p in folder.iterdir() if ".tmp-" in p.name]  # no temporary file left
+
+
+def test_files_of_days_that_are_over_are_removed_when_another_is_written(tmp_path):
+    folder = tmp_path / "v1-version"
+    folder.mkdir()
+    worker = snapshots.FeatureSnapshot({"account_id": np.zeros(0, dtype=np.int64)}, {}, path=folder)
+    worker.stored(["brand safety", "2026-01-01"], lambda: b"old", encode=bytes, decode=bytes)
+    worker.stored(["brand safety", "2026-01-03"], lambda: b"recent", encode=bytes, decode=bytes)
+    old, recent = sorted(folder.glob("stored-*"), key=lambda p: p.read_bytes().endswith(b"recent"))
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(old, (three_days_ago, three_days_ago))
+    worker.stored(["brand safety", "2026-01-04"], lambda: b"new", encode=bytes, decode=bytes)
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("stored-*"))) == 2

@@ -71,6 +71,9 @@ MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits o
 # A process finding another computing a value `stored` with the snapshot waits this long for its
 # file (a brand's post scan: ~1 s at 100k creators, ~10 s at 1M) before computing it itself.
 STORED_WAIT = 30.0
+# Values `stored` with a snapshot are keyed by day (a brand's hits): files older than this hold a
+# day that is over whatever the time zone, and are removed when another is written.
+STORED_MAX_AGE = 2 * 24 * 3600
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
 # A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
 # unless they are more than this share of it (a large import: a full build costs about the same)
@@ -312,6 +315,7 @@ class FeatureSnapshot:
             value = compute()
             if lock is not None:
                 _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
+                _prune_stored(self.path)
             return value
         finally:
             if lock is not None:
@@ -451,6 +455,19 @@ def _write_stored(file: Path, data: bytes) -> None:
     except OSError as exc:
         logger.warning("ranking features: could not write %s: %s", file, exc)
         tmp.unlink(missing_ok=True)
+
+
+def _prune_stored(folder: Path) -> None:
+    """Remove the stored values (and their locks) of `folder` written more than STORED_MAX_AGE
+    ago: their keys hold a day that is over (a version can last days without a catalogue write,
+    and each day's keys are new files)."""
+    cutoff = time.time() - STORED_MAX_AGE
+    for entry in [*folder.glob("stored-*"), *folder.glob(".stored-*")]:
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+        except OSError:
+            continue  # removed by another process meanwhile
 
 
 def _lock_for(handle: Any, seconds: float) -> bool:
