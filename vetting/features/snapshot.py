@@ -18,7 +18,9 @@ none for the current version (that ranking, and any until the build is done, rea
 as before: no request waits for a build), or at once by the catalogue follow-up after an import
 or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
-host: a file lock). The follow-up's build is incremental when it can be (`incremental_snapshot`):
+host: a file lock). Values derived from a version that cost more than a read (a brand's
+brand-safety hits) are kept in its folder too (`FeatureSnapshot.stored`), computed once per
+host. The follow-up's build is incremental when it can be (`incremental_snapshot`):
 the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
 full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
 shared by every process (RANKING_FEATURE_SNAPSHOT, default: with CACHE_URL), for the reason
@@ -66,6 +68,12 @@ T = TypeVar("T")
 FORMAT = 1  # bump when the columns change: older folders are then never read
 LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
 MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
+# A process finding another computing a value `stored` with the snapshot waits this long for its
+# file (a brand's post scan: ~1 s at 100k creators, ~10 s at 1M) before computing it itself.
+STORED_WAIT = 30.0
+# Values `stored` with a snapshot are keyed by day (a brand's hits): files older than this hold a
+# day that is over whatever the time zone, and are removed when another is written.
+STORED_MAX_AGE = 2 * 24 * 3600
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
 # A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
 # unless they are more than this share of it (a large import: a full build costs about the same)
@@ -224,6 +232,9 @@ class FeatureSnapshot:
     _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _memo_running: dict[Hashable, threading.Event] = field(default_factory=dict, repr=False)
+    # The folder it was loaded from (None: built in this process, not shared): `stored` keeps
+    # values derived from this version of the catalogue beside its columns.
+    path: Path | None = None
 
     def __len__(self) -> int:
         return len(self.columns["account_id"])
@@ -263,6 +274,52 @@ class FeatureSnapshot:
                 del self._memo_running[key]
             running.set()
         return value
+
+    def stored(
+        self,
+        key: Sequence[Any],
+        compute: Callable[[], T],
+        *,
+        encode: Callable[[T], bytes],
+        decode: Callable[[bytes], T],
+    ) -> T:
+        """compute()'s value for `key` (JSON-able), shared by every process of the host through a
+        file in this snapshot's folder: the first process computes it and writes `encode(value)`
+        atomically, the others, and this one after a restart, `decode` that file instead.
+        For values derived from the catalogue as of this version that cost far more to compute
+        than to read, such as a brand's hits in recent posts (~1 s of database and matcher at
+        100k creators, paid by every worker for every brand and catalogue version before).
+
+        The folder is this version's (a catalogue write makes a new one, and pruning removes the
+        old with its files), and the file holds its key, checked on reading, so a value is never
+        served for another version or key. While one process computes a key, the others asking
+        for it wait for its file (up to STORED_WAIT seconds) rather than run the same query. A
+        snapshot built in this process (no folder) computes every time; `memo` belongs on top."""
+        if self.path is None:
+            return compute()
+        stamp = orjson.loads(orjson.dumps([self.path.name, key]))  # the key as read back from JSON
+        name = hashlib.sha256(orjson.dumps(stamp)).hexdigest()[:32]
+        file = self.path / f"stored-{name}.bin"
+        found = _read_stored(file, stamp)
+        if found is not None:
+            return decode(found[0])
+        try:
+            lock = open(self.path / f".stored-{name}.lock", "a+b")  # held while computing, closed below
+        except OSError:
+            lock = None  # a read-only folder: compute, as without one
+        try:
+            if lock is not None and _lock_for(lock, STORED_WAIT):
+                found = _read_stored(file, stamp)  # written while this process waited
+                if found is not None:
+                    return decode(found[0])
+            value = compute()
+            if lock is not None:
+                _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
+                _prune_stored(self.path)
+            return value
+        finally:
+            if lock is not None:
+                lock.close()  # releases the lock
 
     def select(
         self,
@@ -366,6 +423,65 @@ class FeatureSnapshot:
         if self._term_codes is None:
             self._term_codes = {t: i for i, t in enumerate(self.meta["terms"])}
         return self._term_codes
+
+
+def _read_stored(file: Path, stamp: Any) -> tuple[bytes] | None:
+    """(the encoded value in `file`,) when the file is `stamp`'s (its first line); None when it
+    is missing, another key's or unreadable (then the value is computed again and rewritten)."""
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        logger.warning("ranking features: ignoring %s: %s", file, exc)
+        return None
+    head, newline, value = data.partition(b"\n")  # JSON text holds no raw newline
+    try:
+        if newline and orjson.loads(head) == stamp:
+            return (value,)
+    except orjson.JSONDecodeError:
+        pass
+    logger.warning("ranking features: ignoring %s: not the file of %s", file, stamp)
+    return None
+
+
+def _write_stored(file: Path, data: bytes) -> None:
+    """Write `data` into `file` atomically (a temporary sibling renamed over it): a reader sees
+    the whole file or none. A failed write only costs the other processes the computation."""
+    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, file)
+    except OSError as exc:
+        logger.warning("ranking features: could not write %s: %s", file, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def _prune_stored(folder: Path) -> None:
+    """Remove the stored values (and their locks) of `folder` written more than STORED_MAX_AGE
+    ago: their keys hold a day that is over (a version can last days without a catalogue write,
+    and each day's keys are new files)."""
+    cutoff = time.time() - STORED_MAX_AGE
+    for entry in [*folder.glob("stored-*"), *folder.glob(".stored-*")]:
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+        except OSError:
+            continue  # removed by another process meanwhile
+
+
+def _lock_for(handle: Any, seconds: float) -> bool:
+    """Take the exclusive lock of the open file `handle`, waiting up to `seconds` for a process
+    holding it; False when it is still held then (the caller goes on without it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
 
 def build_snapshot(accounts: QuerySet[Account] | None = None) -> FeatureSnapshot:
@@ -631,7 +747,7 @@ def load_snapshot(path: Path) -> FeatureSnapshot:
     if meta.get("format") != FORMAT:
         raise ValueError(f"{path} holds ranking features of format {meta.get('format')}, expected {FORMAT}")
     columns = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in meta["columns"]}
-    return FeatureSnapshot(columns, meta)
+    return FeatureSnapshot(columns, meta, path=path)
 
 
 def snapshot_enabled() -> bool:

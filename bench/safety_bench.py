@@ -1,0 +1,163 @@
+"""Time brand safety at ranking time: a brand's catalogue-wide search of recent posts for its
+excluded words and competitors, and the first ranking of the brand in a worker that has just
+mapped the feature snapshot.
+
+Usage: python bench/safety_bench.py --database-url postgres://.../vetted_bench [--brands 1,3] [--repeat 3]
+
+Read-only on the database (no migration, no write; run it against a catalogue of
+bench/bench_catalogue.py with the brands of bench/api_load.py, e.g. the 100k bench database): the
+feature snapshot and the brand-safety files go to a temporary RANKING_FEATURES_DIR. Per brand with
+exclusions or competitors, the best of R runs of:
+
+- the search's SQL: PostgreSQL's execution time of the generated query (EXPLAIN ANALYZE), and
+  whether its plan uses an index (the pg_trgm indexes of influencers migration 0014) or scans;
+- `_safety_posts`: that query end to end (rows fetched and turned into posts), then the pure
+  matcher `brand_safety_hits` over its posts;
+- the first ranking of the brand by a worker that has just mapped the snapshot, nothing memoised:
+  without the brand's stored hits (the first worker of the host, or every worker before they were
+  stored) and with them (any other worker of the host, or a restart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _best(run: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
+    """The best seconds of `repeat` calls of run() (before() untimed ahead of each)."""
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _bench_line(metric: str, seconds: float) -> None:
+    print("BENCH " + json.dumps({"metric": metric, "value": round(seconds * 1000, 1), "unit": "ms", "better": "lower"}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--brands", default="", help="brand ids, comma-separated (default: every brand with rules)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.RANKING_FEATURE_SNAPSHOT = True
+    settings.RANKING_FEATURES_DIR = Path(tempfile.mkdtemp(prefix="safety-bench-features-"))
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    try:
+        run(args, brand_ids=[int(b) for b in args.brands.split(",") if b])
+    finally:
+        shutil.rmtree(settings.RANKING_FEATURES_DIR, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from influencers.models import Post
+    from vetting.features import snapshot as snapshots
+    from vetting.models import Brand
+    from vetting.scoring.value_alignment import brand_safety_hits
+    from vetting.services import matching
+
+    brands = Brand.objects.order_by("pk")
+    if brand_ids:
+        brands = brands.filter(pk__in=brand_ids)
+    brands = [b for b in brands if b.excluded_keywords or b.excluded_topics or b.competitors]
+    if not brands:
+        sys.exit("no brand with excluded keywords, topics or competitors in this database")
+    started = time.perf_counter()
+    snapshot = snapshots.current_snapshot(wait=True)
+    if snapshot is None:
+        sys.exit("no feature snapshot (is the cache reachable?)")
+    print(
+        f"{len(snapshot):,} accounts, {Post.objects.count():,} posts; "
+        f"snapshot in {time.perf_counter() - started:.1f} s; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+
+    def fresh_worker() -> None:
+        snapshots.forget_loaded()
+        matching.features_memo.clear()
+        matching.idf_memo.clear()
+
+    def forget_stored() -> None:
+        fresh_worker()
+        for file in Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*.bin"):
+            file.unlink()
+
+    for brand in brands:
+        rules = f"keywords {brand.excluded_keywords}, topics {brand.excluded_topics}, competitors {brand.competitors}"
+        with CaptureQueriesContext(connection) as queries:
+            posts, _places = matching._safety_posts(None, brand)
+        flat = [post for own in posts.values() for post in own]
+        sql = queries.captured_queries[-1]["sql"]
+        plan = ""
+        executed = float("nan")
+        if connection.vendor == "postgresql":
+            runs = []
+            for _ in range(args.repeat):
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE) " + sql)
+                    lines = [row[0] for row in cursor.fetchall()]
+                found = re.search(r"Execution Time: ([\d.]+) ms", "\n".join(lines))
+                runs.append(float(found.group(1)) / 1000 if found else float("nan"))
+            executed = min(runs)
+            plan = "index" if any("Bitmap Index Scan" in line for line in lines) else "scan"
+        search = _best(lambda brand=brand: matching._safety_posts(None, brand), args.repeat)
+
+        def match(brand=brand, flat=flat) -> None:
+            brand_safety_hits(
+                flat,
+                excluded_keywords=brand.excluded_keywords or [],
+                excluded_topics=brand.excluded_topics or [],
+                competitors=brand.competitors or [],
+            )
+
+        matcher = _best(match, args.repeat)
+
+        def ranking(brand=brand) -> None:
+            matching.rank_creators_for_brand(brand=brand, limit=50)
+
+        without = _best(ranking, args.repeat, before=forget_stored)
+        ranking()  # stores the brand's hits
+        stored = _best(ranking, args.repeat, before=fresh_worker)
+        print(
+            f"brand {brand.pk} ({rules}): {len(flat):,} posts found; SQL {executed * 1000:.0f} ms ({plan}), "
+            f"_safety_posts {search * 1000:.0f} ms, matcher {matcher * 1000:.0f} ms; first ranking in a worker: "
+            f"{without * 1000:.0f} ms searching the posts, {stored * 1000:.0f} ms with the stored hits"
+        )
+        if connection.vendor == "postgresql":
+            _bench_line(f"brand safety SQL, brand {brand.pk}", executed)
+        _bench_line(f"brand safety search end to end, brand {brand.pk}", search)
+        _bench_line(f"brand safety matcher, brand {brand.pk}", matcher)
+        _bench_line(f"first ranking in a worker, brand {brand.pk}, searching the posts", without)
+        _bench_line(f"first ranking in a worker, brand {brand.pk}, stored hits", stored)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""A brand's catalogue-wide brand-safety hits are kept beside the feature snapshot
+(`FeatureSnapshot.stored`): another process of the host (a fresh memo, the snapshot mapped anew)
+reads them instead of searching the posts, ranks exactly as the database path does, and never
+reuses hits computed for other rules, another day or another catalogue version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+
+import numpy as np
+import orjson
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory, PostFactory
+from vetting.features import snapshot as snapshots
+from vetting.scoring.text_similarity import term_vector
+from vetting.services import matching
+from vetting.services.matching import rank_creators_for_brand
+
+pytestmark = pytest.mark.django_db
+
+CAPTIONS = ["gambling night", "sponsored by Rival Co", "natural skincare routine", "lunch", "casino trip"]
+
+
+@pytest.fixture
+def catalogue():
+    """10 creators with text terms and recent posts: some hit "gambling", some are sponsored by
+    "Rival Co", one uses "casino" (only a later rule excludes it); old posts outside the window."""
+    for c in range(10):
+        account = AccountFactory(creator=CreatorFactory(country="CN"))
+        AccountMetricsFactory(
+            account=account,
+            followers=10_000 * (c + 1),
+            fake_risk=0.1,
+            risk_confidence=0.9,
+            risk_level="low",
+            vetting={"text": {"terms": term_vector(["natural skincare"])}},
+        )
+        caption = CAPTIONS[c % len(CAPTIONS)]
+        PostFactory(
+            account=account,
+            caption=caption,
+            is_sponsored="Rival" in caption,
+            sponsor="Rival Co" if "Rival" in caption else "",
+            posted_at=timezone.now() - dt.timedelta(days=3),
+        )
+        PostFactory(account=account, caption="gambling long ago", posted_at=timezone.now() - dt.timedelta(days=400))
+
+
+@pytest.fixture
+def snapshot_on(settings, tmp_path):
+    settings.RANKING_FEATURE_SNAPSHOT = True
+    settings.RANKING_FEATURES_DIR = tmp_path / "features"
+    cache.clear()
+    new_process()
+    yield tmp_path / "features"
+    snapshots.forget_loaded()
+
+
+def new_process() -> None:
+    """What another worker of the host starts with: no snapshot mapped (so no memo), no features
+    memoised; the snapshot's folder and the shared cache (the data versions) stay."""
+    snapshots.forget_loaded()
+    matching.features_memo.clear()
+    matching.idf_memo.clear()
+
+
+@pytest.fixture
+def scans(monkeypatch):
+    """The catalogue-wide post searches made (one entry per `_safety_posts(None, ...)` call)."""
+    calls: list[int] = []
+    real = matching._safety_posts
+
+    def counted(creators, brand):
+        if creators is None:
+            calls.append(brand.pk)
+        return real(creators, brand)
+
+    monkeypatch.setattr(matching, "_safety_posts", counted)
+    return calls
+
+
+def a_brand(**kwargs):
+    defaults = {
+        "values": ["natural", "skincare"],
+        "description": "",
+        "excluded_keywords": ["gambling"],
+        "competitors": ["Rival Co"],
+        "preferred_platforms": [],
+        "min_followers": None,
+        "target_audience": {},
+    }
+    return BrandFactory(**{**defaults, **kwargs})
+
+
+def from_database(settings, **kwargs):
+    settings.RANKING_FEATURE_SNAPSHOT = False
+    try:
+        return rank_creators_for_brand(**kwargs)
+    finally:
+        settings.RANKING_FEATURE_SNAPSHOT = True
+
+
+def safety_evidence(row) -> list[dict]:
+    (part,) = [p for p in row["parts"] if p["name"] == "value_alignment"]
+    return part["details"].get("brand_safety", [])
+
+
+def penalised(result) -> set[int]:
+    """Creators of rows shown with brand-safety hits."""
+    return {row["creator_id"] for row in result.rows if safety_evidence(row)}
+
+
+def stored_files(root) -> list:
+    return sorted(root.glob("*/stored-*.bin"))
+
+
+def test_a_second_process_reads_the_stored_hits_instead_of_searching_the_posts(catalogue, snapshot_on, settings, scans):
+    brand = a_brand()
+    first = rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk] and len(stored_files(snapshot_on)) == 1
+
+    new_process()
+    second = rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk], "the second process searched the posts again"
+    assert second.rows == first.rows and second.total == first.total
+
+    expected = from_database(settings, brand=brand)
+    assert second.rows == expected.rows  # scores, parts, hits and post links as the database path gives
+    assert penalised(expected), "the catalogue should have brand-safety hits"
+
+
+def test_a_second_process_makes_no_post_query(catalogue, snapshot_on, django_assert_max_num_queries):
+    brand = a_brand()
+    rank_creators_for_brand(brand=brand)
+    new_process()
+    snapshots.current_snapshot()  # mapped (its version read) before counting
+    with django_assert_max_num_queries(20) as counted:
+        rank_creators_for_brand(brand=brand)
+    assert not [q for q in counted.captured_queries if "influencers_post" in q["sql"]]
+
+
+def test_other_rules_do_not_reuse_the_stored_hits(catalogue, snapshot_on, settings, scans):
+    brand = a_brand()
+    rank_creators_for_brand(brand=brand)
+    brand.excluded_keywords = ["gambling", "casino"]
+    brand.save()
+    new_process()
+    got = rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk, brand.pk]
+    expected = from_database(settings, brand=brand)
+    assert got.rows == expected.rows
+    casino = {row["creator_id"] for row in expected.rows if any(h["term"] == "casino" for h in safety_evidence(row))}
+    assert casino and casino <= penalised(got)
+    assert len(stored_files(snapshot_on)) == 2
+
+
+def test_another_day_does_not_reuse_the_stored_hits(catalogue, snapshot_on, monkeypatch, scans):
+    brand = a_brand()
+    today = timezone.localdate()
+    rank_creators_for_brand(brand=brand)
+    new_process()
+    monkeypatch.setattr(timezone, "localdate", lambda *a: today + dt.timedelta(days=1))
+    rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk, brand.pk]
+
+
+def test_a_new_catalogue_version_does_not_reuse_the_stored_hits(catalogue, snapshot_on, settings, scans):
+    brand = a_brand()
+    before = rank_creators_for_brand(brand=brand)
+    clean = next(row for row in before.rows if row["creator_id"] not in penalised(before))
+    PostFactory(account_id=clean["account_id"], caption="gambling again", posted_at=timezone.now())
+    new_process()
+    after = rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk, brand.pk]
+    assert clean["creator_id"] in penalised(after)
+    assert after.rows == from_database(settings, brand=brand).rows
+
+
+def test_a_file_holding_another_key_is_not_served(catalogue, snapshot_on, scans):
+    brand = a_brand()
+    first = rank_creators_for_brand(brand=brand)
+    (file,) = stored_files(snapshot_on)
+    head, _, value = file.read_bytes().partition(b"\n")
+    stamp = orjson.loads(head)
+    stamp[1][4] = "2000-01-01"  # another day's hits under this key's name
+    empty = matching._safety_payload(matching.Safety({}, {}))
+    file.write_bytes(orjson.dumps(stamp) + b"\n" + empty)
+    new_process()
+    second = rank_creators_for_brand(brand=brand)
+    assert scans == [brand.pk, brand.pk]
+    assert second.rows == first.rows
+
+
+def test_an_unreadable_file_is_computed_again_and_rewritten(catalogue, snapshot_on, scans):
+    brand = a_brand()
+    first = rank_creators_for_brand(brand=brand)
+    (file,) = stored_files(snapshot_on)
+    file.write_bytes(file.read_bytes()[:40])  # a torn or foreign file
+    new_process()
+    assert rank_creators_for_brand(brand=brand).rows == first.rows
+    new_process()
+    assert rank_creators_for_brand(brand=brand).rows == first.rows
+    assert scans == [brand.pk, brand.pk]  # the second time the rewritten file was read
+
+
+def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(catalogue):
+    brand = a_brand(excluded_topics=["gambling"])
+    safety = matching._brand_safety(None, brand)
+    assert safety.hits_by_creator and safety.post_places
+    back = matching._safety_from_payload(matching._safety_payload(safety))
+    assert dict(back.hits_by_creator) == safety.hits_by_creator
+    assert back.hits_by_creator.get(-1) is None
+    for hits in safety.hits_by_creator.values():
+        for hit in hits:
+            assert back.post_places[hit.post_id] == safety.post_places[hit.post_id]
+    assert back.penalties[0].tolist() == sorted(safety.hits_by_creator)
+    assert back.penalties[1].tolist() == safety.penalties[1].tolist()
+    assert len(matching._safety_from_payload(matching._safety_payload(matching.Safety({}, {}))).hits_by_creator) == 0
+
+
+def test_processes_asking_at_once_compute_once_and_the_others_read_its_file(tmp_path):
+    """Two workers mapping the same version (two FeatureSnapshot objects of one folder: their
+    file locks conflict as two processes' do) ask for a new key at once."""
+    folder = tmp_path / "v1-version"
+    folder.mkdir()
+    workers = [snapshots.FeatureSnapshot({"account_id": np.zeros(0, dtype=np.int64)}, {}, path=folder) for _ in "ab"]
+    calls: list[int] = []
+    start = threading.Barrier(len(workers))
+    answers: list[object] = []
+
+    def scan() -> dict:
+        calls.append(1)
+        time.sleep(0.3)  # long enough for the other worker to find the key being computed
+        return {"hits": [1, 2]}
+
+    def ask(worker) -> None:
+        start.wait()
+        answers.append(worker.stored(["brand safety", 1], scan, encode=orjson.dumps, decode=orjson.loads))
+
+    threads = [threading.Thread(target=ask, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert calls == [1]
+    assert answers == [{"hits": [1, 2]}] * 2
+    assert not [p for p in folder.iterdir() if ".tmp-" in p.name]  # no temporary file left
+
+
+def test_files_of_days_that_are_over_are_removed_when_another_is_written(tmp_path):
+    folder = tmp_path / "v1-version"
+    folder.mkdir()
+    worker = snapshots.FeatureSnapshot({"account_id": np.zeros(0, dtype=np.int64)}, {}, path=folder)
+    worker.stored(["brand safety", "2026-01-01"], lambda: b"old", encode=bytes, decode=bytes)
+    worker.stored(["brand safety", "2026-01-03"], lambda: b"recent", encode=bytes, decode=bytes)
+    old, recent = sorted(folder.glob("stored-*"), key=lambda p: p.read_bytes().endswith(b"recent"))
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(old, (three_days_ago, three_days_ago))
+    worker.stored(["brand safety", "2026-01-04"], lambda: b"new", encode=bytes, decode=bytes)
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("stored-*"))) == 2
