@@ -159,3 +159,42 @@ def test_rank_groups_is_the_start_of_the_full_order_with_enough_groups(wanted):
     assert got.composite.tolist() == full.composite[:start].tolist()
     assert len(set(group[got.indices].tolist())) >= wanted or start == len(full.indices)
     assert total == len(set(group[full.indices].tolist()))
+
+
+def _skewed_sample(rng, n):
+    """High values exactly where a stride of 50 samples: the sample's bound holds too few values."""
+    values = rng.random(n) * 0.5
+    values[::50][:40] = 2.0
+    return values
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng, n: rng.random(n),
+        lambda rng, n: np.round(rng.random(n), 2),  # many ties at every cut
+        lambda rng, n: np.where(rng.random(n) < 0.999, 0.5, rng.random(n)),  # nearly all equal
+        lambda rng, n: np.sort(rng.random(n)),  # the sample strides over an ordered column
+        _skewed_sample,
+    ],
+)
+def test_the_cut_from_a_sample_keeps_exactly_the_values_at_or_above_the_size_th_highest(make, monkeypatch):
+    from vetting.scoring import ranking
+
+    monkeypatch.setattr(ranking, "SAMPLED_CUT_FROM", 1_000)
+    monkeypatch.setattr(ranking, "SAMPLE", 1_000)  # a stride of 50 over 50,000 values
+    values = make(np.random.default_rng(7), 50_000)
+    for size in (1, 37, 256, 700):
+        cut = np.sort(values)[::-1][size - 1]
+        assert np.array_equal(ranking.at_or_above_cut(values, size), np.flatnonzero(values >= cut))
+
+
+def test_rank_groups_without_narrowing_filters_is_the_start_of_the_full_order():
+    c = candidates()
+    group = np.array([0, 1, 1, 2, 3, 3])
+    everyone, total = rank_groups(c, group, 4, 3)
+    full = rank(c, limit=6)
+    assert total == 4
+    assert list(everyone.indices) == list(full.indices[: len(everyone.indices)])
+    narrowed, narrowed_total = rank_groups(c, group, 4, 3, filters={"platforms": ["instagram"]})
+    assert narrowed_total == 3 and set(narrowed.indices) <= {0, 1, 4}
