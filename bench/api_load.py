@@ -453,7 +453,12 @@ def run_clients(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Each client sends its next request as soon as the last is answered, for `seconds`."""
-    results: dict[str, Any] = {kind: [] for kind in KINDS} | {"errors": [], "repeats": 0, "seconds": seconds}
+    results: dict[str, Any] = {kind: [] for kind in KINDS} | {
+        "errors": [],
+        "slowest": [],
+        "repeats": 0,
+        "seconds": seconds,
+    }
     lock = threading.Lock()
     seen: set[str] = set()
     stop_at = time.perf_counter() + seconds
@@ -462,7 +467,7 @@ def run_clients(
         rng = random.Random(seed * 1000 + index)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = request_headers(tokens[index])
-        local: dict[str, list] = {kind: [] for kind in (*KINDS, "errors")}
+        local: dict[str, list] = {kind: [] for kind in (*KINDS, "errors", "slowest")}
         repeats = 0
         while time.perf_counter() < stop_at:
             kind, path = next_request(rng, brand_ids, matching, varied)
@@ -482,13 +487,16 @@ def run_clients(
                     local["errors"].append((kind, path, response.status, body[:200]))
                 else:
                     local[kind].append(elapsed)
+                    local["slowest"].append((elapsed, kind, path))
+                    if len(local["slowest"]) > 50:  # keep each client's slowest few
+                        local["slowest"] = sorted(local["slowest"], reverse=True)[:10]
             except (OSError, http.client.HTTPException) as exc:
                 local["errors"].append((kind, path, type(exc).__name__, str(exc)[:200]))
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.close()
         with lock:
-            for key in (*KINDS, "errors"):
+            for key in (*KINDS, "errors", "slowest"):
                 results[key].extend(local[key])
             results["repeats"] += repeats
 
@@ -562,6 +570,9 @@ def report(results: dict[str, Any], seconds: float, clients: int, *, cached: boo
         "BENCH "
         + json.dumps({"metric": f"API errors{suffix}", "value": len(results["errors"]), "unit": "", "better": "lower"})
     )
+    print("slowest requests:")
+    for elapsed, kind, path in sorted(results.get("slowest", []), reverse=True)[:8]:
+        print(f"  {elapsed * 1000:8.0f} ms  {kind:<9} {path}")
     shown: set = set()
     for kind, path, status, detail in results["errors"]:
         if (kind, status) not in shown:

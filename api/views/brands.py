@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from django.http import Http404, HttpResponseBase
@@ -223,14 +224,18 @@ def _row_reasons(row: dict[str, Any], rendered: _Rendered, language: str) -> tup
     as long as the matching service reuses the row's explanations (its `renderings`)."""
     renderings = row.get("renderings")
     key = ("api", language)
-    found = renderings.get(key) if renderings is not None else None
-    if found is None:
-        found = (
-            [(part["name"], rendered.label(part["name"]), _part_reasons(part, rendered)) for part in row["parts"]],
-            _explanations(row["explanations"], rendered),
-        )
-        if renderings is not None:
-            renderings[key] = found
+    kept = renderings.get(key) if renderings is not None else None
+    if kept is not None:
+        found: tuple[list[Any], dict[str, list[Any]]] = pickle.loads(kept)
+        return found
+    found = (
+        [(part["name"], rendered.label(part["name"]), _part_reasons(part, rendered)) for part in row["parts"]],
+        _explanations(row["explanations"], rendered),
+    )
+    if renderings is not None:
+        # Pickled, not kept as objects: thousands of rows' rendered reasons as live objects made
+        # every full garbage collection of the process traverse them (a pause of a second).
+        renderings[key] = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
     return found
 
 

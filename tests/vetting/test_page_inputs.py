@@ -10,7 +10,8 @@ import pytest
 
 from influencers.models import Account, AccountMetrics
 from vetting.services import page_inputs
-from vetting.services.matching import _same_inputs, rank_creators_for_brand
+from vetting.services.matching import rank_creators_for_brand
+from vetting.services.page_inputs import same_inputs
 
 from .test_feature_snapshot import brand, catalogue, ranked_from_database, ranked_from_snapshot, snapshot_on
 
@@ -80,7 +81,7 @@ def test_a_row_shown_twice_reuses_its_explanations(catalogue, snapshot_on, monke
     assert shared
     for row in shared:
         assert row["renderings"] is by_account[row["account_id"]]["renderings"]
-        assert row["parts"][0]["explanations"] is by_account[row["account_id"]]["parts"][0]["explanations"]
+        assert row["parts"] == by_account[row["account_id"]]["parts"]
 
 
 def test_a_brand_edit_explains_the_rows_anew(catalogue, snapshot_on, settings, monkeypatch):
@@ -115,20 +116,21 @@ def test_the_database_path_keeps_nothing(catalogue, settings, reads):
 def test_same_inputs_reads_nan_as_equal_and_any_other_change_as_a_change():
     risk = object()
     kept = (math.nan, 0.25, True, 0.5, None, [], risk)
-    assert _same_inputs(kept, (float("nan"), 0.25, True, 0.5, None, [], risk))
-    assert not _same_inputs(kept, (0.1, 0.25, True, 0.5, None, [], risk))
-    assert not _same_inputs(kept, (math.nan, 0.26, True, 0.5, None, [], risk))
-    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, (0.8, []), [], risk))
-    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, None, ["hit"], risk))
-    assert not _same_inputs(kept, (math.nan, 0.25, True, 0.5, None, [], object()))
+    assert same_inputs(kept, (float("nan"), 0.25, True, 0.5, None, [], risk))
+    assert not same_inputs(kept, (0.1, 0.25, True, 0.5, None, [], risk))
+    assert not same_inputs(kept, (math.nan, 0.26, True, 0.5, None, [], risk))
+    assert not same_inputs(kept, (math.nan, 0.25, True, 0.5, (0.8, []), [], risk))
+    assert not same_inputs(kept, (math.nan, 0.25, True, 0.5, None, ["hit"], risk))
+    assert not same_inputs(kept, (math.nan, 0.25, True, 0.5, None, [], object()))
 
 
 def test_the_memo_is_bounded(monkeypatch):
     monkeypatch.setattr(page_inputs, "MEMO_ACCOUNTS", 3)
     memo = page_inputs.PageInputsMemo()
     memo.rows.update({1: (1,), 2: (2,)})
-    memo.keep_explanation("brand", 1, ((), {}, {}))
+    memo.keep_explanation("brand", 1, (0.5,), {"lines": []})
     memo.make_room(1)
-    assert len(memo.rows) == 2 and memo.explanation("brand", 1) is not None
+    assert len(memo.rows) == 2 and memo.explanation("brand", 1, (0.5,)) == ({"lines": []}, {})
+    assert memo.explanation("brand", 1, (0.6,)) is None  # made from other inputs
     memo.make_room(2)
-    assert not memo.rows and memo.explanation("brand", 1) is None
+    assert not memo.rows and memo.explanation("brand", 1, (0.5,)) is None

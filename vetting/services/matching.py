@@ -486,11 +486,10 @@ def _page(
             features.hits_by_creator.get(int(creator_id), []),
             creator_risk,
         )
-        kept = memo.explanation(explanation_key, account_id) if memo is not None else None
-        if kept is not None and _same_inputs(kept[0], inputs_now):
-            _, explanations, renderings = kept
+        kept = memo.explanation(explanation_key, account_id, inputs_now) if memo is not None else None
+        if kept is not None:
+            explanations, renderings = kept
         else:
-            renderings = {}
             risk, sims, fit_known, engagement, mood, hits, _ = inputs_now
             explanations = _explanations(
                 targets=targets,
@@ -510,8 +509,9 @@ def _page(
                 today=today,
                 post_places=features.post_places,
             )
-            if memo is not None:
-                memo.keep_explanation(explanation_key, account_id, (inputs_now, explanations, renderings))
+            renderings = (
+                {} if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
+            )
         part_rows = []
         for name in PARTS:
             info = parts[name]
@@ -572,12 +572,6 @@ def _explanation_key(brand: Brand, today: dt.date) -> tuple[Any, ...]:
         brand.competitors,
     ]
     return (brand.pk, today, json.dumps(said, sort_keys=True, default=str))
-
-
-def _same_inputs(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
-    """Whether a row's explanation inputs are those its kept explanations were made from (NaN
-    equal to NaN: an unvetted account's risk stays unvetted)."""
-    return all(a is b or a == b or (isinstance(a, float) and a != a and b != b) for a, b in zip(kept, now, strict=True))
 
 
 def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | None, today: dt.date) -> Features:

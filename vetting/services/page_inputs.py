@@ -20,6 +20,7 @@ mood board changed since, or any input computed otherwise, is explained anew.
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -43,9 +44,9 @@ PAGE_FIELDS = (
 PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
 # A bound, not a working set: what the pages of one catalogue version show (~2 KB an account).
 MEMO_ACCOUNTS = 50_000
-# A row's ranking inputs, its explanations and the faces' renderings of them.
-KeptExplanation = tuple[tuple[Any, ...], Any, dict[Any, Any]]
-MEMO_EXPLANATIONS = 50_000  # (brand, account) rows, ~3 KB each
+# A row's ranking inputs, its explanations (pickled) and the faces' renderings of them (pickled).
+KeptExplanation = tuple[tuple[Any, ...], bytes, dict[Any, bytes]]
+MEMO_EXPLANATIONS = 50_000  # (brand, account) rows, ~5 KB each
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class PageInputs:
     rows: dict[int, tuple[Any, ...]]
     audiences: dict[int, dict[str, Any]]
     risks: dict[int, CreatorRisk]
+
+
+def same_inputs(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Whether a row's explanation inputs are those its kept explanations were made from (NaN
+    equal to NaN: an unvetted account's risk stays unvetted)."""
+    return all(a is b or a == b or (isinstance(a, float) and a != a and b != b) for a, b in zip(kept, now, strict=True))
 
 
 class PageInputsMemo:
@@ -72,16 +79,31 @@ class PageInputsMemo:
         self._explained: dict[tuple[Hashable, int], KeptExplanation] = {}
         self._lock = threading.Lock()
 
-    def explanation(self, brand_key: Hashable, account_id: int) -> KeptExplanation | None:
-        """(the row's ranking inputs, its explanations, their renderings) kept for this brand's row of the account;
-        the caller checks the inputs are still the row's before it shows them."""
-        return self._explained.get((brand_key, account_id))
+    def explanation(
+        self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...]
+    ) -> tuple[Any, dict[Any, bytes]] | None:
+        """The explanations kept for this brand's row of the account, and their renderings, if
+        they were made from these ranking inputs; else None."""
+        kept = self._explained.get((brand_key, account_id))
+        if kept is None or not same_inputs(kept[0], inputs):
+            return None
+        return pickle.loads(kept[1]), kept[2]
 
-    def keep_explanation(self, brand_key: Hashable, account_id: int, value: KeptExplanation) -> None:
+    def keep_explanation(
+        self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...], explanations: Any
+    ) -> dict[Any, bytes]:
+        """Keep a row's explanations, made from these inputs; returns the (empty) dict where the
+        faces keep their renderings of them."""
+        renderings: dict[Any, bytes] = {}
         with self._lock:
             if len(self._explained) >= MEMO_EXPLANATIONS:
                 self._explained.clear()
-        self._explained[(brand_key, account_id)] = value
+        self._explained[(brand_key, account_id)] = (
+            inputs,
+            pickle.dumps(explanations, pickle.HIGHEST_PROTOCOL),
+            renderings,
+        )
+        return renderings
 
     def make_room(self, incoming: int) -> None:
         with self._lock:
