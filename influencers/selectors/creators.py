@@ -342,6 +342,51 @@ _ROW_COLUMNS = (
 _CREATOR_WIDTH = len(ROW_CREATOR_FIELDS)
 
 
+@dataclass(frozen=True, slots=True)
+class _CompiledRows:
+    """The rows query of `creator_rows` for one number of creators, as SQL with the value
+    converters of its columns."""
+
+    sql: str
+    converters: list[tuple[int, list[Callable[..., Any]], Any]]
+
+
+# (database vendor, number of creators) → the query compiled: building and compiling it with the
+# ORM took half of creator_rows (≈ 0.7 ms of a 4 ms discovery request), and its SQL only
+# depends on how many ids it lists (a page holds 1-100).
+_compiled_rows: dict[tuple[str, int], _CompiledRows] = {}
+
+
+def _rows_queryset(ids: list[int]) -> QuerySet[Account, tuple[Any, ...]]:
+    return Account.objects.filter(creator_id__in=ids).order_by("platform", "handle").values_list(*_ROW_COLUMNS)
+
+
+def _row_values(ids: list[int]) -> list[list[Any]]:
+    """The values of `_rows_queryset(ids)`, as the ORM reads them (the same converters)."""
+    if not ids:
+        return []
+    key = (connection.vendor, len(ids))
+    compiled = _compiled_rows.get(key)
+    if compiled is None:
+        compiler = _rows_queryset(ids).query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if list(params) != ids:  # the ids are not the only parameters: not reusable
+            return [list(values) for values in _rows_queryset(ids)]
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        converters = [(i, convs, expr) for i, (convs, expr) in compiler.get_converters(fields).items()]
+        compiled = _compiled_rows[key] = _CompiledRows(sql, converters)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, ids)
+        found = [list(values) for values in cursor.fetchall()]
+    for values in found:
+        for i, convs, expression in compiled.converters:
+            value = values[i]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            values[i] = value
+    return found
+
+
 def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
     """The creators of `rows` ((creator id, representative account id)) in that order, each
     with `row_accounts` (its accounts with metrics, by platform and handle) and the `rep_*`
@@ -353,12 +398,12 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
     rows = list(rows)
     ids = [r[0] for r in rows]
     creators: dict[int, CreatorRow] = {}
-    for values in Account.objects.filter(creator_id__in=ids).order_by("platform", "handle").values_list(*_ROW_COLUMNS):
+    for values in _row_values(ids):
         creator_id = values[0]
         creator = creators.get(creator_id)
         if creator is None:
             creator = creators[creator_id] = CreatorRow(*values[:_CREATOR_WIDTH])
-        account_id, platform, handle, display_name, is_verified, picture, metrics_pk, *metrics = values[_CREATOR_WIDTH:]
+        account_id, platform, handle, display_name, is_verified, picture, metrics_pk, *figures = values[_CREATOR_WIDTH:]
         creator.row_accounts.append(
             RowAccount(
                 account_id,
@@ -367,13 +412,13 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
                 display_name,
                 is_verified,
                 picture,
-                None if metrics_pk is None else RowMetrics(*metrics),  # None: no metrics row yet
+                None if metrics_pk is None else RowMetrics(*figures),  # None: no metrics row yet
             )
         )
     missing = [pk for pk in ids if pk not in creators]
     if missing:  # creators without accounts (a creator-field sort lists every creator)
-        for values in Creator.objects.filter(pk__in=missing).values_list(*ROW_CREATOR_FIELDS):
-            creators[values[0]] = CreatorRow(*values)
+        for fields in Creator.objects.filter(pk__in=missing).values_list(*ROW_CREATOR_FIELDS):
+            creators[fields[0]] = CreatorRow(*fields)
     out = []
     for creator_id, account_id in rows:
         row = creators.get(creator_id)

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from influencers.filters import CreatorFilterSet
-from influencers.models import Platform
+from influencers.models import AccountMetrics, Platform
 from influencers.selectors import discovery_columns
 from influencers.selectors.creators import creator_head
 from influencers.selectors.discovery_columns import build_columns, discovery_head, head_from_columns
@@ -125,7 +125,24 @@ def both_paths(filters: dict[str, list[str]], columns, limit: int = 1000) -> tup
     return from_database, head_from_columns(columns, cleaned, sort=sort, limit=limit, today=timezone.localdate())
 
 
-def test_the_columns_give_exactly_the_rows_of_the_database(catalogue):
+@pytest.fixture(params=["chosen", "walk", "ordered"])
+def strategy(request, monkeypatch):
+    """How the head is found: as chosen per request, always by walking the sort order (in
+    chunks of one row: a walk across many chunks, even for the most selective filters), or
+    always by ordering every matching row (keeping one filter mask at a time: the kept masks
+    are dropped and computed again between filters)."""
+    if request.param == "walk":
+        monkeypatch.setattr(discovery_columns, "_scan_pays", lambda *args: True)
+        monkeypatch.setattr(discovery_columns, "_first_chunk", lambda *args: 1)
+    elif request.param == "ordered":
+        monkeypatch.setattr(discovery_columns, "_scan_pays", lambda *args: False)
+        monkeypatch.setattr(discovery_columns, "TERM_MASK_BYTES", 1)
+    return request.param
+
+
+def test_the_columns_give_exactly_the_rows_of_the_database(catalogue, strategy):
+    # One columns object for every query: the filter masks kept between requests must never
+    # answer another filter value.
     columns = build_columns("test")
     rng = random.Random(11)
     compared = nonempty = 0
@@ -139,6 +156,29 @@ def test_the_columns_give_exactly_the_rows_of_the_database(catalogue):
         compared += 1
         nonempty += bool(from_database)
     assert compared > 200 and nonempty > 150  # the comparison covered real answers
+
+
+def test_a_filter_matching_a_few_accounts_finds_them_in_a_walk_of_one_row_at_a_time(catalogue, strategy):
+    columns = build_columns("test")
+    top = head_from_columns(
+        columns, {"platform": [Platform.YOUTUBE]}, sort="growth_30d", limit=1000, today=timezone.localdate()
+    )
+    creator_id, account_id = top[-1]  # the last in the order: a walk reads every row before it
+    metrics = AccountMetrics.objects.get(account_id=account_id)
+    filters = {"platform": [Platform.YOUTUBE], "min_followers": metrics.followers, "max_followers": metrics.followers}
+    found = head_from_columns(columns, filters, sort="growth_30d", limit=1000, today=timezone.localdate())
+    assert (creator_id, account_id) in found
+    assert all(AccountMetrics.objects.get(account_id=a).followers == metrics.followers for _, a in found)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_a_filtered_head_stops_at_the_limit_in_the_same_order(catalogue, strategy, limit):
+    columns = build_columns("test")
+    filters = {"platform": [Platform.INSTAGRAM, Platform.TIKTOK], "max_fake_risk": 0.5}
+    for sort in ["-followers", "engagement_rate", "-created"]:
+        full = head_from_columns(columns, filters, sort=sort, limit=1000, today=timezone.localdate())
+        assert len(full) > 10
+        assert head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()) == full[:limit]
 
 
 def test_the_head_is_cut_at_the_limit_in_the_same_order(catalogue):
