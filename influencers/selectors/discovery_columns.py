@@ -112,21 +112,32 @@ TERM_MASK_BYTES = 32 * 1024 * 1024
 @dataclass
 class AudienceShares:
     """One audience dimension of every profile of the columns' accounts: entry i gives profile
-    `profile[i]` the share `share[i]` of key `key[i]`; `account_row` maps a profile to its
-    account's row."""
+    `profile[i]` (of the account at row `row[i]`) the share `share[i]` of key `key[i]`."""
 
     keys: dict[str, int]
     profile: np.ndarray
     key: np.ndarray
     share: np.ndarray
+    row: np.ndarray  # -1: a profile of an account not in the columns (passes no filter: dropped)
     # The entries are kept ordered by key, key code k at [starts[k], starts[k + 1]): a filter reads
-    # its keys' entries as slices instead of gathering them from every entry (milliseconds).
+    # its keys' entries as slices instead of gathering them from every entry (milliseconds); and
+    # within a key by share, so the entries reaching a share are the end of the key's slice.
     starts: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        order = np.argsort(self.key, kind="stable")
+        kept = np.flatnonzero(self.row >= 0)
+        order = kept[np.lexsort((self.share[kept], self.key[kept]))]
         self.profile, self.key, self.share = self.profile[order], self.key[order], self.share[order]
+        self.row = self.row[order]
         self.starts = np.searchsorted(self.key, np.arange(len(self.keys) + 1), side="left")
+
+    def rows_reaching(self, code: int, minimum: float) -> np.ndarray:
+        """The account rows of the profiles giving key `code` a share ≥ `minimum` (> 0 without
+        one): at 1M accounts a slice, where comparing and gathering every entry took 5-14 ms."""
+        lo, hi = self.starts[code], self.starts[code + 1]
+        if minimum > 0:
+            return self.row[lo + np.searchsorted(self.share[lo:hi], minimum, side="left") : hi]
+        return self.row[lo + np.searchsorted(self.share[lo:hi], 0.0, side="right") : hi]
 
     def entries_of(self, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(profile, share) of the entries of these key codes, key by key in this order."""
@@ -562,12 +573,10 @@ def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], m
     passing = np.zeros(len(columns), dtype=bool)
     if not wanted:
         return passing
-    profiles, weights = shares.entries_of(wanted)
-    if len(wanted) == 1:  # a profile holds a key once: its share is the union (no sum over 1M profiles)
-        with np.errstate(invalid="ignore"):
-            rows = columns.profile_row[profiles[(weights >= minimum) if minimum > 0 else (weights > 0)]]
-        passing[rows[rows >= 0]] = True
+    if len(wanted) == 1:  # a profile holds a key once: its share is the union
+        passing[shares.rows_reaching(wanted[0], minimum)] = True
         return passing
+    profiles, weights = shares.entries_of(wanted)
     # The shares add up key by key in the order asked, as the query's sum does.
     union = np.bincount(profiles, weights=weights, minlength=len(columns.profile_row))
     held = np.zeros(len(columns.profile_row), dtype=bool)
@@ -760,9 +769,10 @@ def _audience_shares(account_column: np.ndarray) -> tuple[dict[str, AudienceShar
     audiences = {
         dim: AudienceShares(
             keys=keys[dim].codes,
-            profile=_array(entries[dim][0], np.int64),
+            profile=_array(entries[dim][0], np.int32),
             key=_array(entries[dim][1], np.int32),
             share=_array(entries[dim][2], np.float64),
+            row=profile_row[_array(entries[dim][0], np.int64)].astype(np.int32),
         )
         for dim in dimensions
     }
