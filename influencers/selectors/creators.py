@@ -12,6 +12,7 @@ matching account of the same creator"), which PostgreSQL answers from the metric
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -387,16 +388,84 @@ def _row_values(ids: list[int]) -> list[list[Any]]:
     return found
 
 
-def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
+class KeptRows:
+    """Discovery rows (the creators' own fields and accounts, no representative) kept between
+    requests for one catalogue version (DiscoveryColumns.kept_rows): the biggest creators head
+    most filtered pages, and reading their rows again was a database round trip and a quarter
+    of a request's Python. At most `capacity` rows, the oldest dropped first."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._rows: dict[int, CreatorRow] = {}
+        self._lock = threading.Lock()
+
+    def get(self, creator_id: int) -> CreatorRow | None:
+        return self._rows.get(creator_id)
+
+    def keep(self, rows: Iterable[CreatorRow]) -> None:
+        with self._lock:
+            for row in rows:
+                self._rows[row.pk] = row
+            while len(self._rows) > self.capacity:
+                del self._rows[next(iter(self._rows))]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def creator_rows(rows: Iterable[tuple[int, int | None]], *, kept: KeptRows | None = None) -> list[CreatorRow]:
     """The creators of `rows` ((creator id, representative account id)) in that order, each
     with `row_accounts` (its accounts with metrics, by platform and handle) and the `rep_*`
     values of `creator_search_queryset` set from the representative account.
 
     One query of plain values (creators, accounts and metrics joined), a second only for
     creators without accounts: model instances and Django's prefetching cost more than the
-    query for a 25-row page, and discovery serves many pages."""
+    query for a 25-row page, and discovery serves many pages. Creators found in `kept` (rows
+    read at the current data version) are not read again; the ones read are kept there."""
     rows = list(rows)
-    ids = [r[0] for r in rows]
+    creators: dict[int, CreatorRow] = {}
+    if kept is not None:
+        for creator_id, _ in rows:
+            found = kept.get(creator_id)
+            if found is not None:
+                creators[creator_id] = found
+    ids = [creator_id for creator_id, _ in rows if creator_id not in creators]
+    read = _read_rows(ids) if ids else {}
+    if kept is not None:
+        kept.keep(read.values())
+    creators.update(read)
+    out = []
+    for creator_id, account_id in rows:
+        base = creators.get(creator_id)
+        if base is None:  # deleted since the head was read
+            continue
+        # A fresh row per request: the representative depends on the request's filters.
+        row = CreatorRow(
+            base.pk,
+            base.display_name,
+            base.country,
+            base.languages,
+            base.categories,
+            base.contact_email,
+            base.row_accounts,
+        )
+        rep = next((a for a in row.row_accounts if a.pk == account_id), None)
+        metrics = rep.metrics if rep is not None else None
+        if rep is not None and metrics is not None:  # else no matched account (or it changed since the head was read)
+            row.rep_account_id = rep.pk
+            row.rep_platform = rep.platform
+            row.rep_handle = rep.handle
+            row.rep_followers = metrics.followers
+            row.rep_engagement_rate = metrics.engagement_rate
+            row.rep_growth_30d = metrics.growth_30d
+            row.rep_fake_risk = metrics.fake_risk
+            row.rep_data_as_of = metrics.data_as_of
+        out.append(row)
+    return out
+
+
+def _read_rows(ids: list[int]) -> dict[int, CreatorRow]:
+    """The rows of these creators (without representative), read from the database."""
     creators: dict[int, CreatorRow] = {}
     for values in _row_values(ids):
         creator_id = values[0]
@@ -419,24 +488,7 @@ def creator_rows(rows: Iterable[tuple[int, int | None]]) -> list[CreatorRow]:
     if missing:  # creators without accounts (a creator-field sort lists every creator)
         for fields in Creator.objects.filter(pk__in=missing).values_list(*ROW_CREATOR_FIELDS):
             creators[fields[0]] = CreatorRow(*fields)
-    out = []
-    for creator_id, account_id in rows:
-        row = creators.get(creator_id)
-        if row is None:  # deleted since the head was read
-            continue
-        rep = next((a for a in row.row_accounts if a.pk == account_id), None)
-        metrics = rep.metrics if rep is not None else None
-        if rep is not None and metrics is not None:  # else no matched account (or it changed since the head was read)
-            row.rep_account_id = rep.pk
-            row.rep_platform = rep.platform
-            row.rep_handle = rep.handle
-            row.rep_followers = metrics.followers
-            row.rep_engagement_rate = metrics.engagement_rate
-            row.rep_growth_30d = metrics.growth_30d
-            row.rep_fake_risk = metrics.fake_risk
-            row.rep_data_as_of = metrics.data_as_of
-        out.append(row)
-    return out
+    return creators
 
 
 def creators_by_ids(ids: Iterable[int]) -> dict[int, Creator]:

@@ -50,7 +50,7 @@ from influencers.filters import audience_codes
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import Account, AudienceProfile, Creator
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS
-from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT
+from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT, KeptRows
 from influencers.vocabulary import code_for
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,8 @@ SCAN_FIRST_CHUNK = 1024
 SCAN_ADVANTAGE = 4
 # Filter masks kept per columns: one byte per account each (≈ 30 at 1M accounts, 300 at 100k).
 TERM_MASK_BYTES = 32 * 1024 * 1024
+# Discovery rows kept per columns (≈ 1-2 KB each).
+KEPT_ROWS = 20_000
 
 
 @dataclass
@@ -181,6 +183,8 @@ class DiscoveryColumns:
     orders: dict[str, np.ndarray] = field(default_factory=dict)
     term_masks: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
     term_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Page rows read at this version (creator_rows), kept while the columns are current.
+    kept_rows: KeptRows = field(default_factory=lambda: KeptRows(KEPT_ROWS))
 
     @cached_property
     def by_creator(self) -> np.ndarray:
@@ -247,6 +251,12 @@ def discovery_head(filters: Mapping[str, Any], *, limit: int) -> list[tuple[int,
     """The first `limit` (creator id, representative account id) of the discovery for these
     cleaned `CreatorFilterSet` filters, as `creator_head` gives them; None when the columns
     cannot answer (module docstring)."""
+    answer = discovery_answer(filters, limit=limit)
+    return None if answer is None else answer[0]
+
+
+def discovery_answer(filters: Mapping[str, Any], *, limit: int) -> tuple[list[tuple[int, int | None]], KeptRows] | None:
+    """`discovery_head`, with the rows kept for the columns' data version (for `creator_rows`)."""
     given = {name for name, value in filters.items() if value not in (None, "", [], ())}
     sort = filters.get("sort") or DEFAULT_SORT
     if not given <= ANSWERED or sort not in COLUMN_SORTS:
@@ -256,7 +266,7 @@ def discovery_head(filters: Mapping[str, Any], *, limit: int) -> list[tuple[int,
     columns = current_columns()
     if columns is None:
         return None
-    return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate())
+    return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()), columns.kept_rows
 
 
 def discovery_page_queryset(queryset: QuerySet[Creator], filters: Mapping[str, Any]) -> QuerySet[Creator]:
