@@ -4,8 +4,10 @@ Every uncached discovery request ran the one heavy query of `creator_search_quer
 creators, accounts and metrics with an anti-join for the representative account): 10-110 ms of
 PostgreSQL per request at 100k creators, seconds at 1M, and under 20 concurrent clients the
 database was most of the server's CPU. The same answer is a few array operations over one row
-per account: the filters as boolean masks, the representative account (most followers, then the
-smallest id) by one lexsort, the order by another.
+per account: the filters as boolean masks (kept per filter value), the representative account
+(most followers, then the smallest id) as the first matching row of its creator in one order
+computed at the build, and each sort's order of every row computed there too, walked in chunks
+until the limit is found (sorting the matching rows per request cost 7-20 ms at 1M accounts).
 
 `discovery_head(filters, limit)` gives what `creator_head` gives for the same cleaned filters of
 `CreatorFilterSet`: the first `limit` (creator id, representative account id) in the same order,
@@ -20,7 +22,9 @@ version read before the data, and only served while it is current, so no write i
 They are built per process in the background after the first request that finds none for the
 current version (that request, and any until the build is done, read the database). On only where
 the data version is shared by every process (DISCOVERY_COLUMNS, default: with CACHE_URL).
-Memory: about 60 bytes per account plus the audience shares (≈ 70 MB at 1M accounts).
+Memory: about 80 bytes per account for the values, 50 for the orders, 16 per audience share
+entry (≈ 300 MB at 1.1M accounts with 8 entries each), plus the kept filter masks (at most
+TERM_MASK_BYTES) and page rows (KEPT_ROWS creators).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import threading
 import time
 from array import array as typed_array
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
@@ -114,11 +118,12 @@ KEPT_ROWS = 20_000
 @dataclass
 class AudienceShares:
     """One audience dimension of every profile of the columns' accounts: entry i gives profile
-    `profile[i]` (of the account at row `row[i]`) the share `share[i]` of key `key[i]`."""
+    `profile[i]` (of the account at row `row[i]`) the share `share[i]` of key `key[i]` (given to
+    the constructor; kept only as the key's slice, `starts`)."""
 
     keys: dict[str, int]
     profile: np.ndarray
-    key: np.ndarray
+    key: InitVar[np.ndarray]  # only ordering the entries: afterwards `starts` says where each key's are
     share: np.ndarray
     row: np.ndarray  # -1: a profile of an account not in the columns (passes no filter: dropped)
     # The entries are kept ordered by key, key code k at [starts[k], starts[k + 1]): a filter reads
@@ -126,12 +131,11 @@ class AudienceShares:
     # within a key by share, so the entries reaching a share are the end of the key's slice.
     starts: np.ndarray = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, key: np.ndarray) -> None:
         kept = np.flatnonzero(self.row >= 0)
-        order = kept[np.lexsort((self.share[kept], self.key[kept]))]
-        self.profile, self.key, self.share = self.profile[order], self.key[order], self.share[order]
-        self.row = self.row[order]
-        self.starts = np.searchsorted(self.key, np.arange(len(self.keys) + 1), side="left")
+        order = kept[np.lexsort((self.share[kept], key[kept]))]
+        self.profile, self.share, self.row = self.profile[order], self.share[order], self.row[order]
+        self.starts = np.searchsorted(key[order], np.arange(len(self.keys) + 1), side="left")
 
     def rows_reaching(self, code: int, minimum: float) -> np.ndarray:
         """The account rows of the profiles giving key `code` a share ≥ `minimum` (> 0 without
