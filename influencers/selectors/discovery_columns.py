@@ -102,8 +102,10 @@ AUDIENCE_FILTERS = {
     "audience_language": ("languages", "audience_language_min", "lower"),
 }
 NO_DATE = -1  # data_as_of of an account whose metrics carry no date
-# The sorts the columns order (by name goes to the database).
-COLUMN_SORTS = tuple(sort for sort in CREATOR_SORTS if sort not in ("name", "-name"))
+# The sorts the columns order: all. The creator-field ones only with an account filter (without
+# one they list every creator, accounts or not: the database's creator indexes answer that).
+COLUMN_SORTS = tuple(CREATOR_SORTS)
+CREATOR_FIELD_SORTS = frozenset(sort for sort, (path, _) in CREATOR_SORTS.items() if not path.startswith("metrics__"))
 # A walk of the sort order (head_from_columns) reads at least this many rows at a time, and is
 # chosen while it reads at most this many times the matching rows (it costs a few times less
 # per row than ordering them).
@@ -175,6 +177,9 @@ class DiscoveryColumns:
     worst_level: np.ndarray  # code into `levels`
     levels: list[str]
     created_at: np.ndarray  # seconds since the epoch
+    # The creator's place among distinct display names in the database's own order (its
+    # collation: Python's string order differs), equal names equal.
+    name_rank: np.ndarray
     # lower-cased JSON list item → the rows of the creators holding it
     languages: dict[str, np.ndarray]
     categories: dict[str, np.ndarray]
@@ -265,7 +270,7 @@ def discovery_answer(filters: Mapping[str, Any], *, limit: int) -> tuple[list[tu
     sort = filters.get("sort") or DEFAULT_SORT
     if not given <= ANSWERED or sort not in COLUMN_SORTS:
         return None
-    if sort == "-created" and not given & ACCOUNT_FILTERS:
+    if sort in CREATOR_FIELD_SORTS and not given & ACCOUNT_FILTERS:
         return None  # every creator, accounts or not: the creators' own index answers that at once
     columns = current_columns()
     if columns is None:
@@ -459,6 +464,7 @@ def _sort_source(columns: DiscoveryColumns, path: str) -> np.ndarray:
         "metrics__growth_30d": columns.growth_30d,
         "metrics__fake_risk": columns.worst_risk,  # risk sorts are creator-level (creators.py)
         "created_at": columns.created_at,
+        "display_name": columns.name_rank,
     }[path]
 
 
@@ -735,11 +741,31 @@ def build_columns(version: str) -> DiscoveryColumns:
         worst_level=per_row(c_level, np.int16, levels.code("")),
         levels=levels.names,
         created_at=per_row(c_created, np.float64, 0.0),
+        name_rank=per_row(_name_ranks(creator_ids_sorted), np.int32, 0),
         languages=rows_holding(language_holders),
         categories=rows_holding(category_holders),
         profile_row=profile_row,
         audiences=audiences,
     )
+
+
+def _name_ranks(creator_ids: np.ndarray) -> typed_array:
+    """Each of these creators' (sorted ids) rank among the distinct display names in the
+    database's order of the name sort (0 for a creator added since they were read)."""
+    pks, ranks = typed_array("q"), typed_array("i")
+    rank, previous = -1, None
+    names = Creator.objects.order_by("display_name", "pk").values_list("pk", "display_name")
+    for pk, name in names.iterator(chunk_size=STREAM_ROWS):
+        if name != previous:
+            rank, previous = rank + 1, name
+        pks.append(pk)
+        ranks.append(rank)
+    by_creator = np.zeros(len(creator_ids), dtype=np.int32)
+    read = _array(pks, np.int64)
+    at = np.minimum(np.searchsorted(creator_ids, read), max(len(creator_ids) - 1, 0))
+    found = creator_ids[at] == read if len(creator_ids) else np.zeros(0, dtype=bool)
+    by_creator[at[found]] = _array(ranks, np.int32)[found]
+    return typed_array("i", by_creator.tobytes())
 
 
 def _array(values: typed_array, dtype: Any) -> np.ndarray:

@@ -36,8 +36,11 @@ LEVELS = [("low", 0.1), ("medium", 0.45), ("high", 0.8), ("insufficient", 0.3), 
 def catalogue():
     """70 creators: one to three accounts, some without metrics; followers with ties; unknown
     rates and growth; undated metrics; zero to two audience profiles per account (some with
-    missing shares); languages and categories in mixed case; with and without email."""
+    missing shares); languages and categories in mixed case; with and without email; display
+    names shared by several creators, in mixed case, accented and Chinese (the name sorts follow
+    the database's collation)."""
     rng = random.Random(5)
+    names = random.Random(6)  # (its own draws: the rest of the catalogue stays as it was)
     today = timezone.localdate()
     for c in range(70):
         creator = CreatorFactory(
@@ -45,6 +48,7 @@ def catalogue():
             languages=rng.sample(["zh", "en", "ja", "ZH"], k=rng.randint(0, 2)),
             categories=rng.sample(["beauty", "travel", "Food", "gaming"], k=rng.randint(0, 2)),
             contact_email=rng.choice(["", "a@example.com"]),
+            display_name=names.choice(["Ana", "ana", "Émile", "Emile", "zoë", "Zoe", "李娜", "Bob", "bob 2"]),
         )
         for platform in rng.sample(PLATFORMS, k=rng.choice([1, 1, 2, 3])):
             account = AccountFactory(creator=creator, platform=platform, is_verified=rng.random() < 0.3)
@@ -75,7 +79,7 @@ def catalogue():
 
 
 SORTS = ["", "-followers", "followers", "-engagement_rate", "engagement_rate", "-growth_30d", "growth_30d"]
-SORTS += ["fake_risk", "-fake_risk", "-created"]
+SORTS += ["fake_risk", "-fake_risk", "-created", "name", "-name"]
 
 
 def random_filters(rng: random.Random) -> dict[str, list[str]]:
@@ -120,7 +124,9 @@ def both_paths(filters: dict[str, list[str]], columns, limit: int = 1000) -> tup
     cleaned = filterset.form.cleaned_data
     from_database = creator_head(filterset.qs, limit=limit)
     sort = cleaned.get("sort") or "-followers"
-    if sort == "-created" and not any(cleaned.get(n) not in (None, "", []) for n in discovery_columns.ACCOUNT_FILTERS):
+    if sort in ("-created", "name", "-name") and not any(
+        cleaned.get(n) not in (None, "", []) for n in discovery_columns.ACCOUNT_FILTERS
+    ):
         return from_database, None  # answered by the database (every creator, accounts or not)
     return from_database, head_from_columns(columns, cleaned, sort=sort, limit=limit, today=timezone.localdate())
 
@@ -203,6 +209,7 @@ def columns_on(settings):
         {"q": "skincare"},
         {"worked_with": "GlowLab"},
         {"sort": "name"},
+        {"sort": "-name", "category": "beauty"},
         {"sort": "-created", "country": ["CN"]},
     ],
 )
