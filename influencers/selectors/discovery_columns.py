@@ -358,7 +358,7 @@ def _scan_head(
 def _first_chunk(limit: int, span: int, matching: int) -> int:
     """Rows to read first: enough for `limit` at the window's density of matches (a creator's
     other matching accounts are no representatives: the 1.25); each next chunk is twice as big."""
-    return max(SCAN_FIRST_CHUNK, math.ceil(limit * span / matching * 1.25))
+    return max(SCAN_FIRST_CHUNK, math.ceil(limit * span / max(matching, 1) * 1.25))
 
 
 def _representing(columns: DiscoveryColumns, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:

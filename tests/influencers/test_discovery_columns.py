@@ -187,6 +187,13 @@ def test_a_filtered_head_stops_at_the_limit_in_the_same_order(catalogue, strateg
         assert head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()) == full[:limit]
 
 
+@pytest.mark.parametrize("sort", SORTS[1:])
+def test_an_empty_catalogue_has_an_empty_head(sort):
+    columns = build_columns("test")
+    assert head_from_columns(columns, {}, sort=sort, limit=10, today=timezone.localdate()) == []
+    assert head_from_columns(columns, {"platform": ["tiktok"]}, sort=sort, limit=10, today=timezone.localdate()) == []
+
+
 def test_the_head_is_cut_at_the_limit_in_the_same_order(catalogue):
     columns = build_columns("test")
     full = head_from_columns(columns, {}, sort="-followers", limit=1000, today=timezone.localdate())
