@@ -14,9 +14,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from influencers.filters import CreatorFilterSet
-from influencers.models import AccountMetrics, Platform
+from influencers.models import AccountMetrics, Creator, Platform
 from influencers.selectors import discovery_columns
-from influencers.selectors.creators import creator_head
+from influencers.selectors.creators import KeptRows, creator_head, creator_rows
 from influencers.selectors.discovery_columns import build_columns, discovery_head, head_from_columns
 from tests.factories import (
     AccountFactory,
@@ -228,3 +228,13 @@ def test_off_without_the_setting(catalogue, settings):
     settings.DISCOVERY_COLUMNS = False
     discovery_columns.forget_columns()
     assert discovery_head({"sort": "-followers"}, limit=10) is None
+
+
+def test_kept_rows_drop_the_oldest_beyond_their_capacity(catalogue):
+    kept = KeptRows(capacity=2)
+    ids = list(Creator.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    first = creator_rows([(pk, None) for pk in ids[:2]], kept=kept)
+    assert [row.pk for row in first] == ids[:2] and len(kept) == 2
+    creator_rows([(ids[2], None)], kept=kept)
+    assert kept.get(ids[0]) is None  # the oldest went
+    assert kept.get(ids[1]) is not None and kept.get(ids[2]) is not None
