@@ -27,7 +27,7 @@ from core.errors import InputError
 from core.pagination import COUNT_CAP
 from core.selectors.lookup import get_or_not_found
 from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
-from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk
+from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk, creator_risk_of
 from influencers.selectors.keyword import (
     RANKS,
     KeywordTiers,
@@ -332,6 +332,9 @@ class CreatorRow:
     rep_growth_30d: float | None = None
     rep_fake_risk: float | None = None
     rep_data_as_of: dt.date | None = None
+    # The creator-level verdict of `row_accounts` (influencers.risk), worked out once per read
+    # rows (a kept row serves many pages); None: not worked out.
+    risk: CreatorRisk | None = None
 
 
 _ROW_COLUMNS = (
@@ -448,6 +451,7 @@ def creator_rows(rows: Iterable[tuple[int, int | None]], *, kept: KeptRows | Non
             base.categories,
             base.contact_email,
             base.row_accounts,
+            risk=base.risk,
         )
         rep = next((a for a in row.row_accounts if a.pk == account_id), None)
         metrics = rep.metrics if rep is not None else None
@@ -488,6 +492,8 @@ def _read_rows(ids: list[int]) -> dict[int, CreatorRow]:
     if missing:  # creators without accounts (a creator-field sort lists every creator)
         for fields in Creator.objects.filter(pk__in=missing).values_list(*ROW_CREATOR_FIELDS):
             creators[fields[0]] = CreatorRow(*fields)
+    for creator in creators.values():
+        creator.risk = creator_risk_of(creator.row_accounts)
     return creators
 
 
