@@ -163,6 +163,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
         # Discovery pages serialise CreatorRows (influencers.selectors.creators.creator_rows):
         # plain values read as a Creator's, with their accounts in `row_accounts`.
         row_accounts = getattr(creator, "row_accounts", None)
+        row_risk = getattr(creator, "risk", None) if row_accounts is not None else None  # worked out with the row
         all_accounts = list(creator.accounts.all() if row_accounts is None else row_accounts)
         for account in all_accounts:
             metrics = account.metrics if account_has_metrics(account) else None
@@ -198,7 +199,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "categories": creator.categories,
             "contact_email": creator.contact_email,
             "matched_account": self._matched_account(creator, today, stale_days),
-            "risk": creator_risk_data(all_accounts),
+            "risk": creator_risk_data(all_accounts) if row_risk is None else row_risk.as_dict(),
             "accounts": accounts,
         }
 

@@ -25,6 +25,7 @@ from influencers.models import Creator, Platform
 from influencers.models.audience import AGE_BANDS, GENDERS
 from influencers.selectors.creators import (
     CREATOR_SORTS,
+    KeptRows,
     creator_detail,
     creator_growth_series,
     creator_head,
@@ -32,7 +33,7 @@ from influencers.selectors.creators import (
     creator_rows,
     creator_top_posts,
 )
-from influencers.selectors.discovery_columns import discovery_head
+from influencers.selectors.discovery_columns import discovery_answer
 from influencers.selectors.partners import creator_brand_partners
 from vetting.selectors.brands import brand_and_competitor_names
 from vetting.selectors.reports import account_vetting_reports
@@ -56,13 +57,18 @@ class DiscoveryPaginator(CountCappedPaginator):
         super().__init__(object_list, per_page)
         self.filterset = filterset
 
+    kept_rows: KeptRows | None = None  # the columns' rows when they answered
+
     @cached_property
     def head(self) -> list[tuple[int, int | None]]:
         limit = self.count_cap + 1
         if self.filterset is None:
             return creator_head(self.object_list, limit=limit)
-        from_columns = discovery_head(self.filterset.form.cleaned_data, limit=limit)
-        return from_columns if from_columns is not None else creator_head(self.filterset.qs, limit=limit)
+        answer = discovery_answer(self.filterset.form.cleaned_data, limit=limit)
+        if answer is None:
+            return creator_head(self.filterset.qs, limit=limit)
+        head, self.kept_rows = answer
+        return head
 
     @cached_property
     def count(self) -> int:
@@ -73,7 +79,8 @@ class DiscoveryPaginator(CountCappedPaginator):
     def page(self, number: int | str):  # noqa: ANN201
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(creator_rows(self.head[bottom : bottom + self.per_page]), number, self)
+        rows = self.head[bottom : bottom + self.per_page]  # (reads the head first: kept_rows)
+        return self._get_page(creator_rows(rows, kept=self.kept_rows), number, self)
 
 
 class DiscoveryFilterBackend(DjangoFilterBackend):

@@ -4,8 +4,10 @@ Every uncached discovery request ran the one heavy query of `creator_search_quer
 creators, accounts and metrics with an anti-join for the representative account): 10-110 ms of
 PostgreSQL per request at 100k creators, seconds at 1M, and under 20 concurrent clients the
 database was most of the server's CPU. The same answer is a few array operations over one row
-per account: the filters as boolean masks, the representative account (most followers, then the
-smallest id) by one lexsort, the order by another.
+per account: the filters as boolean masks (kept per filter value), the representative account
+(most followers, then the smallest id) as the first matching row of its creator in one order
+computed at the build, and each sort's order of every row computed there too, walked in chunks
+until the limit is found (sorting the matching rows per request cost 7-20 ms at 1M accounts).
 
 `discovery_head(filters, limit)` gives what `creator_head` gives for the same cleaned filters of
 `CreatorFilterSet`: the first `limit` (creator id, representative account id) in the same order,
@@ -20,7 +22,9 @@ version read before the data, and only served while it is current, so no write i
 They are built per process in the background after the first request that finds none for the
 current version (that request, and any until the build is done, read the database). On only where
 the data version is shared by every process (DISCOVERY_COLUMNS, default: with CACHE_URL).
-Memory: about 60 bytes per account plus the audience shares (≈ 70 MB at 1M accounts).
+Memory: about 80 bytes per account for the values, 50 for the orders, 16 per audience share
+entry (≈ 300 MB at 1.1M accounts with 8 entries each), plus the kept filter masks (at most
+TERM_MASK_BYTES) and page rows (KEPT_ROWS creators).
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ import math
 import threading
 import time
 from array import array as typed_array
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import InitVar, dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -50,7 +54,7 @@ from influencers.filters import audience_codes
 from influencers.metrics.freshness import stale_after_days, stale_cutoff
 from influencers.models import Account, AudienceProfile, Creator
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS
-from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT
+from influencers.selectors.creators import CREATOR_SORTS, DEFAULT_SORT, KeptRows
 from influencers.vocabulary import code_for
 
 logger = logging.getLogger(__name__)
@@ -98,26 +102,50 @@ AUDIENCE_FILTERS = {
     "audience_language": ("languages", "audience_language_min", "lower"),
 }
 NO_DATE = -1  # data_as_of of an account whose metrics carry no date
+# The sorts the columns order: all. The creator-field ones only with an account filter (without
+# one they list every creator, accounts or not: the database's creator indexes answer that).
+COLUMN_SORTS = tuple(CREATOR_SORTS)
+CREATOR_FIELD_SORTS = frozenset(sort for sort, (path, _) in CREATOR_SORTS.items() if not path.startswith("metrics__"))
+# A walk of the sort order (head_from_columns) reads at least this many rows at a time, and is
+# chosen while it reads at most this many times the matching rows (it costs a few times less
+# per row than ordering them).
+SCAN_FIRST_CHUNK = 1024
+SCAN_ADVANTAGE = 4
+# Filter masks kept per columns: one byte per account each (≈ 30 at 1M accounts, 300 at 100k).
+TERM_MASK_BYTES = 32 * 1024 * 1024
+# Discovery rows kept per columns (≈ 1-2 KB each).
+KEPT_ROWS = 20_000
 
 
 @dataclass
 class AudienceShares:
     """One audience dimension of every profile of the columns' accounts: entry i gives profile
-    `profile[i]` the share `share[i]` of key `key[i]`; `account_row` maps a profile to its
-    account's row."""
+    `profile[i]` (of the account at row `row[i]`) the share `share[i]` of key `key[i]` (given to
+    the constructor; kept only as the key's slice, `starts`)."""
 
     keys: dict[str, int]
     profile: np.ndarray
-    key: np.ndarray
+    key: InitVar[np.ndarray]  # only ordering the entries: afterwards `starts` says where each key's are
     share: np.ndarray
+    row: np.ndarray  # -1: a profile of an account not in the columns (passes no filter: dropped)
     # The entries are kept ordered by key, key code k at [starts[k], starts[k + 1]): a filter reads
-    # its keys' entries as slices instead of gathering them from every entry (milliseconds).
+    # its keys' entries as slices instead of gathering them from every entry (milliseconds); and
+    # within a key by share, so the entries reaching a share are the end of the key's slice.
     starts: np.ndarray = field(init=False)
 
-    def __post_init__(self) -> None:
-        order = np.argsort(self.key, kind="stable")
-        self.profile, self.key, self.share = self.profile[order], self.key[order], self.share[order]
-        self.starts = np.searchsorted(self.key, np.arange(len(self.keys) + 1), side="left")
+    def __post_init__(self, key: np.ndarray) -> None:
+        kept = np.flatnonzero(self.row >= 0)
+        order = kept[np.lexsort((self.share[kept], key[kept]))]
+        self.profile, self.share, self.row = self.profile[order], self.share[order], self.row[order]
+        self.starts = np.searchsorted(key[order], np.arange(len(self.keys) + 1), side="left")
+
+    def rows_reaching(self, code: int, minimum: float) -> np.ndarray:
+        """The account rows of the profiles giving key `code` a share ≥ `minimum` (> 0 without
+        one): at 1M accounts a slice, where comparing and gathering every entry took 5-14 ms."""
+        lo, hi = self.starts[code], self.starts[code + 1]
+        if minimum > 0:
+            return self.row[lo + np.searchsorted(self.share[lo:hi], minimum, side="left") : hi]
+        return self.row[lo + np.searchsorted(self.share[lo:hi], 0.0, side="right") : hi]
 
     def entries_of(self, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(profile, share) of the entries of these key codes, key by key in this order."""
@@ -149,6 +177,9 @@ class DiscoveryColumns:
     worst_level: np.ndarray  # code into `levels`
     levels: list[str]
     created_at: np.ndarray  # seconds since the epoch
+    # The creator's place among distinct display names in the database's own order (its
+    # collation: Python's string order differs), equal names equal.
+    name_rank: np.ndarray
     # lower-cased JSON list item → the rows of the creators holding it
     languages: dict[str, np.ndarray]
     categories: dict[str, np.ndarray]
@@ -156,6 +187,13 @@ class DiscoveryColumns:
     audiences: dict[str, AudienceShares] = field(default_factory=dict)
     # (sort, limit) → the head without filters (head_from_columns)
     unfiltered_heads: dict[tuple[str, int], list[tuple[int, int | None]]] = field(default_factory=dict)
+    # Derived per columns (never changed after the build): the rows in each sort's order, and
+    # the mask of each filter value asked for lately (`term_mask`), oldest dropped first.
+    orders: dict[str, np.ndarray] = field(default_factory=dict)
+    term_masks: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
+    term_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Page rows read at this version (creator_rows), kept while the columns are current.
+    kept_rows: KeptRows = field(default_factory=lambda: KeptRows(KEPT_ROWS))
 
     @cached_property
     def by_creator(self) -> np.ndarray:
@@ -163,9 +201,52 @@ class DiscoveryColumns:
         return np.lexsort((self.account_id, -self.followers, self.creator_id))
 
     @cached_property
-    def representatives(self) -> np.ndarray:
-        """Every creator's representative row when no filter applies (the unfiltered discovery)."""
-        return _representatives(self.by_creator, self.creator_id)
+    def position(self) -> np.ndarray:
+        """Each row's place in `by_creator`."""
+        position = np.empty(len(self), dtype=np.int32)
+        position[self.by_creator] = np.arange(len(self), dtype=np.int32)
+        return position
+
+    @cached_property
+    def rank_in_creator(self) -> np.ndarray:
+        """How many of its creator's rows come before a row in `by_creator` (0: the row with the
+        most followers)."""
+        creators = self.creator_id[self.by_creator]
+        places = np.arange(len(self), dtype=np.int64)
+        starts = np.ones(len(self), dtype=bool)
+        starts[1:] = creators[1:] != creators[:-1]
+        rank = np.empty(len(self), dtype=np.int32)
+        rank[self.by_creator] = places - np.maximum.accumulate(np.where(starts, places, 0))
+        return rank
+
+    def order(self, sort: str) -> np.ndarray:
+        """Every row in the order of `sort` (unknown values last, then by creator id): a
+        creator's representative row takes the creator's place in the discovery order."""
+        found = self.orders.get(sort)
+        if found is None:
+            key, unknown = _sort_key(self, sort, slice(None))
+            found = self.orders[sort] = np.lexsort((self.creator_id, key, unknown)).astype(np.int32)
+        return found
+
+    def prepare(self) -> None:
+        """Derive what requests read (in the background build, not in the first requests)."""
+        self.position  # noqa: B018
+        self.rank_in_creator  # noqa: B018
+        for sort in COLUMN_SORTS:
+            self.order(sort)
+
+    def term_mask(self, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """The mask of one filter value (`key`), computed once while it is asked for. Read only."""
+        found = self.term_masks.get(key)
+        if found is not None:
+            return found
+        found = compute()
+        found.flags.writeable = False
+        with self.term_lock:
+            self.term_masks[key] = found
+            while len(self.term_masks) > 1 and len(self.term_masks) * len(self) > TERM_MASK_BYTES:
+                del self.term_masks[next(iter(self.term_masks))]
+        return found
 
     def __len__(self) -> int:
         return len(self.account_id)
@@ -179,16 +260,22 @@ def discovery_head(filters: Mapping[str, Any], *, limit: int) -> list[tuple[int,
     """The first `limit` (creator id, representative account id) of the discovery for these
     cleaned `CreatorFilterSet` filters, as `creator_head` gives them; None when the columns
     cannot answer (module docstring)."""
+    answer = discovery_answer(filters, limit=limit)
+    return None if answer is None else answer[0]
+
+
+def discovery_answer(filters: Mapping[str, Any], *, limit: int) -> tuple[list[tuple[int, int | None]], KeptRows] | None:
+    """`discovery_head`, with the rows kept for the columns' data version (for `creator_rows`)."""
     given = {name for name, value in filters.items() if value not in (None, "", [], ())}
     sort = filters.get("sort") or DEFAULT_SORT
-    if not given <= ANSWERED or sort not in CREATOR_SORTS or sort in ("name", "-name"):
+    if not given <= ANSWERED or sort not in COLUMN_SORTS:
         return None
-    if sort == "-created" and not given & ACCOUNT_FILTERS:
+    if sort in CREATOR_FIELD_SORTS and not given & ACCOUNT_FILTERS:
         return None  # every creator, accounts or not: the creators' own index answers that at once
     columns = current_columns()
     if columns is None:
         return None
-    return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate())
+    return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()), columns.kept_rows
 
 
 def discovery_page_queryset(queryset: QuerySet[Creator], filters: Mapping[str, Any]) -> QuerySet[Creator]:
@@ -208,22 +295,141 @@ def head_from_columns(
 ) -> list[tuple[int, int | None]]:
     """The discovery head over `columns` (the semantics of `creator_search_queryset` and the
     filters of `CreatorFilterSet`)."""
-    mask = _account_mask(columns, filters, today) & _creator_mask(columns, filters)
-    if not mask.all():
-        return _ordered_head(
-            columns,
-            _representatives(columns.by_creator[mask[columns.by_creator]], columns.creator_id),
-            sort=sort,
-            limit=limit,
-        )
-    # Every account matches (no filter): the head depends on the sort alone, and the columns
-    # never change, so it is ordered once per sort.
-    head = columns.unfiltered_heads.get((sort, limit))
-    if head is None:
-        head = columns.unfiltered_heads[(sort, limit)] = _ordered_head(
-            columns, columns.representatives, sort=sort, limit=limit
-        )
-    return list(head)
+    mask = _filter_mask(columns, filters, today)
+    if mask is None:
+        # No filter: the head depends on the sort alone, and the columns never change, so it is
+        # found once per sort.
+        head = columns.unfiltered_heads.get((sort, limit))
+        if head is None:
+            everything = np.ones(len(columns), dtype=bool)
+            head = columns.unfiltered_heads[(sort, limit)] = _scan_head(
+                columns, everything, sort=sort, window=(0, len(columns)), matching=len(columns), limit=limit
+            )
+        return list(head)
+    matching = int(np.count_nonzero(mask))
+    if not matching:
+        return []
+    window = _window(columns, filters, sort)
+    if _scan_pays(matching, window, limit):
+        return _scan_head(columns, mask, sort=sort, window=window, matching=matching, limit=limit)
+    rows = np.flatnonzero(mask)
+    return _ordered_head(columns, rows[_representing(columns, rows, mask)], sort=sort, limit=limit)
+
+
+def _scan_pays(matching: int, window: tuple[int, int], limit: int) -> bool:
+    """Whether walking the sort order beats ordering every matching row: the walk reads about
+    limit × window ÷ matching rows (a gather each, several times cheaper than ordering one), the
+    other way orders all `matching`. A very selective filter (or one whose rows the order puts
+    last) is ordered directly: walking would read most of a million rows for a few matches."""
+    lo, hi = window
+    return limit * (hi - lo) <= SCAN_ADVANTAGE * matching * matching
+
+
+def _scan_head(
+    columns: DiscoveryColumns,
+    mask: np.ndarray,
+    *,
+    sort: str,
+    window: tuple[int, int],
+    matching: int,
+    limit: int,
+) -> list[tuple[int, int | None]]:
+    """The first `limit` creators along the precomputed order of `sort` (rows `window` of it),
+    walked in growing chunks: the representatives among each chunk's matching rows, in order,
+    until `limit` are found. Ordering every matching row of a million (argsort, partition) cost
+    15-20 ms per request; the walk reads a few thousand rows for most filters."""
+    order = columns.order(sort)
+    lo, hi = window
+    step = _first_chunk(limit, hi - lo, matching)
+    found: list[np.ndarray] = []
+    total = 0
+    while lo < hi and total < limit:
+        rows = order[lo : min(lo + step, hi)]
+        rows = rows[mask[rows]]
+        rows = rows[_representing(columns, rows, mask)]
+        found.append(rows)
+        total += len(rows)
+        lo += step
+        step *= 2
+    chosen = np.concatenate(found)[:limit] if found else np.zeros(0, dtype=np.int64)
+    return list(zip(columns.creator_id[chosen].tolist(), columns.account_id[chosen].tolist(), strict=True))
+
+
+def _first_chunk(limit: int, span: int, matching: int) -> int:
+    """Rows to read first: enough for `limit` at the window's density of matches (a creator's
+    other matching accounts are no representatives: the 1.25); each next chunk is twice as big."""
+    return max(SCAN_FIRST_CHUNK, math.ceil(limit * span / max(matching, 1) * 1.25))
+
+
+def _representing(columns: DiscoveryColumns, rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Which of these matching rows are their creator's representative among the rows of `mask`:
+    no matching row of the same creator comes before it in `DiscoveryColumns.by_creator` (more
+    followers, then a smaller account id). A creator has a few accounts, so each row is checked
+    against the rows just before it there, one step back at a time."""
+    representing = np.ones(len(rows), dtype=bool)
+    rank = columns.rank_in_creator[rows]
+    pending = np.flatnonzero(rank > 0)  # a creator's first row (most followers) always represents
+    if not len(pending):
+        return representing
+    position = columns.position[rows[pending]].astype(np.int64)
+    rank = rank[pending]
+    back = 1
+    while len(pending):
+        beaten = mask[columns.by_creator[position - back]]
+        representing[pending[beaten]] = False
+        going_on = ~beaten & (rank > back)
+        pending, position, rank = pending[going_on], position[going_on], rank[going_on]
+        back += 1
+    return representing
+
+
+# The sort's own column: a bound on it cuts the walk to the rows of the order inside the bounds.
+_WINDOW_BOUNDS = {
+    "metrics__followers": ("min_followers", "max_followers"),
+    "metrics__engagement_rate": ("min_engagement_rate", "max_engagement_rate"),
+    "metrics__growth_30d": ("min_growth_30d", "max_growth_30d"),
+}
+
+
+def _window(columns: DiscoveryColumns, filters: Mapping[str, Any], sort: str) -> tuple[int, int]:
+    """The rows of the order of `sort` that a bound on the sort's own column leaves (a follower
+    band sorted by followers, the default): the order holds the known values sorted, unknown
+    ones last, so the bounds cut it in two binary searches instead of being read past."""
+    path, descending = CREATOR_SORTS[sort]
+    window = (0, len(columns))
+    names = _WINDOW_BOUNDS.get(path)
+    if names is None:
+        return window
+    low, high = (_bound(name, filters.get(name)) for name in names)
+    if low is None and high is None:
+        return window
+    order = columns.order(sort)
+    column = _sort_source(columns, path)
+
+    def first(beyond: Any) -> int:  # the first position along the order where `beyond` holds
+        lo, hi = 0, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if beyond(float(column[order[mid]])):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    # Each test is False on the rows before the cut and True from it on (unknown values, last,
+    # compare False, so `not` makes them True).
+    start, end = window
+    if descending:
+        if high is not None:
+            start = first(lambda v: not v > high)
+        if low is not None:
+            end = first(lambda v: not v >= low)
+    else:
+        if low is not None:
+            start = first(lambda v: not v < low)
+        if high is not None:
+            end = first(lambda v: not v <= high)
+    return start, max(start, end)
 
 
 def _ordered_head(
@@ -233,9 +439,7 @@ def _ordered_head(
     account id)."""
     if not len(reps):
         return []
-    values, descending = _sort_values(columns, sort, reps)
-    unknown = np.isnan(values)
-    key = np.where(unknown, np.inf, -values if descending else values)  # unknown values last
+    key, unknown = _sort_key(columns, sort, reps)
     if len(reps) > limit:  # only the rows up to the limit-th key (ties included) need ordering
         kept = key <= np.partition(key, limit - 1)[limit - 1]
         reps, key, unknown = reps[kept], key[kept], unknown[kept]
@@ -244,28 +448,24 @@ def _ordered_head(
     return list(zip(columns.creator_id[chosen].tolist(), columns.account_id[chosen].tolist(), strict=True))
 
 
-def _representatives(by_creator: np.ndarray, creator_id: np.ndarray) -> np.ndarray:
-    """The representative account of each creator among the rows `by_creator` (in the order of
-    `DiscoveryColumns.by_creator`): the most followers among the creator's matching accounts,
-    then the smallest account id, i.e. the first row of each creator."""
-    if not len(by_creator):
-        return by_creator
-    creators = creator_id[by_creator]
-    first = np.ones(len(by_creator), dtype=bool)
-    first[1:] = creators[1:] != creators[:-1]
-    return by_creator[first]
-
-
-def _sort_values(columns: DiscoveryColumns, sort: str, reps: np.ndarray) -> tuple[np.ndarray, bool]:
+def _sort_key(columns: DiscoveryColumns, sort: str, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+    """(key, unknown) of these rows for `sort`: ordering by (unknown, key, creator id) is the
+    query's order (unknown values last, in either direction)."""
     path, descending = CREATOR_SORTS[sort]
-    source = {
+    values = _sort_source(columns, path)[rows].astype(np.float64)
+    unknown = np.isnan(values)
+    return np.where(unknown, np.inf, -values if descending else values), unknown
+
+
+def _sort_source(columns: DiscoveryColumns, path: str) -> np.ndarray:
+    return {
         "metrics__followers": columns.followers,
         "metrics__engagement_rate": columns.engagement_rate,
         "metrics__growth_30d": columns.growth_30d,
         "metrics__fake_risk": columns.worst_risk,  # risk sorts are creator-level (creators.py)
         "created_at": columns.created_at,
+        "display_name": columns.name_rank,
     }[path]
-    return source[reps].astype(np.float64), descending
 
 
 def _among(column: np.ndarray, codes: Iterable[int]) -> np.ndarray:
@@ -277,13 +477,36 @@ def _among(column: np.ndarray, codes: Iterable[int]) -> np.ndarray:
     return found
 
 
-def _account_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: dt.date) -> np.ndarray:
-    mask = np.ones(len(columns), dtype=bool)
+def _bound(name: str, value: Any) -> float | None:
+    """A numeric filter's bound as the query compares it: followers as an integer, rates as
+    floats."""
+    if value is None:
+        return None
+    return float(int(value)) if "followers" in name else float(value)
+
+
+Term = tuple[tuple[Any, ...], Callable[[], np.ndarray]]
+
+
+def _filter_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: dt.date) -> np.ndarray | None:
+    """The rows passing every filter (None without a filter: every row). Each filter's own mask
+    is kept per columns (`DiscoveryColumns.term_mask`): marketers repeat filter values
+    (a platform, a country, a category), and at 1M accounts an audience mask alone is
+    milliseconds; combining kept masks is a few AND passes."""
+    mask: np.ndarray | None = None
+    for key, compute in _terms(columns, filters, today):
+        term = columns.term_mask(key, compute)
+        mask = term if mask is None else mask & term
+    return mask
+
+
+def _terms(columns: DiscoveryColumns, filters: Mapping[str, Any], today: dt.date) -> Iterable[Term]:
+    """(cache key, mask) of each given filter, account-level then creator-level."""
     platforms = filters.get("platform")
     if platforms:
         wanted = set(platforms)
-        codes = [i for i, name in enumerate(columns.platforms) if name in wanted]
-        mask &= _among(columns.platform, codes)
+        codes = tuple(i for i, name in enumerate(columns.platforms) if name in wanted)
+        yield ("platform", codes), lambda: _among(columns.platform, codes)
     for name, column, above in (
         ("min_followers", columns.followers, True),
         ("max_followers", columns.followers, False),
@@ -292,29 +515,75 @@ def _account_mask(columns: DiscoveryColumns, filters: Mapping[str, Any], today: 
         ("min_growth_30d", columns.growth_30d, True),
         ("max_growth_30d", columns.growth_30d, False),
     ):
-        value = filters.get(name)
-        if value is None:
-            continue
-        # As the query compares: followers as an integer, rates as floats; unknown never passes.
-        bound = float(int(value)) if "followers" in name else float(value)
-        with np.errstate(invalid="ignore"):
-            mask &= column >= bound if above else column <= bound
+        bound = _bound(name, filters.get(name))
+        if bound is not None:
+            yield (name, bound), partial(_compared, column, bound, above)
     verified = filters.get("verified")
     if verified is not None:
-        mask &= columns.verified == (1 if verified else 0)
+        wanted_verified = 1 if verified else 0
+        yield ("verified", wanted_verified), lambda: columns.verified == wanted_verified
     stale = filters.get("stale")
     if stale is not None:
         cutoff = stale_cutoff(today, stale_after_days()).toordinal()
-        fresh = columns.data_as_of >= cutoff  # NO_DATE is below every cutoff: undated is stale
-        mask &= ~fresh if stale else fresh
+        # NO_DATE is below every cutoff: undated is stale
+        yield (
+            ("stale", bool(stale), cutoff),
+            lambda: (columns.data_as_of < cutoff) if stale else (columns.data_as_of >= cutoff),
+        )
     max_age = filters.get("max_data_age_days")
     if max_age is not None:
-        mask &= columns.data_as_of >= stale_cutoff(today, int(max_age)).toordinal()
+        oldest = stale_cutoff(today, int(max_age)).toordinal()
+        yield ("max_data_age_days", oldest), lambda: columns.data_as_of >= oldest
     for name, (dimension, minimum_name, case) in AUDIENCE_FILTERS.items():
         keys = audience_codes(filters.get(name), case) if case else list(dict.fromkeys(filters.get(name) or []))
         if keys:
-            mask &= _audience_mask(columns, dimension, keys, float(filters.get(minimum_name) or 0))
-    return mask
+            minimum = float(filters.get(minimum_name) or 0)
+            yield (
+                ("audience", dimension, tuple(keys), minimum),
+                partial(_audience_mask, columns, dimension, keys, minimum),
+            )
+    countries = {str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()}
+    if countries:
+        country_codes = tuple(i for i, c in enumerate(columns.countries) if c in countries)
+        yield ("country", country_codes), lambda: _among(columns.country, country_codes)
+    for name, index in (("language", columns.languages), ("category", columns.categories)):
+        value = (filters.get(name) or "").strip()
+        if not value:
+            continue
+        if name == "category":  # by code or by its label in either language, as the filter does
+            value = code_for(value)
+        item = value.lower()
+        yield (name, item), partial(_holding, columns, index.get(item))
+    has_email = filters.get("has_contact_email")
+    if has_email is not None:
+        yield ("has_contact_email", bool(has_email)), lambda: columns.has_email if has_email else ~columns.has_email
+    levels = filters.get("risk_level")
+    if levels:
+        level_codes = tuple(
+            i for i, lv in enumerate(columns.levels) if lv in (*VERDICT_LEVELS, INSUFFICIENT) and lv in levels
+        )
+        yield ("risk_level", level_codes), lambda: _among(columns.worst_level, level_codes)
+    max_risk = filters.get("max_fake_risk")
+    if max_risk is not None:
+        yield ("max_fake_risk", float(max_risk)), lambda: _at_most_risk(columns, float(max_risk))
+
+
+def _compared(column: np.ndarray, bound: float, above: bool) -> np.ndarray:
+    with np.errstate(invalid="ignore"):  # unknown (NaN) never passes
+        return column >= bound if above else column <= bound
+
+
+def _holding(columns: DiscoveryColumns, rows: np.ndarray | None) -> np.ndarray:
+    holding = np.zeros(len(columns), dtype=bool)
+    if rows is not None:
+        holding[rows] = True
+    return holding
+
+
+def _at_most_risk(columns: DiscoveryColumns, max_risk: float) -> np.ndarray:
+    verdict = _among(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in VERDICT_LEVELS])
+    with np.errstate(invalid="ignore"):
+        return verdict & (np.isnan(columns.worst_risk) | (columns.worst_risk <= max_risk))
 
 
 def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], minimum: float) -> np.ndarray:
@@ -324,8 +593,11 @@ def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], m
     passing = np.zeros(len(columns), dtype=bool)
     if not wanted:
         return passing
-    # The shares add up key by key in the order asked, as the query's sum does.
+    if len(wanted) == 1:  # a profile holds a key once: its share is the union
+        passing[shares.rows_reaching(wanted[0], minimum)] = True
+        return passing
     profiles, weights = shares.entries_of(wanted)
+    # The shares add up key by key in the order asked, as the query's sum does.
     union = np.bincount(profiles, weights=weights, minlength=len(columns.profile_row))
     held = np.zeros(len(columns.profile_row), dtype=bool)
     held[profiles] = True
@@ -334,35 +606,6 @@ def _audience_mask(columns: DiscoveryColumns, dimension: str, keys: list[str], m
     rows = columns.profile_row[ok]
     passing[rows[rows >= 0]] = True
     return passing
-
-
-def _creator_mask(columns: DiscoveryColumns, filters: Mapping[str, Any]) -> np.ndarray:
-    mask = np.ones(len(columns), dtype=bool)
-    countries = {str(v).strip().upper() for v in filters.get("country") or [] if str(v).strip()}
-    if countries:
-        mask &= _among(columns.country, [i for i, c in enumerate(columns.countries) if c in countries])
-    for name, index in (("language", columns.languages), ("category", columns.categories)):
-        value = (filters.get(name) or "").strip()
-        if not value:
-            continue
-        if name == "category":  # by code or by its label in either language, as the filter does
-            value = code_for(value)
-        holding = np.zeros(len(columns), dtype=bool)
-        holding[index.get(value.lower(), np.zeros(0, dtype=np.int64))] = True
-        mask &= holding
-    has_email = filters.get("has_contact_email")
-    if has_email is not None:
-        mask &= columns.has_email if has_email else ~columns.has_email
-    levels = filters.get("risk_level")
-    if levels:
-        known = [lv for lv in levels if lv in (*VERDICT_LEVELS, INSUFFICIENT)]
-        mask &= _among(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in known])
-    max_risk = filters.get("max_fake_risk")
-    if max_risk is not None:
-        verdict = _among(columns.worst_level, [i for i, lv in enumerate(columns.levels) if lv in VERDICT_LEVELS])
-        with np.errstate(invalid="ignore"):
-            mask &= verdict & (np.isnan(columns.worst_risk) | (columns.worst_risk <= float(max_risk)))
-    return mask
 
 
 # --- building and serving -----------------------------------------------------------------------
@@ -498,11 +741,31 @@ def build_columns(version: str) -> DiscoveryColumns:
         worst_level=per_row(c_level, np.int16, levels.code("")),
         levels=levels.names,
         created_at=per_row(c_created, np.float64, 0.0),
+        name_rank=per_row(_name_ranks(creator_ids_sorted), np.int32, 0),
         languages=rows_holding(language_holders),
         categories=rows_holding(category_holders),
         profile_row=profile_row,
         audiences=audiences,
     )
+
+
+def _name_ranks(creator_ids: np.ndarray) -> typed_array:
+    """Each of these creators' (sorted ids) rank among the distinct display names in the
+    database's order of the name sort (0 for a creator added since they were read)."""
+    pks, ranks = typed_array("q"), typed_array("i")
+    rank, previous = -1, None
+    names = Creator.objects.order_by("display_name", "pk").values_list("pk", "display_name")
+    for pk, name in names.iterator(chunk_size=STREAM_ROWS):
+        if name != previous:
+            rank, previous = rank + 1, name
+        pks.append(pk)
+        ranks.append(rank)
+    by_creator = np.zeros(len(creator_ids), dtype=np.int32)
+    read = _array(pks, np.int64)
+    at = np.minimum(np.searchsorted(creator_ids, read), max(len(creator_ids) - 1, 0))
+    found = creator_ids[at] == read if len(creator_ids) else np.zeros(0, dtype=bool)
+    by_creator[at[found]] = _array(ranks, np.int32)[found]
+    return typed_array("i", by_creator.tobytes())
 
 
 def _array(values: typed_array, dtype: Any) -> np.ndarray:
@@ -546,9 +809,10 @@ def _audience_shares(account_column: np.ndarray) -> tuple[dict[str, AudienceShar
     audiences = {
         dim: AudienceShares(
             keys=keys[dim].codes,
-            profile=_array(entries[dim][0], np.int64),
+            profile=_array(entries[dim][0], np.int32),
             key=_array(entries[dim][1], np.int32),
             share=_array(entries[dim][2], np.float64),
+            row=profile_row[_array(entries[dim][0], np.int64)].astype(np.int32),
         )
         for dim in dimensions
     }
@@ -586,7 +850,7 @@ def _build(version: str) -> None:
     try:
         started = time.perf_counter()
         columns = build_columns(version)
-        columns.representatives  # noqa: B018  (ordered here, in the build, not by the first request)
+        columns.prepare()
         with _lock:
             _loaded = columns
         logger.info("discovery columns: %d accounts in %.2f s", len(columns), time.perf_counter() - started)

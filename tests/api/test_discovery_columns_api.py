@@ -4,9 +4,11 @@ database, and never the answer of before a write."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.caching.versions import data_version_bump
-from influencers.models import AccountMetrics
+from influencers.models import AccountMetrics, Creator
 from influencers.selectors.discovery_columns import discovery_head
 from tests.influencers.test_discovery_columns import catalogue, columns_on  # noqa: F401  (fixtures used below)
 
@@ -33,7 +35,30 @@ def test_the_api_answers_the_same_from_the_columns_and_the_database(settings, ed
     ]
     from_columns = [editor.client.get(url).json() for url in urls]
     assert discovery_head({"sort": "-followers"}, limit=5) is not None
+    # Again, with the rows of the pages kept: each page still has its own representative accounts.
+    assert [editor.client.get(url).json() for url in reversed(urls)] == from_columns[::-1]
     settings.DISCOVERY_COLUMNS = False
     from_database = [editor.client.get(url).json() for url in urls]
     assert from_columns == from_database
     assert any(page["results"] for page in from_columns)
+
+
+def test_the_rows_of_a_page_are_read_once_per_data_version_and_again_after_a_write(editor):
+    url = "/api/creators/?sort=-followers&page_size=5"
+    editor.client.get(url)
+    assert discovery_head({"sort": "-followers"}, limit=5) is not None  # built for this version
+    first = editor.client.get(url).json()["results"]  # reads and keeps the page's rows
+    with CaptureQueriesContext(connection) as queries:
+        assert editor.client.get(url).json()["results"] == first
+    assert not [q for q in queries.captured_queries if "influencers_account" in q["sql"]]
+
+    top = Creator.objects.get(pk=first[0]["id"])
+    top.display_name = "Renamed since"
+    top.save()
+    metrics = AccountMetrics.objects.get(account_id=first[0]["matched_account"]["id"])
+    metrics.engagement_rate = 0.123
+    metrics.save()
+    data_version_bump("catalogue")  # what the write watch does on commit
+    again = editor.client.get(url).json()["results"]
+    assert again[0]["display_name"] == "Renamed since"
+    assert again[0]["matched_account"]["engagement_rate"] == 0.123

@@ -14,9 +14,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from influencers.filters import CreatorFilterSet
-from influencers.models import Platform
+from influencers.models import AccountMetrics, Creator, Platform
 from influencers.selectors import discovery_columns
-from influencers.selectors.creators import creator_head
+from influencers.selectors.creators import KeptRows, creator_head, creator_rows
 from influencers.selectors.discovery_columns import build_columns, discovery_head, head_from_columns
 from tests.factories import (
     AccountFactory,
@@ -36,8 +36,11 @@ LEVELS = [("low", 0.1), ("medium", 0.45), ("high", 0.8), ("insufficient", 0.3), 
 def catalogue():
     """70 creators: one to three accounts, some without metrics; followers with ties; unknown
     rates and growth; undated metrics; zero to two audience profiles per account (some with
-    missing shares); languages and categories in mixed case; with and without email."""
+    missing shares); languages and categories in mixed case; with and without email; display
+    names shared by several creators, in mixed case, accented and Chinese (the name sorts follow
+    the database's collation)."""
     rng = random.Random(5)
+    names = random.Random(6)  # (its own draws: the rest of the catalogue stays as it was)
     today = timezone.localdate()
     for c in range(70):
         creator = CreatorFactory(
@@ -45,6 +48,7 @@ def catalogue():
             languages=rng.sample(["zh", "en", "ja", "ZH"], k=rng.randint(0, 2)),
             categories=rng.sample(["beauty", "travel", "Food", "gaming"], k=rng.randint(0, 2)),
             contact_email=rng.choice(["", "a@example.com"]),
+            display_name=names.choice(["Ana", "ana", "Émile", "Emile", "zoë", "Zoe", "李娜", "Bob", "bob 2"]),
         )
         for platform in rng.sample(PLATFORMS, k=rng.choice([1, 1, 2, 3])):
             account = AccountFactory(creator=creator, platform=platform, is_verified=rng.random() < 0.3)
@@ -75,7 +79,7 @@ def catalogue():
 
 
 SORTS = ["", "-followers", "followers", "-engagement_rate", "engagement_rate", "-growth_30d", "growth_30d"]
-SORTS += ["fake_risk", "-fake_risk", "-created"]
+SORTS += ["fake_risk", "-fake_risk", "-created", "name", "-name"]
 
 
 def random_filters(rng: random.Random) -> dict[str, list[str]]:
@@ -120,12 +124,31 @@ def both_paths(filters: dict[str, list[str]], columns, limit: int = 1000) -> tup
     cleaned = filterset.form.cleaned_data
     from_database = creator_head(filterset.qs, limit=limit)
     sort = cleaned.get("sort") or "-followers"
-    if sort == "-created" and not any(cleaned.get(n) not in (None, "", []) for n in discovery_columns.ACCOUNT_FILTERS):
+    if sort in ("-created", "name", "-name") and not any(
+        cleaned.get(n) not in (None, "", []) for n in discovery_columns.ACCOUNT_FILTERS
+    ):
         return from_database, None  # answered by the database (every creator, accounts or not)
     return from_database, head_from_columns(columns, cleaned, sort=sort, limit=limit, today=timezone.localdate())
 
 
-def test_the_columns_give_exactly_the_rows_of_the_database(catalogue):
+@pytest.fixture(params=["chosen", "walk", "ordered"])
+def strategy(request, monkeypatch):
+    """How the head is found: as chosen per request, always by walking the sort order (in
+    chunks of one row: a walk across many chunks, even for the most selective filters), or
+    always by ordering every matching row (keeping one filter mask at a time: the kept masks
+    are dropped and computed again between filters)."""
+    if request.param == "walk":
+        monkeypatch.setattr(discovery_columns, "_scan_pays", lambda *args: True)
+        monkeypatch.setattr(discovery_columns, "_first_chunk", lambda *args: 1)
+    elif request.param == "ordered":
+        monkeypatch.setattr(discovery_columns, "_scan_pays", lambda *args: False)
+        monkeypatch.setattr(discovery_columns, "TERM_MASK_BYTES", 1)
+    return request.param
+
+
+def test_the_columns_give_exactly_the_rows_of_the_database(catalogue, strategy):
+    # One columns object for every query: the filter masks kept between requests must never
+    # answer another filter value.
     columns = build_columns("test")
     rng = random.Random(11)
     compared = nonempty = 0
@@ -139,6 +162,36 @@ def test_the_columns_give_exactly_the_rows_of_the_database(catalogue):
         compared += 1
         nonempty += bool(from_database)
     assert compared > 200 and nonempty > 150  # the comparison covered real answers
+
+
+def test_a_filter_matching_a_few_accounts_finds_them_in_a_walk_of_one_row_at_a_time(catalogue, strategy):
+    columns = build_columns("test")
+    top = head_from_columns(
+        columns, {"platform": [Platform.YOUTUBE]}, sort="growth_30d", limit=1000, today=timezone.localdate()
+    )
+    creator_id, account_id = top[-1]  # the last in the order: a walk reads every row before it
+    metrics = AccountMetrics.objects.get(account_id=account_id)
+    filters = {"platform": [Platform.YOUTUBE], "min_followers": metrics.followers, "max_followers": metrics.followers}
+    found = head_from_columns(columns, filters, sort="growth_30d", limit=1000, today=timezone.localdate())
+    assert (creator_id, account_id) in found
+    assert all(AccountMetrics.objects.get(account_id=a).followers == metrics.followers for _, a in found)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+def test_a_filtered_head_stops_at_the_limit_in_the_same_order(catalogue, strategy, limit):
+    columns = build_columns("test")
+    filters = {"platform": [Platform.INSTAGRAM, Platform.TIKTOK], "max_fake_risk": 0.5}
+    for sort in ["-followers", "engagement_rate", "-created"]:
+        full = head_from_columns(columns, filters, sort=sort, limit=1000, today=timezone.localdate())
+        assert len(full) > 10
+        assert head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()) == full[:limit]
+
+
+@pytest.mark.parametrize("sort", SORTS[1:])
+def test_an_empty_catalogue_has_an_empty_head(sort):
+    columns = build_columns("test")
+    assert head_from_columns(columns, {}, sort=sort, limit=10, today=timezone.localdate()) == []
+    assert head_from_columns(columns, {"platform": ["tiktok"]}, sort=sort, limit=10, today=timezone.localdate()) == []
 
 
 def test_the_head_is_cut_at_the_limit_in_the_same_order(catalogue):
@@ -163,6 +216,7 @@ def columns_on(settings):
         {"q": "skincare"},
         {"worked_with": "GlowLab"},
         {"sort": "name"},
+        {"sort": "-name", "category": "beauty"},
         {"sort": "-created", "country": ["CN"]},
     ],
 )
@@ -174,3 +228,13 @@ def test_off_without_the_setting(catalogue, settings):
     settings.DISCOVERY_COLUMNS = False
     discovery_columns.forget_columns()
     assert discovery_head({"sort": "-followers"}, limit=10) is None
+
+
+def test_kept_rows_drop_the_oldest_beyond_their_capacity(catalogue):
+    kept = KeptRows(capacity=2)
+    ids = list(Creator.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    first = creator_rows([(pk, None) for pk in ids[:2]], kept=kept)
+    assert [row.pk for row in first] == ids[:2] and len(kept) == 2
+    creator_rows([(ids[2], None)], kept=kept)
+    assert kept.get(ids[0]) is None  # the oldest went
+    assert kept.get(ids[1]) is not None and kept.get(ids[2]) is not None
