@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import math
+import mmap
 import os
 import shutil
 import threading
@@ -297,24 +298,60 @@ class FeatureSnapshot:
         snapshot built in this process (no folder) computes every time; `memo` belongs on top."""
         if self.path is None:
             return compute()
+
+        def read(file: Path, stamp: Any) -> tuple[T] | None:
+            found = _read_stored(file, stamp)
+            return None if found is None else (decode(found[0]),)
+
+        def write(file: Path, stamp: Any, value: T) -> None:
+            _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
+
+        return self._shared(key, ".bin", compute, read, write)
+
+    def stored_arrays(
+        self, key: Sequence[Any], compute: Callable[[], Mapping[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """`stored` for named arrays, memory-mapped read-only from the file instead of decoded:
+        every process of the host maps the same pages (a brand's columns over 1.1M accounts
+        are 26 MB), and reading them back costs no copy. The values are the computing process's
+        bytes, so bit-identical to computing them. The arrays returned are read-only."""
+        if self.path is None:
+            return _read_only(compute())
+
+        def write(file: Path, stamp: Any, value: dict[str, np.ndarray]) -> None:
+            _write_arrays(file, stamp, value)
+
+        return self._shared(key, ".arrays", lambda: _read_only(compute()), _read_arrays, write)
+
+    def _shared(
+        self,
+        key: Sequence[Any],
+        suffix: str,
+        compute: Callable[[], T],
+        read: Callable[[Path, Any], tuple[T] | None],
+        write: Callable[[Path, Any, T], None],
+    ) -> T:
+        """The value of `key` read from its file in this snapshot's folder, else computed and
+        written there, one process at a time (the others wait for the file)."""
+        assert self.path is not None
         stamp = orjson.loads(orjson.dumps([self.path.name, key]))  # the key as read back from JSON
         name = hashlib.sha256(orjson.dumps(stamp)).hexdigest()[:32]
-        file = self.path / f"stored-{name}.bin"
-        found = _read_stored(file, stamp)
+        file = self.path / f"stored-{name}{suffix}"
+        found = read(file, stamp)
         if found is not None:
-            return decode(found[0])
+            return found[0]
         try:
             lock = open(self.path / f".stored-{name}.lock", "a+b")  # held while computing, closed below
         except OSError:
             lock = None  # a read-only folder: compute, as without one
         try:
             if lock is not None and _lock_for(lock, STORED_WAIT):
-                found = _read_stored(file, stamp)  # written while this process waited
+                found = read(file, stamp)  # written while this process waited
                 if found is not None:
-                    return decode(found[0])
+                    return found[0]
             value = compute()
             if lock is not None:
-                _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
+                write(file, stamp, value)
                 _prune_stored(self.path)
             return value
         finally:
@@ -455,6 +492,74 @@ def _write_stored(file: Path, data: bytes) -> None:
     except OSError as exc:
         logger.warning("ranking features: could not write %s: %s", file, exc)
         tmp.unlink(missing_ok=True)
+
+
+ARRAY_ALIGN = 64  # each array of a stored-arrays file starts at a multiple of this (aligned loads)
+
+
+def _read_only(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = {name: np.asarray(array) for name, array in arrays.items()}
+    for array in out.values():
+        array.setflags(write=False)
+    return out
+
+
+def _write_arrays(file: Path, stamp: Any, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write `arrays` into `file` atomically: a JSON line (the stamp, and each array's name,
+    dtype, shape and offset from the data's start), then each array's bytes, aligned."""
+    layout: list[tuple[str, str, list[int], int]] = []
+    offset = 0
+    contiguous = {name: np.ascontiguousarray(array) for name, array in arrays.items()}
+    for name, array in contiguous.items():
+        layout.append((name, array.dtype.str, list(array.shape), offset))
+        offset += -(-array.nbytes // ARRAY_ALIGN) * ARRAY_ALIGN
+    head = orjson.dumps({"key": stamp, "arrays": layout}) + b"\n"
+    start = -(-len(head) // ARRAY_ALIGN) * ARRAY_ALIGN
+    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(head)
+            for (_, _, _, at), array in zip(layout, contiguous.values(), strict=True):
+                out.seek(start + at)
+                out.write(array.data)
+            out.truncate(start + offset)
+        os.replace(tmp, file)
+    except OSError as exc:
+        logger.warning("ranking features: could not write %s: %s", file, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def _read_arrays(file: Path, stamp: Any) -> tuple[dict[str, np.ndarray]] | None:
+    """(the arrays of `file`, mapped read-only,) when it is `stamp`'s and whole; None when it is
+    missing, another key's, torn or unreadable (then they are computed again and rewritten)."""
+    try:
+        with open(file, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays mapped while its arrays live
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: an empty file cannot be mapped
+        logger.warning("ranking features: ignoring %s: %s", file, exc)
+        return None
+    end = mapped.find(b"\n")
+    try:
+        head = orjson.loads(mapped[:end]) if end > 0 else None
+        if isinstance(head, dict) and head.get("key") == stamp:
+            start = -(-(end + 1) // ARRAY_ALIGN) * ARRAY_ALIGN
+            arrays = {}
+            for name, dtype, shape, offset in head["arrays"]:
+                count = math.prod(shape)
+                if count == 0:
+                    array = np.zeros(shape, dtype=dtype)
+                else:
+                    array = np.frombuffer(mapped, dtype=dtype, count=count, offset=start + offset).reshape(shape)
+                array.setflags(write=False)
+                arrays[name] = array
+            return (arrays,)
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError) as exc:  # torn: too short for its arrays
+        logger.warning("ranking features: ignoring %s: %s", file, exc)
+        return None
+    logger.warning("ranking features: ignoring %s: not the file of %s", file, stamp)
+    return None
 
 
 def _prune_stored(folder: Path) -> None:
