@@ -62,7 +62,7 @@ def computed(monkeypatch):
 
     counting(snapshots.FeatureSnapshot, "audience_matrices", "columns")
     counting(matching, "_creator_codes", "codes")
-    counting(matching.Safety, "snapshot_penalties", "penalties")
+    counting(matching.Safety, "penalties_of", "penalties")
     return counts
 
 
@@ -76,7 +76,7 @@ def test_a_second_process_maps_the_stored_columns_instead_of_computing_them(
     b = brand()
     first = ranked_from_snapshot(monkeypatch, brand=b)
     assert computed == {"columns": 1, "codes": 1, "penalties": 1}
-    assert len(stored_arrays(snapshot_on)) == 3  # the brand's columns, its penalties, the creator codes
+    assert len(stored_arrays(snapshot_on)) == 3  # the brand's columns, its safety, the creator codes
 
     new_process()
     second = ranked_from_snapshot(monkeypatch, brand=b)

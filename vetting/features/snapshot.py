@@ -19,7 +19,8 @@ as before: no request waits for a build), or at once by the catalogue follow-up 
 or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
 host: a file lock). Values derived from a version that cost more than a read (a brand's
-brand-safety hits) are kept in its folder too (`FeatureSnapshot.stored`), computed once per
+brand-safety hits, its audience fit and text similarity over every account) are kept in its
+folder too (`FeatureSnapshot.stored`, `stored_arrays`: mapped, not copied), computed once per
 host. The follow-up's build is incremental when it can be (`incremental_snapshot`):
 the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
 full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
@@ -289,7 +290,8 @@ class FeatureSnapshot:
         atomically, the others, and this one after a restart, `decode` that file instead.
         For values derived from the catalogue as of this version that cost far more to compute
         than to read, such as a brand's hits in recent posts (~1 s of database and matcher at
-        100k creators, paid by every worker for every brand and catalogue version before).
+        100k creators, paid by every worker for every brand and catalogue version before);
+        arrays go in `stored_arrays`, which maps them instead of copying.
 
         The folder is this version's (a catalogue write makes a new one, and pruning removes the
         old with its files), and the file holds its key, checked on reading, so a value is never
