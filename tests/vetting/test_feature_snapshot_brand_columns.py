@@ -8,6 +8,7 @@ version."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 
@@ -220,3 +221,25 @@ def test_processes_asking_at_once_compute_once_and_the_others_map_its_file(tmp_p
         thread.join(timeout=10)
     assert calls == [1]
     assert answers == [[0.25, 0.5]] * 2
+
+
+def test_past_the_size_bound_the_least_recently_used_values_are_removed(tmp_path, monkeypatch):
+    folder = tmp_path / "v1-version"
+    folder.mkdir()
+    worker = snapshots.FeatureSnapshot({}, {}, path=folder)
+    values = {"a": np.zeros(1000)}  # ~8.1 kB a file with its key line
+    worker.stored_arrays(["brand columns", "read again"], lambda: values)
+    worker.stored_arrays(["brand columns", "not read"], lambda: values)
+    files = {
+        name: next(f for f in folder.glob("stored-*") if name.encode() in f.read_bytes()[:200])
+        for name in ("read again", "not read")
+    }
+    an_hour_ago = time.time() - 3600
+    os.utime(files["read again"], (an_hour_ago - 60, an_hour_ago - 60))  # written first
+    os.utime(files["not read"], (an_hour_ago, an_hour_ago))
+    another_process = snapshots.FeatureSnapshot({}, {}, path=folder)
+    another_process.stored_arrays(["brand columns", "read again"], lambda: pytest.fail("recomputed"))
+    monkeypatch.setattr(snapshots, "STORED_MAX_BYTES", 18_000)  # two files
+    worker.stored_arrays(["brand columns", "new"], lambda: values)
+    assert files["read again"].exists() and not files["not read"].exists()
+    assert len(list(folder.glob("stored-*"))) == 2

@@ -76,6 +76,10 @@ STORED_WAIT = 30.0
 # Values `stored` with a snapshot are keyed by day (a brand's hits): files older than this hold a
 # day that is over whatever the time zone, and are removed when another is written.
 STORED_MAX_AGE = 2 * 24 * 3600
+# And past this many bytes of stored values in a snapshot's folder, the least recently used are
+# removed when another is written: at 1M accounts a brand's columns take 35 MB a day, its
+# brand-safety hits up to ~60 MB (a process mapping a removed file keeps its pages).
+STORED_MAX_BYTES = 4 * 1024**3
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
 # A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
 # unless they are more than this share of it (a large import: a full build costs about the same)
@@ -341,6 +345,7 @@ class FeatureSnapshot:
         file = self.path / f"stored-{name}{suffix}"
         found = read(file, stamp)
         if found is not None:
+            _touch(file)
             return found[0]
         try:
             lock = open(self.path / f".stored-{name}.lock", "a+b")  # held while computing, closed below
@@ -354,7 +359,7 @@ class FeatureSnapshot:
             value = compute()
             if lock is not None:
                 write(file, stamp, value)
-                _prune_stored(self.path)
+                _prune_stored(self.path, keep=file)
             return value
         finally:
             if lock is not None:
@@ -564,17 +569,39 @@ def _read_arrays(file: Path, stamp: Any) -> tuple[dict[str, np.ndarray]] | None:
     return None
 
 
-def _prune_stored(folder: Path) -> None:
-    """Remove the stored values (and their locks) of `folder` written more than STORED_MAX_AGE
-    ago: their keys hold a day that is over (a version can last days without a catalogue write,
-    and each day's keys are new files)."""
+def _touch(file: Path) -> None:
+    """Mark a stored value as just used (its modification time): `_prune_stored` removes the
+    least recently used first. A read-only folder is left as it is."""
+    try:
+        os.utime(file)
+    except OSError:
+        pass
+
+
+def _prune_stored(folder: Path, *, keep: Path | None = None) -> None:
+    """Remove the stored values (and their locks) of `folder` written or used more than
+    STORED_MAX_AGE ago: their keys hold a day that is over (a version can last days without a
+    catalogue write, and each day's keys are new files). Then, while the values left take more
+    than STORED_MAX_BYTES, the least recently used other than `keep` (the one just written)."""
     cutoff = time.time() - STORED_MAX_AGE
+    left: list[tuple[float, int, Path]] = []
     for entry in [*folder.glob("stored-*"), *folder.glob(".stored-*")]:
         try:
-            if entry.stat().st_mtime < cutoff:
+            status = entry.stat()
+            if status.st_mtime < cutoff:
                 entry.unlink()
+            elif entry.name.startswith("stored-"):
+                left.append((status.st_mtime, status.st_size, entry))
         except OSError:
             continue  # removed by another process meanwhile
+    total = sum(size for _, size, _ in left)
+    for _, size, entry in sorted(left, key=lambda e: e[0]):
+        if total <= STORED_MAX_BYTES:
+            break
+        if entry == keep:
+            continue
+        entry.unlink(missing_ok=True)
+        total -= size
 
 
 def _lock_for(handle: Any, seconds: float) -> bool:
