@@ -713,7 +713,7 @@ def _features_from_snapshot(
     # the posts are catalogue data, so the snapshot's version is theirs. Once per host, too: the
     # hits are kept in a file of the snapshot's folder, which the host's other processes (and
     # this one after a restart) map in about a millisecond instead of the ~1 s scan at 100k
-    # (~15-20 s at 1M without the trigram indexes).
+    # (7-11 s at 1M).
     if creator_ids is not None:
         safety = _brand_safety(creator_ids, brand)
         penalty = safety.penalties_of(creator)
