@@ -107,7 +107,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
 
     def forget_stored() -> None:
         fresh_worker()
-        for file in Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*.bin"):
+        for file in Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*"):
             file.unlink()
 
     for brand in brands:

@@ -117,7 +117,8 @@ def penalised(result) -> set[int]:
 
 
 def stored_files(root) -> list:
-    return sorted(root.glob("*/stored-*.bin"))
+    """The brand-safety files among the values stored beside the snapshot (their key first)."""
+    return sorted(f for f in root.glob("*/stored-*") if b'"brand safety"' in f.read_bytes().partition(b"\n")[0])
 
 
 def test_a_second_process_reads_the_stored_hits_instead_of_searching_the_posts(catalogue, snapshot_on, settings, scans):
@@ -187,10 +188,9 @@ def test_a_file_holding_another_key_is_not_served(catalogue, snapshot_on, scans)
     first = rank_creators_for_brand(brand=brand)
     (file,) = stored_files(snapshot_on)
     head, _, value = file.read_bytes().partition(b"\n")
-    stamp = orjson.loads(head)
-    stamp[1][4] = "2000-01-01"  # another day's hits under this key's name
-    empty = matching._safety_payload(matching.Safety({}, {}))
-    file.write_bytes(orjson.dumps(stamp) + b"\n" + empty)
+    today = timezone.localdate().isoformat().encode()
+    assert orjson.loads(head)["key"][1][4] == today.decode()
+    file.write_bytes(head.replace(today, b"2000-01-01") + b"\n" + value)  # another day's hits under this key's name
     new_process()
     second = rank_creators_for_brand(brand=brand)
     assert scans == [brand.pk, brand.pk]

@@ -19,7 +19,8 @@ as before: no request waits for a build), or at once by the catalogue follow-up 
 or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
 host: a file lock). Values derived from a version that cost more than a read (a brand's
-brand-safety hits) are kept in its folder too (`FeatureSnapshot.stored`), computed once per
+brand-safety hits, its audience fit and text similarity over every account) are kept in its
+folder too (`FeatureSnapshot.stored`, `stored_arrays`: mapped, not copied), computed once per
 host. The follow-up's build is incremental when it can be (`incremental_snapshot`):
 the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
 full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
@@ -35,6 +36,7 @@ import hashlib
 import json
 import logging
 import math
+import mmap
 import os
 import shutil
 import threading
@@ -74,6 +76,10 @@ STORED_WAIT = 30.0
 # Values `stored` with a snapshot are keyed by day (a brand's hits): files older than this hold a
 # day that is over whatever the time zone, and are removed when another is written.
 STORED_MAX_AGE = 2 * 24 * 3600
+# And past this many bytes of stored values in a snapshot's folder, the least recently used are
+# removed when another is written: at 1M accounts a brand's columns take 35 MB a day, its
+# brand-safety hits up to ~60 MB (a process mapping a removed file keeps its pages).
+STORED_MAX_BYTES = 4 * 1024**3
 KEEP_VERSIONS = 2  # older snapshot folders are removed (a process still mapping one keeps its pages)
 # A follow-up rewrites only the changed rows of the previous snapshot (`incremental_snapshot`)
 # unless they are more than this share of it (a large import: a full build costs about the same)
@@ -288,7 +294,8 @@ class FeatureSnapshot:
         atomically, the others, and this one after a restart, `decode` that file instead.
         For values derived from the catalogue as of this version that cost far more to compute
         than to read, such as a brand's hits in recent posts (~1 s of database and matcher at
-        100k creators, paid by every worker for every brand and catalogue version before).
+        100k creators, paid by every worker for every brand and catalogue version before);
+        arrays go in `stored_arrays`, which maps them instead of copying.
 
         The folder is this version's (a catalogue write makes a new one, and pruning removes the
         old with its files), and the file holds its key, checked on reading, so a value is never
@@ -297,25 +304,62 @@ class FeatureSnapshot:
         snapshot built in this process (no folder) computes every time; `memo` belongs on top."""
         if self.path is None:
             return compute()
+
+        def read(file: Path, stamp: Any) -> tuple[T] | None:
+            found = _read_stored(file, stamp)
+            return None if found is None else (decode(found[0]),)
+
+        def write(file: Path, stamp: Any, value: T) -> None:
+            _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
+
+        return self._shared(key, ".bin", compute, read, write)
+
+    def stored_arrays(
+        self, key: Sequence[Any], compute: Callable[[], Mapping[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """`stored` for named arrays, memory-mapped read-only from the file instead of decoded:
+        every process of the host maps the same pages (a brand's columns over 1.1M accounts
+        are 26 MB), and reading them back costs no copy. The values are the computing process's
+        bytes, so bit-identical to computing them. The arrays returned are read-only."""
+        if self.path is None:
+            return _read_only(compute())
+
+        def write(file: Path, stamp: Any, value: dict[str, np.ndarray]) -> None:
+            _write_arrays(file, stamp, value)
+
+        return self._shared(key, ".arrays", lambda: _read_only(compute()), _read_arrays, write)
+
+    def _shared(
+        self,
+        key: Sequence[Any],
+        suffix: str,
+        compute: Callable[[], T],
+        read: Callable[[Path, Any], tuple[T] | None],
+        write: Callable[[Path, Any, T], None],
+    ) -> T:
+        """The value of `key` read from its file in this snapshot's folder, else computed and
+        written there, one process at a time (the others wait for the file)."""
+        assert self.path is not None
         stamp = orjson.loads(orjson.dumps([self.path.name, key]))  # the key as read back from JSON
         name = hashlib.sha256(orjson.dumps(stamp)).hexdigest()[:32]
-        file = self.path / f"stored-{name}.bin"
-        found = _read_stored(file, stamp)
+        file = self.path / f"stored-{name}{suffix}"
+        found = read(file, stamp)
         if found is not None:
-            return decode(found[0])
+            _touch(file)
+            return found[0]
         try:
             lock = open(self.path / f".stored-{name}.lock", "a+b")  # held while computing, closed below
         except OSError:
             lock = None  # a read-only folder: compute, as without one
         try:
             if lock is not None and _lock_for(lock, STORED_WAIT):
-                found = _read_stored(file, stamp)  # written while this process waited
+                found = read(file, stamp)  # written while this process waited
                 if found is not None:
-                    return decode(found[0])
+                    return found[0]
             value = compute()
             if lock is not None:
-                _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
-                _prune_stored(self.path)
+                write(file, stamp, value)
+                _prune_stored(self.path, keep=file)
             return value
         finally:
             if lock is not None:
@@ -457,17 +501,107 @@ def _write_stored(file: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _prune_stored(folder: Path) -> None:
-    """Remove the stored values (and their locks) of `folder` written more than STORED_MAX_AGE
-    ago: their keys hold a day that is over (a version can last days without a catalogue write,
-    and each day's keys are new files)."""
+ARRAY_ALIGN = 64  # each array of a stored-arrays file starts at a multiple of this (aligned loads)
+
+
+def _read_only(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out = {name: np.asarray(array) for name, array in arrays.items()}
+    for array in out.values():
+        array.setflags(write=False)
+    return out
+
+
+def _write_arrays(file: Path, stamp: Any, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write `arrays` into `file` atomically: a JSON line (the stamp, and each array's name,
+    dtype, shape and offset from the data's start), then each array's bytes, aligned."""
+    layout: list[tuple[str, str, list[int], int]] = []
+    offset = 0
+    contiguous = {name: np.ascontiguousarray(array) for name, array in arrays.items()}
+    for name, array in contiguous.items():
+        layout.append((name, array.dtype.str, list(array.shape), offset))
+        offset += -(-array.nbytes // ARRAY_ALIGN) * ARRAY_ALIGN
+    head = orjson.dumps({"key": stamp, "arrays": layout}) + b"\n"
+    start = -(-len(head) // ARRAY_ALIGN) * ARRAY_ALIGN
+    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(head)
+            for (_, _, _, at), array in zip(layout, contiguous.values(), strict=True):
+                out.seek(start + at)
+                out.write(array.data)
+            out.truncate(start + offset)
+        os.replace(tmp, file)
+    except OSError as exc:
+        logger.warning("ranking features: could not write %s: %s", file, exc)
+        tmp.unlink(missing_ok=True)
+
+
+def _read_arrays(file: Path, stamp: Any) -> tuple[dict[str, np.ndarray]] | None:
+    """(the arrays of `file`, mapped read-only,) when it is `stamp`'s and whole; None when it is
+    missing, another key's, torn or unreadable (then they are computed again and rewritten)."""
+    try:
+        with open(file, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)  # stays mapped while its arrays live
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: an empty file cannot be mapped
+        logger.warning("ranking features: ignoring %s: %s", file, exc)
+        return None
+    end = mapped.find(b"\n")
+    try:
+        head = orjson.loads(mapped[:end]) if end > 0 else None
+        if isinstance(head, dict) and head.get("key") == stamp:
+            start = -(-(end + 1) // ARRAY_ALIGN) * ARRAY_ALIGN
+            arrays = {}
+            for name, dtype, shape, offset in head["arrays"]:
+                count = math.prod(shape)
+                if count == 0:
+                    array = np.zeros(shape, dtype=dtype)
+                else:
+                    array = np.frombuffer(mapped, dtype=dtype, count=count, offset=start + offset).reshape(shape)
+                array.setflags(write=False)
+                arrays[name] = array
+            return (arrays,)
+    except (orjson.JSONDecodeError, ValueError, TypeError, KeyError) as exc:  # torn: too short for its arrays
+        logger.warning("ranking features: ignoring %s: %s", file, exc)
+        return None
+    logger.warning("ranking features: ignoring %s: not the file of %s", file, stamp)
+    return None
+
+
+def _touch(file: Path) -> None:
+    """Mark a stored value as just used (its modification time): `_prune_stored` removes the
+    least recently used first. A read-only folder is left as it is."""
+    try:
+        os.utime(file)
+    except OSError:
+        pass
+
+
+def _prune_stored(folder: Path, *, keep: Path | None = None) -> None:
+    """Remove the stored values (and their locks) of `folder` written or used more than
+    STORED_MAX_AGE ago: their keys hold a day that is over (a version can last days without a
+    catalogue write, and each day's keys are new files). Then, while the values left take more
+    than STORED_MAX_BYTES, the least recently used other than `keep` (the one just written)."""
     cutoff = time.time() - STORED_MAX_AGE
+    left: list[tuple[float, int, Path]] = []
     for entry in [*folder.glob("stored-*"), *folder.glob(".stored-*")]:
         try:
-            if entry.stat().st_mtime < cutoff:
+            status = entry.stat()
+            if status.st_mtime < cutoff:
                 entry.unlink()
+            elif entry.name.startswith("stored-"):
+                left.append((status.st_mtime, status.st_size, entry))
         except OSError:
             continue  # removed by another process meanwhile
+    total = sum(size for _, size, _ in left)
+    for _, size, entry in sorted(left, key=lambda e: e[0]):
+        if total <= STORED_MAX_BYTES:
+            break
+        if entry == keep:
+            continue
+        entry.unlink(missing_ok=True)
+        total -= size
 
 
 def _lock_for(handle: Any, seconds: float) -> bool:

@@ -7,12 +7,13 @@ and post places of a page's creators only (≤ 50 of ~30k at 100k creators). So 
 penalties as arrays (exactly the floats the process that searched computed) and each creator's
 hits with their posts' places as its own small JSON segment, decoded when a page first shows that
 creator: reading the file costs milliseconds however many creators are charged, where decoding
-every hit (32k at 100k creators) took ~200 ms.
+every hit (32k at 100k creators) took ~200 ms. The arrays are kept with
+`FeatureSnapshot.stored_arrays`, so the other processes map them (the segments are ~45 MB at 1M
+creators: reading and copying them as one .npz cost ~50-100 ms per process and brand).
 """
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -22,17 +23,19 @@ import orjson
 
 from vetting.scoring.value_alignment import SafetyHit
 
-FORMAT = 1  # bump when the layout below changes (it is part of the file's key)
+FORMAT = 2  # bump when the layout below changes (it is part of the file's key)
 
 
-def encode_safety(
+def safety_arrays(
     hits_by_creator: Mapping[int, list[SafetyHit]],
     post_places: Mapping[int, Mapping[str, Any]],
     charged: np.ndarray,
     amounts: np.ndarray,
-) -> bytes:
-    """The file's bytes: `charged` (the creators with hits, ascending) and their penalties
-    `amounts`, then per charged creator its hits in order and the places of their posts."""
+) -> dict[str, np.ndarray]:
+    """The file's arrays: `charged` (the creators with hits, ascending) and their penalties
+    `amounts`, per charged creator its hits in order and the places of their posts (JSON
+    segments of "blob", creator i's at starts[i]:starts[i + 1]), and the posts with places
+    (ascending) with their creator's position among the charged."""
     starts = np.zeros(len(charged) + 1, dtype=np.int64)
     segments = []
     posts: list[int] = []
@@ -52,32 +55,28 @@ def encode_safety(
         segments.append(segment)
         starts[i + 1] = starts[i] + len(segment)
     by_post = np.argsort(np.array(posts, dtype=np.int64), kind="stable")
-    out = io.BytesIO()
-    np.savez(
-        out,
-        charged=np.asarray(charged, dtype=np.int64),
-        amounts=np.asarray(amounts, dtype=np.float64),
-        starts=starts,
-        blob=np.frombuffer(b"".join(segments), dtype=np.uint8),
-        posts=np.array(posts, dtype=np.int64)[by_post],
-        owners=np.array(owners, dtype=np.int64)[by_post],
-    )
-    return out.getvalue()
+    return {
+        "charged": np.asarray(charged, dtype=np.int64),
+        "amounts": np.asarray(amounts, dtype=np.float64),
+        "starts": starts,
+        "blob": np.frombuffer(b"".join(segments), dtype=np.uint8),
+        "posts": np.array(posts, dtype=np.int64)[by_post],
+        "owners": np.array(owners, dtype=np.int64)[by_post],
+    }
 
 
 class StoredSafety:
-    """The contents of a file of `encode_safety`: the penalties at once, a creator's hits and
-    places decoded on first use (thread-safe: a segment decoded twice at once gives equal
-    values)."""
+    """The arrays of `safety_arrays` (mapped from the file, or as made): the penalties at once, a
+    creator's hits and places decoded on first use (thread-safe: a segment decoded twice at once
+    gives equal values)."""
 
-    def __init__(self, data: bytes) -> None:
-        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            self.charged = arrays["charged"]
-            self.amounts = arrays["amounts"]
-            self.starts = arrays["starts"]
-            self.blob = arrays["blob"].tobytes()
-            self.posts = arrays["posts"]
-            self.owners = arrays["owners"]
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.charged = np.asarray(arrays["charged"])
+        self.amounts = np.asarray(arrays["amounts"])
+        self.starts = np.asarray(arrays["starts"])
+        self.blob = np.asarray(arrays["blob"])
+        self.posts = np.asarray(arrays["posts"])
+        self.owners = np.asarray(arrays["owners"])
         for array in (self.charged, self.amounts):
             array.setflags(write=False)
         self._segments: dict[int, tuple[list[SafetyHit], dict[int, dict[str, Any]]]] = {}
@@ -96,7 +95,7 @@ class StoredSafety:
         """The hits and post places of the i-th charged creator."""
         found = self._segments.get(i)
         if found is None:
-            hits, places = orjson.loads(self.blob[int(self.starts[i]) : int(self.starts[i + 1])])
+            hits, places = orjson.loads(self.blob[int(self.starts[i]) : int(self.starts[i + 1])].tobytes())
             found = (
                 [SafetyHit(*hit) for hit in hits],  # kind, term, post id, date, snippet, penalty
                 {post: {"url": url, "account_id": account} for post, url, account in places},

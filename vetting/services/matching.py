@@ -56,9 +56,17 @@ from vetting.features.snapshot import (
     normalised_shares,
 )
 from vetting.features.stored_safety import FORMAT as STORED_SAFETY_FORMAT
-from vetting.features.stored_safety import StoredSafety, encode_safety
+from vetting.features.stored_safety import StoredSafety, safety_arrays
 from vetting.models import Brand
-from vetting.scoring.audience_fit import FitTarget, audience_fit, audience_fit_vectorised, fit_targets, target_vectors
+from vetting.scoring.audience_fit import (
+    FOCUS_MASS,
+    HALF_LIFE_DAYS,
+    FitTarget,
+    audience_fit,
+    audience_fit_vectorised,
+    fit_targets,
+    target_vectors,
+)
 from vetting.scoring.ranking import (
     PARTS,
     Candidates,
@@ -88,6 +96,9 @@ logger = logging.getLogger(__name__)
 
 SAFETY_DAYS = 180  # "recent posts" for brand safety
 SAFETY_MATCHER_VERSION = 1  # bump when the matcher's hits change: hits kept with the snapshot are then not read
+# Bump when the arithmetic of the audience fit or of the text similarity changes (what their
+# constants in the key do not show): a brand's columns kept with the snapshot are then not read.
+BRAND_COLUMNS_VERSION = 1
 PART_LABELS = label_kinds()["match_part"]  # English; the faces show the "match_part" labels
 
 
@@ -254,20 +265,42 @@ def _safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]
     ]
 
 
-def _safety_payload(safety: Safety) -> bytes:
+def _safety_payload(safety: Safety) -> dict[str, np.ndarray]:
     """`safety` as kept for the processes of the host that read it instead of searching the
     posts (`_safety_from_payload`): its penalties, and the hits and their posts' places."""
     charged, amounts = safety.penalties
-    return encode_safety(safety.hits_by_creator, safety.post_places, charged, amounts)
+    return safety_arrays(safety.hits_by_creator, safety.post_places, charged, amounts)
 
 
-def _safety_from_payload(data: bytes) -> Safety:
+def _safety_from_payload(arrays: Mapping[str, np.ndarray]) -> Safety:
     """The Safety `_safety_payload` wrote: the same penalties (the floats computed by the
     process that searched), the same hits in the same order; each creator's hits are decoded
     when a page first shows it, and `post_places` holds the posts with hits (those a page links)."""
-    stored = StoredSafety(data)
+    stored = StoredSafety(arrays)
     safety = Safety(stored.hits_by_creator, stored.post_places)
     safety.__dict__["penalties"] = (stored.charged, stored.amounts)  # the cached_property, known
+    return safety
+
+
+def _stored_safety(
+    snapshot: FeatureSnapshot, brand: Brand, rules: tuple[tuple[Any, ...], ...], today: dt.date
+) -> Safety:
+    """The brand's catalogue-wide Safety for the snapshot's catalogue, searched by the host's
+    first process to ask and mapped by the others from the snapshot's folder, with every
+    account's penalty (`Safety.snapshot_penalties`: at 1M accounts looking each account's
+    creator up among the charged costs ~25 ms per process and brand)."""
+    searched: list[Safety] = []
+
+    def compute() -> dict[str, np.ndarray]:
+        safety = _brand_safety(None, brand)
+        searched.append(safety)
+        return {**_safety_payload(safety), "account_penalty": safety.snapshot_penalties(snapshot)}
+
+    arrays = snapshot.stored_arrays(_safety_key(rules, today), compute)
+    if searched:  # this process searched: its Safety as made (its hits already decoded)
+        return searched[0]
+    safety = _safety_from_payload(arrays)
+    safety.__dict__["_snapshot_penalties"] = arrays["account_penalty"]  # what snapshot_penalties keeps
     return safety
 
 
@@ -666,14 +699,15 @@ def _features_from_snapshot(
     ids = take(snapshot["account_id"])
     creator = take(snapshot["creator_id"])
     query = brand_vector(brand.values or [], brand.description or "")
-    every_fit, every_fit_conf, every_sims = _brand_columns(snapshot, brand, targets, query, today)
-    fit, fit_conf, sims = take(every_fit), take(every_fit_conf), take(every_sims)
+    columns = _brand_columns(snapshot, brand, targets, query, today)
+    fit, fit_conf, sims = take(columns["fit"]), take(columns["fit_conf"]), take(columns["sims"])
     has_text = take(snapshot["has_text"])
     # Brand safety of the candidates' creators. Without a creator list the posts are searched
     # catalogue-wide (no join with 100k candidates), once per brand exclusions, day and snapshot:
     # the posts are catalogue data, so the snapshot's version is theirs. Once per host, too: the
     # hits are kept in a file of the snapshot's folder, which the host's other processes (and
-    # this one after a restart) read in a few tens of ms instead of the ~1 s scan at 100k.
+    # this one after a restart) map in about a millisecond instead of the ~1 s scan at 100k
+    # (7-11 s at 1M).
     if creator_ids is not None:
         safety = _brand_safety(creator_ids, brand)
         penalty = safety.penalties_of(creator)
@@ -685,23 +719,16 @@ def _features_from_snapshot(
         )
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today),
-            lambda: snapshot.stored(
-                _safety_key(rules, today),
-                lambda: _brand_safety(None, brand),
-                encode=_safety_payload,
-                decode=_safety_from_payload,
-            ),
+            lambda: _stored_safety(snapshot, brand, rules, today),
         )
         penalty = take(safety.snapshot_penalties(snapshot))
-    alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty)
-    # The SQL path's candidate vocabulary is the upper-cased stored country code.
-    upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
-    to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
+    alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty, text_score=take(columns["text_score"]))
+    constants = snapshot.memo(("ranking columns",), lambda: _ranking_columns(snapshot))
     cands = Candidates(
         ids=ids,
-        platform=take(snapshot["platform"]).astype(np.int64),
+        platform=take(constants["platform"]),
         followers=take(snapshot["followers"]),
-        country=to_upper[take(snapshot["country"])],
+        country=take(constants["country"]),
         languages=take(snapshot["languages"]),
         risk=take(snapshot["risk"]),
         risk_confidence=take(snapshot["risk_confidence"]),
@@ -710,11 +737,11 @@ def _features_from_snapshot(
         value_alignment=alignment.values,
         engagement=take(snapshot["engagement"]),
         platform_names=list(snapshot.meta["platforms"]),
-        country_names=list(upper),
+        country_names=list(constants["country_names"]),
         language_names=list(snapshot.meta["languages"]),
         verdict=take(snapshot["verdict"]),
     )
-    codes, creators = snapshot.memo(("creator codes",), lambda: _creator_codes(snapshot["creator_id"]))
+    codes, creators = snapshot.memo(("creator codes",), lambda: _stored_creator_codes(snapshot))
     page_memo = snapshot.memo(("page inputs",), PageInputsMemo)
     return _frozen(cands, creator, sims, query, alignment, targets, None, (take(codes), creators), page_memo)
 
@@ -730,23 +757,63 @@ def _taker(rows: np.ndarray, every: int) -> Callable[[np.ndarray], np.ndarray]:
 
 def _brand_columns(
     snapshot: FeatureSnapshot, brand: Brand, targets: Mapping[str, Any], query: Mapping[str, float], today: dt.date
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Audience fit, its confidence and the text similarity of every account of the snapshot for
-    the brand's target audience and words, kept with the snapshot per (those, day): each is per
-    account, so a ranking of any filters takes its rows' values instead of recomputing them (a
-    request without response caching has no features memo)."""
+) -> dict[str, np.ndarray]:
+    """Audience fit ("fit"), its confidence ("fit_conf"), the text similarity ("sims") and its
+    score before the mood board ("text_score") of every account of the snapshot for the brand's
+    target audience and words, per (those, day): each is per account, so a ranking of any filters
+    takes its rows' values. Kept with the snapshot in this process and, for the host's other
+    processes and restarts, in a file of its folder (`FeatureSnapshot.stored_arrays`): at 1M
+    accounts they cost ~150 ms of CPU to compute (the audience matrices and the fit) and ~1 ms
+    to map."""
 
-    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def compute() -> dict[str, np.ndarray]:
         every = np.arange(len(snapshot))
         matrices = snapshot.audience_matrices(every, targets, today)
         fit, fit_conf = audience_fit_vectorised(brand.target_audience, *matrices)
         sims = snapshot.cosine(query, snapshot.idf(query) if query else {}, every)
-        for array in (fit, fit_conf, sims):
-            array.setflags(write=False)
-        return fit, fit_conf, sims
+        return {"fit": fit, "fit_conf": fit_conf, "sims": sims, "text_score": _text_score(sims)}
 
-    key = json.dumps([brand.target_audience, brand.values, brand.description], sort_keys=True, default=str)
-    return snapshot.memo(("brand columns", key, today), compute)
+    said = [brand.target_audience, brand.values, brand.description]
+    # What the values depend on besides the catalogue (the folder's version): the target as the
+    # fit reads it, the query's terms in their order (the cosine sums them in it), the day
+    # (audience ages) and the arithmetic's constants.
+    stored_key = [
+        "brand columns",
+        BRAND_COLUMNS_VERSION,
+        json.loads(json.dumps(brand.target_audience, sort_keys=True, default=str)),
+        [[term, float(weight)] for term, weight in query.items()],
+        today.isoformat(),
+        HALF_LIFE_DAYS,
+        FOCUS_MASS,
+        TEXT_SCALE,
+    ]
+    key = json.dumps(said, sort_keys=True, default=str)
+    return snapshot.memo(("brand columns", key, today), lambda: snapshot.stored_arrays(stored_key, compute))
+
+
+def _ranking_columns(snapshot: FeatureSnapshot) -> dict[str, Any]:
+    """The snapshot's columns as every brand's candidates hold them, made once per snapshot: the
+    platform codes as int64, and the country codes in the SQL path's vocabulary (the upper-cased
+    stored code, "country_names"). Each is a copy of 1.1M values at 1M accounts."""
+    upper = {code: i for i, code in enumerate(dict.fromkeys(c.upper() for c in snapshot.meta["countries"]))}
+    to_upper = np.array([upper[c.upper()] for c in snapshot.meta["countries"]] or [0], dtype=np.int64)
+    platform = np.asarray(snapshot["platform"]).astype(np.int64)
+    country = to_upper[np.asarray(snapshot["country"])]
+    for array in (platform, country):
+        array.setflags(write=False)
+    return {"platform": platform, "country": country, "country_names": tuple(upper)}
+
+
+def _stored_creator_codes(snapshot: FeatureSnapshot) -> tuple[np.ndarray, int]:
+    """`_creator_codes` of the snapshot's creators, kept in its folder for the host's other
+    processes (a sort of 1.1M ids at 1M accounts)."""
+
+    def compute() -> dict[str, np.ndarray]:
+        codes, creators = _creator_codes(snapshot["creator_id"])
+        return {"codes": codes, "creators": np.array([creators], dtype=np.int64)}
+
+    stored = snapshot.stored_arrays(["creator codes", 1], compute)
+    return stored["codes"], int(stored["creators"][0])
 
 
 def _no_features(targets: Mapping[str, Any]) -> Features:
@@ -815,6 +882,8 @@ def _alignment(
     query: Mapping[str, float],
     safety: Safety,
     penalty: np.ndarray,
+    *,
+    text_score: np.ndarray | None = None,
 ) -> Alignment:
     """The text similarity blended with the mood board, minus the brand-safety penalty of each
     candidate's creator (`safety`: the hits of recent posts by creator, and where they are;
@@ -823,9 +892,11 @@ def _alignment(
     Brand safety is creator-level: a competitor's sponsorship on the creator's Weibo costs its
     Instagram row as much, whatever platforms the query lets through. The hits are kept by
     reference, not narrowed to the candidates' creators: pages look up only their own
-    creators, and narrowing a catalogue-wide search costs milliseconds per ranking."""
+    creators, and narrowing a catalogue-wide search costs milliseconds per ranking.
+    `text_score`: `_text_score(sims)` when the caller keeps it."""
     notes: list[Message] = []
-    text_score = 1.0 - np.exp(-sims / TEXT_SCALE)
+    if text_score is None:
+        text_score = _text_score(sims)
     mood, mood_note = _moodboard(brand, ids) if brand.pk else ({}, None)
     if mood_note:
         notes.append(mood_note)
@@ -845,6 +916,11 @@ def _alignment(
         alignment = np.where(penalty > 0, np.maximum(0.5 - penalty, 0.0), np.nan)
         notes.append(m.ALIGNMENT_UNSCORED())
     return Alignment(alignment, mood, safety.hits_by_creator, safety.post_places, notes)
+
+
+def _text_score(sims: np.ndarray) -> np.ndarray:
+    """The value alignment of a text similarity, before the mood board and brand safety."""
+    return 1.0 - np.exp(-sims / TEXT_SCALE)
 
 
 def _by_key(values: Mapping[int, float], keys: np.ndarray) -> np.ndarray:
