@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
 from django.http import Http404, HttpResponseBase
@@ -27,6 +26,7 @@ from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json_renderer, render_message
+from core.renderers import JSONFragment, json_bytes
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -219,24 +219,38 @@ def _part_reasons(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     }
 
 
-def _row_reasons(row: dict[str, Any], rendered: _Rendered, language: str) -> tuple[list[Any], dict[str, list[Any]]]:
-    """Each part's `_part_reasons` and the row's `_explanations`, rendered once per language for
-    as long as the matching service reuses the row's explanations (its `renderings`)."""
+# Each part's JSON before its score and after its weight; the row's explanations in words and as messages.
+RowReasons = tuple[list[tuple[bytes, bytes]], bytes, bytes]
+
+
+def _row_reasons(row: dict[str, Any], rendered: _Rendered, language: str) -> RowReasons:
+    """The row's parts and reasons in the request's language as JSON, rendered once per language
+    for as long as the matching service reuses the row's explanations (its `renderings`): each
+    part as the JSON before its score and after its weight (both depend on the ranking's
+    weights), and the row's `_explanations` (words, then messages). Kept as bytes: as live
+    objects, thousands of rows' rendered reasons made every full garbage collection of the
+    process walk them, and rebuilding them per response cost more than rendering."""
     renderings = row.get("renderings")
     key = ("api", language)
     kept = renderings.get(key) if renderings is not None else None
     if kept is not None:
-        found: tuple[list[Any], dict[str, list[Any]]] = pickle.loads(kept)
+        found: RowReasons = kept
         return found
-    found = (
-        [(part["name"], rendered.label(part["name"]), _part_reasons(part, rendered)) for part in row["parts"]],
-        _explanations(row["explanations"], rendered),
-    )
+    parts = []
+    for part in row["parts"]:
+        head = json_bytes({"name": part["name"], "label": rendered.label(part["name"])})
+        tail = json_bytes(_part_reasons(part, rendered))
+        parts.append((head[:-1] + b',"score":', b"," + tail[1:]))  # {"name":…,"label":…,"score": / ,"explanation":…}
+    explanations = _explanations(row["explanations"], rendered)
+    found = (parts, json_bytes(explanations["explanations"]), json_bytes(explanations["explanations_messages"]))
     if renderings is not None:
-        # Pickled, not kept as objects: thousands of rows' rendered reasons as live objects made
-        # every full garbage collection of the process traverse them (a pause of a second).
-        renderings[key] = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
+        renderings[key] = found
     return found
+
+
+def _part_json(head: bytes, tail: bytes, score: Any, weight: Any) -> JSONFragment:
+    """A part's JSON: its kept reasons around this ranking's score and weight."""
+    return JSONFragment(head + json_bytes(score) + b',"weight":' + json_bytes(weight) + tail)
 
 
 def _explanations(lines: list[Any], rendered: _Rendered) -> dict[str, list[Any]]:
@@ -273,7 +287,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
         creator = creators.get(row["creator_id"])
         if creator is None:  # deleted since the ranking was computed
             continue
-        parts, explanations = _row_reasons(row, rendered, language)
+        parts, words, messages = _row_reasons(row, rendered, language)
         out.append(
             {
                 "rank": row["rank"],
@@ -296,10 +310,11 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                     for post in row.get("competitor_posts", [])
                 ],
                 "parts": [
-                    {"name": name, "label": label, "score": part["score"], "weight": part["weight"], **reasons}
-                    for (name, label, reasons), part in zip(parts, row["parts"], strict=True)
+                    _part_json(head, tail, part["score"], part["weight"])
+                    for (head, tail), part in zip(parts, row["parts"], strict=True)
                 ],
-                **explanations,
+                "explanations": JSONFragment(words),
+                "explanations_messages": JSONFragment(messages),
             }
         )
     return {
@@ -329,6 +344,9 @@ class BrandMatchesView(OrganizationScopedView):
     )
 
     serializer_class = MatchesSerializer
+
+    def get_queryset(self):  # noqa: ANN201 - the brands one can rank (the browsable API asks)
+        return brand_list(organization=self.organization)
 
     @extend_schema(parameters=[MatchesQuerySerializer])
     def get(self, request: Request, pk: int) -> Response:

@@ -5,6 +5,8 @@ every language."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.vetting.test_feature_snapshot import brand, catalogue, snapshot_on
@@ -47,3 +49,16 @@ def test_kept_renderings_show_what_a_fresh_rendering_shows(catalogue, snapshot_o
     assert again_chinese.content == chinese.content == fresh_chinese.content
     fresh_reweighted = editor.client.get(url + "&w_engagement=2&w_value=0.5")
     assert fresh_reweighted.content == reweighted.content
+
+
+def test_kept_renderings_are_pretty_printed_and_browsable_too(catalogue, snapshot_on, editor):
+    b = brand(organization=editor.organization)
+    url = f"/api/brands/{b.pk}/matches/?limit=5"
+    compact = editor.client.get(url)
+    editor.client.get(url)  # now from the kept renderings
+    pretty = editor.client.get(url, HTTP_ACCEPT="application/json; indent=4")
+    assert pretty.status_code == 200 and b'\n    "results"' in pretty.content
+    assert json.loads(pretty.content) == json.loads(compact.content)
+    browsable = editor.client.get(url, HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200
+    assert compact.json()["results"][0]["parts"][0]["explanation"] in browsable.content.decode()

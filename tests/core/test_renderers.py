@@ -56,3 +56,14 @@ def test_pretty_printing_goes_through_drf():
     pretty = FastJSONRenderer().render({"a": 1}, "application/json; indent=2")
     assert pretty == b'{\n  "a": 1\n}'
     assert FastJSONRenderer().render(None) == b""
+
+
+def test_a_json_fragment_is_written_as_it_is_compact_and_read_back_when_pretty_printed():
+    from core.renderers import FastJSONRenderer, json_fragment
+
+    data = {"kept": json_fragment({"b": [1, 2.5, None], "a": "Ünïcode"}), "n": 3}
+    compact = FastJSONRenderer().render(data, "application/json")
+    assert compact == '{"kept":{"b":[1,2.5,null],"a":"Ünïcode"},"n":3}'.encode()
+    pretty = FastJSONRenderer().render(data, "application/json; indent=2")
+    assert b'\n  "kept": {' in pretty
+    assert json.loads(pretty) == json.loads(compact)
