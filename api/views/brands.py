@@ -27,6 +27,7 @@ from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
 from core.messages import is_message, label, localize, message_json_renderer, render_message
 from core.renderers import JSONFragment, json_bytes
+from core.services.cpu_share import heavy_request
 from core.services.media import read_image_upload
 from influencers.models import Platform
 from influencers.risk import NOT_VETTED
@@ -387,13 +388,15 @@ class BrandMatchesView(OrganizationScopedView):
             "include_unvetted": params.get("include_unvetted"),
         }
         filters = {k: v for k, v in filters.items() if v not in (None, [], False)}
-        # Too many of this user's rankings at once: Throttled, a 429 with Retry-After (exception handler).
-        result = matching.rank_creators_for_brand(
-            brand=brand,
-            weights=weights or None,
-            filters=filters or None,
-            limit=params["limit"],
-            offset=params["offset"],
-            user_id=request.user.pk,
-        )
-        return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)
+        # Too many of this user's rankings at once, or a process busy with others for too long:
+        # Throttled, a 429 with Retry-After (exception handler).
+        with heavy_request():
+            result = matching.rank_creators_for_brand(
+                brand=brand,
+                weights=weights or None,
+                filters=filters or None,
+                limit=params["limit"],
+                offset=params["offset"],
+                user_id=request.user.pk,
+            )
+            return serialize_ranking(result, limit=params["limit"], offset=params["offset"], request=request)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.errors import InputError, Throttled, VettedError
 from core.http import private_file_response
 from core.messages import render_message
+from core.services.cpu_share import heavy_request
 from core.services.media import read_image_upload
 from frontend.forms import BrandForm, attach_input_error
 from frontend.views import presenters
@@ -221,9 +222,10 @@ def brand_matches(request: HttpRequest, brand_id: int) -> HttpResponse:
 
     status = 200
     try:
-        ranked = rank_creators_for_brand(
-            brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"], user_id=request.user.pk
-        )
+        with heavy_request():
+            ranked = rank_creators_for_brand(
+                brand=brand, weights=weights, limit=MATCH_PAGE_SIZE, offset=context["offset"], user_id=request.user.pk
+            )
     except Throttled:  # this user already has rankings running: say so, others are not slowed down
         context["error"] = _("You already have other rankings running. Try again in a moment.")
         status = 429
