@@ -71,9 +71,13 @@ def main() -> None:
         if args.dump:
             # The stored text of every column as the database holds it (key order of the JSON
             # included), but the computation's times.
-            columns = [f.column for f in AccountMetrics._meta.concrete_fields if f.attname not in ("id", "computed_at")]
+            columns = [str(f.column) for f in AccountMetrics._meta.concrete_fields if f.attname != "computed_at"]
+            quote = connection.ops.quote_name
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {', '.join(columns)} FROM {AccountMetrics._meta.db_table} ORDER BY account_id")
+                cursor.execute(
+                    f"SELECT {', '.join(map(quote, columns))} FROM {quote(AccountMetrics._meta.db_table)} "
+                    "ORDER BY account_id"
+                )
                 metrics = [
                     [_COMPUTED_AT.sub("", v) if isinstance(v, str) else v for v in row] for row in cursor.fetchall()
                 ]
