@@ -10,7 +10,8 @@ it kept), and run this from the root of each checkout to compare, on a copy of t
 
 The dump holds every AccountMetrics row (vetting report included) and every AccountSearchText row,
 sorted, without the times of the computation (`computed_at`, the metrics' `as_of`: now).
-The search texts are deleted first, so that step writes every row as after a first import.
+The search texts and the metrics rows are deleted first, so the steps write every row as after a
+first import.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def main() -> None:
         from influencers.models import Account, AccountMetrics, AccountSearchText
 
         assert connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"])
+        # As after a first import: no search text and no metrics row yet.
         AccountSearchText.objects.all().delete()
+        AccountMetrics.objects.all().delete()
         ids = tuple(Account.objects.order_by("pk").values_list("pk", flat=True))
         change = follow_ups.AccountsChanged(account_ids=ids, reason="import")
         total_wall, total_cpu = 0.0, 0.0

@@ -1,9 +1,9 @@
 """Engagement and growth metrics per account, computed from history and stored with formulas.
 
 `refresh_metrics(account_ids)` reads posts and snapshots in bulk per chunk of accounts, runs
-the pure functions of `influencers.metrics`, and upserts AccountMetrics in one statement per
-chunk. The vetting fields of AccountMetrics (fake_risk, risk_level, risk_confidence, vetting)
-belong to the vetting service and are never touched here.
+the pure functions of `influencers.metrics`, and upserts AccountMetrics with one statement per
+chunk (sent with executemany). The vetting fields of AccountMetrics (fake_risk, risk_level,
+risk_confidence, vetting) belong to the vetting service and are never touched here.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Window
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from core.models import Job
@@ -139,6 +140,36 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _upsert_metrics(rows: list[AccountMetrics]) -> None:
+    """Store `rows` (inside the caller's transaction): one INSERT … ON CONFLICT DO UPDATE
+    (SQLite ≥ 3.24 and PostgreSQL) sent with executemany. A new row gets every column as
+    bulk_create would give it (the vetting ones at their defaults); an existing one only its
+    metric columns and computed_at, so vetting results survive a refresh. bulk_create's
+    statement assembly per batch cost half again as much as this (and under DEBUG its query
+    log quoted every value)."""
+    if not rows:
+        return
+    opts = AccountMetrics._meta
+    fields = list(opts.concrete_fields)
+    quote = connection.ops.quote_name
+    conflict = connection.ops.on_conflict_suffix_sql(
+        fields,
+        OnConflict.UPDATE,
+        [opts.get_field(name).column for name in (*METRIC_FIELDS, "computed_at")],
+        [opts.pk.column],
+    )
+    sql = "INSERT INTO {} ({}) VALUES ({}) {}".format(
+        quote(opts.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+        conflict,
+    )
+    # pre_save as bulk_create calls it (computed_at is auto_now); get_db_prep_save encodes the JSON.
+    params = [[field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def refresh_metrics(
     account_ids: Iterable[int],
     *,
@@ -193,15 +224,7 @@ def refresh_metrics(
             values["details"] = _json_safe(values["details"])
             rows.append(AccountMetrics(account_id=account_id, **values))
         with transaction.atomic():
-            # One INSERT … ON CONFLICT DO UPDATE per batch (SQLite ≥ 3.24 and PostgreSQL); only
-            # the metric columns are updated, so vetting results survive a refresh.
-            AccountMetrics.objects.bulk_create(
-                rows,
-                batch_size=250,
-                update_conflicts=True,
-                unique_fields=["account"],
-                update_fields=[*METRIC_FIELDS, "computed_at"],
-            )
+            _upsert_metrics(rows)
             touch_accounts(present)
         written += len(rows)
         done += len(chunk)
