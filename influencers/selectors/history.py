@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -22,7 +23,10 @@ def _driver_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of a values_list queryset of `_PLAIN_FIELDS` as the driver returns them: Django's
     per-value converters (a no-op for these columns) and result iterator were a third of reading
     an import's snapshot histories (90 rows per account, read by the metrics and by vetting)."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a filter no row can match (an empty IN list): what the ORM returns then
+        return
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(_FETCH_ROWS):
