@@ -151,16 +151,17 @@ def _upsert_metrics(rows: list[AccountMetrics]) -> None:
         return
     opts = AccountMetrics._meta
     fields = list(opts.concrete_fields)
+    columns = {field.name: str(field.column) for field in fields}
     quote = connection.ops.quote_name
     conflict = connection.ops.on_conflict_suffix_sql(
         fields,
         OnConflict.UPDATE,
-        [opts.get_field(name).column for name in (*METRIC_FIELDS, "computed_at")],
-        [opts.pk.column],
+        [columns[name] for name in (*METRIC_FIELDS, "computed_at")],
+        [columns[opts.pk.name]],
     )
     sql = "INSERT INTO {} ({}) VALUES ({}) {}".format(
         quote(opts.db_table),
-        ", ".join(quote(field.column) for field in fields),
+        ", ".join(quote(column) for column in columns.values()),
         ", ".join(["%s"] * len(fields)),
         conflict,
     )
