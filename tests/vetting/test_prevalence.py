@@ -115,3 +115,13 @@ def test_em_gives_the_textbook_iterations_numbers_bit_for_bit(n, share, trained_
     posteriors = exact(n).posteriors(z, rng.integers(0, n, size=(200, n)))
     assert np.array_equal(em_prevalence(posteriors, trained_prior), _textbook_em(posteriors, trained_prior))
     assert np.array_equal(em_prevalence(posteriors[0], trained_prior), _textbook_em(posteriors[0], trained_prior)[:1])
+
+
+def test_bootstrap_posteriors_are_the_sigmoid_of_the_calibrated_logits_bit_for_bit():
+    rng = np.random.default_rng(3)
+    n = 250
+    z = rng.normal(0.0, 3.0, n) * np.where(rng.random(n) < 0.05, 20.0, 1.0)  # some beyond the ±40 clip
+    calibration = RowCalibration(a=rng.normal(0.0, 1.0, n), b=rng.normal(1.0, 0.3, n), prior=0.4)
+    rows = rng.integers(0, n, size=(200, n))
+    expected = sigmoid(calibration.a[rows] + calibration.b[rows] * z[rows])
+    assert np.array_equal(calibration.posteriors(z, rows), expected)
