@@ -51,3 +51,22 @@ def test_snapshots_after_the_cut_off_are_neither_counted_nor_read():
     until = START + dt.timedelta(days=5)  # 6 snapshots up to it: more than the limit of 4
     assert [d.day for d, _ in _read([account], until=until, limit=4)[account.pk]] == [3, 4, 5, 6]
     assert [d.day for d, _ in _read([account], until=until, limit=6)[account.pk]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_rows_read_past_the_orm_are_the_orms_rows():
+    # Short histories are read from the database driver without Django's converters: the dates
+    # must still be dates, the counts integers and a missing following count None.
+    short, long = AccountFactory(), AccountFactory()
+    AccountSnapshot.objects.bulk_create(
+        [
+            AccountSnapshot(account=short, date=START, followers=10, following=None, posts=3),
+            AccountSnapshot(account=short, date=START + dt.timedelta(days=1), followers=12, following=7, posts=None),
+        ]
+    )
+    _history(long, 4)
+    fields = ("account_id", "date", "followers", "following", "posts")
+    counts = {short.pk: 2, long.pk: 4}
+    read = list(newest_snapshots(counts, until=START + dt.timedelta(days=30), limit=3, fields=fields))
+    assert read[:2] == [(short.pk, START, 10, None, 3), (short.pk, START + dt.timedelta(days=1), 12, 7, None)]
+    assert all(type(row[1]) is dt.date and type(row[2]) is int for row in read)
+    assert [row[1].day for row in read[2:]] == [2, 3, 4]  # the long one: its 3 newest

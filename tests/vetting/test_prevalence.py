@@ -88,3 +88,40 @@ def test_rows_are_calibrated_each_with_its_own_parameters():
 def test_an_empty_audience_is_refused():
     with pytest.raises(ValueError):
         estimate_prevalence(np.array([]), centre=exact(0), references=[])
+
+
+def _textbook_em(posteriors: np.ndarray, trained_prior: float) -> np.ndarray:
+    """The EM as first written: `adjust_to_prior` of the whole matrix at every step."""
+    from vetting.scoring.prevalence import EM_MAX_ITERATIONS, EM_TOLERANCE
+
+    matrix = np.atleast_2d(posteriors)
+    prevalence = np.clip(matrix.mean(axis=1), 1e-6, 1 - 1e-6)
+    for _ in range(EM_MAX_ITERATIONS):
+        updated = np.clip(adjust_to_prior(matrix, prevalence, trained_prior).mean(axis=1), 1e-6, 1 - 1e-6)
+        if np.abs(updated - prevalence).max() < EM_TOLERANCE:
+            return updated
+        prevalence = updated
+    return prevalence
+
+
+@pytest.mark.parametrize(
+    ("n", "share", "trained_prior"), [(40, 0.0, 0.5), (100, 0.1, 0.5), (300, 0.5, 0.3), (1000, 0.9, 0.7)]
+)
+def test_em_gives_the_textbook_iterations_numbers_bit_for_bit(n, share, trained_prior):
+    # The stored reports must not change with the faster loop: same floats, not merely close ones,
+    # on bootstraps like the interval's (some rows run to the iteration limit, n=40 and 100).
+    rng = np.random.default_rng(n)
+    z, _ = audience(n, share, rng)
+    posteriors = exact(n).posteriors(z, rng.integers(0, n, size=(200, n)))
+    assert np.array_equal(em_prevalence(posteriors, trained_prior), _textbook_em(posteriors, trained_prior))
+    assert np.array_equal(em_prevalence(posteriors[0], trained_prior), _textbook_em(posteriors[0], trained_prior)[:1])
+
+
+def test_bootstrap_posteriors_are_the_sigmoid_of_the_calibrated_logits_bit_for_bit():
+    rng = np.random.default_rng(3)
+    n = 250
+    z = rng.normal(0.0, 3.0, n) * np.where(rng.random(n) < 0.05, 20.0, 1.0)  # some beyond the ±40 clip
+    calibration = RowCalibration(a=rng.normal(0.0, 1.0, n), b=rng.normal(1.0, 0.3, n), prior=0.4)
+    rows = rng.integers(0, n, size=(200, n))
+    expected = sigmoid(calibration.a[rows] + calibration.b[rows] * z[rows])
+    assert np.array_equal(calibration.posteriors(z, rows), expected)

@@ -289,7 +289,7 @@ def following_churn(
     residual = rate - trend
     scale = _robust_scale(residual, max(2.0, 0.002 * float(median(vals))))
     z = residual / scale
-    big = [i for i in range(len(z)) if abs(z[i]) >= z_threshold]
+    big = np.flatnonzero(np.abs(z) >= z_threshold).tolist()
     out: list[Anomaly] = []
     used: set[int] = set()
     for a in big:

@@ -54,8 +54,19 @@ def em_prevalence(posteriors: np.ndarray, trained_prior: float = 0.5) -> np.ndar
     that the ratios stay finite."""
     matrix = np.atleast_2d(np.asarray(posteriors, dtype=float))
     prevalence = np.clip(matrix.mean(axis=1), 1e-6, 1 - 1e-6)
+    # Each step is `adjust_to_prior(matrix, prevalence, trained_prior)` computed term by term as
+    # it does, with 1 − p taken once and the two terms written into buffers kept across steps:
+    # a bootstrap is 200 rows × the sample, iterated up to EM_MAX_ITERATIONS times, and these
+    # full-size passes and allocations were most of vetting an account that has a follower sample
+    # (tests/vetting/test_prevalence.py checks the same numbers bit for bit).
+    complement = 1.0 - matrix
+    up, down = np.empty_like(matrix), np.empty_like(matrix)
     for _ in range(EM_MAX_ITERATIONS):
-        updated = np.clip(adjust_to_prior(matrix, prevalence, trained_prior).mean(axis=1), 1e-6, 1 - 1e-6)
+        np.multiply((prevalence / trained_prior)[:, None], matrix, out=up)
+        np.multiply(((1.0 - prevalence) / (1.0 - trained_prior))[:, None], complement, out=down)
+        np.add(up, down, out=down)
+        np.divide(up, down, out=up)
+        updated = np.clip(up.mean(axis=1), 1e-6, 1 - 1e-6)
         if np.abs(updated - prevalence).max() < EM_TOLERANCE:
             prevalence = updated
             break
@@ -94,7 +105,16 @@ class RowCalibration:
         """Posteriors of the accounts (or of `rows`, an index array of any shape)."""
         if rows is None:
             return sigmoid(self.a + self.b * logits)
-        return sigmoid(self.a[rows] + self.b[rows] * logits[rows])
+        # sigmoid(a[rows] + b[rows]·logits[rows]) computed in place in one buffer: a bootstrap's
+        # rows are 200 × the sample, and a temporary per operation cost more than the arithmetic
+        # (tests/vetting/test_prevalence.py checks the same numbers bit for bit).
+        out = np.multiply(self.b[rows], logits[rows])
+        np.add(self.a[rows], out, out=out)
+        np.clip(out, -40.0, 40.0, out=out)
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        np.add(1.0, out, out=out)
+        return np.divide(1.0, out, out=out)
 
 
 @dataclass(frozen=True)

@@ -196,16 +196,15 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             "posted_at",
             "url",
             "caption",
-            "hashtags",
             "likes",
             "comments",
             "shares",
             "saves",
             "views",
             "is_sponsored",
-            "sponsor",
         )
     )
+    # Only what the scorers and the report read (no hashtags: a JSON value decoded per row).
     for post in post_rows:
         out[post["account_id"]].posts.append(post)
     post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
@@ -278,6 +277,11 @@ def build_report(
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
         quality = audience_quality(batch, calibration)
 
+    # The history as columns (one transposition rather than a pass per column).
+    dates, follower_counts, following_counts = (
+        (list(c) for c in zip(*evidence.snapshots)) if evidence.snapshots else ([], [], [])
+    )
+
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
     stats = [
@@ -291,19 +295,14 @@ def build_report(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=[SnapshotPoint(d, f, g) for d, f, g in evidence.snapshots],
+        snapshots=list(map(SnapshotPoint, dates, follower_counts, following_counts)),
         stored=evidence.engagement,
     )
 
     # Snapshot history → growth anomalies; a jump right after a post's engagement spike is
     # marked as possibly organic.
     viral_dates = [dt.date.fromisoformat(c.date) for c in engagement.changes if c.kind == "spike"]
-    growth = growth_anomalies(
-        [d for d, _, _ in evidence.snapshots],
-        [f for _, f, _ in evidence.snapshots],
-        [g for _, _, g in evidence.snapshots],
-        viral_dates=viral_dates,
-    )
+    growth = growth_anomalies(dates, follower_counts, following_counts, viral_dates=viral_dates)
 
     # Comment sample → authenticity (languages compared with the declared audience).
     audience_languages = (evidence.audience or {}).get("languages") or None

@@ -1,0 +1,101 @@
+"""The import follow-up (search text, metrics, vetting) run again over an imported catalogue:
+timed per step, and its stored outputs dumped so that two versions of the code can be compared.
+
+Take the SQLite database of `bench/import_bench.py --real-shape --keep` (it prints the folder
+it kept), and run this from the root of each checkout to compare, on a copy of that database:
+
+    python bench/import_followup_check.py /tmp/vetted-import-bench-XXXX/var/vetted.sqlite3 --dump a.json
+    (cd ../other-checkout && python /path/to/import_followup_check.py DB --dump b.json)
+    cmp a.json b.json
+
+The dump holds every AccountMetrics row (vetting report included) and every AccountSearchText row,
+sorted, without the times of the computation (`computed_at`, the metrics' `as_of`: now).
+The search texts and the metrics rows are deleted first, so the steps write every row as after a
+first import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The times of the computation (the report's, and the metrics' cut-off, by default now).
+_COMPUTED_AT = re.compile(r'"(computed_at|as_of)": "\d{4}-\d\d-\d\dT[^"]*"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("database", type=Path, help="an imported SQLite database (left as it is: a copy is used)")
+    parser.add_argument("--dump", type=Path, help="write the stored outputs here (sorted JSON)")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="vetted-followup-check-"))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["VETTED_VAR_DIR"] = str(workdir)
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    shutil.copy(args.database, workdir / "vetted.sqlite3")
+    # The code of the checkout this is run from (not necessarily the one holding this file).
+    sys.path.insert(0, os.getcwd())
+    try:
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        from influencers import follow_ups
+        from influencers.models import Account, AccountMetrics, AccountSearchText
+
+        assert connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"])
+        # As after a first import: no search text and no metrics row yet.
+        AccountSearchText.objects.all().delete()
+        AccountMetrics.objects.all().delete()
+        ids = tuple(Account.objects.order_by("pk").values_list("pk", flat=True))
+        change = follow_ups.AccountsChanged(account_ids=ids, reason="import")
+        total_wall, total_cpu = 0.0, 0.0
+        for registration in follow_ups._registry[follow_ups.AccountsChanged]:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            registration.step(change)
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            total_wall, total_cpu = total_wall + wall, total_cpu + cpu
+            if cpu > 0.01:
+                print(f"{registration.what}: {wall:.2f} s wall, {cpu:.2f} s CPU → {len(ids) / cpu:,.0f} accounts/CPU-s")
+        print(
+            f"follow-up of {len(ids):,} accounts: {total_wall:.2f} s wall → {len(ids) / total_wall:,.0f} accounts/s; "
+            f"{total_cpu:.2f} s CPU → {len(ids) / total_cpu:,.0f} accounts/CPU-s; load {os.getloadavg()[0]:.1f}"
+        )
+        if args.dump:
+            # The stored text of every column as the database holds it (key order of the JSON
+            # included), but the computation's times.
+            columns = [str(f.column) for f in AccountMetrics._meta.concrete_fields if f.attname != "computed_at"]
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {', '.join(map(quote, columns))} FROM {quote(AccountMetrics._meta.db_table)} "
+                    "ORDER BY account_id"
+                )
+                metrics = [
+                    [_COMPUTED_AT.sub("", v) if isinstance(v, str) else v for v in row] for row in cursor.fetchall()
+                ]
+            texts = list(
+                AccountSearchText.objects.order_by("account_id").values_list("account_id", "names", "about", "posts")
+            )
+            with args.dump.open("w", encoding="utf-8") as out:
+                json.dump(
+                    {"columns": columns, "metrics": metrics, "search": texts}, out, default=str, ensure_ascii=False
+                )
+                out.write("\n")
+            print(f"dumped {len(metrics):,} metrics rows and {len(texts):,} search texts to {args.dump}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
