@@ -197,9 +197,10 @@ API_RESPONSE_CACHE_SECONDS = env_int("API_RESPONSE_CACHE_SECONDS", 300 if CACHE_
 # a brand's candidate features, the catalogue IDF), whether or not responses are cached. Unset:
 # on with CACHE_URL or response caching (core.caching.versions.data_memo_enabled).
 DATA_MEMO = env_bool("DATA_MEMO") if "DATA_MEMO" in os.environ else None
-# CPU-heavy requests (brand rankings) computing at once per web process; the others wait their
-# turn (core/services/cpu_share.py), so cheap requests are not slowed by them; 0: no limit.
-HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 2)
+# CPU-heavy requests (brand rankings) computing at once per web process; the others wait their turn
+# (core/services/cpu_share.py), so cheap requests are not slowed by them (docs/deploy.md: 1 gave
+# the lowest p95s at 20 clients); 0: no limit.
+HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 1)
 # Token and membership lookups memoised per process at the shared "access" version (core/caching/access.py):
 # needs the shared cache like response caching; bounds writes made outside Django; 0 turns it off.
 API_ACCESS_MEMO_SECONDS = env_int("API_ACCESS_MEMO_SECONDS", 30 if CACHE_URL else 0)

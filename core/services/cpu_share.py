@@ -1,4 +1,4 @@
-"""A web process's share of the CPU for cheap requests: at most HEAVY_REQUESTS_PER_PROCESS
+"""A web process's share of the CPU for cheap requests: at most HEAVY_REQUESTS_PER_PROCESS (default 1)
 CPU-heavy computations (a brand ranking and its page: tens of milliseconds of Python at 1M
 creators) run at once in a process; the others wait for a turn, using no CPU.
 
