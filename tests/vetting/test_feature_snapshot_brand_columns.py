@@ -14,36 +14,18 @@ import time
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from influencers.models import Account
 from tests.factories import AudienceProfileFactory
 from tests.vetting.test_feature_snapshot import QUERIES, brand, catalogue, ranked_from_database, ranked_from_snapshot
+from tests.vetting.test_feature_snapshot_safety import new_process, snapshot_on
 from vetting.features import snapshot as snapshots
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
-__all__ = ["catalogue"]  # the fixture, used by name
-
-
-@pytest.fixture
-def snapshot_on(settings, tmp_path):
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = tmp_path / "features"
-    cache.clear()
-    new_process()
-    yield tmp_path / "features"
-    snapshots.forget_loaded()
-
-
-def new_process() -> None:
-    """What another worker of the host starts with: no snapshot mapped (so no memo), no features
-    memoised; the snapshot's folder and the shared cache (the data versions) stay."""
-    snapshots.forget_loaded()
-    matching.features_memo.clear()
-    matching.idf_memo.clear()
+__all__ = ["catalogue", "snapshot_on"]  # the fixtures, used by name
 
 
 @pytest.fixture
