@@ -107,9 +107,14 @@ def wait_for(driver, css: str, *, timeout: float = WAIT, visible: bool = True):
 
 
 def wait_until(predicate, *, timeout: float = WAIT, what: str = "condition"):
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except StaleElementReferenceException:  # htmx swapped the element between find and read
+            value = None
         if value:
             return value
         time.sleep(0.2)
