@@ -22,15 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_timing import snapshot_django
 
 spent: dict[str, float] = defaultdict(float)
 
@@ -56,23 +57,8 @@ def main() -> None:
     parser.add_argument("--features-dir", default="", help="where the snapshot is (default: a temporary folder)")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    temporary = not args.features_dir
-    settings.RANKING_FEATURES_DIR = Path(args.features_dir or tempfile.mkdtemp(prefix="first-rank-features-"))
-    settings.API_RESPONSE_CACHE_SECONDS = 0
-    try:
+    with snapshot_django(args.database_url, features_dir=args.features_dir, prefix="first-rank-features-"):
         run(args, brand_ids=[int(b) for b in args.brands.split(",") if b])
-    finally:
-        if temporary:
-            shutil.rmtree(settings.RANKING_FEATURES_DIR, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:

@@ -28,12 +28,14 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_timing import bench_line, timed
 
 PLATFORMS = ["instagram", "tiktok", "youtube", "xiaohongshu", "douyin", "bilibili", "weibo"]
 COUNTRIES = ["CN", "TW", "HK", "SG", "US", "GB", "DE", "FR", "JP", "KR", "CH", "IT"]
@@ -119,22 +121,6 @@ def run_once(data: dict, limit: int = 50) -> tuple[float, int]:
     return time.perf_counter() - start, page.total
 
 
-def _bench_line(metric: str, seconds: float) -> None:
-    print("BENCH " + json.dumps({"metric": metric, "value": round(seconds * 1000, 1), "unit": "ms", "better": "lower"}))
-
-
-def _timed(run: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> tuple[float, float]:
-    """Best and median seconds of `repeat` calls of run() (before() untimed ahead of each)."""
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return min(times), sorted(times)[len(times) // 2]
-
-
 def end_to_end(database_url: str, creators: int, reload: bool, repeat: int) -> None:
     import tempfile
 
@@ -171,26 +157,26 @@ def end_to_end(database_url: str, creators: int, reload: bool, repeat: int) -> N
             matching.rank_creators_for_brand(brand=brand, filters=filters, limit=50)
 
         settings.RANKING_FEATURE_SNAPSHOT = False
-        sql_best, sql_median = _timed(ranking, repeat)
+        sql_best, sql_median = timed(ranking, repeat)
         settings.RANKING_FEATURE_SNAPSHOT = True
         snapshots.current_snapshot(wait=True)  # built (or mapped) once, outside the timings below
-        mapped_best, mapped_median = _timed(ranking, repeat)
-        fresh_best, fresh_median = _timed(ranking, repeat, before=snapshots.forget_loaded)
+        mapped_best, mapped_median = timed(ranking, repeat)
+        fresh_best, fresh_median = timed(ranking, repeat, before=snapshots.forget_loaded)
         print(
             f"cold ranking, {name}: database {sql_best * 1000:.0f} ms (median {sql_median * 1000:.0f}); "
             f"snapshot, brand seen {mapped_best * 1000:.0f} ms (median {mapped_median * 1000:.0f}); "
             f"snapshot mapped first {fresh_best * 1000:.0f} ms (median {fresh_median * 1000:.0f})"
         )
-        _bench_line(f"cold ranking {accounts:,} accounts, {name}, from the database", sql_best)
-        _bench_line(f"cold ranking {accounts:,} accounts, {name}, from the snapshot, brand seen", mapped_best)
-        _bench_line(f"cold ranking {accounts:,} accounts, {name}, snapshot mapped first", fresh_best)
+        bench_line(f"cold ranking {accounts:,} accounts, {name}, from the database", sql_best)
+        bench_line(f"cold ranking {accounts:,} accounts, {name}, from the snapshot, brand seen", mapped_best)
+        bench_line(f"cold ranking {accounts:,} accounts, {name}, snapshot mapped first", fresh_best)
 
     def build() -> None:
         snapshots.write_snapshot(snapshots.build_snapshot(), settings.RANKING_FEATURES_DIR / f"build-{time.time_ns()}")
 
-    build_best, build_median = _timed(build, max(1, repeat // 2))
+    build_best, build_median = timed(build, max(1, repeat // 2))
     print(f"snapshot build after a catalogue write: {build_best:.2f} s (median {build_median:.2f} s)")
-    _bench_line(f"feature snapshot build, {accounts:,} accounts", build_best)
+    bench_line(f"feature snapshot build, {accounts:,} accounts", build_best)
 
     # What a follow-up after a small import or refresh does instead: the previous snapshot with
     # the rows of 100 changed accounts (and their creators' other accounts) rewritten.
@@ -202,9 +188,9 @@ def end_to_end(database_url: str, creators: int, reload: bool, repeat: int) -> N
         assert snapshot is not None, "expected the incremental path"
         snapshots.write_snapshot(snapshot, settings.RANKING_FEATURES_DIR / f"incremental-{time.time_ns()}")
 
-    step_best, step_median = _timed(incremental, repeat)
+    step_best, step_median = timed(incremental, repeat)
     print(f"incremental snapshot, 100 accounts changed: {step_best:.2f} s (median {step_median:.2f} s)")
-    _bench_line(f"feature snapshot, incremental after 100 of {accounts:,} accounts changed", step_best)
+    bench_line(f"feature snapshot, incremental after 100 of {accounts:,} accounts changed", step_best)
 
 
 def main() -> None:

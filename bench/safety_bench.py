@@ -21,33 +21,16 @@ exclusions or competitors, the best of R runs of:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _best(run: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
-    """The best seconds of `repeat` calls of run() (before() untimed ahead of each)."""
-    times = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-def _bench_line(metric: str, seconds: float) -> None:
-    print("BENCH " + json.dumps({"metric": metric, "value": round(seconds * 1000, 1), "unit": "ms", "better": "lower"}))
+from bench_timing import bench_line, snapshot_django, timed
 
 
 def main() -> None:
@@ -56,21 +39,8 @@ def main() -> None:
     parser.add_argument("--brands", default="", help="brand ids, comma-separated (default: every brand with rules)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = Path(tempfile.mkdtemp(prefix="safety-bench-features-"))
-    settings.API_RESPONSE_CACHE_SECONDS = 0
-    try:
+    with snapshot_django(args.database_url, prefix="safety-bench-features-"):
         run(args, brand_ids=[int(b) for b in args.brands.split(",") if b])
-    finally:
-        shutil.rmtree(settings.RANKING_FEATURES_DIR, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
@@ -128,7 +98,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
                 runs.append(float(found.group(1)) / 1000 if found else float("nan"))
             executed = min(runs)
             plan = "index" if any("Bitmap Index Scan" in line for line in lines) else "scan"
-        search = _best(lambda brand=brand: matching._safety_posts(None, brand), args.repeat)
+        search = timed(lambda brand=brand: matching._safety_posts(None, brand), args.repeat)[0]
 
         def match(brand=brand, flat=flat) -> None:
             brand_safety_hits(
@@ -138,25 +108,25 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
                 competitors=brand.competitors or [],
             )
 
-        matcher = _best(match, args.repeat)
+        matcher = timed(match, args.repeat)[0]
 
         def ranking(brand=brand) -> None:
             matching.rank_creators_for_brand(brand=brand, limit=50)
 
-        without = _best(ranking, args.repeat, before=forget_stored)
+        without = timed(ranking, args.repeat, before=forget_stored)[0]
         ranking()  # stores the brand's hits
-        stored = _best(ranking, args.repeat, before=fresh_worker)
+        stored = timed(ranking, args.repeat, before=fresh_worker)[0]
         print(
             f"brand {brand.pk} ({rules}): {len(flat):,} posts found; SQL {executed * 1000:.0f} ms ({plan}), "
             f"_safety_posts {search * 1000:.0f} ms, matcher {matcher * 1000:.0f} ms; first ranking in a worker: "
             f"{without * 1000:.0f} ms searching the posts, {stored * 1000:.0f} ms with the stored hits"
         )
         if connection.vendor == "postgresql":
-            _bench_line(f"brand safety SQL, brand {brand.pk}", executed)
-        _bench_line(f"brand safety search end to end, brand {brand.pk}", search)
-        _bench_line(f"brand safety matcher, brand {brand.pk}", matcher)
-        _bench_line(f"first ranking in a worker, brand {brand.pk}, searching the posts", without)
-        _bench_line(f"first ranking in a worker, brand {brand.pk}, stored hits", stored)
+            bench_line(f"brand safety SQL, brand {brand.pk}", executed)
+        bench_line(f"brand safety search end to end, brand {brand.pk}", search)
+        bench_line(f"brand safety matcher, brand {brand.pk}", matcher)
+        bench_line(f"first ranking in a worker, brand {brand.pk}, searching the posts", without)
+        bench_line(f"first ranking in a worker, brand {brand.pk}, stored hits", stored)
 
 
 if __name__ == "__main__":
