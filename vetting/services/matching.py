@@ -113,6 +113,10 @@ class RankingResult:
     filters: dict[str, Any] = field(default_factory=dict)
     brand_id: int | None = None
     notes: list[Message] = field(default_factory=list)
+    # Beside each row: the number of its kept explanations (`PageInputsMemo.explanation`), the
+    # same on every page showing them, under which a face may keep its rendering of them; None
+    # where they were made for this page only (the database path).
+    explanation_ids: list[int | None] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -501,6 +505,7 @@ def _page(
     targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
     memo, explanation_key = features.page_memo, _explanation_key(brand, today)
     out = []
+    explanation_ids: list[int | None] = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
         r = rows.get(account_id)
@@ -520,8 +525,9 @@ def _page(
             creator_risk,
         )
         kept = memo.explanation(explanation_key, account_id, inputs_now) if memo is not None else None
+        explanation_id: int | None
         if kept is not None:
-            explanations, renderings = kept
+            explanations, explanation_id = kept
         else:
             risk, sims, fit_known, engagement, mood, hits, _ = inputs_now
             explanations = _explanations(
@@ -542,8 +548,8 @@ def _page(
                 today=today,
                 post_places=features.post_places,
             )
-            renderings = (
-                {} if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
+            explanation_id = (
+                None if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
             )
         part_rows = []
         for name in PARTS:
@@ -584,12 +590,10 @@ def _page(
                 ],
                 "parts": part_rows,
                 "explanations": [line for p in part_rows for line in p["explanations"]],
-                # Where a face may keep its rendering of the explanations: the same dict for every
-                # page showing this row's kept explanations (`PageInputsMemo`), else a new one.
-                "renderings": renderings,
             }
         )
-    return RankingResult(out, total, resolved, effective, brand.pk, notes)
+        explanation_ids.append(explanation_id)
+    return RankingResult(out, total, resolved, effective, brand.pk, notes, explanation_ids)
 
 
 def _explanation_key(brand: Brand, today: dt.date) -> tuple[Any, ...]:
