@@ -43,6 +43,7 @@ from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
 from core.messages import Message, label_kinds
+from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountMetrics, Platform, Post
 from influencers.risk import NOT_VETTED, CreatorRisk
 from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
@@ -716,11 +717,7 @@ def _features_from_snapshot(
         safety = _brand_safety(creator_ids, brand)
         penalty = safety.penalties_of(creator)
     else:
-        rules = (
-            tuple(brand.excluded_keywords or ()),
-            tuple(brand.excluded_topics or ()),
-            tuple(brand.competitors or ()),
-        )
+        rules = _safety_rules(brand)
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today),
             lambda: _stored_safety(snapshot, brand, rules, today),
@@ -1123,3 +1120,45 @@ def _explanations(
     for part in out.values():
         part["lines"] = [stored.get(id(line)) or _stored(line) for line in part["lines"]]
     return out
+
+
+def _safety_rules(brand: Brand) -> tuple[tuple[Any, ...], ...]:
+    """What of the brand its brand safety depends on: its excluded keywords and topics, and its
+    competitors (the stored hits' key, `_safety_key`)."""
+    return (
+        tuple(brand.excluded_keywords or ()),
+        tuple(brand.excluded_topics or ()),
+        tuple(brand.competitors or ()),
+    )
+
+
+def warm_brand_safety(*, max_brands: int | None = None) -> int:
+    """Search the recent posts for the exclusion rules of the brands (the most recently edited
+    first, at most `max_brands`, default settings.SAFETY_WARM_MAX_BRANDS) and store the hits
+    beside the current feature snapshot, as a brand's first ranking on the host would: run after
+    a catalogue change (a follow-up) and after midnight (the hits' window moves with the day),
+    so that no marketer's first ranking waits for the search. Returns how many brands with rules
+    have their hits stored for today (searched now or before); 0 without a feature snapshot."""
+    snapshot = current_snapshot(wait=True)
+    if snapshot is None:
+        return 0
+    limit = settings.SAFETY_WARM_MAX_BRANDS if max_brands is None else max_brands
+    today = timezone.localdate()
+    ready = 0
+    for brand in Brand.objects.order_by("-updated_at", "-pk").iterator():
+        if ready >= limit:
+            break
+        rules = _safety_rules(brand)
+        if any(rules):
+            _stored_safety(snapshot, brand, rules, today)
+            ready += 1
+    return ready
+
+
+def safety_after_change(change: AccountsChanged) -> str | None:
+    """Catalogue follow-up, after the feature snapshot's: the brands' hits in the changed
+    catalogue's recent posts, searched now (`warm_brand_safety`)."""
+    if not change.recompute:
+        return None
+    ready = warm_brand_safety()
+    return f"brand-safety hits of {ready} brand(s) ready" if ready else None
