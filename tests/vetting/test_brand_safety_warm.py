@@ -5,9 +5,11 @@ brand with exclusion rules reads them instead of searching the posts, and ranks 
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -129,3 +131,15 @@ def test_a_backfill_without_refresh_and_a_host_without_snapshots_search_nothing(
     assert not list(snapshot_on.glob("*/stored-*"))
     settings.RANKING_FEATURE_SNAPSHOT = False
     assert matching.warm_brand_safety() == 0
+
+
+def test_the_command_says_what_it_stored(catalogue, snapshot_on, settings):
+    brand = a_brand()
+    out = StringIO()
+    call_command("warm_brand_safety", stdout=out)
+    assert out.getvalue().startswith("brand-safety hits of 1 brand(s) stored in ")
+    assert post_queries(brand) == 0
+    settings.RANKING_FEATURE_SNAPSHOT = False
+    out = StringIO()
+    call_command("warm_brand_safety", "--max-brands", "5", stdout=out)
+    assert out.getvalue().startswith("nothing stored: no brand with exclusion rules, or no feature snapshot")
