@@ -15,7 +15,7 @@ creators: reading and copying them as one .npz cost ~50-100 ms per process and b
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,34 +32,47 @@ def safety_arrays(
     charged: np.ndarray,
     amounts: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """The file's arrays: `charged` (the creators with hits, ascending) and their penalties
-    `amounts`, per charged creator its hits in order and the places of their posts (JSON
-    segments of "blob", creator i's at starts[i]:starts[i + 1]), and the posts with places
-    (ascending) with their creator's position among the charged."""
-    starts = np.zeros(len(charged) + 1, dtype=np.int64)
+    """The file's arrays (`packed_arrays`) of these hits: `charged` (the creators with hits,
+    ascending) and their penalties `amounts`, per charged creator its hits in order and the
+    places of their posts (those `post_places` knows)."""
     segments = []
-    posts: list[int] = []
-    owners: list[int] = []
-    for i, creator in enumerate(charged.tolist()):
+    for creator in charged.tolist():
         hits = hits_by_creator[creator]
         places = []
         for post in dict.fromkeys(hit.post_id for hit in hits):
             place = post_places.get(post)
             if place is not None:
                 places.append([post, place["url"], place["account_id"]])
-                posts.append(int(post))
-                owners.append(i)
-        segment = orjson.dumps(
-            [[[h.kind, h.term, h.post_id, h.date, h.snippet, h.penalty] for h in hits], places],
-        )
-        segments.append(segment)
-        starts[i + 1] = starts[i] + len(segment)
+        segments.append(([[h.kind, h.term, h.post_id, h.date, h.snippet, h.penalty] for h in hits], places))
+    return packed_arrays(charged, amounts, segments)
+
+
+def packed_arrays(
+    charged: np.ndarray, amounts: np.ndarray, segments: Iterable[tuple[list[list[Any]], list[list[Any]]]]
+) -> dict[str, np.ndarray]:
+    """The file's arrays: `charged` (the creators with hits, ascending) and their penalties
+    `amounts`; per charged creator, in their order, its hits as lists (kind, term, post id, date,
+    snippet, penalty) and its posts' places (post id, url, account id) as a JSON segment of
+    "blob" (creator i's at starts[i]:starts[i + 1]); and the posts with places (ascending) with
+    their creator's position among the charged."""
+    starts = [0]
+    blobs = []
+    posts: list[int] = []
+    owners: list[int] = []
+    dumps = orjson.dumps
+    for i, (hits, places) in enumerate(segments):
+        for place in places:
+            posts.append(int(place[0]))
+            owners.append(i)
+        segment = dumps([hits, places])
+        blobs.append(segment)
+        starts.append(starts[-1] + len(segment))
     by_post = np.argsort(np.array(posts, dtype=np.int64), kind="stable")
     return {
         "charged": np.asarray(charged, dtype=np.int64),
         "amounts": np.asarray(amounts, dtype=np.float64),
-        "starts": starts,
-        "blob": np.frombuffer(b"".join(segments), dtype=np.uint8),
+        "starts": np.array(starts, dtype=np.int64),
+        "blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
         "posts": np.array(posts, dtype=np.int64)[by_post],
         "owners": np.array(owners, dtype=np.int64)[by_post],
     }
