@@ -51,3 +51,23 @@ def test_the_post_search_reads_the_caption_and_sponsor_indexes():
     brand = BrandFactory(excluded_keywords=["gambling", "赌博网站"], excluded_topics=[], competitors=["Rival Co"])
     plan = plan_of_search(brand)
     assert all(index in plan for index in INDEXES)
+
+
+def test_a_term_too_short_for_a_trigram_is_scanned_apart_and_the_others_still_read_the_indexes():
+    """'赌博' yields no trigram: in the former single OR the planner scanned every post for all
+    the terms, or read the whole caption index for it. The long terms' part reads the indexes;
+    the short term is a strpos filter, which no trigram index is tried for."""
+    account = AccountFactory()
+    Post.objects.bulk_create(
+        PostFactory.build(account=account, caption=f"lunch {i}", is_sponsored=i % 2 == 0, sponsor="Acme")
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        for index in INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE influencers_post")
+    brand = BrandFactory(excluded_keywords=["gambling", "赌博"], excluded_topics=[], competitors=["Rival Co"])
+    plan = plan_of_search(brand)
+    assert all(index in plan for index in INDEXES)
+    assert "strpos(caption, '赌博'::text) > 0" in plan
+    assert "~~ '%赌博%'" not in plan

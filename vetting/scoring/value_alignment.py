@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -95,13 +95,11 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])#?" + re.escape(term) + r"(?![\w])")
 
 
-def _finder(term: str) -> Any:
-    """`term_pattern(term).search`, answering None at once for a text without the term's literal:
-    a substring test is ~20x cheaper than the pattern's search, whose lookbehind leaves the regex
-    engine no literal prefix to skip ahead with, and most posts the database found hit one rule
-    of several."""
-    needle, search = _term_needle(term), term_pattern(term).search
-    return lambda text: search(text) if needle in text else None
+def _finder(term: str) -> tuple[str, Callable[[str], re.Match[str] | None]]:
+    """`term_pattern(term).search` and the literal each of its matches contains: the matcher
+    tests for the literal first (`in`: most posts the database found hit one rule of several,
+    and the pattern's lookbehind leaves the regex engine no literal prefix to skip ahead with)."""
+    return _term_needle(term), term_pattern(term).search
 
 
 def topic_terms(topic: str) -> list[str]:
@@ -161,40 +159,38 @@ def safety_matches(
     sponsor): (the post's position, kind, term, snippet) of every hit, in the posts' order, so
     that a catalogue-wide search makes no object per post or hit (`brand_safety_hits` makes the
     SafetyHits, `hit_penalties` charges them)."""
-    rules: list[tuple[str, str, Any]] = []
+    rules: list[tuple[str, str, str, Callable[[str], re.Match[str] | None]]] = []
     for kw in excluded_keywords:
         if kw and str(kw).strip():
-            rules.append(("excluded_keyword", str(kw).strip(), _finder(str(kw))))
+            rules.append(("excluded_keyword", str(kw).strip(), *_finder(str(kw))))
     for topic in excluded_topics:
         if topic and str(topic).strip():
             for term in topic_terms(str(topic)):
-                rules.append(
-                    (
-                        "excluded_topic",
-                        f"{topic}: {term}" if term != _norm(topic).strip() else str(topic),
-                        _finder(term),
-                    )
-                )
-    rivals = [(str(c).strip(), _finder(str(c))) for c in competitors if c and str(c).strip()]
+                label = f"{topic}: {term}" if term != _norm(topic).strip() else str(topic)
+                rules.append(("excluded_topic", label, *_finder(term)))
+    rivals = [(str(c).strip(), *_finder(str(c))) for c in competitors if c and str(c).strip()]
     found: list[tuple[int, str, str, str]] = []
+    normalize = unicodedata.normalize
     for i, (caption, hashtags, is_sponsored, post_sponsor) in enumerate(posts):
         text = (caption or "") + "\n"
         if hashtags:
             text += " ".join(f"#{h.lstrip('#')}" for h in hashtags)
-        low = _norm(text)
+        low = normalize("NFKC", text).lower()  # _norm(text)
         seen: set[str] = set()
-        for kind, term, find in rules:
-            match = find(low)
-            if match and term not in seen:
-                seen.add(term)
-                found.append((i, kind, term, _snippet(text, match)))
+        for kind, term, needle, search in rules:
+            if needle in low and term not in seen:
+                match = search(low)
+                if match:
+                    seen.add(term)
+                    found.append((i, kind, term, _snippet(text, match)))
         if is_sponsored:
             sponsor = _norm(post_sponsor or "")
-            for name, find in rivals:
-                match = find(sponsor) or find(low)
+            for name, needle, search in rivals:
+                in_sponsor = search(sponsor) if needle in sponsor else None
+                match = in_sponsor or (search(low) if needle in low else None)
                 if match:
                     found.append(
-                        (i, "competitor_sponsored", name, post_sponsor if find(sponsor) else _snippet(text, match))
+                        (i, "competitor_sponsored", name, post_sponsor if in_sponsor else _snippet(text, match))
                     )
                     break
     return found

@@ -258,8 +258,9 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
         if not _indexable(term):
             scanned |= (Q(is_sponsored=True) if sponsored_only else Q()) & _scanned_contains(field_name, term)
     posts = posts.annotate(instant=_PostInstant("posted_at"))
-    first = posts.filter(found).values_list(*columns, "instant")
-    rest = posts.filter(scanned).exclude(found).values_list(*columns, "instant")
+    # Unordered parts (Post's default ordering would sort each): the union is sorted once.
+    first = posts.filter(found).order_by().values_list(*columns, "instant")
+    rest = posts.filter(scanned).exclude(found).order_by().values_list(*columns, "instant")
     return first.union(rest, all=True).order_by("account__creator_id", "-instant", "id")
 
 
