@@ -53,10 +53,10 @@ def test_the_post_search_reads_the_caption_and_sponsor_indexes():
     assert all(index in plan for index in INDEXES)
 
 
-def test_a_term_too_short_for_a_trigram_is_scanned_apart_and_the_others_still_read_the_indexes():
-    """'赌博' yields no trigram: in the former single OR the planner scanned every post for all
-    the terms, or read the whole caption index for it. The long terms' part reads the indexes;
-    the short term is a strpos filter, which no trigram index is tried for."""
+def test_a_term_too_short_for_a_trigram_is_a_strpos_filter_not_a_whole_index_read():
+    """'赌博' yields no trigram: as `UPPER(caption) LIKE '%赌博%'` the planner could read the
+    whole caption index for it (1.2 s at 100k creators, where the scan takes ~0.2 s); as a
+    strpos filter no trigram index is tried for it, and the search scans."""
     account = AccountFactory()
     Post.objects.bulk_create(
         PostFactory.build(account=account, caption=f"lunch {i}", is_sponsored=i % 2 == 0, sponsor="Acme")
@@ -68,6 +68,6 @@ def test_a_term_too_short_for_a_trigram_is_scanned_apart_and_the_others_still_re
         cursor.execute("ANALYZE influencers_post")
     brand = BrandFactory(excluded_keywords=["gambling", "赌博"], excluded_topics=[], competitors=["Rival Co"])
     plan = plan_of_search(brand)
-    assert all(index in plan for index in INDEXES)
     assert "strpos(caption, '赌博'::text) > 0" in plan
     assert "~~ '%赌博%'" not in plan
+    assert "~~ '%GAMBLING%'" in plan

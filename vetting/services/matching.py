@@ -179,23 +179,6 @@ class _PostDay(Func):
         return f"substr({sql}, 1, 10)", tuple(params)
 
 
-class _PostInstant(Func):
-    """A post's datetime as text that sorts as the datetime does (UTC, fixed width, compared
-    bytewise): the order key of the two-part search below, whose ORDER BY can only name columns
-    it returns (and returning the timestamptz would parse one per post again)."""
-
-    output_field = CharField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"to_char(({sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') COLLATE \"C\"", tuple(params)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        # The stored text itself (Django orders by it too).
-        sql, params = compiler.compile(self.source_expressions[0])
-        return sql, tuple(params)
-
-
 # A pg_trgm index serves `UPPER(col) LIKE '%term%'` only when the term yields a trigram, that is
 # a run of 3 letters or digits; for a shorter term (e.g. "赌博") the planner either scans every post
 # or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
@@ -221,22 +204,35 @@ def _scanned_contains(field_name: str, term: str) -> Q:
 
 
 def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> QuerySet[Any] | None:
-    """The search of `_safety_rows` as a queryset of its rows' values (None: the brand has no
-    exclusion or competitor). On PostgreSQL, when some arms of the OR can use the trigram indexes
-    and others cannot, it is the union of two searches (the indexed arms; the others, minus the
-    posts the first found): one OR over both would scan every post evaluating each arm (UPPER
-    of each caption once per arm) where the indexed arms need only the posts they point to."""
+    """The search of `_safety_posts` as a queryset of its rows' values (None: the brand has no
+    exclusion or competitor): an OR of each term's substring search of the caption and each
+    competitor's of a sponsored post's sponsor and caption. On PostgreSQL a term too short for
+    a trigram is searched with `_scanned_contains` (an OR with such an arm scans the posts
+    anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
+    tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
+    per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
+    through the indexes, a scan for the others) took as long at 100k creators and 40% longer at
+    1M, where the planner scans for the indexed arms too (their heap recheck there costs more
+    than the scan)."""
     terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
     for topic in brand.excluded_topics or []:
         terms.extend(topic_terms(str(topic)))
     rivals = [str(c).strip() for c in brand.competitors or [] if str(c).strip()]
     if not terms and not rivals:
         return None
-    # (column, term, sponsored posts only, the arm as Django's icontains)
-    arms = [("caption", term, False, Q(caption__icontains=term)) for term in terms]
+    postgresql = connection.vendor == "postgresql"
+
+    def contains(field_name: str, term: str) -> Q:
+        if postgresql and not _indexable(term):
+            return _scanned_contains(field_name, term)
+        return Q(**{f"{field_name}__icontains": term})
+
+    query = Q()
+    for term in terms:
+        query |= contains("caption", term)
     for rival in rivals:
-        arms.append(("sponsor", rival, True, Q(is_sponsored=True, sponsor__icontains=rival)))
-        arms.append(("caption", rival, True, Q(is_sponsored=True, caption__icontains=rival)))
+        query |= Q(is_sponsored=True) & contains("sponsor", rival)
+        query |= Q(is_sponsored=True) & contains("caption", rival)
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
     posts = Post.objects.filter(posted_at__gte=since)
     if creators is not None:
@@ -244,24 +240,7 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     posts = posts.annotate(day=_PostDay("posted_at"), hashtags_text=Cast("hashtags", TextField()))
     columns: tuple[str, ...] = ("id", "account_id", "account__creator_id", "day", "caption", "hashtags_text")
     columns = (*columns, "is_sponsored", "sponsor", "url")
-    indexed = [arm for _, term, _, arm in arms if _indexable(term)]
-    if connection.vendor != "postgresql" or not indexed or len(indexed) == len(arms):
-        query = Q()
-        for _, _, _, arm in arms:
-            query |= arm
-        return posts.filter(query).order_by("account__creator_id", "-posted_at", "id").values_list(*columns)
-    found = Q()
-    for arm in indexed:
-        found |= arm
-    scanned = Q()
-    for field_name, term, sponsored_only, _ in arms:
-        if not _indexable(term):
-            scanned |= (Q(is_sponsored=True) if sponsored_only else Q()) & _scanned_contains(field_name, term)
-    posts = posts.annotate(instant=_PostInstant("posted_at"))
-    # Unordered parts (Post's default ordering would sort each): the union is sorted once.
-    first = posts.filter(found).order_by().values_list(*columns, "instant")
-    rest = posts.filter(scanned).exclude(found).order_by().values_list(*columns, "instant")
-    return first.union(rest, all=True).order_by("account__creator_id", "-instant", "id")
+    return posts.filter(query).order_by("account__creator_id", "-posted_at", "id").values_list(*columns)
 
 
 def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> list[tuple[Any, ...]]:
@@ -270,7 +249,7 @@ def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     brand's exclusions or be sponsored by a competitor (the database narrows with substring
     search of the caption and sponsor, the pure matcher decides), ordered by creator, newest
     first, as rows (post id, account id, creator id, day as `_date` gives it, caption, hashtags
-    as JSON text, is_sponsored, sponsor, url[, order key]); a post's place is its own URL when it
+    as JSON text, is_sponsored, sponsor, url); a post's place is its own URL when it
     was imported, else "", and its account. Read with a plain cursor: Django's row conversion,
     the timestamptz parsing and the JSON decoding of every row were most of the search's time."""
     posts = _safety_query(creators, brand)
