@@ -357,23 +357,27 @@ def _searched_arrays(brand: Brand) -> dict[str, np.ndarray]:
     """`_safety_search`, the collector left as it is."""
     rows = _safety_posts(None, brand)
     creators: list[int] = []
-    amounts: list[float] = []
+    charges: list[list[float]] = []  # each charged creator's hits' penalties
     segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
     hits: list[list[Any]] = []
     places: list[list[Any]] = []
+    penalties: list[float] = []
+    current = last_post = None
     for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        post_id, account_id, creator_id, day = rows[i][:4]
-        if not creators or creators[-1] != creator_id:
-            if creators:
-                amounts.append(min(MAX_PENALTY, sum(hit[5] for hit in hits)))
+        row = rows[i]
+        post_id, creator_id = row[0], row[2]
+        if creator_id != current:
+            current = creator_id
             creators.append(creator_id)
-            hits, places = [], []
+            hits, places, penalties = [], [], []
             segments.append((hits, places))
-        hits.append([kind, term, post_id, day, snippet, penalty])
-        if not places or places[-1][0] != post_id:  # a post's hits are consecutive too
-            places.append([post_id, rows[i][8] or "", account_id])
-    if creators:
-        amounts.append(min(MAX_PENALTY, sum(hit[5] for hit in hits)))
+            charges.append(penalties)
+        hits.append([kind, term, post_id, row[3], snippet, penalty])
+        penalties.append(penalty)
+        if post_id != last_post:  # a post's hits are consecutive
+            last_post = post_id
+            places.append([post_id, row[8] or "", row[1]])
+    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]  # as Safety.penalties sums them
     return packed_arrays(np.array(creators, dtype=np.int64), np.array(amounts, dtype=float), segments)
 
 
