@@ -55,23 +55,18 @@ def packed_arrays(
     snippet, penalty) and its posts' places (post id, url, account id) as a JSON segment of
     "blob" (creator i's at starts[i]:starts[i + 1]); and the posts with places (ascending) with
     their creator's position among the charged."""
-    starts = [0]
-    blobs = []
-    posts: list[int] = []
-    owners: list[int] = []
+    segments = list(segments)
     dumps = orjson.dumps
-    for i, (hits, places) in enumerate(segments):
-        for place in places:
-            posts.append(int(place[0]))
-            owners.append(i)
-        segment = dumps([hits, places])
-        blobs.append(segment)
-        starts.append(starts[-1] + len(segment))
+    blobs = [dumps([hits, places]) for hits, places in segments]
+    starts = np.zeros(len(blobs) + 1, dtype=np.int64)
+    np.cumsum([len(blob) for blob in blobs], out=starts[1:])
+    posts = [int(place[0]) for _, places in segments for place in places]
+    owners = [i for i, (_, places) in enumerate(segments) for _ in places]
     by_post = np.argsort(np.array(posts, dtype=np.int64), kind="stable")
     return {
         "charged": np.asarray(charged, dtype=np.int64),
         "amounts": np.asarray(amounts, dtype=np.float64),
-        "starts": np.array(starts, dtype=np.int64),
+        "starts": starts,
         "blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
         "posts": np.array(posts, dtype=np.int64)[by_post],
         "owners": np.array(owners, dtype=np.int64)[by_post],
