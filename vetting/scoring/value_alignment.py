@@ -42,7 +42,7 @@ class PostText:
     """The text of one post that alignment and brand safety read."""
 
     post_id: Any
-    posted_at: dt.datetime | dt.date | str | None = None  # str: the day as `_date` gives it
+    posted_at: dt.datetime | dt.date | None = None
     caption: str = ""
     hashtags: Sequence[str] = ()
     is_sponsored: bool = False
@@ -120,9 +120,9 @@ def _snippet(text: str, match: re.Match[str], width: int = 40) -> str:
     return ("…" if start else "") + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
 
 
-def _date(value: dt.datetime | dt.date | str | None) -> str | None:
-    if value is None or isinstance(value, str):  # a str is the day already (the database computed it)
-        return value
+def _date(value: dt.datetime | dt.date | None) -> str | None:
+    if value is None:
+        return None
     return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
 
 

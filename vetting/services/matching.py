@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import CharField, Count, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
@@ -211,7 +211,7 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
     tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
     per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
-    through the indexes, a scan for the others) took as long at 100k creators and 40% longer at
+    through the indexes, a scan for the others) took as long at 100k creators and 25% longer at
     1M, where the planner scans for the indexed arms too (their heap recheck there costs more
     than the scan)."""
     terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
@@ -220,7 +220,7 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     rivals = [str(c).strip() for c in brand.competitors or [] if str(c).strip()]
     if not terms and not rivals:
         return None
-    postgresql = connection.vendor == "postgresql"
+    postgresql = connections[Post.objects.db].vendor == "postgresql"
 
     def contains(field_name: str, term: str) -> Q:
         if postgresql and not _indexable(term):
@@ -256,7 +256,7 @@ def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     if posts is None:
         return []
     sql, params = posts.query.get_compiler(using=posts.db).as_sql()
-    with connection.cursor() as cursor:
+    with connections[posts.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -334,8 +334,8 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a catalogue-wide search builds its ~100k rows,
     hits and segments (at 100k creators): each full collection it set off re-walked every object
-    of the process, 100-150 of a first ranking's ~450 ms in a bench process (at CPython's default
-    thresholds). Reference counting still frees them; nothing here makes cycles."""
+    of the process, 100-150 ms of a first ranking's ~450 ms in a bench process (at CPython's
+    default thresholds). Reference counting still frees them; nothing here makes cycles."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
