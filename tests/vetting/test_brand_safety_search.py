@@ -11,12 +11,14 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import orjson
 import pytest
 from django.db.models import Q
 from django.utils import timezone
 
 from influencers.models import Post
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, PostFactory
+from vetting.features import stored_safety
 from vetting.scoring.value_alignment import PostText, _date, brand_safety_hits, topic_terms
 from vetting.services import matching
 
@@ -184,3 +186,17 @@ def test_rows_without_rules_are_not_searched(planted):
     arrays = matching._safety_search(brand)
     assert len(arrays["charged"]) == 0 and len(arrays["blob"]) == 0
     assert np.array_equal(arrays["starts"], [0])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [[[], []]],
+        [[[["excluded_keyword", "赌博", 1, "2026-01-01", 'a "quoted", \\ text…', 0.25]], [[1, "", 2]]], [[], []]],
+        # a value holding the separator's string itself: dumped one by one instead
+        [[["\x00", ',"\x00",'], []], [[["k", "t", 2, None, "\x00", 0.0]], []], [[], []]],
+    ],
+)
+def test_values_dumped_at_once_are_split_into_each_ones_json(values):
+    assert stored_safety._each_dumped(values) == [orjson.dumps(value) for value in values]

@@ -56,8 +56,7 @@ def packed_arrays(
     "blob" (creator i's at starts[i]:starts[i + 1]); and the posts with places (ascending) with
     their creator's position among the charged."""
     segments = list(segments)
-    dumps = orjson.dumps
-    blobs = [dumps([hits, places]) for hits, places in segments]
+    blobs = _each_dumped([[hits, places] for hits, places in segments])
     starts = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum([len(blob) for blob in blobs], out=starts[1:])
     posts = [int(place[0]) for _, places in segments for place in places]
@@ -71,6 +70,25 @@ def packed_arrays(
         "posts": np.array(posts, dtype=np.int64)[by_post],
         "owners": np.array(owners, dtype=np.int64)[by_post],
     }
+
+
+# What separates two values in `_each_dumped`'s one orjson.dumps: the string "\x00" between them.
+_SEPARATOR = b',"\\u0000",'
+
+
+def _each_dumped(values: list[Any]) -> list[bytes]:
+    """`orjson.dumps` of each value, from one call over them all, split where a "\x00" string was
+    put between each two (280k calls at 1M creators took 150-470 ms, one call ~50 ms): orjson
+    writes a list's items as it writes them alone. When the separator also occurs inside a
+    value (a "\x00" string of their own: never from PostgreSQL, whose text holds no NUL), the
+    pieces are more than the values and each is dumped on its own instead."""
+    if not values:
+        return []
+    joined = orjson.dumps([item for value in values for item in (value, "\x00")][:-1])
+    pieces = joined[1:-1].split(_SEPARATOR)
+    if len(pieces) == len(values):
+        return pieces
+    return [orjson.dumps(value) for value in values]
 
 
 class StoredSafety:
