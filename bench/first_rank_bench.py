@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         (matching, "audience_fit_vectorised", "  audience fit"),
         (snapshots.FeatureSnapshot, "idf", "  idf"),
         (snapshots.FeatureSnapshot, "cosine", "  text cosine"),
-        (matching, "_brand_safety", "brand safety search"),
+        (matching, "_safety_search", "brand safety search"),
         (matching, "_safety_from_payload", "brand safety read"),
         (matching.Safety, "snapshot_penalties", "brand safety penalties"),
         (matching, "_alignment", "alignment"),

@@ -10,9 +10,10 @@ feature snapshot and the brand-safety files go to a temporary RANKING_FEATURES_D
 exclusions or competitors, the best of R runs of:
 
 - the search's SQL: PostgreSQL's execution time of the generated query (EXPLAIN ANALYZE), and
-  whether its plan uses an index (the pg_trgm indexes of influencers migration 0014) or scans;
-- `_safety_posts`: that query end to end (rows fetched and turned into posts), then the pure
-  matcher `brand_safety_hits` over its posts;
+  whether its plan uses an index (the pg_trgm indexes of influencers migration 0014), scans the
+  posts, or both (terms too short for a trigram are searched apart, `matching._safety_query`);
+- `_safety_posts`: that query end to end (its rows fetched), then the pure matcher over its rows
+  (`matching._safety_hits`);
 - the first ranking of the brand by a worker that has just mapped the snapshot, nothing memoised:
   without the brand's stored hits (the first worker of the host, or every worker before they were
   stored) and with them (any other worker of the host, or a restart).
@@ -51,7 +52,6 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     from influencers.models import Post
     from vetting.features import snapshot as snapshots
     from vetting.models import Brand
-    from vetting.scoring.value_alignment import brand_safety_hits
     from vetting.services import matching
 
     brands = Brand.objects.order_by("pk")
@@ -83,8 +83,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     for brand in brands:
         rules = f"keywords {brand.excluded_keywords}, topics {brand.excluded_topics}, competitors {brand.competitors}"
         with CaptureQueriesContext(connection) as queries:
-            posts, _places = matching._safety_posts(None, brand)
-        flat = [post for own in posts.values() for post in own]
+            rows = matching._safety_posts(None, brand)
         sql = queries.captured_queries[-1]["sql"]
         plan = ""
         executed = float("nan")
@@ -97,16 +96,13 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
                 found = re.search(r"Execution Time: ([\d.]+) ms", "\n".join(lines))
                 runs.append(float(found.group(1)) / 1000 if found else float("nan"))
             executed = min(runs)
-            plan = "index" if any("Bitmap Index Scan" in line for line in lines) else "scan"
+            indexed = any("Bitmap Index Scan" in line for line in lines)
+            scanned = any(re.search(r"Seq Scan on influencers_post\b", line) for line in lines)
+            plan = "+".join(name for name, used in (("index", indexed), ("scan", scanned)) if used)
         search = timed(lambda brand=brand: matching._safety_posts(None, brand), args.repeat)[0]
 
-        def match(brand=brand, flat=flat) -> None:
-            brand_safety_hits(
-                flat,
-                excluded_keywords=brand.excluded_keywords or [],
-                excluded_topics=brand.excluded_topics or [],
-                competitors=brand.competitors or [],
-            )
+        def match(brand=brand, rows=rows) -> None:
+            matching._safety_hits(rows, brand)
 
         matcher = timed(match, args.repeat)[0]
 
@@ -117,7 +113,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         ranking()  # stores the brand's hits
         stored = timed(ranking, args.repeat, before=fresh_worker)[0]
         print(
-            f"brand {brand.pk} ({rules}): {len(flat):,} posts found; SQL {executed * 1000:.0f} ms ({plan}), "
+            f"brand {brand.pk} ({rules}): {len(rows):,} posts found; SQL {executed * 1000:.0f} ms ({plan}), "
             f"_safety_posts {search * 1000:.0f} ms, matcher {matcher * 1000:.0f} ms; first ranking in a worker: "
             f"{without * 1000:.0f} ms searching the posts, {stored * 1000:.0f} ms with the stored hits"
         )

@@ -8,7 +8,16 @@ import pytest
 
 from tests.words import en
 from vetting.scoring.text_similarity import similarity, term_vector, tokens
-from vetting.scoring.value_alignment import PostText, brand_safety_hits, topic_terms, value_alignment
+from vetting.scoring.value_alignment import (
+    COMPETITOR_PENALTY,
+    KEYWORD_PENALTY,
+    PostText,
+    brand_safety_hits,
+    hit_penalties,
+    safety_matches,
+    topic_terms,
+    value_alignment,
+)
 
 BRAND_VALUES = ["sustainable", "natural skincare", "天然"]
 BRAND_DESCRIPTION = "Clean skincare for sensitive skin, made with plant-based ingredients."
@@ -67,6 +76,35 @@ def test_competitor_sponsorship_is_a_hit():
     ]
     hits = brand_safety_hits(posts, competitors=["glowco"])
     assert [(h.kind, h.post_id) for h in hits] == [("competitor_sponsored", 7)]
+
+
+def test_the_bare_matcher_gives_positions_and_the_snippet_of_the_original_text():
+    """`safety_matches` (what the catalogue-wide search runs on its rows): the post's position,
+    kind, term and snippet; a literal inside a longer word is not a hit; a competitor named in
+    the sponsor is cited with the sponsor as written."""
+    posts = [
+        ("A bettering routine", None, False, ""),
+        ("Place your BET now", ["weekend"], False, ""),
+        ("lunch", ["#Bet"], True, "GlowCo Ltd"),
+        ("glowco haul", None, False, ""),
+    ]
+    found = safety_matches(posts, excluded_keywords=["bet", "bet"], competitors=["GlowCo"])
+    assert found == [
+        (1, "excluded_keyword", "bet", "Place your BET now #weekend"),
+        (2, "excluded_keyword", "bet", "lunch #Bet"),
+        (2, "competitor_sponsored", "GlowCo", "GlowCo Ltd"),
+    ]
+
+
+def test_each_post_is_charged_once_per_family_even_when_listed_twice():
+    hits = [(1, "excluded_keyword"), (1, "excluded_topic"), (1, "competitor_sponsored"), (2, "excluded_topic")]
+    assert hit_penalties(hits + [(1, "excluded_keyword")]) == [
+        KEYWORD_PENALTY,
+        0.0,
+        COMPETITOR_PENALTY,
+        KEYWORD_PENALTY,
+        0.0,
+    ]
 
 
 def test_topic_terms_expand_through_the_concept_table():

@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -82,12 +82,24 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def _term_needle(term: str) -> str:
+    """The literal that `term_pattern(term)` matches (every match contains it)."""
+    return _norm(term).strip().lstrip("#")
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
     """Case-insensitive matcher: substring for Chinese terms, whole words/phrases otherwise."""
-    term = _norm(term).strip().lstrip("#")
+    term = _term_needle(term)
     if _HAN.search(term):
         return re.compile(re.escape(term))
     return re.compile(r"(?<![\w])#?" + re.escape(term) + r"(?![\w])")
+
+
+def _finder(term: str) -> tuple[str, Callable[[str], re.Match[str] | None]]:
+    """`term_pattern(term).search` and the literal each of its matches contains: the matcher
+    tests for the literal first (`in`: most posts the database found hit one rule of several,
+    and the pattern's lookbehind leaves the regex engine no literal prefix to skip ahead with)."""
+    return _term_needle(term), term_pattern(term).search
 
 
 def topic_terms(topic: str) -> list[str]:
@@ -122,56 +134,81 @@ def brand_safety_hits(
     competitors: Iterable[str] = (),
 ) -> list[SafetyHit]:
     """Every post that uses an excluded keyword or topic keyword, or is sponsored by a competitor."""
-    rules: list[tuple[str, str, re.Pattern[str]]] = []
+    found = safety_matches(
+        ((post.caption, post.hashtags, post.is_sponsored, post.sponsor) for post in posts),
+        excluded_keywords=excluded_keywords,
+        excluded_topics=excluded_topics,
+        competitors=competitors,
+    )
+    hits = [
+        SafetyHit(kind, term, posts[i].post_id, _date(posts[i].posted_at), snippet) for i, kind, term, snippet in found
+    ]
+    for hit, penalty in zip(hits, hit_penalties([(hit.post_id, hit.kind) for hit in hits]), strict=True):
+        hit.penalty = penalty
+    return hits
+
+
+def safety_matches(
+    posts: Iterable[tuple[str, Sequence[str] | None, bool, str]],
+    *,
+    excluded_keywords: Iterable[str] = (),
+    excluded_topics: Iterable[str] = (),
+    competitors: Iterable[str] = (),
+) -> list[tuple[int, str, str, str]]:
+    """The matcher of `brand_safety_hits` on bare posts (caption, hashtags, is_sponsored,
+    sponsor): (the post's position, kind, term, snippet) of every hit, in the posts' order, so
+    that a catalogue-wide search makes no object per post or hit (`brand_safety_hits` makes the
+    SafetyHits, `hit_penalties` charges them)."""
+    rules: list[tuple[str, str, str, Callable[[str], re.Match[str] | None]]] = []
     for kw in excluded_keywords:
         if kw and str(kw).strip():
-            rules.append(("excluded_keyword", str(kw).strip(), term_pattern(str(kw))))
+            rules.append(("excluded_keyword", str(kw).strip(), *_finder(str(kw))))
     for topic in excluded_topics:
         if topic and str(topic).strip():
             for term in topic_terms(str(topic)):
-                rules.append(
-                    (
-                        "excluded_topic",
-                        f"{topic}: {term}" if term != _norm(topic).strip() else str(topic),
-                        term_pattern(term),
-                    )
-                )
-    rivals = [(str(c).strip(), term_pattern(str(c))) for c in competitors if c and str(c).strip()]
-    hits: list[SafetyHit] = []
-    for post in posts:
-        text = (post.caption or "") + "\n" + " ".join(f"#{h.lstrip('#')}" for h in post.hashtags or ())
-        low = _norm(text)
+                label = f"{topic}: {term}" if term != _norm(topic).strip() else str(topic)
+                rules.append(("excluded_topic", label, *_finder(term)))
+    rivals = [(str(c).strip(), *_finder(str(c))) for c in competitors if c and str(c).strip()]
+    found: list[tuple[int, str, str, str]] = []
+    normalize = unicodedata.normalize
+    for i, (caption, hashtags, is_sponsored, post_sponsor) in enumerate(posts):
+        text = (caption or "") + "\n"
+        if hashtags:
+            text += " ".join(f"#{h.lstrip('#')}" for h in hashtags)
+        low = normalize("NFKC", text).lower()  # _norm(text)
         seen: set[str] = set()
-        for kind, term, pattern in rules:
-            match = pattern.search(low)
-            if match and term not in seen:
-                seen.add(term)
-                hits.append(SafetyHit(kind, term, post.post_id, _date(post.posted_at), _snippet(text, match)))
-        if post.is_sponsored:
-            sponsor = _norm(post.sponsor or "")
-            for name, pattern in rivals:
-                match = pattern.search(sponsor) or pattern.search(low)
+        for kind, term, needle, search in rules:
+            if needle in low and term not in seen:
+                match = search(low)
                 if match:
-                    where = post.sponsor if pattern.search(sponsor) else _snippet(text, match)
-                    hits.append(
-                        SafetyHit(
-                            "competitor_sponsored",
-                            name,
-                            post.post_id,
-                            _date(post.posted_at),
-                            where,
-                        )
+                    seen.add(term)
+                    found.append((i, kind, term, _snippet(text, match)))
+        if is_sponsored:
+            sponsor = _norm(post_sponsor or "")
+            for name, needle, search in rivals:
+                in_sponsor = search(sponsor) if needle in sponsor else None
+                match = in_sponsor or (search(low) if needle in low else None)
+                if match:
+                    found.append(
+                        (i, "competitor_sponsored", name, post_sponsor if in_sponsor else _snippet(text, match))
                     )
                     break
-    # One penalty per post and kind family, so ten hits in one caption count once.
+    return found
+
+
+def hit_penalties(hits: Sequence[tuple[Any, str]]) -> list[float]:
+    """The penalty of each hit (post id, kind), in order: one per post and kind family, so ten
+    hits in one caption count once (the post's first of the family is charged, the others 0)."""
     charged: set[tuple[Any, str]] = set()
-    for hit in hits:
-        family = "competitor" if hit.kind == "competitor_sponsored" else "excluded"
-        if (hit.post_id, family) in charged:
+    penalties = []
+    for post_id, kind in hits:
+        family = "competitor" if kind == "competitor_sponsored" else "excluded"
+        if (post_id, family) in charged:
+            penalties.append(0.0)
             continue
-        charged.add((hit.post_id, family))
-        hit.penalty = COMPETITOR_PENALTY if family == "competitor" else KEYWORD_PENALTY
-    return hits
+        charged.add((post_id, family))
+        penalties.append(COMPETITOR_PENALTY if family == "competitor" else KEYWORD_PENALTY)
+    return penalties
 
 
 def brand_vector(values: Iterable[str], description: str = "") -> dict[str, float]:

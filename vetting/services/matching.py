@@ -25,18 +25,24 @@ filters let through.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import math
-from collections import defaultdict
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
 import numpy as np
+import orjson
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import CharField, Count, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from core.caching.limits import concurrency_slot
@@ -57,7 +63,7 @@ from vetting.features.snapshot import (
     normalised_shares,
 )
 from vetting.features.stored_safety import FORMAT as STORED_SAFETY_FORMAT
-from vetting.features.stored_safety import StoredSafety, safety_arrays
+from vetting.features.stored_safety import StoredSafety, packed_arrays, safety_arrays
 from vetting.models import Brand
 from vetting.scoring.audience_fit import (
     FOCUS_MASS,
@@ -84,10 +90,10 @@ from vetting.scoring.value_alignment import (
     MAX_PENALTY,
     MOODBOARD_WEIGHT,
     TEXT_SCALE,
-    PostText,
     SafetyHit,
-    brand_safety_hits,
     brand_vector,
+    hit_penalties,
+    safety_matches,
     topic_terms,
 )
 from vetting.services.page_inputs import PageInputsMemo, page_inputs
@@ -160,41 +166,120 @@ def _candidate_queryset(filters: dict[str, Any], creator_ids: list[int] | None) 
     )
 
 
-def _safety_posts(
-    creators: QuerySet[Any] | Collection[int] | None, brand: Brand
-) -> tuple[dict[int, list[PostText]], dict[int, dict[str, Any]]]:
-    """Recent posts of these creators (a queryset of creator ids, the ids, or None: every
-    creator) — on any of their accounts, as brand safety is
-    about the creator — that may hit the brand's exclusions or be sponsored by a competitor (the
-    database narrows with substring search, the pure matcher decides), by creator id; and where
-    each post is: {post id: {"url", "account_id"}} (its own URL when it was imported, else "")."""
+class _PostDay(Func):
+    """A post's day (YYYY-MM-DD) computed by the database exactly as `_date` computes it from the
+    datetime Django reads (the date in the connection's time zone: UTC unless DATABASES sets
+    one), so that brand safety reads a short string instead of parsing a timestamptz per post."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char(({sql}) AT TIME ZONE %s, 'YYYY-MM-DD')", (*params, connection.timezone_name)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        # Django keeps a datetime on SQLite as text in the connection's time zone
+        # ("YYYY-MM-DD HH:MM:SS[.ffffff]"): its day is the first ten characters.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"substr({sql}, 1, 10)", tuple(params)
+
+
+# A pg_trgm index serves `UPPER(col) LIKE '%term%'` only when the term yields a trigram, that is
+# a run of 3 letters or digits; for a shorter term (e.g. "赌博") the planner either scans every post
+# or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
+_TRIGRAM = re.compile(r"[^\W_]{3}")
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
+
+
+def _indexable(term: str) -> bool:
+    """Whether `icontains` of `term` can use the pg_trgm indexes of influencers migration 0014."""
+    return bool(_TRIGRAM.search(term))
+
+
+def _scanned_contains(field_name: str, term: str) -> Q:
+    """`field__icontains=term` as a PostgreSQL expression no trigram index is tried for
+    (`strpos`: the same substring test as Django's `UPPER(col) LIKE UPPER('%term%')`, whose
+    pattern is escaped to a literal). A term of Han characters only skips the UPPER of every
+    caption (most of the scan's cost): UPPER maps no character to or from a Han one, so the
+    upper-cased caption contains the term exactly where the caption does."""
+    column = Cast(field_name, TextField())
+    if _HAN_ONLY.fullmatch(term):
+        return Q(GreaterThan(StrIndex(column, Value(term)), 0))
+    return Q(GreaterThan(StrIndex(Upper(column), Upper(Value(term))), 0))
+
+
+def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> QuerySet[Any] | None:
+    """The search of `_safety_posts` as a queryset of its rows' values (None: the brand has no
+    exclusion or competitor): an OR of each term's substring search of the caption and each
+    competitor's of a sponsored post's sponsor and caption. On PostgreSQL a term too short for
+    a trigram is searched with `_scanned_contains` (an OR with such an arm scans the posts
+    anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
+    tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
+    per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
+    through the indexes, a scan for the others) took as long at 100k creators and 25% longer at
+    1M, where the planner scans for the indexed arms too (their heap recheck there costs more
+    than the scan)."""
     terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
     for topic in brand.excluded_topics or []:
         terms.extend(topic_terms(str(topic)))
     rivals = [str(c).strip() for c in brand.competitors or [] if str(c).strip()]
     if not terms and not rivals:
-        return {}, {}
+        return None
+    postgresql = connections[Post.objects.db].vendor == "postgresql"
+
+    def contains(field_name: str, term: str) -> Q:
+        if postgresql and not _indexable(term):
+            return _scanned_contains(field_name, term)
+        return Q(**{f"{field_name}__icontains": term})
+
     query = Q()
     for term in terms:
-        query |= Q(caption__icontains=term)
+        query |= contains("caption", term)
     for rival in rivals:
-        query |= Q(is_sponsored=True, sponsor__icontains=rival) | Q(is_sponsored=True, caption__icontains=rival)
+        query |= Q(is_sponsored=True) & contains("sponsor", rival)
+        query |= Q(is_sponsored=True) & contains("caption", rival)
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
-    out: dict[int, list[PostText]] = defaultdict(list)
-    where: dict[int, dict[str, Any]] = {}
     posts = Post.objects.filter(posted_at__gte=since)
     if creators is not None:
         posts = posts.filter(account__creator_id__in=creators if isinstance(creators, QuerySet) else list(creators))
-    fields = ("id", "account_id", "account__creator_id", "posted_at", "caption", "hashtags", "is_sponsored", "sponsor")
-    rows = json_values(
-        posts.filter(query).order_by("account__creator_id", "-posted_at", "id"),
-        (*fields, "url"),
-        json_fields=("hashtags",),
+    posts = posts.annotate(day=_PostDay("posted_at"), hashtags_text=Cast("hashtags", TextField()))
+    columns: tuple[str, ...] = ("id", "account_id", "account__creator_id", "day", "caption", "hashtags_text")
+    columns = (*columns, "is_sponsored", "sponsor", "url")
+    return posts.filter(query).order_by("account__creator_id", "-posted_at", "id").values_list(*columns)
+
+
+def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> list[tuple[Any, ...]]:
+    """Recent posts of these creators (a queryset of creator ids, the ids, or None: every
+    creator) — on any of their accounts, as brand safety is about the creator — that may hit the
+    brand's exclusions or be sponsored by a competitor (the database narrows with substring
+    search of the caption and sponsor, the pure matcher decides), ordered by creator, newest
+    first, as rows (post id, account id, creator id, day as `_date` gives it, caption, hashtags
+    as JSON text, is_sponsored, sponsor, url); a post's place is its own URL when it
+    was imported, else "", and its account. Read with a plain cursor: Django's row conversion,
+    the timestamptz parsing and the JSON decoding of every row were most of the search's time."""
+    posts = _safety_query(creators, brand)
+    if posts is None:
+        return []
+    sql, params = posts.query.get_compiler(using=posts.db).as_sql()
+    with connections[posts.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str, float]]:
+    """The pure matcher over `_safety_posts` rows: (row, kind, term, snippet, penalty) of every
+    hit, in the rows' order. Hashtags are decoded only for the posts that have some."""
+    loads = orjson.loads
+    found = safety_matches(
+        ((row[4], loads(row[5]) if row[5] != "[]" else None, row[6], row[7]) for row in rows),
+        excluded_keywords=brand.excluded_keywords or [],
+        excluded_topics=brand.excluded_topics or [],
+        competitors=brand.competitors or [],
     )
-    for post_id, account_id, creator_id, posted_at, caption, hashtags, sponsored, sponsor, url in rows:
-        out[creator_id].append(PostText(post_id, posted_at, caption, hashtags or (), sponsored, sponsor))
-        where[post_id] = {"url": url or "", "account_id": account_id}
-    return out, where
+    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
+    return [
+        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
+    ]
 
 
 @dataclass
@@ -239,19 +324,66 @@ class Safety:
 def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
     """The brand's hits in the recent posts of these creators (None: every creator): one pass
     of the pure matcher over all the posts (its hits are per post), grouped by creator in the
-    posts' order."""
-    safety_posts, post_places = _safety_posts(creators, brand)
-    posts = [(creator_id, post) for creator_id, own in safety_posts.items() for post in own]
-    author = {post.post_id: creator_id for creator_id, post in posts}
+    posts' order, and the places of the posts with hits."""
+    rows = _safety_posts(creators, brand)
     hits_by_creator: dict[int, list[SafetyHit]] = {}
-    for hit in brand_safety_hits(
-        [post for _, post in posts],
-        excluded_keywords=brand.excluded_keywords or [],
-        excluded_topics=brand.excluded_topics or [],
-        competitors=brand.competitors or [],
-    ):
-        hits_by_creator.setdefault(author[hit.post_id], []).append(hit)
+    post_places: dict[int, dict[str, Any]] = {}
+    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
+        post_id, account_id, creator_id, day = rows[i][:4]
+        hits_by_creator.setdefault(creator_id, []).append(SafetyHit(kind, term, post_id, day, snippet, penalty))
+        post_places[post_id] = {"url": rows[i][8] or "", "account_id": account_id}
     return Safety(hits_by_creator, post_places)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a catalogue-wide search builds its ~100k rows,
+    hits and segments (at 100k creators): each full collection it set off re-walked every object
+    of the process, 100-150 ms of a first ranking's ~450 ms in a bench process (at CPython's
+    default thresholds). Reference counting still frees them; nothing here makes cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _safety_search(brand: Brand) -> dict[str, np.ndarray]:
+    """The brand's catalogue-wide Safety as `_safety_payload` writes it, made straight from the
+    matcher's hits (no SafetyHit, no dict per post: the rows are ordered by creator, so each
+    creator's hits are consecutive): the same arrays, byte for byte."""
+    with _gc_paused():
+        return _searched_arrays(brand)
+
+
+def _searched_arrays(brand: Brand) -> dict[str, np.ndarray]:
+    """`_safety_search`, the collector left as it is."""
+    rows = _safety_posts(None, brand)
+    creators: list[int] = []
+    charges: list[list[float]] = []  # each charged creator's hits' penalties
+    segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
+    hits: list[list[Any]] = []
+    places: list[list[Any]] = []
+    penalties: list[float] = []
+    current = last_post = None
+    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
+        row = rows[i]
+        post_id, creator_id = row[0], row[2]
+        if creator_id != current:
+            current = creator_id
+            creators.append(creator_id)
+            hits, places, penalties = [], [], []
+            segments.append((hits, places))
+            charges.append(penalties)
+        hits.append([kind, term, post_id, row[3], snippet, penalty])
+        penalties.append(penalty)
+        if post_id != last_post:  # a post's hits are consecutive
+            last_post = post_id
+            places.append([post_id, row[8] or "", row[1]])
+    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]  # as Safety.penalties sums them
+    return packed_arrays(np.array(creators, dtype=np.int64), np.array(amounts, dtype=float), segments)
 
 
 def _safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
@@ -293,17 +425,14 @@ def _stored_safety(
     """The brand's catalogue-wide Safety for the snapshot's catalogue, searched by the host's
     first process to ask and mapped by the others from the snapshot's folder, with every
     account's penalty (`Safety.snapshot_penalties`: at 1M accounts looking each account's
-    creator up among the charged costs ~25 ms per process and brand)."""
-    searched: list[Safety] = []
+    creator up among the charged costs ~25 ms per process and brand). The process that searched
+    reads its arrays as the others do (a page decodes its creators' hits only)."""
 
     def compute() -> dict[str, np.ndarray]:
-        safety = _brand_safety(None, brand)
-        searched.append(safety)
-        return {**_safety_payload(safety), "account_penalty": safety.snapshot_penalties(snapshot)}
+        arrays = _safety_search(brand)
+        return {**arrays, "account_penalty": _safety_from_payload(arrays).snapshot_penalties(snapshot)}
 
     arrays = snapshot.stored_arrays(_safety_key(rules, today), compute)
-    if searched:  # this process searched: its Safety as made (its hits already decoded)
-        return searched[0]
     safety = _safety_from_payload(arrays)
     safety.__dict__["_snapshot_penalties"] = arrays["account_penalty"]  # what snapshot_penalties keeps
     return safety
