@@ -2,7 +2,7 @@
 
     python bench/api_load.py [--seconds 60] [--clients 20] [--creators 100000] [--reload]
         [--workers N] [--threads N] [--no-cache] [--no-matching] [--no-prime] [--warmup S]
-        [--varied] [--side-by-side] [--no-snapshot] [--no-columns] [--database-url URL]
+        [--varied] [--side-by-side] [--no-snapshot] [--no-safety-warm] [--no-columns] [--database-url URL]
 
 1. Creates the PostgreSQL database named by DATABASE_URL (default
    postgres://postgres@127.0.0.1:5432/vetted_bench) if needed and migrates it.
@@ -116,18 +116,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(
-    url: str,
-    port: int,
-    workers: int,
-    threads: int,
-    cache_url: str = "",
-    cache_seconds: int = 0,
-    *,
-    snapshot: bool = True,
-    columns: bool = True,
-) -> subprocess.Popen:
-    env = {
+def server_env(
+    url: str, cache_url: str = "", cache_seconds: int = 0, *, snapshot: bool = True, columns: bool = True
+) -> dict[str, str]:
+    """The environment of the bench's server (and of the commands run beside it)."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         # Response caching needs a cache every worker shares (the data version lives there).
@@ -144,6 +137,20 @@ def start_server(
         "LOG_LEVEL": "WARNING",
         "HF_HUB_OFFLINE": "1",
     }
+
+
+def start_server(
+    url: str,
+    port: int,
+    workers: int,
+    threads: int,
+    cache_url: str = "",
+    cache_seconds: int = 0,
+    *,
+    snapshot: bool = True,
+    columns: bool = True,
+) -> subprocess.Popen:
+    env = server_env(url, cache_url, cache_seconds, snapshot=snapshot, columns=columns)
     command = [
         sys.executable,
         "-m",
@@ -262,6 +269,17 @@ def wait_for_snapshot(port: int, token: str, brand_id: int, timeout: float = 600
             fcntl.flock(handle, fcntl.LOCK_UN)
             break
     print(f"feature snapshot ready after {time.perf_counter() - started:.0f} s")
+
+
+def warm_brand_safety(args: argparse.Namespace) -> None:
+    """Store the brands' brand-safety hits beside the snapshot, as the import follow-up and the
+    midnight beat do on a live catalogue (the bench's was loaded in bulk, without follow-up)."""
+    env = server_env(args.database_url, args.cache_url, snapshot=True)
+    command = [sys.executable, str(ROOT / "manage.py"), "warm_brand_safety"]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    said = (done.stdout + done.stderr).strip()
+    print(said.splitlines()[-1] if said else "warm_brand_safety said nothing")
+    done.check_returncode()
 
 
 def warm_discovery_columns(port: int, token: str, creators: int) -> None:
@@ -635,6 +653,11 @@ def main() -> None:
         "--side-by-side", action="store_true", help="Run with response caching on, then off, and compare"
     )
     parser.add_argument("--no-snapshot", action="store_true", help="Ranking features from SQL, not the snapshot")
+    parser.add_argument(
+        "--no-safety-warm",
+        action="store_true",
+        help="Leave the brands' brand-safety hits to their first rankings (no follow-up ran on the bench catalogue)",
+    )
     parser.add_argument("--no-columns", action="store_true", help="Discovery from SQL, not the in-memory columns")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -706,6 +729,8 @@ def run_phase(
     try:
         if matching and not args.no_snapshot and args.cache_url:
             wait_for_snapshot(port, tokens[0], brand_ids[0])
+            if not args.no_safety_warm:
+                warm_brand_safety(args)
         if not args.no_columns and args.cache_url:
             warm_discovery_columns(port, tokens[0], args.creators)
         if not args.no_prime:

@@ -158,6 +158,8 @@ def main() -> None:
     os.environ["VETTED_VAR_DIR"] = str(workdir / "var")
     os.environ["MEDIA_ROOT"] = str(workdir / "var" / "media")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    # DEBUG off, as a deployment runs: with it on, Django logs every query (~8 % of the import).
+    os.environ["DEBUG"] = "false"
     (workdir / "var").mkdir()
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows the wall time)")
     sys.path.insert(0, str(ROOT))

@@ -3,11 +3,15 @@
     python bench/match_same_json.py record OUT.json   # the JSON of ~12 varied matching requests
     python bench/match_same_json.py check OUT.json    # the same requests again: exit 1 on any JSON value changed
     python bench/match_same_json.py time [N]          # ms per warm request (N rounds of the requests)
+    python bench/match_same_json.py time [N] --rendered-anew   # each row's reasons rendered anew
     python bench/match_same_json.py record OUT.json --discovery   # ~30 discovery requests instead
 
 Discovery requests: 24 of api_load.varied_discovery (a fixed seed) plus keyword, brand, name-sort,
 Chinese and invalid-filter ones, so both the in-memory columns and the database path answer some
 (the script waits for the columns when they are on: CACHE_URL set, DISCOVERY_COLUMNS).
+
+`--rendered-anew` empties the API's rendering memo (api/renderings.py) before each request: the
+CPU of a page whose rows were not rendered before in its language.
 
 Runs against the catalogue of DATABASE_URL (e.g. the 100k bench catalogue, read only) as the
 organisation of the oldest API token, with the response cache off, through the Django test client
@@ -37,6 +41,7 @@ django.setup()
 from django.test import Client  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from api import renderings  # noqa: E402
 from core.models import Membership  # noqa: E402
 from vetting.models import Brand  # noqa: E402
 
@@ -141,9 +146,12 @@ def main() -> None:
     for path in paths:  # warm: feature memo, snapshot, translations
         client.get(path)
     times = []
+    anew = "--rendered-anew" in sys.argv
     cpu0 = time.process_time()
     for _ in range(rounds):
         for path in paths:
+            if anew:
+                renderings.row_reasons.clear()
             start = time.perf_counter()
             get(client, path)
             times.append((time.perf_counter() - start) * 1000)
@@ -158,6 +166,7 @@ def main() -> None:
     }
     print(json.dumps(result))
     metric = "discovery_warm_request" if "--discovery" in sys.argv else "matching_warm_request"
+    metric += "_rendered_anew" if anew else ""
     print("BENCH " + json.dumps({"metric": metric, **result}))
 
 

@@ -13,6 +13,12 @@ app.autodiscover_tasks()
 
 # Periodic work (run `celery -A config beat` next to the workers). Times are in settings.TIME_ZONE.
 app.conf.beat_schedule = {
+    # The brands' brand-safety hits are kept per day (their window of recent posts moves with it):
+    # searched just after midnight, not in the first ranking of the day.
+    "warm-brand-safety-daily": {
+        "task": "vetting.tasks.warm_brand_safety",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "refresh-tracked-accounts-daily": {
         "task": "influencers.tasks.refresh_tracked_accounts",
         "schedule": crontab(hour=3, minute=15),

@@ -351,8 +351,8 @@ def render_message(message: Any, language: str | None = None) -> str:
 
 def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
     """The API's form of a message: {"code", "params", "message"} (message in `language`)."""
-    text, params = _rendered(message, language)
-    return {"code": _code(message), "params": params, "message": text}
+    with translation.override(language) if language else nullcontext():
+        return _message_json_in(message, translation.get_language() or "")
 
 
 def _code(message: Any) -> str:
@@ -367,10 +367,15 @@ def message_json_renderer() -> Callable[[Any], dict[str, Any]]:
     active = translation.get_language() or ""
 
     def render(message: Any) -> dict[str, Any]:
-        text, params = _rendered_in(message, active)
-        return {"code": _code(message), "params": params, "message": text}
+        return _message_json_in(message, active)
 
     return render
+
+
+def _message_json_in(message: Any, active: str) -> dict[str, Any]:
+    """`message_json` in the active language, `active` (translation.get_language(), read by the caller)."""
+    text, params = _rendered_in(message, active)
+    return {"code": _code(message), "params": params, "message": text}
 
 
 def _rendered(message: Any, language: str | None) -> tuple[str, dict[str, Any]]:

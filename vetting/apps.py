@@ -15,6 +15,7 @@ class VettingConfig(AppConfig):
         from influencers.follow_ups import AccountsChanged, register_follow_up
         from vetting.features.snapshot import features_after_change
         from vetting.monitoring.evaluation import watches_after_change
+        from vetting.services.matching import safety_after_change
         from vetting.services.reports import vetting_after_change
 
         # Brand briefs and mood boards feed matching; shortlists, notes and alerts feed no cached answer.
@@ -34,4 +35,11 @@ class VettingConfig(AppConfig):
         # write the catalogue): the first ranking after an import need not build it.
         register_follow_up(
             AccountsChanged, what=gettext_noop("refreshing the ranking features"), step=features_after_change, order=50
+        )
+        # With the snapshot just built: the brands' hits in the changed catalogue's recent posts.
+        register_follow_up(
+            AccountsChanged,
+            what=gettext_noop("searching the brands' excluded words"),
+            step=safety_after_change,
+            order=60,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -66,6 +68,9 @@ class Creator(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Written only by the database's triggers: save() leaves them out of an update.
+    DATABASE_KEPT_FIELDS: ClassVar[frozenset[str]] = frozenset({"worst_fake_risk", "worst_risk_level"})
+
     class Meta:
         ordering = ["display_name", "id"]
         indexes = [
@@ -87,6 +92,18 @@ class Creator(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the fields the application owns. An update without `update_fields` leaves out the
+        columns the database's triggers keep (`DATABASE_KEPT_FIELDS`): the instance's copy of them
+        may be older than a metrics write since it was read, and a full save would write it back."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DATABASE_KEPT_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class Account(models.Model):

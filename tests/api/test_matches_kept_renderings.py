@@ -1,7 +1,7 @@
 """GET /api/brands/{id}/matches/ from the feature snapshot: a row's explanations rendered for one
-response are kept with the row's kept explanations (vetting/services/page_inputs.py) and reused
-by later responses in the same language; what they show is what a fresh rendering shows, in
-every language."""
+response are kept by the API (api/renderings.py) under the number of the row's kept explanations
+(vetting/services/page_inputs.py) and reused by later responses in the same language; what they
+show is what a fresh rendering shows, in every language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import json
 
 import pytest
 
+from api.renderings import RenderingMemo
+from api.views import brands
+from tests.threads import at_once
 from tests.vetting.test_feature_snapshot import brand, catalogue, snapshot_on
 from vetting.features import snapshot as snapshots
 from vetting.services.page_inputs import PageInputsMemo
@@ -40,8 +43,10 @@ def test_kept_renderings_show_what_a_fresh_rendering_shows(catalogue, snapshot_o
     kept = snapshot.memo(("page inputs",), PageInputsMemo)
     assert {r["creator"]["id"] for r in rows} <= {row[1] for row in kept.rows.values()}  # served from the snapshot
 
-    again_english = editor.client.get(url)
-    again_chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with pytest.MonkeyPatch.context() as patched:  # the same rows again: nothing rendered anew
+        patched.setattr(brands, "_part_reasons", lambda *a: pytest.fail("rendered again"))
+        again_english = editor.client.get(url)
+        again_chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
     snapshots.forget_loaded()  # a new snapshot object: nothing kept, every row rendered afresh
     fresh_english = editor.client.get(url)
     fresh_chinese = editor.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -62,3 +67,32 @@ def test_kept_renderings_are_pretty_printed_and_browsable_too(catalogue, snapsho
     browsable = editor.client.get(url, HTTP_ACCEPT="text/html")
     assert browsable.status_code == 200
     assert compact.json()["results"][0]["parts"][0]["explanation"] in browsable.content.decode()
+
+
+def test_the_rendering_memo_is_keyed_by_number_and_language_and_bounded_least_recently_used():
+    memo: RenderingMemo[str] = RenderingMemo(max_entries=2)
+    memo.keep(1, "en", "one in English")
+    memo.keep(1, "zh-hans", "one in Chinese")
+    assert memo.get(1, "en") == "one in English" and memo.get(1, "zh-hans") == "one in Chinese"
+    assert memo.get(2, "en") is None and memo.get(1, "fr") is None
+    assert memo.get(1, "en") == "one in English"  # now the most recently used
+    memo.keep(2, "en", "two")
+    assert memo.get(1, "zh-hans") is None  # the least recently used went
+    assert memo.get(1, "en") == "one in English" and memo.get(2, "en") == "two"
+    assert len(memo) == 2
+
+
+def test_the_rendering_memo_stays_bounded_and_right_under_threads():
+    memo: RenderingMemo[int] = RenderingMemo(max_entries=50)
+
+    def use(thread: int) -> list[tuple[int, int | None]]:
+        seen = []
+        for n in range(500):
+            memo.keep(thread * 1000 + n, "en", n)
+            seen.append((n // 2, memo.get(thread * 1000 + n // 2, "en")))
+        return seen
+
+    for seen in at_once(use, range(4)):
+        assert all(got in (None, kept) for kept, got in seen)
+        assert seen[-1][1] is None  # 250 renderings ago: evicted
+    assert len(memo) == 50

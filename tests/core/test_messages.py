@@ -208,6 +208,7 @@ def test_a_renderer_words_messages_in_the_language_active_when_it_was_made():
         english = message_json_renderer()
         assert message_json(stored) == english(stored)
     assert chinese(stored) == {"code": "test.reach", "params": {"n": 10_200}, "message": "1.02万 followers"}
+    assert message_json(stored, "zh-hans") == chinese(stored)  # a language given, not active
     assert english(REACH(n=10_200))["message"] == "10.2K followers"
 
 

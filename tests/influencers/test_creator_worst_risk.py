@@ -118,3 +118,17 @@ def test_the_risk_filters_read_the_stored_level(filters, expected):
     vetted(creators["unsure"], 0.2, "insufficient")
     AccountMetricsFactory(account=AccountFactory(creator=creators["unvetted"]), fake_risk=None, risk_level="")
     assert {c.display_name for c in creator_list(filters=filters)} == expected
+
+
+def test_saving_a_creator_read_before_a_metrics_write_keeps_the_triggers_values():
+    creator = CreatorFactory(display_name="Before")
+    metrics = vetted(creator, 0.1)
+    read_early = Creator.objects.get(pk=creator.pk)  # holds worst_fake_risk 0.1, level "low"
+    metrics.fake_risk, metrics.risk_level = 0.8, "high"
+    metrics.save()  # the triggers move the creator to 0.8 / high
+    read_early.display_name = "After"
+    read_early.save()  # a full save of the older copy
+    stored = Creator.objects.get(pk=creator.pk)
+    assert (stored.display_name, stored.worst_fake_risk, stored.worst_risk_level) == ("After", 0.8, "high")
+    assert_in_step()
+    assert_level_in_step()

@@ -17,6 +17,7 @@ AFTER_ACCOUNTS_CHANGED = [
     "re-evaluating watches",
     "queueing the new images for embedding",
     "refreshing the ranking features",
+    "searching the brands' excluded words",
 ]
 
 
@@ -31,6 +32,7 @@ def test_each_app_subscribes_its_steps_in_layer_order():
         "re-evaluating watches": "vetting.monitoring.evaluation",
         "queueing the new images for embedding": "vision.services.jobs",
         "refreshing the ranking features": "vetting.features.snapshot",
+        "searching the brands' excluded words": "vetting.services.matching",
         "dropping deleted images from the index": "vision.services.jobs",
     }
 
@@ -56,6 +58,7 @@ def test_a_failing_step_is_reported_and_the_next_steps_still_run(follow_up_steps
     follow_up_steps("re-evaluating watches")
     follow_up_steps("queueing the new images for embedding")
     follow_up_steps("refreshing the ranking features")
+    follow_up_steps("searching the brands' excluded words")
     reports = []
 
     accounts_changed([1], report=lambda what, exc: reports.append((what, exc)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 import time
 
 import numpy as np
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from influencers.models import Account
 from tests.factories import AudienceProfileFactory
+from tests.threads import at_once
 from tests.vetting.test_feature_snapshot import QUERIES, brand, catalogue, ranked_from_database, ranked_from_snapshot
 from tests.vetting.test_feature_snapshot_safety import new_process, snapshot_on
 from vetting.features import snapshot as snapshots
@@ -184,25 +184,30 @@ def test_processes_asking_at_once_compute_once_and_the_others_map_its_file(tmp_p
     folder.mkdir()
     workers = [snapshots.FeatureSnapshot({}, {}, path=folder) for _ in "ab"]
     calls: list[int] = []
-    start = threading.Barrier(len(workers))
-    answers: list[list[float]] = []
 
     def columns() -> dict:
         calls.append(1)
         time.sleep(0.3)  # long enough for the other worker to find them being computed
         return {"fit": np.array([0.25, 0.5])}
 
-    def ask(worker) -> None:
-        start.wait()
-        answers.append(worker.stored_arrays(["brand columns", 1], columns)["fit"].tolist())
-
-    threads = [threading.Thread(target=ask, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    answers = at_once(lambda worker: worker.stored_arrays(["brand columns", 1], columns)["fit"].tolist(), workers)
     assert calls == [1]
     assert answers == [[0.25, 0.5]] * 2
+    assert not [p for p in folder.iterdir() if ".tmp-" in p.name]  # no temporary file left
+
+
+def test_files_of_days_that_are_over_are_removed_when_another_is_written(tmp_path):
+    folder = tmp_path / "v1-version"
+    folder.mkdir()
+    worker = snapshots.FeatureSnapshot({}, {}, path=folder)
+    worker.stored_arrays(["brand safety", "2026-01-01"], lambda: {"a": np.zeros(1)})
+    worker.stored_arrays(["brand safety", "2026-01-03"], lambda: {"a": np.ones(1)})
+    old, recent = sorted(folder.glob("stored-*"), key=lambda p: b"2026-01-03" in p.read_bytes()[:200])
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(old, (three_days_ago, three_days_ago))
+    worker.stored_arrays(["brand safety", "2026-01-04"], lambda: {"a": np.ones(2)})
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("stored-*"))) == 2
 
 
 def test_past_the_size_bound_the_least_recently_used_values_are_removed(tmp_path, monkeypatch):

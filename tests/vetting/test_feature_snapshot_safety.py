@@ -1,16 +1,12 @@
 """A brand's catalogue-wide brand-safety hits are kept beside the feature snapshot
-(`FeatureSnapshot.stored`): another process of the host (a fresh memo, the snapshot mapped anew)
-reads them instead of searching the posts, ranks exactly as the database path does, and never
-reuses hits computed for other rules, another day or another catalogue version."""
+(`FeatureSnapshot.stored_arrays`): another process of the host (a fresh memo, the snapshot
+mapped anew) reads them instead of searching the posts, ranks exactly as the database path does,
+and never reuses hits computed for other rules, another day or another catalogue version."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-import time
 
-import numpy as np
 import orjson
 import pytest
 from django.core.cache import cache
@@ -222,46 +218,3 @@ def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(catalog
     assert back.penalties[0].tolist() == sorted(safety.hits_by_creator)
     assert back.penalties[1].tolist() == safety.penalties[1].tolist()
     assert len(matching._safety_from_payload(matching._safety_payload(matching.Safety({}, {}))).hits_by_creator) == 0
-
-
-def test_processes_asking_at_once_compute_once_and_the_others_read_its_file(tmp_path):
-    """Two workers mapping the same version (two FeatureSnapshot objects of one folder: their
-    file locks conflict as two processes' do) ask for a new key at once."""
-    folder = tmp_path / "v1-version"
-    folder.mkdir()
-    workers = [snapshots.FeatureSnapshot({"account_id": np.zeros(0, dtype=np.int64)}, {}, path=folder) for _ in "ab"]
-    calls: list[int] = []
-    start = threading.Barrier(len(workers))
-    answers: list[object] = []
-
-    def scan() -> dict:
-        calls.append(1)
-        time.sleep(0.3)  # long enough for the other worker to find the key being computed
-        return {"hits": [1, 2]}
-
-    def ask(worker) -> None:
-        start.wait()
-        answers.append(worker.stored(["brand safety", 1], scan, encode=orjson.dumps, decode=orjson.loads))
-
-    threads = [threading.Thread(target=ask, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert calls == [1]
-    assert answers == [{"hits": [1, 2]}] * 2
-    assert not [p for p in folder.iterdir() if ".tmp-" in p.name]  # no temporary file left
-
-
-def test_files_of_days_that_are_over_are_removed_when_another_is_written(tmp_path):
-    folder = tmp_path / "v1-version"
-    folder.mkdir()
-    worker = snapshots.FeatureSnapshot({"account_id": np.zeros(0, dtype=np.int64)}, {}, path=folder)
-    worker.stored(["brand safety", "2026-01-01"], lambda: b"old", encode=bytes, decode=bytes)
-    worker.stored(["brand safety", "2026-01-03"], lambda: b"recent", encode=bytes, decode=bytes)
-    old, recent = sorted(folder.glob("stored-*"), key=lambda p: p.read_bytes().endswith(b"recent"))
-    three_days_ago = time.time() - 3 * 24 * 3600
-    os.utime(old, (three_days_ago, three_days_ago))
-    worker.stored(["brand safety", "2026-01-04"], lambda: b"new", encode=bytes, decode=bytes)
-    assert not old.exists() and recent.exists()
-    assert len(list(folder.glob("stored-*"))) == 2

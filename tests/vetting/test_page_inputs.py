@@ -5,10 +5,12 @@ brand and row; never shown after a write, and always what a ranking from the dat
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
 from influencers.models import Account, AccountMetrics
+from tests.threads import at_once
 from vetting.services import page_inputs
 from vetting.services.matching import rank_creators_for_brand
 from vetting.services.page_inputs import same_inputs
@@ -76,12 +78,25 @@ def test_a_row_shown_twice_reuses_its_explanations(catalogue, snapshot_on, monke
     b = brand()
     first = ranked_from_snapshot(monkeypatch, brand=b, limit=5)
     second = ranked_from_snapshot(monkeypatch, brand=b, limit=8, filters={"min_followers": 1})
-    by_account = {r["account_id"]: r for r in first.rows}
-    shared = [r for r in second.rows if r["account_id"] in by_account]
+    assert len(first.explanation_ids) == len(first.rows) and len(second.explanation_ids) == len(second.rows)
+    by_account = {r["account_id"]: (r, n) for r, n in zip(first.rows, first.explanation_ids, strict=True)}
+    shared = [(r, n) for r, n in zip(second.rows, second.explanation_ids, strict=True) if r["account_id"] in by_account]
     assert shared
-    for row in shared:
-        assert row["renderings"] is by_account[row["account_id"]]["renderings"]
-        assert row["parts"] == by_account[row["account_id"]]["parts"]
+    for row, number in shared:
+        kept_row, kept_number = by_account[row["account_id"]]
+        assert number == kept_number  # where a face keeps its rendering of them
+        assert row["parts"] == kept_row["parts"]
+    assert len(set(first.explanation_ids)) == len(first.rows)  # one number per row
+
+
+def test_a_row_explained_anew_gets_a_new_explanation_number(catalogue, snapshot_on, monkeypatch):
+    b = brand()
+    before = ranked_from_snapshot(monkeypatch, brand=b, limit=5)
+    b.values = ["gaming"]
+    b.save()
+    after = ranked_from_snapshot(monkeypatch, brand=b, limit=5)
+    assert None not in after.explanation_ids
+    assert not set(before.explanation_ids) & set(after.explanation_ids)
 
 
 def test_a_brand_edit_explains_the_rows_anew(catalogue, snapshot_on, settings, monkeypatch):
@@ -109,8 +124,9 @@ def test_the_database_path_keeps_nothing(catalogue, settings, reads):
     settings.RANKING_FEATURE_SNAPSHOT = False
     b = brand()
     rank_creators_for_brand(brand=b, limit=5)
-    rank_creators_for_brand(brand=b, limit=5)
+    again = rank_creators_for_brand(brand=b, limit=5)
     assert len(reads["rows"]) == 10
+    assert again.explanation_ids == [None] * 5  # made for that page only: no face keeps a rendering
 
 
 def test_same_inputs_reads_nan_as_equal_and_any_other_change_as_a_change():
@@ -124,13 +140,63 @@ def test_same_inputs_reads_nan_as_equal_and_any_other_change_as_a_change():
     assert not same_inputs(kept, (math.nan, 0.25, True, 0.5, None, [], object()))
 
 
-def test_the_memo_is_bounded(monkeypatch):
+def test_the_memo_is_bounded_and_evicts_the_oldest_first(monkeypatch):
     monkeypatch.setattr(page_inputs, "MEMO_ACCOUNTS", 3)
     memo = page_inputs.PageInputsMemo()
-    memo.rows.update({1: (1,), 2: (2,)})
-    memo.keep_explanation("brand", 1, (0.5,), {"lines": []})
-    memo.make_room(1)
-    assert len(memo.rows) == 2 and memo.explanation("brand", 1, (0.5,)) == ({"lines": []}, {})
+    memo.keep(memo.rows, {1: (1,), 2: (2,)})
+    memo.keep(memo.rows, {3: (3,)})
+    assert list(memo.rows) == [1, 2, 3]
+    memo.keep(memo.rows, {4: (4,), 5: (5,)})  # a page of two more: the two read longest ago go
+    assert list(memo.rows) == [3, 4, 5]
+    memo.keep(memo.risks, {10: "low", 11: "high", 12: "low", 13: "high"})  # its own bound
+    assert list(memo.risks) == [11, 12, 13] and list(memo.rows) == [3, 4, 5]
+
+
+def test_explanations_are_bounded_oldest_first_and_numbered_anew(monkeypatch):
+    monkeypatch.setattr(page_inputs, "MEMO_EXPLANATIONS", 2)
+    memo = page_inputs.PageInputsMemo()
+    first = memo.keep_explanation("brand", 1, (0.5,), {"lines": [1]})
+    assert memo.explanation("brand", 1, (0.5,)) == ({"lines": [1]}, first)
     assert memo.explanation("brand", 1, (0.6,)) is None  # made from other inputs
-    memo.make_room(2)
-    assert not memo.rows and memo.explanation("brand", 1, (0.5,)) is None
+    second = memo.keep_explanation("brand", 2, (0.5,), {"lines": [2]})
+    anew = memo.keep_explanation("brand", 1, (0.6,), {"lines": [3]})  # account 1 explained anew: now the newest
+    assert len({first, second, anew}) == 3
+    assert page_inputs.PageInputsMemo().keep_explanation("brand", 1, (0.5,), {}) not in {first, second, anew}
+    memo.keep_explanation("brand", 3, (0.5,), {"lines": [4]})
+    assert memo.explanation("brand", 2, (0.5,)) is None  # the oldest went
+    assert memo.explanation("brand", 1, (0.6,)) == ({"lines": [3]}, anew)
+
+
+def test_pages_reading_and_evicting_at_once_each_get_their_own_inputs(monkeypatch):
+    """Pages of one catalogue version at once, with a memo too small for them all: each page
+    shows its own accounts' inputs (what it read, even if another page evicted it meanwhile).
+    The database reads are stand-ins that yield to the other threads."""
+    monkeypatch.setattr(page_inputs, "MEMO_ACCOUNTS", 4)
+
+    def rows(ids):
+        time.sleep(0.001)
+        return {a: (a, 1000 + a) for a in ids}
+
+    def audiences(ids, dims):
+        time.sleep(0.001)
+        return {a: {"account_id": a} for a in ids if a % 2}
+
+    def risks(*, creators):
+        time.sleep(0.001)
+        return {c: f"verdict of {c}" for c in creators}
+
+    monkeypatch.setattr(page_inputs, "_rows", rows)
+    monkeypatch.setattr(page_inputs, "_audiences", audiences)
+    monkeypatch.setattr(page_inputs, "creator_risks", risks)
+    memo = page_inputs.PageInputsMemo()
+    pages = [[i, i + 1, i + 2] for i in range(1, 25, 3)] * 2
+
+    def read(page: list[int]) -> tuple:
+        got = page_inputs.page_inputs(page, ["countries"], memo=memo)
+        return list(got.rows), sorted(got.audiences), sorted(got.risks.values())
+
+    for page, (shown, with_audience, verdicts) in zip(pages, at_once(read, pages), strict=True):
+        assert shown == page
+        assert with_audience == [a for a in page if a % 2]
+        assert verdicts == sorted(f"verdict of {1000 + a}" for a in page)
+    assert len(memo.rows) <= 4 and len(memo.audiences) <= 4 and len(memo.risks) <= 4

@@ -20,7 +20,7 @@ or refresh; written atomically (a temporary folder renamed into place) under
 RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
 host: a file lock). Values derived from a version that cost more than a read (a brand's
 brand-safety hits, its audience fit and text similarity over every account) are kept in its
-folder too (`FeatureSnapshot.stored`, `stored_arrays`: mapped, not copied), computed once per
+folder too (`FeatureSnapshot.stored_arrays`: mapped, not copied), computed once per
 host. The follow-up's build is incremental when it can be (`incremental_snapshot`):
 the newest snapshot of the host with the rows of the changed accounts rewritten, which equals a
 full build row for row; a full build reads the rows streamed, so 1M accounts fit in memory. On only where the version is
@@ -70,10 +70,10 @@ T = TypeVar("T")
 FORMAT = 1  # bump when the columns change: older folders are then never read
 LANGUAGE_BITS = 62  # the ranking's language filter is a bit mask in an int64
 MEMO_ENTRIES = 32  # brand-derived values kept per snapshot (brand-safety hits of 32 brands' exclusions)
-# A process finding another computing a value `stored` with the snapshot waits this long for its
+# A process finding another computing a value stored with the snapshot waits this long for its
 # file (a brand's post scan: ~1 s at 100k creators, ~10 s at 1M) before computing it itself.
 STORED_WAIT = 30.0
-# Values `stored` with a snapshot are keyed by day (a brand's hits): files older than this hold a
+# Values stored with a snapshot are keyed by day (a brand's hits): files older than this hold a
 # day that is over whatever the time zone, and are removed when another is written.
 STORED_MAX_AGE = 2 * 24 * 3600
 # And past this many bytes of stored values in a snapshot's folder, the least recently used are
@@ -238,7 +238,7 @@ class FeatureSnapshot:
     _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _memo_running: dict[Hashable, threading.Event] = field(default_factory=dict, repr=False)
-    # The folder it was loaded from (None: built in this process, not shared): `stored` keeps
+    # The folder it was loaded from (None: built in this process, not shared): `stored_arrays` keeps
     # values derived from this version of the catalogue beside its columns.
     path: Path | None = None
 
@@ -281,46 +281,25 @@ class FeatureSnapshot:
             running.set()
         return value
 
-    def stored(
-        self,
-        key: Sequence[Any],
-        compute: Callable[[], T],
-        *,
-        encode: Callable[[T], bytes],
-        decode: Callable[[bytes], T],
-    ) -> T:
-        """compute()'s value for `key` (JSON-able), shared by every process of the host through a
-        file in this snapshot's folder: the first process computes it and writes `encode(value)`
-        atomically, the others, and this one after a restart, `decode` that file instead.
-        For values derived from the catalogue as of this version that cost far more to compute
-        than to read, such as a brand's hits in recent posts (~1 s of database and matcher at
-        100k creators, paid by every worker for every brand and catalogue version before);
-        arrays go in `stored_arrays`, which maps them instead of copying.
+    def stored_arrays(
+        self, key: Sequence[Any], compute: Callable[[], Mapping[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        """compute()'s named arrays for `key` (JSON-able), shared by every process of the host
+        through a file in this snapshot's folder: the first process computes them and writes
+        them atomically, the others, and this one after a restart, map that file read-only
+        instead. For values derived from the catalogue as of this version that cost far more to
+        compute than to read, such as a brand's hits in recent posts (~1 s of database and
+        matcher at 100k creators, paid by every worker for every brand and catalogue version
+        before) or its columns over every account. Every process maps the same pages (a brand's
+        columns over 1.1M accounts are 26 MB), and reading them back costs no copy. The values
+        are the computing process's bytes, so bit-identical to computing them. The arrays
+        returned are read-only.
 
         The folder is this version's (a catalogue write makes a new one, and pruning removes the
         old with its files), and the file holds its key, checked on reading, so a value is never
         served for another version or key. While one process computes a key, the others asking
         for it wait for its file (up to STORED_WAIT seconds) rather than run the same query. A
         snapshot built in this process (no folder) computes every time; `memo` belongs on top."""
-        if self.path is None:
-            return compute()
-
-        def read(file: Path, stamp: Any) -> tuple[T] | None:
-            found = _read_stored(file, stamp)
-            return None if found is None else (decode(found[0]),)
-
-        def write(file: Path, stamp: Any, value: T) -> None:
-            _write_stored(file, orjson.dumps(stamp) + b"\n" + encode(value))
-
-        return self._shared(key, ".bin", compute, read, write)
-
-    def stored_arrays(
-        self, key: Sequence[Any], compute: Callable[[], Mapping[str, np.ndarray]]
-    ) -> dict[str, np.ndarray]:
-        """`stored` for named arrays, memory-mapped read-only from the file instead of decoded:
-        every process of the host maps the same pages (a brand's columns over 1.1M accounts
-        are 26 MB), and reading them back costs no copy. The values are the computing process's
-        bytes, so bit-identical to computing them. The arrays returned are read-only."""
         if self.path is None:
             return _read_only(compute())
 
@@ -477,38 +456,6 @@ class FeatureSnapshot:
         if self._term_codes is None:
             self._term_codes = {t: i for i, t in enumerate(self.meta["terms"])}
         return self._term_codes
-
-
-def _read_stored(file: Path, stamp: Any) -> tuple[bytes] | None:
-    """(the encoded value in `file`,) when the file is `stamp`'s (its first line); None when it
-    is missing, another key's or unreadable (then the value is computed again and rewritten)."""
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        logger.warning("ranking features: ignoring %s: %s", file, exc)
-        return None
-    head, newline, value = data.partition(b"\n")  # JSON text holds no raw newline
-    try:
-        if newline and orjson.loads(head) == stamp:
-            return (value,)
-    except orjson.JSONDecodeError:
-        pass
-    logger.warning("ranking features: ignoring %s: not the file of %s", file, stamp)
-    return None
-
-
-def _write_stored(file: Path, data: bytes) -> None:
-    """Write `data` into `file` atomically (a temporary sibling renamed over it): a reader sees
-    the whole file or none. A failed write only costs the other processes the computation."""
-    tmp = file.with_name(f".{file.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, file)
-    except OSError as exc:
-        logger.warning("ranking features: could not write %s: %s", file, exc)
-        tmp.unlink(missing_ok=True)
 
 
 ARRAY_ALIGN = 64  # each array of a stored-arrays file starts at a multiple of this (aligned loads)

@@ -49,6 +49,7 @@ from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
 from core.messages import Message, label_kinds
+from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountMetrics, Platform, Post
 from influencers.risk import NOT_VETTED, CreatorRisk
 from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
@@ -119,6 +120,10 @@ class RankingResult:
     filters: dict[str, Any] = field(default_factory=dict)
     brand_id: int | None = None
     notes: list[Message] = field(default_factory=list)
+    # Beside each row: the number of its kept explanations (`PageInputsMemo.explanation`), the
+    # same on every page showing them, under which a face may keep its rendering of them; None
+    # where they were made for this page only (the database path).
+    explanation_ids: list[int | None] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -653,6 +658,7 @@ def _page(
     targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
     memo, explanation_key = features.page_memo, _explanation_key(brand, today)
     out = []
+    explanation_ids: list[int | None] = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
         r = rows.get(account_id)
@@ -672,8 +678,9 @@ def _page(
             creator_risk,
         )
         kept = memo.explanation(explanation_key, account_id, inputs_now) if memo is not None else None
+        explanation_id: int | None
         if kept is not None:
-            explanations, renderings = kept
+            explanations, explanation_id = kept
         else:
             risk, sims, fit_known, engagement, mood, hits, _ = inputs_now
             explanations = _explanations(
@@ -694,8 +701,8 @@ def _page(
                 today=today,
                 post_places=features.post_places,
             )
-            renderings = (
-                {} if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
+            explanation_id = (
+                None if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
             )
         part_rows = []
         for name in PARTS:
@@ -736,12 +743,10 @@ def _page(
                 ],
                 "parts": part_rows,
                 "explanations": [line for p in part_rows for line in p["explanations"]],
-                # Where a face may keep its rendering of the explanations: the same dict for every
-                # page showing this row's kept explanations (`PageInputsMemo`), else a new one.
-                "renderings": renderings,
             }
         )
-    return RankingResult(out, total, resolved, effective, brand.pk, notes)
+        explanation_ids.append(explanation_id)
+    return RankingResult(out, total, resolved, effective, brand.pk, notes, explanation_ids)
 
 
 def _explanation_key(brand: Brand, today: dt.date) -> tuple[Any, ...]:
@@ -864,11 +869,7 @@ def _features_from_snapshot(
         safety = _brand_safety(creator_ids, brand)
         penalty = safety.penalties_of(creator)
     else:
-        rules = (
-            tuple(brand.excluded_keywords or ()),
-            tuple(brand.excluded_topics or ()),
-            tuple(brand.competitors or ()),
-        )
+        rules = _safety_rules(brand)
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today),
             lambda: _stored_safety(snapshot, brand, rules, today),
@@ -1271,3 +1272,45 @@ def _explanations(
     for part in out.values():
         part["lines"] = [stored.get(id(line)) or _stored(line) for line in part["lines"]]
     return out
+
+
+def _safety_rules(brand: Brand) -> tuple[tuple[Any, ...], ...]:
+    """What of the brand its brand safety depends on: its excluded keywords and topics, and its
+    competitors (the stored hits' key, `_safety_key`)."""
+    return (
+        tuple(brand.excluded_keywords or ()),
+        tuple(brand.excluded_topics or ()),
+        tuple(brand.competitors or ()),
+    )
+
+
+def warm_brand_safety(*, max_brands: int | None = None) -> int:
+    """Search the recent posts for the exclusion rules of the brands (the most recently edited
+    first, at most `max_brands`, default settings.SAFETY_WARM_MAX_BRANDS) and store the hits
+    beside the current feature snapshot, as a brand's first ranking on the host would: run after
+    a catalogue change (a follow-up) and after midnight (the hits' window moves with the day),
+    so that no marketer's first ranking waits for the search. Returns how many brands with rules
+    have their hits stored for today (searched now or before); 0 without a feature snapshot."""
+    snapshot = current_snapshot(wait=True)
+    if snapshot is None:
+        return 0
+    limit = settings.SAFETY_WARM_MAX_BRANDS if max_brands is None else max_brands
+    today = timezone.localdate()
+    ready = 0
+    for brand in Brand.objects.order_by("-updated_at", "-pk").iterator():
+        if ready >= limit:
+            break
+        rules = _safety_rules(brand)
+        if any(rules):
+            _stored_safety(snapshot, brand, rules, today)
+            ready += 1
+    return ready
+
+
+def safety_after_change(change: AccountsChanged) -> str | None:
+    """Catalogue follow-up, after the feature snapshot's: the brands' hits in the changed
+    catalogue's recent posts, searched now (`warm_brand_safety`)."""
+    if not change.recompute:
+        return None
+    ready = warm_brand_safety()
+    return f"brand-safety hits of {ready} brand(s) ready" if ready else None

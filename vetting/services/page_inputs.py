@@ -11,18 +11,25 @@ the accounts no earlier page of this version showed. Rankings of other brands, w
 filters show the same top creators over and over.
 
 The memo keeps each brand's row explanations too (`explanation`, `keep_explanation`; ~5 ms a
-page to make, and the faces' rendering of them another ~5 ms, kept in the row's `renderings`).
-A row's explanations depend on the catalogue (this version), the brand's words, target and rules
-and the day (the caller's key), and the row's ranking inputs (risk, text similarity, mood-board
-match, brand-safety hits): those are kept beside them and compared before they are reused, so a
-mood board changed since, or any input computed otherwise, is explained anew.
+page to make). A row's explanations depend on the catalogue (this version), the brand's words,
+target and rules and the day (the caller's key), and the row's ranking inputs (risk, text
+similarity, mood-board match, brand-safety hits): those are kept beside them and compared before
+they are reused, so a mood board changed since, or any input computed otherwise, is explained
+anew. Each kept explanation has a number no other in the process has (`explanation` returns
+it): a face keeps its rendering of the explanations under that number (the API's
+`api.renderings`, another ~5 ms a page), and a row explained anew gets a new one.
+
+The memo is bounded: past MEMO_ACCOUNTS rows (audiences, verdicts) or MEMO_EXPLANATIONS
+explanations, the ones read (made) longest ago are dropped first, so a big page does not drop
+every other page's inputs.
 """
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import threading
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +51,12 @@ PAGE_FIELDS = (
 PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
 # A bound, not a working set: what the pages of one catalogue version show (~2 KB an account).
 MEMO_ACCOUNTS = 50_000
-# A row's ranking inputs, its explanations (pickled) and the faces' renderings of them (pickled).
-KeptExplanation = tuple[tuple[Any, ...], bytes, dict[Any, bytes]]
+# A row's ranking inputs, its explanations (pickled) and their number (`explanation`).
+KeptExplanation = tuple[tuple[Any, ...], bytes, int]
 MEMO_EXPLANATIONS = 50_000  # (brand, account) rows, ~5 KB each
+# Numbers of kept explanations, unique in the process (across catalogue versions' memos too):
+# next() on a count is atomic under the GIL.
+_explanation_numbers = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -66,52 +76,57 @@ def same_inputs(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
 
 
 class PageInputsMemo:
-    """The page inputs read at one catalogue version. Entries are only ever added (or all
-    dropped past MEMO_ACCOUNTS), so concurrent pages read it without a lock; a lock only keeps
-    two of them from clearing it at once."""
+    """The page inputs read at one catalogue version. Pages read it without a lock (a dict's
+    `get` is atomic); what they read is added under the lock (`keep`, `keep_explanation`), which
+    evicts the oldest entries first (dicts keep insertion order), so nothing iterates an entry
+    dict while another thread changes it."""
 
     def __init__(self) -> None:
         self.rows: dict[int, tuple[Any, ...]] = {}
         # (account id, dimensions) → its newest profile's distributions, or None without a profile.
         self.audiences: dict[tuple[int, tuple[str, ...]], dict[str, Any] | None] = {}
         self.risks: dict[int, CreatorRisk] = {}
-        # (a brand's key, account id) → (the row's ranking inputs, its explanations).
+        # (a brand's key, account id) → (the row's ranking inputs, its explanations, their number).
         self._explained: dict[tuple[Hashable, int], KeptExplanation] = {}
         self._lock = threading.Lock()
 
-    def explanation(
-        self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...]
-    ) -> tuple[Any, dict[Any, bytes]] | None:
-        """The explanations kept for this brand's row of the account, and their renderings, if
-        they were made from these ranking inputs; else None."""
+    def keep(self, entries: dict[Any, Any], new: Mapping[Any, Any]) -> None:
+        """Add `new` to `entries` (`rows`, `audiences` or `risks`), then evict its oldest
+        entries past MEMO_ACCOUNTS: a big page drops the inputs read longest ago, not every
+        other page's."""
+        with self._lock:
+            entries.update(new)
+            _evict_oldest(entries, len(entries) - MEMO_ACCOUNTS)
+
+    def explanation(self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...]) -> tuple[Any, int] | None:
+        """The explanations kept for this brand's row of the account and their number, if they
+        were made from these ranking inputs; else None."""
         kept = self._explained.get((brand_key, account_id))
         if kept is None or not same_inputs(kept[0], inputs):
             return None
         return pickle.loads(kept[1]), kept[2]
 
-    def keep_explanation(
-        self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...], explanations: Any
-    ) -> dict[Any, bytes]:
-        """Keep a row's explanations, made from these inputs; returns the (empty) dict where the
-        faces keep their renderings of them."""
-        renderings: dict[Any, bytes] = {}
+    def keep_explanation(self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...], explanations: Any) -> int:
+        """Keep a row's explanations, made from these inputs (replacing any made from others);
+        returns their new number."""
+        number = next(_explanation_numbers)
+        kept = (inputs, pickle.dumps(explanations, pickle.HIGHEST_PROTOCOL), number)
+        key = (brand_key, account_id)
         with self._lock:
-            if len(self._explained) >= MEMO_EXPLANATIONS:
-                self._explained.clear()
-        self._explained[(brand_key, account_id)] = (
-            inputs,
-            pickle.dumps(explanations, pickle.HIGHEST_PROTOCOL),
-            renderings,
-        )
-        return renderings
+            self._explained.pop(key, None)  # explained anew: now the newest
+            _evict_oldest(self._explained, len(self._explained) + 1 - MEMO_EXPLANATIONS)
+            self._explained[key] = kept
+        return number
 
-    def make_room(self, incoming: int) -> None:
-        with self._lock:
-            if len(self.rows) + incoming > MEMO_ACCOUNTS:
-                self.rows.clear()
-                self.audiences.clear()
-                self.risks.clear()
-                self._explained.clear()
+
+def _evict_oldest(entries: dict[Any, Any], count: int) -> None:
+    """Remove the `count` oldest entries of `entries` (its first keys), under the memo's lock."""
+    if count > 0:
+        for key in list(itertools.islice(entries, count)):
+            del entries[key]
+
+
+_UNREAD = object()  # not in the memo (None there: read, and found missing)
 
 
 def page_inputs(
@@ -119,27 +134,35 @@ def page_inputs(
 ) -> PageInputs:
     """The page inputs of these accounts (deleted ones are absent), from `memo` where an earlier
     page of its catalogue version read them, else from the database (and kept there). `risks`
-    False: the caller has the verdicts already, none are read."""
+    False: the caller has the verdicts already, none are read. What this page reads is used as
+    read, not read back from the memo: another page may evict it meanwhile."""
     dims = tuple(dimensions)
     if memo is None:
         rows = _rows(account_ids)
         verdicts = creator_risks(creators={r[1] for r in rows.values()}) if risks else {}
         return PageInputs(rows, _audiences(list(rows), dims), verdicts)
-    missing = [a for a in account_ids if a not in memo.rows]
+    found_rows = {a: memo.rows.get(a) for a in account_ids}
+    missing = [a for a, row in found_rows.items() if row is None]
     if missing:
-        memo.make_room(len(missing))
-        memo.rows.update(_rows(missing))
-    rows = {a: memo.rows[a] for a in account_ids if a in memo.rows}
-    unread = [a for a in rows if (a, dims) not in memo.audiences]
+        read = _rows(missing)
+        memo.keep(memo.rows, read)
+        found_rows.update(read)
+    rows = {a: row for a, row in found_rows.items() if row is not None}
+    profiles: dict[int, Any] = {a: memo.audiences.get((a, dims), _UNREAD) for a in rows}
+    unread = [a for a, profile in profiles.items() if profile is _UNREAD]
     if unread:
-        found = _audiences(unread, dims)
-        memo.audiences.update({(a, dims): found.get(a) for a in unread})
-    audiences = {a: profile for a in rows if (profile := memo.audiences.get((a, dims))) is not None}
+        read_profiles = _audiences(unread, dims)
+        profiles.update({a: read_profiles.get(a) for a in unread})
+        memo.keep(memo.audiences, {(a, dims): profiles[a] for a in unread})
+    audiences = {a: profile for a, profile in profiles.items() if profile is not None}
     creators = {int(r[1]) for r in rows.values()}
-    unjudged = [c for c in creators if c not in memo.risks]
+    judged: dict[int, CreatorRisk | None] = {c: memo.risks.get(c) for c in creators}
+    unjudged = [c for c, verdict in judged.items() if verdict is None]
     if unjudged:
-        memo.risks.update(creator_risks(creators=unjudged))
-    return PageInputs(rows, audiences, {c: memo.risks[c] for c in creators if c in memo.risks})
+        read_verdicts = creator_risks(creators=unjudged)
+        memo.keep(memo.risks, read_verdicts)
+        judged.update({c: read_verdicts.get(c) for c in unjudged})
+    return PageInputs(rows, audiences, {c: verdict for c, verdict in judged.items() if verdict is not None})
 
 
 def _rows(account_ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
