@@ -125,7 +125,10 @@ def packed(creators_hits: dict[int, list[str]], amounts: dict[int, float]) -> di
     segments = []
     for creator in charged.tolist():
         posts = [creator * 10 + i for i in range(len(creators_hits[creator]))]
-        hits = [["excluded_keyword", term, post, "2026-12-01", term, 0.1] for term, post in zip(creators_hits[creator], posts)]
+        hits = [
+            ["excluded_keyword", term, post, "2026-12-01", term, 0.1]
+            for term, post in zip(creators_hits[creator], posts)
+        ]
         segments.append((hits, [[post, "", creator] for post in posts]))
     return packed_arrays(charged, np.array([amounts[c] for c in charged.tolist()]), segments)
 
@@ -145,8 +148,6 @@ def test_carried_arrays_equal_packing_the_merged_hits_at_once(rewritten, fresh_h
     amounts = {c: 0.1 * len(h) for c, h in {**base_hits, **fresh_hits}.items()}
     merged = {c: h for c, h in base_hits.items() if c not in rewritten} | fresh_hits
 
-    found = carried_arrays(
-        packed(base_hits, amounts), np.array(rewritten, dtype=np.int64), packed(fresh_hits, amounts)
-    )
+    found = carried_arrays(packed(base_hits, amounts), np.array(rewritten, dtype=np.int64), packed(fresh_hits, amounts))
 
     assert_same(found, packed(merged, amounts))
