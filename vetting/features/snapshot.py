@@ -308,6 +308,18 @@ class FeatureSnapshot:
 
         return self._shared(key, ".arrays", lambda: _read_only(compute()), _read_arrays, write)
 
+    def base_stored_arrays(self, key: Sequence[Any]) -> dict[str, np.ndarray] | None:
+        """The arrays `stored_arrays(key)` kept beside the snapshot this one was made from by
+        rewriting some accounts' rows (`incremental_snapshot`: meta "base", "rewrote" and
+        "rewrote_creators"), if that folder is still on the host and holds them; else None. A
+        value derived per creator can then be carried over for every creator not rewritten."""
+        base = self.meta.get("base")
+        if self.path is None or not base or "rewrote_creators" not in self.meta:
+            return None
+        file, stamp, _ = _stored_file(self.path.parent / base, key, ".arrays")
+        found = _read_arrays(file, stamp)
+        return None if found is None else found[0]
+
     def _shared(
         self,
         key: Sequence[Any],
@@ -319,9 +331,7 @@ class FeatureSnapshot:
         """The value of `key` read from its file in this snapshot's folder, else computed and
         written there, one process at a time (the others wait for the file)."""
         assert self.path is not None
-        stamp = orjson.loads(orjson.dumps([self.path.name, key]))  # the key as read back from JSON
-        name = hashlib.sha256(orjson.dumps(stamp)).hexdigest()[:32]
-        file = self.path / f"stored-{name}{suffix}"
+        file, stamp, name = _stored_file(self.path, key, suffix)
         found = read(file, stamp)
         if found is not None:
             _touch(file)
@@ -481,6 +491,14 @@ def _write_arrays(file: Path, stamp: Any, arrays: Mapping[str, np.ndarray]) -> N
     except OSError as exc:
         logger.warning("ranking features: could not write %s: %s", file, exc)
         tmp.unlink(missing_ok=True)
+
+
+def _stored_file(folder: Path, key: Sequence[Any], suffix: str) -> tuple[Path, Any, str]:
+    """The file of `key`'s stored value in a snapshot's `folder`, the stamp its head holds (the
+    folder's name and the key, as read back from JSON) and the name that tells them apart."""
+    stamp = orjson.loads(orjson.dumps([folder.name, key]))
+    name = hashlib.sha256(orjson.dumps(stamp)).hexdigest()[:32]
+    return folder / f"stored-{name}{suffix}", stamp, name
 
 
 def _read_arrays(file: Path, stamp: Any) -> tuple[dict[str, np.ndarray]] | None:
@@ -719,7 +737,13 @@ def incremental_snapshot(base: FeatureSnapshot, changed: Collection[int]) -> Fea
     merged = merge_snapshots(base, part, replaced)
     if merged is not None:
         merged.meta.update(
-            read_at=read_at.isoformat(timespec="microseconds"), depth=depth + 1, rewrote=sorted(replaced)
+            read_at=read_at.isoformat(timespec="microseconds"),
+            depth=depth + 1,
+            rewrote=sorted(replaced),
+            # Whose values derived per creator may differ from the base's (their accounts' rows,
+            # posts or membership changed); the others' can be carried over (`base_stored_arrays`).
+            rewrote_creators=sorted(creators),
+            base=None if base.path is None else base.path.name,
         )
     return merged
 

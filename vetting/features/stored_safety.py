@@ -72,6 +72,59 @@ def packed_arrays(
     }
 
 
+def carried_arrays(
+    base: Mapping[str, np.ndarray], rewritten: np.ndarray, fresh: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The `packed_arrays` of a newer catalogue made from an older one's (`base`) without
+    decoding it: the segments and penalties of every charged creator not in `rewritten` (creator
+    ids whose posts may have changed) are copied as they are, and those of `fresh` (the packed
+    arrays of the rewritten creators searched again; its creators all among `rewritten`) put in
+    their place, in creator order. Byte for byte what packing the same hits at once gives: each
+    creator's segment and penalty depend on its own posts only. The copies go by runs of
+    consecutive segments (a few per rewritten creator), not one by one."""
+    charged, starts, amounts = (np.asarray(base[name]) for name in ("charged", "starts", "amounts"))
+    fresh_charged, fresh_starts = np.asarray(fresh["charged"]), np.asarray(fresh["starts"])
+    kept = np.flatnonzero(~np.isin(charged, np.asarray(rewritten, dtype=np.int64)))
+    creators = np.concatenate([charged[kept], fresh_charged])
+    is_fresh = np.repeat([False, True], [len(kept), len(fresh_charged)])
+    source = np.concatenate([kept, np.arange(len(fresh_charged))])  # the segment's index in its source
+    order = np.argsort(creators, kind="stable")
+    is_fresh, source = is_fresh[order], source[order]
+    lengths = np.empty(len(order), dtype=np.int64)
+    lengths[~is_fresh] = np.diff(starts)[source[~is_fresh]]
+    lengths[is_fresh] = np.diff(fresh_starts)[source[is_fresh]]
+    new_starts = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_starts[1:])
+
+    # Runs of segments consecutive in one source are copied as one slice of its blob.
+    breaks = np.flatnonzero((is_fresh[1:] != is_fresh[:-1]) | (source[1:] != source[:-1] + 1)) + 1
+    pieces = []
+    for first, last in zip(np.r_[0, breaks].tolist(), np.r_[breaks, len(order)].tolist(), strict=True):
+        if first == last:
+            continue
+        blob, blob_starts = (fresh["blob"], fresh_starts) if is_fresh[first] else (base["blob"], starts)
+        pieces.append(np.asarray(blob)[int(blob_starts[source[first]]) : int(blob_starts[source[last - 1] + 1])])
+
+    # A post's owner is its creator's position among the charged: renumbered for the new order.
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    base_owner = np.full(len(charged), -1, dtype=np.int64)
+    base_owner[kept] = position[: len(kept)]
+    base_posts, base_owners = np.asarray(base["posts"]), np.asarray(base["owners"])
+    carried = base_owner[base_owners] >= 0
+    posts = np.concatenate([base_posts[carried], np.asarray(fresh["posts"])])
+    owners = np.concatenate([base_owner[base_owners][carried], position[len(kept) :][np.asarray(fresh["owners"])]])
+    by_post = np.argsort(posts, kind="stable")
+    return {
+        "charged": creators[order].astype(np.int64),
+        "amounts": np.concatenate([amounts[kept], np.asarray(fresh["amounts"])])[order].astype(np.float64),
+        "starts": new_starts,
+        "blob": np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint8),
+        "posts": posts[by_post].astype(np.int64),
+        "owners": owners[by_post].astype(np.int64),
+    }
+
+
 # What separates two values in `_each_dumped`'s one orjson.dumps: the string "\x00" between them.
 _SEPARATOR = b',"\\u0000",'
 

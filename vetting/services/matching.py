@@ -63,7 +63,7 @@ from vetting.features.snapshot import (
     normalised_shares,
 )
 from vetting.features.stored_safety import FORMAT as STORED_SAFETY_FORMAT
-from vetting.features.stored_safety import StoredSafety, packed_arrays, safety_arrays
+from vetting.features.stored_safety import StoredSafety, carried_arrays, packed_arrays, safety_arrays
 from vetting.models import Brand
 from vetting.scoring.audience_fit import (
     FOCUS_MASS,
@@ -350,18 +350,18 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _safety_search(brand: Brand) -> dict[str, np.ndarray]:
-    """The brand's catalogue-wide Safety as `_safety_payload` writes it, made straight from the
-    matcher's hits (no SafetyHit, no dict per post: the rows are ordered by creator, so each
-    creator's hits are consecutive): the same arrays, byte for byte."""
+def _safety_search(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
+    """The brand's Safety (catalogue-wide, or of these creators) as `_safety_payload` writes it,
+    made straight from the matcher's hits (no SafetyHit, no dict per post: the rows are ordered
+    by creator, so each creator's hits are consecutive): the same arrays, byte for byte."""
     with _gc_paused():
-        return _searched_arrays(brand)
+        return _searched_arrays(brand, creators)
 
 
-def _searched_arrays(brand: Brand) -> dict[str, np.ndarray]:
+def _searched_arrays(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
     """`_safety_search`, the collector left as it is."""
-    rows = _safety_posts(None, brand)
-    creators: list[int] = []
+    rows = _safety_posts(creators, brand)
+    charged: list[int] = []
     charges: list[list[float]] = []  # each charged creator's hits' penalties
     segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
     hits: list[list[Any]] = []
@@ -373,7 +373,7 @@ def _searched_arrays(brand: Brand) -> dict[str, np.ndarray]:
         post_id, creator_id = row[0], row[2]
         if creator_id != current:
             current = creator_id
-            creators.append(creator_id)
+            charged.append(creator_id)
             hits, places, penalties = [], [], []
             segments.append((hits, places))
             charges.append(penalties)
@@ -383,7 +383,7 @@ def _searched_arrays(brand: Brand) -> dict[str, np.ndarray]:
             last_post = post_id
             places.append([post_id, row[8] or "", row[1]])
     amounts = [min(MAX_PENALTY, sum(own)) for own in charges]  # as Safety.penalties sums them
-    return packed_arrays(np.array(creators, dtype=np.int64), np.array(amounts, dtype=float), segments)
+    return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
 
 
 def _safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
@@ -419,6 +419,25 @@ def _safety_from_payload(arrays: Mapping[str, np.ndarray]) -> Safety:
     return safety
 
 
+def _carried_safety(snapshot: FeatureSnapshot, brand: Brand, key: list[Any]) -> dict[str, np.ndarray] | None:
+    """The brand's stored Safety for a snapshot made from an older one by rewriting some
+    creators' rows (an import's or refresh's follow-up), from the older one's stored Safety: its
+    other creators' hits carried over, the rewritten creators' posts searched again (a search of
+    a few creators instead of the catalogue's recent posts). None without such a base or when the
+    base holds no Safety under `key` (the same rules and day): then the catalogue is searched.
+    The posts of a creator no account of which was rewritten are the base's, as the snapshot's
+    own rows are (`incremental_snapshot`: what the follow-ups announced, and what Django saved
+    since the base was read)."""
+    base = snapshot.base_stored_arrays(key)
+    if base is None:
+        return None
+    rewritten = np.array(snapshot.meta["rewrote_creators"], dtype=np.int64)
+    if not len(rewritten):
+        return carried_arrays(base, rewritten, packed_arrays(rewritten, np.zeros(0), []))
+    with _gc_paused():
+        return carried_arrays(base, rewritten, _searched_arrays(brand, rewritten.tolist()))
+
+
 def _stored_safety(
     snapshot: FeatureSnapshot, brand: Brand, rules: tuple[tuple[Any, ...], ...], today: dt.date
 ) -> Safety:
@@ -428,11 +447,15 @@ def _stored_safety(
     creator up among the charged costs ~25 ms per process and brand). The process that searched
     reads its arrays as the others do (a page decodes its creators' hits only)."""
 
+    key = _safety_key(rules, today)
+
     def compute() -> dict[str, np.ndarray]:
-        arrays = _safety_search(brand)
+        arrays = _carried_safety(snapshot, brand, key)
+        if arrays is None:
+            arrays = _safety_search(brand)
         return {**arrays, "account_penalty": _safety_from_payload(arrays).snapshot_penalties(snapshot)}
 
-    arrays = snapshot.stored_arrays(_safety_key(rules, today), compute)
+    arrays = snapshot.stored_arrays(key, compute)
     safety = _safety_from_payload(arrays)
     safety.__dict__["_snapshot_penalties"] = arrays["account_penalty"]  # what snapshot_penalties keeps
     return safety
