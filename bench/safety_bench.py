@@ -27,6 +27,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +40,12 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--brands", default="", help="brand ids, comma-separated (default: every brand with rules)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--changed",
+        default="100,1000",
+        help="also time the stored hits carried to a catalogue whose follow-up rewrote this many random accounts "
+        "(comma-separated; empty: not)",
+    )
     args = parser.parse_args()
     with snapshot_django(args.database_url, prefix="safety-bench-features-"):
         run(args, brand_ids=[int(b) for b in args.brands.split(",") if b])
@@ -123,6 +130,47 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         bench_line(f"brand safety matcher, brand {brand.pk}", matcher)
         bench_line(f"first ranking in a worker, brand {brand.pk}, searching the posts", without)
         bench_line(f"first ranking in a worker, brand {brand.pk}, stored hits", stored)
+        for count in [int(c) for c in args.changed.split(",") if c]:
+            carried(snapshots.current_snapshot(wait=True), brand, count, args.repeat)
+
+
+def carried(base: Any, brand: Any, count: int, repeat: int) -> None:
+    """The brand's stored hits for a catalogue version made from `base` by a follow-up that
+    rewrote `count` random accounts (nothing changed in the database: the rows rewritten are the
+    same), carried from `base`'s (`matching._carried_safety`), timed, and checked byte for byte
+    against `base`'s (which the catalogue-wide search made)."""
+    import numpy as np
+    from django.utils import timezone
+
+    from vetting.features import snapshot as snapshots
+    from vetting.services import matching
+
+    rules, today = matching._safety_rules(brand), timezone.localdate()
+    key = matching._safety_key(rules, today)
+
+    def missing() -> dict[str, Any]:
+        raise SystemExit(f"brand {brand.pk}: no stored hits beside the snapshot")
+
+    searched = base.stored_arrays(key, missing)  # stored by the rankings above
+    changed = np.random.default_rng(count).choice(base["account_id"], count, replace=False).tolist()
+    made = snapshots.incremental_snapshot(base, changed)
+    if made is None:
+        print(f"brand {brand.pk}: {count:,} accounts rewritten is past the incremental snapshot's limit")
+        return
+    folder = base.path.parent / f"{base.path.name}-rewrote-{count}"
+    snapshots.write_snapshot(made, folder)
+    newer = snapshots.load_snapshot(folder)
+    seconds = timed(lambda: matching._carried_safety(newer, brand, key), repeat)[0]
+    matching._stored_safety(newer, brand, rules, today)  # carries them, as a ranking does, and stores them
+    arrays = newer.stored_arrays(key, missing)
+    same = all(np.asarray(arrays[n]).tobytes() == np.asarray(searched[n]).tobytes() for n in searched)
+    print(
+        f"brand {brand.pk}: after a follow-up rewrote {count:,} accounts ({len(newer.meta['rewrote_creators']):,} "
+        f"creators), its hits carried in {seconds * 1000:.0f} ms; the same bytes as the search: {same}"
+    )
+    if not same:
+        raise SystemExit("the carried hits differ from the catalogue-wide search's")
+    bench_line(f"brand safety carried, {count} accounts rewritten, brand {brand.pk}", seconds)
 
 
 if __name__ == "__main__":
