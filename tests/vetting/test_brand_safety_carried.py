@@ -9,7 +9,6 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from influencers.follow_ups import AccountsChanged
@@ -24,16 +23,6 @@ from vetting.services import matching
 pytestmark = pytest.mark.django_db
 
 PACKED = ("charged", "amounts", "starts", "blob", "posts", "owners")
-
-
-@pytest.fixture
-def snapshot_on(settings, tmp_path):
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = tmp_path / "features"
-    cache.clear()
-    snapshots.forget_loaded()
-    yield
-    snapshots.forget_loaded()
 
 
 def creator_with_post(caption: str, *, sponsor: str = "", days: int = 3):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account
 from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory, PostFactory
+from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
 from vetting.scoring.text_similarity import term_vector
 from vetting.services import matching
@@ -47,22 +48,6 @@ def catalogue():
             sponsor="Rival Co" if "Rival" in caption else "",
             posted_at=timezone.now() - dt.timedelta(days=3),
         )
-
-
-@pytest.fixture
-def snapshot_on(settings, tmp_path):
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = tmp_path / "features"
-    cache.clear()
-    new_process()
-    yield tmp_path / "features"
-    snapshots.forget_loaded()
-
-
-def new_process() -> None:
-    snapshots.forget_loaded()
-    matching.features_memo.clear()
-    matching.idf_memo.clear()
 
 
 def a_brand(**kwargs):

@@ -9,7 +9,6 @@ import random
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from influencers.models import Account, AccountMetrics, Platform
@@ -111,18 +110,6 @@ def brand(**kwargs):
         },
     }
     return BrandFactory(**{**defaults, **kwargs})
-
-
-@pytest.fixture
-def snapshot_on(settings, tmp_path):
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = tmp_path / "features"
-    cache.clear()
-    snapshots.forget_loaded()
-    matching.features_memo.clear()
-    matching.idf_memo.clear()
-    yield tmp_path / "features"
-    snapshots.forget_loaded()
 
 
 def ranked_from_database(settings, **kwargs):

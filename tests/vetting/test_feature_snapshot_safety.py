@@ -9,10 +9,10 @@ import datetime as dt
 
 import orjson
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory, PostFactory
+from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
 from vetting.scoring.text_similarity import term_vector
 from vetting.services import matching
@@ -46,24 +46,6 @@ def catalogue():
             posted_at=timezone.now() - dt.timedelta(days=3),
         )
         PostFactory(account=account, caption="gambling long ago", posted_at=timezone.now() - dt.timedelta(days=400))
-
-
-@pytest.fixture
-def snapshot_on(settings, tmp_path):
-    settings.RANKING_FEATURE_SNAPSHOT = True
-    settings.RANKING_FEATURES_DIR = tmp_path / "features"
-    cache.clear()
-    new_process()
-    yield tmp_path / "features"
-    snapshots.forget_loaded()
-
-
-def new_process() -> None:
-    """What another worker of the host starts with: no snapshot mapped (so no memo), no features
-    memoised; the snapshot's folder and the shared cache (the data versions) stay."""
-    snapshots.forget_loaded()
-    matching.features_memo.clear()
-    matching.idf_memo.clear()
 
 
 @pytest.fixture

@@ -25,13 +25,11 @@ filters let through.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import logging
 import math
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -49,6 +47,7 @@ from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
 from core.messages import Message, label_kinds
+from core.services.collector import collector_paused
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountMetrics, Platform, Post
 from influencers.risk import NOT_VETTED, CreatorRisk
@@ -335,26 +334,11 @@ def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     return Safety(hits_by_creator, post_places)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a catalogue-wide search builds its ~100k rows,
-    hits and segments (at 100k creators): each full collection it set off re-walked every object
-    of the process, 100-150 ms of a first ranking's ~450 ms in a bench process (at CPython's
-    default thresholds). Reference counting still frees them; nothing here makes cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _safety_search(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
     """The brand's Safety (catalogue-wide, or of these creators) as `_safety_payload` writes it,
     made straight from the matcher's hits (no SafetyHit, no dict per post: the rows are ordered
     by creator, so each creator's hits are consecutive): the same arrays, byte for byte."""
-    with _gc_paused():
+    with collector_paused():
         return _searched_arrays(brand, creators)
 
 
@@ -434,7 +418,7 @@ def _carried_safety(snapshot: FeatureSnapshot, brand: Brand, key: list[Any]) -> 
     rewritten = np.array(snapshot.meta["rewrote_creators"], dtype=np.int64)
     if not len(rewritten):
         return carried_arrays(base, rewritten, packed_arrays(rewritten, np.zeros(0), []))
-    with _gc_paused():
+    with collector_paused():
         return carried_arrays(base, rewritten, _searched_arrays(brand, rewritten.tolist()))
 
 

@@ -5,7 +5,6 @@ validated, still in one transaction that any problem rolls back."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from django.db import transaction
 
 from core.caching.versions import data_version_bump
 from core.errors import ImportValidationError, InputError
+from core.services.collector import collector_paused
 from influencers.follow_ups import StepProgress, accounts_changed
 from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.mapping import ColumnMapping, load_mapping
@@ -76,20 +76,6 @@ class ImportResult:
             "warnings": self.warnings,
             "timings": {key: round(value, 3) for key, value in self.timings.items()},
         }
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small tuples are built: with it on,
-    each full collection re-walks every object made so far, which roughly doubles the time of a
-    large import. Reference counting still frees everything; nothing here makes cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class FileReader:
@@ -294,7 +280,7 @@ def creators_import_file(
     reader = FileReader(path, mapping=column_mapping, progress=progress, source=source)
     watch = _Stopwatch()
     writer = Writer(dry_run=dry_run)
-    with _gc_paused():
+    with collector_paused():
         chunks: Iterable[list[CreatorIn]] = watch.timed("validate", creator_chunks(reader.creators()))
         accounts_total: int | None = None
         if not overlap:
