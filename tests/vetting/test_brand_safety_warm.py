@@ -4,7 +4,6 @@ brand with exclusion rules reads them instead of searching the posts, and ranks 
 
 from __future__ import annotations
 
-import datetime as dt
 from io import StringIO
 
 import pytest
@@ -12,42 +11,16 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account
-from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory, PostFactory
+from tests.factories import BrandFactory
 from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
-from vetting.scoring.text_similarity import term_vector
 from vetting.services import matching
 from vetting.tasks import warm_brand_safety_task
 
 pytestmark = pytest.mark.django_db
-
-CAPTIONS = ["gambling night", "sponsored by Rival Co", "natural skincare routine", "casino trip"]
-
-
-@pytest.fixture
-def catalogue():
-    for c in range(8):
-        account = AccountFactory(creator=CreatorFactory(country="CN"))
-        AccountMetricsFactory(
-            account=account,
-            followers=10_000 * (c + 1),
-            fake_risk=0.1,
-            risk_confidence=0.9,
-            risk_level="low",
-            vetting={"text": {"terms": term_vector(["natural skincare"])}},
-        )
-        caption = CAPTIONS[c % len(CAPTIONS)]
-        PostFactory(
-            account=account,
-            caption=caption,
-            is_sponsored="Rival" in caption,
-            sponsor="Rival Co" if "Rival" in caption else "",
-            posted_at=timezone.now() - dt.timedelta(days=3),
-        )
 
 
 def a_brand(**kwargs):
@@ -74,7 +47,7 @@ def by_database(settings, brand):
         settings.RANKING_FEATURE_SNAPSHOT = True
 
 
-def test_after_a_catalogue_change_no_first_ranking_searches_the_posts(catalogue, snapshot_on, settings):
+def test_after_a_catalogue_change_no_first_ranking_searches_the_posts(safety_catalogue, snapshot_on, settings):
     gambling, casino = a_brand(), a_brand(excluded_keywords=["casino"], competitors=[])
     plain = a_brand(excluded_keywords=[], competitors=[])
     assert post_queries(gambling) > 0  # without the follow-up: the first ranking searches
@@ -97,7 +70,7 @@ def test_after_a_catalogue_change_no_first_ranking_searches_the_posts(catalogue,
     assert post_queries(plain) == 0  # no rules: nothing to search either way
 
 
-def test_the_most_recently_edited_brands_first_and_no_more_than_the_limit(catalogue, snapshot_on, settings):
+def test_the_most_recently_edited_brands_first_and_no_more_than_the_limit(safety_catalogue, snapshot_on, settings):
     older, newer = a_brand(), a_brand(excluded_keywords=["casino"])
     settings.SAFETY_WARM_MAX_BRANDS = 1
     assert warm_brand_safety_task() == {"brands": 1}
@@ -109,7 +82,9 @@ def test_the_most_recently_edited_brands_first_and_no_more_than_the_limit(catalo
     assert post_queries(older) == 0
 
 
-def test_a_backfill_without_refresh_and_a_host_without_snapshots_search_nothing(catalogue, snapshot_on, settings):
+def test_a_backfill_without_refresh_and_a_host_without_snapshots_search_nothing(
+    safety_catalogue, snapshot_on, settings
+):
     a_brand()
     skipped = AccountsChanged(account_ids=(1,), recompute=False)
     assert matching.safety_after_change(skipped) is None
@@ -118,7 +93,7 @@ def test_a_backfill_without_refresh_and_a_host_without_snapshots_search_nothing(
     assert matching.warm_brand_safety() == 0
 
 
-def test_the_command_says_what_it_stored(catalogue, snapshot_on, settings):
+def test_the_command_says_what_it_stored(safety_catalogue, snapshot_on, settings):
     brand = a_brand()
     out = StringIO()
     call_command("warm_brand_safety", stdout=out)

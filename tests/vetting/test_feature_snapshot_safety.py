@@ -1,7 +1,9 @@
 """A brand's catalogue-wide brand-safety hits are kept beside the feature snapshot
 (`FeatureSnapshot.stored_arrays`): another process of the host (a fresh memo, the snapshot
 mapped anew) reads them instead of searching the posts, ranks exactly as the database path does,
-and never reuses hits computed for other rules, another day or another catalogue version."""
+and never reuses hits computed for other rules, another day or another catalogue version (but
+for the creators an incremental snapshot did not rewrite, whose hits are carried over:
+test_brand_safety_carried.py)."""
 
 from __future__ import annotations
 
@@ -11,41 +13,13 @@ import orjson
 import pytest
 from django.utils import timezone
 
-from tests.factories import AccountFactory, AccountMetricsFactory, BrandFactory, CreatorFactory, PostFactory
+from tests.factories import BrandFactory, PostFactory
 from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
-from vetting.scoring.text_similarity import term_vector
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
-
-CAPTIONS = ["gambling night", "sponsored by Rival Co", "natural skincare routine", "lunch", "casino trip"]
-
-
-@pytest.fixture
-def catalogue():
-    """10 creators with text terms and recent posts: some hit "gambling", some are sponsored by
-    "Rival Co", one uses "casino" (only a later rule excludes it); old posts outside the window."""
-    for c in range(10):
-        account = AccountFactory(creator=CreatorFactory(country="CN"))
-        AccountMetricsFactory(
-            account=account,
-            followers=10_000 * (c + 1),
-            fake_risk=0.1,
-            risk_confidence=0.9,
-            risk_level="low",
-            vetting={"text": {"terms": term_vector(["natural skincare"])}},
-        )
-        caption = CAPTIONS[c % len(CAPTIONS)]
-        PostFactory(
-            account=account,
-            caption=caption,
-            is_sponsored="Rival" in caption,
-            sponsor="Rival Co" if "Rival" in caption else "",
-            posted_at=timezone.now() - dt.timedelta(days=3),
-        )
-        PostFactory(account=account, caption="gambling long ago", posted_at=timezone.now() - dt.timedelta(days=400))
 
 
 @pytest.fixture
@@ -99,7 +73,9 @@ def stored_files(root) -> list:
     return sorted(f for f in root.glob("*/stored-*") if b'"brand safety"' in f.read_bytes().partition(b"\n")[0])
 
 
-def test_a_second_process_reads_the_stored_hits_instead_of_searching_the_posts(catalogue, snapshot_on, settings, scans):
+def test_a_second_process_reads_the_stored_hits_instead_of_searching_the_posts(
+    safety_catalogue, snapshot_on, settings, scans
+):
     brand = a_brand()
     first = rank_creators_for_brand(brand=brand)
     assert scans == [brand.pk] and len(stored_files(snapshot_on)) == 1
@@ -114,7 +90,7 @@ def test_a_second_process_reads_the_stored_hits_instead_of_searching_the_posts(c
     assert penalised(expected), "the catalogue should have brand-safety hits"
 
 
-def test_a_second_process_makes_no_post_query(catalogue, snapshot_on, django_assert_max_num_queries):
+def test_a_second_process_makes_no_post_query(safety_catalogue, snapshot_on, django_assert_max_num_queries):
     brand = a_brand()
     rank_creators_for_brand(brand=brand)
     new_process()
@@ -124,7 +100,7 @@ def test_a_second_process_makes_no_post_query(catalogue, snapshot_on, django_ass
     assert not [q for q in counted.captured_queries if "influencers_post" in q["sql"]]
 
 
-def test_other_rules_do_not_reuse_the_stored_hits(catalogue, snapshot_on, settings, scans):
+def test_other_rules_do_not_reuse_the_stored_hits(safety_catalogue, snapshot_on, settings, scans):
     brand = a_brand()
     rank_creators_for_brand(brand=brand)
     brand.excluded_keywords = ["gambling", "casino"]
@@ -139,7 +115,7 @@ def test_other_rules_do_not_reuse_the_stored_hits(catalogue, snapshot_on, settin
     assert len(stored_files(snapshot_on)) == 2
 
 
-def test_another_day_does_not_reuse_the_stored_hits(catalogue, snapshot_on, monkeypatch, scans):
+def test_another_day_does_not_reuse_the_stored_hits(safety_catalogue, snapshot_on, monkeypatch, scans):
     brand = a_brand()
     today = timezone.localdate()
     rank_creators_for_brand(brand=brand)
@@ -149,7 +125,7 @@ def test_another_day_does_not_reuse_the_stored_hits(catalogue, snapshot_on, monk
     assert scans == [brand.pk, brand.pk]
 
 
-def test_a_new_catalogue_version_does_not_reuse_the_stored_hits(catalogue, snapshot_on, settings, scans):
+def test_a_new_catalogue_version_does_not_reuse_the_stored_hits(safety_catalogue, snapshot_on, settings, scans):
     brand = a_brand()
     before = rank_creators_for_brand(brand=brand)
     clean = next(row for row in before.rows if row["creator_id"] not in penalised(before))
@@ -161,7 +137,7 @@ def test_a_new_catalogue_version_does_not_reuse_the_stored_hits(catalogue, snaps
     assert after.rows == from_database(settings, brand=brand).rows
 
 
-def test_a_file_holding_another_key_is_not_served(catalogue, snapshot_on, scans):
+def test_a_file_holding_another_key_is_not_served(safety_catalogue, snapshot_on, scans):
     brand = a_brand()
     first = rank_creators_for_brand(brand=brand)
     (file,) = stored_files(snapshot_on)
@@ -175,7 +151,7 @@ def test_a_file_holding_another_key_is_not_served(catalogue, snapshot_on, scans)
     assert second.rows == first.rows
 
 
-def test_an_unreadable_file_is_computed_again_and_rewritten(catalogue, snapshot_on, scans):
+def test_an_unreadable_file_is_computed_again_and_rewritten(safety_catalogue, snapshot_on, scans):
     brand = a_brand()
     first = rank_creators_for_brand(brand=brand)
     (file,) = stored_files(snapshot_on)
@@ -187,7 +163,7 @@ def test_an_unreadable_file_is_computed_again_and_rewritten(catalogue, snapshot_
     assert scans == [brand.pk, brand.pk]  # the second time the rewritten file was read
 
 
-def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(catalogue):
+def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(safety_catalogue):
     brand = a_brand(excluded_topics=["gambling"])
     safety = matching._brand_safety(None, brand)
     assert safety.hits_by_creator and safety.post_places
