@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -142,3 +144,20 @@ def isolated_vision(settings, tmp_path):
     reset_embedder_cache()
     reset_index_cache()
     reset_stale_checks()
+
+
+@pytest.fixture
+def snapshot_on(settings, tmp_path) -> Iterator[Path]:
+    """The ranking feature snapshot on, kept in a folder of the test's own (yielded), with no
+    data versions, snapshot or memo left from another test."""
+    from django.core.cache import cache
+
+    from tests.vetting.snapshots import new_process
+    from vetting.features import snapshot as snapshots
+
+    settings.RANKING_FEATURE_SNAPSHOT = True
+    settings.RANKING_FEATURES_DIR = tmp_path / "features"
+    cache.clear()
+    new_process()
+    yield tmp_path / "features"
+    snapshots.forget_loaded()

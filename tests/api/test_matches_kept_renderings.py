@@ -12,11 +12,11 @@ import pytest
 from api.renderings import RenderingMemo
 from api.views import brands
 from tests.threads import at_once
-from tests.vetting.test_feature_snapshot import brand, catalogue, snapshot_on
+from tests.vetting.test_feature_snapshot import brand, catalogue
 from vetting.features import snapshot as snapshots
 from vetting.services.page_inputs import PageInputsMemo
 
-__all__ = ["catalogue", "snapshot_on"]  # fixtures
+__all__ = ["catalogue"]  # fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -18,14 +18,14 @@ from django.utils import timezone
 from influencers.models import Account
 from tests.factories import AudienceProfileFactory
 from tests.threads import at_once
+from tests.vetting.snapshots import new_process
 from tests.vetting.test_feature_snapshot import QUERIES, brand, catalogue, ranked_from_database, ranked_from_snapshot
-from tests.vetting.test_feature_snapshot_safety import new_process, snapshot_on
 from vetting.features import snapshot as snapshots
 from vetting.services import matching
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
-__all__ = ["catalogue", "snapshot_on"]  # the fixtures, used by name
+__all__ = ["catalogue"]  # the fixtures, used by name
 
 
 @pytest.fixture

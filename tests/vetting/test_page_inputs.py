@@ -15,9 +15,9 @@ from vetting.services import page_inputs
 from vetting.services.matching import rank_creators_for_brand
 from vetting.services.page_inputs import same_inputs
 
-from .test_feature_snapshot import brand, catalogue, ranked_from_database, ranked_from_snapshot, snapshot_on
+from .test_feature_snapshot import brand, catalogue, ranked_from_database, ranked_from_snapshot
 
-__all__ = ["catalogue", "snapshot_on"]  # fixtures
+__all__ = ["catalogue"]  # fixtures
 
 pytestmark = pytest.mark.django_db
 
