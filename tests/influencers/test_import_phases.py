@@ -57,11 +57,11 @@ def test_the_import_job_names_the_running_follow_up_and_its_progress(tmp_path, f
 
     job = run_job(job_id=job.pk)
 
-    # 7 phases: writing + the 6 follow-ups; vetting is the 4th (after search text and metrics).
-    # Each phase counts the 2 accounts: 3 phases done = 6 of 14, then one more account.
+    # 8 phases: writing + the 7 follow-ups; vetting is the 4th (after search text and metrics).
+    # Each phase counts the 2 accounts: 3 phases done = 6 of 16, then one more account.
     assert seen == [
-        {"phase": {"name": "vetting the accounts", "step": 4, "steps": 7, "done": 0, "total": 2}, "bar": (6, 14)},
-        {"phase": {"name": "vetting the accounts", "step": 4, "steps": 7, "done": 1, "total": 2}, "bar": (7, 14)},
+        {"phase": {"name": "vetting the accounts", "step": 4, "steps": 8, "done": 0, "total": 2}, "bar": (6, 16)},
+        {"phase": {"name": "vetting the accounts", "step": 4, "steps": 8, "done": 1, "total": 2}, "bar": (7, 16)},
     ]
     assert job.status == JobStatus.SUCCEEDED and job.phase is None
     assert (job.done, job.total) == (2, 2) and "phase" not in job.result
