@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
 
     from vetting.features import snapshot as snapshots
     from vetting.models import Brand
-    from vetting.services import matching
+    from vetting.services import brand_safety, matching
 
     started = time.perf_counter()
     snapshot = snapshots.current_snapshot(wait=True)
@@ -84,9 +84,9 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         (matching, "audience_fit_vectorised", "  audience fit"),
         (snapshots.FeatureSnapshot, "idf", "  idf"),
         (snapshots.FeatureSnapshot, "cosine", "  text cosine"),
-        (matching, "_safety_search", "brand safety search"),
-        (matching, "_safety_from_payload", "brand safety read"),
-        (matching.Safety, "snapshot_penalties", "brand safety penalties"),
+        (brand_safety, "_safety_search", "brand safety search"),
+        (brand_safety, "_safety_from_payload", "brand safety read"),
+        (brand_safety.Safety, "snapshot_penalties", "brand safety penalties"),
         (matching, "_alignment", "alignment"),
         (matching, "_moodboard", "  mood board"),
         (matching, "_creator_codes", "creator codes"),

@@ -11,9 +11,9 @@ exclusions or competitors, the best of R runs of:
 
 - the search's SQL: PostgreSQL's execution time of the generated query (EXPLAIN ANALYZE), and
   whether its plan uses an index (the pg_trgm indexes of influencers migration 0014), scans the
-  posts, or both (terms too short for a trigram are searched apart, `matching._safety_query`);
+  posts, or both (terms too short for a trigram are searched apart, `brand_safety._safety_query`);
 - `_safety_posts`: that query end to end (its rows fetched), then the pure matcher over its rows
-  (`matching._safety_hits`);
+  (`brand_safety._safety_hits`);
 - the first ranking of the brand by a worker that has just mapped the snapshot, nothing memoised:
   without the brand's stored hits (the first worker of the host, or every worker before they were
   stored) and with them (any other worker of the host, or a restart).
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     from influencers.models import Post
     from vetting.features import snapshot as snapshots
     from vetting.models import Brand
-    from vetting.services import matching
+    from vetting.services import brand_safety, matching
 
     brands = Brand.objects.order_by("pk")
     if brand_ids:
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     for brand in brands:
         rules = f"keywords {brand.excluded_keywords}, topics {brand.excluded_topics}, competitors {brand.competitors}"
         with CaptureQueriesContext(connection) as queries:
-            rows = matching._safety_posts(None, brand)
+            rows = brand_safety._safety_posts(None, brand)
         sql = queries.captured_queries[-1]["sql"]
         plan = ""
         executed = float("nan")
@@ -106,10 +106,10 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
             indexed = any("Bitmap Index Scan" in line for line in lines)
             scanned = any(re.search(r"Seq Scan on influencers_post\b", line) for line in lines)
             plan = "+".join(name for name, used in (("index", indexed), ("scan", scanned)) if used)
-        search = timed(lambda brand=brand: matching._safety_posts(None, brand), args.repeat)[0]
+        search = timed(lambda brand=brand: brand_safety._safety_posts(None, brand), args.repeat)[0]
 
         def match(brand=brand, rows=rows) -> None:
-            matching._safety_hits(rows, brand)
+            brand_safety._safety_hits(rows, brand)
 
         matcher = timed(match, args.repeat)[0]
 
@@ -137,16 +137,16 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
 def carried(base: Any, brand: Any, count: int, repeat: int) -> None:
     """The brand's stored hits for a catalogue version made from `base` by a follow-up that
     rewrote `count` random accounts (nothing changed in the database: the rows rewritten are the
-    same), carried from `base`'s (`matching._carried_safety`), timed, and checked byte for byte
+    same), carried from `base`'s (`brand_safety._carried_safety`), timed, and checked byte for byte
     against `base`'s (which the catalogue-wide search made)."""
     import numpy as np
     from django.utils import timezone
 
     from vetting.features import snapshot as snapshots
-    from vetting.services import matching
+    from vetting.services import brand_safety
 
-    rules, today = matching._safety_rules(brand), timezone.localdate()
-    key = matching._safety_key(rules, today)
+    rules, today = brand_safety.safety_rules(brand), timezone.localdate()
+    key = brand_safety.safety_key(rules, today)
 
     def missing() -> dict[str, Any]:
         raise SystemExit(f"brand {brand.pk}: no stored hits beside the snapshot")
@@ -160,8 +160,8 @@ def carried(base: Any, brand: Any, count: int, repeat: int) -> None:
     folder = base.path.parent / f"{base.path.name}-rewrote-{count}"
     snapshots.write_snapshot(made, folder)
     newer = snapshots.load_snapshot(folder)
-    seconds = timed(lambda: matching._carried_safety(newer, brand, key), repeat)[0]
-    matching._stored_safety(newer, brand, rules, today)  # carries them, as a ranking does, and stores them
+    seconds = timed(lambda: brand_safety._carried_safety(newer, brand, key), repeat)[0]
+    brand_safety.stored_safety(newer, brand, rules, today)  # carries them, as a ranking does, and stores them
     arrays = newer.stored_arrays(key, missing)
     same = all(np.asarray(arrays[n]).tobytes() == np.asarray(searched[n]).tobytes() for n in searched)
     print(

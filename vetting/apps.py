@@ -15,7 +15,7 @@ class VettingConfig(AppConfig):
         from influencers.follow_ups import AccountsChanged, register_follow_up
         from vetting.features.snapshot import features_after_change
         from vetting.monitoring.evaluation import watches_after_change
-        from vetting.services.matching import safety_after_change
+        from vetting.services.brand_safety import safety_after_change
         from vetting.services.reports import vetting_after_change
 
         # Brand briefs and mood boards feed matching; shortlists, notes and alerts feed no cached answer.

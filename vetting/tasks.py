@@ -50,6 +50,6 @@ def evaluate_watches_task() -> dict[str, Any]:
 @shared_task(name="vetting.tasks.warm_brand_safety")
 def warm_brand_safety_task() -> dict[str, Any]:
     """Store today's brand-safety hits of the brands beside the feature snapshot (beat, after midnight)."""
-    from vetting.services.matching import warm_brand_safety
+    from vetting.services.brand_safety import warm_brand_safety
 
     return {"brands": warm_brand_safety()}

@@ -202,7 +202,7 @@ DATA_MEMO = env_bool("DATA_MEMO") if "DATA_MEMO" in os.environ else None
 # the lowest p95s at 20 clients); 0: no limit.
 HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 1)
 # Brands whose hits of their exclusion rules in recent posts are searched and stored after each
-# catalogue change and each midnight (vetting.services.matching.warm_brand_safety), the most
+# catalogue change and each midnight (vetting.services.brand_safety.warm_brand_safety), the most
 # recently edited first, so a marketer's first ranking does not search the posts; 0: none.
 SAFETY_WARM_MAX_BRANDS = env_int("SAFETY_WARM_MAX_BRANDS", 50)
 # Token and membership lookups memoised per process at the shared "access" version (core/caching/access.py):

@@ -1,5 +1,5 @@
 """Brand safety searches recent posts catalogue-wide for a brand's excluded words and competitors
-(`vetting.services.matching._safety_posts`: `caption__icontains` / `sponsor__icontains` OR'ed
+(`vetting.services.brand_safety._safety_posts`: `caption__icontains` / `sponsor__icontains` OR'ed
 together). On PostgreSQL Django writes `icontains` as `UPPER(col::text) LIKE UPPER('%term%')`, so
 these pg_trgm GIN indexes are on the upper-cased expressions: with them the OR chain is a bitmap
 OR of index scans instead of a sequential scan of every post, when each term has at least 3

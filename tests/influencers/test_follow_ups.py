@@ -32,7 +32,7 @@ def test_each_app_subscribes_its_steps_in_layer_order():
         "re-evaluating watches": "vetting.monitoring.evaluation",
         "queueing the new images for embedding": "vision.services.jobs",
         "refreshing the ranking features": "vetting.features.snapshot",
-        "searching the brands' excluded words": "vetting.services.matching",
+        "searching the brands' excluded words": "vetting.services.brand_safety",
         "dropping deleted images from the index": "vision.services.jobs",
     }
 

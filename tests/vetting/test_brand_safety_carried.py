@@ -18,7 +18,7 @@ from vetting.features import snapshot as snapshots
 from vetting.features.snapshot import features_after_change
 from vetting.features.stored_safety import carried_arrays, packed_arrays
 from vetting.scoring.text_similarity import term_vector
-from vetting.services import matching
+from vetting.services import brand_safety, matching
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def stored_now(the_brand) -> dict[str, np.ndarray]:
     snapshot = snapshots.current_snapshot(wait=True)
     today = timezone.localdate()
     arrays = snapshot.stored_arrays(
-        matching._safety_key(matching._safety_rules(the_brand), today),
+        brand_safety.safety_key(brand_safety.safety_rules(the_brand), today),
         lambda: pytest.fail("expected the stored arrays to exist"),
     )
     return {name: np.asarray(arrays[name]) for name in PACKED}
@@ -72,8 +72,10 @@ def test_a_follow_up_carries_the_other_creators_hits_and_searches_the_changed_on
     newcomer = creator_with_post("gambling weekend")
     changed = (accounts[1].pk, accounts[2].pk, newcomer.pk)
     searched: list[object] = []
-    real = matching._safety_posts
-    monkeypatch.setattr(matching, "_safety_posts", lambda creators, b: searched.append(creators) or real(creators, b))
+    real = brand_safety._safety_posts
+    monkeypatch.setattr(
+        brand_safety, "_safety_posts", lambda creators, b: searched.append(creators) or real(creators, b)
+    )
     features_after_change(AccountsChanged(account_ids=changed))
     snapshot = snapshots.current_snapshot(wait=True)
     assert snapshot.meta["base"] and set(snapshot.meta["rewrote_creators"]) >= {
@@ -89,7 +91,7 @@ def test_a_follow_up_carries_the_other_creators_hits_and_searches_the_changed_on
     with_hits = set(carried["charged"].tolist())
     assert accounts[1].creator_id in with_hits and newcomer.creator_id in with_hits
     assert accounts[2].creator_id not in with_hits and accounts[0].creator_id in with_hits
-    assert_same(carried, {k: np.asarray(v) for k, v in matching._safety_search(the_brand).items()})
+    assert_same(carried, {k: np.asarray(v) for k, v in brand_safety._safety_search(the_brand).items()})
 
 
 def test_without_a_base_holding_the_brand_the_catalogue_is_searched(snapshot_on, monkeypatch):
@@ -99,8 +101,10 @@ def test_without_a_base_holding_the_brand_the_catalogue_is_searched(snapshot_on,
     PostFactory(account=accounts[1], caption="gambling", posted_at=timezone.now() - dt.timedelta(days=1))
     features_after_change(AccountsChanged(account_ids=(accounts[1].pk,)))
     searched: list[object] = []
-    real = matching._safety_posts
-    monkeypatch.setattr(matching, "_safety_posts", lambda creators, b: searched.append(creators) or real(creators, b))
+    real = brand_safety._safety_posts
+    monkeypatch.setattr(
+        brand_safety, "_safety_posts", lambda creators, b: searched.append(creators) or real(creators, b)
+    )
 
     matching.rank_creators_for_brand(brand=the_brand)
 

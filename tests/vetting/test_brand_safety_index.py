@@ -1,4 +1,4 @@
-"""On PostgreSQL the brand-safety search of recent posts (`matching._safety_posts`) can use the
+"""On PostgreSQL the brand-safety search of recent posts (`brand_safety._safety_posts`) can use the
 pg_trgm indexes of influencers migration 0014: Django writes `icontains` as
 `UPPER(col::text) LIKE UPPER(...)`, and an index on another expression (the bare column, or
 `LOWER`) would never be chosen. With sequential scans priced out, the plan of the generated query
@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from influencers.models import Post
 from tests.factories import AccountFactory, BrandFactory, PostFactory
-from vetting.services import matching
+from vetting.services import brand_safety
 
 pytestmark = [
     pytest.mark.django_db,
@@ -26,7 +26,7 @@ INDEXES = ("influencers_post_caption_upper_trgm", "influencers_post_sponsor_uppe
 
 def plan_of_search(brand) -> str:
     with CaptureQueriesContext(connection) as queries:
-        matching._safety_posts(None, brand)
+        brand_safety._safety_posts(None, brand)
     (query,) = [q["sql"] for q in queries.captured_queries if "influencers_post" in q["sql"]]
     with connection.cursor() as cursor:
         # A test's few rows would be read whole anyway: price that out (bitmap scans remain).

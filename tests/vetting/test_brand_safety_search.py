@@ -1,4 +1,4 @@
-"""The catalogue-wide brand-safety search (`matching._safety_posts` → `_safety_hits` →
+"""The catalogue-wide brand-safety search (`brand_safety._safety_posts` → `_safety_hits` →
 `_safety_search`) reads plain rows whose day the database computes, searches terms too short
 for a trigram with strpos on PostgreSQL, and builds the stored arrays straight from the
 matcher's hits: it must find exactly what the former path found (the ORM's rows with their
@@ -20,7 +20,7 @@ from influencers.models import Post
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, PostFactory
 from vetting.features import stored_safety
 from vetting.scoring.value_alignment import PostText, _date, brand_safety_hits, topic_terms
-from vetting.services import matching
+from vetting.services import brand_safety
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def former_safety(brand) -> matching.Safety:
+def former_safety(brand) -> brand_safety.Safety:
     """The search as it was: the ORM's rows (datetimes, decoded hashtags), a PostText per post,
     the matcher over all of them, hits grouped by creator; places of every post found."""
     terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
@@ -40,7 +40,7 @@ def former_safety(brand) -> matching.Safety:
         query |= Q(caption__icontains=term)
     for rival in rivals:
         query |= Q(is_sponsored=True, sponsor__icontains=rival) | Q(is_sponsored=True, caption__icontains=rival)
-    since = timezone.now() - dt.timedelta(days=matching.SAFETY_DAYS)
+    since = timezone.now() - dt.timedelta(days=brand_safety.SAFETY_DAYS)
     rows = (
         Post.objects.filter(posted_at__gte=since)
         .filter(query)
@@ -71,7 +71,7 @@ def former_safety(brand) -> matching.Safety:
         competitors=brand.competitors or [],
     ):
         hits.setdefault(author[hit.post_id], []).append(hit)
-    return matching.Safety(hits, where)
+    return brand_safety.Safety(hits, where)
 
 
 def at_local(days_ago: int, hour: int, minute: int, zone: ZoneInfo) -> dt.datetime:
@@ -130,7 +130,7 @@ def test_the_search_finds_what_the_former_path_found(planted, rules):
     brand = BrandFactory(**rules)
     former = former_safety(brand)
     assert former.hits_by_creator  # the planted posts hit every rule set
-    safety = matching._brand_safety(None, brand)
+    safety = brand_safety.brand_safety(None, brand)
     assert safety.hits_by_creator == former.hits_by_creator
     assert list(safety.hits_by_creator) == list(former.hits_by_creator)
     for hits in former.hits_by_creator.values():
@@ -138,15 +138,15 @@ def test_the_search_finds_what_the_former_path_found(planted, rules):
             assert safety.post_places[hit.post_id] == former.post_places[hit.post_id]
     assert safety.penalties[1].tolist() == former.penalties[1].tolist()
     # The stored arrays made from the matcher's hits are the former payload's, byte for byte.
-    searched = matching._safety_search(brand)
-    expected = matching._safety_payload(former)
+    searched = brand_safety._safety_search(brand)
+    expected = brand_safety._safety_payload(former)
     assert sorted(searched) == sorted(expected)
     for name, array in expected.items():
         assert searched[name].dtype == array.dtype
         assert searched[name].tobytes() == array.tobytes(), name
     # A creator list narrows the same search.
     some = sorted(former.hits_by_creator)[:2]
-    narrowed = matching._brand_safety(some, brand)
+    narrowed = brand_safety.brand_safety(some, brand)
     assert narrowed.hits_by_creator == {c: former.hits_by_creator[c] for c in some}
 
 
@@ -165,25 +165,25 @@ def test_the_day_the_database_computes_is_the_day_date_gives(planted, settings):
     )
     for zone in ("UTC", "America/New_York", "Asia/Shanghai"):
         settings.TIME_ZONE = zone
-        rows = Post.objects.annotate(day=matching._PostDay("posted_at")).values_list("day", "posted_at")
+        rows = Post.objects.annotate(day=brand_safety._PostDay("posted_at")).values_list("day", "posted_at")
         assert len(rows) > 20
         for day, posted_at in rows:
             assert day == _date(posted_at)
 
 
 def test_a_term_is_indexable_when_it_has_a_trigram():
-    assert matching._indexable("gambling")
-    assert matching._indexable("赌博网站")
-    assert matching._indexable("Rival Co")
-    assert not matching._indexable("赌博")
-    assert not matching._indexable("XY")
-    assert not matching._indexable("a-b_c")
+    assert brand_safety._indexable("gambling")
+    assert brand_safety._indexable("赌博网站")
+    assert brand_safety._indexable("Rival Co")
+    assert not brand_safety._indexable("赌博")
+    assert not brand_safety._indexable("XY")
+    assert not brand_safety._indexable("a-b_c")
 
 
 def test_rows_without_rules_are_not_searched(planted):
     brand = BrandFactory(excluded_keywords=[" "], excluded_topics=[], competitors=[])
-    assert matching._safety_posts(None, brand) == []
-    arrays = matching._safety_search(brand)
+    assert brand_safety._safety_posts(None, brand) == []
+    arrays = brand_safety._safety_search(brand)
     assert len(arrays["charged"]) == 0 and len(arrays["blob"]) == 0
     assert np.array_equal(arrays["starts"], [0])
 

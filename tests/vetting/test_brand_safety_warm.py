@@ -17,7 +17,7 @@ from influencers.models import Account
 from tests.factories import BrandFactory
 from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
-from vetting.services import matching
+from vetting.services import brand_safety, matching
 from vetting.tasks import warm_brand_safety_task
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_after_a_catalogue_change_no_first_ranking_searches_the_posts(safety_cat
     new_process()
     cache.clear()  # a new catalogue version: nothing stored for it
 
-    message = matching.safety_after_change(
+    message = brand_safety.safety_after_change(
         AccountsChanged(account_ids=tuple(Account.objects.values_list("pk", flat=True)))
     )
 
@@ -78,7 +78,7 @@ def test_the_most_recently_edited_brands_first_and_no_more_than_the_limit(safety
     assert post_queries(older) > 0
     older.save()  # now the most recently edited
     new_process()
-    assert matching.warm_brand_safety() == 1
+    assert brand_safety.warm_brand_safety() == 1
     assert post_queries(older) == 0
 
 
@@ -87,10 +87,10 @@ def test_a_backfill_without_refresh_and_a_host_without_snapshots_search_nothing(
 ):
     a_brand()
     skipped = AccountsChanged(account_ids=(1,), recompute=False)
-    assert matching.safety_after_change(skipped) is None
+    assert brand_safety.safety_after_change(skipped) is None
     assert not list(snapshot_on.glob("*/stored-*"))
     settings.RANKING_FEATURE_SNAPSHOT = False
-    assert matching.warm_brand_safety() == 0
+    assert brand_safety.warm_brand_safety() == 0
 
 
 def test_the_command_says_what_it_stored(safety_catalogue, snapshot_on, settings):

@@ -21,7 +21,7 @@ from tests.threads import at_once
 from tests.vetting.snapshots import new_process
 from tests.vetting.test_feature_snapshot import QUERIES, brand, catalogue, ranked_from_database, ranked_from_snapshot
 from vetting.features import snapshot as snapshots
-from vetting.services import matching
+from vetting.services import brand_safety, matching
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def computed(monkeypatch):
 
     counting(snapshots.FeatureSnapshot, "audience_matrices", "columns")
     counting(matching, "_creator_codes", "codes")
-    counting(matching.Safety, "penalties_of", "penalties")
+    counting(brand_safety.Safety, "penalties_of", "penalties")
     return counts
 
 

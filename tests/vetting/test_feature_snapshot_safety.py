@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.factories import BrandFactory, PostFactory
 from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
-from vetting.services import matching
+from vetting.services import brand_safety
 from vetting.services.matching import rank_creators_for_brand
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,14 @@ pytestmark = pytest.mark.django_db
 def scans(monkeypatch):
     """The catalogue-wide post searches made (one entry per `_safety_posts(None, ...)` call)."""
     calls: list[int] = []
-    real = matching._safety_posts
+    real = brand_safety._safety_posts
 
     def counted(creators, brand):
         if creators is None:
             calls.append(brand.pk)
         return real(creators, brand)
 
-    monkeypatch.setattr(matching, "_safety_posts", counted)
+    monkeypatch.setattr(brand_safety, "_safety_posts", counted)
     return calls
 
 
@@ -165,9 +165,9 @@ def test_an_unreadable_file_is_computed_again_and_rewritten(safety_catalogue, sn
 
 def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(safety_catalogue):
     brand = a_brand(excluded_topics=["gambling"])
-    safety = matching._brand_safety(None, brand)
+    safety = brand_safety.brand_safety(None, brand)
     assert safety.hits_by_creator and safety.post_places
-    back = matching._safety_from_payload(matching._safety_payload(safety))
+    back = brand_safety._safety_from_payload(brand_safety._safety_payload(safety))
     assert dict(back.hits_by_creator) == safety.hits_by_creator
     assert back.hits_by_creator.get(-1) is None
     for hits in safety.hits_by_creator.values():
@@ -175,4 +175,9 @@ def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(safety_
             assert back.post_places[hit.post_id] == safety.post_places[hit.post_id]
     assert back.penalties[0].tolist() == sorted(safety.hits_by_creator)
     assert back.penalties[1].tolist() == safety.penalties[1].tolist()
-    assert len(matching._safety_from_payload(matching._safety_payload(matching.Safety({}, {}))).hits_by_creator) == 0
+    assert (
+        len(
+            brand_safety._safety_from_payload(brand_safety._safety_payload(brand_safety.Safety({}, {}))).hits_by_creator
+        )
+        == 0
+    )

@@ -28,28 +28,21 @@ import datetime as dt
 import json
 import logging
 import math
-import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import orjson
 from django.conf import settings
-from django.db import connections
-from django.db.models import CharField, Count, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.caching.limits import concurrency_slot
 from core.caching.memo import VersionMemo
 from core.errors import InputError
 from core.messages import Message, label_kinds
-from core.services.collector import collector_paused
-from influencers.follow_ups import AccountsChanged
-from influencers.models import Account, AccountMetrics, Platform, Post
+from influencers.models import Account, AccountMetrics, Platform
 from influencers.risk import NOT_VETTED, CreatorRisk
 from influencers.selectors.creators import accounts_filtered, creator_risks, newest_audience_profiles_of
 from vetting import messages as m
@@ -61,8 +54,6 @@ from vetting.features.snapshot import (
     json_values,
     normalised_shares,
 )
-from vetting.features.stored_safety import FORMAT as STORED_SAFETY_FORMAT
-from vetting.features.stored_safety import StoredSafety, carried_arrays, packed_arrays, safety_arrays
 from vetting.models import Brand
 from vetting.scoring.audience_fit import (
     FOCUS_MASS,
@@ -84,24 +75,16 @@ from vetting.scoring.ranking import (
 )
 from vetting.scoring.text_similarity import concept_label, cosine
 from vetting.scoring.value_alignment import (
-    COMPETITOR_PENALTY,
-    KEYWORD_PENALTY,
-    MAX_PENALTY,
     MOODBOARD_WEIGHT,
     TEXT_SCALE,
-    SafetyHit,
     brand_vector,
-    hit_penalties,
-    safety_matches,
-    topic_terms,
 )
+from vetting.services.brand_safety import Safety, brand_safety, safety_rules, stored_safety
 from vetting.services.page_inputs import PageInputsMemo, page_inputs
 from vision.services.profiles import moodboard_similarity
 
 logger = logging.getLogger(__name__)
 
-SAFETY_DAYS = 180  # "recent posts" for brand safety
-SAFETY_MATCHER_VERSION = 1  # bump when the matcher's hits change: hits kept with the snapshot are then not read
 # Bump when the arithmetic of the audience fit or of the text similarity changes (what their
 # constants in the key do not show): a brand's columns kept with the snapshot are then not read.
 BRAND_COLUMNS_VERSION = 1
@@ -163,286 +146,6 @@ def _candidate_queryset(filters: dict[str, Any], creator_ids: list[int] | None) 
         countries=filters.get("countries"),
         creator_ids=creator_ids,
     )
-
-
-class _PostDay(Func):
-    """A post's day (YYYY-MM-DD) computed by the database exactly as `_date` computes it from the
-    datetime Django reads (the date in the connection's time zone: UTC unless DATABASES sets
-    one), so that brand safety reads a short string instead of parsing a timestamptz per post."""
-
-    output_field = CharField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"to_char(({sql}) AT TIME ZONE %s, 'YYYY-MM-DD')", (*params, connection.timezone_name)
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        # Django keeps a datetime on SQLite as text in the connection's time zone
-        # ("YYYY-MM-DD HH:MM:SS[.ffffff]"): its day is the first ten characters.
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"substr({sql}, 1, 10)", tuple(params)
-
-
-# A pg_trgm index serves `UPPER(col) LIKE '%term%'` only when the term yields a trigram, that is
-# a run of 3 letters or digits; for a shorter term (e.g. "赌博") the planner either scans every post
-# or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
-_TRIGRAM = re.compile(r"[^\W_]{3}")
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
-
-
-def _indexable(term: str) -> bool:
-    """Whether `icontains` of `term` can use the pg_trgm indexes of influencers migration 0014."""
-    return bool(_TRIGRAM.search(term))
-
-
-def _scanned_contains(field_name: str, term: str) -> Q:
-    """`field__icontains=term` as a PostgreSQL expression no trigram index is tried for
-    (`strpos`: the same substring test as Django's `UPPER(col) LIKE UPPER('%term%')`, whose
-    pattern is escaped to a literal). A term of Han characters only skips the UPPER of every
-    caption (most of the scan's cost): UPPER maps no character to or from a Han one, so the
-    upper-cased caption contains the term exactly where the caption does."""
-    column = Cast(field_name, TextField())
-    if _HAN_ONLY.fullmatch(term):
-        return Q(GreaterThan(StrIndex(column, Value(term)), 0))
-    return Q(GreaterThan(StrIndex(Upper(column), Upper(Value(term))), 0))
-
-
-def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> QuerySet[Any] | None:
-    """The search of `_safety_posts` as a queryset of its rows' values (None: the brand has no
-    exclusion or competitor): an OR of each term's substring search of the caption and each
-    competitor's of a sponsored post's sponsor and caption. On PostgreSQL a term too short for
-    a trigram is searched with `_scanned_contains` (an OR with such an arm scans the posts
-    anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
-    tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
-    per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
-    through the indexes, a scan for the others) took as long at 100k creators and 25% longer at
-    1M, where the planner scans for the indexed arms too (their heap recheck there costs more
-    than the scan)."""
-    terms = [str(k).strip() for k in brand.excluded_keywords or [] if str(k).strip()]
-    for topic in brand.excluded_topics or []:
-        terms.extend(topic_terms(str(topic)))
-    rivals = [str(c).strip() for c in brand.competitors or [] if str(c).strip()]
-    if not terms and not rivals:
-        return None
-    postgresql = connections[Post.objects.db].vendor == "postgresql"
-
-    def contains(field_name: str, term: str) -> Q:
-        if postgresql and not _indexable(term):
-            return _scanned_contains(field_name, term)
-        return Q(**{f"{field_name}__icontains": term})
-
-    query = Q()
-    for term in terms:
-        query |= contains("caption", term)
-    for rival in rivals:
-        query |= Q(is_sponsored=True) & contains("sponsor", rival)
-        query |= Q(is_sponsored=True) & contains("caption", rival)
-    since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
-    posts = Post.objects.filter(posted_at__gte=since)
-    if creators is not None:
-        posts = posts.filter(account__creator_id__in=creators if isinstance(creators, QuerySet) else list(creators))
-    posts = posts.annotate(day=_PostDay("posted_at"), hashtags_text=Cast("hashtags", TextField()))
-    columns: tuple[str, ...] = ("id", "account_id", "account__creator_id", "day", "caption", "hashtags_text")
-    columns = (*columns, "is_sponsored", "sponsor", "url")
-    return posts.filter(query).order_by("account__creator_id", "-posted_at", "id").values_list(*columns)
-
-
-def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> list[tuple[Any, ...]]:
-    """Recent posts of these creators (a queryset of creator ids, the ids, or None: every
-    creator) — on any of their accounts, as brand safety is about the creator — that may hit the
-    brand's exclusions or be sponsored by a competitor (the database narrows with substring
-    search of the caption and sponsor, the pure matcher decides), ordered by creator, newest
-    first, as rows (post id, account id, creator id, day as `_date` gives it, caption, hashtags
-    as JSON text, is_sponsored, sponsor, url); a post's place is its own URL when it
-    was imported, else "", and its account. Read with a plain cursor: Django's row conversion,
-    the timestamptz parsing and the JSON decoding of every row were most of the search's time."""
-    posts = _safety_query(creators, brand)
-    if posts is None:
-        return []
-    sql, params = posts.query.get_compiler(using=posts.db).as_sql()
-    with connections[posts.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str, float]]:
-    """The pure matcher over `_safety_posts` rows: (row, kind, term, snippet, penalty) of every
-    hit, in the rows' order. Hashtags are decoded only for the posts that have some."""
-    loads = orjson.loads
-    found = safety_matches(
-        ((row[4], loads(row[5]) if row[5] != "[]" else None, row[6], row[7]) for row in rows),
-        excluded_keywords=brand.excluded_keywords or [],
-        excluded_topics=brand.excluded_topics or [],
-        competitors=brand.competitors or [],
-    )
-    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
-    return [
-        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
-    ]
-
-
-@dataclass
-class Safety:
-    """The brand-safety hits of recent posts by creator id, and where each post is (at least
-    each post with a hit: a page links those)."""
-
-    hits_by_creator: Mapping[int, list[SafetyHit]]
-    post_places: Mapping[int, dict[str, Any]]
-
-    @cached_property
-    def penalties(self) -> tuple[np.ndarray, np.ndarray]:
-        """The charged creators (sorted) and each one's penalty (its hits', capped): computed once
-        per Safety, which the snapshot path shares between the rankings of a brand's exclusions."""
-        charged = np.array(sorted(self.hits_by_creator), dtype=np.int64)
-        amounts = np.array(
-            [min(MAX_PENALTY, sum(h.penalty for h in self.hits_by_creator[c])) for c in charged.tolist()], dtype=float
-        )
-        return charged, amounts
-
-    def penalties_of(self, creator: np.ndarray) -> np.ndarray:
-        """The penalty of each of `creator` (creator ids; 0 for a creator without hits)."""
-        penalty = np.zeros(len(creator))
-        if self.hits_by_creator:
-            charged, amounts = self.penalties
-            at = np.minimum(np.searchsorted(charged, creator), len(charged) - 1)
-            hit = charged[at] == creator
-            penalty[hit] = amounts[at[hit]]
-        return penalty
-
-    def snapshot_penalties(self, snapshot: FeatureSnapshot) -> np.ndarray:
-        """`penalties_of` every account of the snapshot this Safety was memoised with, computed
-        once (a search of 100k creators costs ~2 ms): rankings take their rows' penalties."""
-        found = self.__dict__.get("_snapshot_penalties")
-        if found is None:
-            found = self.penalties_of(snapshot["creator_id"])
-            found.setflags(write=False)
-            self.__dict__["_snapshot_penalties"] = found
-        return found
-
-
-def _brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
-    """The brand's hits in the recent posts of these creators (None: every creator): one pass
-    of the pure matcher over all the posts (its hits are per post), grouped by creator in the
-    posts' order, and the places of the posts with hits."""
-    rows = _safety_posts(creators, brand)
-    hits_by_creator: dict[int, list[SafetyHit]] = {}
-    post_places: dict[int, dict[str, Any]] = {}
-    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        post_id, account_id, creator_id, day = rows[i][:4]
-        hits_by_creator.setdefault(creator_id, []).append(SafetyHit(kind, term, post_id, day, snippet, penalty))
-        post_places[post_id] = {"url": rows[i][8] or "", "account_id": account_id}
-    return Safety(hits_by_creator, post_places)
-
-
-def _safety_search(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """The brand's Safety (catalogue-wide, or of these creators) as `_safety_payload` writes it,
-    made straight from the matcher's hits (no SafetyHit, no dict per post: the rows are ordered
-    by creator, so each creator's hits are consecutive): the same arrays, byte for byte."""
-    with collector_paused():
-        return _searched_arrays(brand, creators)
-
-
-def _searched_arrays(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """`_safety_search`, the collector left as it is."""
-    rows = _safety_posts(creators, brand)
-    charged: list[int] = []
-    charges: list[list[float]] = []  # each charged creator's hits' penalties
-    segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
-    hits: list[list[Any]] = []
-    places: list[list[Any]] = []
-    penalties: list[float] = []
-    current = last_post = None
-    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        row = rows[i]
-        post_id, creator_id = row[0], row[2]
-        if creator_id != current:
-            current = creator_id
-            charged.append(creator_id)
-            hits, places, penalties = [], [], []
-            segments.append((hits, places))
-            charges.append(penalties)
-        hits.append([kind, term, post_id, row[3], snippet, penalty])
-        penalties.append(penalty)
-        if post_id != last_post:  # a post's hits are consecutive
-            last_post = post_id
-            places.append([post_id, row[8] or "", row[1]])
-    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]  # as Safety.penalties sums them
-    return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
-
-
-def _safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
-    """What a catalogue-wide `_brand_safety` depends on besides the catalogue (the snapshot's
-    version): the brand's rules, the day, the recent-post window, the matcher
-    (SAFETY_MATCHER_VERSION) and its penalties, and the file's layout."""
-    return [
-        "brand safety",
-        SAFETY_MATCHER_VERSION,
-        STORED_SAFETY_FORMAT,
-        json.loads(json.dumps(rules, default=str)),
-        today.isoformat(),
-        SAFETY_DAYS,
-        KEYWORD_PENALTY,
-        COMPETITOR_PENALTY,
-    ]
-
-
-def _safety_payload(safety: Safety) -> dict[str, np.ndarray]:
-    """`safety` as kept for the processes of the host that read it instead of searching the
-    posts (`_safety_from_payload`): its penalties, and the hits and their posts' places."""
-    charged, amounts = safety.penalties
-    return safety_arrays(safety.hits_by_creator, safety.post_places, charged, amounts)
-
-
-def _safety_from_payload(arrays: Mapping[str, np.ndarray]) -> Safety:
-    """The Safety `_safety_payload` wrote: the same penalties (the floats computed by the
-    process that searched), the same hits in the same order; each creator's hits are decoded
-    when a page first shows it, and `post_places` holds the posts with hits (those a page links)."""
-    stored = StoredSafety(arrays)
-    safety = Safety(stored.hits_by_creator, stored.post_places)
-    safety.__dict__["penalties"] = (stored.charged, stored.amounts)  # the cached_property, known
-    return safety
-
-
-def _carried_safety(snapshot: FeatureSnapshot, brand: Brand, key: list[Any]) -> dict[str, np.ndarray] | None:
-    """The brand's stored Safety for a snapshot made from an older one by rewriting some
-    creators' rows (an import's or refresh's follow-up), from the older one's stored Safety: its
-    other creators' hits carried over, the rewritten creators' posts searched again (a search of
-    a few creators instead of the catalogue's recent posts). None without such a base or when the
-    base holds no Safety under `key` (the same rules and day): then the catalogue is searched.
-    The posts of a creator no account of which was rewritten are the base's, as the snapshot's
-    own rows are (`incremental_snapshot`: what the follow-ups announced, and what Django saved
-    since the base was read)."""
-    base = snapshot.base_stored_arrays(key)
-    if base is None:
-        return None
-    rewritten = np.array(snapshot.meta["rewrote_creators"], dtype=np.int64)
-    if not len(rewritten):
-        return carried_arrays(base, rewritten, packed_arrays(rewritten, np.zeros(0), []))
-    with collector_paused():
-        return carried_arrays(base, rewritten, _searched_arrays(brand, rewritten.tolist()))
-
-
-def _stored_safety(
-    snapshot: FeatureSnapshot, brand: Brand, rules: tuple[tuple[Any, ...], ...], today: dt.date
-) -> Safety:
-    """The brand's catalogue-wide Safety for the snapshot's catalogue, searched by the host's
-    first process to ask and mapped by the others from the snapshot's folder, with every
-    account's penalty (`Safety.snapshot_penalties`: at 1M accounts looking each account's
-    creator up among the charged costs ~25 ms per process and brand). The process that searched
-    reads its arrays as the others do (a page decodes its creators' hits only)."""
-
-    key = _safety_key(rules, today)
-
-    def compute() -> dict[str, np.ndarray]:
-        arrays = _carried_safety(snapshot, brand, key)
-        if arrays is None:
-            arrays = _safety_search(brand)
-        return {**arrays, "account_penalty": _safety_from_payload(arrays).snapshot_penalties(snapshot)}
-
-    arrays = snapshot.stored_arrays(key, compute)
-    safety = _safety_from_payload(arrays)
-    safety.__dict__["_snapshot_penalties"] = arrays["account_penalty"]  # what snapshot_penalties keeps
-    return safety
 
 
 def _moodboard(brand: Brand, account_ids: np.ndarray) -> tuple[dict[int, tuple[float, list[Any]]], Message | None]:
@@ -781,7 +484,7 @@ def _features(brand: Brand, effective: dict[str, Any], creator_ids: list[int] | 
     idf = catalogue_idf(query) if query else {}
     sims = np.array([cosine(query, d, idf) if d else 0.0 for d in docs])
     del docs
-    safety = _brand_safety(accounts.values("creator_id"), brand)
+    safety = brand_safety(accounts.values("creator_id"), brand)
     alignment = _alignment(brand, ids, has_text, sims, query, safety, safety.penalties_of(creator))
 
     # Categorical columns as codes for the vectorised filters.
@@ -850,13 +553,13 @@ def _features_from_snapshot(
     # this one after a restart) map in about a millisecond instead of the ~1 s scan at 100k
     # (7-11 s at 1M).
     if creator_ids is not None:
-        safety = _brand_safety(creator_ids, brand)
+        safety = brand_safety(creator_ids, brand)
         penalty = safety.penalties_of(creator)
     else:
-        rules = _safety_rules(brand)
+        rules = safety_rules(brand)
         safety = snapshot.memo(
             ("brand safety", json.dumps(rules, default=str), today),
-            lambda: _stored_safety(snapshot, brand, rules, today),
+            lambda: stored_safety(snapshot, brand, rules, today),
         )
         penalty = take(safety.snapshot_penalties(snapshot))
     alignment = _alignment(brand, ids, has_text, sims, query, safety, penalty, text_score=take(columns["text_score"]))
@@ -1256,45 +959,3 @@ def _explanations(
     for part in out.values():
         part["lines"] = [stored.get(id(line)) or _stored(line) for line in part["lines"]]
     return out
-
-
-def _safety_rules(brand: Brand) -> tuple[tuple[Any, ...], ...]:
-    """What of the brand its brand safety depends on: its excluded keywords and topics, and its
-    competitors (the stored hits' key, `_safety_key`)."""
-    return (
-        tuple(brand.excluded_keywords or ()),
-        tuple(brand.excluded_topics or ()),
-        tuple(brand.competitors or ()),
-    )
-
-
-def warm_brand_safety(*, max_brands: int | None = None) -> int:
-    """Search the recent posts for the exclusion rules of the brands (the most recently edited
-    first, at most `max_brands`, default settings.SAFETY_WARM_MAX_BRANDS) and store the hits
-    beside the current feature snapshot, as a brand's first ranking on the host would: run after
-    a catalogue change (a follow-up) and after midnight (the hits' window moves with the day),
-    so that no marketer's first ranking waits for the search. Returns how many brands with rules
-    have their hits stored for today (searched now or before); 0 without a feature snapshot."""
-    snapshot = current_snapshot(wait=True)
-    if snapshot is None:
-        return 0
-    limit = settings.SAFETY_WARM_MAX_BRANDS if max_brands is None else max_brands
-    today = timezone.localdate()
-    ready = 0
-    for brand in Brand.objects.order_by("-updated_at", "-pk").iterator():
-        if ready >= limit:
-            break
-        rules = _safety_rules(brand)
-        if any(rules):
-            _stored_safety(snapshot, brand, rules, today)
-            ready += 1
-    return ready
-
-
-def safety_after_change(change: AccountsChanged) -> str | None:
-    """Catalogue follow-up, after the feature snapshot's: the brands' hits in the changed
-    catalogue's recent posts, searched now (`warm_brand_safety`)."""
-    if not change.recompute:
-        return None
-    ready = warm_brand_safety()
-    return f"brand-safety hits of {ready} brand(s) ready" if ready else None

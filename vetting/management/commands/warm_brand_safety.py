@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from vetting.services.matching import warm_brand_safety
+from vetting.services.brand_safety import warm_brand_safety
 
 
 class Command(BaseCommand):
