@@ -271,15 +271,14 @@ def wait_for_snapshot(port: int, token: str, brand_id: int, timeout: float = 600
     print(f"feature snapshot ready after {time.perf_counter() - started:.0f} s")
 
 
-def warm_brand_safety(args: argparse.Namespace) -> None:
+def store_brand_safety_hits(args: argparse.Namespace) -> None:
     """Store the brands' brand-safety hits beside the snapshot, as the import follow-up and the
     midnight beat do on a live catalogue (the bench's was loaded in bulk, without follow-up)."""
     env = server_env(args.database_url, args.cache_url, snapshot=True)
     command = [sys.executable, str(ROOT / "manage.py"), "warm_brand_safety"]
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    said = (done.stdout + done.stderr).strip()
-    print(said.splitlines()[-1] if said else "warm_brand_safety said nothing")
     done.check_returncode()
+    print(done.stdout.strip())  # what it stored and how long it took (its log goes to stderr)
 
 
 def warm_discovery_columns(port: int, token: str, creators: int) -> None:
@@ -730,7 +729,7 @@ def run_phase(
         if matching and not args.no_snapshot and args.cache_url:
             wait_for_snapshot(port, tokens[0], brand_ids[0])
             if not args.no_safety_warm:
-                warm_brand_safety(args)
+                store_brand_safety_hits(args)
         if not args.no_columns and args.cache_url:
             warm_discovery_columns(port, tokens[0], args.creators)
         if not args.no_prime:

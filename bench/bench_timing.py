@@ -1,16 +1,19 @@
-"""What the ranking benches share: timing a call over repeats, printing a BENCH line, and
-starting Django on a bench database with the ranking feature snapshot in a folder of its own."""
+"""What the ranking benches share: timing a call over repeats, printing a BENCH line,
+starting Django on a bench database with the ranking feature snapshot in a folder of its own, and
+that snapshot built or mapped before anything is timed."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def timed(run: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> tuple[float, float]:
@@ -27,6 +30,22 @@ def timed(run: Callable[[], object], repeat: int, before: Callable[[], object] |
 
 def bench_line(metric: str, seconds: float) -> None:
     print("BENCH " + json.dumps({"metric": metric, "value": round(seconds * 1000, 1), "unit": "ms", "better": "lower"}))
+
+
+def ready_snapshot(what: str = "") -> Any:
+    """The catalogue's feature snapshot, built or mapped now (exits when there is none), after
+    printing its size, `what` (more about the catalogue), the time it took and the load average."""
+    from vetting.features import snapshot as snapshots
+
+    started = time.perf_counter()
+    snapshot = snapshots.current_snapshot(wait=True)
+    if snapshot is None:
+        sys.exit("no feature snapshot (is CACHE_URL set and reachable?)")
+    print(
+        f"{len(snapshot):,} accounts{what}; snapshot ready in {time.perf_counter() - started:.1f} s; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    return snapshot
 
 
 @contextmanager

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections import defaultdict
@@ -31,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_timing import snapshot_django
+from bench_timing import ready_snapshot, snapshot_django
 
 spent: dict[str, float] = defaultdict(float)
 
@@ -69,14 +68,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     from vetting.models import Brand
     from vetting.services import brand_safety, matching
 
-    started = time.perf_counter()
-    snapshot = snapshots.current_snapshot(wait=True)
-    if snapshot is None:
-        sys.exit("no feature snapshot (is CACHE_URL set and reachable?)")
-    print(
-        f"{len(snapshot):,} accounts; snapshot ready in {time.perf_counter() - started:.1f} s; "
-        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
+    ready_snapshot()
     parts: list[tuple[Any, str, str]] = [
         (snapshots, "load_snapshot", "map snapshot"),
         (matching, "_brand_columns", "brand columns"),

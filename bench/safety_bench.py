@@ -22,17 +22,15 @@ exclusions or competitors, the best of R runs of:
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_timing import bench_line, snapshot_django, timed
+from bench_timing import bench_line, ready_snapshot, snapshot_django, timed
 
 
 def main() -> None:
@@ -64,18 +62,10 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     brands = Brand.objects.order_by("pk")
     if brand_ids:
         brands = brands.filter(pk__in=brand_ids)
-    brands = [b for b in brands if b.excluded_keywords or b.excluded_topics or b.competitors]
+    brands = [b for b in brands if any(brand_safety.safety_rules(b))]
     if not brands:
         sys.exit("no brand with excluded keywords, topics or competitors in this database")
-    started = time.perf_counter()
-    snapshot = snapshots.current_snapshot(wait=True)
-    if snapshot is None:
-        sys.exit("no feature snapshot (is the cache reachable?)")
-    print(
-        f"{len(snapshot):,} accounts, {Post.objects.count():,} posts; "
-        f"snapshot in {time.perf_counter() - started:.1f} s; "
-        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
+    ready_snapshot(f", {Post.objects.count():,} posts")
 
     def fresh_worker() -> None:
         snapshots.forget_loaded()
