@@ -209,20 +209,14 @@ class Safety:
 
 
 def brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand) -> Safety:
-    """The brand's hits in the recent posts of these creators (None: every creator): one pass
-    of the pure matcher over all the posts (its hits are per post), grouped by creator in the
-    posts' order, and the places of the posts with hits."""
-    rows = _safety_posts(creators, brand)
-    hits_by_creator: dict[int, list[SafetyHit]] = {}
-    post_places: dict[int, dict[str, Any]] = {}
-    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        post_id, account_id, creator_id, day = rows[i][:4]
-        hits_by_creator.setdefault(creator_id, []).append(SafetyHit(kind, term, post_id, day, snippet, penalty))
-        post_places[post_id] = {"url": rows[i][8] or "", "account_id": account_id}
-    return Safety(hits_by_creator, post_places)
+    """The brand's hits in the recent posts of these creators (None: every creator) and the
+    places of the posts with hits: the search whose arrays are stored beside the snapshot
+    (`_safety_search`), read as those are (`_safety_from_payload`), so every path groups the
+    matcher's hits one way."""
+    return _safety_from_payload(_safety_search(brand, creators))
 
 
-def _safety_search(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
+def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
     """The brand's Safety (catalogue-wide, or of these creators) as `_safety_payload` writes it,
     made straight from the matcher's hits (no SafetyHit, no dict per post: the rows are ordered
     by creator, so each creator's hits are consecutive): the same arrays, byte for byte."""
@@ -230,7 +224,7 @@ def _safety_search(brand: Brand, creators: Collection[int] | None = None) -> dic
         return _searched_arrays(brand, creators)
 
 
-def _searched_arrays(brand: Brand, creators: Collection[int] | None = None) -> dict[str, np.ndarray]:
+def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
     """`_safety_search`, the collector left as it is."""
     rows = _safety_posts(creators, brand)
     charged: list[int] = []
