@@ -9,7 +9,9 @@ it kept), and run this from the root of each checkout to compare, on a copy of t
     cmp a.json b.json
 
 The dump holds every AccountMetrics row (vetting report included) and every AccountSearchText row,
-sorted, without the times of the computation (`computed_at`, the metrics' `as_of`: now).
+sorted, without the times of the computation (`computed_at`, the metrics' `as_of`: now). JSON
+columns are dumped as the values they read back as, in their key order, not as their stored text:
+the reports are written compact by orjson, the other JSON columns by the standard library.
 The search texts and the metrics rows are deleted first, so the steps write every row as after a
 first import.
 """
@@ -72,9 +74,11 @@ def main() -> None:
             f"{total_cpu:.2f} s CPU → {len(ids) / total_cpu:,.0f} accounts/CPU-s; load {os.getloadavg()[0]:.1f}"
         )
         if args.dump:
-            # The stored text of every column as the database holds it (key order of the JSON
-            # included), but the computation's times.
-            columns = [str(f.column) for f in AccountMetrics._meta.concrete_fields if f.attname != "computed_at"]
+            # Every column as the database holds it, but the computation's times; JSON columns as
+            # the values they read back as (key order included), whatever the spacing of the text.
+            fields = [f for f in AccountMetrics._meta.concrete_fields if f.attname != "computed_at"]
+            columns = [str(f.column) for f in fields]
+            is_json = [f.get_internal_type() == "JSONField" for f in fields]
             quote = connection.ops.quote_name
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -82,7 +86,11 @@ def main() -> None:
                     "ORDER BY account_id"
                 )
                 metrics = [
-                    [_COMPUTED_AT.sub("", v) if isinstance(v, str) else v for v in row] for row in cursor.fetchall()
+                    [
+                        _COMPUTED_AT.sub("", json.dumps(json.loads(v), ensure_ascii=False)) if json_column and v else v
+                        for v, json_column in zip(row, is_json, strict=True)
+                    ]
+                    for row in cursor.fetchall()
                 ]
             texts = list(
                 AccountSearchText.objects.order_by("account_id").values_list("account_id", "names", "about", "posts")

@@ -9,7 +9,6 @@ risk_confidence, vetting) belong to the vetting service and are never touched he
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -20,6 +19,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from core.models import Job
+from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.messages import METRICS_REFRESHED
 from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
@@ -114,32 +114,6 @@ def _snapshots_by_account(
     return by_account
 
 
-_LEAVES = frozenset({str, int, bool, type(None)})  # exactly these types are stored as they are
-
-
-def _json_safe(value: Any) -> Any:
-    """details must be JSON: drop NaN/inf (not valid JSON) that a corrupt counter could produce.
-    The exact types of most nodes are answered first and kept leaves taken without a call each:
-    a details dict has ~90 nodes, and a call per node was a twentieth of refreshing an account."""
-    kind = type(value)
-    if kind in _LEAVES:
-        return value
-    if kind is float:
-        return value if math.isfinite(value) else None
-    if kind is dict:
-        return {k: v if type(v) in _LEAVES else _json_safe(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [v if type(v) in _LEAVES else _json_safe(v) for v in value]
-    # Subclasses (numpy floats among them) by the general checks.
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def _upsert_metrics(rows: list[AccountMetrics]) -> None:
     """Store `rows` (inside the caller's transaction): one INSERT … ON CONFLICT DO UPDATE
     (SQLite ≥ 3.24 and PostgreSQL) sent with executemany. A new row gets every column as
@@ -165,8 +139,17 @@ def _upsert_metrics(rows: list[AccountMetrics]) -> None:
         ", ".join(["%s"] * len(fields)),
         conflict,
     )
-    # pre_save as bulk_create calls it (computed_at is auto_now); get_db_prep_save encodes the JSON.
-    params = [[field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields] for row in rows]
+    # pre_save as bulk_create calls it (computed_at is auto_now); get_db_prep_save encodes the
+    # other JSON columns, which hold their defaults or nothing.
+    params = [
+        [
+            stored_json(row.details)
+            if field.name == "details"
+            else field.get_db_prep_save(field.pre_save(row, True), connection)
+            for field in fields
+        ]
+        for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -222,7 +205,6 @@ def refresh_metrics(
                 window_days=window_days,
             )
             values = {name: getattr(result, name) for name in METRIC_FIELDS}
-            values["details"] = _json_safe(values["details"])
             rows.append(AccountMetrics(account_id=account_id, **values))
         with transaction.atomic():
             _upsert_metrics(rows)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-import numpy as np
 import pytest
 from django.utils import timezone
 
 from core.models import JobKind, JobStatus
 from core.services.jobs import job_create, run_job
-from influencers.metrics.service import _json_safe, refresh_metrics
+from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics, Platform
 from tests.factories import AccountFactory, AccountMetricsFactory, AccountSnapshotFactory, PostFactory
 
@@ -195,23 +193,3 @@ def test_the_post_window_is_chosen_in_the_database_up_to_the_second():
     assert metrics.er_posts_used == 2
     assert metrics.engagement_rate == pytest.approx((10 / 1000 + 50 / 1000) / 2)  # likes 30 + comments 20
     assert metrics.details["posts_per_week"]["posts"] == 2
-
-
-def test_details_drop_non_finite_numbers_at_any_depth_and_keep_the_rest():
-    # details are stored as JSON: NaN and ±inf (from a corrupt counter) are not JSON and become
-    # None wherever they sit; tuples become lists, numpy floats and other values stay.
-    details = {
-        "rate": math.nan,
-        "growth": {"7d": math.inf, "30d": 0.5, "inputs": [1, -math.inf, (2.0, math.nan)]},
-        "numpy": np.float64(0.25),
-        "numpy_nan": np.float64("nan"),
-        "flags": [True, None, "text"],
-    }
-    assert _json_safe(details) == {
-        "rate": None,
-        "growth": {"7d": None, "30d": 0.5, "inputs": [1, None, [2.0, None]]},
-        "numpy": 0.25,
-        "numpy_nan": None,
-        "flags": [True, None, "text"],
-    }
-    assert type(_json_safe(details)["numpy"]) is np.float64

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Window
@@ -34,6 +35,7 @@ from django.utils import timezone
 from core.errors import InputError, PermissionDenied
 from core.messages import Message
 from core.models import Job, JobKind
+from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
@@ -268,6 +270,18 @@ def build_report(
 ) -> dict[str, Any]:
     """The full explained vetting report of one account (pure given its evidence and the
     follower scorer's calibration: the default one when None)."""
+    return _json_safe(_report_values(evidence, now=now, benchmarks=benchmarks, calibration=calibration))
+
+
+def _report_values(
+    evidence: AccountEvidence,
+    *,
+    now: dt.datetime | None = None,
+    benchmarks: dict[str, Any] | None = None,
+    calibration: FollowerCalibration | None = None,
+) -> dict[str, Any]:
+    """`build_report`'s report as the scorers made it: numpy scalars, dates, NaN and messages
+    not yet made JSON (`_json_safe` or `stored_json` does that)."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -375,7 +389,7 @@ def build_report(
             "posts": len(evidence.posts),
         },
     }
-    return _json_safe(report)
+    return report
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -383,28 +397,59 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _write_vetting(rows: list[AccountMetrics], *, all_stored: bool) -> None:
+@dataclass(frozen=True)
+class _Vetted:
+    """One account's vetting columns, its report already JSON text (`stored_json`)."""
+
+    account_id: int
+    followers: int
+    fake_risk: float | None
+    risk_level: str
+    risk_confidence: float | None
+    risk_missing: Any
+    report_json: str
+
+
+def _write_vetting(rows: list[_Vetted], *, all_stored: bool) -> None:
     """Store the vetting columns of `rows` (inside the caller's transaction). When every row
     already exists (`all_stored`: the metrics follow-up ran first, as after every import), one
-    narrow UPDATE of those five columns sent with executemany; otherwise one upsert that writes
-    only them on conflict. The upsert of existing rows cost about twice as much: it binds and
-    assembles every column of the model for each row."""
+    narrow UPDATE of those five columns sent with executemany, the reports bound as the JSON
+    text they already are; otherwise one upsert that writes only them on conflict. The upsert
+    of existing rows cost about twice as much: it binds and assembles every column of the model
+    for each row."""
     if not all_stored:
         AccountMetrics.objects.bulk_create(
-            rows, batch_size=100, update_conflicts=True, unique_fields=["account"], update_fields=VETTING_FIELDS
+            [
+                AccountMetrics(
+                    account_id=row.account_id,
+                    followers=row.followers,
+                    fake_risk=row.fake_risk,
+                    risk_level=row.risk_level,
+                    risk_confidence=row.risk_confidence,
+                    risk_missing=row.risk_missing,
+                    vetting=orjson.loads(row.report_json),
+                )
+                for row in rows
+            ],
+            batch_size=100,
+            update_conflicts=True,
+            unique_fields=["account"],
+            update_fields=VETTING_FIELDS,
         )
         return
     by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
-    fields = [by_name[name] for name in VETTING_FIELDS]
+    fields = [by_name[name] for name in VETTING_FIELDS if name != "vetting"]
     quote = connection.ops.quote_name
     # The vetting fields and the key have no db_column: their columns are their attnames.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+    sql = "UPDATE {} SET {}, {} = %s WHERE {} = %s".format(
         quote(AccountMetrics._meta.db_table),
         ", ".join(f"{quote(field.attname)} = %s" for field in fields),
+        quote(by_name["vetting"].attname),
         quote(by_name["account"].attname),
     )
     params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] + [row.account_id]
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+        + [row.report_json, row.account_id]
         for row in rows
     ]
     with connection.cursor() as cursor:
@@ -435,18 +480,18 @@ def _vet(
         evidence = load_evidence(chunk, now=now)
         rows = []
         for account_id, ev in evidence.items():
-            report = build_report(ev, now=now, benchmarks=benchmarks, calibration=calibration)
-            risk = report["risk"]
+            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration)
+            risk = _json_safe({name: report["risk"][name] for name in ("risk", "level", "confidence", "missing")})
             levels[risk["level"]] += 1
             rows.append(
-                AccountMetrics(
-                    account_id=account_id,
-                    followers=int(ev.followers or 0),
-                    fake_risk=risk["risk"],
-                    risk_level=risk["level"],
-                    risk_confidence=risk["confidence"],
-                    risk_missing=risk["missing"],
-                    vetting=report,
+                _Vetted(
+                    account_id,
+                    int(ev.followers or 0),
+                    risk["risk"],
+                    risk["level"],
+                    risk["confidence"],
+                    risk["missing"],
+                    stored_json(report),
                 )
             )
         with transaction.atomic():
