@@ -1,5 +1,6 @@
-"""Celery tasks of monitoring: alert notifications, webhook deliveries and the beat evaluation of
-watches. Thin wrappers over vetting.monitoring services."""
+"""Celery tasks of vetting: alert notifications, webhook deliveries and the beat evaluation of
+watches (thin wrappers over vetting.monitoring services), and the brand-safety searches stored
+beside the feature snapshot (over vetting.services.brand_safety)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,11 @@ def warm_brand_safety_task() -> dict[str, Any]:
     from vetting.services.brand_safety import warm_brand_safety
 
     return {"brands": warm_brand_safety()}
+
+
+@shared_task(name="vetting.tasks.warm_brand_safety_of")
+def warm_brand_safety_of_task(brand_id: int) -> dict[str, Any]:
+    """Store today's brand-safety hits of one brand whose rules were just set (nothing for a deleted brand)."""
+    from vetting.services.brand_safety import warm_brand_safety_of
+
+    return {"brand_id": brand_id, "stored": warm_brand_safety_of(brand_id)}

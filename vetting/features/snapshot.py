@@ -16,8 +16,9 @@ after the version it was built at, and a ranking only reads the one of the curre
 none is served after a catalogue write. It is built in the background after the first ranking that finds
 none for the current version (that ranking, and any until the build is done, read the database
 as before: no request waits for a build), or at once by the catalogue follow-up after an import
-or refresh; written atomically (a temporary folder renamed into place) under
-RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
+or refresh (a build started by a ranking then asks for the brands' brand-safety search the
+follow-up runs after its own, `_warm_after_build`); written atomically (a temporary folder
+renamed into place) under RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
 host: a file lock). Values derived from a version that cost more than a read (a brand's
 brand-safety hits, its audience fit and text similarity over every account) are kept in its
 folder too (`FeatureSnapshot.stored_arrays`: mapped, not copied), computed once per
@@ -872,13 +873,16 @@ _lock = threading.Lock()
 _building = False  # this process has a background build running
 
 
-def current_snapshot(*, wait: bool = False, changed: Collection[int] | None = None) -> FeatureSnapshot | None:
+def current_snapshot(
+    *, wait: bool = False, changed: Collection[int] | None = None, build: bool = True
+) -> FeatureSnapshot | None:
     """The snapshot of the catalogue as it is now; None when snapshots are off, the data version
     cannot be read, or no process of the host has built this version yet: then a build starts
     in the background (one at a time per host) and the caller reads the database meanwhile, so
     no request waits for a build. `wait`: build it now instead (the catalogue follow-up, benches);
     `changed`: the accounts the follow-up's change wrote, so the newest snapshot of the host can
-    be brought up to date by rewriting their rows (`incremental_snapshot`).
+    be brought up to date by rewriting their rows (`incremental_snapshot`); `build=False`: None
+    rather than start a build (work worth doing only on a snapshot the host already has).
 
     The version is read before the data: a write committing during the build changes the
     version, so the snapshot labelled with the old one is never read after that commit."""
@@ -903,6 +907,8 @@ def current_snapshot(*, wait: bool = False, changed: Collection[int] | None = No
     if loaded is not None and loaded[0] == version:
         return loaded[1]
     if not path.is_dir():
+        if not build:
+            return None
         if wait:
             _build(path, block=True, changed=changed)
         else:
@@ -932,28 +938,45 @@ def _build_in_background(path: Path) -> None:
     def work() -> None:
         global _building
         try:
-            _build(path, block=False)
+            built = _build(path, block=False)
         finally:
             with _lock:
                 _building = False
+        if built:
+            _warm_after_build()
 
     run_outside_request("ranking-features", work)
 
 
-def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> None:
+def _warm_after_build() -> None:
+    """After a build no catalogue follow-up made (a ranking found no snapshot of the version), the
+    brand-safety search the follow-up runs after its own (`warm_brand_safety`), so that the
+    brands' first rankings on the host read stored hits instead of each searching the posts. Only
+    the process that wrote the snapshot asks; a brand whose hits are stored already is read, not
+    searched again. A Celery task, or without a worker here: this runs outside the request."""
+    from vetting.tasks import warm_brand_safety_task
+
+    try:
+        warm_brand_safety_task.delay()
+    except Exception:  # broker down: each brand's first ranking searches, as before
+        logger.exception("could not queue the brand-safety search after a snapshot build")
+
+
+def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> bool:
     """Build and write the snapshot into `path` unless a process of the host has: under a file
     lock, waited for (`block`) or else given up when another process is building. With
-    `changed` (account ids) from the newest snapshot of the host when it can be (else in full)."""
+    `changed` (account ids) from the newest snapshot of the host when it can be (else in full).
+    Returns whether this call wrote it."""
     root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return  # another process is building; a later request finds the result or retries
+            return False  # another process is building; a later request finds the result or retries
         try:
             if path.is_dir():
-                return
+                return False
             started = time.perf_counter()
             base = None if changed is None else _newest_snapshot(root)
             snapshot = None if base is None else incremental_snapshot(base, changed or ())
@@ -963,6 +986,7 @@ def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -
             write_snapshot(snapshot, path)
             logger.info("ranking features: %d accounts %s in %.2f s", len(snapshot), how, time.perf_counter() - started)
             _prune(root, keep=path.name)
+            return True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -19,6 +19,7 @@ from influencers.models.audience import DISTRIBUTION_FIELDS, DISTRIBUTION_TOLERA
 from influencers.vocabulary import AUDIENCE_VOCABULARY, audience_key_for
 from vetting import messages as m
 from vetting.models import Brand, MoodBoardImage
+from vetting.services.brand_safety import safety_rules, warm_brand_safety_after_commit
 
 LIST_FIELDS = ("values", "excluded_topics", "excluded_keywords", "competitors")
 EDITABLE_FIELDS = (
@@ -181,28 +182,38 @@ def _clean(data: dict[str, Any], *, current: Brand | None) -> dict[str, Any]:
 
 
 def brand_create(*, organization: Organization, data: dict[str, Any]) -> Brand:
-    """A new brand of `organization` from the brief fields in `data`."""
+    """A new brand of `organization` from the brief fields in `data`; with exclusion rules, their
+    brand-safety hits are searched once it is committed (`warm_brand_safety_after_commit`)."""
     cleaned = _clean(data, current=None)
     if Brand.objects.filter(organization=organization, name=cleaned["name"]).exists():
         raise InputError(m.BRAND_NAME_TAKEN(), field="name")
     try:
         with transaction.atomic():
-            return Brand.objects.create(organization=organization, **cleaned)
+            brand = Brand.objects.create(organization=organization, **cleaned)
+            if any(safety_rules(brand)):
+                warm_brand_safety_after_commit(brand)
+            return brand
     except IntegrityError as exc:  # a concurrent create with the same name
         raise InputError(m.BRAND_NAME_TAKEN(), field="name") from exc
 
 
 def brand_update(*, brand: Brand, data: dict[str, Any]) -> Brand:
-    """Change the given fields of a brand's brief (a partial update)."""
+    """Change the given fields of a brand's brief (a partial update); when its exclusion rules
+    change, their brand-safety hits are searched once it is committed
+    (`warm_brand_safety_after_commit`), so the next ranking of the brand reads them."""
     cleaned = _clean(data, current=brand)
     if (
         "name" in cleaned
         and Brand.objects.filter(organization=brand.organization_id, name=cleaned["name"]).exclude(pk=brand.pk).exists()
     ):
         raise InputError(m.BRAND_NAME_TAKEN(), field="name")
+    rules = safety_rules(brand)
     for field, value in cleaned.items():
         setattr(brand, field, value)
     brand.save()
+    # Only new rules need a search: the stored hits are keyed by the rules, not by the brand.
+    if safety_rules(brand) != rules and any(safety_rules(brand)):
+        warm_brand_safety_after_commit(brand)
     return brand
 
 
