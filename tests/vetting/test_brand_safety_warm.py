@@ -1,7 +1,7 @@
-"""The brands' brand-safety hits are searched after a catalogue change, after a snapshot a web
-process built, at midnight (`warm_brand_safety`) and after a brand's rules are set
-(`warm_brand_safety_of`), and stored beside the feature snapshot, so a marketer's first ranking of
-a brand with exclusion rules reads them instead of searching the posts, and ranks as before."""
+"""The brands' brand-safety hits are searched after a catalogue change, at midnight
+(`warm_brand_safety`) and after a brand's rules are set (`warm_brand_safety_of`), and stored
+beside the feature snapshot, so a marketer's first ranking of a brand with exclusion rules reads
+them instead of searching the posts, and ranks as before."""
 
 from __future__ import annotations
 
@@ -197,30 +197,6 @@ def test_without_a_snapshot_on_the_host_a_rules_edit_builds_none(safety_catalogu
     snapshots.current_snapshot(wait=True)
     assert warm_brand_safety_of_task(brand.pk) == {"brand_id": brand.pk, "stored": True}
     assert post_queries(brand) == 0
-
-
-def test_a_snapshot_a_web_process_built_has_the_brands_hits_beside_it(
-    safety_catalogue, snapshot_on, settings, monkeypatch
-):
-    gambling, casino = a_brand(), a_brand(excluded_keywords=["casino"], competitors=[])
-    queued = []
-    real = tasks.warm_brand_safety_task.delay
-
-    def counted():
-        queued.append(1)
-        return real()
-
-    monkeypatch.setattr(tasks.warm_brand_safety_task, "delay", counted)
-
-    assert matching.rank_creators_for_brand(brand=gambling).rows  # no snapshot yet: one is built
-    assert queued == [1]
-    for brand in (gambling, casino):
-        ranks_without_searching(settings, brand)
-    assert queued == [1]  # the processes that mapped the snapshot another had built asked nothing
-
-    cache.clear()  # a new catalogue version, built by its follow-up: the follow-up's own step searches
-    snapshots.current_snapshot(wait=True)
-    assert queued == [1]
 
 
 def test_with_a_worker_the_rules_edit_queues_the_brands_task_and_a_broker_down_fails_nothing(

@@ -16,9 +16,8 @@ after the version it was built at, and a ranking only reads the one of the curre
 none is served after a catalogue write. It is built in the background after the first ranking that finds
 none for the current version (that ranking, and any until the build is done, read the database
 as before: no request waits for a build), or at once by the catalogue follow-up after an import
-or refresh (a build started by a ranking then asks for the brands' brand-safety search the
-follow-up runs after its own, `_warm_after_build`); written atomically (a temporary folder
-renamed into place) under RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
+or refresh; written atomically (a temporary folder renamed into place) under
+RANKING_FEATURES_DIR, and memory-mapped by every process of the host (one build at a time per
 host: a file lock). Values derived from a version that cost more than a read (a brand's
 brand-safety hits, its audience fit and text similarity over every account) are kept in its
 folder too (`FeatureSnapshot.stored_arrays`: mapped, not copied), computed once per
@@ -938,45 +937,28 @@ def _build_in_background(path: Path) -> None:
     def work() -> None:
         global _building
         try:
-            built = _build(path, block=False)
+            _build(path, block=False)
         finally:
             with _lock:
                 _building = False
-        if built:
-            _warm_after_build()
 
     run_outside_request("ranking-features", work)
 
 
-def _warm_after_build() -> None:
-    """After a build no catalogue follow-up made (a ranking found no snapshot of the version), the
-    brand-safety search the follow-up runs after its own (`warm_brand_safety`), so that the
-    brands' first rankings on the host read stored hits instead of each searching the posts. Only
-    the process that wrote the snapshot asks; a brand whose hits are stored already is read, not
-    searched again. A Celery task, or without a worker here: this runs outside the request."""
-    from vetting.tasks import warm_brand_safety_task
-
-    try:
-        warm_brand_safety_task.delay()
-    except Exception:  # broker down: each brand's first ranking searches, as before
-        logger.exception("could not queue the brand-safety search after a snapshot build")
-
-
-def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> bool:
+def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -> None:
     """Build and write the snapshot into `path` unless a process of the host has: under a file
     lock, waited for (`block`) or else given up when another process is building. With
-    `changed` (account ids) from the newest snapshot of the host when it can be (else in full).
-    Returns whether this call wrote it."""
+    `changed` (account ids) from the newest snapshot of the host when it can be (else in full)."""
     root = path.parent
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False  # another process is building; a later request finds the result or retries
+            return  # another process is building; a later request finds the result or retries
         try:
             if path.is_dir():
-                return False
+                return
             started = time.perf_counter()
             base = None if changed is None else _newest_snapshot(root)
             snapshot = None if base is None else incremental_snapshot(base, changed or ())
@@ -986,7 +968,6 @@ def _build(path: Path, *, block: bool, changed: Collection[int] | None = None) -
             write_snapshot(snapshot, path)
             logger.info("ranking features: %d accounts %s in %.2f s", len(snapshot), how, time.perf_counter() - started)
             _prune(root, keep=path.name)
-            return True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -6,8 +6,8 @@ hits as evidence.
 Catalogue-wide (every creator: a ranking on the feature snapshot) the hits are kept beside the
 snapshot, one file per brand rules and day (`stored_safety`), so the host's other processes map
 them instead of searching; after a follow-up's incremental snapshot they are carried over from
-the previous version for the creators not rewritten (`_carried_safety`); and the follow-up, a
-snapshot built by a web process and a midnight beat store them before anyone asks
+the previous version for the creators not rewritten (`_carried_safety`); and the follow-up and a
+midnight beat store them before anyone asks
 (`warm_brand_safety`), as does a brand's rules edit for that brand (`warm_brand_safety_after_commit`).
 """
 
