@@ -2,7 +2,7 @@
 `_safety_search`) reads plain rows whose day the database computes, searches terms too short
 for a trigram with strpos on PostgreSQL, and builds the stored arrays straight from the
 matcher's hits: it must find exactly what the former path found (the ORM's rows with their
-datetimes, a PostText per post, `brand_safety_hits`, `_safety_payload`)."""
+datetimes, a PostText per post, `brand_safety_hits`, `former_payload`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from influencers.models import Post
 from tests.factories import AccountFactory, BrandFactory, CreatorFactory, PostFactory
+from tests.vetting.former_safety import former_payload, former_safety_of
 from vetting.features import stored_safety
 from vetting.scoring.value_alignment import PostText, _date, brand_safety_hits, topic_terms
 from vetting.services import brand_safety
@@ -71,7 +72,7 @@ def former_safety(brand) -> brand_safety.Safety:
         competitors=brand.competitors or [],
     ):
         hits.setdefault(author[hit.post_id], []).append(hit)
-    return brand_safety.Safety(hits, where)
+    return former_safety_of(hits, where)
 
 
 def at_local(days_ago: int, hour: int, minute: int, zone: ZoneInfo) -> dt.datetime:
@@ -139,7 +140,7 @@ def test_the_search_finds_what_the_former_path_found(planted, rules):
     assert safety.penalties[1].tolist() == former.penalties[1].tolist()
     # The stored arrays made from the matcher's hits are the former payload's, byte for byte.
     searched = brand_safety._safety_search(brand)
-    expected = brand_safety._safety_payload(former)
+    expected = former_payload(former)
     assert sorted(searched) == sorted(expected)
     for name, array in expected.items():
         assert searched[name].dtype == array.dtype

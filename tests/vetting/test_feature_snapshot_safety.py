@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import BrandFactory, PostFactory
+from tests.vetting.former_safety import former_payload, former_penalties, former_safety_of
 from tests.vetting.snapshots import new_process
 from vetting.features import snapshot as snapshots
 from vetting.services import brand_safety
@@ -167,17 +168,12 @@ def test_the_stored_safety_gives_back_the_same_hits_places_and_penalties(safety_
     brand = a_brand(excluded_topics=["gambling"])
     safety = brand_safety.brand_safety(None, brand)
     assert safety.hits_by_creator and safety.post_places
-    back = brand_safety._safety_from_payload(brand_safety._safety_payload(safety))
+    back = brand_safety._safety_from_payload(former_payload(safety))
     assert dict(back.hits_by_creator) == safety.hits_by_creator
     assert back.hits_by_creator.get(-1) is None
     for hits in safety.hits_by_creator.values():
         for hit in hits:
             assert back.post_places[hit.post_id] == safety.post_places[hit.post_id]
     assert back.penalties[0].tolist() == sorted(safety.hits_by_creator)
-    assert back.penalties[1].tolist() == safety.penalties[1].tolist()
-    assert (
-        len(
-            brand_safety._safety_from_payload(brand_safety._safety_payload(brand_safety.Safety({}, {}))).hits_by_creator
-        )
-        == 0
-    )
+    assert back.penalties[1].tolist() == former_penalties(safety.hits_by_creator)[1].tolist()
+    assert len(brand_safety._safety_from_payload(former_payload(former_safety_of({}, {}))).hits_by_creator) == 0

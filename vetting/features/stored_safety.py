@@ -26,27 +26,6 @@ from vetting.scoring.value_alignment import SafetyHit
 FORMAT = 2  # bump when the layout below changes (it is part of the file's key)
 
 
-def safety_arrays(
-    hits_by_creator: Mapping[int, list[SafetyHit]],
-    post_places: Mapping[int, Mapping[str, Any]],
-    charged: np.ndarray,
-    amounts: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """The file's arrays (`packed_arrays`) of these hits: `charged` (the creators with hits,
-    ascending) and their penalties `amounts`, per charged creator its hits in order and the
-    places of their posts (those `post_places` knows)."""
-    segments = []
-    for creator in charged.tolist():
-        hits = hits_by_creator[creator]
-        places = []
-        for post in dict.fromkeys(hit.post_id for hit in hits):
-            place = post_places.get(post)
-            if place is not None:
-                places.append([post, place["url"], place["account_id"]])
-        segments.append(([[h.kind, h.term, h.post_id, h.date, h.snippet, h.penalty] for h in hits], places))
-    return packed_arrays(charged, amounts, segments)
-
-
 def packed_arrays(
     charged: np.ndarray, amounts: np.ndarray, segments: Iterable[tuple[list[list[Any]], list[list[Any]]]]
 ) -> dict[str, np.ndarray]:
@@ -145,7 +124,7 @@ def _each_dumped(values: list[Any]) -> list[bytes]:
 
 
 class StoredSafety:
-    """The arrays of `safety_arrays` (mapped from the file, or as made): the penalties at once, a
+    """The arrays of `packed_arrays` (mapped from the file, or as made): the penalties at once, a
     creator's hits and places decoded on first use (thread-safe: a segment decoded twice at once
     gives equal values)."""
 

@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -40,7 +39,7 @@ from vetting.features.snapshot import (
     current_snapshot,
 )
 from vetting.features.stored_safety import FORMAT as STORED_SAFETY_FORMAT
-from vetting.features.stored_safety import StoredSafety, carried_arrays, packed_arrays, safety_arrays
+from vetting.features.stored_safety import StoredSafety, carried_arrays, packed_arrays
 from vetting.models import Brand
 from vetting.scoring.value_alignment import (
     COMPETITOR_PENALTY,
@@ -176,21 +175,13 @@ def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, s
 
 @dataclass
 class Safety:
-    """The brand-safety hits of recent posts by creator id, and where each post is (at least
-    each post with a hit: a page links those)."""
+    """The brand-safety hits of recent posts by creator id, where each post is (at least each
+    post with a hit: a page links those), and the penalties: the charged creators (ascending)
+    and each one's penalty (its hits', capped at MAX_PENALTY), as the search summed them."""
 
     hits_by_creator: Mapping[int, list[SafetyHit]]
     post_places: Mapping[int, dict[str, Any]]
-
-    @cached_property
-    def penalties(self) -> tuple[np.ndarray, np.ndarray]:
-        """The charged creators (sorted) and each one's penalty (its hits', capped): computed once
-        per Safety, which the snapshot path shares between the rankings of a brand's exclusions."""
-        charged = np.array(sorted(self.hits_by_creator), dtype=np.int64)
-        amounts = np.array(
-            [min(MAX_PENALTY, sum(h.penalty for h in self.hits_by_creator[c])) for c in charged.tolist()], dtype=float
-        )
-        return charged, amounts
+    penalties: tuple[np.ndarray, np.ndarray]
 
     def penalties_of(self, creator: np.ndarray) -> np.ndarray:
         """The penalty of each of `creator` (creator ids; 0 for a creator without hits)."""
@@ -222,9 +213,9 @@ def brand_safety(creators: QuerySet[Any] | Collection[int] | None, brand: Brand)
 
 
 def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """The brand's Safety (catalogue-wide, or of these creators) as `_safety_payload` writes it,
-    made straight from the matcher's hits (no SafetyHit, no dict per post: the rows are ordered
-    by creator, so each creator's hits are consecutive): the same arrays, byte for byte."""
+    """The brand's Safety (catalogue-wide, or of these creators) as the arrays stored beside the
+    snapshot (`packed_arrays`), made straight from the matcher's hits (no SafetyHit, no dict per
+    post: the rows are ordered by creator, so each creator's hits are consecutive)."""
     with collector_paused():
         return _searched_arrays(brand, creators)
 
@@ -253,7 +244,7 @@ def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | N
         if post_id != last_post:  # a post's hits are consecutive
             last_post = post_id
             places.append([post_id, row[8] or "", row[1]])
-    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]  # as Safety.penalties sums them
+    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]
     return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
 
 
@@ -273,21 +264,13 @@ def safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
     ]
 
 
-def _safety_payload(safety: Safety) -> dict[str, np.ndarray]:
-    """`safety` as kept for the processes of the host that read it instead of searching the
-    posts (`_safety_from_payload`): its penalties, and the hits and their posts' places."""
-    charged, amounts = safety.penalties
-    return safety_arrays(safety.hits_by_creator, safety.post_places, charged, amounts)
-
-
 def _safety_from_payload(arrays: Mapping[str, np.ndarray]) -> Safety:
-    """The Safety `_safety_payload` wrote: the same penalties (the floats computed by the
-    process that searched), the same hits in the same order; each creator's hits are decoded
-    when a page first shows it, and `post_places` holds the posts with hits (those a page links)."""
+    """The Safety of a search's arrays (`_safety_search`, stored or made now): the same penalties
+    (the floats computed by the process that searched), the same hits in the same order; each
+    creator's hits are decoded when a page first shows it, and `post_places` holds the posts with
+    hits (those a page links)."""
     stored = StoredSafety(arrays)
-    safety = Safety(stored.hits_by_creator, stored.post_places)
-    safety.__dict__["penalties"] = (stored.charged, stored.amounts)  # the cached_property, known
-    return safety
+    return Safety(stored.hits_by_creator, stored.post_places, (stored.charged, stored.amounts))
 
 
 def _carried_safety(snapshot: FeatureSnapshot, brand: Brand, key: list[Any]) -> dict[str, np.ndarray] | None:
