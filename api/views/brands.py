@@ -223,18 +223,19 @@ def _part_reasons(part: dict[str, Any], rendered: _Rendered) -> dict[str, Any]:
     }
 
 
-def _row_reasons(
-    row: dict[str, Any], explanation_id: int | None, rendered: _Rendered, language: str
-) -> renderings.RowReasons:
+def _row_reasons(ranked: matching.RankedRow, rendered: _Rendered, language: str) -> renderings.RowReasons:
     """The row's parts and reasons in the request's language as JSON, rendered once per language
     for as long as the matching service reuses the row's explanations (`explanation_id`, kept
     in `api.renderings`; None: not reused, rendered for this response only): each part as the
     JSON before its score and after its weight (both depend on the ranking's weights), and the
-    row's `_explanations` (words, then messages)."""
+    row's `_explanations` (words, then messages). A kept rendering is served without reading
+    the row's explanations (`ranked.row`), so they are never loaded."""
+    explanation_id = ranked.explanation_id
     if explanation_id is not None:
         kept = renderings.row_reasons.get(explanation_id, language)
         if kept is not None:
             return kept
+    row = ranked.row
     parts = []
     for part in row["parts"]:
         head = json_bytes({"name": part["name"], "label": rendered.label(part["name"])})
@@ -275,19 +276,21 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
     # creator_rows groups the page's accounts by hand (two queries, no prefetch machinery: ~10 ms
     # less per page than creators_by_ids); without a representative account (None) no row gets
     # a `matched_account`, as ranked rows never had one.
-    creators = {c.pk: c for c in creator_rows((row["creator_id"], None) for row in result.rows)}
-    rendered = _Rendered()  # holds no message beyond this call: result keeps them all alive
+    creators = {c.pk: c for c in creator_rows((r.head["creator_id"], None) for r in result.ranked)}
+    rendered = _Rendered()  # holds no message beyond this call: result keeps every row read alive
     language = translation.get_language() or ""
     # One serializer for every row (its to_representation is built by hand): a DRF serializer
     # made and read per row costs more than the row itself.
     creator_json = CreatorListSerializer(context={"request": request}).to_representation
     out = []
-    explanation_ids = result.explanation_ids or [None] * len(result.rows)
-    for row, explanation_id in zip(result.rows, explanation_ids, strict=True):
+    # Each row's head (RankedRow): its explanations are read only where its reasons are rendered
+    # anew or it cites competitor posts.
+    for ranked in result.ranked:
+        row = ranked.head
         creator = creators.get(row["creator_id"])
         if creator is None:  # deleted since the ranking was computed
             continue
-        parts, words, messages = _row_reasons(row, explanation_id, rendered, language)
+        parts, words, messages = _row_reasons(ranked, rendered, language)
         out.append(
             {
                 "rank": row["rank"],
@@ -307,7 +310,7 @@ def serialize_ranking(result: matching.RankingResult, *, limit: int, offset: int
                             request=request,
                         ),
                     }
-                    for post in row.get("competitor_posts", [])
+                    for post in ranked.competitor_posts
                 ],
                 "parts": [
                     _part_json(head, tail, part["score"], part["weight"])

@@ -6,14 +6,18 @@ show is what a fresh rendering shows, in every language."""
 from __future__ import annotations
 
 import json
+import pickle
+from types import SimpleNamespace
 
 import pytest
 
+from api import renderings
 from api.renderings import RenderingMemo
 from api.views import brands
 from tests.threads import at_once
 from tests.vetting.test_feature_snapshot import brand, catalogue
 from vetting.features import snapshot as snapshots
+from vetting.services import page_inputs
 from vetting.services.page_inputs import PageInputsMemo
 
 __all__ = ["catalogue"]  # fixtures
@@ -54,6 +58,38 @@ def test_kept_renderings_show_what_a_fresh_rendering_shows(catalogue, snapshot_o
     assert again_chinese.content == chinese.content == fresh_chinese.content
     fresh_reweighted = editor.client.get(url + "&w_engagement=2&w_value=0.5")
     assert fresh_reweighted.content == reweighted.content
+
+
+def test_a_row_whose_rendering_is_kept_is_served_without_loading_its_explanations(
+    catalogue, snapshot_on, editor, monkeypatch
+):
+    b = brand(organization=editor.organization)
+    url = f"/api/brands/{b.pk}/matches/?limit=40"
+    first = editor.client.get(url)
+    rows = first.json()["results"]
+    citing = [r for r in rows if r["competitor_posts"]]
+    assert citing and len(citing) < len(rows), "the catalogue should have rows citing a competitor's post and not"
+    loads: list[bytes] = []
+
+    def counted_loads(data: bytes) -> object:
+        loads.append(data)
+        return pickle.loads(data)
+
+    monkeypatch.setattr(
+        page_inputs,
+        "pickle",
+        SimpleNamespace(loads=counted_loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL),
+    )
+    again = editor.client.get(url)  # every row's explanations and their rendering kept
+    assert again.content == first.content
+    # Only the rows citing competitor posts read their explanations (the posts are in them).
+    assert len(loads) == len(citing)
+
+    loads.clear()
+    renderings.row_reasons.clear()  # explanations kept, renderings not: each row's are loaded and rendered
+    anew = editor.client.get(url)
+    assert anew.content == first.content
+    assert len(loads) == len(rows)
 
 
 def test_kept_renderings_are_pretty_printed_and_browsable_too(catalogue, snapshot_on, editor):

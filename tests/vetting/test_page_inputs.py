@@ -5,7 +5,9 @@ brand and row; never shown after a write, and always what a ranking from the dat
 from __future__ import annotations
 
 import math
+import pickle
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -89,6 +91,33 @@ def test_a_row_shown_twice_reuses_its_explanations(catalogue, snapshot_on, monke
     assert len(set(first.explanation_ids)) == len(first.rows)  # one number per row
 
 
+def test_kept_explanations_are_loaded_only_when_a_row_is_read(catalogue, snapshot_on, monkeypatch):
+    b = brand()
+    first = ranked_from_snapshot(monkeypatch, brand=b, limit=8)
+    loads: list[bytes] = []
+
+    def counted_loads(data: bytes) -> object:
+        loads.append(data)
+        return pickle.loads(data)
+
+    monkeypatch.setattr(
+        page_inputs,
+        "pickle",
+        SimpleNamespace(loads=counted_loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL),
+    )
+    again = ranked_from_snapshot(monkeypatch, brand=b, limit=8)  # every row's explanations kept
+    heads = [r.head for r in again.ranked]
+    assert len(heads) == 8 and not loads  # rank, score, risk and part scores need no explanations
+    assert again.rows == first.rows
+    assert len(loads) == 8  # reading the rows loads each row's explanations once
+    assert again.rows is again.rows and list(again) == again.rows and len(loads) == 8
+    for head, row in zip(heads, again.rows, strict=True):  # a head is its row without what explanations give
+        assert {k: v for k, v in row.items() if k not in ("parts", "competitor_posts", "explanations")} == {
+            k: v for k, v in head.items() if k != "parts"
+        }
+        assert [{k: p[k] for k in h} for p, h in zip(row["parts"], head["parts"], strict=True)] == head["parts"]
+
+
 def test_a_row_explained_anew_gets_a_new_explanation_number(catalogue, snapshot_on, monkeypatch):
     b = brand()
     before = ranked_from_snapshot(monkeypatch, brand=b, limit=5)
@@ -156,7 +185,7 @@ def test_explanations_are_bounded_oldest_first_and_numbered_anew(monkeypatch):
     monkeypatch.setattr(page_inputs, "MEMO_EXPLANATIONS", 2)
     memo = page_inputs.PageInputsMemo()
     first = memo.keep_explanation("brand", 1, (0.5,), {"lines": [1]})
-    assert memo.explanation("brand", 1, (0.5,)) == ({"lines": [1]}, first)
+    assert loaded(memo.explanation("brand", 1, (0.5,))) == ({"lines": [1]}, first)
     assert memo.explanation("brand", 1, (0.6,)) is None  # made from other inputs
     second = memo.keep_explanation("brand", 2, (0.5,), {"lines": [2]})
     anew = memo.keep_explanation("brand", 1, (0.6,), {"lines": [3]})  # account 1 explained anew: now the newest
@@ -164,7 +193,13 @@ def test_explanations_are_bounded_oldest_first_and_numbered_anew(monkeypatch):
     assert page_inputs.PageInputsMemo().keep_explanation("brand", 1, (0.5,), {}) not in {first, second, anew}
     memo.keep_explanation("brand", 3, (0.5,), {"lines": [4]})
     assert memo.explanation("brand", 2, (0.5,)) is None  # the oldest went
-    assert memo.explanation("brand", 1, (0.6,)) == ({"lines": [3]}, anew)
+    assert loaded(memo.explanation("brand", 1, (0.6,))) == ({"lines": [3]}, anew)
+
+
+def loaded(kept):
+    """A memo's kept explanation with its explanations loaded."""
+    load, number = kept
+    return load(), number
 
 
 def test_pages_reading_and_evicting_at_once_each_get_their_own_inputs(monkeypatch):

@@ -91,27 +91,80 @@ BRAND_COLUMNS_VERSION = 1
 PART_LABELS = label_kinds()["match_part"]  # English; the faces show the "match_part" labels
 
 
-@dataclass
+Explanations = dict[str, dict[str, Any]]  # part name → its "lines" (stored messages) and "details"
+
+
+@dataclass(eq=False)
+class RankedRow:
+    """One row of a ranking page, its dict (`row`) made on first reading. `head` is the row
+    without what its explanations give (each part's reasons and evidence, the row's reasons, the
+    competitor posts): rank, creator and account, score, risk, and each part's name, label,
+    score, weight, contribution and known. The explanations are loaded (unpickled from the page
+    memo: the largest single cost in a profile of the API's workers under varied load) only when
+    `row` or `competitor_posts` is read, so a face that holds its rendering of the row's
+    explanations (`explanation_id`) reads `head` and loads nothing. Without `load_explanations`,
+    `head` is the whole row."""
+
+    head: dict[str, Any]
+    # The number of the row's kept explanations (`PageInputsMemo.explanation`), the same on every
+    # page showing them, under which a face may keep its rendering of them; None where they were
+    # made for this page only (the database path).
+    explanation_id: int | None = None
+    load_explanations: Callable[[], Explanations] | None = None
+    # False: none of the row's brand-safety hits is a competitor's sponsorship, so it cites no
+    # competitor post (one evidence entry per hit, of the hit's kind) without loading anything.
+    cites_competitors: bool = True
+
+    @cached_property
+    def row(self) -> dict[str, Any]:
+        if self.load_explanations is None:
+            return self.head
+        return _explained_row(self.head, self.load_explanations())
+
+    @property
+    def competitor_posts(self) -> list[dict[str, Any]]:
+        if self.load_explanations is not None and not self.cites_competitors:
+            return []
+        return self.row.get("competitor_posts", [])
+
+
 class RankingResult:
     """A page of the ranking: rows (dicts, best first), the number of creators passing the
-    filters, and the weights and filters used. Iterating yields the rows."""
+    filters, and the weights and filters used. Iterating yields the rows.
 
-    rows: list[dict[str, Any]]
-    total: int
-    weights: dict[str, float]
-    filters: dict[str, Any] = field(default_factory=dict)
-    brand_id: int | None = None
-    notes: list[Message] = field(default_factory=list)
-    # Beside each row: the number of its kept explanations (`PageInputsMemo.explanation`), the
-    # same on every page showing them, under which a face may keep its rendering of them; None
-    # where they were made for this page only (the database path).
-    explanation_ids: list[int | None] = field(default_factory=list)
+    Made from dicts or from RankedRows (`ranked`), whose dicts are made when `rows` is first
+    read; a face that renders only some rows' explanations reads `ranked` instead."""
+
+    def __init__(
+        self,
+        rows: list[dict[str, Any]] | list[RankedRow],
+        total: int,
+        weights: dict[str, float],
+        filters: dict[str, Any] | None = None,
+        brand_id: int | None = None,
+        notes: list[Message] | None = None,
+    ) -> None:
+        self.ranked = [r if isinstance(r, RankedRow) else RankedRow(r) for r in rows]
+        self.total = total
+        self.weights = weights
+        self.filters = {} if filters is None else filters
+        self.brand_id = brand_id
+        self.notes = [] if notes is None else notes
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        return [r.row for r in self.ranked]
+
+    @property
+    def explanation_ids(self) -> list[int | None]:
+        """Beside each row: the number of its kept explanations (RankedRow.explanation_id)."""
+        return [r.explanation_id for r in self.ranked]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.ranked)
 
 
 def _effective_filters(brand: Brand, filters: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -345,7 +398,6 @@ def _page(
     targets = fit_targets(brand.target_audience)  # the same for every row's fit explanation
     memo, explanation_key = features.page_memo, _explanation_key(brand, today)
     out = []
-    explanation_ids: list[int | None] = []
     for rank_no, (pos, account_id) in enumerate(zip(page_rows, page_ids, strict=True), start=offset + 1):
         i = int(full.indices[pos])
         r = rows.get(account_id)
@@ -353,23 +405,25 @@ def _page(
             continue
         parts = explain_row(full, int(pos))
         _, creator_id, platform, handle, display_name, er, ranked_inputs, terms = r
-        doc = terms or {}
         creator_risk = risks.get(int(creator_id), NOT_VETTED)
+        hits = features.hits_by_creator.get(int(creator_id), [])
         inputs_now = (
             float(cands.risk[i]),
             float(features.sims[i]),
             not math.isnan(cands.audience_fit[i]),
             float(cands.engagement[i]),
             features.mood.get(account_id),
-            features.hits_by_creator.get(int(creator_id), []),
+            hits,
             creator_risk,
         )
         kept = memo.explanation(explanation_key, account_id, inputs_now) if memo is not None else None
         explanation_id: int | None
+        load: Callable[[], Explanations]
         if kept is not None:
-            explanations, explanation_id = kept
+            load, explanation_id = kept  # unpickled only if the row's explanations are read
         else:
-            risk, sims, fit_known, engagement, mood, hits, _ = inputs_now
+            risk, sims, fit_known, engagement, mood, _, _ = inputs_now
+            doc = terms or {}
             explanations = _explanations(
                 targets=targets,
                 audience=audiences.get(account_id),
@@ -391,49 +445,64 @@ def _page(
             explanation_id = (
                 None if memo is None else memo.keep_explanation(explanation_key, account_id, inputs_now, explanations)
             )
-        part_rows = []
-        for name in PARTS:
-            info = parts[name]
-            lines = explanations[name]["lines"]
-            part_rows.append(
+            load = _given(explanations)
+        followers = cands.followers[i]
+        head = {
+            "rank": rank_no,
+            "creator_id": int(creator_id),
+            "account_id": account_id,
+            "platform": platform,
+            "handle": handle,
+            "display_name": display_name,
+            "followers": None if math.isnan(followers) else int(followers),
+            "score": round(float(full.composite[pos]), 4),
+            # The creator's verdict (its worst vetted account's, named), not this account's.
+            "risk_level": creator_risk.level,
+            "risk": creator_risk.as_dict(),
+            "parts": [
                 {
                     "name": name,
                     "label": PART_LABELS[name],
-                    "score": info["value"],
-                    "weight": info["weight"],
-                    "contribution": info["contribution"],
-                    "known": info["known"],
-                    # m.JOINED(items=lines).as_dict() without copying the lines' stored forms again.
-                    "explanation": {"code": m.JOINED.code, "params": {"items": lines}},
-                    "explanations": lines,
-                    "details": explanations[name]["details"],
+                    "score": parts[name]["value"],
+                    "weight": parts[name]["weight"],
+                    "contribution": parts[name]["contribution"],
+                    "known": parts[name]["known"],
                 }
-            )
-        followers = cands.followers[i]
-        out.append(
+                for name in PARTS
+            ],
+        }
+        cites = any(hit.kind == "competitor_sponsored" for hit in hits)
+        out.append(RankedRow(head, explanation_id, load, cites))
+    return RankingResult(out, total, resolved, effective, brand.pk, notes)
+
+
+def _given(explanations: Explanations) -> Callable[[], Explanations]:
+    """A loader of explanations made for this page (nothing to unpickle)."""
+    return lambda: explanations
+
+
+def _explained_row(head: dict[str, Any], explanations: Explanations) -> dict[str, Any]:
+    """A ranked row's dict: its head (RankedRow) with each part's reasons and evidence, the
+    competitor posts and the row's reasons, in the order the faces and exports have always seen."""
+    part_rows = []
+    for part in head["parts"]:
+        lines = explanations[part["name"]]["lines"]
+        part_rows.append(
             {
-                "rank": rank_no,
-                "creator_id": int(creator_id),
-                "account_id": account_id,
-                "platform": platform,
-                "handle": handle,
-                "display_name": display_name,
-                "followers": None if math.isnan(followers) else int(followers),
-                "score": round(float(full.composite[pos]), 4),
-                # The creator's verdict (its worst vetted account's, named), not this account's.
-                "risk_level": creator_risk.level,
-                "risk": creator_risk.as_dict(),
-                "competitor_posts": [
-                    hit
-                    for hit in explanations["value_alignment"]["details"]["brand_safety"]
-                    if hit["kind"] == "competitor_sponsored"
-                ],
-                "parts": part_rows,
-                "explanations": [line for p in part_rows for line in p["explanations"]],
+                **part,
+                # m.JOINED(items=lines).as_dict() without copying the lines' stored forms again.
+                "explanation": {"code": m.JOINED.code, "params": {"items": lines}},
+                "explanations": lines,
+                "details": explanations[part["name"]]["details"],
             }
         )
-        explanation_ids.append(explanation_id)
-    return RankingResult(out, total, resolved, effective, brand.pk, notes, explanation_ids)
+    row = {key: value for key, value in head.items() if key != "parts"}
+    evidence = explanations["value_alignment"]["details"]["brand_safety"]
+    row["competitor_posts"] = [hit for hit in evidence if hit["kind"] == "competitor_sponsored"]
+    row["parts"] = part_rows
+    # The parts' lines themselves (not copies): a face renders each stored form once, by identity.
+    row["explanations"] = [line for p in part_rows for line in p["explanations"]]
+    return row
 
 
 def _explanation_key(brand: Brand, today: dt.date) -> tuple[Any, ...]:

@@ -17,7 +17,9 @@ similarity, mood-board match, brand-safety hits): those are kept beside them and
 they are reused, so a mood board changed since, or any input computed otherwise, is explained
 anew. Each kept explanation has a number no other in the process has (`explanation` returns
 it): a face keeps its rendering of the explanations under that number (the API's
-`api.renderings`, another ~5 ms a page), and a row explained anew gets a new one.
+`api.renderings`, another ~5 ms a page), and a row explained anew gets a new one. `explanation`
+hands back a loader, not the explanations: a row whose rendering the face holds is never
+unpickled.
 
 The memo is bounded: past MEMO_ACCOUNTS rows (audiences, verdicts) or MEMO_EXPLANATIONS
 explanations, the ones read (made) longest ago are dropped first, so a big page does not drop
@@ -29,8 +31,9 @@ from __future__ import annotations
 import itertools
 import pickle
 import threading
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from influencers.models import Account
@@ -98,13 +101,17 @@ class PageInputsMemo:
             entries.update(new)
             _evict_oldest(entries, len(entries) - MEMO_ACCOUNTS)
 
-    def explanation(self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...]) -> tuple[Any, int] | None:
-        """The explanations kept for this brand's row of the account and their number, if they
-        were made from these ranking inputs; else None."""
+    def explanation(
+        self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...]
+    ) -> tuple[Callable[[], Any], int] | None:
+        """The explanations kept for this brand's row of the account, as a loader (each call
+        unpickles them anew), and their number, if they were made from these ranking inputs; else
+        None. Loaded on demand: a face holding its rendering of them (under the number) never
+        reads them (unpickling was the largest single cost in a profile of the API's workers)."""
         kept = self._explained.get((brand_key, account_id))
         if kept is None or not same_inputs(kept[0], inputs):
             return None
-        return pickle.loads(kept[1]), kept[2]
+        return partial(pickle.loads, kept[1]), kept[2]
 
     def keep_explanation(self, brand_key: Hashable, account_id: int, inputs: tuple[Any, ...], explanations: Any) -> int:
         """Keep a row's explanations, made from these inputs (replacing any made from others);
