@@ -278,6 +278,13 @@ def discovery_answer(filters: Mapping[str, Any], *, limit: int) -> tuple[list[tu
     return head_from_columns(columns, filters, sort=sort, limit=limit, today=timezone.localdate()), columns.kept_rows
 
 
+def kept_creator_rows() -> KeptRows | None:
+    """The creator rows kept for the catalogue as it is now (for `creator_rows`: pages listing
+    creators found another way, a brand's ranking), or None when the columns are not loaded."""
+    columns = current_columns()
+    return None if columns is None else columns.kept_rows
+
+
 def discovery_page_queryset(queryset: QuerySet[Creator], filters: Mapping[str, Any]) -> QuerySet[Creator]:
     """`queryset` (the `creator_list` of these cleaned filters) narrowed to its first COUNT_CAP + 1
     creators when the columns can answer: a count-capped paginator over it (the web UI's

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from core.caching.versions import data_version_bump
 from influencers.models import AccountMetrics, Creator
-from influencers.selectors.discovery_columns import discovery_head
+from influencers.selectors import creators as creators_selectors
+from influencers.selectors.discovery_columns import discovery_head, kept_creator_rows
+from tests.factories import BrandFactory
 from tests.influencers.test_discovery_columns import catalogue, columns_on  # noqa: F401  (fixtures used below)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue", "columns_on")]
@@ -62,3 +64,27 @@ def test_the_rows_of_a_page_are_read_once_per_data_version_and_again_after_a_wri
     again = editor.client.get(url).json()["results"]
     assert again[0]["display_name"] == "Renamed since"
     assert again[0]["matched_account"]["engagement_rate"] == 0.123
+
+
+def test_a_brands_matches_list_the_creator_rows_discovery_keeps(editor, monkeypatch, settings):
+    brand = BrandFactory(organization=editor.organization)
+    url = f"/api/brands/{brand.pk}/matches/?limit=100&include_unvetted=true"
+    first = editor.client.get(url)
+    assert first.status_code == 200, first.content
+    assert kept_creator_rows() is not None  # the columns of this version, holding the rows read
+    read: list[int] = []
+    real = creators_selectors._read_rows
+
+    def counted(ids):
+        read.extend(ids)
+        return real(ids)
+
+    monkeypatch.setattr(creators_selectors, "_read_rows", counted)
+    other_weights = url + "&w_value=0.9"  # another ranking of the same creators (no cached response)
+    from_kept = editor.client.get(other_weights).json()
+    assert from_kept["results"], "the catalogue's creators should be ranked"
+    assert read == []  # every row was kept by the first page
+    settings.DISCOVERY_COLUMNS = False
+    from_database = editor.client.get(other_weights + "&offset=0").json()
+    assert read  # read this time
+    assert from_kept["results"] == from_database["results"]
