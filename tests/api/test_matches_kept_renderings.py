@@ -6,8 +6,6 @@ show is what a fresh rendering shows, in every language."""
 from __future__ import annotations
 
 import json
-import pickle
-from types import SimpleNamespace
 
 import pytest
 
@@ -15,9 +13,9 @@ from api import renderings
 from api.renderings import RenderingMemo
 from api.views import brands
 from tests.threads import at_once
+from tests.vetting.snapshots import counted_explanation_loads
 from tests.vetting.test_feature_snapshot import brand, catalogue
 from vetting.features import snapshot as snapshots
-from vetting.services import page_inputs
 from vetting.services.page_inputs import PageInputsMemo
 
 __all__ = ["catalogue"]  # fixtures
@@ -69,17 +67,7 @@ def test_a_row_whose_rendering_is_kept_is_served_without_loading_its_explanation
     rows = first.json()["results"]
     citing = [r for r in rows if r["competitor_posts"]]
     assert citing and len(citing) < len(rows), "the catalogue should have rows citing a competitor's post and not"
-    loads: list[bytes] = []
-
-    def counted_loads(data: bytes) -> object:
-        loads.append(data)
-        return pickle.loads(data)
-
-    monkeypatch.setattr(
-        page_inputs,
-        "pickle",
-        SimpleNamespace(loads=counted_loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL),
-    )
+    loads = counted_explanation_loads(monkeypatch)
     again = editor.client.get(url)  # every row's explanations and their rendering kept
     assert again.content == first.content
     # Only the rows citing competitor posts read their explanations (the posts are in them).

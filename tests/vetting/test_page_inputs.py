@@ -5,14 +5,13 @@ brand and row; never shown after a write, and always what a ranking from the dat
 from __future__ import annotations
 
 import math
-import pickle
 import time
-from types import SimpleNamespace
 
 import pytest
 
 from influencers.models import Account, AccountMetrics
 from tests.threads import at_once
+from tests.vetting.snapshots import counted_explanation_loads
 from vetting.services import page_inputs
 from vetting.services.matching import rank_creators_for_brand
 from vetting.services.page_inputs import same_inputs
@@ -94,17 +93,7 @@ def test_a_row_shown_twice_reuses_its_explanations(catalogue, snapshot_on, monke
 def test_kept_explanations_are_loaded_only_when_a_row_is_read(catalogue, snapshot_on, monkeypatch):
     b = brand()
     first = ranked_from_snapshot(monkeypatch, brand=b, limit=8)
-    loads: list[bytes] = []
-
-    def counted_loads(data: bytes) -> object:
-        loads.append(data)
-        return pickle.loads(data)
-
-    monkeypatch.setattr(
-        page_inputs,
-        "pickle",
-        SimpleNamespace(loads=counted_loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL),
-    )
+    loads = counted_explanation_loads(monkeypatch)
     again = ranked_from_snapshot(monkeypatch, brand=b, limit=8)  # every row's explanations kept
     heads = [r.head for r in again.ranked]
     assert len(heads) == 8 and not loads  # rank, score, risk and part scores need no explanations
