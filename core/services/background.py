@@ -17,9 +17,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,23 @@ def run_outside_request(name: str, work: Callable[[], object]) -> None:
     with _lock:
         _threads.add(thread)
     thread.start()
+
+
+def queue_after_commit(name: str, task: Any, *args: Any, eager: Callable[[], object]) -> None:
+    """Once the current transaction commits: `task.delay(*args)` (a Celery task), or without a
+    worker (eager Celery would run it inside the request) `eager()` outside the request. A broker
+    refusing the task is logged, not raised: the committed change stands without its follow-up."""
+
+    def send() -> None:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            run_outside_request(name, eager)
+            return
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("could not queue %s %s", name, args)
+
+    transaction.on_commit(send)
 
 
 def _run(name: str, work: Callable[[], object]) -> None:

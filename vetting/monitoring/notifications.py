@@ -48,7 +48,7 @@ from core.messages import localize, message_json, render_message
 from core.models import Membership, Organization
 from core.models.tenancy import WRITE_ROLES
 from core.services import outbound
-from core.services.background import run_outside_request
+from core.services.background import queue_after_commit, run_outside_request
 from vetting.models import Alert, DeliveryStatus, NotificationSettings, Severity, WebhookAttempt, WebhookDelivery
 from vetting.models.monitoring import SEVERITY_RANK
 
@@ -344,17 +344,7 @@ def alert_notify_on_commit(alert: Alert) -> None:
     from vetting.tasks import notify_alert_task
 
     alert_id = alert.pk
-
-    def send() -> None:
-        if _eager():
-            run_outside_request("alert-notify", lambda: alert_notify(alert_id=alert_id))
-            return
-        try:
-            notify_alert_task.delay(alert_id)
-        except Exception:
-            logger.exception("could not queue the notification of alert %s", alert_id)
-
-    transaction.on_commit(send)
+    queue_after_commit("alert-notify", notify_alert_task, alert_id, eager=lambda: alert_notify(alert_id=alert_id))
 
 
 def webhook_send_later(delivery_id: int) -> None:

@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import CharField, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from core.services.background import run_outside_request
+from core.services.background import queue_after_commit
 from core.services.collector import collector_paused
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Post
@@ -375,17 +375,9 @@ def warm_brand_safety_after_commit(brand: Brand) -> None:
     from vetting.tasks import warm_brand_safety_of_task
 
     brand_id = brand.pk
-
-    def send() -> None:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            run_outside_request("brand-safety", lambda: warm_brand_safety_of(brand_id))
-            return
-        try:
-            warm_brand_safety_of_task.delay(brand_id)
-        except Exception:  # broker down: the brand's next ranking searches, as before
-            logger.exception("could not queue the brand-safety search of brand %s", brand_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(
+        "brand-safety", warm_brand_safety_of_task, brand_id, eager=lambda: warm_brand_safety_of(brand_id)
+    )
 
 
 def safety_after_change(change: AccountsChanged) -> str | None:

@@ -207,12 +207,13 @@ def brand_update(*, brand: Brand, data: dict[str, Any]) -> Brand:
         and Brand.objects.filter(organization=brand.organization_id, name=cleaned["name"]).exclude(pk=brand.pk).exists()
     ):
         raise InputError(m.BRAND_NAME_TAKEN(), field="name")
-    rules = safety_rules(brand)
+    old_rules = safety_rules(brand)
     for field, value in cleaned.items():
         setattr(brand, field, value)
     brand.save()
     # Only new rules need a search: the stored hits are keyed by the rules, not by the brand.
-    if safety_rules(brand) != rules and any(safety_rules(brand)):
+    new_rules = safety_rules(brand)
+    if new_rules != old_rules and any(new_rules):
         warm_brand_safety_after_commit(brand)
     return brand
 
