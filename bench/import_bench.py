@@ -152,7 +152,8 @@ def main() -> None:
     if args.real_shape:
         args.snapshots, args.posts, args.with_refresh = 90, args.posts or 12, True
 
-    workdir = Path(tempfile.mkdtemp(prefix="vetted-import-bench-"))
+    # Not "vetted-import-…": the upload sweep deletes old temporary folders with that prefix.
+    workdir = Path(tempfile.mkdtemp(prefix="vetted-bench-import-"))
     # A throwaway SQLite database and media folder: never the developer's or a PostgreSQL one.
     os.environ.pop("DATABASE_URL", None)
     os.environ["VETTED_VAR_DIR"] = str(workdir / "var")

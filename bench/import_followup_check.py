@@ -4,7 +4,7 @@ timed per step, and its stored outputs dumped so that two versions of the code c
 Take the SQLite database of `bench/import_bench.py --real-shape --keep` (it prints the folder
 it kept), and run this from the root of each checkout to compare, on a copy of that database:
 
-    python bench/import_followup_check.py /tmp/vetted-import-bench-XXXX/var/vetted.sqlite3 --dump a.json
+    python bench/import_followup_check.py /tmp/vetted-bench-import-XXXX/var/vetted.sqlite3 --dump a.json
     (cd ../other-checkout && python /path/to/import_followup_check.py DB --dump b.json)
     cmp a.json b.json
 
