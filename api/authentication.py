@@ -5,8 +5,9 @@ as most HTTP clients send it, `Authorization: Bearer <key>`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -25,7 +26,10 @@ class MemoisedTokenAuthentication(TokenAuthentication):
         rows = memoised(("token", key), version=getattr(self, "_version", None), load=lambda: self._load(key))
         if rows is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token, user = instance_of(rows[0]), instance_of(rows[1])
+        # _load is the only writer of this key: the token's row (of get_model(), which a subclass
+        # may change: Any, as in DRF), then its user's.
+        token: Any = instance_of(rows[0])
+        user = cast(AbstractBaseUser, instance_of(rows[1]))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         token.user = user

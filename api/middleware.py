@@ -72,7 +72,12 @@ class ApiConventionsMiddleware:
         return response
 
     def _conditional(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        # Only an HttpResponse has a body to tag: a streaming one (a file) is sent as it is.
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or not isinstance(response, HttpResponse)
+        ):
             return response
         if "no-store" in response.get("Cache-Control", ""):
             return response

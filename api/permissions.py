@@ -3,6 +3,8 @@ the deployment's admin organisation change the shared catalogue."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -12,6 +14,7 @@ from core.selectors.tenancy import membership_for_user
 
 # The organisation a request acts for, by id; without it, the user's first membership.
 ORGANIZATION_HEADER = "X-Organization"
+_MEMBERSHIP_ATTR = "_vetted_membership"  # the request's membership (None included), once looked up
 
 
 def memoised_membership(request) -> Membership | None:  # noqa: ANN001
@@ -19,11 +22,11 @@ def memoised_membership(request) -> Membership | None:  # noqa: ANN001
     header (or their first), looked up once per request and memoised per process at the access
     data version (core/caching/access.py): a removed membership or a changed role is seen by the
     next request."""
-    cached = getattr(request, "_vetted_membership", False)
-    if cached is not False:
+    if hasattr(request, _MEMBERSHIP_ATTR):
+        cached: Membership | None = getattr(request, _MEMBERSHIP_ATTR)
         return cached
     user = getattr(request, "user", None)
-    membership = None
+    membership: Membership | None = None
     if user is not None and user.is_authenticated:
         header = request.headers.get(ORGANIZATION_HEADER) or ""
 
@@ -33,10 +36,11 @@ def memoised_membership(request) -> Membership | None:  # noqa: ANN001
 
         rows = memoised(("membership", user.pk, header), version=request_access_version(request), load=load)
         if rows is not None:
-            membership = instance_of(rows[0])
-            membership.organization = instance_of(rows[1])
+            # load() is the only writer of this key: a Membership's row, then its Organization's.
+            membership = cast(Membership, instance_of(rows[0]))
+            membership.organization = cast(Organization, instance_of(rows[1]))
             membership.user = user
-    request._vetted_membership = membership
+    setattr(request, _MEMBERSHIP_ATTR, membership)
     return membership
 
 

@@ -203,7 +203,7 @@ def typed_query_parameters(parameters: list[dict[str, Any]], view: Any) -> list[
         if parameter.get("in") != "query" or spec is None:
             continue
         if name in spec.lists:
-            item = {"type": "string"}
+            item: dict[str, Any] = {"type": "string"}
             if spec.lists[name].choices:
                 item["enum"] = list(spec.lists[name].choices)
             parameter.update(schema={"type": "array", "items": item}, style="form", explode=True)

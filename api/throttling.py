@@ -32,6 +32,8 @@ def _announce(request: Any, limit: int, remaining: int, reset: float) -> None:
 class WindowedUserRateThrottle(UserRateThrottle):
     """`UserRateThrottle` (rate from DEFAULT_THROTTLE_RATES["user"]) counted per fixed window."""
 
+    now: float  # set by allow_request (here, or SimpleRateThrottle's), read by wait()
+
     def allow_request(self, request: Any, view: Any) -> bool:
         count_in_window = getattr(self.cache, "count_in_window", None)
         if self.rate is None or count_in_window is None:

@@ -4,8 +4,8 @@ import posixpath
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import include, path, re_path
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views import defaults
 from django.views.static import serve
 
@@ -15,7 +15,7 @@ from frontend.forms_auth import AdminLoginForm
 PUBLIC_MEDIA_FOLDERS = ("assets/", "avatars/")
 
 
-def public_media(request: HttpRequest, path: str) -> HttpResponse:
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """/media/ on the default run (DEBUG) and with SERVE_MEDIA (production on one host without a
     proxy for /media/, docs/deploy.md): only the public catalogue images, which every member
     sees. Mood boards and exports live under MEDIA_ROOT too but are organisation-private, sent
@@ -24,7 +24,7 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
     clean = posixpath.normpath(path).lstrip("/")
     if not clean.startswith(PUBLIC_MEDIA_FOLDERS):
         raise Http404("not a public media file")
-    return serve(request, clean, document_root=settings.MEDIA_ROOT)
+    return serve(request, clean, document_root=str(settings.MEDIA_ROOT))
 
 
 def server_error(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -39,7 +39,7 @@ handler500 = server_error
 # The admin's sign-in has the web UI's lock-out (frontend.forms_auth, core.services.login_guard).
 admin.site.login_form = AdminLoginForm
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # /api/v1/ is the API; /api/ is its deprecated alias for one release (api/middleware.py).

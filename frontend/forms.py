@@ -4,15 +4,20 @@ lines) into the data the services take; the services validate and save."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from core.text import MAX_BIGINT
 from influencers.models import Platform
 from influencers.models.audience import DISTRIBUTION_FIELDS
 from influencers.vocabulary import audience_choices
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _SPLIT = re.compile(r"[,\n;，、]+")  # Chinese commas too: people type 环保，天然
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%?\s*$")
@@ -33,6 +38,17 @@ DIMENSION_HINTS = {
     "languages": "zh: 90\nen: 10",
     "interests": "beauty: 60\nwellness: 40",
 }
+
+
+def _posted_list(data: Mapping[str, Any], key: str) -> list[Any]:
+    """Every value bound under `key`: a QueryDict's list (what a browser posts), else what a plain
+    dict holds, one value or a list (Django's multi-value widgets read bound data the same way)."""
+    if isinstance(data, MultiValueDict):
+        return data.getlist(key)
+    value = data.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def split_list(text: str) -> list[str]:
@@ -178,10 +194,11 @@ class BrandForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for dimension in DISTRIBUTION_FIELDS:
             key = f"ta_{dimension}"
-            keys, percents = self.data.getlist(f"{key}_key"), self.data.getlist(f"{key}_pct")
+            keys, percents = _posted_list(self.data, f"{key}_key"), _posted_list(self.data, f"{key}_pct")
             try:
                 if keys or percents:  # the pickers (the page); else "key: percent" lines
                     cleaned[key] = parse_picker_rows(keys, percents)
@@ -195,8 +212,9 @@ class BrandForm(forms.Form):
         """(key, percent) rows the picker of `dimension` shows: what was posted, else the brief's,
         then a few empty rows."""
         key = f"ta_{dimension}"
-        if self.is_bound and (self.data.getlist(f"{key}_key") or self.data.getlist(f"{key}_pct")):
-            rows = list(zip(self.data.getlist(f"{key}_key"), self.data.getlist(f"{key}_pct")))
+        keys, percents = _posted_list(self.data, f"{key}_key"), _posted_list(self.data, f"{key}_pct")
+        if self.is_bound and (keys or percents):
+            rows = list(zip(keys, percents))
         else:
             source = self.data.get(key, "") if self.is_bound else self.initial.get(key, "")
             rows = _rows_from_text(source if isinstance(source, str) else format_shares(source))
@@ -271,7 +289,7 @@ class BrandForm(forms.Form):
         names = ("name", "competitors", "description", "values", "excluded_topics", "excluded_keywords")
         return [self[name] for name in names]
 
-    def dimension_rows(self) -> list[tuple[str, Any, Any]]:
+    def dimension_rows(self) -> list[tuple[StrOrPromise, forms.BoundField, forms.BoundField]]:
         """(label, shares field, weight field) per audience dimension, for the template."""
         return [(DIMENSION_LABELS[d], self[f"ta_{d}"], self[f"ta_{d}_weight"]) for d in DISTRIBUTION_FIELDS]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from frontend.forms import join_list, split_list
 from vetting.models import RuleKind, Severity
 from vetting.monitoring.rules import PARAM_TYPES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What each rule kind looks for, shown on the "add a rule" buttons and above its form.
 RULE_KIND_HELP = {
@@ -29,7 +32,7 @@ RULE_KIND_HELP = {
 }
 
 # (label, help) of every rule parameter, by its name in the rule's params.
-PARAM_TEXT = {
+PARAM_TEXT: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "keywords": (_("Keywords"), _("Comma-separated, any language: casino, 赌博")),
     "topics": (_("Topics"), _("Expanded to their words in Chinese and English, e.g. gambling, alcohol")),
     "use_brand_exclusions": (_("Also the brand's excluded keywords and topics"), ""),
@@ -77,7 +80,8 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        # django-stubs leave out this private method, which Django's clean() and to_python() call.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def _split_words(text: str | None) -> list[str]:
@@ -179,8 +183,8 @@ class RuleForm(forms.Form):
                 params[name] = bool(value)
             elif name == "min_severity":
                 params[name] = value
-            elif (value or "").strip():
-                params[name] = _number_or_text(value.strip())
+            elif text := (value or "").strip():
+                params[name] = _number_or_text(text)
         return params
 
 
@@ -232,9 +236,9 @@ class WatchForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["brand"].queryset = brands
-        self.fields["shortlist"].queryset = shortlists
-        self.fields["creators"].queryset = creator_choices
+        # The fields declared above as IdModelChoiceField and IdModelMultipleChoiceField.
+        for name, queryset in (("brand", brands), ("shortlist", shortlists), ("creators", creator_choices)):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
         if not creating:
             del self.fields["start_rules"]
 
@@ -262,7 +266,8 @@ class WatchForm(forms.Form):
         return ids
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("target") == "shortlist" and not cleaned.get("shortlist") and "shortlist" not in self.errors:
             self.add_error("shortlist", _("Choose a shortlist, or watch picked creators instead."))
         return cleaned

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -126,6 +126,19 @@ class MatchedAccountSerializer(serializers.Serializer):
     stale = serializers.BooleanField()
 
 
+class _RepresentativeAccount(Protocol):
+    """A discovery row's matched account: CreatorRow's `rep_*` fields, or the same values
+    annotated on a Creator by influencers.selectors.creators.creator_search_queryset."""
+
+    rep_account_id: int | None
+    rep_platform: str | None
+    rep_handle: str | None
+    rep_followers: int | None
+    rep_engagement_rate: float | None
+    rep_growth_30d: float | None
+    rep_fake_risk: float | None
+
+
 class CreatorListSerializer(serializers.ModelSerializer):
     accounts = AccountSummarySerializer(many=True, read_only=True)
     matched_account = serializers.SerializerMethodField()
@@ -164,7 +177,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
         # plain values read as a Creator's, with their accounts in `row_accounts`.
         row_accounts = getattr(creator, "row_accounts", None)
         row_risk = getattr(creator, "risk", None) if row_accounts is not None else None  # worked out with the row
-        all_accounts = list(creator.accounts.all() if row_accounts is None else row_accounts)
+        all_accounts = list(cast(Creator, creator).accounts.all() if row_accounts is None else row_accounts)
         for account in all_accounts:
             metrics = account.metrics if account_has_metrics(account) else None
             accounts.append(
@@ -215,14 +228,15 @@ class CreatorListSerializer(serializers.ModelSerializer):
         if getattr(creator, "rep_account_id", None) is None:
             return None
         data_as_of = getattr(creator, "rep_data_as_of", None)
+        rep = cast(_RepresentativeAccount, creator)  # rep_account_id comes with the other rep_* values
         return {
-            "id": creator.rep_account_id,
-            "platform": creator.rep_platform,
-            "handle": creator.rep_handle,
-            "followers": creator.rep_followers,
-            "engagement_rate": creator.rep_engagement_rate,
-            "growth_30d": creator.rep_growth_30d,
-            "fake_risk": creator.rep_fake_risk,
+            "id": rep.rep_account_id,
+            "platform": rep.rep_platform,
+            "handle": rep.rep_handle,
+            "followers": rep.rep_followers,
+            "engagement_rate": rep.rep_engagement_rate,
+            "growth_30d": rep.rep_growth_30d,
+            "fake_risk": rep.rep_fake_risk,
             "data_as_of": data_as_of.isoformat() if data_as_of else None,
             "stale": is_stale(data_as_of, today, stale_days),
         }

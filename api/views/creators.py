@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -58,6 +59,7 @@ class DiscoveryPaginator(CountCappedPaginator):
         self.filterset = filterset
 
     kept_rows: KeptRows | None = None  # the columns' rows when they answered
+    object_list: QuerySet[Creator]  # DiscoveryPagination pages CreatorListView's queryset
 
     @cached_property
     def head(self) -> list[tuple[int, int | None]]:
@@ -80,7 +82,8 @@ class DiscoveryPaginator(CountCappedPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.head[bottom : bottom + self.per_page]  # (reads the head first: kept_rows)
-        return self._get_page(creator_rows(rows, kept=self.kept_rows), number, self)
+        # Django's hook for the Page class (django/core/paginator.py), which django-stubs leave out.
+        return self._get_page(creator_rows(rows, kept=self.kept_rows), number, self)  # type: ignore[attr-defined]
 
 
 class DiscoveryFilterBackend(DjangoFilterBackend):

@@ -10,10 +10,14 @@ from core.messages import UPLOAD_OVER_LIMIT, UPLOAD_TOO_LARGE, MessageTemplate
 
 
 class Upload(Protocol):
-    """What Django's UploadedFile offers that reading needs (tests pass plain files too)."""
+    """What Django's UploadedFile offers that reading needs (tests pass plain files too). Read
+    only: UploadedFile's `size` is a property."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = -1, /) -> bytes: ...
 

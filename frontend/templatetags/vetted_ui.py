@@ -142,7 +142,7 @@ def risk_badge(level: str | None, risk: Any = None) -> str:
     elif number is not None:
         title = _("Fake-follower risk %(score)s / 100") % {"score": round(number * 100)}
     else:
-        title = label
+        title = str(label)
     css = level if known and level != "insufficient" else "unknown"
     return format_html('<span class="badge badge-{}" title="{}" data-level="{}">{}</span>', css, title, level, label)
 
@@ -406,8 +406,9 @@ def job_error(job: Any) -> str:
     if is_message(message):
         shown = render_message(message)
         detail = (getattr(job, "error", "") or "").split("\n", 1)
-        # An import's problems: the headline above, then the rows, as written.
-        if len(detail) > 1 and message.get("code") == "core.import_invalid":
+        # An import's problems: the headline above, then the rows, as written. (A job's result is
+        # JSON: its message is in the stored form, a dict.)
+        if len(detail) > 1 and isinstance(message, dict) and message["code"] == "core.import_invalid":
             shown += "\n" + _without_paths(detail[1], job)
         return shown
     return _without_paths(getattr(job, "error", "") or "", job)

@@ -144,7 +144,7 @@ def mood_board_upload(request: HttpRequest, brand_id: int) -> HttpResponse:
                 mood_board_add(
                     brand=brand,
                     data=read_image_upload(upload, field="images"),
-                    filename=upload.name,
+                    filename=upload.name or "",
                     field="images",
                 )
                 added += 1
@@ -192,9 +192,9 @@ def mood_board_image(request: HttpRequest, brand_id: int, image_id: int) -> Http
     org = require_organization(request)
     brand = brand_get(organization=org, brand_id=brand_id)
     image = mood_board_list(brand=brand).filter(pk=image_id).first()
-    if image is None or not image.image:
+    name = image.image.name if image is not None else None
+    if not name:  # no such image, or no file attached
         raise Http404("image not found")
-    name = image.image.name
     return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
 
 

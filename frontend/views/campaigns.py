@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -132,7 +132,7 @@ def campaign_link(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @login_required
-def campaign_download(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+def campaign_download(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponseBase:
     """The report as PDF or XLSX, in the page's language (written on the fly: it is small)."""
     org = require_organization(request)
     campaign = campaign_get(organization=org, campaign_id=campaign_id)

@@ -30,14 +30,15 @@ def render_page(
 
 
 SESSION_ORGANIZATION = "vetted_organization_id"  # the organisation picked in the switcher
+_MEMBERSHIP_ATTR = "_vetted_membership"  # the request's membership (None included), once looked up
 
 
 def membership_for(request: HttpRequest) -> Membership | None:
     """The signed-in user's membership (organisation and role), or None; looked up once per
     request. Like the API, an X-Organization header names one of several organisations; else the
     one picked in the switcher (the first membership when the user has since left it)."""
-    cached = getattr(request, "_vetted_membership", False)
-    if cached is not False:
+    if hasattr(request, _MEMBERSHIP_ATTR):
+        cached: Membership | None = getattr(request, _MEMBERSHIP_ATTR)
         return cached
     membership = None
     if request.user.is_authenticated:
@@ -46,7 +47,7 @@ def membership_for(request: HttpRequest) -> Membership | None:
         membership = membership_for_user(request.user, organization_id=header or picked)
         if membership is None and not header and picked:
             membership = membership_for_user(request.user)
-    request._vetted_membership = membership
+    setattr(request, _MEMBERSHIP_ATTR, membership)
     return membership
 
 

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
@@ -285,6 +286,8 @@ def aesthetic_search(request: HttpRequest) -> HttpResponse:
     if len(images) > 12:
         context["error"] = _("At most 12 images per search.")
         return render_page(request, "frontend/_aesthetic_results.html", context, status=422)
+    if not request.user.is_authenticated:  # login_required's promise, spelt out: the allowance is per user id
+        raise PermissionDenied
     wait = aesthetic_search_count(request.user.pk)  # the API's allowance, shared
     if wait is not None:
         seconds = max(1, math.ceil(wait))

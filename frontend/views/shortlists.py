@@ -232,7 +232,7 @@ def export_start(request: HttpRequest, shortlist_id: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect("frontend:shortlist", shortlist_id=shortlist.pk)
-    if error:
+    if job is None:
         return render_page(request, "frontend/_export_error.html", {"error": error}, status=422)
     job.refresh_from_db()
     return render_page(request, "frontend/_job_card.html", {"job": job})

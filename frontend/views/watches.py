@@ -50,17 +50,17 @@ def _rule_row(rule: Any) -> dict[str, Any]:
 def watch_list(request: HttpRequest) -> HttpResponse:
     """The organisation's watches: brand, what they watch, active, rules and open alerts."""
     org = require_organization(request)
-    watches = list(monitoring_selectors.watch_list(organization=org))
-    for watch in watches:
+    watches = []  # (watch, its active rules, all its rules)
+    for watch in monitoring_selectors.watch_list(organization=org):
         rules = list(watch.rules.all())
-        watch.rule_count = len(rules)
-        watch.active_rule_count = sum(1 for rule in rules if rule.is_active)
+        watches.append((watch, sum(1 for rule in rules if rule.is_active), len(rules)))
     return render_page(request, "frontend/watches.html", {"watches": watches})
 
 
 def _watch_form(request: HttpRequest, org: Any, *, watch: Any = None) -> WatchForm:
     """The watch form with the organisation's choices. A new watch opened from a creator's page
     (?creator=ID) starts on picked creators with that one ticked."""
+    initial: dict[str, Any] | None
     if watch is not None:
         initial = WatchForm.initial_for(watch)
         picked = initial["creators"]
@@ -211,7 +211,7 @@ def _rule_form_page(request: HttpRequest, form: RuleForm, *, watch: Any, rule: A
         "watch": watch,
         "rule": rule,
         "kind_label": RuleKind(form.kind).label,
-        "kind_help": RULE_KIND_HELP[form.kind],
+        "kind_help": RULE_KIND_HELP[RuleKind(form.kind)],
     }
     status = 422 if form.errors else 200
     return render_page(request, "frontend/rule_form.html", context, partial="frontend/_rule_form.html", status=status)

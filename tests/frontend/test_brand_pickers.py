@@ -75,3 +75,15 @@ def test_a_chinese_brief_gets_non_zero_audience_fits(ui, member, catalogue):
     rows = rank_creators_for_brand(brand=brand).rows
     fits = [part["score"] for row in rows for part in row["parts"] if part["name"] == "audience_fit"]
     assert len(fits) == 3 and all(fit > 0 for fit in fits)
+
+
+def test_the_brief_form_bound_to_a_plain_dict_reads_the_pickers():
+    # A form may be bound to a plain dict (Django's own multi-value widgets read one), not only to a
+    # QueryDict: the pickers' rows are then lists. Reading them with QueryDict.getlist was an
+    # AttributeError.
+    from frontend.forms import BrandForm
+
+    form = BrandForm(data={"name": "Lotus", "ta_gender_key": ["female", "male"], "ta_gender_pct": ["80", "20"]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["ta_gender"] == {"female": 0.8, "male": 0.2}
+    assert form.picker_rows("gender") == [("female", "80"), ("male", "20"), ("", ""), ("", "")]

@@ -5,16 +5,23 @@ size and pixel limits) and a bad one is an InputError naming `field[i]`."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from PIL import Image
 
 from core.errors import InputError
 from core.services.media import inspect_image_bytes, inspect_image_path
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
-def load_query_images(items: list[Any] | None, *, field: str = "images") -> list[Image.Image]:
+# A query image as a caller hands it over (a Django FieldFile or UploadedFile is a file object).
+QueryImage: TypeAlias = "Image.Image | bytes | bytearray | memoryview | str | Path | SupportsRead[bytes]"
+
+
+def load_query_images(items: Sequence[QueryImage] | None, *, field: str = "images") -> list[Image.Image]:
     """PIL images for every item, in order."""
     images = []
     for i, item in enumerate(items or []):

@@ -47,7 +47,7 @@ from vision.embedders import Embedder, l2_normalize
 from vision.errors import IndexCorrupt, NoVectors
 from vision.models import ImageEmbedding
 from vision.services.calibration import calibration_for, creator_rows, reset_calibration_cache
-from vision.services.images import load_query_images
+from vision.services.images import QueryImage, load_query_images
 from vision.services.profiles import image_urls
 from vision.services.results import AestheticSearchResult, CreatorMatch, ImageMatch
 from vision.services.reuse import same_picture
@@ -95,9 +95,9 @@ _FILTER_NAMES = {"platforms", "min_followers", "max_followers", "countries", "cr
 
 def aesthetic_search(
     *,
-    images: list[Image.Image] | None = None,
+    images: Sequence[QueryImage] | None = None,
     text: str | None = None,
-    negative_images: list[Image.Image] | None = None,
+    negative_images: Sequence[QueryImage] | None = None,
     platforms: list[str] | None = None,
     min_followers: int | None = None,
     max_followers: int | None = None,
