@@ -45,6 +45,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
   echo ">> test run 1/2: embedded defaults (SQLite, eager Celery), in the background (output below when done)"
   sqlite_run "$@" >"$sqlite_log" 2>&1 &
   sqlite_pid=$!
+  trap 'kill "$sqlite_pid" 2>/dev/null' INT TERM  # an interrupted run leaves no tests behind
   echo ">> test run 2/2: PostgreSQL ($DATABASE_URL) and broker ${CELERY_BROKER_URL:-<none: eager>}"
   "$py" -m pytest -m "not sqlite_only" "$@" || status=$?
   sqlite_status=0
