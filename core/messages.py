@@ -174,13 +174,23 @@ def label(kind: str, code: Any, *, language: str | None = None) -> str:
         return _declared_gettext(text)
 
 
+def _label_in(kind: str, code: Any, active: str) -> str:
+    """`label` in the active language, `active` (translation.get_language(), read by the caller)."""
+    text = _LABELS.get(kind, {}).get(str(code))
+    if text is None:
+        return "" if code is None else str(code)
+    return _declared_gettext(text, active)
+
+
 # Declared texts (templates and labels) translated once per language: a ranking page renders
 # thousands of messages, and Django's gettext costs more than the formatting around it.
 _TRANSLATED: dict[tuple[str, str], str] = {}
 
 
-def _declared_gettext(text: str) -> str:
-    key = (translation.get_language() or "", text)
+def _declared_gettext(text: str, active: str | None = None) -> str:
+    """`text` translated into the active language (`active`: that language, as the caller read
+    it: a message rendered anew asks for it several times, each read ~1-2 µs through asgiref)."""
+    key = (translation.get_language() or "" if active is None else active, text)
     found = _TRANSLATED.get(key)
     if found is None:
         found = _TRANSLATED[key] = translation.gettext(text)
@@ -227,13 +237,14 @@ def as_message(value: Any) -> Message:
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def _chinese() -> bool:
-    return (translation.get_language() or "").lower().startswith("zh")
+def _chinese(active: str | None = None) -> bool:
+    return (translation.get_language() or "" if active is None else active).lower().startswith("zh")
 
 
-def join_texts(items: Iterable[str], how: str = "") -> str:
+def join_texts(items: Iterable[str], how: str = "", *, active: str | None = None) -> str:
     """Texts as a list in the active language: "a, b" in English, "a、b" in Chinese; with how="or"
-    "a or b" / "a或b", "and" "a and b" / "a和b", "plus" "a + b", "slash" "a/b"."""
+    "a or b" / "a或b", "and" "a and b" / "a和b", "plus" "a + b", "slash" "a/b". `active`: the
+    active language as the caller read it (else read here)."""
     separators = {
         "": ("、", ", "),
         "or": ("或", " or "),
@@ -242,15 +253,15 @@ def join_texts(items: Iterable[str], how: str = "") -> str:
         "slash": ("/", "/"),
     }
     zh, en = separators[how]
-    return (zh if _chinese() else en).join(items)
+    return (zh if _chinese(active) else en).join(items)
 
 
-def join_sentences(items: Iterable[str]) -> str:
+def join_sentences(items: Iterable[str], *, active: str | None = None) -> str:
     """Clauses one after the other: "a; b" in English, "a；b" in Chinese."""
-    return ("；" if _chinese() else "; ").join(i for i in items if i)
+    return ("；" if _chinese(active) else "; ").join(i for i in items if i)
 
 
-def compact_number(value: Any) -> str:
+def compact_number(value: Any, *, active: str | None = None) -> str:
     """A count made short without losing what the English form shows: 12,345 → "12.3K" in
     English, "1.23万" in Chinese (10,200 → "1.02万", not "1万": a 万 is ten thousand, so two
     decimals keep the precision of one decimal of K); "—" when unknown."""
@@ -259,7 +270,7 @@ def compact_number(value: Any) -> str:
         return "—"
     sign = "-" if number < 0 else ""
     number = abs(number)
-    if _chinese():
+    if _chinese(active):
         if number >= 1e8:
             return f"{sign}{_trim(number / 1e8, 2)}亿"
         if number >= 1e4:
@@ -303,29 +314,32 @@ _NUMBER_FORMATS: dict[str, Callable[[float], str]] = {
 }
 
 
-def format_value(kind: str, value: Any) -> str:
-    """One parameter in words, by its format, in the active language."""
+def format_value(kind: str, value: Any, active: str | None = None) -> str:
+    """One parameter in words, by its format, in the active language (`active`: that language as
+    the caller read it, else read here)."""
     number_format = _NUMBER_FORMATS.get(kind)
     if number_format is not None:  # most parameters are numbers: one lookup instead of the chain
         number = _number(value)
         if number is None:
             return "∞" if isinstance(value, float) and math.isinf(value) else "—"
         return number_format(number)
+    if active is None:
+        active = translation.get_language() or ""
     if kind == MESSAGE:
-        return render_message(value) if value is not None else "—"
+        return _render_in(value, active) if value is not None else "—"
     if kind == MESSAGES:
-        return join_sentences(render_message(v) for v in value or [])
+        return join_sentences((_render_in(v, active) for v in value or []), active=active)
     if kind == MESSAGE_LIST:
-        return join_texts(render_message(v) for v in value or [])
+        return join_texts((_render_in(v, active) for v in value or []), active=active)
     if kind in (LIST, LIST_OR, LIST_SLASH):
-        return join_texts((str(v) for v in value or []), kind[5:])
+        return join_texts((str(v) for v in value or []), kind[5:], active=active)
     if kind == SIGNED_INTS:
-        return join_texts(f"{round(_number(v) or 0):+,}" for v in value or [])
+        return join_texts((f"{round(_number(v) or 0):+,}" for v in value or []), active=active)
     if kind.startswith("label:"):
-        return label(kind[6:], value) if value is not None else "—"
+        return _label_in(kind[6:], value, active) if value is not None else "—"
     if kind.startswith("labels"):
         style, _, of = kind.partition(":")
-        return join_texts((label(of, v) for v in value or []), style[7:])
+        return join_texts((_label_in(of, v, active) for v in value or []), style[7:], active=active)
     if kind == TEXT:
         return "—" if value is None else str(value)
     if kind == TRANSLATED:
@@ -333,7 +347,7 @@ def format_value(kind: str, value: Any) -> str:
     if kind == DATE:
         return "—" if not value else str(value)[:10]
     if kind == COMPACT:
-        return compact_number(value)
+        return compact_number(value, active=active)
     raise ValueError(f"unknown parameter format {kind!r}")
 
 
@@ -347,6 +361,17 @@ def render_message(message: Any, language: str | None = None) -> str:
     if not is_message(message):
         return str(message)
     return _rendered(message, language)[0]
+
+
+def _render_in(message: Any, active: str) -> str:
+    """`render_message` in the active language, `active` (read by the caller)."""
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        return message
+    if not is_message(message):
+        return str(message)
+    return _rendered_in(message, active)[0]
 
 
 def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
@@ -400,8 +425,8 @@ def _rendered_in(message: Any, active: str) -> tuple[str, dict[str, Any]]:
         if template is None:  # a code renamed since it was stored: show it rather than nothing
             text = msg.code
         else:
-            words = {name: format_value(kind, msg.params.get(name)) for name, kind in template.formats.items()}
-            text = _declared_gettext(template.text_for(msg.params)) % words
+            words = {name: format_value(kind, msg.params.get(name), active) for name, kind in template.formats.items()}
+            text = _declared_gettext(template.text_for(msg.params), active) % words
         found = (text, _plain(msg.params))
         if key is not None:
             if len(_RENDERED) >= RENDERED_MAX:

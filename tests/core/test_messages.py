@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from core.messages import (
     COMPACT,
     INT,
+    LIST,
+    MESSAGES,
     NUM2,
     PCT1,
     Message,
     compact_number,
     define,
+    define_labels,
     is_message,
     localize,
     message_json,
@@ -231,3 +235,32 @@ def test_only_a_dict_of_exactly_code_and_params_is_a_stored_message():
     assert not is_message({"code": "test.bursts", "params": {"n": 1}, "note": "x"})
     assert not is_message({"code": "test.bursts", "extra": {}})
     assert not is_message({"code": 1, "params": {}})
+
+
+NESTED = define(
+    "test.nested",
+    gettext_noop("%(parts)s | %(names)s | %(reach)s | %(part)s"),
+    parts=MESSAGES,
+    names=LIST,
+    reach=COMPACT,
+    part="label:test_part",
+)
+define_labels("test_part", {"audience": gettext_noop("Audience")})
+
+
+def test_a_message_rendered_anew_reads_the_active_language_only_through_its_renderer(monkeypatch):
+    # A ranking page renders hundreds of messages anew: its renderer reads the language once and
+    # passes it down to nested messages, lists, counts and labels instead of asking each time.
+    import core.messages as messages_module
+
+    messages_module._RENDERED.clear()
+    message = NESTED(parts=[REACH(n=10200), SHARE(share=0.5, n=2)], names=["a", "b"], reach=12345, part="audience")
+    real = translation.get_language
+    reads: list[str] = []
+    monkeypatch.setattr(translation, "get_language", lambda: reads.append("read") or real())
+    with translation.override("zh-hans"):
+        render = message_json_renderer()
+        reads.clear()
+        rendered = render(message)
+    assert reads == []
+    assert rendered["message"] == "1.02万 followers；50.0% of 2 followers | a、b | 1.23万 | 受众"

@@ -12,7 +12,7 @@ import pytest
 from influencers.models import Account, AccountMetrics
 from tests.threads import at_once
 from tests.vetting.snapshots import counted_explanation_loads
-from vetting.services import page_inputs
+from vetting.services import matching, page_inputs
 from vetting.services.matching import rank_creators_for_brand
 from vetting.services.page_inputs import same_inputs
 
@@ -48,6 +48,7 @@ def reads(monkeypatch):
 
 
 def test_a_page_reads_only_the_accounts_no_earlier_page_of_the_version_read(catalogue, snapshot_on, monkeypatch, reads):
+    monkeypatch.setattr(matching, "READ_AHEAD", 0)  # this page's own reads only
     b = brand()
     first = ranked_from_snapshot(monkeypatch, brand=b, limit=10)
     shown = [r["account_id"] for r in first.rows]
@@ -224,3 +225,47 @@ def test_pages_reading_and_evicting_at_once_each_get_their_own_inputs(monkeypatc
         assert with_audience == [a for a in page if a % 2]
         assert verdicts == sorted(f"verdict of {1000 + a}" for a in page)
     assert len(memo.rows) <= 4 and len(memo.audiences) <= 4 and len(memo.risks) <= 4
+
+
+def test_a_page_that_reads_reads_the_accounts_ranked_next_too(catalogue, snapshot_on, monkeypatch, reads):
+    monkeypatch.setattr(matching, "READ_AHEAD", 6)
+    b = brand()
+    ranked_from_snapshot(monkeypatch, brand=b, limit=8)
+    read = {kind: list(ids) for kind, ids in reads.items()}
+    for seen in reads.values():
+        seen.clear()
+    # The next six creators' accounts were read with the page: a longer page reads nothing.
+    longer = ranked_from_snapshot(monkeypatch, brand=b, limit=14)
+    assert reads == {"rows": [], "audiences": [], "risks": []}
+    assert sorted(read["rows"]) == sorted(r["account_id"] for r in longer.rows)
+    assert set(read["audiences"]) == {r["account_id"] for r in longer.rows}
+    assert set(read["risks"]) == {r["creator_id"] for r in longer.rows}
+    # A page that reads nothing reads nothing ahead either.
+    ranked_from_snapshot(monkeypatch, brand=b, limit=8)
+    assert reads == {"rows": [], "audiences": [], "risks": []}
+
+
+def test_inputs_read_ahead_give_the_rows_the_database_gives(catalogue, snapshot_on, settings, monkeypatch, reads):
+    monkeypatch.setattr(matching, "READ_AHEAD", 10)
+    b = brand()
+    ranked_from_snapshot(monkeypatch, brand=b, limit=5)
+    read_ahead = set(reads["rows"])
+    for query in ({"limit": 10, "offset": 5}, {"limit": 12, "weights": {"authenticity": 3, "engagement": 0}}):
+        kept = ranked_from_snapshot(monkeypatch, brand=b, **query)
+        expected = ranked_from_database(settings, brand=b, **query)
+        assert {r["account_id"] for r in kept.rows} & read_ahead
+        assert kept.rows == expected.rows  # scores, parts, explanations and evidence
+
+
+def test_accounts_read_ahead_are_kept_but_not_shown_with_the_page(catalogue):
+    accounts = list(Account.objects.filter(metrics__isnull=False).order_by("pk").values_list("pk", "creator_id"))
+    page, ahead = accounts[:3], accounts[3:9]
+    memo = page_inputs.PageInputsMemo()
+    dims = ("countries", "age")
+    inputs = page_inputs.page_inputs([a for a, _ in page], dims, memo=memo, ahead=[a for a, _ in ahead])
+    assert set(inputs.rows) == {a for a, _ in page}
+    assert set(inputs.audiences) <= {a for a, _ in page}
+    assert set(inputs.risks) == {c for _, c in page}
+    assert {a for a, _ in ahead} <= set(memo.rows)
+    assert {(a, dims) for a, _ in ahead} <= set(memo.audiences)
+    assert {c for _, c in ahead} <= set(memo.risks)

@@ -80,7 +80,7 @@ from vetting.scoring.value_alignment import (
     brand_vector,
 )
 from vetting.services.brand_safety import Safety, brand_safety, safety_rules, stored_safety
-from vetting.services.page_inputs import PageInputsMemo, page_inputs
+from vetting.services.page_inputs import READ_AHEAD, PageInputsMemo, page_inputs
 from vision.services.profiles import moodboard_similarity
 
 logger = logging.getLogger(__name__)
@@ -391,7 +391,13 @@ def _page(
     keep = np.sort(first[first < len(ranked_creators)])
     page_rows = keep[offset : offset + limit]
     page_ids = [int(cands.ids[full.indices[pos]]) for pos in page_rows]
-    inputs = page_inputs(page_ids, features.dimensions, memo=features.page_memo, risks=features.page_risks)
+    # The creators ranked next: pages of other weights and filters show mostly them (read along
+    # with this page's inputs only when it has to read some).
+    ahead_rows = keep[offset + limit : offset + limit + READ_AHEAD] if features.page_memo is not None else keep[:0]
+    ahead_ids = cands.ids[full.indices[ahead_rows]].tolist()
+    inputs = page_inputs(
+        page_ids, features.dimensions, memo=features.page_memo, risks=features.page_risks, ahead=ahead_ids
+    )
     rows, audiences = inputs.rows, inputs.audiences
     risks = inputs.risks if features.page_risks else features.creator_risks
 

@@ -10,6 +10,12 @@ starts an empty one, so nothing read before a write is shown after it), and a pa
 the accounts no earlier page of this version showed. Rankings of other brands, weights and
 filters show the same top creators over and over.
 
+A page that has to read reads ahead too: the accounts its ranking places right after the page
+(`ahead`, up to READ_AHEAD) that the memo lacks join the same queries. A read costs ~1 ms of CPU
+whether it asks for 8 accounts or 50 (~6 µs more per account), and pages of other weights or
+filters show mostly those next accounts: under varied load 4 pages in 10 still read a few rows
+each after 1,500 requests without reading ahead.
+
 The memo keeps each brand's row explanations too (`explanation`, `keep_explanation`; ~5 ms a
 page to make). A row's explanations depend on the catalogue (this version), the brand's words,
 target and rules and the day (the caller's key), and the row's ranking inputs (risk, text
@@ -57,6 +63,8 @@ MEMO_ACCOUNTS = 50_000
 # A row's ranking inputs, its explanations (pickled) and their number (`explanation`).
 KeptExplanation = tuple[tuple[Any, ...], bytes, int]
 MEMO_EXPLANATIONS = 50_000  # (brand, account) rows, ~5 KB each
+# How many of the accounts ranked after a page a reading page reads too (`page_inputs`' `ahead`).
+READ_AHEAD = 100
 # Numbers of kept explanations, unique in the process (across catalogue versions' memos too):
 # next() on a count is atomic under the GIL.
 _explanation_numbers = itertools.count(1)
@@ -137,36 +145,51 @@ _UNREAD = object()  # not in the memo (None there: read, and found missing)
 
 
 def page_inputs(
-    account_ids: Sequence[int], dimensions: Iterable[str], *, memo: PageInputsMemo | None = None, risks: bool = True
+    account_ids: Sequence[int],
+    dimensions: Iterable[str],
+    *,
+    memo: PageInputsMemo | None = None,
+    risks: bool = True,
+    ahead: Sequence[int] = (),
 ) -> PageInputs:
     """The page inputs of these accounts (deleted ones are absent), from `memo` where an earlier
     page of its catalogue version read them, else from the database (and kept there). `risks`
     False: the caller has the verdicts already, none are read. What this page reads is used as
-    read, not read back from the memo: another page may evict it meanwhile."""
+    read, not read back from the memo: another page may evict it meanwhile. `ahead`: accounts
+    ranked after the page; where the page has to read an input, it reads theirs the memo lacks
+    in the same query, for the memo only."""
     dims = tuple(dimensions)
     if memo is None:
         rows = _rows(account_ids)
         verdicts = creator_risks(creators={r[1] for r in rows.values()}) if risks else {}
         return PageInputs(rows, _audiences(list(rows), dims), verdicts)
+    page = set(account_ids)
+    ahead = [a for a in dict.fromkeys(ahead) if a not in page]
     found_rows = {a: memo.rows.get(a) for a in account_ids}
     missing = [a for a, row in found_rows.items() if row is None]
+    ahead_rows: dict[int, tuple[Any, ...]] = {}
     if missing:
-        read = _rows(missing)
+        read = _rows([*missing, *(a for a in ahead if a not in memo.rows)])
         memo.keep(memo.rows, read)
-        found_rows.update(read)
+        found_rows.update((a, read.get(a)) for a in missing)
+        ahead_rows = {a: row for a, row in read.items() if a not in page}
     rows = {a: row for a, row in found_rows.items() if row is not None}
     profiles: dict[int, Any] = {a: memo.audiences.get((a, dims), _UNREAD) for a in rows}
     unread = [a for a, profile in profiles.items() if profile is _UNREAD]
     if unread:
-        read_profiles = _audiences(unread, dims)
+        # Ahead: the accounts this page read rows of, or whose rows the memo holds.
+        unread_ahead = [a for a in ahead if (a in ahead_rows or a in memo.rows) and (a, dims) not in memo.audiences]
+        read_profiles = _audiences([*unread, *unread_ahead], dims)
         profiles.update({a: read_profiles.get(a) for a in unread})
-        memo.keep(memo.audiences, {(a, dims): profiles[a] for a in unread})
+        memo.keep(memo.audiences, {(a, dims): read_profiles.get(a) for a in [*unread, *unread_ahead]})
     audiences = {a: profile for a, profile in profiles.items() if profile is not None}
     creators = {int(r[1]) for r in rows.values()}
     judged: dict[int, CreatorRisk | None] = {c: memo.risks.get(c) for c in creators}
     unjudged = [c for c, verdict in judged.items() if verdict is None]
     if unjudged:
-        read_verdicts = creator_risks(creators=unjudged)
+        known_ahead = (ahead_rows.get(a) or memo.rows.get(a) for a in ahead)
+        ahead_creators = {int(row[1]) for row in known_ahead if row is not None} - creators
+        read_verdicts = creator_risks(creators=[*unjudged, *(c for c in ahead_creators if c not in memo.risks)])
         memo.keep(memo.risks, read_verdicts)
         judged.update({c: read_verdicts.get(c) for c in unjudged})
     return PageInputs(rows, audiences, {c: verdict for c, verdict in judged.items() if verdict is not None})
