@@ -354,24 +354,20 @@ def format_value(kind: str, value: Any, active: str | None = None) -> str:
 def render_message(message: Any, language: str | None = None) -> str:
     """A message in words, in `language` (else the active language). A plain string (a text
     stored before messages existed) is returned as it is; None is ""."""
-    if message is None:
-        return ""
-    if isinstance(message, str):
-        return message
     if not is_message(message):
-        return str(message)
+        return _not_a_message(message)
     return _rendered(message, language)[0]
 
 
 def _render_in(message: Any, active: str) -> str:
     """`render_message` in the active language, `active` (read by the caller)."""
-    if message is None:
-        return ""
-    if isinstance(message, str):
-        return message
     if not is_message(message):
-        return str(message)
+        return _not_a_message(message)
     return _rendered_in(message, active)[0]
+
+
+def _not_a_message(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 def message_json(message: Any, language: str | None = None) -> dict[str, Any]:
