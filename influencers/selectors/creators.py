@@ -158,7 +158,12 @@ def creator_risks(*, creators: QuerySet[Any] | Iterable[int]) -> dict[int, Creat
     scope = creators if isinstance(creators, QuerySet) else list(creators)
     by_creator: dict[int, list[Any]] = {}
     for creator_id, *row in (
+        # By creator first: under Account's default order (platform, handle) a server-side
+        # cursor (`iterator`) is planned to start fast along that index, walking every account
+        # (~45 ms at 100k) once more than ~100 creators are asked for; by creator it reads only
+        # theirs. Each creator's accounts keep their (platform, handle) order.
         Account.objects.filter(creator_id__in=scope)
+        .order_by("creator_id", "platform", "handle")
         .values_list(
             "creator_id",
             "pk",

@@ -132,3 +132,21 @@ def test_saving_a_creator_read_before_a_metrics_write_keeps_the_triggers_values(
     assert (stored.display_name, stored.worst_fake_risk, stored.worst_risk_level) == ("After", 0.8, "high")
     assert_in_step()
     assert_level_in_step()
+
+
+def test_a_creators_accounts_without_a_verdict_are_listed_by_platform_then_handle():
+    # Created in another order than they are listed, with other creators' accounts between them:
+    # the verdict names them as the catalogue lists a creator's accounts.
+    creator, other = CreatorFactory(), CreatorFactory()
+    vetted(creator, 0.3)
+    for platform, handle in (("youtube", "b_tube"), ("instagram", "z_gram"), ("instagram", "a_gram")):
+        AccountMetricsFactory(
+            account=AccountFactory(creator=creator, platform=platform, handle=handle), risk_level="insufficient"
+        )
+        vetted(other, 0.5)
+    listed = creator_risks(creators=[other.pk, creator.pk])[creator.pk].without_verdict
+    assert [(a.platform, a.handle) for a in listed] == [
+        ("instagram", "a_gram"),
+        ("instagram", "z_gram"),
+        ("youtube", "b_tube"),
+    ]
