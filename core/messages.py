@@ -167,11 +167,8 @@ def label_kinds() -> dict[str, dict[str, str]]:
 
 def label(kind: str, code: Any, *, language: str | None = None) -> str:
     """The label of `code` in the active (or given) language; an unknown code is shown as it is."""
-    text = _LABELS.get(kind, {}).get(str(code))
-    if text is None:
-        return "" if code is None else str(code)
     with translation.override(language) if language else nullcontext():
-        return _declared_gettext(text)
+        return _label_in(kind, code, translation.get_language() or "")
 
 
 def _label_in(kind: str, code: Any, active: str) -> str:
@@ -187,10 +184,10 @@ def _label_in(kind: str, code: Any, active: str) -> str:
 _TRANSLATED: dict[tuple[str, str], str] = {}
 
 
-def _declared_gettext(text: str, active: str | None = None) -> str:
-    """`text` translated into the active language (`active`: that language, as the caller read
-    it: a message rendered anew asks for it several times, each read ~1-2 µs through asgiref)."""
-    key = (translation.get_language() or "" if active is None else active, text)
+def _declared_gettext(text: str, active: str) -> str:
+    """`text` translated into the active language, `active` (that language as the caller read it:
+    a message rendered anew asks for it several times, each read ~1-2 µs through asgiref)."""
+    key = (active, text)
     found = _TRANSLATED.get(key)
     if found is None:
         found = _TRANSLATED[key] = translation.gettext(text)

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
-from core.caching.versions import current_versions, data_memo_enabled
+from core.caching.versions import current_versions, data_memo_enabled, written_in_transaction
 
 T = TypeVar("T")
 
@@ -32,7 +32,8 @@ class VersionMemo(Generic[T]):
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        if not data_memo_enabled():
+        # What a transaction read after its own uncommitted write: computed, never kept.
+        if not data_memo_enabled() or written_in_transaction(*self.scopes):
             return compute()
         versions, _ = current_versions(self.scopes)
         if versions is None:

@@ -243,7 +243,7 @@ def get_or_compute(
     (up to `wait_seconds`, then compute themselves): a cold ranking costs the machine once, not
     once per waiting client. Errors raised by `compute` are not cached."""
     seconds = response_cache_seconds()
-    if not seconds:
+    if not seconds or written_in_transaction(*scopes):
         return compute()
     key = cache_key(kind, organization_id=organization_id, parts=parts)
     versions, found = current_versions(scopes, also=key)
@@ -341,15 +341,17 @@ def _on_relevant_write(connection: Any, scope: str) -> None:
         logger.warning("could not bump the data version", exc_info=True)
 
 
-def written_in_transaction(scope: str, using: str = "default") -> bool:
-    """Whether this thread's transaction on `using` wrote tables of `scope` and has not committed
-    yet. Its reads see rows no other connection sees, under a version the rollback of the
-    transaction would leave current: a per-process memo must neither keep nor serve them."""
+def written_in_transaction(*scopes: str, using: str = "default") -> bool:
+    """Whether this thread's transaction on `using` wrote tables of any of `scopes` and has not
+    committed yet. Its reads see rows no other connection sees, under a version the rollback of
+    the transaction would leave current: no memo or cached answer may keep or serve them."""
     from django.db import connections
 
     connection = connections[using]
-    bumper = AFTER_COMMIT[scope]
-    return connection.in_atomic_block and any(entry[1] is bumper for entry in connection.run_on_commit)
+    if not connection.in_atomic_block:
+        return False
+    bumpers = {AFTER_COMMIT[scope] for scope in scopes}
+    return any(entry[1] in bumpers for entry in connection.run_on_commit)
 
 
 def _install_on(connection: Any) -> None:

@@ -174,6 +174,7 @@ def matched(response) -> list[str]:
     return [row["creator"]["display_name"] for row in response.json()["results"]]
 
 
+@pytest.mark.django_db(transaction=True)  # commits its rows: caches never keep what an open write transaction read
 def test_matches_are_cached_and_recomputed_after_a_metrics_write(editor, caching, ranking):
     brand = BrandFactory(organization=editor.organization)
     creator_with(5000, "Big")

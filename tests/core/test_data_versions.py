@@ -12,7 +12,7 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from core.caching import versions as cache_versions
 from core.caching.versions import data_version, get_or_compute, written_tables
@@ -149,3 +149,26 @@ def test_data_memos_are_on_with_a_shared_cache_whether_or_not_responses_are_cach
     assert not data_memo_enabled()
     settings.DATA_MEMO, settings.API_RESPONSE_CACHE_SECONDS = True, 0
     assert data_memo_enabled()
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_an_open_write_transaction_computes_is_never_cached(caching):
+    creator = creator_with(100)
+
+    def followers() -> int:
+        return AccountMetrics.objects.get(account__creator=creator).followers
+
+    def cached() -> int:
+        return get_or_compute("followers", organization_id=1, parts=[creator.pk], compute=followers)
+
+    assert cached() == 100
+    with pytest.raises(Rollback), transaction.atomic():
+        AccountMetrics.objects.filter(account__creator=creator).update(followers=9000)
+        assert cached() == 9000  # the transaction reads its own write...
+        raise Rollback
+    # ...which no one reads after the rollback (no commit bumped the version again).
+    assert cached() == 100

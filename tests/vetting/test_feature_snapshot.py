@@ -146,6 +146,7 @@ def test_the_snapshot_ranks_exactly_as_the_database(catalogue, snapshot_on, sett
     assert got.rows == expected.rows  # ranks, scores, parts, explanations and evidence
 
 
+@pytest.mark.django_db(transaction=True)  # commits its rows: memos never keep what an open write transaction read
 def test_one_memoised_features_per_brand_serves_every_filter(catalogue, snapshot_on, settings, monkeypatch):
     settings.DATA_MEMO = True  # per-process memos on, response caching off
     settings.API_RESPONSE_CACHE_SECONDS = 0

@@ -44,6 +44,7 @@ def two(db):
     return fits, clean
 
 
+@pytest.mark.django_db(transaction=True)  # commits its rows: memos never keep what an open write transaction read
 def test_other_weights_and_pages_reuse_the_features(memo_on, two):
     fits, clean = two
     b = brand()
@@ -88,6 +89,7 @@ def test_every_ranking_computes_without_a_reachable_cache(memo_on, two, monkeypa
     assert ranked(b)[1] == cold
 
 
+@pytest.mark.django_db(transaction=True)  # commits its rows: memos never keep what an open write transaction read
 def test_memoised_arrays_cannot_be_changed_in_place(memo_on, two):
     b = brand()
     rank_creators_for_brand(brand=b)

@@ -26,6 +26,7 @@ def memo_on(settings):
     matching.features_memo.clear()
 
 
+@pytest.mark.django_db(transaction=True)  # commits its rows: memos never keep what an open write transaction read
 def test_uncached_work_past_the_users_slots_is_refused_and_cached_work_is_not(memo_on):
     account = candidate(audience=GOOD_AUDIENCE)
     b = brand()

@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from core.caching.memo import VersionMemo
-from core.caching.versions import written_in_transaction
 from core.models import Organization
 from core.selectors.lookup import get_or_not_found, object_id
 from vetting.models import Brand, MoodBoardImage
@@ -33,8 +32,6 @@ _brand_rows: VersionMemo[bytes] = VersionMemo(("brands",), max_entries=1024)
 
 def brand_get(*, organization: Organization, brand_id: object) -> Brand:
     """One of the organisation's brands; another organisation's brand is a 404, like a missing one."""
-    if written_in_transaction("brands"):  # rows only this transaction sees: never memoised
-        return get_or_not_found(brand_list(organization=organization), brand_id, what="brand")
     pk = object_id(brand_id, what="brand")
     stored = _brand_rows.get_or_compute((organization.pk, pk), lambda: _brand_row(organization, pk))
     return _brand_of(stored)

@@ -176,19 +176,22 @@ def page_inputs(
     rows = {a: row for a, row in found_rows.items() if row is not None}
     profiles: dict[int, Any] = {a: memo.audiences.get((a, dims), _UNREAD) for a in rows}
     unread = [a for a, profile in profiles.items() if profile is _UNREAD]
+    creators = {int(r[1]) for r in rows.values()}
+    judged: dict[int, CreatorRisk | None] = {c: memo.risks.get(c) for c in creators}
+    unjudged = [c for c, verdict in judged.items() if verdict is None]
+    # The ahead accounts with a row (read by this page, or held by the memo), asked only when
+    # the page reads something.
+    known_ahead: dict[int, tuple[Any, ...]] = {}
+    if unread or unjudged:
+        known_ahead = {a: row for a in ahead if (row := ahead_rows.get(a) or memo.rows.get(a)) is not None}
     if unread:
-        # Ahead: the accounts this page read rows of, or whose rows the memo holds.
-        unread_ahead = [a for a in ahead if (a in ahead_rows or a in memo.rows) and (a, dims) not in memo.audiences]
+        unread_ahead = [a for a in known_ahead if (a, dims) not in memo.audiences]
         read_profiles = _audiences([*unread, *unread_ahead], dims)
         profiles.update({a: read_profiles.get(a) for a in unread})
         memo.keep(memo.audiences, {(a, dims): read_profiles.get(a) for a in [*unread, *unread_ahead]})
     audiences = {a: profile for a, profile in profiles.items() if profile is not None}
-    creators = {int(r[1]) for r in rows.values()}
-    judged: dict[int, CreatorRisk | None] = {c: memo.risks.get(c) for c in creators}
-    unjudged = [c for c, verdict in judged.items() if verdict is None]
     if unjudged:
-        known_ahead = (ahead_rows.get(a) or memo.rows.get(a) for a in ahead)
-        ahead_creators = {int(row[1]) for row in known_ahead if row is not None} - creators
+        ahead_creators = {int(row[1]) for row in known_ahead.values()} - creators
         read_verdicts = creator_risks(creators=[*unjudged, *(c for c in ahead_creators if c not in memo.risks)])
         memo.keep(memo.risks, read_verdicts)
         judged.update({c: read_verdicts.get(c) for c in unjudged})
