@@ -172,7 +172,11 @@ def bench_pipeline(args: argparse.Namespace) -> None:
             torch.save(model.state_dict(), checkpoint)
             del model
         embedder = OpenClipEmbedder(
-            model=args.model, pretrained=checkpoint, batch_size=args.batch_size, torch_threads=args.threads
+            model=args.model,
+            pretrained=checkpoint,
+            batch_size=args.batch_size,
+            torch_threads=args.threads,
+            jpeg_decode_factor=args.jpeg_decode_factor,
         )
         print(
             f"pipeline: {embedder.label}, batch {embedder.batch_size}, torch threads {torch.get_num_threads()}, "
@@ -775,6 +779,9 @@ def main() -> None:
     parser.add_argument("--pretrained", default="", help="a real checkpoint, if you have one (default: random weights)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument(
+        "--jpeg-decode-factor", type=int, default=1, help="pipeline: VISION_JPEG_DECODE_FACTOR (2: before 2026-12-06)"
+    )
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--shards", type=int, default=1, help="index: build and query a sharded index (asset_id %% S)")

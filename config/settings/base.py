@@ -332,6 +332,10 @@ VISION_INDEX_DIR = Path(env_str("VISION_INDEX_DIR", str(VAR_DIR / "index")))
 VISION_INDEX_SHARDS = env_int("VISION_INDEX_SHARDS", 1)
 VISION_BATCH_SIZE = env_int("VISION_BATCH_SIZE", 32)
 VISION_TORCH_THREADS = env_int("VISION_TORCH_THREADS", 0)  # 0: torch's default
+# JPEGs are decoded at the smallest DCT scale keeping both sides ≥ this × the model's input (1:
+# a 1080 px photo at 270 px for ViT-B-32; 2, the preprocessing before 2026-12-06: at 540 px).
+# Part of the CLIP embedder id: changing it re-embeds the catalogue (docs/vision.md).
+VISION_JPEG_DECODE_FACTOR = env_int("VISION_JPEG_DECODE_FACTOR", 1)
 
 # --- Connectors -----------------------------------------------------------------------------
 YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY", "")

@@ -94,6 +94,46 @@ def test_uses_open_clips_real_preprocessing(clip_settings):
     assert torch.equal(embedder.batch_tensor([embedder.prepare(image)])[0], reference(image))
 
 
+def _unread_jpeg(size: int) -> Image.Image:
+    buffer = io.BytesIO()
+    zoo_image("teal_orange", seed=3, size=size).save(buffer, format="JPEG", quality=90)
+    return Image.open(io.BytesIO(buffer.getvalue()))  # not decoded yet
+
+
+@pytest.mark.parametrize(("factor", "decoded_side"), [(1, 40), (2, 80)])
+def test_a_jpeg_is_decoded_at_the_smallest_dct_scale_that_keeps_factor_times_the_input(
+    clip_settings, factor, decoded_side
+):
+    # The tiny model's input is 32 px: a 320 px JPEG can be decoded at 1/2 (160), 1/4 (80) or
+    # 1/8 (40) scale; libjpeg picks the smallest that keeps both sides ≥ factor × 32.
+    clip_settings.VISION_JPEG_DECODE_FACTOR = factor
+    reset_embedder_cache()
+    embedder = get_embedder()
+    assert embedder.fit(_unread_jpeg(320)).size == (decoded_side, decoded_side)
+    # an already decoded image, or one too small to reduce, is left at its size
+    assert embedder.fit(zoo_image("teal_orange", seed=3, size=320)).size == (320, 320)
+    assert embedder.fit(_unread_jpeg(48)).size == (48, 48)
+
+
+def test_the_jpeg_decode_scale_is_part_of_the_embedder_id(clip_settings):
+    clip_settings.VISION_JPEG_DECODE_FACTOR = 1
+    reset_embedder_cache()
+    quarter = get_embedder()
+    clip_settings.VISION_JPEG_DECODE_FACTOR = 2
+    reset_embedder_cache()
+    half = get_embedder()
+    assert quarter.id != half.id
+    assert quarter.id.rsplit(":pp-", 1)[0] == half.id.rsplit(":pp-", 1)[0]  # same weights, other preprocessing
+    assert half.describe()["id"] == half.id
+
+
+def test_a_decode_factor_below_one_is_refused_by_name(clip_settings):
+    clip_settings.VISION_JPEG_DECODE_FACTOR = 0
+    reset_embedder_cache()
+    with pytest.raises(EmbedderUnavailable, match="VISION_JPEG_DECODE_FACTOR"):
+        get_embedder()
+
+
 def test_a_different_checkpoint_is_a_different_embedder(clip_settings, tmp_path):
     first = get_embedder().id
     clip_settings.VISION_PRETRAINED = str(_checkpoint(clip_settings.VISION_MODEL, tmp_path / "other.pt", seed=1))

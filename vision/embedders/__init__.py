@@ -22,7 +22,7 @@ _lock = threading.Lock()
 _cache: dict[tuple, Embedder] = {}
 
 
-def embedder_settings() -> tuple[str, str, str, int, int]:
+def embedder_settings() -> tuple[str, str, str, int, int, int]:
     """The settings an embedder depends on (also its cache key)."""
     return (
         str(settings.VISION_EMBEDDER).strip().lower(),
@@ -30,10 +30,11 @@ def embedder_settings() -> tuple[str, str, str, int, int]:
         str(settings.VISION_PRETRAINED),
         int(settings.VISION_BATCH_SIZE),
         int(settings.VISION_TORCH_THREADS),
+        int(settings.VISION_JPEG_DECODE_FACTOR),
     )
 
 
-def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int) -> Embedder:
+def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int, decode_factor: int) -> Embedder:
     # open_clip (and torch with it) is imported only on the paths that build a CLIP embedder:
     # importing it costs seconds, and most installs have no weights.
     from vision.embedders.presence import clip_weights_present
@@ -44,14 +45,24 @@ def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int
     if kind == "clip":
         from vision.embedders.clip import OpenClipEmbedder
 
-        return OpenClipEmbedder(model=model, pretrained=pretrained, batch_size=batch_size, torch_threads=threads)
+        return OpenClipEmbedder(
+            model=model,
+            pretrained=pretrained,
+            batch_size=batch_size,
+            torch_threads=threads,
+            jpeg_decode_factor=decode_factor,
+        )
     if kind == "auto":
         if clip_weights_present(model, pretrained):
             from vision.embedders.clip import OpenClipEmbedder
 
             try:
                 return OpenClipEmbedder(
-                    model=model, pretrained=pretrained, batch_size=batch_size, torch_threads=threads
+                    model=model,
+                    pretrained=pretrained,
+                    batch_size=batch_size,
+                    torch_threads=threads,
+                    jpeg_decode_factor=decode_factor,
                 )
             except (WeightsMissing, EmbedderUnavailable) as exc:
                 logger.warning("VISION_EMBEDDER=auto: CLIP weights not usable, using the style descriptor: %s", exc)

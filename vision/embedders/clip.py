@@ -199,7 +199,15 @@ class OpenClipEmbedder(Embedder):
     kind = "clip"
     supports_text = True
 
-    def __init__(self, *, model: str, pretrained: str, batch_size: int = 32, torch_threads: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        model: str,
+        pretrained: str,
+        batch_size: int = 32,
+        torch_threads: int = 0,
+        jpeg_decode_factor: int = 1,
+    ) -> None:
         import open_clip
         import torch
 
@@ -226,17 +234,26 @@ class OpenClipEmbedder(Embedder):
         self._model = model_obj
         self._preprocess = preprocess
         self._pil_steps, self._normalize = _split_preprocess(preprocess)
-        if self._normalize is not None:  # per channel, last axis of an (H, W, 3) image
-            self._mean = np.asarray(self._normalize.mean, dtype=np.float32)
-            self._std = np.asarray(self._normalize.std, dtype=np.float32)
+        if self._normalize is not None:
+            # ToTensor's ÷ 255 then Normalize's (x − mean) ÷ std for each of the 256 byte values of
+            # each channel, in float32 as torch computes them: preparing a pixel is then one lookup
+            # (a third of the CPU of computing it, for the same bits).
+            mean = np.asarray(self._normalize.mean, dtype=np.float32)
+            std = np.asarray(self._normalize.std, dtype=np.float32)
+            levels = np.arange(256, dtype=np.float32)[:, None] / np.float32(255)
+            self._levels = np.ascontiguousarray(((levels - mean) / std).T)  # (channel, byte value)
         self._torch = torch
         self._batch_size = max(1, batch_size)
         pp = open_clip.get_model_preprocess_cfg(model_obj)
         self.preprocess_cfg = {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(pp.items())}
         size = pp["size"] if isinstance(pp["size"], int) else max(pp["size"])
-        # JPEG decode at ≥ 2× the model input, then open_clip's own resize: the same pixels up to
-        # resampling noise, at a third of the decode cost of a 1080 px photo.
-        self.draft_size = 2 * size
+        # JPEG decoded at ≥ the model input (× jpeg_decode_factor), then open_clip's own resize:
+        # libjpeg's scaled IDCT is itself a low-pass filter, so the pixels differ from a full-size
+        # decode by resampling noise (docs/vision.md, "JPEGs decoded at reduced scale"), for a third
+        # of the decoding and resizing CPU of a 1080 px photo.
+        if jpeg_decode_factor < 1:
+            raise EmbedderUnavailable(f"VISION_JPEG_DECODE_FACTOR must be ≥ 1, not {jpeg_decode_factor}")
+        self.draft_size = jpeg_decode_factor * size
         self.preprocess_cfg["decode_jpeg_min_side"] = self.draft_size
         pp_hash = hashlib.sha256(json.dumps(self.preprocess_cfg, sort_keys=True).encode()).hexdigest()[:8]
         self._id = f"clip:{self.weights.model}:{self.weights.weights_id()}:pp-{pp_hash}"
@@ -266,13 +283,17 @@ class OpenClipEmbedder(Embedder):
 
     def prepare(self, image: Image.Image) -> Any:
         """open_clip's preprocessing without torch: its PIL steps (resize, crop, RGB), then its
-        `ToTensor` (÷255) and `Normalize` in numpy → (3, H, W) float32. The same float32
-        operations in the same order (IEEE-rounded), so the values are open_clip's, bit for bit
-        (tested); no torch here, see the module docstring of base."""
+        `ToTensor` (÷255) and `Normalize` in numpy → (3, H, W) float32: each channel's bytes
+        looked up in the table of their values computed by the same float32 operations in the
+        same order (IEEE-rounded), so the values are open_clip's, bit for bit (tested); no torch
+        here, see the module docstring of base."""
         if self._normalize is None:
             return self._preprocess(image)
-        scaled = np.asarray(self._pil_steps(image), dtype=np.uint8).astype(np.float32) / np.float32(255)
-        return ((scaled - self._mean) / self._std).transpose(2, 0, 1)
+        pixels = np.asarray(self._pil_steps(image), dtype=np.uint8)
+        prepared = np.empty((3, *pixels.shape[:2]), dtype=np.float32)
+        for channel in range(3):
+            np.take(self._levels[channel], pixels[:, :, channel], out=prepared[channel])
+        return prepared
 
     def batch_tensor(self, items: Sequence[Any]) -> Any:
         """Prepared items → the (n, 3, H, W) float tensor the model takes."""
