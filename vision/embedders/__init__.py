@@ -40,9 +40,7 @@ def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int
     from vision.embedders.presence import clip_weights_present
     from vision.embedders.style import StyleEmbedder
 
-    if kind == "style":
-        return StyleEmbedder(batch_size=max(batch_size, 1))
-    if kind == "clip":
+    def clip() -> Embedder:
         from vision.embedders.clip import OpenClipEmbedder
 
         return OpenClipEmbedder(
@@ -52,18 +50,15 @@ def _build(kind: str, model: str, pretrained: str, batch_size: int, threads: int
             torch_threads=threads,
             jpeg_decode_factor=decode_factor,
         )
+
+    if kind == "style":
+        return StyleEmbedder(batch_size=max(batch_size, 1))
+    if kind == "clip":
+        return clip()
     if kind == "auto":
         if clip_weights_present(model, pretrained):
-            from vision.embedders.clip import OpenClipEmbedder
-
             try:
-                return OpenClipEmbedder(
-                    model=model,
-                    pretrained=pretrained,
-                    batch_size=batch_size,
-                    torch_threads=threads,
-                    jpeg_decode_factor=decode_factor,
-                )
+                return clip()
             except (WeightsMissing, EmbedderUnavailable) as exc:
                 logger.warning("VISION_EMBEDDER=auto: CLIP weights not usable, using the style descriptor: %s", exc)
         return StyleEmbedder(batch_size=max(batch_size, 1))
