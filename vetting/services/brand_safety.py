@@ -25,7 +25,7 @@ import numpy as np
 import orjson
 from django.conf import settings
 from django.db import connections
-from django.db.models import CharField, Func, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, CharField, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -80,11 +80,38 @@ class _PostDay(Func):
 # or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
 _TRIGRAM = re.compile(r"[^\W_]{3}")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
+# The Han characters of influencers migration 0015's `influencers_han_bigrams` (its regex ranges).
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
 
 
 def _indexable(term: str) -> bool:
     """Whether `icontains` of `term` can use the pg_trgm indexes of influencers migration 0014."""
     return bool(_TRIGRAM.search(term))
+
+
+def _han_bigrams(term: str) -> list[str]:
+    """The Han character bigrams of `term` as influencers migration 0015 indexes a caption's
+    (every two adjacent Han characters), each once, in order: a caption containing the term
+    contains each of them."""
+    found = [run[i : i + 2] for run in _HAN_RUN.findall(term) for i in range(len(run) - 1)]
+    return list(dict.fromkeys(found))
+
+
+class _HanBigramsContain(Func):
+    """`influencers_han_bigrams(caption) @> ARRAY[bigrams]` (PostgreSQL, influencers migration
+    0015): true for the captions holding every one of these Han bigrams, served by that GIN
+    index; a prefilter, the substring test stays beside it."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, bigrams: list[str]) -> None:
+        super().__init__(expression)
+        self.bigrams = bigrams
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        array = ", ".join(["%s"] * len(self.bigrams))
+        return f"influencers_han_bigrams({sql}) @> ARRAY[{array}]::text[]", (*params, *self.bigrams)
 
 
 def _scanned_contains(field_name: str, term: str) -> Q:
@@ -117,18 +144,31 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     if not terms and not rivals:
         return None
     postgresql = connections[Post.objects.db].vendor == "postgresql"
+    # Arms whose term has Han bigrams but no trigram go last: a bitmap scan's recheck tests the
+    # arms in order, so only a post no other arm accepts computes its caption's bigrams.
+    bigram_arms: list[Q] = []
 
-    def contains(field_name: str, term: str) -> Q:
-        if postgresql and not _indexable(term):
-            return _scanned_contains(field_name, term)
-        return Q(**{f"{field_name}__icontains": term})
+    def contains(field_name: str, term: str, *, sponsored: bool = False) -> Q | None:
+        if not postgresql or _indexable(term):
+            arm = Q(**{f"{field_name}__icontains": term})
+        else:
+            arm = _scanned_contains(field_name, term)
+            bigrams = _han_bigrams(term) if field_name == "caption" else []
+            if bigrams:
+                # The substring test first: in a scan's filter PostgreSQL tests an AND's parts
+                # in order, so the bigrams are computed only for captions holding the term.
+                arm &= Q(_HanBigramsContain("caption", bigrams))
+                bigram_arms.append(Q(is_sponsored=True) & arm if sponsored else arm)
+                return None
+        return Q(is_sponsored=True) & arm if sponsored else arm
 
-    query = Q()
-    for term in terms:
-        query |= contains("caption", term)
+    arms = [contains("caption", term) for term in terms]
     for rival in rivals:
-        query |= Q(is_sponsored=True) & contains("sponsor", rival)
-        query |= Q(is_sponsored=True) & contains("caption", rival)
+        arms.append(contains("sponsor", rival, sponsored=True))
+        arms.append(contains("caption", rival, sponsored=True))
+    query = Q()
+    for arm in [*(a for a in arms if a is not None), *bigram_arms]:
+        query |= arm
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
     posts = Post.objects.filter(posted_at__gte=since)
     if creators is not None:
