@@ -199,18 +199,24 @@ def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 
 def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str, float]]:
     """The pure matcher over `_safety_posts` rows: (row, kind, term, snippet, penalty) of every
-    hit, in the rows' order. Hashtags are decoded only for the posts that have some."""
+    hit, in the rows' order."""
+    found = _row_matches(rows, brand)
+    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
+    return [
+        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
+    ]
+
+
+def _row_matches(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str]]:
+    """`safety_matches` over `_safety_posts` rows: (row, kind, term, snippet) of every hit, in
+    the rows' order. Hashtags are decoded only for the posts that have some."""
     loads = orjson.loads
-    found = safety_matches(
+    return safety_matches(
         ((row[4], loads(row[5]) if row[5] != "[]" else None, row[6], row[7]) for row in rows),
         excluded_keywords=brand.excluded_keywords or [],
         excluded_topics=brand.excluded_topics or [],
         competitors=brand.competitors or [],
     )
-    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
-    return [
-        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
-    ]
 
 
 @dataclass
@@ -261,7 +267,9 @@ def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | Non
 
 
 def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """`_safety_search`, the collector left as it is."""
+    """`_safety_search`, the collector left as it is. One pass over the matcher's hits charges
+    them (`hit_penalties`: each row is its own post, so a post's first hit of a family is its
+    row's first of that family) and groups them by creator, with no tuple per hit between."""
     rows = _safety_posts(creators, brand)
     charged: list[int] = []
     charges: list[list[float]] = []  # each charged creator's hits' penalties
@@ -269,21 +277,31 @@ def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | N
     hits: list[list[Any]] = []
     places: list[list[Any]] = []
     penalties: list[float] = []
-    current = last_post = None
-    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        row = rows[i]
-        post_id, creator_id = row[0], row[2]
-        if creator_id != current:
-            current = creator_id
-            charged.append(creator_id)
-            hits, places, penalties = [], [], []
-            segments.append((hits, places))
-            charges.append(penalties)
-        hits.append([kind, term, post_id, row[3], snippet, penalty])
-        penalties.append(penalty)
-        if post_id != last_post:  # a post's hits are consecutive
-            last_post = post_id
+    current = None
+    last_row = -1
+    post_id = day = None
+    excluded = competitor = False  # whether the row's post was charged for that family yet
+    for i, kind, term, snippet in _row_matches(rows, brand):
+        if i != last_row:  # a post's hits are consecutive
+            last_row = i
+            row = rows[i]
+            post_id, day, creator_id = row[0], row[3], row[2]
+            if creator_id != current:
+                current = creator_id
+                charged.append(creator_id)
+                hits, places, penalties = [], [], []
+                segments.append((hits, places))
+                charges.append(penalties)
             places.append([post_id, row[8] or "", row[1]])
+            excluded = competitor = False
+        if kind == "competitor_sponsored":
+            penalty = 0.0 if competitor else COMPETITOR_PENALTY
+            competitor = True
+        else:
+            penalty = 0.0 if excluded else KEYWORD_PENALTY
+            excluded = True
+        hits.append([kind, term, post_id, day, snippet, penalty])
+        penalties.append(penalty)
     amounts = [min(MAX_PENALTY, sum(own)) for own in charges]
     return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
 
