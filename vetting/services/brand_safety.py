@@ -267,43 +267,51 @@ def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | Non
 
 
 def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """`_safety_search`, the collector left as it is. One pass over the matcher's hits charges
-    them (`hit_penalties`: each row is its own post, so a post's first hit of a family is its
-    row's first of that family) and groups them by creator, with no tuple per hit between."""
+    """`_safety_search`, the collector left as it is. The matcher's hits are charged and grouped
+    by column, not hit by hit: each row is its own post, so `hit_penalties` charges a hit when it
+    is its row's first of its family; the rows are ordered by creator, so a creator's hits (and
+    its posts' places) are one run of consecutive ones. Hits and places are tuples (orjson
+    writes a tuple as it writes a list)."""
     rows = _safety_posts(creators, brand)
-    charged: list[int] = []
-    charges: list[list[float]] = []  # each charged creator's hits' penalties
-    segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
-    hits: list[list[Any]] = []
-    places: list[list[Any]] = []
-    penalties: list[float] = []
-    current = None
-    last_row = -1
-    post_id = day = None
-    excluded = competitor = False  # whether the row's post was charged for that family yet
-    for i, kind, term, snippet in _row_matches(rows, brand):
-        if i != last_row:  # a post's hits are consecutive
-            last_row = i
-            row = rows[i]
-            post_id, day, creator_id = row[0], row[3], row[2]
-            if creator_id != current:
-                current = creator_id
-                charged.append(creator_id)
-                hits, places, penalties = [], [], []
-                segments.append((hits, places))
-                charges.append(penalties)
-            places.append([post_id, row[8] or "", row[1]])
-            excluded = competitor = False
-        if kind == "competitor_sponsored":
-            penalty = 0.0 if competitor else COMPETITOR_PENALTY
-            competitor = True
-        else:
-            penalty = 0.0 if excluded else KEYWORD_PENALTY
-            excluded = True
-        hits.append([kind, term, post_id, day, snippet, penalty])
-        penalties.append(penalty)
-    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]
-    return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
+    found = _row_matches(rows, brand)
+    if not found:
+        return packed_arrays(np.zeros(0, dtype=np.int64), np.zeros(0), [])
+    at, kinds, terms, snippets = zip(*found, strict=True)
+    hit_rows = [rows[i] for i in at]
+    row_of = np.array(at, dtype=np.int64)
+    competitor = np.array([kind == "competitor_sponsored" for kind in kinds])
+    _, first = np.unique(row_of * 2 + competitor, return_index=True)
+    charged_hit = np.zeros(len(found), dtype=bool)
+    charged_hit[first] = True
+    penalties = np.where(competitor, COMPETITOR_PENALTY, KEYWORD_PENALTY) * charged_hit
+    penalty_list = penalties.tolist()
+    hits = list(
+        zip(
+            kinds,
+            terms,
+            [row[0] for row in hit_rows],
+            [row[3] for row in hit_rows],
+            snippets,
+            penalty_list,
+            strict=True,
+        )
+    )
+    creator = np.array([row[2] for row in hit_rows], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, creator[1:] != creator[:-1]])  # each charged creator's first hit
+    ends = np.r_[starts[1:], len(found)]
+    new_row = np.r_[True, row_of[1:] != row_of[:-1]]  # a post's hits are consecutive
+    places = [(row[0], row[8] or "", row[1]) for row in (rows[i] for i in row_of[new_row].tolist())]
+    place_starts = np.cumsum(np.r_[0, new_row])[starts]  # places before each creator's first hit
+    place_ends = np.r_[place_starts[1:], len(places)]
+    segments = [
+        (hits[s:e], places[ps:pe])
+        for s, e, ps, pe in zip(starts.tolist(), ends.tolist(), place_starts.tolist(), place_ends.tolist(), strict=True)
+    ]
+    # A creator's penalty sums its hits' in order, as `sum` did (one hit: the hit's own).
+    amounts = penalties[starts]
+    for k in np.flatnonzero(ends - starts > 1).tolist():
+        amounts[k] = sum(penalty_list[starts[k] : ends[k]])
+    return packed_arrays(creator[starts], np.minimum(MAX_PENALTY, amounts), segments)
 
 
 def safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
