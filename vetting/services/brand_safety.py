@@ -108,7 +108,7 @@ class _HanBigramsContain(Func):
         super().__init__(expression)
         self.bigrams = bigrams
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
         array = ", ".join(["%s"] * len(self.bigrams))
         return f"influencers_han_bigrams({sql}) @> ARRAY[{array}]::text[]", (*params, *self.bigrams)
@@ -303,7 +303,7 @@ def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | N
     places = [(row[0], row[8] or "", row[1]) for row in (rows[i] for i in row_of[new_row].tolist())]
     place_starts = np.cumsum(np.r_[0, new_row])[starts]  # places before each creator's first hit
     place_ends = np.r_[place_starts[1:], len(places)]
-    segments = [
+    segments: list[Any] = [  # (hits, places) per creator, as tuples: packed_arrays dumps them as lists
         (hits[s:e], places[ps:pe])
         for s, e, ps, pe in zip(starts.tolist(), ends.tolist(), place_starts.tolist(), place_ends.tolist(), strict=True)
     ]
