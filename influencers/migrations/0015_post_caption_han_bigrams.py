@@ -9,9 +9,10 @@ ranges as `brand_safety._HAN`), so such a term is a bitmap arm like the others:
 The function is PL/pgSQL (an SQL function was ~1.6x slower per caption): a caption with no two
 adjacent Han characters returns at once after one regex test. At 100k creators (550k posts, 220k
 with Han characters) the index took 1.8 s to build and is under 1 MB (the bench's captions share
-few bigrams); computing the bigrams of every caption once costs ~1.7 s, ~3 µs per post, which is
-what an import's post writes pay on top of the GIN insert (the pending list absorbs those). SQLite
-keeps its scan: nothing is created there.
+few bigrams); the bigrams of every caption cost ~1.7 s, ~3 µs per post, and inserting 55k posts
+took 3.3-4.2 s with the index against 3.0-3.5 s without (the GIN pending list takes the writes;
+docs/deploy.md, "A brand's first ranking without stored hits"). SQLite keeps its scan: nothing is
+created there.
 """
 
 from django.db import migrations
