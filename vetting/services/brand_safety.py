@@ -131,7 +131,9 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     exclusion or competitor): an OR of each term's substring search of the caption and each
     competitor's of a sponsored post's sponsor and caption. On PostgreSQL a term too short for
     a trigram is searched with `_scanned_contains` (an OR with such an arm scans the posts
-    anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
+    anyway; the planner otherwise read the whole caption index for it) and, when it has adjacent
+    Han characters, the containment of their bigrams beside it (influencers migration 0015's index
+    serves that: no scan), and a sponsored-only arm
     tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
     per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
     through the indexes, a scan for the others) took as long at 100k creators and 25% longer at
