@@ -10,13 +10,15 @@ feature snapshot and the brand-safety files go to a temporary RANKING_FEATURES_D
 exclusions or competitors, the best of R runs of:
 
 - the search's SQL: PostgreSQL's execution time of the generated query (EXPLAIN ANALYZE), and
-  whether its plan uses an index (the pg_trgm indexes of influencers migration 0014), scans the
-  posts, or both (terms too short for a trigram are searched apart, `brand_safety._safety_query`);
+  whether its plan uses an index (the pg_trgm indexes of influencers migration 0014, the Han-bigram
+  index of 0015 for a two-character Chinese term), scans the posts, or both (`brand_safety._safety_query`);
 - `_safety_posts`: that query end to end (its rows fetched), then the pure matcher over its rows
-  (`brand_safety._safety_hits`);
+  (`brand_safety._row_matches`), then the whole search (`_safety_search`: rows, matcher, the hits
+  charged, grouped and packed as stored);
 - the first ranking of the brand by a worker that has just mapped the snapshot, nothing memoised:
-  without the brand's stored hits (the first worker of the host, or every worker before they were
-  stored) and with them (any other worker of the host, or a restart).
+  on a fresh host (nothing stored beside the snapshot: the brand's hits, its columns, the page
+  inputs), with only the brand's hits missing (its rules were just edited: the warm task has not
+  run), and with everything stored (any other worker of the host, or a restart).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from influencers.models import Post
     from vetting.features import snapshot as snapshots
@@ -77,6 +80,22 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         for file in Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*"):
             file.unlink()
 
+    def safety_files(brand: Any) -> set[Path]:
+        """The files the brand's stored hits make beside the snapshot (those alone)."""
+        forget_stored()
+        matching.rank_creators_for_brand(brand=brand, limit=50)  # stores everything
+        before = set(Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*"))
+        for file in before:
+            file.unlink()
+        fresh_worker()
+        brand_safety.stored_safety(
+            snapshots.current_snapshot(wait=True), brand, brand_safety.safety_rules(brand), timezone.localdate()
+        )
+        made = set(Path(settings.RANKING_FEATURES_DIR).glob("*/stored-*"))
+        fresh_worker()
+        matching.rank_creators_for_brand(brand=brand, limit=50)  # the others again
+        return {file for file in made if not file.name.endswith(".lock")}
+
     for brand in brands:
         rules = f"keywords {brand.excluded_keywords}, topics {brand.excluded_topics}, competitors {brand.competitors}"
         with CaptureQueriesContext(connection) as queries:
@@ -99,26 +118,38 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         search = timed(lambda brand=brand: brand_safety._safety_posts(None, brand), args.repeat)[0]
 
         def match(brand=brand, rows=rows) -> None:
-            brand_safety._safety_hits(rows, brand)
+            brand_safety._row_matches(rows, brand)
 
         matcher = timed(match, args.repeat)[0]
+        whole = timed(lambda brand=brand: brand_safety._safety_search(brand), args.repeat)[0]
 
         def ranking(brand=brand) -> None:
             matching.rank_creators_for_brand(brand=brand, limit=50)
 
         without = timed(ranking, args.repeat, before=forget_stored)[0]
+        own = safety_files(brand)
+
+        def forget_hits(own=own) -> None:
+            fresh_worker()
+            for file in own:
+                file.unlink(missing_ok=True)
+
+        hits_only = timed(ranking, args.repeat, before=forget_hits)[0]
         ranking()  # stores the brand's hits
         stored = timed(ranking, args.repeat, before=fresh_worker)[0]
         print(
             f"brand {brand.pk} ({rules}): {len(rows):,} posts found; SQL {executed * 1000:.0f} ms ({plan}), "
-            f"_safety_posts {search * 1000:.0f} ms, matcher {matcher * 1000:.0f} ms; first ranking in a worker: "
-            f"{without * 1000:.0f} ms searching the posts, {stored * 1000:.0f} ms with the stored hits"
+            f"_safety_posts {search * 1000:.0f} ms, matcher {matcher * 1000:.0f} ms, whole search "
+            f"{whole * 1000:.0f} ms; first ranking in a worker: {without * 1000:.0f} ms on a fresh host, "
+            f"{hits_only * 1000:.0f} ms with only its hits missing, {stored * 1000:.0f} ms with the stored hits"
         )
         if connection.vendor == "postgresql":
             bench_line(f"brand safety SQL, brand {brand.pk}", executed)
         bench_line(f"brand safety search end to end, brand {brand.pk}", search)
         bench_line(f"brand safety matcher, brand {brand.pk}", matcher)
+        bench_line(f"brand safety whole search, brand {brand.pk}", whole)
         bench_line(f"first ranking in a worker, brand {brand.pk}, searching the posts", without)
+        bench_line(f"first ranking in a worker, brand {brand.pk}, only its hits missing", hits_only)
         bench_line(f"first ranking in a worker, brand {brand.pk}, stored hits", stored)
         for count in [int(c) for c in args.changed.split(",") if c]:
             carried(snapshots.current_snapshot(wait=True), brand, count, args.repeat)

@@ -3,7 +3,8 @@ pg_trgm indexes of influencers migration 0014: Django writes `icontains` as
 `UPPER(col::text) LIKE UPPER(...)`, and an index on another expression (the bare column, or
 `LOWER`) would never be chosen. With sequential scans priced out, the plan of the generated query
 must read both indexes when every term has 3 characters or more (on a few thousand recent posts,
-analysed, so that the planner has statistics to prefer them)."""
+analysed, so that the planner has statistics to prefer them), and the Han-bigram index of
+migration 0015 for a two-character Chinese term."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ pytestmark = [
 
 
 INDEXES = ("influencers_post_caption_upper_trgm", "influencers_post_sponsor_upper_trgm")
+BIGRAMS = "influencers_post_caption_han_bigrams"
 
 
 def plan_of_search(brand) -> str:
@@ -53,17 +55,18 @@ def test_the_post_search_reads_the_caption_and_sponsor_indexes():
     assert all(index in plan for index in INDEXES)
 
 
-def test_a_term_too_short_for_a_trigram_is_a_strpos_filter_not_a_whole_index_read():
+def test_a_two_character_han_term_reads_the_bigram_index_not_the_whole_trigram_index():
     """'赌博' yields no trigram: as `UPPER(caption) LIKE '%赌博%'` the planner could read the
-    whole caption index for it (1.2 s at 100k creators, where the scan takes ~0.2 s); as a
-    strpos filter no trigram index is tried for it, and the search scans."""
+    whole caption index for it (1.2 s at 100k creators, where the scan takes ~0.2 s); it is a
+    strpos test (no trigram index is tried for it) beside the containment of its Han bigram,
+    which the bigram index serves: every arm is an index scan, none a scan of the posts."""
     account = AccountFactory()
     Post.objects.bulk_create(
         PostFactory.build(account=account, caption=f"lunch {i}", is_sponsored=i % 2 == 0, sponsor="Acme")
         for i in range(3000)
     )
     with connection.cursor() as cursor:
-        for index in INDEXES:
+        for index in (*INDEXES, BIGRAMS):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE influencers_post")
     brand = BrandFactory(excluded_keywords=["gambling", "赌博"], excluded_topics=[], competitors=["Rival Co"])
@@ -71,3 +74,53 @@ def test_a_term_too_short_for_a_trigram_is_a_strpos_filter_not_a_whole_index_rea
     assert "strpos(caption, '赌博'::text) > 0" in plan
     assert "~~ '%赌博%'" not in plan
     assert "~~ '%GAMBLING%'" in plan
+    assert BIGRAMS in plan
+    assert "influencers_han_bigrams(caption) @> '{赌博}'::text[]" in plan
+    assert "Seq Scan on influencers_post" not in plan
+
+
+def test_the_database_takes_a_captions_han_bigrams_as_the_search_takes_a_terms():
+    """`influencers_han_bigrams` (the index's expression) and `brand_safety._han_bigrams` (the
+    bigrams a term is searched by) agree on what a Han bigram is: a caption holds a term's
+    bigrams wherever it holds the term."""
+    texts = [
+        "",
+        "gambling only",
+        "赌",
+        "赌博",
+        "周末去了澳门，赌博真刺激",
+        "内容不要有酒精和赌博 x 赌 ab 㐀㐁",
+        "〇一二 ぁあ 한국어 赌🎲博 赌_博",
+        "mixed赌博!",
+    ]
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT influencers_han_bigrams(%s)", [text])
+            (found,) = cursor.fetchone()
+            assert sorted(set(found)) == sorted(brand_safety._han_bigrams(text)), text
+
+
+def test_the_search_finds_the_same_posts_with_and_without_the_bigram_index():
+    """The bigram arm only narrows: without the index (the planner scans and tests the arm on
+    every recent post) the same posts are found, and a term split by other characters is not."""
+    account = AccountFactory()
+    captions = ["周末去了澳门，赌博真刺激", "赌 博", "赌-博", "不赌博!", "赌博", "lunch", "博赌", "赌博网站"]
+    Post.objects.bulk_create(PostFactory.build(account=account, caption=caption) for caption in captions)
+    brands = [
+        BrandFactory(excluded_keywords=terms, excluded_topics=[], competitors=[])
+        for terms in (["赌博"], ["赌博!"], ["赌博", "gambling"])
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: the index read all the same
+        query = brand_safety._safety_query(None, brands[0])
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        cursor.execute("EXPLAIN " + sql, params)
+        assert BIGRAMS in "\n".join(row[0] for row in cursor.fetchall())
+    indexed = [brand_safety._safety_posts(None, brand) for brand in brands]
+    for brand, found in zip(brands, indexed, strict=True):
+        terms = brand.excluded_keywords
+        assert sorted(row[4] for row in found) == sorted(c for c in captions if any(t in c for t in terms))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the posts' deferred checks, before the DDL
+        cursor.execute(f"DROP INDEX {BIGRAMS}")  # rolled back with the test's transaction
+    assert [brand_safety._safety_posts(None, brand) for brand in brands] == indexed

@@ -97,6 +97,8 @@ def planted():
         ("lunch", ["赌博"], False, "", at_local(9, 9, 0, SHANGHAI)),  # hashtags only: never searched
         ("natural skincare routine", [], False, "", at_local(10, 10, 0, dt.UTC)),
         ("casino and gambling tips", ["casino"], False, "", at_local(11, 1, 5, SHANGHAI)),
+        # both families in one post, each charged once: gambling twice (keyword, topic), a competitor
+        ("gambling for XY, Rival Co and 赌博", ["gambling"], True, "XY Labs", at_local(12, 8, 0, dt.UTC)),
         ("赌博 long ago", [], False, "", timezone.now() - dt.timedelta(days=400)),
         ("gambling long ago", [], True, "XY Labs", timezone.now() - dt.timedelta(days=300)),
     ]

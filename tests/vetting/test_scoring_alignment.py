@@ -96,6 +96,66 @@ def test_the_bare_matcher_gives_positions_and_the_snippet_of_the_original_text()
     ]
 
 
+def reference_matches(posts, **rules):
+    """`safety_matches` written plainly: every caption NFKC-normalised and lower-cased, each
+    rule's pattern searched from the start of the text."""
+    import unicodedata
+
+    from vetting.scoring.value_alignment import _norm, _snippet, term_pattern
+
+    terms = [("excluded_keyword", k, k) for k in rules.get("excluded_keywords", [])]
+    terms += [
+        ("excluded_topic", t if term == _norm(t).strip() else f"{t}: {term}", term)
+        for t in rules.get("excluded_topics", [])
+        for term in topic_terms(t)
+    ]
+    found = []
+    for i, (caption, hashtags, sponsored, sponsor) in enumerate(posts):
+        text = caption + "\n" + (" ".join(f"#{h.lstrip('#')}" for h in hashtags) if hashtags else "")
+        low = unicodedata.normalize("NFKC", text).lower()
+        seen = set()
+        for kind, label, term in terms:
+            match = term_pattern(term).search(low)
+            if match and label not in seen:
+                seen.add(label)
+                found.append((i, kind, label, _snippet(text, match)))
+        for rival in rules.get("competitors", []) if sponsored else []:
+            in_sponsor = term_pattern(rival).search(_norm(sponsor))
+            match = in_sponsor or term_pattern(rival).search(low)
+            if match:
+                found.append((i, "competitor_sponsored", rival, sponsor if in_sponsor else _snippet(text, match)))
+                break
+    return found
+
+
+def test_the_matcher_finds_what_a_search_from_the_start_of_every_normalised_text_finds():
+    """The matcher searches a term's pattern from where its literal first occurs (one character
+    earlier, for a "#" before it) and skips NFKC for ASCII text: the same hits and snippets as
+    searching every normalised text from its start. The literal inside a longer word first, a
+    hashtag far enough in for its "#" to move the snippet, full-width letters that only NFKC
+    turns into the term."""
+    prefix = "a long enough introduction to push the match past forty chars: "
+    posts = [
+        (prefix + "alphabet soup, then #bet on it", None, False, ""),
+        (prefix + "a#bet is no hashtag, but bet is", None, False, ""),
+        ("#bet at the very start", None, False, ""),
+        (prefix + "ＢＥＴ in full width, and ｃａｓｉｎｏ", None, False, ""),
+        (prefix + "赌博赌博 twice", ["bet"], True, "Rival Co"),
+        ("better not", None, True, "rivalco"),
+        (prefix + "sponsored by rival co, see #rival", None, True, "someone"),
+    ]
+    rules = {"excluded_keywords": ["bet", "赌博"], "excluded_topics": ["gambling"], "competitors": ["Rival Co"]}
+    found = safety_matches(posts, **rules)
+    assert found == reference_matches(posts, **rules)
+    assert (
+        0,
+        "excluded_keyword",
+        "bet",
+        "…h past forty chars: alphabet soup, then #bet on it ",
+    ) in found
+    assert {i for i, *_ in found} == {0, 1, 2, 3, 4, 6}
+
+
 def test_each_post_is_charged_once_per_family_even_when_listed_twice():
     hits = [(1, "excluded_keyword"), (1, "excluded_topic"), (1, "competitor_sponsored"), (2, "excluded_topic")]
     assert hit_penalties(hits + [(1, "excluded_keyword")]) == [

@@ -95,10 +95,11 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])#?" + re.escape(term) + r"(?![\w])")
 
 
-def _finder(term: str) -> tuple[str, Callable[[str], re.Match[str] | None]]:
+def _finder(term: str) -> tuple[str, Callable[..., re.Match[str] | None]]:
     """`term_pattern(term).search` and the literal each of its matches contains: the matcher
-    tests for the literal first (`in`: most posts the database found hit one rule of several,
-    and the pattern's lookbehind leaves the regex engine no literal prefix to skip ahead with)."""
+    looks for the literal first (`find`: most posts the database found hit one rule of several,
+    and the pattern's lookbehind leaves the regex engine no literal prefix to skip ahead with),
+    then searches from where it is."""
     return _term_needle(term), term_pattern(term).search
 
 
@@ -159,7 +160,7 @@ def safety_matches(
     sponsor): (the post's position, kind, term, snippet) of every hit, in the posts' order, so
     that a catalogue-wide search makes no object per post or hit (`brand_safety_hits` makes the
     SafetyHits, `hit_penalties` charges them)."""
-    rules: list[tuple[str, str, str, Callable[[str], re.Match[str] | None]]] = []
+    rules: list[tuple[str, str, str, Callable[..., re.Match[str] | None]]] = []
     for kw in excluded_keywords:
         if kw and str(kw).strip():
             rules.append(("excluded_keyword", str(kw).strip(), *_finder(str(kw))))
@@ -170,28 +171,34 @@ def safety_matches(
                 rules.append(("excluded_topic", label, *_finder(term)))
     rivals = [(str(c).strip(), *_finder(str(c))) for c in competitors if c and str(c).strip()]
     found: list[tuple[int, str, str, str]] = []
+    append = found.append
     normalize = unicodedata.normalize
     for i, (caption, hashtags, is_sponsored, post_sponsor) in enumerate(posts):
         text = (caption or "") + "\n"
         if hashtags:
             text += " ".join(f"#{h.lstrip('#')}" for h in hashtags)
-        low = normalize("NFKC", text).lower()  # _norm(text)
-        seen: set[str] = set()
+        # _norm(text); NFKC leaves ASCII as it is (most captions: no normalisation pass)
+        low = text.lower() if text.isascii() else normalize("NFKC", text).lower()
+        seen: set[str] | None = None
         for kind, term, needle, search in rules:
-            if needle in low and term not in seen:
-                match = search(low)
+            at = low.find(needle)
+            if at >= 0 and (seen is None or term not in seen):
+                # Every match holds the literal, at its start or after its "#": none starts
+                # before `at - 1`, and the lookbehind still sees the character before that.
+                match = search(low, at - 1 if at else 0)
                 if match:
-                    seen.add(term)
-                    found.append((i, kind, term, _snippet(text, match)))
+                    if seen is None:
+                        seen = {term}
+                    else:
+                        seen.add(term)
+                    append((i, kind, term, _snippet(text, match)))
         if is_sponsored:
             sponsor = _norm(post_sponsor or "")
             for name, needle, search in rivals:
                 in_sponsor = search(sponsor) if needle in sponsor else None
                 match = in_sponsor or (search(low) if needle in low else None)
                 if match:
-                    found.append(
-                        (i, "competitor_sponsored", name, post_sponsor if in_sponsor else _snippet(text, match))
-                    )
+                    append((i, "competitor_sponsored", name, post_sponsor if in_sponsor else _snippet(text, match)))
                     break
     return found
 

@@ -25,7 +25,7 @@ import numpy as np
 import orjson
 from django.conf import settings
 from django.db import connections
-from django.db.models import CharField, Func, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, CharField, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -80,11 +80,38 @@ class _PostDay(Func):
 # or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
 _TRIGRAM = re.compile(r"[^\W_]{3}")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
+# The Han characters of influencers migration 0015's `influencers_han_bigrams` (its regex ranges).
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
 
 
 def _indexable(term: str) -> bool:
     """Whether `icontains` of `term` can use the pg_trgm indexes of influencers migration 0014."""
     return bool(_TRIGRAM.search(term))
+
+
+def _han_bigrams(term: str) -> list[str]:
+    """The Han character bigrams of `term` as influencers migration 0015 indexes a caption's
+    (every two adjacent Han characters), each once, in order: a caption containing the term
+    contains each of them."""
+    found = [run[i : i + 2] for run in _HAN_RUN.findall(term) for i in range(len(run) - 1)]
+    return list(dict.fromkeys(found))
+
+
+class _HanBigramsContain(Func):
+    """`influencers_han_bigrams(caption) @> ARRAY[bigrams]` (PostgreSQL, influencers migration
+    0015): true for the captions holding every one of these Han bigrams, served by that GIN
+    index; a prefilter, the substring test stays beside it."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, bigrams: list[str]) -> None:
+        super().__init__(expression)
+        self.bigrams = bigrams
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        array = ", ".join(["%s"] * len(self.bigrams))
+        return f"influencers_han_bigrams({sql}) @> ARRAY[{array}]::text[]", (*params, *self.bigrams)
 
 
 def _scanned_contains(field_name: str, term: str) -> Q:
@@ -104,7 +131,9 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     exclusion or competitor): an OR of each term's substring search of the caption and each
     competitor's of a sponsored post's sponsor and caption. On PostgreSQL a term too short for
     a trigram is searched with `_scanned_contains` (an OR with such an arm scans the posts
-    anyway; the planner otherwise read the whole caption index for it), and a sponsored-only arm
+    anyway; the planner otherwise read the whole caption index for it) and, when it has adjacent
+    Han characters, the containment of their bigrams beside it (influencers migration 0015's index
+    serves that: no scan), and a sponsored-only arm
     tests is_sponsored first, so that a scan upper-cases a caption once per term, not once more
     per competitor (the sponsored posts are one in ten). Two searches instead (the indexed arms
     through the indexes, a scan for the others) took as long at 100k creators and 25% longer at
@@ -117,18 +146,31 @@ def _safety_query(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
     if not terms and not rivals:
         return None
     postgresql = connections[Post.objects.db].vendor == "postgresql"
+    # Arms whose term has Han bigrams but no trigram go last: a bitmap scan's recheck tests the
+    # arms in order, so only a post no other arm accepts computes its caption's bigrams.
+    bigram_arms: list[Q] = []
 
-    def contains(field_name: str, term: str) -> Q:
-        if postgresql and not _indexable(term):
-            return _scanned_contains(field_name, term)
-        return Q(**{f"{field_name}__icontains": term})
+    def contains(field_name: str, term: str, *, sponsored: bool = False) -> Q | None:
+        if not postgresql or _indexable(term):
+            arm = Q(**{f"{field_name}__icontains": term})
+        else:
+            arm = _scanned_contains(field_name, term)
+            bigrams = _han_bigrams(term) if field_name == "caption" else []
+            if bigrams:
+                # The substring test first: in a scan's filter PostgreSQL tests an AND's parts
+                # in order, so the bigrams are computed only for captions holding the term.
+                arm &= Q(_HanBigramsContain("caption", bigrams))
+                bigram_arms.append(Q(is_sponsored=True) & arm if sponsored else arm)
+                return None
+        return Q(is_sponsored=True) & arm if sponsored else arm
 
-    query = Q()
-    for term in terms:
-        query |= contains("caption", term)
+    arms = [contains("caption", term) for term in terms]
     for rival in rivals:
-        query |= Q(is_sponsored=True) & contains("sponsor", rival)
-        query |= Q(is_sponsored=True) & contains("caption", rival)
+        arms.append(contains("sponsor", rival, sponsored=True))
+        arms.append(contains("caption", rival, sponsored=True))
+    query = Q()
+    for arm in [*(a for a in arms if a is not None), *bigram_arms]:
+        query |= arm
     since = timezone.now() - dt.timedelta(days=SAFETY_DAYS)
     posts = Post.objects.filter(posted_at__gte=since)
     if creators is not None:
@@ -159,18 +201,24 @@ def _safety_posts(creators: QuerySet[Any] | Collection[int] | None, brand: Brand
 
 def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str, float]]:
     """The pure matcher over `_safety_posts` rows: (row, kind, term, snippet, penalty) of every
-    hit, in the rows' order. Hashtags are decoded only for the posts that have some."""
+    hit, in the rows' order."""
+    found = _row_matches(rows, brand)
+    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
+    return [
+        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
+    ]
+
+
+def _row_matches(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str]]:
+    """`safety_matches` over `_safety_posts` rows: (row, kind, term, snippet) of every hit, in
+    the rows' order. Hashtags are decoded only for the posts that have some."""
     loads = orjson.loads
-    found = safety_matches(
+    return safety_matches(
         ((row[4], loads(row[5]) if row[5] != "[]" else None, row[6], row[7]) for row in rows),
         excluded_keywords=brand.excluded_keywords or [],
         excluded_topics=brand.excluded_topics or [],
         competitors=brand.competitors or [],
     )
-    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
-    return [
-        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
-    ]
 
 
 @dataclass
@@ -221,31 +269,51 @@ def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | Non
 
 
 def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
-    """`_safety_search`, the collector left as it is."""
+    """`_safety_search`, the collector left as it is. The matcher's hits are charged and grouped
+    by column, not hit by hit: each row is its own post, so `hit_penalties` charges a hit when it
+    is its row's first of its family; the rows are ordered by creator, so a creator's hits (and
+    its posts' places) are one run of consecutive ones. Hits and places are tuples (orjson
+    writes a tuple as it writes a list)."""
     rows = _safety_posts(creators, brand)
-    charged: list[int] = []
-    charges: list[list[float]] = []  # each charged creator's hits' penalties
-    segments: list[tuple[list[list[Any]], list[list[Any]]]] = []
-    hits: list[list[Any]] = []
-    places: list[list[Any]] = []
-    penalties: list[float] = []
-    current = last_post = None
-    for i, kind, term, snippet, penalty in _safety_hits(rows, brand):
-        row = rows[i]
-        post_id, creator_id = row[0], row[2]
-        if creator_id != current:
-            current = creator_id
-            charged.append(creator_id)
-            hits, places, penalties = [], [], []
-            segments.append((hits, places))
-            charges.append(penalties)
-        hits.append([kind, term, post_id, row[3], snippet, penalty])
-        penalties.append(penalty)
-        if post_id != last_post:  # a post's hits are consecutive
-            last_post = post_id
-            places.append([post_id, row[8] or "", row[1]])
-    amounts = [min(MAX_PENALTY, sum(own)) for own in charges]
-    return packed_arrays(np.array(charged, dtype=np.int64), np.array(amounts, dtype=float), segments)
+    found = _row_matches(rows, brand)
+    if not found:
+        return packed_arrays(np.zeros(0, dtype=np.int64), np.zeros(0), [])
+    at, kinds, terms, snippets = zip(*found, strict=True)
+    hit_rows = [rows[i] for i in at]
+    row_of = np.array(at, dtype=np.int64)
+    competitor = np.array([kind == "competitor_sponsored" for kind in kinds])
+    _, first = np.unique(row_of * 2 + competitor, return_index=True)
+    charged_hit = np.zeros(len(found), dtype=bool)
+    charged_hit[first] = True
+    penalties = np.where(competitor, COMPETITOR_PENALTY, KEYWORD_PENALTY) * charged_hit
+    penalty_list = penalties.tolist()
+    hits = list(
+        zip(
+            kinds,
+            terms,
+            [row[0] for row in hit_rows],
+            [row[3] for row in hit_rows],
+            snippets,
+            penalty_list,
+            strict=True,
+        )
+    )
+    creator = np.array([row[2] for row in hit_rows], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, creator[1:] != creator[:-1]])  # each charged creator's first hit
+    ends = np.r_[starts[1:], len(found)]
+    new_row = np.r_[True, row_of[1:] != row_of[:-1]]  # a post's hits are consecutive
+    places = [(row[0], row[8] or "", row[1]) for row in (rows[i] for i in row_of[new_row].tolist())]
+    place_starts = np.cumsum(np.r_[0, new_row])[starts]  # places before each creator's first hit
+    place_ends = np.r_[place_starts[1:], len(places)]
+    segments: list[Any] = [  # (hits, places) per creator, as tuples: packed_arrays dumps them as lists
+        (hits[s:e], places[ps:pe])
+        for s, e, ps, pe in zip(starts.tolist(), ends.tolist(), place_starts.tolist(), place_ends.tolist(), strict=True)
+    ]
+    # A creator's penalty sums its hits' in order, as `sum` did (one hit: the hit's own).
+    amounts = penalties[starts]
+    for k in np.flatnonzero(ends - starts > 1).tolist():
+        amounts[k] = sum(penalty_list[starts[k] : ends[k]])
+    return packed_arrays(creator[starts], np.minimum(MAX_PENALTY, amounts), segments)
 
 
 def safety_key(rules: tuple[tuple[Any, ...], ...], today: dt.date) -> list[Any]:
