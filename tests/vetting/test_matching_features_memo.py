@@ -24,6 +24,8 @@ BY_RISK = {"audience_fit": 0.0, "authenticity": 1.0, "value_alignment": 0.0, "en
 @pytest.fixture
 def memo_on(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 60  # the memo needs the shared cache, as response caching does
+    # The memo is the path without the feature snapshot, which a CACHE_URL turns on by default.
+    settings.RANKING_FEATURE_SNAPSHOT = False
     cache.clear()
     matching.features_memo.clear()
     yield
