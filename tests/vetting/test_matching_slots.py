@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 def memo_on(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 60
     settings.MATCHING_CONCURRENCY_PER_USER = 2
+    # The slots guard the path without the feature snapshot, which a CACHE_URL turns on by default.
+    settings.RANKING_FEATURE_SNAPSHOT = False
     cache.clear()
     matching.features_memo.clear()
     yield
