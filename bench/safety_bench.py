@@ -100,13 +100,13 @@ def run(args: argparse.Namespace, *, brand_ids: list[int]) -> None:
         rules = f"keywords {brand.excluded_keywords}, topics {brand.excluded_topics}, competitors {brand.competitors}"
         with CaptureQueriesContext(connection) as queries:
             rows = brand_safety._safety_posts(None, brand)
-        sql = queries.captured_queries[-1]["sql"]
+        (sql,) = [q["sql"] for q in queries.captured_queries if "influencers_post" in q["sql"]]
         plan = ""
         executed = float("nan")
         if connection.vendor == "postgresql":
             runs = []
             for _ in range(args.repeat):
-                with connection.cursor() as cursor:
+                with brand_safety._search_settings(connection.alias) as cursor:  # as the search runs it
                     cursor.execute("EXPLAIN (ANALYZE) " + sql)
                     lines = [row[0] for row in cursor.fetchall()]
                 found = re.search(r"Execution Time: ([\d.]+) ms", "\n".join(lines))

@@ -124,3 +124,33 @@ def test_the_search_finds_the_same_posts_with_and_without_the_bigram_index():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the posts' deferred checks, before the DDL
         cursor.execute(f"DROP INDEX {BIGRAMS}")  # rolled back with the test's transaction
     assert [brand_safety._safety_posts(None, brand) for brand in brands] == indexed
+
+
+def _shown(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # outside any transaction: the settings must end with the search's own
+def test_the_search_runs_with_its_own_work_mem_and_without_jit_and_leaves_the_session_as_it_was():
+    """At 1M creators the default 4 MB made the caption bitmap lossy (every row of a lossy page
+    rechecked, its Han bigrams computed: 7-9 s instead of 1.6 s) and JIT compiled the query for
+    ~1 s: the search sets both for its own transaction only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '64kB'")
+        cursor.execute("SET jit = on")
+    try:
+        with brand_safety._search_settings(connection.alias) as cursor:
+            cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+            assert cursor.fetchone() == ("32MB", "off")
+        assert (_shown("work_mem"), _shown("jit")) == ("64kB", "on")
+        account = AccountFactory()
+        PostFactory(account=account, caption="poker night, gambling tips")
+        brand = BrandFactory(excluded_keywords=["gambling", "赌博"], excluded_topics=[], competitors=[])
+        assert [row[4] for row in brand_safety._safety_posts(None, brand)] == ["poker night, gambling tips"]
+        assert (_shown("work_mem"), _shown("jit")) == ("64kB", "on")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
+            cursor.execute("RESET jit")
