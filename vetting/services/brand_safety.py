@@ -211,17 +211,21 @@ SEARCH_SETTINGS = {"work_mem": "32MB", "jit": "off"}
 
 @contextmanager
 def _search_settings(using: str) -> Iterator[Any]:
-    """A cursor for the search, in a transaction (a savepoint inside the caller's) where
-    SEARCH_SETTINGS hold on PostgreSQL (`set_config(…, is_local)`: gone when the outermost
-    transaction ends). Other engines: a plain cursor."""
+    """A cursor for the search where SEARCH_SETTINGS hold on PostgreSQL (`set_config(…,
+    is_local)`): outside a transaction the search gets its own, so they end with it; inside the
+    caller's they last until that one ends (a savepoint would not end them: RELEASE keeps SET
+    LOCAL) — planner and memory settings only. Other engines: a plain cursor."""
     connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = list(SEARCH_SETTINGS)
-            cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                [value for name in names for value in (name, SEARCH_SETTINGS[name])],
-            )
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        names = list(SEARCH_SETTINGS)
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [value for name in names for value in (name, SEARCH_SETTINGS[name])],
+        )
         yield cursor
 
 
