@@ -1,4 +1,4 @@
-"""The catalogue-wide brand-safety search (`brand_safety._safety_posts` → `_safety_hits` →
+"""The catalogue-wide brand-safety search (`brand_safety._safety_posts` → `_row_matches` →
 `_safety_search`) reads plain rows whose day the database computes, searches terms too short
 for a trigram with strpos on PostgreSQL, and builds the stored arrays straight from the
 matcher's hits: it must find exactly what the former path found (the ORM's rows with their

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from core.messages import Message
 from vetting import messages as m
 from vetting.scoring.text_similarity import CONCEPTS, cosine, shared_terms, term_vector
@@ -204,18 +206,22 @@ def safety_matches(
 
 
 def hit_penalties(hits: Sequence[tuple[Any, str]]) -> list[float]:
-    """The penalty of each hit (post id, kind), in order: one per post and kind family, so ten
-    hits in one caption count once (the post's first of the family is charged, the others 0)."""
-    charged: set[tuple[Any, str]] = set()
-    penalties = []
-    for post_id, kind in hits:
-        family = "competitor" if kind == "competitor_sponsored" else "excluded"
-        if (post_id, family) in charged:
-            penalties.append(0.0)
-            continue
-        charged.add((post_id, family))
-        penalties.append(COMPETITOR_PENALTY if family == "competitor" else KEYWORD_PENALTY)
-    return penalties
+    """The penalty of each hit (post id, kind), in order (`charged_penalties`, the posts keyed
+    by their ids)."""
+    keys: dict[Any, int] = {}
+    posts = np.array([keys.setdefault(post_id, len(keys)) for post_id, _ in hits], dtype=np.int64)
+    competitor = np.array([kind == "competitor_sponsored" for _, kind in hits], dtype=bool)
+    return charged_penalties(posts, competitor).tolist()
+
+
+def charged_penalties(posts: np.ndarray, competitor: np.ndarray) -> np.ndarray:
+    """The penalty of each hit, in order, given its post (an integer key) and whether it is a
+    competitor's sponsorship: one per post and kind family, so ten hits in one caption count
+    once (the post's first hit of the family is charged, the others 0)."""
+    _, first = np.unique(posts * 2 + competitor, return_index=True)
+    charged = np.zeros(len(posts), dtype=bool)
+    charged[first] = True
+    return np.where(competitor, COMPETITOR_PENALTY, KEYWORD_PENALTY) * charged
 
 
 def brand_vector(values: Iterable[str], description: str = "") -> dict[str, float]:

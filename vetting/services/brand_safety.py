@@ -47,7 +47,7 @@ from vetting.scoring.value_alignment import (
     KEYWORD_PENALTY,
     MAX_PENALTY,
     SafetyHit,
-    hit_penalties,
+    charged_penalties,
     safety_matches,
     topic_terms,
 )
@@ -80,9 +80,10 @@ class _PostDay(Func):
 # a run of 3 letters or digits; for a shorter term (e.g. "赌博") the planner either scans every post
 # or, worse, reads the whole index (1.2 s at 100k creators instead of 0.3).
 _TRIGRAM = re.compile(r"[^\W_]{3}")
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
-# The Han characters of influencers migration 0015's `influencers_han_bigrams` (its regex ranges).
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
+# The Han characters, as influencers migration 0015's `influencers_han_bigrams` has them (its regex ranges).
+_HAN = r"[\u4e00-\u9fff\u3400-\u4dbf]"
+_HAN_ONLY = re.compile(_HAN + "+")
+_HAN_RUN = re.compile(_HAN + "{2,}")
 
 
 def _indexable(term: str) -> bool:
@@ -229,16 +230,6 @@ def _search_settings(using: str) -> Iterator[Any]:
         yield cursor
 
 
-def _safety_hits(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str, float]]:
-    """The pure matcher over `_safety_posts` rows: (row, kind, term, snippet, penalty) of every
-    hit, in the rows' order."""
-    found = _row_matches(rows, brand)
-    penalties = hit_penalties([(rows[i][0], kind) for i, kind, _, _ in found])
-    return [
-        (i, kind, term, snippet, penalty) for (i, kind, term, snippet), penalty in zip(found, penalties, strict=True)
-    ]
-
-
 def _row_matches(rows: list[tuple[Any, ...]], brand: Brand) -> list[tuple[int, str, str, str]]:
     """`safety_matches` over `_safety_posts` rows: (row, kind, term, snippet) of every hit, in
     the rows' order. Hashtags are decoded only for the posts that have some."""
@@ -300,8 +291,8 @@ def _safety_search(brand: Brand, creators: QuerySet[Any] | Collection[int] | Non
 
 def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | None = None) -> dict[str, np.ndarray]:
     """`_safety_search`, the collector left as it is. The matcher's hits are charged and grouped
-    by column, not hit by hit: each row is its own post, so `hit_penalties` charges a hit when it
-    is its row's first of its family; the rows are ordered by creator, so a creator's hits (and
+    by column, not hit by hit: each row is its own post, so `charged_penalties` takes the rows'
+    positions as the posts' keys; the rows are ordered by creator, so a creator's hits (and
     its posts' places) are one run of consecutive ones. Hits and places are tuples (orjson
     writes a tuple as it writes a list)."""
     rows = _safety_posts(creators, brand)
@@ -311,11 +302,7 @@ def _searched_arrays(brand: Brand, creators: QuerySet[Any] | Collection[int] | N
     at, kinds, terms, snippets = zip(*found, strict=True)
     hit_rows = [rows[i] for i in at]
     row_of = np.array(at, dtype=np.int64)
-    competitor = np.array([kind == "competitor_sponsored" for kind in kinds])
-    _, first = np.unique(row_of * 2 + competitor, return_index=True)
-    charged_hit = np.zeros(len(found), dtype=bool)
-    charged_hit[first] = True
-    penalties = np.where(competitor, COMPETITOR_PENALTY, KEYWORD_PENALTY) * charged_hit
+    penalties = charged_penalties(row_of, np.array([kind == "competitor_sponsored" for kind in kinds], dtype=bool))
     penalty_list = penalties.tolist()
     hits = list(
         zip(
