@@ -208,6 +208,8 @@ class OpenClipEmbedder(Embedder):
         torch_threads: int = 0,
         jpeg_decode_factor: int = 1,
     ) -> None:
+        if jpeg_decode_factor < 1:  # refused before the weights are read and the model built
+            raise EmbedderUnavailable(f"VISION_JPEG_DECODE_FACTOR must be ≥ 1, not {jpeg_decode_factor}")
         import open_clip
         import torch
 
@@ -251,8 +253,6 @@ class OpenClipEmbedder(Embedder):
         # libjpeg's scaled IDCT is itself a low-pass filter, so the pixels differ from a full-size
         # decode by resampling noise (docs/vision.md, "JPEGs decoded at reduced scale"), for a third
         # of the decoding and resizing CPU of a 1080 px photo.
-        if jpeg_decode_factor < 1:
-            raise EmbedderUnavailable(f"VISION_JPEG_DECODE_FACTOR must be ≥ 1, not {jpeg_decode_factor}")
         self.draft_size = jpeg_decode_factor * size
         self.preprocess_cfg["decode_jpeg_min_side"] = self.draft_size
         pp_hash = hashlib.sha256(json.dumps(self.preprocess_cfg, sort_keys=True).encode()).hexdigest()[:8]
