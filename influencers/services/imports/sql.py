@@ -10,6 +10,7 @@ models relies on one). Works on SQLite and PostgreSQL; both support INSERT ... R
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import sqlite3
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 
 ROWS_PER_STATEMENT = 5000
@@ -59,12 +61,31 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     if kind == "DateField":
         return _Memo(ops.adapt_datefield_value).__getitem__
     if kind == "DateTimeField":
-        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+        return _datetime_adapter()
     if kind == "JSONField":
         return _json_adapter(field)
     if kind in ("FileField", "ImageField"):
         return lambda value: "" if value is None else str(value)
     return None
+
+
+def _datetime_adapter() -> Callable[[Any], Any] | None:
+    """Datetime adaptation. PostgreSQL's adapter passes the value through (psycopg sends it), so
+    there is none; SQLite stores aware moments as naive text in the connection's zone, which is
+    `adapt_datetimefield_value` without its settings and thread-local look-ups per value."""
+    ops = connection.ops
+    if connection.vendor == "postgresql":
+        return None
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+    zone = connection.timezone
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return ops.adapt_datetimefield_value(value)
+
+    return adapt
 
 
 def _json_adapter(field: models.Field) -> Callable[[Any], Any]:

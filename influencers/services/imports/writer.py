@@ -163,6 +163,15 @@ class _TableWriter:
         self.fill = [
             (i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None
         ]
+        # The constant defaults, taken once (`get_default` per row and column cost more than the
+        # insert); a callable default (a list, a dict) is still called per row, so no row shares
+        # a mutable value with another.
+        called = {i for i, field in self.fill if field.has_default() and callable(field.default)}
+        self.called_defaults = [(i, field) for i, field in self.fill if i in called]
+        self.constant_defaults = tuple(
+            field.get_default() if (i, field) in self.fill and i not in called else None
+            for i, field in enumerate(value_fields)
+        )
         self.derive = table.derive
         self.derive_from = [table.values.index(name) for name in table.derive_from]
 
@@ -176,8 +185,8 @@ class _TableWriter:
         """`values` of a new row: model defaults in place of the columns the file left out, then
         the derived columns."""
         if self.fill:
-            filled = list(values)
-            for index, field in self.fill:
+            filled = [default if value is None else value for value, default in zip(values, self.constant_defaults)]
+            for index, field in self.called_defaults:
                 if filled[index] is None:
                     filled[index] = field.get_default()
             values = tuple(filled)
