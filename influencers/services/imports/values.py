@@ -255,10 +255,7 @@ def _clearly_plausible(moment: dt.datetime, launched: int, today: dt.date) -> bo
     """Whether an aware `moment` is fine in every time zone: its server-local date is within a
     day of its UTC date, so a UTC date up to today and a day after the launch year began passes
     whatever the zone. Spares the per-post `timezone.localtime` (a thread-local look-up each)."""
-    try:
-        utc_day = moment.astimezone(dt.UTC).date()
-    except OverflowError:  # at the ends of the calendar: the full check says why
-        return False
+    utc_day = moment.astimezone(dt.UTC).date()  # at the ends of the calendar: OverflowError, as localtime's
     return utc_day <= today and utc_day > dt.date(launched, 1, 1)
 
 
