@@ -139,6 +139,25 @@ def drop_database(url: str) -> None:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
+def throwaway_environment(prefix: str, database_url: str | None) -> Path:
+    """A temporary folder, and the settings of Django in this process pointed at a throwaway
+    database and media folder in it (never the developer's): SQLite there, or the PostgreSQL
+    database `database_url` names, created here (drop it with `drop_database`)."""
+    # Not "vetted-import-…": the upload sweep deletes old temporary folders with that prefix.
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        create_database(database_url)
+        os.environ["DATABASE_URL"] = database_url
+    os.environ["VETTED_VAR_DIR"] = str(workdir / "var")
+    os.environ["MEDIA_ROOT"] = str(workdir / "var" / "media")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    # DEBUG off, as a deployment runs: with it on, Django logs every query (~8 % of the import).
+    os.environ["DEBUG"] = "false"
+    (workdir / "var").mkdir()
+    return workdir
+
+
 def time_follow_up_steps() -> dict[str, list[float]]:
     """Wrap each registered catalogue follow-up so its [wall, CPU] seconds are added to the
     returned dict (CPU too: on a shared machine the wall time says more about the others)."""
@@ -194,19 +213,7 @@ def main() -> None:
     if args.real_shape:
         args.snapshots, args.posts, args.with_refresh = 90, args.posts or 12, True
 
-    # Not "vetted-import-…": the upload sweep deletes old temporary folders with that prefix.
-    workdir = Path(tempfile.mkdtemp(prefix="vetted-bench-import-"))
-    # A throwaway database and media folder: never the developer's.
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        create_database(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["VETTED_VAR_DIR"] = str(workdir / "var")
-    os.environ["MEDIA_ROOT"] = str(workdir / "var" / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    # DEBUG off, as a deployment runs: with it on, Django logs every query (~8 % of the import).
-    os.environ["DEBUG"] = "false"
-    (workdir / "var").mkdir()
+    workdir = throwaway_environment("vetted-bench-import-", args.database_url)
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows the wall time)")
     sys.path.insert(0, str(ROOT))
     try:

@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -102,16 +101,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL database to create, import into and drop")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="vetted-bench-same-rows-"))
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        import_bench.create_database(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    os.environ["VETTED_VAR_DIR"] = str(workdir / "var")
-    os.environ["MEDIA_ROOT"] = str(workdir / "var" / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    os.environ["DEBUG"] = "false"
-    (workdir / "var").mkdir()
+    workdir = import_bench.throwaway_environment("vetted-bench-same-rows-", args.database_url)
     # The importer of the checkout this is run from.
     sys.path.insert(0, os.getcwd())
     try:
