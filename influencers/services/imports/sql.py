@@ -4,12 +4,15 @@ Why not `bulk_create`: it builds a model instance and runs every field's `get_db
 per row, which caps it near 25,000 rows/s on SQLite; a large catalogue import writes millions
 of snapshot rows. Here values are adapted per *column* with the backend's own adapters
 (`connection.ops.adapt_*`, `JSONField.get_db_prep_save`), rows go in multi-row VALUES
-statements sized to the backend's parameter limit, and no signals are sent (none of these
-models relies on one). Works on SQLite and PostgreSQL; both support INSERT ... RETURNING.
+statements sized to the backend's parameter limit (on PostgreSQL, queued inserts are one
+COPY), and no signals are sent (none of these models relies on one). Works on SQLite and
+PostgreSQL. New rows that others refer to get reserved ids (`IdReserver`), so no insert needs
+RETURNING and every insert can run on the runner's thread.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import sqlite3
 import sys
@@ -18,6 +21,7 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 
 ROWS_PER_STATEMENT = 5000
@@ -59,12 +63,31 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     if kind == "DateField":
         return _Memo(ops.adapt_datefield_value).__getitem__
     if kind == "DateTimeField":
-        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+        return _datetime_adapter()
     if kind == "JSONField":
         return _json_adapter(field)
     if kind in ("FileField", "ImageField"):
         return lambda value: "" if value is None else str(value)
     return None
+
+
+def _datetime_adapter() -> Callable[[Any], Any] | None:
+    """Datetime adaptation. PostgreSQL's adapter passes the value through (psycopg sends it), so
+    there is none; SQLite stores aware moments as naive text in the connection's zone, which is
+    `adapt_datetimefield_value` without its settings and thread-local look-ups per value."""
+    ops = connection.ops
+    if connection.vendor == "postgresql":
+        return None
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+    zone = connection.timezone
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return ops.adapt_datetimefield_value(value)
+
+    return adapt
 
 
 def _json_adapter(field: models.Field) -> Callable[[Any], Any]:
@@ -119,27 +142,35 @@ class StatementRunner:
 
     Why: SQLite (and psycopg) release the GIL while a statement runs, so the next batch's
     parameters are built in Python while the database inserts the previous one — on two cores
-    that hides most of the Python cost of a large import. Anything that reads the database or
-    needs RETURNING calls `flush()` first, so the connection is never used by both threads at
+    that hides most of the Python cost of a large import. Anything that reads the database
+    calls `flush()` first, so the connection is never used by both threads at
     once. An error in the thread is re-raised by the next `flush()` as Django's own DB error.
     """
 
     def __init__(self) -> None:
         # Unbounded: the caller must be free to queue a whole chunk and go on preparing the next
         # one; its next statement that returns rows (or reads) flushes, so about one chunk waits.
-        self._queue: queue.Queue[tuple[str, Any, bool] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, Any, str] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._cancelled = False
 
     def submit(self, sql: str, params: Any, many: bool = False) -> None:
+        """Queue `sql` with `params` (or, with `many`, with each of the parameter lists in `params`)."""
+        self._queue_item((sql, params, "many" if many else "one"))
+
+    def submit_copy(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Queue a `COPY ... FROM STDIN` (PostgreSQL, psycopg 3) that sends `rows`."""
+        self._queue_item((sql, rows, "copy"))
+
+    def _queue_item(self, item: tuple[str, Any, str]) -> None:
         if self._error is not None:
             self.flush()
         if self._thread is None:
             raw = _raw_connection()
             self._thread = threading.Thread(target=self._run, args=(raw,), name="import-writer", daemon=True)
             self._thread.start()
-        self._queue.put((sql, params, many))
+        self._queue.put(item)
 
     def _run(self, raw: Any) -> None:
         cursor = raw.cursor()
@@ -150,8 +181,7 @@ class StatementRunner:
                     if item is None:
                         return
                     if self._error is None and not self._cancelled:
-                        sql, params, many = item
-                        (cursor.executemany if many else cursor.execute)(sql, params)
+                        _run_statement(cursor, *item)
                 except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                     self._error = exc
                 finally:
@@ -178,6 +208,18 @@ class StatementRunner:
         self._queue.put(None)
         self._thread.join()
         self._thread = None
+
+
+def _run_statement(cursor: Any, sql: str, params: Any, kind: str) -> None:
+    if kind == "copy":
+        with cursor.copy(sql) as copy:
+            write_row = copy.write_row
+            for row in params:
+                write_row(row)
+    elif kind == "many":
+        cursor.executemany(sql, params)
+    else:
+        cursor.execute(sql, params)
 
 
 def _execute(sql: str, params: Any, *, many: bool = False, fetch: bool = False) -> list[tuple[Any, ...]]:
@@ -233,7 +275,6 @@ class BulkTable:
         self,
         model: type[models.Model],
         columns: Sequence[str],
-        returning: Sequence[str] = (),
         adapted: Sequence[str] = (),
     ) -> None:
         """`adapted` names columns whose values the caller passes already adapted (constants)."""
@@ -248,10 +289,7 @@ class BulkTable:
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.column_sql = ", ".join(quote(column_name(field)) for field in self.fields)
-        returning_fields = [column_field(model, name) for name in returning]
-        self.returning_sql = (
-            " RETURNING " + ", ".join(quote(column_name(field)) for field in returning_fields) if returning else ""
-        )
+        self.copy_sql = f"COPY {self.table} ({self.column_sql}) FROM STDIN"
         self.pk_column = quote(column_name(meta.pk))
         self._insert_sql: dict[int, str] = {}
 
@@ -267,15 +305,15 @@ class BulkTable:
             params[index::width] = map(adapt, params[index::width])
         return params
 
-    def insert(self, rows: Sequence[tuple[Any, ...]], runner: StatementRunner | None = None) -> list[tuple[Any, ...]]:
-        """Insert `rows` (tuples in column order); returns the RETURNING rows, if any were asked.
-        Without RETURNING and with a `runner`, the statements run on its thread."""
+    def insert(self, rows: Sequence[tuple[Any, ...]], runner: StatementRunner | None = None) -> None:
+        """Insert `rows` (tuples in column order). With a `runner` the statements run on its
+        thread; on PostgreSQL the rows then go in one COPY, the database's bulk path (no SQL
+        text to build or parse, no parameter limit)."""
         if not rows:
-            return []
-        returned: list[tuple[Any, ...]] = []
-        background = runner if not self.returning_sql else None
-        if runner is not None and background is None:
-            runner.flush()
+            return
+        if runner is not None and connection.vendor == "postgresql":
+            runner.submit_copy(self.copy_sql, self._adapt_rows(rows))
+            return
         per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params() // self.width))
         placeholder = _placeholder()
         for start in range(0, len(rows), per_statement):
@@ -283,19 +321,22 @@ class BulkTable:
             sql = self._insert_sql.get(len(batch))
             if sql is None:
                 group = "(" + ", ".join([placeholder] * self.width) + ")"
-                sql = (
-                    f"INSERT INTO {self.table} ({self.column_sql}) VALUES "
-                    + ", ".join([group] * len(batch))
-                    + self.returning_sql
-                )
+                sql = f"INSERT INTO {self.table} ({self.column_sql}) VALUES " + ", ".join([group] * len(batch))
                 self._insert_sql[len(batch)] = sql
             params = self._adapt_flat(list(chain.from_iterable(batch)))
-            if background is not None:
-                background.submit(sql, params)
+            if runner is not None:
+                runner.submit(sql, params)
             else:
-                # Rows come back in VALUES order on SQLite and PostgreSQL (bulk_create relies on it too).
-                returned.extend(_execute(sql, params, fetch=bool(self.returning_sql)))
-        return returned
+                _execute(sql, params)
+
+    def _adapt_rows(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
+        """`rows` with the columns that need it adapted, a column at a time."""
+        if not self.adapters:
+            return rows
+        columns: list[Any] = list(zip(*rows, strict=True))
+        for index, adapt in self.adapters:
+            columns[index] = map(adapt, columns[index])
+        return list(zip(*columns, strict=True))
 
     def update(self, rows: Sequence[tuple[Any, ...]], runner: StatementRunner | None = None) -> None:
         """UPDATE each row: tuples of the column values followed by the primary key."""

@@ -251,17 +251,30 @@ PLATFORM_LAUNCH_YEARS: dict[str, int] = {
 EARLIEST_LAUNCH_YEAR = min(PLATFORM_LAUNCH_YEARS.values())
 
 
+def _clearly_plausible(moment: dt.datetime, launched: int, today: dt.date) -> bool:
+    """Whether an aware `moment` is fine in every time zone: its server-local date is within a
+    day of its UTC date, so a UTC date up to today and a day after the launch year began passes
+    whatever the zone. Spares the per-post `timezone.localtime` (a thread-local look-up each)."""
+    utc_day = moment.astimezone(dt.UTC).date()  # at the ends of the calendar: OverflowError, as localtime's
+    return utc_day <= today and utc_day > dt.date(launched, 1, 1)
+
+
 def date_problem(day: dt.date | dt.datetime | None, platform: str | None, today: dt.date) -> str | None:
     """Why `day` cannot be a date of data about an account on `platform` (None when it can): later
     than tomorrow (allowing for time zones), or before the platform existed."""
     if day is None:
         return None
+    launched = PLATFORM_LAUNCH_YEARS.get(platform or "", EARLIEST_LAUNCH_YEAR)
     if isinstance(day, dt.datetime):
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+        if day.utcoffset() is not None:
+            if _clearly_plausible(day, launched, today):
+                return None
+            day = timezone.localtime(day).date()
+        else:
+            day = day.date()
     tomorrow = today + dt.timedelta(days=1)
     if day > tomorrow:
         return f"{day.isoformat()} is in the future (the latest date accepted is tomorrow, {tomorrow.isoformat()})"
-    launched = PLATFORM_LAUNCH_YEARS.get(platform or "", EARLIEST_LAUNCH_YEAR)
     if day.year < launched:
         label = Platform(platform).label if platform in PLATFORMS else "any of the platforms"
         return f"{day.isoformat()} is before {label} existed (launched in {launched})"

@@ -138,18 +138,21 @@ class _TableWriter:
     """Insert/update statements and default values for one Table."""
 
     def __init__(
-        self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), returning: bool = False
+        self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), reserve_ids: bool = False
     ) -> None:
+        """With `reserve_ids`, new child rows get their ids from an IdReserver (the insert's first
+        column) instead of the database, so the rows below them (comments under posts) know
+        their parent without an INSERT ... RETURNING, and the insert runs on the runner's thread
+        (as a COPY on PostgreSQL)."""
         model = table.model
         self.table = table
         own = ([table.parent] if table.parent else []) + list(table.keys) + list(table.values) + list(insert_only)
         fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         # Columns the file never sets (timestamps, defaults) get one value for the whole import.
         self.extra_columns = [name for name in fields if name not in own]
-        # Only tables with a parent return their new ids (with the key columns to match them up).
-        returning_columns = ["id", table.parent_column, *table.keys] if returning else []
+        self.ids = IdReserver(model) if reserve_ids else None
         self.inserter = BulkTable(
-            model, own + self.extra_columns, returning=returning_columns, adapted=self.extra_columns
+            model, (["id"] if reserve_ids else []) + own + self.extra_columns, adapted=self.extra_columns
         )
         # Adapted once here rather than once per row (timestamps cost microseconds each on SQLite).
         self.extra_values = tuple(
@@ -163,6 +166,15 @@ class _TableWriter:
         self.fill = [
             (i, field) for i, field in enumerate(value_fields) if not field.null and field.get_default() is not None
         ]
+        # The constant defaults, taken once (`get_default` per row and column cost more than the
+        # insert); a callable default (a list, a dict) is still called per row, so no row shares
+        # a mutable value with another.
+        called = {i for i, field in self.fill if field.has_default() and callable(field.default)}
+        self.called_defaults = [(i, field) for i, field in self.fill if i in called]
+        self.constant_defaults = tuple(
+            field.get_default() if (i, field) in self.fill and i not in called else None
+            for i, field in enumerate(value_fields)
+        )
         self.derive = table.derive
         self.derive_from = [table.values.index(name) for name in table.derive_from]
 
@@ -176,8 +188,8 @@ class _TableWriter:
         """`values` of a new row: model defaults in place of the columns the file left out, then
         the derived columns."""
         if self.fill:
-            filled = list(values)
-            for index, field in self.fill:
+            filled = [default if value is None else value for value, default in zip(values, self.constant_defaults)]
+            for index, field in self.called_defaults:
                 if filled[index] is None:
                     filled[index] = field.get_default()
             values = tuple(filled)
@@ -226,7 +238,7 @@ class Writer:
         self.snapshots = _TableWriter(SNAPSHOTS, self.now)
         self.audiences = _TableWriter(AUDIENCES, self.now)
         self.followers = _TableWriter(FOLLOWERS, self.now)
-        self.posts = _TableWriter(POSTS, self.now, returning=True)
+        self.posts = _TableWriter(POSTS, self.now, reserve_ids=True)
         self.comments = _TableWriter(COMMENTS, self.now)
         self.media = _TableWriter(MEDIA, self.now, insert_only=MEDIA_INSERT_ONLY)
 
@@ -277,8 +289,7 @@ class Writer:
     # -- chunk -------------------------------------------------------------------------------
     def _content(self, creators: list[CreatorIn]) -> None:
         accounts = [account for creator in creators for account in creator.accounts]
-        # Posts first: their insert returns ids, so it waits for the runner; the tables after
-        # it queue behind on the runner's thread.
+        # Posts first: the comments under them need their ids.
         posts = [(a, a.id, [(p.key, *p.values) for p in a.posts]) for a in accounts if a.posts]
         ids = self._children(self.posts, posts)
         for account in accounts:
@@ -441,12 +452,23 @@ class Writer:
         if self.dry_run:
             return ids
         writer.updater.update(updates, self.runner)
-        returned = writer.inserter.insert(inserts, self.runner)
-        for pk, parent_id, *key in returned:
-            ids[(parent_id, *key)] = pk
-        if table is POSTS:
-            self.new_parents["post_id"].update(pk for pk, *_rest in returned)
+        if writer.ids is not None:
+            inserts = self._with_new_ids(writer, inserts, ids)
+        writer.inserter.insert(inserts, self.runner)
         return ids
+
+    def _with_new_ids(
+        self, writer: _TableWriter, inserts: list[tuple[Any, ...]], ids: dict[tuple[Any, ...], int]
+    ) -> list[tuple[Any, ...]]:
+        """`inserts` (parent id, *key, ...) each preceded by a reserved id, which `ids` records
+        under (parent id, *key); the new rows are parents whose children need no look-up."""
+        assert writer.ids is not None  # a table writer made with reserve_ids
+        new_ids = writer.ids.reserve(len(inserts), self.runner)
+        key_end = 1 + writer.table.key_length
+        for pk, row in zip(new_ids, inserts, strict=True):
+            ids[row[:key_end]] = pk
+        self.new_parents[f"{writer.table.model._meta.model_name}_id"].update(new_ids)
+        return [(pk, *row) for pk, row in zip(new_ids, inserts, strict=True)]
 
     # -- media ---------------------------------------------------------------------------------
     def _media(self, accounts: list[AccountIn]) -> None:
