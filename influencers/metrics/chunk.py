@@ -15,6 +15,7 @@ Times are UTC, as the database returns them: a post's day is its UTC date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -72,6 +73,7 @@ class HistoryArrays:
     post_shares: np.ndarray
 
 
+@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
 def day_of(day: int) -> dt.date:
     """The date of a day number (days since 1970-01-01)."""
     return dt.date.fromordinal(day + _EPOCH_ORDINAL)
@@ -250,14 +252,15 @@ def chunk_metrics(
     has_views = views >= 0
     view_sums = _sums(np.where(has_views, views, 0), window.offsets)
     view_counts = _sums(has_views.astype(np.int64), window.offsets)
-    growth = _growth(history, has_snaps, last_snap)
+    latest_points = _points(history, np.where(has_snaps, last_snap, -1))
+    growth = _growth(history, latest_points, last_snap)
 
     results = []
     used_counts = np.diff(window.offsets).tolist()
     newest = window.newest.tolist()
     in_window = window.in_window.tolist()
     for i in range(n):
-        latest = _snapshot(history, int(last_snap[i])) if has_snaps[i] else None
+        latest = latest_points[i]
         posts_end = time_of(newest[i]) if newest[i] != MISSING else None
         used_count = used_counts[i]
         definition = er_definition(platforms[i])
@@ -312,14 +315,17 @@ def _snapshots_until(history: HistoryArrays, last_day: int) -> HistoryArrays:
     )
 
 
-def _snapshot(history: HistoryArrays, row: int) -> SnapshotPoint:
-    following, posts = int(history.snap_following[row]), int(history.snap_posts[row])
-    return SnapshotPoint(
-        day_of(int(history.snap_day[row])),
-        int(history.snap_followers[row]),
-        None if following == MISSING else following,
-        None if posts == MISSING else posts,
-    )
+def _points(history: HistoryArrays, rows: np.ndarray) -> list[SnapshotPoint | None]:
+    """The snapshots at `rows` of the snapshot columns (-1: None)."""
+    if not len(history.snap_day):
+        return [None] * len(rows)
+    at = np.maximum(rows, 0)
+    columns = (history.snap_day, history.snap_followers, history.snap_following, history.snap_posts)
+    day, followers, following, posts = (column[at].tolist() for column in columns)
+    return [
+        SnapshotPoint(day_of(d), f, None if g == MISSING else g, None if p == MISSING else p) if row >= 0 else None
+        for row, d, f, g, p in zip(rows.tolist(), day, followers, following, posts, strict=True)
+    ]
 
 
 def _platform_rates(
@@ -341,18 +347,17 @@ def _platform_rates(
     return _split_rates(_rates(numerator, denominator), offsets)
 
 
-def _growth(history: HistoryArrays, has_snaps: np.ndarray, last_snap: np.ndarray) -> list[dict[int, GrowthResult]]:
-    """`follower_growth` at every horizon of every account."""
-    with_snaps = np.flatnonzero(has_snaps)
+def _growth(
+    history: HistoryArrays, latest: list[SnapshotPoint | None], last_snap: np.ndarray
+) -> list[dict[int, GrowthResult]]:
+    """`follower_growth` at every horizon of every account (`latest`: its newest snapshot)."""
+    with_snaps = np.flatnonzero([point is not None for point in latest]).astype(np.int64)
     latest_day = history.snap_day[last_snap[with_snaps]]
-    then_rows = {h: _at_or_before(history, with_snaps, latest_day - h).tolist() for h in GROWTH_HORIZONS}
+    then = {h: _points(history, _at_or_before(history, with_snaps, latest_day - h)) for h in GROWTH_HORIZONS}
+    first_days = history.snap_day[history.snap_offsets[with_snaps]].tolist()
     no_snapshots = {h: growth_result(h, None, None, None) for h in GROWTH_HORIZONS}
-    growth: list[dict[int, GrowthResult]] = [no_snapshots] * len(has_snaps)
+    growth: list[dict[int, GrowthResult]] = [no_snapshots] * len(latest)
     for k, i in enumerate(with_snaps.tolist()):
-        latest = _snapshot(history, int(last_snap[i]))
-        first_date = day_of(int(history.snap_day[history.snap_offsets[i]]))
-        growth[i] = {
-            h: growth_result(h, latest, _snapshot(history, rows[k]) if rows[k] >= 0 else None, first_date)
-            for h, rows in then_rows.items()
-        }
+        first_date = day_of(first_days[k])
+        growth[i] = {h: growth_result(h, latest[i], points[k], first_date) for h, points in then.items()}
     return growth

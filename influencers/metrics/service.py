@@ -122,19 +122,25 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
     ops = connection.ops
     fields = AccountMetrics._meta.concrete_fields
     names = [field.name for field in fields]
-    defaults = {
-        field.name: field.get_db_prep_save(field.get_default(), connection)
+    template = [
+        ops.adapt_datetimefield_value(now)
+        if field.name == "computed_at"
+        else field.get_db_prep_save(field.get_default(), connection)
         for field in fields
-        if field.name not in METRIC_FIELDS
-    }
-    defaults["computed_at"] = ops.adapt_datetimefield_value(now)
+    ]
+    metric_columns = [(names.index(name), name) for name in METRIC_FIELDS]
+    account, details = names.index("account"), names.index("details")
+    last_post_at, data_as_of = names.index("last_post_at"), names.index("data_as_of")
     rows = []
     for account_id, result in zip(account_ids, results, strict=True):
-        values = {**defaults, **{name: getattr(result, name) for name in METRIC_FIELDS}, "account": account_id}
-        values["details"] = stored_json(result.details)
-        values["last_post_at"] = ops.adapt_datetimefield_value(result.last_post_at)
-        values["data_as_of"] = ops.adapt_datefield_value(result.data_as_of)
-        rows.append([values[name] for name in names])
+        row = template.copy()
+        for column, name in metric_columns:
+            row[column] = getattr(result, name)
+        row[account] = account_id
+        row[details] = stored_json(result.details)
+        row[last_post_at] = ops.adapt_datetimefield_value(result.last_post_at)
+        row[data_as_of] = ops.adapt_datefield_value(result.data_as_of)
+        rows.append(row)
     return rows
 
 
