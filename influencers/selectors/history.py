@@ -128,25 +128,31 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
         return _int_matrix(cursor.fetchall(), 5)
 
 
-def _sqlite_snapshot_arrays(connection: Any, columns: list[str], where: str, params: list[Any]) -> np.ndarray:
-    """`snapshot_arrays` on SQLite: each column of the chunk's rows joined into one text by
-    group_concat and parsed by numpy, which cost half of fetching the rows as tuples (90 rows
-    per account of an import). The date comes as YYYYMMDD, turned into a day number here."""
+def _sqlite_columns(connection: Any, columns: list[str], where: str, params: list[Any]) -> list[str] | None:
+    """Each of `columns` over the rows of `where` joined into one comma-separated text by
+    group_concat (None: no row), which numpy parses in C: half the cost of fetching a chunk's
+    rows as tuples (90 snapshot rows per account of an import). group_concat follows the
+    subquery's order in practice, which SQLite does not promise, so callers sort again."""
     selected = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     joined = ", ".join(f"group_concat(c{i})" for i in range(len(columns)))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {joined} FROM (SELECT {selected} {where})", params)
         texts = cursor.fetchone()
-    if texts[0] is None:
+    return None if texts[0] is None else list(texts)
+
+
+def _int_columns(texts: list[str]) -> np.ndarray:
+    return np.stack([np.fromstring(text, sep=",", dtype=np.int64) for text in texts], axis=1)
+
+
+def _sqlite_snapshot_arrays(connection: Any, columns: list[str], where: str, params: list[Any]) -> np.ndarray:
+    """`snapshot_arrays` on SQLite, through `_sqlite_columns`; the date comes as YYYYMMDD."""
+    texts = _sqlite_columns(connection, columns, where, params)
+    if texts is None:
         return _int_matrix([], 5)
-    table = np.stack([np.fromstring(text, sep=",", dtype=np.int64) for text in texts], axis=1)
+    table = _int_columns(texts)
     table[:, 1] = _day_numbers(table[:, 1])
-    # group_concat follows the subquery's order in practice, which SQLite does not promise:
-    # every column follows the same rows, so sorting them again is always right.
-    account, day = table[:, 0], table[:, 1]
-    if len(table) > 1 and not np.all((np.diff(account) > 0) | ((np.diff(account) == 0) & (np.diff(day) > 0))):
-        table = table[np.lexsort((day, account))]
-    return table
+    return table[np.lexsort((table[:, 1], table[:, 0]))]
 
 
 def _day_numbers(yyyymmdd: np.ndarray) -> np.ndarray:
@@ -175,16 +181,30 @@ def post_arrays(account_ids: Sequence[int], *, after: dt.datetime, until: dt.dat
     connection = connections[Post.objects.db]
     quote, vendor = connection.ops.quote_name, connection.vendor
     posted_at = quote("posted_at")
-    counts = ", ".join(f"COALESCE({quote(name)}, {MISSING})" for name in ("saves", "views", "shares"))
-    sql = (
-        f"SELECT {_utc_text_sql(posted_at, vendor)}, {quote('account_id')}, {quote('likes')}, {quote('comments')}, "
-        f"{counts} FROM {quote(Post._meta.db_table)} "
+    columns = [
+        _utc_text_sql(posted_at, vendor),
+        quote("account_id"),
+        quote("likes"),
+        quote("comments"),
+        *(f"COALESCE({quote(name)}, {MISSING})" for name in ("saves", "views", "shares")),
+        quote("id"),
+    ]
+    where = (
+        f"FROM {quote(Post._meta.db_table)} "
         f"WHERE {quote('account_id')} IN ({', '.join(['%s'] * len(account_ids))}) "
         f"AND {posted_at} > %s AND {posted_at} <= %s "
         f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
     )
     adapt = connection.ops.adapt_datetimefield_value
+    params = [*account_ids, adapt(after), adapt(until)]
+    if vendor == "sqlite":
+        texts = _sqlite_columns(connection, columns, where, params)
+        if texts is None:
+            return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
+        micros, table = _micros(texts[0].split(",")), _int_columns(texts[1:])
+        order = np.lexsort((table[:, 6], -micros, table[:, 0]))  # account, newest first, id
+        return micros[order], table[order, :6]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*account_ids, adapt(after), adapt(until)])
+        cursor.execute(f"SELECT {', '.join(columns)} {where}", params)
         rows = cursor.fetchall()
-    return _micros([row[0] for row in rows]), _int_matrix([row[1:] for row in rows], 6)
+    return _micros([row[0] for row in rows]), _int_matrix([row[1:7] for row in rows], 6)
