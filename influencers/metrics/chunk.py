@@ -131,7 +131,7 @@ class _Window:
     rows: np.ndarray
     offsets: np.ndarray
     in_window: np.ndarray
-    newest: np.ndarray  # each account's newest post time (µs), or MISSING without posts
+    newest: np.ndarray  # each account's newest post time (µs); any value without posts (in_window 0)
 
 
 def _post_window(history: HistoryArrays, as_of_micros: int, n_posts: int, window_days: int) -> _Window:
@@ -144,10 +144,10 @@ def _post_window(history: HistoryArrays, as_of_micros: int, n_posts: int, window
     # Rows are newest first per account, so an account's first kept row is its newest post.
     kept_rows = np.flatnonzero(kept)
     accounts_with_posts, first = np.unique(owner[kept_rows], return_index=True)
-    newest = np.full(n, MISSING, dtype=np.int64)
+    newest = np.zeros(n, dtype=np.int64)
     newest[accounts_with_posts] = history.post_micros[kept_rows[first]]
     start = newest - window_days * _MICROS_PER_DAY
-    in_window = kept & (history.post_micros > start[owner])
+    in_window = kept & (history.post_micros > start[owner])  # accounts without kept posts: no row
     window_rows = np.flatnonzero(in_window)
     window_count = np.bincount(owner[window_rows], minlength=n)
     # Rank of each window row among its account's window rows (0: the newest).
@@ -261,7 +261,8 @@ def chunk_metrics(
     in_window = window.in_window.tolist()
     for i in range(n):
         latest = latest_points[i]
-        posts_end = time_of(newest[i]) if newest[i] != MISSING else None
+        # The newest post is in its own window: no post in it means no post at all.
+        posts_end = time_of(newest[i]) if in_window[i] else None
         used_count = used_counts[i]
         definition = er_definition(platforms[i])
         xhs: EngagementResult | None = (
