@@ -21,7 +21,13 @@ from influencers.metrics.engagement import (
     platform_engagement,
     recent_posts,
 )
-from influencers.metrics.growth import SnapshotPoint, follower_growth, posting_cadence
+from influencers.metrics.growth import (
+    GrowthResult,
+    SnapshotPoint,
+    follower_growth,
+    no_posts_cadence,
+    posting_cadence,
+)
 
 GROWTH_HORIZONS = (7, 30, 90)
 
@@ -95,28 +101,66 @@ def compute_account_metrics(
     avg_likes = _mean([p.likes for p in used])
     avg_comments = _mean([p.comments for p in used])
     avg_views = _mean([p.views for p in used if p.views is not None])
-    growth = {h: follower_growth(snaps, h) for h in GROWTH_HORIZONS}
     if posts_end is not None:
         cadence, cadence_details = posting_cadence([p.posted_at for p in posts], posts_end, window_days)
     else:
-        cadence, cadence_details = 0.0, {"value": 0.0, "formula": "no posts", "posts": 0, "window_days": window_days}
+        cadence, cadence_details = no_posts_cadence(window_days)
     if last_post_at is not None and as_of is not None and last_post_at > as_of:
         last_post_at = None
     last_post = max(filter(None, (last_post_at, posts_end)), default=None)
+    return assemble_account_metrics(
+        platform=platform,
+        as_of=as_of,
+        n_posts=n_posts,
+        window_days=window_days,
+        latest=latest,
+        posts_end=posts_end,
+        last_post=last_post,
+        used_count=len(used),
+        engagement=(er, by_followers, by_views, xhs),
+        averages=(avg_likes, avg_comments, avg_views),
+        growth={h: follower_growth(snaps, h) for h in GROWTH_HORIZONS},
+        cadence=(cadence, cadence_details),
+    )
+
+
+def assemble_account_metrics(
+    *,
+    platform: str,
+    as_of: dt.datetime | None,
+    n_posts: int,
+    window_days: int,
+    latest: SnapshotPoint | None,
+    posts_end: dt.datetime | None,
+    last_post: dt.datetime | None,
+    used_count: int,
+    engagement: tuple[EngagementResult, EngagementResult, EngagementResult, EngagementResult | None],
+    averages: tuple[float | None, float | None, float | None],
+    growth: dict[int, GrowthResult],
+    cadence: tuple[float, dict[str, Any]],
+) -> AccountMetricsResult:
+    """The stored figures and their `details` from the parts `compute_account_metrics` measured:
+    shared with the chunk computation (`influencers.metrics.chunk`), so both write the same
+    details in the same key order. `engagement`: the platform's ER, by followers, by views and
+    the Xiaohongshu rate (None on other platforms); `averages`: likes, comments, views."""
+    er, by_followers, by_views, xhs = engagement
+    avg_likes, avg_comments, avg_views = averages
+    cadence_value, cadence_details = cadence
+    current_followers = latest.followers if latest else None
     data_as_of = max(
         filter(None, (last_post.date() if last_post else None, latest.date if latest else None)), default=None
     )
 
     window_start = (posts_end - dt.timedelta(days=window_days)) if posts_end else None
     averages_basis = (
-        f"mean over the {len(used)} newest posts of the {window_days} days up to the newest post (at most {n_posts})"
+        f"mean over the {used_count} newest posts of the {window_days} days up to the newest post (at most {n_posts})"
     )
     details: dict[str, Any] = {
         "as_of": as_of.isoformat() if as_of else None,
         "window": {
             "posts": n_posts,
             "days": window_days,
-            "posts_in_window": len(used),
+            "posts_in_window": used_count,
             "ends": "the newest post",
             "from": window_start.isoformat() if window_start else None,
             "to": posts_end.isoformat() if posts_end else None,
@@ -161,7 +205,7 @@ def compute_account_metrics(
         growth_7d=growth[7].value,
         growth_30d=growth[30].value,
         growth_90d=growth[90].value,
-        posts_per_week=cadence,
+        posts_per_week=cadence_value,
         last_post_at=last_post,
         data_as_of=data_as_of,
         details=details,

@@ -148,17 +148,17 @@ def recent_posts(
     return eligible[:n]
 
 
-def _median_rate(
+def _post_rates(
     posts: Sequence[PostPoint],
     numerator: Callable[[PostPoint], float],
     denominator: Callable[[PostPoint], float | None],
-) -> tuple[float | None, tuple[float, ...]]:
+) -> tuple[float, ...]:
     rates = []
     for post in posts:
         base = denominator(post)
         if base:  # skip unknown or zero denominators rather than divide by zero
             rates.append(numerator(post) / base)
-    return (statistics.median(rates) if rates else None), tuple(rates)
+    return tuple(rates)
 
 
 def _follower_denominator(
@@ -181,28 +181,37 @@ def engagement_by_followers(
     Followers at posting time = the snapshot nearest the post's date; with no snapshots,
     `current_followers`. Posts with an unknown or zero follower count are skipped.
     """
-    value, rates = _median_rate(
-        posts, lambda p: p.likes + p.comments, _follower_denominator(snapshots, current_followers)
-    )
-    source = "nearest snapshot" if snapshots else "current followers"
-    return EngagementResult(value, FORMULA_BY_FOLLOWERS, len(rates), rates, {"followers_from": source})
+    rates = _post_rates(posts, lambda p: p.likes + p.comments, _follower_denominator(snapshots, current_followers))
+    return by_followers_result(FORMULA_BY_FOLLOWERS, rates, bool(snapshots))
+
+
+def by_followers_result(formula: str, rates: tuple[float, ...], has_snapshots: bool) -> EngagementResult:
+    """A rate by followers at posting time once its per-post `rates` are known (shared with the
+    chunk computation)."""
+    source = "nearest snapshot" if has_snapshots else "current followers"
+    value = statistics.median(rates) if rates else None
+    return EngagementResult(value, formula, len(rates), rates, {"followers_from": source})
 
 
 def engagement_by_views(posts: Sequence[PostPoint]) -> EngagementResult:
     """Median of (likes + comments) / views over the posts whose view count is known and > 0."""
-    value, rates = _median_rate(posts, lambda p: p.likes + p.comments, lambda p: p.views)
-    return EngagementResult(value, FORMULA_BY_VIEWS, len(rates), rates)
+    rates = _post_rates(posts, lambda p: p.likes + p.comments, lambda p: p.views)
+    return by_views_result(rates)
+
+
+def by_views_result(rates: tuple[float, ...]) -> EngagementResult:
+    """`engagement_by_views` once its per-post `rates` are known."""
+    return EngagementResult(statistics.median(rates) if rates else None, FORMULA_BY_VIEWS, len(rates), rates)
 
 
 def engagement_xiaohongshu(
     posts: Sequence[PostPoint], snapshots: Sequence[SnapshotPoint], current_followers: int | None = None
 ) -> EngagementResult:
     """Median of (likes + saves + comments) / followers at posting time (unknown saves count 0)."""
-    value, rates = _median_rate(
+    rates = _post_rates(
         posts, lambda p: p.likes + (p.saves or 0) + p.comments, _follower_denominator(snapshots, current_followers)
     )
-    source = "nearest snapshot" if snapshots else "current followers"
-    return EngagementResult(value, FORMULA_XIAOHONGSHU, len(rates), rates, {"followers_from": source})
+    return by_followers_result(FORMULA_XIAOHONGSHU, rates, bool(snapshots))
 
 
 def post_interactions(post: PostPoint, definition: ERDefinition) -> int:
@@ -241,12 +250,20 @@ def platform_engagement(
     with by-views benchmarks and filtered against by-views rates of other accounts."""
     definition = er_definition(platform)
     rates = tuple(r for r in post_engagement_rates(posts, definition, snapshots, current_followers) if r is not None)
+    return platform_result(definition, rates, bool(posts), bool(snapshots))
+
+
+def platform_result(
+    definition: ERDefinition, rates: tuple[float, ...], has_posts: bool, has_snapshots: bool
+) -> EngagementResult:
+    """`platform_engagement` once the per-post `rates` by `definition` are known (shared with
+    the chunk computation)."""
     value = statistics.median(rates) if rates else None
     inputs: dict[str, Any] = {"why": definition.why, "denominator": definition.denominator}
     if definition.denominator == FOLLOWERS:
-        inputs["followers_from"] = "nearest snapshot" if snapshots else "current followers"
+        inputs["followers_from"] = "nearest snapshot" if has_snapshots else "current followers"
     if value is None:
-        if not posts:
+        if not has_posts:
             inputs["reason"] = "no posts"
         elif definition.denominator == VIEWS:
             inputs["reason"] = "no post in the window has a view count"

@@ -76,19 +76,34 @@ def follower_growth(
     older than the horizon (the figure would describe a much longer period), or when it had 0
     followers. `snapshots` must be sorted by date.
     """
-    formula = f"(followers[latest] − followers[latest − {horizon_days}d]) / followers[latest − {horizon_days}d]"
     if not snapshots:
-        return GrowthResult(horizon_days, None, formula, {"reason": "no snapshots"})
+        return growth_result(horizon_days, None, None, None, max_gap_days=max_gap_days)
     latest = snapshots[-1]
+    then = snapshot_at_or_before(snapshots, latest.date - dt.timedelta(days=horizon_days))
+    return growth_result(horizon_days, latest, then, snapshots[0].date, max_gap_days=max_gap_days)
+
+
+def growth_result(
+    horizon_days: int,
+    latest: SnapshotPoint | None,
+    then: SnapshotPoint | None,
+    first_date: dt.date | None,
+    *,
+    max_gap_days: int | None = None,
+) -> GrowthResult:
+    """`follower_growth` once its snapshots are found: `latest`, `then` (the latest snapshot at
+    or before latest − horizon, None: none) and the first snapshot's date (None: no snapshot).
+    Shared with the chunk computation, which finds them by array search."""
+    formula = f"(followers[latest] − followers[latest − {horizon_days}d]) / followers[latest − {horizon_days}d]"
+    if latest is None or first_date is None:
+        return GrowthResult(horizon_days, None, formula, {"reason": "no snapshots"})
     target = latest.date - dt.timedelta(days=horizon_days)
-    then = snapshot_at_or_before(snapshots, target)
     if then is None:
-        first = snapshots[0].date
         return GrowthResult(
             horizon_days,
             None,
             formula,
-            {"reason": f"history starts {first.isoformat()}, after the horizon {target.isoformat()}"},
+            {"reason": f"history starts {first_date.isoformat()}, after the horizon {target.isoformat()}"},
         )
     gap_limit = max(3, horizon_days // 2) if max_gap_days is None else max_gap_days
     gap = (target - then.date).days
@@ -119,7 +134,11 @@ def posting_cadence(
     is the safer error.
     """
     start = as_of - dt.timedelta(days=window_days)
-    count = sum(1 for t in post_times if start < t <= as_of)
+    return cadence_result(sum(1 for t in post_times if start < t <= as_of), as_of, window_days)
+
+
+def cadence_result(count: int, as_of: dt.datetime, window_days: int) -> tuple[float, dict[str, Any]]:
+    """`posting_cadence` once the `count` posts of the window ending at `as_of` are counted."""
     value = count / (window_days / 7)
     return value, {
         "value": value,
@@ -128,3 +147,8 @@ def posting_cadence(
         "window_days": window_days,
         "to": as_of.isoformat(),
     }
+
+
+def no_posts_cadence(window_days: int) -> tuple[float, dict[str, Any]]:
+    """The cadence of an account without posts (no window to count in)."""
+    return 0.0, {"value": 0.0, "formula": "no posts", "posts": 0, "window_days": window_days}

@@ -1,20 +1,20 @@
 """Engagement and growth metrics per account, computed from history and stored with formulas.
 
-`refresh_metrics(account_ids)` reads posts and snapshots in bulk per chunk of accounts, runs
-the pure functions of `influencers.metrics`, and upserts AccountMetrics with one statement per
-chunk (sent with executemany). The vetting fields of AccountMetrics (fake_risk, risk_level,
+`refresh_metrics(account_ids)` reads posts and snapshots in bulk per chunk of accounts as arrays,
+computes the figures over the whole chunk (`influencers.metrics.chunk`, equal to the per-account
+`compute_account_metrics`), and upserts AccountMetrics with one statement per chunk (sent with
+executemany). The vetting fields of AccountMetrics (fake_risk, risk_level,
 risk_confidence, vetting) belong to the vetting service and are never touched here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 from django.db import connection, transaction
-from django.db.models import F, Max, Window
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -22,19 +22,14 @@ from core.models import Job
 from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.messages import METRICS_REFRESHED
-from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
-from influencers.metrics.account import GROWTH_HORIZONS
+from influencers.metrics import AccountMetricsResult
+from influencers.metrics.chunk import HistoryArrays, chunk_metrics
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
-from influencers.models import Account, AccountMetrics, AccountSnapshot, Post
-from influencers.selectors.history import newest_snapshots, snapshot_count
+from influencers.models import Account, AccountMetrics
+from influencers.selectors.history import newest_post_time, post_arrays, snapshot_arrays
 from influencers.services.changes import touch_accounts
 
 CHUNK_SIZE = 500
-# Snapshots are read back from each account's own newest one: growth needs the longest horizon
-# plus its allowed gap (half the horizon), and a snapshot is at most one a day, so this many
-# newest rows cover at least that many days.
-SNAPSHOT_LOOKBACK_DAYS = max(GROWTH_HORIZONS) * 3 // 2 + 5
-
 METRIC_FIELDS = (
     "followers",
     "following",
@@ -56,7 +51,6 @@ METRIC_FIELDS = (
     "data_as_of",
     "details",
 )
-_SNAPSHOT_FIELDS = ("account_id", "date", "followers", "following", "posts")
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -64,65 +58,45 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _posts_by_account(ids: list[int], cutoff: dt.datetime, window_days: int) -> dict[int, list[PostPoint]]:
-    """The posts of the `window_days` ending at each account's own newest post (no later than
-    `cutoff`): one query, the window chosen in the database per account."""
-    newest = Window(Max("posted_at"), partition_by=F("account_id"))
-    rows = (
-        Post.objects.filter(account_id__in=ids, posted_at__lte=cutoff)
-        .annotate(newest=newest)
-        .filter(posted_at__gt=F("newest") - dt.timedelta(days=window_days))
-        .order_by()
-        .values_list("account_id", "posted_at", "likes", "comments", "saves", "views", "shares")
+def _offsets(ids: list[int], owners: np.ndarray) -> np.ndarray:
+    """Where each of `ids`' rows start in a table ordered by account (`owners`: its account ids)."""
+    return np.searchsorted(owners, np.array([*ids, np.iinfo(np.int64).max], dtype=np.int64), side="left")
+
+
+def _read_history(
+    ids: list[int], newest_posts: list[dt.datetime], cutoff: dt.datetime, window_days: int
+) -> HistoryArrays:
+    """The snapshots (dated `cutoff`'s day or earlier) and the posts of the windows (ending at
+    each account's newest post no later than `cutoff`) of `ids`, as the chunk computation takes
+    them: two queries. `newest_posts`: the accounts' newest posts (`newest_post_time`); posts
+    are read from `window_days` before the oldest of them, and each account's window is chosen
+    in numpy (the SQL window expression it replaces called a Python function per post on SQLite)."""
+    snapshots = snapshot_arrays(ids, until=cutoff.date())
+    if newest_posts:
+        after = min(newest_posts) - dt.timedelta(days=window_days)
+        post_micros, posts = post_arrays(ids, after=after, until=cutoff)
+    else:
+        post_micros, posts = np.zeros(0, dtype=np.int64), np.zeros((0, 6), dtype=np.int64)
+    return HistoryArrays(
+        snap_offsets=_offsets(ids, snapshots[:, 0]),
+        snap_day=snapshots[:, 1],
+        snap_followers=snapshots[:, 2],
+        snap_following=snapshots[:, 3],
+        snap_posts=snapshots[:, 4],
+        post_offsets=_offsets(ids, posts[:, 0]),
+        post_micros=post_micros,
+        post_likes=posts[:, 1],
+        post_comments=posts[:, 2],
+        post_saves=posts[:, 3],
+        post_views=posts[:, 4],
+        post_shares=posts[:, 5],
     )
-    by_account: dict[int, list[PostPoint]] = defaultdict(list)
-    for account_id, posted_at, likes, comments, saves, views, shares in rows:
-        by_account[account_id].append(PostPoint(posted_at, likes, comments, saves, views, shares))
-    return by_account
 
 
-def _snapshots_by_account(
-    counts: Mapping[int, int | None], cutoff: dt.date, posts: dict[int, list[PostPoint]]
-) -> dict[int, list[SnapshotPoint]]:
-    """Each account's newest snapshots up to `cutoff` (growth), and its whole history up to
-    `cutoff` when its posts are older than those (followers at posting time): three queries at
-    most, however many accounts. `counts`: each account's number of snapshots up to `cutoff`
-    (`snapshot_count`)."""
-    ids = list(counts)
-    rows = newest_snapshots(counts, until=cutoff, limit=SNAPSHOT_LOOKBACK_DAYS + 1, fields=_SNAPSHOT_FIELDS)
-    by_account: dict[int, list[SnapshotPoint]] = defaultdict(list)
-    for account_id, date, followers, following, count in rows:
-        by_account[account_id].append(SnapshotPoint(date, followers, following, count))
-    # A post older than the first snapshot read may be nearer an older, unread one (posts that
-    # stopped long before the snapshots did): read those accounts' whole history.
-    older = [
-        i
-        for i in ids
-        if len(by_account.get(i, ())) > SNAPSHOT_LOOKBACK_DAYS
-        and posts.get(i)
-        and min(p.posted_at for p in posts[i]).date() < by_account[i][0].date
-    ]
-    if older:
-        for account_id in older:
-            by_account.pop(account_id)
-        for account_id, date, followers, following, count in (
-            AccountSnapshot.objects.filter(account_id__in=older, date__lte=cutoff)
-            .order_by("account_id", "date")
-            .values_list(*_SNAPSHOT_FIELDS)
-        ):
-            by_account[account_id].append(SnapshotPoint(date, followers, following, count))
-    return by_account
-
-
-def _upsert_metrics(rows: list[AccountMetrics]) -> None:
-    """Store `rows` (inside the caller's transaction): one INSERT … ON CONFLICT DO UPDATE
-    (SQLite ≥ 3.24 and PostgreSQL) sent with executemany. A new row gets every column as
-    bulk_create would give it (the vetting ones at their defaults); an existing one only its
-    metric columns and computed_at, so vetting results survive a refresh. bulk_create's
-    statement assembly per batch cost half again as much as this (and under DEBUG its query
-    log quoted every value)."""
-    if not rows:
-        return
+def _upsert_sql() -> str:
+    """INSERT … ON CONFLICT DO UPDATE of every AccountMetrics column (SQLite ≥ 3.24 and
+    PostgreSQL): a conflicting row gets only its metric columns and computed_at, so vetting
+    results survive a refresh."""
     opts = AccountMetrics._meta
     fields = list(opts.concrete_fields)
     columns = {field.name: str(field.column) for field in fields}
@@ -133,25 +107,41 @@ def _upsert_metrics(rows: list[AccountMetrics]) -> None:
         [columns[name] for name in (*METRIC_FIELDS, "computed_at")],
         [columns[opts.pk.name]],
     )
-    sql = "INSERT INTO {} ({}) VALUES ({}) {}".format(
+    return "INSERT INTO {} ({}) VALUES ({}) {}".format(
         quote(opts.db_table),
         ", ".join(quote(column) for column in columns.values()),
         ", ".join(["%s"] * len(fields)),
         conflict,
     )
-    # pre_save as bulk_create calls it (computed_at is auto_now); get_db_prep_save encodes the
-    # other JSON columns, which hold their defaults or nothing.
-    params = [
-        [
-            stored_json(row.details)
-            if field.name == "details"
-            else field.get_db_prep_save(field.pre_save(row, True), connection)
-            for field in fields
-        ]
-        for row in rows
+
+
+def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now: dt.datetime) -> list[list[Any]]:
+    """The upsert's parameters, one list per account in the columns' order, as bulk_create would
+    send them (a new row's vetting columns at their defaults, computed_at `now`): made per
+    column kind rather than by each field's get_db_prep_save, which cost half of storing a chunk."""
+    ops = connection.ops
+    fields = AccountMetrics._meta.concrete_fields
+    names = [field.name for field in fields]
+    template = [
+        ops.adapt_datetimefield_value(now)
+        if field.name == "computed_at"
+        else field.get_db_prep_save(field.get_default(), connection)
+        for field in fields
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    metric_columns = [(names.index(name), name) for name in METRIC_FIELDS]
+    account, details = names.index("account"), names.index("details")
+    last_post_at, data_as_of = names.index("last_post_at"), names.index("data_as_of")
+    rows = []
+    for account_id, result in zip(account_ids, results, strict=True):
+        row = template.copy()
+        for column, name in metric_columns:
+            row[column] = getattr(result, name)
+        row[account] = account_id
+        row[details] = stored_json(result.details)
+        row[last_post_at] = ops.adapt_datetimefield_value(result.last_post_at)
+        row[data_as_of] = ops.adapt_datefield_value(result.data_as_of)
+        rows.append(row)
+    return rows
 
 
 def refresh_metrics(
@@ -172,44 +162,43 @@ def refresh_metrics(
     day the end of that day); by default, now (a post dated in the future is a clock error, not
     data).
 
-    Per chunk of `chunk_size` accounts: one query for the accounts (with their snapshot counts),
-    one for the posts of their windows, one to three for snapshots (`_snapshots_by_account`),
-    and one upsert — no per-account queries.
+    Per chunk of `chunk_size` accounts: one query for the accounts, two for their snapshots
+    and posts read as arrays (`_read_history`), the figures computed over the whole chunk
+    (`chunk_metrics`, equal to `compute_account_metrics` per account), and one upsert sent with
+    executemany — no per-account queries.
     `progress(done)` is called after each chunk with the number of accounts processed so far.
     Unknown ids are ignored.
     """
     cutoff = as_of or timezone.now()
     ids = sorted({int(i) for i in account_ids})
+    sql = _upsert_sql()
     written = 0
     done = 0
     for chunk in _chunks(ids, chunk_size):
         platforms: dict[int, str] = {}
-        counts: dict[int, int | None] = {}
-        for pk, platform, count in (
+        newest_posts: list[dt.datetime] = []
+        for pk, platform, newest_post in (
             Account.objects.filter(pk__in=chunk)
-            .annotate(snapshot_rows=snapshot_count(cutoff.date()))
-            .values_list("pk", "platform", "snapshot_rows")
+            .annotate(newest_post=newest_post_time(cutoff))
+            .values_list("pk", "platform", "newest_post")
         ):
-            platforms[pk], counts[pk] = platform, count
+            platforms[pk] = platform
+            if newest_post is not None:
+                newest_posts.append(newest_post)
         present = [i for i in chunk if i in platforms]
-        posts = _posts_by_account(present, cutoff, window_days)
-        snapshots = _snapshots_by_account({i: counts[i] for i in present}, cutoff.date(), posts)
-        rows = []
-        for account_id in present:
-            result = compute_account_metrics(
-                platform=platforms[account_id],
-                posts=posts.get(account_id, []),
-                snapshots=snapshots.get(account_id, []),
-                as_of=cutoff,
-                n_posts=n_posts,
-                window_days=window_days,
-            )
-            values = {name: getattr(result, name) for name in METRIC_FIELDS}
-            rows.append(AccountMetrics(account_id=account_id, **values))
+        results = chunk_metrics(
+            [platforms[i] for i in present],
+            _read_history(present, newest_posts, cutoff, window_days),
+            as_of=cutoff,
+            n_posts=n_posts,
+            window_days=window_days,
+        )
         with transaction.atomic():
-            _upsert_metrics(rows)
+            if present:
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, _row_params(present, results, timezone.now()))
             touch_accounts(present)
-        written += len(rows)
+        written += len(present)
         done += len(chunk)
         if progress is not None:
             progress(done)
