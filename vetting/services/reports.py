@@ -22,14 +22,14 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.errors import InputError, PermissionDenied
@@ -42,12 +42,9 @@ from influencers.models import (
     Account,
     AccountMetrics,
     AudienceProfile,
-    CommentSample,
     Creator,
-    FollowerSample,
-    Post,
 )
-from influencers.selectors.history import newest_snapshots, snapshot_count
+from influencers.selectors.history import newest_snapshots
 from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
@@ -65,6 +62,7 @@ from vetting.scoring.followers import FIELDS, FollowerBatch, FollowerProfile
 from vetting.scoring.growth import growth_anomalies, growth_summary
 from vetting.scoring.reuse import ImageCopy, ImageRef, reuse_report
 from vetting.scoring.text_similarity import term_vector
+from vetting.selectors import evidence as evidence_rows
 from vetting.selectors.calibrations import catalogue_follower_calibration
 from vision.services.reuse import reused_images
 
@@ -146,25 +144,18 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 7 queries (8 when some accounts have more than
-    HISTORY_DAYS snapshots), and at most 6 for the reused images,
-    whatever the number of accounts."""
+    """Bulk-load the evidence of `account_ids`: 5 statements (6 when some accounts have more
+    than HISTORY_DAYS snapshots, 4 when none has a post), and at most 6 for the reused images,
+    whatever the number of accounts. The accounts, histories, posts, comments and follower
+    samples are read by plain SQL (`vetting.selectors.evidence`)."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
-    metrics = {
-        row[0]: row[1:]
-        for row in AccountMetrics.objects.filter(account_id__in=account_ids).values_list(
-            "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
-        )
-    }
     snapshot_counts: dict[int, int | None] = {}
-    for pk, platform, handle, bio, languages, snapshot_rows in (
-        Account.objects.filter(pk__in=account_ids)
-        .annotate(snapshot_rows=snapshot_count(now.date()))
-        .values_list("pk", "platform", "handle", "bio", "creator__languages", "snapshot_rows")
+    for pk, platform, handle, bio, languages, snapshot_rows, stored, *metrics in evidence_rows.account_rows(
+        account_ids, until=now.date()
     ):
         snapshot_counts[pk] = snapshot_rows
-        followers, er, formula, posts_used, data_as_of = metrics.get(pk, (None, None, "", 0, None))
+        followers, er, formula, posts_used, data_as_of = metrics if stored else (None, None, "", 0, None)
         out[pk] = AccountEvidence(
             pk,
             platform,
@@ -176,53 +167,20 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             # was never computed (or has no data), and the signal computes the rate itself.
             engagement=StoredEngagement(er, formula, posts_used) if data_as_of is not None else None,
             data_as_of=data_as_of,
-            stored_metrics=pk in metrics,
+            stored_metrics=stored,
         )
     ids = list(out)
-    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (counted back from
-    # its own newest, so an account's age or a catalogue seeded in the past does not matter).
-    for account_id, date, followers, following in newest_snapshots(
-        snapshot_counts, until=now.date(), limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
-    ):
-        out[account_id].snapshots.append((date, followers, following))
-    newest_post = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
-    post_rows = (
-        Post.objects.filter(account_id__in=ids, posted_at__lte=now)
-        .annotate(rn=newest_post)
-        .filter(rn__lte=RECENT_POSTS)
-        .order_by("account_id", "-posted_at", "id")
-        .values(
-            "id",
-            "account_id",
-            "platform_post_id",
-            "posted_at",
-            "url",
-            "caption",
-            "likes",
-            "comments",
-            "shares",
-            "saves",
-            "views",
-            "is_sponsored",
-        )
-    )
-    # Only what the scorers and the report read (no hashtags: a JSON value decoded per row).
-    for post in post_rows:
+    _load_snapshots(out, snapshot_counts, until=now.date())
+    # The RECENT_POSTS newest posts of each account (counted back from its own newest, so an
+    # account's age or a catalogue seeded in the past does not matter). Only what the scorers
+    # and the report read (no hashtags: a JSON value decoded per row).
+    for post in evidence_rows.recent_post_rows(ids, until=now, limit=RECENT_POSTS):
         out[post["account_id"]].posts.append(post)
     post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
-    if post_account:
-        for post_id, commenter, text, posted_at in (
-            CommentSample.objects.filter(post_id__in=list(post_account))
-            .order_by("post_id", "posted_at", "id")
-            .values_list("post_id", "commenter", "text", "posted_at")
-        ):
-            out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
+    for post_id, commenter, text, posted_at in evidence_rows.comment_rows(list(post_account)):
+        out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
     # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
-    for account_id, *profile in (
-        FollowerSample.objects.filter(account_id__in=ids)
-        .order_by("account_id", "id")
-        .values_list("account_id", *FIELDS)
-    ):
+    for account_id, *profile in evidence_rows.follower_sample_rows(ids, FIELDS):
         out[account_id].follower_sample.append(FollowerProfile(**dict(zip(FIELDS, profile))))
     for audience in (
         AudienceProfile.objects.filter(account_id__in=ids)
@@ -237,6 +195,21 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
         if evidence.followers is None and evidence.snapshots:
             evidence.followers = float(evidence.snapshots[-1][1])
     return out
+
+
+def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | None], *, until: dt.date) -> None:
+    """The newest HISTORY_DAYS snapshots of each account, counted back from its own newest:
+    whole histories by one plain read, longer ones through the catalogue's window query."""
+    whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
+    # The rows come by account: one lookup per history rather than per row.
+    for account_id, rows in groupby(evidence_rows.snapshot_rows(whole, until=until), key=itemgetter(0)):
+        out[account_id].snapshots.extend([row[1:] for row in rows])
+    longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
+    if longer:
+        for account_id, date, followers, following in newest_snapshots(
+            longer, until=until, limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
+        ):
+            out[account_id].snapshots.append((date, followers, following))
 
 
 def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:
