@@ -44,11 +44,26 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _rows(sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+def _select_in(
+    model: type[Model], columns: Sequence[str], key: str, count: int, order: Sequence[str], also: str = ""
+) -> str:
+    """SELECT `columns` (SQL) of `model`'s rows whose field `key` is one of `count` parameters
+    (and `also`, SQL), ordered by the fields `order`."""
+    where = f"{_column(model, key)} IN ({', '.join(['%s'] * count)})" + (f" AND {also}" if also else "")
+    return (
+        f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {where} "
+        f"ORDER BY {', '.join(_column(model, name) for name in order)}"
+    )
+
+
+def _rows(
+    sql: str, params: Sequence[Any], convert: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql`, each through `convert` when given (a batch at a time)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(_FETCH_ROWS):
-            yield from rows
+            yield from (rows if convert is None else map(convert, rows))
 
 
 def _to_aware() -> Callable[[Any], dt.datetime | None]:
@@ -116,35 +131,18 @@ def snapshot_rows(account_ids: Sequence[int], *, until: dt.date) -> Iterator[tup
     longer ones go through `influencers.selectors.history.newest_snapshots`)."""
     if not account_ids:
         return
-    account, date = _column(AccountSnapshot, "account"), _column(AccountSnapshot, "date")
+    date = _column(AccountSnapshot, "date")
     # The date as text: SQLite's driver would parse it with Django's regex (90 rows an account);
     # PostgreSQL writes a date cast to text in ISO form (YYYY-MM-DD) whatever the DateStyle's order.
-    sql = (
-        f"SELECT {account}, CAST({date} AS TEXT), {_column(AccountSnapshot, 'followers')}, "
-        f"{_column(AccountSnapshot, 'following')} FROM {_table(AccountSnapshot)} "
-        f"WHERE {account} IN ({_placeholders(account_ids)}) AND {date} <= %s ORDER BY {account}, {date}"
-    )
+    columns = [_column(AccountSnapshot, "account"), f"CAST({date} AS TEXT)"]
+    columns += [_column(AccountSnapshot, name) for name in ("followers", "following")]
+    sql = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
     parse = dt.date.fromisoformat
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*account_ids, _date_param(until)])
-        while rows := cursor.fetchmany(_FETCH_ROWS):
-            yield from [(account, parse(day), followers, following) for account, day, followers, following in rows]
+    yield from _rows(sql, [*account_ids, _date_param(until)], lambda row: (row[0], parse(row[1]), row[2], row[3]))
 
 
-POST_FIELDS = (
-    "id",
-    "account_id",
-    "platform_post_id",
-    "posted_at",
-    "url",
-    "caption",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "views",
-    "is_sponsored",
-)
+POST_COUNTS = ("likes", "comments", "shares", "saves", "views")
+POST_FIELDS = ("id", "account_id", "platform_post_id", "posted_at", "url", "caption", *POST_COUNTS, "is_sponsored")
 
 
 def recent_post_rows(account_ids: Sequence[int], *, until: dt.datetime, limit: int) -> list[dict[str, Any]]:
@@ -175,15 +173,10 @@ def comment_rows(post_ids: Sequence[int]) -> Iterator[tuple[int, str, str, dt.da
     and id."""
     if not post_ids:
         return
-    post, posted_at = _column(CommentSample, "post"), _column(CommentSample, "posted_at")
-    sql = (
-        f"SELECT {post}, {_column(CommentSample, 'commenter')}, {_column(CommentSample, 'text')}, {posted_at} "
-        f"FROM {_table(CommentSample)} WHERE {post} IN ({_placeholders(post_ids)}) "
-        f"ORDER BY {post}, {posted_at}, {_column(CommentSample, 'id')}"
-    )
+    columns = [_column(CommentSample, name) for name in ("post", "commenter", "text", "posted_at")]
+    sql = _select_in(CommentSample, columns, "post", len(post_ids), ["post", "posted_at", "id"])
     aware = _to_aware()
-    for post_id, commenter, text, when in _rows(sql, list(post_ids)):
-        yield post_id, commenter, text, aware(when)
+    yield from _rows(sql, list(post_ids), lambda row: (*row[:3], aware(row[3])))
 
 
 def follower_sample_rows(account_ids: Sequence[int], fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
@@ -191,10 +184,6 @@ def follower_sample_rows(account_ids: Sequence[int], fields: Sequence[str]) -> I
     fields are plain columns: text, counts and nullable booleans)."""
     if not account_ids:
         return
-    account = _column(FollowerSample, "account")
-    sql = (
-        f"SELECT {account}, {', '.join(_column(FollowerSample, name) for name in fields)} "
-        f"FROM {_table(FollowerSample)} WHERE {account} IN ({_placeholders(account_ids)}) "
-        f"ORDER BY {account}, {_column(FollowerSample, 'id')}"
-    )
+    columns = [_column(FollowerSample, name) for name in ("account", *fields)]
+    sql = _select_in(FollowerSample, columns, "account", len(account_ids), ["account", "id"])
     yield from _rows(sql, list(account_ids))

@@ -59,7 +59,8 @@ from vetting.scoring.engagement import (
 )
 from vetting.scoring.follower_calibration import FollowerCalibration
 from vetting.scoring.followers import FIELDS, FollowerBatch, FollowerProfile
-from vetting.scoring.growth import growth_anomalies, growth_summary
+from vetting.scoring.growth import HistoryFit, anomalies_of, fit_history, growth_summary
+from vetting.scoring.growth_chunk import fit_histories
 from vetting.scoring.reuse import ImageCopy, ImageRef, reuse_report
 from vetting.scoring.text_similarity import term_vector
 from vetting.selectors import evidence as evidence_rows
@@ -246,15 +247,26 @@ def build_report(
     return _json_safe(_report_values(evidence, now=now, benchmarks=benchmarks, calibration=calibration))
 
 
+def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int], list[int | None]]:
+    """The history as columns: dates, followers, following (one transposition rather than a
+    pass per column)."""
+    if not evidence.snapshots:
+        return [], [], []
+    dates, followers, following = (list(column) for column in zip(*evidence.snapshots))
+    return dates, followers, following
+
+
 def _report_values(
     evidence: AccountEvidence,
     *,
     now: dt.datetime | None = None,
     benchmarks: dict[str, Any] | None = None,
     calibration: FollowerCalibration | None = None,
+    growth_fit: HistoryFit | None = None,
 ) -> dict[str, Any]:
     """`build_report`'s report as the scorers made it: numpy scalars, dates, NaN and messages
-    not yet made JSON (`_json_safe` or `stored_json` does that)."""
+    not yet made JSON (`_json_safe` or `stored_json` does that). `growth_fit`: the account's
+    history fitted with its chunk (`fit_histories`); fitted here when None."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -264,10 +276,7 @@ def _report_values(
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
         quality = audience_quality(batch, calibration)
 
-    # The history as columns (one transposition rather than a pass per column).
-    dates, follower_counts, following_counts = (
-        (list(c) for c in zip(*evidence.snapshots)) if evidence.snapshots else ([], [], [])
-    )
+    dates, follower_counts, following_counts = _history_columns(evidence)
 
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
@@ -289,7 +298,8 @@ def _report_values(
     # Snapshot history → growth anomalies; a jump right after a post's engagement spike is
     # marked as possibly organic.
     viral_dates = [dt.date.fromisoformat(c.date) for c in engagement.changes if c.kind == "spike"]
-    growth = growth_anomalies(dates, follower_counts, following_counts, viral_dates=viral_dates)
+    fit = growth_fit or fit_history(dates, follower_counts, following_counts)
+    growth = anomalies_of(fit, viral_dates=viral_dates)
 
     # Comment sample → authenticity (languages compared with the declared audience).
     audience_languages = (evidence.audience or {}).get("languages") or None
@@ -451,9 +461,10 @@ def _vet(
     levels: dict[str, int] = defaultdict(int)
     for chunk in _chunks(ids, chunk_size):
         evidence = load_evidence(chunk, now=now)
+        fits = fit_histories([_history_columns(ev) for ev in evidence.values()])
         rows = []
-        for account_id, ev in evidence.items():
-            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration)
+        for (account_id, ev), fit in zip(evidence.items(), fits, strict=True):
+            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit)
             risk = _json_safe({name: report["risk"][name] for name in ("risk", "level", "confidence", "missing")})
             levels[risk["level"]] += 1
             rows.append(
