@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, Post
@@ -78,7 +79,7 @@ def _to_aware() -> Callable[[Any], dt.datetime | None]:
         if isinstance(value, str):
             value = parse_datetime(value)
         if zone is not None and value.tzinfo is None:
-            value = timezone.make_aware(value, zone)
+            value = value.replace(tzinfo=zone)  # what timezone.make_aware does, without its checks
         return value
 
     return aware
@@ -125,20 +126,33 @@ def account_rows(account_ids: Sequence[int], *, until: dt.date) -> list[tuple[An
     return out
 
 
-def snapshot_rows(account_ids: Sequence[int], *, until: dt.date) -> Iterator[tuple[int, dt.date, int, int | None]]:
-    """(account_id, date, followers, following) of every snapshot dated `until` or earlier of
-    `account_ids`, by account and date (callers pass accounts whose whole history they keep;
+class _Days(dict[str, dt.date]):
+    """ISO date texts, each parsed once: the histories of a chunk share their days."""
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = dt.date.fromisoformat(text)
+        return day
+
+
+def snapshot_histories(
+    account_ids: Sequence[int], *, until: dt.date
+) -> dict[int, list[tuple[dt.date, int, int | None]]]:
+    """(date, followers, following) of every snapshot dated `until` or earlier of each of
+    `account_ids` that has one, by date (callers pass accounts whose whole history they keep;
     longer ones go through `influencers.selectors.history.newest_snapshots`)."""
     if not account_ids:
-        return
+        return {}
     date = _column(AccountSnapshot, "date")
     # The date as text: SQLite's driver would parse it with Django's regex (90 rows an account);
     # PostgreSQL writes a date cast to text in ISO form (YYYY-MM-DD) whatever the DateStyle's order.
     columns = [_column(AccountSnapshot, "account"), f"CAST({date} AS TEXT)"]
     columns += [_column(AccountSnapshot, name) for name in ("followers", "following")]
     sql = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
-    parse = dt.date.fromisoformat
-    yield from _rows(sql, [*account_ids, _date_param(until)], lambda row: (row[0], parse(row[1]), row[2], row[3]))
+    days = _Days()
+    return {
+        account_id: [(days[text], followers, following) for _, text, followers, following in rows]
+        for account_id, rows in groupby(_rows(sql, [*account_ids, _date_param(until)]), key=itemgetter(0))
+    }
 
 
 POST_COUNTS = ("likes", "comments", "shares", "saves", "views")

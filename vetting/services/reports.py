@@ -22,8 +22,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -202,9 +200,8 @@ def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | Non
     """The newest HISTORY_DAYS snapshots of each account, counted back from its own newest:
     whole histories by one plain read, longer ones through the catalogue's window query."""
     whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
-    # The rows come by account: one lookup per history rather than per row.
-    for account_id, rows in groupby(evidence_rows.snapshot_rows(whole, until=until), key=itemgetter(0)):
-        out[account_id].snapshots.extend([row[1:] for row in rows])
+    for account_id, history in evidence_rows.snapshot_histories(whole, until=until).items():
+        out[account_id].snapshots = history
     longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
     if longer:
         for account_id, date, followers, following in newest_snapshots(
