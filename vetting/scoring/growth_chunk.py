@@ -59,16 +59,24 @@ def rolling_median_rows(values: np.ndarray, window: int) -> np.ndarray:
     return np.where(counts > 0, (low + high) / 2, np.nan)
 
 
-def _points(dates: Sequence[dt.date], values: Sequence[float | None]) -> Points:
-    """`series_points`, without its dict and sort for the usual history: plain dates in
-    increasing order, every value known."""
-    if not dates or None in values or not set(map(type, dates)) <= {dt.date}:
-        return series_points(dates, values)
+def _day_numbers(dates: Sequence[dt.date]) -> np.ndarray | None:
+    """Days since the first of `dates` when they are plain dates in increasing order, the usual
+    history (None otherwise: `series_points` then sorts and deduplicates them). Computed once for
+    both series of a history."""
+    if not dates or not set(map(type, dates)) <= {dt.date}:
+        return None
     ordinals = np.array([d.toordinal() for d in dates])
-    steps = np.diff(ordinals)
-    if len(steps) and steps.min() <= 0:  # out of order, or a date given twice
+    if len(ordinals) > 1 and np.diff(ordinals).min() <= 0:  # out of order, or a date given twice
+        return None
+    return (ordinals - ordinals[0]).astype(float)
+
+
+def _points(dates: Sequence[dt.date], values: Sequence[float | None], days: np.ndarray | None) -> Points:
+    """`series_points`, without its dict and sort when every value is known and `days` are the
+    dates' `_day_numbers`."""
+    if days is None or None in values:
         return series_points(dates, values)
-    return (ordinals - ordinals[0]).astype(float), np.array(values, dtype=float), list(dates)
+    return days, np.array(values, dtype=float), list(dates)
 
 
 def _by_length(series: dict[int, Points]) -> dict[int, list[int]]:
@@ -132,10 +140,11 @@ def _fit_following(series: list[Points], window: int) -> list[FollowingFit]:
 def fit_histories(histories: Sequence[History], *, window: int = 14) -> list[HistoryFit]:
     """`[fit_history(dates, followers, following, window=window) for ... in histories]`, the
     series of each length fitted together."""
-    followers = {i: _points(dates, counts) for i, (dates, counts, _) in enumerate(histories)}
+    days = [_day_numbers(dates) for dates, _, _ in histories]
+    followers = {i: _points(dates, counts, days[i]) for i, (dates, counts, _) in enumerate(histories)}
     # A following series is fitted only where the follower one is long enough (as fit_history).
     following = {
-        i: _points(dates, counts)
+        i: _points(dates, counts, days[i])
         for i, (dates, _, counts) in enumerate(histories)
         if counts is not None and len(followers[i][1]) >= MIN_SNAPSHOTS
     }
