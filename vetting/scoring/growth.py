@@ -123,12 +123,107 @@ def round_package(excess: float, tolerance: float) -> int | None:
     return None
 
 
-def _series(dates: Sequence[dt.date], values: Sequence[float | None]) -> tuple[np.ndarray, np.ndarray, list[dt.date]]:
+def series_points(
+    dates: Sequence[dt.date], values: Sequence[float | None]
+) -> tuple[np.ndarray, np.ndarray, list[dt.date]]:
+    """(days since the first point, values, dates) of the dated points that have a value, by
+    date (a date given twice keeps its last value)."""
     pairs = sorted({d: v for d, v in zip(dates, values) if v is not None}.items())
     ds = [d for d, _ in pairs]
     vals = np.array([float(v) for _, v in pairs])
     days = np.array([(d - ds[0]).days for d in ds], dtype=float) if ds else np.array([])
     return days, vals, ds
+
+
+@dataclass(frozen=True)
+class FollowerFit:
+    """A follower series (at least MIN_SNAPSHOTS points) against its own trend: the figures the
+    anomaly rules of `growth_anomalies` read. Index i is the change from point i to i + 1."""
+
+    dates: list[dt.date]
+    values: np.ndarray
+    gaps: np.ndarray  # days between the points
+    change: np.ndarray
+    trend: np.ndarray  # rolling median of the daily rate
+    residual: np.ndarray  # daily rate − trend
+    scale_local: np.ndarray  # the larger of the global and the local spread
+    z: np.ndarray  # residual / scale_local
+    level: float  # median follower count
+    scale: float  # global robust spread
+    trend_per_day: float  # median daily rate
+
+
+@dataclass(frozen=True)
+class FollowingFit:
+    """A following series (at least MIN_SNAPSHOTS points) against its own trend (`following_churn`)."""
+
+    dates: list[dt.date]
+    gaps: np.ndarray
+    change: np.ndarray
+    trend: np.ndarray
+    z: np.ndarray  # residual / the global robust spread
+
+
+@dataclass(frozen=True)
+class HistoryFit:
+    """Both series of one history fitted, before any threshold: `growth_anomalies` is
+    `anomalies_of(fit_history(...))`, and `vetting.scoring.growth_chunk` fits a chunk's histories
+    at once."""
+
+    n_snapshots: int  # follower points (dated, not None)
+    followers: FollowerFit | None  # None: fewer than MIN_SNAPSHOTS points
+    following: FollowingFit | None  # None: no following series, or fewer than MIN_SNAPSHOTS points
+    following_given: bool  # whether a following series was passed (its churn is then reported)
+
+
+def fit_followers(days: np.ndarray, vals: np.ndarray, ds: list[dt.date], window: int) -> FollowerFit:
+    """The follower series `_series` made (at least MIN_SNAPSHOTS points) against its trend."""
+    gaps = np.diff(days)
+    change = np.diff(vals)
+    rate = change / gaps
+    trend = rolling_median(rate, window)
+    level = float(median(vals))
+    floor = max(1.0, NOISE_FLOOR_SHARE * level)
+    residual = rate - trend
+    # The account's own variation: the larger of its overall robust spread and the local one
+    # (growth noise scales with the growth rate, so a fast-growing month is noisier).
+    scale_global = _robust_scale(residual, floor)
+    local = 1.4826 * rolling_median(np.abs(residual - median(residual)), window * 2)
+    scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
+    z = residual / scale_local
+    return FollowerFit(
+        ds, vals, gaps, change, trend, residual, scale_local, z, level, scale_global, float(median(rate))
+    )
+
+
+def fit_following(days: np.ndarray, vals: np.ndarray, ds: list[dt.date], window: int) -> FollowingFit:
+    """The following series `_series` made (at least MIN_SNAPSHOTS points) against its trend."""
+    gaps = np.diff(days)
+    change = np.diff(vals)
+    rate = change / gaps
+    trend = rolling_median(rate, window)
+    residual = rate - trend
+    scale = _robust_scale(residual, max(2.0, 0.002 * float(median(vals))))
+    return FollowingFit(ds, gaps, change, trend, residual / scale)
+
+
+def fit_history(
+    dates: Sequence[dt.date],
+    followers: Sequence[float | None],
+    following: Sequence[float | None] | None = None,
+    *,
+    window: int = 14,
+) -> HistoryFit:
+    """Both series of a snapshot history fitted against their trends (one account)."""
+    days, vals, ds = series_points(dates, followers)
+    if len(vals) < MIN_SNAPSHOTS:
+        return HistoryFit(len(vals), None, None, following is not None)
+    following_fit = None
+    if following is not None:
+        f_days, f_vals, f_ds = series_points(dates, following)
+        if len(f_vals) >= MIN_SNAPSHOTS:
+            following_fit = fit_following(f_days, f_vals, f_ds, window)
+    return HistoryFit(len(vals), fit_followers(days, vals, ds, window), following_fit, following is not None)
 
 
 def growth_anomalies(
@@ -146,29 +241,35 @@ def growth_anomalies(
 
     `viral_dates`: days of posts whose engagement spiked; a jump 0–3 days after one is marked
     as possibly organic (`explained_by_post`)."""
-    days, vals, ds = _series(dates, followers)
-    if len(vals) < MIN_SNAPSHOTS:
+    return anomalies_of(
+        fit_history(dates, followers, following, window=window),
+        z_threshold=z_threshold,
+        purge_days=purge_days,
+        churn_days=churn_days,
+        viral_dates=viral_dates,
+    )
+
+
+def anomalies_of(
+    fit: HistoryFit,
+    *,
+    z_threshold: float = 6.0,
+    purge_days: int = 60,
+    churn_days: int = 7,
+    viral_dates: Sequence[dt.date] = (),
+) -> GrowthReport:
+    """`growth_anomalies` of a fitted history (its thresholds and rules; the module docstring)."""
+    if fit.followers is None:
         return GrowthReport(
-            available=False, n_snapshots=len(vals), note=m.GROWTH_TOO_FEW(min=MIN_SNAPSHOTS, n=len(vals))
+            available=False, n_snapshots=fit.n_snapshots, note=m.GROWTH_TOO_FEW(min=MIN_SNAPSHOTS, n=fit.n_snapshots)
         )
-    gaps = np.diff(days)
-    change = np.diff(vals)
-    rate = change / gaps
-    trend = rolling_median(rate, window)
-    level = float(median(vals))
-    floor = max(1.0, NOISE_FLOOR_SHARE * level)
-    residual = rate - trend
-    # The account's own variation: the larger of its overall robust spread and the local one
-    # (growth noise scales with the growth rate, so a fast-growing month is noisier).
-    scale_global = _robust_scale(residual, floor)
-    local = 1.4826 * rolling_median(np.abs(residual - median(residual)), window * 2)
-    scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
-    z = residual / scale_local
-    scale = scale_global
+    f = fit.followers
+    ds, vals, gaps, change, trend = f.dates, f.values, f.gaps, f.change, f.trend
+    residual, scale_local, z, level, scale = f.residual, f.scale_local, f.z, f.level, f.scale
     report = GrowthReport(
         available=True,
-        n_snapshots=len(vals),
-        trend_per_day=float(median(rate)),
+        n_snapshots=fit.n_snapshots,
+        trend_per_day=f.trend_per_day,
         noise_per_day=scale,
         max_gap_days=int(gaps.max()),
     )
@@ -239,8 +340,8 @@ def growth_anomalies(
     report.anomalies = sorted(jumps + bursts + drops, key=lambda a: a.date)
     report.anomalous_gain_share = report.anomalous_gain / max(float(vals[-1]), 1.0)
 
-    if following is not None:
-        churn = following_churn(dates, following, z_threshold=z_threshold * 0.75, window=window, churn_days=churn_days)
+    if fit.following_given:
+        churn = _churn_of(fit.following, z_threshold=z_threshold * 0.75, churn_days=churn_days)
         report.anomalies.extend(churn)
         report.anomalies.sort(key=lambda a: (a.date, a.kind))
         # Waves: churn moves less than `churn_days` apart belong to one follow-then-unfollow wave.
@@ -279,16 +380,17 @@ def following_churn(
 ) -> list[Anomaly]:
     """Follow/unfollow bursts: an outlying rise of the following count followed within
     `churn_days` by an outlying fall (or the reverse)."""
-    days, vals, ds = _series(dates, following)
+    days, vals, ds = series_points(dates, following)
     if len(vals) < MIN_SNAPSHOTS:
         return []
-    gaps = np.diff(days)
-    change = np.diff(vals)
-    rate = change / gaps
-    trend = rolling_median(rate, window)
-    residual = rate - trend
-    scale = _robust_scale(residual, max(2.0, 0.002 * float(median(vals))))
-    z = residual / scale
+    return _churn_of(fit_following(days, vals, ds, window), z_threshold=z_threshold, churn_days=churn_days)
+
+
+def _churn_of(fit: FollowingFit | None, *, z_threshold: float, churn_days: int) -> list[Anomaly]:
+    """`following_churn` of a fitted following series (none without one)."""
+    if fit is None:
+        return []
+    ds, gaps, change, trend, z = fit.dates, fit.gaps, fit.change, fit.trend, fit.z
     big = np.flatnonzero(np.abs(z) >= z_threshold).tolist()
     out: list[Anomaly] = []
     used: set[int] = set()

@@ -36,7 +36,7 @@ from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
 from vetting.scoring.growth import GrowthReport
-from vetting.scoring.records import asdict
+from vetting.scoring.records import asdict, copied
 from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))
@@ -130,10 +130,31 @@ class Signal:
         return "" if self.risk is None else level_of(self.risk)
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["available"] = self.available
-        out["level"] = self.level
-        out["evidence_kind"] = SIGNAL_EVIDENCE.get(self.name, "")
+        # asdict(self) with the fields spelled out (a report has 9 signals; the generic walk
+        # looked every field up): the same keys in the same order, the same copies of the
+        # containers and messages (the figures are immutable; tests/vetting/test_signal_as_dict.py).
+        out = {
+            "name": self.name,
+            "label": self.label,
+            "value": copied(self.value),
+            "benchmark": copied(self.benchmark),
+            "risk": self.risk,
+            "weight": self.weight,
+            "decisive": self.decisive,
+            "confidence": self.confidence,
+            "explanation": copied(self.explanation),
+            "evidence": copied(self.evidence),
+            "value_text": copied(self.value_text),
+            "evidence_lines": copied(self.evidence_lines),
+            "contribution": self.contribution,
+            "mean_part": self.mean_part,
+            "floor_part": self.floor_part,
+            "points": self.points,
+            "floor_points": self.floor_points,
+            "available": self.available,
+            "level": self.level,
+            "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
+        }
         for key in ("risk", "contribution", "confidence", "mean_part", "floor_part"):
             if isinstance(out[key], float):
                 out[key] = round(out[key], 4)

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 
 
 @functools.lru_cache(maxsize=256)
-def _window_index(size: int, width: int) -> np.ndarray:
+def window_index(size: int, width: int) -> np.ndarray:
     """Indices of the `size` windows of `width` places over a padded series (row i: i … i+width-1),
     the rows of sliding_window_view as an index kept per shape (the series of one catalogue have
     few lengths; building the view cost a third of the rolling median)."""
@@ -26,7 +26,7 @@ def rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     the two give the same numbers)."""
     values = np.asarray(values, dtype=float)
     padded = np.concatenate([np.full(window, np.nan), values, np.full(window, np.nan)])
-    views = np.sort(padded[_window_index(len(values), 2 * window + 1)], axis=1)
+    views = np.sort(padded[window_index(len(values), 2 * window + 1)], axis=1)
     counts = np.count_nonzero(~np.isnan(views), axis=1)
     rows = np.arange(len(views))
     low = views[rows, np.maximum(counts - 1, 0) // 2]

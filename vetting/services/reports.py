@@ -28,8 +28,6 @@ import numpy as np
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.errors import InputError, PermissionDenied
@@ -42,12 +40,9 @@ from influencers.models import (
     Account,
     AccountMetrics,
     AudienceProfile,
-    CommentSample,
     Creator,
-    FollowerSample,
-    Post,
 )
-from influencers.selectors.history import newest_snapshots, snapshot_count
+from influencers.selectors.history import newest_snapshots
 from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
@@ -62,9 +57,11 @@ from vetting.scoring.engagement import (
 )
 from vetting.scoring.follower_calibration import FollowerCalibration
 from vetting.scoring.followers import FIELDS, FollowerBatch, FollowerProfile
-from vetting.scoring.growth import growth_anomalies, growth_summary
+from vetting.scoring.growth import HistoryFit, anomalies_of, fit_history, growth_summary
+from vetting.scoring.growth_chunk import fit_histories
 from vetting.scoring.reuse import ImageCopy, ImageRef, reuse_report
 from vetting.scoring.text_similarity import term_vector
+from vetting.selectors import evidence as evidence_rows
 from vetting.selectors.calibrations import catalogue_follower_calibration
 from vision.services.reuse import reused_images
 
@@ -146,25 +143,18 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 7 queries (8 when some accounts have more than
-    HISTORY_DAYS snapshots), and at most 6 for the reused images,
-    whatever the number of accounts."""
+    """Bulk-load the evidence of `account_ids`: 5 statements (6 when some accounts have more
+    than HISTORY_DAYS snapshots, 4 when none has a post), and at most 6 for the reused images,
+    whatever the number of accounts. The accounts, histories, posts, comments and follower
+    samples are read by plain SQL (`vetting.selectors.evidence`)."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
-    metrics = {
-        row[0]: row[1:]
-        for row in AccountMetrics.objects.filter(account_id__in=account_ids).values_list(
-            "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
-        )
-    }
     snapshot_counts: dict[int, int | None] = {}
-    for pk, platform, handle, bio, languages, snapshot_rows in (
-        Account.objects.filter(pk__in=account_ids)
-        .annotate(snapshot_rows=snapshot_count(now.date()))
-        .values_list("pk", "platform", "handle", "bio", "creator__languages", "snapshot_rows")
+    for pk, platform, handle, bio, languages, snapshot_rows, stored, *metrics in evidence_rows.account_rows(
+        account_ids, until=now.date()
     ):
         snapshot_counts[pk] = snapshot_rows
-        followers, er, formula, posts_used, data_as_of = metrics.get(pk, (None, None, "", 0, None))
+        followers, er, formula, posts_used, data_as_of = metrics if stored else (None, None, "", 0, None)
         out[pk] = AccountEvidence(
             pk,
             platform,
@@ -176,53 +166,20 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             # was never computed (or has no data), and the signal computes the rate itself.
             engagement=StoredEngagement(er, formula, posts_used) if data_as_of is not None else None,
             data_as_of=data_as_of,
-            stored_metrics=pk in metrics,
+            stored_metrics=stored,
         )
     ids = list(out)
-    # The newest HISTORY_DAYS snapshots and RECENT_POSTS posts of each account (counted back from
-    # its own newest, so an account's age or a catalogue seeded in the past does not matter).
-    for account_id, date, followers, following in newest_snapshots(
-        snapshot_counts, until=now.date(), limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
-    ):
-        out[account_id].snapshots.append((date, followers, following))
-    newest_post = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
-    post_rows = (
-        Post.objects.filter(account_id__in=ids, posted_at__lte=now)
-        .annotate(rn=newest_post)
-        .filter(rn__lte=RECENT_POSTS)
-        .order_by("account_id", "-posted_at", "id")
-        .values(
-            "id",
-            "account_id",
-            "platform_post_id",
-            "posted_at",
-            "url",
-            "caption",
-            "likes",
-            "comments",
-            "shares",
-            "saves",
-            "views",
-            "is_sponsored",
-        )
-    )
-    # Only what the scorers and the report read (no hashtags: a JSON value decoded per row).
-    for post in post_rows:
+    _load_snapshots(out, snapshot_counts, until=now.date())
+    # The RECENT_POSTS newest posts of each account (counted back from its own newest, so an
+    # account's age or a catalogue seeded in the past does not matter). Only what the scorers
+    # and the report read (no hashtags: a JSON value decoded per row).
+    for post in evidence_rows.recent_post_rows(ids, until=now, limit=RECENT_POSTS):
         out[post["account_id"]].posts.append(post)
     post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
-    if post_account:
-        for post_id, commenter, text, posted_at in (
-            CommentSample.objects.filter(post_id__in=list(post_account))
-            .order_by("post_id", "posted_at", "id")
-            .values_list("post_id", "commenter", "text", "posted_at")
-        ):
-            out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
+    for post_id, commenter, text, posted_at in evidence_rows.comment_rows(list(post_account)):
+        out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
     # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
-    for account_id, *profile in (
-        FollowerSample.objects.filter(account_id__in=ids)
-        .order_by("account_id", "id")
-        .values_list("account_id", *FIELDS)
-    ):
+    for account_id, *profile in evidence_rows.follower_sample_rows(ids, FIELDS):
         out[account_id].follower_sample.append(FollowerProfile(**dict(zip(FIELDS, profile))))
     for audience in (
         AudienceProfile.objects.filter(account_id__in=ids)
@@ -237,6 +194,20 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
         if evidence.followers is None and evidence.snapshots:
             evidence.followers = float(evidence.snapshots[-1][1])
     return out
+
+
+def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | None], *, until: dt.date) -> None:
+    """The newest HISTORY_DAYS snapshots of each account, counted back from its own newest:
+    whole histories by one plain read, longer ones through the catalogue's window query."""
+    whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
+    for account_id, history in evidence_rows.snapshot_histories(whole, until=until).items():
+        out[account_id].snapshots = history
+    longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
+    if longer:
+        for account_id, date, followers, following in newest_snapshots(
+            longer, until=until, limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
+        ):
+            out[account_id].snapshots.append((date, followers, following))
 
 
 def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:
@@ -273,15 +244,26 @@ def build_report(
     return _json_safe(_report_values(evidence, now=now, benchmarks=benchmarks, calibration=calibration))
 
 
+def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int], list[int | None]]:
+    """The history as columns: dates, followers, following (one transposition rather than a
+    pass per column)."""
+    if not evidence.snapshots:
+        return [], [], []
+    dates, followers, following = (list(column) for column in zip(*evidence.snapshots))
+    return dates, followers, following
+
+
 def _report_values(
     evidence: AccountEvidence,
     *,
     now: dt.datetime | None = None,
     benchmarks: dict[str, Any] | None = None,
     calibration: FollowerCalibration | None = None,
+    growth_fit: HistoryFit | None = None,
 ) -> dict[str, Any]:
     """`build_report`'s report as the scorers made it: numpy scalars, dates, NaN and messages
-    not yet made JSON (`_json_safe` or `stored_json` does that)."""
+    not yet made JSON (`_json_safe` or `stored_json` does that). `growth_fit`: the account's
+    history fitted with its chunk (`fit_histories`); fitted here when None."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -291,10 +273,7 @@ def _report_values(
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
         quality = audience_quality(batch, calibration)
 
-    # The history as columns (one transposition rather than a pass per column).
-    dates, follower_counts, following_counts = (
-        (list(c) for c in zip(*evidence.snapshots)) if evidence.snapshots else ([], [], [])
-    )
+    dates, follower_counts, following_counts = _history_columns(evidence)
 
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
@@ -316,7 +295,8 @@ def _report_values(
     # Snapshot history → growth anomalies; a jump right after a post's engagement spike is
     # marked as possibly organic.
     viral_dates = [dt.date.fromisoformat(c.date) for c in engagement.changes if c.kind == "spike"]
-    growth = growth_anomalies(dates, follower_counts, following_counts, viral_dates=viral_dates)
+    fit = growth_fit or fit_history(dates, follower_counts, following_counts)
+    growth = anomalies_of(fit, viral_dates=viral_dates)
 
     # Comment sample → authenticity (languages compared with the declared audience).
     audience_languages = (evidence.audience or {}).get("languages") or None
@@ -478,9 +458,10 @@ def _vet(
     levels: dict[str, int] = defaultdict(int)
     for chunk in _chunks(ids, chunk_size):
         evidence = load_evidence(chunk, now=now)
+        fits = fit_histories([_history_columns(ev) for ev in evidence.values()])
         rows = []
-        for account_id, ev in evidence.items():
-            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration)
+        for (account_id, ev), fit in zip(evidence.items(), fits, strict=True):
+            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit)
             risk = _json_safe({name: report["risk"][name] for name in ("risk", "level", "confidence", "missing")})
             levels[risk["level"]] += 1
             rows.append(

@@ -1,0 +1,195 @@
+"""The evidence vetting reads by plain SQL (vetting.selectors.evidence, through
+`load_evidence`) against the querysets it replaced, on a catalogue of named edge cases: no
+metrics row or one never computed, no history, a history longer than kept, a following count
+missing, posts in the future, more posts than kept and posts at the same time, comments
+without a date, follower profiles with unknown fields, creators with and without languages,
+ids that do not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample, Post
+from influencers.selectors.history import newest_snapshots, snapshot_count
+from tests.factories import (
+    AccountFactory,
+    AccountMetricsFactory,
+    CommentSampleFactory,
+    CreatorFactory,
+    FollowerSampleFactory,
+    PostFactory,
+)
+from vetting.scoring.comments import CommentItem
+from vetting.scoring.engagement import StoredEngagement
+from vetting.scoring.followers import FIELDS, FollowerProfile
+from vetting.services import reports
+
+pytestmark = pytest.mark.django_db
+HISTORY, POSTS = 6, 3  # small limits, so that longer histories and post lists are cheap to make
+
+
+def _orm_evidence(account_ids: list[int], now: dt.datetime) -> dict[int, dict[str, Any]]:
+    """What `load_evidence` read through the ORM before (its code, without audience and images)."""
+    from influencers.models import Account
+
+    out: dict[int, dict[str, Any]] = {}
+    metrics = {
+        row[0]: row[1:]
+        for row in AccountMetrics.objects.filter(account_id__in=account_ids).values_list(
+            "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
+        )
+    }
+    counts = {}
+    for pk, platform, handle, bio, languages, n in (
+        Account.objects.filter(pk__in=account_ids)
+        .annotate(n=snapshot_count(now.date()))
+        .values_list("pk", "platform", "handle", "bio", "creator__languages", "n")
+    ):
+        counts[pk] = n
+        followers, er, formula, used, as_of = metrics.get(pk, (None, None, "", 0, None))
+        out[pk] = {
+            "head": (platform, handle, bio or "", followers, list(languages or []), pk in metrics, as_of),
+            "engagement": StoredEngagement(er, formula, used) if as_of is not None else None,
+            "snapshots": [],
+            "posts": [],
+            "comments": [],
+            "followers": [],
+        }
+    for account_id, date, followers, following in newest_snapshots(
+        counts, until=now.date(), limit=HISTORY, fields=("account_id", "date", "followers", "following")
+    ):
+        out[account_id]["snapshots"].append((date, followers, following))
+    newest = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
+    for post in (
+        Post.objects.filter(account_id__in=list(out), posted_at__lte=now)
+        .annotate(rn=newest)
+        .filter(rn__lte=POSTS)
+        .order_by("account_id", "-posted_at", "id")
+        .values(*reports.evidence_rows.POST_FIELDS)
+    ):
+        out[post["account_id"]]["posts"].append(post)
+    post_account = {p["id"]: pk for pk, e in out.items() for p in e["posts"]}
+    for post_id, commenter, text, posted_at in (
+        CommentSample.objects.filter(post_id__in=list(post_account))
+        .order_by("post_id", "posted_at", "id")
+        .values_list("post_id", "commenter", "text", "posted_at")
+    ):
+        out[post_account[post_id]]["comments"].append(CommentItem(post_id, commenter, text, posted_at))
+    for evidence in out.values():  # no metrics: the newest snapshot's count
+        platform, handle, bio, followers, *rest = evidence["head"]
+        if followers is None and evidence["snapshots"]:
+            evidence["head"] = (platform, handle, bio, float(evidence["snapshots"][-1][1]), *rest)
+    for account_id, *profile in (
+        FollowerSample.objects.filter(account_id__in=list(out))
+        .order_by("account_id", "id")
+        .values_list("account_id", *FIELDS)
+    ):
+        out[account_id]["followers"].append(FollowerProfile(**dict(zip(FIELDS, profile))))
+    return out
+
+
+def _as_read(evidence: reports.AccountEvidence) -> dict[str, Any]:
+    return {
+        "head": (
+            evidence.platform,
+            evidence.handle,
+            evidence.bio,
+            evidence.followers,
+            evidence.creator_languages,
+            evidence.stored_metrics,
+            evidence.data_as_of,
+        ),
+        "engagement": evidence.engagement,
+        "snapshots": evidence.snapshots,
+        "posts": evidence.posts,
+        "comments": evidence.comments,
+        "followers": evidence.follower_sample,
+    }
+
+
+def _catalogue(now: dt.datetime) -> tuple[list[int], list[int]]:
+    """The account ids (and one that does not exist), and the ids of the posts kept of the first."""
+    today = now.date()
+    ids = []
+    # Full data: metrics, a history longer than kept (one following count unknown), more posts
+    # than kept with two at the same time, comments with and without a date, follower profiles.
+    full = AccountFactory(creator=CreatorFactory(languages=["zh", "en"]), bio="护肤 skincare")
+    AccountMetricsFactory(account=full, followers=5_000, engagement_rate=0.031, er_formula="f", er_posts_used=3)
+    AccountMetrics.objects.filter(account=full).update(data_as_of=today)
+    AccountSnapshot.objects.bulk_create(
+        AccountSnapshot(
+            account=full,
+            date=today - dt.timedelta(days=i * 2),
+            followers=5_000 - i * 7,
+            following=None if i == 3 else 300 + i,
+        )
+        for i in range(HISTORY + 4)
+    )
+    AccountSnapshot.objects.create(account=full, date=today + dt.timedelta(days=1), followers=9_999)  # future
+    # The third newest post is one of two at the same time: the one with the smaller id is kept.
+    same_time = now - dt.timedelta(days=2)
+    posts = [PostFactory(account=full, posted_at=now - dt.timedelta(hours=h), is_sponsored=True) for h in (3, 24)]
+    posts += [PostFactory(account=full, posted_at=same_time, views=None, shares=None) for _ in range(2)]
+    posts += [PostFactory(account=full, posted_at=now - dt.timedelta(days=d)) for d in (3, 9)]
+    PostFactory(account=full, posted_at=now + dt.timedelta(hours=1))  # not published yet at `now`
+    for post in posts:
+        CommentSampleFactory(post=post, posted_at=None, text="first")
+        CommentSampleFactory(post=post, posted_at=now - dt.timedelta(minutes=3), text="second")
+        CommentSampleFactory(post=post, posted_at=now - dt.timedelta(minutes=3), text="tie")
+    FollowerSampleFactory(account=full, has_profile_pic=None, is_private=True, followers_count=None)
+    FollowerSampleFactory(account=full, is_verified=False, external_url="https://example.com")
+    ids.append(full.pk)
+    # A short history, no metrics row, a creator without languages.
+    short = AccountFactory(creator=CreatorFactory(languages=[]))
+    AccountSnapshot.objects.bulk_create(
+        AccountSnapshot(account=short, date=today - dt.timedelta(days=i), followers=100 + i, following=5)
+        for i in range(3)
+    )
+    PostFactory(account=short, posted_at=now - dt.timedelta(days=2))
+    ids.append(short.pk)
+    # Nothing at all but a metrics row that was never computed (no data_as_of).
+    empty = AccountFactory(bio="")
+    AccountMetricsFactory(account=empty, followers=0)
+    AccountMetrics.objects.filter(account=empty).update(data_as_of=None)
+    ids.append(empty.pk)
+    return [*ids, 987_654], [post.pk for post in posts[:POSTS]]
+
+
+def test_load_evidence_reads_what_the_orm_read(monkeypatch):
+    monkeypatch.setattr(reports, "HISTORY_DAYS", HISTORY)
+    monkeypatch.setattr(reports, "RECENT_POSTS", POSTS)
+    now = timezone.now()
+    ids, kept_posts = _catalogue(now)
+    expected = _orm_evidence(ids, now)
+    got = reports.load_evidence(ids, now=now)
+    assert sorted(got) == sorted(expected) == sorted(ids[:-1])
+    for pk, evidence in got.items():
+        assert _as_read(evidence) == expected[pk], pk
+        # The same Python types too (the report's JSON is written from them).
+        for ours, theirs in zip(evidence.posts, expected[pk]["posts"], strict=True):
+            assert [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
+            assert ours["posted_at"].tzinfo == theirs["posted_at"].tzinfo
+    full = got[ids[0]]
+    assert len(full.snapshots) == HISTORY and len(full.posts) == POSTS and len(full.comments) == 3 * POSTS
+    assert [p["id"] for p in full.posts] == kept_posts
+    assert got[ids[1]].followers == 100.0  # no metrics: the newest snapshot's count
+
+
+def test_whole_histories_are_read_without_the_window_query(monkeypatch):
+    monkeypatch.setattr(reports, "HISTORY_DAYS", HISTORY)
+    now = timezone.now()
+    account = AccountFactory()
+    AccountSnapshot.objects.bulk_create(
+        AccountSnapshot(account=account, date=now.date() - dt.timedelta(days=i), followers=10 + i) for i in range(4)
+    )
+    called = []
+    monkeypatch.setattr(reports, "newest_snapshots", lambda *a, **k: called.append(1) or iter(()))
+    evidence = reports.load_evidence([account.pk], now=now)[account.pk]
+    assert [s[1] for s in evidence.snapshots] == [13, 12, 11, 10] and not called
+    assert all(type(s[0]) is dt.date for s in evidence.snapshots)

@@ -1,0 +1,151 @@
+"""The growth fits of a chunk at once (vetting.scoring.growth_chunk) against the per-account
+reference (`fit_history`, `growth_anomalies`), bit for bit, on random histories and named edge
+cases: empty, one snapshot, just too short, gaps, unknown counts, dates out of order or given
+twice, flat series (ties), jumps, purges and churn."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from vetting.scoring.growth import (
+    MIN_SNAPSHOTS,
+    HistoryFit,
+    anomalies_of,
+    fit_history,
+    growth_anomalies,
+)
+from vetting.scoring.growth_chunk import fit_histories, median_rows, rolling_median_rows
+from vetting.scoring.robust import median, rolling_median
+
+START = dt.date(2026, 1, 1)
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, arrays by their bytes (so -0.0, NaN and the last bit count) and dtype."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and a.tobytes() == b.tobytes()
+        )
+    if isinstance(a, float) and isinstance(b, float):
+        return np.float64(a).tobytes() == np.float64(b).tobytes() and type(a) is type(b)
+    return type(a) is type(b) and a == b
+
+
+def assert_same_fit(got: HistoryFit, expected: HistoryFit) -> None:
+    assert (got.n_snapshots, got.following_given) == (expected.n_snapshots, expected.following_given)
+    for name in ("followers", "following"):
+        ours, theirs = getattr(got, name), getattr(expected, name)
+        assert (ours is None) == (theirs is None), name
+        if ours is None:
+            continue
+        for field in dataclasses.fields(ours):
+            assert _same(getattr(ours, field.name), getattr(theirs, field.name)), (name, field.name)
+
+
+def _history(rng: np.random.Generator, size: int) -> tuple[list, list, list | None]:
+    days = np.cumsum(rng.choice([1, 1, 1, 1, 2, 3, 9], size=size)) if size else np.array([], dtype=int)
+    dates = [START + dt.timedelta(days=int(d)) for d in days]
+    level = float(rng.choice([80, 5_000, 250_000, 3_000_000]))
+    steps = rng.normal(level * 0.002, level * 0.001, size=size) * rng.choice([0, 1], size=size, p=[0.2, 0.8])
+    followers: list = list(np.maximum(level + np.cumsum(steps), 0).astype(int))
+    followers = [int(v) for v in followers]
+    if size > 20:
+        at = int(rng.integers(5, size - 5))
+        for i in range(at, size):  # a bought package, sometimes purged later
+            followers[i] += 10_000 if i < at + 8 or rng.random() < 0.5 else 0
+    following: list | None = [int(300 + (i * 37) % 11 + (900 if i % 17 == 3 else 0)) for i in range(size)]
+    if rng.random() < 0.2:
+        following = None
+    if size and rng.random() < 0.3:  # unknown counts
+        for i in rng.choice(size, size=max(1, size // 10), replace=False):
+            followers[int(i)] = None
+            if following is not None:
+                following[int(i)] = None
+    if size > 3 and rng.random() < 0.15:  # out of order, and a date given twice
+        dates[1], dates[2] = dates[2], dates[1]
+        dates[-1] = dates[-2]
+    return dates, followers, following
+
+
+EDGE_CASES = {
+    "empty": ([], [], []),
+    "one snapshot": ([START], [100], [5]),
+    "just too short": ([START + dt.timedelta(days=i) for i in range(MIN_SNAPSHOTS - 1)], [100] * 9, [5] * 9),
+    "just long enough": ([START + dt.timedelta(days=i) for i in range(MIN_SNAPSHOTS)], list(range(10)), None),
+    "flat (ties)": ([START + dt.timedelta(days=i) for i in range(40)], [7_000] * 40, [300] * 40),
+    "following too short": (
+        [START + dt.timedelta(days=i) for i in range(30)],
+        [1_000 + 5 * i for i in range(30)],
+        [None] * 25 + [1] * 5,
+    ),
+    "following unknown": ([START + dt.timedelta(days=i) for i in range(30)], [1_000 + 5 * i for i in range(30)], None),
+    "followers unknown": ([START + dt.timedelta(days=i) for i in range(30)], [None] * 30, [3] * 30),
+    "out of order, a date twice": (
+        [START + dt.timedelta(days=(i * 7) % 30) for i in range(30)] + [START],
+        [1_000 + 5 * ((i * 7) % 30) for i in range(30)] + [999],
+        [300] * 31,
+    ),
+    "dates with a time": (
+        # every other one 13 hours later: the next calendar day, the same number of whole days
+        [dt.datetime(2026, 1, 1, 12) + dt.timedelta(days=2 * i, hours=13 * (i % 2)) for i in range(30)],
+        [1_000 + 5 * i for i in range(30)],
+        None,
+    ),
+    "one big gap": (
+        [START + dt.timedelta(days=i + (40 if i > 15 else 0)) for i in range(30)],
+        [2_000 + 3 * i + (5_000 if i > 20 else 0) for i in range(30)],
+        [10 + (400 if i in (7, 9) else 0) for i in range(30)],
+    ),
+}
+
+
+def _compare(histories: list) -> None:
+    fits = fit_histories(histories)
+    assert len(fits) == len(histories)
+    for fit, (dates, followers, following) in zip(fits, histories, strict=True):
+        assert_same_fit(fit, fit_history(dates, followers, following))
+        viral = [dates[len(dates) // 2]] if dates else []
+        expected = growth_anomalies(dates, followers, following, viral_dates=viral)
+        assert anomalies_of(fit, viral_dates=viral).as_dict() == expected.as_dict()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_chunk_fits_are_the_per_account_fits(seed):
+    rng = np.random.default_rng(seed)
+    # Mostly one length (as an import), some others, some too short.
+    sizes = [90] * 25 + [int(s) for s in rng.integers(0, 120, size=15)]
+    _compare([_history(rng, size) for size in sizes])
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_edge_cases_alone_and_in_a_chunk(name):
+    _compare([EDGE_CASES[name]])
+    rng = np.random.default_rng(1)
+    _compare([_history(rng, 90), EDGE_CASES[name], _history(rng, 90)])
+
+
+def test_the_random_histories_have_anomalies_to_compare():
+    # The comparison above means something only if the rules fire on some of these histories.
+    rng = np.random.default_rng(3)
+    reports = [anomalies_of(fit) for fit in fit_histories([_history(rng, 90) for _ in range(40)])]
+    kinds = {a.kind for r in reports for a in r.anomalies}
+    assert {"jump", "following_churn"} <= kinds
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_row_medians_are_the_one_dimensional_ones(seed):
+    rng = np.random.default_rng(seed)
+    rows, size, window = int(rng.integers(1, 6)), int(rng.integers(1, 60)), int(rng.integers(1, 30))
+    values = rng.choice([0.0, 1.5, -2.0, rng.normal()], size=(rows, size)) + rng.integers(0, 2, size=(rows, size))
+    values[rng.random((rows, size)) < 0.15] = np.nan
+    assert _same(rolling_median_rows(values, window), np.stack([rolling_median(row, window) for row in values]))
+    assert _same(median_rows(values), np.array([median(row) for row in values]))
+    assert np.isnan(median_rows(np.empty((2, 0)))).all()
