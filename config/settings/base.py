@@ -118,6 +118,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("POSTGRES_JIT", False):
+    # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost, for 0.2-1 s,
+    # before running it; the app's queries run in milliseconds to a few hundred, so it only ever
+    # added that time (the import follow-up's evidence read: ~0.3 s per chunk on a freshly
+    # imported catalogue, the 1M brand-safety search ~1 s; docs/deploy.md, "JIT").
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,8 +2,8 @@
 
 `refresh_metrics(account_ids)` reads posts and snapshots in bulk per chunk of accounts as arrays,
 computes the figures over the whole chunk (`influencers.metrics.chunk`, equal to the per-account
-`compute_account_metrics`), and upserts AccountMetrics with one statement per chunk (sent with
-executemany). The vetting fields of AccountMetrics (fake_risk, risk_level,
+`compute_account_metrics`), and upserts AccountMetrics (per chunk: executemany of one statement on
+SQLite, one multi-row statement on PostgreSQL). The vetting fields of AccountMetrics (fake_risk, risk_level,
 risk_confidence, vetting) belong to the vetting service and are never touched here.
 """
 
@@ -93,10 +93,10 @@ def _read_history(
     )
 
 
-def _upsert_sql() -> str:
-    """INSERT … ON CONFLICT DO UPDATE of every AccountMetrics column (SQLite ≥ 3.24 and
-    PostgreSQL): a conflicting row gets only its metric columns and computed_at, so vetting
-    results survive a refresh."""
+def _upsert_sql(rows: int = 1) -> str:
+    """INSERT … ON CONFLICT DO UPDATE of every AccountMetrics column for `rows` rows (SQLite ≥
+    3.24 and PostgreSQL): a conflicting row gets only its metric columns and computed_at, so
+    vetting results survive a refresh."""
     opts = AccountMetrics._meta
     fields = list(opts.concrete_fields)
     columns = {field.name: str(field.column) for field in fields}
@@ -107,10 +107,10 @@ def _upsert_sql() -> str:
         [columns[name] for name in (*METRIC_FIELDS, "computed_at")],
         [columns[opts.pk.name]],
     )
-    return "INSERT INTO {} ({}) VALUES ({}) {}".format(
+    return "INSERT INTO {} ({}) VALUES {} {}".format(
         quote(opts.db_table),
         ", ".join(quote(column) for column in columns.values()),
-        ", ".join(["%s"] * len(fields)),
+        ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows),
         conflict,
     )
 
@@ -144,6 +144,18 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
     return rows
 
 
+def _store_rows(one_row_sql: str, rows: list[list[Any]]) -> None:
+    """Send the upsert of a chunk's rows. SQLite: the one-row statement with executemany (a
+    multi-row VALUES measured slower there). PostgreSQL: one statement for the whole chunk, since
+    the creator-level risk triggers (influencers 0011) fire once per statement there and ran once
+    per row under executemany (~1.7 ms of the server's time per account)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_upsert_sql(len(rows)), [value for row in rows for value in row])
+        else:
+            cursor.executemany(one_row_sql, rows)
+
+
 def refresh_metrics(
     account_ids: Iterable[int],
     *,
@@ -164,8 +176,8 @@ def refresh_metrics(
 
     Per chunk of `chunk_size` accounts: one query for the accounts, two for their snapshots
     and posts read as arrays (`_read_history`), the figures computed over the whole chunk
-    (`chunk_metrics`, equal to `compute_account_metrics` per account), and one upsert sent with
-    executemany — no per-account queries.
+    (`chunk_metrics`, equal to `compute_account_metrics` per account), and one upsert
+    (`_store_rows`) — no per-account queries.
     `progress(done)` is called after each chunk with the number of accounts processed so far.
     Unknown ids are ignored.
     """
@@ -195,8 +207,7 @@ def refresh_metrics(
         )
         with transaction.atomic():
             if present:
-                with connection.cursor() as cursor:
-                    cursor.executemany(sql, _row_params(present, results, timezone.now()))
+                _store_rows(sql, _row_params(present, results, timezone.now()))
             touch_accounts(present)
         written += len(present)
         done += len(chunk)

@@ -90,3 +90,33 @@ def test_env_helpers_parse_and_reject(monkeypatch):
     monkeypatch.setenv("X_INT", "twelve")
     with pytest.raises(ImproperlyConfigured):
         env_int("X_INT", 0)
+
+
+def _database_options(**env: str) -> str:
+    code = "from config.settings import base; print(base.DATABASES['default'].get('OPTIONS', {}))"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "POSTGRES_JIT"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    # JIT compiled queries for 0.2-1 s each before running them (docs/deploy.md, "JIT").
+    url = "postgres://vetted@db.example.com:5432/vetted"
+    assert "-c jit=off" in _database_options(DATABASE_URL=url)
+    assert "-c jit=off" in _database_options(DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000")
+    assert "statement_timeout" in _database_options(DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000")
+    assert "jit" not in _database_options(DATABASE_URL=url, POSTGRES_JIT="true")
+    assert "jit" not in _database_options()  # SQLite
+
+
+@pytest.mark.django_db
+def test_the_test_database_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (set DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -193,3 +193,26 @@ def test_the_post_window_is_chosen_in_the_database_up_to_the_second():
     assert metrics.er_posts_used == 2
     assert metrics.engagement_rate == pytest.approx((10 / 1000 + 50 / 1000) / 2)  # likes 30 + comments 20
     assert metrics.details["posts_per_week"]["posts"] == 2
+
+
+def test_on_postgresql_a_chunk_of_metrics_is_upserted_by_one_statement():
+    # The creator-level risk triggers (migration 0011) are statement-level on PostgreSQL: sent row
+    # by row (executemany) they ran once per account. New and existing rows of a chunk go in one
+    # INSERT … ON CONFLICT instead; each keeps its own figures, an existing one its vetting.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (set DATABASE_URL): SQLite keeps executemany, its triggers run per row")
+    accounts = [_account_with_history(days=20, base=1000 * (i + 1)) for i in range(3)]
+    AccountMetricsFactory(account=accounts[0], followers=1, fake_risk=0.7, risk_level="high", vetting={"x": 1})
+    with CaptureQueriesContext(connection) as queries:
+        assert refresh_metrics([a.pk for a in accounts], as_of=AS_OF) == 3
+    table = '"influencers_accountmetrics"'
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f"INSERT INTO {table}")]
+    assert len(writes) == 1 and " times: " not in writes[0]
+    stored = {m.account_id: m for m in AccountMetrics.objects.all()}
+    assert [stored[a.pk].followers for a in accounts] == [1000 * (i + 1) + 190 for i in range(3)]
+    assert (stored[accounts[0].pk].risk_level, stored[accounts[0].pk].vetting) == ("high", {"x": 1})
+    accounts[0].creator.refresh_from_db()
+    assert accounts[0].creator.worst_risk_level == "high"

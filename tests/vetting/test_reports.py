@@ -227,3 +227,51 @@ def test_vetting_accounts_that_all_have_metrics_updates_only_the_vetting_columns
             report["risk"]["missing"],
         )
         assert any(a["kind"] == "jump" for a in stored.vetting["growth"]["anomalies"])
+
+
+def test_a_chunk_whose_accounts_have_no_data_stores_their_empty_verdicts():
+    # Every account of the chunk without history or posts: fake_risk is None for all of them.
+    # On PostgreSQL the chunk is one UPDATE … FROM (VALUES …), whose columns holding only NULLs
+    # are text unless each value is cast to its column's type.
+    accounts = [AccountFactory() for _ in range(3)]
+    for account in accounts:
+        AccountMetricsFactory(account=account, followers=0, fake_risk=0.5, risk_level="high", risk_confidence=0.9)
+    assert vet_accounts([a.pk for a in accounts]) == 3
+    for account in accounts:
+        stored = AccountMetrics.objects.get(account=account)
+        report = vetting_report(account.pk)
+        assert report["risk"]["risk"] is None
+        assert (stored.fake_risk, stored.risk_level, stored.risk_confidence, stored.risk_missing) == (
+            None,
+            report["risk"]["level"],
+            report["risk"]["confidence"],
+            report["risk"]["missing"],
+        )
+        assert stored.vetting["risk"]["level"] == report["risk"]["level"]
+
+
+def test_on_postgresql_a_chunk_of_reports_is_written_by_one_statement():
+    # The creator-level risk triggers (influencers 0011) are statement-level on PostgreSQL: sent
+    # row by row (executemany) they ran once per account. The chunk goes in one UPDATE instead,
+    # and each account still gets its own report.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (set DATABASE_URL): SQLite keeps executemany, its triggers run per row")
+    accounts = [AccountFactory() for _ in range(4)]
+    for index, account in enumerate(accounts):
+        add_history(account, days=40, jump_day=30 if index % 2 else None, jump=20_000)
+        add_posts(account, n=4)
+        AccountMetricsFactory(account=account)
+    with CaptureQueriesContext(connection) as queries:
+        assert vet_accounts([a.pk for a in accounts]) == 4
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "influencers_accountmetrics"')]
+    assert len(writes) == 1 and " times: " not in writes[0]
+    for account in accounts:
+        stored = AccountMetrics.objects.get(account=account)
+        report = vetting_report(account.pk)
+        assert (stored.fake_risk, stored.risk_level) == (report["risk"]["risk"], report["risk"]["level"])
+        assert stored.vetting["account"]["id"] == account.pk
+    levels = {a.creator.pk: a.creator.__class__.objects.get(pk=a.creator.pk).worst_risk_level for a in accounts}
+    assert levels == {a.creator.pk: AccountMetrics.objects.get(account=a).risk_level for a in accounts}
