@@ -64,17 +64,18 @@ def _offsets(ids: list[int], owners: np.ndarray) -> np.ndarray:
 
 
 def _read_history(
-    ids: list[int], newest_posts: list[dt.datetime], cutoff: dt.datetime, window_days: int
+    ids: list[int], newest_posts: dict[int, dt.datetime], cutoff: dt.datetime, window_days: int
 ) -> HistoryArrays:
     """The snapshots (dated `cutoff`'s day or earlier) and the posts of the windows (ending at
     each account's newest post no later than `cutoff`) of `ids`, as the chunk computation takes
-    them: two queries. `newest_posts`: the accounts' newest posts (`newest_post_time`); posts
-    are read from `window_days` before the oldest of them, and each account's window is chosen
-    in numpy (the SQL window expression it replaces called a Python function per post on SQLite)."""
+    them: two queries. `newest_posts`: each account's newest post (`newest_post_time`; accounts
+    without one have no post to read); its posts are read from `window_days` before it, and the
+    window's posts chosen in numpy (the SQL window expression it replaces called a Python
+    function per post on SQLite)."""
     snapshots = snapshot_arrays(ids, until=cutoff.date())
     if newest_posts:
-        after = min(newest_posts) - dt.timedelta(days=window_days)
-        post_micros, posts = post_arrays(ids, after=after, until=cutoff)
+        since = {account: newest - dt.timedelta(days=window_days) for account, newest in newest_posts.items()}
+        post_micros, posts = post_arrays(since, until=cutoff)
     else:
         post_micros, posts = np.zeros(0, dtype=np.int64), np.zeros((0, 6), dtype=np.int64)
     return HistoryArrays(
@@ -188,7 +189,7 @@ def refresh_metrics(
     done = 0
     for chunk in _chunks(ids, chunk_size):
         platforms: dict[int, str] = {}
-        newest_posts: list[dt.datetime] = []
+        newest_posts: dict[int, dt.datetime] = {}
         for pk, platform, newest_post in (
             Account.objects.filter(pk__in=chunk)
             .annotate(newest_post=newest_post_time(cutoff))
@@ -196,7 +197,7 @@ def refresh_metrics(
         ):
             platforms[pk] = platform
             if newest_post is not None:
-                newest_posts.append(newest_post)
+                newest_posts[pk] = newest_post
         present = [i for i in chunk if i in platforms]
         results = chunk_metrics(
             [platforms[i] for i in present],

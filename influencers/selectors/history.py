@@ -128,7 +128,9 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
         return _int_matrix(cursor.fetchall(), 5)
 
 
-def _sqlite_columns(connection: Any, columns: list[str], where: str, params: list[Any]) -> list[str] | None:
+def _sqlite_columns(
+    connection: Any, columns: list[str], where: str, params: list[Any], *, with_sql: str = ""
+) -> list[str] | None:
     """Each of `columns` over the rows of `where` joined into one comma-separated text by
     group_concat (None: no row), which numpy parses in C: half the cost of fetching a chunk's
     rows as tuples (90 snapshot rows per account of an import). group_concat follows the
@@ -136,7 +138,7 @@ def _sqlite_columns(connection: Any, columns: list[str], where: str, params: lis
     selected = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     joined = ", ".join(f"group_concat(c{i})" for i in range(len(columns)))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {joined} FROM (SELECT {selected} {where})", params)
+        cursor.execute(f"{with_sql}SELECT {joined} FROM (SELECT {selected} {where})", params)
         texts = cursor.fetchone()
     return None if texts[0] is None else list(texts)
 
@@ -172,11 +174,14 @@ def newest_post_time(until: dt.datetime) -> Subquery:
     )
 
 
-def post_arrays(account_ids: Sequence[int], *, after: dt.datetime, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
-    """The posts of `account_ids` published after `after` and no later than `until`, ordered by
-    account, newest first (then by id): their times (µs since 1970-01-01 UTC), and an int64
-    matrix of account id, likes, comments, saves, views, shares (`MISSING` for unknown)."""
-    if not account_ids:
+def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
+    """The posts of the accounts of `since` (account id → a moment) published after the account's
+    moment and no later than `until`, ordered by account, newest first (then by id): their times
+    (µs since 1970-01-01 UTC), and an int64 matrix of account id, likes, comments, saves, views,
+    shares (`MISSING` for unknown). Each account's own lower bound, not the chunk's earliest: one
+    account that stopped posting years ago would otherwise make the query read every post the
+    others published since."""
+    if not since:
         return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
     connection = connections[Post.objects.db]
     quote, vendor = connection.ops.quote_name, connection.vendor
@@ -189,22 +194,23 @@ def post_arrays(account_ids: Sequence[int], *, after: dt.datetime, until: dt.dat
         *(f"COALESCE({quote(name)}, {MISSING})" for name in ("saves", "views", "shares")),
         quote("id"),
     ]
+    # The bounds as a CTE joined on the account (SQLite and PostgreSQL both name a CTE's columns).
     where = (
-        f"FROM {quote(Post._meta.db_table)} "
-        f"WHERE {quote('account_id')} IN ({', '.join(['%s'] * len(account_ids))}) "
-        f"AND {posted_at} > %s AND {posted_at} <= %s "
+        f"FROM {quote(Post._meta.db_table)} JOIN bounds ON bounds.account = {quote('account_id')} "
+        f"AND {posted_at} > bounds.since WHERE {posted_at} <= %s "
         f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
     )
     adapt = connection.ops.adapt_datetimefield_value
-    params = [*account_ids, adapt(after), adapt(until)]
+    bounds = f"WITH bounds(account, since) AS (VALUES {', '.join(['(%s, %s)'] * len(since))}) "
+    params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
     if vendor == "sqlite":
-        texts = _sqlite_columns(connection, columns, where, params)
+        texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds)
         if texts is None:
             return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
         micros, table = _micros(texts[0].split(",")), _int_columns(texts[1:])
         order = np.lexsort((table[:, 6], -micros, table[:, 0]))  # account, newest first, id
         return micros[order], table[order, :6]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} {where}", params)
+        cursor.execute(f"{bounds}SELECT {', '.join(columns)} {where}", params)
         rows = cursor.fetchall()
     return _micros([row[0] for row in rows]), _int_matrix([row[1:7] for row in rows], 6)

@@ -70,3 +70,32 @@ def test_rows_read_past_the_orm_are_the_orms_rows():
     assert read[:2] == [(short.pk, START, 10, None, 3), (short.pk, START + dt.timedelta(days=1), 12, 7, None)]
     assert all(type(row[1]) is dt.date and type(row[2]) is int for row in read)
     assert [row[1].day for row in read[2:]] == [2, 3, 4]  # the long one: its 3 newest
+
+
+@pytest.mark.django_db
+def test_posts_are_read_from_each_accounts_own_bound_in_time_order():
+    # One account that stopped posting long ago must not widen what is read for the others
+    # (the chunk's earliest bound for all read every post published since).
+    from django.utils import timezone
+
+    from influencers.selectors.history import post_arrays
+    from tests.factories import PostFactory
+
+    now = timezone.now().replace(microsecond=0)
+    active, dormant = AccountFactory(), AccountFactory()
+    recent = [PostFactory(account=active, posted_at=now - dt.timedelta(days=d), likes=d) for d in (1, 5, 5)]
+    PostFactory(account=active, posted_at=now - dt.timedelta(days=400), likes=400)  # before its bound
+    PostFactory(account=active, posted_at=now + dt.timedelta(days=1), likes=999)  # after `until`
+    old = PostFactory(account=dormant, posted_at=now - dt.timedelta(days=700), likes=700)
+    since = {active.pk: now - dt.timedelta(days=90), dormant.pk: now - dt.timedelta(days=790)}
+
+    micros, table = post_arrays(since, until=now)
+
+    expected = sorted(
+        [(active.pk, p.posted_at, p.pk, p.likes) for p in recent] + [(dormant.pk, old.posted_at, old.pk, old.likes)],
+        key=lambda row: (row[0], -row[1].timestamp(), row[2]),
+    )
+    assert table[:, 0].tolist() == [row[0] for row in expected]
+    assert table[:, 1].tolist() == [row[3] for row in expected]
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert micros.tolist() == [(row[1] - epoch) // dt.timedelta(microseconds=1) for row in expected]
