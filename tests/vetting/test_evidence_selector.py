@@ -193,3 +193,21 @@ def test_whole_histories_are_read_without_the_window_query(monkeypatch):
     evidence = reports.load_evidence([account.pk], now=now)[account.pk]
     assert [s[1] for s in evidence.snapshots] == [13, 12, 11, 10] and not called
     assert all(type(s[0]) is dt.date for s in evidence.snapshots)
+
+
+def test_history_dates_read_right_whatever_the_servers_date_style():
+    # PostgreSQL writes a date cast to text in the session's DateStyle; a server configured for
+    # "SQL, DMY" must not turn 2026-03-04 into 3 April or an unreadable text.
+    from django.db import connection
+
+    from vetting.selectors.evidence import snapshot_histories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (set DATABASE_URL): SQLite stores dates as ISO text")
+    account = AccountFactory()
+    AccountSnapshot.objects.create(account=account, date=dt.date(2026, 3, 4), followers=10, following=2)
+    AccountSnapshot.objects.create(account=account, date=dt.date(2026, 3, 25), followers=12, following=None)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
+        histories = snapshot_histories([account.pk], until=dt.date(2026, 12, 31))
+    assert histories == {account.pk: [(dt.date(2026, 3, 4), 10, 2), (dt.date(2026, 3, 25), 12, None)]}

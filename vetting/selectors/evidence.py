@@ -143,9 +143,11 @@ def snapshot_histories(
     if not account_ids:
         return {}
     date = _column(AccountSnapshot, "date")
-    # The date as text: SQLite's driver would parse it with Django's regex (90 rows an account);
-    # PostgreSQL writes a date cast to text in ISO form (YYYY-MM-DD) whatever the DateStyle's order.
-    columns = [_column(AccountSnapshot, "account"), f"CAST({date} AS TEXT)"]
+    # The date as ISO text (YYYY-MM-DD), parsed once per distinct day: SQLite's driver would parse
+    # it with Django's regex (90 rows an account). PostgreSQL's cast to text follows the server's
+    # DateStyle (SQL or German styles write 06/12/2026 or 06.12.2026): to_char is fixed.
+    as_text = f"to_char({date}, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else f"CAST({date} AS TEXT)"
+    columns = [_column(AccountSnapshot, "account"), as_text]
     columns += [_column(AccountSnapshot, name) for name in ("followers", "following")]
     sql = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
     days = _Days()
