@@ -209,3 +209,18 @@ def test_a_failing_batch_leaves_none_of_its_chunk_written(monkeypatch):
     with pytest.raises(Exception, match="no_such_table"):
         index_accounts([account.pk for account in accounts])
     assert not AccountSearchText.objects.exists()
+
+
+@pytest.mark.django_db
+def test_migration_0010s_historical_models_are_indexed_alike():
+    from django.db.migrations.loader import MigrationLoader
+
+    rng = random.Random(3)
+    accounts = AccountFactory.create_batch(4)
+    _random_posts(rng, accounts, [0, 1, MAX_POSTS + 2, 5])
+    ids = [account.pk for account in accounts]
+    AccountSearchText.objects.all().delete()
+    apps = MigrationLoader(connection).project_state(("influencers", "0010_keyword_search_index")).apps
+    models = tuple(apps.get_model("influencers", name) for name in ("Account", "Post", "AccountSearchText"))
+    assert index_accounts(ids, models=models) == len(ids)
+    assert _stored_texts() == _reference_texts(ids)
