@@ -36,7 +36,9 @@ def fold(text: str) -> str:
 
 _IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"
 _IDEOGRAPHS = re.compile(f"^[{_IDEOGRAPH}]+$")
-_IDEOGRAPH_RUNS = re.compile(f"[{_IDEOGRAPH}]{{2,}}")
+# Every pair of neighbouring ideographs, overlapping, in the order they occur: found by the regex
+# engine in C (a lookahead matches the empty string before each pair and captures the pair).
+_IDEOGRAPH_PAIRS = re.compile(f"(?=([{_IDEOGRAPH}]{{2}}))")
 
 
 def is_cjk(text: str) -> bool:
@@ -50,7 +52,9 @@ def cjk_bigrams(text: str) -> str:
     for a trigram index, but " 夜市 " (four characters) is not, and it occurs here exactly when
     夜市 occurs in the text. Appended to each part of the search text: no query word (words hold
     no spaces) of three or more characters can match inside it, so nothing false is found."""
-    pairs = dict.fromkeys(run[i : i + 2] for run in _IDEOGRAPH_RUNS.findall(text) for i in range(len(run) - 1))
+    if text.isascii():  # most texts: no ideograph to look for
+        return ""
+    pairs = dict.fromkeys(_IDEOGRAPH_PAIRS.findall(text))
     return f" {' '.join(pairs)} " if pairs else ""
 
 
