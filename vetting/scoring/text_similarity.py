@@ -261,26 +261,34 @@ def _han_tokens(run: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=65536)
+def _latin_match(match: str) -> tuple[str, tuple[str, ...] | None, bool]:
+    """One match of _LATIN as (its word, the word's tokens or None, whether it may start a
+    two-word form): the cleaning and lookups of a caption's words, once per distinct match."""
+    word = match.lstrip("#").strip("'-")
+    return word, _word_tokens(word) if word else None, word in _PAIR_FIRST
+
+
 def tokens(text: str) -> list[str]:
     """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
     if not text:
         return []
     text = unicodedata.normalize("NFKC", text).lower()
     out: list[str] = []
-    words = [w.lstrip("#").strip("'-") for w in _LATIN.findall(text)]
-    words = [w for w in words if w]
+    # Empty words (none can match _LATIN, kept as a guard) are not neighbours of a pair.
+    words = [found for found in map(_latin_match, _LATIN.findall(text)) if found[0]]
     last = len(words) - 1
-    for i, word in enumerate(words):
-        own = _word_tokens(word)
+    for i, (word, own, pair_first) in enumerate(words):
         if own is None:
             continue
         out.extend(own)
-        if i < last and word in _PAIR_FIRST:  # two-word forms ("zero waste", "fast fashion")
-            pair = _LATIN_FORMS.get(f"{word} {words[i + 1]}")
+        if pair_first and i < last:  # two-word forms ("zero waste", "fast fashion")
+            pair = _LATIN_FORMS.get(f"{word} {words[i + 1][0]}")
             if pair:
                 out.append(f"concept:{pair}")
-    for run in _HAN.findall(text):
-        out.extend(_han_tokens(run))
+    if not text.isascii():  # an ASCII text has no run of CJK characters
+        for run in _HAN.findall(text):
+            out.extend(_han_tokens(run))
     return out
 
 
