@@ -17,6 +17,8 @@ they appear on, and what data was (not) available.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import logging
 import math
 from collections import defaultdict
@@ -253,6 +255,23 @@ def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int
     return dates, followers, following
 
 
+# SnapshotPoint(date, followers, following) made in C: the named tuple's own __new__ is a
+# Python function, and an account has 90-365 snapshots (a tenth of vetting it).
+_new_snapshot_point = functools.partial(tuple.__new__, SnapshotPoint)
+
+
+def _snapshot_points(dates: list[dt.date], followers: list[int], following: list[int | None]) -> list[SnapshotPoint]:
+    """The history as SnapshotPoints (`posts` None), equal to SnapshotPoint(date, followers, following)."""
+    return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
+
+
+def _rates_posts(evidence: AccountEvidence) -> bool:
+    """Whether `engagement_report` reads the history: to compute the rate when none is stored,
+    and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
+    stored = evidence.engagement
+    return stored is None or (bool(evidence.posts) and stored.value is not None)
+
+
 def _report_values(
     evidence: AccountEvidence,
     *,
@@ -288,7 +307,7 @@ def _report_values(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=list(map(SnapshotPoint, dates, follower_counts, following_counts)),
+        snapshots=_snapshot_points(dates, follower_counts, following_counts) if _rates_posts(evidence) else (),
         stored=evidence.engagement,
     )
 
