@@ -13,6 +13,7 @@ import pytest
 
 from core import messages
 from core.messages import Message
+from tests.same_values import assert_same
 
 
 def _former_plain(value):
@@ -23,21 +24,6 @@ def _former_plain(value):
     if type(value) is list:
         return [_former_plain(v) for v in value]
     return messages._plain(value)
-
-
-def _same(a, b):
-    # Equal values of the same types at every level (True == 1 would hide a bool made an int).
-    assert type(a) is type(b), (a, b)
-    if isinstance(a, dict):
-        assert list(a) == list(b)
-        for k in a:
-            _same(a[k], b[k])
-    elif isinstance(a, list):
-        assert len(a) == len(b)
-        for x, y in zip(a, b, strict=True):
-            _same(x, y)
-    else:
-        assert a == b
 
 
 NAMED = [
@@ -53,7 +39,7 @@ NAMED = [
 
 @pytest.mark.parametrize("document", NAMED)
 def test_named_documents(document):
-    _same(messages._plain(document), _former_plain(document))
+    assert_same(messages._plain(document), _former_plain(document))
 
 
 def test_nan_item_is_none_and_bool_stays_bool():
@@ -75,4 +61,4 @@ def test_random_documents(seed):
 
     for _ in range(50):
         document = make(4)
-        _same(messages._plain(document), _former_plain(document))
+        assert_same(messages._plain(document), _former_plain(document))

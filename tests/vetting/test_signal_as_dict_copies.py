@@ -11,24 +11,10 @@ import numpy as np
 import pytest
 
 from core.messages import Message
+from tests.same_values import assert_same
 from tests.vetting.test_signal_as_dict import _reference, _signals
 
 ROUNDED = ("risk", "confidence", "contribution", "mean_part", "floor_part")
-
-
-def _same(ours, theirs):
-    # Equal at every level with the same types (0.5 == np.float64(0.5) would hide a numpy leaf).
-    assert type(ours) is type(theirs), (ours, theirs)
-    if isinstance(ours, dict):
-        assert list(ours) == list(theirs)
-        for key in ours:
-            _same(ours[key], theirs[key])
-    elif isinstance(ours, list):
-        assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs, strict=True):
-            _same(a, b)
-    else:
-        assert ours == theirs or (ours != ours and theirs != theirs)
 
 
 def _shared_containers(value, signal_value) -> bool:
@@ -55,7 +41,7 @@ def test_rounded_fields_of_every_kind(seed):
             )
         signal.value = rng.choice([signal.value, 0.98765, np.float64(0.5), 3, "text", None, [1.5, {"a": 2}]])
         signal.evidence = rng.choice([signal.evidence, None, 7, "text", {"rows": [1, 2, {"x": 0.1}]}])
-        _same(signal.as_dict(), _reference(signal))
+        assert_same(signal.as_dict(), _reference(signal))
 
 
 def test_containers_and_messages_are_copies():
