@@ -136,3 +136,26 @@ def test_stored_rate_rates_each_post_by_its_history(monkeypatch):
     assert _report(evidence, always_history=False, monkeypatch=monkeypatch) == _report(
         evidence, always_history=True, monkeypatch=monkeypatch
     )
+
+
+@pytest.mark.django_db
+def test_vetting_a_chunk_stores_each_accounts_own_report():
+    # `_vet` hands each account its history columns (made once for the chunk's growth fit): the
+    # stored report of every account is the one computed for it alone.
+    from influencers.models import AccountMetrics
+    from tests.factories import AccountFactory
+    from tests.vetting.test_reports import add_history, add_posts
+
+    accounts = [AccountFactory() for _ in range(4)]
+    add_history(accounts[0], days=120, jump_day=80, jump=40_000)
+    add_history(accounts[1], days=30, base=5_000, per_day=-20)
+    add_history(accounts[3], days=1, base=900)  # accounts[2] has no history
+    for account in accounts[:3]:
+        add_posts(account, n=12)
+    # Computed before the chunk is vetted: vetting stores the metrics row that reports then read.
+    alone = {account.pk: reports.vetting_report(account.pk) for account in accounts}
+    assert reports.vet_accounts([account.pk for account in accounts]) == 4
+    for account in accounts:
+        stored = AccountMetrics.objects.get(account=account).vetting
+        stored.pop("computed_at"), alone[account.pk].pop("computed_at")
+        assert stored == alone[account.pk], account.pk

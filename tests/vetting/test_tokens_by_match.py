@@ -1,11 +1,14 @@
 """`tokens` (vetting.scoring.text_similarity) with each distinct word match cleaned and looked up
 once (`_latin_match`) and no CJK search of ASCII texts: the same tokens in the same order as the
-former word-by-word loop, on named edge cases and random mixed-script texts."""
+former word-by-word loop, on named edge cases and random mixed-script texts; and `term_vector`,
+counting the tokens of its texts in one pass, the same terms in the same order as before."""
 
 from __future__ import annotations
 
+import math
 import random
 import unicodedata
+from collections import Counter
 
 import pytest
 
@@ -74,3 +77,30 @@ def test_random_texts(seed):
     for _ in range(100):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "#", "-"]) for _ in range(rng.randint(0, 25)))
         assert ts.tokens(text) == _former_tokens(text), text
+
+
+def _former_term_vector(texts, *, limit=None):
+    # `term_vector` before its tokens were counted in one pass: a Counter.update per text.
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(ts.tokens(text))
+    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    if limit is not None and len(weights) > limit:
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+@pytest.mark.parametrize("limit", [None, 1, 5, 100])
+@pytest.mark.parametrize("seed", range(10))
+def test_term_vector_same_terms_in_the_same_order(seed, limit):
+    rng = random.Random(seed)
+    vocabulary = [*list(ts._LATIN_FORMS)[:30], "skin", "glow", "the", "日常分享", "环保", "快时尚", "zero", "waste"]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 14))]
+    ours, theirs = ts.term_vector(texts, limit=limit), _former_term_vector(texts, limit=limit)
+    assert list(ours.items()) == list(theirs.items())  # the stored JSON follows the order
+
+
+def test_term_vector_edge_cases():
+    assert ts.term_vector([]) == {} and ts.term_vector(["", "the a"]) == {}
+    assert list(ts.term_vector(["b a", "a c"]).items()) == list(_former_term_vector(["b a", "a c"]).items())

@@ -279,10 +279,12 @@ def _report_values(
     benchmarks: dict[str, Any] | None = None,
     calibration: FollowerCalibration | None = None,
     growth_fit: HistoryFit | None = None,
+    history: tuple[list[dt.date], list[int], list[int | None]] | None = None,
 ) -> dict[str, Any]:
     """`build_report`'s report as the scorers made it: numpy scalars, dates, NaN and messages
     not yet made JSON (`_json_safe` or `stored_json` does that). `growth_fit`: the account's
-    history fitted with its chunk (`fit_histories`); fitted here when None."""
+    history fitted with its chunk (`fit_histories`); fitted here when None. `history`: its
+    `_history_columns` when the caller has them (read, not changed)."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -292,7 +294,7 @@ def _report_values(
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
         quality = audience_quality(batch, calibration)
 
-    dates, follower_counts, following_counts = _history_columns(evidence)
+    dates, follower_counts, following_counts = history or _history_columns(evidence)
 
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
@@ -505,10 +507,13 @@ def _vet(
     levels: dict[str, int] = defaultdict(int)
     for chunk in _chunks(ids, chunk_size):
         evidence = load_evidence(chunk, now=now)
-        fits = fit_histories([_history_columns(ev) for ev in evidence.values()])
+        histories = [_history_columns(ev) for ev in evidence.values()]
+        fits = fit_histories(histories)
         rows = []
-        for (account_id, ev), fit in zip(evidence.items(), fits, strict=True):
-            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit)
+        for (account_id, ev), fit, history in zip(evidence.items(), fits, histories, strict=True):
+            report = _report_values(
+                ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit, history=history
+            )
             risk = _json_safe({name: report["risk"][name] for name in ("risk", "level", "confidence", "missing")})
             levels[risk["level"]] += 1
             rows.append(
