@@ -13,7 +13,7 @@ import pytest
 
 from core import messages
 from core.messages import Message
-from tests.same_values import assert_same
+from tests.core.same_values import assert_same
 
 
 def _former_plain(value):

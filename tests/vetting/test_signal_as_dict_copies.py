@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.messages import Message
-from tests.same_values import assert_same
+from tests.core.same_values import assert_same
 from tests.vetting.test_signal_as_dict import _reference, _signals
 
 ROUNDED = ("risk", "confidence", "contribution", "mean_part", "floor_part")
