@@ -478,6 +478,9 @@ def message_safe(value: Any) -> Any:
     return _plain(value)
 
 
+_KEPT_AS_IS = frozenset({str, int, bool, type(None)})  # the values `_plain` returns unchanged by type
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe copy: messages as their stored form, numpy scalars as Python numbers, NaN as
     None (an infinite ratio stays a float: "no comments at all" is not "unknown"), dates as ISO."""
@@ -487,10 +490,12 @@ def _plain(value: Any) -> Any:
         return value
     if kind is float:
         return None if math.isnan(value) else value
+    # Their items that are kept as they are (exact str, int, bool, None) without a call each:
+    # nearly every message parameter is one, and a vetted account builds ~25 messages.
     if kind is dict:
-        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _KEPT_AS_IS else _plain(v) for k, v in value.items()}
     if kind is list:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _KEPT_AS_IS else _plain(v) for v in value]
     if isinstance(value, float):  # numpy's float64 is a float: as a Python float, without the checks below
         return None if math.isnan(value) else float(value)
     if isinstance(value, Message):

@@ -32,6 +32,11 @@ _ATOMIC = frozenset(
 )
 
 
+# The types whose values `asdict` and `copied` keep as they are (callers that copy many values
+# test this themselves before calling `copied`).
+ATOMIC_TYPES = _ATOMIC
+
+
 def asdict(obj: Any) -> dict[str, Any]:
     """dataclasses.asdict(obj) (dict_factory=dict)."""
     if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
@@ -72,7 +77,11 @@ def _inner(obj: Any) -> Any:
     if kind is list:
         return [v if type(v) in _ATOMIC else _inner(v) for v in obj]
     if kind is Message:  # a dataclass of two fields, ~30 in a report: without the field lookups
-        return {"code": _inner(obj.code), "params": _inner(obj.params)}
+        code, params = obj.code, obj.params
+        return {
+            "code": code if type(code) in _ATOMIC else _inner(code),
+            "params": params if type(params) in _ATOMIC else _inner(params),
+        }
     names = _field_names(kind)
     if names is not None:
         values = [(name, getattr(obj, name)) for name in names]

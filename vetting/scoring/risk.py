@@ -36,7 +36,7 @@ from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
 from vetting.scoring.growth import GrowthReport
-from vetting.scoring.records import asdict, copied
+from vetting.scoring.records import ATOMIC_TYPES, asdict, copied
 from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))
@@ -133,32 +133,37 @@ class Signal:
         # asdict(self) with the fields spelled out (a report has 9 signals; the generic walk
         # looked every field up): the same keys in the same order, the same copies of the
         # containers and messages (the figures are immutable; tests/vetting/test_signal_as_dict.py).
-        out = {
+        # Atomic values are taken without a call to `copied`, floats rounded where they are put.
+        value, benchmark, explanation = self.value, self.benchmark, self.explanation
+        evidence, value_text = self.evidence, self.value_text
+        risk, confidence = self.risk, self.confidence
+        return {
             "name": self.name,
             "label": self.label,
-            "value": copied(self.value),
-            "benchmark": copied(self.benchmark),
-            "risk": self.risk,
+            "value": value if type(value) in ATOMIC_TYPES else copied(value),
+            "benchmark": benchmark if benchmark is None else copied(benchmark),
+            "risk": round(risk, 4) if isinstance(risk, float) else risk,
             "weight": self.weight,
             "decisive": self.decisive,
-            "confidence": self.confidence,
-            "explanation": copied(self.explanation),
-            "evidence": copied(self.evidence),
-            "value_text": copied(self.value_text),
+            "confidence": round(confidence, 4) if isinstance(confidence, float) else confidence,
+            "explanation": explanation if explanation is None else copied(explanation),
+            "evidence": evidence if type(evidence) in ATOMIC_TYPES else copied(evidence),
+            "value_text": value_text if value_text is None else copied(value_text),
             "evidence_lines": copied(self.evidence_lines),
-            "contribution": self.contribution,
-            "mean_part": self.mean_part,
-            "floor_part": self.floor_part,
+            "contribution": _round4(self.contribution),
+            "mean_part": _round4(self.mean_part),
+            "floor_part": _round4(self.floor_part),
             "points": self.points,
             "floor_points": self.floor_points,
-            "available": self.available,
-            "level": self.level,
+            "available": risk is not None,
+            "level": "" if risk is None else level_of(risk),
             "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
         }
-        for key in ("risk", "contribution", "confidence", "mean_part", "floor_part"):
-            if isinstance(out[key], float):
-                out[key] = round(out[key], 4)
-        return out
+
+
+def _round4(x: Any) -> Any:
+    """`x` rounded to 4 places when it is a float (numpy's float64 too), else as it is."""
+    return round(x, 4) if isinstance(x, float) else x
 
 
 @dataclass

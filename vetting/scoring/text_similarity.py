@@ -12,6 +12,7 @@ when a corpus is given. No model, no download.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -261,34 +262,42 @@ def _han_tokens(run: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=65536)
+def _latin_match(match: str) -> tuple[str, tuple[str, ...] | None, bool]:
+    """One match of _LATIN as (its word, the word's tokens or None, whether it may start a
+    two-word form): the cleaning and lookups of a caption's words, once per distinct match."""
+    word = match.lstrip("#").strip("'-")
+    return word, _word_tokens(word) if word else None, word in _PAIR_FIRST
+
+
 def tokens(text: str) -> list[str]:
     """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
     if not text:
         return []
     text = unicodedata.normalize("NFKC", text).lower()
     out: list[str] = []
-    words = [w.lstrip("#").strip("'-") for w in _LATIN.findall(text)]
-    words = [w for w in words if w]
+    # Empty words (none can match _LATIN, kept as a guard) are not neighbours of a pair.
+    words = [found for found in map(_latin_match, _LATIN.findall(text)) if found[0]]
     last = len(words) - 1
-    for i, word in enumerate(words):
-        own = _word_tokens(word)
+    for i, (word, own, pair_first) in enumerate(words):
         if own is None:
             continue
         out.extend(own)
-        if i < last and word in _PAIR_FIRST:  # two-word forms ("zero waste", "fast fashion")
-            pair = _LATIN_FORMS.get(f"{word} {words[i + 1]}")
+        if pair_first and i < last:  # two-word forms ("zero waste", "fast fashion")
+            pair = _LATIN_FORMS.get(f"{word} {words[i + 1][0]}")
             if pair:
                 out.append(f"concept:{pair}")
-    for run in _HAN.findall(text):
-        out.extend(_han_tokens(run))
+    if not text.isascii():  # an ASCII text has no run of CJK characters
+        for run in _HAN.findall(text):
+            out.extend(_han_tokens(run))
     return out
 
 
 def term_vector(texts: Iterable[str], *, limit: int | None = None) -> dict[str, float]:
     """L2-normalised sublinear-tf vector of some texts (the top `limit` terms if given)."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(tokens(text))
+    # One count over the texts' tokens in turn: the same counts, first seen in the same order,
+    # without a Counter.update (a Python method) per text.
+    counts = Counter(itertools.chain.from_iterable(map(tokens, texts)))
     weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
     if limit is not None and len(weights) > limit:
         weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])

@@ -17,6 +17,8 @@ they appear on, and what data was (not) available.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import logging
 import math
 from collections import defaultdict
@@ -253,6 +255,23 @@ def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int
     return dates, followers, following
 
 
+# SnapshotPoint(date, followers, following) made in C: the named tuple's own __new__ is a
+# Python function, and an account has 90-365 snapshots (a tenth of vetting it).
+_new_snapshot_point = functools.partial(tuple.__new__, SnapshotPoint)
+
+
+def _snapshot_points(dates: list[dt.date], followers: list[int], following: list[int | None]) -> list[SnapshotPoint]:
+    """The history as SnapshotPoints (`posts` None), equal to SnapshotPoint(date, followers, following)."""
+    return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
+
+
+def _rates_posts(evidence: AccountEvidence) -> bool:
+    """Whether `engagement_report` reads the history: to compute the rate when none is stored,
+    and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
+    stored = evidence.engagement
+    return stored is None or (bool(evidence.posts) and stored.value is not None)
+
+
 def _report_values(
     evidence: AccountEvidence,
     *,
@@ -260,10 +279,12 @@ def _report_values(
     benchmarks: dict[str, Any] | None = None,
     calibration: FollowerCalibration | None = None,
     growth_fit: HistoryFit | None = None,
+    history: tuple[list[dt.date], list[int], list[int | None]] | None = None,
 ) -> dict[str, Any]:
     """`build_report`'s report as the scorers made it: numpy scalars, dates, NaN and messages
     not yet made JSON (`_json_safe` or `stored_json` does that). `growth_fit`: the account's
-    history fitted with its chunk (`fit_histories`); fitted here when None."""
+    history fitted with its chunk (`fit_histories`); fitted here when None. `history`: its
+    `_history_columns` when the caller has them (read, not changed)."""
     now = now or timezone.now()
     benchmarks = benchmarks or _benchmarks()
 
@@ -273,7 +294,7 @@ def _report_values(
         batch = FollowerBatch.from_profiles(evidence.follower_sample)
         quality = audience_quality(batch, calibration)
 
-    dates, follower_counts, following_counts = _history_columns(evidence)
+    dates, follower_counts, following_counts = history or _history_columns(evidence)
 
     # Recent posts → engagement against the platform/tier benchmark.
     followers = float(evidence.followers or 0)
@@ -288,7 +309,7 @@ def _report_values(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=list(map(SnapshotPoint, dates, follower_counts, following_counts)),
+        snapshots=_snapshot_points(dates, follower_counts, following_counts) if _rates_posts(evidence) else (),
         stored=evidence.engagement,
     )
 
@@ -486,10 +507,13 @@ def _vet(
     levels: dict[str, int] = defaultdict(int)
     for chunk in _chunks(ids, chunk_size):
         evidence = load_evidence(chunk, now=now)
-        fits = fit_histories([_history_columns(ev) for ev in evidence.values()])
+        histories = [_history_columns(ev) for ev in evidence.values()]
+        fits = fit_histories(histories)
         rows = []
-        for (account_id, ev), fit in zip(evidence.items(), fits, strict=True):
-            report = _report_values(ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit)
+        for (account_id, ev), fit, history in zip(evidence.items(), fits, histories, strict=True):
+            report = _report_values(
+                ev, now=now, benchmarks=benchmarks, calibration=calibration, growth_fit=fit, history=history
+            )
             risk = _json_safe({name: report["risk"][name] for name in ("risk", "level", "confidence", "missing")})
             levels[risk["level"]] += 1
             rows.append(
