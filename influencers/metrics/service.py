@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from core.models import Job
+from core.sql import flat, upsert_sql
 from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.messages import METRICS_REFRESHED
@@ -98,21 +98,13 @@ def _upsert_sql(rows: int = 1) -> str:
     """INSERT … ON CONFLICT DO UPDATE of every AccountMetrics column for `rows` rows (SQLite ≥
     3.24 and PostgreSQL): a conflicting row gets only its metric columns and computed_at, so
     vetting results survive a refresh."""
-    opts = AccountMetrics._meta
-    fields = list(opts.concrete_fields)
-    columns = {field.name: str(field.column) for field in fields}
-    quote = connection.ops.quote_name
-    conflict = connection.ops.on_conflict_suffix_sql(
-        fields,
-        OnConflict.UPDATE,
-        [columns[name] for name in (*METRIC_FIELDS, "computed_at")],
-        [columns[opts.pk.name]],
-    )
-    return "INSERT INTO {} ({}) VALUES {} {}".format(
-        quote(opts.db_table),
-        ", ".join(quote(column) for column in columns.values()),
-        ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows),
-        conflict,
+    fields = {field.name: field for field in AccountMetrics._meta.concrete_fields}
+    return upsert_sql(
+        AccountMetrics,
+        list(fields.values()),
+        update=[fields[name] for name in (*METRIC_FIELDS, "computed_at")],
+        key=[fields["account"]],
+        rows=rows,
     )
 
 
@@ -152,7 +144,7 @@ def _store_rows(one_row_sql: str, rows: list[list[Any]]) -> None:
     per row under executemany (~1.7 ms of the server's time per account)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_upsert_sql(len(rows)), [value for row in rows for value in row])
+            cursor.execute(_upsert_sql(len(rows)), flat(rows))
         else:
             cursor.executemany(one_row_sql, rows)
 

@@ -13,6 +13,7 @@ from django.db import connections
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
+from core.sql import placeholders, values_rows
 from influencers.metrics.chunk import MISSING
 from influencers.models import AccountSnapshot, Post
 
@@ -110,7 +111,7 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
     date = quote("date")
     where = (
         f"FROM {quote(AccountSnapshot._meta.db_table)} "
-        f"WHERE {quote('account_id')} IN ({', '.join(['%s'] * len(account_ids))}) AND {date} <= %s "
+        f"WHERE {quote('account_id')} IN ({placeholders(len(account_ids))}) AND {date} <= %s "
         f"ORDER BY {quote('account_id')}, {date}"
     )
     params = [*account_ids, connection.ops.adapt_datefield_value(until)]
@@ -201,7 +202,7 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
         f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
     )
     adapt = connection.ops.adapt_datetimefield_value
-    bounds = f"WITH bounds(account, since) AS (VALUES {', '.join(['(%s, %s)'] * len(since))}) "
+    bounds = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(since))}) "
     params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
     if vendor == "sqlite":
         texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds)

@@ -18,9 +18,9 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models.constants import OnConflict
 from django.db.models.signals import post_delete, post_save
 
+from core.sql import flat, placeholders, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
 from influencers.search_text import MAX_POSTS, search_text
@@ -36,10 +36,6 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def _in_list(values: list[int]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _post_counts(post_model: Any, account_ids: list[int]) -> dict[int, int]:
     """How many posts each account of `account_ids` has (accounts without posts left out): one
     aggregate over the (account, posted_at) index, far cheaper than the posts' rows."""
@@ -47,7 +43,7 @@ def _post_counts(post_model: Any, account_ids: list[int]) -> dict[int, int]:
     account = quote(post_model._meta.get_field("account").column)
     sql = (
         f"SELECT {account}, COUNT(*) FROM {quote(post_model._meta.db_table)} "
-        f"WHERE {account} IN ({_in_list(account_ids)}) GROUP BY {account}"
+        f"WHERE {account} IN ({placeholders(len(account_ids))}) GROUP BY {account}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, account_ids)
@@ -63,7 +59,7 @@ def _posts_sql(post_model: Any, account_ids: list[int], *, newest_only: bool) ->
         quote(post_model._meta.get_field(name).column) for name in ("account", "posted_at", "id", "caption", "hashtags")
     )
     table = quote(post_model._meta.db_table)
-    where = f"{account} IN ({_in_list(account_ids)})"
+    where = f"{account} IN ({placeholders(len(account_ids))})"
     if not newest_only:
         return (
             f"SELECT {account}, {caption}, {hashtags} FROM {table} WHERE {where} "
@@ -119,15 +115,8 @@ def _newest_posts(post_model: Any, account_ids: list[int]) -> dict[int, list[tup
 
 def _upsert_sql(text_model: Any, rows: int) -> str:
     """INSERT … ON CONFLICT DO UPDATE of `rows` search texts (SQLite ≥ 3.24 and PostgreSQL)."""
-    opts = text_model._meta
-    fields = [opts.get_field(name) for name in TEXT_FIELDS]
-    quote = connection.ops.quote_name
-    conflict = connection.ops.on_conflict_suffix_sql(
-        fields, OnConflict.UPDATE, [field.column for field in fields[1:]], [fields[0].column]
-    )
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
-    return f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {values} {conflict}"
+    fields = [text_model._meta.get_field(name) for name in TEXT_FIELDS]
+    return upsert_sql(text_model, fields, update=fields[1:], key=fields[:1], rows=rows)
 
 
 def _store_texts(text_model: Any, rows: list[tuple[int, str, str, str]]) -> None:
@@ -141,7 +130,7 @@ def _store_texts(text_model: Any, rows: list[tuple[int, str, str, str]]) -> None
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
-            cursor.execute(_upsert_sql(text_model, len(part)), [value for row in part for value in row])
+            cursor.execute(_upsert_sql(text_model, len(part)), flat(part))
 
 
 def index_accounts(

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.utils.dateparse import parse_datetime
 
+from core.sql import placeholders
 from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, Post
 
 _FETCH_ROWS = 2000
@@ -41,16 +42,12 @@ def _column(model: type[Model], name: str, alias: str = "") -> str:
     return f"{alias}.{quoted}" if alias else quoted
 
 
-def _placeholders(values: Sequence[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _select_in(
     model: type[Model], columns: Sequence[str], key: str, count: int, order: Sequence[str], also: str = ""
 ) -> str:
     """SELECT `columns` (SQL) of `model`'s rows whose field `key` is one of `count` parameters
     (and `also`, SQL), ordered by the fields `order`."""
-    where = f"{_column(model, key)} IN ({', '.join(['%s'] * count)})" + (f" AND {also}" if also else "")
+    where = f"{_column(model, key)} IN ({placeholders(count)})" + (f" AND {also}" if also else "")
     return (
         f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {where} "
         f"ORDER BY {', '.join(_column(model, name) for name in order)}"
@@ -118,7 +115,7 @@ def account_rows(account_ids: Sequence[int], *, until: dt.date) -> list[tuple[An
         f"JOIN {_table(Creator)} {c} ON {_column(Creator, 'id', c)} = {_column(Account, 'creator', a)} "
         f"LEFT JOIN {_table(AccountMetrics)} {m} "
         f"ON {_column(AccountMetrics, 'account', m)} = {_column(Account, 'id', a)} "
-        f"WHERE {_column(Account, 'id', a)} IN ({_placeholders(account_ids)}) ORDER BY {_column(Account, 'id', a)}"
+        f"WHERE {_column(Account, 'id', a)} IN ({placeholders(len(account_ids))}) ORDER BY {_column(Account, 'id', a)}"
     )
     out = []
     for pk, platform, handle, bio, langs, count, metrics_id, *metrics in _rows(sql, [_date_param(until), *account_ids]):
@@ -171,7 +168,7 @@ def recent_post_rows(account_ids: Sequence[int], *, until: dt.datetime, limit: i
     sql = (
         f"SELECT {', '.join(names)} FROM (SELECT {', '.join(names)}, ROW_NUMBER() OVER "
         f"(PARTITION BY {account} ORDER BY {posted_at} DESC, {pk} ASC) AS rn FROM {_table(Post)} "
-        f"WHERE {account} IN ({_placeholders(account_ids)}) AND {posted_at} <= %s) ranked "
+        f"WHERE {account} IN ({placeholders(len(account_ids))}) AND {posted_at} <= %s) ranked "
         f"WHERE rn <= %s ORDER BY {account}, {posted_at} DESC, {pk}"
     )
     aware = _to_aware()

@@ -35,6 +35,7 @@ from django.utils import timezone
 from core.errors import InputError, PermissionDenied
 from core.messages import Message
 from core.models import Job, JobKind
+from core.sql import flat, values_rows
 from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics.growth import SnapshotPoint
@@ -455,7 +456,7 @@ def _write_vetting(rows: list[_Vetted], *, all_stored: bool) -> None:
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and params:
-            cursor.execute(_update_from_values_sql([*fields, by_name["vetting"]], len(params)), _flat(params))
+            cursor.execute(_update_from_values_sql([*fields, by_name["vetting"]], len(params)), flat(params))
         else:
             cursor.executemany(sql, params)
 
@@ -470,19 +471,14 @@ def _update_from_values_sql(fields: list[Any], rows: int) -> str:
     account = AccountMetrics._meta.get_field("account")
     key = quote(account.attname)
     names = [quote(field.attname) for field in fields]
-    row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
     assignments = ", ".join(
         f"{name} = v.{name}::{field.cast_db_type(connection)}" for name, field in zip(names, fields, strict=True)
     )
     return (
         f"UPDATE {quote(AccountMetrics._meta.db_table)} AS t SET {assignments} "
-        f"FROM (VALUES {', '.join([row_sql] * rows)}) AS v({', '.join(names)}, {key}) "
+        f"FROM (VALUES {values_rows(len(fields) + 1, rows)}) AS v({', '.join(names)}, {key}) "
         f"WHERE t.{key} = v.{key}::{account.cast_db_type(connection)}"
     )
-
-
-def _flat(rows: list[list[Any]]) -> list[Any]:
-    return [value for row in rows for value in row]
 
 
 def vet_accounts(
