@@ -158,26 +158,24 @@ def throwaway_environment(prefix: str, database_url: str | None) -> Path:
     return workdir
 
 
-def time_follow_up_steps() -> dict[str, list[float]]:
-    """Wrap each registered catalogue follow-up so its [wall, CPU] seconds are added to the
-    returned dict (CPU too: on a shared machine the wall time says more about the others)."""
-    from influencers import follow_ups
+FOLLOW_UP_LINE = "Follow-up (wall / CPU, worker processes included): "
 
-    seconds: dict[str, list[float]] = {}
-    for steps in follow_ups._registry.values():
-        for index, registration in enumerate(steps):
 
-            def timed(change, step=registration.step, what=registration.what):
-                started, cpu_started = time.perf_counter(), time.process_time()
-                try:
-                    return step(change)
-                finally:
-                    spent = seconds.setdefault(what, [0.0, 0.0])
-                    spent[0] += time.perf_counter() - started
-                    spent[1] += time.process_time() - cpu_started
+def follow_up_steps(report: str) -> dict[str, tuple[float, float]]:
+    """Each follow-up step's (wall, CPU) seconds as the command printed them (verbosity 2); the
+    CPU includes the worker processes the steps were split over (influencers/follow_ups.py)."""
+    line = next((line for line in report.splitlines() if line.startswith(FOLLOW_UP_LINE)), "")
+    steps = {}
+    for part in line.removeprefix(FOLLOW_UP_LINE).split(", ") if line else ():
+        what, wall, _slash, cpu, _unit = part.rsplit(" ", 4)
+        steps[what] = (float(wall), float(cpu))
+    return steps
 
-            steps[index] = follow_ups._Registration(what=registration.what, step=timed, order=registration.order)
-    return seconds
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (the follow-ups' workers)."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def main() -> None:
@@ -232,18 +230,18 @@ def main() -> None:
             f"{rows:,} snapshot rows, {args.posts} posts per account, {size_mb:.0f} MB, "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        step_seconds = time_follow_up_steps()
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
 
         runs = [("first import", True)] + ([("re-import (no changes)", False)] if args.reimport else [])
         for label, expect_writes in runs:
             out = io.StringIO()
-            started, cpu_started = time.perf_counter(), time.process_time()
+            started, cpu_started = time.perf_counter(), time.process_time() + children_cpu()
             options = ["--no-progress"] + ([] if args.with_refresh else ["--skip-refresh"])
             call_command("import_creators", str(path), *options, verbosity=2, stdout=out)
-            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            seconds, cpu = time.perf_counter() - started, time.process_time() + children_cpu() - cpu_started
             report = out.getvalue()
+            step_seconds = follow_up_steps(report)
             timings = next((line for line in report.splitlines() if line.startswith("Timings:")), "")
             total_rows = args.accounts * (2 + args.posts) + rows  # creators, accounts, posts, snapshots
             print(
@@ -284,7 +282,6 @@ def main() -> None:
                     if cpu > 0.01:
                         rate = {"metric": f"{label} {what} accounts/CPU-s", "value": round(args.accounts / cpu)}
                         print("BENCH " + json.dumps({**rate, "unit": "accounts/s", "better": "higher"}))
-                step_seconds.clear()
             if not expect_writes and " 0 created, 0 changed" not in report:
                 print("  WARNING: the re-import changed data:\n" + report)
     finally:

@@ -13,7 +13,19 @@ sorted, without the times of the computation (`computed_at`, the metrics' `as_of
 columns are dumped as the values they read back as, in their key order, not as their stored text:
 the reports are written compact by orjson, the other JSON columns by the standard library.
 The search texts and the metrics rows are deleted first, so the steps write every row as after a
-first import.
+first import. The creators' worst risk (kept by triggers from their accounts' metrics) is dumped
+too.
+
+By default each step is called once over every account, in this process; with --announce the
+steps run as after an import (`influencers.follow_ups.announce`: split over FOLLOW_UP_PROCESSES
+forked workers when at least FOLLOW_UP_PARALLEL_MIN_ACCOUNTS accounts changed), so the two
+dumps of one checkout compare the split run with the single-process one.
+
+On PostgreSQL, name the imported database by URL instead of a file: the check runs on a copy
+made from it as a template (`<name>_followup_check`, dropped at the end; nothing may be
+connected to the original while it is copied):
+
+    python bench/import_followup_check.py postgres://postgres@127.0.0.1:5432/vetted_rs5k --dump a.json
 """
 
 from __future__ import annotations
@@ -34,8 +46,11 @@ _COMPUTED_AT = re.compile(r'"(computed_at|as_of)": "\d{4}-\d\d-\d\dT[^"]*"')
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("database", type=Path, help="an imported SQLite database (left as it is: a copy is used)")
+    parser.add_argument(
+        "database", help="an imported SQLite database file or PostgreSQL URL (left as it is: a copy is used)"
+    )
     parser.add_argument("--dump", type=Path, help="write the stored outputs here (sorted JSON)")
+    parser.add_argument("--announce", action="store_true", help="run the steps as an import does (see above)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vetted-followup-check-"))
@@ -43,7 +58,13 @@ def main() -> None:
     os.environ["VETTED_VAR_DIR"] = str(workdir)
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    shutil.copy(args.database, workdir / "vetted.sqlite3")
+    os.environ["DEBUG"] = "false"
+    copy_url = None
+    if args.database.startswith("postgres"):
+        copy_url = _copy_postgres(args.database)
+        os.environ["DATABASE_URL"] = copy_url
+    else:
+        shutil.copy(args.database, workdir / "vetted.sqlite3")
     # The code of the checkout this is run from (not necessarily the one holding this file).
     sys.path.insert(0, os.getcwd())
     try:
@@ -53,22 +74,27 @@ def main() -> None:
         from django.db import connection
 
         from influencers import follow_ups
-        from influencers.models import Account, AccountMetrics, AccountSearchText
+        from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
 
-        assert connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"])
+        assert copy_url or (connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"]))
         # As after a first import: no search text and no metrics row yet.
         AccountSearchText.objects.all().delete()
         AccountMetrics.objects.all().delete()
         ids = tuple(Account.objects.order_by("pk").values_list("pk", flat=True))
         change = follow_ups.AccountsChanged(account_ids=ids, reason="import")
         total_wall, total_cpu = 0.0, 0.0
-        for registration in follow_ups._registry[follow_ups.AccountsChanged]:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            registration.step(change)
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        steps: dict[str, list[float]] = {}
+        if args.announce:
+            follow_ups.announce(change, report=lambda what, exc: print(f"{what} FAILED: {exc}"), timings=steps)
+        else:
+            for registration in follow_ups._registry[follow_ups.AccountsChanged]:
+                started, cpu_started = time.perf_counter(), time.process_time()
+                registration.step(change)
+                steps[registration.what] = [time.perf_counter() - started, time.process_time() - cpu_started]
+        for what, (wall, cpu) in steps.items():
             total_wall, total_cpu = total_wall + wall, total_cpu + cpu
             if cpu > 0.01:
-                print(f"{registration.what}: {wall:.2f} s wall, {cpu:.2f} s CPU → {len(ids) / cpu:,.0f} accounts/CPU-s")
+                print(f"{what}: {wall:.2f} s wall, {cpu:.2f} s CPU → {len(ids) / cpu:,.0f} accounts/CPU-s")
         print(
             f"follow-up of {len(ids):,} accounts: {total_wall:.2f} s wall → {len(ids) / total_wall:,.0f} accounts/s; "
             f"{total_cpu:.2f} s CPU → {len(ids) / total_cpu:,.0f} accounts/CPU-s; load {os.getloadavg()[0]:.1f}"
@@ -87,7 +113,7 @@ def main() -> None:
                 )
                 metrics = [
                     [
-                        _COMPUTED_AT.sub("", json.dumps(json.loads(v), ensure_ascii=False)) if json_column and v else v
+                        _COMPUTED_AT.sub("", json.dumps(_json(v), ensure_ascii=False)) if json_column and v else v
                         for v, json_column in zip(row, is_json, strict=True)
                     ]
                     for row in cursor.fetchall()
@@ -95,14 +121,49 @@ def main() -> None:
             texts = list(
                 AccountSearchText.objects.order_by("account_id").values_list("account_id", "names", "about", "posts")
             )
+            creators = list(Creator.objects.order_by("pk").values_list("pk", "worst_fake_risk", "worst_risk_level"))
             with args.dump.open("w", encoding="utf-8") as out:
                 json.dump(
-                    {"columns": columns, "metrics": metrics, "search": texts}, out, default=str, ensure_ascii=False
+                    {"columns": columns, "metrics": metrics, "search": texts, "creators": creators},
+                    out,
+                    default=str,
+                    ensure_ascii=False,
                 )
                 out.write("\n")
             print(f"dumped {len(metrics):,} metrics rows and {len(texts):,} search texts to {args.dump}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if copy_url:
+            _drop_postgres(copy_url)
+
+
+def _copy_postgres(url: str) -> str:
+    """A copy of the database `url` names (CREATE DATABASE … TEMPLATE); returns its URL."""
+    import psycopg
+    from psycopg import sql
+
+    server, _slash, name = url.rpartition("/")
+    copy = f"{name}_followup_check"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy), sql.Identifier(name)))
+    return f"{server}/{copy}"
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    server, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def _json(value: object) -> object:
+    """A JSON column's value: SQLite gives its text, psycopg the decoded value."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ from typing import Any
 
 from tqdm import tqdm
 
+# No monitor thread (it only tunes the refresh of bars that stall): a command whose work forks
+# worker processes (an import's follow-ups, core/parallel.py) may only fork with no other thread
+# running. Every bar of ours comes from here.
+tqdm.monitor_interval = 0
+
+__all__ = ["command_progress", "tqdm"]
+
 
 @contextmanager
 def command_progress(

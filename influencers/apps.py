@@ -26,9 +26,17 @@ class InfluencersConfig(AppConfig):
         # The search text first: it needs nothing computed, and a failing step later must not
         # leave imported creators unfindable.
         register_follow_up(
-            AccountsChanged, what=gettext_noop("indexing for keyword search"), step=search_after_change, order=5
+            AccountsChanged,
+            what=gettext_noop("indexing for keyword search"),
+            step=search_after_change,
+            order=5,
+            parallel=True,
         )
         register_follow_up(
-            AccountsChanged, what=gettext_noop("recomputing metrics"), step=metrics_after_change, order=10
+            AccountsChanged,
+            what=gettext_noop("recomputing metrics"),
+            step=metrics_after_change,
+            order=10,
+            parallel=True,
         )
         connect_signals()

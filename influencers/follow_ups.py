@@ -14,6 +14,13 @@ a line saying what it did ("2 new image(s) queued for embedding (job 7)"), which
 A caller that shows progress (an import job's bar) passes `progress(what, done, total)`: it is
 called when each step starts (done 0) and ends (done = total), and in between by the steps that
 report (`AccountsChanged.progress`, called with the number of accounts done so far).
+
+Steps registered with `parallel=True` (the search text, the metrics, the vetting: Python-bound
+work per account) are split, when enough accounts changed, over `FOLLOW_UP_PROCESSES` forked
+workers (core.parallel): the accounts in contiguous parts, each part one task, the step done on
+every part before the next step starts, so each step still sees everything the earlier ones
+wrote. Where forking is not safe (core.parallel.fork_refusal: inside a transaction, with other
+threads, an in-memory database) every step runs here, as before.
 """
 
 from __future__ import annotations
@@ -22,15 +29,30 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import math
+import pickle
+import time
 from collections.abc import Callable, Collection
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from typing import Any, TypeVar
+
+from django.conf import settings
+
+from core.parallel import close_connections, fork_refusal, forked_pool
+from influencers.selectors.accounts import account_creators
 
 logger = logging.getLogger(__name__)
 
 Report = Callable[[str, Exception], None]  # (what failed, the error)
 Note = Callable[[str], None]
 StepProgress = Callable[[str, int, int], None]  # (the running step's `what`, done, total)
+StepTimes = dict[str, list[float]]  # what → [wall seconds, CPU seconds of this process and its workers]
+
+PART_MIN = 200  # the steps' own chunk (CHUNK_SIZE): a smaller part would waste their batching
+PART_MAX = 2000
+PARTS_PER_PROCESS = 4  # parts finish one by one: progress moves and a slow part is not the last
 
 
 @dataclass(frozen=True)
@@ -67,16 +89,24 @@ class _Registration:
     # Takes a change of the type it is registered under (the registry is keyed by that type).
     step: Callable[[Any], str | None]
     order: int
+    parallel: bool = False
 
 
 _registry: dict[type, list[_Registration]] = {AccountsChanged: [], ImagesDeleted: []}
 
 
-def register_follow_up(change_type: type[C], *, what: str, step: Callable[[C], str | None], order: int) -> None:
+def register_follow_up(
+    change_type: type[C], *, what: str, step: Callable[[C], str | None], order: int, parallel: bool = False
+) -> None:
     """Run `step(change)` after every change of `change_type`, in increasing `order`. `what` names
-    the step in reports ("vetting the accounts"). Registering the same `what` again replaces it."""
+    the step in reports ("vetting the accounts"). Registering the same `what` again replaces it.
+
+    `parallel` (AccountsChanged only): the step may be split over worker processes, because its
+    work on a set of accounts equals its work on the parts of any partition of that set, done
+    in any order and concurrently (each account's result depends on its own data and what
+    earlier steps stored, never on the other accounts of the change), and it returns no line."""
     steps = [r for r in _registry[change_type] if r.what != what]
-    steps.append(_Registration(what=what, step=step, order=order))
+    steps.append(_Registration(what=what, step=step, order=order, parallel=parallel))
     _registry[change_type] = sorted(steps, key=lambda r: r.order)
 
 
@@ -99,21 +129,145 @@ def _step_progress(progress: StepProgress, what: str, total: int) -> Callable[[i
     return lambda done: progress(what, min(done, total), total)
 
 
-def announce(change: Change, *, report: Report, note: Note | None = None, progress: StepProgress | None = None) -> None:
+def announce(
+    change: Change,
+    *,
+    report: Report,
+    note: Note | None = None,
+    progress: StepProgress | None = None,
+    timings: StepTimes | None = None,
+) -> None:
     """Run every follow-up registered for this kind of change, in order; `progress` follows them
-    (see the module's docstring)."""
+    (see the module's docstring). `timings`, when given, receives each step's [wall, CPU]
+    seconds, the CPU of the worker processes included."""
     total = len(change.account_ids) if isinstance(change, AccountsChanged) else change.count
-    for registration in _registry[type(change)]:
-        what, step_change = registration.what, change
+    registrations = _registry[type(change)]
+    processes = _processes_for(change, registrations)
+    last_parallel = max((i for i, r in enumerate(registrations) if r.parallel), default=-1) if processes > 1 else -1
+    # Read before forking: the parent's connection is closed then.
+    parts = _parts(change, processes) if last_parallel >= 0 else []
+    with ExitStack() as stack:
+        pool = stack.enter_context(forked_pool(processes)) if last_parallel >= 0 else None
+        for index, registration in enumerate(registrations):
+            what, step_change = registration.what, change
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if progress is not None:
+                progress(what, 0, total)
+                if isinstance(change, AccountsChanged):
+                    step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
+            workers_cpu = 0.0
+            if pool is not None and registration.parallel and isinstance(change, AccountsChanged):
+                said, workers_cpu = _run_in_parts(pool, what, change, parts, report=report, progress=progress)
+            else:
+                said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
+            if progress is not None:
+                progress(what, total, total)
+            if timings is not None:
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+                spent = timings.setdefault(what, [0.0, 0.0])
+                spent[0] += wall
+                spent[1] += cpu + workers_cpu
+            if said and note is not None:
+                note(str(said))
+            if index == last_parallel:
+                stack.close()  # the workers stop once no later step is split (their writes are in)
+                pool = None
+
+
+def _processes_for(change: Change, registrations: list[_Registration]) -> int:
+    """How many worker processes the split steps of `change` get (1: none, all run here)."""
+    wanted = int(getattr(settings, "FOLLOW_UP_PROCESSES", 1))
+    if not isinstance(change, AccountsChanged) or not any(r.parallel for r in registrations):
+        return 1
+    if len(change.account_ids) < int(getattr(settings, "FOLLOW_UP_PARALLEL_MIN_ACCOUNTS", 1000)):
+        return 1
+    refusal = fork_refusal(wanted)
+    if refusal is not None:
+        if wanted > 1:
+            logger.info("follow-ups of %d accounts run in one process: %s", len(change.account_ids), refusal)
+        return 1
+    return wanted
+
+
+def _parts(change: Change, processes: int) -> list[tuple[int, ...]]:
+    """The changed accounts in parts of about PARTS_PER_PROCESS per process, each creator's
+    accounts in one part. Why whole creators: on PostgreSQL the metrics and vetting writes
+    refresh their creator's worst risk by a statement-level trigger (influencers 0011) that reads
+    the creator's other accounts as the statement started, so two parts writing accounts of one
+    creator at once could leave it computed without the other's write (and could deadlock)."""
+    assert isinstance(change, AccountsChanged)
+    creators = account_creators(change.account_ids)
+    ordered = sorted(change.account_ids, key=lambda pk: (creators.get(pk, -1), pk))
+    size = max(PART_MIN, min(PART_MAX, math.ceil(len(ordered) / (processes * PARTS_PER_PROCESS))))
+    parts: list[tuple[int, ...]] = []
+    current: list[int] = []
+    for index, pk in enumerate(ordered):
+        current.append(pk)
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if following is None or (len(current) >= size and creators.get(following) != creators.get(pk)):
+            parts.append(tuple(sorted(current)))
+            current = []
+    return parts
+
+
+@dataclass(frozen=True)
+class _PartDone:
+    accounts: int
+    error: Exception | None
+    cpu: float
+
+
+def _run_in_parts(
+    pool: Pool,
+    what: str,
+    change: AccountsChanged,
+    parts: list[tuple[int, ...]],
+    *,
+    report: Report,
+    progress: StepProgress | None,
+) -> tuple[None, float]:
+    """Do the split step `what` on every part in the pool; returns (no line, the workers' CPU
+    seconds). A failing part is reported (the first error, once) and the other parts still run:
+    every part's accounts are committed data, as when the step runs in one process."""
+    changes = [dataclasses.replace(change, account_ids=part, progress=None) for part in parts]
+    done, cpu, failed = 0, 0.0, False
+    for outcome in pool.imap_unordered(functools.partial(_run_part, what), changes):
+        done += outcome.accounts
+        cpu += outcome.cpu
+        if outcome.error is not None and not failed:
+            failed = True
+            report(what, outcome.error)
         if progress is not None:
-            progress(what, 0, total)
-            if isinstance(change, AccountsChanged):
-                step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
-        said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
-        if progress is not None:
-            progress(what, total, total)
-        if said and note is not None:
-            note(str(said))
+            progress(what, done, len(change.account_ids))
+    return None, cpu
+
+
+def _run_part(what: str, change: AccountsChanged) -> _PartDone:
+    """In a worker: the registered step `what` on one part (found in the registry the worker
+    inherited); its error, if any, is logged there and handed back."""
+    step = next(r.step for r in _registry[AccountsChanged] if r.what == what)
+    cpu_started = time.process_time()
+    error: Exception | None = None
+    try:
+        step(change)
+    except Exception as exc:
+        logger.exception("%s after a data change failed (%d accounts)", what, len(change.account_ids))
+        error = exc
+    finally:
+        close_connections()
+    return _PartDone(len(change.account_ids), _portable(error), time.process_time() - cpu_started)
+
+
+def _portable(error: Exception | None) -> Exception | None:
+    """The error as the parent can receive it (an exception that does not pickle becomes a
+    RuntimeError with its text)."""
+    if error is None:
+        return None
+    try:
+        pickle.loads(pickle.dumps(error))
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError):
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 def accounts_changed(
@@ -126,10 +280,11 @@ def accounts_changed(
     as_of: dt.datetime | None = None,
     reason: str = "",
     progress: StepProgress | None = None,
+    timings: StepTimes | None = None,
 ) -> None:
     """Announce that these accounts changed (see AccountsChanged)."""
     ids = tuple(dict.fromkeys(int(a) for a in account_ids))
     if not ids:
         return
     change = AccountsChanged(account_ids=ids, new_images=new_images, recompute=recompute, as_of=as_of, reason=reason)
-    announce(change, report=report, note=note, progress=progress)
+    announce(change, report=report, note=note, progress=progress, timings=timings)

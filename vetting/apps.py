@@ -26,7 +26,11 @@ class VettingConfig(AppConfig):
         register_job_kind(JobKind.SEED, handler="vetting.services.demo.run_seed_job")
         # After the catalogue's metrics: the reports read them, and watch rules read the reports.
         register_follow_up(
-            AccountsChanged, what=gettext_noop("vetting the accounts"), step=vetting_after_change, order=20
+            AccountsChanged,
+            what=gettext_noop("vetting the accounts"),
+            step=vetting_after_change,
+            order=20,
+            parallel=True,
         )
         register_follow_up(
             AccountsChanged, what=gettext_noop("re-evaluating watches"), step=watches_after_change, order=30

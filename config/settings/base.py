@@ -208,6 +208,11 @@ DATA_MEMO = env_bool("DATA_MEMO") if "DATA_MEMO" in os.environ else None
 # (core/services/cpu_share.py), so cheap requests are not slowed by them (docs/deploy.md: 1 gave
 # the lowest p95s at 20 clients); 0: no limit.
 HEAVY_REQUESTS_PER_PROCESS = env_int("HEAVY_REQUESTS_PER_PROCESS", 1)
+# Worker processes the catalogue's follow-ups (search text, metrics, vetting) are split over when
+# at least FOLLOW_UP_PARALLEL_MIN_ACCOUNTS accounts changed (influencers/follow_ups.py,
+# core/parallel.py): the CPU count, at most 4; 1 runs them in the importing process.
+FOLLOW_UP_PROCESSES = env_int("FOLLOW_UP_PROCESSES", min(os.cpu_count() or 1, 4))
+FOLLOW_UP_PARALLEL_MIN_ACCOUNTS = env_int("FOLLOW_UP_PARALLEL_MIN_ACCOUNTS", 1000)
 # Brands whose hits of their exclusion rules in recent posts are searched and stored after each
 # catalogue change and each midnight (vetting.services.brand_safety.warm_brand_safety), the most
 # recently edited first, so a marketer's first ranking does not search the posts; 0: none.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from core.errors import ImportValidationError, InputError
+from core.progress import tqdm
 from influencers.services.imports import ImportResult, creators_import_file
 
 
@@ -117,3 +117,8 @@ class Command(BaseCommand):
         if verbosity >= 2:
             timings = ", ".join(f"{key} {value:.2f} s" for key, value in result.timings.items())
             self.stdout.write(f"Timings: {timings}")
+            if result.follow_up_timings:
+                steps = ", ".join(
+                    f"{what} {wall:.2f} / {cpu:.2f} s" for what, (wall, cpu) in result.follow_up_timings.items()
+                )
+                self.stdout.write(f"Follow-up (wall / CPU, worker processes included): {steps}")

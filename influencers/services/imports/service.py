@@ -18,7 +18,7 @@ from django.db import transaction
 from core.caching.versions import data_version_bump
 from core.errors import ImportValidationError, InputError
 from core.services.collector import collector_paused
-from influencers.follow_ups import StepProgress, accounts_changed
+from influencers.follow_ups import StepProgress, StepTimes, accounts_changed
 from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.mapping import ColumnMapping, load_mapping
 from influencers.services.imports.problems import Problems, fail
@@ -52,6 +52,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # Each follow-up step's [wall, CPU] seconds, its worker processes' CPU included.
+    follow_up_timings: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -325,6 +327,7 @@ def creators_import_file(
                 refresh=refresh,
                 new_images=writer.counts["media"]["created"],
                 progress=follow_up_progress,
+                timings=result.follow_up_timings,
             )
         )
         if refresh:
@@ -334,7 +337,12 @@ def creators_import_file(
 
 
 def _after_import(
-    account_ids: list[int], *, refresh: bool, new_images: int, progress: StepProgress | None = None
+    account_ids: list[int],
+    *,
+    refresh: bool,
+    new_images: int,
+    progress: StepProgress | None = None,
+    timings: StepTimes | None = None,
 ) -> list[str]:
     """Announce a committed import (influencers.follow_ups): metrics, vetting and the
     re-evaluation of watches of the accounts it touched (with `refresh`), and embedding of the new
@@ -345,6 +353,12 @@ def _after_import(
         warnings.append(f"the data was imported, but {what} failed: {exc}")
 
     accounts_changed(
-        account_ids, report=report, new_images=new_images, recompute=refresh, reason="import", progress=progress
+        account_ids,
+        report=report,
+        new_images=new_images,
+        recompute=refresh,
+        reason="import",
+        progress=progress,
+        timings=timings,
     )
     return warnings

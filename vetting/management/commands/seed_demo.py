@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from core.errors import VettedError
+from core.progress import tqdm
 from influencers.models import Creator
 from vetting.services.demo import seed_demo
 

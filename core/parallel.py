@@ -1,0 +1,83 @@
+"""Batch work split over forked worker processes of this host.
+
+Why processes: the catalogue's follow-ups (search text, metrics, vetting) spend most of their time
+in Python, which one interpreter runs on one core at a time; a second process uses the second core
+(~2x on the 2-core machines we deploy on). Why fork: a forked worker starts with the parent's
+loaded apps, settings and registries at no cost, so the work it is handed is named, not shipped.
+
+Forking is only safe in some states, so `fork_refusal` says why not when it is not, and callers
+then run the work in their own process, unchanged:
+- inside a transaction the workers' own connections could not see its writes;
+- an in-memory SQLite database exists only in its own connection;
+- with other threads running, a child would inherit locks held by threads it does not have
+  (Django's dev server, a threaded web worker);
+- a daemonic process may not have children (multiprocessing's rule).
+
+The parent closes its database connections before forking, so no child shares its socket or
+file handle; each child opens its own and closes it after every task (a worker killed with open
+connections leaves "unexpected EOF" in PostgreSQL's log). Writes made in a child reach other
+processes' caches only through a shared cache: after the workers stop, every data version is
+bumped (core.caching.versions), so a per-process (locmem) cache cannot keep answers older
+than the workers' writes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import Pool
+from typing import Any, cast
+
+from django.db import connections
+
+from core.caching.versions import data_version_bump
+
+
+def fork_refusal(processes: int) -> str | None:
+    """Why work may not be split over `processes` forked workers now (None: it may)."""
+    if processes < 2:
+        return "one process asked for"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "this platform cannot fork"
+    if multiprocessing.current_process().daemon:
+        return "a daemonic process may not have children"
+    if other_threads():
+        return "other threads are running"
+    for alias in connections:
+        connection = connections[alias]
+        if connection.in_atomic_block:
+            return "inside a transaction the workers could not see"
+        # The SQLite backend's own test (":memory:", "mode=memory"); other backends lack it.
+        if connection.vendor == "sqlite" and cast(Any, connection).is_in_memory_db():
+            return "the SQLite database is in memory"
+    return None
+
+
+def other_threads() -> list[threading.Thread]:
+    """The threads of this process besides the calling one."""
+    return [thread for thread in threading.enumerate() if thread is not threading.current_thread()]
+
+
+@contextmanager
+def forked_pool(processes: int) -> Iterator[Pool]:
+    """`processes` forked workers (check `fork_refusal` first); the pool is closed and joined on
+    exit (terminated if the block raised), then every data version is bumped."""
+    connections.close_all()
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+        data_version_bump()
+
+
+def close_connections() -> None:
+    """End of a worker's task: close its database connections (see the module's docstring)."""
+    connections.close_all()
