@@ -13,7 +13,7 @@ from django.db import connections
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from core.sql import placeholders, values_rows
+from core.sql import ids_in, ids_params, is_postgresql, unnest_sql, values_rows
 from influencers.metrics.chunk import MISSING
 from influencers.models import AccountSnapshot, Post
 
@@ -111,10 +111,10 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
     date = quote("date")
     where = (
         f"FROM {quote(AccountSnapshot._meta.db_table)} "
-        f"WHERE {quote('account_id')} IN ({placeholders(len(account_ids))}) AND {date} <= %s "
+        f"WHERE {ids_in(quote('account_id'), len(account_ids))} AND {date} <= %s "
         f"ORDER BY {quote('account_id')}, {date}"
     )
-    params = [*account_ids, connection.ops.adapt_datefield_value(until)]
+    params = [*ids_params(account_ids), connection.ops.adapt_datefield_value(until)]
     counts = [f"COALESCE({quote(name)}, {MISSING})" for name in ("following", "posts")]
     if connection.vendor == "sqlite":
         return _sqlite_snapshot_arrays(
@@ -202,8 +202,14 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
         f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
     )
     adapt = connection.ops.adapt_datetimefield_value
-    bounds = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(since))}) "
-    params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
+    params: list[Any]
+    if is_postgresql():
+        bound_fields = [Post._meta.get_field("account"), Post._meta.get_field("posted_at")]
+        bounds = f"WITH bounds(account, since) AS (SELECT * FROM {unnest_sql(bound_fields)}) "  # type: ignore[arg-type]
+        params = [list(since), [adapt(moment) for moment in since.values()], adapt(until)]
+    else:
+        bounds = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(since))}) "
+        params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
     if vendor == "sqlite":
         texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds)
         if texts is None:

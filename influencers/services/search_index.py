@@ -20,7 +20,7 @@ import orjson
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from core.sql import flat, placeholders, upsert_sql
+from core.sql import flat, ids_in, ids_params, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
 from influencers.search_text import MAX_POSTS, search_text
@@ -43,10 +43,10 @@ def _post_counts(post_model: Any, account_ids: list[int]) -> dict[int, int]:
     account = quote(post_model._meta.get_field("account").column)
     sql = (
         f"SELECT {account}, COUNT(*) FROM {quote(post_model._meta.db_table)} "
-        f"WHERE {account} IN ({placeholders(len(account_ids))}) GROUP BY {account}"
+        f"WHERE {ids_in(account, len(account_ids))} GROUP BY {account}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, account_ids)
+        cursor.execute(sql, ids_params(account_ids))
         return dict(cursor.fetchall())
 
 
@@ -59,7 +59,7 @@ def _posts_sql(post_model: Any, account_ids: list[int], *, newest_only: bool) ->
         quote(post_model._meta.get_field(name).column) for name in ("account", "posted_at", "id", "caption", "hashtags")
     )
     table = quote(post_model._meta.db_table)
-    where = f"{account} IN ({placeholders(len(account_ids))})"
+    where = ids_in(account, len(account_ids))
     if not newest_only:
         return (
             f"SELECT {account}, {caption}, {hashtags} FROM {table} WHERE {where} "
@@ -107,7 +107,7 @@ def _newest_posts(post_model: Any, account_ids: list[int]) -> dict[int, list[tup
         for accounts, newest_only in ((short, False), (long, True)):
             if not accounts:
                 continue
-            cursor.execute(_posts_sql(post_model, accounts, newest_only=newest_only), accounts)
+            cursor.execute(_posts_sql(post_model, accounts, newest_only=newest_only), ids_params(accounts))
             for account_id, caption, hashtags in cursor.fetchall():
                 posts[account_id].append((caption, _hashtags(hashtags)))
     return posts

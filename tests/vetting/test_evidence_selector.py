@@ -211,3 +211,35 @@ def test_history_dates_read_right_whatever_the_servers_date_style():
         cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
         histories = snapshot_histories([account.pk], until=dt.date(2026, 12, 31))
     assert histories == {account.pk: [(dt.date(2026, 3, 4), 10, 2), (dt.date(2026, 3, 25), 12, None)]}
+
+
+def test_a_chunks_ids_are_one_parameter_on_postgresql(monkeypatch):
+    # psycopg scans a statement in Python for each marker and does not cache long statements;
+    # the server plans a long IN list slowly: on PostgreSQL every id list of the follow-up's
+    # reads (vetting evidence, metrics history, search text) is one array parameter.
+    from django.db import connection
+
+    from influencers.metrics.service import refresh_metrics
+    from influencers.services.search_index import index_accounts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (set DATABASE_URL): SQLite has no arrays and keeps its IN lists")
+    monkeypatch.setattr(reports, "HISTORY_DAYS", HISTORY)
+    monkeypatch.setattr(reports, "RECENT_POSTS", POSTS)
+    now = timezone.now()
+    ids, _posts = _catalogue(now)
+    ids = ids[:-1]
+    sent: list[tuple[str, int]] = []
+
+    def count(execute, sql, params, many, context):
+        sent.append((sql, 0 if params is None else len(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        reports.load_evidence(ids, now=now)
+        refresh_metrics(ids, as_of=now)
+        index_accounts(ids)
+    reads = [(sql, n) for sql, n in sent if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    raw = [(sql, n) for sql, n in reads if "ANY(" in sql]
+    assert len(raw) >= 6  # accounts, histories, posts, comments, samples; snapshots, posts; counts
+    assert all(n <= 4 for _sql, n in raw), [(sql[:80], n) for sql, n in raw if n > 4]

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.utils.dateparse import parse_datetime
 
-from core.sql import placeholders
+from core.sql import ids_in, ids_params
 from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, Post
 
 _FETCH_ROWS = 2000
@@ -47,7 +47,7 @@ def _select_in(
 ) -> str:
     """SELECT `columns` (SQL) of `model`'s rows whose field `key` is one of `count` parameters
     (and `also`, SQL), ordered by the fields `order`."""
-    where = f"{_column(model, key)} IN ({placeholders(count)})" + (f" AND {also}" if also else "")
+    where = ids_in(_column(model, key), count) + (f" AND {also}" if also else "")
     return (
         f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {where} "
         f"ORDER BY {', '.join(_column(model, name) for name in order)}"
@@ -115,10 +115,12 @@ def account_rows(account_ids: Sequence[int], *, until: dt.date) -> list[tuple[An
         f"JOIN {_table(Creator)} {c} ON {_column(Creator, 'id', c)} = {_column(Account, 'creator', a)} "
         f"LEFT JOIN {_table(AccountMetrics)} {m} "
         f"ON {_column(AccountMetrics, 'account', m)} = {_column(Account, 'id', a)} "
-        f"WHERE {_column(Account, 'id', a)} IN ({placeholders(len(account_ids))}) ORDER BY {_column(Account, 'id', a)}"
+        f"WHERE {ids_in(_column(Account, 'id', a), len(account_ids))} ORDER BY {_column(Account, 'id', a)}"
     )
     out = []
-    for pk, platform, handle, bio, langs, count, metrics_id, *metrics in _rows(sql, [_date_param(until), *account_ids]):
+    for pk, platform, handle, bio, langs, count, metrics_id, *metrics in _rows(
+        sql, [_date_param(until), *ids_params(account_ids)]
+    ):
         out.append((pk, platform, handle, bio, _json(langs), count or None, metrics_id is not None, *metrics))
     return out
 
@@ -150,7 +152,7 @@ def snapshot_histories(
     days = _Days()
     return {
         account_id: [(days[text], followers, following) for _, text, followers, following in rows]
-        for account_id, rows in groupby(_rows(sql, [*account_ids, _date_param(until)]), key=itemgetter(0))
+        for account_id, rows in groupby(_rows(sql, [*ids_params(account_ids), _date_param(until)]), key=itemgetter(0))
     }
 
 
@@ -168,12 +170,12 @@ def recent_post_rows(account_ids: Sequence[int], *, until: dt.datetime, limit: i
     sql = (
         f"SELECT {', '.join(names)} FROM (SELECT {', '.join(names)}, ROW_NUMBER() OVER "
         f"(PARTITION BY {account} ORDER BY {posted_at} DESC, {pk} ASC) AS rn FROM {_table(Post)} "
-        f"WHERE {account} IN ({placeholders(len(account_ids))}) AND {posted_at} <= %s) ranked "
+        f"WHERE {ids_in(account, len(account_ids))} AND {posted_at} <= %s) ranked "
         f"WHERE rn <= %s ORDER BY {account}, {posted_at} DESC, {pk}"
     )
     aware = _to_aware()
     out = []
-    for row in _rows(sql, [*account_ids, _datetime_param(until), limit]):
+    for row in _rows(sql, [*ids_params(account_ids), _datetime_param(until), limit]):
         post = dict(zip(POST_FIELDS, row))
         post["posted_at"] = aware(post["posted_at"])
         post["is_sponsored"] = bool(post["is_sponsored"])
@@ -189,7 +191,7 @@ def comment_rows(post_ids: Sequence[int]) -> Iterator[tuple[int, str, str, dt.da
     columns = [_column(CommentSample, name) for name in ("post", "commenter", "text", "posted_at")]
     sql = _select_in(CommentSample, columns, "post", len(post_ids), ["post", "posted_at", "id"])
     aware = _to_aware()
-    yield from _rows(sql, list(post_ids), lambda row: (*row[:3], aware(row[3])))
+    yield from _rows(sql, ids_params(post_ids), lambda row: (*row[:3], aware(row[3])))
 
 
 def follower_sample_rows(account_ids: Sequence[int], fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
@@ -199,4 +201,4 @@ def follower_sample_rows(account_ids: Sequence[int], fields: Sequence[str]) -> I
         return
     columns = [_column(FollowerSample, name) for name in ("account", *fields)]
     sql = _select_in(FollowerSample, columns, "account", len(account_ids), ["account", "id"])
-    yield from _rows(sql, list(account_ids))
+    yield from _rows(sql, ids_params(account_ids))
