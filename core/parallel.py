@@ -5,13 +5,15 @@ in Python, which one interpreter runs on one core at a time; a second process us
 (~2x on the 2-core machines we deploy on). Why fork: a forked worker starts with the parent's
 loaded apps, settings and registries at no cost, so the work it is handed is named, not shipped.
 
-Forking is only safe in some states, so `fork_refusal` says why not when it is not, and callers
-then run the work in their own process, unchanged:
+The pool is billiard's (Celery's fork of multiprocessing), not the standard library's, because an
+import job runs in a Celery prefork worker's child, a daemonic process, which the standard
+library forbids to have children; billiard allows it. Forking is only safe in some states, so
+`fork_refusal` says why not when it is not, and callers then run the work in their own process,
+unchanged:
 - inside a transaction the workers' own connections could not see its writes;
 - an in-memory SQLite database exists only in its own connection;
 - with other threads running, a child would inherit locks held by threads it does not have
-  (Django's dev server, a threaded web worker);
-- a daemonic process may not have children (multiprocessing's rule).
+  (Django's dev server, a threaded web worker).
 
 The parent closes its database connections before forking, so no child shares its socket or
 file handle; each child opens its own and closes it after every task (a worker killed with open
@@ -23,13 +25,13 @@ than the workers' writes.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.pool import Pool
 from typing import Any, cast
 
+import billiard
+from billiard.pool import Pool
 from django.db import connections
 
 from core.caching.versions import data_version_bump
@@ -39,10 +41,8 @@ def fork_refusal(processes: int) -> str | None:
     """Why work may not be split over `processes` forked workers now (None: it may)."""
     if processes < 2:
         return "one process asked for"
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in billiard.get_all_start_methods():
         return "this platform cannot fork"
-    if multiprocessing.current_process().daemon:
-        return "a daemonic process may not have children"
     if other_threads():
         return "other threads are running"
     for alias in connections:
@@ -65,7 +65,7 @@ def forked_pool(processes: int) -> Iterator[Pool]:
     """`processes` forked workers (check `fork_refusal` first); the pool is closed and joined on
     exit (terminated if the block raised), then every data version is bumped."""
     connections.close_all()
-    pool = multiprocessing.get_context("fork").Pool(processes)
+    pool = billiard.get_context("fork").Pool(processes)
     try:
         yield pool
     except BaseException:

@@ -35,9 +35,9 @@ import time
 from collections.abc import Callable, Collection
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
+from billiard.pool import Pool
 from django.conf import settings
 
 from core.parallel import close_connections, fork_refusal, forked_pool

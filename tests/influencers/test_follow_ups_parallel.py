@@ -152,6 +152,34 @@ def test_progress_adds_up_the_parts_and_timings_count_the_workers_cpu(split, tmp
     assert cpu >= 0.05 * parts > 0 and wall > 0
 
 
+def _announce_from_child(ids: list[int]) -> tuple[int, bool]:
+    """In a daemonic billiard process, as an import job in a Celery prefork worker's child."""
+    import billiard
+
+    accounts_changed(ids, report=lambda what, exc: None)
+    return os.getpid(), billiard.current_process().daemon
+
+
+def test_the_split_runs_from_a_daemonic_worker_process_as_celerys(split, tmp_path):
+    import billiard
+    from django.db import connections
+
+    log = tmp_path / "steps.log"
+    follow_ups.register_follow_up(AccountsChanged, what="a", step=_logging_step(log, "a"), order=1, parallel=True)
+    ids, _ = _catalogue()
+    connections.close_all()  # the child opens its own
+    pool = billiard.get_context("fork").Pool(1)
+    try:
+        child, daemonic = pool.apply(_announce_from_child, (ids,))
+    finally:
+        pool.close()
+        pool.join()
+
+    pids = {pid for _, pid, *_ in _lines(log)}
+    assert daemonic and len(pids) == 2 and not pids & {child, os.getpid()}
+    assert sorted(i for *_, part in _lines(log) for i in part) == ids
+
+
 def test_inside_a_transaction_every_step_runs_in_this_process(split, tmp_path):
     log = tmp_path / "steps.log"
     follow_ups.register_follow_up(AccountsChanged, what="a", step=_logging_step(log, "a"), order=1, parallel=True)
