@@ -4,12 +4,15 @@
 On PostgreSQL a chunk's ids travel as one array parameter (`ids_in`, `unnest_sql`), not as one
 marker per value: psycopg scans the statement in Python for every marker and does not cache
 long statements, and the server plans a long IN list slowly (the posts of 6,000 ids: 44.7 ms by
-IN, 13.5 ms by ANY; 200 ids: 1.5 and 0.65 ms). Not for text: Django binds parameters on the
-client (psycopg's ClientCursor), which writes an array of long strings (a chunk's reports) as
-one escaped literal in Python, slower than one marker per value. SQLite keeps its markers."""
+IN, 13.5 ms by ANY; 200 ids: 1.5 and 0.65 ms). A chunk's rows to write go by COPY into a
+temporary table (`staged_rows`), written from there by one statement: Django binds parameters on
+the client (psycopg's ClientCursor), so a multi-row VALUES list costs that scan for each of its
+thousands of markers and the quoting of every long text as an SQL literal, both in Python, where
+COPY's rows are formatted in C. SQLite keeps its markers."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -39,12 +42,49 @@ def upsert_sql(
     """INSERT … ON CONFLICT DO UPDATE of `fields` for `rows` rows (SQLite ≥ 3.24 and PostgreSQL):
     a row that conflicts on `key` gets only `update`'s columns. `model` may be a migration's
     historical model."""
-    quote = connection.ops.quote_name
+    return _upsert(model, fields, update, key, f"VALUES {values_rows(len(fields), rows)}")
+
+
+def upsert_staged_sql(
+    model: type[Model], fields: Sequence[Field], *, update: Sequence[Field], key: Sequence[Field], staged: str
+) -> str:
+    """PostgreSQL: `upsert_sql` of every row of the table `staged` (`staged_rows`), one statement."""
+    return _upsert(model, fields, update, key, f"SELECT {_columns(fields)} FROM {staged}")
+
+
+def _upsert(
+    model: type[Model], fields: Sequence[Field], update: Sequence[Field], key: Sequence[Field], rows: str
+) -> str:
     conflict = connection.ops.on_conflict_suffix_sql(
         fields, OnConflict.UPDATE, [str(field.column) for field in update], [str(field.column) for field in key]
     )
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values_rows(len(fields), rows)} {conflict}"
+    return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({_columns(fields)}) {rows} {conflict}"
+
+
+def _columns(fields: Sequence[Field]) -> str:
+    return ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+
+
+def staged_rows(cursor: Any, model: type[Model], fields: Sequence[Field], rows: Iterable[Sequence[Any]]) -> str:
+    """PostgreSQL: `rows` (values in `fields`' order, as query parameters) copied into this
+    session's temporary table of those columns of `model`'s table (typed as they are, without
+    their constraints; made once per session, emptied at each commit and before each use);
+    returns its quoted name, to write from in one statement (`upsert_staged_sql`, an UPDATE …
+    FROM). Runs in the caller's transaction."""
+    quote = connection.ops.quote_name
+    table = str(model._meta.db_table)
+    columns = _columns(fields)
+    name = quote(f"staged_{table[:40]}_{hashlib.sha256(columns.encode()).hexdigest()[:8]}")
+    # One round trip for both (no parameters: psycopg sends them as one simple query).
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "
+        f"SELECT {columns} FROM {quote(table)} WITH NO DATA; TRUNCATE {name}"
+    )
+    with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(row)
+    return name
 
 
 def is_postgresql() -> bool:

@@ -76,9 +76,10 @@ def test_query_count_does_not_grow_with_accounts(django_assert_max_num_queries):
     many = [_account_with_history(days=5).pk for _ in range(8)]
     for pk in few + many:
         PostFactory(account_id=pk, posted_at=AS_OF - dt.timedelta(days=1))
-    with django_assert_max_num_queries(8) as few_ctx:
+    # 10: PostgreSQL stages a chunk's rows in a temporary table first (core.sql.staged_rows).
+    with django_assert_max_num_queries(10) as few_ctx:
         refresh_metrics(few, as_of=AS_OF)
-    with django_assert_max_num_queries(8) as many_ctx:
+    with django_assert_max_num_queries(10) as many_ctx:
         refresh_metrics(many, as_of=AS_OF)
     assert len(many_ctx.captured_queries) == len(few_ctx.captured_queries)
 
