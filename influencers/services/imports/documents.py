@@ -21,6 +21,7 @@ from influencers.services.imports.records import (
     POSTS,
     AccountIn,
     CreatorIn,
+    ImageIn,
     PostIn,
 )
 from influencers.services.imports.validation import Validator, suggestion
@@ -155,6 +156,8 @@ COMMENT_FIELDS = _spec(
 )
 COMMENT_KEYS = frozenset(COMMENT_FIELDS) | {"id"}
 _POSTED_AT = POSTS.values.index("posted_at")
+_POST_SIZE = len(POSTS.values)
+_post_id = _text(200)
 _COMMENT_POSTED_AT = COMMENTS.values.index("posted_at")
 FOLLOWER_FIELDS = _spec(
     FOLLOWERS.values,
@@ -174,6 +177,33 @@ FOLLOWER_FIELDS = _spec(
 FOLLOWER_KEYS = frozenset(FOLLOWER_FIELDS) | {"username"}
 _SAMPLED_AT = FOLLOWERS.values.index("sampled_at")
 AUDIENCE_KEYS = frozenset({"source", "as_of", "age", "gender", "countries", "languages", "interests"})
+
+
+def _plain_post(raw: Any, location: str, platform: str, today: dt.date) -> PostIn | None:
+    """The most common post, checked in one pass over its keys: an object with an id, a posted_at
+    that `date_problem` accepts, and otherwise only fields of POST_FIELDS (no images, comment
+    samples or the older is_sponsored), each accepted by its parser. None for any other post,
+    which `DocumentValidator.post` then checks field by field: the same parsers, so a post taken
+    here is exactly the PostIn that path builds, and a post with a problem gets the same messages
+    (none is reported here)."""
+    if type(raw) is not dict:
+        return None
+    values: list[Any] = [None] * _POST_SIZE
+    key = None
+    try:
+        for name, value in raw.items():
+            if name == "id":
+                key = _post_id(value)
+            else:
+                position, parser = POST_FIELDS[name]  # KeyError: a field this path leaves to the other
+                values[position] = parser(value)
+    except (KeyError, ValueInvalid):
+        return None
+    posted_at = values[_POSTED_AT]
+    # None after parsing means blank: the id and posted_at are required.
+    if key is None or posted_at is None or date_problem(posted_at, platform, today) is not None:
+        return None
+    return PostIn(location=location, key=key, values=tuple(values))
 
 
 def comment_key(commenter: str, text: str, posted_at: dt.datetime | None, occurrence: int) -> str:
@@ -316,13 +346,14 @@ class DocumentValidator(Validator):
                 append(checked)
         # Dates after tomorrow never reach the list (refused when first parsed, never cached);
         # the platform's launch is checked once per account, on its earliest snapshot.
-        if snapshots and date_problem(min(map(_FIRST, snapshots)), account.platform, self.today) is not None:
+        days = set(map(_FIRST, snapshots))
+        if days and date_problem(min(days), account.platform, self.today) is not None:
             early = sorted({s[0] for s in snapshots if date_problem(s[0], account.platform, self.today)})
             for day in early[:3]:
                 self.plausible_date(day, account.platform, f"{location}.snapshots", "date")
             if len(early) > 3:
                 self.error(f"{location}.snapshots", f"... and {len(early) - 3} more snapshot dates that early", "date")
-        if len({snapshot[0] for snapshot in snapshots}) != len(snapshots):
+        if len(days) != len(snapshots):
             seen: set[dt.date] = set()
             for snapshot in snapshots:
                 if snapshot[0] in seen:
@@ -371,6 +402,11 @@ class DocumentValidator(Validator):
         return day, followers, following, posts
 
     def post(self, account: AccountIn, location: str, raw: Any) -> PostIn | None:
+        post = _plain_post(raw, location, account.platform, self.today)
+        if post is not None:
+            return post
+        # Anything else, or a plain post with a problem: checked field by field, every problem
+        # recorded.
         if not self._object(raw, location, POST_KEYS, "post") and not isinstance(raw, dict):
             return None
         before = self.problems.total
@@ -390,13 +426,15 @@ class DocumentValidator(Validator):
                 values[_FLAG_POSITION] = older
         self._required(raw, "posted_at", location, "posted_at")
         self.plausible_date(values[_POSTED_AT], account.platform, location, "posted_at")
-        post = PostIn(location=location, key=key or "", values=tuple(values))
+        images: list[ImageIn] = []
+        comments: list[tuple[Any, ...]] = []
+        post = PostIn(location=location, key=key or "", values=tuple(values), images=images, comments=comments)
         seen: set[str] = set()
         for index, raw_image in enumerate(self._list(raw, "images", location)):
             image = self.image(raw_image, location, f"images[{index}]")
             if image is not None and image.sha256 not in seen:
                 seen.add(image.sha256)
-                post.images.append(image)
+                images.append(image)
         occurrences: dict[tuple, int] = {}
         ids: dict[str, str] = {}
         for index, raw_comment in enumerate(self._list(raw, "comment_samples", location)):
@@ -408,7 +446,7 @@ class DocumentValidator(Validator):
                 self.error(where, f"duplicate comment id {comment[0]!r} (also at {ids[comment[0]]})", "id")
                 continue
             ids[comment[0]] = where
-            post.comments.append(comment)
+            comments.append(comment)
         return post if self.problems.total == before else None
 
     def comment(

@@ -12,6 +12,7 @@ parsers go are each refused with the file (and row or cell) named.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -329,17 +330,28 @@ def read_jsonl(path: Path, problems: Problems, source: str | None = None) -> Ite
     A line that is not valid JSON is recorded in `problems` and the other lines are still read,
     so one run reports every broken line."""
     source = source or str(path)
-    text = decode_text(read_bytes(path, source), source)
-    loads = loads_json
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    data = read_bytes(path, source)
+    decode_text(data, source)  # refuses a file that is not UTF-8 (or is blank); its text is not kept
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # as decode_text drops it
+    # orjson reads a line's bytes as they are, where a line of text with any non-ASCII character
+    # would first be encoded to UTF-8 again (and that copy kept with it); "\n" splits the bytes
+    # into the same lines as the text, since UTF-8 uses the byte only for that character.
+    fast_loads, loads = orjson.loads, loads_json
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
         try:
-            record = loads(line)
-        except JsonTooDeep:
-            problems.add(f"line {number}", TOO_DEEP)
-            continue
-        except json.JSONDecodeError as exc:
-            problems.add(f"line {number}, column {exc.colno}", f"invalid JSON: {exc.msg}")
-            continue
+            record = fast_loads(raw_line)
+        except orjson.JSONDecodeError:
+            # A blank line, or one orjson refuses: handled from its text, as every line was.
+            line = raw_line.decode("utf-8")
+            if not line.strip():
+                continue
+            try:
+                record = loads(line)
+            except JsonTooDeep:
+                problems.add(f"line {number}", TOO_DEEP)
+                continue
+            except json.JSONDecodeError as exc:
+                problems.add(f"line {number}, column {exc.colno}", f"invalid JSON: {exc.msg}")
+                continue
         yield f"line {number}", record

@@ -8,7 +8,7 @@ key columns followed by value columns, because a large file holds millions of th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,8 +172,10 @@ class PostIn:
     location: str
     key: str  # platform_post_id
     values: tuple[Any, ...]
-    images: list[ImageIn] = field(default_factory=list)
-    comments: list[tuple[Any, ...]] = field(default_factory=list)
+    # Empty tuples unless given: most posts have neither, and a large file holds millions of posts
+    # (two empty lists each, made and kept until the write).
+    images: Sequence[ImageIn] = ()
+    comments: Sequence[tuple[Any, ...]] = ()
     id: int | None = None
 
 

@@ -69,6 +69,12 @@ EXACT_FLOAT_LIMIT = 2**53  # floats hold every whole number below this, and not 
 
 def parse_text(value: object, max_length: int | None = None) -> str | None:
     """Text, stripped. Whole numbers from spreadsheets (an ID typed as a number) become digits."""
+    if type(value) is str and "\x00" not in value:
+        # The common case first (every text field of every row), with the same checks as below.
+        value = value.strip()
+        if max_length is not None and len(value) > max_length:
+            raise ValueInvalid(f"is {len(value)} characters long, the limit is {max_length}")
+        return value or None
     if value is None:
         return None
     if isinstance(value, bool):

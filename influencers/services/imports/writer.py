@@ -373,7 +373,7 @@ class Writer:
     def _children(
         self,
         writer: _TableWriter,
-        parents: list[tuple[AccountIn, int | None, list[tuple[Any, ...]]]],
+        parents: Sequence[tuple[AccountIn, int | None, Sequence[tuple[Any, ...]]]],
         prepare: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
     ) -> dict[tuple[Any, ...], int]:
         """Upsert the child rows of each (account, parent id, rows). Returns (parent id, *key) → id
