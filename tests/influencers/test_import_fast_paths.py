@@ -5,6 +5,8 @@
   fast path is not sure of (a blank or missing id or posted_at, an implausible date, a value its
   parser refuses, a field it leaves to the general path) goes the general way, with the same
   messages;
+- hashtags and mentions taken in one pass (`documents._tags`) and plain text (`parse_text`)
+  are what the general parsers give, the same error for a value they refuse;
 - JSON Lines parsed from the file's bytes: a byte order mark, blank lines (blank in Unicode's
   sense too), CRLF line ends, broken lines and lines orjson refuses read as they did from text.
 """
@@ -24,6 +26,7 @@ from influencers.services.imports.documents import DocumentValidator
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.readers import read_jsonl
 from influencers.services.imports.records import AccountIn
+from influencers.services.imports.values import ValueInvalid, parse_list, parse_text
 
 PLAIN = {
     "id": "p1",
@@ -54,6 +57,8 @@ BOUNDARY = {
     "caption with a NUL": ({"caption": "a\x00b"}, ["contains a NUL character"]),
     "hashtags not a list": ({"hashtags": 5}, ["expected a list of strings"]),
     "hashtag not text": ({"hashtags": ["ok", 3]}, ["expected a list of strings, found 3"]),
+    "hashtag too long": ({"hashtags": ["#ok", "#" + "x" * 200]}, ["is longer than 200 characters"]),
+    "mention with a NUL": ({"mentions": ["@a", "b\x00"]}, ["contains a NUL character"]),
     "unknown field": ({"likez": 3}, ["unknown field 'likez' in a post"]),
     "two problems": ({"likes": -1, "saves": "many"}, ["must not be negative", "not a whole number"]),
 }
@@ -117,6 +122,57 @@ def test_fields_left_to_the_general_path_give_what_it_gives(extra, monkeypatch):
     fast = validate_post(raw, fast=True, monkeypatch=monkeypatch)
     assert fast == validate_post(raw, fast=False, monkeypatch=monkeypatch)
     assert fast[0] is not None and fast[1] == []
+
+
+def tags_by_parse_list(value: object, prefix: str) -> list[str] | None:
+    """What `_tags` gave before its one-pass case: `parse_list`, then the prefix dropped."""
+    items = parse_list(value, max_item_length=200)
+    return None if items is None else [item.lstrip(prefix) for item in items if item.lstrip(prefix)]
+
+
+def outcome(parse, value: object) -> object:
+    try:
+        return parse(value)
+    except ValueInvalid as exc:
+        return f"ValueInvalid: {exc}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["#travel", " coffee ", "#", "  ", "##two", "#x" + "y" * 197],
+        [],
+        ["ok", "x" * 201],  # one too long: the whole list is parse_list's, for its message
+        ["ok", "a\x00b"],
+        ["ok", "  \x00  "],
+        ["ok", 3],
+        ["ok", None],
+        "#a, #b;c",  # text: parse_list splits it
+        None,
+        7,
+    ],
+)
+@pytest.mark.parametrize("field,prefix", [("hashtags", "#"), ("mentions", "@")])
+def test_tags_in_one_pass_are_what_parse_list_gives(value, field, prefix):
+    parse = documents_module.POST_FIELDS[field][1]
+    assert outcome(parse, value) == outcome(lambda v: tags_by_parse_list(v, prefix), value)
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("  text ", "text"),
+        ("   ", None),
+        ("", None),
+        ("a\x00b", "ValueInvalid: contains a NUL character (\\x00): 'a\\x00b'"),
+        ("x" * 11, "ValueInvalid: is 11 characters long, the limit is 10"),
+        (" " + "x" * 10 + " ", "x" * 10),
+        (12, "12"),
+        (True, "ValueInvalid: expected text, got True"),
+    ],
+)
+def test_plain_text_first_gives_what_the_general_checks_give(value, expected):
+    assert outcome(lambda v: parse_text(v, 10), value) == expected
 
 
 def records_of(tmp_path, data: bytes) -> tuple[list[tuple[str, object]], list[tuple[str, str]]]:

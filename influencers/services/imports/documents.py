@@ -48,6 +48,7 @@ from influencers.services.imports.values import (
 )
 
 Parser = Callable[[Any], Any]
+_TAG_LIMIT = 200  # characters of a hashtag or a mention
 
 
 def _text(limit: int | None = None) -> Parser:
@@ -56,7 +57,23 @@ def _text(limit: int | None = None) -> Parser:
 
 def _tags(prefix: str) -> Parser:
     def parse(value: Any) -> list[str] | None:
-        items = parse_list(value, max_item_length=200)
+        if type(value) is list:
+            # The common case, a list of short tags, in one pass; an item `parse_list` would refuse
+            # sends the whole list there, for its message.
+            tags = []
+            for item in value:
+                if type(item) is not str:
+                    break
+                item = item.strip()
+                if item:
+                    if len(item) > _TAG_LIMIT or "\x00" in item:
+                        break
+                    tag = item.lstrip(prefix)
+                    if tag:
+                        tags.append(tag)
+            else:
+                return tags
+        items = parse_list(value, max_item_length=_TAG_LIMIT)
         return None if items is None else [item.lstrip(prefix) for item in items if item.lstrip(prefix)]
 
     return parse
