@@ -5,9 +5,10 @@ in Python, which one interpreter runs on one core at a time; a second process us
 (~2x on the 2-core machines we deploy on). Why fork: a forked worker starts with the parent's
 loaded apps, settings and registries at no cost, so the work it is handed is named, not shipped.
 
-The pool is billiard's (Celery's fork of multiprocessing), not the standard library's, because an
-import job runs in a Celery prefork worker's child, a daemonic process, which the standard
-library forbids to have children; billiard allows it. Forking is only safe in some states, so
+The pool is the standard library's, but in a daemonic process, which it forbids to have children:
+there billiard's (Celery's fork of multiprocessing), which allows it, since an import job runs in
+a Celery prefork worker's child. Not billiard's everywhere: its pool takes ~1 s to stop (its
+worker handler sleeps between checks), the standard library's a few ms. Forking is only safe in some states, so
 `fork_refusal` says why not when it is not, and callers then run the work in their own process,
 unchanged:
 - inside a transaction the workers' own connections could not see its writes;
@@ -25,13 +26,13 @@ than the workers' writes.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 import billiard
-from billiard.pool import Pool
 from django.db import connections
 
 from core.caching.versions import data_version_bump
@@ -41,7 +42,7 @@ def fork_refusal(processes: int) -> str | None:
     """Why work may not be split over `processes` forked workers now (None: it may)."""
     if processes < 2:
         return "one process asked for"
-    if "fork" not in billiard.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return "this platform cannot fork"
     if other_threads():
         return "other threads are running"
@@ -61,11 +62,12 @@ def other_threads() -> list[threading.Thread]:
 
 
 @contextmanager
-def forked_pool(processes: int) -> Iterator[Pool]:
+def forked_pool(processes: int) -> Iterator[Any]:
     """`processes` forked workers (check `fork_refusal` first); the pool is closed and joined on
     exit (terminated if the block raised), then every data version is bumped."""
     connections.close_all()
-    pool = billiard.get_context("fork").Pool(processes)
+    library: Any = billiard if multiprocessing.current_process().daemon else multiprocessing
+    pool = library.get_context("fork").Pool(processes)
     try:
         yield pool
     except BaseException:

@@ -37,7 +37,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from billiard.pool import Pool
 from django.conf import settings
 
 from core.parallel import close_connections, fork_refusal, forked_pool
@@ -218,7 +217,7 @@ class _PartDone:
 
 
 def _run_in_parts(
-    pool: Pool,
+    pool: Any,  # core.parallel.forked_pool's: the standard library's or billiard's
     what: str,
     change: AccountsChanged,
     parts: list[tuple[int, ...]],
