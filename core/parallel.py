@@ -5,10 +5,13 @@ in Python, which one interpreter runs on one core at a time; a second process us
 (~2x on the 2-core machines we deploy on). Why fork: a forked worker starts with the parent's
 loaded apps, settings and registries at no cost, so the work it is handed is named, not shipped.
 
-The pool is the standard library's, but in a daemonic process, which it forbids to have children:
-there billiard's (Celery's fork of multiprocessing), which allows it, since an import job runs in
-a Celery prefork worker's child. Not billiard's everywhere: its pool takes ~1 s to stop (its
-worker handler sleeps between checks), the standard library's a few ms. Forking is only safe in some states, so
+The workers are the standard library's ProcessPoolExecutor, but in a daemonic process, which
+the standard library forbids to have children: there billiard's pool (Celery's fork of
+multiprocessing), which allows it, since an import job runs in a Celery prefork worker's child.
+Both fail the work rather than wait forever when a worker dies (killed, out of memory): the
+executor at once (BrokenProcessPool), billiard after ~10 s (WorkerLostError); the standard
+library's Pool would wait for the lost task forever. Not billiard's everywhere: its pool takes
+~1 s to stop (its worker handler sleeps between checks), the executor a few ms. Forking is only safe in some states, so
 `fork_refusal` says why not when it is not, and callers then run the work in their own process,
 unchanged:
 - inside a transaction the workers' own connections could not see its writes;
@@ -28,7 +31,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -61,15 +65,47 @@ def other_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread is not threading.current_thread()]
 
 
+MapUnordered = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+
+
 @contextmanager
-def forked_pool(processes: int) -> Iterator[Any]:
-    """`processes` forked workers (check `fork_refusal` first); the pool is closed and joined on
-    exit (terminated if the block raised), then every data version is bumped."""
+def forked_pool(processes: int) -> Iterator[MapUnordered]:
+    """`processes` forked workers (check `fork_refusal` first), as `map_unordered(func, items)`:
+    func(item) in the workers, each result as it comes (a dead worker raises). Stopped on exit
+    (at once if the block raised), then every data version is bumped."""
     connections.close_all()
-    library: Any = billiard if multiprocessing.current_process().daemon else multiprocessing
-    pool = library.get_context("fork").Pool(processes)
     try:
-        yield pool
+        if multiprocessing.current_process().daemon:
+            with _billiard_pool(processes) as map_unordered:
+                yield map_unordered
+        else:
+            with _executor(processes) as map_unordered:
+                yield map_unordered
+    finally:
+        data_version_bump()
+
+
+@contextmanager
+def _executor(processes: int) -> Iterator[MapUnordered]:
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+
+    def map_unordered(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        for future in as_completed([executor.submit(func, item) for item in items]):
+            yield future.result()
+
+    try:
+        yield map_unordered
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+@contextmanager
+def _billiard_pool(processes: int) -> Iterator[MapUnordered]:
+    pool = billiard.get_context("fork").Pool(processes)
+    try:
+        yield pool.imap_unordered
     except BaseException:
         pool.terminate()
         raise
@@ -77,7 +113,6 @@ def forked_pool(processes: int) -> Iterator[Any]:
         pool.close()
     finally:
         pool.join()
-        data_version_bump()
 
 
 def close_connections() -> None:

@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
-from core.parallel import close_connections, fork_refusal, forked_pool
+from core.parallel import MapUnordered, close_connections, fork_refusal, forked_pool
 from influencers.selectors.accounts import account_creators
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def announce(
     # Read before forking: the parent's connection is closed then.
     parts = _parts(change, processes) if last_parallel >= 0 else []
     with ExitStack() as stack:
-        pool = stack.enter_context(forked_pool(processes)) if last_parallel >= 0 else None
+        workers = stack.enter_context(forked_pool(processes)) if last_parallel >= 0 else None
         for index, registration in enumerate(registrations):
             what, step_change = registration.what, change
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -155,8 +155,11 @@ def announce(
                 if isinstance(change, AccountsChanged):
                     step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
             workers_cpu = 0.0
-            if pool is not None and registration.parallel and isinstance(change, AccountsChanged):
-                said, workers_cpu = _run_in_parts(pool, what, change, parts, report=report, progress=progress)
+            if workers is not None and registration.parallel and isinstance(change, AccountsChanged):
+                said, workers_cpu, lost = _run_in_parts(workers, what, change, parts, report=report, progress=progress)
+                if lost:  # a worker died: the later split steps run here
+                    stack.close()
+                    workers = None
             else:
                 said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
             if progress is not None:
@@ -170,7 +173,7 @@ def announce(
                 note(str(said))
             if index == last_parallel:
                 stack.close()  # the workers stop once no later step is split (their writes are in)
-                pool = None
+                workers = None
 
 
 def _processes_for(change: Change, registrations: list[_Registration]) -> int:
@@ -217,28 +220,35 @@ class _PartDone:
 
 
 def _run_in_parts(
-    pool: Any,  # core.parallel.forked_pool's: the standard library's or billiard's
+    map_unordered: MapUnordered,
     what: str,
     change: AccountsChanged,
     parts: list[tuple[int, ...]],
     *,
     report: Report,
     progress: StepProgress | None,
-) -> tuple[None, float]:
-    """Do the split step `what` on every part in the pool; returns (no line, the workers' CPU
-    seconds). A failing part is reported (the first error, once) and the other parts still run:
-    every part's accounts are committed data, as when the step runs in one process."""
+) -> tuple[None, float, bool]:
+    """Do the split step `what` on every part in the workers; returns (no line, the workers' CPU
+    seconds, whether a worker died). A failing part is reported (the first error, once) and the
+    other parts still run: every part's accounts are committed data, as when the step runs in one
+    process. A worker that died (killed, out of memory) fails the step, reported, never waited
+    for."""
     changes = [dataclasses.replace(change, account_ids=part, progress=None) for part in parts]
     done, cpu, failed = 0, 0.0, False
-    for outcome in pool.imap_unordered(functools.partial(_run_part, what), changes):
-        done += outcome.accounts
-        cpu += outcome.cpu
-        if outcome.error is not None and not failed:
-            failed = True
-            report(what, outcome.error)
-        if progress is not None:
-            progress(what, done, len(change.account_ids))
-    return None, cpu
+    try:
+        for outcome in map_unordered(functools.partial(_run_part, what), changes):
+            done += outcome.accounts
+            cpu += outcome.cpu
+            if outcome.error is not None and not failed:
+                failed = True
+                report(what, outcome.error)
+            if progress is not None:
+                progress(what, done, len(change.account_ids))
+    except Exception as exc:  # the pool's own failure: BrokenProcessPool, billiard's WorkerLostError
+        logger.exception("%s: a worker process stopped", what)
+        report(what, RuntimeError(f"a worker process stopped ({type(exc).__name__}); {done} accounts were done"))
+        return None, cpu, True
+    return None, cpu, False
 
 
 def _run_part(what: str, change: AccountsChanged) -> _PartDone:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import threading
 import time
 
@@ -132,6 +133,44 @@ def test_a_failing_part_is_reported_once_and_the_rest_still_runs(split, tmp_path
     rows = _lines(log)
     assert sorted(i for name, *_, part in rows if name == "a" for i in part) == ids
     assert sorted(i for name, *_, part in rows if name == "b" for i in part) == ids
+
+
+def _dying_step(log):
+    """Logs like `_logging_step`, but the worker of the part holding the smallest id dies (as
+    when killed or out of memory): no exception reaches the pool, the process is gone."""
+    logging_step = _logging_step(log, "a")
+
+    def step(change: AccountsChanged) -> None:
+        if min(change.account_ids) == _dying_step.first:
+            os._exit(9)
+        logging_step(change)
+
+    return step
+
+
+def test_a_dead_worker_fails_its_step_without_waiting_and_later_steps_run_here(split, tmp_path):
+    log = tmp_path / "steps.log"
+    ids, _ = _catalogue()
+    _dying_step.first = ids[0]
+    follow_ups.register_follow_up(AccountsChanged, what="a", step=_dying_step(log), order=1, parallel=True)
+    follow_ups.register_follow_up(AccountsChanged, what="b", step=_logging_step(log, "b"), order=2, parallel=True)
+    reports: list[tuple[str, str]] = []
+
+    def waited_too_long(signum, frame):
+        raise TimeoutError("the follow-ups waited for a dead worker's part")
+
+    # A pool that waits for the lost part forever fails the test instead of hanging the run.
+    previous = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.alarm(60)
+    try:
+        accounts_changed(ids, report=lambda what, exc: reports.append((what, str(exc))))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert [what for what, _text in reports] == ["a"]
+    assert reports[0][1].startswith("a worker process stopped (BrokenProcessPool)")
+    assert [(pid, part) for name, pid, _, _, part in _lines(log) if name == "b"] == [(os.getpid(), ids)]
 
 
 def test_progress_adds_up_the_parts_and_timings_count_the_workers_cpu(split, tmp_path):
