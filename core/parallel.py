@@ -87,7 +87,13 @@ def forked_pool(processes: int) -> Iterator[MapUnordered]:
 
 @contextmanager
 def _executor(processes: int) -> Iterator[MapUnordered]:
-    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=_forget_inherited_connections
+    )
+    # Fork every worker now, while this process's connections are closed: the executor would fork
+    # at the first submit, after the caller's progress callback (a job's phase, written to the
+    # database) had opened a connection again, which the workers would then share.
+    executor.submit(int).result()
 
     def map_unordered(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for future in as_completed([executor.submit(func, item) for item in items]):
@@ -103,7 +109,8 @@ def _executor(processes: int) -> Iterator[MapUnordered]:
 
 @contextmanager
 def _billiard_pool(processes: int) -> Iterator[MapUnordered]:
-    pool = billiard.get_context("fork").Pool(processes)
+    # billiard forks its workers here, and again from a thread of its own to replace one that died.
+    pool = billiard.get_context("fork").Pool(processes, initializer=_forget_inherited_connections)
     try:
         yield pool.imap_unordered
     except BaseException:
@@ -113,6 +120,22 @@ def _billiard_pool(processes: int) -> Iterator[MapUnordered]:
         pool.close()
     finally:
         pool.join()
+
+
+# Connections a worker found open at its start: its parent's sockets, kept referenced so that they
+# are never finalised here (closing one would end the parent's session); workers leave by
+# os._exit, which runs no finaliser.
+_inherited: list[Any] = []
+
+
+def _forget_inherited_connections() -> None:
+    """A new worker's first act: any database connection open in the thread that forked it (a
+    parent that used its connection after `forked_pool` closed it) is the parent's socket;
+    the worker drops it unclosed and opens its own."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            _inherited.append(connection.connection)
+            connection.connection = None
 
 
 def close_connections() -> None:

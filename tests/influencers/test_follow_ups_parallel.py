@@ -12,14 +12,14 @@ import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from core import parallel
 from core.caching.versions import data_version
 from core.parallel import fork_refusal
 from influencers import follow_ups
 from influencers.follow_ups import AccountsChanged, accounts_changed
-from influencers.models import AccountMetrics, AccountSearchText, Creator
+from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
 from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -217,6 +217,39 @@ def test_the_split_runs_from_a_daemonic_worker_process_as_celerys(split, tmp_pat
     pids = {pid for _, pid, *_ in _lines(log)}
     assert daemonic and len(pids) == 2 and not pids & {child, os.getpid()}
     assert sorted(i for *_, part in _lines(log) for i in part) == ids
+
+
+def _querying_step(log, name: str):
+    """Logs like `_logging_step` after reading its part's accounts again and again: workers that
+    shared one inherited connection would break each other's queries."""
+    logging_step = _logging_step(log, name)
+
+    def step(change: AccountsChanged) -> None:
+        for _ in range(30):
+            assert Account.objects.filter(pk__in=change.account_ids).count() == len(change.account_ids)
+        logging_step(change)
+
+    return step
+
+
+def test_workers_never_share_a_connection_the_progress_callback_opened_again(split, tmp_path):
+    # An import job's progress callback writes the job's phase to the database, after the
+    # parent closed its connections for the fork.
+    log = tmp_path / "steps.log"
+    follow_ups.register_follow_up(AccountsChanged, what="a", step=_querying_step(log, "a"), order=1, parallel=True)
+    follow_ups.register_follow_up(AccountsChanged, what="b", step=_querying_step(log, "b"), order=2, parallel=True)
+    ids, _ = _catalogue()
+    reports: list[tuple[str, str]] = []
+
+    def progress(what: str, done: int, total: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s", [done])
+
+    accounts_changed(ids, report=lambda what, exc: reports.append((what, str(exc))), progress=progress)
+
+    assert reports == []
+    for name in ("a", "b"):
+        assert sorted(i for step, *_, part in _lines(log) if step == name for i in part) == ids
 
 
 def test_inside_a_transaction_every_step_runs_in_this_process(split, tmp_path):
