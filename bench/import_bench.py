@@ -108,7 +108,7 @@ def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int =
     return rows
 
 
-def _server_and_name(url: str) -> tuple[str, str]:
+def server_and_name(url: str) -> tuple[str, str]:
     """The maintenance database's URL on the same server, and the database name of `url`."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql") or not parts.path.strip("/"):
@@ -121,7 +121,7 @@ def create_database(url: str) -> None:
     import psycopg
     from psycopg import sql
 
-    server, name = _server_and_name(url)
+    server, name = server_and_name(url)
     with psycopg.connect(server, autocommit=True) as admin:
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             raise SystemExit(f"database {name} exists; the bench drops its database at the end, so name a new one")
@@ -134,7 +134,7 @@ def drop_database(url: str) -> None:
     from psycopg import sql
 
     connections.close_all()
-    server, name = _server_and_name(url)
+    server, name = server_and_name(url)
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 

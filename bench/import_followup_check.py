@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from import_bench import drop_database, server_and_name  # this folder: the bench's PostgreSQL helpers
+
 # The times of the computation (the report's, and the metrics' cut-off, by default now).
 _COMPUTED_AT = re.compile(r'"(computed_at|as_of)": "\d{4}-\d\d-\d\dT[^"]*"')
 
@@ -134,7 +136,7 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if copy_url:
-            _drop_postgres(copy_url)
+            drop_database(copy_url)
 
 
 def _copy_postgres(url: str) -> str:
@@ -142,23 +144,12 @@ def _copy_postgres(url: str) -> str:
     import psycopg
     from psycopg import sql
 
-    server, _slash, name = url.rpartition("/")
+    server, name = server_and_name(url)
     copy = f"{name}_followup_check"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(copy), sql.Identifier(name)))
-    return f"{server}/{copy}"
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-    from django.db import connections
-    from psycopg import sql
-
-    connections.close_all()
-    server, _slash, name = url.rpartition("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    return url.rsplit("/", 1)[0] + f"/{copy}"
 
 
 def _json(value: object) -> object:

@@ -80,11 +80,16 @@ def staged_rows(cursor: Any, model: type[Model], fields: Sequence[Field], rows: 
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "
         f"SELECT {columns} FROM {quote(table)} WITH NO DATA; TRUNCATE {name}"
     )
-    with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+    copy_rows(cursor, f"COPY {name} ({columns}) FROM STDIN", rows)
+    return name
+
+
+def copy_rows(cursor: Any, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL (psycopg 3): send `rows` by `COPY … FROM STDIN` (each row formatted in C)."""
+    with cursor.copy(copy_sql) as copy:
         write_row = copy.write_row
         for row in rows:
             write_row(row)
-    return name
 
 
 def is_postgresql() -> bool:

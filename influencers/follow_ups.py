@@ -178,10 +178,10 @@ def announce(
 
 def _processes_for(change: Change, registrations: list[_Registration]) -> int:
     """How many worker processes the split steps of `change` get (1: none, all run here)."""
-    wanted = int(getattr(settings, "FOLLOW_UP_PROCESSES", 1))
+    wanted = settings.FOLLOW_UP_PROCESSES
     if not isinstance(change, AccountsChanged) or not any(r.parallel for r in registrations):
         return 1
-    if len(change.account_ids) < int(getattr(settings, "FOLLOW_UP_PARALLEL_MIN_ACCOUNTS", 1000)):
+    if len(change.account_ids) < settings.FOLLOW_UP_PARALLEL_MIN_ACCOUNTS:
         return 1
     refusal = fork_refusal(wanted)
     if refusal is not None:

@@ -24,6 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models
 
+from core.sql import copy_rows
+
 ROWS_PER_STATEMENT = 5000
 PARAMS_PER_STATEMENT = 30000  # well under PostgreSQL's 65,535 and SQLite's default 32,766
 
@@ -212,10 +214,7 @@ class StatementRunner:
 
 def _run_statement(cursor: Any, sql: str, params: Any, kind: str) -> None:
     if kind == "copy":
-        with cursor.copy(sql) as copy:
-            write_row = copy.write_row
-            for row in params:
-                write_row(row)
+        copy_rows(cursor, sql, params)
     elif kind == "many":
         cursor.executemany(sql, params)
     else:
