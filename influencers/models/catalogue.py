@@ -150,7 +150,7 @@ class AccountSnapshot(models.Model):
         ordering = ["account_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["account", "date"], name="snapshot_unique_account_date"),
-            models.CheckConstraint(condition=Q(followers__gte=0), name="snapshot_followers_non_negative"),
+            # followers >= 0: the field's own CHECK (a positive field; influencers migration 0018).
         ]
 
     def __str__(self) -> str:
@@ -160,7 +160,9 @@ class AccountSnapshot(models.Model):
 class Post(models.Model):
     """One piece of content with its engagement counters at the time it was last seen."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: the unique (account, platform_post_id) and the (account, -posted_at)
+    # index both start with it (influencers migration 0017).
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="posts", db_index=False)
     platform_post_id = models.CharField(max_length=200)
     posted_at = models.DateTimeField()
     post_type = models.CharField(max_length=20, choices=PostType.choices, default=PostType.IMAGE)
@@ -195,7 +197,7 @@ class Post(models.Model):
         ordering = ["-posted_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["account", "platform_post_id"], name="post_unique_account_post_id"),
-            models.CheckConstraint(condition=Q(likes__gte=0) & Q(comments__gte=0), name="post_counts_non_negative"),
+            # likes, comments >= 0: their fields' own CHECKs (positive fields; influencers migration 0018).
         ]
         indexes = [
             models.Index(fields=["account", "-posted_at"]),
