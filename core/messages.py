@@ -114,7 +114,11 @@ class MessageTemplate:
             missing = set(self.formats) - set(params)
             unknown = set(params) - set(self.formats)
             raise TypeError(f"message {self.code}: missing {sorted(missing)}, unknown {sorted(unknown)}")
-        return Message(self.code, _plain(params))
+        # `_plain(params)` without the call (params is a new dict): its dict branch.
+        return Message(
+            self.code,
+            {k: v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v) for k, v in params.items()},
+        )
 
     def text_for(self, params: Mapping[str, Any]) -> str:
         """The English text to translate: the plural form unless the count is exactly 1."""
@@ -490,12 +494,16 @@ def _plain(value: Any) -> Any:
         return value
     if kind is float:
         return None if math.isnan(value) else value
-    # Their items that are kept as they are (exact str, int, bool, None) without a call each:
-    # nearly every message parameter is one, and a vetted account builds ~25 messages.
+    # Their items that are kept as they are (exact str, int, bool, None, and floats but NaN,
+    # which are not equal to themselves) without a call each: nearly every message parameter is
+    # one, and a vetted account builds ~25 messages.
     if kind is dict:
-        return {k if type(k) is str else str(k): v if type(v) in _KEPT_AS_IS else _plain(v) for k, v in value.items()}
+        return {
+            k if type(k) is str else str(k): v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v)
+            for k, v in value.items()
+        }
     if kind is list:
-        return [v if type(v) in _KEPT_AS_IS else _plain(v) for v in value]
+        return [v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v) for v in value]
     if isinstance(value, float):  # numpy's float64 is a float: as a Python float, without the checks below
         return None if math.isnan(value) else float(value)
     if isinstance(value, Message):

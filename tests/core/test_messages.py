@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from core.messages import (
     COMPACT,
     INT,
+    JOINED,
     LIST,
     MESSAGES,
     NUM2,
@@ -24,6 +25,7 @@ from core.messages import (
     localize,
     message_json,
     message_json_renderer,
+    message_safe,
     render_message,
 )
 from tests.factories import JobFactory
@@ -88,6 +90,21 @@ def test_numpy_numbers_and_nan_are_stored_as_plain_json():
     assert type(infinite) is float and infinite == float("inf")
     assert type(SHARE(share=np.float64(0.25), n=1).params["share"]) is float
     assert render_message(SHARE(share=float("nan"), n=1), "en") == "— of 1 followers"
+
+
+def test_nan_inside_containers_is_none_and_other_floats_are_kept():
+    # Floats are taken in place inside dicts and lists (NaN is the one that is not equal to itself).
+    nan, inf = float("nan"), float("inf")
+    assert message_safe({"a": nan, "b": [1.5, nan, -0.0], "c": inf, "d": {"e": nan}}) == {
+        "a": None,
+        "b": [1.5, None, -0.0],
+        "c": inf,
+        "d": {"e": None},
+    }
+    assert JOINED(items=[SHARE(share=nan, n=1), nan]).params["items"] == [
+        {"code": "test.share", "params": {"share": None, "n": 1}},
+        None,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,16 @@
 """The rolling median of the growth and engagement scorers (vetting.scoring.robust) against
-numpy's own nanmedian over the same windows, and a hand-checked series."""
+numpy's own nanmedian over the same windows, and a hand-checked series; their plain-Python twins
+for a dozen values (`median_of`, `rolling_median_of`) against them, bit for bit."""
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 import pytest
 
-from vetting.scoring.robust import median, rolling_median
+from vetting.scoring.robust import median, median_of, rolling_median, rolling_median_of
 
 
 def test_hand_checked_series():
@@ -52,3 +54,31 @@ def test_median_with_nan_or_nothing_is_nan():
     assert np.isnan(median(np.array([1.0, np.nan, 3.0])))
     assert np.isnan(median(np.array([])))
     assert median(np.array([4.0, 1.0])) == 2.5 and median(np.array([5.0])) == 5.0
+
+
+def _series(rng: np.random.Generator) -> np.ndarray:
+    # Without -0.0: equal values may sort either way round, so a median of zeros may differ in
+    # the sign of its zero (the twins' inputs, logarithms and their residuals, hold no -0.0).
+    size = int(rng.integers(0, 40))
+    values = rng.choice([rng.normal(0, 3), 0.0, 1.5, -2.25, 1e-9, np.log(1e-6)], size=size)
+    values = values + rng.integers(0, 3, size=size) * rng.normal(0, 1, size=size)
+    if rng.random() < 0.5:
+        values[rng.random(size) < 0.15] = rng.choice([np.nan, np.inf, -np.inf])
+    return values
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_twins_give_the_same_numbers(seed):
+    rng = np.random.default_rng(seed)
+    values = _series(rng)
+    window = int(rng.integers(1, 8))
+    assert np.array(rolling_median_of(values.tolist(), window)).tobytes() == rolling_median(values, window).tobytes()
+    assert np.float64(median_of(values.tolist())).tobytes() == np.float64(median(values)).tobytes()
+
+
+def test_plain_twins_hand_checked():
+    assert rolling_median_of([1.0, 9.0, 2.0, 8.0, 3.0], 1) == [5.0, 2.0, 8.0, 3.0, 5.5]
+    out = rolling_median_of([math.nan, math.nan, math.nan, math.nan, 4.0], 1)
+    assert all(math.isnan(v) for v in out[:3]) and out[3:] == [4.0, 4.0]
+    assert median_of([4.0, 1.0]) == 2.5 and median_of([5.0, 1.0, 3.0]) == 3.0
+    assert math.isnan(median_of([])) and math.isnan(median_of([1.0, math.nan, 3.0]))

@@ -1,6 +1,8 @@
 """`tokens` (vetting.scoring.text_similarity) with each distinct word match cleaned and looked up
-once (`_latin_match`) and no CJK search of ASCII texts: the same tokens in the same order as the
-former word-by-word loop, on named edge cases and random mixed-script texts; and `term_vector`,
+once (`_latin_match`), no CJK search of ASCII texts, and the tokens of whitespace-separated pieces
+looked up (`_PIECE_WORDS`, `_PIECE_RUNS`) in texts without a two-word form's first word: the same
+tokens in the same order as the former word-by-word loop, on named edge cases and random
+mixed-script texts; and `term_vector`,
 counting the tokens of its texts in one pass, the same terms in the same order as before."""
 
 from __future__ import annotations
@@ -52,12 +54,34 @@ NAMED = [
     "café naïve résumé",  # non-ASCII Latin, no CJK
     "skincare's eco-friendly routines",
     "123 4u i a",
+    # Pieces: whitespace of every kind between them, words and runs glued by punctuation, a
+    # pair's first word inside another word (walked, no pair), pairs across any separator.
+    "zero\twaste",
+    "zero\u3000waste",  # NFKC makes the ideographic space a space
+    "zero\u00a0waste",
+    "zero,waste",
+    "zero-waste",
+    "breakfast waste skincare",
+    "护肤,skincare;环保!eco 日常\n分享\x1cvlog",
+    "#护肤#skincare #eco-friendly",
+    "skincare\u2028环保\u0085日常",  # separators str.split() splits on
 ]
 
 
 @pytest.mark.parametrize("text", NAMED)
 def test_named_cases(text):
     assert ts.tokens(text) == _former_tokens(text)
+
+
+def test_a_full_piece_cache_is_emptied_and_gives_the_same_tokens(monkeypatch):
+    monkeypatch.setattr(ts._PieceTokens, "MAX", 3)
+    for cache in (ts._PIECE_WORDS, ts._PIECE_RUNS):
+        monkeypatch.setattr(cache, "find", cache.find)  # the module's caches, emptied after the test
+        cache.clear()
+    text = "skin 护肤 glow 日常 eco 分享 vlog 探店 skin glow"
+    assert ts.tokens(text) == _former_tokens(text)
+    assert len(ts._PIECE_WORDS) <= 3 and len(ts._PIECE_RUNS) <= 3
+    assert ts.tokens(text) == _former_tokens(text)  # a cache filled by the previous text
 
 
 def test_pairs_found():

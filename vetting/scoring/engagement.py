@@ -37,7 +37,7 @@ from influencers.metrics.engagement import (
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
 from vetting.scoring.records import asdict
-from vetting.scoring.robust import median, rolling_median
+from vetting.scoring.robust import median, median_of, rolling_median_of
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -257,30 +257,32 @@ def engagement_changes(
     out: list[EngagementChange] = []
     if len(rates) < 6:
         return out
-    logs = np.log(np.maximum(rates, 1e-6))
-    local = rolling_median(logs, 5)
-    residual = logs - local
-    mad = float(median(np.abs(residual - median(residual))))
+    # Plain floats from here (`robust.median_of`: a dozen posts, where numpy's cost per call was
+    # most of the work); the logarithms stay numpy's, whose last bit may differ from math.log's.
+    values = np.asarray(rates, dtype=float).tolist()
+    logs = np.log(np.maximum(rates, 1e-6)).tolist()
+    local = rolling_median_of(logs, 5)
+    residual = [x - y for x, y in zip(logs, local, strict=True)]
+    center = median_of(residual)
+    mad = median_of([abs(r - center) for r in residual])
     scale = max(1.4826 * mad, LOG_NOISE_FLOOR)
-    z = residual / scale
-    for i in np.flatnonzero(np.abs(z) >= z_threshold).tolist():
-        kind = "spike" if z[i] > 0 else "dip"
-        expected = float(math.exp(local[i]))
+    for i, z in enumerate([r / scale for r in residual]):
+        if not abs(z) >= z_threshold:  # NaN is no change
+            continue
+        expected = math.exp(local[i])
         out.append(
             EngagementChange(
                 post_id=posts[i].post_id,
                 date=_date(posts[i].posted_at),
-                kind=kind,
-                engagement_rate=float(rates[i]),
+                kind="spike" if z > 0 else "dip",
+                engagement_rate=values[i],
                 expected=expected,
-                robust_z=float(z[i]),
-                reason=(m.ENGAGEMENT_SPIKE if z[i] > 0 else m.ENGAGEMENT_DIP)(
-                    rate=float(rates[i]), expected=expected, z=abs(float(z[i]))
-                ),
+                robust_z=z,
+                reason=(m.ENGAGEMENT_SPIKE if z > 0 else m.ENGAGEMENT_DIP)(rate=values[i], expected=expected, z=abs(z)),
             )
         )
-    cut = len(rates) * 2 // 3
-    older, newer = float(median(rates[:cut])), float(median(rates[cut:]))
+    cut = len(values) * 2 // 3
+    older, newer = median_of(values[:cut]), median_of(values[cut:])
     if older > 0 and newer > 0 and (newer / older >= SHIFT_FACTOR or older / newer >= SHIFT_FACTOR):
         first_new = posts[cut]
         out.append(

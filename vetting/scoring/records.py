@@ -80,7 +80,15 @@ def _inner(obj: Any) -> Any:
         code, params = obj.code, obj.params
         return {
             "code": code if type(code) in _ATOMIC else _inner(code),
-            "params": params if type(params) in _ATOMIC else _inner(params),
+            # Its params dict copied here rather than by another call (the dict branch above).
+            "params": {
+                (k if type(k) in _ATOMIC else _inner(k)): (v if type(v) in _ATOMIC else _inner(v))
+                for k, v in params.items()
+            }
+            if type(params) is dict
+            else params
+            if type(params) in _ATOMIC
+            else _inner(params),
         }
     names = _field_names(kind)
     if names is not None:

@@ -137,6 +137,7 @@ class Signal:
         value, benchmark, explanation = self.value, self.benchmark, self.explanation
         evidence, value_text = self.evidence, self.value_text
         risk, confidence = self.risk, self.confidence
+        contribution, mean_part, floor_part = self.contribution, self.mean_part, self.floor_part
         return {
             "name": self.name,
             "label": self.label,
@@ -150,20 +151,15 @@ class Signal:
             "evidence": evidence if type(evidence) in ATOMIC_TYPES else copied(evidence),
             "value_text": value_text if value_text is None else copied(value_text),
             "evidence_lines": copied(self.evidence_lines),
-            "contribution": _round4(self.contribution),
-            "mean_part": _round4(self.mean_part),
-            "floor_part": _round4(self.floor_part),
+            "contribution": round(contribution, 4) if isinstance(contribution, float) else contribution,
+            "mean_part": round(mean_part, 4) if isinstance(mean_part, float) else mean_part,
+            "floor_part": round(floor_part, 4) if isinstance(floor_part, float) else floor_part,
             "points": self.points,
             "floor_points": self.floor_points,
             "available": risk is not None,
             "level": "" if risk is None else level_of(risk),
             "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
         }
-
-
-def _round4(x: Any) -> Any:
-    """`x` rounded to 4 places when it is a float (numpy's float64 too), else as it is."""
-    return round(x, 4) if isinstance(x, float) else x
 
 
 @dataclass

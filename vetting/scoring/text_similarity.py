@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "sustainability": (
@@ -270,26 +270,75 @@ def _latin_match(match: str) -> tuple[str, tuple[str, ...] | None, bool]:
     return word, _word_tokens(word) if word else None, word in _PAIR_FIRST
 
 
-def tokens(text: str) -> list[str]:
-    """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
-    if not text:
-        return []
-    text = unicodedata.normalize("NFKC", text).lower()
+class _PieceTokens(dict[str, tuple[str, ...]]):
+    """The tokens of whitespace-free pieces of texts by piece, found on a miss by `find`: a dict
+    read in C by `map(cache.__getitem__, pieces)` (an lru_cache hit costs about three times as
+    much, and a caption has a dozen pieces). Bounded: cleared when full."""
+
+    MAX = 65536
+
+    def __init__(self, find: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self.find = find
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        if len(self) >= self.MAX:
+            self.clear()
+        found = self[piece] = self.find(piece)
+        return found
+
+
+def _words_of(piece: str) -> tuple[str, ...]:
+    """The tokens of the Latin words of one piece in turn (two-word forms aside)."""
+    return tuple(itertools.chain.from_iterable(own for _, own, _ in map(_latin_match, _LATIN.findall(piece)) if own))
+
+
+def _runs_of(piece: str) -> tuple[str, ...]:
+    """The tokens of the runs of CJK characters of one piece in turn."""
+    return tuple(itertools.chain.from_iterable(map(_han_tokens, _HAN.findall(piece))))
+
+
+_PIECE_WORDS = _PieceTokens(_words_of)
+_PIECE_RUNS = _PieceTokens(_runs_of)
+_PAIR_FIRSTS = tuple(sorted(_PAIR_FIRST))
+
+
+def _paired_tokens(matches: list[str]) -> list[str]:
+    """The tokens of a text's matches of _LATIN in turn, each two-word form's concept after its
+    first word ("zero waste", "fast fashion")."""
     out: list[str] = []
     # Empty words (none can match _LATIN, kept as a guard) are not neighbours of a pair.
-    words = [found for found in map(_latin_match, _LATIN.findall(text)) if found[0]]
+    words = [found for found in map(_latin_match, matches) if found[0]]
     last = len(words) - 1
     for i, (word, own, pair_first) in enumerate(words):
         if own is None:
             continue
         out.extend(own)
-        if pair_first and i < last:  # two-word forms ("zero waste", "fast fashion")
+        if pair_first and i < last:
             pair = _LATIN_FORMS.get(f"{word} {words[i + 1][0]}")
             if pair:
                 out.append(f"concept:{pair}")
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of a text: words, CJK unigrams ("c:") and bigrams ("b:"), concepts ("concept:")."""
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKC", text).lower()
+    # No match of _LATIN or _HAN holds whitespace, so a text's matches are those of its
+    # whitespace-separated pieces in turn; pieces repeat from caption to caption, so their
+    # tokens are looked up rather than found by the two regular expressions (most of the cost
+    # of an account's term vector). A two-word form spans two pieces: texts that may hold one
+    # are walked word by word.
+    # (A substring test: "breakfast" is walked too, and has no pair.)
+    pieces = text.split()
+    if any(map(text.__contains__, _PAIR_FIRSTS)):
+        out = _paired_tokens(_LATIN.findall(text))
+    else:
+        out = list(itertools.chain.from_iterable(map(_PIECE_WORDS.__getitem__, pieces)))
     if not text.isascii():  # an ASCII text has no run of CJK characters
-        for run in _HAN.findall(text):
-            out.extend(_han_tokens(run))
+        out.extend(itertools.chain.from_iterable(map(_PIECE_RUNS.__getitem__, pieces)))
     return out
 
 
