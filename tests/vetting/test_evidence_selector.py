@@ -145,6 +145,12 @@ def _catalogue(now: dt.datetime) -> tuple[list[int], list[int]]:
     FollowerSampleFactory(account=full, has_profile_pic=None, is_private=True, followers_count=None)
     FollowerSampleFactory(account=full, is_verified=False, external_url="https://example.com")
     ids.append(full.pk)
+    # No more posts than kept (read without the window), two of them at the same time, and one
+    # not published yet.
+    few = AccountFactory()
+    for posted_at in (same_time, now - dt.timedelta(days=5), same_time, now + dt.timedelta(hours=2)):
+        PostFactory(account=few, posted_at=posted_at, shares=None)
+    ids.append(few.pk)
     # A short history, no metrics row, a creator without languages.
     short = AccountFactory(creator=CreatorFactory(languages=[]))
     AccountSnapshot.objects.bulk_create(
@@ -171,6 +177,9 @@ def test_load_evidence_reads_what_the_orm_read(monkeypatch):
     assert sorted(got) == sorted(expected) == sorted(ids[:-1])
     for pk, evidence in got.items():
         assert _as_read(evidence) == expected[pk], pk
+        # The columns the scorers read: those a whole history was read as, or transposed.
+        columns = tuple(map(list, zip(*expected[pk]["snapshots"], strict=True))) or ([], [], [])
+        assert reports._history_columns(evidence) == columns, pk
         # The same Python types too (the report's JSON is written from them).
         for ours, theirs in zip(evidence.posts, expected[pk]["posts"], strict=True):
             assert [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
@@ -178,7 +187,27 @@ def test_load_evidence_reads_what_the_orm_read(monkeypatch):
     full = got[ids[0]]
     assert len(full.snapshots) == HISTORY and len(full.posts) == POSTS and len(full.comments) == 3 * POSTS
     assert [p["id"] for p in full.posts] == kept_posts
-    assert got[ids[1]].followers == 100.0  # no metrics: the newest snapshot's count
+    few = got[ids[1]]
+    assert [p["posted_at"] for p in few.posts] == [now - dt.timedelta(days=2)] * 2 + [now - dt.timedelta(days=5)]
+    assert few.posts[0]["id"] < few.posts[1]["id"]
+    assert got[ids[2]].followers == 100.0  # no metrics: the newest snapshot's count
+
+
+def test_posts_no_more_than_kept_are_read_without_the_window_query(monkeypatch):
+    monkeypatch.setattr(reports, "RECENT_POSTS", POSTS)
+    now = timezone.now()
+    ids, _posts = _catalogue(now)
+    windowed: list[list[int]] = []
+    window_read = reports.evidence_rows.recent_post_rows
+
+    def recent(account_ids, **kwargs):
+        windowed.append(list(account_ids))
+        return window_read(account_ids, **kwargs)
+
+    monkeypatch.setattr(reports.evidence_rows, "recent_post_rows", recent)
+    got = reports.load_evidence(ids, now=now)
+    assert windowed == [[ids[0]]]  # the only account with more posts than kept
+    assert [len(got[pk].posts) for pk in ids[:4]] == [POSTS, 3, 1, 0]
 
 
 def test_whole_histories_are_read_without_the_window_query(monkeypatch):
@@ -210,7 +239,7 @@ def test_history_dates_read_right_whatever_the_servers_date_style():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
         histories = snapshot_histories([account.pk], until=dt.date(2026, 12, 31))
-    assert histories == {account.pk: [(dt.date(2026, 3, 4), 10, 2), (dt.date(2026, 3, 25), 12, None)]}
+    assert histories == {account.pk: ([dt.date(2026, 3, 4), dt.date(2026, 3, 25)], [10, 12], [2, None])}
 
 
 def test_a_chunks_ids_are_one_parameter_on_postgresql(monkeypatch):
@@ -243,3 +272,23 @@ def test_a_chunks_ids_are_one_parameter_on_postgresql(monkeypatch):
     raw = [(sql, n) for sql, n in reads if "ANY(" in sql]
     assert len(raw) >= 6  # accounts, histories, posts, comments, samples; snapshots, posts; counts
     assert all(n <= 4 for _sql, n in raw), [(sql[:80], n) for sql, n in raw if n > 4]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2026-03-04 05:06:07.123456", "2026-03-04 05:06:07"],  # SQLite's texts: by C calls alone
+        ["2026-03-04 05:06:07", "2026-03-04 05:06:07+02:00"],  # one with an offset: kept as it is
+        ["2026-03-04 05:06:07", "2026-3-4 5:06"],  # one only Django's parser reads
+        ["2026-03-04 05:06:07", None],
+        [dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC), dt.datetime(2026, 3, 4, 5, 6, 7)],  # PostgreSQL's
+        [],
+    ],
+)
+def test_post_times_are_made_aware_as_one_at_a_time(values):
+    from vetting.selectors.evidence import _aware_times, _to_aware
+
+    got = _aware_times(values)
+    expected = list(map(_to_aware(), values))
+    assert got == expected
+    assert [getattr(time, "tzinfo", None) for time in got] == [getattr(time, "tzinfo", None) for time in expected]

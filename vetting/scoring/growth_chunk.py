@@ -65,7 +65,7 @@ def _day_numbers(dates: Sequence[dt.date]) -> np.ndarray | None:
     both series of a history."""
     if not dates or not set(map(type, dates)) <= {dt.date}:
         return None
-    ordinals = np.array([d.toordinal() for d in dates])
+    ordinals = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))  # no Python loop
     if len(ordinals) > 1 and np.diff(ordinals).min() <= 0:  # out of order, or a date given twice
         return None
     return (ordinals - ordinals[0]).astype(float)

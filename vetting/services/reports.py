@@ -106,6 +106,9 @@ class AccountEvidence:
     data_as_of: dt.date | None = None
     # Whether the account had an AccountMetrics row when its evidence was read.
     stored_metrics: bool = False
+    # `snapshots` as the columns the scorers read (`_history_columns`), when they were read as
+    # columns (`load_evidence`); None: transposed from `snapshots` when needed.
+    history: evidence_rows.HistoryColumns | None = None
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -146,17 +149,20 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 5 statements (6 when some accounts have more
-    than HISTORY_DAYS snapshots, 4 when none has a post), and at most 6 for the reused images,
-    whatever the number of accounts. The accounts, histories, posts, comments and follower
+    """Bulk-load the evidence of `account_ids`: 5 statements (one more when some accounts have
+    more than HISTORY_DAYS snapshots, one more when some have more than RECENT_POSTS posts and
+    others fewer, 4 when none has a post), and at most 6 for the reused images, whatever the
+    number of accounts. The accounts, histories, posts, comments and follower
     samples are read by plain SQL (`vetting.selectors.evidence`)."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
     snapshot_counts: dict[int, int | None] = {}
-    for pk, platform, handle, bio, languages, snapshot_rows, stored, *metrics in evidence_rows.account_rows(
-        account_ids, until=now.date()
+    post_counts: dict[int, int] = {}
+    for pk, platform, handle, bio, languages, snapshot_rows, posts, stored, *metrics in evidence_rows.account_rows(
+        account_ids, until=now
     ):
         snapshot_counts[pk] = snapshot_rows
+        post_counts[pk] = posts
         followers, er, formula, posts_used, data_as_of = metrics if stored else (None, None, "", 0, None)
         out[pk] = AccountEvidence(
             pk,
@@ -174,9 +180,14 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     ids = list(out)
     _load_snapshots(out, snapshot_counts, until=now.date())
     # The RECENT_POSTS newest posts of each account (counted back from its own newest, so an
-    # account's age or a catalogue seeded in the past does not matter). Only what the scorers
+    # account's age or a catalogue seeded in the past does not matter): all of them by a plain
+    # read where there are no more, the others through the window query. Only what the scorers
     # and the report read (no hashtags: a JSON value decoded per row).
-    for post in evidence_rows.recent_post_rows(ids, until=now, limit=RECENT_POSTS):
+    fewer = [account for account, n in post_counts.items() if 0 < n <= RECENT_POSTS]
+    more = [account for account, n in post_counts.items() if n > RECENT_POSTS]
+    for post in itertools.chain(
+        evidence_rows.post_rows(fewer, until=now), evidence_rows.recent_post_rows(more, until=now, limit=RECENT_POSTS)
+    ):
         out[post["account_id"]].posts.append(post)
     post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
     for post_id, commenter, text, posted_at in evidence_rows.comment_rows(list(post_account)):
@@ -204,7 +215,9 @@ def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | Non
     whole histories by one plain read, longer ones through the catalogue's window query."""
     whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
     for account_id, history in evidence_rows.snapshot_histories(whole, until=until).items():
-        out[account_id].snapshots = history
+        evidence = out[account_id]
+        evidence.snapshots = list(zip(*history))
+        evidence.history = history
     longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
     if longer:
         for account_id, date, followers, following in newest_snapshots(
@@ -249,7 +262,9 @@ def build_report(
 
 def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int], list[int | None]]:
     """The history as columns: dates, followers, following (one transposition rather than a
-    pass per column)."""
+    pass per column), or those it was read as."""
+    if evidence.history is not None:
+        return evidence.history
     if not evidence.snapshots:
         return [], [], []
     dates, followers, following = (list(column) for column in zip(*evidence.snapshots))
