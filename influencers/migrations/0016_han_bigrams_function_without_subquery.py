@@ -19,6 +19,8 @@ loop over a run's characters as an array: no faster than `substr`. SQLite: nothi
 there).
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 FUNCTION = r"""
@@ -41,22 +43,8 @@ END
 $$
 """
 
-# Migration 0015's function, put back when this one is reversed.
-FORMER_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION influencers_han_bigrams(caption text) RETURNS text[]
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-BEGIN
-  IF caption !~ '[\u4e00-\u9fff\u3400-\u4dbf]{2}' THEN
-    RETURN '{}';
-  END IF;
-  RETURN ARRAY(
-    SELECT substr(run, i, 2)
-    FROM regexp_split_to_table(caption, '[^\u4e00-\u9fff\u3400-\u4dbf]+') AS run,
-         generate_series(1, length(run) - 1) AS i
-  );
-END
-$$
-"""
+# Migration 0015's function, put back when this one is reversed (its own text, not a copy).
+FORMER_FUNCTION = import_module("influencers.migrations.0015_post_caption_han_bigrams").FUNCTION
 
 
 def _replace_with(function: str):

@@ -18,22 +18,23 @@ CHECKS = [
 ]
 
 
-def drop_checks(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table, name, _condition in CHECKS:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+def _alter_each(statement: str):
+    """A RunPython function running `statement` (formatted with each check's table, name and
+    condition) on PostgreSQL; nothing elsewhere."""
+
+    def alter(apps, schema_editor):
+        connection = schema_editor.connection
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for table, name, condition in CHECKS:
+                cursor.execute(statement.format(table=table, name=name, condition=condition))
+
+    return alter
 
 
-def add_checks(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table, name, condition in CHECKS:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition})")
+drop_checks = _alter_each("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+add_checks = _alter_each("ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition})")
 
 
 class Migration(migrations.Migration):
