@@ -13,6 +13,7 @@ from core.errors import ImportValidationError
 from core.models import JobKind, JobStatus
 from core.selectors.jobs import job_log_text
 from core.services.jobs import job_create, run_job
+from influencers.follow_ups import AccountsChanged, follow_ups_of
 from influencers.models import Account, AccountMetrics
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,10 @@ def test_import_job_succeeds_with_counts(tmp_path):
     assert (job.done, job.total) == (1, 1)
     assert "1 account valid, writing" in job_log_text(job, "en") and "accounts: 1 created" in job_log_text(job, "en")
     assert Account.objects.filter(handle="a").exists()
+    # Each follow-up step that ran, timed on the job as `import_creators -v 2` prints it.
+    steps = job.result["follow_up_timings"]
+    assert list(steps) == follow_ups_of(AccountsChanged)
+    assert all(set(t) == {"wall", "cpu"} and t["wall"] >= 0 and t["cpu"] >= 0 for t in steps.values())
 
 
 def test_import_job_fails_with_the_error_list_and_writes_nothing(tmp_path):
