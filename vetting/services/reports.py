@@ -133,7 +133,9 @@ def _json_safe(value: Any) -> Any:
     if kind is list:
         return [v if type(v) in _KEPT else _json_safe(v) for v in value]
     if isinstance(value, Message):
-        return value.as_dict()
+        # As the dict `Message.as_dict` gives would be (reports keep some messages as they are:
+        # `RiskResult.as_report`), an infinite or NaN parameter None.
+        return _json_safe(value.as_dict())
     # Kept leaves are taken in place here too (no call per leaf: a report has ~450 of them).
     if isinstance(value, dict):
         return {(k if type(k) is str else str(k)): (v if type(v) in _KEPT else _json_safe(v)) for k, v in value.items()}
@@ -378,7 +380,7 @@ def _report_values(
             "handle": evidence.handle,
             "followers": evidence.followers,
         },
-        "risk": result.as_dict(),
+        "risk": result.as_report(),
         "audience_quality": quality.as_dict() if quality else None,
         "growth": {**growth.as_dict(), "summary": growth_summary(growth).as_dict()},
         "engagement": engagement.as_dict(),
