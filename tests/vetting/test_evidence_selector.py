@@ -292,3 +292,17 @@ def test_post_times_are_made_aware_as_one_at_a_time(values):
     expected = list(map(_to_aware(), values))
     assert got == expected
     assert [getattr(time, "tzinfo", None) for time in got] == [getattr(time, "tzinfo", None) for time in expected]
+
+
+def test_history_rows_are_the_rows_of_the_columns():
+    # A history read as columns, seen as its rows (made when read): equal to the list of them
+    # in every read the report and the tests make.
+    dates = [dt.date(2026, 1, d) for d in (1, 2, 3)]
+    columns = (dates, [10, 11, 12], [5, None, 7])
+    rows = reports.HistoryRows(columns)
+    expected = list(zip(*columns))
+    assert rows == expected and expected == rows and rows == reports.HistoryRows(columns)
+    assert rows != expected[:2] and rows != tuple(expected)
+    assert len(rows) == 3 and bool(rows) and not reports.HistoryRows(([], [], []))
+    assert rows[-1] == (dates[2], 12, 7) and rows[1:] == expected[1:] and list(rows) == expected
+    assert repr(rows) == repr(expected)

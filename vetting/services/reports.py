@@ -22,9 +22,9 @@ import itertools
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import orjson
@@ -83,6 +83,47 @@ TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at rank
 VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "risk_missing", "vetting"]
 
 
+SnapshotRow = tuple[dt.date, int, int | None]
+
+
+class HistoryRows(Sequence[SnapshotRow]):
+    """A history read as columns (`evidence_rows.HistoryColumns`) seen as its (date, followers,
+    following) rows, each row made when it is read: the scorers read the columns, and the rows of
+    a chunk's histories made up front (18,000 tuples for 200 accounts of 90 days) cost more than
+    the few reads of them. Equal to the list of its rows."""
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, columns: evidence_rows.HistoryColumns) -> None:
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    @overload
+    def __getitem__(self, index: int) -> SnapshotRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SnapshotRow]: ...
+
+    def __getitem__(self, index: int | slice) -> SnapshotRow | list[SnapshotRow]:
+        dates, followers, following = self._columns
+        if isinstance(index, slice):
+            return list(zip(dates[index], followers[index], following[index]))
+        return dates[index], followers[index], following[index]
+
+    def __iter__(self) -> Iterator[SnapshotRow]:
+        return zip(*self._columns)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, HistoryRows):
+            return list(self) == list(other)
+        return list(self) == other if isinstance(other, list) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class AccountEvidence:
     """Everything the scorers read about one account, as plain data."""
@@ -92,7 +133,7 @@ class AccountEvidence:
     handle: str
     bio: str
     followers: float | None
-    snapshots: list[tuple[dt.date, int, int | None]] = field(default_factory=list)
+    snapshots: Sequence[SnapshotRow] = field(default_factory=list)
     posts: list[Mapping[str, Any]] = field(default_factory=list)
     comments: list[CommentItem] = field(default_factory=list)
     follower_sample: list[FollowerProfile] = field(default_factory=list)
@@ -218,14 +259,17 @@ def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | Non
     whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
     for account_id, history in evidence_rows.snapshot_histories(whole, until=until).items():
         evidence = out[account_id]
-        evidence.snapshots = list(zip(*history))
+        evidence.snapshots = HistoryRows(history)
         evidence.history = history
     longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
     if longer:
+        rows: dict[int, list[SnapshotRow]] = defaultdict(list)
         for account_id, date, followers, following in newest_snapshots(
             longer, until=until, limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
         ):
-            out[account_id].snapshots.append((date, followers, following))
+            rows[account_id].append((date, followers, following))
+        for account_id, snapshots in rows.items():
+            out[account_id].snapshots = snapshots
 
 
 def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:
