@@ -55,3 +55,46 @@ def test_random_figures_and_messages(seed):
         _same_json(signal.as_report(), signal.as_dict())
     result.combined_by = rng.choice([result.combined_by, None, odd])
     _same_json(result.as_report(), result.as_dict())
+
+
+def _engagement_reports() -> list:
+    import datetime as dt
+
+    from vetting.scoring.engagement import PostStats, StoredEngagement, engagement_report
+
+    rng = random.Random(4)
+    when = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    out = []
+    for platform, stored in (("instagram", None), ("tiktok", StoredEngagement(0.04, "f", 9)), ("nowhere", None)):
+        posts = [
+            PostStats(i, when - dt.timedelta(days=i), 100 + i % 7, rng.choice([0, 5]), views=rng.choice([None, 9_000]))
+            for i in range(rng.choice([12, 30]))
+        ]
+        for post in posts[3::7]:
+            post.likes, post.views = 90_000, 400_000  # spikes
+        out.append(engagement_report(platform=platform, followers=10_000.0, posts=posts, stored=stored))
+        out.append(engagement_report(platform=platform, followers=0.0, posts=posts[:2]))
+        out.append(engagement_report(platform=platform, followers=5.0, posts=[]))
+        silent = [PostStats(p.post_id, p.posted_at, p.likes, 0, views=p.views) for p in posts]  # no comments
+        out.append(engagement_report(platform=platform, followers=10_000.0, posts=silent, stored=stored))
+    return out
+
+
+def test_engagement_and_growth_reports():
+    import datetime as dt
+
+    from vetting.scoring.growth import growth_anomalies
+
+    engagements = _engagement_reports()
+    assert any(r.changes for r in engagements) and any(r.note for r in engagements)
+    assert any(r.likes_per_comment == math.inf for r in engagements)
+    for report in engagements:
+        _same_json(report.as_report(), report.as_dict())
+    start = dt.date(2026, 1, 1)
+    dates = [start + dt.timedelta(days=d) for d in range(60)]
+    followers = [10_000 + 20 * d + (5_000 if d >= 40 else 0) - (4_000 if d >= 50 else 0) for d in range(60)]
+    following = [300 + (400 if 20 <= d < 23 else 0) for d in range(60)]
+    growths = [growth_anomalies(dates, followers, following), growth_anomalies(dates[:3], followers[:3], None)]
+    assert growths[0].anomalies and growths[1].note
+    for report in growths:
+        _same_json(report.as_report(), report.as_dict())
