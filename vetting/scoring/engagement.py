@@ -15,6 +15,7 @@ Bilibili).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -175,14 +176,23 @@ def _count(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _point(post: PostStats) -> PostPoint:
-    return PostPoint(
-        _moment(post.posted_at),
-        int(post.likes or 0),
-        int(post.comments or 0),
-        saves=_count(post.saves),
-        views=_count(post.views),
-        shares=_count(post.shares),
+# PostPoint(posted_at, likes, comments, saves, views, shares) made in C (the named tuple's own
+# __new__ is a Python function; an account has a dozen posts or more).
+_new_post_point = functools.partial(tuple.__new__, PostPoint)
+
+
+def _point_at(post: PostStats, moment: dt.datetime) -> PostPoint:
+    """The counters of `post` as a PostPoint (unknown likes and comments 0, the other counts
+    kept unknown), published at `moment` (its `_moment`)."""
+    return _new_post_point(
+        (
+            moment,
+            int(post.likes or 0),
+            int(post.comments or 0),
+            _count(post.saves),
+            _count(post.views),
+            _count(post.shares),
+        )
     )
 
 
@@ -204,14 +214,19 @@ def engagement_report(
     `followers`). The pattern figures read the `recent` newest posts, each rated by the same
     per-post definition."""
     table = table or load_benchmarks()
-    chosen = sorted(posts, key=lambda p: _moment(p.posted_at))[-recent:]
+    # Each post's moment once (the sort and the points read it): the newest `recent` posts, by
+    # a stable sort as sorting the posts themselves by it.
+    posts = list(posts)
+    moments = [_moment(p.posted_at) for p in posts]
+    order = sorted(range(len(moments)), key=moments.__getitem__)[-recent:]
+    chosen = [posts[i] for i in order]
     report = EngagementReport(
         available=False, platform=platform, followers=followers, posts_used=0, pattern_posts=len(chosen)
     )
     bench = benchmark_for(platform, followers, table)
     report.benchmark = bench
     definition = er_definition(platform)
-    points = [_point(p) for p in chosen]
+    points = [_point_at(posts[i], moments[i]) for i in order]
     snaps = sorted(snapshots, key=attrgetter("date"))  # in C: 90-365 snapshots an account
     current = followers if followers > 0 else None
     if stored is not None:
