@@ -306,3 +306,44 @@ def test_history_rows_are_the_rows_of_the_columns():
     assert len(rows) == 3 and bool(rows) and not reports.HistoryRows(([], [], []))
     assert rows[-1] == (dates[2], 12, 7) and rows[1:] == expected[1:] and list(rows) == expected
     assert repr(rows) == repr(expected)
+
+
+def test_histories_read_as_arrays_are_the_rows_read():
+    # SQLite reads each history as one row of JSON arrays: the same columns as a row per
+    # snapshot, in date order, whatever order the snapshots were written in, unknown following
+    # counts as None, the dates after `until` left out.
+    from vetting.selectors import evidence
+
+    rng = __import__("random").Random(3)
+    today = timezone.now().date()
+    accounts = [AccountFactory() for _ in range(3)]
+    rows = [
+        AccountSnapshot(
+            account=a, date=today - dt.timedelta(days=d), followers=1_000 * (k + 1) + d, following=None if d % 4 else d
+        )
+        for k, a in enumerate(accounts[:2])
+        for d in range(-2, 40)
+    ]
+    rng.shuffle(rows)
+    AccountSnapshot.objects.bulk_create(rows)
+    got = evidence.snapshot_histories([a.pk for a in accounts], until=today)
+    assert list(got) == [a.pk for a in accounts[:2]]
+    for account in accounts[:2]:
+        expected = list(
+            AccountSnapshot.objects.filter(account=account, date__lte=today)
+            .order_by("date")
+            .values_list("date", "followers", "following")
+        )
+        assert got[account.pk] == tuple(map(list, zip(*expected, strict=True)))
+        assert all(type(d) is dt.date for d in got[account.pk][0])
+
+
+def test_history_arrays_out_of_date_order_are_put_in_it():
+    # The aggregate keeps the rows' order in practice, not by contract: arrays given in another
+    # order come back by date, each count with its date.
+    from vetting.selectors import evidence
+
+    texts = ["2026-01-03", "2026-01-01", "2026-01-02"]
+    dates, followers, following = evidence._by_date(evidence._Days(), texts, [3, 1, 2], [None, 10, 20])
+    assert dates == [dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)]
+    assert followers == [1, 2, 3] and following == [10, 20, None]
