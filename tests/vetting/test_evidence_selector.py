@@ -347,3 +347,36 @@ def test_history_arrays_out_of_date_order_are_put_in_it():
     dates, followers, following = evidence._by_date(evidence._Days(), texts, [3, 1, 2], [None, 10, 20])
     assert dates == [dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)]
     assert followers == [1, 2, 3] and following == [10, 20, None]
+
+
+def test_audience_profiles_read_as_the_orm_read():
+    # The audience profiles by plain SQL: the dicts values() made (dates as dates, JSON decoded),
+    # in its order, and load_evidence keeps each account's newest.
+    from influencers.models import AudienceProfile
+    from tests.factories import AudienceProfileFactory
+    from vetting.selectors import evidence
+
+    today = timezone.now().date()
+    accounts = [AccountFactory() for _ in range(3)]
+    for k, account in enumerate(accounts[:2]):
+        for days, source in ((30, "a"), (2, "b"), (2, "c"), (400, "a")):
+            AudienceProfileFactory(
+                account=account,
+                source=source,
+                as_of=today - dt.timedelta(days=days),
+                age={"18-24": 0.5 + k / 10, "25-34": 0.5 - k / 10},
+                languages={"zh": 1.0} if source == "c" else {},
+                interests=["beauty"] if source == "b" else {},
+            )
+    ids = [a.pk for a in accounts]
+    fields = evidence.AUDIENCE_FIELDS
+    expected = list(
+        AudienceProfile.objects.filter(account_id__in=ids).order_by("account_id", "-as_of", "-id").values(*fields)
+    )
+    got = evidence.audience_rows(ids)
+    assert got == expected and len(got) == 8
+    for ours, theirs in zip(got, expected, strict=True):
+        assert list(ours) == list(theirs) and [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
+    read = reports.load_evidence(ids)
+    assert read[ids[0]].audience == expected[0] and read[ids[1]].audience == expected[4]
+    assert read[ids[0]].audience["source"] == "c" and read[ids[2]].audience is None

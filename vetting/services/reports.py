@@ -42,7 +42,6 @@ from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
     Account,
     AccountMetrics,
-    AudienceProfile,
     Creator,
 )
 from influencers.selectors.history import newest_snapshots
@@ -238,11 +237,7 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
     for account_id, *profile in evidence_rows.follower_sample_rows(ids, FIELDS):
         out[account_id].follower_sample.append(FollowerProfile(**dict(zip(FIELDS, profile))))
-    for audience in (
-        AudienceProfile.objects.filter(account_id__in=ids)
-        .order_by("account_id", "-as_of", "-id")
-        .values("account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests")
-    ):
+    for audience in evidence_rows.audience_rows(ids):
         evidence = out[audience["account_id"]]
         if evidence.audience is None:
             evidence.audience = audience
