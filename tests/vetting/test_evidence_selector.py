@@ -292,3 +292,91 @@ def test_post_times_are_made_aware_as_one_at_a_time(values):
     expected = list(map(_to_aware(), values))
     assert got == expected
     assert [getattr(time, "tzinfo", None) for time in got] == [getattr(time, "tzinfo", None) for time in expected]
+
+
+def test_history_rows_are_the_rows_of_the_columns():
+    # A history read as columns, seen as its rows (made when read): equal to the list of them
+    # in every read the report and the tests make.
+    dates = [dt.date(2026, 1, d) for d in (1, 2, 3)]
+    columns = (dates, [10, 11, 12], [5, None, 7])
+    rows = reports.HistoryRows(columns)
+    expected = list(zip(*columns))
+    assert rows == expected and expected == rows and rows == reports.HistoryRows(columns)
+    assert rows != expected[:2] and rows != tuple(expected)
+    assert len(rows) == 3 and bool(rows) and not reports.HistoryRows(([], [], []))
+    assert rows[-1] == (dates[2], 12, 7) and rows[1:] == expected[1:] and list(rows) == expected
+    assert repr(rows) == repr(expected)
+
+
+def test_histories_read_as_arrays_are_the_rows_read():
+    # SQLite reads each history as one row of JSON arrays: the same columns as a row per
+    # snapshot, in date order, whatever order the snapshots were written in, unknown following
+    # counts as None, the dates after `until` left out.
+    from vetting.selectors import evidence
+
+    rng = __import__("random").Random(3)
+    today = timezone.now().date()
+    accounts = [AccountFactory() for _ in range(3)]
+    rows = [
+        AccountSnapshot(
+            account=a, date=today - dt.timedelta(days=d), followers=1_000 * (k + 1) + d, following=None if d % 4 else d
+        )
+        for k, a in enumerate(accounts[:2])
+        for d in range(-2, 40)
+    ]
+    rng.shuffle(rows)
+    AccountSnapshot.objects.bulk_create(rows)
+    got = evidence.snapshot_histories([a.pk for a in accounts], until=today)
+    assert list(got) == [a.pk for a in accounts[:2]]
+    for account in accounts[:2]:
+        expected = list(
+            AccountSnapshot.objects.filter(account=account, date__lte=today)
+            .order_by("date")
+            .values_list("date", "followers", "following")
+        )
+        assert got[account.pk] == tuple(map(list, zip(*expected, strict=True)))
+        assert all(type(d) is dt.date for d in got[account.pk][0])
+
+
+def test_history_arrays_out_of_date_order_are_put_in_it():
+    # The aggregate keeps the rows' order in practice, not by contract: arrays given in another
+    # order come back by date, each count with its date.
+    from vetting.selectors import evidence
+
+    texts = ["2026-01-03", "2026-01-01", "2026-01-02"]
+    dates, followers, following = evidence._by_date(evidence._Days(), texts, [3, 1, 2], [None, 10, 20])
+    assert dates == [dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)]
+    assert followers == [1, 2, 3] and following == [10, 20, None]
+
+
+def test_audience_profiles_read_as_the_orm_read():
+    # The audience profiles by plain SQL: the dicts values() made (dates as dates, JSON decoded),
+    # in its order, and load_evidence keeps each account's newest.
+    from influencers.models import AudienceProfile
+    from tests.factories import AudienceProfileFactory
+    from vetting.selectors import evidence
+
+    today = timezone.now().date()
+    accounts = [AccountFactory() for _ in range(3)]
+    for k, account in enumerate(accounts[:2]):
+        for days, source in ((30, "a"), (2, "b"), (2, "c"), (400, "a")):
+            AudienceProfileFactory(
+                account=account,
+                source=source,
+                as_of=today - dt.timedelta(days=days),
+                age={"18-24": 0.5 + k / 10, "25-34": 0.5 - k / 10},
+                languages={"zh": 1.0} if source == "c" else {},
+                interests=["beauty"] if source == "b" else {},
+            )
+    ids = [a.pk for a in accounts]
+    fields = evidence.AUDIENCE_FIELDS
+    expected = list(
+        AudienceProfile.objects.filter(account_id__in=ids).order_by("account_id", "-as_of", "-id").values(*fields)
+    )
+    got = evidence.audience_rows(ids)
+    assert got == expected and len(got) == 8
+    for ours, theirs in zip(got, expected, strict=True):
+        assert list(ours) == list(theirs) and [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
+    read = reports.load_evidence(ids)
+    assert read[ids[0]].audience == expected[0] and read[ids[1]].audience == expected[4]
+    assert read[ids[0]].audience["source"] == "c" and read[ids[2]].audience is None

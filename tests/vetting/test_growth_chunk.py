@@ -149,3 +149,39 @@ def test_row_medians_are_the_one_dimensional_ones(seed):
     assert _same(rolling_median_rows(values, window), np.stack([rolling_median(row, window) for row in values]))
     assert _same(median_rows(values), np.array([median(row) for row in values]))
     assert np.isnan(median_rows(np.empty((2, 0)))).all()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_chunks_day_numbers_and_points_are_each_historys(seed):
+    # The chunk's dates and values converted at once (`_chunk_day_numbers`, `_chunk_points`) are
+    # the per-history conversions, on a random chunk with every edge case (empty, unordered,
+    # dates with a time, unknown counts, a following of None), NaN and numbers given as text.
+    from decimal import Decimal
+
+    from vetting.scoring.growth_chunk import _chunk_day_numbers, _chunk_points, _day_numbers, _points
+
+    rng = np.random.default_rng(seed)
+    odd = (
+        [START + dt.timedelta(days=i) for i in range(12)],
+        [float("nan"), "7", Decimal("1.5"), *range(9)],
+        [np.float64(2.5)] * 12,
+    )
+    histories = [_history(rng, int(size)) for size in rng.integers(0, 100, size=12)]
+    histories += [*EDGE_CASES.values(), odd]
+    order = rng.permutation(len(histories))
+    plain_dates = [h for h in histories if all(type(d) is dt.date for d in h[0])]  # converted at once
+    assert len(plain_dates) < len(histories)
+    for chunk in ([histories[i] for i in order], plain_dates):
+        days = _chunk_day_numbers(chunk)
+        assert len(days) == len(chunk)
+        for ours, (dates, _, _) in zip(days, chunk, strict=True):
+            theirs = _day_numbers(dates)
+            assert (ours is None and theirs is None) or _same(ours, theirs)
+        for column in (1, 2):
+            for ours, history, day_numbers in zip(_chunk_points(chunk, column, days), chunk, days, strict=True):
+                if history[column] is None:
+                    assert ours is None
+                    continue
+                theirs = _points(history[0], history[column], day_numbers)
+                assert ours is not None
+                assert _same(ours[0], theirs[0]) and _same(ours[1], theirs[1]) and ours[2] == theirs[2]

@@ -155,3 +155,43 @@ def test_engagement_quality_is_monotone_and_nan_safe():
     q = engagement_quality(np.array([0.005, 0.01, 0.02, np.nan]), np.array([0.01, 0.01, 0.01, 0.01]))
     assert q[0] < q[1] < q[2] < 1 and np.isnan(q[3])
     assert q[1] == pytest.approx(2 / 3)
+
+
+def test_post_points_made_in_c_are_the_named_tuples():
+    # `_point_at` builds PostPoint without its Python __new__: the same fields, values and types.
+    import random
+
+    from influencers.metrics.engagement import PostPoint
+    from vetting.scoring.engagement import _moment, _point_at
+
+    rng = random.Random(5)
+    for i in range(300):
+        posted = rng.choice([dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), dt.date(2026, 1, 2)])
+        counts = [rng.choice([None, 0, 7, 12.0, 3.9]) for _ in range(5)]
+        post = PostStats(i, posted, counts[0] or 0, counts[1] or 0, *counts[2:])
+        ours = _point_at(post, _moment(posted))
+        theirs = PostPoint(
+            _moment(posted),
+            int(post.likes or 0),
+            int(post.comments or 0),
+            saves=None if post.saves is None else int(post.saves),
+            views=None if post.views is None else int(post.views),
+            shares=None if post.shares is None else int(post.shares),
+        )
+        assert type(ours) is PostPoint and ours == theirs and ours._asdict() == theirs._asdict()
+        assert [type(v) for v in ours] == [type(v) for v in theirs]
+
+
+def test_posts_given_as_any_iterable():
+    # The posts may be any iterable, as when they were sorted at once: an iterator gives the
+    # report the list gives (posts at the same moment, a date and its midnight, included).
+    day = dt.date(2026, 1, 10)
+    midnight = dt.datetime(2026, 1, 10, tzinfo=dt.UTC)
+    posts = [PostStats(i, day if i % 2 else midnight, 100 + i, 5, views=1_000) for i in range(8)]
+    posts += [
+        PostStats(100 + i, midnight - dt.timedelta(days=1 + i), 100 + 900 * (i == 3), 5, views=1_000) for i in range(8)
+    ]
+    report = engagement_report(platform="youtube", followers=10_000.0, posts=posts, recent=10)
+    assert report.pattern_posts == 10 and report.available
+    again = engagement_report(platform="youtube", followers=10_000.0, posts=iter(posts), recent=10)
+    assert again.as_dict() == report.as_dict()

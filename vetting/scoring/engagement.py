@@ -15,10 +15,11 @@ Bilibili).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -149,6 +150,19 @@ class EngagementReport:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def as_report(self) -> dict[str, Any]:
+        """`as_dict()` for a document made JSON at once (`core.stored_json.stored_json`, the
+        vetting service's `_json_safe`): the same keys and values, the changes as dicts, but
+        messages left as Messages and nothing copied (the benchmark's copy was most of the cost).
+        The same JSON text (tests/vetting/test_risk_as_report.py)."""
+        out = {name: getattr(self, name) for name in _REPORT_FIELDS}
+        out["changes"] = [{name: getattr(c, name) for name in _CHANGE_FIELDS} for c in self.changes]
+        return out
+
+
+_REPORT_FIELDS = tuple(f.name for f in fields(EngagementReport))
+_CHANGE_FIELDS = tuple(f.name for f in fields(EngagementChange))
+
 
 def _date(value: dt.datetime | dt.date) -> str:
     return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
@@ -162,14 +176,23 @@ def _count(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _point(post: PostStats) -> PostPoint:
-    return PostPoint(
-        _moment(post.posted_at),
-        int(post.likes or 0),
-        int(post.comments or 0),
-        saves=_count(post.saves),
-        views=_count(post.views),
-        shares=_count(post.shares),
+# PostPoint(posted_at, likes, comments, saves, views, shares) made in C (the named tuple's own
+# __new__ is a Python function; an account has a dozen posts or more).
+_new_post_point = functools.partial(tuple.__new__, PostPoint)
+
+
+def _point_at(post: PostStats, moment: dt.datetime) -> PostPoint:
+    """The counters of `post` as a PostPoint (unknown likes and comments 0, the other counts
+    kept unknown), published at `moment` (its `_moment`)."""
+    return _new_post_point(
+        (
+            moment,
+            int(post.likes or 0),
+            int(post.comments or 0),
+            _count(post.saves),
+            _count(post.views),
+            _count(post.shares),
+        )
     )
 
 
@@ -191,14 +214,19 @@ def engagement_report(
     `followers`). The pattern figures read the `recent` newest posts, each rated by the same
     per-post definition."""
     table = table or load_benchmarks()
-    chosen = sorted(posts, key=lambda p: _moment(p.posted_at))[-recent:]
+    # Each post's moment once (the sort and the points read it): the newest `recent` posts, by
+    # a stable sort as sorting the posts themselves by it.
+    posts = list(posts)
+    moments = [_moment(p.posted_at) for p in posts]
+    order = sorted(range(len(moments)), key=moments.__getitem__)[-recent:]
+    chosen = [posts[i] for i in order]
     report = EngagementReport(
         available=False, platform=platform, followers=followers, posts_used=0, pattern_posts=len(chosen)
     )
     bench = benchmark_for(platform, followers, table)
     report.benchmark = bench
     definition = er_definition(platform)
-    points = [_point(p) for p in chosen]
+    points = [_point_at(posts[i], moments[i]) for i in order]
     snaps = sorted(snapshots, key=attrgetter("date"))  # in C: 90-365 snapshots an account
     current = followers if followers > 0 else None
     if stored is not None:

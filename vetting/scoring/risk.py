@@ -161,6 +161,37 @@ class Signal:
             "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
         }
 
+    def as_report(self) -> dict[str, Any]:
+        """`as_dict()` for a document that is made JSON at once (`core.stored_json.stored_json`,
+        the vetting service's `_json_safe`): the same keys, values and rounding, but its messages
+        left as Messages (written as their stored form there) and its containers not copied (they
+        are only read). The copies were most of the cost of a report's 9 signals; the JSON text
+        is the same (tests/vetting/test_risk_as_report.py)."""
+        risk, confidence = self.risk, self.confidence
+        contribution, mean_part, floor_part = self.contribution, self.mean_part, self.floor_part
+        return {
+            "name": self.name,
+            "label": self.label,
+            "value": self.value,
+            "benchmark": self.benchmark,
+            "risk": round(risk, 4) if isinstance(risk, float) else risk,
+            "weight": self.weight,
+            "decisive": self.decisive,
+            "confidence": round(confidence, 4) if isinstance(confidence, float) else confidence,
+            "explanation": self.explanation,
+            "evidence": self.evidence,
+            "value_text": self.value_text,
+            "evidence_lines": self.evidence_lines,
+            "contribution": round(contribution, 4) if isinstance(contribution, float) else contribution,
+            "mean_part": round(mean_part, 4) if isinstance(mean_part, float) else mean_part,
+            "floor_part": round(floor_part, 4) if isinstance(floor_part, float) else floor_part,
+            "points": self.points,
+            "floor_points": self.floor_points,
+            "available": risk is not None,
+            "level": "" if risk is None else level_of(risk),
+            "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
+        }
+
 
 @dataclass
 class RiskResult:
@@ -193,6 +224,21 @@ class RiskResult:
             "evidence": self.evidence,
             "missing": self.missing,
             "signals": [s.as_dict() for s in self.signals],
+        }
+
+    def as_report(self) -> dict[str, Any]:
+        """`as_dict()` for a document made JSON at once, as `Signal.as_report`: the same JSON text,
+        its messages and containers taken as they are."""
+        return {
+            "risk": None if self.risk is None else round(self.risk, 4),
+            "level": self.level,
+            "confidence": round(self.confidence, 4),
+            "combined_by": self.combined_by,
+            "summary": self.summary,
+            "combination": self.combination,
+            "evidence": self.evidence,
+            "missing": self.missing,
+            "signals": [s.as_report() for s in self.signals],
         }
 
 

@@ -22,13 +22,23 @@ from itertools import repeat
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 from django.utils.dateparse import parse_datetime
 
 from core.sql import ids_in, ids_params
-from influencers.models import Account, AccountMetrics, AccountSnapshot, CommentSample, Creator, FollowerSample, Post
+from influencers.models import (
+    Account,
+    AccountMetrics,
+    AccountSnapshot,
+    AudienceProfile,
+    CommentSample,
+    Creator,
+    FollowerSample,
+    Post,
+)
 
 _FETCH_ROWS = 2000
 
@@ -144,6 +154,8 @@ def snapshot_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[in
     they keep; longer ones go through `influencers.selectors.history.newest_snapshots`)."""
     if not account_ids:
         return {}
+    if connection.vendor == "sqlite":
+        return _sqlite_histories(account_ids, until=until)
     date = _column(AccountSnapshot, "date")
     # The date as ISO text (YYYY-MM-DD), parsed once per distinct day: SQLite's driver would parse
     # it with Django's regex (90 rows an account). PostgreSQL's cast to text follows the server's
@@ -168,6 +180,39 @@ def snapshot_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[in
         out[account_id] = (dates[start:end], followers[start:end], following[start:end])
         start = end
     return out
+
+
+def _sqlite_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[int, HistoryColumns]:
+    """`snapshot_histories` on SQLite: each account's history read as one row of three JSON
+    arrays (dates as ISO text, followers, following), decoded by orjson. Read a row per
+    snapshot, the driver made a tuple and its values for each (18,000 a chunk of 200 accounts):
+    most of the cost of the read, and most of what set the garbage collector going while
+    vetting. The values are those the rows gave (integers, NULL as None); the arrays are put in
+    date order here, the aggregate keeping the subquery's order in practice but not by contract."""
+    date = _column(AccountSnapshot, "date")
+    columns = [f"{_column(AccountSnapshot, 'account')} AS a", f"CAST({date} AS TEXT) AS d"]
+    columns += [f"{_column(AccountSnapshot, 'followers')} AS f", f"{_column(AccountSnapshot, 'following')} AS g"]
+    rows = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
+    sql = f"SELECT a, json_group_array(d), json_group_array(f), json_group_array(g) FROM ({rows}) GROUP BY a ORDER BY a"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids_params(account_ids), _date_param(until)])
+        found = cursor.fetchall()
+    days = _Days()
+    out: dict[int, HistoryColumns] = {}
+    for account_id, *arrays in found:
+        texts, followers, following = map(orjson.loads, arrays)
+        out[account_id] = (
+            (list(map(days.__getitem__, texts)), followers, following)
+            if texts == sorted(texts)
+            else (_by_date(days, texts, followers, following))
+        )
+    return out
+
+
+def _by_date(days: _Days, texts: list[str], followers: list[int], following: list[int | None]) -> HistoryColumns:
+    """A history's columns put in the order of its dates (ISO texts: their order as text)."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    return [days[texts[i]] for i in order], [followers[i] for i in order], [following[i] for i in order]
 
 
 POST_COUNTS = ("likes", "comments", "shares", "saves", "views")
@@ -260,3 +305,24 @@ def follower_sample_rows(account_ids: Sequence[int], fields: Sequence[str]) -> I
     columns = [_column(FollowerSample, name) for name in ("account", *fields)]
     sql = _select_in(FollowerSample, columns, "account", len(account_ids), ["account", "id"])
     yield from _rows(sql, ids_params(account_ids))
+
+
+AUDIENCE_FIELDS = ("account_id", "as_of", "source", "age", "gender", "countries", "languages", "interests")
+_AUDIENCE_JSON = ("age", "gender", "countries", "languages", "interests")
+
+
+def audience_rows(account_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The audience profiles of `account_ids` as the dicts of AUDIENCE_FIELDS the ORM's values()
+    made, by account, newest first (then by id, highest first): the queryset cost more to build
+    (its IN list converted id by id) than the read itself, which finds none for most accounts."""
+    if not account_ids:
+        return []
+    columns = [_column(AudienceProfile, name.removesuffix("_id")) for name in AUDIENCE_FIELDS]
+    sql = _select_in(AudienceProfile, columns, "account", len(account_ids), ["account", "-as_of", "-id"])
+    out = []
+    for row in _rows(sql, ids_params(account_ids)):
+        profile = dict(zip(AUDIENCE_FIELDS, row))
+        for name in _AUDIENCE_JSON:
+            profile[name] = _json(profile[name])
+        out.append(profile)
+    return out
