@@ -32,11 +32,6 @@ _ATOMIC = frozenset(
 )
 
 
-# The types whose values `asdict` and `copied` keep as they are (callers that copy many values
-# test this themselves before calling `copied`).
-ATOMIC_TYPES = _ATOMIC
-
-
 def asdict(obj: Any) -> dict[str, Any]:
     """dataclasses.asdict(obj) (dict_factory=dict)."""
     if not dataclasses.is_dataclass(obj) or isinstance(obj, type):

@@ -36,7 +36,7 @@ from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
 from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
 from vetting.scoring.growth import GrowthReport
-from vetting.scoring.records import ATOMIC_TYPES, asdict, copied
+from vetting.scoring.records import asdict, copied
 from vetting.scoring.reuse import ReuseReport
 
 LEVELS = ((0.60, "high"), (0.30, "medium"), (0.0, "low"))
@@ -130,36 +130,10 @@ class Signal:
         return "" if self.risk is None else level_of(self.risk)
 
     def as_dict(self) -> dict[str, Any]:
-        # asdict(self) with the fields spelled out (a report has 9 signals; the generic walk
-        # looked every field up): the same keys in the same order, the same copies of the
-        # containers and messages (the figures are immutable; tests/vetting/test_signal_as_dict.py).
-        # Atomic values are taken without a call to `copied`, floats rounded where they are put.
-        value, benchmark, explanation = self.value, self.benchmark, self.explanation
-        evidence, value_text = self.evidence, self.value_text
-        risk, confidence = self.risk, self.confidence
-        contribution, mean_part, floor_part = self.contribution, self.mean_part, self.floor_part
-        return {
-            "name": self.name,
-            "label": self.label,
-            "value": value if type(value) in ATOMIC_TYPES else copied(value),
-            "benchmark": benchmark if benchmark is None else copied(benchmark),
-            "risk": round(risk, 4) if isinstance(risk, float) else risk,
-            "weight": self.weight,
-            "decisive": self.decisive,
-            "confidence": round(confidence, 4) if isinstance(confidence, float) else confidence,
-            "explanation": explanation if explanation is None else copied(explanation),
-            "evidence": evidence if type(evidence) in ATOMIC_TYPES else copied(evidence),
-            "value_text": value_text if value_text is None else copied(value_text),
-            "evidence_lines": copied(self.evidence_lines),
-            "contribution": round(contribution, 4) if isinstance(contribution, float) else contribution,
-            "mean_part": round(mean_part, 4) if isinstance(mean_part, float) else mean_part,
-            "floor_part": round(floor_part, 4) if isinstance(floor_part, float) else floor_part,
-            "points": self.points,
-            "floor_points": self.floor_points,
-            "available": risk is not None,
-            "level": "" if risk is None else level_of(risk),
-            "evidence_kind": SIGNAL_EVIDENCE.get(self.name, ""),
-        }
+        """asdict(self): the report's form (`as_report`) with its containers and messages copied
+        (the caller may change them; the figures are immutable; tests/vetting/test_signal_as_dict.py)."""
+        result: dict[str, Any] = copied(self.as_report())
+        return result
 
     def as_report(self) -> dict[str, Any]:
         """`as_dict()` for a document that is made JSON at once (`core.stored_json.stored_json`,
