@@ -23,6 +23,7 @@ from api.serializers.brands import (
     MoodBoardUploadSerializer,
 )
 from api.serializers.creators import CreatorListSerializer
+from api.serializers.shared_fields import SharedFieldsSerializer
 from api.views.base import PATCH_PARSERS, UPLOAD_PARSERS, OrganizationScopedView, located
 from core.caching.responses import cached_json_response, normalised_query
 from core.http import private_file_response
@@ -161,7 +162,7 @@ class MoodBoardFileView(_MoodBoardImageBase):
         return private_file_response(name=name, filename=name.rsplit("/", 1)[-1], max_age=3600)
 
 
-class MatchesQuerySerializer(serializers.Serializer):
+class MatchesQuerySerializer(SharedFieldsSerializer):
     w_audience = serializers.FloatField(min_value=0, max_value=10, required=False)
     w_authenticity = serializers.FloatField(min_value=0, max_value=10, required=False)
     w_value = serializers.FloatField(min_value=0, max_value=10, required=False)
