@@ -262,3 +262,15 @@ def test_rankings_in_one_thread_keep_their_own_scores():
     rank_groups(c, group, 6, 6, weights={"audience_fit": 5.0, "engagement": 0.0})
     assert first.composite.tolist() == scores
     assert {name: values.tolist() for name, values in first.parts.items()} == parts
+
+
+def test_explain_rows_is_explain_row_of_each_row():
+    from vetting.scoring.ranking import explain_rows
+
+    c = candidates()
+    page = rank(c, weights={"engagement": 0.7}, limit=6)
+    rows = [3, 0, 5]
+    got = explain_rows(page, np.array(rows))
+    assert got == [explain_row(page, row) for row in rows]
+    assert all(type(part["value"]) is float and type(part["known"]) is bool for row in got for part in row.values())
+    assert explain_rows(page, np.array([], dtype=np.int64)) == []
