@@ -167,11 +167,11 @@ def test_a_rows_parts_are_written_around_each_parts_own_score_and_weight():
 
     reasons = [(b'{"name":"%s","score":' % name.encode(), b',"explanation":"%s"}' % name.encode()) for name in "abc"]
     parts = [{"score": 0.25, "weight": 1.0}, {"score": None, "weight": 0.35}, {"score": 1e-05, "weight": 2}]
-    assert json.loads(_parts_json(reasons, parts)) == [
+    assert json.loads(b"".join(_parts_json(reasons, parts))) == [
         {"name": "a", "score": 0.25, "weight": 1.0, "explanation": "a"},
         {"name": "b", "score": None, "weight": 0.35, "explanation": "b"},
         {"name": "c", "score": 1e-05, "weight": 2, "explanation": "c"},
     ]
-    assert _parts_json([], []) == b"[]"
+    assert b"".join(_parts_json([], [])) == b"[]"
     with pytest.raises(ValueError):
         _parts_json(reasons, parts[:2])
