@@ -158,3 +158,20 @@ def test_a_ranked_creator_lists_all_its_accounts_and_no_matched_account(editor):
     assert row["creator"]["id"] == creator.pk and row["creator"]["matched_account"] is None
     assert [a["id"] for a in row["creator"]["accounts"]] == [instagram.pk, weibo.pk]
     assert [a["metrics"]["followers"] for a in row["creator"]["accounts"]] == [10_000, 90_000]
+
+
+def test_a_rows_parts_are_written_around_each_parts_own_score_and_weight():
+    import json
+
+    from api.views.brands import _parts_json
+
+    reasons = [(b'{"name":"%s","score":' % name.encode(), b',"explanation":"%s"}' % name.encode()) for name in "abc"]
+    parts = [{"score": 0.25, "weight": 1.0}, {"score": None, "weight": 0.35}, {"score": 1e-05, "weight": 2}]
+    assert json.loads(b"".join(_parts_json(reasons, parts))) == [
+        {"name": "a", "score": 0.25, "weight": 1.0, "explanation": "a"},
+        {"name": "b", "score": None, "weight": 0.35, "explanation": "b"},
+        {"name": "c", "score": 1e-05, "weight": 2, "explanation": "c"},
+    ]
+    assert b"".join(_parts_json([], [])) == b"[]"
+    with pytest.raises(ValueError):
+        _parts_json(reasons, parts[:2])

@@ -203,3 +203,19 @@ def test_rows_without_rules_are_not_searched(planted):
 )
 def test_values_dumped_at_once_are_split_into_each_ones_json(values):
     assert stored_safety._each_dumped(values) == [orjson.dumps(value) for value in values]
+
+
+def test_the_stored_hits_answer_get_as_the_matcher_found_them_without_a_key_error(planted, monkeypatch):
+    """A ranking page asks `get` of every row's creator, most without hits: answered from the
+    stored index, never by raising and catching a KeyError."""
+    from vetting.features import stored_safety
+
+    brand = BrandFactory(**RULES[0])
+    former = former_safety(brand)
+    hits = brand_safety.brand_safety(None, brand).hits_by_creator
+    assert isinstance(hits, stored_safety._Hits)
+    monkeypatch.setattr(stored_safety._Hits, "__getitem__", lambda *a: pytest.fail("get went through a KeyError"))
+    charged = sorted(former.hits_by_creator)
+    for creator in [*charged, max(charged) + 1, 0, -5]:
+        assert hits.get(creator, []) == former.hits_by_creator.get(creator, [])
+    assert hits.get(max(charged) + 1) is None

@@ -98,3 +98,21 @@ def test_memoised_arrays_cannot_be_changed_in_place(memo_on, two):
     (features,) = matching.features_memo._entries.values()
     with pytest.raises(ValueError):
         features.cands.risk[0] = 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_passing_creators_are_counted_once_per_filter_set(memo_on, two, monkeypatch):
+    fits, clean = two
+    b = brand()
+    counted: list[int] = []
+    real = matching.Features.passing_total
+
+    def passing_total(self, filters, count):
+        return real(self, filters, lambda: counted.append(1) or count())
+
+    monkeypatch.setattr(matching.Features, "passing_total", passing_total)
+    assert rank_creators_for_brand(brand=b, weights=BY_AUDIENCE).total == 2
+    assert rank_creators_for_brand(brand=b, weights=BY_RISK, offset=1).total == 2
+    assert len(counted) == 1  # other weights and pages: the kept count
+    narrowed = rank_creators_for_brand(brand=b, weights=BY_RISK, filters={"max_risk": 0.5})
+    assert ids(narrowed) == [clean.pk] and narrowed.total == 1 and len(counted) == 2

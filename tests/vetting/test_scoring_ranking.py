@@ -198,3 +198,79 @@ def test_rank_groups_without_narrowing_filters_is_the_start_of_the_full_order():
     assert list(everyone.indices) == list(full.indices[: len(everyone.indices)])
     narrowed, narrowed_total = rank_groups(c, group, 4, 3, filters={"platforms": ["instagram"]})
     assert narrowed_total == 3 and set(narrowed.indices) <= {0, 1, 4}
+
+
+def test_the_cut_over_a_large_catalogue_partitions_a_sample_not_every_value(monkeypatch):
+    """At 20k-130k values (a 100k-creator catalogue) the cut is found from a strided sample of
+    at most SAMPLE values, then the few values above its bound: never a partition of all."""
+    from vetting.scoring import ranking
+
+    partitioned: list[int] = []
+    real = np.partition
+
+    def partition(values, kth):
+        partitioned.append(len(values))
+        return real(values, kth)
+
+    monkeypatch.setattr(ranking.np, "partition", partition)
+    for n in (20_000, 110_009):
+        values = np.random.default_rng(n).random(n)
+        partitioned.clear()
+        got = ranking.at_or_above_cut(values, 256)
+        assert np.array_equal(got, np.flatnonzero(values >= np.sort(values)[::-1][255]))
+        assert partitioned and max(partitioned) <= ranking.SAMPLE, (n, partitioned)
+
+
+def test_few_codes_filter_as_isin_does_including_unknown_ones():
+    c = candidates(country=np.array([0, 1, 2, -1, 0, -1]), platform=np.array([0, 1, 2, 0, 1, 2]))
+    from vetting.scoring.ranking import filter_mask
+
+    assert filter_mask(c, {"countries": ["cn", "us"]}).tolist() == [True, False, True, False, True, False]
+    assert filter_mask(c, {"platforms": ["tiktok"]}).tolist() == [False, True, False, False, True, False]
+    assert not filter_mask(c, {"countries": ["FR"]}).any()  # a code the candidates lack: none pass
+
+
+def test_a_follower_range_leaves_out_accounts_without_metrics():
+    c = candidates(followers=np.array([5e3, np.nan, 2e5, np.nan, 1e4, 3e4]))
+    from vetting.scoring.ranking import filter_mask
+
+    assert filter_mask(c, {"min_followers": 0}).tolist() == [True, False, True, False, True, True]
+    assert filter_mask(c, {"max_followers": 1e4}).tolist() == [True, False, False, False, True, False]
+
+
+def test_rank_groups_counts_the_passing_groups_through_the_callers_keeper():
+    c = candidates()
+    group = np.array([0, 1, 1, 2, 3, 3])
+    asked: list[int] = []
+
+    def keeper(count):
+        asked.append(count())
+        return 99  # the kept number is the one returned
+
+    page, total = rank_groups(c, group, 4, 3, filters={"platforms": ["instagram"]}, total=keeper)
+    assert asked == [3] and total == 99 == page.total
+
+
+def test_rankings_in_one_thread_keep_their_own_scores():
+    """The composite is computed in a scratch array the next ranking of the thread reuses: a
+    page keeps copies of its rows' scores, never views of it."""
+    c = candidates()
+    group = np.arange(6)
+    first, _ = rank_groups(c, group, 6, 6, weights={"engagement": 5.0})
+    scores = first.composite.tolist()
+    parts = {name: values.tolist() for name, values in first.parts.items()}
+    rank_groups(c, group, 6, 6, weights={"audience_fit": 5.0, "engagement": 0.0})
+    assert first.composite.tolist() == scores
+    assert {name: values.tolist() for name, values in first.parts.items()} == parts
+
+
+def test_explain_rows_is_explain_row_of_each_row():
+    from vetting.scoring.ranking import explain_rows
+
+    c = candidates()
+    page = rank(c, weights={"engagement": 0.7}, limit=6)
+    rows = [3, 0, 5]
+    got = explain_rows(page, np.array(rows))
+    assert got == [explain_row(page, row) for row in rows]
+    assert all(type(part["value"]) is float and type(part["known"]) is bool for row in got for part in row.values())
+    assert explain_rows(page, np.array([], dtype=np.int64)) == []

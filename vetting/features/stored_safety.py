@@ -183,6 +183,12 @@ class _Hits(Mapping[int, list[SafetyHit]]):
             raise KeyError(creator)
         return self.stored.segment(i)[0]
 
+    def get(self, creator: int, default: Any = None) -> Any:
+        """Mapping.get without raising and catching a KeyError for each creator without hits
+        (most of a ranking page's: ~4 us a row of the page)."""
+        i = self.stored.index_of(creator)
+        return default if i is None else self.stored.segment(i)[0]
+
     def __iter__(self) -> Iterator[int]:
         return iter(self.stored.charged.tolist())
 

@@ -82,8 +82,12 @@ class PageInputs:
 
 def same_inputs(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
     """Whether a row's explanation inputs are those its kept explanations were made from (NaN
-    equal to NaN: an unvetted account's risk stays unvetted)."""
-    return all(a is b or a == b or (isinstance(a, float) and a != a and b != b) for a, b in zip(kept, now, strict=True))
+    equal to NaN: an unvetted account's risk stays unvetted). A loop, not all() over a generator:
+    every row of every page asks."""
+    for a, b in zip(kept, now, strict=True):
+        if not (a is b or a == b or (isinstance(a, float) and a != a and b != b)):
+            return False
+    return True
 
 
 class PageInputsMemo:
