@@ -69,6 +69,8 @@ class FastJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         body = orjson.dumps(data, default=_default, option=_OPTIONS)
         for raw, escaped in _LINE_SEPARATORS:
-            if raw in body:
+            # Its last byte first: one byte is found at memory speed, three are not (~0.4 ms each
+            # on a 500 KB matching page), and most bodies hold neither separator's last byte.
+            if raw[-1:] in body and raw in body:
                 body = body.replace(raw, escaped)
         return body

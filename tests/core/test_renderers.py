@@ -45,6 +45,16 @@ def test_compact_utf8_with_line_separators_escaped_as_drf_does():
     assert b"\\u2028" in fast and "护肤".encode() in fast
 
 
+def test_separators_are_escaped_beside_characters_that_share_their_last_byte():
+    # 丨 is E4 B8 A8 and 詩 E8 A9 A9 in UTF-8: the last bytes of U+2028 (E2 80 A8) and U+2029.
+    document = {"caption": "丨\u2028詩\u2029", "bio": "丨 and 詩 alone"}
+    fast = FastJSONRenderer().render(document)
+    assert fast == JSONRenderer().render(document)
+    assert b"\\u2028" in fast and b"\\u2029" in fast and "丨 and 詩 alone".encode() in fast
+    plain = FastJSONRenderer().render({"bio": "丨 and 詩 alone"})
+    assert plain == JSONRenderer().render({"bio": "丨 and 詩 alone"}) and b"\\u" not in plain
+
+
 def test_nan_is_written_as_null_where_drf_refused_it():
     assert json.loads(FastJSONRenderer().render({"er": float("nan"), "ratio": float("inf")})) == {
         "er": None,
