@@ -4,11 +4,13 @@ absent key), and the filters are copied only when the filtered query is built.""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django import forms
 from django.http import QueryDict
 
-from influencers.filters import CreatorFilterSet
+from influencers.filters import CreatorFilterSet, _shallow_copy
 from influencers.models import Creator
 
 QUERIES = [
@@ -57,3 +59,13 @@ def test_filters_are_copied_only_when_the_query_is_built(db):
     filterset.qs  # noqa: B018 - builds the filtered query
     assert filterset.filters["platform"].parent is filterset
     assert len(filterset.account_terms) == 1
+
+
+def test_fields_and_filters_are_copied_as_copy_copies_them(db):
+    # The copies skip the copy module: right only for plain classes (no __copy__, __reduce__,
+    # __setstate__ or __slots__), which a new filter or field class could break.
+    form_class = type(CreatorFilterSet(data=QueryDict(""), queryset=Creator.objects.all()).form)
+    for declared in [*form_class.base_fields.values(), *CreatorFilterSet.base_filters.values()]:
+        ours, theirs = _shallow_copy(declared), copy.copy(declared)
+        assert ours is not declared and type(ours) is type(theirs), declared
+        assert vars(ours) == vars(theirs), declared
