@@ -154,6 +154,42 @@ class _AbsentFieldsForm(forms.Form):
                 self.add_error(name, error)
 
 
+class _ChoiceKeysMixin:
+    """A choice field checking a value against its choices' keys, read once: django-filter's
+    choice iterator normalises the choices anew on every read, which Django's `valid_value` does
+    for each value it checks (the sort's dozen choices on every discovery request). The same
+    answer as Django's loop for keys that are all strings (`value == key or str(value) == key`
+    is then `str(value) in keys`); choices with groups or other keys take Django's loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pairs = list(self.choices)  # type: ignore[attr-defined]
+        plain = all(type(key) is str and not isinstance(label, list | tuple) for key, label in pairs)
+        self._choice_keys = frozenset(key for key, _ in pairs) if plain else None
+
+    def valid_value(self, value: Any) -> bool:
+        keys = self._choice_keys
+        if keys is None:
+            return super().valid_value(value)  # type: ignore[misc]
+        return str(value) in keys
+
+
+class _ChoiceField(_ChoiceKeysMixin, django_filters.fields.ChoiceField):
+    pass
+
+
+class _MultipleChoiceField(_ChoiceKeysMixin, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    field_class = _ChoiceField
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = _MultipleChoiceField
+
+
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """Comma-separated values: `?country=CN,TW`."""
 
@@ -239,7 +275,7 @@ class CreatorFilterSet(django_filters.FilterSet):
     base_filters: dict[str, django_filters.Filter]
 
     q = django_filters.CharFilter(method="filter_account", label="Keyword in name, handle, bio, captions or hashtags")
-    platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
+    platform = MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
     # Bounded like the columns they compare with: a larger number is a filter error, never a 500.
     min_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
     max_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
@@ -257,7 +293,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_creator_risk",
         label="Maximum fake-follower risk of every vetted account (creators without a verdict excluded)",
     )
-    risk_level = django_filters.MultipleChoiceFilter(
+    risk_level = MultipleChoiceFilter(
         choices=RISK_LEVELS,
         method="filter_creator_risk",
         label="Creator-level risk (its worst account's); insufficient = not enough evidence",
@@ -280,9 +316,9 @@ class CreatorFilterSet(django_filters.FilterSet):
         label="Audience countries (ISO codes, comma-separated)",
     )
     audience_country_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_age = django_filters.MultipleChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
+    audience_age = MultipleChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
     audience_age_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_gender = django_filters.MultipleChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
+    audience_gender = MultipleChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
     audience_gender_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
     audience_language = CharInFilter(
         method="filter_account",
@@ -305,7 +341,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         validators=[_few_brands],
         label="Never published a paid post for these brands, e.g. a brand's competitors (comma-separated)",
     )
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         choices=[(s, s) for s in [*CREATOR_SORTS, RELEVANCE]],
         method="filter_noop",
         empty_label=None,

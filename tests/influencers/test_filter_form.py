@@ -69,3 +69,13 @@ def test_fields_and_filters_are_copied_as_copy_copies_them(db):
         ours, theirs = _shallow_copy(declared), copy.copy(declared)
         assert ours is not declared and type(ours) is type(theirs), declared
         assert vars(ours) == vars(theirs), declared
+
+
+def test_choice_filters_accept_what_djangos_choice_check_accepts(db):
+    form = CreatorFilterSet(data=QueryDict(""), queryset=Creator.objects.all()).form
+    choice_fields = {name: f for name, f in form.fields.items() if isinstance(f, forms.ChoiceField)}
+    assert {"sort", "platform", "risk_level", "audience_age", "audience_gender"} <= set(choice_fields)
+    for name, field in choice_fields.items():
+        keys = [key for key, _ in field.choices]
+        for value in [*keys, *(k.upper() for k in keys), *(f" {k}" for k in keys), "", "nope", "relevance"]:
+            assert field.valid_value(value) == forms.ChoiceField.valid_value(field, value), (name, value)
