@@ -497,7 +497,11 @@ def creator_rows(rows: Iterable[tuple[int, int | None]], *, kept: KeptRows | Non
             base.row_accounts,
             risk=base.risk,
         )
-        rep = next((a for a in row.row_accounts if a.pk == account_id), None)
+        rep = None
+        for account in row.row_accounts:  # (a loop: a generator given up early is closed by an exception)
+            if account.pk == account_id:
+                rep = account
+                break
         metrics = rep.metrics if rep is not None else None
         if rep is not None and metrics is not None:  # else no matched account (or it changed since the head was read)
             row.rep_account_id = rep.pk
