@@ -159,19 +159,24 @@ class _ChoiceKeysMixin:
     choice iterator normalises the choices anew on every read, which Django's `valid_value` does
     for each value it checks (the sort's dozen choices on every discovery request). The same
     answer as Django's loop for keys that are all strings (`value == key or str(value) == key`
-    is then `str(value) in keys`); choices with groups or other keys take Django's loop."""
+    is then `str(value) in keys`); choices with groups or other keys, and choices set after the
+    field was made, take Django's loop."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        pairs = list(self.choices)  # type: ignore[attr-defined]
+        choices = self._choices_now()
+        pairs = list(choices)
         plain = all(type(key) is str and not isinstance(label, list | tuple) for key, label in pairs)
-        self._choice_keys = frozenset(key for key, _ in pairs) if plain else None
+        self._choice_keys = (choices, frozenset(key for key, _ in pairs)) if plain else None
+
+    def _choices_now(self) -> Any:
+        return self.__dict__.get("_choices")
 
     def valid_value(self, value: Any) -> bool:
-        keys = self._choice_keys
-        if keys is None:
+        kept = self._choice_keys
+        if kept is None or kept[0] is not self._choices_now():
             return super().valid_value(value)  # type: ignore[misc]
-        return str(value) in keys
+        return str(value) in kept[1]
 
 
 class _ChoiceField(_ChoiceKeysMixin, django_filters.fields.ChoiceField):

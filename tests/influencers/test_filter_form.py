@@ -79,3 +79,11 @@ def test_choice_filters_accept_what_djangos_choice_check_accepts(db):
         keys = [key for key, _ in field.choices]
         for value in [*keys, *(k.upper() for k in keys), *(f" {k}" for k in keys), "", "nope", "relevance"]:
             assert field.valid_value(value) == forms.ChoiceField.valid_value(field, value), (name, value)
+
+
+def test_choices_set_after_the_field_was_made_are_the_ones_checked(db):
+    form = CreatorFilterSet(data=QueryDict(""), queryset=Creator.objects.all()).form
+    field = form.fields["sort"]
+    assert field.valid_value("-followers") and not field.valid_value("shiny")
+    field.choices = [("shiny", "shiny")]
+    assert field.valid_value("shiny") and not field.valid_value("-followers")
