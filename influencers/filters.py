@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Any, ClassVar, TypeVar
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +60,7 @@ _COUNTRY_CODE = RegexValidator(r"^[A-Za-z]{2}$", gettext_lazy("expected a two-le
 _LANGUAGE_CODE = RegexValidator(
     r"^[A-Za-z]{2,3}(-[A-Za-z]{2,4})?$", gettext_lazy("expected an ISO language code, e.g. zh")
 )
+T = TypeVar("T")
 RISK_LEVELS = (("low", "low"), ("medium", "medium"), ("high", "high"), ("insufficient", "insufficient"))
 _BRAND_SEPARATORS = re.compile(r"[,，;；、]")
 MAX_BRANDS = 50
@@ -80,6 +84,15 @@ def _few_brands(value: str) -> None:
         raise ValidationError(gettext_lazy("a brand name is at most 100 characters"))
 
 
+def _shallow_copy(obj: T) -> T:
+    """`copy.copy(obj)` for an object of a plain class (no `__copy__`, `__reduce__` or
+    `__slots__`: form fields, filters): a new instance with the same attributes, without the copy
+    module's generic protocol (three quarters of a copy's time; 28 fields per form)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
 class _FieldsCopiedByField(dict):
     """A form class's `base_fields`, which Django's form deep-copies into every form (widgets,
     choices, validators: 28 fields, a tenth of a discovery request's filter-set time). Each form
@@ -87,7 +100,99 @@ class _FieldsCopiedByField(dict):
     code changes those per form (the discovery forms are cleaned and rendered, never edited)."""
 
     def __deepcopy__(self, memo: dict) -> dict:
-        return {name: copy.copy(field) for name, field in self.items()}
+        return {name: _shallow_copy(field) for name, field in self.items()}
+
+
+def _clean_bound(field: forms.Field, bound: forms.BoundField) -> Any:
+    # Django's step of Form._clean_fields (the stubs leave this method out).
+    return field._clean_bound_field(bound)  # type: ignore[attr-defined]
+
+
+class _AbsentFieldsForm(forms.Form):
+    """The filter form, cleaning only the fields the query names: a discovery query sets 0-4 of
+    its 28 filters, and Django cleans every field (a bound field, the widget's read of the data,
+    the field's clean): two thirds of the form's cleaning time went to absent fields. An absent
+    field's cleaned value is what Django's cleaning gives it with the field's key absent from the
+    data, worked out once per form class (a fresh copy of it per form: a list may be changed)."""
+
+    # field name → its cleaned value when absent and whether it is mutable (copied for each
+    # form), per form class (set on first use)
+    _absent_values: ClassVar[dict[str, tuple[Any, bool]]]
+
+    @classmethod
+    def absent_values(cls) -> dict[str, tuple[Any, bool]]:
+        found = cls.__dict__.get("_absent_values")
+        if found is None:
+            found = {}
+            probe = cls(QueryDict())
+            for name, field in probe.fields.items():
+                # Only widgets that read the field's own key: a MultiWidget reads name_0, name_1...
+                if isinstance(field.widget, forms.MultiWidget) or hasattr(cls, f"clean_{name}"):
+                    continue
+                try:
+                    value = _clean_bound(field, probe[name])
+                except ValidationError:  # cleaned every time: its error is the form's
+                    continue
+                found[name] = (value, copy.copy(value) is not value)
+            cls._absent_values = found
+        return found
+
+    def _clean_fields(self) -> None:
+        absent = self.absent_values()
+        data, files = self.data, self.files
+        for name, field in self.fields.items():
+            if name in absent and self.add_prefix(name) not in data and not files:
+                value, mutable = absent[name]
+                self.cleaned_data[name] = copy.copy(value) if mutable else value
+                continue
+            bound = self[name]
+            try:
+                self.cleaned_data[name] = _clean_bound(field, bound)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
+
+class _ChoiceKeysMixin:
+    """A choice field checking a value against its choices' keys, read once: django-filter's
+    choice iterator normalises the choices anew on every read, which Django's `valid_value` does
+    for each value it checks (the sort's dozen choices on every discovery request). The same
+    answer as Django's loop for keys that are all strings (`value == key or str(value) == key`
+    is then `str(value) in keys`); choices with groups or other keys, and choices set after the
+    field was made, take Django's loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = self._choices_now()
+        pairs = list(choices)
+        plain = all(type(key) is str and not isinstance(label, list | tuple) for key, label in pairs)
+        self._choice_keys = (choices, frozenset(key for key, _ in pairs)) if plain else None
+
+    def _choices_now(self) -> Any:
+        return self.__dict__.get("_choices")
+
+    def valid_value(self, value: Any) -> bool:
+        kept = self._choice_keys
+        if kept is None or kept[0] is not self._choices_now():
+            return super().valid_value(value)  # type: ignore[misc]
+        return str(value) in kept[1]
+
+
+class _ChoiceField(_ChoiceKeysMixin, django_filters.fields.ChoiceField):
+    pass
+
+
+class _MultipleChoiceField(_ChoiceKeysMixin, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    field_class = _ChoiceField
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = _MultipleChoiceField
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -175,7 +280,7 @@ class CreatorFilterSet(django_filters.FilterSet):
     base_filters: dict[str, django_filters.Filter]
 
     q = django_filters.CharFilter(method="filter_account", label="Keyword in name, handle, bio, captions or hashtags")
-    platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
+    platform = MultipleChoiceFilter(choices=Platform.choices, method="filter_account")
     # Bounded like the columns they compare with: a larger number is a filter error, never a 500.
     min_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
     max_followers = django_filters.NumberFilter(min_value=0, max_value=MAX_BIGINT, method="filter_account")
@@ -193,7 +298,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         method="filter_creator_risk",
         label="Maximum fake-follower risk of every vetted account (creators without a verdict excluded)",
     )
-    risk_level = django_filters.MultipleChoiceFilter(
+    risk_level = MultipleChoiceFilter(
         choices=RISK_LEVELS,
         method="filter_creator_risk",
         label="Creator-level risk (its worst account's); insufficient = not enough evidence",
@@ -216,9 +321,9 @@ class CreatorFilterSet(django_filters.FilterSet):
         label="Audience countries (ISO codes, comma-separated)",
     )
     audience_country_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_age = django_filters.MultipleChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
+    audience_age = MultipleChoiceFilter(choices=[(a, a) for a in AGE_BANDS], method="filter_account")
     audience_age_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
-    audience_gender = django_filters.MultipleChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
+    audience_gender = MultipleChoiceFilter(choices=[(g, g) for g in GENDERS], method="filter_account")
     audience_gender_min = django_filters.NumberFilter(min_value=0, max_value=1, method="filter_noop")
     audience_language = CharInFilter(
         method="filter_account",
@@ -241,7 +346,7 @@ class CreatorFilterSet(django_filters.FilterSet):
         validators=[_few_brands],
         label="Never published a paid post for these brands, e.g. a brand's competitors (comma-separated)",
     )
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         choices=[(s, s) for s in [*CREATOR_SORTS, RELEVANCE]],
         method="filter_noop",
         empty_label=None,
@@ -251,6 +356,7 @@ class CreatorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Creator
         fields: list[str] = []
+        form = _AbsentFieldsForm
 
     _ACCOUNT_BUILDERS = {
         "platform": lambda v, d: _metric_term("platform", "in", list(v)) if v else None,
@@ -278,27 +384,42 @@ class CreatorFilterSet(django_filters.FilterSet):
         "q": lambda v, d: _keyword_term(v.strip()) if v.strip() else None,
     }
 
-    def __init__(self, data: Any = None, queryset: QuerySet | None = None, **kwargs: Any) -> None:
-        # django-filter deep-copies every declared filter (choices lists and all) for each
-        # request: a third of a discovery request's filter-set time. A shallow copy per filter is
-        # enough: the declarations are only read, and what is per request (`parent`, `model`, and
-        # the FilterMethod that finds `filter_*` methods through `parent`) is set anew below.
-        base_filters = self.base_filters
-        self.base_filters = {}
-        try:
-            super().__init__(data, queryset, **kwargs)
-        finally:
-            del self.base_filters  # back to the class attribute
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet | None = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        # django-filter's __init__, without its deep copy of every declared filter: `filters`
+        # copies them when first read (below). A request the discovery columns answer only
+        # validates the form, whose class is kept (get_form_class), and never reads them.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.account_terms: list[AccountTerm] = []
+
+    @cached_property
+    def filters(self) -> dict[str, django_filters.Filter]:
+        """This filter set's filters (django-filter deep-copies the declared ones per filter set).
+        A shallow copy per filter is enough: the declarations are only read, and what is per
+        filter set (`parent`, `model`, and the FilterMethod that finds `filter_*` methods
+        through `parent`) is set anew here."""
         model = self.queryset.model
-        self.filters = {}
-        for name, declared in base_filters.items():
-            filter_ = copy.copy(declared)
+        filters = {}
+        for name, declared in self.base_filters.items():
+            filter_ = _shallow_copy(declared)
             if getattr(declared, "_method", None) is not None:
                 filter_.method = declared._method  # a new FilterMethod bound to this copy
             filter_.model = model
             filter_.parent = self
-            self.filters[name] = filter_
-        self.account_terms: list[AccountTerm] = []
+            filters[name] = filter_
+        return filters
 
     # The form class depends only on the declared filters (and the language of their labels):
     # django-filter builds a new one, with new fields, on every request (a few ms of discovery).

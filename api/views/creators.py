@@ -164,7 +164,7 @@ class CreatorListView(ListModelMixin, OrganizationScopedView):
             request,
             kind="creators",
             organization_id=self.organization.pk,
-            parts=[request.scheme, request.get_host(), normalised_query(request)],
+            parts=lambda: [request.scheme, request.get_host(), normalised_query(request)],
             compute=lambda: self.list(request).data,
         )
 

@@ -16,13 +16,14 @@ cache (its own Redis database: CACHE_URL must not share one with the broker).
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, memcache_key_warnings
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ _LOG_EVERY_SECONDS = 60.0
 # After a failure, skip Redis for this long: a Redis that times out must not cost every cache call
 # of every request its timeout.
 RETRY_AFTER_SECONDS = 5.0
+# Keys made (prefix, version) and checked by one cache object, kept: at most this many.
+MADE_KEYS = 4096
 # Per Redis location and process-wide (Django makes one cache object per thread): when Redis last
 # failed, whether this process saw an outage not yet followed by the clean-up, when it was logged.
 _states: dict[str, dict[str, Any]] = {}
@@ -46,6 +49,20 @@ def _connection_errors() -> tuple[type[Exception], ...]:
     return (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
+class PickleFirstSerializer(RedisSerializer):
+    """Django's Redis serializer, reading a pickled value without trying it as an int first.
+    Django's `loads` tries `int(data)` and unpickles when that fails: for a pickled value (every
+    data version, every memo entry) the failure built a ValueError whose message holds the
+    value's repr, about 9,000 instructions a value (four for a request's read of the versions).
+    A pickle of protocol 2 or above starts with its PROTO opcode (0x80), which `int()` never
+    accepts: such data is unpickled at once, the rest goes Django's way (the same values)."""
+
+    def loads(self, data: Any) -> Any:
+        if data[:1] == b"\x80":
+            return pickle.loads(data)
+        return super().loads(data)
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     """Django's Redis client with one redis.Redis object per connection pool. Django builds a new
     redis.Redis for every cache operation, and redis-py (5+) fills a table of ~170 response
@@ -56,6 +73,12 @@ class ReusingRedisCacheClient(RedisCacheClient):
     # only the public API.
     _client: Callable[..., Any]  # redis.Redis
     _get_connection_pool: Callable[[bool], Any]
+    _serializer: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if type(self._serializer) is RedisSerializer:  # Django's own (none configured)
+            self._serializer = PickleFirstSerializer(getattr(self._serializer, "protocol", None))
 
     def get_client(self, key=None, *, write=False):  # noqa: ANN001, ANN201
         pool = self._get_connection_pool(write)
@@ -77,8 +100,26 @@ class FailOpenRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusingRedisCacheClient
         self._errors = _connection_errors()
+        self._made_keys: dict[tuple[str, int | None], str] = {}
         with _lock:
             self._state = _states.setdefault(str(server), _fresh_state())
+
+    def make_and_validate_key(self, key: Any, version: int | None = None) -> str:
+        # Django makes the full key and checks it against memcached's limits on every operation,
+        # and the check's lazily compiled pattern raises and catches an AttributeError on each
+        # use; most keys a request uses are the same few (the data versions, the throttle's
+        # window), so a key made without a warning is kept. One with a warning is made and
+        # checked every time: it warns every time.
+        if type(key) is not str:
+            return super().make_and_validate_key(key, version)
+        made = self._made_keys.get((key, version))
+        if made is None:
+            made = super().make_and_validate_key(key, version)
+            if next(memcache_key_warnings(made), None) is None:
+                if len(self._made_keys) >= MADE_KEYS:
+                    self._made_keys.clear()
+                self._made_keys[(key, version)] = made
+        return made
 
     def _call(self, operation: str, default: Any, call: Callable[[], Any]) -> Any:
         if time.monotonic() < self._state["retry_at"]:

@@ -172,3 +172,25 @@ def test_what_an_open_write_transaction_computes_is_never_cached(caching):
         raise Rollback
     # ...which no one reads after the rollback (no commit bumped the version again).
     assert cached() == 100
+
+
+def test_a_responses_key_parts_are_read_only_when_responses_are_cached(db, settings):
+    from types import SimpleNamespace
+
+    from core.caching.responses import cached_json_response
+    from core.renderers import FastJSONRenderer
+
+    request = SimpleNamespace(accepted_renderer=FastJSONRenderer(), accepted_media_type="application/json")
+    read: list[str] = []
+
+    def answer(data: dict) -> bytes:
+        parts = lambda: read.append("parts") or ["q"]  # noqa: E731
+        return cached_json_response(request, kind="t", organization_id=1, parts=parts, compute=lambda: data).content
+
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    assert answer({"a": 1}) == b'{"a":1}' and read == []  # no key is made without the cache
+    settings.API_RESPONSE_CACHE_SECONDS = 60
+    cache.clear()
+    assert answer({"a": 2}) == b'{"a":2}' and read == ["parts"]
+    assert answer({"a": 3}) == b'{"a":2}'  # the same key: the cached answer
+    cache.clear()

@@ -238,3 +238,25 @@ def test_kept_rows_drop_the_oldest_beyond_their_capacity(catalogue):
     creator_rows([(ids[2], None)], kept=kept)
     assert kept.get(ids[0]) is None  # the oldest went
     assert kept.get(ids[1]) is not None and kept.get(ids[2]) is not None
+
+
+def test_row_json_values_read_as_the_orm_reads_them(db):
+    # creator_rows reads JSON columns with orjson, which reads a number beyond 64 bits as a float
+    # (json.loads: an int): the values must be the ORM's either way.
+    odd = [
+        ["zh", "en"],
+        [],
+        ["美妆", "a\u2028b", "\U0001f600"],
+        [2**70, 1.5e300, -0.0, 12345678901234567890],
+        [{"nested": [1, None, True]}],
+        ["back\\slash \\u0041", "tab\t", 'quote"'],
+    ]
+    creators = [CreatorFactory(languages=value, categories=list(reversed(value))) for value in odd]
+    for creator in creators:
+        account = AccountFactory(creator=creator)
+        AccountMetricsFactory(account=account, risk_missing=["history", "comments"])
+    rows = creator_rows([(creator.pk, None) for creator in creators])
+    for row, creator in zip(rows, Creator.objects.filter(pk__in=[c.pk for c in creators]).order_by("pk"), strict=True):
+        assert (row.languages, row.categories) == (creator.languages, creator.categories)
+        assert [type(v) for v in row.languages] == [type(v) for v in creator.languages]
+        assert row.row_accounts[0].metrics.risk_missing == ["history", "comments"]
