@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from core.caching.backend import note_outages, outages_seen
 from core.parallel import MapUnordered, close_connections, fork_refusal, forked_pool
 from influencers.selectors.accounts import account_creators
 
@@ -217,6 +218,9 @@ class _PartDone:
     accounts: int
     error: Exception | None
     cpu: float
+    # Cache locations whose outage the worker saw (core.caching.backend keeps it per process):
+    # its writes' data-version bumps may have failed, so the parent empties the cache later.
+    cache_outages: tuple[str, ...] = ()
 
 
 def _run_in_parts(
@@ -239,6 +243,7 @@ def _run_in_parts(
         for outcome in map_unordered(functools.partial(_run_part, what), changes):
             done += outcome.accounts
             cpu += outcome.cpu
+            note_outages(outcome.cache_outages)
             if outcome.error is not None and not failed:
                 failed = True
                 report(what, outcome.error)
@@ -264,7 +269,8 @@ def _run_part(what: str, change: AccountsChanged) -> _PartDone:
         error = exc
     finally:
         close_connections()
-    return _PartDone(len(change.account_ids), _portable(error), time.process_time() - cpu_started)
+    spent = time.process_time() - cpu_started
+    return _PartDone(len(change.account_ids), _portable(error), spent, cache_outages=outages_seen())
 
 
 def _portable(error: Exception | None) -> Exception | None:

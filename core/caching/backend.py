@@ -19,7 +19,7 @@ import logging
 import pickle
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, memcache_key_warnings
@@ -217,6 +217,21 @@ class FailOpenRedisCache(RedisCache):
 
     def delete_many(self, keys, version=None):  # noqa: ANN001, ANN201
         return self._call("delete_many", None, lambda: super(FailOpenRedisCache, self).delete_many(keys, version))
+
+
+def outages_seen() -> tuple[str, ...]:
+    """The Redis locations whose outage this process saw and has not yet followed by emptying
+    the cache (for a forked worker to hand back to its parent: the state is per process)."""
+    with _lock:
+        return tuple(location for location, state in _states.items() if state["outage"])
+
+
+def note_outages(locations: Iterable[str]) -> None:
+    """Take outages another process saw (a forked worker's writes whose data-version bumps
+    failed): the next call here that reaches Redis empties the cache, as after one of its own."""
+    with _lock:
+        for location in locations:
+            _states.setdefault(location, _fresh_state())["outage"] = True
 
 
 def reset_outage_state() -> None:

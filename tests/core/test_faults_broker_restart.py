@@ -114,9 +114,10 @@ def _catalogue(path: Path, rows: int) -> Path:
 
 
 def _worker(tmp_path: Path, redis: RedisServer, name: str):
-    # The import's follow-up in the worker's own process: a cache failure seen by a forked
-    # follow-up worker ends with it (core.caching.backend keeps the outage per process), so
-    # whether the worker later empties the cache would depend on which process hit the outage.
+    # The import's follow-up in the worker's own process: with it split over forked workers the
+    # "emptied" line was missing on a fast machine even with the next job sent after the pause,
+    # on the code before and after outages were handed back from the workers (not understood
+    # yet: see the session note of 2026-12-07).
     env = {"CELERY_BROKER_URL": redis.url(0), "CACHE_URL": redis.url(1), "CELERY_VISIBILITY_TIMEOUT": "30"}
     return start_worker(
         tmp_path / name, name=name, queues=("default", "heavy"), env={**env, "FOLLOW_UP_PROCESSES": "1"}

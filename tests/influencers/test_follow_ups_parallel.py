@@ -103,6 +103,32 @@ def test_split_steps_run_in_workers_on_whole_creators_and_every_account_once(spl
         assert [i for i in ids if owner[i] in creators] == sorted(part)
 
 
+def test_a_cache_outage_a_worker_saw_is_handed_back_to_this_process(split, tmp_path):
+    # A worker whose cache calls failed (its writes' data-version bumps lost) keeps the outage
+    # in its own process; handed back, this process empties the cache once Redis answers again.
+    from core.caching.backend import note_outages, outages_seen, reset_outage_state
+
+    location = "redis://127.0.0.1:1/1"
+    log = tmp_path / "steps.log"
+    step = _logging_step(log, "a")
+
+    def outage_in_worker(change: AccountsChanged) -> None:
+        step(change)
+        if os.getpid() != parent:
+            note_outages([location])  # what a failed call does there (FailOpenRedisCache._down)
+
+    parent = os.getpid()
+    follow_ups.register_follow_up(AccountsChanged, what="a", step=outage_in_worker, order=1, parallel=True)
+    ids, _owner = _catalogue()
+    reset_outage_state()
+    try:
+        accounts_changed(ids, report=lambda what, exc: pytest.fail(f"{what}: {exc}"))
+        assert parent not in {pid for _, pid, *_ in _lines(log)}  # only workers saw it
+        assert location in outages_seen()
+    finally:
+        reset_outage_state()
+
+
 def test_each_split_step_ends_on_every_part_before_the_next_starts(split, tmp_path):
     log = tmp_path / "steps.log"
     follow_ups.register_follow_up(AccountsChanged, what="a", step=_logging_step(log, "a"), order=1, parallel=True)
