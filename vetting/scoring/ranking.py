@@ -341,8 +341,9 @@ def at_or_above_cut(values: np.ndarray, size: int) -> np.ndarray:
 
 
 def explain_rows(page: RankedPage, rows: Sequence[int] | np.ndarray) -> list[dict[str, Any]]:
-    """`explain_row` of each of these rows, reading each part's column once for all of them (a
-    page of 50 rows read 400 numpy scalars one at a time)."""
+    """Each part of each of these ranked rows (value, weight, contribution to the composite,
+    known or not), reading each part's column once for all of them (a page of 50 rows read 400
+    numpy scalars one at a time)."""
     total_w = sum(page.weights.values())
     columns = [
         (name, page.weights[name], page.parts[name][rows].tolist(), page.known[name][rows].tolist()) for name in PARTS
@@ -363,14 +364,4 @@ def explain_rows(page: RankedPage, rows: Sequence[int] | np.ndarray) -> list[dic
 
 def explain_row(page: RankedPage, row: int) -> dict[str, Any]:
     """Each part of one ranked row: value, weight, contribution to the composite, known or not."""
-    total_w = sum(page.weights.values())
-    out = {}
-    for name in PARTS:
-        value = float(page.parts[name][row])
-        out[name] = {
-            "value": round(value, 4),
-            "weight": page.weights[name],
-            "contribution": round(page.weights[name] * value / total_w, 4),
-            "known": bool(page.known[name][row]),
-        }
-    return out
+    return explain_rows(page, [row])[0]
