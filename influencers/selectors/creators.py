@@ -29,8 +29,9 @@ from django.http import QueryDict
 from core.errors import InputError
 from core.pagination import COUNT_CAP
 from core.selectors.lookup import get_or_not_found
-from influencers.models import Account, AccountMetrics, AccountSnapshot, AudienceProfile, Creator, MediaAsset, Post
+from influencers.models import Account, AccountMetrics, AudienceProfile, Creator, MediaAsset, Post
 from influencers.risk import INSUFFICIENT, VERDICT_LEVELS, CreatorRisk, account_risk, creator_risk, creator_risk_of
+from influencers.selectors.history import HISTORY_FIELDS, account_histories
 from influencers.selectors.keyword import (
     RANKS,
     KeywordTiers,
@@ -566,13 +567,13 @@ def creator_detail(*, creator_id: int) -> Creator:
 def creator_growth_series(*, creator: Creator, limit_days: int = 730) -> dict[int, list[dict[str, Any]]]:
     """Follower history per account id: [{date, followers, following, posts}] oldest first,
     at most the last `limit_days` snapshots of each account."""
-    series: dict[int, list[dict[str, Any]]] = {a.pk: [] for a in creator.accounts.all()}
-    rows = AccountSnapshot.objects.filter(account__creator=creator).order_by("account_id", "date")
-    for row in rows.values("account_id", "date", "followers", "following", "posts"):
-        series.setdefault(row["account_id"], []).append(
-            {"date": row["date"], "followers": row["followers"], "following": row["following"], "posts": row["posts"]}
-        )
-    return {k: v[-limit_days:] for k, v in series.items()}
+    account_ids = [account.pk for account in creator.accounts.all()]
+    histories = account_histories(account_ids)
+    series: dict[int, list[dict[str, Any]]] = {}
+    for account_id in account_ids:
+        points = histories.get(account_id, [])[-limit_days:]
+        series[account_id] = [dict(zip(HISTORY_FIELDS, point, strict=True)) for point in points]
+    return series
 
 
 def creator_top_posts(*, creator: Creator, per_account: int = 6) -> dict[int, list[Post]]:

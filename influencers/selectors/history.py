@@ -4,7 +4,7 @@ and a chunk's snapshots and posts as arrays (the metrics)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -221,3 +221,31 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
         cursor.execute(f"{bounds}SELECT {', '.join(columns)} {where}", params)
         rows = cursor.fetchall()
     return _micros([row[0] for row in rows]), _int_matrix([row[1:7] for row in rows], 6)
+
+
+HISTORY_FIELDS = ("date", "followers", "following", "posts")
+
+
+def account_histories(
+    account_ids: Iterable[int], *, fields: Sequence[str] = HISTORY_FIELDS
+) -> dict[int, list[tuple[Any, ...]]]:
+    """`fields` (of `HISTORY_FIELDS`) of every snapshot of each of `account_ids`, oldest first;
+    an account without any is absent. The whole history, for a profile's chart, an export and the
+    watches: the one place besides the metrics' and vetting's column readers that knows how a
+    history is stored, so storing it differently (issue 20: one row per account) changes these."""
+    if not set(fields) <= set(HISTORY_FIELDS):
+        raise ValueError(f"not a history field: {sorted(set(fields) - set(HISTORY_FIELDS))}")
+    ids = sorted(set(account_ids))
+    histories: dict[int, list[tuple[Any, ...]]] = {}
+    if not ids:
+        return histories
+    rows = AccountSnapshot.objects.filter(account_id__in=ids).order_by("account_id", "date")
+    for account_id, *values in _driver_rows(rows.values_list("account_id", *fields)):
+        histories.setdefault(account_id, []).append(tuple(values))
+    return histories
+
+
+def latest_followers(account_id: int) -> int | None:
+    """The follower count of the account's newest snapshot (None: it has none)."""
+    newest = AccountSnapshot.objects.filter(account_id=account_id).order_by("-date")
+    return newest.values_list("followers", flat=True).first()

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from influencers.models import Account, AccountSnapshot, CommentSample, Creator, Post
+from influencers.models import Account, CommentSample, Creator, Post
+from influencers.selectors.history import account_histories, latest_followers
 from vetting import messages as m
 from vetting.models import Brand, RuleKind
 from vetting.monitoring import rules as r
@@ -24,10 +25,7 @@ def account_followers(account: Account) -> int:
     metrics = getattr(account, "metrics", None)
     if metrics is not None and metrics.followers:
         return int(metrics.followers)
-    latest = (
-        AccountSnapshot.objects.filter(account=account).order_by("-date").values_list("followers", flat=True).first()
-    )
-    return int(latest or 0)
+    return int(latest_followers(account.pk) or 0)
 
 
 def _severity_from_z(z: float, *, high: float, medium: float) -> str:
@@ -59,9 +57,7 @@ def _growth_anomalies(account: Account, since: dt.date) -> list[r.Anomaly]:
       the episode's first move, so an account that keeps churning has one alert, not one per move;
       medium, high from three waves on.
     Only anomalies (episodes) reaching into the lookback (after `since`) are returned."""
-    snapshots = list(
-        AccountSnapshot.objects.filter(account=account).order_by("date").values_list("date", "followers", "following")
-    )
+    snapshots = account_histories([account.pk], fields=("date", "followers", "following")).get(account.pk, [])
     if not snapshots:
         return []
     report = growth_anomalies([s[0] for s in snapshots], [s[1] for s in snapshots], [s[2] for s in snapshots])

@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import Prefetch
 
 from core.messages import Message, as_message, is_message
-from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator, Post
+from influencers.models import Account, AudienceProfile, Creator, Post
 from influencers.risk import CreatorRisk, creator_risk_of
+from influencers.selectors.history import account_histories
 from vetting import messages as m
 from vetting.models import Brand, Shortlist
 from vetting.monitoring import estimate_export_fields, rate_table
@@ -195,7 +196,7 @@ def export_rows(
     for cid in creators:
         deciding = risks[cid].account
         report_accounts[cid] = by_id.get(deciding.account_id) if deciding else primaries[cid]
-    history: dict[int, list[tuple[Any, int]]] = {}
+    history: dict[int, list[tuple[Any, ...]]] = {}
     reports: dict[int, dict[str, Any]] = {}
     top_posts: dict[int, list[dict[str, Any]]] = {}
     sponsored: dict[int, list[dict[str, Any]]] = {}
@@ -205,12 +206,7 @@ def export_rows(
         # The stored report, or one computed now when none is stored yet (PDF only: it costs queries).
         reports = account_vetting_reports(accounts=[a for a in report_accounts.values() if a is not None])
         account_ids = [a.pk for a in primaries.values() if a is not None]
-        for snap in (
-            AccountSnapshot.objects.filter(account_id__in=account_ids)
-            .order_by("account_id", "date")
-            .values("account_id", "date", "followers")
-        ):
-            history.setdefault(snap["account_id"], []).append((snap["date"], snap["followers"]))
+        history = account_histories(account_ids, fields=("date", "followers"))
         top_posts, sponsored = _posts(account_ids)
 
     rows: list[ExportRow] = []
