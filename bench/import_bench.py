@@ -14,7 +14,8 @@ is another service, timed with --with-refresh).
         --database-url postgres://postgres@127.0.0.1:5432/vetted_import_bench   # on PostgreSQL
 
 --database-url names a PostgreSQL database the bench creates, migrates and drops at the end (it
-refuses one that exists: never the developer's or a shared one).
+refuses one that exists: never the developer's or a shared one); with --keep it is kept, for
+bench/import_followup_check.py.
 
 --real-shape is the shape of real exports (34k Instagram accounts measured in issue 20): 90 daily
 snapshots and 12 posts with captions and hashtags per account, and the import's follow-up
@@ -205,7 +206,9 @@ def main() -> None:
         action="store_true",
         help="90 snapshots and 12 posts per account, follow-up included and timed per step",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory and the --database-url database"
+    )
     parser.add_argument(
         "--database-url",
         help="a PostgreSQL database to create, import into and drop (postgres://user@host:port/name); "
@@ -294,11 +297,11 @@ def main() -> None:
                 print("  WARNING: the re-import changed data:\n" + report)
     finally:
         if args.keep:
-            print(f"kept {workdir}")
+            print(f"kept {workdir}" + (f" and the database {args.database_url}" if args.database_url else ""))
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-        if args.database_url:
-            drop_database(args.database_url)
+            if args.database_url:
+                drop_database(args.database_url)
 
 
 if __name__ == "__main__":
