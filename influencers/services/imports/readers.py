@@ -68,9 +68,16 @@ def read_bytes(path: Path, source: str | None = None) -> bytes:
         fail(source, "is a directory, not a file")
     except OSError as exc:
         fail(source, f"cannot read the file: {exc.strerror or type(exc).__name__}")
-    if not data.strip():
+    if _blank(data):
         fail(source, "the file is empty")
     return data
+
+
+def _blank(content: bytes | str) -> bool:
+    """Whether `content` is empty or only whitespace: `not content.strip()` without the copy of
+    the whole file that strip makes (tens of MB for a large import), since `isspace` stops at
+    the first other character. Both use the same whitespace (ASCII for bytes, Unicode for text)."""
+    return not content or content.isspace()
 
 
 def decode_text(data: bytes, source: str, encoding: str = "utf-8") -> str:
@@ -93,7 +100,7 @@ def decode_text(data: bytes, source: str, encoding: str = "utf-8") -> str:
             f"the file is not {name} text: byte 0x{bad} at byte offset {exc.start} cannot be decoded{hint}",
             f"line {line}",
         )
-    if not text.strip():
+    if _blank(text):
         fail(source, "the file is empty")
     return text
 
