@@ -68,9 +68,16 @@ def read_bytes(path: Path, source: str | None = None) -> bytes:
         fail(source, "is a directory, not a file")
     except OSError as exc:
         fail(source, f"cannot read the file: {exc.strerror or type(exc).__name__}")
-    if not data.strip():
+    if _blank(data):
         fail(source, "the file is empty")
     return data
+
+
+def _blank(content: bytes | str) -> bool:
+    """Whether `content` is empty or only whitespace: `not content.strip()` without the copy of
+    the whole file that strip makes (tens of MB for a large import), since `isspace` stops at
+    the first other character. Both use the same whitespace (ASCII for bytes, Unicode for text)."""
+    return not content or content.isspace()
 
 
 def decode_text(data: bytes, source: str, encoding: str = "utf-8") -> str:
@@ -93,7 +100,7 @@ def decode_text(data: bytes, source: str, encoding: str = "utf-8") -> str:
             f"the file is not {name} text: byte 0x{bad} at byte offset {exc.start} cannot be decoded{hint}",
             f"line {line}",
         )
-    if not text.strip():
+    if _blank(text):
         fail(source, "the file is empty")
     return text
 
@@ -328,24 +335,38 @@ def read_jsonl(path: Path, problems: Problems, source: str | None = None) -> Ite
     lazily so a large file is validated line by line without holding every raw object.
 
     A line that is not valid JSON is recorded in `problems` and the other lines are still read,
-    so one run reports every broken line."""
+    so one run reports every broken line.
+
+    The file is not decoded as a whole first (for a large file, as long as parsing it): orjson
+    accepts only valid UTF-8, so only the lines it refuses are decoded, and the first that is
+    not UTF-8, or a file of only blank lines, gets `decode_text`'s message for the whole file,
+    as if it had been checked first. Nothing read before it is kept: the import stops there."""
     source = source or str(path)
     data = read_bytes(path, source)
-    decode_text(data, source)  # refuses a file that is not UTF-8 (or is blank); its text is not kept
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]  # as decode_text drops it
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    data = data[len(bom) :]  # as decode_text drops it
+
+    def refuse() -> None:
+        decode_text(bom + data, source)  # the whole file's message: it raises here
+
     # orjson reads a line's bytes as they are, where a line of text with any non-ASCII character
     # would first be encoded to UTF-8 again (and that copy kept with it); "\n" splits the bytes
     # into the same lines as the text, since UTF-8 uses the byte only for that character.
     fast_loads, loads = orjson.loads, loads_json
+    blank = True
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         try:
             record = fast_loads(raw_line)
         except orjson.JSONDecodeError:
             # A blank line, or one orjson refuses: handled from its text, as every line was.
-            line = raw_line.decode("utf-8")
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                refuse()  # names the file's first byte that is not UTF-8
+                raise
             if not line.strip():
                 continue
+            blank = False
             try:
                 record = loads(line)
             except JsonTooDeep:
@@ -354,4 +375,7 @@ def read_jsonl(path: Path, problems: Problems, source: str | None = None) -> Ite
             except json.JSONDecodeError as exc:
                 problems.add(f"line {number}, column {exc.colno}", f"invalid JSON: {exc.msg}")
                 continue
+        blank = False
         yield f"line {number}", record
+    if blank:
+        refuse()  # the file is empty

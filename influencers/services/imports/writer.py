@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.storage import Storage
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from core.errors import InputError
@@ -43,6 +43,11 @@ from influencers.services.imports.sql import BulkTable, IdReserver, StatementRun
 
 IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
 ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements
+# On SQLite the writer thread keeps up with validation, and the only wait is for the last chunk's
+# inserts once the file is read (0.2-0.5 s of a 5,000-account real-shaped import at 2,000 a
+# chunk): smaller chunks shorten it. On PostgreSQL each chunk waits for the previous one's
+# COPYs (ids come from the sequences on the same connection), so fewer chunks are faster there.
+SQLITE_ACCOUNTS_PER_CHUNK = 500
 MEDIA_INSERT_ONLY = ("image", "width", "height", "phash")
 ACTIONS_LISTED = 1000
 _FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
@@ -56,8 +61,11 @@ def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any
 
 
 def creator_chunks(creators: Iterable[CreatorIn]) -> Iterator[list[CreatorIn]]:
-    """Consecutive groups of creators holding about ACCOUNTS_PER_CHUNK accounts each."""
+    """Consecutive groups of creators holding about ACCOUNTS_PER_CHUNK accounts each (on SQLite
+    SQLITE_ACCOUNTS_PER_CHUNK at most)."""
     accounts_per_chunk = ACCOUNTS_PER_CHUNK  # read per call: tests make it small
+    if connection.vendor == "sqlite":
+        accounts_per_chunk = min(accounts_per_chunk, SQLITE_ACCOUNTS_PER_CHUNK)
     chunk: list[CreatorIn] = []
     size = 0
     for creator in creators:
