@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 
+from core.sql import ids_in, ids_params
 from influencers.models import Account, Creator
 
 
@@ -18,7 +21,42 @@ def touch_accounts(account_ids: Iterable[int]) -> int:
     ids = sorted({int(i) for i in account_ids})
     if not ids:
         return 0
-    now = timezone.now()
-    touched = Account.objects.filter(pk__in=ids).update(updated_at=now)
-    Creator.objects.filter(accounts__pk__in=ids).update(updated_at=now)
+    now = Account._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    # Plain SQL, through the connection's cursor as the ORM's own (so the cache's write watcher
+    # sees both UPDATEs): the ORM built the filter of a 200-id IN list and its join anew for each
+    # chunk the follow-ups touch, several times the cost of running the two statements.
+    with connection.cursor() as cursor:
+        cursor.execute(_touch_accounts_sql(len(ids)), [now, *ids_params(ids)])
+        touched = cursor.rowcount
+        cursor.execute(_touch_creators_sql(len(ids)), [now, *ids_params(ids)])
     return touched
+
+
+def _touch_accounts_sql(n: int) -> str:
+    """UPDATE of the accounts' change time: its value, then `n` account ids (`ids_params`)."""
+    return "UPDATE {} SET {} = %s WHERE {}".format(
+        _table(Account), _column(Account, "updated_at"), ids_in(_column(Account, "id"), n)
+    )
+
+
+def _touch_creators_sql(n: int) -> str:
+    """UPDATE of the change time of the creators of `n` accounts: its value, then the account
+    ids (`ids_params`)."""
+    return "UPDATE {} SET {} = %s WHERE {} IN (SELECT {} FROM {} WHERE {})".format(
+        _table(Creator),
+        _column(Creator, "updated_at"),
+        _column(Creator, "id"),
+        _column(Account, "creator"),
+        _table(Account),
+        ids_in(_column(Account, "id"), n),
+    )
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a concrete column, not a reverse relation
+    return connection.ops.quote_name(str(field.column))

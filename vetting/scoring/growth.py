@@ -291,7 +291,9 @@ def anomalies_of(
     jumps: list[Anomaly] = []
     bursts: list[Anomaly] = []
     viral = sorted(set(viral_dates or ()))
-    for episode in _episodes(np.flatnonzero(z >= z_threshold)):
+    # The masks are 1-D: their nonzero() is flatnonzero's result, without the ravel and dispatch
+    # that were three quarters of its ~4 µs (three calls an account).
+    for episode in _episodes((z >= z_threshold).nonzero()[0]):
         sizes = [float(residual[i] * gaps[i]) for i in episode]
         first = episode[0]
         if len(episode) >= 2 and all(b <= a * 1.05 for a, b in zip(sizes, sizes[1:])):
@@ -335,7 +337,7 @@ def anomalies_of(
             jumps.append(jump)
             report.anomalous_gain += int(max(excess, 0))
     drops: list[Anomaly] = []
-    for i in np.flatnonzero(z <= -z_threshold / 2).tolist():
+    for i in (z <= -z_threshold / 2).nonzero()[0].tolist():
         date = ds[i + 1]
         loss = float(-residual[i] * gaps[i])
         expected = float(trend[i] * gaps[i])
@@ -403,7 +405,7 @@ def _churn_of(fit: FollowingFit | None, *, z_threshold: float, churn_days: int) 
     if fit is None:
         return []
     ds, gaps, change, trend, z = fit.dates, fit.gaps, fit.change, fit.trend, fit.z
-    big = np.flatnonzero(np.abs(z) >= z_threshold).tolist()
+    big = (np.abs(z) >= z_threshold).nonzero()[0].tolist()
     out: list[Anomaly] = []
     used: set[int] = set()
     for a in big:

@@ -188,19 +188,31 @@ def _sqlite_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[int
     snapshot, the driver made a tuple and its values for each (18,000 a chunk of 200 accounts):
     most of the cost of the read, and most of what set the garbage collector going while
     vetting. The values are those the rows gave (integers, NULL as None); the arrays are put in
-    date order here, the aggregate keeping the subquery's order in practice but not by contract."""
-    date = _column(AccountSnapshot, "date")
-    columns = [f"{_column(AccountSnapshot, 'account')} AS a", f"CAST({date} AS TEXT) AS d"]
-    columns += [f"{_column(AccountSnapshot, 'followers')} AS f", f"{_column(AccountSnapshot, 'following')} AS g"]
-    rows = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
-    sql = f"SELECT a, json_group_array(d), json_group_array(f), json_group_array(g) FROM ({rows}) GROUP BY a ORDER BY a"
+    date order here, the aggregate keeping the order of the (account, date) index it groups by
+    in practice but not by contract."""
+    account, date = _column(AccountSnapshot, "account"), _column(AccountSnapshot, "date")
+    arrays = ", ".join(
+        f"json_group_array({column})"
+        for column in (
+            f"CAST({date} AS TEXT)",
+            _column(AccountSnapshot, "followers"),
+            _column(AccountSnapshot, "following"),
+        )
+    )
+    # Grouped straight from the table, not from a subquery ordered by account and date: SQLite
+    # then groups the rows as the unique (account, date) index hands them over, where it put the
+    # subquery's rows through a temporary B-tree first (two fifths of the read's time).
+    sql = (
+        f"SELECT {account}, {arrays} FROM {_table(AccountSnapshot)} "
+        f"WHERE {ids_in(account, len(account_ids))} AND {date} <= %s GROUP BY {account} ORDER BY {account}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids_params(account_ids), _date_param(until)])
         found = cursor.fetchall()
     days = _Days()
     out: dict[int, HistoryColumns] = {}
-    for account_id, *arrays in found:
-        texts, followers, following = map(orjson.loads, arrays)
+    for account_id, *columns in found:
+        texts, followers, following = map(orjson.loads, columns)
         out[account_id] = (
             (list(map(days.__getitem__, texts)), followers, following)
             if texts == sorted(texts)
