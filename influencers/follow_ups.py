@@ -52,7 +52,11 @@ StepTimes = dict[str, list[float]]  # what → [wall seconds, CPU seconds of thi
 
 PART_MIN = 200  # the steps' own chunk (CHUNK_SIZE): a smaller part would waste their batching
 PART_MAX = 2000
-PARTS_PER_PROCESS = 4  # parts finish one by one: progress moves and a slow part is not the last
+# Each part takes 1/(PART_SHARE × processes) of the accounts not yet in a part (guided
+# self-scheduling): large parts first (few per-part costs), ever smaller ones after, so the
+# workers end a step within a small part of each other instead of one idling while the other
+# finishes a part as large as the first (the step's barrier); and progress moves part by part.
+PART_SHARE = 2
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def _processes_for(change: Change, registrations: list[_Registration]) -> int:
 
 
 def _parts(change: Change, processes: int) -> list[tuple[int, ...]]:
-    """The changed accounts in parts of about PARTS_PER_PROCESS per process, each creator's
+    """The changed accounts in parts of decreasing size (see PART_SHARE), each creator's
     accounts in one part. Why whole creators: on PostgreSQL the metrics and vetting writes
     refresh their creator's worst risk by a statement-level trigger (influencers 0011) that reads
     the creator's other accounts as the statement started, so two parts writing accounts of one
@@ -201,16 +205,23 @@ def _parts(change: Change, processes: int) -> list[tuple[int, ...]]:
     assert isinstance(change, AccountsChanged)
     creators = account_creators(change.account_ids)
     ordered = sorted(change.account_ids, key=lambda pk: (creators.get(pk, -1), pk))
-    size = max(PART_MIN, min(PART_MAX, math.ceil(len(ordered) / (processes * PARTS_PER_PROCESS))))
     parts: list[tuple[int, ...]] = []
     current: list[int] = []
+    size = 0
     for index, pk in enumerate(ordered):
+        if not current:
+            size = _part_size(len(ordered) - index, processes)
         current.append(pk)
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         if following is None or (len(current) >= size and creators.get(following) != creators.get(pk)):
             parts.append(tuple(sorted(current)))
             current = []
     return parts
+
+
+def _part_size(unassigned: int, processes: int) -> int:
+    """The size of the next part when `unassigned` accounts are in no part yet."""
+    return max(PART_MIN, min(PART_MAX, math.ceil(unassigned / (processes * PART_SHARE))))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ def split(settings, monkeypatch):
     settings.FOLLOW_UP_PROCESSES = 2
     settings.FOLLOW_UP_PARALLEL_MIN_ACCOUNTS = 1
     monkeypatch.setattr(follow_ups, "PART_MIN", 2)
-    monkeypatch.setattr(follow_ups, "PARTS_PER_PROCESS", 2)
     monkeypatch.setattr(follow_ups, "_registry", {kind: [] for kind in follow_ups._registry})
 
 
@@ -340,7 +339,6 @@ def test_the_real_steps_store_what_one_process_stores(settings, monkeypatch):
     """Search text, metrics and vetting split over two workers, then again in this process."""
     settings.FOLLOW_UP_PARALLEL_MIN_ACCOUNTS = 1
     monkeypatch.setattr(follow_ups, "PART_MIN", 2)
-    monkeypatch.setattr(follow_ups, "PARTS_PER_PROCESS", 2)
     kept = {"indexing for keyword search", "recomputing metrics", "vetting the accounts"}
     registry = {kind: [r for r in steps if r.what in kept] for kind, steps in follow_ups._registry.items()}
     monkeypatch.setattr(follow_ups, "_registry", registry)
