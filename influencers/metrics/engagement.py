@@ -111,13 +111,16 @@ class EngagementResult:
     posts_used: int
     rates: tuple[float, ...] = ()
     inputs: dict[str, Any] = field(default_factory=dict)
+    # `round(rate, 6)` of each rate when the caller rounded them already (the chunk computation
+    # rounds a whole chunk's in numpy, `influencers.metrics.chunk.round_6`); None: rounded here.
+    rounded: tuple[float, ...] | None = field(default=None, compare=False)
 
     def as_details(self) -> dict[str, Any]:
         return {
             "value": self.value,
             "formula": self.formula,
             "posts_used": self.posts_used,
-            "per_post": [round(r, 6) for r in self.rates],
+            "per_post": [round(r, 6) for r in self.rates] if self.rounded is None else list(self.rounded),
             **self.inputs,
         }
 
@@ -185,12 +188,14 @@ def engagement_by_followers(
     return by_followers_result(FORMULA_BY_FOLLOWERS, rates, bool(snapshots))
 
 
-def by_followers_result(formula: str, rates: tuple[float, ...], has_snapshots: bool) -> EngagementResult:
-    """A rate by followers at posting time once its per-post `rates` are known (shared with the
-    chunk computation)."""
+def by_followers_result(
+    formula: str, rates: tuple[float, ...], has_snapshots: bool, rounded: tuple[float, ...] | None = None
+) -> EngagementResult:
+    """A rate by followers at posting time once its per-post `rates` (and maybe their `rounded`
+    values) are known (shared with the chunk computation)."""
     source = "nearest snapshot" if has_snapshots else "current followers"
     value = statistics.median(rates) if rates else None
-    return EngagementResult(value, formula, len(rates), rates, {"followers_from": source})
+    return EngagementResult(value, formula, len(rates), rates, {"followers_from": source}, rounded)
 
 
 def engagement_by_views(posts: Sequence[PostPoint]) -> EngagementResult:
@@ -199,9 +204,10 @@ def engagement_by_views(posts: Sequence[PostPoint]) -> EngagementResult:
     return by_views_result(rates)
 
 
-def by_views_result(rates: tuple[float, ...]) -> EngagementResult:
-    """`engagement_by_views` once its per-post `rates` are known."""
-    return EngagementResult(statistics.median(rates) if rates else None, FORMULA_BY_VIEWS, len(rates), rates)
+def by_views_result(rates: tuple[float, ...], rounded: tuple[float, ...] | None = None) -> EngagementResult:
+    """`engagement_by_views` once its per-post `rates` (and maybe their `rounded` values) are known."""
+    value = statistics.median(rates) if rates else None
+    return EngagementResult(value, FORMULA_BY_VIEWS, len(rates), rates, {}, rounded)
 
 
 def engagement_xiaohongshu(
@@ -254,10 +260,14 @@ def platform_engagement(
 
 
 def platform_result(
-    definition: ERDefinition, rates: tuple[float, ...], has_posts: bool, has_snapshots: bool
+    definition: ERDefinition,
+    rates: tuple[float, ...],
+    has_posts: bool,
+    has_snapshots: bool,
+    rounded: tuple[float, ...] | None = None,
 ) -> EngagementResult:
-    """`platform_engagement` once the per-post `rates` by `definition` are known (shared with
-    the chunk computation)."""
+    """`platform_engagement` once the per-post `rates` by `definition` (and maybe their
+    `rounded` values) are known (shared with the chunk computation)."""
     value = statistics.median(rates) if rates else None
     inputs: dict[str, Any] = {"why": definition.why, "denominator": definition.denominator}
     if definition.denominator == FOLLOWERS:
@@ -269,4 +279,4 @@ def platform_result(
             inputs["reason"] = "no post in the window has a view count"
         else:
             inputs["reason"] = "the follower count is unknown"
-    return EngagementResult(value, definition.formula, len(rates), rates, inputs)
+    return EngagementResult(value, definition.formula, len(rates), rates, inputs, rounded)
