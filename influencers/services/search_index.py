@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_delete, post_save
 
+from core.services.collector import collector_paused
 from core.sql import flat, ids_in, ids_params, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
@@ -227,6 +228,37 @@ def _store_texts(text_model: Any, rows: list[tuple[int, str, str, str]]) -> None
             cursor.execute(_upsert_sql(text_model, len(part)), flat(part))
 
 
+def _texts(account_model: Any, post_model: Any, account_ids: list[int]) -> list[tuple[int, str, str, str]]:
+    """The (account, names, about, posts) search texts of these accounts."""
+    posts = _newest_posts(post_model, account_ids)
+    rows = []
+    for pk, handle, display_name, bio, creator_name, categories in _account_rows(account_model, account_ids):
+        text = search_text(
+            handle=handle,
+            display_name=display_name,
+            creator_name=creator_name,
+            bio=bio,
+            categories=categories,
+            posts=posts.get(pk, ()),
+        )
+        rows.append((pk, text.names, text.about, text.posts))
+    return rows
+
+
+def _index_chunk(models: tuple[Any, Any, Any], account_ids: list[int]) -> int:
+    """`index_accounts` of one chunk of accounts; returns how many exist."""
+    account_model, post_model, text_model = models
+    rows = _texts(account_model, post_model, account_ids)
+    # Only the texts that changed are written: each write re-tokenises the text into the
+    # database's trigram index (most of the cost), and a re-import or a metrics refresh
+    # leaves most texts as they were. By account: the trigram index's row ids ascending.
+    stored = _stored_texts(text_model, account_ids)
+    changed = [row for row in rows if stored.get(row[0]) != row]
+    if changed:
+        _store_texts(text_model, changed)
+    return len(rows)
+
+
 def index_accounts(
     account_ids: Iterable[int],
     *,
@@ -237,30 +269,14 @@ def index_accounts(
     returns how many accounts now have their current text.
     `models` (Account, Post, AccountSearchText) lets migration 0010 pass its historical ones;
     `progress(done)` is called after each chunk."""
-    account_model, post_model, text_model = models or (Account, Post, AccountSearchText)
     ids = sorted({int(a) for a in account_ids})
     written = done = 0
     for chunk in _chunks(ids, CHUNK_SIZE):
-        posts = _newest_posts(post_model, chunk)
-        rows = []
-        for pk, handle, display_name, bio, creator_name, categories in _account_rows(account_model, chunk):
-            text = search_text(
-                handle=handle,
-                display_name=display_name,
-                creator_name=creator_name,
-                bio=bio,
-                categories=categories,
-                posts=posts.get(pk, ()),
-            )
-            rows.append((pk, text.names, text.about, text.posts))
-        # Only the texts that changed are written: each write re-tokenises the text into the
-        # database's trigram index (most of the cost), and a re-import or a metrics refresh
-        # leaves most texts as they were. By account: the trigram index's row ids ascending.
-        stored = _stored_texts(text_model, chunk)
-        changed = [row for row in rows if stored.get(row[0]) != row]
-        if changed:
-            _store_texts(text_model, changed)
-        written += len(rows)
+        # The cyclic collector paused: a chunk's posts are ~100,000 new tuples and lists (none
+        # in a cycle), whose full collections re-walked everything made so far (a third of
+        # reading them). They are freed with the call, before it is back on.
+        with collector_paused():
+            written += _index_chunk(models or (Account, Post, AccountSearchText), chunk)
         done += len(chunk)
         if progress is not None:
             progress(done)
