@@ -24,9 +24,11 @@ platform — are stored beside it as comparison figures, never as "the" ER.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from influencers.metrics.growth import SnapshotPoint, followers_at
@@ -167,7 +169,7 @@ def _post_rates(
 def _follower_denominator(
     snapshots: Sequence[SnapshotPoint], current_followers: float | None
 ) -> Callable[[PostPoint], float | None]:
-    dates = [s.date for s in snapshots]
+    dates = list(map(_DATE, snapshots))
 
     def followers_for(post: PostPoint) -> float | None:
         nearest = followers_at(snapshots, post.posted_at.date(), dates=dates)
@@ -225,6 +227,16 @@ def post_interactions(post: PostPoint, definition: ERDefinition) -> int:
     return sum(getattr(post, name) or 0 for name in definition.counts)
 
 
+_DATE = attrgetter("date")
+
+
+@functools.cache
+def _counters(counts: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The counters `counts` names of a post, as a tuple, read in C (`attrgetter`)."""
+    getter = attrgetter(*counts)
+    return getter if len(counts) > 1 else lambda post: (getter(post),)
+
+
 def post_engagement_rates(
     posts: Sequence[PostPoint],
     definition: ERDefinition,
@@ -234,11 +246,15 @@ def post_engagement_rates(
     """Each post's engagement rate by `definition` (None where its denominator is unknown or 0),
     in the order of `posts`: what the account's ER is the median of, and what the vetting
     scorer looks for spikes in."""
+    # The counters' sum as `post_interactions` adds them: unknown (None) and zero ones left out.
+    counters = _counters(definition.counts)
+    if definition.denominator == VIEWS:  # the snapshots' dates are not needed
+        return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
     followers_for = _follower_denominator(snapshots, current_followers)
     rates: list[float | None] = []
     for post in posts:
-        base = post.views if definition.denominator == VIEWS else followers_for(post)
-        rates.append(post_interactions(post, definition) / base if base else None)
+        base = followers_for(post)
+        rates.append(sum(filter(None, counters(post))) / base if base else None)
     return rates
 
 
