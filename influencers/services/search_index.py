@@ -98,8 +98,8 @@ def _json_list(stored: Any) -> list[Any]:
 
 def _json_lists(stored: list[Any]) -> list[list[Any]]:
     """`_json_list` of each of `stored`. When every value is the text of a list of strings (the
-    common case) all are parsed by orjson in one pass, checked in a few passes in C, without a
-    Python call per value (a third of reading an account's posts); otherwise one by one."""
+    common case) all are parsed by orjson in one pass and checked in a few passes in C, without a
+    Python call per value; otherwise one by one."""
     if _ONLY_STRINGS.issuperset(map(type, stored)):
         try:
             values = list(map(orjson.loads, stored))
