@@ -198,10 +198,33 @@ def _rates(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.where(known, numerator / np.where(known, denominator, 1), np.nan)
 
 
-def _split_rates(rates: np.ndarray, offsets: np.ndarray) -> list[tuple[float, ...]]:
-    """Each account's known rates, as Python floats in post order."""
-    values = rates.tolist()
-    return [tuple(r for r in values[a:b] if r == r) for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+def round_6(values: np.ndarray) -> list[float]:
+    """`round(value, 6)` of each value (finite, not negative), as Python computes it: the value
+    times 10**6 rounded half to even to an integer k, then the double nearest to k / 10**6. numpy
+    finds k from the double nearest to value × 10**6, which lies within half a unit in the last
+    place of the exact product: k is the same wherever that double is more than a unit in the
+    last place from a half (between two integers); nearer (and beyond 2**52, negative or NaN),
+    Python's round decides. Dividing the integer k by 10**6 (both exact) rounds as Python's
+    conversion of the decimal back does: to the nearest double."""
+    scaled = values * 1e6
+    fraction = scaled - np.floor(scaled)  # exact for 0 <= scaled < 2**52
+    doubtful = ~((scaled >= 0) & (scaled < 2.0**52)) | (np.abs(fraction - 0.5) <= np.spacing(scaled))
+    rounded = (np.rint(scaled) / 1e6).tolist()
+    for i in np.flatnonzero(doubtful).tolist():
+        rounded[i] = round(float(values[i]), 6)
+    return rounded
+
+
+def _split_rates(rates: np.ndarray, offsets: np.ndarray) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """Each account's known rates as Python floats in post order, and the same rounded to 6
+    places (`round_6`): the unknown ones (NaN) dropped in numpy, and each account's run cut
+    from one list (not a test per rate in Python)."""
+    known = ~np.isnan(rates)
+    kept = rates[known]
+    values, rounded = kept.tolist(), round_6(kept)
+    bounds = np.concatenate(([0], np.cumsum(known, dtype=np.int64)))[offsets].tolist()
+    runs = list(zip(bounds[:-1], bounds[1:]))
+    return [tuple(values[a:b]) for a, b in runs], [tuple(rounded[a:b]) for a, b in runs]
 
 
 def _sums(values: np.ndarray, offsets: np.ndarray) -> list[int]:
@@ -243,10 +266,12 @@ def chunk_metrics(
         "shares": np.maximum(history.post_shares[used], 0),
     }
     views = history.post_views[used]
-    by_followers = _split_rates(_rates(likes + comments, followers_then), window.offsets)
-    by_views = _split_rates(_rates(likes + comments, views), window.offsets)
-    xhs_rates = _split_rates(_rates(likes + counts["saves"] + comments, followers_then), window.offsets)
-    platform_rates = _platform_rates(platforms, counts, views, followers_then, window.offsets, used_owner)
+    by_followers, by_followers_rounded = _split_rates(_rates(likes + comments, followers_then), window.offsets)
+    by_views, by_views_rounded = _split_rates(_rates(likes + comments, views), window.offsets)
+    xhs_rates, xhs_rounded = _split_rates(_rates(likes + counts["saves"] + comments, followers_then), window.offsets)
+    platform_rates, platform_rounded = _platform_rates(
+        platforms, counts, views, followers_then, window.offsets, used_owner
+    )
 
     like_sums, comment_sums = _sums(likes, window.offsets), _sums(comments, window.offsets)
     has_views = views >= 0
@@ -266,7 +291,7 @@ def chunk_metrics(
         used_count = used_counts[i]
         definition = er_definition(platforms[i])
         xhs: EngagementResult | None = (
-            by_followers_result(FORMULA_XIAOHONGSHU, xhs_rates[i], latest is not None)
+            by_followers_result(FORMULA_XIAOHONGSHU, xhs_rates[i], latest is not None, xhs_rounded[i])
             if platforms[i] == XIAOHONGSHU
             else None
         )
@@ -281,9 +306,13 @@ def chunk_metrics(
                 last_post=posts_end,
                 used_count=used_count,
                 engagement=(
-                    platform_result(definition, platform_rates[i], used_count > 0, latest is not None),
-                    by_followers_result(FORMULA_BY_FOLLOWERS, by_followers[i], latest is not None),
-                    by_views_result(by_views[i]),
+                    platform_result(
+                        definition, platform_rates[i], used_count > 0, latest is not None, platform_rounded[i]
+                    ),
+                    by_followers_result(
+                        FORMULA_BY_FOLLOWERS, by_followers[i], latest is not None, by_followers_rounded[i]
+                    ),
+                    by_views_result(by_views[i], by_views_rounded[i]),
                     xhs,
                 ),
                 averages=(
@@ -336,8 +365,9 @@ def _platform_rates(
     followers_then: np.ndarray,
     offsets: np.ndarray,
     used_owner: np.ndarray,
-) -> list[tuple[float, ...]]:
-    """Each account's per-post rates by its platform's ER definition (`post_engagement_rates`)."""
+) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """Each account's per-post rates by its platform's ER definition (`post_engagement_rates`),
+    and the same rounded (`_split_rates`)."""
     definitions = [er_definition(p) for p in platforms]
     by_views = np.array([d.denominator == VIEWS for d in definitions], dtype=bool)
     numerator = np.zeros(len(views), dtype=np.int64)

@@ -24,9 +24,11 @@ platform — are stored beside it as comparison figures, never as "the" ER.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from influencers.metrics.growth import SnapshotPoint, followers_at
@@ -111,13 +113,16 @@ class EngagementResult:
     posts_used: int
     rates: tuple[float, ...] = ()
     inputs: dict[str, Any] = field(default_factory=dict)
+    # `round(rate, 6)` of each rate when the caller rounded them already (the chunk computation
+    # rounds a whole chunk's in numpy, `influencers.metrics.chunk.round_6`); None: rounded here.
+    rounded: tuple[float, ...] | None = field(default=None, compare=False)
 
     def as_details(self) -> dict[str, Any]:
         return {
             "value": self.value,
             "formula": self.formula,
             "posts_used": self.posts_used,
-            "per_post": [round(r, 6) for r in self.rates],
+            "per_post": [round(r, 6) for r in self.rates] if self.rounded is None else list(self.rounded),
             **self.inputs,
         }
 
@@ -164,7 +169,7 @@ def _post_rates(
 def _follower_denominator(
     snapshots: Sequence[SnapshotPoint], current_followers: float | None
 ) -> Callable[[PostPoint], float | None]:
-    dates = [s.date for s in snapshots]
+    dates = list(map(_DATE, snapshots))
 
     def followers_for(post: PostPoint) -> float | None:
         nearest = followers_at(snapshots, post.posted_at.date(), dates=dates)
@@ -185,12 +190,14 @@ def engagement_by_followers(
     return by_followers_result(FORMULA_BY_FOLLOWERS, rates, bool(snapshots))
 
 
-def by_followers_result(formula: str, rates: tuple[float, ...], has_snapshots: bool) -> EngagementResult:
-    """A rate by followers at posting time once its per-post `rates` are known (shared with the
-    chunk computation)."""
+def by_followers_result(
+    formula: str, rates: tuple[float, ...], has_snapshots: bool, rounded: tuple[float, ...] | None = None
+) -> EngagementResult:
+    """A rate by followers at posting time once its per-post `rates` (and maybe their `rounded`
+    values) are known (shared with the chunk computation)."""
     source = "nearest snapshot" if has_snapshots else "current followers"
     value = statistics.median(rates) if rates else None
-    return EngagementResult(value, formula, len(rates), rates, {"followers_from": source})
+    return EngagementResult(value, formula, len(rates), rates, {"followers_from": source}, rounded)
 
 
 def engagement_by_views(posts: Sequence[PostPoint]) -> EngagementResult:
@@ -199,9 +206,10 @@ def engagement_by_views(posts: Sequence[PostPoint]) -> EngagementResult:
     return by_views_result(rates)
 
 
-def by_views_result(rates: tuple[float, ...]) -> EngagementResult:
-    """`engagement_by_views` once its per-post `rates` are known."""
-    return EngagementResult(statistics.median(rates) if rates else None, FORMULA_BY_VIEWS, len(rates), rates)
+def by_views_result(rates: tuple[float, ...], rounded: tuple[float, ...] | None = None) -> EngagementResult:
+    """`engagement_by_views` once its per-post `rates` (and maybe their `rounded` values) are known."""
+    value = statistics.median(rates) if rates else None
+    return EngagementResult(value, FORMULA_BY_VIEWS, len(rates), rates, {}, rounded)
 
 
 def engagement_xiaohongshu(
@@ -219,6 +227,16 @@ def post_interactions(post: PostPoint, definition: ERDefinition) -> int:
     return sum(getattr(post, name) or 0 for name in definition.counts)
 
 
+_DATE = attrgetter("date")
+
+
+@functools.cache
+def _counters(counts: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The counters `counts` names of a post, as a tuple, read in C (`attrgetter`)."""
+    getter = attrgetter(*counts)
+    return getter if len(counts) > 1 else lambda post: (getter(post),)
+
+
 def post_engagement_rates(
     posts: Sequence[PostPoint],
     definition: ERDefinition,
@@ -228,11 +246,15 @@ def post_engagement_rates(
     """Each post's engagement rate by `definition` (None where its denominator is unknown or 0),
     in the order of `posts`: what the account's ER is the median of, and what the vetting
     scorer looks for spikes in."""
+    # The counters' sum as `post_interactions` adds them: unknown (None) and zero ones left out.
+    counters = _counters(definition.counts)
+    if definition.denominator == VIEWS:  # the snapshots' dates are not needed
+        return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
     followers_for = _follower_denominator(snapshots, current_followers)
     rates: list[float | None] = []
     for post in posts:
-        base = post.views if definition.denominator == VIEWS else followers_for(post)
-        rates.append(post_interactions(post, definition) / base if base else None)
+        base = followers_for(post)
+        rates.append(sum(filter(None, counters(post))) / base if base else None)
     return rates
 
 
@@ -254,10 +276,14 @@ def platform_engagement(
 
 
 def platform_result(
-    definition: ERDefinition, rates: tuple[float, ...], has_posts: bool, has_snapshots: bool
+    definition: ERDefinition,
+    rates: tuple[float, ...],
+    has_posts: bool,
+    has_snapshots: bool,
+    rounded: tuple[float, ...] | None = None,
 ) -> EngagementResult:
-    """`platform_engagement` once the per-post `rates` by `definition` are known (shared with
-    the chunk computation)."""
+    """`platform_engagement` once the per-post `rates` by `definition` (and maybe their
+    `rounded` values) are known (shared with the chunk computation)."""
     value = statistics.median(rates) if rates else None
     inputs: dict[str, Any] = {"why": definition.why, "denominator": definition.denominator}
     if definition.denominator == FOLLOWERS:
@@ -269,4 +295,4 @@ def platform_result(
             inputs["reason"] = "no post in the window has a view count"
         else:
             inputs["reason"] = "the follower count is unknown"
-    return EngagementResult(value, definition.formula, len(rates), rates, inputs)
+    return EngagementResult(value, definition.formula, len(rates), rates, inputs, rounded)

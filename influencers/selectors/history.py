@@ -117,9 +117,8 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
     params = [*ids_params(account_ids), connection.ops.adapt_datefield_value(until)]
     counts = [f"COALESCE({quote(name)}, {MISSING})" for name in ("following", "posts")]
     if connection.vendor == "sqlite":
-        return _sqlite_snapshot_arrays(
-            connection, [quote("account_id"), f"replace({date}, '-', '')", quote("followers"), *counts], where, params
-        )
+        columns = [quote("account_id"), date, quote("followers"), *counts]
+        return _sqlite_snapshot_arrays(connection, columns, where, params)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {quote('account_id')}, ({date} - DATE '1970-01-01'), {quote('followers')}, {', '.join(counts)} "
@@ -130,14 +129,23 @@ def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray
 
 
 def _sqlite_columns(
-    connection: Any, columns: list[str], where: str, params: list[Any], *, with_sql: str = ""
+    connection: Any,
+    columns: list[str],
+    where: str,
+    params: list[Any],
+    *,
+    with_sql: str = "",
+    unseparated: int | None = None,
 ) -> list[str] | None:
     """Each of `columns` over the rows of `where` joined into one comma-separated text by
     group_concat (None: no row), which numpy parses in C: half the cost of fetching a chunk's
-    rows as tuples (90 snapshot rows per account of an import). group_concat follows the
-    subquery's order in practice, which SQLite does not promise, so callers sort again."""
+    rows as tuples (90 snapshot rows per account of an import); the column at `unseparated`
+    (values of one width) is joined without separator. group_concat follows the subquery's
+    order in practice, which SQLite does not promise, so callers sort again."""
     selected = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
-    joined = ", ".join(f"group_concat(c{i})" for i in range(len(columns)))
+    joined = ", ".join(
+        f"group_concat(c{i}, '')" if i == unseparated else f"group_concat(c{i})" for i in range(len(columns))
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"{with_sql}SELECT {joined} FROM (SELECT {selected} {where})", params)
         texts = cursor.fetchone()
@@ -149,13 +157,42 @@ def _int_columns(texts: list[str]) -> np.ndarray:
 
 
 def _sqlite_snapshot_arrays(connection: Any, columns: list[str], where: str, params: list[Any]) -> np.ndarray:
-    """`snapshot_arrays` on SQLite, through `_sqlite_columns`; the date comes as YYYYMMDD."""
-    texts = _sqlite_columns(connection, columns, where, params)
+    """`snapshot_arrays` on SQLite, through `_sqlite_columns`; `columns[1]` is the date column,
+    read as its ISO texts run together (`_iso_day_numbers`): a fifth cheaper than having SQLite
+    rewrite each date as a YYYYMMDD number for numpy to parse. Dates stored in another form
+    (not written by Django) are read again as those numbers."""
+    texts = _sqlite_columns(connection, columns, where, params, unseparated=1)
     if texts is None:
         return _int_matrix([], 5)
+    dates = texts.pop(1)
     table = _int_columns(texts)
-    table[:, 1] = _day_numbers(table[:, 1])
+    days = _iso_day_numbers(dates, len(table))
+    if days is not None:
+        table = np.insert(table, 1, days, axis=1)
+    else:
+        numbered = [columns[0], f"replace({columns[1]}, '-', '')", *columns[2:]]
+        table = _int_columns(_sqlite_columns(connection, numbered, where, params) or [])
+        table[:, 1] = _day_numbers(table[:, 1])
     return table[np.lexsort((table[:, 1], table[:, 0]))]
+
+
+# Where the digits of a YYYY-MM-DD date are, and its dashes.
+_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+_DATE_DASHES = [4, 7]
+
+
+def _iso_day_numbers(dates: str, count: int) -> np.ndarray | None:
+    """`count` YYYY-MM-DD dates run together (as Django writes a date column) as days since
+    1970-01-01, or None when the text is not that."""
+    raw = dates.encode()
+    if len(raw) != 10 * count:
+        return None
+    chars = np.frombuffer(raw, dtype=np.uint8).reshape(count, 10)
+    digits = chars[:, _DATE_DIGITS].astype(np.int64) - ord("0")
+    if not (((digits >= 0) & (digits <= 9)).all() and (chars[:, _DATE_DASHES] == ord("-")).all()):
+        return None
+    yyyymmdd = digits @ np.array([10**7, 10**6, 10**5, 10**4, 1000, 100, 10, 1], dtype=np.int64)
+    return _day_numbers(yyyymmdd)
 
 
 def _day_numbers(yyyymmdd: np.ndarray) -> np.ndarray:

@@ -193,9 +193,7 @@ def test_sqlite_snapshot_arrays_are_sorted_whatever_order_the_rows_come_in():
         for day in (dt.date(2026, 1, 3), dt.date(2026, 1, 1), dt.date(2026, 1, 2)):
             AccountSnapshotFactory(account=account, date=day, followers=day.day, following=None)
     where = 'FROM "influencers_accountsnapshot" ORDER BY "account_id" DESC, "date" DESC'
-    table = _sqlite_snapshot_arrays(
-        connection, ['"account_id"', "replace(\"date\", '-', '')", '"followers"'], where, []
-    )
+    table = _sqlite_snapshot_arrays(connection, ['"account_id"', '"date"', '"followers"'], where, [])
     day = (dt.date(2026, 1, 1) - dt.date(1970, 1, 1)).days
     expected = [
         [account.pk, day + d, d + 1] for account in sorted((first, second), key=lambda a: a.pk) for d in range(3)
