@@ -68,7 +68,8 @@ def _columns(fields: Sequence[Field]) -> str:
 def staged_rows(cursor: Any, model: type[Model], fields: Sequence[Field], rows: Iterable[Sequence[Any]]) -> str:
     """PostgreSQL: `rows` (values in `fields`' order, as query parameters) copied into this
     session's temporary table of those columns of `model`'s table (typed as they are, without
-    their constraints; made once per session, emptied at each commit and before each use);
+    their constraints, long values compressed by lz4: `_create_staged_sql`; made once per
+    session, emptied at each commit and before each use);
     returns its quoted name, to write from in one statement (`upsert_staged_sql`, an UPDATE …
     FROM). Runs in the caller's transaction."""
     quote = connection.ops.quote_name
@@ -76,12 +77,38 @@ def staged_rows(cursor: Any, model: type[Model], fields: Sequence[Field], rows: 
     columns = _columns(fields)
     name = quote(f"staged_{table[:40]}_{hashlib.sha256(columns.encode()).hexdigest()[:8]}")
     # One round trip for both (no parameters: psycopg sends them as one simple query).
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS "
-        f"SELECT {columns} FROM {quote(table)} WITH NO DATA; TRUNCATE {name}"
-    )
+    cursor.execute(f"{_create_staged_sql(name, quote(table), columns)}; TRUNCATE {name}")
     copy_rows(cursor, f"COPY {name} ({columns}) FROM STDIN", rows)
     return name
+
+
+def _create_staged_sql(name: str, table: str, columns: str) -> str:
+    """PostgreSQL: a DO block that makes the temporary table `name` of `columns` of `table` unless
+    this session has it, its compressible columns compressed by lz4 where the server has it.
+
+    Why lz4: a value over ~2 KB is compressed as COPY stores it, and stays compressed as it is when
+    the UPDATE or upsert moves it to the model's table. With pglz, the default, compressing the
+    vetting reports (~10 KB of JSON each) was half of the server's CPU of the whole vetting step
+    (0.75 of 1.35 s for COPYing 5,000 reports; lz4: 0.05 s), and lz4 values read back faster.
+    The values stored are the same; where the server was built without lz4, pglz as before."""
+    return f"""DO $staged$
+DECLARE
+    compressible name;
+BEGIN
+    IF to_regclass('pg_temp.{name}') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    CREATE TEMPORARY TABLE {name} ON COMMIT DELETE ROWS AS SELECT {columns} FROM {table} WITH NO DATA;
+    IF NOT EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) THEN
+        RETURN;
+    END IF;
+    FOR compressible IN
+        SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = 'pg_temp.{name}'::regclass AND a.attnum > 0 AND t.typstorage <> 'p'
+    LOOP
+        EXECUTE format('ALTER TABLE pg_temp.{name} ALTER COLUMN %I SET COMPRESSION lz4', compressible);
+    END LOOP;
+END $staged$"""
 
 
 def copy_rows(cursor: Any, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:

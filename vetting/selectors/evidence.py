@@ -238,6 +238,9 @@ def recent_post_rows(account_ids: Sequence[int], *, until: dt.datetime, limit: i
         return []
     names = _post_columns()
     account, posted_at, pk = _column(Post, "account"), _column(Post, "posted_at"), _column(Post, "id")
+    if connection.vendor == "postgresql":
+        sql = _posts_per_account_sql(names, f"ORDER BY {posted_at} DESC, {pk} LIMIT %s")
+        return _post_dicts(sql, [*ids_params(account_ids), _datetime_param(until), limit])
     sql = (
         f"SELECT {', '.join(names)} FROM (SELECT {', '.join(names)}, ROW_NUMBER() OVER "
         f"(PARTITION BY {account} ORDER BY {posted_at} DESC, {pk} ASC) AS rn FROM {_table(Post)} "
@@ -260,8 +263,33 @@ def post_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[dict[st
         f"CAST({name} AS TEXT)" if name == posted_at and connection.vendor == "sqlite" else name
         for name in _post_columns()
     ]
-    sql = _select_in(Post, names, "account", len(account_ids), ["account", "-posted_at", "id"], f"{posted_at} <= %s")
+    if connection.vendor == "postgresql":
+        sql = _posts_per_account_sql(names, "OFFSET 0")  # OFFSET 0: kept a subquery (see there)
+    else:
+        order = ["account", "-posted_at", "id"]
+        sql = _select_in(Post, names, "account", len(account_ids), order, f"{posted_at} <= %s")
     return _post_dicts(sql, [*ids_params(account_ids), _datetime_param(until)])
+
+
+def _posts_per_account_sql(names: Sequence[str], tail: str) -> str:
+    """PostgreSQL: the posts (columns `names`) published at a time parameter or earlier of each
+    account of an array parameter, read by account through the (account, posted_at) index,
+    `tail` ending each account's subquery; by account, newest first, then by id.
+
+    Why by account: right after an import (the follow-up's case) the posts have no statistics
+    yet, and the planner took `account_id = ANY(…)` over the whole table for a sequential scan
+    (19 ms for a chunk's 2,400 of 60,000 posts, against 2 ms through the index; 0.30 of the
+    vetting step's 2.0 s of server CPU for 5,000 accounts). A subquery per account is planned
+    as an index scan whatever the statistics (as fast as the ANY read once they exist); it
+    stays one (is not flattened into a join that planner would hash) as its `tail` has an
+    OFFSET or a LIMIT."""
+    account, posted_at, pk = _column(Post, "account"), _column(Post, "posted_at"), _column(Post, "id")
+    return (
+        f"SELECT {', '.join(f'p.{name}' for name in names)} FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id) a "
+        f"CROSS JOIN LATERAL (SELECT {', '.join(names)} FROM {_table(Post)} "
+        f"WHERE {account} = a.id AND {posted_at} <= %s {tail}) p "
+        f"ORDER BY p.{account}, p.{posted_at} DESC, p.{pk}"
+    )
 
 
 def _post_columns() -> list[str]:
