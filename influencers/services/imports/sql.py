@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.sql import copy_rows
 
@@ -273,7 +274,7 @@ class SequenceSource:
     taken inside the import's transaction: a rollback leaves the same gaps `nextval` leaves."""
 
     def __init__(self) -> None:
-        self._connection: Any = None  # a Django DatabaseWrapper, opened at the first reservation
+        self._connection: BaseDatabaseWrapper | None = None  # opened at the first reservation
 
     def next_values(self, table: str, pk_column: str, count: int) -> list[int]:
         """`count` new values of the sequence behind `table`.`pk_column`, in the sequence's order."""
@@ -285,6 +286,7 @@ class SequenceSource:
             return [pk for (pk,) in cursor.fetchall()]
 
     def close(self) -> None:
+        """Close the connection (an import opens one at its first reservation)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
