@@ -1,6 +1,6 @@
 """How many accounts an import writes per round of statements: on SQLite at most
 SQLITE_ACCOUNTS_PER_CHUNK (the wait for the last chunk's inserts after the file is read is
-shorter), on PostgreSQL ACCOUNTS_PER_CHUNK (each chunk waits there for the previous one's COPYs)."""
+shorter), on PostgreSQL ACCOUNTS_PER_CHUNK (fewer, larger COPYs)."""
 
 from django.db import connection
 

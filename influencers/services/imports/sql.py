@@ -7,7 +7,8 @@ of snapshot rows. Here values are adapted per *column* with the backend's own ad
 statements sized to the backend's parameter limit (on PostgreSQL, queued inserts are one
 COPY), and no signals are sent (none of these models relies on one). Works on SQLite and
 PostgreSQL. New rows that others refer to get reserved ids (`IdReserver`), so no insert needs
-RETURNING and every insert can run on the runner's thread.
+RETURNING and every insert can run on the runner's thread; on PostgreSQL those ids come over a
+second connection (`SequenceSource`), so reserving them never waits for the runner's COPYs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from itertools import chain
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.sql import copy_rows
 
@@ -166,6 +168,9 @@ class StatementRunner:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._cancelled = False
+        self._submitted = 0
+        self._done = 0
+        self._progress = threading.Condition()
 
     def submit(self, sql: str, params: Any, many: bool = False) -> None:
         """Queue `sql` with `params` (or, with `many`, with each of the parameter lists in `params`)."""
@@ -182,6 +187,7 @@ class StatementRunner:
             raw = _raw_connection()
             self._thread = threading.Thread(target=self._run, args=(raw,), name="import-writer", daemon=True)
             self._thread.start()
+        self._submitted += 1
         self._queue.put(item)
 
     def _run(self, raw: Any) -> None:
@@ -197,9 +203,24 @@ class StatementRunner:
                 except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                     self._error = exc
                 finally:
+                    if item is not None:
+                        with self._progress:
+                            self._done += 1
+                            self._progress.notify_all()
                     self._queue.task_done()
         finally:
             cursor.close()
+
+    def mark(self) -> int:
+        """A mark of the statements submitted so far, for `wait_for`."""
+        return self._submitted
+
+    def wait_for(self, mark: int) -> None:
+        """Wait until the statements submitted before `mark` ran (or were skipped after an
+        error, which the next `flush` raises): bounds how far the caller runs ahead."""
+        with self._progress:
+            while self._done < mark and self._thread is not None:
+                self._progress.wait()
 
     def flush(self) -> None:
         """Wait until every submitted statement ran; raise the first error."""
@@ -219,7 +240,9 @@ class StatementRunner:
             self._cancelled = True
         self._queue.put(None)
         self._thread.join()
-        self._thread = None
+        with self._progress:
+            self._thread = None
+            self._progress.notify_all()
 
 
 def _run_statement(cursor: Any, sql: str, params: Any, kind: str) -> None:
@@ -241,28 +264,56 @@ def _execute(sql: str, params: Any, *, many: bool = False, fetch: bool = False) 
             cursor.close()
 
 
+class SequenceSource:
+    """A second connection to the database, in autocommit, that takes ids from the sequences
+    (PostgreSQL).
+
+    Why not the import's connection: its writer thread is busy with the previous chunk's COPYs,
+    so every reservation there waited for them, and Python and the server took turns instead of
+    working side by side. A sequence is not transactional, so ids taken here are as good as ids
+    taken inside the import's transaction: a rollback leaves the same gaps `nextval` leaves."""
+
+    def __init__(self) -> None:
+        self._connection: BaseDatabaseWrapper | None = None  # opened at the first reservation
+
+    def next_values(self, table: str, pk_column: str, count: int) -> list[int]:
+        """`count` new values of the sequence behind `table`.`pk_column`, in the sequence's order."""
+        if self._connection is None:
+            self._connection = connections.create_connection(connection.alias)
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+        with self._connection.cursor() as cursor:
+            cursor.execute(sql, [table, pk_column, count])
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def close(self) -> None:
+        """Close the connection (an import opens one at its first reservation)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 class IdReserver:
     """Primary keys for rows this import inserts with explicit ids, so their INSERTs need no
     RETURNING and can run on the runner's thread while Python prepares the rows that refer to
     them (accounts → creators, snapshots → accounts) instead of waiting for each chunk's ids.
 
-    PostgreSQL: taken from the table's sequence (safe with concurrent writers). SQLite: the next
-    free id is read once, inside the import's transaction, which holds the database's only write
-    lock until it ends, and counted on from there; inserting explicit ids moves AUTOINCREMENT's
-    `sqlite_sequence` past them, as an insert without an id would."""
+    PostgreSQL: taken from the table's sequence over `sequences`, a second connection (safe with
+    concurrent writers, and no wait for the runner). SQLite: the next free id is read once,
+    inside the import's transaction, which holds the database's only write lock until it ends,
+    and counted on from there; inserting explicit ids moves AUTOINCREMENT's `sqlite_sequence`
+    past them, as an insert without an id would."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], sequences: SequenceSource) -> None:
         self.table = model._meta.db_table
         self.pk_column = column_name(model._meta.pk)
+        self.sequences = sequences
         self._next: int | None = None
 
     def reserve(self, count: int, runner: StatementRunner) -> list[int]:
         if not count:
             return []
         if connection.vendor == "postgresql":
-            runner.flush()  # the connection is the runner's while it runs a statement
-            sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
-            return [pk for (pk,) in _execute(sql, [self.table, self.pk_column, count], fetch=True)]
+            return self.sequences.next_values(self.table, self.pk_column, count)
         if self._next is None:
             runner.flush()
             quote = connection.ops.quote_name

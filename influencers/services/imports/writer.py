@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -39,15 +40,18 @@ from influencers.services.imports.records import (
     ImportBatch,
     Table,
 )
-from influencers.services.imports.sql import BulkTable, IdReserver, StatementRunner
+from influencers.services.imports.sql import BulkTable, IdReserver, SequenceSource, StatementRunner
 
 IN_CHUNK = 900  # values per IN (...) query, under SQLite's historical 999-parameter limit
 ACCOUNTS_PER_CHUNK = 2000  # accounts written per round of statements
 # On SQLite the writer thread keeps up with validation, and the only wait is for the last chunk's
 # inserts once the file is read (0.2-0.5 s of a 5,000-account real-shaped import at 2,000 a
-# chunk): smaller chunks shorten it. On PostgreSQL each chunk waits for the previous one's
-# COPYs (ids come from the sequences on the same connection), so fewer chunks are faster there.
+# chunk): smaller chunks shorten it. On PostgreSQL fewer chunks are faster (fewer COPYs).
 SQLITE_ACCOUNTS_PER_CHUNK = 500
+# Chunks whose statements may wait in the runner's queue behind the one it is writing: enough to
+# keep the database busy while Python validates and builds the next chunk, few enough that a
+# large import never holds the whole file's adapted rows in the queue.
+CHUNKS_QUEUED = 1
 MEDIA_INSERT_ONLY = ("image", "width", "height", "phash")
 ACTIONS_LISTED = 1000
 _FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
@@ -146,9 +150,9 @@ class _TableWriter:
     """Insert/update statements and default values for one Table."""
 
     def __init__(
-        self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), reserve_ids: bool = False
+        self, table: Table, now: dt.datetime, insert_only: Sequence[str] = (), ids: IdReserver | None = None
     ) -> None:
-        """With `reserve_ids`, new child rows get their ids from an IdReserver (the insert's first
+        """With `ids`, new child rows get their ids from that IdReserver (the insert's first
         column) instead of the database, so the rows below them (comments under posts) know
         their parent without an INSERT ... RETURNING, and the insert runs on the runner's thread
         (as a COPY on PostgreSQL)."""
@@ -158,9 +162,9 @@ class _TableWriter:
         fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
         # Columns the file never sets (timestamps, defaults) get one value for the whole import.
         self.extra_columns = [name for name in fields if name not in own]
-        self.ids = IdReserver(model) if reserve_ids else None
+        self.ids = ids
         self.inserter = BulkTable(
-            model, (["id"] if reserve_ids else []) + own + self.extra_columns, adapted=self.extra_columns
+            model, (["id"] if ids is not None else []) + own + self.extra_columns, adapted=self.extra_columns
         )
         # Adapted once here rather than once per row (timestamps cost microseconds each on SQLite).
         self.extra_values = tuple(
@@ -233,6 +237,7 @@ class Writer:
         self.account_actions: list[tuple[str, str]] = []  # (created/updated/unchanged, label), the first ones
         self.saved_files: list[str] = []
         self.runner = StatementRunner()
+        self._chunk_marks: deque[int] = deque()  # the runner's mark after each chunk still queued
         # Rows created by this import: their children need no lookup of existing rows.
         self.new_parents: dict[str, set[int]] = {"account_id": set(), "post_id": set()}
         self.image_field = MediaAsset._meta.get_field("image")
@@ -241,12 +246,13 @@ class Writer:
         # queue on the runner's thread like the rows below them.
         self.creators = _TableWriter(CREATORS, self.now, insert_only=("id",))
         self.accounts = _TableWriter(ACCOUNTS, self.now, insert_only=("id",))
-        self.creator_ids = IdReserver(Creator)
-        self.account_ids = IdReserver(Account)
+        self.sequences = SequenceSource()
+        self.creator_ids = IdReserver(Creator, self.sequences)
+        self.account_ids = IdReserver(Account, self.sequences)
         self.snapshots = _TableWriter(SNAPSHOTS, self.now)
         self.audiences = _TableWriter(AUDIENCES, self.now)
         self.followers = _TableWriter(FOLLOWERS, self.now)
-        self.posts = _TableWriter(POSTS, self.now, reserve_ids=True)
+        self.posts = _TableWriter(POSTS, self.now, ids=IdReserver(POSTS.model, self.sequences))
         self.comments = _TableWriter(COMMENTS, self.now)
         self.media = _TableWriter(MEDIA, self.now, insert_only=MEDIA_INSERT_ONLY)
 
@@ -267,18 +273,23 @@ class Writer:
     def write_chunk(self, creators: list[CreatorIn]) -> None:
         """Creators, accounts, then the rows below them. Statements that return nothing run on
         the runner's thread: the caller prepares (or validates) the next chunk meanwhile, and
-        the next chunk's first statement that returns ids waits for them."""
+        only waits when CHUNKS_QUEUED chunks already wait in the runner's queue."""
+        while len(self._chunk_marks) > CHUNKS_QUEUED:
+            self.runner.wait_for(self._chunk_marks.popleft())
         self._creators(creators)
         self._accounts(creators)
         self._content(creators)
+        self._chunk_marks.append(self.runner.mark())
 
     def finish(self) -> None:
         """Wait for every statement of the import; raise the first database error."""
         self.runner.flush()
 
     def close(self) -> None:
-        """Stop the runner's thread (statements still queued after an error are skipped)."""
+        """Stop the runner's thread (statements still queued after an error are skipped) and
+        close the connection ids were reserved on."""
         self.runner.close()
+        self.sequences.close()
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -471,7 +482,7 @@ class Writer:
     ) -> list[tuple[Any, ...]]:
         """`inserts` (parent id, *key, ...) each preceded by a reserved id, which `ids` records
         under (parent id, *key); the new rows are parents whose children need no look-up."""
-        assert writer.ids is not None  # a table writer made with reserve_ids
+        assert writer.ids is not None  # a table writer made with an IdReserver
         new_ids = writer.ids.reserve(len(inserts), self.runner)
         key_end = 1 + writer.table.key_length
         for pk, row in zip(new_ids, inserts, strict=True):
