@@ -111,9 +111,17 @@ BEGIN
 END $staged$"""
 
 
-def copy_rows(cursor: Any, copy_sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    """PostgreSQL (psycopg 3): send `rows` by `COPY … FROM STDIN` (each row formatted in C)."""
+def copy_rows(
+    cursor: Any, copy_sql: str, rows: Iterable[Sequence[Any]], binary_types: Sequence[str] | None = None
+) -> None:
+    """PostgreSQL (psycopg 3): send `rows` by `COPY … FROM STDIN` (each row formatted in C).
+
+    With `binary_types` (a psycopg type name per column), `copy_sql` must end in
+    `WITH (FORMAT BINARY)`: values are sent packed rather than as text, which costs the client
+    about a third of the CPU and spares the server parsing them (integers and dates)."""
     with cursor.copy(copy_sql) as copy:
+        if binary_types is not None:
+            copy.set_types(binary_types)
         write_row = copy.write_row
         for row in rows:
             write_row(row)

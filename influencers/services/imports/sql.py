@@ -128,6 +128,27 @@ def _json_adapter(field: models.Field) -> Callable[[Any], Any]:
     return adapt
 
 
+# Column types a binary COPY may send (PostgreSQL type → psycopg's name), and only these: the
+# importer's validation makes every value of such a column an int in bigint range (`parse_count`
+# refuses negatives and anything over MAX_COUNT; ids are the sequences') or a `date`, which binary
+# sends as it is and the server checks as it would the text (CHECKs, foreign keys, uniqueness).
+# Not `integer` (no import column is, and an int over its range would fail in psycopg, not on the
+# server), nor timestamps (a naive datetime to timestamptz is an error in binary, a zone in text),
+# nor booleans or text.
+BINARY_COPY_TYPES = {"bigint": "int8", "date": "date"}
+
+
+def _binary_copy_types(fields: Sequence[models.Field]) -> list[str] | None:
+    """The psycopg type names to COPY `fields` in binary (PostgreSQL), or None when one of them
+    is not of `BINARY_COPY_TYPES` (that table goes in text)."""
+    if connection.vendor != "postgresql":
+        return None
+    types = [BINARY_COPY_TYPES.get(field.db_type(connection) or "") for field in fields]
+    if None in types:
+        return None
+    return [name for name in types if name is not None]
+
+
 def _max_params() -> int:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -176,9 +197,10 @@ class StatementRunner:
         """Queue `sql` with `params` (or, with `many`, with each of the parameter lists in `params`)."""
         self._queue_item((sql, params, "many" if many else "one"))
 
-    def submit_copy(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Queue a `COPY ... FROM STDIN` (PostgreSQL, psycopg 3) that sends `rows`."""
-        self._queue_item((sql, rows, "copy"))
+    def submit_copy(self, sql: str, rows: Sequence[Sequence[Any]], binary_types: Sequence[str] | None = None) -> None:
+        """Queue a `COPY ... FROM STDIN` (PostgreSQL, psycopg 3) that sends `rows` (in binary,
+        with `binary_types`: see `copy_rows`)."""
+        self._queue_item((sql, (rows, binary_types), "copy"))
 
     def _queue_item(self, item: tuple[str, Any, str]) -> None:
         if self._error is not None:
@@ -247,7 +269,8 @@ class StatementRunner:
 
 def _run_statement(cursor: Any, sql: str, params: Any, kind: str) -> None:
     if kind == "copy":
-        copy_rows(cursor, sql, params)
+        rows, binary_types = params
+        copy_rows(cursor, sql, rows, binary_types)
     elif kind == "many":
         cursor.executemany(sql, params)
     else:
@@ -349,7 +372,9 @@ class BulkTable:
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.column_sql = ", ".join(quote(column_name(field)) for field in self.fields)
-        self.copy_sql = f"COPY {self.table} ({self.column_sql}) FROM STDIN"
+        self.binary_types = _binary_copy_types(self.fields)
+        binary = " WITH (FORMAT BINARY)" if self.binary_types is not None else ""
+        self.copy_sql = f"COPY {self.table} ({self.column_sql}) FROM STDIN{binary}"
         self.pk_column = quote(column_name(meta.pk))
         self._insert_sql: dict[int, str] = {}
 
@@ -372,7 +397,7 @@ class BulkTable:
         if not rows:
             return
         if runner is not None and connection.vendor == "postgresql":
-            runner.submit_copy(self.copy_sql, self._adapt_rows(rows))
+            runner.submit_copy(self.copy_sql, self._adapt_rows(rows), self.binary_types)
             return
         per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params() // self.width))
         placeholder = _placeholder()
