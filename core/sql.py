@@ -61,6 +61,19 @@ def _upsert(
     return f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({_columns(fields)}) {rows} {conflict}"
 
 
+def quoted_table(model: type[Model]) -> str:
+    """`model`'s table, quoted for this connection's SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def quoted_column(model: type[Model], name: str, alias: str = "") -> str:
+    """The column of `model`'s field `name`, quoted (qualified by `alias` when given)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a concrete column, not a reverse relation
+    quoted = connection.ops.quote_name(str(field.column))
+    return f"{alias}.{quoted}" if alias else quoted
+
+
 def _columns(fields: Sequence[Field]) -> str:
     return ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
 

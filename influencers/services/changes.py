@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Field, Model
 from django.utils import timezone
 
-from core.sql import ids_in, ids_params
+from core.sql import ids_in, ids_params, quoted_column, quoted_table
 from influencers.models import Account, Creator
 
 
@@ -35,7 +34,7 @@ def touch_accounts(account_ids: Iterable[int]) -> int:
 def _touch_accounts_sql(n: int) -> str:
     """UPDATE of the accounts' change time: its value, then `n` account ids (`ids_params`)."""
     return "UPDATE {} SET {} = %s WHERE {}".format(
-        _table(Account), _column(Account, "updated_at"), ids_in(_column(Account, "id"), n)
+        quoted_table(Account), quoted_column(Account, "updated_at"), ids_in(quoted_column(Account, "id"), n)
     )
 
 
@@ -43,20 +42,10 @@ def _touch_creators_sql(n: int) -> str:
     """UPDATE of the change time of the creators of `n` accounts: its value, then the account
     ids (`ids_params`)."""
     return "UPDATE {} SET {} = %s WHERE {} IN (SELECT {} FROM {} WHERE {})".format(
-        _table(Creator),
-        _column(Creator, "updated_at"),
-        _column(Creator, "id"),
-        _column(Account, "creator"),
-        _table(Account),
-        ids_in(_column(Account, "id"), n),
+        quoted_table(Creator),
+        quoted_column(Creator, "updated_at"),
+        quoted_column(Creator, "id"),
+        quoted_column(Account, "creator"),
+        quoted_table(Account),
+        ids_in(quoted_column(Account, "id"), n),
     )
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model: type[Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)  # a concrete column, not a reverse relation
-    return connection.ops.quote_name(str(field.column))

@@ -23,7 +23,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.signals import post_delete, post_save
 
 from core.services.collector import collector_paused
-from core.sql import flat, ids_in, ids_params, upsert_sql
+from core.sql import flat, ids_in, ids_params, quoted_column, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
 from influencers.search_text import MAX_POSTS, search_text
@@ -145,16 +145,13 @@ def _account_rows(account_model: Any, account_ids: list[int]) -> list[tuple[Any,
     creator_model = creator_field.related_model
     account, creator = quote(account_model._meta.db_table), quote(creator_model._meta.db_table)
 
-    def column(table: str, model: Any, name: str) -> str:
-        return f"{table}.{quote(model._meta.get_field(name).column)}"
-
     selected = [
-        *(column(account, account_model, name) for name in ("id", "handle", "display_name", "bio")),
-        *(column(creator, creator_model, name) for name in ("display_name", "categories")),
+        *(quoted_column(account_model, name, account) for name in ("id", "handle", "display_name", "bio")),
+        *(quoted_column(creator_model, name, creator) for name in ("display_name", "categories")),
     ]
     sql = (
         f"SELECT {', '.join(selected)} FROM {account} JOIN {creator} "
-        f"ON {column(creator, creator_model, 'id')} = {account}.{quote(creator_field.column)} "
+        f"ON {quoted_column(creator_model, 'id', creator)} = {account}.{quote(creator_field.column)} "
         f"WHERE {ids_in(selected[0], len(account_ids))} ORDER BY {selected[0]}"
     )
     with connection.cursor() as cursor:

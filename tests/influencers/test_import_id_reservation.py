@@ -19,6 +19,14 @@ from tests.factories import CreatorFactory
 pytestmark = pytest.mark.django_db
 
 
+def _accounts_csv(tmp_path, prefix: str, count: int):
+    """A CSV of `count` TikTok accounts named `prefix`0, `prefix`1, …, one snapshot each."""
+    lines = ["platform,handle,followers,snapshot_date"] + [f"tiktok,{prefix}{i},{i},2026-03-01" for i in range(count)]
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def held_runner(monkeypatch: pytest.MonkeyPatch) -> tuple[StatementRunner, threading.Event, list[str]]:
     """A runner whose statements wait for the returned event; the list records the ones done."""
     release = threading.Event()
@@ -95,11 +103,7 @@ def test_the_import_waits_when_chunks_pile_up_behind_the_writer(tmp_path, monkey
         return real_wait_for(self, mark)
 
     monkeypatch.setattr(StatementRunner, "wait_for", recording)
-    lines = ["platform,handle,followers,snapshot_date"] + [f"tiktok,w{i},{i},2026-03-01" for i in range(9)]
-    path = tmp_path / "c.csv"
-    path.write_text("\n".join(lines) + "\n")
-
-    result = creators_import_file(path=path, refresh=False)
+    result = creators_import_file(path=_accounts_csv(tmp_path, "w", 9), refresh=False)
 
     assert result.counts["snapshots"]["created"] == 9
     # 5 chunks: before each of the 3rd to 5th, the chunk two before it must have been written.
@@ -119,11 +123,7 @@ def test_a_slow_writer_still_gets_every_chunk_in_order(tmp_path, monkeypatch):
         return real(cursor, sql, params, kind)
 
     monkeypatch.setattr(sql_module, "_run_statement", slow)
-    lines = ["platform,handle,followers,snapshot_date"] + [f"tiktok,s{i},{i},2026-03-01" for i in range(7)]
-    path = tmp_path / "c.csv"
-    path.write_text("\n".join(lines) + "\n")
-
-    result = creators_import_file(path=path, refresh=False)
+    result = creators_import_file(path=_accounts_csv(tmp_path, "s", 7), refresh=False)
 
     assert result.counts["accounts"]["created"] == 7
     assert sorted(Creator.objects.values_list("accounts__handle", flat=True)) == [f"s{i}" for i in range(7)]

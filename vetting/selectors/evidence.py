@@ -25,10 +25,12 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
 from core.sql import ids_in, ids_params
+from core.sql import quoted_column as _column  # short names: this module's SQL is dense with them
+from core.sql import quoted_table as _table
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -41,17 +43,6 @@ from influencers.models import (
 )
 
 _FETCH_ROWS = 2000
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model: type[Model], name: str, alias: str = "") -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)  # a concrete column, not a reverse relation
-    quoted = connection.ops.quote_name(str(field.column))
-    return f"{alias}.{quoted}" if alias else quoted
 
 
 def _select_in(
