@@ -28,11 +28,10 @@ class AccountAdmin(admin.ModelAdmin):
     raw_id_fields = ("creator",)
 
 
-@admin.register(m.AccountSnapshot)
-class AccountSnapshotAdmin(admin.ModelAdmin):
-    list_display = ("account", "date", "followers", "following", "posts")
+@admin.register(m.AccountHistory)
+class AccountHistoryAdmin(admin.ModelAdmin):
+    list_display = ("account",)
     raw_id_fields = ("account",)
-    date_hierarchy = "date"
 
 
 @admin.register(m.Post)

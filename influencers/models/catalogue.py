@@ -135,26 +135,24 @@ class Account(models.Model):
         return f"{self.platform}:@{self.handle}"
 
 
-class AccountSnapshot(models.Model):
-    """The public counters of an account on one day; the history growth metrics are built from."""
+class AccountHistory(models.Model):
+    """An account's public counters over time, one row per account: the history growth metrics
+    are built from. Each column is a packed little-endian int64 array, one value per day, by
+    date (`influencers.history_arrays`): days since 1970-01-01, followers, following and posts
+    (-1 for an unknown following or posts count). One row per day was 90 rows per imported
+    account, whose inserts alone cost more than an import's budget (issue 20)."""
 
-    # No separate index on account: the unique (account, date) index serves every lookup by
-    # account, and a second index would cost one more write per row on bulk imports.
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
-    date = models.DateField()
-    followers = models.PositiveBigIntegerField()
-    following = models.PositiveBigIntegerField(null=True, blank=True)
-    posts = models.PositiveBigIntegerField(null=True, blank=True)
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="history")
+    dates = models.BinaryField()
+    followers = models.BinaryField()
+    following = models.BinaryField()
+    posts = models.BinaryField()
 
     class Meta:
-        ordering = ["account_id", "date"]
-        constraints = [
-            models.UniqueConstraint(fields=["account", "date"], name="snapshot_unique_account_date"),
-            # followers >= 0: the field's own CHECK (a positive field; influencers migration 0018).
-        ]
+        verbose_name_plural = "account histories"
 
     def __str__(self) -> str:
-        return f"{self.account} {self.date}: {self.followers}"
+        return f"{self.account_id}: {len(bytes(self.dates)) // 8} days"
 
 
 class Post(models.Model):

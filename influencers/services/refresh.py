@@ -2,7 +2,7 @@
 
 One account: fetch everything first (profile, posts, comments, thumbnail bytes) with no
 database write, then write it all in one transaction: the account's profile fields, today's
-AccountSnapshot, Posts, MediaAssets and CommentSamples. A fetch that fails at any point writes
+the account's history, Posts, MediaAssets and CommentSamples. A fetch that fails at any point writes
 nothing. Afterwards the refreshed accounts are announced (influencers.follow_ups): metrics,
 vetting and watches are recomputed and the new images queued for embedding.
 
@@ -47,7 +47,8 @@ from influencers.connectors import (
 )
 from influencers.follow_ups import accounts_changed
 from influencers.handles import stored_handle
-from influencers.models import Account, AccountSnapshot, CommentSample, Creator, MediaAsset, Platform, Post
+from influencers.models import Account, CommentSample, Creator, MediaAsset, Platform, Post
+from influencers.services.history import record_points
 
 logger = logging.getLogger(__name__)
 
@@ -219,11 +220,7 @@ def _write(
     if profile.followers is None:
         result.notes.append("follower count hidden by the account: no snapshot")
     else:
-        AccountSnapshot.objects.update_or_create(
-            account=account,
-            date=today,
-            defaults={"followers": profile.followers, "following": profile.following, "posts": profile.posts_count},
-        )
+        record_points(account.pk, [(today, profile.followers, profile.following, profile.posts_count)], replace=True)
         result.snapshot_written = True
 
     # Posts, by (account, platform_post_id).

@@ -31,8 +31,8 @@ from core.services.media import delete_stored_files
 from influencers.follow_ups import ImagesDeleted, announce
 from influencers.models import (
     Account,
+    AccountHistory,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     FollowerSample,
@@ -82,7 +82,7 @@ def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) 
     deleted["images"] = _count_or_delete(media, dry_run)
     for name, model in (
         ("posts", Post),
-        ("snapshots", AccountSnapshot),
+        ("snapshots", AccountHistory),
         ("audience_profiles", AudienceProfile),
         ("follower_samples", FollowerSample),
         ("metrics", AccountMetrics),

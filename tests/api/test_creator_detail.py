@@ -10,9 +10,9 @@ import pytest
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
-    AccountSnapshotFactory,
     AudienceProfileFactory,
     CreatorFactory,
+    HistoryPointFactory,
     MediaAssetFactory,
     PostFactory,
 )
@@ -44,7 +44,7 @@ def creator(db):
         risk_level="low",
     )
     for day, followers in [(3, 11_800), (1, 11_000), (2, 11_500)]:
-        AccountSnapshotFactory(account=account, date=dt.date(2026, 1, day), followers=followers)
+        HistoryPointFactory(account=account, date=dt.date(2026, 1, day), followers=followers)
     AudienceProfileFactory(account=account, as_of=dt.date(2025, 1, 1), countries={"US": 1.0})
     AudienceProfileFactory(account=account, as_of=dt.date(2026, 1, 1), countries={"CN": 0.8, "TW": 0.2})
     low = PostFactory(account=account, likes=10, comments=1)

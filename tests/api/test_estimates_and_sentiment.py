@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     CommentSampleFactory,
     CreatorFactory,
+    HistoryPointFactory,
     PostFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
@@ -32,7 +32,7 @@ def url(name: str, pk: int) -> str:
 def instagram():
     """An Instagram creator of 42,000 followers whose three newest posts had 940 engagements each."""
     account = AccountFactory(platform="instagram", handle="lin.xiaohong")
-    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=42_000)
+    HistoryPointFactory(account=account, date=timezone.localdate(), followers=42_000)
     for days in (1, 3, 5):
         PostFactory(account=account, likes=900, comments=40, posted_at=NOW - dt.timedelta(days=days))
     return account

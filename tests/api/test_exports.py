@@ -14,8 +14,8 @@ from core.models import Job, JobStatus
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
-    AccountSnapshotFactory,
     CreatorFactory,
+    HistoryPointFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     campaign_outcomes,
@@ -58,7 +58,7 @@ def shortlist(editor):
             },
         )
         for day in range(5):
-            AccountSnapshotFactory(
+            HistoryPointFactory(
                 account=account, date=dt.date(2026, 1, 1) + dt.timedelta(days=day), followers=9_000 + 100 * day
             )
         ShortlistEntryFactory(shortlist=shortlist, creator=creator, notes=f"note {index}")

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     AlertFactory,
     BrandFactory,
     CommentSampleFactory,
     CreatorFactory,
+    HistoryPointFactory,
     PostFactory,
     ShortlistFactory,
     WatchFactory,
@@ -196,7 +196,7 @@ def test_only_owners_see_what_a_receiver_answered(make_member, org_a) -> None:
 
 def test_estimates_are_labelled_and_cite_the_rate_table(editor) -> None:
     account = AccountFactory(platform="instagram")
-    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=42_000)
+    HistoryPointFactory(account=account, date=timezone.localdate(), followers=42_000)
     PostFactory(account=account, likes=900, comments=40)
     body = editor.client.get(url("creator-estimates", pk=account.creator_id)).json()
     assert body["label"] == "estimate"

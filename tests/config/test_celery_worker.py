@@ -12,7 +12,7 @@ from core.models import JobKind, JobStatus
 from core.services.health import broker_health
 from core.services.jobs import job_create, job_enqueue
 from influencers.models import AccountMetrics
-from tests.factories import AccountFactory, AccountSnapshotFactory
+from tests.factories import AccountFactory, HistoryPointFactory
 from tests.workers import start_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def test_broker_health_reports_the_real_broker(real_broker):
 def test_job_pushed_through_redis_is_run_by_a_worker_process(real_broker, worker):
     proc, log = worker.proc, worker.log
     account = AccountFactory()
-    AccountSnapshotFactory(account=account, followers=12_345, date=timezone.localdate())
+    HistoryPointFactory(account=account, followers=12_345, date=timezone.localdate())
     job = job_create(kind=JobKind.METRICS, params={"account_ids": [account.pk]})
     job_enqueue(job)  # on_commit fires at once: this test runs outside a transaction
 

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 from core.caching.backend import reset_outage_state
 from core.models import Job, JobKind, JobStatus
 from influencers.models import Creator
-from tests.factories import AccountFactory, AccountSnapshotFactory, MembershipFactory, OrganizationFactory
+from tests.factories import AccountFactory, HistoryPointFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # on_commit (the enqueue) must really fire
 
@@ -140,7 +140,7 @@ def test_redis_down_reads_still_answer_and_submissions_are_a_clear_503(editor_cl
 
     accounts = AccountFactory.create_batch(3)
     for account in accounts:
-        AccountSnapshotFactory(account=account, followers=10_000 + account.pk)
+        HistoryPointFactory(account=account, followers=10_000 + account.pk)
     refresh_metrics([account.pk for account in accounts])
     creators_before = Creator.objects.count()
     listing_before = editor_client.get("/api/creators/?sort=name")

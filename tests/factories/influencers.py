@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -12,7 +14,6 @@ from influencers.models import (
     Account,
     AccountMetrics,
     AccountSearchText,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -22,6 +23,7 @@ from influencers.models import (
     Platform,
     Post,
 )
+from influencers.services.history import record_points
 
 
 class CreatorFactory(factory.django.DjangoModelFactory):
@@ -45,9 +47,24 @@ class AccountFactory(factory.django.DjangoModelFactory):
     bio = "Beauty and travel · 美妆与旅行"
 
 
-class AccountSnapshotFactory(factory.django.DjangoModelFactory):
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One day of an account's history, as a test states it (stored merged into the account's
+    `AccountHistory` row)."""
+
+    account: Account
+    date: dt.date
+    followers: int
+    following: int | None
+    posts: int | None
+
+
+class HistoryPointFactory(factory.Factory):
+    """A point of an account's history, merged into its stored history by the same service a
+    refresh uses (a point on a day already stored replaces that day's counts)."""
+
     class Meta:
-        model = AccountSnapshot
+        model = HistoryPoint
 
     account = factory.SubFactory(AccountFactory)
     # Distinct past dates (ten years from 2016), never in the future however many a session makes.
@@ -55,6 +72,12 @@ class AccountSnapshotFactory(factory.django.DjangoModelFactory):
     followers = 10_000
     following = 300
     posts = 120
+
+    @classmethod
+    def _create(cls, model_class: type[HistoryPoint], *args: Any, **kwargs: Any) -> HistoryPoint:
+        point = model_class(*args, **kwargs)
+        record_points(point.account.pk, [(point.date, point.followers, point.following, point.posts)], replace=True)
+        return point
 
 
 class CreatorPartnerTermFactory(factory.django.DjangoModelFactory):

@@ -14,9 +14,9 @@ from PIL import Image
 
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     AudienceProfileFactory,
     CreatorFactory,
+    HistoryPointFactory,
     MembershipFactory,
     PostFactory,
 )
@@ -52,9 +52,7 @@ def make_creator(name: str, *, followers: int, platform: str = "instagram", hand
     account = AccountFactory(creator=creator, platform=platform, handle=handle or name.lower().replace(" ", "_"))
     today = timezone.now().date()
     for offset in range(days, -1, -1):
-        AccountSnapshotFactory(
-            account=account, date=today - dt.timedelta(days=offset), followers=followers - offset * 50
-        )
+        HistoryPointFactory(account=account, date=today - dt.timedelta(days=offset), followers=followers - offset * 50)
     for index in range(8):
         PostFactory(
             account=account,

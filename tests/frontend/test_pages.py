@@ -118,10 +118,10 @@ def test_discovery_shows_the_data_age_and_filters_stale_data(ui, catalogue):
     from django.utils import timezone
 
     from influencers.metrics.service import refresh_metrics
-    from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, PostFactory
+    from tests.factories import AccountFactory, CreatorFactory, HistoryPointFactory, PostFactory
 
     old = AccountFactory(creator=CreatorFactory(display_name="Old Timer"))
-    AccountSnapshotFactory(account=old, date=dt.date(2019, 5, 1), followers=20_000)
+    HistoryPointFactory(account=old, date=dt.date(2019, 5, 1), followers=20_000)
     PostFactory(account=old, posted_at=dt.datetime(2019, 5, 30, 9, tzinfo=dt.UTC), likes=600, comments=20)
     refresh_metrics([old.pk])
 

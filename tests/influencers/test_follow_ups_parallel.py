@@ -20,7 +20,7 @@ from core.parallel import fork_refusal
 from influencers import follow_ups
 from influencers.follow_ups import AccountsChanged, accounts_changed
 from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
-from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, PostFactory
+from tests.factories import AccountFactory, CreatorFactory, HistoryPointFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -346,9 +346,7 @@ def test_the_real_steps_store_what_one_process_stores(settings, monkeypatch):
     start = dt.date(2026, 1, 1)
     for n, pk in enumerate(ids):
         for day in range(40):
-            AccountSnapshotFactory(
-                account_id=pk, date=start + dt.timedelta(days=day), followers=10_000 + n * 977 + day**2
-            )
+            HistoryPointFactory(account_id=pk, date=start + dt.timedelta(days=day), followers=10_000 + n * 977 + day**2)
         for p in range(6):
             posted = dt.datetime(2026, 2, 1 + 3 * p, 12, tzinfo=dt.UTC)
             PostFactory(

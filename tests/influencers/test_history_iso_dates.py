@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from influencers.selectors.history import _day_numbers, _iso_day_numbers, _sqlite_snapshot_arrays
-from tests.factories import AccountFactory, AccountSnapshotFactory
+from tests.factories import AccountFactory, HistoryPointFactory
 
 
 def test_iso_dates_run_together_are_their_days_since_1970():
@@ -38,7 +38,7 @@ def test_dates_stored_in_another_form_are_read_as_before():
         pytest.skip("the group_concat read is SQLite's")
     account = AccountFactory()
     for day in (1, 2, 3):
-        AccountSnapshotFactory(account=account, date=dt.date(2026, 1, day), followers=day)
+        HistoryPointFactory(account=account, date=dt.date(2026, 1, day), followers=day)
     with connection.cursor() as cursor:  # not written by Django: no zero padding
         cursor.execute("UPDATE influencers_accountsnapshot SET date = '2026-1-2' WHERE followers = 2")
     where = 'FROM "influencers_accountsnapshot" ORDER BY "account_id", "date"'

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.errors import ImportValidationError
 from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator
 from influencers.services.imports import creators_import_file
-from tests.factories import AccountFactory, AccountSnapshotFactory
+from tests.factories import AccountFactory, HistoryPointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
 
 def test_existing_account_updates_its_creator_instead_of_making_a_new_one(tmp_path):
     account = AccountFactory(platform="instagram", handle="maya", creator__display_name="Old name")
-    AccountSnapshotFactory(account=account, date=dt.date(2026, 3, 1), followers=100, following=1, posts=1)
+    HistoryPointFactory(account=account, date=dt.date(2026, 3, 1), followers=100, following=1, posts=1)
     path = write(tmp_path, HEADER + "\n,Maya Chen,US,en,Instagram,@MAYA,,2026-03-01,23400,,\n")
 
     result = creators_import_file(path=path)

@@ -16,7 +16,7 @@ from influencers.metrics.chunk import chunk_metrics, history_arrays
 from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics
 from influencers.selectors.history import _day_numbers, _sqlite_snapshot_arrays
-from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
 
 UTC = dt.UTC
 AS_OF = dt.datetime(2026, 3, 21, 12, 0, tzinfo=UTC)
@@ -191,7 +191,7 @@ def test_sqlite_snapshot_arrays_are_sorted_whatever_order_the_rows_come_in():
     first, second = AccountFactory(), AccountFactory()
     for account in (second, first):
         for day in (dt.date(2026, 1, 3), dt.date(2026, 1, 1), dt.date(2026, 1, 2)):
-            AccountSnapshotFactory(account=account, date=day, followers=day.day, following=None)
+            HistoryPointFactory(account=account, date=day, followers=day.day, following=None)
     where = 'FROM "influencers_accountsnapshot" ORDER BY "account_id" DESC, "date" DESC'
     table = _sqlite_snapshot_arrays(connection, ['"account_id"', '"date"', '"followers"'], where, [])
     day = (dt.date(2026, 1, 1) - dt.date(1970, 1, 1)).days
@@ -216,7 +216,7 @@ def test_refresh_stores_what_the_reference_computes_from_the_same_history():
         account = AccountFactory(platform=platform)
         # The points' fields are the models' own names.
         for snap in snaps:
-            AccountSnapshotFactory(account=account, **snap._asdict())
+            HistoryPointFactory(account=account, **snap._asdict())
         for post in posts:
             PostFactory(account=account, **post._asdict())
         accounts.append((account, platform, snaps, posts))

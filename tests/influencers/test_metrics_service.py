@@ -11,7 +11,7 @@ from core.models import JobKind, JobStatus
 from core.services.jobs import job_create, run_job
 from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics, Platform
-from tests.factories import AccountFactory, AccountMetricsFactory, AccountSnapshotFactory, PostFactory
+from tests.factories import AccountFactory, AccountMetricsFactory, HistoryPointFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ def _account_with_history(platform: str = Platform.INSTAGRAM, *, days: int = 40,
     account = AccountFactory(platform=platform)
     start = AS_OF.date() - dt.timedelta(days=days - 1)
     for d in range(days):
-        AccountSnapshotFactory(
-            account=account, date=start + dt.timedelta(days=d), followers=base + 10 * d, following=200
-        )
+        HistoryPointFactory(account=account, date=start + dt.timedelta(days=d), followers=base + 10 * d, following=200)
     return account
 
 
@@ -64,7 +62,7 @@ def test_stale_account_growth_is_measured_from_its_own_latest_snapshot():
     account = AccountFactory()
     start = AS_OF.date() - dt.timedelta(days=400)
     for d in range(0, 100):
-        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=2000 + d)
+        HistoryPointFactory(account=account, date=start + dt.timedelta(days=d), followers=2000 + d)
     refresh_metrics([account.pk], as_of=AS_OF)
     metrics = AccountMetrics.objects.get(account=account)
     assert metrics.followers == 2099
@@ -112,7 +110,7 @@ def test_metrics_job_rejects_bad_account_ids():
 
 def test_default_as_of_is_now():
     account = AccountFactory()
-    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=777)
+    HistoryPointFactory(account=account, date=timezone.localdate(), followers=777)
     PostFactory(account=account, posted_at=timezone.now() - dt.timedelta(hours=2), likes=70, comments=7)
     refresh_metrics([account.pk])
     assert AccountMetrics.objects.get(account=account).er_by_followers == pytest.approx(77 / 777)
@@ -127,7 +125,7 @@ def test_an_old_history_gets_its_figures_without_an_as_of():
     account = AccountFactory(platform=Platform.INSTAGRAM)
     start = dt.date(2018, 1, 1)
     for d in range(0, 181):  # daily 2018-01-01 … 2018-06-30: 4000 … 5800 followers
-        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=4000 + 10 * d)
+        HistoryPointFactory(account=account, date=start + dt.timedelta(days=d), followers=4000 + 10 * d)
     noon = dt.time(12, tzinfo=dt.UTC)
     # 2018-06-30 (day 180: 5800 followers), 06-10 (day 160: 5600), 05-01 (day 120: 5200).
     PostFactory(account=account, posted_at=dt.datetime.combine(dt.date(2018, 6, 30), noon), likes=560, comments=20)
@@ -147,8 +145,8 @@ def test_an_old_history_gets_its_figures_without_an_as_of():
 
 def test_an_explicit_as_of_ignores_posts_and_snapshots_after_it():
     account = AccountFactory(platform=Platform.INSTAGRAM)
-    AccountSnapshotFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
-    AccountSnapshotFactory(account=account, date=dt.date(2019, 3, 1), followers=9000)  # after the cut-off
+    HistoryPointFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
+    HistoryPointFactory(account=account, date=dt.date(2019, 3, 1), followers=9000)  # after the cut-off
     PostFactory(account=account, posted_at=dt.datetime(2019, 1, 20, tzinfo=dt.UTC), likes=45, comments=5)
     PostFactory(account=account, posted_at=dt.datetime(2019, 2, 20, tzinfo=dt.UTC), likes=900, comments=0)
 
@@ -167,7 +165,7 @@ def test_posts_older_than_the_newest_snapshots_use_the_followers_of_their_day():
     account = AccountFactory(platform=Platform.INSTAGRAM)
     start = dt.date(2017, 1, 1)
     for d in range(0, 400):
-        AccountSnapshotFactory(account=account, date=start + dt.timedelta(days=d), followers=1000 if d < 30 else 50_000)
+        HistoryPointFactory(account=account, date=start + dt.timedelta(days=d), followers=1000 if d < 30 else 50_000)
     PostFactory(account=account, posted_at=dt.datetime(2017, 1, 10, 8, tzinfo=dt.UTC), likes=90, comments=10)
 
     refresh_metrics([account.pk])
@@ -182,7 +180,7 @@ def test_the_post_window_is_chosen_in_the_database_up_to_the_second():
     """The 90 days end at the newest post: a post exactly 90 days before it is out, one a second
     later is in (the database's window and the formula's agree)."""
     account = AccountFactory(platform=Platform.INSTAGRAM)
-    AccountSnapshotFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
+    HistoryPointFactory(account=account, date=dt.date(2019, 1, 1), followers=1000)
     newest = dt.datetime(2019, 5, 30, 10, tzinfo=dt.UTC)
     PostFactory(account=account, posted_at=newest, likes=10, comments=0)
     PostFactory(account=account, posted_at=newest - dt.timedelta(days=90), likes=500, comments=0)

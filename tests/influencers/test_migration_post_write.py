@@ -14,7 +14,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
 
 BEFORE = [("influencers", "0015_post_caption_han_bigrams")]
 ACCOUNT_INDEX = "influencers_post_account_id_67358e74"
@@ -84,7 +84,7 @@ def test_negative_counts_are_still_refused_by_the_columns_own_checks():
     for make in (
         lambda: PostFactory(account=account, likes=-1),
         lambda: PostFactory(account=account, comments=-1),
-        lambda: AccountSnapshotFactory(account=account, followers=-1),
+        lambda: HistoryPointFactory(account=account, followers=-1),
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             make()

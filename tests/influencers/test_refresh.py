@@ -33,7 +33,7 @@ from influencers.services.refresh import (
     account_refresh,
     refresh_tracked_accounts,
 )
-from tests.factories import AccountFactory, AccountSnapshotFactory, CreatorFactory, JobFactory, PostFactory
+from tests.factories import AccountFactory, CreatorFactory, HistoryPointFactory, JobFactory, PostFactory
 from tests.influencers.connector_fakes import (
     IG_BUSINESS_ID,
     IG_TOKEN,
@@ -304,7 +304,7 @@ def test_a_failed_refresh_writes_nothing_and_fails_its_job(
         break_api()  # registered first: responses serves the first matching registration
     fake = FakeYouTube(responses.mock, channel)
     account = yt_account(channel, bio="before")
-    AccountSnapshotFactory(account=account, date=DAY - dt.timedelta(days=1), followers=50_000)
+    HistoryPointFactory(account=account, date=DAY - dt.timedelta(days=1), followers=50_000)
     PostFactory(account=account, platform_post_id=channel.videos[0].id, views=1, likes=1)
     if deleted:
         fake.channels.clear()

@@ -27,10 +27,10 @@ from influencers.models import (
 from influencers.services.retention import purge_stale_api_data
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     AudienceProfileFactory,
     CommentSampleFactory,
     FollowerSampleFactory,
+    HistoryPointFactory,
     MediaAssetFactory,
     PostFactory,
 )
@@ -53,7 +53,7 @@ def _channel(*, platform: str = Platform.YOUTUBE, refreshed_days_ago: int | None
         last_refreshed_at=refreshed,
     )
     for days in (3, 2, 1):
-        AccountSnapshotFactory(account=account, date=NOW.date() - dt.timedelta(days=days), followers=1000 + days)
+        HistoryPointFactory(account=account, date=NOW.date() - dt.timedelta(days=days), followers=1000 + days)
     post = PostFactory(account=account)
     CommentSampleFactory(post=post)
     asset = MediaAssetFactory(account=account, post=post)

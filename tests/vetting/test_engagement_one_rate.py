@@ -11,7 +11,7 @@ import pytest
 from influencers.metrics.engagement import ER_DEFINITIONS
 from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics
-from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
 from vetting.scoring.engagement import load_benchmarks
 from vetting.services.reports import vet_accounts, vetting_report
 
@@ -26,7 +26,7 @@ def _account(platform: str):
     (followers 50,000 + 100 a week)."""
     account = AccountFactory(platform=platform)
     for week in range(30):
-        AccountSnapshotFactory(
+        HistoryPointFactory(
             account=account, date=NEWEST.date() - dt.timedelta(weeks=29 - week), followers=50_000 + 100 * week
         )
     for i in range(40):
@@ -95,7 +95,7 @@ def test_a_sparse_posters_rate_rests_on_its_window_and_the_pattern_on_its_newest
     """A post every 30 days: the ER's 90 days hold 3 posts (its confidence says so), while the
     engagement pattern still reads the 20 newest posts (full confidence)."""
     account = AccountFactory(platform="instagram")
-    AccountSnapshotFactory(account=account, date=NEWEST.date(), followers=10_000)
+    HistoryPointFactory(account=account, date=NEWEST.date(), followers=10_000)
     for i in range(20):
         PostFactory(account=account, posted_at=NEWEST - dt.timedelta(days=30 * i), likes=300, comments=20)
     refresh_metrics([account.pk])

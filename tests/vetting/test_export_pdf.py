@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     AudienceProfileFactory,
     BrandFactory,
     CreatorFactory,
+    HistoryPointFactory,
     OrganizationFactory,
     PostFactory,
     ShortlistEntryFactory,
@@ -46,7 +46,7 @@ def vetted_shortlist():
         creator = CreatorFactory(display_name=name, categories=["beauty"])
         account = AccountFactory(creator=creator, platform=platform, handle=name.lower().replace(" ", ""))
         for offset in range(40, -1, -1):
-            AccountSnapshotFactory(
+            HistoryPointFactory(
                 account=account,
                 date=timezone.localdate() - dt.timedelta(days=offset),
                 followers=followers - offset * 20,

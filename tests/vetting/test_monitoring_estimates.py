@@ -99,11 +99,11 @@ def test_a_custom_table_file_is_used_when_configured(tmp_path, settings) -> None
 def test_export_fields_are_numbers_a_client_can_sort() -> None:
     from django.utils import timezone
 
-    from tests.factories import AccountFactory, AccountSnapshotFactory, PostFactory
+    from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
     from vetting.monitoring import ESTIMATE_EXPORT_COLUMNS, estimate_export_fields
 
     account = AccountFactory(platform="instagram")
-    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
+    HistoryPointFactory(account=account, date=timezone.localdate(), followers=20_000)
     PostFactory(account=account, likes=480, comments=20)
     fields = estimate_export_fields(account)
     assert set(ESTIMATE_EXPORT_COLUMNS) <= set(fields)

@@ -14,10 +14,10 @@ from core.models import Job, JobKind, JobStatus
 from influencers.models import CommentSample, Post
 from tests.factories import (
     AccountFactory,
-    AccountSnapshotFactory,
     AlertFactory,
     BrandFactory,
     CreatorFactory,
+    HistoryPointFactory,
     MembershipFactory,
     OrganizationFactory,
     PostFactory,
@@ -240,7 +240,7 @@ def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
     followers = 50_000
     for d in range(60, -1, -1):
         followers += 100 + (20_000 if d == 10 else 0)  # steady growth, one bought package
-        AccountSnapshotFactory(account=account, date=today - dt.timedelta(days=d), followers=followers)
+        HistoryPointFactory(account=account, date=today - dt.timedelta(days=d), followers=followers)
     _watch(OrganizationFactory(), [account.creator], RuleKind.GROWTH_ANOMALY, {"min_severity": "medium"})
     svc.evaluate_watches()
     alert = Alert.objects.get()
@@ -251,7 +251,7 @@ def test_growth_anomaly_rule_uses_the_vetting_growth_scorer() -> None:
 
 def test_engagement_anomaly_rule_uses_the_vetting_engagement_scorer() -> None:
     account = AccountFactory()
-    AccountSnapshotFactory(account=account, date=timezone.localdate(), followers=20_000)
+    HistoryPointFactory(account=account, date=timezone.localdate(), followers=20_000)
     spike = None
     for d in range(20):
         likes = 60_000 if d == 4 else 600 + 7 * (d % 3)

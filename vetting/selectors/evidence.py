@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model
@@ -31,16 +29,19 @@ from django.utils.dateparse import parse_datetime
 from core.sql import ids_in, ids_params
 from core.sql import quoted_column as _column  # short names: this module's SQL is dense with them
 from core.sql import quoted_table as _table
+from influencers.history_arrays import day_of
+from influencers.metrics.chunk import MISSING
 from influencers.models import (
     Account,
+    AccountHistory,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
     FollowerSample,
     Post,
 )
+from influencers.selectors.history import stored_histories
 
 _FETCH_ROWS = 2000
 
@@ -107,8 +108,8 @@ def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tupl
     sql = (
         f"SELECT {_column(Account, 'id', a)}, {_column(Account, 'platform', a)}, {_column(Account, 'handle', a)}, "
         f"{_column(Account, 'bio', a)}, {_column(Creator, 'languages', c)}, "
-        f"(SELECT COUNT(*) FROM {_table(AccountSnapshot)} {s} WHERE {_column(AccountSnapshot, 'account', s)} = "
-        f"{_column(Account, 'id', a)} AND {_column(AccountSnapshot, 'date', s)} <= %s), "
+        f"(SELECT length({_column(AccountHistory, 'dates', s)}) / 8 FROM {_table(AccountHistory)} {s} "
+        f"WHERE {_column(AccountHistory, 'account', s)} = {_column(Account, 'id', a)}), "
         f"(SELECT COUNT(*) FROM {_table(Post)} {p} WHERE {_column(Post, 'account', p)} = "
         f"{_column(Account, 'id', a)} AND {_column(Post, 'posted_at', p)} <= %s), "
         f"{_column(AccountMetrics, 'account', m)}, {_column(AccountMetrics, 'followers', m)}, "
@@ -122,100 +123,32 @@ def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tupl
     )
     out = []
     for pk, platform, handle, bio, langs, count, posts, metrics_id, *metrics in _rows(
-        sql, [_date_param(until.date()), _datetime_param(until), *ids_params(account_ids)]
+        sql, [_datetime_param(until), *ids_params(account_ids)]
     ):
         out.append((pk, platform, handle, bio, _json(langs), count or None, posts, metrics_id is not None, *metrics))
     return out
 
 
-class _Days(dict[str, dt.date]):
-    """ISO date texts, each parsed once: the histories of a chunk share their days."""
-
-    def __missing__(self, text: str) -> dt.date:
-        day = self[text] = dt.date.fromisoformat(text)
-        return day
-
-
 HistoryColumns = tuple[list[dt.date], list[int], list[int | None]]
 
 
-def snapshot_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[int, HistoryColumns]:
-    """(dates, followers, following) of every snapshot dated `until` or earlier of each of
-    `account_ids` that has one, as columns by date (callers pass accounts whose whole history
-    they keep; longer ones go through `influencers.selectors.history.newest_snapshots`)."""
-    if not account_ids:
-        return {}
-    if connection.vendor == "sqlite":
-        return _sqlite_histories(account_ids, until=until)
-    date = _column(AccountSnapshot, "date")
-    # The date as ISO text (YYYY-MM-DD), parsed once per distinct day: SQLite's driver would parse
-    # it with Django's regex (90 rows an account). PostgreSQL's cast to text follows the server's
-    # DateStyle (SQL or German styles write 06/12/2026 or 06.12.2026): to_char is fixed.
-    as_text = f"to_char({date}, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else f"CAST({date} AS TEXT)"
-    columns = [_column(AccountSnapshot, "account"), as_text]
-    columns += [_column(AccountSnapshot, name) for name in ("followers", "following")]
-    sql = _select_in(AccountSnapshot, columns, "account", len(account_ids), ["account", "date"], f"{date} <= %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params(account_ids), _date_param(until)])
-        rows = cursor.fetchall()
-    # Whole columns, each account's rows then a slice of them (the rows are by account): no
-    # Python code run per row (a chunk reads 200 x 90-365 of them), and nothing made per row but
-    # the driver's tuple (zip(*rows) made an iterator per row, and cost 4 times as much).
-    accounts, texts, followers, following = (list(map(itemgetter(index), rows)) for index in range(4))
-    dates = list(map(_Days().__getitem__, texts))
+def snapshot_histories(
+    account_ids: Sequence[int], *, until: dt.date, limit: int | None = None
+) -> dict[int, HistoryColumns]:
+    """(dates, followers, following) of the points dated `until` or earlier of each of
+    `account_ids` that has one (the `limit` newest of them), as columns by date."""
+    days: dict[int, dt.date] = {}
     out: dict[int, HistoryColumns] = {}
-    start = 0
-    while start < len(accounts):
-        account_id = accounts[start]
-        end = bisect_right(accounts, account_id, start)
-        out[account_id] = (dates[start:end], followers[start:end], following[start:end])
-        start = end
+    for account_id, stored in stored_histories(account_ids).items():
+        history = stored.until(until)
+        if limit is not None:
+            history = history.newest(limit)
+        if not len(history):
+            continue
+        dates = [days[day] if day in days else days.setdefault(day, day_of(day)) for day in history.days.tolist()]
+        following = [None if count == MISSING else count for count in history.following.tolist()]
+        out[account_id] = (dates, history.followers.tolist(), following)
     return out
-
-
-def _sqlite_histories(account_ids: Sequence[int], *, until: dt.date) -> dict[int, HistoryColumns]:
-    """`snapshot_histories` on SQLite: each account's history read as one row of three JSON
-    arrays (dates as ISO text, followers, following), decoded by orjson. Read a row per
-    snapshot, the driver made a tuple and its values for each (18,000 a chunk of 200 accounts):
-    most of the cost of the read, and most of what set the garbage collector going while
-    vetting. The values are those the rows gave (integers, NULL as None); the arrays are put in
-    date order here, the aggregate keeping the order of the (account, date) index it groups by
-    in practice but not by contract."""
-    account, date = _column(AccountSnapshot, "account"), _column(AccountSnapshot, "date")
-    arrays = ", ".join(
-        f"json_group_array({column})"
-        for column in (
-            f"CAST({date} AS TEXT)",
-            _column(AccountSnapshot, "followers"),
-            _column(AccountSnapshot, "following"),
-        )
-    )
-    # Grouped straight from the table, not from a subquery ordered by account and date: SQLite
-    # then groups the rows as the unique (account, date) index hands them over, where it put the
-    # subquery's rows through a temporary B-tree first (two fifths of the read's time).
-    sql = (
-        f"SELECT {account}, {arrays} FROM {_table(AccountSnapshot)} "
-        f"WHERE {ids_in(account, len(account_ids))} AND {date} <= %s GROUP BY {account} ORDER BY {account}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids_params(account_ids), _date_param(until)])
-        found = cursor.fetchall()
-    days = _Days()
-    out: dict[int, HistoryColumns] = {}
-    for account_id, *columns in found:
-        texts, followers, following = map(orjson.loads, columns)
-        out[account_id] = (
-            (list(map(days.__getitem__, texts)), followers, following)
-            if texts == sorted(texts)
-            else (_by_date(days, texts, followers, following))
-        )
-    return out
-
-
-def _by_date(days: _Days, texts: list[str], followers: list[int], following: list[int | None]) -> HistoryColumns:
-    """A history's columns put in the order of its dates (ISO texts: their order as text)."""
-    order = sorted(range(len(texts)), key=texts.__getitem__)
-    return [days[texts[i]] for i in order], [followers[i] for i in order], [following[i] for i in order]
 
 
 POST_COUNTS = ("likes", "comments", "shares", "saves", "views")

@@ -45,7 +45,6 @@ from influencers.models import (
     AccountMetrics,
     Creator,
 )
-from influencers.selectors.history import newest_snapshots
 from influencers.services.changes import touch_accounts
 from vetting import messages as m
 from vetting.scoring import risk as risk_mod
@@ -250,22 +249,16 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
 
 
 def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | None], *, until: dt.date) -> None:
-    """The newest HISTORY_DAYS snapshots of each account, counted back from its own newest:
-    whole histories by one plain read, longer ones through the catalogue's window query."""
-    whole = [account for account, n in counts.items() if n and n <= HISTORY_DAYS]
-    for account_id, history in evidence_rows.snapshot_histories(whole, until=until).items():
+    """The newest HISTORY_DAYS points of each account's history, counted back from its own
+    newest; a whole history (no more points than that) is also the growth fit's `history`."""
+    having = [account for account, n in counts.items() if n]
+    for account_id, history in evidence_rows.snapshot_histories(having, until=until, limit=HISTORY_DAYS).items():
         evidence = out[account_id]
-        evidence.snapshots = HistoryRows(history)
-        evidence.history = history
-    longer = {account: n for account, n in counts.items() if n and n > HISTORY_DAYS}
-    if longer:
-        rows: dict[int, list[SnapshotRow]] = defaultdict(list)
-        for account_id, date, followers, following in newest_snapshots(
-            longer, until=until, limit=HISTORY_DAYS, fields=("account_id", "date", "followers", "following")
-        ):
-            rows[account_id].append((date, followers, following))
-        for account_id, snapshots in rows.items():
-            out[account_id].snapshots = snapshots
+        if (counts[account_id] or 0) <= HISTORY_DAYS:
+            evidence.snapshots = HistoryRows(history)
+            evidence.history = history
+        else:
+            evidence.snapshots = list(zip(*history))
 
 
 def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:

@@ -23,10 +23,11 @@ from PIL import Image
 from core.errors import InputError, InvalidState
 from core.services.media import ImageInfo, image_content_file, inspect_image_bytes
 from influencers import sponsorship
+from influencers.history_arrays import COLUMNS, split_by_account
 from influencers.metrics.service import refresh_metrics
 from influencers.models import (
     Account,
-    AccountSnapshot,
+    AccountHistory,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -234,14 +235,12 @@ def _write_catalogue(
         accounts.append(flat_accounts[cursor : cursor + len(cr.accounts)])
         cursor += len(cr.accounts)
 
-    snapshots: list[tuple] = []
     posts: list[Post] = []
     audiences: list[AudienceProfile] = []
     followers: list[tuple] = []
     post_plans: list[PostPlan] = []
     for cr, accs in zip(plan.creators, accounts):
         for ap, account in zip(cr.accounts, accs):
-            snapshots.extend((account.pk, d, f, fo, p) for d, f, fo, p in ap.snapshots)
             for pp in ap.posts:
                 posts.append(
                     Post(
@@ -267,7 +266,15 @@ def _write_catalogue(
             followers.extend(
                 (account.pk, plan.end_date, *(row[name] for name in FOLLOWER_FIELDS)) for row in ap.follower_samples
             )
-    _insert_values(AccountSnapshot, ("account", "date", "followers", "following", "posts"), snapshots)
+    histories = split_by_account([ap.snapshots for cr in plan.creators for ap in cr.accounts])
+    AccountHistory.objects.bulk_create(
+        [
+            AccountHistory(account_id=account.pk, **dict(zip(COLUMNS, history.packed(), strict=True)))
+            for account, history in zip([a for accs in accounts for a in accs], histories, strict=True)
+            if len(history)
+        ],
+        batch_size=BATCH,
+    )
     created_posts = Post.objects.bulk_create(posts, batch_size=BATCH)
     AudienceProfile.objects.bulk_create(audiences, batch_size=BATCH)
     _insert_values(FollowerSample, ("account", "sampled_at", *FOLLOWER_FIELDS), followers)

@@ -18,7 +18,6 @@ from django.db import models
 from influencers import sponsorship
 from influencers.models import (
     Account,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -74,7 +73,6 @@ ACCOUNTS = Table(
     ),
     "accounts",
 )
-SNAPSHOTS = Table(AccountSnapshot, "account_id", ("date",), ("followers", "following", "posts"), "snapshots")
 AUDIENCES = Table(
     AudienceProfile,
     "account_id",
@@ -150,7 +148,11 @@ POSTS = Table(
 COMMENTS = Table(CommentSample, "post_id", ("external_id",), ("commenter", "text", "posted_at", "likes"), "comments")
 MEDIA = Table(MediaAsset, "account_id", ("sha256",), ("post_id", "source_url"), "media")
 
-TABLES = (CREATORS, ACCOUNTS, SNAPSHOTS, AUDIENCES, FOLLOWERS, POSTS, COMMENTS, MEDIA)
+TABLES = (CREATORS, ACCOUNTS, AUDIENCES, FOLLOWERS, POSTS, COMMENTS, MEDIA)
+# Labels of the counts an import reports: the tables', and the history points' (one
+# `AccountHistory` row per account, counted per point as the file gives them).
+HISTORY_LABEL = "snapshots"
+COUNTED = (CREATORS.label, ACCOUNTS.label, HISTORY_LABEL, *(table.label for table in TABLES[2:]))
 
 
 @dataclass(slots=True, eq=False)

@@ -22,18 +22,21 @@ from django.utils import timezone
 
 from core.errors import InputError
 from core.services.media import ImageInfo, delete_stored_files, image_content_file
-from influencers.models import Account, Creator, MediaAsset
+from influencers.history_arrays import COLUMNS as HISTORY_COLUMNS
+from influencers.history_arrays import EMPTY, merged, split_by_account
+from influencers.models import Account, AccountHistory, Creator, MediaAsset
+from influencers.selectors.history import stored_histories
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.records import (
     ACCOUNTS,
     AUDIENCES,
     COMMENTS,
+    COUNTED,
     CREATORS,
     FOLLOWERS,
+    HISTORY_LABEL,
     MEDIA,
     POSTS,
-    SNAPSHOTS,
-    TABLES,
     AccountIn,
     CreatorIn,
     ImageIn,
@@ -231,7 +234,7 @@ class Writer:
         self.dry_run = dry_run
         self.now = timezone.now()
         self.counts: dict[str, dict[str, int]] = {
-            table.label: {"created": 0, "updated": 0, "unchanged": 0} for table in TABLES
+            label: {"created": 0, "updated": 0, "unchanged": 0} for label in COUNTED
         }
         self.touched: set[int] = set()
         self.account_actions: list[tuple[str, str]] = []  # (created/updated/unchanged, label), the first ones
@@ -249,7 +252,8 @@ class Writer:
         self.sequences = SequenceSource()
         self.creator_ids = IdReserver(Creator, self.sequences)
         self.account_ids = IdReserver(Account, self.sequences)
-        self.snapshots = _TableWriter(SNAPSHOTS, self.now)
+        self.history_inserter = BulkTable(AccountHistory, ["account_id", *HISTORY_COLUMNS])
+        self.history_updater = BulkTable(AccountHistory, list(HISTORY_COLUMNS))
         self.audiences = _TableWriter(AUDIENCES, self.now)
         self.followers = _TableWriter(FOLLOWERS, self.now)
         self.posts = _TableWriter(POSTS, self.now, ids=IdReserver(POSTS.model, self.sequences))
@@ -314,7 +318,7 @@ class Writer:
         for account in accounts:
             for post in account.posts:
                 post.id = ids.get((account.id, post.key)) if account.id is not None else None
-        self._children(self.snapshots, [(a, a.id, a.snapshots) for a in accounts if a.snapshots])
+        self._histories([account for account in accounts if account.snapshots])
         self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
         self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
         self._children(
@@ -322,6 +326,35 @@ class Writer:
             [(a, p.id, p.comments) for a in accounts for p in a.posts if p.comments],
         )
         self._media(accounts)
+
+    def _histories(self, accounts: list[AccountIn]) -> None:
+        """Each account's points merged into its one `AccountHistory` row (new accounts: the
+        points as they are), counted per point."""
+        given = split_by_account([account.snapshots for account in accounts])
+        new_accounts = self.new_parents["account_id"]
+        stored_ids = [a.id for a in accounts if a.id is not None and a.id not in new_accounts]
+        if stored_ids and not self.dry_run:
+            self.runner.flush()  # the read below uses the connection the runner writes on
+        stored = stored_histories(stored_ids)
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        for account, points in zip(accounts, given, strict=True):
+            current = stored.get(account.id) if account.id is not None else None
+            result = merged(current if current is not None else EMPTY, points)
+            self._count(HISTORY_LABEL, "created", result.created)
+            self._count(HISTORY_LABEL, "updated", result.updated)
+            self._count(HISTORY_LABEL, "unchanged", result.unchanged)
+            if not result.changed or account.id is None:
+                continue
+            self.touched.add(account.id)
+            if current is None:
+                inserts.append((account.id, *result.history.packed()))
+            else:
+                updates.append((*result.history.packed(), account.id))
+        if self.dry_run:
+            return
+        self.history_updater.update(updates, self.runner)
+        self.history_inserter.insert(inserts, self.runner)
 
     def _creators(self, creators: list[CreatorIn]) -> None:
         writer = self.creators

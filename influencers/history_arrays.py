@@ -1,0 +1,188 @@
+"""An account's history of public counters as arrays: how `AccountHistory` stores it (one row
+per account, each column a packed array) and the pure operations on it (build from points,
+merge an import's points into the stored ones, cut at a date).
+
+One row per account, not one per day (issue 20): an import's 90-day histories were 450,000
+rows per 5,000 accounts, whose inserts, index entries and foreign-key checks alone cost more
+than the import's whole budget (docs/import-format.md, "The floor"). Packed little-endian int64
+arrays are read by `np.frombuffer` without parsing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from influencers.metrics.chunk import MISSING
+
+# One point as the catalogue's Python code passes it: date, followers, following, posts
+# (following and posts None when unknown).
+Point = tuple[dt.date, int, int | None, int | None]
+
+_EPOCH = dt.date(1970, 1, 1)
+_DTYPE = np.dtype("<i8")
+COLUMNS = ("dates", "followers", "following", "posts")
+
+
+def day_number(day: dt.date) -> int:
+    """A date as days since 1970-01-01 (how the history stores it)."""
+    return (day - _EPOCH).days
+
+
+def day_of(number: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=int(number))
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The points of one account, by date, one per day: each a day number (days since
+    1970-01-01) and three counts, `MISSING` for an unknown following or posts count."""
+
+    days: np.ndarray
+    followers: np.ndarray
+    following: np.ndarray
+    posts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        return all(np.array_equal(a, b) for a, b in zip(self.columns(), other.columns(), strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # arrays: compared by value, never hashed
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return self.days, self.followers, self.following, self.posts
+
+    def packed(self) -> tuple[bytes, bytes, bytes, bytes]:
+        """The four columns as stored (`AccountHistory.dates`, ...)."""
+        return tuple(column.astype(_DTYPE, copy=False).tobytes() for column in self.columns())  # type: ignore[return-value]
+
+    def until(self, day: dt.date) -> History:
+        """The points dated `day` or earlier."""
+        end = int(np.searchsorted(self.days, day_number(day), side="right"))
+        return self if end == len(self) else self._slice(0, end)
+
+    def newest(self, limit: int) -> History:
+        """The `limit` newest points."""
+        return self if len(self) <= limit else self._slice(len(self) - limit, len(self))
+
+    def _slice(self, start: int, end: int) -> History:
+        return History(*(column[start:end] for column in self.columns()))
+
+    def points(self) -> list[Point]:
+        """The points as Python values, oldest first (None for unknown counts)."""
+        return [
+            (day_of(day), followers, None if following == MISSING else following, None if posts == MISSING else posts)
+            for day, followers, following, posts in zip(*(column.tolist() for column in self.columns()))
+        ]
+
+
+EMPTY = History(*(np.zeros(0, dtype=np.int64) for _ in COLUMNS))
+
+
+def unpacked(dates: bytes, followers: bytes, following: bytes, posts: bytes) -> History:
+    """A stored row's columns as a History (read-only views of the bytes: no copy)."""
+    return History(*(np.frombuffer(column, dtype=_DTYPE) for column in (dates, followers, following, posts)))
+
+
+def _counts(values: Iterable[int | None], size: int) -> np.ndarray:
+    return np.fromiter((MISSING if value is None else value for value in values), dtype=np.int64, count=size)
+
+
+def from_points(points: Sequence[Point]) -> History:
+    """A History of `points` (any order; of two points on one day the later in `points` wins)."""
+    if not points:
+        return EMPTY
+    dates, followers, following, posts = zip(*points)
+    size = len(points)
+    days = np.array(dates, dtype="datetime64[D]").astype(np.int64)
+    history = History(days, _counts(followers, size), _counts(following, size), _counts(posts, size))
+    return _by_day(history)
+
+
+def _by_day(history: History) -> History:
+    """`history` sorted by day, the last of each day's points kept."""
+    days = history.days
+    if len(days) < 2 or bool((days[1:] > days[:-1]).all()):
+        return history
+    # Stable sort of the reversed points: each day's last point comes first and `unique` keeps it.
+    reversed_order = np.arange(len(days) - 1, -1, -1)
+    order = reversed_order[np.argsort(days[reversed_order], kind="stable")]
+    _, first = np.unique(days[order], return_index=True)
+    keep = order[first]
+    return History(*(column[keep] for column in history.columns()))
+
+
+def split_by_account(
+    points_by_account: Sequence[Sequence[Point]],
+) -> list[History]:
+    """`from_points` of each list, converted in one pass over all of them (an import's chunk:
+    hundreds of accounts of 90 points each)."""
+    sizes = [len(points) for points in points_by_account]
+    total = sum(sizes)
+    if total == 0:
+        return [EMPTY for _ in sizes]
+    flat = [point for points in points_by_account for point in points]
+    dates, followers, following, posts = zip(*flat)
+    columns = (
+        np.array(dates, dtype="datetime64[D]").astype(np.int64),
+        _counts(followers, total),
+        _counts(following, total),
+        _counts(posts, total),
+    )
+    bounds = np.cumsum([0, *sizes]).tolist()
+    return [
+        _by_day(History(*(column[start:end] for column in columns)))
+        for start, end in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The stored history after an import's points, and what happened to each point."""
+
+    history: History
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def merged(current: History, given: History, *, replace: bool = False) -> Merge:
+    """`current` with `given`'s points: a new day is added; on a day `current` has, `given`'s
+    known counts replace the stored ones and its unknown ones (`MISSING`) keep them, as an
+    import keeps a column its file leaves out, unless `replace` (a refresh: the platform's
+    counters of the day as they are now, unknown included)."""
+    if not len(current):
+        return Merge(given, len(given), 0, 0)
+    if not len(given):
+        return Merge(current, 0, 0, 0)
+    at = np.searchsorted(current.days, given.days)
+    inside = at < len(current)
+    same_day = np.zeros(len(given), dtype=bool)
+    same_day[inside] = current.days[at[inside]] == given.days[inside]
+    old = at[same_day]
+    after = [column.copy() for column in current.columns()]
+    for index in (1, 2, 3):
+        values = given.columns()[index][same_day]
+        if not replace:
+            values = np.where(values == MISSING, after[index][old], values)
+        after[index][old] = values
+    before = np.stack([column[old] for column in current.columns()[1:]])
+    now = np.stack([column[old] for column in after[1:]])
+    updated = int((before != now).any(axis=0).sum())
+    new = ~same_day
+    if new.any():
+        added = [np.concatenate([column, given.columns()[i][new]]) for i, column in enumerate(after)]
+        order = np.argsort(added[0], kind="stable")
+        after = [column[order] for column in added]
+    return Merge(History(*after), int(new.sum()), updated, int(same_day.sum()) - updated)

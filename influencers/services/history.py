@@ -1,0 +1,35 @@
+"""Writes to an account's history outside imports (a refresh's point of the day, the demo
+catalogue, test factories): a read-merge-write of the account's one row, under a lock of the
+account so two writers of one history never lose each other's points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from influencers.history_arrays import EMPTY, Merge, Point, from_points, merged, unpacked
+from influencers.models import Account, AccountHistory
+
+
+def record_points(account_id: int, points: Sequence[Point], *, replace: bool = False) -> Merge:
+    """Merge `points` into the account's stored history (see `history_arrays.merged`; `replace`:
+    a point's unknown counts replace the stored ones too). Counts must be 0 or more."""
+    for day, *counts in points:
+        if any(count is not None and count < 0 for count in counts):
+            raise ValueError(f"a history point of account {account_id} on {day} has a negative count: {counts}")
+    with transaction.atomic():
+        # The account row is the lock (its history row may not exist yet); a no-op on SQLite,
+        # whose writers are serialised anyway.
+        list(Account.objects.select_for_update().filter(pk=account_id).values_list("pk"))
+        stored = AccountHistory.objects.filter(pk=account_id).values_list("dates", "followers", "following", "posts")
+        row = stored.first()
+        current = unpacked(*(bytes(column) for column in row)) if row else EMPTY
+        result = merged(current, from_points(points), replace=replace)
+        if result.changed or (row is None and len(result.history)):
+            dates, followers, following, posts = result.history.packed()
+            AccountHistory.objects.update_or_create(
+                account_id=account_id,
+                defaults={"dates": dates, "followers": followers, "following": following, "posts": posts},
+            )
+    return result
