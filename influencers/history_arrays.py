@@ -14,14 +14,26 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
 from influencers.metrics.chunk import MISSING
 
-# One point as the catalogue's Python code passes it: date, followers, following, posts
+# One point as the catalogue's Python code passes it in: date, followers, following, posts
 # (following and posts None when unknown).
 Point = tuple[dt.date, int, int | None, int | None]
+
+
+class AccountSnapshot(NamedTuple):
+    """One point of an account's history as read back: the counters of one day (the
+    architecture's AccountSnapshot, ../shared/DESIGN.md; stored packed in `AccountHistory`)."""
+
+    date: dt.date
+    followers: int
+    following: int | None
+    posts: int | None
+
 
 _EPOCH = dt.date(1970, 1, 1)
 _DTYPE = np.dtype("<i8")
@@ -76,10 +88,12 @@ class History:
     def _slice(self, start: int, end: int) -> History:
         return History(*(column[start:end] for column in self.columns()))
 
-    def points(self) -> list[Point]:
+    def points(self) -> list[AccountSnapshot]:
         """The points as Python values, oldest first (None for unknown counts)."""
         return [
-            (day_of(day), followers, None if following == MISSING else following, None if posts == MISSING else posts)
+            AccountSnapshot(
+                day_of(day), followers, None if following == MISSING else following, None if posts == MISSING else posts
+            )
             for day, followers, following, posts in zip(*(column.tolist() for column in self.columns()))
         ]
 
