@@ -134,8 +134,9 @@ def _json_adapter(field: models.Field) -> Callable[[Any], Any]:
 # sends as it is and the server checks as it would the text (CHECKs, foreign keys, uniqueness).
 # Not `integer` (no import column is, and an int over its range would fail in psycopg, not on the
 # server), nor timestamps (a naive datetime to timestamptz is an error in binary, a zone in text),
-# nor booleans or text.
-BINARY_COPY_TYPES = {"bigint": "int8", "date": "date"}
+# nor booleans or text. `bytea` (the packed history arrays, `AccountHistory`): binary sends the
+# bytes as they are, where text would spell each byte as two hex digits for the server to parse.
+BINARY_COPY_TYPES = {"bigint": "int8", "date": "date", "bytea": "bytea"}
 
 
 def _binary_copy_types(fields: Sequence[models.Field]) -> list[str] | None:
