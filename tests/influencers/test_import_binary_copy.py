@@ -101,7 +101,7 @@ def test_binary_copy_stores_the_arrays_byte_for_byte_as_the_text_copy(monkeypatc
     "bad_row",
     [
         pytest.param(lambda pk: (pk, packed([1]), None, packed([1]), packed([1])), id="no followers"),
-        pytest.param(lambda pk: (pk, packed([2]), packed([1]), packed([1]), packed([1])), id="second row of an account"),
+        pytest.param(lambda pk: (pk, packed([2]), packed([1]), packed([1]), packed([1])), id="second row"),
     ],
 )
 def test_a_refused_row_gets_the_same_error_in_binary_as_in_text(monkeypatch, bad_row):
