@@ -110,6 +110,19 @@ def test_split_by_account_is_from_points_of_each_account(seed):
         assert history.points() == as_points(reference_of(points))
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_split_by_account_of_accounts_in_date_order_with_empty_ones_between(seed):
+    """The usual file: each account's points by date, one a day (the path without a sort), next
+    to accounts without points, first and last included, and one account out of order."""
+    rng = random.Random(seed)
+    accounts = [as_points(reference_of(random_points(rng))) if rng.random() < 0.7 else [] for _ in range(12)]
+    accounts[0] = accounts[-1] = []
+    if seed % 2:
+        accounts[rng.randrange(1, 11)] = random_points(rng, size=10)  # repeats and disorder
+    histories = split_by_account(accounts)
+    assert [history.points() for history in histories] == [as_points(reference_of(points)) for points in accounts]
+
+
 def test_split_by_account_of_accounts_without_points_gives_empty_histories():
     histories = split_by_account([[], [(START, 5, None, 1)], []])
     assert [history.points() for history in histories] == [[], [(START, 5, None, 1)], []]
