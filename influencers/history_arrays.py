@@ -210,3 +210,62 @@ def merged(current: History, given: History, *, replace: bool = False) -> Merge:
         order = np.argsort(added[0], kind="stable")
         after = [column[order] for column in added]
     return Merge(History(*after), int(new.sum()), updated, int(same_day.sum()) - updated)
+
+
+def merged_each(currents: Sequence[History], givens: Sequence[History], *, replace: bool = False) -> list[Merge]:
+    """`merged(current, given)` of each pair, computed for all the pairs at once: an import's chunk
+    of stored histories, where numpy's cost per call (some 50 µs a merge) was most of the work of
+    a 90-point history. A history nothing changes is returned as it is."""
+    if len(currents) != len(givens):
+        raise ValueError(f"{len(currents)} stored histories but {len(givens)} given")
+    count = len(currents)
+    current_sizes = np.array([len(history) for history in currents], dtype=np.int64)
+    given_sizes = np.array([len(history) for history in givens], dtype=np.int64)
+    if not count or not given_sizes.sum():
+        return [Merge(history, 0, 0, 0) for history in currents]
+    before = _joined(currents)
+    given = _joined(givens)
+    given_owner = np.repeat(np.arange(count), given_sizes)
+    # One sorted key per point, (account, day): the pairs' days compared in one searchsorted.
+    days = np.concatenate([before[0], given[0]])
+    low, span = int(days.min()), int(days.max() - days.min()) + 1
+    before_keys = np.repeat(np.arange(count), current_sizes) * span + (before[0] - low)
+    given_keys = given_owner * span + (given[0] - low)
+    at = np.searchsorted(before_keys, given_keys)
+    same_day = np.zeros(len(given_keys), dtype=bool)
+    inside = at < len(before_keys)
+    same_day[inside] = before_keys[at[inside]] == given_keys[inside]
+    old = at[same_day]
+    after = [column.copy() for column in before]
+    changed = np.zeros(len(old), dtype=bool)
+    for index in (1, 2, 3):
+        values = given[index][same_day]
+        if not replace:
+            values = np.where(values == MISSING, before[index][old], values)
+        changed |= values != before[index][old]
+        after[index][old] = values
+    new = ~same_day
+    created = np.bincount(given_owner[new], minlength=count)
+    updated = np.bincount(given_owner[same_day][changed], minlength=count)
+    unchanged = np.bincount(given_owner[same_day], minlength=count) - updated
+    if new.any():
+        order = np.argsort(np.concatenate([before_keys, given_keys[new]]), kind="stable")
+        after = [np.concatenate([column, given[index][new]])[order] for index, column in enumerate(after)]
+    bounds = np.cumsum([0, *(current_sizes + created).tolist()]).tolist()
+    results = []
+    for index, (made, changed_days, kept) in enumerate(zip(created.tolist(), updated.tolist(), unchanged.tolist())):
+        if made or changed_days:
+            start, end = bounds[index], bounds[index + 1]
+            history = History(*(column[start:end] for column in after))
+        else:
+            history = currents[index]
+        results.append(Merge(history, made, changed_days, kept))
+    return results
+
+
+def _joined(histories: Sequence[History]) -> list[np.ndarray]:
+    """The four columns of `histories` end to end."""
+    return [
+        np.concatenate([history.columns()[index] for history in histories]).astype(np.int64, copy=False)
+        for index in range(len(COLUMNS))
+    ]

@@ -20,6 +20,7 @@ from influencers.history_arrays import (
     day_of,
     from_points,
     merged,
+    merged_each,
     split_by_account,
     unpacked,
 )
@@ -148,6 +149,34 @@ def test_merged_follows_the_reference_rules(seed, replace):
     assert result.history.points() == as_points(after)
     assert (result.created, result.updated, result.unchanged) == (created, updated, unchanged)
     assert result.changed == bool(created or updated)
+
+
+@pytest.mark.parametrize("replace", [False, True])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_merged_each_is_merged_of_each_pair(seed, replace):
+    """The chunk's merge at once gives each pair's `merged`: the same history and counts, next to
+    pairs with nothing stored, nothing given, or given exactly as stored."""
+    rng = random.Random(seed)
+    currents = [from_points(random_points(rng)) for _ in range(rng.randrange(1, 15))]
+    givens = [from_points(random_points(rng)) for _ in currents]
+    givens[0] = currents[0]
+    currents[-1] = EMPTY
+    if len(givens) > 2:
+        givens[1] = EMPTY
+    results = merged_each(currents, givens, replace=replace)
+    expected = [merged(current, given, replace=replace) for current, given in zip(currents, givens, strict=True)]
+    assert [(r.history.points(), r.created, r.updated, r.unchanged) for r in results] == [
+        (r.history.points(), r.created, r.updated, r.unchanged) for r in expected
+    ]
+
+
+def test_merged_each_returns_an_unchanged_history_as_it_is():
+    stored = unpacked(*from_points([(START, 1, 2, 3), (START + dt.timedelta(days=1), 4, 5, 6)]).packed())
+    [result] = merged_each([stored], [from_points([(START, 1, None, 3)])])
+    assert result.history is stored and (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert merged_each([], []) == []
+    with pytest.raises(ValueError):
+        merged_each([stored], [])
 
 
 def test_merged_by_hand():
