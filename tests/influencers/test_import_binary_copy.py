@@ -121,3 +121,46 @@ def test_validation_lets_no_count_through_that_int64_cannot_hold(count):
     with pytest.raises(ValueInvalid):
         parse_count(count)
     assert parse_count(MAX_COUNT) == 2**63 - 1
+
+
+def run(statements: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record (kind, first word) of each statement the runner runs into `statements`."""
+    real = sql_module._run_statement
+
+    def recording(cursor: Any, sql: str, params: Any, kind: str) -> None:
+        statements.append((kind, sql.split()[0]))
+        real(cursor, sql, params, kind)
+
+    monkeypatch.setattr(sql_module, "_run_statement", recording)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_update_of_many_histories_is_one_copy_and_one_update_that_store_what_row_updates_store(monkeypatch):
+    accounts = [AccountFactory() for _ in range(4)]
+    table = BulkTable(AccountHistory, HISTORY_COLUMNS)
+    copy(table, [(account.id, packed([1]), packed([1]), packed([1]), packed([1])) for account in accounts])
+    updater = BulkTable(AccountHistory, COLUMNS)
+    first = [(packed([1, 2]), bytes(range(256)), packed([-1, 5]), b"", accounts[0].id)]
+    first.append((packed([7]), packed([8]), packed([9]), packed([10]), accounts[1].id))
+    statements: list[tuple[str, str]] = []
+    run(statements, monkeypatch)
+    runner = StatementRunner()
+    try:
+        updater.update(first, runner)
+        runner.flush()
+        # Changed behind the staged table's back: the next staged update must not bring it back.
+        updater.update([(packed([3]), packed([3]), packed([3]), packed([3]), accounts[0].id)])
+        second = [(packed([4]), packed([5]), packed([6]), packed([7]), account.id) for account in accounts[2:]]
+        updater.update(second, runner)
+        runner.flush()
+    finally:
+        runner.close()
+    assert statements == [("one", "CREATE"), ("copy", "COPY"), ("one", "UPDATE")] * 2
+    staged = stored_rows()
+    row_by_row = [(packed([3]), packed([3]), packed([3]), packed([3]), accounts[0].id), first[1], *second]
+    AccountHistory.objects.all().delete()
+    copy(table, [(account.id, packed([1]), packed([1]), packed([1]), packed([1])) for account in accounts])
+    updater.update(row_by_row)  # without a runner: an UPDATE per row
+    assert staged == stored_rows()
+    assert staged == sorted((row[-1], *row[:-1]) for row in row_by_row)

@@ -212,3 +212,19 @@ def test_an_import_failing_in_a_later_chunk_writes_no_history(tmp_path, monkeypa
     assert history_inserts == [1, 2, 2], "the failure was not in a later chunk: the test proves nothing"
     assert list(AccountHistory.objects.values_list("account__handle", flat=True)) == ["u0"]
     assert stored_row("u0") == before
+
+
+def test_a_next_days_file_updates_every_stored_history(tmp_path):
+    """Several stored histories updated by one import (on PostgreSQL one COPY and one UPDATE)."""
+    first = {f"u{n}": [["2026-03-01", 100 + n, 5, 1], ["2026-03-02", 110 + n, 5, 1]] for n in range(4)}
+    creators_import_file(path=jsonl(tmp_path, first), refresh=False)
+    later = {f"u{n}": [["2026-03-02", 111 + n], ["2026-03-03", 120 + n, 6]] for n in range(3)}
+    result = creators_import_file(path=jsonl(tmp_path, later, "second.jsonl"), refresh=False)
+    assert result.counts["snapshots"] == {"created": 3, "updated": 3, "unchanged": 0}
+    for n in range(3):
+        assert points_of(handle=f"u{n}") == [
+            (dt.date(2026, 3, 1), 100 + n, 5, 1),
+            (dt.date(2026, 3, 2), 111 + n, 5, 1),
+            (dt.date(2026, 3, 3), 120 + n, 6, None),
+        ]
+    assert points_of(handle="u3") == [(dt.date(2026, 3, 1), 103, 5, 1), (dt.date(2026, 3, 2), 113, 5, 1)]

@@ -378,6 +378,19 @@ class BulkTable:
         self.copy_sql = f"COPY {self.table} ({self.column_sql}) FROM STDIN{binary}"
         self.pk_column = quote(column_name(meta.pk))
         self._insert_sql: dict[int, str] = {}
+        # PostgreSQL, columns all sent in binary (the packed histories): an update of many rows
+        # goes by COPY into a temporary table and one UPDATE ... FROM it (`_staged_update`).
+        self.staged_update_types = self.binary_types and _binary_copy_types([*self.fields, meta.pk])
+        staged = quote(f"staged_update_{meta.db_table}"[:63])
+        columns = [quote(column_name(field)) for field in self.fields]
+        self.staged_update_sql = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staged} ON COMMIT DELETE ROWS AS "
+            f"SELECT {self.column_sql}, {self.pk_column} FROM {self.table} WITH NO DATA; TRUNCATE {staged}",
+            f"COPY {staged} ({self.column_sql}, {self.pk_column}) FROM STDIN WITH (FORMAT BINARY)",
+            f"UPDATE {self.table} AS target SET "
+            + ", ".join(f"{column} = staged.{column}" for column in columns)
+            + f" FROM {staged} AS staged WHERE target.{self.pk_column} = staged.{self.pk_column}",
+        )
 
     def adapt(self, column: str, value: Any) -> Any:
         """`value` of `column` as a DB parameter."""
@@ -428,18 +441,32 @@ class BulkTable:
         """UPDATE each row: tuples of the column values followed by the primary key."""
         if not rows:
             return
-        placeholder = _placeholder()
-        assignments = ", ".join(
-            f"{connection.ops.quote_name(column_name(field))} = {placeholder}" for field in self.fields
-        )
-        sql = f"UPDATE {self.table} SET {assignments} WHERE {self.pk_column} = {placeholder}"
         adapted = []
         for row in rows:
             params = list(row)
             for index, adapt in self.adapters:
                 params[index] = adapt(params[index])
             adapted.append(params)
+        if runner is not None and self.staged_update_types and len(rows) > 1:
+            self._staged_update(adapted, runner)
+            return
+        placeholder = _placeholder()
+        assignments = ", ".join(
+            f"{connection.ops.quote_name(column_name(field))} = {placeholder}" for field in self.fields
+        )
+        sql = f"UPDATE {self.table} SET {assignments} WHERE {self.pk_column} = {placeholder}"
         if runner is not None:
             runner.submit(sql, adapted, many=True)
         else:
             _execute(sql, adapted, many=True)
+
+    def _staged_update(self, rows: Sequence[Sequence[Any]], runner: StatementRunner) -> None:
+        """PostgreSQL: `update` of `rows` as a binary COPY into this session's temporary table of
+        the columns (made at the first use, emptied before each and at commit) and one UPDATE
+        joined to it. An UPDATE per row (`executemany`) cost the server a statement each: 0.5 s
+        for a day added to 5,000 histories."""
+        assert self.staged_update_types is not None  # only called when every column goes in binary
+        prepare, copy, update = self.staged_update_sql
+        runner.submit(prepare, None)
+        runner.submit_copy(copy, rows, self.staged_update_types)
+        runner.submit(update, None)
