@@ -156,7 +156,7 @@ def test_an_update_of_many_histories_is_one_copy_and_one_update_that_store_what_
         runner.flush()
     finally:
         runner.close()
-    assert statements == [("one", "CREATE"), ("copy", "COPY"), ("one", "UPDATE")] * 2
+    assert statements == [("one", "DO"), ("copy", "COPY"), ("one", "UPDATE")] * 2
     staged = stored_rows()
     row_by_row = [(packed([3]), packed([3]), packed([3]), packed([3]), accounts[0].id), first[1], *second]
     AccountHistory.objects.all().delete()
