@@ -2,7 +2,7 @@
 
 Why not `bulk_create`: it builds a model instance and runs every field's `get_db_prep_save`
 per row, which caps it near 25,000 rows/s on SQLite; a large catalogue import writes millions
-of snapshot rows. Here values are adapted per *column* with the backend's own adapters
+of posts and comments. Here values are adapted per *column* with the backend's own adapters
 (`connection.ops.adapt_*`, `JSONField.get_db_prep_save`), rows go in multi-row VALUES
 statements sized to the backend's parameter limit (on PostgreSQL, queued inserts are one
 COPY), and no signals are sent (none of these models relies on one). Works on SQLite and
@@ -319,7 +319,7 @@ class SequenceSource:
 class IdReserver:
     """Primary keys for rows this import inserts with explicit ids, so their INSERTs need no
     RETURNING and can run on the runner's thread while Python prepares the rows that refer to
-    them (accounts → creators, snapshots → accounts) instead of waiting for each chunk's ids.
+    them (accounts → creators, comments → posts) instead of waiting for each chunk's ids.
 
     PostgreSQL: taken from the table's sequence over `sequences`, a second connection (safe with
     concurrent writers, and no wait for the runner). SQLite: the next free id is read once,

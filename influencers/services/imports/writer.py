@@ -456,7 +456,7 @@ class Writer:
         updates: list[tuple[Any, ...]] = []
         created = updated = unchanged = 0
         complete, extra = writer.complete, writer.extra_values
-        # Tables without derived columns (snapshots: millions of rows) compare with plain `merge`.
+        # Tables without derived columns (comments: millions of rows) compare with plain `merge`.
         merged = writer.merged if writer.derive else merge
         for account, parent_id, rows in parents:
             changed = False
