@@ -4,7 +4,7 @@
     python bench/import_floor.py /tmp/vetted-bench-import-XXXX/var/vetted.sqlite3 \
         [--database-url postgres://postgres@127.0.0.1:5432/vetted_import_floor]
 
-Takes the snapshots and posts of an imported SQLite database and writes them again, in one
+Takes the histories and posts of an imported SQLite database and writes them again, in one
 transaction per engine, into the tables as migrated (their indexes, constraints and triggers),
 from ready tuples: no parsing, no validation, no model code. What is left is the database's work.
 
@@ -15,8 +15,10 @@ from ready tuples: no parsing, no validation, no model code. What is left is the
   where the deferred foreign-key checks of every row run.
 - On PostgreSQL, for comparison, the posts again without the text indexes brand safety searches
   them by (migrations 0014 and 0015), their commit included.
-- On each engine, for comparison, the history as one row per account (dates and counts as packed
-  arrays) in a table made for the measurement: what a compact history would cost to write.
+
+The histories are one `AccountHistory` row per account (dates and counts as packed int64 arrays,
+issue 20), sent on PostgreSQL by binary COPY as the import sends them; one row per account and
+day (the table it replaced) cost more than the import's whole budget.
 
 Prints the CPU seconds of each part, the accounts per second each part alone would allow, and
 BENCH lines. Issue 20's target (a default import ≥ 5,000 accounts/s on 2 cores) is a budget of
@@ -33,17 +35,13 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import drop_database, throwaway_environment
 
-SNAPSHOT_COLUMNS = ["id", "date", "followers", "following", "posts", "account_id"]
-HISTORY_TABLE = "bench_floor_history"
+HISTORY_COLUMNS = ["account_id", "dates", "followers", "following", "posts"]
 # The pg_trgm and Han-bigram indexes brand safety searches posts by (influencers 0014, 0015).
 POST_TEXT_INDEXES = (
     "influencers_post_caption_upper_trgm",
@@ -59,64 +57,41 @@ def main() -> None:
     args = parser.parse_args()
 
     source = sqlite3.connect(f"file:{args.database}?mode=ro", uri=True)
-    snapshots = source.execute(f"SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM influencers_accountsnapshot").fetchall()
+    histories = source.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM influencers_accounthistory").fetchall()
     post_columns = [row[1] for row in source.execute("PRAGMA table_info(influencers_post)")]
     posts = source.execute(f"SELECT {', '.join(post_columns)} FROM influencers_post").fetchall()
     accounts = source.execute("SELECT COUNT(*) FROM influencers_account").fetchone()[0]
     source.close()
-    histories = _histories(snapshots)
-    print(f"{accounts:,} accounts: {len(snapshots):,} snapshot rows, {len(posts):,} posts")
+    points = sum(len(row[1]) // 8 for row in histories)
+    print(f"{accounts:,} accounts: {len(histories):,} histories of {points:,} points, {len(posts):,} posts")
 
     workdir = Path(tempfile.mkdtemp(prefix="vetted-bench-floor-"))
     try:
         copy = workdir / "floor.sqlite3"
         shutil.copy(args.database, copy)
-        _report("SQLite", accounts, _sqlite_floor(copy, snapshots, post_columns, posts, histories))
+        _report("SQLite", accounts, _sqlite_floor(copy, histories, post_columns, posts))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.database_url:
-        _report("PostgreSQL", accounts, _postgres_floor(args.database_url, snapshots, post_columns, posts, histories))
-
-
-def _histories(snapshots: list[tuple[Any, ...]]) -> list[tuple[int, bytes, bytes, bytes, bytes]]:
-    """One row per account: (account id, dates, followers, following, posts), each a packed array."""
-    by_account: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in snapshots:
-        by_account[row[5]].append(row)
-    return [
-        (
-            account,
-            np.array([r[1] for r in rows], dtype="datetime64[D]").tobytes(),
-            np.array([r[2] for r in rows], dtype=np.int64).tobytes(),
-            np.array([-1 if r[3] is None else r[3] for r in rows], dtype=np.int64).tobytes(),
-            np.array([-1 if r[4] is None else r[4] for r in rows], dtype=np.int64).tobytes(),
-        )
-        for account, rows in by_account.items()
-    ]
+        _report("PostgreSQL", accounts, _postgres_floor(args.database_url, histories, post_columns, posts))
 
 
 def _sqlite_floor(
-    path: Path,
-    snapshots: list[tuple[Any, ...]],
-    post_columns: list[str],
-    posts: list[tuple[Any, ...]],
-    histories: list[tuple[Any, ...]],
+    path: Path, histories: list[tuple[Any, ...]], post_columns: list[str], posts: list[tuple[Any, ...]]
 ) -> dict[str, float]:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA foreign_keys = ON")  # as Django's connections run
     db.execute("BEGIN")
     db.execute("DELETE FROM influencers_post")
-    db.execute("DELETE FROM influencers_accountsnapshot")
-    db.execute(f"CREATE TABLE {HISTORY_TABLE} (account_id INTEGER PRIMARY KEY, d BLOB, f BLOB, g BLOB, p BLOB)")
+    db.execute("DELETE FROM influencers_accounthistory")
     db.execute("COMMIT")
     parts = {}
     db.execute("BEGIN")
     started = time.process_time()
     db.executemany(
-        f"INSERT INTO influencers_accountsnapshot ({', '.join(SNAPSHOT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-        snapshots,
+        f"INSERT INTO influencers_accounthistory ({', '.join(HISTORY_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", histories
     )
-    parts["snapshots, one row a day"] = time.process_time() - started
+    parts["histories, one row an account"] = time.process_time() - started
     started = time.process_time()
     marks = ", ".join("?" * len(post_columns))
     db.executemany(f"INSERT INTO influencers_post ({', '.join(post_columns)}) VALUES ({marks})", posts)
@@ -124,21 +99,12 @@ def _sqlite_floor(
     started = time.process_time()
     db.execute("COMMIT")
     parts["commit"] = time.process_time() - started
-    started = time.process_time()
-    db.execute("BEGIN")
-    db.executemany(f"INSERT INTO {HISTORY_TABLE} VALUES (?, ?, ?, ?, ?)", histories)
-    db.execute("COMMIT")
-    parts["the same history, one row an account (for comparison)"] = time.process_time() - started
     db.close()
     return parts
 
 
 def _postgres_floor(
-    url: str,
-    snapshots: list[tuple[Any, ...]],
-    post_columns: list[str],
-    posts: list[tuple[Any, ...]],
-    histories: list[tuple[Any, ...]],
+    url: str, histories: list[tuple[Any, ...]], post_columns: list[str], posts: list[tuple[Any, ...]]
 ) -> dict[str, float]:
     import psycopg
 
@@ -159,7 +125,7 @@ def _postgres_floor(
         with psycopg.connect(url) as db:
             backend = db.execute("SELECT pg_backend_pid()").fetchone()[0]
             post_account = post_columns.index("account_id")
-            account_ids = sorted({row[5] for row in snapshots} | {row[post_account] for row in posts})
+            account_ids = sorted({row[0] for row in histories} | {row[post_account] for row in posts})
             _parents(db, account_ids)
             db.commit()
             parts = {}
@@ -167,8 +133,8 @@ def _postgres_floor(
             posts = [_with_bools(row, bools) for row in posts]
             server = _backend_cpu(backend)
             client = time.process_time()
-            _copy(db, "influencers_accountsnapshot", SNAPSHOT_COLUMNS, snapshots)
-            parts["snapshots, one row a day (server)"], server = _since(backend, server)
+            _copy(db, "influencers_accounthistory", HISTORY_COLUMNS, histories, binary=["int8", *["bytea"] * 4])
+            parts["histories, one row an account (server)"], server = _since(backend, server)
             _copy(db, "influencers_post", post_columns, posts)
             parts["posts (server)"], server = _since(backend, server)
             db.commit()
@@ -185,14 +151,6 @@ def _postgres_floor(
             parts["posts and their commit without the text indexes (server, for comparison)"], server = _since(
                 backend, server
             )
-            db.execute(
-                f"CREATE TABLE {HISTORY_TABLE} (account_id bigint PRIMARY KEY, d bytea, f bytea, g bytea, p bytea)"
-            )
-            db.commit()
-            server = _backend_cpu(backend)
-            _copy(db, HISTORY_TABLE, ["account_id", "d", "f", "g", "p"], histories)
-            db.commit()
-            parts["the same history, one row an account (server, for comparison)"], server = _since(backend, server)
         return parts
     finally:
         drop_database(url)
@@ -244,8 +202,14 @@ def _with_bools(row: tuple[Any, ...], bools: list[int]) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _copy(db: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    with db.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+def _copy(
+    db: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]], binary: list[str] | None = None
+) -> None:
+    """COPY `rows` into `table`, in binary with `binary` (psycopg type names) as the import sends them."""
+    form = " WITH (FORMAT BINARY)" if binary else ""
+    with db.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{form}") as copy:
+        if binary:
+            copy.set_types(binary)
         for row in rows:
             copy.write_row(row)
 

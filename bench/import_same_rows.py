@@ -3,7 +3,7 @@
 Generates creators files (bench/import_bench.py's real-shape records, with comment samples,
 audience profiles and follower samples added), imports them with the code of the checkout it is
 run from into a fresh database, and dumps every row of every catalogue table the importer writes
-(creators, accounts, snapshots, audience profiles, follower samples, posts, comments, media),
+(creators, accounts, history points, audience profiles, follower samples, posts, comments, media),
 ordered by parent and natural key, ids included, without the automatic timestamps (`created_at`,
 `updated_at`: the time of the run). The steps: a first import, the same file again (nothing may
 change), then a changed file (changed and new snapshots, captions, counts, new posts and accounts).
@@ -91,7 +91,20 @@ def dump_tables() -> dict[str, list[list[Any]]]:
         order = ([table.parent] if table.parent else []) + list(table.keys) + ["pk"]
         rows = model._default_manager.order_by(*order).values_list(*columns)
         dump[table.label] = [columns] + [list(row) for row in rows]
+    dump["snapshots"] = history_points()
     return dump
+
+
+def history_points() -> list[list[Any]]:
+    """Every history point, by account and date, without ids, read by `account_histories` (whose
+    answer is the same whether a history is one row per account, issue 20, or one per day before
+    it): the dumps of the two importers compare."""
+    from influencers.models import Account
+    from influencers.selectors.history import account_histories
+
+    histories = account_histories(Account.objects.values_list("pk", flat=True))
+    columns = ["account_id", "date", "followers", "following", "posts"]
+    return [columns] + [[account_id, *point] for account_id in sorted(histories) for point in histories[account_id]]
 
 
 def main() -> None:

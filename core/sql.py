@@ -85,14 +85,22 @@ def staged_rows(cursor: Any, model: type[Model], fields: Sequence[Field], rows: 
     session, emptied at each commit and before each use);
     returns its quoted name, to write from in one statement (`upsert_staged_sql`, an UPDATE …
     FROM). Runs in the caller's transaction."""
+    name, prepare = staged_table_sql(model, fields)
+    cursor.execute(prepare)
+    copy_rows(cursor, f"COPY {name} ({_columns(fields)}) FROM STDIN", rows)
+    return name
+
+
+def staged_table_sql(model: type[Model], fields: Sequence[Field]) -> tuple[str, str]:
+    """PostgreSQL: the quoted name of this session's temporary table of `fields` of `model`'s
+    table (`staged_rows`'s), and the SQL that makes it unless it exists and empties it, for a
+    caller that fills it by its own COPY (the importer's runner thread, in binary)."""
     quote = connection.ops.quote_name
     table = str(model._meta.db_table)
     columns = _columns(fields)
     name = quote(f"staged_{table[:40]}_{hashlib.sha256(columns.encode()).hexdigest()[:8]}")
     # One round trip for both (no parameters: psycopg sends them as one simple query).
-    cursor.execute(f"{_create_staged_sql(name, quote(table), columns)}; TRUNCATE {name}")
-    copy_rows(cursor, f"COPY {name} ({columns}) FROM STDIN", rows)
-    return name
+    return name, f"{_create_staged_sql(name, quote(table), columns)}; TRUNCATE {name}"
 
 
 def _create_staged_sql(name: str, table: str, columns: str) -> str:

@@ -20,7 +20,7 @@ from core.models import Job, JobKind, JobStatus
 from core.services.jobs import job_create, run_job
 from influencers.models import (
     Account,
-    AccountSnapshot,
+    AccountHistory,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -30,7 +30,7 @@ from influencers.models import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = (Creator, Account, AccountSnapshot, AudienceProfile, FollowerSample, Post, CommentSample, MediaAsset)
+CATALOGUE = (Creator, Account, AccountHistory, AudienceProfile, FollowerSample, Post, CommentSample, MediaAsset)
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import ImportValidationError, InputError
-from influencers.models import Account, AccountSnapshot, AudienceProfile, CommentSample, Creator, MediaAsset, Post
+from influencers.models import Account, AccountHistory, AudienceProfile, CommentSample, Creator, MediaAsset, Post
 from influencers.services.imports import creators_import_file
 from influencers.services.imports.columns import ACCOUNT_COLUMNS, AUDIENCE_COLUMNS, CREATOR_COLUMNS, SNAPSHOT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((ROOT / "docs/examples/creators.json").read_text(encoding="utf-8"))
-CATALOGUE = (Creator, Account, AccountSnapshot, AudienceProfile, Post, CommentSample, MediaAsset)
+CATALOGUE = (Creator, Account, AccountHistory, AudienceProfile, Post, CommentSample, MediaAsset)
 FUZZ = settings(
     max_examples=60,
     deadline=None,

@@ -23,11 +23,13 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from influencers.models import AccountSnapshot, AudienceProfile, CommentSample, Platform, Post
+from influencers.history_arrays import COLUMNS as HISTORY_COLUMNS
+from influencers.history_arrays import from_points
+from influencers.models import AccountHistory, AudienceProfile, CommentSample, Platform, Post
 from influencers.services.imports import creators_import_file
 from influencers.services.imports import sql as sql_module
 from influencers.services.imports import writer as writer_module
-from influencers.services.imports.records import AUDIENCES, POSTS, SNAPSHOTS
+from influencers.services.imports.records import AUDIENCES, POSTS
 from influencers.services.imports.sql import BulkTable, StatementRunner
 from influencers.services.imports.values import EARLIEST_LAUNCH_YEAR, PLATFORM_LAUNCH_YEARS, date_problem
 from influencers.services.imports.writer import _TableWriter
@@ -205,17 +207,31 @@ def rows_as_read(model, columns):
     return sorted(model.objects.values_list(*columns), key=repr)
 
 
+def stored_history_rows():
+    rows = AccountHistory.objects.order_by("account_id").values_list("account_id", *HISTORY_COLUMNS)
+    return [(account_id, *map(bytes, packed)) for account_id, *packed in rows]
+
+
 @pytest.mark.django_db
 def test_queued_inserts_store_what_a_direct_insert_stores():
     """On PostgreSQL the queued insert is a COPY and the direct one a multi-row INSERT; on SQLite
     both are INSERTs (the same check, still)."""
-    account = AccountFactory()
+    accounts = [AccountFactory() for _ in range(3)]
+    account = accounts[0]
     now = timezone.now()
-    snapshots = _TableWriter(SNAPSHOTS, now)
+    histories = BulkTable(AccountHistory, ["account_id", *HISTORY_COLUMNS])
     audiences = _TableWriter(AUDIENCES, now)
-    snapshot_rows = [
-        (account.id, dt.date(2026, 1, 1) + dt.timedelta(days=d), 10 * d, None if d % 3 else d, 2**62 + d)
-        for d in range(40)
+    history_rows = [
+        (
+            owner.id,
+            *from_points(
+                [
+                    (dt.date(2026, 1, 1) + dt.timedelta(days=d), 10 * d + n, None if d % 3 else d, 2**62 + d)
+                    for d in range(40 * n)
+                ]
+            ).packed(),
+        )
+        for n, owner in enumerate(accounts)
     ]
     audience_rows = [
         (
@@ -232,21 +248,20 @@ def test_queued_inserts_store_what_a_direct_insert_stores():
     ]
     runner = StatementRunner()
     try:
-        snapshots.inserter.insert([(*row, *snapshots.extra_values) for row in snapshot_rows], runner)
+        histories.insert(history_rows, runner)
         audiences.inserter.insert([(*row, *audiences.extra_values) for row in audience_rows], runner)
         runner.flush()
     finally:
         runner.close()
-    snapshot_columns = ["account_id", "date", "followers", "following", "posts"]
     audience_columns = ["account_id", "source", "as_of", *AUDIENCES.values]
-    queued = rows_as_read(AccountSnapshot, snapshot_columns), rows_as_read(AudienceProfile, audience_columns)
-    AccountSnapshot.objects.all().delete()
+    queued = stored_history_rows(), rows_as_read(AudienceProfile, audience_columns)
+    AccountHistory.objects.all().delete()
     AudienceProfile.objects.all().delete()
-    snapshots.inserter.insert([(*row, *snapshots.extra_values) for row in snapshot_rows])
+    histories.insert(history_rows)
     audiences.inserter.insert([(*row, *audiences.extra_values) for row in audience_rows])
-    direct = rows_as_read(AccountSnapshot, snapshot_columns), rows_as_read(AudienceProfile, audience_columns)
+    direct = stored_history_rows(), rows_as_read(AudienceProfile, audience_columns)
     assert queued == direct
-    assert len(queued[0]) == 40 and len(queued[1]) == 5
+    assert queued[0] == sorted(history_rows) and len(queued[1]) == 5
     assert queued[1][0][1].startswith("source 0 ü 中文 \\ \t tab")
 
 
@@ -262,16 +277,17 @@ def test_on_postgresql_queued_inserts_go_through_copy(monkeypatch):
 
     monkeypatch.setattr(sql_module, "_run_statement", recording)
     account = AccountFactory()
-    snapshots = _TableWriter(SNAPSHOTS, timezone.now())
+    histories = BulkTable(AccountHistory, ["account_id", *HISTORY_COLUMNS])
+    row = (account.id, *from_points([(dt.date(2026, 1, 1), 5, None, None)]).packed())
     runner = StatementRunner()
     try:
-        snapshots.inserter.insert([(account.id, dt.date(2026, 1, 1), 5, None, None, *snapshots.extra_values)], runner)
+        histories.insert([row], runner)
         runner.flush()
     finally:
         runner.close()
     assert [kind for kind, _sql in statements] == ["copy"]
-    assert statements[0][1].startswith('COPY "influencers_accountsnapshot"')
-    assert AccountSnapshot.objects.get().followers == 5
+    assert statements[0][1].startswith('COPY "influencers_accounthistory"')
+    assert stored_history_rows() == [row]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -284,13 +300,13 @@ def test_a_failing_bulk_insert_rolls_the_import_back(tmp_path, monkeypatch):
     real_insert = BulkTable.insert
 
     def duplicating(self, rows, runner=None):
-        if rows and self.table.strip('"') == "influencers_accountsnapshot":
+        if rows and self.table.strip('"') == "influencers_accounthistory":
             rows = [*rows, rows[0]]
         return real_insert(self, rows, runner)
 
     monkeypatch.setattr(BulkTable, "insert", duplicating)
     with pytest.raises(IntegrityError):
         creators_import_file(path=path, refresh=False)
-    assert not Post.objects.exists() and not AccountSnapshot.objects.exists() and not CommentSample.objects.exists()
+    assert not Post.objects.exists() and not AccountHistory.objects.exists() and not CommentSample.objects.exists()
     with transaction.atomic():  # the connection is usable again
-        assert not AccountSnapshot.objects.exists()
+        assert not AccountHistory.objects.exists()

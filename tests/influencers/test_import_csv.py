@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from django.utils import timezone
 
 from core.errors import ImportValidationError
-from influencers.models import Account, AccountSnapshot, AudienceProfile, Creator
+from influencers.models import Account, AccountHistory, AudienceProfile, Creator
+from influencers.selectors.history import account_histories
 from influencers.services.imports import creators_import_file
 from tests.factories import AccountFactory, HistoryPointFactory
 
@@ -18,6 +20,25 @@ pytestmark = pytest.mark.django_db
 HEADER = (
     "creator_key,creator_name,country,languages,platform,handle,display_name,snapshot_date,followers,following,posts"
 )
+
+
+class StoredPoint(NamedTuple):
+    date: dt.date
+    followers: int
+    following: int | None
+    posts: int | None
+
+
+def points_of(**account_filter) -> list[StoredPoint]:
+    """The stored history points of the one account matching `account_filter`, oldest first."""
+    account_id = Account.objects.get(**account_filter).pk
+    return [StoredPoint(*point) for point in account_histories([account_id]).get(account_id, [])]
+
+
+def only_point(account: Account) -> StoredPoint:
+    """The one stored history point of `account` (fails unless there is exactly one)."""
+    [point] = points_of(pk=account.pk)
+    return point
 
 
 def write(tmp_path: Path, text: str, name: str = "creators.csv", encoding: str = "utf-8") -> Path:
@@ -48,14 +69,9 @@ def test_rows_become_creators_accounts_and_snapshots(tmp_path):
         ("instagram", "linxiaoyu.skin"),
         ("xiaohongshu", "linxiaoyu"),
     ]
-    snapshot = AccountSnapshot.objects.get(account__handle="linxiaoyu")
-    assert (snapshot.date, snapshot.followers, snapshot.following, snapshot.posts) == (
-        dt.date(2026, 3, 1),
-        128000,
-        312,
-        486,
-    )
-    assert AccountSnapshot.objects.get(account__handle="linxiaoyu.skin").following is None
+    assert points_of(handle="linxiaoyu") == [(dt.date(2026, 3, 1), 128000, 312, 486)]
+    [(_date, _followers, following, _posts)] = points_of(handle="linxiaoyu.skin")
+    assert following is None
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path):
@@ -81,7 +97,7 @@ def test_existing_account_updates_its_creator_instead_of_making_a_new_one(tmp_pa
     account.refresh_from_db()
     assert account.creator.display_name == "Maya Chen"
     assert result.counts["creators"]["updated"] == 1
-    snapshot = account.snapshots.get()
+    snapshot = only_point(account)
     # followers replaced; following/posts not given in the file are kept
     assert (snapshot.followers, snapshot.following, snapshot.posts) == (23400, 1, 1)
 
@@ -89,7 +105,8 @@ def test_existing_account_updates_its_creator_instead_of_making_a_new_one(tmp_pa
 def test_snapshot_date_defaults_to_today(tmp_path):
     path = write(tmp_path, "platform,handle,followers\ninstagram,maya,100\n")
     creators_import_file(path=path)
-    assert AccountSnapshot.objects.get().date == timezone.localdate()
+    [(date, *_counts)] = points_of()
+    assert date == timezone.localdate()
     assert Creator.objects.get().display_name == "maya"  # no name given: the handle stands in
 
 
@@ -136,7 +153,7 @@ def test_xlsx_is_read_like_csv(tmp_path):
 
     account = Account.objects.get()
     assert account.handle == "2039485"
-    assert account.snapshots.get().date == dt.date(2026, 3, 1)
+    assert only_point(account).date == dt.date(2026, 3, 1)
 
 
 # --- bad input: every problem named, nothing written ---------------------------------------
@@ -250,4 +267,4 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     assert result.counts["snapshots"]["created"] == 2
     assert Account.objects.count() == 1
     assert Account.objects.get().display_name == "Old"
-    assert not AccountSnapshot.objects.exists()
+    assert not AccountHistory.objects.exists()

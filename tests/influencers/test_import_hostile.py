@@ -23,11 +23,12 @@ from django.utils import timezone
 from core.errors import ImportValidationError
 from core.models import Job, JobStatus
 from core.selectors.jobs import job_log_lines
-from influencers.models import AccountSnapshot, AudienceProfile, Creator
+from influencers.models import AccountHistory, AudienceProfile, Creator
 from influencers.services.imports import creators_import_file
 from influencers.services.imports.jobs import import_upload_submit
 from influencers.services.imports.values import PLATFORM_LAUNCH_YEARS
 from tests.factories import MembershipFactory
+from tests.influencers.test_import_csv import points_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def _refused(path: Path, **kwargs) -> list[str]:
     """The messages of an import that must be refused; it must write nothing."""
     with pytest.raises(ImportValidationError) as err:
         creators_import_file(path=path, **kwargs)
-    assert Creator.objects.count() == 0 and AccountSnapshot.objects.count() == 0
+    assert Creator.objects.count() == 0 and AccountHistory.objects.count() == 0
     messages = [str(error) for error in err.value.errors]
     for message in messages:
         assert "Traceback" not in message and "\x00" not in message
@@ -129,7 +130,8 @@ def test_a_formula_with_a_saved_result_is_read_as_that_result(tmp_path):
     saved = _rewrite_sheet(path, lambda xml: xml.replace(b"<f>SUM(1000,1)</f><v />", b"<f>SUM(1000,1)</f><v>1001</v>"))
     assert b"<v>1001</v>" in zipfile.ZipFile(saved).read("xl/worksheets/sheet1.xml")
     creators_import_file(path=saved)
-    assert AccountSnapshot.objects.get().followers == 1001
+    [(_date, followers, _following, _posts)] = points_of()
+    assert followers == 1001
 
 
 LOL = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
@@ -167,7 +169,8 @@ def test_dates_after_tomorrow_are_refused_and_tomorrow_is_not(tmp_path):
     assert "2099-01-01 is in the future" in messages[0]
     path.write_text(HEADER + f"Maya,instagram,maya,100,{today + dt.timedelta(1)}\n")
     creators_import_file(path=path)
-    assert AccountSnapshot.objects.get().date == today + dt.timedelta(1)
+    [(date, *_counts)] = points_of()
+    assert date == today + dt.timedelta(1)
 
 
 def test_dates_before_the_platform_existed_are_refused(tmp_path):

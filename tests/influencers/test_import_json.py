@@ -15,7 +15,6 @@ from core.errors import ImportValidationError
 from core.services.media import inspect_image_path
 from influencers.models import (
     Account,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -25,6 +24,7 @@ from influencers.models import (
 )
 from influencers.services.imports import creators_import_file
 from tests.factories import AccountFactory, CreatorFactory
+from tests.influencers.test_import_csv import points_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +149,8 @@ def test_changed_counts_update_rows_in_place(tmp_path):
         )
     )
     assert result.counts["snapshots"]["updated"] == 1 and result.counts["posts"]["updated"] == 1
-    snapshot = AccountSnapshot.objects.get()
-    assert (snapshot.followers, snapshot.following, snapshot.posts) == (150, 5, 1)
+    [(_date, *counts)] = points_of()
+    assert counts == [150, 5, 1]
     assert Post.objects.get().likes == 9
 
 

@@ -10,6 +10,7 @@ import pytest
 from core.errors import ImportValidationError
 from influencers.models import Account, AudienceProfile
 from influencers.services.imports import creators_import_file, load_mapping
+from tests.influencers.test_import_csv import only_point
 
 pytestmark = pytest.mark.django_db
 MAPPINGS = Path(__file__).resolve().parents[2] / "docs" / "examples" / "mappings"
@@ -22,13 +23,13 @@ def test_chinese_export_sample():
     lin = Account.objects.get(platform="xiaohongshu", handle="linxiaoyu")
     assert lin.creator.display_name == "林小雨" and lin.creator.country == "CN"
     assert lin.creator.categories == ["skincare"]
-    snapshot = lin.snapshots.get()
+    snapshot = only_point(lin)
     assert (snapshot.date, snapshot.followers) == (dt.date(2026, 3, 1), 128_000)  # "12.8万", "2026/03/01"
     bili = Account.objects.get(platform="bilibili")
     assert bili.handle == "20394857" and bili.creator.country == "TW"
-    assert bili.snapshots.get().followers == 35_000  # "3.5w", date "2026年03月01日"
-    assert Account.objects.get(platform="weibo").snapshots.get().followers == 110_000_000  # "1.1亿"
-    assert Account.objects.get(platform="douyin").snapshots.get().posts == 1_320  # "1,320"
+    assert only_point(bili).followers == 35_000  # "3.5w", date "2026年03月01日"
+    assert only_point(Account.objects.get(platform="weibo")).followers == 110_000_000  # "1.1亿"
+    assert only_point(Account.objects.get(platform="douyin")).posts == 1_320  # "1,320"
     profile = AudienceProfile.objects.get(account=bili)
     assert profile.gender == {"female": pytest.approx(0.615), "male": pytest.approx(0.385)}
     assert (profile.source, profile.as_of) == ("达人导出", dt.date(2026, 3, 1))
@@ -42,11 +43,11 @@ def test_english_tool_export_sample():
     creators_import_file(path=MAPPINGS / "modash-export.csv", mapping=MAPPINGS / "modash-export.yaml")
 
     maya = Account.objects.get(platform="instagram", handle="mayatravels")
-    assert maya.snapshots.get().followers == 23_400 and maya.snapshots.get().following == 1_210
+    assert only_point(maya).followers == 23_400 and only_point(maya).following == 1_210
     assert maya.creator.country == "US" and maya.creator.languages == ["en"]
     assert maya.external_url == "https://www.instagram.com/mayatravels/"
     sofia = Account.objects.get(platform="tiktok")
-    assert sofia.is_verified and sofia.snapshots.get().followers == 1_200_000
+    assert sofia.is_verified and only_point(sofia).followers == 1_200_000
     profile = AudienceProfile.objects.get(account=sofia)
     assert profile.age == {
         "18-24": pytest.approx(0.44),
@@ -78,7 +79,7 @@ def test_xlsx_export_through_a_mapping(tmp_path):
     )
     creators_import_file(path=path, mapping=mapping)
     account = Account.objects.get()
-    assert (account.platform, account.handle, account.snapshots.get().followers) == ("weibo", "xiaolu", 25_000)
+    assert (account.platform, account.handle, only_point(account).followers) == ("weibo", "xiaolu", 25_000)
 
 
 def test_unmapped_platform_value_is_an_error_naming_the_source_column(tmp_path):

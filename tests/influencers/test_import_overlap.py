@@ -10,10 +10,11 @@ import pytest
 from django.db import IntegrityError
 
 from core.errors import ImportValidationError
-from influencers.models import Account, AccountSnapshot, Creator
+from influencers.models import Account, AccountHistory, Creator
 from influencers.services.imports import creators_import_file
 from influencers.services.imports import writer as writer_module
 from tests.factories import AccountFactory
+from tests.influencers.test_import_csv import points_of
 
 pytestmark = pytest.mark.django_db
 CHUNK = 3  # accounts per written chunk, so a small file spans several chunks
@@ -55,7 +56,7 @@ def test_file_spanning_many_chunks_is_written_completely_and_reimports_unchanged
 
     assert result.accounts_total == CHUNK * 4 + 1
     assert result.counts["snapshots"]["created"] == 2 * (CHUNK * 4 + 1)
-    assert AccountSnapshot.objects.filter(account__handle="user12").count() == 2
+    assert len(points_of(handle="user12")) == 2
     again = creators_import_file(path=path, overlap=True)
     assert (again.created, again.updated) == (0, 0)
 
@@ -81,7 +82,7 @@ def test_problems_in_later_chunks_roll_back_the_chunks_already_written(tmp_path,
     assert f"line {CHUNK + 2}" in errors[0] and "snapshots[1]" in errors[0] and "field 'followers'" in errors[0]
     assert f"line {CHUNK * 2 + 3}" in errors[1] and "field 'date'" in errors[1] and "not a date" in errors[1]
     assert written == [CHUNK], "the first chunk was not written before the problem: the test proves nothing"
-    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountSnapshot.objects.exists()
+    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountHistory.objects.exists()
 
 
 def test_account_of_another_creator_in_a_later_chunk_rolls_back(tmp_path):
@@ -162,4 +163,4 @@ def test_database_error_in_a_later_chunk_rolls_back_everything(tmp_path, monkeyp
         creators_import_file(path=path, overlap=True)
 
     assert chunks_written == [CHUNK]
-    assert not Creator.objects.exists() and not AccountSnapshot.objects.exists()
+    assert not Creator.objects.exists() and not AccountHistory.objects.exists()

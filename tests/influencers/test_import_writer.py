@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from influencers.models import Account, AccountSnapshot, Creator
+from influencers.models import Account, AccountHistory, Creator
 from influencers.services.imports import creators_import_file, read_import_file
 from influencers.services.imports import writer as writer_module
 from influencers.services.imports.problems import Problems
 from influencers.services.imports.writer import Writer, resolve_accounts
 from tests.factories import AccountFactory, CreatorFactory
+from tests.influencers.test_import_csv import points_of
 
 pytestmark = pytest.mark.django_db
 CHUNK = 5
@@ -28,14 +29,14 @@ def test_database_error_in_a_background_insert_is_raised_and_rolls_back(tmp_path
     path.write_text("\n".join(lines) + "\n")
     batch = read_import_file(path)
     resolve_accounts(batch, Problems(str(path)))
-    # Corrupt one snapshot after validation, as a database-level failure would appear.
-    last = batch.creators[-1].accounts[0]
-    last.snapshots[0] = (last.snapshots[0][0], -1, None, None)
+    # Corrupt one account after validation, as a database-level failure would appear: the last
+    # chunk's insert of accounts, on the runner's thread, meets a handle the first chunk took.
+    batch.creators[-1].accounts[0].handle = batch.creators[0].accounts[0].handle
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Writer(dry_run=False).write(batch)
 
-    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountSnapshot.objects.exists()
+    assert not Creator.objects.exists() and not Account.objects.exists() and not AccountHistory.objects.exists()
 
 
 def test_large_batch_across_chunks_is_written_completely(tmp_path):
@@ -48,8 +49,9 @@ def test_large_batch_across_chunks_is_written_completely(tmp_path):
     writer = Writer(dry_run=False)
     with transaction.atomic():
         writer.write(batch)
-    assert AccountSnapshot.objects.count() == count
-    assert AccountSnapshot.objects.get(account__handle=f"u{count - 1}").followers == count - 1
+    assert AccountHistory.objects.count() == count
+    [(_date, followers, _following, _posts)] = points_of(handle=f"u{count - 1}")
+    assert followers == count - 1
     assert writer.counts["snapshots"]["created"] == count
 
 
@@ -68,4 +70,4 @@ def test_rows_created_after_an_import_get_fresh_ids(tmp_path):
     others = Creator.objects.exclude(pk=later.creator.pk).values_list("pk", flat=True)
     assert later.pk > max(imported) and later.creator.pk > max(others)
     assert len(imported) == CHUNK * 2 + 1
-    assert not AccountSnapshot.objects.exclude(account_id__in=imported).exists()
+    assert not AccountHistory.objects.exclude(account_id__in=imported).exists()

@@ -2,8 +2,10 @@
 
 Values are tuples aligned with the `Table` specs below; None in a value position means "not
 given in the file": a new row gets the model default, an existing row keeps its value.
-Child rows (snapshots, audience profiles, follower samples, comments) are plain tuples of
-key columns followed by value columns, because a large file holds millions of them.
+Child rows (audience profiles, follower samples, comments) are plain tuples of key columns
+followed by value columns, because a large file holds millions of them; an account's history
+points (`AccountIn.snapshots`) are tuples (date, followers, following, posts), written as the
+account's one `AccountHistory` row (writer `_histories`).
 """
 
 from __future__ import annotations

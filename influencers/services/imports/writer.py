@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.errors import InputError
 from core.services.media import ImageInfo, delete_stored_files, image_content_file
 from influencers.history_arrays import COLUMNS as HISTORY_COLUMNS
-from influencers.history_arrays import EMPTY, merged, split_by_account
+from influencers.history_arrays import History, merged_each, split_by_account
 from influencers.models import Account, AccountHistory, Creator, MediaAsset
 from influencers.selectors.history import stored_histories
 from influencers.services.imports.problems import Problems
@@ -328,8 +328,10 @@ class Writer:
         self._media(accounts)
 
     def _histories(self, accounts: list[AccountIn]) -> None:
-        """Each account's points merged into its one `AccountHistory` row (new accounts: the
-        points as they are), counted per point."""
+        """Each account's points merged into its one `AccountHistory` row, counted per point as
+        `history_arrays.merged` counts them (a count the file leaves out keeps the stored one).
+        The points of the chunk are converted at once and the stored histories merged at once;
+        an account without a stored history (new ones: no read) gets its points as they are."""
         given = split_by_account([account.snapshots for account in accounts])
         new_accounts = self.new_parents["account_id"]
         stored_ids = [a.id for a in accounts if a.id is not None and a.id not in new_accounts]
@@ -337,20 +339,26 @@ class Writer:
             self.runner.flush()  # the read below uses the connection the runner writes on
         stored = stored_histories(stored_ids)
         inserts: list[tuple[Any, ...]] = []
-        updates: list[tuple[Any, ...]] = []
+        merging: list[tuple[int, History, History]] = []  # (account id, stored, given)
+        created = 0
         for account, points in zip(accounts, given, strict=True):
             current = stored.get(account.id) if account.id is not None else None
-            result = merged(current if current is not None else EMPTY, points)
-            self._count(HISTORY_LABEL, "created", result.created)
-            self._count(HISTORY_LABEL, "updated", result.updated)
-            self._count(HISTORY_LABEL, "unchanged", result.unchanged)
-            if not result.changed or account.id is None:
+            if current is not None and account.id is not None:
+                merging.append((account.id, current, points))
                 continue
-            self.touched.add(account.id)
-            if current is None:
-                inserts.append((account.id, *result.history.packed()))
-            else:
-                updates.append((*result.history.packed(), account.id))
+            created += len(points)
+            if account.id is not None and len(points):
+                self.touched.add(account.id)
+                inserts.append((account.id, *points.packed()))
+        results = merged_each([current for _id, current, _p in merging], [points for _id, _c, points in merging])
+        updates: list[tuple[Any, ...]] = []
+        for (account_id, _current, _points), result in zip(merging, results, strict=True):
+            if result.changed:
+                self.touched.add(account_id)
+                updates.append((*result.history.packed(), account_id))
+        self._count(HISTORY_LABEL, "created", created + sum(result.created for result in results))
+        self._count(HISTORY_LABEL, "updated", sum(result.updated for result in results))
+        self._count(HISTORY_LABEL, "unchanged", sum(result.unchanged for result in results))
         if self.dry_run:
             return
         self.history_updater.update(updates, self.runner)
@@ -448,7 +456,7 @@ class Writer:
         updates: list[tuple[Any, ...]] = []
         created = updated = unchanged = 0
         complete, extra = writer.complete, writer.extra_values
-        # Tables without derived columns (snapshots: millions of rows) compare with plain `merge`.
+        # Tables without derived columns (comments: millions of rows) compare with plain `merge`.
         merged = writer.merged if writer.derive else merge
         for account, parent_id, rows in parents:
             changed = False
