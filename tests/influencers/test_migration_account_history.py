@@ -72,3 +72,19 @@ def test_snapshots_become_one_history_per_account_and_back():
         ]
     finally:
         _migrate(latest)
+
+
+@pytest.mark.django_db
+def test_the_history_columns_are_compressed_by_lz4_where_postgresql_has_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite stores blobs as they are")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        has_lz4 = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'influencers_accounthistory'::regclass "
+            "AND attname IN ('dates', 'followers', 'following', 'posts')"
+        )
+        compression = dict(cursor.fetchall())
+    assert compression == dict.fromkeys(("dates", "followers", "following", "posts"), "l" if has_lz4 else "")
