@@ -312,9 +312,7 @@ def test_histories_are_read_by_date_cut_at_until_and_limited():
     today = timezone.now().date()
     accounts = [AccountFactory() for _ in range(4)]
     points = {
-        a.pk: [
-            (today - dt.timedelta(days=d), 1_000 * (k + 1) + d, None if d % 4 else d, d + 3) for d in range(-2, 40)
-        ]
+        a.pk: [(today - dt.timedelta(days=d), 1_000 * (k + 1) + d, None if d % 4 else d, d + 3) for d in range(-2, 40)]
         for k, a in enumerate(accounts[:2])
     }
     for account_id, written in points.items():
