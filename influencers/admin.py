@@ -1,8 +1,13 @@
 """Admin for every catalogue model."""
 
+import datetime as dt
+
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from influencers import models as m
+from influencers.history_arrays import COLUMNS, History, day_of, unpacked
 
 
 class AccountInline(admin.TabularInline):
@@ -28,10 +33,51 @@ class AccountAdmin(admin.ModelAdmin):
     raw_id_fields = ("creator",)
 
 
+def _history(row: m.AccountHistory) -> History:
+    return unpacked(*(bytes(getattr(row, name)) for name in COLUMNS))
+
+
 @admin.register(m.AccountHistory)
 class AccountHistoryAdmin(admin.ModelAdmin):
-    list_display = ("account",)
-    raw_id_fields = ("account",)
+    """Each account's history shown, never edited: its packed arrays are written by the import,
+    the refresh and the demo seed alone (`influencers.services.history`), which keep them sorted
+    and one point a day."""
+
+    list_display = ("account", "days", "newest_date", "newest_followers")
+    list_select_related = ("account",)
+    search_fields = ("account__handle",)
+    fields = ("account", "points")
+    readonly_fields = ("account", "points")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="days")
+    def days(self, row: m.AccountHistory) -> int:
+        return len(_history(row))
+
+    @admin.display(description="newest date")
+    def newest_date(self, row: m.AccountHistory) -> dt.date | None:
+        history = _history(row)
+        return day_of(history.days[-1]) if len(history) else None
+
+    @admin.display(description="newest followers")
+    def newest_followers(self, row: m.AccountHistory) -> int | None:
+        history = _history(row)
+        return int(history.followers[-1]) if len(history) else None
+
+    @admin.display(description="points (newest first)")
+    def points(self, row: m.AccountHistory) -> str:
+        cells = [
+            (day.isoformat(), followers, "" if following is None else following, "" if posts is None else posts)
+            for day, followers, following, posts in reversed(_history(row).points())
+        ]
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", cells)
+        return format_html(
+            "<table><thead><tr><th>date</th><th>followers</th><th>following</th><th>posts</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            body,
+        )
 
 
 @admin.register(m.Post)

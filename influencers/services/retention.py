@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from core.services.media import delete_stored_files
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 # Days API data of each platform may be kept without a refresh, from the platform's terms.
 API_DATA_RETENTION_DAYS: dict[str, int] = {Platform.YOUTUBE: 30}
 CHUNK = 200  # accounts purged per transaction
+_BYTES_PER_POINT = 8  # a history's dates: one little-endian int64 per point (influencers.history_arrays)
 
 
 @dataclass
@@ -73,6 +75,14 @@ def _count_or_delete(queryset: QuerySet, dry_run: bool) -> int:
     return queryset.delete()[1].get(queryset.model._meta.label, 0)
 
 
+def _history_points(account_ids: list[int]) -> int:
+    """The number of points of the histories of `account_ids`: what the purge reports as
+    "snapshots" (a row per point before issue 20; now the points of each account's one row,
+    counted from the packed dates' length without reading them)."""
+    total = AccountHistory.objects.filter(account_id__in=account_ids).aggregate(size=Sum(Length("dates")))["size"]
+    return (total or 0) // _BYTES_PER_POINT
+
+
 def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) -> dict[str, int]:
     deleted: dict[str, int] = {}
     deleted["comments"] = _count_or_delete(CommentSample.objects.filter(post__account_id__in=account_ids), dry_run)
@@ -80,9 +90,11 @@ def _purge_accounts(account_ids: list[int], *, dry_run: bool, files: list[str]) 
     if not dry_run:
         files += [name for name in media.exclude(image="").values_list("image", flat=True)]
     deleted["images"] = _count_or_delete(media, dry_run)
+    deleted["posts"] = _count_or_delete(Post.objects.filter(account_id__in=account_ids), dry_run)
+    deleted["snapshots"] = _history_points(account_ids)
+    if not dry_run:
+        AccountHistory.objects.filter(account_id__in=account_ids).delete()
     for name, model in (
-        ("posts", Post),
-        ("snapshots", AccountHistory),
         ("audience_profiles", AudienceProfile),
         ("follower_samples", FollowerSample),
         ("metrics", AccountMetrics),

@@ -9,7 +9,8 @@ import responses
 from rest_framework.test import APIClient
 
 from core.models import Job, JobKind, JobStatus
-from influencers.models import Account, AccountSnapshot, Creator, Platform
+from influencers.models import Account, Creator, Platform
+from influencers.selectors.history import account_histories
 from tests.api.conftest import assert_error
 from tests.influencers.connector_fakes import YT_KEY, FakeYouTube, YtChannel, default_videos
 
@@ -44,7 +45,7 @@ def test_an_editor_tracks_a_channel_and_the_job_names_the_new_account(
     assert job.kind == JobKind.REFRESH and job.organization == editor.organization
     assert job.params == {"add": {"platform": "youtube", "ref": "@GlowWithMei"}}
     account = Account.objects.get(platform=Platform.YOUTUBE, platform_user_id=channel.id)
-    assert AccountSnapshot.objects.filter(account=account).count() == 1
+    assert len(account_histories([account.pk])[account.pk]) == 1
 
     followed = editor.client.get(f"/api/v1/jobs/{job.pk}/").json()
     assert followed["status"] == JobStatus.SUCCEEDED

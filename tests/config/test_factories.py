@@ -1,5 +1,6 @@
 """Every model of the project's apps has a factory in tests.factories, and each one builds a valid
-instance without the database and saves a row with it."""
+instance without the database and saves a row with it (and the one factory of plain data, a
+history point, is merged into its account's history row)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ import pytest
 from django.apps import apps
 
 import tests.factories as factories
+from influencers.models import Account
 
 PROJECT_APPS = ("core", "influencers", "vision", "vetting")
 
 
+MODEL_FACTORIES = sorted(
+    name for name in factories.__all__ if issubclass(getattr(factories, name), factory.django.DjangoModelFactory)
+)
+
+
 def _factories_by_model() -> dict[type, type[factory.django.DjangoModelFactory]]:
     found = {}
-    for name in factories.__all__:
+    for name in MODEL_FACTORIES:
         candidate = getattr(factories, name)
         found[candidate._meta.get_model_class()] = candidate
     return found
@@ -28,7 +35,7 @@ def test_every_model_of_the_project_apps_has_a_factory():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(factories.__all__))
+@pytest.mark.parametrize("name", MODEL_FACTORIES)
 def test_each_factory_builds_and_creates_a_valid_row(name):
     model_factory = getattr(factories, name)
     model = model_factory._meta.get_model_class()
@@ -39,6 +46,19 @@ def test_each_factory_builds_and_creates_a_valid_row(name):
     # the unique checks would find the row itself, which they exclude by its primary key.
     created.full_clean()
     assert model.objects.filter(pk=created.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_history_point_is_built_without_the_database_and_created_into_its_accounts_history():
+    from influencers.selectors.history import account_histories
+
+    built = factories.HistoryPointFactory.build()
+    assert not Account.objects.exists()
+    point = factories.HistoryPointFactory(following=None)
+    assert account_histories([point.account.pk]) == {
+        point.account.pk: [(point.date, point.followers, None, point.posts)]
+    }
+    assert built.date != point.date  # each point its own day
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from tests.factories.core import (
 )
 from tests.factories.influencers import (
     AccountFactory,
+    AccountHistoryFactory,
     AccountMetricsFactory,
     AccountSearchTextFactory,
     AudienceProfileFactory,
@@ -59,6 +60,7 @@ from tests.factories.vision import (
 
 __all__ = [
     "AccountFactory",
+    "AccountHistoryFactory",
     "AccountMetricsFactory",
     "AccountSearchTextFactory",
     "HistoryPointFactory",

@@ -10,8 +10,10 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from influencers.history_arrays import COLUMNS, from_points
 from influencers.models import (
     Account,
+    AccountHistory,
     AccountMetrics,
     AccountSearchText,
     AudienceProfile,
@@ -78,6 +80,23 @@ class HistoryPointFactory(factory.Factory):
         point = model_class(*args, **kwargs)
         record_points(point.account.pk, [(point.date, point.followers, point.following, point.posts)], replace=True)
         return point
+
+
+class AccountHistoryFactory(factory.django.DjangoModelFactory):
+    """An account's stored history row as written (three daily points, packed); a test that
+    states its points uses HistoryPointFactory or `record_points`."""
+
+    class Meta:
+        model = AccountHistory
+
+    account = factory.SubFactory(AccountFactory)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        if not set(COLUMNS) & set(kwargs):
+            points = [(dt.date(2026, 1, 1) + dt.timedelta(days=d), 10_000 + 50 * d, 300, 120 + d) for d in range(3)]
+            kwargs.update(zip(COLUMNS, from_points(points).packed(), strict=True))
+        return kwargs
 
 
 class CreatorPartnerTermFactory(factory.django.DjangoModelFactory):

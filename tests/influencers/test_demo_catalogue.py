@@ -21,7 +21,6 @@ from core.services.media import hamming_distance
 from influencers.models import (
     Account,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -30,6 +29,7 @@ from influencers.models import (
     Post,
 )
 from influencers.models.audience import DISTRIBUTION_FIELDS, distribution_error
+from influencers.selectors.history import account_histories
 from influencers.services.demo.images import DEMO_STYLES
 from influencers.services.demo.plan import build_demo_plan
 from influencers.services.demo.seed import seed_demo_catalogue
@@ -108,10 +108,17 @@ def test_platforms_languages_and_text(seeded):
 
 @pytest.mark.django_db
 def test_history_is_180_daily_snapshots_per_account(seeded):
-    per_account = Account.objects.annotate(n=Count("snapshots")).values_list("n", flat=True)
-    assert set(per_account) == {180}
-    dates = AccountSnapshot.objects.filter(account=Account.objects.first()).values_list("date", flat=True)
-    assert max(dates) == END and min(dates) == END - dt.timedelta(days=179)
+    ids = list(Account.objects.values_list("pk", flat=True))
+    histories = account_histories(ids, fields=("date",))
+    assert sorted(histories) == sorted(ids) and {len(points) for points in histories.values()} == {180}
+    dates = [date for (date,) in histories[ids[0]]]
+    assert dates == [END - dt.timedelta(days=179 - d) for d in range(180)]  # daily, by date
+    # Each account's stored points are its planned snapshots (the plan is deterministic).
+    plan = build_demo_plan(creators=CREATORS, seed=7, end_date=END)
+    planned = {(a.platform, a.handle): a.snapshots for cr in plan.creators for a in cr.accounts}
+    stored = account_histories(ids)
+    for pk, platform, handle in Account.objects.values_list("pk", "platform", "handle"):
+        assert stored[pk] == [tuple(point) for point in planned[platform, handle]], handle
     posts_per_account = Account.objects.annotate(n=Count("posts")).values_list("n", flat=True)
     assert min(posts_per_account) >= 19 and max(posts_per_account) <= 40
 
@@ -164,9 +171,7 @@ def test_every_fraud_kind_is_planted(seeded):
 @pytest.mark.django_db
 def test_follower_jump_is_in_the_snapshot_series(seeded):
     for account in _accounts_with(seeded, "follower_jump"):
-        followers = np.array(
-            AccountSnapshot.objects.filter(account=account).order_by("date").values_list("followers", flat=True)
-        )
+        followers = np.array([count for (count,) in account_histories([account.pk], fields=("followers",))[account.pk]])
         diffs = np.diff(followers)
         day = int(np.argmax(diffs))
         typical = float(np.median(np.abs(diffs)))
@@ -179,14 +184,12 @@ def test_follower_jump_is_in_the_snapshot_series(seeded):
 def test_following_churn_waves(seeded):
     churners = _accounts_with(seeded, "following_churn")
     for account in churners:
-        following = np.array(
-            AccountSnapshot.objects.filter(account=account).order_by("date").values_list("following", flat=True)
-        )
+        following = np.array([count for (count,) in account_histories([account.pk], fields=("following",))[account.pk]])
         rises = np.diff(following) > 700
         waves = int(np.sum(rises[1:] & ~rises[:-1]))  # starts of big follow runs
         assert waves >= 5
     clean = Account.objects.exclude(pk__in=seeded.fraud_accounts).first()
-    steady = list(AccountSnapshot.objects.filter(account=clean).values_list("following", flat=True))
+    steady = [count for (count,) in account_histories([clean.pk], fields=("following",))[clean.pk]]
     assert max(steady) - min(steady) < 700
 
 

@@ -20,7 +20,8 @@ from core.parallel import fork_refusal
 from influencers import follow_ups
 from influencers.follow_ups import AccountsChanged, accounts_changed
 from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
-from tests.factories import AccountFactory, CreatorFactory, HistoryPointFactory, PostFactory
+from influencers.services.history import record_points
+from tests.factories import AccountFactory, CreatorFactory, PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -345,8 +346,7 @@ def test_the_real_steps_store_what_one_process_stores(settings, monkeypatch):
     ids, _ = _catalogue(creators=3, accounts_each=2)
     start = dt.date(2026, 1, 1)
     for n, pk in enumerate(ids):
-        for day in range(40):
-            HistoryPointFactory(account_id=pk, date=start + dt.timedelta(days=day), followers=10_000 + n * 977 + day**2)
+        record_points(pk, [(start + dt.timedelta(days=day), 10_000 + n * 977 + day**2, 300, 120) for day in range(40)])
         for p in range(6):
             posted = dt.datetime(2026, 2, 1 + 3 * p, 12, tzinfo=dt.UTC)
             PostFactory(

@@ -9,13 +9,12 @@ import random
 
 import numpy as np
 import pytest
-from django.db import connection
 
 from influencers.metrics import PostPoint, SnapshotPoint, compute_account_metrics
-from influencers.metrics.chunk import chunk_metrics, history_arrays
+from influencers.metrics.chunk import MISSING, chunk_metrics, history_arrays
 from influencers.metrics.service import refresh_metrics
 from influencers.models import AccountMetrics
-from influencers.selectors.history import _day_numbers, _sqlite_snapshot_arrays
+from influencers.selectors.history import snapshot_arrays
 from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
 
 UTC = dt.UTC
@@ -176,29 +175,26 @@ def test_the_edge_cases_reach_the_paths_they_name():
     assert result("posts older than all snapshots").details["er_by_followers"]["per_post"] == [0.11, 0.11]
 
 
-def test_day_numbers_are_the_dates_days_since_1970():
-    rng = random.Random(3)
-    dates = [dt.date(1970, 1, 1) + dt.timedelta(days=rng.randint(0, 40_000)) for _ in range(500)]
-    dates += [dt.date(2024, 2, 29), dt.date(2000, 3, 1), dt.date(1970, 1, 1)]
-    yyyymmdd = np.array([int(d.strftime("%Y%m%d")) for d in dates], dtype=np.int64)
-    assert _day_numbers(yyyymmdd).tolist() == [(d - dt.date(1970, 1, 1)).days for d in dates]
-
-
 @pytest.mark.django_db
-def test_sqlite_snapshot_arrays_are_sorted_whatever_order_the_rows_come_in():
-    if connection.vendor != "sqlite":
-        pytest.skip("the group_concat read is SQLite's")
-    first, second = AccountFactory(), AccountFactory()
+def test_snapshot_arrays_are_by_account_and_date_cut_at_until():
+    # The metrics' history matrix: account, day since 1970, followers, following, posts
+    # (MISSING unknown), by account then date whatever order the points were written in, the
+    # points after `until` left out and accounts without any absent.
+    first, second, none, later = (AccountFactory() for _ in range(4))
     for account in (second, first):
-        for day in (dt.date(2026, 1, 3), dt.date(2026, 1, 1), dt.date(2026, 1, 2)):
-            HistoryPointFactory(account=account, date=day, followers=day.day, following=None)
-    where = 'FROM "influencers_accountsnapshot" ORDER BY "account_id" DESC, "date" DESC'
-    table = _sqlite_snapshot_arrays(connection, ['"account_id"', '"date"', '"followers"'], where, [])
+        for day in (dt.date(2026, 1, 3), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 9)):
+            HistoryPointFactory(account=account, date=day, followers=day.day, following=None, posts=day.day * 2)
+    HistoryPointFactory(account=later, date=dt.date(2026, 2, 1), followers=1, following=1, posts=1)
+    ids = [a.pk for a in (later, none, second, first)]
+    table = snapshot_arrays(ids, until=dt.date(2026, 1, 3))
     day = (dt.date(2026, 1, 1) - dt.date(1970, 1, 1)).days
     expected = [
-        [account.pk, day + d, d + 1] for account in sorted((first, second), key=lambda a: a.pk) for d in range(3)
+        [account.pk, day + d, d + 1, MISSING, 2 * (d + 1)]
+        for account in sorted((first, second), key=lambda a: a.pk)
+        for d in range(3)
     ]
-    assert table.tolist() == expected
+    assert table.dtype == np.int64 and table.tolist() == expected
+    assert snapshot_arrays([none.pk], until=dt.date(2026, 1, 3)).shape == (0, 5)
 
 
 @pytest.mark.django_db

@@ -159,7 +159,7 @@ def test_an_explicit_as_of_ignores_posts_and_snapshots_after_it():
     assert metrics.data_as_of == dt.date(2019, 1, 20)
 
 
-def test_posts_older_than_the_newest_snapshots_use_the_followers_of_their_day():
+def test_posts_older_than_the_newest_points_use_the_followers_of_their_day():
     """Snapshots went on long after the posts stopped: the followers at posting time come from
     the old snapshots (the service reads that account's whole history), not the newest ones."""
     account = AccountFactory(platform=Platform.INSTAGRAM)

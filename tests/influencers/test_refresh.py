@@ -17,8 +17,8 @@ from influencers.connectors import AccountNotFound, ConnectorError, QuotaExceede
 from influencers.connectors.youtube import YouTubeConnector
 from influencers.models import (
     Account,
+    AccountHistory,
     AccountMetrics,
-    AccountSnapshot,
     CommentSample,
     Creator,
     MediaAsset,
@@ -26,6 +26,7 @@ from influencers.models import (
     Post,
     PostType,
 )
+from influencers.selectors.history import account_histories
 from influencers.services import refresh as refresh_service
 from influencers.services.refresh import (
     RefreshFailed,
@@ -104,11 +105,21 @@ def yt_account(channel: YtChannel, **kwargs) -> Account:
     return AccountFactory(platform=Platform.YOUTUBE, handle=channel.handle, platform_user_id=channel.id, **kwargs)
 
 
+def history_points(account: Account) -> list[tuple]:
+    """The account's stored history, oldest first (empty: none)."""
+    return account_histories([account.pk]).get(account.pk, [])
+
+
+def all_history_points() -> int:
+    return sum(map(len, account_histories(Account.objects.values_list("pk", flat=True)).values()))
+
+
 def catalogue_rows() -> dict[str, int]:
-    return {
+    rows = {
         model.__name__: model.objects.count()
-        for model in (Creator, Account, AccountSnapshot, Post, MediaAsset, CommentSample, AccountMetrics)
+        for model in (Creator, Account, Post, MediaAsset, CommentSample, AccountMetrics)
     }
+    return {**rows, "history points": all_history_points()}
 
 
 def thumbnail_calls() -> int:
@@ -131,8 +142,7 @@ def test_refresh_writes_profile_snapshot_posts_images_and_comments(no_vision) ->
     assert account.display_name == "Glow with Mei"
     assert account.last_refreshed_at is not None
     assert account.profile_picture_url.endswith("=s800")
-    snapshot = AccountSnapshot.objects.get(account=account)
-    assert (snapshot.date, snapshot.followers, snapshot.following, snapshot.posts) == (DAY, 54_300, None, 3)
+    assert history_points(account) == [(DAY, 54_300, None, 3)]
 
     posts = {p.platform_post_id: p for p in Post.objects.filter(account=account)}
     assert set(posts) == {v.id for v in channel.videos}
@@ -174,7 +184,7 @@ def test_refresh_again_updates_in_place_and_does_not_refetch_images(no_vision) -
     channel.videos.insert(0, default_videos("n", 1, seed=50)[0])
     result = account_refresh(account=account, connector=youtube(), today=DAY)
 
-    assert AccountSnapshot.objects.get(account=account, date=DAY).followers == 55_000  # same day: overwritten
+    assert history_points(account) == [(DAY, 55_000, None, 3)]  # same day: overwritten
     assert Post.objects.filter(account=account).count() == 3
     assert Post.objects.get(platform_post_id=channel.videos[1].id).views == 99_999
     assert (result.posts_created, result.posts_updated) == (1, 2)
@@ -183,10 +193,7 @@ def test_refresh_again_updates_in_place_and_does_not_refetch_images(no_vision) -
     assert CommentSample.objects.filter(post__account=account).count() == 6  # upserted, not duplicated
 
     account_refresh(account=account, connector=youtube(), today=DAY + dt.timedelta(days=1))
-    assert list(AccountSnapshot.objects.filter(account=account).values_list("date", flat=True)) == [
-        DAY,
-        DAY + dt.timedelta(days=1),
-    ]
+    assert [point[0] for point in history_points(account)] == [DAY, DAY + dt.timedelta(days=1)]
 
 
 @responses.activate
@@ -232,8 +239,7 @@ def test_instagram_refresh_writes_profile_posts_and_images(keys, no_vision) -> N
     assert account.platform_user_id == user.id
     assert account.external_url == "https://bluebottlecoffee.com/"
     assert account.bio == user.biography
-    snapshot = AccountSnapshot.objects.get(account=account)
-    assert (snapshot.followers, snapshot.following, snapshot.posts) == (267_793, 12, 1205)
+    assert [point[1:] for point in history_points(account)] == [(267_793, 12, 1205)]
     assert Post.objects.filter(account=account).count() == 3
     assert Post.objects.get(platform_post_id="17858843269210077").post_type == PostType.REEL
     assert MediaAsset.objects.filter(account=account).count() == 2  # the reel has no image URL
@@ -253,10 +259,25 @@ def test_a_handle_now_owned_by_another_account_is_refused(no_vision) -> None:
     # Later the handle resolves to another channel id: nothing must be written over ours.
     account.platform_user_id = "UCzzzzzzzzzzzzzzzzzzzzzz"
     account.save()
-    AccountSnapshot.objects.all().delete()
+    AccountHistory.objects.all().delete()
     with pytest.raises(ConnectorError):
         account_refresh(account=account, connector=youtube(), today=DAY)
-    assert AccountSnapshot.objects.count() == 0
+    assert all_history_points() == 0
+
+
+@responses.activate
+def test_a_refresh_replaces_the_days_counts_unknown_included(no_vision) -> None:
+    # The point of the day is the platform's counters as they are now: a following count stored
+    # earlier that day (YouTube has none) does not survive the refresh, and other days stay.
+    channel = YtChannel(videos=default_videos(n=1), video_count=1)
+    FakeYouTube(responses.mock, channel)
+    account = yt_account(channel)
+    HistoryPointFactory(account=account, date=DAY - dt.timedelta(days=1), followers=50_000, following=8, posts=1)
+    HistoryPointFactory(account=account, date=DAY, followers=51_000, following=9, posts=None)
+
+    account_refresh(account=account, connector=youtube(), today=DAY)
+
+    assert history_points(account) == [(DAY - dt.timedelta(days=1), 50_000, 8, 1), (DAY, 54_300, None, 1)]
 
 
 # --- nothing partial --------------------------------------------------------------------------------
@@ -341,7 +362,7 @@ def test_image_files_saved_before_a_failing_write_are_removed(no_vision, monkeyp
     with pytest.raises(RuntimeError, match="disk full"):
         account_refresh(account=account, connector=youtube(), today=DAY)
 
-    assert Post.objects.count() == 0 and AccountSnapshot.objects.count() == 0
+    assert Post.objects.count() == 0 and all_history_points() == 0
     assert _walk(default_storage, "assets") == []
 
 
@@ -383,8 +404,8 @@ def test_one_failure_does_not_stop_the_others(keys, no_vision) -> None:
     assert "failed accounts:" in job.log
     assert "skipping tiktok accounts" in job.log
     assert "youtube quota:" in job.log
-    assert AccountSnapshot.objects.filter(account__in=[ok_yt, ok_ig], date=DAY).count() == 2
-    assert not AccountSnapshot.objects.filter(account__in=[gone, tiktok]).exists()
+    assert [history_points(a)[-1][0] for a in (ok_yt, ok_ig)] == [DAY, DAY]
+    assert history_points(gone) == history_points(tiktok) == []
     assert job.total == 4 and job.done == 4  # the untracked account is not part of the run
 
 
@@ -454,7 +475,7 @@ def test_add_channel_by_url_then_by_handle_finds_the_same_account(keys, no_visio
     assert (account.platform, account.handle, account.platform_user_id) == (Platform.YOUTUBE, "glowwithmei", channel.id)
     assert account.creator.display_name == "Glow with Mei"
     assert account.creator.country == "TW"
-    assert AccountSnapshot.objects.filter(account=account).count() == 1
+    assert len(history_points(account)) == 1
     assert Post.objects.filter(account=account).count() == 2
 
     again = account_add_from_platform(platform=Platform.YOUTUBE, ref="@GlowWithMei")

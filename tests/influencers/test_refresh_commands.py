@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from core.models import Job, JobKind, JobStatus
-from influencers.models import Account, AccountMetrics, AccountSnapshot, Platform
+from influencers.models import Account, AccountHistory, AccountMetrics, Platform
+from influencers.selectors.history import account_histories
 from influencers.services import refresh as refresh_service
 from tests.factories import AccountFactory, JobFactory
 from tests.influencers.connector_fakes import (
@@ -72,9 +73,7 @@ def test_two_runs_on_two_days_give_two_snapshots_and_growth(monkeypatch) -> None
     run_on(DAY + dt.timedelta(days=7), monkeypatch)
 
     for account, first, second in ((yt, 50_000, 55_000), (ig, 200_000, 190_000)):
-        snapshots = list(
-            AccountSnapshot.objects.filter(account=account).order_by("date").values_list("date", "followers")
-        )
+        snapshots = account_histories([account.pk], fields=("date", "followers"))[account.pk]
         assert snapshots == [(DAY, first), (DAY + dt.timedelta(days=7), second)]
         metrics = AccountMetrics.objects.get(account=account)
         assert metrics.followers == second
@@ -84,7 +83,7 @@ def test_two_runs_on_two_days_give_two_snapshots_and_growth(monkeypatch) -> None
     channel.subscribers = 60_000
     run_on(DAY + dt.timedelta(days=30), monkeypatch)
     metrics = AccountMetrics.objects.get(account=yt)
-    assert AccountSnapshot.objects.filter(account=yt).count() == 3
+    assert len(account_histories([yt.pk])[yt.pk]) == 3
     assert metrics.growth_30d == pytest.approx((60_000 - 50_000) / 50_000)
 
     jobs = Job.objects.filter(kind=JobKind.REFRESH).order_by("pk")
@@ -101,13 +100,13 @@ def test_platform_and_account_filters(monkeypatch) -> None:
     ig = AccountFactory(platform=Platform.INSTAGRAM, handle="bluebottle")
 
     run_on(DAY, monkeypatch, "--platform", "youtube")
-    assert AccountSnapshot.objects.filter(account=yt).exists()
-    assert not AccountSnapshot.objects.filter(account=ig).exists()
+    assert AccountHistory.objects.filter(account=yt).exists()
+    assert not AccountHistory.objects.filter(account=ig).exists()
 
     ig.tracked = False
     ig.save()
     run_on(DAY, monkeypatch, "--account", str(ig.pk))  # an explicit id is refreshed even if untracked
-    assert AccountSnapshot.objects.filter(account=ig).exists()
+    assert AccountHistory.objects.filter(account=ig).exists()
     assert Job.objects.filter(kind=JobKind.REFRESH).first().params["account_ids"] == [ig.pk]
 
 
@@ -121,7 +120,7 @@ def test_a_run_where_every_account_fails_is_a_failed_job_and_a_command_error(mon
     job = Job.objects.get(kind=JobKind.REFRESH)
     assert job.status == JobStatus.FAILED
     assert job.counts["failed"] == 1
-    assert AccountSnapshot.objects.count() == 0
+    assert AccountHistory.objects.count() == 0
 
 
 @responses.activate
@@ -223,7 +222,7 @@ def test_scheduled_task_runs_a_refresh_job(monkeypatch) -> None:
     job = Job.objects.get(pk=outcome["job_id"])
     assert (job.kind, job.status, job.params) == (JobKind.REFRESH, JobStatus.SUCCEEDED, {"trigger": "schedule"})
     assert outcome["counts"]["refreshed"] == 1
-    assert AccountSnapshot.objects.filter(account=account, date=DAY).exists()
+    assert [point[0] for point in account_histories([account.pk])[account.pk]] == [DAY]
 
 
 @responses.activate

@@ -15,7 +15,6 @@ from influencers.metrics.service import refresh_metrics
 from influencers.models import (
     Account,
     AccountMetrics,
-    AccountSnapshot,
     AudienceProfile,
     CommentSample,
     Creator,
@@ -24,6 +23,7 @@ from influencers.models import (
     Platform,
     Post,
 )
+from influencers.selectors.history import account_histories
 from influencers.services.retention import purge_stale_api_data
 from tests.factories import (
     AccountFactory,
@@ -66,7 +66,7 @@ def _channel(*, platform: str = Platform.YOUTUBE, refreshed_days_ago: int | None
 
 def _stored_rows(account: Account) -> dict[str, int]:
     return {
-        "snapshots": AccountSnapshot.objects.filter(account=account).count(),
+        "snapshots": len(account_histories([account.pk]).get(account.pk, [])),  # points, not rows
         "posts": Post.objects.filter(account=account).count(),
         "comments": CommentSample.objects.filter(post__account=account).count(),
         "images": MediaAsset.objects.filter(account=account).count(),
@@ -112,14 +112,18 @@ def test_current_channels_other_platforms_and_imported_accounts_are_kept() -> No
 
 
 def test_dry_run_counts_and_deletes_nothing_and_a_second_purge_finds_nothing() -> None:
-    stale = _channel(refreshed_days_ago=45)
-    before = _stored_rows(stale)
+    stale, other = _channel(refreshed_days_ago=45), _channel(refreshed_days_ago=60)
+    HistoryPointFactory(account=other, date=NOW.date(), followers=5)
+    before = [_stored_rows(stale), _stored_rows(other)]
+    assert [rows["snapshots"] for rows in before] == [3, 4]
 
     dry = purge_stale_api_data(now=NOW, dry_run=True)
-    assert dry.deleted == before and dry.account_ids == [stale.pk]
-    assert _stored_rows(stale) == before
+    assert dry.deleted == {name: before[0][name] + before[1][name] for name in before[0]}
+    assert dry.account_ids == sorted([stale.pk, other.pk])
+    assert [_stored_rows(stale), _stored_rows(other)] == before
 
-    assert purge_stale_api_data(now=NOW).account_ids == [stale.pk]
+    assert purge_stale_api_data(now=NOW).deleted["snapshots"] == 7
+
     assert purge_stale_api_data(now=NOW).account_ids == []  # last_refreshed_at was reset
 
 
@@ -129,7 +133,7 @@ def test_command_reports_what_it_would_delete() -> None:
     call_command("purge_stale_api_data", "--dry-run", stdout=out)
     assert "1 account(s) past retention; would delete" in out.getvalue()
     assert '"snapshots": 3' in out.getvalue()
-    assert AccountSnapshot.objects.filter(account=stale).count() == 3
+    assert len(account_histories([stale.pk])[stale.pk]) == 3
 
 
 def test_beat_schedules_the_purge_after_the_daily_refresh() -> None:

@@ -1,5 +1,5 @@
-"""The newest snapshots of each account (influencers.selectors.history), as the metrics and the
-vetting read them: short histories whole by a plain read, long ones cut by the window function."""
+"""Account histories and posts as the metrics and the vetting read them
+(influencers.selectors.history): each account's stored history whole, by date, as Python values."""
 
 from __future__ import annotations
 
@@ -7,69 +7,49 @@ import datetime as dt
 
 import pytest
 
-from influencers.models import Account, AccountSnapshot
-from influencers.selectors.history import newest_snapshots, snapshot_count
+from influencers.selectors.history import account_histories, latest_followers, stored_histories
+from influencers.services.history import record_points
 from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2026, 1, 1)
 
 
-def _history(account, days: int) -> None:
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(account=account, date=START + dt.timedelta(days=d), followers=1000 + d) for d in range(days)
-    )
+def test_account_histories_are_whole_by_date_with_unknown_counts_none():
+    short, long, empty = AccountFactory(), AccountFactory(), AccountFactory()
+    record_points(short.pk, [(START + dt.timedelta(days=1), 12, 7, None), (START, 10, None, 3)])
+    record_points(long.pk, [(START + dt.timedelta(days=d), 1000 + d, 5, d) for d in range(400)])
+    read = account_histories([short.pk, long.pk, empty.pk, 987_654])
+    assert sorted(read) == sorted([short.pk, long.pk])  # no history, or no account: absent
+    assert read[short.pk] == [(START, 10, None, 3), (START + dt.timedelta(days=1), 12, 7, None)]
+    assert [point[0] for point in read[long.pk]] == [START + dt.timedelta(days=d) for d in range(400)]
+    assert all(type(p[0]) is dt.date and type(p[1]) is int for p in read[long.pk])
+    picked = account_histories([short.pk], fields=("followers", "date"))
+    assert picked == {short.pk: [(10, START), (12, START + dt.timedelta(days=1))]}
 
 
-def _read(accounts, *, until: dt.date, limit: int) -> dict[int, list[tuple[dt.date, int]]]:
-    counts = dict(
-        Account.objects.filter(pk__in=[a.pk for a in accounts]).annotate(n=snapshot_count(until)).values_list("pk", "n")
-    )
-    out: dict[int, list[tuple[dt.date, int]]] = {a.pk: [] for a in accounts}
-    for account_id, date, followers in newest_snapshots(
-        counts, until=until, limit=limit, fields=("account_id", "date", "followers")
-    ):
-        out[account_id].append((date, followers))
-    return out
+def test_an_unknown_history_field_is_refused():
+    with pytest.raises(ValueError, match="not a history field: \\['likes'\\]"):
+        account_histories([1], fields=("date", "likes"))
 
 
-def test_each_account_keeps_its_newest_snapshots_up_to_the_limit_in_date_order():
-    short, exact, long, empty = AccountFactory(), AccountFactory(), AccountFactory(), AccountFactory()
-    _history(short, 3)
-    _history(exact, 5)
-    _history(long, 9)
-    read = _read([short, exact, long, empty], until=START + dt.timedelta(days=30), limit=5)
-    assert [d.day for d, _ in read[short.pk]] == [1, 2, 3]
-    assert [d.day for d, _ in read[exact.pk]] == [1, 2, 3, 4, 5]
-    assert [d.day for d, _ in read[long.pk]] == [5, 6, 7, 8, 9]  # the 5 newest, oldest first
-    assert read[empty.pk] == []
+def test_latest_followers_are_the_newest_points():
+    account, empty = AccountFactory(), AccountFactory()
+    record_points(account.pk, [(START + dt.timedelta(days=3), 30, None, None), (START, 99, None, None)])
+    assert latest_followers(account.pk) == 30
+    assert latest_followers(empty.pk) is None
 
 
-def test_snapshots_after_the_cut_off_are_neither_counted_nor_read():
-    account = AccountFactory()
-    _history(account, 9)
-    until = START + dt.timedelta(days=5)  # 6 snapshots up to it: more than the limit of 4
-    assert [d.day for d, _ in _read([account], until=until, limit=4)[account.pk]] == [3, 4, 5, 6]
-    assert [d.day for d, _ in _read([account], until=until, limit=6)[account.pk]] == [1, 2, 3, 4, 5, 6]
+def test_stored_histories_read_every_id_however_many(monkeypatch):
+    # The ids are read a bounded number at a time: each of several such reads is kept.
+    from influencers.selectors import history
 
-
-def test_rows_read_past_the_orm_are_the_orms_rows():
-    # Short histories are read from the database driver without Django's converters: the dates
-    # must still be dates, the counts integers and a missing following count None.
-    short, long = AccountFactory(), AccountFactory()
-    AccountSnapshot.objects.bulk_create(
-        [
-            AccountSnapshot(account=short, date=START, followers=10, following=None, posts=3),
-            AccountSnapshot(account=short, date=START + dt.timedelta(days=1), followers=12, following=7, posts=None),
-        ]
-    )
-    _history(long, 4)
-    fields = ("account_id", "date", "followers", "following", "posts")
-    counts = {short.pk: 2, long.pk: 4}
-    read = list(newest_snapshots(counts, until=START + dt.timedelta(days=30), limit=3, fields=fields))
-    assert read[:2] == [(short.pk, START, 10, None, 3), (short.pk, START + dt.timedelta(days=1), 12, 7, None)]
-    assert all(type(row[1]) is dt.date and type(row[2]) is int for row in read)
-    assert [row[1].day for row in read[2:]] == [2, 3, 4]  # the long one: its 3 newest
+    monkeypatch.setattr(history, "_IDS_PER_QUERY", 2)
+    accounts = [AccountFactory() for _ in range(5)]
+    for k, account in enumerate(accounts):
+        record_points(account.pk, [(START, 100 + k, None, None)])
+    read = stored_histories([a.pk for a in accounts] * 2)
+    assert {pk: h.followers.tolist() for pk, h in read.items()} == {a.pk: [100 + k] for k, a in enumerate(accounts)}
 
 
 @pytest.mark.django_db

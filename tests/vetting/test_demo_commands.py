@@ -15,13 +15,13 @@ from core.models import JobKind, JobStatus, Membership
 from influencers.models import (
     Account,
     AccountMetrics,
-    AccountSnapshot,
     CommentSample,
     Creator,
     FollowerSample,
     MediaAsset,
     Post,
 )
+from influencers.selectors.history import account_histories
 from vetting.services.demo import seed_demo
 
 END = dt.date(2026, 3, 1)
@@ -34,7 +34,7 @@ def test_two_database_seeds_write_the_same_catalogue():
             sorted(Account.objects.values_list("platform", "handle")),
             sorted(MediaAsset.objects.values_list("sha256", flat=True)),
             Post.objects.count(),
-            AccountSnapshot.objects.count(),
+            sum(map(len, account_histories(Account.objects.values_list("pk", flat=True)).values())),
             CommentSample.objects.count(),
             FollowerSample.objects.count(),
         )

@@ -15,8 +15,9 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample, Post
-from influencers.selectors.history import newest_snapshots, snapshot_count
+from influencers.models import AccountMetrics, CommentSample, FollowerSample, Post
+from influencers.selectors.history import account_histories
+from influencers.services.history import record_points
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
@@ -45,13 +46,9 @@ def _orm_evidence(account_ids: list[int], now: dt.datetime) -> dict[int, dict[st
             "account_id", "followers", "engagement_rate", "er_formula", "er_posts_used", "data_as_of"
         )
     }
-    counts = {}
-    for pk, platform, handle, bio, languages, n in (
-        Account.objects.filter(pk__in=account_ids)
-        .annotate(n=snapshot_count(now.date()))
-        .values_list("pk", "platform", "handle", "bio", "creator__languages", "n")
+    for pk, platform, handle, bio, languages in Account.objects.filter(pk__in=account_ids).values_list(
+        "pk", "platform", "handle", "bio", "creator__languages"
     ):
-        counts[pk] = n
         followers, er, formula, used, as_of = metrics.get(pk, (None, None, "", 0, None))
         out[pk] = {
             "head": (platform, handle, bio or "", followers, list(languages or []), pk in metrics, as_of),
@@ -61,10 +58,9 @@ def _orm_evidence(account_ids: list[int], now: dt.datetime) -> dict[int, dict[st
             "comments": [],
             "followers": [],
         }
-    for account_id, date, followers, following in newest_snapshots(
-        counts, until=now.date(), limit=HISTORY, fields=("account_id", "date", "followers", "following")
-    ):
-        out[account_id]["snapshots"].append((date, followers, following))
+    # The HISTORY newest points dated today or earlier of each whole history.
+    for account_id, points in account_histories(list(out), fields=("date", "followers", "following")).items():
+        out[account_id]["snapshots"] = [point for point in points if point[0] <= now.date()][-HISTORY:]
     newest = Window(RowNumber(), partition_by=F("account_id"), order_by=[F("posted_at").desc(), F("id").asc()])
     for post in (
         Post.objects.filter(account_id__in=list(out), posted_at__lte=now)
@@ -122,16 +118,14 @@ def _catalogue(now: dt.datetime) -> tuple[list[int], list[int]]:
     full = AccountFactory(creator=CreatorFactory(languages=["zh", "en"]), bio="护肤 skincare")
     AccountMetricsFactory(account=full, followers=5_000, engagement_rate=0.031, er_formula="f", er_posts_used=3)
     AccountMetrics.objects.filter(account=full).update(data_as_of=today)
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(
-            account=full,
-            date=today - dt.timedelta(days=i * 2),
-            followers=5_000 - i * 7,
-            following=None if i == 3 else 300 + i,
-        )
-        for i in range(HISTORY + 4)
+    record_points(
+        full.pk,
+        [
+            (today - dt.timedelta(days=i * 2), 5_000 - i * 7, None if i == 3 else 300 + i, None)
+            for i in range(HISTORY + 4)
+        ],
     )
-    AccountSnapshot.objects.create(account=full, date=today + dt.timedelta(days=1), followers=9_999)  # future
+    record_points(full.pk, [(today + dt.timedelta(days=1), 9_999, None, None)])  # future
     # The third newest post is one of two at the same time: the one with the smaller id is kept.
     same_time = now - dt.timedelta(days=2)
     posts = [PostFactory(account=full, posted_at=now - dt.timedelta(hours=h), is_sponsored=True) for h in (3, 24)]
@@ -153,10 +147,7 @@ def _catalogue(now: dt.datetime) -> tuple[list[int], list[int]]:
     ids.append(few.pk)
     # A short history, no metrics row, a creator without languages.
     short = AccountFactory(creator=CreatorFactory(languages=[]))
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(account=short, date=today - dt.timedelta(days=i), followers=100 + i, following=5)
-        for i in range(3)
-    )
+    record_points(short.pk, [(today - dt.timedelta(days=i), 100 + i, 5, None) for i in range(3)])
     PostFactory(account=short, posted_at=now - dt.timedelta(days=2))
     ids.append(short.pk)
     # Nothing at all but a metrics row that was never computed (no data_as_of).
@@ -210,18 +201,22 @@ def test_posts_no_more_than_kept_are_read_without_the_window_query(monkeypatch):
     assert [len(got[pk].posts) for pk in ids[:4]] == [POSTS, 3, 1, 0]
 
 
-def test_whole_histories_are_read_without_the_window_query(monkeypatch):
+def test_a_history_is_whole_by_its_points_dated_until_or_earlier(monkeypatch):
+    # The growth fit reads a whole history's columns (`evidence.history`); a longer one only its
+    # newest HISTORY points (`snapshots`). Points after `until` do not make a history longer.
     monkeypatch.setattr(reports, "HISTORY_DAYS", HISTORY)
     now = timezone.now()
-    account = AccountFactory()
-    AccountSnapshot.objects.bulk_create(
-        AccountSnapshot(account=account, date=now.date() - dt.timedelta(days=i), followers=10 + i) for i in range(4)
-    )
-    called = []
-    monkeypatch.setattr(reports, "newest_snapshots", lambda *a, **k: called.append(1) or iter(()))
-    evidence = reports.load_evidence([account.pk], now=now)[account.pk]
-    assert [s[1] for s in evidence.snapshots] == [13, 12, 11, 10] and not called
-    assert all(type(s[0]) is dt.date for s in evidence.snapshots)
+    today = now.date()
+    whole, longer = AccountFactory(), AccountFactory()
+    record_points(whole.pk, [(today - dt.timedelta(days=i), 10 + i, 5, None) for i in range(-3, HISTORY)])
+    record_points(longer.pk, [(today - dt.timedelta(days=i), 10 + i, None, None) for i in range(HISTORY + 1)])
+    read = reports.load_evidence([whole.pk, longer.pk], now=now)
+    kept = [today - dt.timedelta(days=i) for i in range(HISTORY - 1, -1, -1)]
+    assert read[whole.pk].history is not None and [s[0] for s in read[whole.pk].snapshots] == kept
+    assert read[longer.pk].history is None and [s[0] for s in read[longer.pk].snapshots] == kept
+    assert [s[1] for s in read[longer.pk].snapshots] == [10 + i for i in range(HISTORY - 1, -1, -1)]
+    assert all(s[2] is None for s in read[longer.pk].snapshots)
+    assert all(type(s[0]) is dt.date for s in read[whole.pk].snapshots)
 
 
 def test_history_dates_read_right_whatever_the_servers_date_style():
@@ -232,14 +227,13 @@ def test_history_dates_read_right_whatever_the_servers_date_style():
     from vetting.selectors.evidence import snapshot_histories
 
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only (set DATABASE_URL): SQLite stores dates as ISO text")
+        pytest.skip("PostgreSQL only (set DATABASE_URL): DateStyle is a PostgreSQL setting")
     account = AccountFactory()
-    AccountSnapshot.objects.create(account=account, date=dt.date(2026, 3, 4), followers=10, following=2)
-    AccountSnapshot.objects.create(account=account, date=dt.date(2026, 3, 25), followers=12, following=None)
+    record_points(account.pk, [(dt.date(2026, 3, 4), 10, 2, None), (dt.date(2026, 3, 25), 12, None, None)])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
         histories = snapshot_histories([account.pk], until=dt.date(2026, 12, 31))
-    assert histories == {account.pk: ([dt.date(2026, 3, 4), dt.date(2026, 3, 25)], [10, 12], [2, None])}
+    assert histories == {account.pk: (([dt.date(2026, 3, 4), dt.date(2026, 3, 25)], [10, 12], [2, None]), 2)}
 
 
 def test_a_chunks_ids_are_one_parameter_on_postgresql(monkeypatch):
@@ -308,45 +302,36 @@ def test_history_rows_are_the_rows_of_the_columns():
     assert repr(rows) == repr(expected)
 
 
-def test_histories_read_as_arrays_are_the_rows_read():
-    # SQLite reads each history as one row of JSON arrays: the same columns as a row per
-    # snapshot, in date order, whatever order the snapshots were written in, unknown following
-    # counts as None, the dates after `until` left out.
+def test_histories_are_read_by_date_cut_at_until_and_limited():
+    # Each history's points by date whatever order they were written in, unknown following
+    # counts as None, the dates after `until` left out (and not counted), the `limit` newest
+    # kept; an account without a point dated `until` or earlier is absent.
     from vetting.selectors import evidence
 
     rng = __import__("random").Random(3)
     today = timezone.now().date()
-    accounts = [AccountFactory() for _ in range(3)]
-    rows = [
-        AccountSnapshot(
-            account=a, date=today - dt.timedelta(days=d), followers=1_000 * (k + 1) + d, following=None if d % 4 else d
-        )
+    accounts = [AccountFactory() for _ in range(4)]
+    points = {
+        a.pk: [(today - dt.timedelta(days=d), 1_000 * (k + 1) + d, None if d % 4 else d, d + 3) for d in range(-2, 40)]
         for k, a in enumerate(accounts[:2])
-        for d in range(-2, 40)
-    ]
-    rng.shuffle(rows)
-    AccountSnapshot.objects.bulk_create(rows)
-    got = evidence.snapshot_histories([a.pk for a in accounts], until=today)
-    assert list(got) == [a.pk for a in accounts[:2]]
-    for account in accounts[:2]:
-        expected = list(
-            AccountSnapshot.objects.filter(account=account, date__lte=today)
-            .order_by("date")
-            .values_list("date", "followers", "following")
-        )
-        assert got[account.pk] == tuple(map(list, zip(*expected, strict=True)))
-        assert all(type(d) is dt.date for d in got[account.pk][0])
-
-
-def test_history_arrays_out_of_date_order_are_put_in_it():
-    # The aggregate keeps the rows' order in practice, not by contract: arrays given in another
-    # order come back by date, each count with its date.
-    from vetting.selectors import evidence
-
-    texts = ["2026-01-03", "2026-01-01", "2026-01-02"]
-    dates, followers, following = evidence._by_date(evidence._Days(), texts, [3, 1, 2], [None, 10, 20])
-    assert dates == [dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)]
-    assert followers == [1, 2, 3] and following == [10, 20, None]
+    }
+    for account_id, written in points.items():
+        shuffled = written[:]
+        rng.shuffle(shuffled)
+        for start in range(0, len(shuffled), 10):  # several writes: merged into the one row
+            record_points(account_id, shuffled[start : start + 10])
+    record_points(accounts[2].pk, [(today + dt.timedelta(days=1), 5, 5, 5)])  # only a future point
+    ids = [a.pk for a in accounts]
+    for limit in (None, 7):
+        got = evidence.snapshot_histories(ids, until=today, limit=limit)
+        assert sorted(got) == ids[:2]
+        for account_id, written in points.items():
+            dated = sorted(point for point in written if point[0] <= today)
+            kept = dated if limit is None else dated[-limit:]
+            columns, count = got[account_id]
+            assert count == len(dated) == 40
+            assert columns == ([p[0] for p in kept], [p[1] for p in kept], [p[2] for p in kept])
+            assert all(type(d) is dt.date for d in columns[0]) and None in columns[2]
 
 
 def test_audience_profiles_read_as_the_orm_read():

@@ -11,7 +11,8 @@ from core.errors import InputError
 from core.models import JobKind, JobStatus
 from core.selectors.jobs import job_log_text
 from core.services.jobs import run_job
-from influencers.models import AccountMetrics, AccountSnapshot, CommentSample, FollowerSample
+from influencers.models import AccountMetrics, CommentSample, FollowerSample
+from influencers.services.history import record_points
 from tests.factories import (
     AccountFactory,
     AccountMetricsFactory,
@@ -31,21 +32,13 @@ TODAY = timezone.localdate()
 def add_history(
     account, *, days: int = 120, base: int = 60_000, per_day: int = 150, jump_day: int | None = None, jump: int = 0
 ) -> None:
-    rows = []
+    points = []
     followers = base
     for i in range(days):
         followers += per_day + (i * 37) % 41 - 20  # steady with a little deterministic noise
         value = followers + (jump if jump_day is not None and i >= jump_day else 0)
-        rows.append(
-            AccountSnapshot(
-                account=account,
-                date=TODAY - dt.timedelta(days=days - 1 - i),
-                followers=value,
-                following=400,
-                posts=100 + i // 3,
-            )
-        )
-    AccountSnapshot.objects.bulk_create(rows)
+        points.append((TODAY - dt.timedelta(days=days - 1 - i), value, 400, 100 + i // 3))
+    record_points(account.pk, points)
 
 
 def add_posts(account, *, n: int = 15, likes: int = 1_200, comments: int = 30) -> list:

@@ -6,10 +6,11 @@ one of ~2,400 post ids) and converted every value of every row (a snapshot's dat
 Django's regex parser), which was a third of vetting an account of an import. Here each read is
 one statement over the model's own table and column names, and only the values the drivers do
 not already return as the ORM would are converted: datetimes made aware (SQLite returns them
-naive), snapshot dates read as text and parsed by `date.fromisoformat`, JSON decoded by the
-field. The rows, their order and their values are those of the querysets they replace
-(tests/vetting/test_evidence_selector.py compares them). The histories come back as columns,
-which is how the scorers read them (`vetting.services.reports._history_columns`).
+naive), JSON decoded by the field. The rows, their order and their values are those of the
+querysets they replace (tests/vetting/test_evidence_selector.py compares them). The histories
+are read through `influencers.selectors.history.stored_histories` (one row of packed arrays per
+account) and come back as columns, which is how the scorers read them
+(`vetting.services.reports._history_columns`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from operator import attrgetter, itemgetter, methodcaller
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -29,11 +30,9 @@ from django.utils.dateparse import parse_datetime
 from core.sql import ids_in, ids_params
 from core.sql import quoted_column as _column  # short names: this module's SQL is dense with them
 from core.sql import quoted_table as _table
-from influencers.history_arrays import day_of
 from influencers.metrics.chunk import MISSING
 from influencers.models import (
     Account,
-    AccountHistory,
     AccountMetrics,
     AudienceProfile,
     CommentSample,
@@ -94,22 +93,17 @@ def _datetime_param(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _date_param(value: dt.date) -> Any:
-    return connection.ops.adapt_datefield_value(value)
-
-
 def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tuple[Any, ...]]:
-    """(pk, platform, handle, bio, creator languages, snapshots dated `until` or earlier (None:
-    none), posts published `until` or earlier, has metrics, metrics followers, engagement_rate,
-    er_formula, er_posts_used, data_as_of) of each existing account of `account_ids`, by pk."""
+    """(pk, platform, handle, bio, creator languages, posts published `until` or earlier, has
+    metrics, metrics followers, engagement_rate, er_formula, er_posts_used, data_as_of) of each
+    existing account of `account_ids`, by pk. (How many points each history has comes with the
+    history: `snapshot_histories`.)"""
     if not account_ids:
         return []
-    a, c, m, s, p = "a", "c", "m", "s", "p"
+    a, c, m, p = "a", "c", "m", "p"
     sql = (
         f"SELECT {_column(Account, 'id', a)}, {_column(Account, 'platform', a)}, {_column(Account, 'handle', a)}, "
         f"{_column(Account, 'bio', a)}, {_column(Creator, 'languages', c)}, "
-        f"(SELECT length({_column(AccountHistory, 'dates', s)}) / 8 FROM {_table(AccountHistory)} {s} "
-        f"WHERE {_column(AccountHistory, 'account', s)} = {_column(Account, 'id', a)}), "
         f"(SELECT COUNT(*) FROM {_table(Post)} {p} WHERE {_column(Post, 'account', p)} = "
         f"{_column(Account, 'id', a)} AND {_column(Post, 'posted_at', p)} <= %s), "
         f"{_column(AccountMetrics, 'account', m)}, {_column(AccountMetrics, 'followers', m)}, "
@@ -122,32 +116,45 @@ def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tupl
         f"WHERE {ids_in(_column(Account, 'id', a), len(account_ids))} ORDER BY {_column(Account, 'id', a)}"
     )
     out = []
-    for pk, platform, handle, bio, langs, count, posts, metrics_id, *metrics in _rows(
+    for pk, platform, handle, bio, langs, posts, metrics_id, *metrics in _rows(
         sql, [_datetime_param(until), *ids_params(account_ids)]
     ):
-        out.append((pk, platform, handle, bio, _json(langs), count or None, posts, metrics_id is not None, *metrics))
+        out.append((pk, platform, handle, bio, _json(langs), posts, metrics_id is not None, *metrics))
     return out
 
 
 HistoryColumns = tuple[list[dt.date], list[int], list[int | None]]
 
 
+class ReadHistory(NamedTuple):
+    """An account's history as `snapshot_histories` reads it: the columns of the points kept, and
+    how many points were dated `until` or earlier before the `limit` kept the newest of them."""
+
+    columns: HistoryColumns
+    points: int
+
+
 def snapshot_histories(
     account_ids: Sequence[int], *, until: dt.date, limit: int | None = None
-) -> dict[int, HistoryColumns]:
+) -> dict[int, ReadHistory]:
     """(dates, followers, following) of the points dated `until` or earlier of each of
-    `account_ids` that has one (the `limit` newest of them), as columns by date."""
-    days: dict[int, dt.date] = {}
-    out: dict[int, HistoryColumns] = {}
+    `account_ids` that has one (only the `limit` newest of them when given), as columns by date,
+    an unknown following count None; with the number of such points. An account without any
+    point dated `until` or earlier is absent."""
+    out: dict[int, ReadHistory] = {}
     for account_id, stored in stored_histories(account_ids).items():
         history = stored.until(until)
+        points = len(history)
+        if not points:
+            continue
         if limit is not None:
             history = history.newest(limit)
-        if not len(history):
-            continue
-        dates = [days[day] if day in days else days.setdefault(day, day_of(day)) for day in history.days.tolist()]
-        following = [None if count == MISSING else count for count in history.following.tolist()]
-        out[account_id] = (dates, history.followers.tolist(), following)
+        # Day numbers to dates in C (numpy's datetime64[D] gives datetime.date objects).
+        dates = history.days.astype("datetime64[D]").tolist()
+        following: list[int | None] = history.following.tolist()
+        if MISSING in following:
+            following = [None if count == MISSING else count for count in following]
+        out[account_id] = ReadHistory((dates, history.followers.tolist(), following), points)
     return out
 
 

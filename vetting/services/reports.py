@@ -191,19 +191,16 @@ def _json_safe(value: Any) -> Any:
 
 
 def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> dict[int, AccountEvidence]:
-    """Bulk-load the evidence of `account_ids`: 5 statements (one more when some accounts have
-    more than HISTORY_DAYS snapshots, one more when some have more than RECENT_POSTS posts and
-    others fewer, 4 when none has a post), and at most 6 for the reused images, whatever the
-    number of accounts. The accounts, histories, posts, comments and follower
-    samples are read by plain SQL (`vetting.selectors.evidence`)."""
+    """Bulk-load the evidence of `account_ids`: 6 statements (one more when some accounts have
+    more than RECENT_POSTS posts and others fewer, 5 when none has a post), and at most 6 for
+    the reused images, whatever the number of accounts. The accounts, histories, posts, comments
+    and follower samples are read by `vetting.selectors.evidence`."""
     now = now or timezone.now()
     out: dict[int, AccountEvidence] = {}
-    snapshot_counts: dict[int, int | None] = {}
     post_counts: dict[int, int] = {}
-    for pk, platform, handle, bio, languages, snapshot_rows, posts, stored, *metrics in evidence_rows.account_rows(
+    for pk, platform, handle, bio, languages, posts, stored, *metrics in evidence_rows.account_rows(
         account_ids, until=now
     ):
-        snapshot_counts[pk] = snapshot_rows
         post_counts[pk] = posts
         followers, er, formula, posts_used, data_as_of = metrics if stored else (None, None, "", 0, None)
         out[pk] = AccountEvidence(
@@ -220,7 +217,7 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
             stored_metrics=stored,
         )
     ids = list(out)
-    _load_snapshots(out, snapshot_counts, until=now.date())
+    _load_snapshots(out, until=now.date())
     # The RECENT_POSTS newest posts of each account (counted back from its own newest, so an
     # account's age or a catalogue seeded in the past does not matter): all of them by a plain
     # read where there are no more, the others through the window query. Only what the scorers
@@ -248,17 +245,20 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     return out
 
 
-def _load_snapshots(out: dict[int, AccountEvidence], counts: dict[int, int | None], *, until: dt.date) -> None:
-    """The newest HISTORY_DAYS points of each account's history, counted back from its own
-    newest; a whole history (no more points than that) is also the growth fit's `history`."""
-    having = [account for account, n in counts.items() if n]
-    for account_id, history in evidence_rows.snapshot_histories(having, until=until, limit=HISTORY_DAYS).items():
+def _load_snapshots(out: dict[int, AccountEvidence], *, until: dt.date) -> None:
+    """The newest HISTORY_DAYS points dated `until` or earlier of each account's history, counted
+    back from its own newest; a whole history (no more points than that) is also the growth
+    fit's `history` (a longer one is transposed from `snapshots` when needed, as it was when it
+    was read by another query)."""
+    for account_id, (columns, points) in evidence_rows.snapshot_histories(
+        list(out), until=until, limit=HISTORY_DAYS
+    ).items():
         evidence = out[account_id]
-        if (counts[account_id] or 0) <= HISTORY_DAYS:
-            evidence.snapshots = HistoryRows(history)
-            evidence.history = history
+        if points <= HISTORY_DAYS:
+            evidence.snapshots = HistoryRows(columns)
+            evidence.history = columns
         else:
-            evidence.snapshots = list(zip(*history))
+            evidence.snapshots = list(zip(*columns))
 
 
 def _load_image_reuse(out: dict[int, AccountEvidence]) -> None:
