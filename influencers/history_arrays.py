@@ -11,7 +11,7 @@ arrays are read by `np.frombuffer` without parsing anything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -107,10 +107,6 @@ def unpacked(dates: bytes, followers: bytes, following: bytes, posts: bytes) -> 
     return History(*(np.frombuffer(column, dtype=_DTYPE) for column in (dates, followers, following, posts)))
 
 
-def _counts(values: Iterable[int | None], size: int) -> np.ndarray:
-    return np.fromiter((MISSING if value is None else value for value in values), dtype=np.int64, count=size)
-
-
 def from_points(points: Sequence[Point]) -> History:
     """A History of `points` (any order; of two points on one day the later in `points` wins)."""
     return split_by_account([points])[0]
@@ -194,30 +190,7 @@ def merged(current: History, given: History, *, replace: bool = False) -> Merge:
     known counts replace the stored ones and its unknown ones (`MISSING`) keep them, as an
     import keeps a column its file leaves out, unless `replace` (a refresh: the platform's
     counters of the day as they are now, unknown included)."""
-    if not len(current):
-        return Merge(given, len(given), 0, 0)
-    if not len(given):
-        return Merge(current, 0, 0, 0)
-    at = np.searchsorted(current.days, given.days)
-    inside = at < len(current)
-    same_day = np.zeros(len(given), dtype=bool)
-    same_day[inside] = current.days[at[inside]] == given.days[inside]
-    old = at[same_day]
-    after = [column.copy() for column in current.columns()]
-    for index in (1, 2, 3):
-        values = given.columns()[index][same_day]
-        if not replace:
-            values = np.where(values == MISSING, after[index][old], values)
-        after[index][old] = values
-    before = np.stack([column[old] for column in current.columns()[1:]])
-    now = np.stack([column[old] for column in after[1:]])
-    updated = int((before != now).any(axis=0).sum())
-    new = ~same_day
-    if new.any():
-        added = [np.concatenate([column, given.columns()[i][new]]) for i, column in enumerate(after)]
-        order = np.argsort(added[0], kind="stable")
-        after = [column[order] for column in added]
-    return Merge(History(*after), int(new.sum()), updated, int(same_day.sum()) - updated)
+    return merged_each([current], [given], replace=replace)[0]
 
 
 def merged_each(currents: Sequence[History], givens: Sequence[History], *, replace: bool = False) -> list[Merge]:

@@ -153,20 +153,24 @@ def test_merged_follows_the_reference_rules(seed, replace):
 
 @pytest.mark.parametrize("replace", [False, True])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_merged_each_is_merged_of_each_pair(seed, replace):
-    """The chunk's merge at once gives each pair's `merged`: the same history and counts, next to
-    pairs with nothing stored, nothing given, or given exactly as stored."""
+def test_merged_each_follows_the_reference_rules_for_each_pair(seed, replace):
+    """The chunk's merge at once gives each pair what the reference rules give, next to pairs
+    with nothing stored, nothing given, or given exactly as stored."""
     rng = random.Random(seed)
-    currents = [from_points(random_points(rng)) for _ in range(rng.randrange(1, 15))]
-    givens = [from_points(random_points(rng)) for _ in currents]
+    currents = [reference_of(random_points(rng)) for _ in range(rng.randrange(1, 15))]
+    givens = [reference_of(random_points(rng)) for _ in currents]
     givens[0] = currents[0]
-    currents[-1] = EMPTY
+    currents[-1] = {}
     if len(givens) > 2:
-        givens[1] = EMPTY
-    results = merged_each(currents, givens, replace=replace)
-    expected = [merged(current, given, replace=replace) for current, given in zip(currents, givens, strict=True)]
+        givens[1] = {}
+    results = merged_each(
+        [from_points(as_points(c)) for c in currents], [from_points(as_points(g)) for g in givens], replace=replace
+    )
+    expected = [
+        reference_merge(current, given, replace=replace) for current, given in zip(currents, givens, strict=True)
+    ]
     assert [(r.history.points(), r.created, r.updated, r.unchanged) for r in results] == [
-        (r.history.points(), r.created, r.updated, r.unchanged) for r in expected
+        (as_points(after), created, updated, unchanged) for after, created, updated, unchanged in expected
     ]
 
 
