@@ -37,10 +37,16 @@ def _int_matrix(rows: Sequence[tuple[Any, ...]], width: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(len(rows), width)
 
 
-def stored_histories(account_ids: Iterable[int]) -> dict[int, History]:
+def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) -> dict[int, History]:
     """The stored history of each of `account_ids` that has one (`AccountHistory`): one row per
     account, its columns unpacked without a copy. The one reader of the table; every other
-    history reader here and in vetting goes through it."""
+    history reader here and in vetting goes through it.
+
+    `for_update` (PostgreSQL; inside the writer's transaction): the rows read stay locked until
+    it ends. A writer merges the points it has into the history it read and writes the whole row
+    back, so two writers of one account (an import and a refresh, two imports) must not both
+    read it first: the second waits and merges into the first one's history. (SQLite has one
+    writer at a time anyway.)"""
     ids = sorted(set(account_ids))
     out: dict[int, History] = {}
     if not ids:
@@ -48,11 +54,13 @@ def stored_histories(account_ids: Iterable[int]) -> dict[int, History]:
     connection = connections[AccountHistory.objects.db]
     table, column = quoted_table(AccountHistory), partial(quoted_column, AccountHistory)
     columns = ", ".join(column(name) for name in ("account", *COLUMNS))
+    locking = " FOR UPDATE" if for_update and connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         for start in range(0, len(ids), _IDS_PER_QUERY):
             chunk = ids[start : start + _IDS_PER_QUERY]
             cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {ids_in(column('account'), len(chunk))}", ids_params(chunk)
+                f"SELECT {columns} FROM {table} WHERE {ids_in(column('account'), len(chunk))}{locking}",
+                ids_params(chunk),
             )
             for account_id, *packed in cursor.fetchall():
                 out[account_id] = unpacked(*map(bytes, packed))

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from influencers.history_arrays import EMPTY, Merge, Point, from_points, merged, unpacked
+from influencers.history_arrays import EMPTY, Merge, Point, from_points, merged
 from influencers.models import Account, AccountHistory
+from influencers.selectors.history import stored_histories
 
 
 def record_points(account_id: int, points: Sequence[Point], *, replace: bool = False) -> Merge:
@@ -19,14 +20,12 @@ def record_points(account_id: int, points: Sequence[Point], *, replace: bool = F
         if any(count is not None and count < 0 for count in counts):
             raise ValueError(f"a history point of account {account_id} on {day} has a negative count: {counts}")
     with transaction.atomic():
-        # The account row is the lock (its history row may not exist yet); a no-op on SQLite,
-        # whose writers are serialised anyway.
+        # The account row locks a history that does not exist yet; the history row's own lock
+        # (taken by the read) is the one an import's read waits on too.
         list(Account.objects.select_for_update().filter(pk=account_id).values_list("pk"))
-        stored = AccountHistory.objects.filter(pk=account_id).values_list("dates", "followers", "following", "posts")
-        row = stored.first()
-        current = unpacked(*(bytes(column) for column in row)) if row else EMPTY
+        current = stored_histories([account_id], for_update=True).get(account_id, EMPTY)
         result = merged(current, from_points(points), replace=replace)
-        if result.changed or (row is None and len(result.history)):
+        if result.changed:
             dates, followers, following, posts = result.history.packed()
             AccountHistory.objects.update_or_create(
                 account_id=account_id,

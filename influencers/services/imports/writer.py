@@ -337,7 +337,7 @@ class Writer:
         stored_ids = [a.id for a in accounts if a.id is not None and a.id not in new_accounts]
         if stored_ids and not self.dry_run:
             self.runner.flush()  # the read below uses the connection the runner writes on
-        stored = stored_histories(stored_ids)
+        stored = stored_histories(stored_ids, for_update=not self.dry_run)
         inserts: list[tuple[Any, ...]] = []
         merging: list[tuple[int, History, History]] = []  # (account id, stored, given)
         created = 0
