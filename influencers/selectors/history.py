@@ -135,7 +135,7 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
     ]
     # SQLite: the bounds as a CTE joined on the account (PostgreSQL: `_posts_by_account_sql`).
     where = (
-        f"FROM {quote(Post._meta.db_table)} JOIN bounds ON bounds.account = {quote('account_id')} "
+        f"FROM {quoted_table(Post)} JOIN bounds ON bounds.account = {quote('account_id')} "
         f"AND {posted_at} > bounds.since WHERE {posted_at} <= %s "
         f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
     )
@@ -172,7 +172,7 @@ def _posts_by_account_sql(quote: Callable[[str], str], columns: Sequence[str]) -
     selected = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     return (
         f"SELECT {', '.join(f'p.c{i}' for i in range(len(columns)))} FROM bounds CROSS JOIN LATERAL "
-        f"(SELECT {selected}, {posted_at} AS moment FROM {quote(Post._meta.db_table)} "
+        f"(SELECT {selected}, {posted_at} AS moment FROM {quoted_table(Post)} "
         f"WHERE {quote('account_id')} = bounds.account AND {posted_at} > bounds.since AND {posted_at} <= %s "
         f"OFFSET 0) p ORDER BY p.c1, p.moment DESC, p.c{len(columns) - 1}"
     )

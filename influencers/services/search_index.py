@@ -23,7 +23,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.signals import post_delete, post_save
 
 from core.services.collector import collector_paused
-from core.sql import flat, ids_in, ids_params, quoted_column, upsert_sql
+from core.sql import flat, ids_in, ids_params, quoted_column, quoted_table, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
 from influencers.search_text import MAX_POSTS, search_text
@@ -140,18 +140,15 @@ def _account_rows(account_model: Any, account_ids: list[int]) -> list[tuple[Any,
     """(id, handle, display name, bio, creator's display name, creator's categories) of these
     accounts, by id. Plain SQL: the ORM's filter by a chunk's ids (each id prepared as a lookup
     value) and its JSON decoding of each creator's categories cost a fifth of indexing them."""
-    quote = connection.ops.quote_name
-    creator_field = account_model._meta.get_field("creator")
-    creator_model = creator_field.related_model
-    account, creator = quote(account_model._meta.db_table), quote(creator_model._meta.db_table)
-
+    creator_model = account_model._meta.get_field("creator").related_model
+    account, creator = quoted_table(account_model), quoted_table(creator_model)
     selected = [
         *(quoted_column(account_model, name, account) for name in ("id", "handle", "display_name", "bio")),
         *(quoted_column(creator_model, name, creator) for name in ("display_name", "categories")),
     ]
     sql = (
         f"SELECT {', '.join(selected)} FROM {account} JOIN {creator} "
-        f"ON {quoted_column(creator_model, 'id', creator)} = {account}.{quote(creator_field.column)} "
+        f"ON {quoted_column(creator_model, 'id', creator)} = {quoted_column(account_model, 'creator', account)} "
         f"WHERE {ids_in(selected[0], len(account_ids))} ORDER BY {selected[0]}"
     )
     with connection.cursor() as cursor:
@@ -162,12 +159,8 @@ def _account_rows(account_model: Any, account_ids: list[int]) -> list[tuple[Any,
 
 def _stored_texts(text_model: Any, account_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """The stored (account, names, about, posts) rows of these accounts, by account."""
-    quote = connection.ops.quote_name
-    columns = [quote(text_model._meta.get_field(name).column) for name in TEXT_FIELDS]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(text_model._meta.db_table)} "
-        f"WHERE {ids_in(columns[0], len(account_ids))}"
-    )
+    columns = [quoted_column(text_model, name) for name in TEXT_FIELDS]
+    sql = f"SELECT {', '.join(columns)} FROM {quoted_table(text_model)} WHERE {ids_in(columns[0], len(account_ids))}"
     with connection.cursor() as cursor:
         cursor.execute(sql, ids_params(account_ids))
         return {row[0]: tuple(row) for row in cursor.fetchall()}
@@ -182,17 +175,15 @@ def _upsert_sql(text_model: Any, rows: int) -> str:
 def _upsert_json_sql(text_model: Any) -> str:
     """SQLite: INSERT … ON CONFLICT DO UPDATE of every search text of one JSON parameter (a list
     of [account, names, about, posts]), read by json_each."""
-    quote = connection.ops.quote_name
     fields = [text_model._meta.get_field(name) for name in TEXT_FIELDS]
-    columns = ", ".join(quote(str(field.column)) for field in fields)
+    columns = ", ".join(quoted_column(text_model, name) for name in TEXT_FIELDS)
     values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(fields)))
     conflict = connection.ops.on_conflict_suffix_sql(
         fields, OnConflict.UPDATE, [str(field.column) for field in fields[1:]], [str(fields[0].column)]
     )
     # WHERE true: without it SQLite would read ON CONFLICT as a join's ON.
     return (
-        f"INSERT INTO {quote(text_model._meta.db_table)} ({columns}) "
-        f"SELECT {values} FROM json_each(%s) WHERE true {conflict}"
+        f"INSERT INTO {quoted_table(text_model)} ({columns}) SELECT {values} FROM json_each(%s) WHERE true {conflict}"
     )
 
 

@@ -36,7 +36,7 @@ from core.errors import InputError, PermissionDenied
 from core.messages import Message
 from core.models import Job, JobKind
 from core.services.collector import collector_paused
-from core.sql import staged_rows
+from core.sql import staged_rows, update_staged_sql
 from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.metrics.growth import SnapshotPoint
@@ -506,26 +506,15 @@ def _write_vetting(rows: list[_Vetted], *, all_stored: bool) -> None:
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and params:
+            # One statement from a staged copy: the creator-level risk triggers (influencers 0011)
+            # are statement-level there, and under executemany they ran once per row (~1.5 ms of
+            # the server's time per account); staged, not a VALUES list: psycopg quoted each
+            # 10-12 KB report as an SQL literal in Python.
             columns = [*fields, by_name["vetting"], by_name["account"]]
-            cursor.execute(_update_from_staged_sql(columns, staged_rows(cursor, AccountMetrics, columns, params)))
+            staged = staged_rows(cursor, AccountMetrics, columns, params)
+            cursor.execute(update_staged_sql(AccountMetrics, columns[:-1], key=by_name["account"], staged=staged))
         else:
             cursor.executemany(sql, params)
-
-
-def _update_from_staged_sql(columns: list[Any], staged: str) -> str:
-    """PostgreSQL: one UPDATE of the vetting `columns` (the account's key last) from the table
-    `staged` (core.sql.staged_rows). Why one statement: the creator-level risk triggers
-    (influencers 0011) are statement-level there, and under executemany they ran once per row
-    (~1.5 ms of the server's time per account); why staged, not a VALUES list: psycopg quoted
-    each 10-12 KB report as an SQL literal in Python."""
-    quote = connection.ops.quote_name
-    *fields, account = columns
-    key = quote(account.attname)
-    assignments = ", ".join(f"{quote(field.attname)} = s.{quote(field.attname)}" for field in fields)
-    return (
-        f"UPDATE {quote(AccountMetrics._meta.db_table)} AS t SET {assignments} FROM {staged} AS s "
-        f"WHERE t.{key} = s.{key}"
-    )
 
 
 def vet_accounts(

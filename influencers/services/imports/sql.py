@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from core.sql import copy_rows, staged_table_sql
+from core.sql import copy_rows, staged_table_sql, update_staged_sql
 
 ROWS_PER_STATEMENT = 5000
 PARAMS_PER_STATEMENT = 30000  # well under PostgreSQL's 65,535 and SQLite's default 32,766
@@ -381,15 +381,14 @@ class BulkTable:
         # PostgreSQL, columns all sent in binary (the packed histories): an update of many rows
         # goes by COPY into a temporary table and one UPDATE ... FROM it (`_staged_update`).
         self.staged_update_types = self.binary_types and _binary_copy_types([*self.fields, meta.pk])
-        staged, prepare = staged_table_sql(model, [*self.fields, meta.pk]) if self.staged_update_types else ("", "")
-        columns = [quote(column_name(field)) for field in self.fields]
-        self.staged_update_sql = (
-            prepare,
-            f"COPY {staged} ({self.column_sql}, {self.pk_column}) FROM STDIN WITH (FORMAT BINARY)",
-            f"UPDATE {self.table} AS target SET "
-            + ", ".join(f"{column} = staged.{column}" for column in columns)
-            + f" FROM {staged} AS staged WHERE target.{self.pk_column} = staged.{self.pk_column}",
-        )
+        self.staged_update_sql: tuple[str, str, str] | None = None
+        if self.staged_update_types:
+            staged, prepare = staged_table_sql(model, [*self.fields, meta.pk])
+            self.staged_update_sql = (
+                prepare,
+                f"COPY {staged} ({self.column_sql}, {self.pk_column}) FROM STDIN WITH (FORMAT BINARY)",
+                update_staged_sql(model, self.fields, key=meta.pk, staged=staged),
+            )
 
     def adapt(self, column: str, value: Any) -> Any:
         """`value` of `column` as a DB parameter."""
@@ -465,7 +464,8 @@ class BulkTable:
         at commit, long values compressed by lz4, which the UPDATE moves as they are) and one
         UPDATE joined to it. An UPDATE per row (`executemany`) cost the server a statement each: 0.5 s
         for a day added to 5,000 histories."""
-        assert self.staged_update_types is not None  # only called when every column goes in binary
+        # Only called when every column goes in binary, which made both.
+        assert self.staged_update_sql is not None and self.staged_update_types is not None
         prepare, copy, update = self.staged_update_sql
         runner.submit(prepare, None)
         runner.submit_copy(copy, rows, self.staged_update_types)
