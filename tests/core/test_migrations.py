@@ -17,6 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from core.models import Job, Membership, Organization
 from tests.factories import BrandFactory, JobFactory
+from tests.migrations import migrate_to
 from vetting.models import (
     Alert,
     Brand,
@@ -39,13 +40,6 @@ BEFORE_THE_MOVE = [
 ]
 # The apps the models moved to did not exist yet.
 NOT_YET = [("core", None), ("vetting", None)]
-
-
-def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()  # the applied set changed: read it again
-    return executor
 
 
 def _tables() -> set[str]:
@@ -179,14 +173,14 @@ def _assert_every_row_is_there(pk: dict[str, int]) -> None:
 def test_moving_the_models_to_core_and_vetting_keeps_every_row_and_link():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        executor = _migrate(BEFORE_THE_MOVE + NOT_YET)
+        executor = migrate_to(BEFORE_THE_MOVE + NOT_YET)
         before = executor.loader.project_state(BEFORE_THE_MOVE).apps
         with pytest.raises(LookupError):
             before.get_model("core", "Job")  # really before the move
         assert {"influencers_job", "influencers_brand", "influencers_watch_creators"} <= _tables()
         pk = _fill_before_the_move(before)
 
-        _migrate(latest)
+        migrate_to(latest)
         _assert_every_row_is_there(pk)
         tables = _tables()
         assert {"core_job", "vetting_brand", "vetting_watch_creators"} <= tables
@@ -200,4 +194,4 @@ def test_moving_the_models_to_core_and_vetting_keeps_every_row_and_link():
         assert set(organization.brands.values_list("name", flat=True)) == {"Moved brand", "After the move"}
         assert Job.objects.filter(organization=organization).count() == 2
     finally:
-        _migrate(latest)  # the schema every other test expects, even after a failure here
+        migrate_to(latest)  # the schema every other test expects, even after a failure here

@@ -10,16 +10,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrations import migrate_to
+
 BEFORE = [("influencers", "0018_count_checks_covered_by_fields")]
 AFTER = [("influencers", "0019_account_history")]
 EPOCH = dt.date(1970, 1, 1)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
 
 
 def _arrays(row) -> list[list[int]]:
@@ -31,7 +26,7 @@ def _arrays(row) -> list[list[int]]:
 def test_snapshots_become_one_history_per_account_and_back():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        apps = _migrate(BEFORE).loader.project_state(BEFORE).apps
+        apps = migrate_to(BEFORE).loader.project_state(BEFORE).apps
         creator = apps.get_model("influencers", "Creator").objects.create(display_name="Before")
         account_model = apps.get_model("influencers", "Account")
         long = account_model.objects.create(creator=creator, platform="instagram", handle="long")
@@ -44,7 +39,7 @@ def test_snapshots_become_one_history_per_account_and_back():
         snapshots.create(account=long, date=dt.date(2026, 1, 31), followers=3_000_000_000, following=0, posts=0)
         snapshots.create(account=short, date=dt.date(1999, 12, 31), followers=0, following=1, posts=2)
 
-        after = _migrate(AFTER).loader.project_state(AFTER).apps
+        after = migrate_to(AFTER).loader.project_state(AFTER).apps
         history = after.get_model("influencers", "AccountHistory").objects
         stored = {
             account_id: _arrays(columns)
@@ -62,7 +57,7 @@ def test_snapshots_become_one_history_per_account_and_back():
         }
         assert empty.pk not in stored
 
-        before = _migrate(BEFORE).loader.project_state(BEFORE).apps
+        before = migrate_to(BEFORE).loader.project_state(BEFORE).apps
         rows = before.get_model("influencers", "AccountSnapshot").objects.order_by("account_id", "date")
         assert list(rows.values_list("account_id", "date", "followers", "following", "posts")) == [
             (long.pk, dt.date(2020, 3, 1), 10, 5, None),
@@ -71,7 +66,7 @@ def test_snapshots_become_one_history_per_account_and_back():
             (short.pk, dt.date(1999, 12, 31), 0, 1, 2),
         ]
     finally:
-        _migrate(latest)
+        migrate_to(latest)
 
 
 @pytest.mark.django_db

@@ -9,15 +9,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migrations import migrate_to
+
 BEFORE = [("influencers", "0005_models_moved_to_core_and_vetting")]
 AFTER = [("influencers", "0006_metrics_data_as_of")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
 
 
 @pytest.mark.slow
@@ -25,7 +20,7 @@ def _migrate(targets):
 def test_existing_metrics_get_the_date_of_their_newest_post_or_snapshot():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        apps = _migrate(BEFORE).loader.project_state(BEFORE).apps
+        apps = migrate_to(BEFORE).loader.project_state(BEFORE).apps
         creator = apps.get_model("influencers", "Creator").objects.create(display_name="Before")
         account_model = apps.get_model("influencers", "Account")
         metrics_model = apps.get_model("influencers", "AccountMetrics")
@@ -42,8 +37,8 @@ def test_existing_metrics_get_the_date_of_their_newest_post_or_snapshot():
         for account in (posted, counted, empty):
             metrics_model.objects.create(account=account, followers=10)
 
-        after = _migrate(AFTER).loader.project_state(AFTER).apps
+        after = migrate_to(AFTER).loader.project_state(AFTER).apps
         dates = dict(after.get_model("influencers", "AccountMetrics").objects.values_list("account_id", "data_as_of"))
         assert dates == {posted.pk: dt.date(2019, 5, 30), counted.pk: dt.date(2019, 6, 1), empty.pk: None}
     finally:
-        _migrate(latest)
+        migrate_to(latest)

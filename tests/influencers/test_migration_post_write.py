@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from influencers.models import AccountHistory
 from tests.factories import AccountFactory, HistoryPointFactory, PostFactory
+from tests.migrations import migrate_to
 
 BEFORE = [("influencers", "0015_post_caption_han_bigrams")]
 ACCOUNT_INDEX = "influencers_post_account_id_67358e74"
@@ -94,13 +95,6 @@ def test_negative_counts_are_still_refused_by_the_columns_own_checks():
     assert not AccountHistory.objects.filter(account=account).exists()
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
-
-
 def _schema() -> tuple[set[str], set[str], str]:
     """The posts' index names, the named CHECKs left of NAMED_CHECKS, and the function's body."""
     with connection.cursor() as cursor:
@@ -119,10 +113,10 @@ def _schema() -> tuple[set[str], set[str], str]:
 def test_the_migrations_reverse_to_the_former_schema_and_apply_again():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        _migrate(BEFORE)
+        migrate_to(BEFORE)
         indexes, checks, body = _schema()
         assert ACCOUNT_INDEX in indexes and checks == NAMED_CHECKS and "generate_series" in body
-        _migrate(latest)
+        migrate_to(latest)
         indexes, checks, body = _schema()
         assert ACCOUNT_INDEX not in indexes and checks == set() and "generate_series" not in body
         assert {"post_unique_account_post_id", "post_sponsored_account_idx"} <= indexes
@@ -132,4 +126,4 @@ def test_the_migrations_reverse_to_the_former_schema_and_apply_again():
             cursor.execute("SELECT count(*) FROM influencers_post WHERE influencers_han_bigrams(caption) @> '{赌博}'")
             assert cursor.fetchone()[0] == 1
     finally:
-        _migrate(latest)
+        migrate_to(latest)

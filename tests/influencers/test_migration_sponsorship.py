@@ -11,23 +11,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from influencers.models import Post
+from tests.migrations import migrate_to
 
 BEFORE = [("influencers", "0007_metrics_risk_evidence")]
 AFTER = [("influencers", "0008_post_paid_partnership_evidence")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_posts_are_decided_again_with_their_evidence():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
-        apps = _migrate(BEFORE).loader.project_state(BEFORE).apps
+        apps = migrate_to(BEFORE).loader.project_state(BEFORE).apps
         Creator, Account, OldPost = (apps.get_model("influencers", m) for m in ("Creator", "Account", "Post"))
         account = Account.objects.create(creator=Creator.objects.create(display_name="c"), platform="x", handle="c")
         at = dt.datetime(2019, 5, 1, tzinfo=dt.UTC)
@@ -47,7 +41,7 @@ def test_existing_posts_are_decided_again_with_their_evidence():
                 sponsor=sponsor,
             )
 
-        _migrate(AFTER)
+        migrate_to(AFTER)
 
         stored = {
             p.platform_post_id: (p.is_sponsored, p.paid_partnership, p.sponsorship_source, p.sponsorship_marker)
@@ -61,4 +55,4 @@ def test_existing_posts_are_decided_again_with_their_evidence():
             "plain": (False, None, "", ""),
         }
     finally:
-        _migrate(latest)
+        migrate_to(latest)
