@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from core.sql import ids_in, ids_params, is_postgresql, quoted_column, quoted_table, unnest_sql, values_rows
 from influencers.history_arrays import COLUMNS, History, unpacked
 from influencers.metrics.chunk import MISSING
-from influencers.models import AccountHistory, Post
+from influencers.models import Account, AccountHistory, Post
 
 _IDS_PER_QUERY = 2000
 
@@ -45,26 +45,50 @@ def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) ->
     `for_update` (PostgreSQL; inside the writer's transaction): the rows read stay locked until
     it ends. A writer merges the points it has into the history it read and writes the whole row
     back, so two writers of one account (an import and a refresh, two imports) must not both
-    read it first: the second waits and merges into the first one's history. (SQLite has one
+    read it first: the second waits and merges into the first one's history. An account with no
+    history row has no row to lock: its account row is locked instead (in id order), then its
+    history read again, so two writers creating one account's first history take turns too and
+    the second merges into the first one's row instead of failing on its key. (SQLite has one
     writer at a time anyway.)"""
     ids = sorted(set(account_ids))
-    out: dict[int, History] = {}
-    if not ids:
-        return out
     connection = connections[AccountHistory.objects.db]
+    locking = for_update and connection.vendor == "postgresql"
+    out = _read_histories(connection, ids, locking=locking)
+    without = [account_id for account_id in ids if account_id not in out]
+    if locking and without:
+        _lock_accounts(connection, without)
+        out.update(_read_histories(connection, without, locking=True))
+    return out
+
+
+def _read_histories(connection: Any, ids: list[int], *, locking: bool) -> dict[int, History]:
+    out: dict[int, History] = {}
     table, column = quoted_table(AccountHistory), partial(quoted_column, AccountHistory)
     columns = ", ".join(column(name) for name in ("account", *COLUMNS))
-    locking = " FOR UPDATE" if for_update and connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         for start in range(0, len(ids), _IDS_PER_QUERY):
             chunk = ids[start : start + _IDS_PER_QUERY]
             cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {ids_in(column('account'), len(chunk))}{locking}",
+                f"SELECT {columns} FROM {table} WHERE {ids_in(column('account'), len(chunk))}"
+                + (" FOR UPDATE" if locking else ""),
                 ids_params(chunk),
             )
             for account_id, *packed in cursor.fetchall():
                 out[account_id] = unpacked(*map(bytes, packed))
     return out
+
+
+def _lock_accounts(connection: Any, ids: list[int]) -> None:
+    """PostgreSQL: lock the rows of accounts `ids` until the transaction ends, in id order (two
+    writers locking overlapping sets in one order cannot deadlock on them)."""
+    key = quoted_column(Account, "id")
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            cursor.execute(
+                f"SELECT {key} FROM {quoted_table(Account)} WHERE {ids_in(key, len(chunk))} ORDER BY {key} FOR UPDATE",
+                ids_params(chunk),
+            )
 
 
 def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray:

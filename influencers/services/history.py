@@ -1,6 +1,7 @@
 """Writes to an account's history outside imports (a refresh's point of the day, the demo
 catalogue, test factories): a read-merge-write of the account's one row, under a lock of the
-account so two writers of one history never lose each other's points."""
+history row (or of the account, while it has none: `stored_histories(for_update=True)`) so two
+writers of one history never lose each other's points."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from influencers.history_arrays import EMPTY, Merge, Point, from_points, merged
-from influencers.models import Account, AccountHistory
+from influencers.models import AccountHistory
 from influencers.selectors.history import stored_histories
 
 
@@ -20,9 +21,6 @@ def record_points(account_id: int, points: Sequence[Point], *, replace: bool = F
         if any(count is not None and count < 0 for count in counts):
             raise ValueError(f"a history point of account {account_id} on {day} has a negative count: {counts}")
     with transaction.atomic():
-        # The account row locks a history that does not exist yet; the history row's own lock
-        # (taken by the read) is the one an import's read waits on too.
-        list(Account.objects.select_for_update().filter(pk=account_id).values_list("pk"))
         current = stored_histories([account_id], for_update=True).get(account_id, EMPTY)
         result = merged(current, from_points(points), replace=replace)
         if result.changed:

@@ -1,6 +1,8 @@
 """Two writers of one account's history at once (PostgreSQL): each merges its points into the
 history it read and writes the whole row back, so the second must wait for the first and merge
-into its history, not overwrite it with its own stale read (`stored_histories(for_update=True)`)."""
+into its history, not overwrite it with its own stale read (`stored_histories(for_update=True)`).
+While the account has no history row yet, the account row is what they take turns on: the
+second then merges into the row the first created instead of failing on its key."""
 
 from __future__ import annotations
 
@@ -75,3 +77,58 @@ def test_two_refreshes_of_one_history_keep_both_points():
     refresh.join(timeout=10)
     assert committed.is_set()
     assert [point[0] for point in account_histories([account.pk])[account.pk]] == [MONDAY, TUESDAY, WEDNESDAY]
+
+
+def _import_point(tmp_path: Path, handle: str, day: dt.date, counts: tuple[int, int, int]) -> dict:
+    path = tmp_path / "creators.jsonl"
+    account = {"platform": "instagram", "handle": handle, "snapshots": [[str(day), *counts]]}
+    record = {"name": handle, "accounts": [account]}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return creators_import_file(path=path, refresh=False).counts
+
+
+def test_an_import_creating_a_first_history_waits_for_a_refresh_creating_it_and_merges(tmp_path: Path):
+    account = AccountFactory(handle="first")
+    committed, release = threading.Event(), threading.Event()
+    refresh = _holding_a_refresh(account.pk, committed, release)
+    refresh.start()
+    threading.Timer(0.5, release.set).start()
+    counts = _import_point(tmp_path, "first", WEDNESDAY, (300, 30, 3))
+    refresh.join(timeout=10)
+    assert committed.is_set()
+    assert counts["snapshots"]["created"] == 1
+    assert account_histories([account.pk])[account.pk] == [(TUESDAY, 200, 20, 2), (WEDNESDAY, 300, 30, 3)]
+
+
+def test_a_refresh_creating_a_first_history_waits_for_an_import_creating_it_and_merges(tmp_path: Path):
+    account = AccountFactory(handle="first")
+    imported, release = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                _import_point(tmp_path, "first", MONDAY, (100, 10, 1))
+                release.wait(timeout=10)
+            imported.set()
+        finally:
+            connections.close_all()
+
+    importer = threading.Thread(target=run)
+    importer.start()
+    threading.Timer(0.5, release.set).start()
+    record_points(account.pk, [(WEDNESDAY, 300, 30, 3)], replace=True)
+    importer.join(timeout=10)
+    assert imported.is_set()
+    assert account_histories([account.pk])[account.pk] == [(MONDAY, 100, 10, 1), (WEDNESDAY, 300, 30, 3)]
+
+
+def test_two_refreshes_creating_one_first_history_keep_both_points():
+    account = AccountFactory()
+    committed, release = threading.Event(), threading.Event()
+    refresh = _holding_a_refresh(account.pk, committed, release)
+    refresh.start()
+    threading.Timer(0.5, release.set).start()
+    record_points(account.pk, [(WEDNESDAY, 300, 30, 3)], replace=True)
+    refresh.join(timeout=10)
+    assert committed.is_set()
+    assert [point[0] for point in account_histories([account.pk])[account.pk]] == [TUESDAY, WEDNESDAY]
