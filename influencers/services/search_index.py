@@ -26,12 +26,11 @@ from core.services.collector import collector_paused
 from core.sql import flat, ids_in, ids_params, quoted_column, quoted_table, upsert_sql
 from influencers.follow_ups import AccountsChanged
 from influencers.models import Account, AccountSearchText, Creator, Post
-from influencers.search_text import MAX_POSTS, search_text
+from influencers.search_text import MAX_POSTS, only_strings, search_text
 
 CHUNK_SIZE = 2000
 # The columns of AccountSearchText as the upsert writes them, the key first.
 TEXT_FIELDS = ("account_id", "names", "about", "posts")
-_ONLY_STRINGS = frozenset({str})
 _ONLY_LISTS = frozenset({list})
 
 
@@ -85,7 +84,7 @@ def _json_list(stored: Any) -> list[Any]:
         return stored if isinstance(stored, list) else []
     try:
         value = orjson.loads(stored)
-        if isinstance(value, list) and _ONLY_STRINGS.issuperset(map(type, value)):
+        if isinstance(value, list) and only_strings(value):
             return value
     except orjson.JSONDecodeError:
         pass
@@ -100,7 +99,7 @@ def _json_lists(stored: list[Any]) -> list[list[Any]]:
     """`_json_list` of each of `stored`. When every value is the text of a list of strings (the
     common case) all are parsed by orjson in one pass and checked in a few passes in C, without a
     Python call per value; otherwise one by one."""
-    if _ONLY_STRINGS.issuperset(map(type, stored)):
+    if only_strings(stored):
         try:
             values = list(map(orjson.loads, stored))
         except orjson.JSONDecodeError:
@@ -108,7 +107,7 @@ def _json_lists(stored: list[Any]) -> list[list[Any]]:
         if (
             values is not None
             and _ONLY_LISTS.issuperset(map(type, values))
-            and _ONLY_STRINGS.issuperset(map(type, chain.from_iterable(values)))
+            and only_strings(chain.from_iterable(values))
         ):
             return values
     return [_json_list(value) for value in stored]

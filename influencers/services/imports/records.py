@@ -154,7 +154,17 @@ TABLES = (CREATORS, ACCOUNTS, AUDIENCES, FOLLOWERS, POSTS, COMMENTS, MEDIA)
 # Labels of the counts an import reports: the tables', and the history points' (one
 # `AccountHistory` row per account, counted per point as the file gives them).
 HISTORY_LABEL = "snapshots"
-COUNTED = (CREATORS.label, ACCOUNTS.label, HISTORY_LABEL, *(table.label for table in TABLES[2:]))
+# In the order the result reports them (named here, not taken from TABLES' order).
+COUNTED = (
+    CREATORS.label,
+    ACCOUNTS.label,
+    HISTORY_LABEL,
+    AUDIENCES.label,
+    FOLLOWERS.label,
+    POSTS.label,
+    COMMENTS.label,
+    MEDIA.label,
+)
 
 
 @dataclass(slots=True, eq=False)
