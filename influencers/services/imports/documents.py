@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from influencers.services.imports.records import (
@@ -29,6 +29,7 @@ from influencers.services.imports.values import (
     MAX_COUNT,
     ValueInvalid,
     check_handle,
+    clearly_plausible_window,
     date_problem,
     is_blank,
     parse_bool,
@@ -52,7 +53,16 @@ _TAG_LIMIT = 200  # characters of a hashtag or a mention
 
 
 def _text(limit: int | None = None) -> Parser:
-    return lambda value: parse_text(value, limit)
+    def parse(value: Any) -> str | None:
+        # parse_text's common case without the second call (every text field of every post);
+        # anything else, a text too long included, is parse_text's, for its message.
+        if type(value) is str and "\x00" not in value:
+            text = value.strip()
+            if limit is None or len(text) <= limit:
+                return text or None
+        return parse_text(value, limit)
+
+    return parse
 
 
 def _tags(prefix: str) -> Parser:
@@ -140,6 +150,7 @@ _PLATFORM = _memo(parse_platform)
 SNAPSHOT_KEYS = frozenset({"date", "followers", "following", "posts"})
 _SNAPSHOT_GETTER = itemgetter("date", "followers", "following", "posts")
 _FIRST = itemgetter(0)
+_KEY = attrgetter("key")
 POST_FIELDS = _spec(
     POSTS.values,
     {
@@ -196,31 +207,37 @@ _SAMPLED_AT = FOLLOWERS.values.index("sampled_at")
 AUDIENCE_KEYS = frozenset({"source", "as_of", "age", "gender", "countries", "languages", "interests"})
 
 
-def _plain_post(raw: Any, location: str, platform: str, today: dt.date) -> PostIn | None:
+# The plain post's fields by name: the id is read into the position after the values.
+_PLAIN_POST_FIELDS = {**POST_FIELDS, "id": (_POST_SIZE, _post_id)}
+
+
+def _plain_post(
+    raw: Any, location: str, platform: str, today: dt.date, window: tuple[dt.datetime, dt.datetime]
+) -> PostIn | None:
     """The most common post, checked in one pass over its keys: an object with an id, a posted_at
     that `date_problem` accepts, and otherwise only fields of POST_FIELDS (no images, comment
     samples or the older is_sponsored), each accepted by its parser. None for any other post,
     which `DocumentValidator.post` then checks field by field: the same parsers, so a post taken
     here is exactly the PostIn that path builds, and a post with a problem gets the same messages
-    (none is reported here)."""
+    (none is reported here). `window` is `clearly_plausible_window(platform, today)`: a posted_at
+    inside it needs no `date_problem`."""
     if type(raw) is not dict:
         return None
-    values: list[Any] = [None] * _POST_SIZE
-    key = None
+    values: list[Any] = [None] * (_POST_SIZE + 1)
     try:
         for name, value in raw.items():
-            if name == "id":
-                key = _post_id(value)
-            else:
-                position, parser = POST_FIELDS[name]  # KeyError: a field this path leaves to the other
-                values[position] = parser(value)
+            position, parser = _PLAIN_POST_FIELDS[name]  # KeyError: a field this path leaves to the other
+            values[position] = parser(value)
     except (KeyError, ValueInvalid):
         return None
+    key = values.pop()
     posted_at = values[_POSTED_AT]
     # None after parsing means blank: the id and posted_at are required.
-    if key is None or posted_at is None or date_problem(posted_at, platform, today) is not None:
+    if key is None or posted_at is None:
         return None
-    return PostIn(location=location, key=key, values=tuple(values))
+    if not window[0] <= posted_at < window[1] and date_problem(posted_at, platform, today) is not None:
+        return None
+    return PostIn(location, key, tuple(values))
 
 
 def comment_key(commenter: str, text: str, posted_at: dt.datetime | None, occurrence: int) -> str:
@@ -237,6 +254,13 @@ class DocumentValidator(Validator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._date_cache: dict[str, dt.date] = {}  # a large file repeats the same few hundred dates
+        self._windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}  # per platform
+
+    def _window(self, platform: str) -> tuple[dt.datetime, dt.datetime]:
+        window = self._windows.get(platform)
+        if window is None:
+            window = self._windows[platform] = clearly_plausible_window(platform, self.today)
+        return window
 
     def _required(self, raw: dict, key: str, location: str, what: str) -> None:
         """Record that `key` is missing, unless it is present and merely invalid (already reported)."""
@@ -247,6 +271,8 @@ class DocumentValidator(Validator):
         if not isinstance(raw, dict):
             self.error(location, f"expected a {what} object, got {type(raw).__name__}")
             return False
+        if raw.keys() <= allowed:  # the common case, without building the empty difference
+            return True
         unknown = raw.keys() - allowed
         for key in sorted(map(str, unknown)):
             # Escaped: a key may hold any character (a NUL, a line break) and the message is stored.
@@ -306,21 +332,29 @@ class DocumentValidator(Validator):
         account = AccountIn(location=location, platform=platform, handle=handle, values=tuple(values))
         self.claim_account(account)
         self._snapshots(account, self._list(raw, "snapshots", location), location)
+        # `post` for each, with what its plain case needs looked up once per account.
+        today, window, posts = self.today, self._window(platform), account.posts
         for index, raw_post in enumerate(self._list(raw, "posts", location)):
-            post = self.post(account, f"{location}.posts[{index}]", raw_post)
+            where = f"{location}.posts[{index}]"
+            post = _plain_post(raw_post, where, platform, today, window)
+            if post is None:
+                post = self._post(account, where, raw_post)
             if post is not None:
-                account.posts.append(post)
-        seen_posts: dict[str, str] = {}
-        for post in account.posts:
-            if post.key in seen_posts:
-                self.error(post.location, f"duplicate post id {post.key!r} (also at {seen_posts[post.key]})", "id")
-            seen_posts.setdefault(post.key, post.location)
-        seen_images = {image.sha256 for post in account.posts for image in post.images}
-        for index, raw_image in enumerate(self._list(raw, "images", location)):
-            image = self.image(raw_image, location, f"images[{index}]")
-            if image is not None and image.sha256 not in seen_images:
-                seen_images.add(image.sha256)
-                account.images.append(image)
+                posts.append(post)
+        if len(set(map(_KEY, posts))) != len(posts):  # the loop only when a post id repeats
+            seen_posts: dict[str, str] = {}
+            for post in posts:
+                if post.key in seen_posts:
+                    self.error(post.location, f"duplicate post id {post.key!r} (also at {seen_posts[post.key]})", "id")
+                seen_posts.setdefault(post.key, post.location)
+        raw_images = self._list(raw, "images", location)
+        if raw_images:
+            seen_images = {image.sha256 for post in posts for image in post.images}
+            for index, raw_image in enumerate(raw_images):
+                image = self.image(raw_image, location, f"images[{index}]")
+                if image is not None and image.sha256 not in seen_images:
+                    seen_images.add(image.sha256)
+                    account.images.append(image)
         self._audiences(account, raw.get("audience"), location)
         self._followers(account, self._list(raw, "follower_samples", location), location)
         return account
@@ -329,7 +363,7 @@ class DocumentValidator(Validator):
         """The hot loop of large imports (millions of snapshots): the common case, a complete
         snapshot with a date seen before and plain non-negative integers, costs no Python call;
         everything else goes through `_snapshot_slow`, which explains what is wrong."""
-        dates = self._date_cache
+        cached_day = self._date_cache.get
         snapshots = account.snapshots
         append = snapshots.append
         get4 = _SNAPSHOT_GETTER
@@ -343,20 +377,21 @@ class DocumentValidator(Validator):
                     date, followers, following, posts = raw
                 else:
                     raise KeyError
+                # The cache holds only text dates: anything else gives None (or, unhashable, a
+                # TypeError), so the date needs no type check of its own. One range check for
+                # the three counts: an OR of ints is negative when one of them is, and as long
+                # in bits as the longest (MAX_COUNT is 63 one-bits).
+                day = cached_day(date)
                 if (
-                    type(date) is str
+                    day is not None
                     and type(followers) is int
                     and type(following) is int
                     and type(posts) is int
-                    and 0 <= followers <= limit
-                    and 0 <= following <= limit
-                    and 0 <= posts <= limit
+                    and 0 <= followers | following | posts <= limit
                 ):
-                    day = dates.get(date)
-                    if day is not None:
-                        append((day, followers, following, posts))
-                        continue
-            except KeyError:
+                    append((day, followers, following, posts))
+                    continue
+            except (KeyError, TypeError):
                 pass
             checked = self._snapshot_general(raw, f"{location}.snapshots[{index}]")
             if checked is not None:
@@ -419,11 +454,12 @@ class DocumentValidator(Validator):
         return day, followers, following, posts
 
     def post(self, account: AccountIn, location: str, raw: Any) -> PostIn | None:
-        post = _plain_post(raw, location, account.platform, self.today)
-        if post is not None:
-            return post
-        # Anything else, or a plain post with a problem: checked field by field, every problem
-        # recorded.
+        post = _plain_post(raw, location, account.platform, self.today, self._window(account.platform))
+        return post if post is not None else self._post(account, location, raw)
+
+    def _post(self, account: AccountIn, location: str, raw: Any) -> PostIn | None:
+        """Anything but a plain post, or a plain post with a problem: checked field by field,
+        every problem recorded."""
         if not self._object(raw, location, POST_KEYS, "post") and not isinstance(raw, dict):
             return None
         before = self.problems.total

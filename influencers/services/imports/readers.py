@@ -351,16 +351,24 @@ def read_jsonl(path: Path, problems: Problems, source: str | None = None) -> Ite
 
     # orjson reads a line's bytes as they are, where a line of text with any non-ASCII character
     # would first be encoded to UTF-8 again (and that copy kept with it); "\n" splits the bytes
-    # into the same lines as the text, since UTF-8 uses the byte only for that character.
+    # into the same lines as the text, since UTF-8 uses the byte only for that character. Each
+    # line is a view of the file's bytes, not a copy of it (`bytes.split` copied the whole file).
     fast_loads, loads = orjson.loads, loads_json
+    view, find = memoryview(data), data.find
     blank = True
-    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+    start, number = 0, 0
+    while start <= len(data):
+        end = find(b"\n", start)
+        if end < 0:
+            end = len(data)
+        raw_line = view[start:end]
+        start, number = end + 1, number + 1
         try:
             record = fast_loads(raw_line)
         except orjson.JSONDecodeError:
             # A blank line, or one orjson refuses: handled from its text, as every line was.
             try:
-                line = raw_line.decode("utf-8")
+                line = str(raw_line, "utf-8")
             except UnicodeDecodeError:
                 refuse()  # names the file's first byte that is not UTF-8
                 raise

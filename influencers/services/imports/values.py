@@ -265,6 +265,17 @@ def _clearly_plausible(moment: dt.datetime, launched: int, today: dt.date) -> bo
     return utc_day <= today and utc_day > dt.date(launched, 1, 1)
 
 
+def clearly_plausible_window(platform: str | None, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(earliest, latest): an aware moment with earliest <= moment < latest is one
+    `_clearly_plausible` accepts (its UTC date after the launch year's first day and not after
+    `today`), so `date_problem` has nothing to say about it. Two comparisons per post instead of
+    a call, a conversion to UTC and a date; a moment outside still goes through `date_problem`."""
+    launched = PLATFORM_LAUNCH_YEARS.get(platform or "", EARLIEST_LAUNCH_YEAR)
+    earliest = dt.datetime(launched, 1, 2, tzinfo=dt.UTC)
+    latest = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return earliest, latest
+
+
 def date_problem(day: dt.date | dt.datetime | None, platform: str | None, today: dt.date) -> str | None:
     """Why `day` cannot be a date of data about an account on `platform` (None when it can): later
     than tomorrow (allowing for time zones), or before the platform existed."""
@@ -290,6 +301,17 @@ def date_problem(day: dt.date | dt.datetime | None, platform: str | None, today:
 def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | None:
     """A moment: ISO 8601 ('2026-01-03T10:00:00+08:00', 'Z' allowed; a bare date is midnight).
     Times without an offset are read in the server's TIME_ZONE."""
+    parsed: dt.datetime | None
+    if type(value) is str and not formats:
+        # The common case first (every post of a JSON file): ISO text with an offset, which the
+        # code below returns as parsed. Anything else (blank, unreadable, without an offset) is
+        # left to it.
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -300,7 +322,7 @@ def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | 
         text = value.strip()
         if not text:
             return None
-        parsed: dt.datetime | None = None
+        parsed = None
         for fmt in formats:
             try:
                 parsed = dt.datetime.strptime(text, fmt)
