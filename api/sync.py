@@ -28,9 +28,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         moment, pk = json.loads(raw)
         parsed = parse_datetime(moment)
-        if parsed is None or not isinstance(pk, int):
+        if parsed is None or parsed.tzinfo is None or not isinstance(pk, int):
             raise ValueError(cursor)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        parsed.astimezone(dt.UTC)  # the database compares in UTC: a moment with no UTC date is no cursor of ours
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
         raise ValidationError({"cursor": ["not a cursor this API gave out"]}) from exc
     return parsed, pk
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 
 from django.utils import timezone
 
@@ -115,3 +117,11 @@ def test_acknowledging_an_alert_brings_it_back_into_sync(editor):
     assert response.status_code == 200, response.content
     body = editor.client.get(f"/api/v1/sync/alerts/?updated_since={_since_hour_ago()}").json()
     assert [(row["id"], row["status"]) for row in body["results"]] == [(alert.pk, "acknowledged")]
+
+
+def test_a_forged_cursor_outside_the_calendar_in_utc_is_a_400_not_a_500(editor):
+    for moment in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00", "2026-01-01T00:00:00"):
+        raw = json.dumps([moment, 1]).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        response = editor.client.get(f"/api/v1/sync/creators/?cursor={cursor}")
+        assert_error(response, "cursor")

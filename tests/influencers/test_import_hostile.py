@@ -207,6 +207,22 @@ def test_every_dated_part_of_a_json_record_is_checked(tmp_path):
     assert AudienceProfile.objects.count() == 0
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00-01:00"])
+def test_a_moment_outside_the_calendar_in_utc_is_refused_naming_its_field(tmp_path, moment):
+    document = copy.deepcopy(EXAMPLE)
+    account = document["creators"][0]["accounts"][0]
+    account["posts"][0]["posted_at"] = moment
+    account["posts"][0]["comment_samples"][0]["posted_at"] = moment
+    path = tmp_path / "creators.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    shutil.copytree(ROOT / "docs/examples/images", tmp_path / "images")
+    messages = "\n".join(_refused(path))
+    at = "creators[0].accounts[0].posts[0]"
+    for where in (at, f"{at}.comment_samples[0]"):
+        assert f"{where}, field 'posted_at': '{moment}' is outside the calendar's range in UTC" in messages
+    assert "outside the calendar's range" in _cli_error(path)
+
+
 # --- files outside the folder ----------------------------------------------------------------------
 
 
@@ -289,7 +305,7 @@ def test_a_nul_in_a_key_or_a_csv_cell_is_refused(tmp_path):
     shutil.copytree(ROOT / "docs/examples/images", tmp_path / "images")
     messages = "\n".join(_refused(path))
     assert r"key 'be\x00auty' contains a NUL character" in messages
-    assert r"unknown field 'bio\x00' in a account" in messages
+    assert r"unknown field 'bio\x00' in an account" in messages
     csv_path = tmp_path / "creators.csv"
     csv_path.write_text("creator_name,platform,handle,fol\x00lowers\nMa\x00ya,instagram,maya,100\n")
     messages = _refused(csv_path)

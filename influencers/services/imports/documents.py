@@ -240,6 +240,11 @@ def _plain_post(
     return PostIn(location, key, tuple(values))
 
 
+def _a(what: str) -> str:
+    """`what` after its indefinite article: "a post", "an account"."""
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 def comment_key(commenter: str, text: str, posted_at: dt.datetime | None, occurrence: int) -> str:
     """A stable id for a comment the file gives without one: a hash of who, what and when, plus
     its occurrence number, so a bot posting the same words twice stays two comments."""
@@ -269,7 +274,7 @@ class DocumentValidator(Validator):
 
     def _object(self, raw: Any, location: str, allowed: frozenset[str], what: str) -> bool:
         if not isinstance(raw, dict):
-            self.error(location, f"expected a {what} object, got {type(raw).__name__}")
+            self.error(location, f"expected {_a(what)} object, got {type(raw).__name__}")
             return False
         if raw.keys() <= allowed:  # the common case, without building the empty difference
             return True
@@ -277,7 +282,7 @@ class DocumentValidator(Validator):
         for key in sorted(map(str, unknown)):
             # Escaped: a key may hold any character (a NUL, a line break) and the message is stored.
             shown = key if key.isprintable() else repr(key)[1:-1]
-            self.error(location, f"unknown field '{shown}' in a {what}{suggestion(key, allowed)}", shown)
+            self.error(location, f"unknown field '{shown}' in {_a(what)}{suggestion(key, allowed)}", shown)
         return not unknown
 
     def _fields(self, raw: dict, location: str, spec: dict[str, tuple[int, Parser]], size: int) -> list[Any]:

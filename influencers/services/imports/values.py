@@ -311,7 +311,7 @@ def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | 
         except ValueError:
             parsed = None
         if parsed is not None and parsed.tzinfo is not None:
-            return parsed
+            return parsed if parsed.year not in _CALENDAR_END_YEARS else _representable(parsed, value)
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -341,6 +341,23 @@ def parse_datetime(value: object, formats: Sequence[str] = ()) -> dt.datetime | 
         raise ValueInvalid(f"expected a date and time (ISO 8601), got {_show(value)}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    return moment if moment.year not in _CALENDAR_END_YEARS else _representable(moment, value)
+
+
+# Only a moment in the calendar's first or last year can be one a time zone moves out of it
+# (offsets are under a day).
+_CALENDAR_END_YEARS = frozenset({dt.MINYEAR, dt.MAXYEAR})
+
+
+def _representable(moment: dt.datetime, value: object) -> dt.datetime:
+    """`moment`, or ValueInvalid when it has no date in UTC or in the server's time zone (the
+    database stores UTC; the checks and pages read local dates): 0001-01-01T00:00:00+01:00 is
+    still year 0 in UTC, which Python's dates cannot hold."""
+    try:
+        moment.astimezone(dt.UTC)
+        timezone.localtime(moment)
+    except OverflowError:
+        raise ValueInvalid(f"{_show(value)} is outside the calendar's range in UTC") from None
     return moment
 
 
