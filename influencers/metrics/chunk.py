@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from influencers.metrics.growth import (
     GrowthResult,
     SnapshotPoint,
     cadence_result,
+    growth_formula,
     growth_result,
     no_posts_cadence,
 )
@@ -381,14 +383,65 @@ def _platform_rates(
 def _growth(
     history: HistoryArrays, latest: list[SnapshotPoint | None], last_snap: np.ndarray
 ) -> list[dict[int, GrowthResult]]:
-    """`follower_growth` at every horizon of every account (`latest`: its newest snapshot)."""
+    """`follower_growth` at every horizon of every account (`latest`: its newest snapshot): the
+    snapshot at or before each horizon found by one array search per horizon, and each result
+    made from plain values and day texts made once per day (`growth_from`), without a
+    SnapshotPoint or a date per horizon: `growth_result` of each cost a fifth of the chunk."""
     with_snaps = np.flatnonzero([point is not None for point in latest]).astype(np.int64)
-    latest_day = history.snap_day[last_snap[with_snaps]]
-    then = {h: _points(history, _at_or_before(history, with_snaps, latest_day - h)) for h in GROWTH_HORIZONS}
-    first_days = history.snap_day[history.snap_offsets[with_snaps]].tolist()
     no_snapshots = {h: growth_result(h, None, None, None) for h in GROWTH_HORIZONS}
     growth: list[dict[int, GrowthResult]] = [no_snapshots] * len(latest)
+    if not len(with_snaps):
+        return growth
+    latest_day = history.snap_day[last_snap[with_snaps]]
+    latest_days, latest_followers = latest_day.tolist(), history.snap_followers[last_snap[with_snaps]].tolist()
+    first_days = history.snap_day[history.snap_offsets[with_snaps]].tolist()
+    then = {}
+    for h in GROWTH_HORIZONS:
+        rows = _at_or_before(history, with_snaps, latest_day - h)
+        at = np.maximum(rows, 0)
+        then[h] = ((rows >= 0).tolist(), history.snap_day[at].tolist(), history.snap_followers[at].tolist())
     for k, i in enumerate(with_snaps.tolist()):
-        first_date = day_of(first_days[k])
-        growth[i] = {h: growth_result(h, latest[i], points[k], first_date) for h, points in then.items()}
+        day, followers = latest_days[k], latest_followers[k]
+        growth[i] = {
+            h: growth_from(h, day, followers, found[k], then_days[k], then_followers[k], first_days[k])
+            for h, (found, then_days, then_followers) in then.items()
+        }
     return growth
+
+
+@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
+def day_text(day: int) -> str:
+    """The ISO text of a day number (days since 1970-01-01)."""
+    return day_of(day).isoformat()
+
+
+def growth_from(
+    horizon: int, day: int, followers: int, found: bool, then_day: int, then_followers: int, first_day: int
+) -> GrowthResult:
+    """`growth_result(horizon, latest, then, first_date)` of an account whose newest snapshot
+    (`day`, `followers`) exists, from day numbers: `then_day` and `then_followers` are those of
+    the latest snapshot at or before the horizon if `found`, `first_day` the first snapshot's."""
+    formula = growth_formula(horizon)
+    target = day - horizon
+    if not found:
+        return GrowthResult(
+            horizon,
+            None,
+            formula,
+            {"reason": f"history starts {day_text(first_day)}, after the horizon {day_text(target)}"},
+        )
+    gap_limit = max(3, horizon // 2)
+    gap = target - then_day
+    inputs: dict[str, Any] = {
+        "from_date": day_text(then_day),
+        "from_followers": then_followers,
+        "to_date": day_text(day),
+        "to_followers": followers,
+    }
+    if gap > gap_limit:
+        inputs["reason"] = f"nearest snapshot before the horizon is {gap} days older than it (limit {gap_limit})"
+        return GrowthResult(horizon, None, formula, inputs)
+    if then_followers == 0:
+        inputs["reason"] = "0 followers at the start of the period"
+        return GrowthResult(horizon, None, formula, inputs)
+    return GrowthResult(horizon, (followers - then_followers) / then_followers, formula, inputs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -13,11 +14,13 @@ from django.db import connections
 from django.db.models import OuterRef, Subquery
 
 from core.sql import ids_in, ids_params, is_postgresql, quoted_column, quoted_table, unnest_sql, values_rows
-from influencers.history_arrays import COLUMNS, History, unpacked
+from influencers.history_arrays import COLUMNS, History, day_number, unpacked
 from influencers.metrics.chunk import MISSING
 from influencers.models import Account, AccountHistory, Post
 
 _IDS_PER_QUERY = 2000
+# How AccountHistory stores each column (`influencers.history_arrays`): little-endian int64.
+_PACKED = np.dtype("<i8")
 
 
 def _utc_text_sql(column: str, vendor: str) -> str:
@@ -62,7 +65,15 @@ def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) ->
 
 
 def _read_histories(connection: Any, ids: list[int], *, locking: bool) -> dict[int, History]:
-    out: dict[int, History] = {}
+    return {
+        account_id: unpacked(*map(bytes, packed))
+        for account_id, *packed in _packed_rows(connection, ids, locking=locking)
+    }
+
+
+def _packed_rows(connection: Any, ids: list[int], *, locking: bool) -> list[tuple[Any, ...]]:
+    """The stored rows (account, then the packed columns) of the histories of `ids` that exist."""
+    rows: list[tuple[Any, ...]] = []
     table, column = quoted_table(AccountHistory), partial(quoted_column, AccountHistory)
     columns = ", ".join(column(name) for name in ("account", *COLUMNS))
     with connection.cursor() as cursor:
@@ -73,9 +84,8 @@ def _read_histories(connection: Any, ids: list[int], *, locking: bool) -> dict[i
                 + (" FOR UPDATE" if locking else ""),
                 ids_params(chunk),
             )
-            for account_id, *packed in cursor.fetchall():
-                out[account_id] = unpacked(*map(bytes, packed))
-    return out
+            rows.extend(cursor.fetchall())
+    return rows
 
 
 def _lock_accounts(connection: Any, ids: list[int]) -> None:
@@ -94,14 +104,25 @@ def _lock_accounts(connection: Any, ids: list[int]) -> None:
 def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray:
     """Every point of the histories of `account_ids` dated `until` or earlier, ordered by account
     and date, as an int64 matrix: account id, day (days since 1970-01-01), followers, following,
-    posts (`MISSING` for unknown)."""
-    histories = stored_histories(account_ids)
-    parts = []
-    for account_id in sorted(histories):
-        history = histories[account_id].until(until)
-        if len(history):
-            parts.append(np.column_stack([np.full(len(history), account_id, dtype=np.int64), *history.columns()]))
-    return np.concatenate(parts) if parts else _int_matrix([], 5)
+    posts (`MISSING` for unknown).
+
+    The stored rows' packed columns are joined end to end and read by one `np.frombuffer` each
+    (the table read as `stored_histories` reads it, without a History per account): a History,
+    its cut and a column_stack per account cost most of reading a chunk's histories."""
+    connection = connections[AccountHistory.objects.db]
+    rows = sorted(_packed_rows(connection, sorted(set(account_ids)), locking=False), key=itemgetter(0))
+    if not rows:
+        return _int_matrix([], 5)
+    days, followers, following, posts = (
+        np.frombuffer(b"".join(map(itemgetter(index), rows)), dtype=_PACKED).astype(np.int64, copy=False)
+        for index in range(1, 1 + len(COLUMNS))
+    )
+    owners = np.array([row[0] for row in rows], dtype=np.int64)
+    sizes = np.array([len(row[1]) for row in rows], dtype=np.int64) // _PACKED.itemsize
+    table = np.column_stack([np.repeat(owners, sizes), days, followers, following, posts])
+    # Each history is by date: the points up to `until` are a prefix of each account's rows.
+    kept = days <= day_number(until)
+    return table if bool(kept.all()) else table[kept]
 
 
 def _sqlite_columns(
