@@ -46,7 +46,7 @@ from influencers.metrics.growth import (
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _EPOCH_ORDINAL = EPOCH.date().toordinal()
-_MICROS_PER_DAY = 86_400_000_000
+MICROS_PER_DAY = 86_400_000_000
 # A missing count (following, posts, saves, views, shares) in the integer columns: counts are
 # never negative (the models' checks).
 MISSING = -1
@@ -148,7 +148,7 @@ def _post_window(history: HistoryArrays, as_of_micros: int, n_posts: int, window
     accounts_with_posts, first = np.unique(owner[kept_rows], return_index=True)
     newest = np.zeros(n, dtype=np.int64)
     newest[accounts_with_posts] = history.post_micros[kept_rows[first]]
-    start = newest - window_days * _MICROS_PER_DAY
+    start = newest - window_days * MICROS_PER_DAY
     in_window = kept & (history.post_micros > start[owner])  # accounts without kept posts: no row
     window_rows = np.flatnonzero(in_window)
     window_count = np.bincount(owner[window_rows], minlength=n)
@@ -258,7 +258,7 @@ def chunk_metrics(
     used_owner = _owner(window.offsets)
     with_snaps = has_snaps[used_owner]
     followers_then = np.zeros(len(used), dtype=np.int64)
-    post_day = history.post_micros[used] // _MICROS_PER_DAY
+    post_day = history.post_micros[used] // MICROS_PER_DAY
     followers_then[with_snaps] = _nearest_followers(history, used_owner[with_snaps], post_day[with_snaps])
     likes, comments = history.post_likes[used], history.post_comments[used]
     counts = {

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import OuterRef, Subquery
 
 from core.sql import ids_in, ids_params, is_postgresql, quoted_column, quoted_table, unnest_sql, values_rows
 from influencers.history_arrays import COLUMNS, History, day_number, unpacked
-from influencers.metrics.chunk import MISSING
+from influencers.metrics.chunk import MISSING, time_of
 from influencers.models import Account, AccountHistory, Post
 
 _IDS_PER_QUERY = 2000
@@ -149,13 +148,49 @@ def _int_columns(texts: list[str]) -> np.ndarray:
     return np.stack([np.fromstring(text, sep=",", dtype=np.int64) for text in texts], axis=1)
 
 
-def newest_post_time(until: dt.datetime) -> Subquery:
-    """An annotation for Account querysets: when the account's newest post no later than `until`
-    was published (None: no such post). Read with the accounts, so the posts of the windows
-    ending there need no query of their own to know where to start."""
-    return Subquery(
-        Post.objects.filter(account=OuterRef("pk"), posted_at__lte=until).order_by("-posted_at").values("posted_at")[:1]
+def accounts_newest_posts(account_ids: Sequence[int], *, until: dt.datetime) -> tuple[dict[int, str], dict[int, int]]:
+    """Each existing account of `account_ids` with its platform, and the time (µs since 1970-01-01
+    UTC) of its newest post no later than `until` (accounts without one left out): one query,
+    where the posts of the windows ending there start (`post_arrays_since`). Plain SQL, the times
+    read as UTC text numpy parses: the ORM's query and its converter and a timedelta per account
+    cost more than the query itself."""
+    connection = connections[Account.objects.db]
+    account, post = quoted_table(Account), quoted_table(Post)
+    posted_at = quoted_column(Post, "posted_at", post)
+    key = quoted_column(Account, "id", account)
+    newest = (
+        f"SELECT {_utc_text_sql(posted_at, connection.vendor)} FROM {post} "
+        f"WHERE {quoted_column(Post, 'account', post)} = {key} AND {posted_at} <= %s "
+        f"ORDER BY {posted_at} DESC LIMIT 1"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, {quoted_column(Account, 'platform', account)}, ({newest}) FROM {account} "
+            f"WHERE {ids_in(key, len(account_ids))}",
+            [connection.ops.adapt_datetimefield_value(until), *ids_params(account_ids)],
+        )
+        rows = cursor.fetchall()
+    with_posts = [row for row in rows if row[2] is not None]
+    times = _micros([row[2] for row in with_posts]).tolist()
+    return {row[0]: row[1] for row in rows}, dict(zip((row[0] for row in with_posts), times, strict=True))
+
+
+def post_arrays_since(since: Mapping[int, int], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
+    """`post_arrays` with each account's moment as µs since 1970-01-01 UTC: the bounds made for
+    the whole chunk at once (SQLite: the text Django writes a time as, made by numpy)."""
+    if not since:
+        return post_arrays({}, until=until)
+    connection = connections[Post.objects.db]
+    moments = np.fromiter(since.values(), dtype=np.int64, count=len(since))
+    if connection.vendor == "sqlite" and connection.timezone is not None and connection.timezone_name == "UTC":
+        # Django's text of a time (naive UTC, `str`): a space before the time, no fraction when
+        # it is 0 — compared as text with the stored ones, so it must be the same text.
+        texts = np.datetime_as_string(moments.astype("datetime64[us]"), unit="us").tolist()
+        bounds = [text[:10] + " " + (text[11:19] if text.endswith(".000000") else text[11:]) for text in texts]
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        bounds = [adapt(time_of(moment)) for moment in moments.tolist()]
+    return _post_arrays(list(since), bounds, until=until)
 
 
 def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +200,13 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
     shares (`MISSING` for unknown). Each account's own lower bound, not the chunk's earliest: one
     account that stopped posting years ago would otherwise make the query read every post the
     others published since."""
-    if not since:
+    adapt = connections[Post.objects.db].ops.adapt_datetimefield_value
+    return _post_arrays(list(since), [adapt(moment) for moment in since.values()], until=until)
+
+
+def _post_arrays(accounts: list[int], bounds: list[Any], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
+    """`post_arrays` of `accounts`, each account's moment given as the database takes it (`bounds`)."""
+    if not accounts:
         return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
     connection = connections[Post.objects.db]
     quote, vendor = connection.ops.quote_name, connection.vendor
@@ -188,20 +229,20 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
     params: list[Any]
     if is_postgresql():
         bound_fields = [Post._meta.get_field("account"), Post._meta.get_field("posted_at")]
-        bounds = f"WITH bounds(account, since) AS (SELECT * FROM {unnest_sql(bound_fields)}) "  # type: ignore[arg-type]
-        params = [list(since), [adapt(moment) for moment in since.values()], adapt(until)]
+        bounds_sql = f"WITH bounds(account, since) AS (SELECT * FROM {unnest_sql(bound_fields)}) "  # type: ignore[arg-type]
+        params = [accounts, bounds, adapt(until)]
     else:
-        bounds = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(since))}) "
-        params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
+        bounds_sql = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(accounts))}) "
+        params = [value for pair in zip(accounts, bounds, strict=True) for value in pair] + [adapt(until)]
     if vendor == "sqlite":
-        texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds)
+        texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds_sql)
         if texts is None:
             return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
         micros, table = _micros(texts[0].split(",")), _int_columns(texts[1:])
         order = np.lexsort((table[:, 6], -micros, table[:, 0]))  # account, newest first, id
         return micros[order], table[order, :6]
     with connection.cursor() as cursor:
-        cursor.execute(bounds + _posts_by_account_sql(quote, columns), params)
+        cursor.execute(bounds_sql + _posts_by_account_sql(quote, columns), params)
         rows = cursor.fetchall()
     return _micros([row[0] for row in rows]), _int_matrix([row[1:7] for row in rows], 6)
 
