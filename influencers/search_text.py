@@ -60,15 +60,13 @@ def cjk_bigrams(text: str) -> str:
     no spaces) of three or more characters can match inside it, so nothing false is found."""
     if text.isascii():  # most texts: no ideograph to look for
         return ""
-    # Each distinct run once, in order of first occurrence: a run repeated later adds no pair
-    # that its first occurrence did not add first (a caption's few words recur through the text).
-    runs = dict.fromkeys(_IDEOGRAPH_RUNS.findall(text))
+    runs = _IDEOGRAPH_RUNS.findall(text)
     # Most runs are a two-character word, their own only pair: then no pair is cut out in Python.
-    pairs = runs if len("".join(runs)) == 2 * len(runs) else dict.fromkeys(_pairs_of(runs))
+    pairs = dict.fromkeys(runs if len("".join(runs)) == 2 * len(runs) else _pairs_of(runs))
     return f" {' '.join(pairs)} " if pairs else ""
 
 
-def _pairs_of(runs: Iterable[str]) -> Iterable[str]:
+def _pairs_of(runs: list[str]) -> Iterable[str]:
     """The overlapping pairs of each run, in order."""
     return (run[start : start + 2] for run in runs for start in range(len(run) - 1))
 
@@ -116,8 +114,6 @@ def _posts_text(posts: list[tuple[str, Sequence[str]]]) -> str:
     """The posts' captions and hashtags, a post a line, empty posts left out, up to the post
     that brings the text to MAX_POSTS_CHARS (cut after folding, which may change lengths)."""
     chunks = [chunk for chunk in _post_chunks(posts) if chunk]
-    if sum(map(len, chunks)) + len(chunks) < MAX_POSTS_CHARS:  # most accounts: every post fits
-        return "\n".join(chunks)
     size = 0
     for count, chunk in enumerate(chunks, 1):
         size += len(chunk) + 1

@@ -12,10 +12,9 @@ follows the rows by itself (triggers on SQLite, an expression index on PostgreSQ
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -124,20 +123,15 @@ def _newest_posts(post_model: Any, account_ids: list[int]) -> dict[int, list[tup
     counts = _post_counts(post_model, account_ids)
     short = [account for account in account_ids if 0 < counts.get(account, 0) <= MAX_POSTS]
     long = [account for account in account_ids if counts.get(account, 0) > MAX_POSTS]
-    posts: dict[int, list[tuple[str, list[Any]]]] = {}
+    posts: dict[int, list[tuple[str, list[Any]]]] = defaultdict(list)
     with connection.cursor() as cursor:
         for accounts, newest_only in ((short, False), (long, True)):
             if not accounts:
                 continue
             cursor.execute(_posts_sql(post_model, accounts, newest_only=newest_only), ids_params(accounts))
             rows = cursor.fetchall()
-            # The (caption, hashtags) pairs made in C and cut into each account's run (the rows
-            # are by account; Counter keeps the order it first saw them in), not appended one by one.
-            pairs = list(zip(map(itemgetter(1), rows), _json_lists([row[2] for row in rows]), strict=True))
-            start = 0
-            for account_id, count in Counter(map(itemgetter(0), rows)).items():
-                posts[account_id] = pairs[start : start + count]
-                start += count
+            for (account_id, caption, _), hashtags in zip(rows, _json_lists([row[2] for row in rows]), strict=True):
+                posts[account_id].append((caption, hashtags))
     return posts
 
 
