@@ -124,6 +124,7 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
         for field in fields
     ]
     metric_columns = [(names.index(name), name) for name in METRIC_FIELDS]
+    adapt_time = _time_adapter()
     account, details = names.index("account"), names.index("details")
     last_post_at, data_as_of = names.index("last_post_at"), names.index("data_as_of")
     rows = []
@@ -133,10 +134,26 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
             row[column] = getattr(result, name)
         row[account] = account_id
         row[details] = stored_json(result.details)
-        row[last_post_at] = ops.adapt_datetimefield_value(result.last_post_at)
+        row[last_post_at] = adapt_time(result.last_post_at)
         row[data_as_of] = ops.adapt_datefield_value(result.data_as_of)
         rows.append(row)
     return rows
+
+
+def _time_adapter() -> Callable[[dt.datetime | None], Any]:
+    """The connection's adaptation of a time for a DateTimeField parameter. On SQLite storing UTC
+    (the default), a time in UTC is written as Django writes it, its naive text, without
+    Django's per-value checks and conversion (most of the cost of the value)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or connection.timezone is None or connection.timezone_name != "UTC":
+        return adapt
+
+    def adapt_utc(value: dt.datetime | None) -> Any:
+        if value is not None and value.tzinfo is dt.UTC:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return adapt_utc
 
 
 def _store_rows(one_row_sql: str, rows: list[list[Any]]) -> None:
