@@ -41,7 +41,8 @@ def _int_matrix(rows: Sequence[tuple[Any, ...]], width: int) -> np.ndarray:
 
 def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) -> dict[int, History]:
     """The stored history of each of `account_ids` that has one (`AccountHistory`): one row per
-    account, its columns unpacked without a copy. The one reader of the table; every other
+    account, its columns unpacked without a copy. The one reader of the table (with
+    `snapshot_arrays`, which reads the same rows by `_packed_rows` for a whole chunk); every other
     history reader here and in vetting goes through it.
 
     `for_update` (PostgreSQL; inside the writer's transaction): the rows read stay locked until
