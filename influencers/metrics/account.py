@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,12 +25,14 @@ from influencers.metrics.engagement import (
 from influencers.metrics.growth import (
     GrowthResult,
     SnapshotPoint,
+    days,
     follower_growth,
     no_posts_cadence,
     posting_cadence,
 )
 
 GROWTH_HORIZONS = (7, 30, 90)
+_GROWTH_KEYS = {horizon: f"growth_{horizon}d" for horizon in GROWTH_HORIZONS}
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,15 @@ def compute_account_metrics(
     )
 
 
+@functools.lru_cache(maxsize=256)  # a few (count, window, limit) triples per catalogue
+def _averages_formulas(used_count: int, window_days: int, n_posts: int) -> tuple[str, str, str]:
+    """The formulas of the averages of likes, comments and views."""
+    basis = (
+        f"mean over the {used_count} newest posts of the {window_days} days up to the newest post (at most {n_posts})"
+    )
+    return basis + " of likes", basis + " of comments", basis + " of views (posts with a view count)"
+
+
 def assemble_account_metrics(
     *,
     platform: str,
@@ -151,10 +163,12 @@ def assemble_account_metrics(
         filter(None, (last_post.date() if last_post else None, latest.date if latest else None)), default=None
     )
 
-    window_start = (posts_end - dt.timedelta(days=window_days)) if posts_end else None
-    averages_basis = (
-        f"mean over the {used_count} newest posts of the {window_days} days up to the newest post (at most {n_posts})"
-    )
+    window_start = (posts_end - days(window_days)) if posts_end else None
+    likes_formula, comments_formula, views_formula = _averages_formulas(used_count, window_days, n_posts)
+    # Each text made once: the newest post is nearly always where the window ends, and the
+    # newest snapshot's date is written twice.
+    posts_end_text = posts_end.isoformat() if posts_end else None
+    latest_date = latest.date.isoformat() if latest else None
     details: dict[str, Any] = {
         "as_of": as_of.isoformat() if as_of else None,
         "window": {
@@ -163,31 +177,31 @@ def assemble_account_metrics(
             "posts_in_window": used_count,
             "ends": "the newest post",
             "from": window_start.isoformat() if window_start else None,
-            "to": posts_end.isoformat() if posts_end else None,
+            "to": posts_end_text,
         },
         "data_as_of": {
             "value": data_as_of.isoformat() if data_as_of else None,
             "formula": "the newer of the newest post's and the newest snapshot's dates",
-            "newest_post": last_post.isoformat() if last_post else None,
-            "newest_snapshot": latest.date.isoformat() if latest else None,
+            "newest_post": (posts_end_text if last_post is posts_end else last_post.isoformat()) if last_post else None,
+            "newest_snapshot": latest_date,
         },
         "engagement_rate": {**er.as_details(), "platform": platform},
         "er_by_followers": by_followers.as_details(),
         "er_by_views": by_views.as_details(),
-        "avg_likes": {"value": avg_likes, "formula": averages_basis + " of likes"},
-        "avg_comments": {"value": avg_comments, "formula": averages_basis + " of comments"},
-        "avg_views": {"value": avg_views, "formula": averages_basis + " of views (posts with a view count)"},
+        "avg_likes": {"value": avg_likes, "formula": likes_formula},
+        "avg_comments": {"value": avg_comments, "formula": comments_formula},
+        "avg_views": {"value": avg_views, "formula": views_formula},
         "posts_per_week": cadence_details,
         "followers": {
             "value": current_followers or 0,
             "formula": "followers of the latest snapshot",
-            "date": latest.date.isoformat() if latest else None,
+            "date": latest_date,
         },
     }
     if xhs is not None:
         details["er_xiaohongshu"] = xhs.as_details()
     for horizon, result in growth.items():
-        details[f"growth_{horizon}d"] = result.as_details()
+        details[_GROWTH_KEYS.get(horizon) or f"growth_{horizon}d"] = result.as_details()
 
     return AccountMetricsResult(
         followers=current_followers or 0,

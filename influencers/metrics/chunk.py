@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -38,13 +39,14 @@ from influencers.metrics.growth import (
     GrowthResult,
     SnapshotPoint,
     cadence_result,
+    growth_formula,
     growth_result,
     no_posts_cadence,
 )
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _EPOCH_ORDINAL = EPOCH.date().toordinal()
-_MICROS_PER_DAY = 86_400_000_000
+MICROS_PER_DAY = 86_400_000_000
 # A missing count (following, posts, saves, views, shares) in the integer columns: counts are
 # never negative (the models' checks).
 MISSING = -1
@@ -146,7 +148,7 @@ def _post_window(history: HistoryArrays, as_of_micros: int, n_posts: int, window
     accounts_with_posts, first = np.unique(owner[kept_rows], return_index=True)
     newest = np.zeros(n, dtype=np.int64)
     newest[accounts_with_posts] = history.post_micros[kept_rows[first]]
-    start = newest - window_days * _MICROS_PER_DAY
+    start = newest - window_days * MICROS_PER_DAY
     in_window = kept & (history.post_micros > start[owner])  # accounts without kept posts: no row
     window_rows = np.flatnonzero(in_window)
     window_count = np.bincount(owner[window_rows], minlength=n)
@@ -256,7 +258,7 @@ def chunk_metrics(
     used_owner = _owner(window.offsets)
     with_snaps = has_snaps[used_owner]
     followers_then = np.zeros(len(used), dtype=np.int64)
-    post_day = history.post_micros[used] // _MICROS_PER_DAY
+    post_day = history.post_micros[used] // MICROS_PER_DAY
     followers_then[with_snaps] = _nearest_followers(history, used_owner[with_snaps], post_day[with_snaps])
     likes, comments = history.post_likes[used], history.post_comments[used]
     counts = {
@@ -381,14 +383,65 @@ def _platform_rates(
 def _growth(
     history: HistoryArrays, latest: list[SnapshotPoint | None], last_snap: np.ndarray
 ) -> list[dict[int, GrowthResult]]:
-    """`follower_growth` at every horizon of every account (`latest`: its newest snapshot)."""
+    """`follower_growth` at every horizon of every account (`latest`: its newest snapshot): the
+    snapshot at or before each horizon found by one array search per horizon, and each result
+    made from plain values and day texts made once per day (`growth_from`), without a
+    SnapshotPoint or a date per horizon: `growth_result` of each cost a fifth of the chunk."""
     with_snaps = np.flatnonzero([point is not None for point in latest]).astype(np.int64)
-    latest_day = history.snap_day[last_snap[with_snaps]]
-    then = {h: _points(history, _at_or_before(history, with_snaps, latest_day - h)) for h in GROWTH_HORIZONS}
-    first_days = history.snap_day[history.snap_offsets[with_snaps]].tolist()
     no_snapshots = {h: growth_result(h, None, None, None) for h in GROWTH_HORIZONS}
     growth: list[dict[int, GrowthResult]] = [no_snapshots] * len(latest)
+    if not len(with_snaps):
+        return growth
+    latest_day = history.snap_day[last_snap[with_snaps]]
+    latest_days, latest_followers = latest_day.tolist(), history.snap_followers[last_snap[with_snaps]].tolist()
+    first_days = history.snap_day[history.snap_offsets[with_snaps]].tolist()
+    then = {}
+    for h in GROWTH_HORIZONS:
+        rows = _at_or_before(history, with_snaps, latest_day - h)
+        at = np.maximum(rows, 0)
+        then[h] = ((rows >= 0).tolist(), history.snap_day[at].tolist(), history.snap_followers[at].tolist())
     for k, i in enumerate(with_snaps.tolist()):
-        first_date = day_of(first_days[k])
-        growth[i] = {h: growth_result(h, latest[i], points[k], first_date) for h, points in then.items()}
+        day, followers = latest_days[k], latest_followers[k]
+        growth[i] = {
+            h: growth_from(h, day, followers, found[k], then_days[k], then_followers[k], first_days[k])
+            for h, (found, then_days, then_followers) in then.items()
+        }
     return growth
+
+
+@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
+def day_text(day: int) -> str:
+    """The ISO text of a day number (days since 1970-01-01)."""
+    return day_of(day).isoformat()
+
+
+def growth_from(
+    horizon: int, day: int, followers: int, found: bool, then_day: int, then_followers: int, first_day: int
+) -> GrowthResult:
+    """`growth_result(horizon, latest, then, first_date)` of an account whose newest snapshot
+    (`day`, `followers`) exists, from day numbers: `then_day` and `then_followers` are those of
+    the latest snapshot at or before the horizon if `found`, `first_day` the first snapshot's."""
+    formula = growth_formula(horizon)
+    target = day - horizon
+    if not found:
+        return GrowthResult(
+            horizon,
+            None,
+            formula,
+            {"reason": f"history starts {day_text(first_day)}, after the horizon {day_text(target)}"},
+        )
+    gap_limit = max(3, horizon // 2)
+    gap = target - then_day
+    inputs: dict[str, Any] = {
+        "from_date": day_text(then_day),
+        "from_followers": then_followers,
+        "to_date": day_text(day),
+        "to_followers": followers,
+    }
+    if gap > gap_limit:
+        inputs["reason"] = f"nearest snapshot before the horizon is {gap} days older than it (limit {gap_limit})"
+        return GrowthResult(horizon, None, formula, inputs)
+    if then_followers == 0:
+        inputs["reason"] = "0 followers at the start of the period"
+        return GrowthResult(horizon, None, formula, inputs)
+    return GrowthResult(horizon, (followers - then_followers) / then_followers, formula, inputs)

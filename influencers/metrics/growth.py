@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -65,6 +66,19 @@ def snapshot_at_or_before(snapshots: Sequence[SnapshotPoint], day: dt.date) -> S
     return snapshots[i - 1] if i else None
 
 
+@functools.cache
+def days(count: int) -> dt.timedelta:
+    """`count` days as a timedelta, made once per count: the metrics look back the same few
+    horizons and windows for every account, and making a timedelta cost more than using it."""
+    return dt.timedelta(days=count)
+
+
+@functools.cache
+def growth_formula(horizon_days: int) -> str:
+    """The formula of the growth over `horizon_days` (made once per horizon)."""
+    return f"(followers[latest] − followers[latest − {horizon_days}d]) / followers[latest − {horizon_days}d]"
+
+
 def follower_growth(
     snapshots: Sequence[SnapshotPoint], horizon_days: int, *, max_gap_days: int | None = None
 ) -> GrowthResult:
@@ -79,7 +93,7 @@ def follower_growth(
     if not snapshots:
         return growth_result(horizon_days, None, None, None, max_gap_days=max_gap_days)
     latest = snapshots[-1]
-    then = snapshot_at_or_before(snapshots, latest.date - dt.timedelta(days=horizon_days))
+    then = snapshot_at_or_before(snapshots, latest.date - days(horizon_days))
     return growth_result(horizon_days, latest, then, snapshots[0].date, max_gap_days=max_gap_days)
 
 
@@ -94,10 +108,10 @@ def growth_result(
     """`follower_growth` once its snapshots are found: `latest`, `then` (the latest snapshot at
     or before latest − horizon, None: none) and the first snapshot's date (None: no snapshot).
     Shared with the chunk computation, which finds them by array search."""
-    formula = f"(followers[latest] − followers[latest − {horizon_days}d]) / followers[latest − {horizon_days}d]"
+    formula = growth_formula(horizon_days)
     if latest is None or first_date is None:
         return GrowthResult(horizon_days, None, formula, {"reason": "no snapshots"})
-    target = latest.date - dt.timedelta(days=horizon_days)
+    target = latest.date - days(horizon_days)
     if then is None:
         return GrowthResult(
             horizon_days,

@@ -25,10 +25,10 @@ from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
 from influencers.messages import METRICS_REFRESHED
 from influencers.metrics import AccountMetricsResult
-from influencers.metrics.chunk import HistoryArrays, chunk_metrics
+from influencers.metrics.chunk import MICROS_PER_DAY, HistoryArrays, chunk_metrics
 from influencers.metrics.engagement import DEFAULT_POSTS, DEFAULT_WINDOW_DAYS
 from influencers.models import Account, AccountMetrics
-from influencers.selectors.history import newest_post_time, post_arrays, snapshot_arrays
+from influencers.selectors.history import accounts_newest_posts, post_arrays_since, snapshot_arrays
 from influencers.services.changes import touch_accounts
 
 CHUNK_SIZE = 500
@@ -65,19 +65,19 @@ def _offsets(ids: list[int], owners: np.ndarray) -> np.ndarray:
     return np.searchsorted(owners, np.array([*ids, np.iinfo(np.int64).max], dtype=np.int64), side="left")
 
 
-def _read_history(
-    ids: list[int], newest_posts: dict[int, dt.datetime], cutoff: dt.datetime, window_days: int
-) -> HistoryArrays:
+def _read_history(ids: list[int], newest_posts: dict[int, int], cutoff: dt.datetime, window_days: int) -> HistoryArrays:
     """The snapshots (dated `cutoff`'s day or earlier) and the posts of the windows (ending at
     each account's newest post no later than `cutoff`) of `ids`, as the chunk computation takes
-    them: two queries. `newest_posts`: each account's newest post (`newest_post_time`; accounts
-    without one have no post to read); its posts are read from `window_days` before it, and the
-    window's posts chosen in numpy (the SQL window expression it replaces called a Python
-    function per post on SQLite)."""
+    them: two queries. `newest_posts`: each account's newest post (µs since 1970-01-01 UTC,
+    `accounts_newest_posts`; accounts without one have no post to read); its posts are read from
+    `window_days` before it, and the window's posts chosen in numpy (the SQL window expression
+    it replaces called a Python function per post on SQLite)."""
     snapshots = snapshot_arrays(ids, until=cutoff.date())
     if newest_posts:
-        since = {account: newest - dt.timedelta(days=window_days) for account, newest in newest_posts.items()}
-        post_micros, posts = post_arrays(since, until=cutoff)
+        window = window_days * MICROS_PER_DAY
+        post_micros, posts = post_arrays_since(
+            {account: newest - window for account, newest in newest_posts.items()}, until=cutoff
+        )
     else:
         post_micros, posts = np.zeros(0, dtype=np.int64), np.zeros((0, 6), dtype=np.int64)
     return HistoryArrays(
@@ -124,6 +124,7 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
         for field in fields
     ]
     metric_columns = [(names.index(name), name) for name in METRIC_FIELDS]
+    adapt_time = _time_adapter()
     account, details = names.index("account"), names.index("details")
     last_post_at, data_as_of = names.index("last_post_at"), names.index("data_as_of")
     rows = []
@@ -133,10 +134,26 @@ def _row_params(account_ids: list[int], results: list[AccountMetricsResult], now
             row[column] = getattr(result, name)
         row[account] = account_id
         row[details] = stored_json(result.details)
-        row[last_post_at] = ops.adapt_datetimefield_value(result.last_post_at)
+        row[last_post_at] = adapt_time(result.last_post_at)
         row[data_as_of] = ops.adapt_datefield_value(result.data_as_of)
         rows.append(row)
     return rows
+
+
+def _time_adapter() -> Callable[[dt.datetime | None], Any]:
+    """The connection's adaptation of a time for a DateTimeField parameter. On SQLite storing UTC
+    (the default), a time in UTC is written as Django writes it, its naive text, without
+    Django's per-value checks and conversion (most of the cost of the value)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or connection.timezone is None or connection.timezone_name != "UTC":
+        return adapt
+
+    def adapt_utc(value: dt.datetime | None) -> Any:
+        if value is not None and value.tzinfo is dt.UTC:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return adapt_utc
 
 
 def _store_rows(one_row_sql: str, rows: list[list[Any]]) -> None:
@@ -200,16 +217,7 @@ def refresh_metrics(
 def _refresh_chunk(chunk: list[int], sql: str, *, cutoff: dt.datetime, n_posts: int, window_days: int) -> int:
     """`refresh_metrics` of one chunk of accounts (upsert statement `sql` on SQLite); returns
     how many of them exist."""
-    platforms: dict[int, str] = {}
-    newest_posts: dict[int, dt.datetime] = {}
-    for pk, platform, newest_post in (
-        Account.objects.filter(pk__in=chunk)
-        .annotate(newest_post=newest_post_time(cutoff))
-        .values_list("pk", "platform", "newest_post")
-    ):
-        platforms[pk] = platform
-        if newest_post is not None:
-            newest_posts[pk] = newest_post
+    platforms, newest_posts = accounts_newest_posts(chunk, until=cutoff)
     present = [i for i in chunk if i in platforms]
     results = chunk_metrics(
         [platforms[i] for i in present],

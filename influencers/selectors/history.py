@@ -6,18 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import OuterRef, Subquery
 
 from core.sql import ids_in, ids_params, is_postgresql, quoted_column, quoted_table, unnest_sql, values_rows
-from influencers.history_arrays import COLUMNS, History, unpacked
-from influencers.metrics.chunk import MISSING
+from influencers.history_arrays import COLUMNS, History, day_number, unpacked
+from influencers.metrics.chunk import MISSING, time_of
 from influencers.models import Account, AccountHistory, Post
 
 _IDS_PER_QUERY = 2000
+# How AccountHistory stores each column (`influencers.history_arrays`): little-endian int64.
+_PACKED = np.dtype("<i8")
 
 
 def _utc_text_sql(column: str, vendor: str) -> str:
@@ -39,7 +41,8 @@ def _int_matrix(rows: Sequence[tuple[Any, ...]], width: int) -> np.ndarray:
 
 def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) -> dict[int, History]:
     """The stored history of each of `account_ids` that has one (`AccountHistory`): one row per
-    account, its columns unpacked without a copy. The one reader of the table; every other
+    account, its columns unpacked without a copy. The one reader of the table (with
+    `snapshot_arrays`, which reads the same rows by `_packed_rows` for a whole chunk); every other
     history reader here and in vetting goes through it.
 
     `for_update` (PostgreSQL; inside the writer's transaction): the rows read stay locked until
@@ -62,7 +65,15 @@ def stored_histories(account_ids: Iterable[int], *, for_update: bool = False) ->
 
 
 def _read_histories(connection: Any, ids: list[int], *, locking: bool) -> dict[int, History]:
-    out: dict[int, History] = {}
+    return {
+        account_id: unpacked(*map(bytes, packed))
+        for account_id, *packed in _packed_rows(connection, ids, locking=locking)
+    }
+
+
+def _packed_rows(connection: Any, ids: list[int], *, locking: bool) -> list[tuple[Any, ...]]:
+    """The stored rows (account, then the packed columns) of the histories of `ids` that exist."""
+    rows: list[tuple[Any, ...]] = []
     table, column = quoted_table(AccountHistory), partial(quoted_column, AccountHistory)
     columns = ", ".join(column(name) for name in ("account", *COLUMNS))
     with connection.cursor() as cursor:
@@ -73,9 +84,8 @@ def _read_histories(connection: Any, ids: list[int], *, locking: bool) -> dict[i
                 + (" FOR UPDATE" if locking else ""),
                 ids_params(chunk),
             )
-            for account_id, *packed in cursor.fetchall():
-                out[account_id] = unpacked(*map(bytes, packed))
-    return out
+            rows.extend(cursor.fetchall())
+    return rows
 
 
 def _lock_accounts(connection: Any, ids: list[int]) -> None:
@@ -94,14 +104,25 @@ def _lock_accounts(connection: Any, ids: list[int]) -> None:
 def snapshot_arrays(account_ids: Sequence[int], *, until: dt.date) -> np.ndarray:
     """Every point of the histories of `account_ids` dated `until` or earlier, ordered by account
     and date, as an int64 matrix: account id, day (days since 1970-01-01), followers, following,
-    posts (`MISSING` for unknown)."""
-    histories = stored_histories(account_ids)
-    parts = []
-    for account_id in sorted(histories):
-        history = histories[account_id].until(until)
-        if len(history):
-            parts.append(np.column_stack([np.full(len(history), account_id, dtype=np.int64), *history.columns()]))
-    return np.concatenate(parts) if parts else _int_matrix([], 5)
+    posts (`MISSING` for unknown).
+
+    The stored rows' packed columns are joined end to end and read by one `np.frombuffer` each
+    (the table read as `stored_histories` reads it, without a History per account): a History,
+    its cut and a column_stack per account cost most of reading a chunk's histories."""
+    connection = connections[AccountHistory.objects.db]
+    rows = sorted(_packed_rows(connection, sorted(set(account_ids)), locking=False), key=itemgetter(0))
+    if not rows:
+        return _int_matrix([], 5)
+    days, followers, following, posts = (
+        np.frombuffer(b"".join(map(itemgetter(index), rows)), dtype=_PACKED).astype(np.int64, copy=False)
+        for index in range(1, 1 + len(COLUMNS))
+    )
+    owners = np.array([row[0] for row in rows], dtype=np.int64)
+    sizes = np.array([len(row[1]) for row in rows], dtype=np.int64) // _PACKED.itemsize
+    table = np.column_stack([np.repeat(owners, sizes), days, followers, following, posts])
+    # Each history is by date: the points up to `until` are a prefix of each account's rows.
+    kept = days <= day_number(until)
+    return table if bool(kept.all()) else table[kept]
 
 
 def _sqlite_columns(
@@ -114,8 +135,8 @@ def _sqlite_columns(
 ) -> list[str] | None:
     """Each of `columns` over the rows of `where` joined into one comma-separated text by
     group_concat (None: no row), which numpy parses in C: half the cost of fetching a chunk's
-    rows as tuples. group_concat follows the subquery's order in practice, which SQLite does not
-    promise, so callers sort again."""
+    rows as tuples. The columns' texts list the rows in one order (each row's values at the same
+    place in each), not a given one: callers sort."""
     selected = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     joined = ", ".join(f"group_concat(c{i})" for i in range(len(columns)))
     with connection.cursor() as cursor:
@@ -128,13 +149,49 @@ def _int_columns(texts: list[str]) -> np.ndarray:
     return np.stack([np.fromstring(text, sep=",", dtype=np.int64) for text in texts], axis=1)
 
 
-def newest_post_time(until: dt.datetime) -> Subquery:
-    """An annotation for Account querysets: when the account's newest post no later than `until`
-    was published (None: no such post). Read with the accounts, so the posts of the windows
-    ending there need no query of their own to know where to start."""
-    return Subquery(
-        Post.objects.filter(account=OuterRef("pk"), posted_at__lte=until).order_by("-posted_at").values("posted_at")[:1]
+def accounts_newest_posts(account_ids: Sequence[int], *, until: dt.datetime) -> tuple[dict[int, str], dict[int, int]]:
+    """Each existing account of `account_ids` with its platform, and the time (µs since 1970-01-01
+    UTC) of its newest post no later than `until` (accounts without one left out): one query,
+    where the posts of the windows ending there start (`post_arrays_since`). Plain SQL, the times
+    read as UTC text numpy parses: the ORM's query and its converter and a timedelta per account
+    cost more than the query itself."""
+    connection = connections[Account.objects.db]
+    account, post = quoted_table(Account), quoted_table(Post)
+    posted_at = quoted_column(Post, "posted_at", post)
+    key = quoted_column(Account, "id", account)
+    newest = (
+        f"SELECT {_utc_text_sql(posted_at, connection.vendor)} FROM {post} "
+        f"WHERE {quoted_column(Post, 'account', post)} = {key} AND {posted_at} <= %s "
+        f"ORDER BY {posted_at} DESC LIMIT 1"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, {quoted_column(Account, 'platform', account)}, ({newest}) FROM {account} "
+            f"WHERE {ids_in(key, len(account_ids))}",
+            [connection.ops.adapt_datetimefield_value(until), *ids_params(account_ids)],
+        )
+        rows = cursor.fetchall()
+    with_posts = [row for row in rows if row[2] is not None]
+    times = _micros([row[2] for row in with_posts]).tolist()
+    return {row[0]: row[1] for row in rows}, dict(zip((row[0] for row in with_posts), times, strict=True))
+
+
+def post_arrays_since(since: Mapping[int, int], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
+    """`post_arrays` with each account's moment as µs since 1970-01-01 UTC: the bounds made for
+    the whole chunk at once (SQLite: the text Django writes a time as, made by numpy)."""
+    if not since:
+        return post_arrays({}, until=until)
+    connection = connections[Post.objects.db]
+    moments = np.fromiter(since.values(), dtype=np.int64, count=len(since))
+    if connection.vendor == "sqlite" and connection.timezone is not None and connection.timezone_name == "UTC":
+        # Django's text of a time (naive UTC, `str`): a space before the time, no fraction when
+        # it is 0 — compared as text with the stored ones, so it must be the same text.
+        texts = np.datetime_as_string(moments.astype("datetime64[us]"), unit="us").tolist()
+        bounds = [text[:10] + " " + (text[11:19] if text.endswith(".000000") else text[11:]) for text in texts]
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        bounds = [adapt(time_of(moment)) for moment in moments.tolist()]
+    return _post_arrays(list(since), bounds, until=until)
 
 
 def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +201,13 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
     shares (`MISSING` for unknown). Each account's own lower bound, not the chunk's earliest: one
     account that stopped posting years ago would otherwise make the query read every post the
     others published since."""
-    if not since:
+    adapt = connections[Post.objects.db].ops.adapt_datetimefield_value
+    return _post_arrays(list(since), [adapt(moment) for moment in since.values()], until=until)
+
+
+def _post_arrays(accounts: list[int], bounds: list[Any], *, until: dt.datetime) -> tuple[np.ndarray, np.ndarray]:
+    """`post_arrays` of `accounts`, each account's moment given as the database takes it (`bounds`)."""
+    if not accounts:
         return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
     connection = connections[Post.objects.db]
     quote, vendor = connection.ops.quote_name, connection.vendor
@@ -157,30 +220,31 @@ def post_arrays(since: Mapping[int, dt.datetime], *, until: dt.datetime) -> tupl
         *(f"COALESCE({quote(name)}, {MISSING})" for name in ("saves", "views", "shares")),
         quote("id"),
     ]
-    # SQLite: the bounds as a CTE joined on the account (PostgreSQL: `_posts_by_account_sql`).
+    # SQLite: the bounds as a CTE joined on the account (PostgreSQL: `_posts_by_account_sql`);
+    # in no order: the rows are sorted in numpy below (an ORDER BY sorted them in a temporary
+    # B-tree first, 40 % of the query).
     where = (
         f"FROM {quoted_table(Post)} JOIN bounds ON bounds.account = {quote('account_id')} "
-        f"AND {posted_at} > bounds.since WHERE {posted_at} <= %s "
-        f"ORDER BY {quote('account_id')}, {posted_at} DESC, {quote('id')}"
+        f"AND {posted_at} > bounds.since WHERE {posted_at} <= %s"
     )
     adapt = connection.ops.adapt_datetimefield_value
     params: list[Any]
     if is_postgresql():
         bound_fields = [Post._meta.get_field("account"), Post._meta.get_field("posted_at")]
-        bounds = f"WITH bounds(account, since) AS (SELECT * FROM {unnest_sql(bound_fields)}) "  # type: ignore[arg-type]
-        params = [list(since), [adapt(moment) for moment in since.values()], adapt(until)]
+        bounds_sql = f"WITH bounds(account, since) AS (SELECT * FROM {unnest_sql(bound_fields)}) "  # type: ignore[arg-type]
+        params = [accounts, bounds, adapt(until)]
     else:
-        bounds = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(since))}) "
-        params = [value for account, moment in since.items() for value in (account, adapt(moment))] + [adapt(until)]
+        bounds_sql = f"WITH bounds(account, since) AS (VALUES {values_rows(2, len(accounts))}) "
+        params = [value for pair in zip(accounts, bounds, strict=True) for value in pair] + [adapt(until)]
     if vendor == "sqlite":
-        texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds)
+        texts = _sqlite_columns(connection, columns, where, params, with_sql=bounds_sql)
         if texts is None:
             return np.zeros(0, dtype=np.int64), _int_matrix([], 6)
         micros, table = _micros(texts[0].split(",")), _int_columns(texts[1:])
         order = np.lexsort((table[:, 6], -micros, table[:, 0]))  # account, newest first, id
         return micros[order], table[order, :6]
     with connection.cursor() as cursor:
-        cursor.execute(bounds + _posts_by_account_sql(quote, columns), params)
+        cursor.execute(bounds_sql + _posts_by_account_sql(quote, columns), params)
         rows = cursor.fetchall()
     return _micros([row[0] for row in rows]), _int_matrix([row[1:7] for row in rows], 6)
 

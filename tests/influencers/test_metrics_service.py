@@ -215,3 +215,25 @@ def test_on_postgresql_a_chunk_of_metrics_is_upserted_by_one_statement():
     assert (stored[accounts[0].pk].risk_level, stored[accounts[0].pk].vetting) == ("high", {"x": 1})
     accounts[0].creator.refresh_from_db()
     assert accounts[0].creator.worst_risk_level == "high"
+
+
+def test_the_time_adapter_writes_what_the_connection_writes():
+    # SQLite's shortcut for times in UTC writes Django's own text (with and without a fraction
+    # of a second); any other time, and every time on other databases, goes through Django.
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+
+    from influencers.metrics.service import _time_adapter
+
+    adapt = _time_adapter()
+    utc = dt.datetime(2026, 3, 1, 12, 30, 5, tzinfo=dt.UTC)
+    for value in (
+        None,
+        utc,
+        utc.replace(microsecond=7),
+        utc.replace(year=1969, microsecond=999_999),
+        utc.astimezone(ZoneInfo("Asia/Shanghai")),
+        utc.astimezone(dt.timezone(dt.timedelta(hours=-5))),
+    ):
+        assert adapt(value) == connection.ops.adapt_datetimefield_value(value)

@@ -79,3 +79,52 @@ def test_posts_are_read_from_each_accounts_own_bound_in_time_order():
     assert table[:, 1].tolist() == [row[3] for row in expected]
     epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     assert micros.tolist() == [(row[1] - epoch) // dt.timedelta(microseconds=1) for row in expected]
+
+
+@pytest.mark.django_db
+def test_posts_since_micros_are_those_since_the_same_times_on_the_bounds_edges():
+    # The bounds made from µs for a whole chunk (on SQLite, Django's text of each time made by
+    # numpy: compared as text with the stored times) read exactly what the times themselves read,
+    # a post on a bound (excluded) or a microsecond after it (included) too, with and without a
+    # fraction of a second.
+    from django.utils import timezone
+
+    from influencers.metrics.chunk import micros_of
+    from influencers.selectors.history import post_arrays, post_arrays_since
+    from tests.factories import PostFactory
+
+    now = timezone.now().replace(microsecond=0)
+    since = {}
+    for fraction in (0, 1, 500_000, 999_999):
+        account = AccountFactory()
+        bound = now - dt.timedelta(days=30, microseconds=fraction)
+        for offset in (-1, 0, 1, 2_000_000):
+            PostFactory(account=account, posted_at=bound + dt.timedelta(microseconds=offset))
+        since[account.pk] = bound
+
+    micros, table = post_arrays(since, until=now)
+    fast_micros, fast_table = post_arrays_since({a: micros_of(t) for a, t in since.items()}, until=now)
+
+    assert len(micros) == 2 * len(since)  # the post on each bound and the one before it left out
+    assert fast_micros.tolist() == micros.tolist()
+    assert fast_table.tolist() == table.tolist()
+
+
+@pytest.mark.django_db
+def test_accounts_newest_posts_are_each_accounts_newest_until_the_cutoff():
+    from django.utils import timezone
+
+    from influencers.metrics.chunk import micros_of
+    from influencers.selectors.history import accounts_newest_posts
+    from tests.factories import PostFactory
+
+    now = timezone.now()
+    posting, silent, late = AccountFactory(platform="tiktok"), AccountFactory(), AccountFactory()
+    for days in (3, 1, 10):
+        PostFactory(account=posting, posted_at=now - dt.timedelta(days=days, microseconds=days))
+    PostFactory(account=late, posted_at=now + dt.timedelta(seconds=1))  # after the cut-off: none
+
+    platforms, newest = accounts_newest_posts([posting.pk, silent.pk, late.pk, 987_654], until=now)
+
+    assert platforms == {posting.pk: "tiktok", silent.pk: silent.platform, late.pk: late.platform}
+    assert newest == {posting.pk: micros_of(now - dt.timedelta(days=1, microseconds=1))}
