@@ -16,11 +16,13 @@ they appear on, and what data was (not) available.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
 import logging
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -149,6 +151,9 @@ class AccountEvidence:
     # `snapshots` as the columns the scorers read (`_history_columns`), when they were read as
     # columns (`load_evidence`); None: transposed from `snapshots` when needed.
     history: evidence_rows.HistoryColumns | None = None
+    # The day numbers `history`'s dates were made from (days since 1970-01-01), when it was
+    # read: the chunk's growth fits take them rather than turning the dates back into numbers.
+    history_days: np.ndarray | None = None
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -224,11 +229,18 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     # and the report read (no hashtags: a JSON value decoded per row).
     fewer = [account for account, n in post_counts.items() if 0 < n <= RECENT_POSTS]
     more = [account for account, n in post_counts.items() if n > RECENT_POSTS]
-    for post in itertools.chain(
-        evidence_rows.post_rows(fewer, until=now), evidence_rows.recent_post_rows(more, until=now, limit=RECENT_POSTS)
+    # Both reads are by account: each account's posts are one run of them, added at once (a
+    # Python step per post was a tenth of loading the evidence).
+    for account_id, posts in itertools.groupby(
+        itertools.chain(
+            evidence_rows.post_rows(fewer, until=now),
+            evidence_rows.recent_post_rows(more, until=now, limit=RECENT_POSTS),
+        ),
+        key=_ACCOUNT_ID,
     ):
-        out[post["account_id"]].posts.append(post)
-    post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
+        out[account_id].posts.extend(posts)
+    read = list(itertools.chain.from_iterable([e.posts for e in out.values()]))
+    post_account = dict(zip(map(_POST_ID, read), map(_ACCOUNT_ID, read)))
     for post_id, commenter, text, posted_at in evidence_rows.comment_rows(list(post_account)):
         out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
     # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
@@ -245,18 +257,23 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     return out
 
 
+_ACCOUNT_ID, _POST_ID = operator.itemgetter("account_id"), operator.itemgetter("id")
+
+
 def _load_snapshots(out: dict[int, AccountEvidence], *, until: dt.date) -> None:
     """The newest HISTORY_DAYS points dated `until` or earlier of each account's history, counted
     back from its own newest; a whole history (no more points than that) is also the growth
     fit's `history` (a longer one is transposed from `snapshots` when needed, as it was when it
     was read by another query)."""
+    days: dict[int, np.ndarray] = {}
     for account_id, (columns, points) in evidence_rows.snapshot_histories(
-        list(out), until=until, limit=HISTORY_DAYS
+        list(out), until=until, limit=HISTORY_DAYS, days=days
     ).items():
         evidence = out[account_id]
         if points <= HISTORY_DAYS:
             evidence.snapshots = HistoryRows(columns)
             evidence.history = columns
+            evidence.history_days = days[account_id]
         else:
             evidence.snapshots = list(zip(*columns))
 
@@ -316,6 +333,45 @@ def _snapshot_points(dates: list[dt.date], followers: list[int], following: list
     return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
 
 
+def _quality_of(rate: float, median: float) -> float:
+    """`engagement_quality` of one rate against its median: by Python's float arithmetic, the
+    same IEEE operations on the same doubles as numpy's (its arrays and error state made for one
+    value cost more than the rest of the figure), where both are floats and nothing is divided
+    by zero; by numpy otherwise."""
+    if type(rate) is float and type(median) is float and median:
+        ratio = rate / median
+        if ratio + 0.5 != 0:
+            return ratio / (ratio + 0.5)
+    return float(engagement_quality(np.array([rate]), np.array([median]))[0])
+
+
+def _history_near(
+    dates: list[dt.date], followers: list[int], following: list[int | None], posts: Sequence[PostStats]
+) -> tuple[list[dt.date], list[int], list[int | None]]:
+    """The points of a history that `engagement_report` reads for `posts` (the columns of the
+    points kept): where its dates are plain dates in increasing order, the two points on either
+    side of each post's day, of which `followers_at` picks the followers at posting time (the
+    nearest; with none on one side, the one on the other), and which stay each other's
+    neighbours among the points kept; otherwise, or with as many posts as points, the whole
+    history. The same followers for each post, from a few points made instead of 90-365."""
+    size = len(dates)
+    if size <= 2 * len(posts) or set(map(type, dates)) != {dt.date} or not all(map(operator.lt, dates, dates[1:])):
+        return dates, followers, following
+    kept = set()
+    for post in posts:
+        moment = post.posted_at  # the day `engagement_report` rates the post by (`_moment`'s)
+        day = moment.date() if isinstance(moment, dt.datetime) else moment
+        if type(day) is not dt.date:
+            return dates, followers, following
+        i = bisect.bisect_left(dates, day)
+        if i:
+            kept.add(i - 1)
+        if i < size:
+            kept.add(i)
+    index = sorted(kept)
+    return [dates[i] for i in index], [followers[i] for i in index], [following[i] for i in index]
+
+
 def _rates_posts(evidence: AccountEvidence) -> bool:
     """Whether `engagement_report` reads the history: to compute the rate when none is stored,
     and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
@@ -360,7 +416,9 @@ def _report_values(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=_snapshot_points(dates, follower_counts, following_counts) if _rates_posts(evidence) else (),
+        snapshots=_snapshot_points(*_history_near(dates, follower_counts, following_counts, stats))
+        if _rates_posts(evidence)
+        else (),
         stored=evidence.engagement,
     )
 
@@ -402,7 +460,7 @@ def _report_values(
     bench_median = (engagement.benchmark or {}).get("median")
     quality_value = None
     if engagement.engagement_rate is not None and bench_median:
-        quality_value = float(engagement_quality(np.array([engagement.engagement_rate]), np.array([bench_median]))[0])
+        quality_value = _quality_of(engagement.engagement_rate, bench_median)
     audience = evidence.audience
     report = {
         "version": REPORT_VERSION,
@@ -566,7 +624,8 @@ def _vetted_rows(
 ) -> list[_Vetted]:
     """The vetting columns of each account of `evidence` (a chunk's, its histories fitted together)."""
     histories = [_history_columns(ev) for ev in evidence.values()]
-    fits = fit_histories(histories)
+    days = [ev.history_days if ev.history is not None else None for ev in evidence.values()]
+    fits = fit_histories(histories, days=days)
     rows = []
     for (account_id, ev), fit, history in zip(evidence.items(), fits, histories, strict=True):
         report = _report_values(
