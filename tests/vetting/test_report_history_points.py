@@ -1,7 +1,6 @@
 """`_report_values` (vetting.services.reports) hands the engagement scorer the history only when
-it reads it (`_rates_posts`), as SnapshotPoints made in C (`_snapshot_points`), only the points
-next to the posts' days (`_history_near`): the same report as always handing it every
-SnapshotPoint, on named cases and random accounts."""
+it reads it (`_rates_posts`), as SnapshotPoints made in C (`_snapshot_points`): the same report
+as always handing it every SnapshotPoint, on named cases and random accounts."""
 
 from __future__ import annotations
 
@@ -59,7 +58,6 @@ def _report(evidence, *, always_history: bool, monkeypatch) -> str:
         if always_history:  # the reference: every report gets the whole history, made by the constructor
             patch.setattr(reports, "_rates_posts", lambda evidence: True)
             patch.setattr(reports, "_snapshot_points", lambda *columns: list(map(SnapshotPoint, *columns)))
-            patch.setattr(reports, "_history_near", lambda *columns_and_posts: columns_and_posts[:3])
         return stored_json(reports._report_values(evidence, now=NOW, growth_fit=None))
 
 
@@ -161,78 +159,3 @@ def test_vetting_a_chunk_stores_each_accounts_own_report():
         stored = AccountMetrics.objects.get(account=account).vetting
         stored.pop("computed_at"), alone[account.pk].pop("computed_at")
         assert stored == alone[account.pk], account.pk
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_points_near_the_posts_give_each_post_its_followers(seed, monkeypatch):
-    # Histories with gaps (the nearest point on either side, ties to the earlier one), posts
-    # before, between, on and after the points: the points kept give every post the followers
-    # the whole history gives it, and the report is the same.
-    from influencers.metrics.growth import followers_at
-    from vetting.scoring.engagement import PostStats
-
-    rng = random.Random(seed)
-    start = dt.date(2026, 6, 1)
-    day, dates = 0, []
-    for _ in range(rng.choice([40, 90, 200])):
-        day += rng.choice([1, 1, 2, 3, 5, 9, 20])
-        dates.append(start + dt.timedelta(days=day))
-    followers = [rng.randint(1_000, 900_000) for _ in dates]
-    following = [rng.choice([None, rng.randint(0, 900)]) for _ in dates]
-    posts = [
-        PostStats(
-            index,
-            dt.datetime.combine(start, dt.time(rng.randint(0, 23)), tzinfo=dt.UTC)
-            + dt.timedelta(days=rng.randint(-10, day + 10))
-            if rng.random() < 0.8
-            else start + dt.timedelta(days=rng.randint(-10, day + 10)),
-            likes=rng.randint(0, 5_000),
-            comments=rng.randint(0, 300),
-        )
-        for index in range(rng.randint(1, 15))
-    ]
-    kept = reports._history_near(dates, followers, following, posts)
-    assert len(kept[0]) < len(dates)
-    whole, near = reports._snapshot_points(dates, followers, following), reports._snapshot_points(*kept)
-    for post in posts:
-        moment = post.posted_at if isinstance(post.posted_at, dt.datetime) else None
-        when = moment.date() if moment else post.posted_at
-        assert followers_at(near, when) == followers_at(whole, when)
-    # Not plain increasing dates, or as many posts as points: the whole history.
-    assert reports._history_near(dates[::-1], followers, following, posts) == (dates[::-1], followers, following)
-    assert reports._history_near(dates[:4], followers[:4], following[:4], posts[:2] * 2) == (
-        dates[:4],
-        followers[:4],
-        following[:4],
-    )
-    evidence = reports.AccountEvidence(
-        1,
-        "instagram",
-        "handle",
-        "",
-        float(followers[-1]),
-        snapshots=list(zip(dates, followers, following)),
-        posts=[
-            {
-                "id": post.post_id + 1,
-                "account_id": 1,
-                "platform_post_id": f"p{post.post_id}",
-                "posted_at": post.posted_at
-                if isinstance(post.posted_at, dt.datetime)
-                else dt.datetime.combine(post.posted_at, dt.time(), tzinfo=dt.UTC),
-                "url": "",
-                "caption": "",
-                "likes": post.likes,
-                "comments": post.comments,
-                "shares": None,
-                "saves": None,
-                "views": None,
-                "is_sponsored": False,
-            }
-            for post in posts
-        ],
-        engagement=StoredEngagement(0.03, "by followers", 12),
-    )
-    assert _report(evidence, always_history=False, monkeypatch=monkeypatch) == _report(
-        evidence, always_history=True, monkeypatch=monkeypatch
-    )

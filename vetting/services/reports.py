@@ -16,13 +16,11 @@ they appear on, and what data was (not) available.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import itertools
 import logging
 import math
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -229,18 +227,11 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
     # and the report read (no hashtags: a JSON value decoded per row).
     fewer = [account for account, n in post_counts.items() if 0 < n <= RECENT_POSTS]
     more = [account for account, n in post_counts.items() if n > RECENT_POSTS]
-    # Both reads are by account: each account's posts are one run of them, added at once (a
-    # Python step per post was a tenth of loading the evidence).
-    for account_id, posts in itertools.groupby(
-        itertools.chain(
-            evidence_rows.post_rows(fewer, until=now),
-            evidence_rows.recent_post_rows(more, until=now, limit=RECENT_POSTS),
-        ),
-        key=_ACCOUNT_ID,
+    for post in itertools.chain(
+        evidence_rows.post_rows(fewer, until=now), evidence_rows.recent_post_rows(more, until=now, limit=RECENT_POSTS)
     ):
-        out[account_id].posts.extend(posts)
-    read = list(itertools.chain.from_iterable([e.posts for e in out.values()]))
-    post_account = dict(zip(map(_POST_ID, read), map(_ACCOUNT_ID, read)))
+        out[post["account_id"]].posts.append(post)
+    post_account = {p["id"]: e.account_id for e in out.values() for p in e.posts}
     for post_id, commenter, text, posted_at in evidence_rows.comment_rows(list(post_account)):
         out[post_account[post_id]].comments.append(CommentItem(post_id, commenter, text, posted_at))
     # FollowerSample stores exactly the scorer's input fields (vetting.scoring.followers.FIELDS).
@@ -255,9 +246,6 @@ def load_evidence(account_ids: list[int], *, now: dt.datetime | None = None) -> 
         if evidence.followers is None and evidence.snapshots:
             evidence.followers = float(evidence.snapshots[-1][1])
     return out
-
-
-_ACCOUNT_ID, _POST_ID = operator.itemgetter("account_id"), operator.itemgetter("id")
 
 
 def _load_snapshots(out: dict[int, AccountEvidence], *, until: dt.date) -> None:
@@ -345,33 +333,6 @@ def _quality_of(rate: float, median: float) -> float:
     return float(engagement_quality(np.array([rate]), np.array([median]))[0])
 
 
-def _history_near(
-    dates: list[dt.date], followers: list[int], following: list[int | None], posts: Sequence[PostStats]
-) -> tuple[list[dt.date], list[int], list[int | None]]:
-    """The points of a history that `engagement_report` reads for `posts` (the columns of the
-    points kept): where its dates are plain dates in increasing order, the two points on either
-    side of each post's day, of which `followers_at` picks the followers at posting time (the
-    nearest; with none on one side, the one on the other), and which stay each other's
-    neighbours among the points kept; otherwise, or with as many posts as points, the whole
-    history. The same followers for each post, from a few points made instead of 90-365."""
-    size = len(dates)
-    if size <= 2 * len(posts) or set(map(type, dates)) != {dt.date} or not all(map(operator.lt, dates, dates[1:])):
-        return dates, followers, following
-    kept = set()
-    for post in posts:
-        moment = post.posted_at  # the day `engagement_report` rates the post by (`_moment`'s)
-        day = moment.date() if isinstance(moment, dt.datetime) else moment
-        if type(day) is not dt.date:
-            return dates, followers, following
-        i = bisect.bisect_left(dates, day)
-        if i:
-            kept.add(i - 1)
-        if i < size:
-            kept.add(i)
-    index = sorted(kept)
-    return [dates[i] for i in index], [followers[i] for i in index], [following[i] for i in index]
-
-
 def _rates_posts(evidence: AccountEvidence) -> bool:
     """Whether `engagement_report` reads the history: to compute the rate when none is stored,
     and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
@@ -416,9 +377,7 @@ def _report_values(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=_snapshot_points(*_history_near(dates, follower_counts, following_counts, stats))
-        if _rates_posts(evidence)
-        else (),
+        snapshots=_snapshot_points(dates, follower_counts, following_counts) if _rates_posts(evidence) else (),
         stored=evidence.engagement,
     )
 
