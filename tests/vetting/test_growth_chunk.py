@@ -185,3 +185,45 @@ def test_the_chunks_day_numbers_and_points_are_each_historys(seed):
                 theirs = _points(history[0], history[column], day_numbers)
                 assert ours is not None
                 assert _same(ours[0], theirs[0]) and _same(ours[1], theirs[1]) and ours[2] == theirs[2]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_given_day_numbers_are_the_dates_day_numbers(seed):
+    # The day numbers a history's dates were read as (`snapshot_histories(days=...)`), given for
+    # some histories of a chunk, give the days its dates give; so do the fits. Days that are not
+    # the dates' (another count, beyond the dates Python has) are not taken as they are.
+    from vetting.scoring.growth_chunk import _chunk_day_numbers
+
+    rng = np.random.default_rng(seed)
+    histories = [_history(rng, int(size)) for size in rng.integers(0, 100, size=12)] + list(EDGE_CASES.values())
+    epoch = dt.date(1970, 1, 1)
+
+    def days_of(dates: list) -> np.ndarray | None:
+        if rng.random() < 0.3 or not all(type(d) is dt.date for d in dates):
+            return None
+        return np.array([(d - epoch).days for d in dates], dtype=np.int64)
+
+    given = [days_of(h[0]) for h in histories]
+    assert any(d is not None for d in given) and any(d is None for d in given)
+    expected = _chunk_day_numbers(histories)
+    for ours, theirs in zip(_chunk_day_numbers(histories, given), expected, strict=True):
+        assert (ours is None and theirs is None) or _same(ours, theirs)
+    for ours, theirs in zip(fit_histories(histories, days=given), fit_histories(histories), strict=True):
+        assert_same_fit(ours, theirs)
+    # Counts that are not the dates' are not taken as given: the dates decide.
+    wrong = [None if d is None else d[:-1] for d in given]
+    for ours, theirs in zip(_chunk_day_numbers(histories, wrong), expected, strict=True):
+        assert (ours is None and theirs is None) or _same(ours, theirs)
+    beyond = [None if d is None else np.full(len(d), 10**8, dtype=np.int64) for d in given]
+    for ours, theirs in zip(_chunk_day_numbers(histories, beyond), expected, strict=True):
+        assert (ours is None and theirs is None) or _same(ours, theirs)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_row_medians_of_known_values_are_the_one_dimensional_ones(seed):
+    # Every value known (the usual history): the counts of the windows come from the places alone.
+    rng = np.random.default_rng(seed)
+    rows, size, window = int(rng.integers(1, 6)), int(rng.integers(1, 100)), int(rng.integers(1, 40))
+    values = rng.choice([0.0, 1.5, -2.0, rng.normal()], size=(rows, size)) + rng.integers(0, 2, size=(rows, size))
+    assert _same(rolling_median_rows(values, window), np.stack([rolling_median(row, window) for row in values]))
+    assert rolling_median_rows(np.empty((3, 0)), window).shape == (3, 0)

@@ -27,7 +27,6 @@ from vetting.scoring.growth import (
     HistoryFit,
     series_points,
 )
-from vetting.scoring.robust import window_index
 
 History = tuple[Sequence[dt.date], Sequence[float | None], Sequence[float | None] | None]
 Points = tuple[np.ndarray, np.ndarray, list[dt.date]]
@@ -47,18 +46,24 @@ def median_rows(values: np.ndarray) -> np.ndarray:
 def rolling_median_rows(values: np.ndarray, window: int) -> np.ndarray:
     """`robust.rolling_median` of each row of a 2-D array."""
     rows, size = values.shape
+    if size == 0:
+        return np.empty((rows, 0))
     pad = np.full((rows, window), np.nan)
     padded = np.concatenate([pad, values, pad], axis=1)
-    views = padded[:, window_index(size, 2 * window + 1)]
+    # The windows copied from a strided view of the padded rows (in C, a block at a time): a
+    # fancy-indexed gather of them cost as much as their sort.
+    views = np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1, axis=1).copy()
     views.sort(axis=2)  # in place: the windows are a fresh array (np.sort would copy them again)
     if np.isnan(values).any():
         counts = np.count_nonzero(~np.isnan(views), axis=2)
-    else:  # the values within reach of each place (fewer at the ends), as counting them gives
-        place = np.arange(size)
-        counts = np.broadcast_to(np.minimum(place + window, size - 1) - np.maximum(place - window, 0) + 1, (rows, size))
-    low = np.take_along_axis(views, (np.maximum(counts - 1, 0) // 2)[..., None], axis=2)[..., 0]
-    high = np.take_along_axis(views, (counts // 2 - (counts == 0))[..., None], axis=2)[..., 0]
-    return np.where(counts > 0, (low + high) / 2, np.nan)
+        low = np.take_along_axis(views, (np.maximum(counts - 1, 0) // 2)[..., None], axis=2)[..., 0]
+        high = np.take_along_axis(views, (counts // 2 - (counts == 0))[..., None], axis=2)[..., 0]
+        return np.where(counts > 0, (low + high) / 2, np.nan)
+    # Every value known: the values within reach of each place (fewer at the ends, never none),
+    # as counting them gives, the same for every row.
+    place = np.arange(size)
+    counts = np.minimum(place + window, size - 1) - np.maximum(place - window, 0) + 1
+    return (views[:, place, (counts - 1) // 2] + views[:, place, counts // 2]) / 2
 
 
 def _day_numbers(dates: Sequence[dt.date]) -> np.ndarray | None:
@@ -81,16 +86,30 @@ def _points(dates: Sequence[dt.date], values: Sequence[float | None], days: np.n
     return days, np.array(values, dtype=float), list(dates)
 
 
-def _chunk_day_numbers(histories: Sequence[History]) -> list[np.ndarray | None]:
+# The day numbers (days since 1970-01-01) of the dates Python has: numpy's datetime64[D] turns
+# these, and only these, into datetime.date objects.
+_FIRST_DAY, _LAST_DAY = ((day - dt.date(1970, 1, 1)).days for day in (dt.date.min, dt.date.max))
+
+
+def _chunk_day_numbers(
+    histories: Sequence[History], given: Sequence[np.ndarray | None] | None = None
+) -> list[np.ndarray | None]:
     """`_day_numbers` of the dates of each history, the chunk's dates converted at once (a few
     numpy calls per history were a twentieth of vetting an account). Equal to it: the same
     day counts, and None for a history with no date, a date not a plain date (then for every
-    history: each is checked on its own) or dates not in increasing order."""
+    history: each is checked on its own) or dates not in increasing order.
+
+    `given`: for each history, the day numbers its dates were made from (`datetime64[D]` of
+    int64 days since 1970-01-01, as `vetting.selectors.evidence.snapshot_histories` reads
+    them), or None: those are taken as they are instead of turning the dates back into numbers
+    (an ordinal differs from them by a constant, so each history's days are the same counts)."""
     sizes = np.fromiter(map(len, map(itemgetter(0), histories)), dtype=np.int64, count=len(histories))
-    dates = list(itertools.chain.from_iterable(map(itemgetter(0), histories)))
-    if not set(map(type, dates)) <= {dt.date}:
-        return [_day_numbers(history[0]) for history in histories]
-    ordinals = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))
+    ordinals = _given_day_numbers(histories, given, sizes) if given is not None else None
+    if ordinals is None:
+        dates = list(itertools.chain.from_iterable(map(itemgetter(0), histories)))
+        if not set(map(type, dates)) <= {dt.date}:
+            return [_day_numbers(history[0]) for history in histories]
+        ordinals = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))
     owner = np.repeat(np.arange(len(histories)), sizes)  # the history of each date
     ends = np.cumsum(sizes)
     starts = ends - sizes
@@ -101,6 +120,31 @@ def _chunk_day_numbers(histories: Sequence[History]) -> list[np.ndarray | None]:
         None if size == 0 or index in unordered else days[start:end]
         for index, (size, start, end) in enumerate(zip(sizes.tolist(), starts.tolist(), ends.tolist()))
     ]
+
+
+def _given_day_numbers(
+    histories: Sequence[History], given: Sequence[np.ndarray | None], sizes: np.ndarray
+) -> np.ndarray | None:
+    """The day numbers of every history's dates in turn, each history's from `given` or from its
+    dates' ordinals (where none is given and they are plain dates); None where that cannot be
+    told without looking at each date (a history given days it does not have as plain dates,
+    or not as many as its dates; a history without them whose dates are not all plain dates)."""
+    if len(given) != len(histories):
+        return None
+    parts = []
+    for history, days, size in zip(histories, given, sizes.tolist(), strict=True):
+        if days is None:
+            dates = history[0]
+            if not set(map(type, dates)) <= {dt.date}:
+                return None
+            days = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=size)
+        elif len(days) != size or days.dtype.kind != "i":
+            return None
+        parts.append(days)
+    ordinals = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if len(ordinals) and (ordinals.min() < _FIRST_DAY or ordinals.max() > _LAST_DAY):
+        return None
+    return ordinals.astype(np.int64, copy=False)
 
 
 def _chunk_values(histories: Sequence[History], column: int) -> np.ndarray | None:
@@ -193,10 +237,13 @@ def _fit_following(series: list[Points], window: int) -> list[FollowingFit]:
     return [FollowingFit(s[2], gaps[k], change[k], trend[k], z[k]) for k, s in enumerate(series)]
 
 
-def fit_histories(histories: Sequence[History], *, window: int = 14) -> list[HistoryFit]:
+def fit_histories(
+    histories: Sequence[History], *, window: int = 14, days: Sequence[np.ndarray | None] | None = None
+) -> list[HistoryFit]:
     """`[fit_history(dates, followers, following, window=window) for ... in histories]`, the
-    series of each length fitted together."""
-    days = _chunk_day_numbers(histories)
+    series of each length fitted together. `days`: the day numbers each history's dates were
+    made from, where known (`_chunk_day_numbers`)."""
+    days = _chunk_day_numbers(histories, days)
     followers = {i: points for i, points in enumerate(_chunk_points(histories, 1, days)) if points is not None}
     # A following series is fitted only where the follower one is long enough (as fit_history).
     following = {

@@ -27,6 +27,7 @@ indicative); with no data at all the risk is None and the level `insufficient` t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,30 +254,58 @@ def _signal(name: str, **kwargs: Any) -> Signal:
     return Signal(name=name, label=SIGNAL_LABELS[name], weight=weight, decisive=decisive, **kwargs)
 
 
+def _fresh(signal: Signal) -> Signal:
+    """A copy of `signal` sharing its values (its messages are frozen, its other values
+    immutable but for the evidence lines, a list of its own here)."""
+    copy = object.__new__(Signal)
+    copy.__dict__.update(signal.__dict__)
+    copy.evidence_lines = []
+    return copy
+
+
+# The signals without data that are the same for every account without that data (most accounts
+# have no follower sample, comments or images), made once per key and copied (`_fresh`): making
+# them anew, messages and all, cost a fifth of an account's signals.
+_NO_DATA: dict[Any, list[Signal]] = {}
+
+
+def _no_data(key: Any, make: Callable[[], list[Signal]]) -> list[Signal]:
+    found = _NO_DATA.get(key)
+    if found is None:
+        found = _NO_DATA[key] = make()
+    return list(map(_fresh, found))
+
+
+def _no_audience(sparse: bool) -> list[Signal]:
+    """`audience_signals` without a fake share: no follower sample, or too sparse a one."""
+    note = m.SPARSE_FOLLOWER_SAMPLE() if sparse else m.NO_FOLLOWER_SAMPLE()
+    return [
+        _signal(
+            "audience_quality",
+            value=None,
+            benchmark=m.BENCH_FAKE(),
+            risk=None,
+            confidence=0.0,
+            explanation=note,
+        ),
+        _signal(
+            "mass_followers",
+            value=None,
+            benchmark=m.BENCH_MASS(),
+            risk=None,
+            confidence=0.0,
+            explanation=note,
+        ),
+    ]
+
+
 def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     """Fake share (adjusted counting) and mass-follower share of the follower sample."""
+    if quality is None or quality.fake_share is None:
+        sparse = not (quality is None or quality.n_sampled == 0)
+        return _no_data(("audience", sparse), lambda: _no_audience(sparse))
     bench_fake = m.BENCH_FAKE()
     bench_mass = m.BENCH_MASS()
-    if quality is None or quality.fake_share is None:
-        note = m.NO_FOLLOWER_SAMPLE() if quality is None or quality.n_sampled == 0 else m.SPARSE_FOLLOWER_SAMPLE()
-        return [
-            _signal(
-                "audience_quality",
-                value=None,
-                benchmark=bench_fake,
-                risk=None,
-                confidence=0.0,
-                explanation=note,
-            ),
-            _signal(
-                "mass_followers",
-                value=None,
-                benchmark=bench_mass,
-                risk=None,
-                confidence=0.0,
-                explanation=note,
-            ),
-        ]
     lo, hi = quality.interval or (quality.fake_share, quality.fake_share)
     # Confidence grows with the sample (200 followers ≈ full) and with how much each profile showed.
     conf = _clip(math.sqrt(quality.n / 200.0)) * _clip(quality.mean_confidence / 0.6)
@@ -529,21 +558,28 @@ def reach_signals(report: EngagementReport | None) -> list[Signal]:
     ]
 
 
+def _few_comments(n: Any) -> list[Signal]:
+    """`comment_signals` without enough comments (`n` of them)."""
+    return [
+        _signal(
+            "comment_authenticity",
+            value=None,
+            benchmark=m.BENCH_COMMENTS(),
+            risk=None,
+            confidence=0.0,
+            explanation=m.FEW_COMMENTS(n=n),
+        )
+    ]
+
+
 def comment_signals(report: CommentReport | None) -> list[Signal]:
     """Comment authenticity: low-effort share, duplicates, pods, language mismatch."""
-    bench = m.BENCH_COMMENTS()
     if report is None or not report.available:
         n = report.n_comments if report else 0
-        return [
-            _signal(
-                "comment_authenticity",
-                value=None,
-                benchmark=bench,
-                risk=None,
-                confidence=0.0,
-                explanation=m.FEW_COMMENTS(n=n),
-            )
-        ]
+        if type(n) is int and n == 0:  # no comments at all: most accounts
+            return _no_data("comments", lambda: _few_comments(0))
+        return _few_comments(n)
+    bench = m.BENCH_COMMENTS()
     risks = [_ramp(report.low_effort_share or 0.0, 0.40, 0.85), _ramp(report.duplicate_share or 0.0, 0.05, 0.30)]
     parts = [m.LOW_EFFORT(share=report.low_effort_share), m.DUPLICATED(share=report.duplicate_share)]
     if report.pod:
@@ -733,21 +769,26 @@ def combination_text(combination: dict[str, Any]) -> Message:
     )
 
 
+def _no_images() -> list[Signal]:
+    """`reuse_signals` without images."""
+    return [
+        _signal(
+            "reused_images",
+            value=None,
+            benchmark=m.BENCH_REUSE(),
+            risk=None,
+            confidence=0.0,
+            explanation=m.NO_IMAGES(),
+        )
+    ]
+
+
 def reuse_signals(report: ReuseReport | None) -> list[Signal]:
     """Share of the account's images first posted by other creators (identical or verified
     near-duplicates; the images it posted first are shown but not counted)."""
-    bench = m.BENCH_REUSE()
     if report is None or not report.available:
-        return [
-            _signal(
-                "reused_images",
-                value=None,
-                benchmark=bench,
-                risk=None,
-                confidence=0.0,
-                explanation=m.NO_IMAGES(),
-            )
-        ]
+        return _no_data("images", _no_images)
+    bench = m.BENCH_REUSE()
     share = report.copied_share or 0.0
     # One shared picture is common (a stock photo, a brand's campaign shot): it alone never
     # gives more than half the risk, whatever the share.

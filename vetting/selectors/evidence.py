@@ -22,6 +22,7 @@ from itertools import repeat
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any, NamedTuple
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model
@@ -135,12 +136,18 @@ class ReadHistory(NamedTuple):
 
 
 def snapshot_histories(
-    account_ids: Sequence[int], *, until: dt.date, limit: int | None = None
+    account_ids: Sequence[int],
+    *,
+    until: dt.date,
+    limit: int | None = None,
+    days: dict[int, np.ndarray] | None = None,
 ) -> dict[int, ReadHistory]:
     """(dates, followers, following) of the points dated `until` or earlier of each of
     `account_ids` that has one (only the `limit` newest of them when given), as columns by date,
     an unknown following count None; with the number of such points. An account without any
-    point dated `until` or earlier is absent."""
+    point dated `until` or earlier is absent. `days`, when given, gets each history's dates as
+    the day numbers they were made from (days since 1970-01-01, int64): the growth fits read
+    those (`growth_chunk.fit_histories`) rather than turning the dates back into numbers."""
     out: dict[int, ReadHistory] = {}
     for account_id, stored in stored_histories(account_ids).items():
         history = stored.until(until)
@@ -155,6 +162,8 @@ def snapshot_histories(
         if MISSING in following:
             following = [None if count == MISSING else count for count in following]
         out[account_id] = ReadHistory((dates, history.followers.tolist(), following), points)
+        if days is not None:
+            days[account_id] = history.days
     return out
 
 

@@ -149,6 +149,9 @@ class AccountEvidence:
     # `snapshots` as the columns the scorers read (`_history_columns`), when they were read as
     # columns (`load_evidence`); None: transposed from `snapshots` when needed.
     history: evidence_rows.HistoryColumns | None = None
+    # The day numbers `history`'s dates were made from (days since 1970-01-01), when it was
+    # read: the chunk's growth fits take them rather than turning the dates back into numbers.
+    history_days: np.ndarray | None = None
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -250,13 +253,15 @@ def _load_snapshots(out: dict[int, AccountEvidence], *, until: dt.date) -> None:
     back from its own newest; a whole history (no more points than that) is also the growth
     fit's `history` (a longer one is transposed from `snapshots` when needed, as it was when it
     was read by another query)."""
+    days: dict[int, np.ndarray] = {}
     for account_id, (columns, points) in evidence_rows.snapshot_histories(
-        list(out), until=until, limit=HISTORY_DAYS
+        list(out), until=until, limit=HISTORY_DAYS, days=days
     ).items():
         evidence = out[account_id]
         if points <= HISTORY_DAYS:
             evidence.snapshots = HistoryRows(columns)
             evidence.history = columns
+            evidence.history_days = days[account_id]
         else:
             evidence.snapshots = list(zip(*columns))
 
@@ -314,6 +319,18 @@ _new_snapshot_point = functools.partial(tuple.__new__, SnapshotPoint)
 def _snapshot_points(dates: list[dt.date], followers: list[int], following: list[int | None]) -> list[SnapshotPoint]:
     """The history as SnapshotPoints (`posts` None), equal to SnapshotPoint(date, followers, following)."""
     return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
+
+
+def _quality_of(rate: float, median: float) -> float:
+    """`engagement_quality` of one rate against its median: by Python's float arithmetic, the
+    same IEEE operations on the same doubles as numpy's (its arrays and error state made for one
+    value cost more than the rest of the figure), where both are floats and nothing is divided
+    by zero; by numpy otherwise."""
+    if type(rate) is float and type(median) is float and median:
+        ratio = rate / median
+        if ratio + 0.5 != 0:
+            return ratio / (ratio + 0.5)
+    return float(engagement_quality(np.array([rate]), np.array([median]))[0])
 
 
 def _rates_posts(evidence: AccountEvidence) -> bool:
@@ -402,7 +419,7 @@ def _report_values(
     bench_median = (engagement.benchmark or {}).get("median")
     quality_value = None
     if engagement.engagement_rate is not None and bench_median:
-        quality_value = float(engagement_quality(np.array([engagement.engagement_rate]), np.array([bench_median]))[0])
+        quality_value = _quality_of(engagement.engagement_rate, bench_median)
     audience = evidence.audience
     report = {
         "version": REPORT_VERSION,
@@ -566,7 +583,8 @@ def _vetted_rows(
 ) -> list[_Vetted]:
     """The vetting columns of each account of `evidence` (a chunk's, its histories fitted together)."""
     histories = [_history_columns(ev) for ev in evidence.values()]
-    fits = fit_histories(histories)
+    days = [ev.history_days if ev.history is not None else None for ev in evidence.values()]
+    fits = fit_histories(histories, days=days)
     rows = []
     for (account_id, ev), fit, history in zip(evidence.items(), fits, histories, strict=True):
         report = _report_values(
