@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -143,32 +143,81 @@ def _known(values: list[int | None]) -> np.ndarray:
 _UNKNOWN: dict[int | None, int] = {None: MISSING}
 
 
+def _counts(points: list[Point], index: int) -> np.ndarray:
+    """The counts at `index` of `points` as int64, `MISSING` for None: read straight into the
+    array (a loop in C), or, when a count is unknown (None stops that loop), by `_known`."""
+    try:
+        return np.fromiter(map(itemgetter(index), points), dtype=np.int64, count=len(points))
+    except TypeError:
+        return _known(list(map(itemgetter(index), points)))
+
+
+class ChunkHistories:
+    """`from_points` of each list of points (an import's chunk: hundreds of accounts of 90 points
+    each), converted in one pass over all of them, each column by a loop in C; a History (or its
+    packed columns) is cut out of the chunk's columns only when asked for. An account whose
+    points go in as they are (a new one) takes a slice of the chunk's packed bytes, which spares
+    it a History and four numpy conversions (as much as its points' conversion cost)."""
+
+    def __init__(self, points_by_account: Sequence[Sequence[Point]]) -> None:
+        sizes = [len(points) for points in points_by_account]
+        self._bounds = [0, *accumulate(sizes)]
+        total = self._bounds[-1]
+        self._columns: tuple[np.ndarray, ...] = ()
+        self._packed: tuple[bytes, ...] = ()
+        self._histories: list[History] | None = None
+        if total == 0:
+            self._histories = [EMPTY for _ in sizes]
+            return
+        flat = list(chain.from_iterable(points_by_account))
+        days = np.fromiter(map(_DayNumbers().__getitem__, map(itemgetter(0), flat)), dtype=np.int64, count=total)
+        columns = (days, _counts(flat, 1), _counts(flat, 2), _counts(flat, 3))
+        bounds = self._bounds
+        # Each account's days already strictly rising (the usual file) need no sort: checked for the
+        # whole chunk at once, where an account starts a rise is not required.
+        rising = np.diff(days) > 0
+        rising[[bound - 1 for bound in bounds[1:-1] if 0 < bound < total]] = True
+        if bool(rising.all()):
+            self._columns = columns
+            self._packed = tuple(column.astype(_DTYPE, copy=False).tobytes() for column in columns)
+        else:
+            self._histories = [
+                _by_day(History(*(column[start:end] for column in columns)))
+                for start, end in zip(bounds[:-1], bounds[1:], strict=True)
+            ]
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def size(self, index: int) -> int:
+        """The number of points (days) of the `index`th history."""
+        if self._histories is not None:
+            return len(self._histories[index])
+        return self._bounds[index + 1] - self._bounds[index]
+
+    def history(self, index: int) -> History:
+        if self._histories is not None:
+            return self._histories[index]
+        start, end = self._bounds[index], self._bounds[index + 1]
+        return History(*(column[start:end] for column in self._columns))
+
+    def packed(self, index: int) -> tuple[bytes, bytes, bytes, bytes]:
+        """`history(index).packed()`, cut out of the chunk's packed columns when it has them."""
+        if not self._packed:
+            return self.history(index).packed()
+        start, end = 8 * self._bounds[index], 8 * self._bounds[index + 1]  # int64: 8 bytes a value
+        dates, followers, following, posts = self._packed
+        return dates[start:end], followers[start:end], following[start:end], posts[start:end]
+
+    def histories(self) -> list[History]:
+        return [self.history(index) for index in range(len(self))]
+
+
 def split_by_account(
     points_by_account: Sequence[Sequence[Point]],
 ) -> list[History]:
-    """`from_points` of each list, converted in one pass over all of them (an import's chunk:
-    hundreds of accounts of 90 points each), each column by a loop in C."""
-    sizes = [len(points) for points in points_by_account]
-    total = sum(sizes)
-    if total == 0:
-        return [EMPTY for _ in sizes]
-    flat = list(chain.from_iterable(points_by_account))
-    days = np.fromiter(map(_DayNumbers().__getitem__, map(itemgetter(0), flat)), dtype=np.int64, count=total)
-    columns = (days, *(_known(list(map(itemgetter(index), flat))) for index in (1, 2, 3)))
-    bounds = np.cumsum([0, *sizes]).tolist()
-    # Each account's days already strictly rising (the usual file) need no sort: checked for the
-    # whole chunk at once, where an account starts a rise is not required.
-    rising = np.diff(days) > 0
-    rising[[bound - 1 for bound in bounds[1:-1] if 0 < bound < total]] = True
-    if bool(rising.all()):
-        return [
-            History(*(column[start:end] for column in columns))
-            for start, end in zip(bounds[:-1], bounds[1:], strict=True)
-        ]
-    return [
-        _by_day(History(*(column[start:end] for column in columns)))
-        for start, end in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    """`from_points` of each list, converted in one pass over all of them (`ChunkHistories`)."""
+    return ChunkHistories(points_by_account).histories()
 
 
 @dataclass(frozen=True)

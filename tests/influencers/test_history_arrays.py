@@ -13,6 +13,7 @@ import pytest
 
 from influencers.history_arrays import (
     EMPTY,
+    ChunkHistories,
     History,
     Point,
     _by_day,
@@ -247,3 +248,23 @@ def test_day_numbers_are_days_since_1970():
     assert day_number(dt.date(1969, 12, 31)) == -1
     assert day_number(dt.date(2026, 3, 1)) == 20513  # 56 years of 365 days, 14 leap days, 59 days of 2026
     assert day_of(20513) == dt.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_chunk_packs_each_account_as_its_history_does(seed):
+    """`ChunkHistories.packed` (slices of the chunk's packed columns, for points already by date)
+    and `size` give what the account's own History gives, in order or not, with counts unknown
+    (the conversion's other path) or all known."""
+    rng = random.Random(seed)
+    accounts = [as_points(reference_of(random_points(rng))) if rng.random() < 0.8 else [] for _ in range(10)]
+    if seed % 3 == 0:
+        accounts[rng.randrange(10)] = random_points(rng, size=10)  # repeats and disorder
+    if seed % 2:
+        accounts = [[(day, followers, 3, 4) for day, followers, *_unknown in points] for points in accounts]
+    chunk = ChunkHistories(accounts)
+    assert len(chunk) == len(accounts)
+    for index, points in enumerate(accounts):
+        own = from_points(points)
+        assert chunk.packed(index) == own.packed()
+        assert chunk.size(index) == len(own)
+        assert chunk.history(index) == own

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from influencers.history_arrays import COLUMNS as HISTORY_COLUMNS
 from influencers.history_arrays import from_points
-from influencers.models import AccountHistory, AudienceProfile, CommentSample, Platform, Post
+from influencers.models import AccountHistory, AudienceProfile, CommentSample, Platform, Post, PostType
 from influencers.services.imports import creators_import_file
 from influencers.services.imports import sql as sql_module
 from influencers.services.imports import writer as writer_module
@@ -119,6 +119,36 @@ def test_new_rows_get_the_model_defaults_and_each_its_own_list():
     assert first[hashtags] == [] and first[hashtags] is not second[hashtags]
 
 
+def test_new_rows_completed_a_column_at_a_time_are_completed_rows():
+    """`new_columns` (the chunk's new rows, completed column by column, derived columns decided
+    row by row) gives the columns of the rows `complete` gives, each row its own default list."""
+    writer = _TableWriter(POSTS, timezone.now())
+    rng = random.Random(3)
+    rows = []
+    for index in range(40):
+        values = [None] * len(POSTS.values)
+        for name, choices in (
+            ("caption", ["#ad trip", "我的日常", "paid partnership with @brand", ""]),
+            ("hashtags", [["ad"], ["travel"]]),
+            ("post_type", ["reel", "video"]),
+            ("likes", [0, 5, 2**40]),
+            ("paid_partnership", [True, False]),
+            ("sponsor", ["Lumiskin", " "]),
+        ):
+            if rng.random() < 0.5:
+                values[POSTS.values.index(name)] = rng.choice(choices)
+        rows.append((f"post-{index}", *values))
+    rows.append((f"post-{len(rows)}", *([None] * len(POSTS.values))))  # a column the file never gives
+    columns = writer.new_columns([7] * len(rows), rows)
+    expected = [(7, row[0], *writer.complete(row[1:])) for row in rows]
+    assert [tuple(row) for row in zip(*columns, strict=True)] == expected
+    hashtags = list(columns[2 + POSTS.values.index("hashtags")])
+    defaults = [
+        value for value, row in zip(hashtags, rows, strict=True) if row[1 + POSTS.values.index("hashtags")] is None
+    ]
+    assert len(defaults) > 1 and len({id(value) for value in defaults}) == len(defaults)
+
+
 def test_given_values_are_kept_and_only_missing_ones_take_defaults():
     writer = _TableWriter(AUDIENCES, timezone.now())
     given = ({"female": 1.0}, None, None, {"zh": 1.0}, None)
@@ -142,6 +172,46 @@ def test_sqlite_datetimes_are_stored_as_django_stores_them(zone):
         values += [naive.replace(tzinfo=dt.timezone(offset)), naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)), naive]
     for value in values:
         assert adapt(value) == connection.ops.adapt_datetimefield_value(value), value
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai"])
+def test_sqlite_datetime_columns_are_adapted_as_each_value_is(zone):
+    """A column of aware moments is written at once (numpy, from each moment's distance from
+    1970): the text Django stores, across the calendar, every offset, with and without
+    microseconds; a column with a naive moment, a None or a moment at an end of the calendar
+    goes value by value, and gives the same."""
+    table = BulkTable(Post, ["posted_at"])
+    adapt, adapt_column = table.adapters[0][1], table.column_adapters[0][1]
+    rng = random.Random(zone)
+    zones = [zoneinfo.ZoneInfo(name) for name in ZONES]
+    aware = []
+    for _ in range(3000):
+        naive = dt.datetime(1, 1, 3) + dt.timedelta(
+            seconds=rng.randrange(315_537_000_000), microseconds=rng.choice([0, rng.randrange(1_000_000)])
+        )
+        offset = dt.timezone(dt.timedelta(minutes=rng.randrange(-23 * 60, 24 * 60), seconds=rng.randrange(2) * 30))
+        aware.append(naive.replace(tzinfo=rng.choice([dt.UTC, offset, rng.choice(zones)]), fold=rng.randrange(2)))
+    aware += [dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)]
+    aware += [dt.datetime(2000, 2, 29, 23, 30, tzinfo=dt.timezone(-dt.timedelta(hours=1)))]
+    ends = [dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.UTC), dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.UTC)]
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for column in (aware, [*aware, None], [*aware, aware[0].replace(tzinfo=None)], [*aware, *ends]):
+            assert adapt_column(column) == [adapt(value) for value in column]
+        assert adapt_column(aware) == [connection.ops.adapt_datetimefield_value(value) for value in aware]
+
+
+@pytest.mark.django_db
+def test_json_columns_are_adapted_as_each_value_is():
+    """Lists of strings go through the memo at once; a column with anything else goes value by
+    value: the same parameters either way."""
+    table = BulkTable(Post, ["hashtags"])
+    adapt, adapt_column = table.adapters[0][1], table.column_adapters[0][1]
+    lists = [["travel", "food"], [], ["旅行"], ["travel", "food"], ["a"] * 3]
+    for column in (lists, [*lists, None], [*lists, {"not": "a list"}], [*lists, [{"un": "hashable"}]]):
+        adapted, expected = adapt_column(column), [adapt(value) for value in column]
+        assert [str(value) for value in adapted] == [str(value) for value in expected]
 
 
 def post_record(index: int, posts: int, comments: int, prefix: str = "p") -> dict:
@@ -201,6 +271,34 @@ def test_posts_get_the_ids_the_database_gives_and_their_comments_point_at_them(t
     again = creators_import_file(path=path, refresh=False)
     assert again.counts["posts"] == {"created": 0, "updated": 0, "unchanged": 21}
     assert again.counts["comments"] == {"created": 0, "updated": 0, "unchanged": 42}
+
+
+@pytest.mark.django_db
+def test_empty_columns_booleans_and_choices_are_stored_as_the_orm_stores_them():
+    """A column without a value in the rows (NULL in the statement's text on SQLite), booleans
+    (sent as 1 and 0 on SQLite) and a choices member read back as the ORM's own rows do."""
+    account = AccountFactory()
+    names = ["account_id", "platform_post_id", "posted_at", "post_type", "paid_partnership", "shares"]
+    names += ["is_sponsored", "caption", "url", "hashtags", "mentions", "likes", "comments", "sponsor"]
+    names += ["sponsorship_source", "sponsorship_marker"]
+    moment = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    rows = [
+        (account.id, "a", moment, PostType.REEL, None, None, True, "x", "", ["ad"], [], 1, 2, "", "flag", ""),
+        (account.id, "b", moment, PostType.IMAGE, None, 5, False, "y", "", [], [], 3, 4, "", "", ""),
+    ]
+    BulkTable(Post, names).insert_columns(list(zip(*rows, strict=True)))
+    for row in rows:
+        Post.objects.create(
+            **{name: value for name, value in zip(names, row, strict=True)} | {"platform_post_id": row[1] + "-orm"}
+        )
+    stored = {post_id: values for post_id, *values in Post.objects.values_list(*names[1:])}
+    for post_id in ("a", "b"):
+        assert stored[post_id] == stored[post_id + "-orm"]
+    assert stored["a"][4] is True and stored["b"][4] is False and stored["a"][1] == "reel"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT platform_post_id, is_sponsored, paid_partnership FROM influencers_post")
+        raw = {post_id: (sponsored, flag) for post_id, sponsored, flag in cursor.fetchall()}
+    assert raw["a"] == raw["a-orm"] and raw["b"] == raw["b-orm"]
 
 
 def rows_as_read(model, columns):

@@ -19,9 +19,11 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from itertools import chain
+from itertools import repeat
+from operator import attrgetter, sub
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -60,22 +62,124 @@ def column_name(field: models.Field) -> str:
     return field.column
 
 
+ColumnAdapter = Callable[[Sequence[Any]], list[Any]]
+
+
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """The function turning a Python value of `field` into a DB parameter (None = as it is)."""
+    adapters = _adapters(field)
+    return adapters[0] if adapters else None
+
+
+def _adapters(field: models.Field) -> tuple[Callable[[Any], Any], ColumnAdapter] | None:
+    """`field`'s adapter of one value and of a whole column of values (a list of the adapted
+    values: the same as the first mapped over the column, in C where it can), or None when
+    values go as they are."""
     kind = field.get_internal_type()
     ops = connection.ops
     if kind == "DateField":
-        return _Memo(ops.adapt_datefield_value).__getitem__
+        adapt = _Memo(ops.adapt_datefield_value).__getitem__
+        return adapt, _mapped(adapt)
     if kind == "DateTimeField":
-        return _datetime_adapter()
+        return _datetime_adapters()
     if kind == "JSONField":
-        return _json_adapter(field)
+        return _json_adapters(field)
+    if kind == "BooleanField" and connection.vendor == "sqlite":
+        return _bool_as_int, _bools_as_ints
     if kind in ("FileField", "ImageField"):
-        return lambda value: "" if value is None else str(value)
+
+        def adapt_file(value: Any) -> Any:
+            return "" if value is None else str(value)
+
+        return adapt_file, _mapped(adapt_file)
     return None
 
 
-def _datetime_adapter() -> Callable[[Any], Any] | None:
+def _mapped(adapt: Callable[[Any], Any]) -> ColumnAdapter:
+    def adapt_column(values: Sequence[Any]) -> list[Any]:
+        return list(map(adapt, values))
+
+    return adapt_column
+
+
+_AS_INT = {True: 1, False: 0}
+_BOOLEANS_ONLY = {bool, type(None)}
+
+
+def _bool_as_int(value: Any) -> Any:
+    return _AS_INT[value] if type(value) is bool else value
+
+
+def _bools_as_ints(values: Sequence[Any]) -> list[Any]:
+    """SQLite: True and False as 1 and 0, which SQLite stores for them anyway. sqlite3 binds a
+    bool (as None, bytes or a str subclass) only after looking for an adapter of its type (two
+    failed attribute look-ups, some 0.7 µs a value on the writer's thread); an int binds at once."""
+    if set(map(type, values)) <= _BOOLEANS_ONLY:
+        return list(map(_AS_INT.get, values, values))
+    return list(map(_bool_as_int, values))
+
+
+_DATETIMES_ONLY = {dt.datetime}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Moments whose UTC day is within one of datetime's ends go one by one (`astimezone` may overflow).
+_FIRST_DAY = (dt.date(1, 1, 2) - _EPOCH.date()).days
+_LAST_DAY = (dt.date(9999, 12, 30) - _EPOCH.date()).days
+_DAYS, _SECONDS, _MICROSECONDS = attrgetter("days"), attrgetter("seconds"), attrgetter("microseconds")
+_TEXT_WIDTH = len("2026-01-03 10:00:00.000001")
+
+
+def _utc_texts(moments: Sequence[Any]) -> list[str] | None:
+    """`moment.astimezone(UTC).isoformat(" ")` without its offset, of each aware datetime of
+    `moments` (exact `datetime`s), or None when one is naive or at an end of datetime's range.
+
+    Written by numpy, a digit at a time for the whole column: isoformat costs over a microsecond a
+    value (most of a post's adaptation), where the moments' distance from 1970 (`-` is aware
+    arithmetic in C, the UTC offsets included, and fails for a naive moment) and its
+    days/seconds/microseconds read by C loops cost a tenth of it."""
+    try:
+        deltas = list(map(sub, moments, repeat(_EPOCH)))
+    except TypeError:  # a naive moment: `adapt_datetimefield_value`'s own text
+        return None
+    count = len(deltas)
+    days = np.fromiter(map(_DAYS, deltas), dtype=np.int64, count=count)
+    if not count or days.min() < _FIRST_DAY or days.max() > _LAST_DAY:
+        return None
+    seconds = np.fromiter(map(_SECONDS, deltas), dtype=np.int64, count=count)
+    micros = np.fromiter(map(_MICROSECONDS, deltas), dtype=np.int64, count=count)
+    # The civil date of a day number (days since 1970-01-01, proleptic Gregorian): H. Hinnant's
+    # `civil_from_days`, in eras of 400 years from 0000-03-01.
+    shifted = days + 719468
+    era = shifted // 146097
+    day_of_era = shifted - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_from_march = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
+    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
+    year = year_of_era + era * 400 + (month <= 2)
+    hour, rest = np.divmod(seconds, 3600)
+    minute, second = np.divmod(rest, 60)
+    # Code points, a row per moment: "YYYY-MM-DD HH:MM:SS" and ".ffffff" where there are
+    # microseconds (isoformat leaves them out at 0); the NULs left at the end of a numpy unicode
+    # string are not part of it.
+    chars = np.zeros((count, _TEXT_WIDTH), dtype=np.uint32)
+    fields = ((0, year, 4), (5, month, 2), (8, day, 2), (11, hour, 2), (14, minute, 2), (17, second, 2))
+    for start, value, width in fields:
+        for place in range(width):
+            chars[:, start + width - 1 - place] = 48 + value // 10**place % 10
+    for column, separator in ((4, "-"), (7, "-"), (10, " "), (13, ":"), (16, ":")):
+        chars[:, column] = ord(separator)
+    fractional = micros != 0
+    if fractional.any():
+        chars[fractional, 19] = ord(".")
+        shown = micros[fractional]
+        for place in range(6):
+            chars[fractional, 25 - place] = 48 + shown // 10**place % 10
+    texts: list[str] = chars.view(f"<U{_TEXT_WIDTH}").ravel().tolist()
+    return texts
+
+
+def _datetime_adapters() -> tuple[Callable[[Any], Any], ColumnAdapter] | None:
     """Datetime adaptation. PostgreSQL's adapter passes the value through (psycopg sends it), so
     there is none; SQLite stores aware moments as naive text in the connection's zone, which is
     `adapt_datetimefield_value` without its settings and thread-local look-ups per value."""
@@ -83,7 +187,11 @@ def _datetime_adapter() -> Callable[[Any], Any] | None:
     if connection.vendor == "postgresql":
         return None
     if connection.vendor != "sqlite" or not settings.USE_TZ:
-        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
+
+        def adapt_plain(value: Any) -> Any:
+            return None if value is None else ops.adapt_datetimefield_value(value)
+
+        return adapt_plain, _mapped(adapt_plain)
     zone = connection.timezone
 
     def adapt(value: Any) -> Any:
@@ -92,7 +200,7 @@ def _datetime_adapter() -> Callable[[Any], Any] | None:
         return ops.adapt_datetimefield_value(value)
 
     if zone is not dt.UTC:  # a DATABASES TIME_ZONE
-        return adapt
+        return adapt, _mapped(adapt)
 
     def adapt_utc(value: Any) -> Any:
         # The moment in UTC as text is the naive moment's text followed by "+00:00": cut off,
@@ -101,31 +209,61 @@ def _datetime_adapter() -> Callable[[Any], Any] | None:
             return value.astimezone(zone).isoformat(" ")[:-6]
         return adapt(value)
 
-    return adapt_utc
+    def adapt_utc_column(values: Sequence[Any]) -> list[Any]:
+        # A column of aware datetimes (the import's posted_at: validation makes every moment
+        # aware) written at once: isoformat per post cost most of the insert's adaptation.
+        if set(map(type, values)) == _DATETIMES_ONLY:
+            texts = _utc_texts(values)
+            if texts is not None:
+                return texts
+        return list(map(adapt_utc, values))
+
+    return adapt_utc, adapt_utc_column
 
 
-def _json_adapter(field: models.Field) -> Callable[[Any], Any]:
+class _JsonMemo(dict[tuple[Any, ...], Any]):
+    """JSON parameters of lists by their items (as a tuple), each encoded once."""
+
+    def __init__(self, field: models.Field) -> None:
+        super().__init__()
+        self.field = field
+
+    def __missing__(self, items: tuple[Any, ...]) -> Any:
+        adapted = self.field.get_db_prep_save(list(items), connection)
+        if len(self) < 10_000:
+            self[items] = adapted
+        return adapted
+
+
+_LISTS_ONLY = {list}
+
+
+def _json_adapters(field: models.Field) -> tuple[Callable[[Any], Any], ColumnAdapter]:
     """JSON adaptation, memoised for lists of strings (languages, categories, hashtags repeat a
     lot across a catalogue; encoding each through the field costs more than the insert)."""
-    memo: dict[tuple[Any, ...], Any] = {}
+    memo = _JsonMemo(field)
 
     def adapt(value: Any) -> Any:
         if value is None:
             return None
         if type(value) is list:
             try:
-                key = tuple(value)
-                return memo[key]
-            except KeyError:
-                adapted = field.get_db_prep_save(value, connection)
-                if len(memo) < 10_000:
-                    memo[key] = adapted
-                return adapted
+                return memo[tuple(value)]
             except TypeError:  # unhashable items: not memoised
                 pass
         return field.get_db_prep_save(value, connection)
 
-    return adapt
+    def adapt_column(values: Sequence[Any]) -> list[Any]:
+        # A column of lists (a post's hashtags and mentions) looked up in the memo by a chain of
+        # C calls, without a Python call per value where it holds only lists.
+        if set(map(type, values)) == _LISTS_ONLY:
+            try:
+                return list(map(memo.__getitem__, map(tuple, values)))
+            except TypeError:  # unhashable items (or a value the field refuses): one by one
+                pass
+        return list(map(adapt, values))
+
+    return adapt, adapt_column
 
 
 # Column types a binary COPY may send (PostgreSQL type → psycopg's name), and only these: the
@@ -365,11 +503,13 @@ class BulkTable:
         meta = model._meta
         self.fields = [column_field(model, name) for name in columns]
         self.width = len(self.fields)
-        self.adapters = [
-            (i, adapt)
+        adapters = [
+            (i, pair)
             for i, (name, field) in enumerate(zip(columns, self.fields))
-            if name not in adapted and (adapt := _adapter(field)) is not None
+            if name not in adapted and (pair := _adapters(field)) is not None
         ]
+        self.adapters = [(i, one) for i, (one, _column) in adapters]
+        self.column_adapters = [(i, column) for i, (_one, column) in adapters]
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
         self.column_sql = ", ".join(quote(column_name(field)) for field in self.fields)
@@ -377,7 +517,7 @@ class BulkTable:
         binary = " WITH (FORMAT BINARY)" if self.binary_types is not None else ""
         self.copy_sql = f"COPY {self.table} ({self.column_sql}) FROM STDIN{binary}"
         self.pk_column = quote(column_name(meta.pk))
-        self._insert_sql: dict[int, str] = {}
+        self._insert_sql: dict[tuple[int, frozenset[int]], str] = {}
         # PostgreSQL, columns all sent in binary (the packed histories): an update of many rows
         # goes by COPY into a temporary table and one UPDATE ... FROM it (`_staged_update`).
         self.staged_update_types = self.binary_types and _binary_copy_types([*self.fields, meta.pk])
@@ -396,55 +536,81 @@ class BulkTable:
         adapt = _adapter(field)
         return value if adapt is None else adapt(value)
 
-    def _adapt_flat(self, params: list[Any]) -> list[Any]:
-        width = self.width
-        for index, adapt in self.adapters:
-            params[index::width] = map(adapt, params[index::width])
-        return params
-
     def insert(self, rows: Sequence[tuple[Any, ...]], runner: StatementRunner | None = None) -> None:
         """Insert `rows` (tuples in column order). With a `runner` the statements run on its
         thread; on PostgreSQL the rows then go in one COPY, the database's bulk path (no SQL
         text to build or parse, no parameter limit)."""
-        if not rows:
+        if rows:
+            self.insert_columns(list(zip(*rows, strict=True)), runner)
+
+    def insert_columns(self, columns: Sequence[Sequence[Any]], runner: StatementRunner | None = None) -> None:
+        """`insert` of rows given as columns (a sequence of values per column, in column order, all
+        of one length): what a chunk's rows are built as, a column at a time (see the writer's
+        `_TableWriter.new_columns`), adapted and laid out in C without a tuple per row on
+        SQLite."""
+        if len(columns) != self.width:
+            raise ValueError(f"{len(columns)} columns for the {self.width} of {self.table}")
+        count = len(columns[0])
+        if not count:
             return
+        adapted = list(columns)
+        for index, adapt in self.column_adapters:
+            adapted[index] = adapt(adapted[index])
         if runner is not None and connection.vendor == "postgresql":
-            runner.submit_copy(self.copy_sql, self._adapt_rows(rows), self.binary_types)
+            runner.submit_copy(self.copy_sql, list(zip(*adapted, strict=True)), self.binary_types)
             return
-        per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params() // self.width))
-        placeholder = _placeholder()
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            sql = self._insert_sql.get(len(batch))
+        # A column without a value in these rows is NULL in the statements' text rather than a
+        # parameter per row: sqlite3 binds None only after looking for an adapter of its type
+        # (two failed attribute look-ups, some 0.6 µs a value on the writer's thread), which cost
+        # more than inserting it (a post's unknown shares, views and paid-partnership flag).
+        empty = frozenset(
+            index for index, column in enumerate(adapted) if column[0] is None and column.count(None) == count
+        )
+        sent = [column for index, column in enumerate(adapted) if index not in empty]
+        width = len(sent)
+        params: list[Any] = [None] * (count * width)
+        for index, column in enumerate(sent):
+            if len(column) != count:
+                raise ValueError(f"columns of {len(column)} and {count} values for {self.table}")
+            params[index::width] = column
+        self._insert_flat(params, count, empty, runner)
+
+    def _insert_flat(
+        self, params: list[Any], count: int, empty: frozenset[int], runner: StatementRunner | None
+    ) -> None:
+        """Multi-row INSERTs of `count` rows whose adapted values are `params`, row after row,
+        without the columns `empty` names (NULL in every row)."""
+        width = self.width - len(empty)
+        per_statement = max(1, min(ROWS_PER_STATEMENT, _max_params() // max(width, 1)))
+        for start in range(0, count, per_statement):
+            rows = min(per_statement, count - start)
+            sql = self._insert_sql.get((rows, empty))
             if sql is None:
-                group = "(" + ", ".join([placeholder] * self.width) + ")"
-                sql = f"INSERT INTO {self.table} ({self.column_sql}) VALUES " + ", ".join([group] * len(batch))
-                self._insert_sql[len(batch)] = sql
-            params = self._adapt_flat(list(chain.from_iterable(batch)))
+                placeholder = _placeholder()
+                values = [("NULL" if index in empty else placeholder) for index in range(self.width)]
+                group = "(" + ", ".join(values) + ")"
+                sql = f"INSERT INTO {self.table} ({self.column_sql}) VALUES " + ", ".join([group] * rows)
+                self._insert_sql[(rows, empty)] = sql
+            batch = params if rows == count else params[start * width : (start + rows) * width]
             if runner is not None:
-                runner.submit(sql, params)
+                runner.submit(sql, batch)
             else:
-                _execute(sql, params)
+                _execute(sql, batch)
 
     def _adapt_rows(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
         """`rows` with the columns that need it adapted, a column at a time."""
-        if not self.adapters:
+        if not self.column_adapters:
             return rows
         columns: list[Any] = list(zip(*rows, strict=True))
-        for index, adapt in self.adapters:
-            columns[index] = map(adapt, columns[index])
+        for index, adapt in self.column_adapters:
+            columns[index] = adapt(columns[index])
         return list(zip(*columns, strict=True))
 
     def update(self, rows: Sequence[tuple[Any, ...]], runner: StatementRunner | None = None) -> None:
         """UPDATE each row: tuples of the column values followed by the primary key."""
         if not rows:
             return
-        adapted = []
-        for row in rows:
-            params = list(row)
-            for index, adapt in self.adapters:
-                params[index] = adapt(params[index])
-            adapted.append(params)
+        adapted = self._adapt_rows(rows)
         if runner is not None and self.staged_update_types and len(rows) > 1:
             self._staged_update(adapted, runner)
             return

@@ -14,6 +14,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 from django.core.files.storage import Storage
@@ -23,7 +24,7 @@ from django.utils import timezone
 from core.errors import InputError
 from core.services.media import ImageInfo, delete_stored_files, image_content_file
 from influencers.history_arrays import COLUMNS as HISTORY_COLUMNS
-from influencers.history_arrays import History, merged_each, split_by_account
+from influencers.history_arrays import ChunkHistories, History, merged_each
 from influencers.models import Account, AccountHistory, Creator, MediaAsset
 from influencers.selectors.history import stored_histories
 from influencers.services.imports.problems import Problems
@@ -41,6 +42,7 @@ from influencers.services.imports.records import (
     CreatorIn,
     ImageIn,
     ImportBatch,
+    PostIn,
     Table,
 )
 from influencers.services.imports.sql import BulkTable, IdReserver, SequenceSource, StatementRunner
@@ -58,6 +60,7 @@ CHUNKS_QUEUED = 1
 MEDIA_INSERT_ONLY = ("image", "width", "height", "phash")
 ACTIONS_LISTED = 1000
 _FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
+_POST_KEY = attrgetter("key")
 
 Progress = Callable[[int, int], None]
 
@@ -171,7 +174,7 @@ class _TableWriter:
         )
         # Adapted once here rather than once per row (timestamps cost microseconds each on SQLite).
         self.extra_values = tuple(
-            self.inserter.adapt(name, self._constant(fields[name], now)) for name in self.extra_columns
+            _plain(self.inserter.adapt(name, self._constant(fields[name], now))) for name in self.extra_columns
         )
         self.has_updated_at = "updated_at" in fields
         self.updater = BulkTable(model, list(table.values) + (["updated_at"] if self.has_updated_at else []))
@@ -187,7 +190,7 @@ class _TableWriter:
         called = {i for i, field in self.fill if field.has_default() and callable(field.default)}
         self.called_defaults = [(i, field) for i, field in self.fill if i in called]
         self.constant_defaults = tuple(
-            field.get_default() if (i, field) in self.fill and i not in called else None
+            _plain(field.get_default()) if (i, field) in self.fill and i not in called else None
             for i, field in enumerate(value_fields)
         )
         self.derive = table.derive
@@ -210,6 +213,44 @@ class _TableWriter:
             values = tuple(filled)
         return self.derive(values) if self.derive else values
 
+    def new_columns(self, parent_ids: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> list[Sequence[Any]]:
+        """The columns of the new rows (parent id, then `rows`: key, values, insert-only columns)
+        as inserted: `complete`d, then the import's constant columns. Built a column at a time
+        (transposed in C): each row built again in Python (completed, joined to its parent, then
+        to its id, then flattened) cost more than adapting and sending it."""
+        count = len(rows)
+        k, values = self.table.key_length, len(self.table.values)
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        return [
+            parent_ids,
+            *columns[:k],
+            *self.complete_columns(columns[k : k + values], count),
+            *columns[k + values :],
+            *([value] * count for value in self.extra_values),
+        ]
+
+    def complete_columns(self, columns: Sequence[Sequence[Any]], count: int) -> list[Sequence[Any]]:
+        """`complete` of `count` rows' values given as columns (in `table.values` order)."""
+        completed = list(columns)
+        called = {index for index, _field in self.called_defaults}
+        for index, field in self.fill:
+            column = completed[index]
+            # Counted in C first: a column the file always or never gives (most of them) needs
+            # no look at each value in Python.
+            unknown = column.count(None)
+            if not unknown:
+                continue
+            if index in called:
+                completed[index] = [field.get_default() if value is None else value for value in column]
+            elif unknown == count:
+                completed[index] = [self.constant_defaults[index]] * count
+            else:
+                default = self.constant_defaults[index]
+                completed[index] = [default if value is None else value for value in column]
+        if self.derive is not None and count:
+            completed = list(zip(*map(self.derive, zip(*completed, strict=True)), strict=True))
+        return completed
+
     def merged(self, given: tuple[Any, ...], current: tuple[Any, ...]) -> tuple[Any, ...]:
         """An existing row after the import (see `merge`), with its derived columns decided again
         when a column they are derived from changed (a re-import of the same file costs none)."""
@@ -220,6 +261,13 @@ class _TableWriter:
 
     def update_row(self, merged: tuple[Any, ...], pk: int) -> tuple[Any, ...]:
         return (*merged, self.now, pk) if self.has_updated_at else (*merged, pk)
+
+
+def _plain(value: Any) -> Any:
+    """A default of a str subclass (a choices enum: `PostType.IMAGE`) as the plain str it holds,
+    which SQLite stores the same: sqlite3 binds a str subclass only after looking for an adapter
+    of its type (two failed attribute look-ups a value, on the writer's thread)."""
+    return str.__str__(value) if isinstance(value, str) else value
 
 
 def merge(given: tuple[Any, ...], current: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -315,9 +363,19 @@ class Writer:
         # Posts first: the comments under them need their ids.
         posts = [(a, a.id, [(p.key, *p.values) for p in a.posts]) for a in accounts if a.posts]
         ids = self._children(self.posts, posts)
+        # Each post's id by its (account id, key), looked up by C loops (zip, map): a key built
+        # in Python per post cost as much as the rest of its id's way. An account without an id
+        # (a dry run's new one) has no post in `ids`, whose parents all have ids.
+        account_ids: list[int | None] = []
+        keys: list[str] = []
+        chunk_posts: list[PostIn] = []
         for account in accounts:
-            for post in account.posts:
-                post.id = ids.get((account.id, post.key)) if account.id is not None else None
+            if account.posts:
+                account_ids += [account.id] * len(account.posts)
+                keys += map(_POST_KEY, account.posts)
+                chunk_posts += account.posts
+        for post, post_id in zip(chunk_posts, map(ids.get, zip(account_ids, keys)), strict=True):
+            post.id = post_id
         self._histories([account for account in accounts if account.snapshots])
         self._children(self.audiences, [(a, a.id, a.audiences) for a in accounts if a.audiences])
         self._children(self.followers, [(a, a.id, a.followers) for a in accounts if a.followers])
@@ -332,7 +390,7 @@ class Writer:
         `history_arrays.merged` counts them (a count the file leaves out keeps the stored one).
         The points of the chunk are converted at once and the stored histories merged at once;
         an account without a stored history (new ones: no read) gets its points as they are."""
-        given = split_by_account([account.snapshots for account in accounts])
+        given = ChunkHistories([account.snapshots for account in accounts])
         new_accounts = self.new_parents["account_id"]
         stored_ids = [a.id for a in accounts if a.id is not None and a.id not in new_accounts]
         if stored_ids and not self.dry_run:
@@ -341,15 +399,16 @@ class Writer:
         inserts: list[tuple[Any, ...]] = []
         merging: list[tuple[int, History, History]] = []  # (account id, stored, given)
         created = 0
-        for account, points in zip(accounts, given, strict=True):
+        for index, account in enumerate(accounts):
             current = stored.get(account.id) if account.id is not None else None
             if current is not None and account.id is not None:
-                merging.append((account.id, current, points))
+                merging.append((account.id, current, given.history(index)))
                 continue
-            created += len(points)
-            if account.id is not None and len(points):
+            size = given.size(index)
+            created += size
+            if account.id is not None and size:
                 self.touched.add(account.id)
-                inserts.append((account.id, *points.packed()))
+                inserts.append((account.id, *given.packed(index)))
         results = merged_each([current for _id, current, _p in merging], [points for _id, _c, points in merging])
         updates: list[tuple[Any, ...]] = []
         for (account_id, _current, _points), result in zip(merging, results, strict=True):
@@ -452,10 +511,11 @@ class Writer:
             for pk, parent_id, *rest in stored:
                 existing[(parent_id, *rest[:k])] = (pk, tuple(rest[k:]))
         ids = {key: found[0] for key, found in existing.items()}
-        inserts: list[tuple[Any, ...]] = []
+        # The new rows, in order: their parent ids and their rows (prepared), completed at once.
+        new_parent_ids: list[int] = []
+        new_rows: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         created = updated = unchanged = 0
-        complete, extra = writer.complete, writer.extra_values
         # Tables without derived columns (comments: millions of rows) compare with plain `merge`.
         merged = writer.merged if writer.derive else merge
         for account, parent_id, rows in parents:
@@ -463,37 +523,16 @@ class Writer:
             if parent_id is None or not existing:
                 # A new parent (or one without rows yet): every row is new. The hot path.
                 if parent_id is not None:
-                    if prepare is None and not writer.fill and not extra and writer.derive is None:
-                        parent = (parent_id,)  # joined to each row in C: half the time of (parent_id, *row)
-                        inserts.extend([parent + row for row in rows])
-                    else:
-                        for row in rows:
-                            row = prepare(parent_id, row) if prepare else row
-                            inserts.append(
-                                (
-                                    parent_id,
-                                    *row[:k],
-                                    *complete(row[k : k + len(table.values)]),
-                                    *row[k + len(table.values) :],
-                                    *extra,
-                                )
-                            )
+                    new_parent_ids += [parent_id] * len(rows)
+                    new_rows += rows if prepare is None else [prepare(parent_id, row) for row in rows]
                 created += len(rows)
                 changed = bool(rows)
             else:
                 for row in rows:
                     found = existing.get((parent_id, *row[:k]))
                     if found is None:
-                        row = prepare(parent_id, row) if prepare else row
-                        inserts.append(
-                            (
-                                parent_id,
-                                *row[:k],
-                                *complete(row[k : k + len(table.values)]),
-                                *row[k + len(table.values) :],
-                                *extra,
-                            )
-                        )
+                        new_parent_ids.append(parent_id)
+                        new_rows.append(prepare(parent_id, row) if prepare else row)
                         created += 1
                         changed = True
                         continue
@@ -513,23 +552,18 @@ class Writer:
         if self.dry_run:
             return ids
         writer.updater.update(updates, self.runner)
+        if not new_rows:
+            return ids
+        columns = writer.new_columns(new_parent_ids, new_rows)
         if writer.ids is not None:
-            inserts = self._with_new_ids(writer, inserts, ids)
-        writer.inserter.insert(inserts, self.runner)
+            # Reserved ids, recorded in `ids` under (parent id, *key); the new rows are parents
+            # whose children need no look-up.
+            new_ids = writer.ids.reserve(len(new_rows), self.runner)
+            ids.update(zip(zip(*columns[: 1 + k]), new_ids))
+            self.new_parents[f"{table.model._meta.model_name}_id"].update(new_ids)
+            columns.insert(0, new_ids)
+        writer.inserter.insert_columns(columns, self.runner)
         return ids
-
-    def _with_new_ids(
-        self, writer: _TableWriter, inserts: list[tuple[Any, ...]], ids: dict[tuple[Any, ...], int]
-    ) -> list[tuple[Any, ...]]:
-        """`inserts` (parent id, *key, ...) each preceded by a reserved id, which `ids` records
-        under (parent id, *key); the new rows are parents whose children need no look-up."""
-        assert writer.ids is not None  # a table writer made with an IdReserver
-        new_ids = writer.ids.reserve(len(inserts), self.runner)
-        key_end = 1 + writer.table.key_length
-        for pk, row in zip(new_ids, inserts, strict=True):
-            ids[row[:key_end]] = pk
-        self.new_parents[f"{writer.table.model._meta.model_name}_id"].update(new_ids)
-        return [(pk, *row) for pk, row in zip(new_ids, inserts, strict=True)]
 
     # -- media ---------------------------------------------------------------------------------
     def _media(self, accounts: list[AccountIn]) -> None:
