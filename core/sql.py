@@ -12,10 +12,12 @@ COPY's rows are formatted in C. SQLite keeps its markers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
@@ -156,6 +158,29 @@ def copy_rows(
         write_row = copy.write_row
         for row in rows:
             write_row(row)
+
+
+# Microseconds since 1970-01-01 of the first and last moments whose text is "YYYY-…" (years
+# 1 to 9999): numpy writes other years with more or fewer digits.
+_FIRST_MICROS = (dt.datetime.min - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+_LAST_MICROS = (dt.datetime.max - dt.datetime(1970, 1, 1)) // dt.timedelta(microseconds=1)
+_NAIVE_TEXT = len("2026-01-03 10:00:00.000001")
+
+
+def sqlite_utc_texts(micros: np.ndarray) -> list[str] | None:
+    """The text SQLite's backend of Django stores each moment as (`str` of the naive moment in
+    UTC: "2026-01-03 10:00:00", ".ffffff" after it unless the microseconds are 0), of moments given
+    as microseconds since 1970-01-01 UTC; None when one lies outside the years 1 to 9999. Written
+    by numpy for the whole column: an adapter call per value (isoformat, Django's checks) cost a
+    microsecond or more, most of a row's adaptation where a chunk writes or bounds many times."""
+    if len(micros) and (int(micros.min()) < _FIRST_MICROS or int(micros.max()) > _LAST_MICROS):
+        return None
+    iso = np.datetime_as_string(micros.astype("datetime64[us]"), unit="us")  # "2026-01-03T10:00:00.000001"
+    chars = iso.astype(f"<U{_NAIVE_TEXT}").view(np.uint32).reshape(len(micros), _NAIVE_TEXT)
+    chars[:, 10] = ord(" ")
+    chars[micros % 1_000_000 == 0, 19:] = 0  # trailing NULs are not part of a numpy string
+    texts: list[str] = chars.view(f"<U{_NAIVE_TEXT}").ravel().tolist()
+    return texts
 
 
 def is_postgresql() -> bool:

@@ -12,7 +12,16 @@ from typing import Any
 import numpy as np
 from django.db import connections
 
-from core.sql import ids_in, ids_params, is_postgresql, quoted_column, quoted_table, unnest_sql, values_rows
+from core.sql import (
+    ids_in,
+    ids_params,
+    is_postgresql,
+    quoted_column,
+    quoted_table,
+    sqlite_utc_texts,
+    unnest_sql,
+    values_rows,
+)
 from influencers.history_arrays import COLUMNS, History, day_number, unpacked
 from influencers.metrics.chunk import MISSING, time_of
 from influencers.models import Account, AccountHistory, Post
@@ -183,12 +192,11 @@ def post_arrays_since(since: Mapping[int, int], *, until: dt.datetime) -> tuple[
         return post_arrays({}, until=until)
     connection = connections[Post.objects.db]
     moments = np.fromiter(since.values(), dtype=np.int64, count=len(since))
+    bounds: list[Any] | None = None
     if connection.vendor == "sqlite" and connection.timezone is not None and connection.timezone_name == "UTC":
-        # Django's text of a time (naive UTC, `str`): a space before the time, no fraction when
-        # it is 0 — compared as text with the stored ones, so it must be the same text.
-        texts = np.datetime_as_string(moments.astype("datetime64[us]"), unit="us").tolist()
-        bounds = [text[:10] + " " + (text[11:19] if text.endswith(".000000") else text[11:]) for text in texts]
-    else:
+        # Compared as text with the stored times: the same text Django writes a time as.
+        bounds = sqlite_utc_texts(moments)
+    if bounds is None:
         adapt = connection.ops.adapt_datetimefield_value
         bounds = [adapt(time_of(moment)) for moment in moments.tolist()]
     return _post_arrays(list(since), bounds, until=until)

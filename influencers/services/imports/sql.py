@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from core.sql import copy_rows, staged_table_sql, update_staged_sql
+from core.sql import copy_rows, sqlite_utc_texts, staged_table_sql, update_staged_sql
 
 ROWS_PER_STATEMENT = 5000
 PARAMS_PER_STATEMENT = 30000  # well under PostgreSQL's 65,535 and SQLite's default 32,766
@@ -121,62 +121,24 @@ def _bools_as_ints(values: Sequence[Any]) -> list[Any]:
 
 _DATETIMES_ONLY = {dt.datetime}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# Moments whose UTC day is within one of datetime's ends go one by one (`astimezone` may overflow).
-_FIRST_DAY = (dt.date(1, 1, 2) - _EPOCH.date()).days
-_LAST_DAY = (dt.date(9999, 12, 30) - _EPOCH.date()).days
 _DAYS, _SECONDS, _MICROSECONDS = attrgetter("days"), attrgetter("seconds"), attrgetter("microseconds")
-_TEXT_WIDTH = len("2026-01-03 10:00:00.000001")
 
 
 def _utc_texts(moments: Sequence[Any]) -> list[str] | None:
     """`moment.astimezone(UTC).isoformat(" ")` without its offset, of each aware datetime of
-    `moments` (exact `datetime`s), or None when one is naive or at an end of datetime's range.
-
-    Written by numpy, a digit at a time for the whole column: isoformat costs over a microsecond a
-    value (most of a post's adaptation), where the moments' distance from 1970 (`-` is aware
-    arithmetic in C, the UTC offsets included, and fails for a naive moment) and its
-    days/seconds/microseconds read by C loops cost a tenth of it."""
+    `moments` (exact `datetime`s), or None when one is naive or outside the years 1 to 9999 in UTC.
+    The moments' distances from 1970 (aware arithmetic in C, offsets included; a naive moment
+    fails) read by C loops, their texts written by numpy (`sqlite_utc_texts`): isoformat cost over
+    a microsecond a value, most of a post's adaptation."""
     try:
         deltas = list(map(sub, moments, repeat(_EPOCH)))
-    except TypeError:  # a naive moment: `adapt_datetimefield_value`'s own text
+    except (TypeError, OverflowError):  # a naive moment: `adapt_datetimefield_value`'s own text
         return None
     count = len(deltas)
     days = np.fromiter(map(_DAYS, deltas), dtype=np.int64, count=count)
-    if not count or days.min() < _FIRST_DAY or days.max() > _LAST_DAY:
-        return None
     seconds = np.fromiter(map(_SECONDS, deltas), dtype=np.int64, count=count)
     micros = np.fromiter(map(_MICROSECONDS, deltas), dtype=np.int64, count=count)
-    # The civil date of a day number (days since 1970-01-01, proleptic Gregorian): H. Hinnant's
-    # `civil_from_days`, in eras of 400 years from 0000-03-01.
-    shifted = days + 719468
-    era = shifted // 146097
-    day_of_era = shifted - era * 146097
-    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    month_from_march = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * month_from_march + 2) // 5 + 1
-    month = np.where(month_from_march < 10, month_from_march + 3, month_from_march - 9)
-    year = year_of_era + era * 400 + (month <= 2)
-    hour, rest = np.divmod(seconds, 3600)
-    minute, second = np.divmod(rest, 60)
-    # Code points, a row per moment: "YYYY-MM-DD HH:MM:SS" and ".ffffff" where there are
-    # microseconds (isoformat leaves them out at 0); the NULs left at the end of a numpy unicode
-    # string are not part of it.
-    chars = np.zeros((count, _TEXT_WIDTH), dtype=np.uint32)
-    fields = ((0, year, 4), (5, month, 2), (8, day, 2), (11, hour, 2), (14, minute, 2), (17, second, 2))
-    for start, value, width in fields:
-        for place in range(width):
-            chars[:, start + width - 1 - place] = 48 + value // 10**place % 10
-    for column, separator in ((4, "-"), (7, "-"), (10, " "), (13, ":"), (16, ":")):
-        chars[:, column] = ord(separator)
-    fractional = micros != 0
-    if fractional.any():
-        chars[fractional, 19] = ord(".")
-        shown = micros[fractional]
-        for place in range(6):
-            chars[fractional, 25 - place] = 48 + shown // 10**place % 10
-    texts: list[str] = chars.view(f"<U{_TEXT_WIDTH}").ravel().tolist()
-    return texts
+    return sqlite_utc_texts((days * 86_400 + seconds) * 1_000_000 + micros) if count else None
 
 
 def _datetime_adapters() -> tuple[Callable[[Any], Any], ColumnAdapter] | None:
