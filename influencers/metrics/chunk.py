@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -39,7 +38,7 @@ from influencers.metrics.growth import (
     GrowthResult,
     SnapshotPoint,
     cadence_result,
-    growth_formula,
+    growth_from,
     growth_result,
     no_posts_cadence,
 )
@@ -407,41 +406,3 @@ def _growth(
             for h, (found, then_days, then_followers) in then.items()
         }
     return growth
-
-
-@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
-def day_text(day: int) -> str:
-    """The ISO text of a day number (days since 1970-01-01)."""
-    return day_of(day).isoformat()
-
-
-def growth_from(
-    horizon: int, day: int, followers: int, found: bool, then_day: int, then_followers: int, first_day: int
-) -> GrowthResult:
-    """`growth_result(horizon, latest, then, first_date)` of an account whose newest snapshot
-    (`day`, `followers`) exists, from day numbers: `then_day` and `then_followers` are those of
-    the latest snapshot at or before the horizon if `found`, `first_day` the first snapshot's."""
-    formula = growth_formula(horizon)
-    target = day - horizon
-    if not found:
-        return GrowthResult(
-            horizon,
-            None,
-            formula,
-            {"reason": f"history starts {day_text(first_day)}, after the horizon {day_text(target)}"},
-        )
-    gap_limit = max(3, horizon // 2)
-    gap = target - then_day
-    inputs: dict[str, Any] = {
-        "from_date": day_text(then_day),
-        "from_followers": then_followers,
-        "to_date": day_text(day),
-        "to_followers": followers,
-    }
-    if gap > gap_limit:
-        inputs["reason"] = f"nearest snapshot before the horizon is {gap} days older than it (limit {gap_limit})"
-        return GrowthResult(horizon, None, formula, inputs)
-    if then_followers == 0:
-        inputs["reason"] = "0 followers at the start of the period"
-        return GrowthResult(horizon, None, formula, inputs)
-    return GrowthResult(horizon, (followers - then_followers) / then_followers, formula, inputs)

@@ -107,34 +107,73 @@ def growth_result(
 ) -> GrowthResult:
     """`follower_growth` once its snapshots are found: `latest`, `then` (the latest snapshot at
     or before latest − horizon, None: none) and the first snapshot's date (None: no snapshot).
-    Shared with the chunk computation, which finds them by array search."""
-    formula = growth_formula(horizon_days)
+    Shared with the chunk computation, which finds them by array search (`growth_from`)."""
     if latest is None or first_date is None:
-        return GrowthResult(horizon_days, None, formula, {"reason": "no snapshots"})
-    target = latest.date - days(horizon_days)
-    if then is None:
+        return GrowthResult(horizon_days, None, growth_formula(horizon_days), {"reason": "no snapshots"})
+    return growth_from(
+        horizon_days,
+        _day_number(latest.date),
+        latest.followers,
+        then is not None,
+        _day_number(then.date) if then is not None else 0,
+        then.followers if then is not None else 0,
+        _day_number(first_date),
+        max_gap_days=max_gap_days,
+    )
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _day_number(day: dt.date) -> int:
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
+@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
+def day_text(day: int) -> str:
+    """The ISO text of a day number (days since 1970-01-01)."""
+    return dt.date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
+
+
+def growth_from(
+    horizon: int,
+    day: int,
+    followers: int,
+    found: bool,
+    then_day: int,
+    then_followers: int,
+    first_day: int,
+    *,
+    max_gap_days: int | None = None,
+) -> GrowthResult:
+    """The growth of an account whose newest snapshot (`day`, `followers`) exists, from day
+    numbers (days since 1970-01-01): `then_day` and `then_followers` are those of the latest
+    snapshot at or before the horizon if `found`, `first_day` the first snapshot's. The chunk
+    computation calls it with plain values, without a date or SnapshotPoint per horizon."""
+    formula = growth_formula(horizon)
+    target = day - horizon
+    if not found:
         return GrowthResult(
-            horizon_days,
+            horizon,
             None,
             formula,
-            {"reason": f"history starts {first_date.isoformat()}, after the horizon {target.isoformat()}"},
+            {"reason": f"history starts {day_text(first_day)}, after the horizon {day_text(target)}"},
         )
-    gap_limit = max(3, horizon_days // 2) if max_gap_days is None else max_gap_days
-    gap = (target - then.date).days
+    gap_limit = max(3, horizon // 2) if max_gap_days is None else max_gap_days
+    gap = target - then_day
     inputs: dict[str, Any] = {
-        "from_date": then.date.isoformat(),
-        "from_followers": then.followers,
-        "to_date": latest.date.isoformat(),
-        "to_followers": latest.followers,
+        "from_date": day_text(then_day),
+        "from_followers": then_followers,
+        "to_date": day_text(day),
+        "to_followers": followers,
     }
     if gap > gap_limit:
         inputs["reason"] = f"nearest snapshot before the horizon is {gap} days older than it (limit {gap_limit})"
-        return GrowthResult(horizon_days, None, formula, inputs)
-    if then.followers == 0:
+        return GrowthResult(horizon, None, formula, inputs)
+    if then_followers == 0:
         inputs["reason"] = "0 followers at the start of the period"
-        return GrowthResult(horizon_days, None, formula, inputs)
-    value = (latest.followers - then.followers) / then.followers
-    return GrowthResult(horizon_days, value, formula, inputs)
+        return GrowthResult(horizon, None, formula, inputs)
+    return GrowthResult(horizon, (followers - then_followers) / then_followers, formula, inputs)
 
 
 def posting_cadence(

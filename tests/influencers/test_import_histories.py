@@ -60,6 +60,17 @@ def stored_row(handle: str) -> tuple[bytes, ...]:
     return tuple(map(bytes, row.get()))
 
 
+def written(path: Path) -> Writer:
+    """The writer after writing the file at `path` (read and resolved as an import does), for
+    its counts and the accounts it touched."""
+    batch = read_import_file(path)
+    resolve_accounts(batch, Problems(str(path)))
+    writer = Writer(dry_run=False)
+    with transaction.atomic():
+        writer.write(batch)
+    return writer
+
+
 def test_reimporting_the_same_file_counts_every_point_unchanged_and_writes_nothing(tmp_path, monkeypatch):
     path = jsonl(
         tmp_path,
@@ -143,11 +154,7 @@ def test_existing_accounts_with_and_without_a_history_and_new_accounts_in_one_fi
         "instagram,bare,20,2,2026-03-02\n"
         "instagram,fresh,30,3,2026-03-02\n"
     )
-    batch = read_import_file(path)
-    resolve_accounts(batch, Problems(str(path)))
-    writer = Writer(dry_run=False)
-    with transaction.atomic():
-        writer.write(batch)
+    writer = written(path)
 
     assert writer.counts["snapshots"] == {"created": 3, "updated": 0, "unchanged": 0}
     assert points_of(handle="stored") == [(dt.date(2026, 3, 1), 10, 1, None), (dt.date(2026, 3, 2), 11, None, None)]
@@ -161,11 +168,7 @@ def test_an_unchanged_history_does_not_touch_its_account(tmp_path):
     HistoryPointFactory(account=account, date=dt.date(2026, 3, 1), followers=10, following=1, posts=2)
     path = tmp_path / "creators.csv"
     path.write_text("platform,handle,followers,snapshot_date\ninstagram,same,10,2026-03-01\n")
-    batch = read_import_file(path)
-    resolve_accounts(batch, Problems(str(path)))
-    writer = Writer(dry_run=False)
-    with transaction.atomic():
-        writer.write(batch)
+    writer = written(path)
     assert writer.counts["snapshots"] == {"created": 0, "updated": 0, "unchanged": 1}
     assert writer.touched == set()
 
