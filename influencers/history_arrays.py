@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from influencers.metrics.chunk import MISSING
+from influencers.metrics.days import day_number, day_of
 
 # One point as the catalogue's Python code passes it in: date, followers, following, posts
 # (following and posts None when unknown).
@@ -36,18 +37,8 @@ class AccountSnapshot(NamedTuple):
     posts: int | None
 
 
-_EPOCH = dt.date(1970, 1, 1)
 _DTYPE = np.dtype("<i8")
 COLUMNS = ("dates", "followers", "following", "posts")
-
-
-def day_number(day: dt.date) -> int:
-    """A date as days since 1970-01-01 (how the history stores it)."""
-    return (day - _EPOCH).days
-
-
-def day_of(number: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=int(number))
 
 
 @dataclass(frozen=True, eq=False)

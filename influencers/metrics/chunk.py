@@ -15,13 +15,13 @@ Times are UTC, as the database returns them: a post's day is its UTC date.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from influencers.metrics.account import GROWTH_HORIZONS, AccountMetricsResult, assemble_account_metrics
+from influencers.metrics.days import day_number, day_of
 from influencers.metrics.engagement import (
     FORMULA_BY_FOLLOWERS,
     FORMULA_XIAOHONGSHU,
@@ -44,7 +44,6 @@ from influencers.metrics.growth import (
 )
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_EPOCH_ORDINAL = EPOCH.date().toordinal()
 MICROS_PER_DAY = 86_400_000_000
 # A missing count (following, posts, saves, views, shares) in the integer columns: counts are
 # never negative (the models' checks).
@@ -74,12 +73,6 @@ class HistoryArrays:
     post_shares: np.ndarray
 
 
-@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
-def day_of(day: int) -> dt.date:
-    """The date of a day number (days since 1970-01-01)."""
-    return dt.date.fromordinal(day + _EPOCH_ORDINAL)
-
-
 def time_of(micros: int) -> dt.datetime:
     """The UTC time of a microsecond count since 1970-01-01."""
     return EPOCH + dt.timedelta(microseconds=micros)
@@ -104,7 +97,7 @@ def history_arrays(snapshots: Sequence[Sequence[SnapshotPoint]], posts: Sequence
     flat_posts = [p for points in newest_first for p in points]
     return HistoryArrays(
         snap_offsets=np.cumsum([0, *map(len, snaps)], dtype=np.int64),
-        snap_day=np.array([s.date.toordinal() - _EPOCH_ORDINAL for s in flat_snaps], dtype=np.int64),
+        snap_day=np.array([day_number(s.date) for s in flat_snaps], dtype=np.int64),
         snap_followers=np.array([s.followers for s in flat_snaps], dtype=np.int64),
         snap_following=np.array([_count(s.following) for s in flat_snaps], dtype=np.int64),
         snap_posts=np.array([_count(s.posts) for s in flat_snaps], dtype=np.int64),
@@ -245,7 +238,7 @@ def chunk_metrics(
     """`compute_account_metrics(platform=platforms[i], posts=…, snapshots=…, as_of=as_of, …)`
     of every account i of `history`, equal to it field for field (`as_of` in UTC)."""
     n = len(platforms)
-    last_day = as_of.date().toordinal() - _EPOCH_ORDINAL
+    last_day = day_number(as_of.date())
     if len(history.snap_day) and history.snap_day.max() > last_day:
         history = _snapshots_until(history, last_day)
     snap_count = np.diff(history.snap_offsets)

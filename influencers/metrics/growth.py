@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from influencers.metrics.days import day_number, day_text
+
 
 class SnapshotPoint(NamedTuple):
     """The public counters of an account on one day. A named tuple, not a frozen dataclass:
@@ -112,27 +114,14 @@ def growth_result(
         return GrowthResult(horizon_days, None, growth_formula(horizon_days), {"reason": "no snapshots"})
     return growth_from(
         horizon_days,
-        _day_number(latest.date),
+        day_number(latest.date),
         latest.followers,
         then is not None,
-        _day_number(then.date) if then is not None else 0,
+        day_number(then.date) if then is not None else 0,
         then.followers if then is not None else 0,
-        _day_number(first_date),
+        day_number(first_date),
         max_gap_days=max_gap_days,
     )
-
-
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
-def _day_number(day: dt.date) -> int:
-    return day.toordinal() - _EPOCH_ORDINAL
-
-
-@functools.lru_cache(maxsize=4096)  # the accounts of a chunk mostly share their dates
-def day_text(day: int) -> str:
-    """The ISO text of a day number (days since 1970-01-01)."""
-    return dt.date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
 
 
 def growth_from(
