@@ -1,4 +1,4 @@
-"""The report's engagement quality of one rate (`reports._quality_of`) is numpy's
+"""The report's engagement quality of one rate (`engagement.engagement_quality_of`) is numpy's
 `engagement_quality` of it, bit for bit, whatever the rate and median (0, negative, huge, tiny,
 infinite, NaN, integers)."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from vetting.scoring.engagement import engagement_quality
-from vetting.services.reports import _quality_of
+from vetting.scoring.engagement import engagement_quality_of as _quality_of
 
 ODD = [0.0, -0.0, -0.5, 0.5, 1.0, -1.0, 1e-300, 5e-324, 1e300, 1.7e308, math.inf, -math.inf, math.nan, 3, -2]
 

@@ -340,3 +340,15 @@ def engagement_quality(engagement_rate: np.ndarray, benchmark_median: np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = engagement_rate / benchmark_median
         return ratio / (ratio + 0.5)
+
+
+def engagement_quality_of(rate: float, median: float) -> float:
+    """`engagement_quality` of one rate against its median: by Python's float arithmetic, the
+    same IEEE operations on the same doubles as numpy's (its arrays and error state made for one
+    value cost more than the rest of the figure), where both are floats and nothing is divided
+    by zero; by numpy otherwise."""
+    if type(rate) is float and type(median) is float and median:
+        ratio = rate / median
+        if ratio + 0.5 != 0:
+            return ratio / (ratio + 0.5)
+    return float(engagement_quality(np.array([rate]), np.array([median]))[0])

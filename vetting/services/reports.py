@@ -53,7 +53,7 @@ from vetting.scoring.comments import CommentItem, comment_report
 from vetting.scoring.engagement import (
     PostStats,
     StoredEngagement,
-    engagement_quality,
+    engagement_quality_of,
     engagement_report,
     load_benchmarks,
 )
@@ -321,18 +321,6 @@ def _snapshot_points(dates: list[dt.date], followers: list[int], following: list
     return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
 
 
-def _quality_of(rate: float, median: float) -> float:
-    """`engagement_quality` of one rate against its median: by Python's float arithmetic, the
-    same IEEE operations on the same doubles as numpy's (its arrays and error state made for one
-    value cost more than the rest of the figure), where both are floats and nothing is divided
-    by zero; by numpy otherwise."""
-    if type(rate) is float and type(median) is float and median:
-        ratio = rate / median
-        if ratio + 0.5 != 0:
-            return ratio / (ratio + 0.5)
-    return float(engagement_quality(np.array([rate]), np.array([median]))[0])
-
-
 def _rates_posts(evidence: AccountEvidence) -> bool:
     """Whether `engagement_report` reads the history: to compute the rate when none is stored,
     and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
@@ -419,7 +407,7 @@ def _report_values(
     bench_median = (engagement.benchmark or {}).get("median")
     quality_value = None
     if engagement.engagement_rate is not None and bench_median:
-        quality_value = _quality_of(engagement.engagement_rate, bench_median)
+        quality_value = engagement_quality_of(engagement.engagement_rate, bench_median)
     audience = evidence.audience
     report = {
         "version": REPORT_VERSION,
