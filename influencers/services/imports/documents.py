@@ -8,6 +8,7 @@ integers are accepted without a function call and dates are parsed once per dist
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from operator import attrgetter, itemgetter
@@ -53,16 +54,8 @@ _TAG_LIMIT = 200  # characters of a hashtag or a mention
 
 
 def _text(limit: int | None = None) -> Parser:
-    def parse(value: Any) -> str | None:
-        # parse_text's common case without the second call (every text field of every post);
-        # anything else, a text too long included, is parse_text's, for its message.
-        if type(value) is str and "\x00" not in value:
-            text = value.strip()
-            if limit is None or len(text) <= limit:
-                return text or None
-        return parse_text(value, limit)
-
-    return parse
+    # A partial, not a lambda: called in C, without a Python frame per text field of every post.
+    return functools.partial(parse_text, max_length=limit)
 
 
 def _tags(prefix: str) -> Parser:
