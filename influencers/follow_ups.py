@@ -17,10 +17,13 @@ report (`AccountsChanged.progress`, called with the number of accounts done so f
 
 Steps registered with `parallel=True` (the search text, the metrics, the vetting: Python-bound
 work per account) are split, when enough accounts changed, over `FOLLOW_UP_PROCESSES` forked
-workers (core.parallel): the accounts in contiguous parts, each part one task, the step done on
-every part before the next step starts, so each step still sees everything the earlier ones
-wrote. Where forking is not safe (core.parallel.fork_refusal: inside a transaction, with other
-threads, an in-memory database) every step runs here, as before.
+workers (core.parallel): the accounts in parts of whole creators, each part one task. Split steps
+registered one after the other form a run, done part by part: a worker does every step of the run
+on its part, in order, before it takes the next part, so each step sees what the earlier ones
+stored for its accounts (all a split step may read: see `register_follow_up`), and no worker waits
+at a barrier between two steps for the other to finish its last part. The first step after the run
+starts once every part is done. Where forking is not safe (core.parallel.fork_refusal: inside a
+transaction, with other threads, an in-memory database) every step runs here, as before.
 """
 
 from __future__ import annotations
@@ -108,7 +111,9 @@ def register_follow_up(
     `parallel` (AccountsChanged only): the step may be split over worker processes, because its
     work on a set of accounts equals its work on the parts of any partition of that set, done
     in any order and concurrently (each account's result depends on its own data and what
-    earlier steps stored, never on the other accounts of the change), and it returns no line."""
+    earlier steps stored for it, never on the other accounts of the change), and it returns no
+    line. Consecutive split steps run part by part (the module's docstring): on another part,
+    an earlier step may not have run yet."""
     steps = [r for r in _registry[change_type] if r.what != what]
     steps.append(_Registration(what=what, step=step, order=order, parallel=parallel))
     _registry[change_type] = sorted(steps, key=lambda r: r.order)
@@ -143,7 +148,8 @@ def announce(
 ) -> None:
     """Run every follow-up registered for this kind of change, in order; `progress` follows them
     (see the module's docstring). `timings`, when given, receives each step's [wall, CPU]
-    seconds, the CPU of the worker processes included."""
+    seconds, the CPU of the worker processes included; the steps of a split run share its wall
+    in proportion to their CPU (they run at once, on different parts)."""
     total = len(change.account_ids) if isinstance(change, AccountsChanged) else change.count
     registrations = _registry[type(change)]
     processes = _processes_for(change, registrations)
@@ -152,33 +158,80 @@ def announce(
     parts = _parts(change, processes) if last_parallel >= 0 else []
     with ExitStack() as stack:
         workers = stack.enter_context(forked_pool(processes)) if last_parallel >= 0 else None
-        for index, registration in enumerate(registrations):
-            what, step_change = registration.what, change
-            started, cpu_started = time.perf_counter(), time.process_time()
-            if progress is not None:
-                progress(what, 0, total)
-                if isinstance(change, AccountsChanged):
-                    step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
-            workers_cpu = 0.0
-            if workers is not None and registration.parallel and isinstance(change, AccountsChanged):
-                said, workers_cpu, lost = _run_in_parts(workers, what, change, parts, report=report, progress=progress)
-                if lost:  # a worker died: the later split steps run here
+        index = 0
+        while index < len(registrations):
+            run = _split_run(registrations, index) if workers is not None else []
+            if run and isinstance(change, AccountsChanged):
+                assert workers is not None
+                started = time.perf_counter()
+                if progress is not None:
+                    for registration in run:
+                        progress(registration.what, 0, total)
+                cpus, lost = _run_in_parts(workers, run, change, parts, report=report, progress=progress)
+                if timings is not None:
+                    _share_wall(timings, [r.what for r in run], cpus, time.perf_counter() - started)
+                if lost:  # a worker died: the rest of its run, and every later step, run here
                     stack.close()
                     workers = None
+                index += 1 if lost else len(run)
             else:
-                said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
-            if progress is not None:
-                progress(what, total, total)
-            if timings is not None:
-                wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-                spent = timings.setdefault(what, [0.0, 0.0])
-                spent[0] += wall
-                spent[1] += cpu + workers_cpu
-            if said and note is not None:
-                note(str(said))
-            if index == last_parallel:
+                _run_here(
+                    registrations[index], change, total, report=report, note=note, progress=progress, timings=timings
+                )
+                index += 1
+            if workers is not None and index > last_parallel:
                 stack.close()  # the workers stop once no later step is split (their writes are in)
                 workers = None
+
+
+def _split_run(registrations: list[_Registration], index: int) -> list[_Registration]:
+    """The split steps registered one after the other from `index` on (none if that one is not)."""
+    run: list[_Registration] = []
+    for registration in registrations[index:]:
+        if not registration.parallel:
+            break
+        run.append(registration)
+    return run
+
+
+def _run_here(
+    registration: _Registration,
+    change: Change,
+    total: int,
+    *,
+    report: Report,
+    note: Note | None,
+    progress: StepProgress | None,
+    timings: StepTimes | None,
+) -> None:
+    """One step in this process, its progress followed and timed."""
+    what, step_change = registration.what, change
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if progress is not None:
+        progress(what, 0, total)
+        if isinstance(change, AccountsChanged):
+            step_change = dataclasses.replace(change, progress=_step_progress(progress, what, total))
+    said = run_follow_up(what, functools.partial(registration.step, step_change), report=report)
+    if progress is not None:
+        progress(what, total, total)
+    if timings is not None:
+        _add_time(timings, what, time.perf_counter() - started, time.process_time() - cpu_started)
+    if said and note is not None:
+        note(str(said))
+
+
+def _add_time(timings: StepTimes, what: str, wall: float, cpu: float) -> None:
+    spent = timings.setdefault(what, [0.0, 0.0])
+    spent[0] += wall
+    spent[1] += cpu
+
+
+def _share_wall(timings: StepTimes, whats: list[str], cpus: list[float], wall: float) -> None:
+    """A split run's times: each step's CPU (the workers'), and the run's wall shared out in
+    proportion to it (evenly when no CPU was counted)."""
+    spent = sum(cpus)
+    for what, cpu in zip(whats, cpus, strict=True):
+        _add_time(timings, what, wall * (cpu / spent if spent > 0 else 1 / len(whats)), cpu)
 
 
 def _processes_for(change: Change, registrations: list[_Registration]) -> int:
@@ -227,8 +280,9 @@ def _part_size(unassigned: int, processes: int) -> int:
 @dataclass(frozen=True)
 class _PartDone:
     accounts: int
-    error: Exception | None
-    cpu: float
+    # Per step of the run, in order: its error on this part (None: done), its CPU seconds.
+    errors: tuple[Exception | None, ...]
+    cpu: tuple[float, ...]
     # Cache locations whose outage the worker saw (core.caching.backend keeps it per process):
     # its writes' data-version bumps may have failed, so the parent empties the cache later.
     cache_outages: tuple[str, ...] = ()
@@ -236,52 +290,64 @@ class _PartDone:
 
 def _run_in_parts(
     map_unordered: MapUnordered,
-    what: str,
+    run: list[_Registration],
     change: AccountsChanged,
     parts: list[tuple[int, ...]],
     *,
     report: Report,
     progress: StepProgress | None,
-) -> tuple[None, float, bool]:
-    """Do the split step `what` on every part in the workers; returns (no line, the workers' CPU
-    seconds, whether a worker died). A failing part is reported (the first error, once) and the
-    other parts still run: every part's accounts are committed data, as when the step runs in one
-    process. A worker that died (killed, out of memory) fails the step, reported, never waited
-    for."""
+) -> tuple[list[float], bool]:
+    """Do the split steps of `run` on every part in the workers, part by part; returns the
+    workers' CPU seconds per step and whether a worker died. A step failing on a part is reported
+    (its first error, once) and its later steps, and the other parts, still run: every part's
+    accounts are committed data, as when the steps run in one process. A worker that died
+    (killed, out of memory) fails the run's first step, reported, never waited for; its
+    caller runs the run's other steps here."""
+    whats = [r.what for r in run]
     changes = [dataclasses.replace(change, account_ids=part, progress=None) for part in parts]
-    done, cpu, failed = 0, 0.0, False
+    done = 0
+    cpus = [0.0] * len(run)
+    failed = [False] * len(run)
     try:
-        for outcome in map_unordered(functools.partial(_run_part, what), changes):
+        for outcome in map_unordered(functools.partial(_run_part, tuple(whats)), changes):
             done += outcome.accounts
-            cpu += outcome.cpu
             note_outages(outcome.cache_outages)
-            if outcome.error is not None and not failed:
-                failed = True
-                report(what, outcome.error)
+            for position, (error, cpu) in enumerate(zip(outcome.errors, outcome.cpu, strict=True)):
+                cpus[position] += cpu
+                if error is not None and not failed[position]:
+                    failed[position] = True
+                    report(whats[position], error)
             if progress is not None:
-                progress(what, done, len(change.account_ids))
+                for what in whats:  # a part done is every step of the run done on it
+                    progress(what, done, len(change.account_ids))
     except Exception as exc:  # the pool's own failure: BrokenProcessPool, billiard's WorkerLostError
-        logger.exception("%s: a worker process stopped", what)
-        report(what, RuntimeError(f"a worker process stopped ({type(exc).__name__}); {done} accounts were done"))
-        return None, cpu, True
-    return None, cpu, False
+        logger.exception("%s: a worker process stopped", whats[0])
+        report(whats[0], RuntimeError(f"a worker process stopped ({type(exc).__name__}); {done} accounts were done"))
+        return cpus, True
+    return cpus, False
 
 
-def _run_part(what: str, change: AccountsChanged) -> _PartDone:
-    """In a worker: the registered step `what` on one part (found in the registry the worker
-    inherited); its error, if any, is logged there and handed back."""
-    step = next(r.step for r in _registry[AccountsChanged] if r.what == what)
-    cpu_started = time.process_time()
-    error: Exception | None = None
+def _run_part(whats: tuple[str, ...], change: AccountsChanged) -> _PartDone:
+    """In a worker: the registered steps `whats`, in order, on one part (found in the registry
+    the worker inherited); a step's error is logged there and handed back, and the next step
+    still runs."""
+    steps = {r.what: r.step for r in _registry[AccountsChanged]}
+    errors: list[Exception | None] = []
+    cpus: list[float] = []
     try:
-        step(change)
-    except Exception as exc:
-        logger.exception("%s after a data change failed (%d accounts)", what, len(change.account_ids))
-        error = exc
+        for what in whats:
+            cpu_started = time.process_time()
+            try:
+                steps[what](change)
+            except Exception as exc:
+                logger.exception("%s after a data change failed (%d accounts)", what, len(change.account_ids))
+                errors.append(_portable(exc))
+            else:
+                errors.append(None)
+            cpus.append(time.process_time() - cpu_started)
     finally:
         close_connections()
-    spent = time.process_time() - cpu_started
-    return _PartDone(len(change.account_ids), _portable(error), spent, cache_outages=outages_seen())
+    return _PartDone(len(change.account_ids), tuple(errors), tuple(cpus), cache_outages=outages_seen())
 
 
 def _portable(error: Exception | None) -> Exception | None:
