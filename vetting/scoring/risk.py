@@ -144,22 +144,27 @@ class Signal:
         is the same (tests/vetting/test_risk_as_report.py)."""
         risk, confidence = self.risk, self.confidence
         contribution, mean_part, floor_part = self.contribution, self.mean_part, self.floor_part
+        # A zero (either sign) is kept rather than rounded (round gives it back, sign and type
+        # alike): most of these figures are zeros (signals without data, no floor), and the
+        # round calls were a tenth of a report's signals.
         return {
             "name": self.name,
             "label": self.label,
             "value": self.value,
             "benchmark": self.benchmark,
-            "risk": round(risk, 4) if isinstance(risk, float) else risk,
+            "risk": round(risk, 4) if risk and isinstance(risk, float) else risk,
             "weight": self.weight,
             "decisive": self.decisive,
-            "confidence": round(confidence, 4) if isinstance(confidence, float) else confidence,
+            "confidence": round(confidence, 4) if confidence and isinstance(confidence, float) else confidence,
             "explanation": self.explanation,
             "evidence": self.evidence,
             "value_text": self.value_text,
             "evidence_lines": self.evidence_lines,
-            "contribution": round(contribution, 4) if isinstance(contribution, float) else contribution,
-            "mean_part": round(mean_part, 4) if isinstance(mean_part, float) else mean_part,
-            "floor_part": round(floor_part, 4) if isinstance(floor_part, float) else floor_part,
+            "contribution": round(contribution, 4)
+            if contribution and isinstance(contribution, float)
+            else contribution,
+            "mean_part": round(mean_part, 4) if mean_part and isinstance(mean_part, float) else mean_part,
+            "floor_part": round(floor_part, 4) if floor_part and isinstance(floor_part, float) else floor_part,
             "points": self.points,
             "floor_points": self.floor_points,
             "available": risk is not None,
