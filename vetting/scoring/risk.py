@@ -233,7 +233,7 @@ def level_of(risk: float) -> str:
 
 def missing_evidence(signals: list[Signal]) -> list[str]:
     """The kinds of evidence (EVIDENCE_KINDS order) that none of `signals` has data for."""
-    present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.available}
+    present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.risk is not None}
     asked = {SIGNAL_EVIDENCE.get(s.name) for s in signals}
     return [kind for kind in EVIDENCE_KINDS if kind in asked and kind not in present]
 
@@ -645,7 +645,8 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
 def combine(signals: list[Signal]) -> RiskResult:
     """Combined risk, level and confidence under the evidence rule; fills each signal's
     contribution (mean part, floor part, points)."""
-    available = [s for s in signals if s.available]
+    # `s.risk is not None` rather than the `available` property: ~10 calls an account fewer.
+    available = [s for s in signals if s.risk is not None]
     total_weight = sum(s.weight for s in signals)
     missing = missing_evidence(signals)
     if not available:
@@ -717,9 +718,11 @@ def _points(available: list[Signal], risk: float) -> None:
     target = round(risk * 100)
     raw = [max(s.contribution, 0.0) * 100 for s in available]
     points = [math.floor(r + 1e-9) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - points[i]), -raw[i], i))
-    for i in order[: max(0, target - sum(points))]:
-        points[i] += 1
+    short = target - sum(points)
+    if short > 0:  # (the floors are often the points already: no order needed)
+        order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - points[i]), -raw[i], i))
+        for i in order[:short]:
+            points[i] += 1
     for s, p in zip(available, points, strict=True):
         s.points = p
         # The floor's share of the points, so "mean + floor" adds up to the points shown.
