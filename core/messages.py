@@ -108,8 +108,18 @@ class MessageTemplate:
     formats: dict[str, str]
     plural: str | None = None
     count: str | None = None
+    _bare: Message | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A template without parameters makes one message, kept and returned by every call:
+        # messages are never changed once made (their params neither), and a vetted account
+        # asks for ~5 of them (benchmarks, "no data" notes).
+        object.__setattr__(self, "_bare", None if self.formats else Message(self.code, {}))
 
     def __call__(self, **params: Any) -> Message:
+        bare = self._bare
+        if bare is not None and not params:
+            return bare
         if params.keys() != self.formats.keys():  # compared as sets, without building them
             missing = set(self.formats) - set(params)
             unknown = set(params) - set(self.formats)

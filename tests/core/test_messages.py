@@ -61,6 +61,23 @@ def test_parameters_are_checked_where_the_message_is_made():
         SHARE(share=0.1, n=1, extra=2)
 
 
+BARE = define("test.bare", gettext_noop("nothing to show"))
+
+
+def test_a_message_without_parameters_is_made_once_and_reads_as_one_made_anew():
+    made = BARE()
+    assert made is BARE()  # kept by its template (messages are never changed)
+    assert made == Message("test.bare", {}) and made.as_dict() == {"code": "test.bare", "params": {}}
+    assert render_message(made, "en") == "nothing to show"
+    with pytest.raises(TypeError, match="unknown"):
+        BARE(extra=1)
+    with pytest.raises(TypeError, match="missing"):
+        SHARE()  # a template with parameters is not answered by the shortcut
+    assert SHARE(share=0.1, n=1) is not SHARE(share=0.1, n=1)
+    # Declaring the same text again is allowed (the kept message is not part of the template's identity).
+    assert define("test.bare", gettext_noop("nothing to show"))() == made
+
+
 def test_a_placeholder_without_a_format_is_refused_when_defined():
     with pytest.raises(ValueError, match="no format"):
         define("test.bad", gettext_noop("%(share)s and %(other)s"), share=PCT1)

@@ -57,6 +57,36 @@ def test_random_figures_and_messages(seed):
     _same_json(result.as_report(), result.as_dict())
 
 
+FIGURES = ("risk", "confidence", "contribution", "mean_part", "floor_part")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, -0.0, 0, 1, 1.0, np.float64(0.0), np.float64(-0.0), np.float64(0.123456), math.nan, 0.123456, -1e-9, None],
+    ids=repr,
+)
+def test_figures_are_rounded_as_round_does_zeros_kept_as_they_are(value):
+    # Zeros skip `round` (it gives them back): the figures must be what round(v, 4) gives
+    # for floats (numpy's included), sign and type alike, and anything else as it is.
+    signal = risk_mod.combine(_signals()).signals[0]
+    # (A NaN or negative risk has no level: level_of refuses it, as before.)
+    names = FIGURES if value is None or value >= 0 else FIGURES[1:]
+    for name in names:
+        setattr(signal, name, value)
+    report = signal.as_report()
+    expected = round(value, 4) if isinstance(value, float) else value
+    for name in names:
+        got = report[name]
+        assert type(got) is type(expected)
+        if expected is None or isinstance(expected, int):
+            assert got == expected
+        elif math.isnan(expected):
+            assert math.isnan(got)
+        else:
+            assert got == expected and math.copysign(1, got) == math.copysign(1, expected)
+    assert stored_json(report)
+
+
 def _engagement_reports() -> list:
     import datetime as dt
 

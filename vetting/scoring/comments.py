@@ -297,7 +297,34 @@ class CommentReport:
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """asdict(self). A report without comments to show (most accounts have none: its
+        containers empty, no pod) is listed here: its figures as they are (asdict copies only a
+        numpy number of them, into an equal one), its containers new."""
+        duplicates, languages, examples = self.duplicates, self.comment_languages, self.examples
+        if not (
+            self.pod is None
+            and type(duplicates) is list
+            and not duplicates
+            and type(languages) is dict
+            and not languages
+            and type(examples) is dict
+            and not examples
+        ):
+            return asdict(self)
+        return {
+            "available": self.available,
+            "n_comments": self.n_comments,
+            "n_posts": self.n_posts,
+            "generic_share": self.generic_share,
+            "emoji_only_share": self.emoji_only_share,
+            "low_effort_share": self.low_effort_share,
+            "duplicate_share": self.duplicate_share,
+            "duplicates": [],
+            "pod": None,
+            "language_mismatch_share": self.language_mismatch_share,
+            "comment_languages": {},
+            "examples": {},
+        }
 
 
 def find_pod(

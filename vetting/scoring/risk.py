@@ -144,22 +144,27 @@ class Signal:
         is the same (tests/vetting/test_risk_as_report.py)."""
         risk, confidence = self.risk, self.confidence
         contribution, mean_part, floor_part = self.contribution, self.mean_part, self.floor_part
+        # A zero (either sign) is kept rather than rounded (round gives it back, sign and type
+        # alike): most of these figures are zeros (signals without data, no floor), ~30 of the
+        # ~45 round calls of a vetted account.
         return {
             "name": self.name,
             "label": self.label,
             "value": self.value,
             "benchmark": self.benchmark,
-            "risk": round(risk, 4) if isinstance(risk, float) else risk,
+            "risk": round(risk, 4) if risk and isinstance(risk, float) else risk,
             "weight": self.weight,
             "decisive": self.decisive,
-            "confidence": round(confidence, 4) if isinstance(confidence, float) else confidence,
+            "confidence": round(confidence, 4) if confidence and isinstance(confidence, float) else confidence,
             "explanation": self.explanation,
             "evidence": self.evidence,
             "value_text": self.value_text,
             "evidence_lines": self.evidence_lines,
-            "contribution": round(contribution, 4) if isinstance(contribution, float) else contribution,
-            "mean_part": round(mean_part, 4) if isinstance(mean_part, float) else mean_part,
-            "floor_part": round(floor_part, 4) if isinstance(floor_part, float) else floor_part,
+            "contribution": round(contribution, 4)
+            if contribution and isinstance(contribution, float)
+            else contribution,
+            "mean_part": round(mean_part, 4) if mean_part and isinstance(mean_part, float) else mean_part,
+            "floor_part": round(floor_part, 4) if floor_part and isinstance(floor_part, float) else floor_part,
             "points": self.points,
             "floor_points": self.floor_points,
             "available": risk is not None,
@@ -228,7 +233,7 @@ def level_of(risk: float) -> str:
 
 def missing_evidence(signals: list[Signal]) -> list[str]:
     """The kinds of evidence (EVIDENCE_KINDS order) that none of `signals` has data for."""
-    present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.available}
+    present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.risk is not None}
     asked = {SIGNAL_EVIDENCE.get(s.name) for s in signals}
     return [kind for kind in EVIDENCE_KINDS if kind in asked and kind not in present]
 
@@ -640,7 +645,8 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
 def combine(signals: list[Signal]) -> RiskResult:
     """Combined risk, level and confidence under the evidence rule; fills each signal's
     contribution (mean part, floor part, points)."""
-    available = [s for s in signals if s.available]
+    # `s.risk is not None` rather than the `available` property: ~10 calls an account fewer.
+    available = [s for s in signals if s.risk is not None]
     total_weight = sum(s.weight for s in signals)
     missing = missing_evidence(signals)
     if not available:
@@ -712,9 +718,11 @@ def _points(available: list[Signal], risk: float) -> None:
     target = round(risk * 100)
     raw = [max(s.contribution, 0.0) * 100 for s in available]
     points = [math.floor(r + 1e-9) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - points[i]), -raw[i], i))
-    for i in order[: max(0, target - sum(points))]:
-        points[i] += 1
+    short = target - sum(points)
+    if short > 0:  # (the floors are often the points already: no order needed)
+        order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - points[i]), -raw[i], i))
+        for i in order[:short]:
+            points[i] += 1
     for s, p in zip(available, points, strict=True):
         s.points = p
         # The floor's share of the points, so "mean + floor" adds up to the points shown.
