@@ -155,10 +155,31 @@ def find_marker(caption: str, hashtags: Iterable[str] = ()) -> str:
         if found:
             return min(found)[1][:MARKER_MAX_LENGTH]
     for tag in hashtags or ():
-        tag = normalise(str(tag)).lstrip("#").strip()
+        tag = _TAG_KEYS[tag] if type(tag) is str else _tag_key(str(tag))
         if tag in PAID_HASHTAGS:
             return f"#{tag}"[:MARKER_MAX_LENGTH]
     return ""
+
+
+def _tag_key(tag: str) -> str:
+    """A hashtag as `find_marker` compares it: normalised, without its '#', stripped."""
+    return normalise(tag).lstrip("#").strip()
+
+
+class _TagKeys(dict[str, str]):
+    """`_tag_key` of each hashtag, worked out once: a catalogue repeats the same few thousand
+    tags over its posts, and normalising each (NFKC, casefold) cost most of a post's check of
+    its hashtags. Keyed by exact `str` only (1 and True are one dict key but not one tag)."""
+
+    def __missing__(self, tag: str) -> str:
+        key = _tag_key(tag)
+        if len(self) < _TAG_KEYS_KEPT:
+            self[tag] = key
+        return key
+
+
+_TAG_KEYS_KEPT = 100_000
+_TAG_KEYS = _TagKeys()
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import pytest
 
-from influencers.sponsorship import FLAG, MARKER, SPONSOR, decide, find_marker, marker_partner
+from influencers.sponsorship import (
+    _TAG_KEYS,
+    FLAG,
+    MARKER,
+    PAID_HASHTAGS,
+    SPONSOR,
+    decide,
+    find_marker,
+    marker_partner,
+    normalise,
+)
 
 # (caption, is a paid partnership). Labelled by reading, not by running the rule.
 LABELLED: list[tuple[str, bool]] = [
@@ -191,3 +201,17 @@ def test_a_negation_only_covers_the_marker_it_stands_next_to():
     far = "Not sponsored: my own money paid for the flights and the hotel. The gear though was sponsored by @trailwise"
     assert find_marker(far) == "sponsored by @trailwise"
     assert find_marker("非广告！自费买的。第二条是广告合作款") == "广告"
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["＃ＡＤ", " #Ad ", "##sponsored", "ß", "ad\t", "Werbung", "广告", "#adventure", "", "#", "😀ad", 1, True, None],
+)
+def test_hashtags_are_compared_the_same_whether_remembered_or_not(tag):
+    """The hashtags' memo (`_TAG_KEYS`) gives what normalising each tag gives, the first time
+    and again; a tag that is not text (1 and True are one dict key) is not remembered."""
+    expected = normalise(str(tag)).lstrip("#").strip()
+    marker = f"#{expected}" if expected in PAID_HASHTAGS else ""
+    assert find_marker("", [tag]) == marker
+    assert find_marker("", [tag]) == marker
+    assert _TAG_KEYS.get(tag, expected) == expected if type(tag) is str else tag not in _TAG_KEYS
