@@ -5,6 +5,7 @@ with a verdict), whatever writes the metrics or moves an account."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from influencers.models import Account, AccountMetrics, Creator
 from influencers.selectors.creators import creator_list, creator_risks, creator_worst_risk
@@ -150,3 +151,32 @@ def test_a_creators_accounts_without_a_verdict_are_listed_by_platform_then_handl
         ("instagram", "z_gram"),
         ("youtube", "b_tube"),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite's triggers are row-level")
+def test_the_refresh_function_sets_each_named_creator_once_from_all_its_accounts():
+    # Migration 0020's grouped aggregate: a creator named twice, one whose accounts have no
+    # verdict or no metrics at all, one without accounts and an id no creator has.
+    risky, unsure, empty, untouched = CreatorFactory(), CreatorFactory(), CreatorFactory(), CreatorFactory()
+    vetted(risky, 0.2)
+    vetted(risky, 0.7, "medium")
+    vetted(risky, 0.9, "insufficient")
+    AccountFactory(creator=risky)  # no metrics row
+    vetted(unsure, 0.4, "unknown")
+    vetted(untouched, 0.3)
+    # Out of step on purpose (a queryset update of the creators fires no trigger).
+    Creator.objects.update(worst_fake_risk=0.99, worst_risk_level="high")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT influencers_refresh_worst_risk(%s::bigint[])", [[risky.pk, unsure.pk, risky.pk, empty.pk, -1]]
+        )
+    stored = {
+        pk: (risk, level)
+        for pk, risk, level in Creator.objects.values_list("pk", "worst_fake_risk", "worst_risk_level")
+    }
+    assert stored == {
+        risky.pk: (0.7, "medium"),
+        unsure.pk: (None, "insufficient"),
+        empty.pk: (None, ""),
+        untouched.pk: (0.99, "high"),  # not named: left as it was
+    }
