@@ -43,8 +43,11 @@ def fold(text: str) -> str:
 _IDEOGRAPH = "\u3400-\u9fff\uf900-\ufaff"
 _IDEOGRAPHS = re.compile(f"^[{_IDEOGRAPH}]+$")
 # Every run of two or more ideographs, in the order they occur: scanned for by the regex engine in
-# C, which finds runs faster than it tries a lookahead for a pair at every position.
-_IDEOGRAPH_RUNS = re.compile(f"[{_IDEOGRAPH}]{{2,}}")
+# C, which finds runs faster than it tries a lookahead for a pair at every position. Spelled as
+# one ideograph then more (not "{2,}"): a pattern that starts with a character set lets the engine
+# skip to the next ideograph in a tight loop instead of trying a match at every position, and the
+# possessive "++" gives up no characters of a run (a run ends where no ideograph follows anyway).
+_IDEOGRAPH_RUNS = re.compile(f"[{_IDEOGRAPH}][{_IDEOGRAPH}]++")
 
 
 def is_cjk(text: str) -> bool:
@@ -60,13 +63,15 @@ def cjk_bigrams(text: str) -> str:
     no spaces) of three or more characters can match inside it, so nothing false is found."""
     if text.isascii():  # most texts: no ideograph to look for
         return ""
-    runs = _IDEOGRAPH_RUNS.findall(text)
+    # Repeated runs dropped first (in C): a repeat's pairs all occur earlier, so the pairs' order
+    # of first occurrence is unchanged, and a text's words repeat a lot (its posts' hashtags).
+    runs = dict.fromkeys(_IDEOGRAPH_RUNS.findall(text))
     # Most runs are a two-character word, their own only pair: then no pair is cut out in Python.
-    pairs = dict.fromkeys(runs if len("".join(runs)) == 2 * len(runs) else _pairs_of(runs))
+    pairs = runs if len("".join(runs)) == 2 * len(runs) else dict.fromkeys(_pairs_of(runs))
     return f" {' '.join(pairs)} " if pairs else ""
 
 
-def _pairs_of(runs: list[str]) -> Iterable[str]:
+def _pairs_of(runs: Iterable[str]) -> Iterable[str]:
     """The overlapping pairs of each run, in order."""
     return (run[start : start + 2] for run in runs for start in range(len(run) - 1))
 
@@ -113,7 +118,11 @@ def search_text(
 def _posts_text(posts: list[tuple[str, Sequence[str]]]) -> str:
     """The posts' captions and hashtags, a post a line, empty posts left out, up to the post
     that brings the text to MAX_POSTS_CHARS (cut after folding, which may change lengths)."""
-    chunks = [chunk for chunk in _post_chunks(posts) if chunk]
+    chunks = list(filter(None, _post_chunks(posts)))
+    # Most accounts' posts (a line each) stay under the limit: then all are kept, without a
+    # Python step per post (the sizes only grow, so the loop below would end at the last one).
+    if sum(map(len, chunks)) + len(chunks) < MAX_POSTS_CHARS:
+        return "\n".join(chunks)
     size = 0
     for count, chunk in enumerate(chunks, 1):
         size += len(chunk) + 1
@@ -124,8 +133,12 @@ def _posts_text(posts: list[tuple[str, Sequence[str]]]) -> str:
 
 # A hashtag the one-join path of `_post_chunks` cannot write as "#" + itself: one starting with
 # "#" (written once, not twice) or blank (left out); the hashtags are joined by NUL, which is
-# not white space to `str.strip` nor to the regex's \s (both use Python's isspace).
-_SPECIAL_TAG = re.compile(r"(?:\A|\x00)(?:#|\s*(?:\x00|\Z))")
+# not white space to `str.strip` nor to the regex's \s (both use Python's isspace), with a NUL
+# before the first and after the last: a pattern starting with a literal character is searched
+# for by a fast scan for it (one stop per hashtag), where one starting with "\A|\x00" tried a
+# match at every character of every hashtag.
+_SPECIAL_TAG = re.compile(r"\x00(?:#|\s*\x00)")
+_NUL = "\x00"
 
 
 def _post_chunks(posts: list[tuple[str, Sequence[str]]]) -> list[str]:
@@ -134,7 +147,7 @@ def _post_chunks(posts: list[tuple[str, Sequence[str]]]) -> list[str]:
     written by one join: checking all of the account's hashtags at once by one regex costs far
     less than a string operation per hashtag (two to three a post)."""
     tags = [tag for _, hashtags in posts for tag in hashtags or ()]
-    if not tags or (only_strings(tags) and not _SPECIAL_TAG.search("\x00".join(tags))):
+    if not tags or (only_strings(tags) and not _SPECIAL_TAG.search(f"{_NUL}{_NUL.join(tags)}{_NUL}")):
         return [
             f"{caption or ''} #{' #'.join(hashtags)}".strip() if hashtags else (caption or "").strip()
             for caption, hashtags in posts

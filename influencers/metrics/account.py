@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from influencers.metrics.days import cutoff_text, days_before_text, post_time_text
 from influencers.metrics.engagement import (
     DEFAULT_POSTS,
     DEFAULT_WINDOW_DAYS,
@@ -25,7 +26,6 @@ from influencers.metrics.engagement import (
 from influencers.metrics.growth import (
     GrowthResult,
     SnapshotPoint,
-    days,
     follower_growth,
     no_posts_cadence,
     posting_cadence,
@@ -163,20 +163,20 @@ def assemble_account_metrics(
         filter(None, (last_post.date() if last_post else None, latest.date if latest else None)), default=None
     )
 
-    window_start = (posts_end - days(window_days)) if posts_end else None
     likes_formula, comments_formula, views_formula = _averages_formulas(used_count, window_days, n_posts)
-    # Each text made once: the newest post is nearly always where the window ends, and the
-    # newest snapshot's date is written twice.
-    posts_end_text = posts_end.isoformat() if posts_end else None
+    # Each text made once: the newest post is nearly always where the window ends (and its text
+    # was just made for the cadence), the cut-off is the chunk's, and the newest snapshot's
+    # date is written twice.
+    posts_end_text = post_time_text(posts_end) if posts_end else None
     latest_date = latest.date.isoformat() if latest else None
     details: dict[str, Any] = {
-        "as_of": as_of.isoformat() if as_of else None,
+        "as_of": cutoff_text(as_of) if as_of else None,
         "window": {
             "posts": n_posts,
             "days": window_days,
             "posts_in_window": used_count,
             "ends": "the newest post",
-            "from": window_start.isoformat() if window_start else None,
+            "from": days_before_text(posts_end, posts_end_text, window_days) if posts_end and posts_end_text else None,
             "to": posts_end_text,
         },
         "data_as_of": {
