@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.memo import Memo
 from influencers.metrics.chunk import MISSING
 from influencers.metrics.days import day_number, day_of
 
@@ -116,15 +117,6 @@ def _by_day(history: History) -> History:
     return History(*(column[keep] for column in history.columns()))
 
 
-class _DayNumbers(dict[dt.date, int]):
-    """`day_number` of each date, computed once per distinct date: a chunk's points share a few
-    weeks of dates, and numpy's conversion of date objects costs a microsecond each."""
-
-    def __missing__(self, day: dt.date) -> int:
-        number = self[day] = day_number(day)
-        return number
-
-
 def _known(values: list[int | None]) -> np.ndarray:
     """`values` as int64, `MISSING` for None: each value looked up in {None: MISSING} with itself
     as the default, a loop in C (no Python call per value)."""
@@ -161,7 +153,9 @@ class ChunkHistories:
             self._histories = [EMPTY for _ in sizes]
             return
         flat = list(chain.from_iterable(points_by_account))
-        days = np.fromiter(map(_DayNumbers().__getitem__, map(itemgetter(0), flat)), dtype=np.int64, count=total)
+        # Each distinct date converted once: a chunk's points share a few weeks of dates, and
+        # numpy's conversion of a date object costs a microsecond.
+        days = np.fromiter(map(Memo(day_number).__getitem__, map(itemgetter(0), flat)), dtype=np.int64, count=total)
         columns = (days, _counts(flat, 1), _counts(flat, 2), _counts(flat, 3))
         bounds = self._bounds
         # Each account's days already strictly rising (the usual file) need no sort: checked for the

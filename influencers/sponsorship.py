@@ -33,6 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.memo import Memo
+
 FLAG = "flag"
 SPONSOR = "sponsor"
 MARKER = "marker"
@@ -166,20 +168,10 @@ def _tag_key(tag: str) -> str:
     return normalise(tag).lstrip("#").strip()
 
 
-class _TagKeys(dict[str, str]):
-    """`_tag_key` of each hashtag, worked out once: a catalogue repeats the same few thousand
-    tags over its posts, and normalising each (NFKC, casefold) cost most of a post's check of
-    its hashtags. Keyed by exact `str` only (1 and True are one dict key but not one tag)."""
-
-    def __missing__(self, tag: str) -> str:
-        key = _tag_key(tag)
-        if len(self) < _TAG_KEYS_KEPT:
-            self[tag] = key
-        return key
-
-
-_TAG_KEYS_KEPT = 100_000
-_TAG_KEYS = _TagKeys()
+# `_tag_key` of each hashtag, worked out once: a catalogue repeats the same few thousand tags
+# over its posts, and normalising each (NFKC, casefold) cost most of a post's check of its
+# hashtags. Asked with exact `str`s only (1 and True are one dict key but not one tag).
+_TAG_KEYS: Memo[str, str] = Memo(_tag_key, limit=100_000)
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from vetting.scoring.records import asdict
@@ -298,8 +298,8 @@ class CommentReport:
 
     def as_dict(self) -> dict[str, Any]:
         """asdict(self). A report without comments to show (most accounts have none: its
-        containers empty, no pod) is listed here: its figures as they are (asdict copies only a
-        numpy number of them, into an equal one), its containers new."""
+        containers empty, no pod) is its fields as they are (asdict copies only a numpy number
+        of them, into an equal one) with new empty containers."""
         duplicates, languages, examples = self.duplicates, self.comment_languages, self.examples
         if not (
             self.pod is None
@@ -311,20 +311,12 @@ class CommentReport:
             and not examples
         ):
             return asdict(self)
-        return {
-            "available": self.available,
-            "n_comments": self.n_comments,
-            "n_posts": self.n_posts,
-            "generic_share": self.generic_share,
-            "emoji_only_share": self.emoji_only_share,
-            "low_effort_share": self.low_effort_share,
-            "duplicate_share": self.duplicate_share,
-            "duplicates": [],
-            "pod": None,
-            "language_mismatch_share": self.language_mismatch_share,
-            "comment_languages": {},
-            "examples": {},
-        }
+        out = {name: getattr(self, name) for name in _COMMENT_REPORT_FIELDS}
+        out.update(duplicates=[], comment_languages={}, examples={})
+        return out
+
+
+_COMMENT_REPORT_FIELDS = tuple(f.name for f in fields(CommentReport))
 
 
 def find_pod(

@@ -28,22 +28,11 @@ from django.conf import settings
 from django.db import connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from core.memo import Memo
 from core.sql import copy_rows, sqlite_utc_texts, staged_table_sql, update_staged_sql
 
 ROWS_PER_STATEMENT = 5000
 PARAMS_PER_STATEMENT = 30000  # well under PostgreSQL's 65,535 and SQLite's default 32,766
-
-
-class _Memo(dict):
-    """Adapted values of a hashable column (dates) computed once per distinct value."""
-
-    def __init__(self, adapt: Callable[[Any], Any]) -> None:
-        super().__init__({None: None})
-        self.adapt = adapt
-
-    def __missing__(self, value: Any) -> Any:
-        adapted = self[value] = self.adapt(value)
-        return adapted
 
 
 def column_field(model: type[models.Model], name: str) -> models.Field:
@@ -78,7 +67,9 @@ def _adapters(field: models.Field) -> tuple[Callable[[Any], Any], ColumnAdapter]
     kind = field.get_internal_type()
     ops = connection.ops
     if kind == "DateField":
-        adapt = _Memo(ops.adapt_datefield_value).__getitem__
+        dates = Memo(ops.adapt_datefield_value)
+        dates[None] = None
+        adapt = dates.__getitem__
         return adapt, _mapped(adapt)
     if kind == "DateTimeField":
         return _datetime_adapters()
@@ -183,20 +174,6 @@ def _datetime_adapters() -> tuple[Callable[[Any], Any], ColumnAdapter] | None:
     return adapt_utc, adapt_utc_column
 
 
-class _JsonMemo(dict[tuple[Any, ...], Any]):
-    """JSON parameters of lists by their items (as a tuple), each encoded once (by `adapt`)."""
-
-    def __init__(self, adapt: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.adapt = adapt
-
-    def __missing__(self, items: tuple[Any, ...]) -> Any:
-        adapted = self.adapt(list(items))
-        if len(self) < 10_000:
-            self[items] = adapted
-        return adapted
-
-
 _LISTS_ONLY = {list}
 
 
@@ -238,7 +215,8 @@ def _json_text(adapted: Any) -> Any:
 def _memoised_json(prepare: Callable[[Any], Any]) -> tuple[Callable[[Any], Any], ColumnAdapter]:
     """Adapters of one JSON value and of a column (see `_adapters`) calling `prepare` once per
     distinct list of hashable items."""
-    memo = _JsonMemo(prepare)
+    # JSON parameters of lists by their items (as a tuple), each encoded once.
+    memo: Memo[tuple[Any, ...], Any] = Memo(lambda items: prepare(list(items)), limit=10_000)
 
     def adapt(value: Any) -> Any:
         if value is None:
