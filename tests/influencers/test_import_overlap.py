@@ -67,6 +67,9 @@ def test_problems_in_later_chunks_roll_back_the_chunks_already_written(tmp_path,
 
     def write_chunk(self, creators):
         real_write_chunk(self, creators)
+        # The chunk's statements may still be queued on the writer's thread (PostgreSQL's COPY):
+        # reading before they ran races with it, so wait for them as the import's own reads do.
+        self.runner.flush()
         written.append(Creator.objects.count())  # inside the import's transaction
 
     monkeypatch.setattr(writer_module.Writer, "write_chunk", write_chunk)
