@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from influencers.metrics.days import cutoff_text, days_before_text, post_time_text
+from influencers.metrics.days import cutoff_text, days_before_text
 from influencers.metrics.engagement import (
     DEFAULT_POSTS,
     DEFAULT_WINDOW_DAYS,
@@ -154,7 +154,9 @@ def assemble_account_metrics(
     """The stored figures and their `details` from the parts `compute_account_metrics` measured:
     shared with the chunk computation (`influencers.metrics.chunk`), so both write the same
     details in the same key order. `engagement`: the platform's ER, by followers, by views and
-    the Xiaohongshu rate (None on other platforms); `averages`: likes, comments, views."""
+    the Xiaohongshu rate (None on other platforms); `averages`: likes, comments, views;
+    `cadence`: the posting cadence over the window ending at `posts_end` (`cadence_result`, whose
+    "to" is `posts_end`'s text) or, with no posts, `no_posts_cadence`."""
     er, by_followers, by_views, xhs = engagement
     avg_likes, avg_comments, avg_views = averages
     cadence_value, cadence_details = cadence
@@ -164,10 +166,10 @@ def assemble_account_metrics(
     )
 
     likes_formula, comments_formula, views_formula = _averages_formulas(used_count, window_days, n_posts)
-    # Each text made once: the newest post is nearly always where the window ends (and its text
-    # was just made for the cadence), the cut-off is the chunk's, and the newest snapshot's
+    # Each text made once: the window ends at the newest post, as the cadence's window does
+    # (its "to" is that post's text), the cut-off is the chunk's, and the newest snapshot's
     # date is written twice.
-    posts_end_text = post_time_text(posts_end) if posts_end else None
+    posts_end_text: str | None = cadence_details["to"] if posts_end else None
     latest_date = latest.date.isoformat() if latest else None
     details: dict[str, Any] = {
         "as_of": cutoff_text(as_of) if as_of else None,

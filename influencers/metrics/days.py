@@ -28,8 +28,8 @@ def day_text(number: int) -> str:
 class RecentTimeTexts:
     """`isoformat()` of times, remembering the last one asked for by identity (a time is
     immutable, so the same object has the same text; equal times in different zones do not):
-    the metrics write each account's newest post twice (the cadence's and the window's end) and
-    the cut-off of a chunk once per account, and an aware time's isoformat costs ~1 µs."""
+    the metrics write the cut-off of a chunk once per account, and an aware time's isoformat
+    costs ~1 µs."""
 
     def __init__(self) -> None:
         # One tuple, replaced whole: a reader never sees one time with another's text.
@@ -44,8 +44,7 @@ class RecentTimeTexts:
         return text
 
 
-# The newest post of the account being computed, and the cut-off (two: they alternate).
-post_time_text = RecentTimeTexts()
+# The cut-off of the accounts being computed (one time for a whole chunk).
 cutoff_text = RecentTimeTexts()
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from influencers.metrics.days import day_number, day_text, post_time_text
+from influencers.metrics.days import day_number, day_text
 
 
 class SnapshotPoint(NamedTuple):
@@ -182,9 +182,9 @@ def posting_cadence(
 def cadence_result(count: int, as_of: dt.datetime, window_days: int) -> tuple[float, dict[str, Any]]:
     """`posting_cadence` once the `count` posts of the window ending at `as_of` are counted."""
     value = count / (window_days / 7)
-    # The text of `as_of` (the newest post) is made once for this and the window's end
-    # (`assemble_account_metrics`); its date is its first ten characters (YYYY-MM-DD).
-    as_of_text = post_time_text(as_of)
+    # Its date is its first ten characters (YYYY-MM-DD); `assemble_account_metrics` reads the
+    # whole text back as the window's end ("to"), so the newest post's text is made once.
+    as_of_text = as_of.isoformat()
     return value, {
         "value": value,
         "formula": f"posts in the {window_days} days up to {as_of_text[:10]} / ({window_days} / 7)",
