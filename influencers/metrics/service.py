@@ -226,9 +226,12 @@ def _refresh_chunk(chunk: list[int], sql: str, *, cutoff: dt.datetime, n_posts: 
         n_posts=n_posts,
         window_days=window_days,
     )
+    # The rows made (their details dumped to JSON) before the transaction: on SQLite it takes
+    # the write lock when it begins, and a split follow-up's other workers wait for that lock.
+    params = _row_params(present, results, timezone.now()) if present else []
     with transaction.atomic():
-        if present:
-            _store_rows(sql, _row_params(present, results, timezone.now()))
+        if params:
+            _store_rows(sql, params)
         touch_accounts(present)
     return len(present)
 
