@@ -8,8 +8,8 @@ one statement over the model's own table and column names, and only the values t
 not already return as the ORM would are converted: datetimes made aware (SQLite returns them
 naive), JSON decoded by the field. The rows, their order and their values are those of the
 querysets they replace (tests/vetting/test_evidence_selector.py compares them). The histories
-are read through `influencers.selectors.history.stored_histories` (one row of packed arrays per
-account) and come back as columns, which is how the scorers read them
+are read through `influencers.selectors.history.snapshot_arrays` (one row of packed arrays per
+account, read for the whole chunk at once) and come back as columns, which is how the scorers read them
 (`vetting.services.reports._history_columns`).
 """
 
@@ -32,7 +32,6 @@ from core.sql import ids_in, ids_params
 from core.sql import quoted_column as _column  # short names: this module's SQL is dense with them
 from core.sql import quoted_table as _table
 from influencers.metrics.chunk import MISSING
-from influencers.metrics.days import day_number
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -43,7 +42,7 @@ from influencers.models import (
     MediaAsset,
     Post,
 )
-from influencers.selectors.history import stored_histories
+from influencers.selectors.history import snapshot_arrays
 
 _FETCH_ROWS = 2000
 
@@ -183,25 +182,20 @@ def snapshot_histories(
     point dated `until` or earlier is absent. `days`, when given, gets each history's dates as
     the day numbers they were made from (days since 1970-01-01, int64): the growth fits read
     those (`growth_chunk.fit_histories`) rather than turning the dates back into numbers."""
-    stored = stored_histories(account_ids)
-    if not stored:
+    # The chunk's points in one matrix (`snapshot_arrays`: the stored rows' packed columns joined
+    # and read at once), each column converted by one call and cut into each account's points by
+    # list slices: a History, its cut and a conversion per account and column cost more than the
+    # values themselves (90 points an account).
+    table = snapshot_arrays(account_ids, until=until)
+    if not len(table):
         return {}
-    # The chunk's histories joined end to end, each column converted by one call for all of them
-    # and cut into each account's points by list slices: a conversion per account and column
-    # (and a History per cut) cost more than the values themselves (90 points an account).
-    owners = list(stored)
-    day_column, follower_column, following_column = (
-        np.concatenate([getattr(history, name) for history in stored.values()])
-        for name in ("days", "followers", "following")
-    )
-    sizes = np.fromiter(map(len, stored.values()), dtype=np.int64, count=len(stored))
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
-    # Each history is by date: its points dated `until` or earlier are its first ones.
-    dated = np.concatenate([[0], np.cumsum(day_column <= day_number(until))])
-    counts = dated[starts + sizes] - dated[starts]
-    firsts = starts if limit is None else starts + np.maximum(counts - limit, 0)
-    lasts = starts + counts
+    owner_column = table[:, 0]
+    starts = np.flatnonzero(np.concatenate([[True], owner_column[1:] != owner_column[:-1]]))
+    lasts = np.append(starts[1:], len(table))
+    counts = lasts - starts
+    firsts = starts if limit is None else np.maximum(lasts - limit, starts)
+    owners = owner_column[starts].tolist()
+    day_column, follower_column, following_column = (np.ascontiguousarray(table[:, k]) for k in (1, 2, 3))
     missing = np.concatenate([[0], np.cumsum(following_column == MISSING)])
     unknown = (missing[lasts] - missing[firsts]).tolist()
     low, spanned, consecutive = _calendar(day_column, firsts, lasts)
@@ -210,8 +204,6 @@ def snapshot_histories(
     for account_id, first, last, points, gaps, whole in zip(
         owners, firsts.tolist(), lasts.tolist(), counts.tolist(), unknown, consecutive, strict=True
     ):
-        if not points:
-            continue
         kept = day_column[first:last]
         if whole:  # consecutive days: a slice of the dates made for the chunk
             start = int(kept[0]) - low
