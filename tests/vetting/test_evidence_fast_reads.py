@@ -207,9 +207,14 @@ def test_post_times_are_the_orms_whichever_loader_read_them():
         assert post["posted_at"].tzinfo is orm[post["id"]].tzinfo
         assert post["posted_at"].isoformat() == orm[post["id"]].isoformat()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # the shortcut is the cursor's own: the next one is Django's
-            cursor.execute("SELECT NOW()")
-            assert cursor.fetchone()[0].tzinfo is connection.timezone
+        from psycopg import pq
+
+        with connection.cursor() as cursor:  # the shortcut is the read's own cursor's: the next one has Django's
+            loader = cursor.cursor.adapters.get_loader(1184, pq.Format.TEXT)  # 1184: timestamptz
+        assert loader is not None and loader.__name__ != "TimestamptzLoader"
+        with connection.cursor() as cursor:
+            evidence._plain_times(cursor)
+            assert cursor.cursor.adapters.get_loader(1184, pq.Format.TEXT).__name__ == "TimestamptzLoader"
 
 
 @pytest.mark.parametrize(
