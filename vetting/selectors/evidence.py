@@ -8,8 +8,8 @@ one statement over the model's own table and column names, and only the values t
 not already return as the ORM would are converted: datetimes made aware (SQLite returns them
 naive), JSON decoded by the field. The rows, their order and their values are those of the
 querysets they replace (tests/vetting/test_evidence_selector.py compares them). The histories
-are read through `influencers.selectors.history.stored_histories` (one row of packed arrays per
-account) and come back as columns, which is how the scorers read them
+are read through `influencers.selectors.history.snapshot_arrays` (one row of packed arrays per
+account, read for the whole chunk at once) and come back as columns, which is how the scorers read them
 (`vetting.services.reports._history_columns`).
 """
 
@@ -39,9 +39,10 @@ from influencers.models import (
     CommentSample,
     Creator,
     FollowerSample,
+    MediaAsset,
     Post,
 )
-from influencers.selectors.history import stored_histories
+from influencers.selectors.history import snapshot_arrays
 
 _FETCH_ROWS = 2000
 
@@ -61,6 +62,7 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of `sql`, each through `convert` when given (a batch at a time)."""
     with connection.cursor() as cursor:
+        _plain_times(cursor)
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(_FETCH_ROWS):
             yield from (rows if convert is None else map(convert, rows))
@@ -95,10 +97,10 @@ def _datetime_param(value: dt.datetime) -> Any:
 
 
 def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tuple[Any, ...]]:
-    """(pk, platform, handle, bio, creator languages, posts published `until` or earlier, has
-    metrics, metrics followers, engagement_rate, er_formula, er_posts_used, data_as_of) of each
-    existing account of `account_ids`, by pk. (How many points each history has comes with the
-    history: `snapshot_histories`.)"""
+    """(pk, platform, handle, bio, creator languages, posts published `until` or earlier,
+    `Samples`, has metrics, metrics followers, engagement_rate, er_formula, er_posts_used,
+    data_as_of) of each existing account of `account_ids`, by pk. (How many points each history
+    has comes with the history: `snapshot_histories`.)"""
     if not account_ids:
         return []
     a, c, m, p = "a", "c", "m", "p"
@@ -106,7 +108,7 @@ def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tupl
         f"SELECT {_column(Account, 'id', a)}, {_column(Account, 'platform', a)}, {_column(Account, 'handle', a)}, "
         f"{_column(Account, 'bio', a)}, {_column(Creator, 'languages', c)}, "
         f"(SELECT COUNT(*) FROM {_table(Post)} {p} WHERE {_column(Post, 'account', p)} = "
-        f"{_column(Account, 'id', a)} AND {_column(Post, 'posted_at', p)} <= %s), "
+        f"{_column(Account, 'id', a)} AND {_column(Post, 'posted_at', p)} <= %s), {_samples_sql(a)}, "
         f"{_column(AccountMetrics, 'account', m)}, {_column(AccountMetrics, 'followers', m)}, "
         f"{_column(AccountMetrics, 'engagement_rate', m)}, {_column(AccountMetrics, 'er_formula', m)}, "
         f"{_column(AccountMetrics, 'er_posts_used', m)}, {_column(AccountMetrics, 'data_as_of', m)} "
@@ -117,11 +119,43 @@ def account_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[tupl
         f"WHERE {ids_in(_column(Account, 'id', a), len(account_ids))} ORDER BY {_column(Account, 'id', a)}"
     )
     out = []
-    for pk, platform, handle, bio, langs, posts, metrics_id, *metrics in _rows(
+    for pk, platform, handle, bio, langs, posts, comments, followers, audience, images, metrics_id, *metrics in _rows(
         sql, [_datetime_param(until), *ids_params(account_ids)]
     ):
-        out.append((pk, platform, handle, bio, _json(langs), posts, metrics_id is not None, *metrics))
+        samples = Samples(bool(comments), bool(followers), bool(audience), bool(images))
+        out.append((pk, platform, handle, bio, _json(langs), posts, samples, metrics_id is not None, *metrics))
     return out
+
+
+class Samples(NamedTuple):
+    """Which of the reads beside the posts and the history an account may have rows for (False:
+    it has none; True: it has some, or some of its posts have comments): what a chunk's accounts
+    cannot have is not read (an import's accounts have none of them, and each read cost a
+    statement with the chunk's ids, the comments' with every post id)."""
+
+    comments: bool
+    follower_sample: bool
+    audience: bool
+    images: bool
+
+
+def _samples_sql(account: str) -> str:
+    """SQL: the `Samples` flags of the account aliased `account`: whether its table has a row at
+    all (one probe for the statement), and only then whether the account has one (a probe of the
+    index on the account per account; the comments': of the one on the post, per post of it)."""
+    key = _column(Account, "id", account)
+    comments = (
+        f"EXISTS (SELECT 1 FROM {_table(CommentSample)} s JOIN {_table(Post)} sp "
+        f"ON {_column(Post, 'id', 'sp')} = {_column(CommentSample, 'post', 's')} "
+        f"WHERE {_column(Post, 'account', 'sp')} = {key})"
+    )
+    flags = [(CommentSample, comments)] + [
+        (model, f"EXISTS (SELECT 1 FROM {_table(model)} s WHERE {_column(model, 'account', 's')} = {key})")
+        for model in (FollowerSample, AudienceProfile, MediaAsset)
+    ]
+    return ", ".join(
+        f"CASE WHEN EXISTS (SELECT 1 FROM {_table(model)}) THEN {probe} ELSE FALSE END" for model, probe in flags
+    )
 
 
 HistoryColumns = tuple[list[dt.date], list[int], list[int | None]]
@@ -148,23 +182,66 @@ def snapshot_histories(
     point dated `until` or earlier is absent. `days`, when given, gets each history's dates as
     the day numbers they were made from (days since 1970-01-01, int64): the growth fits read
     those (`growth_chunk.fit_histories`) rather than turning the dates back into numbers."""
+    # The chunk's points in one matrix (`snapshot_arrays`: the stored rows' packed columns joined
+    # and read at once), each column converted by one call and cut into each account's points by
+    # list slices: a History, its cut and a conversion per account and column cost more than the
+    # values themselves (90 points an account).
+    table = snapshot_arrays(account_ids, until=until)
+    if not len(table):
+        return {}
+    owner_column = table[:, 0]
+    starts = np.flatnonzero(np.concatenate([[True], owner_column[1:] != owner_column[:-1]]))
+    lasts = np.append(starts[1:], len(table))
+    counts = lasts - starts
+    firsts = starts if limit is None else np.maximum(lasts - limit, starts)
+    owners = owner_column[starts].tolist()
+    day_column, follower_column, following_column = (np.ascontiguousarray(table[:, k]) for k in (1, 2, 3))
+    missing = np.concatenate([[0], np.cumsum(following_column == MISSING)])
+    unknown = (missing[lasts] - missing[firsts]).tolist()
+    low, spanned, consecutive = _calendar(day_column, firsts, lasts)
+    followers, following = follower_column.tolist(), following_column.tolist()
     out: dict[int, ReadHistory] = {}
-    for account_id, stored in stored_histories(account_ids).items():
-        history = stored.until(until)
-        points = len(history)
-        if not points:
-            continue
-        if limit is not None:
-            history = history.newest(limit)
-        # Day numbers to dates in C (numpy's datetime64[D] gives datetime.date objects).
-        dates = history.days.astype("datetime64[D]").tolist()
-        following: list[int | None] = history.following.tolist()
-        if MISSING in following:
-            following = [None if count == MISSING else count for count in following]
-        out[account_id] = ReadHistory((dates, history.followers.tolist(), following), points)
+    for account_id, first, last, points, gaps, whole in zip(
+        owners, firsts.tolist(), lasts.tolist(), counts.tolist(), unknown, consecutive, strict=True
+    ):
+        kept = day_column[first:last]
+        if whole:  # consecutive days: a slice of the dates made for the chunk
+            start = int(kept[0]) - low
+            dates = spanned[start : start + last - first]
+        else:
+            dates = _dates_of(kept)
+        known: list[int | None] = following[first:last]
+        if gaps:
+            known = [None if count == MISSING else count for count in known]
+        out[account_id] = ReadHistory((dates, followers[first:last], known), points)
         if days is not None:
-            days[account_id] = history.days
+            days[account_id] = kept
     return out
+
+
+def _calendar(day_column: np.ndarray, firsts: np.ndarray, lasts: np.ndarray) -> tuple[int, list[Any], list[bool]]:
+    """The dates of the days the histories kept (`firsts` to `lasts` of `day_column`) span, made
+    once (the first day's number, its dates), and whether each history is of consecutive days
+    (then its dates are a slice of those): an import's histories mostly cover the same days. No
+    dates (every history converted alone) when they spread over more days than they have points."""
+    kept = lasts > firsts
+    consecutive = np.zeros(len(firsts), dtype=bool)
+    if not kept.any():
+        return 0, [], consecutive.tolist()
+    low, high = int(day_column[firsts[kept]].min()), int(day_column[lasts[kept] - 1].max())
+    if high - low >= 4 * int((lasts - firsts).sum()):
+        return 0, [], consecutive.tolist()
+    # Steps of one day between neighbours, counted: a history is consecutive when each of its
+    # steps is one.
+    steps = np.concatenate([[0], np.cumsum(np.diff(day_column) == 1)])
+    last = np.maximum(lasts - 1, firsts)
+    consecutive[kept] = (steps[last] - steps[firsts])[kept] == (last - firsts)[kept]
+    return low, _dates_of(np.arange(low, high + 1, dtype=np.int64)), consecutive.tolist()
+
+
+def _dates_of(days: np.ndarray) -> list[Any]:
+    """Day numbers to dates in C (numpy's datetime64[D] gives datetime.date objects)."""
+    return days.astype("datetime64[D]").tolist()
 
 
 POST_COUNTS = ("likes", "comments", "shares", "saves", "views")
@@ -181,8 +258,9 @@ def recent_post_rows(account_ids: Sequence[int], *, until: dt.datetime, limit: i
     if connection.vendor == "postgresql":
         sql = _posts_per_account_sql(names, f"ORDER BY {posted_at} DESC, {pk} LIMIT %s")
         return _post_dicts(sql, [*ids_params(account_ids), _datetime_param(until), limit])
+    outer = [_sqlite_time_text(name) if name == posted_at else name for name in names]
     sql = (
-        f"SELECT {', '.join(names)} FROM (SELECT {', '.join(names)}, ROW_NUMBER() OVER "
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(names)}, ROW_NUMBER() OVER "
         f"(PARTITION BY {account} ORDER BY {posted_at} DESC, {pk} ASC) AS rn FROM {_table(Post)} "
         f"WHERE {ids_in(account, len(account_ids))} AND {posted_at} <= %s) ranked "
         f"WHERE rn <= %s ORDER BY {account}, {posted_at} DESC, {pk}"
@@ -199,10 +277,7 @@ def post_rows(account_ids: Sequence[int], *, until: dt.datetime) -> list[dict[st
     posted_at = _column(Post, "posted_at")
     # The time as text, as the window's subquery hands it to SQLite's driver (not through the
     # driver's converter for the column's type, then made aware as well).
-    names = [
-        f"CAST({name} AS TEXT)" if name == posted_at and connection.vendor == "sqlite" else name
-        for name in _post_columns()
-    ]
+    names = [_sqlite_time_text(name) if name == posted_at else name for name in _post_columns()]
     if connection.vendor == "postgresql":
         sql = _posts_per_account_sql(names, "OFFSET 0")  # OFFSET 0: kept a subquery (see there)
     else:
@@ -236,14 +311,50 @@ def _post_columns() -> list[str]:
     return [_column(Post, name.removesuffix("_id") if name == "account_id" else name) for name in POST_FIELDS]
 
 
+def _sqlite_time_text(column: str) -> str:
+    """SQLite: SQL for a DateTimeField column as text (the stored naive UTC time, not through the
+    driver's converter for the column's type), ending in the UTC offset (`_UTC`) where the ORM
+    makes it a time in UTC: `_aware_times` then parses it aware in one C call. The column as it
+    is on PostgreSQL (`_plain_times` loads its times)."""
+    if connection.vendor != "sqlite":
+        return column
+    return f"CAST({column} AS TEXT) || '{_UTC}'" if _in_utc() else f"CAST({column} AS TEXT)"
+
+
+# The offset `_sqlite_time_text` appends to a UTC time, which `datetime.fromisoformat` reads as
+# `datetime.timezone.utc` (the zone the ORM gives SQLite's times where `_in_utc`).
+_UTC = "+00:00"
+
+
+def _in_utc() -> bool:
+    """Whether the ORM returns DateTimeField values in `datetime.timezone.utc` (USE_TZ and the
+    connection's zone UTC, as Django makes it when the database sets none)."""
+    return bool(settings.USE_TZ) and connection.timezone is dt.UTC
+
+
+def _plain_times(cursor: Any) -> None:
+    """PostgreSQL: load this cursor's timestamptz values with psycopg's own loader (in C) rather
+    than Django's, a Python call per value that gives the parsed time the connection's zone (4.7
+    of the 5.8 µs of loading a post's row). Only where both give the same values: the session's
+    zone and the ORM's are `datetime.timezone.utc` (psycopg's loader gives the session's)."""
+    if connection.vendor != "postgresql" or not _in_utc():
+        return
+    from psycopg.types.datetime import TimestamptzLoader
+
+    raw = cursor.cursor  # the psycopg cursor: its adapters are its own (a copy of the connection's)
+    if raw.connection.info.timezone is dt.UTC:
+        raw.adapters.register_loader("timestamptz", TimestamptzLoader)
+
+
 def _post_dicts(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     """The rows of `sql` (POST_FIELDS) as the dicts the ORM's values() made, converted a column
     at a time and made by C calls alone (a chunk reads ~2,400 posts)."""
     with connection.cursor() as cursor:
+        _plain_times(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     columns = [list(map(itemgetter(index), rows)) for index in range(len(POST_FIELDS))]
-    columns[_POSTED_AT] = _aware_times(columns[_POSTED_AT])
+    columns[_POSTED_AT] = _aware_times(columns[_POSTED_AT], suffixed=connection.vendor == "sqlite" and _in_utc())
     columns[_SPONSORED] = list(map(bool, columns[_SPONSORED]))
     return list(map(dict, map(zip, repeat(POST_FIELDS), zip(*columns))))
 
@@ -251,18 +362,25 @@ def _post_dicts(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
 _POSTED_AT, _SPONSORED = POST_FIELDS.index("posted_at"), POST_FIELDS.index("is_sponsored")
 
 
-def _aware_times(values: list[Any]) -> list[Any]:
-    """`_to_aware()` of each of `values`. SQLite's values, naive UTC times as text, by C calls
-    alone: parsed by `datetime.fromisoformat` (what `parse_datetime` tries first) and given the
-    connection's zone; any other values (PostgreSQL's aware datetimes, None, another text) one
-    at a time."""
+def _aware_times(values: list[Any], *, suffixed: bool = False) -> list[Any]:
+    """`_to_aware()` of each of `values`, by C calls alone where they are SQLite's naive UTC times
+    as text (parsed by `datetime.fromisoformat`, what `parse_datetime` tries first, and given the
+    connection's zone; in that one call where `suffixed`: read ending in `_UTC` by
+    `_sqlite_time_text`) or aware datetimes (PostgreSQL's, kept); any other values (None,
+    another text) one at a time."""
     zone = connection.timezone if settings.USE_TZ else None
     try:
         parsed = list(map(dt.datetime.fromisoformat, values))  # TypeError: not all of them text
-    except (TypeError, ValueError):
+    except TypeError:
+        if zone is not None and set(map(type, values)) <= {dt.datetime} and all(map(attrgetter("tzinfo"), values)):
+            return values
         return list(map(_to_aware(), values))
-    if zone is None or any(map(attrgetter("tzinfo"), parsed)):  # given with an offset: kept as it is
-        return list(map(_to_aware(), values))
+    except ValueError:  # one not a time (or stored with an offset before `_UTC`): each as stored
+        stored = [value.removesuffix(_UTC) if type(value) is str else value for value in values]
+        return list(map(_to_aware(), stored if suffixed else values))
+    if zone is None or any(map(attrgetter("tzinfo"), parsed)):
+        # Given an offset (`_UTC`: every one of them, as made in UTC) or not to be made aware.
+        return parsed if zone is not None and all(map(attrgetter("tzinfo"), parsed)) else list(map(_to_aware(), values))
     return list(map(methodcaller("replace", tzinfo=zone), parsed))
 
 
