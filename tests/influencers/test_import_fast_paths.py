@@ -337,6 +337,38 @@ def test_snapshots_of_other_shapes_still_get_their_messages():
     ]
 
 
+@pytest.mark.parametrize("first", ["array", "object"])
+def test_snapshots_of_both_forms_in_one_list_get_what_each_form_gets(first):
+    # The loop takes its form from the first snapshot; a snapshot of the other form, or four
+    # items that are no snapshot (an object's four keys, a text's four characters), still gets
+    # the general checks, whichever form came first.
+    leading: object = ["2026-03-01", 1, 2, 3]
+    if first == "object":
+        leading = {"date": "2026-03-01", "followers": 1, "following": 2, "posts": 3}
+    raws = [
+        leading,
+        {"date": "2026-03-02", "followers": 4, "following": 5, "posts": 6},
+        ["2026-03-03", 7, 8, 9],
+        {"day": "2026-03-04", "followers": 1, "following": 1, "posts": 1},
+        "2026",
+        ["2026-03-05", 10, None, 11],
+    ]
+    snapshots, problems = snapshots_of(raws, arrays=False)
+    assert snapshots == [
+        (dt.date(2026, 3, 1), 1, 2, 3),
+        (dt.date(2026, 3, 2), 4, 5, 6),
+        (dt.date(2026, 3, 3), 7, 8, 9),
+        (dt.date(2026, 3, 5), 10, None, 11),
+    ]
+    shape = (
+        "a snapshot is an object {date, followers, following, posts} or an array [date, followers, following, posts]"
+    )
+    assert [(location, reason.split(" (")[0]) for location, reason, _field in problems] == [
+        ("line 2.accounts[0].snapshots[3]", "unknown field 'day' in a snapshot"),
+        ("line 2.accounts[0].snapshots[4]", shape.split(" (")[0]),
+    ]
+
+
 def test_snapshot_dates_before_the_platform_are_named_once_per_account():
     raws = [[f"2009-0{month}-01", 1, 1, 1] for month in range(1, 6)] + [["2026-03-01", 1, 1, 1]]
     _snapshots, problems = snapshots_of(raws, arrays=False)

@@ -45,6 +45,7 @@ from influencers.services.imports.values import (
     parse_platform,
     parse_post_type,
     parse_text,
+    parse_text_within,
     parse_url,
     parse_username,
 )
@@ -54,8 +55,10 @@ _TAG_LIMIT = 200  # characters of a hashtag or a mention
 
 
 def _text(limit: int | None = None) -> Parser:
-    # A partial, not a lambda: called in C, without a Python frame per text field of every post.
-    return functools.partial(parse_text, max_length=limit)
+    # A partial, not a lambda: called in C, without a Python frame per text field of every post;
+    # of a function taking the limit first, so the partial has no keyword to copy into a dict
+    # and unpack again per call (a third of a text field's cost).
+    return functools.partial(parse_text_within, limit)
 
 
 def _tags(prefix: str) -> Parser:
@@ -366,13 +369,18 @@ class DocumentValidator(Validator):
         append = snapshots.append
         get4 = _SNAPSHOT_GETTER
         limit = MAX_COUNT
+        # The form of the first snapshot is taken for all, so a snapshot costs no type check:
+        # in the objects' loop anything but a dict of the four keys fails its length or `get4`
+        # (TypeError, KeyError), in the arrays' loop anything but four items fails the unpacking
+        # (TypeError, ValueError), and four items that are not [date, ...] (a dict's keys, a
+        # text's characters) have no cached date. Either way it gets the general checks.
+        arrays = bool(raw_snapshots) and type(raw_snapshots[0]) is list
         for index, raw in enumerate(raw_snapshots):
-            kind = type(raw)
             try:
-                if kind is dict and len(raw) == 4:
-                    date, followers, following, posts = get4(raw)
-                elif kind is list and len(raw) == 4:
+                if arrays:
                     date, followers, following, posts = raw
+                elif len(raw) == 4:
+                    date, followers, following, posts = get4(raw)
                 else:
                     raise KeyError
                 # The cache holds only text dates: anything else gives None (or, unhashable, a
@@ -389,7 +397,7 @@ class DocumentValidator(Validator):
                 ):
                     append((day, followers, following, posts))
                     continue
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, ValueError):
                 pass
             checked = self._snapshot_general(raw, f"{location}.snapshots[{index}]")
             if checked is not None:

@@ -102,6 +102,17 @@ def parse_text(value: object, max_length: int | None = None) -> str | None:
     return value
 
 
+def parse_text_within(max_length: int | None, value: object) -> str | None:
+    """`parse_text(value, max_length)`, the limit first (for a positional `functools.partial`)."""
+    if type(value) is str and "\x00" not in value:
+        # parse_text's common case, here too: no second call for it.
+        value = value.strip()
+        if max_length is not None and len(value) > max_length:
+            raise ValueInvalid(f"is {len(value)} characters long, the limit is {max_length}")
+        return value or None
+    return parse_text(value, max_length)
+
+
 def parse_count(value: object) -> int | None:
     """A non-negative whole number: 12000, 12000.0, '12000', '12,000'. Humanised forms such as
     '1.2万' need the `number` transform of a column mapping."""
