@@ -264,9 +264,11 @@ def _signal(name: str, **kwargs: Any) -> Signal:
 def _fresh(signal: Signal) -> Signal:
     """A copy of `signal` sharing its values (its messages are frozen, its other values
     immutable but for the evidence lines, a list of its own here)."""
+    # Its fields as a copy of the dict (one C call), not an update of the new instance's own.
+    fields = signal.__dict__.copy()
+    fields["evidence_lines"] = []
     copy = object.__new__(Signal)
-    copy.__dict__.update(signal.__dict__)
-    copy.evidence_lines = []
+    copy.__dict__ = fields
     return copy
 
 
