@@ -708,7 +708,7 @@ class _Combined:
 # combining anew (its messages, summary and rule) was a third of an account's risk. Bounded
 # like the messages' words: cleared when full.
 _COMBINED: dict[bytes, _Combined] = {}
-COMBINED_MAX = 10_000
+COMBINED_MAX = 4_096  # ~3 KB each; 5,000 bench accounts have ~550 combinations
 
 
 def _combine_key(signals: list[Signal]) -> bytes | None:
