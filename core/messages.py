@@ -124,17 +124,34 @@ class MessageTemplate:
             missing = set(self.formats) - set(params)
             unknown = set(params) - set(self.formats)
             raise TypeError(f"message {self.code}: missing {sorted(missing)}, unknown {sorted(unknown)}")
-        # `_plain(params)` without the call (params is a new dict): its dict branch.
-        return Message(
-            self.code,
-            {k: v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v) for k, v in params.items()},
-        )
+        # `params` is a new dict (Python builds one for every ** call): kept as the message's own
+        # when each value is already JSON-safe (exact str, int, bool, None, a float but NaN), as
+        # most are; else `_plain(params)` without the call, its dict branch.
+        for v in params.values():
+            if type(v) not in _KEPT_AS_IS and (type(v) is not float or v != v):
+                params = {
+                    k: v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v)
+                    for k, v in params.items()
+                }
+                break
+        return _new_message(self.code, params)
 
     def text_for(self, params: Mapping[str, Any]) -> str:
         """The English text to translate: the plural form unless the count is exactly 1."""
         if self.plural is not None and params.get(self.count or "") != 1:
             return self.plural
         return self.text
+
+
+def _new_message(code: str, params: dict[str, Any]) -> Message:
+    """Message(code, params) without the frozen dataclass's __init__ (an object.__setattr__ per
+    field, half of making a message; ~17 messages a vetted account): the same fields, set
+    in the instance's dict as that __init__ sets them."""
+    message: Message = object.__new__(Message)
+    fields = message.__dict__
+    fields["code"] = code
+    fields["params"] = params
+    return message
 
 
 _TEMPLATES: dict[str, MessageTemplate] = {}
@@ -514,6 +531,8 @@ def _plain(value: Any) -> Any:
         }
     if kind is list:
         return [v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v) for v in value]
+    if kind is Message:  # a nested message (a list of clauses): before the isinstance checks
+        return value.as_dict()
     if isinstance(value, float):  # numpy's float64 is a float: as a Python float, without the checks below
         return None if math.isnan(value) else float(value)
     if isinstance(value, Message):

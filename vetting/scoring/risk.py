@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from core.messages import Message, as_message, label_kinds
 from vetting import messages as m
 from vetting.scoring.audience_quality import AudienceQuality
@@ -262,9 +264,11 @@ def _signal(name: str, **kwargs: Any) -> Signal:
 def _fresh(signal: Signal) -> Signal:
     """A copy of `signal` sharing its values (its messages are frozen, its other values
     immutable but for the evidence lines, a list of its own here)."""
+    # Its fields as a copy of the dict (one C call), not an update of the new instance's own.
+    fields = signal.__dict__.copy()
+    fields["evidence_lines"] = []
     copy = object.__new__(Signal)
-    copy.__dict__.update(signal.__dict__)
-    copy.evidence_lines = []
+    copy.__dict__ = fields
     return copy
 
 
@@ -351,8 +355,46 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     ]
 
 
+def _steady_key(report: GrowthReport) -> tuple[Any, ...] | None:
+    """What the signals of a history without any anomaly depend on (`growth_signals`), or None
+    when they are not to be kept: figures of another type than the scorer gives (an int share
+    would be written 0, not 0.0) or a negative zero (written -0.0)."""
+    n, share, churn = report.n_snapshots, report.anomalous_gain_share, report.churn_bursts
+    if type(n) is not int or type(share) is not float or type(churn) is not int or math.copysign(1.0, share) < 0:
+        return None
+    return (n, share, churn)
+
+
+def _steady_copy(signal: Signal) -> Signal:
+    """`_fresh` with its evidence a list of its own too (`_steady_growth`'s are empty lists)."""
+    copy = _fresh(signal)
+    copy.evidence = []
+    return copy
+
+
+# The two signals of a history without any anomaly (most accounts), by `_steady_key`: the same
+# for every account of that many snapshots, made once and copied (`_steady_copy`), as the
+# signals without data are (`_no_data`). Bounded like the messages' words: cleared when full.
+_STEADY: dict[tuple[Any, ...], list[Signal]] = {}
+STEADY_MAX = 10_000
+
+
 def growth_signals(report: GrowthReport | None) -> list[Signal]:
     """Unexplained follower jumps (round ones and purged ones weigh more) and following churn."""
+    if report is not None and report.available and not report.anomalies:
+        key = _steady_key(report)
+        if key is not None:
+            found = _STEADY.get(key)
+            if found is None:
+                if len(_STEADY) >= STEADY_MAX:
+                    _STEADY.clear()
+                found = _STEADY[key] = _growth_signals(report)
+            return list(map(_steady_copy, found))
+    return _growth_signals(report)
+
+
+def _growth_signals(report: GrowthReport | None) -> list[Signal]:
+    """`growth_signals`, made anew."""
     bench = m.BENCH_GROWTH()
     if report is None or not report.available:
         note = (report.note if report else None) or m.NO_SNAPSHOT_HISTORY()
@@ -435,16 +477,26 @@ def _below_risk(value: float, median: float, low: float) -> float:
     return max(0.3, _clip(math.log(median / max(value, 1e-9) / 2) / math.log(5)))
 
 
+def _no_engagement() -> list[Signal]:
+    """`engagement_signals` without a rate, their note (`explanation`) left to the caller."""
+    return [
+        _signal("engagement_rate", value=None, benchmark=None, risk=None, confidence=0.0),
+        _signal("engagement_pattern", value=None, benchmark=None, risk=None, confidence=0.0),
+    ]
+
+
 def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     """Engagement against the tier benchmark (for video platforms also reach: median views per
     follower, since bots follow but never watch), and the engagement pattern: likes per comment
     and post-to-post changes."""
     if report is None or not report.available or report.engagement_rate is None:
         note = (report.note if report else None) or m.NO_POSTS()
-        return [
-            _signal("engagement_rate", value=None, benchmark=None, risk=None, confidence=0.0, explanation=note),
-            _signal("engagement_pattern", value=None, benchmark=None, risk=None, confidence=0.0, explanation=note),
-        ]
+        # The same two signals for every account without a rate but for their note: copies of
+        # ones made once (`_no_data`), given the note.
+        signals = _no_data("engagement", _no_engagement)
+        for signal in signals:
+            signal.explanation = note
+        return signals
     conf = _clip(report.posts_used / 12.0)  # the posts the engagement rate is the median of
     # The pattern reads the newest posts whatever their age (up to 30), not only the ER's window.
     pattern_conf = _clip((report.pattern_posts or report.posts_used) / 12.0)
@@ -642,9 +694,94 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
     ]
 
 
+@dataclass(frozen=True)
+class _Combined:
+    """What `combine` made of some signals: the result's fields and, for each signal with data
+    in order, what it filled in (mean part, floor part, contribution, points, floor points)."""
+
+    parts: tuple[tuple[float, float, float, int, int], ...]
+    result: RiskResult
+
+
+# `combine`'s results by what they depend on (`_combine_key`): most accounts share theirs with
+# many others (no follower sample, comments or images, a steady history, a few post counts), and
+# combining anew (its messages, summary and rule) was a third of an account's risk. Bounded
+# like the messages' words: cleared when full.
+_COMBINED: dict[bytes, _Combined] = {}
+COMBINED_MAX = 4_096  # ~3 KB each; 5,000 bench accounts have ~550 combinations
+
+
+def _combine_key(signals: list[Signal]) -> bytes | None:
+    """Everything of `signals` that `combine` reads, as JSON: each signal's name, label, weight
+    and decisive factor, and for a signal with data its risk and confidence (for one without,
+    they are not read). None when it cannot stand for them: a value JSON writes as null (NaN,
+    infinity: the signals without data leave their risk out) or does not write at all (numpy's
+    numbers, which combine would give back as they are). JSON keeps what an equal-comparing key
+    would lose: 1 is not 1.0, -0.0 is not 0.0, True is not 1."""
+    try:
+        key = orjson.dumps(
+            [
+                (s.name, s.label, s.weight, s.decisive)
+                if s.risk is None
+                else (s.name, s.label, s.weight, s.decisive, s.risk, s.confidence)
+                for s in signals
+            ]
+        )
+    except TypeError:
+        return None
+    return None if b"null" in key else key
+
+
 def combine(signals: list[Signal]) -> RiskResult:
     """Combined risk, level and confidence under the evidence rule; fills each signal's
-    contribution (mean part, floor part, points)."""
+    contribution (mean part, floor part, points). Signals combined before (by `_combine_key`)
+    get what they got then (`_COMBINED`)."""
+    key = _combine_key(signals)
+    if key is None:
+        return _combine(signals)
+    found = _COMBINED.get(key)
+    if found is None:
+        result = _combine(signals)
+        if len(_COMBINED) >= COMBINED_MAX:
+            _COMBINED.clear()
+        _COMBINED[key] = _Combined(
+            tuple(
+                (s.mean_part, s.floor_part, s.contribution, s.points, s.floor_points)
+                for s in signals
+                if s.risk is not None
+            ),
+            _result_copy(result, []),
+        )
+        return result
+    available = [s for s in signals if s.risk is not None]
+    for s, (mean_part, floor_part, contribution, points, floor_points) in zip(available, found.parts, strict=True):
+        s.mean_part, s.floor_part, s.contribution = mean_part, floor_part, contribution
+        s.points, s.floor_points = points, floor_points
+    return _result_copy(found.result, signals)
+
+
+def _result_copy(result: RiskResult, signals: list[Signal]) -> RiskResult:
+    """`result` of `signals`: its messages shared (they never change), its combination and
+    evidence copied (the caller may change them; the copy kept in _COMBINED must not). Their
+    containers are those `_combine` makes, copied by hand: the combination's text (a message's
+    stored form, its params figures and names) and the evidence's lists of kinds, the rest
+    numbers, names and None."""
+    combination, evidence = result.combination, result.evidence
+    text = combination["text"]
+    return RiskResult(
+        result.risk,
+        result.level,
+        result.confidence,
+        signals,
+        result.combined_by,
+        result.summary,
+        {**combination, "text": {"code": text["code"], "params": {**text["params"]}}},
+        {**evidence, "kinds": [*evidence["kinds"]], "missing": [*evidence["missing"]]},
+    )
+
+
+def _combine(signals: list[Signal]) -> RiskResult:
+    """`combine`, worked out anew."""
     # `s.risk is not None` rather than the `available` property: ~10 calls an account fewer.
     available = [s for s in signals if s.risk is not None]
     total_weight = sum(s.weight for s in signals)
