@@ -31,8 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from core.messages import Message, as_message, label_kinds
 from vetting import messages as m
 from vetting.scoring.audience_quality import AudienceQuality
@@ -694,94 +692,9 @@ def comment_signals(report: CommentReport | None) -> list[Signal]:
     ]
 
 
-@dataclass(frozen=True)
-class _Combined:
-    """What `combine` made of some signals: the result's fields and, for each signal with data
-    in order, what it filled in (mean part, floor part, contribution, points, floor points)."""
-
-    parts: tuple[tuple[float, float, float, int, int], ...]
-    result: RiskResult
-
-
-# `combine`'s results by what they depend on (`_combine_key`): most accounts share theirs with
-# many others (no follower sample, comments or images, a steady history, a few post counts), and
-# combining anew (its messages, summary and rule) was a third of an account's risk. Bounded
-# like the messages' words: cleared when full.
-_COMBINED: dict[bytes, _Combined] = {}
-COMBINED_MAX = 4_096  # ~3 KB each; 5,000 bench accounts have ~550 combinations
-
-
-def _combine_key(signals: list[Signal]) -> bytes | None:
-    """Everything of `signals` that `combine` reads, as JSON: each signal's name, label, weight
-    and decisive factor, and for a signal with data its risk and confidence (for one without,
-    they are not read). None when it cannot stand for them: a value JSON writes as null (NaN,
-    infinity: the signals without data leave their risk out) or does not write at all (numpy's
-    numbers, which combine would give back as they are). JSON keeps what an equal-comparing key
-    would lose: 1 is not 1.0, -0.0 is not 0.0, True is not 1."""
-    try:
-        key = orjson.dumps(
-            [
-                (s.name, s.label, s.weight, s.decisive)
-                if s.risk is None
-                else (s.name, s.label, s.weight, s.decisive, s.risk, s.confidence)
-                for s in signals
-            ]
-        )
-    except TypeError:
-        return None
-    return None if b"null" in key else key
-
-
 def combine(signals: list[Signal]) -> RiskResult:
     """Combined risk, level and confidence under the evidence rule; fills each signal's
-    contribution (mean part, floor part, points). Signals combined before (by `_combine_key`)
-    get what they got then (`_COMBINED`)."""
-    key = _combine_key(signals)
-    if key is None:
-        return _combine(signals)
-    found = _COMBINED.get(key)
-    if found is None:
-        result = _combine(signals)
-        if len(_COMBINED) >= COMBINED_MAX:
-            _COMBINED.clear()
-        _COMBINED[key] = _Combined(
-            tuple(
-                (s.mean_part, s.floor_part, s.contribution, s.points, s.floor_points)
-                for s in signals
-                if s.risk is not None
-            ),
-            _result_copy(result, []),
-        )
-        return result
-    available = [s for s in signals if s.risk is not None]
-    for s, (mean_part, floor_part, contribution, points, floor_points) in zip(available, found.parts, strict=True):
-        s.mean_part, s.floor_part, s.contribution = mean_part, floor_part, contribution
-        s.points, s.floor_points = points, floor_points
-    return _result_copy(found.result, signals)
-
-
-def _result_copy(result: RiskResult, signals: list[Signal]) -> RiskResult:
-    """`result` of `signals`: its messages shared (they never change), its combination and
-    evidence copied (the caller may change them; the copy kept in _COMBINED must not). Their
-    containers are those `_combine` makes, copied by hand: the combination's text (a message's
-    stored form, its params figures and names) and the evidence's lists of kinds, the rest
-    numbers, names and None."""
-    combination, evidence = result.combination, result.evidence
-    text = combination["text"]
-    return RiskResult(
-        result.risk,
-        result.level,
-        result.confidence,
-        signals,
-        result.combined_by,
-        result.summary,
-        {**combination, "text": {"code": text["code"], "params": {**text["params"]}}},
-        {**evidence, "kinds": [*evidence["kinds"]], "missing": [*evidence["missing"]]},
-    )
-
-
-def _combine(signals: list[Signal]) -> RiskResult:
-    """`combine`, worked out anew."""
+    contribution (mean part, floor part, points)."""
     # `s.risk is not None` rather than the `available` property: ~10 calls an account fewer.
     available = [s for s in signals if s.risk is not None]
     total_weight = sum(s.weight for s in signals)
