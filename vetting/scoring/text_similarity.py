@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "sustainability": (
@@ -354,7 +355,8 @@ def texts_tokens(texts: Iterable[str]) -> Iterable[str]:
     joined by _TEXT_BREAK rather than one by one (those calls per text were a fifth of its term
     vector): NFKC and lower-casing of the joined text are those of its texts joined (a control
     character between them neither composes with nor gives case context to its neighbours), and a
-    text is walked word by word, or for CJK runs, only when the joined text asks for it."""
+    text is walked word by word, or for CJK runs, only when the joined text asks for it.
+    (`term_vector` counts these only for texts `_piece_counts` leaves.)"""
     texts = list(texts)
     try:
         joined = _TEXT_BREAK.join(texts)
@@ -384,17 +386,127 @@ def texts_tokens(texts: Iterable[str]) -> Iterable[str]:
 
 def term_vector(texts: Iterable[str], *, limit: int | None = None) -> dict[str, float]:
     """L2-normalised sublinear-tf vector of some texts (the top `limit` terms if given)."""
-    # One count over the texts' tokens in turn: the same counts, first seen in the same order,
-    # without a Counter.update (a Python method) per text.
-    counts = Counter(texts_tokens(texts))
+    texts = list(texts)
+    counts = _piece_counts(texts)
+    if counts is None:
+        # One count over the texts' tokens in turn: the same counts, first seen in the same order.
+        counts = Counter(texts_tokens(texts))
+    if limit is not None and len(counts) > limit:
+        # The top terms by (-weight, term): the weight 1 + log(count) rises with the count, so
+        # by (-count, term), sorted in C (by term, then stably by count) instead of by a key
+        # made per term in Python.
+        top = sorted(counts)
+        top.sort(key=counts.__getitem__, reverse=True)  # stable: equal counts stay by term
+        del top[limit:]
+        counts = dict(zip(top, map(counts.__getitem__, top)))
     # The weights, their squares' sum and the quotients by C calls alone (the same numbers, added
     # in the same order, as the comprehensions they replace).
-    weights = dict(zip(counts, map(_SUBLINEAR.__getitem__, counts.values())))
-    if limit is not None and len(weights) > limit:
-        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
-    values = weights.values()
+    values = list(map(_SUBLINEAR.__getitem__, counts.values()))
     norm = math.sqrt(sum(map(operator.mul, values, values)))
-    return dict(zip(weights, map(operator.truediv, values, itertools.repeat(norm)))) if norm else {}
+    return dict(zip(counts, map(operator.truediv, values, itertools.repeat(norm)))) if norm else {}
+
+
+# Whitespace that str.split splits at and bytes.split does not (bytes split at ASCII space, tab,
+# newline, CR, VT and FF only): the ones NFKC keeps (it makes the others, such as the no-break
+# and ideographic spaces, a space); _TEXT_BREAK aside, counted on its own.
+_OTHER_SPACES = "".join(
+    ch
+    for ch in map(chr, range(0x3001))  # (no whitespace beyond U+3000)
+    if ch.isspace() and ch not in " \t\n\r\x0b\x0c" + _TEXT_BREAK and unicodedata.normalize("NFKC", ch) == ch
+)
+_BREAK_BYTES = _TEXT_BREAK.encode()
+_PAIR_FIRST_BYTES = tuple(first.encode() for first in _PAIR_FIRSTS)
+# A mark before each text's pieces in an account's stream of pieces (`_piece_counts`): 1-tuples,
+# so that chain.from_iterable yields the number.
+_MARKS = tuple((i,) for i in range(256))
+
+
+class _PieceParts(dict[bytes, tuple[tuple[str, ...], tuple[str, ...]]]):
+    """A piece's (UTF-8) tokens as (those of its Latin words, those of its CJK runs), as
+    _PIECE_WORDS and _PIECE_RUNS give them. Bounded: cleared when full."""
+
+    MAX = 65536
+
+    def __missing__(self, piece: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if len(self) >= self.MAX:
+            self.clear()
+        text = piece.decode()
+        found = self[piece] = (_words_of(text), _runs_of(text))
+        return found
+
+
+_PIECE_PARTS = _PieceParts()
+
+
+def _paired_part_tokens(part: str) -> tuple[str, ...]:
+    """The tokens of one normalised text that may hold a two-word form, as `texts_tokens` finds them."""
+    out = _paired_tokens(_LATIN.findall(part))
+    if not part.isascii():
+        out.extend(itertools.chain.from_iterable(map(_PIECE_RUNS.__getitem__, part.split())))
+    return tuple(out)
+
+
+def _piece_counts(texts: Sequence[str | None]) -> dict[str, int] | None:
+    """The counts of the tokens of `texts` in turn (as `Counter(texts_tokens(texts))`, first seen
+    in the same order), or None where this way does not apply (texts that are not str or None,
+    the break character in a text, too many texts).
+
+    Why: a dozen captions are some 150 whitespace-separated pieces and twice as many tokens, but
+    only a score of distinct pieces. So the pieces are counted, not the tokens: one pass of NFKC
+    and lower-casing over the texts joined by _TEXT_BREAK (as in `texts_tokens`), one UTF-8
+    encoding, the pieces split as bytes (a third cheaper than str.split on a non-ASCII text, and
+    the same pieces when no whitespace but the six ASCII ones is left), and a Counter over them
+    with a mark before each text's; then each distinct piece's tokens, looked up once, counted
+    times its count. The order: a text's tokens are its words' then its CJK runs', so a token is
+    first seen in the first text holding a piece that makes it, and in that text with the pieces
+    first seen there, their words' tokens before their runs'. The Counter keeps its keys in
+    first-seen order, so the pieces between two marks are those first seen in the text after
+    the first mark, in order. A text with a two-word form's first word is tokenised whole (one
+    key: the tuple of its tokens, counted as its own words' tokens)."""
+    n = len(texts)
+    if n > len(_MARKS):
+        return None
+    try:
+        joined = _TEXT_BREAK.join([text if text is not None else "" for text in texts])
+    except TypeError:  # not a text: `texts_tokens` says what it makes of it
+        return None
+    if joined.count(_TEXT_BREAK) != n - 1:  # a text holds the break (or there are none)
+        return None
+    text = unicodedata.normalize("NFKC", joined).lower()
+    if text.count(_TEXT_BREAK) != n - 1 or any(map(text.__contains__, _OTHER_SPACES)):
+        return None
+    parts = text.encode().split(_BREAK_BYTES)
+    if any(map(text.__contains__, _PAIR_FIRSTS)):
+        stream: list[object] = []
+        for i, part in enumerate(parts):
+            stream.append(i)
+            if any(map(part.__contains__, _PAIR_FIRST_BYTES)):
+                stream.append(_paired_part_tokens(part.decode()))
+            else:
+                stream.extend(part.split())
+        pieces = Counter(stream)
+    else:
+        pieces = Counter(
+            itertools.chain.from_iterable(itertools.chain.from_iterable(zip(_MARKS, map(bytes.split, parts))))
+        )
+    counts: dict[str, int] = {}
+    get = counts.get
+    parts_of = _PIECE_PARTS.__getitem__
+    group: list[tuple[tuple[str, ...], tuple[str, ...], int]] = []  # the pieces first seen in a text
+    for key, times in itertools.chain(pieces.items(), ((0, 0),)):  # (a last mark ends the last text)
+        if key.__class__ is int:
+            for words, _, seen in group:
+                for token in words:
+                    counts[token] = get(token, 0) + seen
+            for _, runs, seen in group:
+                for token in runs:
+                    counts[token] = get(token, 0) + seen
+            group.clear()
+        elif key.__class__ is bytes:
+            group.append((*parts_of(key), times))
+        else:  # a text's tokens, two-word forms and all
+            group.append((cast(tuple[str, ...], key), (), times))
+    return counts
 
 
 class _Sublinear(dict[int, float]):
