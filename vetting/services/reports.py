@@ -473,14 +473,29 @@ class _Vetted:
     report_json: str
 
 
-def _write_vetting(rows: list[_Vetted], *, all_stored: bool) -> None:
-    """Store the vetting columns of `rows` (inside the caller's transaction). When every row
-    already exists (`all_stored`: the metrics follow-up ran first, as after every import), one
-    narrow UPDATE of those five columns (sent with executemany on SQLite, as one statement on
-    PostgreSQL: `_update_from_staged_sql`), the reports bound as the JSON text they already are;
-    otherwise one upsert that writes only them on conflict. The upsert of existing rows cost
-    about twice as much: it binds and assembles every column of the model for each row."""
-    if not all_stored:
+def _vetting_fields() -> tuple[list[Any], Any, Any]:
+    """AccountMetrics' vetting fields but the report, its report field and its key."""
+    by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
+    return [by_name[name] for name in VETTING_FIELDS if name != "vetting"], by_name["vetting"], by_name["account"]
+
+
+def _update_params(rows: list[_Vetted]) -> list[list[Any]]:
+    """The parameters of `_write_vetting`'s narrow UPDATE of `rows`: the vetting fields, the
+    report (the JSON text it already is) and the account."""
+    prepared = _prepared_vetting(_vetting_fields()[0])
+    return [[*prepared(row), row.report_json, row.account_id] for row in rows]
+
+
+def _write_vetting(rows: list[_Vetted], update_params: list[list[Any]] | None) -> None:
+    """Store the vetting columns of `rows` (inside the caller's transaction). With
+    `update_params` (`_update_params(rows)`: every row already exists, as the metrics follow-up
+    ran first after every import), one narrow UPDATE of those five columns (sent with
+    executemany on SQLite, as one statement on PostgreSQL: `update_staged_sql`); the
+    caller makes them before its transaction, which on SQLite holds the write lock a split
+    follow-up's other worker waits for. Without, one upsert that writes only them on conflict.
+    The upsert of existing rows cost about twice as much: it binds and assembles every column
+    of the model for each row."""
+    if update_params is None:
         AccountMetrics.objects.bulk_create(
             [
                 AccountMetrics(
@@ -500,29 +515,26 @@ def _write_vetting(rows: list[_Vetted], *, all_stored: bool) -> None:
             update_fields=VETTING_FIELDS,
         )
         return
-    by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
-    fields = [by_name[name] for name in VETTING_FIELDS if name != "vetting"]
-    prepared = _prepared_vetting(fields)
+    fields, report, key = _vetting_fields()
     quote = connection.ops.quote_name
-    # The vetting fields and the key have no db_column: their columns are their attnames.
-    sql = "UPDATE {} SET {}, {} = %s WHERE {} = %s".format(
-        quote(AccountMetrics._meta.db_table),
-        ", ".join(f"{quote(field.attname)} = %s" for field in fields),
-        quote(by_name["vetting"].attname),
-        quote(by_name["account"].attname),
-    )
-    params = [[*prepared(row), row.report_json, row.account_id] for row in rows]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and params:
+        if connection.vendor == "postgresql" and update_params:
             # One statement from a staged copy: the creator-level risk triggers (influencers 0011)
             # are statement-level there, and under executemany they ran once per row (~1.5 ms of
             # the server's time per account); staged, not a VALUES list: psycopg quoted each
             # 10-12 KB report as an SQL literal in Python.
-            columns = [*fields, by_name["vetting"], by_name["account"]]
-            staged = staged_rows(cursor, AccountMetrics, columns, params)
-            cursor.execute(update_staged_sql(AccountMetrics, columns[:-1], key=by_name["account"], staged=staged))
+            columns = [*fields, report, key]
+            staged = staged_rows(cursor, AccountMetrics, columns, update_params)
+            cursor.execute(update_staged_sql(AccountMetrics, columns[:-1], key=key, staged=staged))
         else:
-            cursor.executemany(sql, params)
+            # The vetting fields and the key have no db_column: their columns are their attnames.
+            sql = "UPDATE {} SET {}, {} = %s WHERE {} = %s".format(
+                quote(AccountMetrics._meta.db_table),
+                ", ".join(f"{quote(field.attname)} = %s" for field in fields),
+                quote(report.attname),
+                quote(key.attname),
+            )
+            cursor.executemany(sql, update_params)
 
 
 def _prepared_vetting(fields: list[Any]) -> Callable[[_Vetted], list[Any]]:
@@ -583,10 +595,11 @@ def _vet(
         with collector_paused():
             evidence = load_evidence(chunk, now=now)
             rows = _vetted_rows(evidence, now=now, benchmarks=benchmarks, calibration=calibration)
+            # A metrics row deleted since the evidence was read is one an account deletion took
+            # with it: the UPDATE then skips it, as the upsert's insert would have failed.
+            update_params = _update_params(rows) if all(ev.stored_metrics for ev in evidence.values()) else None
             with transaction.atomic():
-                # A metrics row deleted since the evidence was read is one an account deletion took
-                # with it: the UPDATE then skips it, as the upsert's insert would have failed.
-                _write_vetting(rows, all_stored=all(ev.stored_metrics for ev in evidence.values()))
+                _write_vetting(rows, update_params)
                 touch_accounts([row.account_id for row in rows])
         for row in rows:
             levels[row.risk_level] += 1
