@@ -17,7 +17,6 @@ they appear on, and what data was (not) available.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import logging
 import math
@@ -39,7 +38,6 @@ from core.services.collector import collector_paused
 from core.sql import staged_rows, update_staged_sql
 from core.stored_json import stored_json
 from influencers.follow_ups import AccountsChanged
-from influencers.metrics.growth import SnapshotPoint
 from influencers.models import (
     Account,
     AccountMetrics,
@@ -311,16 +309,6 @@ def _history_columns(evidence: AccountEvidence) -> tuple[list[dt.date], list[int
     return dates, followers, following
 
 
-# SnapshotPoint(date, followers, following) made in C: the named tuple's own __new__ is a
-# Python function, and an account has 90-365 snapshots (a tenth of vetting it).
-_new_snapshot_point = functools.partial(tuple.__new__, SnapshotPoint)
-
-
-def _snapshot_points(dates: list[dt.date], followers: list[int], following: list[int | None]) -> list[SnapshotPoint]:
-    """The history as SnapshotPoints (`posts` None), equal to SnapshotPoint(date, followers, following)."""
-    return list(map(_new_snapshot_point, zip(dates, followers, following, itertools.repeat(None))))
-
-
 def _rates_posts(evidence: AccountEvidence) -> bool:
     """Whether `engagement_report` reads the history: to compute the rate when none is stored,
     and to rate each post when there are posts and a stored rate (it stops before otherwise)."""
@@ -365,7 +353,8 @@ def _report_values(
         followers=followers,
         posts=stats,
         table=benchmarks,
-        snapshots=_snapshot_points(dates, follower_counts, following_counts) if _rates_posts(evidence) else (),
+        # The history as the columns it was read as (sorted by date), not a SnapshotPoint a day.
+        history=(dates, follower_counts) if _rates_posts(evidence) else None,
         stored=evidence.engagement,
     )
 
