@@ -157,3 +157,28 @@ def test_vetting_a_chunk_stores_each_accounts_own_report():
         stored = AccountMetrics.objects.get(account=account).vetting
         stored.pop("computed_at"), alone[account.pk].pop("computed_at")
         assert stored == alone[account.pk], account.pk
+
+
+def test_post_stats_read_from_the_rows_in_field_order():
+    # `_POST_STATS` reads a post row's values in the order of PostStats' fields: each field gets
+    # its own column (distinct values, so a swap would show).
+    from vetting.scoring.engagement import PostStats
+
+    row = {
+        "id": 7,
+        "account_id": 1,
+        "platform_post_id": "p7",
+        "posted_at": NOW,
+        "url": "u",
+        "caption": "c",
+        "likes": 11,
+        "comments": 12,
+        "shares": 13,
+        "saves": 14,
+        "views": 15,
+        "is_sponsored": True,
+    }
+    expected = PostStats(
+        post_id=7, posted_at=NOW, likes=11, comments=12, shares=13, saves=14, views=15, is_sponsored=True
+    )
+    assert PostStats(*reports._POST_STATS(row)) == expected

@@ -40,7 +40,7 @@ from influencers.metrics.engagement import (
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
 from vetting.scoring.records import asdict
-from vetting.scoring.robust import median, median_of, rolling_median_of
+from vetting.scoring.robust import median_of, rolling_median_of
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -241,7 +241,9 @@ def engagement_report(
     # Each post's moment once (the sort and the points read it): the newest `recent` posts, by
     # a stable sort as sorting the posts themselves by it.
     posts = list(posts)
-    moments = [at if isinstance(at, dt.datetime) else _moment(at) for at in map(_POSTED_AT, posts)]
+    moments = list(map(_POSTED_AT, posts))
+    if not all(map(isinstance, moments, itertools.repeat(dt.datetime))):  # dates among them: their midnights
+        moments = list(map(_moment, moments))
     order = sorted(range(len(moments)), key=moments.__getitem__)[-recent:]
     chosen = [posts[i] for i in order]
     report = EngagementReport(
@@ -273,15 +275,18 @@ def engagement_report(
         return report
     if bench is None:
         report.note = m.NO_BENCHMARK_FOR(platform=platform)
-    likes = sum(float(p.likes or 0) for p in chosen)
-    comments = sum(float(p.comments or 0) for p in chosen)
+    # Lists, not generators, summed (the same additions in the same order).
+    likes = sum([float(p.likes or 0) for p in chosen])
+    comments = sum([float(p.comments or 0) for p in chosen])
     if comments > 0:
         report.likes_per_comment = likes / comments
     elif likes > 0:
         report.likes_per_comment = math.inf
     views = [float(p.views) for p in chosen if p.views]
     if views and followers > 0:
-        report.views_per_follower = float(median(views)) / followers
+        # The plain-Python median: numpy's bit for bit here (no zero among the views, so no
+        # signed zero to sort either way), without making an array for a dozen values.
+        report.views_per_follower = median_of(views) / followers
     if report.engagement_rate is None:
         report.note = missing
         return report
