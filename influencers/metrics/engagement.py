@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from influencers.metrics.growth import SnapshotPoint, followers_at
+from influencers.metrics.growth import SnapshotPoint, followers_at, followers_on
 
 XIAOHONGSHU = "xiaohongshu"
 
@@ -228,6 +228,7 @@ def post_interactions(post: PostPoint, definition: ERDefinition) -> int:
 
 
 _DATE = attrgetter("date")
+_FOLLOWERS = attrgetter("followers")
 
 
 @functools.cache
@@ -246,16 +247,29 @@ def post_engagement_rates(
     """Each post's engagement rate by `definition` (None where its denominator is unknown or 0),
     in the order of `posts`: what the account's ER is the median of, and what the vetting
     scorer looks for spikes in."""
+    if definition.denominator == VIEWS:  # the snapshots are not read
+        return post_engagement_rates_by_history(posts, definition, (), (), current_followers)
+    dates, followers = list(map(_DATE, snapshots)), list(map(_FOLLOWERS, snapshots))
+    return post_engagement_rates_by_history(posts, definition, dates, followers, current_followers)
+
+
+def post_engagement_rates_by_history(
+    posts: Sequence[PostPoint],
+    definition: ERDefinition,
+    dates: Sequence[dt.date],
+    followers: Sequence[float | None],
+    current_followers: float | None = None,
+) -> list[float | None]:
+    """`post_engagement_rates` with the snapshots given as their `dates` (sorted) and
+    `followers` columns: the vetting service reads histories as columns, and a SnapshotPoint
+    made per day of them only to be read back cost more than rating the posts."""
     # The counters' sum as `post_interactions` adds them: unknown (None) and zero ones left out.
     counters = _counters(definition.counts)
     if definition.denominator == VIEWS:  # the snapshots' dates are not needed
         return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
-    followers_for = _follower_denominator(snapshots, current_followers)
-    rates: list[float | None] = []
-    for post in posts:
-        base = followers_for(post)
-        rates.append(sum(filter(None, counters(post))) / base if base else None)
-    return rates
+    posts = list(posts)  # read twice: their days, then their counters
+    bases = followers_on(dates, followers, [post.posted_at.date() for post in posts], current_followers)
+    return [sum(filter(None, counters(post))) / base if base else None for post, base in zip(posts, bases)]
 
 
 def platform_engagement(

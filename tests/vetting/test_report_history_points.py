@@ -1,6 +1,6 @@
 """`_report_values` (vetting.services.reports) hands the engagement scorer the history only when
-it reads it (`_rates_posts`), as SnapshotPoints made in C (`_snapshot_points`): the same report
-as always handing it every SnapshotPoint, on named cases and random accounts."""
+it reads it (`_rates_posts`), as the (dates, followers) columns it was read as: the same report
+as always handing it every snapshot as a SnapshotPoint, on named cases and random accounts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from core.stored_json import stored_json
 from influencers.metrics.growth import SnapshotPoint
-from vetting.scoring.engagement import StoredEngagement
+from vetting.scoring.engagement import StoredEngagement, engagement_report
 from vetting.services import reports
 
 NOW = dt.datetime(2026, 12, 6, 12, tzinfo=dt.UTC)
@@ -53,11 +53,17 @@ def _evidence(rng: random.Random, *, platform: str, posts: int, days: int, store
     )
 
 
+def _with_snapshot_points(*, history, **given):
+    """`engagement_report` given the history as SnapshotPoints made by the constructor."""
+    dates, followers = history
+    return engagement_report(snapshots=list(map(SnapshotPoint, dates, followers)), **given)
+
+
 def _report(evidence, *, always_history: bool, monkeypatch) -> str:
     with monkeypatch.context() as patch:
-        if always_history:  # the reference: every report gets the whole history, made by the constructor
+        if always_history:  # the reference: every report gets the whole history as SnapshotPoints
             patch.setattr(reports, "_rates_posts", lambda evidence: True)
-            patch.setattr(reports, "_snapshot_points", lambda *columns: list(map(SnapshotPoint, *columns)))
+            patch.setattr(reports, "engagement_report", _with_snapshot_points)
         return stored_json(reports._report_values(evidence, now=NOW, growth_fit=None))
 
 
@@ -87,14 +93,6 @@ def test_random_accounts(seed, monkeypatch):
     assert _report(evidence, always_history=False, monkeypatch=monkeypatch) == _report(
         evidence, always_history=True, monkeypatch=monkeypatch
     )
-
-
-def test_points_equal_the_constructor():
-    dates = [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
-    made = reports._snapshot_points(dates, [10, 20], [None, 5])
-    assert made == [SnapshotPoint(dates[0], 10, None), SnapshotPoint(dates[1], 20, 5)]
-    assert all(type(point) is SnapshotPoint and point.posts is None for point in made)
-    assert reports._snapshot_points([], [], []) == []
 
 
 def test_stored_rate_rates_each_post_by_its_history(monkeypatch):
@@ -159,3 +157,28 @@ def test_vetting_a_chunk_stores_each_accounts_own_report():
         stored = AccountMetrics.objects.get(account=account).vetting
         stored.pop("computed_at"), alone[account.pk].pop("computed_at")
         assert stored == alone[account.pk], account.pk
+
+
+def test_post_stats_read_from_the_rows_in_field_order():
+    # `_POST_STATS` reads a post row's values in the order of PostStats' fields: each field gets
+    # its own column (distinct values, so a swap would show).
+    from vetting.scoring.engagement import PostStats
+
+    row = {
+        "id": 7,
+        "account_id": 1,
+        "platform_post_id": "p7",
+        "posted_at": NOW,
+        "url": "u",
+        "caption": "c",
+        "likes": 11,
+        "comments": 12,
+        "shares": 13,
+        "saves": 14,
+        "views": 15,
+        "is_sponsored": True,
+    }
+    expected = PostStats(
+        post_id=7, posted_at=NOW, likes=11, comments=12, shares=13, saves=14, views=15, is_sponsored=True
+    )
+    assert PostStats(*reports._POST_STATS(row)) == expected

@@ -158,28 +158,34 @@ def test_engagement_quality_is_monotone_and_nan_safe():
 
 
 def test_post_points_made_in_c_are_the_named_tuples():
-    # `_point_at` builds PostPoint without its Python __new__: the same fields, values and types.
+    # `_points` builds PostPoints without their Python __new__: the same fields, values and types.
     import random
 
     from influencers.metrics.engagement import PostPoint
-    from vetting.scoring.engagement import _moment, _point_at
+    from vetting.scoring.engagement import _moment, _points
 
     rng = random.Random(5)
+    posts, theirs = [], []
     for i in range(300):
         posted = rng.choice([dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), dt.date(2026, 1, 2)])
         counts = [rng.choice([None, 0, 7, 12.0, 3.9]) for _ in range(5)]
         post = PostStats(i, posted, counts[0] or 0, counts[1] or 0, *counts[2:])
-        ours = _point_at(post, _moment(posted))
-        theirs = PostPoint(
-            _moment(posted),
-            int(post.likes or 0),
-            int(post.comments or 0),
-            saves=None if post.saves is None else int(post.saves),
-            views=None if post.views is None else int(post.views),
-            shares=None if post.shares is None else int(post.shares),
+        posts.append(post)
+        theirs.append(
+            PostPoint(
+                _moment(posted),
+                int(post.likes or 0),
+                int(post.comments or 0),
+                saves=None if post.saves is None else int(post.saves),
+                views=None if post.views is None else int(post.views),
+                shares=None if post.shares is None else int(post.shares),
+            )
         )
-        assert type(ours) is PostPoint and ours == theirs and ours._asdict() == theirs._asdict()
-        assert [type(v) for v in ours] == [type(v) for v in theirs]
+    ours = _points(posts, [_moment(p.posted_at) for p in posts])
+    assert all(type(point) is PostPoint for point in ours) and ours == theirs
+    assert [point._asdict() for point in ours] == [point._asdict() for point in theirs]
+    assert [[type(v) for v in point] for point in ours] == [[type(v) for v in point] for point in theirs]
+    assert _points([], []) == []
 
 
 def test_posts_given_as_any_iterable():

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -31,14 +33,14 @@ from core.messages import Message
 from influencers.metrics.engagement import (
     PostPoint,
     er_definition,
-    platform_engagement,
-    post_engagement_rates,
+    platform_result,
+    post_engagement_rates_by_history,
     recent_posts,
 )
 from influencers.metrics.growth import SnapshotPoint
 from vetting import messages as m
 from vetting.scoring.records import asdict
-from vetting.scoring.robust import median, median_of, rolling_median_of
+from vetting.scoring.robust import median_of, rolling_median_of
 
 BENCHMARKS_PATH = Path(__file__).with_name("data") / "er_benchmarks.json"
 RECENT_POSTS = 30  # posts read for the engagement pattern (likes per comment, spikes, shifts)
@@ -172,28 +174,48 @@ def _moment(value: dt.datetime | dt.date) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(), tzinfo=dt.UTC)
 
 
-def _count(value: float | None) -> int | None:
-    return None if value is None else int(value)
-
-
 # PostPoint(posted_at, likes, comments, saves, views, shares) made in C (the named tuple's own
 # __new__ is a Python function; an account has a dozen posts or more).
 _new_post_point = functools.partial(tuple.__new__, PostPoint)
+_POSTED_AT = attrgetter("posted_at")
+_SNAPSHOT_DATE = attrgetter("date")
 
 
-def _point_at(post: PostStats, moment: dt.datetime) -> PostPoint:
-    """The counters of `post` as a PostPoint (unknown likes and comments 0, the other counts
-    kept unknown), published at `moment` (its `_moment`)."""
-    return _new_post_point(
-        (
-            moment,
-            int(post.likes or 0),
-            int(post.comments or 0),
-            _count(post.saves),
-            _count(post.views),
-            _count(post.shares),
+def _points(posts: Sequence[PostStats], moments: Sequence[dt.datetime]) -> list[PostPoint]:
+    """The counters of each of `posts` as a PostPoint (unknown likes and comments 0, the other
+    counts kept unknown, each count an int) published at its moment (its `_moment`): one
+    comprehension, not a function call per post and count (the vetting service rates a dozen
+    posts of thousands of accounts)."""
+    return [
+        _new_post_point(
+            (
+                moment,
+                int(post.likes or 0),
+                int(post.comments or 0),
+                None if post.saves is None else int(post.saves),
+                None if post.views is None else int(post.views),
+                None if post.shares is None else int(post.shares),
+            )
         )
-    )
+        for post, moment in zip(posts, moments, strict=True)
+    ]
+
+
+FollowerHistory = tuple[Sequence[dt.date], Sequence[Any]]
+
+
+def _follower_columns(snapshots: Sequence[SnapshotPoint], history: FollowerHistory | None) -> FollowerHistory:
+    """The (dates, followers) columns of the history sorted by date: of `history` when given
+    (kept as they are when already in order, as the vetting service reads them), else of
+    `snapshots`; a stable sort, so same-day snapshots keep their order either way."""
+    if history is None:
+        snaps = sorted(snapshots, key=_SNAPSHOT_DATE)  # in C: 90-365 snapshots an account
+        return [s.date for s in snaps], [s.followers for s in snaps]
+    dates, followers = history
+    if all(map(operator.le, dates, itertools.islice(dates, 1, None))):
+        return dates, followers
+    order = sorted(range(len(dates)), key=dates.__getitem__)
+    return [dates[i] for i in order], [followers[i] for i in order]
 
 
 def engagement_report(
@@ -204,6 +226,7 @@ def engagement_report(
     table: dict[str, Any] | None = None,
     recent: int = RECENT_POSTS,
     snapshots: Sequence[SnapshotPoint] = (),
+    history: FollowerHistory | None = None,
     stored: StoredEngagement | None = None,
 ) -> EngagementReport:
     """The account's engagement rate against the platform/tier benchmark, likes per comment,
@@ -211,13 +234,16 @@ def engagement_report(
 
     The rate is `stored` (the account's headline ER) when given, else `platform_engagement` over
     the `recent_posts` of `posts`; `snapshots` give the followers at posting time (without them:
-    `followers`). The pattern figures read the `recent` newest posts, each rated by the same
-    per-post definition."""
+    `followers`), or `history`, the same as (dates, followers) columns, read instead of them
+    when given (no SnapshotPoint made per day). The pattern figures read the `recent` newest
+    posts, each rated by the same per-post definition."""
     table = table or load_benchmarks()
     # Each post's moment once (the sort and the points read it): the newest `recent` posts, by
     # a stable sort as sorting the posts themselves by it.
     posts = list(posts)
-    moments = [_moment(p.posted_at) for p in posts]
+    moments = list(map(_POSTED_AT, posts))
+    if not all(map(isinstance, moments, itertools.repeat(dt.datetime))):  # dates among them: their midnights
+        moments = list(map(_moment, moments))
     order = sorted(range(len(moments)), key=moments.__getitem__)[-recent:]
     chosen = [posts[i] for i in order]
     report = EngagementReport(
@@ -226,14 +252,21 @@ def engagement_report(
     bench = benchmark_for(platform, followers, table)
     report.benchmark = bench
     definition = er_definition(platform)
-    points = [_point_at(posts[i], moments[i]) for i in order]
-    snaps = sorted(snapshots, key=attrgetter("date"))  # in C: 90-365 snapshots an account
     current = followers if followers > 0 else None
+    # The points and the history are read only to rate posts: not when the stored rate is
+    # unknown or there are no posts (most of the accounts of a catalogue without snapshots).
+    points: list[PostPoint] | None = None
+    columns: FollowerHistory | None = None
     if stored is not None:
         report.engagement_rate, report.formula, report.posts_used = stored.value, stored.formula, stored.posts_used
         missing = m.NO_STORED_RATE()
     else:
-        result = platform_engagement(platform, recent_posts(points), snaps, current)
+        points = _points(chosen, [moments[i] for i in order])
+        columns = _follower_columns(snapshots, history)
+        newest = recent_posts(points)
+        rates = post_engagement_rates_by_history(newest, definition, *columns, current)
+        # `platform_engagement` over the newest posts, the history read as columns.
+        result = platform_result(definition, tuple(r for r in rates if r is not None), bool(newest), bool(columns[0]))
         report.engagement_rate, report.formula, report.posts_used = result.value, result.formula, result.posts_used
         missing = m.NO_RATE(reason=result.inputs.get("reason", "no posts"))
     report.formula = report.formula or definition.formula
@@ -242,15 +275,18 @@ def engagement_report(
         return report
     if bench is None:
         report.note = m.NO_BENCHMARK_FOR(platform=platform)
-    likes = sum(float(p.likes or 0) for p in chosen)
-    comments = sum(float(p.comments or 0) for p in chosen)
+    # Lists, not generators, summed (the same additions in the same order).
+    likes = sum([float(p.likes or 0) for p in chosen])
+    comments = sum([float(p.comments or 0) for p in chosen])
     if comments > 0:
         report.likes_per_comment = likes / comments
     elif likes > 0:
         report.likes_per_comment = math.inf
     views = [float(p.views) for p in chosen if p.views]
     if views and followers > 0:
-        report.views_per_follower = float(median(views)) / followers
+        # The plain-Python median: numpy's bit for bit here (no zero among the views, so no
+        # signed zero to sort either way), without making an array for a dozen values.
+        report.views_per_follower = median_of(views) / followers
     if report.engagement_rate is None:
         report.note = missing
         return report
@@ -268,9 +304,13 @@ def engagement_report(
             report.position = "above"
         else:
             report.position = "within"
+    if points is None:
+        points = _points(chosen, [moments[i] for i in order])
+    if columns is None:
+        columns = _follower_columns(snapshots, history)
     rated = [
         (rate, post)
-        for rate, post in zip(post_engagement_rates(points, definition, snaps, current), chosen)
+        for rate, post in zip(post_engagement_rates_by_history(points, definition, *columns, current), chosen)
         if rate is not None
     ]
     report.changes = engagement_changes([p for _, p in rated], np.array([r for r, _ in rated]))
