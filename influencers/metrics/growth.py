@@ -50,40 +50,34 @@ def followers_at(
         return None
     if dates is None:
         dates = [s.date for s in snapshots]
+    return snapshots[nearest_index(dates, day)]
+
+
+def nearest_index(dates: Sequence[dt.date], day: dt.date) -> int:
+    """The index of the date of `dates` (sorted, not empty) nearest to `day`, the earlier on a
+    tie: the rule of `followers_at` and `followers_on`."""
     i = bisect.bisect_left(dates, day)
     if i == 0:
-        return snapshots[0]
-    if i == len(snapshots):
-        return snapshots[-1]
-    before, after = snapshots[i - 1], snapshots[i]
-    if after.date == day:
-        return after
-    return before if (day - before.date) <= (after.date - day) else after
+        return 0
+    if i == len(dates):
+        return i - 1
+    after = dates[i]
+    if after == day:
+        return i
+    return i - 1 if (day - dates[i - 1]) <= (after - day) else i
 
 
 def followers_on(
     dates: Sequence[dt.date], followers: Sequence[Any], days: Sequence[dt.date], default: Any = None
 ) -> list[Any]:
-    """The followers of the snapshot `followers_at` picks for each of `days` (the nearest, the
-    earlier on a tie), from a history given as its `dates` (sorted) and `followers` columns;
-    `default` for every day when the history is empty. One loop with the bisections inline: the
-    vetting scorer looks up every recent post of every account, and a call of `followers_at` per
-    post (its checks, a SnapshotPoint per snapshot to read) cost more than the searches."""
+    """The followers of the snapshot `followers_at` picks for each of `days`, from a history
+    given as its `dates` (sorted) and `followers` columns; `default` for every day when the
+    history is empty. The vetting scorer looks up every recent post of every account from the
+    columns it read: a SnapshotPoint per snapshot made only to be read back cost more than the
+    searches."""
     if not dates:
         return [default] * len(days)
-    last = len(dates) - 1
-    out = []
-    for day in days:
-        i = bisect.bisect_left(dates, day)
-        if i == 0:
-            out.append(followers[0])
-        elif i > last:
-            out.append(followers[last])
-        else:
-            after = dates[i]
-            # after == day: that snapshot; else the nearer one, the earlier on a tie.
-            out.append(followers[i] if after == day or (day - dates[i - 1]) > (after - day) else followers[i - 1])
-    return out
+    return [followers[nearest_index(dates, day)] for day in days]
 
 
 def snapshot_at_or_before(snapshots: Sequence[SnapshotPoint], day: dt.date) -> SnapshotPoint | None:
