@@ -19,7 +19,9 @@ too.
 By default each step is called once over every account, in this process; with --announce the
 steps run as after an import (`influencers.follow_ups.announce`: split over FOLLOW_UP_PROCESSES
 forked workers when at least FOLLOW_UP_PARALLEL_MIN_ACCOUNTS accounts changed), so the two
-dumps of one checkout compare the split run with the single-process one.
+dumps of one checkout compare the split run with the single-process one. With --lock-waits
+(SQLite) each process's waits for the write lock are printed: the split steps' workers write
+one at a time, and what a worker does inside its transactions makes the other wait.
 
 On PostgreSQL, name the imported database by URL instead of a file: the check runs on a copy
 made from it as a template (`<name>_followup_check`, dropped at the end; nothing may be
@@ -53,6 +55,11 @@ def main() -> None:
     )
     parser.add_argument("--dump", type=Path, help="write the stored outputs here (sorted JSON)")
     parser.add_argument("--announce", action="store_true", help="run the steps as an import does (see above)")
+    parser.add_argument(
+        "--lock-waits",
+        action="store_true",
+        help="SQLite: time each transaction's BEGIN IMMEDIATE (the wait for the write lock) in every process",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vetted-followup-check-"))
@@ -79,6 +86,9 @@ def main() -> None:
         from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
 
         assert copy_url or (connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"]))
+        waits = workdir / "lock-waits"
+        if args.lock_waits and not copy_url:
+            _time_lock_waits(waits)
         # As after a first import: no search text and no metrics row yet.
         AccountSearchText.objects.all().delete()
         AccountMetrics.objects.all().delete()
@@ -101,6 +111,8 @@ def main() -> None:
             f"follow-up of {len(ids):,} accounts: {total_wall:.2f} s wall → {len(ids) / total_wall:,.0f} accounts/s; "
             f"{total_cpu:.2f} s CPU → {len(ids) / total_cpu:,.0f} accounts/CPU-s; load {os.getloadavg()[0]:.1f}"
         )
+        if args.lock_waits and not copy_url:
+            _print_lock_waits(waits)
         if args.dump:
             # Every column as the database holds it, but the computation's times; JSON columns as
             # the values they read back as (key order included), whatever the spacing of the text.
@@ -137,6 +149,33 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         if copy_url:
             drop_database(copy_url)
+
+
+def _time_lock_waits(folder: Path) -> None:
+    """Time every transaction's start on SQLite (BEGIN IMMEDIATE: the wait for the write lock
+    while another process holds it), one line per start in a file per process (forked workers
+    inherit the patch)."""
+    from django.db.backends.sqlite3 import base
+
+    folder.mkdir()
+    begin = base.DatabaseWrapper._start_transaction_under_autocommit
+
+    def timed(self: base.DatabaseWrapper) -> None:
+        started = time.perf_counter()
+        begin(self)
+        with (folder / str(os.getpid())).open("a") as out:
+            out.write(f"{time.perf_counter() - started:.6f}\n")
+
+    base.DatabaseWrapper._start_transaction_under_autocommit = timed  # type: ignore[method-assign]
+
+
+def _print_lock_waits(folder: Path) -> None:
+    for path in sorted(folder.iterdir()):
+        waits = [float(line) for line in path.read_text().split()]
+        print(
+            f"process {path.name}: {len(waits)} transactions, waited {sum(waits):.3f} s for the write lock "
+            f"(longest {max(waits):.3f} s)"
+        )
 
 
 def _copy_postgres(url: str) -> str:
