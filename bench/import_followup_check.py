@@ -155,18 +155,19 @@ def _time_lock_waits(folder: Path) -> None:
     """Time every transaction's start on SQLite (BEGIN IMMEDIATE: the wait for the write lock
     while another process holds it), one line per start in a file per process (forked workers
     inherit the patch)."""
-    from django.db.backends.sqlite3 import base
+    from django.db import connections
 
     folder.mkdir()
-    begin = base.DatabaseWrapper._start_transaction_under_autocommit
+    wrapper = type(connections["default"])  # the settings' backend (a subclass of Django's)
+    begin = wrapper._start_transaction_under_autocommit
 
-    def timed(self: base.DatabaseWrapper) -> None:
+    def timed(self: object) -> None:
         started = time.perf_counter()
         begin(self)
         with (folder / str(os.getpid())).open("a") as out:
             out.write(f"{time.perf_counter() - started:.6f}\n")
 
-    base.DatabaseWrapper._start_transaction_under_autocommit = timed  # type: ignore[method-assign]
+    wrapper._start_transaction_under_autocommit = timed
 
 
 def _print_lock_waits(folder: Path) -> None:

@@ -104,7 +104,11 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
     )
 }
+# Django's SQLite backend whose transactions wait for the write lock in short steps (its
+# module docstring says why).
+SQLITE_ENGINE = "core.backends.sqlite3"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     # A fresh checkout has no var/ yet, and SQLite does not create missing folders.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets a local Celery worker write while the web process reads; IMMEDIATE avoids

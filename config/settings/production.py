@@ -25,6 +25,7 @@ from config.settings.base import (
     DATABASES,
     DEV_SECRET_KEY,
     SECRET_KEY,
+    SQLITE_ENGINE,
     STORAGES,
 )
 
@@ -125,7 +126,7 @@ if AWS_STORAGE_BUCKET_NAME:
 def _engines_for_several_processes(app_configs, **kwargs):  # noqa: ANN001, ANN202
     """`check --deploy`: say which defaults of a one-process setup are still in use."""
     warnings = []
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
         warnings.append(
             checks.Warning(
                 "DATABASE_URL is not set: the database is a SQLite file.",

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import DATABASES, SQLITE_ENGINE
 
 _tmp = Path(tempfile.mkdtemp(prefix="vetted-test-"))
 MEDIA_ROOT = _tmp / "media"
@@ -17,7 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 VISION_EMBEDDER = "style"
 BACKGROUND_THREADS = False  # work sent outside the request in eager mode runs inline in tests
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     DATABASES["default"]["NAME"] = str(_tmp / "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test-db.sqlite3")}
 else:
