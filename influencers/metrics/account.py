@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from influencers.metrics.days import cutoff_text, days_before_text
+from influencers.metrics.days import days_before_text
 from influencers.metrics.engagement import (
     DEFAULT_POSTS,
     DEFAULT_WINDOW_DAYS,
@@ -167,12 +167,11 @@ def assemble_account_metrics(
 
     likes_formula, comments_formula, views_formula = _averages_formulas(used_count, window_days, n_posts)
     # Each text made once: the window ends at the newest post, as the cadence's window does
-    # (its "to" is that post's text), the cut-off is the chunk's, and the newest snapshot's
-    # date is written twice.
+    # (its "to" is that post's text), and the newest snapshot's date is written twice.
     posts_end_text: str | None = cadence_details["to"] if posts_end else None
     latest_date = latest.date.isoformat() if latest else None
     details: dict[str, Any] = {
-        "as_of": cutoff_text(as_of) if as_of else None,
+        "as_of": as_of.isoformat() if as_of else None,
         "window": {
             "posts": n_posts,
             "days": window_days,

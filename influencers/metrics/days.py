@@ -25,29 +25,6 @@ def day_text(number: int) -> str:
     return day_of(number).isoformat()
 
 
-class RecentTimeTexts:
-    """`isoformat()` of times, remembering the last one asked for by identity (a time is
-    immutable, so the same object has the same text; equal times in different zones do not):
-    the metrics write the cut-off of a chunk once per account, and an aware time's isoformat
-    costs ~1 µs."""
-
-    def __init__(self) -> None:
-        # One tuple, replaced whole: a reader never sees one time with another's text.
-        self._last: tuple[dt.datetime | None, str] = (None, "")
-
-    def __call__(self, value: dt.datetime) -> str:
-        last = self._last
-        if last[0] is value:
-            return last[1]
-        text = value.isoformat()
-        self._last = (value, text)
-        return text
-
-
-# The cut-off of the accounts being computed (one time for a whole chunk).
-cutoff_text = RecentTimeTexts()
-
-
 def days_before_text(time: dt.datetime, time_text: str, count: int) -> str:
     """`(time - timedelta(days=count)).isoformat()` given `time_text`, `time`'s isoformat: in UTC
     (a fixed offset) whole days move only the date, so the clock and offset are `time_text`'s."""

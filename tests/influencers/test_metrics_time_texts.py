@@ -1,6 +1,6 @@
 """The metrics' time texts made once equal each time's own isoformat (influencers/metrics/days.py):
-the newest post's text shared by the cadence and the window, the cut-off's remembered across a
-chunk, and the window's start written from its end's text in UTC."""
+the newest post's text shared by the cadence and the window, and the window's start written from
+its end's text in UTC."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from influencers.metrics.days import RecentTimeTexts, days_before_text
+from influencers.metrics.days import days_before_text
 from influencers.metrics.growth import cadence_result
 
 UTC_TIMES = [
@@ -31,16 +31,6 @@ OTHER_TIMES = [
 @pytest.mark.parametrize("count", [0, 1, 7, 90, 366])
 def test_days_before_text_is_the_earlier_times_isoformat(time, count):
     assert days_before_text(time, time.isoformat(), count) == (time - dt.timedelta(days=count)).isoformat()
-
-
-def test_recent_time_texts_answer_by_identity_not_equality():
-    texts = RecentTimeTexts()
-    utc = UTC_TIMES[0]
-    shanghai = utc.astimezone(ZoneInfo("Asia/Shanghai"))  # equal to utc, another text
-    assert texts(utc) == utc.isoformat()
-    assert texts(shanghai) == shanghai.isoformat() != utc.isoformat()
-    assert texts(utc) == utc.isoformat()
-    assert texts(utc) == utc.isoformat()  # remembered
 
 
 @pytest.mark.parametrize("time", UTC_TIMES + OTHER_TIMES)

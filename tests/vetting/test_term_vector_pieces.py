@@ -106,7 +106,7 @@ def test_top_terms_by_count_then_term():
 
 
 def test_a_full_piece_cache_is_emptied_and_gives_the_same_counts(monkeypatch):
-    monkeypatch.setattr(ts._PieceParts, "MAX", 3)
+    monkeypatch.setattr(ts._PIECE_PARTS, "limit", 3)
     ts._PIECE_PARTS.clear()
     try:
         texts = ["skin 护肤 glow 日常 eco", "分享 vlog 探店 skin glow"]

@@ -74,9 +74,8 @@ def test_named_cases(text):
 
 
 def test_a_full_piece_cache_is_emptied_and_gives_the_same_tokens(monkeypatch):
-    monkeypatch.setattr(ts._PieceTokens, "MAX", 3)
     for cache in (ts._PIECE_WORDS, ts._PIECE_RUNS):
-        monkeypatch.setattr(cache, "find", cache.find)  # the module's caches, emptied after the test
+        monkeypatch.setattr(cache, "limit", 3)
         cache.clear()
     text = "skin 护肤 glow 日常 eco 分享 vlog 探店 skin glow"
     assert ts.tokens(text) == _former_tokens(text)

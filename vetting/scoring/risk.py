@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.memo import Memo
 from core.messages import Message, as_message, label_kinds
 from vetting import messages as m
 from vetting.scoring.audience_quality import AudienceQuality
@@ -353,7 +354,7 @@ def audience_signals(quality: AudienceQuality | None) -> list[Signal]:
     ]
 
 
-def _steady_key(report: GrowthReport) -> tuple[Any, ...] | None:
+def _steady_key(report: GrowthReport) -> tuple[int, float, int] | None:
     """What the signals of a history without any anomaly depend on (`growth_signals`), or None
     when they are not to be kept: figures of another type than the scorer gives (an int share
     would be written 0, not 0.0) or a negative zero (written -0.0)."""
@@ -370,11 +371,18 @@ def _steady_copy(signal: Signal) -> Signal:
     return copy
 
 
+def _steady_signals(key: tuple[int, float, int]) -> list[Signal]:
+    """`_growth_signals` of a history without any anomaly, made from what they depend on
+    (`_steady_key`: its snapshots, gain share and churn bursts): the rest of such a report is
+    read only when it has anomalies."""
+    n, share, churn = key
+    return _growth_signals(GrowthReport(available=True, n_snapshots=n, anomalous_gain_share=share, churn_bursts=churn))
+
+
 # The two signals of a history without any anomaly (most accounts), by `_steady_key`: the same
 # for every account of that many snapshots, made once and copied (`_steady_copy`), as the
-# signals without data are (`_no_data`). Bounded like the messages' words: cleared when full.
-_STEADY: dict[tuple[Any, ...], list[Signal]] = {}
-STEADY_MAX = 10_000
+# signals without data are (`_no_data`). Bounded: emptied when full.
+_STEADY: Memo[tuple[int, float, int], list[Signal]] = Memo(_steady_signals, limit=10_000)
 
 
 def growth_signals(report: GrowthReport | None) -> list[Signal]:
@@ -382,12 +390,7 @@ def growth_signals(report: GrowthReport | None) -> list[Signal]:
     if report is not None and report.available and not report.anomalies:
         key = _steady_key(report)
         if key is not None:
-            found = _STEADY.get(key)
-            if found is None:
-                if len(_STEADY) >= STEADY_MAX:
-                    _STEADY.clear()
-                found = _STEADY[key] = _growth_signals(report)
-            return list(map(_steady_copy, found))
+            return list(map(_steady_copy, _STEADY[key]))
     return _growth_signals(report)
 
 

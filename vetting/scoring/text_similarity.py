@@ -18,8 +18,10 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
+
+from core.memo import Memo
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "sustainability": (
@@ -272,24 +274,6 @@ def _latin_match(match: str) -> tuple[str, tuple[str, ...] | None, bool]:
     return word, _word_tokens(word) if word else None, word in _PAIR_FIRST
 
 
-class _PieceTokens(dict[str, tuple[str, ...]]):
-    """The tokens of whitespace-free pieces of texts by piece, found on a miss by `find`: a dict
-    read in C by `map(cache.__getitem__, pieces)` (an lru_cache hit costs about three times as
-    much, and a caption has a dozen pieces). Bounded: cleared when full."""
-
-    MAX = 65536
-
-    def __init__(self, find: Callable[[str], tuple[str, ...]]) -> None:
-        super().__init__()
-        self.find = find
-
-    def __missing__(self, piece: str) -> tuple[str, ...]:
-        if len(self) >= self.MAX:
-            self.clear()
-        found = self[piece] = self.find(piece)
-        return found
-
-
 def _words_of(piece: str) -> tuple[str, ...]:
     """The tokens of the Latin words of one piece in turn (two-word forms aside)."""
     return tuple(itertools.chain.from_iterable(own for _, own, _ in map(_latin_match, _LATIN.findall(piece)) if own))
@@ -300,8 +284,11 @@ def _runs_of(piece: str) -> tuple[str, ...]:
     return tuple(itertools.chain.from_iterable(map(_han_tokens, _HAN.findall(piece))))
 
 
-_PIECE_WORDS = _PieceTokens(_words_of)
-_PIECE_RUNS = _PieceTokens(_runs_of)
+# The tokens of whitespace-free pieces of texts by piece, found once: read in C by
+# `map(cache.__getitem__, pieces)` (an lru_cache hit costs about three times as much, and a
+# caption has a dozen pieces). Bounded: emptied when full.
+_PIECE_WORDS: Memo[str, tuple[str, ...]] = Memo(_words_of, limit=65_536)
+_PIECE_RUNS: Memo[str, tuple[str, ...]] = Memo(_runs_of, limit=65_536)
 _PAIR_FIRSTS = tuple(sorted(_PAIR_FIRST))
 
 
@@ -421,21 +408,15 @@ _PAIR_FIRST_BYTES = tuple(first.encode() for first in _PAIR_FIRSTS)
 _MARKS = tuple((i,) for i in range(256))
 
 
-class _PieceParts(dict[bytes, tuple[tuple[str, ...], tuple[str, ...]]]):
+def _piece_parts(piece: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A piece's (UTF-8) tokens as (those of its Latin words, those of its CJK runs), as
-    _PIECE_WORDS and _PIECE_RUNS give them. Bounded: cleared when full."""
-
-    MAX = 65536
-
-    def __missing__(self, piece: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        if len(self) >= self.MAX:
-            self.clear()
-        text = piece.decode()
-        found = self[piece] = (_words_of(text), _runs_of(text))
-        return found
+    _PIECE_WORDS and _PIECE_RUNS give them."""
+    text = piece.decode()
+    return _words_of(text), _runs_of(text)
 
 
-_PIECE_PARTS = _PieceParts()
+# `_piece_parts` of each distinct piece, worked out once. Bounded: emptied when full.
+_PIECE_PARTS: Memo[bytes, tuple[tuple[str, ...], tuple[str, ...]]] = Memo(_piece_parts, limit=65_536)
 
 
 def _paired_part_tokens(part: str) -> tuple[str, ...]:
@@ -509,15 +490,13 @@ def _piece_counts(texts: Sequence[str | None]) -> dict[str, int] | None:
     return counts
 
 
-class _Sublinear(dict[int, float]):
-    """1 + log(count) by count, computed once per count (a term vector takes one per term)."""
-
-    def __missing__(self, count: int) -> float:
-        weight = self[count] = 1.0 + math.log(count)
-        return weight
+def _sublinear(count: int) -> float:
+    """A term's weight by its count: 1 + log(count)."""
+    return 1.0 + math.log(count)
 
 
-_SUBLINEAR = _Sublinear()
+# Computed once per count (a term vector takes one per term).
+_SUBLINEAR: Memo[int, float] = Memo(_sublinear)
 
 
 def idf_from(documents: Sequence[Mapping[str, float]], terms: Iterable[str]) -> dict[str, float]:

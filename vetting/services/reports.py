@@ -17,6 +17,7 @@ they appear on, and what data was (not) available.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import math
@@ -463,6 +464,7 @@ class _Vetted:
     report_json: str
 
 
+@functools.cache
 def _vetting_fields() -> tuple[list[Any], Any, Any]:
     """AccountMetrics' vetting fields but the report, its report field and its key."""
     by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
