@@ -12,9 +12,9 @@ The dump holds every AccountMetrics row (vetting report included) and every Acco
 sorted, without the times of the computation (`computed_at`, the metrics' `as_of`: now). JSON
 columns are dumped as the values they read back as, in their key order, not as their stored text:
 the reports are written compact by orjson, the other JSON columns by the standard library.
-The search texts and the metrics rows are deleted first, so the steps write every row as after a
-first import. The creators' worst risk (kept by triggers from their accounts' metrics) is dumped
-too.
+The copy is migrated to the checkout's schema first. The search texts and the metrics rows are
+deleted first, so the steps write every row as after a first import. The creators' worst risk
+(kept by triggers from their accounts' metrics) is dumped too.
 
 By default each step is called once over every account, in this process; with --announce the
 steps run as after an import (`influencers.follow_ups.announce`: split over FOLLOW_UP_PROCESSES
@@ -86,6 +86,10 @@ def main() -> None:
         from influencers.models import Account, AccountMetrics, AccountSearchText, Creator
 
         assert copy_url or (connection.vendor == "sqlite" and str(workdir) in str(connection.settings_dict["NAME"]))
+        # The copy in this checkout's schema (a database kept by an older checkout may lack migrations).
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
         waits = workdir / "lock-waits"
         if args.lock_waits and not copy_url:
             _time_lock_waits(waits)
@@ -118,7 +122,8 @@ def main() -> None:
             # the values they read back as (key order included), whatever the spacing of the text.
             fields = [f for f in AccountMetrics._meta.concrete_fields if f.attname != "computed_at"]
             columns = [str(f.column) for f in fields]
-            is_json = [f.get_internal_type() == "JSONField" for f in fields]
+            # By class name: the checkout compared may predate core.fields.JSONTextField.
+            is_json = [type(f).__name__ in ("JSONField", "JSONTextField") for f in fields]
             quote = connection.ops.quote_name
             with connection.cursor() as cursor:
                 cursor.execute(

@@ -91,7 +91,7 @@ class MetricsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccountMetrics
-        exclude = ["account", "vetting"]
+        exclude = ["account", "vetting", "vetting_inputs"]
 
     def get_stale(self, metrics: AccountMetrics) -> bool:
         return data_is_stale(metrics.data_as_of)

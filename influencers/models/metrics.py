@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 
+from core.fields import JSONTextField
 from influencers.models.catalogue import Account
 from influencers.models.indexes import NullsLastIndex
 
@@ -51,7 +52,14 @@ class AccountMetrics(models.Model):
         default=list, blank=True, help_text="Kinds of evidence the vetting had no data for, e.g. ['follower_sample']"
     )
     details = models.JSONField(default=dict, blank=True, help_text="Formulas and inputs behind each figure")
-    vetting = models.JSONField(default=dict, blank=True, help_text="The last vetting report (signals, evidence)")
+    # The report as text (read whole, never queried inside: core.fields.JSONTextField says why);
+    # the parts of it that SQL reads (ranking, matching's term counts) are kept beside it.
+    vetting = JSONTextField(default=dict, blank=True, help_text="The last vetting report (signals, evidence)")
+    vetting_inputs = models.JSONField(
+        null=True,  # not vetted yet (and a column SQLite adds without rebuilding its table: 0021)
+        blank=True,
+        help_text="The report's parts read in SQL: its 'rank' inputs and its 'text' term vector",
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

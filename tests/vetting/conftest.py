@@ -25,7 +25,7 @@ def safety_catalogue() -> None:
             fake_risk=0.1,
             risk_confidence=0.9,
             risk_level="low",
-            vetting={"text": {"terms": term_vector(["natural skincare"])}},
+            vetting_inputs={"text": {"terms": term_vector(["natural skincare"])}},
         )
         caption = SAFETY_CAPTIONS[c % len(SAFETY_CAPTIONS)]
         PostFactory(

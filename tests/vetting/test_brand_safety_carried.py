@@ -27,7 +27,9 @@ PACKED = ("charged", "amounts", "starts", "blob", "posts", "owners")
 
 def creator_with_post(caption: str, *, sponsor: str = "", days: int = 3):
     account = AccountFactory(creator=CreatorFactory())
-    AccountMetricsFactory(account=account, followers=5_000, vetting={"text": {"terms": term_vector(["skincare"])}})
+    AccountMetricsFactory(
+        account=account, followers=5_000, vetting_inputs={"text": {"terms": term_vector(["skincare"])}}
+    )
     PostFactory(
         account=account,
         caption=caption,

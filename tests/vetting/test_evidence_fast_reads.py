@@ -228,7 +228,7 @@ def test_post_times_are_the_orms_whichever_loader_read_them():
 )
 def test_the_writes_parameters_are_the_fields_own(values):
     fake_risk, level, confidence, missing = values
-    row = reports._Vetted(1, 10, fake_risk, level, confidence, missing, "{}")
+    row = reports._Vetted(1, 10, fake_risk, level, confidence, missing, "{}", "{}")
     by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
     fields = [by_name[name] for name in ("fake_risk", "risk_level", "risk_confidence", "risk_missing")]
     prepared = reports._prepared_vetting(fields)

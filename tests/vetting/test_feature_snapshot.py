@@ -61,7 +61,7 @@ def catalogue():
                 risk_confidence=None if risk is None else rng.uniform(0.3, 1.0),
                 risk_level=level,
                 engagement_rate=rng.choice([None, rng.uniform(0.005, 0.08)]),
-                vetting=vetting,
+                vetting_inputs=vetting,
             )
             if rng.random() < 0.8:
                 AudienceProfileFactory(
@@ -296,9 +296,9 @@ def test_an_update_rewrites_the_changed_rows_as_a_full_build_would(base):
     metrics = [with_sibling[0], single]  # the first one's new risk is its sibling's creator-level risk too
     # Bulk writes (no timestamps touched): only the announced ids tell what changed.
     AccountMetrics.objects.filter(pk=metrics[0].pk).update(
-        followers=123, fake_risk=0.97, risk_level="high", vetting={"text": {"terms": {"brand-new-term": 0.5}}}
+        followers=123, fake_risk=0.97, risk_level="high", vetting_inputs={"text": {"terms": {"brand-new-term": 0.5}}}
     )
-    AccountMetrics.objects.filter(pk=metrics[1].pk).update(engagement_rate=0.2, vetting={})
+    AccountMetrics.objects.filter(pk=metrics[1].pk).update(engagement_rate=0.2, vetting_inputs={})
     creator = metrics[1].account.creator_id
     from influencers.models import Creator
 

@@ -52,7 +52,7 @@ def candidate(
         risk_confidence=None if risk is None else 0.9,
         risk_level="" if risk is None else ("low" if risk < 0.3 else "high"),
         engagement_rate=er,
-        vetting=vetting,
+        vetting_inputs=vetting,
     )
     if audience is not None:
         AudienceProfileFactory(

@@ -106,10 +106,10 @@ ACCOUNT_FIELDS = (
     "metrics__pk",
     "metrics__followers",
     "metrics__engagement_rate",
-    "metrics__vetting__rank",
-    "metrics__vetting__text__terms",
+    "metrics__vetting_inputs__rank",
+    "metrics__vetting_inputs__text__terms",
 )
-ACCOUNT_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text__terms")
+ACCOUNT_JSON_FIELDS = ("creator__languages", "metrics__vetting_inputs__rank", "metrics__vetting_inputs__text__terms")
 
 
 def json_rows(

@@ -245,10 +245,10 @@ ROW_FIELDS = (
     "metrics__risk_confidence",
     "metrics__risk_level",
     "metrics__engagement_rate",
-    "metrics__vetting__rank",
-    "metrics__vetting__text",
+    "metrics__vetting_inputs__rank",
+    "metrics__vetting_inputs__text",
 )
-ROW_JSON_FIELDS = ("creator__languages", "metrics__vetting__rank", "metrics__vetting__text")
+ROW_JSON_FIELDS = ("creator__languages", "metrics__vetting_inputs__rank", "metrics__vetting_inputs__text")
 
 
 # What a page's rows read besides the features: only the cached text terms of the vetting
@@ -900,7 +900,7 @@ def catalogue_idf(query: Mapping[str, float]) -> dict[str, float]:
 def _catalogue_idf(terms: list[str]) -> dict[str, float]:
     counts = AccountMetrics.objects.aggregate(
         n=Count("pk"),
-        **{f"t{i}": Count("pk", filter=Q(vetting__text__terms__has_key=term)) for i, term in enumerate(terms)},
+        **{f"t{i}": Count("pk", filter=Q(vetting_inputs__text__terms__has_key=term)) for i, term in enumerate(terms)},
     )
     n = counts["n"] or 0
     return {term: math.log((1 + n) / (1 + (counts[f"t{i}"] or 0))) + 1.0 for i, term in enumerate(terms)}

@@ -54,10 +54,10 @@ PAGE_FIELDS = (
     "handle",
     "creator__display_name",
     "metrics__engagement_rate",
-    "metrics__vetting__rank",
-    "metrics__vetting__text__terms",
+    "metrics__vetting_inputs__rank",
+    "metrics__vetting_inputs__text__terms",
 )
-PAGE_JSON_FIELDS = ("metrics__vetting__rank", "metrics__vetting__text__terms")
+PAGE_JSON_FIELDS = ("metrics__vetting_inputs__rank", "metrics__vetting_inputs__text__terms")
 # A bound, not a working set: what the pages of one catalogue version show (~2 KB an account).
 MEMO_ACCOUNTS = 50_000
 # A row's ranking inputs, its explanations (pickled) and their number (`explanation`).

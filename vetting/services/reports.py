@@ -79,7 +79,10 @@ CHUNK_SIZE = 200
 HISTORY_DAYS = 365  # newest snapshots per account (daily history: one year)
 RECENT_POSTS = 30
 TEXT_TERMS = 100  # top terms of bio + captions kept for value alignment at ranking time (small rows to load)
-VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "risk_missing", "vetting"]
+VETTING_FIELDS = ["fake_risk", "risk_level", "risk_confidence", "risk_missing", "vetting", "vetting_inputs"]
+# The report's parts that SQL reads (ranking's features, matching's term counts), stored again
+# in AccountMetrics.vetting_inputs: the report itself is text (core.fields.JSONTextField).
+REPORT_INPUTS = ("rank", "text")
 
 
 SnapshotRow = tuple[dt.date, int, int | None]
@@ -432,7 +435,7 @@ def _report_values(
             "audience_as_of": audience["as_of"] if audience else None,
             "audience_source": audience["source"] if audience else None,
         },
-        # Compact inputs of the brand ranking (read back with values("vetting__rank")).
+        # Compact inputs of the brand ranking (read back with values("vetting_inputs__rank")).
         "rank": {
             "engagement_rate": engagement.engagement_rate,
             "benchmark_median": bench_median,
@@ -453,7 +456,8 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 @dataclass(frozen=True)
 class _Vetted:
-    """One account's vetting columns, its report already JSON text (`stored_json`)."""
+    """One account's vetting columns, its report and the report's REPORT_INPUTS already JSON
+    text (`stored_json`)."""
 
     account_id: int
     followers: int
@@ -462,26 +466,30 @@ class _Vetted:
     risk_confidence: float | None
     risk_missing: Any
     report_json: str
+    inputs_json: str
 
 
 @functools.cache
-def _vetting_fields() -> tuple[list[Any], Any, Any]:
-    """AccountMetrics' vetting fields but the report, its report field and its key."""
+def _vetting_fields() -> tuple[list[Any], Any, Any, Any]:
+    """AccountMetrics' vetting fields but the report and its inputs; its report field, its
+    inputs field and its key."""
     by_name = {field.name: field for field in AccountMetrics._meta.concrete_fields}
-    return [by_name[name] for name in VETTING_FIELDS if name != "vetting"], by_name["vetting"], by_name["account"]
+    reports = ("vetting", "vetting_inputs")
+    fields = [by_name[name] for name in VETTING_FIELDS if name not in reports]
+    return fields, by_name["vetting"], by_name["vetting_inputs"], by_name["account"]
 
 
 def _update_params(rows: list[_Vetted]) -> list[list[Any]]:
     """The parameters of `_write_vetting`'s narrow UPDATE of `rows`: the vetting fields, the
-    report (the JSON text it already is) and the account."""
+    report and its inputs (the JSON texts they already are) and the account."""
     prepared = _prepared_vetting(_vetting_fields()[0])
-    return [[*prepared(row), row.report_json, row.account_id] for row in rows]
+    return [[*prepared(row), row.report_json, row.inputs_json, row.account_id] for row in rows]
 
 
 def _write_vetting(rows: list[_Vetted], update_params: list[list[Any]] | None) -> None:
     """Store the vetting columns of `rows` (inside the caller's transaction). With
     `update_params` (`_update_params(rows)`: every row already exists, as the metrics follow-up
-    ran first after every import), one narrow UPDATE of those five columns (sent with
+    ran first after every import), one narrow UPDATE of those six columns (sent with
     executemany on SQLite, as one statement on PostgreSQL: `update_staged_sql`); the
     caller makes them before its transaction, which on SQLite holds the write lock a split
     follow-up's other worker waits for. Without, one upsert that writes only them on conflict.
@@ -498,6 +506,7 @@ def _write_vetting(rows: list[_Vetted], update_params: list[list[Any]] | None) -
                     risk_confidence=row.risk_confidence,
                     risk_missing=row.risk_missing,
                     vetting=orjson.loads(row.report_json),
+                    vetting_inputs=orjson.loads(row.inputs_json),
                 )
                 for row in rows
             ],
@@ -507,7 +516,7 @@ def _write_vetting(rows: list[_Vetted], update_params: list[list[Any]] | None) -
             update_fields=VETTING_FIELDS,
         )
         return
-    fields, report, key = _vetting_fields()
+    fields, report, inputs, key = _vetting_fields()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and update_params:
@@ -515,15 +524,16 @@ def _write_vetting(rows: list[_Vetted], update_params: list[list[Any]] | None) -
             # are statement-level there, and under executemany they ran once per row (~1.5 ms of
             # the server's time per account); staged, not a VALUES list: psycopg quoted each
             # 10-12 KB report as an SQL literal in Python.
-            columns = [*fields, report, key]
+            columns = [*fields, report, inputs, key]
             staged = staged_rows(cursor, AccountMetrics, columns, update_params)
             cursor.execute(update_staged_sql(AccountMetrics, columns[:-1], key=key, staged=staged))
         else:
             # The vetting fields and the key have no db_column: their columns are their attnames.
-            sql = "UPDATE {} SET {}, {} = %s WHERE {} = %s".format(
+            sql = "UPDATE {} SET {}, {} = %s, {} = %s WHERE {} = %s".format(
                 quote(AccountMetrics._meta.db_table),
                 ", ".join(f"{quote(field.attname)} = %s" for field in fields),
                 quote(report.attname),
+                quote(inputs.attname),
                 quote(key.attname),
             )
             cursor.executemany(sql, update_params)
@@ -628,6 +638,7 @@ def _vetted_rows(
                 risk["confidence"],
                 risk["missing"],
                 stored_json(report),
+                stored_json({key: report[key] for key in REPORT_INPUTS}),
             )
         )
     return rows
