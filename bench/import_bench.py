@@ -18,7 +18,8 @@ refuses one that exists: never the developer's or a shared one); with --keep it 
 bench/import_followup_check.py.
 
 --real-shape is the shape of real exports (34k Instagram accounts measured in issue 20): 90 daily
-snapshots and 12 posts with captions and hashtags per account, and the import's follow-up
+snapshots and 12 posts with captions and hashtags per account (views on the video platforms'
+posts since 2026-12-07; `--no-views` for the older data), and the import's follow-up
 (search text, metrics, vetting, watches) included and timed step by step. `--snapshots` and
 `--posts` given with it replace its 90 and 12 (`--real-shape --snapshots 1`: how much of the time
 the history takes).
@@ -46,31 +47,43 @@ PLATFORMS = ("instagram", "tiktok", "xiaohongshu", "douyin", "youtube", "bilibil
 
 
 CAPTION_WORDS = "daily vlog review skincare routine coffee travel 日常 分享 探店 护肤 好物 推荐".split()
+# The platforms whose engagement benchmark divides by views (vetting/scoring/data/er_benchmarks.json):
+# real exports of their posts carry views, and without them vetting finds no engagement rate there.
+VIEW_PLATFORMS = frozenset({"tiktok", "douyin", "youtube", "bilibili"})
 
 
-def post_records(rng: random.Random, index: int, count: int, last: dt.date) -> list[dict]:
-    """`count` posts of one account, one every three days back from `last`."""
+def post_records(
+    rng: random.Random, index: int, count: int, last: dt.date, views_rng: random.Random | None = None
+) -> list[dict]:
+    """`count` posts of one account, one every three days back from `last`; with `views_rng`,
+    each with views too (10-40× its likes, drawn from that generator so the other fields are
+    the same with or without)."""
     posts = []
     for p in range(count):
         posted = dt.datetime.combine(last - dt.timedelta(days=3 * p), dt.time(12, 0), tzinfo=dt.UTC)
         caption = " ".join(rng.choices(CAPTION_WORDS, k=12))
-        posts.append(
-            {
-                "id": f"{index}-{p}",
-                "posted_at": posted.isoformat(),
-                "caption": caption,
-                "hashtags": rng.sample(CAPTION_WORDS[:7], k=2),
-                "likes": rng.randint(10, 50_000),
-                "comments": rng.randint(0, 2_000),
-                "saves": rng.randint(0, 3_000),
-            }
-        )
+        post = {
+            "id": f"{index}-{p}",
+            "posted_at": posted.isoformat(),
+            "caption": caption,
+            "hashtags": rng.sample(CAPTION_WORDS[:7], k=2),
+            "likes": rng.randint(10, 50_000),
+            "comments": rng.randint(0, 2_000),
+            "saves": rng.randint(0, 3_000),
+        }
+        if views_rng is not None:
+            post["views"] = round(post["likes"] * views_rng.uniform(10, 40))
+        posts.append(post)
     return posts
 
 
-def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int = 1, post_count: int = 0) -> int:
-    """Write the benchmark JSON Lines file; returns the number of snapshot rows."""
+def write_file(
+    path: Path, accounts: int, snapshots: int, form: str, seed: int = 1, post_count: int = 0, views: bool = True
+) -> int:
+    """Write the benchmark JSON Lines file; returns the number of snapshot rows. `views`: the posts
+    on VIEW_PLATFORMS carry views (False: as before 2026-12-07, for comparing with older figures)."""
     rng = random.Random(seed)
+    views_rng = random.Random(f"views-{seed}")
     start = dt.date(2026, 1, 1)
     last = start + dt.timedelta(days=max(snapshots - 1, 0))
     dates = [(start + dt.timedelta(days=day)).isoformat() for day in range(snapshots)]
@@ -91,6 +104,8 @@ def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int =
                         {"date": date, "followers": max(followers, 0), "following": following, "posts": posts}
                     )
             rows += len(history)
+            platform = PLATFORMS[index % len(PLATFORMS)]
+            viewed = views_rng if views and platform in VIEW_PLATFORMS else None
             record = {
                 "name": f"创作者 Creator {index}",
                 "country": rng.choice(("CN", "TW", "US", "GB", "JP")),
@@ -98,12 +113,12 @@ def write_file(path: Path, accounts: int, snapshots: int, form: str, seed: int =
                 "categories": [rng.choice(("beauty", "travel", "food", "fashion", "tech"))],
                 "accounts": [
                     {
-                        "platform": PLATFORMS[index % len(PLATFORMS)],
+                        "platform": platform,
                         "handle": f"creator_{index:07d}",
                         "display_name": f"Creator {index}",
                         "bio": "Bench account · 基准测试",
                         "snapshots": history,
-                        **({"posts": post_records(rng, index, post_count, last)} if post_count else {}),
+                        **({"posts": post_records(rng, index, post_count, last, viewed)} if post_count else {}),
                     }
                 ],
             }
@@ -202,6 +217,11 @@ def main() -> None:
     )
     parser.add_argument("--posts", type=int, default=0, help="posts per account")
     parser.add_argument(
+        "--no-views",
+        action="store_true",
+        help="posts without views, as before 2026-12-07 (the video platforms' posts then have no engagement rate)",
+    )
+    parser.add_argument(
         "--real-shape",
         action="store_true",
         help="90 snapshots and 12 posts per account, follow-up included and timed per step",
@@ -234,7 +254,9 @@ def main() -> None:
 
         path = workdir / "creators.jsonl"
         started = time.perf_counter()
-        rows = write_file(path, args.accounts, args.snapshots, args.snapshot_form, post_count=args.posts)
+        rows = write_file(
+            path, args.accounts, args.snapshots, args.snapshot_form, post_count=args.posts, views=not args.no_views
+        )
         size_mb = path.stat().st_size / 1e6
         print(
             f"generated {args.accounts:,} accounts × {args.snapshots} snapshots ({args.snapshot_form}) = "
