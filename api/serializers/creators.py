@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.reports import VettingReportSerializer
+from core.fields import JSONTextField
 from core.messages import localize
 from influencers.metrics.freshness import is_stale, stale_after_days
 from influencers.models import Account, AccountMetrics, Creator, MediaAsset, Post
@@ -31,6 +32,12 @@ def data_is_stale(data_as_of: Any) -> bool:
 
 class MetricsSummarySerializer(serializers.ModelSerializer):
     stale = serializers.SerializerMethodField(help_text="newest post/snapshot older than METRICS_STALE_AFTER_DAYS")
+    # `details` is a JSON document kept as text (core.fields.JSONTextField): a JSON value here,
+    # not the string DRF makes of a text field.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        JSONTextField: serializers.JSONField,
+    }
 
     class Meta:
         model = AccountMetrics
@@ -88,6 +95,12 @@ class MetricsSerializer(serializers.ModelSerializer):
     the data is as of and whether it is stale."""
 
     stale = serializers.SerializerMethodField(help_text="newest post/snapshot older than METRICS_STALE_AFTER_DAYS")
+    # `details` is a JSON document kept as text (core.fields.JSONTextField): a JSON value here,
+    # not the string DRF makes of a text field.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        JSONTextField: serializers.JSONField,
+    }
 
     class Meta:
         model = AccountMetrics

@@ -51,9 +51,10 @@ class AccountMetrics(models.Model):
     risk_missing = models.JSONField(
         default=list, blank=True, help_text="Kinds of evidence the vetting had no data for, e.g. ['follower_sample']"
     )
-    details = models.JSONField(default=dict, blank=True, help_text="Formulas and inputs behind each figure")
-    # The report as text (read whole, never queried inside: core.fields.JSONTextField says why);
-    # the parts of it that SQL reads (ranking, matching's term counts) are kept beside it.
+    details = JSONTextField(default=dict, blank=True, help_text="Formulas and inputs behind each figure")
+    # The report as text (read whole, never queried inside, as the details above: why in
+    # core.fields.JSONTextField); the parts of it that SQL reads (ranking, matching's term
+    # counts) are kept beside it.
     vetting = JSONTextField(default=dict, blank=True, help_text="The last vetting report (signals, evidence)")
     vetting_inputs = models.JSONField(
         null=True,  # not vetted yet (and a column SQLite adds without rebuilding its table: 0021)

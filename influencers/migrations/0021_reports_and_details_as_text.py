@@ -1,10 +1,11 @@
-"""The vetting report stored as text (core.fields.JSONTextField), the parts SQL reads of it kept
-beside it in `vetting_inputs` (jsonb on PostgreSQL): `rank` (the brand ranking's inputs) and
-`text` (the term vector matching counts and ranks by).
+"""The vetting report and the metrics' details stored as text (core.fields.JSONTextField), the
+parts SQL reads of the report kept beside it in `vetting_inputs` (jsonb on PostgreSQL): `rank`
+(the brand ranking's inputs) and `text` (the term vector matching counts and ranks by).
 
-PostgreSQL parsed every ~9 KB report into jsonb as it was written and rebuilt its text as it was
-read; nothing queried inside it but those two keys. The column becomes text there (its values'
-jsonb text, which reads back as the same documents). SQLite stored JSON as text already: only the
+PostgreSQL parsed every ~9 KB report and ~2.6 KB details into jsonb as they were written and
+rebuilt their text as they were read; nothing queried inside the details, nor inside the report
+but those two keys. The columns become text there (their values' jsonb text, which reads back as
+the same documents). SQLite stored JSON as text already: only the
 model's state changes there — altering the field would rebuild the table, and with it drop the
 triggers of migration 0011 (the creators' worst risk). `vetting_inputs` may be NULL for the same
 reason: SQLite adds a column with a default by rebuilding the table.
@@ -41,17 +42,22 @@ def copy_inputs(apps, schema_editor):
         metrics.objects.bulk_update(batch, ["vetting_inputs"])
 
 
-def report_as_text(apps, schema_editor):
+AS_TEXT = ("vetting", "details")
+
+
+def documents_as_text(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            "ALTER TABLE influencers_accountmetrics ALTER COLUMN vetting TYPE text USING vetting::text"
+            "ALTER TABLE influencers_accountmetrics "
+            + ", ".join(f"ALTER COLUMN {column} TYPE text USING {column}::text" for column in AS_TEXT)
         )
 
 
-def report_as_jsonb(apps, schema_editor):
+def documents_as_jsonb(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            "ALTER TABLE influencers_accountmetrics ALTER COLUMN vetting TYPE jsonb USING vetting::jsonb"
+            "ALTER TABLE influencers_accountmetrics "
+            + ", ".join(f"ALTER COLUMN {column} TYPE jsonb USING {column}::jsonb" for column in AS_TEXT)
         )
 
 
@@ -72,13 +78,20 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(copy_inputs, migrations.RunPython.noop, elidable=False),
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(report_as_text, report_as_jsonb, elidable=False)],
+            database_operations=[migrations.RunPython(documents_as_text, documents_as_jsonb, elidable=False)],
             state_operations=[
                 migrations.AlterField(
                     model_name="accountmetrics",
                     name="vetting",
                     field=core.fields.JSONTextField(
                         blank=True, default=dict, help_text="The last vetting report (signals, evidence)"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="accountmetrics",
+                    name="details",
+                    field=core.fields.JSONTextField(
+                        blank=True, default=dict, help_text="Formulas and inputs behind each figure"
                     ),
                 ),
             ],

@@ -1,5 +1,6 @@
-"""Migration 0021: the stored vetting reports become text (core.fields.JSONTextField) and their
-`rank` and `text` parts are copied into `vetting_inputs`, which ranking and matching read in SQL;
+"""Migration 0021: the stored vetting reports and metrics details become text
+(core.fields.JSONTextField) and the reports' `rank` and `text` parts are copied into
+`vetting_inputs`, which ranking and matching read in SQL;
 on SQLite the table is not rebuilt, so the creators' worst-risk triggers (0011) keep working."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.migrations import migrate_to
 
 BEFORE = [("influencers", "0020_worst_risk_one_aggregate")]
-AFTER = [("influencers", "0021_vetting_report_as_text")]
+AFTER = [("influencers", "0021_reports_and_details_as_text")]
 
 REPORT = {
     "version": 3,
@@ -21,10 +22,13 @@ REPORT = {
 }
 
 
-def _column_type() -> str:
+DETAILS = {"engagement_rate": {"formula": "(likes+comments)/followers", "inputs": {"posts": 12, "median": 0.031}}}
+
+
+def _column_type(column: str) -> str:
     with connection.cursor() as cursor:
         description = connection.introspection.get_table_description(cursor, "influencers_accountmetrics")
-    return {column.name: column for column in description}["vetting"].type_code
+    return {column.name: column for column in description}[column].type_code
 
 
 @pytest.mark.slow
@@ -40,22 +44,26 @@ def test_reports_keep_their_content_and_their_inputs_are_copied_beside_them():
         vetted = account_model.objects.create(creator=creator, platform="instagram", handle="vetted")
         partial = account_model.objects.create(creator=creator, platform="tiktok", handle="partial")
         unvetted = account_model.objects.create(creator=creator, platform="weibo", handle="unvetted")
-        metrics_model.objects.create(account=vetted, followers=10, vetting=REPORT)
+        metrics_model.objects.create(account=vetted, followers=10, vetting=REPORT, details=DETAILS)
         metrics_model.objects.create(account=partial, followers=10, vetting={"version": 1, "rank": {"x": None}})
         metrics_model.objects.create(account=unvetted, followers=10)
 
         after = migrate_to(AFTER).loader.project_state(AFTER).apps
         metrics = after.get_model("influencers", "AccountMetrics").objects
-        rows = {pk: (report, inputs) for pk, report, inputs in metrics.values_list("pk", "vetting", "vetting_inputs")}
-        assert rows[vetted.pk] == (REPORT, {"rank": REPORT["rank"], "text": REPORT["text"]})
-        assert rows[partial.pk] == ({"version": 1, "rank": {"x": None}}, {"rank": {"x": None}})
-        assert rows[unvetted.pk] == ({}, {})
+        rows = {
+            pk: (report, inputs, details)
+            for pk, report, inputs, details in metrics.values_list("pk", "vetting", "vetting_inputs", "details")
+        }
+        assert rows[vetted.pk] == (REPORT, {"rank": REPORT["rank"], "text": REPORT["text"]}, DETAILS)
+        assert rows[partial.pk] == ({"version": 1, "rank": {"x": None}}, {"rank": {"x": None}}, {})
+        assert rows[unvetted.pk] == ({}, {}, {})
         # SQL reaches the inputs, as ranking and matching read them.
         assert list(metrics.filter(vetting_inputs__text__terms__has_key="护肤").values_list("pk", flat=True)) == [
             vetted.pk
         ]
         if connection.vendor == "postgresql":
-            assert connection.introspection.data_types_reverse.get(_column_type()) == "TextField"
+            for column in ("vetting", "details"):
+                assert connection.introspection.data_types_reverse.get(_column_type(column)) == "TextField"
 
         # The creators' worst risk still follows their accounts' metrics (SQLite: 0011's triggers
         # survive, the table was not rebuilt; PostgreSQL: its statement triggers).
