@@ -227,3 +227,88 @@ def test_row_medians_of_known_values_are_the_one_dimensional_ones(seed):
     values = rng.choice([0.0, 1.5, -2.0, rng.normal()], size=(rows, size)) + rng.integers(0, 2, size=(rows, size))
     assert _same(rolling_median_rows(values, window), np.stack([rolling_median(row, window) for row in values]))
     assert rolling_median_rows(np.empty((3, 0)), window).shape == (3, 0)
+
+
+def _settling_rows(rng: np.random.Generator, rows: int, size: int) -> np.ndarray:
+    """Rows a rolling median may settle by counting (`_settled_rows`) and rows it may not: flat,
+    mostly one value with spikes (a following count that rarely changes), 0.0 and -0.0 mixed,
+    infinities, the spikes bunched at an end or in the middle, and ordinary noise."""
+    out = np.empty((rows, size))
+    for row in out:
+        base = float(rng.choice([0.0, -0.0, 3.0, -1.5, np.inf, 1e308]))
+        row[:] = base
+        kind = int(rng.integers(0, 6))
+        spikes = int(rng.integers(0, max(size // 2, 1) + 1))
+        if kind == 0:  # spikes anywhere
+            where = rng.choice(size, size=min(spikes, size), replace=False)
+        elif kind == 1:  # spikes bunched at the start or the end
+            where = np.arange(min(spikes, size)) if rng.random() < 0.5 else np.arange(size - min(spikes, size), size)
+        elif kind == 2:  # bunched in the middle
+            start = max(size // 2 - spikes // 2, 0)
+            where = np.arange(start, min(start + spikes, size))
+        elif kind == 3:  # the other zero
+            where = rng.choice(size, size=min(spikes, size), replace=False)
+            row[where] = 0.0 if np.signbit(base) else -0.0  # against a base of 0.0 or -0.0
+            continue
+        elif kind == 4:  # noise
+            row[:] = rng.normal(size=size).round(1)
+            continue
+        else:  # flat
+            continue
+        row[where] = rng.choice([base + 1.0, base - 2.0, -np.inf, np.inf, 0.0, -0.0], size=len(where))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rolling_medians_settled_by_counting_are_the_sorted_ones(seed):
+    # The rows whose windows share one middle value are not sorted; the rest of the chunk is.
+    # Every kind of row side by side, at lengths from 0 to beyond the windows, against the
+    # per-account sorting `rolling_median`: the same bits (0.0 against -0.0 too).
+    rng = np.random.default_rng(seed)
+    size = int(rng.choice([0, 1, 2, 3, 9, 28, 29, 30, 57, 89, 120]))
+    window = int(rng.choice([1, 2, 14, 28, 60]))
+    values = _settling_rows(rng, int(rng.integers(1, 12)), size)
+    got = rolling_median_rows(values, window)
+    assert _same(got, np.stack([rolling_median(row, window) for row in values]).reshape(values.shape))
+
+
+def test_settled_rows_are_the_ones_counting_can_tell():
+    from vetting.scoring.growth_chunk import _settled_rows
+
+    zeros = np.zeros(40)
+    spiked = zeros.copy()
+    spiked[[3, 20, 31]] = [5.0, -7.0, 2.0]
+    crowded = zeros.copy()
+    crowded[10:25] = 1.0  # the windows about 17 hold more ones than zeros
+    both_zeros = zeros.copy()
+    both_zeros[::3] = -0.0
+    noise = np.arange(40.0)
+    settled, middle = _settled_rows(np.stack([zeros, spiked, crowded, both_zeros, noise]), 7)
+    assert settled.tolist() == [True, True, False, False, False]
+    assert middle[:2].tolist() == [0.0, 0.0]
+
+
+def _searched(fit: HistoryFit) -> HistoryFit:
+    """`fit` with NaN extremes: `anomalies_of` then searches every day, as before they existed."""
+    nan = float("nan")
+    followers = fit.followers and dataclasses.replace(fit.followers, z_high=nan, z_low=nan)
+    following = fit.following and dataclasses.replace(fit.following, z_far=nan)
+    return dataclasses.replace(fit, followers=followers, following=following)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_extremes_only_skip_searches_that_find_nothing(seed):
+    # The anomaly rules, with and without the fits' extremes, at thresholds from ones nothing
+    # passes to ones most days pass; histories with anomalies, without, and with a NaN count.
+    rng = np.random.default_rng(seed)
+    histories = [_history(rng, int(size)) for size in rng.choice([90, 90, 40, 12], size=30)]
+    histories += list(EDGE_CASES.values())
+    nan_count = _history(rng, 60)
+    nan_count[1][30] = float("nan")
+    histories.append(nan_count)
+    fits = fit_histories(histories)
+    assert any(fit.followers is not None and np.isnan(fit.followers.z).any() for fit in fits)
+    for z_threshold in (0.5, 2.0, 6.0, 40.0):
+        for fit in fits:
+            ours = anomalies_of(fit, z_threshold=z_threshold)
+            assert ours.as_dict() == anomalies_of(_searched(fit), z_threshold=z_threshold).as_dict()

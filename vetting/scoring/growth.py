@@ -114,7 +114,11 @@ class GrowthReport:
         vetting service's `_json_safe`): the same keys and values, its note left as a Message
         and the anomalies made dicts once (as_dict converts them twice). The same JSON text
         (tests/vetting/test_risk_as_report.py)."""
-        out = {name: getattr(self, name) for name in _GROWTH_REPORT_FIELDS}
+        # The instance's dict is its fields in their order (the dataclass __init__ sets each in
+        # turn; later assignments keep their place): copied in C rather than read field by field.
+        out = dict(self.__dict__)
+        if len(out) != len(_GROWTH_REPORT_FIELDS):  # an attribute beyond the fields: not reported
+            out = {name: getattr(self, name) for name in _GROWTH_REPORT_FIELDS}
         out["anomalies"] = [a.as_dict() for a in self.anomalies]
         return out
 
@@ -163,6 +167,12 @@ class FollowerFit:
     level: float  # median follower count
     scale: float  # global robust spread
     trend_per_day: float  # median daily rate
+    # The extremes `anomalies_of` reads first: most accounts have no day near a threshold, and
+    # comparing these skips their masks. NaN when z holds a NaN (then every day is searched);
+    # `extreme` makes a zero +0.0 (a max or min of 0.0 and -0.0 may be either).
+    max_gap: float
+    z_high: float  # z.max()
+    z_low: float  # z.min()
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,7 @@ class FollowingFit:
     change: np.ndarray
     trend: np.ndarray
     z: np.ndarray  # residual / the global robust spread
+    z_far: float  # np.abs(z).max(), as FollowerFit's extremes
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,11 @@ class HistoryFit:
     followers: FollowerFit | None  # None: fewer than MIN_SNAPSHOTS points
     following: FollowingFit | None  # None: no following series, or fewer than MIN_SNAPSHOTS points
     following_given: bool  # whether a following series was passed (its churn is then reported)
+
+
+def extreme(value: float) -> float:
+    """A fit's max or min as a float, a zero as +0.0 (-0.0 + 0.0 is +0.0; the rest unchanged)."""
+    return float(value) + 0.0
 
 
 def fit_followers(days: np.ndarray, vals: np.ndarray, ds: list[dt.date], window: int) -> FollowerFit:
@@ -204,7 +220,20 @@ def fit_followers(days: np.ndarray, vals: np.ndarray, ds: list[dt.date], window:
     scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global)
     z = residual / scale_local
     return FollowerFit(
-        ds, vals, gaps, change, trend, residual, scale_local, z, level, scale_global, float(median(rate))
+        ds,
+        vals,
+        gaps,
+        change,
+        trend,
+        residual,
+        scale_local,
+        z,
+        level,
+        scale_global,
+        float(median(rate)),
+        extreme(gaps.max()),
+        extreme(z.max()),
+        extreme(z.min()),
     )
 
 
@@ -216,7 +245,8 @@ def fit_following(days: np.ndarray, vals: np.ndarray, ds: list[dt.date], window:
     trend = rolling_median(rate, window)
     residual = rate - trend
     scale = _robust_scale(residual, max(2.0, 0.002 * float(median(vals))))
-    return FollowingFit(ds, gaps, change, trend, residual / scale)
+    z = residual / scale
+    return FollowingFit(ds, gaps, change, trend, z, extreme(np.abs(z).max()))
 
 
 def fit_history(
@@ -283,7 +313,7 @@ def anomalies_of(
         n_snapshots=fit.n_snapshots,
         trend_per_day=f.trend_per_day,
         noise_per_day=scale,
-        max_gap_days=int(gaps.max()),
+        max_gap_days=int(f.max_gap),
     )
     if report.max_gap_days > 7:
         report.note = m.GROWTH_GAPS(days=report.max_gap_days)
@@ -292,8 +322,10 @@ def anomalies_of(
     bursts: list[Anomaly] = []
     viral = sorted(set(viral_dates or ()))
     # The masks are 1-D: their nonzero() is flatnonzero's result, without the ravel and dispatch
-    # that were three quarters of its ~4 µs (three calls an account).
-    for episode in _episodes((z >= z_threshold).nonzero()[0]):
+    # that were three quarters of its ~4 µs (three calls an account). None when the fit's
+    # extremes are within the thresholds ("not below": a NaN extreme is searched).
+    high = (z >= z_threshold).nonzero()[0].tolist() if not f.z_high < z_threshold else []
+    for episode in _episodes(high):
         sizes = [float(residual[i] * gaps[i]) for i in episode]
         first = episode[0]
         if len(episode) >= 2 and all(b <= a * 1.05 for a, b in zip(sizes, sizes[1:])):
@@ -337,7 +369,8 @@ def anomalies_of(
             jumps.append(jump)
             report.anomalous_gain += int(max(excess, 0))
     drops: list[Anomaly] = []
-    for i in (z <= -z_threshold / 2).nonzero()[0].tolist():
+    low = (z <= -z_threshold / 2).nonzero()[0].tolist() if not f.z_low > -z_threshold / 2 else []
+    for i in low:
         date = ds[i + 1]
         loss = float(-residual[i] * gaps[i])
         expected = float(trend[i] * gaps[i])
@@ -366,10 +399,10 @@ def anomalies_of(
     return report
 
 
-def _episodes(indices: np.ndarray) -> list[list[int]]:
+def _episodes(indices: list[int]) -> list[list[int]]:
     """Runs of consecutive indices: [3, 4, 5, 9] → [[3, 4, 5], [9]]."""
     out: list[list[int]] = []
-    for i in indices.tolist():
+    for i in indices:
         if out and i == out[-1][-1] + 1:
             out[-1].append(i)
         else:
@@ -402,7 +435,7 @@ def following_churn(
 
 def _churn_of(fit: FollowingFit | None, *, z_threshold: float, churn_days: int) -> list[Anomaly]:
     """`following_churn` of a fitted following series (none without one)."""
-    if fit is None:
+    if fit is None or fit.z_far < z_threshold:  # no day far enough (a NaN z_far: searched)
         return []
     ds, gaps, change, trend, z = fit.dates, fit.gaps, fit.change, fit.trend, fit.z
     big = (np.abs(z) >= z_threshold).nonzero()[0].tolist()

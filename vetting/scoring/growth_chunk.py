@@ -45,24 +45,83 @@ def median_rows(values: np.ndarray) -> np.ndarray:
 
 def rolling_median_rows(values: np.ndarray, window: int) -> np.ndarray:
     """`robust.rolling_median` of each row of a 2-D array."""
+    values = np.asarray(values, dtype=float)
     rows, size = values.shape
     if size == 0:
         return np.empty((rows, 0))
+    if np.isnan(values).any():
+        return _rolling_median_sorted(values, window, known=False)
+    # Every value known (the usual history). A row whose windows all have one value of it in the
+    # middle (a following count that rarely changes: its rates are nearly all 0) needs no sort:
+    # `_settled_rows` tells them by counting.
+    settled, middle = _settled_rows(values, window)
+    if not settled.any():
+        return _rolling_median_sorted(values, window, known=True)
+    out = np.empty((rows, size))
+    out[settled] = ((middle[settled] + middle[settled]) / 2)[:, None]  # the sorts' (low + high) / 2
+    if not settled.all():
+        out[~settled] = _rolling_median_sorted(values[~settled], window, known=True)
+    return out
+
+
+def _window_bounds(size: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first place of the window of each place, and the place after its last."""
+    place = np.arange(size)
+    return np.maximum(place - window, 0), np.minimum(place + window, size - 1) + 1
+
+
+def _settled_rows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each row (no NaN) has a value that is both middle order statistics of every
+    window of the row, and that value (its median; for the rows settled only). The sorted
+    windows' medians are then that value's, whatever the other values are. The count of the
+    values below it and of those equal to it in each window tell: the value sits at the k-th
+    place of a sorted window exactly when fewer than k + 1 are below it and more than k are below
+    or equal. Equal means the same bits: a row where 0.0 and -0.0 meet (equal, in either order in
+    a sort) is not settled. Only rows where at least half the neighbours are equal are looked at
+    (the others, such as follower rates, are sorted without the counting's cost)."""
+    rows, size = values.shape
+    settled = np.zeros(rows, dtype=bool)
+    middle = np.full(rows, np.nan)
+    repeated = 2 * np.count_nonzero(values[:, 1:] == values[:, :-1], axis=1) >= size - 1
+    if not repeated.any():
+        return settled, middle
+    some = values[repeated]
+    middle[repeated] = median_rows(some)
+    low, high = _window_bounds(size, window)
+    counts = high - low
+    column = middle[repeated, None]
+    equal = some == column
+    clash = (equal & (some.view(np.int64) != column.view(np.int64))).any(axis=1)
+    below = np.zeros((len(some), size + 1), dtype=np.int64)
+    np.cumsum(some < column, axis=1, out=below[:, 1:])
+    at_most = np.zeros_like(below)
+    np.cumsum(equal, axis=1, out=at_most[:, 1:])
+    at_most += below
+    below_in = below[:, high] - below[:, low]
+    at_most_in = at_most[:, high] - at_most[:, low]
+    settled[repeated] = ((below_in <= (counts - 1) // 2) & (at_most_in > counts // 2)).all(axis=1) & ~clash
+    return settled, middle
+
+
+def _rolling_median_sorted(values: np.ndarray, window: int, *, known: bool) -> np.ndarray:
+    """`rolling_median_rows` by sorting each window; `known`: no NaN in `values`."""
+    rows, size = values.shape
     pad = np.full((rows, window), np.nan)
     padded = np.concatenate([pad, values, pad], axis=1)
     # The windows copied from a strided view of the padded rows (in C, a block at a time): a
     # fancy-indexed gather of them cost as much as their sort.
     views = np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1, axis=1).copy()
     views.sort(axis=2)  # in place: the windows are a fresh array (np.sort would copy them again)
-    if np.isnan(values).any():
+    if not known:
         counts = np.count_nonzero(~np.isnan(views), axis=2)
         low = np.take_along_axis(views, (np.maximum(counts - 1, 0) // 2)[..., None], axis=2)[..., 0]
         high = np.take_along_axis(views, (counts // 2 - (counts == 0))[..., None], axis=2)[..., 0]
         return np.where(counts > 0, (low + high) / 2, np.nan)
     # Every value known: the values within reach of each place (fewer at the ends, never none),
     # as counting them gives, the same for every row.
+    first, after = _window_bounds(size, window)
+    counts = after - first
     place = np.arange(size)
-    counts = np.minimum(place + window, size - 1) - np.maximum(place - window, 0) + 1
     return (views[:, place, (counts - 1) // 2] + views[:, place, counts // 2]) / 2
 
 
@@ -163,19 +222,24 @@ def _chunk_points(histories: Sequence[History], column: int, days: list[np.ndarr
     """`_points` of `column` (1: followers, 2: following) of each history (None for a following
     column that is None), its values sliced from one array of the chunk's."""
     values = _chunk_values(histories, column)
+    columns = [history[column] for history in histories]
+    sizes = [0 if counts is None else len(counts) for counts in columns]
+    ends = list(itertools.accumulate(sizes))
+    # A None converts to NaN: only a history with a NaN among its values may hold one (`None in`
+    # each history's values, comparing every one with None, was a fifth of the chunk's fits).
+    if values is None:
+        holes = sizes
+    else:
+        nans = np.concatenate([[0], np.cumsum(np.isnan(values))])
+        holes = (nans[ends] - nans[np.subtract(ends, sizes)]).tolist() if ends else []
     out: list[Points | None] = []
-    start = 0
-    for history, day_numbers in zip(histories, days, strict=True):
-        dates, counts = history[0], (history[1] if column == 1 else history[2])
+    for history, counts, day_numbers, end, size, hole in zip(histories, columns, days, ends, sizes, holes, strict=True):
         if counts is None:
             out.append(None)
-            continue
-        end = start + len(counts)
-        if values is None or day_numbers is None or None in counts:
-            out.append(_points(dates, counts, day_numbers))
+        elif values is None or day_numbers is None or (hole and None in counts):
+            out.append(_points(history[0], counts, day_numbers))
         else:
-            out.append((day_numbers, values[start:end], list(dates)))
-        start = end
+            out.append((day_numbers, values[end - size : end], list(history[0])))
     return out
 
 
@@ -207,21 +271,24 @@ def _fit_followers(series: list[Points], window: int) -> list[FollowerFit]:
     scale_local = np.maximum(np.nan_to_num(local, nan=0.0), scale_global[:, None])
     z = residual / scale_local
     trend_per_day = median_rows(rate)
+    # Each row's arrays taken by iterating the matrices and its figures by one tolist (indexing
+    # each matrix and converting each figure per account cost more than the fields' values).
     return [
-        FollowerFit(
-            s[2],
-            vals[k],
-            gaps[k],
-            change[k],
-            trend[k],
-            residual[k],
-            scale_local[k],
-            z[k],
-            float(level[k]),
-            float(scale_global[k]),
-            float(trend_per_day[k]),
+        FollowerFit(s[2], *rows, *figures)
+        for s, rows, figures in zip(
+            series,
+            zip(vals, gaps, change, trend, residual, scale_local, z, strict=True),
+            zip(
+                level.tolist(),
+                scale_global.tolist(),
+                trend_per_day.tolist(),
+                _extremes(gaps.max(axis=1)),
+                _extremes(z.max(axis=1)),
+                _extremes(z.min(axis=1)),
+                strict=True,
+            ),
+            strict=True,
         )
-        for k, s in enumerate(series)
     ]
 
 
@@ -234,7 +301,13 @@ def _fit_following(series: list[Points], window: int) -> list[FollowingFit]:
     residual = rate - trend
     scale = _robust_scale_rows(residual, np.maximum(2.0, 0.002 * median_rows(vals)))
     z = residual / scale[:, None]
-    return [FollowingFit(s[2], gaps[k], change[k], trend[k], z[k]) for k, s in enumerate(series)]
+    rows = zip(gaps, change, trend, z, _extremes(np.abs(z).max(axis=1)), strict=True)
+    return [FollowingFit(s[2], *row) for s, row in zip(series, rows, strict=True)]
+
+
+def _extremes(values: np.ndarray) -> list[float]:
+    """`growth.extreme` of each of `values`."""
+    return (values + 0.0).tolist()
 
 
 def fit_histories(
