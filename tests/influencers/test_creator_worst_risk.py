@@ -4,6 +4,8 @@ with a verdict), whatever writes the metrics or moves an account."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from django.db import connection
 
@@ -180,3 +182,55 @@ def test_the_refresh_function_sets_each_named_creator_once_from_all_its_accounts
         empty.pk: (None, ""),
         untouched.pk: (0.99, "high"),  # not named: left as it was
     }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_writes_keep_the_stored_risk_and_level_in_step(seed):
+    """The triggers skip rows that cannot change a creator's values (inserted without a risk or a
+    level, updated to the same risk and level: migration 0022); whatever the order of writes, the
+    stored values stay those computed from every account."""
+    rng = random.Random(seed)
+    creators = [CreatorFactory() for _ in range(3)]
+    levels = ["", "", "low", "medium", "high", "insufficient", "unknown"]
+    rows: list[AccountMetrics] = []
+    for _step in range(40):
+        action = rng.choice(["insert", "insert", "update", "same", "delete", "move"])
+        if action == "insert" or not rows:
+            level = rng.choice(levels)
+            risk = None if level == "" and rng.random() < 0.7 else round(rng.random(), 2)
+            account = AccountFactory(creator=rng.choice(creators))
+            rows.append(AccountMetrics.objects.create(account=account, followers=1, fake_risk=risk, risk_level=level))
+        elif action == "update":
+            row = rng.choice(rows)
+            AccountMetrics.objects.filter(pk=row.pk).update(
+                fake_risk=rng.choice([None, round(rng.random(), 2)]), risk_level=rng.choice(levels)
+            )
+        elif action == "same":  # the values it has: the update trigger's skip
+            row = rng.choice(rows)
+            current = AccountMetrics.objects.values_list("fake_risk", "risk_level").get(pk=row.pk)
+            AccountMetrics.objects.filter(pk=row.pk).update(fake_risk=current[0], risk_level=current[1])
+        elif action == "delete":
+            AccountMetrics.objects.filter(pk=rows.pop(rng.randrange(len(rows))).pk).delete()
+        else:
+            Account.objects.filter(pk=rng.choice(rows).account_id).update(creator=rng.choice(creators))
+        assert_in_step()
+        assert_level_in_step()
+
+
+def test_sqlite_runs_no_refresh_for_rows_that_cannot_change_the_creator():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's row triggers (PostgreSQL's statement triggers filter their rows in SQL)")
+    creator = CreatorFactory()
+    account = AccountFactory(creator=creator)
+    raw = connection.connection
+
+    def rows_written(write) -> int:  # the statement's row plus any the triggers wrote
+        before = raw.total_changes
+        write()
+        return raw.total_changes - before
+
+    assert rows_written(lambda: AccountMetrics.objects.create(account=account, followers=1)) == 1
+    update = AccountMetrics.objects.filter(pk=account.pk).update
+    assert rows_written(lambda: update(fake_risk=0.4, risk_level="medium")) == 2  # the creator refreshed
+    assert rows_written(lambda: update(fake_risk=0.4, risk_level="medium")) == 1  # nothing changed
+    assert Creator.objects.values_list("worst_fake_risk", "worst_risk_level").get(pk=creator.pk) == (0.4, "medium")
