@@ -43,6 +43,9 @@ class Table:
     # stored, after the file's values are merged with the current ones.
     derive: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
     derive_from: tuple[str, ...] = ()  # the value columns `derive` reads
+    # `derive` of many rows given as their value columns (the writer's new rows): the same values,
+    # without a row tuple built and taken apart again per row.
+    derive_columns: Callable[[list[Sequence[Any]]], list[Sequence[Any]]] | None = None
 
     @property
     def key_length(self) -> int:
@@ -138,6 +141,12 @@ def derive_post(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*values[:_SPONSORED], decided.is_sponsored, decided.source, decided.marker)
 
 
+def derive_post_columns(columns: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """`derive_post` of many posts given as their value columns (`sponsorship.decide_columns`)."""
+    decided = sponsorship.decide_columns(columns[_FLAG], columns[_SPONSOR], columns[_CAPTION], columns[_HASHTAGS])
+    return [*columns[:_SPONSORED], *decided]
+
+
 POSTS = Table(
     POSTS.model,
     POSTS.parent,
@@ -146,6 +155,7 @@ POSTS = Table(
     POSTS.label,
     derive=derive_post,
     derive_from=("caption", "hashtags", "paid_partnership", "sponsor"),
+    derive_columns=derive_post_columns,
 )
 COMMENTS = Table(CommentSample, "post_id", ("external_id",), ("commenter", "text", "posted_at", "likes"), "comments")
 MEDIA = Table(MediaAsset, "account_id", ("sha256",), ("post_id", "source_url"), "media")

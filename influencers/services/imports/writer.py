@@ -194,6 +194,7 @@ class _TableWriter:
             for i, field in enumerate(value_fields)
         )
         self.derive = table.derive
+        self.derive_columns = table.derive_columns
         self.derive_from = [table.values.index(name) for name in table.derive_from]
 
     @staticmethod
@@ -247,7 +248,9 @@ class _TableWriter:
             else:
                 default = self.constant_defaults[index]
                 completed[index] = [default if value is None else value for value in column]
-        if self.derive is not None and count:
+        if self.derive_columns is not None and count:
+            completed = self.derive_columns(completed)
+        elif self.derive is not None and count:
             completed = list(zip(*map(self.derive, zip(*completed, strict=True)), strict=True))
         return completed
 
