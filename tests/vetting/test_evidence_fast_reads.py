@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -158,20 +159,31 @@ def test_chunk_histories_are_each_history_read_alone(spread):
         record_points(
             account.pk,
             [
-                (today - dt.timedelta(days=d), rng.randint(0, 10**6), None if rng.random() < 0.2 else 7, None)
+                (today - dt.timedelta(days=d), _count(rng), None if rng.random() < 0.2 else _count(rng), None)
                 for d in offsets
             ],
         )
     ids = [a.pk for a in accounts] + [987_654]
     for limit in (None, 10):
         days: dict[int, Any] = {}
-        got = evidence.snapshot_histories(ids, until=today, limit=limit, days=days)
+        counts: dict[int, Any] = {}
+        got = evidence.snapshot_histories(ids, until=today, limit=limit, days=days, floats=counts)
         expected = _histories_one_by_one(ids, until=today, limit=limit)
         assert sorted(got) == sorted(expected) == sorted(a.pk for a, s in zip(accounts, shapes) if max(s) >= 0)
         for account_id, (columns, points, day_numbers) in expected.items():
             assert got[account_id] == (columns, points), account_id
             assert [type(d) for d in got[account_id].columns[0]] == [dt.date] * len(columns[0])
             assert days[account_id].tolist() == day_numbers and days[account_id].dtype.kind == "i"
+            # The counts as the floats the lists convert to, bit for bit (huge ones too).
+            for given, listed in zip(counts[account_id], columns[1:], strict=True):
+                assert given.dtype == np.float64
+                assert given.tobytes() == np.array(listed, dtype=float).tobytes(), account_id
+    assert any(count >= 2**53 for columns, _, _ in expected.values() for count in columns[1] if count)
+
+
+def _count(rng: random.Random) -> int:
+    """A follower or following count: mostly small, sometimes beyond 2**53 (floats then round)."""
+    return rng.randint(0, 10**6) if rng.random() < 0.8 else rng.choice([2**63 - 1, rng.randint(2**53, 2**63 - 1)])
 
 
 @pytest.mark.parametrize(

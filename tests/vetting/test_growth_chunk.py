@@ -312,3 +312,68 @@ def test_the_extremes_only_skip_searches_that_find_nothing(seed):
         for fit in fits:
             ours = anomalies_of(fit, z_threshold=z_threshold)
             assert ours.as_dict() == anomalies_of(_searched(fit), z_threshold=z_threshold).as_dict()
+
+
+def _given_counts(history: tuple) -> tuple[np.ndarray, np.ndarray] | None:
+    """A history's followers and following as `snapshot_histories(counts=...)` reads them: int64
+    columns (-1 for an unknown following) converted at once, NaN for the unknown ones. None for a
+    history with counts such a column cannot hold (the growth fits then convert its lists)."""
+    dates, followers, following = history
+    if not all(type(c) is int for c in followers) or not all(type(c) is int or c is None for c in following or ()):
+        return None
+    column = np.array([-1 if c is None else c for c in following or []], dtype=np.int64)
+    known = np.where(column == -1, np.nan, column.astype(float))
+    if following is None:  # never read so: an array of NaN the fits must not take
+        known = np.full(len(followers), np.nan)
+    return np.array(followers, dtype=np.int64).astype(float), known
+
+
+def _huge(rng: np.random.Generator, size: int) -> tuple[list, list, list | None]:
+    """A history of counts beyond 2**53 (their floats rounded), up to MAX_COUNT, with unknown
+    following counts."""
+    dates = [START + dt.timedelta(days=i) for i in range(size)]
+    base = 2**63 - 1 - 2**40 * size
+    followers = [base + int(rng.integers(0, 2**40)) * i for i in range(size)]
+    if size:
+        followers[-1] = 2**63 - 1
+    following: list = [2**53 + int(rng.integers(0, 3)) for _ in range(size)]
+    for i in range(0, size, 7):
+        following[i] = None
+    return dates, followers, following
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_given_counts_give_the_per_account_fits(seed):
+    # Each history's counts given as the floats read from its int64 columns (for some histories
+    # of a chunk; the others converted from their lists), with None and absent following counts,
+    # huge counts, empty histories and mixed lengths: every fit is `fit_history`'s of the lists.
+    from vetting.scoring.growth_chunk import _chunk_values
+
+    rng = np.random.default_rng(seed)
+    histories = [_history(rng, int(size)) for size in rng.choice([0, 5, 12, 60, 90, 90, 90], size=20)]
+    histories += [_huge(rng, int(size)) for size in (0, 1, 30, 90, 90)] + list(EDGE_CASES.values())
+    histories = [histories[i] for i in rng.permutation(len(histories))]
+    given = [_given_counts(h) if rng.random() < 0.8 else None for h in histories]
+    assert sum(g is not None for g in given) > len(given) // 2 and None in given
+    assert any(h[2] is None and g is not None for h, g in zip(histories, given, strict=True))
+    fits = fit_histories(histories, counts=given)
+    for fit, (dates, followers, following) in zip(fits, histories, strict=True):
+        assert_same_fit(fit, fit_history(dates, followers, following))
+    for column in (1, 2):
+        part = [None if g is None else g[column - 1] for g in given]
+        ours, theirs = _chunk_values(histories, column, part), _chunk_values(histories, column)
+        assert ours is not None and theirs is not None and _same(ours, theirs)
+        assert np.count_nonzero(ours >= 2.0**53) > 0
+
+
+def test_counts_not_the_historys_are_not_taken():
+    # Counts of another length, or not floats, are not taken as given: the lists decide.
+    rng = np.random.default_rng(5)
+    histories = [_history(rng, 90) for _ in range(6)] + [_huge(rng, 40)]
+    given = [_given_counts(h) for h in histories]
+    expected = fit_histories(histories)
+    shorter = [None if g is None else (g[0][:-1], g[1][:-1]) for g in given]
+    as_ints = [None if g is None else (g[0].astype(np.int64), np.zeros(len(g[1]), dtype=np.int64)) for g in given]
+    for wrong in (shorter, as_ints, given[:-1]):
+        for ours, theirs in zip(fit_histories(histories, counts=wrong), expected, strict=True):
+            assert_same_fit(ours, theirs)

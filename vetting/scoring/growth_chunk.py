@@ -206,9 +206,41 @@ def _given_day_numbers(
     return ordinals.astype(np.int64, copy=False)
 
 
-def _chunk_values(histories: Sequence[History], column: int) -> np.ndarray | None:
+def _chunk_values(
+    histories: Sequence[History], column: int, given: Sequence[np.ndarray | None] | None = None
+) -> np.ndarray | None:
     """The values of `column` (1: followers, 2: following) of every history, in turn, as one
-    float array (None as NaN), or None when one is not a number (each is then converted on its own)."""
+    float array (None as NaN), or None when one is not a number (each is then converted on its own).
+
+    `given`: for each history, its values of `column` as that float array's part (as
+    `vetting.selectors.evidence.snapshot_histories` converts its chunk's columns), or None: those
+    are taken as they are instead of turning the lists back into an array (a millisecond and a
+    half per chunk and column). Only float arrays as long as the history's values are taken."""
+    if given is None or len(given) != len(histories):
+        return _listed_values(histories, column)
+    parts: list[np.ndarray | list[float | None]] = []
+    listed: list[float | None] = []  # the values of the histories given none, run together
+    for history, values in zip(histories, given, strict=True):
+        counts = history[1] if column == 1 else history[2]
+        if not counts:
+            continue
+        if values is not None and values.dtype == np.float64 and values.shape == (len(counts),):
+            if listed:
+                parts.append(listed)
+                listed = []
+            parts.append(values)
+        else:
+            listed.extend(counts)
+    if listed:
+        parts.append(listed)
+    try:
+        return np.concatenate([np.asarray(part, dtype=float) for part in parts]) if parts else np.empty(0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _listed_values(histories: Sequence[History], column: int) -> np.ndarray | None:
+    """`_chunk_values` of lists only."""
     values = list(
         itertools.chain.from_iterable((history[1] if column == 1 else history[2]) or () for history in histories)
     )
@@ -218,10 +250,16 @@ def _chunk_values(histories: Sequence[History], column: int) -> np.ndarray | Non
         return None
 
 
-def _chunk_points(histories: Sequence[History], column: int, days: list[np.ndarray | None]) -> list[Points | None]:
+def _chunk_points(
+    histories: Sequence[History],
+    column: int,
+    days: list[np.ndarray | None],
+    given: Sequence[np.ndarray | None] | None = None,
+) -> list[Points | None]:
     """`_points` of `column` (1: followers, 2: following) of each history (None for a following
-    column that is None), its values sliced from one array of the chunk's."""
-    values = _chunk_values(histories, column)
+    column that is None), its values sliced from one array of the chunk's (`given`: as
+    `_chunk_values`)."""
+    values = _chunk_values(histories, column, given)
     columns = [history[column] for history in histories]
     sizes = [0 if counts is None else len(counts) for counts in columns]
     ends = list(itertools.accumulate(sizes))
@@ -311,17 +349,28 @@ def _extremes(values: np.ndarray) -> list[float]:
 
 
 def fit_histories(
-    histories: Sequence[History], *, window: int = 14, days: Sequence[np.ndarray | None] | None = None
+    histories: Sequence[History],
+    *,
+    window: int = 14,
+    days: Sequence[np.ndarray | None] | None = None,
+    counts: Sequence[tuple[np.ndarray, np.ndarray] | None] | None = None,
 ) -> list[HistoryFit]:
     """`[fit_history(dates, followers, following, window=window) for ... in histories]`, the
     series of each length fitted together. `days`: the day numbers each history's dates were
-    made from, where known (`_chunk_day_numbers`)."""
+    made from, where known (`_chunk_day_numbers`). `counts`: each history's followers and
+    following as float arrays (NaN for None), where known (`_chunk_values`)."""
     days = _chunk_day_numbers(histories, days)
-    followers = {i: points for i, points in enumerate(_chunk_points(histories, 1, days)) if points is not None}
+    given_followers = given_following = None
+    if counts is not None and len(counts) == len(histories):
+        given_followers = [None if pair is None else pair[0] for pair in counts]
+        given_following = [None if pair is None else pair[1] for pair in counts]
+    followers = {
+        i: points for i, points in enumerate(_chunk_points(histories, 1, days, given_followers)) if points is not None
+    }
     # A following series is fitted only where the follower one is long enough (as fit_history).
     following = {
         i: points
-        for i, points in enumerate(_chunk_points(histories, 2, days))
+        for i, points in enumerate(_chunk_points(histories, 2, days, given_following))
         if points is not None and len(followers[i][1]) >= MIN_SNAPSHOTS
     }
     follower_fits: dict[int, FollowerFit] = {}

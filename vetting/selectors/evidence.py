@@ -175,13 +175,17 @@ def snapshot_histories(
     until: dt.date,
     limit: int | None = None,
     days: dict[int, np.ndarray] | None = None,
+    floats: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict[int, ReadHistory]:
     """(dates, followers, following) of the points dated `until` or earlier of each of
     `account_ids` that has one (only the `limit` newest of them when given), as columns by date,
     an unknown following count None; with the number of such points. An account without any
     point dated `until` or earlier is absent. `days`, when given, gets each history's dates as
     the day numbers they were made from (days since 1970-01-01, int64): the growth fits read
-    those (`growth_chunk.fit_histories`) rather than turning the dates back into numbers."""
+    those (`growth_chunk.fit_histories`) rather than turning the dates back into numbers.
+    `floats`, likewise, gets each history's followers and following as the float arrays its lists
+    convert to (an unknown following NaN), cut from the chunk's columns converted at once: the
+    growth fits read those rather than turning the lists back into arrays."""
     # The chunk's points in one matrix (`snapshot_arrays`: the stored rows' packed columns joined
     # and read at once), each column converted by one call and cut into each account's points by
     # list slices: a History, its cut and a conversion per account and column cost more than the
@@ -200,6 +204,11 @@ def snapshot_histories(
     unknown = (missing[lasts] - missing[firsts]).tolist()
     low, spanned, consecutive = _calendar(day_column, firsts, lasts)
     followers, following = follower_column.tolist(), following_column.tolist()
+    if floats is not None:
+        # int64 to float64 as numpy turns each Python int of the lists into a float (both
+        # rounded to nearest, ties to even, above 2**53: the same bits).
+        follower_floats = follower_column.astype(float)
+        following_floats = np.where(following_column == MISSING, np.nan, following_column.astype(float))
     out: dict[int, ReadHistory] = {}
     for account_id, first, last, points, gaps, whole in zip(
         owners, firsts.tolist(), lasts.tolist(), counts.tolist(), unknown, consecutive, strict=True
@@ -216,6 +225,8 @@ def snapshot_histories(
         out[account_id] = ReadHistory((dates, followers[first:last], known), points)
         if days is not None:
             days[account_id] = kept
+        if floats is not None:
+            floats[account_id] = (follower_floats[first:last], following_floats[first:last])
     return out
 
 

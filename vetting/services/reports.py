@@ -155,6 +155,9 @@ class AccountEvidence:
     # The day numbers `history`'s dates were made from (days since 1970-01-01), when it was
     # read: the chunk's growth fits take them rather than turning the dates back into numbers.
     history_days: np.ndarray | None = None
+    # `history`'s followers and following as float arrays (NaN for an unknown count), when it
+    # was read: the chunk's growth fits take them rather than converting the lists again.
+    history_counts: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -262,14 +265,16 @@ def _load_snapshots(out: dict[int, AccountEvidence], *, until: dt.date) -> None:
     fit's `history` (a longer one is transposed from `snapshots` when needed, as it was when it
     was read by another query)."""
     days: dict[int, np.ndarray] = {}
+    counts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for account_id, (columns, points) in evidence_rows.snapshot_histories(
-        list(out), until=until, limit=HISTORY_DAYS, days=days
+        list(out), until=until, limit=HISTORY_DAYS, days=days, floats=counts
     ).items():
         evidence = out[account_id]
         if points <= HISTORY_DAYS:
             evidence.snapshots = HistoryRows(columns)
             evidence.history = columns
             evidence.history_days = days[account_id]
+            evidence.history_counts = counts[account_id]
         else:
             evidence.snapshots = list(zip(*columns))
 
@@ -622,7 +627,8 @@ def _vetted_rows(
     """The vetting columns of each account of `evidence` (a chunk's, its histories fitted together)."""
     histories = [_history_columns(ev) for ev in evidence.values()]
     days = [ev.history_days if ev.history is not None else None for ev in evidence.values()]
-    fits = fit_histories(histories, days=days)
+    counts = [ev.history_counts if ev.history is not None else None for ev in evidence.values()]
+    fits = fit_histories(histories, days=days, counts=counts)
     rows = []
     for (account_id, ev), fit, history in zip(evidence.items(), fits, histories, strict=True):
         report = _report_values(
