@@ -216,28 +216,23 @@ def decide(
     return NOT_SPONSORED
 
 
-# Where `find_marker`'s line-start "ad" search can match, in captions joined by NULs: after a line
-# break or a NUL (a caption's start), so the search skips ahead to those characters.
-_AD_AFTER_BREAK = re.compile(r"[\n\x00]\s*[\[(]?\s*ad\b")
-_AD_AT_START = re.compile(r"\s*[\[(]?\s*ad\b")
-
-
 def find_markers(captions: Sequence[str | None], hashtags: Sequence[Iterable[str] | None]) -> list[str]:
     """`find_marker(caption or "", tags)` of each post, for many posts at once.
 
-    The captions are normalised as one text (joined by NULs, which no caption holds: NUL is a
-    starter that composes with nothing, so NFKC and the per-character casefold of the whole are
-    the pieces' joined) and searched by one pass of each of `find_marker`'s three tests (a paid
-    hashtag, the gate, a line-start "ad"); a caption none of them finds anything in gives only its
-    hashtags' marker, and the few others go through `find_marker` itself. A marker is thus the
-    one `find_marker` gives, whatever the text; the whole saves a post's calls and most of its
-    searches."""
+    The captions are normalised as one text (joined by a NUL and a line break, neither of which
+    composes with anything, so NFKC and the per-character casefold of the whole are the pieces'
+    joined; no caption holds a NUL, so the pieces part again there) and searched by one pass of
+    each of `find_marker`'s three tests (a paid hashtag, the gate, a line-start "ad": each caption
+    starts a line); a caption none of them finds anything in gives only its hashtags' marker, and
+    the few others go through `find_marker` itself. A marker is thus the one `find_marker` gives,
+    whatever the text; the whole saves a post's calls and most of its searches."""
     texts = [caption or "" for caption in captions]
     count = len(texts)
-    joined = "\x00".join(texts)
+    joined = "\x00\n".join(texts)
     if joined.count("\x00") != count - 1:  # a caption holding a NUL: the pieces would not part again
         return [find_marker(text, tags) for text, tags in zip(texts, hashtags, strict=True)]
     folded = unicodedata.normalize("NFKC", joined).casefold()
+    # Each piece after the first starts with the line break: its start is where the piece is.
     lengths = [len(part) + 1 for part in folded.split("\x00")]
     if len(lengths) != count:
         return [find_marker(text, tags) for text, tags in zip(texts, hashtags, strict=True)]
@@ -251,9 +246,8 @@ def find_markers(captions: Sequence[str | None], hashtags: Sequence[Iterable[str
         )
     suspects.update(bisect_right(starts, match.start()) - 1 for match in _GATE.finditer(folded))
     if "ad" in folded:
-        if _AD_AT_START.match(folded):
-            suspects.add(0)
-        suspects.update(bisect_right(starts, match.end() - 1) - 1 for match in _AD_AFTER_BREAK.finditer(folded))
+        # Located by the "ad" (a match's leading whitespace cannot reach back over a NUL).
+        suspects.update(bisect_right(starts, match.end() - 1) - 1 for match in _AD_AT_LINE_START.finditer(folded))
     markers = list(map(_hashtags_marker, hashtags))
     for index in suspects:
         markers[index] = find_marker(texts[index], hashtags[index])
