@@ -4,7 +4,7 @@ merge an import's points into the stored ones, cut at a date).
 
 One row per account, not one per day (issue 20): an import's 90-day histories were 450,000
 rows per 5,000 accounts, whose inserts, index entries and foreign-key checks alone cost more
-than the import's whole budget (docs/import-format.md, "The floor"). Packed little-endian int64
+than the import's whole budget (docs/import-performance.md, "The floor"). Packed little-endian int64
 arrays are read by `np.frombuffer` without parsing anything.
 """
 

@@ -1,4 +1,4 @@
-"""The importer's bulk paths (docs/import-format.md, Performance, 2026-12-06): each shortcut gives
+"""The importer's bulk paths (docs/import-performance.md, 2026-12-06): each shortcut gives
 what the general path gives.
 
 - `date_problem` on an aware moment skips the time zone look-up when the moment is clearly in

@@ -1,4 +1,4 @@
-"""The validation's fast paths (docs/import-format.md, "The import's validation at bulk speed",
+"""The validation's fast paths (docs/import-performance.md, "The import's validation at bulk speed",
 2026-12-07) give exactly what the field-by-field path gives:
 
 - a plain post (`documents._plain_post`) is the PostIn the general `post` builds, and a post the
