@@ -259,6 +259,8 @@ def _settling_rows(rng: np.random.Generator, rows: int, size: int) -> np.ndarray
     return out
 
 
+# Rows of 1e308: a window's (low + high) / 2 is inf on both paths, as numpy warns (expected here).
+@pytest.mark.filterwarnings("ignore:overflow encountered in add:RuntimeWarning")
 @pytest.mark.parametrize("seed", range(40))
 def test_rolling_medians_settled_by_counting_are_the_sorted_ones(seed):
     # The rows whose windows share one middle value are not sorted; the rest of the chunk is.
@@ -366,6 +368,8 @@ def test_given_counts_give_the_per_account_fits(seed):
         assert np.count_nonzero(ours >= 2.0**53) > 0
 
 
+# The integer counts are made from float ones holding NaN (missing following): a cast numpy warns of.
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 def test_counts_not_the_historys_are_not_taken():
     # Counts of another length, or not floats, are not taken as given: the lists decide.
     rng = np.random.default_rng(5)
