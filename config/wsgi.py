@@ -20,6 +20,7 @@ gc.freeze()
 # at CPython's default thresholds (700, 10, 10) young collections promoted them by the thousand
 # and a full collection, walking every memo and kept row, ran every few requests. Young
 # collections every 50,000 objects and a full one after 100 middle ones: at 20 clients on 2
-# cores, 16.3 -> 8.1 ms of server CPU per request and 78 -> 102 requests/s (docs/deploy.md).
+# cores, 16.3 -> 8.1 ms of server CPU per request and 78 -> 102 requests/s
+# (docs/scale-performance.md, "Fast without the cache").
 # Cyclic garbage is still collected, mostly young, where request objects die.
 gc.set_threshold(50_000, 20, 100)

@@ -1,5 +1,5 @@
 """Indexes for the discovery filters and sorts that read every creator
-(bench/discovery_explain.py at 100k creators, before → after in docs/deploy.md):
+(bench/discovery_explain.py at 100k creators, before → after in docs/scale-performance.md):
 
 - `language` / `category` match the quoted code in the JSON list's text
   (`UPPER(languages::text) LIKE '%"JA"%'`, the same SQL on SQLite and PostgreSQL). PostgreSQL had

@@ -11,7 +11,7 @@ adjacent Han characters returns at once after one regex test. At 100k creators (
 with Han characters) the index took 1.8 s to build and is under 1 MB (the bench's captions share
 few bigrams); the bigrams of every caption cost ~1.7 s, ~3 µs per post, and inserting 55k posts
 took 3.3-4.2 s with the index against 3.0-3.5 s without (the GIN pending list takes the writes;
-docs/deploy.md, "A brand's first ranking without stored hits"). SQLite keeps its scan: nothing is
+docs/scale-performance.md, "A brand's first ranking without stored hits"). SQLite keeps its scan: nothing is
 created there.
 """
 
