@@ -232,7 +232,7 @@ _FOLLOWERS = attrgetter("followers")
 
 
 @functools.cache
-def _counters(counts: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+def post_counters(counts: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     """The counters `counts` names of a post, as a tuple, read in C (`attrgetter`)."""
     getter = attrgetter(*counts)
     return getter if len(counts) > 1 else lambda post: (getter(post),)
@@ -264,7 +264,7 @@ def post_engagement_rates_by_history(
     `followers` columns: the vetting service reads histories as columns, and a SnapshotPoint
     made per day of them only to be read back cost more than rating the posts."""
     # The counters' sum as `post_interactions` adds them: unknown (None) and zero ones left out.
-    counters = _counters(definition.counts)
+    counters = post_counters(definition.counts)
     if definition.denominator == VIEWS:  # the snapshots' dates are not needed
         return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
     posts = list(posts)  # read twice: their days, then their counters

@@ -31,13 +31,16 @@ import numpy as np
 
 from core.messages import Message
 from influencers.metrics.engagement import (
+    VIEWS,
+    ERDefinition,
     PostPoint,
     er_definition,
     platform_result,
+    post_counters,
     post_engagement_rates_by_history,
     recent_posts,
 )
-from influencers.metrics.growth import SnapshotPoint
+from influencers.metrics.growth import SnapshotPoint, followers_on
 from vetting import messages as m
 from vetting.scoring.records import asdict
 from vetting.scoring.robust import median_of, rolling_median_of
@@ -115,6 +118,40 @@ def benchmark_for(platform: str, followers: float, table: dict[str, Any] | None 
         "sources": {key: table["sources"].get(key, key) for key in row.get("sources", [])},
         "as_of": table.get("as_of"),
     }
+
+
+# (id(table), platform, tier) → (table, `benchmark_for`'s dict): made once per table, platform
+# and tier, not once per account (a dozen dict lookups and a dict of sources each time). The
+# table is kept with its id, so the id names no other table while the entry lives; a table
+# is data read once and never changed (`load_benchmarks` shares one dict between all callers).
+# The shared dicts are only read (the report's `as_dict` copies them).
+_SHARED_BENCHMARKS: dict[tuple[int, str, str], tuple[dict[str, Any], dict[str, Any] | None]] = {}
+_SHARED_BENCHMARKS_MAX = 1024  # tables made by tests; the service uses one
+
+
+def _shared_benchmark(platform: str, followers: float, table: dict[str, Any]) -> dict[str, Any] | None:
+    """`benchmark_for(platform, followers, table)`, one dict shared by every report that asks."""
+    if platform not in table["platforms"]:
+        return None
+    key = (id(table), platform, tier_for(followers, table))
+    found = _SHARED_BENCHMARKS.get(key)
+    if found is None:
+        if len(_SHARED_BENCHMARKS) >= _SHARED_BENCHMARKS_MAX:
+            _SHARED_BENCHMARKS.clear()
+            _SHARED_BY_ID.clear()
+        found = _SHARED_BENCHMARKS[key] = (table, benchmark_for(platform, followers, table))
+        if found[1] is not None:
+            _SHARED_BY_ID[id(found[1])] = found[1]
+    return found[1]
+
+
+_SHARED_BY_ID: dict[int, dict[str, Any]] = {}  # the shared benchmarks by id (kept: no id reused)
+
+
+def is_shared_benchmark(bench: dict[str, Any]) -> bool:
+    """Whether `bench` is one of the benchmark dicts the reports share (never changed once made),
+    so what is made of it alone may be kept with it."""
+    return _SHARED_BY_ID.get(id(bench)) is bench
 
 
 @dataclass
@@ -203,6 +240,31 @@ def _points(posts: Sequence[PostStats], moments: Sequence[dt.datetime]) -> list[
 
 FollowerHistory = tuple[Sequence[dt.date], Sequence[Any]]
 
+_COUNTERS = attrgetter("likes", "comments", "saves", "views", "shares")  # the counters `_points` reads
+_INT_OR_UNKNOWN = frozenset({int, type(None)})
+
+
+def _rates(
+    posts: Sequence[PostStats],
+    moments: Sequence[dt.datetime],
+    definition: ERDefinition,
+    columns: FollowerHistory,
+    current: float | None,
+) -> list[float | None]:
+    """`post_engagement_rates_by_history` of the `_points` of `posts` published at `moments`.
+
+    When every counter is an int or unknown (as the database gives them), a post's point holds
+    the same numbers (`int` of an int is itself, an unknown like or comment counts 0 either
+    way), so the posts are rated as they are: no point made per post. Otherwise (fractions,
+    NaN) through their points, which truncate or fail as before."""
+    if not set(map(type, itertools.chain.from_iterable(map(_COUNTERS, posts)))) <= _INT_OR_UNKNOWN:
+        return post_engagement_rates_by_history(_points(posts, moments), definition, *columns, current)
+    counters = post_counters(definition.counts)
+    if definition.denominator == VIEWS:
+        return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
+    bases = followers_on(*columns, [moment.date() for moment in moments], current)
+    return [sum(filter(None, counters(post))) / base if base else None for post, base in zip(posts, bases)]
+
 
 def _follower_columns(snapshots: Sequence[SnapshotPoint], history: FollowerHistory | None) -> FollowerHistory:
     """The (dates, followers) columns of the history sorted by date: of `history` when given
@@ -249,7 +311,7 @@ def engagement_report(
     report = EngagementReport(
         available=False, platform=platform, followers=followers, posts_used=0, pattern_posts=len(chosen)
     )
-    bench = benchmark_for(platform, followers, table)
+    bench = _shared_benchmark(platform, followers, table)
     report.benchmark = bench
     definition = er_definition(platform)
     current = followers if followers > 0 else None
@@ -304,15 +366,13 @@ def engagement_report(
             report.position = "above"
         else:
             report.position = "within"
-    if points is None:
-        points = _points(chosen, [moments[i] for i in order])
     if columns is None:
         columns = _follower_columns(snapshots, history)
-    rated = [
-        (rate, post)
-        for rate, post in zip(post_engagement_rates_by_history(points, definition, *columns, current), chosen)
-        if rate is not None
-    ]
+    if points is None:
+        rates = _rates(chosen, [moments[i] for i in order], definition, columns, current)
+    else:
+        rates = post_engagement_rates_by_history(points, definition, *columns, current)
+    rated = [(rate, post) for rate, post in zip(rates, chosen) if rate is not None]
     report.changes = engagement_changes([p for _, p in rated], np.array([r for r, _ in rated]))
     return report
 
@@ -330,11 +390,15 @@ def engagement_changes(
     values = np.asarray(rates, dtype=float).tolist()
     logs = np.log(np.maximum(rates, 1e-6)).tolist()
     local = rolling_median_of(logs, 5)
-    residual = [x - y for x, y in zip(logs, local, strict=True)]
+    # The same subtractions, absolute values and divisions by `map` in C as by comprehensions.
+    residual = list(map(operator.sub, logs, local))
     center = median_of(residual)
-    mad = median_of([abs(r - center) for r in residual])
+    mad = median_of(list(map(abs, map(operator.sub, residual, itertools.repeat(center)))))
     scale = max(1.4826 * mad, LOG_NOISE_FLOOR)
-    for i, z in enumerate([r / scale for r in residual]):
+    zs = list(map(operator.truediv, residual, itertools.repeat(scale)))
+    # Most accounts have no outlier: looked for in C first (NaN is no change either way).
+    outliers = any(map(operator.le, itertools.repeat(z_threshold), map(abs, zs)))
+    for i, z in enumerate(zs if outliers else ()):
         if not abs(z) >= z_threshold:  # NaN is no change
             continue
         expected = math.exp(local[i])

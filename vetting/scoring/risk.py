@@ -36,7 +36,13 @@ from core.messages import Message, as_message, label_kinds
 from vetting import messages as m
 from vetting.scoring.audience_quality import AudienceQuality
 from vetting.scoring.comments import CommentReport
-from vetting.scoring.engagement import SHIFT_FACTOR, SPIKE_Z, EngagementReport, er_formula_message
+from vetting.scoring.engagement import (
+    SHIFT_FACTOR,
+    SPIKE_Z,
+    EngagementReport,
+    er_formula_message,
+    is_shared_benchmark,
+)
 from vetting.scoring.growth import GrowthReport
 from vetting.scoring.records import asdict, copied
 from vetting.scoring.reuse import ReuseReport
@@ -486,6 +492,60 @@ def _no_engagement() -> list[Signal]:
     ]
 
 
+def _rate_benchmark(bench: dict[str, Any]) -> Message:
+    """The engagement-rate signal's benchmark message: the platform and tier's rate range."""
+    return m.BENCH_ER(
+        platform=bench["platform"],
+        tier=bench["tier"],
+        median=bench["median"],
+        low=bench["low"],
+        high=bench["high"],
+        formula=er_formula_message(bench["platform"]),
+    )
+
+
+def _pattern_benchmark(lpc_bench: dict[str, Any]) -> Message:
+    """The engagement-pattern signal's benchmark message: the likes-per-comment range and the rules."""
+    return m.BENCH_PATTERN(low=lpc_bench["low"], high=lpc_bench["high"], z=SPIKE_Z, factor=SHIFT_FACTOR)
+
+
+def _views_benchmark(bench: dict[str, Any], vpf_bench: dict[str, Any]) -> Message:
+    """The views-per-follower signal's benchmark message: the platform and tier's reach."""
+    return m.BENCH_VIEWS(
+        platform=bench["platform"], tier=bench["tier"], median=vpf_bench["median"], low=vpf_bench["low"]
+    )
+
+
+_DEFAULT_LIKES_PER_COMMENT = {"low": 8, "median": 40, "high": 400}
+_DEFAULT_PATTERN_BENCHMARK = _pattern_benchmark(_DEFAULT_LIKES_PER_COMMENT)
+
+# id(benchmark) → (benchmark, its rate, pattern and views benchmark messages), for the benchmark
+# dicts the engagement reports share (`is_shared_benchmark`: never changed, and kept here, so the
+# id names no other dict): made once per platform and tier, not per account (a fifth of the
+# engagement signals' cost, the formula nested in the rate's benchmark most of it).
+_BENCHMARK_MESSAGES: dict[int, tuple[dict[str, Any], Message, Message, Message | None]] = {}
+
+
+def _shared_messages(bench: dict[str, Any]) -> tuple[dict[str, Any], Message, Message, Message | None] | None:
+    """(bench, its rate, pattern and views benchmark messages) of a shared benchmark, made once
+    (messages are never changed once made); None for any other benchmark dict."""
+    found = _BENCHMARK_MESSAGES.get(id(bench))
+    if found is not None and found[0] is bench:
+        return found
+    if not is_shared_benchmark(bench):
+        return None
+    lpc_bench, vpf_bench = bench.get("likes_per_comment"), bench.get("views_per_follower")
+    if len(_BENCHMARK_MESSAGES) >= 1024:  # benchmark tables made by tests
+        _BENCHMARK_MESSAGES.clear()
+    found = _BENCHMARK_MESSAGES[id(bench)] = (
+        bench,
+        _rate_benchmark(bench),
+        _pattern_benchmark(lpc_bench) if lpc_bench else _DEFAULT_PATTERN_BENCHMARK,
+        _views_benchmark(bench, vpf_bench) if vpf_bench else None,
+    )
+    return found
+
+
 def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     """Engagement against the tier benchmark (for video platforms also reach: median views per
     follower, since bots follow but never watch), and the engagement pattern: likes per comment
@@ -505,14 +565,13 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     bench = report.benchmark
     if bench:
         low, high, median = bench["low"], bench["high"], bench["median"]
-        benchmark = m.BENCH_ER(
-            platform=bench["platform"],
-            tier=bench["tier"],
-            median=median,
-            low=low,
-            high=high,
-            formula=er_formula_message(bench["platform"]),
-        )
+        shared = _shared_messages(bench)
+        if shared is not None:
+            benchmark, pattern_benchmark = shared[1], shared[2]
+        else:
+            lpc_bench = bench.get("likes_per_comment")
+            benchmark = _rate_benchmark(bench)
+            pattern_benchmark = _pattern_benchmark(lpc_bench) if lpc_bench else _DEFAULT_PATTERN_BENCHMARK
         # Fake followers inflate the denominator: far below the tier is the classic sign; far
         # above it suggests bought likes/comments or pods.
         risk = _below_risk(er, median, low)
@@ -540,9 +599,10 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
             explanation=report.note or m.NO_BENCHMARK(),
             value_text=m.RATE_VALUE(rate=er),
         )
+        pattern_benchmark = _DEFAULT_PATTERN_BENCHMARK
     parts: list[Message] = []
     risk = 0.0
-    lpc_bench = (bench or {}).get("likes_per_comment") or {"low": 8, "median": 40, "high": 400}
+    lpc_bench = (bench or {}).get("likes_per_comment") or _DEFAULT_LIKES_PER_COMMENT
     lpc = report.likes_per_comment
     if lpc is not None:
         if lpc > lpc_bench["high"]:
@@ -573,7 +633,7 @@ def engagement_signals(report: EngagementReport | None) -> list[Signal]:
     pattern = _signal(
         "engagement_pattern",
         value={"likes_per_comment": lpc_value, "sudden_changes": len(report.changes)},
-        benchmark=m.BENCH_PATTERN(low=lpc_bench["low"], high=lpc_bench["high"], z=SPIKE_Z, factor=SHIFT_FACTOR),
+        benchmark=pattern_benchmark,
         risk=risk,
         confidence=pattern_conf,
         explanation=m.JOINED(items=parts) if parts else m.PATTERN_CLEAN(),
@@ -597,6 +657,8 @@ def reach_signals(report: EngagementReport | None) -> list[Signal]:
     if bench.get("denominator") != "views" or not vpf_bench or vpf is None or report.followers < 10_000:
         return []
     median = vpf_bench["median"]
+    shared = _shared_messages(bench)
+    views_benchmark = shared[3] if shared is not None and shared[3] is not None else _views_benchmark(bench, vpf_bench)
     risk = _below_risk(vpf, median, median / 2)
     explanation = (m.VIEWS_PER_FOLLOWER_LOW if risk > 0 else m.VIEWS_PER_FOLLOWER)(vpf=vpf, median=median)
     conf = _clip(report.posts_used / 12.0)
@@ -604,9 +666,7 @@ def reach_signals(report: EngagementReport | None) -> list[Signal]:
         _signal(
             "views_per_follower",
             value=round(vpf, 5),
-            benchmark=m.BENCH_VIEWS(
-                platform=bench["platform"], tier=bench["tier"], median=median, low=vpf_bench["low"]
-            ),
+            benchmark=views_benchmark,
             risk=risk,
             confidence=conf * (0.6 if str(bench.get("evidence", "")).startswith("weak") else 1.0),
             explanation=explanation,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 
 import numpy as np
@@ -73,11 +74,23 @@ def rolling_median_of(values: Sequence[float], window: int) -> list[float]:
     """`rolling_median` of a short sequence of floats (NaN ignored; NaN where a window has none)."""
     if any(map(math.isnan, values)):
         return _rolling_median_with_gaps(values, window)
-    # No NaN (an account's post rates): each window sorted as it is, none of them filtered, in
-    # comprehensions rather than a loop (a dozen windows of an account's rates).
-    width = window + 1
-    windows = [sorted(values[i - window if i > window else 0 : i + width]) for i in range(len(values))]
-    return [(w[(len(w) - 1) // 2] + w[len(w) // 2]) / 2 for w in windows]
+    # No NaN (an account's post rates): one window kept sorted as it slides, each value inserted
+    # after its equals as it enters and the leftmost of its equals taken out as it leaves, rather
+    # than every window sorted anew (a dozen windows of an account's rates). Equal values stay in
+    # the order of the series, as a stable sort of the window leaves them, so the middle values
+    # are the same floats down to the sign of a zero.
+    size = len(values)
+    ordered = sorted(values[: window + 1])
+    out = []
+    for i in range(size):
+        if i:
+            if i + window < size:
+                insort(ordered, values[i + window])
+            if i > window:
+                del ordered[bisect_left(ordered, values[i - window - 1])]
+        count = len(ordered)
+        out.append((ordered[(count - 1) // 2] + ordered[count // 2]) / 2)
+    return out
 
 
 def _rolling_median_with_gaps(values: Sequence[float], window: int) -> list[float]:
