@@ -366,14 +366,17 @@ def engagement_report(
             report.position = "above"
         else:
             report.position = "within"
-    if columns is None:
-        columns = _follower_columns(snapshots, history)
-    if points is None:
-        rates = _rates(chosen, [moments[i] for i in order], definition, columns, current)
-    else:
+    if points is not None and columns is not None:
         rates = post_engagement_rates_by_history(points, definition, *columns, current)
-    rated = [(rate, post) for rate, post in zip(rates, chosen) if rate is not None]
-    report.changes = engagement_changes([p for _, p in rated], np.array([r for r, _ in rated]))
+    elif definition.denominator == VIEWS:  # rated by their views: the history is not read
+        rates = _rates(chosen, [moments[i] for i in order], definition, ((), ()), current)
+    else:
+        rates = _rates(chosen, [moments[i] for i in order], definition, _follower_columns(snapshots, history), current)
+    if None in rates:  # posts without a denominator: left out
+        rated = [(rate, post) for rate, post in zip(rates, chosen) if rate is not None]
+        report.changes = engagement_changes([p for _, p in rated], np.array([r for r, _ in rated]))
+    else:
+        report.changes = engagement_changes(chosen, np.array(rates))
     return report
 
 
