@@ -240,8 +240,7 @@ def _points(posts: Sequence[PostStats], moments: Sequence[dt.datetime]) -> list[
 
 FollowerHistory = tuple[Sequence[dt.date], Sequence[Any]]
 
-_COUNTERS = attrgetter("likes", "comments", "saves", "views", "shares")  # the counters `_points` reads
-_INT_OR_UNKNOWN = frozenset({int, type(None)})
+_VIEWS = attrgetter("views")
 
 
 def _rates(
@@ -253,17 +252,23 @@ def _rates(
 ) -> list[float | None]:
     """`post_engagement_rates_by_history` of the `_points` of `posts` published at `moments`.
 
-    When every counter is an int or unknown (as the database gives them), a post's point holds
-    the same numbers (`int` of an int is itself, an unknown like or comment counts 0 either
-    way), so the posts are rated as they are: no point made per post. Otherwise (fractions,
-    NaN) through their points, which truncate or fail as before."""
-    if not set(map(type, itertools.chain.from_iterable(map(_COUNTERS, posts)))) <= _INT_OR_UNKNOWN:
-        return post_engagement_rates_by_history(_points(posts, moments), definition, *columns, current)
+    When the counters it adds up and divides by are ints or unknown (as the database gives
+    them), a post's point holds the same numbers (`int` of an int is itself, an unknown or zero
+    count is left out of the sum either way), so the posts are rated as they are, without a
+    point each; a sum of ints is an int, so one `sum` of the posts' sums tells. Otherwise
+    (fractions, NaN) through their points, which truncate or fail as before."""
     counters = post_counters(definition.counts)
-    if definition.denominator == VIEWS:
-        return [sum(filter(None, counters(post))) / post.views if post.views else None for post in posts]
-    bases = followers_on(*columns, [moment.date() for moment in moments], current)
-    return [sum(filter(None, counters(post))) / base if base else None for post, base in zip(posts, bases)]
+    # Each post's interactions as `post_interactions` adds them: unknown (None) and zero ones left out.
+    totals = list(map(sum, map(filter, itertools.repeat(None), map(counters, posts))))
+    if type(sum(totals)) is int:
+        if definition.denominator == VIEWS:
+            views = list(map(_VIEWS, posts))
+            if type(sum(filter(None, views))) is int:
+                return [total / view if view else None for total, view in zip(totals, views)]
+        else:
+            bases = followers_on(*columns, [moment.date() for moment in moments], current)
+            return [total / base if base else None for total, base in zip(totals, bases)]
+    return post_engagement_rates_by_history(_points(posts, moments), definition, *columns, current)
 
 
 def _follower_columns(snapshots: Sequence[SnapshotPoint], history: FollowerHistory | None) -> FollowerHistory:
