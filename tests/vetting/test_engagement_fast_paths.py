@@ -27,7 +27,9 @@ from influencers.metrics.growth import SnapshotPoint, followers_at
 from vetting import messages as m
 from vetting.scoring import engagement as eng
 from vetting.scoring.engagement import EngagementReport, PostStats, StoredEngagement, engagement_report
-from vetting.scoring.robust import median
+from vetting.scoring.robust import median, rolling_median
+
+_points = eng._points  # the module's own, before a test wraps it
 
 PLATFORMS = ["instagram", "tiktok", "youtube", "xiaohongshu", "weibo", "pinterest", "myspace"]
 STORED = [None, StoredEngagement(None, "", 0), StoredEngagement(0.031, "by followers", 12)]
@@ -122,9 +124,10 @@ def _old_report(*, platform, followers, posts, table=None, recent=eng.RECENT_POS
     return report
 
 
-def _hostile_account(rng: random.Random, *, nan: bool = False):
-    """Posts and a history built to trip a lookup: see the module's docstring."""
-    counts = [None, 0, 1, 7, 250, 3.9, 90_000] + ([math.nan] if nan else [])
+def _hostile_account(rng: random.Random, *, nan: bool = False, fractions: bool = True):
+    """Posts and a history built to trip a lookup: see the module's docstring. Without
+    `fractions`, every count is a whole int or unknown, as the database gives them."""
+    counts = [None, 0, 1, 7, 250, 90_000] + ([3.9] if fractions else []) + ([math.nan] if nan else [])
     spread = rng.choice([3, 40, 200])
     posts = []
     for i in range(rng.choice([0, 1, 2, 5, 6, 7, 12, 30, 45])):
@@ -144,7 +147,7 @@ def _hostile_account(rng: random.Random, *, nan: bool = False):
                 rng.choice(counts),
                 rng.choice(counts),
                 rng.choice(counts),
-                rng.choice([None, 0, 1, 800, 900_000] + ([math.nan] if nan else [])),
+                rng.choice([None, 0, 1, 800, 900_000] + ([2.5] if fractions else []) + ([math.nan] if nan else [])),
                 rng.random() < 0.2,
             )
         )
@@ -183,6 +186,92 @@ def test_same_report_as_the_old_form_on_hostile_accounts(seed):
         assert by_columns == old
         changed += '"kind":' in old
     assert changed  # some accounts have engagement changes to compare
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_same_report_as_the_old_form_with_whole_counts(seed, monkeypatch):
+    # Int or unknown counts (the database's): the posts are rated as they are, no point made
+    # each when a rate is stored (`eng._rates`), with the same rates as their points give.
+    made_points = []
+    monkeypatch.setattr(eng, "_points", lambda *args: made_points.append(1) or _points(*args))
+    rng = random.Random(100 + seed)
+    changed = rated_as_they_are = 0
+    for _ in range(250):
+        posts, history = _hostile_account(rng, fractions=False)
+        old, by_points, by_columns = _three_ways(rng, posts, history)
+        expected = stored_json(old().as_report())
+        for make in (by_points, by_columns):
+            made_points.clear()
+            report = make()
+            assert stored_json(report.as_report()) == expected
+            rated_as_they_are += bool(report.changes or report.available) and not made_points
+        changed += '"kind":' in expected
+    assert changed and rated_as_they_are
+
+
+@pytest.mark.parametrize("fractions", [False, True])
+def test_post_rates_are_the_old_per_post_rates(fractions):
+    # Each post's rate as the old form rated its point, one post at a time: as they are when
+    # the counts are whole, through the points otherwise.
+    rng = random.Random(7)
+    for _ in range(600):
+        posts, history = _hostile_account(rng, fractions=fractions)
+        moments = [eng._moment(p.posted_at) for p in posts]
+        snaps = sorted(history, key=attrgetter("date"))
+        columns = ([s.date for s in snaps], [s.followers for s in snaps])
+        current = rng.choice([None, 1.0, 12_000.0])
+        for platform in PLATFORMS:
+            definition = er_definition(platform)
+            expected = _old_rates(list(map(_old_point_at, posts, moments)), definition, snaps, current)
+            assert eng._rates(posts, moments, definition, columns, current) == expected
+
+
+def _old_changes(posts, rates, z_threshold=eng.SPIKE_Z):
+    """`engagement_changes` as it was, a comprehension per step, by numpy's medians."""
+    out = []
+    if len(rates) < 6:
+        return out
+    values = np.asarray(rates, dtype=float).tolist()
+    logs = np.log(np.maximum(rates, 1e-6))
+    local = rolling_median(logs, 5).tolist()
+    residual = [x - y for x, y in zip(logs.tolist(), local, strict=True)]
+    center = float(median(residual))
+    scale = max(1.4826 * float(median([abs(r - center) for r in residual])), eng.LOG_NOISE_FLOOR)
+    for i, z in enumerate([r / scale for r in residual]):
+        if not abs(z) >= z_threshold:
+            continue
+        expected = math.exp(local[i])
+        kind, reason = ("spike", m.ENGAGEMENT_SPIKE) if z > 0 else ("dip", m.ENGAGEMENT_DIP)
+        out.append((posts[i].post_id, eng._date(posts[i].posted_at), kind, values[i], expected, z))
+        out[-1] += (reason(rate=values[i], expected=expected, z=abs(z)),)
+    cut = len(values) * 2 // 3
+    older, newer = float(median(values[:cut])), float(median(values[cut:]))
+    if older > 0 and newer > 0 and (newer / older >= eng.SHIFT_FACTOR or older / newer >= eng.SHIFT_FACTOR):
+        reason = m.ENGAGEMENT_SHIFT(older=older, newer=newer, factor=newer / older)
+        out.append((posts[cut].post_id, eng._date(posts[cut].posted_at), "shift", newer, older, math.nan, reason))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_engagement_changes_as_the_comprehensions_found_them(seed):
+    # Spikes, dips and shifts of rates with zeros, ties, NaN and outliers, against the form
+    # before `map` and the sliding window (numpy's medians, bit for bit the plain ones').
+    rng = np.random.default_rng(seed)
+    found = 0
+    for _ in range(300):
+        size = int(rng.integers(0, 40))
+        rates = rng.choice([0.0, 0.02, 0.021, 1e-7, np.nan], size=size) * rng.choice([1.0, 1.0, 5.0, 0.1], size=size)
+        rates = rates + rng.choice([0.0, 0.0, 1.0], size=size) * rng.uniform(0, 0.05, size=size)
+        if rng.random() < 0.5:
+            rates = np.nan_to_num(rates)  # no NaN: the windows without gaps
+        posts = [PostStats(i, T0 - dt.timedelta(days=size - i), 1, 1) for i in range(size)]
+        threshold = rng.choice([eng.SPIKE_Z, 3, 2.5])
+        got = eng.engagement_changes(posts, rates, z_threshold=threshold)
+        expected = _old_changes(posts, rates, threshold)
+        fields = [(c.post_id, c.date, c.kind, c.engagement_rate, c.expected, c.robust_z, c.reason) for c in got]
+        assert stored_json(fields) == stored_json(expected)
+        found += len(got)
+    assert found
 
 
 def test_nan_counts_fail_as_before_where_they_are_read():
