@@ -769,7 +769,10 @@ def combine(signals: list[Signal]) -> RiskResult:
         "used": "floor" if floor > mean else "mean",
         "risk": round(risk, 4),
     }
-    combination["text"] = combination_text(combination).as_dict()
+    # Its stored form without `as_dict`'s copy of the params: the message is made here for it
+    # and dropped, so nothing else holds them.
+    text = combination_text(combination)
+    combination["text"] = {"code": text.code, "params": text.params}
     top = sorted(available, key=lambda s: -s.contribution)[:2]
     if level == INSUFFICIENT:
         parts = [m.SUMMARY_INSUFFICIENT(level=computed, risk=risk, confidence=confidence)]
