@@ -264,11 +264,11 @@ def _signal(name: str, **kwargs: Any) -> Signal:
 def _fresh(signal: Signal) -> Signal:
     """A copy of `signal` sharing its values (its messages are frozen, its other values
     immutable but for the evidence lines, a list of its own here)."""
-    # Its fields as a copy of the dict (one C call), not an update of the new instance's own.
-    fields = signal.__dict__.copy()
-    fields["evidence_lines"] = []
-    copy = object.__new__(Signal)
-    copy.__dict__ = fields
+    # Made by __init__ from its fields (in their order), so that the copy keeps its values inline
+    # as every Signal made by __init__ does: a copy given a dict of its own (`__dict__ = ...`)
+    # made each read of the signals' attributes (combine, as_report) a generic lookup.
+    copy = Signal(*signal.__dict__.values())
+    copy.evidence_lines = []
     return copy
 
 
