@@ -83,12 +83,20 @@ def labels_of(kind: str, join: str = "") -> str:
 # --- messages and templates ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Message:
     """A message id and its parameters (JSON-safe values, numbers unformatted)."""
 
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
+        # The fields set in the instance's dict, as the frozen dataclass's own __init__ sets them
+        # but without its object.__setattr__ per field (a third of making a message; a vetted
+        # account makes ~17 of them).
+        fields = self.__dict__
+        fields["code"] = code
+        fields["params"] = {} if params is None else params
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form: {"code": ..., "params": {...}}."""
@@ -134,24 +142,13 @@ class MessageTemplate:
                     for k, v in params.items()
                 }
                 break
-        return _new_message(self.code, params)
+        return Message(self.code, params)
 
     def text_for(self, params: Mapping[str, Any]) -> str:
         """The English text to translate: the plural form unless the count is exactly 1."""
         if self.plural is not None and params.get(self.count or "") != 1:
             return self.plural
         return self.text
-
-
-def _new_message(code: str, params: dict[str, Any]) -> Message:
-    """Message(code, params) without the frozen dataclass's __init__ (an object.__setattr__ per
-    field, half of making a message; ~17 messages a vetted account): the same fields, set
-    in the instance's dict as that __init__ sets them."""
-    message: Message = object.__new__(Message)
-    fields = message.__dict__
-    fields["code"] = code
-    fields["params"] = params
-    return message
 
 
 _TEMPLATES: dict[str, MessageTemplate] = {}
@@ -531,8 +528,8 @@ def _plain(value: Any) -> Any:
         }
     if kind is list:
         return [v if type(v) in _KEPT_AS_IS or (type(v) is float and v == v) else _plain(v) for v in value]
-    if kind is Message:  # a nested message (a list of clauses): before the isinstance checks
-        return value.as_dict()
+    if kind is Message:  # a nested message (a list of clauses): its `as_dict()`, without the call
+        return {"code": value.code, "params": _plain(value.params)}
     if isinstance(value, float):  # numpy's float64 is a float: as a Python float, without the checks below
         return None if math.isnan(value) else float(value)
     if isinstance(value, Message):

@@ -19,6 +19,9 @@ import orjson
 
 from core.messages import Message
 
+# Keys that are not strings are written (as strings) only with this option, which sends every
+# dict down orjson's slower path: reports and details have none, so it is asked for only when
+# the first attempt meets one.
 _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
@@ -34,4 +37,7 @@ def _default(value: Any) -> Any:
 
 def stored_json(value: Any) -> str:
     """`value` as the JSON text of a JSON column (see the module's note for how values are written)."""
-    return orjson.dumps(value, default=_default, option=_OPTIONS).decode()
+    try:
+        return orjson.dumps(value, default=_default).decode()
+    except TypeError:  # a key that is not a string (or a value JSON cannot hold: raised again)
+        return orjson.dumps(value, default=_default, option=_OPTIONS).decode()

@@ -1,8 +1,9 @@
 """Calling a template keeps the call's own params dict when every value is already JSON-safe, and
-makes the message without the frozen dataclass's __init__ (`core.messages._new_message`): the
-message must be the one the general form makes, `Message(code, _plain(params))`, value for value
-and type for type (1 stays 1, -0.0 stays -0.0, NaN becomes None, a numpy number its Python
-value, a nested message its stored form), and behave as any other Message."""
+makes the message by `Message.__init__` (written out, without the frozen dataclass's
+object.__setattr__ per field): the message must be the one the general form makes,
+`Message(code, _plain(params))`, value for value and type for type (1 stays 1, -0.0 stays -0.0,
+NaN becomes None, a numpy number its Python value, a nested message its stored form), and behave
+as any other Message."""
 
 from __future__ import annotations
 

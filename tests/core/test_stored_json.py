@@ -7,6 +7,7 @@ import json
 import math
 
 import numpy as np
+import orjson
 import pytest
 
 from core.messages import Message
@@ -54,3 +55,16 @@ def test_dates_messages_sets_and_keys_are_written_as_the_reports_need():
 def test_a_value_json_cannot_hold_is_refused():
     with pytest.raises(TypeError, match="not JSON serializable: object"):
         stored_json({"x": object()})
+
+
+def test_the_text_is_the_one_orjson_writes_with_non_string_keys_allowed():
+    # Written first without OPT_NON_STR_KEYS (orjson's faster path), and with it only when a key
+    # needs it: the text is the same either way, a non-string key at any depth included.
+    from core.stored_json import _default
+
+    message = Message("risk.summary", {"items": [{"code": "x", "params": {"n": 1}}], "share": np.float64(0.5)})
+    plain = {"why": message, "at": dt.date(2026, 3, 1), "rates": [0.1, math.nan, None], "nested": {"a": {"b": [1]}}}
+    for doc in (plain, {**plain, "deep": [{"inner": {3: "three", None: "none", 2.5: "x"}}]}):
+        expected = orjson.dumps(doc, default=_default, option=orjson.OPT_NON_STR_KEYS).decode()
+        assert stored_json(doc) == expected
+    assert json.loads(stored_json({"a": [{"b": {1: "x"}}]})) == {"a": [{"b": {"1": "x"}}]}
