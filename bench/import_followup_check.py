@@ -23,6 +23,17 @@ dumps of one checkout compare the split run with the single-process one. With --
 (SQLite) each process's waits for the write lock are printed: the split steps' workers write
 one at a time, and what a worker does inside its transactions makes the other wait.
 
+`--step WHAT` stops after the first step whose name holds WHAT ("vetting", "metrics", "search"):
+the steps before it still run, so it sees what they stored. That step is called through
+`sys.call_tracing`, which nothing else calls, so that valgrind counts its instructions alone,
+exact whatever else the machine does (wall and CPU seconds on these shared machines drift by
+±30 % from hour to hour):
+
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=sys_call_tracing \
+        python bench/import_followup_check.py DB --step vetting
+
+With `--profile tottime|cumulative` it is profiled by cProfile instead (the top 40 functions).
+
 On PostgreSQL, name the imported database by URL instead of a file: the check runs on a copy
 made from it as a template (`<name>_followup_check`, dropped at the end; nothing may be
 connected to the original while it is copied):
@@ -60,7 +71,13 @@ def main() -> None:
         action="store_true",
         help="SQLite: time each transaction's BEGIN IMMEDIATE (the wait for the write lock) in every process",
     )
+    parser.add_argument("--step", help="run the steps up to the first whose name holds this; measure that one alone")
+    parser.add_argument(
+        "--profile", choices=["tottime", "cumulative"], help="with --step: profile that step (cProfile), sorted so"
+    )
     args = parser.parse_args()
+    if args.profile and not args.step:
+        parser.error("--profile needs --step")
 
     workdir = Path(tempfile.mkdtemp(prefix="vetted-followup-check-"))
     os.environ.pop("DATABASE_URL", None)
@@ -102,6 +119,8 @@ def main() -> None:
         steps: dict[str, list[float]] = {}
         if args.announce:
             follow_ups.announce(change, report=lambda what, exc: print(f"{what} FAILED: {exc}"), timings=steps)
+        elif args.step:
+            _run_up_to(follow_ups._registry[follow_ups.AccountsChanged], change, args.step, args.profile, steps)
         else:
             for registration in follow_ups._registry[follow_ups.AccountsChanged]:
                 started, cpu_started = time.perf_counter(), time.process_time()
@@ -154,6 +173,30 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         if copy_url:
             drop_database(copy_url)
+
+
+def _run_up_to(
+    registrations: list, change: object, wanted: str, profile: str | None, steps: dict[str, list[float]]
+) -> None:
+    """The steps up to the first whose name holds `wanted`; that one timed (through
+    `sys.call_tracing`: see the module's note), or profiled."""
+    for registration in registrations:
+        if wanted not in registration.what:
+            registration.step(change)
+            continue
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(registration.step, change)
+            pstats.Stats(profiler).sort_stats(profile).print_stats(40)
+        else:
+            sys.call_tracing(registration.step, (change,))
+        steps[registration.what] = [time.perf_counter() - started, time.process_time() - cpu_started]
+        return
+    raise SystemExit(f"no follow-up step's name holds {wanted!r}: {[r.what for r in registrations]}")
 
 
 def _time_lock_waits(folder: Path) -> None:
