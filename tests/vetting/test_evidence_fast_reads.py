@@ -229,6 +229,37 @@ def test_post_times_are_the_orms_whichever_loader_read_them():
             assert cursor.cursor.adapters.get_loader(1184, pq.Format.TEXT).__name__ == "TimestamptzLoader"
 
 
+def test_post_dicts_are_the_orms_values_field_by_field():
+    # `_post_dicts` names each field by hand in a dict display: every column of these posts has
+    # its own value (no two counts alike, a sponsored post and one not), so a field given another
+    # one's column or left out differs from what the ORM's values() read, key order included.
+    now = timezone.now()
+    account = AccountFactory()
+    for index in range(4):
+        PostFactory(
+            account=account,
+            posted_at=now - dt.timedelta(hours=index),
+            url=f"https://example.com/p/{index}",
+            caption=f"caption {index}",
+            likes=100 + index,
+            comments=200 + index,
+            shares=300 + index,
+            saves=400 + index,
+            views=500 + index,
+            is_sponsored=index % 2 == 0,
+        )
+    orm = list(Post.objects.filter(account=account).order_by("-posted_at", "id").values(*evidence.POST_FIELDS))
+    for read in (
+        evidence.post_rows([account.pk], until=now),
+        evidence.recent_post_rows([account.pk], until=now, limit=3),
+    ):
+        assert read == orm[: len(read)]
+        assert [list(post.items()) for post in read] == [list(post.items()) for post in orm[: len(read)]]
+        assert [[type(value) for value in post.values()] for post in read] == [
+            [type(value) for value in post.values()] for post in orm[: len(read)]
+        ]
+
+
 @pytest.mark.parametrize(
     "values",
     [

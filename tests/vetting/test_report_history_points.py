@@ -182,3 +182,28 @@ def test_post_stats_read_from_the_rows_in_field_order():
         post_id=7, posted_at=NOW, likes=11, comments=12, shares=13, saves=14, views=15, is_sponsored=True
     )
     assert PostStats(*reports._POST_STATS(row)) == expected
+
+
+def test_post_refs_are_the_posts_the_report_cites():
+    # `post_refs` walks the posts only when the report cites some: for each random account, the
+    # posts its engagement changes name (these accounts have no comments), none when it names none.
+    rng = random.Random(20261207)
+    cited_some = cited_none = 0
+    for _ in range(150):
+        evidence = _evidence(
+            rng, platform="instagram", posts=rng.randint(0, 30), days=rng.randint(0, 40), stored=rng.choice(STORED)
+        )
+        report = reports._report_values(evidence, now=NOW, growth_fit=None)
+        cited = {change["post_id"] for change in report["engagement"]["changes"]}
+        assert report["post_refs"] == {
+            str(post["id"]): {
+                "platform_post_id": post["platform_post_id"],
+                "posted_at": post["posted_at"],
+                "url": post["url"],
+            }
+            for post in evidence.posts
+            if post["id"] in cited
+        }
+        cited_some += bool(cited)
+        cited_none += not cited
+    assert cited_some and cited_none

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
-from itertools import repeat
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any, NamedTuple
 
@@ -358,16 +357,34 @@ def _plain_times(cursor: Any) -> None:
 
 
 def _post_dicts(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-    """The rows of `sql` (POST_FIELDS) as the dicts the ORM's values() made, converted a column
-    at a time and made by C calls alone (a chunk reads ~2,400 posts)."""
+    """The rows of `sql` (POST_FIELDS) as the dicts the ORM's values() made, the two columns
+    converted a column at a time (a chunk reads ~2,400 posts). Each dict is a display of constant
+    keys, made at its size at once: `dict(zip(POST_FIELDS, row))` grew it twice and made a pair
+    per field, three times the instructions."""
     with connection.cursor() as cursor:
         _plain_times(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    columns = [list(map(itemgetter(index), rows)) for index in range(len(POST_FIELDS))]
-    columns[_POSTED_AT] = _aware_times(columns[_POSTED_AT], suffixed=connection.vendor == "sqlite" and _in_utc())
-    columns[_SPONSORED] = list(map(bool, columns[_SPONSORED]))
-    return list(map(dict, map(zip, repeat(POST_FIELDS), zip(*columns))))
+    times = _aware_times(list(map(itemgetter(_POSTED_AT), rows)), suffixed=connection.vendor == "sqlite" and _in_utc())
+    sponsored = list(map(bool, map(itemgetter(_SPONSORED), rows)))
+    # Subscripts in POST_FIELDS' order (`_POSTED_AT` and `_SPONSORED` converted above).
+    return [
+        {
+            "id": row[0],
+            "account_id": row[1],
+            "platform_post_id": row[2],
+            "posted_at": posted_at,
+            "url": row[4],
+            "caption": row[5],
+            "likes": row[6],
+            "comments": row[7],
+            "shares": row[8],
+            "saves": row[9],
+            "views": row[10],
+            "is_sponsored": is_sponsored,
+        }
+        for row, posted_at, is_sponsored in zip(rows, times, sponsored, strict=True)
+    ]
 
 
 _POSTED_AT, _SPONSORED = POST_FIELDS.index("posted_at"), POST_FIELDS.index("is_sponsored")
