@@ -388,6 +388,11 @@ def _post_dicts(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 _POSTED_AT, _SPONSORED = POST_FIELDS.index("posted_at"), POST_FIELDS.index("is_sponsored")
+# `_post_dicts` subscripts the rows by these places: a change of POST_FIELDS must change it too.
+assert POST_FIELDS == (
+    *("id", "account_id", "platform_post_id", "posted_at", "url", "caption"),
+    *("likes", "comments", "shares", "saves", "views", "is_sponsored"),
+), POST_FIELDS
 
 
 def _aware_times(values: list[Any], *, suffixed: bool = False) -> list[Any]:
