@@ -164,3 +164,38 @@ def test_a_stolen_feed_alone_reaches_medium_but_not_high():
     contributions = {s.name: s.contribution for s in result.signals}
     assert contributions["reused_images"] == pytest.approx(result.risk)
     assert sum(contributions.values()) == pytest.approx(result.risk)
+
+
+def _reuse_report_in_full(image_refs: list[ImageRef], copies: list[ImageCopy]):
+    """`reuse_report` without its shortcut for an account without images: every step taken."""
+    from collections import defaultdict
+
+    from vetting.scoring.reuse import _ORDER, ReuseReport, _evidence
+
+    by_asset = defaultdict(list)
+    for c in copies:
+        by_asset[c.asset_id].append(c)
+    items = [
+        _evidence(i, by_asset[i.asset_id], direction(i.posted_at, [p.other_posted_at for p in by_asset[i.asset_id]]))
+        for i in image_refs
+        if by_asset.get(i.asset_id)
+    ]
+    verdicts = [i["direction"] for i in items]
+    items.sort(key=lambda i: (_ORDER[i["direction"]], i["kind"] != "identical", i["asset_id"]))
+    counts = [verdicts.count(kind) for kind in (COPIED, FIRST_HERE, UNDETERMINED)]
+    return ReuseReport(len(image_refs), *counts, items)
+
+
+@pytest.mark.parametrize("copies", [[], [copy(1), copy(2, day=30)]], ids=["no copies", "copies of others' images"])
+def test_an_account_without_images_has_the_report_of_every_step(copies):
+    first = reuse_report([], copies)
+    assert first == _reuse_report_in_full([], copies)
+    assert first.as_dict() == _reuse_report_in_full([], copies).as_dict()
+    assert not first.available and first.copied_share is None
+    first.images.append({"changed": True})  # the caller's: the next report's list is its own
+    assert reuse_report((), copies).images == []
+
+
+def test_the_report_of_every_step_is_the_report_of_an_account_with_images():
+    shown, copies = images(3), [copy(1), copy(2, day=30), copy(3, day=None)]
+    assert reuse_report(shown, copies) == _reuse_report_in_full(shown, copies)

@@ -62,7 +62,10 @@ FIGURES = ("risk", "confidence", "contribution", "mean_part", "floor_part")
 
 @pytest.mark.parametrize(
     "value",
-    [0.0, -0.0, 0, 1, 1.0, np.float64(0.0), np.float64(-0.0), np.float64(0.123456), math.nan, 0.123456, -1e-9, None],
+    [
+        *(0.0, -0.0, 0, 1, 1.0, np.float64(0.0), np.float64(-0.0), np.float64(0.123456), math.nan, 0.123456, -1e-9),
+        *(None, True, np.float64(1.0), 1.00004, 0.99996, 1.00005, np.float64(0.99996)),  # ones: kept
+    ],
     ids=repr,
 )
 def test_figures_are_rounded_as_round_does_zeros_kept_as_they_are(value):
@@ -128,3 +131,16 @@ def test_engagement_and_growth_reports():
     assert growths[0].anomalies and growths[1].note
     for report in growths:
         _same_json(report.as_report(), report.as_dict())
+
+
+def test_growth_reports_without_anomalies():
+    from vetting.scoring.growth import GrowthReport
+
+    steady = GrowthReport(available=True, n_snapshots=30, trend_per_day=2.5, noise_per_day=np.float64(0.5))
+    odd = GrowthReport(available=False, n_snapshots=2, anomalies=(), note=Message("x.y", {}))  # type: ignore[arg-type]
+    odd.extra = 1  # type: ignore[attr-defined]  # not a field: not reported
+    for report in (steady, odd, GrowthReport(available=True, n_snapshots=0)):
+        ours, theirs = report.as_report(), report.as_dict()
+        assert list(ours) == list(theirs)
+        _same_json(ours, theirs)
+        assert ours["anomalies"] == [] and ours["anomalies"] is not report.anomalies

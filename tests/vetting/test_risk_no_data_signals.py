@@ -89,3 +89,22 @@ def test_signals_without_data_are_new_each_time(name):
     second = make()
     assert second == expected
     assert all(a is not b and a.evidence_lines is not b.evidence_lines for a, b in zip(first, second, strict=True))
+
+
+def _every_kind_of_signal() -> list[risk.Signal]:
+    from tests.vetting.test_signal_as_dict import _signals
+
+    return risk.combine(_signals()).signals  # filled in by combine: contributions and points too
+
+
+def test_a_signal_is_made_again_from_its_field_values_with_evidence_lines_of_its_own():
+    # The kept signals are kept as their field values (`_field_values`) and made again from them
+    # (`_made_from`): every field in its place, the evidence lines a new empty list (a kept
+    # signal has none).
+    for signal in _every_kind_of_signal():
+        signal.evidence_lines = []
+        copy = risk._made_from(risk._field_values(signal))
+        assert copy == signal
+        assert list(copy.__dict__) == list(signal.__dict__)
+        assert copy.evidence_lines == [] and copy.evidence_lines is not signal.evidence_lines
+        assert copy.as_report() == signal.as_report()

@@ -113,3 +113,18 @@ def test_gaps_spread_a_change_over_the_missing_days():
     keep = [i for i in range(120) if not 60 <= i < 67]  # a week without snapshots
     report = growth_anomalies([dates[i] for i in keep], series[keep])
     assert report.anomalies == [] and report.max_gap_days == 8
+
+
+def test_the_summary_of_a_steady_history_is_the_one_made_anew():
+    # Kept by number of snapshots (an int): a number of another type makes it anew, as its
+    # message keeps the type it was given (True would be stored as true, not 1).
+    from core.stored_json import stored_json
+    from vetting import messages as m
+    from vetting.scoring.growth import GrowthReport
+
+    for n in (1, True, 30, np.int64(30), 30, 1):
+        summary = growth_summary(GrowthReport(available=True, n_snapshots=n))
+        expected = m.GROWTH_STEADY(n=n)
+        assert summary == expected
+        assert stored_json(summary) == stored_json(expected.as_dict())
+        assert type(summary.params["n"]) is type(expected.params["n"])

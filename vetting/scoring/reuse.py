@@ -106,6 +106,8 @@ def reuse_report(
     images: Sequence[ImageRef], copies: Sequence[ImageCopy], *, max_images: int = MAX_IMAGES
 ) -> ReuseReport:
     """Classify each of the account's shared images and keep the evidence (pure)."""
+    if len(images) == 0:  # most accounts: nothing to classify (no copy is of an image of theirs)
+        return ReuseReport(n_images=0)
     by_asset: dict[int, list[ImageCopy]] = defaultdict(list)
     for copy in copies:
         by_asset[copy.asset_id].append(copy)

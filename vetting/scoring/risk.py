@@ -163,7 +163,11 @@ class Signal:
             "risk": round(risk, 4) if risk and isinstance(risk, float) else risk,
             "weight": self.weight,
             "decisive": self.decisive,
-            "confidence": round(confidence, 4) if confidence and isinstance(confidence, float) else confidence,
+            # A confidence of 1 (most signals with data) is kept too: round gives it back as well,
+            # after the same costly decimal conversion as any other figure's.
+            "confidence": round(confidence, 4)
+            if confidence and confidence != 1.0 and isinstance(confidence, float)
+            else confidence,
             "explanation": self.explanation,
             "evidence": self.evidence,
             "value_text": self.value_text,
@@ -267,28 +271,35 @@ def _signal(name: str, **kwargs: Any) -> Signal:
     return Signal(name=name, label=SIGNAL_LABELS[name], weight=weight, decisive=decisive, **kwargs)
 
 
-def _fresh(signal: Signal) -> Signal:
-    """A copy of `signal` sharing its values (its messages are frozen, its other values
-    immutable but for the evidence lines, a list of its own here)."""
+def _field_values(signal: Signal) -> tuple[Any, ...]:
+    """A signal's field values in their order (what `Signal(*values)` makes it again from)."""
+    # Its instance dict is its fields in their order: a Signal is only ever made by __init__.
+    return tuple(signal.__dict__.values())
+
+
+def _made_from(values: tuple[Any, ...]) -> Signal:
+    """A copy of the signal of these `_field_values`, sharing its values (its messages are
+    frozen, its other values immutable but for the evidence lines, a list of its own here)."""
     # Made by __init__ from its fields (in their order), so that the copy keeps its values inline
     # as every Signal made by __init__ does: a copy given a dict of its own (`__dict__ = ...`)
     # made each read of the signals' attributes (combine, as_report) a generic lookup.
-    copy = Signal(*signal.__dict__.values())
+    copy = Signal(*values)
     copy.evidence_lines = []
     return copy
 
 
 # The signals without data that are the same for every account without that data (most accounts
-# have no follower sample, comments or images), made once per key and copied (`_fresh`): making
-# them anew, messages and all, cost a fifth of an account's signals.
-_NO_DATA: dict[Any, list[Signal]] = {}
+# have no follower sample, comments or images), made once per key and copied (`_made_from`):
+# making them anew, messages and all, cost a fifth of an account's signals. Kept as their field
+# values, ready for __init__: read from a kept signal each time, they cost a third more a copy.
+_NO_DATA: dict[Any, list[tuple[Any, ...]]] = {}
 
 
 def _no_data(key: Any, make: Callable[[], list[Signal]]) -> list[Signal]:
     found = _NO_DATA.get(key)
     if found is None:
-        found = _NO_DATA[key] = make()
-    return list(map(_fresh, found))
+        found = _NO_DATA[key] = list(map(_field_values, make()))
+    return list(map(_made_from, found))
 
 
 def _no_audience(sparse: bool) -> list[Signal]:
@@ -371,25 +382,26 @@ def _steady_key(report: GrowthReport) -> tuple[int, float, int] | None:
     return (n, share, churn)
 
 
-def _steady_copy(signal: Signal) -> Signal:
-    """`_fresh` with its evidence a list of its own too (`_steady_growth`'s are empty lists)."""
-    copy = _fresh(signal)
+def _steady_copy(values: tuple[Any, ...]) -> Signal:
+    """`_made_from` with its evidence a list of its own too (`_steady_growth`'s are empty lists)."""
+    copy = _made_from(values)
     copy.evidence = []
     return copy
 
 
-def _steady_signals(key: tuple[int, float, int]) -> list[Signal]:
+def _steady_signals(key: tuple[int, float, int]) -> list[tuple[Any, ...]]:
     """`_growth_signals` of a history without any anomaly, made from what they depend on
-    (`_steady_key`: its snapshots, gain share and churn bursts): the rest of such a report is
-    read only when it has anomalies."""
+    (`_steady_key`: its snapshots, gain share and churn bursts), as their field values
+    (`_field_values`): the rest of such a report is read only when it has anomalies."""
     n, share, churn = key
-    return _growth_signals(GrowthReport(available=True, n_snapshots=n, anomalous_gain_share=share, churn_bursts=churn))
+    report = GrowthReport(available=True, n_snapshots=n, anomalous_gain_share=share, churn_bursts=churn)
+    return list(map(_field_values, _growth_signals(report)))
 
 
 # The two signals of a history without any anomaly (most accounts), by `_steady_key`: the same
 # for every account of that many snapshots, made once and copied (`_steady_copy`), as the
 # signals without data are (`_no_data`). Bounded: emptied when full.
-_STEADY: Memo[tuple[int, float, int], list[Signal]] = Memo(_steady_signals, limit=10_000)
+_STEADY: Memo[tuple[int, float, int], list[tuple[Any, ...]]] = Memo(_steady_signals, limit=10_000)
 
 
 def growth_signals(report: GrowthReport | None) -> list[Signal]:

@@ -434,7 +434,8 @@ def _report_values(
         },
         "risk": result.as_report(),
         "audience_quality": quality.as_dict() if quality else None,
-        "growth": {**growth.as_report(), "summary": growth_summary(growth).as_dict()},
+        # The summary as a Message, as the risk's messages: written as its `as_dict()` there.
+        "growth": {**growth.as_report(), "summary": growth_summary(growth)},
         "engagement": engagement.as_report(),
         "comments": comments.as_dict(),
         "reused_images": reuse.as_dict(),
