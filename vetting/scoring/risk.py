@@ -247,6 +247,11 @@ def missing_evidence(signals: list[Signal]) -> list[str]:
     """The kinds of evidence (EVIDENCE_KINDS order) that none of `signals` has data for."""
     present = {SIGNAL_EVIDENCE.get(s.name) for s in signals if s.risk is not None}
     asked = {SIGNAL_EVIDENCE.get(s.name) for s in signals}
+    return _missing_kinds(present, asked)
+
+
+def _missing_kinds(present: set[str | None], asked: set[str | None]) -> list[str]:
+    """The kinds of `asked` (EVIDENCE_KINDS order) not in `present`."""
     return [kind for kind in EVIDENCE_KINDS if kind in asked and kind not in present]
 
 
@@ -782,8 +787,7 @@ def combine(signals: list[Signal]) -> RiskResult:
             available.append(s)
     total_weight = sum([s.weight for s in signals])
     present = {SIGNAL_EVIDENCE.get(s.name) for s in available}
-    absent = {SIGNAL_EVIDENCE.get(name) for name in missing_names}
-    missing = [kind for kind in EVIDENCE_KINDS if kind in absent and kind not in present]
+    missing = _missing_kinds(present, {SIGNAL_EVIDENCE.get(name) for name in missing_names})
     if not available:
         evidence = _evidence(available, present, None, 0.0, missing)
         nothing = m.NO_SIGNAL_DATA()
